@@ -1,0 +1,88 @@
+"""Shared fixtures: an offscreen Qt, a fresh qasync loop per test that fails the test on any
+loop exception, and a Session created inside that loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+PEERS = Path(__file__).parent / "peers"
+
+
+@pytest.fixture
+def aloop(qapp):
+    """A qasync loop marked running, driven by the Qt event processing of qtbot waits."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    errors: list[dict] = []
+
+    def handler(the_loop, context):
+        errors.append(context)
+        the_loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
+    yield loop
+    # let callbacks scheduled by closing sockets run before the loop goes
+    qapp.processEvents()
+    loop.stop()
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+    if errors:
+        pytest.fail(f"exceptions in the event loop: {errors}")
+
+
+@pytest.fixture
+def session(aloop):
+    from zinspect.core.session import Session
+
+    session = Session()
+    yield session
+    session.close()
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_warnings(caplog):
+    """A test that logs an unexpected WARNING (or worse) fails; mark expected ones with
+    ``caplog.expected_warnings = True``."""
+    caplog.set_level(logging.INFO, logger="zinspect")
+    yield
+    if getattr(caplog, "expected_warnings", False):
+        return
+    bad = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING
+           and r.name.startswith("zinspect")]
+    if bad:
+        pytest.fail("unexpected warnings: " + "; ".join(r.getMessage() for r in bad))
+
+
+@pytest.fixture
+def peer(tmp_path):
+    """Start a peer script from tests/peers with arguments; every peer is killed at teardown."""
+    import subprocess
+
+    procs: list[subprocess.Popen] = []
+
+    def start(script: str, *args: str) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, str(PEERS / script), *map(str, args)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(5)
+        if proc.stdout:
+            proc.stdout.close()
+        if proc.stderr:
+            proc.stderr.close()

@@ -1,0 +1,168 @@
+"""Endpoint checks done before libzmq sees an endpoint, and libzmq's errors put in words.
+
+libzmq's own messages ("Invalid argument") say little about *which* part is wrong, so the
+common mistakes are caught here with a sentence that names the part.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import re
+
+import zmq
+
+KNOWN_TRANSPORTS = ("tcp", "ipc", "inproc", "pgm", "epgm", "tipc", "norm", "ws", "wss", "vmci",
+                    "udp")
+ALWAYS_AVAILABLE = frozenset({"tcp", "inproc"})
+IPC_PATH_MAX = 107  # sun_path is 108 bytes including the terminating NUL on Linux
+SUGGESTED_BIND = "tcp://127.0.0.1:*"
+SUGGESTED_CONNECT = "tcp://127.0.0.1:5555"
+
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
+
+
+class EndpointError(ValueError):
+    """An endpoint that cannot work; the message is meant for the user."""
+
+
+def transport_available(transport: str) -> bool:
+    if transport in ALWAYS_AVAILABLE:
+        return True
+    if transport == "udp":  # only RADIO/DISH use it, and they are draft types
+        return bool(zmq.has("draft"))
+    return bool(zmq.has(transport))
+
+
+def available_transports() -> list[str]:
+    return [t for t in KNOWN_TRANSPORTS if transport_available(t)]
+
+
+def validate_endpoint(endpoint: str, *, bind: bool) -> str:
+    """Return the endpoint stripped of surrounding blanks, or raise EndpointError saying why."""
+    endpoint = endpoint.strip()
+    action = "bind" if bind else "connect"
+    if not endpoint:
+        example = SUGGESTED_BIND if bind else SUGGESTED_CONNECT
+        raise EndpointError(f"Enter an endpoint to {action} to, for example {example}")
+    if "://" not in endpoint:
+        raise EndpointError(
+            f"'{endpoint}' has no transport: write it as transport://address, "
+            f"for example tcp://{endpoint}" if endpoint[0].isalnum() else
+            f"'{endpoint}' is not an endpoint: write transport://address, e.g. {SUGGESTED_CONNECT}"
+        )
+    transport, address = endpoint.split("://", 1)
+    transport_lower = transport.lower()
+    if transport_lower not in KNOWN_TRANSPORTS:
+        raise EndpointError(
+            f"Unknown transport '{transport}': use one of {', '.join(available_transports())}"
+        )
+    if transport != transport_lower:
+        raise EndpointError(f"Write the transport in lower case: '{transport_lower}://'")
+    if not transport_available(transport):
+        raise EndpointError(
+            f"This libzmq {zmq.zmq_version()} was built without {transport} support; "
+            f"available: {', '.join(available_transports())}"
+        )
+    if not address:
+        raise EndpointError(f"The {transport} endpoint has no address after '{transport}://'")
+    if transport in ("tcp", "ws", "wss", "udp"):
+        _check_tcp_address(address, transport=transport, bind=bind)
+    elif transport == "ipc":
+        if len(address.encode()) > IPC_PATH_MAX:
+            raise EndpointError(
+                f"ipc path is {len(address.encode())} bytes long; the system limit is "
+                f"{IPC_PATH_MAX}: use a shorter path"
+            )
+        if address == "*" and not bind:
+            raise EndpointError("ipc://* only works for bind; connect needs a path")
+    return endpoint
+
+
+def _check_tcp_address(address: str, *, transport: str, bind: bool) -> None:
+    if transport in ("ws", "wss"):
+        address = address.split("/", 1)[0]  # the path after host:port is free-form
+    # connect may name a source address first: tcp://source;destination
+    if ";" in address:
+        if bind:
+            raise EndpointError("A source address (source;destination) only works for connect")
+        source, address = address.split(";", 1)
+        _check_host_port(source, transport=transport, bind=True, role="source ")
+    _check_host_port(address, transport=transport, bind=bind, role="")
+
+
+def _check_host_port(address: str, *, transport: str, bind: bool, role: str) -> None:
+    if address.startswith("["):
+        host, sep, rest = address[1:].partition("]")
+        if not sep:
+            raise EndpointError(f"The {role}IPv6 address is missing its closing ']'")
+        if not rest.startswith(":"):
+            raise EndpointError(f"Add a port after the {role}address: [{host}]:5555")
+        port = rest[1:]
+        try:
+            ipaddress.IPv6Address(host.split("%")[0])
+        except ValueError:
+            raise EndpointError(f"'{host}' is not a valid IPv6 address") from None
+    else:
+        host, sep, port = address.rpartition(":")
+        if not sep:
+            raise EndpointError(
+                f"The {role}address '{address}' has no port: write host:port, "
+                f"e.g. {transport}://{address}:5555"
+            )
+        if not host:
+            raise EndpointError(f"The {role}address has no host before ':{port}'")
+        if host != "*" and not _HOSTNAME.match(host):
+            raise EndpointError(f"'{host}' is not a host name, IP address or interface")
+        if host == "*" and not bind:
+            raise EndpointError(
+                "connect needs a host: '*' means every interface and only works for bind"
+            )
+    if port == "*" or port == "0":
+        if not bind:
+            raise EndpointError("connect needs a port number; '*' (any free port) is for bind")
+        return
+    if not port:
+        raise EndpointError(f"The {role}address has no port after ':'")
+    if not port.isdigit():
+        raise EndpointError(f"Port '{port}' is not a number (use 1-65535, or * to bind any)")
+    number = int(port)
+    if not 1 <= number <= 65535:
+        raise EndpointError(f"Port {number} is out of range: ports go from 1 to 65535")
+
+
+def _build_errno_words() -> dict[int, str]:
+    words = {
+        errno.EADDRINUSE: "Address already in use: another socket or program is bound there",
+        errno.EADDRNOTAVAIL: "That address does not belong to this machine",
+        errno.EPROTONOSUPPORT: "Protocol not supported by this libzmq",
+        errno.EINVAL: "libzmq rejected the endpoint as invalid",
+        errno.ENODEV: "No such network interface",
+        errno.ENOENT: "Not found: the endpoint is not bound or connected here, or the ipc "
+                      "directory does not exist",
+        errno.EACCES: "Permission denied (ports below 1024 and some paths need privileges)",
+        errno.ECONNREFUSED: "Connection refused: nothing is bound at that endpoint",
+        errno.ENOTDIR: "A part of the ipc path is not a directory",
+        errno.ENAMETOOLONG: "The ipc path is too long",
+        errno.EHOSTUNREACH: "No route to that peer (unknown routing id)",
+        errno.EAGAIN: "The operation would block",
+    }
+    words[zmq.EMTHREAD] = "libzmq has no I/O thread available"
+    words[zmq.ENOCOMPATPROTO] = "This transport does not work with this socket type"
+    words[zmq.ETERM] = "The ZeroMQ context is shutting down"
+    words[zmq.ENOTSOCK] = "The socket is closed"
+    words[zmq.EFSM] = "The socket is in the wrong state for that operation"
+    return words
+
+
+ERRNO_WORDS = _build_errno_words()
+
+
+def describe_zmq_error(error: BaseException) -> str:
+    """A sentence for a libzmq error, keeping libzmq's own text for reference."""
+    number = getattr(error, "errno", None)
+    words = ERRNO_WORDS.get(number) if number is not None else None
+    raw = str(error)
+    if words:
+        return f"{words} ({raw})" if raw and raw.lower() not in words.lower() else words
+    return raw or type(error).__name__

@@ -1,0 +1,1 @@
+"""The Qt face of zinspect: widgets and models over zinspect.core."""

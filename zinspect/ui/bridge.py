@@ -1,0 +1,28 @@
+"""Core callbacks turned into Qt signals, so widgets connect to one object per session.
+
+Traffic itself never goes through here per message: views poll the store at frame rate.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from zinspect.core.session import Session, SocketHandle
+
+
+class SessionBridge(QObject):
+    """Re-emits a Session's listeners as signals (arguments are SocketHandle objects)."""
+
+    socket_added = Signal(object)
+    socket_removed = Signal(object)
+    socket_changed = Signal(object)  # endpoints, subscriptions, send state, lock-step turn
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        session.on_socket_added.append(self.socket_added.emit)
+        session.on_socket_removed.append(self.socket_removed.emit)
+        session.on_socket_changed.append(self._on_session_socket_changed)
+
+    def _on_session_socket_changed(self, handle: SocketHandle) -> None:
+        self.socket_changed.emit(handle)
