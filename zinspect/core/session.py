@@ -351,13 +351,20 @@ class SocketHandle:
             self._schedule_service()
 
     def _note_routing_ids(self, batch: list[Message], now: float) -> None:
+        """Remember peers by routing id, most recent last; tell listeners about new ones."""
         ids = self.routing_ids
+        known = len(ids)
+        new_peer = False
         for message in batch:
             if message.frames:
-                ids.pop(message.frames[0], None)
-                ids[message.frames[0]] = now
+                routing_id = message.frames[0]
+                if ids.pop(routing_id, None) is None:
+                    new_peer = True
+                ids[routing_id] = now
         while len(ids) > MAX_ROUTING_IDS:
             del ids[next(iter(ids))]
+        if new_peer or len(ids) != known:
+            self.session._changed(self)
 
     # -- closing -----------------------------------------------------------------------
     def _check_open(self) -> None:
