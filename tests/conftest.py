@@ -18,11 +18,19 @@ PEERS = Path(__file__).parent / "peers"
 
 @pytest.fixture
 def aloop(qapp):
-    """A qasync loop marked running, driven by the Qt event processing of qtbot waits."""
+    """A qasync loop that asyncio sees as running, driven by the Qt event processing of qtbot
+    waits.
+
+    It is deliberately not created with ``already_running=True``: qasync's ``stop()`` then
+    calls ``QApplication.exit()``, and with no ``exec()`` running Qt keeps its quit flag set,
+    so every later ``QEventLoop.exec()`` (each qtbot wait) returns at once and the next test's
+    loop never runs a callback.
+    """
     import qasync
 
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
     errors: list[dict] = []
 
     def handler(the_loop, context):
@@ -33,7 +41,6 @@ def aloop(qapp):
     yield loop
     # let callbacks scheduled by closing sockets run before the loop goes
     qapp.processEvents()
-    loop.stop()
     asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)

@@ -79,6 +79,18 @@ def validate_endpoint(endpoint: str, *, bind: bool) -> str:
     return endpoint
 
 
+def uses_ipv6(endpoint: str) -> bool:
+    """Whether a (validated) endpoint names an IPv6 literal such as tcp://[::1]:5555.
+
+    libzmq resolves only IPv4 unless the socket's IPV6 option is set, and then fails with a
+    misleading "No such device"; the session sets the option for these endpoints.
+    """
+    transport, sep, address = endpoint.strip().partition("://")
+    if not sep or transport not in ("tcp", "ws", "wss", "udp"):
+        return False
+    return any(part.startswith("[") for part in address.split(";"))
+
+
 def _check_tcp_address(address: str, *, transport: str, bind: bool) -> None:
     if transport in ("ws", "wss"):
         address = address.split("/", 1)[0]  # the path after host:port is free-form
@@ -112,6 +124,10 @@ def _check_host_port(address: str, *, transport: str, bind: bool, role: str) -> 
             )
         if not host:
             raise EndpointError(f"The {role}address has no host before ':{port}'")
+        if ":" in host:
+            raise EndpointError(
+                f"Write an IPv6 address in brackets: {transport}://[{host}]:{port or 5555}"
+            )
         if host != "*" and not _HOSTNAME.match(host):
             raise EndpointError(f"'{host}' is not a host name, IP address or interface")
         if host == "*" and not bind:

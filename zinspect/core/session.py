@@ -16,7 +16,12 @@ from typing import Callable, Sequence
 import zmq
 import zmq.asyncio
 
-from zinspect.core.endpoints import EndpointError, describe_zmq_error, validate_endpoint
+from zinspect.core.endpoints import (
+    EndpointError,
+    describe_zmq_error,
+    uses_ipv6,
+    validate_endpoint,
+)
 from zinspect.core.socket_types import (
     ROUTING_ID_TYPES,
     SUBSCRIBING_TYPES,
@@ -133,6 +138,8 @@ class SocketHandle:
         if duplicate is not None and "*" not in endpoint:
             raise SocketError(f"Already {'bound' if bind else 'connected'} to {endpoint}")
         try:
+            if uses_ipv6(endpoint):
+                self.socket.setsockopt(zmq.IPV6, 1)  # else libzmq says "No such device"
             if bind:
                 self.socket.bind(endpoint)
                 address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT) or endpoint
@@ -160,7 +167,8 @@ class SocketHandle:
                 raise SocketError(describe_zmq_error(error)) from None
             # libzmq forgot it already (e.g. a failed connect): dropping it is what was asked.
         self.endpoints.remove(entry)
-        log.info("%s un%s %s", self.name, "bound" if entry.bound else "connected", entry.address)
+        log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected",
+                 entry.address)
         self.session._changed(self)
 
     # -- subscriptions ----------------------------------------------------------------
@@ -209,8 +217,8 @@ class SocketHandle:
         if not frames:
             raise SocketError("A message needs at least one frame")
         if self.type_name in ROUTING_ID_TYPES and len(frames) < 2:
-            raise SocketError(f"{self.type_name} needs the peer's routing id as frame 1 and "
-                              "the data after it")
+            raise SocketError(f"{self.type_name} needs the peer's routing id as the first frame, "
+                              "then the data")
         if self._try_send(frames):
             return
         # Cannot be queued now (no peer yet, or high-water mark): wait for the socket's FD.
@@ -404,15 +412,24 @@ class Session:
         self.closed = False
 
     def suggest_name(self, type_name: str) -> str:
+        """The next free default name (``sub-1``, ``sub-2``...); consumes its number."""
         prefix = type_name.lower()
+        name, number = self._next_name(prefix)
+        self._counters[prefix] = number
+        return name
+
+    def peek_name(self, type_name: str) -> str:
+        """The name suggest_name would return now, without consuming it (for placeholders)."""
+        return self._next_name(type_name.lower())[0]
+
+    def _next_name(self, prefix: str) -> tuple[str, int]:
         taken = {s.name for s in self.sockets}
         number = self._counters.get(prefix, 0)
         while True:
             number += 1
             name = f"{prefix}-{number}"
             if name not in taken:
-                self._counters[prefix] = number
-                return name
+                return name, number
 
     def create_socket(self, type_name: str, name: str | None = None) -> SocketHandle:
         if self.closed:
@@ -429,6 +446,9 @@ class Session:
         try:
             sock = self.context.socket(info.zmq_type)
             sock.setsockopt(zmq.LINGER, 0)
+            if info.name == "ROUTER":
+                # a reply to a peer that is gone fails in words instead of vanishing silently
+                sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         except zmq.ZMQError as error:
             raise SocketError(describe_zmq_error(error)) from None
         handle = SocketHandle(self, name, info, sock)
