@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import string
 from typing import Sequence
 
@@ -15,7 +16,12 @@ ENCODINGS = ("text", "hex", "base64", "json", "empty")
 VIEWS = ("auto", "text", "hex", "json", "base64")
 DETAIL_LIMIT = 64 * 1024  # frames larger than this are shown truncated
 
-_PRINTABLE_CONTROL = frozenset("\t\n\r")
+# Control characters (but tab and newlines), C1 controls, and the invisible or reordering
+# format characters (zero-width, bidi overrides, line/paragraph separators, BOM): text with
+# these would display differently from its bytes, so such frames are shown as hex.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+)
 
 
 class FrameEncodingError(ValueError):
@@ -82,10 +88,7 @@ def printable_text(data: bytes, *, cut: bool = False) -> str | None:
         if not (cut and error.start >= len(data) - 3 and "end of data" in error.reason):
             return None
         text = data[:error.start].decode("utf-8")
-    for char in text:
-        if (char < " " and char not in _PRINTABLE_CONTROL) or char == "\x7f":
-            return None
-    return text
+    return None if _UNPRINTABLE.search(text) else text
 
 
 def parse_json(data: bytes) -> object:
