@@ -1,0 +1,38 @@
+"""Helpers for tests that drive core sockets on the ``aloop`` test loop.
+
+The loop only runs while qtbot waits, so a coroutine is started as a task and waited for with
+``qtbot.waitUntil``; these keep that pattern (and reading traffic back from the store) short.
+"""
+
+from __future__ import annotations
+
+from zinspect.core.session import Session, SocketHandle
+from zinspect.core.store import IN
+
+WAIT_MS = 5000
+ANY_PORT = "tcp://127.0.0.1:*"
+
+
+def run(aloop, qtbot, coro, timeout: int = WAIT_MS):
+    """Run a coroutine on the test loop until it is done; return its result or raise."""
+    task = aloop.create_task(coro)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+def send(aloop, qtbot, handle: SocketHandle, *frames: bytes) -> None:
+    run(aloop, qtbot, handle.send(list(frames)))
+
+
+def traffic(session: Session, handle: SocketHandle, direction: str = IN) -> list[list[bytes]]:
+    return [m.frames for m in session.store if m.socket == handle.name
+            and m.direction == direction]
+
+
+def linked(session: Session, bind_type: str, connect_type: str,
+           endpoint: str = ANY_PORT) -> tuple[SocketHandle, SocketHandle]:
+    server = session.create_socket(bind_type)
+    client = session.create_socket(connect_type)
+    client.connect(server.bind(endpoint).address)
+    return server, client
+
