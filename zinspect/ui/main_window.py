@@ -1,0 +1,210 @@
+"""The main window: sockets on the left, live traffic in the middle, the selected message on
+the right, the composer below; menus and shortcuts for the common actions.
+
+It owns the Session (created here, inside the running qasync loop) and wires the panels
+together; the panels know nothing of each other.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+
+import zinspect
+from zinspect.core.session import Session, SocketHandle
+from zinspect.core.store import Message
+from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.composer import Composer
+from zinspect.ui.detail_pane import DetailPane
+from zinspect.ui.socket_panel import SocketPanel
+from zinspect.ui.status import install_status
+from zinspect.ui.traffic_panel import TrafficPanel
+from zinspect.versions import libzmq_warning, version_report
+
+log = logging.getLogger("zinspect.ui.main_window")
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    """zinspect's one window. ``window_closed`` tells the app to shut the session down."""
+
+    window_closed = Signal()
+
+    def __init__(self, settings: QSettings | None = None, session: Session | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("zinspect — ZeroMQ inspector")
+        self.setObjectName("main_window")
+        self.settings = settings if settings is not None else QSettings()
+        self.session = session if session is not None else Session()
+        self.bridge = SessionBridge(self.session, self)
+        self._shut_down = False
+        self._selected_message: Message | None = None
+
+        self.traffic = TrafficPanel(self.bridge, self.session.store, self)
+        self.setCentralWidget(self.traffic)
+        self.sockets = SocketPanel(self.bridge, self)
+        self.detail = DetailPane(self)
+        self.composer = Composer(self.bridge, self)
+        self.sockets_dock = self._dock("Sockets", "sockets_dock", self.sockets,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.detail_dock = self._dock("Message", "detail_dock", self.detail,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.composer_dock = self._dock("Composer", "composer_dock", self.composer,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.status = install_status(self.statusBar(), self.session.store)
+        warning = libzmq_warning()
+        if warning:
+            self.statusBar().showMessage(warning)
+
+        self.sockets.socket_selected.connect(self._on_sockets_socket_selected)
+        self.traffic.message_selected.connect(self._on_traffic_message_selected)
+        self.detail.resend_requested.connect(self._on_detail_resend_requested)
+        self._build_menus()
+        self._restore_layout()
+
+    # -- construction -------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState() needs names
+        dock.setWidget(widget)
+        dock.setAccessibleName(f"{title} panel")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit,
+                                        "Close every socket and quit")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        file_menu.addAction(self.quit_action)
+
+        socket_menu = menu.addMenu("&Socket")
+        self.new_socket_action = self._action(
+            "&New socket…", self.sockets.focus_new_socket, "Ctrl+N",
+            "Choose a socket type and name for a new socket")
+        self.close_socket_action = self._action(
+            "&Close socket", self.sockets.close_current_socket, "Ctrl+W",
+            "Close the selected socket at once (linger 0)")
+        socket_menu.addAction(self.new_socket_action)
+        socket_menu.addAction(self.close_socket_action)
+        socket_menu.addSeparator()
+        self.addAction(self.composer.send_action)
+        socket_menu.addAction(self.composer.send_action)
+
+        view_menu = menu.addMenu("&View")
+        self.find_action = self._action("&Filter traffic", self.traffic.focus_filter, "Ctrl+F",
+                                        "Type a text or regex filter for the traffic table")
+        view_menu.addAction(self.find_action)
+        for action in (self.traffic.pause_action, self.traffic.clear_action):
+            self.addAction(action)
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in (self.sockets_dock, self.detail_dock, self.composer_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("&Reset layout", self.reset_layout,
+                                         tip="Put every panel back where it started"))
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1",
+                                         "List zinspect's keyboard shortcuts"))
+        help_menu.addAction(self._action("&About zinspect", self.show_about,
+                                         tip="Versions of zinspect, pyzmq, libzmq and Qt"))
+
+    # -- wiring ---------------------------------------------------------------------------
+    def _on_sockets_socket_selected(self, handle: SocketHandle | None) -> None:
+        self.composer.set_socket(handle)
+
+    def _on_traffic_message_selected(self, message: Message | None) -> None:
+        self._selected_message = message
+        socket_type = self.traffic.socket_type_of(message.socket) if message else ""
+        self.detail.show_message(message, socket_type)
+
+    def _on_detail_resend_requested(self, frames: list[bytes]) -> None:
+        message = self._selected_message
+        if message is not None:
+            handle = self.session.socket_named(message.socket)
+            if handle is not None and handle is not self.sockets.current_socket():
+                self.sockets.select_socket(handle)
+        self.composer.load_frames(list(frames))
+        self.composer_dock.show()
+        self.composer_dock.raise_()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        self.resize(1360, 860)
+        self.resizeDocks([self.sockets_dock, self.detail_dock], [360, 400],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.composer_dock], [250], Qt.Orientation.Vertical)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in (self.sockets_dock, self.detail_dock, self.composer_dock):
+            dock.setFloating(False)
+            dock.show()
+
+    # -- dialogs (opened, never exec'd: no nested event loop) -------------------------------
+    def _info_box(self, title: str, text: str) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Close, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        return box
+
+    def show_about(self) -> QMessageBox:
+        return self._info_box("About zinspect", f"zinspect {zinspect.__version__}: a desktop "
+                              f"ZeroMQ message inspector.\n\n{version_report()}")
+
+    def show_shortcuts(self) -> QMessageBox:
+        lines = [f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<14}"
+                 f"{a.text().replace('&', '').rstrip('…')}"
+                 for a in self.actions() if not a.shortcut().isEmpty()]
+        return self._info_box("Keyboard shortcuts", "\n".join(lines))
+
+    # -- shutdown ---------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.save_layout()
+        event.accept()
+        self.window_closed.emit()
+
+    def shutdown(self) -> None:
+        """Close every socket with linger 0; undelivered messages are dropped, by design."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.session.close()
+        log.info("session closed")
