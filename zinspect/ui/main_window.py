@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 import zinspect
 from zinspect.core.session import Session, SocketHandle
@@ -27,6 +27,7 @@ from zinspect.versions import libzmq_warning, version_report
 log = logging.getLogger("zinspect.ui.main_window")
 
 LAYOUT_VERSION = 1
+DEFAULT_SIZE = (1360, 860)
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.bridge = SessionBridge(self.session, self)
         self._shut_down = False
         self._selected_message: Message | None = None
+        self._shortcuts_box: QMessageBox | None = None
 
         self.traffic = TrafficPanel(self.bridge, self.session.store, self)
         self.setCentralWidget(self.traffic)
@@ -57,9 +59,17 @@ class MainWindow(QMainWindow):
         self.composer_dock = self._dock("Composer", "composer_dock", self.composer,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.status = install_status(self.statusBar(), self.session.store)
+        # A permanent widget, not showMessage(): that is wiped by the first status tip shown
+        # when the pointer crosses a menu, and this security warning must stay in view.
+        self.libzmq_warning_label: QLabel | None = None
         warning = libzmq_warning()
         if warning:
-            self.statusBar().showMessage(warning)
+            label = self.libzmq_warning_label = QLabel(warning)
+            label.setStyleSheet("color: #b3261e; font-weight: bold;")
+            label.setAccessibleName("libzmq security warning")
+            label.setToolTip("This libzmq has known security flaws; install a pyzmq built with "
+                             "libzmq 4.3.3 or newer")
+            self.statusBar().insertPermanentWidget(0, label, 1)
 
         self.sockets.socket_selected.connect(self._on_sockets_socket_selected)
         self.traffic.message_selected.connect(self._on_traffic_message_selected)
@@ -153,7 +163,14 @@ class MainWindow(QMainWindow):
 
     # -- layout ---------------------------------------------------------------------------
     def _restore_layout(self) -> None:
-        self.resize(1360, 860)
+        # The first start's size, but never larger than the screen: on a 1366x768 laptop an
+        # 860 px tall window would put the composer's Send button below the screen's edge.
+        width, height = DEFAULT_SIZE
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width, height = min(width, available.width()), min(height, available.height())
+        self.resize(width, height)
         self.resizeDocks([self.sockets_dock, self.detail_dock], [360, 400],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.composer_dock], [250], Qt.Orientation.Vertical)
@@ -180,20 +197,32 @@ class MainWindow(QMainWindow):
     def _info_box(self, title: str, text: str) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, title, text,
                           QMessageBox.StandardButton.Close, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.open()
+        box.setAccessibleName(title)
         return box
 
     def show_about(self) -> QMessageBox:
-        return self._info_box("About zinspect", f"zinspect {zinspect.__version__}: a desktop "
-                              f"ZeroMQ message inspector.\n\n{version_report()}")
+        box = self._info_box("About zinspect", f"zinspect {zinspect.__version__}: a desktop "
+                             f"ZeroMQ message inspector.\n\n{version_report()}")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def show_shortcuts(self) -> QMessageBox:
-        lines = [f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<14}"
-                 f"{a.text().replace('&', '').rstrip('…')}"
-                 for a in self.actions() if not a.shortcut().isEmpty()]
-        return self._info_box("Keyboard shortcuts", "\n".join(lines))
+        """A reference card the user may keep open while working (so: not modal)."""
+        lines = [f"{', '.join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)}"
+                 f"  —  {a.text().replace('&', '').rstrip('…')}"
+                 for a in self.actions() if (keys := a.shortcuts())]
+        box = self._shortcuts_box
+        if box is None:
+            # One box, kept and reused: F1 again brings it forward instead of stacking copies.
+            box = self._shortcuts_box = self._info_box("Keyboard shortcuts", "")
+            box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setText("\n".join(lines))
+        box.show()
+        box.raise_()
+        box.activateWindow()
+        return box
 
     # -- shutdown ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
