@@ -429,3 +429,37 @@ def _inside_combo(widget: QWidget) -> bool:
             return True
         parent = parent.parentWidget()
     return False
+
+
+# -- found in the acceptance audit ------------------------------------------------------------
+
+def test_peer_hint_follows_the_router_shown(composer, session, qtbot, aloop):
+    router = session.create_socket("ROUTER")
+    dealer = session.create_socket("DEALER")
+    dealer.connect(router.bind("tcp://127.0.0.1:*").address)
+    lonely = session.create_socket("ROUTER")
+    composer.set_socket(router)
+    assert composer.peer_combo.placeholderText() == "No peer has sent anything yet"
+    aloop.create_task(dealer.send([b"hello"]))
+    qtbot.waitUntil(lambda: composer.peer_combo.count() == 1, timeout=TIMEOUT)
+    assert composer.peer_combo.placeholderText() == "Choose a peer…"
+    # a ROUTER nobody has talked to must not invite the user to choose from nothing
+    composer.set_socket(lonely)
+    assert composer.peer_combo.count() == 0
+    assert composer.peer_combo.placeholderText() == "No peer has sent anything yet"
+
+
+def test_long_sent_messages_are_elided_not_scrolled_sideways(composer, session, push_pull,
+                                                             qtbot):
+    push, _pull = push_pull
+    composer.set_socket(push)
+    composer.load_frames([b"a long frame " * 20, b"and another one " * 20])
+    with qtbot.waitSignal(composer.message_sent, timeout=TIMEOUT):
+        click_send(qtbot, composer)
+    view = composer.history_view
+    qtbot.waitUntil(lambda: composer.history_model.rowCount() == 1, timeout=TIMEOUT)
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.visualRect(composer.history_model.index(0, 0)).width() <= \
+        view.viewport().width()
+    assert "a long frame" in composer.history_model.index(0, 0).data(
+        Qt.ItemDataRole.ToolTipRole)  # the whole message is one hover away

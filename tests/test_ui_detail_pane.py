@@ -448,3 +448,34 @@ def test_a_message_without_frames_disables_frame_actions(pane):
     assert not child(pane, QPushButton, "save_frame_button").isEnabled()
     assert child(pane, QPushButton, "resend_button").isEnabled()
 
+
+
+# -- fitting the window (found in the acceptance audit) --------------------------------------
+def test_showing_a_message_keeps_the_pane_narrow_enough_for_the_window(pane):
+    # A 3-pairs-per-row header and long copy button labels once made the pane's minimum
+    # width 566 px: selecting a row pushed a 1,400 px wide window off the screen.
+    pane.show_message(make_message([b"\x00\x80id", b"", b"x" * 2000], socket="a-socket-name"),
+                      "ROUTER")
+    assert pane.minimumSizeHint().width() <= 360
+    assert label(pane, "time_field").text()  # every field still says its value
+    assert label(pane, "size_field").text() == "2.0 KiB (2,004 bytes)"
+
+
+def test_hex_view_fits_16_or_8_bytes_a_line_to_the_pane_width(qtbot, pane):
+    frame = bytes(range(64))
+    pane.show_message(make_message([frame]))
+    choose_view(pane, "hex")
+    assert viewer_text(pane) == hexdump(frame)  # wide: 16 bytes and the ASCII column
+    pane.resize(380, 650)
+    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame, 8), timeout=2000)
+    first = viewer_text(pane).splitlines()[0]
+    assert first.endswith("|........|")  # the ASCII column is in sight, not scrolled away
+    pane.resize(800, 650)
+    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame), timeout=2000)
+    assert not child(pane, QTableView, "frame_table").horizontalScrollBar().isVisible()
+
+
+def test_frame_table_header_has_an_accessible_name(pane):
+    pane.show_message(make_message([b"x"]))
+    header = child(pane, QTableView, "frame_table").horizontalHeader()
+    assert header.accessibleName() == "Frame table columns"

@@ -450,3 +450,33 @@ def test_focus_filter_puts_the_keyboard_in_the_filter_text(qtbot, shown):
     shown.focus_filter()
     qtbot.waitUntil(shown.filter_edit.hasFocus, timeout=WAIT)
     assert shown.filter_edit.selectedText() == "abc"
+
+
+# -- found in the acceptance audit ------------------------------------------------------------
+def test_a_narrow_table_never_scrolls_sideways_when_rows_overflow(qtbot, shown, session):
+    # The stretched Summary column used to keep 100 px once the vertical scroll bar came,
+    # so a table in a narrow centre area got a horizontal scroll bar for nothing.
+    shown.resize(600, 300)
+    session.store.extend(batch(200))
+    qtbot.waitUntil(lambda: shown.model.rowCount() == 200, timeout=WAIT)
+    qtbot.waitUntil(lambda: shown.view.verticalScrollBar().isVisible(), timeout=WAIT)
+    view = shown.view
+    assert view.horizontalHeader().length() <= view.viewport().width()
+    assert view.horizontalScrollBar().maximum() == 0
+
+
+def test_filter_clear_button_and_header_are_named(qtbot, shown):
+    from PySide6.QtWidgets import QToolButton
+
+    shown.filter_edit.setText("abc")
+    buttons = [b for b in shown.filter_edit.findChildren(QToolButton) if b.isVisible()]
+    assert buttons, "the line edit shows a clear button while it has text"
+    for button in buttons:
+        assert button.toolTip() == "Clear the filter field"
+        assert button.accessibleName() == "Clear filter"
+    assert shown.view.horizontalHeader().accessibleName() == "Traffic table columns"
+
+
+def test_clear_says_what_it_clears_in_menus_but_stays_short_on_its_button(panel):
+    assert panel.clear_action.text() == "Clear traffic"  # the menu and F1's shortcut list
+    assert panel.clear_button.text() == "Clear"

@@ -35,12 +35,13 @@ from zinspect.core.session import SocketError, SocketHandle
 from zinspect.core.socket_types import ROUTING_ID_TYPES
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.frame_editor import ERROR_STYLE, FrameEditor
-from zinspect.ui.send_history import SendHistoryModel, SentMessage
+from zinspect.ui.send_history import ElidingRowDelegate, SendHistoryModel, SentMessage
 
 log = logging.getLogger("zinspect.ui.composer")
 
 NO_SOCKET_TEXT = "Select or create a socket to send"
-WAITING_TEXT = "Waiting for a peer / room to queue…"
+WAITING_TEXT = ("Waiting to be queued: no peer has connected yet, or its queue is full. "
+                "Cancel gives up.")
 CANCELLED_TEXT = "Send cancelled"
 WAITING_STYLE = "color: #8a5a00;"
 
@@ -181,6 +182,7 @@ class Composer(QWidget):
         self.history_label.setToolTip("Messages sent from this composer, newest first")
         self.history_view = QListView(self)
         self.history_view.setModel(self.history_model)
+        self.history_view.setItemDelegate(ElidingRowDelegate(self.history_view))
         self.history_view.setUniformItemSizes(True)
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -306,6 +308,9 @@ class Composer(QWidget):
         handle = self._handle
         ids = list(handle.routing_ids) if handle is not None else []
         ids.reverse()
+        # the hint follows the socket shown, even when its (empty) list did not change
+        self.peer_combo.setPlaceholderText(
+            "Choose a peer…" if ids else "No peer has sent anything yet")
         if not force and sorted(ids) == sorted(self._peer_ids):
             return
         chosen = self.peer_combo.currentIndex()
@@ -319,8 +324,6 @@ class Composer(QWidget):
                 self.peer_combo.addItem(f"{frame_summary(routing_id)}   (last seen {clock})")
             self._peer_ids = ids
             self.peer_combo.setCurrentIndex(ids.index(chosen_id) if chosen_id in ids else -1)
-            self.peer_combo.setPlaceholderText(
-                "Choose a peer…" if ids else "No peer has sent anything yet")
         finally:
             self.peer_combo.blockSignals(False)
 

@@ -13,7 +13,7 @@ import datetime
 import logging
 import os
 
-from PySide6.QtCore import QDir, QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDir, QEvent, QModelIndex, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QPalette, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.codecs import DETAIL_LIMIT, human_size, message_summary, subscription_event
 from zinspect.core.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.frame_list_model import COLUMN_CONTENT, COLUMN_INDEX, COLUMN_SIZE, FrameListModel
+from zinspect.ui.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.frame_render import LIMIT_TEXT, VIEW_LABELS, render_frame
 
 log = logging.getLogger("zinspect.ui.detail_pane")
@@ -40,6 +40,7 @@ VIEW_TIPS = {
 HUGE_COPY = 1024 * 1024  # copying more than this many bytes gets a warning in the tooltip
 PROBLEM_STYLE = "color: #b3261e;"
 LONG_LINE = 4096  # longer lines wrap anywhere: see _wrap_mode
+HEX_LINE_CHARS = 79  # characters in a 16-byte hex dump line (offset, bytes, ASCII column)
 
 
 def _size_text(size: int) -> str:
@@ -136,16 +137,20 @@ class DetailPane(QWidget):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         self._fields: dict[str, QLabel] = {}
+        # The time on a row of its own, then two caption/value pairs per row, values wrapping
+        # at spaces: the pane's minimum width stays small, so showing a message never widens
+        # the window past the screen.
         fields = (("time", "Time", "When the message was received or sent (local time)"),
                   ("socket", "Socket", "The socket that received or sent it, and its type"),
                   ("direction", "Direction", "in: received by the socket; out: sent by it"),
-                  ("frames", "Frames", "How many frames (parts) the message has"),
-                  ("size", "Size", "Total size of all frames"))
+                  ("size", "Size", "Total size of all frames"),
+                  ("frames", "Frames", "How many frames (parts) the message has"))
         for number, (key, caption, tip) in enumerate(fields):
-            row, column = divmod(number, 3)
+            row, column = (0, 0) if number == 0 else divmod(number + 1, 2)
             name = QLabel(caption + ":")
             name.setEnabled(False)
             value = QLabel()
+            value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(f"{key}_field")
             value.setAccessibleName(caption)
@@ -153,9 +158,10 @@ class DetailPane(QWidget):
             name.setToolTip(tip)
             name.setBuddy(value)
             grid.addWidget(name, row, column * 2)
-            grid.addWidget(value, row, column * 2 + 1)
+            grid.addWidget(value, row, column * 2 + 1, 1, 3 if key == "time" else 1)
             self._fields[key] = value
-        grid.setColumnStretch(5, 1)
+        grid.setColumnStretch(1, 3)  # socket and size are the longer values
+        grid.setColumnStretch(3, 2)
         box.addLayout(grid)
 
         self._note_label = QLabel()
@@ -185,12 +191,12 @@ class DetailPane(QWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(table.fontMetrics().height() + 6)
         header = table.horizontalHeader()
+        header.setAccessibleName("Frame table columns")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         digits = table.fontMetrics().horizontalAdvance("0")
         table.setColumnWidth(COLUMN_INDEX, digits * 6)
         table.setColumnWidth(COLUMN_SIZE, digits * 11)
-        table.setColumnWidth(COLUMN_CONTENT, digits * 40)
         table.selectionModel().currentRowChanged.connect(self._on_frame_table_current_changed)
         self._table = table
         return table
@@ -201,11 +207,11 @@ class DetailPane(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         top = QHBoxLayout()
         self._frame_label = QLabel()
+        self._frame_label.setWordWrap(True)
         self._frame_label.setObjectName("frame_title")
         self._frame_label.setAccessibleName("Selected frame")
         self._frame_label.setToolTip("The frame shown below and its exact size")
-        top.addWidget(self._frame_label)
-        top.addStretch(1)
+        top.addWidget(self._frame_label, 1)
         view_label = QLabel("&View:")
         top.addWidget(view_label)
         self._view_combo = QComboBox()
@@ -245,15 +251,22 @@ class DetailPane(QWidget):
         self._viewer.setObjectName("frame_viewer")
         self._viewer.setAccessibleName("Frame content")
         self._viewer.setToolTip(f"The selected frame (read-only; at most {LIMIT_TEXT} shown)")
+        self._hex_width = 16
+        self._shown_view = ""
+        self._viewer.viewport().installEventFilter(self)  # a narrow viewer: 8-byte hex lines
         layout.addWidget(self._viewer, 1)
 
         buttons = QHBoxLayout()
+        copy_label = QLabel("Copy as:")
+        copy_label.setToolTip("Copy the whole selected frame to the clipboard")
+        buttons.addWidget(copy_label)
         self._copy_buttons: dict[str, QPushButton] = {}
-        for how, label in (("text", "Copy as text"), ("hex", "Copy as hex"),
-                           ("base64", "Copy as base64")):
+        for how, label in (("text", "Text"), ("hex", "Hex"), ("base64", "Base64")):
             button = QPushButton(label)
             button.setObjectName(f"copy_{how}_button")
-            button.setAccessibleName(label)
+            button.setAccessibleName(f"Copy as {how}")
+            # narrower than the style's default minimum, so the pane fits beside the table
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(label) + 24)
             button.clicked.connect(getattr(self, f"_on_copy_{how}_button_clicked"))
             buttons.addWidget(button)
             self._copy_buttons[how] = button
@@ -386,7 +399,9 @@ class DetailPane(QWidget):
         routing = " (routing id)" if row == 0 and self._model.routing_id_first else ""
         self._frame_label.setText(f"Frame {row}{routing} of {count:,}: {what}")
 
-        shown = render_frame(data, choice)
+        self._hex_width = self._fitting_hex_width()
+        shown = render_frame(data, choice, self._hex_width)
+        self._shown_view = shown.view
         self._view_note.setText(shown.note)
         self._view_note.setStyleSheet(PROBLEM_STYLE if shown.problem else "")
         self._view_note.setVisible(bool(shown.note))
@@ -399,6 +414,22 @@ class DetailPane(QWidget):
         self._viewer.setWordWrapMode(_wrap_mode(shown.view, shown.text))
         self._viewer.setPlainText(shown.text)
         self._update_action_tips(len(data))
+
+    def _fitting_hex_width(self) -> int:
+        """16 bytes per hex line when a whole line fits the viewer, else 8."""
+        room = self._viewer.viewport().width() - 2 * int(self._viewer.document().documentMargin())
+        needed = self._viewer.fontMetrics().horizontalAdvance("0" * HEX_LINE_CHARS)
+        return 16 if room >= needed else 8
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (watched is self._viewer.viewport() and event.type() == QEvent.Type.Resize
+                and self._shown_view == "hex" and self._current_frame() is not None
+                and self._fitting_hex_width() != self._hex_width):
+            scroll = self._viewer.verticalScrollBar()
+            line = scroll.value() * self._hex_width  # keep the same bytes in view
+            self._render_frame()
+            scroll.setValue(line // self._hex_width)
+        return super().eventFilter(watched, event)
 
     def _update_action_tips(self, size: int) -> None:
         """Copy tooltips say the whole frame is copied, and warn when that is a lot."""

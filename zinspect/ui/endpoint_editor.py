@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.endpoints import SUGGESTED_BIND
 from zinspect.core.session import Endpoint, SocketError, SocketHandle
+from zinspect.ui.a11y import describe_clear_button
 
 log = logging.getLogger("zinspect.ui.endpoint_editor")
 
@@ -64,6 +65,7 @@ class EndpointEditor(QWidget):
         self.endpoint_edit.setClearButtonEnabled(True)
         self.endpoint_edit.setPlaceholderText("transport://address, e.g. " + SUGGESTED_BIND)
         self.endpoint_edit.setAccessibleName("Endpoint")
+        describe_clear_button(self.endpoint_edit, "endpoint")
         self.endpoint_edit.setToolTip(
             "The endpoint to bind or connect to, e.g. tcp://127.0.0.1:* (bind: any free port "
             "on loopback), tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name")
@@ -246,7 +248,8 @@ class EndpointEditor(QWidget):
         self.remove_button.setEnabled(has_socket and entry is not None)
         self.copy_button.setEnabled(entry is not None)
         if entry is None or entry.bound:
-            self.remove_button.setText("Unbind" if entry is not None else "Unbind/Disconnect")
+            # "Remove" while nothing is selected: short, so the panel fits a narrow dock
+            self.remove_button.setText("Unbind" if entry is not None else "Remove")
             self.remove_button.setToolTip("Unbind or disconnect the selected endpoint (Delete)"
                                           if entry is None else
                                           f"Stop listening on {entry.address} (Delete)")

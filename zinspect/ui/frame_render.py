@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zinspect.core.codecs import DETAIL_LIMIT, auto_view, printable_text, render
+from zinspect.core.codecs import DETAIL_LIMIT, auto_view, hexdump, printable_text, render
 
 VIEW_LABELS = {"auto": "Auto", "text": "Text", "hex": "Hex", "json": "JSON", "base64": "Base64"}
 LIMIT_TEXT = f"{DETAIL_LIMIT // 1024} KiB"
@@ -30,10 +30,12 @@ class RenderedFrame:
     truncated: bool
 
 
-def render_frame(data: bytes, choice: str) -> RenderedFrame:
+def render_frame(data: bytes, choice: str, hex_width: int = 16) -> RenderedFrame:
     """Render at most DETAIL_LIMIT bytes of ``data`` in view ``choice`` ("auto", "text", ...).
 
     Never decodes more than the limit, so a 100 MB frame renders as fast as a 64 KiB one.
+    ``hex_width`` is the bytes per hex dump line: a narrow pane asks for 8 so the ASCII
+    column stays in sight instead of behind a horizontal scroll bar.
     """
     truncated = len(data) > DETAIL_LIMIT
     head = data[:DETAIL_LIMIT]
@@ -74,6 +76,8 @@ def render_frame(data: bytes, choice: str) -> RenderedFrame:
             notes.append(error)
             problem = True
             view = "hex"
+        if view == "hex" and hex_width != 16:
+            text = hexdump(head, hex_width)
     return RenderedFrame(text, view, " · ".join(notes), problem, truncated)
 
 

@@ -10,7 +10,15 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from zinspect.core.codecs import human_size, message_summary
 
@@ -56,6 +64,17 @@ class SentMessage:
         return (f"Sent on {self.socket_name} ({self.socket_type}) at {self.clock}\n"
                 f"{count} frame{'s' if count != 1 else ''}, {human_size(self.size)}\n"
                 f"{self.summary}")
+
+
+class ElidingRowDelegate(QStyledItemDelegate):
+    """Rows as wide as the list, long ones ending in "…" (the tooltip has the whole message).
+
+    A list view makes each row as wide as its text, so one long message would give the whole
+    list a horizontal scroll bar; asking for no width lets the view fit rows to itself.
+    """
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class SendHistoryModel(QAbstractListModel):

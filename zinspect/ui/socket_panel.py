@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.session import SocketError, SocketHandle
 from zinspect.core.socket_types import SOCKET_TYPES, SocketTypeInfo
+from zinspect.ui.a11y import describe_clear_button
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.endpoint_editor import EndpointEditor, error_label, show_error
 from zinspect.ui.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
@@ -89,6 +90,11 @@ class SocketPanel(QWidget):
         self.type_combo.setModel(self.type_model)
         self.type_combo.setAccessibleName("New socket type")
         self.type_combo.setMaxVisibleItems(len(SOCKET_TYPES))
+        # as wide as the longest type name, not as "CHANNEL (draft)": the name field next
+        # to it needs the room in a narrow dock (the open list still shows whole labels)
+        self.type_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.type_combo.setMinimumContentsLength(max(map(len, SOCKET_TYPES)))
         self.type_help_label = QLabel()
         self.type_help_label.setWordWrap(True)
         self.type_help_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -98,6 +104,7 @@ class SocketPanel(QWidget):
         self.name_edit = QLineEdit()
         self.name_edit.setClearButtonEnabled(True)
         self.name_edit.setAccessibleName("New socket name")
+        describe_clear_button(self.name_edit, "name")
         self.name_edit.setToolTip("Name of the new socket; leave it empty to use the name "
                                   "shown in grey. Enter creates the socket.")
         self.create_button = QPushButton("Create")
@@ -150,6 +157,9 @@ class SocketPanel(QWidget):
         self.state_label.setStyleSheet(STATE_STYLE)
         self.state_label.setAccessibleName("Selected socket state")
         self.state_label.setToolTip("What needs attention on this socket")
+        # Always in the layout, one line tall even when empty: a state that comes and goes
+        # with the traffic (REP: reply due) must not move the buttons under the mouse.
+        self.state_label.setMinimumHeight(self.state_label.fontMetrics().lineSpacing())
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
         self.note_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -196,19 +206,21 @@ class SocketPanel(QWidget):
         self.empty_label.setStyleSheet(NOTE_STYLE)
         self.empty_label.setAccessibleName("No socket selected")
         self.empty_label.setToolTip("Select a socket to bind, connect or subscribe it")
-        self.details_stack = QStackedWidget()
-        self.details_stack.addWidget(self.empty_label)
-        self.details_stack.addWidget(details)
-        scroll = QScrollArea()
+        # Only the settings scroll: the short "no socket selected" page sits outside the
+        # scroll area, so it never shows a scroll bar sized for the settings page.
+        scroll = self.details_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.details_stack)
+        scroll.setWidget(details)
         scroll.setAccessibleName("Selected socket settings")
+        self.details_stack = QStackedWidget()
+        self.details_stack.addWidget(self.empty_label)
+        self.details_stack.addWidget(scroll)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.list_view)
-        splitter.addWidget(scroll)
+        splitter.addWidget(self.details_stack)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -293,6 +305,7 @@ class SocketPanel(QWidget):
         self.endpoint_editor.set_handle(handle)
         self.subscription_editor.set_handle(handle)
         self._show_details()
+        self.details_scroll.verticalScrollBar().setValue(0)  # another socket: start at its top
         self.socket_selected.emit(handle)
 
     def _show_details(self) -> None:
@@ -320,7 +333,6 @@ class SocketPanel(QWidget):
             fact for fact in socket_state(handle).split("; ")
             if fact and fact != "no subscription")
         self.state_label.setText(state)
-        self.state_label.setVisible(bool(state))
 
     def _update_name_placeholder(self) -> None:
         # peek, not suggest: suggest_name consumes its number and would skip names

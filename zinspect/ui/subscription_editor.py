@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_text, topic_text
 from zinspect.core.session import SocketError, SocketHandle
 from zinspect.core.socket_types import SUBSCRIBING_TYPES
+from zinspect.ui.a11y import describe_clear_button
 from zinspect.ui.endpoint_editor import error_label, show_error
 
 log = logging.getLogger("zinspect.ui.subscription_editor")
@@ -56,6 +57,7 @@ class SubscriptionEditor(QWidget):
         self.prefix_edit = QLineEdit()
         self.prefix_edit.setClearButtonEnabled(True)
         self.prefix_edit.setAccessibleName("Subscription prefix")
+        describe_clear_button(self.prefix_edit, "prefix")
         self.format_combo = QComboBox()
         self.format_combo.addItems(PREFIX_FORMATS)
         self.format_combo.setAccessibleName("Prefix format")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.session import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
+from zinspect.ui.a11y import describe_clear_button
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
 from zinspect.ui.traffic_model import (
@@ -36,6 +37,7 @@ from zinspect.ui.traffic_model import (
     COL_NUMBER,
     COL_SIZE,
     COL_SOCKET,
+    COL_SUMMARY,
     COL_TIME,
     TrafficModel,
 )
@@ -148,6 +150,7 @@ class TrafficPanel(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setToolTip(FILTER_TIP)
         self.filter_edit.setAccessibleName("Filter text")
+        describe_clear_button(self.filter_edit, "filter")
         self.filter_edit.setMinimumWidth(
             self.filter_edit.fontMetrics().horizontalAdvance("x" * 18))
 
@@ -189,7 +192,12 @@ class TrafficPanel(QWidget):
         vertical.setDefaultSectionSize(row_height)
         vertical.hide()
         header = view.horizontalHeader()
+        header.setAccessibleName("Traffic table columns")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The stretched last section never shrinks below its width when stretching starts
+        # (100 px by default): start it small, or a narrow table scrolls sideways as soon as
+        # the vertical scroll bar appears.
+        header.resizeSection(COL_SUMMARY, metrics.horizontalAdvance("Summary") + 18)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -236,7 +244,9 @@ class TrafficPanel(QWidget):
         self.pause_action.setToolTip(
             f"Freeze the table to read it ({PAUSE_SHORTCUT}). Capture continues; the new "
             "messages appear when you resume")
-        self.clear_action = QAction("Clear", self)
+        # "Clear traffic" in menus and the shortcut list; the button says just "Clear"
+        self.clear_action = QAction("Clear traffic", self)
+        self.clear_action.setIconText("Clear")
         self.clear_action.setShortcut(QKeySequence(CLEAR_SHORTCUT))
         self.clear_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.clear_action.setToolTip(
