@@ -175,10 +175,13 @@ ERRNO_WORDS = _build_errno_words()
 
 
 def describe_zmq_error(error: BaseException) -> str:
-    """A sentence for a libzmq error, keeping libzmq's own text for reference."""
+    """A sentence for a libzmq error, keeping libzmq's own text where it adds something."""
     number = getattr(error, "errno", None)
     words = ERRNO_WORDS.get(number) if number is not None else None
-    raw = str(error)
+    # pyzmq appends " (addr='tcp://...')": the user typed that address, so drop it
+    raw = re.sub(r"\s*\(addr='[^']*'\)$", "", str(error)).strip()
     if words:
-        return f"{words} ({raw})" if raw and raw.lower() not in words.lower() else words
+        if raw and raw.lower() not in words.lower():
+            return f"{words} ({raw})"
+        return words
     return raw or type(error).__name__

@@ -80,6 +80,7 @@ class Composer(QWidget):
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.setAccessibleName("Composer")
         self._handle: SocketHandle | None = None
         self._tasks: dict[asyncio.Future, SocketHandle] = {}  # references to running sends
         self._peer_ids: list[bytes] = []

@@ -12,7 +12,15 @@ import logging
 from typing import Sequence
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QIcon, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QIcon,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -63,6 +71,9 @@ assert set(ENCODING_LABELS) == set(ENCODINGS)
 
 LOAD_CHUNK = 20  # rows built per event-loop turn when loading a long message (~50 ms)
 MIN_LINES = 2
+# Past this many characters a frame wraps anywhere: Qt's word-boundary search makes every
+# keystroke in a long unbroken line (pasted base64, say) cost up to half a second.
+LONG_TEXT = 4096
 MAX_LINES = 8
 ERROR_COLOR = "#b00020"
 ERROR_STYLE = f"color: {ERROR_COLOR};"
@@ -268,6 +279,11 @@ class FrameRow(QFrame):
         self._update()
 
     def _on_text_edit_text_changed(self) -> None:
+        long_text = self.text_edit.document().characterCount() > LONG_TEXT
+        mode = (QTextOption.WrapMode.WrapAnywhere if long_text
+                else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        if self.text_edit.wordWrapMode() != mode:
+            self.text_edit.setWordWrapMode(mode)
         self._update()
 
     def _on_up_button_clicked(self) -> None:

@@ -11,7 +11,14 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 import zinspect
 from zinspect.core.session import Session, SocketHandle
@@ -26,7 +33,7 @@ from zinspect.versions import libzmq_warning, version_report
 
 log = logging.getLogger("zinspect.ui.main_window")
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # bump when the default arrangement changes: old saved layouts are ignored
 DEFAULT_SIZE = (1360, 860)
 
 
@@ -58,6 +65,8 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.composer_dock = self._dock("Composer", "composer_dock", self.composer,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        # The sockets list runs the full height; the composer sits under traffic and detail.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.status = install_status(self.statusBar(), self.session.store)
         # A permanent widget, not showMessage(): that is wiped by the first status tip shown
         # when the pointer crosses a menu, and this security warning must stay in view.
@@ -88,6 +97,13 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
+        for button in dock.findChildren(QAbstractButton):
+            if button.objectName() == "qt_dockwidget_closebutton":
+                button.setToolTip(f"Hide the {title} panel (View menu brings it back)")
+                button.setAccessibleName(f"Hide {title} panel")
+            elif button.objectName() == "qt_dockwidget_floatbutton":
+                button.setToolTip(f"Float the {title} panel in its own window, or dock it back")
+                button.setAccessibleName(f"Float {title} panel")
         return dock
 
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
@@ -171,9 +187,9 @@ class MainWindow(QMainWindow):
             available = screen.availableGeometry()
             width, height = min(width, available.width()), min(height, available.height())
         self.resize(width, height)
-        self.resizeDocks([self.sockets_dock, self.detail_dock], [360, 400],
+        self.resizeDocks([self.sockets_dock, self.detail_dock], [320, 430],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.composer_dock], [250], Qt.Orientation.Vertical)
+        self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
