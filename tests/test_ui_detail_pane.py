@@ -65,7 +65,7 @@ def select_frame(qtbot, pane: DetailPane, row: int) -> None:
     table.scrollTo(index)
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
                      pos=table.visualRect(index).center())
-    assert label(pane, "frame_title").text().startswith(f"Frame {row}")
+    assert label(pane, "frame_title").text().startswith(f"Frame {row + 1} ")
 
 
 def choose_view(pane: DetailPane, view: str) -> None:
@@ -103,7 +103,7 @@ def test_header_shows_number_time_socket_direction_count_and_size(pane):
     assert label(pane, "frames_field").text() == "3 frames"
     assert label(pane, "size_field").text() == "2.0 KiB (2,005 bytes)"
     note = label(pane, "meaning_note")
-    assert note.isVisible() and "frame 0 is the peer's routing id" in note.text()
+    assert note.isVisible() and "frame 1 is the peer's routing id" in note.text()
     # frame 0 is marked as the routing id in the list and above the viewer
     assert pane.findChild(QTableView, "frame_table").model().index(0, 2).data() \
         .startswith("routing id:")
@@ -149,15 +149,15 @@ def test_frame_list_shows_every_one_of_300_frames_with_its_size(qtbot, pane):
     model = child(pane, QTableView, "frame_table").model()
     assert model.rowCount() == 300
     for row, frame in enumerate(frames):
-        assert model.index(row, 0).data() == str(row)
+        assert model.index(row, 0).data() == str(row + 1)  # numbered from 1, like the guide
         assert model.index(row, 1).data() == f"{len(frame)} B"
-        assert model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole).startswith(f"Frame {row}:")
+        assert model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole).startswith(f"Frame {row + 1}:")
         assert model.index(row, 0).data(FRAME_ROLE) == frame
     assert label(pane, "frames_field").text() == "300 frames"
-    # frame 0 is selected by default; the last one can be reached and viewed
-    assert label(pane, "frame_title").text().startswith("Frame 0 of 300")
+    # the first frame is selected by default; the last one can be reached and viewed
+    assert label(pane, "frame_title").text().startswith("Frame 1 of 300")
     select_frame(qtbot, pane, 299)
-    assert label(pane, "frame_title").text() == f"Frame 299 of 300: {len(frames[299])} bytes"
+    assert label(pane, "frame_title").text() == f"Frame 300 of 300: {len(frames[299])} bytes"
     assert viewer_text(pane) == frames[299].decode()
 
 
@@ -243,7 +243,7 @@ def test_invalid_json_in_json_view_says_why_and_shows_hex(pane):
 def test_empty_frame_is_shown_as_such(qtbot, pane):
     pane.show_message(make_message([b"a", b""]))
     select_frame(qtbot, pane, 1)
-    assert label(pane, "frame_title").text() == "Frame 1 of 2: empty frame, 0 bytes"
+    assert label(pane, "frame_title").text() == "Frame 2 of 2: empty frame, 0 bytes"
     viewer = child(pane, QPlainTextEdit, "frame_viewer")
     assert viewer.toPlainText() == ""
     assert viewer.placeholderText() == "empty frame, 0 bytes"
@@ -351,13 +351,13 @@ def test_save_frame_writes_the_exact_full_bytes(qtbot, pane, tmp_path):
     select_frame(qtbot, pane, 1)
     click(qtbot, pane, "save_frame_button")
     dialog = save_dialog(pane)
-    assert dialog.selectedFiles()[0].endswith("message-9-frame-1.bin")
+    assert dialog.selectedFiles()[0].endswith("message-9-frame-2.bin")
     target = tmp_path / "frame.bin"
     dialog.selectFile(str(target))
     dialog.accept()
     assert target.read_bytes() == frame
     status = label(pane, "action_status")
-    assert status.isVisible() and status.text().startswith("Saved frame 1 of message #9")
+    assert status.isVisible() and status.text().startswith("Saved frame 2 of message #9")
 
 
 def test_save_keeps_the_frame_chosen_when_the_dialog_opened(qtbot, pane, tmp_path):
@@ -377,7 +377,7 @@ def test_save_to_an_unwritable_path_shows_the_error_and_changes_nothing(qtbot, p
     save_dialog(pane).fileSelected.emit(str(target))
     status = label(pane, "action_status")
     assert status.isVisible()
-    assert status.text() == f"Could not save frame 0 to {target}: No such file or directory."
+    assert status.text() == f"Could not save frame 1 to {target}: No such file or directory."
     assert not target.exists()
     assert viewer_text(pane) == before
     # the pane keeps working: a second save to a good place succeeds
@@ -391,7 +391,7 @@ def test_save_onto_a_directory_shows_the_error(qtbot, pane, tmp_path):
     pane.show_message(make_message([b"data"]))
     click(qtbot, pane, "save_frame_button")
     save_dialog(pane).fileSelected.emit(str(tmp_path))
-    assert label(pane, "action_status").text().startswith("Could not save frame 0")
+    assert label(pane, "action_status").text().startswith("Could not save frame 1")
     assert tmp_path.is_dir()
 
 

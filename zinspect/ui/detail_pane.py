@@ -346,10 +346,10 @@ class DetailPane(QWidget):
             return (f"Subscription message: {message_summary(message.frames, kind)} "
                     "(first byte 1 = subscribe, 0 = unsubscribe; the rest is the topic prefix)")
         if kind == "ROUTER":
-            return ("ROUTER: frame 0 is the peer's routing id; ROUTER adds it to what it "
+            return ("ROUTER: frame 1 is the peer's routing id; ROUTER adds it to what it "
                     "receives and uses it to route what it sends.")
         if kind == "STREAM":
-            return ("STREAM: frame 0 is the peer's routing id (its TCP connection); an empty "
+            return ("STREAM: frame 1 is the peer's routing id (its TCP connection); an empty "
                     "frame after it means the peer connected or disconnected.")
         return ""
 
@@ -397,7 +397,7 @@ class DetailPane(QWidget):
         count = len(self._message.frames) if self._message else 0
         what = "empty frame, 0 bytes" if not data else _size_text(len(data))
         routing = " (routing id)" if row == 0 and self._model.routing_id_first else ""
-        self._frame_label.setText(f"Frame {row}{routing} of {count:,}: {what}")
+        self._frame_label.setText(f"Frame {row + 1}{routing} of {count:,}: {what}")
 
         self._hex_width = self._fitting_hex_width()
         shown = render_frame(data, choice, self._hex_width)
@@ -474,7 +474,7 @@ class DetailPane(QWidget):
             text = base64.b64encode(data).decode("ascii")
         QGuiApplication.clipboard().setText(text)
         self._show_action_status(
-            f"Copied frame {self._frame_row} ({_size_text(len(data))}) as {how}{note}.")
+            f"Copied frame {self._frame_row + 1} ({_size_text(len(data))}) as {how}{note}.")
 
     def _on_copy_text_button_clicked(self) -> None:
         self._copy("text")
@@ -504,7 +504,8 @@ class DetailPane(QWidget):
             dialog.fileSelected.connect(self._on_save_dialog_file_selected)
             dialog.rejected.connect(self._on_save_dialog_rejected)
             self._save_dialog = dialog
-        self._save_dialog.selectFile(f"message-{self._message.seq}-frame-{self._frame_row}.bin")
+        self._save_dialog.selectFile(
+            f"message-{self._message.seq}-frame-{self._frame_row + 1}.bin")
         self._save_dialog.open()
 
     def _on_save_dialog_rejected(self) -> None:
@@ -564,10 +565,10 @@ class DetailPane(QWidget):
                 except OSError:
                     pass
             reason = error.strerror or str(error)
-            log.info("saving frame %d of message %d to %s failed: %s", row, seq, path, reason)
-            self._show_action_status(f"Could not save frame {row} to {path}: {reason}.",
+            log.info("saving frame %d of message %d to %s failed: %s", row + 1, seq, path, reason)
+            self._show_action_status(f"Could not save frame {row + 1} to {path}: {reason}.",
                                      problem=True)
             return
-        log.info("saved frame %d of message %d (%d bytes) to %s", row, seq, len(data), path)
-        self._show_action_status(f"Saved frame {row} of message #{seq} "
+        log.info("saved frame %d of message %d (%d bytes) to %s", row + 1, seq, len(data), path)
+        self._show_action_status(f"Saved frame {row + 1} of message #{seq} "
                                  f"({_size_text(len(data))}) to {path}.")

@@ -99,7 +99,7 @@ class FrameListModel(QAbstractTableModel):
     # -- helpers -----------------------------------------------------------------------
     def _display(self, row: int, column: int, data: bytes) -> str:
         if column == COLUMN_INDEX:
-            return str(row)
+            return str(row + 1)  # numbered from 1, as the ZeroMQ guide does
         if column == COLUMN_SIZE:
             return human_size(len(data))
         summary = frame_summary(data)
@@ -111,4 +111,4 @@ class FrameListModel(QAbstractTableModel):
         """A full sentence for tooltips and screen readers."""
         what = "empty frame, 0 bytes" if not data else f"{len(data):,} bytes"
         role = " (the peer's routing id)" if row == 0 and self._routing_id_first else ""
-        return f"Frame {row}{role}: {what}. {frame_summary(data)}"
+        return f"Frame {row + 1}{role}: {what}. {frame_summary(data)}"

@@ -1,0 +1,124 @@
+"""Make the README's screenshot from the real app: a SUB on the primer's weather publisher,
+an alerts PUB sending a two-frame message, a row selected.
+
+    Xvfb :99 -screen 0 1400x900x24 &  DISPLAY=:99 python docs/screenshot.py docs/screenshot.png
+
+Runs the bounded weather publisher from tests/peers; everything goes through the widgets a
+user clicks and types in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from zinspect.ui.main_window import MainWindow
+from zinspect.ui.socket_panel import TypeNameRole
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def wait_for(condition, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise TimeoutError("the screenshot scenario got stuck")
+        await asyncio.sleep(0.05)
+
+
+def create(window: MainWindow, type_name: str, name: str):
+    panel = window.sockets
+    panel.type_combo.setCurrentIndex(panel.type_combo.findData(type_name, TypeNameRole))
+    panel.name_edit.setText(name)
+    QTest.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+    return panel.current_socket()
+
+
+def attach(window: MainWindow, endpoint: str, *, bind: bool) -> None:
+    editor = window.sockets.endpoint_editor
+    editor.endpoint_edit.setText(endpoint)
+    button = editor.bind_button if bind else editor.connect_button
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+async def scenario(window: MainWindow, out: Path) -> None:
+    publisher = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests/peers/pub_weather.py"), "tcp://127.0.0.1:*",
+         "--timeout", "30"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert publisher.stdout is not None
+        ready = publisher.stdout.readline().split()
+        weather = ready[1]
+        sub = create(window, "SUB", "weather-sub")
+        attach(window, weather, bind=False)
+        editor = window.sockets.subscription_editor
+        for prefix in ("10001", "alerts"):
+            editor.prefix_edit.setText(prefix)
+            QTest.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+        alerts = create(window, "PUB", "alerts-pub")
+        attach(window, "tcp://127.0.0.1:*", bind=True)
+        address = alerts.endpoints[0].address
+        window.sockets.select_socket(sub)
+        attach(window, address, bind=False)
+        await wait_for(lambda: sub.received >= 8)
+        window.sockets.select_socket(alerts)
+        rows = window.composer.frame_editor.rows
+        rows[0].text_edit.setPlainText("alerts")
+        QTest.mouseClick(window.composer.add_frame_button, Qt.MouseButton.LeftButton)
+        rows = window.composer.frame_editor.rows
+        rows[1].encoding_combo.setCurrentIndex(rows[1].encoding_combo.findData("json"))
+        rows[1].text_edit.setPlainText('{"zip": 10001, "alert": "heat", "temp_f": 104}')
+        QTest.mouseClick(window.composer.send_button, Qt.MouseButton.LeftButton)
+        await wait_for(lambda: any(m.frames[0] == b"alerts" and m.direction == "in"
+                                   for m in window.session.store))
+        await wait_for(lambda: sub.received >= 24)
+        publisher.kill()  # a still picture: stop the flow before reading the counters
+        await asyncio.sleep(0.7)
+        model = window.traffic.model
+        row = next(r for r in range(model.rowCount())
+                   if model.message_at(r).frames[0] == b"alerts"
+                   and model.message_at(r).direction == "in")
+        window.traffic.view.selectRow(row)
+        window.traffic.view.scrollTo(model.index(row, 0))
+        window.detail.findChild(object, "frame_table").selectRow(1)
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out))
+        print(f"saved {out}")
+    finally:
+        publisher.kill()
+        publisher.wait()
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png").resolve()
+    app = QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
+
+        async def run() -> None:
+            window = MainWindow(settings=settings)
+            window.resize(1400, 880)
+            window.show()
+            try:
+                await scenario(window, out)
+            finally:
+                window.shutdown()
+
+        with loop:
+            loop.run_until_complete(run())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
