@@ -98,7 +98,7 @@ def parse_json(data: bytes) -> object:
 
 def auto_view(data: bytes) -> str:
     """JSON when it parses as an object or array, text when printable, else hex."""
-    stripped = data.lstrip()[:1]
+    stripped = data[:DETAIL_LIMIT].lstrip()[:1]  # never copy a whole large frame
     if stripped in (b"{", b"[") and len(data) <= DETAIL_LIMIT:
         try:
             parse_json(data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import zmq
 import zmq.asyncio
@@ -28,14 +28,22 @@ from zinspect.core.socket_types import (
     SocketTypeInfo,
     socket_type,
 )
-from zinspect.core.store import IN, OUT, Message, MessageStore
+from zinspect.core.socket_options import OptionError, check_option_value, lookup_option
+from zinspect.core.store import IN, OUT, ROW_FRAMES, MessageStore
+
+if TYPE_CHECKING:  # annotations only: core.automation_runner imports this module
+    from zinspect.core.automation import AutomationSpec
+    from zinspect.core.automation_runner import AutomationRunner
 
 log = logging.getLogger("zinspect.core.session")
 
 BATCH_MAX_MESSAGES = 4096
 BATCH_MAX_SECONDS = 0.008  # keep a 16 ms UI timer on time while draining a flood
+LARGE_MESSAGE = 64 * 1024  # the drain looks at the clock after each message this large
 MAX_ROUTING_IDS = 1000
 FDLESS_POLL_SECONDS = 0.01
+_NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
+_NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
 
 
 class SocketError(Exception):
@@ -72,14 +80,26 @@ class SocketHandle:
         self._sync = zmq.Socket.shadow(sock.underlying)
         self.endpoints: list[Endpoint] = []
         self.subscriptions: list[bytes] = []
+        # libzmq options set through set_option, by canonical name: what a workspace saves
+        self.options: dict[str, int | bytes] = {}
+        # the last bind/connect/option failure while recreating it from a workspace, for the UI
+        self.last_error = ""
         self.routing_ids: dict[bytes, float] = {}  # ROUTER/STREAM peers seen, last-seen time
         # REQ/REP lock-step: whether it is this socket's turn to send (REQ starts, REP answers)
         self._lock_step = info.name in ("REQ", "REP")
         self._lock_step_turn = info.name == "REQ"
+        self._routing_id_first = info.name in ROUTING_ID_TYPES
+        # pyzmq's own send, without the Python wrapper that handles draft routing_id/group
+        # arguments zinspect never passes: a scripted flood sends at close to a bare loop.
+        self._send_frame = zmq.backend.Socket.send.__get__(self._sync)
         self._pending: tuple[list[bytes], asyncio.Future] | None = None
         self.closed = False
         self.received = 0
         self.sent = 0
+        # What the socket does by itself (saved in a workspace) and the runner doing it;
+        # both set by core.automation_runner.attach_automation.
+        self.automation: AutomationSpec | None = None
+        self.automation_runner: AutomationRunner | None = None
         self._loop = asyncio.get_running_loop()
         try:
             self._fd: int | None = self._sync.FD
@@ -149,6 +169,7 @@ class SocketHandle:
         except zmq.ZMQError as error:
             raise SocketError(describe_zmq_error(error)) from None
         entry = Endpoint(endpoint, address, bind)
+        self.last_error = ""  # an earlier failure (shown in the socket list) is now mended
         self.endpoints.append(entry)
         log.info("%s %s %s", self.name, entry.kind, address)
         self.session._changed(self)
@@ -169,6 +190,28 @@ class SocketHandle:
         self.endpoints.remove(entry)
         log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected",
                  entry.address)
+        self.session._changed(self)
+
+    # -- options ----------------------------------------------------------------------
+    def set_option(self, name: str, value: int | bytes | str) -> None:
+        """Set a libzmq option by its name (``RCVHWM``, ``ROUTING_ID``) and remember it in
+        ``options``, so a workspace file recreates the socket as it is; SocketError in words.
+        Many options only apply to binds and connects made after they are set."""
+        self._check_open()
+        try:
+            option = lookup_option(name)
+            value = check_option_value(option, value)
+        except OptionError as error:
+            raise SocketError(str(error)) from None
+        try:
+            self.socket.setsockopt(option, value)
+        except zmq.ZMQError as error:
+            reason = (f"libzmq refused it: not an option of a {self.type_name} socket, or a "
+                      "value it does not take" if error.errno == zmq.EINVAL
+                      else describe_zmq_error(error))
+            raise SocketError(f"{option.name} = {value!r}: {reason}") from None
+        self.options[option.name] = value
+        log.info("%s option %s = %r", self.name, option.name, value)
         self.session._changed(self)
 
     # -- subscriptions ----------------------------------------------------------------
@@ -210,13 +253,15 @@ class SocketHandle:
         Raises SocketError for a send the socket's state forbids, and asyncio.CancelledError
         when the user cancels a waiting send.
         """
-        ok, reason = self.can_send_now
-        if not ok:
-            raise SocketError(reason)
-        frames = [bytes(frame) for frame in frames]
+        if self.closed or self._pending is not None or not self.info.can_send \
+                or (self._lock_step and not self._lock_step_turn):
+            ok, reason = self.can_send_now  # the same checks, with the reason in words
+            if not ok:
+                raise SocketError(reason)
+        frames = [frame if type(frame) is bytes else bytes(frame) for frame in frames]
         if not frames:
             raise SocketError("A message needs at least one frame")
-        if self.type_name in ROUTING_ID_TYPES and len(frames) < 2:
+        if self._routing_id_first and len(frames) < 2:
             raise SocketError(f"{self.type_name} needs the peer's routing id as the first frame, "
                               "then the data")
         if self._try_send(frames):
@@ -245,10 +290,38 @@ class SocketHandle:
         self._pending[1].cancel()
         return True
 
+    def send_now(self, frames: Sequence[bytes]) -> bool:
+        """Queue a message without waiting: True when queued, False when it cannot be
+        queued now (no peer, high-water mark, another send waiting); SocketError as send().
+
+        For automations, which answer and forward from inside the receive callback, where
+        awaiting is not possible and a task per message would cost most of the rate.
+        """
+        if self._pending is not None and not self.closed:
+            return False
+        if self.closed or not self.info.can_send or (self._lock_step and not self._lock_step_turn):
+            ok, reason = self.can_send_now
+            if not ok:
+                raise SocketError(reason)
+        frames = [frame if type(frame) is bytes else bytes(frame) for frame in frames]
+        if not frames:
+            raise SocketError("A message needs at least one frame")
+        if self._routing_id_first and len(frames) < 2:
+            raise SocketError(f"{self.type_name} needs the peer's routing id as the first frame, "
+                              "then the data")
+        return self._try_send(frames)
+
     def _try_send(self, frames: list[bytes]) -> bool:
-        """Send without blocking: True when queued, False on EAGAIN, SocketError otherwise."""
+        """Send without blocking: True when queued (and recorded in the store), False on
+        EAGAIN, SocketError otherwise. Flat on purpose: a scripted send runs it per message."""
         try:
-            self._sync.send_multipart(frames, zmq.NOBLOCK)
+            if len(frames) == 1:
+                self._send_frame(frames[0], _NOBLOCK)
+            else:
+                send = self._send_frame
+                for frame in frames[:-1]:
+                    send(frame, _NOBLOCK_SNDMORE)  # the rest follow at once: atomic for libzmq
+                send(frames[-1], _NOBLOCK)
         except zmq.Again:
             return False
         except zmq.ZMQError as error:
@@ -258,16 +331,17 @@ class SocketHandle:
             raise SocketError(describe_zmq_error(error)) from None
         finally:
             # A send processes libzmq's commands and may swallow the FD's readable edge.
-            self._schedule_service()
-        self._record_sent(frames)
-        return True
-
-    def _record_sent(self, frames: list[bytes]) -> None:
+            if not self._service_scheduled:
+                self._schedule_service()
+        self.sent += 1
+        size = len(frames[0]) if len(frames) == 1 else sum(map(len, frames))
+        self.session.store.append_row((time.time(), self.name, OUT, size, *frames))
         if self._lock_step:
             self._lock_step_turn = False
-        self.sent += 1
-        self.session.store.append(Message(time.time(), self.name, OUT, frames))
-        self.session._changed(self)
+            self.session._changed(self)  # REQ/REP: it is the peer's turn now
+        # Otherwise a send changes no state listeners show (counts are sampled on a timer),
+        # and a notification per message would cost a scripted flood most of its rate.
+        return True
 
     # -- receiving --------------------------------------------------------------------
     def _watch_fd(self) -> None:
@@ -286,7 +360,11 @@ class SocketHandle:
             self._loop.call_later(FDLESS_POLL_SECONDS, self._poll_without_fd)
 
     def _update_fd_watch(self) -> None:
-        wanted = not self.closed and (self.info.can_receive or self._pending is not None)
+        # A send-only socket that once had to wait keeps its FD watched: adding and removing
+        # the reader around every wait (a QSocketNotifier each time under qasync) cost a
+        # scripted flood much of its rate at the high-water mark.
+        wanted = not self.closed and (self.info.can_receive or self._pending is not None
+                                      or (self._fd_watched and self._fd is not None))
         if wanted:
             self._watch_fd()
         elif self._fd_watched:
@@ -297,13 +375,14 @@ class SocketHandle:
     def _schedule_service(self) -> None:
         if not self._service_scheduled and not self.closed:
             self._service_scheduled = True
-            self._loop.call_soon(self._service)
+            self.session._service_soon(self)
 
-    def _service(self) -> None:
-        """Retry a waiting send, then drain received messages in one batch."""
+    def _service(self, deadline: float) -> bool:
+        """Retry a waiting send, then drain received messages in one batch, until
+        ``deadline`` (time.monotonic); True when messages were left for another turn."""
         self._service_scheduled = False
         if self.closed:
-            return
+            return False
         if self._pending is not None:
             frames, future = self._pending
             if not future.done():
@@ -313,32 +392,54 @@ class SocketHandle:
                 except SocketError as error:
                     future.set_exception(error)
         if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
-            self._drain()
+            return self._drain(deadline)
+        return False
 
-    def _drain(self) -> None:
-        recv = self._sync.recv_multipart
-        noblock = zmq.NOBLOCK
+    def _drain(self, deadline: float) -> bool:
+        """Receive what is queued, up to a budget, and add it to the store as one batch.
+
+        This loop is the ingest rate, so it is written for speed (docs/performance.md):
+        frames come from ``recv(copy=False)``, whose ``Frame.more`` says whether another
+        frame follows; pyzmq's ``recv_multipart`` asks ``getsockopt(RCVMORE)`` instead,
+        which converts the option to an enum on every call and costs more than the receive
+        itself. Each message goes straight into a store row (see core.store), with no
+        Message object and no list for a single frame. Returns True when the budget (the
+        session's ``deadline``, BATCH_MAX_MESSAGES) ended the batch with messages left.
+        """
+        recv = self._sync.recv
+        noblock = _NOBLOCK
         name = self.name
         lock_step = self._lock_step
         clock = time.monotonic
-        deadline = clock() + BATCH_MAX_SECONDS
         now = time.time()
-        batch: list[Message] = []
+        batch: list[tuple] = []
         append = batch.append
         more = False
         while True:
             try:
-                frames = recv(noblock)
+                frame = recv(noblock, copy=False)
+                if frame.more:
+                    frames = [frame.bytes]
+                    while True:  # the rest of a multipart message is there already
+                        frame = recv(noblock, copy=False)
+                        frames.append(frame.bytes)
+                        if not frame.more:
+                            break
+                    size = sum(map(len, frames))
+                    append((now, name, IN, size, *frames))
+                else:
+                    data = frame.bytes
+                    size = len(data)
+                    append((now, name, IN, size, data))
             except zmq.Again:
                 break
             except zmq.ZMQError as error:
                 log.error("receiving on %s failed: %s", name, describe_zmq_error(error))
                 break
-            append(Message(now, name, IN, frames))
             if lock_step:
                 more = True  # one message changes REQ/REP state: let the UI see it first
                 break
-            if len(batch) & 255 == 0:
+            if len(batch) & 255 == 0 or size > LARGE_MESSAGE:  # a large one takes time too
                 if len(batch) >= BATCH_MAX_MESSAGES or clock() > deadline:
                     more = True
                     break
@@ -349,23 +450,22 @@ class SocketHandle:
                 self._note_routing_ids(batch, now)
             if lock_step:
                 self._lock_step_turn = True
-            self.session.store.extend(batch)
+            self.session.store.extend_rows(batch, len(batch))
             self.session._received(self, len(batch))
             if lock_step:
                 self.session._changed(self)
-        if more:
-            # The FD will not fire again for messages already queued: come back ourselves,
-            # after the loop has run timers and the UI.
-            self._schedule_service()
+        # When more is True the FD will not fire again for messages already queued: the
+        # session comes back to this socket itself, after the loop has run timers and the UI.
+        return more
 
-    def _note_routing_ids(self, batch: list[Message], now: float) -> None:
+    def _note_routing_ids(self, batch: list[tuple], now: float) -> None:
         """Remember peers by routing id, most recent last; tell listeners about new ones."""
         ids = self.routing_ids
         known = len(ids)
         new_peer = False
-        for message in batch:
-            if message.frames:
-                routing_id = message.frames[0]
+        for row in batch:
+            if len(row) > ROW_FRAMES:
+                routing_id = row[ROW_FRAMES]
                 if ids.pop(routing_id, None) is None:
                     new_peer = True
                 ids[routing_id] = now
@@ -373,6 +473,62 @@ class SocketHandle:
             del ids[next(iter(ids))]
         if new_peer or len(ids) != known:
             self.session._changed(self)
+
+    # -- re-creating (lazy pirate) -------------------------------------------------------------
+    def recreate(self) -> list[str]:
+        """Close the libzmq socket (linger 0) and open a new one in its place, with the same
+        options, endpoints and subscriptions; returns what could not be restored, in words.
+
+        A REQ whose reply never came is stuck in lock-step for good: the ZeroMQ guide's
+        "lazy pirate" client throws it away and makes a new one. Done in place, the handle
+        (name, counters, automation, the UI's selection) stays the same.
+        """
+        self._check_open()
+        self.cancel_send()
+        if self._fd_watched:
+            if self._fd is not None:
+                self._loop.remove_reader(self._fd)
+            self._fd_watched = False
+        try:
+            sock = self.session.context.socket(self.info.zmq_type)
+            sock.setsockopt(zmq.LINGER, 0)
+            if self.type_name == "ROUTER":
+                sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
+        except zmq.ZMQError as error:
+            raise SocketError(describe_zmq_error(error)) from None
+        self.socket.close(linger=0)
+        self.socket = sock
+        self._sync = zmq.Socket.shadow(sock.underlying)
+        self._send_frame = zmq.backend.Socket.send.__get__(self._sync)
+        try:
+            self._fd = self._sync.FD
+        except zmq.ZMQError:
+            self._fd = None
+        self._lock_step_turn = self.type_name == "REQ"
+        problems: list[str] = []
+        for name, value in self.options.items():
+            try:
+                sock.setsockopt(lookup_option(name), value)
+            except (OptionError, zmq.ZMQError) as error:
+                problems.append(f"option {name}: {error}")
+        old_endpoints, self.endpoints = self.endpoints, []
+        for entry in old_endpoints:
+            try:  # a bound wildcard keeps its port: peers reconnect to the same address
+                new = self._attach(entry.address if entry.bound else entry.requested,
+                                   bind=entry.bound)
+                new.requested = entry.requested
+            except SocketError as error:
+                problems.append(f"{entry.kind} {entry.address}: {error}")
+        for topic in self.subscriptions:
+            try:
+                self._send_subscription(True, topic)
+            except SocketError as error:
+                problems.append(f"subscription {topic!r}: {error}")
+        self._update_fd_watch()
+        log.info("%s re-created%s", self.name,
+                 f" ({'; '.join(problems)})" if problems else "")
+        self.session._changed(self)
+        return problems
 
     # -- closing -----------------------------------------------------------------------
     def _check_open(self) -> None:
@@ -410,6 +566,9 @@ class Session:
         self.on_socket_changed: list[Listener] = []
         self.on_received: list[Callable[[SocketHandle, int], None]] = []
         self.closed = False
+        # Sockets with something to do (readable, or a send to retry), served in turn
+        self._ready: dict[SocketHandle, None] = {}
+        self._ready_scheduled = False
 
     def suggest_name(self, type_name: str) -> str:
         """The next free default name (``sub-1``, ``sub-2``...); consumes its number."""
@@ -469,7 +628,43 @@ class Session:
         for handle in list(self.sockets):
             handle.close()
         self.closed = True
+        self._ready.clear()
         self.context.destroy(linger=0)
+
+    # -- serving sockets ---------------------------------------------------------------------
+    def _service_soon(self, handle: SocketHandle) -> None:
+        self._ready[handle] = None
+        if not self._ready_scheduled:
+            self._ready_scheduled = True
+            handle._loop.call_soon(self._service_ready)
+
+    def _service_ready(self) -> None:
+        """Serve the ready sockets in turn within one shared budget (BATCH_MAX_SECONDS).
+
+        One budget for all of them, not one each: with a hundred busy sockets, per-socket
+        budgets let a single pass of the loop run for most of a second. Sockets the budget
+        did not reach go first next time, then those that had messages left.
+        """
+        self._ready_scheduled = False
+        handles = list(self._ready)
+        self._ready = {}
+        clock = time.monotonic
+        deadline = clock() + BATCH_MAX_SECONDS
+        more: list[SocketHandle] = []
+        leftover: list[SocketHandle] = []
+        for index, handle in enumerate(handles):
+            if handle._service(deadline):
+                more.append(handle)
+            if clock() >= deadline:
+                leftover = handles[index + 1:]
+                break
+        added, self._ready = self._ready, dict.fromkeys(leftover)
+        self._ready.update(added)  # scheduled while serving (a send retried, say)
+        for handle in more:
+            handle._schedule_service()
+        if self._ready and not self._ready_scheduled and not self.closed:
+            self._ready_scheduled = True
+            next(iter(self._ready))._loop.call_soon(self._service_ready)
 
     # -- notifications from handles ------------------------------------------------------
     def _changed(self, handle: SocketHandle) -> None:

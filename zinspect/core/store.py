@@ -4,12 +4,23 @@ It is the single source of truth for traffic. Views never get a callback per mes
 compare ``end_seq`` with what they have shown and pull the new range at frame rate.
 Messages are numbered by a sequence that never repeats, so a view can keep sequence numbers
 (e.g. the rows matching a filter) and find out cheaply which of them were dropped.
+
+Each kept message is one plain tuple, a *row*: ``(time, socket, direction, size, frame0,
+frame1, ...)``. A tuple that holds only floats, strings, ints and bytes is untracked by
+Python's cyclic garbage collector after its first collection, so a million stored messages
+cost the collector nothing; as ``Message`` objects with a frames list they were two million
+tracked objects, and every full collection walked them all (0.2-0.5 s, a frozen window:
+docs/performance.md). A row is also about half the memory of a ``Message``. ``Message`` stays
+the API: ``get`` and ``range`` build one from its row on demand, and the same object comes
+back while anyone still holds it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Iterator, Sequence
+import weakref
+from operator import itemgetter
+from typing import Callable, Iterable, Iterator, Sequence
 
 log = logging.getLogger("zinspect.core.store")
 
@@ -18,11 +29,21 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 IN = "in"
 OUT = "out"
 
+# A row: (time, socket, direction, size, *frames)
+ROW_TIME, ROW_SOCKET, ROW_DIRECTION, ROW_SIZE, ROW_FRAMES = range(5)
+Row = tuple
+_row_size = itemgetter(ROW_SIZE)
+_COMPACT_MIN = 4096  # dead slots before the row list is compacted
+
 
 class Message:
-    """One multipart message as it went over a socket."""
+    """One multipart message as it went over a socket.
 
-    __slots__ = ("seq", "time", "socket", "direction", "frames", "size")
+    Made by the caller to add a message, or by the store from a row to show one. It is a
+    value: changing it does not change what the store keeps.
+    """
+
+    __slots__ = ("seq", "time", "socket", "direction", "frames", "size", "__weakref__")
 
     def __init__(self, time: float, socket: str, direction: str, frames: list[bytes]) -> None:
         self.seq = -1  # assigned by the store
@@ -32,52 +53,96 @@ class Message:
         self.frames = frames
         self.size = sum(map(len, frames))
 
+    def to_row(self) -> Row:
+        return (self.time, self.socket, self.direction, self.size, *self.frames)
+
     def __repr__(self) -> str:
         return (f"Message(seq={self.seq}, socket={self.socket!r}, {self.direction}, "
                 f"{len(self.frames)} frames, {self.size} B)")
 
 
+_new_message = Message.__new__
+
+
+def message_from_row(seq: int, row: Row) -> Message:
+    """A Message for a stored row (no size recount, no __init__)."""
+    message = _new_message(Message)
+    message.seq = seq
+    message.time, message.socket, message.direction, message.size = row[:ROW_FRAMES]
+    message.frames = list(row[ROW_FRAMES:])
+    return message
+
+
 class MessageStore:
-    """Ring buffer over a list with a moving start, so row lookup stays O(1)."""
+    """Ring buffer of rows over a list with a moving start, so row lookup stays O(1)."""
 
     def __init__(self, max_messages: int = DEFAULT_MAX_MESSAGES,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.max_messages = max_messages
         self.max_bytes = max_bytes
-        self._items: list[Message] = []
+        self._items: list[Row | None] = []
         self._head = 0  # index in _items of the oldest kept message
         self.first_seq = 0  # seq of the oldest kept message
         self.end_seq = 0  # seq the next message will get
         self.total_bytes = 0
         self.dropped = 0
-        self.received = 0
-        self.sent = 0
+        self.received = 0  # every message is received or sent: sent = end_seq - received
+        # Message objects handed out and still referenced somewhere, so get(seq) returns the
+        # object a view already shows (e.g. "is this the message in the detail pane?").
+        self._messages: weakref.WeakValueDictionary[int, Message] = \
+            weakref.WeakValueDictionary()
+        # Called at the start of clear(), e.g. so a recorder writes what it has not yet.
+        self.on_before_clear: list[Callable[[], None]] = []
 
     def __len__(self) -> int:
         return self.end_seq - self.first_seq
 
+    @property
+    def sent(self) -> int:
+        """Messages sent since start (kept or not)."""
+        return self.end_seq - self.received
+
+    # -- adding ------------------------------------------------------------------------------
     def append(self, message: Message) -> None:
         self.extend((message,))
 
     def extend(self, messages: Iterable[Message]) -> None:
-        """Add a batch; the caps are enforced once per batch, not per message."""
+        """Add a batch of Message objects; each gets its ``seq``."""
         seq = self.end_seq
-        added_bytes = 0
+        rows = []
         received = 0
-        items = self._items
+        keep = self._messages
         for message in messages:
             message.seq = seq
+            keep[seq] = message
             seq += 1
-            added_bytes += message.size
+            rows.append(message.to_row())
             if message.direction == IN:
                 received += 1
-            items.append(message)
-        count = seq - self.end_seq
-        self.end_seq = seq
-        self.total_bytes += added_bytes
+        self.extend_rows(rows, received)
+
+    def extend_rows(self, rows: list[Row], received: int) -> None:
+        """Add a batch of rows, ``received`` of them incoming (the receive path's fast way
+        in: no Message objects). The caps are enforced once per batch, not per message."""
+        count = len(rows)
+        if not count:
+            return
+        self._items.extend(rows)
+        self.end_seq += count
+        self.total_bytes += sum(map(_row_size, rows))
         self.received += received
-        self.sent += count - received
         self._enforce_caps()
+
+    def append_row(self, row: Row) -> None:
+        """Add one row (a send: it runs per message, so it is kept short)."""
+        self._items.append(row)
+        self.end_seq += 1
+        self.total_bytes += row[ROW_SIZE]
+        if row[ROW_DIRECTION] != OUT:
+            self.received += 1
+        if self.end_seq - self.first_seq > self.max_messages \
+                or self.total_bytes > self.max_bytes:
+            self._enforce_caps()
 
     def _enforce_caps(self) -> None:
         over = len(self) - self.max_messages
@@ -85,47 +150,68 @@ class MessageStore:
         items = self._items
         removed_bytes = 0
         if over > 0:
-            for message in items[head:head + over]:
-                removed_bytes += message.size
+            removed_bytes = sum(map(_row_size, items[head:head + over]))
             head += over
-        while self.total_bytes - removed_bytes > self.max_bytes and head < len(items):
-            removed_bytes += items[head].size
-            head += 1
+        total = self.total_bytes
+        if total - removed_bytes > self.max_bytes:
+            end = len(items)
+            while total - removed_bytes > self.max_bytes and head < end:
+                removed_bytes += items[head][ROW_SIZE]  # type: ignore[index]
+                head += 1
         if head == self._head:
             return
         dropped = head - self._head
         self.dropped += dropped
         self.first_seq += dropped
-        self.total_bytes -= removed_bytes
-        # Release references, compacting the list when the dead prefix dominates it.
-        if head > 4096 and head * 2 > len(items):
+        self.total_bytes = total - removed_bytes
+        # Release the rows, compacting the list when the dead prefix dominates it.
+        if head > _COMPACT_MIN and head * 2 > len(items):
             del items[:head]
             head = 0
         else:
-            for index in range(self._head, head):
-                items[index] = None  # type: ignore[call-overload]
+            items[self._head:head] = [None] * dropped
         self._head = head
 
+    # -- reading -----------------------------------------------------------------------------
     def get(self, seq: int) -> Message | None:
         """The message with this sequence number, or None if dropped/cleared."""
         if seq < self.first_seq or seq >= self.end_seq:
             return None
+        message = self._messages.get(seq)
+        if message is None:
+            message = message_from_row(seq, self._items[self._head + seq - self.first_seq])
+            self._messages[seq] = message
+        return message
+
+    def get_row(self, seq: int) -> Row | None:
+        """The stored row of message ``seq`` (see ROW_*), or None if dropped/cleared."""
+        if seq < self.first_seq or seq >= self.end_seq:
+            return None
         return self._items[self._head + seq - self.first_seq]
 
-    def range(self, start_seq: int, end_seq: int) -> Sequence[Message]:
-        """Messages with start_seq <= seq < end_seq that are still kept."""
+    def rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[Row]]:
+        """(seq of the first, rows) of the kept messages with start_seq <= seq < end_seq:
+        the way for code that looks at many messages (a filter scan) to skip Message objects."""
         start_seq = max(start_seq, self.first_seq)
         end_seq = min(end_seq, self.end_seq)
         if start_seq >= end_seq:
-            return []
+            return start_seq, []
         offset = self._head - self.first_seq
-        return self._items[start_seq + offset:end_seq + offset]
+        return start_seq, self._items[start_seq + offset:end_seq + offset]  # type: ignore
+
+    def range(self, start_seq: int, end_seq: int) -> Sequence[Message]:
+        """Messages with start_seq <= seq < end_seq that are still kept."""
+        first, rows = self.rows(start_seq, end_seq)
+        get = self.get
+        return [get(seq) for seq in range(first, first + len(rows))]  # type: ignore[misc]
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.range(self.first_seq, self.end_seq))
 
     def clear(self) -> None:
         """Forget every kept message (a user's Clear, not a drop: ``dropped`` is unchanged)."""
+        for hook in list(self.on_before_clear):
+            hook()
         self._items = []
         self._head = 0
         self.first_seq = self.end_seq

@@ -33,7 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 
 from zinspect.core.codecs import human_size, message_summary
-from zinspect.core.store import IN, Message, MessageStore
+from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore
 from zinspect.ui.traffic_filter import FilterMatcher, TrafficFilter
 
 log = logging.getLogger("zinspect.ui.traffic_model")
@@ -54,6 +54,12 @@ HEADER_TIPS = (
 )
 MESSAGE_ROLE = int(Qt.ItemDataRole.UserRole)  # data() gives the core.store.Message
 REFRESH_MS = 33  # ~30 Hz: new rows appear at most this late
+# Under a flood (more new rows per refresh than anyone can read, or so many bytes that
+# receiving them keeps the loop busy) the table moves at ~10 Hz instead: a repaint costs
+# ~10 ms, which at 30 Hz took a third of the time the sockets had (docs/performance.md).
+FLOOD_ROWS = 200
+FLOOD_BYTES = 4 * 1024 * 1024
+FLOOD_REFRESH_MS = 100
 SCAN_BUDGET_S = 0.010  # filtering work per tick
 SCAN_PAUSE_MS = 8  # gap between ticks while a filter scan has a backlog
 SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
@@ -103,6 +109,8 @@ class TrafficModel(QAbstractTableModel):
         self._paused_end: int | None = None  # while paused: show no seq at or past this
         self._progress = 100
         self._last_publish = 0.0
+        self._publish_ms = REFRESH_MS  # FLOOD_REFRESH_MS while a flood is coming in
+        self._cached: tuple[int, Message | None] = (-1, None)  # message_at's last answer
         self._summaries: OrderedDict[int, str] = OrderedDict()
         self._summary_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._timer = QTimer(self)
@@ -164,7 +172,14 @@ class TrafficModel(QAbstractTableModel):
     def message_at(self, row: int) -> Message | None:
         """The message in ``row``; None when out of range or dropped since the last refresh."""
         seq = self.seq_at(row)
-        return None if seq is None else self._store.get(seq)
+        if seq is None:
+            return None
+        # A painted row asks for ~50 cells and roles in a row: fetch its message once.
+        cached_seq, message = self._cached
+        if seq != cached_seq or seq < self._store.first_seq:
+            message = self._store.get(seq)
+            self._cached = (seq, message)
+        return message
 
     def row_of_seq(self, seq: int) -> int | None:
         """The row showing message ``seq``, or None when it is not in the table."""
@@ -249,14 +264,15 @@ class TrafficModel(QAbstractTableModel):
 
     def _on_timer_timeout(self) -> None:
         try:
-            publish = time.monotonic() - self._last_publish >= REFRESH_MS / 1000 * 0.9
+            publish = time.monotonic() - self._last_publish >= self._publish_ms / 1000 * 0.9
             self._tick(publish)
         finally:
             backlog = self._matcher is not None and self._scan_seq < self._store.end_seq
             self._timer.start(SCAN_PAUSE_MS if backlog else REFRESH_MS)
 
     def _tick(self, publish: bool) -> None:
-        changed = self._drop_head()
+        # Dropped rows go with the next insert, so a flood past the caps repaints once.
+        changed = self._drop_head() if publish or self._matcher is not None else False
         if self._matcher is not None:
             changed |= self._scan()
             # A finished scan shows its last matches at once, so progress 100 means shown.
@@ -307,10 +323,10 @@ class TrafficModel(QAbstractTableModel):
         deadline = clock() + SCAN_BUDGET_S
         scan = self._scan_seq
         while scan < end:
-            chunk = store.range(scan, min(end, scan + SCAN_CHUNK))
-            done = matcher.scan(chunk, self._matches, deadline)
+            scan, rows = store.rows(scan, min(end, scan + SCAN_CHUNK))
+            done = matcher.scan_rows(scan, rows, self._matches, deadline)
             scan += done
-            if done < len(chunk) or clock() >= deadline:
+            if done < len(rows) or clock() >= deadline:
                 break
         self._scan_seq = scan
         kept = end - store.first_seq
@@ -331,12 +347,26 @@ class TrafficModel(QAbstractTableModel):
         else:
             start = self._head + self._rows
             new = bisect_left(self._matches, limit, start) - start
+        self._publish_ms = FLOOD_REFRESH_MS if self._is_flood(new) else REFRESH_MS
         if new <= 0:
             return False
         self.beginInsertRows(QModelIndex(), self._rows, self._rows + new - 1)
         self._rows += new
         self.endInsertRows()
         return True
+
+    def _is_flood(self, new: int) -> bool:
+        """Whether ``new`` rows in one refresh are a flood (by count, or by bytes)."""
+        if new > FLOOD_ROWS:
+            return True
+        if new <= 0:
+            return False
+        if self._matches is None:
+            _, rows = self._store.rows(self._first + self._rows, self._first + self._rows + new)
+        else:
+            start = self._head + self._rows
+            rows = [self._store.get_row(seq) for seq in self._matches[start:start + new]]
+        return sum(row[ROW_SIZE] for row in rows if row is not None) > FLOOD_BYTES
 
     # -- QAbstractTableModel ---------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:

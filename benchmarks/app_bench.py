@@ -1,0 +1,331 @@
+"""zinspect itself under load: one scenario per process, through the real application.
+
+    python app_bench.py ingest COUNT SIZE FRAMES [CAP] [SOCKETS]
+    python app_bench.py filter COUNT
+    python app_bench.py big SIZE
+    python app_bench.py shutdown COUNT
+    python app_bench.py send COUNT SIZE
+
+The process is started like the ``zinspect`` command (``zinspect.app.main``: QApplication,
+qasync loop, MainWindow shown, shutdown on close) on Qt's offscreen platform; the only change
+is that the main window class is a subclass that runs the scenario as a task once it is shown.
+So the traffic table is visible and following new rows, the status bar samples its counters,
+and quitting goes through the same close path as File > Quit. Sockets are made through the
+Session the window owns, as the sockets panel makes them.
+
+A 16 ms precise Qt timer runs throughout; its lateness is how long the UI could not react.
+Each scenario prints one RESULT line (see common.emit) and closes the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import sys
+import tempfile
+import time
+from typing import Any, Awaitable, Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import zmq  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+
+from common import (  # noqa: E402
+    emit,
+    free_tcp_port,
+    percentile,
+    rss_bytes,
+    spawn_peer,
+    stop_process,
+    trim_heap,
+)
+
+TICK_MS = 16
+SCENARIO_TIMEOUT_S = 90.0
+
+
+class LagProbe:
+    """A 16 ms precise timer; lateness of a tick = its gap since the previous tick - 16 ms."""
+
+    def __init__(self) -> None:
+        self.ticks: list[tuple[float, float]] = []  # (perf_counter, lateness in ms)
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._last = 0.0
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start(TICK_MS)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        self.ticks.append((now, max(0.0, (now - self._last) * 1000 - TICK_MS)))
+        self._last = now
+
+    def lateness(self, start: float, end: float) -> list[float]:
+        """Lateness of the ticks in [start, end], plus the first tick after ``end`` (so a
+        stall that straddles the end still counts)."""
+        values = []
+        for stamp, late in self.ticks:
+            if stamp < start:
+                continue
+            values.append(late)
+            if stamp > end:
+                break
+        return values
+
+    def summary(self, start: float, end: float) -> dict[str, float]:
+        values = self.lateness(start, end)
+        return {"lag_p99_ms": percentile(values, 0.99), "lag_max_ms": max(values, default=0.0),
+                "ticks": len(values)}
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float, what: str,
+                     step: float = 0.002) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(step)
+
+
+# -- scenarios ------------------------------------------------------------------------------
+async def ingest(window: Any, probe: LagProbe, count: int, size: int, frames: int,
+                 cap: int = 0, sockets: int = 1) -> dict:
+    """A flood from a PUSH peer process into PULL socket(s) of the app."""
+    session = window.session
+    store = session.store
+    if cap:
+        store.set_caps(cap, store.max_bytes)
+    handles = [session.create_socket("PULL") for _ in range(sockets)]
+    endpoints = [handle.bind("tcp://127.0.0.1:*").address for handle in handles]
+    await asyncio.sleep(0.5)
+    gc.collect()
+    trim_heap()
+    rss_before = rss_bytes()
+    marks: dict[str, float] = {}
+    done = asyncio.Event()
+
+    def on_received(_handle: Any, _count: int) -> None:
+        if "first" not in marks:
+            marks["first"] = time.perf_counter()
+            marks["first_count"] = store.received
+            marks["cpu_first"] = time.thread_time()
+        if cap and "cap" not in marks and store.dropped:
+            marks["cap"] = time.perf_counter()
+            marks["rss_cap"] = rss_bytes()
+        if store.received >= count and "last" not in marks:
+            marks["last"] = time.perf_counter()
+            marks["cpu_last"] = time.thread_time()
+            done.set()
+
+    session.on_received.append(on_received)
+    probe.start()
+    peer = spawn_peer("push", ",".join(endpoints), str(count), str(size), str(frames))
+    try:
+        await asyncio.wait_for(done.wait(), SCENARIO_TIMEOUT_S)
+    finally:
+        stop_process(peer)
+    rss_end_raw = rss_bytes()
+    model = window.traffic.model
+    await wait_until(lambda: model.rowCount() == len(store), 5, "the table to catch up")
+    await asyncio.sleep(0.2)
+    probe.stop()
+    view = window.traffic.view
+    # following: the newest row is the bottom one (-1: blank space below the last row)
+    bottom_row = view.rowAt(view.viewport().height() - 2)
+    last_row_visible = bottom_row in (-1, model.rowCount() - 1)
+    gc.collect()
+    trim_heap()
+    rss_after = rss_bytes()
+    received = count - marks["first_count"]
+    elapsed = marks["last"] - marks["first"]
+    result = {
+        "rate": received / elapsed,
+        "main_thread_busy": (marks["cpu_last"] - marks["cpu_first"]) / elapsed,
+        "messages": count,
+        "size": size,
+        "frames": frames,
+        "sockets": sockets,
+        "stored": len(store),
+        "rows": model.rowCount(),
+        "following": window.traffic.following and last_row_visible,
+        "status": window.status.text(),
+        "rss_before": rss_before,
+        "rss_after": rss_after,
+        "payload_bytes": store.total_bytes,
+        "overhead_bytes_per_msg":
+            (rss_after - rss_before - store.total_bytes) / max(1, len(store)),
+        **probe.summary(marks["first"], marks["last"]),
+    }
+    if cap:
+        result["rss_cap"] = marks["rss_cap"]
+        result["rss_end"] = rss_end_raw
+        result["rss_growth_after_cap"] = (rss_end_raw - marks["rss_cap"]) / marks["rss_cap"]
+    return result
+
+
+def filter_corpus(count: int) -> list[tuple]:
+    """COUNT store rows that read like an order feed; 'qty=42 ' is in 1 % of them."""
+    from zinspect.core.store import IN
+
+    now = time.time()
+    rows = []
+    for index in range(count):
+        side = b"buy" if index & 1 else b"sell"
+        text = b"order %07d side=%s qty=%d px=%d.%02d" % (index, side, index % 100,
+                                                           index % 997, index % 89)
+        rows.append((now, "pull-1", IN, len(text), text))
+    return rows
+
+
+async def filter_text(window: Any, probe: LagProbe, count: int) -> dict:
+    """Type a filter over COUNT stored messages, as a user does (text, then Return)."""
+    store = window.session.store
+    store.extend_rows(filter_corpus(count), count)
+    panel = window.traffic
+    model = panel.model
+    await wait_until(lambda: model.rowCount() == count, 10, "the table to show the messages")
+    await asyncio.sleep(0.3)
+    probe.start()
+    await asyncio.sleep(0.2)
+    finished: dict[str, float] = {}
+
+    def on_progress(percent: int) -> None:
+        if percent == 100 and model.filter.active and "end" not in finished:
+            finished["end"] = time.perf_counter()
+
+    model.filter_progress_changed.connect(on_progress)
+    started = time.perf_counter()
+    panel.filter_edit.setText("qty=42 ")
+    QTest.keyClick(panel.filter_edit, Qt.Key.Key_Return)
+    if model.filter.active and model.filter_progress == 100 and "end" not in finished:
+        finished["end"] = time.perf_counter()  # matched within the keypress itself
+    await wait_until(lambda: "end" in finished, SCENARIO_TIMEOUT_S, "the filter to finish")
+    await asyncio.sleep(0.2)
+    probe.stop()
+    matches = model.rowCount()
+    return {"filter_s": finished["end"] - started, "matches": matches, "messages": count,
+            "filter_max_stall_ms": probe.summary(started, finished["end"])["lag_max_ms"]}
+
+
+async def big_message(window: Any, probe: LagProbe, size: int) -> dict:
+    """One SIZE-byte single-frame message arrives; it is listed, then selected."""
+    session = window.session
+    handle = session.create_socket("PULL")
+    endpoint = handle.bind("tcp://127.0.0.1:*").address
+    model = window.traffic.model
+    await asyncio.sleep(0.3)
+    probe.start()
+    started = time.perf_counter()
+    peer = spawn_peer("big", endpoint, str(size))
+    try:
+        await wait_until(lambda: session.store.received >= 1, SCENARIO_TIMEOUT_S,
+                         "the big message")
+        received = time.perf_counter()
+        await wait_until(lambda: model.rowCount() >= 1, 5, "the table to list it")
+        listed = time.perf_counter()
+        window.traffic.view.selectRow(model.rowCount() - 1)
+        await wait_until(lambda: window.detail.message is not None, 5, "the detail pane")
+        shown = time.perf_counter()
+        await asyncio.sleep(0.5)
+    finally:
+        stop_process(peer)
+    probe.stop()
+    stored = session.store.get(session.store.end_seq - 1)
+    return {"big_msg_max_stall_ms": probe.summary(started, shown + 0.5)["lag_max_ms"],
+            "size": stored.size if stored else 0,
+            "listed_after_s": listed - received, "shown_after_s": shown - received}
+
+
+async def shutdown(window: Any, probe: LagProbe, count: int) -> dict:
+    """COUNT messages queued on a PUSH whose peer never comes, then File > Quit."""
+    session = window.session
+    handle = session.create_socket("PUSH")
+    handle.socket.setsockopt(zmq.SNDHWM, 0)  # no high-water mark: everything queues
+    handle.connect(f"tcp://127.0.0.1:{free_tcp_port()}")
+    data = b"q" * 64
+    for _ in range(count):
+        await handle.send([data])
+    await wait_until(lambda: window.traffic.model.rowCount() == count, 10, "the table")
+    await asyncio.sleep(0.2)
+    return {"queued": handle.sent}
+
+
+async def send(window: Any, probe: LagProbe, count: int, size: int) -> dict:
+    """The composer's send path (SocketHandle.send) as fast as a coroutine can await it."""
+    sink = spawn_peer("sink", str(count + 1))
+    try:
+        assert sink.stdout is not None
+        endpoint = sink.stdout.readline().split()[1]
+        handle = window.session.create_socket("PUSH")
+        handle.connect(endpoint)
+        data = b"s" * size
+        await handle.send([data])  # waits for the connection
+        started = time.perf_counter()
+        for _ in range(count):
+            await handle.send([data])
+        elapsed = time.perf_counter() - started
+    finally:
+        stop_process(sink)
+    return {"rate": count / elapsed, "messages": count, "size": size}
+
+
+SCENARIOS: dict[str, Callable[..., Awaitable[dict]]] = {
+    "ingest": ingest, "filter": filter_text, "big": big_message, "shutdown": shutdown,
+    "send": send,
+}
+
+
+def main(argv: list[str]) -> int:
+    scenario = SCENARIOS[argv[0]]
+    numbers = [int(value) for value in argv[1:]]
+
+    import zinspect.app
+    import zinspect.ui.main_window as main_window
+
+    class BenchWindow(main_window.MainWindow):
+        """The real main window, plus a task that runs the scenario once it is shown."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.bench_task = asyncio.ensure_future(self._run())
+            self.bench_task.add_done_callback(self._on_bench_task_done)
+
+        async def _run(self) -> None:
+            await wait_until(self.isVisible, 10, "the window to show")
+            await asyncio.sleep(0.3)
+            probe = LagProbe()
+            result = await scenario(self, probe, *numbers)
+            result["close_requested"] = time.time()
+            emit(result)
+            self.quit_without_asking()
+
+        def quit_without_asking(self) -> None:
+            """File > Quit, minus the question about unsaved changes (as Ctrl+C quits)."""
+            self.close_guard = None
+            self.close()
+
+        def _on_bench_task_done(self, task: asyncio.Task) -> None:
+            if not task.cancelled() and task.exception() is not None:
+                error = task.exception()
+                print(f"benchmark failed: {error!r}", file=sys.stderr, flush=True)
+                import traceback
+                traceback.print_exception(error)
+                self.quit_without_asking()
+
+    main_window.MainWindow = BenchWindow  # zinspect.app imports it when the GUI starts
+    with tempfile.TemporaryDirectory(prefix="zinspect-bench-") as folder:
+        code = zinspect.app.main(["--settings", os.path.join(folder, "settings.ini")])
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,194 @@
+"""zinspect's benchmark: the real application against bare pyzmq loops, in one run.
+
+    python benchmarks/run.py            # the full benchmark (under 3 minutes on 2 cores)
+    python benchmarks/run.py --quick    # a smaller version: a smoke test, not a measurement
+
+Every measurement runs in a fresh child process (bare.py for the pyzmq yardsticks,
+app_bench.py for zinspect, started like the ``zinspect`` command on Qt's offscreen
+platform), so one scenario's memory and garbage never colour the next. Rounds interleave
+the bare loops with the app, and each figure is the median over the rounds (3 in the full
+run): this machine is noisy, and a ratio of two rates measured seconds apart is steadier
+than either rate.
+
+Prints a readable table, then as its last line one JSON object with the eleven figures.
+docs/performance.md explains each figure and what limits it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from common import HERE, median, run_child  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How big each scenario is."""
+
+    rounds: int
+    ingest_1f: int  # messages in the 1-frame flood (the overhead figure is taken there too)
+    ingest_3f: int
+    cap_flood: int
+    cap: int
+    filter_messages: int
+    big_size: int
+    shutdown_queued: int
+    send_messages: int
+
+
+FULL = Plan(rounds=3, ingest_1f=1_000_000, ingest_3f=500_000, cap_flood=1_000_000,
+            cap=300_000, filter_messages=1_000_000, big_size=100 * 1024 * 1024,
+            shutdown_queued=100_000, send_messages=300_000)
+QUICK = Plan(rounds=1, ingest_1f=100_000, ingest_3f=50_000, cap_flood=100_000, cap=30_000,
+             filter_messages=100_000, big_size=10 * 1024 * 1024, shutdown_queued=10_000,
+             send_messages=30_000)
+
+# name, target, "min" (figure must be >= target) or "max" (<= target), unit, format
+TARGETS: list[tuple[str, float, str, str]] = [
+    ("ingest_ratio_1f", 0.6, "min", "x bare"),
+    ("ingest_ratio_3f", 0.7, "min", "x bare"),
+    ("lag_p99_ms", 50, "max", "ms"),
+    ("lag_max_ms", 250, "max", "ms"),
+    ("overhead_bytes_per_msg", 200, "max", "B/msg"),
+    ("rss_growth_after_cap", 0.05, "max", "of RSS"),
+    ("filter_1m_s", 1.0, "max", "s"),
+    ("filter_max_stall_ms", 100, "max", "ms"),
+    ("big_msg_max_stall_ms", 200, "max", "ms"),
+    ("shutdown_s", 1.0, "max", "s"),
+    ("send_ratio", 0.5, "min", "x bare"),
+]
+KEYS = [name for name, *_ in TARGETS]
+
+
+def bare(*args: Any) -> dict:
+    return run_child([str(HERE / "bare.py"), *map(str, args)], timeout=120)
+
+
+def app(*args: Any) -> dict:
+    return run_child([str(HERE / "app_bench.py"), *map(str, args)], timeout=150)
+
+
+def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
+    """Every scenario once; returns the figures and the raw measurements behind them."""
+    raw: dict[str, Any] = {}
+    log("ingest, 1 frame")
+    raw["bare_1f"] = bare("recv", plan.ingest_1f, 64, 1)
+    raw["app_1f"] = app("ingest", plan.ingest_1f, 64, 1)
+    log("ingest, 3 frames")
+    raw["bare_3f"] = bare("recv", plan.ingest_3f, 64, 3)
+    raw["app_3f"] = app("ingest", plan.ingest_3f, 64, 3)
+    log("flood past the caps")
+    raw["cap"] = app("ingest", plan.cap_flood, 64, 1, plan.cap)
+    log("filter")
+    raw["filter"] = app("filter", plan.filter_messages)
+    log("big message")
+    raw["big"] = app("big", plan.big_size)
+    log("shutdown")
+    raw["shutdown"] = app("shutdown", plan.shutdown_queued)
+    log("send")
+    raw["bare_send"] = bare("send", plan.send_messages, 64)
+    raw["app_send"] = app("send", plan.send_messages, 64)
+    # The filter figure is per million messages, so a quick run scales its time.
+    scale = 1_000_000 / plan.filter_messages
+    figures = {
+        "ingest_ratio_1f": raw["app_1f"]["rate"] / raw["bare_1f"]["rate"],
+        "ingest_ratio_3f": raw["app_3f"]["rate"] / raw["bare_3f"]["rate"],
+        "lag_p99_ms": raw["app_1f"]["lag_p99_ms"],
+        "lag_max_ms": raw["app_1f"]["lag_max_ms"],
+        "overhead_bytes_per_msg": raw["app_1f"]["overhead_bytes_per_msg"],
+        "rss_growth_after_cap": raw["cap"]["rss_growth_after_cap"],
+        "filter_1m_s": raw["filter"]["filter_s"] * scale,
+        "filter_max_stall_ms": raw["filter"]["filter_max_stall_ms"],
+        "big_msg_max_stall_ms": raw["big"]["big_msg_max_stall_ms"],
+        "shutdown_s": raw["shutdown"]["exit_time"] - raw["shutdown"]["close_requested"],
+        "send_ratio": raw["app_send"]["rate"] / raw["bare_send"]["rate"],
+    }
+    return {"figures": figures, "raw": raw}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import zmq
+
+    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, pyzmq {zmq.__version__}, "
+            f"libzmq {zmq.zmq_version()}")
+
+
+def met(value: float, target: float, kind: str) -> bool:
+    return value >= target if kind == "min" else value <= target
+
+
+def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
+    lines = [f"{'figure':<24}{'median':>12}{'runs':>30}   target      ", "-" * 80]
+    for name, target, kind, unit in TARGETS:
+        runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
+        sign = ">=" if kind == "min" else "<="
+        verdict = "met" if met(figures[name], target, kind) else "MISSED"
+        lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   {sign} {target:<6g} "
+                     f"{unit:<7}{verdict}")
+    rates = [
+        ("bare recv_multipart, 1 frame", "bare_1f"), ("zinspect, 1 frame", "app_1f"),
+        ("bare recv_multipart, 3 frames", "bare_3f"), ("zinspect, 3 frames", "app_3f"),
+        ("bare send", "bare_send"), ("zinspect SocketHandle.send", "app_send"),
+    ]
+    lines.append("")
+    lines.append("rates (messages/s, median of rounds):")
+    for label, key in rates:
+        lines.append(f"  {label:<32}{median([r['raw'][key]['rate'] for r in rounds]):>12,.0f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a smaller, single-round version for a smoke test (timings "
+                             "from it mean little)")
+    parser.add_argument("--rounds", type=int, help="override the number of rounds")
+    parser.add_argument("--details", metavar="FILE",
+                        help="also write every raw measurement to this JSON file")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    rounds_wanted = args.rounds or plan.rounds
+    started = time.monotonic()
+
+    def log(text: str) -> None:
+        print(f"[{time.monotonic() - started:6.1f} s] {text}", file=sys.stderr, flush=True)
+
+    rounds = []
+    for number in range(rounds_wanted):
+        log(f"round {number + 1} of {rounds_wanted}")
+        rounds.append(one_round(plan, log))
+    figures = {name: median([r["figures"][name] for r in rounds]) for name in KEYS}
+    print(f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
+          f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)")
+    print(f"machine: {machine()}")
+    print()
+    print(table(rounds, figures))
+    if args.details:
+        with open(args.details, "w") as out:
+            json.dump({"machine": machine(), "plan": plan.__dict__, "rounds": rounds,
+                       "figures": figures}, out, indent=1)
+    print(json.dumps({name: round(value, 4) for name, value in figures.items()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
