@@ -26,17 +26,63 @@ messages and watch every message in and out, frame by frame, as text, hex or JSO
 
 EPILOG = """\
 examples:
-  zinspect                 start with an empty session
-  zinspect --version       show versions of zinspect, pyzmq, libzmq, Qt and libzmq features
+  zinspect                              start with an empty session
+  zinspect bench.zinspect.json          open a workspace (sockets, endpoints, automations)
+  zinspect bench.zinspect.json --record run.jsonl --autostop 60
+                                        record a minute of traffic, then quit
+  zinspect --version                    show versions of zinspect, pyzmq, libzmq, Qt and
+                                        libzmq's transports and features
 
 Qt's own options (for example -platform offscreen, -style fusion) are passed through.
 """
+
+# Qt's command-line options that take a value: kept away from argparse's positional WORKSPACE
+QT_VALUE_OPTIONS = frozenset({
+    "-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-style", "-stylesheet",
+    "-display", "-geometry", "-qwindowgeometry", "-qwindowtitle", "-qwindowicon", "-session",
+    "-screen", "-title",
+})
+
+
+def split_qt_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(zinspect's arguments, Qt's arguments): Qt's start with a single dash."""
+    ours: list[str] = []
+    qt: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg in QT_VALUE_OPTIONS:
+            qt.append(arg)
+            qt.append(next(args, ""))
+        elif arg.startswith("-") and not arg.startswith("--") and arg not in ("-h",):
+            qt.append(arg)
+        else:
+            ours.append(arg)
+    return ours, qt
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zinspect", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("workspace", nargs="?", metavar="WORKSPACE",
+                        help="open this workspace file (.zinspect.json): its sockets, "
+                             "endpoints, subscriptions, options and automations")
+    parser.add_argument("--record", metavar="FILE",
+                        help="record all traffic to this capture file (JSON Lines) from the "
+                             "start; the file is flushed at least once a second")
+    parser.add_argument("--autostop", metavar="SECONDS", type=positive_seconds,
+                        help="quit cleanly after SECONDS, finishing the recording (like "
+                             "Wireshark's autostop)")
     parser.add_argument("--version", action="store_true",
                         help="print the versions of zinspect, pyzmq, libzmq and Qt, and which "
                              "transports and draft features this libzmq has, then exit")
@@ -52,10 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args, qt_args = parser.parse_known_args(argv)
-    unknown = [a for a in qt_args if a.startswith("--")]
-    if unknown:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    ours, qt_args = split_qt_args(argv)
+    args = parser.parse_args(ours)
     if args.version:
         from zinspect.versions import version_report
 
@@ -83,11 +127,20 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     settings = (QSettings(args.settings, QSettings.Format.IniFormat) if args.settings
                 else QSettings())
 
+    exit_code = 0
+
     async def run() -> None:
+        nonlocal exit_code
         window = MainWindow(settings=settings)
         closed = asyncio.Event()
         window.window_closed.connect(closed.set)
-        previous = signal.signal(signal.SIGINT, lambda *_: window.close())
+
+        def quit_now(*_: object) -> None:
+            """Ctrl+C and --autostop quit without asking about unsaved changes."""
+            window.close_guard = None
+            window.close()
+
+        previous = signal.signal(signal.SIGINT, quit_now)
         # Python runs signal handlers only between bytecodes; a slow timer lets Ctrl+C in
         # the terminal through while Qt waits in C++.
         wake = QTimer()
@@ -95,6 +148,15 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
         wake.start(200)
         window.show()
         log.info("main window shown")
+        if args.record and not window.capture.start_recording(args.record):
+            exit_code = 2
+            print(f"zinspect: cannot record to {args.record}: "
+                  f"{window.capture.last_error or 'see the log'}", file=sys.stderr)
+            quit_now()
+        elif args.workspace:
+            window.workspace_actions.open_path(args.workspace)
+        if args.autostop:
+            asyncio.get_running_loop().call_later(args.autostop, quit_now)
         try:
             await closed.wait()
         finally:
@@ -104,7 +166,7 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
 
     with loop:
         loop.run_until_complete(run())
-    return 0
+    return exit_code
 
 
 def _log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict) -> None:

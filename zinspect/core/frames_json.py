@@ -47,7 +47,11 @@ def expect(value: Any, kind: type | tuple[type, ...], path: str, what: str) -> A
 def frame_from_json(value: Any, path: str) -> bytes:
     """One frame from its JSON form; SpecError says what is wrong and where."""
     if isinstance(value, str):
-        return value.encode("utf-8")
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError as error:  # a lone surrogate such as "\ud800"
+            raise SpecError(path, f"not valid Unicode text (character {error.start} is "
+                                  "half of a surrogate pair); write binary frames as hex") from None
     if isinstance(value, dict):
         keys = [k for k in value if k in FRAME_FORMS]
         if len(keys) != 1:

@@ -8,6 +8,7 @@ together; the panels know nothing of each other.
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,11 +25,13 @@ import zinspect
 from zinspect.core.session import Session, SocketHandle
 from zinspect.core.store import Message
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.capture_actions import install_capture_actions
 from zinspect.ui.composer import Composer
 from zinspect.ui.detail_pane import DetailPane
 from zinspect.ui.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
 from zinspect.ui.traffic_panel import TrafficPanel
+from zinspect.ui.workspace_actions import install_workspace_actions
 from zinspect.versions import libzmq_warning, version_report
 
 log = logging.getLogger("zinspect.ui.main_window")
@@ -84,6 +87,12 @@ class MainWindow(QMainWindow):
         self.traffic.message_selected.connect(self._on_traffic_message_selected)
         self.detail.resend_requested.connect(self._on_detail_resend_requested)
         self._build_menus()
+        # Capture menu, recording indicator; it stops the recording on window_closed
+        self.capture = install_capture_actions(self)
+        # Asked by closeEvent first; False keeps the window open (it asks about unsaved work)
+        self.close_guard: Callable[[], bool] | None = None
+        # File menu workspace actions, Saved messages dock, title star; sets close_guard
+        self.workspace_actions = install_workspace_actions(self)
         self._restore_layout()
 
     # -- construction -------------------------------------------------------------------
@@ -242,6 +251,9 @@ class MainWindow(QMainWindow):
 
     # -- shutdown ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()
+            return
         self.save_layout()
         event.accept()
         self.window_closed.emit()

@@ -39,6 +39,8 @@ def socket_state(handle: SocketHandle) -> str:
     if handle.closed:
         return "closed"
     facts: list[str] = []
+    if handle.last_error:  # e.g. a workspace endpoint that failed to bind
+        facts.append(f"error: {handle.last_error}")
     if handle.awaiting_reply:
         facts.append("REQ: waiting for reply")
     elif handle.type_name == "REP" and handle.can_send_now[0]:

@@ -12,7 +12,15 @@ from __future__ import annotations
 import html
 import logging
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +43,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.session import SocketError, SocketHandle
 from zinspect.core.socket_types import SOCKET_TYPES, SocketTypeInfo
 from zinspect.ui.a11y import describe_clear_button
+from zinspect.ui.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.endpoint_editor import EndpointEditor, error_label, show_error
 from zinspect.ui.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
@@ -43,6 +52,7 @@ from zinspect.ui.subscription_editor import SubscriptionEditor
 log = logging.getLogger("zinspect.ui.socket_panel")
 
 TypeNameRole = Qt.ItemDataRole.UserRole + 1
+CHANGE_COALESCE_MS = 100
 NOTE_STYLE = "color: palette(placeholder-text);"
 STATE_STYLE = "color: #b35c00; font-weight: bold;"
 
@@ -127,6 +137,14 @@ class SocketPanel(QWidget):
 
         # -- socket list -------------------------------------------------------------------
         self.model = SocketListModel(self)
+        # A REQ/REP round trip changes state several times: the first change shows at once,
+        # the rest within CHANGE_COALESCE_MS are shown together (a repaint per change capped
+        # scripted REQ/REP at ~150 msg/s).
+        self._changed_pending: dict[SocketHandle, None] = {}
+        self._change_timer = QTimer(self)
+        self._change_timer.setSingleShot(True)
+        self._change_timer.setInterval(CHANGE_COALESCE_MS)
+        self._change_timer.timeout.connect(self._on_change_timer_timeout)
         self.list_view = QListView()
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(SocketItemDelegate(self.list_view))
@@ -180,6 +198,13 @@ class SocketPanel(QWidget):
                                             "of the first frame")
         QVBoxLayout(self.subscriptions_group).addWidget(self.subscription_editor)
 
+        self.automation_editor = AutomationEditor(bridge)
+        self.automation_group = QGroupBox("Automation")
+        self.automation_group.setAccessibleName("Automation")
+        self.automation_group.setToolTip("What this socket does by itself: reply to each "
+                                         "message, send a script, or forward what it receives")
+        QVBoxLayout(self.automation_group).addWidget(self.automation_editor)
+
         self.close_button = QPushButton("Close socket")
         self.close_button.setAccessibleName("Close socket")
         self.close_button.setToolTip("Close the selected socket now (linger 0: messages not "
@@ -197,6 +222,7 @@ class SocketPanel(QWidget):
         details_layout.addWidget(self.note_label)
         details_layout.addWidget(self.endpoints_group)
         details_layout.addWidget(self.subscriptions_group)
+        details_layout.addWidget(self.automation_group)
         details_layout.addLayout(close_row)
         details_layout.addStretch(1)
 
@@ -304,6 +330,7 @@ class SocketPanel(QWidget):
         self._current = handle
         self.endpoint_editor.set_handle(handle)
         self.subscription_editor.set_handle(handle)
+        self.automation_editor.set_handle(handle)
         self._show_details()
         self.details_scroll.verticalScrollBar().setValue(0)  # another socket: start at its top
         self.socket_selected.emit(handle)
@@ -401,8 +428,23 @@ class SocketPanel(QWidget):
         self._update_name_placeholder()
 
     def _on_bridge_socket_changed(self, handle: SocketHandle) -> None:
+        if self._change_timer.isActive():
+            self._changed_pending[handle] = None
+            return
+        self._show_change(handle)
+        self._change_timer.start()
+
+    def _on_change_timer_timeout(self) -> None:
+        pending, self._changed_pending = self._changed_pending, {}
+        for handle in pending:
+            self._show_change(handle)
+        if pending:
+            self._change_timer.start()
+
+    def _show_change(self, handle: SocketHandle) -> None:
         self.model.update_handle(handle)
         if handle is self._current:
             self.endpoint_editor.refresh()
             self.subscription_editor.refresh()
+            self.automation_editor.refresh_state()
             self._show_state()
