@@ -4,7 +4,8 @@
     python app_bench.py filter COUNT
     python app_bench.py big SIZE
     python app_bench.py shutdown COUNT
-    python app_bench.py send COUNT SIZE
+    python app_bench.py send COUNT SIZE             # the send automation
+    python app_bench.py send_composer COUNT SIZE    # await SocketHandle.send in a loop
 
 The process is started like the ``zinspect`` command (``zinspect.app.main``: QApplication,
 qasync loop, MainWindow shown, shutdown on close) on Qt's offscreen platform; the only change
@@ -260,6 +261,40 @@ async def shutdown(window: Any, probe: LagProbe, count: int) -> dict:
 
 
 async def send(window: Any, probe: LagProbe, count: int, size: int) -> dict:
+    """The send automation (issue 3's "scripted send"): a PUSH whose automation sends COUNT
+    SIZE-byte text frames with interval 0 into a PULL sink process. The rate runs from the
+    runner's start to its last message (its own count), with the window live throughout."""
+    from zinspect.core.automation import AutomationSpec, SendSpec
+    from zinspect.core.automation_runner import attach_automation
+
+    sink = spawn_peer("sink", str(count + 1))
+    try:
+        assert sink.stdout is not None
+        endpoint = sink.stdout.readline().split()[1]
+        handle = window.session.create_socket("PUSH")
+        handle.connect(endpoint)
+        await handle.send([b"s" * size])  # waits for the connection
+        probe.start()
+        done = asyncio.Event()
+        spec = AutomationSpec(send=SendSpec(frames=["s" * size], count=count, interval_ms=0))
+        started = time.perf_counter()
+        runner = attach_automation(handle, spec, start=False)
+        assert runner is not None
+        runner.on_state_changed.append(lambda r: None if r.running else done.set())
+        runner.start()
+        await asyncio.wait_for(done.wait(), SCENARIO_TIMEOUT_S)
+        elapsed = time.perf_counter() - started
+        probe.stop()
+        if runner.sent != count or runner.last_error:
+            raise RuntimeError(f"the automation sent {runner.sent} of {count}: "
+                               f"{runner.last_error}")
+    finally:
+        stop_process(sink)
+    return {"rate": count / elapsed, "messages": count, "size": size,
+            **probe.summary(started, started + elapsed)}
+
+
+async def send_composer(window: Any, probe: LagProbe, count: int, size: int) -> dict:
     """The composer's send path (SocketHandle.send) as fast as a coroutine can await it."""
     sink = spawn_peer("sink", str(count + 1))
     try:
@@ -280,7 +315,7 @@ async def send(window: Any, probe: LagProbe, count: int, size: int) -> dict:
 
 SCENARIOS: dict[str, Callable[..., Awaitable[dict]]] = {
     "ingest": ingest, "filter": filter_text, "big": big_message, "shutdown": shutdown,
-    "send": send,
+    "send": send, "send_composer": send_composer,
 }
 
 

@@ -17,6 +17,7 @@ KEYS = {
     "ingest_ratio_1f", "ingest_ratio_3f", "lag_p99_ms", "lag_max_ms",
     "overhead_bytes_per_msg", "rss_growth_after_cap", "filter_1m_s", "filter_max_stall_ms",
     "big_msg_max_stall_ms", "shutdown_s", "send_ratio",
+    "send_ratio_composer",  # for information: the composer's path, no target
 }
 
 

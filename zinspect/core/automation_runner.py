@@ -37,6 +37,8 @@ RATE_WINDOW = 2.0  # seconds the shown rate averages over
 RATE_SAMPLE = 0.25  # at most one sample this often, however often the rate is read
 LOOK_BACK = 100_000  # stored messages searched for a REP's unanswered request at start
 BACKLOG_MAX = 10_000  # replies/forwards waiting for the socket; past this they are dropped
+FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 scripted send
+QUIET_WAIT_SECONDS = 0.25  # a longer wait for room shows as a waiting send (Cancel-able)
 
 
 def reply_envelope(frames: tuple[bytes, ...] | list[bytes], type_name: str) -> list[bytes]:
@@ -266,6 +268,10 @@ class AutomationRunner:
         interval = send.interval_ms / 1000
         count = send.count
         is_req = self.handle.type_name == "REQ"
+        if not interval and not is_req:
+            await self._flood(compiled, count)
+            self.finished = True
+            return
         next_time = loop.time()
         yield_at = clock() + YIELD_SECONDS
         seq = 0
@@ -289,6 +295,49 @@ class AutomationRunner:
                 await asyncio.sleep(0)
                 yield_at = clock() + YIELD_SECONDS
         self.finished = True
+
+    async def _flood(self, compiled: list[list], count: int | None) -> None:
+        """Interval 0 on a socket without lock-step: batches through send_batch, as fast as
+        the socket takes them, with a turn for the loop every YIELD_SECONDS.
+
+        Frames without placeholders are rendered once. At the high-water mark it waits
+        quietly for room (wait_writable); only a wait longer than QUIET_WAIT_SECONDS (no
+        peer yet, or a peer that stopped reading) becomes a visible send() the composer's
+        Cancel can give up.
+        """
+        handle = self.handle
+        clock = time.monotonic
+        constant = all(len(parts) == 1 and type(parts[0]) is bytes for parts in compiled)
+        fixed = [parts[0] for parts in compiled] if constant else []
+        seq = 0
+        messages: list[list[bytes]] = []
+        yield_at = clock() + YIELD_SECONDS
+        while count is None or seq < count:
+            size = FLOOD_BATCH if count is None else min(FLOOD_BATCH, count - seq)
+            if constant:
+                if len(messages) != size:
+                    messages = [fixed] * size
+            elif not messages:
+                messages = [render_frames(compiled, seq + index) for index in range(size)]
+            else:
+                size = len(messages)  # the rest of a batch the socket did not take
+            sent = handle.send_batch(messages)
+            seq += sent
+            self.sent += sent
+            if sent < size:
+                messages = messages[sent:]  # rendered for these seqs: keep them
+                if not await handle.wait_writable(QUIET_WAIT_SECONDS) \
+                        and not handle.closed:
+                    await handle.send(messages[0])  # shows "waiting"; Cancel ends the script
+                    seq += 1
+                    self.sent += 1
+                    messages = messages[1:]
+                yield_at = clock() + YIELD_SECONDS
+            elif not constant:
+                messages = []
+            if clock() >= yield_at:
+                await asyncio.sleep(0)
+                yield_at = clock() + YIELD_SECONDS
 
     async def _request(self, frames: list[bytes], seq: int, timeout_ms: int) -> None:
         """One request and its reply, or a timeout and a new REQ socket (lazy pirate)."""

@@ -44,6 +44,13 @@ MAX_ROUTING_IDS = 1000
 FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
+_POLLOUT = int(zmq.POLLOUT)
+
+
+def _resolve(future: asyncio.Future, value: object) -> None:
+    """Set a future's result unless it is settled already (a timer's callback)."""
+    if not future.done():
+        future.set_result(value)
 
 
 class SocketError(Exception):
@@ -107,6 +114,9 @@ class SocketHandle:
             self._fd = None  # draft types have no FD: poll on a timer instead
         self._fd_watched = False
         self._service_scheduled = False
+        # A scripted flood waiting (quietly) for room under the high-water mark: see
+        # wait_writable. Resolved by _service when the socket says it can take a message.
+        self._writable: asyncio.Future | None = None
 
     # -- description ---------------------------------------------------------------
     @property
@@ -311,6 +321,92 @@ class SocketHandle:
                               "then the data")
         return self._try_send(frames)
 
+    def send_batch(self, messages: Sequence[list[bytes]]) -> int:
+        """Queue as many of ``messages`` (lists of bytes frames) as the socket takes now,
+        in order and without waiting; returns how many went out (fewer at the high-water
+        mark, or with no peer). SocketError as send_now, after recording what was sent.
+
+        For a scripted flood: one tight loop around pyzmq's compiled send, and the sent
+        messages go into the store as ONE batch (one timestamp, one extend_rows), so the
+        per-message cost is close to a bare ``send()`` loop's. A REQ or REP sends at most
+        one message (lock-step), through send_now.
+        """
+        if not messages:
+            return 0
+        if self._lock_step or self._pending is not None or self.closed \
+                or not self.info.can_send:
+            return 1 if self.send_now(messages[0]) else 0
+        minimum = 2 if self._routing_id_first else 1
+        send = self._send_frame
+        name = self.name
+        noblock = _NOBLOCK
+        now = time.time()  # one timestamp per batch, as the receive path does
+        rows: list[tuple] = []
+        append = rows.append
+        error: SocketError | None = None
+        try:
+            for frames in messages:
+                if len(frames) == 1:
+                    data = frames[0]
+                    send(data, noblock)
+                    append((now, name, OUT, len(data), data))
+                    continue
+                if len(frames) < minimum:
+                    error = SocketError(
+                        "A message needs at least one frame" if not frames else
+                        f"{self.type_name} needs the peer's routing id as the first frame, "
+                        "then the data")
+                    break
+                for frame in frames[:-1]:
+                    send(frame, _NOBLOCK_SNDMORE)  # the rest follow at once: atomic
+                send(frames[-1], noblock)
+                append((now, name, OUT, sum(map(len, frames)), *frames))
+        except zmq.Again:
+            pass
+        except zmq.ZMQError as failure:
+            error = SocketError(
+                f"No peer with routing id {frames[0]!r} is connected (ROUTER_MANDATORY)"
+                if failure.errno == zmq.EHOSTUNREACH else describe_zmq_error(failure))
+        finally:
+            if not self._service_scheduled:  # see _try_send: the FD's edge may be gone
+                self._schedule_service()
+        if rows:
+            self.sent += len(rows)
+            self.session.store.extend_rows(rows, 0)
+        if error is not None:
+            raise error
+        return len(rows)
+
+    async def wait_writable(self, timeout: float) -> bool:
+        """Wait until the socket can take a message, at most ``timeout`` seconds; True when
+        it can. Quiet on purpose: unlike a waiting send() it does not show the socket as
+        "waiting" (no socket_changed per wait), since a flood hits the high-water mark
+        thousands of times a second. A long wait should fall back to send(), which shows
+        it and which the composer's Cancel can give up.
+        """
+        if self.closed:
+            return False
+        if self._pending is None and self._sync.EVENTS & _POLLOUT:
+            return True
+        future = self._writable
+        if future is None or future.done():
+            future = self._writable = self._loop.create_future()
+        self._watch_fd()
+        self._schedule_service()  # the edge may have passed already
+        timer = self._loop.call_later(timeout, _resolve, future, False)
+        try:
+            return await future
+        finally:
+            timer.cancel()
+            if self._writable is future:
+                self._writable = None
+
+    def _release_writable(self) -> None:
+        """Wake a quiet wait_writable (with False) when the socket goes away or is replaced."""
+        if self._writable is not None:
+            _resolve(self._writable, False)
+            self._writable = None
+
     def _try_send(self, frames: list[bytes]) -> bool:
         """Send without blocking: True when queued (and recorded in the store), False on
         EAGAIN, SocketError otherwise. Flat on purpose: a scripted send runs it per message."""
@@ -391,6 +487,13 @@ class SocketHandle:
                         future.set_result(None)
                 except SocketError as error:
                     future.set_exception(error)
+        writable = self._writable
+        if writable is not None and self._pending is None:
+            if writable.done():
+                self._writable = None
+            elif self._sync.EVENTS & _POLLOUT:
+                self._writable = None
+                writable.set_result(True)
         if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
             return self._drain(deadline)
         return False
@@ -485,6 +588,7 @@ class SocketHandle:
         """
         self._check_open()
         self.cancel_send()
+        self._release_writable()
         if self._fd_watched:
             if self._fd is not None:
                 self._loop.remove_reader(self._fd)
@@ -541,6 +645,7 @@ class SocketHandle:
             return
         self.closed = True
         self.cancel_send()
+        self._release_writable()
         self._update_fd_watch()
         self.socket.close(linger=0)
         self.session._removed(self)
