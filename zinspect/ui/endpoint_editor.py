@@ -34,6 +34,20 @@ EndpointRole = Qt.ItemDataRole.UserRole + 1
 ERROR_STYLE = "color: #c62828;"
 
 
+def short_list_view(model: QStandardItemModel, name: str, tip: str,
+                    max_height: int) -> QListView:
+    """A compact read-only single-selection list (endpoints, subscriptions)."""
+    view = QListView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setToolTip(tip)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setUniformItemSizes(True)
+    view.setMaximumHeight(max_height)
+    return view
+
+
 def error_label(accessible_name: str) -> QLabel:
     """A red, wrapping label for a message in words under the field it is about."""
     label = QLabel()
@@ -92,18 +106,12 @@ class EndpointEditor(QWidget):
         self.error_label = error_label("Endpoint error")
 
         self.model = QStandardItemModel(self)
-        self.list_view = QListView()
-        self.list_view.setModel(self.model)
-        self.list_view.setAccessibleName("Endpoints")
-        self.list_view.setToolTip("This socket's endpoints with their real addresses "
-                                  "(Delete removes the selected one; right-click to copy)")
-        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setUniformItemSizes(True)
+        self.list_view = short_list_view(
+            self.model, "Endpoints", "This socket's endpoints with their real addresses "
+            "(Delete removes the selected one; right-click to copy)", 96)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._on_list_context_menu_requested)
         self.list_view.installEventFilter(self)
-        self.list_view.setMaximumHeight(96)
 
         self.remove_button = QPushButton("Unbind")
         self.remove_button.setAccessibleName("Unbind or disconnect")

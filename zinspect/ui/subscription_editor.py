@@ -11,12 +11,10 @@ import logging
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,7 +24,7 @@ from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_tex
 from zinspect.core.session import SocketError, SocketHandle
 from zinspect.core.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.a11y import describe_clear_button
-from zinspect.ui.endpoint_editor import error_label, show_error
+from zinspect.ui.endpoint_editor import error_label, short_list_view, show_error
 
 log = logging.getLogger("zinspect.ui.subscription_editor")
 
@@ -70,15 +68,9 @@ class SubscriptionEditor(QWidget):
         self.error_label = error_label("Subscription error")
 
         self.model = QStandardItemModel(self)
-        self.list_view = QListView()
-        self.list_view.setModel(self.model)
-        self.list_view.setAccessibleName("Subscriptions")
-        self.list_view.setToolTip("Active subscription prefixes (Delete removes the selected "
-                                  "one)")
-        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setUniformItemSizes(True)
-        self.list_view.setMaximumHeight(90)
+        self.list_view = short_list_view(
+            self.model, "Subscriptions",
+            "Active subscription prefixes (Delete removes the selected one)", 90)
         self.list_view.installEventFilter(self)
         self.remove_button = QPushButton("Unsubscribe")
         self.remove_button.setAccessibleName("Unsubscribe")
