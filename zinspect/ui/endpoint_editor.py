@@ -48,6 +48,14 @@ def short_list_view(model: QStandardItemModel, name: str, tip: str,
     return view
 
 
+def selected_data(view: QListView, role: int) -> object | None:
+    """The ``role`` data of the selected row (None when nothing is selected)."""
+    index = view.currentIndex()
+    if not index.isValid() or not view.selectionModel().isSelected(index):
+        return None
+    return index.data(role)
+
+
 def error_label(accessible_name: str) -> QLabel:
     """A red, wrapping label for a message in words under the field it is about."""
     label = QLabel()
@@ -188,10 +196,7 @@ class EndpointEditor(QWidget):
         return [self.model.item(row).text() for row in range(self.model.rowCount())]
 
     def selected_endpoint(self) -> Endpoint | None:
-        index = self.list_view.currentIndex()
-        if not index.isValid() or not self.list_view.selectionModel().isSelected(index):
-            return None
-        return index.data(EndpointRole)
+        return selected_data(self.list_view, EndpointRole)
 
     def select_endpoint(self, entry: Endpoint) -> None:
         for row in range(self.model.rowCount()):

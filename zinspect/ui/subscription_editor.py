@@ -24,7 +24,12 @@ from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_tex
 from zinspect.core.session import SocketError, SocketHandle
 from zinspect.core.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.a11y import describe_clear_button
-from zinspect.ui.endpoint_editor import error_label, short_list_view, show_error
+from zinspect.ui.endpoint_editor import (
+    error_label,
+    selected_data,
+    short_list_view,
+    show_error,
+)
 
 log = logging.getLogger("zinspect.ui.subscription_editor")
 
@@ -140,10 +145,7 @@ class SubscriptionEditor(QWidget):
         return [self.model.item(row).text() for row in range(self.model.rowCount())]
 
     def selected_topic(self) -> bytes | None:
-        index = self.list_view.currentIndex()
-        if not index.isValid() or not self.list_view.selectionModel().isSelected(index):
-            return None
-        return index.data(TopicRole)
+        return selected_data(self.list_view, TopicRole)
 
     # -- actions -------------------------------------------------------------------------
     def add_prefix(self) -> None:
