@@ -303,7 +303,8 @@ def test_every_panel_and_action_is_named_and_explained(window):
     for dock in (window.sockets_dock, window.detail_dock, window.composer_dock):
         assert dock.accessibleName() and dock.toggleViewAction().toolTip(), dock.objectName()
     menus = [a.menu() for a in window.menuBar().actions()]
-    assert [m.title().replace("&", "") for m in menus] == ["File", "Socket", "View", "Capture", "Help"]
+    assert [m.title().replace("&", "") for m in menus] == ["File", "Socket", "View", "Capture",
+                                                           "Demos", "Help"]
     actions = [a for menu in menus for a in menu.actions() if not a.isSeparator()]
     assert len(actions) >= 12
     for action in actions:

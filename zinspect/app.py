@@ -30,6 +30,7 @@ examples:
   zinspect bench.zinspect.json          open a workspace (sockets, endpoints, automations)
   zinspect bench.zinspect.json --record run.jsonl --autostop 60
                                         record a minute of traffic, then quit
+  zinspect --demo pipeline              open the pipeline demo (--demo list names them all)
   zinspect --version                    show versions of zinspect, pyzmq, libzmq, Qt and
                                         libzmq's transports and features
 
@@ -77,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("workspace", nargs="?", metavar="WORKSPACE",
                         help="open this workspace file (.zinspect.json): its sockets, "
                              "endpoints, subscriptions, options and automations")
+    parser.add_argument("--demo", metavar="NAME",
+                        help="open a pattern demo (reqrep, pubsub, pipeline, routerdealer, "
+                             "broker) instead of a workspace; 'list' prints them all")
     parser.add_argument("--record", metavar="FILE",
                         help="record all traffic to this capture file (JSON Lines) from the "
                              "start; the file is flushed at least once a second")
@@ -105,9 +109,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(version_report())
         return 0
+    if args.demo is not None:
+        problem = check_demo_argument(args)
+        if problem is not None:
+            return problem
     logging.basicConfig(level=args.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run_gui(args, qt_args)
+
+
+def check_demo_argument(args: argparse.Namespace) -> int | None:
+    """Handle ``--demo list`` and a wrong demo name here, before any window: the exit code
+    to return now, or None to go on and open the demo."""
+    from zinspect.core.demos import DemoError, demo_names, load_demo
+
+    if args.demo == "list":
+        names = demo_names()
+        width = max(map(len, names))
+        for name in names:
+            print(f"{name:<{width}}  {load_demo(name).summary}")
+        return 0
+    if args.workspace:
+        print("zinspect: choose a workspace or a demo, not both", file=sys.stderr)
+        return 2
+    try:
+        load_demo(args.demo)
+    except DemoError as error:
+        print(f"zinspect: {error}", file=sys.stderr)
+        return 2
+    return None
 
 
 def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
@@ -155,6 +185,8 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
             quit_now()
         elif args.workspace:
             window.workspace_actions.open_path(args.workspace)
+        elif args.demo:
+            window.demos.open_demo(args.demo, ask=False)
         if args.autostop:
             asyncio.get_running_loop().call_later(args.autostop, quit_now)
         try:

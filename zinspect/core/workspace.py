@@ -542,14 +542,17 @@ def automation_of(handle: SocketHandle) -> AutomationSpec | None:
     return None if spec is None or spec.empty else spec
 
 
-def apply_workspace(workspace: Workspace, session: Session) -> list[str]:
+def apply_workspace(workspace: Workspace, session: Session, *,
+                    start_sends: bool = True) -> list[str]:
     """Create every socket of ``workspace`` in ``session``; return (and log at WARNING, one
     line each) every error found: the invalid entries first, then what failed here.
 
     Options are set before any bind or connect (most only apply to later ones). A socket
     whose bind, connect, subscription or option fails still exists, with the failure in
     ``last_error``, so the user sees it and can fix it by hand. Automations start last,
-    once every socket exists, so a forward finds its target.
+    once every socket exists, so a forward finds its target. ``start_sends`` False attaches
+    automations that send a script without starting them (a demo waits for its Start
+    button); replies and forwards always start, or the first messages would go unanswered.
     """
     lines = [str(error) for error in workspace.invalid]
     created: list[tuple[SocketSpec, SocketHandle]] = []
@@ -570,7 +573,8 @@ def apply_workspace(workspace: Workspace, session: Session) -> list[str]:
         if spec.automation is None or spec.automation.empty or handle.closed:
             continue
         try:
-            attach_automation(handle, spec.automation)
+            attach_automation(handle, spec.automation,
+                              start=start_sends or spec.automation.send is None)
         except (SocketError, SpecError) as error:
             where = spec.source or f"socket {describe_json(spec.name)}"
             handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))

@@ -27,6 +27,7 @@ from zinspect.core.store import Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture_actions import install_capture_actions
 from zinspect.ui.composer import Composer
+from zinspect.ui.demo_actions import install_demo_actions
 from zinspect.ui.detail_pane import DetailPane
 from zinspect.ui.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
@@ -36,7 +37,7 @@ from zinspect.versions import libzmq_warning, version_report
 
 log = logging.getLogger("zinspect.ui.main_window")
 
-LAYOUT_VERSION = 2  # bump when the default arrangement changes: old saved layouts are ignored
+LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
 DEFAULT_SIZE = (1360, 860)
 
 
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.close_guard: Callable[[], bool] | None = None
         # File menu workspace actions, Saved messages dock, title star; sets close_guard
         self.workspace_actions = install_workspace_actions(self)
+        # Demos menu and the Demo dock (a tab beside Sockets)
+        self.demos = install_demo_actions(self)
         self._restore_layout()
 
     # -- construction -------------------------------------------------------------------

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.workspace import (
     EXTENSION,
+    SavedMessage,
     Workspace,
     WorkspaceError,
     apply_workspace,
@@ -129,11 +130,14 @@ class LoadProblemsDialog(QDialog):
 class WorkspaceActions(QObject):
     """File menu workspace actions for one MainWindow; see install_workspace_actions."""
 
+    workspace_replaced = Signal(str)  # every socket was replaced (opened, new, demo): path or ""
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.session = window.session
         self.path: str | None = None
+        self.title = ""  # the name of an untitled workspace (a demo's), shown for "Untitled"
         self._baseline = dump_workspace(Workspace())
         self._modified = False
         # what the file held that the session does not (invalid entries, failed binds):
@@ -235,6 +239,11 @@ class WorkspaceActions(QObject):
     def modified(self) -> bool:
         return self._modified
 
+    @property
+    def name(self) -> str:
+        """The file's name, or the untitled workspace's (a demo's) title, or Untitled."""
+        return display_name(self.path) if self.path or not self.title else self.title
+
     def current_text(self) -> str:
         """What Save would write now."""
         return dump_workspace(snapshot(self.session, self.saved_messages.model.messages()))
@@ -249,7 +258,7 @@ class WorkspaceActions(QObject):
         return modified
 
     def _update_title(self) -> None:
-        self.window.setWindowTitle(f"{display_name(self.path)}[*] — zinspect")
+        self.window.setWindowTitle(f"{self.name}[*] — zinspect")
         self.window.setWindowModified(self._modified)
         self.save_action.setToolTip(
             f"Save to {self.path}" if self.path else "Save the workspace to a file")
@@ -285,34 +294,49 @@ class WorkspaceActions(QObject):
                            f"{path}\n\n{error}")
             self._status(f"Not opened: {display_name(path)}: {error}")
             return False
+        self.replace_sockets(lambda: apply_workspace(workspace, self.session),
+                             workspace.messages, path=path)
+        self._remember(path)
+        log.info("opened workspace %s", path)
+        return True
+
+    def replace_sockets(self, create: Callable[[], list[str]], messages: list[SavedMessage],
+                        *, path: str | None, title: str = "") -> list[str]:
+        """Close every socket, then ``create`` the new ones (it returns the problems) and
+        set the saved messages; the result is the clean state of ``path``, or of an
+        untitled workspace called ``title`` (a demo: Save asks where, never over the
+        bundled file). Announces it with ``workspace_replaced``."""
         self._clear_session()
-        problems = apply_workspace(workspace, self.session)
-        self.saved_messages.model.set_messages(workspace.messages)
+        problems = create()
+        self.saved_messages.model.set_messages(messages)
         if self.session.sockets:
             self.window.sockets.select_socket(self.session.sockets[0])
         self.path = path
+        self.title = title
         self._mark_clean()
         self._set_problems(path, problems)
-        self._remember(path)
-        count = len(workspace.sockets)
-        summary = f"Opened {display_name(path)}: {count} socket{'s' if count != 1 else ''}"
+        count = len(self.session.sockets)
+        summary = (f"Opened {display_name(path) if path else title}: {count} "
+                   f"socket{'s' if count != 1 else ''}")
         if problems:
             self._status(f"{summary}; {len(problems)} problem"
                          f"{'s' if len(problems) != 1 else ''}, see the list")
             self.show_problems()
         else:
             self._status(summary)
-        log.info("opened workspace %s", path)
-        return True
+        self.workspace_replaced.emit(path or "")
+        return problems
 
     def new_workspace(self) -> None:
         """Close every socket and forget the file (without asking: see the New action)."""
         self._clear_session()
         self.saved_messages.model.set_messages([])
         self.path = None
+        self.title = ""
         self._set_problems(None, [])
         self._mark_clean()
         self._status("New workspace")
+        self.workspace_replaced.emit("")
 
     def _clear_session(self) -> None:
         for handle in list(self.session.sockets):
@@ -392,7 +416,7 @@ class WorkspaceActions(QObject):
             then()
             return
         self._ask(QMessageBox.Icon.Warning, "Unsaved changes",
-                  f"The workspace {display_name(self.path)} has changes that are not saved. "
+                  f"The workspace {self.name} has changes that are not saved. "
                   f"Save them before {action}?",
                   [("Save", QMessageBox.ButtonRole.AcceptRole, lambda: self.save(then)),
                    ("Discard", QMessageBox.ButtonRole.DestructiveRole, then),
