@@ -161,3 +161,16 @@ def test_broker_forwards_subscriptions_upstream_and_messages_down(session, qtbot
     assert "Started sub-sports." == runner.run(action(runner, "Start sub-sports"))
     qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x01sports"]],
                     timeout=DEMO_WAIT_MS)
+
+
+def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
+    from zinspect.core.demos import DemoAction
+
+    runner = open_demo(session, "pubsub")
+    restart = DemoAction("again", "", [("restart", "station")])
+    assert runner.run(restart) == "station restarted its script from the first message."
+    qtbot.waitUntil(lambda: sock(session, "station").sent >= 1, timeout=DEMO_WAIT_MS)
+    lonely = DemoAction("x", "", [("connect_to", {"socket": "late", "bound_by": "station",
+                                                  "transport": "tcp"})])
+    assert runner.run(lonely) == "late is closed."
+    runner.stop()

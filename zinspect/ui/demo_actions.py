@@ -77,10 +77,8 @@ class DemoActions(QObject):
         self.panel.set_runner(runner)
         self.dock.show()
         self.dock.raise_()
-        topology = getattr(self.window, "topology_dock", None)
-        if topology is not None:
-            topology.show()
-            topology.raise_()
+        self.window.topology.dock.show()  # the demo's shape at a glance
+        self.window.topology.dock.raise_()
         log.info("opened demo %s", name)
 
     def _end_demo(self) -> None:

@@ -31,7 +31,7 @@ log = logging.getLogger("zinspect.ui.demo_panel")
 
 FIGURES_MS = 250  # live figures refresh while the panel is visible
 RESULT_STYLE = "color: #1b5e20;"
-MUTED_STYLE = "color: palette(mid);"
+MUTED_STYLE = "color: #555;"
 
 
 def _button(text: str, tip: str) -> QPushButton:

@@ -31,6 +31,7 @@ from zinspect.ui.demo_actions import install_demo_actions
 from zinspect.ui.detail_pane import DetailPane
 from zinspect.ui.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
+from zinspect.ui.topology_view import install_topology
 from zinspect.ui.traffic_panel import TrafficPanel
 from zinspect.ui.workspace_actions import install_workspace_actions
 from zinspect.versions import libzmq_warning, version_report
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         self.close_guard: Callable[[], bool] | None = None
         # File menu workspace actions, Saved messages dock, title star; sets close_guard
         self.workspace_actions = install_workspace_actions(self)
+        # the live graph of sockets and links, a tab beside Message
+        self.topology = install_topology(self)
         # Demos menu and the Demo dock (a tab beside Sockets)
         self.demos = install_demo_actions(self)
         self._restore_layout()
@@ -217,7 +220,8 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (self.sockets_dock, self.detail_dock, self.composer_dock):
+        for dock in (self.sockets_dock, self.detail_dock, self.composer_dock,
+                     self.topology.dock, self.demos.dock):
             dock.setFloating(False)
             dock.show()
 
