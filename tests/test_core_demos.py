@@ -161,6 +161,9 @@ def test_broker_forwards_subscriptions_upstream_and_messages_down(session, qtbot
     assert "Started sub-sports." == runner.run(action(runner, "Start sub-sports"))
     qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x01sports"]],
                     timeout=DEMO_WAIT_MS)
+    runner.run(action(runner, "Stop sub-sports"))  # its only subscriber goes: withdrawn
+    qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x00sports"]],
+                    timeout=DEMO_WAIT_MS)
 
 
 def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
