@@ -1,11 +1,10 @@
 """Capture files: traffic as JSON Lines, written as it happens and read back for inspection.
 
 The format (docs/capture-format.md) is one JSON object per line: a header line first, then
-one line per message with its time, socket name, direction and frames in base64. JSON Lines
-because a line is the unit of damage: a process killed mid-write leaves at most one cut line
-at the end, and every complete line before it still reads. Lines with an ``"event"`` key are
-kept for later kinds of record (connection events) and skipped by this reader without being
-counted as damage.
+one line per message with its time, socket name, direction and frames in base64, and lines
+with an ``"event"`` key for connection events (core.events). JSON Lines because a line is
+the unit of damage: a process killed mid-write leaves at most one cut line at the end, and
+every complete line before it still reads.
 
 Reading is incremental (``CaptureReader.read`` works for a time budget and returns), so a UI
 can read a large file in slices on its event loop and show progress without freezing.
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Sequence
 
 import zinspect
+from zinspect.core.events import SocketEvent
 from zinspect.core.store import IN, OUT, Message
 
 log = logging.getLogger("zinspect.core.capture")
@@ -115,6 +115,26 @@ class LineEncoder:
                 f'"direction":"{direction}","frames":["{encoded}"]}}\n')
 
 
+def event_line(event: SocketEvent) -> str:
+    """A connection event as a capture line: ``event`` (its name), ``socket``,
+    ``endpoint``, ``value`` (libzmq's number), ``detail`` (decoded) and ``time``."""
+    return json.dumps({"time": event.time, "event": event.name, "socket": event.socket,
+                       "endpoint": event.endpoint, "value": event.value,
+                       "detail": event.detail}, ensure_ascii=False) + "\n"
+
+
+def parse_event(obj: dict) -> SocketEvent | None:
+    """The event of an event line; None when its fields are not of the right types (an
+    event line is never damage: a later zinspect may write other kinds)."""
+    stamp, name = obj.get("time"), obj.get("event")
+    socket, endpoint = obj.get("socket", ""), obj.get("endpoint", "")
+    value, detail = obj.get("value", 0), obj.get("detail", "")
+    if type(stamp) not in (float, int) or type(name) is not str or type(socket) is not str \
+            or type(endpoint) is not str or type(value) is not int or type(detail) is not str:
+        return None
+    return SocketEvent(float(stamp), socket, name, endpoint, value, detail)
+
+
 class CaptureWriter:
     """Appends message lines to a new capture file (the header is written and flushed at
     once). Writes go to a buffer; ``flush`` hands them to the operating system, after which
@@ -147,6 +167,11 @@ class CaptureWriter:
 
     def write_message(self, message: Message) -> None:
         self.write(message.time, message.socket, message.direction, message.frames)
+
+    def write_event(self, event: SocketEvent) -> None:
+        """Queue one connection event line (see event_line)."""
+        self._check()
+        self._pending.append(event_line(event))
 
     def write_lines(self, lines: list[str], count: int) -> None:
         """Queue ready-made message lines (from ``encoder``), ``count`` messages."""
@@ -234,9 +259,10 @@ class CaptureResult:
     skipped: int = 0
     first_bad_lines: list[int] = field(default_factory=list)
     first_error: str = ""  # what was wrong with the first bad line
-    events: int = 0  # "event" lines, for later issues; not damage
+    events: int = 0  # "event" lines read (connection events); not damage
     truncated_end: bool = False  # the last line was cut short (a recording interrupted)
     header: dict = field(default_factory=dict)
+    event_records: list[SocketEvent] = field(default_factory=list)
 
     def damage_report(self) -> str:
         """'' for a clean file, else one sentence for the user."""
@@ -330,6 +356,7 @@ class CaptureReader:
         self.done = False
         self.skipped = 0
         self.events = 0
+        self.event_records: list[SocketEvent] = []
         self.messages_read = 0
         self.first_bad_lines: list[int] = []
         self.first_error = ""
@@ -390,13 +417,17 @@ class CaptureReader:
                     break
                 number += 1
                 try:
-                    message = parse_message(parse_json_line(line))
+                    obj = parse_json_line(line)
+                    message = parse_message(obj)
                 except _BadLine as error:
                     if error.args:
                         self._bad(number, str(error), line)
                     continue  # no reason: a blank line, which is no damage
                 if message is None:
                     self.events += 1
+                    event = parse_event(obj)  # type: ignore[arg-type]
+                    if event is not None:
+                        self.event_records.append(event)
                     continue
                 append(message)
                 if number & 127 == 0 and clock() >= deadline:
@@ -431,7 +462,7 @@ class CaptureReader:
     def result(self, messages: list[Message]) -> CaptureResult:
         return CaptureResult(messages, self.skipped, list(self.first_bad_lines),
                              self.first_error, self.events, self.truncated_end,
-                             dict(self.header))
+                             dict(self.header), list(self.event_records))
 
 
 def read_capture(path: str | os.PathLike[str],

@@ -21,6 +21,7 @@ import time
 from typing import Callable
 
 from zinspect.core.capture import CaptureError, CaptureWriter
+from zinspect.core.events import SocketEvent
 from zinspect.core.store import ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, ROW_TIME, MessageStore
 
 log = logging.getLogger("zinspect.core.recorder")
@@ -40,8 +41,12 @@ class Recorder:
     """
 
     def __init__(self, store: MessageStore, path: str | os.PathLike[str],
-                 tick: float = TICK_SECONDS) -> None:
+                 tick: float = TICK_SECONDS,
+                 events: list[Callable[[object, SocketEvent], None]] | None = None) -> None:
         self.store = store
+        # a Session's on_event list: connection events are recorded too, as event lines
+        self._event_listeners = events
+        self._events: list[SocketEvent] = []
         self.path = os.fspath(path)
         self.tick = tick
         self.written = 0
@@ -75,6 +80,8 @@ class Recorder:
         self.started_at = time.time()
         self._next_seq = self.store.end_seq
         self.store.on_before_clear.append(self._on_store_before_clear)
+        if self._event_listeners is not None:
+            self._event_listeners.append(self._on_event)
         self._schedule(self.tick)
         log.info("recording to %s", self.path)
 
@@ -112,6 +119,9 @@ class Recorder:
             self._end(str(error))
             return
         self._schedule(0 if more else self.tick)
+
+    def _on_event(self, _handle: object, event: SocketEvent) -> None:
+        self._events.append(event)
 
     def _on_store_before_clear(self) -> None:
         """The user's Clear is about to forget the kept messages: write the pending ones."""
@@ -153,6 +163,11 @@ class Recorder:
                 self._next_seq = end
             if deadline is not None and clock() >= deadline:
                 return self._next_seq < end
+        # Events after the messages of the same slice: a line at most one tick out of time
+        # order, which readers sort by time if they need to
+        events, self._events = self._events, []
+        for event in events:
+            writer.write_event(event)
         return False
 
     def _end(self, error: str) -> None:
@@ -162,6 +177,8 @@ class Recorder:
             self._timer = None
         if self._on_store_before_clear in self.store.on_before_clear:
             self.store.on_before_clear.remove(self._on_store_before_clear)
+        if self._event_listeners is not None and self._on_event in self._event_listeners:
+            self._event_listeners.remove(self._on_event)
         writer, self._writer = self._writer, None
         if writer is not None and not writer.closed:
             writer.abort()

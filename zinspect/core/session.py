@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Callable, Sequence
 
 import zmq
@@ -28,6 +29,8 @@ from zinspect.core.socket_types import (
     SocketTypeInfo,
     socket_type,
 )
+from zinspect.core.events import SocketEvent, decode_value
+from zinspect.core.monitor import SocketMonitor
 from zinspect.core.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.store import IN, OUT, ROW_FRAMES, MessageStore
 
@@ -41,6 +44,7 @@ BATCH_MAX_MESSAGES = 4096
 BATCH_MAX_SECONDS = 0.008  # keep a 16 ms UI timer on time while draining a flood
 LARGE_MESSAGE = 64 * 1024  # the drain looks at the clock after each message this large
 MAX_ROUTING_IDS = 1000
+EVENT_HISTORY = 10_000  # connection events kept in Session.events (a retry loop makes many)
 FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
@@ -89,6 +93,8 @@ class SocketHandle:
         self.subscriptions: list[bytes] = []
         # libzmq options set through set_option, by canonical name: what a workspace saves
         self.options: dict[str, int | bytes] = {}
+        # mechanism and keys (set_security_option): restored by recreate, never saved or logged
+        self.security_options: dict[str, int | bytes] = {}
         # the last bind/connect/option failure while recreating it from a workspace, for the UI
         self.last_error = ""
         self.routing_ids: dict[bytes, float] = {}  # ROUTER/STREAM peers seen, last-seen time
@@ -105,6 +111,7 @@ class SocketHandle:
         self.sent = 0
         # What the socket does by itself (saved in a workspace) and the runner doing it;
         # both set by core.automation_runner.attach_automation.
+        self.monitor = SocketMonitor(self)  # connection events; the session attaches it
         self.automation: AutomationSpec | None = None
         self.automation_runner: AutomationRunner | None = None
         self._loop = asyncio.get_running_loop()
@@ -222,6 +229,27 @@ class SocketHandle:
             raise SocketError(f"{option.name} = {value!r}: {reason}") from None
         self.options[option.name] = value
         log.info("%s option %s = %r", self.name, option.name, value)
+        self.session._changed(self)
+
+    def set_security_option(self, name: str, value: int | bytes | str) -> None:
+        """Set a security option (mechanism, keys, password) without remembering it in
+        ``options`` and without logging its value: secrets must not reach workspaces, logs or
+        captures. ``security_options`` keeps it so ``recreate`` restores it. None of these
+        take effect on connections made before."""
+        self._check_open()
+        try:
+            option = lookup_option(name)
+            value = check_option_value(option, value)
+        except OptionError as error:
+            raise SocketError(str(error)) from None
+        try:
+            self.socket.setsockopt(option, value)
+        except zmq.ZMQError as error:
+            reason = ("libzmq refused it (a CURVE key must be 32 bytes or 40 Z85 characters)"
+                      if error.errno == zmq.EINVAL else describe_zmq_error(error))
+            raise SocketError(f"{option.name}: {reason}") from None
+        self.security_options[option.name] = value
+        log.info("%s security option %s set", self.name, option.name)
         self.session._changed(self)
 
     # -- subscriptions ----------------------------------------------------------------
@@ -600,8 +628,10 @@ class SocketHandle:
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         except zmq.ZMQError as error:
             raise SocketError(describe_zmq_error(error)) from None
+        self.monitor.detach()
         self.socket.close(linger=0)
         self.socket = sock
+        self.monitor.attach()
         self._sync = zmq.Socket.shadow(sock.underlying)
         self._send_frame = zmq.backend.Socket.send.__get__(self._sync)
         try:
@@ -610,7 +640,7 @@ class SocketHandle:
             self._fd = None
         self._lock_step_turn = self.type_name == "REQ"
         problems: list[str] = []
-        for name, value in self.options.items():
+        for name, value in [*self.options.items(), *self.security_options.items()]:
             try:
                 sock.setsockopt(lookup_option(name), value)
             except (OptionError, zmq.ZMQError) as error:
@@ -647,6 +677,7 @@ class SocketHandle:
         self.cancel_send()
         self._release_writable()
         self._update_fd_watch()
+        self.monitor.detach()
         self.socket.close(linger=0)
         self.session._removed(self)
 
@@ -670,6 +701,9 @@ class Session:
         self.on_socket_removed: list[Listener] = []
         self.on_socket_changed: list[Listener] = []
         self.on_received: list[Callable[[SocketHandle, int], None]] = []
+        # connection events of every socket (core.monitor, the authenticator), newest last
+        self.events: deque[SocketEvent] = deque(maxlen=EVENT_HISTORY)
+        self.on_event: list[Callable[[SocketHandle | None, SocketEvent], None]] = []
         self.closed = False
         # Sockets with something to do (readable, or a send to retry), served in turn
         self._ready: dict[SocketHandle, None] = {}
@@ -716,6 +750,7 @@ class Session:
         except zmq.ZMQError as error:
             raise SocketError(describe_zmq_error(error)) from None
         handle = SocketHandle(self, name, info, sock)
+        handle.monitor.attach()  # before any bind or connect: no event is missed
         self.sockets.append(handle)
         handle._update_fd_watch()
         log.info("created %s socket %s", info.name, name)
@@ -772,6 +807,19 @@ class Session:
             next(iter(self._ready))._loop.call_soon(self._service_ready)
 
     # -- notifications from handles ------------------------------------------------------
+    def record_event(self, handle: SocketHandle | str | None, name: str, endpoint: str = "",
+                     value: int = 0, detail: str = "") -> SocketEvent:
+        """Keep a connection event (see core.events) and tell the ``on_event`` listeners;
+        ``handle`` may be a socket name, or None for an event of no socket of ours."""
+        if isinstance(handle, str):
+            handle = self.socket_named(handle) or None
+        event = SocketEvent(time.time(), handle.name if handle is not None else "", name,
+                            endpoint, value, detail or decode_value(name, value))
+        self.events.append(event)
+        for listener in self.on_event:
+            listener(handle, event)
+        return event
+
     def _changed(self, handle: SocketHandle) -> None:
         for listener in self.on_socket_changed:
             listener(handle)

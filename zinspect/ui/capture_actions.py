@@ -265,7 +265,7 @@ class CaptureActions(QObject):
         if self.recording:
             assert self.recorder is not None
             return self._refuse_recording(f"Already recording to {self.recorder.path}")
-        recorder = Recorder(self.store, path)
+        recorder = Recorder(self.store, path, events=self.window.session.on_event)
         try:
             recorder.start()
         except CaptureError as error:

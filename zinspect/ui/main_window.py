@@ -29,6 +29,7 @@ from zinspect.ui.capture_actions import install_capture_actions
 from zinspect.ui.composer import Composer
 from zinspect.ui.demo_actions import install_demo_actions
 from zinspect.ui.detail_pane import DetailPane
+from zinspect.ui.events_panel import install_events_panel
 from zinspect.ui.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
 from zinspect.ui.topology_view import install_topology
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         self.close_guard: Callable[[], bool] | None = None
         # File menu workspace actions, Saved messages dock, title star; sets close_guard
         self.workspace_actions = install_workspace_actions(self)
+        # connection events timeline, a tab beside the Composer
+        self.events = install_events_panel(self)
         # the live graph of sockets and links, a tab beside Message
         self.topology = install_topology(self)
         # Demos menu and the Demo dock (a tab beside Sockets)
@@ -221,7 +224,7 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.sockets_dock, self.detail_dock, self.composer_dock,
-                     self.topology.dock, self.demos.dock):
+                     self.topology.dock, self.demos.dock, self.events.dock):
             dock.setFloating(False)
             dock.show()
 

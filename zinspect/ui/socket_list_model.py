@@ -41,6 +41,8 @@ def socket_state(handle: SocketHandle) -> str:
     facts: list[str] = []
     if handle.last_error:  # e.g. a workspace endpoint that failed to bind
         facts.append(f"error: {handle.last_error}")
+    if handle.monitor.problem:  # from the connection events: "retrying tcp://…"
+        facts.append(handle.monitor.problem)
     if handle.awaiting_reply:
         facts.append("REQ: waiting for reply")
     elif handle.type_name == "REP" and handle.can_send_now[0]:
@@ -73,11 +75,13 @@ class RowView(NamedTuple):
     state: str
     received: int
     sent: int
+    peers: str  # "2 peers" (tcp/ipc connections, from the monitor), or ""
 
 
 def row_view(handle: SocketHandle) -> RowView:
     return RowView(handle.name, handle.type_name, endpoints_short(handle),
-                   socket_state(handle), handle.received, handle.sent)
+                   socket_state(handle), handle.received, handle.sent,
+                   handle.monitor.peers_text)
 
 
 class SocketListModel(QAbstractListModel):
@@ -89,6 +93,7 @@ class SocketListModel(QAbstractListModel):
     EndpointsRole = Qt.ItemDataRole.UserRole + 4
     StateRole = Qt.ItemDataRole.UserRole + 5
     CountsRole = Qt.ItemDataRole.UserRole + 6  # (received, sent)
+    PeersRole = Qt.ItemDataRole.UserRole + 7  # "2 peers" or ""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -145,7 +150,7 @@ class SocketListModel(QAbstractListModel):
             return
         new = row_view(handle)
         old = self._shown[row]
-        if new[:4] != old[:4]:
+        if new[:4] != old[:4] or new.peers != old.peers:
             self._shown[row] = new
             index = self.index(row)
             self.dataChanged.emit(index, index)
@@ -177,8 +182,9 @@ class SocketListModel(QAbstractListModel):
             return None
         view = self._shown[row]
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            peers = f"{view.peers}, " if view.peers else ""
             text = (f"{view.name} ({view.type_name}) — {view.endpoints} — "
-                    f"in {view.received}, out {view.sent}")
+                    f"{peers}in {view.received}, out {view.sent}")
             return text + (f" — {view.state}" if view.state else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(self._handles[row], view)
@@ -194,6 +200,8 @@ class SocketListModel(QAbstractListModel):
             return view.state
         if role == self.CountsRole:
             return (view.received, view.sent)
+        if role == self.PeersRole:
+            return view.peers
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -206,7 +214,8 @@ class SocketListModel(QAbstractListModel):
         names = dict(super().roleNames())
         names.update({self.HandleRole: b"handle", self.NameRole: b"name",
                       self.TypeRole: b"type", self.EndpointsRole: b"endpoints",
-                      self.StateRole: b"state", self.CountsRole: b"counts"})
+                      self.StateRole: b"state", self.CountsRole: b"counts",
+                      self.PeersRole: b"peers"})
         return names
 
     @staticmethod
@@ -218,6 +227,8 @@ class SocketListModel(QAbstractListModel):
         else:
             lines.append("Not bound or connected yet.")
         lines.append(f"Messages in: {view.received}, out: {view.sent}")
+        if view.peers:
+            lines.append(f"Connections (tcp/ipc peers): {view.peers}")
         if view.state:
             lines.append(f"State: {view.state}")
         return "\n".join(lines)
@@ -265,7 +276,8 @@ class SocketItemDelegate(QStyledItemDelegate):
         bottom = QRect(rect.left(), rect.top() + line + pad, rect.width(), line)
 
         painter.save()
-        counts = f"in {received} · out {sent}"
+        peers = index.data(SocketListModel.PeersRole) or ""
+        counts = f"{peers + ' · ' if peers else ''}in {received} · out {sent}"
         counts_width = metrics.horizontalAdvance(counts) + pad
         painter.setPen(muted)
         painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
