@@ -7,11 +7,13 @@ from __future__ import annotations
 import signal
 import socket as pysocket
 
+import pytest
 import zmq
 
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS
 from zinspect.core.events import SocketEvent, decode_value, explain
+from zinspect.core.session import DEFAULT_MAXMSGSIZE
 
 
 def names_of(session, handle) -> list[str]:
@@ -139,3 +141,66 @@ def test_binding_a_used_port_is_an_error_in_words_and_no_lost_socket(session, qt
     qtbot.waitUntil(lambda: "bind_failed" in names_of(session, second), timeout=WAIT_MS)
     failed = next(e for e in session.events if e.name == "bind_failed")
     assert failed.detail == "EADDRINUSE: Address already in use" and failed.problem
+
+
+@pytest.mark.e2e
+def test_a_frame_over_maxmsgsize_disconnects_the_peer_and_nothing_else(session, qtbot, peer):
+    sink = session.create_socket("PULL", "sink")
+    assert sink.socket.getsockopt(zmq.MAXMSGSIZE) == DEFAULT_MAXMSGSIZE  # zinspect's guard
+    sink.set_option("MAXMSGSIZE", 1000)
+    address = sink.bind(ANY_PORT).address
+    big = PeerOutput(peer("big_frame_sender.py", address, "5000"))
+    qtbot.waitUntil(lambda: "disconnected" in names_of(session, sink), timeout=WAIT_MS)
+    small = PeerOutput(peer("push_worker.py", address, "3", "ok"))
+    qtbot.waitUntil(lambda: sink.received == 3, timeout=WAIT_MS)  # still serving others
+    assert [m.frames for m in session.store] == [[b"ok 0"], [b"ok 1"], [b"ok 2"]]
+    big.wait_for("sent")
+    assert small.finish() == 0
+
+
+def test_a_message_over_the_frame_cap_is_kept_cut_and_counted(session, qtbot, monkeypatch,
+                                                              caplog):
+    import zinspect.core.session as session_module
+
+    monkeypatch.setattr(session_module, "MAX_FRAMES_PER_MESSAGE", 10)
+    caplog.expected_warnings = True
+    pull = session.create_socket("PULL", "sink")
+    push = session.create_socket("PUSH", "source")
+    push.connect(pull.bind("inproc://cut").address)
+    push.send_now([b"%d" % n for n in range(25)])
+    push.send_now([b"whole", b"message"])
+    qtbot.waitUntil(lambda: pull.received == 2, timeout=WAIT_MS)
+    stored = [m.frames for m in session.store if m.socket == "sink"]
+    assert stored == [[b"%d" % n for n in range(10)], [b"whole", b"message"]]
+    assert pull.cut_messages == 1
+    assert "15 frames were not kept" in caplog.text
+
+
+def test_sends_without_room_are_counted_as_backpressure(session, qtbot):
+    from zinspect.ui.socket_list_model import socket_state
+
+    lonely = session.create_socket("PUSH", "lonely")
+    assert lonely.send_now([b"nobody"]) is False  # no peer: no room
+    assert lonely.blocked == 1
+    assert "1 send found no room (no peer or HWM)" in socket_state(lonely)
+
+    xpub = session.create_socket("XPUB", "strict")
+    xpub.set_option("XPUB_NODROP", 1)
+    xpub.set_option("SNDHWM", 2)
+    sub = session.create_socket("SUB", "slow")
+    sub.set_option("RCVHWM", 2)
+    sub.subscribe(b"")
+    sub.connect(xpub.bind("inproc://nodrop").address)
+    qtbot.waitUntil(lambda: xpub.received == 1, timeout=WAIT_MS)  # the subscription
+    sub.monitor.detach()
+    sent = xpub.send_batch([[b"m%d" % n] for n in range(50)])
+    assert sent < 50 and xpub.blocked == 1  # libzmq said "no room" instead of dropping
+
+
+def test_a_relaxed_req_may_send_again_before_the_reply(session):
+    req = session.create_socket("REQ", "relaxed")
+    rep = session.create_socket("REP", "server")
+    req.connect(rep.bind("inproc://relaxed").address)
+    req.set_option("REQ_RELAXED", 1)
+    assert req.send_now([b"one"]) and req.can_send_now == (True, "")
+    assert req.send_now([b"two"])

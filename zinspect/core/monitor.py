@@ -88,6 +88,13 @@ class SocketMonitor:
         """Stop reading (the socket is closing or being replaced): drain what is there."""
         if self._pair is None:
             return
+        if not self.handle.socket.closed:
+            # without this libzmq never finishes closing the monitored socket: its
+            # connections stay open and its peers neither see a disconnect nor reconnect
+            try:
+                self.handle.socket.disable_monitor()
+            except zmq.ZMQError:
+                pass
         self._drain()
         if self._fd is not None:
             self._loop.remove_reader(self._fd)

@@ -31,6 +31,7 @@ from zinspect.core.socket_types import (
 )
 from zinspect.core.events import SocketEvent, decode_value
 from zinspect.core.monitor import SocketMonitor
+from zinspect.core.peers import PeerAddresses, PeerRecord
 from zinspect.core.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.store import IN, OUT, ROW_FRAMES, MessageStore
 
@@ -44,7 +45,17 @@ BATCH_MAX_MESSAGES = 4096
 BATCH_MAX_SECONDS = 0.008  # keep a 16 ms UI timer on time while draining a flood
 LARGE_MESSAGE = 64 * 1024  # the drain looks at the clock after each message this large
 MAX_ROUTING_IDS = 1000
-EVENT_HISTORY = 10_000  # connection events kept in Session.events (a retry loop makes many)
+# zinspect protects itself from a peer that announces a huge frame (libzmq's default is no
+# limit: a peer could make it allocate gigabytes); changeable per socket with MAXMSGSIZE
+DEFAULT_MAXMSGSIZE = 256 * 1024 * 1024
+# ... and from a message of countless frames: the frames past these caps are received (they
+# must be, to reach the next message) but not kept; the socket counts the cut messages
+MAX_FRAMES_PER_MESSAGE = 100_000
+MAX_MESSAGE_BYTES = 512 * 1024 * 1024
+EVENT_HISTORY = 10_000
+REBIND_SECONDS = 0.25
+# options whose values never go to the log (keys, passwords); core.security sets them
+SECRET_PREFIXES = ("CURVE_", "PLAIN_")  # recreate(): how long a re-bind waits for the old listener to go  # connection events kept in Session.events (a retry loop makes many)
 FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
@@ -98,6 +109,7 @@ class SocketHandle:
         # the last bind/connect/option failure while recreating it from a workspace, for the UI
         self.last_error = ""
         self.routing_ids: dict[bytes, float] = {}  # ROUTER/STREAM peers seen, last-seen time
+        self.peer_table: dict[bytes, PeerRecord] = {}  # the same peers, with details
         # REQ/REP lock-step: whether it is this socket's turn to send (REQ starts, REP answers)
         self._lock_step = info.name in ("REQ", "REP")
         self._lock_step_turn = info.name == "REQ"
@@ -109,6 +121,10 @@ class SocketHandle:
         self.closed = False
         self.received = 0
         self.sent = 0
+        self.cut_messages = 0  # messages stored without the frames past the per-message caps
+        # sends that found no room at once (no peer, or the high-water mark reached; with
+        # XPUB_NODROP an XPUB at its HWM too): backpressure, shown in the sockets list
+        self.blocked = 0
         # What the socket does by itself (saved in a workspace) and the runner doing it;
         # both set by core.automation_runner.attach_automation.
         self.monitor = SocketMonitor(self)  # connection events; the session attaches it
@@ -228,7 +244,12 @@ class SocketHandle:
                       else describe_zmq_error(error))
             raise SocketError(f"{option.name} = {value!r}: {reason}") from None
         self.options[option.name] = value
-        log.info("%s option %s = %r", self.name, option.name, value)
+        shown = "(secret)" if option.name.startswith(SECRET_PREFIXES) else repr(value)
+        if option.name == "REQ_RELAXED" and self.type_name == "REQ":
+            # a relaxed REQ may send again before the reply: no lock-step to enforce
+            self._lock_step = not value
+            self._lock_step_turn = True
+        log.info("%s option %s = %s", self.name, option.name, shown)
         self.session._changed(self)
 
     def set_security_option(self, name: str, value: int | bytes | str) -> None:
@@ -390,7 +411,7 @@ class SocketHandle:
                 send(frames[-1], noblock)
                 append((now, name, OUT, sum(map(len, frames)), *frames))
         except zmq.Again:
-            pass
+            self.blocked += 1
         except zmq.ZMQError as failure:
             error = SocketError(
                 f"No peer with routing id {frames[0]!r} is connected (ROUTER_MANDATORY)"
@@ -401,6 +422,12 @@ class SocketHandle:
         if rows:
             self.sent += len(rows)
             self.session.store.extend_rows(rows, 0)
+            if self.peer_table:
+                table = self.peer_table
+                for row in rows:
+                    record = table.get(row[ROW_FRAMES])
+                    if record is not None:
+                        record.sent += 1
         if error is not None:
             raise error
         return len(rows)
@@ -447,6 +474,7 @@ class SocketHandle:
                     send(frame, _NOBLOCK_SNDMORE)  # the rest follow at once: atomic for libzmq
                 send(frames[-1], _NOBLOCK)
         except zmq.Again:
+            self.blocked += 1
             return False
         except zmq.ZMQError as error:
             if error.errno == zmq.EHOSTUNREACH:
@@ -460,6 +488,10 @@ class SocketHandle:
         self.sent += 1
         size = len(frames[0]) if len(frames) == 1 else sum(map(len, frames))
         self.session.store.append_row((time.time(), self.name, OUT, size, *frames))
+        if self.peer_table:
+            record = self.peer_table.get(frames[0])
+            if record is not None:
+                record.sent += 1
         if self._lock_step:
             self._lock_step_turn = False
             self.session._changed(self)  # REQ/REP: it is the peer's turn now
@@ -546,17 +578,38 @@ class SocketHandle:
         batch: list[tuple] = []
         append = batch.append
         more = False
+        # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
+        want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
+        runs: list[tuple[int, str]] = []
+        last_peer: str | None = None
         while True:
             try:
                 frame = recv(noblock, copy=False)
+                if want_peer:
+                    try:
+                        peer = frame.get("Peer-Address")
+                    except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
+                        peer = ""
+                    if peer != last_peer:
+                        runs.append((len(batch), peer))
+                        last_peer = peer
                 if frame.more:
                     frames = [frame.bytes]
+                    size = len(frames[0])
+                    cut = 0
                     while True:  # the rest of a multipart message is there already
                         frame = recv(noblock, copy=False)
-                        frames.append(frame.bytes)
+                        length = len(frame)
+                        if len(frames) < MAX_FRAMES_PER_MESSAGE and \
+                                size + length <= MAX_MESSAGE_BYTES:
+                            frames.append(frame.bytes)
+                            size += length
+                        else:
+                            cut += 1
                         if not frame.more:
                             break
-                    size = sum(map(len, frames))
+                    if cut:
+                        self._note_cut(cut)
                     append((now, name, IN, size, *frames))
                 else:
                     data = frame.bytes
@@ -578,10 +631,13 @@ class SocketHandle:
         if batch:
             self.received += len(batch)
             if self.type_name in ROUTING_ID_TYPES:
-                self._note_routing_ids(batch, now)
+                self._note_routing_ids(batch, now, runs)
             if lock_step:
                 self._lock_step_turn = True
-            self.session.store.extend_rows(batch, len(batch))
+            store = self.session.store
+            if runs:
+                self.session.peer_addresses.note(name, store.end_seq, runs)
+            store.extend_rows(batch, len(batch))
             self.session._received(self, len(batch))
             if lock_step:
                 self.session._changed(self)
@@ -589,19 +645,44 @@ class SocketHandle:
         # session comes back to this socket itself, after the loop has run timers and the UI.
         return more
 
-    def _note_routing_ids(self, batch: list[tuple], now: float) -> None:
-        """Remember peers by routing id, most recent last; tell listeners about new ones."""
+    def _note_cut(self, frames: int) -> None:
+        """A message over the per-message caps was stored without its last ``frames``."""
+        self.cut_messages += 1
+        if self.cut_messages == 1:
+            log.warning("%s received a message over zinspect's caps (%d frames, %d MiB): "
+                        "%d frames were not kept; later ones are counted, not logged",
+                        self.name, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES >> 20, frames)
+
+    def _note_routing_ids(self, batch: list[tuple], now: float,
+                          runs: list[tuple[int, str]]) -> None:
+        """Remember peers by routing id, most recent last, with their address and counts
+        (``peer_table``); tell listeners about new ones."""
         ids = self.routing_ids
+        table = self.peer_table
         known = len(ids)
         new_peer = False
-        for row in batch:
+        run = 0
+        address = ""
+        for index, row in enumerate(batch):
+            while run < len(runs) and runs[run][0] <= index:
+                address = runs[run][1]
+                run += 1
             if len(row) > ROW_FRAMES:
                 routing_id = row[ROW_FRAMES]
                 if ids.pop(routing_id, None) is None:
                     new_peer = True
                 ids[routing_id] = now
+                record = table.get(routing_id)
+                if record is None:
+                    record = table[routing_id] = PeerRecord(routing_id, now, now)
+                record.last_seen = now
+                record.received += 1
+                if address:
+                    record.address = address
         while len(ids) > MAX_ROUTING_IDS:
-            del ids[next(iter(ids))]
+            gone = next(iter(ids))
+            del ids[gone]
+            table.pop(gone, None)
         if new_peer or len(ids) != known:
             self.session._changed(self)
 
@@ -624,6 +705,7 @@ class SocketHandle:
         try:
             sock = self.session.context.socket(self.info.zmq_type)
             sock.setsockopt(zmq.LINGER, 0)
+            sock.setsockopt(zmq.MAXMSGSIZE, DEFAULT_MAXMSGSIZE)
             if self.type_name == "ROUTER":
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         except zmq.ZMQError as error:
@@ -648,8 +730,7 @@ class SocketHandle:
         old_endpoints, self.endpoints = self.endpoints, []
         for entry in old_endpoints:
             try:  # a bound wildcard keeps its port: peers reconnect to the same address
-                new = self._attach(entry.address if entry.bound else entry.requested,
-                                   bind=entry.bound)
+                new = self._reattach(entry)
                 new.requested = entry.requested
             except SocketError as error:
                 problems.append(f"{entry.kind} {entry.address}: {error}")
@@ -663,6 +744,20 @@ class SocketHandle:
                  f" ({'; '.join(problems)})" if problems else "")
         self.session._changed(self)
         return problems
+
+    def _reattach(self, entry: Endpoint) -> Endpoint:
+        """Bind or connect ``entry`` again on the new socket. libzmq closes the old socket's
+        listener in its I/O thread a moment later, so a re-bind to the same port may find it
+        still in use: try again for up to REBIND_SECONDS (short blocking waits; rare)."""
+        deadline = time.monotonic() + REBIND_SECONDS
+        while True:
+            try:
+                return self._attach(entry.address if entry.bound else entry.requested,
+                                    bind=entry.bound)
+            except SocketError:
+                if not entry.bound or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     # -- closing -----------------------------------------------------------------------
     def _check_open(self) -> None:
@@ -703,6 +798,7 @@ class Session:
         self.on_received: list[Callable[[SocketHandle, int], None]] = []
         # connection events of every socket (core.monitor, the authenticator), newest last
         self.events: deque[SocketEvent] = deque(maxlen=EVENT_HISTORY)
+        self.peer_addresses = PeerAddresses()  # where received messages came from
         self.on_event: list[Callable[[SocketHandle | None, SocketEvent], None]] = []
         self.closed = False
         # Sockets with something to do (readable, or a send to retry), served in turn
@@ -744,6 +840,7 @@ class Session:
         try:
             sock = self.context.socket(info.zmq_type)
             sock.setsockopt(zmq.LINGER, 0)
+            sock.setsockopt(zmq.MAXMSGSIZE, DEFAULT_MAXMSGSIZE)
             if info.name == "ROUTER":
                 # a reply to a peer that is gone fails in words instead of vanishing silently
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
@@ -765,6 +862,9 @@ class Session:
         """Close every socket with linger 0 and end the context, without waiting for peers."""
         if self.closed:
             return
+        from zinspect.core.authenticator import stop_authenticator  # it imports this module
+
+        stop_authenticator(self)  # its ZAP socket is in this context: off the loop first
         for handle in list(self.sockets):
             handle.close()
         self.closed = True

@@ -40,6 +40,15 @@ from zinspect.core.frames_json import (
     frames_from_json,
     frames_to_json,
 )
+from zinspect.core.security import (
+    SecuritySpec,
+    apply_security,
+    keep_security,
+    security_from_json,
+    security_of,
+    security_to_json,
+    waiting_endpoints,
+)
 from zinspect.core.session import Session, SocketError, SocketHandle
 from zinspect.core.socket_options import (
     INT32_RANGE,
@@ -77,6 +86,7 @@ class SocketSpec:
     subscribe: list[bytes] = field(default_factory=list)
     options: dict[str, int | bytes] = field(default_factory=dict)
     automation: AutomationSpec | None = None
+    security: SecuritySpec | None = None  # None: NULL, no authentication
     # where it was in the file (``sockets[2]``), so errors met while creating it name the
     # place the user must edit; not part of what the socket *is*
     source: str = field(default="", compare=False)
@@ -266,8 +276,12 @@ def _parse_socket(entry: Any, path: str, types: Mapping[str, str], seen: Mapping
             name=name or None, sockets=types), None)
         if automation is not None and automation.empty:
             automation = None
+    security = None
+    if entry.get("security") is not None:
+        security = _collect(errors, lambda: security_from_json(entry["security"],
+                                                               f"{path}.security"), None)
     return SocketSpec(name, type_name, bind, connect, subscribe, options, automation,
-                      source=path)
+                      security, source=path)
 
 
 def _socket_type(entry: dict[str, Any], path: str) -> str:
@@ -418,6 +432,8 @@ def socket_to_json(spec: SocketSpec) -> dict[str, Any]:
                           for name, value in sorted(spec.options.items())}
     if spec.automation is not None and not spec.automation.empty:
         obj["automation"] = automation_to_json(spec.automation)
+    if spec.security is not None and not spec.security.is_default:
+        obj["security"] = security_to_json(spec.security)  # secrets only if it says so
     return obj
 
 
@@ -525,14 +541,18 @@ def snapshot(session: Session, messages: Iterable[SavedMessage] = ()) -> Workspa
 
 def socket_spec(handle: SocketHandle) -> SocketSpec:
     """One live socket as a workspace records it: endpoints as requested, not resolved."""
+    waiting = waiting_endpoints(handle)  # held back until its security can be applied
     return SocketSpec(
         name=handle.name,
         type=handle.type_name,
-        bind=[e.requested for e in handle.endpoints if e.bound],
-        connect=[e.requested for e in handle.endpoints if not e.bound],
+        bind=[e.requested for e in handle.endpoints if e.bound]
+        + [endpoint for bound, endpoint in waiting if bound],
+        connect=[e.requested for e in handle.endpoints if not e.bound]
+        + [endpoint for bound, endpoint in waiting if not bound],
         subscribe=list(handle.subscriptions),
         options=dict(sorted(handle.options.items())),
         automation=automation_of(handle),
+        security=security_of(handle),
     )
 
 
@@ -586,13 +606,27 @@ def apply_workspace(workspace: Workspace, session: Session, *,
 
 
 def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple[str, str]]:
-    """Options, then binds, connects and subscriptions; the (place, error) of each failure."""
+    """Options, security, then binds, connects and subscriptions; the (place, error) of
+    each failure. Security comes after options so its ZAP domain wins over one written in
+    options. A socket whose security fails is not bound or connected: it would otherwise
+    talk without the security its user asked for."""
     problems: list[tuple[str, str]] = []
     for name, value in spec.options.items():
         try:
             handle.set_option(name, value)
         except SocketError as error:
             problems.append((f"{where}.options.{name}", str(error)))
+    if spec.security is not None and not spec.security.is_default:
+        try:
+            apply_security(handle, spec.security)
+        except SocketError as error:
+            # kept (shown in the form, saved again as it was); binds and connects wait
+            keep_security(handle, spec.security, [(True, e) for e in spec.bind]
+                          + [(False, e) for e in spec.connect])
+            problems.append((f"{where}.security", f"{error}; not bound or connected until "
+                                                  "its security is fixed"))
+            spec = SocketSpec(spec.name, spec.type, subscribe=spec.subscribe,
+                              options=spec.options)
     for key, attach in (("bind", handle.bind), ("connect", handle.connect)):
         for index, endpoint in enumerate(getattr(spec, key)):
             try:

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from zinspect.core.codecs import DETAIL_LIMIT, human_size, message_summary, subscription_event
+from zinspect.core.codecs import (
+    DETAIL_LIMIT,
+    frame_summary,
+    human_size,
+    message_summary,
+    subscription_event,
+)
 from zinspect.core.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
@@ -67,6 +73,7 @@ class DetailPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._message: Message | None = None
+        self._peer = ""  # where the message shown came from (show_message)
         self._socket_type = ""
         self._views: dict[int, str] = {}  # the user's view choice per frame index
         self._frame_row = -1
@@ -144,7 +151,10 @@ class DetailPane(QWidget):
                   ("socket", "Socket", "The socket that received or sent it, and its type"),
                   ("direction", "Direction", "in: received by the socket; out: sent by it"),
                   ("size", "Size", "Total size of all frames"),
-                  ("frames", "Frames", "How many frames (parts) the message has"))
+                  ("frames", "Frames", "How many frames (parts) the message has"),
+                  ("peer", "Peer", "Where a received message came from: the peer's address "
+                                   "as libzmq reports it (tcp and ipc; not inproc), and on a "
+                                   "ROUTER the peer's routing id"))
         for number, (key, caption, tip) in enumerate(fields):
             row, column = (0, 0) if number == 0 else divmod(number + 1, 2)
             name = QLabel(caption + ":")
@@ -158,7 +168,7 @@ class DetailPane(QWidget):
             name.setToolTip(tip)
             name.setBuddy(value)
             grid.addWidget(name, row, column * 2)
-            grid.addWidget(value, row, column * 2 + 1, 1, 3 if key == "time" else 1)
+            grid.addWidget(value, row, column * 2 + 1, 1, 3 if key in ("time", "peer") else 1)
             self._fields[key] = value
         grid.setColumnStretch(1, 3)  # socket and size are the longer values
         grid.setColumnStretch(3, 2)
@@ -288,14 +298,17 @@ class DetailPane(QWidget):
         return viewer
 
     # -- public API --------------------------------------------------------------------
-    def show_message(self, message: Message | None, socket_type: str = "") -> None:
-        """Show ``message`` (None: the empty state). ``socket_type`` is e.g. "ROUTER".
+    def show_message(self, message: Message | None, socket_type: str = "",
+                     peer: str = "") -> None:
+        """Show ``message`` (None: the empty state). ``socket_type`` is e.g. "ROUTER";
+        ``peer`` the address a received message came from ("" when libzmq gave none).
 
         Showing the message already shown keeps the selected frame and the view choices.
         """
         if message is not None and message is self._message and socket_type == self._socket_type:
             return
         self._message = message
+        self._peer = peer
         self._socket_type = socket_type.upper()
         self._views = {}
         self._frame_row = -1
@@ -333,9 +346,18 @@ class DetailPane(QWidget):
             message.direction, message.direction))
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(_size_text(message.size))
+        self._fields["peer"].setText(self._peer_text(message))
         note = self._meaning(message)
         self._note_label.setText(note)
         self._note_label.setVisible(bool(note))
+
+    def _peer_text(self, message: Message) -> str:
+        if message.direction != IN:
+            return "— (sent by this socket)"
+        parts = [self._peer or "no address (inproc, or not reported)"]
+        if self._socket_type in ROUTING_ID_TYPES and message.frames:
+            parts.append(f"routing id {frame_summary(message.frames[0])}")
+        return ", ".join(parts)
 
     def _meaning(self, message: Message) -> str:
         """What ZeroMQ means by this message's frames on this socket type, if anything."""

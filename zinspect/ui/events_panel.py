@@ -233,6 +233,10 @@ class EventsPanel(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if not total:
+            self.count_label.setText("No events yet: libzmq reports them for tcp and ipc "
+                                     "endpoints (inproc has none)")
+            return
         self.count_label.setText(f"{total:,} events" if shown == total
                                  else f"{shown:,} of {total:,} events")
 

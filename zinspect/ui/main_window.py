@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 import zinspect
 from zinspect.core.session import Session, SocketHandle
-from zinspect.core.store import Message
+from zinspect.core.store import IN, Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture_actions import install_capture_actions
 from zinspect.ui.composer import Composer
@@ -183,7 +183,9 @@ class MainWindow(QMainWindow):
     def _on_traffic_message_selected(self, message: Message | None) -> None:
         self._selected_message = message
         socket_type = self.traffic.socket_type_of(message.socket) if message else ""
-        self.detail.show_message(message, socket_type)
+        peer = self.session.peer_addresses.address_of(message.socket, message.seq) \
+            if message is not None and message.direction == IN else ""
+        self.detail.show_message(message, socket_type, peer)
 
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:
         message = self._selected_message

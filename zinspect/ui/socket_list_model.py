@@ -43,12 +43,18 @@ def socket_state(handle: SocketHandle) -> str:
         facts.append(f"error: {handle.last_error}")
     if handle.monitor.problem:  # from the connection events: "retrying tcp://…"
         facts.append(handle.monitor.problem)
+    if handle.cut_messages:
+        facts.append(f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
+                     " cut at the per-message caps")
     if handle.awaiting_reply:
         facts.append("REQ: waiting for reply")
     elif handle.type_name == "REP" and handle.can_send_now[0]:
         facts.append("REP: reply due")
     if handle.send_waiting:
-        facts.append("send waiting for a peer")
+        facts.append("send waiting for a peer or room (HWM)")
+    if handle.blocked:
+        facts.append(f"{handle.blocked:,} send{'s' if handle.blocked != 1 else ''} found no room "
+                     "(no peer or HWM)")
     if handle.type_name == "SUB" and not handle.subscriptions:
         facts.append("no subscription")
     if handle.routing_ids:
@@ -231,6 +237,10 @@ class SocketListModel(QAbstractListModel):
             lines.append(f"Connections (tcp/ipc peers): {view.peers}")
         if view.state:
             lines.append(f"State: {view.state}")
+        if view.type_name == "PUB":
+            lines.append("A PUB drops messages for a subscriber at its high-water mark without "
+                         "a sign from libzmq; an XPUB with XPUB_NODROP refuses them instead, "
+                         "and zinspect counts that.")
         return "\n".join(lines)
 
 

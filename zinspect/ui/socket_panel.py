@@ -46,6 +46,9 @@ from zinspect.ui.a11y import describe_clear_button
 from zinspect.ui.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.endpoint_editor import EndpointEditor, error_label, show_error
+from zinspect.ui.options_form import OptionsForm
+from zinspect.ui.peer_table import PeerTable
+from zinspect.ui.security_form import SecurityForm
 from zinspect.ui.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
 from zinspect.ui.subscription_editor import SubscriptionEditor
 
@@ -198,12 +201,33 @@ class SocketPanel(QWidget):
                                             "of the first frame")
         QVBoxLayout(self.subscriptions_group).addWidget(self.subscription_editor)
 
+        self.peer_table = PeerTable()
+        self.peers_group = QGroupBox("Peers")
+        self.peers_group.setAccessibleName("Peers")
+        self.peers_group.setToolTip("The peers this socket has heard from: routing id, "
+                                    "address, when, how many messages")
+        QVBoxLayout(self.peers_group).addWidget(self.peer_table)
+
         self.automation_editor = AutomationEditor(bridge)
         self.automation_group = QGroupBox("Automation")
         self.automation_group.setAccessibleName("Automation")
         self.automation_group.setToolTip("What this socket does by itself: reply to each "
                                          "message, send a script, or forward what it receives")
         QVBoxLayout(self.automation_group).addWidget(self.automation_editor)
+
+        self.options_form = OptionsForm(bridge, scrolling=False)
+        self.options_group = QGroupBox("Options")
+        self.options_group.setAccessibleName("Socket options")
+        self.options_group.setToolTip("libzmq socket options for this socket's type, with "
+                                      "their defaults, units and meaning")
+        QVBoxLayout(self.options_group).addWidget(self.options_form)
+
+        self.security_form = SecurityForm(bridge)
+        self.security_group = QGroupBox("Security")
+        self.security_group.setAccessibleName("Security")
+        self.security_group.setToolTip("NULL, PLAIN or CURVE security for this socket, and "
+                                       "authentication of its clients (ZAP)")
+        QVBoxLayout(self.security_group).addWidget(self.security_form)
 
         self.close_button = QPushButton("Close socket")
         self.close_button.setAccessibleName("Close socket")
@@ -222,7 +246,10 @@ class SocketPanel(QWidget):
         details_layout.addWidget(self.note_label)
         details_layout.addWidget(self.endpoints_group)
         details_layout.addWidget(self.subscriptions_group)
+        details_layout.addWidget(self.peers_group)
         details_layout.addWidget(self.automation_group)
+        details_layout.addWidget(self.options_group)
+        details_layout.addWidget(self.security_group)
         details_layout.addLayout(close_row)
         details_layout.addStretch(1)
 
@@ -331,6 +358,9 @@ class SocketPanel(QWidget):
         self.endpoint_editor.set_handle(handle)
         self.subscription_editor.set_handle(handle)
         self.automation_editor.set_handle(handle)
+        self.peer_table.set_handle(handle)
+        self.options_form.set_socket(handle)
+        self.security_form.set_socket(handle)
         self._show_details()
         self.details_scroll.verticalScrollBar().setValue(0)  # another socket: start at its top
         self.socket_selected.emit(handle)
@@ -342,6 +372,7 @@ class SocketPanel(QWidget):
             self.close_button.setEnabled(False)
             return
         self.details_stack.setCurrentIndex(1)
+        self._fit_details_width()
         info = handle.info
         self.title_label.setText(f"<b>{html.escape(handle.name)}</b> &nbsp;·&nbsp; "
                                  f"{html.escape(info.name)} socket")
@@ -351,7 +382,16 @@ class SocketPanel(QWidget):
         self.note_label.setText(note)
         self.note_label.setVisible(bool(note))
         self.subscriptions_group.setVisible(SubscriptionEditor.applies_to(handle))
+        self.peers_group.setVisible(PeerTable.applies_to(handle))
         self.close_button.setEnabled(not handle.closed)
+
+    def _fit_details_width(self) -> None:
+        """The dock may not get narrower than the settings shown: they scroll up and down,
+        never sideways (the options form's rows are the widest part)."""
+        content = self.details_scroll.widget()
+        content.layout().activate()
+        bar = self.details_scroll.verticalScrollBar().sizeHint().width()
+        self.details_scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
 
     def _show_state(self) -> None:
         handle = self._current
