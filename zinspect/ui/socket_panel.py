@@ -13,9 +13,11 @@ import html
 import logging
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
     Qt,
     QTimer,
@@ -266,6 +268,7 @@ class SocketPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(details)
         scroll.setAccessibleName("Selected socket settings")
+        details.installEventFilter(self)  # its minimum width changes: keep the dock as wide
         self.details_stack = QStackedWidget()
         self.details_stack.addWidget(self.empty_label)
         self.details_stack.addWidget(scroll)
@@ -384,6 +387,11 @@ class SocketPanel(QWidget):
         self.subscriptions_group.setVisible(SubscriptionEditor.applies_to(handle))
         self.peers_group.setVisible(PeerTable.applies_to(handle))
         self.close_button.setEnabled(not handle.closed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.LayoutRequest and watched is self.details_scroll.widget():
+            QTimer.singleShot(0, self._fit_details_width)  # after the layout settled
+        return super().eventFilter(watched, event)
 
     def _fit_details_width(self) -> None:
         """The dock may not get narrower than the settings shown: they scroll up and down,
