@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from zinspect.core.frames_json import (
+    MAX_JSON_DEPTH,
     SpecError,
     describe_json,
     expect,
@@ -35,6 +36,7 @@ from zinspect.core.frames_json import (
     frame_to_json,
     frames_from_json,
     frames_to_json,
+    json_deeper_than,
 )
 from zinspect.core.socket_types import SOCKET_TYPES
 
@@ -119,7 +121,10 @@ def _placeholder(name: str, path: str) -> Callable[[int], bytes]:
         return _uuid_part
     match = _RAND.fullmatch(name)
     if match:
-        low, high = int(match.group(1)), int(match.group(2))
+        try:
+            low, high = int(match.group(1)), int(match.group(2))
+        except ValueError:  # more digits than Python converts (4300)
+            raise SpecError(path, "{rand:A:B}: a bound has too many digits") from None
         if low > high:
             raise SpecError(path, f"{{{name}}}: the lower bound {low} is above the upper "
                                   f"bound {high}")
@@ -136,6 +141,11 @@ def compile_template(text: str, path: str = "") -> list[bytes | Callable[[int], 
     Compiled once per run so each message only calls the placeholder functions. SpecError
     for an unknown placeholder or a brace that is neither a placeholder nor doubled.
     """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise SpecError(path, f"character {error.start + 1} is half of a surrogate pair, "
+                              "which is not text") from None
     parts: list[bytes | Callable[[int], bytes]] = []
     literal: list[str] = []
     index = 0
@@ -347,10 +357,11 @@ def send_frame_to_json(frame: str | bytes) -> Any:
         return frame
     try:
         value = json.loads(frame.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         value = None
     else:
-        if json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode() == frame:
+        if not json_deeper_than(value, MAX_JSON_DEPTH) and json.dumps(
+                value, separators=(",", ":"), ensure_ascii=False).encode() == frame:
             return {"json": value}
     form = frame_to_json(frame)
     if isinstance(form, str):  # printable text: hex keeps it bytes when read back

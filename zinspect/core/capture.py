@@ -130,9 +130,18 @@ def parse_event(obj: dict) -> SocketEvent | None:
     socket, endpoint = obj.get("socket", ""), obj.get("endpoint", "")
     value, detail = obj.get("value", 0), obj.get("detail", "")
     if type(stamp) not in (float, int) or type(name) is not str or type(socket) is not str \
-            or type(endpoint) is not str or type(value) is not int or type(detail) is not str:
+            or type(endpoint) is not str or type(value) is not int or type(detail) is not str \
+            or not _finite(stamp):
         return None
     return SocketEvent(float(stamp), socket, name, endpoint, value, detail)
+
+
+def _finite(number: float | int) -> bool:
+    """A finite time; an integer too large for a float (JSON allows 1000...0) is not."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
 
 
 class CaptureWriter:
@@ -314,8 +323,11 @@ def parse_message(obj: object) -> Message | None:
         frames = obj["frames"]
     except KeyError as error:
         raise _BadLine(f"no {error.args[0]!r} field") from None
-    if type(stamp) not in (float, int) or not math.isfinite(stamp):
-        raise _BadLine("time is not a number")
+    try:  # inline, not _finite(): this runs per message
+        if type(stamp) not in (float, int) or not math.isfinite(stamp):
+            raise _BadLine("time is not a number")
+    except OverflowError:  # an integer too large for a float (JSON allows 1000...0)
+        raise _BadLine("time is not a number") from None
     if type(socket) is not str:
         raise _BadLine("socket is not a string")
     if direction not in _DIRECTIONS:
@@ -384,7 +396,7 @@ class CaptureReader:
             raise CaptureError(f"{name} is empty: not a zinspect capture file")
         try:
             obj = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise CaptureError(f"{name} is not a zinspect capture file (its first line is "
                                "not JSON)") from None
         return check_header(obj, name)

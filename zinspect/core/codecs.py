@@ -31,7 +31,10 @@ class FrameEncodingError(ValueError):
 def encode_frame(text: str, encoding: str) -> bytes:
     """Turn composer text into frame bytes."""
     if encoding == "text":
-        return text.encode("utf-8")
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise FrameEncodingError(_surrogate_words(error)) from None
     if encoding == "empty":
         return b""
     if encoding == "hex":
@@ -62,8 +65,23 @@ def encode_frame(text: str, encoding: str) -> bytes:
             raise FrameEncodingError(
                 f"Invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
             ) from None
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        except RecursionError:
+            raise FrameEncodingError("The JSON is nested too deeply") from None
+        except ValueError:  # an integer of more digits than Python converts (4300)
+            raise FrameEncodingError("A number in the JSON has too many digits") from None
+        try:
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a "\ud800" escape: half of a surrogate pair
+            raise FrameEncodingError("The JSON holds half of a surrogate pair (a \\ud800-"
+                                     "\\udfff escape), which is not text") from None
+        except RecursionError:
+            raise FrameEncodingError("The JSON is nested too deeply") from None
     raise FrameEncodingError(f"Unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
+
+
+def _surrogate_words(error: UnicodeEncodeError) -> str:
+    return (f"Character {error.start + 1} is half of a surrogate pair, which is not text: "
+            "write binary frames as hex")
 
 
 def editable_form(data: bytes) -> tuple[str, str]:
@@ -92,8 +110,18 @@ def printable_text(data: bytes, *, cut: bool = False) -> str | None:
 
 
 def parse_json(data: bytes) -> object:
-    """The JSON value in ``data``; raises ValueError when it is not JSON."""
-    return json.loads(data.decode("utf-8"))
+    """The JSON value in ``data``; raises ValueError when it is not JSON (also when it is
+    nested too deeply to decode: a peer's "[[[[..." must not break the detail pane)."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not valid UTF-8 at byte {error.start}") from None
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts (4300)
+        raise ValueError("a number has too many digits") from None
 
 
 def auto_view(data: bytes) -> str:

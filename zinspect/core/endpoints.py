@@ -45,6 +45,11 @@ def validate_endpoint(endpoint: str, *, bind: bool) -> str:
     if not endpoint:
         example = SUGGESTED_BIND if bind else SUGGESTED_CONNECT
         raise EndpointError(f"Enter an endpoint to {action} to, for example {example}")
+    try:
+        endpoint.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate: libzmq could not be given it
+        raise EndpointError(f"Character {error.start + 1} of the endpoint is half of a "
+                            "surrogate pair, not text") from None
     if "://" not in endpoint:
         raise EndpointError(
             f"'{endpoint}' has no transport: write it as transport://address, "
@@ -140,7 +145,7 @@ def _check_host_port(address: str, *, transport: str, bind: bool, role: str) -> 
         return
     if not port:
         raise EndpointError(f"The {role}address has no port after ':'")
-    if not port.isdigit():
+    if not (port.isascii() and port.isdigit()):  # isdigit() alone takes "²" and "٥"
         raise EndpointError(f"Port '{port}' is not a number (use 1-65535, or * to bind any)")
     number = int(port)
     if not 1 <= number <= 65535:

@@ -16,6 +16,9 @@ from typing import Any
 from zinspect.core.codecs import printable_text
 
 FRAME_FORMS = ("hex", "base64", "json")
+# Deepest nesting of a {"json": ...} frame: far beyond any real message, and shallow enough
+# that writing the value back (indented, by workspace._pretty) cannot run out of stack.
+MAX_JSON_DEPTH = 100
 
 
 class SpecError(ValueError):
@@ -60,7 +63,16 @@ def frame_from_json(value: Any, path: str) -> bytes:
         form = keys[0]
         data = value[form]
         if form == "json":
-            return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            if json_deeper_than(data, MAX_JSON_DEPTH):
+                raise SpecError(f"{path}.json", f"nested more than {MAX_JSON_DEPTH} levels "
+                                                "deep; write such a frame as hex or base64")
+            try:
+                return json.dumps(data, separators=(",", ":"),
+                                  ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # a "\ud800" escape: half of a surrogate pair
+                raise SpecError(f"{path}.json", "the text holds an unpaired surrogate escape "
+                                                "(\\ud800-\\udfff), which is not Unicode") \
+                    from None
         text = expect(data, str, f"{path}.{form}", "a string")
         if form == "hex":
             cleaned = "".join(text.split())
@@ -74,6 +86,20 @@ def frame_from_json(value: Any, path: str) -> bytes:
             raise SpecError(f"{path}.base64", f"not base64: {describe_json(text)}") from None
     raise SpecError(path, 'expected a string or one of {"hex": …}, {"base64": …}, '
                           f'{{"json": …}}, got {describe_json(value)}')
+
+
+def json_deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects in ``value`` nest more than ``limit`` deep (without
+    recursing: the value may be nested deeper than Python's stack)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def frames_from_json(value: Any, path: str) -> list[bytes]:

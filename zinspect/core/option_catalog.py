@@ -400,11 +400,20 @@ _WORDS_ON = {"1", "on", "true", "yes"}
 _WORDS_OFF = {"0", "off", "false", "no"}
 
 
+def _int(spec: OptionSpec, digits: str, shown: str) -> int:
+    """int(``digits``) (checked digits), or OptionValueError for more digits than Python
+    converts (4300), which is far out of any option's range anyway."""
+    try:
+        return int(digits)
+    except ValueError:
+        raise _error(spec, f"{shown} is out of range") from None
+
+
 def _whole(spec: OptionSpec, number: str, factor: int, shown: str) -> int:
     """``number`` times ``factor`` if that is a whole number (no float rounding)."""
     whole, _, fraction = number.lstrip("+-").partition(".")
     scale = 10 ** len(fraction)
-    total = (int(whole) * scale + int(fraction or 0)) * factor
+    total = (_int(spec, whole, shown) * scale + _int(spec, fraction or "0", shown)) * factor
     if total % scale:
         unit = "milliseconds" if spec.kind == "ms" else "bytes"
         raise _error(spec, f"{shown} is not a whole number of {unit}")
@@ -422,7 +431,10 @@ def parse_value(spec: OptionSpec, text: str) -> int | bytes:
             except FrameEncodingError as error:
                 raise _error(spec, str(error)) from None
         else:
-            value = text.encode("utf-8")
+            try:
+                value = text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise _error(spec, "the text holds half of a surrogate pair") from None
         return check_value(spec, value)
     if not raw:
         raise _error(spec, "nothing typed")
@@ -434,7 +446,7 @@ def parse_value(spec: OptionSpec, text: str) -> int | bytes:
         if spec.kind == "bool" and (lowered in _WORDS_ON or lowered in _WORDS_OFF):
             return check_value(spec, 1 if lowered in _WORDS_ON else 0)
         if re.fullmatch(r"[+-]?\d+", raw):
-            return check_value(spec, int(raw))
+            return check_value(spec, _int(spec, raw, f'"{raw}"'))
         raise _error(spec, f'"{raw}" is not one of these')
     if spec.kind in ("ms", "size"):
         factors = _MS_FACTORS if spec.kind == "ms" else _SIZE_FACTORS
@@ -450,13 +462,15 @@ def parse_value(spec: OptionSpec, text: str) -> int | bytes:
         return check_value(spec, _whole(spec, number, factors[unit], raw))
     # counts: digits, optionally grouped with _ or spaces, optionally followed by the unit
     unit_words = {spec.unit, spec.unit.rstrip("s"), _noun(spec), _noun(spec).rstrip("s")}
-    match = re.fullmatch(r"([+-]?\d[\d_ ]*?)\s*([a-z]*)", lowered)
+    # (each run of blanks in the digits must be followed by a digit: a lazy [\d_ ]*? before
+    # \s* backtracked quadratically on a long run of blanks)
+    match = re.fullmatch(r"([+-]?\d[\d_]*(?: +[\d_]+)*)\s*([a-z]*)", lowered)
     if match is None or "." in raw:
         raise _error(spec, f'"{raw}" is not a whole number')
     digits, unit = match.groups()
     if unit and unit not in unit_words:
         raise _error(spec, f'"{unit}" is not the unit of {spec.name}')
-    return check_value(spec, int(digits.replace("_", "").replace(" ", "")))
+    return check_value(spec, _int(spec, digits.replace("_", "").replace(" ", ""), f'"{raw}"'))
 
 
 # -- explanations ----------------------------------------------------------------------------

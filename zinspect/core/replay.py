@@ -39,7 +39,8 @@ class ReplayError(Exception):
 
 def check_rate(rate: float) -> float:
     """The rate if usable (messages per second), else ReplayError in words."""
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not math.isfinite(rate):
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool) \
+            or (isinstance(rate, float) and not math.isfinite(rate)):  # an int may overflow it
         raise ReplayError("The rate must be a number of messages per second")
     if rate <= 0:
         raise ReplayError("The rate must be more than 0 messages per second")

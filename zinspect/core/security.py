@@ -123,21 +123,30 @@ def check_spec(spec: SecuritySpec) -> list[tuple[str, str]]:
         if not spec.username:
             problems.append(("username", "Enter the username: a PLAIN client sends a "
                                          "username and a password"))
-        elif len(spec.username.encode("utf-8")) > MAX_PLAIN_BYTES:
-            problems.append(("username", f"The username is longer than {MAX_PLAIN_BYTES} "
-                                         "bytes, the most PLAIN allows"))
+        elif _plain_problem(spec.username, "username"):
+            problems.append(("username", _plain_problem(spec.username, "username")))
         if spec.password is None:
             problems.append(("password", "The password was not saved in the workspace: "
                                          "enter it again"))
         elif not spec.password:
             problems.append(("password", "Enter the password: PLAIN does not take an empty "
                                          "one"))
-        elif len(spec.password.encode("utf-8")) > MAX_PLAIN_BYTES:
-            problems.append(("password", f"The password is longer than {MAX_PLAIN_BYTES} "
-                                         "bytes, the most PLAIN allows"))
+        elif _plain_problem(spec.password, "password"):
+            problems.append(("password", _plain_problem(spec.password, "password")))
     if spec.authentication is not None:
         problems += _check_auth(spec)
     return problems
+
+
+def _plain_problem(text: str, what: str) -> str:
+    """Why PLAIN cannot send ``text`` as the ``what``, or ""."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate, which no UTF-8 can carry
+        return f"The {what} is not valid text (it holds half of a surrogate pair)"
+    if size > MAX_PLAIN_BYTES:
+        return f"The {what} is longer than {MAX_PLAIN_BYTES} bytes, the most PLAIN allows"
+    return ""
 
 
 def _check_curve(spec: SecuritySpec) -> list[tuple[str, str]]:

@@ -52,10 +52,10 @@ DEFAULT_MAXMSGSIZE = 256 * 1024 * 1024
 # must be, to reach the next message) but not kept; the socket counts the cut messages
 MAX_FRAMES_PER_MESSAGE = 100_000
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
-EVENT_HISTORY = 10_000
-REBIND_SECONDS = 0.25
+EVENT_HISTORY = 10_000  # connection events kept in Session.events (a retry loop makes many)
+REBIND_SECONDS = 0.25  # recreate(): how long a re-bind waits for the old listener to go
 # options whose values never go to the log (keys, passwords); core.security sets them
-SECRET_PREFIXES = ("CURVE_", "PLAIN_")  # recreate(): how long a re-bind waits for the old listener to go  # connection events kept in Session.events (a retry loop makes many)
+SECRET_PREFIXES = ("CURVE_", "PLAIN_")
 FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)

@@ -122,7 +122,8 @@ def parse_workspace(text: str) -> Workspace:
     except ValueError as error:
         where = (f" (line {error.lineno}, column {error.colno})"
                  if isinstance(error, json.JSONDecodeError) else "")
-        reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else \
+            "a number has too many digits"  # the only other ValueError: int() refused it
         raise WorkspaceError(f"Not a workspace: the file is not valid JSON: {reason}{where}") \
             from None
     if not isinstance(document, dict):

@@ -81,6 +81,11 @@ class TrafficFilter:
             except re.error as error:
                 where = f" at position {error.pos + 1}" if error.pos is not None else ""
                 raise FilterError(f"Invalid regular expression: {error.msg}{where}") from None
+            except OverflowError:  # a{4294967296}
+                raise FilterError("Invalid regular expression: a repeat count is too "
+                                  "large") from None
+            except RecursionError:  # (((((...
+                raise FilterError("Invalid regular expression: nested too deeply") from None
         elif self.text:
             needle = self.text.lower()
             hex_bytes = hex_needle(self.text)
