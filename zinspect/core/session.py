@@ -462,9 +462,11 @@ class SocketHandle:
             _resolve(self._writable, False)
             self._writable = None
 
-    def _try_send(self, frames: list[bytes]) -> bool:
+    def _try_send(self, frames: list[bytes], retry: bool = False) -> bool:
         """Send without blocking: True when queued (and recorded in the store), False on
-        EAGAIN, SocketError otherwise. Flat on purpose: a scripted send runs it per message."""
+        EAGAIN, SocketError otherwise. Flat on purpose: a scripted send runs it per message.
+        ``retry``: the service trying a waiting send again, which is neither counted as
+        blocked once more nor followed by another service unless the socket is ready."""
         try:
             if len(frames) == 1:
                 self._send_frame(frames[0], _NOBLOCK)
@@ -474,7 +476,8 @@ class SocketHandle:
                     send(frame, _NOBLOCK_SNDMORE)  # the rest follow at once: atomic for libzmq
                 send(frames[-1], _NOBLOCK)
         except zmq.Again:
-            self.blocked += 1
+            if not retry:
+                self.blocked += 1
             return False
         except zmq.ZMQError as error:
             if error.errno == zmq.EHOSTUNREACH:
@@ -483,7 +486,9 @@ class SocketHandle:
             raise SocketError(describe_zmq_error(error)) from None
         finally:
             # A send processes libzmq's commands and may swallow the FD's readable edge.
-            if not self._service_scheduled:
+            # A retry looks at EVENTS instead (which re-arms the FD): serving again while
+            # nothing is ready would retry a send waiting for a peer in a busy loop.
+            if not self._service_scheduled and (not retry or self._sync.EVENTS):
                 self._schedule_service()
         self.sent += 1
         size = len(frames[0]) if len(frames) == 1 else sum(map(len, frames))
@@ -543,7 +548,7 @@ class SocketHandle:
             frames, future = self._pending
             if not future.done():
                 try:
-                    if self._try_send(frames):
+                    if self._try_send(frames, retry=True):
                         future.set_result(None)
                 except SocketError as error:
                     future.set_exception(error)

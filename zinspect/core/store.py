@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import weakref
+from bisect import bisect_left
+from itertools import accumulate
 from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -153,11 +155,26 @@ class MessageStore:
             removed_bytes = sum(map(_row_size, items[head:head + over]))
             head += over
         total = self.total_bytes
-        if total - removed_bytes > self.max_bytes:
+        excess = total - removed_bytes - self.max_bytes
+        if excess > 0:
+            # Rows to drop are found a chunk at a time at C speed (a sum, then a bisect in
+            # the chunk that covers the excess): one large message arriving in a store full
+            # of small ones drops hundreds of thousands of rows, and a Python step per row
+            # held the loop for a third of a second.
             end = len(items)
-            while total - removed_bytes > self.max_bytes and head < end:
-                removed_bytes += items[head][ROW_SIZE]  # type: ignore[index]
-                head += 1
+            chunk = 256
+            while excess > 0 and head < end:
+                sizes = list(map(_row_size, items[head:head + chunk]))
+                got = sum(sizes)
+                if got < excess:  # the whole chunk goes, and more
+                    count = len(sizes)
+                    chunk = min(chunk * 4, 1 << 16)
+                else:  # the shortest prefix of the chunk that covers the excess
+                    count = bisect_left(list(accumulate(sizes)), excess) + 1
+                    got = sum(sizes[:count])
+                excess -= got
+                removed_bytes += got
+                head += count
         if head == self._head:
             return
         dropped = head - self._head
