@@ -14,6 +14,11 @@ import subprocess
 import time
 
 
+# how long a peer script may take to print "ready": a Python process importing pyzmq can
+# take seconds to start on a loaded 2-core machine
+PEER_START_MS = 15_000
+
+
 class PeerOutput:
     """Lines a peer printed so far, read from its stdout pipe without blocking."""
 

@@ -107,15 +107,22 @@ def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(
     assert runner.run(action(runner, "Stop a worker")) == "Stopped worker-3, worker-3-out."
     assert figures(runner)["tasks done by worker-3"] == "not running"
     runner.run(action(runner, "Send a batch"))
-    qtbot.waitUntil(lambda: sink.received == 198, timeout=DEMO_WAIT_MS)
-    assert [w.received for w in workers[:2]] == [33 + 49, 33 + 50] or \
-        [w.received for w in workers[:2]] == [33 + 50, 33 + 49]
+    # Tasks the ventilator dealt to worker-3 before it noticed the worker was gone are lost
+    # with it, as the explanation says; everything a live worker took reaches the sink.
+    live = workers[:2]
+    qtbot.waitUntil(lambda: sum(w.received for w in live) >= 66 + 90
+                    and sink.received == 33 + sum(w.received for w in live),
+                    timeout=DEMO_WAIT_MS)
+    first, second = (w.received - 33 for w in live)
+    assert abs(first - second) <= 99 - first - second + 1  # still dealt in turn
 
     assert runner.run(action(runner, "Start 3")) == "Started worker-3, worker-3-out."
     runner.start()
-    qtbot.waitUntil(lambda: sock(session, "worker-3").received >= 1, timeout=DEMO_WAIT_MS)
+    restarted = sock(session, "worker-3")
+    qtbot.waitUntil(lambda: restarted.received >= 1, timeout=DEMO_WAIT_MS)
     runner.stop()
-    qtbot.waitUntil(lambda: sink.received == sock(session, "ventilator").sent,
+    qtbot.waitUntil(lambda: sink.received == 33 + sum(w.received for w in
+                                                       (*live, restarted)),
                     timeout=DEMO_WAIT_MS)
 
 

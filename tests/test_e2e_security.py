@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import zmq
 
-from peerio import PeerOutput
+from peerio import PEER_START_MS, PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS, traffic
 from zinspect.core.authenticator import AuthSpec
 from zinspect.core.curve_keys import generate_certificate, generate_keypair, load_certificate
@@ -25,7 +25,7 @@ MECHANISM_MISMATCH = next(k for k, v in PROTOCOL_ERRORS.items()
 
 def started(peer, qtbot, script: str, *args: str) -> PeerOutput:
     out = PeerOutput(peer(script, *map(str, args)))
-    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=PEER_START_MS)
     assert out.has("ready"), f"{script} did not start: {out.lines}"
     return out
 
