@@ -160,9 +160,9 @@ def test_a_frame_over_maxmsgsize_disconnects_the_peer_and_nothing_else(session, 
 
 def test_a_message_over_the_frame_cap_is_kept_cut_and_counted(session, qtbot, monkeypatch,
                                                               caplog):
-    import zinspect.core.session as session_module
+    import zinspect.core.socket_receive as receiving
 
-    monkeypatch.setattr(session_module, "MAX_FRAMES_PER_MESSAGE", 10)
+    monkeypatch.setattr(receiving, "MAX_FRAMES_PER_MESSAGE", 10)
     caplog.expected_warnings = True
     pull = session.create_socket("PULL", "sink")
     push = session.create_socket("PUSH", "source")

@@ -3,7 +3,8 @@
 All socket I/O runs on the asyncio loop (a qasync loop in the app, any loop in scripts and
 tests); nothing here starts a thread. Receiving wakes once per readiness edge and drains a
 batch through a synchronous shadow of the socket, which design.md measured 5-8x faster than
-awaiting one message at a time.
+awaiting one message at a time. SocketHandle's two halves live in core.socket_receive and
+core.socket_send; core.monitor watches its connections.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable
 
 import zmq
 import zmq.asyncio
@@ -23,17 +24,26 @@ from zinspect.core.endpoints import (
     uses_ipv6,
     validate_endpoint,
 )
+from zinspect.core.events import SocketEvent, decode_value
+from zinspect.core.monitor import SocketMonitor
+from zinspect.core.peers import PeerAddresses, PeerRecord
+from zinspect.core.socket_base import Endpoint, SocketError
+from zinspect.core.socket_options import OptionError, check_option_value, lookup_option
+from zinspect.core.socket_receive import (  # noqa: F401 (limits, also importable from here)
+    BATCH_MAX_MESSAGES,
+    BATCH_MAX_SECONDS,
+    MAX_FRAMES_PER_MESSAGE,
+    MAX_MESSAGE_BYTES,
+    Receiving,
+)
+from zinspect.core.socket_send import Sending
 from zinspect.core.socket_types import (
     ROUTING_ID_TYPES,
     SUBSCRIBING_TYPES,
     SocketTypeInfo,
     socket_type,
 )
-from zinspect.core.events import SocketEvent, decode_value
-from zinspect.core.monitor import SocketMonitor
-from zinspect.core.peers import PeerAddresses, PeerRecord
-from zinspect.core.socket_options import OptionError, check_option_value, lookup_option
-from zinspect.core.store import IN, OUT, ROW_FRAMES, MessageStore
+from zinspect.core.store import MessageStore
 
 if TYPE_CHECKING:  # annotations only: core.automation_runner imports this module
     from zinspect.core.automation import AutomationSpec
@@ -41,56 +51,16 @@ if TYPE_CHECKING:  # annotations only: core.automation_runner imports this modul
 
 log = logging.getLogger("zinspect.core.session")
 
-BATCH_MAX_MESSAGES = 4096
-BATCH_MAX_SECONDS = 0.008  # keep a 16 ms UI timer on time while draining a flood
-LARGE_MESSAGE = 64 * 1024  # the drain looks at the clock after each message this large
-MAX_ROUTING_IDS = 1000
 # zinspect protects itself from a peer that announces a huge frame (libzmq's default is no
 # limit: a peer could make it allocate gigabytes); changeable per socket with MAXMSGSIZE
 DEFAULT_MAXMSGSIZE = 256 * 1024 * 1024
-# ... and from a message of countless frames: the frames past these caps are received (they
-# must be, to reach the next message) but not kept; the socket counts the cut messages
-MAX_FRAMES_PER_MESSAGE = 100_000
-MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 EVENT_HISTORY = 10_000  # connection events kept in Session.events (a retry loop makes many)
 REBIND_SECONDS = 0.25  # recreate(): how long a re-bind waits for the old listener to go
 # options whose values never go to the log (keys, passwords); core.security sets them
 SECRET_PREFIXES = ("CURVE_", "PLAIN_")
-FDLESS_POLL_SECONDS = 0.01
-_NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
-_NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
-_POLLOUT = int(zmq.POLLOUT)
 
 
-def _resolve(future: asyncio.Future, value: object) -> None:
-    """Set a future's result unless it is settled already (a timer's callback)."""
-    if not future.done():
-        future.set_result(value)
-
-
-class SocketError(Exception):
-    """An operation the user asked for failed; the message is meant for the user."""
-
-
-class Endpoint:
-    """One bind or connect of a socket. ``address`` is what libzmq resolved it to."""
-
-    __slots__ = ("requested", "address", "bound")
-
-    def __init__(self, requested: str, address: str, bound: bool) -> None:
-        self.requested = requested
-        self.address = address
-        self.bound = bound
-
-    @property
-    def kind(self) -> str:
-        return "bind" if self.bound else "connect"
-
-    def __repr__(self) -> str:
-        return f"Endpoint({self.kind} {self.address})"
-
-
-class SocketHandle:
+class SocketHandle(Sending, Receiving):
     """One live socket: its spec, its endpoints, subscriptions and the state the UI shows."""
 
     def __init__(self, session: Session, name: str, info: SocketTypeInfo,
@@ -304,392 +274,6 @@ class SocketHandle:
                 raise SocketError("The subscription could not be queued; try again")
         except zmq.ZMQError as error:
             raise SocketError(describe_zmq_error(error)) from None
-
-    # -- sending ----------------------------------------------------------------------
-    async def send(self, frames: Sequence[bytes]) -> None:
-        """Queue a message; waits (without blocking the loop) while it cannot be queued.
-
-        Raises SocketError for a send the socket's state forbids, and asyncio.CancelledError
-        when the user cancels a waiting send.
-        """
-        if self.closed or self._pending is not None or not self.info.can_send \
-                or (self._lock_step and not self._lock_step_turn):
-            ok, reason = self.can_send_now  # the same checks, with the reason in words
-            if not ok:
-                raise SocketError(reason)
-        frames = [frame if type(frame) is bytes else bytes(frame) for frame in frames]
-        if not frames:
-            raise SocketError("A message needs at least one frame")
-        if self._routing_id_first and len(frames) < 2:
-            raise SocketError(f"{self.type_name} needs the peer's routing id as the first frame, "
-                              "then the data")
-        if self._try_send(frames):
-            return
-        # Cannot be queued now (no peer yet, or high-water mark): wait for the socket's FD.
-        future = asyncio.get_running_loop().create_future()
-        self._pending = (frames, future)
-        self._watch_fd()
-        self.session._changed(self)
-        try:
-            await future
-        finally:
-            self._pending = None
-            self._update_fd_watch()
-            self.session._changed(self)
-
-    @property
-    def send_waiting(self) -> bool:
-        """True while a message waits for a peer or for room below the high-water mark."""
-        return self._pending is not None
-
-    def cancel_send(self) -> bool:
-        """Give up a send that is waiting for a peer or for room under the high-water mark."""
-        if self._pending is None or self._pending[1].done():
-            return False
-        self._pending[1].cancel()
-        return True
-
-    def send_now(self, frames: Sequence[bytes]) -> bool:
-        """Queue a message without waiting: True when queued, False when it cannot be
-        queued now (no peer, high-water mark, another send waiting); SocketError as send().
-
-        For automations, which answer and forward from inside the receive callback, where
-        awaiting is not possible and a task per message would cost most of the rate.
-        """
-        if self._pending is not None and not self.closed:
-            return False
-        if self.closed or not self.info.can_send or (self._lock_step and not self._lock_step_turn):
-            ok, reason = self.can_send_now
-            if not ok:
-                raise SocketError(reason)
-        frames = [frame if type(frame) is bytes else bytes(frame) for frame in frames]
-        if not frames:
-            raise SocketError("A message needs at least one frame")
-        if self._routing_id_first and len(frames) < 2:
-            raise SocketError(f"{self.type_name} needs the peer's routing id as the first frame, "
-                              "then the data")
-        return self._try_send(frames)
-
-    def send_batch(self, messages: Sequence[list[bytes]]) -> int:
-        """Queue as many of ``messages`` (lists of bytes frames) as the socket takes now,
-        in order and without waiting; returns how many went out (fewer at the high-water
-        mark, or with no peer). SocketError as send_now, after recording what was sent.
-
-        For a scripted flood: one tight loop around pyzmq's compiled send, and the sent
-        messages go into the store as ONE batch (one timestamp, one extend_rows), so the
-        per-message cost is close to a bare ``send()`` loop's. A REQ or REP sends at most
-        one message (lock-step), through send_now.
-        """
-        if not messages:
-            return 0
-        if self._lock_step or self._pending is not None or self.closed \
-                or not self.info.can_send:
-            return 1 if self.send_now(messages[0]) else 0
-        minimum = 2 if self._routing_id_first else 1
-        send = self._send_frame
-        name = self.name
-        noblock = _NOBLOCK
-        now = time.time()  # one timestamp per batch, as the receive path does
-        rows: list[tuple] = []
-        append = rows.append
-        error: SocketError | None = None
-        try:
-            for frames in messages:
-                if len(frames) == 1:
-                    data = frames[0]
-                    send(data, noblock)
-                    append((now, name, OUT, len(data), data))
-                    continue
-                if len(frames) < minimum:
-                    error = SocketError(
-                        "A message needs at least one frame" if not frames else
-                        f"{self.type_name} needs the peer's routing id as the first frame, "
-                        "then the data")
-                    break
-                for frame in frames[:-1]:
-                    send(frame, _NOBLOCK_SNDMORE)  # the rest follow at once: atomic
-                send(frames[-1], noblock)
-                append((now, name, OUT, sum(map(len, frames)), *frames))
-        except zmq.Again:
-            self.blocked += 1
-        except zmq.ZMQError as failure:
-            error = SocketError(
-                f"No peer with routing id {frames[0]!r} is connected (ROUTER_MANDATORY)"
-                if failure.errno == zmq.EHOSTUNREACH else describe_zmq_error(failure))
-        finally:
-            if not self._service_scheduled:  # see _try_send: the FD's edge may be gone
-                self._schedule_service()
-        if rows:
-            self.sent += len(rows)
-            self.session.store.extend_rows(rows, 0)
-            if self.peer_table:
-                table = self.peer_table
-                for row in rows:
-                    record = table.get(row[ROW_FRAMES])
-                    if record is not None:
-                        record.sent += 1
-        if error is not None:
-            raise error
-        return len(rows)
-
-    async def wait_writable(self, timeout: float) -> bool:
-        """Wait until the socket can take a message, at most ``timeout`` seconds; True when
-        it can. Quiet on purpose: unlike a waiting send() it does not show the socket as
-        "waiting" (no socket_changed per wait), since a flood hits the high-water mark
-        thousands of times a second. A long wait should fall back to send(), which shows
-        it and which the composer's Cancel can give up.
-        """
-        if self.closed:
-            return False
-        if self._pending is None and self._sync.EVENTS & _POLLOUT:
-            return True
-        future = self._writable
-        if future is None or future.done():
-            future = self._writable = self._loop.create_future()
-        self._watch_fd()
-        self._schedule_service()  # the edge may have passed already
-        timer = self._loop.call_later(timeout, _resolve, future, False)
-        try:
-            return await future
-        finally:
-            timer.cancel()
-            if self._writable is future:
-                self._writable = None
-
-    def _release_writable(self) -> None:
-        """Wake a quiet wait_writable (with False) when the socket goes away or is replaced."""
-        if self._writable is not None:
-            _resolve(self._writable, False)
-            self._writable = None
-
-    def _try_send(self, frames: list[bytes], retry: bool = False) -> bool:
-        """Send without blocking: True when queued (and recorded in the store), False on
-        EAGAIN, SocketError otherwise. Flat on purpose: a scripted send runs it per message.
-        ``retry``: the service trying a waiting send again, which is neither counted as
-        blocked once more nor followed by another service unless the socket is ready."""
-        try:
-            if len(frames) == 1:
-                self._send_frame(frames[0], _NOBLOCK)
-            else:
-                send = self._send_frame
-                for frame in frames[:-1]:
-                    send(frame, _NOBLOCK_SNDMORE)  # the rest follow at once: atomic for libzmq
-                send(frames[-1], _NOBLOCK)
-        except zmq.Again:
-            if not retry:
-                self.blocked += 1
-            return False
-        except zmq.ZMQError as error:
-            if error.errno == zmq.EHOSTUNREACH:
-                raise SocketError(f"No peer with routing id {frames[0]!r} is connected "
-                                  "(ROUTER_MANDATORY)") from None
-            raise SocketError(describe_zmq_error(error)) from None
-        finally:
-            # A send processes libzmq's commands and may swallow the FD's readable edge.
-            # A retry looks at EVENTS instead (which re-arms the FD): serving again while
-            # nothing is ready would retry a send waiting for a peer in a busy loop.
-            if not self._service_scheduled and (not retry or self._sync.EVENTS):
-                self._schedule_service()
-        self.sent += 1
-        size = len(frames[0]) if len(frames) == 1 else sum(map(len, frames))
-        self.session.store.append_row((time.time(), self.name, OUT, size, *frames))
-        if self.peer_table:
-            record = self.peer_table.get(frames[0])
-            if record is not None:
-                record.sent += 1
-        if self._lock_step:
-            self._lock_step_turn = False
-            self.session._changed(self)  # REQ/REP: it is the peer's turn now
-        # Otherwise a send changes no state listeners show (counts are sampled on a timer),
-        # and a notification per message would cost a scripted flood most of its rate.
-        return True
-
-    # -- receiving --------------------------------------------------------------------
-    def _watch_fd(self) -> None:
-        if self._fd_watched or self.closed:
-            return
-        self._fd_watched = True
-        if self._fd is None:
-            self._poll_without_fd()
-            return
-        self._loop.add_reader(self._fd, self._schedule_service)
-        self._schedule_service()  # the FD is edge-triggered: look once now
-
-    def _poll_without_fd(self) -> None:
-        if self._fd_watched and not self.closed:
-            self._schedule_service()
-            self._loop.call_later(FDLESS_POLL_SECONDS, self._poll_without_fd)
-
-    def _update_fd_watch(self) -> None:
-        # A send-only socket that once had to wait keeps its FD watched: adding and removing
-        # the reader around every wait (a QSocketNotifier each time under qasync) cost a
-        # scripted flood much of its rate at the high-water mark.
-        wanted = not self.closed and (self.info.can_receive or self._pending is not None
-                                      or (self._fd_watched and self._fd is not None))
-        if wanted:
-            self._watch_fd()
-        elif self._fd_watched:
-            if self._fd is not None:
-                self._loop.remove_reader(self._fd)
-            self._fd_watched = False
-
-    def _schedule_service(self) -> None:
-        if not self._service_scheduled and not self.closed:
-            self._service_scheduled = True
-            self.session._service_soon(self)
-
-    def _service(self, deadline: float) -> bool:
-        """Retry a waiting send, then drain received messages in one batch, until
-        ``deadline`` (time.monotonic); True when messages were left for another turn."""
-        self._service_scheduled = False
-        if self.closed:
-            return False
-        if self._pending is not None:
-            frames, future = self._pending
-            if not future.done():
-                try:
-                    if self._try_send(frames, retry=True):
-                        future.set_result(None)
-                except SocketError as error:
-                    future.set_exception(error)
-        writable = self._writable
-        if writable is not None and self._pending is None:
-            if writable.done():
-                self._writable = None
-            elif self._sync.EVENTS & _POLLOUT:
-                self._writable = None
-                writable.set_result(True)
-        if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
-            return self._drain(deadline)
-        return False
-
-    def _drain(self, deadline: float) -> bool:
-        """Receive what is queued, up to a budget, and add it to the store as one batch.
-
-        This loop is the ingest rate, so it is written for speed (docs/performance.md):
-        frames come from ``recv(copy=False)``, whose ``Frame.more`` says whether another
-        frame follows; pyzmq's ``recv_multipart`` asks ``getsockopt(RCVMORE)`` instead,
-        which converts the option to an enum on every call and costs more than the receive
-        itself. Each message goes straight into a store row (see core.store), with no
-        Message object and no list for a single frame. Returns True when the budget (the
-        session's ``deadline``, BATCH_MAX_MESSAGES) ended the batch with messages left.
-        """
-        recv = self._sync.recv
-        noblock = _NOBLOCK
-        name = self.name
-        lock_step = self._lock_step
-        clock = time.monotonic
-        now = time.time()
-        batch: list[tuple] = []
-        append = batch.append
-        more = False
-        # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
-        want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
-        runs: list[tuple[int, str]] = []
-        last_peer: str | None = None
-        while True:
-            try:
-                frame = recv(noblock, copy=False)
-                if want_peer:
-                    try:
-                        peer = frame.get("Peer-Address")
-                    except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
-                        peer = ""
-                    if peer != last_peer:
-                        runs.append((len(batch), peer))
-                        last_peer = peer
-                if frame.more:
-                    frames = [frame.bytes]
-                    size = len(frames[0])
-                    cut = 0
-                    while True:  # the rest of a multipart message is there already
-                        frame = recv(noblock, copy=False)
-                        length = len(frame)
-                        if len(frames) < MAX_FRAMES_PER_MESSAGE and \
-                                size + length <= MAX_MESSAGE_BYTES:
-                            frames.append(frame.bytes)
-                            size += length
-                        else:
-                            cut += 1
-                        if not frame.more:
-                            break
-                    if cut:
-                        self._note_cut(cut)
-                    append((now, name, IN, size, *frames))
-                else:
-                    data = frame.bytes
-                    size = len(data)
-                    append((now, name, IN, size, data))
-            except zmq.Again:
-                break
-            except zmq.ZMQError as error:
-                log.error("receiving on %s failed: %s", name, describe_zmq_error(error))
-                break
-            if lock_step:
-                more = True  # one message changes REQ/REP state: let the UI see it first
-                break
-            if len(batch) & 255 == 0 or size > LARGE_MESSAGE:  # a large one takes time too
-                if len(batch) >= BATCH_MAX_MESSAGES or clock() > deadline:
-                    more = True
-                    break
-                now = time.time()
-        if batch:
-            self.received += len(batch)
-            if self.type_name in ROUTING_ID_TYPES:
-                self._note_routing_ids(batch, now, runs)
-            if lock_step:
-                self._lock_step_turn = True
-            store = self.session.store
-            if runs:
-                self.session.peer_addresses.note(name, store.end_seq, runs)
-            store.extend_rows(batch, len(batch))
-            self.session._received(self, len(batch))
-            if lock_step:
-                self.session._changed(self)
-        # When more is True the FD will not fire again for messages already queued: the
-        # session comes back to this socket itself, after the loop has run timers and the UI.
-        return more
-
-    def _note_cut(self, frames: int) -> None:
-        """A message over the per-message caps was stored without its last ``frames``."""
-        self.cut_messages += 1
-        if self.cut_messages == 1:
-            log.warning("%s received a message over zinspect's caps (%d frames, %d MiB): "
-                        "%d frames were not kept; later ones are counted, not logged",
-                        self.name, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES >> 20, frames)
-
-    def _note_routing_ids(self, batch: list[tuple], now: float,
-                          runs: list[tuple[int, str]]) -> None:
-        """Remember peers by routing id, most recent last, with their address and counts
-        (``peer_table``); tell listeners about new ones."""
-        ids = self.routing_ids
-        table = self.peer_table
-        known = len(ids)
-        new_peer = False
-        run = 0
-        address = ""
-        for index, row in enumerate(batch):
-            while run < len(runs) and runs[run][0] <= index:
-                address = runs[run][1]
-                run += 1
-            if len(row) > ROW_FRAMES:
-                routing_id = row[ROW_FRAMES]
-                if ids.pop(routing_id, None) is None:
-                    new_peer = True
-                ids[routing_id] = now
-                record = table.get(routing_id)
-                if record is None:
-                    record = table[routing_id] = PeerRecord(routing_id, now, now)
-                record.last_seen = now
-                record.received += 1
-                if address:
-                    record.address = address
-        while len(ids) > MAX_ROUTING_IDS:
-            gone = next(iter(ids))
-            del ids[gone]
-            table.pop(gone, None)
-        if new_peer or len(ids) != known:
-            self.session._changed(self)
 
     # -- re-creating (lazy pirate) -------------------------------------------------------------
     def recreate(self) -> list[str]:

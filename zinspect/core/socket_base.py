@@ -1,0 +1,29 @@
+"""The small types every socket module shares: the user-facing error and an endpoint.
+
+Kept apart so core.session, core.socket_send and core.socket_receive can all use them
+without importing each other.
+"""
+
+from __future__ import annotations
+
+
+class SocketError(Exception):
+    """An operation the user asked for failed; the message is meant for the user."""
+
+
+class Endpoint:
+    """One bind or connect of a socket. ``address`` is what libzmq resolved it to."""
+
+    __slots__ = ("requested", "address", "bound")
+
+    def __init__(self, requested: str, address: str, bound: bool) -> None:
+        self.requested = requested
+        self.address = address
+        self.bound = bound
+
+    @property
+    def kind(self) -> str:
+        return "bind" if self.bound else "connect"
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.kind} {self.address})"
