@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import tempfile
 from pathlib import Path
 
-import qasync
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from zinspect.ui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import wait_for  # noqa: E402  (the sibling script's helper)
+from screenshot import run_in_window, wait_for  # noqa: E402  (the sibling script)
 
 
 async def scenario(window: MainWindow, name: str, out: Path) -> None:
@@ -46,25 +43,8 @@ async def scenario(window: MainWindow, name: str, out: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/demo.png").resolve()
-    app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
-
-        async def run() -> None:
-            window = MainWindow(settings=settings)
-            window.resize(1400, 880)
-            window.show()
-            try:
-                await scenario(window, "pipeline", out)
-            finally:
-                window.shutdown()
-
-        with loop:
-            loop.run_until_complete(run())
-    return 0
+    return run_in_window(lambda window, out: scenario(window, "pipeline", out),
+                         "docs/demo.png")
 
 
 if __name__ == "__main__":

@@ -98,8 +98,11 @@ async def scenario(window: MainWindow, out: Path) -> None:
         publisher.wait()
 
 
-def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png").resolve()
+def run_in_window(scenario, default_out: str) -> int:
+    """Show a fresh main window (own settings file) and run ``scenario(window, out)`` in it;
+    ``out`` is the first command-line argument or ``default_out``. The demo screenshot uses
+    this too."""
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else default_out).resolve()
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -118,6 +121,10 @@ def main() -> int:
         with loop:
             loop.run_until_complete(run())
     return 0
+
+
+def main() -> int:
+    return run_in_window(scenario, "docs/screenshot.png")
 
 
 if __name__ == "__main__":

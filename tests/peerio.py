@@ -93,3 +93,12 @@ class PeerOutput:
             return self.proc.stderr.read()
         except ValueError:
             return "(closed)"
+
+
+def start_peer(peer, qtbot, script: str, *args: object) -> PeerOutput:
+    """Start a peer script with the ``peer`` fixture and wait, running the Qt loop, for its
+    ``ready`` line; fail with what it printed if it exits first."""
+    out = PeerOutput(peer(script, *map(str, args)))
+    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=PEER_START_MS)
+    assert out.has("ready"), f"{script} did not start: {out.lines}"
+    return out

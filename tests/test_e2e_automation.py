@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from peerio import PEER_START_MS, PeerOutput
+from peerio import PeerOutput, start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
 from window_driver import user, window  # noqa: F401 (fixtures)
 from zinspect.core.automation import parse_automation
@@ -18,11 +18,7 @@ pytestmark = pytest.mark.e2e
 PEER_WAIT_MS = 15_000
 
 
-def started(peer, qtbot, script: str, *args: str) -> PeerOutput:
-    out = PeerOutput(peer(script, *args))
-    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=PEER_START_MS)
-    assert out.has("ready"), f"{script} did not start: {out.lines}"
-    return out
+started = start_peer  # the shared helper, under this file's name
 
 
 def finished(out: PeerOutput, qtbot) -> int:

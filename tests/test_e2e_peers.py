@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import Qt
 
-from peerio import PEER_START_MS, PeerOutput
+from peerio import PeerOutput, start_peer
 from zinspect.core.endpoints import EndpointError, validate_endpoint
 from window_driver import ANY_PORT, WAIT_MS, Row, user, window  # noqa: F401
 
@@ -23,11 +23,8 @@ REQ_REFUSAL = ("Not sent: REQ is waiting for the reply to its request: it may se
 
 def started(peer, qtbot, script: str, *args: str) -> tuple[PeerOutput, str]:
     """Start a peer script; wait (running the Qt loop) for its ``ready <endpoint>`` line."""
-    out = PeerOutput(peer(script, *args))
-    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=PEER_START_MS)
-    line = out.line("ready")
-    assert line is not None, f"{script} did not start: {out.lines}"
-    return out, line.split()[1]
+    out = start_peer(peer, qtbot, script, *args)
+    return out, out.line("ready").split()[1]
 
 
 def finished(out: PeerOutput, qtbot, timeout: int = WAIT_MS) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import zmq
 
-from peerio import PEER_START_MS, PeerOutput
+from peerio import start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
 from zinspect.core.authenticator import AuthSpec
 from zinspect.core.curve_keys import generate_certificate, generate_keypair, load_certificate
@@ -23,11 +23,7 @@ MECHANISM_MISMATCH = next(k for k, v in PROTOCOL_ERRORS.items()
                           if v == "ZMTP_MECHANISM_MISMATCH")
 
 
-def started(peer, qtbot, script: str, *args: str) -> PeerOutput:
-    out = PeerOutput(peer(script, *map(str, args)))
-    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=PEER_START_MS)
-    assert out.has("ready"), f"{script} did not start: {out.lines}"
-    return out
+started = start_peer  # the shared helper, under this file's name
 
 
 def events(session, name: str, handle) -> list:
