@@ -46,7 +46,7 @@ def curve_server(session, tmp_path):
 
 def test_a_curve_client_with_the_right_keys_talks(session, qtbot, peer, curve_server):
     handle, address, server_key, client_cert = curve_server
-    out = started(peer, qtbot, "secure_push.py", address, 3, "--server-key", server_key,
+    out = started(peer, qtbot, "secure_push.py", address, 3, f"--server-key={server_key}",
                   "--cert", client_cert)
     qtbot.waitUntil(lambda: len(traffic(session, handle)) == 3, timeout=WAIT_MS)
     assert traffic(session, handle) == [[b"msg 0"], [b"msg 1"], [b"msg 2"]]
@@ -59,7 +59,7 @@ def test_a_curve_client_with_the_right_keys_talks(session, qtbot, peer, curve_se
 
 def test_a_client_key_not_allowed_is_denied_with_the_reason(session, qtbot, peer, curve_server):
     handle, address, server_key, _ = curve_server
-    out = started(peer, qtbot, "secure_push.py", address, 1, "--server-key", server_key)
+    out = started(peer, qtbot, "secure_push.py", address, 1, f"--server-key={server_key}")
     qtbot.waitUntil(lambda: bool(events(session, AUTH_DENIED, handle))
                     and out.has("event handshake_failed_auth"), timeout=WAIT_MS)
     stranger = out.line("public").split()[1]
@@ -74,7 +74,7 @@ def test_a_wrong_server_key_fails_the_handshake_and_delivers_nothing(session, qt
                                                                      curve_server):
     handle, address, _, client_cert = curve_server
     out = started(peer, qtbot, "secure_push.py", address, 1,
-                  "--server-key", generate_keypair()[0], "--cert", client_cert)
+                  f"--server-key={generate_keypair()[0]}", "--cert", client_cert)
     qtbot.waitUntil(lambda: bool(events(session, "handshake_failed_protocol", handle)),
                     timeout=WAIT_MS)
     failure = events(session, "handshake_failed_protocol", handle)[0]
