@@ -51,7 +51,9 @@ def test_start_plays_the_pattern_and_stop_halts_it(window, qtbot):
     assert not panel.stop_button.isEnabled()
     click(qtbot, panel.start_button)
     assert panel.status_label.text() == "Started client."
-    qtbot.waitUntil(lambda: figure(panel, "replies received by client") == "2", timeout=WAIT_MS)
+    # the figures refresh every quarter second: a busy machine may show 1, then 3
+    qtbot.waitUntil(lambda: figure(panel, "replies received by client") not in ("", "0", "1"),
+                    timeout=WAIT_MS)
     assert panel.stop_button.isEnabled() and not panel.start_button.isEnabled()
     click(qtbot, panel.stop_button)
     assert panel.status_label.text() == "Stopped client."
