@@ -49,6 +49,7 @@ from zinspect.core.security import (
     security_to_json,
     waiting_endpoints,
 )
+from zinspect.core.secret_values import is_secret_option, secret_from_json
 from zinspect.core.session import Session, SocketError, SocketHandle
 from zinspect.core.socket_options import (
     INT32_RANGE,
@@ -62,6 +63,7 @@ from zinspect.core.socket_types import SUBSCRIBING_TYPES, socket_type
 log = logging.getLogger("zinspect.core.workspace")
 
 FORMAT_VERSION = 1
+SECRET_FILE_MODE = 0o600  # a workspace holding secrets: readable only by its owner
 EXTENSION = ".zinspect.json"
 FORMAT_KEY = "zinspect"
 LINE_WIDTH = 96  # dump_workspace keeps a value on one line when it fits in this
@@ -87,6 +89,8 @@ class SocketSpec:
     options: dict[str, int | bytes] = field(default_factory=dict)
     automation: AutomationSpec | None = None
     security: SecuritySpec | None = None  # None: NULL, no authentication
+    # its ipc binds may replace a socket file found at their path (never any other file)
+    replace_socket_files: bool = False
     # where it was in the file (``sockets[2]``), so errors met while creating it name the
     # place the user must edit; not part of what the socket *is*
     source: str = field(default="", compare=False)
@@ -281,8 +285,11 @@ def _parse_socket(entry: Any, path: str, types: Mapping[str, str], seen: Mapping
     if entry.get("security") is not None:
         security = _collect(errors, lambda: security_from_json(entry["security"],
                                                                f"{path}.security"), None)
+    replace = _collect(errors, lambda: expect(entry.get("replace_socket_files", False), bool,
+                                              f"{path}.replace_socket_files",
+                                              "true or false"), False)
     return SocketSpec(name, type_name, bind, connect, subscribe, options, automation,
-                      security, source=path)
+                      security, replace, source=path)
 
 
 def _socket_type(entry: dict[str, Any], path: str) -> str:
@@ -368,14 +375,17 @@ def _options(value: Any, path: str, errors: list[SpecError]) -> dict[str, int | 
             errors.append(SpecError(where, f"{option.name} is set twice (also as "
                                            f"{written[option.name]})"))
             continue
-        parsed = _collect(errors, lambda: _option_value(option_kind(option), raw, where), None)
+        parsed = _collect(errors, lambda: _option_value(option, raw, where), None)
         if parsed is not None:
             options[option.name] = parsed
             written[option.name] = key
     return dict(sorted(options.items()))
 
 
-def _option_value(kind: str, value: Any, path: str) -> int | bytes:
+def _option_value(option: Any, value: Any, path: str) -> int | bytes:
+    kind = option_kind(option)
+    if is_secret_option(option.name):
+        return secret_from_json(value, path, option.name)  # errors never repeat it
     if kind == "bytes":
         return frame_from_json(value, path)
     number = expect(value, int, path, "an integer")
@@ -435,6 +445,8 @@ def socket_to_json(spec: SocketSpec) -> dict[str, Any]:
         obj["automation"] = automation_to_json(spec.automation)
     if spec.security is not None and not spec.security.is_default:
         obj["security"] = security_to_json(spec.security)  # secrets only if it says so
+    if spec.replace_socket_files:
+        obj["replace_socket_files"] = True
     return obj
 
 
@@ -477,10 +489,28 @@ def _pretty(value: Any, depth: int, room: int = LINE_WIDTH) -> str:
     return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
 
 
-def save_workspace_atomic(path: str | os.PathLike[str], text: str) -> None:
+def holds_secrets(workspace: Workspace) -> bool:
+    """Whether the file written for ``workspace`` holds a secret (a CURVE secret key or a
+    PLAIN password, in options or in a security saved with its secrets)."""
+    for spec in workspace.sockets:
+        if any(is_secret_option(name) for name in spec.options):
+            return True
+        if spec.security is not None and not spec.security.is_default:
+            obj = security_to_json(spec.security)
+            users = obj.get("authentication", {}).get("users", {})
+            if "secret_key" in obj or "password" in obj \
+                    or any(v is not None for v in users.values()):
+                return True
+    return False
+
+
+def save_workspace_atomic(path: str | os.PathLike[str], text: str, *,
+                          secret: bool = False) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never
     half of one: a temporary file in the same directory, flushed to disk, then renamed over
-    the old. WorkspaceError in words when it fails; the old file is then untouched."""
+    the old. WorkspaceError in words when it fails; the old file is then untouched.
+    A ``secret`` text (see holds_secrets) gets mode 0600, as secret key files do, whatever
+    the old file's mode was: the temporary file is 0600 from its first byte."""
     target = Path(os.path.realpath(path))  # through a symlink: keep the link, replace its file
     try:
         data = text.encode("utf-8")
@@ -494,7 +524,7 @@ def save_workspace_atomic(path: str | os.PathLike[str], text: str) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, _mode_for(target))
+        os.chmod(temp, SECRET_FILE_MODE if secret else _mode_for(target))
         os.replace(temp, target)
         temp = None
         _sync_directory(target.parent)
@@ -554,6 +584,7 @@ def socket_spec(handle: SocketHandle) -> SocketSpec:
         options=dict(sorted(handle.options.items())),
         automation=automation_of(handle),
         security=security_of(handle),
+        replace_socket_files=handle.replace_socket_files,
     )
 
 
@@ -612,6 +643,7 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
     options. A socket whose security fails is not bound or connected: it would otherwise
     talk without the security its user asked for."""
     problems: list[tuple[str, str]] = []
+    handle.replace_socket_files = spec.replace_socket_files
     for name, value in spec.options.items():
         try:
             handle.set_option(name, value)
@@ -628,10 +660,13 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
                                                   "its security is fixed"))
             spec = SocketSpec(spec.name, spec.type, subscribe=spec.subscribe,
                               options=spec.options)
-    for key, attach in (("bind", handle.bind), ("connect", handle.connect)):
+    for key in ("bind", "connect"):
         for index, endpoint in enumerate(getattr(spec, key)):
             try:
-                attach(endpoint)
+                if key == "bind":
+                    handle.bind(endpoint, replace_socket_file=spec.replace_socket_files)
+                else:
+                    handle.connect(endpoint)
             except SocketError as error:
                 problems.append((f"{where}.{key}[{index}]", f"{key} {endpoint}: {error}"))
     for index, topic in enumerate(spec.subscribe):
