@@ -49,6 +49,7 @@ from zinspect.core.security import (
     security_to_json,
     waiting_endpoints,
 )
+from zinspect.core.json_limits import bad_values, loads_bounded
 from zinspect.core.secret_values import is_secret_option, secret_from_json
 from zinspect.core.session import Session, SocketError, SocketHandle
 from zinspect.core.socket_options import (
@@ -120,7 +121,7 @@ def parse_workspace(text: str) -> Workspace:
     workspace object, or of a newer format version; any other mistake is a SpecError in
     ``invalid`` and only its entry is left out."""
     try:
-        document = json.loads(text)
+        document, markers = loads_bounded(text)  # too-large or too-deep values: see below
     except RecursionError:
         raise WorkspaceError("Not a workspace: the JSON is nested too deeply") from None
     except ValueError as error:
@@ -134,6 +135,10 @@ def parse_workspace(text: str) -> Workspace:
         raise WorkspaceError('Not a workspace: expected a JSON object such as '
                              f'{{"{FORMAT_KEY}": 1, "sockets": [...]}}, got '
                              f"{describe_json(document)}")
+    for key, value in document.items():  # outside the entries, a bad value spoils the file
+        found = [] if key in ("sockets", "messages") else bad_values(value, key, markers)
+        if found:
+            raise WorkspaceError(f"Not a workspace: {found[0][0]}: {found[0][1]}")
     _check_version(document)
     workspace = Workspace()
     sockets = _entries(document, "sockets", "a list of sockets", workspace.invalid)
@@ -142,7 +147,7 @@ def parse_workspace(text: str) -> Workspace:
     seen: dict[str, str] = {}
     for index, entry in enumerate(sockets):
         path = f"sockets[{index}]"
-        spec = _parse_entry(entry, path, workspace.invalid,
+        spec = _parse_entry(entry, path, workspace.invalid, markers,
                             lambda errors: _parse_socket(entry, path, types, seen, errors))
         if spec is not None:
             workspace.sockets.append(spec)
@@ -151,7 +156,7 @@ def parse_workspace(text: str) -> Workspace:
     seen = {}
     for index, entry in enumerate(messages):
         path = f"messages[{index}]"
-        message = _parse_entry(entry, path, workspace.invalid,
+        message = _parse_entry(entry, path, workspace.invalid, markers,
                                lambda errors: _parse_message(entry, path, seen, errors))
         if message is not None:
             workspace.messages.append(message)
@@ -205,38 +210,18 @@ def _entries(document: dict[str, Any], key: str, what: str,
 
 
 def _parse_entry(entry: Any, path: str, invalid: list[SpecError],
+                 markers: dict[str, tuple[int, int]],
                  parse: Callable[[list[SpecError]], T]) -> T | None:
-    """Run ``parse`` on one entry; None (and its errors in ``invalid``) if any is found."""
-    errors = _bad_text(entry, path)
+    """Run ``parse`` on one entry; None (and its errors in ``invalid``) if any is found.
+    Values nothing after may meet (text that is not Unicode, so the file can always be
+    written back; numbers too large; nesting too deep) are looked for first."""
+    errors = [SpecError(where, message) for where, message in bad_values(entry, path, markers)]
     if not errors:
         value = parse(errors)
         if not errors:
             return value
     invalid.extend(errors)
     return None
-
-
-def _bad_text(value: Any, path: str) -> list[SpecError]:
-    """Strings that are not Unicode (JSON allows a lone "\\ud800" escape); checked first,
-    so nothing after has to expect them, and the file can always be written back."""
-    errors: list[SpecError] = []
-    stack = [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                errors.append(SpecError(where, "the text holds an unpaired surrogate "
-                                               "escape (\\ud800-\\udfff), which is not "
-                                               "Unicode"))
-        elif isinstance(item, list):
-            stack.extend((child, f"{where}[{i}]") for i, child in enumerate(item))
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                stack.append((key, where))
-                stack.append((child, f"{where}.{key}"))
-    return errors
 
 
 def _collect(errors: list[SpecError], parse: Callable[[], T], default: T) -> T:
