@@ -40,11 +40,14 @@ class SocketFileExists(SocketError):
 
 @dataclass(frozen=True)
 class OwnedFile:
-    """A socket file zinspect created: removed on unbind/close only while still this one."""
+    """A socket file zinspect created: removed on unbind/close only while still this one.
+    The change time is kept with the inode: a file made right after ours was unlinked often
+    gets the same inode number back."""
 
     path: str
     device: int
     inode: int
+    changed_ns: int
 
 
 def ipc_file_path(endpoint: str) -> str | None:
@@ -124,7 +127,7 @@ def create_listener(path: str, *, replace_socket_file: bool = False) -> tuple[in
             listener.bind(path)  # never replaces anything: EADDRINUSE if the path exists
             listener.listen(BACKLOG)
             info = os.lstat(path)
-            owned = OwnedFile(path, info.st_dev, info.st_ino)
+            owned = OwnedFile(path, info.st_dev, info.st_ino, info.st_ctime_ns)
             return listener.detach(), owned
         except OSError as error:
             listener.close()
@@ -137,7 +140,7 @@ def create_listener(path: str, *, replace_socket_file: bool = False) -> tuple[in
         refusal = refuse_existing(path, info)
         if not (replace_socket_file and isinstance(refusal, SocketFileExists)):
             raise refusal
-        _remove_if(path, info.st_dev, info.st_ino)
+        _remove_if(path, info.st_dev, info.st_ino, info.st_ctime_ns)
         log.info("replaced the socket file %s (the user allowed it)", path)
     raise SocketError(f"{path} keeps being created by another program; choose another path")
 
@@ -167,12 +170,13 @@ def bind_ipc(sock: zmq.Socket, endpoint: str, path: str, *,
     return owned
 
 
-def _remove_if(path: str, device: int, inode: int) -> bool:
+def _remove_if(path: str, device: int, inode: int, changed_ns: int) -> bool:
     try:
         info = os.lstat(path)
     except OSError:
         return False
-    if (info.st_dev, info.st_ino) != (device, inode) or not stat.S_ISSOCK(info.st_mode):
+    if (info.st_dev, info.st_ino, info.st_ctime_ns) != (device, inode, changed_ns) \
+            or not stat.S_ISSOCK(info.st_mode):
         return False
     try:
         os.unlink(path)
@@ -185,7 +189,7 @@ def remove_owned(owned: OwnedFile | None) -> None:
     """Remove the socket file zinspect made, unless something else is at its path now."""
     if owned is None:
         return
-    if _remove_if(owned.path, owned.device, owned.inode):
+    if _remove_if(owned.path, owned.device, owned.inode, owned.changed_ns):
         log.info("removed the socket file %s", owned.path)
     elif os.path.lexists(owned.path):
         log.info("left %s alone: it is no longer the socket file zinspect created",

@@ -49,6 +49,7 @@ from zinspect.core.security import (
     security_to_json,
     waiting_endpoints,
 )
+from zinspect.core.ipc_files import SocketFileExists
 from zinspect.core.json_limits import bad_values, loads_bounded
 from zinspect.core.secret_values import is_secret_option, secret_from_json
 from zinspect.core.session import Session, SocketError, SocketHandle
@@ -653,7 +654,9 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
                 else:
                     handle.connect(endpoint)
             except SocketError as error:
-                problems.append((f"{where}.{key}[{index}]", f"{key} {endpoint}: {error}"))
+                hint = (' (add "replace_socket_files": true to this socket to allow it)'
+                        if isinstance(error, SocketFileExists) else "")
+                problems.append((f"{where}.{key}[{index}]", f"{key} {endpoint}: {error}{hint}"))
     for index, topic in enumerate(spec.subscribe):
         try:
             handle.subscribe(topic)
