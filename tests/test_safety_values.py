@@ -108,7 +108,7 @@ def test_automation_times_beyond_a_day_are_refused_with_the_range(tmp_path, auto
     workspace = read_workspace(write(tmp_path, json.dumps(document)))
     assert [str(e) for e in workspace.invalid] == [
         f"sockets[0].automation.{place}: 100,000,000,000,000,000,000 ms is too long: the most "
-        "is 86,400,000 ms (one day)"]
+        "is 2,147,483,647 ms (about 24.8 days)"]
     assert [s.name for s in workspace.sockets] == ["ok"]
 
 
@@ -125,7 +125,8 @@ def test_automation_editor_refuses_a_huge_interval_under_the_field(aloop, sessio
     qtbot.keyClicks(editor.interval_edit, "100000000000000000000")
     assert editor.interval_error.isVisible()
     assert editor.interval_error.text() == (
-        "100,000,000,000,000,000,000 ms is too long: the most is 86,400,000 ms (one day)")
+        "100,000,000,000,000,000,000 ms is too long: the most is 2,147,483,647 ms (about "
+        "24.8 days)")
     qtbot.mouseClick(editor.start_button, Qt.MouseButton.LeftButton)
     assert push.automation is None and push.automation_runner is None
 
