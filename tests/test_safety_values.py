@@ -99,7 +99,7 @@ def test_command_line_loads_the_rest_and_says_where(tmp_path):
     ({"send": {"frames": ["x"], "timeout_ms": 10 ** 20}}, "send.timeout_ms"),
     ({"reply": {"echo": True, "delay_ms": 10 ** 20}}, "reply.delay_ms"),
 ])
-def test_automation_times_beyond_a_day_are_refused_with_the_range(tmp_path, automation,
+def test_automation_times_beyond_the_timer_limit_are_refused_with_the_range(tmp_path, automation,
                                                                   place):
     document = {"zinspect": 1, "sockets": [
         {"name": "s", "type": {"send.interval_ms": "PUSH", "send.timeout_ms": "REQ",

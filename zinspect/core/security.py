@@ -329,7 +329,8 @@ def _attach(handle: SocketHandle, entries: list[tuple[bool, str, str]]) -> list[
         if handle.closed:
             return []
         try:
-            entry = handle.bind(address) if bound else handle.connect(address)
+            entry = (handle.bind(address, replace_socket_file=handle.replace_socket_files)
+                     if bound else handle.connect(address))
             entry.requested = requested
         except SocketError as error:
             failed.append((bound, address, requested, str(error)))
