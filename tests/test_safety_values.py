@@ -83,7 +83,9 @@ def test_bad_values_outside_any_entry_refuse_the_file_saying_where(tmp_path, cap
 
 
 def test_command_line_loads_the_rest_and_says_where(tmp_path):
-    path = write(tmp_path, three_sockets(HUGE))
+    text = (three_sockets(HUGE).rstrip().removesuffix("]}")
+            + f',\n  {{"name": "d", "type": "SUB", "options": {{"RCVHWM": {DEEP}}}}}\n]}}\n')
+    path = write(tmp_path, text)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run([sys.executable, "-m", "zinspect", "--settings",
                              str(tmp_path / "s.ini"), "--log-level", "INFO", str(path),
@@ -91,6 +93,8 @@ def test_command_line_loads_the_rest_and_says_where(tmp_path):
                             capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sockets[1].options.SNDHWM: a number of 4,400 digits is too large" in result.stderr
+    assert "sockets[3].options.RCVHWM[0][0][0]…: nested more than 200 levels deep (line 6," \
+        in result.stderr
     assert "created PULL socket c" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -89,6 +89,8 @@ def check_parent(path: str) -> None:
 def _listening(path: str) -> bool:
     """Whether a program accepts connections on the socket file at ``path`` (never waits:
     a non-blocking connect either succeeds, is in progress, or is refused at once)."""
+    if not hasattr(socket, "AF_UNIX"):
+        return True  # cannot tell: assume it is in use
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     probe.setblocking(False)
     try:
@@ -154,8 +156,10 @@ def _bind_words(path: str, error: OSError) -> str:
 
 
 def bind_ipc(sock: zmq.Socket, endpoint: str, path: str, *,
-             replace_socket_file: bool = False) -> OwnedFile:
+             replace_socket_file: bool = False) -> OwnedFile | None:
     """Bind ``sock`` to ``endpoint`` on a socket file zinspect creates at ``path``."""
+    if not hasattr(socket, "AF_UNIX"):  # a Python without Unix sockets: check, then bind
+        return _bind_checked(sock, endpoint, path, replace_socket_file)
     fd, owned = create_listener(path, replace_socket_file=replace_socket_file)
     try:
         sock.setsockopt(zmq.USE_FD, fd)
@@ -168,6 +172,23 @@ def bind_ipc(sock: zmq.Socket, endpoint: str, path: str, *,
         remove_owned(owned)
         raise
     return owned
+
+
+def _bind_checked(sock: zmq.Socket, endpoint: str, path: str,
+                  replace_socket_file: bool) -> None:
+    """The same refusals, checked just before libzmq binds (and unlinks what is there):
+    only where Python cannot make the Unix socket itself."""
+    check_parent(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None:
+        refusal = refuse_existing(path, info)
+        if not (replace_socket_file and isinstance(refusal, SocketFileExists)):
+            raise refusal
+    sock.bind(endpoint)
+    return None
 
 
 def _remove_if(path: str, device: int, inode: int, changed_ns: int) -> bool:

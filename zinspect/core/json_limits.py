@@ -1,7 +1,7 @@
 """Reading JSON that may hold values Python's json module refuses for the whole document.
 
 ``json.loads`` raises ValueError for an integer of more than 4,300 digits and RecursionError
-for lists or objects nested a few hundred deep, so one bad value inside one socket of a
+for lists or objects nested about a thousand deep, so one bad value inside one socket of a
 workspace would cost the user the whole file, with no place named. Here such values are
 read as stand-ins (a HugeNumber, a marker string for a too-deep value) so the loader can
 refuse only the entry that holds them, naming its place, and load the rest.
@@ -15,8 +15,9 @@ import secrets
 import sys
 from typing import Any
 
-MAX_NESTING = 200  # deepest lists/objects kept: far past any real workspace (and its
-# {"json": ...} frames, limited to 100), far below what the C parser's stack takes
+# A document too deep for json.loads is cut at this depth: far past any real workspace (and
+# its {"json": ...} frames, limited to 100), far below what the C parser's stack takes.
+MAX_NESTING = 200
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
@@ -48,7 +49,14 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 def loads_bounded(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     """The JSON document in ``text`` and the markers put in place of values nested deeper
     than MAX_NESTING (marker string -> the value's line and column in ``text``). Huge
-    integers become HugeNumber. Raises what json.loads raises for text that is not JSON."""
+    integers become HugeNumber. Raises what json.loads raises for text that is not JSON.
+
+    Only a document too deep for json.loads is scanned for its nesting (a second pass,
+    about as slow again as parsing): the usual file pays nothing."""
+    try:
+        return json.loads(text, parse_int=_parse_int), {}
+    except RecursionError:
+        pass
     markers: dict[str, tuple[int, int]] = {}
     cuts: list[tuple[int, int, str]] = []
     nonce = secrets.token_hex(8)
