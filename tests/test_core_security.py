@@ -449,7 +449,8 @@ def test_a_workspace_round_trip_reads_the_key_from_the_certificate(session, tmp_
      "network (e.g. 127.0.0.1, ::1, 10.0.0.0/8)"),
     ({"mechanism": "CURVE", "server": True, "certificate": "/c",
       "authentication": {"users": {"a": 1}}},
-     "sockets[0].security.authentication.users.a: expected a password or null, got 1"),
+     "sockets[0].security.authentication.users.a: expected a password or null, got a "
+     "number"),
 ])
 def test_bad_security_in_a_workspace_names_its_place(security, message):
     workspace = parse_workspace(json.dumps({"zinspect": 1, "sockets": [

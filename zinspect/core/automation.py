@@ -41,6 +41,9 @@ from zinspect.core.frames_json import (
 from zinspect.core.socket_types import SOCKET_TYPES
 
 DEFAULT_TIMEOUT_MS = 10_000
+# Delays, intervals and timeouts: at most what a Qt timer (which runs the qasync loop's
+# call_later) takes, 2^31-1 ms, about 24.8 days; more overflowed when the automation ran.
+MAX_MS = 2 ** 31 - 1
 # Types that answer what they receive: REP by the pattern; ROUTER keeps the envelope;
 # DEALER and PAIR when they stand in for a server.
 REPLY_TYPES = ("REP", "ROUTER", "DEALER", "PAIR")
@@ -225,12 +228,20 @@ def _non_negative(obj: dict, key: str, path: str, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise SpecError(f"{path}.{key}",
                         f"expected a whole number of 0 or more, got {describe_json(value)}")
-    return value
+    return _at_most_max_ms(value, f"{path}.{key}") if key.endswith("_ms") else value
 
 
 def _positive(value: Any, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise SpecError(path, f"expected a positive integer, got {describe_json(value)}")
+    return _at_most_max_ms(value, path) if path.endswith("_ms") else value
+
+
+def _at_most_max_ms(value: int, path: str) -> int:
+    """A time in milliseconds the event loop can wait: up to MAX_MS."""
+    if value > MAX_MS:
+        raise SpecError(path, f"{value:,} ms is too long: the most is {MAX_MS:,} ms "
+                              "(about 24.8 days)")
     return value
 
 

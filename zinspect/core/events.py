@@ -130,6 +130,12 @@ class SocketEvent:
         return explain(self.name, self.value, self.detail, self.endpoint)
 
 
+# A CURVE client's failed handshake (libzmq says only EPIPE: the server hung up) added by
+# core.monitor: a server that cannot decrypt the client's HELLO closes the connection.
+CURVE_CLIENT_HINT = ("as a CURVE client, the usual cause is a wrong server key: the server "
+                     "could not decrypt our hello and hung up (check the server's public key)")
+
+
 def decode_value(name: str, value: int) -> str:
     """The value's meaning in a word or two, when it has one ("" when it is just an fd)."""
     if name in ("bind_failed", "accept_failed", "close_failed"):
@@ -179,6 +185,8 @@ def explain(name: str, value: int, detail: str, endpoint: str) -> str:
     if name == "handshake_succeeded":
         return "the ZeroMQ handshake (and security, if any) succeeded: messages can flow"
     if name == "handshake_failed_no_detail":
+        if detail.endswith(CURVE_CLIENT_HINT):
+            return f"the ZeroMQ handshake failed: {detail}"
         return ("the ZeroMQ handshake failed" + (f": {detail}" if detail else "")
                 + " (not a ZeroMQ peer, a timeout, or the peer went away)")
     if name == "handshake_failed_protocol":

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from zinspect.core.codecs import printable_text
+from zinspect.core.json_limits import HugeNumber
 
 FRAME_FORMS = ("hex", "base64", "json")
 # Deepest nesting of a {"json": ...} frame: far beyond any real message, and shallow enough
@@ -34,6 +35,8 @@ def describe_json(value: Any) -> str:
     """How an unexpected value reads in an error: ``"lots"``, ``12``, ``a list``."""
     if isinstance(value, (dict, list)):
         return "an object" if isinstance(value, dict) else "a list"
+    if isinstance(value, HugeNumber):
+        return repr(value)
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "…"
 

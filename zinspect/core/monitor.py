@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import zmq
 
-from zinspect.core.events import EVENT_NAMES
+from zinspect.core.events import CURVE_CLIENT_HINT, EVENT_NAMES, decode_value
 
 if TYPE_CHECKING:
     from zinspect.core.session import SocketHandle
@@ -143,8 +143,16 @@ class SocketMonitor:
         if state is not None and (state in ("listening", "bind failed")
                                   or not self._bound(endpoint)):
             self.endpoint_states[endpoint] = state
-        self.handle.session.record_event(self.handle, name, endpoint, value)
+        detail = ""
+        if name == "handshake_failed_no_detail" and self._curve_client():
+            detail = "; ".join(filter(None, [decode_value(name, value), CURVE_CLIENT_HINT]))
+        self.handle.session.record_event(self.handle, name, endpoint, value, detail)
         return before != (self.peers, self.endpoint_states.get(endpoint))
+
+    def _curve_client(self) -> bool:
+        handle = self.handle
+        options = {**handle.options, **handle.security_options}
+        return "CURVE_SERVERKEY" in options and not options.get("CURVE_SERVER")
 
     def _bound(self, endpoint: str) -> bool:
         """A bound endpoint stays "listening" whatever its peers do (the timeline has

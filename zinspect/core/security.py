@@ -38,6 +38,7 @@ from zinspect.core.curve_keys import (
     short_key,
 )
 from zinspect.core.frames_json import SpecError, describe_json, expect
+from zinspect.core.secret_values import kind_of
 from zinspect.core.session import SocketError, SocketHandle
 from zinspect.versions import libzmq_warning
 
@@ -328,7 +329,8 @@ def _attach(handle: SocketHandle, entries: list[tuple[bool, str, str]]) -> list[
         if handle.closed:
             return []
         try:
-            entry = handle.bind(address) if bound else handle.connect(address)
+            entry = (handle.bind(address, replace_socket_file=handle.replace_socket_files)
+                     if bound else handle.connect(address))
             entry.requested = requested
         except SocketError as error:
             failed.append((bound, address, requested, str(error)))
@@ -531,14 +533,15 @@ def security_from_json(value: Any, path: str) -> SecuritySpec:
 
     password: str | None = ""
     if obj.get("password") is not None:
-        password = expect(obj["password"], str, f"{path}.password", "a string")
+        password = _secret_text(obj["password"], f"{path}.password", "a string")
     elif mechanism == "PLAIN" and not obj.get("server"):
         password = None  # not saved: the user types it again
     spec = SecuritySpec(
         mechanism=mechanism,
         server=expect(obj.get("server", False), bool, f"{path}.server", "true or false"),
         public_key=text("public_key", "a Z85 key"),
-        secret_key=text("secret_key", "a Z85 key"),
+        secret_key=("" if obj.get("secret_key") is None else
+                    _secret_text(obj["secret_key"], f"{path}.secret_key", "a Z85 key")),
         certificate=text("certificate", "a file path"),
         server_key=text("server_key", "a Z85 key"),
         username=text("username", "a user name"),
@@ -559,6 +562,13 @@ def security_from_json(value: Any, path: str) -> SecuritySpec:
     return spec
 
 
+def _secret_text(value: Any, path: str, what: str) -> str:
+    """``value`` if it is text; else a SpecError that says what it is, never what it holds."""
+    if not isinstance(value, str):
+        raise SpecError(path, f"expected {what}, got {kind_of(value)}")
+    return value
+
+
 def _auth_from_json(value: Any, path: str) -> AuthSpec:
     obj = expect(value, dict, path, 'an object such as {"client_keys": [...]}')
     for key in obj:
@@ -576,7 +586,7 @@ def _auth_from_json(value: Any, path: str) -> AuthSpec:
                        'an object such as {"alice": "password"}')
     for name, password in raw_users.items():
         if password is not None:
-            expect(password, str, f"{path}.users.{name}", "a password or null")
+            _secret_text(password, f"{path}.users.{name}", "a password or null")
         users[name] = password
     directory = obj.get("client_key_directory") or ""
     return AuthSpec(allow=strings("allow"), deny=strings("deny"),

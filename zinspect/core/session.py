@@ -25,8 +25,10 @@ from zinspect.core.endpoints import (
     validate_endpoint,
 )
 from zinspect.core.events import SocketEvent, decode_value
+from zinspect.core.ipc_files import OwnedFile, bind_ipc, ipc_file_path, remove_owned
 from zinspect.core.monitor import SocketMonitor
 from zinspect.core.peers import PeerAddresses, PeerRecord
+from zinspect.core.secret_values import is_secret_option, secret_problem
 from zinspect.core.socket_base import Endpoint, SocketError
 from zinspect.core.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.socket_receive import (  # noqa: F401 (limits, also importable from here)
@@ -71,6 +73,8 @@ class SocketHandle(Sending, Receiving):
         self.socket = sock
         self._sync = zmq.Socket.shadow(sock.underlying)
         self.endpoints: list[Endpoint] = []
+        # a workspace allowed its ipc binds to replace a socket file (saved back with it)
+        self.replace_socket_files = False
         self.subscriptions: list[bytes] = []
         # libzmq options set through set_option, by canonical name: what a workspace saves
         self.options: dict[str, int | bytes] = {}
@@ -144,13 +148,16 @@ class SocketHandle(Sending, Receiving):
         return ""
 
     # -- endpoints ------------------------------------------------------------------
-    def bind(self, endpoint: str) -> Endpoint:
-        return self._attach(endpoint, bind=True)
+    def bind(self, endpoint: str, *, replace_socket_file: bool = False) -> Endpoint:
+        """Listen on ``endpoint``. An ipc bind never replaces an existing file; a socket file
+        left at its path (SocketFileExists) is replaced only with ``replace_socket_file``."""
+        return self._attach(endpoint, bind=True, replace_socket_file=replace_socket_file)
 
     def connect(self, endpoint: str) -> Endpoint:
         return self._attach(endpoint, bind=False)
 
-    def _attach(self, endpoint: str, *, bind: bool) -> Endpoint:
+    def _attach(self, endpoint: str, *, bind: bool,
+                replace_socket_file: bool = False) -> Endpoint:
         self._check_open()
         try:
             endpoint = validate_endpoint(endpoint, bind=bind)
@@ -160,10 +167,16 @@ class SocketHandle(Sending, Receiving):
                           if e.bound == bind and endpoint in (e.requested, e.address)), None)
         if duplicate is not None and "*" not in endpoint:
             raise SocketError(f"Already {'bound' if bind else 'connected'} to {endpoint}")
+        owned: OwnedFile | None = None
         try:
             if uses_ipv6(endpoint):
                 self.socket.setsockopt(zmq.IPV6, 1)  # else libzmq says "No such device"
-            if bind:
+            path = ipc_file_path(endpoint) if bind else None
+            if path is not None:
+                owned = bind_ipc(self.socket, endpoint, path,
+                                 replace_socket_file=replace_socket_file)
+                address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT) or endpoint
+            elif bind:
                 self.socket.bind(endpoint)
                 address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT) or endpoint
             else:
@@ -171,7 +184,7 @@ class SocketHandle(Sending, Receiving):
                 address = endpoint
         except zmq.ZMQError as error:
             raise SocketError(describe_zmq_error(error)) from None
-        entry = Endpoint(endpoint, address, bind)
+        entry = Endpoint(endpoint, address, bind, owned)
         self.last_error = ""  # an earlier failure (shown in the socket list) is now mended
         self.endpoints.append(entry)
         log.info("%s %s %s", self.name, entry.kind, address)
@@ -190,6 +203,7 @@ class SocketHandle(Sending, Receiving):
             if error.errno != zmq.ENOENT:
                 raise SocketError(describe_zmq_error(error)) from None
             # libzmq forgot it already (e.g. a failed connect): dropping it is what was asked.
+        remove_owned(entry.owned_file)
         self.endpoints.remove(entry)
         log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected",
                  entry.address)
@@ -206,15 +220,19 @@ class SocketHandle(Sending, Receiving):
             value = check_option_value(option, value)
         except OptionError as error:
             raise SocketError(str(error)) from None
+        secret = is_secret_option(option.name)
+        if secret and isinstance(value, bytes) and secret_problem(option.name, value):
+            raise SocketError(f"{option.name}: {secret_problem(option.name, value)}")
         try:
             self.socket.setsockopt(option, value)
         except zmq.ZMQError as error:
             reason = (f"libzmq refused it: not an option of a {self.type_name} socket, or a "
                       "value it does not take" if error.errno == zmq.EINVAL
                       else describe_zmq_error(error))
-            raise SocketError(f"{option.name} = {value!r}: {reason}") from None
+            shown = "" if secret else f" = {value!r}"  # a secret is never repeated
+            raise SocketError(f"{option.name}{shown}: {reason}") from None
         self.options[option.name] = value
-        shown = "(secret)" if option.name.startswith(SECRET_PREFIXES) else repr(value)
+        shown = "(secret)" if option.name.startswith(SECRET_PREFIXES) or secret else repr(value)
         if option.name == "REQ_RELAXED" and self.type_name == "REQ":
             # a relaxed REQ may send again before the reply: no lock-step to enforce
             self._lock_step = not value
@@ -238,6 +256,8 @@ class SocketHandle(Sending, Receiving):
         except zmq.ZMQError as error:
             reason = ("libzmq refused it (a CURVE key must be 32 bytes or 40 Z85 characters)"
                       if error.errno == zmq.EINVAL else describe_zmq_error(error))
+            if is_secret_option(option.name) and isinstance(value, bytes):
+                reason = secret_problem(option.name, value) or reason
             raise SocketError(f"{option.name}: {reason}") from None
         self.security_options[option.name] = value
         log.info("%s security option %s set", self.name, option.name)
@@ -318,6 +338,7 @@ class SocketHandle(Sending, Receiving):
                 problems.append(f"option {name}: {error}")
         old_endpoints, self.endpoints = self.endpoints, []
         for entry in old_endpoints:
+            remove_owned(entry.owned_file)  # the closed socket's file: bound afresh below
             try:  # a bound wildcard keeps its port: peers reconnect to the same address
                 new = self._reattach(entry)
                 new.requested = entry.requested
@@ -363,6 +384,8 @@ class SocketHandle(Sending, Receiving):
         self._update_fd_watch()
         self.monitor.detach()
         self.socket.close(linger=0)
+        for entry in self.endpoints:
+            remove_owned(entry.owned_file)
         self.session._removed(self)
 
 

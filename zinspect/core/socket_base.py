@@ -14,12 +14,15 @@ class SocketError(Exception):
 class Endpoint:
     """One bind or connect of a socket. ``address`` is what libzmq resolved it to."""
 
-    __slots__ = ("requested", "address", "bound")
+    __slots__ = ("requested", "address", "bound", "owned_file")
 
-    def __init__(self, requested: str, address: str, bound: bool) -> None:
+    def __init__(self, requested: str, address: str, bound: bool,
+                 owned_file: object = None) -> None:
         self.requested = requested
         self.address = address
         self.bound = bound
+        # an ipc bind's socket file, which zinspect created (core.ipc_files.OwnedFile)
+        self.owned_file = owned_file
 
     @property
     def kind(self) -> str:

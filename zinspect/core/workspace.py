@@ -49,6 +49,9 @@ from zinspect.core.security import (
     security_to_json,
     waiting_endpoints,
 )
+from zinspect.core.ipc_files import SocketFileExists
+from zinspect.core.json_limits import bad_values, loads_bounded
+from zinspect.core.secret_values import is_secret_option, secret_from_json
 from zinspect.core.session import Session, SocketError, SocketHandle
 from zinspect.core.socket_options import (
     INT32_RANGE,
@@ -62,6 +65,7 @@ from zinspect.core.socket_types import SUBSCRIBING_TYPES, socket_type
 log = logging.getLogger("zinspect.core.workspace")
 
 FORMAT_VERSION = 1
+SECRET_FILE_MODE = 0o600  # a workspace holding secrets: readable only by its owner
 EXTENSION = ".zinspect.json"
 FORMAT_KEY = "zinspect"
 LINE_WIDTH = 96  # dump_workspace keeps a value on one line when it fits in this
@@ -87,6 +91,8 @@ class SocketSpec:
     options: dict[str, int | bytes] = field(default_factory=dict)
     automation: AutomationSpec | None = None
     security: SecuritySpec | None = None  # None: NULL, no authentication
+    # its ipc binds may replace a socket file found at their path (never any other file)
+    replace_socket_files: bool = False
     # where it was in the file (``sockets[2]``), so errors met while creating it name the
     # place the user must edit; not part of what the socket *is*
     source: str = field(default="", compare=False)
@@ -116,7 +122,7 @@ def parse_workspace(text: str) -> Workspace:
     workspace object, or of a newer format version; any other mistake is a SpecError in
     ``invalid`` and only its entry is left out."""
     try:
-        document = json.loads(text)
+        document, markers = loads_bounded(text)  # too-large or too-deep values: see below
     except RecursionError:
         raise WorkspaceError("Not a workspace: the JSON is nested too deeply") from None
     except ValueError as error:
@@ -130,6 +136,10 @@ def parse_workspace(text: str) -> Workspace:
         raise WorkspaceError('Not a workspace: expected a JSON object such as '
                              f'{{"{FORMAT_KEY}": 1, "sockets": [...]}}, got '
                              f"{describe_json(document)}")
+    for key, value in document.items():  # outside the entries, a bad value spoils the file
+        found = [] if key in ("sockets", "messages") else bad_values(value, key, markers)
+        if found:
+            raise WorkspaceError(f"Not a workspace: {found[0][0]}: {found[0][1]}")
     _check_version(document)
     workspace = Workspace()
     sockets = _entries(document, "sockets", "a list of sockets", workspace.invalid)
@@ -138,7 +148,7 @@ def parse_workspace(text: str) -> Workspace:
     seen: dict[str, str] = {}
     for index, entry in enumerate(sockets):
         path = f"sockets[{index}]"
-        spec = _parse_entry(entry, path, workspace.invalid,
+        spec = _parse_entry(entry, path, workspace.invalid, markers,
                             lambda errors: _parse_socket(entry, path, types, seen, errors))
         if spec is not None:
             workspace.sockets.append(spec)
@@ -147,7 +157,7 @@ def parse_workspace(text: str) -> Workspace:
     seen = {}
     for index, entry in enumerate(messages):
         path = f"messages[{index}]"
-        message = _parse_entry(entry, path, workspace.invalid,
+        message = _parse_entry(entry, path, workspace.invalid, markers,
                                lambda errors: _parse_message(entry, path, seen, errors))
         if message is not None:
             workspace.messages.append(message)
@@ -201,38 +211,18 @@ def _entries(document: dict[str, Any], key: str, what: str,
 
 
 def _parse_entry(entry: Any, path: str, invalid: list[SpecError],
+                 markers: dict[str, tuple[int, int]],
                  parse: Callable[[list[SpecError]], T]) -> T | None:
-    """Run ``parse`` on one entry; None (and its errors in ``invalid``) if any is found."""
-    errors = _bad_text(entry, path)
+    """Run ``parse`` on one entry; None (and its errors in ``invalid``) if any is found.
+    Values nothing after may meet (text that is not Unicode, so the file can always be
+    written back; numbers too large; nesting too deep) are looked for first."""
+    errors = [SpecError(where, message) for where, message in bad_values(entry, path, markers)]
     if not errors:
         value = parse(errors)
         if not errors:
             return value
     invalid.extend(errors)
     return None
-
-
-def _bad_text(value: Any, path: str) -> list[SpecError]:
-    """Strings that are not Unicode (JSON allows a lone "\\ud800" escape); checked first,
-    so nothing after has to expect them, and the file can always be written back."""
-    errors: list[SpecError] = []
-    stack = [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                errors.append(SpecError(where, "the text holds an unpaired surrogate "
-                                               "escape (\\ud800-\\udfff), which is not "
-                                               "Unicode"))
-        elif isinstance(item, list):
-            stack.extend((child, f"{where}[{i}]") for i, child in enumerate(item))
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                stack.append((key, where))
-                stack.append((child, f"{where}.{key}"))
-    return errors
 
 
 def _collect(errors: list[SpecError], parse: Callable[[], T], default: T) -> T:
@@ -281,8 +271,11 @@ def _parse_socket(entry: Any, path: str, types: Mapping[str, str], seen: Mapping
     if entry.get("security") is not None:
         security = _collect(errors, lambda: security_from_json(entry["security"],
                                                                f"{path}.security"), None)
+    replace = _collect(errors, lambda: expect(entry.get("replace_socket_files", False), bool,
+                                              f"{path}.replace_socket_files",
+                                              "true or false"), False)
     return SocketSpec(name, type_name, bind, connect, subscribe, options, automation,
-                      security, source=path)
+                      security, replace, source=path)
 
 
 def _socket_type(entry: dict[str, Any], path: str) -> str:
@@ -368,14 +361,17 @@ def _options(value: Any, path: str, errors: list[SpecError]) -> dict[str, int | 
             errors.append(SpecError(where, f"{option.name} is set twice (also as "
                                            f"{written[option.name]})"))
             continue
-        parsed = _collect(errors, lambda: _option_value(option_kind(option), raw, where), None)
+        parsed = _collect(errors, lambda: _option_value(option, raw, where), None)
         if parsed is not None:
             options[option.name] = parsed
             written[option.name] = key
     return dict(sorted(options.items()))
 
 
-def _option_value(kind: str, value: Any, path: str) -> int | bytes:
+def _option_value(option: Any, value: Any, path: str) -> int | bytes:
+    kind = option_kind(option)
+    if is_secret_option(option.name):
+        return secret_from_json(value, path, option.name)  # errors never repeat it
     if kind == "bytes":
         return frame_from_json(value, path)
     number = expect(value, int, path, "an integer")
@@ -435,6 +431,8 @@ def socket_to_json(spec: SocketSpec) -> dict[str, Any]:
         obj["automation"] = automation_to_json(spec.automation)
     if spec.security is not None and not spec.security.is_default:
         obj["security"] = security_to_json(spec.security)  # secrets only if it says so
+    if spec.replace_socket_files:
+        obj["replace_socket_files"] = True
     return obj
 
 
@@ -477,10 +475,28 @@ def _pretty(value: Any, depth: int, room: int = LINE_WIDTH) -> str:
     return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
 
 
-def save_workspace_atomic(path: str | os.PathLike[str], text: str) -> None:
+def holds_secrets(workspace: Workspace) -> bool:
+    """Whether the file written for ``workspace`` holds a secret (a CURVE secret key or a
+    PLAIN password, in options or in a security saved with its secrets)."""
+    for spec in workspace.sockets:
+        if any(is_secret_option(name) for name in spec.options):
+            return True
+        if spec.security is not None and not spec.security.is_default:
+            obj = security_to_json(spec.security)
+            users = obj.get("authentication", {}).get("users", {})
+            if "secret_key" in obj or "password" in obj \
+                    or any(v is not None for v in users.values()):
+                return True
+    return False
+
+
+def save_workspace_atomic(path: str | os.PathLike[str], text: str, *,
+                          secret: bool = False) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never
     half of one: a temporary file in the same directory, flushed to disk, then renamed over
-    the old. WorkspaceError in words when it fails; the old file is then untouched."""
+    the old. WorkspaceError in words when it fails; the old file is then untouched.
+    A ``secret`` text (see holds_secrets) gets mode 0600, as secret key files do, whatever
+    the old file's mode was: the temporary file is 0600 from its first byte."""
     target = Path(os.path.realpath(path))  # through a symlink: keep the link, replace its file
     try:
         data = text.encode("utf-8")
@@ -494,7 +510,7 @@ def save_workspace_atomic(path: str | os.PathLike[str], text: str) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, _mode_for(target))
+        os.chmod(temp, SECRET_FILE_MODE if secret else _mode_for(target))
         os.replace(temp, target)
         temp = None
         _sync_directory(target.parent)
@@ -554,6 +570,7 @@ def socket_spec(handle: SocketHandle) -> SocketSpec:
         options=dict(sorted(handle.options.items())),
         automation=automation_of(handle),
         security=security_of(handle),
+        replace_socket_files=handle.replace_socket_files,
     )
 
 
@@ -612,6 +629,7 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
     options. A socket whose security fails is not bound or connected: it would otherwise
     talk without the security its user asked for."""
     problems: list[tuple[str, str]] = []
+    handle.replace_socket_files = spec.replace_socket_files
     for name, value in spec.options.items():
         try:
             handle.set_option(name, value)
@@ -628,12 +646,17 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
                                                   "its security is fixed"))
             spec = SocketSpec(spec.name, spec.type, subscribe=spec.subscribe,
                               options=spec.options)
-    for key, attach in (("bind", handle.bind), ("connect", handle.connect)):
+    for key in ("bind", "connect"):
         for index, endpoint in enumerate(getattr(spec, key)):
             try:
-                attach(endpoint)
+                if key == "bind":
+                    handle.bind(endpoint, replace_socket_file=spec.replace_socket_files)
+                else:
+                    handle.connect(endpoint)
             except SocketError as error:
-                problems.append((f"{where}.{key}[{index}]", f"{key} {endpoint}: {error}"))
+                hint = (' (add "replace_socket_files": true to this socket to allow it)'
+                        if isinstance(error, SocketFileExists) else "")
+                problems.append((f"{where}.{key}[{index}]", f"{key} {endpoint}: {error}{hint}"))
     for index, topic in enumerate(spec.subscribe):
         try:
             handle.subscribe(topic)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.endpoints import SUGGESTED_BIND
+from zinspect.core.ipc_files import SocketFileExists
 from zinspect.core.session import Endpoint, SocketError, SocketHandle
 from zinspect.ui.a11y import describe_clear_button
 
@@ -112,6 +113,22 @@ class EndpointEditor(QWidget):
         self.connect_button.setToolTip("Connect this socket to the endpoint (reach a peer that "
                                        "is bound there; it may come later)")
         self.error_label = error_label("Endpoint error")
+        # asked inline, under the error, when an ipc bind finds a socket file at its path:
+        # the user decides without a modal dialog, and only a click replaces the file
+        self.replace_button = QPushButton("Replace socket file")
+        self.replace_button.setAccessibleName("Replace socket file")
+        self.replace_button.setToolTip("Remove the socket file at this path and bind there")
+        self.keep_button = QPushButton("Keep it")
+        self.keep_button.setAccessibleName("Keep socket file")
+        self.keep_button.setToolTip("Leave the socket file alone and do not bind")
+        self.replace_box = QWidget()
+        replace_row = QHBoxLayout(self.replace_box)
+        replace_row.setContentsMargins(0, 0, 0, 0)
+        replace_row.addWidget(self.replace_button)
+        replace_row.addWidget(self.keep_button)
+        replace_row.addStretch(1)
+        self.replace_box.hide()
+        self._replace_pending: tuple[SocketHandle, str] | None = None
 
         self.model = QStandardItemModel(self)
         self.list_view = short_list_view(
@@ -145,6 +162,7 @@ class EndpointEditor(QWidget):
         layout.addLayout(field_row)
         layout.addLayout(buttons_row)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.replace_box)
         layout.addWidget(self.list_view)
         layout.addLayout(list_buttons)
 
@@ -152,6 +170,9 @@ class EndpointEditor(QWidget):
         self.connect_button.clicked.connect(self._on_connect_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.replace_button.clicked.connect(self._on_replace_button_clicked)
+        self.keep_button.clicked.connect(self._on_keep_button_clicked)
+        self.endpoint_edit.textEdited.connect(self._on_endpoint_edit_text_edited)
         self.list_view.selectionModel().currentChanged.connect(
             self._on_list_current_changed)
         self._update_buttons()
@@ -164,6 +185,7 @@ class EndpointEditor(QWidget):
         self._handle = handle
         self.endpoint_edit.setText(SUGGESTED_BIND)
         show_error(self.error_label, "")
+        self._ask_replace(None)
         self._shown = []
         self.refresh()
 
@@ -207,17 +229,21 @@ class EndpointEditor(QWidget):
                 return
 
     # -- actions -------------------------------------------------------------------------
-    def _attach(self, *, bind: bool) -> None:
+    def _attach(self, *, bind: bool, replace_socket_file: bool = False) -> None:
         handle = self._handle
         if handle is None:
             return
         text = self.endpoint_edit.text()
+        self._ask_replace(None)
         try:
-            entry = handle.bind(text) if bind else handle.connect(text)
+            entry = (handle.bind(text, replace_socket_file=replace_socket_file) if bind
+                     else handle.connect(text))
         except SocketError as error:
             log.info("%s %s %r refused: %s", handle.name, "bind" if bind else "connect",
                      text, error)
             show_error(self.error_label, str(error))
+            if isinstance(error, SocketFileExists):
+                self._ask_replace((handle, text))
             self.endpoint_edit.setFocus()
             return
         show_error(self.error_label, "")
@@ -270,7 +296,27 @@ class EndpointEditor(QWidget):
             self.remove_button.setText("Disconnect")
             self.remove_button.setToolTip(f"Disconnect from {entry.address} (Delete)")
 
+    def _ask_replace(self, pending: tuple[SocketHandle, str] | None) -> None:
+        """Show (or take back) the Replace / Keep question for ``pending`` (socket, text)."""
+        self._replace_pending = pending
+        self.replace_box.setVisible(pending is not None)
+
     # -- slots ---------------------------------------------------------------------------
+    def _on_replace_button_clicked(self) -> None:
+        pending = self._replace_pending
+        if pending is None or pending != (self._handle, self.endpoint_edit.text()):
+            self._ask_replace(None)  # the field or the socket changed since the question
+            return
+        self._attach(bind=True, replace_socket_file=True)
+
+    def _on_keep_button_clicked(self) -> None:
+        self._ask_replace(None)
+        show_error(self.error_label, "")
+
+    def _on_endpoint_edit_text_edited(self, text: str) -> None:
+        if self._replace_pending is not None:
+            self._ask_replace(None)
+
     def _on_bind_button_clicked(self) -> None:
         self._attach(bind=True)
 

@@ -48,6 +48,7 @@ from zinspect.core.option_catalog import (
     parse_value,
     read_live,
 )
+from zinspect.core.secret_values import is_secret_option
 from zinspect.core.session import SocketHandle
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.endpoint_editor import ERROR_STYLE, error_label, show_error
@@ -329,7 +330,8 @@ class OptionsForm(QWidget):
         self.legend_label.setVisible(handle is not None)
         others = sorted(set(handle.options) - set(self._rows)) if handle is not None else []
         self.other_label.setText("Also set on this socket: " + ", ".join(
-            f"{name} = {handle.options[name]!r}" for name in others) if others else "")
+            f"{name} = {'(secret)' if is_secret_option(name) else repr(handle.options[name])}"
+            for name in others) if others else "")
         self.other_label.setVisible(bool(others))
         self._update_buttons()
 

@@ -42,6 +42,7 @@ from zinspect.core.workspace import (
     WorkspaceError,
     apply_workspace,
     dump_workspace,
+    holds_secrets,
     read_workspace,
     save_workspace_atomic,
     snapshot,
@@ -394,9 +395,10 @@ class WorkspaceActions(QObject):
                         lambda: self.save_as(then)),
                        ("Cancel", QMessageBox.ButtonRole.RejectRole, None)])
             return
-        text = self.current_text()
+        workspace = snapshot(self.session, self.saved_messages.model.messages())
+        text, secret = dump_workspace(workspace), holds_secrets(workspace)
         try:
-            save_workspace_atomic(path, text)
+            save_workspace_atomic(path, text, secret=secret)
         except WorkspaceError as error:
             self._show_box(QMessageBox.Icon.Critical, "Workspace not saved", str(error))
             self._status(f"Not saved: {error}")
@@ -405,7 +407,8 @@ class WorkspaceActions(QObject):
         self._mark_clean(text)
         self._set_problems(None, [])
         self._remember(path)
-        self._status(f"Saved {path}")
+        self._status(f"Saved {path}" + (" with secrets: readable only by you (mode 0600)"
+                                        if secret else ""))
         if then is not None:
             then()
 
