@@ -1,4 +1,4 @@
-"""The primer's examples (shared/reference/zeromq-notes.md) with zinspect's core on one side
+"""The ZeroMQ guide's classic examples with zinspect's core on one side
 and a plain pyzmq peer process (tests/peers) on the other, plus a flood from a peer.
 """
 

@@ -1,4 +1,4 @@
-"""Faults zinspect must survive (issue 7), against real peer processes: a peer killed with
+"""Faults zinspect must survive, against real peer processes: a peer killed with
 SIGKILL mid-stream, raw TCP garbage and silent clients on a bound socket, and sends that
 cannot go (REQ without a peer, REQ's second send, ROUTER to an unknown routing id).
 

@@ -1,4 +1,4 @@
-"""Faults zinspect must survive (issue 7), part two: what peers send and where it goes.
+"""Faults zinspect must survive, part two: what peers send and where it goes.
 
 A 100 MiB message, a message of 1,000 frames, empty frames, NUL bytes and invalid UTF-8 from
 a real peer process, kept byte for byte and shown faithfully; a multipart message of

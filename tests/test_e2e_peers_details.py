@@ -1,4 +1,4 @@
-"""Peer details (issue 6): the address each received message came from, shown in the
+"""Peer details: the address each received message came from, shown in the
 detail pane, and a ROUTER's peer table, against real DEALER client processes."""
 
 from __future__ import annotations

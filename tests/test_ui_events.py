@@ -1,4 +1,4 @@
-"""The Events panel and the connection state in the sockets list (issue 6): a user binds
+"""The Events panel and the connection state in the sockets list: a user binds
 and connects through the window and reads what happened in the timeline."""
 
 from __future__ import annotations
