@@ -16,6 +16,14 @@ import pytest  # noqa: E402
 PEERS = Path(__file__).parent / "peers"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """A test that starts peer processes is end-to-end, whether or not its file says so:
+    ``-m "not e2e"`` must leave out every test that needs a peer to start in time."""
+    for item in items:
+        if "peer" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture
 def aloop(qapp):
     """A qasync loop that asyncio sees as running, driven by the Qt event processing of qtbot
