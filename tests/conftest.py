@@ -1,5 +1,6 @@
 """Shared fixtures: an offscreen Qt, a fresh qasync loop per test that fails the test on any
-loop exception, and a Session created inside that loop."""
+loop exception, a Session created inside that loop, peer processes, and (from
+window_driver.py) the real main window with a user driving it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 PEERS = Path(__file__).parent / "peers"
+
+# the ``window`` (the real main window) and ``user`` (a WindowDriver on it) fixtures
+pytest_plugins = ["window_driver"]
 
 
 def pytest_collection_modifyitems(items) -> None:

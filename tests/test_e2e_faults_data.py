@@ -40,8 +40,9 @@ from fault_helpers import (
 )
 from peerio import PeerOutput
 from test_e2e_peers import IN_TEXT, finished, started
-from test_ui_workspace import PAIR_WORKSPACE, click_box, open_boxes, the_box, write
-from window_driver import ANY_PORT, WAIT_MS, user, window  # noqa: F401
+from test_ui_workspace import PAIR_WORKSPACE, write
+from ui_actions import WAIT_MS, click_box, open_boxes, the_box
+from window_driver import ANY_PORT
 from zinspect.core.capture import read_capture
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.recorder import TICK_SECONDS

@@ -29,7 +29,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from peerio import PeerOutput
-from window_driver import WAIT_MS, user, window  # noqa: F401
+from ui_actions import WAIT_MS
 from zinspect.core.store import ROW_FRAMES
 
 pytestmark = pytest.mark.e2e

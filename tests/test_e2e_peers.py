@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 
 from peerio import PeerOutput, start_peer
 from zinspect.core.endpoints import EndpointError, validate_endpoint
-from window_driver import ANY_PORT, WAIT_MS, Row, user, window  # noqa: F401
+from ui_actions import WAIT_MS
+from window_driver import ANY_PORT, Row
 
 pytestmark = pytest.mark.e2e
 
