@@ -1,5 +1,6 @@
 """Shared fixtures: an offscreen Qt, a fresh qasync loop per test that fails the test on any
-loop exception, and a Session created inside that loop."""
+loop exception, a Session created inside that loop, peer processes, and (from
+window_driver.py) the real main window with a user driving it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 PEERS = Path(__file__).parent / "peers"
+
+# the ``window`` (the real main window) and ``user`` (a WindowDriver on it) fixtures
+pytest_plugins = ["window_driver"]
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that starts peer processes is end-to-end, whether or not its file says so:
+    ``-m "not e2e"`` must leave out every test that needs a peer to start in time."""
+    for item in items:
+        if "peer" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture

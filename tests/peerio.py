@@ -13,10 +13,7 @@ import select
 import subprocess
 import time
 
-
-# how long a peer script may take to print "ready": a Python process importing pyzmq can
-# take seconds to start on a loaded 2-core machine
-PEER_START_MS = 15_000
+from ui_actions import PEER_WAIT_MS
 
 
 class PeerOutput:
@@ -99,6 +96,6 @@ def start_peer(peer, qtbot, script: str, *args: object) -> PeerOutput:
     """Start a peer script with the ``peer`` fixture and wait, running the Qt loop, for its
     ``ready`` line; fail with what it printed if it exits first."""
     out = PeerOutput(peer(script, *map(str, args)))
-    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=PEER_START_MS)
+    qtbot.waitUntil(lambda: out.has("ready") or out.eof, timeout=PEER_WAIT_MS)
     assert out.has("ready"), f"{script} did not start: {out.lines}"
     return out

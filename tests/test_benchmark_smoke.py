@@ -21,6 +21,7 @@ KEYS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 @pytest.mark.timeout(120)
 def test_quick_benchmark_prints_all_figures_as_json_last():

@@ -8,11 +8,10 @@ import re
 import pytest
 
 from session_helpers import traffic
+from ui_actions import WAIT_MS
 from zinspect.core.demos import DemoError, DemoRunner, demo_names, load_demo, parse_demo
 from zinspect.core.frames_json import SpecError
 from zinspect.core.store import IN, OUT
-
-DEMO_WAIT_MS = 8000
 
 
 def open_demo(session, name: str) -> DemoRunner:
@@ -76,9 +75,9 @@ def test_reqrep_strictly_alternates_and_refuses_a_second_send(session, qtbot):
     client = sock(session, "client")
     refused = runner.run(action(runner, "Send two"))
     assert "client sent 1 of 2; message 2 was refused: REQ is waiting for the reply" in refused
-    qtbot.waitUntil(lambda: client.received == 1, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: client.received == 1, timeout=WAIT_MS)
     assert "Started client" in runner.start()
-    qtbot.waitUntil(lambda: client.received >= 3, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: client.received >= 3, timeout=WAIT_MS)
     runner.stop()
     rows = [m.direction for m in session.store if m.socket == "client"]
     assert rows[:6] == [OUT, IN] * 3
@@ -95,7 +94,7 @@ def test_pubsub_subscribers_get_only_their_zip_codes_and_the_late_one_misses_the
     runner.start()
     station = sock(session, "station")
     sub1, sub2 = sock(session, "sub-10001"), sock(session, "sub-10002")
-    qtbot.waitUntil(lambda: sub1.received >= 1 and sub2.received >= 1, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: sub1.received >= 1 and sub2.received >= 1, timeout=WAIT_MS)
     published_before = station.sent  # updates #0.. #published_before-1 went before late was
     said = runner.run(action(runner, "Slow joiner"))
     assert "late connected to tcp://127.0.0.1:" in said and "station sent 1,000 messages" in said
@@ -103,7 +102,7 @@ def test_pubsub_subscribers_get_only_their_zip_codes_and_the_late_one_misses_the
     # first regular update it receives was sent after the burst, and one TCP connection keeps
     # order, so by then every burst update late will ever get has arrived
     qtbot.waitUntil(lambda: numbers(session, "late", REGULAR_UPDATE) != [],
-                    timeout=DEMO_WAIT_MS)
+                    timeout=WAIT_MS)
     runner.stop()
     for handle, zipcode in ((sub1, b"10001 "), (sub2, b"10002 ")):
         got = traffic(session, handle)
@@ -126,7 +125,7 @@ def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(
     runner = open_demo(session, "pipeline")
     assert "ventilator sent 99 messages" in runner.run(action(runner, "Send a batch"))
     sink = sock(session, "sink")
-    qtbot.waitUntil(lambda: sink.received == 99, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: sink.received == 99, timeout=WAIT_MS)
     workers = [sock(session, f"worker-{n}") for n in (1, 2, 3)]
     assert [w.received for w in workers] == [33, 33, 33]
     took = [numbers(session, w.name, BATCH_TASK) for w in workers]
@@ -154,17 +153,17 @@ def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(
         assert abs(len(first) - len(second)) <= 2  # in turn among three, then among two
         assert sorted(numbers(session, "sink", BATCH_TASK, since)) == sorted(first + second)
 
-    qtbot.waitUntil(settled, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(settled, timeout=WAIT_MS)
     live = workers[:2]
 
     assert runner.run(action(runner, "Start 3")) == "Started worker-3, worker-3-out."
     runner.start()
     restarted = sock(session, "worker-3")
-    qtbot.waitUntil(lambda: restarted.received >= 1, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: restarted.received >= 1, timeout=WAIT_MS)
     runner.stop()
     qtbot.waitUntil(lambda: sink.received == 33 + sum(w.received for w in
                                                        (*live, restarted)),
-                    timeout=DEMO_WAIT_MS)
+                    timeout=WAIT_MS)
 
 
 def test_routerdealer_replies_reach_the_client_that_asked(session, qtbot):
@@ -175,7 +174,7 @@ def test_routerdealer_replies_reach_the_client_that_asked(session, qtbot):
     clients = {name: sock(session, name) for name in ("client-A", "client-B", "client-C",
                                                        "client-D")}
     qtbot.waitUntil(lambda: all(c.received >= 3 for c in clients.values()),
-                    timeout=DEMO_WAIT_MS)
+                    timeout=WAIT_MS)
     for name, handle in clients.items():
         assert all(frames[0].endswith(f"from {name}".encode()) for frames in
                    traffic(session, handle))
@@ -189,11 +188,11 @@ def test_routerdealer_replies_reach_the_client_that_asked(session, qtbot):
 def test_broker_forwards_subscriptions_upstream_and_messages_down(session, qtbot):
     runner = open_demo(session, "broker")
     xpub, xsub = sock(session, "xpub"), sock(session, "xsub")
-    qtbot.waitUntil(lambda: xsub.sent == 2, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: xsub.sent == 2, timeout=WAIT_MS)
     assert sorted(traffic(session, xpub)) == [[b"\x01news"], [b"\x01sports"]]
     runner.start()
     news, sports = sock(session, "sub-news"), sock(session, "sub-sports")
-    qtbot.waitUntil(lambda: news.received >= 2 and sports.received >= 2, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: news.received >= 2 and sports.received >= 2, timeout=WAIT_MS)
     assert all(f[0].startswith(b"news ") for f in traffic(session, news))
     assert all(f[0].startswith(b"sports ") for f in traffic(session, sports))
 
@@ -203,15 +202,15 @@ def test_broker_forwards_subscriptions_upstream_and_messages_down(session, qtbot
     runner.run(action(runner, "Stop sub-sports"))
     assert runner.run(action(runner, "sub-news: also")) == "sub-news unsubscribed from 'sports'."
     qtbot.waitUntil(lambda: [b"\x00sports"] in traffic(session, xsub, OUT),
-                    timeout=DEMO_WAIT_MS)
+                    timeout=WAIT_MS)
     runner.stop()
     assert traffic(session, xpub)[2:] == [[b"\x00sports"]]
     assert "Started sub-sports." == runner.run(action(runner, "Start sub-sports"))
     qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x01sports"]],
-                    timeout=DEMO_WAIT_MS)
+                    timeout=WAIT_MS)
     runner.run(action(runner, "Stop sub-sports"))  # its only subscriber goes: withdrawn
     qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x00sports"]],
-                    timeout=DEMO_WAIT_MS)
+                    timeout=WAIT_MS)
 
 
 def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
@@ -220,7 +219,7 @@ def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
     runner = open_demo(session, "pubsub")
     restart = DemoAction("again", "", [("restart", "station")])
     assert runner.run(restart) == "station restarted its script from the first message."
-    qtbot.waitUntil(lambda: sock(session, "station").sent >= 1, timeout=DEMO_WAIT_MS)
+    qtbot.waitUntil(lambda: sock(session, "station").sent >= 1, timeout=WAIT_MS)
     lonely = DemoAction("x", "", [("connect_to", {"socket": "late", "bound_by": "station",
                                                   "transport": "tcp"})])
     assert runner.run(lonely) == "late is closed."

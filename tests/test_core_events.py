@@ -1,4 +1,4 @@
-"""Connection events from libzmq's monitor (issue 6): every socket is watched from its
+"""Connection events from libzmq's monitor: every socket is watched from its
 creation; events are decoded and explained in words; the socket's peer count and endpoint
 states follow them."""
 

@@ -1,4 +1,4 @@
-"""zinspect.core imports no Qt, so scripts and plain pytest can use it (design.md)."""
+"""zinspect.core imports no Qt, so scripts and plain pytest can use it (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import zmq
 
-from session_helpers import linked, send, traffic
+from session_helpers import WAIT_MS, linked, send, traffic
 from zinspect.core import session as core_session
 from zinspect.core.option_apply import apply_options
 from zinspect.core.option_catalog import CATALOG, read_live
-
-WAIT_MS = 5000
 
 
 def live(handle, name):

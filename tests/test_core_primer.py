@@ -1,4 +1,4 @@
-"""The primer's examples (shared/reference/zeromq-notes.md) with zinspect's core on one side
+"""The ZeroMQ guide's classic examples with zinspect's core on one side
 and a plain pyzmq peer process (tests/peers) on the other, plus a flood from a peer.
 """
 
@@ -10,12 +10,13 @@ import pytest
 
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS, run, send, traffic
+from ui_actions import PEER_WAIT_MS
 
 pytestmark = pytest.mark.e2e
 
 
 def peer_endpoint(qtbot, out: PeerOutput) -> str:
-    qtbot.waitUntil(lambda: out.has("ready"), timeout=10_000)
+    qtbot.waitUntil(lambda: out.has("ready"), timeout=PEER_WAIT_MS)
     return out.line("ready").split()[1]
 
 
@@ -40,7 +41,7 @@ def test_primer_hello_world_with_zinspect_as_the_server(session, aloop, qtbot, p
     endpoint = rep.bind(ANY_PORT).address
     client = PeerOutput(peer("req_client.py", endpoint, 3))
     for number in range(3):
-        qtbot.waitUntil(lambda: rep.can_send_now[0], timeout=10_000)
+        qtbot.waitUntil(lambda: rep.can_send_now[0], timeout=WAIT_MS)
         assert traffic(session, rep)[-1] == [f"Hello {number}".encode()]
         send(aloop, qtbot, rep, b"World")
     qtbot.waitUntil(lambda: client.has("done"), timeout=WAIT_MS)
@@ -64,7 +65,7 @@ def test_primer_weather_with_zinspect_subscribing(session, qtbot, peer):
     sub = session.create_socket("SUB")
     sub.connect(peer_endpoint(qtbot, publisher))
     sub.subscribe(b"10001")
-    qtbot.waitUntil(lambda: sub.received >= 3, timeout=10_000)
+    qtbot.waitUntil(lambda: sub.received >= 3, timeout=WAIT_MS)
     for (text,) in traffic(session, sub):
         zipcode, temperature, humidity = text.split()
         assert zipcode == b"10001" and -80 <= int(temperature) < 135
@@ -74,7 +75,7 @@ def test_primer_weather_with_zinspect_publishing(session, aloop, qtbot, peer):
     pub = session.create_socket("PUB")
     endpoint = pub.bind(ANY_PORT).address
     subscriber = PeerOutput(peer("sub_client.py", endpoint, "10001", 2))
-    qtbot.waitUntil(lambda: subscriber.has("ready"), timeout=10_000)
+    qtbot.waitUntil(lambda: subscriber.has("ready"), timeout=PEER_WAIT_MS)
 
     async def publish_until_the_subscriber_is_done() -> None:
         while not subscriber.has("done"):  # a slow joiner misses the first updates
@@ -82,7 +83,7 @@ def test_primer_weather_with_zinspect_publishing(session, aloop, qtbot, peer):
             await pub.send([b"10001 70 40"])
             await asyncio.sleep(0.01)
 
-    run(aloop, qtbot, publish_until_the_subscriber_is_done(), timeout=10_000)
+    run(aloop, qtbot, publish_until_the_subscriber_is_done(), timeout=WAIT_MS)
     assert subscriber.line("received") == "received 10001 70 40"
     assert "99999" not in " ".join(subscriber.lines)
 
@@ -91,7 +92,7 @@ def test_zinspect_router_answers_a_dealer_peer(session, aloop, qtbot, peer):
     router = session.create_socket("ROUTER")
     endpoint = router.bind(ANY_PORT).address
     client = PeerOutput(peer("dealer_client.py", endpoint, 2, "--identity", "alice"))
-    qtbot.waitUntil(lambda: router.received == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: router.received == 2, timeout=WAIT_MS)
     assert list(router.routing_ids) == [b"alice"]
     assert traffic(session, router) == [[b"alice", b"Hello 0"], [b"alice", b"Hello 1"]]
     for number in range(2):
@@ -107,14 +108,14 @@ def test_primer_pipeline_with_zinspect_as_ventilator_and_sink(session, aloop, qt
     ventilator = session.create_socket("PUSH")
     vent_endpoint = ventilator.bind(ANY_PORT).address
     worker = PeerOutput(peer("task_worker.py", vent_endpoint, sink_endpoint, "--count", 5))
-    qtbot.waitUntil(lambda: worker.has("ready"), timeout=10_000)
+    qtbot.waitUntil(lambda: worker.has("ready"), timeout=PEER_WAIT_MS)
 
     async def send_tasks() -> None:
         for workload in (1, 2, 3, 4, 5):
             await ventilator.send([str(workload).encode()])  # waits until the worker connects
 
-    run(aloop, qtbot, send_tasks(), timeout=10_000)
-    qtbot.waitUntil(lambda: sink.received == 5, timeout=10_000)
+    run(aloop, qtbot, send_tasks(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: sink.received == 5, timeout=WAIT_MS)
     assert traffic(session, sink) == [[b""]] * 5  # the primer's worker reports empty results
     qtbot.waitUntil(lambda: worker.has("done"), timeout=WAIT_MS)
     assert [line for line in worker.lines if line.startswith("task")] == [

@@ -1,4 +1,4 @@
-"""Per-socket security (issue 6): Z85 keys checked in words, certificate files in pyzmq's
+"""Per-socket security: Z85 keys checked in words, certificate files in pyzmq's
 format with a 0600 secret file, NULL/PLAIN/CURVE applied to live sockets, ZAP verdicts as
 events with their reason, workspaces that keep secrets only when asked, and no secret in any
 log line."""

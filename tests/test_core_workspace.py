@@ -29,7 +29,7 @@ from zinspect.core.workspace import (
     snapshot,
 )
 
-# The example of issue 4, exactly as people are told they may write it by hand.
+# A workspace exactly as docs/workspace-format.md says people may write it by hand.
 HAND_WRITTEN = """\
 {
   "zinspect": 1,

@@ -8,15 +8,12 @@ import pytest
 
 from peerio import PeerOutput, start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
-from window_driver import user, window  # noqa: F401 (fixtures)
+from ui_actions import PEER_WAIT_MS
 from zinspect.core.automation import parse_automation
 from zinspect.core.automation_runner import attach_automation
 from zinspect.core.store import OUT
 
 pytestmark = pytest.mark.e2e
-
-PEER_WAIT_MS = 15_000
-
 
 started = start_peer  # the shared helper, under this file's name
 

@@ -1,4 +1,4 @@
-"""Faults zinspect must survive (issue 7), against real peer processes: a peer killed with
+"""Faults zinspect must survive, against real peer processes: a peer killed with
 SIGKILL mid-stream, raw TCP garbage and silent clients on a bound socket, and sends that
 cannot go (REQ without a peer, REQ's second send, ROUTER to an unknown routing id).
 
@@ -29,7 +29,8 @@ from peerio import PeerOutput
 from session_helpers import send
 from test_e2e_peers import IN_TEXT, OUT_TEXT, REQ_REFUSAL, finished, started
 from test_ui_events import shown_rows
-from window_driver import ANY_PORT, WAIT_MS, user, window  # noqa: F401
+from ui_actions import WAIT_MS
+from window_driver import ANY_PORT
 from zinspect.core.capture import read_capture
 from zinspect.core.session import DEFAULT_MAXMSGSIZE
 from zinspect.core.store import IN

@@ -1,4 +1,4 @@
-"""Faults zinspect must survive (issue 7), part two: what peers send and where it goes.
+"""Faults zinspect must survive, part two: what peers send and where it goes.
 
 A 100 MiB message, a message of 1,000 frames, empty frames, NUL bytes and invalid UTF-8 from
 a real peer process, kept byte for byte and shown faithfully; a multipart message of
@@ -40,8 +40,9 @@ from fault_helpers import (
 )
 from peerio import PeerOutput
 from test_e2e_peers import IN_TEXT, finished, started
-from test_ui_workspace import PAIR_WORKSPACE, click_box, open_boxes, the_box, write
-from window_driver import ANY_PORT, WAIT_MS, user, window  # noqa: F401
+from test_ui_workspace import PAIR_WORKSPACE, write
+from ui_actions import WAIT_MS, click_box, open_boxes, the_box
+from window_driver import ANY_PORT
 from zinspect.core.capture import read_capture
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.recorder import TICK_SECONDS

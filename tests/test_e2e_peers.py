@@ -1,5 +1,5 @@
 """End to end: the real main window, driven as a user, against real peer processes from
-tests/peers (plain pyzmq programs, the primer's examples). Ports are always random: a peer
+tests/peers (plain pyzmq programs, the ZeroMQ guide's examples). Ports are always random: a peer
 binds tcp://127.0.0.1:* and says where in its ``ready`` line, or zinspect binds and the peer
 is given the address the endpoint list shows."""
 
@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 
 from peerio import PeerOutput, start_peer
 from zinspect.core.endpoints import EndpointError, validate_endpoint
-from window_driver import ANY_PORT, WAIT_MS, Row, user, window  # noqa: F401
+from ui_actions import WAIT_MS
+from window_driver import ANY_PORT, Row
 
 pytestmark = pytest.mark.e2e
 

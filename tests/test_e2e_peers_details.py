@@ -1,4 +1,4 @@
-"""Peer details (issue 6): the address each received message came from, shown in the
+"""Peer details: the address each received message came from, shown in the
 detail pane, and a ROUTER's peer table, against real DEALER client processes."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ import pytest
 
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS
-from window_driver import user, window  # noqa: F401
 from zinspect.core.peers import PeerAddresses
+
+pytestmark = pytest.mark.e2e
 
 
 def test_peer_address_runs_find_each_message_s_peer():
@@ -22,7 +23,6 @@ def test_peer_address_runs_find_each_message_s_peer():
     assert runs.address_of("other", 10) == ""
 
 
-@pytest.mark.e2e
 def test_router_shows_each_peer_and_the_detail_pane_its_address(window, user, qtbot, peer):
     server = user.create("ROUTER", "server")
     address = user.bind(ANY_PORT)

@@ -1,6 +1,6 @@
 """The peer scripts work against each other, so an end-to-end failure points at zinspect.
 
-Each pair reproduces one of the primer's examples (shared/reference/zeromq-notes.md) with
+Each pair reproduces one of the classic examples of the ZeroMQ guide with
 plain pyzmq on both sides: hello world REQ/REP, weather PUB/SUB, the pipeline.
 """
 

@@ -1,5 +1,6 @@
 """The test loop fixture drives core sockets while qtbot waits."""
 
+from ui_actions import WAIT_MS
 from zinspect.core.store import IN, OUT
 
 
@@ -9,9 +10,9 @@ def test_req_rep_inside_qasync(session, qtbot, aloop):
     endpoint = rep.bind("tcp://127.0.0.1:*")
     req.connect(endpoint.address)
     aloop.create_task(req.send([b"Hello"]))
-    qtbot.waitUntil(lambda: rep.received == 1, timeout=3000)
+    qtbot.waitUntil(lambda: rep.received == 1, timeout=WAIT_MS)
     aloop.create_task(rep.send([b"World"]))
-    qtbot.waitUntil(lambda: req.received == 1, timeout=3000)
+    qtbot.waitUntil(lambda: req.received == 1, timeout=WAIT_MS)
     got = [(m.socket, m.direction, m.frames) for m in session.store]
     assert got == [("req-1", OUT, [b"Hello"]), ("rep-1", IN, [b"Hello"]),
                    ("rep-1", OUT, [b"World"]), ("req-1", IN, [b"World"])]

@@ -18,6 +18,7 @@ import pytest
 SOAK = Path(__file__).resolve().parent.parent / "benchmarks" / "soak.py"
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 @pytest.mark.timeout(60)
 def test_a_short_soak_accounts_for_every_message():

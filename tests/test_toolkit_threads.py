@@ -1,5 +1,5 @@
 """Guards the PySide6 pin: 6.12.0 aborts the process when Qt timers fire while another Python
-thread runs (design.md, "Facts measured on this machine"). Run in a subprocess, because the
+thread runs (docs/reliability.md). Run in a subprocess, because the
 failure is a fatal abort, not an exception."""
 
 from __future__ import annotations
@@ -36,6 +36,6 @@ def test_qt_timers_survive_a_running_python_thread():
     import PySide6
 
     assert result.returncode == 0, (
-        f"PySide6 {PySide6.__version__} crashed with a worker thread running (see design.md: "
+        f"PySide6 {PySide6.__version__} crashed with a worker thread running (see docs/reliability.md: "
         f"keep PySide6 below a broken release): rc={result.returncode}\n{result.stderr[-2000:]}")
     assert result.stdout.strip().splitlines()[-1] == "ok"

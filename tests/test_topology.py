@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from session_helpers import send
+from session_helpers import WAIT_MS, send
 from zinspect.core.automation import AutomationSpec, ForwardSpec, ReplySpec
 from zinspect.core.automation_runner import attach_automation
 from zinspect.core.session import Endpoint
@@ -464,7 +464,7 @@ def test_real_traffic_is_counted_per_link(aloop, session, qtbot):
     sampler.set_topology(build_topology(session.sockets))
     for number in range(10):
         send(aloop, qtbot, vent, f"task {number}".encode())
-    qtbot.waitUntil(lambda: sum(w.received for w in workers) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: sum(w.received for w in workers) == 10, timeout=WAIT_MS)
     traffic = sampler.sample()
     counts = {sampler.topology.node(link.target).name: traffic[link.key].forward
               for link in sampler.topology.links}
@@ -491,6 +491,6 @@ def test_a_real_forward_automation_is_a_forward_link_with_its_count(aloop, sessi
     assert layers(topology) == [["source"], ["front"], ["back"], ["sink"]]
     for number in range(3):
         send(aloop, qtbot, source, b"%d" % number)
-    qtbot.waitUntil(lambda: sink.received == 3, timeout=5000)
+    qtbot.waitUntil(lambda: sink.received == 3, timeout=WAIT_MS)
     traffic = sampler.sample()
     assert [traffic[link.key].forward for link in topology.links] == [3, 3, 3]

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTabBar
 
 import zinspect.ui.topology_view as topology_view
 from session_helpers import send
-from window_driver import WAIT_MS, window  # noqa: F401
+from ui_actions import WAIT_MS
 from zinspect.core.automation import AutomationSpec, ForwardSpec
 from zinspect.core.automation_runner import attach_automation
 from zinspect.core.topology import FORWARD_LINK, PEERS_NODE, REMOTE_NODE

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, traffic
+from ui_actions import click
 from zinspect.core.automation import AutomationSpec, ForwardSpec, ReplySpec, SendSpec
 from zinspect.core.automation_runner import attach_automation
 from zinspect.core.store import OUT
@@ -31,11 +32,6 @@ def panel(session, qtbot):
 def editor_of(panel: SocketPanel, handle) -> AutomationEditor:
     panel.select_socket(handle)
     return panel.automation_editor
-
-
-def click(qtbot, button) -> None:
-    assert button.isEnabled() and button.isVisible(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def tick(qtbot, group) -> None:
@@ -211,7 +207,7 @@ def test_fields_follow_the_selected_socket_and_remove_takes_it_off(aloop, sessio
     # an automation set from elsewhere (a workspace being opened) shows up (changes that come
     # in quick succession are shown together within a tenth of a second)
     attach_automation(pull, AutomationSpec(forward=ForwardSpec(to=push.name)), start=False)
-    qtbot.waitUntil(editor.forward_group.isChecked, timeout=2000)
+    qtbot.waitUntil(editor.forward_group.isChecked, timeout=WAIT_MS)
 
 
 def test_every_control_is_named_and_explained(aloop, session, panel, qtbot):

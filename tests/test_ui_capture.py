@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import linked, send, traffic
-from window_driver import WAIT_MS, window  # noqa: F401
+from ui_actions import WAIT_MS
 from zinspect.core.capture import read_capture, write_capture
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.traffic_model import COL_SUMMARY
@@ -230,7 +230,7 @@ def test_open_a_large_capture_with_progress_and_a_damage_report(window, qtbot, t
         qtbot.waitUntil(actions.job_progress.isVisible, timeout=WAIT_MS)
     assert any(0 < value < 100 for value in values), values  # it moved while reading
     assert not actions.job_progress.isVisible()
-    expected = (f"Opened big.jsonl: 30,000 messages. 2 corrupt lines skipped (lines 3, 7); "
+    expected = ("Opened big.jsonl: 30,000 messages. 2 corrupt lines skipped (lines 3, 7); "
                 "line 3: not valid JSON")
     assert finished.args[0] == expected == status_text(window)
     box = actions.message_box

@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui_actions import WAIT_MS
 from zinspect.core.store import IN, OUT
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.composer import CANCELLED_TEXT, NO_SOCKET_TEXT, WAITING_TEXT, Composer
 from zinspect.ui.send_history import SendHistoryModel, SentMessage
-
-TIMEOUT = 3000
 
 
 @pytest.fixture
@@ -77,10 +76,10 @@ def test_typed_multi_frame_message_goes_out_and_arrives(composer, session, push_
     assert editor.rows[1].size_label.text() == "6 B"
     assert composer.frames_label.text() == "2 frames · 11 B"
 
-    with qtbot.waitSignal(composer.message_sent, timeout=TIMEOUT) as sent:
+    with qtbot.waitSignal(composer.message_sent, timeout=WAIT_MS) as sent:
         click_send(qtbot, composer)
     assert sent.args == [[b"hello", "wörld".encode()]]
-    qtbot.waitUntil(lambda: pull.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     assert frames_of(session, push.name, OUT) == [[b"hello", "wörld".encode()]]
     assert frames_of(session, pull.name, IN) == [[b"hello", "wörld".encode()]]
     assert composer.status_label.text().startswith("Sent 2 frames, 11 B")
@@ -103,7 +102,7 @@ def test_each_encoding_sends_exact_bytes(composer, session, push_pull, qtbot):
         f"{len(frame)} B" for frame in expected]
     assert not editor.rows[3].text_edit.isEnabled()  # nothing to type for an empty frame
     click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: pull.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     assert frames_of(session, pull.name, IN) == [expected]
 
 
@@ -138,7 +137,7 @@ def test_invalid_frame_shows_why_and_sends_nothing(composer, session, push_pull,
     bad.set_content("text", "ok")
     assert composer.status_label.text() == ""
     click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: pull.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
 
 
 def test_no_socket_disables_with_the_reason(composer):
@@ -176,9 +175,9 @@ def test_req_waits_for_reply_and_refuses_a_second_send(composer, session, qtbot,
     assert "ready to send a request" in composer.state_label.text()
     type_into(qtbot, composer.frame_editor.rows[0], "ping")
     click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: rep.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: rep.received == 1, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "waiting for the reply" in composer.state_label.text(),
-                    timeout=TIMEOUT)
+                    timeout=WAIT_MS)
 
     stored = len(session.store)
     click_send(qtbot, composer)
@@ -189,12 +188,12 @@ def test_req_waits_for_reply_and_refuses_a_second_send(composer, session, qtbot,
     assert len(session.store) == stored and req.sent == 1
 
     aloop.create_task(rep.send([b"pong"]))
-    qtbot.waitUntil(lambda: req.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: req.received == 1, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "ready to send a request" in composer.state_label.text(),
-                    timeout=TIMEOUT)
-    with qtbot.waitSignal(composer.message_sent, timeout=TIMEOUT):
+                    timeout=WAIT_MS)
+    with qtbot.waitSignal(composer.message_sent, timeout=WAIT_MS):
         click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: rep.received == 2, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: rep.received == 2, timeout=WAIT_MS)
     assert frames_of(session, req.name, OUT) == [[b"ping"], [b"ping"]]
 
 
@@ -206,23 +205,23 @@ def test_push_without_peer_waits_can_cancel_and_completes_when_a_peer_comes(
     type_into(qtbot, composer.frame_editor.rows[0], "job")
 
     click_send(qtbot, composer)
-    qtbot.waitUntil(composer.cancel_button.isVisible, timeout=TIMEOUT)
+    qtbot.waitUntil(composer.cancel_button.isVisible, timeout=WAIT_MS)
     assert composer.status_label.text() == WAITING_TEXT
     assert push.send_waiting
     # the window is not frozen: the editor still takes typing
     type_into(qtbot, composer.frame_editor.rows[0], "s")
     qtbot.mouseClick(composer.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: composer.status_label.text() == CANCELLED_TEXT, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: composer.status_label.text() == CANCELLED_TEXT, timeout=WAIT_MS)
     assert not composer.cancel_button.isVisible()
     assert len(session.store) == 0 and composer.history_model.rowCount() == 0
 
     click_send(qtbot, composer)
-    qtbot.waitUntil(composer.cancel_button.isVisible, timeout=TIMEOUT)
+    qtbot.waitUntil(composer.cancel_button.isVisible, timeout=WAIT_MS)
     pull = session.create_socket("PULL")
     pull.connect("inproc://composer-later")
-    qtbot.waitUntil(lambda: pull.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: composer.status_label.text().startswith("Sent 1 frame"),
-                    timeout=TIMEOUT)
+                    timeout=WAIT_MS)
     assert not composer.cancel_button.isVisible()
     assert frames_of(session, pull.name, IN) == [[b"jobs"]]
     assert "ready" in composer.state_label.text()
@@ -238,7 +237,7 @@ def test_router_peer_chooser_replies_to_the_dealer(composer, session, qtbot, alo
     assert "no peer has sent anything yet" in composer.state_label.text()
 
     aloop.create_task(dealer.send([b"hello"]))
-    qtbot.waitUntil(lambda: composer.peer_combo.count() == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: composer.peer_combo.count() == 1, timeout=WAIT_MS)
     (routing_id,) = router.routing_ids
     assert routing_id.hex(" ")[:8] in composer.peer_combo.itemText(0)
 
@@ -249,7 +248,7 @@ def test_router_peer_chooser_replies_to_the_dealer(composer, session, qtbot, alo
     assert len(editor.rows) == 2 and editor.rows[1].text_edit.hasFocus()
     qtbot.keyClicks(editor.rows[1].text_edit, "welcome")
     click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: dealer.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: dealer.received == 1, timeout=WAIT_MS)
     assert frames_of(session, dealer.name, IN) == [[b"welcome"]]
 
     # choosing again replaces the routing id frame rather than stacking another one
@@ -272,7 +271,7 @@ def test_dealer_delimiter_button_talks_to_rep(composer, session, qtbot):
         ("empty", b""), ("text", b"request")]
     assert "already" in composer.status_label.text()
     click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: rep.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: rep.received == 1, timeout=WAIT_MS)
     assert frames_of(session, rep.name, IN) == [[b"request"]]
 
     composer.set_socket(session.create_socket("PUSH"))
@@ -309,12 +308,12 @@ def test_many_frames_stay_usable_in_a_scroll_area(composer, session, push_pull, 
     # rows of a long message are built a chunk per event-loop turn; it counts and sends whole
     assert composer.frames_label.text().startswith("90 frames")
     click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: pull.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     assert frames_of(session, pull.name, IN) == [frames]
-    qtbot.waitUntil(lambda: not editor.loading, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not editor.loading, timeout=WAIT_MS)
     assert len(editor.rows) == 90 and editor.rows[-1].number_label.text() == "Frame 90"
     assert not editor.rows[-1].down_button.isEnabled() and editor.rows[-2].down_button.isEnabled()
-    qtbot.waitUntil(lambda: editor.verticalScrollBar().maximum() > 0, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: editor.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
     assert composer.height() <= 400
     assert editor.encoded() == (frames, [])
 
@@ -325,7 +324,7 @@ def test_history_resend_double_click_and_load(composer, session, push_pull, qtbo
     composer.set_socket(push)
     for text in ("first", "second"):
         composer.load_frames([text.encode(), b"\x00\x01"])
-        with qtbot.waitSignal(composer.message_sent, timeout=TIMEOUT):
+        with qtbot.waitSignal(composer.message_sent, timeout=WAIT_MS):
             click_send(qtbot, composer)
     model = composer.history_model
     qtmodeltester.check(model)
@@ -338,14 +337,14 @@ def test_history_resend_double_click_and_load(composer, session, push_pull, qtbo
     view.setCurrentIndex(model.index(1, 0))
     assert composer.resend_button.isEnabled() and composer.load_button.isEnabled()
     qtbot.mouseClick(composer.resend_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: pull.received == 3, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 3, timeout=WAIT_MS)
     assert model.rowCount() == 3 and "first" in model.index(0, 0).data()
 
     center = view.visualRect(model.index(2, 0)).center()
     # a double-click is a press, a release, then the double-click event
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
-    qtbot.waitUntil(lambda: pull.received == 4, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 4, timeout=WAIT_MS)
     assert frames_of(session, pull.name, IN)[2:] == [[b"first", b"\x00\x01"]] * 2
 
     assert [entry.frames[0] for entry in model.entries] == [b"first", b"first", b"second",
@@ -375,7 +374,7 @@ def test_load_frames_round_trips_binary_exactly(composer, session, push_pull, qt
     assert composer.frame_editor.encoded() == (frames, [])
     composer.set_socket(push)
     click_send(qtbot, composer)
-    qtbot.waitUntil(lambda: pull.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     assert frames_of(session, pull.name, IN) == [frames]
 
 
@@ -388,16 +387,16 @@ def test_ctrl_enter_sends_from_the_main_window(session, push_pull, qtbot):
     window.addAction(composer.send_action)
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     composer.set_socket(push)
     row = composer.frame_editor.rows[0]
     type_into(qtbot, row, '{"n": 1}')
     qtbot.keyClick(row.text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: pull.received == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     assert row.text == '{"n": 1}'  # Ctrl+Enter sent; it did not type a newline
     qtbot.keyClick(composer.history_view, Qt.Key.Key_Enter,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier)
-    qtbot.waitUntil(lambda: pull.received == 2, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: pull.received == 2, timeout=WAIT_MS)
 
 
 def test_removed_socket_resets_the_composer(composer, session):
@@ -441,7 +440,7 @@ def test_peer_hint_follows_the_router_shown(composer, session, qtbot, aloop):
     composer.set_socket(router)
     assert composer.peer_combo.placeholderText() == "No peer has sent anything yet"
     aloop.create_task(dealer.send([b"hello"]))
-    qtbot.waitUntil(lambda: composer.peer_combo.count() == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: composer.peer_combo.count() == 1, timeout=WAIT_MS)
     assert composer.peer_combo.placeholderText() == "Choose a peer…"
     # a ROUTER nobody has talked to must not invite the user to choose from nothing
     composer.set_socket(lonely)
@@ -454,10 +453,10 @@ def test_long_sent_messages_are_elided_not_scrolled_sideways(composer, session, 
     push, _pull = push_pull
     composer.set_socket(push)
     composer.load_frames([b"a long frame " * 20, b"and another one " * 20])
-    with qtbot.waitSignal(composer.message_sent, timeout=TIMEOUT):
+    with qtbot.waitSignal(composer.message_sent, timeout=WAIT_MS):
         click_send(qtbot, composer)
     view = composer.history_view
-    qtbot.waitUntil(lambda: composer.history_model.rowCount() == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: composer.history_model.rowCount() == 1, timeout=WAIT_MS)
     assert view.horizontalScrollBar().maximum() == 0
     assert view.visualRect(composer.history_model.index(0, 0)).width() <= \
         view.viewport().width()

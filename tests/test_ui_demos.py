@@ -4,22 +4,14 @@ and ``zinspect --demo`` on the command line."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from test_app import run_app, run_cli
-from test_ui_workspace import click_box, menu_action, modified, the_box, title
-from window_driver import WAIT_MS, user, window  # noqa: F401
+from test_ui_workspace import modified, title
+from ui_actions import WAIT_MS, click, click_box, the_box, trigger_menu
 from zinspect.core.store import IN, OUT
 
 
 def names(window) -> list[str]:
     return [s.name for s in window.session.sockets]
-
-
-def click(qtbot, button) -> None:
-    qtbot.waitUntil(button.isVisible, timeout=WAIT_MS)  # a new row shows on the next turn
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def figure(panel, label: str) -> str:
@@ -32,7 +24,7 @@ def test_demos_menu_lists_every_demo_and_opens_one_in_place_of_the_sockets(windo
         "Request/reply: hello world", "Publish/subscribe: the weather station",
         "Pipeline: ventilator, workers, sink", "Router/dealer: an asynchronous server",
         "Broker: an XSUB/XPUB proxy"]
-    menu_action(window, "Pipeline: ventilator, workers, sink").trigger()
+    trigger_menu(window, "Pipeline: ventilator, workers, sink")
     qtbot.waitUntil(lambda: len(names(window)) == 8, timeout=WAIT_MS)
     assert names(window)[:2] == ["ventilator", "sink"]
     assert title(window) == "pipeline demo — zinspect"
@@ -103,7 +95,7 @@ def test_reset_brings_the_demo_back_as_it_started(window, qtbot):
 def test_opening_a_demo_asks_about_unsaved_changes_and_cancel_keeps_them(window, user, qtbot):
     user.create("PUB", "mine")
     qtbot.waitUntil(lambda: modified(window), timeout=WAIT_MS)
-    menu_action(window, "Broker: an XSUB/XPUB proxy").trigger()
+    trigger_menu(window, "Broker: an XSUB/XPUB proxy")
     assert "before opening a demo?" in the_box(window, qtbot).text()
     click_box(window, qtbot, "Cancel")
     assert names(window) == ["mine"] and window.demos.runner is None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QTableView, QWidget,
 )
 
+from ui_actions import WAIT_MS
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.detail_pane import DetailPane
@@ -424,7 +425,7 @@ def test_cancelled_save_writes_nothing(qtbot, pane, tmp_path):
 def test_edit_and_resend_emits_the_exact_frames(qtbot, pane):
     frames = [b"\x00\x80id", b"", b"caf\xe9", b"x" * (DETAIL_LIMIT + 10)]
     pane.show_message(make_message(frames), "ROUTER")
-    with qtbot.waitSignal(pane.resend_requested, timeout=1000) as blocker:
+    with qtbot.waitSignal(pane.resend_requested, timeout=WAIT_MS) as blocker:
         click(qtbot, pane, "resend_button")
     assert blocker.args == [frames]
 
@@ -467,11 +468,11 @@ def test_hex_view_fits_16_or_8_bytes_a_line_to_the_pane_width(qtbot, pane):
     choose_view(pane, "hex")
     assert viewer_text(pane) == hexdump(frame)  # wide: 16 bytes and the ASCII column
     pane.resize(380, 650)
-    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame, 8), timeout=2000)
+    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame, 8), timeout=WAIT_MS)
     first = viewer_text(pane).splitlines()[0]
     assert first.endswith("|........|")  # the ASCII column is in sight, not scrolled away
     pane.resize(800, 650)
-    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame), timeout=2000)
+    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame), timeout=WAIT_MS)
     assert not child(pane, QTableView, "frame_table").horizontalScrollBar().isVisible()
 
 

@@ -1,4 +1,4 @@
-"""The Events panel and the connection state in the sockets list (issue 6): a user binds
+"""The Events panel and the connection state in the sockets list: a user binds
 and connects through the window and reads what happened in the timeline."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from test_core_events import dead_port
-from window_driver import ANY_PORT, WAIT_MS, user, window  # noqa: F401
+from ui_actions import WAIT_MS
+from window_driver import ANY_PORT
 from zinspect.ui.events_panel import COL_EVENT, COL_MEANING, COL_SOCKET, EventsModel
 from zinspect.ui.socket_list_model import SocketListModel
 

@@ -8,12 +8,12 @@ import time
 
 import zmq
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import zinspect
 from zinspect.ui.main_window import MainWindow
-from window_driver import ANY_PORT, WAIT_MS, WindowDriver, settings_at, user, window  # noqa: F401
+from ui_actions import WAIT_MS, menu_action, open_boxes, the_box, trigger_menu
+from window_driver import ANY_PORT, WindowDriver, settings_at
 
 IN_TEXT, OUT_TEXT = "← in", "→ out"
 
@@ -33,16 +33,6 @@ def xpub_and_sub(user: WindowDriver, topic: str = "news"):
     assert rows[0].frames == (b"\x01" + topic.encode(),)
     assert topic in rows[0].summary and "subscribe" in rows[0].summary
     return xpub, sub
-
-
-def menu_action(window: MainWindow, text: str) -> QAction:
-    found = [a for a in window.findChildren(QAction) if a.text().replace("&", "") == text]
-    assert len(found) == 1, [a.text() for a in window.findChildren(QAction)]
-    return found[0]
-
-
-def open_boxes(window: MainWindow) -> list[QMessageBox]:
-    return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
 
 
 # -- the whole loop: create, bind, connect, subscribe, send, see, inspect -------------------
@@ -165,8 +155,7 @@ def test_ctrl_enter_sends_from_the_frame_editor(window, user, qtbot):
 def test_f1_lists_the_shortcuts_in_a_box_that_leaves_the_window_usable(window, user, qtbot):
     user.activate()
     user.shortcut(Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier, target=window.traffic.view)
-    qtbot.waitUntil(lambda: len(open_boxes(window)) == 1, timeout=WAIT_MS)
-    box = open_boxes(window)[0]
+    box = the_box(window, qtbot)
     assert box.windowTitle() == "Keyboard shortcuts"
     assert box.windowModality() == Qt.WindowModality.NonModal
     text = box.text()
@@ -197,9 +186,8 @@ def test_ctrl_q_closes_the_window_and_says_so(window, user, qtbot):
 
 
 def test_about_box_shows_the_versions(window, qtbot):
-    menu_action(window, "About zinspect").trigger()
-    qtbot.waitUntil(lambda: len(open_boxes(window)) == 1, timeout=WAIT_MS)
-    box = open_boxes(window)[0]
+    trigger_menu(window, "About zinspect")
+    box = the_box(window, qtbot)
     text = box.text()
     assert f"zinspect {zinspect.__version__}" in text
     assert f"pyzmq    {zmq.__version__}" in text
@@ -244,7 +232,7 @@ def test_layout_is_remembered_and_reset_layout_brings_panels_back(window, qtbot,
         assert again.height() == 700
         assert not menu_action(again, "Message").isChecked()  # View menu follows
 
-        menu_action(again, "Reset layout").trigger()
+        trigger_menu(again, "Reset layout")
         for dock in (again.sockets_dock, again.detail_dock, again.composer_dock):
             assert dock.isVisible() and not dock.isFloating(), dock.objectName()
         assert again.dockWidgetArea(again.composer_dock) == Qt.DockWidgetArea.BottomDockWidgetArea

@@ -7,13 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QToolButton
 
-from session_helpers import ANY_PORT, linked, send, traffic
+from session_helpers import linked, send, traffic
+from ui_actions import WAIT_MS, click
 from zinspect.core.option_catalog import CATALOG, read_live
 from zinspect.core.workspace import snapshot
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.options_form import RECREATE_MARK, OptionsForm
-
-WAIT_MS = 5000
 
 
 @pytest.fixture
@@ -33,11 +32,6 @@ def type_into(qtbot, form, name, text):
     editor = form.row(name).editor
     editor.clear()
     qtbot.keyClicks(editor, text)
-
-
-def click(qtbot, button):
-    assert button.isEnabled(), button.accessibleName()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_rows_follow_the_socket_type(form, session):

@@ -7,13 +7,12 @@ import zmq
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from ui_actions import WAIT_MS, click
 from zinspect.core.endpoints import EndpointError, validate_endpoint
 from zinspect.core.socket_types import SOCKET_TYPES
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.socket_list_model import SocketListModel
 from zinspect.ui.socket_panel import SocketPanel, TypeNameRole
-
-WAIT_MS = 3000
 
 
 @pytest.fixture
@@ -45,11 +44,6 @@ def type_endpoint(panel: SocketPanel, qtbot, text: str) -> None:
     edit = panel.endpoint_editor.endpoint_edit
     edit.clear()
     qtbot.keyClicks(edit, text)
-
-
-def click(qtbot, button) -> None:
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def row_texts(panel: SocketPanel) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
+from ui_actions import WAIT_MS
 from zinspect.core.store import IN, OUT, Message, MessageStore
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic_filter import (
@@ -32,8 +33,6 @@ from zinspect.ui.traffic_model import (
     format_time,
 )
 from zinspect.ui.traffic_panel import TrafficPanel
-
-WAIT = 3000
 
 
 def msg(socket: str, direction: str, *frames: bytes, stamp: float | None = None) -> Message:
@@ -123,11 +122,11 @@ def test_new_messages_arrive_in_one_insert_per_refresh(qtbot, model):
     inserted = Recorder(model.rowsInserted)
     for start in range(0, 5000, 100):  # 50 batches before the timer gets a chance
         model.store.extend(batch(100, start=start))
-    qtbot.waitUntil(lambda: model.rowCount() == 5000, timeout=WAIT)
+    qtbot.waitUntil(lambda: model.rowCount() == 5000, timeout=WAIT_MS)
     assert inserted.calls == [(0, 4999)]
     for start in range(0, 3000, 300):
         model.store.extend(batch(300, start=start))
-    qtbot.waitUntil(lambda: model.rowCount() == 8000, timeout=WAIT)
+    qtbot.waitUntil(lambda: model.rowCount() == 8000, timeout=WAIT_MS)
     assert inserted.calls == [(0, 4999), (5000, 7999)]
     assert model.seq_at(7999) == 7999
     assert model.index(7999, 0).data(MESSAGE_ROLE) is model.store.get(7999)
@@ -148,7 +147,7 @@ def test_caps_dropping_the_head_removes_rows_once_per_refresh(qtbot, model):
     assert cell(model, 99, COL_NUMBER) == "149"
     # filtered rows are trimmed the same way
     model.set_filter(TrafficFilter(text="payload 1"))  # payload 1, 10-19, 100-149 kept
-    qtbot.waitUntil(lambda: model.filter_progress == 100, timeout=WAIT)
+    qtbot.waitUntil(lambda: model.filter_progress == 100, timeout=WAIT_MS)
     assert model.rowCount() == 50
     store.extend(batch(80, start=900))  # no match; drops the oldest 80
     model.refresh()
@@ -252,20 +251,20 @@ def test_filters_by_socket_direction_and_text(qtbot, panel):
     assert column_texts(model, COL_NUMBER) == ["0", "2"]
     panel.set_socket_filter(None)
     qtbot.keyClicks(panel.filter_edit, "hello")
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["0"], timeout=WAIT)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["0"], timeout=WAIT_MS)
     panel.direction_combo.setCurrentIndex(0)
     assert column_texts(model, COL_NUMBER) == ["0", "4"]
     assert panel.count_label.text() == "2 of 5 messages match"
     panel.filter_edit.setText("0x ff 62")  # bytes anywhere in a frame
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["3"], timeout=WAIT)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["3"], timeout=WAIT_MS)
     panel.filter_edit.clear()
     qtbot.mouseClick(panel.regex_check, Qt.MouseButton.LeftButton)
     assert panel.regex_check.isChecked()
     qtbot.keyClicks(panel.filter_edit, r"^sport \d+$")
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["2"], timeout=WAIT)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["2"], timeout=WAIT_MS)
     # new traffic is matched as it arrives
     model.store.extend([msg("pub-1", OUT, b"sport 7"), msg("pub-1", OUT, b"sport x")])
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["2", "5"], timeout=WAIT)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["2", "5"], timeout=WAIT_MS)
 
 
 def test_invalid_regex_says_why_and_keeps_the_previous_filter(qtbot, panel):
@@ -273,9 +272,9 @@ def test_invalid_regex_says_why_and_keeps_the_previous_filter(qtbot, panel):
     model = panel.model
     panel.regex_check.setChecked(True)
     qtbot.keyClicks(panel.filter_edit, "hel+o")
-    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=WAIT_MS)
     qtbot.keyClicks(panel.filter_edit, "(")
-    qtbot.waitUntil(lambda: panel.filter_error.isVisibleTo(panel), timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.filter_error.isVisibleTo(panel), timeout=WAIT_MS)
     assert "Invalid regular expression" in panel.filter_error.text()
     assert "missing )" in panel.filter_error.text()
     assert column_texts(model, COL_NUMBER) == ["0", "4"]
@@ -284,7 +283,7 @@ def test_invalid_regex_says_why_and_keeps_the_previous_filter(qtbot, panel):
     panel.direction_combo.setCurrentIndex(panel.direction_combo.findData(IN))
     assert column_texts(model, COL_NUMBER) == ["4"]
     qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Backspace)
-    qtbot.waitUntil(lambda: not panel.filter_error.isVisibleTo(panel), timeout=WAIT)
+    qtbot.waitUntil(lambda: not panel.filter_error.isVisibleTo(panel), timeout=WAIT_MS)
     assert column_texts(model, COL_NUMBER) == ["4"]
 
 
@@ -326,18 +325,18 @@ def test_pause_freezes_rows_and_resume_catches_up_in_one_insert(qtbot, shown):
     panel = shown
     store = panel.model.store
     store.extend(batch(10))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 10, timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 10, timeout=WAIT_MS)
     qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
     assert panel.pause_action.isChecked()
     store.extend(batch(20, start=10))
-    qtbot.waitUntil(lambda: panel.paused_label.text() == "Paused — 20 new", timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.paused_label.text() == "Paused — 20 new", timeout=WAIT_MS)
     assert panel.paused_label.isVisible()
     store.extend(batch(5, start=30))
-    qtbot.waitUntil(lambda: panel.paused_label.text() == "Paused — 25 new", timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.paused_label.text() == "Paused — 25 new", timeout=WAIT_MS)
     assert panel.model.rowCount() == 10
     inserted = Recorder(panel.model.rowsInserted)
     panel.activateWindow()
-    qtbot.waitUntil(panel.isActiveWindow, timeout=WAIT)
+    qtbot.waitUntil(panel.isActiveWindow, timeout=WAIT_MS)
     qtbot.keyClick(panel.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert not panel.pause_action.isChecked()
     assert panel.model.rowCount() == 35
@@ -350,14 +349,14 @@ def test_clear_discards_the_traffic_and_numbers_keep_counting(qtbot, panel, sess
     closed = session.create_socket("SUB", "sub-9")
     closed.close()
     assert panel.socket_combo.findText("sub-9 (closed)") > 0
-    with qtbot.waitSignal(panel.message_selected, timeout=WAIT) as blocker:
+    with qtbot.waitSignal(panel.message_selected, timeout=WAIT_MS) as blocker:
         panel.clear_action.trigger()
     assert blocker.args == [None]
     assert len(session.store) == 0 and panel.model.rowCount() == 0
     assert panel.socket_combo.findData("sub-9") < 0  # no rows left for a closed socket
     assert panel.socket_combo.findData("pub-1") > 0
     session.store.extend(batch(2))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=WAIT_MS)
     assert column_texts(panel.model, COL_NUMBER) == ["5", "6"]
     assert "Discard" in panel.clear_action.toolTip()
     assert panel.clear_action.shortcut().toString() == "Ctrl+L"
@@ -382,25 +381,25 @@ def test_follows_new_rows_unless_scrolled_up(qtbot, shown):
     store.set_caps(400, store.max_bytes)
     bar = panel.view.verticalScrollBar()
     store.extend(batch(200))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 200, timeout=WAIT)
-    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 200, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=WAIT_MS)
     assert panel.following and not panel.follow_button.isVisible()
     bar.setValue(50)  # the user scrolls up
     assert not panel.following and panel.follow_button.isVisible()
     top_seq = panel.model.seq_at(panel.view.indexAt(QPoint(5, 5)).row())
     store.extend(batch(200, start=200))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 400, timeout=WAIT)
-    qtbot.waitUntil(lambda: bar.maximum() > 300, timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 400, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.maximum() > 300, timeout=WAIT_MS)
     assert bar.value() == 50
     store.extend(batch(30, start=400))  # the caps drop the 30 oldest rows
-    qtbot.waitUntil(lambda: cell(panel.model, 0, COL_NUMBER) == "30", timeout=WAIT)
+    qtbot.waitUntil(lambda: cell(panel.model, 0, COL_NUMBER) == "30", timeout=WAIT_MS)
     assert panel.model.seq_at(panel.view.indexAt(QPoint(5, 5)).row()) == top_seq
     assert not panel.following
     bar.setValue(bar.maximum())  # back at the bottom: follow again
     assert panel.following
     store.extend(batch(10, start=430))
-    qtbot.waitUntil(lambda: cell(panel.model, 399, COL_NUMBER) == "439", timeout=WAIT)
-    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT)
+    qtbot.waitUntil(lambda: cell(panel.model, 399, COL_NUMBER) == "439", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT_MS)
     bar.setValue(0)
     qtbot.mouseClick(panel.follow_button, Qt.MouseButton.LeftButton)
     assert panel.following and bar.value() == bar.maximum()
@@ -411,12 +410,12 @@ def test_selecting_rows_emits_the_message(qtbot, shown):
     store = panel.model.store
     store.set_caps(50, store.max_bytes)
     store.extend(batch(5))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 5, timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 5, timeout=WAIT_MS)
     rect = panel.view.visualRect(panel.model.index(1, COL_SUMMARY))
-    with qtbot.waitSignal(panel.message_selected, timeout=WAIT) as blocker:
+    with qtbot.waitSignal(panel.message_selected, timeout=WAIT_MS) as blocker:
         qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert blocker.args == [store.get(1)]
-    with qtbot.waitSignal(panel.message_selected, timeout=WAIT) as blocker:
+    with qtbot.waitSignal(panel.message_selected, timeout=WAIT_MS) as blocker:
         qtbot.keyClick(panel.view, Qt.Key.Key_Down)
     assert blocker.args == [store.get(2)]
     selected = store.get(2)
@@ -444,11 +443,11 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panel):
 
 def test_focus_filter_puts_the_keyboard_in_the_filter_text(qtbot, shown):
     shown.activateWindow()
-    qtbot.waitUntil(shown.isActiveWindow, timeout=WAIT)
+    qtbot.waitUntil(shown.isActiveWindow, timeout=WAIT_MS)
     shown.filter_edit.setText("abc")
     shown.view.setFocus()
     shown.focus_filter()
-    qtbot.waitUntil(shown.filter_edit.hasFocus, timeout=WAIT)
+    qtbot.waitUntil(shown.filter_edit.hasFocus, timeout=WAIT_MS)
     assert shown.filter_edit.selectedText() == "abc"
 
 
@@ -458,8 +457,8 @@ def test_a_narrow_table_never_scrolls_sideways_when_rows_overflow(qtbot, shown, 
     # so a table in a narrow centre area got a horizontal scroll bar for nothing.
     shown.resize(600, 300)
     session.store.extend(batch(200))
-    qtbot.waitUntil(lambda: shown.model.rowCount() == 200, timeout=WAIT)
-    qtbot.waitUntil(lambda: shown.view.verticalScrollBar().isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: shown.model.rowCount() == 200, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: shown.view.verticalScrollBar().isVisible(), timeout=WAIT_MS)
     view = shown.view
     assert view.horizontalHeader().length() <= view.viewport().width()
     assert view.horizontalScrollBar().maximum() == 0

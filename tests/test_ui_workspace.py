@@ -9,10 +9,10 @@ import socket as pysocket
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
-from window_driver import WAIT_MS, settings_at, user, window  # noqa: F401
+from ui_actions import WAIT_MS, click_box, menu_action, open_boxes, the_box, trigger_menu
+from window_driver import settings_at
 from zinspect.core.workspace import parse_workspace
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.saved_messages import COL_NAME, SavedMessagesModel
@@ -26,16 +26,6 @@ PAIR_WORKSPACE = {"zinspect": 1, "sockets": [
 ], "messages": [{"name": "hello", "socket": "left", "frames": ["hello", {"hex": "00ff"}]}]}
 
 
-def menu_action(window: MainWindow, text: str) -> QAction:
-    found = [a for a in window.findChildren(QAction) if a.text().replace("&", "") == text]
-    assert len(found) == 1, [a.text() for a in window.findChildren(QAction)]
-    return found[0]
-
-
-def open_boxes(window: MainWindow) -> list[QMessageBox]:
-    return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
-
-
 def read(path) -> str:
     with open(path, encoding="utf-8") as stream:
         return stream.read()
@@ -44,18 +34,6 @@ def read(path) -> str:
 def write(path, document) -> str:
     path.write_text(json.dumps(document), encoding="utf-8")
     return str(path)
-
-
-def the_box(window: MainWindow, qtbot) -> QMessageBox:
-    qtbot.waitUntil(lambda: len(open_boxes(window)) == 1, timeout=WAIT_MS)
-    return open_boxes(window)[0]
-
-
-def click_box(window: MainWindow, qtbot, button_text: str) -> None:
-    box = the_box(window, qtbot)
-    button = next(b for b in box.buttons() if b.text() == button_text)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: box not in open_boxes(window), timeout=WAIT_MS)
 
 
 def choose_file(window: MainWindow, qtbot, path) -> None:
@@ -106,7 +84,7 @@ def test_title_shows_the_file_and_a_star_while_it_differs_from_it(window, user, 
 
     user.create("PUB", "news")
     user.bind("tcp://127.0.0.1:*")
-    menu_action(window, "Save workspace").trigger()  # no file yet: Save As
+    trigger_menu(window, "Save workspace")  # no file yet: Save As
     choose_file(window, qtbot, tmp_path / "news")
     path = tmp_path / "news.zinspect.json"
     qtbot.waitUntil(path.exists, timeout=WAIT_MS)
@@ -170,14 +148,14 @@ def test_open_then_save_writes_the_identical_file(window, qtbot, tmp_path):
 def test_new_asks_first_and_cancel_keeps_everything(window, user, qtbot):
     user.create("PUB", "keep-me")
     qtbot.waitUntil(lambda: modified(window), timeout=WAIT_MS)
-    menu_action(window, "New workspace").trigger()
+    trigger_menu(window, "New workspace")
     box = the_box(window, qtbot)
     assert box.windowTitle() == "Unsaved changes"
     assert "Untitled has changes that are not saved" in box.text()
     click_box(window, qtbot, "Cancel")
     assert [s.name for s in window.session.sockets] == ["keep-me"]
 
-    menu_action(window, "New workspace").trigger()
+    trigger_menu(window, "New workspace")
     click_box(window, qtbot, "Discard")
     qtbot.waitUntil(lambda: not window.session.sockets, timeout=WAIT_MS)
     assert title(window) == "Untitled — zinspect"

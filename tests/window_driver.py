@@ -4,6 +4,9 @@ Every step goes through the widgets a user touches (type chooser, Create, endpoi
 Bind/Connect, subscription field, frame editor, Send, traffic table rows, detail pane) and
 reads back what a user would see. The window gets its own INI settings file under tmp_path,
 so tests never touch the user's real settings.
+
+The ``window`` and ``user`` fixtures below reach every test through ``pytest_plugins`` in
+conftest.py: request them by name, never import them.
 """
 
 from __future__ import annotations
@@ -14,15 +17,14 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QTableView, QWidget
 
+from session_helpers import ANY_PORT
+from ui_actions import WAIT_MS, click
 from zinspect.core.session import SocketHandle
 from zinspect.ui.frame_editor import FrameRow
 from zinspect.ui.frame_list_model import COLUMN_CONTENT
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.socket_panel import TypeNameRole
 from zinspect.ui.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE
-
-WAIT_MS = 10_000  # generous: the suite runs on a loaded 2-core machine
-ANY_PORT = "tcp://127.0.0.1:*"
 
 
 def settings_at(path) -> QSettings:
@@ -48,8 +50,7 @@ class WindowDriver:
 
     # -- generic ------------------------------------------------------------------------
     def click(self, button: QAbstractButton) -> None:
-        assert button.isEnabled(), f"{button.text()!r} is disabled"
-        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        click(self.qtbot, button)
 
     def activate(self) -> None:
         """Make the window active: window shortcuts only fire in the active window."""

@@ -1,9 +1,9 @@
-"""Weather update PUB server from the ZeroMQ primer, bounded in time and paced for tests.
+"""Weather update PUB server from the ZeroMQ guide, bounded in time and paced for tests.
 
     python pub_weather.py ENDPOINT [--rate HZ] [--every K] [--count N] [--connect] [--timeout S]
 
 Binds a PUB socket (connects with --connect, e.g. to an XSUB proxy) and publishes
-"zipcode temperature humidity" like the primer, with zipcode 10001 (New York, the primer
+"zipcode temperature humidity" like the guide, with zipcode 10001 (New York, the guide
 subscriber's default) every K-th update so a filtered subscriber sees some quickly. Prints
 ``ready <resolved endpoint>`` first and ``sent N`` at the end. Exits after --count updates
 (0: no limit) or --timeout seconds.

@@ -1,9 +1,9 @@
-"""Task sink from the ZeroMQ primer's pipeline: a PULL socket that collects N messages.
+"""Task sink from the ZeroMQ guide's pipeline: a PULL socket that collects N messages.
 
     python pull_sink.py ENDPOINT N [--connect] [--quiet] [--timeout S]
 
 Binds a PULL socket (connects with --connect), prints ``ready <resolved endpoint>``, then each
-message as ``received <frames joined by ' | '>`` (unless --quiet), and finally the primer's
+message as ``received <frames joined by ' | '>`` (unless --quiet), and finally the guide's
 ``Total elapsed time: ... msec`` and ``count N``. Exits 0 after N messages, 1 when --timeout
 seconds pass first.
 """

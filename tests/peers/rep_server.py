@@ -1,4 +1,4 @@
-"""Hello-world REP server from the ZeroMQ primer, bounded in time for tests.
+"""Hello-world REP server from the ZeroMQ guide, bounded in time for tests.
 
     python rep_server.py ENDPOINT [REPLY] [--connect] [--work-ms MS] [--count N] [--timeout S]
 
@@ -27,7 +27,7 @@ def main() -> int:
     parser.add_argument("reply", nargs="?", default="World")
     parser.add_argument("--connect", action="store_true", help="connect instead of bind")
     parser.add_argument("--work-ms", type=float, default=0.0,
-                        help="time to 'work' on each request (the primer sleeps 1000)")
+                        help="time to 'work' on each request (the guide sleeps 1000)")
     parser.add_argument("--count", type=int, default=0, help="exit after N requests (0: no limit)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds until exit")
     args = parser.parse_args()
@@ -53,7 +53,7 @@ def main() -> int:
         frames = socket.recv_multipart()
         print(f"Received request: {show(frames)}", flush=True)
         if args.work_ms:
-            time.sleep(args.work_ms / 1000)  # the primer's "work"
+            time.sleep(args.work_ms / 1000)  # the guide's "work"
         socket.send_string(args.reply)
         answered += 1
     print(f"answered {answered}", flush=True)

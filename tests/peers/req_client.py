@@ -1,4 +1,4 @@
-"""Hello-world REQ client from the ZeroMQ primer, bounded in time for tests.
+"""Hello-world REQ client from the ZeroMQ guide, bounded in time for tests.
 
     python req_client.py ENDPOINT N [--request TEXT] [--bind] [--timeout S]
 

@@ -1,10 +1,10 @@
-"""Weather update SUB client from the ZeroMQ primer, bounded in time for tests.
+"""Weather update SUB client from the ZeroMQ guide, bounded in time for tests.
 
     python sub_client.py ENDPOINT TOPIC N [--bind] [--timeout S]
 
 Connects a SUB socket (binds with --bind), subscribes to TOPIC ("" means everything), prints
 ``ready`` and then every message as ``received <frames joined by ' | '>``. For weather
-updates ("zip temperature humidity") it ends like the primer with the average temperature.
+updates ("zip temperature humidity") it ends like the guide with the average temperature.
 Exits 0 after N messages, 1 when --timeout seconds pass first.
 """
 

@@ -1,4 +1,4 @@
-"""Task worker from the ZeroMQ primer's pipeline, bounded in time for tests.
+"""Task worker from the ZeroMQ guide's pipeline, bounded in time for tests.
 
     python task_worker.py VENTILATOR SINK [--count N] [--idle S] [--timeout S]
 

@@ -1,9 +1,9 @@
-"""Task ventilator from the ZeroMQ primer's pipeline, bounded in time for tests.
+"""Task ventilator from the ZeroMQ guide's pipeline, bounded in time for tests.
 
     python ventilator.py ENDPOINT SINK N [--delay S] [--max-ms MS] [--timeout S]
 
 Binds a PUSH socket at ENDPOINT for the workers and connects a second PUSH to the SINK; prints
-``ready <resolved endpoint>``, waits --delay seconds for workers to connect (the primer waits
+``ready <resolved endpoint>``, waits --delay seconds for workers to connect (the guide waits
 for Enter), sends "0" to the sink to start the batch, then N tasks, each a workload in
 milliseconds (random 1..MS), and prints ``Total expected cost: X msec``. Exits 0 when all were
 handed over (queued messages get until the deadline to leave), 1 on --timeout.
@@ -48,7 +48,7 @@ def main() -> int:
     sink.linger = 0
     sink.connect(args.sink)
     print(f"ready {sender.getsockopt_string(zmq.LAST_ENDPOINT)}", flush=True)
-    time.sleep(args.delay)  # stands in for the primer's "Press Enter when the workers are ready"
+    time.sleep(args.delay)  # stands in for the guide's "Press Enter when the workers are ready"
 
     status = 0
     print("Sending tasks to workers...", flush=True)
