@@ -441,6 +441,10 @@ class Session:
             raise SocketError(describe_zmq_error(error)) from None
         handle = SocketHandle(self, name, info, sock)
         handle.monitor.attach()  # before any bind or connect: no event is missed
+        if handle.monitor.out_of_descriptors:
+            sock.close(linger=0)
+            raise OutOfDescriptors("Too many open files (no descriptor left for the socket's "
+                                   "connection events)")
         self.sockets.append(handle)
         handle._update_fd_watch()
         log.info("created %s socket %s", info.name, name)
