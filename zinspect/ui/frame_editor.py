@@ -70,6 +70,9 @@ PLACEHOLDERS = {
 assert set(ENCODING_LABELS) == set(ENCODINGS)
 
 LOAD_CHUNK = 20  # rows built per event-loop turn when loading a long message (~50 ms)
+# Frames past this many get no row (a row costs ~110 KB): they are kept as bytes, said so
+# in a note, and sent unchanged after the rows. 100,000 rows took 1.3 GB and over a minute.
+SHOWN_LIMIT = 100
 MIN_LINES = 2
 # Past this many characters a frame wraps anywhere: Qt's word-boundary search makes every
 # keystroke in a long unbroken line (pasted base64, say) cost up to half a second.
@@ -312,7 +315,9 @@ class FrameEditor(QScrollArea):
 
     A long message (edit and resend of hundreds of frames) gets its rows LOAD_CHUNK at a time,
     one chunk per event-loop turn, so the window keeps answering while they are built; the
-    frames not yet shown are kept as bytes and still count and send exactly.
+    frames not yet shown are kept as bytes and still count and send exactly. Only the first
+    SHOWN_LIMIT frames ever get a row: the rest stay bytes, sent unchanged after the rows,
+    and ``held_label`` says which frames those are and that they are sent as they are.
     """
 
     frames_changed = Signal()  # a frame was added, removed, moved or edited
@@ -324,7 +329,7 @@ class FrameEditor(QScrollArea):
         self.setAccessibleName("Message frames")
         self.setToolTip("The frames of the message, sent in this order")
         self._encodings = encodings_model(self)
-        self._container, self._layout = self._new_container()
+        self._container, self._layout, self.held_label = self._new_container()
         self.setWidget(self._container)
         self.rows: list[FrameRow] = []
         self._unloaded: list[bytes] = []  # frames after the rows, waiting for theirs
@@ -389,7 +394,7 @@ class FrameEditor(QScrollArea):
         one (removing rows one by one from a shown layout is slow); the rest follow in chunks.
         """
         pending = [bytes(frame) for frame in frames] or [b""]
-        container, layout = self._new_container()
+        container, layout, held_label = self._new_container()
         rows = []
         for frame in pending[:LOAD_CHUNK]:
             row = self._make_exact_row(frame, container)
@@ -397,6 +402,7 @@ class FrameEditor(QScrollArea):
             rows.append(row)
         old = self.takeWidget()
         self._container, self._layout, self.rows = container, layout, rows
+        self.held_label = held_label
         self._unloaded = pending[LOAD_CHUNK:]
         self.setWidget(container)
         if old is not None:
@@ -404,7 +410,7 @@ class FrameEditor(QScrollArea):
             old.deleteLater()
         self._renumber(0)
         self.verticalScrollBar().setValue(0)
-        if self._unloaded:
+        if self.loading:
             QTimer.singleShot(0, self, self._on_load_timer_timeout)
         self.frames_changed.emit()
 
@@ -426,8 +432,13 @@ class FrameEditor(QScrollArea):
 
     @property
     def loading(self) -> bool:
-        """Rows for the end of a long message are still being built."""
-        return bool(self._unloaded)
+        """Rows for the start of a long message are still being built."""
+        return bool(self._unloaded) and len(self.rows) < SHOWN_LIMIT
+
+    @property
+    def held_count(self) -> int:
+        """Frames after the rows, kept as bytes (no row): sent unchanged after the rows."""
+        return len(self._unloaded)
 
     def encoded(self) -> tuple[list[bytes], list[tuple[int, str]]]:
         """(frame bytes, [(1-based frame number, error)]): send only when errors is empty."""
@@ -454,13 +465,23 @@ class FrameEditor(QScrollArea):
             self._reveal(self.rows[number - 1])
 
     # -- internals ----------------------------------------------------------------------
-    def _new_container(self) -> tuple[QWidget, QVBoxLayout]:
+    def _new_container(self) -> tuple[QWidget, QVBoxLayout, QLabel]:
+        """A container whose layout holds the rows, then the held-frames note, then a
+        stretch: rows go in at index len(rows), before the note."""
         container = QWidget()
         layout = QVBoxLayout(container)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(4)
+        held_label = QLabel(container)
+        held_label.setWordWrap(True)
+        held_label.setAccessibleName("Frames without an editor")
+        held_label.setToolTip("The frames of a long message past the first "
+                              f"{SHOWN_LIMIT}: kept exactly and sent after the ones above")
+        held_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        held_label.hide()
+        layout.addWidget(held_label)
         layout.addStretch(1)
-        return container, layout
+        return container, layout, held_label
 
     def _make_row(self, encoding: str, text: str, container: QWidget | None = None) -> FrameRow:
         row = FrameRow(encoding, text, container or self._container, encodings=self._encodings)
@@ -478,8 +499,9 @@ class FrameEditor(QScrollArea):
         return row
 
     def _load_more(self) -> None:
-        """Give the next LOAD_CHUNK waiting frames their rows."""
-        chunk, self._unloaded = self._unloaded[:LOAD_CHUNK], self._unloaded[LOAD_CHUNK:]
+        """Give the next LOAD_CHUNK waiting frames their rows (up to SHOWN_LIMIT rows)."""
+        take = max(0, min(LOAD_CHUNK, SHOWN_LIMIT - len(self.rows)))
+        chunk, self._unloaded = self._unloaded[:take], self._unloaded[take:]
         start = len(self.rows)
         # Showing a child activates its parent's layout, which lays out every row: once per
         # chunk, not once per row.
@@ -495,8 +517,8 @@ class FrameEditor(QScrollArea):
         self._renumber(start)
 
     def _load_all(self) -> None:
-        """Build every waiting row now, before an edit that needs them all."""
-        while self._unloaded:
+        """Build every waiting row now (up to SHOWN_LIMIT), before an edit that needs them."""
+        while self.loading:
             self._load_more()
 
     def _reveal(self, row: FrameRow) -> None:
@@ -510,11 +532,13 @@ class FrameEditor(QScrollArea):
 
     def _renumber(self, start: int) -> None:
         """Number the rows from ``start`` on (and the one before: its neighbours changed)."""
-        count = self.frame_count
+        # rows move among rows only: frames kept as bytes stay after them
+        count = self.frame_count if self.loading else len(self.rows)
         first = max(0, start - 1)
         rows = self.rows
         for index in range(first, len(rows)):
             rows[index].set_number(index + 1, count)
+        self._show_held()
         # keyboard order follows the visual order after inserts and moves
         previous: QWidget | None = rows[first - 1].remove_button if first > 0 else None
         for row in rows[first:]:
@@ -524,11 +548,29 @@ class FrameEditor(QScrollArea):
                     QWidget.setTabOrder(previous, widget)
                 previous = widget
 
+    def _show_held(self) -> None:
+        """Say which frames have no row and that they are sent as they are."""
+        held = len(self._unloaded)
+        self.held_label.setVisible(bool(held))
+        if not held:
+            return
+        shown = len(self.rows)
+        size = human_size(sum(map(len, self._unloaded)))
+        if self.loading:
+            self.held_label.setText(f"Frames {shown + 1:,} to {shown + held:,} ({held:,} "
+                                    f"frames, {size}) are being shown…")
+            return
+        self.held_label.setText(
+            f"Frames {shown + 1:,} to {shown + held:,} ({held:,} frames, {size}) have no "
+            f"editor here: only the first {shown:,} frames of a message this long are "
+            f"shown. They are kept exactly as they are and sent unchanged after frame "
+            f"{shown:,}; Send sends all {shown + held:,} frames.")
+
     def _on_load_timer_timeout(self) -> None:
-        if self._unloaded:
+        if self.loading:
             self._load_more()
             self.frames_changed.emit()
-        if self._unloaded:
+        if self.loading:
             QTimer.singleShot(0, self, self._on_load_timer_timeout)
 
     def _on_row_changed(self) -> None:
