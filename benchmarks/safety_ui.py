@@ -122,6 +122,7 @@ SCENARIOS = {"automation": automation_scenario, "resend": resend_scenario}
 
 def child(name: str, count: int) -> int:
     import app_bench
+
     import zinspect.app
     import zinspect.ui.main_window as main_window
 

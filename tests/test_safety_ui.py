@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 from PySide6.QtWidgets import QWidget
-
 from session_helpers import WAIT_MS, linked, send, traffic
 from window_driver import user, window  # noqa: F401
+
 from zinspect.core.store import IN
 from zinspect.core.workspace import dump_workspace, parse_workspace
 from zinspect.ui.automation_frames import SHOWN_LIMIT as AUTOMATION_ROWS
