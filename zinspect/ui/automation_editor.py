@@ -353,9 +353,8 @@ class AutomationEditor(QWidget):
         return True
 
     def _load(self, spec: AutomationSpec | None) -> None:
-        """Fill the fields from ``spec``; no spec: every section off, the fields blank.
-        The fields are not checked one by one while they fill (each check parses every
-        frame): what was loaded is the spec itself, so there is nothing to say."""
+        """Fill the fields from ``spec`` (None: all off, blank), unchecked while they fill:
+        each check parses every frame, and a loaded spec has nothing to say."""
         self._loading = True
         try:
             self._fill(spec)
