@@ -70,5 +70,12 @@ class QuitSignals:
         self._quitting = True
         name = signal.Signals(self._received[0]).name
         log.info("%s received: quitting (recording finished, sockets closed)", name)
-        if self._quit is not None:
+        if self._quit is None:
+            return
+        try:
             self._quit()
+        except Exception:
+            # still running: the next signal tries again instead of being ignored
+            self._quitting = False
+            self._received.clear()
+            raise
