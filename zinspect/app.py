@@ -34,6 +34,9 @@ examples:
   zinspect --version                    show versions of zinspect, pyzmq, libzmq, Qt and
                                         libzmq's transports and features
 
+Ctrl+C, SIGTERM and SIGHUP quit like File > Quit: the sockets close, the recording is
+finished (every message received is in the file), and the exit status is 0.
+
 Qt's own options (for example -platform offscreen, -style fusion) are passed through.
 """
 
