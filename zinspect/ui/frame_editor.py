@@ -23,7 +23,7 @@ from zinspect.ui.frame_row import (  # noqa: F401 (ERROR_STYLE: also importable 
 
 log = logging.getLogger("zinspect.ui.frame_editor")
 
-LOAD_CHUNK = 20  # rows built per event-loop turn when loading a long message (~50 ms)
+LOAD_CHUNK = 10  # rows built per event-loop turn when loading a long message (~25 ms)
 # Frames past this many get no row (a row costs ~110 KB): they are kept as bytes, said so
 # in a note, and sent unchanged after the rows. 100,000 rows took 1.3 GB and over a minute.
 SHOWN_LIMIT = 100
@@ -52,6 +52,7 @@ class FrameEditor(QScrollArea):
         self.setWidget(self._container)
         self.rows: list[FrameRow] = []
         self._unloaded: list[bytes] = []  # frames after the rows, waiting for theirs
+        self._unloaded_size = 0  # their bytes, kept: summing 100,000 lengths per edit shows
         self.add_frame()
 
     # -- editing ----------------------------------------------------------------------
@@ -112,7 +113,8 @@ class FrameEditor(QScrollArea):
         The first rows are built in a new, not yet shown container that then replaces the old
         one (removing rows one by one from a shown layout is slow); the rest follow in chunks.
         """
-        pending = [bytes(frame) for frame in frames] or [b""]
+        pending = [frame if type(frame) is bytes else bytes(frame)
+                   for frame in frames] or [b""]
         container, layout, held_label = self._new_container()
         rows: list[FrameRow] = []
         for frame in pending[:LOAD_CHUNK]:
@@ -123,6 +125,7 @@ class FrameEditor(QScrollArea):
         self._container, self._layout, self.rows = container, layout, rows
         self.held_label = held_label
         self._unloaded = pending[LOAD_CHUNK:]
+        self._unloaded_size = sum(map(len, self._unloaded))
         self.setWidget(container)
         if old is not None:
             old.hide()
@@ -174,7 +177,7 @@ class FrameEditor(QScrollArea):
     @property
     def total_size(self) -> int:
         return sum(len(row.data) for row in self.rows if row.data is not None) + \
-            sum(map(len, self._unloaded))
+            self._unloaded_size
 
     def reveal(self, number: int) -> None:
         """Scroll to frame ``number`` (1-based) and put the cursor in it."""
@@ -221,6 +224,7 @@ class FrameEditor(QScrollArea):
         """Give the next LOAD_CHUNK waiting frames their rows (up to SHOWN_LIMIT rows)."""
         take = max(0, min(LOAD_CHUNK, SHOWN_LIMIT - len(self.rows)))
         chunk, self._unloaded = self._unloaded[:take], self._unloaded[take:]
+        self._unloaded_size -= sum(map(len, chunk))
         start = len(self.rows)
         # Showing a child activates its parent's layout, which lays out every row: once per
         # chunk, not once per row.
@@ -274,7 +278,7 @@ class FrameEditor(QScrollArea):
         if not held:
             return
         shown = len(self.rows)
-        size = human_size(sum(map(len, self._unloaded)))
+        size = human_size(self._unloaded_size)
         if self.loading:
             self.held_label.setText(f"Frames {shown + 1:,} to {shown + held:,} ({held:,} "
                                     f"frames, {size}) are being shown…")
