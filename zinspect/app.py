@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from typing import Sequence
 
 import zinspect
+from zinspect.core.fd_limit import raise_fd_limit
 
 log = logging.getLogger("zinspect.app")
 
@@ -33,6 +33,9 @@ examples:
   zinspect --demo pipeline              open the pipeline demo (--demo list names them all)
   zinspect --version                    show versions of zinspect, pyzmq, libzmq, Qt and
                                         libzmq's transports and features
+
+Ctrl+C, SIGTERM and SIGHUP quit like File > Quit: the sockets close, the recording is
+finished (every message received is in the file), and the exit status is 0.
 
 Qt's own options (for example -platform offscreen, -style fusion) are passed through.
 """
@@ -115,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return problem
     logging.basicConfig(level=args.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    raise_fd_limit()  # a workspace of thousands of sockets needs thousands of descriptors
     return run_gui(args, qt_args)
 
 
@@ -142,10 +146,11 @@ def check_demo_argument(args: argparse.Namespace) -> int | None:
 
 def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     import qasync
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from zinspect.ui.main_window import MainWindow
+    from zinspect.ui.quit_signals import QuitSignals
 
     app = QApplication.instance() or QApplication(["zinspect", *qt_args])
     app.setApplicationName("zinspect")
@@ -158,46 +163,40 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
                 else QSettings())
 
     exit_code = 0
+    signals = QuitSignals()
 
     async def run() -> None:
         nonlocal exit_code
         window = MainWindow(settings=settings)
         closed = asyncio.Event()
         window.window_closed.connect(closed.set)
-
-        def quit_now(*_: object) -> None:
-            """Ctrl+C and --autostop quit without asking about unsaved changes."""
-            window.close_guard = None
-            window.close()
-
-        previous = signal.signal(signal.SIGINT, quit_now)
-        # Python runs signal handlers only between bytecodes; a slow timer lets Ctrl+C in
-        # the terminal through while Qt waits in C++.
-        wake = QTimer()
-        wake.timeout.connect(lambda: None)
-        wake.start(200)
+        # Signal handlers only note the signal: the quit itself runs from the loop, never in
+        # the middle of whatever Python code the signal interrupted (a recorder's write, say).
+        signals.install(window.quit_without_asking)
         window.show()
         log.info("main window shown")
         if args.record and not window.capture.start_recording(args.record):
             exit_code = 2
             print(f"zinspect: cannot record to {args.record}: "
                   f"{window.capture.last_error or 'see the log'}", file=sys.stderr)
-            quit_now()
+            window.quit_without_asking()
         elif args.workspace:
             window.workspace_actions.open_path(args.workspace)
         elif args.demo:
             window.demos.open_demo(args.demo, ask=False)
         if args.autostop:
-            asyncio.get_running_loop().call_later(args.autostop, quit_now)
+            asyncio.get_running_loop().call_later(args.autostop, window.quit_without_asking)
         try:
             await closed.wait()
         finally:
-            wake.stop()
-            signal.signal(signal.SIGINT, previous)
             window.shutdown()
+            signals.stop_polling()
 
-    with loop:
-        loop.run_until_complete(run())
+    try:
+        with loop:
+            loop.run_until_complete(run())
+    finally:
+        signals.restore()
     return exit_code
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import zmq
 
 from zinspect.core.events import CURVE_CLIENT_HINT, EVENT_NAMES, decode_value
+from zinspect.core.fd_limit import is_out_of_descriptors
 
 if TYPE_CHECKING:
     from zinspect.core.session import SocketHandle
@@ -57,6 +58,7 @@ class SocketMonitor:
         self._connections: set[int] = set()  # fds of open connections (value of the event)
         self._pair: zmq.Socket | None = None
         self._fd: int | None = None
+        self.out_of_descriptors = False  # the last attach failed for want of descriptors
         self._loop = asyncio.get_running_loop()
         self._sync_context = zmq.Context.shadow(handle.session.context.underlying)
 
@@ -72,7 +74,9 @@ class SocketMonitor:
             pair.setsockopt(zmq.LINGER, 0)
             pair.connect(address)
         except zmq.ZMQError as error:
-            log.error("cannot monitor %s: %s", self.handle.name, error)
+            self.out_of_descriptors = is_out_of_descriptors(error)
+            if not self.out_of_descriptors:  # else the session refuses the socket, in words
+                log.error("cannot monitor %s: %s", self.handle.name, error)
             return
         self._pair = pair
         self._fd = pair.FD

@@ -26,6 +26,7 @@ from zinspect.core.endpoints import (
 )
 from zinspect.core.events import SocketEvent, decode_value
 from zinspect.core.ipc_files import OwnedFile, bind_ipc, ipc_file_path, remove_owned
+from zinspect.core.fd_limit import OutOfDescriptors, configure_context, is_out_of_descriptors
 from zinspect.core.monitor import SocketMonitor
 from zinspect.core.peers import PeerAddresses, PeerRecord
 from zinspect.core.secret_values import is_secret_option, secret_problem
@@ -401,6 +402,7 @@ class Session:
 
     def __init__(self, store: MessageStore | None = None) -> None:
         self.context = zmq.asyncio.Context()
+        configure_context(self.context)  # room for thousands of sockets, if the system allows
         self.store = store if store is not None else MessageStore()
         self.sockets: list[SocketHandle] = []
         self._counters: dict[str, int] = {}
@@ -457,9 +459,15 @@ class Session:
                 # a reply to a peer that is gone fails in words instead of vanishing silently
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         except zmq.ZMQError as error:
+            if is_out_of_descriptors(error):
+                raise OutOfDescriptors(describe_zmq_error(error)) from None
             raise SocketError(describe_zmq_error(error)) from None
         handle = SocketHandle(self, name, info, sock)
         handle.monitor.attach()  # before any bind or connect: no event is missed
+        if handle.monitor.out_of_descriptors:
+            sock.close(linger=0)
+            raise OutOfDescriptors("Too many open files (no descriptor left for the socket's "
+                                   "connection events)")
         self.sockets.append(handle)
         handle._update_fd_watch()
         log.info("created %s socket %s", info.name, name)

@@ -31,6 +31,7 @@ from zinspect.core.automation import (
     parse_automation,
 )
 from zinspect.core.endpoints import EndpointError, validate_endpoint
+from zinspect.core.fd_limit import OutOfDescriptors, did_not_fit
 from zinspect.core.frames_json import (
     SpecError,
     describe_json,
@@ -594,10 +595,15 @@ def apply_workspace(workspace: Workspace, session: Session, *,
     """
     lines = [str(error) for error in workspace.invalid]
     created: list[tuple[SocketSpec, SocketHandle]] = []
-    for spec in workspace.sockets:
+    for number, spec in enumerate(workspace.sockets):
         where = spec.source or f"socket {describe_json(spec.name)}"
         try:
             handle = session.create_socket(spec.type, spec.name or None)
+        except OutOfDescriptors:
+            # the rest would fail the same way: one sentence, not thousands of lines
+            lines.append(did_not_fit(len(created), len(workspace.sockets) - number,
+                                     len(workspace.sockets)))
+            break
         except SocketError as error:
             lines.append(f"{where}: {error}")
             continue

@@ -85,6 +85,7 @@ class AutomationEditor(QWidget):
         self._handle: SocketHandle | None = None
         self._shown_spec: AutomationSpec | None = None  # the spec the fields were loaded from
         self._forward_target = ""
+        self._loading = False  # _load is filling the fields
         self.setAccessibleName("Automation")
 
         # -- reply ---------------------------------------------------------------------------
@@ -352,7 +353,15 @@ class AutomationEditor(QWidget):
         return True
 
     def _load(self, spec: AutomationSpec | None) -> None:
-        """Fill the fields from ``spec``; no spec: every section off, the fields blank."""
+        """Fill the fields from ``spec`` (None: all off, blank), unchecked while they fill:
+        each check parses every frame, and a loaded spec has nothing to say."""
+        self._loading = True
+        try:
+            self._fill(spec)
+        finally:
+            self._loading = False
+
+    def _fill(self, spec: AutomationSpec | None) -> None:
         self.reply_group.setChecked(spec is not None and spec.reply is not None)
         self.send_group.setChecked(spec is not None and spec.send is not None)
         self.forward_group.setChecked(spec is not None and spec.forward is not None)
@@ -445,7 +454,7 @@ class AutomationEditor(QWidget):
 
     def _on_field_edited(self, *_args: object) -> None:
         """Check as the user types: errors appear under their fields, nothing is applied."""
-        if self._handle is None:
+        if self._handle is None or self._loading:
             return
         _spec, errors = self.build_spec()
         self._show_errors(errors)

@@ -338,9 +338,10 @@ class Composer(QWidget):
         self.status_label.setStyleSheet(style if text else "")
 
     def _update_frames_label(self) -> None:
-        frames, errors = self.frame_editor.encoded()
-        count = self.frame_editor.frame_count
-        text = f"{count} frame{'s' if count != 1 else ''} · {human_size(sum(map(len, frames)))}"
+        editor = self.frame_editor
+        count = editor.frame_count
+        errors = [row for row in editor.rows if row.data is None]
+        text = f"{count} frame{'s' if count != 1 else ''} · {human_size(editor.total_size)}"
         if errors:
             text += f" · {len(errors)} not valid"
         self.frames_label.setText(text)

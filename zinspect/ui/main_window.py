@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.session = session if session is not None else Session()
         self.bridge = SessionBridge(self.session, self)
         self._shut_down = False
+        self._closing = False  # the window is on its way out: close again does nothing
         self._selected_message: Message | None = None
         self._shortcuts_box: QMessageBox | None = None
 
@@ -262,12 +263,29 @@ class MainWindow(QMainWindow):
         return box
 
     # -- shutdown ---------------------------------------------------------------------------
+    def quit_without_asking(self) -> None:
+        """Quit now, the same orderly way as File > Quit, without asking about unsaved
+        changes: what Ctrl+C, SIGTERM, SIGHUP and --autostop do. Harmless when repeated."""
+        if self._closing:
+            return
+        self.close_guard = None
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """The one way out. Order matters for a recording: the sockets close first, so
+        nothing arrives after, then the recording writes every message the store holds,
+        flushes and closes; only then do the panels hear ``window_closed``."""
+        if self._closing:
+            event.accept()
+            return
         if self.close_guard is not None and not self.close_guard():
             event.ignore()
             return
+        self._closing = True
         self.save_layout()
         event.accept()
+        self.shutdown()
+        self.capture.stop_recording()
         self.window_closed.emit()
 
     def shutdown(self) -> None:
