@@ -264,8 +264,8 @@ async def send(window: Any, probe: LagProbe, count: int, size: int) -> dict:
     """The send automation (issue 3's "scripted send"): a PUSH whose automation sends COUNT
     SIZE-byte text frames with interval 0 into a PULL sink process. The rate runs from the
     runner's start to its last message (its own count), with the window live throughout."""
-    from zinspect.core.automation import AutomationSpec, SendSpec
-    from zinspect.core.automation_runner import attach_automation
+    from zinspect.core.automation.automation import AutomationSpec, SendSpec
+    from zinspect.core.automation.automation_runner import attach_automation
 
     sink = spawn_peer("sink", str(count + 1))
     try:

@@ -199,8 +199,8 @@ class Soak:
 
     # -- set-up ------------------------------------------------------------------------------
     def create_sockets(self) -> None:
-        from zinspect.core.automation import AutomationSpec, ReplySpec, SendSpec
-        from zinspect.core.automation_runner import attach_automation
+        from zinspect.core.automation.automation import AutomationSpec, ReplySpec, SendSpec
+        from zinspect.core.automation.automation_runner import attach_automation
 
         if self.profile.max_messages:
             self.store.set_caps(self.profile.max_messages, self.profile.max_bytes)

@@ -17,8 +17,8 @@ import argparse
 import asyncio
 import time
 
-from zinspect.core.recorder import Recorder
-from zinspect.core.session import Session
+from zinspect.core.capture.recorder import Recorder
+from zinspect.core.sockets.session import Session
 
 BATCH = 200
 

@@ -62,7 +62,7 @@ def aloop(qapp):
 
 @pytest.fixture
 def session(aloop):
-    from zinspect.core.session import Session
+    from zinspect.core.sockets.session import Session
 
     session = Session()
     yield session

@@ -17,7 +17,7 @@ from typing import Iterator
 import pytest
 from PySide6.QtCore import QTimer
 
-from zinspect.ui.socket_list_model import SocketListModel
+from zinspect.ui.sockets.socket_list_model import SocketListModel
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # A window whose timers stop firing for longer than this looks frozen to its user.

@@ -7,7 +7,7 @@ The loop only runs while qtbot waits, so a coroutine is started as a task and wa
 from __future__ import annotations
 
 from ui_actions import WAIT_MS
-from zinspect.core.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.store import IN
 
 ANY_PORT = "tcp://127.0.0.1:*"

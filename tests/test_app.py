@@ -81,7 +81,7 @@ def run_app(tmp_path, *args: str, timeout: float = 40) -> subprocess.CompletedPr
 @pytest.mark.e2e
 def test_record_and_autostop_capture_a_scripted_req_against_a_rep_server(tmp_path, peer):
     from peerio import PeerOutput
-    from zinspect.core.capture import read_capture
+    from zinspect.core.capture.capture import read_capture
 
     server = PeerOutput(peer("rep_server.py", "tcp://127.0.0.1:*", "World", "--count", "10"))
     endpoint = server.ready_endpoint()

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, send, traffic
-from zinspect.core.automation import (
+from zinspect.core.automation.automation import (
     DEFAULT_TIMEOUT_MS,
     AutomationSpec,
     ForwardSpec,
@@ -26,7 +26,7 @@ from zinspect.core.automation import (
     parse_automation,
     render_frames,
 )
-from zinspect.core.automation_runner import attach_automation, reply_envelope
+from zinspect.core.automation.automation_runner import attach_automation, reply_envelope
 from zinspect.core.frames_json import SpecError
 from zinspect.core.store import OUT
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import ANY_PORT, WAIT_MS, linked, traffic
-from zinspect.core.capture import (
+from zinspect.core.capture.capture import (
     FORMAT_VERSION,
     CaptureError,
     CaptureReader,
@@ -25,11 +25,11 @@ from zinspect.core.capture import (
     read_capture,
     write_capture,
 )
-from zinspect.core.csv_export import CSV_COLUMNS, iso_time, safe_cell
-from zinspect.core.export import Exporter
-from zinspect.core.recorder import Recorder
-from zinspect.core.replay import FAST, ORIGINAL, RATE, Replayer, ReplayError
-from zinspect.core.session import SocketError
+from zinspect.core.capture.csv_export import CSV_COLUMNS, iso_time, safe_cell
+from zinspect.core.capture.export import Exporter
+from zinspect.core.capture.recorder import Recorder
+from zinspect.core.capture.replay import FAST, ORIGINAL, RATE, Replayer, ReplayError
+from zinspect.core.sockets.session import SocketError
 from zinspect.core.store import IN, OUT, Message, MessageStore
 
 SAMPLES = [

@@ -9,7 +9,7 @@ import pytest
 
 from session_helpers import traffic
 from ui_actions import WAIT_MS
-from zinspect.core.demos import DemoError, DemoRunner, demo_names, load_demo, parse_demo
+from zinspect.core.demos.demos import DemoError, DemoRunner, demo_names, load_demo, parse_demo
 from zinspect.core.frames_json import SpecError
 from zinspect.core.store import IN, OUT
 
@@ -214,7 +214,7 @@ def test_broker_forwards_subscriptions_upstream_and_messages_down(session, qtbot
 
 
 def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
-    from zinspect.core.demos import DemoAction
+    from zinspect.core.demos.demos import DemoAction
 
     runner = open_demo(session, "pubsub")
     restart = DemoAction("again", "", [("restart", "station")])

@@ -7,7 +7,7 @@ import errno
 import pytest
 import zmq
 
-from zinspect.core.endpoints import (
+from zinspect.core.sockets.endpoints import (
     IPC_PATH_MAX,
     EndpointError,
     available_transports,

@@ -12,8 +12,8 @@ import zmq
 
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS
-from zinspect.core.events import SocketEvent, decode_value, explain
-from zinspect.core.session import DEFAULT_MAXMSGSIZE
+from zinspect.core.sockets.events import SocketEvent, decode_value, explain
+from zinspect.core.sockets.session import DEFAULT_MAXMSGSIZE
 
 
 def names_of(session, handle) -> list[str]:
@@ -96,7 +96,7 @@ def test_values_are_decoded_in_words():
 
 
 def test_every_libzmq_event_has_a_name_label_and_explanation():
-    from zinspect.core.events import EVENT_NAMES, LABELS
+    from zinspect.core.sockets.events import EVENT_NAMES, LABELS
 
     for number, name in EVENT_NAMES.items():
         assert name in LABELS
@@ -105,8 +105,8 @@ def test_every_libzmq_event_has_a_name_label_and_explanation():
 
 
 def test_a_recording_holds_the_events_as_event_lines(session, qtbot, tmp_path):
-    from zinspect.core.capture import read_capture
-    from zinspect.core.recorder import Recorder
+    from zinspect.core.capture.capture import read_capture
+    from zinspect.core.capture.recorder import Recorder
 
     path = tmp_path / "events.jsonl"
     recorder = Recorder(session.store, path, tick=0.02, events=session.on_event)
@@ -160,7 +160,7 @@ def test_a_frame_over_maxmsgsize_disconnects_the_peer_and_nothing_else(session, 
 
 def test_a_message_over_the_frame_cap_is_kept_cut_and_counted(session, qtbot, monkeypatch,
                                                               caplog):
-    import zinspect.core.socket_receive as receiving
+    import zinspect.core.sockets.socket_receive as receiving
 
     monkeypatch.setattr(receiving, "MAX_FRAMES_PER_MESSAGE", 10)
     caplog.expected_warnings = True
@@ -177,7 +177,7 @@ def test_a_message_over_the_frame_cap_is_kept_cut_and_counted(session, qtbot, mo
 
 
 def test_sends_without_room_are_counted_as_backpressure(session, qtbot):
-    from zinspect.ui.socket_list_model import socket_state
+    from zinspect.ui.sockets.socket_list_model import socket_state
 
     lonely = session.create_socket("PUSH", "lonely")
     assert lonely.send_now([b"nobody"]) is False  # no peer: no room

@@ -29,7 +29,7 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_core_sources_import_no_qt():
-    files = sorted(CORE.glob("*.py"))
+    files = sorted(CORE.rglob("*.py"))
     assert {f.name for f in files} >= {"session.py", "store.py", "codecs.py", "endpoints.py"}
     offenders = {f.name: sorted(imported_modules(f) & QT_MODULES) for f in files}
     assert {name: qt for name, qt in offenders.items() if qt} == {}
@@ -43,7 +43,7 @@ def test_the_scanner_would_notice_a_qt_import(tmp_path):
 
 def test_importing_the_core_loads_no_qt():
     code = (
-        "import sys, pkgutil, importlib, zinspect.core.session\n"
+        "import sys, pkgutil, importlib, zinspect.core.sockets.session\n"
         "import zinspect.core as core\n"
         "for info in pkgutil.iter_modules(core.__path__):\n"
         "    importlib.import_module('zinspect.core.' + info.name)\n"

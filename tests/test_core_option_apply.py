@@ -7,9 +7,9 @@ from __future__ import annotations
 import zmq
 
 from session_helpers import WAIT_MS, linked, send, traffic
-from zinspect.core import session as core_session
-from zinspect.core.option_apply import apply_options
-from zinspect.core.option_catalog import CATALOG, read_live
+from zinspect.core.sockets import session as core_session
+from zinspect.core.sockets.option_apply import apply_options
+from zinspect.core.sockets.option_catalog import CATALOG, read_live
 
 
 def live(handle, name):

@@ -9,8 +9,8 @@ import zmq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zinspect.core import session as core_session
-from zinspect.core.option_catalog import (
+from zinspect.core.sockets import session as core_session
+from zinspect.core.sockets.option_catalog import (
     CATALOG,
     GROUPS,
     INT_MAX,
@@ -28,8 +28,8 @@ from zinspect.core.option_catalog import (
     range_text,
     read_live,
 )
-from zinspect.core.socket_options import lookup_option, option_kind
-from zinspect.core.socket_types import STANDARD_TYPES
+from zinspect.core.sockets.socket_options import lookup_option, option_kind
+from zinspect.core.sockets.socket_types import STANDARD_TYPES
 
 ISSUE_OPTIONS = (
     "SNDHWM RCVHWM LINGER ROUTING_ID RECONNECT_IVL RECONNECT_IVL_MAX CONNECT_TIMEOUT "

@@ -15,8 +15,8 @@ import zmq
 import zmq.auth
 
 from session_helpers import ANY_PORT, WAIT_MS, run, traffic
-from zinspect.core.authenticator import AuthSpec, authenticator_for, decide
-from zinspect.core.curve_keys import (
+from zinspect.core.security.authenticator import AuthSpec, authenticator_for, decide
+from zinspect.core.security.curve_keys import (
     KeyFormatError,
     check_key,
     generate_certificate,
@@ -26,8 +26,8 @@ from zinspect.core.curve_keys import (
     public_key_of,
     save_certificate,
 )
-from zinspect.core.events import AUTH_ALLOWED, AUTH_DENIED
-from zinspect.core.security import (
+from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED
+from zinspect.core.security.security import (
     SecurityError,
     SecuritySpec,
     apply_security,
@@ -38,7 +38,7 @@ from zinspect.core.security import (
     security_to_json,
     security_warnings,
 )
-from zinspect.core.workspace import (
+from zinspect.core.workspace.workspace import (
     apply_workspace,
     dump_workspace,
     parse_workspace,

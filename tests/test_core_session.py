@@ -16,8 +16,8 @@ import zmq
 
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, send, traffic
 from zinspect.core.codecs import encode_frame, message_summary
-from zinspect.core.session import Session, SocketError, SocketHandle
-from zinspect.core.socket_types import SOCKET_TYPES, STANDARD_TYPES
+from zinspect.core.sockets.session import Session, SocketError, SocketHandle
+from zinspect.core.sockets.socket_types import SOCKET_TYPES, STANDARD_TYPES
 from zinspect.core.store import IN, OUT
 
 

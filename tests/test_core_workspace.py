@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from session_helpers import ANY_PORT, WAIT_MS, send, traffic
-from zinspect.core.automation import AutomationSpec, ReplySpec, SendSpec
-from zinspect.core.session import SocketError
-from zinspect.core.workspace import (
+from zinspect.core.automation.automation import AutomationSpec, ReplySpec, SendSpec
+from zinspect.core.sockets.session import SocketError
+from zinspect.core.workspace.workspace import (
     SavedMessage,
     SocketSpec,
     Workspace,
@@ -393,7 +393,7 @@ def test_reading_files_refuses_in_words_and_logs_it(tmp_path, caplog):
     with pytest.raises(WorkspaceError,
                        match="^Cannot open the file: No such file or directory$"):
         read_workspace(tmp_path / "nothing.zinspect.json")
-    refusals = [r for r in caplog.records if r.name == "zinspect.core.workspace"]
+    refusals = [r for r in caplog.records if r.name == "zinspect.core.workspace.workspace"]
     assert [r.levelno for r in refusals] == [logging.WARNING, logging.WARNING]
     assert refusals[1].getMessage() == (f"{tmp_path / 'nothing.zinspect.json'}: Cannot open "
                                         "the file: No such file or directory")
@@ -493,7 +493,7 @@ def test_a_bind_that_fails_leaves_the_socket_with_its_error(session, qtbot, capl
     assert session.socket_named("dealer").last_error.startswith("ROUTER_MANDATORY = 1: libzmq")
     assert session.socket_named("broken") is None
     logged = [r.getMessage() for r in caplog.records
-              if r.name == "zinspect.core.workspace" and r.levelno == logging.WARNING]
+              if r.name == "zinspect.core.workspace.workspace" and r.levelno == logging.WARNING]
     assert logged == lines  # one line each, for the command line's stderr
 
 

@@ -9,8 +9,8 @@ import pytest
 from peerio import PeerOutput, start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
 from ui_actions import PEER_WAIT_MS
-from zinspect.core.automation import parse_automation
-from zinspect.core.automation_runner import attach_automation
+from zinspect.core.automation.automation import parse_automation
+from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.store import OUT
 
 pytestmark = pytest.mark.e2e

@@ -20,9 +20,9 @@ import pytest
 from capture_helpers import as_tuples
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS, traffic
-from zinspect.core.capture import read_capture
-from zinspect.core.recorder import Recorder
-from zinspect.core.replay import FAST, Replayer
+from zinspect.core.capture.capture import read_capture
+from zinspect.core.capture.recorder import Recorder
+from zinspect.core.capture.replay import FAST, Replayer
 from zinspect.core.store import IN, OUT, Message
 
 pytestmark = pytest.mark.e2e

@@ -31,10 +31,10 @@ from test_e2e_peers import IN_TEXT, OUT_TEXT, REQ_REFUSAL, finished, started
 from test_ui_events import shown_rows
 from ui_actions import WAIT_MS
 from window_driver import ANY_PORT
-from zinspect.core.capture import read_capture
-from zinspect.core.session import DEFAULT_MAXMSGSIZE
+from zinspect.core.capture.capture import read_capture
+from zinspect.core.sockets.session import DEFAULT_MAXMSGSIZE
 from zinspect.core.store import IN
-from zinspect.ui.composer import CANCELLED_TEXT, WAITING_TEXT
+from zinspect.ui.compose.composer import CANCELLED_TEXT, WAITING_TEXT
 
 pytestmark = pytest.mark.e2e
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
-import zinspect.core.workspace as workspace_module
+import zinspect.core.workspace.workspace as workspace_module
 from capture_helpers import fill_disk_under
 from fault_helpers import (
     TimerProbe,
@@ -43,10 +43,10 @@ from test_e2e_peers import IN_TEXT, finished, started
 from test_ui_workspace import PAIR_WORKSPACE, write
 from ui_actions import WAIT_MS, click_box, open_boxes, the_box
 from window_driver import ANY_PORT
-from zinspect.core.capture import read_capture
+from zinspect.core.capture.capture import read_capture
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
-from zinspect.core.recorder import TICK_SECONDS
-from zinspect.core.session import MAX_FRAMES_PER_MESSAGE
+from zinspect.core.capture.recorder import TICK_SECONDS
+from zinspect.core.sockets.session import MAX_FRAMES_PER_MESSAGE
 from zinspect.core.store import IN
 
 pytestmark = pytest.mark.e2e

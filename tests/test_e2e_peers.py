@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from peerio import PeerOutput, start_peer
-from zinspect.core.endpoints import EndpointError, validate_endpoint
+from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
 from ui_actions import WAIT_MS
 from window_driver import ANY_PORT, Row
 

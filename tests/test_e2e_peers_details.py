@@ -7,7 +7,7 @@ import pytest
 
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS
-from zinspect.core.peers import PeerAddresses
+from zinspect.core.sockets.peers import PeerAddresses
 
 pytestmark = pytest.mark.e2e
 

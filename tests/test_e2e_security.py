@@ -10,10 +10,10 @@ import zmq
 
 from peerio import start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
-from zinspect.core.authenticator import AuthSpec
-from zinspect.core.curve_keys import generate_certificate, generate_keypair, load_certificate
-from zinspect.core.events import AUTH_ALLOWED, AUTH_DENIED, PROTOCOL_ERRORS
-from zinspect.core.security import SecuritySpec, apply_security
+from zinspect.core.security.authenticator import AuthSpec
+from zinspect.core.security.curve_keys import generate_certificate, generate_keypair, load_certificate
+from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED, PROTOCOL_ERRORS
+from zinspect.core.security.security import SecuritySpec, apply_security
 from zinspect.core.store import IN
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.traffic_filter import FILTER_TEXT_LIMIT, TrafficFilter
+from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, TrafficFilter
 
 INF = float("inf")
 ALPHABET = b"abcQ \n\x00\xc3\xa9\xff"  # ASCII, case, newline, NUL, UTF-8 and invalid bytes

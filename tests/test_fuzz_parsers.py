@@ -37,14 +37,14 @@ from fuzz_support import (
     text_mutation,
     to_json_text,
 )
-from zinspect.core.authenticator import parse_address
-from zinspect.core.automation import (
+from zinspect.core.security.authenticator import parse_address
+from zinspect.core.automation.automation import (
     check_template,
     compile_template,
     parse_automation,
     render_frames,
 )
-from zinspect.core.capture import (
+from zinspect.core.capture.capture import (
     CaptureError,
     LineEncoder,
     event_line,
@@ -59,24 +59,24 @@ from zinspect.core.codecs import (
     encode_frame,
     render,
 )
-from zinspect.core.curve_keys import Z85_ALPHABET, KeyFormatError, check_key
-from zinspect.core.demos import DemoError, _folder, demo_names, load_demo, parse_demo
-from zinspect.core.endpoints import KNOWN_TRANSPORTS, EndpointError, validate_endpoint
-from zinspect.core.events import LABELS, SocketEvent, decode_value
+from zinspect.core.security.curve_keys import Z85_ALPHABET, KeyFormatError, check_key
+from zinspect.core.demos.demos import DemoError, _folder, demo_names, load_demo, parse_demo
+from zinspect.core.sockets.endpoints import KNOWN_TRANSPORTS, EndpointError, validate_endpoint
+from zinspect.core.sockets.events import LABELS, SocketEvent, decode_value
 from zinspect.core.frames_json import SpecError, frame_from_json, frames_from_json
-from zinspect.core.option_catalog import CATALOG, OptionValueError, check_value, parse_value
-from zinspect.core.replay import MAX_RATE, ReplayError, check_rate
-from zinspect.core.security import SecuritySpec, security_from_json
-from zinspect.core.socket_options import OptionError, check_option_value, lookup_option
+from zinspect.core.sockets.option_catalog import CATALOG, OptionValueError, check_value, parse_value
+from zinspect.core.capture.replay import MAX_RATE, ReplayError, check_rate
+from zinspect.core.security.security import SecuritySpec, security_from_json
+from zinspect.core.sockets.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.store import IN, OUT
-from zinspect.core.workspace import (
+from zinspect.core.workspace.workspace import (
     Workspace,
     WorkspaceError,
     dump_workspace,
     parse_workspace,
     read_workspace,
 )
-from zinspect.ui.traffic_filter import FilterError, FilterMatcher, TrafficFilter
+from zinspect.core.traffic_filter import FilterError, FilterMatcher, TrafficFilter
 
 # Two CURVE key pairs (made once with zmq.curve_keypair) for near-valid security objects.
 PUBLIC_1, SECRET_1 = "u]/DnSakgLI(]jE-=hs51*y^TxV-J6AmeU)kJ=k=", \

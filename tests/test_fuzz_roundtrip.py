@@ -28,8 +28,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fuzz_support import ANY_CHAR, fuzz
-from zinspect.core.authenticator import AuthSpec
-from zinspect.core.automation import (
+from zinspect.core.security.authenticator import AuthSpec
+from zinspect.core.automation.automation import (
     REPLY_TYPES,
     AutomationSpec,
     ForwardSpec,
@@ -41,21 +41,21 @@ from zinspect.core.automation import (
     parse_automation,
     render_frames,
 )
-from zinspect.core.capture import CaptureReader, CaptureWriter, read_capture
+from zinspect.core.capture.capture import CaptureReader, CaptureWriter, read_capture
 from zinspect.core.codecs import auto_view, encode_frame, printable_text, render
-from zinspect.core.events import SocketEvent
+from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.frames_json import (
     frame_from_json,
     frame_to_json,
     frames_from_json,
     frames_to_json,
 )
-from zinspect.core.option_catalog import CATALOG, format_value, parse_value
-from zinspect.core.security import SecuritySpec, security_from_json, security_to_json
-from zinspect.core.socket_options import INT32_RANGE, INT64_RANGE
-from zinspect.core.socket_types import SOCKET_TYPES, SUBSCRIBING_TYPES
+from zinspect.core.sockets.option_catalog import CATALOG, format_value, parse_value
+from zinspect.core.security.security import SecuritySpec, security_from_json, security_to_json
+from zinspect.core.sockets.socket_options import INT32_RANGE, INT64_RANGE
+from zinspect.core.sockets.socket_types import SOCKET_TYPES, SUBSCRIBING_TYPES
 from zinspect.core.store import IN, OUT
-from zinspect.core.workspace import (
+from zinspect.core.workspace.workspace import (
     SavedMessage,
     SocketSpec,
     Workspace,

@@ -21,9 +21,9 @@ import zmq
 from PySide6.QtCore import Qt
 
 from window_driver import WAIT_MS, user, window  # noqa: F401
-from zinspect.core.ipc_files import SocketFileExists
-from zinspect.core.session import SocketError
-from zinspect.core.workspace import (
+from zinspect.core.sockets.ipc_files import SocketFileExists
+from zinspect.core.sockets.session import SocketError
+from zinspect.core.workspace.workspace import (
     apply_workspace,
     dump_workspace,
     parse_workspace,

@@ -20,8 +20,8 @@ import zmq
 from zmq.utils import z85
 
 from window_driver import WAIT_MS, window  # noqa: F401
-from zinspect.core.session import SocketError
-from zinspect.core.workspace import apply_workspace, parse_workspace, read_workspace
+from zinspect.core.sockets.session import SocketError
+from zinspect.core.workspace.workspace import apply_workspace, parse_workspace, read_workspace
 
 PUBLIC, SECRET = (k.decode() for k in zmq.curve_keypair())
 PASSWORD = "correct-horse-battery-staple-" * 11  # 319 bytes: more than PLAIN's 255

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from zinspect.core.capture import read_capture
+from zinspect.core.capture.capture import read_capture
 
 pytestmark = pytest.mark.e2e
 
@@ -158,8 +158,8 @@ def workspace_of(path: Path, count: int) -> Path:
 
 HEADLESS = """
 import asyncio, sys
-from zinspect.core.session import Session
-from zinspect.core.workspace import apply_workspace, read_workspace
+from zinspect.core.sockets.session import Session
+from zinspect.core.workspace.workspace import apply_workspace, read_workspace
 
 async def main():
     session = Session()

@@ -12,9 +12,9 @@ from session_helpers import WAIT_MS, linked, send, traffic
 from window_driver import user, window  # noqa: F401
 
 from zinspect.core.store import IN
-from zinspect.core.workspace import dump_workspace, parse_workspace
-from zinspect.ui.automation_frames import SHOWN_LIMIT as AUTOMATION_ROWS
-from zinspect.ui.frame_editor import SHOWN_LIMIT as COMPOSER_ROWS
+from zinspect.core.workspace.workspace import dump_workspace, parse_workspace
+from zinspect.ui.automation.automation_frames import SHOWN_LIMIT as AUTOMATION_ROWS
+from zinspect.ui.compose.frame_editor import SHOWN_LIMIT as COMPOSER_ROWS
 
 MANY_TEMPLATES = [f"frame {i} {{seq}}" if i % 3 else {"hex": f"{i:04x}00ff"}
                   for i in range(3000)]

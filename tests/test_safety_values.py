@@ -18,12 +18,12 @@ from PySide6.QtCore import Qt
 
 from peerio import start_peer
 from session_helpers import ANY_PORT, WAIT_MS, linked
-from zinspect.core.curve_keys import generate_certificate, generate_keypair
-from zinspect.core.events import CURVE_CLIENT_HINT
-from zinspect.core.security import SecuritySpec, apply_security
-from zinspect.core.workspace import WorkspaceError, apply_workspace, read_workspace
+from zinspect.core.security.curve_keys import generate_certificate, generate_keypair
+from zinspect.core.sockets.events import CURVE_CLIENT_HINT
+from zinspect.core.security.security import SecuritySpec, apply_security
+from zinspect.core.workspace.workspace import WorkspaceError, apply_workspace, read_workspace
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.socket_panel import SocketPanel
+from zinspect.ui.sockets.socket_panel import SocketPanel
 
 HUGE = "9" * 4400
 DEEP = "[" * 100_000 + "]" * 100_000

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from session_helpers import WAIT_MS, send
-from zinspect.core.automation import AutomationSpec, ForwardSpec, ReplySpec
-from zinspect.core.automation_runner import attach_automation
-from zinspect.core.session import Endpoint
+from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec
+from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.sockets.session import Endpoint
 from zinspect.core.topology import (
     ENDPOINT_LINK,
     FORWARD_LINK,

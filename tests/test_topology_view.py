@@ -8,14 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabBar
 
-import zinspect.ui.topology_view as topology_view
+import zinspect.ui.topology.topology_view as topology_view
 from session_helpers import send
 from ui_actions import WAIT_MS
-from zinspect.core.automation import AutomationSpec, ForwardSpec
-from zinspect.core.automation_runner import attach_automation
+from zinspect.core.automation.automation import AutomationSpec, ForwardSpec
+from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.topology import FORWARD_LINK, PEERS_NODE, REMOTE_NODE
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.topology_view import EMPTY_TEXT, NodeItem, TopologyView
+from zinspect.ui.topology.topology_view import EMPTY_TEXT, NodeItem, TopologyView
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QWidget
 
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, traffic
 from ui_actions import click
-from zinspect.core.automation import AutomationSpec, ForwardSpec, ReplySpec, SendSpec
-from zinspect.core.automation_runner import attach_automation
+from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec, SendSpec
+from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.store import OUT
-from zinspect.ui.automation_editor import AutomationEditor
+from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.socket_panel import SocketPanel
+from zinspect.ui.sockets.socket_panel import SocketPanel
 
 
 @pytest.fixture

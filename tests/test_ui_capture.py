@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import linked, send, traffic
 from ui_actions import WAIT_MS
-from zinspect.core.capture import read_capture, write_capture
+from zinspect.core.capture.capture import read_capture, write_capture
 from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.traffic_model import COL_SUMMARY
+from zinspect.ui.traffic.traffic_model import COL_SUMMARY
 
 
 def choose_file(qtbot, dialog: QFileDialog | None, path) -> None:

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 from ui_actions import WAIT_MS
 from zinspect.core.store import IN, OUT
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.composer import CANCELLED_TEXT, NO_SOCKET_TEXT, WAITING_TEXT, Composer
-from zinspect.ui.send_history import SendHistoryModel, SentMessage
+from zinspect.ui.compose.composer import CANCELLED_TEXT, NO_SOCKET_TEXT, WAITING_TEXT, Composer
+from zinspect.ui.compose.send_history import SendHistoryModel, SentMessage
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ def test_command_line_opens_a_demo(tmp_path):
     capture = tmp_path / "demo.jsonl"
     result = run_app(tmp_path, "--demo", "broker", "--record", str(capture), "--autostop", "2")
     assert result.returncode == 0, result.stderr
-    from zinspect.core.capture import read_capture
+    from zinspect.core.capture.capture import read_capture
 
     frames = [m.frames for m in read_capture(capture).messages if m.socket == "xpub"
               and m.direction == IN]

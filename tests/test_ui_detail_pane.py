@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from ui_actions import WAIT_MS
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.detail_pane import DetailPane
-from zinspect.ui.frame_list_model import FRAME_ROLE, FrameListModel
-from zinspect.ui.frame_render import render_frame
+from zinspect.ui.message.detail_pane import DetailPane
+from zinspect.ui.compose.frame_list_model import FRAME_ROLE, FrameListModel
+from zinspect.ui.message.frame_render import render_frame
 
 
 def make_message(frames: list[bytes], seq: int = 1, socket: str = "sock-1",

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from test_core_events import dead_port
 from ui_actions import WAIT_MS
 from window_driver import ANY_PORT
-from zinspect.ui.events_panel import COL_EVENT, COL_MEANING, COL_SOCKET, EventsModel
-from zinspect.ui.socket_list_model import SocketListModel
+from zinspect.ui.events.events_panel import COL_EVENT, COL_MEANING, COL_SOCKET, EventsModel
+from zinspect.ui.sockets.socket_list_model import SocketListModel
 
 
 def shown_rows(panel) -> list[tuple[str, str, str]]:
@@ -73,7 +73,7 @@ def test_a_dead_endpoint_retries_in_orange_and_problems_only_filters(window, use
 
 
 def test_the_model_keeps_the_newest_events_up_to_its_limit(qtmodeltester):
-    from zinspect.core.events import SocketEvent
+    from zinspect.core.sockets.events import SocketEvent
 
     model = EventsModel(limit=5)
     model.add([SocketEvent(float(n), "s", "connected", "tcp://h:1", n) for n in range(3)])

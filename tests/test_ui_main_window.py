@@ -318,7 +318,7 @@ def test_an_old_libzmq_warning_stays_in_the_status_bar(session, qtbot, tmp_path,
 
 
 def test_a_current_libzmq_shows_no_warning(window):
-    from zinspect.versions import libzmq_warning
+    from zinspect.core.security.libzmq_check import libzmq_warning
 
     assert (window.libzmq_warning_label is None) == (libzmq_warning() == "")
 

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButt
 
 from session_helpers import linked, send, traffic
 from ui_actions import WAIT_MS, click
-from zinspect.core.option_catalog import CATALOG, read_live
-from zinspect.core.workspace import snapshot
+from zinspect.core.sockets.option_catalog import CATALOG, read_live
+from zinspect.core.workspace.workspace import snapshot
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.options_form import RECREATE_MARK, OptionsForm
+from zinspect.ui.sockets.options_form import RECREATE_MARK, OptionsForm
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from ui_actions import WAIT_MS, click
-from zinspect.core.endpoints import EndpointError, validate_endpoint
-from zinspect.core.socket_types import SOCKET_TYPES
+from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
+from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.socket_list_model import SocketListModel
-from zinspect.ui.socket_panel import SocketPanel, TypeNameRole
+from zinspect.ui.sockets.socket_list_model import SocketListModel
+from zinspect.ui.sockets.socket_panel import SocketPanel, TypeNameRole
 
 
 @pytest.fixture

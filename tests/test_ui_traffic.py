@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QWidget
 from ui_actions import WAIT_MS
 from zinspect.core.store import IN, OUT, Message, MessageStore
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.traffic_filter import (
+from zinspect.core.traffic_filter import (
     FILTER_TEXT_LIMIT,
     FilterError,
     TrafficFilter,
     hex_needle,
     message_text,
 )
-from zinspect.ui.traffic_model import (
+from zinspect.ui.traffic.traffic_model import (
     COL_DIRECTION,
     COL_FRAMES,
     COL_NUMBER,
@@ -32,7 +32,7 @@ from zinspect.ui.traffic_model import (
     TrafficModel,
     format_time,
 )
-from zinspect.ui.traffic_panel import TrafficPanel
+from zinspect.ui.traffic.traffic_panel import TrafficPanel
 
 
 def msg(socket: str, direction: str, *frames: bytes, stamp: float | None = None) -> Message:

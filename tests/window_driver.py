@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QTableVie
 
 from session_helpers import ANY_PORT
 from ui_actions import WAIT_MS, click
-from zinspect.core.session import SocketHandle
-from zinspect.ui.frame_editor import FrameRow
-from zinspect.ui.frame_list_model import COLUMN_CONTENT
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.ui.compose.frame_editor import FrameRow
+from zinspect.ui.compose.frame_list_model import COLUMN_CONTENT
 from zinspect.ui.main_window import MainWindow
-from zinspect.ui.socket_panel import TypeNameRole
-from zinspect.ui.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE
+from zinspect.ui.sockets.socket_panel import TypeNameRole
+from zinspect.ui.traffic.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE
 
 
 def settings_at(path) -> QSettings:

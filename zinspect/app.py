@@ -13,9 +13,9 @@ import sys
 from typing import Sequence
 
 import zinspect
-from zinspect.core.fd_limit import raise_fd_limit
+from zinspect.core.sockets.fd_limit import raise_fd_limit
 
-log = logging.getLogger("zinspect.app")
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 zinspect: a desktop ZeroMQ message inspector.
@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def check_demo_argument(args: argparse.Namespace) -> int | None:
     """Handle ``--demo list`` and a wrong demo name here, before any window: the exit code
     to return now, or None to go on and open the demo."""
-    from zinspect.core.demos import DemoError, demo_names, load_demo
+    from zinspect.core.demos.demos import DemoError, demo_names, load_demo
 
     if args.demo == "list":
         names = demo_names()

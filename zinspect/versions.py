@@ -11,10 +11,10 @@ import platform
 import zmq
 
 import zinspect
+from zinspect.core.security.libzmq_check import libzmq_warning
 
 TRANSPORTS = ("ipc", "pgm", "epgm", "tipc", "norm", "ws", "wss", "vmci")
 FEATURES = ("draft", "curve", "gssapi")
-SAFE_LIBZMQ = (4, 3, 3)  # older releases have known CVEs (design.md)
 
 
 def qt_versions() -> tuple[str, str]:
@@ -23,13 +23,6 @@ def qt_versions() -> tuple[str, str]:
     from PySide6 import QtCore
 
     return PySide6.__version__, QtCore.qVersion()
-
-
-def libzmq_warning() -> str:
-    if zmq.zmq_version_info()[:3] < SAFE_LIBZMQ:
-        return (f"libzmq {zmq.zmq_version()} is older than 4.3.3 and has known security "
-                "flaws (CVE-2019-6250, CVE-2019-13132, CVE-2020-15166): upgrade pyzmq.")
-    return ""
 
 
 def version_report() -> str:

@@ -24,7 +24,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Sequence
 
-log = logging.getLogger("zinspect.core.store")
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGES = 1_000_000
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from zinspect.core.socket_types import SOCKET_TYPES
+from zinspect.core.sockets.socket_types import SOCKET_TYPES
 
 if TYPE_CHECKING:
-    from zinspect.core.session import SocketHandle
+    from zinspect.core.sockets.session import SocketHandle
 
 SOCKET_NODE = "socket"
 PEERS_NODE = "peers"  # the peers that connect to a local bind from outside the workspace

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from zinspect.core.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session, SocketHandle
 
 
 class SessionBridge(QObject):

@@ -22,22 +22,23 @@ from PySide6.QtWidgets import (
 )
 
 import zinspect
-from zinspect.core.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.store import IN, Message
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.capture_actions import install_capture_actions
-from zinspect.ui.composer import Composer
-from zinspect.ui.demo_actions import install_demo_actions
-from zinspect.ui.detail_pane import DetailPane
-from zinspect.ui.events_panel import install_events_panel
-from zinspect.ui.socket_panel import SocketPanel
+from zinspect.ui.capture.capture_actions import install_capture_actions
+from zinspect.ui.compose.composer import Composer
+from zinspect.ui.demos.demo_actions import install_demo_actions
+from zinspect.ui.message.detail_pane import DetailPane
+from zinspect.ui.events.events_panel import install_events_panel
+from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
-from zinspect.ui.topology_view import install_topology
-from zinspect.ui.traffic_panel import TrafficPanel
-from zinspect.ui.workspace_actions import install_workspace_actions
-from zinspect.versions import libzmq_warning, version_report
+from zinspect.ui.topology.topology_view import install_topology
+from zinspect.ui.traffic.traffic_panel import TrafficPanel
+from zinspect.ui.workspace.workspace_actions import install_workspace_actions
+from zinspect.core.security.libzmq_check import libzmq_warning
+from zinspect.versions import version_report
 
-log = logging.getLogger("zinspect.ui.main_window")
+log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
 DEFAULT_SIZE = (1360, 860)

@@ -1,0 +1,1 @@
+"""Captures: the JSON Lines capture format, the recorder, replay and exports."""

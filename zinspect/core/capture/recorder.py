@@ -1,0 +1,192 @@
+"""Recording: follow the store and append every new message to a capture file.
+
+The store has no per-message callback (at hundreds of thousands of messages a second that
+would cost the receive path most of its rate), so the recorder pulls like the traffic view
+does: on a loop timer it takes the rows from the last sequence number it wrote up to the
+store's end, writes them within a time budget, and flushes. A backlog bigger than one slice
+is worked off in further slices that let the loop run in between.
+
+Two ways a message can escape the file, both handled: the store's caps may drop it before
+the recorder came round (counted as ``missed`` and said so), and the user's Clear would
+forget it (the store calls ``on_before_clear`` first, and the recorder writes what is
+pending). A write error stops the recording, never the capture in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import Callable
+
+from zinspect.core.capture.capture import CaptureError, CaptureWriter
+from zinspect.core.sockets.events import SocketEvent
+from zinspect.core.store import ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, ROW_TIME, MessageStore
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.2  # how often new traffic is written when the recorder is caught up
+SLICE_SECONDS = 0.008  # writing work per turn of the loop while there is a backlog
+CHUNK = 2048  # rows taken from the store at a time
+
+
+class Recorder:
+    """Records the traffic of ``store`` into the capture file at ``path`` from now on.
+
+    ``start()`` opens the file (CaptureError in words if it cannot) and follows the store;
+    ``stop()`` writes what is pending, flushes and closes. ``on_stopped`` listeners are
+    called once with '' after stop(), or with the error in words when writing failed.
+    Create and use it on the running asyncio loop.
+    """
+
+    def __init__(self, store: MessageStore, path: str | os.PathLike[str],
+                 tick: float = TICK_SECONDS,
+                 events: list[Callable[[object, SocketEvent], None]] | None = None) -> None:
+        self.store = store
+        # a Session's on_event list: connection events are recorded too, as event lines
+        self._event_listeners = events
+        self._events: list[SocketEvent] = []
+        self.path = os.fspath(path)
+        self.tick = tick
+        self.written = 0
+        self.missed = 0
+        self.error = ""
+        self.started_at = 0.0
+        self.on_stopped: list[Callable[[str], None]] = []
+        self._writer: CaptureWriter | None = None
+        self._next_seq = 0
+        self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def active(self) -> bool:
+        return self._writer is not None
+
+    @property
+    def pending(self) -> int:
+        """Messages in the store the recorder has not written yet."""
+        if not self.active:
+            return 0
+        return max(0, self.store.end_seq - max(self._next_seq, self.store.first_seq))
+
+    def start(self) -> None:
+        """Open the file and follow the store from its current end (CaptureError if the
+        file cannot be created)."""
+        if self.active:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._writer = CaptureWriter(self.path)
+        self.started_at = time.time()
+        self._next_seq = self.store.end_seq
+        self.store.on_before_clear.append(self._on_store_before_clear)
+        if self._event_listeners is not None:
+            self._event_listeners.append(self._on_event)
+        self._schedule(self.tick)
+        log.info("recording to %s", self.path)
+
+    def stop(self) -> str:
+        """Write everything still pending, flush and close; returns '' or the error."""
+        if not self.active:
+            return self.error
+        try:
+            self._write_pending(deadline=None)
+            assert self._writer is not None
+            self._writer.close()
+        except CaptureError as error:
+            self._end(str(error))
+        else:
+            self._end("")
+        return self.error
+
+    # -- following the store ----------------------------------------------------------------
+    def _schedule(self, delay: float) -> None:
+        assert self._loop is not None
+        if delay <= 0:
+            self._timer = self._loop.call_soon(self._on_timer)
+        else:
+            self._timer = self._loop.call_later(delay, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if not self.active:
+            return
+        try:
+            more = self._write_pending(deadline=time.monotonic() + SLICE_SECONDS)
+            assert self._writer is not None
+            self._writer.flush()
+        except CaptureError as error:
+            self._end(str(error))
+            return
+        self._schedule(0 if more else self.tick)
+
+    def _on_event(self, _handle: object, event: SocketEvent) -> None:
+        self._events.append(event)
+
+    def _on_store_before_clear(self) -> None:
+        """The user's Clear is about to forget the kept messages: write the pending ones."""
+        if not self.active:
+            return
+        try:
+            self._write_pending(deadline=None)
+            assert self._writer is not None
+            self._writer.flush()
+        except CaptureError as error:
+            self._end(str(error))
+            return
+        self._next_seq = self.store.end_seq  # clear() keeps end_seq: nothing is missed
+
+    def _write_pending(self, deadline: float | None) -> bool:
+        """Encode rows from the last written seq to the store's end, until ``deadline``
+        (monotonic; None: all of them). True when rows were left for another slice."""
+        writer = self._writer
+        assert writer is not None
+        store = self.store
+        if self._next_seq < store.first_seq:
+            missed = store.first_seq - self._next_seq
+            self.missed += missed
+            self._next_seq = store.first_seq
+            log.warning("recording to %s missed %d messages: the store's cap dropped them "
+                        "before they were written (%d missed so far)", self.path, missed,
+                        self.missed)
+        line = writer.encoder.line
+        end = store.end_seq
+        clock = time.monotonic
+        while self._next_seq < end:
+            first, rows = store.rows(self._next_seq, min(end, self._next_seq + CHUNK))
+            lines = [line(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_FRAMES:])
+                     for row in rows]
+            writer.write_lines(lines, len(lines))
+            self.written += len(lines)
+            self._next_seq = first + len(rows)
+            if not rows:
+                self._next_seq = end
+            if deadline is not None and clock() >= deadline:
+                return self._next_seq < end
+        # Events after the messages of the same slice: a line at most one tick out of time
+        # order, which readers sort by time if they need to
+        events, self._events = self._events, []
+        for event in events:
+            writer.write_event(event)
+        return False
+
+    def _end(self, error: str) -> None:
+        """Leave the store alone from now on; tell listeners once."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._on_store_before_clear in self.store.on_before_clear:
+            self.store.on_before_clear.remove(self._on_store_before_clear)
+        if self._event_listeners is not None and self._on_event in self._event_listeners:
+            self._event_listeners.remove(self._on_event)
+        writer, self._writer = self._writer, None
+        if writer is not None and not writer.closed:
+            writer.abort()
+        self.error = error
+        if error:
+            log.warning("recording to %s stopped: %s", self.path, error)
+        else:
+            log.info("recording to %s stopped: %d messages written, %d missed", self.path,
+                     self.written, self.missed)
+        for listener in list(self.on_stopped):
+            listener(error)

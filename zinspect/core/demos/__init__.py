@@ -1,0 +1,1 @@
+"""Pattern demos: bundled workspaces with explanations and their live figures."""

@@ -1,0 +1,1 @@
+"""Security: NULL/PLAIN/CURVE settings, CURVE keys and the ZAP authenticator on the event loop."""

@@ -1,0 +1,188 @@
+"""Watch a socket's connections with libzmq's socket monitor, from its creation on.
+
+``zmq_socket_monitor`` makes libzmq publish every connection event of a socket on an
+inproc PAIR; this reads that PAIR on the event loop (its FD, edge-triggered like any ZeroMQ
+socket: drain until EAGAIN), records each event in the session (core.events says what it
+means) and keeps the socket's connection state: the live connections (tcp/ipc peers) and
+the last word on each endpoint ("listening", "retrying every 100 ms", "bind failed").
+
+No threads: pyzmq's threaded monitor helpers would trip the PySide6 crash in design.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import struct
+from typing import TYPE_CHECKING
+
+import zmq
+
+from zinspect.core.sockets.events import CURVE_CLIENT_HINT, EVENT_NAMES, decode_value
+from zinspect.core.sockets.fd_limit import is_out_of_descriptors
+
+if TYPE_CHECKING:
+    from zinspect.core.sockets.session import SocketHandle
+
+log = logging.getLogger(__name__)
+
+_numbers = itertools.count(1)
+_HEADER = struct.Struct("=HI")  # uint16 event, uint32 value (monitor format version 1)
+_NOBLOCK = int(zmq.NOBLOCK)
+# the states an endpoint can be in, after the event that put it there
+_ENDPOINT_STATE = {
+    "listening": "listening",
+    "bind_failed": "bind failed",
+    "connect_delayed": "connecting",
+    "connect_retried": "retrying",
+    "connected": "connected",
+    "handshake_succeeded": "connected",
+    "handshake_failed_no_detail": "handshake failed",
+    "handshake_failed_protocol": "handshake failed",
+    "handshake_failed_auth": "rejected",
+    "disconnected": "disconnected",
+}
+
+
+class SocketMonitor:
+    """The monitor of one SocketHandle; ``attach`` again after the handle re-creates its
+    libzmq socket. ``peers`` counts live tcp/ipc connections (inproc peers are not
+    reported by libzmq); ``endpoint_states`` is the latest state of each endpoint."""
+
+    def __init__(self, handle: SocketHandle) -> None:
+        self.handle = handle
+        self.peers = 0
+        self.handshakes = 0  # connections whose ZeroMQ handshake succeeded, still open
+        self.endpoint_states: dict[str, str] = {}
+        self._connections: set[int] = set()  # fds of open connections (value of the event)
+        self._pair: zmq.Socket | None = None
+        self._fd: int | None = None
+        self.out_of_descriptors = False  # the last attach failed for want of descriptors
+        self._loop = asyncio.get_running_loop()
+        self._sync_context = zmq.Context.shadow(handle.session.context.underlying)
+
+    # -- life ---------------------------------------------------------------------------
+    def attach(self) -> None:
+        """Start monitoring the handle's current libzmq socket (before any bind/connect,
+        so no event is missed)."""
+        self.detach()
+        address = f"inproc://zinspect.monitor.{next(_numbers)}"
+        try:
+            self.handle.socket.monitor(address, zmq.EVENT_ALL)
+            pair = self._sync_context.socket(zmq.PAIR)
+            pair.setsockopt(zmq.LINGER, 0)
+            pair.connect(address)
+        except zmq.ZMQError as error:
+            self.out_of_descriptors = is_out_of_descriptors(error)
+            if not self.out_of_descriptors:  # else the session refuses the socket, in words
+                log.error("cannot monitor %s: %s", self.handle.name, error)
+            return
+        self._pair = pair
+        self._fd = pair.FD
+        self._loop.add_reader(self._fd, self._drain)
+        self._connections.clear()
+        self.peers = self.handshakes = 0
+        self.endpoint_states.clear()
+        # ZMQ_FD is edge-triggered and connecting may have consumed the edge already: read
+        # once now, so the FD fires for the next event
+        self._drain()
+
+    def detach(self) -> None:
+        """Stop reading (the socket is closing or being replaced): drain what is there."""
+        if self._pair is None:
+            return
+        if not self.handle.socket.closed:
+            # without this libzmq never finishes closing the monitored socket: its
+            # connections stay open and its peers neither see a disconnect nor reconnect
+            try:
+                self.handle.socket.disable_monitor()
+            except zmq.ZMQError:
+                pass
+        self._drain()
+        if self._fd is not None:
+            self._loop.remove_reader(self._fd)
+        self._pair.close(linger=0)
+        self._pair = self._fd = None
+
+    # -- reading ------------------------------------------------------------------------
+    def _drain(self) -> None:
+        pair = self._pair
+        if pair is None:
+            return
+        changed = False
+        while True:
+            try:
+                header = pair.recv(_NOBLOCK)
+                endpoint = pair.recv(_NOBLOCK) if pair.rcvmore else b""
+            except zmq.Again:
+                break
+            except zmq.ZMQError as error:
+                log.error("monitor of %s failed: %s", self.handle.name, error)
+                break
+            if len(header) != _HEADER.size:
+                continue
+            event, value = _HEADER.unpack(header)
+            name = EVENT_NAMES.get(event)
+            if name is None or name == "monitor_stopped":
+                continue
+            changed |= self._note(name, endpoint.decode("utf-8", "replace"), value)
+        if changed and not self.handle.closed:
+            self.handle.session._changed(self.handle)
+
+    def _note(self, name: str, endpoint: str, value: int) -> bool:
+        """Keep the state this event changes and record it; True when the socket list's
+        summary changed."""
+        before = (self.peers, self.endpoint_states.get(endpoint))
+        if name in ("connected", "accepted"):
+            self._connections.add(value)
+        elif name in ("disconnected", "closed") and value in self._connections:
+            self._connections.discard(value)
+            self.handshakes = max(0, self.handshakes - 1) if name == "disconnected" \
+                else self.handshakes
+        if name == "handshake_succeeded":
+            self.handshakes += 1
+        self.peers = len(self._connections)
+        state = _ENDPOINT_STATE.get(name)
+        if state is not None and (state in ("listening", "bind failed")
+                                  or not self._bound(endpoint)):
+            self.endpoint_states[endpoint] = state
+        detail = ""
+        if name == "handshake_failed_no_detail" and self._curve_client():
+            detail = "; ".join(filter(None, [decode_value(name, value), CURVE_CLIENT_HINT]))
+        self.handle.session.record_event(self.handle, name, endpoint, value, detail)
+        return before != (self.peers, self.endpoint_states.get(endpoint))
+
+    def _curve_client(self) -> bool:
+        handle = self.handle
+        options = {**handle.options, **handle.security_options}
+        return "CURVE_SERVERKEY" in options and not options.get("CURVE_SERVER")
+
+    def _bound(self, endpoint: str) -> bool:
+        """A bound endpoint stays "listening" whatever its peers do (the timeline has
+        them); a connected endpoint's state is its one connection's."""
+        return any(e.bound and e.address == endpoint for e in self.handle.endpoints)
+
+    # -- for the socket list --------------------------------------------------------------
+    @property
+    def peers_text(self) -> str:
+        """"2 peers" for a socket with tcp/ipc endpoints ("" without: libzmq reports no
+        inproc connections, so a count there would be wrong)."""
+        if not self.endpoint_states and not self.peers:
+            return ""
+        return f"{self.peers} peer{'s' if self.peers != 1 else ''}"
+
+    @property
+    def problem(self) -> str:
+        """The first endpoint that is not working ("retrying tcp://…:5555"), or ""."""
+        return next((f"{state} {endpoint}" for endpoint, state in self.endpoint_states.items()
+                     if state in _TROUBLE), "")
+
+    @property
+    def summary(self) -> str:
+        """Peers and the first trouble, for a one-line description."""
+        return " · ".join(filter(None, [self.peers_text, self.problem]))
+
+
+_TROUBLE = ("retrying", "bind failed", "handshake failed", "rejected", "disconnected",
+            "connecting")

@@ -1,0 +1,226 @@
+"""Receiving on a SocketHandle: one wake-up per readiness edge, a batch drained per turn.
+
+A mixin of core.session.SocketHandle, in its own module to keep each concept small. The
+socket's FD is watched on the loop; each turn drains messages through a synchronous shadow
+socket into plain store rows (docs/performance.md) within the session's shared budget, keeps
+where messages came from (core.peers) and, on ROUTER/STREAM, the peers by routing id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import zmq
+
+from zinspect.core.sockets.endpoints import describe_zmq_error
+from zinspect.core.sockets.peers import PeerRecord
+from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
+from zinspect.core.store import IN, ROW_FRAMES
+
+log = logging.getLogger("zinspect.core.sockets.session")  # the socket's log, whichever half
+
+BATCH_MAX_MESSAGES = 4096
+BATCH_MAX_SECONDS = 0.008  # keep a 16 ms UI timer on time while draining a flood
+LARGE_MESSAGE = 64 * 1024  # the drain looks at the clock after each message this large
+MAX_ROUTING_IDS = 1000
+# zinspect protects itself from a message of countless frames: the frames past these caps
+# are received (they must be, to reach the next message) but not kept; the socket counts
+# the cut messages
+MAX_FRAMES_PER_MESSAGE = 100_000
+MAX_MESSAGE_BYTES = 512 * 1024 * 1024
+FDLESS_POLL_SECONDS = 0.01
+_NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
+_POLLOUT = int(zmq.POLLOUT)
+
+
+class Receiving:
+    """The receive half of SocketHandle (attributes are set by SocketHandle.__init__)."""
+
+    # -- receiving --------------------------------------------------------------------
+    def _watch_fd(self) -> None:
+        if self._fd_watched or self.closed:
+            return
+        self._fd_watched = True
+        if self._fd is None:
+            self._poll_without_fd()
+            return
+        self._loop.add_reader(self._fd, self._schedule_service)
+        self._schedule_service()  # the FD is edge-triggered: look once now
+
+    def _poll_without_fd(self) -> None:
+        if self._fd_watched and not self.closed:
+            self._schedule_service()
+            self._loop.call_later(FDLESS_POLL_SECONDS, self._poll_without_fd)
+
+    def _update_fd_watch(self) -> None:
+        # A send-only socket that once had to wait keeps its FD watched: adding and removing
+        # the reader around every wait (a QSocketNotifier each time under qasync) cost a
+        # scripted flood much of its rate at the high-water mark.
+        wanted = not self.closed and (self.info.can_receive or self._pending is not None
+                                      or (self._fd_watched and self._fd is not None))
+        if wanted:
+            self._watch_fd()
+        elif self._fd_watched:
+            if self._fd is not None:
+                self._loop.remove_reader(self._fd)
+            self._fd_watched = False
+
+    def _schedule_service(self) -> None:
+        if not self._service_scheduled and not self.closed:
+            self._service_scheduled = True
+            self.session._service_soon(self)
+
+    def _service(self, deadline: float) -> bool:
+        """Retry a waiting send, then drain received messages in one batch, until
+        ``deadline`` (time.monotonic); True when messages were left for another turn."""
+        self._service_scheduled = False
+        if self.closed:
+            return False
+        if self._pending is not None:
+            frames, future = self._pending
+            if not future.done():
+                try:
+                    if self._try_send(frames, retry=True):
+                        future.set_result(None)
+                except SocketError as error:
+                    future.set_exception(error)
+        writable = self._writable
+        if writable is not None and self._pending is None:
+            if writable.done():
+                self._writable = None
+            elif self._sync.EVENTS & _POLLOUT:
+                self._writable = None
+                writable.set_result(True)
+        if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
+            return self._drain(deadline)
+        return False
+
+    def _drain(self, deadline: float) -> bool:
+        """Receive what is queued, up to a budget, and add it to the store as one batch.
+
+        This loop is the ingest rate, so it is written for speed (docs/performance.md):
+        frames come from ``recv(copy=False)``, whose ``Frame.more`` says whether another
+        frame follows; pyzmq's ``recv_multipart`` asks ``getsockopt(RCVMORE)`` instead,
+        which converts the option to an enum on every call and costs more than the receive
+        itself. Each message goes straight into a store row (see core.store), with no
+        Message object and no list for a single frame. Returns True when the budget (the
+        session's ``deadline``, BATCH_MAX_MESSAGES) ended the batch with messages left.
+        """
+        recv = self._sync.recv
+        noblock = _NOBLOCK
+        name = self.name
+        lock_step = self._lock_step
+        clock = time.monotonic
+        now = time.time()
+        batch: list[tuple] = []
+        append = batch.append
+        more = False
+        # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
+        want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
+        runs: list[tuple[int, str]] = []
+        last_peer: str | None = None
+        while True:
+            try:
+                frame = recv(noblock, copy=False)
+                if want_peer:
+                    try:
+                        peer = frame.get("Peer-Address")
+                    except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
+                        peer = ""
+                    if peer != last_peer:
+                        runs.append((len(batch), peer))
+                        last_peer = peer
+                if frame.more:
+                    frames = [frame.bytes]
+                    size = len(frames[0])
+                    cut = 0
+                    while True:  # the rest of a multipart message is there already
+                        frame = recv(noblock, copy=False)
+                        length = len(frame)
+                        if len(frames) < MAX_FRAMES_PER_MESSAGE and \
+                                size + length <= MAX_MESSAGE_BYTES:
+                            frames.append(frame.bytes)
+                            size += length
+                        else:
+                            cut += 1
+                        if not frame.more:
+                            break
+                    if cut:
+                        self._note_cut(cut)
+                    append((now, name, IN, size, *frames))
+                else:
+                    data = frame.bytes
+                    size = len(data)
+                    append((now, name, IN, size, data))
+            except zmq.Again:
+                break
+            except zmq.ZMQError as error:
+                log.error("receiving on %s failed: %s", name, describe_zmq_error(error))
+                break
+            if lock_step:
+                more = True  # one message changes REQ/REP state: let the UI see it first
+                break
+            if len(batch) & 255 == 0 or size > LARGE_MESSAGE:  # a large one takes time too
+                if len(batch) >= BATCH_MAX_MESSAGES or clock() > deadline:
+                    more = True
+                    break
+                now = time.time()
+        if batch:
+            self.received += len(batch)
+            if self.type_name in ROUTING_ID_TYPES:
+                self._note_routing_ids(batch, now, runs)
+            if lock_step:
+                self._lock_step_turn = True
+            store = self.session.store
+            if runs:
+                self.session.peer_addresses.note(name, store.end_seq, runs)
+            store.extend_rows(batch, len(batch))
+            self.session._received(self, len(batch))
+            if lock_step:
+                self.session._changed(self)
+        # When more is True the FD will not fire again for messages already queued: the
+        # session comes back to this socket itself, after the loop has run timers and the UI.
+        return more
+
+    def _note_cut(self, frames: int) -> None:
+        """A message over the per-message caps was stored without its last ``frames``."""
+        self.cut_messages += 1
+        if self.cut_messages == 1:
+            log.warning("%s received a message over zinspect's caps (%d frames, %d MiB): "
+                        "%d frames were not kept; later ones are counted, not logged",
+                        self.name, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES >> 20, frames)
+
+    def _note_routing_ids(self, batch: list[tuple], now: float,
+                          runs: list[tuple[int, str]]) -> None:
+        """Remember peers by routing id, most recent last, with their address and counts
+        (``peer_table``); tell listeners about new ones."""
+        ids = self.routing_ids
+        table = self.peer_table
+        known = len(ids)
+        new_peer = False
+        run = 0
+        address = ""
+        for index, row in enumerate(batch):
+            while run < len(runs) and runs[run][0] <= index:
+                address = runs[run][1]
+                run += 1
+            if len(row) > ROW_FRAMES:
+                routing_id = row[ROW_FRAMES]
+                if ids.pop(routing_id, None) is None:
+                    new_peer = True
+                ids[routing_id] = now
+                record = table.get(routing_id)
+                if record is None:
+                    record = table[routing_id] = PeerRecord(routing_id, now, now)
+                record.last_seen = now
+                record.received += 1
+                if address:
+                    record.address = address
+        while len(ids) > MAX_ROUTING_IDS:
+            gone = next(iter(ids))
+            del ids[gone]
+            table.pop(gone, None)
+        if new_peer or len(ids) != known:
+            self.session._changed(self)

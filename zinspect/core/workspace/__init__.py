@@ -1,0 +1,1 @@
+"""Workspaces: the JSON workspace format, loading with exact error places, atomic saving."""

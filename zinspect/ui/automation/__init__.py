@@ -1,0 +1,1 @@
+"""The automation editor in the socket panel."""

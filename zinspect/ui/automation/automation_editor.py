@@ -1,0 +1,499 @@
+"""The selected socket's automation: reply, scripted send, forward; Start, Stop, Remove.
+
+The fields are turned into the automation's JSON form and checked by core.automation's own
+parser, so the editor says exactly what a workspace file would be told, under the field the
+value came from. Start applies what is shown (core.automation_runner.attach_automation) and
+runs it; the spec then lives on the socket and is saved with the workspace. A slow timer
+shows the runner's state, count and rate: nothing here runs per message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.automation.automation import (
+    DEFAULT_TIMEOUT_MS,
+    REPLY_TYPES,
+    AutomationSpec,
+    parse_automation,
+)
+from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.frames_json import SpecError
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.ui.automation.automation_frames import AutomationFrames
+from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.sockets.endpoint_editor import error_label, show_error
+
+log = logging.getLogger(__name__)
+
+STATUS_INTERVAL_MS = 500
+NOTE_STYLE = "color: palette(placeholder-text);"
+PATH = "automation"
+_FRAME_PATH = re.compile(r"\.frames\[(\d+)\]")
+REPLY_ECHO, REPLY_FRAMES = 0, 1
+NUMBER_FIELDS = {"delay_ms": "delay", "count": "count", "interval_ms": "interval",
+                 "timeout_ms": "timeout"}
+PLACEHOLDER_HELP = ("Text frames may use {seq} (0, 1, 2, …), {time} (Unix seconds), "
+                    "{rand:A:B} (a whole number from A to B), {uuid}; write {{ for a brace. "
+                    "Hex, base64 and JSON frames are sent as they are.")
+
+
+def _number(text: str) -> Any:
+    """A field's value as the JSON a file would hold: a number when it reads as one, else
+    the text itself, so the parser's message quotes what was typed."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def can_send_script(handle: SocketHandle) -> bool:
+    return handle.info.can_send and handle.type_name != "REP"
+
+
+def can_forward(handle: SocketHandle) -> bool:
+    return handle.info.can_receive and handle.type_name != "REP"
+
+
+class AutomationEditor(QWidget):
+    """Reply / send / forward settings of one socket, its Start/Stop/Remove and live status."""
+
+    automation_changed = Signal()  # applied, started, stopped or removed from the buttons
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = bridge.session
+        self._handle: SocketHandle | None = None
+        self._shown_spec: AutomationSpec | None = None  # the spec the fields were loaded from
+        self._forward_target = ""
+        self._loading = False  # _load is filling the fields
+        self.setAccessibleName("Automation")
+
+        # -- reply ---------------------------------------------------------------------------
+        self.reply_group = self._group(
+            "Reply to each message", "Reply group",
+            "Answer every message this socket receives, at once or after a delay. A ROUTER "
+            "keeps the envelope, so each reply reaches the peer that asked.")
+        self.reply_mode_combo = QComboBox()
+        self.reply_mode_combo.addItems(["Echo", "These frames"])
+        self._describe(self.reply_mode_combo, "Reply with",
+                       "Echo: send each message back as it came. Frames: send the frames "
+                       "below (after the envelope, for ROUTER and DEALER).")
+        self.reply_frames = AutomationFrames("Reply", templates=False)
+        self.reply_frames.setToolTip("The frames of every reply, in order")
+        self.reply_frames_error = error_label("Reply frames error")
+        self.delay_edit = self._line_edit("0", "Reply delay",
+                                          "Milliseconds to wait before each reply (0: at once)")
+        self.delay_error = error_label("Reply delay error")
+        form = QFormLayout(self.reply_group)
+        form.addRow("Reply with", self.reply_mode_combo)
+        form.addRow(self.reply_frames)
+        form.addRow(self.reply_frames_error)
+        form.addRow("Delay (ms)", self.delay_edit)
+        form.addRow(self.delay_error)
+
+        # -- send ------------------------------------------------------------------------------
+        self.send_group = self._group(
+            "Send a script", "Send group",
+            "Send these frames again and again: a count, or until stopped. A REQ waits for "
+            "each reply before its next request.")
+        self.send_frames = AutomationFrames("Send", templates=True)
+        self.send_frames.setToolTip("The frames of every message sent, in order")
+        self.placeholder_label = QLabel(PLACEHOLDER_HELP)
+        self.placeholder_label.setWordWrap(True)
+        self.placeholder_label.setStyleSheet(NOTE_STYLE)
+        self._describe(self.placeholder_label, "Placeholders",
+                       "Placeholders in text frames are filled in for each message")
+        self.send_frames_error = error_label("Send frames error")
+        self.count_edit = self._line_edit("", "Count", "How many messages to send; leave "
+                                                       "empty to send until Stop")
+        self.count_edit.setPlaceholderText("until stopped")
+        self.count_error = error_label("Count error")
+        self.interval_edit = self._line_edit(
+            "0", "Interval", "Milliseconds between messages; 0 sends as fast as the socket "
+                             "takes them")
+        self.interval_error = error_label("Interval error")
+        self.timeout_edit = self._line_edit(
+            str(DEFAULT_TIMEOUT_MS), "Reply timeout",
+            "REQ: milliseconds to wait for each reply; then the REQ socket is re-created "
+            "and the script goes on (lazy pirate)")
+        self.timeout_error = error_label("Reply timeout error")
+        self.timeout_label = QLabel("Reply timeout (ms)")
+        form = self.send_form = QFormLayout(self.send_group)
+        form.addRow(self.send_frames)
+        form.addRow(self.placeholder_label)
+        form.addRow(self.send_frames_error)
+        form.addRow("Count", self.count_edit)
+        form.addRow(self.count_error)
+        form.addRow("Interval (ms)", self.interval_edit)
+        form.addRow(self.interval_error)
+        form.addRow(self.timeout_label, self.timeout_edit)
+        form.addRow(self.timeout_error)
+
+        # -- forward ---------------------------------------------------------------------------
+        self.forward_group = self._group(
+            "Forward every message", "Forward group",
+            "Send every message this socket receives on another socket, frames unchanged "
+            "(a worker, or one half of a simple proxy)")
+        self.forward_combo = QComboBox()
+        self._describe(self.forward_combo, "Forward to",
+                       "The socket that sends on what this one receives")
+        self.forward_error = error_label("Forward error")
+        form = QFormLayout(self.forward_group)
+        form.addRow("To socket", self.forward_combo)
+        form.addRow(self.forward_error)
+
+        # -- control and status ----------------------------------------------------------------
+        self.start_button = self._button("Start", "Start automation",
+                                         "Apply these settings to the socket and run them "
+                                         "(they are saved with the workspace)")
+        self.stop_button = self._button("Stop", "Stop automation",
+                                        "Stop sending, replying and forwarding")
+        self.remove_button = self._button("Remove", "Remove automation",
+                                          "Stop and take the automation off this socket (a "
+                                          "saved workspace will not have it)")
+        self.error_label = error_label("Automation error")
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self._describe(self.status_label, "Automation status",
+                       "Running or stopped, messages sent and the rate over the last seconds")
+        self.last_error_label = error_label("Automation last error")
+        self.last_error_label.setToolTip("The last thing that went wrong while it ran")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        remove_row = QHBoxLayout()  # apart from Start/Stop, and two buttons fit a narrow dock
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.reply_group)
+        layout.addWidget(self.send_group)
+        layout.addWidget(self.forward_group)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.last_error_label)
+        layout.addLayout(remove_row)
+
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_INTERVAL_MS)
+
+        # -- wiring ------------------------------------------------------------------------------
+        self.reply_group.toggled.connect(self._on_reply_group_toggled)
+        self.forward_group.toggled.connect(self._on_forward_group_toggled)
+        self.send_group.toggled.connect(self._on_field_edited)
+        self.reply_mode_combo.currentIndexChanged.connect(self._on_reply_mode_combo_changed)
+        for editor in (self.reply_frames, self.send_frames):
+            editor.frames_changed.connect(self._on_field_edited)
+        for edit in (self.delay_edit, self.count_edit, self.interval_edit, self.timeout_edit):
+            edit.textChanged.connect(self._on_field_edited)
+        self.forward_combo.currentIndexChanged.connect(self._on_field_edited)
+        self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.stop_button.clicked.connect(self._on_stop_button_clicked)
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        self.status_timer.timeout.connect(self._on_status_timer_timeout)
+        bridge.socket_added.connect(self._on_bridge_sockets_changed)
+        bridge.socket_removed.connect(self._on_bridge_sockets_changed)
+        self.set_handle(None)
+
+    # -- construction helpers ---------------------------------------------------------------
+    @staticmethod
+    def _describe(widget: QWidget, name: str, tip: str) -> None:
+        widget.setAccessibleName(name)
+        widget.setToolTip(tip)
+
+    def _group(self, title: str, name: str, tip: str) -> QGroupBox:
+        group = QGroupBox(title)
+        group.setCheckable(True)
+        group.setChecked(False)
+        self._describe(group, name, tip + " Tick the title to use it.")
+        return group
+
+    def _button(self, text: str, name: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        self._describe(button, name, tip)
+        return button
+
+    def _line_edit(self, text: str, name: str, tip: str) -> QLineEdit:
+        edit = QLineEdit(text)
+        self._describe(edit, name, tip)
+        return edit
+
+    # -- public -------------------------------------------------------------------------------
+    def set_handle(self, handle: SocketHandle | None) -> None:
+        """Show another socket's automation (or a blank one), and its live status."""
+        self._handle = handle
+        self._load(handle.automation if handle is not None else None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Follow the socket's state: which sections apply, forward targets, status."""
+        handle = self._handle
+        if handle is None:
+            self.status_timer.stop()
+            self.setEnabled(False)
+            return
+        self.setEnabled(not handle.closed)
+        self.reply_group.setVisible(handle.type_name in REPLY_TYPES)
+        self.send_group.setVisible(can_send_script(handle))
+        self.forward_group.setVisible(can_forward(handle))
+        is_req = handle.type_name == "REQ"
+        for widget in (self.timeout_label, self.timeout_edit):
+            widget.setVisible(is_req)
+        self._fill_targets()
+        self._show_status()
+        if not self.status_timer.isActive():
+            self.status_timer.start()
+
+    def refresh_state(self) -> None:
+        """The socket changed (cheap; it may happen per message on a REQ or REP): closed
+        sockets cannot be edited, and an automation set elsewhere (a workspace) is shown."""
+        handle = self._handle
+        if handle is None:
+            return
+        self.setEnabled(not handle.closed)
+        if handle.automation is not self._shown_spec:
+            self._load(handle.automation)
+            self._show_status()
+
+    def build_spec(self) -> tuple[AutomationSpec | None, dict[str, str]]:
+        """The spec the fields describe and {field: error in words}; the spec is None when
+        there is any error. Every field's error is found, not just the first one's."""
+        handle = self._handle
+        obj = self._to_json()
+        errors: dict[str, str] = {}
+        sockets = {s.name: s.type_name for s in self.session.sockets}
+        for _attempt in range(16):  # each round takes out one bad value and looks again
+            try:
+                spec = parse_automation(obj, PATH, type_name=handle.type_name if handle else None,
+                                        name=handle.name if handle else None, sockets=sockets)
+            except SpecError as error:
+                if not self._take_out(obj, error, errors):
+                    break
+                continue
+            return (spec if not errors else None), errors
+        errors.setdefault("general", "These settings cannot be used")
+        return None, errors
+
+    # -- fields <-> JSON ------------------------------------------------------------------------
+    def _to_json(self) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        handle = self._handle
+        if self.reply_group.isChecked() and handle is not None \
+                and handle.type_name in REPLY_TYPES:
+            reply: dict[str, Any] = {"echo": True}
+            if self.reply_mode_combo.currentIndex() == REPLY_FRAMES:
+                reply = {"frames": self.reply_frames.frames_json()}
+            if self.delay_edit.text().strip():
+                reply["delay_ms"] = _number(self.delay_edit.text())
+            obj["reply"] = reply
+        if self.send_group.isChecked() and handle is not None and can_send_script(handle):
+            send: dict[str, Any] = {"frames": self.send_frames.frames_json()}
+            if self.count_edit.text().strip():
+                send["count"] = _number(self.count_edit.text())
+            if self.interval_edit.text().strip():
+                send["interval_ms"] = _number(self.interval_edit.text())
+            if handle.type_name == "REQ" and self.timeout_edit.text().strip():
+                send["timeout_ms"] = _number(self.timeout_edit.text())
+            obj["send"] = send
+        if self.forward_group.isChecked() and handle is not None and can_forward(handle):
+            obj["forward"] = {"to": self.forward_combo.currentData() or ""}
+        return obj
+
+    @staticmethod
+    def _take_out(obj: dict, error: SpecError, errors: dict[str, str]) -> bool:
+        """Record ``error`` under the field it is about and take the bad value out of
+        ``obj`` so the rest can be checked; False when it is about no field."""
+        path = error.path[len(PATH):].lstrip(".")  # "send.count", "reply", "send.frames[1]"
+        section = path.split(".")[0].split("[")[0]
+        if section not in obj:
+            errors.setdefault("general", error.message)
+            return False
+        rest = path[len(section):]
+        frame = _FRAME_PATH.match(rest)
+        if frame is not None:
+            index = int(frame.group(1))
+            value = obj[section]["frames"][index]
+            message = value["invalid"] if isinstance(value, dict) and "invalid" in value \
+                else error.message
+            errors.setdefault(f"{section}_frames", f"Frame {index + 1}: {message}")
+            obj[section]["frames"][index] = {"hex": ""}
+            return True
+        key = rest.lstrip(".")
+        if key in NUMBER_FIELDS and key in obj[section]:
+            errors.setdefault(NUMBER_FIELDS[key], error.message)
+            del obj[section][key]
+            return True
+        # the section as a whole (a PUB cannot reply, no target chosen, no frames)
+        errors.setdefault("forward" if section == "forward" else f"{section}_frames",
+                          error.message)
+        del obj[section]
+        return True
+
+    def _load(self, spec: AutomationSpec | None) -> None:
+        """Fill the fields from ``spec`` (None: all off, blank), unchecked while they fill:
+        each check parses every frame, and a loaded spec has nothing to say."""
+        self._loading = True
+        try:
+            self._fill(spec)
+        finally:
+            self._loading = False
+
+    def _fill(self, spec: AutomationSpec | None) -> None:
+        self.reply_group.setChecked(spec is not None and spec.reply is not None)
+        self.send_group.setChecked(spec is not None and spec.send is not None)
+        self.forward_group.setChecked(spec is not None and spec.forward is not None)
+        reply = spec.reply if spec is not None else None
+        self.reply_mode_combo.setCurrentIndex(
+            REPLY_FRAMES if reply is not None and not reply.echo else REPLY_ECHO)
+        self.reply_frames.load(reply.frames if reply is not None and reply.frames else [])
+        self.delay_edit.setText(str(reply.delay_ms if reply else 0))
+        send = spec.send if spec is not None else None
+        self.send_frames.load(send.frames if send is not None else [])
+        self.count_edit.setText(str(send.count) if send and send.count is not None else "")
+        self.interval_edit.setText(str(send.interval_ms if send else 0))
+        self.timeout_edit.setText(str(send.timeout_ms if send else DEFAULT_TIMEOUT_MS))
+        self._shown_spec = spec
+        self._forward_target = spec.forward.to if spec is not None and spec.forward else ""
+        self._fill_targets(self._forward_target)
+        self._show_errors({})
+
+    def _fill_targets(self, wanted: str = "") -> None:
+        """The sockets a forward may send on (any other socket that can send); ``wanted``
+        (else the current choice) stays chosen."""
+        handle = self._handle
+        wanted = wanted or self.forward_combo.currentData() or self._forward_target
+        names = [s.name for s in self.session.sockets
+                 if s is not handle and s.info.can_send and not s.closed]
+        if wanted and wanted not in names:
+            names.append(wanted)  # a target that is gone still shows (and is reported)
+        current = [self.forward_combo.itemData(i) for i in range(self.forward_combo.count())]
+        if current != names:
+            self.forward_combo.blockSignals(True)
+            self.forward_combo.clear()
+            for name in names:
+                self.forward_combo.addItem(name, name)
+            self.forward_combo.blockSignals(False)
+        index = self.forward_combo.findData(wanted)
+        self.forward_combo.setCurrentIndex(index if index >= 0 else
+                                           (0 if names else -1))
+
+    # -- showing ------------------------------------------------------------------------------
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        labels = {"reply_frames": self.reply_frames_error, "delay": self.delay_error,
+                  "send_frames": self.send_frames_error, "count": self.count_error,
+                  "interval": self.interval_error, "timeout": self.timeout_error,
+                  "forward": self.forward_error, "general": self.error_label}
+        for key, label in labels.items():
+            show_error(label, errors.get(key, ""))
+
+    def _show_status(self) -> None:
+        handle = self._handle
+        runner = handle.automation_runner if handle is not None else None
+        self.reply_frames.setVisible(self.reply_mode_combo.currentIndex() == REPLY_FRAMES)
+        if runner is None:
+            self.status_label.setText("No automation on this socket."
+                                      if handle is None or handle.automation is None
+                                      else "Stopped.")
+            show_error(self.last_error_label, "")
+            self.stop_button.setEnabled(False)
+            self.remove_button.setEnabled(handle is not None and handle.automation is not None)
+            return
+        state = {"running": "Running", "finished": "Finished",
+                 "stopped": "Stopped"}[runner.state]
+        parts = [state, f"{runner.sent:,} sent"]
+        if runner.running:
+            parts.append(f"{runner.rate:,.1f} msg/s")
+        if handle is not None and handle.type_name == "REQ" and runner.spec.send is not None:
+            parts.append(f"{runner.replies:,} replies")
+            if runner.timeouts:
+                parts.append(f"{runner.timeouts:,} timed out")
+        if runner.dropped:
+            parts.append(f"{runner.dropped:,} not sent")
+        self.status_label.setText(" · ".join(parts))
+        show_error(self.last_error_label,
+                   f"Last error: {runner.last_error}" if runner.last_error else "")
+        self.stop_button.setEnabled(runner.running)
+        self.remove_button.setEnabled(True)
+
+    # -- slots -------------------------------------------------------------------------------
+    def _on_reply_group_toggled(self, checked: bool) -> None:
+        if checked and self.forward_group.isChecked():
+            self.forward_group.setChecked(False)  # a message is answered or forwarded
+        self._on_field_edited()
+
+    def _on_forward_group_toggled(self, checked: bool) -> None:
+        if checked and self.reply_group.isChecked():
+            self.reply_group.setChecked(False)
+        self._on_field_edited()
+
+    def _on_reply_mode_combo_changed(self, _index: int) -> None:
+        self._on_field_edited()
+
+    def _on_field_edited(self, *_args: object) -> None:
+        """Check as the user types: errors appear under their fields, nothing is applied."""
+        if self._handle is None or self._loading:
+            return
+        _spec, errors = self.build_spec()
+        self._show_errors(errors)
+        self._show_status()
+
+    def _on_start_button_clicked(self) -> None:
+        handle = self._handle
+        if handle is None or handle.closed:
+            return
+        spec, errors = self.build_spec()
+        if spec is not None and spec.empty:
+            errors["general"] = "Tick Reply, Send or Forward first."
+        self._show_errors(errors)
+        if spec is None or spec.empty:
+            log.info("automation of %s not started: %s", handle.name, errors)
+            return
+        attach_automation(handle, spec, start=True)
+        self._show_status()
+        self.automation_changed.emit()
+
+    def _on_stop_button_clicked(self) -> None:
+        handle = self._handle
+        if handle is not None and handle.automation_runner is not None:
+            handle.automation_runner.stop()
+            self._show_status()
+            self.automation_changed.emit()
+
+    def _on_remove_button_clicked(self) -> None:
+        handle = self._handle
+        if handle is not None:
+            attach_automation(handle, None)
+            self._load(None)
+            self._show_status()
+            self.automation_changed.emit()
+
+    def _on_status_timer_timeout(self) -> None:
+        if self._handle is not None:
+            self._show_status()
+
+    def _on_bridge_sockets_changed(self, _handle: SocketHandle) -> None:
+        if self._handle is not None:
+            self._fill_targets()

@@ -1,0 +1,1 @@
+"""Recording, opening, exporting and replaying captures."""

@@ -1,0 +1,568 @@
+"""The Capture menu: record traffic to a capture file, export it (capture or CSV), open a
+capture into the traffic table to inspect it offline, and replay messages.
+
+Long jobs (exporting or opening a large file) run as asyncio tasks that work in ~10 ms slices
+and let the loop paint in between, with a progress bar and Cancel in the status bar. Dialogs
+are opened, never exec'd. Opening a capture appends its messages to the store, after the
+current traffic, unless the user chooses "Clear traffic first" (asked only when the table is
+not empty); its socket names become choices of the traffic table's socket filter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QMessageBox
+
+from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
+from zinspect.core.capture.export import Exporter
+from zinspect.core.capture.recorder import Recorder
+from zinspect.core.store import Message
+from zinspect.ui.capture.capture_status import JobProgress, RecordIndicator
+from zinspect.ui.capture.replay_dialog import ReplayDialog
+
+if TYPE_CHECKING:
+    from zinspect.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+CAPTURE_FILTER = f"zinspect captures (*{CAPTURE_SUFFIX})"
+CSV_FILTER = "CSV files (*.csv)"
+ALL_FILTER = "All files (*)"
+RECORD_SHORTCUT = "Ctrl+R"
+STOP_SHORTCUT = "Ctrl+Shift+R"
+SLICE_SECONDS = 0.010  # work per turn of the loop for exports and opens
+STATUS_MS = 15_000
+ALL, SHOWN = "all", "shown"
+
+
+def default_name(prefix: str, suffix: str) -> str:
+    return f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}{suffix}"
+
+
+class CaptureActions(QObject):
+    """Owns the Capture menu, the recorder, export/open jobs and the replay dialog.
+
+    The command line uses ``start_recording(path)`` and ``stop_recording()``.
+    """
+
+    recording_started = Signal(str)  # path
+    recording_stopped = Signal(str)  # '' or the error in words
+    job_finished = Signal(str)  # what an export or open did, in words (also in the status bar)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = window.session.store
+        self.recorder: Recorder | None = None
+        self.last_error = ""
+        self.file_dialog: QFileDialog | None = None
+        self.message_box: QMessageBox | None = None
+        self.replay_dialog: ReplayDialog | None = None
+        self._job: asyncio.Task | None = None
+        self._job_report = ("", "", "")  # text, error, warning
+
+        status_bar = window.statusBar()
+        self.indicator = RecordIndicator(status_bar)
+        self.job_progress = JobProgress(status_bar)
+        status_bar.addPermanentWidget(self.job_progress)
+        status_bar.addPermanentWidget(self.indicator)
+        self.indicator.stop_clicked.connect(self.stop_recording)
+        self.job_progress.cancel_clicked.connect(self.cancel_job)
+
+        self._build_actions()
+        self._build_menu()
+        # "Replay selected rows" needs more than one row selectable (click, Shift, Ctrl+A).
+        view = window.traffic.view
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.selectionModel().selectionChanged.connect(self._on_traffic_selection_changed)
+        window.traffic.model.modelReset.connect(self._update_actions)
+        window.window_closed.connect(self._on_window_window_closed)
+        self._update_actions()
+
+    # -- building ------------------------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], object], tip: str,
+                shortcut: str | None = None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)  # shortcuts work everywhere, and F1 lists them
+        return action
+
+    def _build_actions(self) -> None:
+        self.record_action = self._action(
+            "&Record…", self.choose_record_file,
+            "Record every message in and out from now on to a capture file "
+            f"({RECORD_SHORTCUT})", RECORD_SHORTCUT)
+        self.stop_record_action = self._action(
+            "&Stop recording", self.stop_recording,
+            f"Finish the recording and close its capture file ({STOP_SHORTCUT})",
+            STOP_SHORTCUT)
+        self.export_all_action = self._action(
+            "Export &all…", lambda: self.choose_export_file(ALL),
+            "Save every message the traffic store keeps to a capture file (or CSV)")
+        self.export_shown_action = self._action(
+            "Export &filtered…", lambda: self.choose_export_file(SHOWN),
+            "Save the messages the traffic table shows now (its filter applies) to a capture "
+            "file (or CSV)")
+        self.export_csv_action = self._action(
+            "Export as &CSV…", lambda: self.choose_export_file(SHOWN, csv=True),
+            "Save the messages the traffic table shows now as CSV, for a spreadsheet")
+        self.open_action = self._action(
+            "&Open capture…", self.choose_open_file,
+            "Load a capture file into the traffic table to inspect it offline")
+        self.replay_file_action = self._action(
+            "Replay &capture…", self.choose_replay_file,
+            "Send the messages of a capture file again through a socket")
+        self.replay_selected_action = self._action(
+            "Replay selected &rows…", self.replay_selected,
+            "Send the selected traffic rows again through a socket")
+
+    def _build_menu(self) -> None:
+        bar = self.window.menuBar()
+        self.menu = QMenu("&Capture", bar)
+        self.menu.setToolTipsVisible(True)
+        for action in (self.record_action, self.stop_record_action, None,
+                       self.export_all_action, self.export_shown_action,
+                       self.export_csv_action, None, self.open_action, None,
+                       self.replay_file_action, self.replay_selected_action):
+            if action is None:
+                self.menu.addSeparator()
+            else:
+                self.menu.addAction(action)
+        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"),
+                           None)
+        if help_action is None:
+            bar.addMenu(self.menu)
+        else:
+            bar.insertMenu(help_action, self.menu)
+
+    def _update_actions(self) -> None:
+        recording = self.recording
+        job = self.job_running
+        self.record_action.setEnabled(not recording and not job)
+        self.stop_record_action.setEnabled(recording)
+        has_rows = self.window.traffic.model.rowCount() > 0
+        for action in (self.export_all_action, self.export_shown_action,
+                       self.export_csv_action):
+            action.setEnabled(not job)
+        self.open_action.setEnabled(not recording and not job)
+        self.open_action.setToolTip(
+            "Stop recording first: the opened messages would be recorded as traffic"
+            if recording else "Load a capture file into the traffic table to inspect it "
+                              "offline")
+        selected = has_rows and self.window.traffic.view.selectionModel().hasSelection()
+        self.replay_selected_action.setEnabled(selected)
+
+    def _on_traffic_selection_changed(self, *_args: object) -> None:
+        self._update_actions()
+
+    # -- file dialogs (opened, never exec'd) ------------------------------------------------------
+    def _file_dialog(self, title: str, save: bool, filters: list[str], name: str,
+                     on_selected: Callable[[str, str], None]) -> QFileDialog:
+        """Open a file dialog; ``on_selected(path, name_filter)`` runs once a file is chosen
+        (for a save, after the user agreed to replace an existing file)."""
+        if self.file_dialog is not None:
+            self.file_dialog.close()
+        dialog = QFileDialog(self.window, title)
+        dialog.setAccessibleName(title)
+        dialog.setToolTip(title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setNameFilters(filters)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+            # Qt's own question would run a nested event loop: ask with an opened box instead
+            dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
+            dialog.selectFile(name)
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+
+        def selected(path: str) -> None:
+            name_filter = dialog.selectedNameFilter()
+            if save and os.path.exists(path):
+                self._confirm_replace(path, lambda: on_selected(path, name_filter))
+            else:
+                on_selected(path, name_filter)
+
+        dialog.fileSelected.connect(selected)
+        dialog.destroyed.connect(lambda *_: self._forget_dialog(dialog))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _confirm_replace(self, path: str, then: Callable[[], None]) -> QMessageBox:
+        box = self._question(f"{os.path.basename(path)} exists already. Replace it?",
+                             "Replace file")
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        replace.setToolTip(f"Overwrite {path}")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: then() if button is replace else None)
+        box.open()
+        return box
+
+    def _question(self, text: str, title: str) -> QMessageBox:
+        """A question box with Cancel, kept as ``message_box``; the caller adds buttons and
+        opens it (never exec: no nested event loop)."""
+        if self.message_box is not None:
+            self.message_box.close()
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Cancel, self.window)
+        box.setAccessibleName(title)
+        box.button(QMessageBox.StandardButton.Cancel).setToolTip("Do nothing")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(lambda *_: self._forget_box(box))
+        self.message_box = box
+        return box
+
+    def _forget_dialog(self, dialog: QFileDialog) -> None:
+        if self.file_dialog is dialog:
+            self.file_dialog = None
+
+    def _show_box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        if self.message_box is not None:
+            self.message_box.close()
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Close, self.window)
+        box.setAccessibleName(title)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(lambda *_: self._forget_box(box))
+        self.message_box = box
+        box.open()
+        return box
+
+    def _forget_box(self, box: QMessageBox) -> None:
+        if self.message_box is box:
+            self.message_box = None
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, STATUS_MS)
+
+    # -- recording --------------------------------------------------------------------------------
+    @property
+    def recording(self) -> bool:
+        return self.recorder is not None and self.recorder.active
+
+    def choose_record_file(self) -> None:
+        if not self.record_action.isEnabled():
+            return
+        self._file_dialog("Record traffic to", True, [CAPTURE_FILTER, ALL_FILTER],
+                          default_name("capture", CAPTURE_SUFFIX),
+                          lambda path, _filter: self.start_recording(path))
+
+    def start_recording(self, path: str | os.PathLike[str]) -> bool:
+        """Record all traffic from now on to ``path`` (created or overwritten). False, with
+        ``last_error`` and a message box saying why, when it cannot start."""
+        if self.recording:
+            assert self.recorder is not None
+            return self._refuse_recording(f"Already recording to {self.recorder.path}")
+        recorder = Recorder(self.store, path, events=self.window.session.on_event)
+        try:
+            recorder.start()
+        except CaptureError as error:
+            return self._refuse_recording(str(error))
+        self.last_error = ""
+        self.recorder = recorder
+        recorder.on_stopped.append(lambda error: self._on_recorder_stopped(recorder, error))
+        self.indicator.show_recording(recorder)
+        self._say(f"Recording to {recorder.path}")
+        self._update_actions()
+        self.recording_started.emit(recorder.path)
+        return True
+
+    def _refuse_recording(self, error: str) -> bool:
+        self.last_error = error
+        self._say(f"Cannot record: {error}")
+        self._show_box(QMessageBox.Icon.Warning, "Cannot record", error)
+        return False
+
+    def stop_recording(self) -> None:
+        """Write what is pending, flush and close the capture file (no-op if not recording);
+        a write error is shown like any other."""
+        if self.recorder is not None and self.recorder.active:
+            self.recorder.stop()
+
+    def _on_recorder_stopped(self, recorder: Recorder, error: str) -> None:
+        self.indicator.show_stopped(recorder, error)
+        if error:
+            self.last_error = error
+            self._say(f"Recording stopped: {error}")
+        else:
+            extra = f", {recorder.missed:,} missed" if recorder.missed else ""
+            self._say(f"Recorded {recorder.written:,} messages{extra} to {recorder.path}")
+        self._update_actions()
+        self.recording_stopped.emit(error)
+
+    # -- jobs: export and open
+    @property
+    def job_running(self) -> bool:
+        return self._job is not None and not self._job.done()
+
+    def cancel_job(self) -> None:
+        if self.job_running:
+            assert self._job is not None
+            self._job.cancel()
+
+    def _run_job(self, coro, text: str, tip: str) -> None:
+        self.job_progress.begin(text, tip)
+        self._job_report = ("", "", "")
+        self._job = asyncio.ensure_future(coro)
+        self._job.add_done_callback(self._on_job_done)
+        self._update_actions()
+
+    def _report(self, text: str, error: str = "", warning: str = "") -> None:
+        """What the running job will say when it is over (status bar, and a box for errors
+        and warnings)."""
+        self._job_report = (text, error, warning)
+
+    def _on_job_done(self, task: asyncio.Task) -> None:
+        if task is self._job:
+            self._job = None
+        self.job_progress.end()
+        self._update_actions()
+        text, error, warning = self._job_report
+        if not task.cancelled() and task.exception() is not None:
+            failure = task.exception()
+            log.error("capture job failed", exc_info=failure)
+            text, error = f"Failed: {failure}", str(failure)
+        self._finish_job(text, error, warning)
+
+    def _finish_job(self, text: str, error: str = "", warning: str = "") -> None:
+        self._say(text)
+        if error:
+            self._show_box(QMessageBox.Icon.Warning, "Capture file", error)
+        elif warning:
+            self._show_box(QMessageBox.Icon.Warning, "Capture file", warning)
+        self.job_finished.emit(text)
+
+    # -- export
+    def choose_export_file(self, which: str, csv: bool = False) -> None:
+        if self.job_running:
+            return
+        filters = [CSV_FILTER] if csv else [CAPTURE_FILTER, CSV_FILTER]
+        suffix = ".csv" if csv else CAPTURE_SUFFIX
+        title = {ALL: "Export all traffic to", SHOWN: "Export the shown traffic to"}[which]
+        dialog = self._file_dialog(title, True, filters + [ALL_FILTER],
+                                   default_name("traffic", suffix),
+                                   lambda path, name_filter: self._on_export_file_selected(
+                                       path, name_filter, which, csv))
+        dialog.setDefaultSuffix(suffix.lstrip("."))
+
+    def _on_export_file_selected(self, path: str, name_filter: str, which: str,
+                                 csv: bool) -> None:
+        as_csv = csv or path.lower().endswith(".csv") or name_filter == CSV_FILTER
+        self.export(path, which, as_csv)
+
+    def shown_seqs(self) -> list[int]:
+        """The sequence numbers of the rows the traffic table shows now, in order."""
+        model = self.window.traffic.model
+        seq_at = model.seq_at
+        return [seq for seq in map(seq_at, range(model.rowCount())) if seq is not None]
+
+    def export(self, path: str | os.PathLike[str], which: str = ALL,
+               as_csv: bool = False) -> bool:
+        """Start exporting every kept message (ALL) or the table's rows (SHOWN) to ``path``;
+        False when another job runs. Progress, Cancel and the outcome show in the status
+        bar; ``job_finished`` tells when it ends."""
+        if self.job_running:
+            return False
+        path = os.fspath(path)
+        if which == ALL:
+            seqs: Sequence[int] = range(self.store.first_seq, self.store.end_seq)
+        else:
+            seqs = self.shown_seqs()
+        note = ""
+        model = self.window.traffic.model
+        if which == SHOWN and model.filter.active and model.filter_progress < 100:
+            note = (f" (the filter had looked at {model.filter_progress}% of the traffic: "
+                    "the rows shown then were exported)")
+        kind = "CSV" if as_csv else "capture"
+        self._run_job(self._export(path, seqs, as_csv, note),
+                      f"Exporting {os.path.basename(path)}…",
+                      f"Writing {len(seqs):,} messages to {path} ({kind})")
+        return True
+
+    async def _export(self, path: str, seqs: Sequence[int], as_csv: bool,
+                      note: str) -> None:
+        try:
+            exporter = Exporter(self.store, seqs, path, as_csv,
+                                self.window.traffic.socket_type_of)
+        except CaptureError as error:
+            self._report(f"Export failed: {error}", error=str(error))
+            return
+        try:
+            while not exporter.step(SLICE_SECONDS):
+                self.job_progress.set_fraction(exporter.progress)
+                await asyncio.sleep(0)
+        except CaptureError as error:
+            exporter.abort()
+            self._report(f"Export failed: {error}", error=str(error))
+            return
+        except asyncio.CancelledError:
+            exporter.abort()
+            self._report(f"Export to {path} cancelled; the partial file was removed")
+            raise
+        text = f"Exported {exporter.written:,} messages to {path}{note}"
+        if exporter.gone:
+            text += (f"; {exporter.gone:,} were dropped by the store's cap before they could "
+                     "be written")
+        self._report(text)
+
+    # -- open
+    def choose_open_file(self) -> None:
+        if not self.open_action.isEnabled():
+            return
+        self._file_dialog("Open capture", False, [CAPTURE_FILTER, ALL_FILTER], "",
+                          lambda path, _filter: self._on_open_file_selected(path))
+
+    def _on_open_file_selected(self, path: str) -> None:
+        if self.window.traffic.model.rowCount() == 0 and len(self.store) == 0:
+            self.open_capture(path)
+            return
+        box = self._question(f"Open {os.path.basename(path)} after the current traffic, or "
+                             "clear the traffic first?", "Open capture")
+        append = box.addButton("Add after current traffic", QMessageBox.ButtonRole.AcceptRole)
+        append.setToolTip("Keep the traffic in the table; the capture's messages follow it")
+        clear = box.addButton("Clear traffic first", QMessageBox.ButtonRole.DestructiveRole)
+        clear.setToolTip("Discard the traffic in memory (like Clear traffic), then open")
+        box.setDefaultButton(append)
+
+        def on_clicked(button) -> None:
+            if button is append:
+                self.open_capture(path)
+            elif button is clear:
+                self.open_capture(path, clear_first=True)
+
+        box.buttonClicked.connect(on_clicked)
+        box.open()
+
+    def open_capture(self, path: str | os.PathLike[str], clear_first: bool = False) -> bool:
+        """Load a capture's messages into the store (after the current traffic, or after a
+        Clear) in slices, with progress; False when it cannot start (the reason is shown)."""
+        if self.job_running:
+            return False
+        if self.recording:
+            self._finish_job("Stop recording first: the opened messages would be recorded "
+                             "as traffic", error="Stop recording before opening a capture")
+            return False
+        path = os.fspath(path)
+        try:
+            reader = CaptureReader(path)
+        except CaptureError as error:
+            self._finish_job(f"Cannot open: {error}", error=str(error))
+            return False
+        if clear_first:
+            self.window.traffic.clear_action.trigger()
+        self._run_job(self._open(reader), f"Opening {os.path.basename(path)}…",
+                      f"Reading {path} into the traffic table")
+        return True
+
+    async def _open(self, reader: CaptureReader) -> None:
+        store = self.store
+        dropped_before = store.dropped
+        names: dict[str, None] = {}
+        try:
+            while not reader.done:
+                messages = reader.read(SLICE_SECONDS)
+                if messages:
+                    store.extend(messages)
+                    for message in messages:
+                        names[message.socket] = None
+                self.job_progress.set_fraction(reader.progress)
+                await asyncio.sleep(0)
+        except CaptureError as error:
+            self._add_socket_names(names)
+            self._report(f"Reading {reader.path} failed after {reader.messages_read:,} "
+                             f"messages: {error}", error=str(error))
+            return
+        except asyncio.CancelledError:
+            reader.close()
+            self._add_socket_names(names)
+            self._report(f"Opening {reader.path} cancelled after "
+                             f"{reader.messages_read:,} messages")
+            raise
+        self._add_socket_names(names)
+        result = reader.result([])
+        text = f"Opened {reader.path.name}: {reader.messages_read:,} messages"
+        dropped = store.dropped - dropped_before
+        if dropped:
+            text += (f"; the store keeps at most {store.max_messages:,} messages, so "
+                     f"{dropped:,} older ones were dropped")
+        damage = result.damage_report()
+        if damage:
+            text += f". {damage}"
+        log.info("%s", text)
+        self._report(text, warning=text if damage else "")
+
+    def _add_socket_names(self, names: dict[str, None]) -> None:
+        """Make the capture's socket names choices of the traffic table's socket filter."""
+        combo = self.window.traffic.socket_combo
+        for name in names:
+            if combo.findData(name) < 0:
+                combo.addItem(name, name)
+
+    # -- replay
+    def _replay_dialog(self) -> ReplayDialog:
+        if self.replay_dialog is None:
+            self.replay_dialog = ReplayDialog(self.window.bridge, self.window)
+            self.replay_dialog.replay_finished.connect(self._say)
+        current = self.window.sockets.current_socket()
+        if current is not None and not self.replay_dialog.busy:
+            self.replay_dialog.select_socket(current.name)
+        return self.replay_dialog
+
+    def _show_replay_dialog(self, dialog: ReplayDialog) -> None:
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def selected_messages(self) -> list[Message]:
+        """The messages of the selected traffic rows, in table order (dropped ones left out)."""
+        traffic = self.window.traffic
+        rows: set[int] = set()
+        for selection_range in traffic.view.selectionModel().selection():
+            rows.update(range(selection_range.top(), selection_range.bottom() + 1))
+        messages = (traffic.model.message_at(row) for row in sorted(rows))
+        return [message for message in messages if message is not None]
+
+    def replay_selected(self) -> ReplayDialog:
+        """Open the replay dialog with the selected rows' messages."""
+        dialog = self._replay_dialog()
+        messages = self.selected_messages()
+        noun = "row" if len(messages) == 1 else "rows"
+        dialog.set_messages(messages, f"{len(messages):,} selected {noun} of the traffic table")
+        self._show_replay_dialog(dialog)
+        return dialog
+
+    def choose_replay_file(self) -> None:
+        self._file_dialog("Replay capture", False, [CAPTURE_FILTER, ALL_FILTER], "",
+                          lambda path, _filter: self.replay_file(path))
+
+    def replay_file(self, path: str | os.PathLike[str]) -> ReplayDialog:
+        """Open the replay dialog and read the capture at ``path`` into it."""
+        dialog = self._replay_dialog()
+        dialog.load_capture(os.fspath(path))
+        self._show_replay_dialog(dialog)
+        return dialog
+
+    # -- shutdown
+    def _on_window_window_closed(self) -> None:
+        """Finish the recording (its file stays complete), stop jobs and any replay."""
+        self.stop_recording()
+        self.cancel_job()
+        if self.replay_dialog is not None:
+            self.replay_dialog.cancel()
+
+
+def install_capture_actions(window: MainWindow) -> CaptureActions:
+    """Add the Capture menu, the recording indicator and the capture jobs to ``window``."""
+    return CaptureActions(window)

@@ -1,0 +1,1 @@
+"""The composer: frame editors, send history and saved messages."""

@@ -1,0 +1,1 @@
+"""The Demos menu and the Demo panel."""

@@ -1,0 +1,1 @@
+"""The Events panel: connection events as a timeline with filters."""

@@ -1,0 +1,274 @@
+"""The Events panel: a timeline of every socket's connection events (core.events), each
+with its time, socket, endpoint, what libzmq said, and what it means in words.
+
+Events arrive through ``Session.on_event`` and are added to the table in batches by a timer
+(a connect retrying against a dead port makes a steady stream of them), never one
+beginInsertRows per event. The table keeps the newest EVENT_HISTORY events.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.sockets.events import WARNINGS, SocketEvent
+from zinspect.core.sockets.session import EVENT_HISTORY, SocketHandle
+from zinspect.ui.bridge import SessionBridge
+
+log = logging.getLogger(__name__)
+
+FLUSH_MS = 100
+COLUMNS = ("Time", "Socket", "Event", "Endpoint", "Detail", "What it means")
+COL_TIME, COL_SOCKET, COL_EVENT, COL_ENDPOINT, COL_DETAIL, COL_MEANING = range(len(COLUMNS))
+PROBLEM_COLOR = QColor("#b3261e")
+WARNING_COLOR = QColor("#b35c00")
+ALL_SOCKETS = ""
+EventRole = Qt.ItemDataRole.UserRole + 1
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def event_time(when: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(when)) + f".{int(when * 1000) % 1000:03d}"
+
+
+class EventsModel(QAbstractTableModel):
+    """The events, oldest first, at most ``limit``; ``add`` takes a batch."""
+
+    def __init__(self, limit: int = EVENT_HISTORY, parent=None) -> None:
+        super().__init__(parent)
+        self.limit = limit
+        self._events: list[SocketEvent] = []
+
+    def add(self, events: list[SocketEvent]) -> None:
+        if not events:
+            return
+        events = events[-self.limit:]
+        extra = len(self._events) + len(events) - self.limit
+        if extra > 0:
+            self.beginRemoveRows(QModelIndex(), 0, extra - 1)
+            del self._events[:extra]
+            self.endRemoveRows()
+        first = len(self._events)
+        self.beginInsertRows(QModelIndex(), first, first + len(events) - 1)
+        self._events.extend(events)
+        self.endInsertRows()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._events = []
+        self.endResetModel()
+
+    def event_at(self, row: int) -> SocketEvent:
+        return self._events[row]
+
+    # -- QAbstractTableModel ---------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt default)
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._events):
+            return None
+        event = self._events[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (event_time(event.time), event.socket or "—", event.label, event.endpoint,
+                    event.detail, event.explanation)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"{event.label} on {event.socket or 'no socket'}"
+                    f"{' at ' + event.endpoint if event.endpoint else ''}\n{event.explanation}"
+                    f"\nlibzmq value: {event.value}")
+        if role == Qt.ItemDataRole.ForegroundRole and column in (COL_EVENT, COL_MEANING):
+            if event.problem:
+                return PROBLEM_COLOR
+            if event.name in WARNINGS:
+                return WARNING_COLOR
+        if role == EventRole:
+            return event
+        return None
+
+
+class EventsFilter(QSortFilterProxyModel):
+    """Only one socket's events, and/or only the problems."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.socket = ALL_SOCKETS
+        self.problems_only = False
+
+    def set_filter(self, socket: str, problems_only: bool) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter is deprecated
+            self.beginFilterChange()
+            self.socket, self.problems_only = socket, problems_only
+            self.endFilterChange()
+        else:
+            self.socket, self.problems_only = socket, problems_only
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:  # noqa: N802 (Qt)
+        event = self.sourceModel().event_at(row)  # type: ignore[attr-defined]
+        if self.socket and event.socket != self.socket:
+            return False
+        return not self.problems_only or event.problem
+
+
+class EventsPanel(QWidget):
+    """The timeline with its filters; follows new events unless scrolled up."""
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = bridge.session
+        self.model = EventsModel(parent=self)
+        self.proxy = EventsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._pending: list[SocketEvent] = []
+
+        self.socket_combo = QComboBox()
+        self.socket_combo.addItem("All sockets", ALL_SOCKETS)
+        self.socket_combo.setToolTip("Show the events of one socket only")
+        self.socket_combo.setAccessibleName("Events of socket")
+        self.socket_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.problems_check = QCheckBox("Problems only")
+        self.problems_check.setToolTip("Only failures: bind, accept and handshake failures, "
+                                       "authentication denied")
+        self.problems_check.setAccessibleName("Problems only")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Empty the timeline (the sockets' peer counts stay)")
+        self.clear_button.setAccessibleName("Clear events")
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Event count")
+        bar = QHBoxLayout()
+        bar.addWidget(self.socket_combo)
+        bar.addWidget(self.problems_check)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        bar.addWidget(self.clear_button)
+
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName("Connection events")
+        self.view.setToolTip("Connection events of every socket, from libzmq's monitor")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(
+            self.view.fontMetrics().height() + 6)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        for column, width in ((COL_TIME, 95), (COL_SOCKET, 100), (COL_EVENT, 170),
+                              (COL_ENDPOINT, 190), (COL_DETAIL, 150)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_MEANING, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLUSH_MS)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
+        self.session.on_event.append(self._on_session_event)
+        self.socket_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.problems_check.toggled.connect(self._on_filter_changed)
+        self.clear_button.clicked.connect(self._on_clear_button_clicked)
+        bridge.socket_added.connect(self._on_bridge_socket_added)
+        self.model.add(list(self.session.events))  # what happened before the panel existed
+        self._update_count()
+
+    # -- feeding ------------------------------------------------------------------------
+    def _on_session_event(self, _handle: SocketHandle | None, event: SocketEvent) -> None:
+        self._pending.append(event)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Add the waiting events in one batch; keep the newest in view unless the user
+        scrolled up to read older ones."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        scrollbar = self.view.verticalScrollBar()
+        following = scrollbar.value() >= scrollbar.maximum() - 2
+        for event in pending:
+            if event.socket and self.socket_combo.findData(event.socket) < 0:
+                self.socket_combo.addItem(event.socket, event.socket)
+        self.model.add(pending)
+        self._update_count()
+        if following:
+            self.view.scrollToBottom()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if not total:
+            self.count_label.setText("No events yet: libzmq reports them for tcp and ipc "
+                                     "endpoints (inproc has none)")
+            return
+        self.count_label.setText(f"{total:,} events" if shown == total
+                                 else f"{shown:,} of {total:,} events")
+
+    def close_listener(self) -> None:
+        if self._on_session_event in self.session.on_event:
+            self.session.on_event.remove(self._on_session_event)
+
+    # -- slots ----------------------------------------------------------------------------
+    def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
+        if self.socket_combo.findData(handle.name) < 0:
+            self.socket_combo.addItem(handle.name, handle.name)
+
+    def _on_filter_changed(self, *_args: object) -> None:
+        self.proxy.set_filter(self.socket_combo.currentData() or ALL_SOCKETS,
+                              self.problems_check.isChecked())
+        self._update_count()
+
+    def _on_clear_button_clicked(self) -> None:
+        self._pending.clear()
+        self.model.clear()
+        self._update_count()
+
+
+def install_events_panel(window) -> EventsPanel:
+    """Add the Events dock (a tab beside the Composer) and its View menu entry."""
+    panel = EventsPanel(window.bridge, window)
+    dock = window._dock("Events", "events_dock", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.tabifyDockWidget(window.composer_dock, dock)
+    window.composer_dock.raise_()
+    panel.dock = dock
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if menu is not None and window.composer_dock.toggleViewAction() in menu.actions():
+            menu.insertAction(window.composer_dock.toggleViewAction(), dock.toggleViewAction())
+    return panel

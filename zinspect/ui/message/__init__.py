@@ -1,0 +1,1 @@
+"""The Message pane: one message's frames in every view."""

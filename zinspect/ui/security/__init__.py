@@ -1,0 +1,1 @@
+"""The per-socket security form, keys and the authentication settings."""

@@ -1,0 +1,1 @@
+"""The Sockets panel: socket list, endpoints, subscriptions, options, peers."""

@@ -1,0 +1,544 @@
+"""The typed socket options form: one row per option that matters for the selected socket.
+
+Each row has the option's name (bold once the user has set it), an editor fitting the kind
+of value (a field whose grey text is the default, a check box, a choice), its unit, a ⟳ mark
+when applying it re-creates the socket (an option libzmq reads only at bind/connect time, on
+a socket that already has endpoints), a reset button, and room for a red message under it.
+The tooltip of each row is the whole story from core.option_catalog.
+
+Edits wait for Apply (or Enter in a field) so several go in together and re-create the
+socket at most once; a re-creation is done, not offered, because a value that silently does
+not apply is worse than a reconnect the user is told about in the line under the rows. Reset
+(per row or for the form) puts zinspect's default back and forgets the option, so workspaces
+stop saving it. Values come from ``handle.options`` (what the user set); otherwise the field
+is empty and shows the default, or the live value when libzmq reports a different one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.sockets.option_apply import ApplyOutcome, apply_options
+from zinspect.core.sockets.option_catalog import (
+    OptionSpec,
+    OptionValueError,
+    default_text,
+    effective_default,
+    explain,
+    format_value,
+    options_for,
+    parse_value,
+    read_live,
+)
+from zinspect.core.security.secret_values import is_secret_option
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.sockets.endpoint_editor import ERROR_STYLE, error_label, show_error
+
+log = logging.getLogger(__name__)
+
+RECREATE_MARK = "⟳"
+RESET_GLYPH = "↺"
+CHANGE_COALESCE_MS = 100
+NOTE_STYLE = "color: palette(placeholder-text);"
+EDITED_STYLE = "color: #1565c0;"
+DONE_STYLE = "color: #2e7d32;"
+HEADER_STYLE = "font-weight: bold; padding-top: 6px;"
+# Units as the narrow unit column shows them; the row's name and tooltip say the rest (a
+# "connections" or "probes" column would squeeze every field at 320 px).
+SHORT_UNITS = {"messages": "msgs", "connections": "", "probes": "", "bytes": ""}
+UNIT_WORDS = {"ms": "milliseconds", "s": "seconds", "msgs": "messages"}
+LEGEND = "Grey: default; bold: set by you."
+LEGEND_MARK = f" {RECREATE_MARK}: applying re-creates the socket, which has endpoints."
+FIELD_CHARS = 5  # the least a field shrinks to; it grows with the form
+
+
+class OptionRow:
+    """The widgets of one option: label, editor, unit, ⟳ mark, reset button, error line."""
+
+    def __init__(self, form: OptionsForm, spec: OptionSpec, type_name: str) -> None:
+        self.spec = spec
+        self._baseline: object = None  # the editor's state when it last showed the socket
+        tip = explain(spec, type_name)
+        # a break opportunity after each underscore: in a narrow dock RECONNECT_IVL_MAX
+        # wraps onto two lines instead of pushing the form sideways
+        self.label = QLabel(spec.name.replace("_", "_\u200b"))
+        self.label.setWordWrap(True)
+        self.label.setToolTip(tip)
+        self.label.setAccessibleName(f"{spec.name} option")
+        self.editor: QLineEdit | QCheckBox | QComboBox
+        if spec.kind == "bool":
+            self.editor = QCheckBox()
+            self.editor.toggled.connect(lambda _on: form._on_row_edited(self))
+        elif spec.kind == "choice":
+            self.editor = QComboBox()
+            self.editor.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.editor.setMinimumContentsLength(2)
+            for value, meaning in spec.special:
+                self.editor.addItem(meaning, value)
+            self.editor.currentIndexChanged.connect(lambda _index: form._on_row_edited(self))
+        else:
+            self.editor = QLineEdit()
+            self.editor.setClearButtonEnabled(False)
+            width = self.editor.fontMetrics().horizontalAdvance("0" * FIELD_CHARS) + 12
+            self.editor.setMinimumWidth(width)
+            self.editor.textEdited.connect(lambda _text: form._on_row_edited(self))
+            self.editor.returnPressed.connect(form._on_row_return_pressed)
+        self.editor.setToolTip(tip)
+        self.editor.setAccessibleName(f"{spec.name} value")
+        self.label.setBuddy(self.editor)
+        unit = SHORT_UNITS.get(spec.unit, spec.unit) if spec.kind != "size" else ""
+        self.unit = QLabel(unit)
+        self.unit.setStyleSheet(NOTE_STYLE)
+        self.unit.setAccessibleName(f"{spec.name} unit")
+        self.unit.setToolTip(f"Unit: {UNIT_WORDS.get(unit, unit)}" if unit else "")
+        self.mark = QLabel()
+        self.mark.setAccessibleName(f"{spec.name} re-creates the socket")
+        self.mark_tip = (f"{spec.name} only applies to binds and connects made after it is "
+                         "set: applying it re-creates this socket (it closes, then binds and "
+                         "connects again; queued messages are dropped).")
+        self.mark.setFixedWidth(self.mark.fontMetrics().horizontalAdvance(RECREATE_MARK) + 2)
+        self.reset_button = QToolButton()
+        self.reset_button.setText(RESET_GLYPH)
+        self.reset_button.setAutoRaise(True)
+        self.reset_button.setFixedSize(20, 22)
+        self.reset_button.setAccessibleName(f"Reset {spec.name}")
+        self.reset_button.setToolTip(f"Reset {spec.name} to its default "
+                                     f"({default_text(spec, type_name)})")
+        self.reset_button.clicked.connect(lambda: form.reset_option(spec.name))
+        self.error = error_label(f"{spec.name} error")
+        self.error.setToolTip(f"Why this value of {spec.name} cannot be used")
+        self._baseline = self.editor_state()
+
+    # -- what the editor holds -----------------------------------------------------------
+    def show_value(self, value: int | bytes | None, user_set: bool,
+                   default: int | bytes | None, live: int | bytes | None) -> None:
+        """Show the user's value, or the default (as grey text in a field); not if edited."""
+        font = QFont(self.label.font())
+        font.setBold(user_set)
+        self.label.setFont(font)
+        current = value if user_set else (live if live is not None else default)
+        editor = self.editor
+        editor.blockSignals(True)
+        try:
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(current))
+            elif isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(current)))
+            else:
+                editor.setText(format_value(self.spec, value) if user_set and value is not None
+                               else "")
+                # grey text: the default (the legend says so), or what libzmq reports
+                # when that differs (IPV6 turned on for an IPv6 endpoint, say)
+                hint = "none" if default is None else format_value(self.spec, default)
+                if live is not None and live != default:
+                    editor.setPlaceholderText(f"now {format_value(self.spec, live)}")
+                else:
+                    editor.setPlaceholderText(hint)
+        finally:
+            editor.blockSignals(False)
+        self._baseline = self.editor_state()
+        self.set_edited(False)
+
+    def editor_state(self) -> object:
+        editor = self.editor
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        if isinstance(editor, QComboBox):
+            return editor.currentData()
+        return editor.text()
+
+    def is_edited(self) -> bool:
+        return self.editor_state() != self._baseline
+
+    def set_edited(self, edited: bool) -> None:
+        self.label.setStyleSheet(EDITED_STYLE if edited else "")
+
+    def wanted(self) -> int | bytes | None:
+        """The value the editor asks for (None: back to the default); OptionValueError."""
+        editor = self.editor
+        if isinstance(editor, QCheckBox):
+            return 1 if editor.isChecked() else 0
+        if isinstance(editor, QComboBox):
+            return int(editor.currentData())
+        text = editor.text()
+        if not text.strip():
+            return None
+        return parse_value(self.spec, text)
+
+    def widgets(self) -> list[QWidget]:
+        return [self.label, self.editor, self.unit, self.mark, self.reset_button, self.error]
+
+
+class OptionsForm(QWidget):
+    """The options of one socket. ``set_socket`` chooses it; the form follows the bridge."""
+
+    option_applied = Signal(object, str)  # (SocketHandle, option name) after it was set/reset
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None, *,
+                 scrolling: bool = True) -> None:
+        """``scrolling`` False leaves the rows unscrolled, for a parent that scrolls."""
+        super().__init__(parent)
+        self.bridge = bridge
+        self._handle: SocketHandle | None = None
+        self._type_shown = ""
+        self._rows: dict[str, OptionRow] = {}
+        self._applying = False
+        self._refresh_due = False
+        self.setAccessibleName("Socket options")
+
+        self.title_label = QLabel()
+        self.title_label.setAccessibleName("Options of")
+        self.title_label.setToolTip("The socket these options belong to")
+        self.title_label.setWordWrap(True)
+        self.title_label.setStyleSheet("font-weight: bold;")
+        self.legend_label = QLabel()
+        self.legend_label.setWordWrap(True)
+        self.legend_label.setStyleSheet(NOTE_STYLE)
+        self.legend_label.setAccessibleName("Options legend")
+        self.legend_label.setToolTip("Grey values are the defaults (hover a row for the "
+                                     "details). libzmq reads options marked "
+                                     f"{RECREATE_MARK} when a bind or connect is made: "
+                                     "zinspect closes the socket and binds and connects it "
+                                     "again so they apply, and tells you below")
+        self.rows_widget = QWidget()
+        self.rows_widget.setAccessibleName("Option rows")
+        self.scroll: QScrollArea | None = None
+        if scrolling:
+            self.scroll = QScrollArea()
+            self.scroll.setWidgetResizable(True)
+            self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.scroll.setAccessibleName("Socket options list")
+            self.scroll.setWidget(self.rows_widget)
+        self.other_label = QLabel()
+        self.other_label.setWordWrap(True)
+        self.other_label.setStyleSheet(NOTE_STYLE)
+        self.other_label.setAccessibleName("Other options set")
+        self.other_label.setToolTip("Options set on this socket (from a workspace) that this "
+                                    "form does not offer for its type; they stay as they are")
+        self.other_label.hide()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setAccessibleName("Options status")
+        self.status_label.setToolTip("What the last Apply or Reset did")
+        self.status_label.hide()
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setAccessibleName("Apply options")
+        self.apply_button.setToolTip("Set the edited options (Enter in a field). Options "
+                                     f"marked {RECREATE_MARK} re-create the socket so they "
+                                     "apply.")
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setAccessibleName("Revert option edits")
+        self.revert_button.setToolTip("Forget the edits not applied yet and show the "
+                                      "socket's values again")
+        self.reset_all_button = QPushButton("Reset all")
+        self.reset_all_button.setAccessibleName("Reset all options")
+        self.reset_all_button.setToolTip("Put every option you set on this socket back to its "
+                                         "default (re-creates the socket if one needs it)")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.reset_all_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.legend_label)
+        layout.addWidget(self.scroll if self.scroll is not None else self.rows_widget, 1)
+        layout.addWidget(self.other_label)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(CHANGE_COALESCE_MS)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        self.apply_button.clicked.connect(self._on_apply_button_clicked)
+        self.revert_button.clicked.connect(self._on_revert_button_clicked)
+        self.reset_all_button.clicked.connect(self._on_reset_all_button_clicked)
+        bridge.socket_changed.connect(self._on_bridge_socket_changed)
+        bridge.socket_removed.connect(self._on_bridge_socket_removed)
+        self.set_socket(None)
+
+    # -- public ----------------------------------------------------------------------------
+    def socket(self) -> SocketHandle | None:
+        return self._handle
+
+    def set_socket(self, handle: SocketHandle | None) -> None:
+        """Show the options of ``handle`` (None: no socket); unapplied edits are dropped."""
+        changed = handle is not self._handle
+        self._handle = handle
+        type_name = handle.type_name if handle is not None else ""
+        if changed or type_name != self._type_shown:
+            self._build_rows(type_name)
+            self.show_status("")
+        self.refresh()
+
+    def row(self, name: str) -> OptionRow | None:
+        return self._rows.get(name)
+
+    def shown_options(self) -> list[str]:
+        return list(self._rows)
+
+    def edited_options(self) -> list[str]:
+        return [name for name, row in self._rows.items() if row.is_edited()]
+
+    def refresh(self) -> None:
+        """Show the socket's values in every row that has no edit waiting."""
+        self._refresh_timer.stop()
+        self._refresh_due = False
+        handle = self._handle
+        usable = handle is not None and not handle.closed
+        if handle is None:
+            self.title_label.setText("Select a socket to see its options.")
+        else:
+            state = " (closed)" if handle.closed else ""
+            self.title_label.setText(f"Options of {handle.name} ({handle.type_name}){state}")
+        recreating = usable and bool(handle.endpoints)
+        any_mark = False
+        for name, row in self._rows.items():
+            if handle is not None and not row.is_edited():
+                self._show_row(row, handle)
+            needs = recreating and row.spec.new_connections_only
+            row.mark.setText(RECREATE_MARK if needs else "")
+            row.mark.setToolTip(row.mark_tip if needs else "")
+            any_mark = any_mark or needs
+            row.reset_button.setEnabled(usable and (name in handle.options or row.is_edited()))
+            row.editor.setEnabled(usable)
+        self.legend_label.setText(LEGEND + (LEGEND_MARK if any_mark else ""))
+        self.legend_label.setVisible(handle is not None)
+        others = sorted(set(handle.options) - set(self._rows)) if handle is not None else []
+        self.other_label.setText("Also set on this socket: " + ", ".join(
+            f"{name} = {'(secret)' if is_secret_option(name) else repr(handle.options[name])}"
+            for name in others) if others else "")
+        self.other_label.setVisible(bool(others))
+        self._update_buttons()
+
+    def apply(self) -> ApplyOutcome | None:
+        """Apply every edited row; invalid values are shown beside their field and nothing
+        changes. Returns what apply_options did (None when nothing was applied)."""
+        handle = self._handle
+        if handle is None or handle.closed:
+            return None
+        changes: dict[str, int | bytes | None] = {}
+        bad = []
+        for name, row in self._rows.items():
+            if not row.is_edited():
+                continue
+            try:
+                changes[name] = row.wanted()
+                show_error(row.error, "")
+            except OptionValueError as error:
+                show_error(row.error, str(error))
+                bad.append(row)
+        if bad:
+            log.info("%s: option values refused: %s", handle.name,
+                     ", ".join(row.spec.name for row in bad))
+            self.show_status("Nothing was changed: correct the value marked in red"
+                             f"{'s' if len(bad) > 1 else ''} first.", error=True)
+            bad[0].editor.setFocus()
+            return None
+        if not changes:
+            return None
+        return self._run(handle, changes)
+
+    def reset_option(self, name: str) -> ApplyOutcome | None:
+        """Back to the default: forget an edit, or unset an option the user had set."""
+        handle, row = self._handle, self._rows.get(name)
+        if handle is None or row is None or handle.closed:
+            return None
+        show_error(row.error, "")
+        if name not in handle.options:
+            self._show_row(row, handle)
+            self._update_buttons()
+            return None
+        return self._run(handle, {name: None})
+
+    def reset_all(self) -> ApplyOutcome | None:
+        handle = self._handle
+        if handle is None or handle.closed:
+            return None
+        names = [name for name in self._rows if name in handle.options]
+        for row in self._rows.values():
+            show_error(row.error, "")
+        if not names:
+            self.refresh_rows_now()
+            self.show_status("Every option here is at its default already.")
+            return None
+        return self._run(handle, dict.fromkeys(names))
+
+    def revert(self) -> None:
+        for row in self._rows.values():
+            show_error(row.error, "")
+        self.refresh_rows_now()
+        self.show_status("")
+
+    def refresh_rows_now(self) -> None:
+        """Show the socket's values in every row, dropping edits."""
+        if self._handle is not None:
+            for row in self._rows.values():
+                self._show_row(row, self._handle)
+        self.refresh()
+
+    def show_status(self, text: str, *, error: bool = False, done: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet(ERROR_STYLE if error else DONE_STYLE if done else "")
+        self.status_label.setVisible(bool(text))
+
+    # -- internals -------------------------------------------------------------------------
+    def _run(self, handle: SocketHandle, changes: dict[str, int | bytes | None]) -> ApplyOutcome:
+        self._applying = True
+        try:
+            outcome = apply_options(handle, changes)
+        finally:
+            self._applying = False
+        for name, message in outcome.errors.items():
+            row = self._rows.get(name)
+            if row is not None:
+                show_error(row.error, message)
+        for name in outcome.applied:
+            row = self._rows.get(name)
+            if row is not None:
+                self._show_row(row, handle)
+        self.refresh()
+        self.show_status(outcome.message, error=bool(outcome.errors or outcome.problems),
+                         done=not (outcome.errors or outcome.problems))
+        for name in outcome.applied:
+            self.option_applied.emit(handle, name)
+        return outcome
+
+    def _show_row(self, row: OptionRow, handle: SocketHandle) -> None:
+        spec = row.spec
+        user_set = spec.name in handle.options
+        live = None if handle.closed else read_live(spec, handle.socket)
+        row.show_value(handle.options.get(spec.name), user_set,
+                       effective_default(spec, handle.type_name), live)
+
+    def _build_rows(self, type_name: str) -> None:
+        """A fresh grid for ``type_name``'s options, grouped under small headers."""
+        self._type_shown = type_name
+        self._rows = {}
+        rows_widget = QWidget()
+        rows_widget.setAccessibleName("Option rows")
+        grid = QGridLayout(rows_widget)
+        grid.setContentsMargins(2, 2, 2, 2)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        line = 0
+        group = ""
+        for spec in options_for(type_name) if type_name else []:
+            if spec.group != group:
+                group = spec.group
+                header = QLabel(group)
+                header.setStyleSheet(HEADER_STYLE)
+                header.setAccessibleName(f"{group} options")
+                header.setToolTip(f"Options about {group.lower()}")
+                grid.addWidget(header, line, 0, 1, 5)
+                line += 1
+            row = OptionRow(self, spec, type_name)
+            self._rows[spec.name] = row
+            grid.addWidget(row.label, line, 0)
+            if isinstance(row.editor, QCheckBox):  # the box itself is what gets clicked
+                grid.addWidget(row.editor, line, 1, Qt.AlignmentFlag.AlignLeft)
+            elif isinstance(row.editor, QComboBox) and not row.unit.text():
+                grid.addWidget(row.editor, line, 1, 1, 2)  # no unit: it may use that room
+            else:
+                grid.addWidget(row.editor, line, 1)
+            if not isinstance(row.editor, QComboBox) or row.unit.text():
+                grid.addWidget(row.unit, line, 2)
+            else:
+                row.unit.setParent(rows_widget)  # empty and out of the grid
+                row.unit.hide()
+            grid.addWidget(row.mark, line, 3)
+            grid.addWidget(row.reset_button, line, 4)
+            grid.addWidget(row.error, line + 1, 1, 1, 4)
+            line += 2
+        if type_name and not self._rows:
+            empty = QLabel(f"No options to show for {type_name}.")
+            empty.setStyleSheet(NOTE_STYLE)
+            empty.setAccessibleName("No options")
+            empty.setToolTip("This socket type has none of the options this form offers")
+            grid.addWidget(empty, 0, 0, 1, 5)
+            line = 1
+        grid.setRowStretch(line, 1)
+        rows_widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        if self.scroll is not None:
+            self.scroll.setWidget(rows_widget)  # deletes the previous grid
+        else:
+            self.layout().replaceWidget(self.rows_widget, rows_widget)
+            self.rows_widget.deleteLater()
+            rows_widget.show()  # a child added after its parent was shown stays hidden
+        self.rows_widget = rows_widget
+
+    def _update_buttons(self) -> None:
+        handle = self._handle
+        usable = handle is not None and not handle.closed
+        edited = usable and any(row.is_edited() for row in self._rows.values())
+        self.apply_button.setEnabled(edited)
+        self.apply_button.setDefault(edited)
+        self.revert_button.setEnabled(edited)
+        self.reset_all_button.setEnabled(
+            usable and any(name in handle.options for name in self._rows))
+        for row in self._rows.values():
+            row.set_edited(row.is_edited())
+            row.reset_button.setEnabled(usable and (row.is_edited()
+                                                    or row.spec.name in handle.options))
+
+    # -- slots -----------------------------------------------------------------------------
+    def _on_row_edited(self, row: OptionRow) -> None:
+        show_error(row.error, "")  # the message was about the value being replaced
+        self._update_buttons()
+
+    def _on_row_return_pressed(self) -> None:
+        self.apply()
+
+    def _on_apply_button_clicked(self) -> None:
+        self.apply()
+
+    def _on_revert_button_clicked(self) -> None:
+        self.revert()
+
+    def _on_reset_all_button_clicked(self) -> None:
+        self.reset_all()
+
+    def _on_bridge_socket_changed(self, handle: SocketHandle) -> None:
+        if handle is not self._handle or self._applying:
+            return
+        self._refresh_due = True
+        if self.isVisible() and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
+        if handle is self._handle:
+            self.refresh()  # shows it closed; the panel selects another socket
+
+    def _on_refresh_timer_timeout(self) -> None:
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._refresh_due:
+            self.refresh()
+

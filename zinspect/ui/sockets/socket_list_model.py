@@ -1,0 +1,325 @@
+"""The list of live sockets: one row per SocketHandle, with endpoints, counts and state.
+
+Sockets are few, so a plain list of handles backs the model. Traffic changes the in/out
+counts constantly; they are not signalled per message but re-read by a low-rate timer, and a
+row is repainted only when what it shows actually changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from zinspect.core.sockets.session import SocketHandle
+
+COUNT_REFRESH_MS = 250  # 4 Hz: counts are for reading, not for watching every message
+WARNING_COLOR = QColor("#b35c00")
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def socket_state(handle: SocketHandle) -> str:
+    """What a user should notice about a socket's state, in a few words ('' when all is well).
+
+    Several facts may apply at once (a ROUTER with peers seen and a send waiting); they are
+    joined so that none hides another.
+    """
+    if handle.closed:
+        return "closed"
+    facts: list[str] = []
+    if handle.last_error:  # e.g. a workspace endpoint that failed to bind
+        facts.append(f"error: {handle.last_error}")
+    if handle.monitor.problem:  # from the connection events: "retrying tcp://…"
+        facts.append(handle.monitor.problem)
+    if handle.cut_messages:
+        facts.append(f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
+                     " cut at the per-message caps")
+    if handle.awaiting_reply:
+        facts.append("REQ: waiting for reply")
+    elif handle.type_name == "REP" and handle.can_send_now[0]:
+        facts.append("REP: reply due")
+    if handle.send_waiting:
+        facts.append("send waiting for a peer or room (HWM)")
+    if handle.blocked:
+        facts.append(f"{handle.blocked:,} send{'s' if handle.blocked != 1 else ''} found no room "
+                     "(no peer or HWM)")
+    if handle.type_name == "SUB" and not handle.subscriptions:
+        facts.append("no subscription")
+    if handle.routing_ids:
+        count = len(handle.routing_ids)
+        facts.append(f"{count} peer{'s' if count != 1 else ''} seen")
+    return "; ".join(facts)
+
+
+def endpoints_short(handle: SocketHandle) -> str:
+    """The first endpoint with its kind, and how many more: enough to recognise a socket."""
+    if not handle.endpoints:
+        return "not bound or connected"
+    first = handle.endpoints[0]
+    more = len(handle.endpoints) - 1
+    return f"{first.kind} {first.address}" + (f" (+{more} more)" if more else "")
+
+
+class RowView(NamedTuple):
+    """What one row shows; compared to decide whether the row must be repainted."""
+
+    name: str
+    type_name: str
+    endpoints: str
+    state: str
+    received: int
+    sent: int
+    peers: str  # "2 peers" (tcp/ipc connections, from the monitor), or ""
+
+
+def row_view(handle: SocketHandle) -> RowView:
+    return RowView(handle.name, handle.type_name, endpoints_short(handle),
+                   socket_state(handle), handle.received, handle.sent,
+                   handle.monitor.peers_text)
+
+
+class SocketListModel(QAbstractListModel):
+    """Live sockets in creation order. The panel adds and removes handles as the bridge says."""
+
+    HandleRole = Qt.ItemDataRole.UserRole + 1
+    NameRole = Qt.ItemDataRole.UserRole + 2
+    TypeRole = Qt.ItemDataRole.UserRole + 3
+    EndpointsRole = Qt.ItemDataRole.UserRole + 4
+    StateRole = Qt.ItemDataRole.UserRole + 5
+    CountsRole = Qt.ItemDataRole.UserRole + 6  # (received, sent)
+    PeersRole = Qt.ItemDataRole.UserRole + 7  # "2 peers" or ""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._handles: list[SocketHandle] = []
+        self._shown: list[RowView] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(COUNT_REFRESH_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    # -- contents ------------------------------------------------------------------------
+    def handles(self) -> list[SocketHandle]:
+        return list(self._handles)
+
+    def handle_at(self, row: int) -> SocketHandle | None:
+        return self._handles[row] if 0 <= row < len(self._handles) else None
+
+    def row_of(self, handle: SocketHandle) -> int:
+        """The row of ``handle``, or -1 when it is not listed."""
+        for row, listed in enumerate(self._handles):
+            if listed is handle:
+                return row
+        return -1
+
+    def add_handle(self, handle: SocketHandle) -> None:
+        if self.row_of(handle) >= 0 or handle.closed:
+            return
+        row = len(self._handles)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._handles.append(handle)
+        self._shown.append(row_view(handle))
+        self.endInsertRows()
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def remove_handle(self, handle: SocketHandle) -> None:
+        row = self.row_of(handle)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._handles[row]
+        del self._shown[row]
+        self.endRemoveRows()
+        if not self._handles:
+            self._timer.stop()
+
+    def update_handle(self, handle: SocketHandle) -> None:
+        """Repaint a row whose endpoints, subscriptions or state changed.
+
+        Counts alone are left to the timer: socket_changed fires on every send, and a
+        repaint per message is what the timer exists to avoid.
+        """
+        row = self.row_of(handle)
+        if row < 0:
+            return
+        new = row_view(handle)
+        old = self._shown[row]
+        if new[:4] != old[:4] or new.peers != old.peers:
+            self._shown[row] = new
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
+    def refresh_counts(self) -> int:
+        """Re-read every row and repaint those that changed; returns how many changed."""
+        changed = 0
+        for row, handle in enumerate(self._handles):
+            new = row_view(handle)
+            if new != self._shown[row]:
+                self._shown[row] = new
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
+                changed += 1
+        return changed
+
+    def _on_timer_timeout(self) -> None:
+        self.refresh_counts()
+
+    # -- QAbstractListModel ------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt default)
+        return 0 if parent.isValid() else len(self._handles)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid() or index.column() != 0:
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._handles):
+            return None
+        view = self._shown[row]
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            peers = f"{view.peers}, " if view.peers else ""
+            text = (f"{view.name} ({view.type_name}) — {view.endpoints} — "
+                    f"{peers}in {view.received}, out {view.sent}")
+            return text + (f" — {view.state}" if view.state else "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(self._handles[row], view)
+        if role == self.HandleRole:
+            return self._handles[row]
+        if role == self.NameRole:
+            return view.name
+        if role == self.TypeRole:
+            return view.type_name
+        if role == self.EndpointsRole:
+            return view.endpoints
+        if role == self.StateRole:
+            return view.state
+        if role == self.CountsRole:
+            return (view.received, view.sent)
+        if role == self.PeersRole:
+            return view.peers
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
+            Qt.ItemFlag.ItemNeverHasChildren
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = dict(super().roleNames())
+        names.update({self.HandleRole: b"handle", self.NameRole: b"name",
+                      self.TypeRole: b"type", self.EndpointsRole: b"endpoints",
+                      self.StateRole: b"state", self.CountsRole: b"counts",
+                      self.PeersRole: b"peers"})
+        return names
+
+    @staticmethod
+    def _tooltip(handle: SocketHandle, view: RowView) -> str:
+        lines = [f"{view.name}: {view.type_name} socket", handle.info.description,
+                 f"Talks to: {handle.info.peers_text}"]
+        if handle.endpoints:
+            lines.extend(f"{e.kind} {e.address}" for e in handle.endpoints)
+        else:
+            lines.append("Not bound or connected yet.")
+        lines.append(f"Messages in: {view.received}, out: {view.sent}")
+        if view.peers:
+            lines.append(f"Connections (tcp/ipc peers): {view.peers}")
+        if view.state:
+            lines.append(f"State: {view.state}")
+        if view.type_name == "PUB":
+            lines.append("A PUB drops messages for a subscriber at its high-water mark without "
+                         "a sign from libzmq; an XPUB with XPUB_NODROP refuses them instead, "
+                         "and zinspect counts that.")
+        return "\n".join(lines)
+
+
+class SocketItemDelegate(QStyledItemDelegate):
+    """Two lines per socket: name, type and counts; then endpoints with the state on the right.
+
+    A fixed size hint keeps the list's rows uniform, so the view never measures each row.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._padding = 4
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        line = QFontMetrics(option.font).height()
+        return QSize(200, 2 * line + 3 * self._padding)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected
+                                   else QPalette.ColorRole.Text)
+        muted = QColor(text_color)
+        if not selected:
+            muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        received, sent = index.data(SocketListModel.CountsRole) or (0, 0)
+        name = index.data(SocketListModel.NameRole) or ""
+        type_name = index.data(SocketListModel.TypeRole) or ""
+        endpoints = index.data(SocketListModel.EndpointsRole) or ""
+        state = index.data(SocketListModel.StateRole) or ""
+
+        pad = self._padding
+        rect = opt.rect.adjusted(pad + 2, pad, -pad - 2, -pad)
+        metrics = QFontMetrics(opt.font)
+        line = metrics.height()
+        top = QRect(rect.left(), rect.top(), rect.width(), line)
+        bottom = QRect(rect.left(), rect.top() + line + pad, rect.width(), line)
+
+        painter.save()
+        peers = index.data(SocketListModel.PeersRole) or ""
+        counts = f"{peers + ' · ' if peers else ''}in {received} · out {sent}"
+        counts_width = metrics.horizontalAdvance(counts) + pad
+        painter.setPen(muted)
+        painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         counts)
+
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        name_room = max(0, top.width() - counts_width - metrics.horizontalAdvance(" WWWWWW"))
+        shown_name = bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_room)
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         shown_name)
+        type_rect = top.adjusted(bold_metrics.horizontalAdvance(shown_name) + pad * 2, 0,
+                                 -counts_width, 0)
+        painter.setFont(opt.font)
+        painter.setPen(muted)
+        painter.drawText(type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         type_name)
+
+        state_width = 0
+        if state:
+            shown_state = metrics.elidedText(state, Qt.TextElideMode.ElideRight,
+                                             bottom.width() * 3 // 5)
+            state_width = metrics.horizontalAdvance(shown_state) + 2 * pad
+            painter.setPen(text_color if selected else WARNING_COLOR)
+            painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             shown_state)
+        painter.setPen(muted)
+        shown_endpoints = metrics.elidedText(endpoints, Qt.TextElideMode.ElideMiddle,
+                                             max(0, bottom.width() - state_width))
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         shown_endpoints)
+        painter.restore()

@@ -1,0 +1,498 @@
+"""The sockets panel: create sockets, list the live ones, and set up the selected one.
+
+Top to bottom: a new-socket row (type chooser with each type's description and peers, a
+name field whose placeholder is the next default name), the list of live sockets with their
+endpoints, counts and state, and the selected socket's endpoints, subscriptions and Close.
+Everything follows the SessionBridge, so sockets made elsewhere (a workspace, a demo) show
+up here too.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.socket_types import SOCKET_TYPES, SocketTypeInfo
+from zinspect.ui.widgets.a11y import describe_clear_button
+from zinspect.ui.automation.automation_editor import AutomationEditor
+from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.sockets.endpoint_editor import EndpointEditor, error_label, show_error
+from zinspect.ui.sockets.options_form import OptionsForm
+from zinspect.ui.sockets.peer_table import PeerTable
+from zinspect.ui.security.security_form import SecurityForm
+from zinspect.ui.sockets.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
+from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
+
+log = logging.getLogger(__name__)
+
+TypeNameRole = Qt.ItemDataRole.UserRole + 1
+CHANGE_COALESCE_MS = 100
+NOTE_STYLE = "color: palette(placeholder-text);"
+STATE_STYLE = "color: #b35c00; font-weight: bold;"
+
+TYPE_NOTES = {
+    "XPUB": "Incoming subscribe and unsubscribe messages from subscribers appear in the "
+            "traffic, decoded (e.g. subscribe 'weather').",
+    "XSUB": "Subscriptions are sent as messages (\\x01prefix, \\x00prefix to unsubscribe); "
+            "they appear in the traffic as sent messages.",
+    "ROUTER": "Each received message starts with the sender's routing id; to reply, send "
+              "that id as frame 1.",
+    "STREAM": "Frame 1 of each message is the TCP connection id; send it back as frame 1.",
+}
+
+
+def type_tooltip(info: SocketTypeInfo) -> str:
+    """What a type is for and whom it talks to, plus why it cannot be chosen, if so."""
+    text = f"{info.name}: {info.description}\nTalks to: {info.peers_text}"
+    if not info.available:
+        text += f"\n\nUnavailable: {info.unavailable_reason}"
+    return text
+
+
+class SocketPanel(QWidget):
+    """Create, list, select, set up and close sockets of one session."""
+
+    socket_selected = Signal(object)  # the selected SocketHandle, or None
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.session = bridge.session
+        self._current: SocketHandle | None = None
+        self._removing = False
+        self.setAccessibleName("Sockets panel")
+
+        # -- new socket ------------------------------------------------------------------
+        self.type_model = QStandardItemModel(self)
+        for info in SOCKET_TYPES.values():
+            item = QStandardItem(info.name if info.available else f"{info.name} (draft)")
+            item.setData(info.name, TypeNameRole)
+            item.setToolTip(type_tooltip(info))
+            item.setEnabled(info.available)
+            self.type_model.appendRow(item)
+        self.type_combo = QComboBox()
+        self.type_combo.setModel(self.type_model)
+        self.type_combo.setAccessibleName("New socket type")
+        self.type_combo.setMaxVisibleItems(len(SOCKET_TYPES))
+        # as wide as the longest type name, not as "CHANNEL (draft)": the name field next
+        # to it needs the room in a narrow dock (the open list still shows whole labels)
+        self.type_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.type_combo.setMinimumContentsLength(max(map(len, SOCKET_TYPES)))
+        self.type_help_label = QLabel()
+        self.type_help_label.setWordWrap(True)
+        self.type_help_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.type_help_label.setAccessibleName("New socket type description")
+        self.type_help_label.setToolTip("What the chosen type does and which types it talks to")
+        self.type_help_label.setStyleSheet(NOTE_STYLE)
+        self.name_edit = QLineEdit()
+        self.name_edit.setClearButtonEnabled(True)
+        self.name_edit.setAccessibleName("New socket name")
+        describe_clear_button(self.name_edit, "name")
+        self.name_edit.setToolTip("Name of the new socket; leave it empty to use the name "
+                                  "shown in grey. Enter creates the socket.")
+        self.create_button = QPushButton("Create")
+        self.create_button.setAccessibleName("Create socket")
+        self.create_button.setToolTip("Create a socket of the chosen type (Enter in the name "
+                                      "field)")
+        self.create_error_label = error_label("New socket error")
+
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.type_combo)
+        new_row.addWidget(self.name_edit, 1)
+        new_row.addWidget(self.create_button)
+        new_group = QGroupBox("New socket")
+        new_group.setAccessibleName("New socket")
+        new_group.setToolTip("Create a ZeroMQ socket of any type")
+        new_layout = QVBoxLayout(new_group)
+        new_layout.addLayout(new_row)
+        new_layout.addWidget(self.type_help_label)
+        new_layout.addWidget(self.create_error_label)
+
+        # -- socket list -------------------------------------------------------------------
+        self.model = SocketListModel(self)
+        # A REQ/REP round trip changes state several times: the first change shows at once,
+        # the rest within CHANGE_COALESCE_MS are shown together (a repaint per change capped
+        # scripted REQ/REP at ~150 msg/s).
+        self._changed_pending: dict[SocketHandle, None] = {}
+        self._change_timer = QTimer(self)
+        self._change_timer.setSingleShot(True)
+        self._change_timer.setInterval(CHANGE_COALESCE_MS)
+        self._change_timer.timeout.connect(self._on_change_timer_timeout)
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(SocketItemDelegate(self.list_view))
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.setAccessibleName("Sockets")
+        self.list_view.setToolTip("Live sockets: name, type, endpoints, messages in/out and "
+                                  "anything that needs attention. Select one to set it up; "
+                                  "right-click to close it.")
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(self._on_list_context_menu_requested)
+
+        # -- selected socket -----------------------------------------------------------------
+        self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.title_label.setAccessibleName("Selected socket")
+        self.title_label.setToolTip("The socket the settings below apply to")
+        self.description_label = QLabel()
+        self.description_label.setWordWrap(True)
+        self.description_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.description_label.setAccessibleName("Selected socket description")
+        self.description_label.setToolTip("What this socket type does and which types it "
+                                          "talks to")
+        self.state_label = QLabel()
+        self.state_label.setWordWrap(True)
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_label.setStyleSheet(STATE_STYLE)
+        self.state_label.setAccessibleName("Selected socket state")
+        self.state_label.setToolTip("What needs attention on this socket")
+        # Always in the layout, one line tall even when empty: a state that comes and goes
+        # with the traffic (REP: reply due) must not move the buttons under the mouse.
+        self.state_label.setMinimumHeight(self.state_label.fontMetrics().lineSpacing())
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_label.setStyleSheet(NOTE_STYLE)
+        self.note_label.setAccessibleName("Socket type note")
+        self.note_label.setToolTip("How this socket type shows up in the traffic")
+
+        self.endpoint_editor = EndpointEditor()
+        self.endpoints_group = QGroupBox("Endpoints")
+        self.endpoints_group.setAccessibleName("Endpoints")
+        self.endpoints_group.setToolTip("Bind (listen) or connect (reach out) this socket")
+        QVBoxLayout(self.endpoints_group).addWidget(self.endpoint_editor)
+
+        self.subscription_editor = SubscriptionEditor()
+        self.subscriptions_group = QGroupBox("Subscriptions")
+        self.subscriptions_group.setAccessibleName("Subscriptions")
+        self.subscriptions_group.setToolTip("Which messages this socket receives, by prefix "
+                                            "of the first frame")
+        QVBoxLayout(self.subscriptions_group).addWidget(self.subscription_editor)
+
+        self.peer_table = PeerTable()
+        self.peers_group = QGroupBox("Peers")
+        self.peers_group.setAccessibleName("Peers")
+        self.peers_group.setToolTip("The peers this socket has heard from: routing id, "
+                                    "address, when, how many messages")
+        QVBoxLayout(self.peers_group).addWidget(self.peer_table)
+
+        self.automation_editor = AutomationEditor(bridge)
+        self.automation_group = QGroupBox("Automation")
+        self.automation_group.setAccessibleName("Automation")
+        self.automation_group.setToolTip("What this socket does by itself: reply to each "
+                                         "message, send a script, or forward what it receives")
+        QVBoxLayout(self.automation_group).addWidget(self.automation_editor)
+
+        self.options_form = OptionsForm(bridge, scrolling=False)
+        self.options_group = QGroupBox("Options")
+        self.options_group.setAccessibleName("Socket options")
+        self.options_group.setToolTip("libzmq socket options for this socket's type, with "
+                                      "their defaults, units and meaning")
+        QVBoxLayout(self.options_group).addWidget(self.options_form)
+
+        self.security_form = SecurityForm(bridge)
+        self.security_group = QGroupBox("Security")
+        self.security_group.setAccessibleName("Security")
+        self.security_group.setToolTip("NULL, PLAIN or CURVE security for this socket, and "
+                                       "authentication of its clients (ZAP)")
+        QVBoxLayout(self.security_group).addWidget(self.security_form)
+
+        self.close_button = QPushButton("Close socket")
+        self.close_button.setAccessibleName("Close socket")
+        self.close_button.setToolTip("Close the selected socket now (linger 0: messages not "
+                                     "yet delivered are dropped)")
+        close_row = QHBoxLayout()
+        close_row.addStretch(1)
+        close_row.addWidget(self.close_button)
+
+        details = QWidget()
+        details.setAccessibleName("Selected socket settings")
+        details_layout = QVBoxLayout(details)
+        details_layout.addWidget(self.title_label)
+        details_layout.addWidget(self.description_label)
+        details_layout.addWidget(self.state_label)
+        details_layout.addWidget(self.note_label)
+        details_layout.addWidget(self.endpoints_group)
+        details_layout.addWidget(self.subscriptions_group)
+        details_layout.addWidget(self.peers_group)
+        details_layout.addWidget(self.automation_group)
+        details_layout.addWidget(self.options_group)
+        details_layout.addWidget(self.security_group)
+        details_layout.addLayout(close_row)
+        details_layout.addStretch(1)
+
+        self.empty_label = QLabel("No socket selected.\nCreate one above, or select one in "
+                                  "the list.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet(NOTE_STYLE)
+        self.empty_label.setAccessibleName("No socket selected")
+        self.empty_label.setToolTip("Select a socket to bind, connect or subscribe it")
+        # Only the settings scroll: the short "no socket selected" page sits outside the
+        # scroll area, so it never shows a scroll bar sized for the settings page.
+        scroll = self.details_scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(details)
+        scroll.setAccessibleName("Selected socket settings")
+        details.installEventFilter(self)  # its minimum width changes: keep the dock as wide
+        self.details_stack = QStackedWidget()
+        self.details_stack.addWidget(self.empty_label)
+        self.details_stack.addWidget(scroll)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.list_view)
+        splitter.addWidget(self.details_stack)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(new_group)
+        layout.addWidget(splitter, 1)
+
+        # -- wiring --------------------------------------------------------------------------
+        self.type_combo.currentIndexChanged.connect(self._on_type_combo_current_index_changed)
+        self.name_edit.returnPressed.connect(self._on_name_edit_return_pressed)
+        self.create_button.clicked.connect(self._on_create_button_clicked)
+        self.close_button.clicked.connect(self._on_close_button_clicked)
+        self.list_view.selectionModel().selectionChanged.connect(
+            self._on_list_selection_changed)
+        self.endpoint_editor.endpoints_edited.connect(self._on_editor_edited)
+        self.subscription_editor.subscriptions_edited.connect(self._on_editor_edited)
+        bridge.socket_added.connect(self._on_bridge_socket_added)
+        bridge.socket_removed.connect(self._on_bridge_socket_removed)
+        bridge.socket_changed.connect(self._on_bridge_socket_changed)
+
+        for handle in self.session.sockets:
+            self.model.add_handle(handle)
+        self._on_type_combo_current_index_changed(self.type_combo.currentIndex())
+        self._show_details()
+        if self.model.rowCount():
+            self.select_socket(self.model.handle_at(0))
+
+    # -- public API ------------------------------------------------------------------------
+    def current_socket(self) -> SocketHandle | None:
+        return self._current
+
+    def select_socket(self, handle: SocketHandle | None) -> None:
+        """Select ``handle`` in the list (None clears the selection); emits socket_selected."""
+        selection = self.list_view.selectionModel()
+        row = self.model.row_of(handle) if handle is not None else -1
+        if row < 0:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+        else:
+            index = self.model.index(row)
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list_view.scrollTo(index)
+        self._sync_current()
+
+    def focus_new_socket(self) -> None:
+        """Put keyboard focus on the type chooser, to start making a socket (Ctrl+N)."""
+        self.type_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def close_current_socket(self) -> None:
+        """Close the selected socket (Ctrl+W); the selection moves to its neighbour."""
+        if self._current is not None:
+            self._current.close()
+
+    def selected_type(self) -> SocketTypeInfo:
+        return SOCKET_TYPES[self.type_combo.currentData(TypeNameRole)]
+
+    def create_socket(self) -> SocketHandle | None:
+        """Create a socket from the new-socket row and select it; errors go under the row."""
+        info = self.selected_type()
+        name = self.name_edit.text().strip() or None
+        try:
+            handle = self.session.create_socket(info.name, name)
+        except SocketError as error:
+            log.info("creating a %s socket refused: %s", info.name, error)
+            show_error(self.create_error_label, str(error))
+            self.name_edit.setFocus()
+            return None
+        show_error(self.create_error_label, "")
+        self.name_edit.clear()
+        self.model.add_handle(handle)  # normally already added through the bridge
+        self.select_socket(handle)
+        return handle
+
+    # -- internals -----------------------------------------------------------------------
+    def _sync_current(self) -> None:
+        """Make the shown socket follow the list's selection; emit when it changed."""
+        rows = self.list_view.selectionModel().selectedRows()
+        handle = self.model.handle_at(rows[0].row()) if rows else None
+        if handle is self._current:
+            return
+        self._current = handle
+        self.endpoint_editor.set_handle(handle)
+        self.subscription_editor.set_handle(handle)
+        self.automation_editor.set_handle(handle)
+        self.peer_table.set_handle(handle)
+        self.options_form.set_socket(handle)
+        self.security_form.set_socket(handle)
+        self._show_details()
+        self.details_scroll.verticalScrollBar().setValue(0)  # another socket: start at its top
+        self.socket_selected.emit(handle)
+
+    def _show_details(self) -> None:
+        handle = self._current
+        if handle is None:
+            self.details_stack.setCurrentIndex(0)
+            self.close_button.setEnabled(False)
+            return
+        self.details_stack.setCurrentIndex(1)
+        self._fit_details_width()
+        info = handle.info
+        self.title_label.setText(f"<b>{html.escape(handle.name)}</b> &nbsp;·&nbsp; "
+                                 f"{html.escape(info.name)} socket")
+        self.description_label.setText(f"{info.description} Talks to: {info.peers_text}.")
+        self._show_state()
+        note = TYPE_NOTES.get(info.name, "")
+        self.note_label.setText(note)
+        self.note_label.setVisible(bool(note))
+        self.subscriptions_group.setVisible(SubscriptionEditor.applies_to(handle))
+        self.peers_group.setVisible(PeerTable.applies_to(handle))
+        self.close_button.setEnabled(not handle.closed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.LayoutRequest and watched is self.details_scroll.widget():
+            QTimer.singleShot(0, self._fit_details_width)  # after the layout settled
+        return super().eventFilter(watched, event)
+
+    def _fit_details_width(self) -> None:
+        """The dock may not get narrower than the settings shown: they scroll up and down,
+        never sideways (the options form's rows are the widest part)."""
+        content = self.details_scroll.widget()
+        content.layout().activate()
+        bar = self.details_scroll.verticalScrollBar().sizeHint().width()
+        self.details_scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
+
+    def _show_state(self) -> None:
+        handle = self._current
+        # The SUB hint is shown in full by the subscription editor; no need to say it twice.
+        state = "" if handle is None else "; ".join(
+            fact for fact in socket_state(handle).split("; ")
+            if fact and fact != "no subscription")
+        self.state_label.setText(state)
+
+    def _update_name_placeholder(self) -> None:
+        # peek, not suggest: suggest_name consumes its number and would skip names
+        self.name_edit.setPlaceholderText(self.session.peek_name(self.selected_type().name))
+
+    # -- slots ---------------------------------------------------------------------------
+    def _on_type_combo_current_index_changed(self, index: int) -> None:
+        info = self.selected_type()
+        self.type_help_label.setText(f"{info.description} Talks to: {info.peers_text}.")
+        self.type_combo.setToolTip("Type of the new socket. " + type_tooltip(info)
+                                   + "\nDraft types are listed but need a libzmq built with "
+                                   "the draft API.")
+        self._update_name_placeholder()
+
+    def _on_name_edit_return_pressed(self) -> None:
+        self.create_socket()
+
+    def _on_create_button_clicked(self) -> None:
+        self.create_socket()
+
+    def _on_close_button_clicked(self) -> None:
+        self.close_current_socket()
+
+    def _on_list_selection_changed(self, selected: QItemSelection,
+                                   deselected: QItemSelection) -> None:
+        if not self._removing:
+            self._sync_current()
+
+    def _on_list_context_menu_requested(self, pos: QPoint) -> None:
+        index = self.list_view.indexAt(pos)
+        handle = self.model.handle_at(index.row()) if index.isValid() else None
+        if handle is None:
+            return
+        self.select_socket(handle)
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.setToolTipsVisible(True)
+        close = QAction(f"Close {handle.name}", menu)
+        close.setToolTip("Close this socket now (linger 0)")
+        close.triggered.connect(lambda checked=False: handle.close())
+        menu.addAction(close)
+        menu.popup(self.list_view.viewport().mapToGlobal(pos))
+
+    def _on_editor_edited(self) -> None:
+        if self._current is not None:
+            self.model.update_handle(self._current)
+            self._show_state()
+
+    def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
+        self.model.add_handle(handle)
+        self._update_name_placeholder()
+
+    def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
+        row = self.model.row_of(handle)
+        was_current = handle is self._current
+        self._removing = True
+        try:
+            self.model.remove_handle(handle)
+        finally:
+            self._removing = False
+        if was_current and row >= 0:
+            # the neighbour below takes its place, or the one above when it was the last
+            self.select_socket(self.model.handle_at(min(row, self.model.rowCount() - 1)))
+        else:
+            self._sync_current()
+        self._update_name_placeholder()
+
+    def _on_bridge_socket_changed(self, handle: SocketHandle) -> None:
+        if self._change_timer.isActive():
+            self._changed_pending[handle] = None
+            return
+        self._show_change(handle)
+        self._change_timer.start()
+
+    def _on_change_timer_timeout(self) -> None:
+        pending, self._changed_pending = self._changed_pending, {}
+        for handle in pending:
+            self._show_change(handle)
+        if pending:
+            self._change_timer.start()
+
+    def _show_change(self, handle: SocketHandle) -> None:
+        self.model.update_handle(handle)
+        if handle is self._current:
+            self.endpoint_editor.refresh()
+            self.subscription_editor.refresh()
+            self.automation_editor.refresh_state()
+            self._show_state()

@@ -1,0 +1,1 @@
+"""The Topology view: sockets as nodes, links with live counts."""

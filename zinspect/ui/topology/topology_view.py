@@ -1,0 +1,506 @@
+"""The live topology: the workspace's sockets as boxes, their links as arrows in the
+direction messages flow, each with its endpoint and a live count and rate.
+
+The graph itself (matching, directions, layers, counts) is core.topology; this module only
+draws it. The drawing is rebuilt when sockets or endpoints change (coalesced, and only when
+the graph's structure really changed); the counts are refreshed a few times a second, and
+only while the view is visible.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QTransform
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.topology import (
+    FORWARD_LINK,
+    PEERS_NODE,
+    Counter,
+    Link,
+    LinkTraffic,
+    Node,
+    Topology,
+    TrafficSampler,
+    build_topology,
+    format_traffic,
+)
+from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.topology.topology_items import (
+    BROKEN_COLOR,
+    FORWARD_COLOR,
+    LAYER_GAP,
+    LAYER_GAP_DOWN,
+    MARGIN,
+    MIN_SCALE,
+    NODE_H,
+    NODE_W,
+    PARALLEL_GAP,
+    ROW_GAP,
+    ROW_GAP_DOWN,
+    LabelItem,
+    NodeItem,
+    arrow_head,
+    link_path,
+    normal_of,
+    place_label,
+)
+
+if TYPE_CHECKING:
+    from zinspect.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+REBUILD_DELAY_MS = 100  # a burst of socket changes (a workspace loading) draws once
+REFRESH_MS = 333  # counts and rates, three times a second while visible
+EMPTY_TEXT = "No sockets yet: create one in the Sockets panel"
+
+
+class TopologyCanvas(QGraphicsView):
+    """The graphics view: tells its owner about clicks on nodes and about resizes."""
+
+    def __init__(self, owner: TopologyView) -> None:
+        super().__init__(owner)
+        self._owner = owner
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setAccessibleName("Topology graph")
+        self.setToolTip("Sockets and their links; click a socket to select it")
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.button() == Qt.MouseButton.LeftButton:
+            for item in self.items(event.position().toPoint()):
+                if isinstance(item, NodeItem):
+                    self._owner._on_canvas_node_clicked(item.node)
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._owner._on_canvas_resized()
+
+
+class TopologyView(QWidget):
+    """The workspace drawn as a graph. ``socket_selected(handle)`` when a socket's box is
+    clicked; ``select_socket(handle)`` highlights one (it does not emit)."""
+
+    socket_selected = Signal(object)
+
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("topology_view")
+        self.setAccessibleName("Topology")
+        self.bridge = bridge
+        self.session = bridge.session
+        self.sampler = TrafficSampler()
+        self.topology: Topology = build_topology([])
+        self.downward = False  # laid out top to bottom (a tall, narrow view)
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, QGraphicsPathItem] = {}
+        self.labels: dict[str, LabelItem] = {}
+        self._selected: SocketHandle | None = None
+        self._drawn: tuple | None = None  # (signature, downward) of what the scene shows
+        self._scene_stale = True
+        # links whose endpoint another link of the same fan shows already (see _draw_links)
+        self._shared_endpoint: set[str] = set()
+        self.dock: QDockWidget | None = None  # set by install_topology
+
+        self.scene = QGraphicsScene(self)
+        self.canvas = TopologyCanvas(self)
+        self.canvas.setScene(self.scene)
+        self.canvas.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Window))
+        self.empty_label = QLabel(EMPTY_TEXT, self)
+        self.empty_label.setObjectName("topology_empty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName("Topology empty")
+        self.empty_label.setToolTip("The topology draws every socket of the workspace")
+        self.legend = QLabel("→ messages  ⇢ forwards  ↩ replies, subscriptions  ? unknown",
+                             self)
+        self.legend.setObjectName("topology_legend")
+        self.legend.setWordWrap(True)
+        self.legend.setAccessibleName("Topology legend")
+        self.legend.setToolTip(
+            "Counts are messages since the link appeared, with the rate over the last "
+            "seconds. libzmq counts per socket, not per link: a link is counted only where "
+            "one of its two sockets has no other link; otherwise it shows ?.")
+        dim = self.legend.palette()
+        dim.setColor(QPalette.ColorRole.WindowText, dim.color(QPalette.ColorRole.PlaceholderText))
+        self.legend.setPalette(dim)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.addWidget(self.empty_label, 1)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.legend)
+
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
+        self._rebuild_timer.timeout.connect(self.rebuild)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        bridge.socket_added.connect(self._on_bridge_socket_added)
+        bridge.socket_removed.connect(self._on_bridge_socket_removed)
+        bridge.socket_changed.connect(self._on_bridge_socket_changed)
+        self.rebuild()
+
+    # -- public API ---------------------------------------------------------------------------
+    def select_socket(self, handle: SocketHandle | None) -> None:
+        """Highlight ``handle``'s box (None: none)."""
+        self._selected = handle
+        for item in self.nodes.values():
+            selected = handle is not None and item.node.handle is handle
+            if item.selected != selected:
+                item.selected = selected
+                item.update()
+
+    def selected_socket(self) -> SocketHandle | None:
+        return self._selected
+
+    def node_item(self, handle: SocketHandle) -> NodeItem | None:
+        node = self.topology.node_of(handle)
+        return self.nodes.get(node.key) if node is not None else None
+
+    def label_text(self, link_key: str) -> str:
+        label = self.labels.get(link_key)
+        return label.text if label is not None else ""
+
+    def rebuild(self) -> None:
+        """Recompute the graph now; redraw it when visible and its structure changed."""
+        self._rebuild_timer.stop()
+        self.topology = build_topology(self.session.sockets)
+        self.sampler.set_topology(self.topology)
+        if self._selected is not None and self._selected.closed:
+            self._selected = None
+        if not self.showing:
+            self._scene_stale = True  # drawn on show: nobody sees it meanwhile
+            return
+        self._draw()
+
+    def refresh(self) -> None:
+        """Sample the counters and update every link's label."""
+        traffic = self.sampler.sample()
+        for link in self.topology.links:
+            label = self.labels.get(link.key)
+            if label is not None:
+                label.set_lines(self._label_lines(link, traffic.get(link.key, LinkTraffic())))
+                tip = self._link_tooltip(link, traffic.get(link.key, LinkTraffic()))
+                label.setToolTip(tip)
+                self.edges[link.key].setToolTip(tip)
+        for item in self.nodes.values():
+            item.setToolTip(self._node_tooltip(item.node))
+
+    # -- events -------------------------------------------------------------------------------
+    @property
+    def showing(self) -> bool:
+        """Whether anyone can see the view. A dock whose tab is behind another stays
+        "visible" to Qt (moved off-screen): its visible region is empty then."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._refresh_timer.start()  # it idles cheaply while the tab is behind another
+        self._catch_up()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().hideEvent(event)
+        self._refresh_timer.stop()
+
+    def _on_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self._catch_up()
+
+    def _on_refresh_timer_timeout(self) -> None:
+        if self._catch_up():
+            self.refresh()
+
+    def _catch_up(self) -> bool:
+        """Draw what changed while nobody looked; False while nobody looks."""
+        if not self.showing:
+            return False
+        if self._scene_stale:
+            self._draw()  # refreshes the labels too
+        return True
+
+    def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
+        self._schedule_rebuild()
+
+    def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
+        if handle is self._selected:
+            self._selected = None
+        self._schedule_rebuild()
+
+    def _on_bridge_socket_changed(self, handle: SocketHandle) -> None:
+        self._schedule_rebuild()
+
+    def _schedule_rebuild(self) -> None:
+        if not self._rebuild_timer.isActive():  # a stream of changes still redraws 10x/s
+            self._rebuild_timer.start()
+
+    def _on_canvas_node_clicked(self, node: Node) -> None:
+        if node.handle is None or node.handle.closed:
+            return  # an external party is no socket of ours
+        self.select_socket(node.handle)
+        self.socket_selected.emit(node.handle)
+
+    def _on_canvas_resized(self) -> None:
+        if self.topology.nodes and self._choose_downward() != self.downward:
+            self._draw()
+        else:
+            self._fit()
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _choose_downward(self) -> bool:
+        """Top to bottom when that shows the graph clearly larger than left to right."""
+        layers = max(self.topology.layer_count, 1)
+        rows = max(self.topology.layer_sizes(), default=1)
+        view = self.canvas.viewport().size()
+        across = (layers * NODE_W + (layers - 1) * LAYER_GAP + 2 * MARGIN,
+                  rows * NODE_H + (rows - 1) * ROW_GAP + 2 * MARGIN)
+        down = (rows * NODE_W + (rows - 1) * ROW_GAP_DOWN + 2 * MARGIN,
+                layers * NODE_H + (layers - 1) * LAYER_GAP_DOWN + 2 * MARGIN)
+        scale = [min(view.width() / w, view.height() / h, 1.0) for w, h in (across, down)]
+        return scale[1] > scale[0] * 1.15
+
+    def _node_centre(self, key: str, sizes: list[int], rows: int) -> QPointF:
+        layer, row = self.topology.positions[key]
+        offset = (rows - sizes[layer]) / 2 + row
+        if self.downward:
+            return QPointF(offset * (NODE_W + ROW_GAP_DOWN), layer * (NODE_H + LAYER_GAP_DOWN))
+        return QPointF(layer * (NODE_W + LAYER_GAP), offset * (NODE_H + ROW_GAP))
+
+    def _draw(self) -> None:
+        self._scene_stale = False
+        topology = self.topology
+        has_nodes = bool(topology.nodes)
+        self.empty_label.setVisible(not has_nodes)
+        self.canvas.setVisible(has_nodes)
+        self.legend.setVisible(has_nodes)
+        self.downward = self._choose_downward()
+        drawn = (topology.signature(), self.downward)
+        if drawn == self._drawn:
+            for node in topology.nodes:  # the same picture, maybe of re-created sockets
+                self.nodes[node.key].node = node
+            self.select_socket(self._selected)
+            return
+        self._drawn = drawn
+        self.scene.clear()
+        self.nodes, self.edges, self.labels = {}, {}, {}
+        font = QFont(self.font())
+        small = QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() * 0.88, 7.0))
+        palette = self.palette()
+        sizes = topology.layer_sizes()
+        rows = max(sizes, default=1)
+        centres = {node.key: self._node_centre(node.key, sizes, rows) for node in topology.nodes}
+        for node in topology.nodes:
+            item = NodeItem(node, font, palette)
+            item.setPos(centres[node.key])
+            self.scene.addItem(item)
+            self.nodes[node.key] = item
+        self._draw_links(centres, small, palette)
+        self.select_socket(self._selected)
+        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN,
+                                                                        MARGIN, MARGIN))
+        self.refresh()
+        self._fit()
+        log.debug("drew %d nodes, %d links", len(topology.nodes), len(topology.links))
+
+    def _draw_links(self, centres: dict[str, QPointF], font: QFont, palette: QPalette) -> None:
+        topology = self.topology
+        pairs: dict[tuple[str, str], list[Link]] = {}
+        for link in topology.links:
+            pairs.setdefault(tuple(sorted((link.source, link.target))), []).append(link)
+        layer_of = {key: position[0] for key, position in topology.positions.items()}
+        fan_out = {key: 0 for key in centres}  # links to later layers
+        fan_in = {key: 0 for key in centres}  # links from earlier layers
+        for link in topology.links:
+            if layer_of[link.target] > layer_of[link.source]:
+                fan_out[link.source] += 1
+                fan_in[link.target] += 1
+        obstacles = [item.sceneBoundingRect() for item in self.nodes.values()]
+        self._shared_endpoint = _shared_endpoint_links(topology)
+        traffic = self.sampler.sample()
+        text_color = palette.color(QPalette.ColorRole.Text)
+        for (first, second), links in pairs.items():
+            for index, link in enumerate(links):
+                offset = (index - (len(links) - 1) / 2) * PARALLEL_GAP
+                start, end = centres[link.source], centres[link.target]
+                canonical = 1 if link.source == first else -1
+                backwards = (topology.positions[link.target][0]
+                             <= topology.positions[link.source][0])
+                if backwards and len(links) == 1:
+                    span = abs(topology.positions[link.target][0]
+                               - topology.positions[link.source][0])
+                    offset = 30.0 + 20.0 * span  # go around, not through, the nodes between
+                path = link_path(start, end, offset * canonical)
+                color = (QColor(FORWARD_COLOR) if link.kind == FORWARD_LINK
+                         else QColor(BROKEN_COLOR) if not link.compatible else text_color)
+                edge = QGraphicsPathItem(path)
+                pen = QPen(color, 1.6)
+                if link.kind == FORWARD_LINK:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                elif not link.compatible:
+                    pen.setStyle(Qt.PenStyle.DotLine)
+                else:
+                    faded = QColor(color)
+                    faded.setAlphaF(0.6)
+                    pen.setColor(faded)
+                edge.setPen(pen)
+                edge.setZValue(1)
+                self.scene.addItem(edge)
+                self.edges[link.key] = edge
+                for at_end in (True, False) if link.two_way else (True,):
+                    hollow = not at_end
+                    arrow = self.scene.addPolygon(
+                        arrow_head(path, at_end=at_end, hollow=hollow), QPen(pen.color(), 1.3),
+                        QBrush(Qt.BrushStyle.NoBrush) if hollow else QBrush(pen.color()))
+                    arrow.setZValue(1)
+                label = LabelItem(font, palette, color if link.kind == FORWARD_LINK
+                                  or not link.compatible else text_color)
+                label.set_lines(self._label_lines(link, traffic.get(link.key, LinkTraffic())))
+                # fanned-out labels sit toward the many ends, where there is room
+                spread = fan_out[link.source] - fan_in[link.target]
+                lean = 0.25 if self.downward else 0.14
+                where = 0.5 + (lean if spread > 0 else -lean if spread < 0 else 0.0)
+                side = None
+                if offset and len(links) > 1:  # by its own bent line, on the outside
+                    side = normal_of(start, end) * (1 if offset * canonical > 0 else -1)
+                place_label(label, path, where, obstacles, side)
+                self.scene.addItem(label)
+                self.labels[link.key] = label
+
+    def _fit(self) -> None:
+        """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge."""
+        rect = self.scene.sceneRect()
+        view = self.canvas.viewport().size()
+        if rect.isEmpty() or view.isEmpty():
+            return
+        scale = min(view.width() / rect.width(), view.height() / rect.height(), 1.0)
+        scale = max(scale, MIN_SCALE)
+        self.canvas.setTransform(QTransform.fromScale(scale, scale))
+        self.canvas.centerOn(rect.center())
+
+    # -- texts --------------------------------------------------------------------------------
+    def _label_lines(self, link: Link, traffic: LinkTraffic) -> list[tuple[str, bool]]:
+        if link.kind == FORWARD_LINK:
+            runner = self.topology.node(link.source).handle.automation_runner
+            if runner is None or not runner.running:
+                return [("forwards (stopped)", False)]
+            return [(f"forwards · {format_traffic(traffic.forward, traffic.forward_rate)}",
+                     False)]
+        endpoint = link.endpoint if len(link.endpoint) <= 26 else \
+            link.endpoint[:10] + "…" + link.endpoint[-15:]
+        if not link.compatible:
+            return [(endpoint, True), ("incompatible types", False)]
+        lines = [] if link.key in self._shared_endpoint else [(endpoint, True)]
+        lines.append((format_traffic(traffic.forward, traffic.forward_rate,
+                                     _at_most(link.forward_counter)), False))
+        if link.two_way and traffic.back is not None:
+            lines.append(("↩ " + format_traffic(traffic.back, traffic.back_rate,
+                                                _at_most(link.back_counter)), False))
+        return lines
+
+    def _describe(self, key: str) -> str:
+        node = self.topology.node(key)
+        if node.kind == PEERS_NODE:
+            return f"outside peers on {node.name}"
+        if node.external:
+            return f"the remote endpoint {node.name}"
+        return f"{node.type_name} {node.name}"
+
+    def _link_tooltip(self, link: Link, traffic: LinkTraffic) -> str:
+        source, target = self._describe(link.source), self._describe(link.target)
+        if link.kind == FORWARD_LINK:
+            return (f"{source} forwards every message it receives to {target} "
+                    f"(its automation); {format_traffic(traffic.forward, traffic.forward_rate)}")
+        lines = [f"{source} → {target} over {link.endpoint}"]
+        if not link.compatible:
+            lines.append("These socket types cannot talk to each other: libzmq refuses the "
+                         "connection and no message flows.")
+            return "\n".join(lines)
+        for counter, count, rate, what in (
+                (link.forward_counter, traffic.forward, traffic.forward_rate, "messages"),
+                (link.back_counter, traffic.back, traffic.back_rate, "back (replies or "
+                                                                     "subscriptions)")):
+            if what != "messages" and not link.two_way:
+                continue
+            if counter is None:
+                lines.append(f"{what}: not countable (libzmq counts per socket, and these "
+                             "sockets have other links)")
+            else:
+                lines.append(f"{what}: {format_traffic(count, rate, counter.at_most)}, "
+                             f"{counter.describe()}")
+        return "\n".join(lines)
+
+    def _node_tooltip(self, node: Node) -> str:
+        if node.external:
+            others = [self._describe(link.target if link.source == node.key else link.source)
+                      for link in self.topology.links_of(node.key)]
+            if node.kind == PEERS_NODE:
+                return (f"Peers outside this workspace that connect to {node.name} "
+                        f"(bound by {', '.join(others)})")
+            return (f"{node.name}: {', '.join(others)} connect{'s' if len(others) == 1 else ''} "
+                    "here; no socket of this workspace binds it")
+        handle = node.handle
+        endpoints = "\n".join(f"{e.kind} {e.address}" for e in handle.endpoints) or "no endpoints"
+        return (f"{node.type_name} socket {node.name}\n{endpoints}\n"
+                f"sent {handle.sent:,} · received {handle.received:,}\n"
+                "Click to select it in the Sockets panel")
+
+
+def _shared_endpoint_links(topology: Topology) -> set[str]:
+    """Links that need not repeat their endpoint: in a fan of links to one bind (three
+    workers connected to the ventilator), only the middle one says it."""
+    fans: dict[tuple[str, str], list[Link]] = {}
+    for link in topology.links:
+        if link.kind != FORWARD_LINK and link.compatible:
+            fans.setdefault((link.binder, link.endpoint), []).append(link)
+    quiet: set[str] = set()
+    for (binder, _endpoint), links in fans.items():
+        if len(links) > 1:
+            links.sort(key=lambda link: topology.positions[
+                link.target if link.source == binder else link.source][::-1])
+            quiet.update(link.key for number, link in enumerate(links)
+                         if number != len(links) // 2)
+    return quiet
+
+
+def _at_most(counter: Counter | None) -> bool:
+    return counter is not None and counter.at_most
+
+
+def install_topology(window: MainWindow) -> TopologyView:
+    """Add the Topology dock (a tab beside the message detail), its View menu entry, and
+    keep its selection and the sockets list's in step both ways."""
+    view = TopologyView(window.bridge, window)
+    dock = window._dock("Topology", "topology_dock", view, Qt.DockWidgetArea.RightDockWidgetArea)
+    view.dock = dock
+    window.tabifyDockWidget(window.detail_dock, dock)
+    window.detail_dock.raise_()
+    dock.visibilityChanged.connect(view._on_dock_visibility_changed)
+    view_menu = next((a.menu() for a in window.menuBar().actions()
+                      if a.menu() is not None and window.sockets_dock.toggleViewAction()
+                      in a.menu().actions()), None)
+    if view_menu is not None:
+        view_menu.insertAction(window.composer_dock.toggleViewAction(),
+                               dock.toggleViewAction())
+    view.socket_selected.connect(window.sockets.select_socket)
+    window.sockets.socket_selected.connect(view.select_socket)
+    view.select_socket(window.sockets.current_socket())
+    return view

@@ -1,0 +1,460 @@
+"""The live traffic table's model: a window onto the MessageStore, refreshed at frame rate.
+
+The store has no per-message callback, and at hundreds of thousands of messages a second a
+Qt signal per message would drown the UI. So a timer pulls: each refresh compares the store's
+``first_seq``/``end_seq`` with what the view was told, announces the dropped head with one
+``beginRemoveRows`` and everything new with one ``beginInsertRows``.
+
+Rows hold no Python objects. Unfiltered, row ``r`` is ``seq = first + r``; filtered, the seqs
+that match sit in a compact ``array('q')`` that grows as a scan works through the store a few
+milliseconds per tick (so filtering a million stored messages never freezes the window) and
+as new messages arrive. Display strings are made in ``data()`` for the rows the view paints;
+summaries, the costly part, are kept in a small LRU cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
+
+from zinspect.core.codecs import human_size, message_summary
+from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore
+from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
+
+log = logging.getLogger(__name__)
+
+COL_NUMBER, COL_TIME, COL_SOCKET, COL_DIRECTION, COL_FRAMES, COL_SIZE, COL_SUMMARY = range(7)
+HEADERS = ("No.", "Time", "Socket", "Dir", "Frames", "Size", "Summary")
+HEADER_TIPS = (
+    "Message number: its sequence number in this session, from 0 (the # in the message "
+    "pane). Numbers keep counting after Clear and after the oldest messages are dropped, "
+    "so a number never repeats.",
+    "Local time the message was received or sent (hours:minutes:seconds.milliseconds)",
+    "The socket that received or sent the message",
+    "← in: received by the socket; → out: sent by it",
+    "Number of frames (parts) in the message",
+    "Total size of all frames",
+    "First frames as text when printable, else as hex (0x …), joined by ' | '; "
+    "XPUB/XSUB subscription messages are decoded",
+)
+MESSAGE_ROLE = int(Qt.ItemDataRole.UserRole)  # data() gives the core.store.Message
+REFRESH_MS = 33  # ~30 Hz: new rows appear at most this late
+# Under a flood (more new rows per refresh than anyone can read, or so many bytes that
+# receiving them keeps the loop busy) the table moves at ~10 Hz instead: a repaint costs
+# ~10 ms, which at 30 Hz took a third of the time the sockets had (docs/performance.md).
+FLOOD_ROWS = 200
+FLOOD_BYTES = 4 * 1024 * 1024
+FLOOD_REFRESH_MS = 100
+SCAN_BUDGET_S = 0.010  # filtering work per tick
+SCAN_PAUSE_MS = 8  # gap between ticks while a filter scan has a backlog
+SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
+SUMMARY_CACHE_SIZE = 4096
+TOOLTIP_SUMMARY_LIMIT = 400
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+              | Qt.ItemFlag.ItemNeverHasChildren)
+_NUMERIC_COLUMNS = frozenset((COL_NUMBER, COL_FRAMES, COL_SIZE))
+_IN_BRUSH = QBrush(QColor(30, 110, 200))
+_OUT_BRUSH = QBrush(QColor(200, 110, 20))
+
+
+def format_time(stamp: float) -> str:
+    """Local wall-clock time with milliseconds, HH:MM:SS.mmm."""
+    seconds, millis = divmod(round(stamp * 1000), 1000)  # round once, so .9996 carries
+    return time.strftime("%H:%M:%S", time.localtime(seconds)) + f".{millis:03d}"
+
+
+class TrafficModel(QAbstractTableModel):
+    """Rows are messages of the store in arrival order, optionally filtered and paused."""
+
+    refreshed = Signal()  # after a refresh that changed rows, pending count or progress
+    filter_progress_changed = Signal(int)  # percent of the store scanned; 100 when caught up
+
+    def __init__(self, store: MessageStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._socket_types: dict[str, str] = {}
+        self._filter = TrafficFilter()
+        self._matcher: FilterMatcher | None = None
+        # Unfiltered: rows are seqs _first .. _first + _rows - 1.
+        self._first = store.end_seq
+        self._rows = 0
+        # Filtered: rows are _matches[_head : _head + _rows]; matches past them wait for
+        # the next publish (or for unpause). _scan_seq is the next seq to test.
+        self._matches: array | None = None
+        self._head = 0
+        self._scan_seq = store.end_seq
+        self._paused_end: int | None = None  # while paused: show no seq at or past this
+        self._progress = 100
+        self._last_publish = 0.0
+        self._publish_ms = REFRESH_MS  # FLOOD_REFRESH_MS while a flood is coming in
+        self._cached: tuple[int, Message | None] = (-1, None)  # message_at's last answer
+        self._summaries: OrderedDict[int, str] = OrderedDict()
+        self._summary_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._show_all_kept()
+        self._timer.start(REFRESH_MS)
+
+    # -- what the panel and tests use ---------------------------------------------------
+    @property
+    def store(self) -> MessageStore:
+        return self._store
+
+    @property
+    def filter(self) -> TrafficFilter:
+        return self._filter
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_end is not None
+
+    @property
+    def pending_count(self) -> int:
+        """Messages captured since the view was paused (0 when not paused)."""
+        if self._paused_end is None:
+            return 0
+        return max(0, self._store.end_seq - self._paused_end)
+
+    @property
+    def filter_progress(self) -> int:
+        """Percent of the kept messages the filter has looked at; 100 when caught up."""
+        return self._progress
+
+    @property
+    def summary_font(self) -> QFont:
+        return self._summary_font
+
+    def set_socket_type(self, name: str, type_name: str) -> None:
+        """Tell the model a socket's type, which the summary needs for XPUB/XSUB."""
+        old = self._socket_types.get(name)
+        self._socket_types[name] = type_name
+        if old is not None and old != type_name:
+            # A name reused by a socket of another type: summaries may read differently.
+            self._summaries.clear()
+            if self._rows:
+                self.dataChanged.emit(self.index(0, COL_SUMMARY),
+                                      self.index(self._rows - 1, COL_SUMMARY))
+
+    def socket_type_of(self, name: str) -> str:
+        return self._socket_types.get(name, "")
+
+    def seq_at(self, row: int) -> int | None:
+        if not 0 <= row < self._rows:
+            return None
+        if self._matches is None:
+            return self._first + row
+        return self._matches[self._head + row]
+
+    def message_at(self, row: int) -> Message | None:
+        """The message in ``row``; None when out of range or dropped since the last refresh."""
+        seq = self.seq_at(row)
+        if seq is None:
+            return None
+        # A painted row asks for ~50 cells and roles in a row: fetch its message once.
+        cached_seq, message = self._cached
+        if seq != cached_seq or seq < self._store.first_seq:
+            message = self._store.get(seq)
+            self._cached = (seq, message)
+        return message
+
+    def row_of_seq(self, seq: int) -> int | None:
+        """The row showing message ``seq``, or None when it is not in the table."""
+        if self._matches is None:
+            row = seq - self._first
+            return row if 0 <= row < self._rows else None
+        end = self._head + self._rows
+        index = bisect_left(self._matches, seq, self._head, end)
+        if index < end and self._matches[index] == seq:
+            return index - self._head
+        return None
+
+    def set_filter(self, new_filter: TrafficFilter) -> None:
+        """Show only matching messages (compiles first: raises FilterError, changing nothing,
+        when the filter is invalid). Matching the kept messages runs over several ticks."""
+        if new_filter == self._filter:
+            return
+        matcher = new_filter.compile() if new_filter.active else None
+        self.beginResetModel()
+        self._filter = new_filter
+        self._matcher = matcher
+        self._restart()
+        self.endResetModel()
+        log.debug("filter set to %s", new_filter)
+        if matcher is None and self._progress != 100:
+            self._progress = 100
+            self.filter_progress_changed.emit(100)
+        self.refresh()
+
+    def set_paused(self, paused: bool) -> None:
+        """Freeze the rows (the store keeps capturing); unpausing catches up in one insert."""
+        if paused == self.paused:
+            return
+        if paused:
+            self._paused_end = self._shown_end()
+            self.refreshed.emit()
+        else:
+            self._paused_end = None
+            self.refresh()
+
+    def reset_to_store(self) -> None:
+        """Start over from what the store holds now (after store.clear(), for instance)."""
+        self.beginResetModel()
+        self._summaries.clear()
+        if self._paused_end is not None:
+            self._paused_end = self._store.end_seq
+        self._restart()
+        self.endResetModel()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Catch up with the store now: drop gone rows, scan, and insert new rows at once."""
+        self._tick(publish=True)
+
+    # -- the refresh cycle ----------------------------------------------------------------
+    def _restart(self) -> None:
+        """Rows from scratch for the current filter (inside a reset)."""
+        if self._matcher is None:
+            self._matches = None
+            self._show_all_kept()
+        else:
+            self._matches = array("q")
+            self._head = 0
+            self._rows = 0
+            self._scan_seq = self._store.first_seq
+
+    def _show_all_kept(self) -> None:
+        """Unfiltered rows = every kept message up to the pause point (inside a reset)."""
+        store = self._store
+        end = store.end_seq if self._paused_end is None else self._paused_end
+        self._first = store.first_seq
+        self._rows = max(0, end - store.first_seq)
+
+    def _shown_end(self) -> int:
+        """The seq up to which the rows are complete (every earlier match is shown)."""
+        if self._matches is None:
+            return self._first + self._rows
+        limit = self._store.end_seq if self._paused_end is None else self._paused_end
+        if self._head + self._rows < len(self._matches):
+            return self._matches[self._head + self._rows]  # the first match not shown yet
+        return min(self._scan_seq, limit)
+
+    def _on_timer_timeout(self) -> None:
+        try:
+            publish = time.monotonic() - self._last_publish >= self._publish_ms / 1000 * 0.9
+            self._tick(publish)
+        finally:
+            backlog = self._matcher is not None and self._scan_seq < self._store.end_seq
+            self._timer.start(SCAN_PAUSE_MS if backlog else REFRESH_MS)
+
+    def _tick(self, publish: bool) -> None:
+        # Dropped rows go with the next insert, so a flood past the caps repaints once.
+        changed = self._drop_head() if publish or self._matcher is not None else False
+        if self._matcher is not None:
+            changed |= self._scan()
+            # A finished scan shows its last matches at once, so progress 100 means shown.
+            publish = publish or self._scan_seq >= self._store.end_seq
+        if publish:
+            self._last_publish = time.monotonic()
+            changed |= self._insert_new()
+        if changed or publish:
+            self.refreshed.emit()
+
+    def _drop_head(self) -> bool:
+        """Remove the rows of messages the store no longer keeps, in one removal."""
+        first = self._store.first_seq
+        if self._matches is None:
+            gone = min(first, self._first + self._rows) - self._first
+            if gone > 0:
+                self.beginRemoveRows(QModelIndex(), 0, gone - 1)
+                self._first += gone
+                self._rows -= gone
+                self.endRemoveRows()
+            if self._first < first:  # nothing shown was dropped, but nothing is shown
+                self._first = first
+            return gone > 0
+        matches = self._matches
+        kept = bisect_left(matches, first, self._head)
+        visible_gone = min(kept - self._head, self._rows)
+        if visible_gone > 0:
+            self.beginRemoveRows(QModelIndex(), 0, visible_gone - 1)
+            self._head = kept
+            self._rows -= visible_gone
+            self.endRemoveRows()
+        else:
+            self._head = kept
+        if self._head > 65536 and self._head * 2 > len(matches):
+            del matches[:self._head]
+            self._head = 0
+        if self._scan_seq < first:
+            self._scan_seq = first
+        return visible_gone > 0
+
+    def _scan(self) -> bool:
+        """Match messages not looked at yet, for at most SCAN_BUDGET_S."""
+        store = self._store
+        matcher = self._matcher
+        assert matcher is not None and self._matches is not None
+        end = store.end_seq
+        clock = time.monotonic
+        deadline = clock() + SCAN_BUDGET_S
+        scan = self._scan_seq
+        while scan < end:
+            scan, rows = store.rows(scan, min(end, scan + SCAN_CHUNK))
+            done = matcher.scan_rows(scan, rows, self._matches, deadline)
+            scan += done
+            if done < len(rows) or clock() >= deadline:
+                break
+        self._scan_seq = scan
+        kept = end - store.first_seq
+        progress = 100 if scan >= end or kept <= 0 else int(
+            100 * (scan - store.first_seq) / kept)
+        if progress != self._progress:
+            self._progress = progress
+            self.filter_progress_changed.emit(progress)
+            return True
+        return False
+
+    def _insert_new(self) -> bool:
+        """Announce every row that became available since the last publish, in one insert."""
+        store = self._store
+        limit = store.end_seq if self._paused_end is None else self._paused_end
+        if self._matches is None:
+            new = limit - (self._first + self._rows)
+        else:
+            start = self._head + self._rows
+            new = bisect_left(self._matches, limit, start) - start
+        self._publish_ms = FLOOD_REFRESH_MS if self._is_flood(new) else REFRESH_MS
+        if new <= 0:
+            return False
+        self.beginInsertRows(QModelIndex(), self._rows, self._rows + new - 1)
+        self._rows += new
+        self.endInsertRows()
+        return True
+
+    def _is_flood(self, new: int) -> bool:
+        """Whether ``new`` rows in one refresh are a flood (by count, or by bytes)."""
+        if new > FLOOD_ROWS:
+            return True
+        if new <= 0:
+            return False
+        if self._matches is None:
+            _, rows = self._store.rows(self._first + self._rows, self._first + self._rows + new)
+        else:
+            start = self._head + self._rows
+            rows = [self._store.get_row(seq) for seq in self._matches[start:start + new]]
+        return sum(row[ROW_SIZE] for row in rows if row is not None) > FLOOD_BYTES
+
+    # -- QAbstractTableModel ---------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = _DISPLAY) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == _DISPLAY:
+            return HEADERS[section]
+        if role == _TOOLTIP:
+            return HEADER_TIPS[section]
+        if role == _ALIGN:
+            return _RIGHT if section in _NUMERIC_COLUMNS else _LEFT
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        # Called for every role of every painted cell: cheap rejections first.
+        if role == _DISPLAY:
+            message = self.message_at(index.row())
+            return None if message is None else self._display(message, index.column())
+        if role == _ALIGN:
+            return _RIGHT if index.column() in _NUMERIC_COLUMNS else _LEFT
+        if role == _FOREGROUND:
+            if index.column() != COL_DIRECTION:
+                return None
+            message = self.message_at(index.row())
+            if message is None:
+                return None
+            return _IN_BRUSH if message.direction == IN else _OUT_BRUSH
+        if role == _FONT:
+            return self._summary_font if index.column() == COL_SUMMARY else None
+        if role == MESSAGE_ROLE:
+            return self.message_at(index.row())
+        if role == _TOOLTIP:
+            message = self.message_at(index.row())
+            return None if message is None else self._tooltip(message, index.column())
+        return None
+
+    def _display(self, message: Message, column: int) -> str:
+        if column == COL_SUMMARY:
+            return self.summary(message)
+        if column == COL_NUMBER:
+            return str(message.seq)
+        if column == COL_TIME:
+            return format_time(message.time)
+        if column == COL_SOCKET:
+            return message.socket
+        if column == COL_DIRECTION:
+            return "← in" if message.direction == IN else "→ out"
+        if column == COL_FRAMES:
+            return str(len(message.frames))
+        if column == COL_SIZE:
+            return human_size(message.size)
+        return ""
+
+    def summary(self, message: Message) -> str:
+        """The summary column's text, cached for recently shown messages."""
+        cache = self._summaries
+        text = cache.get(message.seq)
+        if text is not None:
+            cache.move_to_end(message.seq)
+            return text
+        text = message_summary(message.frames, self._socket_types.get(message.socket, ""))
+        cache[message.seq] = text
+        if len(cache) > SUMMARY_CACHE_SIZE:
+            cache.popitem(last=False)
+        return text
+
+    def _tooltip(self, message: Message, column: int) -> str | None:
+        if column == COL_SUMMARY:
+            return message_summary(message.frames, self._socket_types.get(message.socket, ""),
+                                   limit=TOOLTIP_SUMMARY_LIMIT)
+        if column == COL_SIZE:
+            return f"{message.size:,} bytes"
+        if column == COL_TIME:
+            stamp = message.time
+            day = time.strftime("%Y-%m-%d ", time.localtime(round(stamp * 1000) // 1000))
+            return day + format_time(stamp)
+        if column == COL_DIRECTION:
+            verb = "Received by" if message.direction == IN else "Sent by"
+            kind = self._socket_types.get(message.socket, "")
+            return f"{verb} {message.socket}" + (f" ({kind})" if kind else "")
+        return None

@@ -1,0 +1,445 @@
+"""The live traffic table with its filter bar, pause and clear.
+
+The panel owns the presentation policy the model should not know about: which filter the
+controls mean (and keeping the last valid one while the user types a broken regex), following
+the newest row unless the user scrolled away, and turning the current row into
+``message_selected``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
+
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.store import IN, OUT, MessageStore
+from zinspect.ui.widgets.a11y import describe_clear_button
+from zinspect.ui.bridge import SessionBridge
+from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
+from zinspect.ui.traffic.traffic_model import (
+    COL_DIRECTION,
+    COL_FRAMES,
+    COL_NUMBER,
+    COL_SIZE,
+    COL_SOCKET,
+    COL_SUMMARY,
+    COL_TIME,
+    TrafficModel,
+)
+
+log = logging.getLogger(__name__)
+
+PAUSE_SHORTCUT = "Ctrl+P"
+CLEAR_SHORTCUT = "Ctrl+L"
+TEXT_FILTER_DELAY_MS = 150  # typing pauses this long before the table refilters
+ERROR_STYLE = "color: #c62828;"
+
+FILTER_TIP = (
+    "Show only messages whose text contains this (case-insensitive).\n"
+    "The text of a message is its frames decoded as UTF-8 (invalid bytes become \ufffd), "
+    "one frame per line.\n"
+    "Start with 0x to find bytes in any frame, e.g. 0x de ad be ef.\n"
+    f"Only the first {FILTER_TEXT_LIMIT // (1024 * 1024)} MiB of each message is searched.\n"
+    "Shortcut: Ctrl+F"
+)
+REGEX_TIP = (
+    "Treat the filter text as a Python regular expression (case-insensitive; "
+    "^ and $ match at the start and end of each frame; use (?-i:...) for case-sensitive "
+    "parts)"
+)
+
+
+class TrafficPanel(QWidget):
+    """Filter bar, live table of every message in and out, pause and clear."""
+
+    message_selected = Signal(object)  # core.store.Message, or None after Clear
+
+    def __init__(self, bridge: SessionBridge, store: MessageStore,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._store = store
+        self._follow = True
+        self._model_removing = False
+        self._scroll_before_remove = 0
+        self._valid_text = ""
+        self._valid_regex = False
+
+        self.model = TrafficModel(store, self)
+        # Before the view's selection model connects: it moves the current row off removed
+        # rows, and that must not count as the user selecting another message.
+        self.model.rowsAboutToBeRemoved.connect(self._on_model_rows_about_to_be_removed)
+        self._build_filter_bar()
+        self._build_view()
+        self._build_status()
+        self._build_actions()
+        self._lay_out()
+
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_FILTER_DELAY_MS)
+        self._text_timer.timeout.connect(self._on_text_timer_timeout)
+
+        self._connect()
+        for handle in bridge.session.sockets:
+            self._on_bridge_socket_added(handle)
+        self._update_status()
+
+    # -- public API -------------------------------------------------------------------
+    def focus_filter(self) -> None:
+        """Put the keyboard in the filter text (the main window's Ctrl+F)."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def set_socket_filter(self, name: str | None) -> None:
+        """Show only the traffic of socket ``name`` (None: all sockets)."""
+        if name is None:
+            self.socket_combo.setCurrentIndex(0)
+            return
+        index = self.socket_combo.findData(name)
+        if index < 0:
+            self.socket_combo.addItem(name, name)
+            index = self.socket_combo.count() - 1
+        self.socket_combo.setCurrentIndex(index)
+
+    def socket_type_of(self, name: str) -> str:
+        """The type of the socket that had this name ('' if never seen); closed sockets too."""
+        return self.model.socket_type_of(name)
+
+    @property
+    def following(self) -> bool:
+        """Whether the table scrolls to new rows (False while the user has scrolled up)."""
+        return self._follow
+
+    # -- building -----------------------------------------------------------------------
+    def _build_filter_bar(self) -> None:
+        self.socket_combo = QComboBox(self)
+        self.socket_combo.addItem("All sockets", None)
+        self.socket_combo.setToolTip("Show the traffic of one socket only")
+        self.socket_combo.setAccessibleName("Socket filter")
+        # Long socket names must not push the filter text out of a narrow panel.
+        self.socket_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.socket_combo.setMinimumContentsLength(10)
+
+        self.direction_combo = QComboBox(self)
+        self.direction_combo.addItem("In and out", None)
+        self.direction_combo.addItem("← In only", IN)
+        self.direction_combo.addItem("→ Out only", OUT)
+        self.direction_combo.setToolTip(
+            "Show received messages (in), sent messages (out), or both")
+        self.direction_combo.setAccessibleName("Direction filter")
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter text…  (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip(FILTER_TIP)
+        self.filter_edit.setAccessibleName("Filter text")
+        describe_clear_button(self.filter_edit, "filter")
+        self.filter_edit.setMinimumWidth(
+            self.filter_edit.fontMetrics().horizontalAdvance("x" * 18))
+
+        self.regex_check = QCheckBox("Regex", self)
+        self.regex_check.setToolTip(REGEX_TIP)
+        self.regex_check.setAccessibleName("Filter text is a regular expression")
+
+        self.filter_error = QLabel(self)
+        self.filter_error.setStyleSheet(ERROR_STYLE)
+        self.filter_error.setWordWrap(True)
+        self.filter_error.setAccessibleName("Filter error")
+        self.filter_error.setToolTip("Why the filter text cannot be used; the previous "
+                                     "filter stays in force until it is fixed")
+        self.filter_error.hide()
+
+    def _build_view(self) -> None:
+        view = QTableView(self)
+        self.view = view
+        view.setModel(self.model)
+        view.setAccessibleName("Traffic table")
+        view.setToolTip("Every message in and out, oldest first. Select one to see its frames; "
+                        "scroll up to stop following new messages")
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+        view.setAlternatingRowColors(True)
+        view.setTabKeyNavigation(False)
+        view.setSortingEnabled(False)
+        view.setCornerButtonEnabled(False)
+        metrics = view.fontMetrics()
+        row_height = max(metrics.height(), QFontMetrics(self.model.summary_font).height()) + 6
+        vertical = view.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setMinimumSectionSize(row_height)
+        vertical.setDefaultSectionSize(row_height)
+        vertical.hide()
+        header = view.horizontalHeader()
+        header.setAccessibleName("Traffic table columns")
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The stretched last section never shrinks below its width when stretching starts
+        # (100 px by default): start it small, or a narrow table scrolls sideways as soon as
+        # the vertical scroll bar appears.
+        header.resizeSection(COL_SUMMARY, metrics.horizontalAdvance("Summary") + 18)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        padding = 18
+        widths = {
+            COL_NUMBER: metrics.horizontalAdvance("00000000"),
+            COL_TIME: metrics.horizontalAdvance("00:00:00.000"),
+            COL_SOCKET: metrics.horizontalAdvance("subscriber-00"),
+            COL_DIRECTION: metrics.horizontalAdvance("→ out"),
+            COL_FRAMES: metrics.horizontalAdvance("Frames"),
+            COL_SIZE: metrics.horizontalAdvance("1023.9 KiB"),
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width + padding)
+
+    def _build_status(self) -> None:
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Message count")
+        self.count_label.setToolTip("Rows in the table, and messages kept in memory")
+        self.progress_label = QLabel(self)
+        self.progress_label.setAccessibleName("Filter progress")
+        self.progress_label.setToolTip("The filter is still looking through the kept "
+                                       "messages; matches appear as they are found")
+        self.progress_label.hide()
+        self.paused_label = QLabel(self)
+        self.paused_label.setAccessibleName("Paused view")
+        self.paused_label.setToolTip("The table is frozen; capture continues. Resume with "
+                                     f"Pause view ({PAUSE_SHORTCUT}) to see the new messages")
+        self.paused_label.setStyleSheet("font-weight: bold;")
+        self.paused_label.hide()
+        self.follow_button = QToolButton(self)
+        self.follow_button.setText("↓ Newest")
+        self.follow_button.setToolTip("You scrolled up, so new messages no longer scroll "
+                                      "into view. Jump to the newest and follow again")
+        self.follow_button.setAccessibleName("Jump to newest message")
+        self.follow_button.setAutoRaise(True)
+        self.follow_button.hide()
+
+    def _build_actions(self) -> None:
+        self.pause_action = QAction("Pause view", self)
+        self.pause_action.setCheckable(True)
+        self.pause_action.setShortcut(QKeySequence(PAUSE_SHORTCUT))
+        self.pause_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.pause_action.setToolTip(
+            f"Freeze the table to read it ({PAUSE_SHORTCUT}). Capture continues; the new "
+            "messages appear when you resume")
+        # "Clear traffic" in menus and the shortcut list; the button says just "Clear"
+        self.clear_action = QAction("Clear traffic", self)
+        self.clear_action.setIconText("Clear")
+        self.clear_action.setShortcut(QKeySequence(CLEAR_SHORTCUT))
+        self.clear_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.clear_action.setToolTip(
+            f"Discard all captured traffic ({CLEAR_SHORTCUT}): empties the message store, "
+            "not just this table. It cannot be undone")
+        self.addAction(self.pause_action)
+        self.addAction(self.clear_action)
+
+        self.pause_button = QToolButton(self)
+        self.pause_button.setDefaultAction(self.pause_action)
+        self.pause_button.setAccessibleName("Pause view")
+        self.clear_button = QToolButton(self)
+        self.clear_button.setDefaultAction(self.clear_action)
+        self.clear_button.setAccessibleName("Clear traffic")
+
+    def _lay_out(self) -> None:
+        grid = QGridLayout(self)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(3)
+        grid.addWidget(self.socket_combo, 0, 0)
+        grid.addWidget(self.direction_combo, 0, 1)
+        grid.addWidget(self.filter_edit, 0, 2)
+        grid.addWidget(self.regex_check, 0, 3)
+        grid.addWidget(self.pause_button, 0, 4)
+        grid.addWidget(self.clear_button, 0, 5)
+        grid.addWidget(self.filter_error, 1, 2, 1, 4)
+        grid.addWidget(self.view, 2, 0, 1, 6)
+        status = QHBoxLayout()
+        status.setSpacing(12)
+        status.addWidget(self.count_label)
+        status.addStretch(1)
+        status.addWidget(self.progress_label)
+        status.addWidget(self.paused_label)
+        status.addWidget(self.follow_button)
+        grid.addLayout(status, 3, 0, 1, 6)
+        grid.setColumnStretch(2, 1)
+        grid.setRowStretch(2, 1)
+
+    def _connect(self) -> None:
+        self._bridge.socket_added.connect(self._on_bridge_socket_added)
+        self._bridge.socket_removed.connect(self._on_bridge_socket_removed)
+        self.socket_combo.currentIndexChanged.connect(self._on_socket_combo_current_index_changed)
+        self.direction_combo.currentIndexChanged.connect(
+            self._on_direction_combo_current_index_changed)
+        self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
+        self.filter_edit.returnPressed.connect(self._on_filter_edit_return_pressed)
+        self.regex_check.toggled.connect(self._on_regex_check_toggled)
+        self.pause_action.toggled.connect(self._on_pause_action_toggled)
+        self.clear_action.triggered.connect(self._on_clear_action_triggered)
+        self.follow_button.clicked.connect(self._on_follow_button_clicked)
+        self.model.refreshed.connect(self._update_status)
+        self.model.filter_progress_changed.connect(self._on_model_filter_progress_changed)
+        self.model.rowsInserted.connect(self._on_model_rows_inserted)
+        self.model.rowsRemoved.connect(self._on_model_rows_removed)
+        self.model.modelReset.connect(self._on_model_model_reset)
+        self.view.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_value_changed)
+        self.view.selectionModel().currentRowChanged.connect(
+            self._on_selection_current_row_changed)
+
+    # -- sockets --------------------------------------------------------------------------
+    def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
+        self.model.set_socket_type(handle.name, handle.type_name)
+        index = self.socket_combo.findData(handle.name)
+        if index < 0:
+            self.socket_combo.addItem(handle.name, handle.name)
+        else:  # a name used again after its socket closed
+            self.socket_combo.setItemText(index, handle.name)
+
+    def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
+        # Its rows stay (and still decode with its type), so the name stays filterable.
+        index = self.socket_combo.findData(handle.name)
+        if index >= 0:
+            self.socket_combo.setItemText(index, f"{handle.name} (closed)")
+
+    # -- filter -----------------------------------------------------------------------------
+    def _on_socket_combo_current_index_changed(self, _index: int) -> None:
+        self._apply_filter()
+
+    def _on_direction_combo_current_index_changed(self, _index: int) -> None:
+        self._apply_filter()
+
+    def _on_filter_edit_text_changed(self, _text: str) -> None:
+        self._text_timer.start()
+
+    def _on_filter_edit_return_pressed(self) -> None:
+        self._apply_filter()
+
+    def _on_text_timer_timeout(self) -> None:
+        self._apply_filter()
+
+    def _on_regex_check_toggled(self, _checked: bool) -> None:
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        """Give the model the filter the controls describe; on a bad regex, say why beside
+        the field and keep the last valid text part (socket and direction still apply)."""
+        self._text_timer.stop()
+        socket = self.socket_combo.currentData()
+        direction = self.direction_combo.currentData()
+        text, regex = self.filter_edit.text(), self.regex_check.isChecked()
+        wanted = TrafficFilter(socket, direction, text, regex and bool(text))
+        try:
+            wanted.compile()
+        except FilterError as error:
+            self.filter_error.setText(str(error))
+            self.filter_error.show()
+            wanted = TrafficFilter(socket, direction, self._valid_text, self._valid_regex)
+        else:
+            self.filter_error.hide()
+            self.filter_error.clear()
+            self._valid_text, self._valid_regex = wanted.text, wanted.regex
+        self.model.set_filter(wanted)
+        self._update_status()
+
+    def _on_model_filter_progress_changed(self, percent: int) -> None:
+        if percent >= 100:
+            self.progress_label.hide()
+        else:
+            self.progress_label.setText(f"Filtering… {percent}%")
+            self.progress_label.show()
+
+    # -- pause, clear -----------------------------------------------------------------------
+    def _on_pause_action_toggled(self, checked: bool) -> None:
+        self.model.set_paused(checked)
+        self._update_status()
+
+    def _on_clear_action_triggered(self) -> None:
+        """Discard the traffic (the user's intent), then forget closed sockets' names."""
+        self._store.clear()
+        self.model.reset_to_store()
+        live = {handle.name for handle in self._bridge.session.sockets}
+        for index in range(self.socket_combo.count() - 1, 0, -1):
+            if self.socket_combo.itemData(index) not in live:
+                self.socket_combo.removeItem(index)  # falls back to "All sockets" if current
+        self.message_selected.emit(None)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        rows = self.model.rowCount()
+        kept = len(self._store)
+        if self.model.filter.active:
+            text = f"{rows:,} of {kept:,} messages match"
+        else:
+            text = f"{rows:,} messages"
+        if self.count_label.text() != text:
+            self.count_label.setText(text)
+        if self.model.paused:
+            paused = f"Paused — {self.model.pending_count:,} new"
+            if self.paused_label.text() != paused:
+                self.paused_label.setText(paused)
+            self.paused_label.show()
+        else:
+            self.paused_label.hide()
+
+    # -- following the newest row, selection ------------------------------------------------
+    def _on_model_rows_inserted(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        if self._follow:
+            self.view.scrollToBottom()
+
+    def _on_model_rows_about_to_be_removed(self, _parent: QModelIndex, _first: int,
+                                           _last: int) -> None:
+        self._model_removing = True
+        self._scroll_before_remove = self.view.verticalScrollBar().value()
+
+    def _on_model_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._model_removing = False
+        if not self._follow and first == 0:
+            # Keep the rows the user is reading in place while the oldest ones go.
+            bar = self.view.verticalScrollBar()
+            bar.setValue(max(0, self._scroll_before_remove - (last - first + 1)))
+
+    def _on_model_model_reset(self) -> None:
+        self._set_follow(True)
+        self.view.scrollToBottom()
+
+    def _on_scroll_bar_value_changed(self, value: int) -> None:
+        if self._model_removing:
+            return
+        self._set_follow(value >= self.view.verticalScrollBar().maximum())
+
+    def _on_follow_button_clicked(self) -> None:
+        self._set_follow(True)
+        self.view.scrollToBottom()
+
+    def _set_follow(self, follow: bool) -> None:
+        if follow != self._follow:
+            self._follow = follow
+            self.follow_button.setVisible(not follow)
+
+    def _on_selection_current_row_changed(self, current: QModelIndex | QPersistentModelIndex,
+                                          _previous: QModelIndex) -> None:
+        if self._model_removing:
+            return  # the selected message was dropped: keep showing it (it is still valid)
+        message = self.model.message_at(current.row()) if current.isValid() else None
+        self.message_selected.emit(message)

@@ -1,0 +1,1 @@
+"""Small widgets and helpers every feature folder shares: error labels, buttons, list views, styles, accessibility."""

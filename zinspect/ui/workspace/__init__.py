@@ -1,0 +1,1 @@
+"""The File menu: open, save, recent workspaces, unsaved-changes prompt."""
