@@ -261,7 +261,7 @@ async def shutdown(window: Any, probe: LagProbe, count: int) -> dict:
 
 
 async def send(window: Any, probe: LagProbe, count: int, size: int) -> dict:
-    """The send automation (issue 3's "scripted send"): a PUSH whose automation sends COUNT
+    """The send automation (a "scripted send"): a PUSH whose automation sends COUNT
     SIZE-byte text frames with interval 0 into a PULL sink process. The rate runs from the
     runner's start to its last message (its own count), with the window live throughout."""
     from zinspect.core.automation.automation import AutomationSpec, SendSpec

@@ -69,7 +69,7 @@ TARGETS: list[tuple[str, float, str, str]] = [
 ]
 KEYS = [name for name, *_ in TARGETS]
 # Figures shown for information, with no target: the composer's path (await
-# SocketHandle.send per message), which issue 3's send_ratio measured before the send
+# SocketHandle.send per message), which the first send_ratio measured before the send
 # automation existed.
 EXTRA = ["send_ratio_composer"]
 

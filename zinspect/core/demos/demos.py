@@ -1,7 +1,7 @@
 """Pattern demos: bundled workspaces that play a ZeroMQ pattern out live, with a short
 explanation and buttons for the experiments worth trying.
 
-A demo is one mechanism with workspaces, not a second one (design.md): the file
+A demo is one mechanism with workspaces, not a second one (docs/platform-facts.md): the file
 ``resources/demos/NAME.zinspect.json`` is an ordinary workspace whose extra ``"demo"`` key
 (ignored by the workspace loader) says what the demo panel shows, and ``NAME.md`` is the
 explanation in Markdown. The ``demo`` object::

@@ -19,7 +19,7 @@ pyzmq's ``AsyncioAuthenticator``, with three changes that its source (zmq/auth/)
   reaper and often fails with "Address in use".
 
 No thread anywhere: pyzmq's ThreadAuthenticator would trip the PySide6 6.12 crash
-(design.md).
+(docs/platform-facts.md).
 """
 
 from __future__ import annotations

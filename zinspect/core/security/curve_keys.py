@@ -8,7 +8,7 @@ characters", "'"' is not a Z85 character") before libzmq sees it; libzmq would o
 Certificate files use pyzmq's format (``zmq.auth.create_certificates``/``load_certificate``,
 the same as czmq's ``zcert``): ``NAME.key`` holds the public key, ``NAME.key_secret`` both.
 pyzmq writes the secret file with the default permissions; this module creates it with mode
-0600 from the first byte (and never leaves a half-written file), as design.md asks.
+0600 from the first byte (and never leaves a half-written file), as docs/platform-facts.md explains.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ socket: drain until EAGAIN), records each event in the session (core.events says
 means) and keeps the socket's connection state: the live connections (tcp/ipc peers) and
 the last word on each endpoint ("listening", "retrying every 100 ms", "bind failed").
 
-No threads: pyzmq's threaded monitor helpers would trip the PySide6 crash in design.md.
+No threads: pyzmq's threaded monitor helpers would trip the PySide6 crash in docs/platform-facts.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 All socket I/O runs on the asyncio loop (a qasync loop in the app, any loop in scripts and
 tests); nothing here starts a thread. Receiving wakes once per readiness edge and drains a
-batch through a synchronous shadow of the socket, which design.md measured 5-8x faster than
+batch through a synchronous shadow of the socket, which docs/platform-facts.md measured 5-8x faster than
 awaiting one message at a time. SocketHandle's two halves live in core.socket_receive and
 core.socket_send; core.monitor watches its connections.
 """
