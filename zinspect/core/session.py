@@ -287,6 +287,7 @@ class SocketHandle(Sending, Receiving):
         self._check_open()
         self.cancel_send()
         self._release_writable()
+        self._discard_partial()
         if self._fd_watched:
             if self._fd is not None:
                 self._loop.remove_reader(self._fd)
@@ -360,6 +361,7 @@ class SocketHandle(Sending, Receiving):
         self.closed = True
         self.cancel_send()
         self._release_writable()
+        self._discard_partial()
         self._update_fd_watch()
         self.monitor.detach()
         self.socket.close(linger=0)
