@@ -44,6 +44,7 @@ from zinspect.core.socket_types import (
     socket_type,
 )
 from zinspect.core.store import MessageStore
+from zinspect.core.xpub_guard import DEFAULT_SUBSCRIPTION_CAP, SubscriptionGuard
 
 if TYPE_CHECKING:  # annotations only: core.automation_runner imports this module
     from zinspect.core.automation import AutomationSpec
@@ -110,6 +111,11 @@ class SocketHandle(Sending, Receiving):
         # A scripted flood waiting (quietly) for room under the high-water mark: see
         # wait_writable. Resolved by _service when the socket says it can take a message.
         self._writable: asyncio.Future | None = None
+        # an XPUB applies its peers' subscriptions itself, up to a cap (core.xpub_guard)
+        self.xpub_guard: SubscriptionGuard | None = None
+        if info.name == "XPUB":
+            self.xpub_guard = SubscriptionGuard(self, session.xpub_subscription_cap)
+            self.xpub_guard.attach()
 
     # -- description ---------------------------------------------------------------
     @property
@@ -214,6 +220,8 @@ class SocketHandle(Sending, Receiving):
                       else describe_zmq_error(error))
             raise SocketError(f"{option.name} = {value!r}: {reason}") from None
         self.options[option.name] = value
+        if self.xpub_guard is not None:
+            self.xpub_guard.option_set(option.name, value)
         shown = "(secret)" if option.name.startswith(SECRET_PREFIXES) else repr(value)
         if option.name == "REQ_RELAXED" and self.type_name == "REQ":
             # a relaxed REQ may send again before the reply: no lock-step to enforce
@@ -303,6 +311,8 @@ class SocketHandle(Sending, Receiving):
         self.monitor.detach()
         self.socket.close(linger=0)
         self.socket = sock
+        if self.xpub_guard is not None:
+            self.xpub_guard.attach()
         self.monitor.attach()
         self._sync = zmq.Socket.shadow(sock.underlying)
         self._send_frame = zmq.backend.Socket.send.__get__(self._sync)
@@ -395,6 +405,7 @@ class Session:
         # Sockets with something to do (readable, or a send to retry), served in turn
         self._ready: dict[SocketHandle, None] = {}
         self._ready_scheduled = False
+        self.xpub_subscription_cap = DEFAULT_SUBSCRIPTION_CAP  # for XPUBs made from now on
 
     def suggest_name(self, type_name: str) -> str:
         """The next free default name (``sub-1``, ``sub-2``...); consumes its number."""

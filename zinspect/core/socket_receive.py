@@ -19,6 +19,7 @@ from zinspect.core.peers import PeerRecord
 from zinspect.core.socket_base import SocketError
 from zinspect.core.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, ROW_FRAMES
+from zinspect.core.xpub_guard import SubscriptionGuard
 
 log = logging.getLogger("zinspect.core.session")  # the socket's log, whichever half
 
@@ -43,6 +44,7 @@ class Receiving:
 
     # a multipart message whose frames did not all fit in one turn: see _drain_rest
     _partial: list | None = None
+    xpub_guard: SubscriptionGuard | None = None
 
     # -- receiving --------------------------------------------------------------------
     def _watch_fd(self) -> None:
@@ -127,6 +129,9 @@ class Receiving:
         want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
         runs: list[tuple[int, str]] = []
         last_peer: str | None = None
+        inline_frames = min(CLOCK_EVERY_FRAMES, MAX_FRAMES_PER_MESSAGE)
+        guard = self.xpub_guard
+        note_subscription = guard.note if guard is not None and guard.active else None
         partial = self._partial
         if partial is not None:  # a message of many frames, started in an earlier turn
             self._partial = None
@@ -153,7 +158,7 @@ class Receiving:
                     while True:  # the rest of a multipart message is there already
                         frame = recv(noblock, copy=False)
                         length = len(frame)
-                        if len(frames) >= CLOCK_EVERY_FRAMES or \
+                        if len(frames) >= inline_frames or \
                                 size + length > MAX_MESSAGE_BYTES:
                             # a long one: the resumable path goes on from this frame
                             size = self._drain_rest([frames, size, 0, now, last_peer], frame,
@@ -174,6 +179,8 @@ class Receiving:
                     data = frame.bytes
                     size = len(data)
                     append((now, name, IN, size, data))
+                    if note_subscription is not None and not note_subscription(data):
+                        batch.pop()  # an XPUB: what a plain one would not have passed up
             except zmq.Again:
                 break
             except zmq.ZMQError as error:
