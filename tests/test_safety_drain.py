@@ -22,7 +22,7 @@ def no_budget(monkeypatch):
 
 
 def received_rows(session, handle):
-    first, rows = session.store.rows(session.store.first_seq, session.store.end_seq)
+    _, rows = session.store.rows(session.store.first_seq, session.store.end_seq)
     return [row for row in rows if row[1] == handle.name and row[2] == IN]
 
 

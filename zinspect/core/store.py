@@ -27,7 +27,7 @@ import sys
 import weakref
 from bisect import bisect_left
 from itertools import accumulate
-from operator import add, itemgetter
+from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Sequence
 
 log = logging.getLogger("zinspect.core.store")
@@ -56,26 +56,32 @@ MESSAGE_OVERHEAD = (sys.getsizeof(()) + ROW_FRAMES * _SLOT + sys.getsizeof(1 << 
                     + sys.getsizeof(0.0) + _ROUND + _SLOT)  # 151
 # cost(row) = size + len(row) * FRAME_OVERHEAD + _ROW_BASE, with len(row) = ROW_FRAMES + frames
 _ROW_BASE = MESSAGE_OVERHEAD - ROW_FRAMES * FRAME_OVERHEAD
-_frames_cost = FRAME_OVERHEAD.__mul__
-_add_base = _ROW_BASE.__add__
 
 
 def message_cost(frames: Sequence[bytes]) -> int:
     """Bytes of memory a message of these frames takes once stored: what the byte cap counts.
 
-    The one formula for a message's memory; ``row_costs`` is the same for stored rows."""
+    The one formula for a message's memory; ``rows_cost`` and ``row_costs`` are the same for
+    stored rows, from their payload size and length."""
     return len(frames) * FRAME_OVERHEAD + sum(map(len, frames)) + MESSAGE_OVERHEAD
 
 
-def row_costs(rows: Sequence[Row]) -> Iterator[int]:
-    """``message_cost`` of each row, from its stored payload size and its length; all at C
-    speed (no Python step per row: this runs on every received batch)."""
-    return map(_add_base, map(add, map(_row_size, rows), map(_frames_cost, map(len, rows))))
+def rows_cost(rows: Sequence[Row]) -> int:
+    """``message_cost`` summed over rows, at C speed: it runs on every received batch."""
+    return (sum(map(_row_size, rows)) + FRAME_OVERHEAD * sum(map(len, rows))
+            + _ROW_BASE * len(rows))
+
+
+def row_costs(rows: Sequence[Row]) -> list[int]:
+    """``message_cost`` of each row (where the store must find which rows cover a size)."""
+    return [row[ROW_SIZE] + FRAME_OVERHEAD * len(row) + _ROW_BASE for row in rows]
 
 
 def row_cost(row: Row) -> int:
     """``message_cost`` of one stored row."""
     return row[ROW_SIZE] + len(row) * FRAME_OVERHEAD + _ROW_BASE
+
+
 _COMPACT_MIN = 4096  # dead slots before the row list is compacted
 
 
@@ -172,7 +178,7 @@ class MessageStore:
             return
         self._items.extend(rows)
         self.end_seq += count
-        self.total_bytes += sum(row_costs(rows))
+        self.total_bytes += rows_cost(rows)
         self.received += received
         self._enforce_caps()
 
@@ -193,7 +199,7 @@ class MessageStore:
         items = self._items
         removed_bytes = 0
         if over > 0:
-            removed_bytes = sum(row_costs(items[head:head + over]))
+            removed_bytes = rows_cost(items[head:head + over])
             head += over
         total = self.total_bytes
         excess = total - removed_bytes - self.max_bytes
@@ -205,7 +211,7 @@ class MessageStore:
             end = len(items)
             chunk = 256
             while excess > 0 and head < end:
-                sizes = list(row_costs(items[head:head + chunk]))
+                sizes = row_costs(items[head:head + chunk])
                 got = sum(sizes)
                 if got < excess:  # the whole chunk goes, and more
                     count = len(sizes)
