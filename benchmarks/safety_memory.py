@@ -13,7 +13,8 @@ Figures (default caps: 1,000,000 messages and 512 MiB in the store, 100,000 subs
 - ``rss_xpub_subs_mib``: RSS after a peer sent 300,000 random 100-byte subscriptions to a
   bound XPUB; same bound.
 - ``stall_huge_multipart_ms``: the longest lateness of a 16 ms repeating timer while one
-  message of 5,000,000 empty frames is received; the bound is 100 ms.
+  message of 5,000,000 empty frames is received (median of three children); the bound is
+  100 ms.
 
 The tests (tests/test_safety_memory.py) run the same children with small caps.
 """
@@ -315,10 +316,13 @@ def measure(quick: bool = False) -> dict[str, float]:
                           timeout=seconds + 120)
     subs = run_scenario("xpub", "300000", "100", str(DEFAULT_SUBSCRIPTION_CAP), "120",
                         str(DEFAULT_MAX_BYTES), timeout=400)
-    huge = run_scenario("huge", "5000000", timeout=300)
+    # the stall is the median of three children: on a shared machine one run can be late
+    # for reasons of its own (another process on the core)
+    stalls = sorted(run_scenario("huge", "5000000", timeout=300)["stall_ms"]
+                    for _ in range(1 if quick else 3))
     return {"rss_many_frames_mib": round(frames["rss_mib"], 1),
             "rss_xpub_subs_mib": round(subs["rss_mib"], 1),
-            "stall_huge_multipart_ms": round(huge["stall_ms"], 1)}
+            "stall_huge_multipart_ms": round(stalls[len(stalls) // 2], 1)}
 
 
 if __name__ == "__main__":
