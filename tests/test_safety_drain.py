@@ -97,3 +97,17 @@ def test_closing_a_socket_mid_message_leaves_the_loop_quiet(
     send(aloop, qtbot, push2, b"still", b"alive")
     qtbot.waitUntil(lambda: other.received == 1, timeout=10_000)
     assert pull.received == 0 and not received_rows(session, pull)
+
+
+def test_a_long_reply_read_over_several_turns_still_gives_req_its_turn(
+        aloop, qtbot, session, no_budget):
+    rep, req = linked(session, "REP", "REQ")
+    send(aloop, qtbot, req, b"question")
+    qtbot.waitUntil(lambda: rep.received == 1, timeout=10_000)
+    seen, stop = watch_partials(aloop, req)
+    send(aloop, qtbot, rep, *([b"y"] * FRAMES))
+    qtbot.waitUntil(lambda: req.received == 1, timeout=10_000)
+    stop()
+    assert any(seen)
+    assert req.can_send_now == (True, "")
+    assert len(received_rows(session, req)[0]) - 4 == FRAMES

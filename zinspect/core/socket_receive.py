@@ -140,7 +140,7 @@ class Receiving:
                 runs.append((0, last_peer))
             if self._drain_rest(partial, None, append, deadline) < 0:
                 return True
-        # REQ/REP: one message per turn (see below), even one finished from a partial
+            more = lock_step  # REQ/REP: one message per turn, as below
         while not (lock_step and batch):
             try:
                 frame = recv(noblock, copy=False)
