@@ -148,6 +148,9 @@ async def ingest(window: Any, probe: LagProbe, count: int, size: int, frames: in
     rss_after = rss_bytes()
     received = count - marks["first_count"]
     elapsed = marks["last"] - marks["first"]
+    # the store's total_bytes counts memory (payload and overhead): payload is summed here
+    from zinspect.core.store import ROW_SIZE
+    payload = sum(row[ROW_SIZE] for row in store.rows(store.first_seq, store.end_seq)[1])
     result = {
         "rate": received / elapsed,
         "main_thread_busy": (marks["cpu_last"] - marks["cpu_first"]) / elapsed,
@@ -161,9 +164,8 @@ async def ingest(window: Any, probe: LagProbe, count: int, size: int, frames: in
         "status": window.status.text(),
         "rss_before": rss_before,
         "rss_after": rss_after,
-        "payload_bytes": store.total_bytes,
-        "overhead_bytes_per_msg":
-            (rss_after - rss_before - store.total_bytes) / max(1, len(store)),
+        "payload_bytes": payload,
+        "overhead_bytes_per_msg": (rss_after - rss_before - payload) / max(1, len(store)),
         **probe.summary(marks["first"], marks["last"]),
     }
     if cap:

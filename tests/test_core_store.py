@@ -7,7 +7,10 @@ from collections import deque
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zinspect.core.store import IN, OUT, Message, MessageStore
+from zinspect.core.store import IN, OUT, Message, MessageStore, message_cost
+
+# the byte cap counts memory: a one-frame message of n bytes counts n + EMPTY
+EMPTY = message_cost([b""])
 
 
 def msg(text: str, direction: str = IN, socket: str = "sub-1") -> Message:
@@ -26,7 +29,7 @@ def test_messages_get_increasing_sequence_numbers_and_sizes():
     assert [m.seq for m in store] == [0, 1, 2]
     assert first.seq == 0 and first.size == 1
     assert len(store) == 3 and store.end_seq == 3 and store.first_seq == 0
-    assert store.total_bytes == 6
+    assert store.total_bytes == 3 * EMPTY + 6
     assert Message(0.0, "x", IN, [b"ab", b"", b"cde"]).size == 5
     assert "seq=0" in repr(first) and "1 frames" in repr(first)
 
@@ -46,18 +49,20 @@ def test_count_cap_drops_the_oldest_and_counts_them():
     assert store.first_seq == 2 and store.end_seq == 5 and len(store) == 3
     store.append(msg("5"))
     assert texts(store) == ["3", "4", "5"] and store.dropped == 3
-    assert store.total_bytes == 3
+    assert store.total_bytes == 3 * EMPTY + 3
     assert store.received == 6  # counters count traffic, not what is kept
 
 
 def test_byte_cap_drops_the_oldest_until_it_fits():
-    store = MessageStore(max_bytes=10)
+    store = MessageStore(max_bytes=2 * EMPTY + 10)
     store.extend([msg("aaaa"), msg("bbbb")])
     assert store.dropped == 0
-    store.append(msg("cccc"))  # 12 bytes > 10: the oldest goes
-    assert texts(store) == ["bbbb", "cccc"] and store.dropped == 1 and store.total_bytes == 8
+    store.append(msg("cccc"))  # 3 messages, 12 bytes > 2 messages, 10: the oldest goes
+    assert texts(store) == ["bbbb", "cccc"] and store.dropped == 1
+    assert store.total_bytes == 2 * EMPTY + 8
     store.append(msg("dddddddd"))  # 16 bytes: two must go
-    assert texts(store) == ["dddddddd"] and store.dropped == 3 and store.total_bytes == 8
+    assert texts(store) == ["dddddddd"] and store.dropped == 3
+    assert store.total_bytes == EMPTY + 8
 
 
 def test_get_and_range_after_drops():
@@ -90,11 +95,11 @@ def test_clear_keeps_dropped_count_and_numbering():
 def test_set_caps_applies_at_once():
     store = MessageStore()
     store.extend(msg(str(i)) for i in range(10))
-    store.set_caps(max_messages=4, max_bytes=1000)
+    store.set_caps(max_messages=4, max_bytes=100 * EMPTY)
     assert texts(store) == ["6", "7", "8", "9"] and store.dropped == 6
-    store.set_caps(max_messages=100, max_bytes=2)
+    store.set_caps(max_messages=100, max_bytes=2 * EMPTY + 2)
     assert texts(store) == ["8", "9"] and store.dropped == 8
-    store.set_caps(max_messages=100, max_bytes=1000)
+    store.set_caps(max_messages=100, max_bytes=100 * EMPTY)
     store.extend(msg(str(i)) for i in range(10, 13))
     assert texts(store) == ["8", "9", "10", "11", "12"]
 
@@ -115,12 +120,12 @@ def test_a_long_flood_through_a_small_cap_stays_consistent():
 @settings(max_examples=100, deadline=None, database=None)
 @given(
     max_messages=st.integers(min_value=0, max_value=20),
-    max_bytes=st.integers(min_value=0, max_value=60),
+    max_bytes=st.integers(min_value=0, max_value=8 * EMPTY + 60),
     operations=st.lists(
         st.one_of(
             st.lists(st.binary(max_size=8), max_size=12).map(lambda b: ("extend", b)),
             st.just(("clear", None)),
-            st.tuples(st.integers(0, 20), st.integers(0, 60)).map(lambda c: ("caps", c)),
+            st.tuples(st.integers(0, 20), st.integers(0, 8 * EMPTY + 60)).map(lambda c: ("caps", c)),
         ),
         max_size=30,
     ),
@@ -134,7 +139,8 @@ def test_store_matches_a_simple_model(max_messages, max_bytes, operations):
 
     def enforce() -> int:
         gone = 0
-        while model and (len(model) > caps[0] or sum(len(d) for _, d in model) > caps[1]):
+        while model and (len(model) > caps[0]
+                         or sum(EMPTY + len(d) for _, d in model) > caps[1]):
             model.popleft()
             gone += 1
         return gone
@@ -156,6 +162,21 @@ def test_store_matches_a_simple_model(max_messages, max_bytes, operations):
         assert [(m.seq, m.frames[0]) for m in store] == list(model)
         assert store.end_seq == next_seq
         assert store.dropped == dropped
-        assert store.total_bytes == sum(len(d) for _, d in model)
+        assert store.total_bytes == sum(EMPTY + len(d) for _, d in model)
         for seq, data in model:
             assert store.get(seq).frames == [data]
+
+
+def test_the_byte_cap_counts_frames_not_only_payload():
+    """Empty and tiny frames cost memory: a message of many of them counts that memory, so
+    a peer sending them cannot fill more than the cap."""
+    store = MessageStore(max_bytes=10 * message_cost([b""] * 1000))
+    many_empty = Message(0.0, "s", IN, [b""] * 1000)
+    assert many_empty.size == 0  # the payload shown to the user is unchanged
+    store.extend(Message(0.0, "s", IN, [b""] * 1000) for _ in range(25))
+    assert len(store) == 10 and store.dropped == 15
+    assert store.total_bytes == 10 * message_cost([b""] * 1000) <= store.max_bytes
+    two_byte_rows = [(0.0, "s", IN, 2000, *[b"ab"] * 1000) for _ in range(3)]
+    store.extend_rows(two_byte_rows, 3)
+    assert store.total_bytes <= store.max_bytes
+    assert store.total_bytes == sum(message_cost(list(m.frames)) for m in store)

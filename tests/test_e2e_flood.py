@@ -30,7 +30,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from peerio import PeerOutput
 from ui_actions import WAIT_MS
-from zinspect.core.store import ROW_FRAMES
+from zinspect.core.store import FRAME_OVERHEAD, MESSAGE_OVERHEAD, ROW_FRAMES
 
 pytestmark = pytest.mark.e2e
 
@@ -215,9 +215,11 @@ def test_a_flood_past_the_byte_cap_keeps_memory_to_the_cap(window, user, bench_p
     print(result.report(f"{BYTE_FLOOD_SIZE} B, 3-frame flood past a "
                         f"{BYTE_CAP >> 20} MiB cap", BYTE_FLOOD))
 
-    kept = BYTE_CAP // BYTE_FLOOD_SIZE  # the newest that fit under the cap
+    # the newest that fit under the cap, which counts each message's memory, not just payload
+    cost = BYTE_FLOOD_SIZE + 3 * FRAME_OVERHEAD + MESSAGE_OVERHEAD
+    kept = BYTE_CAP // cost
     assert pull.received == BYTE_FLOOD == store.received
-    assert len(store) == kept and store.total_bytes == kept * BYTE_FLOOD_SIZE
+    assert len(store) == kept and store.total_bytes == kept * cost
     assert store.dropped == BYTE_FLOOD - kept
     assert store.received == len(store) + store.dropped
     assert all(len(row) - ROW_FRAMES == 3 for row in store.rows(store.first_seq,

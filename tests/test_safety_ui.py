@@ -9,7 +9,6 @@ import json
 
 from PySide6.QtWidgets import QWidget
 from session_helpers import WAIT_MS, linked, send, traffic
-from window_driver import user, window  # noqa: F401
 
 from zinspect.core.store import IN
 from zinspect.core.workspace.workspace import dump_workspace, parse_workspace

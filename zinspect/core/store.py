@@ -13,11 +13,17 @@ tracked objects, and every full collection walked them all (0.2-0.5 s, a frozen 
 docs/performance.md). A row is also about half the memory of a ``Message``. ``Message`` stays
 the API: ``get`` and ``range`` build one from its row on demand, and the same object comes
 back while anyone still holds it.
+
+The byte cap bounds the memory the rows take, not just their payload: every frame costs a
+bytes object and a slot in its row, every message a tuple, a size, a time and a slot in the
+store's list (``message_cost``). Counting payload alone let a peer sending many tiny (or
+empty) frames fill gigabytes while the store believed it held a few megabytes.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import weakref
 from bisect import bisect_left
 from itertools import accumulate
@@ -35,6 +41,47 @@ OUT = "out"
 ROW_TIME, ROW_SOCKET, ROW_DIRECTION, ROW_SIZE, ROW_FRAMES = range(5)
 Row = tuple
 _row_size = itemgetter(ROW_SIZE)
+
+# What a stored message really costs in memory beyond its payload, from sys.getsizeof on
+# CPython 3.11 (64 bit); pymalloc rounds every small object up to 16 bytes (_ROUND).
+_SLOT = 8  # a pointer: a frame's slot in its row tuple, a row's slot in the store's list
+_ROUND = 15
+# a frame: its bytes object's header (33 B; an empty frame is a shared object, still counted)
+# and its slot in the row
+FRAME_OVERHEAD = sys.getsizeof(b"") + _ROUND + _SLOT  # 56
+# a message: the row tuple's header and its ROW_FRAMES leading slots, the size int, the
+# receive time float (shared by a batch, counted for each message to stay on the safe side)
+# and the row's slot in the store's list
+MESSAGE_OVERHEAD = (sys.getsizeof(()) + ROW_FRAMES * _SLOT + sys.getsizeof(1 << 40)
+                    + sys.getsizeof(0.0) + _ROUND + _SLOT)  # 151
+# cost(row) = size + len(row) * FRAME_OVERHEAD + _ROW_BASE, with len(row) = ROW_FRAMES + frames
+_ROW_BASE = MESSAGE_OVERHEAD - ROW_FRAMES * FRAME_OVERHEAD
+
+
+def message_cost(frames: Sequence[bytes]) -> int:
+    """Bytes of memory a message of these frames takes once stored: what the byte cap counts.
+
+    The one formula for a message's memory; ``rows_cost`` and ``row_costs`` are the same for
+    stored rows, from their payload size and length."""
+    return len(frames) * FRAME_OVERHEAD + sum(map(len, frames)) + MESSAGE_OVERHEAD
+
+
+def rows_cost(rows: Sequence[Row]) -> int:
+    """``message_cost`` summed over rows, at C speed: it runs on every received batch."""
+    return (sum(map(_row_size, rows)) + FRAME_OVERHEAD * sum(map(len, rows))
+            + _ROW_BASE * len(rows))
+
+
+def row_costs(rows: Sequence[Row]) -> list[int]:
+    """``message_cost`` of each row (where the store must find which rows cover a size)."""
+    return [row[ROW_SIZE] + FRAME_OVERHEAD * len(row) + _ROW_BASE for row in rows]
+
+
+def row_cost(row: Row) -> int:
+    """``message_cost`` of one stored row."""
+    return row[ROW_SIZE] + len(row) * FRAME_OVERHEAD + _ROW_BASE
+
+
 _COMPACT_MIN = 4096  # dead slots before the row list is compacted
 
 
@@ -131,7 +178,7 @@ class MessageStore:
             return
         self._items.extend(rows)
         self.end_seq += count
-        self.total_bytes += sum(map(_row_size, rows))
+        self.total_bytes += rows_cost(rows)
         self.received += received
         self._enforce_caps()
 
@@ -139,7 +186,7 @@ class MessageStore:
         """Add one row (a send: it runs per message, so it is kept short)."""
         self._items.append(row)
         self.end_seq += 1
-        self.total_bytes += row[ROW_SIZE]
+        self.total_bytes += row_cost(row)
         if row[ROW_DIRECTION] != OUT:
             self.received += 1
         if self.end_seq - self.first_seq > self.max_messages \
@@ -152,7 +199,7 @@ class MessageStore:
         items = self._items
         removed_bytes = 0
         if over > 0:
-            removed_bytes = sum(map(_row_size, items[head:head + over]))
+            removed_bytes = rows_cost(items[head:head + over])
             head += over
         total = self.total_bytes
         excess = total - removed_bytes - self.max_bytes
@@ -164,7 +211,7 @@ class MessageStore:
             end = len(items)
             chunk = 256
             while excess > 0 and head < end:
-                sizes = list(map(_row_size, items[head:head + chunk]))
+                sizes = row_costs(items[head:head + chunk])
                 got = sum(sizes)
                 if got < excess:  # the whole chunk goes, and more
                     count = len(sizes)

@@ -47,6 +47,7 @@ from zinspect.core.sockets.socket_types import (
     socket_type,
 )
 from zinspect.core.store import MessageStore
+from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_CAP, SubscriptionGuard
 
 if TYPE_CHECKING:  # annotations only: core.automation_runner imports this module
     from zinspect.core.automation.automation import AutomationSpec
@@ -115,6 +116,11 @@ class SocketHandle(Sending, Receiving):
         # A scripted flood waiting (quietly) for room under the high-water mark: see
         # wait_writable. Resolved by _service when the socket says it can take a message.
         self._writable: asyncio.Future | None = None
+        # an XPUB applies its peers' subscriptions itself, up to a cap (core.xpub_guard)
+        self.xpub_guard: SubscriptionGuard | None = None
+        if info.name == "XPUB":
+            self.xpub_guard = SubscriptionGuard(self, session.xpub_subscription_cap)
+            self.xpub_guard.attach()
 
     # -- description ---------------------------------------------------------------
     @property
@@ -233,6 +239,8 @@ class SocketHandle(Sending, Receiving):
             shown = "" if secret else f" = {value!r}"  # a secret is never repeated
             raise SocketError(f"{option.name}{shown}: {reason}") from None
         self.options[option.name] = value
+        if self.xpub_guard is not None:
+            self.xpub_guard.option_set(option.name, value)
         shown = "(secret)" if option.name.startswith(SECRET_PREFIXES) or secret else repr(value)
         if option.name == "REQ_RELAXED" and self.type_name == "REQ":
             # a relaxed REQ may send again before the reply: no lock-step to enforce
@@ -308,6 +316,7 @@ class SocketHandle(Sending, Receiving):
         self._check_open()
         self.cancel_send()
         self._release_writable()
+        self._discard_partial()
         if self._fd_watched:
             if self._fd is not None:
                 self._loop.remove_reader(self._fd)
@@ -323,6 +332,8 @@ class SocketHandle(Sending, Receiving):
         self.monitor.detach()
         self.socket.close(linger=0)
         self.socket = sock
+        if self.xpub_guard is not None:
+            self.xpub_guard.attach()
         self.monitor.attach()
         self._sync = zmq.Socket.shadow(sock.underlying)
         self._send_frame = zmq.backend.Socket.send.__get__(self._sync)
@@ -382,6 +393,7 @@ class SocketHandle(Sending, Receiving):
         self.closed = True
         self.cancel_send()
         self._release_writable()
+        self._discard_partial()
         self._update_fd_watch()
         self.monitor.detach()
         self.socket.close(linger=0)
@@ -418,6 +430,7 @@ class Session:
         # Sockets with something to do (readable, or a send to retry), served in turn
         self._ready: dict[SocketHandle, None] = {}
         self._ready_scheduled = False
+        self.xpub_subscription_cap = DEFAULT_SUBSCRIPTION_CAP  # for XPUBs made from now on
 
     def suggest_name(self, type_name: str) -> str:
         """The next free default name (``sub-1``, ``sub-2``...); consumes its number."""

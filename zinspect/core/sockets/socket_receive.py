@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Callable
 
 import zmq
 
@@ -18,6 +19,7 @@ from zinspect.core.sockets.peers import PeerRecord
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, ROW_FRAMES
+from zinspect.core.sockets.xpub_guard import SubscriptionGuard
 
 log = logging.getLogger("zinspect.core.sockets.session")  # the socket's log, whichever half
 
@@ -30,6 +32,8 @@ MAX_ROUTING_IDS = 1000
 # the cut messages
 MAX_FRAMES_PER_MESSAGE = 100_000
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
+CLOCK_EVERY_FRAMES = 4096  # a long multipart message looks at the clock this often
+FRAME_TIME_WEIGHT = 256  # receiving a frame takes about as long as copying this many bytes
 FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _POLLOUT = int(zmq.POLLOUT)
@@ -37,6 +41,10 @@ _POLLOUT = int(zmq.POLLOUT)
 
 class Receiving:
     """The receive half of SocketHandle (attributes are set by SocketHandle.__init__)."""
+
+    # a multipart message whose frames did not all fit in one turn: see _drain_rest
+    _partial: list | None = None
+    xpub_guard: SubscriptionGuard | None = None
 
     # -- receiving --------------------------------------------------------------------
     def _watch_fd(self) -> None:
@@ -121,7 +129,19 @@ class Receiving:
         want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
         runs: list[tuple[int, str]] = []
         last_peer: str | None = None
-        while True:
+        inline_frames = min(CLOCK_EVERY_FRAMES, MAX_FRAMES_PER_MESSAGE)
+        guard = self.xpub_guard
+        note_subscription = guard.note if guard is not None and guard.active else None
+        partial = self._partial
+        if partial is not None:  # a message of many frames, started in an earlier turn
+            self._partial = None
+            if want_peer:
+                last_peer = partial[4]
+                runs.append((0, last_peer))
+            if self._drain_rest(partial, None, append, deadline) < 0:
+                return True
+            more = lock_step  # REQ/REP: one message per turn, as below
+        while not (lock_step and batch):
             try:
                 frame = recv(noblock, copy=False)
                 if want_peer:
@@ -135,25 +155,32 @@ class Receiving:
                 if frame.more:
                     frames = [frame.bytes]
                     size = len(frames[0])
-                    cut = 0
                     while True:  # the rest of a multipart message is there already
                         frame = recv(noblock, copy=False)
                         length = len(frame)
-                        if len(frames) < MAX_FRAMES_PER_MESSAGE and \
-                                size + length <= MAX_MESSAGE_BYTES:
-                            frames.append(frame.bytes)
-                            size += length
-                        else:
-                            cut += 1
-                        if not frame.more:
+                        if len(frames) >= inline_frames or \
+                                size + length > MAX_MESSAGE_BYTES:
+                            # a long one: the resumable path goes on from this frame
+                            size = self._drain_rest([frames, size, 0, now, last_peer], frame,
+                                                    append, deadline)
                             break
-                    if cut:
-                        self._note_cut(cut)
-                    append((now, name, IN, size, *frames))
+                        frames.append(frame.bytes)
+                        size += length
+                        if not frame.more:
+                            append((now, name, IN, size, *frames))
+                            break
+                    if size < 0:
+                        more = True  # the rest of it next turn: let the loop breathe
+                        break
+                    # from here on size weighs the message's time too: receiving a frame
+                    # takes about as long as copying FRAME_TIME_WEIGHT bytes
+                    size += len(frames) * FRAME_TIME_WEIGHT
                 else:
                     data = frame.bytes
                     size = len(data)
                     append((now, name, IN, size, data))
+                    if note_subscription is not None and not note_subscription(data):
+                        batch.pop()  # an XPUB: what a plain one would not have passed up
             except zmq.Again:
                 break
             except zmq.ZMQError as error:
@@ -183,6 +210,58 @@ class Receiving:
         # When more is True the FD will not fire again for messages already queued: the
         # session comes back to this socket itself, after the loop has run timers and the UI.
         return more
+
+    def _drain_rest(self, partial: list, frame: zmq.Frame | None,
+                    append: Callable[[tuple], None], deadline: float) -> int:
+        """Receive the rest of a multipart message ``[frames, size, cut, time, peer]``,
+        starting with ``frame`` (received, not yet looked at) if given, and append its row;
+        returns its payload size, or -1 when the budget ran out first: then the message is
+        kept on the handle (``_partial``) and finished next turn.
+
+        libzmq hands over a multipart message whole, so its frames are all there; but one
+        message may have millions of frames, and draining them without a look at the clock
+        froze the loop for seconds. _drain takes the first CLOCK_EVERY_FRAMES frames itself
+        (a message of a few frames costs nothing more); this reads the clock every
+        CLOCK_EVERY_FRAMES frames. Frames past the per-message caps are received and
+        dropped (counted as cut), resumably too.
+        """
+        recv = self._sync.recv
+        noblock = _NOBLOCK
+        clock = time.monotonic
+        frames, size, cut = partial[0], partial[1], partial[2]
+        keep = frames.append
+        while True:
+            if frame is None:
+                try:
+                    frame = recv(noblock, copy=False)
+                except zmq.Again:  # not expected (a message arrives whole): keep what came
+                    break
+                except zmq.ZMQError as error:
+                    log.error("receiving on %s failed: %s", self.name,
+                              describe_zmq_error(error))
+                    break
+            length = len(frame)
+            if len(frames) < MAX_FRAMES_PER_MESSAGE and size + length <= MAX_MESSAGE_BYTES:
+                keep(frame.bytes)
+                size += length
+            else:
+                cut += 1
+            if not frame.more:
+                break
+            frame = None
+            if not (len(frames) + cut) % CLOCK_EVERY_FRAMES and clock() > deadline:
+                partial[1], partial[2] = size, cut
+                self._partial = partial
+                return -1
+        if cut:
+            self._note_cut(cut)
+        append((partial[3], self.name, IN, size, *frames))
+        return size
+
+    def _discard_partial(self) -> None:
+        """Forget a half-received message (the socket is closed or replaced: its frames
+        will never come)."""
+        self._partial = None
 
     def _note_cut(self, frames: int) -> None:
         """A message over the per-message caps was stored without its last ``frames``."""

@@ -46,6 +46,8 @@ def socket_state(handle: SocketHandle) -> str:
     if handle.cut_messages:
         facts.append(f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
                      " cut at the per-message caps")
+    if handle.xpub_guard is not None and handle.xpub_guard.problem:
+        facts.append(handle.xpub_guard.problem)
     if handle.awaiting_reply:
         facts.append("REQ: waiting for reply")
     elif handle.type_name == "REP" and handle.can_send_now[0]:
