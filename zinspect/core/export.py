@@ -14,13 +14,7 @@ from typing import Callable, Sequence
 
 from zinspect.core.capture import CaptureWriter
 from zinspect.core.csv_export import CsvWriter
-from zinspect.core.store import (
-    ROW_DIRECTION,
-    ROW_FRAMES,
-    ROW_SOCKET,
-    ROW_TIME,
-    MessageStore,
-)
+from zinspect.core.store import MessageStore
 
 BATCH = 256  # messages between clock checks
 
@@ -95,14 +89,12 @@ class Exporter:
                     writer.write_message(message)
             return gone
         get_row = self.store.get_row
-        line = writer.encoder.line
-        lines = []
+        rows = []
         for seq in seqs:
             row = get_row(seq)
             if row is None:
                 gone += 1
             else:
-                lines.append(line(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION],
-                                  row[ROW_FRAMES:]))
-        writer.write_lines(lines, len(lines))
+                rows.append(row)
+        writer.write_rows(rows)  # big messages streamed to the file, not copied
         return gone

@@ -22,7 +22,7 @@ from typing import Callable
 
 from zinspect.core.capture import CaptureError, CaptureWriter
 from zinspect.core.events import SocketEvent
-from zinspect.core.store import ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, ROW_TIME, MessageStore
+from zinspect.core.store import MessageStore
 
 log = logging.getLogger("zinspect.core.recorder")
 
@@ -149,18 +149,20 @@ class Recorder:
             log.warning("recording to %s missed %d messages: the store's cap dropped them "
                         "before they were written (%d missed so far)", self.path, missed,
                         self.missed)
-        line = writer.encoder.line
+        # A big message is written in pieces over several slices (core.capture_stream), so
+        # the loop keeps receiving meanwhile; the recorder holds that one message until done.
+        if not writer.resume(deadline):
+            return True
         end = store.end_seq
         clock = time.monotonic
         while self._next_seq < end:
             first, rows = store.rows(self._next_seq, min(end, self._next_seq + CHUNK))
-            lines = [line(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_FRAMES:])
-                     for row in rows]
-            writer.write_lines(lines, len(lines))
-            self.written += len(lines)
-            self._next_seq = first + len(rows)
-            if not rows:
-                self._next_seq = end
+            taken = writer.write_rows(rows, deadline)
+            self.written += taken
+            self._next_seq = first + taken if rows else end
+            del rows  # not holding messages the store's caps may drop
+            if writer.writing:
+                return True
             if deadline is not None and clock() >= deadline:
                 return self._next_seq < end
         # Events after the messages of the same slice: a line at most one tick out of time
