@@ -201,7 +201,7 @@ class CaptureReader:
     whatever kind of line comes, and a long line may span several slices.
     """
 
-    def __init__(self, path: str | os.PathLike[str], max_line: int = MAX_LINE_BYTES) -> None:
+    def __init__(self, path: str | os.PathLike[str], max_line: int | None = None) -> None:
         self.path = Path(path)
         self.done = False
         self.skipped = 0
@@ -211,14 +211,14 @@ class CaptureReader:
         self.first_bad_lines: list[int] = []
         self.first_error = ""
         self.truncated_end = False
-        self.max_line = max_line
+        self.max_line = MAX_LINE_BYTES if max_line is None else max_line
         self._line_number = 0
         try:
             self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 (read in slices)
             self.size = os.fstat(self._file.fileno()).st_size
         except OSError as error:
             raise CaptureError(describe_os_error(error, self.path, writing=False)) from None
-        self._long = LineReader(self._file, max_line)
+        self._long = LineReader(self._file, self.max_line)
         try:
             self.header = self._read_header()
         except BaseException:

@@ -30,8 +30,8 @@ class NewNames:
     """The socket names an opened capture brings, in the order first seen, waiting to be
     added to the traffic filter a part at a time; at most MAX_FILTER_NAMES."""
 
-    def __init__(self, limit: int = MAX_FILTER_NAMES) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_FILTER_NAMES if limit is None else limit
         self.seen: set[str] = set()
         self.pending: list[str] = []
         self.overflow = False  # more names came than the limit
