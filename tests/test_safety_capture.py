@@ -25,7 +25,7 @@ from zinspect.core.capture import (
     read_capture,
     write_capture,
 )
-from zinspect.core.capture_stream import MAX_HEADER_BYTES
+from zinspect.core.capture_stream import LARGEST_MESSAGE_LINE, MAX_HEADER_BYTES, MAX_LINE_BYTES
 from zinspect.core.events import SocketEvent
 from zinspect.core.recorder import Recorder
 from zinspect.core.replay import FAST, Replayer
@@ -164,6 +164,10 @@ def test_recording_big_messages_from_a_real_peer_makes_no_copies_of_them(tmp_pat
 
 
 # -- reading hostile files ------------------------------------------------------------------------
+
+def test_the_line_limit_holds_the_largest_message_zinspect_keeps():
+    assert LARGEST_MESSAGE_LINE < MAX_LINE_BYTES == 720 * MIB
+
 
 def test_a_line_over_the_limit_is_skipped_counted_and_reported_by_number(tmp_path):
     good = [Message(1.0, "a", IN, [b"one"]), Message(2.0, "a", IN, [b"two"])]

@@ -20,9 +20,13 @@ from zinspect.core.socket_receive import MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYT
 ENCODE_CHUNK = 3 << 18  # 768 KiB of frame -> 1 MiB of base64 (a multiple of 3: no padding)
 BIG_MESSAGE_BYTES = 1 << 20  # messages above this are written in pieces, not as one string
 READ_PIECE = 1 << 20  # a line is read this much at a time
-# The longest line a reader accepts: the largest message zinspect keeps (MAX_MESSAGE_BYTES in
-# up to MAX_FRAMES_PER_MESSAGE frames) in base64, with room for its other fields.
-MAX_LINE_BYTES = (MAX_MESSAGE_BYTES + 2) // 3 * 4 + MAX_FRAMES_PER_MESSAGE * 8 + (1 << 20)
+# The longest line a reader accepts: more than the largest message zinspect keeps (see
+# LARGEST_MESSAGE_LINE) needs, as a round number a person can be told.
+MAX_LINE_BYTES = 720 << 20
+# MAX_MESSAGE_BYTES in MAX_FRAMES_PER_MESSAGE frames as base64 (each frame padded, quoted
+# and separated), with 64 KiB for the other fields: the longest line zinspect itself writes.
+LARGEST_MESSAGE_LINE = ((MAX_MESSAGE_BYTES + 2) // 3 * 4 + MAX_FRAMES_PER_MESSAGE * 8
+                        + (64 << 10))
 MAX_HEADER_BYTES = 64 * 1024  # the header line is small; a longer first line is refused
 TOO_LONG = object()  # what LineReader.finish returns for a line over the limit (dropped)
 _b2a = binascii.b2a_base64
