@@ -44,12 +44,13 @@ from zinspect.core.capture_write import (  # noqa: F401 (the capture API, in one
     write_capture,
 )
 from zinspect.core.events import SocketEvent
-from zinspect.core.store import IN, OUT, Message
+from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, Message
 
 log = logging.getLogger("zinspect.core.capture")
 
 MAX_BAD_LINES_LISTED = 10
 MAX_EVENT_RECORDS = 100_000  # event lines a reader keeps (it counts them all)
+MAX_SHARED_NAMES = 10_000  # socket names a reader keeps one string of
 READ_BUDGET_S = 0.010  # one slice of reading, so a UI loop stays responsive
 _DIRECTIONS = (IN, OUT)
 # Reading runs per message: the C scanner on a str is ~3x json.loads on bytes, and
@@ -147,6 +148,15 @@ def parse_json_line(line: bytes) -> object:
 
 def parse_message(obj: object) -> Message | None:
     """A message from one parsed line, None for an event line; _BadLine otherwise."""
+    row = parse_row(obj)
+    return None if row is None else Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
+
+
+def parse_row(obj: object, names: dict[str, str] | None = None) -> tuple | None:
+    """A store row (core.store) from one parsed line, None for an event line; _BadLine
+    otherwise. A row of plain values, unlike a Message, is no work for the garbage
+    collector once it has looked at it once: a million of them open without collections
+    that walk them all. ``names`` (a reader's) makes equal socket names one string."""
     if type(obj) is not dict:
         raise _BadLine("not a JSON object")
     if "event" in obj:
@@ -165,6 +175,12 @@ def parse_message(obj: object) -> Message | None:
         raise _BadLine("time is not a number") from None
     if type(socket) is not str:
         raise _BadLine("socket is not a string")
+    if names is not None:
+        known = names.get(socket)
+        if known is not None:
+            socket = known
+        elif len(names) < MAX_SHARED_NAMES:
+            names[socket] = socket
     if direction not in _DIRECTIONS:
         raise _BadLine('direction is not "in" or "out"')
     if type(frames) is not list or not frames:
@@ -173,7 +189,7 @@ def parse_message(obj: object) -> Message | None:
         data = [_decode_frame(frame) for frame in frames]
     except (TypeError, ValueError, binascii.Error):
         raise _BadLine("a frame is not a base64 string") from None
-    return Message(float(stamp), socket, direction, data)
+    return (float(stamp), socket, direction, sum(map(len, data)), *data)
 
 
 def check_header(obj: object, name: str) -> dict:
@@ -219,6 +235,8 @@ class CaptureReader:
         except OSError as error:
             raise CaptureError(describe_os_error(error, self.path, writing=False)) from None
         self._long = LineReader(self._file, self.max_line)
+        self._names: dict[str, str] = {}
+        self.received_in_last = 0
         try:
             self.header = self._read_header()
         except BaseException:
@@ -261,10 +279,18 @@ class CaptureReader:
     def read(self, budget: float = READ_BUDGET_S) -> list[Message]:
         """Decode lines for about ``budget`` seconds (at least one line, or part of a long
         one); [] once done, and possibly [] before (a slice spent on other lines)."""
+        return [Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
+                for row in self.read_rows(budget)]
+
+    def read_rows(self, budget: float = READ_BUDGET_S) -> list[tuple]:
+        """As ``read``, the messages as store rows (core.store), for MessageStore.extend_rows;
+        ``received_in_last`` says how many of them are "in"."""
+        self.received_in_last = 0
         if self.done:
             return []
-        messages: list[Message] = []
+        messages: list[tuple] = []
         append = messages.append
+        names = self._names
         readline = self._file.readline
         long = self._long
         clock = time.monotonic
@@ -295,7 +321,7 @@ class CaptureReader:
                     continue
                 try:
                     obj = parse_json_line(line)  # type: ignore[arg-type]
-                    message = parse_message(obj)
+                    message = parse_row(obj, names)
                 except _BadLine as error:
                     if error.args:
                         self._bad(number, str(error),
@@ -319,6 +345,7 @@ class CaptureReader:
         finally:
             self._line_number = number
         self.messages_read += len(messages)
+        self.received_in_last = sum(1 for row in messages if row[ROW_DIRECTION] == IN)
         return messages
 
     def _bad(self, number: int, reason: str, cut: bool) -> None:

@@ -14,7 +14,7 @@ import logging
 from typing import TYPE_CHECKING, Callable
 
 from zinspect.core.capture import CaptureError, CaptureReader
-from zinspect.core.store import Message, MessageStore
+from zinspect.core.store import ROW_SOCKET, MessageStore
 
 if TYPE_CHECKING:
     from zinspect.ui.traffic_panel import TrafficPanel
@@ -36,9 +36,9 @@ class NewNames:
         self.pending: list[str] = []
         self.overflow = False  # more names came than the limit
 
-    def note(self, messages: list[Message]) -> None:
+    def note(self, rows: list[tuple]) -> None:
         seen = self.seen
-        for name in dict.fromkeys([message.socket for message in messages]):
+        for name in dict.fromkeys([row[ROW_SOCKET] for row in rows]):
             if name in seen:
                 continue
             if len(seen) >= self.limit:
@@ -68,11 +68,11 @@ async def open_into_store(reader: CaptureReader, store: MessageStore, traffic: T
     names = NewNames()
     try:
         while not reader.done:
-            messages = reader.read(SLICE_SECONDS)
-            if messages:
-                store.extend(messages)  # counted against the caps like any traffic
-                names.note(messages)
-                del messages
+            rows = reader.read_rows(SLICE_SECONDS)
+            if rows:  # counted against the caps like any traffic
+                store.extend_rows(rows, reader.received_in_last)
+                names.note(rows)
+                del rows
             progress(reader.progress)
             traffic.add_socket_names(names.take())
             await asyncio.sleep(0)
