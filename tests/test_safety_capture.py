@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from capture_helpers import as_tuples
+from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import WAIT_MS, linked, traffic
 from zinspect.core import capture
 from zinspect.core.capture import (
@@ -27,6 +27,7 @@ from zinspect.core.capture import (
 )
 from zinspect.core.capture_stream import LARGEST_MESSAGE_LINE, MAX_HEADER_BYTES, MAX_LINE_BYTES
 from zinspect.core.events import SocketEvent
+from zinspect.core.export import Exporter
 from zinspect.core.recorder import Recorder
 from zinspect.core.replay import FAST, Replayer
 from zinspect.core.replay_source import CaptureMessages, file_stamp
@@ -114,6 +115,41 @@ def test_the_recorder_spreads_a_big_message_over_its_slices_and_loses_nothing(al
                     and not recorder._writer.writing, timeout=WAIT_MS)
     assert recorder.stop() == ""
     assert as_tuples(read_capture(path).messages) == as_tuples(messages)
+
+
+def test_a_disk_that_fills_up_in_the_middle_of_a_big_message_stops_the_recording_in_words(
+        aloop, qtbot, tmp_path, caplog):
+    store = MessageStore()
+    path = tmp_path / "rec.jsonl"
+    recorder = Recorder(store, path, tick=0.01)
+    stopped: list[str] = []
+    recorder.on_stopped.append(stopped.append)
+    recorder.start()
+    store.append(Message(1.0, "a", IN, [b"z" * (64 * MIB)]))
+    qtbot.waitUntil(lambda: recorder._writer is not None and recorder._writer.writing,
+                    timeout=WAIT_MS)
+    fill_disk_under(path)
+    qtbot.waitUntil(lambda: bool(stopped), timeout=WAIT_MS)
+    assert stopped == [f"Disk full while writing {path}: No space left on device"]
+    assert not recorder.active and len(store) == 1  # the traffic in memory is intact
+    assert "stopped: Disk full" in caplog.text  # the log says so too
+    caplog.expected_warnings = True
+
+
+def test_an_export_writes_a_big_message_over_several_steps_byte_for_byte(tmp_path):
+    store = MessageStore()
+    messages = [Message(1.0, "a", IN, [b"before"]),
+                Message(2.0, "a", OUT, [os.urandom(16 * MIB), b"", os.urandom(MIB)]),
+                Message(3.0, "a", IN, [b"after"])]
+    store.extend(messages)
+    path = tmp_path / "export.jsonl"
+    exporter = Exporter(store, range(store.first_seq, store.end_seq), path)
+    steps = 1
+    while not exporter.step(0.0):
+        steps += 1
+    assert steps > 2 and exporter.written == 3 and exporter.gone == 0
+    assert as_tuples(read_capture(path).messages) == as_tuples(messages)
+    assert path.read_bytes().splitlines(keepends=True)[2] == message_line(messages[1])
 
 
 RECORD_FROM_PEER = CHILD_MEMORY + '''

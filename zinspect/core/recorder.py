@@ -28,6 +28,9 @@ log = logging.getLogger("zinspect.core.recorder")
 
 TICK_SECONDS = 0.2  # how often new traffic is written when the recorder is caught up
 SLICE_SECONDS = 0.008  # writing work per turn of the loop while there is a backlog
+# ... and while a big message is half written: longer turns, so that writing hundreds of MB
+# keeps up with a peer (each turn of the loop costs some time of its own)
+BIG_SLICE_SECONDS = 0.030
 CHUNK = 2048  # rows taken from the store at a time
 
 
@@ -112,7 +115,9 @@ class Recorder:
         if not self.active:
             return
         try:
-            more = self._write_pending(deadline=time.monotonic() + SLICE_SECONDS)
+            assert self._writer is not None
+            budget = BIG_SLICE_SECONDS if self._writer.writing else SLICE_SECONDS
+            more = self._write_pending(deadline=time.monotonic() + budget)
             assert self._writer is not None
             self._writer.flush()
         except CaptureError as error:
