@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import WAIT_MS, linked, traffic
@@ -25,7 +27,13 @@ from zinspect.core.capture import (
     read_capture,
     write_capture,
 )
-from zinspect.core.capture_stream import LARGEST_MESSAGE_LINE, MAX_HEADER_BYTES, MAX_LINE_BYTES
+from zinspect.core.capture import parse_json_line, parse_row
+from zinspect.core.capture_stream import (
+    LARGEST_MESSAGE_LINE,
+    MAX_HEADER_BYTES,
+    MAX_LINE_BYTES,
+    parse_big_line,
+)
 from zinspect.core.events import SocketEvent
 from zinspect.core.export import Exporter
 from zinspect.core.recorder import Recorder
@@ -323,6 +331,52 @@ def test_a_reader_keeps_at_most_so_many_event_records_and_counts_them_all(tmp_pa
     path.write_bytes(HEADER + event * 50)
     result = read_capture(path)
     assert (result.events, len(result.event_records), result.skipped) == (50, 5, 0)
+
+
+def generic_row(line: bytes):
+    try:
+        return parse_row(parse_json_line(line))
+    except ValueError:
+        return "bad"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
+       st.sampled_from([IN, OUT]), st.lists(st.binary(max_size=12), min_size=1, max_size=4),
+       st.integers(0, 200), st.binary(min_size=1, max_size=3))
+def test_a_big_line_read_from_its_bytes_means_what_the_json_path_reads(stamp, socket,
+                                                                       direction, frames,
+                                                                       place, junk):
+    """The fast path for big lines gives the generic path's row, or steps aside (None):
+    for lines as written, and for the same lines with a few bytes changed."""
+    line = message_line(Message(stamp, socket, direction, frames))
+    assert parse_big_line(line) == generic_row(line)
+    place = min(place, len(line))
+    changed = line[:place] + junk + line[place + len(junk):]
+    fast = parse_big_line(changed)
+    assert fast is None or fast == generic_row(changed)
+
+
+BIG_LINE_READ = CHILD_MEMORY + '''
+import sys
+from zinspect.core.capture import read_capture
+before = reset_peak()
+result = read_capture(sys.argv[1])
+print(json.dumps({"sizes": [[len(f) for f in m.frames] for m in result.messages],
+                  "growth": status("VmHWM") - before}))
+'''
+
+
+def test_reading_a_big_message_line_makes_no_text_copies_of_it(tmp_path):
+    """A 2 x 48 MiB message is a 128 MiB line: read as JSON text it needs the line, its
+    text, the frames' texts and the frames (the child's peak grows by about 385 MiB); read
+    from its bytes, the line (twice while its pieces are joined) and the frames (about
+    260 MiB)."""
+    path = tmp_path / "big.jsonl"
+    write_capture(path, [Message(1.0, "a", IN, [b"p" * (48 * MIB), b"q" * (48 * MIB)])])
+    got = run_child(BIG_LINE_READ, str(path))
+    assert got["sizes"] == [[48 * MIB, 48 * MIB]]
+    assert got["growth"] < 320 * MIB
 
 
 # -- replaying from the file ----------------------------------------------------------------------

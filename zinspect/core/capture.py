@@ -30,6 +30,7 @@ from zinspect.core.capture_stream import (
     TOO_LONG,
     LineReader,
     describe_size,
+    parse_big_line,
 )
 from zinspect.core.capture_write import (  # noqa: F401 (the capture API, in one place)
     CAPTURE_SUFFIX,
@@ -320,8 +321,12 @@ class CaptureReader:
                     deadline = 0.0
                     continue
                 try:
-                    obj = parse_json_line(line)  # type: ignore[arg-type]
-                    message = parse_row(obj, names)
+                    message = None
+                    if len(line) > piece:  # type: ignore[arg-type]
+                        message = parse_big_line(line)  # type: ignore[arg-type]
+                    if message is None:
+                        obj = parse_json_line(line)  # type: ignore[arg-type]
+                        message = parse_row(obj, names)
                 except _BadLine as error:
                     if error.args:
                         self._bad(number, str(error),

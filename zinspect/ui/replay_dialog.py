@@ -204,8 +204,10 @@ class ReplayDialog(QDialog):
         counts = {IN: 0, OUT: 0}
         try:
             while not reader.done:
-                for message in reader.read():
-                    counts[message.direction] += 1
+                rows = reader.read_rows()
+                counts[IN] += reader.received_in_last
+                counts[OUT] += len(rows) - reader.received_in_last
+                del rows
                 self.progress_bar.setValue(int(reader.progress * 100))
                 await asyncio.sleep(0)
         finally:
