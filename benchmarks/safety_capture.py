@@ -8,8 +8,9 @@ Each figure is taken in a fresh child process started like the ``zinspect`` comm
 app_bench.py's window runner, on Qt's offscreen platform):
 
 - ``rss_big_record_mib``: peak RSS (VmHWM) of zinspect while a real peer process sends ten
-  messages of 2 x 200 MiB frames into a PULL socket, one every 2 s, and zinspect records
-  them to a capture (all ten are written: base64 of 400 MiB takes about a second here).
+  messages of 2 x 200 MiB frames into a PULL socket, one every 3 s, and zinspect records
+  them to a capture (all ten are written: base64 of 400 MiB takes about a second here, and
+  writing its 533 MB up to two when the disk throttles).
   For information (stderr), the same with the ten sent at once: libzmq then reads ahead
   into its own buffers while zinspect copies each message in, so the peak depends on the
   peer; the recorder writes in slices and counts as missed what the store's caps dropped
@@ -88,8 +89,9 @@ async def big_record(window: Any, probe: Any, count: int, frames: int, size: int
                      record: int = 1, interval_ms: int = 0) -> dict:
     """A peer sends COUNT messages of FRAMES x SIZE bytes while zinspect records them (not
     when ``record`` is 0: the figure to compare with)."""
-    from app_bench import SCENARIO_TIMEOUT_S, wait_until
     import subprocess
+
+    from app_bench import SCENARIO_TIMEOUT_S, wait_until
 
     session = window.session
     store = session.store
@@ -102,8 +104,8 @@ async def big_record(window: Any, probe: Any, count: int, frames: int, size: int
     recorder = window.capture.recorder if record else None
     rss_start = vm_hwm_bytes()
     peer = subprocess.Popen([sys.executable, PEER, endpoint, str(count), str(frames),
-                             str(size), "--interval", str(interval_ms / 1000)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                             str(size), "--interval", str(interval_ms / 1000)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.perf_counter()
     try:
         await wait_until(lambda: store.received >= count, SCENARIO_TIMEOUT_S, "the messages")
@@ -168,7 +170,7 @@ def measure(quick: bool = False) -> dict[str, float]:
     size = (20 if quick else 200) * MIB
     lines = 100_000 if quick else 1_000_000
     names = 5_000 if quick else 50_000
-    interval_ms = "200" if quick else "2000"
+    interval_ms = "300" if quick else "3000"
     record = run_child([me, "child", "big_record", "10", "2", str(size), "1", interval_ms],
                        timeout=600)
     mixed = run_child([me, "child", "open_capture", "0", str(lines)], timeout=600)

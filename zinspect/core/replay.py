@@ -56,8 +56,9 @@ class Replayer:
 
     ``mode`` is ORIGINAL (the recorded gaps between messages), FAST (no waiting) or RATE
     (``rate`` messages per second). ``messages`` may be a CaptureMessages: the file is then
-    read as the messages are sent, never held whole. The constructor refuses in words (ReplayError) what
-    cannot work: no messages, an unknown mode, a bad rate, a socket that cannot send.
+    read as the messages are sent, never held whole. The constructor refuses in words
+    (ReplayError) what cannot work: no messages, an unknown mode, a bad rate, a socket that
+    cannot send.
     """
 
     def __init__(self, messages: Sequence[Message] | CaptureMessages, handle: SocketHandle,
