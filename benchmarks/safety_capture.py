@@ -56,8 +56,9 @@ def vm_hwm_bytes() -> int:
 
 
 def write_mixed_capture(path: str, lines: int, event_every: int) -> None:
-    """A capture of ``lines`` lines after the header: messages, and an event line every
-    ``event_every`` lines."""
+    """A capture of ``lines`` lines after the header: messages, and an event line on every
+    line whose number (the header is line 1) is a multiple of ``event_every`` (where a
+    reader that looks at the clock every 128 message lines never would)."""
     from zinspect.core.capture import LineEncoder, header_object
 
     encoder = LineEncoder()
@@ -67,7 +68,7 @@ def write_mixed_capture(path: str, lines: int, event_every: int) -> None:
         file.write(json.dumps(header_object()) + "\n")
         batch = []
         for number in range(1, lines + 1):
-            if number % event_every == 0:
+            if (number + 1) % event_every == 0:
                 batch.append(event)
             else:
                 batch.append(encoder.line(1.0 + number * 1e-6, "sub-1", "in",
