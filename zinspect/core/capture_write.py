@@ -67,6 +67,7 @@ def header_object(created: float | None = None) -> dict:
             "created": time.time() if created is None else created,
             "zinspect": zinspect.__version__}
 
+
 class LineEncoder:
     """Message lines built by string formatting, not json.dumps: recording a flood runs this
     per message, and formatting is several times faster. It is still exact JSON: ``repr`` of
