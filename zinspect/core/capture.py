@@ -329,8 +329,8 @@ class CaptureReader:
                         message = parse_row(obj, names)
                 except _BadLine as error:
                     if error.args:
-                        self._bad(number, str(error),
-                                  not line.endswith(b"\n"))  # type: ignore[union-attr]
+                        ended = line.endswith(b"\n")  # type: ignore[union-attr, attr-defined]
+                        self._bad(number, str(error), not ended)
                     if deadline == 0.0:
                         break
                     continue  # no reason: a blank line, which is no damage

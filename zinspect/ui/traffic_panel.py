@@ -155,7 +155,8 @@ class TrafficPanel(QWidget):
         self.socket_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.socket_combo.setMinimumContentsLength(10)
-        self.socket_combo.view().setUniformItemSizes(True)  # a capture may bring 50,000 names
+        # a capture may bring 50,000 names: rows of one height are laid out at once
+        self.socket_combo.view().setUniformItemSizes(True)  # type: ignore[attr-defined]
         self._filter_names: set[str] = set()  # the socket names among the combo's choices
 
         self.direction_combo = QComboBox(self)
