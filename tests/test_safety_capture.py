@@ -458,3 +458,38 @@ def test_replaying_a_large_capture_file_does_not_load_it(tmp_path):
     got = run_child(REPLAY_FROM_FILE, str(path), "200000")
     assert (got["state"], got["sent"]) == ("done", 200_000)
     assert got["growth"] < 24 * MIB
+
+
+# -- more hostile files ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", [b'{"time":1.0,"socket":"s","direction":"in","frames":[',
+                                    b'{"frames": [', b"["])
+def test_a_line_of_millions_of_frames_is_refused_before_it_is_built(tmp_path, layout):
+    """A message may have at most 100,000 frames, as on a socket; a 3 MB line of a million
+    empty frames would otherwise become a list of a million (a 700 MB one, of 240 million)."""
+    path = tmp_path / "frames.jsonl"
+    good = Message(2.0, "s", IN, [b"ok"])
+    path.write_bytes(HEADER + layout + b'"",' * 1_000_000 + b'""]}\n' + message_line(good))
+    result = read_capture(path)
+    assert as_tuples(result.messages) == as_tuples([good])
+    assert (result.skipped, result.first_bad_lines) == (1, [2])
+    assert result.first_error == "more than 100,000 frames, the most a message may have"
+
+
+def test_a_fifo_or_a_device_is_refused_without_waiting_for_it(tmp_path):
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(CaptureError) as raised:
+            CaptureReader(path)  # a FIFO would block until a writer came
+        assert str(raised.value) == f"{path} is not a regular file, which a capture is"
+
+
+def test_event_lines_kept_are_bounded_in_bytes_too(tmp_path, monkeypatch):
+    monkeypatch.setattr(capture, "MAX_EVENT_BYTES", 10_000)
+    path = tmp_path / "events.jsonl"
+    event = (b'{"time": 1.0, "event": "connected", "socket": "s", "endpoint": "e", "value": 1, '
+             b'"detail": "' + b"d" * 3000 + b'"}\n')
+    path.write_bytes(HEADER + event * 20)
+    result = read_capture(path)
+    assert (result.events, len(result.event_records), result.skipped) == (20, 4, 0)

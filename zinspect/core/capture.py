@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,12 +46,18 @@ from zinspect.core.capture_write import (  # noqa: F401 (the capture API, in one
     write_capture,
 )
 from zinspect.core.events import SocketEvent
+from zinspect.core.socket_receive import MAX_FRAMES_PER_MESSAGE
 from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, Message
 
 log = logging.getLogger("zinspect.core.capture")
 
 MAX_BAD_LINES_LISTED = 10
 MAX_EVENT_RECORDS = 100_000  # event lines a reader keeps (it counts them all)
+MAX_EVENT_BYTES = 16 << 20  # ... and at most so many bytes of them
+# A message has at most MAX_FRAMES_PER_MESSAGE frames, as on a socket: a line with more
+# commas than that (and room for its other fields) is refused before the JSON parser builds
+# a list of millions of frames from it (a 700 MB line of "","","": 2 GB of list).
+MAX_COMMAS = MAX_FRAMES_PER_MESSAGE + 1000
 MAX_SHARED_NAMES = 10_000  # socket names a reader keeps one string of
 READ_BUDGET_S = 0.010  # one slice of reading, so a UI loop stays responsive
 _DIRECTIONS = (IN, OUT)
@@ -147,6 +154,13 @@ def parse_json_line(line: bytes) -> object:
     return obj
 
 
+def check_commas(line: bytes) -> None:
+    """_BadLine when ``line`` has more commas than any message line can have."""
+    if len(line) > MAX_COMMAS and line.count(b",") > MAX_COMMAS:
+        raise _BadLine(f"more than {MAX_FRAMES_PER_MESSAGE:,} frames, the most a message may "
+                       "have")
+
+
 def parse_message(obj: object) -> Message | None:
     """A message from one parsed line, None for an event line; _BadLine otherwise."""
     row = parse_row(obj)
@@ -231,12 +245,16 @@ class CaptureReader:
         self.max_line = MAX_LINE_BYTES if max_line is None else max_line
         self._line_number = 0
         try:
+            # a FIFO would block the loop until someone writes to it; a device never ends
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                raise CaptureError(f"{self.path} is not a regular file, which a capture is")
             self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 (read in slices)
             self.size = os.fstat(self._file.fileno()).st_size
         except OSError as error:
             raise CaptureError(describe_os_error(error, self.path, writing=False)) from None
         self._long = LineReader(self._file, self.max_line)
         self._names: dict[str, str] = {}
+        self._event_bytes = 0
         self.received_in_last = 0
         try:
             self.header = self._read_header()
@@ -324,6 +342,8 @@ class CaptureReader:
                     message = None
                     if len(line) > piece:  # type: ignore[arg-type]
                         message = parse_big_line(line)  # type: ignore[arg-type]
+                        if message is None:
+                            check_commas(line)  # type: ignore[arg-type]
                     if message is None:
                         obj = parse_json_line(line)  # type: ignore[arg-type]
                         message = parse_row(obj, names)
@@ -337,8 +357,10 @@ class CaptureReader:
                 if message is None:
                     self.events += 1
                     event = parse_event(obj)  # type: ignore[arg-type]
-                    if event is not None and len(self.event_records) < MAX_EVENT_RECORDS:
+                    if event is not None and len(self.event_records) < MAX_EVENT_RECORDS \
+                            and self._event_bytes < MAX_EVENT_BYTES:
                         self.event_records.append(event)
+                        self._event_bytes += len(line)  # type: ignore[arg-type]
                 else:
                     append(message)
                 if deadline == 0.0 or (len(line) > piece  # type: ignore[arg-type]

@@ -98,6 +98,8 @@ def parse_big_line(line: bytes) -> tuple | None:
             frames.append(_a2b(view[start:end], strict_mode=True))
         except (binascii.Error, ValueError):
             return None
+        if len(frames) > MAX_FRAMES_PER_MESSAGE:
+            return None  # the JSON path refuses it (core.capture.check_commas)
         if line.startswith(b'","', end):
             start = end + 3
         elif line.startswith(b'"]}', end) and not line[end + 3:].strip():
