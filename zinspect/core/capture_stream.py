@@ -119,7 +119,9 @@ def describe_size(size: int) -> str:
 class LineReader:
     """Finishes lines longer than one piece. The caller reads ``file.readline(READ_PIECE)``
     itself (the fast path: almost every line fits); a piece that fills READ_PIECE without a
-    newline goes to ``start``, and ``resume`` continues the same line in a later slice."""
+    newline goes to ``start``, and ``resume`` continues the same line in a later slice. A
+    long line grows in one bytearray (which the allocator enlarges in place), so a line
+    costs its size once, not twice as a list of pieces joined."""
 
     def __init__(self, file: BinaryIO, max_line: int = MAX_LINE_BYTES) -> None:
         self.file = file
@@ -127,17 +129,17 @@ class LineReader:
         self.pending = False  # inside a long line (a deadline ended the last slice)
         self.size = 0  # bytes of the current (or last) long line so far
         self.cut = False  # the last long line ended at the end of the file, no newline
-        self._pieces: list[bytes] = []
+        self._line = bytearray()
 
-    def start(self, piece: bytes, deadline: float) -> bytes | object | None:
+    def start(self, piece: bytes, deadline: float) -> bytearray | object | None:
         self.pending, self.size, self.cut = True, 0, False
-        self._pieces = []
+        self._line = bytearray()
         self._add(piece)
         return self.resume(deadline)
 
-    def resume(self, deadline: float) -> bytes | object | None:
-        """The whole line (bytes), TOO_LONG (it was dropped; ``size`` says how long it
-        was), or None when ``deadline`` (monotonic) came first: call again."""
+    def resume(self, deadline: float) -> bytearray | object | None:
+        """The whole line, TOO_LONG (it was dropped; ``size`` says how long it was), or
+        None when ``deadline`` (monotonic) came first: call again."""
         readline = self.file.readline
         clock = time.monotonic
         while True:
@@ -149,14 +151,14 @@ class LineReader:
             if clock() >= deadline:
                 return None
         self.pending = False
-        pieces, self._pieces = self._pieces, []
+        line, self._line = self._line, bytearray()
         if self.size > self.max_line:
             return TOO_LONG
-        return b"".join(pieces)
+        return line
 
     def _add(self, piece: bytes) -> None:
         self.size += len(piece)
         if self.size > self.max_line:
-            self._pieces = []  # over the limit: read through, keep nothing
+            self._line = bytearray()  # over the limit: read through, keep nothing
         else:
-            self._pieces.append(piece)
+            self._line += piece
