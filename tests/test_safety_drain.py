@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from session_helpers import linked, send
-from zinspect.core import socket_receive
+from zinspect.core.sockets import socket_receive
 from zinspect.core.store import IN
 
 FRAMES = 30_000

@@ -20,7 +20,7 @@ import pytest
 import zmq
 from PySide6.QtCore import Qt
 
-from window_driver import WAIT_MS, user, window  # noqa: F401
+from window_driver import WAIT_MS
 from zinspect.core.sockets.ipc_files import SocketFileExists
 from zinspect.core.sockets.session import SocketError
 from zinspect.core.workspace.workspace import (

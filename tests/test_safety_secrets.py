@@ -19,7 +19,7 @@ import pytest
 import zmq
 from zmq.utils import z85
 
-from window_driver import WAIT_MS, window  # noqa: F401
+from window_driver import WAIT_MS
 from zinspect.core.sockets.session import SocketError
 from zinspect.core.workspace.workspace import apply_workspace, parse_workspace, read_workspace
 

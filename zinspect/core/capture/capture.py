@@ -14,29 +14,53 @@ from __future__ import annotations
 
 import base64
 import binascii
-import errno
 import json
 import logging
 import math
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Sequence
+from typing import BinaryIO, Callable
 
-import zinspect
+from zinspect.core.capture.capture_stream import (
+    MAX_HEADER_BYTES,
+    MAX_LINE_BYTES,
+    READ_PIECE,
+    TOO_LONG,
+    LineReader,
+    describe_size,
+    parse_big_line,
+)
+from zinspect.core.capture.capture_write import (  # noqa: F401 (the capture API, in one place)
+    CAPTURE_SUFFIX,
+    FORMAT_KEY,
+    FORMAT_VERSION,
+    CaptureError,
+    CaptureWriter,
+    LineEncoder,
+    describe_os_error,
+    event_line,
+    header_object,
+    write_capture,
+)
 from zinspect.core.sockets.events import SocketEvent
-from zinspect.core.store import IN, OUT, Message
+from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE
+from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, Message
 
 log = logging.getLogger(__name__)
 
-FORMAT_KEY = "zinspect_capture"
-FORMAT_VERSION = 1
-CAPTURE_SUFFIX = ".jsonl"
 MAX_BAD_LINES_LISTED = 10
+MAX_EVENT_RECORDS = 100_000  # event lines a reader keeps (it counts them all)
+MAX_EVENT_BYTES = 16 << 20  # ... and at most so many bytes of them
+# A message has at most MAX_FRAMES_PER_MESSAGE frames, as on a socket: a line with more
+# commas than that (and room for its other fields) is refused before the JSON parser builds
+# a list of millions of frames from it (a 700 MB line of "","","": 2 GB of list).
+MAX_COMMAS = MAX_FRAMES_PER_MESSAGE + 1000
+MAX_SHARED_NAMES = 10_000  # socket names a reader keeps one string of
 READ_BUDGET_S = 0.010  # one slice of reading, so a UI loop stays responsive
 _DIRECTIONS = (IN, OUT)
-_b2a = binascii.b2a_base64
 # Reading runs per message: the C scanner on a str is ~3x json.loads on bytes, and
 # binascii's strict mode (Python 3.11+) ~4x base64.b64decode(validate=True).
 _scan_json = json.JSONDecoder().scan_once
@@ -53,74 +77,6 @@ except TypeError:  # Python 3.10
 else:
     def _decode_frame(text: str) -> bytes:
         return binascii.a2b_base64(text, strict_mode=True)
-
-
-class CaptureError(Exception):
-    """A capture file could not be written or read; the message is meant for the user."""
-
-
-def describe_os_error(error: OSError, path: str | os.PathLike[str], writing: bool) -> str:
-    """An OSError on a capture file in words: what happened, to which file."""
-    name = os.fspath(path)
-    code = error.errno
-    if code == errno.ENOSPC:
-        return f"Disk full while writing {name}: No space left on device"
-    if code == getattr(errno, "EDQUOT", -1):
-        return f"Disk quota exceeded while writing {name}"
-    if code in (errno.EACCES, errno.EPERM):
-        return f"Permission denied: {name}"
-    if code == errno.ENOENT:
-        if writing:
-            return f"No such folder: {os.path.dirname(os.path.abspath(name))}"
-        return f"No such file: {name}"
-    if code == errno.EISDIR:
-        return f"{name} is a folder, not a file"
-    if code == errno.EROFS:
-        return f"Read-only file system: cannot write {name}"
-    verb = "write" if writing else "read"
-    return f"Cannot {verb} {name}: {error.strerror or error}"
-
-
-def header_object(created: float | None = None) -> dict:
-    """The first line's object: identifies the file, its format version and its maker."""
-    return {FORMAT_KEY: FORMAT_VERSION,
-            "created": time.time() if created is None else created,
-            "zinspect": zinspect.__version__}
-
-
-class LineEncoder:
-    """Message lines built by string formatting, not json.dumps: recording a flood runs this
-    per message, and formatting is several times faster. It is still exact JSON: ``repr`` of
-    a float is its shortest round-trip form, base64 needs no escaping, and socket names go
-    through json.dumps once each (cached)."""
-
-    def __init__(self) -> None:
-        self._names: dict[str, str] = {}
-
-    def socket_json(self, name: str) -> str:
-        text = self._names.get(name)
-        if text is None:
-            text = self._names[name] = json.dumps(name)
-        return text
-
-    def line(self, stamp: float, socket: str, direction: str,
-             frames: Iterable[bytes]) -> str:
-        """One message as a complete line (with its newline)."""
-        if not math.isfinite(stamp):
-            raise ValueError(f"message time {stamp!r} is not a finite number")
-        if direction not in _DIRECTIONS:
-            raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
-        encoded = '","'.join([_b2a(frame, newline=False).decode("ascii") for frame in frames])
-        return (f'{{"time":{float(stamp)!r},"socket":{self.socket_json(socket)},'
-                f'"direction":"{direction}","frames":["{encoded}"]}}\n')
-
-
-def event_line(event: SocketEvent) -> str:
-    """A connection event as a capture line: ``event`` (its name), ``socket``,
-    ``endpoint``, ``value`` (libzmq's number), ``detail`` (decoded) and ``time``."""
-    return json.dumps({"time": event.time, "event": event.name, "socket": event.socket,
-                       "endpoint": event.endpoint, "value": event.value,
-                       "detail": event.detail}, ensure_ascii=False) + "\n"
 
 
 def parse_event(obj: dict) -> SocketEvent | None:
@@ -142,122 +98,6 @@ def _finite(number: float | int) -> bool:
         return math.isfinite(number)
     except OverflowError:
         return False
-
-
-class CaptureWriter:
-    """Appends message lines to a new capture file (the header is written and flushed at
-    once). Writes go to a buffer; ``flush`` hands them to the operating system, after which
-    they survive the process being killed. Every OS error becomes a CaptureError in words,
-    and after one the writer is finished: later calls raise the same error."""
-
-    def __init__(self, path: str | os.PathLike[str], created: float | None = None) -> None:
-        self.path = Path(path)
-        self.messages_written = 0
-        self.error = ""
-        self._encoder = LineEncoder()
-        self._pending: list[str] = []
-        self._file: BinaryIO | None = None
-        try:
-            self._file = open(self.path, "wb")  # noqa: SIM115 (kept open while recording)
-        except OSError as error:
-            self._fail(error)
-        self._pending.append(json.dumps(header_object(created)) + "\n")
-        self.flush()
-
-    @property
-    def closed(self) -> bool:
-        return self._file is None
-
-    def write(self, stamp: float, socket: str, direction: str, frames: Sequence[bytes]) -> None:
-        """Queue one message line; it reaches the file at the next ``flush``."""
-        self._check()
-        self._pending.append(self._encoder.line(stamp, socket, direction, frames))
-        self.messages_written += 1
-
-    def write_message(self, message: Message) -> None:
-        self.write(message.time, message.socket, message.direction, message.frames)
-
-    def write_event(self, event: SocketEvent) -> None:
-        """Queue one connection event line (see event_line)."""
-        self._check()
-        self._pending.append(event_line(event))
-
-    def write_lines(self, lines: list[str], count: int) -> None:
-        """Queue ready-made message lines (from ``encoder``), ``count`` messages."""
-        self._check()
-        self._pending.extend(lines)
-        self.messages_written += count
-
-    @property
-    def encoder(self) -> LineEncoder:
-        return self._encoder
-
-    def flush(self) -> None:
-        """Write what is queued and hand it to the operating system (no fsync: a killed
-        process loses nothing flushed; only a power cut could)."""
-        self._check()
-        if not self._pending:
-            return
-        data = "".join(self._pending).encode("utf-8")
-        self._pending = []
-        assert self._file is not None
-        try:
-            self._file.write(data)
-            self._file.flush()
-        except OSError as error:
-            self._fail(error)
-
-    def close(self) -> None:
-        """Flush and close; raises CaptureError if the last flush fails (the file is closed
-        all the same). Closing twice, or after an error, does nothing."""
-        if self._file is None:
-            return
-        try:
-            self.flush()
-        finally:
-            self.abort()
-
-    def _check(self) -> None:
-        if self.error:
-            raise CaptureError(self.error)
-        if self._file is None:
-            raise CaptureError(f"The capture file {self.path} is closed")
-
-    def _fail(self, error: OSError) -> None:
-        self.error = describe_os_error(error, self.path, writing=True)
-        self._pending = []
-        self.abort()
-        log.info("capture file %s failed: %s", self.path, self.error)
-        raise CaptureError(self.error) from None
-
-    def abort(self) -> None:
-        """Close without writing what is queued (after an error, or to give up)."""
-        self._pending = []
-        file, self._file = self._file, None
-        if file is None:
-            return
-        try:
-            file.close()
-        except OSError:
-            # The buffer could not be written out (disk full...): the error is reported
-            # already; make sure the descriptor is released anyway.
-            try:
-                os.close(file.fileno())
-            except (OSError, ValueError):
-                pass
-
-
-def write_capture(path: str | os.PathLike[str], messages: Iterable[Message]) -> int:
-    """Write a whole capture file at once (scripts and tests); returns the message count."""
-    writer = CaptureWriter(path)
-    try:
-        for message in messages:
-            writer.write_message(message)
-    except BaseException:
-        writer.abort()
-        raise
-    writer.close()
-    return writer.messages_written
 
 
 @dataclass
@@ -296,9 +136,13 @@ def parse_json_line(line: bytes) -> object:
     """The JSON value of one line; _BadLine if it is not exactly one (with no reason for a
     blank line)."""
     try:
-        text = line.decode("utf-8").strip()
+        if len(line) > READ_PIECE:  # a big line: decoded without copying it first
+            text = str(memoryview(line)[:-1] if line.endswith(b"\n") else line, "utf-8")
+        else:
+            text = line.decode("utf-8")
     except UnicodeDecodeError:
         raise _BadLine("not valid UTF-8") from None
+    text = text.strip()
     if not text:
         raise _BadLine()
     try:
@@ -310,8 +154,24 @@ def parse_json_line(line: bytes) -> object:
     return obj
 
 
+def check_commas(line: bytes) -> None:
+    """_BadLine when ``line`` has more commas than any message line can have."""
+    if len(line) > MAX_COMMAS and line.count(b",") > MAX_COMMAS:
+        raise _BadLine(f"more than {MAX_FRAMES_PER_MESSAGE:,} frames, the most a message may "
+                       "have")
+
+
 def parse_message(obj: object) -> Message | None:
     """A message from one parsed line, None for an event line; _BadLine otherwise."""
+    row = parse_row(obj)
+    return None if row is None else Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
+
+
+def parse_row(obj: object, names: dict[str, str] | None = None) -> tuple | None:
+    """A store row (core.store) from one parsed line, None for an event line; _BadLine
+    otherwise. A row of plain values, unlike a Message, is no work for the garbage
+    collector once it has looked at it once: a million of them open without collections
+    that walk them all. ``names`` (a reader's) makes equal socket names one string."""
     if type(obj) is not dict:
         raise _BadLine("not a JSON object")
     if "event" in obj:
@@ -330,6 +190,12 @@ def parse_message(obj: object) -> Message | None:
         raise _BadLine("time is not a number") from None
     if type(socket) is not str:
         raise _BadLine("socket is not a string")
+    if names is not None:
+        known = names.get(socket)
+        if known is not None:
+            socket = known
+        elif len(names) < MAX_SHARED_NAMES:
+            names[socket] = socket
     if direction not in _DIRECTIONS:
         raise _BadLine('direction is not "in" or "out"')
     if type(frames) is not list or not frames:
@@ -338,7 +204,7 @@ def parse_message(obj: object) -> Message | None:
         data = [_decode_frame(frame) for frame in frames]
     except (TypeError, ValueError, binascii.Error):
         raise _BadLine("a frame is not a base64 string") from None
-    return Message(float(stamp), socket, direction, data)
+    return (float(stamp), socket, direction, sum(map(len, data)), *data)
 
 
 def check_header(obj: object, name: str) -> dict:
@@ -360,25 +226,36 @@ class CaptureReader:
     returns the messages it decoded, so a UI can show ``progress`` between slices.
 
     Opening checks the header at once (CaptureError if the file is not a capture). Damaged
-    lines are skipped and counted; the first few line numbers are kept for the report.
+    lines are skipped and counted; the first few line numbers are kept for the report. The
+    file is read as a stream: a line longer than ``max_line`` bytes is read through and
+    skipped as damage without being held (core.capture_stream), the clock is looked at
+    whatever kind of line comes, and a long line may span several slices.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], max_line: int | None = None) -> None:
         self.path = Path(path)
         self.done = False
         self.skipped = 0
         self.events = 0
-        self.event_records: list[SocketEvent] = []
+        self.event_records: list[SocketEvent] = []  # the first MAX_EVENT_RECORDS
         self.messages_read = 0
         self.first_bad_lines: list[int] = []
         self.first_error = ""
         self.truncated_end = False
+        self.max_line = MAX_LINE_BYTES if max_line is None else max_line
         self._line_number = 0
         try:
+            # a FIFO would block the loop until someone writes to it; a device never ends
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                raise CaptureError(f"{self.path} is not a regular file, which a capture is")
             self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 (read in slices)
             self.size = os.fstat(self._file.fileno()).st_size
         except OSError as error:
             raise CaptureError(describe_os_error(error, self.path, writing=False)) from None
+        self._long = LineReader(self._file, self.max_line)
+        self._names: dict[str, str] = {}
+        self._event_bytes = 0
+        self.received_in_last = 0
         try:
             self.header = self._read_header()
         except BaseException:
@@ -388,12 +265,19 @@ class CaptureReader:
     def _read_header(self) -> dict:
         name = str(self.path)
         try:
-            first = self._file.readline()
+            first = self._file.readline(MAX_HEADER_BYTES + 1)
         except OSError as error:
             raise CaptureError(describe_os_error(error, self.path, writing=False)) from None
         self._line_number = 1
-        if not first.strip():
+        if not first:
             raise CaptureError(f"{name} is empty: not a zinspect capture file")
+        if not first.strip():
+            raise CaptureError(f"{name} is not a zinspect capture file: line 1 is blank (a "
+                               "capture starts with its header line)")
+        if len(first) > MAX_HEADER_BYTES:
+            raise CaptureError(f"{name} is not a zinspect capture file: its first line is "
+                               f"longer than {describe_size(MAX_HEADER_BYTES)}, which no "
+                               "capture header is")
         try:
             obj = json.loads(first)
         except (ValueError, RecursionError):
@@ -412,54 +296,93 @@ class CaptureReader:
             return 1.0
 
     def read(self, budget: float = READ_BUDGET_S) -> list[Message]:
-        """Decode lines for about ``budget`` seconds (at least one); [] once done."""
+        """Decode lines for about ``budget`` seconds (at least one line, or part of a long
+        one); [] once done, and possibly [] before (a slice spent on other lines)."""
+        return [Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
+                for row in self.read_rows(budget)]
+
+    def read_rows(self, budget: float = READ_BUDGET_S) -> list[tuple]:
+        """As ``read``, the messages as store rows (core.store), for MessageStore.extend_rows;
+        ``received_in_last`` says how many of them are "in"."""
+        self.received_in_last = 0
         if self.done:
             return []
-        messages: list[Message] = []
+        messages: list[tuple] = []
         append = messages.append
+        names = self._names
         readline = self._file.readline
+        long = self._long
         clock = time.monotonic
         deadline = clock() + budget
         number = self._line_number
+        piece = READ_PIECE
         try:
             while True:
-                line = readline()
+                if long.pending:
+                    line = long.resume(deadline)
+                else:
+                    line = readline(piece)
+                    if len(line) == piece and not line.endswith(b"\n"):
+                        line = long.start(line, deadline)
+                if line is None:  # the deadline came in the middle of a long line
+                    break
                 if not line:
                     self._finish()
                     break
                 number += 1
+                if number & 127 == 0 and clock() >= deadline:
+                    deadline = 0.0  # this line is the slice's last
+                if line is TOO_LONG:
+                    self._bad(number, f"the line is {describe_size(long.size)} long, more "
+                              f"than the {describe_size(self.max_line)} a line may be",
+                              long.cut)
+                    deadline = 0.0
+                    continue
                 try:
-                    obj = parse_json_line(line)
-                    message = parse_message(obj)
+                    message = None
+                    if len(line) > piece:  # type: ignore[arg-type]
+                        message = parse_big_line(line)  # type: ignore[arg-type]
+                        if message is None:
+                            check_commas(line)  # type: ignore[arg-type]
+                    if message is None:
+                        obj = parse_json_line(line)  # type: ignore[arg-type]
+                        message = parse_row(obj, names)
                 except _BadLine as error:
                     if error.args:
-                        self._bad(number, str(error), line)
+                        ended = line.endswith(b"\n")  # type: ignore[union-attr, attr-defined]
+                        self._bad(number, str(error), not ended)
+                    if deadline == 0.0:
+                        break
                     continue  # no reason: a blank line, which is no damage
                 if message is None:
                     self.events += 1
                     event = parse_event(obj)  # type: ignore[arg-type]
-                    if event is not None:
+                    if event is not None and len(self.event_records) < MAX_EVENT_RECORDS \
+                            and self._event_bytes < MAX_EVENT_BYTES:
                         self.event_records.append(event)
-                    continue
-                append(message)
-                if number & 127 == 0 and clock() >= deadline:
-                    break
+                        self._event_bytes += len(line)  # type: ignore[arg-type]
+                else:
+                    append(message)
+                if deadline == 0.0 or (len(line) > piece  # type: ignore[arg-type]
+                                       and clock() >= deadline):
+                    break  # a big line takes its time: the clock is read after each
         except OSError as error:
             self._finish()
             raise CaptureError(describe_os_error(error, self.path, writing=False)) from None
         finally:
             self._line_number = number
         self.messages_read += len(messages)
+        self.received_in_last = sum(1 for row in messages if row[ROW_DIRECTION] == IN)
         return messages
 
-    def _bad(self, number: int, reason: str, line: bytes) -> None:
+    def _bad(self, number: int, reason: str, cut: bool) -> None:
         self.skipped += 1
         if len(self.first_bad_lines) < MAX_BAD_LINES_LISTED:
             self.first_bad_lines.append(number)
         if not self.first_error:
             self.first_error = reason
         # A line without its newline can only be the last: the writer was interrupted.
-        self.truncated_end = not line.endswith(b"\n")
+        self.truncated_end = cut
 
     def _finish(self) -> None:
         self.done = True

@@ -14,13 +14,7 @@ from typing import Callable, Sequence
 
 from zinspect.core.capture.capture import CaptureWriter
 from zinspect.core.capture.csv_export import CsvWriter
-from zinspect.core.store import (
-    ROW_DIRECTION,
-    ROW_FRAMES,
-    ROW_SOCKET,
-    ROW_TIME,
-    MessageStore,
-)
+from zinspect.core.store import MessageStore
 
 BATCH = 256  # messages between clock checks
 
@@ -59,18 +53,25 @@ class Exporter:
 
     def step(self, budget: float) -> bool:
         """Write for about ``budget`` seconds and flush; True when every message is written
-        and the file closed."""
+        and the file closed. A big message is written over several steps (core.capture_write),
+        so the loop is never held for the whole of it."""
         deadline = time.monotonic() + budget
+        writer = self._writer
+        big = isinstance(writer, CaptureWriter)
+        if big and not writer.resume(deadline):  # type: ignore[union-attr]
+            writer.flush()
+            return False
         while self.index < self.total:
             end = min(self.total, self.index + BATCH)
-            self.gone += self._write(self.seqs[self.index:end])
-            self.index = end
-            if time.monotonic() >= deadline:
+            taken, gone = self._write(self.seqs[self.index:end], deadline)
+            self.index += taken
+            self.gone += gone
+            if (big and writer.writing) or time.monotonic() >= deadline:  # type: ignore
                 break
-        if self.done:
-            self._writer.close()
+        if self.done and not (big and writer.writing):  # type: ignore[union-attr]
+            writer.close()
             return True
-        self._writer.flush()
+        writer.flush()
         return False
 
     def abort(self) -> None:
@@ -81,8 +82,9 @@ class Exporter:
         except OSError:
             pass
 
-    def _write(self, seqs: Sequence[int]) -> int:
-        """Write these messages; returns how many the store no longer had."""
+    def _write(self, seqs: Sequence[int], deadline: float) -> tuple[int, int]:
+        """Write these messages (a big one maybe only begun at ``deadline``); returns how
+        many of ``seqs`` were taken, and how many of those the store no longer had."""
         gone = 0
         writer = self._writer
         if isinstance(writer, CsvWriter):
@@ -93,16 +95,19 @@ class Exporter:
                     gone += 1
                 else:
                     writer.write_message(message)
-            return gone
+            return len(seqs), gone
         get_row = self.store.get_row
-        line = writer.encoder.line
-        lines = []
-        for seq in seqs:
+        rows = []
+        places = []  # where in seqs each row is
+        for place, seq in enumerate(seqs):
             row = get_row(seq)
             if row is None:
                 gone += 1
             else:
-                lines.append(line(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION],
-                                  row[ROW_FRAMES:]))
-        writer.write_lines(lines, len(lines))
-        return gone
+                rows.append(row)
+                places.append(place)
+        taken = writer.write_rows(rows, deadline)  # big messages streamed, not copied
+        if taken == len(rows):
+            return len(seqs), gone
+        consumed = places[taken - 1] + 1
+        return consumed, consumed - taken

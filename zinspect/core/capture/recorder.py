@@ -22,12 +22,15 @@ from typing import Callable
 
 from zinspect.core.capture.capture import CaptureError, CaptureWriter
 from zinspect.core.sockets.events import SocketEvent
-from zinspect.core.store import ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, ROW_TIME, MessageStore
+from zinspect.core.store import MessageStore
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.2  # how often new traffic is written when the recorder is caught up
 SLICE_SECONDS = 0.008  # writing work per turn of the loop while there is a backlog
+# ... and while a big message is half written: longer turns, so that writing hundreds of MB
+# keeps up with a peer (each turn of the loop costs some time of its own)
+BIG_SLICE_SECONDS = 0.030
 CHUNK = 2048  # rows taken from the store at a time
 
 
@@ -112,7 +115,9 @@ class Recorder:
         if not self.active:
             return
         try:
-            more = self._write_pending(deadline=time.monotonic() + SLICE_SECONDS)
+            assert self._writer is not None
+            budget = BIG_SLICE_SECONDS if self._writer.writing else SLICE_SECONDS
+            more = self._write_pending(deadline=time.monotonic() + budget)
             assert self._writer is not None
             self._writer.flush()
         except CaptureError as error:
@@ -149,18 +154,20 @@ class Recorder:
             log.warning("recording to %s missed %d messages: the store's cap dropped them "
                         "before they were written (%d missed so far)", self.path, missed,
                         self.missed)
-        line = writer.encoder.line
+        # A big message is written in pieces over several slices (core.capture_stream), so
+        # the loop keeps receiving meanwhile; the recorder holds that one message until done.
+        if not writer.resume(deadline):
+            return True
         end = store.end_seq
         clock = time.monotonic
         while self._next_seq < end:
             first, rows = store.rows(self._next_seq, min(end, self._next_seq + CHUNK))
-            lines = [line(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_FRAMES:])
-                     for row in rows]
-            writer.write_lines(lines, len(lines))
-            self.written += len(lines)
-            self._next_seq = first + len(rows)
-            if not rows:
-                self._next_seq = end
+            taken = writer.write_rows(rows, deadline)
+            self.written += taken
+            self._next_seq = first + taken if rows else end
+            del rows  # not holding messages the store's caps may drop
+            if writer.writing:
+                return True
             if deadline is not None and clock() >= deadline:
                 return self._next_seq < end
         # Events after the messages of the same slice: a line at most one tick out of time

@@ -17,8 +17,10 @@ import asyncio
 import logging
 import math
 import time
-from typing import Sequence
+from typing import Iterator, Sequence
 
+from zinspect.core.capture.capture import CaptureError
+from zinspect.core.capture.replay_source import CaptureMessages
 from zinspect.core.sockets.session import SocketError, SocketHandle
 from zinspect.core.store import Message
 
@@ -53,11 +55,13 @@ class Replayer:
     """Sends ``messages``' frames through ``handle``; ``start()`` runs it as a task.
 
     ``mode`` is ORIGINAL (the recorded gaps between messages), FAST (no waiting) or RATE
-    (``rate`` messages per second). The constructor refuses in words (ReplayError) what
-    cannot work: no messages, an unknown mode, a bad rate, a socket that cannot send.
+    (``rate`` messages per second). ``messages`` may be a CaptureMessages: the file is then
+    read as the messages are sent, never held whole. The constructor refuses in words
+    (ReplayError) what cannot work: no messages, an unknown mode, a bad rate, a socket that
+    cannot send.
     """
 
-    def __init__(self, messages: Sequence[Message], handle: SocketHandle,
+    def __init__(self, messages: Sequence[Message] | CaptureMessages, handle: SocketHandle,
                  mode: str = ORIGINAL, rate: float = 100.0) -> None:
         if mode not in MODES:
             raise ReplayError(f"Unknown replay mode {mode!r}: use {', '.join(MODES)}")
@@ -142,6 +146,9 @@ class Replayer:
             self.state = "failed"
             self.error = str(error)
             raise
+        except CaptureError as error:  # the file being replayed: gone, unreadable, changed
+            self.state = "failed"
+            self.error = str(error)
         else:
             self.state = "done"
         finally:
@@ -151,15 +158,27 @@ class Replayer:
             session.on_socket_removed.remove(self._on_socket_event)
             log.info("replay through %s: %s", self.handle.name, self.outcome())
 
+    def _each(self) -> Iterator[Message | None]:
+        """The messages in order; None now and then from a file (let the loop run)."""
+        if isinstance(self.messages, CaptureMessages):
+            return self.messages.stream()
+        return iter(self.messages)
+
     async def _send_all(self, loop: asyncio.AbstractEventLoop) -> None:
         handle = self.handle
-        messages = self.messages
         clock = loop.time
         start = clock()
-        base = messages[0].time
+        base: float | None = None
         target = start
         last_yield = time.monotonic()
-        for index, message in enumerate(messages):
+        index = 0
+        for message in self._each():
+            if message is None:
+                await asyncio.sleep(0)
+                last_yield = time.monotonic()
+                continue
+            if base is None:
+                base = message.time
             if self.mode == ORIGINAL:
                 target = max(target, start + (message.time - base))  # never backwards
             elif self.mode == RATE:
@@ -175,7 +194,8 @@ class Replayer:
                     last_yield = time.monotonic()
             await self._wait_for_turn()
             await handle.send(message.frames)
-            self.sent = index + 1
+            index += 1
+            self.sent = index
             now = time.monotonic()
             if now - last_yield >= YIELD_SECONDS:
                 await asyncio.sleep(0)  # let the UI and the receiving sockets run

@@ -24,6 +24,7 @@ from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureR
 from zinspect.core.capture.export import Exporter
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.store import Message
+from zinspect.ui.capture.capture_open import open_into_store
 from zinspect.ui.capture.capture_status import JobProgress, RecordIndicator
 from zinspect.ui.capture.replay_dialog import ReplayDialog
 
@@ -467,48 +468,13 @@ class CaptureActions(QObject):
         return True
 
     async def _open(self, reader: CaptureReader) -> None:
-        store = self.store
-        dropped_before = store.dropped
-        names: dict[str, None] = {}
         try:
-            while not reader.done:
-                messages = reader.read(SLICE_SECONDS)
-                if messages:
-                    store.extend(messages)
-                    for message in messages:
-                        names[message.socket] = None
-                self.job_progress.set_fraction(reader.progress)
-                await asyncio.sleep(0)
-        except CaptureError as error:
-            self._add_socket_names(names)
-            self._report(f"Reading {reader.path} failed after {reader.messages_read:,} "
-                             f"messages: {error}", error=str(error))
-            return
+            self._report(*await open_into_store(reader, self.store, self.window.traffic,
+                                                self.job_progress.set_fraction))
         except asyncio.CancelledError:
-            reader.close()
-            self._add_socket_names(names)
-            self._report(f"Opening {reader.path} cancelled after "
-                             f"{reader.messages_read:,} messages")
+            self._report(f"Opening {reader.path} cancelled after {reader.messages_read:,} "
+                         "messages")
             raise
-        self._add_socket_names(names)
-        result = reader.result([])
-        text = f"Opened {reader.path.name}: {reader.messages_read:,} messages"
-        dropped = store.dropped - dropped_before
-        if dropped:
-            text += (f"; the store keeps at most {store.max_messages:,} messages, so "
-                     f"{dropped:,} older ones were dropped")
-        damage = result.damage_report()
-        if damage:
-            text += f". {damage}"
-        log.info("%s", text)
-        self._report(text, warning=text if damage else "")
-
-    def _add_socket_names(self, names: dict[str, None]) -> None:
-        """Make the capture's socket names choices of the traffic table's socket filter."""
-        combo = self.window.traffic.socket_combo
-        for name in names:
-            if combo.findData(name) < 0:
-                combo.addItem(name, name)
 
     # -- replay
     def _replay_dialog(self) -> ReplayDialog:

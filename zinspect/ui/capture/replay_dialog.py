@@ -2,7 +2,9 @@
 Cancel while it runs. Non-modal: the user keeps watching the traffic while it replays.
 
 The messages come from the selected traffic rows or from a capture file (read here in slices,
-with the progress bar, so a large file never freezes the window). Which of them are sent is
+with the progress bar, so a large file never freezes the window). A file is read once to
+count its messages and find damage, and read again as the replay sends (core.replay_source):
+its messages are never all in memory. Which of them are sent is
 the user's choice: all (default), only those the socket sent, or only those it received.
 """
 
@@ -27,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.capture.capture import CaptureError, CaptureReader
+from zinspect.core.capture.capture import CaptureError, CaptureReader, describe_os_error
 from zinspect.core.capture.replay import FAST, MAX_RATE, ORIGINAL, RATE, Replayer, ReplayError
+from zinspect.core.capture.replay_source import CaptureMessages, file_stamp
 from zinspect.core.sockets.session import SocketError, SocketHandle
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.bridge import SessionBridge
@@ -51,7 +54,7 @@ class ReplayDialog(QDialog):
         self.setAccessibleName("Replay messages")
         self.setModal(False)
         self._bridge = bridge
-        self._messages: Sequence[Message] = []
+        self._messages: Sequence[Message] | CaptureMessages = []
         self._source = ""
         self.replayer: Replayer | None = None
         self._load_task: asyncio.Task | None = None
@@ -160,7 +163,7 @@ class ReplayDialog(QDialog):
         running = self.replayer is not None and self.replayer.running
         return running or (self._load_task is not None and not self._load_task.done())
 
-    def set_messages(self, messages: Sequence[Message], source: str) -> bool:
+    def set_messages(self, messages: Sequence[Message] | CaptureMessages, source: str) -> bool:
         """Offer ``messages`` for replay (False, changing nothing, while busy)."""
         if self.busy:
             self._show_busy()
@@ -179,29 +182,39 @@ class ReplayDialog(QDialog):
             self._show_busy()
             return False
         try:
+            stamp = file_stamp(path)
             reader = CaptureReader(path)
         except CaptureError as error:
             self.set_messages([], "")
             self._show_error(str(error))
             return False
+        except OSError as error:
+            self.set_messages([], "")
+            self._show_error(describe_os_error(error, path, writing=False))
+            return False
         self.set_messages([], f"Reading {os.path.basename(path)}…")
-        self._load_task = asyncio.ensure_future(self._read(reader))
+        self._load_task = asyncio.ensure_future(self._read(reader, stamp))
         self._load_task.add_done_callback(self._on_load_task_done)
         self._timer.start()
         self._update_state()
         return True
 
-    async def _read(self, reader: CaptureReader) -> None:
-        messages: list[Message] = []
+    async def _read(self, reader: CaptureReader, stamp: tuple[int, int]) -> None:
+        """Count the file's messages per direction (and find its damage), keeping none."""
+        counts = {IN: 0, OUT: 0}
         try:
             while not reader.done:
-                messages.extend(reader.read())
+                rows = reader.read_rows()
+                counts[IN] += reader.received_in_last
+                counts[OUT] += len(rows) - reader.received_in_last
+                del rows
                 self.progress_bar.setValue(int(reader.progress * 100))
                 await asyncio.sleep(0)
         finally:
             reader.close()
         result = reader.result([])
         name = os.path.basename(reader.path)
+        messages = CaptureMessages(reader.path, counts, stamp)
         source = f"{name}: {len(messages):,} messages"
         damage = result.damage_report()
         self._load_task = None
@@ -224,7 +237,10 @@ class ReplayDialog(QDialog):
         self._update_state()
 
     def _fill_which(self) -> None:
-        outs = sum(1 for m in self._messages if m.direction == OUT)
+        if isinstance(self._messages, CaptureMessages):
+            outs = self._messages.count(OUT)
+        else:
+            outs = sum(1 for m in self._messages if m.direction == OUT)
         ins = len(self._messages) - outs
         current = self.which_combo.currentData() or ALL
         self.which_combo.blockSignals(True)
@@ -235,11 +251,15 @@ class ReplayDialog(QDialog):
         self.which_combo.setCurrentIndex(max(0, self.which_combo.findData(current)))
         self.which_combo.blockSignals(False)
 
-    def chosen_messages(self) -> list[Message]:
+    def chosen_messages(self) -> Sequence[Message] | CaptureMessages:
+        """The messages Start would replay (a file's are read as they are sent)."""
         which = self.which_combo.currentData() or ALL
+        messages = self._messages
+        if isinstance(messages, CaptureMessages):
+            return messages.only(None if which == ALL else which)
         if which == ALL:
-            return list(self._messages)
-        return [m for m in self._messages if m.direction == which]
+            return messages
+        return [m for m in messages if m.direction == which]
 
     # -- sockets ------------------------------------------------------------------------------
     def select_socket(self, name: str) -> None:

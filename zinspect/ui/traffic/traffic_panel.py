@@ -9,9 +9,10 @@ the newest row unless the user scrolled away, and turning the current row into
 from __future__ import annotations
 
 import logging
+from typing import Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -113,9 +114,27 @@ class TrafficPanel(QWidget):
             return
         index = self.socket_combo.findData(name)
         if index < 0:
-            self.socket_combo.addItem(name, name)
+            self.add_socket_names([name])
             index = self.socket_combo.count() - 1
         self.socket_combo.setCurrentIndex(index)
+
+    def add_socket_names(self, names: Iterable[str]) -> int:
+        """Make ``names`` choices of the socket filter (those it has already are skipped) in
+        one model update: a capture may bring tens of thousands, and adding them one by one
+        looked each up in the whole list (seconds of frozen window). Returns how many were
+        added; callers with very many add them in parts between turns of the loop."""
+        known = self._filter_names
+        items = []
+        for name in dict.fromkeys(names):
+            if name not in known:
+                known.add(name)
+                item = QStandardItem(name)
+                item.setData(name, Qt.ItemDataRole.UserRole)
+                items.append(item)
+        if items:
+            model = self.socket_combo.model()
+            model.invisibleRootItem().appendRows(items)  # type: ignore[attr-defined]
+        return len(items)
 
     def socket_type_of(self, name: str) -> str:
         """The type of the socket that had this name ('' if never seen); closed sockets too."""
@@ -136,6 +155,9 @@ class TrafficPanel(QWidget):
         self.socket_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.socket_combo.setMinimumContentsLength(10)
+        # a capture may bring 50,000 names: rows of one height are laid out at once
+        self.socket_combo.view().setUniformItemSizes(True)  # type: ignore[attr-defined]
+        self._filter_names: set[str] = set()  # the socket names among the combo's choices
 
         self.direction_combo = QComboBox(self)
         self.direction_combo.addItem("In and out", None)
@@ -312,7 +334,7 @@ class TrafficPanel(QWidget):
         self.model.set_socket_type(handle.name, handle.type_name)
         index = self.socket_combo.findData(handle.name)
         if index < 0:
-            self.socket_combo.addItem(handle.name, handle.name)
+            self.add_socket_names([handle.name])
         else:  # a name used again after its socket closed
             self.socket_combo.setItemText(index, handle.name)
 
@@ -379,9 +401,18 @@ class TrafficPanel(QWidget):
         self._store.clear()
         self.model.reset_to_store()
         live = {handle.name for handle in self._bridge.session.sockets}
-        for index in range(self.socket_combo.count() - 1, 0, -1):
-            if self.socket_combo.itemData(index) not in live:
-                self.socket_combo.removeItem(index)  # falls back to "All sockets" if current
+        combo = self.socket_combo
+        if combo.currentData() not in live:
+            combo.setCurrentIndex(0)  # "All sockets"
+        gone = [index for index in range(1, combo.count()) if combo.itemData(index) not in live]
+        model = combo.model()
+        while gone:  # whole runs at once: a capture may have brought 50,000 names
+            end = gone.pop()
+            start = end
+            while gone and gone[-1] == start - 1:
+                start = gone.pop()
+            model.removeRows(start, end - start + 1)
+        self._filter_names &= live
         self.message_selected.emit(None)
         self._update_status()
 

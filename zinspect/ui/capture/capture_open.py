@@ -1,0 +1,104 @@
+"""Opening a capture into the traffic store: the Capture menu's "Open capture…" job.
+
+The file is read in slices (core.capture's CaptureReader) on the event loop; each slice's
+messages go into the store like any traffic, so the store's caps apply (the newest are kept,
+the others counted as dropped) and memory stays bounded whatever the file's size. The socket
+names the file brings become choices of the traffic table's socket filter, added a part per
+turn of the loop (a hostile file may bring tens of thousands) and at most MAX_FILTER_NAMES.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Callable
+
+from zinspect.core.capture.capture import CaptureError, CaptureReader
+from zinspect.core.store import ROW_SOCKET, MessageStore
+
+if TYPE_CHECKING:
+    from zinspect.ui.traffic.traffic_panel import TrafficPanel
+
+log = logging.getLogger(__name__)
+
+SLICE_SECONDS = 0.010  # reading per turn of the loop
+NAMES_PER_TURN = 2_000  # socket names added to the traffic filter per turn of the loop
+MAX_FILTER_NAMES = 50_000  # socket names one opened capture may add to the filter
+
+
+class NewNames:
+    """The socket names an opened capture brings, in the order first seen, waiting to be
+    added to the traffic filter a part at a time; at most MAX_FILTER_NAMES."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_FILTER_NAMES if limit is None else limit
+        self.seen: set[str] = set()
+        self.pending: list[str] = []
+        self.overflow = False  # more names came than the limit
+
+    def note(self, rows: list[tuple]) -> None:
+        seen = self.seen
+        for name in dict.fromkeys([row[ROW_SOCKET] for row in rows]):
+            if name in seen:
+                continue
+            if len(seen) >= self.limit:
+                self.overflow = True
+                return
+            seen.add(name)
+            self.pending.append(name)
+
+    def take(self, count: int = NAMES_PER_TURN) -> list[str]:
+        part, self.pending = self.pending[:count], self.pending[count:]
+        return part
+
+
+def add_names_later(traffic: TrafficPanel, names: NewNames) -> None:
+    """Add the names not added yet, a part per turn of the loop (the job itself is over)."""
+    if names.pending:
+        traffic.add_socket_names(names.take())
+        asyncio.get_running_loop().call_soon(add_names_later, traffic, names)
+
+
+async def open_into_store(reader: CaptureReader, store: MessageStore, traffic: TrafficPanel,
+                          progress: Callable[[float], None]) -> tuple[str, str, str]:
+    """Read the whole capture into ``store``; returns (what happened, error, warning) in
+    words for the status bar and a message box. CancelledError propagates (the report
+    for it is the caller's)."""
+    dropped_before = store.dropped
+    names = NewNames()
+    try:
+        while not reader.done:
+            rows = reader.read_rows(SLICE_SECONDS)
+            if rows:  # counted against the caps like any traffic
+                store.extend_rows(rows, reader.received_in_last)
+                names.note(rows)
+                del rows
+            progress(reader.progress)
+            traffic.add_socket_names(names.take())
+            await asyncio.sleep(0)
+        while names.pending:
+            traffic.add_socket_names(names.take())
+            await asyncio.sleep(0)
+    except CaptureError as error:
+        add_names_later(traffic, names)
+        text = (f"Reading {reader.path} failed after {reader.messages_read:,} messages: "
+                f"{error}")
+        return text, str(error), ""
+    except asyncio.CancelledError:
+        reader.close()
+        add_names_later(traffic, names)
+        raise
+    result = reader.result([])
+    text = f"Opened {reader.path.name}: {reader.messages_read:,} messages"
+    dropped = store.dropped - dropped_before
+    if dropped:
+        text += (f"; the store keeps at most {store.max_messages:,} messages "
+                 f"({store.max_bytes >> 20:,} MiB), so {dropped:,} older ones were dropped")
+    if names.overflow:
+        text += (f"; the socket filter offers its first {names.limit:,} socket names, the "
+                 "others were left out of it")
+    damage = result.damage_report()
+    if damage:
+        text += f". {damage}"
+    log.info("%s", text)
+    return text, "", text if damage else ""
