@@ -68,6 +68,20 @@ TARGETS: list[tuple[str, float, str, str]] = [
     ("send_ratio", 0.5, "min", "x bare"),
 ]
 KEYS = [name for name, *_ in TARGETS]
+# Hostile-input figures (docs/reliability.md): one measurement each, from the safety_*
+# modules, every one in a fresh child process. 812 MiB = the store's default byte cap
+# (512 MiB) + the 300 MiB margin the memory bound promises.
+SAFETY_TARGETS: list[tuple[str, float, str, str]] = [
+    ("rss_many_frames_mib", 812, "max", "MiB"),
+    ("rss_xpub_subs_mib", 812, "max", "MiB"),
+    ("rss_big_record_mib", 1400, "max", "MiB"),
+    ("stall_huge_multipart_ms", 100, "max", "ms"),
+    ("stall_open_capture_mixed_ms", 100, "max", "ms"),
+    ("stall_open_capture_names_ms", 100, "max", "ms"),
+    ("stall_automation_frames_ms", 100, "max", "ms"),
+    ("stall_resend_many_frames_ms", 100, "max", "ms"),
+]
+SAFETY_KEYS = [name for name, *_ in SAFETY_TARGETS]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
 # automation existed.
@@ -154,6 +168,11 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for name in EXTRA:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
+    for name, target, kind, unit in SAFETY_TARGETS:
+        if name in figures:
+            verdict = "met" if met(figures[name], target, kind) else "MISSED"
+            lines.append(f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {target:<6g} "
+                         f"{unit:<7}{verdict}")
     rates = [
         ("bare recv_multipart, 1 frame", "bare_1f"), ("zinspect, 1 frame", "app_1f"),
         ("bare recv_multipart, 3 frames", "bare_3f"), ("zinspect, 3 frames", "app_3f"),
@@ -167,12 +186,27 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def safety_figures(quick: bool, log: Callable[[str], None]) -> dict[str, float]:
+    """The hostile-input figures of safety_memory, safety_capture and safety_ui."""
+    import safety_capture
+    import safety_memory
+    import safety_ui
+
+    figures: dict[str, float] = {}
+    for module in (safety_memory, safety_capture, safety_ui):
+        log(f"{module.__name__}")
+        figures.update(module.measure(quick=quick))
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="a smaller, single-round version for a smoke test (timings "
                              "from it mean little)")
     parser.add_argument("--rounds", type=int, help="override the number of rounds")
+    parser.add_argument("--no-safety", action="store_true",
+                        help="leave out the hostile-input figures (memory bound, stalls)")
     parser.add_argument("--details", metavar="FILE",
                         help="also write every raw measurement to this JSON file")
     args = parser.parse_args(argv)
@@ -188,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"round {number + 1} of {rounds_wanted}")
         rounds.append(one_round(plan, log))
     figures = {name: median([r["figures"][name] for r in rounds]) for name in KEYS + EXTRA}
+    if not args.no_safety:
+        figures.update(safety_figures(args.quick, log))
     print(f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
           f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)")
     print(f"machine: {machine()}")

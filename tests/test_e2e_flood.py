@@ -158,7 +158,9 @@ def flood(window, qtbot, pull, start_sender, count: int) -> Flood:
     assert sender.proc.returncode == 0 and sender.has(f"sent {count}"), sender.poll()
     # the table and the status bar catch up while the UI timer keeps ticking
     text = f"dropped {store.dropped:,}"
+    # (the same row count can still be one refresh behind: drops and arrivals balance)
     qtbot.waitUntil(lambda: model.rowCount() == len(store) and
+                    model.seq_at(model.rowCount() - 1) == store.end_seq - 1 and
                     text in window.status.text(), timeout=WAIT_MS)
     ticks.stop()
     gc.collect()
