@@ -44,7 +44,8 @@ from zinspect.core.security.security import (
     security_warnings,
     waiting_endpoints,
 )
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.sockets.endpoint_editor import error_label, show_error
 from zinspect.ui.security.key_pair_editor import (

@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, SocketTypeInfo
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.automation.automation_editor import AutomationEditor

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_text, topic_text
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.sockets.endpoint_editor import (
