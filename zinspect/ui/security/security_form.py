@@ -298,7 +298,7 @@ class SecurityForm(QWidget):
                 self._show_field_error(field, message)
             return False
         self._task = asyncio.ensure_future(apply_security_async(handle, spec))
-        self._task.add_done_callback(lambda task, h=handle: self._on_task_done(task, h))
+        self._task.add_done_callback(lambda task: self._on_task_done(task, handle))
         self._update_enabled()
         return True
 

@@ -146,7 +146,8 @@ class SubscriptionEditor(QWidget):
         return [self.model.item(row).text() for row in range(self.model.rowCount())]
 
     def selected_topic(self) -> bytes | None:
-        return selected_data(self.list_view, TopicRole)
+        topic = selected_data(self.list_view, TopicRole)
+        return topic if isinstance(topic, bytes) else None
 
     # -- actions -------------------------------------------------------------------------
     def add_prefix(self) -> None:
