@@ -10,6 +10,7 @@ core.socket_send; core.monitor watches its connections.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import time
 from collections import deque
@@ -201,7 +202,7 @@ class SocketHandle(Sending, Receiving):
             else:
                 self.socket.disconnect(entry.address)
         except zmq.ZMQError as error:
-            if error.errno != zmq.ENOENT:
+            if error.errno != errno.ENOENT:  # (pyzmq has no zmq.ENOENT)
                 raise SocketError(describe_zmq_error(error)) from None
             # libzmq forgot it already (e.g. a failed connect): dropping it is what was asked.
         remove_owned(entry.owned_file)
