@@ -93,7 +93,7 @@ class SocketHandle(Sending, Receiving):
         # pyzmq's own send, without the Python wrapper that handles draft routing_id/group
         # arguments zinspect never passes: a scripted flood sends at close to a bare loop.
         self._send_frame = zmq.backend.Socket.send.__get__(self._sync)
-        self._pending: tuple[list[bytes], asyncio.Future] | None = None
+        self._pending: tuple[list[bytes], asyncio.Future[None]] | None = None
         self.closed = False
         self.received = 0
         self.sent = 0
@@ -115,7 +115,7 @@ class SocketHandle(Sending, Receiving):
         self._service_scheduled = False
         # A scripted flood waiting (quietly) for room under the high-water mark: see
         # wait_writable. Resolved by _service when the socket says it can take a message.
-        self._writable: asyncio.Future | None = None
+        self._writable: asyncio.Future[bool] | None = None
 
     # -- description ---------------------------------------------------------------
     @property

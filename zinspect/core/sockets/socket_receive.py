@@ -8,16 +8,21 @@ where messages came from (core.peers) and, on ROUTER/STREAM, the peers by routin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from typing import TYPE_CHECKING, cast
 
 import zmq
 
 from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.peers import PeerRecord
-from zinspect.core.sockets.socket_base import SocketError
-from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
-from zinspect.core.store import IN, ROW_FRAMES
+from zinspect.core.sockets.socket_base import Endpoint, SocketError
+from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES, SocketTypeInfo
+from zinspect.core.store import IN, ROW_FRAMES, Row
+
+if TYPE_CHECKING:
+    from zinspect.core.sockets.session import Session, SocketHandle
 
 log = logging.getLogger("zinspect.core.sockets.session")  # the socket's log, whichever half
 
@@ -37,6 +42,33 @@ _POLLOUT = int(zmq.POLLOUT)
 
 class Receiving:
     """The receive half of SocketHandle (attributes are set by SocketHandle.__init__)."""
+
+    # What this half uses of the handle, declared so mypy checks it (set in SocketHandle).
+    # This half is only ever part of a SocketHandle: hence cast("SocketHandle", self) where
+    # it hands itself to the session.
+    session: Session
+    name: str
+    info: SocketTypeInfo
+    endpoints: list[Endpoint]
+    closed: bool
+    received: int
+    cut_messages: int
+    routing_ids: dict[bytes, float]
+    peer_table: dict[bytes, PeerRecord]
+    _sync: zmq.Socket[bytes]
+    _loop: asyncio.AbstractEventLoop
+    _fd: int | None
+    _fd_watched: bool
+    _service_scheduled: bool
+    _lock_step: bool
+    _lock_step_turn: bool
+    _pending: tuple[list[bytes], asyncio.Future[None]] | None
+    _writable: asyncio.Future[bool] | None
+
+    if TYPE_CHECKING:  # defined by SocketHandle and by the send half (core.socket_send)
+        @property
+        def type_name(self) -> str: ...
+        def _try_send(self, frames: list[bytes], retry: bool = False) -> bool: ...
 
     # -- receiving --------------------------------------------------------------------
     def _watch_fd(self) -> None:
@@ -70,7 +102,7 @@ class Receiving:
     def _schedule_service(self) -> None:
         if not self._service_scheduled and not self.closed:
             self._service_scheduled = True
-            self.session._service_soon(self)
+            self.session._service_soon(cast("SocketHandle", self))
 
     def _service(self, deadline: float) -> bool:
         """Retry a waiting send, then drain received messages in one batch, until
@@ -90,7 +122,7 @@ class Receiving:
         if writable is not None and self._pending is None:
             if writable.done():
                 self._writable = None
-            elif self._sync.EVENTS & _POLLOUT:
+            elif self._sync.EVENTS & _POLLOUT:  # type: ignore[operator]  # (EVENTS: an int)
                 self._writable = None
                 writable.set_result(True)
         if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
@@ -114,19 +146,20 @@ class Receiving:
         lock_step = self._lock_step
         clock = time.monotonic
         now = time.time()
-        batch: list[tuple] = []
+        batch: list[Row] = []
         append = batch.append
         more = False
         # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
         want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
         runs: list[tuple[int, str]] = []
         last_peer: str | None = None
+        peer: str  # Peer-Address is a string property; pyzmq types every one as int | str
         while True:
             try:
                 frame = recv(noblock, copy=False)
                 if want_peer:
                     try:
-                        peer = frame.get("Peer-Address")
+                        peer = frame.get("Peer-Address")  # type: ignore[assignment]
                     except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
                         peer = ""
                     if peer != last_peer:
@@ -177,9 +210,9 @@ class Receiving:
             if runs:
                 self.session.peer_addresses.note(name, store.end_seq, runs)
             store.extend_rows(batch, len(batch))
-            self.session._received(self, len(batch))
+            self.session._received(cast("SocketHandle", self), len(batch))
             if lock_step:
-                self.session._changed(self)
+                self.session._changed(cast("SocketHandle", self))
         # When more is True the FD will not fire again for messages already queued: the
         # session comes back to this socket itself, after the loop has run timers and the UI.
         return more
@@ -192,7 +225,7 @@ class Receiving:
                         "%d frames were not kept; later ones are counted, not logged",
                         self.name, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES >> 20, frames)
 
-    def _note_routing_ids(self, batch: list[tuple], now: float,
+    def _note_routing_ids(self, batch: list[Row], now: float,
                           runs: list[tuple[int, str]]) -> None:
         """Remember peers by routing id, most recent last, with their address and counts
         (``peer_table``); tell listeners about new ones."""
@@ -223,4 +256,4 @@ class Receiving:
             del ids[gone]
             table.pop(gone, None)
         if new_peer or len(ids) != known:
-            self.session._changed(self)
+            self.session._changed(cast("SocketHandle", self))
