@@ -22,7 +22,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Sequence
 
 import zinspect
 from zinspect.core.sockets.events import SocketEvent
@@ -39,7 +39,9 @@ _DIRECTIONS = (IN, OUT)
 _b2a = binascii.b2a_base64
 # Reading runs per message: the C scanner on a str is ~3x json.loads on bytes, and
 # binascii's strict mode (Python 3.11+) ~4x base64.b64decode(validate=True).
-_scan_json = json.JSONDecoder().scan_once
+# (scan_once is set by JSONDecoder.__init__; typeshed does not declare it)
+_scan_json: Callable[[str, int], tuple[Any, int]] = \
+    json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _decode_frame_compat(text: str) -> bytes:
@@ -47,12 +49,12 @@ def _decode_frame_compat(text: str) -> bytes:
 
 
 try:
-    binascii.a2b_base64("", strict_mode=True)
+    binascii.a2b_base64("", strict_mode=True)  # type: ignore[call-arg]  # (3.11+)
 except TypeError:  # Python 3.10
     _decode_frame = _decode_frame_compat
 else:
     def _decode_frame(text: str) -> bytes:
-        return binascii.a2b_base64(text, strict_mode=True)
+        return binascii.a2b_base64(text, strict_mode=True)  # type: ignore[call-arg]  # (3.11+)
 
 
 class CaptureError(Exception):
@@ -81,7 +83,7 @@ def describe_os_error(error: OSError, path: str | os.PathLike[str], writing: boo
     return f"Cannot {verb} {name}: {error.strerror or error}"
 
 
-def header_object(created: float | None = None) -> dict:
+def header_object(created: float | None = None) -> dict[str, Any]:
     """The first line's object: identifies the file, its format version and its maker."""
     return {FORMAT_KEY: FORMAT_VERSION,
             "created": time.time() if created is None else created,
@@ -123,9 +125,10 @@ def event_line(event: SocketEvent) -> str:
                        "detail": event.detail}, ensure_ascii=False) + "\n"
 
 
-def parse_event(obj: dict) -> SocketEvent | None:
+def parse_event(obj: dict[str, Any]) -> SocketEvent | None:
     """The event of an event line; None when its fields are not of the right types (an
     event line is never damage: a later zinspect may write other kinds)."""
+    stamp: Any  # JSON; checked below with type(), which mypy does not narrow by
     stamp, name = obj.get("time"), obj.get("event")
     socket, endpoint = obj.get("socket", ""), obj.get("endpoint", "")
     value, detail = obj.get("value", 0), obj.get("detail", "")
@@ -270,7 +273,7 @@ class CaptureResult:
     first_error: str = ""  # what was wrong with the first bad line
     events: int = 0  # "event" lines read (connection events); not damage
     truncated_end: bool = False  # the last line was cut short (a recording interrupted)
-    header: dict = field(default_factory=dict)
+    header: dict[str, Any] = field(default_factory=dict)
     event_records: list[SocketEvent] = field(default_factory=list)
 
     def damage_report(self) -> str:
@@ -341,7 +344,7 @@ def parse_message(obj: object) -> Message | None:
     return Message(float(stamp), socket, direction, data)
 
 
-def check_header(obj: object, name: str) -> dict:
+def check_header(obj: object, name: str) -> dict[str, Any]:
     """The header object, or CaptureError saying why this is not a readable capture."""
     if type(obj) is not dict or FORMAT_KEY not in obj:
         raise CaptureError(f"{name} is not a zinspect capture file (its first line is not "
@@ -385,7 +388,7 @@ class CaptureReader:
             self.close()
             raise
 
-    def _read_header(self) -> dict:
+    def _read_header(self) -> dict[str, Any]:
         name = str(self.path)
         try:
             first = self._file.readline()
