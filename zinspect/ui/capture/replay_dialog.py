@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.capture.replay import FAST, MAX_RATE, ORIGINAL, RATE, Replayer, ReplayError
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.bridge import SessionBridge
 
