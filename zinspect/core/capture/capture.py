@@ -33,17 +33,17 @@ from zinspect.core.capture.capture_stream import (
     describe_size,
     parse_big_line,
 )
-from zinspect.core.capture.capture_write import (  # the capture API, in one place
-    CAPTURE_SUFFIX as CAPTURE_SUFFIX,
-    FORMAT_KEY as FORMAT_KEY,
-    FORMAT_VERSION as FORMAT_VERSION,
-    CaptureError as CaptureError,
-    CaptureWriter as CaptureWriter,
-    LineEncoder as LineEncoder,
-    describe_os_error as describe_os_error,
-    event_line as event_line,
-    header_object as header_object,
-    write_capture as write_capture,
+from zinspect.core.capture.capture_write import (  # noqa: F401 (the capture API, in one place)
+    CAPTURE_SUFFIX,
+    FORMAT_KEY,
+    FORMAT_VERSION,
+    CaptureError,
+    CaptureWriter,
+    LineEncoder,
+    describe_os_error,
+    event_line,
+    header_object,
+    write_capture,
 )
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE
