@@ -227,8 +227,9 @@ def message_summary(frames: Sequence[bytes], socket_type: str = "", limit: int =
 def human_size(size: int) -> str:
     if size < 1024:
         return f"{size} B"
+    scaled = float(size)
     for unit in ("KiB", "MiB", "GiB"):
-        size /= 1024
-        if size < 1024 or unit == "GiB":
-            return f"{size:.1f} {unit}"
+        scaled /= 1024
+        if scaled < 1024 or unit == "GiB":
+            return f"{scaled:.1f} {unit}"
     raise AssertionError("unreachable")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from zinspect.core.codecs import printable_text
 from zinspect.core.workspace.json_limits import HugeNumber
@@ -20,6 +20,8 @@ FRAME_FORMS = ("hex", "base64", "json")
 # Deepest nesting of a {"json": ...} frame: far beyond any real message, and shallow enough
 # that writing the value back (indented, by workspace._pretty) cannot run out of stack.
 MAX_JSON_DEPTH = 100
+
+_T = TypeVar("_T")
 
 
 class SpecError(ValueError):
@@ -41,6 +43,10 @@ def describe_json(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+@overload
+def expect(value: Any, kind: type[_T], path: str, what: str) -> _T: ...
+@overload
+def expect(value: Any, kind: tuple[type, ...], path: str, what: str) -> Any: ...
 def expect(value: Any, kind: type | tuple[type, ...], path: str, what: str) -> Any:
     """``value`` if it is of ``kind``, else SpecError. JSON's true/false never pass as
     numbers, though Python's bool is an int."""

@@ -28,7 +28,7 @@ import weakref
 from bisect import bisect_left
 from itertools import accumulate
 from operator import itemgetter
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Final, Iterable, Iterator, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,24 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 IN = "in"
 OUT = "out"
 
-# A row: (time, socket, direction, size, *frames)
-ROW_TIME, ROW_SOCKET, ROW_DIRECTION, ROW_SIZE, ROW_FRAMES = range(5)
-Row = tuple
-_row_size = itemgetter(ROW_SIZE)
+# A row: (time, socket, direction, size, *frames). The one place that spells out its layout:
+# mypy checks every row built or read against Row, and the index constants are literals so
+# ``row[ROW_SIZE]`` is an int to it. At run time Row is plain ``tuple`` (Unpack needs 3.11).
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from typing_extensions import Unpack
+
+    Row: TypeAlias = tuple[float, str, str, int, Unpack[tuple[bytes, ...]]]
+else:
+    Row = tuple
+ROW_TIME: Final = 0
+ROW_SOCKET: Final = 1
+ROW_DIRECTION: Final = 2
+ROW_SIZE: Final = 3
+ROW_FRAMES: Final = 4  # the first frame; ``row[ROW_FRAMES:]`` are all of them
+ROW_LEN_ONE_FRAME: Final = 5  # len() of a one-frame row (a literal: mypy narrows by it)
+_row_size: Callable[[Row], int] = itemgetter(ROW_SIZE)
 
 # What a stored message really costs in memory beyond its payload, from sys.getsizeof on
 # CPython 3.11 (64 bit); pymalloc rounds every small object up to 16 bytes (_ROUND).
@@ -129,7 +143,8 @@ class MessageStore:
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.max_messages = max_messages
         self.max_bytes = max_bytes
-        self._items: list[Row | None] = []
+        # Slots before _head are dead (None, see _enforce_caps) and never read.
+        self._items: list[Row] = []
         self._head = 0  # index in _items of the oldest kept message
         self.first_seq = 0  # seq of the oldest kept message
         self.end_seq = 0  # seq the next message will get
@@ -233,7 +248,8 @@ class MessageStore:
             del items[:head]
             head = 0
         else:
-            items[self._head:head] = [None] * dropped
+            # None releases the row; only [_head:] is ever read, so the slot stays a Row to mypy.
+            items[self._head:head] = [None] * dropped  # type: ignore[list-item]
         self._head = head
 
     # -- reading -----------------------------------------------------------------------------
@@ -261,12 +277,13 @@ class MessageStore:
         if start_seq >= end_seq:
             return start_seq, []
         offset = self._head - self.first_seq
-        return start_seq, self._items[start_seq + offset:end_seq + offset]  # type: ignore
+        return start_seq, self._items[start_seq + offset:end_seq + offset]
 
     def range(self, start_seq: int, end_seq: int) -> Sequence[Message]:
         """Messages with start_seq <= seq < end_seq that are still kept."""
         first, rows = self.rows(start_seq, end_seq)
         get = self.get
+        # Every seq in the range is kept, so get() returns a Message for each.
         return [get(seq) for seq in range(first, first + len(rows))]  # type: ignore[misc]
 
     def __iter__(self) -> Iterator[Message]:

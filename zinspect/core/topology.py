@@ -248,7 +248,8 @@ class Topology:
     def links_of(self, key: str) -> list[Link]:
         return [link for link in self.links if key in (link.source, link.target)]
 
-    def signature(self) -> tuple:
+    def signature(self) -> tuple[tuple[Node, ...],
+                                 tuple[tuple[str, str, str, str, bool, bool], ...]]:
         """What the drawing depends on: equal signatures need no redraw."""
         return (tuple(self.nodes), tuple((link.key, link.kind, link.source, link.target,
                                            link.two_way, link.compatible)
@@ -312,13 +313,15 @@ def _direction_counter(sender: Node, receiver: Node, link_count: dict[str, int],
 def build_topology(handles: Sequence[SocketHandle]) -> Topology:
     """The graph of these sockets (closed ones are left out) with its layout."""
     sockets = [h for h in handles if not h.closed]
-    nodes = [Node(socket_key(h.name), SOCKET_NODE, h.name, h.type_name, h) for h in sockets]
+    placed = [(Node(socket_key(h.name), SOCKET_NODE, h.name, h.type_name, h), h)
+              for h in sockets]
+    nodes = [node for node, _handle in placed]
     externals: dict[str, Node] = {}
     pairs: list[tuple[Node, Node, str]] = []  # (binder, connecter, bind address)
     connected: set[tuple[str, str]] = set()  # (binder key, address) that a local socket reached
-    binds = [(node, e) for node in nodes for e in node.handle.endpoints if e.bound]
-    for node in nodes:
-        for entry in node.handle.endpoints:
+    binds = [(node, e) for node, handle in placed for e in handle.endpoints if e.bound]
+    for node, handle in placed:
+        for entry in handle.endpoints:
             if entry.bound:
                 continue
             matches = [(b, e) for b, e in binds if b is not node
@@ -525,8 +528,8 @@ class TrafficSampler:
                 self._baseline[(handle, "sent")] = handle.sent
         self._baseline = {k: v for k, v in self._baseline.items() if k[0] in links_of}
         self._links_of = links_of
-        keys = {link.key for link in topology.links}
-        self._samples = {k: v for k, v in self._samples.items() if k[0] in keys}
+        link_keys = {link.key for link in topology.links}
+        self._samples = {k: v for k, v in self._samples.items() if k[0] in link_keys}
         self.topology = topology
 
     def count(self, counter: Counter | None) -> int | None:

@@ -19,6 +19,7 @@ import string
 import time
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add, itemgetter
@@ -29,9 +30,11 @@ from zinspect.core.store import (
     OUT,
     ROW_DIRECTION,
     ROW_FRAMES,
+    ROW_LEN_ONE_FRAME,
     ROW_SIZE,
     ROW_SOCKET,
     Message,
+    Row,
 )
 
 log = logging.getLogger(__name__)
@@ -46,8 +49,7 @@ _CHECK_BYTES = 256 * 1024
 _JOIN_ROWS = 2048
 _JOIN_BYTES = 256 * 1024
 _JOIN_SEPARATOR = b"\0"
-_ONE_FRAME_ROW = ROW_FRAMES + 1
-_row_size = itemgetter(ROW_SIZE)
+_row_size: Callable[[Row], int] = itemgetter(ROW_SIZE)
 _MESSAGE_COST = 4096
 
 
@@ -152,7 +154,7 @@ class FilterMatcher:
         self.scan((message,), out, float("inf"))
         return bool(out)
 
-    def scan(self, messages: Sequence[Message], out: array, deadline: float) -> int:
+    def scan(self, messages: Sequence[Message], out: array[int], deadline: float) -> int:
         """Append the seq of each matching message to ``out``, in order, until ``deadline``
         (a time.monotonic value); returns how many messages were examined."""
         found = array("q")
@@ -160,7 +162,7 @@ class FilterMatcher:
         out.extend(messages[index].seq for index in found)
         return done
 
-    def scan_rows(self, first_seq: int, rows: Sequence[tuple], out: array,
+    def scan_rows(self, first_seq: int, rows: Sequence[Row], out: array[int],
                   deadline: float) -> int:
         """``scan`` over store rows (core.store: ``(time, socket, direction, size,
         *frames)``) numbered from ``first_seq``: no Message object per stored message.
@@ -189,7 +191,7 @@ class FilterMatcher:
             return self._scan_joined(first_seq, rows, out, deadline)
         return self._scan_each(first_seq, rows, out, deadline)
 
-    def _scan_joined(self, first_seq: int, rows: Sequence[tuple], out: array,
+    def _scan_joined(self, first_seq: int, rows: Sequence[Row], out: array[int],
                      deadline: float) -> int:
         """A plain ASCII needle over pieces of ``rows``: each piece's texts are joined with
         NUL bytes (which the needle lacks, so no match spans two messages), lowercased and
@@ -215,10 +217,10 @@ class FilterMatcher:
                     break
                 continue
             if socket is None and direction is None:
-                texts = [row[ROW_FRAMES] if len(row) == _ONE_FRAME_ROW
+                texts = [row[ROW_FRAMES] if len(row) == ROW_LEN_ONE_FRAME
                          else separator.join(row[ROW_FRAMES:]) for row in piece]
             else:
-                texts = [(row[ROW_FRAMES] if len(row) == _ONE_FRAME_ROW
+                texts = [(row[ROW_FRAMES] if len(row) == ROW_LEN_ONE_FRAME
                           else separator.join(row[ROW_FRAMES:]))
                          if (socket is None or row[ROW_SOCKET] == socket)
                          and (direction is None or row[ROW_DIRECTION] == direction)
@@ -254,7 +256,7 @@ class FilterMatcher:
                 break
         return done
 
-    def _scan_each(self, first_seq: int, rows: Sequence[tuple], out: array,
+    def _scan_each(self, first_seq: int, rows: Sequence[Row], out: array[int],
                    deadline: float) -> int:
         """Message by message: decode (or, for ASCII bytes and needle, lowercase the bytes)
         and search. Written out flat because it may run for every stored message."""
@@ -279,7 +281,7 @@ class FilterMatcher:
                 continue
             size = row[ROW_SIZE]
             parts = len(row) - ROW_FRAMES
-            if parts == 1 and size <= limit:
+            if len(row) == ROW_LEN_ONE_FRAME and size <= limit:  # (parts == 1, as mypy sees it)
                 data = row[ROW_FRAMES]
             elif size + parts <= limit:
                 data = separator.join(row[ROW_FRAMES:])

@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
                 button.setAccessibleName(f"Float {title} panel")
         return dock
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
+    def _action(self, text: str, slot,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

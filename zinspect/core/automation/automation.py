@@ -25,7 +25,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeAlias
 
 from zinspect.core.frames_json import (
     MAX_JSON_DEPTH,
@@ -50,6 +50,8 @@ REPLY_TYPES = ("REP", "ROUTER", "DEALER", "PAIR")
 PLACEHOLDERS = ("seq", "time", "rand:A:B", "uuid")
 _PLACEHOLDER_HELP = "use {seq}, {time}, {rand:A:B}, {uuid}, or {{ and }} for a brace"
 _RAND = re.compile(r"rand:(-?\d+):(-?\d+)")
+# One frame of a compiled template: literal bytes and placeholders (called with the seq).
+TemplateParts: TypeAlias = list[bytes | Callable[[int], bytes]]
 
 
 @dataclass
@@ -138,7 +140,7 @@ def _placeholder(name: str, path: str) -> Callable[[int], bytes]:
     raise SpecError(path, f"unknown placeholder {{{name}}}; {_PLACEHOLDER_HELP}")
 
 
-def compile_template(text: str, path: str = "") -> list[bytes | Callable[[int], bytes]]:
+def compile_template(text: str, path: str = "") -> TemplateParts:
     """The parts of a text frame: literal bytes and placeholder functions of ``seq``.
 
     Compiled once per run so each message only calls the placeholder functions. SpecError
@@ -149,7 +151,7 @@ def compile_template(text: str, path: str = "") -> list[bytes | Callable[[int], 
     except UnicodeEncodeError as error:
         raise SpecError(path, f"character {error.start + 1} is half of a surrogate pair, "
                               "which is not text") from None
-    parts: list[bytes | Callable[[int], bytes]] = []
+    parts: TemplateParts = []
     literal: list[str] = []
     index = 0
     length = len(text)
@@ -199,7 +201,7 @@ def escape_template(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def render_frames(compiled: list[list[bytes | Callable[[int], bytes]]], seq: int) -> list[bytes]:
+def render_frames(compiled: list[TemplateParts], seq: int) -> list[bytes]:
     """One message of a compiled script."""
     frames = []
     for parts in compiled:
@@ -213,7 +215,7 @@ def render_frames(compiled: list[list[bytes | Callable[[int], bytes]]], seq: int
 
 
 # -- JSON in --------------------------------------------------------------------------------
-def _check_keys(obj: dict, allowed: tuple[str, ...], path: str) -> None:
+def _check_keys(obj: dict[str, object], allowed: tuple[str, ...], path: str) -> None:
     for key in obj:
         if key not in allowed:
             names = ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 \
@@ -221,7 +223,7 @@ def _check_keys(obj: dict, allowed: tuple[str, ...], path: str) -> None:
             raise SpecError(f"{path}.{key}", f"unknown key; expected {names}")
 
 
-def _non_negative(obj: dict, key: str, path: str, default: int) -> int:
+def _non_negative(obj: dict[str, object], key: str, path: str, default: int) -> int:
     if key not in obj:
         return default
     value = obj[key]

@@ -24,10 +24,12 @@ from typing import Callable
 from zinspect.core.automation.automation import (
     AutomationSpec,
     ReplySpec,
+    TemplateParts,
     compile_template,
     render_frames,
 )
-from zinspect.core.sockets.session import Session, SocketError, SocketHandle
+from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET
 
 log = logging.getLogger("zinspect.core.automation.automation")
@@ -75,13 +77,13 @@ class AutomationRunner:
         self.last_error = ""
         self.on_state_changed: list[Callable[[AutomationRunner], None]] = []
         self._session = handle.session
-        self._task: asyncio.Task | None = None
-        self._pump: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._pump: asyncio.Task[None] | None = None
         self._backlog: deque[tuple[str, list[bytes]]] = deque()
         self._timers: deque[asyncio.TimerHandle] = deque()
-        self._reply_waiter: asyncio.Future | None = None
+        self._reply_waiter: asyncio.Future[None] | None = None
         self._samples: deque[tuple[float, int]] = deque()
-        self._reply_frames = None
+        self._reply_frames: list[bytes] = []  # a reply that is not an echo has frames
         if spec.reply is not None and spec.reply.frames is not None:
             self._reply_frames = list(spec.reply.frames)
 
@@ -96,7 +98,7 @@ class AutomationRunner:
         self._samples = deque([(time.monotonic(), self.sent)])
         _listen(self._session)
         if self.spec.reply is not None:
-            self._answer_waiting_request()
+            self._answer_waiting_request(self.spec.reply)
         if self.spec.send is not None:
             self._task = asyncio.ensure_future(self._run_send())
             self._task.add_done_callback(self._on_task_done)
@@ -168,7 +170,7 @@ class AutomationRunner:
             elif spec.forward is not None:
                 self._emit(spec.forward.to, list(row[ROW_FRAMES:]))
 
-    def _answer_waiting_request(self) -> None:
+    def _answer_waiting_request(self, reply: ReplySpec) -> None:
         """A REP that read a request before the automation started still owes its reply."""
         handle = self.handle
         if handle.type_name != "REP" or not handle.can_send_now[0]:
@@ -178,7 +180,7 @@ class AutomationRunner:
         _start, rows = store.rows(first, store.end_seq)
         for row in reversed(rows):
             if row[ROW_SOCKET] == handle.name and row[ROW_DIRECTION] == IN:
-                self._reply(self.spec.reply, row[ROW_FRAMES:])  # type: ignore[arg-type]
+                self._reply(reply, row[ROW_FRAMES:])
                 return
 
     def _reply(self, reply: ReplySpec, frames: tuple[bytes, ...]) -> None:
@@ -261,8 +263,9 @@ class AutomationRunner:
     async def _run_send(self) -> None:
         send = self.spec.send
         assert send is not None
-        compiled = [compile_template(frame) if isinstance(frame, str) else [frame]
-                    for frame in send.frames]
+        compiled: list[TemplateParts] = [
+            compile_template(frame) if isinstance(frame, str) else [frame]
+            for frame in send.frames]
         loop = asyncio.get_running_loop()
         clock = time.monotonic
         interval = send.interval_ms / 1000
@@ -296,7 +299,7 @@ class AutomationRunner:
                 yield_at = clock() + YIELD_SECONDS
         self.finished = True
 
-    async def _flood(self, compiled: list[list], count: int | None) -> None:
+    async def _flood(self, compiled: list[TemplateParts], count: int | None) -> None:
         """Interval 0 on a socket without lock-step: batches through send_batch, as fast as
         the socket takes them, with a turn for the loop every YIELD_SECONDS.
 
@@ -308,7 +311,8 @@ class AutomationRunner:
         handle = self.handle
         clock = time.monotonic
         constant = all(len(parts) == 1 and type(parts[0]) is bytes for parts in compiled)
-        fixed = [parts[0] for parts in compiled] if constant else []
+        fixed = [part for parts in compiled for part in parts if isinstance(part, bytes)] \
+            if constant else []
         seq = 0
         messages: list[list[bytes]] = []
         yield_at = clock() + YIELD_SECONDS
@@ -367,7 +371,7 @@ class AutomationRunner:
         await self._reply_waiter
         self.replies += 1
 
-    def _on_task_done(self, task: asyncio.Task) -> None:
+    def _on_task_done(self, task: asyncio.Task[None]) -> None:
         if task.cancelled():
             if self.running:  # not stop(): the user cancelled a send that was waiting
                 self._on_send_cancelled(task)
@@ -387,7 +391,7 @@ class AutomationRunner:
         elif self.spec.reply is None and self.spec.forward is None:
             self.stop()  # a counted send is done and there is nothing else to do
 
-    def _on_send_cancelled(self, task: asyncio.Task) -> None:
+    def _on_send_cancelled(self, task: asyncio.Task[None]) -> None:
         """The composer's Cancel gives up whatever send waits on a socket, ours too."""
         if task is self._pump:
             if self._backlog:

@@ -22,7 +22,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import Any, BinaryIO, Callable
 
 from zinspect.core.capture.capture_stream import (
     MAX_HEADER_BYTES,
@@ -47,7 +47,7 @@ from zinspect.core.capture.capture_write import (  # noqa: F401 (the capture API
 )
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE
-from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, Message
+from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, Message, Row
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,9 @@ READ_BUDGET_S = 0.010  # one slice of reading, so a UI loop stays responsive
 _DIRECTIONS = (IN, OUT)
 # Reading runs per message: the C scanner on a str is ~3x json.loads on bytes, and
 # binascii's strict mode (Python 3.11+) ~4x base64.b64decode(validate=True).
-_scan_json = json.JSONDecoder().scan_once
+# (scan_once is set by JSONDecoder.__init__; typeshed does not declare it)
+_scan_json: Callable[[str, int], tuple[Any, int]] = \
+    json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _decode_frame_compat(text: str) -> bytes:
@@ -71,17 +73,18 @@ def _decode_frame_compat(text: str) -> bytes:
 
 
 try:
-    binascii.a2b_base64("", strict_mode=True)
+    binascii.a2b_base64("", strict_mode=True)  # type: ignore[call-arg]  # (3.11+)
 except TypeError:  # Python 3.10
     _decode_frame = _decode_frame_compat
 else:
     def _decode_frame(text: str) -> bytes:
-        return binascii.a2b_base64(text, strict_mode=True)
+        return binascii.a2b_base64(text, strict_mode=True)  # type: ignore[call-arg]  # (3.11+)
 
 
-def parse_event(obj: dict) -> SocketEvent | None:
+def parse_event(obj: dict[str, Any]) -> SocketEvent | None:
     """The event of an event line; None when its fields are not of the right types (an
     event line is never damage: a later zinspect may write other kinds)."""
+    stamp: Any  # JSON; checked below with type(), which mypy does not narrow by
     stamp, name = obj.get("time"), obj.get("event")
     socket, endpoint = obj.get("socket", ""), obj.get("endpoint", "")
     value, detail = obj.get("value", 0), obj.get("detail", "")
@@ -110,7 +113,7 @@ class CaptureResult:
     first_error: str = ""  # what was wrong with the first bad line
     events: int = 0  # "event" lines read (connection events); not damage
     truncated_end: bool = False  # the last line was cut short (a recording interrupted)
-    header: dict = field(default_factory=dict)
+    header: dict[str, Any] = field(default_factory=dict)
     event_records: list[SocketEvent] = field(default_factory=list)
 
     def damage_report(self) -> str:
@@ -167,7 +170,7 @@ def parse_message(obj: object) -> Message | None:
     return None if row is None else Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
 
 
-def parse_row(obj: object, names: dict[str, str] | None = None) -> tuple | None:
+def parse_row(obj: object, names: dict[str, str] | None = None) -> Row | None:
     """A store row (core.store) from one parsed line, None for an event line; _BadLine
     otherwise. A row of plain values, unlike a Message, is no work for the garbage
     collector once it has looked at it once: a million of them open without collections
@@ -207,7 +210,7 @@ def parse_row(obj: object, names: dict[str, str] | None = None) -> tuple | None:
     return (float(stamp), socket, direction, sum(map(len, data)), *data)
 
 
-def check_header(obj: object, name: str) -> dict:
+def check_header(obj: object, name: str) -> dict[str, Any]:
     """The header object, or CaptureError saying why this is not a readable capture."""
     if type(obj) is not dict or FORMAT_KEY not in obj:
         raise CaptureError(f"{name} is not a zinspect capture file (its first line is not "
@@ -262,7 +265,7 @@ class CaptureReader:
             self.close()
             raise
 
-    def _read_header(self) -> dict:
+    def _read_header(self) -> dict[str, Any]:
         name = str(self.path)
         try:
             first = self._file.readline(MAX_HEADER_BYTES + 1)
@@ -301,13 +304,13 @@ class CaptureReader:
         return [Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
                 for row in self.read_rows(budget)]
 
-    def read_rows(self, budget: float = READ_BUDGET_S) -> list[tuple]:
+    def read_rows(self, budget: float = READ_BUDGET_S) -> list[Row]:
         """As ``read``, the messages as store rows (core.store), for MessageStore.extend_rows;
         ``received_in_last`` says how many of them are "in"."""
         self.received_in_last = 0
         if self.done:
             return []
-        messages: list[tuple] = []
+        messages: list[Row] = []
         append = messages.append
         names = self._names
         readline = self._file.readline
@@ -349,7 +352,7 @@ class CaptureReader:
                         message = parse_row(obj, names)
                 except _BadLine as error:
                     if error.args:
-                        ended = line.endswith(b"\n")  # type: ignore[union-attr, attr-defined]
+                        ended = line.endswith(b"\n")  # type: ignore[attr-defined]
                         self._bad(number, str(error), not ended)
                     if deadline == 0.0:
                         break

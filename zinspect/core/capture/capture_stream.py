@@ -19,6 +19,7 @@ import time
 from typing import BinaryIO, Iterator, Sequence
 
 from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES
+from zinspect.core.store import Row
 
 ENCODE_CHUNK = 3 << 18  # 768 KiB of frame -> 1 MiB of base64 (a multiple of 3: no padding)
 BIG_MESSAGE_BYTES = 1 << 20  # messages above this are written in pieces, not as one string
@@ -72,7 +73,7 @@ class BigLine:
         return True
 
 
-def parse_big_line(line: bytes) -> tuple | None:
+def parse_big_line(line: bytes) -> Row | None:
     """A message line in exactly the layout zinspect writes, as a store row, its frames
     decoded straight from the line's bytes: no text copy of a 500 MB line (JSON decoding
     makes two). None when the line is anything else; the generic JSON path then decides,
@@ -95,7 +96,7 @@ def parse_big_line(line: bytes) -> tuple | None:
         if end < 0:
             return None
         try:
-            frames.append(_a2b(view[start:end], strict_mode=True))
+            frames.append(_a2b(view[start:end], strict_mode=True))  # type: ignore[call-arg]
         except (binascii.Error, ValueError):
             return None
         if len(frames) > MAX_FRAMES_PER_MESSAGE:

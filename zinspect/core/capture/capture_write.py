@@ -17,13 +17,13 @@ import os
 import time
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO, Iterable, Sequence
+from typing import Any, BinaryIO, Iterable, Sequence
 
 import zinspect
 from zinspect.core.capture.capture_stream import BIG_MESSAGE_BYTES, BigLine
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, ROW_SIZE, ROW_SOCKET, \
-    ROW_TIME, Message
+    ROW_TIME, Message, Row
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def describe_os_error(error: OSError, path: str | os.PathLike[str], writing: boo
     return f"Cannot {verb} {name}: {error.strerror or error}"
 
 
-def header_object(created: float | None = None) -> dict:
+def header_object(created: float | None = None) -> dict[str, Any]:
     """The first line's object: identifies the file, its format version and its maker."""
     return {FORMAT_KEY: FORMAT_VERSION,
             "created": time.time() if created is None else created,
@@ -169,7 +169,7 @@ class CaptureWriter:
             self._big = None
         return done
 
-    def write_rows(self, rows: Sequence[tuple], deadline: float | None = None) -> int:
+    def write_rows(self, rows: Sequence[Row], deadline: float | None = None) -> int:
         """Queue store rows (core.store) as message lines; returns how many were taken,
         fewer than all when a big one is left half written at ``deadline`` (see ``write``)."""
         if rows and max(map(_row_size, rows)) > BIG_MESSAGE_BYTES:

@@ -18,11 +18,14 @@ import asyncio
 import logging
 import os
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from zinspect.core.capture.capture import CaptureError, CaptureWriter
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import MessageStore
+
+if TYPE_CHECKING:
+    from zinspect.core.sockets.session import SocketHandle
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,8 @@ class Recorder:
 
     def __init__(self, store: MessageStore, path: str | os.PathLike[str],
                  tick: float = TICK_SECONDS,
-                 events: list[Callable[[object, SocketEvent], None]] | None = None) -> None:
+                 events: list[Callable[[SocketHandle | None, SocketEvent], None]] | None = None,
+                 ) -> None:
         self.store = store
         # a Session's on_event list: connection events are recorded too, as event lines
         self._event_listeners = events

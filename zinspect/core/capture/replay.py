@@ -21,7 +21,8 @@ from typing import Iterator, Sequence
 
 from zinspect.core.capture.capture import CaptureError
 from zinspect.core.capture.replay_source import CaptureMessages
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.store import Message
 
 log = logging.getLogger(__name__)
@@ -81,13 +82,13 @@ class Replayer:
         self.state = "ready"  # running, done, cancelled, failed
         self.error = ""
         self.waiting = ""  # what the replay waits for now, in words ('' when sending)
-        self.task: asyncio.Task | None = None
+        self.task: asyncio.Task[None] | None = None
         self._started = 0.0
         self._finished = 0.0
-        self._turn: asyncio.Future | None = None
+        self._turn: asyncio.Future[None] | None = None
 
     # -- control ------------------------------------------------------------------------
-    def start(self) -> asyncio.Task:
+    def start(self) -> asyncio.Task[None]:
         """Run the replay as a task (kept here); its result is None, or the exception."""
         if self.task is None:
             self.state = "running"  # from now: a UI must not start another

@@ -26,7 +26,8 @@ from typing import Any, Callable
 
 from zinspect.core.automation.automation import compile_template, parse_send_frame, render_frames
 from zinspect.core.frames_json import SpecError, describe_json, expect
-from zinspect.core.sockets.session import Session, SocketError, SocketHandle
+from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.store import ROW_FRAMES, ROW_SOCKET
 from zinspect.core.workspace.workspace import Workspace, apply_workspace, parse_workspace
 
@@ -112,10 +113,10 @@ def parse_demo(name: str, text: str, explanation: str) -> Demo:
     names = {spec.name for spec in workspace.sockets}
 
     def socket_name(value: Any, path: str) -> str:
-        value = expect(value, str, path, "a socket name")
-        if value not in names:
-            raise SpecError(path, f"no socket named {describe_json(value)}")
-        return value
+        name = expect(value, str, path, "a socket name")
+        if name not in names:
+            raise SpecError(path, f"no socket named {describe_json(name)}")
+        return name
 
     later = [socket_name(item, f"demo.later[{i}]")
              for i, item in enumerate(expect(meta.get("later", []), list, "demo.later",
@@ -166,7 +167,8 @@ def _check_step(kind: str, value: Any, path: str, socket_name: Callable[[Any, st
     if kind == "restart":
         return socket_name(value, f"{path}.restart")
     value = expect(value, dict, f"{path}.{kind}", "an object")
-    checked = {"socket": socket_name(value.get("socket"), f"{path}.{kind}.socket")}
+    # one dict per step, its keys fixed by ``kind``: what DemoRunner._step_<kind> reads
+    checked: dict[str, Any] = {"socket": socket_name(value.get("socket"), f"{path}.{kind}.socket")}
     if kind == "send":
         frames = expect(value.get("frames"), list, f"{path}.send.frames", "a list of frames")
         checked["frames"] = [compile_template(f, f"{path}.send.frames[{i}]")
@@ -244,7 +246,7 @@ class DemoRunner:
         handle = self.session.socket_named(name)
         return handle if handle is not None and not handle.closed else None
 
-    def _step_send(self, value: dict) -> str:
+    def _step_send(self, value: dict[str, Any]) -> str:
         name, count = value["socket"], value["count"]
         handle = self._open_socket(name)
         if handle is None:
@@ -296,7 +298,7 @@ class DemoRunner:
         runner.start()
         return f"{name} restarted its script from the first message."
 
-    def _step_toggle_subscription(self, value: dict) -> str:
+    def _step_toggle_subscription(self, value: dict[str, Any]) -> str:
         name, topic = value["socket"], value["topic"]
         handle = self._open_socket(name)
         if handle is None:
@@ -308,7 +310,7 @@ class DemoRunner:
         handle.subscribe(data)
         return f"{name} subscribed to {topic!r}."
 
-    def _step_connect_to(self, value: dict) -> str:
+    def _step_connect_to(self, value: dict[str, Any]) -> str:
         handle = self._open_socket(value["socket"])
         server = self._open_socket(value["bound_by"])
         if handle is None or server is None:
@@ -347,9 +349,10 @@ class DemoRunner:
         for index, watch in enumerate(self.demo.watch):
             handle = self._open_socket(watch.socket)
             if watch.show in ("received", "sent") and handle is not None:
-                counts[index] = getattr(handle, watch.show)
+                count: int = getattr(handle, watch.show)
+                counts[index] = count
                 if watch.share:
-                    totals[watch.share] = totals.get(watch.share, 0) + counts[index]
+                    totals[watch.share] = totals.get(watch.share, 0) + count
         out = []
         for index, watch in enumerate(self.demo.watch):
             handle = self._open_socket(watch.socket)

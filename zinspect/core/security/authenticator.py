@@ -155,7 +155,7 @@ def _decide_curve(auth: AuthSpec, credentials: list[bytes],
 
 
 class _Policy(NamedTuple):
-    handle: weakref.ref  # to the SocketHandle: the authenticator must not keep sockets alive
+    handle: weakref.ref[SocketHandle]  # the authenticator must not keep sockets alive
     auth: AuthSpec
 
 

@@ -39,7 +39,8 @@ from zinspect.core.security.curve_keys import (
 )
 from zinspect.core.frames_json import SpecError, describe_json, expect
 from zinspect.core.security.secret_values import kind_of
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.security.libzmq_check import libzmq_warning
 
 log = logging.getLogger(__name__)

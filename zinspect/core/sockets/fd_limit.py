@@ -75,7 +75,7 @@ def max_sockets(fd_soft_limit: int, ceiling: int) -> int:
     return max(MIN_SOCKETS, min(wanted, ceiling))
 
 
-def configure_context(context: zmq.Context) -> None:
+def configure_context(context: zmq.Context[zmq.Socket[object]]) -> None:
     """Raise the open-file limit and set the context's MAX_SOCKETS to match (before its
     first socket: libzmq reads it then)."""
     limit = raise_fd_limit()

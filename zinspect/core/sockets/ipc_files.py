@@ -155,11 +155,12 @@ def _bind_words(path: str, error: OSError) -> str:
     return f"Cannot create the socket file {path}: {error.strerror or error}"
 
 
-def bind_ipc(sock: zmq.Socket, endpoint: str, path: str, *,
+def bind_ipc(sock: zmq.Socket[object], endpoint: str, path: str, *,
              replace_socket_file: bool = False) -> OwnedFile | None:
     """Bind ``sock`` to ``endpoint`` on a socket file zinspect creates at ``path``."""
     if not hasattr(socket, "AF_UNIX"):  # a Python without Unix sockets: check, then bind
-        return _bind_checked(sock, endpoint, path, replace_socket_file)
+        _bind_checked(sock, endpoint, path, replace_socket_file)
+        return None
     fd, owned = create_listener(path, replace_socket_file=replace_socket_file)
     try:
         sock.setsockopt(zmq.USE_FD, fd)
@@ -174,7 +175,7 @@ def bind_ipc(sock: zmq.Socket, endpoint: str, path: str, *,
     return owned
 
 
-def _bind_checked(sock: zmq.Socket, endpoint: str, path: str,
+def _bind_checked(sock: zmq.Socket[object], endpoint: str, path: str,
                   replace_socket_file: bool) -> None:
     """The same refusals, checked just before libzmq binds (and unlinks what is there):
     only where Python cannot make the Unix socket itself."""

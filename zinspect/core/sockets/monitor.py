@@ -56,11 +56,12 @@ class SocketMonitor:
         self.handshakes = 0  # connections whose ZeroMQ handshake succeeded, still open
         self.endpoint_states: dict[str, str] = {}
         self._connections: set[int] = set()  # fds of open connections (value of the event)
-        self._pair: zmq.Socket | None = None
+        self._pair: zmq.Socket[bytes] | None = None
         self._fd: int | None = None
         self.out_of_descriptors = False  # the last attach failed for want of descriptors
         self._loop = asyncio.get_running_loop()
-        self._sync_context = zmq.Context.shadow(handle.session.context.underlying)
+        self._sync_context: zmq.Context[zmq.Socket[bytes]] = zmq.Context.shadow(
+            handle.session.context.underlying)
 
     # -- life ---------------------------------------------------------------------------
     def attach(self) -> None:

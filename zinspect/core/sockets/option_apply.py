@@ -26,6 +26,7 @@ from zinspect.core.sockets.option_catalog import (
     effective_default,
     option_spec,
 )
+from zinspect.core.sockets.socket_base import SocketError
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.session import SocketHandle
@@ -94,8 +95,6 @@ def apply_options(handle: SocketHandle,
         outcome.message = "Nothing was changed: " + _names(sorted(outcome.errors)) + \
             (" has" if len(outcome.errors) == 1 else " have") + " a value that cannot be used."
         return outcome
-
-    from zinspect.core.sockets.session import SocketError  # at call time: session imports a lot
 
     was_waiting = handle.send_waiting
     was_awaiting_reply = handle.awaiting_reply

@@ -412,7 +412,7 @@ def _int(spec: OptionSpec, digits: str, shown: str) -> int:
 def _whole(spec: OptionSpec, number: str, factor: int, shown: str) -> int:
     """``number`` times ``factor`` if that is a whole number (no float rounding)."""
     whole, _, fraction = number.lstrip("+-").partition(".")
-    scale = 10 ** len(fraction)
+    scale: int = 10 ** len(fraction)  # (int ** int is Any to mypy: it may be a float)
     total = (_int(spec, whole, shown) * scale + _int(spec, fraction or "0", shown)) * factor
     if total % scale:
         unit = "milliseconds" if spec.kind == "ms" else "bytes"
@@ -440,9 +440,9 @@ def parse_value(spec: OptionSpec, text: str) -> int | bytes:
         raise _error(spec, "nothing typed")
     lowered = raw.lower()
     if spec.kind in ("bool", "choice"):
-        for value, meaning in spec.special:
+        for special, meaning in spec.special:
             if lowered == meaning.lower():
-                return check_value(spec, value)
+                return check_value(spec, special)
         if spec.kind == "bool" and (lowered in _WORDS_ON or lowered in _WORDS_OFF):
             return check_value(spec, 1 if lowered in _WORDS_ON else 0)
         if re.fullmatch(r"[+-]?\d+", raw):

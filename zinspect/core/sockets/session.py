@@ -10,6 +10,7 @@ core.socket_send; core.monitor watches its connections.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import time
 from collections import deque
@@ -93,7 +94,7 @@ class SocketHandle(Sending, Receiving):
         # pyzmq's own send, without the Python wrapper that handles draft routing_id/group
         # arguments zinspect never passes: a scripted flood sends at close to a bare loop.
         self._send_frame = zmq.backend.Socket.send.__get__(self._sync)
-        self._pending: tuple[list[bytes], asyncio.Future] | None = None
+        self._pending: tuple[list[bytes], asyncio.Future[None]] | None = None
         self.closed = False
         self.received = 0
         self.sent = 0
@@ -115,7 +116,7 @@ class SocketHandle(Sending, Receiving):
         self._service_scheduled = False
         # A scripted flood waiting (quietly) for room under the high-water mark: see
         # wait_writable. Resolved by _service when the socket says it can take a message.
-        self._writable: asyncio.Future | None = None
+        self._writable: asyncio.Future[bool] | None = None
         # an XPUB applies its peers' subscriptions itself, up to a cap (core.xpub_guard)
         self.xpub_guard: SubscriptionGuard | None = None
         if info.name == "XPUB":
@@ -207,7 +208,7 @@ class SocketHandle(Sending, Receiving):
             else:
                 self.socket.disconnect(entry.address)
         except zmq.ZMQError as error:
-            if error.errno != zmq.ENOENT:
+            if error.errno != errno.ENOENT:  # (pyzmq has no zmq.ENOENT)
                 raise SocketError(describe_zmq_error(error)) from None
             # libzmq forgot it already (e.g. a failed connect): dropping it is what was asked.
         remove_owned(entry.owned_file)

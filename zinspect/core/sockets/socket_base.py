@@ -6,6 +6,11 @@ without importing each other.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zinspect.core.sockets.ipc_files import OwnedFile
+
 
 class SocketError(Exception):
     """An operation the user asked for failed; the message is meant for the user."""
@@ -17,11 +22,11 @@ class Endpoint:
     __slots__ = ("requested", "address", "bound", "owned_file")
 
     def __init__(self, requested: str, address: str, bound: bool,
-                 owned_file: object = None) -> None:
+                 owned_file: OwnedFile | None = None) -> None:
         self.requested = requested
         self.address = address
         self.bound = bound
-        # an ipc bind's socket file, which zinspect created (core.ipc_files.OwnedFile)
+        # an ipc bind's socket file, which zinspect created
         self.owned_file = owned_file
 
     @property

@@ -8,18 +8,22 @@ where messages came from (core.peers) and, on ROUTER/STREAM, the peers by routin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import zmq
 
 from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.peers import PeerRecord
-from zinspect.core.sockets.socket_base import SocketError
-from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
-from zinspect.core.store import IN, ROW_FRAMES
+from zinspect.core.sockets.socket_base import Endpoint, SocketError
+from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES, SocketTypeInfo
+from zinspect.core.store import IN, ROW_FRAMES, Row
 from zinspect.core.sockets.xpub_guard import SubscriptionGuard
+
+if TYPE_CHECKING:
+    from zinspect.core.sockets.session import Session, SocketHandle
 
 log = logging.getLogger("zinspect.core.sockets.session")  # the socket's log, whichever half
 
@@ -43,8 +47,35 @@ class Receiving:
     """The receive half of SocketHandle (attributes are set by SocketHandle.__init__)."""
 
     # a multipart message whose frames did not all fit in one turn: see _drain_rest
-    _partial: list | None = None
+    # [frames, size, cut, time, peer]: list[bytes], int, int, float, str
+    _partial: list[Any] | None = None
     xpub_guard: SubscriptionGuard | None = None
+    # What this half uses of the handle, declared so mypy checks it (set in SocketHandle).
+    # This half is only ever part of a SocketHandle: hence cast("SocketHandle", self) where
+    # it hands itself to the session.
+    session: Session
+    name: str
+    info: SocketTypeInfo
+    endpoints: list[Endpoint]
+    closed: bool
+    received: int
+    cut_messages: int
+    routing_ids: dict[bytes, float]
+    peer_table: dict[bytes, PeerRecord]
+    _sync: zmq.Socket[bytes]
+    _loop: asyncio.AbstractEventLoop
+    _fd: int | None
+    _fd_watched: bool
+    _service_scheduled: bool
+    _lock_step: bool
+    _lock_step_turn: bool
+    _pending: tuple[list[bytes], asyncio.Future[None]] | None
+    _writable: asyncio.Future[bool] | None
+
+    if TYPE_CHECKING:  # defined by SocketHandle and by the send half (core.socket_send)
+        @property
+        def type_name(self) -> str: ...
+        def _try_send(self, frames: list[bytes], retry: bool = False) -> bool: ...
 
     # -- receiving --------------------------------------------------------------------
     def _watch_fd(self) -> None:
@@ -78,7 +109,7 @@ class Receiving:
     def _schedule_service(self) -> None:
         if not self._service_scheduled and not self.closed:
             self._service_scheduled = True
-            self.session._service_soon(self)
+            self.session._service_soon(cast("SocketHandle", self))
 
     def _service(self, deadline: float) -> bool:
         """Retry a waiting send, then drain received messages in one batch, until
@@ -98,7 +129,7 @@ class Receiving:
         if writable is not None and self._pending is None:
             if writable.done():
                 self._writable = None
-            elif self._sync.EVENTS & _POLLOUT:
+            elif self._sync.EVENTS & _POLLOUT:  # type: ignore[operator]  # (EVENTS: an int)
                 self._writable = None
                 writable.set_result(True)
         if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
@@ -122,13 +153,14 @@ class Receiving:
         lock_step = self._lock_step
         clock = time.monotonic
         now = time.time()
-        batch: list[tuple] = []
+        batch: list[Row] = []
         append = batch.append
         more = False
         # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
         want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
         runs: list[tuple[int, str]] = []
         last_peer: str | None = None
+        peer: str  # Peer-Address is a string property; pyzmq types every one as int | str
         inline_frames = min(CLOCK_EVERY_FRAMES, MAX_FRAMES_PER_MESSAGE)
         guard = self.xpub_guard
         note_subscription = guard.note if guard is not None and guard.active else None
@@ -146,7 +178,7 @@ class Receiving:
                 frame = recv(noblock, copy=False)
                 if want_peer:
                     try:
-                        peer = frame.get("Peer-Address")
+                        peer = frame.get("Peer-Address")  # type: ignore[assignment]
                     except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
                         peer = ""
                     if peer != last_peer:
@@ -204,15 +236,15 @@ class Receiving:
             if runs:
                 self.session.peer_addresses.note(name, store.end_seq, runs)
             store.extend_rows(batch, len(batch))
-            self.session._received(self, len(batch))
+            self.session._received(cast("SocketHandle", self), len(batch))
             if lock_step:
-                self.session._changed(self)
+                self.session._changed(cast("SocketHandle", self))
         # When more is True the FD will not fire again for messages already queued: the
         # session comes back to this socket itself, after the loop has run timers and the UI.
         return more
 
-    def _drain_rest(self, partial: list, frame: zmq.Frame | None,
-                    append: Callable[[tuple], None], deadline: float) -> int:
+    def _drain_rest(self, partial: list[Any], frame: zmq.Frame | None,
+                    append: Callable[[Row], None], deadline: float) -> int:
         """Receive the rest of a multipart message ``[frames, size, cut, time, peer]``,
         starting with ``frame`` (received, not yet looked at) if given, and append its row;
         returns its payload size, or -1 when the budget ran out first: then the message is
@@ -228,6 +260,9 @@ class Receiving:
         recv = self._sync.recv
         noblock = _NOBLOCK
         clock = time.monotonic
+        frames: list[bytes]
+        size: int
+        cut: int
         frames, size, cut = partial[0], partial[1], partial[2]
         keep = frames.append
         while True:
@@ -271,7 +306,7 @@ class Receiving:
                         "%d frames were not kept; later ones are counted, not logged",
                         self.name, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES >> 20, frames)
 
-    def _note_routing_ids(self, batch: list[tuple], now: float,
+    def _note_routing_ids(self, batch: list[Row], now: float,
                           runs: list[tuple[int, str]]) -> None:
         """Remember peers by routing id, most recent last, with their address and counts
         (``peer_table``); tell listeners about new ones."""
@@ -302,4 +337,4 @@ class Receiving:
             del ids[gone]
             table.pop(gone, None)
         if new_peer or len(ids) != known:
-            self.session._changed(self)
+            self.session._changed(cast("SocketHandle", self))

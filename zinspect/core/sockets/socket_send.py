@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Sequence
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Sequence, cast
 
 import zmq
 
 from zinspect.core.sockets.endpoints import describe_zmq_error
+from zinspect.core.sockets.peers import PeerRecord
 from zinspect.core.sockets.socket_base import SocketError
-from zinspect.core.store import OUT, ROW_FRAMES
+from zinspect.core.sockets.socket_types import SocketTypeInfo
+from zinspect.core.store import OUT, ROW_FRAMES, Row
+
+if TYPE_CHECKING:
+    from zinspect.core.sockets.session import Session, SocketHandle
 
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
 _POLLOUT = int(zmq.POLLOUT)
 
 
-def _resolve(future: asyncio.Future, value: object) -> None:
+def _resolve(future: asyncio.Future[bool], value: bool) -> None:
     """Set a future's result unless it is settled already (a timer's callback)."""
     if not future.done():
         future.set_result(value)
@@ -32,6 +38,35 @@ def _resolve(future: asyncio.Future, value: object) -> None:
 
 class Sending:
     """The send half of SocketHandle (attributes are set by SocketHandle.__init__)."""
+
+    # What this half uses of the handle, declared so mypy checks it (set in SocketHandle).
+    # This half is only ever part of a SocketHandle: hence cast("SocketHandle", self) where
+    # it hands itself to the session.
+    session: Session
+    name: str
+    info: SocketTypeInfo
+    closed: bool
+    sent: int
+    blocked: int
+    peer_table: dict[bytes, PeerRecord]
+    _sync: zmq.Socket[bytes]
+    _send_frame: Callable[[bytes, int], object]  # pyzmq's compiled send, bound to _sync
+    _loop: asyncio.AbstractEventLoop
+    _service_scheduled: bool
+    _lock_step: bool
+    _lock_step_turn: bool
+    _routing_id_first: bool
+    _pending: tuple[list[bytes], asyncio.Future[None]] | None
+    _writable: asyncio.Future[bool] | None
+
+    if TYPE_CHECKING:  # defined by SocketHandle and by the receive half (core.socket_receive)
+        @property
+        def type_name(self) -> str: ...
+        @property
+        def can_send_now(self) -> tuple[bool, str]: ...
+        def _watch_fd(self) -> None: ...
+        def _update_fd_watch(self) -> None: ...
+        def _schedule_service(self) -> None: ...
 
     # -- sending ----------------------------------------------------------------------
     async def send(self, frames: Sequence[bytes]) -> None:
@@ -57,13 +92,13 @@ class Sending:
         future = asyncio.get_running_loop().create_future()
         self._pending = (frames, future)
         self._watch_fd()
-        self.session._changed(self)
+        self.session._changed(cast("SocketHandle", self))
         try:
             await future
         finally:
             self._pending = None
             self._update_fd_watch()
-            self.session._changed(self)
+            self.session._changed(cast("SocketHandle", self))
 
     @property
     def send_waiting(self) -> bool:
@@ -118,7 +153,7 @@ class Sending:
         name = self.name
         noblock = _NOBLOCK
         now = time.time()  # one timestamp per batch, as the receive path does
-        rows: list[tuple] = []
+        rows: list[Row] = []
         append = rows.append
         error: SocketError | None = None
         try:
@@ -153,7 +188,8 @@ class Sending:
             if self.peer_table:
                 table = self.peer_table
                 for row in rows:
-                    record = table.get(row[ROW_FRAMES])
+                    # (a sent row has a frame: mypy cannot know, so the ignore)
+                    record = table.get(row[ROW_FRAMES])  # type: ignore[misc]
                     if record is not None:
                         record.sent += 1
         if error is not None:
@@ -169,7 +205,7 @@ class Sending:
         """
         if self.closed:
             return False
-        if self._pending is None and self._sync.EVENTS & _POLLOUT:
+        if self._pending is None and self._sync.EVENTS & _POLLOUT:  # type: ignore[operator]
             return True
         future = self._writable
         if future is None or future.done():
@@ -227,7 +263,7 @@ class Sending:
                 record.sent += 1
         if self._lock_step:
             self._lock_step_turn = False
-            self.session._changed(self)  # REQ/REP: it is the peer's turn now
+            self.session._changed(cast("SocketHandle", self))  # REQ/REP: it is the peer's turn now
         # Otherwise a send changes no state listeners show (counts are sampled on a timer),
         # and a notification per message would cost a scripted flood most of its rate.
         return True

@@ -53,7 +53,8 @@ from zinspect.core.security.security import (
 from zinspect.core.sockets.ipc_files import SocketFileExists
 from zinspect.core.workspace.json_limits import bad_values, loads_bounded
 from zinspect.core.security.secret_values import is_secret_option, secret_from_json
-from zinspect.core.sockets.session import Session, SocketError, SocketHandle
+from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_options import (
     INT32_RANGE,
     INT64_RANGE,
@@ -252,8 +253,8 @@ def _parse_socket(entry: Any, path: str, types: Mapping[str, str], seen: Mapping
         return None
     type_name = _collect(errors, lambda: _socket_type(entry, path), "")
     name = _collect(errors, lambda: _socket_name(entry, path, seen), "")
-    bind = _collect(errors, lambda: _endpoints(entry, "bind", path), [])
-    connect = _collect(errors, lambda: _endpoints(entry, "connect", path), [])
+    bind: list[str] = _collect(errors, lambda: _endpoints(entry, "bind", path), [])
+    connect: list[str] = _collect(errors, lambda: _endpoints(entry, "connect", path), [])
     subscribe: list[bytes] = []
     if entry.get("subscribe") is not None:
         subscribe = _collect(errors, lambda: _subscriptions(entry["subscribe"],

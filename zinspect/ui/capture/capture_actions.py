@@ -169,7 +169,7 @@ class CaptureActions(QObject):
 
     # -- file dialogs (opened, never exec'd) ------------------------------------------------------
     def _file_dialog(self, title: str, save: bool, filters: list[str], name: str,
-                     on_selected: Callable[[str, str], None]) -> QFileDialog:
+                     on_selected: Callable[[str, str], object]) -> QFileDialog:
         """Open a file dialog; ``on_selected(path, name_filter)`` runs once a file is chosen
         (for a save, after the user agreed to replace an existing file)."""
         if self.file_dialog is not None:
@@ -201,7 +201,7 @@ class CaptureActions(QObject):
         dialog.open()
         return dialog
 
-    def _confirm_replace(self, path: str, then: Callable[[], None]) -> QMessageBox:
+    def _confirm_replace(self, path: str, then: Callable[[], object]) -> QMessageBox:
         box = self._question(f"{os.path.basename(path)} exists already. Replace it?",
                              "Replace file")
         replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
@@ -495,7 +495,8 @@ class CaptureActions(QObject):
         """The messages of the selected traffic rows, in table order (dropped ones left out)."""
         traffic = self.window.traffic
         rows: set[int] = set()
-        for selection_range in traffic.view.selectionModel().selection():
+        # (a QItemSelection is a list of ranges; PySide6's stubs leave out its __iter__)
+        for selection_range in traffic.view.selectionModel().selection():  # type: ignore[attr-defined]
             rows.update(range(selection_range.top(), selection_range.bottom() + 1))
         messages = (traffic.model.message_at(row) for row in sorted(rows))
         return [message for message in messages if message is not None]

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import human_size, message_summary
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.workspace.workspace import SavedMessage
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.bridge import SessionBridge

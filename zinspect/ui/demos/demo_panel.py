@@ -170,8 +170,9 @@ class DemoPanel(QWidget):
     def _clear_demo(self) -> None:
         while self.try_layout.count():
             item = self.try_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         while self.figures_layout.rowCount():
             self.figures_layout.removeRow(0)
         self.action_buttons.clear()

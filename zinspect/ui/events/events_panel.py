@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -147,6 +148,8 @@ class EventsFilter(QSortFilterProxyModel):
 
 class EventsPanel(QWidget):
     """The timeline with its filters; follows new events unless scrolled up."""
+
+    dock: QDockWidget  # set by install_events_panel
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -232,6 +232,7 @@ class KeyPairEditor(QWidget):
         public = self.public_key() or public_key_of(secret)
         try:
             public_path, secret_path = save_certificate(path, public, secret)
+            assert secret_path is not None  # _keys_valid: there is a secret key
         except KeyFormatError as error:
             show_error(self.public_key_error, str(error))
             return False

@@ -44,7 +44,8 @@ from zinspect.core.security.security import (
     security_warnings,
     waiting_endpoints,
 )
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.sockets.endpoint_editor import error_label, show_error
 from zinspect.ui.security.key_pair_editor import (
@@ -297,7 +298,7 @@ class SecurityForm(QWidget):
                 self._show_field_error(field, message)
             return False
         self._task = asyncio.ensure_future(apply_security_async(handle, spec))
-        self._task.add_done_callback(lambda task, h=handle: self._on_task_done(task, h))
+        self._task.add_done_callback(lambda task: self._on_task_done(task, handle))
         self._update_enabled()
         return True
 

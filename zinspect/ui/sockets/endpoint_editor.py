@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.sockets.endpoints import SUGGESTED_BIND
 from zinspect.core.sockets.ipc_files import SocketFileExists
-from zinspect.core.sockets.session import Endpoint, SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.ui.widgets.a11y import describe_clear_button
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,8 @@ class EndpointEditor(QWidget):
         return [self.model.item(row).text() for row in range(self.model.rowCount())]
 
     def selected_endpoint(self) -> Endpoint | None:
-        return selected_data(self.list_view, EndpointRole)
+        entry = selected_data(self.list_view, EndpointRole)
+        return entry if isinstance(entry, Endpoint) else None
 
     def select_endpoint(self, entry: Endpoint) -> None:
         for row in range(self.model.rowCount()):

@@ -222,7 +222,8 @@ class OptionsForm(QWidget):
                                      "again so they apply, and tells you below")
         self.rows_widget = QWidget()
         self.rows_widget.setAccessibleName("Option rows")
-        self.scroll: QScrollArea | None = None
+        # (hides QWidget.scroll(dx, dy), which nothing calls on this form)
+        self.scroll: QScrollArea | None = None  # type: ignore[assignment]
         if scrolling:
             self.scroll = QScrollArea()
             self.scroll.setWidgetResizable(True)
@@ -310,12 +311,13 @@ class OptionsForm(QWidget):
         self._refresh_due = False
         handle = self._handle
         usable = handle is not None and not handle.closed
+        options = handle.options if handle is not None else {}
         if handle is None:
             self.title_label.setText("Select a socket to see its options.")
         else:
             state = " (closed)" if handle.closed else ""
             self.title_label.setText(f"Options of {handle.name} ({handle.type_name}){state}")
-        recreating = usable and bool(handle.endpoints)
+        recreating = usable and handle is not None and bool(handle.endpoints)
         any_mark = False
         for name, row in self._rows.items():
             if handle is not None and not row.is_edited():
@@ -324,13 +326,13 @@ class OptionsForm(QWidget):
             row.mark.setText(RECREATE_MARK if needs else "")
             row.mark.setToolTip(row.mark_tip if needs else "")
             any_mark = any_mark or needs
-            row.reset_button.setEnabled(usable and (name in handle.options or row.is_edited()))
+            row.reset_button.setEnabled(usable and (name in options or row.is_edited()))
             row.editor.setEnabled(usable)
         self.legend_label.setText(LEGEND + (LEGEND_MARK if any_mark else ""))
         self.legend_label.setVisible(handle is not None)
-        others = sorted(set(handle.options) - set(self._rows)) if handle is not None else []
+        others = sorted(set(options) - set(self._rows))
         self.other_label.setText("Also set on this socket: " + ", ".join(
-            f"{name} = {'(secret)' if is_secret_option(name) else repr(handle.options[name])}"
+            f"{name} = {'(secret)' if is_secret_option(name) else repr(options[name])}"
             for name in others) if others else "")
         self.other_label.setVisible(bool(others))
         self._update_buttons()
@@ -487,7 +489,9 @@ class OptionsForm(QWidget):
         if self.scroll is not None:
             self.scroll.setWidget(rows_widget)  # deletes the previous grid
         else:
-            self.layout().replaceWidget(self.rows_widget, rows_widget)
+            layout = self.layout()
+            assert layout is not None  # made in __init__
+            layout.replaceWidget(self.rows_widget, rows_widget)
             self.rows_widget.deleteLater()
             rows_widget.show()  # a child added after its parent was shown stays hidden
         self.rows_widget = rows_widget
@@ -495,16 +499,17 @@ class OptionsForm(QWidget):
     def _update_buttons(self) -> None:
         handle = self._handle
         usable = handle is not None and not handle.closed
+        options = handle.options if handle is not None else {}
         edited = usable and any(row.is_edited() for row in self._rows.values())
         self.apply_button.setEnabled(edited)
         self.apply_button.setDefault(edited)
         self.revert_button.setEnabled(edited)
         self.reset_all_button.setEnabled(
-            usable and any(name in handle.options for name in self._rows))
+            usable and any(name in options for name in self._rows))
         for row in self._rows.values():
             row.set_edited(row.is_edited())
             row.reset_button.setEnabled(usable and (row.is_edited()
-                                                    or row.spec.name in handle.options))
+                                                    or row.spec.name in options))
 
     # -- slots -----------------------------------------------------------------------------
     def _on_row_edited(self, row: OptionRow) -> None:

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -218,12 +219,12 @@ class SocketListModel(QAbstractListModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
             Qt.ItemFlag.ItemNeverHasChildren
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
-        names.update({self.HandleRole: b"handle", self.NameRole: b"name",
-                      self.TypeRole: b"type", self.EndpointsRole: b"endpoints",
-                      self.StateRole: b"state", self.CountsRole: b"counts",
-                      self.PeersRole: b"peers"})
+        names.update({role: QByteArray(name) for role, name in (
+            (self.HandleRole, b"handle"), (self.NameRole, b"name"), (self.TypeRole, b"type"),
+            (self.EndpointsRole, b"endpoints"), (self.StateRole, b"state"),
+            (self.CountsRole, b"counts"), (self.PeersRole, b"peers"))})
         return names
 
     @staticmethod

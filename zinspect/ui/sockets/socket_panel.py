@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, SocketTypeInfo
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.automation.automation_editor import AutomationEditor
@@ -397,7 +398,10 @@ class SocketPanel(QWidget):
         """The dock may not get narrower than the settings shown: they scroll up and down,
         never sideways (the options form's rows are the widest part)."""
         content = self.details_scroll.widget()
-        content.layout().activate()
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
+            return
+        layout.activate()
         bar = self.details_scroll.verticalScrollBar().sizeHint().width()
         self.details_scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
 

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_text, topic_text
-from zinspect.core.sockets.session import SocketError, SocketHandle
+from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.sockets.endpoint_editor import (
@@ -145,7 +146,8 @@ class SubscriptionEditor(QWidget):
         return [self.model.item(row).text() for row in range(self.model.rowCount())]
 
     def selected_topic(self) -> bytes | None:
-        return selected_data(self.list_view, TopicRole)
+        topic = selected_data(self.list_view, TopicRole)
+        return topic if isinstance(topic, bytes) else None
 
     # -- actions -------------------------------------------------------------------------
     def add_prefix(self) -> None:

@@ -19,6 +19,7 @@ import time
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -33,7 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 
 from zinspect.core.codecs import human_size, message_summary
-from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore
+from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
 
 log = logging.getLogger(__name__)
@@ -361,6 +362,7 @@ class TrafficModel(QAbstractTableModel):
             return True
         if new <= 0:
             return False
+        rows: Sequence[Row | None]
         if self._matches is None:
             _, rows = self._store.rows(self._first + self._rows, self._first + self._rows + new)
         else:

@@ -62,7 +62,7 @@ UNTITLED = "Untitled"
 FILE_FILTER = f"zinspect workspaces (*{EXTENSION});;JSON files (*.json);;All files (*)"
 PROBLEM_STYLE = "color: #b3261e;"
 
-Continuation = Callable[[], None]
+Continuation = Callable[[], object]  # what it returns is not used
 
 
 def display_name(path: str | None) -> str:
