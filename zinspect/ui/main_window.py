@@ -22,20 +22,21 @@ from PySide6.QtWidgets import (
 )
 
 import zinspect
+from zinspect.core.security.libzmq_check import libzmq_warning
 from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.store import IN, Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture.capture_actions import install_capture_actions
 from zinspect.ui.compose.composer import Composer
 from zinspect.ui.demos.demo_actions import install_demo_actions
-from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.events.events_panel import install_events_panel
+from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
 from zinspect.ui.topology.topology_view import install_topology
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
+from zinspect.ui.widgets.feedback import ERROR_COLOR
 from zinspect.ui.workspace.workspace_actions import install_workspace_actions
-from zinspect.core.security.libzmq_check import libzmq_warning
 from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         warning = libzmq_warning()
         if warning:
             label = self.libzmq_warning_label = QLabel(warning)
-            label.setStyleSheet("color: #b3261e; font-weight: bold;")
+            label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
             label.setAccessibleName("libzmq security warning")
             label.setToolTip("This libzmq has known security flaws; install a pyzmq built with "
                              "libzmq 4.3.3 or newer")

@@ -177,9 +177,9 @@ class Receiving:
             if runs:
                 self.session.peer_addresses.note(name, store.end_seq, runs)
             store.extend_rows(batch, len(batch))
-            self.session._received(self, len(batch))
+            self.session.notify_received(self, len(batch))
             if lock_step:
-                self.session._changed(self)
+                self.session.notify_changed(self)
         # When more is True the FD will not fire again for messages already queued: the
         # session comes back to this socket itself, after the loop has run timers and the UI.
         return more
@@ -223,4 +223,4 @@ class Receiving:
             del ids[gone]
             table.pop(gone, None)
         if new_peer or len(ids) != known:
-            self.session._changed(self)
+            self.session.notify_changed(self)

@@ -32,10 +32,10 @@ from zinspect.core.capture.replay import FAST, MAX_RATE, ORIGINAL, RATE, Replaye
 from zinspect.core.sockets.session import SocketError, SocketHandle
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #c62828;"
 PROGRESS_MS = 100
 ALL = "all"
 

@@ -39,12 +39,11 @@ from PySide6.QtWidgets import (
 from zinspect.core.codecs import human_size, message_summary
 from zinspect.core.sockets.session import SocketError, SocketHandle
 from zinspect.core.workspace.workspace import SavedMessage
-from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.composer import Composer
-from zinspect.ui.sockets.endpoint_editor import error_label, show_error
-from zinspect.ui.compose.frame_editor import ERROR_STYLE
 from zinspect.ui.sockets.socket_panel import SocketPanel
+from zinspect.ui.widgets.a11y import describe_clear_button
+from zinspect.ui.widgets.feedback import ERROR_STYLE, error_label, show_error
 
 log = logging.getLogger(__name__)
 

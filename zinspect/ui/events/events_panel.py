@@ -37,13 +37,14 @@ from PySide6.QtWidgets import (
 from zinspect.core.sockets.events import WARNINGS, SocketEvent
 from zinspect.core.sockets.session import EVENT_HISTORY, SocketHandle
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.widgets.feedback import ERROR_COLOR
 
 log = logging.getLogger(__name__)
 
 FLUSH_MS = 100
 COLUMNS = ("Time", "Socket", "Event", "Endpoint", "Detail", "What it means")
 COL_TIME, COL_SOCKET, COL_EVENT, COL_ENDPOINT, COL_DETAIL, COL_MEANING = range(len(COLUMNS))
-PROBLEM_COLOR = QColor("#b3261e")
+PROBLEM_COLOR = QColor(ERROR_COLOR)
 WARNING_COLOR = QColor("#b35c00")
 ALL_SOCKETS = ""
 EventRole = Qt.ItemDataRole.UserRole + 1

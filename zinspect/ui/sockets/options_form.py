@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.keys.secret_values import is_secret_option
 from zinspect.core.sockets.option_apply import ApplyOutcome, apply_options
 from zinspect.core.sockets.option_catalog import (
     OptionSpec,
@@ -48,17 +49,15 @@ from zinspect.core.sockets.option_catalog import (
     parse_value,
     read_live,
 )
-from zinspect.core.security.secret_values import is_secret_option
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.endpoint_editor import ERROR_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import ERROR_STYLE, NOTE_STYLE, error_label, show_error
 
 log = logging.getLogger(__name__)
 
 RECREATE_MARK = "⟳"
 RESET_GLYPH = "↺"
 CHANGE_COALESCE_MS = 100
-NOTE_STYLE = "color: palette(placeholder-text);"
 EDITED_STYLE = "color: #1565c0;"
 DONE_STYLE = "color: #2e7d32;"
 HEADER_STYLE = "font-weight: bold; padding-top: 6px;"

@@ -24,12 +24,8 @@ from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_tex
 from zinspect.core.sockets.session import SocketError, SocketHandle
 from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.sockets.endpoint_editor import (
-    error_label,
-    selected_data,
-    short_list_view,
-    show_error,
-)
+from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.lists import selected_data, short_list_view
 
 log = logging.getLogger(__name__)
 

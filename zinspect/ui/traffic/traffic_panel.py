@@ -41,13 +41,13 @@ from zinspect.ui.traffic.traffic_model import (
     COL_TIME,
     TrafficModel,
 )
+from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
 PAUSE_SHORTCUT = "Ctrl+P"
 CLEAR_SHORTCUT = "Ctrl+L"
 TEXT_FILTER_DELAY_MS = 150  # typing pauses this long before the table refilters
-ERROR_STYLE = "color: #c62828;"
 
 FILTER_TIP = (
     "Show only messages whose text contains this (case-insensitive).\n"

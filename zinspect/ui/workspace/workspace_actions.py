@@ -48,6 +48,7 @@ from zinspect.core.workspace.workspace import (
     snapshot,
 )
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
+from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 if TYPE_CHECKING:
     from zinspect.ui.main_window import MainWindow
@@ -60,7 +61,6 @@ CHECK_DELAY_MS = 150  # changes are compared at most this often (REQ/REP floods 
 STATUS_MS = 8000
 UNTITLED = "Untitled"
 FILE_FILTER = f"zinspect workspaces (*{EXTENSION});;JSON files (*.json);;All files (*)"
-PROBLEM_STYLE = "color: #b3261e;"
 
 Continuation = Callable[[], None]
 
@@ -171,7 +171,7 @@ class WorkspaceActions(QObject):
 
         self.problems_button = QPushButton(window.statusBar())
         self.problems_button.setFlat(True)
-        self.problems_button.setStyleSheet(PROBLEM_STYLE)
+        self.problems_button.setStyleSheet(ERROR_STYLE)
         self.problems_button.setAccessibleName("Workspace problems")
         self.problems_button.setToolTip("Problems found when the workspace was opened; "
                                         "click to list them")
