@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -156,6 +157,7 @@ class EventsPanel(QWidget):
         self.proxy = EventsFilter(self)
         self.proxy.setSourceModel(self.model)
         self._pending: list[SocketEvent] = []
+        self.dock: QDockWidget | None = None  # the dock holding this panel: see set_dock
 
         self.socket_combo = QComboBox()
         self.socket_combo.addItem("All sockets", ALL_SOCKETS)
@@ -210,7 +212,12 @@ class EventsPanel(QWidget):
         self.model.add(list(self.session.events))  # what happened before the panel existed
         self._update_count()
 
+    def set_dock(self, dock: QDockWidget) -> None:
+        """The dock that holds this panel (shown and raised by whoever wants it seen)."""
+        self.dock = dock
+
     # -- feeding ------------------------------------------------------------------------
+
     def _on_session_event(self, _handle: SocketHandle | None, event: SocketEvent) -> None:
         self._pending.append(event)
         if not self._timer.isActive():
@@ -260,16 +267,3 @@ class EventsPanel(QWidget):
         self.model.clear()
         self._update_count()
 
-
-def install_events_panel(window) -> EventsPanel:
-    """Add the Events dock (a tab beside the Composer) and its View menu entry."""
-    panel = EventsPanel(window.bridge, window)
-    dock = window._dock("Events", "events_dock", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.tabifyDockWidget(window.composer_dock, dock)
-    window.composer_dock.raise_()
-    panel.dock = dock
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and window.composer_dock.toggleViewAction() in menu.actions():
-            menu.insertAction(window.composer_dock.toggleViewAction(), dock.toggleViewAction())
-    return panel

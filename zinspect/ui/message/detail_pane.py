@@ -43,7 +43,7 @@ from zinspect.core.codecs import (
 )
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.compose.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
+from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import LIMIT_TEXT, VIEW_LABELS, render_frame
 from zinspect.ui.widgets.feedback import ERROR_STYLE
 

@@ -10,7 +10,6 @@ only while the view is visible.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QTransform
@@ -57,9 +56,6 @@ from zinspect.ui.topology.topology_items import (
     normal_of,
     place_label,
 )
-
-if TYPE_CHECKING:
-    from zinspect.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +113,7 @@ class TopologyView(QWidget):
         self._scene_stale = True
         # links whose endpoint another link of the same fan shows already (see _draw_links)
         self._shared_endpoint: set[str] = set()
-        self.dock: QDockWidget | None = None  # set by install_topology
+        self.dock: QDockWidget | None = None  # the dock holding this view: see set_dock
 
         self.scene = QGraphicsScene(self)
         self.canvas = TopologyCanvas(self)
@@ -220,6 +216,12 @@ class TopologyView(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().hideEvent(event)
         self._refresh_timer.stop()
+
+    def set_dock(self, dock: QDockWidget) -> None:
+        """The dock that holds this view: hidden, the view stops drawing; shown again, it
+        catches up at once."""
+        self.dock = dock
+        dock.visibilityChanged.connect(self._on_dock_visibility_changed)
 
     def _on_dock_visibility_changed(self, visible: bool) -> None:
         if visible:
@@ -484,23 +486,3 @@ def _shared_endpoint_links(topology: Topology) -> set[str]:
 def _at_most(counter: Counter | None) -> bool:
     return counter is not None and counter.at_most
 
-
-def install_topology(window: MainWindow) -> TopologyView:
-    """Add the Topology dock (a tab beside the message detail), its View menu entry, and
-    keep its selection and the sockets list's in step both ways."""
-    view = TopologyView(window.bridge, window)
-    dock = window._dock("Topology", "topology_dock", view, Qt.DockWidgetArea.RightDockWidgetArea)
-    view.dock = dock
-    window.tabifyDockWidget(window.detail_dock, dock)
-    window.detail_dock.raise_()
-    dock.visibilityChanged.connect(view._on_dock_visibility_changed)
-    view_menu = next((a.menu() for a in window.menuBar().actions()
-                      if a.menu() is not None and window.sockets_dock.toggleViewAction()
-                      in a.menu().actions()), None)
-    if view_menu is not None:
-        view_menu.insertAction(window.composer_dock.toggleViewAction(),
-                               dock.toggleViewAction())
-    view.socket_selected.connect(window.sockets.select_socket)
-    window.sockets.socket_selected.connect(view.select_socket)
-    view.select_socket(window.sockets.current_socket())
-    return view

@@ -41,6 +41,7 @@ from zinspect.ui.traffic.traffic_model import (
     COL_TIME,
     TrafficModel,
 )
+from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,11 @@ REGEX_TIP = (
 )
 
 
-class TrafficPanel(QWidget):
+class TrafficPanel(TrafficRows, QWidget):
     """Filter bar, live table of every message in and out, pause and clear."""
 
     message_selected = Signal(object)  # core.store.Message, or None after Clear
+    rows_changed = Signal()  # the selection, or every row at once (clear, new filter)
 
     def __init__(self, bridge: SessionBridge, store: MessageStore,
                  parent: QWidget | None = None) -> None:
@@ -306,6 +308,8 @@ class TrafficPanel(QWidget):
         self.view.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_value_changed)
         self.view.selectionModel().currentRowChanged.connect(
             self._on_selection_current_row_changed)
+        self.view.selectionModel().selectionChanged.connect(self.rows_changed)
+        self.model.modelReset.connect(self.rows_changed)
 
     # -- sockets --------------------------------------------------------------------------
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:

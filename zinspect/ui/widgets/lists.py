@@ -25,4 +25,5 @@ def selected_data(view: QListView, role: int) -> object | None:
     index = view.currentIndex()
     if not index.isValid() or not view.selectionModel().isSelected(index):
         return None
-    return index.data(role)
+    data: object = index.data(role)
+    return data
