@@ -65,11 +65,14 @@ EMPTY_TEXT = "No sockets yet: create one in the Sockets panel"
 
 
 class TopologyCanvas(QGraphicsView):
-    """The graphics view: tells its owner about clicks on nodes and about resizes."""
+    """The graphics view: ``node_clicked(node)`` on a click on a socket's box, ``resized``
+    when its size changed."""
 
-    def __init__(self, owner: TopologyView) -> None:
-        super().__init__(owner)
-        self._owner = owner
+    node_clicked = Signal(object)  # core.topology.Node
+    resized = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
@@ -80,14 +83,14 @@ class TopologyCanvas(QGraphicsView):
         if event.button() == Qt.MouseButton.LeftButton:
             for item in self.items(event.position().toPoint()):
                 if isinstance(item, NodeItem):
-                    self._owner._on_canvas_node_clicked(item.node)
+                    self.node_clicked.emit(item.node)
                     event.accept()
                     return
         super().mousePressEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
-        self._owner._on_canvas_resized()
+        self.resized.emit()
 
 
 class TopologyView(QWidget):
@@ -117,6 +120,8 @@ class TopologyView(QWidget):
 
         self.scene = QGraphicsScene(self)
         self.canvas = TopologyCanvas(self)
+        self.canvas.node_clicked.connect(self._on_canvas_node_clicked)
+        self.canvas.resized.connect(self._on_canvas_resized)
         self.canvas.setScene(self.scene)
         self.canvas.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Window))
         self.empty_label = QLabel(EMPTY_TEXT, self)
