@@ -16,7 +16,7 @@ import zmq.auth
 
 from session_helpers import ANY_PORT, WAIT_MS, run, traffic
 from zinspect.core.security.authenticator import AuthSpec, authenticator_for, decide
-from zinspect.core.security.curve_keys import (
+from zinspect.core.keys.curve_keys import (
     KeyFormatError,
     check_key,
     generate_certificate,

@@ -59,7 +59,7 @@ from zinspect.core.codecs import (
     encode_frame,
     render,
 )
-from zinspect.core.security.curve_keys import Z85_ALPHABET, KeyFormatError, check_key
+from zinspect.core.keys.curve_keys import Z85_ALPHABET, KeyFormatError, check_key
 from zinspect.core.demos.demos import DemoError, _folder, demo_names, load_demo, parse_demo
 from zinspect.core.sockets.endpoints import KNOWN_TRANSPORTS, EndpointError, validate_endpoint
 from zinspect.core.sockets.events import LABELS, SocketEvent, decode_value

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 
 from peerio import start_peer
 from session_helpers import ANY_PORT, WAIT_MS, linked
-from zinspect.core.security.curve_keys import generate_certificate, generate_keypair
+from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair
 from zinspect.core.sockets.events import CURVE_CLIENT_HINT
 from zinspect.core.security.security import SecuritySpec, apply_security
 from zinspect.core.workspace.workspace import WorkspaceError, apply_workspace, read_workspace

@@ -192,7 +192,7 @@ def test_a_tall_narrow_view_lays_out_top_to_bottom(view, session, qtbot):
 def test_the_dock_selects_sockets_both_ways_and_counts_only_while_shown(window, qtbot,  # noqa: F811
                                                                           monkeypatch):
     session = window.session
-    topology = window.topology  # install_topology(window) made it
+    topology = window.topology  # the main window built and docked it
     vent, sink, workers = pipeline(session)
     session.create_socket("SUB", "outsider").connect("tcp://127.0.0.1:3")
     assert topology.dock.windowTitle() == "Topology"

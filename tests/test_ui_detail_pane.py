@@ -20,7 +20,7 @@ from ui_actions import WAIT_MS
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.message.detail_pane import DetailPane
-from zinspect.ui.compose.frame_list_model import FRAME_ROLE, FrameListModel
+from zinspect.ui.message.frame_list_model import FRAME_ROLE, FrameListModel
 from zinspect.ui.message.frame_render import render_frame
 
 

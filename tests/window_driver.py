@@ -21,7 +21,7 @@ from session_helpers import ANY_PORT
 from ui_actions import WAIT_MS, click
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.ui.compose.frame_editor import FrameRow
-from zinspect.ui.compose.frame_list_model import COLUMN_CONTENT
+from zinspect.ui.message.frame_list_model import COLUMN_CONTENT
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.sockets.socket_panel import TypeNameRole
 from zinspect.ui.traffic.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE

@@ -14,7 +14,7 @@ import json
 from typing import Any, TypeVar, overload
 
 from zinspect.core.codecs import printable_text
-from zinspect.core.workspace.json_limits import HugeNumber
+from zinspect.core.json_limits import HugeNumber
 
 FRAME_FORMS = ("hex", "base64", "json")
 # Deepest nesting of a {"json": ...} frame: far beyond any real message, and shallow enough

@@ -1,41 +1,40 @@
 """The main window: sockets on the left, live traffic in the middle, the selected message on
 the right, the composer below; menus and shortcuts for the common actions.
 
-It owns the Session (created here, inside the running qasync loop) and wires the panels
-together; the panels know nothing of each other.
+It is the one composition root: it owns the Session (created here, inside the running qasync
+loop), builds every panel and feature with only what it needs (the session bridge, the
+store, a WindowHost for docks, menus and the status bar, or a callable), arranges the docks,
+and connects their signals in ``_connect``. The panels and features know nothing of each
+other, nor of this window.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 import zinspect
+from zinspect.core.security.libzmq_check import libzmq_warning
 from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.store import IN, Message
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.capture.capture_actions import install_capture_actions
+from zinspect.ui.capture.capture_actions import CaptureActions
 from zinspect.ui.compose.composer import Composer
-from zinspect.ui.demos.demo_actions import install_demo_actions
+from zinspect.ui.compose.saved_messages import SavedMessagesPanel
+from zinspect.ui.demos.demo_actions import DemoActions
+from zinspect.ui.events.events_panel import EventsPanel
 from zinspect.ui.message.detail_pane import DetailPane
-from zinspect.ui.events.events_panel import install_events_panel
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
-from zinspect.ui.topology.topology_view import install_topology
+from zinspect.ui.topology.topology_view import TopologyView
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
-from zinspect.ui.workspace.workspace_actions import install_workspace_actions
-from zinspect.core.security.libzmq_check import libzmq_warning
+from zinspect.ui.widgets.feedback import ERROR_COLOR
+from zinspect.ui.widgets.window_host import WindowHost
+from zinspect.ui.workspace.workspace_actions import WorkspaceActions
 from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
@@ -62,19 +61,25 @@ class MainWindow(QMainWindow):
         self._selected_message: Message | None = None
         self._shortcuts_box: QMessageBox | None = None
 
+        self.host = WindowHost(self)
+        # Asked by closeEvent first; False keeps the window open (it asks about unsaved work)
+        self.close_guard: Callable[[], bool] | None = None
+
+        # -- the panels
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.traffic = TrafficPanel(self.bridge, self.session.store, self)
         self.setCentralWidget(self.traffic)
         self.sockets = SocketPanel(self.bridge, self)
         self.detail = DetailPane(self)
         self.composer = Composer(self.bridge, self)
-        self.sockets_dock = self._dock("Sockets", "sockets_dock", self.sockets,
-                                       Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.detail_dock = self._dock("Message", "detail_dock", self.detail,
-                                      Qt.DockWidgetArea.RightDockWidgetArea)
-        self.composer_dock = self._dock("Composer", "composer_dock", self.composer,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.sockets_dock = self.host.add_dock("Sockets", "sockets_dock", self.sockets, left)
+        self.detail_dock = self.host.add_dock("Message", "detail_dock", self.detail, right)
+        self.composer_dock = self.host.add_dock("Composer", "composer_dock", self.composer,
+                                                bottom)
         # The sockets list runs the full height; the composer sits under traffic and detail.
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.status = install_status(self.statusBar(), self.session.store)
         # A permanent widget, not showMessage(): that is wiped by the first status tip shown
         # when the pointer crosses a menu, and this security warning must stay in view.
@@ -82,106 +87,134 @@ class MainWindow(QMainWindow):
         warning = libzmq_warning()
         if warning:
             label = self.libzmq_warning_label = QLabel(warning)
-            label.setStyleSheet("color: #b3261e; font-weight: bold;")
+            label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
             label.setAccessibleName("libzmq security warning")
             label.setToolTip("This libzmq has known security flaws; install a pyzmq built with "
                              "libzmq 4.3.3 or newer")
             self.statusBar().insertPermanentWidget(0, label, 1)
+        self._build_actions()
 
-        self.sockets.socket_selected.connect(self._on_sockets_socket_selected)
-        self.traffic.message_selected.connect(self._on_traffic_message_selected)
-        self.detail.resend_requested.connect(self._on_detail_resend_requested)
+        # -- the features, each with only what it needs
+        # Capture menu, recording indicator, export/open jobs, replay
+        self.capture = CaptureActions(self.host, self.session, self.bridge, self.traffic,
+                                      self.sockets.current_socket, self)
+        # File menu workspace actions, Saved messages dock, title star, close guard
+        self.saved_messages = SavedMessagesPanel(self.bridge, self.composer,
+                                                 self.sockets.current_socket, self)
+        self.workspace_actions = WorkspaceActions(self.host, self.session, self.bridge,
+                                                  self.saved_messages, self.settings, self)
+        self.close_guard = self.workspace_actions.confirm_close
+        # connection events timeline
+        self.events = EventsPanel(self.bridge, self)
+        self.events.set_dock(self.host.add_dock("Events", "events_dock", self.events, bottom))
+        # the live graph of sockets and links
+        self.topology = TopologyView(self.bridge, self)
+        self.topology.set_dock(self.host.add_dock("Topology", "topology_dock", self.topology,
+                                                  right))
+        # Demos menu and the Demo dock
+        self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
+
+        self._arrange_docks()
         self._build_menus()
-        # Capture menu, recording indicator; it stops the recording on window_closed
-        self.capture = install_capture_actions(self)
-        # Asked by closeEvent first; False keeps the window open (it asks about unsaved work)
-        self.close_guard: Callable[[], bool] | None = None
-        # File menu workspace actions, Saved messages dock, title star; sets close_guard
-        self.workspace_actions = install_workspace_actions(self)
-        # connection events timeline, a tab beside the Composer
-        self.events = install_events_panel(self)
-        # the live graph of sockets and links, a tab beside Message
-        self.topology = install_topology(self)
-        # Demos menu and the Demo dock (a tab beside Sockets)
-        self.demos = install_demo_actions(self)
+        self._connect()
         self._restore_layout()
 
     # -- construction -------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)  # saveState() needs names
-        dock.setWidget(widget)
-        dock.setAccessibleName(f"{title} panel")
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.addDockWidget(area, dock)
-        for button in dock.findChildren(QAbstractButton):
-            if button.objectName() == "qt_dockwidget_closebutton":
-                button.setToolTip(f"Hide the {title} panel (View menu brings it back)")
-                button.setAccessibleName(f"Hide {title} panel")
-            elif button.objectName() == "qt_dockwidget_floatbutton":
-                button.setToolTip(f"Float the {title} panel in its own window, or dock it back")
-                button.setAccessibleName(f"Float {title} panel")
-        return dock
+    def _build_actions(self) -> None:
+        add = self.host.add_action
+        self.quit_action = add(None, "&Quit", self.close, QKeySequence.StandardKey.Quit,
+                               "Close every socket and quit")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.new_socket_action = add(None, "&New socket…", self.sockets.focus_new_socket,
+                                     "Ctrl+N", "Choose a socket type and name for a new socket")
+        self.close_socket_action = add(None, "&Close socket", self.sockets.close_current_socket,
+                                       "Ctrl+W", "Close the selected socket at once (linger 0)")
+        self.addAction(self.composer.send_action)
+        self.find_action = add(None, "&Filter traffic", self.traffic.focus_filter, "Ctrl+F",
+                               "Type a text or regex filter for the traffic table")
+        for action in (self.traffic.pause_action, self.traffic.clear_action):
+            self.addAction(action)
+        self.reset_layout_action = add(None, "&Reset layout", self.reset_layout,
+                                       tip="Put every panel back where it started")
+        self.shortcuts_action = add(None, "&Keyboard shortcuts", self.show_shortcuts, "F1",
+                                    "List zinspect's keyboard shortcuts")
+        self.about_action = add(None, "&About zinspect", self.show_about,
+                                tip="Versions of zinspect, pyzmq, libzmq and Qt")
 
-    def _action(self, text: str, slot,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text)
-        action.setStatusTip(tip or text)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _arrange_docks(self) -> None:
+        """Tabs share the height a 768-pixel laptop screen has: stacked, the window's minimum
+        height would pass it. Dragging a tab out splits them."""
+        # the demo's text needs the height of the window: a tab beside the sockets list
+        self.tabifyDockWidget(self.sockets_dock, self.demos.dock)
+        self.sockets_dock.raise_()
+        for dock in (self.workspace_actions.saved_messages_dock, self.topology_dock):
+            self.tabifyDockWidget(self.detail_dock, dock)
+        self.detail_dock.raise_()
+        self.tabifyDockWidget(self.composer_dock, self.events_dock)
+        self.composer_dock.raise_()
+
+    @property
+    def topology_dock(self) -> QDockWidget:
+        assert self.topology.dock is not None
+        return self.topology.dock
+
+    @property
+    def events_dock(self) -> QDockWidget:
+        assert self.events.dock is not None
+        return self.events.dock
 
     def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit,
-                                        "Close every socket and quit")
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        file_menu = self.host.menu("&File")  # the workspace actions come first
         file_menu.addAction(self.quit_action)
 
-        socket_menu = menu.addMenu("&Socket")
-        self.new_socket_action = self._action(
-            "&New socket…", self.sockets.focus_new_socket, "Ctrl+N",
-            "Choose a socket type and name for a new socket")
-        self.close_socket_action = self._action(
-            "&Close socket", self.sockets.close_current_socket, "Ctrl+W",
-            "Close the selected socket at once (linger 0)")
+        socket_menu = self.host.menu("&Socket")
         socket_menu.addAction(self.new_socket_action)
         socket_menu.addAction(self.close_socket_action)
         socket_menu.addSeparator()
-        self.addAction(self.composer.send_action)
         socket_menu.addAction(self.composer.send_action)
 
-        view_menu = menu.addMenu("&View")
-        self.find_action = self._action("&Filter traffic", self.traffic.focus_filter, "Ctrl+F",
-                                        "Type a text or regex filter for the traffic table")
+        view_menu = self.host.menu("&View")
         view_menu.addAction(self.find_action)
-        for action in (self.traffic.pause_action, self.traffic.clear_action):
-            self.addAction(action)
-            view_menu.addAction(action)
+        view_menu.addAction(self.traffic.pause_action)
+        view_menu.addAction(self.traffic.clear_action)
         view_menu.addSeparator()
-        for dock in (self.sockets_dock, self.detail_dock, self.composer_dock):
+        for dock in (self.sockets_dock, self.detail_dock,
+                     self.workspace_actions.saved_messages_dock, self.events_dock,
+                     self.topology_dock, self.composer_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
-        view_menu.addAction(self._action("&Reset layout", self.reset_layout,
-                                         tip="Put every panel back where it started"))
+        view_menu.addAction(self.reset_layout_action)
 
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1",
-                                         "List zinspect's keyboard shortcuts"))
-        help_menu.addAction(self._action("&About zinspect", self.show_about,
-                                         tip="Versions of zinspect, pyzmq, libzmq and Qt"))
+        help_menu = self.host.menu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+    def _connect(self) -> None:
+        """Every connection between panels and features, in one place."""
+        self.sockets.socket_selected.connect(self._on_sockets_socket_selected)
+        self.traffic.message_selected.connect(self._on_traffic_message_selected)
+        self.traffic.rows_changed.connect(self.capture.update_actions)
+        self.detail.resend_requested.connect(self._on_detail_resend_requested)
+        self.workspace_actions.socket_chosen.connect(self.sockets.select_socket)
+        self.workspace_actions.quit_confirmed.connect(self.close)
+        self.workspace_actions.workspace_replaced.connect(
+            self._on_workspace_actions_workspace_replaced)
+        self.demos.demo_opened.connect(self._on_demos_demo_opened)
+        self.topology.socket_selected.connect(self.sockets.select_socket)
+        self.sockets.socket_selected.connect(self.topology.select_socket)
+        self.topology.select_socket(self.sockets.current_socket())
+        self.window_closed.connect(self.capture.shut_down)
 
     # -- wiring ---------------------------------------------------------------------------
     def _on_sockets_socket_selected(self, handle: SocketHandle | None) -> None:
         self.composer.set_socket(handle)
+
+    def _on_workspace_actions_workspace_replaced(self, _path: str) -> None:
+        self.demos.end_demo()  # a demo opening sets its new runner after this
+
+    def _on_demos_demo_opened(self, _name: str) -> None:
+        self.topology_dock.show()  # the demo's shape at a glance
+        self.topology_dock.raise_()
 
     def _on_traffic_message_selected(self, message: Message | None) -> None:
         self._selected_message = message
@@ -229,7 +262,7 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.sockets_dock, self.detail_dock, self.composer_dock,
-                     self.topology.dock, self.demos.dock, self.events.dock):
+                     self.topology_dock, self.demos.dock, self.events_dock):
             dock.setFloating(False)
             dock.show()
 

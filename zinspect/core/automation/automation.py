@@ -404,9 +404,3 @@ def automation_to_json(spec: AutomationSpec) -> dict[str, Any]:
         out["forward"] = {"to": spec.forward.to}
     return out
 
-
-def attach_automation(handle: Any, spec: AutomationSpec | None, *, start: bool = True) -> Any:
-    """Give ``handle`` this automation (see core.automation_runner.attach_automation)."""
-    from zinspect.core.automation.automation_runner import attach_automation as attach
-
-    return attach(handle, spec, start=start)

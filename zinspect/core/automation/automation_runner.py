@@ -153,7 +153,7 @@ class AutomationRunner:
         self._notify()
 
     # -- reply and forward -----------------------------------------------------------------
-    def _on_received(self, handle: SocketHandle, count: int) -> None:
+    def on_received(self, handle: SocketHandle, count: int) -> None:
         """``count`` messages of ``handle`` were just added to the store, as one batch."""
         store = self._session.store
         _first, rows = store.rows(store.end_seq - count, store.end_seq)
@@ -190,7 +190,7 @@ class AutomationRunner:
             answer = reply_envelope(frames, self.handle.type_name) + self._reply_frames
         if reply.delay_ms:
             # one delay for all: the timers fire in the order they were set
-            self._timers.append(self.handle._loop.call_later(
+            self._timers.append(self.handle.loop.call_later(
                 reply.delay_ms / 1000, self._on_delay_timer, answer))
         else:
             self._emit(self.handle.name, answer)
@@ -416,7 +416,7 @@ class AutomationRunner:
 def _on_session_received(handle: SocketHandle, count: int) -> None:
     runner = handle.automation_runner
     if runner is not None and runner.running:
-        runner._on_received(handle, count)
+        runner.on_received(handle, count)
 
 
 def _on_session_socket_removed(handle: SocketHandle) -> None:
@@ -443,12 +443,12 @@ def attach_automation(handle: SocketHandle, spec: AutomationSpec | None, *,
     if spec is None or spec.empty:
         handle.automation = None
         handle.automation_runner = None
-        handle.session._changed(handle)
+        handle.session.notify_changed(handle)
         return None
     runner = AutomationRunner(handle, spec)
     handle.automation = spec
     handle.automation_runner = runner
     if start:
         runner.start()
-    handle.session._changed(handle)
+    handle.session.notify_changed(handle)
     return runner

@@ -22,8 +22,17 @@ from typing import Any, BinaryIO, Iterable, Sequence
 import zinspect
 from zinspect.core.capture.capture_stream import BIG_MESSAGE_BYTES, BigLine
 from zinspect.core.sockets.events import SocketEvent
-from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, ROW_SIZE, ROW_SOCKET, \
-    ROW_TIME, Message, Row
+from zinspect.core.store import (
+    IN,
+    OUT,
+    ROW_DIRECTION,
+    ROW_FRAMES,
+    ROW_SIZE,
+    ROW_SOCKET,
+    ROW_TIME,
+    Message,
+    Row,
+)
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,2 @@
-"""Security: NULL/PLAIN/CURVE settings, CURVE keys and the ZAP authenticator on the event loop."""
+"""Security: NULL/PLAIN/CURVE settings and the ZAP authenticator on the event loop (the keys
+themselves are in core.keys)."""

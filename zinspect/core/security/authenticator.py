@@ -38,7 +38,7 @@ from zmq.auth.asyncio import AsyncioAuthenticator
 from zmq.auth.base import Authenticator
 from zmq.utils import z85
 
-from zinspect.core.security.curve_keys import KeyFormatError, load_public_keys
+from zinspect.core.keys.curve_keys import KeyFormatError, load_public_keys
 from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED
 
 if TYPE_CHECKING:
@@ -336,13 +336,15 @@ def authenticator_for(session: Session, *, create: bool = True) -> SessionAuthen
     if auth is None and create and not session.closed:
         auth = SessionAuthenticator(session)
         _authenticators[session] = auth
+        session.on_closing.append(stop_authenticator)  # off the loop before the context ends
     if auth is not None and create and not session.closed:
         auth.start()
     return auth
 
 
 def stop_authenticator(session: Session) -> None:
-    """Stop the session's authenticator, if any: call before destroying its context."""
+    """Stop the session's authenticator, if any: Session.close runs this (``on_closing``)
+    before it destroys the context."""
     auth = _authenticators.pop(session, None)
     if auth is not None:
         auth.stop()

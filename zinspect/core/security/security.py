@@ -27,8 +27,8 @@ from typing import Any
 
 import zmq
 
-from zinspect.core.security.authenticator import AuthSpec, authenticator_for, parse_address
-from zinspect.core.security.curve_keys import (
+from zinspect.core.frames_json import SpecError, describe_json, expect
+from zinspect.core.keys.curve_keys import (
     KeyFormatError,
     check_key,
     check_pair,
@@ -37,11 +37,11 @@ from zinspect.core.security.curve_keys import (
     public_key_of,
     short_key,
 )
-from zinspect.core.frames_json import SpecError, describe_json, expect
-from zinspect.core.security.secret_values import kind_of
+from zinspect.core.keys.secret_values import kind_of
+from zinspect.core.security.authenticator import AuthSpec, authenticator_for, parse_address
+from zinspect.core.security.libzmq_check import libzmq_warning
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
-from zinspect.core.security.libzmq_check import libzmq_warning
 
 log = logging.getLogger(__name__)
 

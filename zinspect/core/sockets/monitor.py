@@ -129,7 +129,7 @@ class SocketMonitor:
                 continue
             changed |= self._note(name, endpoint.decode("utf-8", "replace"), value)
         if changed and not self.handle.closed:
-            self.handle.session._changed(self.handle)
+            self.handle.session.notify_changed(self.handle)
 
     def _note(self, name: str, endpoint: str, value: int) -> bool:
         """Keep the state this event changes and record it; True when the socket list's

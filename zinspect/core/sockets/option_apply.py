@@ -124,7 +124,7 @@ def apply_options(handle: SocketHandle,
         if spec.new_connections_only:
             later.append(name)
     if reset and not fresh_needed:
-        handle.session._changed(handle)  # options lost an entry: listeners re-read them
+        handle.session.notify_changed(handle)  # options lost an entry: listeners re-read them
     if (later and handle.endpoints) or fresh_needed:
         try:  # recreate stops the monitor first and waits out the old listener's port
             outcome.problems = handle.recreate()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 import zmq
 import zmq.asyncio
 
+from zinspect.core.keys.secret_values import is_secret_option, secret_problem
 from zinspect.core.sockets.endpoints import (
     EndpointError,
     describe_zmq_error,
@@ -26,11 +27,14 @@ from zinspect.core.sockets.endpoints import (
     validate_endpoint,
 )
 from zinspect.core.sockets.events import SocketEvent, decode_value
+from zinspect.core.sockets.fd_limit import (
+    OutOfDescriptors,
+    configure_context,
+    is_out_of_descriptors,
+)
 from zinspect.core.sockets.ipc_files import OwnedFile, bind_ipc, ipc_file_path, remove_owned
-from zinspect.core.sockets.fd_limit import OutOfDescriptors, configure_context, is_out_of_descriptors
 from zinspect.core.sockets.monitor import SocketMonitor
 from zinspect.core.sockets.peers import PeerAddresses, PeerRecord
-from zinspect.core.security.secret_values import is_secret_option, secret_problem
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.core.sockets.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.sockets.socket_receive import (  # noqa: F401 (limits, also importable from here)
@@ -47,8 +51,8 @@ from zinspect.core.sockets.socket_types import (
     SocketTypeInfo,
     socket_type,
 )
-from zinspect.core.store import MessageStore
 from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_CAP, SubscriptionGuard
+from zinspect.core.store import MessageStore
 
 if TYPE_CHECKING:  # annotations only: core.automation_runner imports this module
     from zinspect.core.automation.automation import AutomationSpec
@@ -125,6 +129,11 @@ class SocketHandle(Sending, Receiving):
 
     # -- description ---------------------------------------------------------------
     @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop this socket lives on (the one that created it)."""
+        return self._loop
+
+    @property
     def type_name(self) -> str:
         return self.info.name
 
@@ -196,7 +205,7 @@ class SocketHandle(Sending, Receiving):
         self.last_error = ""  # an earlier failure (shown in the socket list) is now mended
         self.endpoints.append(entry)
         log.info("%s %s %s", self.name, entry.kind, address)
-        self.session._changed(self)
+        self.session.notify_changed(self)
         return entry
 
     def detach(self, entry: Endpoint) -> None:
@@ -215,7 +224,7 @@ class SocketHandle(Sending, Receiving):
         self.endpoints.remove(entry)
         log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected",
                  entry.address)
-        self.session._changed(self)
+        self.session.notify_changed(self)
 
     # -- options ----------------------------------------------------------------------
     def set_option(self, name: str, value: int | bytes | str) -> None:
@@ -248,7 +257,7 @@ class SocketHandle(Sending, Receiving):
             self._lock_step = not value
             self._lock_step_turn = True
         log.info("%s option %s = %s", self.name, option.name, shown)
-        self.session._changed(self)
+        self.session.notify_changed(self)
 
     def set_security_option(self, name: str, value: int | bytes | str) -> None:
         """Set a security option (mechanism, keys, password) without remembering it in
@@ -271,7 +280,7 @@ class SocketHandle(Sending, Receiving):
             raise SocketError(f"{option.name}: {reason}") from None
         self.security_options[option.name] = value
         log.info("%s security option %s set", self.name, option.name)
-        self.session._changed(self)
+        self.session.notify_changed(self)
 
     # -- subscriptions ----------------------------------------------------------------
     def subscribe(self, topic: bytes) -> None:
@@ -280,7 +289,7 @@ class SocketHandle(Sending, Receiving):
             raise SocketError("Already subscribed to that prefix")
         self._send_subscription(True, topic)
         self.subscriptions.append(topic)
-        self.session._changed(self)
+        self.session.notify_changed(self)
 
     def unsubscribe(self, topic: bytes) -> None:
         self._check_subscribing()
@@ -288,7 +297,7 @@ class SocketHandle(Sending, Receiving):
             raise SocketError("Not subscribed to that prefix")
         self._send_subscription(False, topic)
         self.subscriptions.remove(topic)
-        self.session._changed(self)
+        self.session.notify_changed(self)
 
     def _check_subscribing(self) -> None:
         self._check_open()
@@ -365,7 +374,7 @@ class SocketHandle(Sending, Receiving):
         self._update_fd_watch()
         log.info("%s re-created%s", self.name,
                  f" ({'; '.join(problems)})" if problems else "")
-        self.session._changed(self)
+        self.session.notify_changed(self)
         return problems
 
     def _reattach(self, entry: Endpoint) -> Endpoint:
@@ -400,7 +409,7 @@ class SocketHandle(Sending, Receiving):
         self.socket.close(linger=0)
         for entry in self.endpoints:
             remove_owned(entry.owned_file)
-        self.session._removed(self)
+        self.session.notify_removed(self)
 
 
 Listener = Callable[[SocketHandle], None]
@@ -427,6 +436,9 @@ class Session:
         self.events: deque[SocketEvent] = deque(maxlen=EVENT_HISTORY)
         self.peer_addresses = PeerAddresses()  # where received messages came from
         self.on_event: list[Callable[[SocketHandle | None, SocketEvent], None]] = []
+        # Run first by close(), before any socket closes: the ZAP authenticator registers
+        # itself here (its socket lives in this context), so this layer need not know it.
+        self.on_closing: list[Callable[[Session], None]] = []
         self.closed = False
         # Sockets with something to do (readable, or a send to retry), served in turn
         self._ready: dict[SocketHandle, None] = {}
@@ -496,9 +508,8 @@ class Session:
         """Close every socket with linger 0 and end the context, without waiting for peers."""
         if self.closed:
             return
-        from zinspect.core.security.authenticator import stop_authenticator  # it imports this module
-
-        stop_authenticator(self)  # its ZAP socket is in this context: off the loop first
+        for hook in list(self.on_closing):
+            hook(self)
         for handle in list(self.sockets):
             handle.close()
         self.closed = True
@@ -510,7 +521,7 @@ class Session:
         self._ready[handle] = None
         if not self._ready_scheduled:
             self._ready_scheduled = True
-            handle._loop.call_soon(self._service_ready)
+            handle.loop.call_soon(self._service_ready)
 
     def _service_ready(self) -> None:
         """Serve the ready sockets in turn within one shared budget (BATCH_MAX_SECONDS).
@@ -538,7 +549,7 @@ class Session:
             handle._schedule_service()
         if self._ready and not self._ready_scheduled and not self.closed:
             self._ready_scheduled = True
-            next(iter(self._ready))._loop.call_soon(self._service_ready)
+            next(iter(self._ready)).loop.call_soon(self._service_ready)
 
     # -- notifications from handles ------------------------------------------------------
     def record_event(self, handle: SocketHandle | str | None, name: str, endpoint: str = "",
@@ -554,17 +565,21 @@ class Session:
             listener(handle, event)
         return event
 
-    def _changed(self, handle: SocketHandle) -> None:
+    def notify_changed(self, handle: SocketHandle) -> None:
+        """Tell the listeners that ``handle``'s state changed (endpoints, options, counters,
+        automation, last error): whoever changes a socket calls this."""
         for listener in self.on_socket_changed:
             listener(handle)
 
-    def _removed(self, handle: SocketHandle) -> None:
+    def notify_removed(self, handle: SocketHandle) -> None:
+        """Forget ``handle`` (it closed) and tell the listeners."""
         if handle in self.sockets:
             self.sockets.remove(handle)
         log.info("closed socket %s", handle.name)
         for listener in self.on_socket_removed:
             listener(handle)
 
-    def _received(self, handle: SocketHandle, count: int) -> None:
+    def notify_received(self, handle: SocketHandle, count: int) -> None:
+        """Tell the listeners that ``handle`` stored ``count`` more messages."""
         for listener in self.on_received:
             listener(handle, count)

@@ -19,8 +19,8 @@ from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.peers import PeerRecord
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES, SocketTypeInfo
-from zinspect.core.store import IN, ROW_FRAMES, Row
 from zinspect.core.sockets.xpub_guard import SubscriptionGuard
+from zinspect.core.store import IN, ROW_FRAMES, Row
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.session import Session, SocketHandle
@@ -236,9 +236,9 @@ class Receiving:
             if runs:
                 self.session.peer_addresses.note(name, store.end_seq, runs)
             store.extend_rows(batch, len(batch))
-            self.session._received(cast("SocketHandle", self), len(batch))
+            self.session.notify_received(cast("SocketHandle", self), len(batch))
             if lock_step:
-                self.session._changed(cast("SocketHandle", self))
+                self.session.notify_changed(cast("SocketHandle", self))
         # When more is True the FD will not fire again for messages already queued: the
         # session comes back to this socket itself, after the loop has run timers and the UI.
         return more
@@ -337,4 +337,4 @@ class Receiving:
             del ids[gone]
             table.pop(gone, None)
         if new_peer or len(ids) != known:
-            self.session._changed(cast("SocketHandle", self))
+            self.session.notify_changed(cast("SocketHandle", self))

@@ -92,13 +92,13 @@ class Sending:
         future = asyncio.get_running_loop().create_future()
         self._pending = (frames, future)
         self._watch_fd()
-        self.session._changed(cast("SocketHandle", self))
+        self.session.notify_changed(cast("SocketHandle", self))
         try:
             await future
         finally:
             self._pending = None
             self._update_fd_watch()
-            self.session._changed(cast("SocketHandle", self))
+            self.session.notify_changed(cast("SocketHandle", self))
 
     @property
     def send_waiting(self) -> bool:
@@ -263,7 +263,7 @@ class Sending:
                 record.sent += 1
         if self._lock_step:
             self._lock_step_turn = False
-            self.session._changed(cast("SocketHandle", self))  # REQ/REP: it is the peer's turn now
+            self.session.notify_changed(cast("SocketHandle", self))  # REQ/REP: it is the peer's turn now
         # Otherwise a send changes no state listeners show (counts are sampled on a timer),
         # and a notification per message would cost a scripted flood most of its rate.
         return True

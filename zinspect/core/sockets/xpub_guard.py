@@ -119,4 +119,4 @@ class SubscriptionGuard:
             log.warning("%s holds %d subscriptions, zinspect's cap: further ones are refused "
                         "(not applied, counted in the sockets list)", self.handle.name,
                         self.cap)
-            self.handle.session._changed(self.handle)
+            self.handle.session.notify_changed(self.handle)

@@ -26,12 +26,10 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from zinspect.core.automation.automation import (
     AutomationSpec,
-    attach_automation,
     automation_to_json,
     parse_automation,
 )
-from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
-from zinspect.core.sockets.fd_limit import OutOfDescriptors, did_not_fit
+from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.frames_json import (
     SpecError,
     describe_json,
@@ -41,6 +39,8 @@ from zinspect.core.frames_json import (
     frames_from_json,
     frames_to_json,
 )
+from zinspect.core.json_limits import bad_values, loads_bounded
+from zinspect.core.keys.secret_values import is_secret_option, secret_from_json
 from zinspect.core.security.security import (
     SecuritySpec,
     apply_security,
@@ -50,9 +50,9 @@ from zinspect.core.security.security import (
     security_to_json,
     waiting_endpoints,
 )
+from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
+from zinspect.core.sockets.fd_limit import OutOfDescriptors, did_not_fit
 from zinspect.core.sockets.ipc_files import SocketFileExists
-from zinspect.core.workspace.json_limits import bad_values, loads_bounded
-from zinspect.core.security.secret_values import is_secret_option, secret_from_json
 from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_options import (
@@ -611,7 +611,7 @@ def apply_workspace(workspace: Workspace, session: Session, *,
         problems = _configure(handle, spec, where)
         if problems:
             handle.last_error = "; ".join(text for _, text in problems)
-            session._changed(handle)  # the socket list shows last_error
+            session.notify_changed(handle)  # the socket list shows last_error
             lines.extend(f"{place}: {text}" for place, text in problems)
         created.append((spec, handle))
     for spec, handle in created:
@@ -623,7 +623,7 @@ def apply_workspace(workspace: Workspace, session: Session, *,
         except (SocketError, SpecError) as error:
             where = spec.source or f"socket {describe_json(spec.name)}"
             handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))
-            session._changed(handle)
+            session.notify_changed(handle)
             lines.append(f"{where}.automation: {error}")
     for line in lines:
         log.warning("%s", line)

@@ -37,12 +37,11 @@ from zinspect.core.frames_json import SpecError
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.endpoint_editor import error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
 
 log = logging.getLogger(__name__)
 
 STATUS_INTERVAL_MS = 500
-NOTE_STYLE = "color: palette(placeholder-text);"
 PATH = "automation"
 _FRAME_PATH = re.compile(r"\.frames\[(\d+)\]")
 REPLY_ECHO, REPLY_FRAMES = 0, 1

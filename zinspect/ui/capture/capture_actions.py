@@ -14,22 +14,26 @@ import asyncio
 import logging
 import os
 import time
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
 from zinspect.core.capture.export import Exporter
 from zinspect.core.capture.recorder import Recorder
+from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.store import Message
+from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture.capture_open import open_into_store
 from zinspect.ui.capture.capture_status import JobProgress, RecordIndicator
 from zinspect.ui.capture.replay_dialog import ReplayDialog
+from zinspect.ui.widgets.window_host import WindowHost
 
 if TYPE_CHECKING:
-    from zinspect.ui.main_window import MainWindow
+    from zinspect.ui.traffic.traffic_panel import TrafficPanel
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +54,25 @@ def default_name(prefix: str, suffix: str) -> str:
 class CaptureActions(QObject):
     """Owns the Capture menu, the recorder, export/open jobs and the replay dialog.
 
-    The command line uses ``start_recording(path)`` and ``stop_recording()``.
+    The command line uses ``start_recording(path)`` and ``stop_recording()``. The main window
+    calls ``update_actions`` when the traffic table's rows change and ``shut_down`` when
+    it closes.
     """
 
     recording_started = Signal(str)  # path
     recording_stopped = Signal(str)  # '' or the error in words
     job_finished = Signal(str)  # what an export or open did, in words (also in the status bar)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.store = window.session.store
+    def __init__(self, host: WindowHost, session: Session, bridge: SessionBridge,
+                 traffic: TrafficPanel, current_socket: Callable[[], SocketHandle | None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.session = session
+        self.bridge = bridge
+        self.traffic = traffic
+        self.current_socket = current_socket
+        self.store = session.store
         self.recorder: Recorder | None = None
         self.last_error = ""
         self.file_dialog: QFileDialog | None = None
@@ -69,7 +81,7 @@ class CaptureActions(QObject):
         self._job: asyncio.Task | None = None
         self._job_report = ("", "", "")  # text, error, warning
 
-        status_bar = window.statusBar()
+        status_bar = host.status_bar()
         self.indicator = RecordIndicator(status_bar)
         self.job_progress = JobProgress(status_bar)
         status_bar.addPermanentWidget(self.job_progress)
@@ -78,28 +90,20 @@ class CaptureActions(QObject):
         self.job_progress.cancel_clicked.connect(self.cancel_job)
 
         self._build_actions()
-        self._build_menu()
         # "Replay selected rows" needs more than one row selectable (click, Shift, Ctrl+A).
-        view = window.traffic.view
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.selectionModel().selectionChanged.connect(self._on_traffic_selection_changed)
-        window.traffic.model.modelReset.connect(self._update_actions)
-        window.window_closed.connect(self._on_window_window_closed)
-        self._update_actions()
+        traffic.allow_multiple_selection()
+        self.update_actions()
 
     # -- building ------------------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], object], tip: str,
-                shortcut: str | None = None) -> QAction:
-        action = QAction(text, self.window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.window.addAction(action)  # shortcuts work everywhere, and F1 lists them
-        return action
+                shortcut: str | None = None, separator_before: bool = False) -> QAction:
+        if separator_before:
+            self.menu.addSeparator()
+        return self.host.add_action(self.menu, text, lambda _checked=False: slot(),
+                                    shortcut or None, tip)
 
     def _build_actions(self) -> None:
+        self.menu = self.host.menu("&Capture")
         self.record_action = self._action(
             "&Record…", self.choose_record_file,
             "Record every message in and out from now on to a capture file "
@@ -110,7 +114,8 @@ class CaptureActions(QObject):
             STOP_SHORTCUT)
         self.export_all_action = self._action(
             "Export &all…", lambda: self.choose_export_file(ALL),
-            "Save every message the traffic store keeps to a capture file (or CSV)")
+            "Save every message the traffic store keeps to a capture file (or CSV)",
+            separator_before=True)
         self.export_shown_action = self._action(
             "Export &filtered…", lambda: self.choose_export_file(SHOWN),
             "Save the messages the traffic table shows now (its filter applies) to a capture "
@@ -120,39 +125,22 @@ class CaptureActions(QObject):
             "Save the messages the traffic table shows now as CSV, for a spreadsheet")
         self.open_action = self._action(
             "&Open capture…", self.choose_open_file,
-            "Load a capture file into the traffic table to inspect it offline")
+            "Load a capture file into the traffic table to inspect it offline",
+            separator_before=True)
         self.replay_file_action = self._action(
             "Replay &capture…", self.choose_replay_file,
-            "Send the messages of a capture file again through a socket")
+            "Send the messages of a capture file again through a socket",
+            separator_before=True)
         self.replay_selected_action = self._action(
             "Replay selected &rows…", self.replay_selected,
             "Send the selected traffic rows again through a socket")
 
-    def _build_menu(self) -> None:
-        bar = self.window.menuBar()
-        self.menu = QMenu("&Capture", bar)
-        self.menu.setToolTipsVisible(True)
-        for action in (self.record_action, self.stop_record_action, None,
-                       self.export_all_action, self.export_shown_action,
-                       self.export_csv_action, None, self.open_action, None,
-                       self.replay_file_action, self.replay_selected_action):
-            if action is None:
-                self.menu.addSeparator()
-            else:
-                self.menu.addAction(action)
-        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"),
-                           None)
-        if help_action is None:
-            bar.addMenu(self.menu)
-        else:
-            bar.insertMenu(help_action, self.menu)
-
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
+        """Enable what can be done now (recording, a job running, rows selected)."""
         recording = self.recording
         job = self.job_running
         self.record_action.setEnabled(not recording and not job)
         self.stop_record_action.setEnabled(recording)
-        has_rows = self.window.traffic.model.rowCount() > 0
         for action in (self.export_all_action, self.export_shown_action,
                        self.export_csv_action):
             action.setEnabled(not job)
@@ -161,11 +149,7 @@ class CaptureActions(QObject):
             "Stop recording first: the opened messages would be recorded as traffic"
             if recording else "Load a capture file into the traffic table to inspect it "
                               "offline")
-        selected = has_rows and self.window.traffic.view.selectionModel().hasSelection()
-        self.replay_selected_action.setEnabled(selected)
-
-    def _on_traffic_selection_changed(self, *_args: object) -> None:
-        self._update_actions()
+        self.replay_selected_action.setEnabled(self.traffic.has_selection())
 
     # -- file dialogs (opened, never exec'd) ------------------------------------------------------
     def _file_dialog(self, title: str, save: bool, filters: list[str], name: str,
@@ -174,7 +158,7 @@ class CaptureActions(QObject):
         (for a save, after the user agreed to replace an existing file)."""
         if self.file_dialog is not None:
             self.file_dialog.close()
-        dialog = QFileDialog(self.window, title)
+        dialog = QFileDialog(self.host.widget, title)
         dialog.setAccessibleName(title)
         dialog.setToolTip(title)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -217,7 +201,7 @@ class CaptureActions(QObject):
         if self.message_box is not None:
             self.message_box.close()
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Cancel, self.window)
+                          QMessageBox.StandardButton.Cancel, self.host.widget)
         box.setAccessibleName(title)
         box.button(QMessageBox.StandardButton.Cancel).setToolTip("Do nothing")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -232,7 +216,7 @@ class CaptureActions(QObject):
     def _show_box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
         if self.message_box is not None:
             self.message_box.close()
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Close, self.window)
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Close, self.host.widget)
         box.setAccessibleName(title)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -246,7 +230,7 @@ class CaptureActions(QObject):
             self.message_box = None
 
     def _say(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, STATUS_MS)
+        self.host.show_status(text, STATUS_MS)
 
     # -- recording --------------------------------------------------------------------------------
     @property
@@ -266,7 +250,7 @@ class CaptureActions(QObject):
         if self.recording:
             assert self.recorder is not None
             return self._refuse_recording(f"Already recording to {self.recorder.path}")
-        recorder = Recorder(self.store, path, events=self.window.session.on_event)
+        recorder = Recorder(self.store, path, events=self.session.on_event)
         try:
             recorder.start()
         except CaptureError as error:
@@ -276,7 +260,7 @@ class CaptureActions(QObject):
         recorder.on_stopped.append(lambda error: self._on_recorder_stopped(recorder, error))
         self.indicator.show_recording(recorder)
         self._say(f"Recording to {recorder.path}")
-        self._update_actions()
+        self.update_actions()
         self.recording_started.emit(recorder.path)
         return True
 
@@ -300,7 +284,7 @@ class CaptureActions(QObject):
         else:
             extra = f", {recorder.missed:,} missed" if recorder.missed else ""
             self._say(f"Recorded {recorder.written:,} messages{extra} to {recorder.path}")
-        self._update_actions()
+        self.update_actions()
         self.recording_stopped.emit(error)
 
     # -- jobs: export and open
@@ -318,7 +302,7 @@ class CaptureActions(QObject):
         self._job_report = ("", "", "")
         self._job = asyncio.ensure_future(coro)
         self._job.add_done_callback(self._on_job_done)
-        self._update_actions()
+        self.update_actions()
 
     def _report(self, text: str, error: str = "", warning: str = "") -> None:
         """What the running job will say when it is over (status bar, and a box for errors
@@ -329,7 +313,7 @@ class CaptureActions(QObject):
         if task is self._job:
             self._job = None
         self.job_progress.end()
-        self._update_actions()
+        self.update_actions()
         text, error, warning = self._job_report
         if not task.cancelled() and task.exception() is not None:
             failure = task.exception()
@@ -365,9 +349,7 @@ class CaptureActions(QObject):
 
     def shown_seqs(self) -> list[int]:
         """The sequence numbers of the rows the traffic table shows now, in order."""
-        model = self.window.traffic.model
-        seq_at = model.seq_at
-        return [seq for seq in map(seq_at, range(model.rowCount())) if seq is not None]
+        return self.traffic.shown_seqs()
 
     def export(self, path: str | os.PathLike[str], which: str = ALL,
                as_csv: bool = False) -> bool:
@@ -382,9 +364,9 @@ class CaptureActions(QObject):
         else:
             seqs = self.shown_seqs()
         note = ""
-        model = self.window.traffic.model
-        if which == SHOWN and model.filter.active and model.filter_progress < 100:
-            note = (f" (the filter had looked at {model.filter_progress}% of the traffic: "
+        percent = self.traffic.filter_scan_percent()
+        if which == SHOWN and percent < 100:
+            note = (f" (the filter had looked at {percent}% of the traffic: "
                     "the rows shown then were exported)")
         kind = "CSV" if as_csv else "capture"
         self._run_job(self._export(path, seqs, as_csv, note),
@@ -396,7 +378,7 @@ class CaptureActions(QObject):
                       note: str) -> None:
         try:
             exporter = Exporter(self.store, seqs, path, as_csv,
-                                self.window.traffic.socket_type_of)
+                                self.traffic.socket_type_of)
         except CaptureError as error:
             self._report(f"Export failed: {error}", error=str(error))
             return
@@ -426,7 +408,7 @@ class CaptureActions(QObject):
                           lambda path, _filter: self._on_open_file_selected(path))
 
     def _on_open_file_selected(self, path: str) -> None:
-        if self.window.traffic.model.rowCount() == 0 and len(self.store) == 0:
+        if self.traffic.row_count() == 0 and len(self.store) == 0:
             self.open_capture(path)
             return
         box = self._question(f"Open {os.path.basename(path)} after the current traffic, or "
@@ -462,14 +444,14 @@ class CaptureActions(QObject):
             self._finish_job(f"Cannot open: {error}", error=str(error))
             return False
         if clear_first:
-            self.window.traffic.clear_action.trigger()
+            self.traffic.clear_action.trigger()
         self._run_job(self._open(reader), f"Opening {os.path.basename(path)}…",
                       f"Reading {path} into the traffic table")
         return True
 
     async def _open(self, reader: CaptureReader) -> None:
         try:
-            self._report(*await open_into_store(reader, self.store, self.window.traffic,
+            self._report(*await open_into_store(reader, self.store, self.traffic,
                                                 self.job_progress.set_fraction))
         except asyncio.CancelledError:
             self._report(f"Opening {reader.path} cancelled after {reader.messages_read:,} "
@@ -479,9 +461,9 @@ class CaptureActions(QObject):
     # -- replay
     def _replay_dialog(self) -> ReplayDialog:
         if self.replay_dialog is None:
-            self.replay_dialog = ReplayDialog(self.window.bridge, self.window)
+            self.replay_dialog = ReplayDialog(self.bridge, self.host.widget)
             self.replay_dialog.replay_finished.connect(self._say)
-        current = self.window.sockets.current_socket()
+        current = self.current_socket()
         if current is not None and not self.replay_dialog.busy:
             self.replay_dialog.select_socket(current.name)
         return self.replay_dialog
@@ -493,13 +475,7 @@ class CaptureActions(QObject):
 
     def selected_messages(self) -> list[Message]:
         """The messages of the selected traffic rows, in table order (dropped ones left out)."""
-        traffic = self.window.traffic
-        rows: set[int] = set()
-        # (a QItemSelection is a list of ranges; PySide6's stubs leave out its __iter__)
-        for selection_range in traffic.view.selectionModel().selection():  # type: ignore[attr-defined]
-            rows.update(range(selection_range.top(), selection_range.bottom() + 1))
-        messages = (traffic.model.message_at(row) for row in sorted(rows))
-        return [message for message in messages if message is not None]
+        return self.traffic.selected_messages()
 
     def replay_selected(self) -> ReplayDialog:
         """Open the replay dialog with the selected rows' messages."""
@@ -522,14 +498,10 @@ class CaptureActions(QObject):
         return dialog
 
     # -- shutdown
-    def _on_window_window_closed(self) -> None:
+    def shut_down(self) -> None:
         """Finish the recording (its file stays complete), stop jobs and any replay."""
         self.stop_recording()
         self.cancel_job()
         if self.replay_dialog is not None:
             self.replay_dialog.cancel()
 
-
-def install_capture_actions(window: MainWindow) -> CaptureActions:
-    """Add the Capture menu, the recording indicator and the capture jobs to ``window``."""
-    return CaptureActions(window)

@@ -14,12 +14,12 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from zinspect.core.capture.recorder import Recorder
+from zinspect.ui.widgets.feedback import ERROR_COLOR, ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
 SAMPLE_MS = 500
-RECORDING_STYLE = "color: #c62828; font-weight: bold;"
-ERROR_STYLE = "color: #c62828;"
+RECORDING_STYLE = f"color: {ERROR_COLOR}; font-weight: bold;"
 
 
 class RecordIndicator(QWidget):

@@ -36,10 +36,10 @@ from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #c62828;"
 PROGRESS_MS = 100
 ALL = "all"
 

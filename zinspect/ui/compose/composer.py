@@ -35,8 +35,9 @@ from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.compose.frame_editor import ERROR_STYLE, FrameEditor
+from zinspect.ui.compose.frame_editor import FrameEditor
 from zinspect.ui.compose.send_history import ElidingRowDelegate, SendHistoryModel, SentMessage
+from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from zinspect.core.codecs import editable_form, human_size
-from zinspect.ui.compose.frame_row import (  # noqa: F401 (ERROR_STYLE: also importable from here)
-    ERROR_STYLE,
+from zinspect.ui.compose.frame_row import (
     FrameRow,
     encodings_model,
     set_exact,

@@ -36,6 +36,7 @@ from zinspect.core.codecs import (
     encode_frame,
     human_size,
 )
+from zinspect.ui.widgets.feedback import ERROR_COLOR
 
 ENCODING_LABELS = {
     "text": "Text (UTF-8)",
@@ -65,8 +66,6 @@ MIN_LINES = 2
 # keystroke in a long unbroken line (pasted base64, say) cost up to half a second.
 LONG_TEXT = 4096
 MAX_LINES = 8
-ERROR_COLOR = "#b00020"
-ERROR_STYLE = f"color: {ERROR_COLOR};"
 
 
 def encodings_model(parent: QObject) -> QStandardItemModel:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import (
@@ -40,12 +41,10 @@ from zinspect.core.codecs import human_size, message_summary
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.workspace.workspace import SavedMessage
-from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.composer import Composer
-from zinspect.ui.sockets.endpoint_editor import error_label, show_error
-from zinspect.ui.compose.frame_editor import ERROR_STYLE
-from zinspect.ui.sockets.socket_panel import SocketPanel
+from zinspect.ui.widgets.a11y import describe_clear_button
+from zinspect.ui.widgets.feedback import ERROR_STYLE, error_label, show_error
 
 log = logging.getLogger(__name__)
 
@@ -183,13 +182,14 @@ class SavedMessagesPanel(QWidget):
     """The list of saved messages with Send, Load into composer, Rename and Delete, and an
     inline row to save the composer's message under a name."""
 
-    def __init__(self, bridge: SessionBridge, composer: Composer, sockets: SocketPanel,
+    def __init__(self, bridge: SessionBridge, composer: Composer,
+                 current_socket: Callable[[], SocketHandle | None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.session = bridge.session
         self.composer = composer
-        self.sockets = sockets
+        self.current_socket = current_socket  # the sockets list's selection
         self.model = SavedMessagesModel(self)
         self._tasks: dict[asyncio.Future, SocketHandle] = {}  # running sends, kept alive
         self.setAccessibleName("Saved messages")
@@ -360,7 +360,7 @@ class SavedMessagesPanel(QWidget):
                                  error=True)
                 return False
         else:
-            handle = self.sockets.current_socket()
+            handle = self.current_socket()
             if handle is None:
                 self._set_status(f"Not sent: '{message.name}' names no socket; select the "
                                  "socket to send it on", error=True)

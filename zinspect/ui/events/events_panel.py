@@ -38,13 +38,14 @@ from PySide6.QtWidgets import (
 from zinspect.core.sockets.events import WARNINGS, SocketEvent
 from zinspect.core.sockets.session import EVENT_HISTORY, SocketHandle
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.widgets.feedback import ERROR_COLOR
 
 log = logging.getLogger(__name__)
 
 FLUSH_MS = 100
 COLUMNS = ("Time", "Socket", "Event", "Endpoint", "Detail", "What it means")
 COL_TIME, COL_SOCKET, COL_EVENT, COL_ENDPOINT, COL_DETAIL, COL_MEANING = range(len(COLUMNS))
-PROBLEM_COLOR = QColor("#b3261e")
+PROBLEM_COLOR = QColor(ERROR_COLOR)
 WARNING_COLOR = QColor("#b35c00")
 ALL_SOCKETS = ""
 EventRole = Qt.ItemDataRole.UserRole + 1
@@ -149,7 +150,6 @@ class EventsFilter(QSortFilterProxyModel):
 class EventsPanel(QWidget):
     """The timeline with its filters; follows new events unless scrolled up."""
 
-    dock: QDockWidget  # set by install_events_panel
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +158,7 @@ class EventsPanel(QWidget):
         self.proxy = EventsFilter(self)
         self.proxy.setSourceModel(self.model)
         self._pending: list[SocketEvent] = []
+        self.dock: QDockWidget | None = None  # the dock holding this panel: see set_dock
 
         self.socket_combo = QComboBox()
         self.socket_combo.addItem("All sockets", ALL_SOCKETS)
@@ -212,7 +213,12 @@ class EventsPanel(QWidget):
         self.model.add(list(self.session.events))  # what happened before the panel existed
         self._update_count()
 
+    def set_dock(self, dock: QDockWidget) -> None:
+        """The dock that holds this panel (shown and raised by whoever wants it seen)."""
+        self.dock = dock
+
     # -- feeding ------------------------------------------------------------------------
+
     def _on_session_event(self, _handle: SocketHandle | None, event: SocketEvent) -> None:
         self._pending.append(event)
         if not self._timer.isActive():
@@ -262,16 +268,3 @@ class EventsPanel(QWidget):
         self.model.clear()
         self._update_count()
 
-
-def install_events_panel(window) -> EventsPanel:
-    """Add the Events dock (a tab beside the Composer) and its View menu entry."""
-    panel = EventsPanel(window.bridge, window)
-    dock = window._dock("Events", "events_dock", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.tabifyDockWidget(window.composer_dock, dock)
-    window.composer_dock.raise_()
-    panel.dock = dock
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and window.composer_dock.toggleViewAction() in menu.actions():
-            menu.insertAction(window.composer_dock.toggleViewAction(), dock.toggleViewAction())
-    return panel

@@ -16,9 +16,22 @@ import os
 from PySide6.QtCore import QDir, QEvent, QModelIndex, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QPalette, QTextOption
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
-    QLabel, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QStackedWidget, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from zinspect.core.codecs import (
@@ -30,8 +43,9 @@ from zinspect.core.codecs import (
 )
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.compose.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
+from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import LIMIT_TEXT, VIEW_LABELS, render_frame
+from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +58,6 @@ VIEW_TIPS = {
     "base64": "The frame encoded as base64",
 }
 HUGE_COPY = 1024 * 1024  # copying more than this many bytes gets a warning in the tooltip
-PROBLEM_STYLE = "color: #b3261e;"
 LONG_LINE = 4096  # longer lines wrap anywhere: see _wrap_mode
 HEX_LINE_CHARS = 79  # characters in a 16-byte hex dump line (offset, bytes, ASCII column)
 
@@ -247,7 +260,7 @@ class DetailPane(QWidget):
         layout.addWidget(self._view_note)
         self._truncated_label = QLabel()
         self._truncated_label.setWordWrap(True)
-        self._truncated_label.setStyleSheet(PROBLEM_STYLE + " font-weight: bold;")
+        self._truncated_label.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
         self._truncated_label.setObjectName("truncated_mark")
         self._truncated_label.setAccessibleName("Truncation")
         self._truncated_label.setToolTip(
@@ -425,7 +438,7 @@ class DetailPane(QWidget):
         shown = render_frame(data, choice, self._hex_width)
         self._shown_view = shown.view
         self._view_note.setText(shown.note)
-        self._view_note.setStyleSheet(PROBLEM_STYLE if shown.problem else "")
+        self._view_note.setStyleSheet(ERROR_STYLE if shown.problem else "")
         self._view_note.setVisible(bool(shown.note))
         if shown.truncated:
             self._truncated_label.setText(
@@ -472,7 +485,7 @@ class DetailPane(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def _show_action_status(self, text: str, problem: bool = False) -> None:
         self._action_status.setText(text)
-        self._action_status.setStyleSheet(PROBLEM_STYLE if problem else "")
+        self._action_status.setStyleSheet(ERROR_STYLE if problem else "")
         self._action_status.setVisible(bool(text))
 
     def _on_resend_button_clicked(self) -> None:

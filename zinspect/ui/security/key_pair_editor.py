@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.security.curve_keys import (
+from zinspect.core.keys.curve_keys import (
     SECRET_SUFFIX,
     Certificate,
     KeyFormatError,
@@ -35,12 +35,11 @@ from zinspect.core.security.curve_keys import (
     public_key_of,
     save_certificate,
 )
-from zinspect.ui.sockets.endpoint_editor import error_label, show_error
-from zinspect.ui.security.security_auth import make_button, make_line_edit
+from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.inputs import make_button, make_line_edit
 
 log = logging.getLogger(__name__)
 
-NOTE_STYLE = "color: palette(placeholder-text);"
 
 
 def set_key_text(edit: QLineEdit, key: str) -> None:

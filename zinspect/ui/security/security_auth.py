@@ -21,44 +21,26 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from zinspect.core.keys.curve_keys import KeyFormatError, check_key, load_public_keys
 from zinspect.core.security.authenticator import AuthSpec, parse_address
-from zinspect.core.security.curve_keys import KeyFormatError, check_key, load_public_keys
-from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.sockets.endpoint_editor import error_label, selected_data, short_list_view, show_error
+from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.inputs import make_button, make_line_edit
+from zinspect.ui.widgets.lists import selected_data, short_list_view
 
 log = logging.getLogger(__name__)
 
 ValueRole = Qt.ItemDataRole.UserRole + 1
 PasswordRole = Qt.ItemDataRole.UserRole + 2
-NOTE_STYLE = "color: palette(placeholder-text);"
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def split_addresses(text: str) -> list[str]:
     """The entries of an address field: separated by commas, semicolons or blanks."""
     return [part for part in _SEPARATORS.split(text.strip()) if part]
-
-
-def make_line_edit(name: str, tip: str, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setAccessibleName(name)
-    edit.setToolTip(tip)
-    edit.setPlaceholderText(placeholder)
-    edit.setClearButtonEnabled(True)
-    describe_clear_button(edit, name.lower())
-    return edit
-
-
-def make_button(text: str, name: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(name)
-    button.setToolTip(tip)
-    return button
 
 
 class AuthEditor(QGroupBox):

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.security.curve_keys import Certificate
+from zinspect.core.keys.curve_keys import Certificate
 from zinspect.core.security.security import (
     MECHANISMS,
     SecurityError,
@@ -47,18 +47,18 @@ from zinspect.core.security.security import (
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.endpoint_editor import error_label, show_error
 from zinspect.ui.security.key_pair_editor import (
     KeyPairEditor,
     check_key_field,
     set_key_text,
     with_error,
 )
-from zinspect.ui.security.security_auth import AuthEditor, make_button, make_line_edit
+from zinspect.ui.security.security_auth import AuthEditor
+from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.inputs import make_button, make_line_edit
 
 log = logging.getLogger(__name__)
 
-NOTE_STYLE = "color: palette(placeholder-text);"
 DONE_STYLE = "color: #2e7d32;"
 WARNING_STYLE = ("color: #7a4100; background: #fff3cd; border: 1px solid #e0b252; "
                  "border-radius: 3px; padding: 4px;")

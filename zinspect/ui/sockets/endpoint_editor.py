@@ -12,11 +12,8 @@ import logging
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListView,
     QMenu,
     QPushButton,
     QToolButton,
@@ -29,50 +26,12 @@ from zinspect.core.sockets.ipc_files import SocketFileExists
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.ui.widgets.a11y import describe_clear_button
+from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.lists import selected_data, short_list_view
 
 log = logging.getLogger(__name__)
 
 EndpointRole = Qt.ItemDataRole.UserRole + 1
-ERROR_STYLE = "color: #c62828;"
-
-
-def short_list_view(model: QStandardItemModel, name: str, tip: str,
-                    max_height: int) -> QListView:
-    """A compact read-only single-selection list (endpoints, subscriptions)."""
-    view = QListView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setToolTip(tip)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setUniformItemSizes(True)
-    view.setMaximumHeight(max_height)
-    return view
-
-
-def selected_data(view: QListView, role: int) -> object | None:
-    """The ``role`` data of the selected row (None when nothing is selected)."""
-    index = view.currentIndex()
-    if not index.isValid() or not view.selectionModel().isSelected(index):
-        return None
-    return index.data(role)
-
-
-def error_label(accessible_name: str) -> QLabel:
-    """A red, wrapping label for a message in words under the field it is about."""
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(accessible_name)
-    label.setToolTip("What went wrong with the last attempt")
-    label.hide()
-    return label
-
-
-def show_error(label: QLabel, message: str) -> None:
-    label.setText(message)
-    label.setVisible(bool(message))
 
 
 class EndpointEditor(QWidget):

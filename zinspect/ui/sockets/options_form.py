@@ -17,6 +17,7 @@ is empty and shows the default, or the live value when libzmq reports a differen
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QShowEvent
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.keys.secret_values import is_secret_option
 from zinspect.core.sockets.option_apply import ApplyOutcome, apply_options
 from zinspect.core.sockets.option_catalog import (
     OptionSpec,
@@ -48,17 +50,15 @@ from zinspect.core.sockets.option_catalog import (
     parse_value,
     read_live,
 )
-from zinspect.core.security.secret_values import is_secret_option
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.endpoint_editor import ERROR_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import ERROR_STYLE, NOTE_STYLE, error_label, show_error
 
 log = logging.getLogger(__name__)
 
 RECREATE_MARK = "⟳"
 RESET_GLYPH = "↺"
 CHANGE_COALESCE_MS = 100
-NOTE_STYLE = "color: palette(placeholder-text);"
 EDITED_STYLE = "color: #1565c0;"
 DONE_STYLE = "color: #2e7d32;"
 HEADER_STYLE = "font-weight: bold; padding-top: 6px;"
@@ -72,9 +72,13 @@ FIELD_CHARS = 5  # the least a field shrinks to; it grows with the form
 
 
 class OptionRow:
-    """The widgets of one option: label, editor, unit, ⟳ mark, reset button, error line."""
+    """The widgets of one option: label, editor, unit, ⟳ mark, reset button, error line.
+    ``on_edited(row)`` runs when the user changes the value, ``on_return()`` on Enter,
+    ``on_reset(name)`` when its reset button is clicked."""
 
-    def __init__(self, form: OptionsForm, spec: OptionSpec, type_name: str) -> None:
+    def __init__(self, spec: OptionSpec, type_name: str,
+                 on_edited: Callable[[OptionRow], None], on_return: Callable[[], None],
+                 on_reset: Callable[[str], object]) -> None:
         self.spec = spec
         self._baseline: object = None  # the editor's state when it last showed the socket
         tip = explain(spec, type_name)
@@ -87,7 +91,7 @@ class OptionRow:
         self.editor: QLineEdit | QCheckBox | QComboBox
         if spec.kind == "bool":
             self.editor = QCheckBox()
-            self.editor.toggled.connect(lambda _on: form._on_row_edited(self))
+            self.editor.toggled.connect(lambda _on: on_edited(self))
         elif spec.kind == "choice":
             self.editor = QComboBox()
             self.editor.setSizeAdjustPolicy(
@@ -95,14 +99,14 @@ class OptionRow:
             self.editor.setMinimumContentsLength(2)
             for value, meaning in spec.special:
                 self.editor.addItem(meaning, value)
-            self.editor.currentIndexChanged.connect(lambda _index: form._on_row_edited(self))
+            self.editor.currentIndexChanged.connect(lambda _index: on_edited(self))
         else:
             self.editor = QLineEdit()
             self.editor.setClearButtonEnabled(False)
             width = self.editor.fontMetrics().horizontalAdvance("0" * FIELD_CHARS) + 12
             self.editor.setMinimumWidth(width)
-            self.editor.textEdited.connect(lambda _text: form._on_row_edited(self))
-            self.editor.returnPressed.connect(form._on_row_return_pressed)
+            self.editor.textEdited.connect(lambda _text: on_edited(self))
+            self.editor.returnPressed.connect(on_return)
         self.editor.setToolTip(tip)
         self.editor.setAccessibleName(f"{spec.name} value")
         self.label.setBuddy(self.editor)
@@ -124,7 +128,7 @@ class OptionRow:
         self.reset_button.setAccessibleName(f"Reset {spec.name}")
         self.reset_button.setToolTip(f"Reset {spec.name} to its default "
                                      f"({default_text(spec, type_name)})")
-        self.reset_button.clicked.connect(lambda: form.reset_option(spec.name))
+        self.reset_button.clicked.connect(lambda: on_reset(spec.name))
         self.error = error_label(f"{spec.name} error")
         self.error.setToolTip(f"Why this value of {spec.name} cannot be used")
         self._baseline = self.editor_state()
@@ -459,7 +463,8 @@ class OptionsForm(QWidget):
                 header.setToolTip(f"Options about {group.lower()}")
                 grid.addWidget(header, line, 0, 1, 5)
                 line += 1
-            row = OptionRow(self, spec, type_name)
+            row = OptionRow(spec, type_name, self._on_row_edited, self._on_row_return_pressed,
+                            self.reset_option)
             self._rows[spec.name] = row
             grid.addWidget(row.label, line, 0)
             if isinstance(row.editor, QCheckBox):  # the box itself is what gets clicked

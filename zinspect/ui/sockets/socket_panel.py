@@ -45,21 +45,21 @@ from PySide6.QtWidgets import (
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, SocketTypeInfo
-from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.endpoint_editor import EndpointEditor, error_label, show_error
+from zinspect.ui.security.security_form import SecurityForm
+from zinspect.ui.sockets.endpoint_editor import EndpointEditor
 from zinspect.ui.sockets.options_form import OptionsForm
 from zinspect.ui.sockets.peer_table import PeerTable
-from zinspect.ui.security.security_form import SecurityForm
 from zinspect.ui.sockets.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
 from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
+from zinspect.ui.widgets.a11y import describe_clear_button
+from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
 
 log = logging.getLogger(__name__)
 
 TypeNameRole = Qt.ItemDataRole.UserRole + 1
 CHANGE_COALESCE_MS = 100
-NOTE_STYLE = "color: palette(placeholder-text);"
 STATE_STYLE = "color: #b35c00; font-weight: bold;"
 
 TYPE_NOTES = {

@@ -25,12 +25,8 @@ from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.sockets.endpoint_editor import (
-    error_label,
-    selected_data,
-    short_list_view,
-    show_error,
-)
+from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.lists import selected_data, short_list_view
 
 log = logging.getLogger(__name__)
 

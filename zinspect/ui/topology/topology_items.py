@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem
 
 from zinspect.core.topology import CLIENT, IN, OUT, PEER, PEERS_NODE, ROLES, SERVER, Node
+from zinspect.ui.widgets.feedback import ERROR_COLOR
 
 NODE_W, NODE_H = 150.0, 46.0
 LAYER_GAP = 150.0  # between layers, room for a link's label
@@ -34,7 +35,7 @@ LABEL_ROOM = "00,000 · 0,000/s"  # labels are at least this wide: a growing cou
 ROLE_COLORS = {OUT: "#2f6fde", IN: "#2e9d57", CLIENT: "#d9822b", SERVER: "#8e5bd6",
                PEER: "#1f9aa6"}
 FORWARD_COLOR = "#b0419e"
-BROKEN_COLOR = "#b3261e"
+BROKEN_COLOR = ERROR_COLOR
 
 
 def _elide(text: str, font: QFont, width: float, mode=Qt.TextElideMode.ElideRight) -> str:

@@ -10,7 +10,6 @@ only while the view is visible.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QTransform
@@ -58,9 +57,6 @@ from zinspect.ui.topology.topology_items import (
     place_label,
 )
 
-if TYPE_CHECKING:
-    from zinspect.ui.main_window import MainWindow
-
 log = logging.getLogger(__name__)
 
 REBUILD_DELAY_MS = 100  # a burst of socket changes (a workspace loading) draws once
@@ -69,11 +65,14 @@ EMPTY_TEXT = "No sockets yet: create one in the Sockets panel"
 
 
 class TopologyCanvas(QGraphicsView):
-    """The graphics view: tells its owner about clicks on nodes and about resizes."""
+    """The graphics view: ``node_clicked(node)`` on a click on a socket's box, ``resized``
+    when its size changed."""
 
-    def __init__(self, owner: TopologyView) -> None:
-        super().__init__(owner)
-        self._owner = owner
+    node_clicked = Signal(object)  # core.topology.Node
+    resized = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
@@ -84,14 +83,14 @@ class TopologyCanvas(QGraphicsView):
         if event.button() == Qt.MouseButton.LeftButton:
             for item in self.items(event.position().toPoint()):
                 if isinstance(item, NodeItem):
-                    self._owner._on_canvas_node_clicked(item.node)
+                    self.node_clicked.emit(item.node)
                     event.accept()
                     return
         super().mousePressEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
-        self._owner._on_canvas_resized()
+        self.resized.emit()
 
 
 class TopologyView(QWidget):
@@ -117,10 +116,12 @@ class TopologyView(QWidget):
         self._scene_stale = True
         # links whose endpoint another link of the same fan shows already (see _draw_links)
         self._shared_endpoint: set[str] = set()
-        self.dock: QDockWidget | None = None  # set by install_topology
+        self.dock: QDockWidget | None = None  # the dock holding this view: see set_dock
 
         self.scene = QGraphicsScene(self)
         self.canvas = TopologyCanvas(self)
+        self.canvas.node_clicked.connect(self._on_canvas_node_clicked)
+        self.canvas.resized.connect(self._on_canvas_resized)
         self.canvas.setScene(self.scene)
         self.canvas.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Window))
         self.empty_label = QLabel(EMPTY_TEXT, self)
@@ -220,6 +221,12 @@ class TopologyView(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().hideEvent(event)
         self._refresh_timer.stop()
+
+    def set_dock(self, dock: QDockWidget) -> None:
+        """The dock that holds this view: hidden, the view stops drawing; shown again, it
+        catches up at once."""
+        self.dock = dock
+        dock.visibilityChanged.connect(self._on_dock_visibility_changed)
 
     def _on_dock_visibility_changed(self, visible: bool) -> None:
         if visible:
@@ -325,7 +332,8 @@ class TopologyView(QWidget):
         topology = self.topology
         pairs: dict[tuple[str, str], list[Link]] = {}
         for link in topology.links:
-            pairs.setdefault(tuple(sorted((link.source, link.target))), []).append(link)
+            first, second = sorted((link.source, link.target))
+            pairs.setdefault((first, second), []).append(link)
         layer_of = {key: position[0] for key, position in topology.positions.items()}
         fan_out = {key: 0 for key in centres}  # links to later layers
         fan_in = {key: 0 for key in centres}  # links from earlier layers
@@ -399,7 +407,8 @@ class TopologyView(QWidget):
     # -- texts --------------------------------------------------------------------------------
     def _label_lines(self, link: Link, traffic: LinkTraffic) -> list[tuple[str, bool]]:
         if link.kind == FORWARD_LINK:
-            runner = self.topology.node(link.source).handle.automation_runner
+            source = self.topology.node(link.source).handle
+            runner = source.automation_runner if source is not None else None
             if runner is None or not runner.running:
                 return [("forwards (stopped)", False)]
             return [(f"forwards · {format_traffic(traffic.forward, traffic.forward_rate)}",
@@ -458,6 +467,7 @@ class TopologyView(QWidget):
             return (f"{node.name}: {', '.join(others)} connect{'s' if len(others) == 1 else ''} "
                     "here; no socket of this workspace binds it")
         handle = node.handle
+        assert handle is not None  # a socket node always has its handle
         endpoints = "\n".join(f"{e.kind} {e.address}" for e in handle.endpoints) or "no endpoints"
         return (f"{node.type_name} socket {node.name}\n{endpoints}\n"
                 f"sent {handle.sent:,} · received {handle.received:,}\n"
@@ -484,23 +494,3 @@ def _shared_endpoint_links(topology: Topology) -> set[str]:
 def _at_most(counter: Counter | None) -> bool:
     return counter is not None and counter.at_most
 
-
-def install_topology(window: MainWindow) -> TopologyView:
-    """Add the Topology dock (a tab beside the message detail), its View menu entry, and
-    keep its selection and the sockets list's in step both ways."""
-    view = TopologyView(window.bridge, window)
-    dock = window._dock("Topology", "topology_dock", view, Qt.DockWidgetArea.RightDockWidgetArea)
-    view.dock = dock
-    window.tabifyDockWidget(window.detail_dock, dock)
-    window.detail_dock.raise_()
-    dock.visibilityChanged.connect(view._on_dock_visibility_changed)
-    view_menu = next((a.menu() for a in window.menuBar().actions()
-                      if a.menu() is not None and window.sockets_dock.toggleViewAction()
-                      in a.menu().actions()), None)
-    if view_menu is not None:
-        view_menu.insertAction(window.composer_dock.toggleViewAction(),
-                               dock.toggleViewAction())
-    view.socket_selected.connect(window.sockets.select_socket)
-    window.sockets.socket_selected.connect(view.select_socket)
-    view.select_socket(window.sockets.current_socket())
-    return view

@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
-from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.bridge import SessionBridge
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
+from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.traffic_model import (
     COL_DIRECTION,
     COL_FRAMES,
@@ -42,13 +41,15 @@ from zinspect.ui.traffic.traffic_model import (
     COL_TIME,
     TrafficModel,
 )
+from zinspect.ui.traffic.traffic_rows import TrafficRows
+from zinspect.ui.widgets.a11y import describe_clear_button
+from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
 PAUSE_SHORTCUT = "Ctrl+P"
 CLEAR_SHORTCUT = "Ctrl+L"
 TEXT_FILTER_DELAY_MS = 150  # typing pauses this long before the table refilters
-ERROR_STYLE = "color: #c62828;"
 
 FILTER_TIP = (
     "Show only messages whose text contains this (case-insensitive).\n"
@@ -65,10 +66,11 @@ REGEX_TIP = (
 )
 
 
-class TrafficPanel(QWidget):
+class TrafficPanel(TrafficRows, QWidget):
     """Filter bar, live table of every message in and out, pause and clear."""
 
     message_selected = Signal(object)  # core.store.Message, or None after Clear
+    rows_changed = Signal()  # the selection, or every row at once (clear, new filter)
 
     def __init__(self, bridge: SessionBridge, store: MessageStore,
                  parent: QWidget | None = None) -> None:
@@ -328,6 +330,8 @@ class TrafficPanel(QWidget):
         self.view.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_value_changed)
         self.view.selectionModel().currentRowChanged.connect(
             self._on_selection_current_row_changed)
+        self.view.selectionModel().selectionChanged.connect(self.rows_changed)
+        self.model.modelReset.connect(self.rows_changed)
 
     # -- sockets --------------------------------------------------------------------------
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.sockets.session import Session
 from zinspect.core.workspace.workspace import (
     EXTENSION,
     SavedMessage,
@@ -47,10 +48,10 @@ from zinspect.core.workspace.workspace import (
     save_workspace_atomic,
     snapshot,
 )
+from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
-
-if TYPE_CHECKING:
-    from zinspect.ui.main_window import MainWindow
+from zinspect.ui.widgets.feedback import ERROR_STYLE
+from zinspect.ui.widgets.window_host import WindowHost
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ CHECK_DELAY_MS = 150  # changes are compared at most this often (REQ/REP floods 
 STATUS_MS = 8000
 UNTITLED = "Untitled"
 FILE_FILTER = f"zinspect workspaces (*{EXTENSION});;JSON files (*.json);;All files (*)"
-PROBLEM_STYLE = "color: #b3261e;"
 
 Continuation = Callable[[], object]  # what it returns is not used
 
@@ -129,14 +129,20 @@ class LoadProblemsDialog(QDialog):
 
 
 class WorkspaceActions(QObject):
-    """File menu workspace actions for one MainWindow; see install_workspace_actions."""
+    """The File menu's workspace actions, the Saved messages dock, the title star and the
+    unsaved-changes guard (``confirm_close``, which the main window asks before closing)."""
 
     workspace_replaced = Signal(str)  # every socket was replaced (opened, new, demo): path or ""
+    socket_chosen = Signal(object)  # SocketHandle: the first socket of a workspace just opened
+    quit_confirmed = Signal()  # the user agreed to lose (or saved) the changes: close now
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
+    def __init__(self, host: WindowHost, session: Session, bridge: SessionBridge,
+                 saved_messages: SavedMessagesPanel, settings: QSettings,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.session = session
+        self.settings = settings
         self.path: str | None = None
         self.title = ""  # the name of an untitled workspace (a demo's), shown for "Untitled"
         self._baseline = dump_workspace(Workspace())
@@ -150,58 +156,46 @@ class WorkspaceActions(QObject):
         self._file_dialog: QFileDialog | None = None
         self.problems_dialog: LoadProblemsDialog | None = None
 
-        self.saved_messages = SavedMessagesPanel(window.bridge, window.composer, window.sockets,
-                                                 window)
-        self.saved_messages_dock = window._dock("Saved messages", "saved_messages_dock",
-                                                self.saved_messages,
-                                                Qt.DockWidgetArea.RightDockWidgetArea)
-        # A tab beside the message detail: stacked under it, the window's minimum height
-        # would pass a 768-pixel laptop screen. Dragging the tab out splits them.
-        window.tabifyDockWidget(window.detail_dock, self.saved_messages_dock)
-        window.detail_dock.raise_()
+        self.saved_messages = saved_messages
+        self.saved_messages_dock = host.add_dock("Saved messages", "saved_messages_dock",
+                                                 saved_messages,
+                                                 Qt.DockWidgetArea.RightDockWidgetArea)
 
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.update_modified)
-        for signal in (window.bridge.socket_added, window.bridge.socket_removed,
-                       window.bridge.socket_changed):
+        for signal in (bridge.socket_added, bridge.socket_removed, bridge.socket_changed):
             signal.connect(self._on_workspace_changed)
         self.saved_messages.model.messages_changed.connect(self._on_workspace_changed)
 
-        self.problems_button = QPushButton(window.statusBar())
+        status_bar = host.status_bar()
+        self.problems_button = QPushButton(status_bar)
         self.problems_button.setFlat(True)
-        self.problems_button.setStyleSheet(PROBLEM_STYLE)
+        self.problems_button.setStyleSheet(ERROR_STYLE)
         self.problems_button.setAccessibleName("Workspace problems")
         self.problems_button.setToolTip("Problems found when the workspace was opened; "
                                         "click to list them")
         self.problems_button.clicked.connect(self._on_problems_button_clicked)
         self.problems_button.hide()
         # permanent: showMessage() would hide a normal status bar widget
-        window.statusBar().insertPermanentWidget(0, self.problems_button)
+        status_bar.insertPermanentWidget(0, self.problems_button)
 
         self._build_actions()
-        window.close_guard = self.confirm_close
         self._update_title()
 
     # -- construction ---------------------------------------------------------------------------
     def _build_actions(self) -> None:
-        window = self.window
-        self.new_action = window._action("&New workspace", self._on_new_action_triggered,
-                                         "Ctrl+Shift+N",
-                                         "Close every socket and start an empty workspace")
-        self.open_action = window._action("&Open workspace…", self._on_open_action_triggered,
-                                          QKeySequence.StandardKey.Open,
-                                          "Open a workspace file and create its sockets")
-        self.save_action = window._action("&Save workspace", self._on_save_action_triggered,
-                                          QKeySequence.StandardKey.Save,
-                                          "Save the sockets and saved messages to the "
-                                          "workspace file")
-        self.save_as_action = window._action("Save workspace &as…",
-                                             self._on_save_as_action_triggered,
-                                             "Ctrl+Shift+S",
-                                             "Save the workspace to a new file")
-        self.recent_menu = QMenu("Open &recent", window)
+        host = self.host
+        file_menu = self.file_menu()
+        self.new_action = host.add_action(file_menu, "&New workspace",
+                                          self._on_new_action_triggered, "Ctrl+Shift+N",
+                                          "Close every socket and start an empty workspace")
+        self.open_action = host.add_action(file_menu, "&Open workspace…",
+                                           self._on_open_action_triggered,
+                                           QKeySequence.StandardKey.Open,
+                                           "Open a workspace file and create its sockets")
+        self.recent_menu = QMenu("Open &recent", host.widget)
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.menuAction().setToolTip("Workspaces opened or saved lately")
         self.recent_menu.menuAction().setStatusTip("Workspaces opened or saved lately")
@@ -211,29 +205,21 @@ class WorkspaceActions(QObject):
                                             "stay)")
         self.clear_recent_action.triggered.connect(self._on_clear_recent_action_triggered)
         self._rebuild_recent_menu()
-
-        file_menu = self.file_menu()
-        before = window.quit_action
-        for action in (self.new_action, self.open_action, self.recent_menu.menuAction()):
-            file_menu.insertAction(before, action)
-        file_menu.insertSeparator(before)
-        file_menu.insertAction(before, self.save_action)
-        file_menu.insertAction(before, self.save_as_action)
-        file_menu.insertSeparator(before)
-        view_menu = next((a.menu() for a in window.menuBar().actions()
-                          if a.menu() is not None and window.sockets_dock.toggleViewAction()
-                          in a.menu().actions()), None)
-        if view_menu is not None:
-            view_menu.insertAction(window.composer_dock.toggleViewAction(),
-                                   self.saved_messages_dock.toggleViewAction())
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        self.save_action = host.add_action(file_menu, "&Save workspace",
+                                           self._on_save_action_triggered,
+                                           QKeySequence.StandardKey.Save,
+                                           "Save the sockets and saved messages to the "
+                                           "workspace file")
+        self.save_as_action = host.add_action(file_menu, "Save workspace &as…",
+                                              self._on_save_as_action_triggered,
+                                              "Ctrl+Shift+S", "Save the workspace to a new file")
+        file_menu.addSeparator()
 
     def file_menu(self) -> QMenu:
-        """The window's File menu: the one that holds Quit."""
-        for action in self.window.menuBar().actions():
-            menu = action.menu()
-            if menu is not None and self.window.quit_action in menu.actions():
-                return menu
-        raise LookupError("the main window has no File menu with Quit")
+        """The window's File menu (the main window puts Quit at its end)."""
+        return self.host.menu("&File")
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -259,8 +245,7 @@ class WorkspaceActions(QObject):
         return modified
 
     def _update_title(self) -> None:
-        self.window.setWindowTitle(f"{self.name}[*] — zinspect")
-        self.window.setWindowModified(self._modified)
+        self.host.set_title(f"{self.name}[*] — zinspect", self._modified)
         self.save_action.setToolTip(
             f"Save to {self.path}" if self.path else "Save the workspace to a file")
 
@@ -270,7 +255,7 @@ class WorkspaceActions(QObject):
         self._update_title()
 
     def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, STATUS_MS)
+        self.host.show_status(text, STATUS_MS)
 
     def _set_problems(self, path: str | None, problems: list[str]) -> None:
         self._problems = list(problems)
@@ -311,7 +296,7 @@ class WorkspaceActions(QObject):
         problems = create()
         self.saved_messages.model.set_messages(messages)
         if self.session.sockets:
-            self.window.sockets.select_socket(self.session.sockets[0])
+            self.socket_chosen.emit(self.session.sockets[0])
         self.path = path
         self.title = title
         self._mark_clean()
@@ -347,7 +332,7 @@ class WorkspaceActions(QObject):
         if not self._problems:
             return None
         if self.problems_dialog is None:
-            self.problems_dialog = LoadProblemsDialog(self.window)
+            self.problems_dialog = LoadProblemsDialog(self.host.widget)
         self.problems_dialog.show_problems(self._problems_path or UNTITLED, self._problems)
         return self.problems_dialog
 
@@ -436,22 +421,24 @@ class WorkspaceActions(QObject):
 
     def _close_now(self) -> None:
         self._close_confirmed = True
-        self.window.close()
+        self.quit_confirmed.emit()
 
     # -- recent files ---------------------------------------------------------------------------
     def recent_paths(self) -> list[str]:
-        value = self.window.settings.value(RECENT_KEY, [])
+        value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):  # QSettings gives a lone string for a one-item list
             value = [value]
-        return [str(p) for p in value or [] if p][:RECENT_MAX]
+        if not isinstance(value, list):
+            return []
+        return [str(p) for p in value if p][:RECENT_MAX]
 
     def _remember(self, path: str) -> None:
         paths = [path] + [p for p in self.recent_paths() if p != path]
-        self.window.settings.setValue(RECENT_KEY, paths[:RECENT_MAX])
+        self.settings.setValue(RECENT_KEY, paths[:RECENT_MAX])
         self._rebuild_recent_menu()
 
     def _forget(self, path: str) -> None:
-        self.window.settings.setValue(RECENT_KEY, [p for p in self.recent_paths() if p != path])
+        self.settings.setValue(RECENT_KEY, [p for p in self.recent_paths() if p != path])
         self._rebuild_recent_menu()
 
     def _rebuild_recent_menu(self) -> None:
@@ -480,7 +467,7 @@ class WorkspaceActions(QObject):
     def _new_file_dialog(self, title: str, mode: QFileDialog.AcceptMode) -> QFileDialog:
         if self._file_dialog is not None:
             self._file_dialog.deleteLater()
-        dialog = self._file_dialog = QFileDialog(self.window, title)
+        dialog = self._file_dialog = QFileDialog(self.host.widget, title)
         dialog.setAcceptMode(mode)
         dialog.setNameFilter(FILE_FILTER)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile
@@ -502,7 +489,7 @@ class WorkspaceActions(QObject):
         if self._box is not None and self._box.isVisible():
             self._box.close()
         box = self._box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton,
-                                      self.window)
+                                      self.host.widget)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setAccessibleName(title)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -559,14 +546,9 @@ class WorkspaceActions(QObject):
         self.confirm_discard("opening another workspace", lambda: self.open_path(path))
 
     def _on_clear_recent_action_triggered(self) -> None:
-        self.window.settings.setValue(RECENT_KEY, [])
+        self.settings.setValue(RECENT_KEY, [])
         self._rebuild_recent_menu()
 
     def _on_problems_button_clicked(self) -> None:
         self.show_problems()
 
-
-def install_workspace_actions(window: MainWindow) -> WorkspaceActions:
-    """Add the workspace actions to ``window``'s File menu, the Saved messages dock, the
-    title star and the unsaved-changes guard on closing."""
-    return WorkspaceActions(window)

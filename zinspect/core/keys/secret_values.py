@@ -13,8 +13,8 @@ import base64
 import binascii
 from typing import Any
 
-from zinspect.core.security.curve_keys import KEY_LENGTH, KeyFormatError, check_key
 from zinspect.core.frames_json import SpecError
+from zinspect.core.keys.curve_keys import KEY_LENGTH, KeyFormatError, check_key
 
 # Options whose values are secrets. The public keys (CURVE_PUBLICKEY, CURVE_SERVERKEY) are
 # not: they are meant to be handed out, and showing them helps to spot a wrong one.

@@ -7,7 +7,7 @@ the summary only ever reads the head of a frame (core.codecs.frame_summary).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 

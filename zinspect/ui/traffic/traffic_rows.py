@@ -1,0 +1,56 @@
+"""What other features may ask of the traffic table's rows (export and replay use it): the
+rows shown and selected, more socket names to filter by, more than one row selectable.
+
+A mixin of TrafficPanel, in its own module so the panel stays small; callers see only these
+methods, never the table's view, model or combo box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+from PySide6.QtCore import QItemSelectionRange
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView
+
+from zinspect.core.store import Message
+from zinspect.ui.traffic.traffic_model import TrafficModel
+
+
+class TrafficRows:
+    """Row queries of the traffic table; TrafficPanel provides ``view``, ``model`` and
+    ``socket_combo``."""
+
+    view: QTableView
+    model: TrafficModel
+    socket_combo: QComboBox
+
+    def row_count(self) -> int:
+        """How many rows the table shows now (the filter applies)."""
+        return self.model.rowCount()
+
+    def has_selection(self) -> bool:
+        return self.row_count() > 0 and self.view.selectionModel().hasSelection()
+
+    def shown_seqs(self) -> list[int]:
+        """The sequence numbers of the rows the table shows now, in order."""
+        seq_at = self.model.seq_at
+        return [seq for seq in map(seq_at, range(self.model.rowCount())) if seq is not None]
+
+    def selected_messages(self) -> list[Message]:
+        """The messages of the selected rows, in table order (dropped ones left out)."""
+        rows: set[int] = set()
+        selection = cast(Iterable[QItemSelectionRange], self.view.selectionModel().selection())
+        for selection_range in selection:
+            rows.update(range(selection_range.top(), selection_range.bottom() + 1))
+        messages = (self.model.message_at(row) for row in sorted(rows))
+        return [message for message in messages if message is not None]
+
+    def filter_scan_percent(self) -> int:
+        """How much of the traffic an active filter has looked at so far: 100 when it is
+        caught up or no filter is set."""
+        return self.model.filter_progress if self.model.filter.active else 100
+
+    def allow_multiple_selection(self) -> None:
+        """Let the user select many rows (click, Shift, Ctrl+A), to replay them."""
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
