@@ -26,14 +26,12 @@ import os
 import sys
 import tempfile
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import zmq  # noqa: E402
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-
 from common import (  # noqa: E402
     emit,
     free_tcp_port,
@@ -43,6 +41,8 @@ from common import (  # noqa: E402
     stop_process,
     trim_heap,
 )
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 
 TICK_MS = 16
 SCENARIO_TIMEOUT_S = 90.0
@@ -84,12 +84,16 @@ class LagProbe:
 
     def summary(self, start: float, end: float) -> dict[str, float]:
         values = self.lateness(start, end)
-        return {"lag_p99_ms": percentile(values, 0.99), "lag_max_ms": max(values, default=0.0),
-                "ticks": len(values)}
+        return {
+            "lag_p99_ms": percentile(values, 0.99),
+            "lag_max_ms": max(values, default=0.0),
+            "ticks": len(values),
+        }
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float, what: str,
-                     step: float = 0.002) -> None:
+async def wait_until(
+    predicate: Callable[[], bool], timeout: float, what: str, step: float = 0.002
+) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -98,8 +102,9 @@ async def wait_until(predicate: Callable[[], bool], timeout: float, what: str,
 
 
 # -- scenarios ------------------------------------------------------------------------------
-async def ingest(window: Any, probe: LagProbe, count: int, size: int, frames: int,
-                 cap: int = 0, sockets: int = 1) -> dict:
+async def ingest(
+    window: Any, probe: LagProbe, count: int, size: int, frames: int, cap: int = 0, sockets: int = 1
+) -> dict:
     """A flood from a PUSH peer process into PULL socket(s) of the app."""
     session = window.session
     store = session.store
@@ -150,6 +155,7 @@ async def ingest(window: Any, probe: LagProbe, count: int, size: int, frames: in
     elapsed = marks["last"] - marks["first"]
     # the store's total_bytes counts memory (payload and overhead): payload is summed here
     from zinspect.core.store import ROW_SIZE
+
     payload = sum(row[ROW_SIZE] for row in store.rows(store.first_seq, store.end_seq)[1])
     result = {
         "rate": received / elapsed,
@@ -183,8 +189,13 @@ def filter_corpus(count: int) -> list[tuple]:
     rows = []
     for index in range(count):
         side = b"buy" if index & 1 else b"sell"
-        text = b"order %07d side=%s qty=%d px=%d.%02d" % (index, side, index % 100,
-                                                           index % 997, index % 89)
+        text = b"order %07d side=%s qty=%d px=%d.%02d" % (
+            index,
+            side,
+            index % 100,
+            index % 997,
+            index % 89,
+        )
         rows.append((now, "pull-1", IN, len(text), text))
     return rows
 
@@ -215,8 +226,12 @@ async def filter_text(window: Any, probe: LagProbe, count: int) -> dict:
     await asyncio.sleep(0.2)
     probe.stop()
     matches = model.rowCount()
-    return {"filter_s": finished["end"] - started, "matches": matches, "messages": count,
-            "filter_max_stall_ms": probe.summary(started, finished["end"])["lag_max_ms"]}
+    return {
+        "filter_s": finished["end"] - started,
+        "matches": matches,
+        "messages": count,
+        "filter_max_stall_ms": probe.summary(started, finished["end"])["lag_max_ms"],
+    }
 
 
 async def big_message(window: Any, probe: LagProbe, size: int) -> dict:
@@ -230,8 +245,7 @@ async def big_message(window: Any, probe: LagProbe, size: int) -> dict:
     started = time.perf_counter()
     peer = spawn_peer("big", endpoint, str(size))
     try:
-        await wait_until(lambda: session.store.received >= 1, SCENARIO_TIMEOUT_S,
-                         "the big message")
+        await wait_until(lambda: session.store.received >= 1, SCENARIO_TIMEOUT_S, "the big message")
         received = time.perf_counter()
         await wait_until(lambda: model.rowCount() >= 1, 5, "the table to list it")
         listed = time.perf_counter()
@@ -243,9 +257,12 @@ async def big_message(window: Any, probe: LagProbe, size: int) -> dict:
         stop_process(peer)
     probe.stop()
     stored = session.store.get(session.store.end_seq - 1)
-    return {"big_msg_max_stall_ms": probe.summary(started, shown + 0.5)["lag_max_ms"],
-            "size": stored.size if stored else 0,
-            "listed_after_s": listed - received, "shown_after_s": shown - received}
+    return {
+        "big_msg_max_stall_ms": probe.summary(started, shown + 0.5)["lag_max_ms"],
+        "size": stored.size if stored else 0,
+        "listed_after_s": listed - received,
+        "shown_after_s": shown - received,
+    }
 
 
 async def shutdown(window: Any, probe: LagProbe, count: int) -> dict:
@@ -288,12 +305,15 @@ async def send(window: Any, probe: LagProbe, count: int, size: int) -> dict:
         elapsed = time.perf_counter() - started
         probe.stop()
         if runner.sent != count or runner.last_error:
-            raise RuntimeError(f"the automation sent {runner.sent} of {count}: "
-                               f"{runner.last_error}")
+            raise RuntimeError(f"the automation sent {runner.sent} of {count}: {runner.last_error}")
     finally:
         stop_process(sink)
-    return {"rate": count / elapsed, "messages": count, "size": size,
-            **probe.summary(started, started + elapsed)}
+    return {
+        "rate": count / elapsed,
+        "messages": count,
+        "size": size,
+        **probe.summary(started, started + elapsed),
+    }
 
 
 async def send_composer(window: Any, probe: LagProbe, count: int, size: int) -> dict:
@@ -316,8 +336,12 @@ async def send_composer(window: Any, probe: LagProbe, count: int, size: int) -> 
 
 
 SCENARIOS: dict[str, Callable[..., Awaitable[dict]]] = {
-    "ingest": ingest, "filter": filter_text, "big": big_message, "shutdown": shutdown,
-    "send": send, "send_composer": send_composer,
+    "ingest": ingest,
+    "filter": filter_text,
+    "big": big_message,
+    "shutdown": shutdown,
+    "send": send,
+    "send_composer": send_composer,
 }
 
 
@@ -355,6 +379,7 @@ def main(argv: list[str]) -> int:
                 error = task.exception()
                 print(f"benchmark failed: {error!r}", file=sys.stderr, flush=True)
                 import traceback
+
                 traceback.print_exception(error)
                 self.quit_without_asking()
 

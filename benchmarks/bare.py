@@ -16,7 +16,6 @@ import sys
 import time
 
 import zmq
-
 from common import emit, spawn_peer, stop_process
 
 
@@ -65,8 +64,13 @@ def bare_recv(count: int, size: int, frames: int, sockets: int = 1) -> dict:
         for sock in pulls:
             sock.close()
         context.term()
-    return {"rate": got / elapsed, "messages": count, "size": size, "frames": frames,
-            "sockets": sockets}
+    return {
+        "rate": got / elapsed,
+        "messages": count,
+        "size": size,
+        "frames": frames,
+        "sockets": sockets,
+    }
 
 
 def bare_send(count: int, size: int) -> dict:

@@ -14,8 +14,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RESULT_PREFIX = "RESULT "
@@ -70,8 +71,12 @@ def free_tcp_port() -> int:
 
 def spawn_peer(*args: str) -> subprocess.Popen:
     """Start benchmarks/peers.py with ``args``; its first stdout line is ``ready ...``."""
-    return subprocess.Popen([sys.executable, str(HERE / "peers.py"), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "peers.py"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 5.0) -> None:
@@ -92,28 +97,36 @@ def emit(result: dict[str, Any]) -> None:
     print(RESULT_PREFIX + json.dumps(result), flush=True)
 
 
-def run_child(args: Sequence[str], timeout: float, env: dict[str, str] | None = None
-              ) -> dict[str, Any]:
+def run_child(
+    args: Sequence[str], timeout: float, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run a benchmark child process to its end and return the dict of its RESULT line.
 
     ``exit_time`` (time.time() when the child was reaped) is added, for the shutdown figure.
     """
     child_env = dict(os.environ if env is None else env)
     child_env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=child_env)
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
-        raise RuntimeError(f"{' '.join(args)} took more than {timeout} s\n{err[-2000:]}")
+        raise RuntimeError(f"{' '.join(args)} took more than {timeout} s\n{err[-2000:]}") from None
     exit_time = time.time()
-    results = [line[len(RESULT_PREFIX):] for line in out.splitlines()
-               if line.startswith(RESULT_PREFIX)]
+    results = [
+        line[len(RESULT_PREFIX) :] for line in out.splitlines() if line.startswith(RESULT_PREFIX)
+    ]
     if proc.returncode != 0 or not results:
-        raise RuntimeError(f"{' '.join(args)} failed (exit {proc.returncode})\n"
-                           f"{out[-2000:]}\n{err[-4000:]}")
+        raise RuntimeError(
+            f"{' '.join(args)} failed (exit {proc.returncode})\n{out[-2000:]}\n{err[-4000:]}"
+        )
     result = json.loads(results[-1])
     result["exit_time"] = exit_time
     return result

@@ -23,8 +23,9 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,12 +47,28 @@ class Plan:
     send_messages: int
 
 
-FULL = Plan(rounds=3, ingest_1f=1_000_000, ingest_3f=500_000, cap_flood=1_000_000,
-            cap=300_000, filter_messages=1_000_000, big_size=100 * 1024 * 1024,
-            shutdown_queued=100_000, send_messages=300_000)
-QUICK = Plan(rounds=1, ingest_1f=100_000, ingest_3f=50_000, cap_flood=100_000, cap=30_000,
-             filter_messages=100_000, big_size=10 * 1024 * 1024, shutdown_queued=10_000,
-             send_messages=30_000)
+FULL = Plan(
+    rounds=3,
+    ingest_1f=1_000_000,
+    ingest_3f=500_000,
+    cap_flood=1_000_000,
+    cap=300_000,
+    filter_messages=1_000_000,
+    big_size=100 * 1024 * 1024,
+    shutdown_queued=100_000,
+    send_messages=300_000,
+)
+QUICK = Plan(
+    rounds=1,
+    ingest_1f=100_000,
+    ingest_3f=50_000,
+    cap_flood=100_000,
+    cap=30_000,
+    filter_messages=100_000,
+    big_size=10 * 1024 * 1024,
+    shutdown_queued=10_000,
+    send_messages=30_000,
+)
 
 # name, target, "min" (figure must be >= target) or "max" (<= target), unit, format
 TARGETS: list[tuple[str, float, str, str]] = [
@@ -148,9 +165,11 @@ def machine() -> str:
         pass
     import zmq
 
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, pyzmq {zmq.__version__}, "
-            f"libzmq {zmq.zmq_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, pyzmq {zmq.__version__}, "
+        f"libzmq {zmq.zmq_version()}"
+    )
 
 
 def met(value: float, target: float, kind: str) -> bool:
@@ -163,20 +182,26 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         sign = ">=" if kind == "min" else "<="
         verdict = "met" if met(figures[name], target, kind) else "MISSED"
-        lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   {sign} {target:<6g} "
-                     f"{unit:<7}{verdict}")
+        lines.append(
+            f"{name:<24}{figures[name]:>12.3f}{runs:>30}   {sign} {target:<6g} {unit:<7}{verdict}"
+        )
     for name in EXTRA:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
     for name, target, kind, unit in SAFETY_TARGETS:
         if name in figures:
             verdict = "met" if met(figures[name], target, kind) else "MISSED"
-            lines.append(f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {target:<6g} "
-                         f"{unit:<7}{verdict}")
+            lines.append(
+                f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {target:<6g} "
+                f"{unit:<7}{verdict}"
+            )
     rates = [
-        ("bare recv_multipart, 1 frame", "bare_1f"), ("zinspect, 1 frame", "app_1f"),
-        ("bare recv_multipart, 3 frames", "bare_3f"), ("zinspect, 3 frames", "app_3f"),
-        ("bare send", "bare_send"), ("zinspect send automation", "app_send"),
+        ("bare recv_multipart, 1 frame", "bare_1f"),
+        ("zinspect, 1 frame", "app_1f"),
+        ("bare recv_multipart, 3 frames", "bare_3f"),
+        ("zinspect, 3 frames", "app_3f"),
+        ("bare send", "bare_send"),
+        ("zinspect send automation", "app_send"),
         ("zinspect SocketHandle.send", "app_send_composer"),
     ]
     lines.append("")
@@ -201,14 +226,20 @@ def safety_figures(quick: bool, log: Callable[[str], None]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="a smaller, single-round version for a smoke test (timings "
-                             "from it mean little)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smaller, single-round version for a smoke test (timings from it mean little)",
+    )
     parser.add_argument("--rounds", type=int, help="override the number of rounds")
-    parser.add_argument("--no-safety", action="store_true",
-                        help="leave out the hostile-input figures (memory bound, stalls)")
-    parser.add_argument("--details", metavar="FILE",
-                        help="also write every raw measurement to this JSON file")
+    parser.add_argument(
+        "--no-safety",
+        action="store_true",
+        help="leave out the hostile-input figures (memory bound, stalls)",
+    )
+    parser.add_argument(
+        "--details", metavar="FILE", help="also write every raw measurement to this JSON file"
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     rounds_wanted = args.rounds or plan.rounds
@@ -224,15 +255,20 @@ def main(argv: list[str] | None = None) -> int:
     figures = {name: median([r["figures"][name] for r in rounds]) for name in KEYS + EXTRA}
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
-    print(f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
-          f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)")
+    print(
+        f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
+        f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)"
+    )
     print(f"machine: {machine()}")
     print()
     print(table(rounds, figures))
     if args.details:
         with open(args.details, "w") as out:
-            json.dump({"machine": machine(), "plan": plan.__dict__, "rounds": rounds,
-                       "figures": figures}, out, indent=1)
+            json.dump(
+                {"machine": machine(), "plan": plan.__dict__, "rounds": rounds, "figures": figures},
+                out,
+                indent=1,
+            )
     print(json.dumps({name: round(value, 4) for name, value in figures.items()}))
     return 0
 

@@ -62,8 +62,19 @@ def write_mixed_capture(path: str, lines: int, event_every: int) -> None:
     from zinspect.core.capture.capture import LineEncoder, header_object
 
     encoder = LineEncoder()
-    event = json.dumps({"time": 1.0, "event": "connected", "socket": "sub-1",
-                        "endpoint": "tcp://127.0.0.1:5555", "value": 12, "detail": ""}) + "\n"
+    event = (
+        json.dumps(
+            {
+                "time": 1.0,
+                "event": "connected",
+                "socket": "sub-1",
+                "endpoint": "tcp://127.0.0.1:5555",
+                "value": 12,
+                "detail": "",
+            }
+        )
+        + "\n"
+    )
     with open(path, "w", encoding="utf-8") as file:
         file.write(json.dumps(header_object()) + "\n")
         batch = []
@@ -71,8 +82,11 @@ def write_mixed_capture(path: str, lines: int, event_every: int) -> None:
             if (number + 1) % event_every == 0:
                 batch.append(event)
             else:
-                batch.append(encoder.line(1.0 + number * 1e-6, "sub-1", "in",
-                                          [b"topic", b"payload %d" % number]))
+                batch.append(
+                    encoder.line(
+                        1.0 + number * 1e-6, "sub-1", "in", [b"topic", b"payload %d" % number]
+                    )
+                )
             if len(batch) >= 10_000:
                 file.write("".join(batch))
                 batch = []
@@ -84,13 +98,21 @@ def write_names_capture(path: str, names: int) -> None:
     from zinspect.core.capture.capture import write_capture
     from zinspect.core.store import IN, Message
 
-    write_capture(path, (Message(1.0 + n * 1e-3, f"socket-{n:06d}", IN, [b"m%d" % n])
-                         for n in range(names)))
+    write_capture(
+        path, (Message(1.0 + n * 1e-3, f"socket-{n:06d}", IN, [b"m%d" % n]) for n in range(names))
+    )
 
 
 # -- scenarios, run inside the application (app_bench's window runner) ------------------------
-async def big_record(window: Any, probe: Any, count: int, frames: int, size: int,
-                     record: int = 1, interval_ms: int = 0) -> dict:
+async def big_record(
+    window: Any,
+    probe: Any,
+    count: int,
+    frames: int,
+    size: int,
+    record: int = 1,
+    interval_ms: int = 0,
+) -> dict:
     """A peer sends COUNT messages of FRAMES x SIZE bytes while zinspect records them (not
     when ``record`` is 0: the figure to compare with)."""
     import subprocess
@@ -107,9 +129,21 @@ async def big_record(window: Any, probe: Any, count: int, frames: int, size: int
         raise RuntimeError(f"cannot record: {window.capture.last_error}")
     recorder = window.capture.recorder if record else None
     rss_start = vm_hwm_bytes()
-    peer = subprocess.Popen([sys.executable, PEER, endpoint, str(count), str(frames),
-                             str(size), "--interval", str(interval_ms / 1000)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peer = subprocess.Popen(
+        [
+            sys.executable,
+            PEER,
+            endpoint,
+            str(count),
+            str(frames),
+            str(size),
+            "--interval",
+            str(interval_ms / 1000),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     started = time.perf_counter()
     try:
         await wait_until(lambda: store.received >= count, SCENARIO_TIMEOUT_S, "the messages")
@@ -124,9 +158,14 @@ async def big_record(window: Any, probe: Any, count: int, frames: int, size: int
     if recorder is not None:
         os.remove(path)
     os.rmdir(folder)
-    return {"rss_big_record_mib": vm_hwm_bytes() / MIB, "rss_start_mib": rss_start / MIB,
-            "written": written, "missed": missed, "file_mib": file_size / MIB,
-            "seconds": elapsed}
+    return {
+        "rss_big_record_mib": vm_hwm_bytes() / MIB,
+        "rss_start_mib": rss_start / MIB,
+        "written": written,
+        "missed": missed,
+        "file_mib": file_size / MIB,
+        "seconds": elapsed,
+    }
 
 
 async def open_capture(window: Any, probe: Any, kind: int, size: int) -> dict:
@@ -154,11 +193,14 @@ async def open_capture(window: Any, probe: Any, kind: int, size: int) -> dict:
     os.remove(path)
     os.rmdir(folder)
     raw = [late for stamp, late in probe.raw if started <= stamp <= finished + 0.3]
-    return {"stall_ms": probe.summary(started, finished + 0.3)["lag_max_ms"],
-            "stall_with_cpu_waits_ms": max(raw, default=0.0),
-            "open_s": finished - started, "outcome": outcome[0],
-            "stored": len(window.session.store),
-            "filter_choices": window.traffic.socket_combo.count()}
+    return {
+        "stall_ms": probe.summary(started, finished + 0.3)["lag_max_ms"],
+        "stall_with_cpu_waits_ms": max(raw, default=0.0),
+        "open_s": finished - started,
+        "outcome": outcome[0],
+        "stored": len(window.session.store),
+        "filter_choices": window.traffic.socket_combo.count(),
+    }
 
 
 def run_delay() -> float:
@@ -216,8 +258,9 @@ def measure(quick: bool = False) -> dict[str, float]:
     lines = 100_000 if quick else 1_000_000
     names = 5_000 if quick else 50_000
     interval_ms = "300" if quick else "3000"
-    record = run_child([me, "child", "big_record", "10", "2", str(size), "1", interval_ms],
-                       timeout=600)
+    record = run_child(
+        [me, "child", "big_record", "10", "2", str(size), "1", interval_ms], timeout=600
+    )
     mixed = run_child([me, "child", "open_capture", "0", str(lines)], timeout=600)
     named = run_child([me, "child", "open_capture", "1", str(names)], timeout=600)
     if record["written"] + record["missed"] != 10:
@@ -226,12 +269,13 @@ def measure(quick: bool = False) -> dict[str, float]:
         print(f"{name}: {json.dumps(result)}", file=sys.stderr)
     print(f"record: {json.dumps(record)}", file=sys.stderr)
     if not quick:
-        burst = run_child([me, "child", "big_record", "10", "2", str(size), "1", "0"],
-                          timeout=600)
+        burst = run_child([me, "child", "big_record", "10", "2", str(size), "1", "0"], timeout=600)
         print(f"record, sent at once: {json.dumps(burst)}", file=sys.stderr)
-    return {"rss_big_record_mib": record["rss_big_record_mib"],
-            "stall_open_capture_mixed_ms": mixed["stall_ms"],
-            "stall_open_capture_names_ms": named["stall_ms"]}
+    return {
+        "rss_big_record_mib": record["rss_big_record_mib"],
+        "stall_open_capture_mixed_ms": mixed["stall_ms"],
+        "stall_open_capture_names_ms": named["stall_ms"],
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -308,8 +308,8 @@ def run_scenario(*args: str, timeout: float) -> dict:
 
 
 def measure(quick: bool = False) -> dict[str, float]:
-    from zinspect.core.store import DEFAULT_MAX_BYTES
     from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_CAP
+    from zinspect.core.store import DEFAULT_MAX_BYTES
 
     seconds = 10 if quick else 60
     frames = run_scenario("many-frames", str(seconds), "100000", "2", str(DEFAULT_MAX_BYTES),

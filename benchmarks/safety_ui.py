@@ -39,12 +39,27 @@ CHILD_TIMEOUT_S = 300
 
 def automation_workspace(path: Path, frames: int) -> Path:
     """A PUB socket whose script sends ``frames`` template frames once, and a PULL beside."""
-    path.write_text(json.dumps({"zinspect": 1, "sockets": [
-        {"name": "script", "type": "PUB", "bind": ["inproc://safety-script"],
-         "automation": {"send": {"frames": [f"frame {i} {{seq}}" for i in range(frames)],
-                                 "count": 1}}},
-        {"name": "other", "type": "PULL", "bind": ["inproc://safety-other"]},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "zinspect": 1,
+                "sockets": [
+                    {
+                        "name": "script",
+                        "type": "PUB",
+                        "bind": ["inproc://safety-script"],
+                        "automation": {
+                            "send": {
+                                "frames": [f"frame {i} {{seq}}" for i in range(frames)],
+                                "count": 1,
+                            }
+                        },
+                    },
+                    {"name": "other", "type": "PULL", "bind": ["inproc://safety-other"]},
+                ],
+            }
+        )
+    )
     return path
 
 
@@ -78,8 +93,7 @@ async def automation_scenario(window: Any, probe: Any, frames: int) -> dict:
     ended = time.perf_counter()
     probe.stop()
     summary = probe.summary(started, ended)
-    return {"stall_ms": summary["lag_max_ms"], "ticks": summary["ticks"], "rows": shown,
-            **steps}
+    return {"stall_ms": summary["lag_max_ms"], "ticks": summary["ticks"], "rows": shown, **steps}
 
 
 async def resend_scenario(window: Any, probe: Any, frames: int) -> dict:
@@ -92,14 +106,20 @@ async def resend_scenario(window: Any, probe: Any, frames: int) -> dict:
     source.connect("inproc://safety-resend")
     await source.send([b"f%d" % i for i in range(frames)])
     store = session.store
-    await wait_until(lambda: any(m.socket == "sink" and len(m.frames) == frames
-                                 for m in store.range(store.first_seq, store.end_seq)),
-                     30, "the big message")
+    await wait_until(
+        lambda: any(
+            m.socket == "sink" and len(m.frames) == frames
+            for m in store.range(store.first_seq, store.end_seq)
+        ),
+        30,
+        "the big message",
+    )
     window.sockets.select_socket(sink)
     view, model = window.traffic.view, window.traffic.model
     await wait_until(lambda: model.rowCount() >= 2, 10, "the traffic rows")
-    received = next(row for row in range(model.rowCount())
-                    if model.message_at(row).socket == "sink")
+    received = next(
+        row for row in range(model.rowCount()) if model.message_at(row).socket == "sink"
+    )
     view.selectRow(received)
     await asyncio.sleep(1.0)  # showing the message is not what is measured
     probe.start()
@@ -107,14 +127,19 @@ async def resend_scenario(window: Any, probe: Any, frames: int) -> dict:
     started = time.perf_counter()
     window.detail._resend_button.click()
     editor = window.composer.frame_editor
-    await wait_until(lambda: editor.frame_count == frames and not editor.loading, 60,
-                     "the composer")
+    await wait_until(
+        lambda: editor.frame_count == frames and not editor.loading, 60, "the composer"
+    )
     await asyncio.sleep(0.5)
     ended = time.perf_counter()
     probe.stop()
     summary = probe.summary(started, ended)
-    return {"stall_ms": summary["lag_max_ms"], "ticks": summary["ticks"],
-            "rows": len(editor.rows), "frames": editor.frame_count}
+    return {
+        "stall_ms": summary["lag_max_ms"],
+        "ticks": summary["ticks"],
+        "rows": len(editor.rows),
+        "frames": editor.frame_count,
+    }
 
 
 SCENARIOS = {"automation": automation_scenario, "resend": resend_scenario}
@@ -155,12 +180,15 @@ def child(name: str, count: int) -> int:
 
 def measure(quick: bool = False) -> dict[str, float]:
     script = str(Path(__file__).resolve())
-    automation = run_child([script, "child", "automation", str(AUTOMATION_FRAMES)],
-                           CHILD_TIMEOUT_S)
-    resend = run_child([script, "child", "resend",
-                        str(QUICK_RESEND_FRAMES if quick else RESEND_FRAMES)], CHILD_TIMEOUT_S)
-    return {"stall_automation_frames_ms": round(automation["stall_ms"], 1),
-            "stall_resend_many_frames_ms": round(resend["stall_ms"], 1)}
+    automation = run_child([script, "child", "automation", str(AUTOMATION_FRAMES)], CHILD_TIMEOUT_S)
+    resend = run_child(
+        [script, "child", "resend", str(QUICK_RESEND_FRAMES if quick else RESEND_FRAMES)],
+        CHILD_TIMEOUT_S,
+    )
+    return {
+        "stall_automation_frames_ms": round(automation["stall_ms"], 1),
+        "stall_resend_many_frames_ms": round(resend["stall_ms"], 1),
+    }
 
 
 if __name__ == "__main__":

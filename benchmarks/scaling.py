@@ -33,10 +33,13 @@ CASES = [
 
 
 def measure(size: int, count: int, sockets: int) -> tuple[dict, dict]:
-    bare = run_child([str(HERE / "bare.py"), "recv", str(count), str(size), "1",
-                      str(sockets)], timeout=180)
-    app = run_child([str(HERE / "app_bench.py"), "ingest", str(count), str(size), "1", "0",
-                     str(sockets)], timeout=180)
+    bare = run_child(
+        [str(HERE / "bare.py"), "recv", str(count), str(size), "1", str(sockets)], timeout=180
+    )
+    app = run_child(
+        [str(HERE / "app_bench.py"), "ingest", str(count), str(size), "1", "0", str(sockets)],
+        timeout=180,
+    )
     return bare, app
 
 
@@ -59,11 +62,15 @@ def main(argv: list[str] | None = None) -> int:
             busy.append(app["main_thread_busy"])
             lags.append(app["lag_p99_ms"])
         rows.append((label, size, median(bares), median(apps), median(busy), median(lags)))
-    print(f"{'case':<20}{'bare msg/s':>12}{'zinspect msg/s':>16}{'ratio':>7}"
-          f"{'zinspect MB/s':>15}{'main thread':>13}{'lag p99':>9}")
+    print(
+        f"{'case':<20}{'bare msg/s':>12}{'zinspect msg/s':>16}{'ratio':>7}"
+        f"{'zinspect MB/s':>15}{'main thread':>13}{'lag p99':>9}"
+    )
     for label, size, bare, app, busy, lag in rows:
-        print(f"{label:<20}{bare:>12,.0f}{app:>16,.0f}{app / bare:>7.2f}"
-              f"{app * size / 1e6:>15,.1f}{busy:>12.0%}{lag:>7.0f}ms")
+        print(
+            f"{label:<20}{bare:>12,.0f}{app:>16,.0f}{app / bare:>7.2f}"
+            f"{app * size / 1e6:>15,.1f}{busy:>12.0%}{lag:>7.0f}ms"
+        )
     return 0
 
 

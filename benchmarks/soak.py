@@ -108,28 +108,57 @@ class Profile:
 
 
 FULL = Profile(
-    seconds=600, sample_s=5, max_messages=0, max_bytes=0,
-    stream_rate=1000, stream_b_rate=100, feed_rate=500,
-    flood_count=2_500_000, flood_first=30, flood_every=100,
-    burst_count=20_000, burst_every=8,
-    big_sizes=(1 * MIB, 8 * MIB), big_every=10,
-    huge_sizes=(50 * MIB, 100 * MIB), huge_first=60, huge_every=120,
-    storm_at=0.6 * 600, storm_count=8,
-    churn_every=2, churn_rates=(100, 3000), churn_seconds=(1, 6), kill_fraction=1 / 3,
-    ask_rate=100, req_interval_ms=20)
+    seconds=600,
+    sample_s=5,
+    max_messages=0,
+    max_bytes=0,
+    stream_rate=1000,
+    stream_b_rate=100,
+    feed_rate=500,
+    flood_count=2_500_000,
+    flood_first=30,
+    flood_every=100,
+    burst_count=20_000,
+    burst_every=8,
+    big_sizes=(1 * MIB, 8 * MIB),
+    big_every=10,
+    huge_sizes=(50 * MIB, 100 * MIB),
+    huge_first=60,
+    huge_every=120,
+    storm_at=0.6 * 600,
+    storm_count=8,
+    churn_every=2,
+    churn_rates=(100, 3000),
+    churn_seconds=(1, 6),
+    kill_fraction=1 / 3,
+    ask_rate=100,
+    req_interval_ms=20,
+)
 
 
 def quick_profile(seconds: float) -> Profile:
     """A short run: smaller floods and caps (so the caps still drop), everything sooner."""
     return replace(
-        FULL, seconds=seconds, sample_s=1 if seconds < 30 else 2,
-        max_messages=100_000, max_bytes=64 * MIB,
-        flood_count=300_000, flood_first=0.1 * seconds, flood_every=seconds / 4,
-        burst_count=10_000, burst_every=4,
-        big_sizes=(256 * 1024, 4 * MIB), big_every=3,
-        huge_sizes=(20 * MIB, 40 * MIB), huge_first=0.3 * seconds, huge_every=seconds,
-        storm_at=0.6 * seconds, storm_count=3,
-        churn_every=1.5, churn_seconds=(0.5, 3))
+        FULL,
+        seconds=seconds,
+        sample_s=1 if seconds < 30 else 2,
+        max_messages=100_000,
+        max_bytes=64 * MIB,
+        flood_count=300_000,
+        flood_first=0.1 * seconds,
+        flood_every=seconds / 4,
+        burst_count=10_000,
+        burst_every=4,
+        big_sizes=(256 * 1024, 4 * MIB),
+        big_every=3,
+        huge_sizes=(20 * MIB, 40 * MIB),
+        huge_first=0.3 * seconds,
+        huge_every=seconds,
+        storm_at=0.6 * seconds,
+        storm_count=3,
+        churn_every=1.5,
+        churn_seconds=(0.5, 3),
+    )
 
 
 @dataclass
@@ -159,8 +188,7 @@ class PeerRun:
 class Soak:
     """Runs the traffic, samples, and checks the counts at the end."""
 
-    def __init__(self, window: Any, profile: Profile, seed: int,
-                 emit_row: Any = None) -> None:
+    def __init__(self, window: Any, profile: Profile, seed: int, emit_row: Any = None) -> None:
         self.window = window
         self.session = window.session
         self.store = window.session.store
@@ -204,18 +232,31 @@ class Soak:
 
         if self.profile.max_messages:
             self.store.set_caps(self.profile.max_messages, self.profile.max_bytes)
-        for name, type_name in (("stream", "PULL"), ("flood", "PULL"), ("big", "PULL"),
-                                ("churn", "PULL"), ("feed", "SUB"), ("rep", "REP"),
-                                ("req", "REQ")):
+        for name, type_name in (
+            ("stream", "PULL"),
+            ("flood", "PULL"),
+            ("big", "PULL"),
+            ("churn", "PULL"),
+            ("feed", "SUB"),
+            ("rep", "REP"),
+            ("req", "REQ"),
+        ):
             handle = self.session.create_socket(type_name, name)
             self.endpoints[name] = handle.bind("tcp://127.0.0.1:*").address
             self.handles[name] = handle
         self.handles["feed"].subscribe(b"")
         self.session.on_received.append(self.on_received)
         attach_automation(self.handles["rep"], AutomationSpec(reply=ReplySpec(echo=True)))
-        attach_automation(self.handles["req"], AutomationSpec(send=SendSpec(
-            frames=["ask {seq}"], interval_ms=self.profile.req_interval_ms,
-            timeout_ms=10_000)))
+        attach_automation(
+            self.handles["req"],
+            AutomationSpec(
+                send=SendSpec(
+                    frames=["ask {seq}"],
+                    interval_ms=self.profile.req_interval_ms,
+                    timeout_ms=10_000,
+                )
+            ),
+        )
 
     def on_received(self, handle: Any, count: int) -> None:
         """Follow the churn peers' numbers as they arrive (a few thousand a second at most),
@@ -269,10 +310,18 @@ class Soak:
         for number, t in enumerate(periodic(p.churn_every / 2, p.churn_every, end - 1)):
             seconds = min(rng.uniform(*p.churn_seconds), end - t)
             kill = rng.random() < p.kill_fraction
-            events.append((t, "churn", {"n": number, "rate": rng.randint(*p.churn_rates),
-                                        "seconds": seconds,
-                                        "kill_after": rng.uniform(0.2, 0.9) * seconds
-                                        if kill else None}))
+            events.append(
+                (
+                    t,
+                    "churn",
+                    {
+                        "n": number,
+                        "rate": rng.randint(*p.churn_rates),
+                        "seconds": seconds,
+                        "kill_after": rng.uniform(0.2, 0.9) * seconds if kill else None,
+                    },
+                )
+            )
         return sorted(events, key=lambda event: event[0])
 
     # -- peers -------------------------------------------------------------------------------
@@ -282,25 +331,45 @@ class Soak:
         remaining = max(0.5, p.seconds - now)
 
         def soak_peer(*argv: object) -> subprocess.Popen:
-            return subprocess.Popen([sys.executable, str(HERE / "soak_peers.py"),
-                                     *map(str, argv)], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)
+            return subprocess.Popen(
+                [sys.executable, str(HERE / "soak_peers.py"), *map(str, argv)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
 
         if kind == "stream":
-            proc = soak_peer("push", ep["stream"], args["name"], "--rate", args["rate"],
-                             "--seconds", remaining, "--size", args["size"],
-                             "--frames", args["frames"])
+            proc = soak_peer(
+                "push",
+                ep["stream"],
+                args["name"],
+                "--rate",
+                args["rate"],
+                "--seconds",
+                remaining,
+                "--size",
+                args["size"],
+                "--frames",
+                args["frames"],
+            )
             run = PeerRun(kind, "stream", args["name"], proc, lossless=True)
         elif kind == "burst":
             name = f"burst{args['n']}"
-            proc = soak_peer("push", ep["stream"], name, "--count", p.burst_count,
-                             "--size", 256)
+            proc = soak_peer("push", ep["stream"], name, "--count", p.burst_count, "--size", 256)
             run = PeerRun(kind, "stream", name, proc, lossless=True)
         elif kind in ("flood", "pubflood"):
             name = f"{kind}{args['n']}"
             pub = kind == "pubflood"
-            proc = soak_peer("push", ep["feed" if pub else "flood"], name,
-                             "--count", p.flood_count, "--size", 64, *(["--pub"] * pub))
+            proc = soak_peer(
+                "push",
+                ep["feed" if pub else "flood"],
+                name,
+                "--count",
+                p.flood_count,
+                "--size",
+                64,
+                *(["--pub"] * pub),
+            )
             run = PeerRun(kind, "feed" if pub else "flood", name, proc, lossless=not pub)
         elif kind == "feed":
             if args.get("restart"):
@@ -309,23 +378,48 @@ class Soak:
                     if old.kind == "feed":
                         old.proc.send_signal(signal.SIGKILL)
                         old.killed = True
-            proc = soak_peer("push", ep["feed"], args["name"], "--rate", p.feed_rate,
-                             "--seconds", remaining, "--size", 64, "--pub")
+            proc = soak_peer(
+                "push",
+                ep["feed"],
+                args["name"],
+                "--rate",
+                p.feed_rate,
+                "--seconds",
+                remaining,
+                "--size",
+                64,
+                "--pub",
+            )
             run = PeerRun(kind, "feed", args["name"], proc, lossless=False)
         elif kind == "big":
             self.largest_message = max(self.largest_message, args["size"])
-            run = PeerRun(kind, "big", "", spawn_peer("big", ep["big"], str(args["size"])),
-                          lossless=True)
+            run = PeerRun(
+                kind, "big", "", spawn_peer("big", ep["big"], str(args["size"])), lossless=True
+            )
         elif kind == "churn":
             name = f"churn{args['n']}"
-            proc = soak_peer("push", ep["churn"], name, "--rate", args["rate"],
-                             "--seconds", args["seconds"], "--size", 128)
+            proc = soak_peer(
+                "push",
+                ep["churn"],
+                name,
+                "--rate",
+                args["rate"],
+                "--seconds",
+                args["seconds"],
+                "--size",
+                128,
+            )
             kill_after = args["kill_after"]
-            run = PeerRun(kind, "churn", name, proc, lossless=True,
-                          kill_at=None if kill_after is None else now + kill_after)
+            run = PeerRun(
+                kind,
+                "churn",
+                name,
+                proc,
+                lossless=True,
+                kill_at=None if kill_after is None else now + kill_after,
+            )
         elif kind == "ask":
-            proc = soak_peer("req", ep["rep"], "ask", "--seconds", remaining,
-                             "--rate", p.ask_rate)
+            proc = soak_peer("req", ep["rep"], "ask", "--seconds", remaining, "--rate", p.ask_rate)
             run = PeerRun(kind, "rep", "", proc, lossless=True)
         elif kind == "answer":
             proc = soak_peer("rep", ep["req"], "--seconds", p.seconds + DRAIN_TIMEOUT_S)
@@ -339,8 +433,12 @@ class Soak:
         """SIGKILL the peers whose time has come; collect the output of those that ended."""
         now = self.now()
         for run in list(self.live):
-            if run.kill_at is not None and now >= run.kill_at and not run.killed \
-                    and run.proc.poll() is None:
+            if (
+                run.kill_at is not None
+                and now >= run.kill_at
+                and not run.killed
+                and run.proc.poll() is None
+            ):
                 run.proc.send_signal(signal.SIGKILL)
                 run.killed = True
             if run.proc.poll() is None:
@@ -351,8 +449,10 @@ class Soak:
             run.sent = run.said("sent")
             self.live.remove(run)
             if not run.killed and run.returncode != 0:
-                self.failures.append(f"peer {run.kind} {run.name} exited with "
-                                     f"{run.returncode}: {(out + err).strip()[-300:]}")
+                self.failures.append(
+                    f"peer {run.kind} {run.name} exited with "
+                    f"{run.returncode}: {(out + err).strip()[-300:]}"
+                )
 
     # -- the run -----------------------------------------------------------------------------
     def now(self) -> float:
@@ -423,14 +523,16 @@ class Soak:
 
     # -- sampling ----------------------------------------------------------------------------
     def header(self) -> str:
-        return (f"{'t s':>6} {'RSS MiB':>8} {'lag p50':>8} {'p99':>6} {'max ms':>7} "
-                f"{'in':>11} {'out':>8} {'stored':>9} {'store MiB':>13} {'dropped':>11} "
-                f"{'in/s':>8} {'peers':>5} {'busy':>5} {'load':>5}  in+out=stored+dropped")
+        return (
+            f"{'t s':>6} {'RSS MiB':>8} {'lag p50':>8} {'p99':>6} {'max ms':>7} "
+            f"{'in':>11} {'out':>8} {'stored':>9} {'store MiB':>13} {'dropped':>11} "
+            f"{'in/s':>8} {'peers':>5} {'busy':>5} {'load':>5}  in+out=stored+dropped"
+        )
 
     def sample(self) -> None:
         store = self.store
         now = time.monotonic()
-        ticks = self.probe.ticks[self._tick_index:]
+        ticks = self.probe.ticks[self._tick_index :]
         busy = self.probe.busy_ms(self._tick_index, len(self.probe.ticks))
         self._tick_index = len(self.probe.ticks)
         late = [lateness for _stamp, lateness in ticks]
@@ -445,8 +547,11 @@ class Soak:
             "ticks": len(late),
             "busy_max_ms": round(max(busy, default=0.0), 1),
             "load": load_average(),
-            "in": store.received, "out": store.sent, "stored": len(store),
-            "dropped": store.dropped, "store_bytes": store.total_bytes,
+            "in": store.received,
+            "out": store.sent,
+            "stored": len(store),
+            "dropped": store.dropped,
+            "store_bytes": store.total_bytes,
             "in_rate": round((store.received - received_then) / max(1e-6, now - then)),
             "peers": len(self.live),
             "sockets": {name: [h.received, h.sent] for name, h in self.handles.items()},
@@ -460,7 +565,8 @@ class Soak:
             f"{f'{store.total_bytes / MIB:.0f}/{store.max_bytes / MIB:.0f}':>13} "
             f"{row['dropped']:>11,} {row['in_rate']:>8,} {row['peers']:>5} "
             f"{row['busy_max_ms']:>5.0f} {row['load']:>5.1f}  "
-            f"{'yes' if row['equation'] else 'NO'}")
+            f"{'yes' if row['equation'] else 'NO'}"
+        )
         # a user clicks the newest message: the detail pane renders it
         model = self.window.traffic.model
         if model.rowCount():
@@ -470,13 +576,20 @@ class Soak:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10, help="how long (default 10)")
-    parser.add_argument("--quick", action="store_true",
-                        help="about a minute, with smaller floods and caps (a smoke run)")
-    parser.add_argument("--seconds", type=float,
-                        help="how long, in seconds, with --quick's sizes (for a smoke test)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about a minute, with smaller floods and caps (a smoke run)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        help="how long, in seconds, with --quick's sizes (for a smoke test)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="the traffic schedule's seed")
-    parser.add_argument("--json", action="store_true",
-                        help="print the summary as one JSON object on the last line")
+    parser.add_argument(
+        "--json", action="store_true", help="print the summary as one JSON object on the last line"
+    )
     args = parser.parse_args(argv)
     if args.seconds:
         profile = quick_profile(args.seconds)
@@ -504,8 +617,9 @@ def main(argv: list[str] | None = None) -> int:
             loop = asyncio.get_running_loop()
 
             def on_loop_exception(the_loop: Any, context: dict) -> None:
-                problems.messages.append(f"loop: {context.get('message')} "
-                                         f"{context.get('exception')!r}"[:300])
+                problems.messages.append(
+                    f"loop: {context.get('message')} {context.get('exception')!r}"[:300]
+                )
                 the_loop.default_exception_handler(context)
 
             loop.set_exception_handler(on_loop_exception)
@@ -526,6 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         def _on_soak_task_done(self, task: asyncio.Task) -> None:
             if not task.cancelled() and task.exception() is not None:
                 import traceback
+
                 traceback.print_exception(task.exception())
                 self.close_guard = None
                 self.close()

@@ -23,12 +23,18 @@ def check(soak: Soak) -> dict[str, Any]:
     store = soak.store
     handles = soak.handles
     fail = soak.failures.append
-    totals = {"in": store.received, "out": store.sent, "stored": len(store),
-              "dropped": store.dropped}
+    totals = {
+        "in": store.received,
+        "out": store.sent,
+        "stored": len(store),
+        "dropped": store.dropped,
+    }
     equation = totals["in"] + totals["out"] == totals["stored"] + totals["dropped"]
     if not equation:
-        fail(f"in {totals['in']} + out {totals['out']} != stored {totals['stored']} + "
-             f"dropped {totals['dropped']}")
+        fail(
+            f"in {totals['in']} + out {totals['out']} != stored {totals['stored']} + "
+            f"dropped {totals['dropped']}"
+        )
     if sum(h.received for h in handles.values()) != store.received:
         fail("the sockets' received counts do not add up to the store's")
     if sum(h.sent for h in handles.values()) != store.sent:
@@ -54,9 +60,12 @@ def check(soak: Soak) -> dict[str, Any]:
             entry[1] = seq
     sockets: dict[str, dict[str, Any]] = {}
     for name, handle in handles.items():
-        sockets[name] = {"received": handle.received, "sent": handle.sent,
-                         "stored": stored.get(name, 0),
-                         "dropped": handle.received + handle.sent - stored.get(name, 0)}
+        sockets[name] = {
+            "received": handle.received,
+            "sent": handle.sent,
+            "stored": stored.get(name, 0),
+            "dropped": handle.received + handle.sent - stored.get(name, 0),
+        }
     for name in ("stream", "flood", "churn"):
         expected = 0
         known = True
@@ -72,14 +81,12 @@ def check(soak: Soak) -> dict[str, Any]:
                     continue
                 expected += run.sent
                 if entry is not None and entry[1] != run.sent - 1:
-                    fail(f"{run.name}: its newest kept message is {entry[1]}, "
-                         f"it sent {run.sent}")
+                    fail(f"{run.name}: its newest kept message is {entry[1]}, it sent {run.sent}")
             elif name == "churn":  # killed: what arrived, as on_received followed it
                 arrived = soak.churn_last.get(run.name.encode(), -1) + 1
                 expected += arrived
                 if entry is not None and entry[1] != arrived - 1:
-                    fail(f"{run.name}: its newest kept message is {entry[1]}, "
-                         f"{arrived} arrived")
+                    fail(f"{run.name}: its newest kept message is {entry[1]}, {arrived} arrived")
             else:
                 known = False
         sockets[name]["expected"] = expected if known else None
@@ -90,16 +97,17 @@ def check(soak: Soak) -> dict[str, Any]:
     check_pairs(soak, sockets, kept)
     status = soak.window.status
     status.refresh()
-    for text in (f"in {store.received:,}", f"stored {len(store):,}",
-                 f"dropped {store.dropped:,}"):
+    for text in (f"in {store.received:,}", f"stored {len(store):,}", f"dropped {store.dropped:,}"):
         if text not in status.text():
             fail(f"the status bar shows {status.text()!r}, not {text!r}")
     if soak.window.traffic.model.rowCount() != len(store):
         fail("the table does not show every stored message")
     return {"totals": totals, "equation": equation, "sockets": sockets}
 
-def check_pairs(soak: Soak, sockets: dict[str, dict[str, Any]],
-                kept: dict[bytes, list[int]]) -> None:
+
+def check_pairs(
+    soak: Soak, sockets: dict[str, dict[str, Any]], kept: dict[bytes, list[int]]
+) -> None:
     """big, rep, req and feed: what their peers say against zinspect's counts."""
     fail = soak.failures.append
     handles = soak.handles
@@ -111,13 +119,17 @@ def check_pairs(soak: Soak, sockets: dict[str, dict[str, Any]],
     asked, answered = ask.said("sent"), ask.said("replies")
     sockets["rep"]["expected"] = asked
     if (asked, answered) != (handles["rep"].received, handles["rep"].sent):
-        fail(f"rep received/sent {handles['rep'].received}/{handles['rep'].sent}, "
-             f"its peer asked {asked} and got {answered} replies")
+        fail(
+            f"rep received/sent {handles['rep'].received}/{handles['rep'].sent}, "
+            f"its peer asked {asked} and got {answered} replies"
+        )
     answer = next(run for run in soak.peers if run.kind == "answer")
     sockets["req"]["expected"] = answer.said("received")
     if not handles["req"].sent == handles["req"].received == answer.said("received"):
-        fail(f"req sent {handles['req'].sent} and received {handles['req'].received}, "
-             f"its peer answered {answer.said('received')}")
+        fail(
+            f"req sent {handles['req'].sent} and received {handles['req'].received}, "
+            f"its peer answered {answer.said('received')}"
+        )
     pubs = [run for run in soak.peers if run.socket == "feed"]
     published = sum(run.sent or 0 for run in pubs if not run.killed)
     sockets["feed"]["expected"] = None  # PUB drops at its high-water mark

@@ -40,13 +40,15 @@ def message_maker(name: str, size: int, frames: int):
 
         def one(seq: int) -> list[bytes]:
             head = b"%s%d|" % (prefix, seq)
-            return [head + padding[len(head):]]
+            return [head + padding[len(head) :]]
+
         return one
     body = max(0, size - len(prefix) - 8) // (frames - 1)
     rest = [(b"part%d:" % index + b"b" * body)[:body] for index in range(1, frames)]
 
     def many(seq: int) -> list[bytes]:
         return [b"%s%d|" % (prefix, seq), *rest]
+
     return many
 
 
@@ -66,6 +68,7 @@ def push(args: argparse.Namespace) -> int:
             send_one(frames[0])
         else:
             send_many(frames)
+
     count = args.count or sys.maxsize
     started = time.monotonic()
     stop_at = started + args.seconds if args.seconds else float("inf")

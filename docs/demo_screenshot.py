@@ -32,8 +32,9 @@ async def scenario(window: MainWindow, name: str, out: Path) -> None:
     QTest.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
     await asyncio.sleep(1.0)  # the topology's rates settle
     model = window.traffic.model
-    row = next(r for r in range(model.rowCount() - 1, 0, -1)
-               if model.message_at(r).socket == "sink")
+    row = next(
+        r for r in range(model.rowCount() - 1, 0, -1) if model.message_at(r).socket == "sink"
+    )
     window.traffic.view.selectRow(row)
     window.detail_dock.raise_()
     window.topology.dock.raise_()
@@ -43,8 +44,7 @@ async def scenario(window: MainWindow, name: str, out: Path) -> None:
 
 
 def main() -> int:
-    return run_in_window(lambda window, out: scenario(window, "pipeline", out),
-                         "docs/demo.png")
+    return run_in_window(lambda window, out: scenario(window, "pipeline", out), "docs/demo.png")
 
 
 if __name__ == "__main__":

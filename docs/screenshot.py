@@ -52,8 +52,16 @@ def attach(window: MainWindow, endpoint: str, *, bind: bool) -> None:
 
 async def scenario(window: MainWindow, out: Path) -> None:
     publisher = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests/peers/pub_weather.py"), "tcp://127.0.0.1:*",
-         "--timeout", "30"], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            str(ROOT / "tests/peers/pub_weather.py"),
+            "tcp://127.0.0.1:*",
+            "--timeout",
+            "30",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert publisher.stdout is not None
         ready = publisher.stdout.readline().split()
@@ -78,15 +86,20 @@ async def scenario(window: MainWindow, out: Path) -> None:
         rows[1].encoding_combo.setCurrentIndex(rows[1].encoding_combo.findData("json"))
         rows[1].text_edit.setPlainText('{"zip": 10001, "alert": "heat", "temp_f": 104}')
         QTest.mouseClick(window.composer.send_button, Qt.MouseButton.LeftButton)
-        await wait_for(lambda: any(m.frames[0] == b"alerts" and m.direction == "in"
-                                   for m in window.session.store))
+        await wait_for(
+            lambda: any(
+                m.frames[0] == b"alerts" and m.direction == "in" for m in window.session.store
+            )
+        )
         await wait_for(lambda: sub.received >= 24)
         publisher.kill()  # a still picture: stop the flow before reading the counters
         await asyncio.sleep(0.7)
         model = window.traffic.model
-        row = next(r for r in range(model.rowCount())
-                   if model.message_at(r).frames[0] == b"alerts"
-                   and model.message_at(r).direction == "in")
+        row = next(
+            r
+            for r in range(model.rowCount())
+            if model.message_at(r).frames[0] == b"alerts" and model.message_at(r).direction == "in"
+        )
         window.traffic.view.selectRow(row)
         window.traffic.view.scrollTo(model.index(row, 0))
         window.detail.findChild(object, "frame_table").selectRow(1)

@@ -77,8 +77,11 @@ def fail_on_unexpected_warnings(caplog):
     yield
     if getattr(caplog, "expected_warnings", False):
         return
-    bad = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING
-           and r.name.startswith("zinspect")]
+    bad = [
+        r
+        for r in caplog.get_records("call")
+        if r.levelno >= logging.WARNING and r.name.startswith("zinspect")
+    ]
     if bad:
         pytest.fail("unexpected warnings: " + "; ".join(r.getMessage() for r in bad))
 
@@ -91,8 +94,12 @@ def peer(tmp_path):
     procs: list[subprocess.Popen] = []
 
     def start(script: str, *args: str) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, str(PEERS / script), *map(str, args)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(PEERS / script), *map(str, args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         procs.append(proc)
         return proc
 

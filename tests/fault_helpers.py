@@ -10,9 +10,9 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -75,8 +75,9 @@ class TimerProbe:
     def assert_never_frozen(self, limit: float = FROZEN_SECONDS) -> None:
         """Call while the timer runs, right after a qtbot wait (the loop just ran)."""
         assert self.ticks > 0, "the timer never fired"
-        assert self.longest_gap < limit, \
+        assert self.longest_gap < limit, (
             f"the window froze for {self.longest_gap:.2f} s ({self.ticks} ticks)"
+        )
 
 
 def free_port() -> int:
@@ -117,8 +118,12 @@ def mount_small_disk(path: Path, size: str) -> None:
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small tmpfs needs root")
     path.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
-                             str(path)], capture_output=True, text=True, timeout=10)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     if result.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs: {result.stderr.strip()}")
 
@@ -153,11 +158,11 @@ def zmtp1_messages(data: bytes, max_frame: int) -> list[list[bytes]]:
         if length == 0xFF:
             if at + 8 > len(data):
                 break
-            length = int.from_bytes(data[at:at + 8], "big")
+            length = int.from_bytes(data[at : at + 8], "big")
             at += 8
         if length == 0 or length - 1 > max_frame or at + length > len(data):
             break  # a protocol error (the connection is dropped), or the data ran out
-        flags, body = data[at], data[at + 1:at + length]
+        flags, body = data[at], data[at + 1 : at + length]
         at += length
         frames.append(body)
         if not flags & 1:

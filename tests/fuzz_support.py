@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -32,11 +33,16 @@ SCALE = float(os.environ.get("ZINSPECT_FUZZ_SCALE", "1") or 1)
 def fuzz(examples: int) -> settings:
     """Settings for a fuzz test: ``examples`` inputs (times SCALE), each within DEADLINE, no
     database (the suite runs on machines where a stored failing example would only confuse)."""
-    return settings(max_examples=max(1, round(examples * SCALE)), deadline=DEADLINE,
-                    database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow,
-                                           HealthCheck.filter_too_much])
+    return settings(
+        max_examples=max(1, round(examples * SCALE)),
+        deadline=DEADLINE,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+        ],
+    )
 
 
 # What a message must not look like: Python talking, not zinspect.
@@ -44,7 +50,8 @@ _PYTHON_TEXT = re.compile(
     r"Traceback|NoneType|object has no attribute|not subscriptable|unhashable type"
     r"|invalid literal for|codec can't|maximum recursion|set_int_max_str_digits"
     r"|object is not|positional argument|unsupported operand|<\w+ object at 0x"
-    r"|^\w*(Error|Exception)\b|^'[^']*'$")
+    r"|^\w*(Error|Exception)\b|^'[^']*'$"
+)
 
 
 def assert_in_words(error: BaseException) -> None:
@@ -75,8 +82,19 @@ def refused(result: Any) -> bool:
 # Characters that break parsers: braces, separators, digits that are not ASCII (superscript
 # two, Arabic-Indic five), blanks that are not spaces, NUL, a lone surrogate, an emoji.
 JUNK_CHARS = list("{}[]()<>:;/\\%*@#.,'\"=+-_ \t\n0123456789xX") + [
-    "\x00", "\x7f", "\u00b2", "\u0665", "\u2028", "\u00a0", "\ufeff", "\ud800", "\udfff",
-    "\U0001f600", "é", "ß"]
+    "\x00",
+    "\x7f",
+    "\u00b2",
+    "\u0665",
+    "\u2028",
+    "\u00a0",
+    "\ufeff",
+    "\ud800",
+    "\udfff",
+    "\U0001f600",
+    "é",
+    "ß",
+]
 # Any code point, surrogates included (hypothesis leaves those out unless asked).
 ANY_CHAR = st.characters(exclude_categories=())
 JUNK_TEXT = st.text(st.sampled_from(JUNK_CHARS) | ANY_CHAR, max_size=30)
@@ -87,11 +105,30 @@ def nested(depth: int, inner: str = "") -> str:
 
 
 # JSON texts that trip decoders rather than being merely wrong.
-NASTY_JSON_TEXTS = st.sampled_from([
-    '"\\ud800"', '{"a": "\\udfff"}', "NaN", "-Infinity", "1e400", "-0", "1" * 5000,
-    "-" + "9" * 4400, "0." + "1" * 5000, nested(5000), nested(995), nested(990), nested(500),
-    '{"a":' * 3000, "[" * 100000, "\ufeff{}", "{}\x00", '"\x00"', "[1,]", "{'a': 1}",
-]) | st.integers(0, 3000).map(nested)
+NASTY_JSON_TEXTS = st.sampled_from(
+    [
+        '"\\ud800"',
+        '{"a": "\\udfff"}',
+        "NaN",
+        "-Infinity",
+        "1e400",
+        "-0",
+        "1" * 5000,
+        "-" + "9" * 4400,
+        "0." + "1" * 5000,
+        nested(5000),
+        nested(995),
+        nested(990),
+        nested(500),
+        '{"a":' * 3000,
+        "[" * 100000,
+        "\ufeff{}",
+        "{}\x00",
+        '"\x00"',
+        "[1,]",
+        "{'a': 1}",
+    ]
+) | st.integers(0, 3000).map(nested)
 
 
 def nest_value(depth: int) -> Any:
@@ -104,15 +141,23 @@ def nest_value(depth: int) -> Any:
 
 # JSON values as json.loads makes them: any text (surrogates too: JSON's "\ud800" escape
 # gives one), any number (huge ints, NaN, infinities), and containers.
-JSON_SCALARS = (st.none() | st.booleans() | st.integers()
-                | st.integers(min_value=-(10 ** 4000), max_value=10 ** 4000)
-                | st.floats(allow_nan=True, allow_infinity=True)
-                | st.text(ANY_CHAR, max_size=12) | st.sampled_from(["", "x", "*", "{seq}"]))
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(10**4000), max_value=10**4000)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(ANY_CHAR, max_size=12)
+    | st.sampled_from(["", "x", "*", "{seq}"])
+)
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(ANY_CHAR, max_size=8), children, max_size=4),
-    max_leaves=10) | st.integers(0, 1200).map(nest_value)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(ANY_CHAR, max_size=8), children, max_size=4)
+    ),
+    max_leaves=10,
+) | st.integers(0, 1200).map(nest_value)
 
 
 def json_paths(value: Any, prefix: tuple = ()) -> list[tuple]:
@@ -141,8 +186,11 @@ def mutated(draw: st.DrawFn, document: Any) -> Any:
     how = draw(st.sampled_from(["replace", "replace", "remove", "add_key"]))
     value = draw(JSON_VALUES)
     if not path:
-        return value if how != "add_key" or not isinstance(copy, dict) else {
-            **copy, draw(st.text(max_size=8)): value}
+        return (
+            value
+            if how != "add_key" or not isinstance(copy, dict)
+            else {**copy, draw(st.text(max_size=8)): value}
+        )
     parent = copy
     for step in path[:-1]:
         parent = parent[step]
@@ -161,10 +209,12 @@ def text_mutation(text: str) -> st.SearchStrategy[str]:
     positions = st.integers(0, len(text))
     return st.one_of(
         st.tuples(positions, st.sampled_from(JUNK_CHARS)).map(
-            lambda p: text[:p[0]] + p[1] + text[p[0]:]),
-        positions.map(lambda p: text[:p] + text[p + 1:]),
+            lambda p: text[: p[0]] + p[1] + text[p[0] :]
+        ),
+        positions.map(lambda p: text[:p] + text[p + 1 :]),
         st.tuples(positions, st.sampled_from(JUNK_CHARS)).map(
-            lambda p: text[:p[0]] + p[1] + text[p[0] + 1:]),
+            lambda p: text[: p[0]] + p[1] + text[p[0] + 1 :]
+        ),
         positions.map(lambda p: text[:p]),
     )
 
@@ -181,6 +231,9 @@ def to_json_text(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ",".join(to_json_text(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(key)}:{to_json_text(item)}"
-                              for key, item in value.items()) + "}"
+        return (
+            "{"
+            + ",".join(f"{json.dumps(key)}:{to_json_text(item)}" for key, item in value.items())
+            + "}"
+        )
     return json.dumps(value)

@@ -65,7 +65,8 @@ class PeerOutput:
             if self.eof or remaining <= 0:
                 raise AssertionError(
                     f"peer never printed {prefix!r}; rc={self.proc.poll()} output={self.lines}"
-                    f" stderr={self._stderr()}")
+                    f" stderr={self._stderr()}"
+                )
             select.select([self._fd], [], [], remaining)
 
     def ready_endpoint(self, timeout: float = 10.0) -> str:

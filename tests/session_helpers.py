@@ -7,6 +7,7 @@ The loop only runs while qtbot waits, so a coroutine is started as a task and wa
 from __future__ import annotations
 
 from ui_actions import WAIT_MS
+
 from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.store import IN
 
@@ -25,14 +26,13 @@ def send(aloop, qtbot, handle: SocketHandle, *frames: bytes) -> None:
 
 
 def traffic(session: Session, handle: SocketHandle, direction: str = IN) -> list[list[bytes]]:
-    return [m.frames for m in session.store if m.socket == handle.name
-            and m.direction == direction]
+    return [m.frames for m in session.store if m.socket == handle.name and m.direction == direction]
 
 
-def linked(session: Session, bind_type: str, connect_type: str,
-           endpoint: str = ANY_PORT) -> tuple[SocketHandle, SocketHandle]:
+def linked(
+    session: Session, bind_type: str, connect_type: str, endpoint: str = ANY_PORT
+) -> tuple[SocketHandle, SocketHandle]:
     server = session.create_socket(bind_type)
     client = session.create_socket(connect_type)
     client.connect(server.bind(endpoint).address)
     return server, client
-

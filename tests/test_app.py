@@ -15,8 +15,13 @@ import zmq
 
 def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "zinspect", *args], capture_output=True,
-                          text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "zinspect", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def test_version_lists_versions_and_libzmq_features():
@@ -48,9 +53,20 @@ def test_unknown_option_is_refused_in_words():
 def test_ctrl_c_in_the_terminal_quits_within_a_second(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "zinspect", "--log-level", "INFO",
-         "--settings", str(tmp_path / "settings.ini")],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "zinspect",
+            "--log-level",
+            "INFO",
+            "--settings",
+            str(tmp_path / "settings.ini"),
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     try:
         assert proc.stderr is not None
         deadline = time.monotonic() + 30
@@ -73,23 +89,41 @@ def test_ctrl_c_in_the_terminal_quits_within_a_second(tmp_path):
 
 def run_app(tmp_path, *args: str, timeout: float = 40) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "zinspect", "--settings",
-                           str(tmp_path / "settings.ini"), *args],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "zinspect", "--settings", str(tmp_path / "settings.ini"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 @pytest.mark.e2e
 def test_record_and_autostop_capture_a_scripted_req_against_a_rep_server(tmp_path, peer):
     from peerio import PeerOutput
+
     from zinspect.core.capture.capture import read_capture
 
     server = PeerOutput(peer("rep_server.py", "tcp://127.0.0.1:*", "World", "--count", "10"))
     endpoint = server.ready_endpoint()
     workspace = tmp_path / "bench.zinspect.json"
-    workspace.write_text(json.dumps({"zinspect": 1, "sockets": [
-        {"name": "client", "type": "REQ", "connect": [endpoint],
-         "automation": {"send": {"frames": ["Hello {seq}"], "count": 10, "interval_ms": 0}}},
-    ]}))
+    workspace.write_text(
+        json.dumps(
+            {
+                "zinspect": 1,
+                "sockets": [
+                    {
+                        "name": "client",
+                        "type": "REQ",
+                        "connect": [endpoint],
+                        "automation": {
+                            "send": {"frames": ["Hello {seq}"], "count": 10, "interval_ms": 0}
+                        },
+                    },
+                ],
+            }
+        )
+    )
     capture = tmp_path / "run.jsonl"
     result = run_app(tmp_path, str(workspace), "--record", str(capture), "--autostop", "3")
     assert result.returncode == 0, result.stderr
@@ -103,10 +137,17 @@ def test_record_and_autostop_capture_a_scripted_req_against_a_rep_server(tmp_pat
 
 def test_a_workspace_with_problems_is_reported_on_stderr_one_line_each(tmp_path):
     workspace = tmp_path / "bad.zinspect.json"
-    workspace.write_text(json.dumps({"zinspect": 1, "sockets": [
-        {"name": "ok", "type": "PULL", "bind": ["inproc://fine"]},
-        {"name": "weird", "type": "SUB", "options": {"RCVHWM": "lots"}},
-    ]}))
+    workspace.write_text(
+        json.dumps(
+            {
+                "zinspect": 1,
+                "sockets": [
+                    {"name": "ok", "type": "PULL", "bind": ["inproc://fine"]},
+                    {"name": "weird", "type": "SUB", "options": {"RCVHWM": "lots"}},
+                ],
+            }
+        )
+    )
     result = run_app(tmp_path, str(workspace), "--autostop", "1")
     assert result.returncode == 0
     assert 'sockets[1].options.RCVHWM: expected an integer, got "lots"' in result.stderr

@@ -14,9 +14,17 @@ import pytest
 
 RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 KEYS = {
-    "ingest_ratio_1f", "ingest_ratio_3f", "lag_p99_ms", "lag_max_ms",
-    "overhead_bytes_per_msg", "rss_growth_after_cap", "filter_1m_s", "filter_max_stall_ms",
-    "big_msg_max_stall_ms", "shutdown_s", "send_ratio",
+    "ingest_ratio_1f",
+    "ingest_ratio_3f",
+    "lag_p99_ms",
+    "lag_max_ms",
+    "overhead_bytes_per_msg",
+    "rss_growth_after_cap",
+    "filter_1m_s",
+    "filter_max_stall_ms",
+    "big_msg_max_stall_ms",
+    "shutdown_s",
+    "send_ratio",
     "send_ratio_composer",  # for information: the composer's path, no target
 }
 
@@ -26,13 +34,15 @@ KEYS = {
 @pytest.mark.timeout(120)
 def test_quick_benchmark_prints_all_figures_as_json_last():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, str(RUN), "--quick"], capture_output=True,
-                            text=True, timeout=110, env=env)
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--quick"], capture_output=True, text=True, timeout=110, env=env
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()
     figures = json.loads(lines[-1])
     assert set(figures) == KEYS
-    assert all(isinstance(value, (int, float)) and math.isfinite(value)
-               for value in figures.values())
+    assert all(
+        isinstance(value, (int, float)) and math.isfinite(value) for value in figures.values()
+    )
     assert figures["ingest_ratio_1f"] > 0 and figures["send_ratio"] > 0
     assert any(line.startswith("machine:") for line in lines)  # the readable table came first

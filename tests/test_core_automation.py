@@ -12,8 +12,8 @@ import pytest
 import zmq
 from hypothesis import given
 from hypothesis import strategies as st
-
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, send, traffic
+
 from zinspect.core.automation.automation import (
     DEFAULT_TIMEOUT_MS,
     AutomationSpec,
@@ -41,91 +41,182 @@ def error_of(obj, **kwargs) -> str:
 
 # -- parsing --------------------------------------------------------------------------------
 
+
 def test_the_issue_examples_parse():
     hello = parse_automation({"reply": {"frames": ["World"]}}, PATH, type_name="REP")
     assert hello.reply == ReplySpec(echo=False, frames=[b"World"], delay_ms=0)
     assert hello.send is None and hello.forward is None
     client = parse_automation(
-        {"send": {"frames": ["Hello {seq}"], "count": 10, "interval_ms": 0}}, PATH,
-        type_name="REQ")
-    assert client.send == SendSpec(frames=["Hello {seq}"], count=10, interval_ms=0,
-                                   timeout_ms=DEFAULT_TIMEOUT_MS)
+        {"send": {"frames": ["Hello {seq}"], "count": 10, "interval_ms": 0}}, PATH, type_name="REQ"
+    )
+    assert client.send == SendSpec(
+        frames=["Hello {seq}"], count=10, interval_ms=0, timeout_ms=DEFAULT_TIMEOUT_MS
+    )
     echo = parse_automation({"reply": {"echo": True, "delay_ms": 250}}, PATH, type_name="ROUTER")
     assert echo.reply == ReplySpec(echo=True, frames=None, delay_ms=250)
-    worker = parse_automation({"forward": {"to": "sink"}}, PATH, type_name="PULL",
-                              name="work", sockets={"work": "PULL", "sink": "PUSH"})
+    worker = parse_automation(
+        {"forward": {"to": "sink"}},
+        PATH,
+        type_name="PULL",
+        name="work",
+        sockets={"work": "PULL", "sink": "PUSH"},
+    )
     assert worker.forward == ForwardSpec(to="sink")
 
 
 def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
-    spec = parse_automation({"send": {"frames": [{"hex": "00 ff"}, {"json": {"a": [1, 2]}},
-                                                 {"base64": "AAE="}, "t {{x}}"]}}, PATH)
+    spec = parse_automation(
+        {
+            "send": {
+                "frames": [{"hex": "00 ff"}, {"json": {"a": [1, 2]}}, {"base64": "AAE="}, "t {{x}}"]
+            }
+        },
+        PATH,
+    )
     assert spec.send.count is None and spec.send.interval_ms == 0
     assert spec.send.frames == [b"\x00\xff", b'{"a":[1,2]}', b"\x00\x01", "t {{x}}"]
 
 
-@pytest.mark.parametrize("obj, kwargs, message", [
-    ({"send": {"frames": ["a"], "count": -3}}, {},
-     f"{PATH}.send.count: expected a positive integer, got -3"),
-    ({"send": {"frames": ["a"], "count": 0}}, {},
-     f"{PATH}.send.count: expected a positive integer, got 0"),
-    ({"send": {"frames": ["a"], "count": "lots"}}, {},
-     f'{PATH}.send.count: expected a positive integer, got "lots"'),
-    ({"send": {"frames": ["a"], "interval_ms": -1}}, {},
-     f"{PATH}.send.interval_ms: expected a whole number of 0 or more, got -1"),
-    ({"send": {"frames": ["a"], "timeout_ms": 0}}, {},
-     f"{PATH}.send.timeout_ms: expected a positive integer, got 0"),
-    ({"send": {"frames": ["ok", "Hello {foo}"]}}, {},
-     f"{PATH}.send.frames[1]: unknown placeholder {{foo}}; use {{seq}}, {{time}}, "
-     "{rand:A:B}, {uuid}, or {{ and }} for a brace"),
-    ({"send": {"frames": ["{rand:9:1}"]}}, {},
-     f"{PATH}.send.frames[0]: {{rand:9:1}}: the lower bound 9 is above the upper bound 1"),
-    ({"send": {"frames": ["{rand:a:b}"]}}, {},
-     f"{PATH}.send.frames[0]: {{rand:a:b}}: write {{rand:A:B}} with whole numbers A <= B, "
-     "e.g. {rand:1:6}"),
-    ({"send": {"frames": ["oops {seq"]}}, {},
-     f"{PATH}.send.frames[0]: a '{{' at character 6 is not closed; use {{seq}}, {{time}}, "
-     "{rand:A:B}, {uuid}, or {{ and }} for a brace"),
-    ({"send": {"frames": []}}, {}, f"{PATH}.send.frames: a message needs at least one frame"),
-    ({"send": {"count": 3}}, {}, f"{PATH}.send.frames: missing: a list of the frames to send"),
-    ({"send": {"frames": [{"hex": "zz"}]}}, {}, f'{PATH}.send.frames[0].hex: not hex: "zz"'),
-    ({"send": {"frames": ["a"]}}, {"type_name": "REP"},
-     f'{PATH}.send: a REP socket only answers requests: use "reply" instead'),
-    ({"send": {"frames": ["a"]}}, {"type_name": "SUB"}, f"{PATH}.send: a SUB socket cannot send"),
-    ({"send": {"frames": ["a"]}}, {"type_name": "ROUTER"},
-     f"{PATH}.send.frames: a ROUTER sends the peer's routing id first, then the data: at "
-     "least two frames"),
-    ({"reply": {"echo": True}}, {"type_name": "REQ"},
-     f"{PATH}.reply: a REQ socket cannot reply; only REP, ROUTER, DEALER, PAIR sockets can"),
-    ({"reply": {"echo": True}}, {"type_name": "PUB"},
-     f"{PATH}.reply: a PUB socket cannot reply; only REP, ROUTER, DEALER, PAIR sockets can"),
-    ({"reply": {}}, {}, f'{PATH}.reply: say how to reply: "echo": true or "frames": [...]'),
-    ({"reply": {"echo": True, "frames": ["x"]}}, {},
-     f'{PATH}.reply: choose "echo": true or "frames", not both'),
-    ({"reply": {"frames": []}}, {}, f"{PATH}.reply.frames: a reply needs at least one frame"),
-    ({"reply": {"frames": ["x"], "delay_ms": 1.5}}, {},
-     f"{PATH}.reply.delay_ms: expected a whole number of 0 or more, got 1.5"),
-    ({"reply": {"echo": "yes"}}, {}, f'{PATH}.reply.echo: expected true or false, got "yes"'),
-    ({"forward": {"to": ""}}, {}, f"{PATH}.forward.to: expected a socket name, got an empty string"),
-    ({"forward": {"to": 3}}, {}, f"{PATH}.forward.to: expected a socket name, got 3"),
-    ({"forward": {"to": "x"}}, {"name": "x"}, f"{PATH}.forward.to: a socket cannot forward to itself"),
-    ({"forward": {"to": "nobody"}}, {"sockets": {"me": "PULL"}},
-     f'{PATH}.forward.to: no socket named "nobody"'),
-    ({"forward": {"to": "s"}}, {"sockets": {"s": "SUB"}},
-     f'{PATH}.forward.to: "s" is a SUB socket, which cannot send'),
-    ({"forward": {"to": "s"}}, {"type_name": "PUSH"},
-     f"{PATH}.forward: a PUSH socket receives nothing to forward"),
-    ({"forward": {"to": "s"}}, {"type_name": "REP"},
-     f'{PATH}.forward: a REP socket must answer each request before the next: use "reply", '
-     "or a ROUTER to forward"),
-    ({"reply": {"echo": True}, "forward": {"to": "s"}}, {},
-     f'{PATH}: choose "reply" or "forward": a received message cannot be both answered and '
-     "forwarded"),
-    ({"replay": {}}, {}, f"{PATH}.replay: unknown key; expected reply, send or forward"),
-    ({"send": {"frames": ["a"], "every": 3}}, {},
-     f"{PATH}.send.every: unknown key; expected frames, count, interval_ms or timeout_ms"),
-    ([], {}, f'{PATH}: expected an object with "reply", "send" and/or "forward", got a list'),
-])
+@pytest.mark.parametrize(
+    "obj, kwargs, message",
+    [
+        (
+            {"send": {"frames": ["a"], "count": -3}},
+            {},
+            f"{PATH}.send.count: expected a positive integer, got -3",
+        ),
+        (
+            {"send": {"frames": ["a"], "count": 0}},
+            {},
+            f"{PATH}.send.count: expected a positive integer, got 0",
+        ),
+        (
+            {"send": {"frames": ["a"], "count": "lots"}},
+            {},
+            f'{PATH}.send.count: expected a positive integer, got "lots"',
+        ),
+        (
+            {"send": {"frames": ["a"], "interval_ms": -1}},
+            {},
+            f"{PATH}.send.interval_ms: expected a whole number of 0 or more, got -1",
+        ),
+        (
+            {"send": {"frames": ["a"], "timeout_ms": 0}},
+            {},
+            f"{PATH}.send.timeout_ms: expected a positive integer, got 0",
+        ),
+        (
+            {"send": {"frames": ["ok", "Hello {foo}"]}},
+            {},
+            f"{PATH}.send.frames[1]: unknown placeholder {{foo}}; use {{seq}}, {{time}}, "
+            "{rand:A:B}, {uuid}, or {{ and }} for a brace",
+        ),
+        (
+            {"send": {"frames": ["{rand:9:1}"]}},
+            {},
+            f"{PATH}.send.frames[0]: {{rand:9:1}}: the lower bound 9 is above the upper bound 1",
+        ),
+        (
+            {"send": {"frames": ["{rand:a:b}"]}},
+            {},
+            f"{PATH}.send.frames[0]: {{rand:a:b}}: write {{rand:A:B}} with whole numbers A <= B, "
+            "e.g. {rand:1:6}",
+        ),
+        (
+            {"send": {"frames": ["oops {seq"]}},
+            {},
+            f"{PATH}.send.frames[0]: a '{{' at character 6 is not closed; use {{seq}}, {{time}}, "
+            "{rand:A:B}, {uuid}, or {{ and }} for a brace",
+        ),
+        ({"send": {"frames": []}}, {}, f"{PATH}.send.frames: a message needs at least one frame"),
+        ({"send": {"count": 3}}, {}, f"{PATH}.send.frames: missing: a list of the frames to send"),
+        ({"send": {"frames": [{"hex": "zz"}]}}, {}, f'{PATH}.send.frames[0].hex: not hex: "zz"'),
+        (
+            {"send": {"frames": ["a"]}},
+            {"type_name": "REP"},
+            f'{PATH}.send: a REP socket only answers requests: use "reply" instead',
+        ),
+        (
+            {"send": {"frames": ["a"]}},
+            {"type_name": "SUB"},
+            f"{PATH}.send: a SUB socket cannot send",
+        ),
+        (
+            {"send": {"frames": ["a"]}},
+            {"type_name": "ROUTER"},
+            f"{PATH}.send.frames: a ROUTER sends the peer's routing id first, then the data: at "
+            "least two frames",
+        ),
+        (
+            {"reply": {"echo": True}},
+            {"type_name": "REQ"},
+            f"{PATH}.reply: a REQ socket cannot reply; only REP, ROUTER, DEALER, PAIR sockets can",
+        ),
+        (
+            {"reply": {"echo": True}},
+            {"type_name": "PUB"},
+            f"{PATH}.reply: a PUB socket cannot reply; only REP, ROUTER, DEALER, PAIR sockets can",
+        ),
+        ({"reply": {}}, {}, f'{PATH}.reply: say how to reply: "echo": true or "frames": [...]'),
+        (
+            {"reply": {"echo": True, "frames": ["x"]}},
+            {},
+            f'{PATH}.reply: choose "echo": true or "frames", not both',
+        ),
+        ({"reply": {"frames": []}}, {}, f"{PATH}.reply.frames: a reply needs at least one frame"),
+        (
+            {"reply": {"frames": ["x"], "delay_ms": 1.5}},
+            {},
+            f"{PATH}.reply.delay_ms: expected a whole number of 0 or more, got 1.5",
+        ),
+        ({"reply": {"echo": "yes"}}, {}, f'{PATH}.reply.echo: expected true or false, got "yes"'),
+        (
+            {"forward": {"to": ""}},
+            {},
+            f"{PATH}.forward.to: expected a socket name, got an empty string",
+        ),
+        ({"forward": {"to": 3}}, {}, f"{PATH}.forward.to: expected a socket name, got 3"),
+        (
+            {"forward": {"to": "x"}},
+            {"name": "x"},
+            f"{PATH}.forward.to: a socket cannot forward to itself",
+        ),
+        (
+            {"forward": {"to": "nobody"}},
+            {"sockets": {"me": "PULL"}},
+            f'{PATH}.forward.to: no socket named "nobody"',
+        ),
+        (
+            {"forward": {"to": "s"}},
+            {"sockets": {"s": "SUB"}},
+            f'{PATH}.forward.to: "s" is a SUB socket, which cannot send',
+        ),
+        (
+            {"forward": {"to": "s"}},
+            {"type_name": "PUSH"},
+            f"{PATH}.forward: a PUSH socket receives nothing to forward",
+        ),
+        (
+            {"forward": {"to": "s"}},
+            {"type_name": "REP"},
+            f'{PATH}.forward: a REP socket must answer each request before the next: use "reply", '
+            "or a ROUTER to forward",
+        ),
+        (
+            {"reply": {"echo": True}, "forward": {"to": "s"}},
+            {},
+            f'{PATH}: choose "reply" or "forward": a received message cannot be both answered and '
+            "forwarded",
+        ),
+        ({"replay": {}}, {}, f"{PATH}.replay: unknown key; expected reply, send or forward"),
+        (
+            {"send": {"frames": ["a"], "every": 3}},
+            {},
+            f"{PATH}.send.every: unknown key; expected frames, count, interval_ms or timeout_ms",
+        ),
+        ([], {}, f'{PATH}: expected an object with "reply", "send" and/or "forward", got a list'),
+    ],
+)
 def test_bad_values_name_their_place_and_value(obj, kwargs, message):
     assert error_of(obj, **kwargs) == message
 
@@ -133,35 +224,52 @@ def test_bad_values_name_their_place_and_value(obj, kwargs, message):
 def test_round_trip_keeps_every_field_and_leaves_defaults_out():
     spec = AutomationSpec(
         reply=ReplySpec(frames=[b"World", b"\x00\x01", b""], delay_ms=5),
-        send=SendSpec(frames=["Hello {seq} {{x}}", b"plain bytes", b'{"k":1}', b"\xff"],
-                      count=3, interval_ms=20, timeout_ms=500),
-        forward=None)
+        send=SendSpec(
+            frames=["Hello {seq} {{x}}", b"plain bytes", b'{"k":1}', b"\xff"],
+            count=3,
+            interval_ms=20,
+            timeout_ms=500,
+        ),
+        forward=None,
+    )
     data = automation_to_json(spec)
-    assert data["send"]["frames"] == ["Hello {seq} {{x}}", {"hex": b"plain bytes".hex()},
-                                      {"json": {"k": 1}}, {"hex": "ff"}]
+    assert data["send"]["frames"] == [
+        "Hello {seq} {{x}}",
+        {"hex": b"plain bytes".hex()},
+        {"json": {"k": 1}},
+        {"hex": "ff"},
+    ]
     assert data["reply"] == {"frames": ["World", {"hex": "0001"}, ""], "delay_ms": 5}
     assert parse_automation(data, PATH) == spec
     simple = AutomationSpec(send=SendSpec(frames=["x"]), forward=ForwardSpec(to="out"))
-    assert automation_to_json(simple) == {"send": {"frames": ["x"], "interval_ms": 0},
-                                          "forward": {"to": "out"}}
+    assert automation_to_json(simple) == {
+        "send": {"frames": ["x"], "interval_ms": 0},
+        "forward": {"to": "out"},
+    }
     assert parse_automation(automation_to_json(simple), PATH) == simple
     assert automation_to_json(AutomationSpec(reply=ReplySpec(echo=True))) == {
-        "reply": {"echo": True}}
+        "reply": {"echo": True}
+    }
 
 
-@given(st.lists(st.one_of(st.text(max_size=20), st.binary(max_size=20)), min_size=1,
-                max_size=4),
-       st.one_of(st.none(), st.integers(1, 10**6)), st.integers(0, 10**5),
-       st.integers(1, 10**6))
+@given(
+    st.lists(st.one_of(st.text(max_size=20), st.binary(max_size=20)), min_size=1, max_size=4),
+    st.one_of(st.none(), st.integers(1, 10**6)),
+    st.integers(0, 10**5),
+    st.integers(1, 10**6),
+)
 def test_any_send_spec_round_trips(frames, count, interval, timeout):
-    frames = [f if isinstance(f, bytes) else f.replace("{", "{{").replace("}", "}}")
-              for f in frames]
-    spec = AutomationSpec(send=SendSpec(frames=frames, count=count, interval_ms=interval,
-                                        timeout_ms=timeout))
+    frames = [
+        f if isinstance(f, bytes) else f.replace("{", "{{").replace("}", "}}") for f in frames
+    ]
+    spec = AutomationSpec(
+        send=SendSpec(frames=frames, count=count, interval_ms=interval, timeout_ms=timeout)
+    )
     assert parse_automation(automation_to_json(spec), PATH) == spec
 
 
 # -- templates ------------------------------------------------------------------------------
+
 
 def render(text: str, seq: int = 0) -> bytes:
     return render_frames([compile_template(text)], seq)[0]
@@ -190,6 +298,7 @@ def test_check_template_says_what_is_wrong_in_words():
 
 # -- envelopes ------------------------------------------------------------------------------
 
+
 def test_reply_envelope_keeps_the_route_back():
     assert reply_envelope((b"id", b"", b"Hello"), "ROUTER") == [b"id", b""]
     assert reply_envelope((b"id", b"Hello"), "ROUTER") == [b"id"]
@@ -201,6 +310,7 @@ def test_reply_envelope_keeps_the_route_back():
 
 
 # -- runners --------------------------------------------------------------------------------
+
 
 async def request_replies(req, count: int, text: str = "Hello") -> None:
     """A REQ client that sends ``count`` requests, each after the reply to the one before."""
@@ -275,19 +385,16 @@ def test_scripted_send_with_count_then_finishes(aloop, session, qtbot):
     pull, push = linked(session, "PULL", "PUSH")
     spec = AutomationSpec(send=SendSpec(frames=["n {seq}", b"\x00"], count=500))
     runner = attach_automation(push, spec)
-    qtbot.waitUntil(lambda: pull.received == 500 and runner.state == "finished",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: pull.received == 500 and runner.state == "finished", timeout=WAIT_MS)
     assert not runner.running and runner.sent == 500
-    assert traffic(session, pull)[:3] == [[b"n 0", b"\x00"], [b"n 1", b"\x00"],
-                                          [b"n 2", b"\x00"]]
+    assert traffic(session, pull)[:3] == [[b"n 0", b"\x00"], [b"n 1", b"\x00"], [b"n 2", b"\x00"]]
     assert traffic(session, pull)[-1] == [b"n 499", b"\x00"]
     runner.start()  # a new run counts from 0 again
     qtbot.waitUntil(lambda: pull.received == 1000 and not runner.running, timeout=WAIT_MS)
     assert traffic(session, pull)[500] == [b"n 0", b"\x00"]
 
 
-def test_scripted_send_until_stopped_keeps_the_loop_live_and_shows_a_rate(aloop, session,
-                                                                          qtbot):
+def test_scripted_send_until_stopped_keeps_the_loop_live_and_shows_a_rate(aloop, session, qtbot):
     pull, push = linked(session, "PULL", "PUSH")
     runner = attach_automation(push, AutomationSpec(send=SendSpec(frames=["x"])))
     ticks = []
@@ -304,8 +411,9 @@ def test_scripted_send_until_stopped_keeps_the_loop_live_and_shows_a_rate(aloop,
 
 def test_scripted_send_interval_paces_messages(aloop, session, qtbot):
     pull, push = linked(session, "PULL", "PUSH")
-    runner = attach_automation(push, AutomationSpec(send=SendSpec(frames=["t"], count=5,
-                                                                  interval_ms=40)))
+    runner = attach_automation(
+        push, AutomationSpec(send=SendSpec(frames=["t"], count=5, interval_ms=40))
+    )
     start = time.monotonic()
     qtbot.waitUntil(lambda: pull.received == 5, timeout=WAIT_MS)
     assert time.monotonic() - start >= 0.15
@@ -314,8 +422,9 @@ def test_scripted_send_interval_paces_messages(aloop, session, qtbot):
 
 def test_attach_without_start_waits_for_start(aloop, session, qtbot):
     pull, push = linked(session, "PULL", "PUSH")
-    runner = attach_automation(push, AutomationSpec(send=SendSpec(frames=["t"], count=2)),
-                               start=False)
+    runner = attach_automation(
+        push, AutomationSpec(send=SendSpec(frames=["t"], count=2)), start=False
+    )
     qtbot.wait(50)
     assert not runner.running and pull.received == 0 and runner.state == "stopped"
     runner.start()
@@ -336,8 +445,9 @@ def test_req_timeout_recreates_the_socket_and_goes_on(aloop, session, qtbot):
     address = req.endpoints[0].address
     req.set_option("RCVHWM", 77)
     server = attach_automation(rep, AutomationSpec(reply=ReplySpec(echo=True)), start=False)
-    runner = attach_automation(req, AutomationSpec(send=SendSpec(frames=["q {seq}"], count=2,
-                                                                 timeout_ms=300)))
+    runner = attach_automation(
+        req, AutomationSpec(send=SendSpec(frames=["q {seq}"], count=2, timeout_ms=300))
+    )
     # the server reads request 0 but does not answer it: after 300 ms the REQ is made anew
     qtbot.waitUntil(lambda: runner.timeouts == 1, timeout=WAIT_MS)
     assert runner.last_error == "no reply to request 0 within 300 ms: re-created the REQ socket"
@@ -354,8 +464,9 @@ def test_req_timeout_recreates_the_socket_and_goes_on(aloop, session, qtbot):
 def test_req_script_with_no_server_times_out_each_request(aloop, session, qtbot):
     req = session.create_socket("REQ")
     req.connect("tcp://127.0.0.1:9")  # nobody there: the request cannot even be queued
-    runner = attach_automation(req, AutomationSpec(send=SendSpec(frames=["q"], count=2,
-                                                                 timeout_ms=50)))
+    runner = attach_automation(
+        req, AutomationSpec(send=SendSpec(frames=["q"], count=2, timeout_ms=50))
+    )
     qtbot.waitUntil(lambda: runner.state == "finished", timeout=WAIT_MS)
     assert runner.timeouts == 2 and runner.replies == 0
     assert not req.send_waiting and req.can_send_now[0]
@@ -365,8 +476,7 @@ def test_forward_chain_pull_to_push(aloop, session, qtbot):
     source, feeder = linked(session, "PULL", "PUSH")
     sink, relay = linked(session, "PULL", "PUSH")
     runner = attach_automation(source, AutomationSpec(forward=ForwardSpec(to=relay.name)))
-    attach_automation(feeder, AutomationSpec(send=SendSpec(frames=["m {seq}", "tail"],
-                                                           count=300)))
+    attach_automation(feeder, AutomationSpec(send=SendSpec(frames=["m {seq}", "tail"], count=300)))
     qtbot.waitUntil(lambda: sink.received == 300, timeout=WAIT_MS)
     assert traffic(session, sink) == [[f"m {i}".encode(), b"tail"] for i in range(300)]
     assert runner.sent == 300
@@ -408,8 +518,7 @@ def test_closing_the_socket_stops_its_automation_and_detach_removes_it(aloop, se
 def test_send_error_stops_a_send_only_automation(aloop, session, qtbot):
     router = session.create_socket("ROUTER")
     router.bind(ANY_PORT)
-    runner = attach_automation(router, AutomationSpec(
-        send=SendSpec(frames=[b"\x00", "x"])))
+    runner = attach_automation(router, AutomationSpec(send=SendSpec(frames=[b"\x00", "x"])))
     qtbot.waitUntil(lambda: not runner.running, timeout=WAIT_MS)
     assert runner.last_error.startswith("sending stopped: No peer with routing id")
 

@@ -12,11 +12,11 @@ import stat
 from datetime import datetime
 
 import pytest
+from capture_helpers import as_tuples, fill_disk_under
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import ANY_PORT, WAIT_MS, linked, traffic
+
 from zinspect.core.capture.capture import (
     FORMAT_VERSION,
     CaptureError,
@@ -47,6 +47,7 @@ def file_lines(path) -> list[str]:
 
 # -- format and round trip ----------------------------------------------------------------------
 
+
 def test_a_capture_written_and_read_back_is_identical(tmp_path):
     path = tmp_path / "c.jsonl"
     assert write_capture(path, SAMPLES) == len(SAMPLES)
@@ -67,18 +68,27 @@ def test_the_file_is_json_lines_with_a_header_and_base64_frames(tmp_path):
     assert header["zinspect_capture"] == 1 and isinstance(header["created"], float)
     assert "zinspect" in header
     first = json.loads(lines[1])
-    assert first == {"time": 1700000000.123456, "socket": "sub-1", "direction": "in",
-                     "frames": [base64.b64encode(b"weather").decode(),
-                                base64.b64encode(b"10001 21 C").decode()]}
+    assert first == {
+        "time": 1700000000.123456,
+        "socket": "sub-1",
+        "direction": "in",
+        "frames": [base64.b64encode(b"weather").decode(), base64.b64encode(b"10001 21 C").decode()],
+    }
     assert json.loads(lines[2])["frames"] == [""]
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(
-    st.floats(min_value=0, max_value=4e9, allow_nan=False),
-    st.text(min_size=0, max_size=12),
-    st.sampled_from([IN, OUT]),
-    st.lists(st.binary(max_size=40), min_size=1, max_size=5)), max_size=20))
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=4e9, allow_nan=False),
+            st.text(min_size=0, max_size=12),
+            st.sampled_from([IN, OUT]),
+            st.lists(st.binary(max_size=40), min_size=1, max_size=5),
+        ),
+        max_size=20,
+    )
+)
 def test_any_messages_round_trip_exactly(tmp_path_factory, items):
     path = tmp_path_factory.mktemp("rt") / "c.jsonl"
     messages = [Message(t, s, d, f) for t, s, d, f in items]
@@ -87,6 +97,7 @@ def test_any_messages_round_trip_exactly(tmp_path_factory, items):
 
 
 # -- damage ----------------------------------------------------------------------------------------
+
 
 def good_line(text: str, direction: str = IN) -> str:
     frame = base64.b64encode(text.encode()).decode()
@@ -97,22 +108,21 @@ def test_corrupt_lines_are_skipped_counted_and_reported_by_line_number(tmp_path)
     path = tmp_path / "c.jsonl"
     header = json.dumps({"zinspect_capture": 1, "created": 0.0})
     lines = [
-        header,                                              # 1
-        good_line("a"),                                      # 2
-        "this is not json",                                  # 3 bad
-        json.dumps({"event": "connected", "time": 2.0}),     # 4 event: skipped, not damage
-        "",                                                  # 5 blank: ignored
+        header,  # 1
+        good_line("a"),  # 2
+        "this is not json",  # 3 bad
+        json.dumps({"event": "connected", "time": 2.0}),  # 4 event: skipped, not damage
+        "",  # 5 blank: ignored
         json.dumps({"time": "soon", "socket": "s", "direction": "in", "frames": ["YQ=="]}),
         json.dumps({"time": 1, "socket": "s", "direction": "sideways", "frames": ["YQ=="]}),
         json.dumps({"time": 1, "socket": "s", "direction": "in", "frames": ["not base64!"]}),
-        json.dumps({"time": 1, "socket": "s", "direction": "in", "frames": []}),   # 9 bad
-        json.dumps([1, 2, 3]),                               # 10 bad
-        good_line("b", OUT),                                 # 11
+        json.dumps({"time": 1, "socket": "s", "direction": "in", "frames": []}),  # 9 bad
+        json.dumps([1, 2, 3]),  # 10 bad
+        good_line("b", OUT),  # 11
     ]
     path.write_text("\n".join(lines) + "\n" + good_line("cut")[:25])  # 12: cut short
     result = read_capture(path)
-    assert [(m.frames, m.direction) for m in result.messages] == [([b"a"], IN),
-                                                                   ([b"b"], OUT)]
+    assert [(m.frames, m.direction) for m in result.messages] == [([b"a"], IN), ([b"b"], OUT)]
     assert result.skipped == 7
     assert result.first_bad_lines == [3, 6, 7, 8, 9, 10, 12]
     assert result.events == 1
@@ -134,20 +144,22 @@ def test_only_the_first_ten_bad_line_numbers_are_kept(tmp_path):
     assert not result.truncated_end
 
 
-@pytest.mark.parametrize("content, words", [
-    ("", "is empty: not a zinspect capture file"),
-    ("hello\n", "is not a zinspect capture file (its first line is not JSON)"),
-    ('{"something": 1}\n', "is not a zinspect capture file (its first line is not a capture"),
-    ('{"zinspect_capture": "one"}\n', "has an invalid capture format version: 'one'"),
-    ('{"zinspect_capture": 2}\n', "is a version 2 capture; this zinspect reads version 1"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("", "is empty: not a zinspect capture file"),
+        ("hello\n", "is not a zinspect capture file (its first line is not JSON)"),
+        ('{"something": 1}\n', "is not a zinspect capture file (its first line is not a capture"),
+        ('{"zinspect_capture": "one"}\n', "has an invalid capture format version: 'one'"),
+        ('{"zinspect_capture": 2}\n', "is a version 2 capture; this zinspect reads version 1"),
+    ],
+)
 def test_a_file_that_is_not_a_readable_capture_says_why(tmp_path, content, words):
     path = tmp_path / "c.jsonl"
     path.write_text(content)
     with pytest.raises(CaptureError) as caught:
         read_capture(path)
-    assert str(caught.value) == f"{path} {words}" or str(caught.value).startswith(
-        f"{path} {words}")
+    assert str(caught.value) == f"{path} {words}" or str(caught.value).startswith(f"{path} {words}")
 
 
 def test_a_missing_file_says_so(tmp_path):
@@ -172,9 +184,11 @@ def test_reading_in_slices_reports_growing_progress(tmp_path):
 
 # -- write errors
 
+
 def test_a_full_disk_is_a_capture_error_in_words():
-    with pytest.raises(CaptureError,
-                       match="^Disk full while writing /dev/full: No space left on device$"):
+    with pytest.raises(
+        CaptureError, match="^Disk full while writing /dev/full: No space left on device$"
+    ):
         CaptureWriter("/dev/full")
 
 
@@ -213,6 +227,7 @@ def test_permission_and_missing_folder_errors_name_the_file(tmp_path):
 
 # -- export in slices
 
+
 def test_an_export_works_in_slices_and_counts_what_the_store_dropped_meanwhile(tmp_path):
     store = MessageStore(max_messages=1000)
     store.extend(Message(float(i), "s", IN, [b"%d" % i]) for i in range(1000))
@@ -224,8 +239,9 @@ def test_an_export_works_in_slices_and_counts_what_the_store_dropped_meanwhile(t
     while not exporter.step(0):
         pass
     assert exporter.gone == 500 - head and exporter.written == 500 + head
-    assert frames_in(path) == [b"%d" % i for i in range(head)] + \
-        [b"%d" % i for i in range(500, 1000)]
+    assert frames_in(path) == [b"%d" % i for i in range(head)] + [
+        b"%d" % i for i in range(500, 1000)
+    ]
 
 
 def test_an_export_as_csv_and_an_aborted_export(tmp_path):
@@ -238,9 +254,14 @@ def test_an_export_as_csv_and_an_aborted_export(tmp_path):
         rows = list(csv.reader(file))
     assert rows[0] == list(CSV_COLUMNS)
     assert [row[0] for row in rows[1:]] == ["0", "2"]
-    assert rows[2][2:] == ["router", "in", "3", "11",
-                           "0x 00 80 00 41 a7 | [empty] | 0x ff fe 00 62 69 6e",
-                           "00800041a7  fffe0062696e"]
+    assert rows[2][2:] == [
+        "router",
+        "in",
+        "3",
+        "11",
+        "0x 00 80 00 41 a7 | [empty] | 0x ff fe 00 62 69 6e",
+        "00800041a7  fffe0062696e",
+    ]
     path = tmp_path / "gone.jsonl"
     exporter = Exporter(store, range(5), path)
     exporter.abort()
@@ -254,6 +275,7 @@ def test_csv_cells_that_look_like_formulas_stay_text():
 
 # -- the recorder
 
+
 def msgs(*texts: str, direction: str = IN) -> list[Message]:
     return [Message(float(i), "s", direction, [t.encode()]) for i, t in enumerate(texts)]
 
@@ -262,8 +284,7 @@ def frames_in(path) -> list[bytes]:
     return [m.frames[0] for m in read_capture(path).messages]
 
 
-def test_the_recorder_writes_new_traffic_in_order_and_flushes_on_its_own(aloop, qtbot,
-                                                                         tmp_path):
+def test_the_recorder_writes_new_traffic_in_order_and_flushes_on_its_own(aloop, qtbot, tmp_path):
     store = MessageStore()
     store.extend(msgs("before"))  # traffic before the recording is not in it
     path = tmp_path / "r.jsonl"
@@ -298,8 +319,7 @@ def test_clear_does_not_lose_unrecorded_messages(aloop, tmp_path):
     assert frames_in(path) == [b"a", b"b", b"c"] and recorder.missed == 0
 
 
-def test_messages_the_store_dropped_before_they_were_written_are_counted(aloop, tmp_path,
-                                                                         caplog):
+def test_messages_the_store_dropped_before_they_were_written_are_counted(aloop, tmp_path, caplog):
     caplog.expected_warnings = True
     store = MessageStore(max_messages=5)
     path = tmp_path / "r.jsonl"
@@ -352,6 +372,7 @@ def test_recording_a_burst_larger_than_a_slice_keeps_everything(aloop, qtbot, tm
 
 
 # -- replay
+
 
 def wait_replay(qtbot, replayer: Replayer, timeout: int = WAIT_MS) -> None:
     task = replayer.start()
@@ -445,8 +466,7 @@ def test_a_replay_that_cannot_work_is_refused_in_words(session):
         Replayer([], push)
     with pytest.raises(ReplayError, match="Unknown replay mode 'slow'"):
         Replayer(numbered(1), push, "slow")
-    for rate, words in ((0, "more than 0"), (float("nan"), "a number"),
-                        (1e9, "at most 1,000,000")):
+    for rate, words in ((0, "more than 0"), (float("nan"), "a number"), (1e9, "at most 1,000,000")):
         with pytest.raises(ReplayError, match=words):
             Replayer(numbered(1), push, RATE, rate)
     Replayer(numbered(1), push, FAST, rate=0)  # the rate only matters at a fixed rate

@@ -27,46 +27,52 @@ from zinspect.core.codecs import (
     topic_text,
 )
 
-
 # -- encode_frame -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, encoding, expected", [
-    ("Hello", "text", b"Hello"),
-    ("", "text", b""),
-    ("héllo €", "text", "héllo €".encode()),
-    ("line1\nline2", "text", b"line1\nline2"),
-    ("00ff10", "hex", b"\x00\xff\x10"),
-    ("00 FF 10", "hex", b"\x00\xff\x10"),
-    ("0x00ff", "hex", b"\x00\xff"),
-    ("de:ad:be:ef", "hex", b"\xde\xad\xbe\xef"),
-    ("de ad\nbe\tef", "hex", b"\xde\xad\xbe\xef"),
-    ("", "hex", b""),
-    ("aGVsbG8=", "base64", b"hello"),
-    ("aGVs\nbG8=", "base64", b"hello"),
-    ("", "base64", b""),
-    ('{"a": 1, "b": [1, 2]}', "json", b'{"a":1,"b":[1,2]}'),
-    ('"text"', "json", b'"text"'),
-    ("42", "json", b"42"),
-    ('{"city": "Zürich"}', "json", '{"city":"Zürich"}'.encode()),
-    ("anything", "empty", b""),
-    ("", "empty", b""),
-])
+
+@pytest.mark.parametrize(
+    "text, encoding, expected",
+    [
+        ("Hello", "text", b"Hello"),
+        ("", "text", b""),
+        ("héllo €", "text", "héllo €".encode()),
+        ("line1\nline2", "text", b"line1\nline2"),
+        ("00ff10", "hex", b"\x00\xff\x10"),
+        ("00 FF 10", "hex", b"\x00\xff\x10"),
+        ("0x00ff", "hex", b"\x00\xff"),
+        ("de:ad:be:ef", "hex", b"\xde\xad\xbe\xef"),
+        ("de ad\nbe\tef", "hex", b"\xde\xad\xbe\xef"),
+        ("", "hex", b""),
+        ("aGVsbG8=", "base64", b"hello"),
+        ("aGVs\nbG8=", "base64", b"hello"),
+        ("", "base64", b""),
+        ('{"a": 1, "b": [1, 2]}', "json", b'{"a":1,"b":[1,2]}'),
+        ('"text"', "json", b'"text"'),
+        ("42", "json", b"42"),
+        ('{"city": "Zürich"}', "json", '{"city":"Zürich"}'.encode()),
+        ("anything", "empty", b""),
+        ("", "empty", b""),
+    ],
+)
 def test_encode_frame(text, encoding, expected):
     assert encode_frame(text, encoding) == expected
 
 
-@pytest.mark.parametrize("text, encoding, words", [
-    ("0g", "hex", "'g' is not a hex digit (use 0-9, a-f)"),
-    ("abc", "hex", "Hex needs an even number of digits; this has 3"),
-    ("a b c", "hex", "this has 3"),
-    ("not base64!", "base64", "Not valid base64"),
-    ("aGVsbG8", "base64", "Not valid base64"),
-    ("", "json", "Empty JSON: write a value such as {}"),
-    ("   ", "json", "Empty JSON"),
-    ("{'a': 1}", "json", "Invalid JSON at line 1, column 2"),
-    ('{"a": 1,\n"b": }', "json", "Invalid JSON at line 2, column 6"),
-    ("hello", "rot13", "Unknown encoding 'rot13'; use one of text, hex, base64, json, empty"),
-])
+@pytest.mark.parametrize(
+    "text, encoding, words",
+    [
+        ("0g", "hex", "'g' is not a hex digit (use 0-9, a-f)"),
+        ("abc", "hex", "Hex needs an even number of digits; this has 3"),
+        ("a b c", "hex", "this has 3"),
+        ("not base64!", "base64", "Not valid base64"),
+        ("aGVsbG8", "base64", "Not valid base64"),
+        ("", "json", "Empty JSON: write a value such as {}"),
+        ("   ", "json", "Empty JSON"),
+        ("{'a': 1}", "json", "Invalid JSON at line 1, column 2"),
+        ('{"a": 1,\n"b": }', "json", "Invalid JSON at line 2, column 6"),
+        ("hello", "rot13", "Unknown encoding 'rot13'; use one of text, hex, base64, json, empty"),
+    ],
+)
 def test_encode_frame_errors_are_sentences(text, encoding, words):
     with pytest.raises(FrameEncodingError) as info:
         encode_frame(text, encoding)
@@ -80,17 +86,21 @@ def test_frame_encoding_error_is_a_value_error():
 
 # -- editable_form: what "edit and resend" puts in the composer -----------------------------
 
-@pytest.mark.parametrize("data, encoding", [
-    (b"", "empty"),
-    (b"Hello", "text"),
-    ("Grüße 🌍".encode(), "text"),
-    (b"tab\tand\nnewline\r\n", "text"),
-    (b"\x00", "hex"),
-    (b"a\x00b", "hex"),
-    (b"\xff\xfe", "hex"),
-    (b"\x7f", "hex"),
-    ("é".encode()[:1], "hex"),
-])
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (b"", "empty"),
+        (b"Hello", "text"),
+        ("Grüße 🌍".encode(), "text"),
+        (b"tab\tand\nnewline\r\n", "text"),
+        (b"\x00", "hex"),
+        (b"a\x00b", "hex"),
+        (b"\xff\xfe", "hex"),
+        (b"\x7f", "hex"),
+        ("é".encode()[:1], "hex"),
+    ],
+)
 def test_editable_form_picks_an_encoding_that_round_trips(data, encoding):
     form_encoding, text = editable_form(data)
     assert form_encoding == encoding
@@ -127,6 +137,7 @@ def test_frame_summary_is_one_short_line_for_any_bytes(data, limit):
 
 # -- printable_text / auto_view --------------------------------------------------------------
 
+
 def test_printable_text_refuses_control_characters_but_tab_and_newlines():
     assert printable_text(b"a\tb\nc\r") == "a\tb\nc\r"
     assert printable_text(b"a\x00b") is None
@@ -143,18 +154,21 @@ def test_printable_text_cut_drops_only_a_character_split_at_the_end():
     assert printable_text(b"\xffabc", cut=True) is None
 
 
-@pytest.mark.parametrize("data, view", [
-    (b'{"a": 1}', "json"),
-    (b"  [1, 2, 3]", "json"),
-    (b"{not json", "text"),
-    (b"42", "text"),  # a bare number reads better as text
-    (b'"quoted"', "text"),
-    (b"hello world", "text"),
-    (b"", "text"),
-    (b"\x00\x01", "hex"),
-    (b"\xff\xfe", "hex"),
-    ("日本語".encode(), "text"),
-])
+@pytest.mark.parametrize(
+    "data, view",
+    [
+        (b'{"a": 1}', "json"),
+        (b"  [1, 2, 3]", "json"),
+        (b"{not json", "text"),
+        (b"42", "text"),  # a bare number reads better as text
+        (b'"quoted"', "text"),
+        (b"hello world", "text"),
+        (b"", "text"),
+        (b"\x00\x01", "hex"),
+        (b"\xff\xfe", "hex"),
+        ("日本語".encode(), "text"),
+    ],
+)
 def test_auto_view(data, view):
     assert auto_view(data) == view
 
@@ -168,6 +182,7 @@ def test_auto_view_of_large_frames_looks_at_the_head_only():
 
 # -- hexdump / render ---------------------------------------------------------------------------
 
+
 def test_hexdump_has_offset_hex_and_ascii_columns():
     dump = hexdump(bytes(range(0x41, 0x41 + 20)))
     lines = dump.split("\n")
@@ -178,8 +193,7 @@ def test_hexdump_has_offset_hex_and_ascii_columns():
 
 
 def test_hexdump_shows_unprintable_bytes_as_dots():
-    assert hexdump(b"\x00a\xff\n") == (
-        "00000000  00 61 ff 0a" + " " * 37 + "  |.a..|")
+    assert hexdump(b"\x00a\xff\n") == ("00000000  00 61 ff 0a" + " " * 37 + "  |.a..|")
     assert hexdump(b"") == ""
 
 
@@ -228,6 +242,7 @@ def test_render_unknown_view_is_a_programming_error():
 
 
 # -- frame_summary / message_summary ----------------------------------------------------------
+
 
 def test_frame_summary_of_short_text_and_special_frames():
     assert frame_summary(b"") == "[empty]"
@@ -284,16 +299,19 @@ def test_message_summary_with_long_frames_cuts_and_counts_the_rest():
     assert len(summary) <= 160
 
 
-@pytest.mark.parametrize("frames, socket_type, summary", [
-    ([b"\x01weather"], "XPUB", "subscribe 'weather'"),
-    ([b"\x00weather"], "XPUB", "unsubscribe 'weather'"),
-    ([b"\x01"], "XPUB", "subscribe (everything)"),
-    ([b"\x00"], "XPUB", "unsubscribe (everything)"),
-    ([b"\x01\x00\xff"], "XSUB", "subscribe 0x 00 ff"),
-    ([b"\x01weather"], "PUB", "0x 01 77 65 61 74 68 65 72"),  # only XPUB/XSUB decode
-    ([b"\x02x"], "XPUB", "0x 02 78"),  # not a subscription
-    ([b"\x01a", b"b"], "XPUB", "0x 01 61 | b"),  # multipart is data, not a subscription
-])
+@pytest.mark.parametrize(
+    "frames, socket_type, summary",
+    [
+        ([b"\x01weather"], "XPUB", "subscribe 'weather'"),
+        ([b"\x00weather"], "XPUB", "unsubscribe 'weather'"),
+        ([b"\x01"], "XPUB", "subscribe (everything)"),
+        ([b"\x00"], "XPUB", "unsubscribe (everything)"),
+        ([b"\x01\x00\xff"], "XSUB", "subscribe 0x 00 ff"),
+        ([b"\x01weather"], "PUB", "0x 01 77 65 61 74 68 65 72"),  # only XPUB/XSUB decode
+        ([b"\x02x"], "XPUB", "0x 02 78"),  # not a subscription
+        ([b"\x01a", b"b"], "XPUB", "0x 01 61 | b"),  # multipart is data, not a subscription
+    ],
+)
 def test_message_summary_decodes_xpub_subscriptions(frames, socket_type, summary):
     assert message_summary(frames, socket_type) == summary
 
@@ -308,9 +326,17 @@ def test_subscription_event_and_topic_text():
     assert topic_text(b"\x00\xff") == "0x 00 ff"
 
 
-@pytest.mark.parametrize("size, text", [
-    (0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"),
-    (5 * 1024 ** 2, "5.0 MiB"), (3 * 1024 ** 3, "3.0 GiB"), (5000 * 1024 ** 3, "5000.0 GiB"),
-])
+@pytest.mark.parametrize(
+    "size, text",
+    [
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (1024, "1.0 KiB"),
+        (1536, "1.5 KiB"),
+        (5 * 1024**2, "5.0 MiB"),
+        (3 * 1024**3, "3.0 GiB"),
+        (5000 * 1024**3, "5000.0 GiB"),
+    ],
+)
 def test_human_size(size, text):
     assert human_size(size) == text

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from session_helpers import traffic
 from ui_actions import WAIT_MS
+
 from zinspect.core.demos.demos import DemoError, DemoRunner, demo_names, load_demo, parse_demo
 from zinspect.core.frames_json import SpecError
 from zinspect.core.store import IN, OUT
@@ -40,9 +40,14 @@ REGULAR_UPDATE = re.compile(rb"\d #(\d+)$")
 def numbers(session, name: str, pattern: re.Pattern, since: int = 0) -> list[int]:
     """The numbers in the messages ``name`` received (from store position ``since`` on)
     that match ``pattern``, in the order they arrived."""
-    return [int(found.group(1)) for m in session.store
-            if m.seq >= since and m.socket == name and m.direction == IN
-            and (found := pattern.search(m.frames[0]))]
+    return [
+        int(found.group(1))
+        for m in session.store
+        if m.seq >= since
+        and m.socket == name
+        and m.direction == IN
+        and (found := pattern.search(m.frames[0]))
+    ]
 
 
 def test_every_demo_loads_with_an_explanation_and_a_summary():
@@ -63,10 +68,15 @@ def test_an_unknown_demo_names_the_ones_there_are():
 
 
 def test_a_mistake_in_a_demo_file_names_its_place():
-    text = ('{"zinspect": 1, "sockets": [{"name": "a", "type": "PUSH"}], "demo": {"title": "t", '
-            '"summary": "s", "actions": [{"label": "x", "tip": "y", "steps": [{"stop": ["b"]}]}]}}')
-    with pytest.raises(SpecError, match=r'demo.actions\[0\].steps\[0\].stop\[0\]: no socket '
-                                        r'named "b"'):
+    text = (
+        '{"zinspect": 1, "sockets": [{"name": "a", "type": "PUSH"}], "demo": {"title": "t", '
+        '"summary": "s", "actions": [{"label": "x", "tip": "y", "steps": [{"stop": ["b"]}]}]}}'
+    )
+    with pytest.raises(
+        SpecError,
+        match=r"demo.actions\[0\].steps\[0\].stop\[0\]: no socket "
+        r'named "b"',
+    ):
         parse_demo("bad", text, "")
 
 
@@ -88,7 +98,8 @@ def test_reqrep_strictly_alternates_and_refuses_a_second_send(session, qtbot):
 
 
 def test_pubsub_subscribers_get_only_their_zip_codes_and_the_late_one_misses_the_start(
-        session, qtbot):
+    session, qtbot
+):
     runner = open_demo(session, "pubsub")
     assert sock(session, "late") is None  # created by its action, not at opening
     runner.start()
@@ -101,8 +112,7 @@ def test_pubsub_subscribers_get_only_their_zip_codes_and_the_late_one_misses_the
     # late connected before the burst went, and nothing else was published in between: the
     # first regular update it receives was sent after the burst, and one TCP connection keeps
     # order, so by then every burst update late will ever get has arrived
-    qtbot.waitUntil(lambda: numbers(session, "late", REGULAR_UPDATE) != [],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: numbers(session, "late", REGULAR_UPDATE) != [], timeout=WAIT_MS)
     runner.stop()
     for handle, zipcode in ((sub1, b"10001 "), (sub2, b"10002 ")):
         got = traffic(session, handle)
@@ -120,8 +130,7 @@ def test_pubsub_subscribers_get_only_their_zip_codes_and_the_late_one_misses_the
     assert regular == list(range(regular[0], regular[0] + len(regular)))
 
 
-def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(
-        session, qtbot):
+def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(session, qtbot):
     runner = open_demo(session, "pipeline")
     assert "ventilator sent 99 messages" in runner.run(action(runner, "Send a batch"))
     sink = sock(session, "sink")
@@ -149,7 +158,7 @@ def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(
         assert first == sorted(set(first)) and second == sorted(set(second))
         assert not set(first) & set(second)
         lost = sorted(set(range(99)) - set(first) - set(second))
-        assert len(lost) <= 33 and lost == worker_3_turns[:len(lost)]
+        assert len(lost) <= 33 and lost == worker_3_turns[: len(lost)]
         assert abs(len(first) - len(second)) <= 2  # in turn among three, then among two
         assert sorted(numbers(session, "sink", BATCH_TASK, since)) == sorted(first + second)
 
@@ -161,9 +170,9 @@ def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(
     restarted = sock(session, "worker-3")
     qtbot.waitUntil(lambda: restarted.received >= 1, timeout=WAIT_MS)
     runner.stop()
-    qtbot.waitUntil(lambda: sink.received == 33 + sum(w.received for w in
-                                                       (*live, restarted)),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: sink.received == 33 + sum(w.received for w in (*live, restarted)), timeout=WAIT_MS
+    )
 
 
 def test_routerdealer_replies_reach_the_client_that_asked(session, qtbot):
@@ -171,13 +180,14 @@ def test_routerdealer_replies_reach_the_client_that_asked(session, qtbot):
     runner.run(action(runner, "A burst"))
     said = runner.run(action(runner, "Add a client"))
     assert "Started client-D." in said and "client-D sent 3 messages" in said
-    clients = {name: sock(session, name) for name in ("client-A", "client-B", "client-C",
-                                                       "client-D")}
-    qtbot.waitUntil(lambda: all(c.received >= 3 for c in clients.values()),
-                    timeout=WAIT_MS)
+    clients = {
+        name: sock(session, name) for name in ("client-A", "client-B", "client-C", "client-D")
+    }
+    qtbot.waitUntil(lambda: all(c.received >= 3 for c in clients.values()), timeout=WAIT_MS)
     for name, handle in clients.items():
-        assert all(frames[0].endswith(f"from {name}".encode()) for frames in
-                   traffic(session, handle))
+        assert all(
+            frames[0].endswith(f"from {name}".encode()) for frames in traffic(session, handle)
+        )
     server_in = traffic(session, sock(session, "server"))
     assert [b"client-A", b"burst 0 from client-A"] in server_in
     generated = [f[0] for f in server_in if f[1].endswith(b"client-D")]
@@ -201,16 +211,13 @@ def test_broker_forwards_subscriptions_upstream_and_messages_down(session, qtbot
     assert runner.run(action(runner, "sub-news: also")) == "sub-news subscribed to 'sports'."
     runner.run(action(runner, "Stop sub-sports"))
     assert runner.run(action(runner, "sub-news: also")) == "sub-news unsubscribed from 'sports'."
-    qtbot.waitUntil(lambda: [b"\x00sports"] in traffic(session, xsub, OUT),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: [b"\x00sports"] in traffic(session, xsub, OUT), timeout=WAIT_MS)
     runner.stop()
     assert traffic(session, xpub)[2:] == [[b"\x00sports"]]
     assert "Started sub-sports." == runner.run(action(runner, "Start sub-sports"))
-    qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x01sports"]],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x01sports"]], timeout=WAIT_MS)
     runner.run(action(runner, "Stop sub-sports"))  # its only subscriber goes: withdrawn
-    qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x00sports"]],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: traffic(session, xsub, OUT)[-1:] == [[b"\x00sports"]], timeout=WAIT_MS)
 
 
 def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
@@ -220,7 +227,8 @@ def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
     restart = DemoAction("again", "", [("restart", "station")])
     assert runner.run(restart) == "station restarted its script from the first message."
     qtbot.waitUntil(lambda: sock(session, "station").sent >= 1, timeout=WAIT_MS)
-    lonely = DemoAction("x", "", [("connect_to", {"socket": "late", "bound_by": "station",
-                                                  "transport": "tcp"})])
+    lonely = DemoAction(
+        "x", "", [("connect_to", {"socket": "late", "bound_by": "station", "transport": "tcp"})]
+    )
     assert runner.run(lonely) == "late is closed."
     runner.stop()

@@ -9,9 +9,9 @@ import socket as pysocket
 
 import pytest
 import zmq
-
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS
+
 from zinspect.core.sockets.events import SocketEvent, decode_value, explain
 from zinspect.core.sockets.session import DEFAULT_MAXMSGSIZE
 
@@ -31,8 +31,13 @@ def test_bind_and_connect_report_listening_accepted_and_handshakes(session, qtbo
     client = session.create_socket("REQ", "client")
     address = server.bind(ANY_PORT).address
     client.connect(address)
-    qtbot.waitUntil(lambda: "handshake_succeeded" in names_of(session, server)
-                    and "handshake_succeeded" in names_of(session, client), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            "handshake_succeeded" in names_of(session, server)
+            and "handshake_succeeded" in names_of(session, client)
+        ),
+        timeout=WAIT_MS,
+    )
     assert names_of(session, server)[0] == "listening"
     assert "accepted" in names_of(session, server)
     assert "connected" in names_of(session, client)
@@ -77,8 +82,7 @@ def test_a_recreated_socket_is_monitored_again(session, qtbot):
     address = server.bind(ANY_PORT).address
     qtbot.waitUntil(lambda: names_of(session, server) == ["listening"], timeout=WAIT_MS)
     server.recreate()
-    qtbot.waitUntil(lambda: names_of(session, server).count("listening") == 2,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: names_of(session, server).count("listening") == 2, timeout=WAIT_MS)
     assert server.endpoints[0].address == address
 
 
@@ -88,9 +92,11 @@ def test_values_are_decoded_in_words():
     assert decode_value("handshake_failed_auth", 400) == "ZAP 400"
     assert decode_value("accepted", 17) == ""
     assert "rejected our credentials: authentication failure (400)" in explain(
-        "handshake_failed_auth", 400, "ZAP 400", "tcp://x:1")
-    event = SocketEvent(0.0, "s", "handshake_failed_protocol", "tcp://h:1", 0x11000002,
-                        "ZMTP_MECHANISM_MISMATCH")
+        "handshake_failed_auth", 400, "ZAP 400", "tcp://x:1"
+    )
+    event = SocketEvent(
+        0.0, "s", "handshake_failed_protocol", "tcp://h:1", 0x11000002, "ZMTP_MECHANISM_MISMATCH"
+    )
     assert event.label == "handshake failed (protocol)" and event.problem
     assert "different security mechanisms" in event.explanation
 
@@ -115,8 +121,7 @@ def test_a_recording_holds_the_events_as_event_lines(session, qtbot, tmp_path):
     address = server.bind(ANY_PORT).address
     client = session.create_socket("PUSH", "source")
     client.connect(address)
-    qtbot.waitUntil(lambda: "handshake_succeeded" in names_of(session, client),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "handshake_succeeded" in names_of(session, client), timeout=WAIT_MS)
     recorder.stop()
     assert recorder._on_event not in session.on_event
     result = read_capture(path)
@@ -158,8 +163,7 @@ def test_a_frame_over_maxmsgsize_disconnects_the_peer_and_nothing_else(session, 
     assert small.finish() == 0
 
 
-def test_a_message_over_the_frame_cap_is_kept_cut_and_counted(session, qtbot, monkeypatch,
-                                                              caplog):
+def test_a_message_over_the_frame_cap_is_kept_cut_and_counted(session, qtbot, monkeypatch, caplog):
     import zinspect.core.sockets.socket_receive as receiving
 
     monkeypatch.setattr(receiving, "MAX_FRAMES_PER_MESSAGE", 10)

@@ -10,8 +10,17 @@ from pathlib import Path
 import zinspect.core
 
 CORE = Path(zinspect.core.__file__).parent
-QT_MODULES = {"PySide6", "PySide2", "PyQt5", "PyQt6", "shiboken6", "shiboken2", "qasync",
-              "pytestqt", "qtpy"}
+QT_MODULES = {
+    "PySide6",
+    "PySide2",
+    "PyQt5",
+    "PyQt6",
+    "shiboken6",
+    "shiboken2",
+    "qasync",
+    "pytestqt",
+    "qtpy",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -22,8 +31,12 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module"
-              and node.args and isinstance(node.args[0], ast.Constant)):
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", "") == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             names.add(str(node.args[0].value).split(".")[0])
     return names
 
@@ -47,10 +60,11 @@ def test_importing_the_core_loads_no_qt():
         "import zinspect.core as core\n"
         "for info in pkgutil.iter_modules(core.__path__):\n"
         "    importlib.import_module('zinspect.core.' + info.name)\n"
-        "qt = sorted(m for m in sys.modules if m.split('.')[0] in %r)\n"
-        "print('qt:', qt)\n" % (QT_MODULES,)
+        f"qt = sorted(m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r})\n"
+        "print('qt:', qt)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "qt: []"

@@ -5,8 +5,8 @@ sentence that tells the user what happened."""
 from __future__ import annotations
 
 import zmq
-
 from session_helpers import WAIT_MS, linked, send, traffic
+
 from zinspect.core.sockets import session as core_session
 from zinspect.core.sockets.option_apply import apply_options
 from zinspect.core.sockets.option_catalog import CATALOG, read_live
@@ -23,22 +23,23 @@ def test_an_immediate_option_is_set_in_place(session):
     assert outcome.applied == ["SNDHWM", "LINGER"] and not outcome.recreated
     assert push.socket is before and live(push, "SNDHWM") == 10 and live(push, "LINGER") == 250
     assert push.options == {"SNDHWM": 10, "LINGER": 250}
-    assert outcome.message == ("Set SNDHWM = 10 messages and LINGER = 250 ms. They apply at "
-                               "once.")
+    assert outcome.message == ("Set SNDHWM = 10 messages and LINGER = 250 ms. They apply at once.")
 
 
-def test_a_connect_time_option_waits_for_the_next_connect_on_a_socket_without_endpoints(
-        session):
+def test_a_connect_time_option_waits_for_the_next_connect_on_a_socket_without_endpoints(session):
     dealer = session.create_socket("DEALER")
     before = dealer.socket
     outcome = apply_options(dealer, {"HEARTBEAT_IVL": 1000})
     assert not outcome.recreated and dealer.socket is before
-    assert outcome.message == ("Set HEARTBEAT_IVL = 1000 ms. HEARTBEAT_IVL will apply to the "
-                               "binds and connects made from now on.")
+    assert outcome.message == (
+        "Set HEARTBEAT_IVL = 1000 ms. HEARTBEAT_IVL will apply to the "
+        "binds and connects made from now on."
+    )
 
 
 def test_a_connect_time_option_re_creates_a_connected_socket_which_still_talks(
-        session, aloop, qtbot):
+    session, aloop, qtbot
+):
     pull, push = linked(session, "PULL", "PUSH")
     address = pull.endpoints[0].address
     old = pull.socket
@@ -49,7 +50,8 @@ def test_a_connect_time_option_re_creates_a_connected_socket_which_still_talks(
     assert live(pull, "MAXMSGSIZE") == 4096 and live(pull, "RCVHWM") == 50
     assert outcome.message == (
         "Set MAXMSGSIZE = 4 KiB and RCVHWM = 50 messages. Re-created the socket so "
-        "MAXMSGSIZE applies to its connections; it bound 1 endpoint again.")
+        "MAXMSGSIZE applies to its connections; it bound 1 endpoint again."
+    )
     send(aloop, qtbot, push, b"still here")
     qtbot.waitUntil(lambda: traffic(session, pull) == [[b"still here"]], timeout=WAIT_MS)
 
@@ -61,8 +63,9 @@ def test_re_creating_says_what_was_lost(session):
     assert req.awaiting_reply
     outcome = apply_options(req, {"ROUTING_ID": b"client-7"})
     assert outcome.recreated and not req.awaiting_reply
-    assert outcome.message.endswith("it reconnected to 1 endpoint. The REQ no longer waits "
-                                    "for its reply.")
+    assert outcome.message.endswith(
+        "it reconnected to 1 endpoint. The REQ no longer waits for its reply."
+    )
     assert live(req, "ROUTING_ID") == b"client-7"
 
 
@@ -83,8 +86,9 @@ def test_reset_puts_zinspects_default_back_and_forgets_the_option(session):
     assert push.options == {"SNDHWM": 5}
     assert live(push, "LINGER") == 0  # zinspect's, not libzmq's -1
     assert live(push, "MAXMSGSIZE") == getattr(core_session, "DEFAULT_MAXMSGSIZE", 256 << 20)
-    assert outcome.message.startswith("Back to the default: LINGER (0 ms (drop them at once))"
-                                      " and MAXMSGSIZE (256 MiB).")
+    assert outcome.message.startswith(
+        "Back to the default: LINGER (0 ms (drop them at once)) and MAXMSGSIZE (256 MiB)."
+    )
     nothing = apply_options(push, {"LINGER": None})
     assert nothing.applied == [] and nothing.message.startswith("Nothing to change")
 
@@ -121,8 +125,9 @@ def test_a_re_created_subscriber_subscribes_again(session, aloop, qtbot):
     pub, sub = linked(session, "PUB", "SUB")
     sub.subscribe(b"news")
     outcome = apply_options(sub, {"CONFLATE": 1})
-    assert outcome.message.endswith("it reconnected to 1 endpoint and subscribed again to 1 "
-                                    "prefix.")
+    assert outcome.message.endswith(
+        "it reconnected to 1 endpoint and subscribed again to 1 prefix."
+    )
     assert sub.subscriptions == [b"news"]
 
     def delivered() -> bool:  # the subscription reaches the PUB a moment after the connect

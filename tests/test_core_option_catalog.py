@@ -39,8 +39,15 @@ ISSUE_OPTIONS = (
     "XPUB_NODROP INVERT_MATCHING IPV6 TOS BACKLOG SNDBUF RCVBUF"
 ).split()
 # libzmq reports these switches only to setsockopt (getsockopt says EINVAL)
-WRITE_ONLY = {"ROUTER_MANDATORY", "ROUTER_HANDOVER", "PROBE_ROUTER", "REQ_RELAXED",
-              "REQ_CORRELATE", "XPUB_VERBOSE", "XPUB_NODROP"}
+WRITE_ONLY = {
+    "ROUTER_MANDATORY",
+    "ROUTER_HANDOVER",
+    "PROBE_ROUTER",
+    "REQ_RELAXED",
+    "REQ_CORRELATE",
+    "XPUB_VERBOSE",
+    "XPUB_NODROP",
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +67,7 @@ def spec(name):
 
 
 # -- what is in the catalog ------------------------------------------------------------------
+
 
 def test_every_option_of_the_issue_is_described():
     assert sorted(CATALOG) == sorted(ISSUE_OPTIONS)
@@ -89,10 +97,13 @@ def test_the_catalog_agrees_with_pyzmq_on_each_options_c_type():
 
 def test_which_types_each_option_is_offered_for():
     only = {
-        "ROUTER_MANDATORY": {"ROUTER"}, "ROUTER_HANDOVER": {"ROUTER"},
+        "ROUTER_MANDATORY": {"ROUTER"},
+        "ROUTER_HANDOVER": {"ROUTER"},
         "PROBE_ROUTER": {"ROUTER", "DEALER", "REQ"},
-        "REQ_RELAXED": {"REQ"}, "REQ_CORRELATE": {"REQ"},
-        "XPUB_VERBOSE": {"XPUB"}, "XPUB_NODROP": {"XPUB", "PUB"},
+        "REQ_RELAXED": {"REQ"},
+        "REQ_CORRELATE": {"REQ"},
+        "XPUB_VERBOSE": {"XPUB"},
+        "XPUB_NODROP": {"XPUB", "PUB"},
         "CONFLATE": {"PUSH", "PULL", "PUB", "SUB", "DEALER"},
         "INVERT_MATCHING": {"PUB", "SUB", "XPUB"},
         "ROUTING_ID": {"REQ", "REP", "DEALER", "ROUTER"},
@@ -117,15 +128,34 @@ def test_which_types_each_option_is_offered_for():
 def test_new_connection_options_are_marked_and_immediate_ones_are_not():
     later = {name for name, option in CATALOG.items() if option.new_connections_only}
     assert later == {
-        "ROUTING_ID", "RECONNECT_IVL", "RECONNECT_IVL_MAX", "CONNECT_TIMEOUT", "HANDSHAKE_IVL",
-        "HEARTBEAT_IVL", "HEARTBEAT_TIMEOUT", "HEARTBEAT_TTL", "IMMEDIATE", "CONFLATE",
-        "MAXMSGSIZE", "TCP_KEEPALIVE", "TCP_KEEPALIVE_IDLE", "TCP_KEEPALIVE_CNT",
-        "TCP_KEEPALIVE_INTVL", "PROBE_ROUTER", "IPV6", "TOS", "BACKLOG", "SNDBUF", "RCVBUF"}
+        "ROUTING_ID",
+        "RECONNECT_IVL",
+        "RECONNECT_IVL_MAX",
+        "CONNECT_TIMEOUT",
+        "HANDSHAKE_IVL",
+        "HEARTBEAT_IVL",
+        "HEARTBEAT_TIMEOUT",
+        "HEARTBEAT_TTL",
+        "IMMEDIATE",
+        "CONFLATE",
+        "MAXMSGSIZE",
+        "TCP_KEEPALIVE",
+        "TCP_KEEPALIVE_IDLE",
+        "TCP_KEEPALIVE_CNT",
+        "TCP_KEEPALIVE_INTVL",
+        "PROBE_ROUTER",
+        "IPV6",
+        "TOS",
+        "BACKLOG",
+        "SNDBUF",
+        "RCVBUF",
+    }
     assert "re-creates the socket" in explain(spec("SNDBUF"), "PUSH")
     assert "Applies at once" in explain(spec("LINGER"), "PUSH")
 
 
 # -- the catalog against a real libzmq -------------------------------------------------------
+
 
 def test_defaults_are_what_a_fresh_socket_reports(context):
     for type_name in STANDARD_TYPES:
@@ -207,12 +237,15 @@ def test_hwm_applies_at_once_but_immediate_only_to_later_connects(context):
 
 # -- defaults and values in words -----------------------------------------------------------
 
+
 def test_zinspects_own_defaults_are_shown_with_the_reason():
     text = default_text(spec("MAXMSGSIZE"), "SUB")
     size = getattr(core_session, "DEFAULT_MAXMSGSIZE", 256 * 1024 * 1024)
     assert effective_default(spec("MAXMSGSIZE"), "SUB") == size
-    assert text.startswith(f"zinspect's default: {format_value(spec('MAXMSGSIZE'), size)}, "
-                           "so a peer cannot make it allocate gigabytes")
+    assert text.startswith(
+        f"zinspect's default: {format_value(spec('MAXMSGSIZE'), size)}, "
+        "so a peer cannot make it allocate gigabytes"
+    )
     assert "libzmq's: -1 (no limit)" in text
     assert effective_default(spec("LINGER"), "PUSH") == 0
     assert "libzmq's: -1 (wait forever)" in default_text(spec("LINGER"), "PUSH")
@@ -223,46 +256,78 @@ def test_zinspects_own_defaults_are_shown_with_the_reason():
     assert describe_value(spec("ROUTING_ID"), None).startswith("none")
 
 
-@pytest.mark.parametrize("name, text, value", [
-    ("LINGER", "250", 250), ("LINGER", "-1", -1), ("LINGER", " 1.5 s ", 1500),
-    ("RECONNECT_IVL", "2 min", 120_000), ("HEARTBEAT_IVL", "0.25s", 250),
-    ("SNDHWM", "10_000", 10_000), ("SNDHWM", "1000 messages", 1000), ("SNDHWM", "0", 0),
-    ("MAXMSGSIZE", "64 KiB", 65536), ("MAXMSGSIZE", "1 MB", 1_000_000),
-    ("MAXMSGSIZE", "1.5 MiB", 1_572_864), ("MAXMSGSIZE", "-1", -1), ("SNDBUF", "4096", 4096),
-    ("IMMEDIATE", "on", 1), ("IMMEDIATE", "Off", 0), ("CONFLATE", "yes", 1),
-    ("IPV6", "1", 1), ("TCP_KEEPALIVE", "OS default", -1), ("TCP_KEEPALIVE", "on", 1),
-    ("TCP_KEEPALIVE_IDLE", "60", 60), ("TCP_KEEPALIVE_IDLE", "-1", -1), ("TOS", "255", 255),
-    ("ROUTING_ID", "worker-1", b"worker-1"), ("ROUTING_ID", "0x01ff", b"\x01\xff"),
-])
+@pytest.mark.parametrize(
+    "name, text, value",
+    [
+        ("LINGER", "250", 250),
+        ("LINGER", "-1", -1),
+        ("LINGER", " 1.5 s ", 1500),
+        ("RECONNECT_IVL", "2 min", 120_000),
+        ("HEARTBEAT_IVL", "0.25s", 250),
+        ("SNDHWM", "10_000", 10_000),
+        ("SNDHWM", "1000 messages", 1000),
+        ("SNDHWM", "0", 0),
+        ("MAXMSGSIZE", "64 KiB", 65536),
+        ("MAXMSGSIZE", "1 MB", 1_000_000),
+        ("MAXMSGSIZE", "1.5 MiB", 1_572_864),
+        ("MAXMSGSIZE", "-1", -1),
+        ("SNDBUF", "4096", 4096),
+        ("IMMEDIATE", "on", 1),
+        ("IMMEDIATE", "Off", 0),
+        ("CONFLATE", "yes", 1),
+        ("IPV6", "1", 1),
+        ("TCP_KEEPALIVE", "OS default", -1),
+        ("TCP_KEEPALIVE", "on", 1),
+        ("TCP_KEEPALIVE_IDLE", "60", 60),
+        ("TCP_KEEPALIVE_IDLE", "-1", -1),
+        ("TOS", "255", 255),
+        ("ROUTING_ID", "worker-1", b"worker-1"),
+        ("ROUTING_ID", "0x01ff", b"\x01\xff"),
+    ],
+)
 def test_typed_values_parse(name, text, value):
     assert parse_value(spec(name), text) == value
 
 
-@pytest.mark.parametrize("name, text, words", [
-    ("LINGER", "abc", '"abc" is not a number: expected a whole number of milliseconds, 0 or '
-                      "more, or -1 (wait forever)"),
-    ("LINGER", "-5", "-5 is out of range: expected a whole number of milliseconds, 0 or more,"
-                     " or -1 (wait forever)"),
-    ("SNDTIMEO", "1.0005 s", "is not a whole number of milliseconds"),
-    ("RECONNECT_IVL", "5 hours", '"hours" is not a unit'),
-    ("SNDHWM", "-1", "expected a whole number of messages, 0 or more; 0 means no limit"),
-    ("SNDHWM", "1.5", "is not a whole number"),
-    ("SNDHWM", "10 ms", '"ms" is not the unit of SNDHWM'),
-    ("SNDHWM", "", "nothing typed"),
-    ("MAXMSGSIZE", "1 M", "write MiB (powers of 1024) or MB (powers of 1000)"),
-    ("MAXMSGSIZE", "1.3 B", "is not a whole number of bytes"),
-    ("IMMEDIATE", "2", "2 is out of range: expected on or off (1 or 0)"),
-    ("IMMEDIATE", "maybe", '"maybe" is not one of these: expected on or off'),
-    ("TCP_KEEPALIVE_IDLE", "0", "expected a whole number of seconds from 1 to 32767, or -1 "
-                                "(OS default)"),
-    ("TCP_KEEPALIVE_CNT", "128", "from 1 to 127"),
-    ("HEARTBEAT_TTL", "6553600", "from 0 to 6553599"),
-    ("HEARTBEAT_TIMEOUT", "-1", "is the default: use Reset to get it back"),
-    ("TOS", "256", "expected a whole number from 0 to 255"),
-    ("ROUTING_ID", "0x00ab", "must not start with a zero byte"),
-    ("ROUTING_ID", "0xzz", "not a hex digit"),
-    ("ROUTING_ID", "x" * 256, "256 bytes is too long"),
-])
+@pytest.mark.parametrize(
+    "name, text, words",
+    [
+        (
+            "LINGER",
+            "abc",
+            '"abc" is not a number: expected a whole number of milliseconds, 0 or '
+            "more, or -1 (wait forever)",
+        ),
+        (
+            "LINGER",
+            "-5",
+            "-5 is out of range: expected a whole number of milliseconds, 0 or more,"
+            " or -1 (wait forever)",
+        ),
+        ("SNDTIMEO", "1.0005 s", "is not a whole number of milliseconds"),
+        ("RECONNECT_IVL", "5 hours", '"hours" is not a unit'),
+        ("SNDHWM", "-1", "expected a whole number of messages, 0 or more; 0 means no limit"),
+        ("SNDHWM", "1.5", "is not a whole number"),
+        ("SNDHWM", "10 ms", '"ms" is not the unit of SNDHWM'),
+        ("SNDHWM", "", "nothing typed"),
+        ("MAXMSGSIZE", "1 M", "write MiB (powers of 1024) or MB (powers of 1000)"),
+        ("MAXMSGSIZE", "1.3 B", "is not a whole number of bytes"),
+        ("IMMEDIATE", "2", "2 is out of range: expected on or off (1 or 0)"),
+        ("IMMEDIATE", "maybe", '"maybe" is not one of these: expected on or off'),
+        (
+            "TCP_KEEPALIVE_IDLE",
+            "0",
+            "expected a whole number of seconds from 1 to 32767, or -1 (OS default)",
+        ),
+        ("TCP_KEEPALIVE_CNT", "128", "from 1 to 127"),
+        ("HEARTBEAT_TTL", "6553600", "from 0 to 6553599"),
+        ("HEARTBEAT_TIMEOUT", "-1", "is the default: use Reset to get it back"),
+        ("TOS", "256", "expected a whole number from 0 to 255"),
+        ("ROUTING_ID", "0x00ab", "must not start with a zero byte"),
+        ("ROUTING_ID", "0xzz", "not a hex digit"),
+        ("ROUTING_ID", "x" * 256, "256 bytes is too long"),
+    ],
+)
 def test_bad_values_are_refused_in_words(name, text, words):
     with pytest.raises(OptionValueError) as caught:
         parse_value(spec(name), text)
@@ -276,8 +341,10 @@ def test_range_texts_name_the_special_values():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from([s for s in CATALOG.values() if s.kind in ("ms", "count", "size")]),
-       st.integers(min_value=-1, max_value=2 ** 40))
+@given(
+    st.sampled_from([s for s in CATALOG.values() if s.kind in ("ms", "count", "size")]),
+    st.integers(min_value=-1, max_value=2**40),
+)
 def test_what_an_editor_shows_parses_back_to_the_same_value(option, value):
     try:
         value = check_value(option, value)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS, run, send, traffic
 from ui_actions import PEER_WAIT_MS
@@ -46,7 +45,8 @@ def test_primer_hello_world_with_zinspect_as_the_server(session, aloop, qtbot, p
         send(aloop, qtbot, rep, b"World")
     qtbot.waitUntil(lambda: client.has("done"), timeout=WAIT_MS)
     assert [line for line in client.lines if line.startswith("Received reply")] == [
-        f"Received reply {i} [ World ]" for i in range(3)]
+        f"Received reply {i} [ World ]" for i in range(3)
+    ]
 
 
 def test_primer_hello_world_with_zinspect_as_the_client(session, aloop, qtbot, peer):
@@ -99,7 +99,9 @@ def test_zinspect_router_answers_a_dealer_peer(session, aloop, qtbot, peer):
         send(aloop, qtbot, router, b"alice", f"World {number}".encode())
     qtbot.waitUntil(lambda: client.has("done"), timeout=WAIT_MS)
     assert [line for line in client.lines if line.startswith("reply")] == [
-        "reply World 0", "reply World 1"]
+        "reply World 0",
+        "reply World 1",
+    ]
 
 
 def test_primer_pipeline_with_zinspect_as_ventilator_and_sink(session, aloop, qtbot, peer):
@@ -119,4 +121,5 @@ def test_primer_pipeline_with_zinspect_as_ventilator_and_sink(session, aloop, qt
     assert traffic(session, sink) == [[b""]] * 5  # the primer's worker reports empty results
     qtbot.waitUntil(lambda: worker.has("done"), timeout=WAIT_MS)
     assert [line for line in worker.lines if line.startswith("task")] == [
-        f"task {n}" for n in range(1, 6)]
+        f"task {n}" for n in range(1, 6)
+    ]

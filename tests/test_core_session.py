@@ -13,8 +13,8 @@ import time
 
 import pytest
 import zmq
-
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, send, traffic
+
 from zinspect.core.codecs import encode_frame, message_summary
 from zinspect.core.sockets.session import Session, SocketError, SocketHandle
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, STANDARD_TYPES
@@ -33,6 +33,7 @@ def ipv6_loopback_available() -> bool:
 
 
 # -- creating sockets -----------------------------------------------------------------------
+
 
 def test_every_standard_type_can_be_created_with_linger_zero(session):
     added = []
@@ -89,6 +90,7 @@ def test_a_closed_session_refuses_new_sockets(aloop):
 
 
 # -- endpoints -------------------------------------------------------------------------------
+
 
 def test_bind_wildcard_port_resolves_the_real_port(session, aloop, qtbot):
     changed = []
@@ -158,6 +160,7 @@ def test_disconnect_stops_delivery_to_that_peer(session, aloop, qtbot):
     (entry,) = pull.endpoints
     pull.detach(entry)
     assert pull.endpoints == []
+
     # with its only peer gone, the PUSH soon has nobody to hand a message to (until it sees
     # the connection close, a message may still go into the dying pipe and be lost)
     async def send_until_one_waits() -> asyncio.Task:
@@ -253,10 +256,11 @@ def test_ipv6_bind_and_connect(session, aloop, qtbot):
 
 # -- subscriptions -------------------------------------------------------------------------
 
-def publish_until_seen(aloop, qtbot, pub: SocketHandle, sub: SocketHandle,
-                       sentinel: bytes) -> None:
+
+def publish_until_seen(aloop, qtbot, pub: SocketHandle, sub: SocketHandle, sentinel: bytes) -> None:
     """Publish the sentinel until the SUB has it: subscriptions travel to the publisher
     asynchronously, and everything sent before it arrives is lost (the slow joiner)."""
+
     async def keep_publishing() -> None:
         start = sub.received
         while sub.received == start:
@@ -276,12 +280,23 @@ def test_sub_receives_only_what_matches_its_subscriptions(session, aloop, qtbot)
     assert sub.subscriptions == [b"10001", b"\x00\xff", b"sentinel"]
     publish_until_seen(aloop, qtbot, pub, sub, b"sentinel")
     before = len(traffic(session, sub))
-    for message in (b"10001 20 30", b"99999 1 2", b"\x00\xff\x01", b"\x00\xfe", b"1000 5",
-                    b"10001 21 31", b"sentinel end"):
+    for message in (
+        b"10001 20 30",
+        b"99999 1 2",
+        b"\x00\xff\x01",
+        b"\x00\xfe",
+        b"1000 5",
+        b"10001 21 31",
+        b"sentinel end",
+    ):
         send(aloop, qtbot, pub, message)
     qtbot.waitUntil(lambda: traffic(session, sub)[-1] == [b"sentinel end"], timeout=WAIT_MS)
     assert traffic(session, sub)[before:] == [
-        [b"10001 20 30"], [b"\x00\xff\x01"], [b"10001 21 31"], [b"sentinel end"]]
+        [b"10001 20 30"],
+        [b"\x00\xff\x01"],
+        [b"10001 21 31"],
+        [b"sentinel end"],
+    ]
 
 
 def test_empty_subscription_receives_everything(session, aloop, qtbot):
@@ -321,8 +336,9 @@ def test_subscription_mistakes_are_refused(session):
     with pytest.raises(SocketError, match="Not subscribed to that prefix"):
         sub.unsubscribe(b"b")
     for type_name in ("PUB", "XPUB", "REQ", "PULL"):
-        with pytest.raises(SocketError, match=f"Only SUB and XSUB sockets subscribe; "
-                                              f"this is {type_name}"):
+        with pytest.raises(
+            SocketError, match=f"Only SUB and XSUB sockets subscribe; this is {type_name}"
+        ):
             session.create_socket(type_name).subscribe(b"x")
 
 
@@ -335,12 +351,14 @@ def test_xsub_subscriptions_reach_an_xpub_which_records_them(session, aloop, qtb
     xsub.subscribe(b"")
     xsub.unsubscribe(b"weather")
     qtbot.waitUntil(lambda: xpub.received == 4, timeout=WAIT_MS)
-    assert traffic(session, xpub) == [[b"\x01early"], [b"\x01weather"], [b"\x01"],
-                                      [b"\x00weather"]]
+    assert traffic(session, xpub) == [[b"\x01early"], [b"\x01weather"], [b"\x01"], [b"\x00weather"]]
     assert traffic(session, xsub, OUT) == traffic(session, xpub)
     assert [message_summary(f, "XPUB") for f in traffic(session, xpub)] == [
-        "subscribe 'early'", "subscribe 'weather'", "subscribe (everything)",
-        "unsubscribe 'weather'"]
+        "subscribe 'early'",
+        "subscribe 'weather'",
+        "subscribe (everything)",
+        "unsubscribe 'weather'",
+    ]
     assert xsub.subscriptions == [b"early", b""]
     # and the XPUB's data now reaches the XSUB
     send(aloop, qtbot, xpub, b"hello")
@@ -348,8 +366,7 @@ def test_xsub_subscriptions_reach_an_xpub_which_records_them(session, aloop, qtb
 
 
 def test_receive_only_types_refuse_to_send_with_a_hint(session, aloop, qtbot):
-    for type_name, words in (("SUB", "use XSUB to send subscriptions"),
-                             ("PULL", "only receives")):
+    for type_name, words in (("SUB", "use XSUB to send subscriptions"), ("PULL", "only receives")):
         handle = session.create_socket(type_name)
         assert handle.can_send_now == (False, SOCKET_TYPES[type_name].send_hint)
         with pytest.raises(SocketError, match=words):
@@ -357,6 +374,7 @@ def test_receive_only_types_refuse_to_send_with_a_hint(session, aloop, qtbot):
 
 
 # -- REQ/REP lock-step ------------------------------------------------------------------------
+
 
 def test_req_second_send_is_refused_with_the_lock_step_reason(session, aloop, qtbot):
     rep, req = linked(session, "REP", "REQ")
@@ -411,6 +429,7 @@ def test_rep_takes_one_request_at_a_time(session, aloop, qtbot):
 
 # -- sends that wait ------------------------------------------------------------------------
 
+
 def test_push_without_peer_waits_and_can_be_cancelled(session, aloop, qtbot):
     push = session.create_socket("PUSH")
     push.bind(ANY_PORT)
@@ -464,6 +483,7 @@ def test_req_without_peer_waits_and_cancelling_keeps_its_turn(session, aloop, qt
 
 # -- ROUTER / DEALER ------------------------------------------------------------------------
 
+
 def test_router_records_dealer_routing_ids_and_replies(session, aloop, qtbot):
     router = session.create_socket("ROUTER")
     endpoint = router.bind(ANY_PORT).address
@@ -482,7 +502,8 @@ def test_router_records_dealer_routing_ids_and_replies(session, aloop, qtbot):
     assert generated[:1] == b"\x00" and len(generated) == 5  # libzmq's generated ids
     assert router in changed  # the UI hears about new peers
     assert sorted(traffic(session, router)) == sorted(
-        [[b"alice", b"hi from alice"], [generated, b"hi from dealer-1"]])
+        [[b"alice", b"hi from alice"], [generated, b"hi from dealer-1"]]
+    )
 
     send(aloop, qtbot, router, b"alice", b"back to you")
     send(aloop, qtbot, router, generated, b"and you")
@@ -509,6 +530,7 @@ def test_router_send_to_an_unknown_peer_fails_in_words(session, aloop, qtbot):
 
 # -- closing --------------------------------------------------------------------------------
 
+
 def test_closing_a_socket_removes_it_and_refuses_further_use(session, aloop, qtbot):
     removed = []
     session.on_socket_removed.append(removed.append)
@@ -533,8 +555,9 @@ def test_closing_a_socket_cancels_its_waiting_send(session, aloop, qtbot):
     assert task.cancelled()
 
 
-def test_session_close_is_quick_with_thousands_of_undelivered_messages(session, aloop, qtbot,
-                                                                       tmp_path):
+def test_session_close_is_quick_with_thousands_of_undelivered_messages(
+    session, aloop, qtbot, tmp_path
+):
     dealers = []
     for index in range(3):
         dealer = session.create_socket("DEALER")
@@ -567,6 +590,7 @@ def test_session_close_is_quick_with_thousands_of_undelivered_messages(session, 
 
 # -- traffic in the store --------------------------------------------------------------------
 
+
 def test_traffic_is_recorded_in_and_out_in_order(session, aloop, qtbot):
     a, b = linked(session, "PAIR", "PAIR", "inproc://zinspect-order")
     received = []
@@ -579,9 +603,12 @@ def test_traffic_is_recorded_in_and_out_in_order(session, aloop, qtbot):
     qtbot.waitUntil(lambda: a.received == 2, timeout=WAIT_MS)
     got = [(m.socket, m.direction, m.frames) for m in session.store]
     assert got == [
-        ("pair-2", OUT, [b"one"]), ("pair-1", IN, [b"one"]),
-        ("pair-1", OUT, [b"two", b"", b"\x00\xff"]), ("pair-2", IN, [b"two", b"", b"\x00\xff"]),
-        ("pair-2", OUT, [b"three"]), ("pair-1", IN, [b"three"]),
+        ("pair-2", OUT, [b"one"]),
+        ("pair-1", IN, [b"one"]),
+        ("pair-1", OUT, [b"two", b"", b"\x00\xff"]),
+        ("pair-2", IN, [b"two", b"", b"\x00\xff"]),
+        ("pair-2", OUT, [b"three"]),
+        ("pair-1", IN, [b"three"]),
     ]
     assert [m.seq for m in session.store] == list(range(6))
     times = [m.time for m in session.store]

@@ -125,7 +125,9 @@ def test_a_long_flood_through_a_small_cap_stays_consistent():
         st.one_of(
             st.lists(st.binary(max_size=8), max_size=12).map(lambda b: ("extend", b)),
             st.just(("clear", None)),
-            st.tuples(st.integers(0, 20), st.integers(0, 8 * EMPTY + 60)).map(lambda c: ("caps", c)),
+            st.tuples(st.integers(0, 20), st.integers(0, 8 * EMPTY + 60)).map(
+                lambda c: ("caps", c)
+            ),
         ),
         max_size=30,
     ),
@@ -139,8 +141,7 @@ def test_store_matches_a_simple_model(max_messages, max_bytes, operations):
 
     def enforce() -> int:
         gone = 0
-        while model and (len(model) > caps[0]
-                         or sum(EMPTY + len(d) for _, d in model) > caps[1]):
+        while model and (len(model) > caps[0] or sum(EMPTY + len(d) for _, d in model) > caps[1]):
             model.popleft()
             gone += 1
         return gone

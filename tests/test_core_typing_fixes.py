@@ -9,4 +9,3 @@ def test_detach_drops_an_endpoint_libzmq_already_forgot(session):
     handle.socket.disconnect(entry.address)  # libzmq forgets it behind zinspect's back
     handle.detach(entry)
     assert handle.endpoints == []
-

@@ -12,8 +12,8 @@ import pytest
 import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from session_helpers import ANY_PORT, WAIT_MS, send, traffic
+
 from zinspect.core.automation.automation import AutomationSpec, ReplySpec, SendSpec
 from zinspect.core.sockets.session import SocketError
 from zinspect.core.workspace.workspace import (
@@ -89,16 +89,26 @@ def one_socket(**entry) -> str:
 
 # -- parsing ------------------------------------------------------------------------------------
 
+
 def test_the_hand_written_example_loads_with_every_key():
     workspace = parse_workspace(HAND_WRITTEN)
     assert workspace.invalid == []
     weather, hello, client = workspace.sockets
-    assert weather == SocketSpec("weather", "SUB", [], ["tcp://127.0.0.1:5556"], [b"10001"],
-                                 {"LINGER": 0, "RCVHWM": 10000})
-    assert hello == SocketSpec("hello", "REP", ["tcp://127.0.0.1:5555"], [], [], {},
-                               AutomationSpec(reply=ReplySpec(frames=[b"World"])))
+    assert weather == SocketSpec(
+        "weather", "SUB", [], ["tcp://127.0.0.1:5556"], [b"10001"], {"LINGER": 0, "RCVHWM": 10000}
+    )
+    assert hello == SocketSpec(
+        "hello",
+        "REP",
+        ["tcp://127.0.0.1:5555"],
+        [],
+        [],
+        {},
+        AutomationSpec(reply=ReplySpec(frames=[b"World"])),
+    )
     assert client.automation == AutomationSpec(
-        send=SendSpec(frames=["Hello {seq}"], count=10, interval_ms=0))
+        send=SendSpec(frames=["Hello {seq}"], count=10, interval_ms=0)
+    )
     assert client.connect == ["tcp://127.0.0.1:5555"] and client.bind == []
     assert [s.source for s in workspace.sockets] == ["sockets[0]", "sockets[1]", "sockets[2]"]
 
@@ -110,17 +120,29 @@ def test_it_is_saved_in_a_stable_readable_form_that_reads_back_the_same():
 
 
 def test_frames_in_every_form_and_saved_messages_round_trip_exactly():
-    text = json.dumps({"zinspect": 1, "sockets": [
-        {"name": "dealer", "type": "DEALER", "bind": "inproc://one",
-         "options": {"ROUTING_ID": {"hex": "00ff10"}, "ZMQ_SNDHWM": 5, "sndbuf ": None}},
-        {"type": "XSUB", "subscribe": [{"base64": "AAE="}, "", {"json": {"a": 1}}]},
-    ], "messages": [
-        {"name": "ping", "socket": "dealer", "frames": ["", "ping", {"hex": "00 01"}]},
-        {"name": " big ", "frames": [{"base64": "eHl6" * 100}], "socket": None},
-    ], "comment": "extra keys are ignored"})
+    text = json.dumps(
+        {
+            "zinspect": 1,
+            "sockets": [
+                {
+                    "name": "dealer",
+                    "type": "DEALER",
+                    "bind": "inproc://one",
+                    "options": {"ROUTING_ID": {"hex": "00ff10"}, "ZMQ_SNDHWM": 5, "sndbuf ": None},
+                },
+                {"type": "XSUB", "subscribe": [{"base64": "AAE="}, "", {"json": {"a": 1}}]},
+            ],
+            "messages": [
+                {"name": "ping", "socket": "dealer", "frames": ["", "ping", {"hex": "00 01"}]},
+                {"name": " big ", "frames": [{"base64": "eHl6" * 100}], "socket": None},
+            ],
+            "comment": "extra keys are ignored",
+        }
+    )
     workspace = parse_workspace(text)
     assert [str(e) for e in workspace.invalid] == [
-        "sockets[0].options.sndbuf : expected an integer, got null"]
+        "sockets[0].options.sndbuf : expected an integer, got null"
+    ]
     text = text.replace(', "sndbuf ": null', "")
     workspace = parse_workspace(text)
     assert workspace.invalid == []
@@ -130,78 +152,134 @@ def test_frames_in_every_form_and_saved_messages_round_trip_exactly():
     assert xsub.name == "" and xsub.subscribe == [b"\x00\x01", b"", b'{"a":1}']
     assert workspace.messages == [
         SavedMessage("ping", "dealer", [b"", b"ping", b"\x00\x01"]),
-        SavedMessage("big", None, [b"xyz" * 100])]
+        SavedMessage("big", None, [b"xyz" * 100]),
+    ]
     saved = dump_workspace(workspace)
     assert '"ROUTING_ID": {"hex": "00ff10"}' in saved
     again = parse_workspace(saved)
-    assert (again.sockets, again.messages, again.invalid) == \
-        (workspace.sockets, workspace.messages, [])
+    assert (again.sockets, again.messages, again.invalid) == (
+        workspace.sockets,
+        workspace.messages,
+        [],
+    )
     assert dump_workspace(again) == saved
 
 
-@pytest.mark.parametrize("entry, expected", [
-    ({"type": "SUB", "options": {"RCVHWM": "lots"}},
-     'sockets[0].options.RCVHWM: expected an integer, got "lots"'),
-    ({"type": "SUB", "options": {"RCVHWM": True}},
-     "sockets[0].options.RCVHWM: expected an integer, got true"),
-    ({"type": "SUB", "options": {"RCVHWM": 2 ** 31}},
-     "sockets[0].options.RCVHWM: expected an integer from -2147483648 to 2147483647, "
-     "got 2147483648"),
-    ({"type": "SUB", "options": {"RCVHMW": 1}},
-     'sockets[0].options.RCVHMW: unknown socket option "RCVHMW"; did you mean RCVHWM?'),
-    ({"type": "SUB", "options": {"TYPE": 1}},
-     "sockets[0].options.TYPE: TYPE is read-only: libzmq reports it, it cannot be set"),
-    ({"type": "SUB", "options": {"SUBSCRIBE": "a"}},
-     'sockets[0].options.SUBSCRIBE: SUBSCRIBE is not set as an option: subscriptions go '
-     'in the socket\'s "subscribe" list'),
-    ({"type": "SUB", "options": {"IDENTITY": "a", "ROUTING_ID": "b"}},
-     "sockets[0].options.ROUTING_ID: ROUTING_ID is set twice (also as IDENTITY)"),
-    ({"type": "SUB", "options": ["RCVHWM"]},
-     'sockets[0].options: expected an object such as {"RCVHWM": 1000}, got a list'),
-    ({"type": "DEALER", "options": {"ROUTING_ID": {"hex": "xyz"}}},
-     'sockets[0].options.ROUTING_ID.hex: not hex: "xyz"'),
-    ({"type": "SOCKET"}, "sockets[0].type: unknown socket type 'SOCKET'; choose one of "),
-    ({"name": "x"}, 'sockets[0].type: missing: the socket type, e.g. "SUB"'),
-    ({"type": 3}, 'sockets[0].type: expected a socket type such as "SUB", got 3'),
-    ({"type": "SUB", "name": "  "},
-     "sockets[0].name: expected a name, got an empty string (leave the key out to have "
-     "one chosen)"),
-    ({"type": "SUB", "connect": ["tcp://127.0.0.1:5555", "localhost:5556"]},
-     "sockets[0].connect[1]: 'localhost:5556' has no transport: write it as "
-     "transport://address, for example tcp://localhost:5556"),
-    ({"type": "PUB", "bind": "tcp://*:99999"},
-     "sockets[0].bind: Port 99999 is out of range: ports go from 1 to 65535"),
-    ({"type": "PUB", "bind": ["inproc://a", "inproc://a"]},
-     'sockets[0].bind[1]: "inproc://a" is listed twice'),
-    ({"type": "PUB", "subscribe": ["a"]},
-     "sockets[0].subscribe: only SUB and XSUB sockets subscribe; this is PUB"),
-    ({"type": "SUB", "subscribe": ["a", "b", "a"]},
-     'sockets[0].subscribe[2]: the prefix "a" is listed twice'),
-    ({"type": "SUB", "subscribe": [7]},
-     'sockets[0].subscribe[0]: expected a string or one of {"hex": …}, {"base64": …}, '
-     '{"json": …}, got 7'),
-    ({"type": "PUB", "automation": {"reply": {"echo": True}}},
-     "sockets[0].automation.reply: a PUB socket cannot reply; only REP, ROUTER, DEALER, "
-     "PAIR sockets can"),
-    ({"type": "SUB", "name": "\ud800"},
-     "sockets[0].name: the text holds an unpaired surrogate escape (\\ud800-\\udfff), which "
-     "is not Unicode"),
-])
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (
+            {"type": "SUB", "options": {"RCVHWM": "lots"}},
+            'sockets[0].options.RCVHWM: expected an integer, got "lots"',
+        ),
+        (
+            {"type": "SUB", "options": {"RCVHWM": True}},
+            "sockets[0].options.RCVHWM: expected an integer, got true",
+        ),
+        (
+            {"type": "SUB", "options": {"RCVHWM": 2**31}},
+            "sockets[0].options.RCVHWM: expected an integer from -2147483648 to 2147483647, "
+            "got 2147483648",
+        ),
+        (
+            {"type": "SUB", "options": {"RCVHMW": 1}},
+            'sockets[0].options.RCVHMW: unknown socket option "RCVHMW"; did you mean RCVHWM?',
+        ),
+        (
+            {"type": "SUB", "options": {"TYPE": 1}},
+            "sockets[0].options.TYPE: TYPE is read-only: libzmq reports it, it cannot be set",
+        ),
+        (
+            {"type": "SUB", "options": {"SUBSCRIBE": "a"}},
+            "sockets[0].options.SUBSCRIBE: SUBSCRIBE is not set as an option: subscriptions go "
+            'in the socket\'s "subscribe" list',
+        ),
+        (
+            {"type": "SUB", "options": {"IDENTITY": "a", "ROUTING_ID": "b"}},
+            "sockets[0].options.ROUTING_ID: ROUTING_ID is set twice (also as IDENTITY)",
+        ),
+        (
+            {"type": "SUB", "options": ["RCVHWM"]},
+            'sockets[0].options: expected an object such as {"RCVHWM": 1000}, got a list',
+        ),
+        (
+            {"type": "DEALER", "options": {"ROUTING_ID": {"hex": "xyz"}}},
+            'sockets[0].options.ROUTING_ID.hex: not hex: "xyz"',
+        ),
+        ({"type": "SOCKET"}, "sockets[0].type: unknown socket type 'SOCKET'; choose one of "),
+        ({"name": "x"}, 'sockets[0].type: missing: the socket type, e.g. "SUB"'),
+        ({"type": 3}, 'sockets[0].type: expected a socket type such as "SUB", got 3'),
+        (
+            {"type": "SUB", "name": "  "},
+            "sockets[0].name: expected a name, got an empty string (leave the key out to have "
+            "one chosen)",
+        ),
+        (
+            {"type": "SUB", "connect": ["tcp://127.0.0.1:5555", "localhost:5556"]},
+            "sockets[0].connect[1]: 'localhost:5556' has no transport: write it as "
+            "transport://address, for example tcp://localhost:5556",
+        ),
+        (
+            {"type": "PUB", "bind": "tcp://*:99999"},
+            "sockets[0].bind: Port 99999 is out of range: ports go from 1 to 65535",
+        ),
+        (
+            {"type": "PUB", "bind": ["inproc://a", "inproc://a"]},
+            'sockets[0].bind[1]: "inproc://a" is listed twice',
+        ),
+        (
+            {"type": "PUB", "subscribe": ["a"]},
+            "sockets[0].subscribe: only SUB and XSUB sockets subscribe; this is PUB",
+        ),
+        (
+            {"type": "SUB", "subscribe": ["a", "b", "a"]},
+            'sockets[0].subscribe[2]: the prefix "a" is listed twice',
+        ),
+        (
+            {"type": "SUB", "subscribe": [7]},
+            'sockets[0].subscribe[0]: expected a string or one of {"hex": …}, {"base64": …}, '
+            '{"json": …}, got 7',
+        ),
+        (
+            {"type": "PUB", "automation": {"reply": {"echo": True}}},
+            "sockets[0].automation.reply: a PUB socket cannot reply; only REP, ROUTER, DEALER, "
+            "PAIR sockets can",
+        ),
+        (
+            {"type": "SUB", "name": "\ud800"},
+            "sockets[0].name: the text holds an unpaired surrogate escape (\\ud800-\\udfff), which "
+            "is not Unicode",
+        ),
+    ],
+)
 def test_a_bad_socket_is_reported_with_its_exact_place_and_value(entry, expected):
     errors = errors_of(one_socket(**entry))
     assert len(errors) == 1 and errors[0].startswith(expected), errors
 
 
 def test_every_mistake_of_an_entry_is_listed_and_every_valid_entry_is_kept():
-    text = json.dumps({"zinspect": 1, "sockets": [
-        {"name": "ok-1", "type": "PUB", "bind": ["inproc://ok"]},
-        {"name": "bad", "type": "SUB", "options": {"RCVHWM": "lots", "LINGER": -1},
-         "connect": [5]},
-        "not a socket",
-        {"name": "ok-1", "type": "SUB"},
-        {"name": "ok-2", "type": "SUB", "connect": ["inproc://ok"], "subscribe": [""]},
-    ], "messages": [{"name": "m"}, {"name": "fine", "frames": ["x"]}, {"name": "fine",
-                                                                         "frames": ["y"]}]})
+    text = json.dumps(
+        {
+            "zinspect": 1,
+            "sockets": [
+                {"name": "ok-1", "type": "PUB", "bind": ["inproc://ok"]},
+                {
+                    "name": "bad",
+                    "type": "SUB",
+                    "options": {"RCVHWM": "lots", "LINGER": -1},
+                    "connect": [5],
+                },
+                "not a socket",
+                {"name": "ok-1", "type": "SUB"},
+                {"name": "ok-2", "type": "SUB", "connect": ["inproc://ok"], "subscribe": [""]},
+            ],
+            "messages": [
+                {"name": "m"},
+                {"name": "fine", "frames": ["x"]},
+                {"name": "fine", "frames": ["y"]},
+            ],
+        }
+    )
     workspace = parse_workspace(text)
     assert [s.name for s in workspace.sockets] == ["ok-1", "ok-2"]
     assert [m.name for m in workspace.messages] == ["fine"]
@@ -222,24 +300,39 @@ def test_sockets_and_messages_that_are_not_lists_are_reported_not_refused():
     assert workspace.sockets == [] and workspace.messages == []
     assert [str(e) for e in workspace.invalid] == [
         "sockets: expected a list of sockets, got an object",
-        'messages: expected a list of saved messages, got "none"']
+        'messages: expected a list of saved messages, got "none"',
+    ]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('{"zinspect": 1, "sockets": [', "Not a workspace: the file is not valid JSON: Expecting "
-                                     "value (line 1, column 29)"),
-    ("", "Not a workspace: the file is not valid JSON: Expecting value (line 1, column 1)"),
-    ("[1, 2]", 'Not a workspace: expected a JSON object such as {"zinspect": 1, "sockets": '
-               '[...]}, got a list'),
-    ('{"sockets": []}', 'Not a zinspect workspace: it has no "zinspect": 1 format version '
-                        "at the top"),
-    ('{"zinspect": "1"}', 'Not a zinspect workspace: "zinspect" must be the format version 1, '
-                          'got "1"'),
-    ('{"zinspect": 2, "sockets": [{"type": "FUTURE"}]}',
-     "This workspace was written by a newer zinspect (format version 2); this zinspect reads "
-     "version 1: update zinspect to open it"),
-    ("[" * 100_000, "Not a workspace: the JSON is nested too deeply"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            '{"zinspect": 1, "sockets": [',
+            "Not a workspace: the file is not valid JSON: Expecting value (line 1, column 29)",
+        ),
+        ("", "Not a workspace: the file is not valid JSON: Expecting value (line 1, column 1)"),
+        (
+            "[1, 2]",
+            'Not a workspace: expected a JSON object such as {"zinspect": 1, "sockets": '
+            "[...]}, got a list",
+        ),
+        (
+            '{"sockets": []}',
+            'Not a zinspect workspace: it has no "zinspect": 1 format version at the top',
+        ),
+        (
+            '{"zinspect": "1"}',
+            'Not a zinspect workspace: "zinspect" must be the format version 1, got "1"',
+        ),
+        (
+            '{"zinspect": 2, "sockets": [{"type": "FUTURE"}]}',
+            "This workspace was written by a newer zinspect (format version 2); "
+            "this zinspect reads version 1: update zinspect to open it",
+        ),
+        ("[" * 100_000, "Not a workspace: the JSON is nested too deeply"),
+    ],
+)
 def test_only_a_file_that_is_not_a_workspace_or_is_newer_is_refused_whole(text, expected):
     with pytest.raises(WorkspaceError) as caught:
         parse_workspace(text)
@@ -248,20 +341,89 @@ def test_only_a_file_that_is_not_a_workspace_or_is_newer_is_refused_whole(text, 
 
 # -- the loader's promise, whatever it is given ---------------------------------------------------
 
-KEYS = st.sampled_from([
-    "zinspect", "sockets", "messages", "name", "type", "bind", "connect", "subscribe",
-    "options", "automation", "reply", "send", "forward", "echo", "frames", "count",
-    "interval_ms", "delay_ms", "timeout_ms", "to", "socket", "hex", "base64", "json",
-    "RCVHWM", "ROUTING_ID", "LINGER", "AFFINITY", "TYPE", "SUBSCRIBE", "rcvhwm"])
-TEXTS = st.sampled_from([
-    "SUB", "PUB", "REQ", "REP", "ROUTER", "DEALER", "XSUB", "PAIR", "sub", "RADIO", "weather",
-    "client", "", " ", "tcp://127.0.0.1:*", "tcp://127.0.0.1:5555", "inproc://x", "ipc://*",
-    "tcp://*:0", "Hello {seq}", "{rand:1:0}", "{", "}", "00ff", "zz", "AAE=", "\ud800",
-    "\x00", "é"]) | st.text(max_size=8)
-SCALARS = (st.none() | st.booleans() | st.integers() | st.integers(-2, 2 ** 64)
-           | st.floats(allow_nan=True) | TEXTS)
-VALUES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=4)
-                      | st.dictionaries(KEYS | TEXTS, children, max_size=5), max_leaves=12)
+KEYS = st.sampled_from(
+    [
+        "zinspect",
+        "sockets",
+        "messages",
+        "name",
+        "type",
+        "bind",
+        "connect",
+        "subscribe",
+        "options",
+        "automation",
+        "reply",
+        "send",
+        "forward",
+        "echo",
+        "frames",
+        "count",
+        "interval_ms",
+        "delay_ms",
+        "timeout_ms",
+        "to",
+        "socket",
+        "hex",
+        "base64",
+        "json",
+        "RCVHWM",
+        "ROUTING_ID",
+        "LINGER",
+        "AFFINITY",
+        "TYPE",
+        "SUBSCRIBE",
+        "rcvhwm",
+    ]
+)
+TEXTS = st.sampled_from(
+    [
+        "SUB",
+        "PUB",
+        "REQ",
+        "REP",
+        "ROUTER",
+        "DEALER",
+        "XSUB",
+        "PAIR",
+        "sub",
+        "RADIO",
+        "weather",
+        "client",
+        "",
+        " ",
+        "tcp://127.0.0.1:*",
+        "tcp://127.0.0.1:5555",
+        "inproc://x",
+        "ipc://*",
+        "tcp://*:0",
+        "Hello {seq}",
+        "{rand:1:0}",
+        "{",
+        "}",
+        "00ff",
+        "zz",
+        "AAE=",
+        "\ud800",
+        "\x00",
+        "é",
+    ]
+) | st.text(max_size=8)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(-2, 2**64)
+    | st.floats(allow_nan=True)
+    | TEXTS
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(KEYS | TEXTS, children, max_size=5)
+    ),
+    max_leaves=12,
+)
 
 
 def mostly(good: st.SearchStrategy, bad: st.SearchStrategy = VALUES) -> st.SearchStrategy:
@@ -271,45 +433,101 @@ def mostly(good: st.SearchStrategy, bad: st.SearchStrategy = VALUES) -> st.Searc
 
 
 NAMES = st.sampled_from(["a", "b", "c", " a "])
-FRAME = mostly(st.sampled_from(["", "x", "Hello {seq}", "{", "\x01", "é"])
-               | st.fixed_dictionaries({"hex": mostly(st.sampled_from(["", "00ff", "0 1"]))})
-               | st.fixed_dictionaries({"base64": mostly(st.sampled_from(["", "AAE="]))})
-               | st.fixed_dictionaries({"json": VALUES}),
-               st.fixed_dictionaries({}, optional={"hex": TEXTS, "base64": TEXTS,
-                                                   "json": VALUES}) | VALUES)
+FRAME = mostly(
+    st.sampled_from(["", "x", "Hello {seq}", "{", "\x01", "é"])
+    | st.fixed_dictionaries({"hex": mostly(st.sampled_from(["", "00ff", "0 1"]))})
+    | st.fixed_dictionaries({"base64": mostly(st.sampled_from(["", "AAE="]))})
+    | st.fixed_dictionaries({"json": VALUES}),
+    st.fixed_dictionaries({}, optional={"hex": TEXTS, "base64": TEXTS, "json": VALUES}) | VALUES,
+)
 FRAMES = mostly(st.lists(FRAME, max_size=3))
-INTS = mostly(st.integers(0, 100), st.sampled_from([-1, 2 ** 31, 2 ** 63]) | VALUES)
-SOCKETS = st.fixed_dictionaries({"type": mostly(st.sampled_from(
-    ["SUB", "PUB", "REQ", "REP", "ROUTER", "DEALER", "XSUB", "XPUB", "PAIR", "pull", "RADIO"]))},
+INTS = mostly(st.integers(0, 100), st.sampled_from([-1, 2**31, 2**63]) | VALUES)
+SOCKETS = st.fixed_dictionaries(
+    {
+        "type": mostly(
+            st.sampled_from(
+                [
+                    "SUB",
+                    "PUB",
+                    "REQ",
+                    "REP",
+                    "ROUTER",
+                    "DEALER",
+                    "XSUB",
+                    "XPUB",
+                    "PAIR",
+                    "pull",
+                    "RADIO",
+                ]
+            )
+        )
+    },
     optional={
-    "name": mostly(NAMES),
-    "bind": mostly(st.lists(st.sampled_from(["tcp://127.0.0.1:*", "inproc://x", "inproc://y",
-                                             "ipc://*", "tcp://*:0", "x"]),
-                           max_size=2, unique=True)),
-    "connect": mostly(st.lists(st.sampled_from(["tcp://127.0.0.1:5555", "inproc://x",
-                                                "tcp://*:1", "inproc://z"]), max_size=2,
-                                unique=True)),
-    "subscribe": FRAMES,
-    "options": mostly(st.fixed_dictionaries({}, optional={
-        "RCVHWM": INTS, "LINGER": INTS, "AFFINITY": INTS, "ROUTING_ID": FRAME,
-        "zmq_sndhwm": INTS}), st.dictionaries(TEXTS, VALUES, max_size=3)),
-    "automation": mostly(st.fixed_dictionaries({}, optional={
-        "reply": mostly(st.fixed_dictionaries({"echo": st.just(True)}, optional={
-            "delay_ms": INTS}) | st.fixed_dictionaries({"frames": FRAMES}),
-            st.fixed_dictionaries({}, optional={"echo": VALUES, "frames": FRAMES,
-                                                "delay_ms": VALUES})),
-        "send": mostly(st.fixed_dictionaries({"frames": FRAMES}, optional={
-            "count": INTS, "interval_ms": INTS, "timeout_ms": INTS})),
-        "forward": mostly(st.fixed_dictionaries({"to": mostly(NAMES)})),
-    })),
-})
-MESSAGES = st.fixed_dictionaries({"name": mostly(NAMES), "frames": FRAMES},
-                                 optional={"socket": mostly(NAMES | st.none())})
+        "name": mostly(NAMES),
+        "bind": mostly(
+            st.lists(
+                st.sampled_from(
+                    ["tcp://127.0.0.1:*", "inproc://x", "inproc://y", "ipc://*", "tcp://*:0", "x"]
+                ),
+                max_size=2,
+                unique=True,
+            )
+        ),
+        "connect": mostly(
+            st.lists(
+                st.sampled_from(["tcp://127.0.0.1:5555", "inproc://x", "tcp://*:1", "inproc://z"]),
+                max_size=2,
+                unique=True,
+            )
+        ),
+        "subscribe": FRAMES,
+        "options": mostly(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "RCVHWM": INTS,
+                    "LINGER": INTS,
+                    "AFFINITY": INTS,
+                    "ROUTING_ID": FRAME,
+                    "zmq_sndhwm": INTS,
+                },
+            ),
+            st.dictionaries(TEXTS, VALUES, max_size=3),
+        ),
+        "automation": mostly(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "reply": mostly(
+                        st.fixed_dictionaries({"echo": st.just(True)}, optional={"delay_ms": INTS})
+                        | st.fixed_dictionaries({"frames": FRAMES}),
+                        st.fixed_dictionaries(
+                            {}, optional={"echo": VALUES, "frames": FRAMES, "delay_ms": VALUES}
+                        ),
+                    ),
+                    "send": mostly(
+                        st.fixed_dictionaries(
+                            {"frames": FRAMES},
+                            optional={"count": INTS, "interval_ms": INTS, "timeout_ms": INTS},
+                        )
+                    ),
+                    "forward": mostly(st.fixed_dictionaries({"to": mostly(NAMES)})),
+                },
+            )
+        ),
+    },
+)
+MESSAGES = st.fixed_dictionaries(
+    {"name": mostly(NAMES), "frames": FRAMES}, optional={"socket": mostly(NAMES | st.none())}
+)
 DOCUMENTS = st.fixed_dictionaries(
     {"zinspect": mostly(st.just(1), st.sampled_from([2, 0, "1", None, True, 1.0]))},
-    optional={"sockets": mostly(st.lists(mostly(SOCKETS), max_size=4)),
-              "messages": mostly(st.lists(mostly(MESSAGES), max_size=3)),
-              "extra": VALUES})
+    optional={
+        "sockets": mostly(st.lists(mostly(SOCKETS), max_size=4)),
+        "messages": mostly(st.lists(mostly(MESSAGES), max_size=3)),
+        "extra": VALUES,
+    },
+)
 
 
 def check_loader(text: str) -> None:
@@ -328,24 +546,32 @@ def check_loader(text: str) -> None:
     assert dump_workspace(again) == saved
 
 
-@settings(max_examples=100, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(DOCUMENTS)
 def test_any_workspace_shaped_json_loads_or_is_refused_in_words(document):
     check_loader(json.dumps(document))
 
 
-@settings(max_examples=150, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(VALUES | st.text(max_size=40))
 def test_any_json_or_text_at_all_loads_or_is_refused_in_words(value):
-    check_loader(value if isinstance(value, str) and value.startswith("{") else
-                 json.dumps(value))
+    check_loader(value if isinstance(value, str) and value.startswith("{") else json.dumps(value))
     if isinstance(value, str):
         check_loader(value)
 
 
 # -- files --------------------------------------------------------------------------------------
+
 
 def test_saving_is_atomic_and_keeps_permissions(tmp_path, monkeypatch):
     path = tmp_path / "a.zinspect.json"
@@ -387,19 +613,21 @@ def test_reading_files_refuses_in_words_and_logs_it(tmp_path, caplog):
     path.write_bytes(b"\xef\xbb\xbf" + SAVED.encode())  # a byte-order mark is fine
     assert len(read_workspace(path).sockets) == 3
     path.write_bytes(b'{"zinspect": 1, "sockets": ["\xff"]}')
-    with pytest.raises(WorkspaceError,
-                       match=r"^Not a workspace: the file is not UTF-8 text \(byte 30\)$"):
+    with pytest.raises(
+        WorkspaceError, match=r"^Not a workspace: the file is not UTF-8 text \(byte 30\)$"
+    ):
         read_workspace(path)
-    with pytest.raises(WorkspaceError,
-                       match="^Cannot open the file: No such file or directory$"):
+    with pytest.raises(WorkspaceError, match="^Cannot open the file: No such file or directory$"):
         read_workspace(tmp_path / "nothing.zinspect.json")
     refusals = [r for r in caplog.records if r.name == "zinspect.core.workspace.workspace"]
     assert [r.levelno for r in refusals] == [logging.WARNING, logging.WARNING]
-    assert refusals[1].getMessage() == (f"{tmp_path / 'nothing.zinspect.json'}: Cannot open "
-                                        "the file: No such file or directory")
+    assert refusals[1].getMessage() == (
+        f"{tmp_path / 'nothing.zinspect.json'}: Cannot open the file: No such file or directory"
+    )
 
 
 # -- live sockets --------------------------------------------------------------------------------
+
 
 def test_set_option_sets_remembers_and_refuses_in_words(session):
     dealer = session.create_socket("DEALER")
@@ -413,11 +641,15 @@ def test_set_option_sets_remembers_and_refuses_in_words(session):
     assert changed == [dealer, dealer]
     for name, value, message in [
         ("RCVHWM", "lots", "RCVHWM takes an integer, not str"),
-        ("RCVHWM", 2 ** 40, "RCVHWM takes an integer from -2147483648 to 2147483647"),
+        ("RCVHWM", 2**40, "RCVHWM takes an integer from -2147483648 to 2147483647"),
         ("NOPE", 1, 'unknown socket option "NOPE"'),
         ("EVENTS", 1, "EVENTS is read-only"),
-        ("ROUTING_ID", b"", "ROUTING_ID = b'': libzmq refused it: not an option of a "
-                            "DEALER socket, or a value it does not take"),
+        (
+            "ROUTING_ID",
+            b"",
+            "ROUTING_ID = b'': libzmq refused it: not an option of a "
+            "DEALER socket, or a value it does not take",
+        ),
     ]:
         with pytest.raises(SocketError, match=message):
             dealer.set_option(name, value)
@@ -425,15 +657,32 @@ def test_set_option_sets_remembers_and_refuses_in_words(session):
 
 
 def test_workspace_to_sockets_to_save_gives_the_identical_file(session, qtbot):
-    text = dump_workspace(Workspace(sockets=[
-        SocketSpec("server", "ROUTER", ["inproc://rt-server", ANY_PORT], [], [],
-                   {"ROUTER_HANDOVER": 1, "SNDHWM": 50},
-                   AutomationSpec(reply=ReplySpec(echo=True))),
-        SocketSpec("client", "DEALER", [], ["inproc://rt-server"], [],
-                   {"ROUTING_ID": b"\x00\x01peer"}),
-        SocketSpec("feed", "XSUB", [], ["inproc://rt-nowhere"], [b"", b"\xff"], {}),
-        SocketSpec("sub", "SUB", [], [], [], {}),
-    ], messages=[SavedMessage("hi", "client", [b"hi", b"\x00"])]))
+    text = dump_workspace(
+        Workspace(
+            sockets=[
+                SocketSpec(
+                    "server",
+                    "ROUTER",
+                    ["inproc://rt-server", ANY_PORT],
+                    [],
+                    [],
+                    {"ROUTER_HANDOVER": 1, "SNDHWM": 50},
+                    AutomationSpec(reply=ReplySpec(echo=True)),
+                ),
+                SocketSpec(
+                    "client",
+                    "DEALER",
+                    [],
+                    ["inproc://rt-server"],
+                    [],
+                    {"ROUTING_ID": b"\x00\x01peer"},
+                ),
+                SocketSpec("feed", "XSUB", [], ["inproc://rt-nowhere"], [b"", b"\xff"], {}),
+                SocketSpec("sub", "SUB", [], [], [], {}),
+            ],
+            messages=[SavedMessage("hi", "client", [b"hi", b"\x00"])],
+        )
+    )
     workspace = parse_workspace(text)
     assert workspace.invalid == []
     assert apply_workspace(workspace, session) == []
@@ -445,7 +694,8 @@ def test_workspace_to_sockets_to_save_gives_the_identical_file(session, qtbot):
 
 def test_options_are_set_before_connecting_and_automations_run(session, qtbot):
     text = HAND_WRITTEN.replace("tcp://127.0.0.1:5555", "inproc://hello").replace(
-        "tcp://127.0.0.1:5556", "inproc://weather")
+        "tcp://127.0.0.1:5556", "inproc://weather"
+    )
     assert apply_workspace(parse_workspace(text), session) == []
     client = session.socket_named("client")
     qtbot.waitUntil(lambda: len(traffic(session, client)) == 10, timeout=WAIT_MS)
@@ -457,26 +707,42 @@ def test_options_are_set_before_connecting_and_automations_run(session, qtbot):
     assert weather.subscriptions == [b"10001"]
 
     # a routing id set as an option is the one the ROUTER sees: set before connecting
-    workspace = parse_workspace(json.dumps({"zinspect": 1, "sockets": [
-        {"name": "router", "type": "ROUTER", "bind": ["inproc://rid"]},
-        {"name": "dealer", "type": "DEALER", "connect": ["inproc://rid"],
-         "options": {"ROUTING_ID": {"hex": "00beef"}}}]}))
+    workspace = parse_workspace(
+        json.dumps(
+            {
+                "zinspect": 1,
+                "sockets": [
+                    {"name": "router", "type": "ROUTER", "bind": ["inproc://rid"]},
+                    {
+                        "name": "dealer",
+                        "type": "DEALER",
+                        "connect": ["inproc://rid"],
+                        "options": {"ROUTING_ID": {"hex": "00beef"}},
+                    },
+                ],
+            }
+        )
+    )
     assert workspace.invalid == [] and apply_workspace(workspace, session) == []
     send(session.socket_named("router")._loop, qtbot, session.socket_named("dealer"), b"x")
     router = session.socket_named("router")
-    qtbot.waitUntil(lambda: traffic(session, router) == [[b"\x00\xbe\xef", b"x"]],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: traffic(session, router) == [[b"\x00\xbe\xef", b"x"]], timeout=WAIT_MS)
 
 
 def test_a_bind_that_fails_leaves_the_socket_with_its_error(session, qtbot, caplog):
     caplog.expected_warnings = True
     taken = session.create_socket("PUB", "other").bind(ANY_PORT).address
-    text = json.dumps({"zinspect": 1, "sockets": [
-        {"name": "pub", "type": "PUB", "bind": ["inproc://fine", taken]},
-        {"name": "other", "type": "SUB"},
-        {"name": "broken", "type": "SUB", "options": {"RCVHWM": "lots"}},
-        {"name": "dealer", "type": "DEALER", "options": {"ROUTER_MANDATORY": 1}},
-    ]})
+    text = json.dumps(
+        {
+            "zinspect": 1,
+            "sockets": [
+                {"name": "pub", "type": "PUB", "bind": ["inproc://fine", taken]},
+                {"name": "other", "type": "SUB"},
+                {"name": "broken", "type": "SUB", "options": {"RCVHWM": "lots"}},
+                {"name": "dealer", "type": "DEALER", "options": {"ROUTER_MANDATORY": 1}},
+            ],
+        }
+    )
     lines = apply_workspace(parse_workspace(text), session)
     assert lines == [
         'sockets[2].options.RCVHWM: expected an integer, got "lots"',
@@ -488,12 +754,16 @@ def test_a_bind_that_fails_leaves_the_socket_with_its_error(session, qtbot, capl
     ]
     pub = session.socket_named("pub")
     assert [e.address for e in pub.endpoints] == ["inproc://fine"]
-    assert pub.last_error == (f"bind {taken}: Address already in use: another socket or "
-                              "program is bound there")
+    assert pub.last_error == (
+        f"bind {taken}: Address already in use: another socket or program is bound there"
+    )
     assert session.socket_named("dealer").last_error.startswith("ROUTER_MANDATORY = 1: libzmq")
     assert session.socket_named("broken") is None
-    logged = [r.getMessage() for r in caplog.records
-              if r.name == "zinspect.core.workspace.workspace" and r.levelno == logging.WARNING]
+    logged = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "zinspect.core.workspace.workspace" and r.levelno == logging.WARNING
+    ]
     assert logged == lines  # one line each, for the command line's stderr
 
 

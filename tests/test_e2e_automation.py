@@ -5,10 +5,10 @@ between two peers, and a REQ that gives up on a silent server and goes on (lazy 
 from __future__ import annotations
 
 import pytest
-
 from peerio import PeerOutput, start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
 from ui_actions import PEER_WAIT_MS
+
 from zinspect.core.automation.automation import parse_automation
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.store import OUT
@@ -27,8 +27,9 @@ def finished(out: PeerOutput, qtbot) -> int:
 def automation(session, handle, obj: dict):
     """Attach an automation written as in a workspace file, as opening one does."""
     sockets = {s.name: s.type_name for s in session.sockets}
-    spec = parse_automation(obj, "automation", type_name=handle.type_name, name=handle.name,
-                            sockets=sockets)
+    spec = parse_automation(
+        obj, "automation", type_name=handle.type_name, name=handle.name, sockets=sockets
+    )
     return attach_automation(handle, spec)
 
 
@@ -52,8 +53,9 @@ def test_req_script_sends_100_requests_to_a_rep_server(session, peer, qtbot):
     endpoint = server.line("ready").split()[1]
     req = session.create_socket("REQ", "client")
     req.connect(endpoint)
-    runner = automation(session, req, {"send": {"frames": ["Hello {seq}"], "count": 100,
-                                                "interval_ms": 0}})
+    runner = automation(
+        session, req, {"send": {"frames": ["Hello {seq}"], "count": 100, "interval_ms": 0}}
+    )
     qtbot.waitUntil(lambda: runner.state == "finished", timeout=PEER_WAIT_MS)
     assert runner.sent == 100 and runner.replies == 100 and runner.timeouts == 0
     assert finished(server, qtbot) == 0
@@ -80,13 +82,15 @@ def test_forward_chain_pull_to_push_between_two_peers(session, peer, qtbot):
 
 def test_req_timeout_recreates_the_socket_and_the_next_request_goes_out(session, peer, qtbot):
     # the server works 0.7 s on each request: far past the REQ's 200 ms timeout
-    server = started(peer, qtbot, "rep_server.py", ANY_PORT, "World", "--work-ms", "700",
-                     "--timeout", "10")
+    server = started(
+        peer, qtbot, "rep_server.py", ANY_PORT, "World", "--work-ms", "700", "--timeout", "10"
+    )
     endpoint = server.line("ready").split()[1]
     req = session.create_socket("REQ", "client")
     req.connect(endpoint)
-    runner = automation(session, req, {"send": {"frames": ["Hello {seq}"], "count": 2,
-                                                "timeout_ms": 200}})
+    runner = automation(
+        session, req, {"send": {"frames": ["Hello {seq}"], "count": 2, "timeout_ms": 200}}
+    )
     qtbot.waitUntil(lambda: runner.timeouts == 1, timeout=WAIT_MS)
     assert runner.last_error == "no reply to request 0 within 200 ms: re-created the REQ socket"
     qtbot.waitUntil(lambda: runner.state == "finished", timeout=WAIT_MS)
@@ -96,8 +100,7 @@ def test_req_timeout_recreates_the_socket_and_the_next_request_goes_out(session,
     assert [e.address for e in req.endpoints] == [endpoint]
 
 
-def test_in_the_window_a_rep_set_up_from_the_panel_answers_a_req_client(window, user, peer,
-                                                                        qtbot):
+def test_in_the_window_a_rep_set_up_from_the_panel_answers_a_req_client(window, user, peer, qtbot):
     rep = user.create("REP", "hello")
     address = user.bind()
     editor = window.sockets.automation_editor
@@ -109,5 +112,6 @@ def test_in_the_window_a_rep_set_up_from_the_panel_answers_a_req_client(window, 
     client = started(peer, qtbot, "req_client.py", address, "100")
     assert finished(client, qtbot) == 0
     assert client.has("Received reply 99 [ World ]")
-    qtbot.waitUntil(lambda: editor.status_label.text().startswith("Running · 100 sent"),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: editor.status_label.text().startswith("Running · 100 sent"), timeout=WAIT_MS
+    )

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from capture_helpers import as_tuples
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS, traffic
+
 from zinspect.core.capture.capture import read_capture
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.capture.replay import FAST, Replayer
@@ -35,8 +35,7 @@ def last_flushed(out: PeerOutput) -> int:
     return counts[-1] if counts else 0
 
 
-def test_a_recording_of_peer_traffic_holds_every_message_in_order(session, peer, qtbot,
-                                                                  tmp_path):
+def test_a_recording_of_peer_traffic_holds_every_message_in_order(session, peer, qtbot, tmp_path):
     path = tmp_path / "peers.jsonl"
     recorder = Recorder(session.store, path, tick=0.05)
     recorder.start()
@@ -54,8 +53,9 @@ def test_a_recording_of_peer_traffic_holds_every_message_in_order(session, peer,
     replay = Replayer(requests, req, FAST)
     replay.start()
 
-    qtbot.waitUntil(lambda: len(traffic(session, pull)) == 2000 and not replay.running,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: len(traffic(session, pull)) == 2000 and not replay.running, timeout=WAIT_MS
+    )
     assert replay.state == "done"
     qtbot.waitUntil(lambda: recorder.pending == 0, timeout=WAIT_MS)
     assert recorder.stop() == ""
@@ -68,14 +68,19 @@ def test_a_recording_of_peer_traffic_holds_every_message_in_order(session, peer,
     assert [m.frames for m in sink] == [[b"w %d" % i] for i in range(2000)]
     assert {m.direction for m in sink} == {IN}
     client = [(m.direction, m.frames) for m in recorded.messages if m.socket == "client"]
-    assert client == [item for i in range(5)
-                      for item in ((OUT, [b"Hello %d" % i]), (IN, [b"World"]))]
+    assert client == [
+        item for i in range(5) for item in ((OUT, [b"Hello %d" % i]), (IN, [b"World"]))
+    ]
 
 
 def test_kill_9_during_a_recording_leaves_complete_lines_that_all_parse(tmp_path):
     path = tmp_path / "killed.jsonl"
-    proc = subprocess.Popen([sys.executable, str(KILL_SCRIPT), str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(KILL_SCRIPT), str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         out = PeerOutput(proc)
         out.wait_for("ready", timeout=20)

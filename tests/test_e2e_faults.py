@@ -15,7 +15,6 @@ import signal
 import time
 
 import pytest
-
 from fault_helpers import (
     TimerProbe,
     event_names,
@@ -31,6 +30,7 @@ from test_e2e_peers import IN_TEXT, OUT_TEXT, REQ_REFUSAL, finished, started
 from test_ui_events import shown_rows
 from ui_actions import WAIT_MS
 from window_driver import ANY_PORT
+
 from zinspect.core.capture.capture import read_capture
 from zinspect.core.sockets.session import DEFAULT_MAXMSGSIZE
 from zinspect.core.store import IN
@@ -46,8 +46,9 @@ def kill(out: PeerOutput) -> None:
 
 def frames_in(user, handle) -> list[tuple[bytes, ...]]:
     """The frames of every incoming row of ``handle`` in the traffic table, in order."""
-    return [row.frames for row in user.rows()
-            if row.socket == handle.name and row.direction == IN_TEXT]
+    return [
+        row.frames for row in user.rows() if row.socket == handle.name and row.direction == IN_TEXT
+    ]
 
 
 def numbered(name: str, count: int, start: int = 0) -> list[tuple[bytes, ...]]:
@@ -63,8 +64,10 @@ def gap_free_prefix(frames: list[tuple[bytes, ...]], name: str) -> int:
 
 # -- a peer killed mid-stream -----------------------------------------------------------------
 
+
 def test_a_peer_killed_mid_stream_is_shown_reconnected_and_nothing_received_is_lost(
-        window, user, peer, qtbot, tmp_path):
+    window, user, peer, qtbot, tmp_path
+):
     endpoint = f"tcp://127.0.0.1:{free_port()}"  # the peer comes back on the same port
     first, _ = started(peer, qtbot, "stream_push.py", endpoint, "first", "--bind")
     sink = user.create("PULL", "sink")
@@ -75,25 +78,36 @@ def test_a_peer_killed_mid_stream_is_shown_reconnected_and_nothing_received_is_l
         qtbot.waitUntil(lambda: sink.received >= 300, timeout=WAIT_MS)
         kill(first)
         # the user sees the disconnect: in the sockets list and in the Events panel
-        qtbot.waitUntil(lambda: any(f"{word} {endpoint}" in socket_state(window, sink)
-                                    for word in ("disconnected", "retrying", "connecting")),
-                        timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: ("sink", "disconnected") in
-                        [row[:2] for row in shown_rows(window.events)], timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: any(
+                f"{word} {endpoint}" in socket_state(window, sink)
+                for word in ("disconnected", "retrying", "connecting")
+            ),
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(
+            lambda: ("sink", "disconnected") in [row[:2] for row in shown_rows(window.events)],
+            timeout=WAIT_MS,
+        )
         probe.assert_never_frozen()
 
         # the peer comes back on the same port: zinspect reconnects by itself
         second, _ = started(peer, qtbot, "stream_push.py", endpoint, "second", "--bind")
-        qtbot.waitUntil(lambda: sink.received >= gap_free_prefix(frames_in(user, sink),
-                                                                 "first") + 200,
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: sink.received >= gap_free_prefix(frames_in(user, sink), "first") + 200,
+            timeout=WAIT_MS,
+        )
         names = event_names(window.session, sink)
-        assert "handshake_succeeded" in names[names.index("disconnected"):]
+        assert "handshake_succeeded" in names[names.index("disconnected") :]
         qtbot.waitUntil(lambda: socket_state(window, sink) == "", timeout=WAIT_MS)
         kill(second)
-        qtbot.waitUntil(lambda: names.count("disconnected") <
-                        event_names(window.session, sink).count("disconnected"),
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: (
+                names.count("disconnected")
+                < event_names(window.session, sink).count("disconnected")
+            ),
+            timeout=WAIT_MS,
+        )
         qtbot.waitUntil(lambda: len(frames_in(user, sink)) == sink.received, timeout=WAIT_MS)
 
         # every message received before each crash is in the table, numbered without a gap
@@ -109,29 +123,32 @@ def test_a_peer_killed_mid_stream_is_shown_reconnected_and_nothing_received_is_l
     assert stopped.args == [""]
     recorded = read_capture(path)
     assert recorded.skipped == 0
-    assert [tuple(m.frames) for m in recorded.messages
-            if m.socket == "sink" and m.direction == IN] == received
-    assert [e.name for e in recorded.event_records
-            if e.socket == "sink"].count("disconnected") == 2
+    assert [
+        tuple(m.frames) for m in recorded.messages if m.socket == "sink" and m.direction == IN
+    ] == received
+    assert [e.name for e in recorded.event_records if e.socket == "sink"].count("disconnected") == 2
     probe.assert_never_frozen()
 
 
 # -- garbage and silence on a bound socket ------------------------------------------------------
 
+
 def test_tcp_garbage_and_silent_clients_leave_a_bound_pull_serving_real_peers(
-        window, user, peer, qtbot):
+    window, user, peer, qtbot
+):
     sink = user.create("PULL", "sink")
     address = user.bind(ANY_PORT)
     probe = TimerProbe().start()
-    hanging = [PeerOutput(peer("raw_tcp_client.py", address, mode)) for mode in
-               ("silent", "http")]
+    hanging = [PeerOutput(peer("raw_tcp_client.py", address, mode)) for mode in ("silent", "http")]
     qtbot.waitUntil(lambda: sink.monitor.peers == 2, timeout=WAIT_MS)  # they hang there
 
     # a real peer streams while junk and a wrong greeting come in beside it
     worker, _ = started(peer, qtbot, "stream_push.py", address, "w", "--rate", "2000")
     qtbot.waitUntil(lambda: sink.received >= 50, timeout=WAIT_MS)
-    dropped = [PeerOutput(peer("raw_tcp_client.py", address, mode)) for mode in
-               ("junk", "bad-mechanism", "zmtp1")]
+    dropped = [
+        PeerOutput(peer("raw_tcp_client.py", address, mode))
+        for mode in ("junk", "bad-mechanism", "zmtp1")
+    ]
     for client in dropped:  # ZeroMQ hangs up on each as soon as it sees what it is
         assert finished(client, qtbot) == 0 and client.has("closed by the peer"), client.lines
     before = sink.received
@@ -141,8 +158,7 @@ def test_tcp_garbage_and_silent_clients_leave_a_bound_pull_serving_real_peers(
     # ... and after: a new peer is served as well, the silent clients still hanging there
     late = PeerOutput(peer("stream_push.py", address, "late", "--count", "3"))
     assert finished(late, qtbot) == 0
-    qtbot.waitUntil(lambda: frames_in(user, sink)[-1:] == numbered("late", 1, 2),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: frames_in(user, sink)[-1:] == numbered("late", 1, 2), timeout=WAIT_MS)
     received = frames_in(user, sink)
     streamed = gap_free_prefix(received, "w")
     assert [f for f in received if f[0].startswith(b"late ")] == numbered("late", 3)
@@ -159,8 +175,10 @@ def test_tcp_garbage_and_silent_clients_leave_a_bound_pull_serving_real_peers(
     assert names.count("accepted") == 7
     assert events.count(("handshake_failed_protocol", "ZMTP_MECHANISM_MISMATCH")) == 1
     assert names.count("handshake_succeeded") == 2  # the two real peers
-    qtbot.waitUntil(lambda: "— 2 peers, in" in user.socket_list()[0],  # the two hanging
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: "— 2 peers, in" in user.socket_list()[0],  # the two hanging
+        timeout=WAIT_MS,
+    )
     assert socket_state(window, sink) == ""  # a bound socket stays "listening": no trouble
     for client in hanging:
         kill(client)
@@ -168,13 +186,13 @@ def test_tcp_garbage_and_silent_clients_leave_a_bound_pull_serving_real_peers(
     probe.assert_never_frozen()
 
 
-def test_garbage_on_a_router_does_not_disturb_a_dealer_conversation(window, user, peer,
-                                                                    qtbot, aloop):
+def test_garbage_on_a_router_does_not_disturb_a_dealer_conversation(
+    window, user, peer, qtbot, aloop
+):
     router = user.create("ROUTER", "server")
     address = user.bind(ANY_PORT)
     probe = TimerProbe().start()
-    hanging = [PeerOutput(peer("raw_tcp_client.py", address, mode)) for mode in
-               ("silent", "http")]
+    hanging = [PeerOutput(peer("raw_tcp_client.py", address, mode)) for mode in ("silent", "http")]
     junk = PeerOutput(peer("raw_tcp_client.py", address, "junk", "--bytes", "1000000"))
     client = PeerOutput(peer("dealer_client.py", address, "3", "--identity", "alice"))
     assert finished(junk, qtbot) == 0 and junk.has("closed by the peer")
@@ -183,8 +201,9 @@ def test_garbage_on_a_router_does_not_disturb_a_dealer_conversation(window, user
     for number in range(3):
         send(aloop, qtbot, router, b"alice", f"World {number}".encode())
     assert finished(client, qtbot) == 0
-    assert [line for line in client.lines if line.startswith("reply")] == \
-        [f"reply World {i}" for i in range(3)]
+    assert [line for line in client.lines if line.startswith("reply")] == [
+        f"reply World {i}" for i in range(3)
+    ]
     assert list(router.routing_ids) == [b"alice"]  # no junk became a peer
     assert all(c.proc.poll() is None for c in hanging)
     qtbot.waitUntil(lambda: socket_state(window, router) == "1 peer seen", timeout=WAIT_MS)
@@ -193,8 +212,8 @@ def test_garbage_on_a_router_does_not_disturb_a_dealer_conversation(window, user
 
 # -- sends that cannot go ------------------------------------------------------------------------
 
-def test_req_without_a_peer_waits_visibly_then_queues_and_gets_its_reply(window, user, peer,
-                                                                        qtbot):
+
+def test_req_without_a_peer_waits_visibly_then_queues_and_gets_its_reply(window, user, peer, qtbot):
     """Existing tests cover REQ's second send against a live server (test_e2e_peers) and the
     composer alone; this is REQ with nobody there, as the whole window shows it."""
     req = user.create("REQ", "client")
@@ -205,8 +224,9 @@ def test_req_without_a_peer_waits_visibly_then_queues_and_gets_its_reply(window,
     user.click_send()
     qtbot.waitUntil(lambda: user.send_status == WAITING_TEXT, timeout=WAIT_MS)
     assert window.composer.cancel_button.isVisible()
-    qtbot.waitUntil(lambda: "send waiting for a peer or room" in socket_state(window, req),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: "send waiting for a peer or room" in socket_state(window, req), timeout=WAIT_MS
+    )
     qtbot.wait(300)  # a while of waiting: the window keeps running
     probe.assert_never_frozen()
     user.click(window.composer.cancel_button)
@@ -224,10 +244,8 @@ def test_req_without_a_peer_waits_visibly_then_queues_and_gets_its_reply(window,
     user.click_send()
     probe.resume()  # the time the test itself spent typing and clicking is not zinspect's
     qtbot.waitUntil(lambda: user.send_status.startswith("Sent 1 frame"), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: "REQ: waiting for reply" in socket_state(window, req),
-                    timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: f"retrying {endpoint}" in socket_state(window, req),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "REQ: waiting for reply" in socket_state(window, req), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: f"retrying {endpoint}" in socket_state(window, req), timeout=WAIT_MS)
     assert "waiting for the reply" in user.composer_state
     before = user.snapshot()
     user.click_send()  # the second send of a REQ
@@ -237,13 +255,18 @@ def test_req_without_a_peer_waits_visibly_then_queues_and_gets_its_reply(window,
     # the server turns up on that port: the queued request goes, the reply comes back
     server, _ = started(peer, qtbot, "rep_server.py", endpoint, "World")
     rows = user.wait_rows(2)
-    assert [(r.direction, r.frames) for r in rows] == [(OUT_TEXT, (b"Hello",)),
-                                                         (IN_TEXT, (b"World",))]
+    assert [(r.direction, r.frames) for r in rows] == [
+        (OUT_TEXT, (b"Hello",)),
+        (IN_TEXT, (b"World",)),
+    ]
     assert server.has("Received request: Hello")
-    qtbot.waitUntil(lambda: user.composer_state.startswith("client (REQ): ready"),
-                    timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: "REQ" not in socket_state(window, req) and
-                    endpoint not in socket_state(window, req), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: user.composer_state.startswith("client (REQ): ready"), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            "REQ" not in socket_state(window, req) and endpoint not in socket_state(window, req)
+        ),
+        timeout=WAIT_MS,
+    )
     probe.assert_never_frozen()
 
 
@@ -266,8 +289,7 @@ def test_router_send_to_an_unknown_routing_id_is_refused_in_words(window, user, 
     address = user.bind(ANY_PORT)
     client = PeerOutput(peer("dealer_client.py", address, "1", "--identity", "alice"))
     user.wait_rows(1)
-    qtbot.waitUntil(lambda: "in 1, out 0 — 1 peer seen" in user.socket_list()[0],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "in 1, out 0 — 1 peer seen" in user.socket_list()[0], timeout=WAIT_MS)
     probe = TimerProbe().start()
 
     user.compose("bob", "hello")
@@ -275,8 +297,9 @@ def test_router_send_to_an_unknown_routing_id_is_refused_in_words(window, user, 
     user.click_send()
     probe.resume()  # the time the test itself spent typing and clicking is not zinspect's
     qtbot.waitUntil(lambda: user.send_status != "Sending…", timeout=WAIT_MS)
-    assert user.send_status == ("Not sent: No peer with routing id b'bob' is connected "
-                                "(ROUTER_MANDATORY)")
+    assert user.send_status == (
+        "Not sent: No peer with routing id b'bob' is connected (ROUTER_MANDATORY)"
+    )
     assert user.snapshot() == before  # nothing sent, nothing stored
     assert [row.text for row in user.frame_rows] == ["bob", "hello"]  # the message is kept
     assert "send waiting" not in socket_state(window, router)

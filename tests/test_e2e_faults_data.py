@@ -23,9 +23,6 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel
-
-import zinspect.core.workspace.workspace as workspace_module
 from capture_helpers import fill_disk_under
 from fault_helpers import (
     TimerProbe,
@@ -39,13 +36,16 @@ from fault_helpers import (
     unmount,
 )
 from peerio import PeerOutput
+from PySide6.QtWidgets import QLabel
 from test_e2e_peers import IN_TEXT, finished, started
 from test_ui_workspace import PAIR_WORKSPACE, write
 from ui_actions import WAIT_MS, click_box, open_boxes, the_box
 from window_driver import ANY_PORT
+
+import zinspect.core.workspace.workspace as workspace_module
 from zinspect.core.capture.capture import read_capture
-from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.capture.recorder import TICK_SECONDS
+from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.sockets.session import MAX_FRAMES_PER_MESSAGE
 from zinspect.core.store import IN
 
@@ -72,8 +72,10 @@ def shown_hex(user, frame: bytes) -> bool:
 
 # -- odd messages ----------------------------------------------------------------------------
 
+
 def test_a_100_mib_message_and_odd_frames_are_kept_byte_for_byte_and_shown_faithfully(
-        window, user, peer, qtbot):
+    window, user, peer, qtbot
+):
     sink = user.create("PULL", "sink")
     address = user.bind(ANY_PORT)
     probe = TimerProbe().start()
@@ -85,9 +87,10 @@ def test_a_100_mib_message_and_odd_frames_are_kept_byte_for_byte_and_shown_faith
 
     # every message, every frame, byte for byte (the peer's digests), in order
     assert [r.socket for r in rows] == ["sink"] * 6 and {r.direction for r in rows} == {IN_TEXT}
-    assert [(name, len(r.frames), sum(map(len, r.frames)), digest(r.frames))
-            for r, (name, *_) in zip(rows, sent)] == \
-        [(name, int(count), int(size), sha) for name, count, size, sha in sent]
+    assert [
+        (name, len(r.frames), sum(map(len, r.frames)), digest(r.frames))
+        for r, (name, *_) in zip(rows, sent)
+    ] == [(name, int(count), int(size), sha) for name, count, size, sha in sent]
     big, thousand, empty, empty_frames, nul, invalid = (r.frames for r in rows)
     assert len(big[0]) == 100 * MIB and big[0][:3] == b"\x00\x01\x02"
     assert thousand == tuple(b"%d" % i for i in range(1000))
@@ -95,17 +98,21 @@ def test_a_100_mib_message_and_odd_frames_are_kept_byte_for_byte_and_shown_faith
     assert nul == (b"\x00", b"a\x00b\x00", b"\x00" * 32)
     assert invalid == (b"caf\xe9", b"\xff\xfe\xfd\xfc", b"ok \xc3\x28 bad")
     assert [r.summary for r in rows[2:]] == [
-        "[empty]", "[empty] | middle | [empty]",
-        "0x 00 | 0x 61 00 62 00 | 0x 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
-        "00 00…",
-        "0x 63 61 66 e9 | 0x ff fe fd fc | 0x 6f 6b 20 c3 28 20 62 61 64"]
+        "[empty]",
+        "[empty] | middle | [empty]",
+        "0x 00 | 0x 61 00 62 00 | 0x 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00…",
+        "0x 63 61 66 e9 | 0x ff fe fd fc | 0x 6f 6b 20 c3 28 20 62 61 64",
+    ]
 
     # the detail pane: counts, sizes, and the exact bytes in hex
     user.click_row(0)
     assert user.detail_field("frames") == "1 frame"
     assert user.detail_field("size") == "100.0 MiB (104,857,600 bytes)"
-    assert window.detail.findChild(QLabel, "truncated_mark").text().startswith(
-        "Truncated: showing 64 KiB of 100.0 MiB (104,857,600 bytes)")
+    assert (
+        window.detail.findChild(QLabel, "truncated_mark")
+        .text()
+        .startswith("Truncated: showing 64 KiB of 100.0 MiB (104,857,600 bytes)")
+    )
     assert shown_hex(user, big[0][:DETAIL_LIMIT])
 
     user.click_row(1)
@@ -116,8 +123,9 @@ def test_a_100_mib_message_and_odd_frames_are_kept_byte_for_byte_and_shown_faith
 
     user.click_row(2)
     assert (user.detail_field("frames"), user.detail_field("size")) == ("1 frame", "0 bytes")
-    assert user.show_frame(0) == "" and user.frame_viewer.placeholderText() == \
-        "empty frame, 0 bytes"
+    assert (
+        user.show_frame(0) == "" and user.frame_viewer.placeholderText() == "empty frame, 0 bytes"
+    )
 
     user.click_row(3)
     assert user.detail_frames() == ["[empty]", "middle", "[empty]"]
@@ -138,15 +146,27 @@ def test_a_100_mib_message_and_odd_frames_are_kept_byte_for_byte_and_shown_faith
 
 # -- the per-message caps --------------------------------------------------------------------
 
-def test_a_message_of_200000_frames_is_kept_cut_at_the_cap_and_counted(window, user, peer,
-                                                                      qtbot, caplog):
+
+def test_a_message_of_200000_frames_is_kept_cut_at_the_cap_and_counted(
+    window, user, peer, qtbot, caplog
+):
     caplog.expected_warnings = True  # the first cut message is logged, once
     sink = user.create("PULL", "sink")
     address = user.bind(ANY_PORT)
     probe = TimerProbe().start()
     frames = 2 * MAX_FRAMES_PER_MESSAGE
-    raw = PeerOutput(peer("zmtp_raw_push.py", address, str(frames), "--frame-size", "8",
-                          "--complete", "--after", "whole"))
+    raw = PeerOutput(
+        peer(
+            "zmtp_raw_push.py",
+            address,
+            str(frames),
+            "--frame-size",
+            "8",
+            "--complete",
+            "--after",
+            "whole",
+        )
+    )
     assert finished(raw, qtbot) == 0, raw.lines
     assert raw.has(f"sent {frames} frames {frames * 8} bytes")
     rows = user.wait_rows(2)
@@ -160,10 +180,14 @@ def test_a_message_of_200000_frames_is_kept_cut_at_the_cap_and_counted(window, u
     assert cut.frames[-1] == (MAX_FRAMES_PER_MESSAGE - 1).to_bytes(8, "big")
     assert whole.frames == (b"whole",)  # the next message is whole: the stream goes on
     assert sink.received == 2 and sink.cut_messages == 1
-    qtbot.waitUntil(lambda: "1 message cut at the per-message caps" in
-                    socket_state(window, sink), timeout=WAIT_MS)
-    assert (f"sink received a message over zinspect's caps ({MAX_FRAMES_PER_MESSAGE} frames,"
-            f" 512 MiB): {frames - MAX_FRAMES_PER_MESSAGE} frames were not kept") in caplog.text
+    qtbot.waitUntil(
+        lambda: "1 message cut at the per-message caps" in socket_state(window, sink),
+        timeout=WAIT_MS,
+    )
+    assert (
+        f"sink received a message over zinspect's caps ({MAX_FRAMES_PER_MESSAGE} frames,"
+        f" 512 MiB): {frames - MAX_FRAMES_PER_MESSAGE} frames were not kept"
+    ) in caplog.text
     probe.resume()
     user.click_row(0)
     assert user.detail_field("frames") == f"{MAX_FRAMES_PER_MESSAGE:,} frames"
@@ -171,7 +195,8 @@ def test_a_message_of_200000_frames_is_kept_cut_at_the_cap_and_counted(window, u
 
 
 def test_a_multipart_message_that_never_ends_is_held_by_libzmq_until_its_peer_goes(
-        session, peer, qtbot):
+    session, peer, qtbot
+):
     """Measures, and so documents, what zinspect cannot cap: libzmq hands over a multipart
     message only once it is complete, and its high-water mark counts messages, not frames,
     so an unfinished message's frames pile up inside libzmq (in zinspect's process) where
@@ -196,13 +221,13 @@ def test_a_multipart_message_that_never_ends_is_held_by_libzmq_until_its_peer_go
     raw.proc.wait(5)
     qtbot.waitUntil(lambda: "disconnected" in event_names(session, sink), timeout=WAIT_MS)
     # libzmq frees them; whether the allocator hands the pages back at once is its affair
-    qtbot.waitUntil(lambda: trim_heap() or rss_bytes() - before < 0.25 * grown,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: trim_heap() or rss_bytes() - before < 0.25 * grown, timeout=WAIT_MS)
     assert sink.received == 0 and len(session.store) == 0  # the half message was dropped
     probe.assert_never_frozen()
 
 
 # -- full disks ------------------------------------------------------------------------------
+
 
 @pytest.fixture(params=["tmpfs", "dev_full"])
 def full_disk(request, tmp_path):
@@ -218,7 +243,8 @@ def full_disk(request, tmp_path):
 
 
 def test_a_disk_that_fills_up_stops_the_recording_in_words_and_traffic_goes_on(
-        window, user, peer, qtbot, full_disk, caplog):
+    window, user, peer, qtbot, full_disk, caplog
+):
     caplog.expected_warnings = True  # the recorder logs why it stopped
     how, directory = full_disk
     sink = user.create("PULL", "sink")
@@ -226,8 +252,10 @@ def test_a_disk_that_fills_up_stops_the_recording_in_words_and_traffic_goes_on(
     probe = TimerProbe().start()
     path = directory / "rec.jsonl"
     capture = window.capture
-    with recording(window, path), \
-            qtbot.waitSignal(capture.recording_stopped, timeout=WAIT_MS) as stopped:
+    with (
+        recording(window, path),
+        qtbot.waitSignal(capture.recording_stopped, timeout=WAIT_MS) as stopped,
+    ):
         worker, _ = started(peer, qtbot, "stream_push.py", address, "w", "--rate", "4000")
         qtbot.waitUntil(lambda: capture.recorder.written >= 200, timeout=WAIT_MS)
         if how == "dev_full":
@@ -250,17 +278,18 @@ def test_a_disk_that_fills_up_stops_the_recording_in_words_and_traffic_goes_on(
 
     # the file: every complete line parses; the messages are the table's first ones
     data = path.read_bytes()
-    complete = data[:data.rfind(b"\n") + 1]
+    complete = data[: data.rfind(b"\n") + 1]
     for line in complete.splitlines():
         json.loads(line)
     result = read_capture(path)
     assert result.skipped == (0 if data.endswith(b"\n") else 1)
     kept = [tuple(m.frames) for m in result.messages]
-    assert len(kept) >= 200 and kept == received[:len(kept)]
+    assert len(kept) >= 200 and kept == received[: len(kept)]
 
 
-def test_a_workspace_save_on_a_full_disk_keeps_the_old_file(window, user, qtbot, full_disk,
-                                                             monkeypatch):
+def test_a_workspace_save_on_a_full_disk_keeps_the_old_file(
+    window, user, qtbot, full_disk, monkeypatch
+):
     how, directory = full_disk
     path = write(directory / "p.zinspect.json", PAIR_WORKSPACE)
     old = Path(path).read_bytes()
@@ -284,8 +313,9 @@ def test_a_workspace_save_on_a_full_disk_keeps_the_old_file(window, user, qtbot,
     assert box.windowTitle() == "Workspace not saved"
     assert os.strerror(errno.ENOSPC) in box.text()
     assert Path(path).read_bytes() == old  # the old file, untouched
-    assert sorted(p.name for p in directory.iterdir()) == \
-        sorted(["p.zinspect.json"] + (["filler"] if how == "tmpfs" else []))  # no temp file
+    assert sorted(p.name for p in directory.iterdir()) == sorted(
+        ["p.zinspect.json"] + (["filler"] if how == "tmpfs" else [])
+    )  # no temp file
     assert window.workspace_actions.update_modified()  # the change is still unsaved
     assert [s.name for s in window.session.sockets] == ["left", "right", "extra"]
     click_box(window, qtbot, "Close")
@@ -294,15 +324,18 @@ def test_a_workspace_save_on_a_full_disk_keeps_the_old_file(window, user, qtbot,
 
 # -- zinspect killed while recording -----------------------------------------------------------
 
-def test_a_recording_killed_with_sigkill_holds_everything_received_a_second_before(
-        tmp_path):
+
+def test_a_recording_killed_with_sigkill_holds_everything_received_a_second_before(tmp_path):
     """tests/test_e2e_capture.py proves that every complete line parses and that what the
     recorder said it flushed is there; this adds the promise users read: with the app's own
     recording tick, every message received one second before the kill is in the file."""
     path = tmp_path / "killed.jsonl"
-    proc = subprocess.Popen([sys.executable, str(KILL_SCRIPT), str(path),
-                             "--tick", str(TICK_SECONDS)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(KILL_SCRIPT), str(path), "--tick", str(TICK_SECONDS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seen: list[tuple[float, int]] = []  # (when the line was read, messages received)
     try:
         out = PeerOutput(proc)

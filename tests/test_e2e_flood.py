@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-
 from peerio import PeerOutput
+from PySide6.QtCore import Qt, QTimer
 from ui_actions import WAIT_MS
+
 from zinspect.core.store import FRAME_OVERHEAD, MESSAGE_OVERHEAD, ROW_FRAMES
 
 pytestmark = pytest.mark.e2e
@@ -93,8 +93,10 @@ class TickRecorder:
     def max_gaps_ms(self) -> tuple[float, float]:
         """(longest wall-clock gap, most GUI-thread CPU time between two ticks), in ms."""
         pairs = list(zip(self.stamps, self.stamps[1:]))
-        return (max(b[0] - a[0] for a, b in pairs) * 1000,
-                max(b[1] - a[1] for a, b in pairs) * 1000)
+        return (
+            max(b[0] - a[0] for a, b in pairs) * 1000,
+            max(b[1] - a[1] for a, b in pairs) * 1000,
+        )
 
 
 @dataclass
@@ -110,11 +112,13 @@ class Flood:
     ticks: int
 
     def report(self, what: str, count: int) -> str:
-        return (f"\n{what}: {count:,} messages in {self.seconds:.1f} s "
-                f"({count / self.seconds:,.0f} msg/s); RSS {self.rss_before:.1f} -> "
-                f"{self.rss_at_cap:.1f} (10 % in) -> {self.rss_after:.1f} MiB; longest UI "
-                f"timer gap {self.max_gap_ms:.0f} ms (GUI thread busy {self.max_busy_ms:.0f} "
-                f"ms of it at most) over {self.ticks} ticks")
+        return (
+            f"\n{what}: {count:,} messages in {self.seconds:.1f} s "
+            f"({count / self.seconds:,.0f} msg/s); RSS {self.rss_before:.1f} -> "
+            f"{self.rss_at_cap:.1f} (10 % in) -> {self.rss_after:.1f} MiB; longest UI "
+            f"timer gap {self.max_gap_ms:.0f} ms (GUI thread busy {self.max_busy_ms:.0f} "
+            f"ms of it at most) over {self.ticks} ticks"
+        )
 
 
 @pytest.fixture
@@ -123,8 +127,12 @@ def bench_peer():
     procs: list[subprocess.Popen] = []
 
     def start(*args: object) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, str(BENCH_PEERS), *map(str, args)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(BENCH_PEERS), *map(str, args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         procs.append(proc)
         return proc
 
@@ -159,13 +167,19 @@ def flood(window, qtbot, pull, start_sender, count: int) -> Flood:
     # the table and the status bar catch up while the UI timer keeps ticking
     text = f"dropped {store.dropped:,}"
     # (the same row count can still be one refresh behind: drops and arrivals balance)
-    qtbot.waitUntil(lambda: model.rowCount() == len(store) and
-                    model.seq_at(model.rowCount() - 1) == store.end_seq - 1 and
-                    text in window.status.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            model.rowCount() == len(store)
+            and model.seq_at(model.rowCount() - 1) == store.end_seq - 1
+            and text in window.status.text()
+        ),
+        timeout=WAIT_MS,
+    )
     ticks.stop()
     gc.collect()
-    return Flood(seconds, rss_before, rss_at_cap, rss_mib(), *ticks.max_gaps_ms(),
-                 len(ticks.stamps))
+    return Flood(
+        seconds, rss_before, rss_at_cap, rss_mib(), *ticks.max_gaps_ms(), len(ticks.stamps)
+    )
 
 
 def check_live_ui(result: Flood) -> None:
@@ -177,13 +191,19 @@ def check_live_ui(result: Flood) -> None:
 
 @pytest.mark.timeout(150)
 def test_a_flood_past_the_message_cap_is_counted_exactly_in_bounded_memory(
-        window, user, peer, qtbot):
+    window, user, peer, qtbot
+):
     store = window.session.store
     store.set_caps(CAP, store.max_bytes)
     pull = user.create("PULL", "flood")
     endpoint = user.bind()
-    result = flood(window, qtbot, pull, lambda: peer(
-        "push_worker.py", endpoint, FLOOD, "flood", "--timeout", "120"), FLOOD)
+    result = flood(
+        window,
+        qtbot,
+        pull,
+        lambda: peer("push_worker.py", endpoint, FLOOD, "flood", "--timeout", "120"),
+        FLOOD,
+    )
     print(result.report(f"flood past a {CAP:,}-message cap", FLOOD))
 
     # exact accounting: nothing lost on the way, nothing unaccounted for in the store
@@ -194,8 +214,7 @@ def test_a_flood_past_the_message_cap_is_counted_exactly_in_bounded_memory(
     assert store.received == len(store) + store.dropped
     # ... and the kept ones are exactly the newest, gap-free, the last one last
     _, rows = store.rows(store.first_seq, store.end_seq)
-    assert [row[ROW_FRAMES] for row in rows] == \
-        [b"flood %d" % n for n in range(FLOOD - CAP, FLOOD)]
+    assert [row[ROW_FRAMES] for row in rows] == [b"flood %d" % n for n in range(FLOOD - CAP, FLOOD)]
     model = window.traffic.model
     assert model.message_at(CAP - 1).frames == [b"flood %d" % (FLOOD - 1)]
     status = window.status.text()
@@ -212,10 +231,18 @@ def test_a_flood_past_the_byte_cap_keeps_memory_to_the_cap(window, user, bench_p
     store.set_caps(store.max_messages, BYTE_CAP)
     pull = user.create("PULL", "big-flood")
     endpoint = user.bind()
-    result = flood(window, qtbot, pull, lambda: bench_peer(
-        "push", endpoint, BYTE_FLOOD, BYTE_FLOOD_SIZE, 3), BYTE_FLOOD)
-    print(result.report(f"{BYTE_FLOOD_SIZE} B, 3-frame flood past a "
-                        f"{BYTE_CAP >> 20} MiB cap", BYTE_FLOOD))
+    result = flood(
+        window,
+        qtbot,
+        pull,
+        lambda: bench_peer("push", endpoint, BYTE_FLOOD, BYTE_FLOOD_SIZE, 3),
+        BYTE_FLOOD,
+    )
+    print(
+        result.report(
+            f"{BYTE_FLOOD_SIZE} B, 3-frame flood past a {BYTE_CAP >> 20} MiB cap", BYTE_FLOOD
+        )
+    )
 
     # the newest that fit under the cap, which counts each message's memory, not just payload
     cost = BYTE_FLOOD_SIZE + 3 * FRAME_OVERHEAD + MESSAGE_OVERHEAD
@@ -224,8 +251,7 @@ def test_a_flood_past_the_byte_cap_keeps_memory_to_the_cap(window, user, bench_p
     assert len(store) == kept and store.total_bytes == kept * cost
     assert store.dropped == BYTE_FLOOD - kept
     assert store.received == len(store) + store.dropped
-    assert all(len(row) - ROW_FRAMES == 3 for row in store.rows(store.first_seq,
-                                                                 store.end_seq)[1])
+    assert all(len(row) - ROW_FRAMES == 3 for row in store.rows(store.first_seq, store.end_seq)[1])
     assert result.rss_after - result.rss_at_cap < MAX_GROWTH_AFTER_CAP_MIB
     assert result.rss_after - result.rss_before < BYTE_CAP / 2**20 + MAX_GROWTH_MIB
     check_live_ui(result)

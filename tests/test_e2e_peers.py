@@ -8,18 +8,20 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import Qt
-
 from peerio import PeerOutput, start_peer
-from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
+from PySide6.QtCore import Qt
 from ui_actions import WAIT_MS
 from window_driver import ANY_PORT, Row
+
+from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
 
 pytestmark = pytest.mark.e2e
 
 IN_TEXT, OUT_TEXT = "← in", "→ out"
-REQ_REFUSAL = ("Not sent: REQ is waiting for the reply to its request: it may send again only "
-               "after the reply arrives (strict lock-step).")
+REQ_REFUSAL = (
+    "Not sent: REQ is waiting for the reply to its request: it may send again only "
+    "after the reply arrives (strict lock-step)."
+)
 
 
 def started(peer, qtbot, script: str, *args: str) -> tuple[PeerOutput, str]:
@@ -37,10 +39,12 @@ def finished(out: PeerOutput, qtbot, timeout: int = WAIT_MS) -> int:
 
 # -- request / reply ------------------------------------------------------------------------
 
+
 def test_zinspect_req_against_the_hello_world_server(window, user, peer, qtbot):
     # the server "works" 500 ms per request: time for the user to try a second send
-    out, endpoint = started(peer, qtbot, "rep_server.py", ANY_PORT, "World",
-                            "--work-ms", "500", "--count", "2")
+    out, endpoint = started(
+        peer, qtbot, "rep_server.py", ANY_PORT, "World", "--work-ms", "500", "--count", "2"
+    )
     req = user.create("REQ", "client")
     user.connect(endpoint)
     assert user.composer_state.startswith("client (REQ): ready to send a request")
@@ -60,8 +64,7 @@ def test_zinspect_req_against_the_hello_world_server(window, user, peer, qtbot):
     rows = user.wait_rows(2)
     assert rows[0] == Row("client", OUT_TEXT, "Hello", (b"Hello",))
     assert rows[1] == Row("client", IN_TEXT, "World", (b"World",))
-    qtbot.waitUntil(lambda: user.composer_state.startswith("client (REQ): ready"),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: user.composer_state.startswith("client (REQ): ready"), timeout=WAIT_MS)
     assert out.has("Received request: Hello")
 
     user.compose("Hello again")  # after the reply the next request goes
@@ -87,18 +90,22 @@ def test_zinspect_rep_answers_the_hello_world_client(window, user, peer, qtbot):
         assert window.composer.send_action.isEnabled()
         user.compose(f"World {number}")
         user.click_send()
-        qtbot.waitUntil(lambda n=number: out.has(f"Received reply {n} [ World {n} ]"),
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda n=number: out.has(f"Received reply {n} [ World {n} ]"), timeout=WAIT_MS
+        )
 
     assert finished(out, qtbot) == 0
     assert out.has("done 3")
     assert [(r.direction, r.frames) for r in user.wait_rows(6)] == [
-        (d, (f"{text} {n}".encode(),)) for n in range(3)
-        for d, text in ((IN_TEXT, "Hello"), (OUT_TEXT, "World"))]
+        (d, (f"{text} {n}".encode(),))
+        for n in range(3)
+        for d, text in ((IN_TEXT, "Hello"), (OUT_TEXT, "World"))
+    ]
     assert "REP must receive a request" in user.composer_state  # its turn is over
 
 
 # -- publish / subscribe ---------------------------------------------------------------------
+
 
 def test_zinspect_sub_with_a_topic_filter_gets_only_that_topic(window, user, peer, qtbot):
     out, endpoint = started(peer, qtbot, "pub_weather.py", ANY_PORT, "--rate", "500")
@@ -120,12 +127,14 @@ def test_zinspect_sub_with_a_topic_filter_gets_only_that_topic(window, user, pee
 
 # -- pipeline ----------------------------------------------------------------------------------
 
+
 def test_zinspect_pull_sink_collects_everything_from_two_workers(window, user, peer, qtbot):
     user.create("PULL", "sink")
     address = user.bind(ANY_PORT)
     count = 300
-    workers = [PeerOutput(peer("push_worker.py", address, str(count), name))
-               for name in ("alpha", "beta")]
+    workers = [
+        PeerOutput(peer("push_worker.py", address, str(count), name)) for name in ("alpha", "beta")
+    ]
     rows = user.wait_rows(2 * count)
     for worker in workers:
         assert finished(worker, qtbot) == 0
@@ -136,8 +145,9 @@ def test_zinspect_pull_sink_collects_everything_from_two_workers(window, user, p
     per_worker = Counter(r.frames[0].split()[0].decode() for r in rows)
     assert per_worker == {"alpha": count, "beta": count}
     for name in ("alpha", "beta"):  # each worker's messages arrive in order
-        numbers = [int(r.frames[0].split()[1]) for r in rows
-                   if r.frames[0].split()[0] == name.encode()]
+        numbers = [
+            int(r.frames[0].split()[1]) for r in rows if r.frames[0].split()[0] == name.encode()
+        ]
         assert numbers == list(range(count))
 
 
@@ -147,8 +157,9 @@ def test_zinspect_ventilator_and_sink_with_a_primer_worker(window, user, peer, q
     push = user.create("PUSH", "ventilator")
     ventilator_address = user.bind(ANY_PORT)
     tasks = 5
-    worker = PeerOutput(peer("task_worker.py", ventilator_address, sink_address,
-                             "--count", str(tasks)))
+    worker = PeerOutput(
+        peer("task_worker.py", ventilator_address, sink_address, "--count", str(tasks))
+    )
     qtbot.waitUntil(lambda: worker.has("ready"), timeout=WAIT_MS)
 
     user.compose("1")  # a workload of 1 ms
@@ -165,6 +176,7 @@ def test_zinspect_ventilator_and_sink_with_a_primer_worker(window, user, peer, q
 
 
 # -- bad input in the real window: said in words beside the field, nothing else changes -----
+
 
 def endpoint_error(text: str, *, bind: bool) -> str:
     with pytest.raises(EndpointError) as caught:
@@ -184,9 +196,12 @@ def test_bad_endpoints_are_refused_in_words_while_traffic_flows(window, user, pe
     editor = window.sockets.endpoint_editor
     button = editor.bind_button if bind else editor.connect_button
 
-    for text, words in (("", "Enter an endpoint"), ("tcp://", "has no address"),
-                        ("tcp://127.0.0.1:99999", "Port 99999 is out of range"),
-                        ("foo://x", "Unknown transport 'foo'")):
+    for text, words in (
+        ("", "Enter an endpoint"),
+        ("tcp://", "has no address"),
+        ("tcp://127.0.0.1:99999", "Port 99999 is out of range"),
+        ("foo://x", "Unknown transport 'foo'"),
+    ):
         user.type_endpoint(text)
         before = user.snapshot()
         user.click(button)
@@ -232,22 +247,25 @@ def test_invalid_hex_and_json_frames_are_refused_and_nothing_is_sent(window, use
 
     user.compose("zz")
     user.frame_rows[0].encoding_combo.setCurrentIndex(
-        user.frame_rows[0].encoding_combo.findData("hex"))
+        user.frame_rows[0].encoding_combo.findData("hex")
+    )
     row = user.frame_rows[0]
     assert row.error_label.isVisibleTo(window)
     assert row.error_label.text() == "'z' is not a hex digit (use 0-9, a-f)"
     assert "1 not valid" in composer.frames_label.text()
     before = user.snapshot()
     user.click_send()
-    assert user.send_status == ("Not sent: frame 1 does not encode: 'z' is not a hex digit "
-                                "(use 0-9, a-f)")
+    assert user.send_status == (
+        "Not sent: frame 1 does not encode: 'z' is not a hex digit (use 0-9, a-f)"
+    )
     assert user.snapshot() == before and push.sent == 0
 
     user.compose("68 69", '{"a": }')
     json_row = user.frame_rows[1]
     json_row.encoding_combo.setCurrentIndex(json_row.encoding_combo.findData("json"))
     user.frame_rows[0].encoding_combo.setCurrentIndex(
-        user.frame_rows[0].encoding_combo.findData("hex"))
+        user.frame_rows[0].encoding_combo.findData("hex")
+    )
     assert not user.frame_rows[0].error_label.isVisibleTo(window)
     assert json_row.error_label.isVisibleTo(window)
     assert json_row.error_label.text().startswith("Invalid JSON at line 1, column 7")
@@ -267,4 +285,6 @@ def test_invalid_hex_and_json_frames_are_refused_and_nothing_is_sent(window, use
     assert finished(out, qtbot) == 0
     # the first thing the peer ever received is the corrected message
     assert [line for line in out.lines if line.startswith("received")] == [
-        'received hi | {"a":1}', "received last"]
+        'received hi | {"a":1}',
+        "received last",
+    ]

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import pytest
 import zmq
-
 from peerio import start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
-from zinspect.core.security.authenticator import AuthSpec
+
 from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair, load_certificate
-from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED, PROTOCOL_ERRORS
+from zinspect.core.security.authenticator import AuthSpec
 from zinspect.core.security.security import SecuritySpec, apply_security
+from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED, PROTOCOL_ERRORS
 from zinspect.core.store import IN
 
 pytestmark = pytest.mark.e2e
 
 CRYPTOGRAPHIC = next(k for k, v in PROTOCOL_ERRORS.items() if v == "ZMTP_CRYPTOGRAPHIC")
-MECHANISM_MISMATCH = next(k for k, v in PROTOCOL_ERRORS.items()
-                          if v == "ZMTP_MECHANISM_MISMATCH")
+MECHANISM_MISMATCH = next(k for k, v in PROTOCOL_ERRORS.items() if v == "ZMTP_MECHANISM_MISMATCH")
 
 
 started = start_peer  # the shared helper, under this file's name
@@ -39,15 +38,27 @@ def curve_server(session, tmp_path):
     _, client_cert = generate_certificate(tmp_path / "client")
     client_key = load_certificate(client_cert).public_key
     handle = session.create_socket("PULL", "server")
-    apply_security(handle, SecuritySpec("CURVE", True, public, secret,
-                                        authentication=AuthSpec(client_keys=[client_key])))
+    apply_security(
+        handle,
+        SecuritySpec(
+            "CURVE", True, public, secret, authentication=AuthSpec(client_keys=[client_key])
+        ),
+    )
     return handle, handle.bind(ANY_PORT).address, public, client_cert
 
 
 def test_a_curve_client_with_the_right_keys_talks(session, qtbot, peer, curve_server):
     handle, address, server_key, client_cert = curve_server
-    out = started(peer, qtbot, "secure_push.py", address, 3, f"--server-key={server_key}",
-                  "--cert", client_cert)
+    out = started(
+        peer,
+        qtbot,
+        "secure_push.py",
+        address,
+        3,
+        f"--server-key={server_key}",
+        "--cert",
+        client_cert,
+    )
     qtbot.waitUntil(lambda: len(traffic(session, handle)) == 3, timeout=WAIT_MS)
     assert traffic(session, handle) == [[b"msg 0"], [b"msg 1"], [b"msg 2"]]
     client_key = out.line("public").split()[1]
@@ -60,23 +71,38 @@ def test_a_curve_client_with_the_right_keys_talks(session, qtbot, peer, curve_se
 def test_a_client_key_not_allowed_is_denied_with_the_reason(session, qtbot, peer, curve_server):
     handle, address, server_key, _ = curve_server
     out = started(peer, qtbot, "secure_push.py", address, 1, f"--server-key={server_key}")
-    qtbot.waitUntil(lambda: bool(events(session, AUTH_DENIED, handle))
-                    and out.has("event handshake_failed_auth"), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            bool(events(session, AUTH_DENIED, handle)) and out.has("event handshake_failed_auth")
+        ),
+        timeout=WAIT_MS,
+    )
     stranger = out.line("public").split()[1]
     denied = events(session, AUTH_DENIED, handle)[0]
-    assert denied.detail == f"CURVE client key {stranger} is not in the allowed list (from " \
-                            "127.0.0.1)"
+    assert (
+        denied.detail == f"CURVE client key {stranger} is not in the allowed list (from 127.0.0.1)"
+    )
     assert out.line("event handshake_failed_auth") == "event handshake_failed_auth 400"
     assert traffic(session, handle) == []
 
 
-def test_a_wrong_server_key_fails_the_handshake_and_delivers_nothing(session, qtbot, peer,
-                                                                     curve_server):
+def test_a_wrong_server_key_fails_the_handshake_and_delivers_nothing(
+    session, qtbot, peer, curve_server
+):
     handle, address, _, client_cert = curve_server
-    out = started(peer, qtbot, "secure_push.py", address, 1,
-                  f"--server-key={generate_keypair()[0]}", "--cert", client_cert)
-    qtbot.waitUntil(lambda: bool(events(session, "handshake_failed_protocol", handle)),
-                    timeout=WAIT_MS)
+    out = started(
+        peer,
+        qtbot,
+        "secure_push.py",
+        address,
+        1,
+        f"--server-key={generate_keypair()[0]}",
+        "--cert",
+        client_cert,
+    )
+    qtbot.waitUntil(
+        lambda: bool(events(session, "handshake_failed_protocol", handle)), timeout=WAIT_MS
+    )
     failure = events(session, "handshake_failed_protocol", handle)[0]
     assert failure.value == CRYPTOGRAPHIC
     assert "did not decrypt" in failure.explanation
@@ -85,31 +111,50 @@ def test_a_wrong_server_key_fails_the_handshake_and_delivers_nothing(session, qt
     assert events(session, AUTH_ALLOWED, handle) == []
 
 
-def test_a_null_client_against_a_curve_server_fails_on_the_mechanism(session, qtbot, peer,
-                                                                     curve_server):
+def test_a_null_client_against_a_curve_server_fails_on_the_mechanism(
+    session, qtbot, peer, curve_server
+):
     handle, address, _, _ = curve_server
     out = started(peer, qtbot, "secure_push.py", address, 1)
     # the side that reads the other's greeting first names the mismatch; the other one
     # sees the connection closed (EPIPE)
     mismatch = f"event handshake_failed_protocol {MECHANISM_MISMATCH}"
-    qtbot.waitUntil(lambda: any(e.value == MECHANISM_MISMATCH for e in
-                                events(session, "handshake_failed_protocol", handle))
-                    or out.has(mismatch), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: any(e.name.startswith("handshake_failed") for e in session.events
-                                if e.socket == handle.name), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            any(
+                e.value == MECHANISM_MISMATCH
+                for e in events(session, "handshake_failed_protocol", handle)
+            )
+            or out.has(mismatch)
+        ),
+        timeout=WAIT_MS,
+    )
+    qtbot.waitUntil(
+        lambda: any(
+            e.name.startswith("handshake_failed") for e in session.events if e.socket == handle.name
+        ),
+        timeout=WAIT_MS,
+    )
     assert traffic(session, handle) == []
 
 
 def test_plain_wrong_password_is_denied_and_the_right_one_talks(session, qtbot, peer):
     handle = session.create_socket("PULL", "server")
-    apply_security(handle, SecuritySpec("PLAIN", True,
-                                        authentication=AuthSpec(users={"bob": "hunter2"})))
+    apply_security(
+        handle, SecuritySpec("PLAIN", True, authentication=AuthSpec(users={"bob": "hunter2"}))
+    )
     address = handle.bind(ANY_PORT).address
     wrong = started(peer, qtbot, "secure_push.py", address, 1, "--plain", "bob:guess")
-    qtbot.waitUntil(lambda: bool(events(session, AUTH_DENIED, handle))
-                    and wrong.has("event handshake_failed_auth"), timeout=WAIT_MS)
-    assert events(session, AUTH_DENIED, handle)[0].detail == \
-        "PLAIN user 'bob': wrong password (from 127.0.0.1)"
+    qtbot.waitUntil(
+        lambda: (
+            bool(events(session, AUTH_DENIED, handle)) and wrong.has("event handshake_failed_auth")
+        ),
+        timeout=WAIT_MS,
+    )
+    assert (
+        events(session, AUTH_DENIED, handle)[0].detail
+        == "PLAIN user 'bob': wrong password (from 127.0.0.1)"
+    )
     assert traffic(session, handle) == []
     right = started(peer, qtbot, "secure_push.py", address, 1, "--plain", "bob:hunter2")
     qtbot.waitUntil(lambda: traffic(session, handle) == [[b"msg 0"]], timeout=WAIT_MS)
@@ -121,8 +166,12 @@ def test_zinspect_as_curve_client_talks_to_a_curve_server(session, qtbot, peer, 
     _, server_cert = generate_certificate(tmp_path / "server")
     out = started(peer, qtbot, "secure_rep.py", ANY_PORT, "--cert", server_cert)
     client = session.create_socket("REQ", "client")
-    apply_security(client, SecuritySpec("CURVE", False, *generate_keypair(),
-                                        server_key=load_certificate(server_cert).public_key))
+    apply_security(
+        client,
+        SecuritySpec(
+            "CURVE", False, *generate_keypair(), server_key=load_certificate(server_cert).public_key
+        ),
+    )
     client.connect(out.line("ready").split()[1])
     assert client.send_now([b"Hello"])
     qtbot.waitUntil(lambda: traffic(session, client, IN) == [[b"World"]], timeout=WAIT_MS)
@@ -133,12 +182,14 @@ def test_zinspect_with_a_wrong_server_key_delivers_nothing(session, qtbot, peer,
     _, server_cert = generate_certificate(tmp_path / "server")
     out = started(peer, qtbot, "secure_rep.py", ANY_PORT, "--cert", server_cert)
     client = session.create_socket("REQ", "client")
-    apply_security(client, SecuritySpec("CURVE", False, *generate_keypair(),
-                                        server_key=generate_keypair()[0]))
+    apply_security(
+        client, SecuritySpec("CURVE", False, *generate_keypair(), server_key=generate_keypair()[0])
+    )
     client.connect(out.line("ready").split()[1])
     assert client.send_now([b"Hello"])
-    qtbot.waitUntil(lambda: out.has(f"event handshake_failed_protocol {CRYPTOGRAPHIC}"),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: out.has(f"event handshake_failed_protocol {CRYPTOGRAPHIC}"), timeout=WAIT_MS
+    )
     assert not out.has("Received request")
     assert client.socket.getsockopt(zmq.MECHANISM) == zmq.CURVE
 
@@ -149,8 +200,7 @@ def test_zinspect_plain_client_with_a_wrong_password_is_rejected(session, qtbot,
     apply_security(client, SecuritySpec("PLAIN", username="alice", password="sesame"))
     client.connect(out.line("ready").split()[1])
     assert client.send_now([b"Hello"])
-    qtbot.waitUntil(lambda: bool(events(session, "handshake_failed_auth", client)),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(events(session, "handshake_failed_auth", client)), timeout=WAIT_MS)
     failure = events(session, "handshake_failed_auth", client)[0]
     assert failure.value == 400 and "rejected our credentials" in failure.explanation
     assert not out.has("Received request")

@@ -23,8 +23,9 @@ def row(socket: str, direction: str, *frames: bytes) -> tuple:
     return Message(0.0, socket, direction, list(frames)).to_row()
 
 
-def both(text: str, rows: list[tuple], first_seq: int = 100,
-         **parts: object) -> tuple[list[int], list[int]]:
+def both(
+    text: str, rows: list[tuple], first_seq: int = 100, **parts: object
+) -> tuple[list[int], list[int]]:
     matcher = TrafficFilter(text=text, **parts).compile()  # type: ignore[arg-type]
     bulk, each = array("q"), array("q")
     assert matcher.scan_rows(first_seq, rows, bulk, INF) == len(rows)
@@ -32,14 +33,19 @@ def both(text: str, rows: list[tuple], first_seq: int = 100,
     return list(bulk), list(each)
 
 
-frames_strategy = st.lists(st.binary(max_size=12).map(
-    lambda b: bytes(ALPHABET[x % len(ALPHABET)] for x in b)), min_size=0, max_size=3)
+frames_strategy = st.lists(
+    st.binary(max_size=12).map(lambda b: bytes(ALPHABET[x % len(ALPHABET)] for x in b)),
+    min_size=0,
+    max_size=3,
+)
 
 
 @settings(max_examples=300, deadline=None, database=None)
 @given(
-    messages=st.lists(st.tuples(st.sampled_from(["a", "b"]), st.sampled_from([IN, OUT]),
-                                frames_strategy), max_size=40),
+    messages=st.lists(
+        st.tuples(st.sampled_from(["a", "b"]), st.sampled_from([IN, OUT]), frames_strategy),
+        max_size=40,
+    ),
     needle=st.sampled_from(["a", "ab", "Q", "q c", "c\na", "abc", " ", "é"]),
     socket=st.sampled_from([None, "a"]),
     direction=st.sampled_from([None, IN]),

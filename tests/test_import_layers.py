@@ -16,8 +16,7 @@ PACKAGE = "zinspect"
 def import_graph(annotations: bool = False) -> grimp.ImportGraph:
     """The imports among zinspect's modules; with ``annotations``, those under
     TYPE_CHECKING too."""
-    return grimp.build_graph(PACKAGE, exclude_type_checking_imports=not annotations,
-                             cache_dir=None)
+    return grimp.build_graph(PACKAGE, exclude_type_checking_imports=not annotations, cache_dir=None)
 
 
 def find_cycle(graph: grimp.ImportGraph) -> list[str]:
@@ -31,7 +30,7 @@ def find_cycle(graph: grimp.ImportGraph) -> list[str]:
         path.append(module)
         for imported in sorted(graph.find_modules_directly_imported_by(module)):
             if state.get(imported) == 1:
-                return path[path.index(imported):] + [imported]
+                return path[path.index(imported) :] + [imported]
             if imported not in state:
                 cycle = visit(imported)
                 if cycle:

@@ -7,7 +7,6 @@ plain pyzmq on both sides: hello world REQ/REP, weather PUB/SUB, the pipeline.
 from __future__ import annotations
 
 import pytest
-
 from peerio import PeerOutput
 
 pytestmark = pytest.mark.e2e
@@ -69,11 +68,14 @@ def test_two_push_workers_feed_one_sink(peer):
 def test_primer_pipeline_ventilator_workers_sink(peer):
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, "21"))  # "0" start signal + 20 results
     sink_endpoint = sink.ready_endpoint()
-    ventilator = PeerOutput(peer("ventilator.py", ANY_PORT, sink_endpoint, "20",
-                                 "--delay", "0.3", "--max-ms", "5"))
+    ventilator = PeerOutput(
+        peer("ventilator.py", ANY_PORT, sink_endpoint, "20", "--delay", "0.3", "--max-ms", "5")
+    )
     vent_endpoint = ventilator.ready_endpoint()
-    workers = [PeerOutput(peer("task_worker.py", vent_endpoint, sink_endpoint, "--idle", "1"))
-               for _ in range(2)]
+    workers = [
+        PeerOutput(peer("task_worker.py", vent_endpoint, sink_endpoint, "--idle", "1"))
+        for _ in range(2)
+    ]
     assert ventilator.finish() == 0
     assert sink.finish() == 0
     assert "received 0" in sink.lines  # the ventilator's start-of-batch signal
@@ -88,8 +90,9 @@ def test_primer_pipeline_ventilator_workers_sink(peer):
 def test_dealer_client_talks_to_rep_with_envelope(peer):
     server = PeerOutput(peer("rep_server.py", ANY_PORT, "--count", "3"))
     endpoint = server.ready_endpoint()
-    client = PeerOutput(peer("dealer_client.py", endpoint, "3", "--envelope",
-                             "--identity", "alice"))
+    client = PeerOutput(
+        peer("dealer_client.py", endpoint, "3", "--envelope", "--identity", "alice")
+    )
     assert client.finish() == 0
     # REP keeps the empty delimiter in its reply: the DEALER sees it as a first empty frame
     assert [line for line in client.lines if line.startswith("reply")] == ["reply  | World"] * 3
@@ -98,7 +101,8 @@ def test_dealer_client_talks_to_rep_with_envelope(peer):
 
 def test_peers_give_up_in_bounded_time(peer, tmp_path):
     """A peer with nobody to talk to exits by itself with status 1, not hang a test run."""
-    client = PeerOutput(peer("req_client.py", f"ipc://{tmp_path}/nobody.ipc", "1",
-                             "--timeout", "0.5"))
+    client = PeerOutput(
+        peer("req_client.py", f"ipc://{tmp_path}/nobody.ipc", "1", "--timeout", "0.5")
+    )
     assert client.finish(timeout=10) == 1
     assert client.has("timeout")

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from capture_helpers import as_tuples, fill_disk_under
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import WAIT_MS, linked, traffic
+
 from zinspect.core.capture import capture
 from zinspect.core.capture.capture import (
     CaptureError,
@@ -24,21 +24,22 @@ from zinspect.core.capture.capture import (
     CaptureWriter,
     LineEncoder,
     header_object,
+    parse_json_line,
+    parse_row,
     read_capture,
     write_capture,
 )
-from zinspect.core.capture.capture import parse_json_line, parse_row
 from zinspect.core.capture.capture_stream import (
     LARGEST_MESSAGE_LINE,
     MAX_HEADER_BYTES,
     MAX_LINE_BYTES,
     parse_big_line,
 )
-from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.capture.export import Exporter
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.capture.replay import FAST, Replayer
 from zinspect.core.capture.replay_source import CaptureMessages, file_stamp
+from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import IN, OUT, Message, MessageStore
 
 TESTS = Path(__file__).resolve().parent
@@ -48,16 +49,22 @@ HEADER = (json.dumps(header_object(1.0)) + "\n").encode()
 
 
 def message_line(message: Message) -> bytes:
-    return LineEncoder().line(message.time, message.socket, message.direction,
-                              message.frames).encode()
+    return (
+        LineEncoder().line(message.time, message.socket, message.direction, message.frames).encode()
+    )
 
 
 def run_child(code: str, *args: str, timeout: float = 120) -> dict:
     """Run ``code`` in a fresh Python process (zinspect and tests/ importable); its last
     stdout line is a JSON object, returned."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(TESTS)]))
-    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                            text=True, timeout=timeout, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -81,6 +88,7 @@ def reset_peak():
 
 # -- writing a big message ------------------------------------------------------------------------
 
+
 def test_a_big_message_is_written_in_pieces_exactly_as_the_small_path_writes_it(tmp_path):
     frames = [os.urandom(MIB + 1), b"", os.urandom(3 * MIB + 2), b"tail"]
     message = Message(1700000000.25, "big ☃", IN, frames)
@@ -89,7 +97,8 @@ def test_a_big_message_is_written_in_pieces_exactly_as_the_small_path_writes_it(
     lines = path.read_bytes().splitlines(keepends=True)
     assert lines[2] == message_line(message)  # byte for byte the one-string line
     assert as_tuples(read_capture(path).messages) == as_tuples(
-        [Message(1.0, "s", OUT, [b"small"]), message])
+        [Message(1.0, "s", OUT, [b"small"]), message]
+    )
 
 
 def test_a_big_message_left_half_written_is_finished_before_anything_else(tmp_path):
@@ -109,24 +118,30 @@ def test_a_big_message_left_half_written_is_finished_before_anything_else(tmp_pa
     assert result.event_records == [event] and result.skipped == 0
 
 
-def test_the_recorder_spreads_a_big_message_over_its_slices_and_loses_nothing(aloop, qtbot,
-                                                                               tmp_path):
+def test_the_recorder_spreads_a_big_message_over_its_slices_and_loses_nothing(
+    aloop, qtbot, tmp_path
+):
     store = MessageStore()
     path = tmp_path / "rec.jsonl"
     recorder = Recorder(store, path, tick=0.01)
     recorder.start()
-    messages = [Message(1.0, "a", IN, [b"small"]),
-                Message(2.0, "a", IN, [os.urandom(24 * MIB), os.urandom(MIB)]),
-                Message(3.0, "a", OUT, [b"after"])]
+    messages = [
+        Message(1.0, "a", IN, [b"small"]),
+        Message(2.0, "a", IN, [os.urandom(24 * MIB), os.urandom(MIB)]),
+        Message(3.0, "a", OUT, [b"after"]),
+    ]
     store.extend(messages)
-    qtbot.waitUntil(lambda: recorder.written == 3 and recorder.pending == 0
-                    and not recorder._writer.writing, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: recorder.written == 3 and recorder.pending == 0 and not recorder._writer.writing,
+        timeout=WAIT_MS,
+    )
     assert recorder.stop() == ""
     assert as_tuples(read_capture(path).messages) == as_tuples(messages)
 
 
 def test_a_disk_that_fills_up_in_the_middle_of_a_big_message_stops_the_recording_in_words(
-        aloop, qtbot, tmp_path, caplog):
+    aloop, qtbot, tmp_path, caplog
+):
     store = MessageStore()
     path = tmp_path / "rec.jsonl"
     recorder = Recorder(store, path, tick=0.01)
@@ -134,8 +149,9 @@ def test_a_disk_that_fills_up_in_the_middle_of_a_big_message_stops_the_recording
     recorder.on_stopped.append(stopped.append)
     recorder.start()
     store.append(Message(1.0, "a", IN, [b"z" * (64 * MIB)]))
-    qtbot.waitUntil(lambda: recorder._writer is not None and recorder._writer.writing,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: recorder._writer is not None and recorder._writer.writing, timeout=WAIT_MS
+    )
     fill_disk_under(path)
     qtbot.waitUntil(lambda: bool(stopped), timeout=WAIT_MS)
     assert stopped == [f"Disk full while writing {path}: No space left on device"]
@@ -146,9 +162,11 @@ def test_a_disk_that_fills_up_in_the_middle_of_a_big_message_stops_the_recording
 
 def test_an_export_writes_a_big_message_over_several_steps_byte_for_byte(tmp_path):
     store = MessageStore()
-    messages = [Message(1.0, "a", IN, [b"before"]),
-                Message(2.0, "a", OUT, [os.urandom(16 * MIB), b"", os.urandom(MIB)]),
-                Message(3.0, "a", IN, [b"after"])]
+    messages = [
+        Message(1.0, "a", IN, [b"before"]),
+        Message(2.0, "a", OUT, [os.urandom(16 * MIB), b"", os.urandom(MIB)]),
+        Message(3.0, "a", IN, [b"after"]),
+    ]
     store.extend(messages)
     path = tmp_path / "export.jsonl"
     exporter = Exporter(store, range(store.first_seq, store.end_seq), path)
@@ -160,7 +178,9 @@ def test_an_export_writes_a_big_message_over_several_steps_byte_for_byte(tmp_pat
     assert path.read_bytes().splitlines(keepends=True)[2] == message_line(messages[1])
 
 
-RECORD_FROM_PEER = CHILD_MEMORY + '''
+RECORD_FROM_PEER = (
+    CHILD_MEMORY
+    + """
 import asyncio, subprocess, sys, time
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.sockets.session import Session
@@ -190,7 +210,8 @@ async def main():
                       "growth": peak - before}))
 
 asyncio.run(main())
-'''
+"""
+)
 
 
 def test_recording_big_messages_from_a_real_peer_makes_no_copies_of_them(tmp_path):
@@ -198,8 +219,14 @@ def test_recording_big_messages_from_a_real_peer_makes_no_copies_of_them(tmp_pat
     child's peak memory grows by a few MiB (a message line built as strings cost several
     copies of the message: more than 256 MiB here)."""
     path = tmp_path / "big.jsonl"
-    got = run_child(RECORD_FROM_PEER, str(path), str(TESTS / "peers" / "big_message_sender.py"),
-                    "2", "2", str(64 * MIB))
+    got = run_child(
+        RECORD_FROM_PEER,
+        str(path),
+        str(TESTS / "peers" / "big_message_sender.py"),
+        "2",
+        "2",
+        str(64 * MIB),
+    )
     assert (got["received"], got["written"], got["kept"], got["error"]) == (2, 2, 2, "")
     assert got["growth"] < 32 * MIB
     result = read_capture(path)
@@ -209,6 +236,7 @@ def test_recording_big_messages_from_a_real_peer_makes_no_copies_of_them(tmp_pat
 
 # -- reading hostile files ------------------------------------------------------------------------
 
+
 def test_the_line_limit_holds_the_largest_message_zinspect_keeps():
     assert LARGEST_MESSAGE_LINE < MAX_LINE_BYTES == 720 * MIB
 
@@ -216,8 +244,9 @@ def test_the_line_limit_holds_the_largest_message_zinspect_keeps():
 def test_a_line_over_the_limit_is_skipped_counted_and_reported_by_number(tmp_path):
     good = [Message(1.0, "a", IN, [b"one"]), Message(2.0, "a", IN, [b"two"])]
     path = tmp_path / "long.jsonl"
-    path.write_bytes(HEADER + message_line(good[0]) + b"a" * (3 * MIB) + b"\n"
-                     + message_line(good[1]))
+    path.write_bytes(
+        HEADER + message_line(good[0]) + b"a" * (3 * MIB) + b"\n" + message_line(good[1])
+    )
     reader = CaptureReader(path, max_line=2 * MIB)
     messages = []
     while not reader.done:
@@ -225,8 +254,10 @@ def test_a_line_over_the_limit_is_skipped_counted_and_reported_by_number(tmp_pat
     result = reader.result(messages)
     assert as_tuples(result.messages) == as_tuples(good)
     assert (result.skipped, result.first_bad_lines, result.truncated_end) == (1, [3], False)
-    assert result.damage_report() == ("1 corrupt line skipped (line 3); line 3: the line is "
-                                      "3 MiB long, more than the 2 MiB a line may be")
+    assert result.damage_report() == (
+        "1 corrupt line skipped (line 3); line 3: the line is "
+        "3 MiB long, more than the 2 MiB a line may be"
+    )
 
 
 def test_a_long_line_at_the_end_without_newline_is_reported_cut(tmp_path):
@@ -239,7 +270,9 @@ def test_a_long_line_at_the_end_without_newline_is_reported_cut(tmp_path):
     assert "the recording was interrupted" in reader.result([]).damage_report()
 
 
-HUGE_LINE = CHILD_MEMORY + '''
+HUGE_LINE = (
+    CHILD_MEMORY
+    + """
 import sys
 from zinspect.core.capture.capture import CaptureError, CaptureReader
 path, limit = sys.argv[1], int(sys.argv[2])
@@ -256,7 +289,8 @@ else:
                "lines": reader.first_bad_lines}
 outcome["growth"] = status("VmHWM") - before
 print(json.dumps(outcome))
-'''
+"""
+)
 
 
 def sparse_line(path: Path, before: bytes, length: int, after: bytes) -> None:
@@ -282,18 +316,26 @@ def test_a_2_gb_file_of_one_line_is_refused_at_once_in_words(tmp_path):
     path = tmp_path / "two-gb.jsonl"
     sparse_line(path, b"", 2 * 1000 * 1000 * 1000, b"")
     got = run_child(HUGE_LINE, str(path), str(16 * MIB))
-    assert got["refused"] == (f"{path} is not a zinspect capture file: its first line is "
-                              "longer than 64 KiB, which no capture header is")
+    assert got["refused"] == (
+        f"{path} is not a zinspect capture file: its first line is "
+        "longer than 64 KiB, which no capture header is"
+    )
     assert got["growth"] < 16 * MIB
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"", "is empty: not a zinspect capture file"),
-    (b"\n" + HEADER, "is not a zinspect capture file: line 1 is blank (a capture starts "
-                     "with its header line)"),
-    (b"   \r\n", "line 1 is blank"),
-    (b"{" + b" " * MAX_HEADER_BYTES + b"}\n", "its first line is longer than 64 KiB"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"", "is empty: not a zinspect capture file"),
+        (
+            b"\n" + HEADER,
+            "is not a zinspect capture file: line 1 is blank (a capture starts "
+            "with its header line)",
+        ),
+        (b"   \r\n", "line 1 is blank"),
+        (b"{" + b" " * MAX_HEADER_BYTES + b"}\n", "its first line is longer than 64 KiB"),
+    ],
+)
 def test_a_file_that_does_not_start_with_a_header_says_what_is_wrong(tmp_path, content, words):
     path = tmp_path / "c.jsonl"
     path.write_bytes(content)
@@ -302,9 +344,16 @@ def test_a_file_that_does_not_start_with_a_header_says_what_is_wrong(tmp_path, c
     assert words in str(raised.value) and str(path) in str(raised.value)
 
 
-@pytest.mark.parametrize("filler", [
-    b'{"time": 1.0, "event": "connected", "socket": "s", "endpoint": "e", "value": 1}\n',
-    b"\n", b"   \n", b"not json\n", b'{"time": 1.0}\n'])
+@pytest.mark.parametrize(
+    "filler",
+    [
+        b'{"time": 1.0, "event": "connected", "socket": "s", "endpoint": "e", "value": 1}\n',
+        b"\n",
+        b"   \n",
+        b"not json\n",
+        b'{"time": 1.0}\n',
+    ],
+)
 def test_the_reader_gives_the_loop_back_whatever_the_lines_are(tmp_path, filler):
     """A slice with no time left stops after at most 128 lines of any kind, so a UI reading
     a file of event, blank or bad lines paints between slices."""
@@ -323,8 +372,7 @@ def test_the_reader_gives_the_loop_back_whatever_the_lines_are(tmp_path, filler)
     assert slices >= 20_000 // 128
 
 
-def test_a_reader_keeps_at_most_so_many_event_records_and_counts_them_all(tmp_path,
-                                                                         monkeypatch):
+def test_a_reader_keeps_at_most_so_many_event_records_and_counts_them_all(tmp_path, monkeypatch):
     monkeypatch.setattr(capture, "MAX_EVENT_RECORDS", 5)
     path = tmp_path / "events.jsonl"
     event = b'{"time": 1.0, "event": "connected", "socket": "s", "endpoint": "e", "value": 1}\n'
@@ -341,30 +389,38 @@ def generic_row(line: bytes):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
-       st.sampled_from([IN, OUT]), st.lists(st.binary(max_size=12), min_size=1, max_size=4),
-       st.integers(0, 200), st.binary(min_size=1, max_size=3))
-def test_a_big_line_read_from_its_bytes_means_what_the_json_path_reads(stamp, socket,
-                                                                       direction, frames,
-                                                                       place, junk):
+@given(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.sampled_from([IN, OUT]),
+    st.lists(st.binary(max_size=12), min_size=1, max_size=4),
+    st.integers(0, 200),
+    st.binary(min_size=1, max_size=3),
+)
+def test_a_big_line_read_from_its_bytes_means_what_the_json_path_reads(
+    stamp, socket, direction, frames, place, junk
+):
     """The fast path for big lines gives the generic path's row, or steps aside (None):
     for lines as written, and for the same lines with a few bytes changed."""
     line = message_line(Message(stamp, socket, direction, frames))
     assert parse_big_line(line) == generic_row(line)
     place = min(place, len(line))
-    changed = line[:place] + junk + line[place + len(junk):]
+    changed = line[:place] + junk + line[place + len(junk) :]
     fast = parse_big_line(changed)
     assert fast is None or fast == generic_row(changed)
 
 
-BIG_LINE_READ = CHILD_MEMORY + '''
+BIG_LINE_READ = (
+    CHILD_MEMORY
+    + """
 import sys
 from zinspect.core.capture.capture import read_capture
 before = reset_peak()
 result = read_capture(sys.argv[1])
 print(json.dumps({"sizes": [[len(f) for f in m.frames] for m in result.messages],
                   "growth": status("VmHWM") - before}))
-'''
+"""
+)
 
 
 def test_reading_a_big_message_line_makes_no_text_copies_of_it(tmp_path):
@@ -380,6 +436,7 @@ def test_reading_a_big_message_line_makes_no_text_copies_of_it(tmp_path):
 
 # -- replaying from the file ----------------------------------------------------------------------
 
+
 def counted(path: Path) -> CaptureMessages:
     result = read_capture(path)
     counts = {IN: 0, OUT: 0}
@@ -391,11 +448,11 @@ def counted(path: Path) -> CaptureMessages:
 def test_a_capture_file_is_replayed_from_the_file(session, qtbot, tmp_path):
     pull, push = linked(session, "PULL", "PUSH")
     path = tmp_path / "r.jsonl"
-    write_capture(path, [Message(float(i), "x", OUT if i % 3 else IN, [b"m%d" % i])
-                         for i in range(3000)])
+    write_capture(
+        path, [Message(float(i), "x", OUT if i % 3 else IN, [b"m%d" % i]) for i in range(3000)]
+    )
     messages = counted(path)
-    assert (len(messages), len(messages.only(OUT)), len(messages.only(IN))) == (3000, 2000,
-                                                                                1000)
+    assert (len(messages), len(messages.only(OUT)), len(messages.only(IN))) == (3000, 2000, 1000)
     replayer = Replayer(messages.only(OUT), push, FAST)
     task = replayer.start()
     qtbot.waitUntil(task.done, timeout=WAIT_MS)
@@ -405,8 +462,7 @@ def test_a_capture_file_is_replayed_from_the_file(session, qtbot, tmp_path):
     assert traffic(session, push, OUT) == traffic(session, pull)  # stored as sent traffic
 
 
-def test_a_file_changed_since_it_was_counted_stops_the_replay_in_words(session, qtbot,
-                                                                      tmp_path):
+def test_a_file_changed_since_it_was_counted_stops_the_replay_in_words(session, qtbot, tmp_path):
     _pull, push = linked(session, "PULL", "PUSH")
     path = tmp_path / "r.jsonl"
     write_capture(path, [Message(1.0, "x", OUT, [b"one"])])
@@ -416,11 +472,15 @@ def test_a_file_changed_since_it_was_counted_stops_the_replay_in_words(session, 
     task = replayer.start()
     qtbot.waitUntil(task.done, timeout=WAIT_MS)
     assert replayer.state == "failed" and replayer.sent == 0
-    assert replayer.outcome() == (f"Stopped after 0 of 1 messages: {path} changed (or is "
-                                  "gone) since it was read: open it again to replay it")
+    assert replayer.outcome() == (
+        f"Stopped after 0 of 1 messages: {path} changed (or is "
+        "gone) since it was read: open it again to replay it"
+    )
 
 
-REPLAY_FROM_FILE = CHILD_MEMORY + '''
+REPLAY_FROM_FILE = (
+    CHILD_MEMORY
+    + """
 import asyncio, sys
 from zinspect.core.capture.capture import read_capture
 from zinspect.core.capture.replay import FAST, Replayer
@@ -445,15 +505,17 @@ async def main():
                       "growth": peak - before}))
 
 asyncio.run(main())
-'''
+"""
+)
 
 
 def test_replaying_a_large_capture_file_does_not_load_it(tmp_path):
     """200,000 messages held as Message objects are about 70 MB; replayed from the file, the
     child's peak grows by a slice of them."""
     path = tmp_path / "many.jsonl"
-    write_capture(path, (Message(float(i), "x", OUT, [b"topic", b"payload %06d" % i])
-                         for i in range(200_000)))
+    write_capture(
+        path, (Message(float(i), "x", OUT, [b"topic", b"payload %06d" % i]) for i in range(200_000))
+    )
     got = run_child(REPLAY_FROM_FILE, str(path), "200000")
     assert (got["state"], got["sent"]) == ("done", 200_000)
     assert got["growth"] < 24 * MIB
@@ -461,8 +523,10 @@ def test_replaying_a_large_capture_file_does_not_load_it(tmp_path):
 
 # -- more hostile files ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("layout", [b'{"time":1.0,"socket":"s","direction":"in","frames":[',
-                                    b'{"frames": [', b"["])
+
+@pytest.mark.parametrize(
+    "layout", [b'{"time":1.0,"socket":"s","direction":"in","frames":[', b'{"frames": [', b"["]
+)
 def test_a_line_of_millions_of_frames_is_refused_before_it_is_built(tmp_path, layout):
     """A message may have at most 100,000 frames, as on a socket; a 3 MB line of a million
     empty frames would otherwise become a list of a million (a 700 MB one, of 240 million)."""
@@ -487,8 +551,10 @@ def test_a_fifo_or_a_device_is_refused_without_waiting_for_it(tmp_path):
 def test_event_lines_kept_are_bounded_in_bytes_too(tmp_path, monkeypatch):
     monkeypatch.setattr(capture, "MAX_EVENT_BYTES", 10_000)
     path = tmp_path / "events.jsonl"
-    event = (b'{"time": 1.0, "event": "connected", "socket": "s", "endpoint": "e", "value": 1, '
-             b'"detail": "' + b"d" * 3000 + b'"}\n')
+    event = (
+        b'{"time": 1.0, "event": "connected", "socket": "s", "endpoint": "e", "value": 1, '
+        b'"detail": "' + b"d" * 3000 + b'"}\n'
+    )
     path.write_bytes(HEADER + event * 20)
     result = read_capture(path)
     assert (result.events, len(result.event_records), result.skipped) == (20, 4, 0)

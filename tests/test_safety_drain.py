@@ -8,8 +8,8 @@ whatever the machine's speed.
 from __future__ import annotations
 
 import pytest
-
 from session_helpers import linked, send
+
 from zinspect.core.sockets import socket_receive
 from zinspect.core.store import IN
 
@@ -36,12 +36,14 @@ def watch_partials(aloop, handle):
         if state["on"]:
             seen.append(handle._partial is not None)
             aloop.call_soon(tick)
+
     aloop.call_soon(tick)
     return seen, lambda: state.update(on=False)
 
 
 def test_a_message_of_many_frames_arrives_whole_across_several_turns(
-        aloop, qtbot, session, no_budget):
+    aloop, qtbot, session, no_budget
+):
     pull, push = linked(session, "PULL", "PUSH")
     frames = [b"%d" % n for n in range(FRAMES)]
     seen, stop = watch_partials(aloop, pull)
@@ -56,7 +58,8 @@ def test_a_message_of_many_frames_arrives_whole_across_several_turns(
 
 
 def test_frames_past_the_cap_are_dropped_resumably_and_counted(
-        aloop, qtbot, session, no_budget, monkeypatch, caplog):
+    aloop, qtbot, session, no_budget, monkeypatch, caplog
+):
     caplog.expected_warnings = True  # the cut is logged once
     monkeypatch.setattr(socket_receive, "MAX_FRAMES_PER_MESSAGE", 10_000)
     pull, push = linked(session, "PULL", "PUSH")
@@ -74,7 +77,8 @@ def test_frames_past_the_cap_are_dropped_resumably_and_counted(
 
 
 def test_recreating_a_socket_mid_message_discards_the_half_received_one(
-        aloop, qtbot, session, no_budget):
+    aloop, qtbot, session, no_budget
+):
     pull, push = linked(session, "PULL", "PUSH")
     send(aloop, qtbot, push, *([b"x"] * FRAMES))
     qtbot.waitUntil(lambda: pull._partial is not None, timeout=10_000)
@@ -86,8 +90,7 @@ def test_recreating_a_socket_mid_message_discards_the_half_received_one(
     assert [list(row[4:]) for row in rows] == [[b"a", b"b"]]
 
 
-def test_closing_a_socket_mid_message_leaves_the_loop_quiet(
-        aloop, qtbot, session, no_budget):
+def test_closing_a_socket_mid_message_leaves_the_loop_quiet(aloop, qtbot, session, no_budget):
     pull, push = linked(session, "PULL", "PUSH")
     send(aloop, qtbot, push, *([b"x"] * FRAMES))
     qtbot.waitUntil(lambda: pull._partial is not None, timeout=10_000)
@@ -100,7 +103,8 @@ def test_closing_a_socket_mid_message_leaves_the_loop_quiet(
 
 
 def test_a_long_reply_read_over_several_turns_still_gives_req_its_turn(
-        aloop, qtbot, session, no_budget):
+    aloop, qtbot, session, no_budget
+):
     rep, req = linked(session, "REP", "REQ")
     send(aloop, qtbot, req, b"question")
     qtbot.waitUntil(lambda: rep.received == 1, timeout=10_000)

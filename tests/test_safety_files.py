@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import zmq
 from PySide6.QtCore import Qt
-
 from window_driver import WAIT_MS
-from zinspect.core.sockets.ipc_files import SocketFileExists
+
+from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.session import SocketError
 from zinspect.core.workspace.workspace import (
     apply_workspace,
@@ -61,16 +61,24 @@ def listening(path: str) -> bool:
 
 
 def workspace_binding(path: str, **extra) -> dict:
-    return {"zinspect": 1, "sockets": [{"name": "sink", "type": "PULL",
-                                        "bind": [f"ipc://{path}"], **extra},
-                                       {"name": "other", "type": "PUB"}]}
+    return {
+        "zinspect": 1,
+        "sockets": [
+            {"name": "sink", "type": "PULL", "bind": [f"ipc://{path}"], **extra},
+            {"name": "other", "type": "PUB"},
+        ],
+    }
 
 
 def run_app(tmp_path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "zinspect", "--settings",
-                           str(tmp_path / "settings.ini"), *args],
-                          capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "zinspect", "--settings", str(tmp_path / "settings.ini"), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 async def deliver(session, endpoint: str, handle) -> None:
@@ -91,13 +99,18 @@ async def deliver(session, endpoint: str, handle) -> None:
 
 
 # -- the Session API -------------------------------------------------------------------------
-@pytest.mark.parametrize("make, words", [
-    (lambda tmp: notes_file(tmp), "is a regular file of 27 bytes"),
-    (lambda tmp: str(tmp), "is a directory"),
-    (lambda tmp: (os.mkfifo(tmp / "fifo"), str(tmp / "fifo"))[1], "is a named pipe"),
-    (lambda tmp: (os.symlink(tmp / "target", tmp / "link"), str(tmp / "link"))[1],
-     "is a symbolic link"),
-])
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda tmp: notes_file(tmp), "is a regular file of 27 bytes"),
+        (lambda tmp: str(tmp), "is a directory"),
+        (lambda tmp: (os.mkfifo(tmp / "fifo"), str(tmp / "fifo"))[1], "is a named pipe"),
+        (
+            lambda tmp: (os.symlink(tmp / "target", tmp / "link"), str(tmp / "link"))[1],
+            "is a symbolic link",
+        ),
+    ],
+)
 def test_bind_to_an_existing_file_is_refused_in_words(session, tmp_path, make, words):
     path = make(tmp_path)
     pull = session.create_socket("PULL")
@@ -125,7 +138,7 @@ def test_stale_socket_file_is_replaced_only_when_allowed(session, aloop, tmp_pat
     path = stale_socket_file(tmp_path / "feed.sock")
     inode = os.lstat(path).st_ino
     pull = session.create_socket("PULL")
-    with pytest.raises(SocketFileExists, match="nothing is listening on it") as refused:
+    with pytest.raises(SocketFileExistsError, match="nothing is listening on it") as refused:
         pull.bind(f"ipc://{path}")
     assert not refused.value.live and os.lstat(path).st_ino == inode
     entry = pull.bind(f"ipc://{path}", replace_socket_file=True)
@@ -141,7 +154,7 @@ def test_another_programs_listening_socket_is_not_taken(session, tmp_path):
     try:
         inode = os.lstat(path).st_ino
         pull = session.create_socket("PULL")
-        with pytest.raises(SocketFileExists, match="a program is listening on it") as refused:
+        with pytest.raises(SocketFileExistsError, match="a program is listening on it") as refused:
             pull.bind(f"ipc://{path}")
         assert refused.value.live and os.lstat(path).st_ino == inode
         client = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
@@ -151,8 +164,7 @@ def test_another_programs_listening_socket_is_not_taken(session, tmp_path):
         theirs.close()
 
 
-def test_own_socket_file_removed_on_unbind_and_close_but_not_a_replacement(session,
-                                                                              tmp_path):
+def test_own_socket_file_removed_on_unbind_and_close_but_not_a_replacement(session, tmp_path):
     pull = session.create_socket("PULL")
     first, second = str(tmp_path / "a.sock"), str(tmp_path / "b.sock")
     entry = pull.bind(f"ipc://{first}")
@@ -186,15 +198,13 @@ def test_workspace_bind_to_a_file_is_refused_with_its_place(session, tmp_path, c
     notes = notes_file(tmp_path)
     lines = apply_workspace(parse_workspace(json.dumps(workspace_binding(notes))), session)
     assert len(lines) == 1
-    assert lines[0].startswith(f"sockets[0].bind[0]: bind ipc://{notes}: {notes} is a "
-                               "regular file")
+    assert lines[0].startswith(f"sockets[0].bind[0]: bind ipc://{notes}: {notes} is a regular file")
     assert Path(notes).read_text() == PRECIOUS
     assert [s.name for s in session.sockets] == ["sink", "other"]  # the rest is there
     assert "regular file" in session.socket_named("sink").last_error
 
 
-def test_workspace_replaces_a_stale_socket_file_only_when_it_says_so(session, tmp_path,
-                                                                     caplog):
+def test_workspace_replaces_a_stale_socket_file_only_when_it_says_so(session, tmp_path, caplog):
     caplog.expected_warnings = True
     path = stale_socket_file(tmp_path / "feed.sock")
     lines = apply_workspace(parse_workspace(json.dumps(workspace_binding(path))), session)
@@ -209,7 +219,8 @@ def test_workspace_replaces_a_stale_socket_file_only_when_it_says_so(session, tm
     assert '"replace_socket_files": true' in dump_workspace(allowed)
     wrong = parse_workspace(json.dumps(workspace_binding(path, replace_socket_files="yes")))
     assert [str(e) for e in wrong.invalid] == [
-        'sockets[0].replace_socket_files: expected true or false, got "yes"']
+        'sockets[0].replace_socket_files: expected true or false, got "yes"'
+    ]
 
 
 def test_cli_workspace_never_touches_the_file(tmp_path):
@@ -223,10 +234,8 @@ def test_cli_workspace_never_touches_the_file(tmp_path):
     result = run_app(tmp_path, str(path), "--autostop", "1")
     assert result.returncode == 0, result.stderr
     assert Path(notes).read_text() == PRECIOUS and os.lstat(stale).st_ino == inode
-    assert f"sockets[0].bind[0]: bind ipc://{notes}: {notes} is a regular file" \
-        in result.stderr
-    assert "sockets[1].bind[0]" in result.stderr and "is a socket file already" \
-        in result.stderr
+    assert f"sockets[0].bind[0]: bind ipc://{notes}: {notes} is a regular file" in result.stderr
+    assert "sockets[1].bind[0]" in result.stderr and "is a socket file already" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -266,15 +275,27 @@ def test_bind_field_asks_before_replacing_a_stale_socket_file(window, user, qtbo
 
     user.click(editor.bind_button)
     user.click(editor.replace_button)  # yes
-    qtbot.waitUntil(lambda: editor.endpoints_shown() == [f"bind  ipc://{path}"],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: editor.endpoints_shown() == [f"bind  ipc://{path}"], timeout=WAIT_MS)
     assert not editor.error_label.isVisibleTo(window)
     assert listening(path)  # the stale file refused connections; zinspect's answers
 
 
 # -- secrets in saved workspaces --------------------------------------------------------------
-SECRET_WORKSPACE = {"zinspect": 1, "sockets": [{"name": "c", "type": "DEALER", "security": {
-    "mechanism": "PLAIN", "username": "u", "password": "hunter2", "save_secrets": True}}]}
+SECRET_WORKSPACE = {
+    "zinspect": 1,
+    "sockets": [
+        {
+            "name": "c",
+            "type": "DEALER",
+            "security": {
+                "mechanism": "PLAIN",
+                "username": "u",
+                "password": "hunter2",
+                "save_secrets": True,
+            },
+        }
+    ],
+}
 
 
 def test_workspace_with_secrets_is_written_0600_and_others_keep_their_mode(tmp_path):
@@ -305,8 +326,7 @@ def test_saving_secrets_from_the_window_says_readable_only_by_you(window, qtbot,
         os.chmod(path, 0o644)
         assert window.workspace_actions.open_path(path)
         window.workspace_actions.save_action.trigger()
-        qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(),
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=WAIT_MS)
         assert "with secrets: readable only by you" in window.statusBar().currentMessage()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     finally:

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from session_helpers import run, traffic
+
 from zinspect.core.store import IN
 
 ROOT = Path(__file__).resolve().parent.parent

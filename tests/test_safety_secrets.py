@@ -17,9 +17,9 @@ import sys
 
 import pytest
 import zmq
+from window_driver import WAIT_MS
 from zmq.utils import z85
 
-from window_driver import WAIT_MS
 from zinspect.core.sockets.session import SocketError
 from zinspect.core.workspace.workspace import apply_workspace, parse_workspace, read_workspace
 
@@ -29,23 +29,54 @@ RAW = z85.decode(SECRET.encode())
 
 # (name, where it goes, JSON value, the words expected, the secret in every form to hide)
 CASES = [
-    ("key one character short", "CURVE_SECRETKEY", SECRET[:-1],
-     "the CURVE secret key is 39 characters, expected 40 (Z85) or 32 raw bytes"),
-    ("key with a trailing blank", "CURVE_SECRETKEY", SECRET + " ",
-     "the CURVE secret key has blanks before or after it"),
-    ("key as 64 hex digits", "CURVE_SECRETKEY", RAW.hex(),
-     "the CURVE secret key is 64 hex digits: write it as {\"hex\": …}"),
-    ("key in hex, a byte too many", "CURVE_SECRETKEY", {"hex": RAW.hex() + "00"},
-     "the CURVE secret key is 33 bytes, expected 40 characters of Z85 text or 32 raw bytes"),
-    ("key in base64, a byte short", "CURVE_SECRETKEY",
-     {"base64": base64.b64encode(RAW[:-1]).decode()},
-     "the CURVE secret key is 31 bytes"),
-    ("key in broken hex", "CURVE_SECRETKEY", {"hex": RAW.hex()[:-1]},
-     "the CURVE secret key is not valid hex (63 characters)"),
-    ("over-long password", "PLAIN_PASSWORD", PASSWORD,
-     "the PLAIN password is 319 bytes long; PLAIN takes at most 255"),
-    ("password as a number", "PLAIN_PASSWORD", 31415926535897,
-     "the PLAIN password must be text (or {\"hex\": …}, {\"base64\": …}); this is a number"),
+    (
+        "key one character short",
+        "CURVE_SECRETKEY",
+        SECRET[:-1],
+        "the CURVE secret key is 39 characters, expected 40 (Z85) or 32 raw bytes",
+    ),
+    (
+        "key with a trailing blank",
+        "CURVE_SECRETKEY",
+        SECRET + " ",
+        "the CURVE secret key has blanks before or after it",
+    ),
+    (
+        "key as 64 hex digits",
+        "CURVE_SECRETKEY",
+        RAW.hex(),
+        'the CURVE secret key is 64 hex digits: write it as {"hex": …}',
+    ),
+    (
+        "key in hex, a byte too many",
+        "CURVE_SECRETKEY",
+        {"hex": RAW.hex() + "00"},
+        "the CURVE secret key is 33 bytes, expected 40 characters of Z85 text or 32 raw bytes",
+    ),
+    (
+        "key in base64, a byte short",
+        "CURVE_SECRETKEY",
+        {"base64": base64.b64encode(RAW[:-1]).decode()},
+        "the CURVE secret key is 31 bytes",
+    ),
+    (
+        "key in broken hex",
+        "CURVE_SECRETKEY",
+        {"hex": RAW.hex()[:-1]},
+        "the CURVE secret key is not valid hex (63 characters)",
+    ),
+    (
+        "over-long password",
+        "PLAIN_PASSWORD",
+        PASSWORD,
+        "the PLAIN password is 319 bytes long; PLAIN takes at most 255",
+    ),
+    (
+        "password as a number",
+        "PLAIN_PASSWORD",
+        31415926535897,
+        'the PLAIN password must be text (or {"hex": …}, {"base64": …}); this is a number',
+    ),
 ]
 
 
@@ -56,8 +87,14 @@ def forms(value) -> list[str]:
         value = next(iter(value.values()))
     text = str(value)
     data = text.encode()
-    shown = [text, text.strip(), repr(text), repr(data), data.hex(),
-             base64.b64encode(data).decode()]
+    shown = [
+        text,
+        text.strip(),
+        repr(text),
+        repr(data),
+        data.hex(),
+        base64.b64encode(data).decode(),
+    ]
     for raw in (RAW, RAW[:-1], bytes.fromhex(RAW.hex()[:62])):
         shown += [raw.hex(), base64.b64encode(raw).decode(), repr(raw)[2:-1][:40]]
     if text.strip() in (SECRET, SECRET[:-1]):
@@ -71,23 +108,33 @@ def assert_hidden(text: str, value) -> None:
 
 
 def options_workspace(option: str, value) -> dict:
-    return {"zinspect": 1, "sockets": [
-        {"name": "client", "type": "DEALER", "options": {option: value},
-         "connect": ["tcp://127.0.0.1:5555"]},
-        {"name": "fine", "type": "PULL", "bind": ["inproc://fine"]}]}
+    return {
+        "zinspect": 1,
+        "sockets": [
+            {
+                "name": "client",
+                "type": "DEALER",
+                "options": {option: value},
+                "connect": ["tcp://127.0.0.1:5555"],
+            },
+            {"name": "fine", "type": "PULL", "bind": ["inproc://fine"]},
+        ],
+    }
 
 
 def security_workspace(value, key: str) -> dict:
-    security = ({"mechanism": "PLAIN", "username": "u", key: value, "save_secrets": True}
-                if key == "password" else
-                {"mechanism": "CURVE", key: value, "server_key": PUBLIC, "save_secrets": True})
-    return {"zinspect": 1, "sockets": [{"name": "client", "type": "DEALER",
-                                        "security": security}]}
+    security = (
+        {"mechanism": "PLAIN", "username": "u", key: value, "save_secrets": True}
+        if key == "password"
+        else {"mechanism": "CURVE", key: value, "server_key": PUBLIC, "save_secrets": True}
+    )
+    return {"zinspect": 1, "sockets": [{"name": "client", "type": "DEALER", "security": security}]}
 
 
 @pytest.mark.parametrize("case, option, value, words", CASES, ids=[c[0] for c in CASES])
-def test_loader_says_what_is_wrong_without_the_secret(session, caplog, tmp_path, case, option,
-                                                      value, words):
+def test_loader_says_what_is_wrong_without_the_secret(
+    session, caplog, tmp_path, case, option, value, words
+):
     caplog.expected_warnings = True
     caplog.set_level(logging.DEBUG)
     path = tmp_path / "secret.zinspect.json"
@@ -98,8 +145,9 @@ def test_loader_says_what_is_wrong_without_the_secret(session, caplog, tmp_path,
     assert words in errors[0]
     lines = apply_workspace(workspace, session)
     assert [s.name for s in session.sockets] == ["fine"]  # only the bad entry left out
-    everything = "\n".join(errors + lines + [r.getMessage() for r in caplog.records]
-                           + [caplog.text])
+    everything = "\n".join(
+        errors + lines + [r.getMessage() for r in caplog.records] + [caplog.text]
+    )
     assert_hidden(everything, value)
 
 
@@ -121,12 +169,15 @@ def test_session_api_refuses_without_the_secret(session, case, option, value, wo
     assert option not in handle.options and option not in handle.security_options
 
 
-@pytest.mark.parametrize("key, value, words", [
-    ("secret_key", SECRET[:-1], "The secret key must be 40 Z85 characters; this is 39"),
-    ("secret_key", 12345678901234, "expected a Z85 key, got a number"),
-    ("password", 31415926535897, "expected a string, got a number"),
-    ("password", PASSWORD, "The password is longer than 255 bytes"),
-])
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        ("secret_key", SECRET[:-1], "The secret key must be 40 Z85 characters; this is 39"),
+        ("secret_key", 12345678901234, "expected a Z85 key, got a number"),
+        ("password", 31415926535897, "expected a string, got a number"),
+        ("password", PASSWORD, "The password is longer than 255 bytes"),
+    ],
+)
 def test_security_section_refuses_without_the_secret(caplog, key, value, words):
     workspace = parse_workspace(json.dumps(security_workspace(value, key)))
     errors = [str(e) for e in workspace.invalid]
@@ -138,8 +189,9 @@ def test_security_section_refuses_without_the_secret(caplog, key, value, words):
 def test_problems_window_never_shows_the_secret(window, qtbot, tmp_path, caplog):  # noqa: F811
     caplog.expected_warnings = True
     document = options_workspace("CURVE_SECRETKEY", SECRET + " ")
-    document["sockets"].append({"name": "pw", "type": "DEALER",
-                                "options": {"PLAIN_PASSWORD": PASSWORD}})
+    document["sockets"].append(
+        {"name": "pw", "type": "DEALER", "options": {"PLAIN_PASSWORD": PASSWORD}}
+    )
     path = tmp_path / "secrets.zinspect.json"
     path.write_text(json.dumps(document))
     window.workspace_actions.open_path(path)
@@ -154,22 +206,37 @@ def test_problems_window_never_shows_the_secret(window, qtbot, tmp_path, caplog)
 def test_command_line_stderr_never_shows_the_secret(tmp_path):
     document = {"zinspect": 1, "sockets": []}
     for index, (_, option, value, _) in enumerate(CASES):
-        document["sockets"].append({"name": f"s{index}", "type": "DEALER",
-                                    "options": {option: value}})
-    document["sockets"].append(security_workspace(PASSWORD, "password")["sockets"][0]
-                               | {"name": "plain"})
+        document["sockets"].append(
+            {"name": f"s{index}", "type": "DEALER", "options": {option: value}}
+        )
+    document["sockets"].append(
+        security_workspace(PASSWORD, "password")["sockets"][0] | {"name": "plain"}
+    )
     path = tmp_path / "secrets.zinspect.json"
     path.write_text(json.dumps(document))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-m", "zinspect", "--settings",
-                             str(tmp_path / "s.ini"), "--log-level", "DEBUG", str(path),
-                             "--autostop", "1"],
-                            capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "zinspect",
+            "--settings",
+            str(tmp_path / "s.ini"),
+            "--log-level",
+            "DEBUG",
+            str(path),
+            "--autostop",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
-    for index, (_, _, value, words) in enumerate(CASES):
+    for _, _, value, words in CASES:
         assert words in result.stderr
         assert_hidden(result.stderr, value)
-    assert "sockets[8].security.password: The password is longer than 255 bytes" \
-        in result.stderr
+    assert "sockets[8].security.password: The password is longer than 255 bytes" in result.stderr
     assert_hidden(result.stderr, PASSWORD)
     assert "Traceback" not in result.stderr

@@ -32,9 +32,11 @@ WRITTEN = re.compile(r"stopped: ([\d,]+) messages written, ([\d,]+) missed")
 
 
 def env() -> dict[str, str]:
-    return dict(os.environ, QT_QPA_PLATFORM="offscreen",
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
-                                                         os.environ.get("PYTHONPATH")])))
+    return dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
 
 
 def line_count(path: Path) -> int:
@@ -53,21 +55,49 @@ class RecordedFlood:
         self.stderr_path = tmp_path / f"zinspect-{run}.log"
         endpoint = f"ipc://{tmp_path}/flood-{run}.ipc"
         workspace = tmp_path / f"flood-{run}.zinspect.json"
-        workspace.write_text(json.dumps({"zinspect": 1, "sockets": [
-            {"name": "sink", "type": "PULL", "bind": [endpoint]}]}))
+        workspace.write_text(
+            json.dumps(
+                {"zinspect": 1, "sockets": [{"name": "sink", "type": "PULL", "bind": [endpoint]}]}
+            )
+        )
         self.stderr = open(self.stderr_path, "w")
         self.app = subprocess.Popen(
-            [sys.executable, "-m", "zinspect", str(workspace), "--record", str(self.capture),
-             "--log-level", "INFO", "--settings", str(tmp_path / f"s-{run}.ini")],
-            stdout=subprocess.DEVNULL, stderr=self.stderr, env=env())
+            [
+                sys.executable,
+                "-m",
+                "zinspect",
+                str(workspace),
+                "--record",
+                str(self.capture),
+                "--log-level",
+                "INFO",
+                "--settings",
+                str(tmp_path / f"s-{run}.ini"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=self.stderr,
+            env=env(),
+        )
         self.peer = subprocess.Popen(
-            [sys.executable, str(PEERS / "push_worker.py"), endpoint, str(FLOOD), "m",
-             "--timeout", "120"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                str(PEERS / "push_worker.py"),
+                endpoint,
+                str(FLOOD),
+                "m",
+                "--timeout",
+                "120",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def wait_recording(self, qtbot, lines: int = 3000) -> None:
         """Until the capture holds ``lines`` lines: zinspect is up and the flood flows."""
-        qtbot.waitUntil(lambda: line_count(self.capture) >= lines or self.app.poll() is not None,
-                        timeout=START_MS)
+        qtbot.waitUntil(
+            lambda: line_count(self.capture) >= lines or self.app.poll() is not None,
+            timeout=START_MS,
+        )
         assert self.app.poll() is None, self.log()
 
     def log(self) -> str:
@@ -114,8 +144,9 @@ def assert_complete(flood: RecordedFlood, at_least: int) -> None:
     assert "capture file is closed" not in log, log
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT],
-                         ids=["SIGTERM", "SIGHUP", "SIGINT"])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["SIGTERM", "SIGHUP", "SIGINT"]
+)
 def test_a_quit_signal_finishes_the_recording_of_a_flood_and_exits_0(flood, qtbot, signum):
     run = flood()
     run.wait_recording(qtbot)
@@ -150,9 +181,17 @@ def test_ctrl_c_during_a_recorded_flood_never_reports_a_closed_capture_file(floo
 
 # -- the open-file limit ------------------------------------------------------------------------
 def workspace_of(path: Path, count: int) -> Path:
-    path.write_text(json.dumps({"zinspect": 1, "sockets": [
-        {"name": f"pair-{i}", "type": "PAIR", "bind": [f"inproc://pair-{i}"]}
-        for i in range(count)]}))
+    path.write_text(
+        json.dumps(
+            {
+                "zinspect": 1,
+                "sockets": [
+                    {"name": f"pair-{i}", "type": "PAIR", "bind": [f"inproc://pair-{i}"]}
+                    for i in range(count)
+                ],
+            }
+        )
+    )
     return path
 
 
@@ -179,8 +218,21 @@ def test_a_thousand_sockets_open_under_a_soft_limit_of_256(tmp_path):
         pytest.skip(f"this machine's hard open-file limit ({hard}) is too low")
     workspace = workspace_of(tmp_path / "many.zinspect.json", 1000)
     result = subprocess.run(
-        ["bash", "-c", 'ulimit -Sn 256 && exec "$@"', "bash", sys.executable, "-c", HEADLESS,
-         str(workspace)], capture_output=True, text=True, timeout=120, env=env())
+        [
+            "bash",
+            "-c",
+            'ulimit -Sn 256 && exec "$@"',
+            "bash",
+            sys.executable,
+            "-c",
+            HEADLESS,
+            str(workspace),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env(),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["1000", "0"], result.stderr
 
@@ -188,9 +240,25 @@ def test_a_thousand_sockets_open_under_a_soft_limit_of_256(tmp_path):
 def test_sockets_that_do_not_fit_are_counted_in_words(tmp_path):
     workspace = workspace_of(tmp_path / "many.zinspect.json", 1000)
     result = subprocess.run(
-        ["bash", "-c", 'ulimit -n 300 && exec "$@"', "bash", sys.executable, "-m", "zinspect",
-         str(workspace), "--autostop", "2", "--settings", str(tmp_path / "s.ini")],
-        capture_output=True, text=True, timeout=120, env=env())
+        [
+            "bash",
+            "-c",
+            'ulimit -n 300 && exec "$@"',
+            "bash",
+            sys.executable,
+            "-m",
+            "zinspect",
+            str(workspace),
+            "--autostop",
+            "2",
+            "--settings",
+            str(tmp_path / "s.ini"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env(),
+    )
     assert result.returncode == 0, result.stderr
     said = re.search(r"([\d,]+) of 1,000 sockets opened; ([\d,]+) did not fit", result.stderr)
     assert said, result.stderr

@@ -1,6 +1,7 @@
 """The test loop fixture drives core sockets while qtbot waits."""
 
 from ui_actions import WAIT_MS
+
 from zinspect.core.store import IN, OUT
 
 
@@ -14,5 +15,9 @@ def test_req_rep_inside_qasync(session, qtbot, aloop):
     aloop.create_task(rep.send([b"World"]))
     qtbot.waitUntil(lambda: req.received == 1, timeout=WAIT_MS)
     got = [(m.socket, m.direction, m.frames) for m in session.store]
-    assert got == [("req-1", OUT, [b"Hello"]), ("rep-1", IN, [b"Hello"]),
-                   ("rep-1", OUT, [b"World"]), ("req-1", IN, [b"World"])]
+    assert got == [
+        ("req-1", OUT, [b"Hello"]),
+        ("rep-1", IN, [b"Hello"]),
+        ("rep-1", OUT, [b"World"]),
+        ("req-1", IN, [b"World"]),
+    ]

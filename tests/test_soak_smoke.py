@@ -23,8 +23,13 @@ SOAK = Path(__file__).resolve().parent.parent / "benchmarks" / "soak.py"
 @pytest.mark.timeout(60)
 def test_a_short_soak_accounts_for_every_message():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, str(SOAK), "--seconds", "10", "--json"],
-                            capture_output=True, text=True, timeout=55, env=env)
+    result = subprocess.run(
+        [sys.executable, str(SOAK), "--seconds", "10", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=55,
+        env=env,
+    )
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 0, "\n".join(lines[-20:]) + result.stderr[-3000:]
     summary = json.loads(lines[-1])
@@ -37,5 +42,4 @@ def test_a_short_soak_accounts_for_every_message():
     sockets = summary["sockets"]
     for name in ("stream", "flood", "big", "churn", "rep", "req"):
         assert sockets[name]["received"] == sockets[name]["expected"] > 0, name
-    assert any(line.startswith("SUMMARY in + out = stored + dropped holds")
-               for line in lines)
+    assert any(line.startswith("SUMMARY in + out = stored + dropped holds") for line in lines)

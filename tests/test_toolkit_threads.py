@@ -31,11 +31,14 @@ with loop:
 
 def test_qt_timers_survive_a_running_python_thread():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-c", REPRODUCER], capture_output=True,
-                            text=True, timeout=60, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", REPRODUCER], capture_output=True, text=True, timeout=60, env=env
+    )
     import PySide6
 
     assert result.returncode == 0, (
-        f"PySide6 {PySide6.__version__} crashed with a worker thread running (see docs/reliability.md: "
-        f"keep PySide6 below a broken release): rc={result.returncode}\n{result.stderr[-2000:]}")
+        f"PySide6 {PySide6.__version__} crashed with a worker thread running "
+        "(see docs/reliability.md: keep PySide6 below a broken release): "
+        f"rc={result.returncode}\n{result.stderr[-2000:]}"
+    )
     assert result.stdout.strip().splitlines()[-1] == "ok"

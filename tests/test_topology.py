@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-
 from session_helpers import WAIT_MS, send
+
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.sockets.session import Endpoint
@@ -107,6 +107,7 @@ def test_the_destination_of_a_connect_drops_its_source():
 
 # -- fakes ------------------------------------------------------------------------------------
 
+
 @dataclass
 class FakeRunner:
     sent: int = 0
@@ -146,14 +147,17 @@ def S(name: str, type_name: str) -> FakeSocket:  # noqa: N802 (reads like a cons
 
 def flows(topology: Topology, kind: str = ENDPOINT_LINK) -> set[tuple[str, str]]:
     """(source, target) names of the links of one kind."""
-    return {(topology.node(link.source).name, topology.node(link.target).name)
-            for link in topology.links if link.kind == kind}
+    return {
+        (topology.node(link.source).name, topology.node(link.target).name)
+        for link in topology.links
+        if link.kind == kind
+    }
 
 
 def layers(topology: Topology) -> list[list[str]]:
     """Node names per layer, in row order."""
     result: list[list[str]] = [[] for _ in range(topology.layer_count)]
-    for key, (layer, row) in sorted(topology.positions.items(), key=lambda kv: kv[1]):
+    for key, (layer, _row) in sorted(topology.positions.items(), key=lambda kv: kv[1]):
         result[layer].append(topology.node(key).name)
     return result
 
@@ -162,23 +166,42 @@ def pipeline() -> list[FakeSocket]:
     """The ventilator demo: PUSH -> 3 workers (PULL forwarding to PUSH) -> sink PULL."""
     sockets = [S("vent", "PUSH").bind("inproc://vent"), S("sink", "PULL").bind("inproc://sink")]
     for number in (1, 2, 3):
-        sockets.append(S(f"w{number}-in", "PULL").connect("inproc://vent")
-                       .forward(f"w{number}-out"))
+        sockets.append(
+            S(f"w{number}-in", "PULL").connect("inproc://vent").forward(f"w{number}-out")
+        )
         sockets.append(S(f"w{number}-out", "PUSH").connect("inproc://sink"))
     return sockets
 
 
 # -- links, externals, forwards ---------------------------------------------------------------
 
+
 def test_the_pipeline_links_every_bind_to_its_connecters_in_the_flow_direction():
     topology = build_topology(pipeline())
-    assert [n.name for n in topology.nodes] == ["vent", "sink", "w1-in", "w1-out", "w2-in",
-                                                "w2-out", "w3-in", "w3-out"]
+    assert [n.name for n in topology.nodes] == [
+        "vent",
+        "sink",
+        "w1-in",
+        "w1-out",
+        "w2-in",
+        "w2-out",
+        "w3-in",
+        "w3-out",
+    ]
     assert not any(node.external for node in topology.nodes)
-    assert flows(topology) == {("vent", "w1-in"), ("vent", "w2-in"), ("vent", "w3-in"),
-                               ("w1-out", "sink"), ("w2-out", "sink"), ("w3-out", "sink")}
-    assert flows(topology, FORWARD_LINK) == {("w1-in", "w1-out"), ("w2-in", "w2-out"),
-                                             ("w3-in", "w3-out")}
+    assert flows(topology) == {
+        ("vent", "w1-in"),
+        ("vent", "w2-in"),
+        ("vent", "w3-in"),
+        ("w1-out", "sink"),
+        ("w2-out", "sink"),
+        ("w3-out", "sink"),
+    }
+    assert flows(topology, FORWARD_LINK) == {
+        ("w1-in", "w1-out"),
+        ("w2-in", "w2-out"),
+        ("w3-in", "w3-out"),
+    }
     link = next(link for link in topology.links if link.target == socket_key("w2-in"))
     assert link.endpoint == "inproc://vent" and link.compatible and not link.two_way
     assert link.binder == socket_key("vent")
@@ -186,8 +209,12 @@ def test_the_pipeline_links_every_bind_to_its_connecters_in_the_flow_direction()
 
 def test_the_pipeline_is_laid_out_from_ventilator_to_sink():
     topology = build_topology(pipeline())
-    assert layers(topology) == [["vent"], ["w1-in", "w2-in", "w3-in"],
-                                ["w1-out", "w2-out", "w3-out"], ["sink"]]
+    assert layers(topology) == [
+        ["vent"],
+        ["w1-in", "w2-in", "w3-in"],
+        ["w1-out", "w2-out", "w3-out"],
+        ["sink"],
+    ]
     again = build_topology(pipeline())
     assert again.positions == topology.positions and again.signature() == topology.signature()
 
@@ -202,14 +229,19 @@ def test_a_bind_nobody_connects_to_is_drawn_with_its_outside_peers():
 
 
 def test_a_connect_nobody_local_binds_leads_to_one_remote_node_per_address():
-    subs = [S("a", "SUB").connect("tcp://10.1.2.3:5556"),
-            S("b", "SUB").connect("tcp://10.1.2.3:5556"),
-            S("c", "REQ").connect("tcp://192.168.0.1:0;10.1.2.3:5555")]
+    subs = [
+        S("a", "SUB").connect("tcp://10.1.2.3:5556"),
+        S("b", "SUB").connect("tcp://10.1.2.3:5556"),
+        S("c", "REQ").connect("tcp://192.168.0.1:0;10.1.2.3:5555"),
+    ]
     topology = build_topology(subs)
     remotes = [(n.kind, n.name) for n in topology.nodes if n.external]
     assert remotes == [(REMOTE_NODE, "tcp://10.1.2.3:5556"), (REMOTE_NODE, "tcp://10.1.2.3:5555")]
-    assert flows(topology) == {("tcp://10.1.2.3:5556", "a"), ("tcp://10.1.2.3:5556", "b"),
-                               ("c", "tcp://10.1.2.3:5555")}  # fan-out; a REQ asks
+    assert flows(topology) == {
+        ("tcp://10.1.2.3:5556", "a"),
+        ("tcp://10.1.2.3:5556", "b"),
+        ("c", "tcp://10.1.2.3:5555"),
+    }  # fan-out; a REQ asks
     assert next(link for link in topology.links if link.source == socket_key("c")).two_way
 
 
@@ -219,8 +251,10 @@ def test_a_bind_reached_locally_has_no_external_node_and_a_closed_socket_drops_o
     assert not any(n.external for n in build_topology([push, pull]).nodes)
     pull.closed = True
     topology = build_topology([push, pull])
-    assert [(n.kind, n.name) for n in topology.nodes] == [("socket", "push"),
-                                                          (PEERS_NODE, "inproc://p")]
+    assert [(n.kind, n.name) for n in topology.nodes] == [
+        ("socket", "push"),
+        (PEERS_NODE, "inproc://p"),
+    ]
 
 
 def test_a_connect_to_its_own_bind_is_not_a_link_to_itself():
@@ -232,8 +266,7 @@ def test_a_connect_to_its_own_bind_is_not_a_link_to_itself():
 def test_a_forward_to_a_missing_socket_or_with_a_reply_draws_nothing():
     lonely = S("in", "PULL").forward("nobody")
     replier = S("rep", "REP")
-    replier.automation = AutomationSpec(reply=ReplySpec(echo=True),
-                                        forward=ForwardSpec("in"))
+    replier.automation = AutomationSpec(reply=ReplySpec(echo=True), forward=ForwardSpec("in"))
     assert flows(build_topology([lonely, replier]), FORWARD_LINK) == set()
 
 
@@ -246,26 +279,30 @@ def test_a_specific_bind_wins_over_a_wildcard_on_the_same_port():
 
 # -- directions -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("binder, connecter, from_binder, two_way", [
-    ("PUSH", "PULL", True, False),
-    ("PULL", "PUSH", False, False),
-    ("PUB", "SUB", True, False),
-    ("SUB", "PUB", False, False),
-    ("XPUB", "SUB", True, True),  # subscriptions come back as messages
-    ("PUB", "XSUB", True, True),
-    ("XSUB", "PUB", False, True),
-    ("REP", "REQ", False, True),  # the client asks, replies come back
-    ("ROUTER", "DEALER", False, True),
-    ("REQ", "ROUTER", True, True),
-    ("PAIR", "PAIR", False, True),  # both ways: drawn from the connecting side
-    ("DEALER", "DEALER", False, True),
-    ("ROUTER", "ROUTER", False, True),
-    ("PUSH", None, True, False),  # an external party takes the other role
-    (None, "PULL", True, False),
-    ("ROUTER", None, False, True),
-    (None, "REQ", False, True),
-    ("XPUB", None, True, True),
-])
+
+@pytest.mark.parametrize(
+    "binder, connecter, from_binder, two_way",
+    [
+        ("PUSH", "PULL", True, False),
+        ("PULL", "PUSH", False, False),
+        ("PUB", "SUB", True, False),
+        ("SUB", "PUB", False, False),
+        ("XPUB", "SUB", True, True),  # subscriptions come back as messages
+        ("PUB", "XSUB", True, True),
+        ("XSUB", "PUB", False, True),
+        ("REP", "REQ", False, True),  # the client asks, replies come back
+        ("ROUTER", "DEALER", False, True),
+        ("REQ", "ROUTER", True, True),
+        ("PAIR", "PAIR", False, True),  # both ways: drawn from the connecting side
+        ("DEALER", "DEALER", False, True),
+        ("ROUTER", "ROUTER", False, True),
+        ("PUSH", None, True, False),  # an external party takes the other role
+        (None, "PULL", True, False),
+        ("ROUTER", None, False, True),
+        (None, "REQ", False, True),
+        ("XPUB", None, True, True),
+    ],
+)
 def test_messages_flow_from_the_sending_side(binder, connecter, from_binder, two_way):
     assert link_direction(binder, connecter) == (from_binder, two_way, True)
 
@@ -281,12 +318,15 @@ def test_incompatible_types_are_marked_and_count_nothing():
 
 # -- layout -----------------------------------------------------------------------------------
 
+
 def broker(with_publisher: bool = True) -> list[FakeSocket]:
     """XSUB forwards data to XPUB, XPUB forwards subscriptions back: a cycle."""
-    sockets = [S("xpub", "XPUB").bind("inproc://back").forward("xsub"),
-               S("xsub", "XSUB").bind("inproc://front").forward("xpub"),
-               S("sub-1", "SUB").connect("inproc://back"),
-               S("sub-2", "SUB").connect("inproc://back")]
+    sockets = [
+        S("xpub", "XPUB").bind("inproc://back").forward("xsub"),
+        S("xsub", "XSUB").bind("inproc://front").forward("xpub"),
+        S("sub-1", "SUB").connect("inproc://back"),
+        S("sub-2", "SUB").connect("inproc://back"),
+    ]
     if with_publisher:
         sockets.append(S("weather", "PUB").connect("inproc://front"))
     return sockets
@@ -299,13 +339,16 @@ def test_the_broker_cycle_is_laid_out_along_the_data(with_publisher):
     assert layers(topology) == [[source], ["xsub"], ["xpub"], ["sub-1", "sub-2"]]
     returning = [link for link in topology.links if link.returning]
     assert [(link.source, link.target) for link in returning] == [
-        (socket_key("xpub"), socket_key("xsub"))]
+        (socket_key("xpub"), socket_key("xsub"))
+    ]
 
 
 def test_a_cycle_of_pairs_still_gets_layers():
-    ring = [S("a", "PAIR").bind("inproc://ab").connect("inproc://ca"),
-            S("b", "PAIR").bind("inproc://bc").connect("inproc://ab"),
-            S("c", "PAIR").bind("inproc://ca").connect("inproc://bc")]
+    ring = [
+        S("a", "PAIR").bind("inproc://ab").connect("inproc://ca"),
+        S("b", "PAIR").bind("inproc://bc").connect("inproc://ab"),
+        S("c", "PAIR").bind("inproc://ca").connect("inproc://bc"),
+    ]
     topology = build_topology(ring)
     assert sorted(layer for layer, _row in topology.positions.values()) == [0, 1, 2]
 
@@ -331,12 +374,19 @@ def test_an_empty_workspace_has_an_empty_topology():
 
 # -- counts -----------------------------------------------------------------------------------
 
+
 def counted_by(topology: Topology, source: str, target: str) -> tuple:
-    link = next(link for link in topology.links if link.kind == ENDPOINT_LINK
-                and topology.node(link.source).name == source
-                and topology.node(link.target).name == target)
-    describe = lambda c: None if c is None else (  # noqa: E731
-        c.socket, f"at most {c.what}" if c.at_most else c.what)
+    link = next(
+        link
+        for link in topology.links
+        if link.kind == ENDPOINT_LINK
+        and topology.node(link.source).name == source
+        and topology.node(link.target).name == target
+    )
+
+    def describe(c):
+        return None if c is None else (c.socket, f"at most {c.what}" if c.at_most else c.what)
+
     return describe(link.forward_counter), describe(link.back_counter)
 
 
@@ -370,8 +420,7 @@ def test_a_publishers_sent_count_is_only_an_upper_bound():
     pub = S("pub", "PUB").bind("inproc://pub")
     sub = S("sub", "SUB").connect("inproc://pub").connect("inproc://other")
     # the SUB has two links and a PUB's sent count includes what no subscriber wanted
-    assert counted_by(build_topology([pub, sub]), "pub", "sub") == (("pub", "at most sent"),
-                                                                    None)
+    assert counted_by(build_topology([pub, sub]), "pub", "sub") == (("pub", "at most sent"), None)
     pub.connect("inproc://elsewhere")
     assert counted_by(build_topology([pub, sub]), "pub", "sub") == (None, None)
 
@@ -380,11 +429,15 @@ def test_subscriptions_are_counted_back_on_xpub_and_xsub():
     xpub = S("xpub", "XPUB").bind("inproc://x")
     sub = S("sub", "SUB").connect("inproc://x")
     assert counted_by(build_topology([xpub, sub]), "xpub", "sub") == (
-        ("sub", "received"), ("xpub", "received"))
+        ("sub", "received"),
+        ("xpub", "received"),
+    )
     pub = S("pub", "PUB").bind("inproc://y")
     xsub = S("xsub", "XSUB").connect("inproc://y")
     assert counted_by(build_topology([pub, xsub]), "pub", "xsub") == (
-        ("xsub", "received"), ("xsub", "sent"))
+        ("xsub", "received"),
+        ("xsub", "sent"),
+    )
 
 
 def test_forward_links_count_the_automations_messages():
@@ -395,8 +448,9 @@ def test_forward_links_count_the_automations_messages():
     sampler.set_topology(topology)
     traffic = sampler.sample(1.0)
     assert traffic["forward:w1-in>w1-out"].forward == 7
-    sockets[2].automation = AutomationSpec(forward=ForwardSpec("w1-out"),
-                                           reply=ReplySpec(echo=True))
+    sockets[2].automation = AutomationSpec(
+        forward=ForwardSpec("w1-out"), reply=ReplySpec(echo=True)
+    )
     assert sampler.sample(1.5)["forward:w1-in>w1-out"].forward is None  # mixed with replies
 
 
@@ -441,6 +495,7 @@ def test_counts_are_formatted_for_a_label():
 
 # -- real sockets -----------------------------------------------------------------------------
 
+
 def test_a_wildcard_tcp_bind_matches_a_connect_to_its_real_port(session):
     pull = session.create_socket("PULL", "sink")
     bound = pull.bind("tcp://*:*")  # libzmq resolves it to tcp://0.0.0.0:<port>
@@ -466,11 +521,16 @@ def test_real_traffic_is_counted_per_link(aloop, session, qtbot):
         send(aloop, qtbot, vent, f"task {number}".encode())
     qtbot.waitUntil(lambda: sum(w.received for w in workers) == 10, timeout=WAIT_MS)
     traffic = sampler.sample()
-    counts = {sampler.topology.node(link.target).name: traffic[link.key].forward
-              for link in sampler.topology.links}
+    counts = {
+        sampler.topology.node(link.target).name: traffic[link.key].forward
+        for link in sampler.topology.links
+    }
     # the outside peers of the tcp bind are counted at the PULL, whose only link that is
-    assert counts == {"worker-1": workers[0].received, "worker-2": workers[1].received,
-                      "outside": 0}
+    assert counts == {
+        "worker-1": workers[0].received,
+        "worker-2": workers[1].received,
+        "outside": 0,
+    }
     assert sum(counts[w.name] for w in workers) == 10
 
 

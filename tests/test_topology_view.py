@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabBar
-
-import zinspect.ui.topology.topology_view as topology_view
 from session_helpers import send
 from ui_actions import WAIT_MS
+
+import zinspect.ui.topology.topology_view as topology_view
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.topology import FORWARD_LINK, PEERS_NODE, REMOTE_NODE
@@ -30,12 +30,14 @@ def view(session, qtbot):
 
 def click_node(qtbot, view: TopologyView, item: NodeItem) -> None:
     canvas = view.canvas
-    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton,
-                     pos=canvas.mapFromScene(item.scenePos()))
+    qtbot.mouseClick(
+        canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.mapFromScene(item.scenePos())
+    )
 
 
 def click_tab(qtbot, main, title: str) -> None:
     """Click a dock's tab, as a user brings a tabbed panel to the front."""
+
     def find() -> tuple[QTabBar, int] | None:
         for bar in main.findChildren(QTabBar):
             for index in range(bar.count()):
@@ -54,8 +56,7 @@ def shown_nodes(view: TopologyView) -> list[tuple[str, str]]:
 
 
 def wait_nodes(qtbot, view: TopologyView, count: int) -> None:
-    qtbot.waitUntil(lambda: len(view.nodes) == count and view.canvas.isVisible(),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(view.nodes) == count and view.canvas.isVisible(), timeout=WAIT_MS)
 
 
 def pipeline(session):
@@ -89,11 +90,16 @@ def test_a_pipeline_is_drawn_with_links_forwards_and_outside_peers(view, session
     sink.bind("tcp://127.0.0.1:*")  # nobody here connects to this one: outside peers
     session.create_socket("SUB", "remote-fan").connect("tcp://127.0.0.1:1")
     wait_nodes(qtbot, view, 9)
-    assert shown_nodes(view)[:6] == [("PUSH", "vent"), ("PULL", "sink"), ("PULL", "w1-in"),
-                                     ("PUSH", "w1-out"), ("PULL", "w2-in"), ("PUSH", "w2-out")]
+    assert shown_nodes(view)[:6] == [
+        ("PUSH", "vent"),
+        ("PULL", "sink"),
+        ("PULL", "w1-in"),
+        ("PUSH", "w1-out"),
+        ("PULL", "w2-in"),
+        ("PUSH", "w2-out"),
+    ]
     externals = {view.nodes[n.key].lines for n in view.topology.nodes if n.external}
-    assert externals == {("peers on", sink.endpoints[1].address),
-                         ("remote", "tcp://127.0.0.1:1")}
+    assert externals == {("peers on", sink.endpoints[1].address), ("remote", "tcp://127.0.0.1:1")}
     kinds = sorted(link.kind for link in view.topology.links)
     assert kinds == ["endpoint"] * 6 + [FORWARD_LINK] * 2
     assert set(view.edges) == set(view.labels) == {link.key for link in view.topology.links}
@@ -101,8 +107,11 @@ def test_a_pipeline_is_drawn_with_links_forwards_and_outside_peers(view, session
     assert view.edges[forward.key].pen().style() == Qt.PenStyle.DashLine
     assert view.label_text(forward.key).startswith("forwards · 0")
     # a fan of links to one bind names the endpoint once, on its middle link
-    fan = [view.label_text(link.key) for link in view.topology.links
-           if link.endpoint == "inproc://view-vent"]
+    fan = [
+        view.label_text(link.key)
+        for link in view.topology.links
+        if link.endpoint == "inproc://view-vent"
+    ]
     assert len(fan) == 2 and sum("inproc://view-vent" in text for text in fan) == 1
     # sources left, sinks right: vent, the workers' two halves, then the sink
     x = {n.name: view.nodes[n.key].scenePos().x() for n in view.topology.nodes}
@@ -121,8 +130,9 @@ def test_labels_count_the_messages_that_flow(view, session, qtbot, aloop):
     assert endpoint == "inproc://view-count" and count.split(" · ")[0] == "0"
     for number in range(12):
         send(aloop, qtbot, push, b"job %d" % number)
-    qtbot.waitUntil(lambda: view.label_text(link.key).splitlines()[1].startswith("12 · "),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: view.label_text(link.key).splitlines()[1].startswith("12 · "), timeout=WAIT_MS
+    )
     assert view.label_text(link.key).endswith("/s")
     assert "counted from the messages drain received" in view.labels[link.key].toolTip()
 
@@ -149,9 +159,10 @@ def test_closing_a_socket_and_adding_an_endpoint_redraw_the_graph(view, session,
     pull.connect("inproc://view-late")
     qtbot.waitUntil(lambda: len(view.edges) == 1, timeout=WAIT_MS)
     pull.close()
-    qtbot.waitUntil(lambda: shown_nodes(view) == [("PUSH", "p"), ("peers on",
-                                                                  "inproc://view-late")],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: shown_nodes(view) == [("PUSH", "p"), ("peers on", "inproc://view-late")],
+        timeout=WAIT_MS,
+    )
 
 
 def test_a_socket_recreated_at_once_is_still_the_one_clicked(view, session, qtbot):
@@ -170,8 +181,9 @@ def test_a_socket_recreated_at_once_is_still_the_one_clicked(view, session, qtbo
 def test_a_burst_of_changes_is_drawn_once(view, session, qtbot, monkeypatch):
     calls = []
     real = topology_view.build_topology
-    monkeypatch.setattr(topology_view, "build_topology",
-                        lambda handles: calls.append(len(handles)) or real(handles))
+    monkeypatch.setattr(
+        topology_view, "build_topology", lambda handles: calls.append(len(handles)) or real(handles)
+    )
     handle = session.create_socket("PULL", "busy")
     for number in range(20):
         handle.bind(f"inproc://view-burst-{number}")
@@ -189,19 +201,25 @@ def test_a_tall_narrow_view_lays_out_top_to_bottom(view, session, qtbot):
     assert y["vent"] < y["w1-in"] < y["w1-out"] < y["sink"]
 
 
-def test_the_dock_selects_sockets_both_ways_and_counts_only_while_shown(window, qtbot,  # noqa: F811
-                                                                          monkeypatch):
+def test_the_dock_selects_sockets_both_ways_and_counts_only_while_shown(
+    window,
+    qtbot,  # noqa: F811
+    monkeypatch,
+):
     session = window.session
     topology = window.topology  # the main window built and docked it
     vent, sink, workers = pipeline(session)
     session.create_socket("SUB", "outsider").connect("tcp://127.0.0.1:3")
     assert topology.dock.windowTitle() == "Topology"
     assert not topology.showing  # a tab behind the message detail
-    view_menu_actions = [a for a in window.findChildren(QAction)
-                         if a is topology.dock.toggleViewAction()]
-    assert view_menu_actions and any(topology.dock.toggleViewAction() in menu.actions()
-                                     for menu in (a.menu() for a in window.menuBar().actions())
-                                     if menu is not None)
+    view_menu_actions = [
+        a for a in window.findChildren(QAction) if a is topology.dock.toggleViewAction()
+    ]
+    assert view_menu_actions and any(
+        topology.dock.toggleViewAction() in menu.actions()
+        for menu in (a.menu() for a in window.menuBar().actions())
+        if menu is not None
+    )
     click_tab(qtbot, window, "Topology")
     qtbot.waitUntil(lambda: topology.showing, timeout=WAIT_MS)
     wait_nodes(qtbot, topology, 8)  # drawn on show, though it changed while hidden

@@ -9,9 +9,9 @@ import asyncio
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
-
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, traffic
 from ui_actions import click
+
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec, SendSpec
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.store import OUT
@@ -77,8 +77,9 @@ def test_set_up_a_fixed_reply_start_it_and_stop_it(aloop, session, panel, qtbot)
     assert editor.status_label.text().startswith("Running · 0 sent")
     run(aloop, qtbot, ask(req, 3))
     assert traffic(session, req) == [[b"World", b"\x00\xff"]] * 3
-    qtbot.waitUntil(lambda: editor.status_label.text().startswith("Running · 3 sent"),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: editor.status_label.text().startswith("Running · 3 sent"), timeout=WAIT_MS
+    )
     click(qtbot, editor.stop_button)
     assert editor.status_label.text() == "Stopped · 3 sent"
     assert not editor.stop_button.isEnabled()
@@ -89,7 +90,8 @@ def test_set_up_a_fixed_reply_start_it_and_stop_it(aloop, session, panel, qtbot)
 
 
 def test_send_script_with_count_finishes_and_one_until_stopped_shows_its_rate(
-        aloop, session, panel, qtbot):
+    aloop, session, panel, qtbot
+):
     pull, push = linked(session, "PULL", "PUSH")
     editor = editor_of(panel, push)
     assert editor.send_group.isVisible() and not editor.reply_group.isVisible()
@@ -106,8 +108,13 @@ def test_send_script_with_count_finishes_and_one_until_stopped_shows_its_rate(
     assert editor.count_edit.placeholderText() == "until stopped"
     click(qtbot, editor.start_button)
     assert push.automation.send.count is None
-    qtbot.waitUntil(lambda: "msg/s" in editor.status_label.text()
-                    and not editor.status_label.text().endswith(" 0.0 msg/s"), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            "msg/s" in editor.status_label.text()
+            and not editor.status_label.text().endswith(" 0.0 msg/s")
+        ),
+        timeout=WAIT_MS,
+    )
     rate = float(editor.status_label.text().split(" · ")[2].split()[0].replace(",", ""))
     assert rate > 100
     click(qtbot, editor.stop_button)
@@ -126,12 +133,14 @@ def test_req_script_shows_replies_and_timeout_field(aloop, session, panel, qtbot
     type_into(qtbot, editor.timeout_edit, "2000")
     click(qtbot, editor.start_button)
     assert req.automation.send.timeout_ms == 2000
-    qtbot.waitUntil(lambda: editor.status_label.text() == "Finished · 4 sent · 4 replies",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: editor.status_label.text() == "Finished · 4 sent · 4 replies", timeout=WAIT_MS
+    )
 
 
-def test_bad_values_are_explained_under_their_fields_and_nothing_starts(aloop, session, panel,
-                                                                         qtbot):
+def test_bad_values_are_explained_under_their_fields_and_nothing_starts(
+    aloop, session, panel, qtbot
+):
     pull, push = linked(session, "PULL", "PUSH")
     editor = editor_of(panel, push)
     tick(qtbot, editor.send_group)
@@ -139,7 +148,8 @@ def test_bad_values_are_explained_under_their_fields_and_nothing_starts(aloop, s
     assert editor.send_frames_error.isVisible()
     assert editor.send_frames_error.text() == (
         "Frame 1: unknown placeholder {foo}; use {seq}, {time}, {rand:A:B}, {uuid}, or {{ and "
-        "}} for a brace")
+        "}} for a brace"
+    )
     type_into(qtbot, editor.count_edit, "-3")
     assert editor.count_error.text() == "expected a positive integer, got -3"
     type_into(qtbot, editor.interval_edit, "soon")
@@ -194,8 +204,10 @@ def test_fields_follow_the_selected_socket_and_remove_takes_it_off(aloop, sessio
     attach_automation(pull, AutomationSpec(forward=ForwardSpec(to=push.name)), start=False)
     editor = editor_of(panel, push)
     assert editor.send_group.isChecked()
-    assert [(r.encoding, r.text) for r in editor.send_frames.rows] == [("text", "a {seq}"),
-                                                                       ("hex", "62 69 6e")]
+    assert [(r.encoding, r.text) for r in editor.send_frames.rows] == [
+        ("text", "a {seq}"),
+        ("hex", "62 69 6e"),
+    ]
     assert (editor.count_edit.text(), editor.interval_edit.text()) == ("7", "30")
     assert editor.status_label.text() == "Stopped · 0 sent"
     assert editor.build_spec() == (spec, {})  # unchanged fields give back the same spec
@@ -214,9 +226,13 @@ def test_every_control_is_named_and_explained(aloop, session, panel, qtbot):
     rep = session.create_socket("REQ")
     editor = editor_of(panel, rep)
     for widget in editor.findChildren(QWidget):
-        if widget.isVisibleTo(editor) and widget.focusPolicy() != Qt.FocusPolicy.NoFocus \
-                and widget.parent() is not None and widget.metaObject().className() in (
-                    "QPushButton", "QLineEdit", "QComboBox", "QGroupBox"):
+        if (
+            widget.isVisibleTo(editor)
+            and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+            and widget.parent() is not None
+            and widget.metaObject().className()
+            in ("QPushButton", "QLineEdit", "QComboBox", "QGroupBox")
+        ):
             assert widget.accessibleName(), widget
             assert widget.toolTip(), widget.accessibleName()
 

@@ -8,12 +8,12 @@ import csv
 from datetime import datetime
 
 import pytest
+from capture_helpers import as_tuples, fill_disk_under
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
-
-from capture_helpers import as_tuples, fill_disk_under
 from session_helpers import linked, send, traffic
 from ui_actions import WAIT_MS
+
 from zinspect.core.capture.capture import read_capture, write_capture
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.traffic.traffic_model import COL_SUMMARY
@@ -41,11 +41,13 @@ def sample_traffic() -> list[Message]:
 
 def load(window, qtbot, messages: list[Message]) -> None:
     window.session.store.extend(messages)
-    qtbot.waitUntil(lambda: window.traffic.model.rowCount() == len(window.session.store),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.traffic.model.rowCount() == len(window.session.store), timeout=WAIT_MS
+    )
 
 
 # -- recording -------------------------------------------------------------------------------------
+
 
 def test_record_from_the_menu_and_stop_from_the_indicator(window, aloop, qtbot, tmp_path):
     actions = window.capture
@@ -73,8 +75,9 @@ def test_record_from_the_menu_and_stop_from_the_indicator(window, aloop, qtbot, 
     recorded = read_capture(path).messages
     assert as_tuples(recorded) == as_tuples(window.session.store)
     for handle, direction in ((push, OUT), (pull, IN)):
-        assert [(m.direction, m.frames) for m in recorded if m.socket == handle.name] == \
-            [(direction, [text]) for text in (b"one", b"two", b"three")]
+        assert [(m.direction, m.frames) for m in recorded if m.socket == handle.name] == [
+            (direction, [text]) for text in (b"one", b"two", b"three")
+        ]
 
 
 def test_a_full_disk_stops_the_recording_and_says_so(window, aloop, qtbot, tmp_path, caplog):
@@ -127,6 +130,7 @@ def test_closing_the_window_finishes_the_recording(window, aloop, qtbot, tmp_pat
 
 # -- export
 
+
 def export_through_menu(window, qtbot, action, path) -> str:
     action.trigger()
     with qtbot.waitSignal(window.capture.job_finished, timeout=WAIT_MS) as finished:
@@ -157,14 +161,25 @@ def test_export_all_filtered_and_csv(window, aloop, qtbot, tmp_path):
     export_through_menu(window, qtbot, actions.export_csv_action, path)
     with open(path, encoding="utf-8-sig", newline="") as file:
         rows = list(csv.reader(file))
-    assert rows[0] == ["number", "time", "socket", "direction", "frames", "size", "summary",
-                       "data_hex"]
+    assert rows[0] == [
+        "number",
+        "time",
+        "socket",
+        "direction",
+        "frames",
+        "size",
+        "summary",
+        "data_hex",
+    ]
     assert len(rows) == 1 + len(shown)
     for row, message in zip(rows[1:], shown):
         assert row[0] == str(message.seq) and row[2:6] == [
-            message.socket, message.direction, str(len(message.frames)), str(message.size)]
-        assert datetime.fromisoformat(row[1]).timestamp() == pytest.approx(message.time,
-                                                                           abs=0.001)
+            message.socket,
+            message.direction,
+            str(len(message.frames)),
+            str(message.size),
+        ]
+        assert datetime.fromisoformat(row[1]).timestamp() == pytest.approx(message.time, abs=0.001)
         assert row[6] == traffic.model.summary(message)
         assert [bytes.fromhex(part) for part in row[7].split(" ")] == message.frames
     # the same export, chosen as CSV by its name in the capture export's dialog
@@ -207,9 +222,12 @@ def test_an_export_that_fails_says_why_and_leaves_no_file(window, qtbot, tmp_pat
 
 # -- open
 
+
 def big_capture(path, count: int) -> list[Message]:
-    messages = [Message(1700000000.0 + i / 1000, f"sock-{i % 3}", OUT if i % 2 else IN,
-                        [b"n", b"%d" % i]) for i in range(count)]
+    messages = [
+        Message(1700000000.0 + i / 1000, f"sock-{i % 3}", OUT if i % 2 else IN, [b"n", b"%d" % i])
+        for i in range(count)
+    ]
     write_capture(path, messages)
     lines = path.read_text().splitlines(keepends=True)
     lines[2:2] = ["{not json\n"]  # line 3
@@ -230,24 +248,29 @@ def test_open_a_large_capture_with_progress_and_a_damage_report(window, qtbot, t
         qtbot.waitUntil(actions.job_progress.isVisible, timeout=WAIT_MS)
     assert any(0 < value < 100 for value in values), values  # it moved while reading
     assert not actions.job_progress.isVisible()
-    expected = ("Opened big.jsonl: 30,000 messages. 2 corrupt lines skipped (lines 3, 7); "
-                "line 3: not valid JSON")
+    expected = (
+        "Opened big.jsonl: 30,000 messages. 2 corrupt lines skipped (lines 3, 7); "
+        "line 3: not valid JSON"
+    )
     assert finished.args[0] == expected == status_text(window)
     box = actions.message_box
     assert box is not None and box.isVisible() and box.text() == expected
     model = window.traffic.model
     qtbot.waitUntil(lambda: model.rowCount() == 30_000, timeout=WAIT_MS)
-    assert as_tuples([model.message_at(0), model.message_at(29_999)]) == \
-        as_tuples([messages[0], messages[-1]])
+    assert as_tuples([model.message_at(0), model.message_at(29_999)]) == as_tuples(
+        [messages[0], messages[-1]]
+    )
     combo = window.traffic.socket_combo
     assert all(combo.findData(f"sock-{i}") >= 0 for i in range(3))
     assert model.socket_type_of("sock-1") == ""  # unknown type: plain summaries
 
 
-@pytest.mark.parametrize("choice, expected", [("Clear traffic first", 3),
-                                              ("Add after current traffic", 15)])
-def test_opening_into_existing_traffic_asks_whether_to_clear(window, qtbot, tmp_path, choice,
-                                                             expected):
+@pytest.mark.parametrize(
+    "choice, expected", [("Clear traffic first", 3), ("Add after current traffic", 15)]
+)
+def test_opening_into_existing_traffic_asks_whether_to_clear(
+    window, qtbot, tmp_path, choice, expected
+):
     load(window, qtbot, sample_traffic())
     path = tmp_path / "small.jsonl"
     write_capture(path, sample_traffic()[:3])
@@ -268,22 +291,27 @@ def test_a_file_that_is_not_a_capture_is_refused_in_words(window, qtbot, tmp_pat
     actions = window.capture
     with qtbot.waitSignal(actions.job_finished, timeout=WAIT_MS) as finished:
         assert not actions.open_capture(path)
-    assert finished.args[0] == (f"Cannot open: {path} is not a zinspect capture file (its "
-                                "first line is not JSON)")
+    assert finished.args[0] == (
+        f"Cannot open: {path} is not a zinspect capture file (its first line is not JSON)"
+    )
     assert actions.message_box.isVisible() and window.traffic.model.rowCount() == 0
 
 
 # -- replay
 
+
 def shift_click_rows(window, qtbot, first: int, last: int) -> None:
     view = window.traffic.view
     model = window.traffic.model
-    for row, modifier in ((first, Qt.KeyboardModifier.NoModifier),
-                          (last, Qt.KeyboardModifier.ShiftModifier)):
+    for row, modifier in (
+        (first, Qt.KeyboardModifier.NoModifier),
+        (last, Qt.KeyboardModifier.ShiftModifier),
+    ):
         index = model.index(row, COL_SUMMARY)
         view.scrollTo(index)
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier,
-                         view.visualRect(index).center())
+        qtbot.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, modifier, view.visualRect(index).center()
+        )
 
 
 def test_replay_selected_rows_with_progress_and_cancel(window, qtbot):
@@ -321,14 +349,19 @@ def test_replay_a_capture_file_as_fast_as_possible(window, qtbot, tmp_path):
     pull, push = linked(window.session, "PULL", "PUSH")
     sub = window.session.create_socket("SUB")
     path = tmp_path / "r.jsonl"
-    write_capture(path, [Message(1.0, "a", OUT, [b"first"]), Message(2.0, "b", IN, [b"in"]),
-                         Message(3.0, "a", OUT, [b"k", b"second"])])
+    write_capture(
+        path,
+        [
+            Message(1.0, "a", OUT, [b"first"]),
+            Message(2.0, "b", IN, [b"in"]),
+            Message(3.0, "a", OUT, [b"k", b"second"]),
+        ],
+    )
     actions = window.capture
     actions.replay_file_action.trigger()
     choose_file(qtbot, actions.file_dialog, path)
     dialog = actions.replay_dialog
-    qtbot.waitUntil(lambda: dialog.source_label.text() == "r.jsonl: 3 messages",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.source_label.text() == "r.jsonl: 3 messages", timeout=WAIT_MS)
     dialog.which_combo.setCurrentIndex(dialog.which_combo.findData(OUT))
     assert dialog.which_combo.currentText() == "Only sent, → out (2)"
     dialog.socket_combo.setCurrentIndex(dialog.socket_combo.findData(sub.name))
@@ -352,9 +385,16 @@ def test_every_capture_control_is_named_and_explained(window):
     actions = window.capture
     assert actions.menu.title() == "&Capture"
     texts = [a.text() for a in actions.menu.actions() if not a.isSeparator()]
-    assert texts == ["&Record…", "&Stop recording", "Export &all…", "Export &filtered…",
-                     "Export as &CSV…", "&Open capture…", "Replay &capture…",
-                     "Replay selected &rows…"]
+    assert texts == [
+        "&Record…",
+        "&Stop recording",
+        "Export &all…",
+        "Export &filtered…",
+        "Export as &CSV…",
+        "&Open capture…",
+        "Replay &capture…",
+        "Replay selected &rows…",
+    ]
     for action in actions.menu.actions():
         assert action.isSeparator() or action.toolTip()
     actions.replay_selected()  # the dialog, even with nothing selected

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
-
 from ui_actions import WAIT_MS
+
 from zinspect.core.store import IN, OUT
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.composer import CANCELLED_TEXT, NO_SOCKET_TEXT, WAITING_TEXT, Composer
@@ -42,8 +42,7 @@ def push_pull(session):
 
 
 def frames_of(session, socket_name: str, direction: str) -> list[list[bytes]]:
-    return [m.frames for m in session.store if m.socket == socket_name
-            and m.direction == direction]
+    return [m.frames for m in session.store if m.socket == socket_name and m.direction == direction]
 
 
 def type_into(qtbot, row, text: str) -> None:
@@ -51,8 +50,9 @@ def type_into(qtbot, row, text: str) -> None:
     row.text_edit.setFocus()
     for char in text:
         if char.isascii():
-            qtbot.keyClick(row.text_edit, char) if char != "\n" else \
-                qtbot.keyClick(row.text_edit, Qt.Key.Key_Return)
+            qtbot.keyClick(row.text_edit, char) if char != "\n" else qtbot.keyClick(
+                row.text_edit, Qt.Key.Key_Return
+            )
         else:
             row.text_edit.insertPlainText(char)
 
@@ -91,28 +91,43 @@ def test_each_encoding_sends_exact_bytes(composer, session, push_pull, qtbot):
     editor = composer.frame_editor
     for _ in range(4):
         editor.add_frame()
-    contents = [("hex", "0xDE AD:be ef"), ("base64", "AAEC/w=="),
-                ("json", '{ "a" : [1, 2],\n  "b": "é" }'), ("empty", ""), ("text", "plain")]
+    contents = [
+        ("hex", "0xDE AD:be ef"),
+        ("base64", "AAEC/w=="),
+        ("json", '{ "a" : [1, 2],\n  "b": "é" }'),
+        ("empty", ""),
+        ("text", "plain"),
+    ]
     for row, (encoding, text) in zip(editor.rows, contents):
         choose_encoding(row, encoding)
         type_into(qtbot, row, text)
-    expected = [b"\xde\xad\xbe\xef", b"\x00\x01\x02\xff", '{"a":[1,2],"b":"é"}'.encode(),
-                b"", b"plain"]
+    expected = [
+        b"\xde\xad\xbe\xef",
+        b"\x00\x01\x02\xff",
+        '{"a":[1,2],"b":"é"}'.encode(),
+        b"",
+        b"plain",
+    ]
     assert [row.size_label.text() for row in editor.rows] == [
-        f"{len(frame)} B" for frame in expected]
+        f"{len(frame)} B" for frame in expected
+    ]
     assert not editor.rows[3].text_edit.isEnabled()  # nothing to type for an empty frame
     click_send(qtbot, composer)
     qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     assert frames_of(session, pull.name, IN) == [expected]
 
 
-@pytest.mark.parametrize("encoding, text, words", [
-    ("hex", "abc", "Hex needs an even number of digits; this has 3"),
-    ("hex", "12 zz", "'z' is not a hex digit"),
-    ("json", '{"a": 1,\n "b": }', "Invalid JSON at line 2, column 7"),
-])
-def test_invalid_frame_shows_why_and_sends_nothing(composer, session, push_pull, qtbot,
-                                                   encoding, text, words):
+@pytest.mark.parametrize(
+    "encoding, text, words",
+    [
+        ("hex", "abc", "Hex needs an even number of digits; this has 3"),
+        ("hex", "12 zz", "'z' is not a hex digit"),
+        ("json", '{"a": 1,\n "b": }', "Invalid JSON at line 2, column 7"),
+    ],
+)
+def test_invalid_frame_shows_why_and_sends_nothing(
+    composer, session, push_pull, qtbot, encoding, text, words
+):
     push, pull = push_pull
     composer.set_socket(push)
     editor = composer.frame_editor
@@ -147,10 +162,13 @@ def test_no_socket_disables_with_the_reason(composer):
     assert not composer.frame_editor.isEnabled()
 
 
-@pytest.mark.parametrize("type_name, reason", [
-    ("SUB", "A SUB socket only receives"),
-    ("PULL", "A PULL socket only receives"),
-])
+@pytest.mark.parametrize(
+    "type_name, reason",
+    [
+        ("SUB", "A SUB socket only receives"),
+        ("PULL", "A PULL socket only receives"),
+    ],
+)
 def test_receive_only_types_are_disabled_with_the_reason(composer, session, type_name, reason):
     handle = session.create_socket(type_name)
     composer.set_socket(handle)
@@ -168,16 +186,14 @@ def test_req_waits_for_reply_and_refuses_a_second_send(composer, session, qtbot,
     req.connect(rep.bind("tcp://127.0.0.1:*").address)
 
     composer.set_socket(rep)
-    assert "REP must receive a request before it can send a reply" in \
-        composer.state_label.text()
+    assert "REP must receive a request before it can send a reply" in composer.state_label.text()
 
     composer.set_socket(req)
     assert "ready to send a request" in composer.state_label.text()
     type_into(qtbot, composer.frame_editor.rows[0], "ping")
     click_send(qtbot, composer)
     qtbot.waitUntil(lambda: rep.received == 1, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: "waiting for the reply" in composer.state_label.text(),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "waiting for the reply" in composer.state_label.text(), timeout=WAIT_MS)
 
     stored = len(session.store)
     click_send(qtbot, composer)
@@ -189,8 +205,9 @@ def test_req_waits_for_reply_and_refuses_a_second_send(composer, session, qtbot,
 
     aloop.create_task(rep.send([b"pong"]))
     qtbot.waitUntil(lambda: req.received == 1, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: "ready to send a request" in composer.state_label.text(),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: "ready to send a request" in composer.state_label.text(), timeout=WAIT_MS
+    )
     with qtbot.waitSignal(composer.message_sent, timeout=WAIT_MS):
         click_send(qtbot, composer)
     qtbot.waitUntil(lambda: rep.received == 2, timeout=WAIT_MS)
@@ -198,7 +215,8 @@ def test_req_waits_for_reply_and_refuses_a_second_send(composer, session, qtbot,
 
 
 def test_push_without_peer_waits_can_cancel_and_completes_when_a_peer_comes(
-        composer, session, qtbot):
+    composer, session, qtbot
+):
     push = session.create_socket("PUSH")
     push.bind("inproc://composer-later")
     composer.set_socket(push)
@@ -220,8 +238,9 @@ def test_push_without_peer_waits_can_cancel_and_completes_when_a_peer_comes(
     pull = session.create_socket("PULL")
     pull.connect("inproc://composer-later")
     qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: composer.status_label.text().startswith("Sent 1 frame"),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: composer.status_label.text().startswith("Sent 1 frame"), timeout=WAIT_MS
+    )
     assert not composer.cancel_button.isVisible()
     assert frames_of(session, pull.name, IN) == [[b"jobs"]]
     assert "ready" in composer.state_label.text()
@@ -268,7 +287,9 @@ def test_dealer_delimiter_button_talks_to_rep(composer, session, qtbot):
     qtbot.mouseClick(composer.delimiter_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(composer.delimiter_button, Qt.MouseButton.LeftButton)  # no second one
     assert [(row.encoding, row.data) for row in editor.rows] == [
-        ("empty", b""), ("text", b"request")]
+        ("empty", b""),
+        ("text", b"request"),
+    ]
     assert "already" in composer.status_label.text()
     click_send(qtbot, composer)
     qtbot.waitUntil(lambda: rep.received == 1, timeout=WAIT_MS)
@@ -318,8 +339,7 @@ def test_many_frames_stay_usable_in_a_scroll_area(composer, session, push_pull, 
     assert editor.encoded() == (frames, [])
 
 
-def test_history_resend_double_click_and_load(composer, session, push_pull, qtbot,
-                                              qtmodeltester):
+def test_history_resend_double_click_and_load(composer, session, push_pull, qtbot, qtmodeltester):
     push, pull = push_pull
     composer.set_socket(push)
     for text in ("first", "second"):
@@ -347,8 +367,7 @@ def test_history_resend_double_click_and_load(composer, session, push_pull, qtbo
     qtbot.waitUntil(lambda: pull.received == 4, timeout=WAIT_MS)
     assert frames_of(session, pull.name, IN)[2:] == [[b"first", b"\x00\x01"]] * 2
 
-    assert [entry.frames[0] for entry in model.entries] == [b"first", b"first", b"second",
-                                                            b"first"]
+    assert [entry.frames[0] for entry in model.entries] == [b"first", b"first", b"second", b"first"]
     view.setCurrentIndex(model.index(2, 0))
     qtbot.mouseClick(composer.load_button, Qt.MouseButton.LeftButton)
     assert composer.frame_editor.encoded() == ([b"second", b"\x00\x01"], [])
@@ -367,9 +386,21 @@ def test_history_is_bounded_newest_first(qtmodeltester):
 
 def test_load_frames_round_trips_binary_exactly(composer, session, push_pull, qtbot):
     push, pull = push_pull
-    frames = [b"", b"plain", bytes(range(256)), b"\xff\xfe\x00", "héllo ✓".encode(),
-              b'{"a": 1}', b"tab\tand\nnewline\r\n", b" ", b"\x7f", b"00",
-              "no\u00a0break".encode(), "line\u2028sep".encode(), b"\r"]
+    frames = [
+        b"",
+        b"plain",
+        bytes(range(256)),
+        b"\xff\xfe\x00",
+        "héllo ✓".encode(),
+        b'{"a": 1}',
+        b"tab\tand\nnewline\r\n",
+        b" ",
+        b"\x7f",
+        b"00",
+        "no\u00a0break".encode(),
+        "line\u2028sep".encode(),
+        b"\r",
+    ]
     composer.load_frames(frames)
     assert composer.frame_editor.encoded() == (frames, [])
     composer.set_socket(push)
@@ -394,8 +425,11 @@ def test_ctrl_enter_sends_from_the_main_window(session, push_pull, qtbot):
     qtbot.keyClick(row.text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     assert row.text == '{"n": 1}'  # Ctrl+Enter sent; it did not type a newline
-    qtbot.keyClick(composer.history_view, Qt.Key.Key_Enter,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier)
+    qtbot.keyClick(
+        composer.history_view,
+        Qt.Key.Key_Enter,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier,
+    )
     qtbot.waitUntil(lambda: pull.received == 2, timeout=WAIT_MS)
 
 
@@ -413,12 +447,14 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(composer, session):
     composer.set_socket(session.create_socket("ROUTER"))
     composer.frame_editor.add_frame()
     kinds = (QAbstractButton, QComboBox, QPlainTextEdit, QAbstractItemView, QLabel)
-    controls = [w for w in composer.findChildren(QWidget) if isinstance(w, kinds)
-                and not _inside_combo(w)]
+    controls = [
+        w for w in composer.findChildren(QWidget) if isinstance(w, kinds) and not _inside_combo(w)
+    ]
     assert len(controls) > 20
     missing = [w for w in controls if not w.toolTip() or not w.accessibleName()]
-    assert missing == [], [(type(w).__name__, w.text() if hasattr(w, "text") else "")
-                           for w in missing]
+    assert missing == [], [
+        (type(w).__name__, w.text() if hasattr(w, "text") else "") for w in missing
+    ]
 
 
 def _inside_combo(widget: QWidget) -> bool:
@@ -431,6 +467,7 @@ def _inside_combo(widget: QWidget) -> bool:
 
 
 # -- found in the acceptance audit ------------------------------------------------------------
+
 
 def test_peer_hint_follows_the_router_shown(composer, session, qtbot, aloop):
     router = session.create_socket("ROUTER")
@@ -448,8 +485,7 @@ def test_peer_hint_follows_the_router_shown(composer, session, qtbot, aloop):
     assert composer.peer_combo.placeholderText() == "No peer has sent anything yet"
 
 
-def test_long_sent_messages_are_elided_not_scrolled_sideways(composer, session, push_pull,
-                                                             qtbot):
+def test_long_sent_messages_are_elided_not_scrolled_sideways(composer, session, push_pull, qtbot):
     push, _pull = push_pull
     composer.set_socket(push)
     composer.load_frames([b"a long frame " * 20, b"and another one " * 20])
@@ -458,7 +494,7 @@ def test_long_sent_messages_are_elided_not_scrolled_sideways(composer, session, 
     view = composer.history_view
     qtbot.waitUntil(lambda: composer.history_model.rowCount() == 1, timeout=WAIT_MS)
     assert view.horizontalScrollBar().maximum() == 0
-    assert view.visualRect(composer.history_model.index(0, 0)).width() <= \
-        view.viewport().width()
+    assert view.visualRect(composer.history_model.index(0, 0)).width() <= view.viewport().width()
     assert "a long frame" in composer.history_model.index(0, 0).data(
-        Qt.ItemDataRole.ToolTipRole)  # the whole message is one hover away
+        Qt.ItemDataRole.ToolTipRole
+    )  # the whole message is one hover away

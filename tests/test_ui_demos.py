@@ -7,6 +7,7 @@ from __future__ import annotations
 from test_app import run_app, run_cli
 from test_ui_workspace import modified, title
 from ui_actions import WAIT_MS, click, click_box, the_box, trigger_menu
+
 from zinspect.core.store import IN, OUT
 
 
@@ -21,9 +22,12 @@ def figure(panel, label: str) -> str:
 def test_demos_menu_lists_every_demo_and_opens_one_in_place_of_the_sockets(window, qtbot):
     demos = window.demos
     assert [a.text() for a in demos.menu.actions()[:5]] == [
-        "Request/reply: hello world", "Publish/subscribe: the weather station",
-        "Pipeline: ventilator, workers, sink", "Router/dealer: an asynchronous server",
-        "Broker: an XSUB/XPUB proxy"]
+        "Request/reply: hello world",
+        "Publish/subscribe: the weather station",
+        "Pipeline: ventilator, workers, sink",
+        "Router/dealer: an asynchronous server",
+        "Broker: an XSUB/XPUB proxy",
+    ]
     trigger_menu(window, "Pipeline: ventilator, workers, sink")
     qtbot.waitUntil(lambda: len(names(window)) == 8, timeout=WAIT_MS)
     assert names(window)[:2] == ["ventilator", "sink"]
@@ -33,7 +37,10 @@ def test_demos_menu_lists_every_demo_and_opens_one_in_place_of_the_sockets(windo
     assert demos.dock.isVisible() and panel.title_label.text().startswith("Pipeline")
     assert "load balancing" in panel.explanation.toPlainText()
     assert [b.text() for b in panel.action_buttons] == [
-        "Send a batch of 99 at once", "Stop a worker", "Start 3 workers"]
+        "Send a batch of 99 at once",
+        "Stop a worker",
+        "Start 3 workers",
+    ]
 
 
 def test_start_plays_the_pattern_and_stop_halts_it(window, qtbot):
@@ -44,8 +51,9 @@ def test_start_plays_the_pattern_and_stop_halts_it(window, qtbot):
     click(qtbot, panel.start_button)
     assert panel.status_label.text() == "Started client."
     # the figures refresh every quarter second: a busy machine may show 1, then 3
-    qtbot.waitUntil(lambda: figure(panel, "replies received by client") not in ("", "0", "1"),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: figure(panel, "replies received by client") not in ("", "0", "1"), timeout=WAIT_MS
+    )
     assert panel.stop_button.isEnabled() and not panel.start_button.isEnabled()
     click(qtbot, panel.stop_button)
     assert panel.status_label.text() == "Stopped client."
@@ -74,8 +82,9 @@ def test_pipeline_figures_show_each_workers_share_and_stop_a_worker(window, qtbo
     click(qtbot, panel.action_buttons[1])
     assert panel.result_labels[1].text() == "Stopped worker-3, worker-3-out."
     assert "worker-3" not in names(window)
-    qtbot.waitUntil(lambda: figure(panel, "tasks done by worker-3") == "not running",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: figure(panel, "tasks done by worker-3") == "not running", timeout=WAIT_MS
+    )
 
 
 def test_reset_brings_the_demo_back_as_it_started(window, qtbot):
@@ -119,8 +128,13 @@ def test_command_line_lists_demos_and_refuses_an_unknown_one():
     listed = run_cli("--demo", "list")
     assert listed.returncode == 0
     lines = listed.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ["reqrep", "pubsub", "pipeline",
-                                                    "routerdealer", "broker"]
+    assert [line.split()[0] for line in lines] == [
+        "reqrep",
+        "pubsub",
+        "pipeline",
+        "routerdealer",
+        "broker",
+    ]
     assert all(len(line.split(None, 1)[1]) > 20 for line in lines)
     wrong = run_cli("--demo", "pipelin")
     assert wrong.returncode == 2
@@ -133,6 +147,7 @@ def test_command_line_opens_a_demo(tmp_path):
     assert result.returncode == 0, result.stderr
     from zinspect.core.capture.capture import read_capture
 
-    frames = [m.frames for m in read_capture(capture).messages if m.socket == "xpub"
-              and m.direction == IN]
+    frames = [
+        m.frames for m in read_capture(capture).messages if m.socket == "xpub" and m.direction == IN
+    ]
     assert sorted(frames) == [[b"\x01news"], [b"\x01sports"]]  # subscriptions travelled up

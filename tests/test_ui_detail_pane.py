@@ -12,11 +12,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractButton, QComboBox, QFileDialog, QLabel, QMessageBox, QPlainTextEdit, QPushButton,
-    QTableView, QWidget,
+    QAbstractButton,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
 )
-
 from ui_actions import WAIT_MS
+
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.message.detail_pane import DetailPane
@@ -24,8 +31,13 @@ from zinspect.ui.message.frame_list_model import FRAME_ROLE, FrameListModel
 from zinspect.ui.message.frame_render import render_frame
 
 
-def make_message(frames: list[bytes], seq: int = 1, socket: str = "sock-1",
-                 direction: str = IN, when: float | None = None) -> Message:
+def make_message(
+    frames: list[bytes],
+    seq: int = 1,
+    socket: str = "sock-1",
+    direction: str = IN,
+    when: float | None = None,
+) -> Message:
     message = Message(time.time() if when is None else when, socket, direction, frames)
     message.seq = seq
     return message
@@ -64,8 +76,9 @@ def select_frame(qtbot, pane: DetailPane, row: int) -> None:
     table = child(pane, QTableView, "frame_table")
     index = table.model().index(row, 0)
     table.scrollTo(index)
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
-                     pos=table.visualRect(index).center())
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
+    )
     assert label(pane, "frame_title").text().startswith(f"Frame {row + 1} ")
 
 
@@ -94,8 +107,9 @@ def test_empty_state_shows_a_hint(pane):
 
 def test_header_shows_number_time_socket_direction_count_and_size(pane):
     when = datetime.datetime(2024, 5, 1, 12, 34, 56, 789000).timestamp()
-    message = make_message([b"hello", b"", b"x" * 2000], seq=42, socket="router-1",
-                           direction=OUT, when=when)
+    message = make_message(
+        [b"hello", b"", b"x" * 2000], seq=42, socket="router-1", direction=OUT, when=when
+    )
     pane.show_message(message, "ROUTER")
     assert label(pane, "message_title").text() == "Message #42"
     assert label(pane, "time_field").text() == "2024-05-01 12:34:56.789"
@@ -106,8 +120,13 @@ def test_header_shows_number_time_socket_direction_count_and_size(pane):
     note = label(pane, "meaning_note")
     assert note.isVisible() and "frame 1 is the peer's routing id" in note.text()
     # frame 0 is marked as the routing id in the list and above the viewer
-    assert pane.findChild(QTableView, "frame_table").model().index(0, 2).data() \
+    assert (
+        pane.findChild(QTableView, "frame_table")
+        .model()
+        .index(0, 2)
+        .data()
         .startswith("routing id:")
+    )
     assert "(routing id)" in label(pane, "frame_title").text()
 
 
@@ -119,12 +138,15 @@ def test_header_of_a_small_incoming_message(pane):
     assert not label(pane, "meaning_note").isVisible()
 
 
-@pytest.mark.parametrize(("socket_type", "direction", "frame", "expected"), [
-    ("XPUB", IN, b"\x01weather", "subscribe 'weather'"),
-    ("XPUB", IN, b"\x00weather", "unsubscribe 'weather'"),
-    ("XPUB", IN, b"\x01", "subscribe (everything)"),
-    ("XSUB", OUT, b"\x01\xff\x00", "subscribe 0x ff 00"),
-])
+@pytest.mark.parametrize(
+    ("socket_type", "direction", "frame", "expected"),
+    [
+        ("XPUB", IN, b"\x01weather", "subscribe 'weather'"),
+        ("XPUB", IN, b"\x00weather", "unsubscribe 'weather'"),
+        ("XPUB", IN, b"\x01", "subscribe (everything)"),
+        ("XSUB", OUT, b"\x01\xff\x00", "subscribe 0x ff 00"),
+    ],
+)
 def test_subscription_messages_are_decoded(pane, socket_type, direction, frame, expected):
     pane.show_message(make_message([frame], direction=direction), socket_type)
     note = label(pane, "meaning_note")
@@ -217,12 +239,15 @@ def test_view_choice_is_remembered_per_frame_while_the_message_is_shown(qtbot, p
     assert child(pane, QComboBox, "view_combo").currentData() == "auto"
 
 
-@pytest.mark.parametrize(("frame", "picked"), [
-    (b'[1, 2, 3]', "JSON"),
-    (b"plain words\nand a second line", "Text"),
-    (b"\x00\x01\x02binary\xff", "Hex"),
-    (b"{not json", "Text"),
-])
+@pytest.mark.parametrize(
+    ("frame", "picked"),
+    [
+        (b"[1, 2, 3]", "JSON"),
+        (b"plain words\nand a second line", "Text"),
+        (b"\x00\x01\x02binary\xff", "Hex"),
+        (b"{not json", "Text"),
+    ],
+)
 def test_auto_picks_json_text_or_hex_and_says_so(pane, frame, picked):
     pane.show_message(make_message([frame]))
     assert shown_note(pane) == f"auto: {picked}"
@@ -406,8 +431,9 @@ def test_saving_over_an_existing_file_asks_first(qtbot, pane, tmp_path, answer):
     box = pane.findChild(QMessageBox, "confirm_overwrite_box")
     assert box is not None and box.isVisible()
     assert target.read_bytes() == b"old"  # nothing written before the answer
-    button = QMessageBox.StandardButton.Yes if answer == "yes" \
-        else QMessageBox.StandardButton.Cancel
+    button = (
+        QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.Cancel
+    )
     qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
     assert target.read_bytes() == (b"new" if answer == "yes" else b"old")
     if answer == "cancel":
@@ -433,8 +459,12 @@ def test_edit_and_resend_emits_the_exact_frames(qtbot, pane):
 # -- accessibility ------------------------------------------------------------------------------
 def test_every_control_has_a_tooltip_and_an_accessible_name(pane):
     pane.show_message(make_message([b"x"]))
-    controls = [*pane.findChildren(QAbstractButton), *pane.findChildren(QComboBox),
-                *pane.findChildren(QTableView), *pane.findChildren(QPlainTextEdit)]
+    controls = [
+        *pane.findChildren(QAbstractButton),
+        *pane.findChildren(QComboBox),
+        *pane.findChildren(QTableView),
+        *pane.findChildren(QPlainTextEdit),
+    ]
     controls = [c for c in controls if c.isVisibleTo(pane)]
     assert len(controls) >= 8
     for control in controls:
@@ -450,13 +480,13 @@ def test_a_message_without_frames_disables_frame_actions(pane):
     assert child(pane, QPushButton, "resend_button").isEnabled()
 
 
-
 # -- fitting the window (found in the acceptance audit) --------------------------------------
 def test_showing_a_message_keeps_the_pane_narrow_enough_for_the_window(pane):
     # A 3-pairs-per-row header and long copy button labels once made the pane's minimum
     # width 566 px: selecting a row pushed a 1,400 px wide window off the screen.
-    pane.show_message(make_message([b"\x00\x80id", b"", b"x" * 2000], socket="a-socket-name"),
-                      "ROUTER")
+    pane.show_message(
+        make_message([b"\x00\x80id", b"", b"x" * 2000], socket="a-socket-name"), "ROUTER"
+    )
     assert pane.minimumSizeHint().width() <= 360
     assert label(pane, "time_field").text()  # every field still says its value
     assert label(pane, "size_field").text() == "2.0 KiB (2,004 bytes)"

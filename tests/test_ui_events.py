@@ -4,18 +4,24 @@ and connects through the window and reads what happened in the timeline."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-
 from test_core_events import dead_port
 from ui_actions import WAIT_MS
 from window_driver import ANY_PORT
+
 from zinspect.ui.events.events_panel import COL_EVENT, COL_MEANING, COL_SOCKET, EventsModel
 from zinspect.ui.sockets.socket_list_model import SocketListModel
 
 
 def shown_rows(panel) -> list[tuple[str, str, str]]:
     proxy = panel.proxy
-    return [(proxy.index(row, COL_SOCKET).data(), proxy.index(row, COL_EVENT).data(),
-             proxy.index(row, COL_MEANING).data()) for row in range(proxy.rowCount())]
+    return [
+        (
+            proxy.index(row, COL_SOCKET).data(),
+            proxy.index(row, COL_EVENT).data(),
+            proxy.index(row, COL_MEANING).data(),
+        )
+        for row in range(proxy.rowCount())
+    ]
 
 
 def test_the_timeline_shows_listening_handshakes_and_peer_counts(window, user, qtbot):
@@ -27,14 +33,18 @@ def test_the_timeline_shows_listening_handshakes_and_peer_counts(window, user, q
     address = server.endpoints[0].address
     client = user.create("REQ", "client")
     user.connect(address)
-    qtbot.waitUntil(lambda: ("client", "handshake succeeded") in
-                    [row[:2] for row in shown_rows(panel)], timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: ("client", "handshake succeeded") in [row[:2] for row in shown_rows(panel)],
+        timeout=WAIT_MS,
+    )
     rows = shown_rows(panel)
     assert ("server", "listening", f"bound: peers can connect to {address}") in rows
     assert panel.count_label.text() == f"{len(rows)} events"
     model = window.sockets.model
-    qtbot.waitUntil(lambda: model.index(model.row_of(server)).data(
-        SocketListModel.PeersRole) == "1 peer", timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: model.index(model.row_of(server)).data(SocketListModel.PeersRole) == "1 peer",
+        timeout=WAIT_MS,
+    )
     assert "1 peer, in 0, out 0" in model.index(model.row_of(client)).data()
 
 
@@ -43,14 +53,19 @@ def test_a_dead_endpoint_retries_in_orange_and_problems_only_filters(window, use
     hopeful = user.create("DEALER", "hopeful")
     endpoint = f"tcp://127.0.0.1:{dead_port()}"
     user.connect(endpoint)
-    qtbot.waitUntil(lambda: any(row[1] == "connect retried" for row in shown_rows(panel)),
-                    timeout=WAIT_MS)
-    row = next(r for r, values in enumerate(shown_rows(panel)) if values[1] ==
-               "connect retried")
+    qtbot.waitUntil(
+        lambda: any(row[1] == "connect retried" for row in shown_rows(panel)), timeout=WAIT_MS
+    )
+    row = next(r for r, values in enumerate(shown_rows(panel)) if values[1] == "connect retried")
     assert panel.proxy.index(row, COL_EVENT).data(Qt.ItemDataRole.ForegroundRole) is not None
     model = window.sockets.model
-    qtbot.waitUntil(lambda: f"retrying {endpoint}" in model.index(model.row_of(hopeful))
-                    .data(SocketListModel.StateRole), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            f"retrying {endpoint}"
+            in model.index(model.row_of(hopeful)).data(SocketListModel.StateRole)
+        ),
+        timeout=WAIT_MS,
+    )
 
     user.create("PUB", "first")
     user.bind(ANY_PORT)
@@ -60,8 +75,9 @@ def test_a_dead_endpoint_retries_in_orange_and_problems_only_filters(window, use
     user.type_endpoint(taken)
     user.click(editor.bind_button)
     assert "Address already in use" in editor.error_label.text()
-    qtbot.waitUntil(lambda: any(row[1] == "bind failed" for row in shown_rows(panel)),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: any(row[1] == "bind failed" for row in shown_rows(panel)), timeout=WAIT_MS
+    )
     panel.problems_check.setChecked(True)
     assert {row[1] for row in shown_rows(panel)} == {"bind failed"}
     assert "of" in panel.count_label.text()
@@ -77,7 +93,6 @@ def test_the_model_keeps_the_newest_events_up_to_its_limit(qtmodeltester):
 
     model = EventsModel(limit=5)
     model.add([SocketEvent(float(n), "s", "connected", "tcp://h:1", n) for n in range(3)])
-    model.add([SocketEvent(float(n), "s", "disconnected", "tcp://h:1", n)
-               for n in range(3, 9)])
+    model.add([SocketEvent(float(n), "s", "disconnected", "tcp://h:1", n) for n in range(3, 9)])
     assert [model.event_at(r).value for r in range(model.rowCount())] == [4, 5, 6, 7, 8]
     qtmodeltester.check(model)

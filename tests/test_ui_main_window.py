@@ -9,11 +9,11 @@ import time
 import zmq
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from ui_actions import WAIT_MS, menu_action, open_boxes, the_box, trigger_menu
+from window_driver import ANY_PORT, WindowDriver, settings_at
 
 import zinspect
 from zinspect.ui.main_window import MainWindow
-from ui_actions import WAIT_MS, menu_action, open_boxes, the_box, trigger_menu
-from window_driver import ANY_PORT, WindowDriver, settings_at
 
 IN_TEXT, OUT_TEXT = "← in", "→ out"
 
@@ -36,6 +36,7 @@ def xpub_and_sub(user: WindowDriver, topic: str = "news"):
 
 
 # -- the whole loop: create, bind, connect, subscribe, send, see, inspect -------------------
+
 
 def test_send_shows_out_and_in_rows_and_the_detail_pane_shows_each_frame(window, user, qtbot):
     xpub, sub = xpub_and_sub(user)
@@ -92,8 +93,8 @@ def test_edit_and_resend_fills_the_composer_and_selects_the_sending_socket(windo
 
 # -- shortcuts --------------------------------------------------------------------------------
 
-def test_ctrl_n_focuses_the_type_chooser_and_ctrl_w_closes_the_selected_socket(window, user,
-                                                                                 qtbot):
+
+def test_ctrl_n_focuses_the_type_chooser_and_ctrl_w_closes_the_selected_socket(window, user, qtbot):
     user.activate()
     window.traffic.view.setFocus()
     user.shortcut(Qt.Key.Key_N)
@@ -159,10 +160,17 @@ def test_f1_lists_the_shortcuts_in_a_box_that_leaves_the_window_usable(window, u
     assert box.windowTitle() == "Keyboard shortcuts"
     assert box.windowModality() == Qt.WindowModality.NonModal
     text = box.text()
-    for keys, what in (("Ctrl+N", "New socket"), ("Ctrl+W", "Close socket"),
-                       ("Ctrl+F", "Filter traffic"), ("Ctrl+P", "Pause view"),
-                       ("Ctrl+L", "Clear"), ("Ctrl+Return", "Send"), ("Ctrl+Enter", "Send"),
-                       ("Ctrl+Q", "Quit"), ("F1", "Keyboard shortcuts")):
+    for keys, what in (
+        ("Ctrl+N", "New socket"),
+        ("Ctrl+W", "Close socket"),
+        ("Ctrl+F", "Filter traffic"),
+        ("Ctrl+P", "Pause view"),
+        ("Ctrl+L", "Clear"),
+        ("Ctrl+Return", "Send"),
+        ("Ctrl+Enter", "Send"),
+        ("Ctrl+Q", "Quit"),
+        ("F1", "Keyboard shortcuts"),
+    ):
         line = next((line for line in text.splitlines() if keys in line), "")
         assert what in line, (keys, text)
     # the window still takes input while the box is open
@@ -198,6 +206,7 @@ def test_about_box_shows_the_versions(window, qtbot):
 
 # -- status bar --------------------------------------------------------------------------------
 
+
 def test_status_bar_counts_messages_in_and_out(window, user, qtbot):
     assert window.status.text().startswith("in 0 ")
     xpub, sub = xpub_and_sub(user)
@@ -207,12 +216,15 @@ def test_status_bar_counts_messages_in_and_out(window, user, qtbot):
         user.click_send()
         user.wait_rows(1 + 2 * (number + 1))
     # in: the subscription and three deliveries; out: three sends
-    qtbot.waitUntil(lambda: window.status.text().startswith("in 4 ")
-                    and " out 3 " in window.status.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.status.text().startswith("in 4 ") and " out 3 " in window.status.text(),
+        timeout=WAIT_MS,
+    )
     assert "stored 7" in window.status.text()
 
 
 # -- layout memory -------------------------------------------------------------------------------
+
 
 def test_layout_is_remembered_and_reset_layout_brings_panels_back(window, qtbot, tmp_path):
     window.detail_dock.hide()
@@ -253,6 +265,7 @@ def test_view_menu_hides_and_shows_panels(window, qtbot):
 
 # -- quitting ------------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -291,8 +304,14 @@ def test_every_panel_and_action_is_named_and_explained(window):
     for dock in (window.sockets_dock, window.detail_dock, window.composer_dock):
         assert dock.accessibleName() and dock.toggleViewAction().toolTip(), dock.objectName()
     menus = [a.menu() for a in window.menuBar().actions()]
-    assert [m.title().replace("&", "") for m in menus] == ["File", "Socket", "View", "Capture",
-                                                           "Demos", "Help"]
+    assert [m.title().replace("&", "") for m in menus] == [
+        "File",
+        "Socket",
+        "View",
+        "Capture",
+        "Demos",
+        "Help",
+    ]
     actions = [a for menu in menus for a in menu.actions() if not a.isSeparator()]
     assert len(actions) >= 12
     for action in actions:
@@ -323,8 +342,9 @@ def test_a_current_libzmq_shows_no_warning(window):
     assert (window.libzmq_warning_label is None) == (libzmq_warning() == "")
 
 
-def test_first_start_fits_the_screen_and_a_broken_settings_file_is_ignored(session, qtbot,
-                                                                            tmp_path):
+def test_first_start_fits_the_screen_and_a_broken_settings_file_is_ignored(
+    session, qtbot, tmp_path
+):
     path = tmp_path / "broken.ini"
     path.write_text("[window]\ngeometry=@ByteArray(not a geometry)\nstate=12\n")
     main = MainWindow(settings=settings_at(path), session=session)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QToolButton
-
 from session_helpers import linked, send, traffic
 from ui_actions import WAIT_MS, click
+
 from zinspect.core.sockets.option_catalog import CATALOG, read_live
 from zinspect.core.workspace.workspace import snapshot
 from zinspect.ui.bridge import SessionBridge
@@ -39,8 +39,14 @@ def test_rows_follow_the_socket_type(form, session):
     sub = session.create_socket("SUB")
     form.set_socket(router)
     router_rows = form.shown_options()
-    assert {"ROUTER_MANDATORY", "ROUTER_HANDOVER", "PROBE_ROUTER", "ROUTING_ID",
-            "SNDHWM", "RCVHWM"} <= set(router_rows)
+    assert {
+        "ROUTER_MANDATORY",
+        "ROUTER_HANDOVER",
+        "PROBE_ROUTER",
+        "ROUTING_ID",
+        "SNDHWM",
+        "RCVHWM",
+    } <= set(router_rows)
     assert not {"INVERT_MATCHING", "CONFLATE", "XPUB_VERBOSE", "REQ_RELAXED"} & set(router_rows)
     form.set_socket(sub)
     sub_rows = form.shown_options()
@@ -60,8 +66,10 @@ def test_a_bad_value_is_refused_beside_the_field_and_nothing_changes(form, sessi
     click(qtbot, form.apply_button)
     error = form.row("LINGER").error
     assert error.isVisible()
-    assert error.text() == ('"soon" is not a number: expected a whole number of milliseconds, '
-                            "0 or more, or -1 (wait forever); 0 means drop them at once")
+    assert error.text() == (
+        '"soon" is not a number: expected a whole number of milliseconds, '
+        "0 or more, or -1 (wait forever); 0 means drop them at once"
+    )
     assert form.status_label.text().startswith("Nothing was changed")
     assert push.options == {} and live(push, "LINGER") == 0
     assert form.row("LINGER").editor.text() == "soon"  # kept, to be corrected
@@ -81,8 +89,9 @@ def test_an_immediate_option_applies_without_re_creating(form, session, qtbot):
     assert push.socket is before
     assert live(push, "LINGER") == 250 and live(push, "SNDTIMEO") == 1500
     assert push.options == {"LINGER": 250, "SNDTIMEO": 1500}
-    assert form.status_label.text() == ("Set LINGER = 250 ms and SNDTIMEO = 1500 ms. They apply "
-                                        "at once.")
+    assert form.status_label.text() == (
+        "Set LINGER = 250 ms and SNDTIMEO = 1500 ms. They apply at once."
+    )
     assert form.row("LINGER").label.font().bold()
     assert form.row("SNDTIMEO").editor.text() == "1500"
     assert not form.apply_button.isEnabled()
@@ -104,8 +113,7 @@ def test_sndhwm_on_a_bound_and_connected_push_applies_at_once(form, session, alo
     assert saved[push.name] == {"SNDHWM": 10}
 
 
-def test_a_connect_time_option_re_creates_the_socket_which_still_talks(
-        form, session, aloop, qtbot):
+def test_a_connect_time_option_re_creates_the_socket_which_still_talks(form, session, aloop, qtbot):
     push, pull = linked(session, "PUSH", "PULL")
     address = push.endpoints[0].address
     form.set_socket(push)
@@ -121,11 +129,11 @@ def test_a_connect_time_option_re_creates_the_socket_which_still_talks(
     assert [e.address for e in push.endpoints] == [address]
     assert form.status_label.text() == (
         "Set HEARTBEAT_IVL = 1000 ms. Re-created the socket so HEARTBEAT_IVL applies to its "
-        "connections; it bound 1 endpoint again.")
+        "connections; it bound 1 endpoint again."
+    )
     assert form.status_label.isVisible()
     send(aloop, qtbot, push, b"after re-creating")
-    qtbot.waitUntil(lambda: traffic(session, pull) == [[b"after re-creating"]],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: traffic(session, pull) == [[b"after re-creating"]], timeout=WAIT_MS)
     saved = {spec.name: spec.options for spec in snapshot(session).sockets}
     assert saved[push.name] == {"HEARTBEAT_IVL": 1000}
 
@@ -150,8 +158,9 @@ def test_reset_puts_the_default_back(form, session, qtbot):
     assert sub.options == {} and live(sub, "RCVHWM") == 1000
     assert row.editor.text() == "" and row.editor.placeholderText() == "1000"
     assert not row.label.font().bold() and not row.reset_button.isEnabled()
-    assert form.status_label.text() == ("Back to the default: RCVHWM (1000 messages). It "
-                                        "applies at once.")
+    assert form.status_label.text() == (
+        "Back to the default: RCVHWM (1000 messages). It applies at once."
+    )
 
 
 def test_reset_all_and_revert(form, session, qtbot):
@@ -199,22 +208,32 @@ def test_maxmsgsize_shows_zinspects_protective_default(form, session):
     form.set_socket(pull)
     row = form.row("MAXMSGSIZE")
     assert row.editor.placeholderText() == "256 MiB"
-    assert ("zinspect's default: 256 MiB, so a peer cannot make it allocate gigabytes"
-            in row.editor.toolTip())
+    assert (
+        "zinspect's default: 256 MiB, so a peer cannot make it allocate gigabytes"
+        in row.editor.toolTip()
+    )
     assert "applies to binds and connects made after it is set" in row.label.toolTip().lower()
 
 
 def test_every_control_has_a_name_and_a_tooltip(form, session):
     form.set_socket(session.create_socket("ROUTER"))
-    controls = form.findChildren(QLineEdit) + form.findChildren(QCheckBox) + \
-        form.findChildren(QComboBox) + form.findChildren(QToolButton) + \
-        form.findChildren(QPushButton) + form.findChildren(QLabel)
+    controls = (
+        form.findChildren(QLineEdit)
+        + form.findChildren(QCheckBox)
+        + form.findChildren(QComboBox)
+        + form.findChildren(QToolButton)
+        + form.findChildren(QPushButton)
+        + form.findChildren(QLabel)
+    )
     assert len(controls) > 100
     for control in controls:
         assert control.accessibleName(), control
         if not isinstance(control, QLabel) or control.text():
-            assert control.toolTip() or isinstance(control, QLabel) and \
-                control.accessibleName().endswith(" unit"), control.accessibleName()
+            assert (
+                control.toolTip()
+                or isinstance(control, QLabel)
+                and control.accessibleName().endswith(" unit")
+            ), control.accessibleName()
 
 
 def test_it_fits_a_narrow_dock(form, session):

@@ -11,12 +11,12 @@ import pytest
 import zmq
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
-
 from session_helpers import ANY_PORT, WAIT_MS, traffic
-from zinspect.core.security.authenticator import authenticator_for
+
 from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair, load_certificate
-from zinspect.core.sockets.events import AUTH_DENIED
+from zinspect.core.security.authenticator import authenticator_for
 from zinspect.core.security.security import SecuritySpec, apply_security, keep_security, security_of
+from zinspect.core.sockets.events import AUTH_DENIED
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm
 
@@ -84,12 +84,14 @@ def test_a_bad_key_is_refused_beside_its_field_and_nothing_changes(form, session
     form.mechanism_combo.setCurrentText("CURVE")
     type_into(qtbot, form.server_key_edit, "not-a-key")
     assert form.server_key_error.isVisible()
-    assert form.server_key_error.text() == ("The server public key must be 40 Z85 "
-                                            "characters; this is 9")
+    assert form.server_key_error.text() == (
+        "The server public key must be 40 Z85 characters; this is 9"
+    )
     qtbot.mouseClick(form.apply_button, Qt.MouseButton.LeftButton)
     assert form.keys.secret_key_error.text().startswith("This socket needs its own CURVE key pair")
-    assert form.server_key_error.text().endswith("(a CURVE client must know the server's "
-                                                 "public key)")
+    assert form.server_key_error.text().endswith(
+        "(a CURVE client must know the server's public key)"
+    )
     assert handle.security_options == {} and security_of(handle) is None
     assert not form.status_label.text()
 
@@ -121,8 +123,7 @@ def test_an_exposed_bind_without_curve_is_warned_about(form, session, qtbot):
     assert not any("listens on a network interface" in w for w in form.warnings_shown())
 
 
-def test_certificates_are_saved_0600_and_loaded_through_the_dialogs(form, session, qtbot,
-                                                                    tmp_path):
+def test_certificates_are_saved_0600_and_loaded_through_the_dialogs(form, session, qtbot, tmp_path):
     server = session.create_socket("PULL", "server")
     form.set_socket(server)
     form.mechanism_combo.setCurrentText("CURVE")
@@ -149,8 +150,9 @@ def test_certificates_are_saved_0600_and_loaded_through_the_dialogs(form, sessio
     form.keys.file_dialog.selectFile(str(tmp_path / "server.key"))  # the public certificate
     form.keys.file_dialog.accept()
     assert form.server_key_edit.text() == public
-    assert form.status_label.text() == ("Loaded the server's public key from server.key: "
-                                        "Apply to use it.")
+    assert form.status_label.text() == (
+        "Loaded the server's public key from server.key: Apply to use it."
+    )
     _, client_file = generate_certificate(tmp_path / "client")
     assert form.keys.load_certificate_file(str(client_file)) is not None
     assert form.keys.public_key_edit.text() == load_certificate(client_file).public_key
@@ -160,7 +162,8 @@ def test_certificates_are_saved_0600_and_loaded_through_the_dialogs(form, sessio
     form.keys.load_certificate_file(str(tmp_path / "server.key"))
     assert form.keys.certificate_error.text() == (
         "server.key holds only a public key: a CURVE server needs its secret certificate "
-        "(NAME.key_secret)")
+        "(NAME.key_secret)"
+    )
 
 
 def test_authentication_lists_are_checked_and_deny_unknown_clients(form, session, qtbot):
@@ -173,16 +176,19 @@ def test_authentication_lists_are_checked_and_deny_unknown_clients(form, session
     editor = form.auth_editor
     editor.setChecked(True)
     type_into(qtbot, editor.key_edit, "short")
-    assert editor.key_error_label.text() == ("The client public key must be 40 Z85 "
-                                             "characters; this is 5")
+    assert editor.key_error_label.text() == (
+        "The client public key must be 40 Z85 characters; this is 5"
+    )
     allowed = generate_keypair()[0]
     type_into(qtbot, editor.key_edit, allowed)
     assert editor.client_keys() == [allowed] and not editor.key_error_label.isVisible()
     assert editor.keys_note.text() == "Only the keys listed may connect."
     type_into(qtbot, editor.allow_edit, "127.0.0.1, 10.0.0.300")
-    assert editor.address_error_label.text() == ("Allowed addresses: '10.0.0.300' is not an "
-                                                 "IP address or network (e.g. 127.0.0.1, "
-                                                 "::1, 10.0.0.0/8)")
+    assert editor.address_error_label.text() == (
+        "Allowed addresses: '10.0.0.300' is not an "
+        "IP address or network (e.g. 127.0.0.1, "
+        "::1, 10.0.0.0/8)"
+    )
     qtbot.mouseClick(form.apply_button, Qt.MouseButton.LeftButton)
     assert security_of(server) is None  # refused: the address list is wrong
     type_into(qtbot, editor.allow_edit, "127.0.0.1")
@@ -190,12 +196,12 @@ def test_authentication_lists_are_checked_and_deny_unknown_clients(form, session
     assert authenticator_for(session, create=False).domain_of(server) == "server"
 
     stranger = session.create_socket("PUSH", "stranger")
-    apply_security(stranger, SecuritySpec("CURVE", False, *generate_keypair(),
-                                          server_key=server_key))
+    apply_security(
+        stranger, SecuritySpec("CURVE", False, *generate_keypair(), server_key=server_key)
+    )
     stranger.connect(server.bind(ANY_PORT).address)
     stranger.send_now([b"hi"])
-    qtbot.waitUntil(lambda: any(e.name == AUTH_DENIED for e in session.events),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: any(e.name == AUTH_DENIED for e in session.events), timeout=WAIT_MS)
     assert traffic(session, server) == []
 
 
@@ -220,12 +226,16 @@ def test_plain_users_are_listed_without_their_passwords(form, session, qtbot):
 
 def test_a_security_not_applied_from_a_workspace_is_explained(form, session, qtbot):
     handle = session.create_socket("PUSH", "client")
-    keep_security(handle, SecuritySpec("PLAIN", username="bob", password=None),
-                  [(False, "tcp://127.0.0.1:5999")])
+    keep_security(
+        handle,
+        SecuritySpec("PLAIN", username="bob", password=None),
+        [(False, "tcp://127.0.0.1:5999")],
+    )
     form.set_socket(handle)
     assert form.error_label.text() == (
         "This security is not applied yet (see the problems of the workspace): fix it and "
-        "Apply. The socket binds/connects tcp://127.0.0.1:5999 once it is.")
+        "Apply. The socket binds/connects tcp://127.0.0.1:5999 once it is."
+    )
     assert form.password_edit.placeholderText() == "not saved in the workspace: enter it"
     type_into(qtbot, form.password_edit, "pw")
     apply(qtbot, form)
@@ -244,13 +254,19 @@ def test_every_control_is_named_and_explained(form, session):
     form.set_socket(session.create_socket("PULL", "server"))
     from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QGroupBox
 
-    controls = [w for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView,
-                               QGroupBox) for w in form.findChildren(kind)
-                if not w.parent().inherits("QLineEdit")  # a field's own clear button
-                and w.window() is form]  # not the combo box's popup list
+    controls = [
+        w
+        for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QGroupBox)
+        for w in form.findChildren(kind)
+        if not w.parent().inherits("QLineEdit")  # a field's own clear button
+        and w.window() is form
+    ]  # not the combo box's popup list
     assert len(controls) > 30
-    unnamed = [(type(w).__name__, w.accessibleName(), w.toolTip()) for w in controls
-               if not w.accessibleName() or not w.toolTip()]
+    unnamed = [
+        (type(w).__name__, w.accessibleName(), w.toolTip())
+        for w in controls
+        if not w.accessibleName() or not w.toolTip()
+    ]
     assert unnamed == []
 
 

@@ -6,8 +6,8 @@ import pytest
 import zmq
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-
 from ui_actions import WAIT_MS, click
+
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.ui.bridge import SessionBridge
@@ -52,11 +52,13 @@ def row_texts(panel: SocketPanel) -> list[str]:
 
 
 def row_state(panel: SocketPanel, handle) -> str:
-    return panel.model.data(panel.model.index(panel.model.row_of(handle)),
-                            SocketListModel.StateRole)
+    return panel.model.data(
+        panel.model.index(panel.model.row_of(handle)), SocketListModel.StateRole
+    )
 
 
 # -- creating sockets ------------------------------------------------------------------------
+
 
 def test_create_sockets_with_default_names_selects_each_new_one(panel, session, qtbot):
     selected = []
@@ -123,8 +125,7 @@ def test_every_type_listed_and_drafts_disabled_with_the_reason(panel):
             assert not item.isEnabled()
             assert info.unavailable_reason in item.toolTip()
     if not zmq.has("draft"):  # this machine's libzmq: the drafts cannot be made
-        for name in ("CLIENT", "SERVER", "RADIO", "DISH", "SCATTER", "GATHER", "PEER",
-                     "CHANNEL"):
+        for name in ("CLIENT", "SERVER", "RADIO", "DISH", "SCATTER", "GATHER", "PEER", "CHANNEL"):
             assert not model.item(listed.index(name)).isEnabled()
             assert "draft" in model.item(listed.index(name)).toolTip()
 
@@ -154,6 +155,7 @@ def test_sockets_made_elsewhere_appear_and_existing_ones_are_listed(session, qtb
 
 
 # -- endpoints ------------------------------------------------------------------------------
+
 
 def test_bind_suggested_endpoint_shows_the_real_port(panel, qtbot):
     pub = create(panel, qtbot, "PUB")
@@ -194,9 +196,13 @@ def test_connect_then_disconnect_and_unbind_with_delete_key(panel, qtbot, aloop)
     task = aloop.create_task(push.send([b"job"]))
     qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     model = panel.model
-    qtbot.waitUntil(lambda: model.data(model.index(0), SocketListModel.CountsRole) == (1, 0)
-                    and model.data(model.index(1), SocketListModel.CountsRole) == (0, 1),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            model.data(model.index(0), SocketListModel.CountsRole) == (1, 0)
+            and model.data(model.index(1), SocketListModel.CountsRole) == (0, 1)
+        ),
+        timeout=WAIT_MS,
+    )
     assert task.done() and task.exception() is None
     assert model.refresh_counts() == 0  # nothing changed: nothing repainted
 
@@ -291,6 +297,7 @@ def test_bind_to_a_port_another_zinspect_socket_holds(panel, qtbot):
 
 # -- subscriptions ----------------------------------------------------------------------------
 
+
 def test_subscribe_text_and_hex_then_remove(panel, qtbot):
     sub = create(panel, qtbot, "SUB")
     editor = panel.subscription_editor
@@ -381,6 +388,7 @@ def test_subscriptions_hidden_for_types_that_do_not_subscribe(panel, qtbot):
 
 # -- state and closing --------------------------------------------------------------------
 
+
 def test_req_state_shows_waiting_for_reply(panel, qtbot, aloop):
     rep = create(panel, qtbot, "REP")
     click(qtbot, panel.endpoint_editor.bind_button)
@@ -440,6 +448,7 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panel, qtbot):
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QListView
 
     create(panel, qtbot, "SUB")
+
     def inside_a_compound(widget) -> bool:  # a combo's popup list, a line edit's clear button
         parent = widget.parent()
         while parent is not None and parent is not panel:
@@ -448,8 +457,12 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panel, qtbot):
             parent = parent.parent()
         return False
 
-    controls = [w for cls in (QAbstractButton, QComboBox, QLineEdit, QListView)
-                for w in panel.findChildren(cls) if not inside_a_compound(w)]
+    controls = [
+        w
+        for cls in (QAbstractButton, QComboBox, QLineEdit, QListView)
+        for w in panel.findChildren(cls)
+        if not inside_a_compound(w)
+    ]
     assert len(controls) > 12
     for widget in controls:
         assert widget.accessibleName(), widget
@@ -457,6 +470,7 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panel, qtbot):
 
 
 # -- models ---------------------------------------------------------------------------------
+
 
 def test_models_pass_the_model_tester(panel, session, qtbot, qtmodeltester):
     sub = create(panel, qtbot, "SUB")
@@ -512,8 +526,8 @@ def test_peek_name_does_not_consume_a_number(session):
 
 # -- found in the acceptance audit ------------------------------------------------------------
 
-def test_no_socket_page_has_no_scroll_bar_and_a_new_socket_starts_at_its_top(
-        panel, session, qtbot):
+
+def test_no_socket_page_has_no_scroll_bar_and_a_new_socket_starts_at_its_top(panel, session, qtbot):
     panel.resize(380, 560)
     bar = panel.details_scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: panel.empty_label.isVisible(), timeout=WAIT_MS)
@@ -536,8 +550,11 @@ def test_clear_buttons_of_the_fields_are_named(panel, qtbot):
     from PySide6.QtWidgets import QToolButton
 
     create(panel, qtbot, "SUB")
-    edits = {"name": panel.name_edit, "endpoint": panel.endpoint_editor.endpoint_edit,
-             "prefix": panel.subscription_editor.prefix_edit}
+    edits = {
+        "name": panel.name_edit,
+        "endpoint": panel.endpoint_editor.endpoint_edit,
+        "prefix": panel.subscription_editor.prefix_edit,
+    }
     for field, edit in edits.items():
         edit.setText("x")
         buttons = [b for b in edit.findChildren(QToolButton) if b.isVisible()]
@@ -559,8 +576,7 @@ def test_a_state_coming_and_going_does_not_move_the_buttons(panel, qtbot, aloop)
     qtbot.wait(50)  # let the layout settle after the connect
     before = connect_button.mapTo(panel, connect_button.rect().topLeft())
     aloop.create_task(req.send([b"ping"]))
-    qtbot.waitUntil(lambda: panel.state_label.text() == "REQ: waiting for reply",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.state_label.text() == "REQ: waiting for reply", timeout=WAIT_MS)
     qtbot.wait(50)  # let the layout settle
     assert panel.state_label.isVisible()
     assert connect_button.mapTo(panel, connect_button.rect().topLeft()) == before

@@ -9,10 +9,9 @@ import time
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QWidget
-
 from ui_actions import WAIT_MS
+
 from zinspect.core.store import IN, OUT, Message, MessageStore
-from zinspect.ui.bridge import SessionBridge
 from zinspect.core.traffic_filter import (
     FILTER_TEXT_LIMIT,
     FilterError,
@@ -20,6 +19,7 @@ from zinspect.core.traffic_filter import (
     hex_needle,
     message_text,
 )
+from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.traffic_model import (
     COL_DIRECTION,
     COL_FRAMES,
@@ -39,10 +39,10 @@ def msg(socket: str, direction: str, *frames: bytes, stamp: float | None = None)
     return Message(time.time() if stamp is None else stamp, socket, direction, list(frames))
 
 
-def batch(count: int, socket: str = "pub-1", direction: str = OUT, start: int = 0
-          ) -> list[Message]:
-    return [msg(socket, direction, b"topic", b"payload %d" % i)
-            for i in range(start, start + count)]
+def batch(count: int, socket: str = "pub-1", direction: str = OUT, start: int = 0) -> list[Message]:
+    return [
+        msg(socket, direction, b"topic", b"payload %d" % i) for i in range(start, start + count)
+    ]
 
 
 def cell(model: TrafficModel, row: int, column: int) -> str:
@@ -96,8 +96,10 @@ def shown(qtbot, panel):
 
 # -- the model -----------------------------------------------------------------------------
 
+
 def test_model_passes_the_model_tester_through_inserts_drops_filters_and_clear(
-        qtmodeltester, model):
+    qtmodeltester, model
+):
     store = model.store
     store.extend(batch(5))
     model.refresh()
@@ -157,24 +159,33 @@ def test_caps_dropping_the_head_removes_rows_once_per_refresh(qtbot, model):
 
 def test_columns_show_text_binary_empty_multipart_and_subscriptions(panel):
     stamp = 1_700_000_000.123
-    panel.model.store.extend([
-        msg("pub-1", OUT, b"hello", stamp=stamp),
-        msg("xpub-1", IN, b"\x01weather"),
-        msg("xpub-1", IN, b"\x00"),
-        msg("pub-1", OUT, b"\x00\x01\xfe\xff"),
-        msg("pub-1", OUT, b"", b"ok", b""),
-        msg("pub-1", OUT, b"\xff\xfebad utf-8"),
-        msg("pub-1", OUT, b"line1\nline2"),
-        msg("pub-1", OUT, *[b"f"] * 300),
-        msg("pub-1", OUT, b"x" * 1536),
-        msg("pub-1", OUT, b"\x01not a subscription on PUB"),
-    ])
+    panel.model.store.extend(
+        [
+            msg("pub-1", OUT, b"hello", stamp=stamp),
+            msg("xpub-1", IN, b"\x01weather"),
+            msg("xpub-1", IN, b"\x00"),
+            msg("pub-1", OUT, b"\x00\x01\xfe\xff"),
+            msg("pub-1", OUT, b"", b"ok", b""),
+            msg("pub-1", OUT, b"\xff\xfebad utf-8"),
+            msg("pub-1", OUT, b"line1\nline2"),
+            msg("pub-1", OUT, *[b"f"] * 300),
+            msg("pub-1", OUT, b"x" * 1536),
+            msg("pub-1", OUT, b"\x01not a subscription on PUB"),
+        ]
+    )
     model = panel.model
     model.refresh()
     assert model.rowCount() == 10
     expected_time = time.strftime("%H:%M:%S", time.localtime(1_700_000_000)) + ".123"
     assert [cell(model, 0, c) for c in range(7)] == [
-        "0", expected_time, "pub-1", "→ out", "1", "5 B", "hello"]
+        "0",
+        expected_time,
+        "pub-1",
+        "→ out",
+        "1",
+        "5 B",
+        "hello",
+    ]
     assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d\d\d", cell(model, 1, COL_TIME))
     assert cell(model, 1, COL_DIRECTION) == "← in"
     summaries = column_texts(model, COL_SUMMARY)
@@ -198,12 +209,12 @@ def test_columns_show_text_binary_empty_multipart_and_subscriptions(panel):
 def test_format_time_rounds_to_the_millisecond():
     base = 1_700_000_000
     assert format_time(base + 0.9996).endswith(".000")
-    assert format_time(base + 0.9996)[:8] == time.strftime("%H:%M:%S",
-                                                             time.localtime(base + 1))
+    assert format_time(base + 0.9996)[:8] == time.strftime("%H:%M:%S", time.localtime(base + 1))
     assert format_time(base + 0.5).endswith(".500")
 
 
 # -- filter rules ---------------------------------------------------------------------------
+
 
 def test_filter_text_is_frames_as_utf8_one_per_line():
     assert message_text([b"a", b"", b"\xffb"]) == "a\n\n\ufffdb"
@@ -231,14 +242,17 @@ def test_filter_searches_the_first_mib_of_huge_messages(model):
 
 # -- the panel ------------------------------------------------------------------------------
 
+
 def fill_mixed(panel: TrafficPanel) -> None:
-    panel.model.store.extend([
-        msg("pub-1", OUT, b"Hello world"),
-        msg("xpub-1", IN, b"\x01news"),
-        msg("pub-1", OUT, b"news", b"sport 42"),
-        msg("xpub-1", OUT, b"\x00\xffbinary"),
-        msg("pub-1", IN, b"HELLO again"),
-    ])
+    panel.model.store.extend(
+        [
+            msg("pub-1", OUT, b"Hello world"),
+            msg("xpub-1", IN, b"\x01news"),
+            msg("pub-1", OUT, b"news", b"sport 42"),
+            msg("xpub-1", OUT, b"\x00\xffbinary"),
+            msg("pub-1", IN, b"HELLO again"),
+        ]
+    )
     panel.model.refresh()
 
 
@@ -291,7 +305,8 @@ def test_filtering_a_large_store_runs_in_chunks_without_blocking(qtbot, panel):
     count = 200_000
     panel.model.store.extend(
         msg("pub-1" if i % 2 else "xpub-1", OUT, b"reading", b'{"sensor": %d}' % i)
-        for i in range(count))
+        for i in range(count)
+    )
     panel.model.refresh()
     assert panel.model.rowCount() == count
     gc.collect()  # measure our chunking, not a garbage collection of the new messages
@@ -308,7 +323,8 @@ def test_filtering_a_large_store_runs_in_chunks_without_blocking(qtbot, panel):
     ticker.start(16)
     progress: list[str] = []
     panel.model.filter_progress_changed.connect(
-        lambda _p: progress.append(panel.progress_label.text()))
+        lambda _p: progress.append(panel.progress_label.text())
+    )
     panel.filter_edit.setText('SENSOR": 1')
     last[0] = time.monotonic()
     qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Return)
@@ -368,8 +384,7 @@ def test_sockets_follow_the_bridge_and_closed_ones_still_decode(qtbot, panel, se
     assert panel.socket_combo.findData("xsub-1") > 0
     session.store.append(msg("xsub-1", OUT, b"\x01topic"))
     xsub.close()
-    assert panel.socket_combo.itemText(panel.socket_combo.findData("xsub-1")) == \
-        "xsub-1 (closed)"
+    assert panel.socket_combo.itemText(panel.socket_combo.findData("xsub-1")) == "xsub-1 (closed)"
     assert panel.socket_type_of("xsub-1") == "XSUB"
     panel.model.refresh()
     assert cell(panel.model, 0, COL_SUMMARY) == "subscribe 'topic'"

@@ -33,8 +33,7 @@ def test_an_action_is_in_its_menu_and_its_shortcut_is_the_windows(qtbot):
     host = WindowHost(window)
     called: list[bool] = []
     menu = host.menu("&File")
-    action = host.add_action(menu, "&Do it", lambda: called.append(True), "Ctrl+J",
-                             "Does it")
+    action = host.add_action(menu, "&Do it", lambda: called.append(True), "Ctrl+J", "Does it")
     assert action in menu.actions() and action in window.actions()
     assert action.shortcut().toString() == "Ctrl+J" and action.toolTip() == "Does it"
     action.trigger()
@@ -45,7 +44,6 @@ def test_a_dock_is_named_for_the_saved_layout_and_explained(qtbot):
     window = QMainWindow()
     qtbot.addWidget(window)
     host = WindowHost(window)
-    dock = host.add_dock("Things", "things_dock", QLabel("x"),
-                         Qt.DockWidgetArea.LeftDockWidgetArea)
+    dock = host.add_dock("Things", "things_dock", QLabel("x"), Qt.DockWidgetArea.LeftDockWidgetArea)
     assert dock.objectName() == "things_dock" and dock.accessibleName() == "Things panel"
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea

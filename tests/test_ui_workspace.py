@@ -10,20 +10,28 @@ import socket as pysocket
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
-
 from ui_actions import WAIT_MS, click_box, menu_action, open_boxes, the_box, trigger_menu
 from window_driver import settings_at
+
 from zinspect.core.workspace.workspace import parse_workspace
-from zinspect.ui.main_window import MainWindow
 from zinspect.ui.compose.saved_messages import COL_NAME, SavedMessagesModel
+from zinspect.ui.main_window import MainWindow
 
 IN_TEXT = "← in"
 
-PAIR_WORKSPACE = {"zinspect": 1, "sockets": [
-    {"name": "left", "type": "PAIR", "bind": ["inproc://ui-pair"]},
-    {"name": "right", "type": "PAIR", "connect": ["inproc://ui-pair"],
-     "options": {"SNDHWM": 10}},
-], "messages": [{"name": "hello", "socket": "left", "frames": ["hello", {"hex": "00ff"}]}]}
+PAIR_WORKSPACE = {
+    "zinspect": 1,
+    "sockets": [
+        {"name": "left", "type": "PAIR", "bind": ["inproc://ui-pair"]},
+        {
+            "name": "right",
+            "type": "PAIR",
+            "connect": ["inproc://ui-pair"],
+            "options": {"SNDHWM": 10},
+        },
+    ],
+    "messages": [{"name": "hello", "socket": "left", "frames": ["hello", {"hex": "00ff"}]}],
+}
 
 
 def read(path) -> str:
@@ -40,8 +48,9 @@ def choose_file(window: MainWindow, qtbot, path) -> None:
     """Pick ``path`` in the file dialog that is open. The dialog is Qt's own, and it fills
     its name field in again once it has listed the directory, so typing into it races that;
     this gives zinspect exactly what the dialog gives it when the user picks a file."""
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QFileDialog)),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in window.findChildren(QFileDialog)), timeout=WAIT_MS
+    )
     dialog = next(d for d in window.findChildren(QFileDialog) if d.isVisible())
     dialog.hide()
     dialog.fileSelected.emit(str(path))
@@ -58,23 +67,40 @@ def modified(window: MainWindow) -> bool:
 
 # -- the File menu and the title ------------------------------------------------------------
 
+
 def test_file_menu_has_the_workspace_actions_with_their_shortcuts(window):
     actions = window.workspace_actions
-    texts = [a.text().replace("&", "") for a in actions.file_menu().actions()
-             if not a.isSeparator()]
-    assert texts[:5] == ["New workspace", "Open workspace…", "Open recent", "Save workspace",
-                         "Save workspace as…"]
+    texts = [
+        a.text().replace("&", "") for a in actions.file_menu().actions() if not a.isSeparator()
+    ]
+    assert texts[:5] == [
+        "New workspace",
+        "Open workspace…",
+        "Open recent",
+        "Save workspace",
+        "Save workspace as…",
+    ]
     assert texts[-1] == "Quit"
-    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in (
-        actions.new_action, actions.open_action, actions.save_action, actions.save_as_action)}
-    assert shortcuts == {"New workspace": "Ctrl+Shift+N", "Open workspace…": "Ctrl+O",
-                         "Save workspace": "Ctrl+S", "Save workspace as…": "Ctrl+Shift+S"}
+    shortcuts = {
+        a.text().replace("&", ""): a.shortcut().toString()
+        for a in (
+            actions.new_action,
+            actions.open_action,
+            actions.save_action,
+            actions.save_as_action,
+        )
+    }
+    assert shortcuts == {
+        "New workspace": "Ctrl+Shift+N",
+        "Open workspace…": "Ctrl+O",
+        "Save workspace": "Ctrl+S",
+        "Save workspace as…": "Ctrl+Shift+S",
+    }
     assert menu_action(window, "New socket…").shortcut().toString() == "Ctrl+N"
     assert menu_action(window, "Saved messages").isChecked()  # View menu toggles the dock
 
 
-def test_title_shows_the_file_and_a_star_while_it_differs_from_it(window, user, qtbot,
-                                                                  tmp_path):
+def test_title_shows_the_file_and_a_star_while_it_differs_from_it(window, user, qtbot, tmp_path):
     assert title(window) == "Untitled — zinspect"
     pub = user.create("PUB", "news")
     qtbot.waitUntil(lambda: modified(window), timeout=WAIT_MS)
@@ -123,8 +149,10 @@ def test_open_then_save_writes_the_identical_file(window, qtbot, tmp_path):
     window.workspace_actions.open_path(path)
     before = path.stat().st_mtime_ns
     window.workspace_actions.save_action.trigger()
-    qtbot.waitUntil(lambda: path.stat().st_mtime_ns != before
-                    or "Saved" in window.statusBar().currentMessage(), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: path.stat().st_mtime_ns != before or "Saved" in window.statusBar().currentMessage(),
+        timeout=WAIT_MS,
+    )
     assert read(path) == text
 
     # Save As over another existing file asks first
@@ -144,6 +172,7 @@ def test_open_then_save_writes_the_identical_file(window, qtbot, tmp_path):
 
 
 # -- unsaved changes ----------------------------------------------------------------------------
+
 
 def test_new_asks_first_and_cancel_keeps_everything(window, user, qtbot):
     user.create("PUB", "keep-me")
@@ -172,8 +201,7 @@ def test_closing_with_changes_asks_and_save_then_closes(window, user, qtbot, tmp
         click_box(window, qtbot, "Save")
         choose_file(window, qtbot, tmp_path / "sink.zinspect.json")
     assert not window.isVisible()
-    assert parse_workspace((tmp_path / "sink.zinspect.json").read_text()).sockets[0].name \
-        == "sink"
+    assert parse_workspace((tmp_path / "sink.zinspect.json").read_text()).sockets[0].name == "sink"
 
 
 def test_closing_with_changes_can_discard_or_stay(window, user, qtbot):
@@ -196,8 +224,9 @@ def test_open_asks_about_changes_then_replaces_the_sockets(window, user, qtbot, 
     user.shortcut(Qt.Key.Key_O, target=window.traffic.view)
     click_box(window, qtbot, "Discard")
     choose_file(window, qtbot, path)
-    qtbot.waitUntil(lambda: [s.name for s in window.session.sockets] == ["left", "right"],
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: [s.name for s in window.session.sockets] == ["left", "right"], timeout=WAIT_MS
+    )
     assert user.socket_list()[0].startswith("left (PAIR)")
     assert window.session.socket_named("right").options == {"SNDHWM": 10}
     assert title(window) == "pair.zinspect.json — zinspect"
@@ -205,6 +234,7 @@ def test_open_asks_about_changes_then_replaces_the_sockets(window, user, qtbot, 
 
 
 # -- recent files -------------------------------------------------------------------------------
+
 
 def test_recent_workspaces_are_listed_and_a_missing_one_says_so(window, qtbot, tmp_path):
     actions = window.workspace_actions
@@ -231,8 +261,9 @@ def test_recent_workspaces_are_listed_and_a_missing_one_says_so(window, qtbot, t
     again.workspace_actions.clear_recent_action.trigger()
     assert again.workspace_actions.recent_paths() == []
     again.workspace_actions.recent_menu.aboutToShow.emit()
-    assert [a.text() for a in again.workspace_actions.recent_menu.actions()
-            if not a.isSeparator()] == ["No recent workspaces", "&Clear recent list"]
+    assert [
+        a.text() for a in again.workspace_actions.recent_menu.actions() if not a.isSeparator()
+    ] == ["No recent workspaces", "&Clear recent list"]
 
 
 def test_choosing_a_recent_workspace_opens_it(window, qtbot, tmp_path):
@@ -247,15 +278,20 @@ def test_choosing_a_recent_workspace_opens_it(window, qtbot, tmp_path):
 
 # -- problems while loading -----------------------------------------------------------------------
 
-def test_problems_are_listed_valid_sockets_work_and_saving_over_asks(window, user, qtbot,
-                                                                      tmp_path, caplog):
+
+def test_problems_are_listed_valid_sockets_work_and_saving_over_asks(
+    window, user, qtbot, tmp_path, caplog
+):
     caplog.expected_warnings = True
-    document = {"zinspect": 1, "sockets": [
-        {"name": "weather", "type": "SUB", "options": {"RCVHWM": "lots"}},
-        {"name": "left", "type": "PAIR", "bind": ["inproc://ui-problems"]},
-        {"name": "right", "type": "PAIR", "connect": ["inproc://ui-problems"]},
-        {"name": "ghost", "type": "GHOST"},
-    ]}
+    document = {
+        "zinspect": 1,
+        "sockets": [
+            {"name": "weather", "type": "SUB", "options": {"RCVHWM": "lots"}},
+            {"name": "left", "type": "PAIR", "bind": ["inproc://ui-problems"]},
+            {"name": "right", "type": "PAIR", "connect": ["inproc://ui-problems"]},
+            {"name": "ghost", "type": "GHOST"},
+        ],
+    }
     path = write(tmp_path / "bad.zinspect.json", document)
     original = read(path)
     assert window.workspace_actions.open_path(path)
@@ -266,12 +302,16 @@ def test_problems_are_listed_valid_sockets_work_and_saving_over_asks(window, use
         'sockets[0].options.RCVHWM: expected an integer, got "lots"',
         "sockets[3].type: unknown socket type 'GHOST'; choose one of PAIR, PUB, SUB, REQ, "
         "REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM, CLIENT, SERVER, RADIO, DISH, "
-        "SCATTER, GATHER, PEER, CHANNEL"]
+        "SCATTER, GATHER, PEER, CHANNEL",
+    ]
     button = window.workspace_actions.problems_button
     assert button.isVisible() and button.text() == "⚠ 2 problems in bad.zinspect.json"
     assert "2 problems" in window.statusBar().currentMessage()
-    logged = [r.getMessage() for r in caplog.records if r.name == "zinspect.core.workspace.workspace"
-              and r.levelname == "WARNING"]
+    logged = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "zinspect.core.workspace.workspace" and r.levelname == "WARNING"
+    ]
     assert logged == dialog.problems()
 
     # the valid sockets were created and work
@@ -308,8 +348,13 @@ def test_a_bind_that_fails_shows_the_socket_with_its_error(window, qtbot, tmp_pa
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         taken = f"tcp://127.0.0.1:{squatter.getsockname()[1]}"
-        path = write(tmp_path / "busy.zinspect.json", {"zinspect": 1, "sockets": [
-            {"name": "pub", "type": "PUB", "bind": ["inproc://fine", taken]}]})
+        path = write(
+            tmp_path / "busy.zinspect.json",
+            {
+                "zinspect": 1,
+                "sockets": [{"name": "pub", "type": "PUB", "bind": ["inproc://fine", taken]}],
+            },
+        )
         assert window.workspace_actions.open_path(path)
     pub = window.session.socket_named("pub")
     assert [e.address for e in pub.endpoints] == ["inproc://fine"]
@@ -318,12 +363,16 @@ def test_a_bind_that_fails_shows_the_socket_with_its_error(window, qtbot, tmp_pa
     assert problems == [f"sockets[0].bind[1]: {pub.last_error}"]
 
 
-@pytest.mark.parametrize("content, reason", [
-    ("not json {", "the file is not valid JSON"),
-    ('{"zinspect": 7}', "written by a newer zinspect (format version 7)"),
-])
-def test_a_file_refused_whole_changes_nothing_and_says_why(window, user, qtbot, tmp_path,
-                                                           caplog, content, reason):
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("not json {", "the file is not valid JSON"),
+        ('{"zinspect": 7}', "written by a newer zinspect (format version 7)"),
+    ],
+)
+def test_a_file_refused_whole_changes_nothing_and_says_why(
+    window, user, qtbot, tmp_path, caplog, content, reason
+):
     caplog.expected_warnings = True
     user.create("PUB", "kept")
     path = tmp_path / "broken.zinspect.json"
@@ -336,8 +385,7 @@ def test_a_file_refused_whole_changes_nothing_and_says_why(window, user, qtbot, 
     click_box(window, qtbot, "Close")
 
 
-def test_a_failed_save_keeps_the_old_file_and_says_why(window, user, qtbot, tmp_path,
-                                                       monkeypatch):
+def test_a_failed_save_keeps_the_old_file_and_says_why(window, user, qtbot, tmp_path, monkeypatch):
     path = write(tmp_path / "p.zinspect.json", PAIR_WORKSPACE)
     window.workspace_actions.open_path(path)
     user.create("PUB", "extra")
@@ -357,8 +405,8 @@ def test_a_failed_save_keeps_the_old_file_and_says_why(window, user, qtbot, tmp_
 
 # -- saved messages ------------------------------------------------------------------------------
 
-def test_saved_messages_save_send_load_rename_delete(window, user, qtbot, tmp_path,
-                                                     qtmodeltester):
+
+def test_saved_messages_save_send_load_rename_delete(window, user, qtbot, tmp_path, qtmodeltester):
     actions = window.workspace_actions
     panel = actions.saved_messages
     window.workspace_actions.open_path(write(tmp_path / "p.zinspect.json", PAIR_WORKSPACE))
@@ -375,8 +423,9 @@ def test_saved_messages_save_send_load_rename_delete(window, user, qtbot, tmp_pa
     rows = user.wait_rows(2)
     assert (rows[0].socket, rows[0].frames) == ("left", (b"hello", b"\x00\xff"))
     assert rows[1].socket == "right" and rows[1].direction == IN_TEXT
-    qtbot.waitUntil(lambda: panel.status_label.text() == "Sent 'hello' on left (2 frames)",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: panel.status_label.text() == "Sent 'hello' on left (2 frames)", timeout=WAIT_MS
+    )
     assert user.frame_rows[0].text == "half-written"  # the composer was left alone
 
     # save the composer's message inline, for the selected socket by default
@@ -387,8 +436,9 @@ def test_saved_messages_save_send_load_rename_delete(window, user, qtbot, tmp_pa
     panel.socket_combo.setCurrentIndex(0)  # "the selected socket"
     qtbot.keyClicks(panel.name_edit, "hello")
     qtbot.keyClick(panel.name_edit, Qt.Key.Key_Return)
-    assert panel.error_label.text() == ("A saved message is called 'hello' already: choose "
-                                        "another name")
+    assert panel.error_label.text() == (
+        "A saved message is called 'hello' already: choose another name"
+    )
     panel.name_edit.clear()
     qtbot.keyClicks(panel.name_edit, "ping")
     qtbot.keyClick(panel.name_edit, Qt.Key.Key_Return)
@@ -428,7 +478,8 @@ def test_saved_messages_save_send_load_rename_delete(window, user, qtbot, tmp_pa
     qtbot.waitUntil(lambda: not modified(window), timeout=WAIT_MS)
     saved = parse_workspace(read(tmp_path / "p.zinspect.json"))
     assert [(m.name, m.socket, m.frames) for m in saved.messages] == [
-        ("hello", "left", [b"hello", b"\x00\xff"])]
+        ("hello", "left", [b"hello", b"\x00\xff"])
+    ]
 
 
 def test_a_saved_message_that_cannot_go_says_why(window, user, qtbot):
@@ -442,8 +493,9 @@ def test_a_saved_message_that_cannot_go_says_why(window, user, qtbot):
     qtbot.keyClicks(panel.name_edit, "to the sub")
     qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.send_button, Qt.MouseButton.LeftButton)
-    assert panel.status_label.text() == ("Not sent on listener: A SUB socket only receives; use "
-                                         "XSUB to send subscriptions.")
+    assert panel.status_label.text() == (
+        "Not sent on listener: A SUB socket only receives; use XSUB to send subscriptions."
+    )
     window.session.socket_named("listener").close()
     qtbot.mouseClick(panel.send_button, Qt.MouseButton.LeftButton)
     assert "which this workspace does not have" in panel.status_label.text()

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QTableView, QWidget
-
 from session_helpers import ANY_PORT
 from ui_actions import WAIT_MS, click
+
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.ui.compose.frame_editor import FrameRow
-from zinspect.ui.message.frame_list_model import COLUMN_CONTENT
 from zinspect.ui.main_window import MainWindow
+from zinspect.ui.message.frame_list_model import COLUMN_CONTENT
 from zinspect.ui.sockets.socket_panel import TypeNameRole
 from zinspect.ui.traffic.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE
 
@@ -57,8 +57,12 @@ class WindowDriver:
         self.window.activateWindow()
         self.qtbot.waitUntil(self.window.isActiveWindow, timeout=WAIT_MS)
 
-    def shortcut(self, key: Qt.Key, modifier=Qt.KeyboardModifier.ControlModifier,
-                 target: QWidget | None = None) -> None:
+    def shortcut(
+        self,
+        key: Qt.Key,
+        modifier=Qt.KeyboardModifier.ControlModifier,
+        target: QWidget | None = None,
+    ) -> None:
         widget = target or self.window.focusWidget() or self.window
         self.qtbot.keyClick(widget, key, modifier)
 
@@ -73,8 +77,7 @@ class WindowDriver:
             self.qtbot.keyClicks(panel.name_edit, name)
         self.click(panel.create_button)
         handle = panel.current_socket()
-        assert handle is not None and handle.type_name == type_name, \
-            panel.create_error_label.text()
+        assert handle is not None and handle.type_name == type_name, panel.create_error_label.text()
         return handle
 
     def select(self, handle: SocketHandle) -> None:
@@ -152,8 +155,9 @@ class WindowDriver:
 
     def ctrl_enter(self) -> None:
         """Ctrl+Enter from the frame editor (the window-wide Send shortcut)."""
-        self.qtbot.keyClick(self.frame_rows[0].text_edit, Qt.Key.Key_Return,
-                            Qt.KeyboardModifier.ControlModifier)
+        self.qtbot.keyClick(
+            self.frame_rows[0].text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
 
     @property
     def send_status(self) -> str:
@@ -169,10 +173,14 @@ class WindowDriver:
         result = []
         for row in range(model.rowCount()):
             message = model.data(model.index(row, 0), MESSAGE_ROLE)
-            result.append(Row(model.data(model.index(row, COL_SOCKET)),
-                              model.data(model.index(row, COL_DIRECTION)),
-                              model.data(model.index(row, COL_SUMMARY)),
-                              tuple(message.frames)))
+            result.append(
+                Row(
+                    model.data(model.index(row, COL_SOCKET)),
+                    model.data(model.index(row, COL_DIRECTION)),
+                    model.data(model.index(row, COL_SUMMARY)),
+                    tuple(message.frames),
+                )
+            )
         return result
 
     def wait_rows(self, count: int, timeout: int = WAIT_MS) -> list[Row]:
@@ -188,8 +196,7 @@ class WindowDriver:
         rect = view.visualRect(index)
         assert rect.isValid(), f"row {row} is not visible"
         with self.qtbot.waitSignal(traffic.message_selected, timeout=WAIT_MS):
-            self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                                  pos=rect.center())
+            self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
     # -- detail pane ----------------------------------------------------------------------
     @property
@@ -222,8 +229,17 @@ class WindowDriver:
         panel = self.window.sockets
         current = panel.current_socket()
         return (
-            [(s.name, s.type_name, [(e.kind, e.address) for e in s.endpoints],
-              list(s.subscriptions), s.sent, s.received) for s in session.sockets],
+            [
+                (
+                    s.name,
+                    s.type_name,
+                    [(e.kind, e.address) for e in s.endpoints],
+                    list(s.subscriptions),
+                    s.sent,
+                    s.received,
+                )
+                for s in session.sockets
+            ],
             self.socket_list(),
             panel.endpoint_editor.endpoints_shown(),
             current.name if current is not None else None,

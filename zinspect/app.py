@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import zinspect
 from zinspect.core.sockets.fd_limit import raise_fd_limit
@@ -41,11 +41,24 @@ Qt's own options (for example -platform offscreen, -style fusion) are passed thr
 """
 
 # Qt's command-line options that take a value: kept away from argparse's positional WORKSPACE
-QT_VALUE_OPTIONS = frozenset({
-    "-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-style", "-stylesheet",
-    "-display", "-geometry", "-qwindowgeometry", "-qwindowtitle", "-qwindowicon", "-session",
-    "-screen", "-title",
-})
+QT_VALUE_OPTIONS = frozenset(
+    {
+        "-platform",
+        "-platformpluginpath",
+        "-platformtheme",
+        "-plugin",
+        "-style",
+        "-stylesheet",
+        "-display",
+        "-geometry",
+        "-qwindowgeometry",
+        "-qwindowtitle",
+        "-qwindowicon",
+        "-session",
+        "-screen",
+        "-title",
+    }
+)
 
 
 def split_qt_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -76,29 +89,54 @@ def positive_seconds(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="zinspect", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("workspace", nargs="?", metavar="WORKSPACE",
-                        help="open this workspace file (.zinspect.json): its sockets, "
-                             "endpoints, subscriptions, options and automations")
-    parser.add_argument("--demo", metavar="NAME",
-                        help="open a pattern demo (reqrep, pubsub, pipeline, routerdealer, "
-                             "broker) instead of a workspace; 'list' prints them all")
-    parser.add_argument("--record", metavar="FILE",
-                        help="record all traffic to this capture file (JSON Lines) from the "
-                             "start; the file is flushed at least once a second")
-    parser.add_argument("--autostop", metavar="SECONDS", type=positive_seconds,
-                        help="quit cleanly after SECONDS, finishing the recording (like "
-                             "Wireshark's autostop)")
-    parser.add_argument("--version", action="store_true",
-                        help="print the versions of zinspect, pyzmq, libzmq and Qt, and which "
-                             "transports and draft features this libzmq has, then exit")
-    parser.add_argument("--log-level", default="WARNING",
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                        help="how much to log to stderr (default: WARNING)")
-    parser.add_argument("--settings", metavar="FILE",
-                        help="store window layout and preferences in this INI file instead of "
-                             "the user's settings (handy for tests and portable setups)")
+        prog="zinspect",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "workspace",
+        nargs="?",
+        metavar="WORKSPACE",
+        help="open this workspace file (.zinspect.json): its sockets, "
+        "endpoints, subscriptions, options and automations",
+    )
+    parser.add_argument(
+        "--demo",
+        metavar="NAME",
+        help="open a pattern demo (reqrep, pubsub, pipeline, routerdealer, "
+        "broker) instead of a workspace; 'list' prints them all",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="FILE",
+        help="record all traffic to this capture file (JSON Lines) from the "
+        "start; the file is flushed at least once a second",
+    )
+    parser.add_argument(
+        "--autostop",
+        metavar="SECONDS",
+        type=positive_seconds,
+        help="quit cleanly after SECONDS, finishing the recording (like Wireshark's autostop)",
+    )
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the versions of zinspect, pyzmq, libzmq and Qt, and which "
+        "transports and draft features this libzmq has, then exit",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="how much to log to stderr (default: WARNING)",
+    )
+    parser.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="store window layout and preferences in this INI file instead of "
+        "the user's settings (handy for tests and portable setups)",
+    )
     return parser
 
 
@@ -116,8 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = check_demo_argument(args)
         if problem is not None:
             return problem
-    logging.basicConfig(level=args.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     raise_fd_limit()  # a workspace of thousands of sockets needs thousands of descriptors
     return run_gui(args, qt_args)
 
@@ -159,8 +198,9 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_log_loop_exception)
-    settings = (QSettings(args.settings, QSettings.Format.IniFormat) if args.settings
-                else QSettings())
+    settings = (
+        QSettings(args.settings, QSettings.Format.IniFormat) if args.settings else QSettings()
+    )
 
     exit_code = 0
     signals = QuitSignals()
@@ -177,8 +217,11 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
         log.info("main window shown")
         if args.record and not window.capture.start_recording(args.record):
             exit_code = 2
-            print(f"zinspect: cannot record to {args.record}: "
-                  f"{window.capture.last_error or 'see the log'}", file=sys.stderr)
+            print(
+                f"zinspect: cannot record to {args.record}: "
+                f"{window.capture.last_error or 'see the log'}",
+                file=sys.stderr,
+            )
             window.quit_without_asking()
         elif args.workspace:
             window.workspace_actions.open_path(args.workspace)
@@ -203,5 +246,8 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
 def _log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict) -> None:
     """Keep running after a stray exception in a callback, but never hide it."""
     error = context.get("exception")
-    log.error("unexpected error in the event loop: %s", context.get("message"),
-              exc_info=error if isinstance(error, BaseException) else None)
+    log.error(
+        "unexpected error in the event loop: %s",
+        context.get("message"),
+        exc_info=error if isinstance(error, BaseException) else None,
+    )

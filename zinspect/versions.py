@@ -39,8 +39,12 @@ def version_report() -> str:
         f"transports available: {', '.join(transports)}",
         f"transports missing:   {', '.join(missing) or 'none'}",
         f"features: {', '.join(features)}"
-        + ("" if zmq.has("draft") else " (draft socket types CLIENT, SERVER, RADIO, DISH, "
-           "SCATTER, GATHER, PEER, CHANNEL unavailable)"),
+        + (
+            ""
+            if zmq.has("draft")
+            else " (draft socket types CLIENT, SERVER, RADIO, DISH, "
+            "SCATTER, GATHER, PEER, CHANNEL unavailable)"
+        ),
     ]
     warning = libzmq_warning()
     if warning:

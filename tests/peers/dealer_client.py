@@ -24,8 +24,11 @@ def main() -> int:
     parser.add_argument("endpoint")
     parser.add_argument("count", type=int)
     parser.add_argument("--identity", default="", help="routing id the ROUTER peer sees")
-    parser.add_argument("--envelope", action="store_true",
-                        help="prefix each request with an empty frame (to talk to REP)")
+    parser.add_argument(
+        "--envelope",
+        action="store_true",
+        help="prefix each request with an empty frame (to talk to REP)",
+    )
     parser.add_argument("--request", default="Hello", help="request text before the number")
     parser.add_argument("--no-wait", action="store_true", help="exit after sending")
     parser.add_argument("--bind", action="store_true", help="bind instead of connect")

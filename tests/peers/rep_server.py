@@ -26,8 +26,12 @@ def main() -> int:
     parser.add_argument("endpoint")
     parser.add_argument("reply", nargs="?", default="World")
     parser.add_argument("--connect", action="store_true", help="connect instead of bind")
-    parser.add_argument("--work-ms", type=float, default=0.0,
-                        help="time to 'work' on each request (the guide sleeps 1000)")
+    parser.add_argument(
+        "--work-ms",
+        type=float,
+        default=0.0,
+        help="time to 'work' on each request (the guide sleeps 1000)",
+    )
     parser.add_argument("--count", type=int, default=0, help="exit after N requests (0: no limit)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds until exit")
     args = parser.parse_args()

@@ -59,8 +59,10 @@ def main() -> int:
     else:
         print(f"done {args.count}", flush=True)
     if weather:
-        print(f"Average temperature for zipcode '{args.topic}' was {total_temp / weather} F",
-              flush=True)
+        print(
+            f"Average temperature for zipcode '{args.topic}' was {total_temp / weather} F",
+            flush=True,
+        )
     socket.close()
     context.term()
     return status

@@ -22,8 +22,12 @@ def main() -> int:
     parser.add_argument("ventilator")
     parser.add_argument("sink")
     parser.add_argument("--count", type=int, default=0, help="exit after N tasks (0: no limit)")
-    parser.add_argument("--idle", type=float, default=0.0,
-                        help="exit after S seconds without a task (0: only at --timeout)")
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=0.0,
+        help="exit after S seconds without a task (0: only at --timeout)",
+    )
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds until exit")
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout

@@ -33,8 +33,12 @@ def main() -> int:
     parser.add_argument("endpoint")
     parser.add_argument("sink")
     parser.add_argument("count", type=int)
-    parser.add_argument("--delay", type=float, default=0.5,
-                        help="seconds to let workers connect before the batch starts")
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=0.5,
+        help="seconds to let workers connect before the batch starts",
+    )
     parser.add_argument("--max-ms", type=int, default=100, help="largest workload in msec")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds until giving up")
     args = parser.parse_args()

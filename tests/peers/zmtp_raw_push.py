@@ -45,8 +45,9 @@ def command(name: bytes, body: bytes) -> bytes:
 
 def ready_command(socket_type: bytes) -> bytes:
     name = b"Socket-Type"
-    return command(b"READY", bytes([len(name)]) + name + struct.pack(">I", len(socket_type))
-                   + socket_type)
+    return command(
+        b"READY", bytes([len(name)]) + name + struct.pack(">I", len(socket_type)) + socket_type
+    )
 
 
 def frame_header(size: int, more: bool) -> bytes:
@@ -78,7 +79,7 @@ def read_command(sock: socket.socket, deadline: float) -> bytes:
     else:
         size = read_exactly(sock, 1, deadline)[0]
     body = read_exactly(sock, size, deadline)
-    return body[1:1 + body[0]]  # the command's name
+    return body[1 : 1 + body[0]]  # the command's name
 
 
 def frame(number: int, size: int) -> bytes:
@@ -91,11 +92,15 @@ def main() -> int:
     parser.add_argument("endpoint", help="tcp://HOST:PORT of a bound PULL")
     parser.add_argument("frames", type=int, help="frames in the one message")
     parser.add_argument("--frame-size", type=int, default=65536)
-    parser.add_argument("--complete", action="store_true", help="end the message (no MORE on "
-                        "the last frame)")
+    parser.add_argument(
+        "--complete", action="store_true", help="end the message (no MORE on the last frame)"
+    )
     parser.add_argument("--after", default="", help="then send this one-frame message")
-    parser.add_argument("--hold", action="store_true", help="keep the connection open after "
-                        "sending, until the peer closes it or the timeout")
+    parser.add_argument(
+        "--hold",
+        action="store_true",
+        help="keep the connection open after sending, until the peer closes it or the timeout",
+    )
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds until giving up")
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout

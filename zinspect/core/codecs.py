@@ -10,7 +10,7 @@ import binascii
 import json
 import re
 import string
-from typing import Sequence
+from collections.abc import Sequence
 
 ENCODINGS = ("text", "hex", "base64", "json", "empty")
 VIEWS = ("auto", "text", "hex", "json", "base64")
@@ -46,9 +46,7 @@ def encode_frame(text: str, encoding: str) -> bytes:
         if bad is not None:
             raise FrameEncodingError(f"'{bad}' is not a hex digit (use 0-9, a-f)")
         if len(cleaned) % 2:
-            raise FrameEncodingError(
-                f"Hex needs an even number of digits; this has {len(cleaned)}"
-            )
+            raise FrameEncodingError(f"Hex needs an even number of digits; this has {len(cleaned)}")
         return bytes.fromhex(cleaned)
     if encoding == "base64":
         cleaned = "".join(text.split())
@@ -58,7 +56,7 @@ def encode_frame(text: str, encoding: str) -> bytes:
             raise FrameEncodingError(f"Not valid base64: {error}") from None
     if encoding == "json":
         if not text.strip():
-            raise FrameEncodingError("Empty JSON: write a value such as {} or \"text\"")
+            raise FrameEncodingError('Empty JSON: write a value such as {} or "text"')
         try:
             value = json.loads(text)
         except json.JSONDecodeError as error:
@@ -72,16 +70,20 @@ def encode_frame(text: str, encoding: str) -> bytes:
         try:
             return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:  # a "\ud800" escape: half of a surrogate pair
-            raise FrameEncodingError("The JSON holds half of a surrogate pair (a \\ud800-"
-                                     "\\udfff escape), which is not text") from None
+            raise FrameEncodingError(
+                "The JSON holds half of a surrogate pair (a \\ud800-"
+                "\\udfff escape), which is not text"
+            ) from None
         except RecursionError:
             raise FrameEncodingError("The JSON is nested too deeply") from None
     raise FrameEncodingError(f"Unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
 
 
 def _surrogate_words(error: UnicodeEncodeError) -> str:
-    return (f"Character {error.start + 1} is half of a surrogate pair, which is not text: "
-            "write binary frames as hex")
+    return (
+        f"Character {error.start + 1} is half of a surrogate pair, which is not text: "
+        "write binary frames as hex"
+    )
 
 
 def editable_form(data: bytes) -> tuple[str, str]:
@@ -105,7 +107,7 @@ def printable_text(data: bytes, *, cut: bool = False) -> str | None:
     except UnicodeDecodeError as error:
         if not (cut and error.start >= len(data) - 3 and "end of data" in error.reason):
             return None
-        text = data[:error.start].decode("utf-8")
+        text = data[: error.start].decode("utf-8")
     return None if _UNPRINTABLE.search(text) else text
 
 
@@ -142,10 +144,10 @@ def hexdump(data: bytes, width: int = 16) -> str:
     """Offset, hex bytes and ASCII columns, like ``xxd``/``hexdump -C``."""
     lines = []
     for offset in range(0, len(data), width):
-        chunk = data[offset:offset + width]
+        chunk = data[offset : offset + width]
         hex_part = " ".join(f"{b:02x}" for b in chunk)
         if width > 8:
-            hex_part = hex_part[:8 * 3] + " " + hex_part[8 * 3:]
+            hex_part = hex_part[: 8 * 3] + " " + hex_part[8 * 3 :]
         ascii_part = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
         lines.append(f"{offset:08x}  {hex_part:<{width * 3}}  |{ascii_part}|")
     return "\n".join(lines)
@@ -167,8 +169,10 @@ def render(data: bytes, view: str) -> tuple[str, str | None]:
         try:
             return data.decode("utf-8"), None
         except UnicodeDecodeError as error:
-            return (data.decode("utf-8", errors="replace"),
-                    f"Not valid UTF-8 at byte {error.start}; invalid bytes shown as \ufffd")
+            return (
+                data.decode("utf-8", errors="replace"),
+                f"Not valid UTF-8 at byte {error.start}; invalid bytes shown as \ufffd",
+            )
     if view == "json":
         try:
             value = parse_json(data)
@@ -182,12 +186,12 @@ def frame_summary(data: bytes, limit: int = 40) -> str:
     """A short one-line form of one frame: text when printable, else hex, '' for empty."""
     if not data:
         return "[empty]"
-    head = data[:limit * 4]
+    head = data[: limit * 4]
     text = printable_text(head, cut=len(data) > len(head))
     if text is not None:
         text = text.replace("\n", "⏎").replace("\r", "").replace("\t", " ")
         return text if len(text) <= limit and len(data) == len(head) else text[:limit] + "…"
-    shown = data[:limit // 2].hex(" ")
+    shown = data[: limit // 2].hex(" ")
     return f"0x {shown}" + ("…" if len(data) > limit // 2 else "")
 
 

@@ -62,26 +62,36 @@ def frame_from_json(value: Any, path: str) -> bytes:
         try:
             return value.encode("utf-8")
         except UnicodeEncodeError as error:  # a lone surrogate such as "\ud800"
-            raise SpecError(path, f"not valid Unicode text (character {error.start} is "
-                                  "half of a surrogate pair); write binary frames as hex") from None
+            raise SpecError(
+                path,
+                f"not valid Unicode text (character {error.start} is "
+                "half of a surrogate pair); write binary frames as hex",
+            ) from None
     if isinstance(value, dict):
         keys = [k for k in value if k in FRAME_FORMS]
         if len(keys) != 1:
-            raise SpecError(path, 'expected a string or one of {"hex": …}, {"base64": …}, '
-                                  f'{{"json": …}}, got {describe_json(value)}')
+            raise SpecError(
+                path,
+                'expected a string or one of {"hex": …}, {"base64": …}, '
+                f'{{"json": …}}, got {describe_json(value)}',
+            )
         form = keys[0]
         data = value[form]
         if form == "json":
             if json_deeper_than(data, MAX_JSON_DEPTH):
-                raise SpecError(f"{path}.json", f"nested more than {MAX_JSON_DEPTH} levels "
-                                                "deep; write such a frame as hex or base64")
+                raise SpecError(
+                    f"{path}.json",
+                    f"nested more than {MAX_JSON_DEPTH} levels "
+                    "deep; write such a frame as hex or base64",
+                )
             try:
-                return json.dumps(data, separators=(",", ":"),
-                                  ensure_ascii=False).encode("utf-8")
+                return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             except UnicodeEncodeError:  # a "\ud800" escape: half of a surrogate pair
-                raise SpecError(f"{path}.json", "the text holds an unpaired surrogate escape "
-                                                "(\\ud800-\\udfff), which is not Unicode") \
-                    from None
+                raise SpecError(
+                    f"{path}.json",
+                    "the text holds an unpaired surrogate escape "
+                    "(\\ud800-\\udfff), which is not Unicode",
+                ) from None
         text = expect(data, str, f"{path}.{form}", "a string")
         if form == "hex":
             cleaned = "".join(text.split())
@@ -93,8 +103,11 @@ def frame_from_json(value: Any, path: str) -> bytes:
             return base64.b64decode("".join(text.split()), validate=True)
         except (binascii.Error, ValueError):
             raise SpecError(f"{path}.base64", f"not base64: {describe_json(text)}") from None
-    raise SpecError(path, 'expected a string or one of {"hex": …}, {"base64": …}, '
-                          f'{{"json": …}}, got {describe_json(value)}')
+    raise SpecError(
+        path,
+        'expected a string or one of {"hex": …}, {"base64": …}, '
+        f'{{"json": …}}, got {describe_json(value)}',
+    )
 
 
 def json_deeper_than(value: Any, limit: int) -> bool:
@@ -121,8 +134,11 @@ def frame_to_json(data: bytes) -> str | dict[str, str]:
     text = printable_text(data)
     if text is not None:
         return text
-    return {"hex": data.hex()} if len(data) <= 256 else {
-        "base64": base64.b64encode(data).decode("ascii")}
+    return (
+        {"hex": data.hex()}
+        if len(data) <= 256
+        else {"base64": base64.b64encode(data).decode("ascii")}
+    )
 
 
 def frames_to_json(frames: list[bytes]) -> list[str | dict[str, str]]:

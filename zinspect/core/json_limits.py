@@ -86,8 +86,7 @@ def loads_bounded(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     return json.loads(text, parse_int=_parse_int), markers
 
 
-def bad_values(value: Any, path: str, markers: dict[str, tuple[int, int]]) -> list[tuple[str,
-                                                                                         str]]:
+def bad_values(value: Any, path: str, markers: dict[str, tuple[int, int]]) -> list[tuple[str, str]]:
     """(place, message) for each value in ``value`` that nothing after may meet: text
     that is not Unicode (JSON allows a lone "\\ud800" escape), a HugeNumber, a value
     nested too deep. Iterative: ``value`` nests at most MAX_NESTING deep."""
@@ -98,14 +97,24 @@ def bad_values(value: Any, path: str, markers: dict[str, tuple[int, int]]) -> li
         if isinstance(item, str):
             if item in markers:
                 line, column = markers[item]
-                errors.append((_short(where), f"nested more than {MAX_NESTING} levels deep "
-                                              f"(line {line}, column {column})"))
+                errors.append(
+                    (
+                        _short(where),
+                        f"nested more than {MAX_NESTING} levels deep "
+                        f"(line {line}, column {column})",
+                    )
+                )
                 continue
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                errors.append((where, "the text holds an unpaired surrogate escape "
-                                      "(\\ud800-\\udfff), which is not Unicode"))
+                errors.append(
+                    (
+                        where,
+                        "the text holds an unpaired surrogate escape "
+                        "(\\ud800-\\udfff), which is not Unicode",
+                    )
+                )
         elif isinstance(item, HugeNumber):
             errors.append((_short(where), f"a number of {item.digits:,} digits is too large"))
         elif isinstance(item, list):

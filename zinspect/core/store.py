@@ -26,9 +26,10 @@ import logging
 import sys
 import weakref
 from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import itemgetter
-from typing import TYPE_CHECKING, Callable, Final, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Final
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,14 @@ FRAME_OVERHEAD = sys.getsizeof(b"") + _ROUND + _SLOT  # 56
 # a message: the row tuple's header and its ROW_FRAMES leading slots, the size int, the
 # receive time float (shared by a batch, counted for each message to stay on the safe side)
 # and the row's slot in the store's list
-MESSAGE_OVERHEAD = (sys.getsizeof(()) + ROW_FRAMES * _SLOT + sys.getsizeof(1 << 40)
-                    + sys.getsizeof(0.0) + _ROUND + _SLOT)  # 151
+MESSAGE_OVERHEAD = (
+    sys.getsizeof(())
+    + ROW_FRAMES * _SLOT
+    + sys.getsizeof(1 << 40)
+    + sys.getsizeof(0.0)
+    + _ROUND
+    + _SLOT
+)  # 151
 # cost(row) = size + len(row) * FRAME_OVERHEAD + _ROW_BASE, with len(row) = ROW_FRAMES + frames
 _ROW_BASE = MESSAGE_OVERHEAD - ROW_FRAMES * FRAME_OVERHEAD
 
@@ -82,8 +89,7 @@ def message_cost(frames: Sequence[bytes]) -> int:
 
 def rows_cost(rows: Sequence[Row]) -> int:
     """``message_cost`` summed over rows, at C speed: it runs on every received batch."""
-    return (sum(map(_row_size, rows)) + FRAME_OVERHEAD * sum(map(len, rows))
-            + _ROW_BASE * len(rows))
+    return sum(map(_row_size, rows)) + FRAME_OVERHEAD * sum(map(len, rows)) + _ROW_BASE * len(rows)
 
 
 def row_costs(rows: Sequence[Row]) -> list[int]:
@@ -120,8 +126,10 @@ class Message:
         return (self.time, self.socket, self.direction, self.size, *self.frames)
 
     def __repr__(self) -> str:
-        return (f"Message(seq={self.seq}, socket={self.socket!r}, {self.direction}, "
-                f"{len(self.frames)} frames, {self.size} B)")
+        return (
+            f"Message(seq={self.seq}, socket={self.socket!r}, {self.direction}, "
+            f"{len(self.frames)} frames, {self.size} B)"
+        )
 
 
 _new_message = Message.__new__
@@ -139,8 +147,9 @@ def message_from_row(seq: int, row: Row) -> Message:
 class MessageStore:
     """Ring buffer of rows over a list with a moving start, so row lookup stays O(1)."""
 
-    def __init__(self, max_messages: int = DEFAULT_MAX_MESSAGES,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self, max_messages: int = DEFAULT_MAX_MESSAGES, max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> None:
         self.max_messages = max_messages
         self.max_bytes = max_bytes
         # Slots before _head are dead (None, see _enforce_caps) and never read.
@@ -153,8 +162,7 @@ class MessageStore:
         self.received = 0  # every message is received or sent: sent = end_seq - received
         # Message objects handed out and still referenced somewhere, so get(seq) returns the
         # object a view already shows (e.g. "is this the message in the detail pane?").
-        self._messages: weakref.WeakValueDictionary[int, Message] = \
-            weakref.WeakValueDictionary()
+        self._messages: weakref.WeakValueDictionary[int, Message] = weakref.WeakValueDictionary()
         # Called at the start of clear(), e.g. so a recorder writes what it has not yet.
         self.on_before_clear: list[Callable[[], None]] = []
 
@@ -204,8 +212,7 @@ class MessageStore:
         self.total_bytes += row_cost(row)
         if row[ROW_DIRECTION] != OUT:
             self.received += 1
-        if self.end_seq - self.first_seq > self.max_messages \
-                or self.total_bytes > self.max_bytes:
+        if self.end_seq - self.first_seq > self.max_messages or self.total_bytes > self.max_bytes:
             self._enforce_caps()
 
     def _enforce_caps(self) -> None:
@@ -214,7 +221,7 @@ class MessageStore:
         items = self._items
         removed_bytes = 0
         if over > 0:
-            removed_bytes = rows_cost(items[head:head + over])
+            removed_bytes = rows_cost(items[head : head + over])
             head += over
         total = self.total_bytes
         excess = total - removed_bytes - self.max_bytes
@@ -226,7 +233,7 @@ class MessageStore:
             end = len(items)
             chunk = 256
             while excess > 0 and head < end:
-                sizes = row_costs(items[head:head + chunk])
+                sizes = row_costs(items[head : head + chunk])
                 got = sum(sizes)
                 if got < excess:  # the whole chunk goes, and more
                     count = len(sizes)
@@ -249,7 +256,7 @@ class MessageStore:
             head = 0
         else:
             # None releases the row; only [_head:] is ever read, so the slot stays a Row to mypy.
-            items[self._head:head] = [None] * dropped  # type: ignore[list-item]
+            items[self._head : head] = [None] * dropped  # type: ignore[list-item]
         self._head = head
 
     # -- reading -----------------------------------------------------------------------------
@@ -277,7 +284,7 @@ class MessageStore:
         if start_seq >= end_seq:
             return start_seq, []
         offset = self._head - self.first_seq
-        return start_seq, self._items[start_seq + offset:end_seq + offset]
+        return start_seq, self._items[start_seq + offset : end_seq + offset]
 
     def range(self, start_seq: int, end_seq: int) -> Sequence[Message]:
         """Messages with start_seq <= seq < end_seq that are still kept."""

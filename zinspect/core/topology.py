@@ -21,9 +21,10 @@ import os
 import socket as pysocket
 import time
 from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 
@@ -41,11 +42,26 @@ RATE_MIN_SPAN = 0.2  # no rate until the samples cover this long
 # What a socket type does with messages, for the direction of a link.
 OUT, IN, CLIENT, SERVER, PEER = "out", "in", "client", "server", "peer"
 ROLES = {
-    "PUSH": OUT, "PUB": OUT, "XPUB": OUT, "RADIO": OUT, "SCATTER": OUT,
-    "PULL": IN, "SUB": IN, "XSUB": IN, "DISH": IN, "GATHER": IN,
-    "REQ": CLIENT, "DEALER": CLIENT, "CLIENT": CLIENT,
-    "REP": SERVER, "ROUTER": SERVER, "SERVER": SERVER,
-    "PAIR": PEER, "STREAM": PEER, "PEER": PEER, "CHANNEL": PEER,
+    "PUSH": OUT,
+    "PUB": OUT,
+    "XPUB": OUT,
+    "RADIO": OUT,
+    "SCATTER": OUT,
+    "PULL": IN,
+    "SUB": IN,
+    "XSUB": IN,
+    "DISH": IN,
+    "GATHER": IN,
+    "REQ": CLIENT,
+    "DEALER": CLIENT,
+    "CLIENT": CLIENT,
+    "REP": SERVER,
+    "ROUTER": SERVER,
+    "SERVER": SERVER,
+    "PAIR": PEER,
+    "STREAM": PEER,
+    "PEER": PEER,
+    "CHANNEL": PEER,
 }
 # Subscriptions travel back as messages on these (XPUB receives them, XSUB sends them).
 SUBSCRIPTION_MESSAGE_TYPES = frozenset({"XPUB", "XSUB"})
@@ -197,8 +213,10 @@ class Counter:
         if self.what == "forwarded":
             return f"counted by {self.socket}'s forward automation"
         if self.at_most:
-            return (f"at most the messages {self.socket} sent: a publisher drops what no "
-                    "subscriber wants")
+            return (
+                f"at most the messages {self.socket} sent: a publisher drops what no "
+                "subscriber wants"
+            )
         return f"counted from the messages {self.socket} {self.what}"
 
 
@@ -248,20 +266,24 @@ class Topology:
     def links_of(self, key: str) -> list[Link]:
         return [link for link in self.links if key in (link.source, link.target)]
 
-    def signature(self) -> tuple[tuple[Node, ...],
-                                 tuple[tuple[str, str, str, str, bool, bool], ...]]:
+    def signature(
+        self,
+    ) -> tuple[tuple[Node, ...], tuple[tuple[str, str, str, str, bool, bool], ...]]:
         """What the drawing depends on: equal signatures need no redraw."""
-        return (tuple(self.nodes), tuple((link.key, link.kind, link.source, link.target,
-                                           link.two_way, link.compatible)
-                                          for link in self.links))
+        return (
+            tuple(self.nodes),
+            tuple(
+                (link.key, link.kind, link.source, link.target, link.two_way, link.compatible)
+                for link in self.links
+            ),
+        )
 
 
 def socket_key(name: str) -> str:
     return f"socket:{name}"
 
 
-def link_direction(binder_type: str | None, connecter_type: str | None
-                   ) -> tuple[bool, bool, bool]:
+def link_direction(binder_type: str | None, connecter_type: str | None) -> tuple[bool, bool, bool]:
     """(does the flow start at the binder?, two_way, compatible) for a link between sockets
     of these types; None for the unknown type of an external party.
 
@@ -273,8 +295,11 @@ def link_direction(binder_type: str | None, connecter_type: str | None
     compatible = True
     if binder_type and connecter_type:
         info = SOCKET_TYPES.get(binder_type)
-        compatible = (info is None or connecter_type in info.peers
-                      or binder_type == connecter_type == "STREAM")  # raw TCP both sides
+        compatible = (
+            info is None
+            or connecter_type in info.peers
+            or binder_type == connecter_type == "STREAM"
+        )  # raw TCP both sides
     subscriptions = bool({binder_type, connecter_type} & SUBSCRIPTION_MESSAGE_TYPES)
     if not compatible:
         return False, False, False
@@ -291,30 +316,37 @@ def link_direction(binder_type: str | None, connecter_type: str | None
     return False, True, True  # peers, or two of the same kind: connecter -> binder
 
 
-def _counter(handle: SocketHandle | None, what: str, link_count: dict[str, int],
-             key: str, can: bool, at_most: bool = False) -> Counter | None:
+def _counter(
+    handle: SocketHandle | None,
+    what: str,
+    link_count: dict[str, int],
+    key: str,
+    can: bool,
+    at_most: bool = False,
+) -> Counter | None:
     if handle is None or not can or link_count.get(key, 0) != 1:
         return None
     return Counter(handle.name, what, handle, at_most)
 
 
-def _direction_counter(sender: Node, receiver: Node, link_count: dict[str, int],
-                       subscriptions: bool) -> Counter | None:
+def _direction_counter(
+    sender: Node, receiver: Node, link_count: dict[str, int], subscriptions: bool
+) -> Counter | None:
     """Exact count of sender -> receiver messages, or None: the receiver's received when
     that link is its only one, else the sender's sent when it is the sender's only one
     (only an upper bound for a publisher, which drops what no subscriber wants)."""
     receives = bool(receiver.type_name) and SOCKET_TYPES[receiver.type_name].can_receive
     sends = bool(sender.type_name) and SOCKET_TYPES[sender.type_name].can_send
     filtered = sender.type_name in FILTERING_SENDERS and not subscriptions
-    return (_counter(receiver.handle, "received", link_count, receiver.key, receives)
-            or _counter(sender.handle, "sent", link_count, sender.key, sends, filtered))
+    return _counter(receiver.handle, "received", link_count, receiver.key, receives) or _counter(
+        sender.handle, "sent", link_count, sender.key, sends, filtered
+    )
 
 
 def build_topology(handles: Sequence[SocketHandle]) -> Topology:
     """The graph of these sockets (closed ones are left out) with its layout."""
     sockets = [h for h in handles if not h.closed]
-    placed = [(Node(socket_key(h.name), SOCKET_NODE, h.name, h.type_name, h), h)
-              for h in sockets]
+    placed = [(Node(socket_key(h.name), SOCKET_NODE, h.name, h.type_name, h), h) for h in sockets]
     nodes = [node for node, _handle in placed]
     externals: dict[str, Node] = {}
     pairs: list[tuple[Node, Node, str]] = []  # (binder, connecter, bind address)
@@ -324,8 +356,11 @@ def build_topology(handles: Sequence[SocketHandle]) -> Topology:
         for entry in handle.endpoints:
             if entry.bound:
                 continue
-            matches = [(b, e) for b, e in binds if b is not node
-                       and endpoints_match(e.address, entry.address)]
+            matches = [
+                (b, e)
+                for b, e in binds
+                if b is not node and endpoints_match(e.address, entry.address)
+            ]
             # the most specific bind wins (a wildcard and an exact host on one port)
             matches.sort(key=lambda m: not _same_host_text(m[1].address, entry.address))
             if matches:
@@ -335,7 +370,8 @@ def build_topology(handles: Sequence[SocketHandle]) -> Topology:
                 continue
             destination = endpoint_destination(entry.address)
             remote = externals.setdefault(
-                f"remote:{destination}", Node(f"remote:{destination}", REMOTE_NODE, destination))
+                f"remote:{destination}", Node(f"remote:{destination}", REMOTE_NODE, destination)
+            )
             pairs.append((remote, node, destination))
     for binder, entry in binds:
         if (binder.key, entry.address) not in connected:
@@ -351,20 +387,33 @@ def build_topology(handles: Sequence[SocketHandle]) -> Topology:
     links: list[Link] = []
     seen: dict[str, int] = {}
     for binder, connecter, address in pairs:
-        from_binder, two_way, compatible = link_direction(binder.type_name or None,
-                                                          connecter.type_name or None)
+        from_binder, two_way, compatible = link_direction(
+            binder.type_name or None, connecter.type_name or None
+        )
         source, target = (binder, connecter) if from_binder else (connecter, binder)
         subscriptions = bool({source.type_name, target.type_name} & SUBSCRIPTION_MESSAGE_TYPES)
         key = f"{source.key}>{target.key}@{address}"
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             key = f"{key}#{seen[key]}"  # one socket connecting twice to the same bind
-        links.append(Link(
-            key, ENDPOINT_LINK, source.key, target.key, address, two_way, compatible,
-            forward_counter=_direction_counter(source, target, link_count, False)
-            if compatible else None,
-            back_counter=_direction_counter(target, source, link_count, subscriptions)
-            if two_way else None, binder=binder.key))
+        links.append(
+            Link(
+                key,
+                ENDPOINT_LINK,
+                source.key,
+                target.key,
+                address,
+                two_way,
+                compatible,
+                forward_counter=_direction_counter(source, target, link_count, False)
+                if compatible
+                else None,
+                back_counter=_direction_counter(target, source, link_count, subscriptions)
+                if two_way
+                else None,
+                binder=binder.key,
+            )
+        )
     links.extend(_forward_links(sockets))
     return Topology(nodes, links, layout(nodes, links))
 
@@ -372,8 +421,11 @@ def build_topology(handles: Sequence[SocketHandle]) -> Topology:
 def _same_host_text(bind_address: str, connect_address: str) -> bool:
     bound = _split_host_port(bind_address.partition("://")[2])
     target = _split_host_port(connect_address.partition("://")[2])
-    return bound is not None and target is not None \
+    return (
+        bound is not None
+        and target is not None
         and _normal_host(bound[0]) == _normal_host(target[0])
+    )
 
 
 def _forward_links(sockets: Sequence[SocketHandle]) -> list[Link]:
@@ -390,10 +442,16 @@ def _forward_links(sockets: Sequence[SocketHandle]) -> list[Link]:
         # What a client or a publisher receives is replies or subscriptions: passing those
         # on goes back upstream (the broker's XPUB -> XSUB, a DEALER backend -> ROUTER).
         returning = ROLES.get(handle.type_name) in (OUT, CLIENT)
-        links.append(Link(f"forward:{handle.name}>{target.name}", FORWARD_LINK,
-                          socket_key(handle.name), socket_key(target.name),
-                          returning=returning,
-                          forward_counter=Counter(handle.name, "forwarded", handle)))
+        links.append(
+            Link(
+                f"forward:{handle.name}>{target.name}",
+                FORWARD_LINK,
+                socket_key(handle.name),
+                socket_key(target.name),
+                returning=returning,
+                forward_counter=Counter(handle.name, "forwarded", handle),
+            )
+        )
     return links
 
 
@@ -407,13 +465,17 @@ def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int,
     broker's XPUB -> XSUB subscription forward). Deterministic: ties keep node order.
     """
     order = {node.key: index for index, node in enumerate(nodes)}
-    ranked = sorted((link for link in links if link.source != link.target
-                     and link.source in order and link.target in order),
-                    key=lambda link: (link.kind == FORWARD_LINK) + link.returning)
+    ranked = sorted(
+        (
+            link
+            for link in links
+            if link.source != link.target and link.source in order and link.target in order
+        ),
+        key=lambda link: (link.kind == FORWARD_LINK) + link.returning,
+    )
     successors: dict[str, list[str]] = {key: [] for key in order}
     for link in ranked:
-        if link.target in successors[link.source] or _reaches(successors, link.target,
-                                                              link.source):
+        if link.target in successors[link.source] or _reaches(successors, link.target, link.source):
             continue
         successors[link.source].append(link.target)
     predecessors: dict[str, list[str]] = {key: [] for key in order}
@@ -436,8 +498,9 @@ def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int,
     if layers:
         layers[0].extend(isolated)  # unlinked sockets wait at the start, below the rest
     _order_rows(layers, successors, predecessors, order, set(isolated))
-    return {key: (number, row) for number, keys in enumerate(layers)
-            for row, key in enumerate(keys)}
+    return {
+        key: (number, row) for number, keys in enumerate(layers) for row, key in enumerate(keys)
+    }
 
 
 def _reaches(successors: dict[str, list[str]], start: str, goal: str) -> bool:
@@ -453,8 +516,9 @@ def _reaches(successors: dict[str, list[str]], start: str, goal: str) -> bool:
     return False
 
 
-def _topological(order: dict[str, int], successors: dict[str, list[str]],
-                 predecessors: dict[str, list[str]]) -> list[str]:
+def _topological(
+    order: dict[str, int], successors: dict[str, list[str]], predecessors: dict[str, list[str]]
+) -> list[str]:
     waiting = {key: len(predecessors[key]) for key in order}
     ready = [key for key in order if waiting[key] == 0]
     result = []
@@ -469,17 +533,24 @@ def _topological(order: dict[str, int], successors: dict[str, list[str]],
     return result
 
 
-def _order_rows(layers: list[list[str]], successors: dict[str, list[str]],
-                predecessors: dict[str, list[str]], order: dict[str, int],
-                isolated: set[str]) -> None:
+def _order_rows(
+    layers: list[list[str]],
+    successors: dict[str, list[str]],
+    predecessors: dict[str, list[str]],
+    order: dict[str, int],
+    isolated: set[str],
+) -> None:
     """Barycentre sweeps: down (by the rows of predecessors), up, down again."""
+
     def sweep(numbers: Iterable[int], neighbours: dict[str, list[str]], step: int) -> None:
         for number in numbers:
             rows = {key: row for row, key in enumerate(layers[number - step])}
-            def weight(key: str) -> tuple[int, float, int]:
+
+            def weight(key: str, rows: dict[str, int] = rows) -> tuple[int, float, int]:
                 near = [rows[n] for n in neighbours[key] if n in rows]
                 centre = sum(near) / len(near) if near else float(len(rows))
                 return (key in isolated, centre, order[key])
+
             layers[number].sort(key=weight)
 
     count = len(layers)
@@ -519,8 +590,8 @@ class TrafficSampler:
         for node in topology.nodes:
             if node.handle is not None:
                 links_of[node.handle] = frozenset(
-                    link.key for link in topology.links_of(node.key)
-                    if link.kind == ENDPOINT_LINK)
+                    link.key for link in topology.links_of(node.key) if link.kind == ENDPOINT_LINK
+                )
         for handle, keys in links_of.items():
             old = self._links_of.get(handle)
             if old is not None and old != keys:
@@ -547,8 +618,12 @@ class TrafficSampler:
         for link in self.topology.links if self.topology is not None else ():
             forward = self.count(link.forward_counter)
             back = self.count(link.back_counter)
-            result[link.key] = LinkTraffic(forward, self._rate(link.key, True, forward, now),
-                                           back, self._rate(link.key, False, back, now))
+            result[link.key] = LinkTraffic(
+                forward,
+                self._rate(link.key, True, forward, now),
+                back,
+                self._rate(link.key, False, back, now),
+            )
         return result
 
     def _rate(self, key: str, forward: bool, count: int | None, now: float) -> float | None:

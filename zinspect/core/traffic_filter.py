@@ -19,11 +19,10 @@ import string
 import time
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add, itemgetter
-from typing import Sequence
 
 from zinspect.core.store import (
     IN,
@@ -84,8 +83,9 @@ class TrafficFilter:
                 where = f" at position {error.pos + 1}" if error.pos is not None else ""
                 raise FilterError(f"Invalid regular expression: {error.msg}{where}") from None
             except OverflowError:  # a{4294967296}
-                raise FilterError("Invalid regular expression: a repeat count is too "
-                                  "large") from None
+                raise FilterError(
+                    "Invalid regular expression: a repeat count is too large"
+                ) from None
             except RecursionError:  # (((((...
                 raise FilterError("Invalid regular expression: nested too deeply") from None
         elif self.text:
@@ -105,12 +105,14 @@ def hex_needle(text: str) -> bytes | None:
     return bytes.fromhex(digits)
 
 
-def message_text(frames: Sequence[bytes], size: int | None = None,
-                 limit: int = FILTER_TEXT_LIMIT) -> str:
+def message_text(
+    frames: Sequence[bytes], size: int | None = None, limit: int = FILTER_TEXT_LIMIT
+) -> str:
     """The text a filter searches: frames as UTF-8 (errors replaced), joined by newlines,
     at most ``limit`` bytes of it. ``size`` (the frames' total, as Message.size) saves a sum."""
-    return _message_bytes(frames, sum(map(len, frames)) if size is None else size,
-                          limit).decode("utf-8", "replace")
+    return _message_bytes(frames, sum(map(len, frames)) if size is None else size, limit).decode(
+        "utf-8", "replace"
+    )
 
 
 def _message_bytes(frames: Sequence[bytes], size: int, limit: int) -> bytes:
@@ -132,18 +134,29 @@ def _message_bytes(frames: Sequence[bytes], size: int, limit: int) -> bytes:
 class FilterMatcher:
     """A compiled filter: tells whether one message matches, or scans a batch of them."""
 
-    def __init__(self, socket: str | None, direction: str | None,
-                 pattern: re.Pattern[str] | None, needle: str,
-                 hex_bytes: bytes | None) -> None:
+    def __init__(
+        self,
+        socket: str | None,
+        direction: str | None,
+        pattern: re.Pattern[str] | None,
+        needle: str,
+        hex_bytes: bytes | None,
+    ) -> None:
         self.socket = socket
         self.direction = direction
         self.pattern = pattern
         self.needle = needle
         self.hex_bytes = hex_bytes
         # The bulk search's needle: plain ASCII text without NUL, and no 0x bytes to look for
-        self._joined_needle = (needle.encode("ascii") if pattern is None and needle
-                               and needle.isascii() and "\0" not in needle
-                               and hex_bytes is None else None)
+        self._joined_needle = (
+            needle.encode("ascii")
+            if pattern is None
+            and needle
+            and needle.isascii()
+            and "\0" not in needle
+            and hex_bytes is None
+            else None
+        )
 
     @property
     def has_text(self) -> bool:
@@ -162,8 +175,9 @@ class FilterMatcher:
         out.extend(messages[index].seq for index in found)
         return done
 
-    def scan_rows(self, first_seq: int, rows: Sequence[Row], out: array[int],
-                  deadline: float) -> int:
+    def scan_rows(
+        self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
+    ) -> int:
         """``scan`` over store rows (core.store: ``(time, socket, direction, size,
         *frames)``) numbered from ``first_seq``: no Message object per stored message.
 
@@ -177,13 +191,17 @@ class FilterMatcher:
         if not self.has_text:
             seqs = range(first_seq, first_seq + len(rows))
             if socket is not None and direction is not None:
-                out.extend([seq for seq, row in zip(seqs, rows)
-                            if row[ROW_SOCKET] == socket and row[ROW_DIRECTION] == direction])
+                out.extend(
+                    [
+                        seq
+                        for seq, row in zip(seqs, rows)
+                        if row[ROW_SOCKET] == socket and row[ROW_DIRECTION] == direction
+                    ]
+                )
             elif socket is not None:
                 out.extend([seq for seq, row in zip(seqs, rows) if row[ROW_SOCKET] == socket])
             elif direction is not None:
-                out.extend([seq for seq, row in zip(seqs, rows)
-                            if row[ROW_DIRECTION] == direction])
+                out.extend([seq for seq, row in zip(seqs, rows) if row[ROW_DIRECTION] == direction])
             else:
                 out.extend(seqs)
             return len(rows)
@@ -191,8 +209,9 @@ class FilterMatcher:
             return self._scan_joined(first_seq, rows, out, deadline)
         return self._scan_each(first_seq, rows, out, deadline)
 
-    def _scan_joined(self, first_seq: int, rows: Sequence[Row], out: array[int],
-                     deadline: float) -> int:
+    def _scan_joined(
+        self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
+    ) -> int:
         """A plain ASCII needle over pieces of ``rows``: each piece's texts are joined with
         NUL bytes (which the needle lacks, so no match spans two messages), lowercased and
         searched with ``bytes.find``; a match is mapped back to its message by offset.
@@ -209,7 +228,7 @@ class FilterMatcher:
         done = 0
         total = len(rows)
         while done < total:
-            piece = rows[done:done + _JOIN_ROWS]
+            piece = rows[done : done + _JOIN_ROWS]
             if sum(map(_row_size, piece)) > _JOIN_BYTES:
                 examined = self._scan_each(first_seq + done, piece, out, deadline)
                 done += examined
@@ -217,14 +236,24 @@ class FilterMatcher:
                     break
                 continue
             if socket is None and direction is None:
-                texts = [row[ROW_FRAMES] if len(row) == ROW_LEN_ONE_FRAME
-                         else separator.join(row[ROW_FRAMES:]) for row in piece]
+                texts = [
+                    row[ROW_FRAMES]
+                    if len(row) == ROW_LEN_ONE_FRAME
+                    else separator.join(row[ROW_FRAMES:])
+                    for row in piece
+                ]
             else:
-                texts = [(row[ROW_FRAMES] if len(row) == ROW_LEN_ONE_FRAME
-                          else separator.join(row[ROW_FRAMES:]))
-                         if (socket is None or row[ROW_SOCKET] == socket)
-                         and (direction is None or row[ROW_DIRECTION] == direction)
-                         else b"" for row in piece]
+                texts = [
+                    (
+                        row[ROW_FRAMES]
+                        if len(row) == ROW_LEN_ONE_FRAME
+                        else separator.join(row[ROW_FRAMES:])
+                    )
+                    if (socket is None or row[ROW_SOCKET] == socket)
+                    and (direction is None or row[ROW_DIRECTION] == direction)
+                    else b""
+                    for row in piece
+                ]
             joined = _JOIN_SEPARATOR.join(texts)
             if not joined.isascii() or max(map(len, texts), default=0) > limit:
                 self._scan_each(first_seq + done, piece, out, float("inf"))
@@ -256,8 +285,9 @@ class FilterMatcher:
                 break
         return done
 
-    def _scan_each(self, first_seq: int, rows: Sequence[Row], out: array[int],
-                   deadline: float) -> int:
+    def _scan_each(
+        self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
+    ) -> int:
         """Message by message: decode (or, for ASCII bytes and needle, lowercase the bytes)
         and search. Written out flat because it may run for every stored message."""
         socket, direction = self.socket, self.direction

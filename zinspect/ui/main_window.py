@@ -48,8 +48,12 @@ class MainWindow(QMainWindow):
 
     window_closed = Signal()
 
-    def __init__(self, settings: QSettings | None = None, session: Session | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        session: Session | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("zinspect — ZeroMQ inspector")
         self.setObjectName("main_window")
@@ -76,8 +80,7 @@ class MainWindow(QMainWindow):
         self.composer = Composer(self.bridge, self)
         self.sockets_dock = self.host.add_dock("Sockets", "sockets_dock", self.sockets, left)
         self.detail_dock = self.host.add_dock("Message", "detail_dock", self.detail, right)
-        self.composer_dock = self.host.add_dock("Composer", "composer_dock", self.composer,
-                                                bottom)
+        self.composer_dock = self.host.add_dock("Composer", "composer_dock", self.composer, bottom)
         # The sockets list runs the full height; the composer sits under traffic and detail.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.status = install_status(self.statusBar(), self.session.store)
@@ -89,28 +92,34 @@ class MainWindow(QMainWindow):
             label = self.libzmq_warning_label = QLabel(warning)
             label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
             label.setAccessibleName("libzmq security warning")
-            label.setToolTip("This libzmq has known security flaws; install a pyzmq built with "
-                             "libzmq 4.3.3 or newer")
+            label.setToolTip(
+                "This libzmq has known security flaws; install a pyzmq built with "
+                "libzmq 4.3.3 or newer"
+            )
             self.statusBar().insertPermanentWidget(0, label, 1)
         self._build_actions()
 
         # -- the features, each with only what it needs
         # Capture menu, recording indicator, export/open jobs, replay
-        self.capture = CaptureActions(self.host, self.session, self.bridge, self.traffic,
-                                      self.sockets.current_socket, self)
+        self.capture = CaptureActions(
+            self.host, self.session, self.bridge, self.traffic, self.sockets.current_socket, self
+        )
         # File menu workspace actions, Saved messages dock, title star, close guard
-        self.saved_messages = SavedMessagesPanel(self.bridge, self.composer,
-                                                 self.sockets.current_socket, self)
-        self.workspace_actions = WorkspaceActions(self.host, self.session, self.bridge,
-                                                  self.saved_messages, self.settings, self)
+        self.saved_messages = SavedMessagesPanel(
+            self.bridge, self.composer, self.sockets.current_socket, self
+        )
+        self.workspace_actions = WorkspaceActions(
+            self.host, self.session, self.bridge, self.saved_messages, self.settings, self
+        )
         self.close_guard = self.workspace_actions.confirm_close
         # connection events timeline
         self.events = EventsPanel(self.bridge, self)
         self.events.set_dock(self.host.add_dock("Events", "events_dock", self.events, bottom))
         # the live graph of sockets and links
         self.topology = TopologyView(self.bridge, self)
-        self.topology.set_dock(self.host.add_dock("Topology", "topology_dock", self.topology,
-                                                  right))
+        self.topology.set_dock(
+            self.host.add_dock("Topology", "topology_dock", self.topology, right)
+        )
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
 
@@ -122,24 +131,50 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------------
     def _build_actions(self) -> None:
         add = self.host.add_action
-        self.quit_action = add(None, "&Quit", self.close, QKeySequence.StandardKey.Quit,
-                               "Close every socket and quit")
+        self.quit_action = add(
+            None, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close every socket and quit"
+        )
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.new_socket_action = add(None, "&New socket…", self.sockets.focus_new_socket,
-                                     "Ctrl+N", "Choose a socket type and name for a new socket")
-        self.close_socket_action = add(None, "&Close socket", self.sockets.close_current_socket,
-                                       "Ctrl+W", "Close the selected socket at once (linger 0)")
+        self.new_socket_action = add(
+            None,
+            "&New socket…",
+            self.sockets.focus_new_socket,
+            "Ctrl+N",
+            "Choose a socket type and name for a new socket",
+        )
+        self.close_socket_action = add(
+            None,
+            "&Close socket",
+            self.sockets.close_current_socket,
+            "Ctrl+W",
+            "Close the selected socket at once (linger 0)",
+        )
         self.addAction(self.composer.send_action)
-        self.find_action = add(None, "&Filter traffic", self.traffic.focus_filter, "Ctrl+F",
-                               "Type a text or regex filter for the traffic table")
+        self.find_action = add(
+            None,
+            "&Filter traffic",
+            self.traffic.focus_filter,
+            "Ctrl+F",
+            "Type a text or regex filter for the traffic table",
+        )
         for action in (self.traffic.pause_action, self.traffic.clear_action):
             self.addAction(action)
-        self.reset_layout_action = add(None, "&Reset layout", self.reset_layout,
-                                       tip="Put every panel back where it started")
-        self.shortcuts_action = add(None, "&Keyboard shortcuts", self.show_shortcuts, "F1",
-                                    "List zinspect's keyboard shortcuts")
-        self.about_action = add(None, "&About zinspect", self.show_about,
-                                tip="Versions of zinspect, pyzmq, libzmq and Qt")
+        self.reset_layout_action = add(
+            None, "&Reset layout", self.reset_layout, tip="Put every panel back where it started"
+        )
+        self.shortcuts_action = add(
+            None,
+            "&Keyboard shortcuts",
+            self.show_shortcuts,
+            "F1",
+            "List zinspect's keyboard shortcuts",
+        )
+        self.about_action = add(
+            None,
+            "&About zinspect",
+            self.show_about,
+            tip="Versions of zinspect, pyzmq, libzmq and Qt",
+        )
 
     def _arrange_docks(self) -> None:
         """Tabs share the height a 768-pixel laptop screen has: stacked, the window's minimum
@@ -178,9 +213,14 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.traffic.pause_action)
         view_menu.addAction(self.traffic.clear_action)
         view_menu.addSeparator()
-        for dock in (self.sockets_dock, self.detail_dock,
-                     self.workspace_actions.saved_messages_dock, self.events_dock,
-                     self.topology_dock, self.composer_dock):
+        for dock in (
+            self.sockets_dock,
+            self.detail_dock,
+            self.workspace_actions.saved_messages_dock,
+            self.events_dock,
+            self.topology_dock,
+            self.composer_dock,
+        ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
@@ -198,7 +238,8 @@ class MainWindow(QMainWindow):
         self.workspace_actions.socket_chosen.connect(self.sockets.select_socket)
         self.workspace_actions.quit_confirmed.connect(self.close)
         self.workspace_actions.workspace_replaced.connect(
-            self._on_workspace_actions_workspace_replaced)
+            self._on_workspace_actions_workspace_replaced
+        )
         self.demos.demo_opened.connect(self._on_demos_demo_opened)
         self.topology.socket_selected.connect(self.sockets.select_socket)
         self.sockets.socket_selected.connect(self.topology.select_socket)
@@ -219,8 +260,11 @@ class MainWindow(QMainWindow):
     def _on_traffic_message_selected(self, message: Message | None) -> None:
         self._selected_message = message
         socket_type = self.traffic.socket_type_of(message.socket) if message else ""
-        peer = self.session.peer_addresses.address_of(message.socket, message.seq) \
-            if message is not None and message.direction == IN else ""
+        peer = (
+            self.session.peer_addresses.address_of(message.socket, message.seq)
+            if message is not None and message.direction == IN
+            else ""
+        )
         self.detail.show_message(message, socket_type, peer)
 
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:
@@ -243,8 +287,9 @@ class MainWindow(QMainWindow):
             available = screen.availableGeometry()
             width, height = min(width, available.width()), min(height, available.height())
         self.resize(width, height)
-        self.resizeDocks([self.sockets_dock, self.detail_dock], [320, 430],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.sockets_dock, self.detail_dock], [320, 430], Qt.Orientation.Horizontal
+        )
         self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
         geometry = self.settings.value("window/geometry")
@@ -261,31 +306,44 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (self.sockets_dock, self.detail_dock, self.composer_dock,
-                     self.topology_dock, self.demos.dock, self.events_dock):
+        for dock in (
+            self.sockets_dock,
+            self.detail_dock,
+            self.composer_dock,
+            self.topology_dock,
+            self.demos.dock,
+            self.events_dock,
+        ):
             dock.setFloating(False)
             dock.show()
 
     # -- dialogs (opened, never exec'd: no nested event loop) -------------------------------
     def _info_box(self, title: str, text: str) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Information, title, text,
-                          QMessageBox.StandardButton.Close, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Close, self
+        )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setAccessibleName(title)
         return box
 
     def show_about(self) -> QMessageBox:
-        box = self._info_box("About zinspect", f"zinspect {zinspect.__version__}: a desktop "
-                             f"ZeroMQ message inspector.\n\n{version_report()}")
+        box = self._info_box(
+            "About zinspect",
+            f"zinspect {zinspect.__version__}: a desktop "
+            f"ZeroMQ message inspector.\n\n{version_report()}",
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
 
     def show_shortcuts(self) -> QMessageBox:
         """A reference card the user may keep open while working (so: not modal)."""
-        lines = [f"{', '.join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)}"
-                 f"  —  {a.text().replace('&', '').rstrip('…')}"
-                 for a in self.actions() if (keys := a.shortcuts())]
+        lines = [
+            f"{', '.join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)}"
+            f"  —  {a.text().replace('&', '').rstrip('…')}"
+            for a in self.actions()
+            if (keys := a.shortcuts())
+        ]
         box = self._shortcuts_box
         if box is None:
             # One box, kept and reused: F1 again brings it forward instead of stacking copies.

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import logging
 import signal
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 100  # the longest a signal waits before the quit starts
-QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-                     if hasattr(signal, name))
+QUIT_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 class QuitSignals:

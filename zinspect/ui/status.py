@@ -17,14 +17,16 @@ SAMPLE_MS = 500
 
 
 class TrafficStatus(QLabel):
-    """"in 1,204 (310/s) · out 12 (0/s) · stored 1,216 (84 KiB) · dropped 0"."""
+    """ "in 1,204 (310/s) · out 12 (0/s) · stored 1,216 (84 KiB) · dropped 0"."""
 
     def __init__(self, store: MessageStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.setAccessibleName("Traffic counters")
-        self.setToolTip("Messages received and sent since start, their rates, what the store "
-                        "holds, and how many old messages the store's caps dropped")
+        self.setToolTip(
+            "Messages received and sent since start, their rates, what the store "
+            "holds, and how many old messages the store's caps dropped"
+        )
         self._last = (time.monotonic(), store.received, store.sent)
         self.in_rate = 0.0
         self.out_rate = 0.0

@@ -24,8 +24,9 @@ import random
 import re
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, TypeAlias
+from typing import Any, TypeAlias
 
 from zinspect.core.frames_json import (
     MAX_JSON_DEPTH,
@@ -43,7 +44,7 @@ from zinspect.core.sockets.socket_types import SOCKET_TYPES
 DEFAULT_TIMEOUT_MS = 10_000
 # Delays, intervals and timeouts: at most what a Qt timer (which runs the qasync loop's
 # call_later) takes, 2^31-1 ms, about 24.8 days; more overflowed when the automation ran.
-MAX_MS = 2 ** 31 - 1
+MAX_MS = 2**31 - 1
 # Types that answer what they receive: REP by the pattern; ROUTER keeps the envelope;
 # DEALER and PAIR when they stand in for a server.
 REPLY_TYPES = ("REP", "ROUTER", "DEALER", "PAIR")
@@ -131,12 +132,14 @@ def _placeholder(name: str, path: str) -> Callable[[int], bytes]:
         except ValueError:  # more digits than Python converts (4300)
             raise SpecError(path, "{rand:A:B}: a bound has too many digits") from None
         if low > high:
-            raise SpecError(path, f"{{{name}}}: the lower bound {low} is above the upper "
-                                  f"bound {high}")
+            raise SpecError(
+                path, f"{{{name}}}: the lower bound {low} is above the upper bound {high}"
+            )
         return _rand_part(low, high)
     if name.startswith("rand"):
-        raise SpecError(path, f"{{{name}}}: write {{rand:A:B}} with whole numbers A <= B, "
-                              "e.g. {rand:1:6}")
+        raise SpecError(
+            path, f"{{{name}}}: write {{rand:A:B}} with whole numbers A <= B, e.g. {{rand:1:6}}"
+        )
     raise SpecError(path, f"unknown placeholder {{{name}}}; {_PLACEHOLDER_HELP}")
 
 
@@ -149,8 +152,9 @@ def compile_template(text: str, path: str = "") -> TemplateParts:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise SpecError(path, f"character {error.start + 1} is half of a surrogate pair, "
-                              "which is not text") from None
+        raise SpecError(
+            path, f"character {error.start + 1} is half of a surrogate pair, which is not text"
+        ) from None
     parts: TemplateParts = []
     literal: list[str] = []
     index = 0
@@ -164,9 +168,10 @@ def compile_template(text: str, path: str = "") -> TemplateParts:
                 continue
             end = text.find("}", index + 1)
             if end < 0:
-                raise SpecError(path, f"a '{{' at character {index + 1} is not closed; "
-                                      f"{_PLACEHOLDER_HELP}")
-            function = _placeholder(text[index + 1:end], path)
+                raise SpecError(
+                    path, f"a '{{' at character {index + 1} is not closed; {_PLACEHOLDER_HELP}"
+                )
+            function = _placeholder(text[index + 1 : end], path)
             if literal:
                 parts.append("".join(literal).encode("utf-8"))
                 literal = []
@@ -188,7 +193,7 @@ def compile_template(text: str, path: str = "") -> TemplateParts:
 
 
 def check_template(text: str) -> str:
-    """"" when ``text`` is a valid template, else the error in words (for editors)."""
+    """ "" when ``text`` is a valid template, else the error in words (for editors)."""
     try:
         compile_template(text)
     except SpecError as error:
@@ -209,8 +214,12 @@ def render_frames(compiled: list[TemplateParts], seq: int) -> list[bytes]:
             part = parts[0]
             frames.append(part if type(part) is bytes else part(seq))  # type: ignore[operator]
         else:
-            frames.append(b"".join(p if type(p) is bytes else p(seq)  # type: ignore[operator]
-                                   for p in parts))
+            frames.append(
+                b"".join(
+                    p if type(p) is bytes else p(seq)  # type: ignore[operator]
+                    for p in parts
+                )
+            )
     return frames
 
 
@@ -218,8 +227,9 @@ def render_frames(compiled: list[TemplateParts], seq: int) -> list[bytes]:
 def _check_keys(obj: dict[str, object], allowed: tuple[str, ...], path: str) -> None:
     for key in obj:
         if key not in allowed:
-            names = ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 \
-                else allowed[0]
+            names = (
+                ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+            )
             raise SpecError(f"{path}.{key}", f"unknown key; expected {names}")
 
 
@@ -228,8 +238,9 @@ def _non_negative(obj: dict[str, object], key: str, path: str, default: int) -> 
         return default
     value = obj[key]
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise SpecError(f"{path}.{key}",
-                        f"expected a whole number of 0 or more, got {describe_json(value)}")
+        raise SpecError(
+            f"{path}.{key}", f"expected a whole number of 0 or more, got {describe_json(value)}"
+        )
     return _at_most_max_ms(value, f"{path}.{key}") if key.endswith("_ms") else value
 
 
@@ -242,8 +253,9 @@ def _positive(value: Any, path: str) -> int:
 def _at_most_max_ms(value: int, path: str) -> int:
     """A time in milliseconds the event loop can wait: up to MAX_MS."""
     if value > MAX_MS:
-        raise SpecError(path, f"{value:,} ms is too long: the most is {MAX_MS:,} ms "
-                              "(about 24.8 days)")
+        raise SpecError(
+            path, f"{value:,} ms is too long: the most is {MAX_MS:,} ms (about 24.8 days)"
+        )
     return value
 
 
@@ -256,8 +268,9 @@ def parse_reply(obj: Any, path: str, type_name: str | None = None) -> ReplySpec:
     _check_keys(obj, ("echo", "frames", "delay_ms"), path)
     kind = _type_name(type_name)
     if kind is not None and kind not in REPLY_TYPES:
-        raise SpecError(path, f"a {kind} socket cannot reply; only "
-                              f"{', '.join(REPLY_TYPES)} sockets can")
+        raise SpecError(
+            path, f"a {kind} socket cannot reply; only {', '.join(REPLY_TYPES)} sockets can"
+        )
     echo = expect(obj.get("echo", False), bool, f"{path}.echo", "true or false")
     has_frames = "frames" in obj
     if echo and has_frames:
@@ -269,8 +282,7 @@ def parse_reply(obj: Any, path: str, type_name: str | None = None) -> ReplySpec:
         frames = frames_from_json(obj["frames"], f"{path}.frames")
         if not frames:
             raise SpecError(f"{path}.frames", "a reply needs at least one frame")
-    return ReplySpec(echo=echo, frames=frames,
-                     delay_ms=_non_negative(obj, "delay_ms", path, 0))
+    return ReplySpec(echo=echo, frames=frames, delay_ms=_non_negative(obj, "delay_ms", path, 0))
 
 
 def parse_send_frame(value: Any, path: str) -> str | bytes:
@@ -295,22 +307,32 @@ def parse_send(obj: Any, path: str, type_name: str | None = None) -> SendSpec:
     items = expect(obj["frames"], list, f"{path}.frames", "a list of frames")
     if not items:
         raise SpecError(f"{path}.frames", "a message needs at least one frame")
-    frames = [parse_send_frame(item, f"{path}.frames[{index}]")
-              for index, item in enumerate(items)]
+    frames = [parse_send_frame(item, f"{path}.frames[{index}]") for index, item in enumerate(items)]
     if kind == "ROUTER" and len(frames) < 2:
-        raise SpecError(f"{path}.frames", "a ROUTER sends the peer's routing id first, then "
-                                          "the data: at least two frames")
+        raise SpecError(
+            f"{path}.frames",
+            "a ROUTER sends the peer's routing id first, then the data: at least two frames",
+        )
     count = obj.get("count")
     if count is not None:
         count = _positive(count, f"{path}.count")
     timeout = obj.get("timeout_ms", DEFAULT_TIMEOUT_MS)
     timeout = _positive(timeout, f"{path}.timeout_ms")
-    return SendSpec(frames=frames, count=count,
-                    interval_ms=_non_negative(obj, "interval_ms", path, 0), timeout_ms=timeout)
+    return SendSpec(
+        frames=frames,
+        count=count,
+        interval_ms=_non_negative(obj, "interval_ms", path, 0),
+        timeout_ms=timeout,
+    )
 
 
-def parse_forward(obj: Any, path: str, type_name: str | None = None, name: str | None = None,
-                  sockets: Mapping[str, str] | None = None) -> ForwardSpec:
+def parse_forward(
+    obj: Any,
+    path: str,
+    type_name: str | None = None,
+    name: str | None = None,
+    sockets: Mapping[str, str] | None = None,
+) -> ForwardSpec:
     obj = expect(obj, dict, path, 'an object such as {"to": "socket name"}')
     _check_keys(obj, ("to",), path)
     kind = _type_name(type_name)
@@ -318,8 +340,11 @@ def parse_forward(obj: Any, path: str, type_name: str | None = None, name: str |
     if info is not None and not info.can_receive:
         raise SpecError(path, f"a {kind} socket receives nothing to forward")
     if kind == "REP":
-        raise SpecError(path, "a REP socket must answer each request before the next: "
-                              'use "reply", or a ROUTER to forward')
+        raise SpecError(
+            path,
+            "a REP socket must answer each request before the next: "
+            'use "reply", or a ROUTER to forward',
+        )
     if "to" not in obj:
         raise SpecError(f"{path}.to", "missing: the name of the socket to send on")
     target = expect(obj["to"], str, f"{path}.to", "a socket name").strip()
@@ -332,14 +357,21 @@ def parse_forward(obj: Any, path: str, type_name: str | None = None, name: str |
             raise SpecError(f"{path}.to", f"no socket named {describe_json(target)}")
         target_info = SOCKET_TYPES.get(_type_name(sockets[target]) or "")
         if target_info is not None and not target_info.can_send:
-            raise SpecError(f"{path}.to", f"{describe_json(target)} is a "
-                                          f"{target_info.name} socket, which cannot send")
+            raise SpecError(
+                f"{path}.to",
+                f"{describe_json(target)} is a {target_info.name} socket, which cannot send",
+            )
     return ForwardSpec(to=target)
 
 
-def parse_automation(obj: Any, path: str, *, type_name: str | None = None,
-                     name: str | None = None,
-                     sockets: Mapping[str, str] | None = None) -> AutomationSpec:
+def parse_automation(
+    obj: Any,
+    path: str,
+    *,
+    type_name: str | None = None,
+    name: str | None = None,
+    sockets: Mapping[str, str] | None = None,
+) -> AutomationSpec:
     """The automation of one socket from its JSON; SpecError names the exact place.
 
     ``type_name`` (the socket's type) enables the checks that depend on it (a PUB cannot
@@ -354,11 +386,12 @@ def parse_automation(obj: Any, path: str, *, type_name: str | None = None,
     if obj.get("send") is not None:
         spec.send = parse_send(obj["send"], f"{path}.send", type_name)
     if obj.get("forward") is not None:
-        spec.forward = parse_forward(obj["forward"], f"{path}.forward", type_name, name,
-                                     sockets)
+        spec.forward = parse_forward(obj["forward"], f"{path}.forward", type_name, name, sockets)
     if spec.reply is not None and spec.forward is not None:
-        raise SpecError(path, 'choose "reply" or "forward": a received message cannot be '
-                              "both answered and forwarded")
+        raise SpecError(
+            path,
+            'choose "reply" or "forward": a received message cannot be both answered and forwarded',
+        )
     return spec
 
 
@@ -373,13 +406,18 @@ def send_frame_to_json(frame: str | bytes) -> Any:
     except (UnicodeDecodeError, ValueError, RecursionError):
         value = None
     else:
-        if not json_deeper_than(value, MAX_JSON_DEPTH) and json.dumps(
-                value, separators=(",", ":"), ensure_ascii=False).encode() == frame:
+        if (
+            not json_deeper_than(value, MAX_JSON_DEPTH)
+            and json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode() == frame
+        ):
             return {"json": value}
     form = frame_to_json(frame)
     if isinstance(form, str):  # printable text: hex keeps it bytes when read back
-        return {"hex": frame.hex()} if len(frame) <= 256 else {
-            "base64": base64.b64encode(frame).decode("ascii")}
+        return (
+            {"hex": frame.hex()}
+            if len(frame) <= 256
+            else {"base64": base64.b64encode(frame).decode("ascii")}
+        )
     return form
 
 
@@ -387,8 +425,11 @@ def automation_to_json(spec: AutomationSpec) -> dict[str, Any]:
     """The JSON form parse_automation reads back to an equal spec; defaults are left out."""
     out: dict[str, Any] = {}
     if spec.reply is not None:
-        reply: dict[str, Any] = {"echo": True} if spec.reply.echo else {
-            "frames": frames_to_json(spec.reply.frames or [])}
+        reply: dict[str, Any] = (
+            {"echo": True}
+            if spec.reply.echo
+            else {"frames": frames_to_json(spec.reply.frames or [])}
+        )
         if spec.reply.delay_ms:
             reply["delay_ms"] = spec.reply.delay_ms
         out["reply"] = reply
@@ -403,4 +444,3 @@ def automation_to_json(spec: AutomationSpec) -> dict[str, Any]:
     if spec.forward is not None:
         out["forward"] = {"to": spec.forward.to}
     return out
-

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 from zinspect.core.automation.automation import (
     AutomationSpec,
@@ -54,7 +54,7 @@ def reply_envelope(frames: tuple[bytes, ...] | list[bytes], type_name: str) -> l
         return []
     for index in range(len(frames) - 1):
         if not frames[index]:
-            return list(frames[:index + 1])
+            return list(frames[: index + 1])
     return [frames[0]] if type_name == "ROUTER" and frames else []
 
 
@@ -138,7 +138,7 @@ class AutomationRunner:
 
     @property
     def state(self) -> str:
-        """"running", "finished" (a counted send is done) or "stopped"."""
+        """ "running", "finished" (a counted send is done) or "stopped"."""
         if self.running:
             return "running"
         return "finished" if self.finished else "stopped"
@@ -190,8 +190,9 @@ class AutomationRunner:
             answer = reply_envelope(frames, self.handle.type_name) + self._reply_frames
         if reply.delay_ms:
             # one delay for all: the timers fire in the order they were set
-            self._timers.append(self.handle.loop.call_later(
-                reply.delay_ms / 1000, self._on_delay_timer, answer))
+            self._timers.append(
+                self.handle.loop.call_later(reply.delay_ms / 1000, self._on_delay_timer, answer)
+            )
         else:
             self._emit(self.handle.name, answer)
 
@@ -232,8 +233,9 @@ class AutomationRunner:
         if len(self._backlog) >= BACKLOG_MAX:
             self.dropped += 1
             if self.dropped == 1 or self.dropped % 1000 == 0:
-                self._error(f"'{name}' cannot take messages as fast as they come: "
-                            f"{self.dropped} dropped")
+                self._error(
+                    f"'{name}' cannot take messages as fast as they come: {self.dropped} dropped"
+                )
             return
         self._backlog.append((name, frames))
         if self._pump is None or self._pump.done():
@@ -264,8 +266,8 @@ class AutomationRunner:
         send = self.spec.send
         assert send is not None
         compiled: list[TemplateParts] = [
-            compile_template(frame) if isinstance(frame, str) else [frame]
-            for frame in send.frames]
+            compile_template(frame) if isinstance(frame, str) else [frame] for frame in send.frames
+        ]
         loop = asyncio.get_running_loop()
         clock = time.monotonic
         interval = send.interval_ms / 1000
@@ -311,8 +313,11 @@ class AutomationRunner:
         handle = self.handle
         clock = time.monotonic
         constant = all(len(parts) == 1 and type(parts[0]) is bytes for parts in compiled)
-        fixed = [part for parts in compiled for part in parts if isinstance(part, bytes)] \
-            if constant else []
+        fixed = (
+            [part for parts in compiled for part in parts if isinstance(part, bytes)]
+            if constant
+            else []
+        )
         seq = 0
         messages: list[list[bytes]] = []
         yield_at = clock() + YIELD_SECONDS
@@ -330,8 +335,7 @@ class AutomationRunner:
             self.sent += sent
             if sent < size:
                 messages = messages[sent:]  # rendered for these seqs: keep them
-                if not await handle.wait_writable(QUIET_WAIT_SECONDS) \
-                        and not handle.closed:
+                if not await handle.wait_writable(QUIET_WAIT_SECONDS) and not handle.closed:
                     await handle.send(messages[0])  # shows "waiting"; Cancel ends the script
                     seq += 1
                     self.sent += 1
@@ -350,8 +354,7 @@ class AutomationRunner:
             await asyncio.wait_for(self._exchange(handle, frames), timeout_ms / 1000)
         except asyncio.TimeoutError:
             self.timeouts += 1
-            message = (f"no reply to request {seq} within {timeout_ms} ms: "
-                       "re-created the REQ socket")
+            message = f"no reply to request {seq} within {timeout_ms} ms: re-created the REQ socket"
             problems = handle.recreate() if not handle.closed else []
             if problems:
                 message += f" ({'; '.join(problems)})"
@@ -433,8 +436,9 @@ def _listen(session: Session) -> None:
         session.on_socket_removed.append(_on_session_socket_removed)
 
 
-def attach_automation(handle: SocketHandle, spec: AutomationSpec | None, *,
-                      start: bool = True) -> AutomationRunner | None:
+def attach_automation(
+    handle: SocketHandle, spec: AutomationSpec | None, *, start: bool = True
+) -> AutomationRunner | None:
     """Give ``handle`` this automation, replacing (and stopping) any it had; None or an
     empty spec removes it. ``start`` starts it at once, as opening a workspace does."""
     old = handle.automation_runner

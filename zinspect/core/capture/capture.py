@@ -20,9 +20,10 @@ import math
 import os
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from zinspect.core.capture.capture_stream import (
     MAX_HEADER_BYTES,
@@ -64,8 +65,7 @@ _DIRECTIONS = (IN, OUT)
 # Reading runs per message: the C scanner on a str is ~3x json.loads on bytes, and
 # binascii's strict mode (Python 3.11+) ~4x base64.b64decode(validate=True).
 # (scan_once is set by JSONDecoder.__init__; typeshed does not declare it)
-_scan_json: Callable[[str, int], tuple[Any, int]] = \
-    json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _decode_frame_compat(text: str) -> bytes:
@@ -77,6 +77,7 @@ try:
 except TypeError:  # Python 3.10
     _decode_frame = _decode_frame_compat
 else:
+
     def _decode_frame(text: str) -> bytes:
         return binascii.a2b_base64(text, strict_mode=True)  # type: ignore[call-arg]  # (3.11+)
 
@@ -88,9 +89,15 @@ def parse_event(obj: dict[str, Any]) -> SocketEvent | None:
     stamp, name = obj.get("time"), obj.get("event")
     socket, endpoint = obj.get("socket", ""), obj.get("endpoint", "")
     value, detail = obj.get("value", 0), obj.get("detail", "")
-    if type(stamp) not in (float, int) or type(name) is not str or type(socket) is not str \
-            or type(endpoint) is not str or type(value) is not int or type(detail) is not str \
-            or not _finite(stamp):
+    if (
+        type(stamp) not in (float, int)
+        or type(name) is not str
+        or type(socket) is not str
+        or type(endpoint) is not str
+        or type(value) is not int
+        or type(detail) is not str
+        or not _finite(stamp)
+    ):
         return None
     return SocketEvent(float(stamp), socket, name, endpoint, value, detail)
 
@@ -131,12 +138,12 @@ class CaptureResult:
         return text
 
 
-class _BadLine(ValueError):
+class _BadLineError(ValueError):
     """Why one line is not a message (internal: becomes a count and a line number)."""
 
 
 def parse_json_line(line: bytes) -> object:
-    """The JSON value of one line; _BadLine if it is not exactly one (with no reason for a
+    """The JSON value of one line; _BadLineError if it is not exactly one (with no reason for a
     blank line)."""
     try:
         if len(line) > READ_PIECE:  # a big line: decoded without copying it first
@@ -144,39 +151,40 @@ def parse_json_line(line: bytes) -> object:
         else:
             text = line.decode("utf-8")
     except UnicodeDecodeError:
-        raise _BadLine("not valid UTF-8") from None
+        raise _BadLineError("not valid UTF-8") from None
     text = text.strip()
     if not text:
-        raise _BadLine()
+        raise _BadLineError()
     try:
         obj, end = _scan_json(text, 0)
     except (StopIteration, ValueError, RecursionError):
-        raise _BadLine("not valid JSON") from None
+        raise _BadLineError("not valid JSON") from None
     if end != len(text):
-        raise _BadLine("not valid JSON")
+        raise _BadLineError("not valid JSON")
     return obj
 
 
 def check_commas(line: bytes) -> None:
-    """_BadLine when ``line`` has more commas than any message line can have."""
+    """_BadLineError when ``line`` has more commas than any message line can have."""
     if len(line) > MAX_COMMAS and line.count(b",") > MAX_COMMAS:
-        raise _BadLine(f"more than {MAX_FRAMES_PER_MESSAGE:,} frames, the most a message may "
-                       "have")
+        raise _BadLineError(
+            f"more than {MAX_FRAMES_PER_MESSAGE:,} frames, the most a message may have"
+        )
 
 
 def parse_message(obj: object) -> Message | None:
-    """A message from one parsed line, None for an event line; _BadLine otherwise."""
+    """A message from one parsed line, None for an event line; _BadLineError otherwise."""
     row = parse_row(obj)
     return None if row is None else Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
 
 
 def parse_row(obj: object, names: dict[str, str] | None = None) -> Row | None:
-    """A store row (core.store) from one parsed line, None for an event line; _BadLine
+    """A store row (core.store) from one parsed line, None for an event line; _BadLineError
     otherwise. A row of plain values, unlike a Message, is no work for the garbage
     collector once it has looked at it once: a million of them open without collections
     that walk them all. ``names`` (a reader's) makes equal socket names one string."""
     if type(obj) is not dict:
-        raise _BadLine("not a JSON object")
+        raise _BadLineError("not a JSON object")
     if "event" in obj:
         return None
     try:
@@ -185,14 +193,14 @@ def parse_row(obj: object, names: dict[str, str] | None = None) -> Row | None:
         direction = obj["direction"]
         frames = obj["frames"]
     except KeyError as error:
-        raise _BadLine(f"no {error.args[0]!r} field") from None
+        raise _BadLineError(f"no {error.args[0]!r} field") from None
     try:  # inline, not _finite(): this runs per message
         if type(stamp) not in (float, int) or not math.isfinite(stamp):
-            raise _BadLine("time is not a number")
+            raise _BadLineError("time is not a number")
     except OverflowError:  # an integer too large for a float (JSON allows 1000...0)
-        raise _BadLine("time is not a number") from None
+        raise _BadLineError("time is not a number") from None
     if type(socket) is not str:
-        raise _BadLine("socket is not a string")
+        raise _BadLineError("socket is not a string")
     if names is not None:
         known = names.get(socket)
         if known is not None:
@@ -200,27 +208,30 @@ def parse_row(obj: object, names: dict[str, str] | None = None) -> Row | None:
         elif len(names) < MAX_SHARED_NAMES:
             names[socket] = socket
     if direction not in _DIRECTIONS:
-        raise _BadLine('direction is not "in" or "out"')
+        raise _BadLineError('direction is not "in" or "out"')
     if type(frames) is not list or not frames:
-        raise _BadLine("frames is not a non-empty list")
+        raise _BadLineError("frames is not a non-empty list")
     try:
         data = [_decode_frame(frame) for frame in frames]
     except (TypeError, ValueError, binascii.Error):
-        raise _BadLine("a frame is not a base64 string") from None
+        raise _BadLineError("a frame is not a base64 string") from None
     return (float(stamp), socket, direction, sum(map(len, data)), *data)
 
 
 def check_header(obj: object, name: str) -> dict[str, Any]:
     """The header object, or CaptureError saying why this is not a readable capture."""
     if type(obj) is not dict or FORMAT_KEY not in obj:
-        raise CaptureError(f"{name} is not a zinspect capture file (its first line is not "
-                           "a capture header)")
+        raise CaptureError(
+            f"{name} is not a zinspect capture file (its first line is not a capture header)"
+        )
     version = obj[FORMAT_KEY]
     if type(version) is not int or version < 1:
         raise CaptureError(f"{name} has an invalid capture format version: {version!r}")
     if version > FORMAT_VERSION:
-        raise CaptureError(f"{name} is a version {version} capture; this zinspect reads "
-                           f"version {FORMAT_VERSION} (update zinspect to open it)")
+        raise CaptureError(
+            f"{name} is a version {version} capture; this zinspect reads "
+            f"version {FORMAT_VERSION} (update zinspect to open it)"
+        )
     return obj
 
 
@@ -275,17 +286,22 @@ class CaptureReader:
         if not first:
             raise CaptureError(f"{name} is empty: not a zinspect capture file")
         if not first.strip():
-            raise CaptureError(f"{name} is not a zinspect capture file: line 1 is blank (a "
-                               "capture starts with its header line)")
+            raise CaptureError(
+                f"{name} is not a zinspect capture file: line 1 is blank (a "
+                "capture starts with its header line)"
+            )
         if len(first) > MAX_HEADER_BYTES:
-            raise CaptureError(f"{name} is not a zinspect capture file: its first line is "
-                               f"longer than {describe_size(MAX_HEADER_BYTES)}, which no "
-                               "capture header is")
+            raise CaptureError(
+                f"{name} is not a zinspect capture file: its first line is "
+                f"longer than {describe_size(MAX_HEADER_BYTES)}, which no "
+                "capture header is"
+            )
         try:
             obj = json.loads(first)
         except (ValueError, RecursionError):
-            raise CaptureError(f"{name} is not a zinspect capture file (its first line is "
-                               "not JSON)") from None
+            raise CaptureError(
+                f"{name} is not a zinspect capture file (its first line is not JSON)"
+            ) from None
         return check_header(obj, name)
 
     @property
@@ -301,8 +317,10 @@ class CaptureReader:
     def read(self, budget: float = READ_BUDGET_S) -> list[Message]:
         """Decode lines for about ``budget`` seconds (at least one line, or part of a long
         one); [] once done, and possibly [] before (a slice spent on other lines)."""
-        return [Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
-                for row in self.read_rows(budget)]
+        return [
+            Message(row[0], row[1], row[2], list(row[ROW_FRAMES:]))
+            for row in self.read_rows(budget)
+        ]
 
     def read_rows(self, budget: float = READ_BUDGET_S) -> list[Row]:
         """As ``read``, the messages as store rows (core.store), for MessageStore.extend_rows;
@@ -336,9 +354,12 @@ class CaptureReader:
                 if number & 127 == 0 and clock() >= deadline:
                     deadline = 0.0  # this line is the slice's last
                 if line is TOO_LONG:
-                    self._bad(number, f"the line is {describe_size(long.size)} long, more "
-                              f"than the {describe_size(self.max_line)} a line may be",
-                              long.cut)
+                    self._bad(
+                        number,
+                        f"the line is {describe_size(long.size)} long, more "
+                        f"than the {describe_size(self.max_line)} a line may be",
+                        long.cut,
+                    )
                     deadline = 0.0
                     continue
                 try:
@@ -350,7 +371,7 @@ class CaptureReader:
                     if message is None:
                         obj = parse_json_line(line)  # type: ignore[arg-type]
                         message = parse_row(obj, names)
-                except _BadLine as error:
+                except _BadLineError as error:
                     if error.args:
                         ended = line.endswith(b"\n")  # type: ignore[attr-defined]
                         self._bad(number, str(error), not ended)
@@ -360,14 +381,19 @@ class CaptureReader:
                 if message is None:
                     self.events += 1
                     event = parse_event(obj)  # type: ignore[arg-type]
-                    if event is not None and len(self.event_records) < MAX_EVENT_RECORDS \
-                            and self._event_bytes < MAX_EVENT_BYTES:
+                    if (
+                        event is not None
+                        and len(self.event_records) < MAX_EVENT_RECORDS
+                        and self._event_bytes < MAX_EVENT_BYTES
+                    ):
                         self.event_records.append(event)
                         self._event_bytes += len(line)  # type: ignore[arg-type]
                 else:
                     append(message)
-                if deadline == 0.0 or (len(line) > piece  # type: ignore[arg-type]
-                                       and clock() >= deadline):
+                if deadline == 0.0 or (
+                    len(line) > piece  # type: ignore[arg-type]
+                    and clock() >= deadline
+                ):
                     break  # a big line takes its time: the clock is read after each
         except OSError as error:
             self._finish()
@@ -398,13 +424,21 @@ class CaptureReader:
             pass
 
     def result(self, messages: list[Message]) -> CaptureResult:
-        return CaptureResult(messages, self.skipped, list(self.first_bad_lines),
-                             self.first_error, self.events, self.truncated_end,
-                             dict(self.header), list(self.event_records))
+        return CaptureResult(
+            messages,
+            self.skipped,
+            list(self.first_bad_lines),
+            self.first_error,
+            self.events,
+            self.truncated_end,
+            dict(self.header),
+            list(self.event_records),
+        )
 
 
-def read_capture(path: str | os.PathLike[str],
-                 progress: Callable[[float], None] | None = None) -> CaptureResult:
+def read_capture(
+    path: str | os.PathLike[str], progress: Callable[[float], None] | None = None
+) -> CaptureResult:
     """Read a whole capture in one call (scripts, tests, the command line); ``progress`` is
     called with the fraction read after each slice. A UI should use CaptureReader instead."""
     reader = CaptureReader(path)

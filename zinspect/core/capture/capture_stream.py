@@ -16,7 +16,8 @@ import json
 import math
 import re
 import time
-from typing import BinaryIO, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
 
 from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES
 from zinspect.core.store import Row
@@ -29,15 +30,16 @@ READ_PIECE = 1 << 20  # a line is read this much at a time
 MAX_LINE_BYTES = 720 << 20
 # MAX_MESSAGE_BYTES in MAX_FRAMES_PER_MESSAGE frames as base64 (each frame padded, quoted
 # and separated), with 64 KiB for the other fields: the longest line zinspect itself writes.
-LARGEST_MESSAGE_LINE = ((MAX_MESSAGE_BYTES + 2) // 3 * 4 + MAX_FRAMES_PER_MESSAGE * 8
-                        + (64 << 10))
+LARGEST_MESSAGE_LINE = (MAX_MESSAGE_BYTES + 2) // 3 * 4 + MAX_FRAMES_PER_MESSAGE * 8 + (64 << 10)
 MAX_HEADER_BYTES = 64 * 1024  # the header line is small; a longer first line is refused
 TOO_LONG = object()  # what LineReader.finish returns for a line over the limit (dropped)
 _b2a = binascii.b2a_base64
 _a2b = binascii.a2b_base64
 # The head of a message line as LineEncoder writes it (JSON number, JSON string).
-_HEAD = re.compile(rb'\{"time":(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?),'
-                   rb'"socket":("(?:[^"\\\x00-\x1f]|\\.)*"),"direction":"(in|out)","frames":\["')
+_HEAD = re.compile(
+    rb'\{"time":(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?),'
+    rb'"socket":("(?:[^"\\\x00-\x1f]|\\.)*"),"direction":"(in|out)","frames":\["'
+)
 
 
 class BigLine:
@@ -58,7 +60,7 @@ class BigLine:
                 yield b'","'
             view = memoryview(frame)
             for start in range(0, len(view), chunk):
-                yield _b2a(view[start:start + chunk], newline=False)
+                yield _b2a(view[start : start + chunk], newline=False)
         yield b'"]}\n'
 
     def write_some(self, file: BinaryIO, deadline: float | None = None) -> bool:
@@ -103,7 +105,7 @@ def parse_big_line(line: bytes) -> Row | None:
             return None  # the JSON path refuses it (core.capture.check_commas)
         if line.startswith(b'","', end):
             start = end + 3
-        elif line.startswith(b'"]}', end) and not line[end + 3:].strip():
+        elif line.startswith(b'"]}', end) and not line[end + 3 :].strip():
             break
         else:
             return None

@@ -15,9 +15,10 @@ import logging
 import math
 import os
 import time
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Sequence
+from typing import Any, BinaryIO
 
 import zinspect
 from zinspect.core.capture.capture_stream import BIG_MESSAGE_BYTES, BigLine
@@ -72,9 +73,11 @@ def describe_os_error(error: OSError, path: str | os.PathLike[str], writing: boo
 
 def header_object(created: float | None = None) -> dict[str, Any]:
     """The first line's object: identifies the file, its format version and its maker."""
-    return {FORMAT_KEY: FORMAT_VERSION,
-            "created": time.time() if created is None else created,
-            "zinspect": zinspect.__version__}
+    return {
+        FORMAT_KEY: FORMAT_VERSION,
+        "created": time.time() if created is None else created,
+        "zinspect": zinspect.__version__,
+    }
 
 
 class LineEncoder:
@@ -92,8 +95,7 @@ class LineEncoder:
             text = self._names[name] = json.dumps(name)
         return text
 
-    def line(self, stamp: float, socket: str, direction: str,
-             frames: Iterable[bytes]) -> str:
+    def line(self, stamp: float, socket: str, direction: str, frames: Iterable[bytes]) -> str:
         """One message as a complete line (with its newline)."""
         encoded = '","'.join([_b2a(frame, newline=False).decode("ascii") for frame in frames])
         return f'{self.head(stamp, socket, direction)}{encoded}"]}}\n'
@@ -104,16 +106,29 @@ class LineEncoder:
             raise ValueError(f"message time {stamp!r} is not a finite number")
         if direction not in _DIRECTIONS:
             raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
-        return (f'{{"time":{float(stamp)!r},"socket":{self.socket_json(socket)},'
-                f'"direction":"{direction}","frames":["')
+        return (
+            f'{{"time":{float(stamp)!r},"socket":{self.socket_json(socket)},'
+            f'"direction":"{direction}","frames":["'
+        )
 
 
 def event_line(event: SocketEvent) -> str:
     """A connection event as a capture line: ``event`` (its name), ``socket``,
     ``endpoint``, ``value`` (libzmq's number), ``detail`` (decoded) and ``time``."""
-    return json.dumps({"time": event.time, "event": event.name, "socket": event.socket,
-                       "endpoint": event.endpoint, "value": event.value,
-                       "detail": event.detail}, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "time": event.time,
+                "event": event.name,
+                "socket": event.socket,
+                "endpoint": event.endpoint,
+                "value": event.value,
+                "detail": event.detail,
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 class CaptureWriter:
@@ -141,8 +156,14 @@ class CaptureWriter:
     def closed(self) -> bool:
         return self._file is None
 
-    def write(self, stamp: float, socket: str, direction: str, frames: Sequence[bytes],
-              deadline: float | None = None) -> None:
+    def write(
+        self,
+        stamp: float,
+        socket: str,
+        direction: str,
+        frames: Sequence[bytes],
+        deadline: float | None = None,
+    ) -> None:
         """Queue one message line; it reaches the file at the next ``flush``. A big message
         is written straight to the file in pieces (core.capture_stream), making no copy of
         it: until the monotonic ``deadline`` (None: all of it), then ``writing`` is True and
@@ -183,14 +204,20 @@ class CaptureWriter:
         fewer than all when a big one is left half written at ``deadline`` (see ``write``)."""
         if rows and max(map(_row_size, rows)) > BIG_MESSAGE_BYTES:
             for index, row in enumerate(rows):
-                self.write(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_FRAMES:],
-                           deadline)
+                self.write(
+                    row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_FRAMES:], deadline
+                )
                 if self._big is not None:
                     return index + 1
             return len(rows)
         line = self._encoder.line
-        self.write_lines([line(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION],
-                               row[ROW_FRAMES:]) for row in rows], len(rows))
+        self.write_lines(
+            [
+                line(row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_FRAMES:])
+                for row in rows
+            ],
+            len(rows),
+        )
         return len(rows)
 
     def write_message(self, message: Message) -> None:
@@ -281,5 +308,3 @@ def write_capture(path: str | os.PathLike[str], messages: Iterable[Message]) -> 
         raise
     writer.close()
     return writer.messages_written
-
-

@@ -13,15 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from datetime import datetime
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 from zinspect.core.capture.capture import CaptureError, describe_os_error
 from zinspect.core.codecs import message_summary
 from zinspect.core.store import Message
 
-CSV_COLUMNS = ("number", "time", "socket", "direction", "frames", "size", "summary",
-               "data_hex")
+CSV_COLUMNS = ("number", "time", "socket", "direction", "frames", "size", "summary", "data_hex")
 SUMMARY_LIMIT = 200
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,18 +37,25 @@ def safe_cell(text: str) -> str:
 
 
 def csv_row(message: Message, socket_type: str = "") -> list[str]:
-    return [str(message.seq), iso_time(message.time), safe_cell(message.socket),
-            message.direction, str(len(message.frames)), str(message.size),
-            safe_cell(message_summary(message.frames, socket_type, limit=SUMMARY_LIMIT)),
-            " ".join(frame.hex() for frame in message.frames)]
+    return [
+        str(message.seq),
+        iso_time(message.time),
+        safe_cell(message.socket),
+        message.direction,
+        str(len(message.frames)),
+        str(message.size),
+        safe_cell(message_summary(message.frames, socket_type, limit=SUMMARY_LIMIT)),
+        " ".join(frame.hex() for frame in message.frames),
+    ]
 
 
 class CsvWriter:
     """Writes a header row then one row per message; OS errors become CaptureError in words
     (the same wording as capture files)."""
 
-    def __init__(self, path: str | os.PathLike[str],
-                 socket_type_of: Callable[[str], str] = lambda name: "") -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], socket_type_of: Callable[[str], str] = lambda name: ""
+    ) -> None:
         self.path = os.fspath(path)
         self.messages_written = 0
         self._socket_type_of = socket_type_of

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from zinspect.core.capture.capture import CaptureWriter
 from zinspect.core.capture.csv_export import CsvWriter
@@ -26,9 +26,14 @@ class Exporter:
     CaptureError on a write error; ``abort`` closes and removes the partial file.
     """
 
-    def __init__(self, store: MessageStore, seqs: Sequence[int], path: str | os.PathLike[str],
-                 as_csv: bool = False,
-                 socket_type_of: Callable[[str], str] = lambda name: "") -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        seqs: Sequence[int],
+        path: str | os.PathLike[str],
+        as_csv: bool = False,
+        socket_type_of: Callable[[str], str] = lambda name: "",
+    ) -> None:
         self.store = store
         self.seqs = seqs
         self.path = os.fspath(path)
@@ -37,7 +42,8 @@ class Exporter:
         self.index = 0
         self.gone = 0
         self._writer: CaptureWriter | CsvWriter = (
-            CsvWriter(self.path, socket_type_of) if as_csv else CaptureWriter(self.path))
+            CsvWriter(self.path, socket_type_of) if as_csv else CaptureWriter(self.path)
+        )
 
     @property
     def written(self) -> int:
@@ -63,7 +69,7 @@ class Exporter:
             return False
         while self.index < self.total:
             end = min(self.total, self.index + BATCH)
-            taken, gone = self._write(self.seqs[self.index:end], deadline)
+            taken, gone = self._write(self.seqs[self.index : end], deadline)
             self.index += taken
             self.gone += gone
             if (big and writer.writing) or time.monotonic() >= deadline:  # type: ignore

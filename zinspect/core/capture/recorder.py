@@ -18,7 +18,8 @@ import asyncio
 import logging
 import os
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureWriter
 from zinspect.core.sockets.events import SocketEvent
@@ -46,10 +47,13 @@ class Recorder:
     Create and use it on the running asyncio loop.
     """
 
-    def __init__(self, store: MessageStore, path: str | os.PathLike[str],
-                 tick: float = TICK_SECONDS,
-                 events: list[Callable[[SocketHandle | None, SocketEvent], None]] | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        path: str | os.PathLike[str],
+        tick: float = TICK_SECONDS,
+        events: list[Callable[[SocketHandle | None, SocketEvent], None]] | None = None,
+    ) -> None:
         self.store = store
         # a Session's on_event list: connection events are recorded too, as event lines
         self._event_listeners = events
@@ -155,9 +159,13 @@ class Recorder:
             missed = store.first_seq - self._next_seq
             self.missed += missed
             self._next_seq = store.first_seq
-            log.warning("recording to %s missed %d messages: the store's cap dropped them "
-                        "before they were written (%d missed so far)", self.path, missed,
-                        self.missed)
+            log.warning(
+                "recording to %s missed %d messages: the store's cap dropped them "
+                "before they were written (%d missed so far)",
+                self.path,
+                missed,
+                self.missed,
+            )
         # A big message is written in pieces over several slices (core.capture_stream), so
         # the loop keeps receiving meanwhile; the recorder holds that one message until done.
         if not writer.resume(deadline):
@@ -197,7 +205,11 @@ class Recorder:
         if error:
             log.warning("recording to %s stopped: %s", self.path, error)
         else:
-            log.info("recording to %s stopped: %d messages written, %d missed", self.path,
-                     self.written, self.missed)
+            log.info(
+                "recording to %s stopped: %d messages written, %d missed",
+                self.path,
+                self.written,
+                self.missed,
+            )
         for listener in list(self.on_stopped):
             listener(error)

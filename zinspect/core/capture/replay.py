@@ -17,7 +17,7 @@ import asyncio
 import logging
 import math
 import time
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from zinspect.core.capture.capture import CaptureError
 from zinspect.core.capture.replay_source import CaptureMessages
@@ -42,8 +42,11 @@ class ReplayError(Exception):
 
 def check_rate(rate: float) -> float:
     """The rate if usable (messages per second), else ReplayError in words."""
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) \
-            or (isinstance(rate, float) and not math.isfinite(rate)):  # an int may overflow it
+    if (
+        not isinstance(rate, (int, float))
+        or isinstance(rate, bool)
+        or (isinstance(rate, float) and not math.isfinite(rate))
+    ):  # an int may overflow it
         raise ReplayError("The rate must be a number of messages per second")
     if rate <= 0:
         raise ReplayError("The rate must be more than 0 messages per second")
@@ -62,8 +65,13 @@ class Replayer:
     cannot send.
     """
 
-    def __init__(self, messages: Sequence[Message] | CaptureMessages, handle: SocketHandle,
-                 mode: str = ORIGINAL, rate: float = 100.0) -> None:
+    def __init__(
+        self,
+        messages: Sequence[Message] | CaptureMessages,
+        handle: SocketHandle,
+        mode: str = ORIGINAL,
+        rate: float = 100.0,
+    ) -> None:
         if mode not in MODES:
             raise ReplayError(f"Unknown replay mode {mode!r}: use {', '.join(MODES)}")
         if not messages:
@@ -71,8 +79,7 @@ class Replayer:
         if handle.closed:
             raise ReplayError(f"Socket {handle.name} is closed")
         if not handle.info.can_send:
-            raise ReplayError(handle.info.send_hint
-                              or f"A {handle.type_name} socket cannot send")
+            raise ReplayError(handle.info.send_hint or f"A {handle.type_name} socket cannot send")
         self.rate = check_rate(rate) if mode == RATE else rate
         self.messages = messages
         self.handle = handle
@@ -116,8 +123,7 @@ class Replayer:
         name = self.handle.name
         if self.state == "done":
             noun = "message" if self.total == 1 else "messages"
-            return (f"Replayed {self.total:,} {noun} through {name} in "
-                    f"{self.elapsed:.1f} s")
+            return f"Replayed {self.total:,} {noun} through {name} in {self.elapsed:.1f} s"
         if self.state == "cancelled":
             return f"Cancelled after {self.sent:,} of {self.total:,} messages"
         if self.state == "failed":
@@ -136,8 +142,12 @@ class Replayer:
         session = self.handle.session
         session.on_socket_changed.append(self._on_socket_event)
         session.on_socket_removed.append(self._on_socket_event)
-        log.info("replaying %d messages through %s (%s)", self.total, self.handle.name,
-                 MODE_NAMES[self.mode])
+        log.info(
+            "replaying %d messages through %s (%s)",
+            self.total,
+            self.handle.name,
+            MODE_NAMES[self.mode],
+        )
         try:
             await self._send_all(loop)
         except asyncio.CancelledError:
@@ -188,8 +198,7 @@ class Replayer:
                 # a loop: Qt's coarse timers may fire a few percent early
                 while (delay := target - clock()) > MIN_SLEEP:
                     if delay > 1.0:
-                        self.waiting = (f"Next message in {delay:.1f} s "
-                                        f"({MODE_NAMES[self.mode]})")
+                        self.waiting = f"Next message in {delay:.1f} s ({MODE_NAMES[self.mode]})"
                     await asyncio.sleep(delay)
                     self.waiting = ""
                     last_yield = time.monotonic()
@@ -205,11 +214,14 @@ class Replayer:
     async def _wait_for_turn(self) -> None:
         """REQ/REP lock-step: wait until it is this socket's turn to send."""
         handle = self.handle
-        while (handle.type_name in _LOCK_STEP_TYPES and not handle.closed
-               and not handle.send_waiting and not handle.can_send_now[0]):
+        while (
+            handle.type_name in _LOCK_STEP_TYPES
+            and not handle.closed
+            and not handle.send_waiting
+            and not handle.can_send_now[0]
+        ):
             if handle.type_name == "REQ":
-                self.waiting = (f"Waiting for the reply to request {self.sent:,} "
-                                "(REQ is lock-step)")
+                self.waiting = f"Waiting for the reply to request {self.sent:,} (REQ is lock-step)"
             else:
                 self.waiting = f"Waiting for request {self.sent + 1:,} to answer (REP)"
             self._turn = asyncio.get_running_loop().create_future()

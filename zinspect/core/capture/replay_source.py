@@ -10,7 +10,7 @@ since it was counted, the replay stops in words rather than send something else.
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 from zinspect.core.capture.capture import READ_BUDGET_S, CaptureError, CaptureReader
 from zinspect.core.store import IN, OUT, Message
@@ -27,8 +27,13 @@ class CaptureMessages:
     whoever read it (``counts``: messages per direction) and streamed by ``stream``. A
     sequence-like view for the replay dialog and the replayer: ``len`` and ``only``."""
 
-    def __init__(self, path: str | os.PathLike[str], counts: dict[str, int],
-                 stamp: tuple[int, int], direction: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        counts: dict[str, int],
+        stamp: tuple[int, int],
+        direction: str | None = None,
+    ) -> None:
         self.path = os.fspath(path)
         self.counts = {IN: counts.get(IN, 0), OUT: counts.get(OUT, 0)}
         self.stamp = stamp
@@ -55,8 +60,9 @@ class CaptureMessages:
         except OSError:
             changed = True
         if changed:
-            raise CaptureError(f"{self.path} changed (or is gone) since it was read: open "
-                               "it again to replay it")
+            raise CaptureError(
+                f"{self.path} changed (or is gone) since it was read: open it again to replay it"
+            )
         reader = CaptureReader(self.path)
         direction = self.direction
         try:

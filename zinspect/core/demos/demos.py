@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from zinspect.core.automation.automation import compile_template, parse_send_frame, render_frames
 from zinspect.core.frames_json import SpecError, describe_json, expect
@@ -85,8 +86,9 @@ _ORDER = {"reqrep": 0, "pubsub": 1, "pipeline": 2, "routerdealer": 3, "broker": 
 
 def demo_names() -> list[str]:
     """The bundled demos' names, simplest first."""
-    names = [entry.name[:-len(SUFFIX)] for entry in _folder().iterdir()
-             if entry.name.endswith(SUFFIX)]
+    names = [
+        entry.name[: -len(SUFFIX)] for entry in _folder().iterdir() if entry.name.endswith(SUFFIX)
+    ]
     return sorted(names, key=lambda name: (_ORDER.get(name, len(_ORDER)), name))
 
 
@@ -95,11 +97,13 @@ def load_demo(name: str) -> Demo:
     folder = _folder()
     source = folder.joinpath(f"{name}{SUFFIX}")
     if not name or "/" in name or not source.is_file():
-        raise DemoError(f"no demo called {name!r}; the demos are: "
-                        f"{', '.join(demo_names())}")
+        raise DemoError(f"no demo called {name!r}; the demos are: {', '.join(demo_names())}")
     explanation = folder.joinpath(f"{name}.md")
-    return parse_demo(name, source.read_text("utf-8"),
-                      explanation.read_text("utf-8") if explanation.is_file() else "")
+    return parse_demo(
+        name,
+        source.read_text("utf-8"),
+        explanation.read_text("utf-8") if explanation.is_file() else "",
+    )
 
 
 def parse_demo(name: str, text: str, explanation: str) -> Demo:
@@ -118,24 +122,29 @@ def parse_demo(name: str, text: str, explanation: str) -> Demo:
             raise SpecError(path, f"no socket named {describe_json(name)}")
         return name
 
-    later = [socket_name(item, f"demo.later[{i}]")
-             for i, item in enumerate(expect(meta.get("later", []), list, "demo.later",
-                                             "a list"))]
+    later = [
+        socket_name(item, f"demo.later[{i}]")
+        for i, item in enumerate(expect(meta.get("later", []), list, "demo.later", "a list"))
+    ]
     actions = []
     for index, item in enumerate(expect(meta.get("actions", []), list, "demo.actions", "a list")):
         path = f"demo.actions[{index}]"
         item = expect(item, dict, path, "an object")
         steps = []
-        for number, step in enumerate(expect(item.get("steps"), list, f"{path}.steps",
-                                             "a list")):
+        for number, step in enumerate(expect(item.get("steps"), list, f"{path}.steps", "a list")):
             where = f"{path}.steps[{number}]"
             step = expect(step, dict, where, "an object with one key")
             if len(step) != 1 or next(iter(step)) not in DemoRunner.STEPS:
                 raise SpecError(where, f"expected one of {', '.join(DemoRunner.STEPS)}")
             kind, value = next(iter(step.items()))
             steps.append((kind, _check_step(kind, value, where, socket_name)))
-        actions.append(DemoAction(expect(item.get("label"), str, f"{path}.label", "text"),
-                                  expect(item.get("tip"), str, f"{path}.tip", "text"), steps))
+        actions.append(
+            DemoAction(
+                expect(item.get("label"), str, f"{path}.label", "text"),
+                expect(item.get("tip"), str, f"{path}.tip", "text"),
+                steps,
+            )
+        )
     watch = []
     for index, item in enumerate(expect(meta.get("watch", []), list, "demo.watch", "a list")):
         path = f"demo.watch[{index}]"
@@ -143,27 +152,43 @@ def parse_demo(name: str, text: str, explanation: str) -> Demo:
         show = expect(item.get("show"), str, f"{path}.show", "received, sent or first")
         if show not in SHOWS:
             raise SpecError(f"{path}.show", "expected received, sent or first")
-        watch.append(DemoWatch(expect(item.get("label"), str, f"{path}.label", "text"),
-                               socket_name(item.get("socket"), f"{path}.socket"), show,
-                               expect(item.get("share", ""), str, f"{path}.share", "text"),
-                               expect(item.get("match", ""), str, f"{path}.match", "text")))
-    return Demo(name=name,
-                title=expect(meta.get("title"), str, "demo.title", "text"),
-                summary=expect(meta.get("summary"), str, "demo.summary", "text"),
-                explanation=explanation, workspace=workspace, later=later, actions=actions,
-                watch=watch)
+        watch.append(
+            DemoWatch(
+                expect(item.get("label"), str, f"{path}.label", "text"),
+                socket_name(item.get("socket"), f"{path}.socket"),
+                show,
+                expect(item.get("share", ""), str, f"{path}.share", "text"),
+                expect(item.get("match", ""), str, f"{path}.match", "text"),
+            )
+        )
+    return Demo(
+        name=name,
+        title=expect(meta.get("title"), str, "demo.title", "text"),
+        summary=expect(meta.get("summary"), str, "demo.summary", "text"),
+        explanation=explanation,
+        workspace=workspace,
+        later=later,
+        actions=actions,
+        watch=watch,
+    )
 
 
 def _check_step(kind: str, value: Any, path: str, socket_name: Callable[[Any, str], str]) -> Any:
     """The step's value, checked, in the form DemoRunner runs it."""
     if kind in ("start", "stop"):
-        return [socket_name(v, f"{path}.{kind}[{i}]")
-                for i, v in enumerate(expect(value, list, f"{path}.{kind}", "a list"))]
+        return [
+            socket_name(v, f"{path}.{kind}[{i}]")
+            for i, v in enumerate(expect(value, list, f"{path}.{kind}", "a list"))
+        ]
     if kind == "stop_one":
         groups = expect(value, list, f"{path}.stop_one", "a list of socket name lists")
-        return [[socket_name(v, f"{path}.stop_one[{i}][{j}]")
-                 for j, v in enumerate(expect(group, list, f"{path}.stop_one[{i}]", "a list"))]
-                for i, group in enumerate(groups)]
+        return [
+            [
+                socket_name(v, f"{path}.stop_one[{i}][{j}]")
+                for j, v in enumerate(expect(group, list, f"{path}.stop_one[{i}]", "a list"))
+            ]
+            for i, group in enumerate(groups)
+        ]
     if kind == "restart":
         return socket_name(value, f"{path}.restart")
     value = expect(value, dict, f"{path}.{kind}", "an object")
@@ -171,17 +196,20 @@ def _check_step(kind: str, value: Any, path: str, socket_name: Callable[[Any, st
     checked: dict[str, Any] = {"socket": socket_name(value.get("socket"), f"{path}.{kind}.socket")}
     if kind == "send":
         frames = expect(value.get("frames"), list, f"{path}.send.frames", "a list of frames")
-        checked["frames"] = [compile_template(f, f"{path}.send.frames[{i}]")
-                             if isinstance(f, str) else
-                             [parse_send_frame(f, f"{path}.send.frames[{i}]")]
-                             for i, f in enumerate(frames)]
+        checked["frames"] = [
+            compile_template(f, f"{path}.send.frames[{i}]")
+            if isinstance(f, str)
+            else [parse_send_frame(f, f"{path}.send.frames[{i}]")]
+            for i, f in enumerate(frames)
+        ]
         checked["count"] = expect(value.get("count", 1), int, f"{path}.send.count", "a number")
     elif kind == "toggle_subscription":
         checked["topic"] = expect(value.get("topic"), str, f"{path}.{kind}.topic", "text")
     elif kind == "connect_to":
         checked["bound_by"] = socket_name(value.get("bound_by"), f"{path}.connect_to.bound_by")
-        checked["transport"] = expect(value.get("transport", "tcp"), str,
-                                      f"{path}.connect_to.transport", "a transport")
+        checked["transport"] = expect(
+            value.get("transport", "tcp"), str, f"{path}.connect_to.transport", "a transport"
+        )
     return checked
 
 
@@ -189,8 +217,7 @@ def _check_step(kind: str, value: Any, path: str, socket_name: Callable[[Any, st
 class DemoRunner:
     """Runs one open demo on a session: opening it, its Start/Stop, actions and figures."""
 
-    STEPS = ("send", "start", "stop", "stop_one", "restart", "toggle_subscription",
-             "connect_to")
+    STEPS = ("send", "start", "stop", "stop_one", "restart", "toggle_subscription", "connect_to")
 
     def __init__(self, demo: Demo, session: Session) -> None:
         self.demo = demo
@@ -212,8 +239,13 @@ class DemoRunner:
 
     # -- Start / Stop -----------------------------------------------------------------------
     def _senders(self) -> list[SocketHandle]:
-        return [h for h in self.session.sockets if h.automation_runner is not None
-                and h.automation is not None and h.automation.send is not None]
+        return [
+            h
+            for h in self.session.sockets
+            if h.automation_runner is not None
+            and h.automation is not None
+            and h.automation.send is not None
+        ]
 
     @property
     def running(self) -> bool:
@@ -224,8 +256,11 @@ class DemoRunner:
         senders = self._senders()
         for handle in senders:
             handle.automation_runner.start()  # type: ignore[union-attr]
-        return (f"Started {_names(senders)}." if senders else
-                "Nothing to start: the sockets that send were closed (Reset brings them back).")
+        return (
+            f"Started {_names(senders)}."
+            if senders
+            else "Nothing to start: the sockets that send were closed (Reset brings them back)."
+        )
 
     def stop(self) -> str:
         senders = [h for h in self._senders() if h.automation_runner.running]  # type: ignore
@@ -257,12 +292,15 @@ class DemoRunner:
             while sent < count:
                 ok, reason = handle.can_send_now
                 if not ok:
-                    return (f"{name} sent {sent} of {count}; message {sent + 1} was refused: "
-                            f"{reason}")
+                    return (
+                        f"{name} sent {sent} of {count}; message {sent + 1} was refused: {reason}"
+                    )
                 went = handle.send_batch(messages[sent:])
                 if not went:
-                    return (f"{name} sent {sent} of {count}; the rest could not be queued "
-                            "(no peer, or the high-water mark).")
+                    return (
+                        f"{name} sent {sent} of {count}; the rest could not be queued "
+                        "(no peer, or the high-water mark)."
+                    )
                 sent += went
         except SocketError as error:
             return f"{name} sent {sent} of {count}; then: {error}"
@@ -272,8 +310,9 @@ class DemoRunner:
         missing = [n for n in names if self._open_socket(n) is None]
         if not missing:
             return "Already running: " + ", ".join(names) + "."
-        problems = apply_workspace(Workspace(sockets=[self._specs[n] for n in missing]),
-                                   self.session)
+        problems = apply_workspace(
+            Workspace(sockets=[self._specs[n] for n in missing]), self.session
+        )
         text = f"Started {', '.join(missing)}."
         return f"{text} Problems: {'; '.join(problems)}" if problems else text
 
@@ -315,12 +354,18 @@ class DemoRunner:
         server = self._open_socket(value["bound_by"])
         if handle is None or server is None:
             return f"{value['socket'] if handle is None else value['bound_by']} is closed."
-        addresses = [e.address for e in server.endpoints
-                     if e.bound and e.address.startswith(f"{value['transport']}://")]
+        addresses = [
+            e.address
+            for e in server.endpoints
+            if e.bound and e.address.startswith(f"{value['transport']}://")
+        ]
         for address in addresses:
             handle.connect(address)
-        return (f"{handle.name} connected to {', '.join(addresses)}." if addresses else
-                f"{server.name} has no {value['transport']} endpoint.")
+        return (
+            f"{handle.name} connected to {', '.join(addresses)}."
+            if addresses
+            else f"{server.name} has no {value['transport']} endpoint."
+        )
 
     # -- figures ----------------------------------------------------------------------------
     def _on_session_received(self, handle: SocketHandle, count: int) -> None:

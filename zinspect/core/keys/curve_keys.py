@@ -25,8 +25,9 @@ import zmq
 import zmq.auth
 from zmq.utils import z85
 
-Z85_ALPHABET = ("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                ".-:+=^!/*?&<>()[]{}@%$#")
+Z85_ALPHABET = (
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
+)
 _Z85_SET = frozenset(Z85_ALPHABET)
 KEY_LENGTH = 40  # Z85 characters of a 32-byte key
 PUBLIC_SUFFIX = ".key"
@@ -64,19 +65,23 @@ def check_key(text: str, what: str = "key", *, secret: bool = False) -> str:
             shown = "" if secret or not char.isprintable() else f" ({char!r})"
             raise KeyFormatError(
                 f"The {what} is not Z85: character {index + 1}{shown} is not one of 0-9 a-z "
-                "A-Z .-:+=^!/*?&<>()[]{}@%$#")
+                "A-Z .-:+=^!/*?&<>()[]{}@%$#"
+            )
     if len(key) != KEY_LENGTH:
         hint = ""
         if len(key) == 64 and all(c in "0123456789abcdefABCDEF" for c in key):
             hint = " (this looks like the key in hex: ZeroMQ writes keys in Z85)"
-        raise KeyFormatError(f"The {what} must be {KEY_LENGTH} Z85 characters; this is "
-                             f"{len(key)}{hint}")
+        raise KeyFormatError(
+            f"The {what} must be {KEY_LENGTH} Z85 characters; this is {len(key)}{hint}"
+        )
     try:
         raw = z85.decode(key)
     except (struct.error, ValueError):
-        group = next(i for i in range(0, KEY_LENGTH, 5) if _z85_overflows(key[i:i + 5]))
-        raise KeyFormatError(f"The {what} is not a valid Z85 key: characters {group + 1}-"
-                             f"{group + 5} stand for a number larger than 32 bits") from None
+        group = next(i for i in range(0, KEY_LENGTH, 5) if _z85_overflows(key[i : i + 5]))
+        raise KeyFormatError(
+            f"The {what} is not a valid Z85 key: characters {group + 1}-"
+            f"{group + 5} stand for a number larger than 32 bits"
+        ) from None
     if len(raw) != 32:  # cannot happen for 40 valid characters; kept as the rule itself
         raise KeyFormatError(f"The {what} does not decode to 32 bytes")
     return key
@@ -103,8 +108,9 @@ def public_key_of(secret_key: str) -> str:
 def check_pair(public_key: str, secret_key: str) -> None:
     """KeyFormatError unless ``public_key`` is the public half of ``secret_key``."""
     if public_key_of(secret_key) != public_key:
-        raise KeyFormatError("The public key does not belong to this secret key: they are "
-                             "not one key pair")
+        raise KeyFormatError(
+            "The public key does not belong to this secret key: they are not one key pair"
+        )
 
 
 # -- certificate files -----------------------------------------------------------------------
@@ -125,14 +131,15 @@ def certificate_paths(base: str | os.PathLike[str]) -> tuple[Path, Path]:
     name = path.name
     for suffix in (SECRET_SUFFIX, PUBLIC_SUFFIX):
         if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[:-len(suffix)]
+            name = name[: -len(suffix)]
             break
     stem = path.with_name(name)
     return stem.with_name(name + PUBLIC_SUFFIX), stem.with_name(name + SECRET_SUFFIX)
 
 
-def save_certificate(base: str | os.PathLike[str], public_key: str,
-                     secret_key: str = "") -> tuple[Path, Path | None]:
+def save_certificate(
+    base: str | os.PathLike[str], public_key: str, secret_key: str = ""
+) -> tuple[Path, Path | None]:
     """Write ``NAME.key`` (public) and, with a secret key, ``NAME.key_secret`` (mode 0600
     from its creation) in pyzmq's format; return their paths. Each file is written to a
     temporary file beside it and renamed, so a failure leaves no half-written certificate.
@@ -143,12 +150,16 @@ def save_certificate(base: str | os.PathLike[str], public_key: str,
         check_pair(public_key, secret_key)
     public_path, secret_path = certificate_paths(base)
     now = datetime.datetime.now()
-    _write_atomic(public_path, _PUBLIC_BANNER.format(now) + _curve_section(public_key),
-                  secret=False)
+    _write_atomic(
+        public_path, _PUBLIC_BANNER.format(now) + _curve_section(public_key), secret=False
+    )
     if not secret_key:
         return public_path, None
-    _write_atomic(secret_path, _SECRET_BANNER.format(now)
-                  + _curve_section(public_key, secret_key), secret=True)
+    _write_atomic(
+        secret_path,
+        _SECRET_BANNER.format(now) + _curve_section(public_key, secret_key),
+        secret=True,
+    )
     return public_path, secret_path
 
 
@@ -195,22 +206,24 @@ def load_certificate(path: str | os.PathLike[str]) -> Certificate:
     missing, unreadable, not a certificate, or holds keys that are not a valid pair."""
     file = Path(os.path.expanduser(os.fspath(path)))
     if not file.is_file():
-        raise KeyFormatError(f"No certificate file at {file}" if not file.exists()
-                             else f"{file} is not a file")
+        raise KeyFormatError(
+            f"No certificate file at {file}" if not file.exists() else f"{file} is not a file"
+        )
     try:
         public_raw, secret_raw = zmq.auth.load_certificate(file)
     except ValueError:
-        raise KeyFormatError(f"{file.name} is not a CURVE certificate: it has no "
-                             "public-key line") from None
+        raise KeyFormatError(
+            f"{file.name} is not a CURVE certificate: it has no public-key line"
+        ) from None
     except OSError as error:
         raise KeyFormatError(f"Cannot read {file.name}: {error.strerror or error}") from None
     try:
-        public_key = check_key(public_raw.decode("ascii", "replace"),
-                               f"public key in {file.name}")
+        public_key = check_key(public_raw.decode("ascii", "replace"), f"public key in {file.name}")
         secret_key = ""
         if secret_raw:
-            secret_key = check_key(secret_raw.decode("ascii", "replace"),
-                                   f"secret key in {file.name}", secret=True)
+            secret_key = check_key(
+                secret_raw.decode("ascii", "replace"), f"secret key in {file.name}", secret=True
+            )
             check_pair(public_key, secret_key)
     except KeyFormatError as error:
         raise KeyFormatError(f"{file.name}: {error}") from None
@@ -218,8 +231,10 @@ def load_certificate(path: str | os.PathLike[str]) -> Certificate:
     if secret_key:
         mode = stat.S_IMODE(file.stat().st_mode)
         if mode & 0o077:
-            notes.append(f"{file.name} holds a secret key and other users may read it (mode "
-                         f"{mode:04o}): run chmod 600 on it")
+            notes.append(
+                f"{file.name} holds a secret key and other users may read it (mode "
+                f"{mode:04o}): run chmod 600 on it"
+            )
     return Certificate(file, public_key, secret_key, notes)
 
 
@@ -228,8 +243,9 @@ def load_public_keys(directory: str | os.PathLike[str]) -> list[str]:
     authenticator allows them (``zmq.auth.load_certificates``); KeyFormatError in words."""
     folder = Path(os.path.expanduser(os.fspath(directory)))
     if not folder.is_dir():
-        raise KeyFormatError(f"No directory at {folder}" if not folder.exists()
-                             else f"{folder} is not a directory")
+        raise KeyFormatError(
+            f"No directory at {folder}" if not folder.exists() else f"{folder} is not a directory"
+        )
     keys: set[str] = set()
     for file in sorted(folder.glob("*" + PUBLIC_SUFFIX)):
         keys.add(load_certificate(file).public_key)

@@ -46,8 +46,9 @@ def kind_of(value: Any) -> str:
 
 
 def secret_words(name: str) -> str:
-    return {"CURVE_SECRETKEY": "the CURVE secret key",
-            "PLAIN_PASSWORD": "the PLAIN password"}.get(name, f"the secret {name}")
+    return {"CURVE_SECRETKEY": "the CURVE secret key", "PLAIN_PASSWORD": "the PLAIN password"}.get(
+        name, f"the secret {name}"
+    )
 
 
 def secret_from_json(value: Any, path: str, name: str) -> bytes:
@@ -59,8 +60,10 @@ def secret_from_json(value: Any, path: str, name: str) -> bytes:
         form = next(iter(value))
         path, value = f"{path}.{form}", value[form]
     if not isinstance(value, str):
-        raise SpecError(path, f"{what} must be text (or {{\"hex\": …}}, {{\"base64\": …}}); "
-                              f"this is {kind_of(value)}")
+        raise SpecError(
+            path,
+            f'{what} must be text (or {{"hex": …}}, {{"base64": …}}); this is {kind_of(value)}',
+        )
     try:
         if form == "hex":
             data = bytes.fromhex("".join(value.split()))
@@ -69,8 +72,7 @@ def secret_from_json(value: Any, path: str, name: str) -> bytes:
         else:
             data = value.encode("utf-8")
     except (ValueError, binascii.Error, UnicodeEncodeError):
-        raise SpecError(path, f"{what} is not valid {form} ({len(value)} characters)") \
-            from None
+        raise SpecError(path, f"{what} is not valid {form} ({len(value)} characters)") from None
     problem = secret_problem(name, data)
     if problem:
         raise SpecError(path, problem)
@@ -83,25 +85,34 @@ def secret_problem(name: str, data: bytes) -> str:
     what = secret_words(name)
     if name == "PLAIN_PASSWORD":
         if len(data) > MAX_PLAIN_BYTES:
-            return (f"{what} is {len(data)} bytes long; PLAIN takes at most "
-                    f"{MAX_PLAIN_BYTES}")
+            return f"{what} is {len(data)} bytes long; PLAIN takes at most {MAX_PLAIN_BYTES}"
         return ""
     if name != "CURVE_SECRETKEY" or len(data) == _RAW_KEY_BYTES:
         return ""
     try:
         text = data.decode("ascii")
     except UnicodeDecodeError:
-        return (f"{what} is {len(data)} bytes, expected {KEY_LENGTH} characters of Z85 "
-                f"text or {_RAW_KEY_BYTES} raw bytes")
+        return (
+            f"{what} is {len(data)} bytes, expected {KEY_LENGTH} characters of Z85 "
+            f"text or {_RAW_KEY_BYTES} raw bytes"
+        )
     if text != text.strip():
-        return (f"{what} has blanks before or after it ({len(text)} characters with them, "
-                f"expected {KEY_LENGTH} of Z85)")
+        return (
+            f"{what} has blanks before or after it ({len(text)} characters with them, "
+            f"expected {KEY_LENGTH} of Z85)"
+        )
     if len(text) == 2 * _RAW_KEY_BYTES and set(text) <= _HEX:
-        return (f"{what} is {len(text)} hex digits: write it as {{\"hex\": …}} for its "
-                f"{_RAW_KEY_BYTES} bytes, or as {KEY_LENGTH} characters of Z85")
+        return (
+            f'{what} is {len(text)} hex digits: write it as {{"hex": …}} for its '
+            f"{_RAW_KEY_BYTES} bytes, or as {KEY_LENGTH} characters of Z85"
+        )
     try:
         check_key(text, what.removeprefix("the "), secret=True)
     except KeyFormatError as error:
-        return (f"{what} is {len(text)} characters, expected {KEY_LENGTH} (Z85) or "
-                f"{_RAW_KEY_BYTES} raw bytes" if len(text) != KEY_LENGTH else str(error))
+        return (
+            f"{what} is {len(text)} characters, expected {KEY_LENGTH} (Z85) or "
+            f"{_RAW_KEY_BYTES} raw bytes"
+            if len(text) != KEY_LENGTH
+            else str(error)
+        )
     return ""

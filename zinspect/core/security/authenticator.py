@@ -78,8 +78,9 @@ def parse_address(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
         return ipaddress.ip_network(entry, strict=False)
     except ValueError:
-        raise ValueError(f"{entry!r} is not an IP address or network (e.g. 127.0.0.1, ::1, "
-                         "10.0.0.0/8)") from None
+        raise ValueError(
+            f"{entry!r} is not an IP address or network (e.g. 127.0.0.1, ::1, 10.0.0.0/8)"
+        ) from None
 
 
 def _in_any(address: str, entries: list[str]) -> bool:
@@ -98,15 +99,22 @@ def _in_any(address: str, entries: list[str]) -> bool:
     return False
 
 
-def decide(auth: AuthSpec, address: str, mechanism: bytes, credentials: list[bytes],
-           directory_keys: frozenset[str] = frozenset()) -> Verdict:
+def decide(
+    auth: AuthSpec,
+    address: str,
+    mechanism: bytes,
+    credentials: list[bytes],
+    directory_keys: frozenset[str] = frozenset(),
+) -> Verdict:
     """The verdict on one ZAP request under ``auth`` (pure: the tests call it directly).
     ``directory_keys`` are the public keys of ``auth.client_key_directory``."""
     if address and _in_any(address, auth.deny):
         return Verdict(False, f"address {address} is denied")
     if auth.allow and not address:
-        return Verdict(False, "the peer has no IP address (ipc or inproc) and only listed "
-                              "addresses are allowed")
+        return Verdict(
+            False,
+            "the peer has no IP address (ipc or inproc) and only listed addresses are allowed",
+        )
     if auth.allow and not _in_any(address, auth.allow):
         return Verdict(False, f"address {address} is not in the allowed list")
     if mechanism == b"NULL":
@@ -115,8 +123,11 @@ def decide(auth: AuthSpec, address: str, mechanism: bytes, credentials: list[byt
         return _decide_plain(auth, credentials)
     if mechanism == b"CURVE":
         return _decide_curve(auth, credentials, directory_keys)
-    return Verdict(False, f"the {mechanism.decode('ascii', 'replace')} mechanism is not "
-                          "supported by zinspect's authenticator")
+    return Verdict(
+        False,
+        f"the {mechanism.decode('ascii', 'replace')} mechanism is not "
+        "supported by zinspect's authenticator",
+    )
 
 
 def _decide_plain(auth: AuthSpec, credentials: list[bytes]) -> Verdict:
@@ -124,33 +135,40 @@ def _decide_plain(auth: AuthSpec, credentials: list[bytes]) -> Verdict:
         return Verdict(False, "malformed PLAIN credentials")
     name = credentials[0].decode("utf-8", "replace")
     if not auth.users:
-        return Verdict(True, f"PLAIN user {name!r} (no users listed: any name and password "
-                             "are accepted)", name)
+        return Verdict(
+            True, f"PLAIN user {name!r} (no users listed: any name and password are accepted)", name
+        )
     if name not in auth.users:
         return Verdict(False, f"PLAIN user {name!r} is not in the allowed users")
     expected = auth.users[name]
     if expected is None:
-        return Verdict(False, f"PLAIN user {name!r}: no password is set for this user (it was "
-                              "not saved in the workspace)")
+        return Verdict(
+            False,
+            f"PLAIN user {name!r}: no password is set for this user (it was "
+            "not saved in the workspace)",
+        )
     if not hmac.compare_digest(expected.encode("utf-8"), credentials[1]):
         return Verdict(False, f"PLAIN user {name!r}: wrong password")
     return Verdict(True, f"PLAIN user {name!r}", name)
 
 
-def _decide_curve(auth: AuthSpec, credentials: list[bytes],
-                  directory_keys: frozenset[str]) -> Verdict:
+def _decide_curve(
+    auth: AuthSpec, credentials: list[bytes], directory_keys: frozenset[str]
+) -> Verdict:
     if len(credentials) != 1 or len(credentials[0]) != 32:
         return Verdict(False, "malformed CURVE credentials")
     key = z85.encode(credentials[0]).decode("ascii")
     if not auth.client_keys and not auth.client_key_directory:
-        return Verdict(True, f"CURVE client key {key} (no keys listed: any key is accepted)",
-                       key)
+        return Verdict(True, f"CURVE client key {key} (no keys listed: any key is accepted)", key)
     if key in auth.client_keys or key in directory_keys:
         return Verdict(True, f"CURVE client key {key}", key)
     where = "the allowed list"
     if auth.client_key_directory:
-        where = (f"the allowed list or in {auth.client_key_directory}" if auth.client_keys
-                 else f"the certificates of {auth.client_key_directory}")
+        where = (
+            f"the allowed list or in {auth.client_key_directory}"
+            if auth.client_keys
+            else f"the certificates of {auth.client_key_directory}"
+        )
     return Verdict(False, f"CURVE client key {key} is not in {where}")
 
 
@@ -169,8 +187,9 @@ class SessionAuthenticator(AsyncioAuthenticator):
     """
 
     def __init__(self, session: Session) -> None:
-        super().__init__(session.context, log=logging.getLogger(
-            "zinspect.core.security.authenticator.zap"))
+        super().__init__(
+            session.context, log=logging.getLogger("zinspect.core.security.authenticator.zap")
+        )
         self._session = weakref.ref(session)
         self.policies: dict[str, _Policy] = {}
         self.allowed = 0
@@ -246,8 +265,7 @@ class SessionAuthenticator(AsyncioAuthenticator):
         """Authenticate ``handle``'s peers with ``auth``; returns the ZAP domain to set on
         it (its name, made unique among this session's domains)."""
         self.remove_policy(handle)
-        base = handle.name.encode("utf-8")[:MAX_DOMAIN_BYTES].decode("utf-8", "ignore") \
-            or "socket"
+        base = handle.name.encode("utf-8")[:MAX_DOMAIN_BYTES].decode("utf-8", "ignore") or "socket"
         domain, number = base, 1
         while domain in self.policies:
             number += 1
@@ -287,8 +305,9 @@ class SessionAuthenticator(AsyncioAuthenticator):
                 user = z85.encode(request[6]).decode("ascii")
             self._send_zap_reply(request_id, b"200", b"OK", user)
             return
-        verdict = decide(policy.auth, address, mechanism, request[6:],
-                         self._directory_keys(policy.auth))
+        verdict = decide(
+            policy.auth, address, mechanism, request[6:], self._directory_keys(policy.auth)
+        )
         detail = verdict.reason + (f" (from {address})" if address else "")
         if verdict.allowed:
             self.allowed += 1
@@ -299,8 +318,12 @@ class SessionAuthenticator(AsyncioAuthenticator):
             log.info("%s: authentication denied: %s", handle.name, detail)
         session = self._session()
         if session is not None and not session.closed:
-            session.record_event(handle, AUTH_ALLOWED if verdict.allowed else AUTH_DENIED,
-                                 value=200 if verdict.allowed else 400, detail=detail)
+            session.record_event(
+                handle,
+                AUTH_ALLOWED if verdict.allowed else AUTH_DENIED,
+                value=200 if verdict.allowed else 400,
+                detail=detail,
+            )
 
     def _directory_keys(self, auth: AuthSpec) -> frozenset[str]:
         """The public keys in ``auth.client_key_directory``, read again when it changed
@@ -326,8 +349,9 @@ class SessionAuthenticator(AsyncioAuthenticator):
 
 
 # One authenticator per session; the session (a weak key) owns it by its listeners.
-_authenticators: weakref.WeakKeyDictionary[Session, SessionAuthenticator] = \
+_authenticators: weakref.WeakKeyDictionary[Session, SessionAuthenticator] = (
     weakref.WeakKeyDictionary()
+)
 
 
 def authenticator_for(session: Session, *, create: bool = True) -> SessionAuthenticator | None:

@@ -48,8 +48,18 @@ log = logging.getLogger(__name__)
 MECHANISMS = ("NULL", "PLAIN", "CURVE")
 MAX_PLAIN_BYTES = 255  # libzmq's limit on a PLAIN username or password
 REBIND_SECONDS = 1.0  # apply_security_async: how long a re-created socket retries a bind
-_KEYS = ("mechanism", "server", "public_key", "secret_key", "certificate", "server_key",
-         "username", "password", "authentication", "save_secrets")
+_KEYS = (
+    "mechanism",
+    "server",
+    "public_key",
+    "secret_key",
+    "certificate",
+    "server_key",
+    "username",
+    "password",
+    "authentication",
+    "save_secrets",
+)
 _AUTH_KEYS = ("allow", "deny", "client_keys", "client_key_directory", "users")
 
 
@@ -97,8 +107,10 @@ class SecuritySpec:
         if auth is not None:
             parts = []
             if auth.client_keys:
-                parts.append(f"{len(auth.client_keys)} allowed client "
-                             f"key{'s' if len(auth.client_keys) != 1 else ''}")
+                parts.append(
+                    f"{len(auth.client_keys)} allowed client "
+                    f"key{'s' if len(auth.client_keys) != 1 else ''}"
+                )
             if auth.client_key_directory:
                 parts.append(f"client certificates in {auth.client_key_directory}")
             if auth.users:
@@ -117,22 +129,22 @@ def check_spec(spec: SecuritySpec) -> list[tuple[str, str]]:
     (a certificate file named is read by ``apply_security``, not here)."""
     problems: list[tuple[str, str]] = []
     if spec.mechanism not in MECHANISMS:
-        return [("mechanism", f"unknown mechanism {spec.mechanism!r}: choose NULL, PLAIN or "
-                              "CURVE")]
+        return [("mechanism", f"unknown mechanism {spec.mechanism!r}: choose NULL, PLAIN or CURVE")]
     if spec.mechanism == "CURVE":
         problems += _check_curve(spec)
     elif spec.mechanism == "PLAIN" and not spec.server:
         if not spec.username:
-            problems.append(("username", "Enter the username: a PLAIN client sends a "
-                                         "username and a password"))
+            problems.append(
+                ("username", "Enter the username: a PLAIN client sends a username and a password")
+            )
         elif _plain_problem(spec.username, "username"):
             problems.append(("username", _plain_problem(spec.username, "username")))
         if spec.password is None:
-            problems.append(("password", "The password was not saved in the workspace: "
-                                         "enter it again"))
+            problems.append(
+                ("password", "The password was not saved in the workspace: enter it again")
+            )
         elif not spec.password:
-            problems.append(("password", "Enter the password: PLAIN does not take an empty "
-                                         "one"))
+            problems.append(("password", "Enter the password: PLAIN does not take an empty one"))
         elif _plain_problem(spec.password, "password"):
             problems.append(("password", _plain_problem(spec.password, "password")))
     if spec.authentication is not None:
@@ -170,17 +182,24 @@ def _check_curve(spec: SecuritySpec) -> list[tuple[str, str]]:
         except KeyFormatError as error:
             problems.append(("public_key", str(error)))
     if not spec.secret_key and not spec.certificate:
-        problems.append(("secret_key", "This socket needs its own CURVE key pair: generate "
-                                       "one, load a certificate, or enter the secret key"))
+        problems.append(
+            (
+                "secret_key",
+                "This socket needs its own CURVE key pair: generate "
+                "one, load a certificate, or enter the secret key",
+            )
+        )
     if not spec.server:
         try:
             check_key(spec.server_key, "server public key")
         except KeyFormatError as error:
-            problems.append(("server_key", f"{error} (a CURVE client must know the "
-                                           "server's public key)"))
+            problems.append(
+                ("server_key", f"{error} (a CURVE client must know the server's public key)")
+            )
     elif spec.server_key:
-        problems.append(("server_key", "A CURVE server does not use a server key: clear it, "
-                                       "or untick 'server'"))
+        problems.append(
+            ("server_key", "A CURVE server does not use a server key: clear it, or untick 'server'")
+        )
     return problems
 
 
@@ -189,8 +208,12 @@ def _check_auth(spec: SecuritySpec) -> list[tuple[str, str]]:
     assert auth is not None
     problems: list[tuple[str, str]] = []
     if spec.mechanism != "NULL" and not spec.server:
-        problems.append(("authentication", "Authentication is for server sockets: tick "
-                                           "'server', or turn authentication off"))
+        problems.append(
+            (
+                "authentication",
+                "Authentication is for server sockets: tick 'server', or turn authentication off",
+            )
+        )
     for key in ("allow", "deny"):
         for index, entry in enumerate(getattr(auth, key)):
             try:
@@ -198,16 +221,19 @@ def _check_auth(spec: SecuritySpec) -> list[tuple[str, str]]:
             except ValueError as error:
                 problems.append((f"authentication.{key}[{index}]", str(error)))
     if auth.client_keys and spec.mechanism != "CURVE":
-        problems.append(("authentication.client_keys", "Client keys are only checked for "
-                                                       "CURVE"))
+        problems.append(("authentication.client_keys", "Client keys are only checked for CURVE"))
     for index, key in enumerate(auth.client_keys):
         try:
             check_key(key, f"client key {index + 1}")
         except KeyFormatError as error:
             problems.append((f"authentication.client_keys[{index}]", str(error)))
     if auth.client_key_directory and spec.mechanism != "CURVE":
-        problems.append(("authentication.client_key_directory",
-                         "A client certificate directory is only used for CURVE"))
+        problems.append(
+            (
+                "authentication.client_key_directory",
+                "A client certificate directory is only used for CURVE",
+            )
+        )
     if auth.users and spec.mechanism != "PLAIN":
         problems.append(("authentication.users", "Users are only checked for PLAIN"))
     for name in auth.users:
@@ -229,9 +255,11 @@ def _resolve(spec: SecuritySpec) -> tuple[SecuritySpec, list[str]]:
         except KeyFormatError as error:
             raise SecurityError(str(error), "certificate") from None
         if not certificate.secret_key:
-            raise SecurityError(f"{certificate.path.name} holds only a public key: this "
-                                "socket needs the secret certificate (NAME.key_secret)",
-                                "certificate")
+            raise SecurityError(
+                f"{certificate.path.name} holds only a public key: this "
+                "socket needs the secret certificate (NAME.key_secret)",
+                "certificate",
+            )
         public, secret = certificate.public_key, certificate.secret_key
         notes.extend(certificate.notes)
     if not public:
@@ -242,8 +270,9 @@ def _resolve(spec: SecuritySpec) -> tuple[SecuritySpec, list[str]]:
             load_public_keys(auth.client_key_directory)
         except KeyFormatError as error:
             raise SecurityError(str(error), "authentication.client_key_directory") from None
-    return dataclasses.replace(spec, public_key=public, secret_key=secret,
-                               server_key=spec.server_key.strip()), notes
+    return dataclasses.replace(
+        spec, public_key=public, secret_key=secret, server_key=spec.server_key.strip()
+    ), notes
 
 
 # -- applying --------------------------------------------------------------------------------
@@ -280,8 +309,9 @@ def waiting_endpoints(handle: SocketHandle) -> list[tuple[bool, str]]:
     return list(state.waiting) if state is not None else []
 
 
-def keep_security(handle: SocketHandle, spec: SecuritySpec,
-                  waiting: list[tuple[bool, str]] | None = None) -> None:
+def keep_security(
+    handle: SocketHandle, spec: SecuritySpec, waiting: list[tuple[bool, str]] | None = None
+) -> None:
     """Remember ``spec`` for ``handle`` although it could not be applied (a workspace whose
     password was not saved), with the endpoints to attach once it is: the form shows it,
     saving the workspace keeps all of it, and ``apply_security`` attaches them."""
@@ -309,8 +339,9 @@ async def apply_security_async(handle: SocketHandle, spec: SecuritySpec) -> list
     deadline = time.monotonic() + REBIND_SECONDS
     while lost and time.monotonic() < deadline and not handle.closed:
         await asyncio.sleep(0.01)
-        lost = _attach(handle, [(bound, address, requested)
-                                for bound, address, requested, _ in lost])
+        lost = _attach(
+            handle, [(bound, address, requested) for bound, address, requested, _ in lost]
+        )
     return done + _lost_words(lost)
 
 
@@ -318,8 +349,10 @@ _Lost = tuple[bool, str, str, str]  # bind?, address to use, as requested, the e
 
 
 def _lost_words(lost: list[_Lost]) -> list[str]:
-    return [f"Could not {'bind' if bound else 'connect'} {address}: {error}"
-            for bound, address, _, error in lost]
+    return [
+        f"Could not {'bind' if bound else 'connect'} {address}: {error}"
+        for bound, address, _, error in lost
+    ]
 
 
 def _attach(handle: SocketHandle, entries: list[tuple[bool, str, str]]) -> list[_Lost]:
@@ -330,8 +363,11 @@ def _attach(handle: SocketHandle, entries: list[tuple[bool, str, str]]) -> list[
         if handle.closed:
             return []
         try:
-            entry = (handle.bind(address, replace_socket_file=handle.replace_socket_files)
-                     if bound else handle.connect(address))
+            entry = (
+                handle.bind(address, replace_socket_file=handle.replace_socket_files)
+                if bound
+                else handle.connect(address)
+            )
             entry.requested = requested
         except SocketError as error:
             failed.append((bound, address, requested, str(error)))
@@ -344,15 +380,15 @@ def _apply(handle: SocketHandle, spec: SecuritySpec) -> tuple[list[str], list[_L
         field_name, message = problems[0]
         raise SecurityError(message, field_name)
     if spec.mechanism == "CURVE" and not zmq.has("curve"):
-        raise SecurityError("This libzmq was built without CURVE (libsodium): CURVE is not "
-                            "available", "mechanism")
+        raise SecurityError(
+            "This libzmq was built without CURVE (libsodium): CURVE is not available", "mechanism"
+        )
     resolved, notes = _resolve(spec)
     state = _states.get(handle)
     if state is not None and state.applied and state.spec == spec:
         return ["No change: the socket already uses this security."], []
     waiting = state.waiting if state is not None else []
-    authenticator = authenticator_for(handle.session,
-                                      create=resolved.authentication is not None)
+    authenticator = authenticator_for(handle.session, create=resolved.authentication is not None)
     domain = ""
     if authenticator is not None and resolved.authentication is not None:
         domain = authenticator.add_policy(handle, resolved.authentication)
@@ -369,37 +405,47 @@ def _apply(handle: SocketHandle, spec: SecuritySpec) -> tuple[list[str], list[_L
     _states[handle] = _State(spec, True)  # as given: a certificate stays a reference
     done = [f"{handle.name}: {resolved.describe()}"]
     if resolved.mechanism == "CURVE":
-        done.append(f"own public key {short_key(resolved.public_key)}"
-                    + ("" if resolved.server else
-                       f", server key {short_key(resolved.server_key)}"))
+        done.append(
+            f"own public key {short_key(resolved.public_key)}"
+            + ("" if resolved.server else f", server key {short_key(resolved.server_key)}")
+        )
     if domain:
         done.append(f"authentication by zinspect's ZAP handler (ZAP domain {domain!r})")
     done.extend(notes)
     lost: list[_Lost] = []
     if handle.endpoints:
-        before = [(e.bound, e.address if e.bound else e.requested, e.requested)
-                  for e in handle.endpoints]
+        before = [
+            (e.bound, e.address if e.bound else e.requested, e.requested) for e in handle.endpoints
+        ]
         problems_text = handle.recreate()
-        done.append(f"Re-created the socket so its {len(before)} endpoint"
-                    f"{'s use' if len(before) != 1 else ' uses'} the new security (open "
-                    "connections were closed and reconnect)")
+        done.append(
+            f"Re-created the socket so its {len(before)} endpoint"
+            f"{'s use' if len(before) != 1 else ' uses'} the new security (open "
+            "connections were closed and reconnect)"
+        )
         kept = {(e.bound, e.requested) for e in handle.endpoints}
         for bound, address, requested in before:
             if (bound, requested) not in kept:
                 prefix = f"{'bind' if bound else 'connect'} {address}: "  # recreate's words
-                error = next((p[len(prefix):] for p in problems_text if p.startswith(prefix)),
-                             "failed")
+                error = next(
+                    (p[len(prefix) :] for p in problems_text if p.startswith(prefix)), "failed"
+                )
                 lost.append((bound, address, requested, error))
-        done.extend(f"Could not restore {p}" for p in problems_text
-                    if not p.startswith(("bind ", "connect ")))
+        done.extend(
+            f"Could not restore {p}"
+            for p in problems_text
+            if not p.startswith(("bind ", "connect "))
+        )
     elif stale_domain:
         handle.recreate()  # no endpoints: nothing the user would notice
     if waiting:
         lost += _attach(handle, [(bound, endpoint, endpoint) for bound, endpoint in waiting])
         attached = len(waiting) - len(lost)
         if attached:
-            done.append(f"Bound or connected the {attached} endpoint"
-                        f"{'s' if attached != 1 else ''} that waited for this security")
+            done.append(
+                f"Bound or connected the {attached} endpoint"
+                f"{'s' if attached != 1 else ''} that waited for this security"
+            )
     log.info("%s: security is now %s", handle.name, resolved.describe())
     return done, lost
 
@@ -436,28 +482,42 @@ def security_warnings(handle: SocketHandle | None, spec: SecuritySpec) -> list[s
                     f"{entry.requested} listens on a network interface without CURVE: anyone "
                     "who can reach this machine can connect, and the traffic"
                     + (" (including the PLAIN password)" if spec.mechanism == "PLAIN" else "")
-                    + " can be read on the network. Bind 127.0.0.1, or use CURVE.")
+                    + " can be read on the network. Bind 127.0.0.1, or use CURVE."
+                )
     auth = spec.authentication
     if spec.mechanism == "CURVE" and spec.server:
         if auth is None:
-            warnings.append("A CURVE server without authentication encrypts the traffic but "
-                            "accepts any client key: turn on authentication and list the "
-                            "client keys to allow.")
+            warnings.append(
+                "A CURVE server without authentication encrypts the traffic but "
+                "accepts any client key: turn on authentication and list the "
+                "client keys to allow."
+            )
         elif not auth.client_keys and not auth.client_key_directory:
-            warnings.append("Authentication is on but no client keys are listed: any client "
-                            "key is accepted (only the address lists apply).")
+            warnings.append(
+                "Authentication is on but no client keys are listed: any client "
+                "key is accepted (only the address lists apply)."
+            )
     if spec.mechanism == "PLAIN" and spec.server:
         if auth is None:
-            warnings.append("A PLAIN server without authentication accepts any username and "
-                            "password.")
+            warnings.append(
+                "A PLAIN server without authentication accepts any username and password."
+            )
         elif not auth.users:
-            warnings.append("Authentication is on but no users are listed: any username and "
-                            "password are accepted.")
-    if spec.mechanism == "CURVE" and spec.secret_key and not spec.certificate \
-            and not spec.save_secrets:
-        warnings.append("The secret key will not be saved in the workspace: save a "
-                        "certificate, or choose to save secrets, or it is lost when "
-                        "zinspect closes.")
+            warnings.append(
+                "Authentication is on but no users are listed: any username and "
+                "password are accepted."
+            )
+    if (
+        spec.mechanism == "CURVE"
+        and spec.secret_key
+        and not spec.certificate
+        and not spec.save_secrets
+    ):
+        warnings.append(
+            "The secret key will not be saved in the workspace: save a "
+            "certificate, or choose to save secrets, or it is lost when "
+            "zinspect closes."
+        )
     return warnings
 
 
@@ -506,8 +566,9 @@ def security_to_json(spec: SecuritySpec) -> dict[str, Any]:
         if auth.client_key_directory:
             auth_obj["client_key_directory"] = auth.client_key_directory
         if auth.users:
-            auth_obj["users"] = {name: password if secrets else None
-                                 for name, password in auth.users.items()}
+            auth_obj["users"] = {
+                name: password if secrets else None for name, password in auth.users.items()
+            }
         obj["authentication"] = auth_obj
     if secrets:
         obj["save_secrets"] = True
@@ -521,11 +582,21 @@ def security_from_json(value: Any, path: str) -> SecuritySpec:
     for key in obj:
         if key not in _KEYS:
             raise SpecError(f"{path}.{key}", f"unknown key; expected one of {', '.join(_KEYS)}")
-    mechanism = expect(obj.get("mechanism", "NULL"), str, f"{path}.mechanism",
-                       'one of "NULL", "PLAIN", "CURVE"').strip().upper()
+    mechanism = (
+        expect(
+            obj.get("mechanism", "NULL"),
+            str,
+            f"{path}.mechanism",
+            'one of "NULL", "PLAIN", "CURVE"',
+        )
+        .strip()
+        .upper()
+    )
     if mechanism not in MECHANISMS:
-        raise SpecError(f"{path}.mechanism", f"expected NULL, PLAIN or CURVE, got "
-                                             f"{describe_json(obj['mechanism'])}")
+        raise SpecError(
+            f"{path}.mechanism",
+            f"expected NULL, PLAIN or CURVE, got {describe_json(obj['mechanism'])}",
+        )
 
     def text(key: str, what: str) -> str:
         if obj.get(key) is None:
@@ -541,14 +612,18 @@ def security_from_json(value: Any, path: str) -> SecuritySpec:
         mechanism=mechanism,
         server=expect(obj.get("server", False), bool, f"{path}.server", "true or false"),
         public_key=text("public_key", "a Z85 key"),
-        secret_key=("" if obj.get("secret_key") is None else
-                    _secret_text(obj["secret_key"], f"{path}.secret_key", "a Z85 key")),
+        secret_key=(
+            ""
+            if obj.get("secret_key") is None
+            else _secret_text(obj["secret_key"], f"{path}.secret_key", "a Z85 key")
+        ),
         certificate=text("certificate", "a file path"),
         server_key=text("server_key", "a Z85 key"),
         username=text("username", "a user name"),
         password=password,
-        save_secrets=expect(obj.get("save_secrets", False), bool, f"{path}.save_secrets",
-                            "true or false"),
+        save_secrets=expect(
+            obj.get("save_secrets", False), bool, f"{path}.save_secrets", "true or false"
+        ),
     )
     if obj.get("authentication") is not None:
         spec.authentication = _auth_from_json(obj["authentication"], f"{path}.authentication")
@@ -574,25 +649,30 @@ def _auth_from_json(value: Any, path: str) -> AuthSpec:
     obj = expect(value, dict, path, 'an object such as {"client_keys": [...]}')
     for key in obj:
         if key not in _AUTH_KEYS:
-            raise SpecError(f"{path}.{key}", "unknown key; expected one of "
-                                             f"{', '.join(_AUTH_KEYS)}")
+            raise SpecError(
+                f"{path}.{key}", f"unknown key; expected one of {', '.join(_AUTH_KEYS)}"
+            )
 
     def strings(key: str) -> list[str]:
         items = expect(obj.get(key, []), list, f"{path}.{key}", "a list")
-        return [expect(item, str, f"{path}.{key}[{i}]", "a string").strip()
-                for i, item in enumerate(items)]
+        return [
+            expect(item, str, f"{path}.{key}[{i}]", "a string").strip()
+            for i, item in enumerate(items)
+        ]
 
     users: dict[str, str | None] = {}
-    raw_users = expect(obj.get("users", {}), dict, f"{path}.users",
-                       'an object such as {"alice": "password"}')
+    raw_users = expect(
+        obj.get("users", {}), dict, f"{path}.users", 'an object such as {"alice": "password"}'
+    )
     for name, password in raw_users.items():
         if password is not None:
             _secret_text(password, f"{path}.users.{name}", "a password or null")
         users[name] = password
     directory = obj.get("client_key_directory") or ""
-    return AuthSpec(allow=strings("allow"), deny=strings("deny"),
-                    client_keys=strings("client_keys"),
-                    client_key_directory=expect(directory, str,
-                                                f"{path}.client_key_directory", "a path"),
-                    users=users)
-
+    return AuthSpec(
+        allow=strings("allow"),
+        deny=strings("deny"),
+        client_keys=strings("client_keys"),
+        client_key_directory=expect(directory, str, f"{path}.client_key_directory", "a path"),
+        users=users,
+    )

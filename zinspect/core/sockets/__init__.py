@@ -1,1 +1,2 @@
-"""Sockets: the Session, each SocketHandle's receive and send halves, endpoints, options, monitoring and connection events."""
+"""Sockets: the Session, each SocketHandle's receive and send halves, endpoints, options,
+monitoring and connection events."""

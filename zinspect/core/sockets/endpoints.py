@@ -12,8 +12,19 @@ import re
 
 import zmq
 
-KNOWN_TRANSPORTS = ("tcp", "ipc", "inproc", "pgm", "epgm", "tipc", "norm", "ws", "wss", "vmci",
-                    "udp")
+KNOWN_TRANSPORTS = (
+    "tcp",
+    "ipc",
+    "inproc",
+    "pgm",
+    "epgm",
+    "tipc",
+    "norm",
+    "ws",
+    "wss",
+    "vmci",
+    "udp",
+)
 ALWAYS_AVAILABLE = frozenset({"tcp", "inproc"})
 IPC_PATH_MAX = 107  # sun_path is 108 bytes including the terminating NUL on Linux
 SUGGESTED_BIND = "tcp://127.0.0.1:*"
@@ -48,13 +59,16 @@ def validate_endpoint(endpoint: str, *, bind: bool) -> str:
     try:
         endpoint.encode("utf-8")
     except UnicodeEncodeError as error:  # a lone surrogate: libzmq could not be given it
-        raise EndpointError(f"Character {error.start + 1} of the endpoint is half of a "
-                            "surrogate pair, not text") from None
+        raise EndpointError(
+            f"Character {error.start + 1} of the endpoint is half of a surrogate pair, not text"
+        ) from None
     if "://" not in endpoint:
         raise EndpointError(
             f"'{endpoint}' has no transport: write it as transport://address, "
-            f"for example tcp://{endpoint}" if endpoint[0].isalnum() else
-            f"'{endpoint}' is not an endpoint: write transport://address, e.g. {SUGGESTED_CONNECT}"
+            f"for example tcp://{endpoint}"
+            if endpoint[0].isalnum()
+            else f"'{endpoint}' is not an endpoint: write transport://address, "
+            f"e.g. {SUGGESTED_CONNECT}"
         )
     transport, address = endpoint.split("://", 1)
     transport_lower = transport.lower()
@@ -160,7 +174,7 @@ def _build_errno_words() -> dict[int, str]:
         errno.EINVAL: "libzmq rejected the endpoint as invalid",
         errno.ENODEV: "No such network interface",
         errno.ENOENT: "Not found: the endpoint is not bound or connected here, or the ipc "
-                      "directory does not exist",
+        "directory does not exist",
         errno.EACCES: "Permission denied (ports below 1024 and some paths need privileges)",
         errno.ECONNREFUSED: "Connection refused: nothing is bound at that endpoint",
         errno.ENOTDIR: "A part of the ipc path is not a directory",

@@ -58,9 +58,17 @@ LABELS: dict[str, str] = {
     AUTH_ALLOWED: "authenticated",
 }
 # How serious each is, for the timeline's colour and filter
-PROBLEMS = frozenset({"bind_failed", "accept_failed", "close_failed",
-                      "handshake_failed_no_detail", "handshake_failed_protocol",
-                      "handshake_failed_auth", AUTH_DENIED})
+PROBLEMS = frozenset(
+    {
+        "bind_failed",
+        "accept_failed",
+        "close_failed",
+        "handshake_failed_no_detail",
+        "handshake_failed_protocol",
+        "handshake_failed_auth",
+        AUTH_DENIED,
+    }
+)
 WARNINGS = frozenset({"connect_retried", "disconnected"})
 
 # ZMTP protocol errors (ZMQ_PROTOCOL_ERROR_*), the value of handshake_failed_protocol
@@ -88,12 +96,12 @@ PROTOCOL_ERRORS: dict[int, str] = {
 }
 PROTOCOL_WORDS: dict[str, str] = {
     "ZMTP_MECHANISM_MISMATCH": "the two sides use different security mechanisms (NULL, "
-                               "PLAIN, CURVE), or both or neither are the server",
+    "PLAIN, CURVE), or both or neither are the server",
     "ZMTP_CRYPTOGRAPHIC": "a CURVE message did not decrypt: the server's public key is not "
-                          "the one the client was given",
+    "the one the client was given",
     "ZMTP_KEY_EXCHANGE": "the CURVE key exchange failed",
     "ZMTP_UNEXPECTED_COMMAND": "the peer sent a command out of order (not a ZeroMQ peer, or "
-                               "a different mechanism)",
+    "a different mechanism)",
     "ZMTP_INVALID_SEQUENCE": "the peer's handshake messages came in the wrong order",
     "ZMTP_INVALID_METADATA": "the peer sent malformed metadata",
 }
@@ -132,8 +140,10 @@ class SocketEvent:
 
 # A CURVE client's failed handshake (libzmq says only EPIPE: the server hung up) added by
 # core.monitor: a server that cannot decrypt the client's HELLO closes the connection.
-CURVE_CLIENT_HINT = ("as a CURVE client, the usual cause is a wrong server key: the server "
-                     "could not decrypt our hello and hung up (check the server's public key)")
+CURVE_CLIENT_HINT = (
+    "as a CURVE client, the usual cause is a wrong server key: the server "
+    "could not decrypt our hello and hung up (check the server's public key)"
+)
 
 
 def decode_value(name: str, value: int) -> str:
@@ -164,8 +174,10 @@ def explain(name: str, value: int, detail: str, endpoint: str) -> str:
     if name == "connect_delayed":
         return f"connecting to {where} did not succeed at once; libzmq keeps trying"
     if name == "connect_retried":
-        return (f"nobody answered at {where} yet; the next try is in {value} ms "
-                "(RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX)")
+        return (
+            f"nobody answered at {where} yet; the next try is in {value} ms "
+            "(RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX)"
+        )
     if name == "listening":
         return f"bound: peers can connect to {where}"
     if name == "bind_failed":
@@ -187,14 +199,20 @@ def explain(name: str, value: int, detail: str, endpoint: str) -> str:
     if name == "handshake_failed_no_detail":
         if detail.endswith(CURVE_CLIENT_HINT):
             return f"the ZeroMQ handshake failed: {detail}"
-        return ("the ZeroMQ handshake failed" + (f": {detail}" if detail else "")
-                + " (not a ZeroMQ peer, a timeout, or the peer went away)")
+        return (
+            "the ZeroMQ handshake failed"
+            + (f": {detail}" if detail else "")
+            + " (not a ZeroMQ peer, a timeout, or the peer went away)"
+        )
     if name == "handshake_failed_protocol":
         words = PROTOCOL_WORDS.get(detail, "the peer broke the ZeroMQ protocol")
         return f"the handshake failed: {words}"
     if name == "handshake_failed_auth":
-        return (f"the server rejected our credentials: {ZAP_STATUS.get(value, f'ZAP {value}')}"
-                if value != 200 else "authentication failed")
+        return (
+            f"the server rejected our credentials: {ZAP_STATUS.get(value, f'ZAP {value}')}"
+            if value != 200
+            else "authentication failed"
+        )
     if name == AUTH_DENIED:
         return f"our authenticator denied a client: {detail}"
     if name == AUTH_ALLOWED:

@@ -85,7 +85,7 @@ def configure_context(context: zmq.Context[zmq.Socket[object]]) -> None:
         log.warning("cannot raise libzmq's socket limit: %s", error)
 
 
-class OutOfDescriptors(SocketError):
+class OutOfDescriptorsError(SocketError):
     """A socket could not be made: the process (or libzmq) has no descriptors left."""
 
 
@@ -99,7 +99,9 @@ def did_not_fit(opened: int, left_out: int, total: int) -> str:
     soft, hard = fd_limits()
     soft_text = "unlimited" if soft < 0 else f"{soft:,}"
     hard_text = "unlimited" if hard < 0 else f"{hard:,}"
-    return (f"{opened:,} of {total:,} sockets opened; {left_out:,} did not fit and were not "
-            f"opened: too many open files (this process may open {soft_text} files, at most "
-            f"{hard_text}; each socket needs about 3, more with TCP connections). Raise the "
-            f"limit (ulimit -n) or open fewer sockets.")
+    return (
+        f"{opened:,} of {total:,} sockets opened; {left_out:,} did not fit and were not "
+        f"opened: too many open files (this process may open {soft_text} files, at most "
+        f"{hard_text}; each socket needs about 3, more with TCP connections). Raise the "
+        f"limit (ulimit -n) or open fewer sockets."
+    )

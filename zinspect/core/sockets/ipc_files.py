@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 BACKLOG = 100  # libzmq's own default listen backlog (ZMQ_BACKLOG)
 
 
-class SocketFileExists(SocketError):
+class SocketFileExistsError(SocketError):
     """An ipc bind found a socket file at its path; binding would replace it. The user may
     allow that (``replace_socket_file``); the message says so in words."""
 
@@ -61,10 +61,15 @@ def ipc_file_path(endpoint: str) -> str | None:
 
 def file_kind(mode: int) -> str:
     """What a file is, in words: ``a regular file``, ``a directory``..."""
-    for test, words in ((stat.S_ISREG, "a regular file"), (stat.S_ISDIR, "a directory"),
-                        (stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"),
-                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                        (stat.S_ISSOCK, "a socket file")):
+    for test, words in (
+        (stat.S_ISREG, "a regular file"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket file"),
+    ):
         if test(mode):
             return words
     return "a special file"
@@ -76,14 +81,17 @@ def check_parent(path: str) -> None:
     try:
         info = os.stat(parent)
     except FileNotFoundError:
-        raise SocketError(f"{parent}: the directory does not exist; create it first, or "
-                          "choose a path in a directory that exists") from None
+        raise SocketError(
+            f"{parent}: the directory does not exist; create it first, or "
+            "choose a path in a directory that exists"
+        ) from None
     except OSError as error:
-        raise SocketError(f"Cannot use the directory {parent}: "
-                          f"{error.strerror or error}") from None
+        raise SocketError(f"Cannot use the directory {parent}: {error.strerror or error}") from None
     if not stat.S_ISDIR(info.st_mode):
-        raise SocketError(f"{parent} is {file_kind(info.st_mode)}, not a directory: the "
-                          "socket file cannot be created in it")
+        raise SocketError(
+            f"{parent} is {file_kind(info.st_mode)}, not a directory: the "
+            "socket file cannot be created in it"
+        )
 
 
 def _listening(path: str) -> bool:
@@ -108,14 +116,21 @@ def refuse_existing(path: str, info: os.stat_result) -> SocketError:
     """The error for an ipc bind to ``path``, which exists (``info`` from lstat)."""
     if stat.S_ISSOCK(info.st_mode):
         live = _listening(path)
-        who = ("a program is listening on it: binding here would take its new clients"
-               if live else "nothing is listening on it (probably left behind by a program "
-                            "that ended)")
-        return SocketFileExists(f"{path} is a socket file already; {who}. Replace it only if "
-                                "you know it is not in use", path, live)
+        who = (
+            "a program is listening on it: binding here would take its new clients"
+            if live
+            else "nothing is listening on it (probably left behind by a program that ended)"
+        )
+        return SocketFileExistsError(
+            f"{path} is a socket file already; {who}. Replace it only if you know it is not in use",
+            path,
+            live,
+        )
     size = f" of {info.st_size:,} bytes" if stat.S_ISREG(info.st_mode) else ""
-    return SocketError(f"{path} is {file_kind(info.st_mode)}{size}: zinspect never replaces "
-                       "a file it did not create; choose another ipc path")
+    return SocketError(
+        f"{path} is {file_kind(info.st_mode)}{size}: zinspect never replaces "
+        "a file it did not create; choose another ipc path"
+    )
 
 
 def create_listener(path: str, *, replace_socket_file: bool = False) -> tuple[int, OwnedFile]:
@@ -140,7 +155,7 @@ def create_listener(path: str, *, replace_socket_file: bool = False) -> tuple[in
         except FileNotFoundError:
             continue  # gone in between: try once more
         refusal = refuse_existing(path, info)
-        if not (replace_socket_file and isinstance(refusal, SocketFileExists)):
+        if not (replace_socket_file and isinstance(refusal, SocketFileExistsError)):
             raise refusal
         _remove_if(path, info.st_dev, info.st_ino, info.st_ctime_ns)
         log.info("replaced the socket file %s (the user allowed it)", path)
@@ -155,8 +170,9 @@ def _bind_words(path: str, error: OSError) -> str:
     return f"Cannot create the socket file {path}: {error.strerror or error}"
 
 
-def bind_ipc(sock: zmq.Socket[object], endpoint: str, path: str, *,
-             replace_socket_file: bool = False) -> OwnedFile | None:
+def bind_ipc(
+    sock: zmq.Socket[object], endpoint: str, path: str, *, replace_socket_file: bool = False
+) -> OwnedFile | None:
     """Bind ``sock`` to ``endpoint`` on a socket file zinspect creates at ``path``."""
     if not hasattr(socket, "AF_UNIX"):  # a Python without Unix sockets: check, then bind
         _bind_checked(sock, endpoint, path, replace_socket_file)
@@ -175,8 +191,9 @@ def bind_ipc(sock: zmq.Socket[object], endpoint: str, path: str, *,
     return owned
 
 
-def _bind_checked(sock: zmq.Socket[object], endpoint: str, path: str,
-                  replace_socket_file: bool) -> None:
+def _bind_checked(
+    sock: zmq.Socket[object], endpoint: str, path: str, replace_socket_file: bool
+) -> None:
     """The same refusals, checked just before libzmq binds (and unlinks what is there):
     only where Python cannot make the Unix socket itself."""
     check_parent(path)
@@ -186,7 +203,7 @@ def _bind_checked(sock: zmq.Socket[object], endpoint: str, path: str,
         info = None
     if info is not None:
         refusal = refuse_existing(path, info)
-        if not (replace_socket_file and isinstance(refusal, SocketFileExists)):
+        if not (replace_socket_file and isinstance(refusal, SocketFileExistsError)):
             raise refusal
     sock.bind(endpoint)
     return None
@@ -197,8 +214,11 @@ def _remove_if(path: str, device: int, inode: int, changed_ns: int) -> bool:
         info = os.lstat(path)
     except OSError:
         return False
-    if (info.st_dev, info.st_ino, info.st_ctime_ns) != (device, inode, changed_ns) \
-            or not stat.S_ISSOCK(info.st_mode):
+    if (info.st_dev, info.st_ino, info.st_ctime_ns) != (
+        device,
+        inode,
+        changed_ns,
+    ) or not stat.S_ISSOCK(info.st_mode):
         return False
     try:
         os.unlink(path)
@@ -214,5 +234,4 @@ def remove_owned(owned: OwnedFile | None) -> None:
     if _remove_if(owned.path, owned.device, owned.inode, owned.changed_ns):
         log.info("removed the socket file %s", owned.path)
     elif os.path.lexists(owned.path):
-        log.info("left %s alone: it is no longer the socket file zinspect created",
-                 owned.path)
+        log.info("left %s alone: it is no longer the socket file zinspect created", owned.path)

@@ -61,7 +61,8 @@ class SocketMonitor:
         self.out_of_descriptors = False  # the last attach failed for want of descriptors
         self._loop = asyncio.get_running_loop()
         self._sync_context: zmq.Context[zmq.Socket[bytes]] = zmq.Context.shadow(
-            handle.session.context.underlying)
+            handle.session.context.underlying
+        )
 
     # -- life ---------------------------------------------------------------------------
     def attach(self) -> None:
@@ -139,14 +140,16 @@ class SocketMonitor:
             self._connections.add(value)
         elif name in ("disconnected", "closed") and value in self._connections:
             self._connections.discard(value)
-            self.handshakes = max(0, self.handshakes - 1) if name == "disconnected" \
-                else self.handshakes
+            self.handshakes = (
+                max(0, self.handshakes - 1) if name == "disconnected" else self.handshakes
+            )
         if name == "handshake_succeeded":
             self.handshakes += 1
         self.peers = len(self._connections)
         state = _ENDPOINT_STATE.get(name)
-        if state is not None and (state in ("listening", "bind failed")
-                                  or not self._bound(endpoint)):
+        if state is not None and (
+            state in ("listening", "bind failed") or not self._bound(endpoint)
+        ):
             self.endpoint_states[endpoint] = state
         detail = ""
         if name == "handshake_failed_no_detail" and self._curve_client():
@@ -167,7 +170,7 @@ class SocketMonitor:
     # -- for the socket list --------------------------------------------------------------
     @property
     def peers_text(self) -> str:
-        """"2 peers" for a socket with tcp/ipc endpoints ("" without: libzmq reports no
+        """ "2 peers" for a socket with tcp/ipc endpoints ("" without: libzmq reports no
         inproc connections, so a count there would be wrong)."""
         if not self.endpoint_states and not self.peers:
             return ""
@@ -176,8 +179,14 @@ class SocketMonitor:
     @property
     def problem(self) -> str:
         """The first endpoint that is not working ("retrying tcp://…:5555"), or ""."""
-        return next((f"{state} {endpoint}" for endpoint, state in self.endpoint_states.items()
-                     if state in _TROUBLE), "")
+        return next(
+            (
+                f"{state} {endpoint}"
+                for endpoint, state in self.endpoint_states.items()
+                if state in _TROUBLE
+            ),
+            "",
+        )
 
     @property
     def summary(self) -> str:
@@ -185,5 +194,4 @@ class SocketMonitor:
         return " · ".join(filter(None, [self.peers_text, self.problem]))
 
 
-_TROUBLE = ("retrying", "bind failed", "handshake failed", "rejected", "disconnected",
-            "connecting")
+_TROUBLE = ("retrying", "bind failed", "handshake failed", "rejected", "disconnected", "connecting")

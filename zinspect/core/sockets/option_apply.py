@@ -15,8 +15,9 @@ a fresh socket has those again, so resetting one of them re-creates the socket.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from zinspect.core.sockets.option_catalog import (
     OptionSpec,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from zinspect.core.sockets.session import SocketHandle
 
 log = logging.getLogger(__name__)
+
 
 @dataclass
 class ApplyOutcome:
@@ -64,13 +66,15 @@ def _reattached(handle: SocketHandle) -> str:
     if connects:
         parts.append(f"reconnected to {_count(connects, 'endpoint')}")
     if parts and handle.subscriptions:
-        parts.append(f"subscribed again to {_count(len(handle.subscriptions), 'prefix')}"
-                     .replace("prefixs", "prefixes"))
+        parts.append(
+            f"subscribed again to {_count(len(handle.subscriptions), 'prefix')}".replace(
+                "prefixs", "prefixes"
+            )
+        )
     return "it " + " and ".join(parts) if parts else "it has no endpoints"
 
 
-def apply_options(handle: SocketHandle,
-                  changes: Mapping[str, int | bytes | None]) -> ApplyOutcome:
+def apply_options(handle: SocketHandle, changes: Mapping[str, int | bytes | None]) -> ApplyOutcome:
     """Set each option in ``changes`` (None resets it to its default) on ``handle``, then
     re-create the socket once if an option that only applies to new binds and connects
     changed while it has endpoints. Values are checked first: if any is invalid, nothing
@@ -92,8 +96,12 @@ def apply_options(handle: SocketHandle,
         specs[spec.name] = spec
         values[spec.name] = value
     if outcome.errors:
-        outcome.message = "Nothing was changed: " + _names(sorted(outcome.errors)) + \
-            (" has" if len(outcome.errors) == 1 else " have") + " a value that cannot be used."
+        outcome.message = (
+            "Nothing was changed: "
+            + _names(sorted(outcome.errors))
+            + (" has" if len(outcome.errors) == 1 else " have")
+            + " a value that cannot be used."
+        )
         return outcome
 
     was_waiting = handle.send_waiting
@@ -131,10 +139,12 @@ def apply_options(handle: SocketHandle,
             outcome.recreated = True
         except SocketError as error:
             outcome.problems = [str(error)]
-    outcome.message = _message(handle, specs, outcome, reset, later,
-                               was_waiting, was_awaiting_reply)
-    log.info("%s options %s: %s", handle.name, ", ".join(outcome.applied) or "none",
-             outcome.message)
+    outcome.message = _message(
+        handle, specs, outcome, reset, later, was_waiting, was_awaiting_reply
+    )
+    log.info(
+        "%s options %s: %s", handle.name, ", ".join(outcome.applied) or "none", outcome.message
+    )
     return outcome
 
 
@@ -142,9 +152,15 @@ def _default_words(spec: OptionSpec, handle: SocketHandle) -> str:
     return describe_value(spec, effective_default(spec, handle.type_name))
 
 
-def _message(handle: SocketHandle, specs: dict[str, OptionSpec], outcome: ApplyOutcome,
-             reset: list[str], later: list[str], was_waiting: bool,
-             was_awaiting_reply: bool) -> str:
+def _message(
+    handle: SocketHandle,
+    specs: dict[str, OptionSpec],
+    outcome: ApplyOutcome,
+    reset: list[str],
+    later: list[str],
+    was_waiting: bool,
+    was_awaiting_reply: bool,
+) -> str:
     """One or two sentences: what changed, how it applies, and what re-creating cost."""
     if not outcome.applied:
         if outcome.errors:
@@ -153,17 +169,20 @@ def _message(handle: SocketHandle, specs: dict[str, OptionSpec], outcome: ApplyO
     sentences = []
     set_now = [name for name in outcome.applied if name not in reset]
     if set_now:
-        values = [f"{name} = {describe_value(specs[name], handle.options.get(name))}"
-                  for name in set_now]
+        values = [
+            f"{name} = {describe_value(specs[name], handle.options.get(name))}" for name in set_now
+        ]
         sentences.append("Set " + _names(values) + ".")
     if reset:
         values = [f"{name} ({_default_words(specs[name], handle)})" for name in reset]
         sentences.append("Back to the default: " + _names(values) + ".")
     if outcome.recreated:
         why = _names(later) if later else _names(reset)
-        text = (f"Re-created the socket so {why} "
-                f"{'applies' if len(later or reset) == 1 else 'apply'} to its connections; "
-                f"{_reattached(handle)}.")
+        text = (
+            f"Re-created the socket so {why} "
+            f"{'applies' if len(later or reset) == 1 else 'apply'} to its connections; "
+            f"{_reattached(handle)}."
+        )
         lost = []
         if was_waiting:
             lost.append("the message waiting to be sent was cancelled")
@@ -176,11 +195,11 @@ def _message(handle: SocketHandle, specs: dict[str, OptionSpec], outcome: ApplyO
         if outcome.problems:
             sentences.append("Could not restore: " + "; ".join(outcome.problems) + ".")
     elif later:
-        sentences.append(f"{_names(later)} will apply to the binds and connects made from "
-                         "now on.")
+        sentences.append(f"{_names(later)} will apply to the binds and connects made from now on.")
     else:
-        sentences.append("It applies at once." if len(outcome.applied) == 1
-                         else "They apply at once.")
+        sentences.append(
+            "It applies at once." if len(outcome.applied) == 1 else "They apply at once."
+        )
     if outcome.errors:
         sentences.append("libzmq refused " + _names(sorted(outcome.errors)) + ".")
     return " ".join(sentences)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_text
 from zinspect.core.sockets.socket_options import INT32_RANGE, INT64_RANGE, OptionError
@@ -84,155 +85,492 @@ def _all_but(*names: str) -> frozenset[str]:
 
 _ONOFF = ((0, "off"), (1, "on"))
 _OS = "OS default"
-_KEEPALIVE_NOTE = ("Values the OS refuses (Linux: idle and interval 1-32767 s, count 1-127) "
-                   "make every TCP connection fail silently, so they are refused here.")
+_KEEPALIVE_NOTE = (
+    "Values the OS refuses (Linux: idle and interval 1-32767 s, count 1-127) "
+    "make every TCP connection fail silently, so they are refused here."
+)
 _CONNECTS = "Applies to connects (a bound socket does not reconnect)."
 
 
-def _spec(name: str, kind: str, unit: str, default: int | bytes | None, minimum: int,
-          maximum: int, meaning: str, group: str, later: bool, **extra: object) -> OptionSpec:
+def _spec(
+    name: str,
+    kind: str,
+    unit: str,
+    default: int | bytes | None,
+    minimum: int,
+    maximum: int,
+    meaning: str,
+    group: str,
+    later: bool,
+    **extra: object,
+) -> OptionSpec:
     ctype = extra.pop("ctype", "int")
-    return OptionSpec(name, kind, str(ctype), unit, default, minimum, maximum, meaning, group,
-                      later, **extra)  # type: ignore[arg-type]
+    optional: dict[str, Any] = extra  # OptionSpec's optional fields, checked by its tests
+    return OptionSpec(
+        name, kind, str(ctype), unit, default, minimum, maximum, meaning, group, later, **optional
+    )
 
 
-# In the order, which is also a sensible reading order within each group. STREAM
+# In a sensible reading order within each group. STREAM
 # gets no HANDSHAKE_ or HEARTBEAT_ options: it speaks raw TCP, without ZMTP.
 _SPECS: tuple[OptionSpec, ...] = (
-    _spec("SNDHWM", "count", "messages", 1000, 0, INT_MAX,
-          "Most messages queued for one peer; beyond it a send waits, or PUB and XPUB drop.",
-          "Queues", False, types=_sending(), special=((0, "no limit"),),
-          note="A ROUTER drops too unless ROUTER_MANDATORY is on. Changes apply at once, "
-               "also to existing connections (libzmq 4.2 and later)."),
-    _spec("RCVHWM", "count", "messages", 1000, 0, INT_MAX,
-          "Most messages queued from one peer before libzmq stops reading from it.",
-          "Queues", False, types=_receiving(), special=((0, "no limit"),),
-          note="Changes apply at once, also to existing connections (libzmq 4.2 and later)."),
-    _spec("LINGER", "ms", "ms", -1, 0, INT_MAX,
-          "How long unsent messages are kept after a disconnect or close.", "Timeouts", False,
-          special=((-1, "wait forever"), (0, "drop them at once")),
-          type_defaults=(("SUB", 0), ("XSUB", 0)),
-          note="zinspect closes sockets at once (linger 0) whatever this says; it applies "
-               "when you disconnect an endpoint."),
-    _spec("ROUTING_ID", "id", "", None, 1, 255,
-          "The name a ROUTER peer knows this socket by, instead of a random one.", "Routing",
-          True, ctype="bytes", types=frozenset({"REQ", "REP", "DEALER", "ROUTER"}),
-          default_unsettable=True,
-          note="1 to 255 bytes, not starting with a zero byte. Type text, or 0x and hex "
-               "digits for binary. Two peers with the same id: see ROUTER_HANDOVER."),
-    _spec("RECONNECT_IVL", "ms", "ms", 100, 0, INT_MAX,
-          "Wait before retrying a connect that failed or was lost.", "Connecting", True,
-          special=((-1, "never reconnect"),), note=_CONNECTS),
-    _spec("RECONNECT_IVL_MAX", "ms", "ms", 0, 0, INT_MAX,
-          "Longest wait between retries; the wait doubles on each attempt up to this.",
-          "Connecting", True, special=((0, "no backoff: always RECONNECT_IVL"),),
-          note=_CONNECTS + " Ignored when smaller than RECONNECT_IVL."),
-    _spec("CONNECT_TIMEOUT", "ms", "ms", 0, 0, INT_MAX,
-          "Give up one TCP connect attempt after this long, then retry.", "Connecting", True,
-          special=((0, "the OS's own timeout"),), note=_CONNECTS),
-    _spec("HANDSHAKE_IVL", "ms", "ms", 30000, 0, INT_MAX,
-          "Close a new connection whose ZMTP handshake takes longer than this.",
-          "Connecting", True, types=_all_but("STREAM"), special=((0, "no limit"),)),
-    _spec("HEARTBEAT_IVL", "ms", "ms", 0, 0, INT_MAX,
-          "Send a ZMTP PING this often, to notice a dead peer.", "Heartbeats", True,
-          types=_all_but("STREAM"), special=((0, "off"),)),
-    _spec("HEARTBEAT_TIMEOUT", "ms", "ms", -1, 0, INT_MAX,
-          "Close the connection when nothing arrives this long after a PING.", "Heartbeats",
-          True, types=_all_but("STREAM"), special=((-1, "same as HEARTBEAT_IVL"),),
-          default_unsettable=True,
-          note="Only with HEARTBEAT_IVL above 0. libzmq takes 0 or more; the default, -1, "
-               "comes back only with Reset."),
-    _spec("HEARTBEAT_TTL", "ms", "ms", 0, 0, 6553599,
-          "Asks the peer to close the connection if it hears nothing from us this long.",
-          "Heartbeats", True, types=_all_but("STREAM"), special=((0, "off"),),
-          note="Only with HEARTBEAT_IVL above 0. Rounded down to tenths of a second: under "
-               "100 ms has no effect."),
-    _spec("IMMEDIATE", "bool", "", 0, 0, 1,
-          "Queue messages only to peers whose connection is complete, not to pending "
-          "connects.", "Queues", True, special=_ONOFF,
-          note="Stops round-robin sockets (PUSH, DEALER, REQ) from parking messages on a "
-               "connect that never completes."),
-    _spec("CONFLATE", "bool", "", 0, 0, 1,
-          "Keep only the newest message in each queue, dropping older ones.", "Queues", True,
-          types=frozenset({"PUSH", "PULL", "PUB", "SUB", "DEALER"}),
-          special=_ONOFF, note="Does not support multipart messages."),
-    _spec("MAXMSGSIZE", "size", "bytes", -1, 0, INT64_MAX,
-          "Disconnect a peer that sends a message larger than this.", "Queues", True,
-          ctype="int64", special=((-1, "no limit"),)),
-    _spec("SNDTIMEO", "ms", "ms", -1, 0, INT_MAX,
-          "How long a blocking send waits before it fails.", "Timeouts", False,
-          types=_sending(), special=((-1, "wait forever"), (0, "never wait")),
-          note="zinspect never blocks on a send (it waits on its event loop), so this does "
-               "not change what zinspect does; it is passed to libzmq and saved."),
-    _spec("RCVTIMEO", "ms", "ms", -1, 0, INT_MAX,
-          "How long a blocking receive waits before it fails.", "Timeouts", False,
-          types=_receiving(), special=((-1, "wait forever"), (0, "never wait")),
-          note="zinspect never blocks on a receive (it waits on its event loop), so this "
-               "does not change what zinspect does; it is passed to libzmq and saved."),
-    _spec("TCP_KEEPALIVE", "choice", "", -1, 0, 1,
-          "Turn the OS's TCP keepalive probes on or off (SO_KEEPALIVE).", "TCP", True,
-          special=((-1, _OS), (0, "off"), (1, "on"))),
-    _spec("TCP_KEEPALIVE_IDLE", "count", "s", -1, 1, 32767,
-          "Idle time before the first keepalive probe (TCP_KEEPIDLE).", "TCP", True,
-          special=((-1, _OS),), note=_KEEPALIVE_NOTE),
-    _spec("TCP_KEEPALIVE_CNT", "count", "probes", -1, 1, 127,
-          "Unanswered probes before the OS drops the connection (TCP_KEEPCNT).", "TCP", True,
-          special=((-1, _OS),), note=_KEEPALIVE_NOTE),
-    _spec("TCP_KEEPALIVE_INTVL", "count", "s", -1, 1, 32767,
-          "Time between keepalive probes (TCP_KEEPINTVL).", "TCP", True,
-          special=((-1, _OS),), note=_KEEPALIVE_NOTE),
-    _spec("ROUTER_MANDATORY", "bool", "", 0, 0, 1,
-          "Fail a send to an unknown or departed peer instead of dropping it silently.",
-          "Routing", False, types=frozenset({"ROUTER"}), special=_ONOFF),
-    _spec("ROUTER_HANDOVER", "bool", "", 0, 0, 1,
-          "A new peer with a routing id already in use takes over (else it is refused).",
-          "Routing", False, types=frozenset({"ROUTER"}), special=_ONOFF),
-    _spec("PROBE_ROUTER", "bool", "", 0, 0, 1,
-          "Send an empty message on each new connection, so a ROUTER learns of this peer.",
-          "Routing", True, types=frozenset({"ROUTER", "DEALER", "REQ"}),
-          special=_ONOFF,
-          note="Only towards ROUTER sockets; the ROUTER application must skip the empty "
-               "messages."),
-    _spec("REQ_RELAXED", "bool", "", 0, 0, 1,
-          "Allow a new request before the last reply came; a late reply is dropped.",
-          "Routing", False, types=frozenset({"REQ"}), special=_ONOFF,
-          note="Turn on REQ_CORRELATE too, or a late reply may pass as the new one's."),
-    _spec("REQ_CORRELATE", "bool", "", 0, 0, 1,
-          "Tag each request with an id and drop replies that do not carry it.", "Routing",
-          False, types=frozenset({"REQ"}), special=_ONOFF),
-    _spec("XPUB_VERBOSE", "bool", "", 0, 0, 1,
-          "Pass on every subscribe message, not only the first one for each prefix.",
-          "Publish/subscribe", False, types=frozenset({"XPUB"}),
-          special=_ONOFF),
-    _spec("XPUB_NODROP", "bool", "", 0, 0, 1,
-          "At the high-water mark a send waits instead of the message being dropped.",
-          "Publish/subscribe", False, types=frozenset({"XPUB", "PUB"}),
-          special=_ONOFF),
-    _spec("INVERT_MATCHING", "bool", "", 0, 0, 1,
-          "Deliver the messages that match no subscription, instead of those that do.",
-          "Publish/subscribe", False, types=frozenset({"PUB", "XPUB", "SUB"}),
-          special=_ONOFF,
-          note="A PUB with it on needs SUB peers with it on too, or they receive nothing."),
-    _spec("IPV6", "bool", "", 0, 0, 1,
-          "Use IPv6 sockets, which talk to IPv4 and IPv6 peers alike.", "TCP", True,
-          special=_ONOFF,
-          note="zinspect turns it on by itself for an IPv6 endpoint."),
-    _spec("TOS", "count", "", 0, 0, 255,
-          "IP Type-of-Service byte (DSCP and ECN bits) of outgoing packets.", "TCP", True),
-    _spec("BACKLOG", "count", "connections", 100, 0, INT_MAX,
-          "Incoming TCP connections the OS queues before they are accepted.", "TCP", True,
-          note="Applies to binds."),
-    _spec("SNDBUF", "size", "bytes", -1, 0, INT_MAX,
-          "Kernel send buffer size of each connection (SO_SNDBUF).", "TCP", True,
-          special=((-1, _OS),)),
-    _spec("RCVBUF", "size", "bytes", -1, 0, INT_MAX,
-          "Kernel receive buffer size of each connection (SO_RCVBUF).", "TCP", True,
-          special=((-1, _OS),)),
+    _spec(
+        "SNDHWM",
+        "count",
+        "messages",
+        1000,
+        0,
+        INT_MAX,
+        "Most messages queued for one peer; beyond it a send waits, or PUB and XPUB drop.",
+        "Queues",
+        False,
+        types=_sending(),
+        special=((0, "no limit"),),
+        note="A ROUTER drops too unless ROUTER_MANDATORY is on. Changes apply at once, "
+        "also to existing connections (libzmq 4.2 and later).",
+    ),
+    _spec(
+        "RCVHWM",
+        "count",
+        "messages",
+        1000,
+        0,
+        INT_MAX,
+        "Most messages queued from one peer before libzmq stops reading from it.",
+        "Queues",
+        False,
+        types=_receiving(),
+        special=((0, "no limit"),),
+        note="Changes apply at once, also to existing connections (libzmq 4.2 and later).",
+    ),
+    _spec(
+        "LINGER",
+        "ms",
+        "ms",
+        -1,
+        0,
+        INT_MAX,
+        "How long unsent messages are kept after a disconnect or close.",
+        "Timeouts",
+        False,
+        special=((-1, "wait forever"), (0, "drop them at once")),
+        type_defaults=(("SUB", 0), ("XSUB", 0)),
+        note="zinspect closes sockets at once (linger 0) whatever this says; it applies "
+        "when you disconnect an endpoint.",
+    ),
+    _spec(
+        "ROUTING_ID",
+        "id",
+        "",
+        None,
+        1,
+        255,
+        "The name a ROUTER peer knows this socket by, instead of a random one.",
+        "Routing",
+        True,
+        ctype="bytes",
+        types=frozenset({"REQ", "REP", "DEALER", "ROUTER"}),
+        default_unsettable=True,
+        note="1 to 255 bytes, not starting with a zero byte. Type text, or 0x and hex "
+        "digits for binary. Two peers with the same id: see ROUTER_HANDOVER.",
+    ),
+    _spec(
+        "RECONNECT_IVL",
+        "ms",
+        "ms",
+        100,
+        0,
+        INT_MAX,
+        "Wait before retrying a connect that failed or was lost.",
+        "Connecting",
+        True,
+        special=((-1, "never reconnect"),),
+        note=_CONNECTS,
+    ),
+    _spec(
+        "RECONNECT_IVL_MAX",
+        "ms",
+        "ms",
+        0,
+        0,
+        INT_MAX,
+        "Longest wait between retries; the wait doubles on each attempt up to this.",
+        "Connecting",
+        True,
+        special=((0, "no backoff: always RECONNECT_IVL"),),
+        note=_CONNECTS + " Ignored when smaller than RECONNECT_IVL.",
+    ),
+    _spec(
+        "CONNECT_TIMEOUT",
+        "ms",
+        "ms",
+        0,
+        0,
+        INT_MAX,
+        "Give up one TCP connect attempt after this long, then retry.",
+        "Connecting",
+        True,
+        special=((0, "the OS's own timeout"),),
+        note=_CONNECTS,
+    ),
+    _spec(
+        "HANDSHAKE_IVL",
+        "ms",
+        "ms",
+        30000,
+        0,
+        INT_MAX,
+        "Close a new connection whose ZMTP handshake takes longer than this.",
+        "Connecting",
+        True,
+        types=_all_but("STREAM"),
+        special=((0, "no limit"),),
+    ),
+    _spec(
+        "HEARTBEAT_IVL",
+        "ms",
+        "ms",
+        0,
+        0,
+        INT_MAX,
+        "Send a ZMTP PING this often, to notice a dead peer.",
+        "Heartbeats",
+        True,
+        types=_all_but("STREAM"),
+        special=((0, "off"),),
+    ),
+    _spec(
+        "HEARTBEAT_TIMEOUT",
+        "ms",
+        "ms",
+        -1,
+        0,
+        INT_MAX,
+        "Close the connection when nothing arrives this long after a PING.",
+        "Heartbeats",
+        True,
+        types=_all_but("STREAM"),
+        special=((-1, "same as HEARTBEAT_IVL"),),
+        default_unsettable=True,
+        note="Only with HEARTBEAT_IVL above 0. libzmq takes 0 or more; the default, -1, "
+        "comes back only with Reset.",
+    ),
+    _spec(
+        "HEARTBEAT_TTL",
+        "ms",
+        "ms",
+        0,
+        0,
+        6553599,
+        "Asks the peer to close the connection if it hears nothing from us this long.",
+        "Heartbeats",
+        True,
+        types=_all_but("STREAM"),
+        special=((0, "off"),),
+        note="Only with HEARTBEAT_IVL above 0. Rounded down to tenths of a second: under "
+        "100 ms has no effect.",
+    ),
+    _spec(
+        "IMMEDIATE",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Queue messages only to peers whose connection is complete, not to pending connects.",
+        "Queues",
+        True,
+        special=_ONOFF,
+        note="Stops round-robin sockets (PUSH, DEALER, REQ) from parking messages on a "
+        "connect that never completes.",
+    ),
+    _spec(
+        "CONFLATE",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Keep only the newest message in each queue, dropping older ones.",
+        "Queues",
+        True,
+        types=frozenset({"PUSH", "PULL", "PUB", "SUB", "DEALER"}),
+        special=_ONOFF,
+        note="Does not support multipart messages.",
+    ),
+    _spec(
+        "MAXMSGSIZE",
+        "size",
+        "bytes",
+        -1,
+        0,
+        INT64_MAX,
+        "Disconnect a peer that sends a message larger than this.",
+        "Queues",
+        True,
+        ctype="int64",
+        special=((-1, "no limit"),),
+    ),
+    _spec(
+        "SNDTIMEO",
+        "ms",
+        "ms",
+        -1,
+        0,
+        INT_MAX,
+        "How long a blocking send waits before it fails.",
+        "Timeouts",
+        False,
+        types=_sending(),
+        special=((-1, "wait forever"), (0, "never wait")),
+        note="zinspect never blocks on a send (it waits on its event loop), so this does "
+        "not change what zinspect does; it is passed to libzmq and saved.",
+    ),
+    _spec(
+        "RCVTIMEO",
+        "ms",
+        "ms",
+        -1,
+        0,
+        INT_MAX,
+        "How long a blocking receive waits before it fails.",
+        "Timeouts",
+        False,
+        types=_receiving(),
+        special=((-1, "wait forever"), (0, "never wait")),
+        note="zinspect never blocks on a receive (it waits on its event loop), so this "
+        "does not change what zinspect does; it is passed to libzmq and saved.",
+    ),
+    _spec(
+        "TCP_KEEPALIVE",
+        "choice",
+        "",
+        -1,
+        0,
+        1,
+        "Turn the OS's TCP keepalive probes on or off (SO_KEEPALIVE).",
+        "TCP",
+        True,
+        special=((-1, _OS), (0, "off"), (1, "on")),
+    ),
+    _spec(
+        "TCP_KEEPALIVE_IDLE",
+        "count",
+        "s",
+        -1,
+        1,
+        32767,
+        "Idle time before the first keepalive probe (TCP_KEEPIDLE).",
+        "TCP",
+        True,
+        special=((-1, _OS),),
+        note=_KEEPALIVE_NOTE,
+    ),
+    _spec(
+        "TCP_KEEPALIVE_CNT",
+        "count",
+        "probes",
+        -1,
+        1,
+        127,
+        "Unanswered probes before the OS drops the connection (TCP_KEEPCNT).",
+        "TCP",
+        True,
+        special=((-1, _OS),),
+        note=_KEEPALIVE_NOTE,
+    ),
+    _spec(
+        "TCP_KEEPALIVE_INTVL",
+        "count",
+        "s",
+        -1,
+        1,
+        32767,
+        "Time between keepalive probes (TCP_KEEPINTVL).",
+        "TCP",
+        True,
+        special=((-1, _OS),),
+        note=_KEEPALIVE_NOTE,
+    ),
+    _spec(
+        "ROUTER_MANDATORY",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Fail a send to an unknown or departed peer instead of dropping it silently.",
+        "Routing",
+        False,
+        types=frozenset({"ROUTER"}),
+        special=_ONOFF,
+    ),
+    _spec(
+        "ROUTER_HANDOVER",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "A new peer with a routing id already in use takes over (else it is refused).",
+        "Routing",
+        False,
+        types=frozenset({"ROUTER"}),
+        special=_ONOFF,
+    ),
+    _spec(
+        "PROBE_ROUTER",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Send an empty message on each new connection, so a ROUTER learns of this peer.",
+        "Routing",
+        True,
+        types=frozenset({"ROUTER", "DEALER", "REQ"}),
+        special=_ONOFF,
+        note="Only towards ROUTER sockets; the ROUTER application must skip the empty messages.",
+    ),
+    _spec(
+        "REQ_RELAXED",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Allow a new request before the last reply came; a late reply is dropped.",
+        "Routing",
+        False,
+        types=frozenset({"REQ"}),
+        special=_ONOFF,
+        note="Turn on REQ_CORRELATE too, or a late reply may pass as the new one's.",
+    ),
+    _spec(
+        "REQ_CORRELATE",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Tag each request with an id and drop replies that do not carry it.",
+        "Routing",
+        False,
+        types=frozenset({"REQ"}),
+        special=_ONOFF,
+    ),
+    _spec(
+        "XPUB_VERBOSE",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Pass on every subscribe message, not only the first one for each prefix.",
+        "Publish/subscribe",
+        False,
+        types=frozenset({"XPUB"}),
+        special=_ONOFF,
+    ),
+    _spec(
+        "XPUB_NODROP",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "At the high-water mark a send waits instead of the message being dropped.",
+        "Publish/subscribe",
+        False,
+        types=frozenset({"XPUB", "PUB"}),
+        special=_ONOFF,
+    ),
+    _spec(
+        "INVERT_MATCHING",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Deliver the messages that match no subscription, instead of those that do.",
+        "Publish/subscribe",
+        False,
+        types=frozenset({"PUB", "XPUB", "SUB"}),
+        special=_ONOFF,
+        note="A PUB with it on needs SUB peers with it on too, or they receive nothing.",
+    ),
+    _spec(
+        "IPV6",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Use IPv6 sockets, which talk to IPv4 and IPv6 peers alike.",
+        "TCP",
+        True,
+        special=_ONOFF,
+        note="zinspect turns it on by itself for an IPv6 endpoint.",
+    ),
+    _spec(
+        "TOS",
+        "count",
+        "",
+        0,
+        0,
+        255,
+        "IP Type-of-Service byte (DSCP and ECN bits) of outgoing packets.",
+        "TCP",
+        True,
+    ),
+    _spec(
+        "BACKLOG",
+        "count",
+        "connections",
+        100,
+        0,
+        INT_MAX,
+        "Incoming TCP connections the OS queues before they are accepted.",
+        "TCP",
+        True,
+        note="Applies to binds.",
+    ),
+    _spec(
+        "SNDBUF",
+        "size",
+        "bytes",
+        -1,
+        0,
+        INT_MAX,
+        "Kernel send buffer size of each connection (SO_SNDBUF).",
+        "TCP",
+        True,
+        special=((-1, _OS),),
+    ),
+    _spec(
+        "RCVBUF",
+        "size",
+        "bytes",
+        -1,
+        0,
+        INT_MAX,
+        "Kernel receive buffer size of each connection (SO_RCVBUF).",
+        "TCP",
+        True,
+        special=((-1, _OS),),
+    ),
 )
 
 CATALOG: dict[str, OptionSpec] = {spec.name: spec for spec in _SPECS}
-GROUPS: tuple[str, ...] = ("Queues", "Timeouts", "Connecting", "Heartbeats", "Routing",
-                           "Publish/subscribe", "TCP")
+GROUPS: tuple[str, ...] = (
+    "Queues",
+    "Timeouts",
+    "Connecting",
+    "Heartbeats",
+    "Routing",
+    "Publish/subscribe",
+    "TCP",
+)
 
 
 # -- which options, which defaults ----------------------------------------------------------
@@ -291,12 +629,14 @@ def default_text(spec: OptionSpec, type_name: str) -> str:
     own = zinspect_default(spec, type_name)
     if own is None:
         return describe_value(spec, libzmq)
-    return (f"zinspect's default: {describe_value(spec, own[0])}, {own[1]} "
-            f"(libzmq's: {describe_value(spec, libzmq)})")
+    return (
+        f"zinspect's default: {describe_value(spec, own[0])}, {own[1]} "
+        f"(libzmq's: {describe_value(spec, libzmq)})"
+    )
 
 
 # -- values in words -------------------------------------------------------------------------
-_SIZE_UNITS = (("GiB", 1024 ** 3), ("MiB", MIB), ("KiB", 1024))
+_SIZE_UNITS = (("GiB", 1024**3), ("MiB", MIB), ("KiB", 1024))
 
 
 def _noun(spec: OptionSpec) -> str:
@@ -354,8 +694,12 @@ def range_text(spec: OptionSpec) -> str:
         text = f"{what}, {spec.minimum} or more"
     else:
         text = f"{what} from {spec.minimum} to {spec.maximum}"
-    outside = [(v, m) for v, m in spec.special if not spec.minimum <= v <= spec.maximum
-               and not (spec.default_unsettable and v == spec.default)]
+    outside = [
+        (v, m)
+        for v, m in spec.special
+        if not spec.minimum <= v <= spec.maximum
+        and not (spec.default_unsettable and v == spec.default)
+    ]
     inside = [(v, m) for v, m in spec.special if spec.minimum <= v <= spec.maximum]
     if outside:
         text += ", or " + " or ".join(f"{v} ({m})" for v, m in outside)
@@ -377,25 +721,48 @@ def check_value(spec: OptionSpec, value: int | bytes) -> int | bytes:
         if not 1 <= len(value) <= 255:
             raise _error(spec, f"{len(value)} bytes is {'too long' if value else 'empty'}")
         if value[0] == 0:
-            raise OptionValueError("a routing id must not start with a zero byte: libzmq "
-                                   "keeps those for itself")
+            raise OptionValueError(
+                "a routing id must not start with a zero byte: libzmq keeps those for itself"
+            )
         return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise _error(spec, f"{value!r} is not a whole number")
     if spec.default_unsettable and value == spec.default:
-        raise OptionValueError(f"{value} ({spec.special_values.get(value, 'the default')}) "
-                               "is the default: use Reset to get it back")
+        raise OptionValueError(
+            f"{value} ({spec.special_values.get(value, 'the default')}) "
+            "is the default: use Reset to get it back"
+        )
     if spec.minimum <= value <= spec.maximum or value in spec.special_values:
         return value
     raise _error(spec, f"{value} is out of range")
 
 
 _NUMBER = r"([+-]?\d+(?:\.\d+)?)"
-_MS_FACTORS = {"": 1, "ms": 1, "s": 1000, "sec": 1000, "secs": 1000, "second": 1000,
-               "seconds": 1000, "min": 60_000, "mins": 60_000, "minute": 60_000,
-               "minutes": 60_000}
-_SIZE_FACTORS = {"": 1, "b": 1, "byte": 1, "bytes": 1, "kb": 1000, "mb": 1000 ** 2,
-                 "gb": 1000 ** 3, "kib": 1024, "mib": MIB, "gib": 1024 ** 3}
+_MS_FACTORS = {
+    "": 1,
+    "ms": 1,
+    "s": 1000,
+    "sec": 1000,
+    "secs": 1000,
+    "second": 1000,
+    "seconds": 1000,
+    "min": 60_000,
+    "mins": 60_000,
+    "minute": 60_000,
+    "minutes": 60_000,
+}
+_SIZE_FACTORS = {
+    "": 1,
+    "b": 1,
+    "byte": 1,
+    "bytes": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "kib": 1024,
+    "mib": MIB,
+    "gib": 1024**3,
+}
 _WORDS_ON = {"1", "on", "true", "yes"}
 _WORDS_OFF = {"0", "off", "false", "no"}
 
@@ -455,8 +822,11 @@ def parse_value(spec: OptionSpec, text: str) -> int | bytes:
             raise _error(spec, f'"{raw}" is not a number')
         number, unit = match.groups()
         if unit in ("k", "m", "g"):
-            raise _error(spec, f'"{unit.upper()}" is unclear: write {unit.upper()}iB (powers '
-                               f"of 1024) or {unit.upper()}B (powers of 1000)")
+            raise _error(
+                spec,
+                f'"{unit.upper()}" is unclear: write {unit.upper()}iB (powers '
+                f"of 1024) or {unit.upper()}B (powers of 1000)",
+            )
         if unit not in factors:
             raise _error(spec, f'"{unit}" is not a unit zinspect knows here')
         return check_value(spec, _whole(spec, number, factors[unit], raw))
@@ -476,9 +846,11 @@ def parse_value(spec: OptionSpec, text: str) -> int | bytes:
 # -- explanations ----------------------------------------------------------------------------
 def timing_text(spec: OptionSpec) -> str:
     if spec.new_connections_only:
-        return ("Applies to binds and connects made after it is set: on a socket that "
-                "already has endpoints, zinspect re-creates the socket so it applies "
-                "(it closes, then binds and connects again; queued messages are dropped).")
+        return (
+            "Applies to binds and connects made after it is set: on a socket that "
+            "already has endpoints, zinspect re-creates the socket so it applies "
+            "(it closes, then binds and connects again; queued messages are dropped)."
+        )
     return "Applies at once, also to existing connections."
 
 
@@ -504,4 +876,3 @@ def read_live(spec: OptionSpec, sock: object) -> int | bytes | None:
     if isinstance(value, bytes):
         return value or None
     return int(value)
-

@@ -2,9 +2,9 @@
 
 All socket I/O runs on the asyncio loop (a qasync loop in the app, any loop in scripts and
 tests); nothing here starts a thread. Receiving wakes once per readiness edge and drains a
-batch through a synchronous shadow of the socket, which docs/platform-facts.md measured 5-8x faster than
-awaiting one message at a time. SocketHandle's two halves live in core.socket_receive and
-core.socket_send; core.monitor watches its connections.
+batch through a synchronous shadow of the socket, which docs/platform-facts.md measured
+5-8x faster than awaiting one message at a time. SocketHandle's two halves live in
+socket_receive.py and socket_send.py; monitor.py watches its connections.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import errno
 import logging
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import zmq
 import zmq.asyncio
@@ -28,7 +29,7 @@ from zinspect.core.sockets.endpoints import (
 )
 from zinspect.core.sockets.events import SocketEvent, decode_value
 from zinspect.core.sockets.fd_limit import (
-    OutOfDescriptors,
+    OutOfDescriptorsError,
     configure_context,
     is_out_of_descriptors,
 )
@@ -72,8 +73,9 @@ SECRET_PREFIXES = ("CURVE_", "PLAIN_")
 class SocketHandle(Sending, Receiving):
     """One live socket: its spec, its endpoints, subscriptions and the state the UI shows."""
 
-    def __init__(self, session: Session, name: str, info: SocketTypeInfo,
-                 sock: zmq.asyncio.Socket) -> None:
+    def __init__(
+        self, session: Session, name: str, info: SocketTypeInfo, sock: zmq.asyncio.Socket
+    ) -> None:
         self.session = session
         self.name = name
         self.info = info
@@ -147,8 +149,10 @@ class SocketHandle(Sending, Receiving):
         if self._pending is not None:
             return False, "A message is still waiting to be queued (see Cancel)."
         if self.type_name == "REQ" and not self._lock_step_turn:
-            return False, ("REQ is waiting for the reply to its request: it may send again "
-                           "only after the reply arrives (strict lock-step).")
+            return False, (
+                "REQ is waiting for the reply to its request: it may send again "
+                "only after the reply arrives (strict lock-step)."
+            )
         if self.type_name == "REP" and not self._lock_step_turn:
             return False, "REP must receive a request before it can send a reply."
         return True, ""
@@ -167,21 +171,22 @@ class SocketHandle(Sending, Receiving):
     # -- endpoints ------------------------------------------------------------------
     def bind(self, endpoint: str, *, replace_socket_file: bool = False) -> Endpoint:
         """Listen on ``endpoint``. An ipc bind never replaces an existing file; a socket file
-        left at its path (SocketFileExists) is replaced only with ``replace_socket_file``."""
+        left at its path (SocketFileExistsError) is replaced only with ``replace_socket_file``."""
         return self._attach(endpoint, bind=True, replace_socket_file=replace_socket_file)
 
     def connect(self, endpoint: str) -> Endpoint:
         return self._attach(endpoint, bind=False)
 
-    def _attach(self, endpoint: str, *, bind: bool,
-                replace_socket_file: bool = False) -> Endpoint:
+    def _attach(self, endpoint: str, *, bind: bool, replace_socket_file: bool = False) -> Endpoint:
         self._check_open()
         try:
             endpoint = validate_endpoint(endpoint, bind=bind)
         except EndpointError as error:
             raise SocketError(str(error)) from None
-        duplicate = next((e for e in self.endpoints
-                          if e.bound == bind and endpoint in (e.requested, e.address)), None)
+        duplicate = next(
+            (e for e in self.endpoints if e.bound == bind and endpoint in (e.requested, e.address)),
+            None,
+        )
         if duplicate is not None and "*" not in endpoint:
             raise SocketError(f"Already {'bound' if bind else 'connected'} to {endpoint}")
         owned: OwnedFile | None = None
@@ -190,8 +195,9 @@ class SocketHandle(Sending, Receiving):
                 self.socket.setsockopt(zmq.IPV6, 1)  # else libzmq says "No such device"
             path = ipc_file_path(endpoint) if bind else None
             if path is not None:
-                owned = bind_ipc(self.socket, endpoint, path,
-                                 replace_socket_file=replace_socket_file)
+                owned = bind_ipc(
+                    self.socket, endpoint, path, replace_socket_file=replace_socket_file
+                )
                 address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT) or endpoint
             elif bind:
                 self.socket.bind(endpoint)
@@ -222,8 +228,7 @@ class SocketHandle(Sending, Receiving):
             # libzmq forgot it already (e.g. a failed connect): dropping it is what was asked.
         remove_owned(entry.owned_file)
         self.endpoints.remove(entry)
-        log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected",
-                 entry.address)
+        log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected", entry.address)
         self.session.notify_changed(self)
 
     # -- options ----------------------------------------------------------------------
@@ -243,9 +248,12 @@ class SocketHandle(Sending, Receiving):
         try:
             self.socket.setsockopt(option, value)
         except zmq.ZMQError as error:
-            reason = (f"libzmq refused it: not an option of a {self.type_name} socket, or a "
-                      "value it does not take" if error.errno == zmq.EINVAL
-                      else describe_zmq_error(error))
+            reason = (
+                f"libzmq refused it: not an option of a {self.type_name} socket, or a "
+                "value it does not take"
+                if error.errno == zmq.EINVAL
+                else describe_zmq_error(error)
+            )
             shown = "" if secret else f" = {value!r}"  # a secret is never repeated
             raise SocketError(f"{option.name}{shown}: {reason}") from None
         self.options[option.name] = value
@@ -273,8 +281,11 @@ class SocketHandle(Sending, Receiving):
         try:
             self.socket.setsockopt(option, value)
         except zmq.ZMQError as error:
-            reason = ("libzmq refused it (a CURVE key must be 32 bytes or 40 Z85 characters)"
-                      if error.errno == zmq.EINVAL else describe_zmq_error(error))
+            reason = (
+                "libzmq refused it (a CURVE key must be 32 bytes or 40 Z85 characters)"
+                if error.errno == zmq.EINVAL
+                else describe_zmq_error(error)
+            )
             if is_secret_option(option.name) and isinstance(value, bytes):
                 reason = secret_problem(option.name, value) or reason
             raise SocketError(f"{option.name}: {reason}") from None
@@ -372,8 +383,7 @@ class SocketHandle(Sending, Receiving):
             except SocketError as error:
                 problems.append(f"subscription {topic!r}: {error}")
         self._update_fd_watch()
-        log.info("%s re-created%s", self.name,
-                 f" ({'; '.join(problems)})" if problems else "")
+        log.info("%s re-created%s", self.name, f" ({'; '.join(problems)})" if problems else "")
         self.session.notify_changed(self)
         return problems
 
@@ -384,8 +394,9 @@ class SocketHandle(Sending, Receiving):
         deadline = time.monotonic() + REBIND_SECONDS
         while True:
             try:
-                return self._attach(entry.address if entry.bound else entry.requested,
-                                    bind=entry.bound)
+                return self._attach(
+                    entry.address if entry.bound else entry.requested, bind=entry.bound
+                )
             except SocketError:
                 if not entry.bound or time.monotonic() >= deadline:
                     raise
@@ -486,14 +497,15 @@ class Session:
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         except zmq.ZMQError as error:
             if is_out_of_descriptors(error):
-                raise OutOfDescriptors(describe_zmq_error(error)) from None
+                raise OutOfDescriptorsError(describe_zmq_error(error)) from None
             raise SocketError(describe_zmq_error(error)) from None
         handle = SocketHandle(self, name, info, sock)
         handle.monitor.attach()  # before any bind or connect: no event is missed
         if handle.monitor.out_of_descriptors:
             sock.close(linger=0)
-            raise OutOfDescriptors("Too many open files (no descriptor left for the socket's "
-                                   "connection events)")
+            raise OutOfDescriptorsError(
+                "Too many open files (no descriptor left for the socket's connection events)"
+            )
         self.sockets.append(handle)
         handle._update_fd_watch()
         log.info("created %s socket %s", info.name, name)
@@ -541,7 +553,7 @@ class Session:
             if handle._service(deadline):
                 more.append(handle)
             if clock() >= deadline:
-                leftover = handles[index + 1:]
+                leftover = handles[index + 1 :]
                 break
         added, self._ready = self._ready, dict.fromkeys(leftover)
         self._ready.update(added)  # scheduled while serving (a send retried, say)
@@ -552,14 +564,26 @@ class Session:
             next(iter(self._ready)).loop.call_soon(self._service_ready)
 
     # -- notifications from handles ------------------------------------------------------
-    def record_event(self, handle: SocketHandle | str | None, name: str, endpoint: str = "",
-                     value: int = 0, detail: str = "") -> SocketEvent:
+    def record_event(
+        self,
+        handle: SocketHandle | str | None,
+        name: str,
+        endpoint: str = "",
+        value: int = 0,
+        detail: str = "",
+    ) -> SocketEvent:
         """Keep a connection event (see core.events) and tell the ``on_event`` listeners;
         ``handle`` may be a socket name, or None for an event of no socket of ours."""
         if isinstance(handle, str):
             handle = self.socket_named(handle) or None
-        event = SocketEvent(time.time(), handle.name if handle is not None else "", name,
-                            endpoint, value, detail or decode_value(name, value))
+        event = SocketEvent(
+            time.time(),
+            handle.name if handle is not None else "",
+            name,
+            endpoint,
+            value,
+            detail or decode_value(name, value),
+        )
         self.events.append(event)
         for listener in self.on_event:
             listener(handle, event)

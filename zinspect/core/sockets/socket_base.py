@@ -21,8 +21,9 @@ class Endpoint:
 
     __slots__ = ("requested", "address", "bound", "owned_file")
 
-    def __init__(self, requested: str, address: str, bound: bool,
-                 owned_file: OwnedFile | None = None) -> None:
+    def __init__(
+        self, requested: str, address: str, bound: bool, owned_file: OwnedFile | None = None
+    ) -> None:
         self.requested = requested
         self.address = address
         self.bound = bound

@@ -13,12 +13,13 @@ import difflib
 
 import zmq
 
-INT32_RANGE = (-(2 ** 31), 2 ** 31 - 1)
-INT64_RANGE = (-(2 ** 63), 2 ** 63 - 1)
+INT32_RANGE = (-(2**31), 2**31 - 1)
+INT64_RANGE = (-(2**63), 2**63 - 1)
 
 # Options libzmq only reports: setting them always fails with "Invalid argument".
-READ_ONLY = frozenset({"TYPE", "RCVMORE", "FD", "EVENTS", "LAST_ENDPOINT", "MECHANISM",
-                       "THREAD_SAFE", "TOPICS_COUNT"})
+READ_ONLY = frozenset(
+    {"TYPE", "RCVMORE", "FD", "EVENTS", "LAST_ENDPOINT", "MECHANISM", "THREAD_SAFE", "TOPICS_COUNT"}
+)
 # Options with a better place in zinspect, and where that is.
 ELSEWHERE = {
     "SUBSCRIBE": 'subscriptions go in the socket\'s "subscribe" list',
@@ -45,8 +46,11 @@ def lookup_option(name: str) -> zmq.SocketOption:
     option = zmq.SocketOption.__members__.get(key)
     if option is None:
         close = difflib.get_close_matches(key, _names(), n=1)
-        hint = f"; did you mean {close[0]}?" if close else \
-            " (names are libzmq's without ZMQ_, e.g. RCVHWM, ROUTING_ID, LINGER)"
+        hint = (
+            f"; did you mean {close[0]}?"
+            if close
+            else " (names are libzmq's without ZMQ_, e.g. RCVHWM, ROUTING_ID, LINGER)"
+        )
         raise OptionError(f'unknown socket option "{name}"{hint}')
     if option.name in READ_ONLY or option._opt_type.name == "fd":
         raise OptionError(f"{option.name} is read-only: libzmq reports it, it cannot be set")
@@ -56,7 +60,7 @@ def lookup_option(name: str) -> zmq.SocketOption:
 
 
 def option_kind(option: zmq.SocketOption) -> str:
-    """"int" (32-bit), "int64" or "bytes": what libzmq takes for ``option``."""
+    """ "int" (32-bit), "int64" or "bytes": what libzmq takes for ``option``."""
     return option._opt_type.name
 
 
@@ -70,8 +74,9 @@ def check_option_value(option: zmq.SocketOption, value: object) -> int | bytes:
             raise OptionError(f"{option.name} takes an integer, not {type(value).__name__}")
         low, high = INT32_RANGE if kind == "int" else INT64_RANGE
         if not low <= value <= high:
-            raise OptionError(f"{option.name} takes an integer from {low} to {high}; "
-                              f"{value} is out of range")
+            raise OptionError(
+                f"{option.name} takes an integer from {low} to {high}; {value} is out of range"
+            )
         return value
     if isinstance(value, str):
         try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Callable, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import zmq
 
@@ -73,6 +74,7 @@ class Receiving:
     _writable: asyncio.Future[bool] | None
 
     if TYPE_CHECKING:  # defined by SocketHandle and by the send half (core.socket_send)
+
         @property
         def type_name(self) -> str: ...
         def _try_send(self, frames: list[bytes], retry: bool = False) -> bool: ...
@@ -97,8 +99,11 @@ class Receiving:
         # A send-only socket that once had to wait keeps its FD watched: adding and removing
         # the reader around every wait (a QSocketNotifier each time under qasync) cost a
         # scripted flood much of its rate at the high-water mark.
-        wanted = not self.closed and (self.info.can_receive or self._pending is not None
-                                      or (self._fd_watched and self._fd is not None))
+        wanted = not self.closed and (
+            self.info.can_receive
+            or self._pending is not None
+            or (self._fd_watched and self._fd is not None)
+        )
         if wanted:
             self._watch_fd()
         elif self._fd_watched:
@@ -190,11 +195,11 @@ class Receiving:
                     while True:  # the rest of a multipart message is there already
                         frame = recv(noblock, copy=False)
                         length = len(frame)
-                        if len(frames) >= inline_frames or \
-                                size + length > MAX_MESSAGE_BYTES:
+                        if len(frames) >= inline_frames or size + length > MAX_MESSAGE_BYTES:
                             # a long one: the resumable path goes on from this frame
-                            size = self._drain_rest([frames, size, 0, now, last_peer], frame,
-                                                    append, deadline)
+                            size = self._drain_rest(
+                                [frames, size, 0, now, last_peer], frame, append, deadline
+                            )
                             break
                         frames.append(frame.bytes)
                         size += length
@@ -243,8 +248,13 @@ class Receiving:
         # session comes back to this socket itself, after the loop has run timers and the UI.
         return more
 
-    def _drain_rest(self, partial: list[Any], frame: zmq.Frame | None,
-                    append: Callable[[Row], None], deadline: float) -> int:
+    def _drain_rest(
+        self,
+        partial: list[Any],
+        frame: zmq.Frame | None,
+        append: Callable[[Row], None],
+        deadline: float,
+    ) -> int:
         """Receive the rest of a multipart message ``[frames, size, cut, time, peer]``,
         starting with ``frame`` (received, not yet looked at) if given, and append its row;
         returns its payload size, or -1 when the budget ran out first: then the message is
@@ -272,8 +282,7 @@ class Receiving:
                 except zmq.Again:  # not expected (a message arrives whole): keep what came
                     break
                 except zmq.ZMQError as error:
-                    log.error("receiving on %s failed: %s", self.name,
-                              describe_zmq_error(error))
+                    log.error("receiving on %s failed: %s", self.name, describe_zmq_error(error))
                     break
             length = len(frame)
             if len(frames) < MAX_FRAMES_PER_MESSAGE and size + length <= MAX_MESSAGE_BYTES:
@@ -302,12 +311,16 @@ class Receiving:
         """A message over the per-message caps was stored without its last ``frames``."""
         self.cut_messages += 1
         if self.cut_messages == 1:
-            log.warning("%s received a message over zinspect's caps (%d frames, %d MiB): "
-                        "%d frames were not kept; later ones are counted, not logged",
-                        self.name, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES >> 20, frames)
+            log.warning(
+                "%s received a message over zinspect's caps (%d frames, %d MiB): "
+                "%d frames were not kept; later ones are counted, not logged",
+                self.name,
+                MAX_FRAMES_PER_MESSAGE,
+                MAX_MESSAGE_BYTES >> 20,
+                frames,
+            )
 
-    def _note_routing_ids(self, batch: list[Row], now: float,
-                          runs: list[tuple[int, str]]) -> None:
+    def _note_routing_ids(self, batch: list[Row], now: float, runs: list[tuple[int, str]]) -> None:
         """Remember peers by routing id, most recent last, with their address and counts
         (``peer_table``); tell listeners about new ones."""
         ids = self.routing_ids

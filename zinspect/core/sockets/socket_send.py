@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Sequence, cast
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 import zmq
 
@@ -60,6 +60,7 @@ class Sending:
     _writable: asyncio.Future[bool] | None
 
     if TYPE_CHECKING:  # defined by SocketHandle and by the receive half (core.socket_receive)
+
         @property
         def type_name(self) -> str: ...
         @property
@@ -75,8 +76,12 @@ class Sending:
         Raises SocketError for a send the socket's state forbids, and asyncio.CancelledError
         when the user cancels a waiting send.
         """
-        if self.closed or self._pending is not None or not self.info.can_send \
-                or (self._lock_step and not self._lock_step_turn):
+        if (
+            self.closed
+            or self._pending is not None
+            or not self.info.can_send
+            or (self._lock_step and not self._lock_step_turn)
+        ):
             ok, reason = self.can_send_now  # the same checks, with the reason in words
             if not ok:
                 raise SocketError(reason)
@@ -84,8 +89,9 @@ class Sending:
         if not frames:
             raise SocketError("A message needs at least one frame")
         if self._routing_id_first and len(frames) < 2:
-            raise SocketError(f"{self.type_name} needs the peer's routing id as the first frame, "
-                              "then the data")
+            raise SocketError(
+                f"{self.type_name} needs the peer's routing id as the first frame, then the data"
+            )
         if self._try_send(frames):
             return
         # Cannot be queued now (no peer yet, or high-water mark): wait for the socket's FD.
@@ -129,8 +135,9 @@ class Sending:
         if not frames:
             raise SocketError("A message needs at least one frame")
         if self._routing_id_first and len(frames) < 2:
-            raise SocketError(f"{self.type_name} needs the peer's routing id as the first frame, "
-                              "then the data")
+            raise SocketError(
+                f"{self.type_name} needs the peer's routing id as the first frame, then the data"
+            )
         return self._try_send(frames)
 
     def send_batch(self, messages: Sequence[list[bytes]]) -> int:
@@ -145,8 +152,7 @@ class Sending:
         """
         if not messages:
             return 0
-        if self._lock_step or self._pending is not None or self.closed \
-                or not self.info.can_send:
+        if self._lock_step or self._pending is not None or self.closed or not self.info.can_send:
             return 1 if self.send_now(messages[0]) else 0
         minimum = 2 if self._routing_id_first else 1
         send = self._send_frame
@@ -165,9 +171,11 @@ class Sending:
                     continue
                 if len(frames) < minimum:
                     error = SocketError(
-                        "A message needs at least one frame" if not frames else
-                        f"{self.type_name} needs the peer's routing id as the first frame, "
-                        "then the data")
+                        "A message needs at least one frame"
+                        if not frames
+                        else f"{self.type_name} needs the peer's routing id as the first frame, "
+                        "then the data"
+                    )
                     break
                 for frame in frames[:-1]:
                     send(frame, _NOBLOCK_SNDMORE)  # the rest follow at once: atomic
@@ -178,7 +186,9 @@ class Sending:
         except zmq.ZMQError as failure:
             error = SocketError(
                 f"No peer with routing id {frames[0]!r} is connected (ROUTER_MANDATORY)"
-                if failure.errno == zmq.EHOSTUNREACH else describe_zmq_error(failure))
+                if failure.errno == zmq.EHOSTUNREACH
+                else describe_zmq_error(failure)
+            )
         finally:
             if not self._service_scheduled:  # see _try_send: the FD's edge may be gone
                 self._schedule_service()
@@ -245,8 +255,9 @@ class Sending:
             return False
         except zmq.ZMQError as error:
             if error.errno == zmq.EHOSTUNREACH:
-                raise SocketError(f"No peer with routing id {frames[0]!r} is connected "
-                                  "(ROUTER_MANDATORY)") from None
+                raise SocketError(
+                    f"No peer with routing id {frames[0]!r} is connected (ROUTER_MANDATORY)"
+                ) from None
             raise SocketError(describe_zmq_error(error)) from None
         finally:
             # A send processes libzmq's commands and may swallow the FD's readable edge.
@@ -263,7 +274,9 @@ class Sending:
                 record.sent += 1
         if self._lock_step:
             self._lock_step_turn = False
-            self.session.notify_changed(cast("SocketHandle", self))  # REQ/REP: it is the peer's turn now
+            self.session.notify_changed(
+                cast("SocketHandle", self)
+            )  # REQ/REP: it is the peer's turn now
         # Otherwise a send changes no state listeners show (counts are sampled on a timer),
         # and a notification per message would cost a scripted flood most of its rate.
         return True

@@ -20,9 +20,10 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 from zinspect.core.automation.automation import (
     AutomationSpec,
@@ -51,8 +52,8 @@ from zinspect.core.security.security import (
     waiting_endpoints,
 )
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
-from zinspect.core.sockets.fd_limit import OutOfDescriptors, did_not_fit
-from zinspect.core.sockets.ipc_files import SocketFileExists
+from zinspect.core.sockets.fd_limit import OutOfDescriptorsError, did_not_fit
+from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.session import Session, SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_options import (
@@ -128,16 +129,23 @@ def parse_workspace(text: str) -> Workspace:
     except RecursionError:
         raise WorkspaceError("Not a workspace: the JSON is nested too deeply") from None
     except ValueError as error:
-        where = (f" (line {error.lineno}, column {error.colno})"
-                 if isinstance(error, json.JSONDecodeError) else "")
-        reason = error.msg if isinstance(error, json.JSONDecodeError) else \
-            "a number has too many digits"  # the only other ValueError: int() refused it
-        raise WorkspaceError(f"Not a workspace: the file is not valid JSON: {reason}{where}") \
-            from None
+        where = (
+            f" (line {error.lineno}, column {error.colno})"
+            if isinstance(error, json.JSONDecodeError)
+            else ""
+        )
+        reason = (
+            error.msg if isinstance(error, json.JSONDecodeError) else "a number has too many digits"
+        )  # the only other ValueError: int() refused it
+        raise WorkspaceError(
+            f"Not a workspace: the file is not valid JSON: {reason}{where}"
+        ) from None
     if not isinstance(document, dict):
-        raise WorkspaceError('Not a workspace: expected a JSON object such as '
-                             f'{{"{FORMAT_KEY}": 1, "sockets": [...]}}, got '
-                             f"{describe_json(document)}")
+        raise WorkspaceError(
+            "Not a workspace: expected a JSON object such as "
+            f'{{"{FORMAT_KEY}": 1, "sockets": [...]}}, got '
+            f"{describe_json(document)}"
+        )
     for key, value in document.items():  # outside the entries, a bad value spoils the file
         found = [] if key in ("sockets", "messages") else bad_values(value, key, markers)
         if found:
@@ -150,8 +158,13 @@ def parse_workspace(text: str) -> Workspace:
     seen: dict[str, str] = {}
     for index, entry in enumerate(sockets):
         path = f"sockets[{index}]"
-        spec = _parse_entry(entry, path, workspace.invalid, markers,
-                            lambda errors: _parse_socket(entry, path, types, seen, errors))
+        spec = _parse_entry(
+            entry,
+            path,
+            workspace.invalid,
+            markers,
+            lambda errors: _parse_socket(entry, path, types, seen, errors),  # noqa: B023 (called at once)
+        )
         if spec is not None:
             workspace.sockets.append(spec)
             if spec.name:
@@ -159,8 +172,13 @@ def parse_workspace(text: str) -> Workspace:
     seen = {}
     for index, entry in enumerate(messages):
         path = f"messages[{index}]"
-        message = _parse_entry(entry, path, workspace.invalid, markers,
-                               lambda errors: _parse_message(entry, path, seen, errors))
+        message = _parse_entry(
+            entry,
+            path,
+            workspace.invalid,
+            markers,
+            lambda errors: _parse_message(entry, path, seen, errors),  # noqa: B023 (called at once)
+        )
         if message is not None:
             workspace.messages.append(message)
             seen[message.name] = path
@@ -174,13 +192,13 @@ def read_workspace(path: str | os.PathLike[str]) -> Workspace:
         try:
             data = Path(path).read_bytes()
         except OSError as error:
-            raise WorkspaceError(f"Cannot open the file: {error.strerror or error}") \
-                from None
+            raise WorkspaceError(f"Cannot open the file: {error.strerror or error}") from None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise WorkspaceError(f"Not a workspace: the file is not UTF-8 text (byte "
-                                 f"{error.start + 1})") from None
+            raise WorkspaceError(
+                f"Not a workspace: the file is not UTF-8 text (byte {error.start + 1})"
+            ) from None
         return parse_workspace(text)
     except WorkspaceError as error:
         log.warning("%s: %s", path, error)
@@ -189,20 +207,25 @@ def read_workspace(path: str | os.PathLike[str]) -> Workspace:
 
 def _check_version(document: dict[str, Any]) -> None:
     if FORMAT_KEY not in document:
-        raise WorkspaceError(f'Not a zinspect workspace: it has no "{FORMAT_KEY}": '
-                             f"{FORMAT_VERSION} format version at the top")
+        raise WorkspaceError(
+            f'Not a zinspect workspace: it has no "{FORMAT_KEY}": '
+            f"{FORMAT_VERSION} format version at the top"
+        )
     version = document[FORMAT_KEY]
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise WorkspaceError(f'Not a zinspect workspace: "{FORMAT_KEY}" must be the format '
-                             f"version {FORMAT_VERSION}, got {describe_json(version)}")
+        raise WorkspaceError(
+            f'Not a zinspect workspace: "{FORMAT_KEY}" must be the format '
+            f"version {FORMAT_VERSION}, got {describe_json(version)}"
+        )
     if version > FORMAT_VERSION:
-        raise WorkspaceError(f"This workspace was written by a newer zinspect (format "
-                             f"version {version}); this zinspect reads version "
-                             f"{FORMAT_VERSION}: update zinspect to open it")
+        raise WorkspaceError(
+            f"This workspace was written by a newer zinspect (format "
+            f"version {version}); this zinspect reads version "
+            f"{FORMAT_VERSION}: update zinspect to open it"
+        )
 
 
-def _entries(document: dict[str, Any], key: str, what: str,
-             invalid: list[SpecError]) -> list[Any]:
+def _entries(document: dict[str, Any], key: str, what: str, invalid: list[SpecError]) -> list[Any]:
     value = document.get(key)
     if value is None:
         return []
@@ -212,9 +235,13 @@ def _entries(document: dict[str, Any], key: str, what: str,
     return value
 
 
-def _parse_entry(entry: Any, path: str, invalid: list[SpecError],
-                 markers: dict[str, tuple[int, int]],
-                 parse: Callable[[list[SpecError]], T]) -> T | None:
+def _parse_entry(
+    entry: Any,
+    path: str,
+    invalid: list[SpecError],
+    markers: dict[str, tuple[int, int]],
+    parse: Callable[[list[SpecError]], T],
+) -> T | None:
     """Run ``parse`` on one entry; None (and its errors in ``invalid``) if any is found.
     Values nothing after may meet (text that is not Unicode, so the file can always be
     written back; numbers too large; nesting too deep) are looked for first."""
@@ -239,17 +266,30 @@ def _declared_types(sockets: list[Any]) -> dict[str, str]:
     """Every name -> type the file declares (first one wins): the forward targets."""
     types: dict[str, str] = {}
     for entry in sockets:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str) \
-                and isinstance(entry.get("type"), str):
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and isinstance(entry.get("type"), str)
+        ):
             types.setdefault(entry["name"].strip(), entry["type"])
     return types
 
 
-def _parse_socket(entry: Any, path: str, types: Mapping[str, str], seen: Mapping[str, str],
-                  errors: list[SpecError]) -> SocketSpec | None:
+def _parse_socket(
+    entry: Any,
+    path: str,
+    types: Mapping[str, str],
+    seen: Mapping[str, str],
+    errors: list[SpecError],
+) -> SocketSpec | None:
     if not isinstance(entry, dict):
-        errors.append(SpecError(path, 'expected a socket object such as {"type": "SUB", '
-                                      f'"connect": [...]}}, got {describe_json(entry)}'))
+        errors.append(
+            SpecError(
+                path,
+                'expected a socket object such as {"type": "SUB", '
+                f'"connect": [...]}}, got {describe_json(entry)}',
+            )
+        )
         return None
     type_name = _collect(errors, lambda: _socket_type(entry, path), "")
     name = _collect(errors, lambda: _socket_name(entry, path, seen), "")
@@ -257,33 +297,60 @@ def _parse_socket(entry: Any, path: str, types: Mapping[str, str], seen: Mapping
     connect: list[str] = _collect(errors, lambda: _endpoints(entry, "connect", path), [])
     subscribe: list[bytes] = []
     if entry.get("subscribe") is not None:
-        subscribe = _collect(errors, lambda: _subscriptions(entry["subscribe"],
-                                                            f"{path}.subscribe", type_name), [])
+        subscribe = _collect(
+            errors, lambda: _subscriptions(entry["subscribe"], f"{path}.subscribe", type_name), []
+        )
     options: dict[str, int | bytes] = {}
     if entry.get("options") is not None:
         options = _options(entry["options"], f"{path}.options", errors)
     automation = None
     if entry.get("automation") is not None:
-        automation = _collect(errors, lambda: parse_automation(
-            entry["automation"], f"{path}.automation", type_name=type_name or None,
-            name=name or None, sockets=types), None)
+        automation = _collect(
+            errors,
+            lambda: parse_automation(
+                entry["automation"],
+                f"{path}.automation",
+                type_name=type_name or None,
+                name=name or None,
+                sockets=types,
+            ),
+            None,
+        )
         if automation is not None and automation.empty:
             automation = None
     security = None
     if entry.get("security") is not None:
-        security = _collect(errors, lambda: security_from_json(entry["security"],
-                                                               f"{path}.security"), None)
-    replace = _collect(errors, lambda: expect(entry.get("replace_socket_files", False), bool,
-                                              f"{path}.replace_socket_files",
-                                              "true or false"), False)
-    return SocketSpec(name, type_name, bind, connect, subscribe, options, automation,
-                      security, replace, source=path)
+        security = _collect(
+            errors, lambda: security_from_json(entry["security"], f"{path}.security"), None
+        )
+    replace = _collect(
+        errors,
+        lambda: expect(
+            entry.get("replace_socket_files", False),
+            bool,
+            f"{path}.replace_socket_files",
+            "true or false",
+        ),
+        False,
+    )
+    return SocketSpec(
+        name,
+        type_name,
+        bind,
+        connect,
+        subscribe,
+        options,
+        automation,
+        security,
+        replace,
+        source=path,
+    )
 
 
 def _socket_type(entry: dict[str, Any], path: str) -> str:
     if "type" not in entry:
         raise SpecError(f"{path}.type", 'missing: the socket type, e.g. "SUB"')
-    text = expect(entry["type"], str, f"{path}.type", "a socket type such as \"SUB\"")
+    text = expect(entry["type"], str, f"{path}.type", 'a socket type such as "SUB"')
     try:
         info = socket_type(text)
     except KeyError as error:
@@ -298,11 +365,15 @@ def _socket_name(entry: dict[str, Any], path: str, seen: Mapping[str, str]) -> s
         return ""
     name = expect(entry["name"], str, f"{path}.name", "a name").strip()
     if not name:
-        raise SpecError(f"{path}.name", "expected a name, got an empty string (leave the "
-                                        "key out to have one chosen)")
+        raise SpecError(
+            f"{path}.name",
+            "expected a name, got an empty string (leave the key out to have one chosen)",
+        )
     if name in seen:
-        raise SpecError(f"{path}.name", f"{describe_json(name)} is the name of {seen[name]} "
-                                        "already; socket names must differ")
+        raise SpecError(
+            f"{path}.name",
+            f"{describe_json(name)} is the name of {seen[name]} already; socket names must differ",
+        )
     return name
 
 
@@ -334,21 +405,28 @@ def _endpoints(entry: dict[str, Any], key: str, path: str) -> list[str]:
 def _subscriptions(value: Any, path: str, type_name: str) -> list[bytes]:
     items = _strings(value, path, "a list of subscription prefixes")
     many = isinstance(value, list)
-    topics = [frame_from_json(item, f"{path}[{index}]" if many else path)
-              for index, item in enumerate(items)]
+    topics = [
+        frame_from_json(item, f"{path}[{index}]" if many else path)
+        for index, item in enumerate(items)
+    ]
     if topics and type_name and type_name not in SUBSCRIBING_TYPES:
         raise SpecError(path, f"only SUB and XSUB sockets subscribe; this is {type_name}")
     for index, topic in enumerate(topics):
         if topic in topics[:index]:
-            raise SpecError(f"{path}[{index}]" if many else path,
-                            f"the prefix {describe_json(items[index])} is listed twice")
+            raise SpecError(
+                f"{path}[{index}]" if many else path,
+                f"the prefix {describe_json(items[index])} is listed twice",
+            )
     return topics
 
 
 def _options(value: Any, path: str, errors: list[SpecError]) -> dict[str, int | bytes]:
     if not isinstance(value, dict):
-        errors.append(SpecError(path, 'expected an object such as {"RCVHWM": 1000}, got '
-                                      f"{describe_json(value)}"))
+        errors.append(
+            SpecError(
+                path, f'expected an object such as {{"RCVHWM": 1000}}, got {describe_json(value)}'
+            )
+        )
         return {}
     options: dict[str, int | bytes] = {}
     written: dict[str, str] = {}
@@ -360,10 +438,15 @@ def _options(value: Any, path: str, errors: list[SpecError]) -> dict[str, int | 
             errors.append(SpecError(where, str(error)))
             continue
         if option.name in options:
-            errors.append(SpecError(where, f"{option.name} is set twice (also as "
-                                           f"{written[option.name]})"))
+            errors.append(
+                SpecError(where, f"{option.name} is set twice (also as {written[option.name]})")
+            )
             continue
-        parsed = _collect(errors, lambda: _option_value(option, raw, where), None)
+        parsed = _collect(
+            errors,
+            lambda: _option_value(option, raw, where),  # noqa: B023 (called at once)
+            None,
+        )
         if parsed is not None:
             options[option.name] = parsed
             written[option.name] = key
@@ -383,11 +466,17 @@ def _option_value(option: Any, value: Any, path: str) -> int | bytes:
     return number
 
 
-def _parse_message(entry: Any, path: str, seen: Mapping[str, str],
-                   errors: list[SpecError]) -> SavedMessage | None:
+def _parse_message(
+    entry: Any, path: str, seen: Mapping[str, str], errors: list[SpecError]
+) -> SavedMessage | None:
     if not isinstance(entry, dict):
-        errors.append(SpecError(path, 'expected a message object such as {"name": "ping", '
-                                      f'"frames": ["ping"]}}, got {describe_json(entry)}'))
+        errors.append(
+            SpecError(
+                path,
+                'expected a message object such as {"name": "ping", '
+                f'"frames": ["ping"]}}, got {describe_json(entry)}',
+            )
+        )
         return None
 
     def name() -> str:
@@ -397,8 +486,9 @@ def _parse_message(entry: Any, path: str, seen: Mapping[str, str],
         if not text:
             raise SpecError(f"{path}.name", "expected a name, got an empty string")
         if text in seen:
-            raise SpecError(f"{path}.name", f"{describe_json(text)} is the name of "
-                                            f"{seen[text]} already")
+            raise SpecError(
+                f"{path}.name", f"{describe_json(text)} is the name of {seen[text]} already"
+            )
         return text
 
     def socket() -> str | None:
@@ -415,8 +505,9 @@ def _parse_message(entry: Any, path: str, seen: Mapping[str, str],
             raise SpecError(f"{path}.frames", "a message needs at least one frame")
         return result
 
-    return SavedMessage(_collect(errors, name, ""), _collect(errors, socket, None),
-                        _collect(errors, frames, []))
+    return SavedMessage(
+        _collect(errors, name, ""), _collect(errors, socket, None), _collect(errors, frames, [])
+    )
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -427,8 +518,10 @@ def socket_to_json(spec: SocketSpec) -> dict[str, Any]:
     if spec.subscribe or spec.type in SUBSCRIBING_TYPES:
         obj["subscribe"] = frames_to_json(spec.subscribe)
     if spec.options:
-        obj["options"] = {name: value if isinstance(value, int) else frame_to_json(value)
-                          for name, value in sorted(spec.options.items())}
+        obj["options"] = {
+            name: value if isinstance(value, int) else frame_to_json(value)
+            for name, value in sorted(spec.options.items())
+        }
     if spec.automation is not None and not spec.automation.empty:
         obj["automation"] = automation_to_json(spec.automation)
     if spec.security is not None and not spec.security.is_default:
@@ -462,16 +555,24 @@ def _pretty(value: Any, depth: int, room: int = LINE_WIDTH) -> str:
     everything inside them (endpoint lists, options, frames) on one line when it fits, so
     a file reads like the examples people write by hand."""
     compact = json.dumps(value, ensure_ascii=False)
-    single = isinstance(value, dict) and len(value) == 1 \
-        and not isinstance(next(iter(value.values())), (dict, list))  # {"hex": "..."}
-    if not isinstance(value, (dict, list)) or not value or (depth >= INLINE_DEPTH and (
-            single or len(compact) <= room)):
+    single = (
+        isinstance(value, dict)
+        and len(value) == 1
+        and not isinstance(next(iter(value.values())), (dict, list))
+    )  # {"hex": "..."}
+    if (
+        not isinstance(value, (dict, list))
+        or not value
+        or (depth >= INLINE_DEPTH and (single or len(compact) <= room))
+    ):
         return compact
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
-        items = [f"{pad}{json.dumps(key, ensure_ascii=False)}: "
-                 + _pretty(item, depth + 1, LINE_WIDTH - len(pad) - len(key) - 5)
-                 for key, item in value.items()]
+        items = [
+            f"{pad}{json.dumps(key, ensure_ascii=False)}: "
+            + _pretty(item, depth + 1, LINE_WIDTH - len(pad) - len(key) - 5)
+            for key, item in value.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
     items = [pad + _pretty(item, depth + 1, LINE_WIDTH - len(pad) - 1) for item in value]
     return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
@@ -486,14 +587,16 @@ def holds_secrets(workspace: Workspace) -> bool:
         if spec.security is not None and not spec.security.is_default:
             obj = security_to_json(spec.security)
             users = obj.get("authentication", {}).get("users", {})
-            if "secret_key" in obj or "password" in obj \
-                    or any(v is not None for v in users.values()):
+            if (
+                "secret_key" in obj
+                or "password" in obj
+                or any(v is not None for v in users.values())
+            ):
                 return True
     return False
 
 
-def save_workspace_atomic(path: str | os.PathLike[str], text: str, *,
-                          secret: bool = False) -> None:
+def save_workspace_atomic(path: str | os.PathLike[str], text: str, *, secret: bool = False) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never
     half of one: a temporary file in the same directory, flushed to disk, then renamed over
     the old. WorkspaceError in words when it fails; the old file is then untouched.
@@ -506,8 +609,7 @@ def save_workspace_atomic(path: str | os.PathLike[str], text: str, *,
         raise WorkspaceError(f"Could not save {path}: {error.reason}") from None
     temp = None
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                    dir=target.parent)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -582,8 +684,9 @@ def automation_of(handle: SocketHandle) -> AutomationSpec | None:
     return None if spec is None or spec.empty else spec
 
 
-def apply_workspace(workspace: Workspace, session: Session, *,
-                    start_sends: bool = True) -> list[str]:
+def apply_workspace(
+    workspace: Workspace, session: Session, *, start_sends: bool = True
+) -> list[str]:
     """Create every socket of ``workspace`` in ``session``; return (and log at WARNING, one
     line each) every error found: the invalid entries first, then what failed here.
 
@@ -600,10 +703,11 @@ def apply_workspace(workspace: Workspace, session: Session, *,
         where = spec.source or f"socket {describe_json(spec.name)}"
         try:
             handle = session.create_socket(spec.type, spec.name or None)
-        except OutOfDescriptors:
+        except OutOfDescriptorsError:
             # the rest would fail the same way: one sentence, not thousands of lines
-            lines.append(did_not_fit(len(created), len(workspace.sockets) - number,
-                                     len(workspace.sockets)))
+            lines.append(
+                did_not_fit(len(created), len(workspace.sockets) - number, len(workspace.sockets))
+            )
             break
         except SocketError as error:
             lines.append(f"{where}: {error}")
@@ -618,8 +722,9 @@ def apply_workspace(workspace: Workspace, session: Session, *,
         if spec.automation is None or spec.automation.empty or handle.closed:
             continue
         try:
-            attach_automation(handle, spec.automation,
-                              start=start_sends or spec.automation.send is None)
+            attach_automation(
+                handle, spec.automation, start=start_sends or spec.automation.send is None
+            )
         except (SocketError, SpecError) as error:
             where = spec.source or f"socket {describe_json(spec.name)}"
             handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))
@@ -647,12 +752,18 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
             apply_security(handle, spec.security)
         except SocketError as error:
             # kept (shown in the form, saved again as it was); binds and connects wait
-            keep_security(handle, spec.security, [(True, e) for e in spec.bind]
-                          + [(False, e) for e in spec.connect])
-            problems.append((f"{where}.security", f"{error}; not bound or connected until "
-                                                  "its security is fixed"))
-            spec = SocketSpec(spec.name, spec.type, subscribe=spec.subscribe,
-                              options=spec.options)
+            keep_security(
+                handle,
+                spec.security,
+                [(True, e) for e in spec.bind] + [(False, e) for e in spec.connect],
+            )
+            problems.append(
+                (
+                    f"{where}.security",
+                    f"{error}; not bound or connected until its security is fixed",
+                )
+            )
+            spec = SocketSpec(spec.name, spec.type, subscribe=spec.subscribe, options=spec.options)
     for key in ("bind", "connect"):
         for index, endpoint in enumerate(getattr(spec, key)):
             try:
@@ -661,8 +772,11 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
                 else:
                     handle.connect(endpoint)
             except SocketError as error:
-                hint = (' (add "replace_socket_files": true to this socket to allow it)'
-                        if isinstance(error, SocketFileExists) else "")
+                hint = (
+                    ' (add "replace_socket_files": true to this socket to allow it)'
+                    if isinstance(error, SocketFileExistsError)
+                    else ""
+                )
                 problems.append((f"{where}.{key}[{index}]", f"{key} {endpoint}: {error}{hint}"))
     for index, topic in enumerate(spec.subscribe):
         try:

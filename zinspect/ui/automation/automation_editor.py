@@ -45,11 +45,17 @@ STATUS_INTERVAL_MS = 500
 PATH = "automation"
 _FRAME_PATH = re.compile(r"\.frames\[(\d+)\]")
 REPLY_ECHO, REPLY_FRAMES = 0, 1
-NUMBER_FIELDS = {"delay_ms": "delay", "count": "count", "interval_ms": "interval",
-                 "timeout_ms": "timeout"}
-PLACEHOLDER_HELP = ("Text frames may use {seq} (0, 1, 2, …), {time} (Unix seconds), "
-                    "{rand:A:B} (a whole number from A to B), {uuid}; write {{ for a brace. "
-                    "Hex, base64 and JSON frames are sent as they are.")
+NUMBER_FIELDS = {
+    "delay_ms": "delay",
+    "count": "count",
+    "interval_ms": "interval",
+    "timeout_ms": "timeout",
+}
+PLACEHOLDER_HELP = (
+    "Text frames may use {seq} (0, 1, 2, …), {time} (Unix seconds), "
+    "{rand:A:B} (a whole number from A to B), {uuid}; write {{ for a brace. "
+    "Hex, base64 and JSON frames are sent as they are."
+)
 
 
 def _number(text: str) -> Any:
@@ -89,19 +95,25 @@ class AutomationEditor(QWidget):
 
         # -- reply ---------------------------------------------------------------------------
         self.reply_group = self._group(
-            "Reply to each message", "Reply group",
+            "Reply to each message",
+            "Reply group",
             "Answer every message this socket receives, at once or after a delay. A ROUTER "
-            "keeps the envelope, so each reply reaches the peer that asked.")
+            "keeps the envelope, so each reply reaches the peer that asked.",
+        )
         self.reply_mode_combo = QComboBox()
         self.reply_mode_combo.addItems(["Echo", "These frames"])
-        self._describe(self.reply_mode_combo, "Reply with",
-                       "Echo: send each message back as it came. Frames: send the frames "
-                       "below (after the envelope, for ROUTER and DEALER).")
+        self._describe(
+            self.reply_mode_combo,
+            "Reply with",
+            "Echo: send each message back as it came. Frames: send the frames "
+            "below (after the envelope, for ROUTER and DEALER).",
+        )
         self.reply_frames = AutomationFrames("Reply", templates=False)
         self.reply_frames.setToolTip("The frames of every reply, in order")
         self.reply_frames_error = error_label("Reply frames error")
-        self.delay_edit = self._line_edit("0", "Reply delay",
-                                          "Milliseconds to wait before each reply (0: at once)")
+        self.delay_edit = self._line_edit(
+            "0", "Reply delay", "Milliseconds to wait before each reply (0: at once)"
+        )
         self.delay_error = error_label("Reply delay error")
         form = QFormLayout(self.reply_group)
         form.addRow("Reply with", self.reply_mode_combo)
@@ -112,29 +124,39 @@ class AutomationEditor(QWidget):
 
         # -- send ------------------------------------------------------------------------------
         self.send_group = self._group(
-            "Send a script", "Send group",
+            "Send a script",
+            "Send group",
             "Send these frames again and again: a count, or until stopped. A REQ waits for "
-            "each reply before its next request.")
+            "each reply before its next request.",
+        )
         self.send_frames = AutomationFrames("Send", templates=True)
         self.send_frames.setToolTip("The frames of every message sent, in order")
         self.placeholder_label = QLabel(PLACEHOLDER_HELP)
         self.placeholder_label.setWordWrap(True)
         self.placeholder_label.setStyleSheet(NOTE_STYLE)
-        self._describe(self.placeholder_label, "Placeholders",
-                       "Placeholders in text frames are filled in for each message")
+        self._describe(
+            self.placeholder_label,
+            "Placeholders",
+            "Placeholders in text frames are filled in for each message",
+        )
         self.send_frames_error = error_label("Send frames error")
-        self.count_edit = self._line_edit("", "Count", "How many messages to send; leave "
-                                                       "empty to send until Stop")
+        self.count_edit = self._line_edit(
+            "", "Count", "How many messages to send; leave empty to send until Stop"
+        )
         self.count_edit.setPlaceholderText("until stopped")
         self.count_error = error_label("Count error")
         self.interval_edit = self._line_edit(
-            "0", "Interval", "Milliseconds between messages; 0 sends as fast as the socket "
-                             "takes them")
+            "0",
+            "Interval",
+            "Milliseconds between messages; 0 sends as fast as the socket takes them",
+        )
         self.interval_error = error_label("Interval error")
         self.timeout_edit = self._line_edit(
-            str(DEFAULT_TIMEOUT_MS), "Reply timeout",
+            str(DEFAULT_TIMEOUT_MS),
+            "Reply timeout",
             "REQ: milliseconds to wait for each reply; then the REQ socket is re-created "
-            "and the script goes on (lazy pirate)")
+            "and the script goes on (lazy pirate)",
+        )
         self.timeout_error = error_label("Reply timeout error")
         self.timeout_label = QLabel("Reply timeout (ms)")
         form = self.send_form = QFormLayout(self.send_group)
@@ -150,31 +172,42 @@ class AutomationEditor(QWidget):
 
         # -- forward ---------------------------------------------------------------------------
         self.forward_group = self._group(
-            "Forward every message", "Forward group",
+            "Forward every message",
+            "Forward group",
             "Send every message this socket receives on another socket, frames unchanged "
-            "(a worker, or one half of a simple proxy)")
+            "(a worker, or one half of a simple proxy)",
+        )
         self.forward_combo = QComboBox()
-        self._describe(self.forward_combo, "Forward to",
-                       "The socket that sends on what this one receives")
+        self._describe(
+            self.forward_combo, "Forward to", "The socket that sends on what this one receives"
+        )
         self.forward_error = error_label("Forward error")
         form = QFormLayout(self.forward_group)
         form.addRow("To socket", self.forward_combo)
         form.addRow(self.forward_error)
 
         # -- control and status ----------------------------------------------------------------
-        self.start_button = self._button("Start", "Start automation",
-                                         "Apply these settings to the socket and run them "
-                                         "(they are saved with the workspace)")
-        self.stop_button = self._button("Stop", "Stop automation",
-                                        "Stop sending, replying and forwarding")
-        self.remove_button = self._button("Remove", "Remove automation",
-                                          "Stop and take the automation off this socket (a "
-                                          "saved workspace will not have it)")
+        self.start_button = self._button(
+            "Start",
+            "Start automation",
+            "Apply these settings to the socket and run them (they are saved with the workspace)",
+        )
+        self.stop_button = self._button(
+            "Stop", "Stop automation", "Stop sending, replying and forwarding"
+        )
+        self.remove_button = self._button(
+            "Remove",
+            "Remove automation",
+            "Stop and take the automation off this socket (a saved workspace will not have it)",
+        )
         self.error_label = error_label("Automation error")
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self._describe(self.status_label, "Automation status",
-                       "Running or stopped, messages sent and the rate over the last seconds")
+        self._describe(
+            self.status_label,
+            "Automation status",
+            "Running or stopped, messages sent and the rate over the last seconds",
+        )
         self.last_error_label = error_label("Automation last error")
         self.last_error_label.setToolTip("The last thing that went wrong while it ran")
 
@@ -286,8 +319,13 @@ class AutomationEditor(QWidget):
         sockets = {s.name: s.type_name for s in self.session.sockets}
         for _attempt in range(16):  # each round takes out one bad value and looks again
             try:
-                spec = parse_automation(obj, PATH, type_name=handle.type_name if handle else None,
-                                        name=handle.name if handle else None, sockets=sockets)
+                spec = parse_automation(
+                    obj,
+                    PATH,
+                    type_name=handle.type_name if handle else None,
+                    name=handle.name if handle else None,
+                    sockets=sockets,
+                )
             except SpecError as error:
                 if not self._take_out(obj, error, errors):
                     break
@@ -300,8 +338,7 @@ class AutomationEditor(QWidget):
     def _to_json(self) -> dict[str, Any]:
         obj: dict[str, Any] = {}
         handle = self._handle
-        if self.reply_group.isChecked() and handle is not None \
-                and handle.type_name in REPLY_TYPES:
+        if self.reply_group.isChecked() and handle is not None and handle.type_name in REPLY_TYPES:
             reply: dict[str, Any] = {"echo": True}
             if self.reply_mode_combo.currentIndex() == REPLY_FRAMES:
                 reply = {"frames": self.reply_frames.frames_json()}
@@ -325,18 +362,21 @@ class AutomationEditor(QWidget):
     def _take_out(obj: dict, error: SpecError, errors: dict[str, str]) -> bool:
         """Record ``error`` under the field it is about and take the bad value out of
         ``obj`` so the rest can be checked; False when it is about no field."""
-        path = error.path[len(PATH):].lstrip(".")  # "send.count", "reply", "send.frames[1]"
+        path = error.path[len(PATH) :].lstrip(".")  # "send.count", "reply", "send.frames[1]"
         section = path.split(".")[0].split("[")[0]
         if section not in obj:
             errors.setdefault("general", error.message)
             return False
-        rest = path[len(section):]
+        rest = path[len(section) :]
         frame = _FRAME_PATH.match(rest)
         if frame is not None:
             index = int(frame.group(1))
             value = obj[section]["frames"][index]
-            message = value["invalid"] if isinstance(value, dict) and "invalid" in value \
+            message = (
+                value["invalid"]
+                if isinstance(value, dict) and "invalid" in value
                 else error.message
+            )
             errors.setdefault(f"{section}_frames", f"Frame {index + 1}: {message}")
             obj[section]["frames"][index] = {"hex": ""}
             return True
@@ -346,8 +386,7 @@ class AutomationEditor(QWidget):
             del obj[section][key]
             return True
         # the section as a whole (a PUB cannot reply, no target chosen, no frames)
-        errors.setdefault("forward" if section == "forward" else f"{section}_frames",
-                          error.message)
+        errors.setdefault("forward" if section == "forward" else f"{section}_frames", error.message)
         del obj[section]
         return True
 
@@ -366,7 +405,8 @@ class AutomationEditor(QWidget):
         self.forward_group.setChecked(spec is not None and spec.forward is not None)
         reply = spec.reply if spec is not None else None
         self.reply_mode_combo.setCurrentIndex(
-            REPLY_FRAMES if reply is not None and not reply.echo else REPLY_ECHO)
+            REPLY_FRAMES if reply is not None and not reply.echo else REPLY_ECHO
+        )
         self.reply_frames.load(reply.frames if reply is not None and reply.frames else [])
         self.delay_edit.setText(str(reply.delay_ms if reply else 0))
         send = spec.send if spec is not None else None
@@ -384,8 +424,11 @@ class AutomationEditor(QWidget):
         (else the current choice) stays chosen."""
         handle = self._handle
         wanted = wanted or self.forward_combo.currentData() or self._forward_target
-        names = [s.name for s in self.session.sockets
-                 if s is not handle and s.info.can_send and not s.closed]
+        names = [
+            s.name
+            for s in self.session.sockets
+            if s is not handle and s.info.can_send and not s.closed
+        ]
         if wanted and wanted not in names:
             names.append(wanted)  # a target that is gone still shows (and is reported)
         current = [self.forward_combo.itemData(i) for i in range(self.forward_combo.count())]
@@ -396,15 +439,20 @@ class AutomationEditor(QWidget):
                 self.forward_combo.addItem(name, name)
             self.forward_combo.blockSignals(False)
         index = self.forward_combo.findData(wanted)
-        self.forward_combo.setCurrentIndex(index if index >= 0 else
-                                           (0 if names else -1))
+        self.forward_combo.setCurrentIndex(index if index >= 0 else (0 if names else -1))
 
     # -- showing ------------------------------------------------------------------------------
     def _show_errors(self, errors: dict[str, str]) -> None:
-        labels = {"reply_frames": self.reply_frames_error, "delay": self.delay_error,
-                  "send_frames": self.send_frames_error, "count": self.count_error,
-                  "interval": self.interval_error, "timeout": self.timeout_error,
-                  "forward": self.forward_error, "general": self.error_label}
+        labels = {
+            "reply_frames": self.reply_frames_error,
+            "delay": self.delay_error,
+            "send_frames": self.send_frames_error,
+            "count": self.count_error,
+            "interval": self.interval_error,
+            "timeout": self.timeout_error,
+            "forward": self.forward_error,
+            "general": self.error_label,
+        }
         for key, label in labels.items():
             show_error(label, errors.get(key, ""))
 
@@ -413,15 +461,16 @@ class AutomationEditor(QWidget):
         runner = handle.automation_runner if handle is not None else None
         self.reply_frames.setVisible(self.reply_mode_combo.currentIndex() == REPLY_FRAMES)
         if runner is None:
-            self.status_label.setText("No automation on this socket."
-                                      if handle is None or handle.automation is None
-                                      else "Stopped.")
+            self.status_label.setText(
+                "No automation on this socket."
+                if handle is None or handle.automation is None
+                else "Stopped."
+            )
             show_error(self.last_error_label, "")
             self.stop_button.setEnabled(False)
             self.remove_button.setEnabled(handle is not None and handle.automation is not None)
             return
-        state = {"running": "Running", "finished": "Finished",
-                 "stopped": "Stopped"}[runner.state]
+        state = {"running": "Running", "finished": "Finished", "stopped": "Stopped"}[runner.state]
         parts = [state, f"{runner.sent:,} sent"]
         if runner.running:
             parts.append(f"{runner.rate:,.1f} msg/s")
@@ -432,8 +481,9 @@ class AutomationEditor(QWidget):
         if runner.dropped:
             parts.append(f"{runner.dropped:,} not sent")
         self.status_label.setText(" · ".join(parts))
-        show_error(self.last_error_label,
-                   f"Last error: {runner.last_error}" if runner.last_error else "")
+        show_error(
+            self.last_error_label, f"Last error: {runner.last_error}" if runner.last_error else ""
+        )
         self.stop_button.setEnabled(runner.running)
         self.remove_button.setEnabled(True)
 

@@ -10,7 +10,8 @@ core.codecs.encode_frame like everywhere else.
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -29,8 +30,7 @@ from zinspect.core.codecs import ENCODINGS, FrameEncodingError, editable_form, e
 
 log = logging.getLogger(__name__)
 
-SHORT_LABELS = {"text": "Text", "hex": "Hex", "base64": "Base64", "json": "JSON",
-                "empty": "Empty"}
+SHORT_LABELS = {"text": "Text", "hex": "Hex", "base64": "Base64", "json": "JSON", "empty": "Empty"}
 HINTS = {
     "text": "UTF-8 text",
     "hex": "hex digits, two per byte (spaces ignored)",
@@ -62,7 +62,8 @@ class AutomationFrameRow(QWidget):
         self.remove_button = QToolButton()
         if AutomationFrameRow._remove_icon is None:  # once: a style lookup costs a few ms
             AutomationFrameRow._remove_icon = self.style().standardIcon(
-                QStyle.StandardPixmap.SP_DialogDiscardButton)
+                QStyle.StandardPixmap.SP_DialogDiscardButton
+            )
         self.remove_button.setIcon(AutomationFrameRow._remove_icon)
         self.remove_button.setAutoRaise(True)
         layout = QHBoxLayout(self)
@@ -97,8 +98,10 @@ class AutomationFrameRow(QWidget):
         self.number_label.setAccessibleName(f"{what} frame {number}")
         self.number_label.setToolTip(f"Frame {number} of the message")
         self.encoding_combo.setAccessibleName(f"{what} frame {number} encoding")
-        self.encoding_combo.setToolTip("How the text becomes bytes: text (UTF-8), hex, base64, "
-                                       "JSON (sent compact) or an empty frame")
+        self.encoding_combo.setToolTip(
+            "How the text becomes bytes: text (UTF-8), hex, base64, "
+            "JSON (sent compact) or an empty frame"
+        )
         self.text_edit.setAccessibleName(f"{what} frame {number} content")
         self.remove_button.setAccessibleName(f"Remove {what.lower()} frame {number}")
         self.remove_button.setToolTip(f"Remove frame {number} (a message keeps at least one)")
@@ -160,8 +163,10 @@ class AutomationFrames(QWidget):
         self.held_label = QLabel()
         self.held_label.setWordWrap(True)
         self.held_label.setAccessibleName(f"{what} frames not shown")
-        self.held_label.setToolTip(f"Frames past the first {SHOWN_LIMIT} have no row here: "
-                                   "they are kept exactly as in the workspace file")
+        self.held_label.setToolTip(
+            f"Frames past the first {SHOWN_LIMIT} have no row here: "
+            "they are kept exactly as in the workspace file"
+        )
         self.held_label.hide()
         self.add_button = QToolButton()
         self.add_button.setText("Add frame")
@@ -208,7 +213,7 @@ class AutomationFrames(QWidget):
         """Show ``frames``: str as text (a template), bytes in the form that gives them back
         exactly (never as text in a script, where text is a template). Past SHOWN_LIMIT the
         frames are kept without rows. One ``frames_changed`` at the end."""
-        shown = list(frames[:min(LOAD_CHUNK, SHOWN_LIMIT)]) or [""]
+        shown = list(frames[: min(LOAD_CHUNK, SHOWN_LIMIT)]) or [""]
         while len(self.rows) > len(shown):
             row = self.rows.pop()
             self._rows_layout.removeWidget(row)
@@ -219,7 +224,7 @@ class AutomationFrames(QWidget):
                 self.rows[index].set_content(*self._form(frame))
             else:
                 self._new_row(*self._form(frame))
-        self._pending = list(frames[len(shown):SHOWN_LIMIT])
+        self._pending = list(frames[len(shown) : SHOWN_LIMIT])
         self._held = [held_json(frame) for frame in frames[SHOWN_LIMIT:]]
         self._renumber()
         if self._pending:
@@ -286,10 +291,13 @@ class AutomationFrames(QWidget):
                 f"Showing the first {shown:,} of {shown + held:,} frames. The other "
                 f"{held:,} (frames {shown + 1:,} to {shown + held:,}) are kept as they are "
                 f"and go after frame {shown:,}, unchanged; edit them in the workspace file "
-                f"(JSON).")
+                f"(JSON)."
+            )
         self.add_button.setToolTip(
             f"Add a frame after frame {shown:,}, before the {held:,} frames not shown"
-            if held else "Add a frame at the end of the message")
+            if held
+            else "Add a frame at the end of the message"
+        )
 
     def _on_add_button_clicked(self) -> None:
         row = self.add_frame()

@@ -63,9 +63,15 @@ class CaptureActions(QObject):
     recording_stopped = Signal(str)  # '' or the error in words
     job_finished = Signal(str)  # what an export or open did, in words (also in the status bar)
 
-    def __init__(self, host: WindowHost, session: Session, bridge: SessionBridge,
-                 traffic: TrafficPanel, current_socket: Callable[[], SocketHandle | None],
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        host: WindowHost,
+        session: Session,
+        bridge: SessionBridge,
+        traffic: TrafficPanel,
+        current_socket: Callable[[], SocketHandle | None],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.host = host
         self.session = session
@@ -95,45 +101,68 @@ class CaptureActions(QObject):
         self.update_actions()
 
     # -- building ------------------------------------------------------------------------------
-    def _action(self, text: str, slot: Callable[[], object], tip: str,
-                shortcut: str | None = None, separator_before: bool = False) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        tip: str,
+        shortcut: str | None = None,
+        separator_before: bool = False,
+    ) -> QAction:
         if separator_before:
             self.menu.addSeparator()
-        return self.host.add_action(self.menu, text, lambda _checked=False: slot(),
-                                    shortcut or None, tip)
+        return self.host.add_action(
+            self.menu, text, lambda _checked=False: slot(), shortcut or None, tip
+        )
 
     def _build_actions(self) -> None:
         self.menu = self.host.menu("&Capture")
         self.record_action = self._action(
-            "&Record…", self.choose_record_file,
-            "Record every message in and out from now on to a capture file "
-            f"({RECORD_SHORTCUT})", RECORD_SHORTCUT)
+            "&Record…",
+            self.choose_record_file,
+            f"Record every message in and out from now on to a capture file ({RECORD_SHORTCUT})",
+            RECORD_SHORTCUT,
+        )
         self.stop_record_action = self._action(
-            "&Stop recording", self.stop_recording,
+            "&Stop recording",
+            self.stop_recording,
             f"Finish the recording and close its capture file ({STOP_SHORTCUT})",
-            STOP_SHORTCUT)
+            STOP_SHORTCUT,
+        )
         self.export_all_action = self._action(
-            "Export &all…", lambda: self.choose_export_file(ALL),
+            "Export &all…",
+            lambda: self.choose_export_file(ALL),
             "Save every message the traffic store keeps to a capture file (or CSV)",
-            separator_before=True)
+            separator_before=True,
+        )
         self.export_shown_action = self._action(
-            "Export &filtered…", lambda: self.choose_export_file(SHOWN),
+            "Export &filtered…",
+            lambda: self.choose_export_file(SHOWN),
             "Save the messages the traffic table shows now (its filter applies) to a capture "
-            "file (or CSV)")
+            "file (or CSV)",
+        )
         self.export_csv_action = self._action(
-            "Export as &CSV…", lambda: self.choose_export_file(SHOWN, csv=True),
-            "Save the messages the traffic table shows now as CSV, for a spreadsheet")
+            "Export as &CSV…",
+            lambda: self.choose_export_file(SHOWN, csv=True),
+            "Save the messages the traffic table shows now as CSV, for a spreadsheet",
+        )
         self.open_action = self._action(
-            "&Open capture…", self.choose_open_file,
+            "&Open capture…",
+            self.choose_open_file,
             "Load a capture file into the traffic table to inspect it offline",
-            separator_before=True)
+            separator_before=True,
+        )
         self.replay_file_action = self._action(
-            "Replay &capture…", self.choose_replay_file,
+            "Replay &capture…",
+            self.choose_replay_file,
             "Send the messages of a capture file again through a socket",
-            separator_before=True)
+            separator_before=True,
+        )
         self.replay_selected_action = self._action(
-            "Replay selected &rows…", self.replay_selected,
-            "Send the selected traffic rows again through a socket")
+            "Replay selected &rows…",
+            self.replay_selected,
+            "Send the selected traffic rows again through a socket",
+        )
 
     def update_actions(self) -> None:
         """Enable what can be done now (recording, a job running, rows selected)."""
@@ -141,19 +170,25 @@ class CaptureActions(QObject):
         job = self.job_running
         self.record_action.setEnabled(not recording and not job)
         self.stop_record_action.setEnabled(recording)
-        for action in (self.export_all_action, self.export_shown_action,
-                       self.export_csv_action):
+        for action in (self.export_all_action, self.export_shown_action, self.export_csv_action):
             action.setEnabled(not job)
         self.open_action.setEnabled(not recording and not job)
         self.open_action.setToolTip(
             "Stop recording first: the opened messages would be recorded as traffic"
-            if recording else "Load a capture file into the traffic table to inspect it "
-                              "offline")
+            if recording
+            else "Load a capture file into the traffic table to inspect it offline"
+        )
         self.replay_selected_action.setEnabled(self.traffic.has_selection())
 
     # -- file dialogs (opened, never exec'd) ------------------------------------------------------
-    def _file_dialog(self, title: str, save: bool, filters: list[str], name: str,
-                     on_selected: Callable[[str, str], object]) -> QFileDialog:
+    def _file_dialog(
+        self,
+        title: str,
+        save: bool,
+        filters: list[str],
+        name: str,
+        on_selected: Callable[[str, str], object],
+    ) -> QFileDialog:
         """Open a file dialog; ``on_selected(path, name_filter)`` runs once a file is chosen
         (for a save, after the user agreed to replace an existing file)."""
         if self.file_dialog is not None:
@@ -186,8 +221,9 @@ class CaptureActions(QObject):
         return dialog
 
     def _confirm_replace(self, path: str, then: Callable[[], object]) -> QMessageBox:
-        box = self._question(f"{os.path.basename(path)} exists already. Replace it?",
-                             "Replace file")
+        box = self._question(
+            f"{os.path.basename(path)} exists already. Replace it?", "Replace file"
+        )
         replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
         replace.setToolTip(f"Overwrite {path}")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -200,8 +236,13 @@ class CaptureActions(QObject):
         opens it (never exec: no nested event loop)."""
         if self.message_box is not None:
             self.message_box.close()
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Cancel, self.host.widget)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Cancel,
+            self.host.widget,
+        )
         box.setAccessibleName(title)
         box.button(QMessageBox.StandardButton.Cancel).setToolTip("Do nothing")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -240,9 +281,13 @@ class CaptureActions(QObject):
     def choose_record_file(self) -> None:
         if not self.record_action.isEnabled():
             return
-        self._file_dialog("Record traffic to", True, [CAPTURE_FILTER, ALL_FILTER],
-                          default_name("capture", CAPTURE_SUFFIX),
-                          lambda path, _filter: self.start_recording(path))
+        self._file_dialog(
+            "Record traffic to",
+            True,
+            [CAPTURE_FILTER, ALL_FILTER],
+            default_name("capture", CAPTURE_SUFFIX),
+            lambda path, _filter: self.start_recording(path),
+        )
 
     def start_recording(self, path: str | os.PathLike[str]) -> bool:
         """Record all traffic from now on to ``path`` (created or overwritten). False, with
@@ -336,14 +381,16 @@ class CaptureActions(QObject):
         filters = [CSV_FILTER] if csv else [CAPTURE_FILTER, CSV_FILTER]
         suffix = ".csv" if csv else CAPTURE_SUFFIX
         title = {ALL: "Export all traffic to", SHOWN: "Export the shown traffic to"}[which]
-        dialog = self._file_dialog(title, True, filters + [ALL_FILTER],
-                                   default_name("traffic", suffix),
-                                   lambda path, name_filter: self._on_export_file_selected(
-                                       path, name_filter, which, csv))
+        dialog = self._file_dialog(
+            title,
+            True,
+            filters + [ALL_FILTER],
+            default_name("traffic", suffix),
+            lambda path, name_filter: self._on_export_file_selected(path, name_filter, which, csv),
+        )
         dialog.setDefaultSuffix(suffix.lstrip("."))
 
-    def _on_export_file_selected(self, path: str, name_filter: str, which: str,
-                                 csv: bool) -> None:
+    def _on_export_file_selected(self, path: str, name_filter: str, which: str, csv: bool) -> None:
         as_csv = csv or path.lower().endswith(".csv") or name_filter == CSV_FILTER
         self.export(path, which, as_csv)
 
@@ -351,8 +398,7 @@ class CaptureActions(QObject):
         """The sequence numbers of the rows the traffic table shows now, in order."""
         return self.traffic.shown_seqs()
 
-    def export(self, path: str | os.PathLike[str], which: str = ALL,
-               as_csv: bool = False) -> bool:
+    def export(self, path: str | os.PathLike[str], which: str = ALL, as_csv: bool = False) -> bool:
         """Start exporting every kept message (ALL) or the table's rows (SHOWN) to ``path``;
         False when another job runs. Progress, Cancel and the outcome show in the status
         bar; ``job_finished`` tells when it ends."""
@@ -366,19 +412,21 @@ class CaptureActions(QObject):
         note = ""
         percent = self.traffic.filter_scan_percent()
         if which == SHOWN and percent < 100:
-            note = (f" (the filter had looked at {percent}% of the traffic: "
-                    "the rows shown then were exported)")
+            note = (
+                f" (the filter had looked at {percent}% of the traffic: "
+                "the rows shown then were exported)"
+            )
         kind = "CSV" if as_csv else "capture"
-        self._run_job(self._export(path, seqs, as_csv, note),
-                      f"Exporting {os.path.basename(path)}…",
-                      f"Writing {len(seqs):,} messages to {path} ({kind})")
+        self._run_job(
+            self._export(path, seqs, as_csv, note),
+            f"Exporting {os.path.basename(path)}…",
+            f"Writing {len(seqs):,} messages to {path} ({kind})",
+        )
         return True
 
-    async def _export(self, path: str, seqs: Sequence[int], as_csv: bool,
-                      note: str) -> None:
+    async def _export(self, path: str, seqs: Sequence[int], as_csv: bool, note: str) -> None:
         try:
-            exporter = Exporter(self.store, seqs, path, as_csv,
-                                self.traffic.socket_type_of)
+            exporter = Exporter(self.store, seqs, path, as_csv, self.traffic.socket_type_of)
         except CaptureError as error:
             self._report(f"Export failed: {error}", error=str(error))
             return
@@ -396,23 +444,31 @@ class CaptureActions(QObject):
             raise
         text = f"Exported {exporter.written:,} messages to {path}{note}"
         if exporter.gone:
-            text += (f"; {exporter.gone:,} were dropped by the store's cap before they could "
-                     "be written")
+            text += (
+                f"; {exporter.gone:,} were dropped by the store's cap before they could be written"
+            )
         self._report(text)
 
     # -- open
     def choose_open_file(self) -> None:
         if not self.open_action.isEnabled():
             return
-        self._file_dialog("Open capture", False, [CAPTURE_FILTER, ALL_FILTER], "",
-                          lambda path, _filter: self._on_open_file_selected(path))
+        self._file_dialog(
+            "Open capture",
+            False,
+            [CAPTURE_FILTER, ALL_FILTER],
+            "",
+            lambda path, _filter: self._on_open_file_selected(path),
+        )
 
     def _on_open_file_selected(self, path: str) -> None:
         if self.traffic.row_count() == 0 and len(self.store) == 0:
             self.open_capture(path)
             return
-        box = self._question(f"Open {os.path.basename(path)} after the current traffic, or "
-                             "clear the traffic first?", "Open capture")
+        box = self._question(
+            f"Open {os.path.basename(path)} after the current traffic, or clear the traffic first?",
+            "Open capture",
+        )
         append = box.addButton("Add after current traffic", QMessageBox.ButtonRole.AcceptRole)
         append.setToolTip("Keep the traffic in the table; the capture's messages follow it")
         clear = box.addButton("Clear traffic first", QMessageBox.ButtonRole.DestructiveRole)
@@ -434,8 +490,10 @@ class CaptureActions(QObject):
         if self.job_running:
             return False
         if self.recording:
-            self._finish_job("Stop recording first: the opened messages would be recorded "
-                             "as traffic", error="Stop recording before opening a capture")
+            self._finish_job(
+                "Stop recording first: the opened messages would be recorded as traffic",
+                error="Stop recording before opening a capture",
+            )
             return False
         path = os.fspath(path)
         try:
@@ -445,17 +503,22 @@ class CaptureActions(QObject):
             return False
         if clear_first:
             self.traffic.clear_action.trigger()
-        self._run_job(self._open(reader), f"Opening {os.path.basename(path)}…",
-                      f"Reading {path} into the traffic table")
+        self._run_job(
+            self._open(reader),
+            f"Opening {os.path.basename(path)}…",
+            f"Reading {path} into the traffic table",
+        )
         return True
 
     async def _open(self, reader: CaptureReader) -> None:
         try:
-            self._report(*await open_into_store(reader, self.store, self.traffic,
-                                                self.job_progress.set_fraction))
+            self._report(
+                *await open_into_store(
+                    reader, self.store, self.traffic, self.job_progress.set_fraction
+                )
+            )
         except asyncio.CancelledError:
-            self._report(f"Opening {reader.path} cancelled after {reader.messages_read:,} "
-                         "messages")
+            self._report(f"Opening {reader.path} cancelled after {reader.messages_read:,} messages")
             raise
 
     # -- replay
@@ -487,8 +550,13 @@ class CaptureActions(QObject):
         return dialog
 
     def choose_replay_file(self) -> None:
-        self._file_dialog("Replay capture", False, [CAPTURE_FILTER, ALL_FILTER], "",
-                          lambda path, _filter: self.replay_file(path))
+        self._file_dialog(
+            "Replay capture",
+            False,
+            [CAPTURE_FILTER, ALL_FILTER],
+            "",
+            lambda path, _filter: self.replay_file(path),
+        )
 
     def replay_file(self, path: str | os.PathLike[str]) -> ReplayDialog:
         """Open the replay dialog and read the capture at ``path`` into it."""
@@ -504,4 +572,3 @@ class CaptureActions(QObject):
         self.cancel_job()
         if self.replay_dialog is not None:
             self.replay_dialog.cancel()
-

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.store import ROW_SOCKET, MessageStore
@@ -59,8 +60,12 @@ def add_names_later(traffic: TrafficPanel, names: NewNames) -> None:
         asyncio.get_running_loop().call_soon(add_names_later, traffic, names)
 
 
-async def open_into_store(reader: CaptureReader, store: MessageStore, traffic: TrafficPanel,
-                          progress: Callable[[float], None]) -> tuple[str, str, str]:
+async def open_into_store(
+    reader: CaptureReader,
+    store: MessageStore,
+    traffic: TrafficPanel,
+    progress: Callable[[float], None],
+) -> tuple[str, str, str]:
     """Read the whole capture into ``store``; returns (what happened, error, warning) in
     words for the status bar and a message box. CancelledError propagates (the report
     for it is the caller's)."""
@@ -81,8 +86,7 @@ async def open_into_store(reader: CaptureReader, store: MessageStore, traffic: T
             await asyncio.sleep(0)
     except CaptureError as error:
         add_names_later(traffic, names)
-        text = (f"Reading {reader.path} failed after {reader.messages_read:,} messages: "
-                f"{error}")
+        text = f"Reading {reader.path} failed after {reader.messages_read:,} messages: {error}"
         return text, str(error), ""
     except asyncio.CancelledError:
         reader.close()
@@ -92,11 +96,15 @@ async def open_into_store(reader: CaptureReader, store: MessageStore, traffic: T
     text = f"Opened {reader.path.name}: {reader.messages_read:,} messages"
     dropped = store.dropped - dropped_before
     if dropped:
-        text += (f"; the store keeps at most {store.max_messages:,} messages "
-                 f"({store.max_bytes >> 20:,} MiB), so {dropped:,} older ones were dropped")
+        text += (
+            f"; the store keeps at most {store.max_messages:,} messages "
+            f"({store.max_bytes >> 20:,} MiB), so {dropped:,} older ones were dropped"
+        )
     if names.overflow:
-        text += (f"; the socket filter offers its first {names.limit:,} socket names, the "
-                 "others were left out of it")
+        text += (
+            f"; the socket filter offers its first {names.limit:,} socket names, the "
+            "others were left out of it"
+        )
     damage = result.damage_report()
     if damage:
         text += f". {damage}"

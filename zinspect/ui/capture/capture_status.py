@@ -23,7 +23,7 @@ RECORDING_STYLE = f"color: {ERROR_COLOR}; font-weight: bold;"
 
 
 class RecordIndicator(QWidget):
-    """"● REC capture.jsonl · 1,204 written" while recording; the error in red (with a
+    """ "● REC capture.jsonl · 1,204 written" while recording; the error in red (with a
     Dismiss button) when a recording had to stop; hidden otherwise."""
 
     stop_clicked = Signal()
@@ -36,16 +36,16 @@ class RecordIndicator(QWidget):
         self.dot = QLabel("●", self)
         self.dot.setStyleSheet(RECORDING_STYLE)
         self.dot.setAccessibleName("Recording")
-        self.dot.setToolTip("Recording: every message in and out is written to the capture "
-                            "file")
+        self.dot.setToolTip("Recording: every message in and out is written to the capture file")
         self.label = QLabel(self)
         self.label.setAccessibleName("Recording status")
         self.label.setToolTip("The capture file being written, and how many messages so far")
         self.stop_button = QToolButton(self)
         self.stop_button.setText("Stop")
         self.stop_button.setAutoRaise(True)
-        self.stop_button.setToolTip("Stop recording: write what is pending and close the "
-                                    "capture file")
+        self.stop_button.setToolTip(
+            "Stop recording: write what is pending and close the capture file"
+        )
         self.stop_button.setAccessibleName("Stop recording")
         self.dismiss_button = QToolButton(self)
         self.dismiss_button.setText("✕")
@@ -86,7 +86,8 @@ class RecordIndicator(QWidget):
             text += f" · {recorder.missed:,} missed"
             self.label.setToolTip(
                 f"Recording to {recorder.path}. {recorder.missed:,} messages were dropped "
-                "by the store's cap before they could be written")
+                "by the store's cap before they could be written"
+            )
         if self.label.text() != text:
             self.label.setText(text)
 
@@ -102,9 +103,11 @@ class RecordIndicator(QWidget):
         self.dismiss_button.show()
         self.label.setStyleSheet(ERROR_STYLE)
         self.label.setText(f"Recording stopped: {error}")
-        self.label.setToolTip(f"The recording to {recorder.path} stopped after "
-                              f"{recorder.written:,} messages. The traffic in memory is "
-                              "unaffected")
+        self.label.setToolTip(
+            f"The recording to {recorder.path} stopped after "
+            f"{recorder.written:,} messages. The traffic in memory is "
+            "unaffected"
+        )
         self.show()
 
     @property

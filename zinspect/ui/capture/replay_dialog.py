@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -79,8 +79,10 @@ class ReplayDialog(QDialog):
 
         self.which_combo = QComboBox(self)
         self.which_combo.setAccessibleName("Which messages")
-        self.which_combo.setToolTip("Replay every message, or only those the recorded sockets "
-                                    "sent (→ out) or received (← in)")
+        self.which_combo.setToolTip(
+            "Replay every message, or only those the recorded sockets "
+            "sent (→ out) or received (← in)"
+        )
         self.socket_combo = QComboBox(self)
         self.socket_combo.setAccessibleName("Replay through socket")
         self.socket_combo.setToolTip("The live socket that sends the messages again")
@@ -89,9 +91,11 @@ class ReplayDialog(QDialog):
         self.mode_combo.addItem("As fast as possible", FAST)
         self.mode_combo.addItem("Fixed rate", RATE)
         self.mode_combo.setAccessibleName("Replay timing")
-        self.mode_combo.setToolTip("Original timing keeps the recorded gaps between messages; "
-                                   "as fast as possible sends without waiting; fixed rate sends "
-                                   "so many messages per second")
+        self.mode_combo.setToolTip(
+            "Original timing keeps the recorded gaps between messages; "
+            "as fast as possible sends without waiting; fixed rate sends "
+            "so many messages per second"
+        )
         self.rate_spin = QDoubleSpinBox(self)
         self.rate_spin.setRange(0.1, MAX_RATE)
         self.rate_spin.setDecimals(1)
@@ -125,8 +129,9 @@ class ReplayDialog(QDialog):
         self.cancel_button.setToolTip("Stop the replay now; messages sent stay sent")
         self.close_button = QPushButton("Close", self)
         self.close_button.setAccessibleName("Close replay dialog")
-        self.close_button.setToolTip("Close this dialog (a running replay goes on; reopen "
-                                     "it from the Capture menu)")
+        self.close_button.setToolTip(
+            "Close this dialog (a running replay goes on; reopen it from the Capture menu)"
+        )
 
         form = QFormLayout()
         form.addRow("Messages:", self.which_combo)
@@ -150,8 +155,7 @@ class ReplayDialog(QDialog):
         self.setMinimumWidth(420)
 
         self.which_combo.currentIndexChanged.connect(self._on_which_combo_current_index_changed)
-        self.socket_combo.currentIndexChanged.connect(
-            self._on_socket_combo_current_index_changed)
+        self.socket_combo.currentIndexChanged.connect(self._on_socket_combo_current_index_changed)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_combo_current_index_changed)
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
@@ -320,8 +324,9 @@ class ReplayDialog(QDialog):
             self.error_label.hide()
         can_start = not busy and not reason and bool(self._messages)
         if self.replayer is None and not busy:
-            self.status_label.setText("Choose the socket and timing, then Start"
-                                      if can_start else "")
+            self.status_label.setText(
+                "Choose the socket and timing, then Start" if can_start else ""
+            )
         self.start_button.setEnabled(can_start)
         self.cancel_button.setEnabled(busy)
         for widget in (self.which_combo, self.socket_combo, self.mode_combo):
@@ -334,8 +339,9 @@ class ReplayDialog(QDialog):
         self.error_label.show()
 
     def _show_busy(self) -> None:
-        self.status_label.setText("A replay is running: cancel it or wait for it to finish "
-                                  "before choosing other messages")
+        self.status_label.setText(
+            "A replay is running: cancel it or wait for it to finish before choosing other messages"
+        )
         self.show()
         self.raise_()
 
@@ -349,8 +355,12 @@ class ReplayDialog(QDialog):
         if self.busy or handle is None:
             return False
         try:
-            replayer = Replayer(self.chosen_messages(), handle,
-                                self.mode_combo.currentData(), self.rate_spin.value())
+            replayer = Replayer(
+                self.chosen_messages(),
+                handle,
+                self.mode_combo.currentData(),
+                self.rate_spin.value(),
+            )
         except ReplayError as error:
             self._show_error(str(error), "start")
             return False

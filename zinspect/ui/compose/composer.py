@@ -42,8 +42,9 @@ from zinspect.ui.widgets.feedback import ERROR_STYLE
 log = logging.getLogger(__name__)
 
 NO_SOCKET_TEXT = "Select or create a socket to send"
-WAITING_TEXT = ("Waiting to be queued: no peer has connected yet, or its queue is full. "
-                "Cancel gives up.")
+WAITING_TEXT = (
+    "Waiting to be queued: no peer has connected yet, or its queue is full. Cancel gives up."
+)
 CANCELLED_TEXT = "Send cancelled"
 WAITING_STYLE = "color: #8a5a00;"
 
@@ -115,11 +116,14 @@ class Composer(QWidget):
         self.peer_label = QLabel("Peer:", self)
         self.peer_combo = PeerComboBox(self)
         self.peer_combo.setAccessibleName("Peer routing id")
-        self.peer_combo.setToolTip("The peers this socket has heard from, most recent first; "
-                                   "choosing one puts its routing id in frame 1")
+        self.peer_combo.setToolTip(
+            "The peers this socket has heard from, most recent first; "
+            "choosing one puts its routing id in frame 1"
+        )
         self.peer_combo.setMinimumContentsLength(24)
         self.peer_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.peer_label.setBuddy(self.peer_combo)
         self.peer_label.setAccessibleName("Peer")
         self.peer_label.setToolTip(self.peer_combo.toolTip())
@@ -162,8 +166,9 @@ class Composer(QWidget):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel waiting send")
-        self.cancel_button.setToolTip("Give up the message that is waiting for a peer or for "
-                                      "room under the high-water mark")
+        self.cancel_button.setToolTip(
+            "Give up the message that is waiting for a peer or for room under the high-water mark"
+        )
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.cancel_button.hide()
         send_row = QHBoxLayout()
@@ -190,12 +195,14 @@ class Composer(QWidget):
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history_view.setAccessibleName("Sent message history")
-        self.history_view.setToolTip("Messages sent from this composer, newest first; "
-                                     "double-click one to send it again")
+        self.history_view.setToolTip(
+            "Messages sent from this composer, newest first; double-click one to send it again"
+        )
         self.history_label.setBuddy(self.history_view)
         self.history_view.doubleClicked.connect(self._on_history_view_double_clicked)
         self.history_view.selectionModel().selectionChanged.connect(
-            self._on_history_selection_changed)
+            self._on_history_selection_changed
+        )
         self.history_model.rowsInserted.connect(self._on_history_model_rows_changed)
         self.history_model.rowsRemoved.connect(self._on_history_model_rows_changed)
         self.history_model.modelReset.connect(self._on_history_model_rows_changed)
@@ -205,13 +212,15 @@ class Composer(QWidget):
         self.resend_button.clicked.connect(self._on_resend_button_clicked)
         self.load_button = QPushButton("Load into editor", self)
         self.load_button.setAccessibleName("Load selected message into editor")
-        self.load_button.setToolTip("Put the frames of the selected message in the editor, "
-                                    "to change them before sending")
+        self.load_button.setToolTip(
+            "Put the frames of the selected message in the editor, to change them before sending"
+        )
         self.load_button.clicked.connect(self._on_load_button_clicked)
         self.clear_history_button = QPushButton("Clear", self)
         self.clear_history_button.setAccessibleName("Clear sent message history")
-        self.clear_history_button.setToolTip("Forget the sent messages listed here "
-                                             "(the traffic view keeps them)")
+        self.clear_history_button.setToolTip(
+            "Forget the sent messages listed here (the traffic view keeps them)"
+        )
         self.clear_history_button.clicked.connect(self._on_clear_history_button_clicked)
         history_buttons = QHBoxLayout()
         history_buttons.addWidget(self.resend_button)
@@ -275,14 +284,21 @@ class Composer(QWidget):
             else:
                 text = prefix + reason
             if handle.type_name in ROUTING_ID_TYPES and ok and not handle.routing_ids:
-                text = prefix + ("no peer has sent anything yet, so no routing id is known. "
-                                 "Frame 1 must be the routing id of the peer to send to.")
+                text = prefix + (
+                    "no peer has sent anything yet, so no routing id is known. "
+                    "Frame 1 must be the routing id of the peer to send to."
+                )
             self.state_label.setToolTip(handle.info.description)
         if handle is None:
             self.state_label.setToolTip("What the selected socket can send now")
         self.state_label.setText(text)
-        for widget in (self.frame_editor, self.add_frame_button, self.delimiter_button,
-                       self.peer_combo, self.peer_label):
+        for widget in (
+            self.frame_editor,
+            self.add_frame_button,
+            self.delimiter_button,
+            self.peer_combo,
+            self.peer_label,
+        ):
             widget.setEnabled(enabled)
         self.send_action.setEnabled(enabled)
         type_name = handle.type_name if handle is not None else ""
@@ -290,12 +306,13 @@ class Composer(QWidget):
         self.delimiter_button.setVisible(type_name in ("DEALER", "ROUTER"))
         if type_name == "ROUTER":
             self.delimiter_button.setToolTip(
-                "Insert an empty frame after the routing id: a REQ peer expects it before "
-                "the data")
+                "Insert an empty frame after the routing id: a REQ peer expects it before the data"
+            )
         else:
             self.delimiter_button.setToolTip(
                 "Insert an empty frame at the start of the message: a REP peer expects it "
-                "before the data")
+                "before the data"
+            )
         if type_name in ROUTING_ID_TYPES:
             self._refresh_peers(force=False)
         waiting = handle is not None and handle.send_waiting
@@ -313,7 +330,8 @@ class Composer(QWidget):
         ids.reverse()
         # the hint follows the socket shown, even when its (empty) list did not change
         self.peer_combo.setPlaceholderText(
-            "Choose a peer…" if ids else "No peer has sent anything yet")
+            "Choose a peer…" if ids else "No peer has sent anything yet"
+        )
         if not force and sorted(ids) == sorted(self._peer_ids):
             return
         chosen = self.peer_combo.currentIndex()
@@ -360,8 +378,11 @@ class Composer(QWidget):
             self._set_status(f"Not sent: {reason}", "error", refusal=True)
             return False
         if any(h is handle and not task.done() for task, h in self._tasks.items()):
-            self._set_status("Not sent: the previous message is still being handed to the "
-                             "socket.", "error", refusal=True)
+            self._set_status(
+                "Not sent: the previous message is still being handed to the socket.",
+                "error",
+                refusal=True,
+            )
             return False
         task = asyncio.ensure_future(handle.send(frames))
         self._tasks[task] = handle
@@ -374,14 +395,16 @@ class Composer(QWidget):
         if errors:
             number, error = errors[0]
             more = f" ({len(errors) - 1} more frame(s) too)" if len(errors) > 1 else ""
-            self._set_status(f"Not sent: frame {number} does not encode: {error}{more}",
-                             "error", refusal=True)
+            self._set_status(
+                f"Not sent: frame {number} does not encode: {error}{more}", "error", refusal=True
+            )
             self.frame_editor.reveal(number)
             return
         self._send(frames)
 
-    def _on_send_task_done(self, handle: SocketHandle, frames: list[bytes],
-                           task: asyncio.Future) -> None:
+    def _on_send_task_done(
+        self, handle: SocketHandle, frames: list[bytes], task: asyncio.Future
+    ) -> None:
         self._tasks.pop(task, None)
         if task.cancelled():
             outcome, error = CANCELLED_TEXT, True
@@ -393,8 +416,10 @@ class Composer(QWidget):
             outcome, error = f"Not sent: {exc}", True
         else:
             entry = SentMessage.of(handle.name, handle.type_name, frames)
-            outcome = (f"Sent {len(frames)} frame{'s' if len(frames) != 1 else ''}, "
-                       f"{human_size(entry.size)} at {entry.clock}")
+            outcome = (
+                f"Sent {len(frames)} frame{'s' if len(frames) != 1 else ''}, "
+                f"{human_size(entry.size)} at {entry.clock}"
+            )
             error = False
         if not shiboken6.isValid(self):
             return  # the composer went away while the send was waiting
@@ -457,8 +482,9 @@ class Composer(QWidget):
         else:
             editor.reveal(2)
 
-    def _on_history_selection_changed(self, _selected: QItemSelection,
-                                      _deselected: QItemSelection) -> None:
+    def _on_history_selection_changed(
+        self, _selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
         self._update_history_buttons()
 
     def _on_history_model_rows_changed(self, *_args: object) -> None:

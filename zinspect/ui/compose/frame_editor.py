@@ -8,7 +8,7 @@ core.codecs.editable_form so "edit and resend" round-trips exactly.
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -55,8 +55,14 @@ class FrameEditor(QScrollArea):
         self.add_frame()
 
     # -- editing ----------------------------------------------------------------------
-    def add_frame(self, encoding: str = "text", text: str = "", index: int | None = None,
-                  *, focus: bool = False) -> FrameRow:
+    def add_frame(
+        self,
+        encoding: str = "text",
+        text: str = "",
+        index: int | None = None,
+        *,
+        focus: bool = False,
+    ) -> FrameRow:
         """Insert a frame at ``index`` (default: at the end) and return its row."""
         self._load_all()
         index = len(self.rows) if index is None else max(0, min(index, len(self.rows)))
@@ -112,8 +118,7 @@ class FrameEditor(QScrollArea):
         The first rows are built in a new, not yet shown container that then replaces the old
         one (removing rows one by one from a shown layout is slow); the rest follow in chunks.
         """
-        pending = [frame if type(frame) is bytes else bytes(frame)
-                   for frame in frames] or [b""]
+        pending = [frame if type(frame) is bytes else bytes(frame) for frame in frames] or [b""]
         container, layout, held_label = self._new_container()
         rows: list[FrameRow] = []
         for frame in pending[:LOAD_CHUNK]:
@@ -175,8 +180,7 @@ class FrameEditor(QScrollArea):
 
     @property
     def total_size(self) -> int:
-        return sum(len(row.data) for row in self.rows if row.data is not None) + \
-            self._unloaded_size
+        return sum(len(row.data) for row in self.rows if row.data is not None) + self._unloaded_size
 
     def reveal(self, number: int) -> None:
         """Scroll to frame ``number`` (1-based) and put the cursor in it."""
@@ -196,8 +200,10 @@ class FrameEditor(QScrollArea):
         held_label = QLabel(container)
         held_label.setWordWrap(True)
         held_label.setAccessibleName("Frames without an editor")
-        held_label.setToolTip("The frames of a long message past the first "
-                              f"{SHOWN_LIMIT}: kept exactly and sent after the ones above")
+        held_label.setToolTip(
+            "The frames of a long message past the first "
+            f"{SHOWN_LIMIT}: kept exactly and sent after the ones above"
+        )
         held_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         held_label.hide()
         layout.addWidget(held_label)
@@ -264,8 +270,13 @@ class FrameEditor(QScrollArea):
         # keyboard order follows the visual order after inserts and moves
         previous: QWidget | None = rows[first - 1].remove_button if first > 0 else None
         for row in rows[first:]:
-            for widget in (row.encoding_combo, row.text_edit, row.up_button, row.down_button,
-                           row.remove_button):
+            for widget in (
+                row.encoding_combo,
+                row.text_edit,
+                row.up_button,
+                row.down_button,
+                row.remove_button,
+            ):
                 if previous is not None:
                     QWidget.setTabOrder(previous, widget)
                 previous = widget
@@ -279,14 +290,17 @@ class FrameEditor(QScrollArea):
         shown = len(self.rows)
         size = human_size(self._unloaded_size)
         if self.loading:
-            self.held_label.setText(f"Frames {shown + 1:,} to {shown + held:,} ({held:,} "
-                                    f"frames, {size}) are being shown…")
+            self.held_label.setText(
+                f"Frames {shown + 1:,} to {shown + held:,} ({held:,} "
+                f"frames, {size}) are being shown…"
+            )
             return
         self.held_label.setText(
             f"Frames {shown + 1:,} to {shown + held:,} ({held:,} frames, {size}) have no "
             f"editor here: only the first {shown:,} frames of a message this long are "
             f"shown. They are kept exactly as they are and sent unchanged after frame "
-            f"{shown:,}; Send sends all {shown + held:,} frames.")
+            f"{shown:,}; Send sends all {shown + held:,} frames."
+        )
 
     def _on_load_timer_timeout(self) -> None:
         if self.loading:

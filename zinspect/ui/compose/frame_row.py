@@ -95,9 +95,14 @@ class FrameRow(QFrame):
 
     _icons: dict[QStyle.StandardPixmap, QIcon] = {}  # built once: rows can be many
 
-    def __init__(self, encoding: str = "text", text: str = "",
-                 parent: QWidget | None = None, *,
-                 encodings: QStandardItemModel | None = None) -> None:
+    def __init__(
+        self,
+        encoding: str = "text",
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        encodings: QStandardItemModel | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._number = 0
@@ -109,8 +114,7 @@ class FrameRow(QFrame):
         self.number_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Frame 000"))
 
         self.encoding_combo = QComboBox(self)
-        self.encoding_combo.setModel(encodings if encodings is not None
-                                     else encodings_model(self))
+        self.encoding_combo.setModel(encodings if encodings is not None else encodings_model(self))
 
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -213,17 +217,26 @@ class FrameRow(QFrame):
         n = self._number
         pairs = (
             (self.number_label, f"Frame {n}", f"Frame {n} of the message"),
-            (self.encoding_combo, f"Frame {n} encoding",
-             "How the text of this frame becomes bytes: text (UTF-8), hex, base64, JSON "
-             "(checked, sent compact) or an empty frame"),
-            (self.text_edit, f"Frame {n} content",
-             f"{ENCODING_HINTS[self.encoding]} Ctrl+Enter sends the message."),
+            (
+                self.encoding_combo,
+                f"Frame {n} encoding",
+                "How the text of this frame becomes bytes: text (UTF-8), hex, base64, JSON "
+                "(checked, sent compact) or an empty frame",
+            ),
+            (
+                self.text_edit,
+                f"Frame {n} content",
+                f"{ENCODING_HINTS[self.encoding]} Ctrl+Enter sends the message.",
+            ),
             (self.size_label, f"Frame {n} size", "The size of this frame once encoded"),
             (self.error_label, f"Frame {n} error", "Why this frame cannot be sent"),
             (self.up_button, f"Move frame {n} up", "Move this frame one place up"),
             (self.down_button, f"Move frame {n} down", "Move this frame one place down"),
-            (self.remove_button, f"Remove frame {n}",
-             "Remove this frame from the message (a message keeps at least one frame)"),
+            (
+                self.remove_button,
+                f"Remove frame {n}",
+                "Remove this frame from the message (a message keeps at least one frame)",
+            ),
         )
         for widget, name, tip in pairs:
             widget.setAccessibleName(name)
@@ -269,8 +282,11 @@ class FrameRow(QFrame):
 
     def _on_text_edit_text_changed(self) -> None:
         long_text = self.text_edit.document().characterCount() > LONG_TEXT
-        mode = (QTextOption.WrapMode.WrapAnywhere if long_text
-                else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        mode = (
+            QTextOption.WrapMode.WrapAnywhere
+            if long_text
+            else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        )
         if self.text_edit.wordWrapMode() != mode:
             self.text_edit.setWordWrapMode(mode)
         self._update()

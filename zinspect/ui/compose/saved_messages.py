@@ -74,15 +74,21 @@ class SavedMessagesModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[section]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return ("The name you gave the message (F2 renames it)",
-                        "The socket it is sent on; none: the socket selected in the list",
-                        "The frames, separated by |")[section]
+                return (
+                    "The name you gave the message (F2 renames it)",
+                    "The socket it is sent on; none: the socket selected in the list",
+                    "The frames, separated by |",
+                )[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -94,15 +100,18 @@ class SavedMessagesModel(QAbstractTableModel):
             if column == COL_NAME:
                 return message.name
             if column == COL_SOCKET:
-                return message.socket or ("" if role == Qt.ItemDataRole.EditRole
-                                          else f"({ANY_SOCKET_TEXT})")
+                return message.socket or (
+                    "" if role == Qt.ItemDataRole.EditRole else f"({ANY_SOCKET_TEXT})"
+                )
             return message_summary(message.frames, limit=80)
         if role == Qt.ItemDataRole.ToolTipRole:
             count = len(message.frames)
             where = f"on {message.socket}" if message.socket else f"on the {ANY_SOCKET_TEXT}"
-            return (f"{message.name}: {count} frame{'s' if count != 1 else ''}, "
-                    f"{human_size(sum(map(len, message.frames)))}, sent {where}\n"
-                    f"{message_summary(message.frames, limit=400)}")
+            return (
+                f"{message.name}: {count} frame{'s' if count != 1 else ''}, "
+                f"{human_size(sum(map(len, message.frames)))}, sent {where}\n"
+                f"{message_summary(message.frames, limit=400)}"
+            )
         if role == MESSAGE_ROLE:
             return message
         return None
@@ -115,10 +124,13 @@ class SavedMessagesModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def setData(self, index: _Index, value: object,  # noqa: N802
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() \
-                or index.column() != COL_NAME:
+    def setData(
+        self,
+        index: _Index,
+        value: object,  # noqa: N802
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != COL_NAME:
             return False
         return self.rename(index.row(), str(value))
 
@@ -182,9 +194,13 @@ class SavedMessagesPanel(QWidget):
     """The list of saved messages with Send, Load into composer, Rename and Delete, and an
     inline row to save the composer's message under a name."""
 
-    def __init__(self, bridge: SessionBridge, composer: Composer,
-                 current_socket: Callable[[], SocketHandle | None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: SessionBridge,
+        composer: Composer,
+        current_socket: Callable[[], SocketHandle | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.session = bridge.session
@@ -213,8 +229,10 @@ class SavedMessagesPanel(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName("Saved message list")
-        self.view.setToolTip("Messages kept in this workspace; double-click one to load it "
-                             "into the composer, F2 to rename it")
+        self.view.setToolTip(
+            "Messages kept in this workspace; double-click one to load it "
+            "into the composer, F2 to rename it"
+        )
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -233,19 +251,30 @@ class SavedMessagesPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
 
         self.send_button = self._button(
-            "Send", "Send saved message",
+            "Send",
+            "Send saved message",
             "Send the selected message on its socket (or on the selected socket if it names "
-            "none); the composer is left as it is", self._on_send_button_clicked)
+            "none); the composer is left as it is",
+            self._on_send_button_clicked,
+        )
         self.load_button = self._button(
-            "Load into composer", "Load saved message into composer",
+            "Load into composer",
+            "Load saved message into composer",
             "Put the selected message's frames in the composer, to change them",
-            self._on_load_button_clicked)
+            self._on_load_button_clicked,
+        )
         self.rename_button = self._button(
-            "Rename", "Rename saved message", "Type a new name for the selected message (F2)",
-            self._on_rename_button_clicked)
+            "Rename",
+            "Rename saved message",
+            "Type a new name for the selected message (F2)",
+            self._on_rename_button_clicked,
+        )
         self.delete_button = self._button(
-            "Delete", "Delete saved message", "Remove the selected message from the workspace",
-            self._on_delete_button_clicked)
+            "Delete",
+            "Delete saved message",
+            "Remove the selected message from the workspace",
+            self._on_delete_button_clicked,
+        )
         buttons = QHBoxLayout()
         for button in (self.send_button, self.load_button, self.rename_button):
             buttons.addWidget(button)
@@ -253,18 +282,22 @@ class SavedMessagesPanel(QWidget):
         buttons.addWidget(self.delete_button)
 
         self.save_button = self._button(
-            "Save composer message…", "Save composer message",
+            "Save composer message…",
+            "Save composer message",
             "Keep the message in the composer in this list, under a name",
-            self._on_save_button_clicked)
+            self._on_save_button_clicked,
+        )
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Saved message status")
         self.status_label.setToolTip("The result of the last send from this list")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.cancel_button = self._button(
-            "Cancel", "Cancel waiting saved message",
-            "Give up the saved message that waits for a peer or for room under the "
-            "high-water mark", self._on_cancel_button_clicked)
+            "Cancel",
+            "Cancel waiting saved message",
+            "Give up the saved message that waits for a peer or for room under the high-water mark",
+            self._on_cancel_button_clicked,
+        )
         self.cancel_button.hide()
         status_row = QHBoxLayout()
         status_row.addWidget(self.save_button)
@@ -286,8 +319,9 @@ class SavedMessagesPanel(QWidget):
         name_label.setAccessibleName("Name")
         self.socket_combo = QComboBox(self.name_row)
         self.socket_combo.setAccessibleName("Socket of saved message")
-        self.socket_combo.setToolTip("Send it always on this socket, or on whichever socket is "
-                                     "selected when it is sent")
+        self.socket_combo.setToolTip(
+            "Send it always on this socket, or on whichever socket is selected when it is sent"
+        )
         on_label = QLabel("on", self.name_row)
         on_label.setBuddy(self.socket_combo)
         on_label.setToolTip(self.socket_combo.toolTip())
@@ -303,8 +337,7 @@ class SavedMessagesPanel(QWidget):
         row = QHBoxLayout(self.name_row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(name_label)
-        self.name_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("Name, e.g. ping")
-                                       + 30)
+        self.name_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("Name, e.g. ping") + 30)
         row.addWidget(self.name_edit, 3)
         row.addWidget(on_label)
         row.addWidget(self.socket_combo, 1)
@@ -334,8 +367,10 @@ class SavedMessagesPanel(QWidget):
         frames, errors = self.composer.frame_editor.encoded()
         if errors:
             number, error = errors[0]
-            show_error(self.error_label, f"The composer's frame {number} does not encode "
-                                         f"({error}): fix it first")
+            show_error(
+                self.error_label,
+                f"The composer's frame {number} does not encode ({error}): fix it first",
+            )
             return
         show_error(self.error_label, "")
         self.socket_combo.clear()
@@ -355,15 +390,19 @@ class SavedMessagesPanel(QWidget):
         if message.socket:
             handle = self.session.socket_named(message.socket)
             if handle is None:
-                self._set_status(f"Not sent: '{message.name}' is for socket "
-                                 f"'{message.socket}', which this workspace does not have",
-                                 error=True)
+                self._set_status(
+                    f"Not sent: '{message.name}' is for socket "
+                    f"'{message.socket}', which this workspace does not have",
+                    error=True,
+                )
                 return False
         else:
             handle = self.current_socket()
             if handle is None:
-                self._set_status(f"Not sent: '{message.name}' names no socket; select the "
-                                 "socket to send it on", error=True)
+                self._set_status(
+                    f"Not sent: '{message.name}' names no socket; select the socket to send it on",
+                    error=True,
+                )
                 return False
         ok, reason = handle.can_send_now
         if ok and any(h is handle and not t.done() for t, h in self._tasks.items()):
@@ -384,16 +423,17 @@ class SavedMessagesPanel(QWidget):
 
     def _update_buttons(self, *_args: object) -> None:
         selected = self.selected_row() >= 0
-        for button in (self.send_button, self.load_button, self.rename_button,
-                       self.delete_button):
+        for button in (self.send_button, self.load_button, self.rename_button, self.delete_button):
             button.setEnabled(selected)
 
     def _update_cancel(self) -> None:
-        self.cancel_button.setVisible(any(not t.done() and h.send_waiting
-                                          for t, h in self._tasks.items()))
+        self.cancel_button.setVisible(
+            any(not t.done() and h.send_waiting for t, h in self._tasks.items())
+        )
 
-    def _on_send_task_done(self, handle: SocketHandle, message: SavedMessage,
-                           task: asyncio.Future) -> None:
+    def _on_send_task_done(
+        self, handle: SocketHandle, message: SavedMessage, task: asyncio.Future
+    ) -> None:
         self._tasks.pop(task, None)
         if not shiboken6.isValid(self):
             return
@@ -406,13 +446,15 @@ class SavedMessagesPanel(QWidget):
             self._set_status(f"Not sent on {handle.name}: {error}", error=True)
         else:
             count = len(message.frames)
-            self._set_status(f"Sent '{message.name}' on {handle.name} ({count} "
-                             f"frame{'s' if count != 1 else ''})")
+            self._set_status(
+                f"Sent '{message.name}' on {handle.name} ({count} frame{'s' if count != 1 else ''})"
+            )
         self._update_cancel()
 
     # -- slots --------------------------------------------------------------------------------
-    def _on_view_selection_changed(self, _selected: QItemSelection,
-                                   _deselected: QItemSelection) -> None:
+    def _on_view_selection_changed(
+        self, _selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
         self._update_buttons()
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:

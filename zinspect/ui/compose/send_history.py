@@ -41,10 +41,16 @@ class SentMessage:
     summary: str = field(default="")
 
     @classmethod
-    def of(cls, socket_name: str, socket_type: str, frames: list[bytes],
-           when: float | None = None) -> SentMessage:
-        return cls(time.time() if when is None else when, socket_name, socket_type,
-                   tuple(frames), message_summary(frames, socket_type))
+    def of(
+        cls, socket_name: str, socket_type: str, frames: list[bytes], when: float | None = None
+    ) -> SentMessage:
+        return cls(
+            time.time() if when is None else when,
+            socket_name,
+            socket_type,
+            tuple(frames),
+            message_summary(frames, socket_type),
+        )
 
     @property
     def clock(self) -> str:
@@ -61,9 +67,11 @@ class SentMessage:
     @property
     def details(self) -> str:
         count = len(self.frames)
-        return (f"Sent on {self.socket_name} ({self.socket_type}) at {self.clock}\n"
-                f"{count} frame{'s' if count != 1 else ''}, {human_size(self.size)}\n"
-                f"{self.summary}")
+        return (
+            f"Sent on {self.socket_name} ({self.socket_type}) at {self.clock}\n"
+            f"{count} frame{'s' if count != 1 else ''}, {human_size(self.size)}\n"
+            f"{self.summary}"
+        )
 
 
 class ElidingRowDelegate(QStyledItemDelegate):
@@ -80,8 +88,9 @@ class ElidingRowDelegate(QStyledItemDelegate):
 class SendHistoryModel(QAbstractListModel):
     """Sent messages, newest first, at most ``max_entries`` (the oldest fall off)."""
 
-    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, max_entries: int = DEFAULT_MAX_ENTRIES, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.max_entries = max(1, max_entries)
         self._entries: list[SentMessage] = []
@@ -105,8 +114,11 @@ class SendHistoryModel(QAbstractListModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     # -- changes ----------------------------------------------------------------------
     def add(self, entry: SentMessage) -> None:

@@ -29,8 +29,14 @@ class Workspaces(Protocol):
 
     def confirm_discard(self, action: str, then: Callable[[], None]) -> None: ...
 
-    def replace_sockets(self, create: Callable[[], list[str]], messages: list[SavedMessage],
-                        *, path: str | None, title: str = "") -> list[str]: ...
+    def replace_sockets(
+        self,
+        create: Callable[[], list[str]],
+        messages: list[SavedMessage],
+        *,
+        path: str | None,
+        title: str = "",
+    ) -> list[str]: ...
 
 
 class DemoActions(QObject):
@@ -42,8 +48,13 @@ class DemoActions(QObject):
 
     demo_opened = Signal(str)
 
-    def __init__(self, host: WindowHost, session: Session, workspaces: Workspaces,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        host: WindowHost,
+        session: Session,
+        workspaces: Workspaces,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.workspaces = workspaces
@@ -52,8 +63,9 @@ class DemoActions(QObject):
         self.panel = DemoPanel(self.catalogue, host.widget)
         self.panel.open_requested.connect(self.open_demo)
         self.panel.reset_requested.connect(self._on_panel_reset_requested)
-        self.dock = host.add_dock("Demo", "demo_dock", self.panel,
-                                  Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock = host.add_dock(
+            "Demo", "demo_dock", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
 
         self.menu = host.menu("&Demos")
         self.open_actions: dict[str, QAction] = {}
@@ -72,8 +84,7 @@ class DemoActions(QObject):
         """Open the demo ``name`` (one of demo_names()); first, ask about unsaved changes
         (before ``doing`` it) unless ``ask`` is False (the command line has none)."""
         if ask:
-            self.workspaces.confirm_discard(
-                doing, lambda: self._open_now(name))
+            self.workspaces.confirm_discard(doing, lambda: self._open_now(name))
         else:
             self._open_now(name)
 
@@ -82,7 +93,8 @@ class DemoActions(QObject):
         self.end_demo()
         runner = DemoRunner(demo, self.session)
         self.workspaces.replace_sockets(
-            runner.open, demo.workspace.messages, path=None, title=f"{demo.name} demo")
+            runner.open, demo.workspace.messages, path=None, title=f"{demo.name} demo"
+        )
         self.runner = runner
         self.panel.set_runner(runner)
         self.dock.show()
@@ -101,4 +113,3 @@ class DemoActions(QObject):
     def _on_panel_reset_requested(self) -> None:
         if self.runner is not None:
             self.open_demo(self.runner.demo.name, doing="resetting the demo")
-

@@ -66,13 +66,16 @@ class DemoPanel(QWidget):
         self.title_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.title_label.setWordWrap(True)
         self.summary_label = _wrapped(style=MUTED_STYLE)
-        self.start_button = _button("▶ Start", "Start the demo's senders from their first "
-                                               "message")
-        self.stop_button = _button("■ Stop", "Stop the demo's senders (replies and "
-                                             "forwarding go on)")
-        self.reset_button = _button("↺ Reset", "Open the demo again: its sockets as at the "
-                                               "start (the traffic table stays; Clear empties "
-                                               "it)")
+        self.start_button = _button("▶ Start", "Start the demo's senders from their first message")
+        self.stop_button = _button(
+            "■ Stop", "Stop the demo's senders (replies and forwarding go on)"
+        )
+        self.reset_button = _button(
+            "↺ Reset",
+            "Open the demo again: its sockets as at the "
+            "start (the traffic table stays; Clear empties "
+            "it)",
+        )
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         self.reset_button.clicked.connect(self.reset_requested)
@@ -117,9 +120,11 @@ class DemoPanel(QWidget):
     def _catalogue(self, demos: list[Demo]) -> QWidget:
         inner = QWidget()
         layout = QVBoxLayout(inner)
-        heading = _wrapped("Pattern demos play a ZeroMQ pattern out live inside zinspect, "
-                           "with an explanation of what to watch. Open one (also from the "
-                           "Demos menu, or with zinspect --demo NAME):")
+        heading = _wrapped(
+            "Pattern demos play a ZeroMQ pattern out live inside zinspect, "
+            "with an explanation of what to watch. Open one (also from the "
+            "Demos menu, or with zinspect --demo NAME):"
+        )
         layout.addWidget(heading)
         self.open_buttons: dict[str, QPushButton] = {}
         for demo in demos:
@@ -152,8 +157,9 @@ class DemoPanel(QWidget):
         self.title_label.setText(demo.title)
         self.summary_label.setText(demo.summary[:1].upper() + demo.summary[1:] + ".")
         self.explanation.setMarkdown(demo.explanation)
-        self.status_label.setText("Press Start to play the pattern; the buttons below try "
-                                  "things out.")
+        self.status_label.setText(
+            "Press Start to play the pattern; the buttons below try things out."
+        )
         for action in demo.actions:
             self._add_action(action)
         for label, _value in runner.figures():

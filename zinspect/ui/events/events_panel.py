@@ -68,7 +68,7 @@ class EventsModel(QAbstractTableModel):
     def add(self, events: list[SocketEvent]) -> None:
         if not events:
             return
-        events = events[-self.limit:]
+        events = events[-self.limit :]
         extra = len(self._events) + len(events) - self.limit
         if extra > 0:
             self.beginRemoveRows(QModelIndex(), 0, extra - 1)
@@ -94,10 +94,14 @@ class EventsModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         return None
 
@@ -107,12 +111,20 @@ class EventsModel(QAbstractTableModel):
         event = self._events[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (event_time(event.time), event.socket or "—", event.label, event.endpoint,
-                    event.detail, event.explanation)[column]
+            return (
+                event_time(event.time),
+                event.socket or "—",
+                event.label,
+                event.endpoint,
+                event.detail,
+                event.explanation,
+            )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{event.label} on {event.socket or 'no socket'}"
-                    f"{' at ' + event.endpoint if event.endpoint else ''}\n{event.explanation}"
-                    f"\nlibzmq value: {event.value}")
+            return (
+                f"{event.label} on {event.socket or 'no socket'}"
+                f"{' at ' + event.endpoint if event.endpoint else ''}\n{event.explanation}"
+                f"\nlibzmq value: {event.value}"
+            )
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_EVENT, COL_MEANING):
             if event.problem:
                 return PROBLEM_COLOR
@@ -150,7 +162,6 @@ class EventsFilter(QSortFilterProxyModel):
 class EventsPanel(QWidget):
     """The timeline with its filters; follows new events unless scrolled up."""
 
-
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = bridge.session
@@ -166,8 +177,9 @@ class EventsPanel(QWidget):
         self.socket_combo.setAccessibleName("Events of socket")
         self.socket_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.problems_check = QCheckBox("Problems only")
-        self.problems_check.setToolTip("Only failures: bind, accept and handshake failures, "
-                                       "authentication denied")
+        self.problems_check.setToolTip(
+            "Only failures: bind, accept and handshake failures, authentication denied"
+        )
         self.problems_check.setAccessibleName("Problems only")
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Empty the timeline (the sockets' peer counts stay)")
@@ -188,12 +200,16 @@ class EventsPanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(
-            self.view.fontMetrics().height() + 6)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        for column, width in ((COL_TIME, 95), (COL_SOCKET, 100), (COL_EVENT, 170),
-                              (COL_ENDPOINT, 190), (COL_DETAIL, 150)):
+        for column, width in (
+            (COL_TIME, 95),
+            (COL_SOCKET, 100),
+            (COL_EVENT, 170),
+            (COL_ENDPOINT, 190),
+            (COL_DETAIL, 150),
+        ):
             header.resizeSection(column, width)
         header.setSectionResizeMode(COL_MEANING, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
@@ -243,11 +259,13 @@ class EventsPanel(QWidget):
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         if not total:
-            self.count_label.setText("No events yet: libzmq reports them for tcp and ipc "
-                                     "endpoints (inproc has none)")
+            self.count_label.setText(
+                "No events yet: libzmq reports them for tcp and ipc endpoints (inproc has none)"
+            )
             return
-        self.count_label.setText(f"{total:,} events" if shown == total
-                                 else f"{shown:,} of {total:,} events")
+        self.count_label.setText(
+            f"{total:,} events" if shown == total else f"{shown:,} of {total:,} events"
+        )
 
     def close_listener(self) -> None:
         if self._on_session_event in self.session.on_event:
@@ -259,12 +277,12 @@ class EventsPanel(QWidget):
             self.socket_combo.addItem(handle.name, handle.name)
 
     def _on_filter_changed(self, *_args: object) -> None:
-        self.proxy.set_filter(self.socket_combo.currentData() or ALL_SOCKETS,
-                              self.problems_check.isChecked())
+        self.proxy.set_filter(
+            self.socket_combo.currentData() or ALL_SOCKETS, self.problems_check.isChecked()
+        )
         self._update_count()
 
     def _on_clear_button_clicked(self) -> None:
         self._pending.clear()
         self.model.clear()
         self._update_count()
-

@@ -112,8 +112,9 @@ class DetailPane(QWidget):
         self._empty_label.setWordWrap(True)
         self._empty_label.setObjectName("empty_hint")
         muted = self._empty_label.palette()
-        muted.setColor(QPalette.ColorRole.WindowText,
-                       muted.color(QPalette.ColorRole.PlaceholderText))
+        muted.setColor(
+            QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText)
+        )
         self._empty_label.setPalette(muted)  # a hint, not content
         self._empty_label.setAccessibleName("No message selected")
         self._empty_label.setToolTip("Click a row in the traffic table to inspect that message")
@@ -148,7 +149,8 @@ class DetailPane(QWidget):
         self._resend_button.setObjectName("resend_button")
         self._resend_button.setAccessibleName("Edit and resend")
         self._resend_button.setToolTip(
-            "Load this message's frames, exact bytes, into the composer to edit and send again")
+            "Load this message's frames, exact bytes, into the composer to edit and send again"
+        )
         self._resend_button.clicked.connect(self._on_resend_button_clicked)
         top.addWidget(self._resend_button)
         box.addLayout(top)
@@ -160,14 +162,20 @@ class DetailPane(QWidget):
         # The time on a row of its own, then two caption/value pairs per row, values wrapping
         # at spaces: the pane's minimum width stays small, so showing a message never widens
         # the window past the screen.
-        fields = (("time", "Time", "When the message was received or sent (local time)"),
-                  ("socket", "Socket", "The socket that received or sent it, and its type"),
-                  ("direction", "Direction", "in: received by the socket; out: sent by it"),
-                  ("size", "Size", "Total size of all frames"),
-                  ("frames", "Frames", "How many frames (parts) the message has"),
-                  ("peer", "Peer", "Where a received message came from: the peer's address "
-                                   "as libzmq reports it (tcp and ipc; not inproc), and on a "
-                                   "ROUTER the peer's routing id"))
+        fields = (
+            ("time", "Time", "When the message was received or sent (local time)"),
+            ("socket", "Socket", "The socket that received or sent it, and its type"),
+            ("direction", "Direction", "in: received by the socket; out: sent by it"),
+            ("size", "Size", "Total size of all frames"),
+            ("frames", "Frames", "How many frames (parts) the message has"),
+            (
+                "peer",
+                "Peer",
+                "Where a received message came from: the peer's address "
+                "as libzmq reports it (tcp and ipc; not inproc), and on a "
+                "ROUTER the peer's routing id",
+            ),
+        )
         for number, (key, caption, tip) in enumerate(fields):
             row, column = (0, 0) if number == 0 else divmod(number + 1, 2)
             name = QLabel(caption + ":")
@@ -240,12 +248,14 @@ class DetailPane(QWidget):
         self._view_combo = QComboBox()
         for key, label in VIEW_LABELS.items():
             self._view_combo.addItem(label, key)
-            self._view_combo.setItemData(self._view_combo.count() - 1, VIEW_TIPS[key],
-                                         Qt.ItemDataRole.ToolTipRole)
+            self._view_combo.setItemData(
+                self._view_combo.count() - 1, VIEW_TIPS[key], Qt.ItemDataRole.ToolTipRole
+            )
         self._view_combo.setObjectName("view_combo")
         self._view_combo.setAccessibleName("Frame view")
-        self._view_combo.setToolTip("How to show this frame; remembered per frame while the "
-                                    "message is shown")
+        self._view_combo.setToolTip(
+            "How to show this frame; remembered per frame while the message is shown"
+        )
         view_label.setBuddy(self._view_combo)
         view_label.setToolTip(self._view_combo.toolTip())
         self._view_combo.currentIndexChanged.connect(self._on_view_combo_changed)
@@ -264,7 +274,8 @@ class DetailPane(QWidget):
         self._truncated_label.setObjectName("truncated_mark")
         self._truncated_label.setAccessibleName("Truncation")
         self._truncated_label.setToolTip(
-            f"Only the first {LIMIT_TEXT} of a frame are shown, to keep the window fast")
+            f"Only the first {LIMIT_TEXT} of a frame are shown, to keep the window fast"
+        )
         layout.addWidget(self._truncated_label)
 
         self._viewer = QPlainTextEdit()
@@ -311,8 +322,7 @@ class DetailPane(QWidget):
         return viewer
 
     # -- public API --------------------------------------------------------------------
-    def show_message(self, message: Message | None, socket_type: str = "",
-                     peer: str = "") -> None:
+    def show_message(self, message: Message | None, socket_type: str = "", peer: str = "") -> None:
         """Show ``message`` (None: the empty state). ``socket_type`` is e.g. "ROUTER";
         ``peer`` the address a received message came from ("" when libzmq gave none).
 
@@ -332,8 +342,9 @@ class DetailPane(QWidget):
             self._stack.setCurrentIndex(0)
             return
         self._fill_header(message)
-        self._model.set_frames(message.frames,
-                               routing_id_first=self._socket_type in ROUTING_ID_TYPES)
+        self._model.set_frames(
+            message.frames, routing_id_first=self._socket_type in ROUTING_ID_TYPES
+        )
         self._stack.setCurrentIndex(1)
         if message.frames:
             self._table.setCurrentIndex(self._model.index(0, 0))  # renders frame 0
@@ -355,8 +366,9 @@ class DetailPane(QWidget):
         if self._socket_type:
             socket_text += f" ({self._socket_type})"
         self._fields["socket"].setText(socket_text)
-        self._fields["direction"].setText({IN: "in (received)", OUT: "out (sent)"}.get(
-            message.direction, message.direction))
+        self._fields["direction"].setText(
+            {IN: "in (received)", OUT: "out (sent)"}.get(message.direction, message.direction)
+        )
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(_size_text(message.size))
         self._fields["peer"].setText(self._peer_text(message))
@@ -376,16 +388,23 @@ class DetailPane(QWidget):
         """What ZeroMQ means by this message's frames on this socket type, if anything."""
         kind = self._socket_type
         # XPUB receives subscriptions from its subscribers; XSUB sends them to publishers.
-        if (kind, message.direction) in (("XPUB", IN), ("XSUB", OUT)) \
-                and subscription_event(message.frames) is not None:
-            return (f"Subscription message: {message_summary(message.frames, kind)} "
-                    "(first byte 1 = subscribe, 0 = unsubscribe; the rest is the topic prefix)")
+        if (kind, message.direction) in (("XPUB", IN), ("XSUB", OUT)) and subscription_event(
+            message.frames
+        ) is not None:
+            return (
+                f"Subscription message: {message_summary(message.frames, kind)} "
+                "(first byte 1 = subscribe, 0 = unsubscribe; the rest is the topic prefix)"
+            )
         if kind == "ROUTER":
-            return ("ROUTER: frame 1 is the peer's routing id; ROUTER adds it to what it "
-                    "receives and uses it to route what it sends.")
+            return (
+                "ROUTER: frame 1 is the peer's routing id; ROUTER adds it to what it "
+                "receives and uses it to route what it sends."
+            )
         if kind == "STREAM":
-            return ("STREAM: frame 1 is the peer's routing id (its TCP connection); an empty "
-                    "frame after it means the peer connected or disconnected.")
+            return (
+                "STREAM: frame 1 is the peer's routing id (its TCP connection); an empty "
+                "frame after it means the peer connected or disconnected."
+            )
         return ""
 
     # -- the selected frame ------------------------------------------------------------------
@@ -443,7 +462,8 @@ class DetailPane(QWidget):
         if shown.truncated:
             self._truncated_label.setText(
                 f"Truncated: showing {LIMIT_TEXT} of {_size_text(len(data))}. "
-                "Save frame… writes the whole frame; the copy buttons copy all of it.")
+                "Save frame… writes the whole frame; the copy buttons copy all of it."
+            )
         self._truncated_label.setVisible(shown.truncated)
         self._viewer.setPlaceholderText("empty frame, 0 bytes" if not data else "")
         self._viewer.setWordWrapMode(_wrap_mode(shown.view, shown.text))
@@ -457,9 +477,13 @@ class DetailPane(QWidget):
         return 16 if room >= needed else 8
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if (watched is self._viewer.viewport() and event.type() == QEvent.Type.Resize
-                and self._shown_view == "hex" and self._current_frame() is not None
-                and self._fitting_hex_width() != self._hex_width):
+        if (
+            watched is self._viewer.viewport()
+            and event.type() == QEvent.Type.Resize
+            and self._shown_view == "hex"
+            and self._current_frame() is not None
+            and self._fitting_hex_width() != self._hex_width
+        ):
             scroll = self._viewer.verticalScrollBar()
             line = scroll.value() * self._hex_width  # keep the same bytes in view
             self._render_frame()
@@ -468,19 +492,24 @@ class DetailPane(QWidget):
 
     def _update_action_tips(self, size: int) -> None:
         """Copy tooltips say the whole frame is copied, and warn when that is a lot."""
-        factors = {"text": (1, "as UTF-8 text (invalid bytes become \ufffd)"),
-                   "hex": (2, "as hex digits, two per byte"),
-                   "base64": (4 / 3, "as base64")}
+        factors = {
+            "text": (1, "as UTF-8 text (invalid bytes become \ufffd)"),
+            "hex": (2, "as hex digits, two per byte"),
+            "base64": (4 / 3, "as base64"),
+        }
         for how, (factor, what) in factors.items():
             tip = f"Copy the whole frame ({_size_text(size)}) {what} to the clipboard"
             if size > HUGE_COPY:
-                tip += (f". This frame is huge: the clipboard gets about "
-                        f"{human_size(int(size * factor))} of text, which may take a while")
+                tip += (
+                    f". This frame is huge: the clipboard gets about "
+                    f"{human_size(int(size * factor))} of text, which may take a while"
+                )
             elif size > DETAIL_LIMIT:
                 tip += f", not only the {LIMIT_TEXT} shown"
             self._copy_buttons[how].setToolTip(tip)
-        self._save_button.setToolTip(f"Save the whole frame ({_size_text(size)}, exact bytes) "
-                                     "to a file")
+        self._save_button.setToolTip(
+            f"Save the whole frame ({_size_text(size)}, exact bytes) to a file"
+        )
 
     # -- actions ---------------------------------------------------------------------------
     def _show_action_status(self, text: str, problem: bool = False) -> None:
@@ -509,7 +538,8 @@ class DetailPane(QWidget):
             text = base64.b64encode(data).decode("ascii")
         QGuiApplication.clipboard().setText(text)
         self._show_action_status(
-            f"Copied frame {self._frame_row + 1} ({_size_text(len(data))}) as {how}{note}.")
+            f"Copied frame {self._frame_row + 1} ({_size_text(len(data))}) as {how}{note}."
+        )
 
     def _on_copy_text_button_clicked(self) -> None:
         self._copy("text")
@@ -539,8 +569,7 @@ class DetailPane(QWidget):
             dialog.fileSelected.connect(self._on_save_dialog_file_selected)
             dialog.rejected.connect(self._on_save_dialog_rejected)
             self._save_dialog = dialog
-        self._save_dialog.selectFile(
-            f"message-{self._message.seq}-frame-{self._frame_row + 1}.bin")
+        self._save_dialog.selectFile(f"message-{self._message.seq}-frame-{self._frame_row + 1}.bin")
         self._save_dialog.open()
 
     def _on_save_dialog_rejected(self) -> None:
@@ -557,10 +586,13 @@ class DetailPane(QWidget):
     def _confirm_overwrite(self, path: str) -> None:
         if self._overwrite_box is not None:
             self._overwrite_box.deleteLater()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Replace file?",
-                          f"{os.path.basename(path)} already exists. Replace it?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                          self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Replace file?",
+            f"{os.path.basename(path)} already exists. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setObjectName("confirm_overwrite_box")
         box.setInformativeText(path)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -601,9 +633,11 @@ class DetailPane(QWidget):
                     pass
             reason = error.strerror or str(error)
             log.info("saving frame %d of message %d to %s failed: %s", row + 1, seq, path, reason)
-            self._show_action_status(f"Could not save frame {row + 1} to {path}: {reason}.",
-                                     problem=True)
+            self._show_action_status(
+                f"Could not save frame {row + 1} to {path}: {reason}.", problem=True
+            )
             return
         log.info("saved frame %d of message %d (%d bytes) to %s", row + 1, seq, len(data), path)
-        self._show_action_status(f"Saved frame {row + 1} of message #{seq} "
-                                 f"({_size_text(len(data))}) to {path}.")
+        self._show_action_status(
+            f"Saved frame {row + 1} of message #{seq} ({_size_text(len(data))}) to {path}."
+        )

@@ -15,8 +15,9 @@ LIMIT_TEXT = f"{DETAIL_LIMIT // 1024} KiB"
 # Control characters (but tab and newlines) spelled out as <0x00>, so NUL and friends stay
 # visible in the text view instead of vanishing. (Unicode's control pictures, U+2400, would be
 # neater but many fonts lack them, and a box is no better than nothing.)
-_CONTROL_MARKS = {code: f"<0x{code:02x}>" for code in (*range(32), 0x7F)
-                  if chr(code) not in "\t\n\r"}
+_CONTROL_MARKS = {
+    code: f"<0x{code:02x}>" for code in (*range(32), 0x7F) if chr(code) not in "\t\n\r"
+}
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,11 @@ def render_frame(data: bytes, choice: str, hex_width: int = 16) -> RenderedFrame
     if view == "json" and truncated:
         # A cut JSON document never parses, and parsing 100 MB would freeze the window.
         view = "text" if printable_text(head, cut=True) is not None else "hex"
-        notes.append(f"JSON view needs the whole frame, which is larger than {LIMIT_TEXT}; "
-                     f"the start is shown as {VIEW_LABELS[view].lower()} (Save frame… to get "
-                     "all of it)")
+        notes.append(
+            f"JSON view needs the whole frame, which is larger than {LIMIT_TEXT}; "
+            f"the start is shown as {VIEW_LABELS[view].lower()} (Save frame… to get "
+            "all of it)"
+        )
         problem = True
     if view == "text":
         if truncated:
@@ -64,12 +67,14 @@ def render_frame(data: bytes, choice: str, hex_width: int = 16) -> RenderedFrame
             problem = True
         marked = text.translate(_CONTROL_MARKS)
         if marked != text:
-            notes.append("control characters shown as <0x..>, e.g. <0x00> for NUL; "
-                         "the hex view shows the exact bytes")
+            notes.append(
+                "control characters shown as <0x..>, e.g. <0x00> for NUL; "
+                "the hex view shows the exact bytes"
+            )
             text = marked
     elif view == "base64":
         # Encode whole 3-byte groups so the shown prefix is exactly the frame's base64 prefix.
-        text, error = render(head[:len(head) - len(head) % 3] if truncated else head, "base64")
+        text, error = render(head[: len(head) - len(head) % 3] if truncated else head, "base64")
     else:
         text, error = render(head, view)
         if error:
@@ -87,7 +92,14 @@ def _cut_partial_character(head: bytes) -> bytes:
         lead = head[-back] if len(head) >= back else 0
         if lead & 0xC0 == 0x80:  # continuation byte: keep looking for the lead byte
             continue
-        needed = 2 if lead & 0xE0 == 0xC0 else 3 if lead & 0xF0 == 0xE0 else \
-            4 if lead & 0xF8 == 0xF0 else 1
+        needed = (
+            2
+            if lead & 0xE0 == 0xC0
+            else 3
+            if lead & 0xF0 == 0xE0
+            else 4
+            if lead & 0xF8 == 0xF0
+            else 1
+        )
         return head[:-back] if needed > back else head
     return head

@@ -41,7 +41,6 @@ from zinspect.ui.widgets.inputs import make_button, make_line_edit
 log = logging.getLogger(__name__)
 
 
-
 def set_key_text(edit: QLineEdit, key: str) -> None:
     """Show a key from its first character (a narrow field would show its end)."""
     edit.setText(key)
@@ -93,13 +92,17 @@ class KeyPairEditor(QWidget):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         self.public_key_edit = make_line_edit(
-            "Own public key", "This socket's CURVE public key (40 Z85 characters): give it "
-            "to peers", "public key (Z85)")
+            "Own public key",
+            "This socket's CURVE public key (40 Z85 characters): give it to peers",
+            "public key (Z85)",
+        )
         self.public_key_edit.setFont(mono)
         self.public_key_error = error_label("Own public key error")
         self.secret_key_edit = make_line_edit(
-            "Own secret key", "This socket's CURVE secret key (40 Z85 characters): never "
-            "give it away", "secret key (Z85)")
+            "Own secret key",
+            "This socket's CURVE secret key (40 Z85 characters): never give it away",
+            "secret key (Z85)",
+        )
         self.secret_key_edit.setFont(mono)
         self.secret_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.show_secret_button = QToolButton()
@@ -108,21 +111,29 @@ class KeyPairEditor(QWidget):
         self.show_secret_button.setAccessibleName("Show secret key")
         self.show_secret_button.setToolTip("Show or hide the secret key's characters")
         self.secret_key_error = error_label("Own secret key error")
-        self.generate_button = make_button("Generate key pair", "Generate key pair",
-                                           "Make a new CURVE key pair for this socket")
+        self.generate_button = make_button(
+            "Generate key pair", "Generate key pair", "Make a new CURVE key pair for this socket"
+        )
         self.load_button = make_button(
-            "Load certificate…", "Load certificate", "Read this socket's key pair from a "
+            "Load certificate…",
+            "Load certificate",
+            "Read this socket's key pair from a "
             "secret certificate (NAME.key_secret); a client may also load the server's public "
-            "certificate (NAME.key)")
+            "certificate (NAME.key)",
+        )
         self.save_button = make_button(
-            "Save certificate…", "Save certificate", "Write NAME.key (public, for peers) and "
-            "NAME.key_secret (secret, mode 0600) in pyzmq's format")
+            "Save certificate…",
+            "Save certificate",
+            "Write NAME.key (public, for peers) and "
+            "NAME.key_secret (secret, mode 0600) in pyzmq's format",
+        )
         self.certificate_label = QLabel()
         self.certificate_label.setWordWrap(True)
         self.certificate_label.setStyleSheet(NOTE_STYLE)
         self.certificate_label.setAccessibleName("Certificate file")
-        self.certificate_label.setToolTip("The certificate file this socket's keys come from; "
-                                          "workspaces refer to it")
+        self.certificate_label.setToolTip(
+            "The certificate file this socket's keys come from; workspaces refer to it"
+        )
         self.certificate_error = error_label("Certificate error")
 
         keys = QFormLayout()
@@ -192,8 +203,11 @@ class KeyPairEditor(QWidget):
     def show_field_error(self, field: str, message: str) -> bool:
         """Show a check_spec message for ``public_key``, ``secret_key`` or ``certificate``
         beside it; False when the field is not one of these."""
-        label = {"public_key": self.public_key_error, "secret_key": self.secret_key_error,
-                 "certificate": self.certificate_error}.get(field)
+        label = {
+            "public_key": self.public_key_error,
+            "secret_key": self.secret_key_error,
+            "certificate": self.certificate_error,
+        }.get(field)
         if label is not None:
             show_error(label, message)
         return label is not None
@@ -217,9 +231,14 @@ class KeyPairEditor(QWidget):
         show_error(self.public_key_error, "")
         show_error(self.secret_key_error, "")
         self._update_certificate_label()
-        self.reported.emit(" ".join([f"Loaded this socket's key pair from "
-                                     f"{certificate.path.name}: Apply to use it.",
-                                     *certificate.notes]))
+        self.reported.emit(
+            " ".join(
+                [
+                    f"Loaded this socket's key pair from {certificate.path.name}: Apply to use it.",
+                    *certificate.notes,
+                ]
+            )
+        )
         self.keys_edited.emit()
         return certificate
 
@@ -236,32 +255,41 @@ class KeyPairEditor(QWidget):
             show_error(self.public_key_error, str(error))
             return False
         except OSError as error:
-            show_error(self.certificate_error, f"Could not save the certificate: "
-                                               f"{error.strerror or error}")
+            show_error(
+                self.certificate_error, f"Could not save the certificate: {error.strerror or error}"
+            )
             return False
         set_key_text(self.public_key_edit, public)
         self._certificate = str(secret_path)
         show_error(self.certificate_error, "")
         self._update_certificate_label()
-        self.reported.emit(f"Saved {public_path.name} (public: give it to peers) and "
-                           f"{secret_path.name} (secret, readable only by you).")
+        self.reported.emit(
+            f"Saved {public_path.name} (public: give it to peers) and "
+            f"{secret_path.name} (secret, readable only by you)."
+        )
         self.keys_edited.emit()
         return True
 
     # -- internals ---------------------------------------------------------------------------
     def _keys_valid(self) -> bool:
-        secret_ok = check_key_field(self.secret_key_edit, self.secret_key_error, "secret key",
-                                    secret=True)
+        secret_ok = check_key_field(
+            self.secret_key_edit, self.secret_key_error, "secret key", secret=True
+        )
         public_ok = check_key_field(self.public_key_edit, self.public_key_error, "public key")
         if not self.secret_key():
-            show_error(self.secret_key_error, "There is no secret key to save: generate a key "
-                                              "pair or enter one")
+            show_error(
+                self.secret_key_error,
+                "There is no secret key to save: generate a key pair or enter one",
+            )
             return False
         return secret_ok and public_ok
 
     def _update_certificate_label(self) -> None:
-        self.certificate_label.setText(f"Keys from {self._certificate}" if self._certificate
-                                       else "No certificate file: save one to keep the keys.")
+        self.certificate_label.setText(
+            f"Keys from {self._certificate}"
+            if self._certificate
+            else "No certificate file: save one to keep the keys."
+        )
 
     def _open_dialog(self, title: str, save: bool) -> None:
         dialog = QFileDialog(self, title)
@@ -283,8 +311,9 @@ class KeyPairEditor(QWidget):
 
     # -- slots ---------------------------------------------------------------------------------
     def _on_show_secret_button_toggled(self, shown: bool) -> None:
-        self.secret_key_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
-                                         else QLineEdit.EchoMode.Password)
+        self.secret_key_edit.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
         self.show_secret_button.setText("Hide" if shown else "Show")
 
     def _on_public_key_edit_editing_finished(self) -> None:
@@ -306,8 +335,9 @@ class KeyPairEditor(QWidget):
         self._certificate = ""
         self.clear_errors()
         self._update_certificate_label()
-        self.reported.emit("Generated a new key pair: Apply to use it; Save certificate… to "
-                           "keep it.")
+        self.reported.emit(
+            "Generated a new key pair: Apply to use it; Save certificate… to keep it."
+        )
         self.keys_edited.emit()
 
     def _on_load_button_clicked(self) -> None:

@@ -53,40 +53,61 @@ class AuthEditor(QGroupBox):
         self.setCheckable(True)
         self.setChecked(False)
         self.setAccessibleName("Authenticate clients")
-        self.setToolTip("Let zinspect's authenticator decide who may connect to this socket. "
-                        "Denied clients show in the events timeline with the reason.")
+        self.setToolTip(
+            "Let zinspect's authenticator decide who may connect to this socket. "
+            "Denied clients show in the events timeline with the reason."
+        )
         self._mechanism = "NULL"
         self._dialog: QFileDialog | None = None
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         self.allow_edit = make_line_edit(
-            "Allowed addresses", "Only these IP addresses or networks may connect (separate "
-            "them with commas); empty: any address", "any, or e.g. 127.0.0.1, 10.0.0.0/8")
+            "Allowed addresses",
+            "Only these IP addresses or networks may connect (separate "
+            "them with commas); empty: any address",
+            "any, or e.g. 127.0.0.1, 10.0.0.0/8",
+        )
         self.deny_edit = make_line_edit(
-            "Denied addresses", "These IP addresses or networks may never connect (separate "
-            "them with commas); they win over the allowed list", "none, or e.g. 10.0.0.5")
+            "Denied addresses",
+            "These IP addresses or networks may never connect (separate "
+            "them with commas); they win over the allowed list",
+            "none, or e.g. 10.0.0.5",
+        )
         self.address_error_label = error_label("Address list error")
 
         # -- CURVE client keys ------------------------------------------------------------------
         self.keys_model = QStandardItemModel(self)
         self.keys_view = short_list_view(
-            self.keys_model, "Allowed client keys",
-            "The CURVE public keys of the clients allowed to connect", 80)
+            self.keys_model,
+            "Allowed client keys",
+            "The CURVE public keys of the clients allowed to connect",
+            80,
+        )
         self.keys_view.setFont(mono)
-        self.key_edit = make_line_edit("Client public key", "A client's CURVE public key: 40 Z85 "
-                                   "characters (Enter adds it)", "client public key (Z85)")
+        self.key_edit = make_line_edit(
+            "Client public key",
+            "A client's CURVE public key: 40 Z85 characters (Enter adds it)",
+            "client public key (Z85)",
+        )
         self.key_edit.setFont(mono)
-        self.add_key_button = make_button("Add key", "Add client key",
-                                      "Allow the client with this public key")
-        self.remove_key_button = make_button("Remove key", "Remove client key",
-                                         "Stop allowing the selected client key")
+        self.add_key_button = make_button(
+            "Add key", "Add client key", "Allow the client with this public key"
+        )
+        self.remove_key_button = make_button(
+            "Remove key", "Remove client key", "Stop allowing the selected client key"
+        )
         self.key_error_label = error_label("Client key error")
         self.directory_edit = make_line_edit(
-            "Client certificate directory", "A directory of client certificates (*.key, "
+            "Client certificate directory",
+            "A directory of client certificates (*.key, "
             "pyzmq's format): every public key in it is allowed; read again when it changes",
-            "optional: a directory of *.key files")
-        self.directory_button = make_button("Choose…", "Choose client certificate directory",
-                                        "Choose the directory of client certificates")
+            "optional: a directory of *.key files",
+        )
+        self.directory_button = make_button(
+            "Choose…",
+            "Choose client certificate directory",
+            "Choose the directory of client certificates",
+        )
         self.directory_error_label = error_label("Client certificate directory error")
         self.keys_note = QLabel("No keys and no directory: any client key is accepted.")
         self.keys_note.setStyleSheet(NOTE_STYLE)
@@ -118,17 +139,24 @@ class AuthEditor(QGroupBox):
 
         # -- PLAIN users --------------------------------------------------------------------------
         self.users_model = QStandardItemModel(self)
-        self.users_view = short_list_view(self.users_model, "PLAIN users",
-                                          "The users who may connect with PLAIN", 80)
-        self.user_name_edit = make_line_edit("User name", "The PLAIN user name to allow",
-                                         "user name")
-        self.user_password_edit = make_line_edit("User password", "That user's password "
-                                             "(Enter adds the user)", "password")
+        self.users_view = short_list_view(
+            self.users_model, "PLAIN users", "The users who may connect with PLAIN", 80
+        )
+        self.user_name_edit = make_line_edit(
+            "User name", "The PLAIN user name to allow", "user name"
+        )
+        self.user_password_edit = make_line_edit(
+            "User password", "That user's password (Enter adds the user)", "password"
+        )
         self.user_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.add_user_button = make_button("Add user", "Add PLAIN user", "Allow this user with "
-                                       "this password (an existing user gets the new password)")
-        self.remove_user_button = make_button("Remove user", "Remove PLAIN user",
-                                          "Stop allowing the selected user")
+        self.add_user_button = make_button(
+            "Add user",
+            "Add PLAIN user",
+            "Allow this user with this password (an existing user gets the new password)",
+        )
+        self.remove_user_button = make_button(
+            "Remove user", "Remove PLAIN user", "Stop allowing the selected user"
+        )
         self.user_error_label = error_label("PLAIN user error")
         self.users_note = QLabel("No users: any name and password are accepted.")
         self.users_note.setStyleSheet(NOTE_STYLE)
@@ -222,20 +250,29 @@ class AuthEditor(QGroupBox):
         )
 
     def client_keys(self) -> list[str]:
-        return [self.keys_model.item(row).data(ValueRole)
-                for row in range(self.keys_model.rowCount())]
+        return [
+            self.keys_model.item(row).data(ValueRole) for row in range(self.keys_model.rowCount())
+        ]
 
     def users(self) -> dict[str, str | None]:
-        return {self.users_model.item(row).data(ValueRole):
-                self.users_model.item(row).data(PasswordRole)
-                for row in range(self.users_model.rowCount())}
+        return {
+            self.users_model.item(row).data(ValueRole): self.users_model.item(row).data(
+                PasswordRole
+            )
+            for row in range(self.users_model.rowCount())
+        }
 
     def user_names_shown(self) -> list[str]:
         return [self.users_model.item(row).text() for row in range(self.users_model.rowCount())]
 
     def clear_errors(self) -> None:
-        for label in (self.address_error_label, self.key_error_label,
-                      self.directory_error_label, self.user_error_label, self.error_label):
+        for label in (
+            self.address_error_label,
+            self.key_error_label,
+            self.directory_error_label,
+            self.user_error_label,
+            self.error_label,
+        ):
             show_error(label, "")
 
     def show_field_error(self, field: str, message: str) -> None:
@@ -314,9 +351,10 @@ class AuthEditor(QGroupBox):
             show_error(self.directory_error_label, str(error))
             return
         show_error(self.directory_error_label, "")
-        self.keys_note.setText(f"{len(keys)} client certificate{'s' if len(keys) != 1 else ''}"
-                               f" in {directory}" + (" (none yet: no key is accepted from it)"
-                                                     if not keys else ""))
+        self.keys_note.setText(
+            f"{len(keys)} client certificate{'s' if len(keys) != 1 else ''}"
+            f" in {directory}" + (" (none yet: no key is accepted from it)" if not keys else "")
+        )
 
     def _on_add_user_button_clicked(self) -> None:
         name = self.user_name_edit.text().strip()
@@ -361,7 +399,8 @@ class AuthEditor(QGroupBox):
         if model.rowCount():
             view.selectionModel().setCurrentIndex(
                 model.index(min(row, model.rowCount() - 1), 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
 
     def _on_address_edit_editing_finished(self) -> None:
         for edit, what in ((self.allow_edit, "Allowed"), (self.deny_edit, "Denied")):
@@ -376,9 +415,13 @@ class AuthEditor(QGroupBox):
     def _update_notes(self) -> None:
         self.edited.emit()
         if not self.directory_edit.text().strip():
-            self.keys_note.setText("No keys and no directory: any client key is accepted."
-                                   if not self.keys_model.rowCount() else
-                                   "Only the keys listed may connect.")
-        self.users_note.setText("No users: any name and password are accepted."
-                                if not self.users_model.rowCount() else
-                                "Only the users listed may connect, with their passwords.")
+            self.keys_note.setText(
+                "No keys and no directory: any client key is accepted."
+                if not self.keys_model.rowCount()
+                else "Only the keys listed may connect."
+            )
+        self.users_note.setText(
+            "No users: any name and password are accepted."
+            if not self.users_model.rowCount()
+            else "Only the users listed may connect, with their passwords."
+        )

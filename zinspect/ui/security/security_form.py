@@ -60,18 +60,22 @@ from zinspect.ui.widgets.inputs import make_button, make_line_edit
 log = logging.getLogger(__name__)
 
 DONE_STYLE = "color: #2e7d32;"
-WARNING_STYLE = ("color: #7a4100; background: #fff3cd; border: 1px solid #e0b252; "
-                 "border-radius: 3px; padding: 4px;")
+WARNING_STYLE = (
+    "color: #7a4100; background: #fff3cd; border: 1px solid #e0b252; "
+    "border-radius: 3px; padding: 4px;"
+)
 MECHANISM_HELP = {
     "NULL": "No security: no encryption, no credentials (ZeroMQ's default).",
     "PLAIN": "A username and password, sent in cleartext: anyone on the network path can "
-             "read them and the messages. Use it on loopback or a trusted network only.",
+    "read them and the messages. Use it on loopback or a trusted network only.",
     "CURVE": "Encryption and server authentication with CurveZMQ key pairs (public/secret). "
-             "The client must know the server's public key.",
+    "The client must know the server's public key.",
 }
-PLAIN_NOTE = ("PLAIN is cleartext: the password and every message cross the network "
-              "unencrypted. Passwords are not saved in the workspace unless you tick 'Save "
-              "secrets' below.")
+PLAIN_NOTE = (
+    "PLAIN is cleartext: the password and every message cross the network "
+    "unencrypted. Passwords are not saved in the workspace unless you tick 'Save "
+    "secrets' below."
+)
 
 
 class SecurityForm(QWidget):
@@ -93,11 +97,13 @@ class SecurityForm(QWidget):
         self.mechanism_combo = QComboBox()
         for index, name in enumerate(MECHANISMS):
             self.mechanism_combo.addItem(name)
-            self.mechanism_combo.setItemData(index, MECHANISM_HELP[name],
-                                             Qt.ItemDataRole.ToolTipRole)
+            self.mechanism_combo.setItemData(
+                index, MECHANISM_HELP[name], Qt.ItemDataRole.ToolTipRole
+            )
         self.mechanism_combo.setAccessibleName("Security mechanism")
-        self.mechanism_combo.setToolTip("NULL: none; PLAIN: username and password "
-                                        "(cleartext); CURVE: encryption with key pairs")
+        self.mechanism_combo.setToolTip(
+            "NULL: none; PLAIN: username and password (cleartext); CURVE: encryption with key pairs"
+        )
         self.mechanism_help = QLabel()
         self.mechanism_help.setWordWrap(True)
         self.mechanism_help.setStyleSheet(NOTE_STYLE)
@@ -107,19 +113,23 @@ class SecurityForm(QWidget):
         # -- CURVE ------------------------------------------------------------------------------
         self.curve_server_check = QCheckBox("This socket is the CURVE server")
         self.curve_server_check.setAccessibleName("CURVE server")
-        self.curve_server_check.setToolTip("The server holds the key pair clients know; "
-                                           "usually the socket that binds")
+        self.curve_server_check.setToolTip(
+            "The server holds the key pair clients know; usually the socket that binds"
+        )
         self.keys = KeyPairEditor()
         self.server_key_edit = make_line_edit(
-            "Server public key", "The CURVE server's public key (40 Z85 characters): a client "
-            "cannot connect without it", "server public key (Z85)")
+            "Server public key",
+            "The CURVE server's public key (40 Z85 characters): a client cannot connect without it",
+            "server public key (Z85)",
+        )
         self.server_key_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.server_key_error = error_label("Server public key error")
         self.server_key_box = QWidget()
         server_key_row = QFormLayout(self.server_key_box)
         server_key_row.setContentsMargins(0, 0, 0, 0)
-        server_key_row.addRow("Server key:", with_error(self.server_key_edit,
-                                                        self.server_key_error))
+        server_key_row.addRow(
+            "Server key:", with_error(self.server_key_edit, self.server_key_error)
+        )
         self.curve_group = QGroupBox("CURVE")
         self.curve_group.setAccessibleName("CURVE settings")
         self.curve_group.setToolTip("Keys of this socket, and of its server for a client")
@@ -131,13 +141,16 @@ class SecurityForm(QWidget):
         # -- PLAIN -----------------------------------------------------------------------------
         self.plain_server_check = QCheckBox("This socket is the PLAIN server")
         self.plain_server_check.setAccessibleName("PLAIN server")
-        self.plain_server_check.setToolTip("The server checks the username and password "
-                                           "clients send (see Authenticate clients)")
-        self.username_edit = make_line_edit("Username", "The PLAIN username this client "
-                                            "sends", "username")
+        self.plain_server_check.setToolTip(
+            "The server checks the username and password clients send (see Authenticate clients)"
+        )
+        self.username_edit = make_line_edit(
+            "Username", "The PLAIN username this client sends", "username"
+        )
         self.username_error = error_label("Username error")
-        self.password_edit = make_line_edit("Password", "The PLAIN password this client sends "
-                                            "(shown masked)", "password")
+        self.password_edit = make_line_edit(
+            "Password", "The PLAIN password this client sends (shown masked)", "password"
+        )
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_error = error_label("Password error")
         self.plain_note = QLabel(PLAIN_NOTE)
@@ -165,19 +178,25 @@ class SecurityForm(QWidget):
         self.save_secrets_check.setToolTip(
             "Write the secret key and passwords into the workspace file, readable by anyone "
             "who can read the file. Off: the workspace refers to the certificate file, and "
-            "passwords must be typed again after opening it.")
+            "passwords must be typed again after opening it."
+        )
         self.warnings_label = QLabel()
         self.warnings_label.setWordWrap(True)
         self.warnings_label.setStyleSheet(WARNING_STYLE)
         self.warnings_label.setAccessibleName("Security warnings")
         self.warnings_label.setToolTip("What to know about this socket's security")
         self.warnings_label.hide()
-        self.apply_button = make_button("Apply security", "Apply security",
-                                        "Give the socket this security; a socket with "
-                                        "endpoints is re-created (its connections reconnect)")
-        self.revert_button = make_button("Revert", "Revert security form",
-                                         "Show the socket's current security again, dropping "
-                                         "the edits")
+        self.apply_button = make_button(
+            "Apply security",
+            "Apply security",
+            "Give the socket this security; a socket with "
+            "endpoints is re-created (its connections reconnect)",
+        )
+        self.revert_button = make_button(
+            "Revert",
+            "Revert security form",
+            "Show the socket's current security again, dropping the edits",
+        )
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet(DONE_STYLE)
@@ -194,9 +213,19 @@ class SecurityForm(QWidget):
         apply_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title_label, mechanism_row, self.mechanism_help, self.curve_group,
-                       self.plain_group, self.auth_editor, self.save_secrets_check,
-                       self.warnings_label, apply_row, self.status_label, self.error_label):
+        for widget in (
+            self.title_label,
+            mechanism_row,
+            self.mechanism_help,
+            self.curve_group,
+            self.plain_group,
+            self.auth_editor,
+            self.save_secrets_check,
+            self.warnings_label,
+            apply_row,
+            self.status_label,
+            self.error_label,
+        ):
             if isinstance(widget, QWidget):
                 layout.addWidget(widget)
             else:
@@ -236,10 +265,16 @@ class SecurityForm(QWidget):
         show_error(self.error_label, "")
         if self._handle is not None and security_pending(self._handle):
             waiting = waiting_endpoints(self._handle)
-            show_error(self.error_label, "This security is not applied yet (see the problems "
-                       "of the workspace): fix it and Apply."
-                       + (f" The socket binds/connects {', '.join(e for _, e in waiting)} "
-                          "once it is." if waiting else ""))
+            show_error(
+                self.error_label,
+                "This security is not applied yet (see the problems "
+                "of the workspace): fix it and Apply."
+                + (
+                    f" The socket binds/connects {', '.join(e for _, e in waiting)} once it is."
+                    if waiting
+                    else ""
+                ),
+            )
         self._update_enabled()
 
     def show_spec(self, spec: SecuritySpec | None) -> None:
@@ -255,7 +290,8 @@ class SecurityForm(QWidget):
         self.username_edit.setText(spec.username)
         self.password_edit.setText(spec.password or "")
         self.password_edit.setPlaceholderText(
-            "not saved in the workspace: enter it" if spec.password is None else "password")
+            "not saved in the workspace: enter it" if spec.password is None else "password"
+        )
         self.auth_editor.set_auth(spec.authentication)
         self.save_secrets_check.setChecked(spec.save_secrets)
         self._update_mechanism()
@@ -263,10 +299,16 @@ class SecurityForm(QWidget):
     def spec_from_form(self) -> SecuritySpec:
         """The spec the form describes now (not checked: see check_spec)."""
         mechanism = self.mechanism_combo.currentText()
-        server = (self.curve_server_check.isChecked() if mechanism == "CURVE" else
-                  self.plain_server_check.isChecked() if mechanism == "PLAIN" else False)
-        spec = SecuritySpec(mechanism=mechanism, server=server,
-                            save_secrets=self.save_secrets_check.isChecked())
+        server = (
+            self.curve_server_check.isChecked()
+            if mechanism == "CURVE"
+            else self.plain_server_check.isChecked()
+            if mechanism == "PLAIN"
+            else False
+        )
+        spec = SecuritySpec(
+            mechanism=mechanism, server=server, save_secrets=self.save_secrets_check.isChecked()
+        )
         if mechanism == "CURVE":
             spec.public_key = self.keys.public_key()
             spec.secret_key = self.keys.secret_key()
@@ -322,30 +364,48 @@ class SecurityForm(QWidget):
     def _update_enabled(self) -> None:
         handle = self._handle
         usable = handle is not None and not handle.closed
-        for widget in (self.mechanism_combo, self.curve_group, self.plain_group,
-                       self.auth_editor, self.save_secrets_check, self.revert_button):
+        for widget in (
+            self.mechanism_combo,
+            self.curve_group,
+            self.plain_group,
+            self.auth_editor,
+            self.save_secrets_check,
+            self.revert_button,
+        ):
             widget.setEnabled(usable)
         self.apply_button.setEnabled(usable and not self.applying)
-        self.title_label.setText(f"Security of {handle.name} ({handle.type_name})"
-                                 if usable and handle is not None
-                                 else "Select a socket to set its security.")
+        self.title_label.setText(
+            f"Security of {handle.name} ({handle.type_name})"
+            if usable and handle is not None
+            else "Select a socket to set its security."
+        )
 
     def _update_warnings(self) -> None:
-        warnings = (security_warnings(self._handle, self.spec_from_form())
-                    if self._handle is not None else [])
+        warnings = (
+            security_warnings(self._handle, self.spec_from_form())
+            if self._handle is not None
+            else []
+        )
         self.warnings_label.setText("\n\n".join(warnings))
         self.warnings_label.setVisible(bool(warnings))
 
     def _clear_errors(self) -> None:
         self.keys.clear_errors()
-        for label in (self.server_key_error, self.username_error, self.password_error,
-                      self.error_label):
+        for label in (
+            self.server_key_error,
+            self.username_error,
+            self.password_error,
+            self.error_label,
+        ):
             show_error(label, "")
         self.auth_editor.clear_errors()
 
     def _show_field_error(self, field: str, message: str) -> None:
-        labels = {"server_key": self.server_key_error, "username": self.username_error,
-                  "password": self.password_error}
+        labels = {
+            "server_key": self.server_key_error,
+            "username": self.username_error,
+            "password": self.password_error,
+        }
         if field in labels:
             show_error(labels[field], message)
         elif field.startswith("authentication"):
@@ -366,14 +426,18 @@ class SecurityForm(QWidget):
     def _on_keys_public_certificate_loaded(self, certificate: Certificate) -> None:
         """A public certificate: a client takes it as its server's key; a server cannot."""
         if self.curve_server_check.isChecked():
-            self.keys.show_field_error("certificate", f"{certificate.path.name} holds only a "
-                                       "public key: a CURVE server needs its secret "
-                                       "certificate (NAME.key_secret)")
+            self.keys.show_field_error(
+                "certificate",
+                f"{certificate.path.name} holds only a "
+                "public key: a CURVE server needs its secret "
+                "certificate (NAME.key_secret)",
+            )
             return
         set_key_text(self.server_key_edit, certificate.public_key)
         show_error(self.server_key_error, "")
-        self.status_label.setText(f"Loaded the server's public key from "
-                                  f"{certificate.path.name}: Apply to use it.")
+        self.status_label.setText(
+            f"Loaded the server's public key from {certificate.path.name}: Apply to use it."
+        )
         self._update_warnings()
 
     def _on_apply_button_clicked(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.endpoints import SUGGESTED_BIND
-from zinspect.core.sockets.ipc_files import SocketFileExists
+from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.ui.widgets.a11y import describe_clear_button
@@ -51,14 +51,15 @@ class EndpointEditor(QWidget):
         describe_clear_button(self.endpoint_edit, "endpoint")
         self.endpoint_edit.setToolTip(
             "The endpoint to bind or connect to, e.g. tcp://127.0.0.1:* (bind: any free port "
-            "on loopback), tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name")
+            "on loopback), tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name"
+        )
         self.peers_button = QToolButton()
         self.peers_button.setText("Bound…")
         self.peers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.peers_button.setAccessibleName("Addresses bound by other sockets")
         self.peers_button.setToolTip(
-            "Fill in an address that another socket of this session is bound to, to connect "
-            "to it")
+            "Fill in an address that another socket of this session is bound to, to connect to it"
+        )
         self.peers_menu = QMenu(self.peers_button)
         self.peers_menu.setAccessibleName("Addresses bound by other sockets")
         self.peers_menu.setToolTipsVisible(True)
@@ -70,8 +71,10 @@ class EndpointEditor(QWidget):
         self.bind_button.setToolTip("Bind this socket to the endpoint (listen for peers)")
         self.connect_button = QPushButton("Connect")
         self.connect_button.setAccessibleName("Connect")
-        self.connect_button.setToolTip("Connect this socket to the endpoint (reach a peer that "
-                                       "is bound there; it may come later)")
+        self.connect_button.setToolTip(
+            "Connect this socket to the endpoint (reach a peer that "
+            "is bound there; it may come later)"
+        )
         self.error_label = error_label("Endpoint error")
         # asked inline, under the error, when an ipc bind finds a socket file at its path:
         # the user decides without a modal dialog, and only a click replaces the file
@@ -92,8 +95,12 @@ class EndpointEditor(QWidget):
 
         self.model = QStandardItemModel(self)
         self.list_view = short_list_view(
-            self.model, "Endpoints", "This socket's endpoints with their real addresses "
-            "(Delete removes the selected one; right-click to copy)", 96)
+            self.model,
+            "Endpoints",
+            "This socket's endpoints with their real addresses "
+            "(Delete removes the selected one; right-click to copy)",
+            96,
+        )
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._on_list_context_menu_requested)
         self.list_view.installEventFilter(self)
@@ -103,8 +110,10 @@ class EndpointEditor(QWidget):
         self.remove_button.setToolTip("Unbind or disconnect the selected endpoint (Delete)")
         self.copy_button = QPushButton("Copy address")
         self.copy_button.setAccessibleName("Copy address")
-        self.copy_button.setToolTip("Copy the selected endpoint's real address to the "
-                                    "clipboard, e.g. to connect another program to it")
+        self.copy_button.setToolTip(
+            "Copy the selected endpoint's real address to the "
+            "clipboard, e.g. to connect another program to it"
+        )
 
         field_row = QHBoxLayout()
         field_row.addWidget(self.endpoint_edit, 1)
@@ -133,8 +142,7 @@ class EndpointEditor(QWidget):
         self.replace_button.clicked.connect(self._on_replace_button_clicked)
         self.keep_button.clicked.connect(self._on_keep_button_clicked)
         self.endpoint_edit.textEdited.connect(self._on_endpoint_edit_text_edited)
-        self.list_view.selectionModel().currentChanged.connect(
-            self._on_list_current_changed)
+        self.list_view.selectionModel().currentChanged.connect(self._on_list_current_changed)
         self._update_buttons()
 
     # -- public --------------------------------------------------------------------------
@@ -185,8 +193,8 @@ class EndpointEditor(QWidget):
         for row in range(self.model.rowCount()):
             if self.model.item(row).data(EndpointRole) is entry:
                 self.list_view.selectionModel().setCurrentIndex(
-                    self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
                 return
 
     # -- actions -------------------------------------------------------------------------
@@ -197,13 +205,17 @@ class EndpointEditor(QWidget):
         text = self.endpoint_edit.text()
         self._ask_replace(None)
         try:
-            entry = (handle.bind(text, replace_socket_file=replace_socket_file) if bind
-                     else handle.connect(text))
+            entry = (
+                handle.bind(text, replace_socket_file=replace_socket_file)
+                if bind
+                else handle.connect(text)
+            )
         except SocketError as error:
-            log.info("%s %s %r refused: %s", handle.name, "bind" if bind else "connect",
-                     text, error)
+            log.info(
+                "%s %s %r refused: %s", handle.name, "bind" if bind else "connect", text, error
+            )
             show_error(self.error_label, str(error))
-            if isinstance(error, SocketFileExists):
+            if isinstance(error, SocketFileExistsError):
                 self._ask_replace((handle, text))
             self.endpoint_edit.setFocus()
             return
@@ -230,7 +242,8 @@ class EndpointEditor(QWidget):
         if self.model.rowCount():
             self.list_view.selectionModel().setCurrentIndex(
                 self.model.index(min(row, self.model.rowCount() - 1), 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
         self._update_buttons()
         self.endpoints_edited.emit()
 
@@ -242,17 +255,23 @@ class EndpointEditor(QWidget):
     def _update_buttons(self) -> None:
         has_socket = self._handle is not None and not self._handle.closed
         entry = self.selected_endpoint()
-        for widget in (self.endpoint_edit, self.bind_button, self.connect_button,
-                       self.peers_button):
+        for widget in (
+            self.endpoint_edit,
+            self.bind_button,
+            self.connect_button,
+            self.peers_button,
+        ):
             widget.setEnabled(has_socket)
         self.remove_button.setEnabled(has_socket and entry is not None)
         self.copy_button.setEnabled(entry is not None)
         if entry is None or entry.bound:
             # "Remove" while nothing is selected: short, so the panel fits a narrow dock
             self.remove_button.setText("Unbind" if entry is not None else "Remove")
-            self.remove_button.setToolTip("Unbind or disconnect the selected endpoint (Delete)"
-                                          if entry is None else
-                                          f"Stop listening on {entry.address} (Delete)")
+            self.remove_button.setToolTip(
+                "Unbind or disconnect the selected endpoint (Delete)"
+                if entry is None
+                else f"Stop listening on {entry.address} (Delete)"
+            )
         else:
             self.remove_button.setText("Disconnect")
             self.remove_button.setToolTip(f"Disconnect from {entry.address} (Delete)")
@@ -298,7 +317,8 @@ class EndpointEditor(QWidget):
         if not index.isValid():
             return
         self.list_view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
         entry: Endpoint = index.data(EndpointRole)
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -317,9 +337,17 @@ class EndpointEditor(QWidget):
         """List what the session's other sockets are bound to, freshly each time."""
         self.peers_menu.clear()
         handle = self._handle
-        others = [] if handle is None else [
-            (s, e) for s in handle.session.sockets if s is not handle
-            for e in s.endpoints if e.bound]
+        others = (
+            []
+            if handle is None
+            else [
+                (s, e)
+                for s in handle.session.sockets
+                if s is not handle
+                for e in s.endpoints
+                if e.bound
+            ]
+        )
         if not others:
             empty = self.peers_menu.addAction("No other socket is bound yet")
             empty.setEnabled(False)
@@ -328,7 +356,8 @@ class EndpointEditor(QWidget):
             action = self.peers_menu.addAction(f"{sock.name} ({sock.type_name}): {entry.address}")
             action.setToolTip(f"Put {entry.address} in the endpoint field")
             action.triggered.connect(
-                lambda checked=False, address=entry.address: self.fill_endpoint(address))
+                lambda checked=False, address=entry.address: self.fill_endpoint(address)
+            )
 
     def fill_endpoint(self, address: str) -> None:
         """Put an address in the field (e.g. another socket's bound port) to connect to it."""
@@ -337,9 +366,12 @@ class EndpointEditor(QWidget):
         self.endpoint_edit.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.list_view and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+        if (
+            watched is self.list_view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
             self.remove_selected()
             return True
         return super().eventFilter(watched, event)

@@ -76,9 +76,14 @@ class OptionRow:
     ``on_edited(row)`` runs when the user changes the value, ``on_return()`` on Enter,
     ``on_reset(name)`` when its reset button is clicked."""
 
-    def __init__(self, spec: OptionSpec, type_name: str,
-                 on_edited: Callable[[OptionRow], None], on_return: Callable[[], None],
-                 on_reset: Callable[[str], object]) -> None:
+    def __init__(
+        self,
+        spec: OptionSpec,
+        type_name: str,
+        on_edited: Callable[[OptionRow], None],
+        on_return: Callable[[], None],
+        on_reset: Callable[[str], object],
+    ) -> None:
         self.spec = spec
         self._baseline: object = None  # the editor's state when it last showed the socket
         tip = explain(spec, type_name)
@@ -95,7 +100,8 @@ class OptionRow:
         elif spec.kind == "choice":
             self.editor = QComboBox()
             self.editor.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             self.editor.setMinimumContentsLength(2)
             for value, meaning in spec.special:
                 self.editor.addItem(meaning, value)
@@ -117,25 +123,33 @@ class OptionRow:
         self.unit.setToolTip(f"Unit: {UNIT_WORDS.get(unit, unit)}" if unit else "")
         self.mark = QLabel()
         self.mark.setAccessibleName(f"{spec.name} re-creates the socket")
-        self.mark_tip = (f"{spec.name} only applies to binds and connects made after it is "
-                         "set: applying it re-creates this socket (it closes, then binds and "
-                         "connects again; queued messages are dropped).")
+        self.mark_tip = (
+            f"{spec.name} only applies to binds and connects made after it is "
+            "set: applying it re-creates this socket (it closes, then binds and "
+            "connects again; queued messages are dropped)."
+        )
         self.mark.setFixedWidth(self.mark.fontMetrics().horizontalAdvance(RECREATE_MARK) + 2)
         self.reset_button = QToolButton()
         self.reset_button.setText(RESET_GLYPH)
         self.reset_button.setAutoRaise(True)
         self.reset_button.setFixedSize(20, 22)
         self.reset_button.setAccessibleName(f"Reset {spec.name}")
-        self.reset_button.setToolTip(f"Reset {spec.name} to its default "
-                                     f"({default_text(spec, type_name)})")
+        self.reset_button.setToolTip(
+            f"Reset {spec.name} to its default ({default_text(spec, type_name)})"
+        )
         self.reset_button.clicked.connect(lambda: on_reset(spec.name))
         self.error = error_label(f"{spec.name} error")
         self.error.setToolTip(f"Why this value of {spec.name} cannot be used")
         self._baseline = self.editor_state()
 
     # -- what the editor holds -----------------------------------------------------------
-    def show_value(self, value: int | bytes | None, user_set: bool,
-                   default: int | bytes | None, live: int | bytes | None) -> None:
+    def show_value(
+        self,
+        value: int | bytes | None,
+        user_set: bool,
+        default: int | bytes | None,
+        live: int | bytes | None,
+    ) -> None:
         """Show the user's value, or the default (as grey text in a field); not if edited."""
         font = QFont(self.label.font())
         font.setBold(user_set)
@@ -149,8 +163,9 @@ class OptionRow:
             elif isinstance(editor, QComboBox):
                 editor.setCurrentIndex(max(0, editor.findData(current)))
             else:
-                editor.setText(format_value(self.spec, value) if user_set and value is not None
-                               else "")
+                editor.setText(
+                    format_value(self.spec, value) if user_set and value is not None else ""
+                )
                 # grey text: the default (the legend says so), or what libzmq reports
                 # when that differs (IPV6 turned on for an IPv6 endpoint, say)
                 hint = "none" if default is None else format_value(self.spec, default)
@@ -198,8 +213,9 @@ class OptionsForm(QWidget):
 
     option_applied = Signal(object, str)  # (SocketHandle, option name) after it was set/reset
 
-    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None, *,
-                 scrolling: bool = True) -> None:
+    def __init__(
+        self, bridge: SessionBridge, parent: QWidget | None = None, *, scrolling: bool = True
+    ) -> None:
         """``scrolling`` False leaves the rows unscrolled, for a parent that scrolls."""
         super().__init__(parent)
         self.bridge = bridge
@@ -219,11 +235,13 @@ class OptionsForm(QWidget):
         self.legend_label.setWordWrap(True)
         self.legend_label.setStyleSheet(NOTE_STYLE)
         self.legend_label.setAccessibleName("Options legend")
-        self.legend_label.setToolTip("Grey values are the defaults (hover a row for the "
-                                     "details). libzmq reads options marked "
-                                     f"{RECREATE_MARK} when a bind or connect is made: "
-                                     "zinspect closes the socket and binds and connects it "
-                                     "again so they apply, and tells you below")
+        self.legend_label.setToolTip(
+            "Grey values are the defaults (hover a row for the "
+            "details). libzmq reads options marked "
+            f"{RECREATE_MARK} when a bind or connect is made: "
+            "zinspect closes the socket and binds and connects it "
+            "again so they apply, and tells you below"
+        )
         self.rows_widget = QWidget()
         self.rows_widget.setAccessibleName("Option rows")
         # (hides QWidget.scroll(dx, dy), which nothing calls on this form)
@@ -239,8 +257,10 @@ class OptionsForm(QWidget):
         self.other_label.setWordWrap(True)
         self.other_label.setStyleSheet(NOTE_STYLE)
         self.other_label.setAccessibleName("Other options set")
-        self.other_label.setToolTip("Options set on this socket (from a workspace) that this "
-                                    "form does not offer for its type; they stay as they are")
+        self.other_label.setToolTip(
+            "Options set on this socket (from a workspace) that this "
+            "form does not offer for its type; they stay as they are"
+        )
         self.other_label.hide()
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
@@ -250,17 +270,22 @@ class OptionsForm(QWidget):
         self.status_label.hide()
         self.apply_button = QPushButton("Apply")
         self.apply_button.setAccessibleName("Apply options")
-        self.apply_button.setToolTip("Set the edited options (Enter in a field). Options "
-                                     f"marked {RECREATE_MARK} re-create the socket so they "
-                                     "apply.")
+        self.apply_button.setToolTip(
+            "Set the edited options (Enter in a field). Options "
+            f"marked {RECREATE_MARK} re-create the socket so they "
+            "apply."
+        )
         self.revert_button = QPushButton("Revert")
         self.revert_button.setAccessibleName("Revert option edits")
-        self.revert_button.setToolTip("Forget the edits not applied yet and show the "
-                                      "socket's values again")
+        self.revert_button.setToolTip(
+            "Forget the edits not applied yet and show the socket's values again"
+        )
         self.reset_all_button = QPushButton("Reset all")
         self.reset_all_button.setAccessibleName("Reset all options")
-        self.reset_all_button.setToolTip("Put every option you set on this socket back to its "
-                                         "default (re-creates the socket if one needs it)")
+        self.reset_all_button.setToolTip(
+            "Put every option you set on this socket back to its "
+            "default (re-creates the socket if one needs it)"
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.apply_button)
         buttons.addWidget(self.revert_button)
@@ -335,9 +360,15 @@ class OptionsForm(QWidget):
         self.legend_label.setText(LEGEND + (LEGEND_MARK if any_mark else ""))
         self.legend_label.setVisible(handle is not None)
         others = sorted(set(options) - set(self._rows))
-        self.other_label.setText("Also set on this socket: " + ", ".join(
-            f"{name} = {'(secret)' if is_secret_option(name) else repr(options[name])}"
-            for name in others) if others else "")
+        self.other_label.setText(
+            "Also set on this socket: "
+            + ", ".join(
+                f"{name} = {'(secret)' if is_secret_option(name) else repr(options[name])}"
+                for name in others
+            )
+            if others
+            else ""
+        )
         self.other_label.setVisible(bool(others))
         self._update_buttons()
 
@@ -359,10 +390,16 @@ class OptionsForm(QWidget):
                 show_error(row.error, str(error))
                 bad.append(row)
         if bad:
-            log.info("%s: option values refused: %s", handle.name,
-                     ", ".join(row.spec.name for row in bad))
-            self.show_status("Nothing was changed: correct the value marked in red"
-                             f"{'s' if len(bad) > 1 else ''} first.", error=True)
+            log.info(
+                "%s: option values refused: %s",
+                handle.name,
+                ", ".join(row.spec.name for row in bad),
+            )
+            self.show_status(
+                "Nothing was changed: correct the value marked in red"
+                f"{'s' if len(bad) > 1 else ''} first.",
+                error=True,
+            )
             bad[0].editor.setFocus()
             return None
         if not changes:
@@ -428,8 +465,11 @@ class OptionsForm(QWidget):
             if row is not None:
                 self._show_row(row, handle)
         self.refresh()
-        self.show_status(outcome.message, error=bool(outcome.errors or outcome.problems),
-                         done=not (outcome.errors or outcome.problems))
+        self.show_status(
+            outcome.message,
+            error=bool(outcome.errors or outcome.problems),
+            done=not (outcome.errors or outcome.problems),
+        )
         for name in outcome.applied:
             self.option_applied.emit(handle, name)
         return outcome
@@ -438,8 +478,9 @@ class OptionsForm(QWidget):
         spec = row.spec
         user_set = spec.name in handle.options
         live = None if handle.closed else read_live(spec, handle.socket)
-        row.show_value(handle.options.get(spec.name), user_set,
-                       effective_default(spec, handle.type_name), live)
+        row.show_value(
+            handle.options.get(spec.name), user_set, effective_default(spec, handle.type_name), live
+        )
 
     def _build_rows(self, type_name: str) -> None:
         """A fresh grid for ``type_name``'s options, grouped under small headers."""
@@ -463,8 +504,9 @@ class OptionsForm(QWidget):
                 header.setToolTip(f"Options about {group.lower()}")
                 grid.addWidget(header, line, 0, 1, 5)
                 line += 1
-            row = OptionRow(spec, type_name, self._on_row_edited, self._on_row_return_pressed,
-                            self.reset_option)
+            row = OptionRow(
+                spec, type_name, self._on_row_edited, self._on_row_return_pressed, self.reset_option
+            )
             self._rows[spec.name] = row
             grid.addWidget(row.label, line, 0)
             if isinstance(row.editor, QCheckBox):  # the box itself is what gets clicked
@@ -509,12 +551,10 @@ class OptionsForm(QWidget):
         self.apply_button.setEnabled(edited)
         self.apply_button.setDefault(edited)
         self.revert_button.setEnabled(edited)
-        self.reset_all_button.setEnabled(
-            usable and any(name in options for name in self._rows))
+        self.reset_all_button.setEnabled(usable and any(name in options for name in self._rows))
         for row in self._rows.values():
             row.set_edited(row.is_edited())
-            row.reset_button.setEnabled(usable and (row.is_edited()
-                                                    or row.spec.name in options))
+            row.reset_button.setEnabled(usable and (row.is_edited() or row.spec.name in options))
 
     # -- slots -----------------------------------------------------------------------------
     def _on_row_edited(self, row: OptionRow) -> None:
@@ -551,4 +591,3 @@ class OptionsForm(QWidget):
         super().showEvent(event)
         if self._refresh_due:
             self.refresh()
-

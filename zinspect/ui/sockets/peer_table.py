@@ -27,10 +27,14 @@ from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 
 REFRESH_MS = 1000
 COLUMNS = ("Routing id", "Address", "First seen", "Last seen", "In", "Out")
-TIPS = ("The peer's routing id: frame 1 of what it sends, and what to put in frame 1 to "
-        "send to it", "The peer's address as libzmq reports it (tcp, ipc; none for inproc)",
-        "When its first message arrived", "When its latest message arrived",
-        "Messages received from it", "Messages sent to it")
+TIPS = (
+    "The peer's routing id: frame 1 of what it sends, and what to put in frame 1 to send to it",
+    "The peer's address as libzmq reports it (tcp, ipc; none for inproc)",
+    "When its first message arrived",
+    "When its latest message arrived",
+    "Messages received from it",
+    "Messages sent to it",
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -58,9 +62,17 @@ class PeerTableModel(QAbstractTableModel):
         if self.handle is None:
             return [], []
         records = sorted(self.handle.peer_table.values(), key=lambda r: -r.last_seen)
-        return records, [(frame_summary(r.routing_id), r.address or "—", _clock(r.first_seen),
-                          _clock(r.last_seen), f"{r.received:,}", f"{r.sent:,}")
-                         for r in records]
+        return records, [
+            (
+                frame_summary(r.routing_id),
+                r.address or "—",
+                _clock(r.first_seen),
+                _clock(r.last_seen),
+                f"{r.received:,}",
+                f"{r.sent:,}",
+            )
+            for r in records
+        ]
 
     def refresh(self) -> None:
         records, rows = self._read()
@@ -83,8 +95,9 @@ class PeerTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:

@@ -45,8 +45,10 @@ def socket_state(handle: SocketHandle) -> str:
     if handle.monitor.problem:  # from the connection events: "retrying tcp://…"
         facts.append(handle.monitor.problem)
     if handle.cut_messages:
-        facts.append(f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
-                     " cut at the per-message caps")
+        facts.append(
+            f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
+            " cut at the per-message caps"
+        )
     if handle.xpub_guard is not None and handle.xpub_guard.problem:
         facts.append(handle.xpub_guard.problem)
     if handle.awaiting_reply:
@@ -56,8 +58,10 @@ def socket_state(handle: SocketHandle) -> str:
     if handle.send_waiting:
         facts.append("send waiting for a peer or room (HWM)")
     if handle.blocked:
-        facts.append(f"{handle.blocked:,} send{'s' if handle.blocked != 1 else ''} found no room "
-                     "(no peer or HWM)")
+        facts.append(
+            f"{handle.blocked:,} send{'s' if handle.blocked != 1 else ''} found no room "
+            "(no peer or HWM)"
+        )
     if handle.type_name == "SUB" and not handle.subscriptions:
         facts.append("no subscription")
     if handle.routing_ids:
@@ -88,9 +92,15 @@ class RowView(NamedTuple):
 
 
 def row_view(handle: SocketHandle) -> RowView:
-    return RowView(handle.name, handle.type_name, endpoints_short(handle),
-                   socket_state(handle), handle.received, handle.sent,
-                   handle.monitor.peers_text)
+    return RowView(
+        handle.name,
+        handle.type_name,
+        endpoints_short(handle),
+        socket_state(handle),
+        handle.received,
+        handle.sent,
+        handle.monitor.peers_text,
+    )
 
 
 class SocketListModel(QAbstractListModel):
@@ -192,8 +202,10 @@ class SocketListModel(QAbstractListModel):
         view = self._shown[row]
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
             peers = f"{view.peers}, " if view.peers else ""
-            text = (f"{view.name} ({view.type_name}) — {view.endpoints} — "
-                    f"{peers}in {view.received}, out {view.sent}")
+            text = (
+                f"{view.name} ({view.type_name}) — {view.endpoints} — "
+                f"{peers}in {view.received}, out {view.sent}"
+            )
             return text + (f" — {view.state}" if view.state else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(self._handles[row], view)
@@ -216,21 +228,37 @@ class SocketListModel(QAbstractListModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
-        names.update({role: QByteArray(name) for role, name in (
-            (self.HandleRole, b"handle"), (self.NameRole, b"name"), (self.TypeRole, b"type"),
-            (self.EndpointsRole, b"endpoints"), (self.StateRole, b"state"),
-            (self.CountsRole, b"counts"), (self.PeersRole, b"peers"))})
+        names.update(
+            {
+                role: QByteArray(name)
+                for role, name in (
+                    (self.HandleRole, b"handle"),
+                    (self.NameRole, b"name"),
+                    (self.TypeRole, b"type"),
+                    (self.EndpointsRole, b"endpoints"),
+                    (self.StateRole, b"state"),
+                    (self.CountsRole, b"counts"),
+                    (self.PeersRole, b"peers"),
+                )
+            }
+        )
         return names
 
     @staticmethod
     def _tooltip(handle: SocketHandle, view: RowView) -> str:
-        lines = [f"{view.name}: {view.type_name} socket", handle.info.description,
-                 f"Talks to: {handle.info.peers_text}"]
+        lines = [
+            f"{view.name}: {view.type_name} socket",
+            handle.info.description,
+            f"Talks to: {handle.info.peers_text}",
+        ]
         if handle.endpoints:
             lines.extend(f"{e.kind} {e.address}" for e in handle.endpoints)
         else:
@@ -241,9 +269,11 @@ class SocketListModel(QAbstractListModel):
         if view.state:
             lines.append(f"State: {view.state}")
         if view.type_name == "PUB":
-            lines.append("A PUB drops messages for a subscriber at its high-water mark without "
-                         "a sign from libzmq; an XPUB with XPUB_NODROP refuses them instead, "
-                         "and zinspect counts that.")
+            lines.append(
+                "A PUB drops messages for a subscriber at its high-water mark without "
+                "a sign from libzmq; an XPUB with XPUB_NODROP refuses them instead, "
+                "and zinspect counts that."
+            )
         return "\n".join(lines)
 
 
@@ -270,8 +300,9 @@ class SocketItemDelegate(QStyledItemDelegate):
 
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette = opt.palette
-        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected
-                                   else QPalette.ColorRole.Text)
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
         muted = QColor(text_color)
         if not selected:
             muted = palette.color(QPalette.ColorRole.PlaceholderText)
@@ -293,8 +324,7 @@ class SocketItemDelegate(QStyledItemDelegate):
         counts = f"{peers + ' · ' if peers else ''}in {received} · out {sent}"
         counts_width = metrics.horizontalAdvance(counts) + pad
         painter.setPen(muted)
-        painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         counts)
+        painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, counts)
 
         bold = QFont(opt.font)
         bold.setBold(True)
@@ -303,26 +333,33 @@ class SocketItemDelegate(QStyledItemDelegate):
         shown_name = bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_room)
         painter.setFont(bold)
         painter.setPen(text_color)
-        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         shown_name)
-        type_rect = top.adjusted(bold_metrics.horizontalAdvance(shown_name) + pad * 2, 0,
-                                 -counts_width, 0)
+        painter.drawText(
+            top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_name
+        )
+        type_rect = top.adjusted(
+            bold_metrics.horizontalAdvance(shown_name) + pad * 2, 0, -counts_width, 0
+        )
         painter.setFont(opt.font)
         painter.setPen(muted)
-        painter.drawText(type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         type_name)
+        painter.drawText(
+            type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, type_name
+        )
 
         state_width = 0
         if state:
-            shown_state = metrics.elidedText(state, Qt.TextElideMode.ElideRight,
-                                             bottom.width() * 3 // 5)
+            shown_state = metrics.elidedText(
+                state, Qt.TextElideMode.ElideRight, bottom.width() * 3 // 5
+            )
             state_width = metrics.horizontalAdvance(shown_state) + 2 * pad
             painter.setPen(text_color if selected else WARNING_COLOR)
-            painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             shown_state)
+            painter.drawText(
+                bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown_state
+            )
         painter.setPen(muted)
-        shown_endpoints = metrics.elidedText(endpoints, Qt.TextElideMode.ElideMiddle,
-                                             max(0, bottom.width() - state_width))
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         shown_endpoints)
+        shown_endpoints = metrics.elidedText(
+            endpoints, Qt.TextElideMode.ElideMiddle, max(0, bottom.width() - state_width)
+        )
+        painter.drawText(
+            bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_endpoints
+        )
         painter.restore()

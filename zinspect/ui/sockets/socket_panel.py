@@ -64,11 +64,11 @@ STATE_STYLE = "color: #b35c00; font-weight: bold;"
 
 TYPE_NOTES = {
     "XPUB": "Incoming subscribe and unsubscribe messages from subscribers appear in the "
-            "traffic, decoded (e.g. subscribe 'weather').",
+    "traffic, decoded (e.g. subscribe 'weather').",
     "XSUB": "Subscriptions are sent as messages (\\x01prefix, \\x00prefix to unsubscribe); "
-            "they appear in the traffic as sent messages.",
+    "they appear in the traffic as sent messages.",
     "ROUTER": "Each received message starts with the sender's routing id; to reply, send "
-              "that id as frame 1.",
+    "that id as frame 1.",
     "STREAM": "Frame 1 of each message is the TCP connection id; send it back as frame 1.",
 }
 
@@ -109,7 +109,8 @@ class SocketPanel(QWidget):
         # as wide as the longest type name, not as "CHANNEL (draft)": the name field next
         # to it needs the room in a narrow dock (the open list still shows whole labels)
         self.type_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.type_combo.setMinimumContentsLength(max(map(len, SOCKET_TYPES)))
         self.type_help_label = QLabel()
         self.type_help_label.setWordWrap(True)
@@ -121,12 +122,15 @@ class SocketPanel(QWidget):
         self.name_edit.setClearButtonEnabled(True)
         self.name_edit.setAccessibleName("New socket name")
         describe_clear_button(self.name_edit, "name")
-        self.name_edit.setToolTip("Name of the new socket; leave it empty to use the name "
-                                  "shown in grey. Enter creates the socket.")
+        self.name_edit.setToolTip(
+            "Name of the new socket; leave it empty to use the name "
+            "shown in grey. Enter creates the socket."
+        )
         self.create_button = QPushButton("Create")
         self.create_button.setAccessibleName("Create socket")
-        self.create_button.setToolTip("Create a socket of the chosen type (Enter in the name "
-                                      "field)")
+        self.create_button.setToolTip(
+            "Create a socket of the chosen type (Enter in the name field)"
+        )
         self.create_error_label = error_label("New socket error")
 
         new_row = QHBoxLayout()
@@ -158,9 +162,11 @@ class SocketPanel(QWidget):
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.setAccessibleName("Sockets")
-        self.list_view.setToolTip("Live sockets: name, type, endpoints, messages in/out and "
-                                  "anything that needs attention. Select one to set it up; "
-                                  "right-click to close it.")
+        self.list_view.setToolTip(
+            "Live sockets: name, type, endpoints, messages in/out and "
+            "anything that needs attention. Select one to set it up; "
+            "right-click to close it."
+        )
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._on_list_context_menu_requested)
 
@@ -173,8 +179,7 @@ class SocketPanel(QWidget):
         self.description_label.setWordWrap(True)
         self.description_label.setTextFormat(Qt.TextFormat.PlainText)
         self.description_label.setAccessibleName("Selected socket description")
-        self.description_label.setToolTip("What this socket type does and which types it "
-                                          "talks to")
+        self.description_label.setToolTip("What this socket type does and which types it talks to")
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.state_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -200,42 +205,49 @@ class SocketPanel(QWidget):
         self.subscription_editor = SubscriptionEditor()
         self.subscriptions_group = QGroupBox("Subscriptions")
         self.subscriptions_group.setAccessibleName("Subscriptions")
-        self.subscriptions_group.setToolTip("Which messages this socket receives, by prefix "
-                                            "of the first frame")
+        self.subscriptions_group.setToolTip(
+            "Which messages this socket receives, by prefix of the first frame"
+        )
         QVBoxLayout(self.subscriptions_group).addWidget(self.subscription_editor)
 
         self.peer_table = PeerTable()
         self.peers_group = QGroupBox("Peers")
         self.peers_group.setAccessibleName("Peers")
-        self.peers_group.setToolTip("The peers this socket has heard from: routing id, "
-                                    "address, when, how many messages")
+        self.peers_group.setToolTip(
+            "The peers this socket has heard from: routing id, address, when, how many messages"
+        )
         QVBoxLayout(self.peers_group).addWidget(self.peer_table)
 
         self.automation_editor = AutomationEditor(bridge)
         self.automation_group = QGroupBox("Automation")
         self.automation_group.setAccessibleName("Automation")
-        self.automation_group.setToolTip("What this socket does by itself: reply to each "
-                                         "message, send a script, or forward what it receives")
+        self.automation_group.setToolTip(
+            "What this socket does by itself: reply to each "
+            "message, send a script, or forward what it receives"
+        )
         QVBoxLayout(self.automation_group).addWidget(self.automation_editor)
 
         self.options_form = OptionsForm(bridge, scrolling=False)
         self.options_group = QGroupBox("Options")
         self.options_group.setAccessibleName("Socket options")
-        self.options_group.setToolTip("libzmq socket options for this socket's type, with "
-                                      "their defaults, units and meaning")
+        self.options_group.setToolTip(
+            "libzmq socket options for this socket's type, with their defaults, units and meaning"
+        )
         QVBoxLayout(self.options_group).addWidget(self.options_form)
 
         self.security_form = SecurityForm(bridge)
         self.security_group = QGroupBox("Security")
         self.security_group.setAccessibleName("Security")
-        self.security_group.setToolTip("NULL, PLAIN or CURVE security for this socket, and "
-                                       "authentication of its clients (ZAP)")
+        self.security_group.setToolTip(
+            "NULL, PLAIN or CURVE security for this socket, and authentication of its clients (ZAP)"
+        )
         QVBoxLayout(self.security_group).addWidget(self.security_form)
 
         self.close_button = QPushButton("Close socket")
         self.close_button.setAccessibleName("Close socket")
-        self.close_button.setToolTip("Close the selected socket now (linger 0: messages not "
-                                     "yet delivered are dropped)")
+        self.close_button.setToolTip(
+            "Close the selected socket now (linger 0: messages not yet delivered are dropped)"
+        )
         close_row = QHBoxLayout()
         close_row.addStretch(1)
         close_row.addWidget(self.close_button)
@@ -256,8 +268,9 @@ class SocketPanel(QWidget):
         details_layout.addLayout(close_row)
         details_layout.addStretch(1)
 
-        self.empty_label = QLabel("No socket selected.\nCreate one above, or select one in "
-                                  "the list.")
+        self.empty_label = QLabel(
+            "No socket selected.\nCreate one above, or select one in the list."
+        )
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet(NOTE_STYLE)
         self.empty_label.setAccessibleName("No socket selected")
@@ -290,8 +303,7 @@ class SocketPanel(QWidget):
         self.name_edit.returnPressed.connect(self._on_name_edit_return_pressed)
         self.create_button.clicked.connect(self._on_create_button_clicked)
         self.close_button.clicked.connect(self._on_close_button_clicked)
-        self.list_view.selectionModel().selectionChanged.connect(
-            self._on_list_selection_changed)
+        self.list_view.selectionModel().selectionChanged.connect(self._on_list_selection_changed)
         self.endpoint_editor.endpoints_edited.connect(self._on_editor_edited)
         self.subscription_editor.subscriptions_edited.connect(self._on_editor_edited)
         bridge.socket_added.connect(self._on_bridge_socket_added)
@@ -378,8 +390,9 @@ class SocketPanel(QWidget):
         self.details_stack.setCurrentIndex(1)
         self._fit_details_width()
         info = handle.info
-        self.title_label.setText(f"<b>{html.escape(handle.name)}</b> &nbsp;·&nbsp; "
-                                 f"{html.escape(info.name)} socket")
+        self.title_label.setText(
+            f"<b>{html.escape(handle.name)}</b> &nbsp;·&nbsp; {html.escape(info.name)} socket"
+        )
         self.description_label.setText(f"{info.description} Talks to: {info.peers_text}.")
         self._show_state()
         note = TYPE_NOTES.get(info.name, "")
@@ -408,9 +421,15 @@ class SocketPanel(QWidget):
     def _show_state(self) -> None:
         handle = self._current
         # The SUB hint is shown in full by the subscription editor; no need to say it twice.
-        state = "" if handle is None else "; ".join(
-            fact for fact in socket_state(handle).split("; ")
-            if fact and fact != "no subscription")
+        state = (
+            ""
+            if handle is None
+            else "; ".join(
+                fact
+                for fact in socket_state(handle).split("; ")
+                if fact and fact != "no subscription"
+            )
+        )
         self.state_label.setText(state)
 
     def _update_name_placeholder(self) -> None:
@@ -421,9 +440,12 @@ class SocketPanel(QWidget):
     def _on_type_combo_current_index_changed(self, index: int) -> None:
         info = self.selected_type()
         self.type_help_label.setText(f"{info.description} Talks to: {info.peers_text}.")
-        self.type_combo.setToolTip("Type of the new socket. " + type_tooltip(info)
-                                   + "\nDraft types are listed but need a libzmq built with "
-                                   "the draft API.")
+        self.type_combo.setToolTip(
+            "Type of the new socket. "
+            + type_tooltip(info)
+            + "\nDraft types are listed but need a libzmq built with "
+            "the draft API."
+        )
         self._update_name_placeholder()
 
     def _on_name_edit_return_pressed(self) -> None:
@@ -435,8 +457,9 @@ class SocketPanel(QWidget):
     def _on_close_button_clicked(self) -> None:
         self.close_current_socket()
 
-    def _on_list_selection_changed(self, selected: QItemSelection,
-                                   deselected: QItemSelection) -> None:
+    def _on_list_selection_changed(
+        self, selected: QItemSelection, deselected: QItemSelection
+    ) -> None:
         if not self._removing:
             self._sync_current()
 

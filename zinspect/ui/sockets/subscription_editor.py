@@ -31,8 +31,10 @@ from zinspect.ui.widgets.lists import selected_data, short_list_view
 log = logging.getLogger(__name__)
 
 TopicRole = Qt.ItemDataRole.UserRole + 1
-HINT_STYLE = ("color: #7a4100; background: #fff3cd; border: 1px solid #e0b252; "
-              "border-radius: 3px; padding: 4px; font-weight: bold;")
+HINT_STYLE = (
+    "color: #7a4100; background: #fff3cd; border: 1px solid #e0b252; "
+    "border-radius: 3px; padding: 4px; font-weight: bold;"
+)
 PREFIX_FORMATS = ("text", "hex")
 
 
@@ -50,8 +52,10 @@ class SubscriptionEditor(QWidget):
         self.hint_label.setWordWrap(True)
         self.hint_label.setStyleSheet(HINT_STYLE)
         self.hint_label.setAccessibleName("Subscription hint")
-        self.hint_label.setToolTip("A SUB socket only delivers messages whose first frame "
-                                   "starts with one of its subscriptions")
+        self.hint_label.setToolTip(
+            "A SUB socket only delivers messages whose first frame "
+            "starts with one of its subscriptions"
+        )
         self.hint_label.hide()
 
         self.prefix_edit = QLineEdit()
@@ -61,18 +65,24 @@ class SubscriptionEditor(QWidget):
         self.format_combo = QComboBox()
         self.format_combo.addItems(PREFIX_FORMATS)
         self.format_combo.setAccessibleName("Prefix format")
-        self.format_combo.setToolTip("How the prefix is written: as text (UTF-8) or as hex "
-                                     "bytes such as 01 ff")
+        self.format_combo.setToolTip(
+            "How the prefix is written: as text (UTF-8) or as hex bytes such as 01 ff"
+        )
         self.add_button = QPushButton("Subscribe")
         self.add_button.setAccessibleName("Subscribe")
-        self.add_button.setToolTip("Add the prefix to this socket's subscriptions (Enter in the "
-                                   "field); an empty prefix receives everything")
+        self.add_button.setToolTip(
+            "Add the prefix to this socket's subscriptions (Enter in the "
+            "field); an empty prefix receives everything"
+        )
         self.error_label = error_label("Subscription error")
 
         self.model = QStandardItemModel(self)
         self.list_view = short_list_view(
-            self.model, "Subscriptions",
-            "Active subscription prefixes (Delete removes the selected one)", 90)
+            self.model,
+            "Subscriptions",
+            "Active subscription prefixes (Delete removes the selected one)",
+            90,
+        )
         self.list_view.installEventFilter(self)
         self.remove_button = QPushButton("Unsubscribe")
         self.remove_button.setAccessibleName("Unsubscribe")
@@ -131,8 +141,10 @@ class SubscriptionEditor(QWidget):
                 item = QStandardItem(topic_text(topic))
                 item.setEditable(False)
                 item.setData(topic, TopicRole)
-                item.setToolTip(f"{len(topic)} byte prefix" + (f": {topic.hex(' ')}" if topic
-                                                               else " (matches everything)"))
+                item.setToolTip(
+                    f"{len(topic)} byte prefix"
+                    + (f": {topic.hex(' ')}" if topic else " (matches everything)")
+                )
                 self.model.appendRow(item)
             if current is not None and current in topics:
                 self._select_topic(current)
@@ -181,7 +193,8 @@ class SubscriptionEditor(QWidget):
         if self.model.rowCount():
             self.list_view.selectionModel().setCurrentIndex(
                 self.model.index(min(row, self.model.rowCount() - 1), 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
         self._update_buttons()
         self.subscriptions_edited.emit()
 
@@ -189,7 +202,8 @@ class SubscriptionEditor(QWidget):
         for row in range(self.model.rowCount()):
             if self.model.item(row).data(TopicRole) == topic:
                 self.list_view.selectionModel().setCurrentIndex(
-                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
                 return
 
     def _update_buttons(self) -> None:
@@ -201,12 +215,15 @@ class SubscriptionEditor(QWidget):
     def _update_prefix_help(self) -> None:
         if self.format_combo.currentText() == "hex":
             self.prefix_edit.setPlaceholderText("hex bytes, e.g. 01 ff (empty = everything)")
-            self.prefix_edit.setToolTip("The prefix as hex bytes, e.g. 01ff or 01 ff; leave "
-                                        "it empty to receive everything")
+            self.prefix_edit.setToolTip(
+                "The prefix as hex bytes, e.g. 01ff or 01 ff; leave it empty to receive everything"
+            )
         else:
             self.prefix_edit.setPlaceholderText("prefix (empty = everything)")
-            self.prefix_edit.setToolTip("Messages whose first frame starts with this text are "
-                                        "received; leave it empty to receive everything")
+            self.prefix_edit.setToolTip(
+                "Messages whose first frame starts with this text are "
+                "received; leave it empty to receive everything"
+            )
 
     # -- slots ---------------------------------------------------------------------------
     def _on_add_button_clicked(self) -> None:
@@ -237,9 +254,12 @@ class SubscriptionEditor(QWidget):
         self._update_prefix_help()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.list_view and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+        if (
+            watched is self.list_view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
             self.remove_selected()
             return True
         return super().eventFilter(watched, event)

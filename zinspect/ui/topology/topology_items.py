@@ -32,8 +32,7 @@ MARGIN = 16.0
 MIN_SCALE = 0.6  # below this the text is unreadable: scroll instead
 PARALLEL_GAP = 22.0
 LABEL_ROOM = "00,000 · 0,000/s"  # labels are at least this wide: a growing count keeps its place
-ROLE_COLORS = {OUT: "#2f6fde", IN: "#2e9d57", CLIENT: "#d9822b", SERVER: "#8e5bd6",
-               PEER: "#1f9aa6"}
+ROLE_COLORS = {OUT: "#2f6fde", IN: "#2e9d57", CLIENT: "#d9822b", SERVER: "#8e5bd6", PEER: "#1f9aa6"}
 FORWARD_COLOR = "#b0419e"
 BROKEN_COLOR = ERROR_COLOR
 
@@ -80,16 +79,21 @@ class NodeItem(QGraphicsItem):
         accent = QColor(ROLE_COLORS.get(ROLES.get(node.type_name, ""), "#808080"))
         rect = self._rect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = palette.color(QPalette.ColorRole.Base if not node.external
-                             else QPalette.ColorRole.Window)
+        fill = palette.color(
+            QPalette.ColorRole.Base if not node.external else QPalette.ColorRole.Window
+        )
         if self.selected:
             highlight = palette.color(QPalette.ColorRole.Highlight)
             fill = QColor(highlight.red(), highlight.green(), highlight.blue(), 48)
             painter.setBrush(palette.color(QPalette.ColorRole.Base))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(rect, 7, 7)
-        pen = QPen(palette.color(QPalette.ColorRole.Highlight) if self.selected
-                   else palette.color(QPalette.ColorRole.Mid), 2.6 if self.selected else 1.2)
+        pen = QPen(
+            palette.color(QPalette.ColorRole.Highlight)
+            if self.selected
+            else palette.color(QPalette.ColorRole.Mid),
+            2.6 if self.selected else 1.2,
+        )
         if node.external:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
@@ -97,8 +101,9 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(rect, 7, 7)
         if not node.external:  # the role stripe on the left edge
             stripe = QPainterPath()
-            stripe.addRoundedRect(QRectF(rect.left() + 1.5, rect.top() + 5, 5, rect.height() - 10),
-                                  2.5, 2.5)
+            stripe.addRoundedRect(
+                QRectF(rect.left() + 1.5, rect.top() + 5, 5, rect.height() - 10), 2.5, 2.5
+            )
             painter.fillPath(stripe, accent)
         first, second = self.lines
         text_rect = rect.adjusted(13, 5, -8, -5)
@@ -116,8 +121,11 @@ class NodeItem(QGraphicsItem):
         painter.setFont(font)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         mode = Qt.TextElideMode.ElideMiddle if node.external else Qt.TextElideMode.ElideRight
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         _elide(second, font, bottom.width(), mode))
+        painter.drawText(
+            bottom,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            _elide(second, font, bottom.width(), mode),
+        )
 
 
 class LabelItem(QGraphicsItem):
@@ -142,8 +150,10 @@ class LabelItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._lines = lines
         metrics = QFontMetricsF(self._font)
-        width = max([metrics.horizontalAdvance(text) for text, _dim in lines]
-                    + [metrics.horizontalAdvance(LABEL_ROOM)])
+        width = max(
+            [metrics.horizontalAdvance(text) for text, _dim in lines]
+            + [metrics.horizontalAdvance(LABEL_ROOM)]
+        )
         height = metrics.height() * len(lines)
         self._rect = QRectF(-width / 2 - 4, -height / 2 - 2, width + 8, height + 4)
         self.update()
@@ -164,11 +174,16 @@ class LabelItem(QGraphicsItem):
         line_height = QFontMetricsF(self._font).height()
         top = self._rect.top() + 2
         for number, (text, dim) in enumerate(self._lines):
-            painter.setPen(self._palette.color(QPalette.ColorRole.PlaceholderText) if dim
-                           else self._color)
-            painter.drawText(QRectF(self._rect.left(), top + number * line_height,
-                                    self._rect.width(), line_height),
-                             Qt.AlignmentFlag.AlignCenter, text)
+            painter.setPen(
+                self._palette.color(QPalette.ColorRole.PlaceholderText) if dim else self._color
+            )
+            painter.drawText(
+                QRectF(
+                    self._rect.left(), top + number * line_height, self._rect.width(), line_height
+                ),
+                Qt.AlignmentFlag.AlignCenter,
+                text,
+            )
 
 
 # -- geometry ---------------------------------------------------------------------------------
@@ -196,24 +211,37 @@ def link_path(start: QPointF, end: QPointF, offset: float) -> QPainterPath:
 def arrow_head(path: QPainterPath, *, at_end: bool, hollow: bool = False) -> QPolygonF:
     """The arrow head at one end of a link (a hollow one marks messages coming back)."""
     tip = path.pointAtPercent(1.0 if at_end else 0.0)
-    back = path.pointAtPercent(0.93 if at_end else 0.07) if path.length() > 40 else \
-        path.pointAtPercent(0.5)
+    back = (
+        path.pointAtPercent(0.93 if at_end else 0.07)
+        if path.length() > 40
+        else path.pointAtPercent(0.5)
+    )
     angle = math.atan2(tip.y() - back.y(), tip.x() - back.x())
     size = 9.0 if not hollow else 7.0
-    points = [tip] + [tip - QPointF(math.cos(angle + turn) * size,
-                                    math.sin(angle + turn) * size) for turn in (0.45, -0.45)]
+    points = [tip] + [
+        tip - QPointF(math.cos(angle + turn) * size, math.sin(angle + turn) * size)
+        for turn in (0.45, -0.45)
+    ]
     return QPolygonF(points)
 
 
-def place_label(label: LabelItem, path: QPainterPath, where: float,
-                 obstacles: list[QRectF], side: QPointF | None = None) -> None:
+def place_label(
+    label: LabelItem,
+    path: QPainterPath,
+    where: float,
+    obstacles: list[QRectF],
+    side: QPointF | None = None,
+) -> None:
     """Put a label on its link at ``where`` (0..1), or slid along it to the first spot
     that covers no box and no label placed before; taken as an obstacle in turn.
 
     ``side`` (a unit vector) puts it beside the link instead of on it, on the outside of
     a bent one, so two parallel links' labels each stay by their own line."""
-    spots = [where] + [min(max(where + step * sign, 0.12), 0.88)
-                       for step in (0.1, 0.2, 0.3, 0.4, 0.5) for sign in (1, -1)]
+    spots = [where] + [
+        min(max(where + step * sign, 0.12), 0.88)
+        for step in (0.1, 0.2, 0.3, 0.4, 0.5)
+        for sign in (1, -1)
+    ]
     rect = label.boundingRect()
     if side is not None:
         reach = abs(side.x()) * rect.width() / 2 + abs(side.y()) * rect.height() / 2 + 3
@@ -233,6 +261,8 @@ def box_exit(centre: QPointF, toward: QPointF) -> QPointF:
     dx, dy = toward.x() - centre.x(), toward.y() - centre.y()
     if dx == 0 and dy == 0:
         return centre
-    scale = min((NODE_W / 2 + 2) / abs(dx) if dx else math.inf,
-                (NODE_H / 2 + 2) / abs(dy) if dy else math.inf)
+    scale = min(
+        (NODE_W / 2 + 2) / abs(dx) if dx else math.inf,
+        (NODE_H / 2 + 2) / abs(dy) if dy else math.inf,
+    )
     return QPointF(centre.x() + dx * scale, centre.y() + dy * scale)

@@ -130,15 +130,15 @@ class TopologyView(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setAccessibleName("Topology empty")
         self.empty_label.setToolTip("The topology draws every socket of the workspace")
-        self.legend = QLabel("→ messages  ⇢ forwards  ↩ replies, subscriptions  ? unknown",
-                             self)
+        self.legend = QLabel("→ messages  ⇢ forwards  ↩ replies, subscriptions  ? unknown", self)
         self.legend.setObjectName("topology_legend")
         self.legend.setWordWrap(True)
         self.legend.setAccessibleName("Topology legend")
         self.legend.setToolTip(
             "Counts are messages since the link appeared, with the rate over the last "
             "seconds. libzmq counts per socket, not per link: a link is counted only where "
-            "one of its two sockets has no other link; otherwise it shows ?.")
+            "one of its two sockets has no other link; otherwise it shows ?."
+        )
         dim = self.legend.palette()
         dim.setColor(QPalette.ColorRole.WindowText, dim.color(QPalette.ColorRole.PlaceholderText))
         self.legend.setPalette(dim)
@@ -277,10 +277,14 @@ class TopologyView(QWidget):
         layers = max(self.topology.layer_count, 1)
         rows = max(self.topology.layer_sizes(), default=1)
         view = self.canvas.viewport().size()
-        across = (layers * NODE_W + (layers - 1) * LAYER_GAP + 2 * MARGIN,
-                  rows * NODE_H + (rows - 1) * ROW_GAP + 2 * MARGIN)
-        down = (rows * NODE_W + (rows - 1) * ROW_GAP_DOWN + 2 * MARGIN,
-                layers * NODE_H + (layers - 1) * LAYER_GAP_DOWN + 2 * MARGIN)
+        across = (
+            layers * NODE_W + (layers - 1) * LAYER_GAP + 2 * MARGIN,
+            rows * NODE_H + (rows - 1) * ROW_GAP + 2 * MARGIN,
+        )
+        down = (
+            rows * NODE_W + (rows - 1) * ROW_GAP_DOWN + 2 * MARGIN,
+            layers * NODE_H + (layers - 1) * LAYER_GAP_DOWN + 2 * MARGIN,
+        )
         scale = [min(view.width() / w, view.height() / h, 1.0) for w, h in (across, down)]
         return scale[1] > scale[0] * 1.15
 
@@ -322,8 +326,9 @@ class TopologyView(QWidget):
             self.nodes[node.key] = item
         self._draw_links(centres, small, palette)
         self.select_socket(self._selected)
-        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN,
-                                                                        MARGIN, MARGIN))
+        self.scene.setSceneRect(
+            self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        )
         self.refresh()
         self._fit()
         log.debug("drew %d nodes, %d links", len(topology.nodes), len(topology.links))
@@ -345,20 +350,25 @@ class TopologyView(QWidget):
         self._shared_endpoint = _shared_endpoint_links(topology)
         traffic = self.sampler.sample()
         text_color = palette.color(QPalette.ColorRole.Text)
-        for (first, second), links in pairs.items():
+        for (first, _second), links in pairs.items():
             for index, link in enumerate(links):
                 offset = (index - (len(links) - 1) / 2) * PARALLEL_GAP
                 start, end = centres[link.source], centres[link.target]
                 canonical = 1 if link.source == first else -1
-                backwards = (topology.positions[link.target][0]
-                             <= topology.positions[link.source][0])
+                backwards = topology.positions[link.target][0] <= topology.positions[link.source][0]
                 if backwards and len(links) == 1:
-                    span = abs(topology.positions[link.target][0]
-                               - topology.positions[link.source][0])
+                    span = abs(
+                        topology.positions[link.target][0] - topology.positions[link.source][0]
+                    )
                     offset = 30.0 + 20.0 * span  # go around, not through, the nodes between
                 path = link_path(start, end, offset * canonical)
-                color = (QColor(FORWARD_COLOR) if link.kind == FORWARD_LINK
-                         else QColor(BROKEN_COLOR) if not link.compatible else text_color)
+                color = (
+                    QColor(FORWARD_COLOR)
+                    if link.kind == FORWARD_LINK
+                    else QColor(BROKEN_COLOR)
+                    if not link.compatible
+                    else text_color
+                )
                 edge = QGraphicsPathItem(path)
                 pen = QPen(color, 1.6)
                 if link.kind == FORWARD_LINK:
@@ -376,11 +386,16 @@ class TopologyView(QWidget):
                 for at_end in (True, False) if link.two_way else (True,):
                     hollow = not at_end
                     arrow = self.scene.addPolygon(
-                        arrow_head(path, at_end=at_end, hollow=hollow), QPen(pen.color(), 1.3),
-                        QBrush(Qt.BrushStyle.NoBrush) if hollow else QBrush(pen.color()))
+                        arrow_head(path, at_end=at_end, hollow=hollow),
+                        QPen(pen.color(), 1.3),
+                        QBrush(Qt.BrushStyle.NoBrush) if hollow else QBrush(pen.color()),
+                    )
                     arrow.setZValue(1)
-                label = LabelItem(font, palette, color if link.kind == FORWARD_LINK
-                                  or not link.compatible else text_color)
+                label = LabelItem(
+                    font,
+                    palette,
+                    color if link.kind == FORWARD_LINK or not link.compatible else text_color,
+                )
                 label.set_lines(self._label_lines(link, traffic.get(link.key, LinkTraffic())))
                 # fanned-out labels sit toward the many ends, where there is room
                 spread = fan_out[link.source] - fan_in[link.target]
@@ -411,18 +426,31 @@ class TopologyView(QWidget):
             runner = source.automation_runner if source is not None else None
             if runner is None or not runner.running:
                 return [("forwards (stopped)", False)]
-            return [(f"forwards · {format_traffic(traffic.forward, traffic.forward_rate)}",
-                     False)]
-        endpoint = link.endpoint if len(link.endpoint) <= 26 else \
-            link.endpoint[:10] + "…" + link.endpoint[-15:]
+            return [(f"forwards · {format_traffic(traffic.forward, traffic.forward_rate)}", False)]
+        endpoint = (
+            link.endpoint
+            if len(link.endpoint) <= 26
+            else link.endpoint[:10] + "…" + link.endpoint[-15:]
+        )
         if not link.compatible:
             return [(endpoint, True), ("incompatible types", False)]
         lines = [] if link.key in self._shared_endpoint else [(endpoint, True)]
-        lines.append((format_traffic(traffic.forward, traffic.forward_rate,
-                                     _at_most(link.forward_counter)), False))
+        lines.append(
+            (
+                format_traffic(
+                    traffic.forward, traffic.forward_rate, _at_most(link.forward_counter)
+                ),
+                False,
+            )
+        )
         if link.two_way and traffic.back is not None:
-            lines.append(("↩ " + format_traffic(traffic.back, traffic.back_rate,
-                                                _at_most(link.back_counter)), False))
+            lines.append(
+                (
+                    "↩ "
+                    + format_traffic(traffic.back, traffic.back_rate, _at_most(link.back_counter)),
+                    False,
+                )
+            )
         return lines
 
     def _describe(self, key: str) -> str:
@@ -436,42 +464,57 @@ class TopologyView(QWidget):
     def _link_tooltip(self, link: Link, traffic: LinkTraffic) -> str:
         source, target = self._describe(link.source), self._describe(link.target)
         if link.kind == FORWARD_LINK:
-            return (f"{source} forwards every message it receives to {target} "
-                    f"(its automation); {format_traffic(traffic.forward, traffic.forward_rate)}")
+            return (
+                f"{source} forwards every message it receives to {target} "
+                f"(its automation); {format_traffic(traffic.forward, traffic.forward_rate)}"
+            )
         lines = [f"{source} → {target} over {link.endpoint}"]
         if not link.compatible:
-            lines.append("These socket types cannot talk to each other: libzmq refuses the "
-                         "connection and no message flows.")
+            lines.append(
+                "These socket types cannot talk to each other: libzmq refuses the "
+                "connection and no message flows."
+            )
             return "\n".join(lines)
         for counter, count, rate, what in (
-                (link.forward_counter, traffic.forward, traffic.forward_rate, "messages"),
-                (link.back_counter, traffic.back, traffic.back_rate, "back (replies or "
-                                                                     "subscriptions)")):
+            (link.forward_counter, traffic.forward, traffic.forward_rate, "messages"),
+            (link.back_counter, traffic.back, traffic.back_rate, "back (replies or subscriptions)"),
+        ):
             if what != "messages" and not link.two_way:
                 continue
             if counter is None:
-                lines.append(f"{what}: not countable (libzmq counts per socket, and these "
-                             "sockets have other links)")
+                lines.append(
+                    f"{what}: not countable (libzmq counts per socket, and these "
+                    "sockets have other links)"
+                )
             else:
-                lines.append(f"{what}: {format_traffic(count, rate, counter.at_most)}, "
-                             f"{counter.describe()}")
+                lines.append(
+                    f"{what}: {format_traffic(count, rate, counter.at_most)}, {counter.describe()}"
+                )
         return "\n".join(lines)
 
     def _node_tooltip(self, node: Node) -> str:
         if node.external:
-            others = [self._describe(link.target if link.source == node.key else link.source)
-                      for link in self.topology.links_of(node.key)]
+            others = [
+                self._describe(link.target if link.source == node.key else link.source)
+                for link in self.topology.links_of(node.key)
+            ]
             if node.kind == PEERS_NODE:
-                return (f"Peers outside this workspace that connect to {node.name} "
-                        f"(bound by {', '.join(others)})")
-            return (f"{node.name}: {', '.join(others)} connect{'s' if len(others) == 1 else ''} "
-                    "here; no socket of this workspace binds it")
+                return (
+                    f"Peers outside this workspace that connect to {node.name} "
+                    f"(bound by {', '.join(others)})"
+                )
+            return (
+                f"{node.name}: {', '.join(others)} connect{'s' if len(others) == 1 else ''} "
+                "here; no socket of this workspace binds it"
+            )
         handle = node.handle
         assert handle is not None  # a socket node always has its handle
         endpoints = "\n".join(f"{e.kind} {e.address}" for e in handle.endpoints) or "no endpoints"
-        return (f"{node.type_name} socket {node.name}\n{endpoints}\n"
-                f"sent {handle.sent:,} · received {handle.received:,}\n"
-                "Click to select it in the Sockets panel")
+        return (
+            f"{node.type_name} socket {node.name}\n{endpoints}\n"
+            f"sent {handle.sent:,} · received {handle.received:,}\n"
+            "Click to select it in the Sockets panel"
+        )
 
 
 def _shared_endpoint_links(topology: Topology) -> set[str]:
@@ -484,13 +527,14 @@ def _shared_endpoint_links(topology: Topology) -> set[str]:
     quiet: set[str] = set()
     for (binder, _endpoint), links in fans.items():
         if len(links) > 1:
-            links.sort(key=lambda link: topology.positions[
-                link.target if link.source == binder else link.source][::-1])
-            quiet.update(link.key for number, link in enumerate(links)
-                         if number != len(links) // 2)
+            links.sort(
+                key=lambda link: topology.positions[
+                    link.target if link.source == binder else link.source
+                ][::-1]
+            )
+            quiet.update(link.key for number, link in enumerate(links) if number != len(links) // 2)
     return quiet
 
 
 def _at_most(counter: Counter | None) -> bool:
     return counter is not None and counter.at_most
-

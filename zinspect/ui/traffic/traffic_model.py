@@ -74,8 +74,9 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-              | Qt.ItemFlag.ItemNeverHasChildren)
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 _NUMERIC_COLUMNS = frozenset((COL_NUMBER, COL_FRAMES, COL_SIZE))
 _IN_BRUSH = QBrush(QColor(30, 110, 200))
 _OUT_BRUSH = QBrush(QColor(200, 110, 20))
@@ -157,8 +158,9 @@ class TrafficModel(QAbstractTableModel):
             # A name reused by a socket of another type: summaries may read differently.
             self._summaries.clear()
             if self._rows:
-                self.dataChanged.emit(self.index(0, COL_SUMMARY),
-                                      self.index(self._rows - 1, COL_SUMMARY))
+                self.dataChanged.emit(
+                    self.index(0, COL_SUMMARY), self.index(self._rows - 1, COL_SUMMARY)
+                )
 
     def socket_type_of(self, name: str) -> str:
         return self._socket_types.get(name, "")
@@ -308,7 +310,7 @@ class TrafficModel(QAbstractTableModel):
         else:
             self._head = kept
         if self._head > 65536 and self._head * 2 > len(matches):
-            del matches[:self._head]
+            del matches[: self._head]
             self._head = 0
         if self._scan_seq < first:
             self._scan_seq = first
@@ -331,8 +333,7 @@ class TrafficModel(QAbstractTableModel):
                 break
         self._scan_seq = scan
         kept = end - store.first_seq
-        progress = 100 if scan >= end or kept <= 0 else int(
-            100 * (scan - store.first_seq) / kept)
+        progress = 100 if scan >= end or kept <= 0 else int(100 * (scan - store.first_seq) / kept)
         if progress != self._progress:
             self._progress = progress
             self.filter_progress_changed.emit(progress)
@@ -367,7 +368,7 @@ class TrafficModel(QAbstractTableModel):
             _, rows = self._store.rows(self._first + self._rows, self._first + self._rows + new)
         else:
             start = self._head + self._rows
-            rows = [self._store.get_row(seq) for seq in self._matches[start:start + new]]
+            rows = [self._store.get_row(seq) for seq in self._matches[start : start + new]]
         return sum(row[ROW_SIZE] for row in rows if row is not None) > FLOOD_BYTES
 
     # -- QAbstractTableModel ---------------------------------------------------------------
@@ -377,8 +378,7 @@ class TrafficModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = _DISPLAY) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
             return None
         if role == _DISPLAY:
@@ -447,8 +447,11 @@ class TrafficModel(QAbstractTableModel):
 
     def _tooltip(self, message: Message, column: int) -> str | None:
         if column == COL_SUMMARY:
-            return message_summary(message.frames, self._socket_types.get(message.socket, ""),
-                                   limit=TOOLTIP_SUMMARY_LIMIT)
+            return message_summary(
+                message.frames,
+                self._socket_types.get(message.socket, ""),
+                limit=TOOLTIP_SUMMARY_LIMIT,
+            )
         if column == COL_SIZE:
             return f"{message.size:,} bytes"
         if column == COL_TIME:

@@ -9,7 +9,7 @@ the newest row unless the user scrolled away, and turning the current row into
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QStandardItem
@@ -72,8 +72,9 @@ class TrafficPanel(TrafficRows, QWidget):
     message_selected = Signal(object)  # core.store.Message, or None after Clear
     rows_changed = Signal()  # the selection, or every row at once (clear, new filter)
 
-    def __init__(self, bridge: SessionBridge, store: MessageStore,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: SessionBridge, store: MessageStore, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._store = store
@@ -155,7 +156,8 @@ class TrafficPanel(TrafficRows, QWidget):
         self.socket_combo.setAccessibleName("Socket filter")
         # Long socket names must not push the filter text out of a narrow panel.
         self.socket_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.socket_combo.setMinimumContentsLength(10)
         # a capture may bring 50,000 names: rows of one height are laid out at once
         self.socket_combo.view().setUniformItemSizes(True)  # type: ignore[attr-defined]
@@ -165,8 +167,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.direction_combo.addItem("In and out", None)
         self.direction_combo.addItem("← In only", IN)
         self.direction_combo.addItem("→ Out only", OUT)
-        self.direction_combo.setToolTip(
-            "Show received messages (in), sent messages (out), or both")
+        self.direction_combo.setToolTip("Show received messages (in), sent messages (out), or both")
         self.direction_combo.setAccessibleName("Direction filter")
 
         self.filter_edit = QLineEdit(self)
@@ -175,8 +176,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.filter_edit.setToolTip(FILTER_TIP)
         self.filter_edit.setAccessibleName("Filter text")
         describe_clear_button(self.filter_edit, "filter")
-        self.filter_edit.setMinimumWidth(
-            self.filter_edit.fontMetrics().horizontalAdvance("x" * 18))
+        self.filter_edit.setMinimumWidth(self.filter_edit.fontMetrics().horizontalAdvance("x" * 18))
 
         self.regex_check = QCheckBox("Regex", self)
         self.regex_check.setToolTip(REGEX_TIP)
@@ -186,8 +186,10 @@ class TrafficPanel(TrafficRows, QWidget):
         self.filter_error.setStyleSheet(ERROR_STYLE)
         self.filter_error.setWordWrap(True)
         self.filter_error.setAccessibleName("Filter error")
-        self.filter_error.setToolTip("Why the filter text cannot be used; the previous "
-                                     "filter stays in force until it is fixed")
+        self.filter_error.setToolTip(
+            "Why the filter text cannot be used; the previous "
+            "filter stays in force until it is fixed"
+        )
         self.filter_error.hide()
 
     def _build_view(self) -> None:
@@ -195,8 +197,10 @@ class TrafficPanel(TrafficRows, QWidget):
         self.view = view
         view.setModel(self.model)
         view.setAccessibleName("Traffic table")
-        view.setToolTip("Every message in and out, oldest first. Select one to see its frames; "
-                        "scroll up to stop following new messages")
+        view.setToolTip(
+            "Every message in and out, oldest first. Select one to see its frames; "
+            "scroll up to stop following new messages"
+        )
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -243,19 +247,25 @@ class TrafficPanel(TrafficRows, QWidget):
         self.count_label.setToolTip("Rows in the table, and messages kept in memory")
         self.progress_label = QLabel(self)
         self.progress_label.setAccessibleName("Filter progress")
-        self.progress_label.setToolTip("The filter is still looking through the kept "
-                                       "messages; matches appear as they are found")
+        self.progress_label.setToolTip(
+            "The filter is still looking through the kept "
+            "messages; matches appear as they are found"
+        )
         self.progress_label.hide()
         self.paused_label = QLabel(self)
         self.paused_label.setAccessibleName("Paused view")
-        self.paused_label.setToolTip("The table is frozen; capture continues. Resume with "
-                                     f"Pause view ({PAUSE_SHORTCUT}) to see the new messages")
+        self.paused_label.setToolTip(
+            "The table is frozen; capture continues. Resume with "
+            f"Pause view ({PAUSE_SHORTCUT}) to see the new messages"
+        )
         self.paused_label.setStyleSheet("font-weight: bold;")
         self.paused_label.hide()
         self.follow_button = QToolButton(self)
         self.follow_button.setText("↓ Newest")
-        self.follow_button.setToolTip("You scrolled up, so new messages no longer scroll "
-                                      "into view. Jump to the newest and follow again")
+        self.follow_button.setToolTip(
+            "You scrolled up, so new messages no longer scroll "
+            "into view. Jump to the newest and follow again"
+        )
         self.follow_button.setAccessibleName("Jump to newest message")
         self.follow_button.setAutoRaise(True)
         self.follow_button.hide()
@@ -267,7 +277,8 @@ class TrafficPanel(TrafficRows, QWidget):
         self.pause_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.pause_action.setToolTip(
             f"Freeze the table to read it ({PAUSE_SHORTCUT}). Capture continues; the new "
-            "messages appear when you resume")
+            "messages appear when you resume"
+        )
         # "Clear traffic" in menus and the shortcut list; the button says just "Clear"
         self.clear_action = QAction("Clear traffic", self)
         self.clear_action.setIconText("Clear")
@@ -275,7 +286,8 @@ class TrafficPanel(TrafficRows, QWidget):
         self.clear_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.clear_action.setToolTip(
             f"Discard all captured traffic ({CLEAR_SHORTCUT}): empties the message store, "
-            "not just this table. It cannot be undone")
+            "not just this table. It cannot be undone"
+        )
         self.addAction(self.pause_action)
         self.addAction(self.clear_action)
 
@@ -315,7 +327,8 @@ class TrafficPanel(TrafficRows, QWidget):
         self._bridge.socket_removed.connect(self._on_bridge_socket_removed)
         self.socket_combo.currentIndexChanged.connect(self._on_socket_combo_current_index_changed)
         self.direction_combo.currentIndexChanged.connect(
-            self._on_direction_combo_current_index_changed)
+            self._on_direction_combo_current_index_changed
+        )
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.filter_edit.returnPressed.connect(self._on_filter_edit_return_pressed)
         self.regex_check.toggled.connect(self._on_regex_check_toggled)
@@ -328,8 +341,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.model.rowsRemoved.connect(self._on_model_rows_removed)
         self.model.modelReset.connect(self._on_model_model_reset)
         self.view.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_value_changed)
-        self.view.selectionModel().currentRowChanged.connect(
-            self._on_selection_current_row_changed)
+        self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
         self.view.selectionModel().selectionChanged.connect(self.rows_changed)
         self.model.modelReset.connect(self.rows_changed)
 
@@ -442,8 +454,9 @@ class TrafficPanel(TrafficRows, QWidget):
         if self._follow:
             self.view.scrollToBottom()
 
-    def _on_model_rows_about_to_be_removed(self, _parent: QModelIndex, _first: int,
-                                           _last: int) -> None:
+    def _on_model_rows_about_to_be_removed(
+        self, _parent: QModelIndex, _first: int, _last: int
+    ) -> None:
         self._model_removing = True
         self._scroll_before_remove = self.view.verticalScrollBar().value()
 
@@ -472,8 +485,9 @@ class TrafficPanel(TrafficRows, QWidget):
             self._follow = follow
             self.follow_button.setVisible(not follow)
 
-    def _on_selection_current_row_changed(self, current: QModelIndex | QPersistentModelIndex,
-                                          _previous: QModelIndex) -> None:
+    def _on_selection_current_row_changed(
+        self, current: QModelIndex | QPersistentModelIndex, _previous: QModelIndex
+    ) -> None:
         if self._model_removing:
             return  # the selected message was dropped: keep showing it (it is still valid)
         message = self.model.message_at(current.row()) if current.isValid() else None

@@ -1,1 +1,2 @@
-"""Small widgets and helpers every feature folder shares: error labels, buttons, list views, styles, accessibility."""
+"""Small widgets and helpers every feature folder shares: error labels, buttons, list views,
+styles, accessibility, and the host that docks and menus go through."""

@@ -6,8 +6,7 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QListView
 
 
-def short_list_view(model: QStandardItemModel, name: str, tip: str,
-                    max_height: int) -> QListView:
+def short_list_view(model: QStandardItemModel, name: str, tip: str, max_height: int) -> QListView:
     """A compact read-only single-selection list (endpoints, subscriptions)."""
     view = QListView()
     view.setModel(model)

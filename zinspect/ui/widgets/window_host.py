@@ -30,17 +30,20 @@ class WindowHost:
         """The window, as the parent of a feature's dialogs and message boxes."""
         return self._window
 
-    def add_dock(self, title: str, object_name: str, widget: QWidget,
-                 area: Qt.DockWidgetArea) -> QDockWidget:
+    def add_dock(
+        self, title: str, object_name: str, widget: QWidget, area: Qt.DockWidgetArea
+    ) -> QDockWidget:
         """A movable, floatable, closable dock holding ``widget``; ``object_name`` keeps
         its place in the saved layout."""
         dock = QDockWidget(title, self._window)
         dock.setObjectName(object_name)  # saveState() needs names
         dock.setWidget(widget)
         dock.setAccessibleName(f"{title} panel")
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self._window.addDockWidget(area, dock)
         for button in dock.findChildren(QAbstractButton):
             if button.objectName() == "qt_dockwidget_closebutton":
@@ -78,9 +81,14 @@ class WindowHost:
             return order.index(plain_title)
         return order.index("Help") - 0.5
 
-    def add_action(self, menu: QMenu | None, text: str, slot: Callable[..., object],
-                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                   tip: str = "") -> QAction:
+    def add_action(
+        self,
+        menu: QMenu | None,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
         """An action of the window (its shortcut works everywhere and F1 lists it), added
         to ``menu`` unless that is None."""
         action = QAction(text, self._window)

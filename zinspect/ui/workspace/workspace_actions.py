@@ -91,8 +91,10 @@ class LoadProblemsDialog(QDialog):
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.view.setAccessibleName("Workspace problem list")
-        self.view.setToolTip("Each problem with its place in the file (sockets[2].options."
-                             "RCVHWM) and the bad value; Ctrl+C copies the selected lines")
+        self.view.setToolTip(
+            "Each problem with its place in the file (sockets[2].options."
+            "RCVHWM) and the bad value; Ctrl+C copies the selected lines"
+        )
         buttons = QDialogButtonBox(self)
         self.copy_button = buttons.addButton("Copy all", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setAccessibleName("Copy all problems")
@@ -114,7 +116,8 @@ class LoadProblemsDialog(QDialog):
         self.intro.setText(
             f"{path}: {count} problem{'s' if count != 1 else ''}. Entries with a mistake were "
             "left out; sockets whose bind or connect failed were created without it. "
-            "Everything else was loaded.")
+            "Everything else was loaded."
+        )
         self.model.setStringList(problems)
         self.show()
         self.raise_()
@@ -136,9 +139,15 @@ class WorkspaceActions(QObject):
     socket_chosen = Signal(object)  # SocketHandle: the first socket of a workspace just opened
     quit_confirmed = Signal()  # the user agreed to lose (or saved) the changes: close now
 
-    def __init__(self, host: WindowHost, session: Session, bridge: SessionBridge,
-                 saved_messages: SavedMessagesPanel, settings: QSettings,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        host: WindowHost,
+        session: Session,
+        bridge: SessionBridge,
+        saved_messages: SavedMessagesPanel,
+        settings: QSettings,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.host = host
         self.session = session
@@ -157,9 +166,12 @@ class WorkspaceActions(QObject):
         self.problems_dialog: LoadProblemsDialog | None = None
 
         self.saved_messages = saved_messages
-        self.saved_messages_dock = host.add_dock("Saved messages", "saved_messages_dock",
-                                                 saved_messages,
-                                                 Qt.DockWidgetArea.RightDockWidgetArea)
+        self.saved_messages_dock = host.add_dock(
+            "Saved messages",
+            "saved_messages_dock",
+            saved_messages,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
 
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -174,8 +186,9 @@ class WorkspaceActions(QObject):
         self.problems_button.setFlat(True)
         self.problems_button.setStyleSheet(ERROR_STYLE)
         self.problems_button.setAccessibleName("Workspace problems")
-        self.problems_button.setToolTip("Problems found when the workspace was opened; "
-                                        "click to list them")
+        self.problems_button.setToolTip(
+            "Problems found when the workspace was opened; click to list them"
+        )
         self.problems_button.clicked.connect(self._on_problems_button_clicked)
         self.problems_button.hide()
         # permanent: showMessage() would hide a normal status bar widget
@@ -188,33 +201,45 @@ class WorkspaceActions(QObject):
     def _build_actions(self) -> None:
         host = self.host
         file_menu = self.file_menu()
-        self.new_action = host.add_action(file_menu, "&New workspace",
-                                          self._on_new_action_triggered, "Ctrl+Shift+N",
-                                          "Close every socket and start an empty workspace")
-        self.open_action = host.add_action(file_menu, "&Open workspace…",
-                                           self._on_open_action_triggered,
-                                           QKeySequence.StandardKey.Open,
-                                           "Open a workspace file and create its sockets")
+        self.new_action = host.add_action(
+            file_menu,
+            "&New workspace",
+            self._on_new_action_triggered,
+            "Ctrl+Shift+N",
+            "Close every socket and start an empty workspace",
+        )
+        self.open_action = host.add_action(
+            file_menu,
+            "&Open workspace…",
+            self._on_open_action_triggered,
+            QKeySequence.StandardKey.Open,
+            "Open a workspace file and create its sockets",
+        )
         self.recent_menu = QMenu("Open &recent", host.widget)
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.menuAction().setToolTip("Workspaces opened or saved lately")
         self.recent_menu.menuAction().setStatusTip("Workspaces opened or saved lately")
         self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
         self.clear_recent_action = QAction("&Clear recent list", self)
-        self.clear_recent_action.setToolTip("Forget the recently used workspaces (the files "
-                                            "stay)")
+        self.clear_recent_action.setToolTip("Forget the recently used workspaces (the files stay)")
         self.clear_recent_action.triggered.connect(self._on_clear_recent_action_triggered)
         self._rebuild_recent_menu()
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        self.save_action = host.add_action(file_menu, "&Save workspace",
-                                           self._on_save_action_triggered,
-                                           QKeySequence.StandardKey.Save,
-                                           "Save the sockets and saved messages to the "
-                                           "workspace file")
-        self.save_as_action = host.add_action(file_menu, "Save workspace &as…",
-                                              self._on_save_as_action_triggered,
-                                              "Ctrl+Shift+S", "Save the workspace to a new file")
+        self.save_action = host.add_action(
+            file_menu,
+            "&Save workspace",
+            self._on_save_action_triggered,
+            QKeySequence.StandardKey.Save,
+            "Save the sockets and saved messages to the workspace file",
+        )
+        self.save_as_action = host.add_action(
+            file_menu,
+            "Save workspace &as…",
+            self._on_save_as_action_triggered,
+            "Ctrl+Shift+S",
+            "Save the workspace to a new file",
+        )
         file_menu.addSeparator()
 
     def file_menu(self) -> QMenu:
@@ -247,7 +272,8 @@ class WorkspaceActions(QObject):
     def _update_title(self) -> None:
         self.host.set_title(f"{self.name}[*] — zinspect", self._modified)
         self.save_action.setToolTip(
-            f"Save to {self.path}" if self.path else "Save the workspace to a file")
+            f"Save to {self.path}" if self.path else "Save the workspace to a file"
+        )
 
     def _mark_clean(self, text: str | None = None) -> None:
         self._baseline = self.current_text() if text is None else text
@@ -262,7 +288,8 @@ class WorkspaceActions(QObject):
         self._problems_path = path
         count = len(problems)
         self.problems_button.setText(
-            f"⚠ {count} problem{'s' if count != 1 else ''} in {display_name(path)}")
+            f"⚠ {count} problem{'s' if count != 1 else ''} in {display_name(path)}"
+        )
         self.problems_button.setVisible(bool(problems))
         if not problems and self.problems_dialog is not None:
             self.problems_dialog.close()
@@ -276,18 +303,24 @@ class WorkspaceActions(QObject):
         try:
             workspace = read_workspace(path)
         except WorkspaceError as error:
-            self._show_box(QMessageBox.Icon.Warning, "Cannot open workspace",
-                           f"{path}\n\n{error}")
+            self._show_box(QMessageBox.Icon.Warning, "Cannot open workspace", f"{path}\n\n{error}")
             self._status(f"Not opened: {display_name(path)}: {error}")
             return False
-        self.replace_sockets(lambda: apply_workspace(workspace, self.session),
-                             workspace.messages, path=path)
+        self.replace_sockets(
+            lambda: apply_workspace(workspace, self.session), workspace.messages, path=path
+        )
         self._remember(path)
         log.info("opened workspace %s", path)
         return True
 
-    def replace_sockets(self, create: Callable[[], list[str]], messages: list[SavedMessage],
-                        *, path: str | None, title: str = "") -> list[str]:
+    def replace_sockets(
+        self,
+        create: Callable[[], list[str]],
+        messages: list[SavedMessage],
+        *,
+        path: str | None,
+        title: str = "",
+    ) -> list[str]:
         """Close every socket, then ``create`` the new ones (it returns the problems) and
         set the saved messages; the result is the clean state of ``path``, or of an
         untitled workspace called ``title`` (a demo: Save asks where, never over the
@@ -302,11 +335,15 @@ class WorkspaceActions(QObject):
         self._mark_clean()
         self._set_problems(path, problems)
         count = len(self.session.sockets)
-        summary = (f"Opened {display_name(path) if path else title}: {count} "
-                   f"socket{'s' if count != 1 else ''}")
+        summary = (
+            f"Opened {display_name(path) if path else title}: {count} "
+            f"socket{'s' if count != 1 else ''}"
+        )
         if problems:
-            self._status(f"{summary}; {len(problems)} problem"
-                         f"{'s' if len(problems) != 1 else ''}, see the list")
+            self._status(
+                f"{summary}; {len(problems)} problem"
+                f"{'s' if len(problems) != 1 else ''}, see the list"
+            )
             self.show_problems()
         else:
             self._status(summary)
@@ -357,11 +394,19 @@ class WorkspaceActions(QObject):
         if not path.endswith(".json"):
             path += EXTENSION
         if path != self.path and os.path.exists(path):
-            self._ask(QMessageBox.Icon.Warning, "Replace file?",
-                      f"{path} exists already. Replace it with this workspace?",
-                      [("Replace", QMessageBox.ButtonRole.AcceptRole,
-                        lambda: self._save_to(path, then)),
-                       ("Cancel", QMessageBox.ButtonRole.RejectRole, None)])
+            self._ask(
+                QMessageBox.Icon.Warning,
+                "Replace file?",
+                f"{path} exists already. Replace it with this workspace?",
+                [
+                    (
+                        "Replace",
+                        QMessageBox.ButtonRole.AcceptRole,
+                        lambda: self._save_to(path, then),
+                    ),
+                    ("Cancel", QMessageBox.ButtonRole.RejectRole, None),
+                ],
+            )
             return
         self._save_to(path, then)
 
@@ -370,15 +415,22 @@ class WorkspaceActions(QObject):
             count = len(self._problems)
             shown = "\n".join(f"• {line}" for line in self._problems[:8])
             more = f"\n… and {count - 8} more" if count > 8 else ""
-            self._ask(QMessageBox.Icon.Warning, "Save without the entries zinspect left out?",
-                      f"{display_name(path)} had {count} entr{'ies' if count != 1 else 'y'} "
-                      f"zinspect could not use:\n\n{shown}{more}\n\nSaving over the file "
-                      "drops them. Save As keeps the file as it is.",
-                      [("Save anyway", QMessageBox.ButtonRole.DestructiveRole,
-                        lambda: self._save_to(path, then, confirmed=True)),
-                       ("Save As…", QMessageBox.ButtonRole.ActionRole,
-                        lambda: self.save_as(then)),
-                       ("Cancel", QMessageBox.ButtonRole.RejectRole, None)])
+            self._ask(
+                QMessageBox.Icon.Warning,
+                "Save without the entries zinspect left out?",
+                f"{display_name(path)} had {count} entr{'ies' if count != 1 else 'y'} "
+                f"zinspect could not use:\n\n{shown}{more}\n\nSaving over the file "
+                "drops them. Save As keeps the file as it is.",
+                [
+                    (
+                        "Save anyway",
+                        QMessageBox.ButtonRole.DestructiveRole,
+                        lambda: self._save_to(path, then, confirmed=True),
+                    ),
+                    ("Save As…", QMessageBox.ButtonRole.ActionRole, lambda: self.save_as(then)),
+                    ("Cancel", QMessageBox.ButtonRole.RejectRole, None),
+                ],
+            )
             return
         workspace = snapshot(self.session, self.saved_messages.model.messages())
         text, secret = dump_workspace(workspace), holds_secrets(workspace)
@@ -392,8 +444,9 @@ class WorkspaceActions(QObject):
         self._mark_clean(text)
         self._set_problems(None, [])
         self._remember(path)
-        self._status(f"Saved {path}" + (" with secrets: readable only by you (mode 0600)"
-                                        if secret else ""))
+        self._status(
+            f"Saved {path}" + (" with secrets: readable only by you (mode 0600)" if secret else "")
+        )
         if then is not None:
             then()
 
@@ -403,12 +456,16 @@ class WorkspaceActions(QObject):
         if not self.update_modified():
             then()
             return
-        self._ask(QMessageBox.Icon.Warning, "Unsaved changes",
-                  f"The workspace {self.name} has changes that are not saved. "
-                  f"Save them before {action}?",
-                  [("Save", QMessageBox.ButtonRole.AcceptRole, lambda: self.save(then)),
-                   ("Discard", QMessageBox.ButtonRole.DestructiveRole, then),
-                   ("Cancel", QMessageBox.ButtonRole.RejectRole, None)])
+        self._ask(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"The workspace {self.name} has changes that are not saved. Save them before {action}?",
+            [
+                ("Save", QMessageBox.ButtonRole.AcceptRole, lambda: self.save(then)),
+                ("Discard", QMessageBox.ButtonRole.DestructiveRole, then),
+                ("Cancel", QMessageBox.ButtonRole.RejectRole, None),
+            ],
+        )
 
     def confirm_close(self) -> bool:
         """MainWindow.closeEvent asks this first: True lets the window close now."""
@@ -449,12 +506,16 @@ class WorkspaceActions(QObject):
             missing = not os.path.exists(path)
             text = f"&{number} {display_name(path)}  —  {os.path.dirname(path)}"
             action = menu.addAction(text + ("  (not found)" if missing else ""))
-            action.setToolTip(f"{path} was not found: choose it to drop it from this list"
-                              if missing else f"Open {path}")
+            action.setToolTip(
+                f"{path} was not found: choose it to drop it from this list"
+                if missing
+                else f"Open {path}"
+            )
             action.setStatusTip(action.toolTip())
             action.setData(path)
             action.triggered.connect(
-                lambda _checked=False, p=path: self._on_recent_action_triggered(p))
+                lambda _checked=False, p=path: self._on_recent_action_triggered(p)
+            )
         if not paths:
             empty = menu.addAction("No recent workspaces")
             empty.setToolTip("Workspaces you open or save are listed here")
@@ -470,26 +531,32 @@ class WorkspaceActions(QObject):
         dialog = self._file_dialog = QFileDialog(self.host.widget, title)
         dialog.setAcceptMode(mode)
         dialog.setNameFilter(FILE_FILTER)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile
-                           if mode == QFileDialog.AcceptMode.AcceptOpen
-                           else QFileDialog.FileMode.AnyFile)
+        dialog.setFileMode(
+            QFileDialog.FileMode.ExistingFile
+            if mode == QFileDialog.AcceptMode.AcceptOpen
+            else QFileDialog.FileMode.AnyFile
+        )
         dialog.setAccessibleName(title)
         if self.path:
             dialog.setDirectory(os.path.dirname(self.path))
         return dialog
 
     def _show_box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
-        return self._ask(icon, title, text, [("Close", QMessageBox.ButtonRole.RejectRole,
-                                              None)])
+        return self._ask(icon, title, text, [("Close", QMessageBox.ButtonRole.RejectRole, None)])
 
-    def _ask(self, icon: QMessageBox.Icon, title: str, text: str,
-             choices: list[tuple[str, QMessageBox.ButtonRole, Continuation | None]]
-             ) -> QMessageBox:
+    def _ask(
+        self,
+        icon: QMessageBox.Icon,
+        title: str,
+        text: str,
+        choices: list[tuple[str, QMessageBox.ButtonRole, Continuation | None]],
+    ) -> QMessageBox:
         """A window-modal question, opened (not exec'd); each button runs its choice."""
         if self._box is not None and self._box.isVisible():
             self._box.close()
-        box = self._box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton,
-                                      self.host.widget)
+        box = self._box = QMessageBox(
+            icon, title, text, QMessageBox.StandardButton.NoButton, self.host.widget
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setAccessibleName(title)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -506,8 +573,9 @@ class WorkspaceActions(QObject):
         box.open()
         return box
 
-    def _on_box_button_clicked(self, actions: dict[QAbstractButton, Continuation | None],
-                               button: QAbstractButton) -> None:
+    def _on_box_button_clicked(
+        self, actions: dict[QAbstractButton, Continuation | None], button: QAbstractButton
+    ) -> None:
         then = actions.get(button)
         if then is not None:
             # after the box has gone: the choice may open the next box or close the window
@@ -551,4 +619,3 @@ class WorkspaceActions(QObject):
 
     def _on_problems_button_clicked(self) -> None:
         self.show_problems()
-
