@@ -11,7 +11,9 @@ run): this machine is noisy, and a ratio of two rates measured seconds apart is 
 than either rate.
 
 Prints a readable table, then as its last line one JSON object with the eleven figures
-(plus ``send_ratio_composer``, for information).
+(plus ``send_ratio_composer``, for information) and the eight hostile-input figures
+(``rss_*`` and ``stall_*``, from safety_memory.py, safety_capture.py and safety_ui.py; see
+docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -178,14 +180,14 @@ def met(value: float, target: float, kind: str) -> bool:
 
 def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     lines = [f"{'figure':<24}{'median':>12}{'runs':>30}   target      ", "-" * 80]
-    for name, target, kind, unit in TARGETS:
+    for name, target, kind, unit in TARGETS if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         sign = ">=" if kind == "min" else "<="
         verdict = "met" if met(figures[name], target, kind) else "MISSED"
         lines.append(
             f"{name:<24}{figures[name]:>12.3f}{runs:>30}   {sign} {target:<6g} {unit:<7}{verdict}"
         )
-    for name in EXTRA:
+    for name in EXTRA if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
     for name, target, kind, unit in SAFETY_TARGETS:
@@ -204,6 +206,8 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
         ("zinspect send automation", "app_send"),
         ("zinspect SocketHandle.send", "app_send_composer"),
     ]
+    if not rounds:
+        return "\n".join(lines)
     lines.append("")
     lines.append("rates (messages/s, median of rounds):")
     for label, key in rates:
@@ -238,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the hostile-input figures (memory bound, stalls)",
     )
     parser.add_argument(
+        "--only-safety",
+        action="store_true",
+        help="measure only the hostile-input figures",
+    )
+    parser.add_argument(
         "--details", metavar="FILE", help="also write every raw measurement to this JSON file"
     )
     args = parser.parse_args(argv)
@@ -248,11 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     def log(text: str) -> None:
         print(f"[{time.monotonic() - started:6.1f} s] {text}", file=sys.stderr, flush=True)
 
-    rounds = []
-    for number in range(rounds_wanted):
+    rounds: list[dict[str, Any]] = []
+    for number in range(0 if args.only_safety else rounds_wanted):
         log(f"round {number + 1} of {rounds_wanted}")
         rounds.append(one_round(plan, log))
-    figures = {name: median([r["figures"][name] for r in rounds]) for name in KEYS + EXTRA}
+    figures = {
+        name: median([r["figures"][name] for r in rounds]) for name in KEYS + EXTRA if rounds
+    }
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
     print(
