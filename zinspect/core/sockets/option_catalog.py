@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_text
+from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
 from zinspect.core.sockets.socket_options import INT32_RANGE, INT64_RANGE, OptionError
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 
 INT_MAX = INT32_RANGE[1]
 INT64_MAX = INT64_RANGE[1]
 MIB = 1024 * 1024
-FALLBACK_MAXMSGSIZE = 256 * MIB  # used when core.session has no DEFAULT_MAXMSGSIZE
 
 
 class OptionValueError(OptionError):
@@ -599,10 +599,8 @@ def libzmq_default(spec: OptionSpec, type_name: str) -> int | bytes | None:
 
 
 def default_maxmsgsize() -> int:
-    """The MAXMSGSIZE zinspect sets on every socket it makes (core.session)."""
-    from zinspect.core.sockets import session  # here: core.session may one day use this module
-
-    return int(getattr(session, "DEFAULT_MAXMSGSIZE", FALLBACK_MAXMSGSIZE))
+    """The MAXMSGSIZE zinspect sets on every socket it makes (socket_base)."""
+    return DEFAULT_MAXMSGSIZE
 
 
 def zinspect_default(spec: OptionSpec, type_name: str) -> tuple[int, str] | None:
