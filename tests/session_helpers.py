@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ui_actions import WAIT_MS
 
-from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN
 
 ANY_PORT = "tcp://127.0.0.1:*"

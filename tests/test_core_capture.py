@@ -29,7 +29,7 @@ from zinspect.core.capture.csv_export import CSV_COLUMNS, iso_time, safe_cell
 from zinspect.core.capture.export import Exporter
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.capture.replay import FAST, ORIGINAL, RATE, Replayer, ReplayError
-from zinspect.core.sockets.session import SocketError
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.store import IN, OUT, Message, MessageStore
 
 SAMPLES = [

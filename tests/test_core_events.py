@@ -13,7 +13,7 @@ from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS
 
 from zinspect.core.sockets.events import SocketEvent, decode_value, explain
-from zinspect.core.sockets.session import DEFAULT_MAXMSGSIZE
+from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
 
 
 def names_of(session, handle) -> list[str]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import zmq
 from session_helpers import WAIT_MS, linked, send, traffic
 
-from zinspect.core.sockets import session as core_session
 from zinspect.core.sockets.option_apply import apply_options
 from zinspect.core.sockets.option_catalog import CATALOG, read_live
+from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
 
 
 def live(handle, name):
@@ -85,7 +85,7 @@ def test_reset_puts_zinspects_default_back_and_forgets_the_option(session):
     outcome = apply_options(push, {"LINGER": None, "MAXMSGSIZE": None})
     assert push.options == {"SNDHWM": 5}
     assert live(push, "LINGER") == 0  # zinspect's, not libzmq's -1
-    assert live(push, "MAXMSGSIZE") == getattr(core_session, "DEFAULT_MAXMSGSIZE", 256 << 20)
+    assert live(push, "MAXMSGSIZE") == DEFAULT_MAXMSGSIZE
     assert outcome.message.startswith(
         "Back to the default: LINGER (0 ms (drop them at once)) and MAXMSGSIZE (256 MiB)."
     )

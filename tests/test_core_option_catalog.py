@@ -9,7 +9,6 @@ import zmq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zinspect.core.sockets import session as core_session
 from zinspect.core.sockets.option_catalog import (
     CATALOG,
     GROUPS,
@@ -28,6 +27,7 @@ from zinspect.core.sockets.option_catalog import (
     range_text,
     read_live,
 )
+from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
 from zinspect.core.sockets.socket_options import lookup_option, option_kind
 from zinspect.core.sockets.socket_types import STANDARD_TYPES
 
@@ -240,7 +240,7 @@ def test_hwm_applies_at_once_but_immediate_only_to_later_connects(context):
 
 def test_zinspects_own_defaults_are_shown_with_the_reason():
     text = default_text(spec("MAXMSGSIZE"), "SUB")
-    size = getattr(core_session, "DEFAULT_MAXMSGSIZE", 256 * 1024 * 1024)
+    size = DEFAULT_MAXMSGSIZE
     assert effective_default(spec("MAXMSGSIZE"), "SUB") == size
     assert text.startswith(
         f"zinspect's default: {format_value(spec('MAXMSGSIZE'), size)}, "

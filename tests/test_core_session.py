@@ -16,7 +16,9 @@ import zmq
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, send, traffic
 
 from zinspect.core.codecs import encode_frame, message_summary
-from zinspect.core.sockets.session import Session, SocketError, SocketHandle
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, STANDARD_TYPES
 from zinspect.core.store import IN, OUT
 

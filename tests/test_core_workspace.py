@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from session_helpers import ANY_PORT, WAIT_MS, send, traffic
 
 from zinspect.core.automation.automation import AutomationSpec, ReplySpec, SendSpec
-from zinspect.core.sockets.session import SocketError
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.workspace.workspace import (
     SavedMessage,
     SocketSpec,

@@ -32,7 +32,7 @@ from ui_actions import WAIT_MS
 from window_driver import ANY_PORT
 
 from zinspect.core.capture.capture import read_capture
-from zinspect.core.sockets.session import DEFAULT_MAXMSGSIZE
+from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
 from zinspect.core.store import IN
 from zinspect.ui.compose.composer import CANCELLED_TEXT, WAITING_TEXT
 

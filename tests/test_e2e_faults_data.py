@@ -46,7 +46,7 @@ import zinspect.core.workspace.workspace as workspace_module
 from zinspect.core.capture.capture import read_capture
 from zinspect.core.capture.recorder import TICK_SECONDS
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
-from zinspect.core.sockets.session import MAX_FRAMES_PER_MESSAGE
+from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE
 from zinspect.core.store import IN
 
 pytestmark = pytest.mark.e2e

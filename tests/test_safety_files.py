@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt
 from window_driver import WAIT_MS
 
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
-from zinspect.core.sockets.session import SocketError
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.workspace.workspace import (
     apply_workspace,
     dump_workspace,

@@ -20,7 +20,7 @@ import zmq
 from window_driver import WAIT_MS
 from zmq.utils import z85
 
-from zinspect.core.sockets.session import SocketError
+from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.workspace.workspace import apply_workspace, parse_workspace, read_workspace
 
 PUBLIC, SECRET = (k.decode() for k in zmq.curve_keypair())

@@ -14,7 +14,7 @@ from session_helpers import WAIT_MS, send
 
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec
 from zinspect.core.automation.automation_runner import attach_automation
-from zinspect.core.sockets.session import Endpoint
+from zinspect.core.sockets.socket_base import Endpoint
 from zinspect.core.topology import (
     ENDPOINT_LINK,
     FORWARD_LINK,

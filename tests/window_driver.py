@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QTableVie
 from session_helpers import ANY_PORT
 from ui_actions import WAIT_MS, click
 
-from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.compose.frame_editor import FrameRow
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.message.frame_list_model import COLUMN_CONTENT

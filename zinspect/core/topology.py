@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.session import SocketHandle
+    from zinspect.core.sockets.socket_handle import SocketHandle
 
 SOCKET_NODE = "socket"
 PEERS_NODE = "peers"  # the peers that connect to a local bind from outside the workspace

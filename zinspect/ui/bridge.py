@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_handle import SocketHandle
 
 
 class SessionBridge(QObject):

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWi
 
 import zinspect
 from zinspect.core.security.libzmq_check import libzmq_warning
-from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture.capture_actions import CaptureActions

@@ -28,8 +28,9 @@ from zinspect.core.automation.automation import (
     compile_template,
     render_frames,
 )
-from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET
 
 log = logging.getLogger("zinspect.core.automation.automation")

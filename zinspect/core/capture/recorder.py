@@ -26,7 +26,7 @@ from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import MessageStore
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.session import SocketHandle
+    from zinspect.core.sockets.socket_handle import SocketHandle
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from collections.abc import Iterator, Sequence
 
 from zinspect.core.capture.capture import CaptureError
 from zinspect.core.capture.replay_source import CaptureMessages
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import Message
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,9 @@ from typing import Any
 
 from zinspect.core.automation.automation import compile_template, parse_send_frame, render_frames
 from zinspect.core.frames_json import SpecError, describe_json, expect
-from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import ROW_FRAMES, ROW_SOCKET
 from zinspect.core.workspace.workspace import Workspace, apply_workspace, parse_workspace
 

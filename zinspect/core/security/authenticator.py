@@ -42,7 +42,8 @@ from zinspect.core.keys.curve_keys import KeyFormatError, load_public_keys
 from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.session import Session, SocketHandle
+    from zinspect.core.sockets.session import Session
+    from zinspect.core.sockets.socket_handle import SocketHandle
 
 log = logging.getLogger(__name__)
 

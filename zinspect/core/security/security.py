@@ -40,8 +40,8 @@ from zinspect.core.keys.curve_keys import (
 from zinspect.core.keys.secret_values import kind_of
 from zinspect.core.security.authenticator import AuthSpec, authenticator_for, parse_address
 from zinspect.core.security.libzmq_check import libzmq_warning
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 
 log = logging.getLogger(__name__)
 

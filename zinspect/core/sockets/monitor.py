@@ -23,7 +23,7 @@ from zinspect.core.sockets.events import CURVE_CLIENT_HINT, EVENT_NAMES, decode_
 from zinspect.core.sockets.fd_limit import is_out_of_descriptors
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.session import SocketHandle
+    from zinspect.core.sockets.socket_handle import SocketHandle
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from zinspect.core.sockets.option_catalog import (
 from zinspect.core.sockets.socket_base import SocketError
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.session import SocketHandle
+    from zinspect.core.sockets.socket_handle import SocketHandle
 
 log = logging.getLogger(__name__)
 

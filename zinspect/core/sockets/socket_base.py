@@ -1,7 +1,8 @@
-"""The small types every socket module shares: the user-facing error and an endpoint.
+"""The small things every socket module shares: the user-facing error, an endpoint, and
+the MAXMSGSIZE zinspect gives every socket it makes.
 
-Kept apart so core.session, core.socket_send and core.socket_receive can all use them
-without importing each other.
+Kept apart so session, socket_handle, socket_send, socket_receive and option_catalog can
+all use them without importing each other.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.ipc_files import OwnedFile
+
+# zinspect protects itself from a peer that announces a huge frame (libzmq's default is no
+# limit: a peer could make it allocate gigabytes); changeable per socket with MAXMSGSIZE
+DEFAULT_MAXMSGSIZE = 256 * 1024 * 1024
 
 
 class SocketError(Exception):

@@ -1,6 +1,6 @@
 """Receiving on a SocketHandle: one wake-up per readiness edge, a batch drained per turn.
 
-A mixin of core.session.SocketHandle, in its own module to keep each concept small. The
+A mixin of socket_handle.SocketHandle, in its own module to keep each concept small. The
 socket's FD is watched on the loop; each turn drains messages through a synchronous shadow
 socket into plain store rows (docs/performance.md) within the session's shared budget, keeps
 where messages came from (core.peers) and, on ROUTER/STREAM, the peers by routing id.
@@ -24,9 +24,10 @@ from zinspect.core.sockets.xpub_guard import SubscriptionGuard
 from zinspect.core.store import IN, ROW_FRAMES, Row
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.session import Session, SocketHandle
+    from zinspect.core.sockets.session import Session
+    from zinspect.core.sockets.socket_handle import SocketHandle
 
-log = logging.getLogger("zinspect.core.sockets.session")  # the socket's log, whichever half
+log = logging.getLogger("zinspect.core.sockets.socket_handle")  # the socket's log, whichever half
 
 BATCH_MAX_MESSAGES = 4096
 BATCH_MAX_SECONDS = 0.008  # keep a 16 ms UI timer on time while draining a flood

@@ -1,6 +1,6 @@
 """Sending on a SocketHandle: never blocking the loop, waiting visibly when there is no room.
 
-A mixin of core.session.SocketHandle, in its own module to keep each concept small. A send
+A mixin of socket_handle.SocketHandle, in its own module to keep each concept small. A send
 is tried at once with NOBLOCK; when libzmq says EAGAIN (no peer, or the high-water mark),
 ``send`` waits for the socket's FD without busy-retrying and can be cancelled, while
 ``send_now``/``send_batch`` (for automations) return what went out. Every message sent is
@@ -23,7 +23,8 @@ from zinspect.core.sockets.socket_types import SocketTypeInfo
 from zinspect.core.store import OUT, ROW_FRAMES, Row
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.session import Session, SocketHandle
+    from zinspect.core.sockets.session import Session
+    from zinspect.core.sockets.socket_handle import SocketHandle
 
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _NOBLOCK_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)

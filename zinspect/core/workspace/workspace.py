@@ -54,8 +54,9 @@ from zinspect.core.security.security import (
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
 from zinspect.core.sockets.fd_limit import OutOfDescriptorsError, did_not_fit
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
-from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_options import (
     INT32_RANGE,
     INT64_RANGE,

@@ -34,7 +34,7 @@ from zinspect.core.automation.automation import (
 )
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.frames_json import SpecError
-from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error

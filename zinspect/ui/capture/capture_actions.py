@@ -24,7 +24,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
 from zinspect.core.capture.export import Exporter
 from zinspect.core.capture.recorder import Recorder
-from zinspect.core.sockets.session import Session, SocketHandle
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture.capture_open import open_into_store

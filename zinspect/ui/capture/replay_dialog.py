@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from zinspect.core.capture.capture import CaptureError, CaptureReader, describe_os_error
 from zinspect.core.capture.replay import FAST, MAX_RATE, ORIGINAL, RATE, Replayer, ReplayError
 from zinspect.core.capture.replay_source import CaptureMessages, file_stamp
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import ERROR_STYLE

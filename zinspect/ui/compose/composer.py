@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import editable_form, frame_summary, human_size
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.frame_editor import FrameEditor

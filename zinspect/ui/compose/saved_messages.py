@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import human_size, message_summary
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.workspace.workspace import SavedMessage
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.composer import Composer

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.events import WARNINGS, SocketEvent
-from zinspect.core.sockets.session import EVENT_HISTORY, SocketHandle
+from zinspect.core.sockets.session import EVENT_HISTORY
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import ERROR_COLOR
 

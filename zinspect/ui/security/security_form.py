@@ -44,8 +44,8 @@ from zinspect.core.security.security import (
     security_warnings,
     waiting_endpoints,
 )
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.key_pair_editor import (
     KeyPairEditor,

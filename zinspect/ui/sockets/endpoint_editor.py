@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.sockets.endpoints import SUGGESTED_BIND
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import error_label, show_error
 from zinspect.ui.widgets.lists import selected_data, short_list_view

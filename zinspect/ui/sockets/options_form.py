@@ -50,7 +50,7 @@ from zinspect.core.sockets.option_catalog import (
     parse_value,
     read_live,
 )
-from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import ERROR_STYLE, NOTE_STYLE, error_label, show_error
 

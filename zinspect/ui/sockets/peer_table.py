@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.codecs import frame_summary
 from zinspect.core.sockets.peers import PeerRecord
-from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 
 REFRESH_MS = 1000

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_handle import SocketHandle
 
 COUNT_REFRESH_MS = 250  # 4 Hz: counts are for reading, not for watching every message
 WARNING_COLOR = QColor("#b35c00")

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, SocketTypeInfo
 from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import FrameEncodingError, encode_frame, printable_text, topic_text
-from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import error_label, show_error

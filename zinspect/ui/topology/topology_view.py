@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.topology import (
     FORWARD_LINK,
     PEERS_NODE,

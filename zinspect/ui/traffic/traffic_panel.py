@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.sockets.session import SocketHandle
+from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
 from zinspect.ui.bridge import SessionBridge

@@ -1,0 +1,136 @@
+"""The Queues and Timeouts groups of the option catalog: high-water marks, what a queue keeps,
+the biggest message, and how long sends, receives and a closing socket wait.
+
+Data only, in a sensible reading order within each group; option_catalog.py is the entry
+point (lookup, defaults, parsing) and says how every claim here was checked.
+"""
+
+from __future__ import annotations
+
+from zinspect.core.sockets.option_table_base import (
+    INT64_MAX,
+    INT_MAX,
+    ONOFF,
+    OptionSpec,
+    make_spec,
+    receiving_types,
+    sending_types,
+)
+
+QUEUE_OPTIONS: tuple[OptionSpec, ...] = (
+    make_spec(
+        "SNDHWM",
+        "count",
+        "messages",
+        1000,
+        0,
+        INT_MAX,
+        "Most messages queued for one peer; beyond it a send waits, or PUB and XPUB drop.",
+        "Queues",
+        False,
+        types=sending_types(),
+        special=((0, "no limit"),),
+        note="A ROUTER drops too unless ROUTER_MANDATORY is on. Changes apply at once, "
+        "also to existing connections (libzmq 4.2 and later).",
+    ),
+    make_spec(
+        "RCVHWM",
+        "count",
+        "messages",
+        1000,
+        0,
+        INT_MAX,
+        "Most messages queued from one peer before libzmq stops reading from it.",
+        "Queues",
+        False,
+        types=receiving_types(),
+        special=((0, "no limit"),),
+        note="Changes apply at once, also to existing connections (libzmq 4.2 and later).",
+    ),
+    make_spec(
+        "LINGER",
+        "ms",
+        "ms",
+        -1,
+        0,
+        INT_MAX,
+        "How long unsent messages are kept after a disconnect or close.",
+        "Timeouts",
+        False,
+        special=((-1, "wait forever"), (0, "drop them at once")),
+        type_defaults=(("SUB", 0), ("XSUB", 0)),
+        note="zinspect closes sockets at once (linger 0) whatever this says; it applies "
+        "when you disconnect an endpoint.",
+    ),
+    make_spec(
+        "IMMEDIATE",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Queue messages only to peers whose connection is complete, not to pending connects.",
+        "Queues",
+        True,
+        special=ONOFF,
+        note="Stops round-robin sockets (PUSH, DEALER, REQ) from parking messages on a "
+        "connect that never completes.",
+    ),
+    make_spec(
+        "CONFLATE",
+        "bool",
+        "",
+        0,
+        0,
+        1,
+        "Keep only the newest message in each queue, dropping older ones.",
+        "Queues",
+        True,
+        types=frozenset({"PUSH", "PULL", "PUB", "SUB", "DEALER"}),
+        special=ONOFF,
+        note="Does not support multipart messages.",
+    ),
+    make_spec(
+        "MAXMSGSIZE",
+        "size",
+        "bytes",
+        -1,
+        0,
+        INT64_MAX,
+        "Disconnect a peer that sends a message larger than this.",
+        "Queues",
+        True,
+        ctype="int64",
+        special=((-1, "no limit"),),
+    ),
+    make_spec(
+        "SNDTIMEO",
+        "ms",
+        "ms",
+        -1,
+        0,
+        INT_MAX,
+        "How long a blocking send waits before it fails.",
+        "Timeouts",
+        False,
+        types=sending_types(),
+        special=((-1, "wait forever"), (0, "never wait")),
+        note="zinspect never blocks on a send (it waits on its event loop), so this does "
+        "not change what zinspect does; it is passed to libzmq and saved.",
+    ),
+    make_spec(
+        "RCVTIMEO",
+        "ms",
+        "ms",
+        -1,
+        0,
+        INT_MAX,
+        "How long a blocking receive waits before it fails.",
+        "Timeouts",
+        False,
+        types=receiving_types(),
+        special=((-1, "wait forever"), (0, "never wait")),
+        note="zinspect never blocks on a receive (it waits on its event loop), so this "
+        "does not change what zinspect does; it is passed to libzmq and saved.",
+    ),
+)
