@@ -96,7 +96,9 @@ class LoadProblems(QObject):
     """The problems of the workspace last opened: ``problems`` and the file they are in
     (``path``), a status bar button counting them, and the list window it opens."""
 
-    def __init__(self, window: QWidget, status_bar: QStatusBar, parent: QObject | None = None):
+    def __init__(
+        self, window: QWidget, status_bar: QStatusBar, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._window = window
         self.problems: list[str] = []

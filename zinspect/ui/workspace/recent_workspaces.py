@@ -20,7 +20,7 @@ class RecentWorkspaces(QObject):
 
     path_chosen = Signal(str)  # the path of the workspace chosen in the menu (it may be gone)
 
-    def __init__(self, settings: QSettings, window: QWidget, parent: QObject | None = None):
+    def __init__(self, settings: QSettings, window: QWidget, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.menu = QMenu("Open &recent", window)
