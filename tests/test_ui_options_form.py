@@ -12,7 +12,8 @@ from ui_actions import WAIT_MS, click
 from zinspect.core.sockets.option_catalog import CATALOG, read_live
 from zinspect.core.workspace.workspace import snapshot
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.options_form import RECREATE_MARK, OptionsForm
+from zinspect.ui.sockets.option_row import RECREATE_MARK
+from zinspect.ui.sockets.options_form import OptionsForm
 
 
 @pytest.fixture

@@ -2,33 +2,33 @@
 capture into the traffic table to inspect it offline, and replay messages.
 
 Long jobs (exporting or opening a large file) run as asyncio tasks that work in ~10 ms slices
-and let the loop paint in between, with a progress bar and Cancel in the status bar. Dialogs
-are opened, never exec'd. Opening a capture appends its messages to the store, after the
-current traffic, unless the user chooses "Clear traffic first" (asked only when the table is
-not empty); its socket names become choices of the traffic table's socket filter.
+and let the loop paint in between, with a progress bar and Cancel in the status bar
+(capture_jobs). Dialogs are opened, never exec'd (capture_dialogs). Opening a capture appends
+its messages to the store, after the current traffic, unless the user chooses "Clear traffic
+first" (asked only when the table is not empty); its socket names become choices of the
+traffic table's socket filter.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
-from zinspect.core.capture.export import Exporter
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import Message
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.capture.capture_open import open_into_store
+from zinspect.ui.capture.capture_dialogs import CaptureDialogs
+from zinspect.ui.capture.capture_jobs import CaptureJobs
 from zinspect.ui.capture.capture_status import JobProgress, RecordIndicator
 from zinspect.ui.capture.replay_dialog import ReplayDialog
 from zinspect.ui.widgets.window_host import WindowHost
@@ -43,7 +43,6 @@ CSV_FILTER = "CSV files (*.csv)"
 ALL_FILTER = "All files (*)"
 RECORD_SHORTCUT = "Ctrl+R"
 STOP_SHORTCUT = "Ctrl+Shift+R"
-SLICE_SECONDS = 0.010  # work per turn of the loop for exports and opens
 STATUS_MS = 15_000
 ALL, SHOWN = "all", "shown"
 
@@ -82,11 +81,8 @@ class CaptureActions(QObject):
         self.store = session.store
         self.recorder: Recorder | None = None
         self.last_error = ""
-        self.file_dialog: QFileDialog | None = None
-        self.message_box: QMessageBox | None = None
         self.replay_dialog: ReplayDialog | None = None
-        self._job: asyncio.Task | None = None
-        self._job_report = ("", "", "")  # text, error, warning
+        self.dialogs = CaptureDialogs(host.widget, self)
 
         status_bar = host.status_bar()
         self.indicator = RecordIndicator(status_bar)
@@ -95,6 +91,11 @@ class CaptureActions(QObject):
         status_bar.addPermanentWidget(self.indicator)
         self.indicator.stop_clicked.connect(self.stop_recording)
         self.job_progress.cancel_clicked.connect(self.cancel_job)
+        self.jobs = CaptureJobs(
+            self.store, traffic, self.job_progress, self.dialogs, self._say, self
+        )
+        self.jobs.running_changed.connect(self.update_actions)
+        self.jobs.job_finished.connect(self.job_finished)
 
         self._build_actions()
         # "Replay selected rows" needs more than one row selectable (click, Shift, Ctrl+A).
@@ -181,95 +182,16 @@ class CaptureActions(QObject):
         )
         self.replay_selected_action.setEnabled(self.traffic.has_selection())
 
-    # -- file dialogs (opened, never exec'd) ------------------------------------------------------
-    def _file_dialog(
-        self,
-        title: str,
-        save: bool,
-        filters: list[str],
-        name: str,
-        on_selected: Callable[[str, str], object],
-    ) -> QFileDialog:
-        """Open a file dialog; ``on_selected(path, name_filter)`` runs once a file is chosen
-        (for a save, after the user agreed to replace an existing file)."""
-        if self.file_dialog is not None:
-            self.file_dialog.close()
-        dialog = QFileDialog(self.host.widget, title)
-        dialog.setAccessibleName(title)
-        dialog.setToolTip(title)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setNameFilters(filters)
-        if save:
-            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-            # Qt's own question would run a nested event loop: ask with an opened box instead
-            dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
-            dialog.selectFile(name)
-        else:
-            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    # -- dialogs ------------------------------------------------------
+    @property
+    def file_dialog(self) -> QFileDialog | None:
+        """The file dialog on screen, if any."""
+        return self.dialogs.file_dialog
 
-        def selected(path: str) -> None:
-            name_filter = dialog.selectedNameFilter()
-            if save and os.path.exists(path):
-                self._confirm_replace(path, lambda: on_selected(path, name_filter))
-            else:
-                on_selected(path, name_filter)
-
-        dialog.fileSelected.connect(selected)
-        dialog.destroyed.connect(lambda *_: self._forget_dialog(dialog))
-        self.file_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _confirm_replace(self, path: str, then: Callable[[], object]) -> QMessageBox:
-        box = self._question(
-            f"{os.path.basename(path)} exists already. Replace it?", "Replace file"
-        )
-        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-        replace.setToolTip(f"Overwrite {path}")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(lambda button: then() if button is replace else None)
-        box.open()
-        return box
-
-    def _question(self, text: str, title: str) -> QMessageBox:
-        """A question box with Cancel, kept as ``message_box``; the caller adds buttons and
-        opens it (never exec: no nested event loop)."""
-        if self.message_box is not None:
-            self.message_box.close()
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            title,
-            text,
-            QMessageBox.StandardButton.Cancel,
-            self.host.widget,
-        )
-        box.setAccessibleName(title)
-        box.button(QMessageBox.StandardButton.Cancel).setToolTip("Do nothing")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.destroyed.connect(lambda *_: self._forget_box(box))
-        self.message_box = box
-        return box
-
-    def _forget_dialog(self, dialog: QFileDialog) -> None:
-        if self.file_dialog is dialog:
-            self.file_dialog = None
-
-    def _show_box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
-        if self.message_box is not None:
-            self.message_box.close()
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Close, self.host.widget)
-        box.setAccessibleName(title)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.destroyed.connect(lambda *_: self._forget_box(box))
-        self.message_box = box
-        box.open()
-        return box
-
-    def _forget_box(self, box: QMessageBox) -> None:
-        if self.message_box is box:
-            self.message_box = None
+    @property
+    def message_box(self) -> QMessageBox | None:
+        """The message box on screen, if any."""
+        return self.dialogs.message_box
 
     def _say(self, text: str) -> None:
         self.host.show_status(text, STATUS_MS)
@@ -282,7 +204,7 @@ class CaptureActions(QObject):
     def choose_record_file(self) -> None:
         if not self.record_action.isEnabled():
             return
-        self._file_dialog(
+        self.dialogs.open_file_dialog(
             "Record traffic to",
             True,
             [CAPTURE_FILTER, ALL_FILTER],
@@ -313,7 +235,7 @@ class CaptureActions(QObject):
     def _refuse_recording(self, error: str) -> bool:
         self.last_error = error
         self._say(f"Cannot record: {error}")
-        self._show_box(QMessageBox.Icon.Warning, "Cannot record", error)
+        self.dialogs.show_box(QMessageBox.Icon.Warning, "Cannot record", error)
         return False
 
     def stop_recording(self) -> None:
@@ -336,44 +258,10 @@ class CaptureActions(QObject):
     # -- jobs: export and open
     @property
     def job_running(self) -> bool:
-        return self._job is not None and not self._job.done()
+        return self.jobs.running
 
     def cancel_job(self) -> None:
-        if self.job_running:
-            assert self._job is not None
-            self._job.cancel()
-
-    def _run_job(self, coro, text: str, tip: str) -> None:
-        self.job_progress.begin(text, tip)
-        self._job_report = ("", "", "")
-        self._job = asyncio.ensure_future(coro)
-        self._job.add_done_callback(self._on_job_done)
-        self.update_actions()
-
-    def _report(self, text: str, error: str = "", warning: str = "") -> None:
-        """What the running job will say when it is over (status bar, and a box for errors
-        and warnings)."""
-        self._job_report = (text, error, warning)
-
-    def _on_job_done(self, task: asyncio.Task) -> None:
-        if task is self._job:
-            self._job = None
-        self.job_progress.end()
-        self.update_actions()
-        text, error, warning = self._job_report
-        if not task.cancelled() and task.exception() is not None:
-            failure = task.exception()
-            log.error("capture job failed", exc_info=failure)
-            text, error = f"Failed: {failure}", str(failure)
-        self._finish_job(text, error, warning)
-
-    def _finish_job(self, text: str, error: str = "", warning: str = "") -> None:
-        self._say(text)
-        if error:
-            self._show_box(QMessageBox.Icon.Warning, "Capture file", error)
-        elif warning:
-            self._show_box(QMessageBox.Icon.Warning, "Capture file", warning)
-        self.job_finished.emit(text)
+        self.jobs.cancel()
 
     # -- export
     def choose_export_file(self, which: str, csv: bool = False) -> None:
@@ -382,7 +270,7 @@ class CaptureActions(QObject):
         filters = [CSV_FILTER] if csv else [CAPTURE_FILTER, CSV_FILTER]
         suffix = ".csv" if csv else CAPTURE_SUFFIX
         title = {ALL: "Export all traffic to", SHOWN: "Export the shown traffic to"}[which]
-        dialog = self._file_dialog(
+        dialog = self.dialogs.open_file_dialog(
             title,
             True,
             filters + [ALL_FILTER],
@@ -417,44 +305,14 @@ class CaptureActions(QObject):
                 f" (the filter had looked at {percent}% of the traffic: "
                 "the rows shown then were exported)"
             )
-        kind = "CSV" if as_csv else "capture"
-        self._run_job(
-            self._export(path, seqs, as_csv, note),
-            f"Exporting {os.path.basename(path)}…",
-            f"Writing {len(seqs):,} messages to {path} ({kind})",
-        )
+        self.jobs.export(path, seqs, as_csv, note)
         return True
-
-    async def _export(self, path: str, seqs: Sequence[int], as_csv: bool, note: str) -> None:
-        try:
-            exporter = Exporter(self.store, seqs, path, as_csv, self.traffic.socket_type_of)
-        except CaptureError as error:
-            self._report(f"Export failed: {error}", error=str(error))
-            return
-        try:
-            while not exporter.step(SLICE_SECONDS):
-                self.job_progress.set_fraction(exporter.progress)
-                await asyncio.sleep(0)
-        except CaptureError as error:
-            exporter.abort()
-            self._report(f"Export failed: {error}", error=str(error))
-            return
-        except asyncio.CancelledError:
-            exporter.abort()
-            self._report(f"Export to {path} cancelled; the partial file was removed")
-            raise
-        text = f"Exported {exporter.written:,} messages to {path}{note}"
-        if exporter.gone:
-            text += (
-                f"; {exporter.gone:,} were dropped by the store's cap before they could be written"
-            )
-        self._report(text)
 
     # -- open
     def choose_open_file(self) -> None:
         if not self.open_action.isEnabled():
             return
-        self._file_dialog(
+        self.dialogs.open_file_dialog(
             "Open capture",
             False,
             [CAPTURE_FILTER, ALL_FILTER],
@@ -466,7 +324,7 @@ class CaptureActions(QObject):
         if self.traffic.row_count() == 0 and len(self.store) == 0:
             self.open_capture(path)
             return
-        box = self._question(
+        box = self.dialogs.question(
             f"Open {os.path.basename(path)} after the current traffic, or clear the traffic first?",
             "Open capture",
         )
@@ -491,7 +349,7 @@ class CaptureActions(QObject):
         if self.job_running:
             return False
         if self.recording:
-            self._finish_job(
+            self.jobs.finish(
                 "Stop recording first: the opened messages would be recorded as traffic",
                 error="Stop recording before opening a capture",
             )
@@ -500,27 +358,12 @@ class CaptureActions(QObject):
         try:
             reader = CaptureReader(path)
         except CaptureError as error:
-            self._finish_job(f"Cannot open: {error}", error=str(error))
+            self.jobs.finish(f"Cannot open: {error}", error=str(error))
             return False
         if clear_first:
             self.traffic.clear_action.trigger()
-        self._run_job(
-            self._open(reader),
-            f"Opening {os.path.basename(path)}…",
-            f"Reading {path} into the traffic table",
-        )
+        self.jobs.open(reader)
         return True
-
-    async def _open(self, reader: CaptureReader) -> None:
-        try:
-            self._report(
-                *await open_into_store(
-                    reader, self.store, self.traffic, self.job_progress.set_fraction
-                )
-            )
-        except asyncio.CancelledError:
-            self._report(f"Opening {reader.path} cancelled after {reader.messages_read:,} messages")
-            raise
 
     # -- replay
     def _replay_dialog(self) -> ReplayDialog:
@@ -551,7 +394,7 @@ class CaptureActions(QObject):
         return dialog
 
     def choose_replay_file(self) -> None:
-        self._file_dialog(
+        self.dialogs.open_file_dialog(
             "Replay capture",
             False,
             [CAPTURE_FILTER, ALL_FILTER],

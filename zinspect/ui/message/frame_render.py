@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zinspect.core.codecs import DETAIL_LIMIT, auto_view, hexdump, printable_text, render
+from zinspect.core.codecs import (
+    DETAIL_LIMIT,
+    auto_view,
+    hexdump,
+    human_size,
+    printable_text,
+    render,
+)
 
 VIEW_LABELS = {"auto": "Auto", "text": "Text", "hex": "Hex", "json": "JSON", "base64": "Base64"}
 LIMIT_TEXT = f"{DETAIL_LIMIT // 1024} KiB"
@@ -18,6 +25,13 @@ LIMIT_TEXT = f"{DETAIL_LIMIT // 1024} KiB"
 _CONTROL_MARKS = {
     code: f"<0x{code:02x}>" for code in (*range(32), 0x7F) if chr(code) not in "\t\n\r"
 }
+
+
+def size_text(size: int) -> str:
+    """An exact size in words: "1 byte", "512 bytes", "2.0 KiB (2,048 bytes)"."""
+    if size < 1024:
+        return f"{size:,} byte" + ("" if size == 1 else "s")
+    return f"{human_size(size)} ({size:,} bytes)"
 
 
 @dataclass(frozen=True)

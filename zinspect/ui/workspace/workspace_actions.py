@@ -9,7 +9,8 @@ with ``open()``: no nested event loop.
 
 Loading never loses what the file holds without saying so: problems are listed in a
 non-modal window and in the status bar, and saving over a file that had entries zinspect
-could not use asks first.
+could not use asks first. The Open recent list (recent_workspaces), the problems found
+(load_problems) and the question boxes (questions) are components of their own.
 """
 
 from __future__ import annotations
@@ -19,20 +20,12 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QLabel,
-    QListView,
     QMenu,
     QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
 )
 
 from zinspect.core.sockets.session import Session
@@ -50,85 +43,20 @@ from zinspect.core.workspace.workspace import (
 )
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
-from zinspect.ui.widgets.feedback import ERROR_STYLE
 from zinspect.ui.widgets.window_host import WindowHost
+from zinspect.ui.workspace.load_problems import (
+    LoadProblems,
+    LoadProblemsDialog,
+    display_name,
+)
+from zinspect.ui.workspace.questions import Continuation, Questions
+from zinspect.ui.workspace.recent_workspaces import RecentWorkspaces
 
 log = logging.getLogger(__name__)
 
-RECENT_KEY = "workspace/recent"
-RECENT_MAX = 8
 CHECK_DELAY_MS = 150  # changes are compared at most this often (REQ/REP floods change state)
 STATUS_MS = 8000
-UNTITLED = "Untitled"
 FILE_FILTER = f"zinspect workspaces (*{EXTENSION});;JSON files (*.json);;All files (*)"
-
-Continuation = Callable[[], object]  # what it returns is not used
-
-
-def display_name(path: str | None) -> str:
-    return Path(path).name if path else UNTITLED
-
-
-class LoadProblemsDialog(QDialog):
-    """The problems found in a workspace, one per line with its exact place; not modal, so
-    the user can keep it beside the file they fix."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("workspace_problems")
-        self.setAccessibleName("Workspace problems")
-        self.setWindowModality(Qt.WindowModality.NonModal)
-        self.intro = QLabel(self)
-        self.intro.setWordWrap(True)
-        self.intro.setAccessibleName("Workspace problems summary")
-        self.intro.setToolTip("Which file, and what happened to the entries listed below")
-        self.model = QStringListModel(self)
-        self.view = QListView(self)
-        self.view.setModel(self.model)
-        self.view.setUniformItemSizes(True)
-        self.view.setWordWrap(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
-        self.view.setAccessibleName("Workspace problem list")
-        self.view.setToolTip(
-            "Each problem with its place in the file (sockets[2].options."
-            "RCVHWM) and the bad value; Ctrl+C copies the selected lines"
-        )
-        buttons = QDialogButtonBox(self)
-        self.copy_button = buttons.addButton("Copy all", QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.setAccessibleName("Copy all problems")
-        self.copy_button.setToolTip("Copy every line to the clipboard")
-        self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setAccessibleName("Close problem list")
-        self.close_button.setToolTip("Close this list (the status bar brings it back)")
-        buttons.rejected.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        self.resize(720, 320)
-
-    def show_problems(self, path: str, problems: list[str]) -> None:
-        count = len(problems)
-        self.setWindowTitle(f"Problems in {display_name(path)}")
-        self.intro.setText(
-            f"{path}: {count} problem{'s' if count != 1 else ''}. Entries with a mistake were "
-            "left out; sockets whose bind or connect failed were created without it. "
-            "Everything else was loaded."
-        )
-        self.model.setStringList(problems)
-        self.show()
-        self.raise_()
-
-    def problems(self) -> list[str]:
-        return self.model.stringList()
-
-    def _on_copy_button_clicked(self) -> None:
-        from PySide6.QtGui import QGuiApplication
-
-        QGuiApplication.clipboard().setText("\n".join(self.problems()))
 
 
 class WorkspaceActions(QObject):
@@ -158,12 +86,11 @@ class WorkspaceActions(QObject):
         self._modified = False
         # what the file held that the session does not (invalid entries, failed binds):
         # saving over that same file asks first
-        self._problems: list[str] = []
-        self._problems_path: str | None = None
+        self.load_problems = LoadProblems(host.widget, host.status_bar(), self)
+        self.problems_button = self.load_problems.button
         self._close_confirmed = False
-        self._box: QMessageBox | None = None
+        self._questions = Questions(host.widget, self)
         self._file_dialog: QFileDialog | None = None
-        self.problems_dialog: LoadProblemsDialog | None = None
 
         self.saved_messages = saved_messages
         self.saved_messages_dock = host.add_dock(
@@ -180,19 +107,6 @@ class WorkspaceActions(QObject):
         for signal in (bridge.socket_added, bridge.socket_removed, bridge.socket_changed):
             signal.connect(self._on_workspace_changed)
         self.saved_messages.model.messages_changed.connect(self._on_workspace_changed)
-
-        status_bar = host.status_bar()
-        self.problems_button = QPushButton(status_bar)
-        self.problems_button.setFlat(True)
-        self.problems_button.setStyleSheet(ERROR_STYLE)
-        self.problems_button.setAccessibleName("Workspace problems")
-        self.problems_button.setToolTip(
-            "Problems found when the workspace was opened; click to list them"
-        )
-        self.problems_button.clicked.connect(self._on_problems_button_clicked)
-        self.problems_button.hide()
-        # permanent: showMessage() would hide a normal status bar widget
-        status_bar.insertPermanentWidget(0, self.problems_button)
 
         self._build_actions()
         self._update_title()
@@ -215,15 +129,10 @@ class WorkspaceActions(QObject):
             QKeySequence.StandardKey.Open,
             "Open a workspace file and create its sockets",
         )
-        self.recent_menu = QMenu("Open &recent", host.widget)
-        self.recent_menu.setToolTipsVisible(True)
-        self.recent_menu.menuAction().setToolTip("Workspaces opened or saved lately")
-        self.recent_menu.menuAction().setStatusTip("Workspaces opened or saved lately")
-        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
-        self.clear_recent_action = QAction("&Clear recent list", self)
-        self.clear_recent_action.setToolTip("Forget the recently used workspaces (the files stay)")
-        self.clear_recent_action.triggered.connect(self._on_clear_recent_action_triggered)
-        self._rebuild_recent_menu()
+        self.recent = RecentWorkspaces(self.settings, host.widget, self)
+        self.recent.path_chosen.connect(self._on_recent_path_chosen)
+        self.recent_menu = self.recent.menu
+        self.clear_recent_action = self.recent.clear_action
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         self.save_action = host.add_action(
@@ -283,17 +192,6 @@ class WorkspaceActions(QObject):
     def _status(self, text: str) -> None:
         self.host.show_status(text, STATUS_MS)
 
-    def _set_problems(self, path: str | None, problems: list[str]) -> None:
-        self._problems = list(problems)
-        self._problems_path = path
-        count = len(problems)
-        self.problems_button.setText(
-            f"⚠ {count} problem{'s' if count != 1 else ''} in {display_name(path)}"
-        )
-        self.problems_button.setVisible(bool(problems))
-        if not problems and self.problems_dialog is not None:
-            self.problems_dialog.close()
-
     # -- opening --------------------------------------------------------------------------------
     def open_path(self, path: str | os.PathLike[str]) -> bool:
         """Replace the session's sockets with the workspace at ``path``, without asking about
@@ -303,13 +201,15 @@ class WorkspaceActions(QObject):
         try:
             workspace = read_workspace(path)
         except WorkspaceError as error:
-            self._show_box(QMessageBox.Icon.Warning, "Cannot open workspace", f"{path}\n\n{error}")
+            self._questions.show_box(
+                QMessageBox.Icon.Warning, "Cannot open workspace", f"{path}\n\n{error}"
+            )
             self._status(f"Not opened: {display_name(path)}: {error}")
             return False
         self.replace_sockets(
             lambda: apply_workspace(workspace, self.session), workspace.messages, path=path
         )
-        self._remember(path)
+        self.recent.remember(path)
         log.info("opened workspace %s", path)
         return True
 
@@ -333,7 +233,7 @@ class WorkspaceActions(QObject):
         self.path = path
         self.title = title
         self._mark_clean()
-        self._set_problems(path, problems)
+        self.load_problems.set_problems(path, problems)
         count = len(self.session.sockets)
         summary = (
             f"Opened {display_name(path) if path else title}: {count} "
@@ -356,7 +256,7 @@ class WorkspaceActions(QObject):
         self.saved_messages.model.set_messages([])
         self.path = None
         self.title = ""
-        self._set_problems(None, [])
+        self.load_problems.set_problems(None, [])
         self._mark_clean()
         self._status("New workspace")
         self.workspace_replaced.emit("")
@@ -366,12 +266,11 @@ class WorkspaceActions(QObject):
             handle.close()
 
     def show_problems(self) -> LoadProblemsDialog | None:
-        if not self._problems:
-            return None
-        if self.problems_dialog is None:
-            self.problems_dialog = LoadProblemsDialog(self.host.widget)
-        self.problems_dialog.show_problems(self._problems_path or UNTITLED, self._problems)
-        return self.problems_dialog
+        return self.load_problems.show_list()
+
+    @property
+    def problems_dialog(self) -> LoadProblemsDialog | None:
+        return self.load_problems.dialog
 
     # -- saving ---------------------------------------------------------------------------------
     def save(self, then: Continuation | None = None) -> None:
@@ -394,7 +293,7 @@ class WorkspaceActions(QObject):
         if not path.endswith(".json"):
             path += EXTENSION
         if path != self.path and os.path.exists(path):
-            self._ask(
+            self._questions.ask(
                 QMessageBox.Icon.Warning,
                 "Replace file?",
                 f"{path} exists already. Replace it with this workspace?",
@@ -411,11 +310,11 @@ class WorkspaceActions(QObject):
         self._save_to(path, then)
 
     def _save_to(self, path: str, then: Continuation | None, *, confirmed: bool = False) -> None:
-        if self._problems and path == self._problems_path and not confirmed:
-            count = len(self._problems)
-            shown = "\n".join(f"• {line}" for line in self._problems[:8])
+        if self.load_problems.problems and path == self.load_problems.path and not confirmed:
+            count = len(self.load_problems.problems)
+            shown = "\n".join(f"• {line}" for line in self.load_problems.problems[:8])
             more = f"\n… and {count - 8} more" if count > 8 else ""
-            self._ask(
+            self._questions.ask(
                 QMessageBox.Icon.Warning,
                 "Save without the entries zinspect left out?",
                 f"{display_name(path)} had {count} entr{'ies' if count != 1 else 'y'} "
@@ -437,13 +336,13 @@ class WorkspaceActions(QObject):
         try:
             save_workspace_atomic(path, text, secret=secret)
         except WorkspaceError as error:
-            self._show_box(QMessageBox.Icon.Critical, "Workspace not saved", str(error))
+            self._questions.show_box(QMessageBox.Icon.Critical, "Workspace not saved", str(error))
             self._status(f"Not saved: {error}")
             return
         self.path = path
         self._mark_clean(text)
-        self._set_problems(None, [])
-        self._remember(path)
+        self.load_problems.set_problems(None, [])
+        self.recent.remember(path)
         self._status(
             f"Saved {path}" + (" with secrets: readable only by you (mode 0600)" if secret else "")
         )
@@ -456,7 +355,7 @@ class WorkspaceActions(QObject):
         if not self.update_modified():
             then()
             return
-        self._ask(
+        self._questions.ask(
             QMessageBox.Icon.Warning,
             "Unsaved changes",
             f"The workspace {self.name} has changes that are not saved. Save them before {action}?",
@@ -471,7 +370,7 @@ class WorkspaceActions(QObject):
         """MainWindow.closeEvent asks this first: True lets the window close now."""
         if self._close_confirmed or not self.update_modified():
             return True
-        if self._box is not None and self._box.isVisible():
+        if self._questions.is_asking():
             return False  # the question is on screen already
         self.confirm_discard("quitting", self._close_now)
         return False
@@ -480,51 +379,10 @@ class WorkspaceActions(QObject):
         self._close_confirmed = True
         self.quit_confirmed.emit()
 
-    # -- recent files ---------------------------------------------------------------------------
     def recent_paths(self) -> list[str]:
-        value = self.settings.value(RECENT_KEY, [])
-        if isinstance(value, str):  # QSettings gives a lone string for a one-item list
-            value = [value]
-        if not isinstance(value, list):
-            return []
-        return [str(p) for p in value if p][:RECENT_MAX]
+        return self.recent.recent_paths()
 
-    def _remember(self, path: str) -> None:
-        paths = [path] + [p for p in self.recent_paths() if p != path]
-        self.settings.setValue(RECENT_KEY, paths[:RECENT_MAX])
-        self._rebuild_recent_menu()
-
-    def _forget(self, path: str) -> None:
-        self.settings.setValue(RECENT_KEY, [p for p in self.recent_paths() if p != path])
-        self._rebuild_recent_menu()
-
-    def _rebuild_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        paths = self.recent_paths()
-        for number, path in enumerate(paths, start=1):
-            missing = not os.path.exists(path)
-            text = f"&{number} {display_name(path)}  —  {os.path.dirname(path)}"
-            action = menu.addAction(text + ("  (not found)" if missing else ""))
-            action.setToolTip(
-                f"{path} was not found: choose it to drop it from this list"
-                if missing
-                else f"Open {path}"
-            )
-            action.setStatusTip(action.toolTip())
-            action.setData(path)
-            action.triggered.connect(
-                lambda _checked=False, p=path: self._on_recent_action_triggered(p)
-            )
-        if not paths:
-            empty = menu.addAction("No recent workspaces")
-            empty.setToolTip("Workspaces you open or save are listed here")
-            empty.setEnabled(False)
-        menu.addSeparator()
-        menu.addAction(self.clear_recent_action)
-        self.clear_recent_action.setEnabled(bool(paths))
-
-    # -- boxes and dialogs ----------------------------------------------------------------------
+    # -- dialogs ----------------------------------------------------------------------
     def _new_file_dialog(self, title: str, mode: QFileDialog.AcceptMode) -> QFileDialog:
         if self._file_dialog is not None:
             self._file_dialog.deleteLater()
@@ -540,49 +398,6 @@ class WorkspaceActions(QObject):
         if self.path:
             dialog.setDirectory(os.path.dirname(self.path))
         return dialog
-
-    def _show_box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
-        return self._ask(icon, title, text, [("Close", QMessageBox.ButtonRole.RejectRole, None)])
-
-    def _ask(
-        self,
-        icon: QMessageBox.Icon,
-        title: str,
-        text: str,
-        choices: list[tuple[str, QMessageBox.ButtonRole, Continuation | None]],
-    ) -> QMessageBox:
-        """A window-modal question, opened (not exec'd); each button runs its choice."""
-        if self._box is not None and self._box.isVisible():
-            self._box.close()
-        box = self._box = QMessageBox(
-            icon, title, text, QMessageBox.StandardButton.NoButton, self.host.widget
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setAccessibleName(title)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        actions: dict[QAbstractButton, Continuation | None] = {}
-        for label, role, then in choices:
-            button = box.addButton(label, role)
-            button.setAccessibleName(label.rstrip("…"))
-            button.setToolTip(label.rstrip("…"))
-            actions[button] = then
-            if role == QMessageBox.ButtonRole.RejectRole:
-                box.setEscapeButton(button)
-        box.buttonClicked.connect(lambda button: self._on_box_button_clicked(actions, button))
-        box.destroyed.connect(self._on_box_destroyed)
-        box.open()
-        return box
-
-    def _on_box_button_clicked(
-        self, actions: dict[QAbstractButton, Continuation | None], button: QAbstractButton
-    ) -> None:
-        then = actions.get(button)
-        if then is not None:
-            # after the box has gone: the choice may open the next box or close the window
-            QTimer.singleShot(0, then)
-
-    def _on_box_destroyed(self) -> None:
-        self._box = None
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_workspace_changed(self, *_args: object) -> None:
@@ -606,16 +421,9 @@ class WorkspaceActions(QObject):
     def _on_save_as_action_triggered(self) -> None:
         self.save_as()
 
-    def _on_recent_action_triggered(self, path: str) -> None:
+    def _on_recent_path_chosen(self, path: str) -> None:
         if not os.path.exists(path):
-            self._forget(path)
+            self.recent.forget(path)
             self._status(f"{path} was not found; it is off the recent list now")
             return
         self.confirm_discard("opening another workspace", lambda: self.open_path(path))
-
-    def _on_clear_recent_action_triggered(self) -> None:
-        self.settings.setValue(RECENT_KEY, [])
-        self._rebuild_recent_menu()
-
-    def _on_problems_button_clicked(self) -> None:
-        self.show_problems()

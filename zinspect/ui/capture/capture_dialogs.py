@@ -1,0 +1,109 @@
+"""The Capture menu's file dialogs and message boxes: opened, never exec'd, so no nested
+event loop runs while the user decides; one of each at a time, kept so tests and the menu can
+reach the one on screen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class CaptureDialogs(QObject):
+    """The ``file_dialog`` and ``message_box`` shown over ``window`` (None when closed)."""
+
+    def __init__(self, window: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._window = window
+        self.file_dialog: QFileDialog | None = None
+        self.message_box: QMessageBox | None = None
+
+    def open_file_dialog(
+        self,
+        title: str,
+        save: bool,
+        filters: list[str],
+        name: str,
+        on_selected: Callable[[str, str], object],
+    ) -> QFileDialog:
+        """Open a file dialog; ``on_selected(path, name_filter)`` runs once a file is chosen
+        (for a save, after the user agreed to replace an existing file)."""
+        if self.file_dialog is not None:
+            self.file_dialog.close()
+        dialog = QFileDialog(self._window, title)
+        dialog.setAccessibleName(title)
+        dialog.setToolTip(title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setNameFilters(filters)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+            # Qt's own question would run a nested event loop: ask with an opened box instead
+            dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
+            dialog.selectFile(name)
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+
+        def selected(path: str) -> None:
+            name_filter = dialog.selectedNameFilter()
+            if save and os.path.exists(path):
+                self._confirm_replace(path, lambda: on_selected(path, name_filter))
+            else:
+                on_selected(path, name_filter)
+
+        dialog.fileSelected.connect(selected)
+        dialog.destroyed.connect(lambda *_: self._forget_dialog(dialog))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _confirm_replace(self, path: str, then: Callable[[], object]) -> QMessageBox:
+        box = self.question(f"{os.path.basename(path)} exists already. Replace it?", "Replace file")
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        replace.setToolTip(f"Overwrite {path}")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: then() if button is replace else None)
+        box.open()
+        return box
+
+    def question(self, text: str, title: str) -> QMessageBox:
+        """A question box with Cancel, kept as ``message_box``; the caller adds buttons and
+        opens it (never exec: no nested event loop)."""
+        if self.message_box is not None:
+            self.message_box.close()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        box.setAccessibleName(title)
+        box.button(QMessageBox.StandardButton.Cancel).setToolTip("Do nothing")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(lambda *_: self._forget_box(box))
+        self.message_box = box
+        return box
+
+    def _forget_dialog(self, dialog: QFileDialog) -> None:
+        if self.file_dialog is dialog:
+            self.file_dialog = None
+
+    def show_box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        if self.message_box is not None:
+            self.message_box.close()
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Close, self._window)
+        box.setAccessibleName(title)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(lambda *_: self._forget_box(box))
+        self.message_box = box
+        box.open()
+        return box
+
+    def _forget_box(self, box: QMessageBox) -> None:
+        if self.message_box is box:
+            self.message_box = None

@@ -1,0 +1,233 @@
+"""The copy and save buttons under the frame viewer, and the line that says what they did.
+
+Both always use the whole frame, exact bytes, however much of it the viewer shows. Saving
+asks with Qt's own non-blocking dialog and its own overwrite box, so no nested event loop runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+
+from PySide6.QtCore import QDir, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.codecs import DETAIL_LIMIT, human_size
+from zinspect.ui.message.frame_render import LIMIT_TEXT, size_text
+from zinspect.ui.widgets.feedback import ERROR_STYLE
+
+log = logging.getLogger(__name__)
+
+HUGE_COPY = 1024 * 1024  # copying more than this many bytes gets a warning in the tooltip
+
+
+class FrameActions(QWidget):
+    """Copy as text, hex or base64, and Save frame…, for the frame set with ``set_frame``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._seq = -1  # the message's number, for the file name and the reports
+        self._frame_row = -1
+        self._data: bytes | None = None
+        self._pending_save: tuple[int, int, bytes] | None = None  # (seq, frame index, data)
+        self._pending_path = ""
+        self._save_dialog: QFileDialog | None = None
+        self._overwrite_box: QMessageBox | None = None
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        copy_label = QLabel("Copy as:")
+        copy_label.setToolTip("Copy the whole selected frame to the clipboard")
+        buttons.addWidget(copy_label)
+        self._copy_buttons: dict[str, QPushButton] = {}
+        for how, label in (("text", "Text"), ("hex", "Hex"), ("base64", "Base64")):
+            button = QPushButton(label)
+            button.setObjectName(f"copy_{how}_button")
+            button.setAccessibleName(f"Copy as {how}")
+            # narrower than the style's default minimum, so the pane fits beside the table
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(label) + 24)
+            button.clicked.connect(getattr(self, f"_on_copy_{how}_button_clicked"))
+            buttons.addWidget(button)
+            self._copy_buttons[how] = button
+        buttons.addStretch(1)
+        self._save_button = QPushButton("Save frame…")
+        self._save_button.setObjectName("save_frame_button")
+        self._save_button.setAccessibleName("Save frame")
+        self._save_button.clicked.connect(self._on_save_button_clicked)
+        buttons.addWidget(self._save_button)
+        layout.addLayout(buttons)
+
+        self._action_status = QLabel()
+        self._action_status.setWordWrap(True)
+        self._action_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._action_status.setObjectName("action_status")
+        self._action_status.setAccessibleName("Copy and save status")
+        self._action_status.setToolTip("The result of the last copy or save")
+        layout.addWidget(self._action_status)
+
+    # -- public API --------------------------------------------------------------------
+    def set_frame(self, seq: int, row: int, data: bytes | None) -> None:
+        """Act on frame ``row`` (0-based) of message ``seq``; None: no frame, buttons off."""
+        self._seq, self._frame_row, self._data = seq, row, data
+        for widget in (*self._copy_buttons.values(), self._save_button):
+            widget.setEnabled(data is not None)
+        if data is not None:
+            self._update_action_tips(len(data))
+
+    def _update_action_tips(self, size: int) -> None:
+        """Copy tooltips say the whole frame is copied, and warn when that is a lot."""
+        factors = {
+            "text": (1, "as UTF-8 text (invalid bytes become \ufffd)"),
+            "hex": (2, "as hex digits, two per byte"),
+            "base64": (4 / 3, "as base64"),
+        }
+        for how, (factor, what) in factors.items():
+            tip = f"Copy the whole frame ({size_text(size)}) {what} to the clipboard"
+            if size > HUGE_COPY:
+                tip += (
+                    f". This frame is huge: the clipboard gets about "
+                    f"{human_size(int(size * factor))} of text, which may take a while"
+                )
+            elif size > DETAIL_LIMIT:
+                tip += f", not only the {LIMIT_TEXT} shown"
+            self._copy_buttons[how].setToolTip(tip)
+        self._save_button.setToolTip(
+            f"Save the whole frame ({size_text(size)}, exact bytes) to a file"
+        )
+
+    def show_status(self, text: str, problem: bool = False) -> None:
+        self._action_status.setText(text)
+        self._action_status.setStyleSheet(ERROR_STYLE if problem else "")
+        self._action_status.setVisible(bool(text))
+
+    def _copy(self, how: str) -> None:
+        data = self._data
+        if data is None:
+            return
+        note = ""
+        if how == "text":
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("utf-8", errors="replace")
+                note = "; it is not valid UTF-8, so invalid bytes became \ufffd"
+        elif how == "hex":
+            text = data.hex()
+        else:
+            text = base64.b64encode(data).decode("ascii")
+        QGuiApplication.clipboard().setText(text)
+        self.show_status(
+            f"Copied frame {self._frame_row + 1} ({size_text(len(data))}) as {how}{note}."
+        )
+
+    def _on_copy_text_button_clicked(self) -> None:
+        self._copy("text")
+
+    def _on_copy_hex_button_clicked(self) -> None:
+        self._copy("hex")
+
+    def _on_copy_base64_button_clicked(self) -> None:
+        self._copy("base64")
+
+    def _on_save_button_clicked(self) -> None:
+        data = self._data
+        if data is None:
+            return
+        # Keep the bytes now: the user may pick another message while the dialog is open.
+        self._pending_save = (self._seq, self._frame_row, data)
+        if self._save_dialog is None:
+            dialog = QFileDialog(self, "Save frame", QDir.homePath())
+            dialog.setObjectName("save_frame_dialog")
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+            # Qt's own dialog behaves the same everywhere without blocking; it would ask
+            # about overwriting with a blocking message box, so the pane asks instead.
+            dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+            dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
+            dialog.setNameFilters(["Binary files (*.bin)", "All files (*)"])
+            dialog.fileSelected.connect(self._on_save_dialog_file_selected)
+            dialog.rejected.connect(self._on_save_dialog_rejected)
+            self._save_dialog = dialog
+        self._save_dialog.selectFile(f"message-{self._seq}-frame-{self._frame_row + 1}.bin")
+        self._save_dialog.open()
+
+    def _on_save_dialog_rejected(self) -> None:
+        self._pending_save = None  # do not keep a 100 MB frame alive for nothing
+
+    def _on_save_dialog_file_selected(self, path: str) -> None:
+        if self._pending_save is None or not path:
+            return
+        if os.path.isfile(path):
+            self._confirm_overwrite(path)
+        else:
+            self._write_pending(path)
+
+    def _confirm_overwrite(self, path: str) -> None:
+        if self._overwrite_box is not None:
+            self._overwrite_box.deleteLater()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Replace file?",
+            f"{os.path.basename(path)} already exists. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("confirm_overwrite_box")
+        box.setInformativeText(path)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAccessibleName("Replace file?")
+        box.finished.connect(self._on_overwrite_box_finished)
+        self._overwrite_box = box
+        self._pending_path = path
+        box.open()
+
+    def _on_overwrite_box_finished(self, _result: int) -> None:
+        box = self._overwrite_box
+        if box is None:
+            return
+        replace = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+        self._overwrite_box = None
+        box.deleteLater()
+        if replace:
+            self._write_pending(self._pending_path)
+        else:
+            self._pending_save = None
+            self.show_status("Not saved: the file already exists.")
+
+    def _write_pending(self, path: str) -> None:
+        """Write the pending frame; an OS error becomes a message in the pane, nothing else."""
+        if self._pending_save is None:
+            return
+        seq, row, data = self._pending_save
+        self._pending_save = None
+        existed = os.path.lexists(path)
+        try:
+            with open(path, "wb") as file:
+                file.write(data)
+        except OSError as error:
+            if not existed:
+                try:  # do not leave half a frame behind (e.g. disk full)
+                    os.remove(path)
+                except OSError:
+                    pass
+            reason = error.strerror or str(error)
+            log.info("saving frame %d of message %d to %s failed: %s", row + 1, seq, path, reason)
+            self.show_status(f"Could not save frame {row + 1} to {path}: {reason}.", problem=True)
+            return
+        log.info("saved frame %d of message %d (%d bytes) to %s", row + 1, seq, len(data), path)
+        self.show_status(
+            f"Saved frame {row + 1} of message #{seq} ({size_text(len(data))}) to {path}."
+        )

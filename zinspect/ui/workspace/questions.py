@@ -1,0 +1,67 @@
+"""Questions the workspace actions ask: one window-modal box at a time, opened with
+``open()`` (never exec'd), so no nested event loop runs while the user decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+
+Continuation = Callable[[], object]  # what it returns is not used
+
+
+class Questions(QObject):
+    """Asks with a message box over ``window``; each button runs its choice afterwards."""
+
+    def __init__(self, window: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._window = window
+        self._box: QMessageBox | None = None
+
+    def is_asking(self) -> bool:
+        """A question is on screen now."""
+        return self._box is not None and self._box.isVisible()
+
+    def show_box(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        return self.ask(icon, title, text, [("Close", QMessageBox.ButtonRole.RejectRole, None)])
+
+    def ask(
+        self,
+        icon: QMessageBox.Icon,
+        title: str,
+        text: str,
+        choices: list[tuple[str, QMessageBox.ButtonRole, Continuation | None]],
+    ) -> QMessageBox:
+        """A window-modal question, opened (not exec'd); each button runs its choice."""
+        if self._box is not None and self._box.isVisible():
+            self._box.close()
+        box = self._box = QMessageBox(
+            icon, title, text, QMessageBox.StandardButton.NoButton, self._window
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setAccessibleName(title)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        actions: dict[QAbstractButton, Continuation | None] = {}
+        for label, role, then in choices:
+            button = box.addButton(label, role)
+            button.setAccessibleName(label.rstrip("…"))
+            button.setToolTip(label.rstrip("…"))
+            actions[button] = then
+            if role == QMessageBox.ButtonRole.RejectRole:
+                box.setEscapeButton(button)
+        box.buttonClicked.connect(lambda button: self._on_box_button_clicked(actions, button))
+        box.destroyed.connect(self._on_box_destroyed)
+        box.open()
+        return box
+
+    def _on_box_button_clicked(
+        self, actions: dict[QAbstractButton, Continuation | None], button: QAbstractButton
+    ) -> None:
+        then = actions.get(button)
+        if then is not None:
+            # after the box has gone: the choice may open the next box or close the window
+            QTimer.singleShot(0, then)
+
+    def _on_box_destroyed(self) -> None:
+        self._box = None
