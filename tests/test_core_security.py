@@ -26,25 +26,16 @@ from zinspect.core.keys.curve_keys import (
     public_key_of,
     save_certificate,
 )
+from zinspect.core.security.apply import apply_security, apply_security_async, security_of
 from zinspect.core.security.authenticator import AuthSpec, authenticator_for, decide
-from zinspect.core.security.security import (
-    SecurityError,
-    SecuritySpec,
-    apply_security,
-    apply_security_async,
-    check_spec,
-    security_from_json,
-    security_of,
-    security_to_json,
-    security_warnings,
-)
+from zinspect.core.security.security_warnings import security_warnings
+from zinspect.core.security.spec import SecurityError, SecuritySpec, check_spec
+from zinspect.core.security.spec_json import security_from_json, security_to_json
 from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED
-from zinspect.core.workspace.workspace import (
-    apply_workspace,
-    dump_workspace,
-    parse_workspace,
-    snapshot,
-)
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.parse import parse_workspace
+from zinspect.core.workspace.snapshot import snapshot
 
 KEY = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"  # the libzmq manual's example public key
 

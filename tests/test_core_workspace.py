@@ -16,18 +16,12 @@ from session_helpers import ANY_PORT, WAIT_MS, send, traffic
 
 from zinspect.core.automation.automation import AutomationSpec, ReplySpec, SendSpec
 from zinspect.core.sockets.socket_base import SocketError
-from zinspect.core.workspace.workspace import (
-    SavedMessage,
-    SocketSpec,
-    Workspace,
-    WorkspaceError,
-    apply_workspace,
-    dump_workspace,
-    parse_workspace,
-    read_workspace,
-    save_workspace_atomic,
-    snapshot,
-)
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.atomic_save import save_workspace_atomic
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.model import SavedMessage, SocketSpec, Workspace, WorkspaceError
+from zinspect.core.workspace.parse import parse_workspace, read_workspace
+from zinspect.core.workspace.snapshot import snapshot
 
 # A workspace exactly as docs/workspace-format.md says people may write it by hand.
 HAND_WRITTEN = """\
@@ -619,7 +613,7 @@ def test_reading_files_refuses_in_words_and_logs_it(tmp_path, caplog):
         read_workspace(path)
     with pytest.raises(WorkspaceError, match="^Cannot open the file: No such file or directory$"):
         read_workspace(tmp_path / "nothing.zinspect.json")
-    refusals = [r for r in caplog.records if r.name == "zinspect.core.workspace.workspace"]
+    refusals = [r for r in caplog.records if r.name == "zinspect.core.workspace.parse"]
     assert [r.levelno for r in refusals] == [logging.WARNING, logging.WARNING]
     assert refusals[1].getMessage() == (
         f"{tmp_path / 'nothing.zinspect.json'}: Cannot open the file: No such file or directory"
@@ -762,7 +756,7 @@ def test_a_bind_that_fails_leaves_the_socket_with_its_error(session, qtbot, capl
     logged = [
         r.getMessage()
         for r in caplog.records
-        if r.name == "zinspect.core.workspace.workspace" and r.levelno == logging.WARNING
+        if r.name == "zinspect.core.workspace.apply" and r.levelno == logging.WARNING
     ]
     assert logged == lines  # one line each, for the command line's stderr
 

@@ -42,7 +42,7 @@ from test_ui_workspace import PAIR_WORKSPACE, write
 from ui_actions import WAIT_MS, click_box, open_boxes, the_box
 from window_driver import ANY_PORT
 
-import zinspect.core.workspace.workspace as workspace_module
+import zinspect.core.workspace.atomic_save as atomic_save_module
 from zinspect.core.capture.capture import read_capture
 from zinspect.core.capture.recorder import TICK_SECONDS
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
@@ -307,7 +307,7 @@ def test_a_workspace_save_on_a_full_disk_keeps_the_old_file(
             os.close(full)
             return fd, name
 
-        monkeypatch.setattr(workspace_module.tempfile, "mkstemp", mkstemp_on_a_full_disk)
+        monkeypatch.setattr(atomic_save_module.tempfile, "mkstemp", mkstemp_on_a_full_disk)
     window.workspace_actions.save()
     box = the_box(window, qtbot)
     assert box.windowTitle() == "Workspace not saved"

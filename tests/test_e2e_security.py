@@ -11,8 +11,9 @@ from peerio import start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
 
 from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair, load_certificate
+from zinspect.core.security.apply import apply_security
 from zinspect.core.security.authenticator import AuthSpec
-from zinspect.core.security.security import SecuritySpec, apply_security
+from zinspect.core.security.spec import SecuritySpec
 from zinspect.core.sockets.events import AUTH_ALLOWED, AUTH_DENIED, PROTOCOL_ERRORS
 from zinspect.core.store import IN
 

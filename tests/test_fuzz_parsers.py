@@ -63,20 +63,17 @@ from zinspect.core.demos.demos import DemoError, _folder, demo_names, load_demo,
 from zinspect.core.frames_json import SpecError, frame_from_json, frames_from_json
 from zinspect.core.keys.curve_keys import Z85_ALPHABET, KeyFormatError, check_key
 from zinspect.core.security.authenticator import parse_address
-from zinspect.core.security.security import SecuritySpec, security_from_json
+from zinspect.core.security.spec import SecuritySpec
+from zinspect.core.security.spec_json import security_from_json
 from zinspect.core.sockets.endpoints import KNOWN_TRANSPORTS, EndpointError, validate_endpoint
 from zinspect.core.sockets.events import LABELS, SocketEvent, decode_value
 from zinspect.core.sockets.option_catalog import CATALOG, OptionValueError, check_value, parse_value
 from zinspect.core.sockets.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.store import IN, OUT
 from zinspect.core.traffic_filter import FilterError, FilterMatcher, TrafficFilter
-from zinspect.core.workspace.workspace import (
-    Workspace,
-    WorkspaceError,
-    dump_workspace,
-    parse_workspace,
-    read_workspace,
-)
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.model import Workspace, WorkspaceError
+from zinspect.core.workspace.parse import parse_workspace, read_workspace
 
 # Two CURVE key pairs (made once with zmq.curve_keypair) for near-valid security objects.
 PUBLIC_1, SECRET_1 = (

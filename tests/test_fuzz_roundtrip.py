@@ -49,19 +49,16 @@ from zinspect.core.frames_json import (
     frames_to_json,
 )
 from zinspect.core.security.authenticator import AuthSpec
-from zinspect.core.security.security import SecuritySpec, security_from_json, security_to_json
+from zinspect.core.security.spec import SecuritySpec
+from zinspect.core.security.spec_json import security_from_json, security_to_json
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.sockets.option_catalog import CATALOG, format_value, parse_value
 from zinspect.core.sockets.socket_options import INT32_RANGE, INT64_RANGE
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, SUBSCRIBING_TYPES
 from zinspect.core.store import IN, OUT
-from zinspect.core.workspace.workspace import (
-    SavedMessage,
-    SocketSpec,
-    Workspace,
-    dump_workspace,
-    parse_workspace,
-)
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.model import SavedMessage, SocketSpec, Workspace
+from zinspect.core.workspace.parse import parse_workspace
 
 PUBLIC_1, SECRET_1 = (
     "u]/DnSakgLI(]jE-=hs51*y^TxV-J6AmeU)kJ=k=",

@@ -23,13 +23,10 @@ from window_driver import WAIT_MS
 
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.socket_base import SocketError
-from zinspect.core.workspace.workspace import (
-    apply_workspace,
-    dump_workspace,
-    parse_workspace,
-    read_workspace,
-    save_workspace_atomic,
-)
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.atomic_save import save_workspace_atomic
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.parse import parse_workspace, read_workspace
 
 PRECIOUS = "my notes: do not lose them\n"
 

@@ -21,7 +21,8 @@ from window_driver import WAIT_MS
 from zmq.utils import z85
 
 from zinspect.core.sockets.socket_base import SocketError
-from zinspect.core.workspace.workspace import apply_workspace, parse_workspace, read_workspace
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.parse import parse_workspace, read_workspace
 
 PUBLIC, SECRET = (k.decode() for k in zmq.curve_keypair())
 PASSWORD = "correct-horse-battery-staple-" * 11  # 319 bytes: more than PLAIN's 255

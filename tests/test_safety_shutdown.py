@@ -198,7 +198,8 @@ def workspace_of(path: Path, count: int) -> Path:
 HEADLESS = """
 import asyncio, sys
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.workspace import apply_workspace, read_workspace
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.parse import read_workspace
 
 async def main():
     session = Session()

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QWidget
 from session_helpers import WAIT_MS, linked, send, traffic
 
 from zinspect.core.store import IN
-from zinspect.core.workspace.workspace import dump_workspace, parse_workspace
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.parse import parse_workspace
 from zinspect.ui.automation.automation_frames import SHOWN_LIMIT as AUTOMATION_ROWS
 from zinspect.ui.compose.frame_editor import SHOWN_LIMIT as COMPOSER_ROWS
 

@@ -19,9 +19,12 @@ from PySide6.QtCore import Qt
 from session_helpers import ANY_PORT, WAIT_MS, linked
 
 from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair
-from zinspect.core.security.security import SecuritySpec, apply_security
+from zinspect.core.security.apply import apply_security
+from zinspect.core.security.spec import SecuritySpec
 from zinspect.core.sockets.events import CURVE_CLIENT_HINT
-from zinspect.core.workspace.workspace import WorkspaceError, apply_workspace, read_workspace
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.model import WorkspaceError
+from zinspect.core.workspace.parse import read_workspace
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.sockets.socket_panel import SocketPanel
 

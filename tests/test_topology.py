@@ -15,21 +15,18 @@ from session_helpers import WAIT_MS, send
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.sockets.socket_base import Endpoint
-from zinspect.core.topology import (
+from zinspect.core.topology.build import build_topology
+from zinspect.core.topology.endpoint_match import endpoint_destination, endpoints_match
+from zinspect.core.topology.model import (
     ENDPOINT_LINK,
     FORWARD_LINK,
     PEERS_NODE,
     REMOTE_NODE,
-    LinkTraffic,
     Topology,
-    TrafficSampler,
-    build_topology,
-    endpoint_destination,
-    endpoints_match,
-    format_traffic,
     link_direction,
     socket_key,
 )
+from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler, format_traffic
 
 # -- endpoint matching ------------------------------------------------------------------------
 

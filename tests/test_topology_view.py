@@ -13,7 +13,7 @@ from ui_actions import WAIT_MS
 import zinspect.ui.topology.topology_view as topology_view
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec
 from zinspect.core.automation.automation_runner import attach_automation
-from zinspect.core.topology import FORWARD_LINK, PEERS_NODE, REMOTE_NODE
+from zinspect.core.topology.model import FORWARD_LINK, PEERS_NODE, REMOTE_NODE
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.topology.topology_view import EMPTY_TEXT, NodeItem, TopologyView
 

@@ -10,7 +10,7 @@ from session_helpers import linked, send, traffic
 from ui_actions import WAIT_MS, click
 
 from zinspect.core.sockets.option_catalog import CATALOG, read_live
-from zinspect.core.workspace.workspace import snapshot
+from zinspect.core.workspace.snapshot import snapshot
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.sockets.option_row import RECREATE_MARK
 from zinspect.ui.sockets.options_form import OptionsForm

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QLineEdit
 from session_helpers import ANY_PORT, WAIT_MS, traffic
 
 from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair, load_certificate
+from zinspect.core.security.apply import apply_security, keep_security, security_of
 from zinspect.core.security.authenticator import authenticator_for
-from zinspect.core.security.security import SecuritySpec, apply_security, keep_security, security_of
+from zinspect.core.security.spec import SecuritySpec
 from zinspect.core.sockets.events import AUTH_DENIED
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm

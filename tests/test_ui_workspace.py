@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 from ui_actions import WAIT_MS, click_box, menu_action, open_boxes, the_box, trigger_menu
 from window_driver import settings_at
 
-from zinspect.core.workspace.workspace import parse_workspace
+from zinspect.core.workspace.parse import parse_workspace
 from zinspect.ui.compose.saved_messages import COL_NAME, SavedMessagesModel
 from zinspect.ui.main_window import MainWindow
 
@@ -141,7 +141,7 @@ def test_traffic_and_lock_step_turns_are_not_changes(window, user, qtbot, tmp_pa
 
 
 def test_open_then_save_writes_the_identical_file(window, qtbot, tmp_path):
-    from zinspect.core.workspace.workspace import dump_workspace
+    from zinspect.core.workspace.dump import dump_workspace
 
     text = dump_workspace(parse_workspace(json.dumps(PAIR_WORKSPACE)))
     path = tmp_path / "pair.zinspect.json"
@@ -310,7 +310,7 @@ def test_problems_are_listed_valid_sockets_work_and_saving_over_asks(
     logged = [
         r.getMessage()
         for r in caplog.records
-        if r.name == "zinspect.core.workspace.workspace" and r.levelname == "WARNING"
+        if r.name == "zinspect.core.workspace.apply" and r.levelname == "WARNING"
     ]
     assert logged == dialog.problems()
 
@@ -503,7 +503,7 @@ def test_a_saved_message_that_cannot_go_says_why(window, user, qtbot):
 
 def test_saved_messages_model_is_sound():
     model = SavedMessagesModel()
-    from zinspect.core.workspace.workspace import SavedMessage
+    from zinspect.core.workspace.model import SavedMessage
 
     model.add(SavedMessage("a", None, [b"x"]))
     with pytest.raises(ValueError, match="called 'a' already"):

@@ -31,7 +31,9 @@ from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import ROW_FRAMES, ROW_SOCKET
-from zinspect.core.workspace.workspace import Workspace, apply_workspace, parse_workspace
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.model import Workspace
+from zinspect.core.workspace.parse import parse_workspace
 
 log = logging.getLogger(__name__)
 

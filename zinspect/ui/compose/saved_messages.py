@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.codecs import human_size, message_summary
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.workspace.workspace import SavedMessage
+from zinspect.core.workspace.model import SavedMessage
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.composer import Composer
 from zinspect.ui.widgets.a11y import describe_clear_button

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 
 from zinspect.core.demos.demos import Demo, DemoRunner, demo_names, load_demo
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.workspace import SavedMessage
+from zinspect.core.workspace.model import SavedMessage
 from zinspect.ui.demos.demo_panel import DemoPanel
 from zinspect.ui.widgets.window_host import WindowHost
 

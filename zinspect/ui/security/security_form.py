@@ -33,17 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.keys.curve_keys import Certificate
-from zinspect.core.security.security import (
-    MECHANISMS,
-    SecurityError,
-    SecuritySpec,
+from zinspect.core.security.apply import (
     apply_security_async,
-    check_spec,
     security_of,
     security_pending,
-    security_warnings,
     waiting_endpoints,
 )
+from zinspect.core.security.security_warnings import security_warnings
+from zinspect.core.security.spec import MECHANISMS, SecurityError, SecuritySpec, check_spec
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem
 
-from zinspect.core.topology import CLIENT, IN, OUT, PEER, PEERS_NODE, ROLES, SERVER, Node
+from zinspect.core.topology.model import CLIENT, IN, OUT, PEER, PEERS_NODE, ROLES, SERVER, Node
 from zinspect.ui.widgets.feedback import ERROR_COLOR
 
 NODE_W, NODE_H = 150.0, 46.0

@@ -24,18 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.topology import (
-    FORWARD_LINK,
-    PEERS_NODE,
-    Counter,
-    Link,
-    LinkTraffic,
-    Node,
-    Topology,
-    TrafficSampler,
-    build_topology,
-    format_traffic,
-)
+from zinspect.core.topology.build import build_topology
+from zinspect.core.topology.model import FORWARD_LINK, PEERS_NODE, Counter, Link, Node, Topology
+from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler, format_traffic
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.topology.topology_items import (
     BROKEN_COLOR,
@@ -68,7 +59,7 @@ class TopologyCanvas(QGraphicsView):
     """The graphics view: ``node_clicked(node)`` on a click on a socket's box, ``resized``
     when its size changed."""
 
-    node_clicked = Signal(object)  # core.topology.Node
+    node_clicked = Signal(object)  # core.topology.model.Node
     resized = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -29,18 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.workspace import (
-    EXTENSION,
-    SavedMessage,
-    Workspace,
-    WorkspaceError,
-    apply_workspace,
-    dump_workspace,
-    holds_secrets,
-    read_workspace,
-    save_workspace_atomic,
-    snapshot,
-)
+from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.atomic_save import save_workspace_atomic
+from zinspect.core.workspace.dump import dump_workspace, holds_secrets
+from zinspect.core.workspace.model import EXTENSION, SavedMessage, Workspace, WorkspaceError
+from zinspect.core.workspace.parse import read_workspace
+from zinspect.core.workspace.snapshot import snapshot
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.widgets.window_host import WindowHost

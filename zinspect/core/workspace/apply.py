@@ -1,0 +1,120 @@
+"""Applying a workspace to a live session: create its sockets, configure them, attach
+their automations, and say in words (with the place in the file) what failed."""
+
+from __future__ import annotations
+
+import logging
+
+from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.frames_json import SpecError, describe_json
+from zinspect.core.security.apply import apply_security, keep_security
+from zinspect.core.sockets.fd_limit import OutOfDescriptorsError, did_not_fit
+from zinspect.core.sockets.ipc_files import SocketFileExistsError
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.workspace.model import SocketSpec, Workspace
+
+log = logging.getLogger(__name__)
+
+
+def apply_workspace(
+    workspace: Workspace, session: Session, *, start_sends: bool = True
+) -> list[str]:
+    """Create every socket of ``workspace`` in ``session``; return (and log at WARNING, one
+    line each) every error found: the invalid entries first, then what failed here.
+
+    Options are set before any bind or connect (most only apply to later ones). A socket
+    whose bind, connect, subscription or option fails still exists, with the failure in
+    ``last_error``, so the user sees it and can fix it by hand. Automations start last,
+    once every socket exists, so a forward finds its target. ``start_sends`` False attaches
+    automations that send a script without starting them (a demo waits for its Start
+    button); replies and forwards always start, or the first messages would go unanswered.
+    """
+    lines = [str(error) for error in workspace.invalid]
+    created: list[tuple[SocketSpec, SocketHandle]] = []
+    for number, spec in enumerate(workspace.sockets):
+        where = spec.source or f"socket {describe_json(spec.name)}"
+        try:
+            handle = session.create_socket(spec.type, spec.name or None)
+        except OutOfDescriptorsError:
+            # the rest would fail the same way: one sentence, not thousands of lines
+            lines.append(
+                did_not_fit(len(created), len(workspace.sockets) - number, len(workspace.sockets))
+            )
+            break
+        except SocketError as error:
+            lines.append(f"{where}: {error}")
+            continue
+        problems = _configure(handle, spec, where)
+        if problems:
+            handle.last_error = "; ".join(text for _, text in problems)
+            session.notify_changed(handle)  # the socket list shows last_error
+            lines.extend(f"{place}: {text}" for place, text in problems)
+        created.append((spec, handle))
+    for spec, handle in created:
+        if spec.automation is None or spec.automation.empty or handle.closed:
+            continue
+        try:
+            attach_automation(
+                handle, spec.automation, start=start_sends or spec.automation.send is None
+            )
+        except (SocketError, SpecError) as error:
+            where = spec.source or f"socket {describe_json(spec.name)}"
+            handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))
+            session.notify_changed(handle)
+            lines.append(f"{where}.automation: {error}")
+    for line in lines:
+        log.warning("%s", line)
+    return lines
+
+
+def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple[str, str]]:
+    """Options, security, then binds, connects and subscriptions; the (place, error) of
+    each failure. Security comes after options so its ZAP domain wins over one written in
+    options. A socket whose security fails is not bound or connected: it would otherwise
+    talk without the security its user asked for."""
+    problems: list[tuple[str, str]] = []
+    handle.replace_socket_files = spec.replace_socket_files
+    for name, value in spec.options.items():
+        try:
+            handle.set_option(name, value)
+        except SocketError as error:
+            problems.append((f"{where}.options.{name}", str(error)))
+    if spec.security is not None and not spec.security.is_default:
+        try:
+            apply_security(handle, spec.security)
+        except SocketError as error:
+            # kept (shown in the form, saved again as it was); binds and connects wait
+            keep_security(
+                handle,
+                spec.security,
+                [(True, e) for e in spec.bind] + [(False, e) for e in spec.connect],
+            )
+            problems.append(
+                (
+                    f"{where}.security",
+                    f"{error}; not bound or connected until its security is fixed",
+                )
+            )
+            spec = SocketSpec(spec.name, spec.type, subscribe=spec.subscribe, options=spec.options)
+    for key in ("bind", "connect"):
+        for index, endpoint in enumerate(getattr(spec, key)):
+            try:
+                if key == "bind":
+                    handle.bind(endpoint, replace_socket_file=spec.replace_socket_files)
+                else:
+                    handle.connect(endpoint)
+            except SocketError as error:
+                hint = (
+                    ' (add "replace_socket_files": true to this socket to allow it)'
+                    if isinstance(error, SocketFileExistsError)
+                    else ""
+                )
+                problems.append((f"{where}.{key}[{index}]", f"{key} {endpoint}: {error}{hint}"))
+    for index, topic in enumerate(spec.subscribe):
+        try:
+            handle.subscribe(topic)
+        except SocketError as error:
+            problems.append((f"{where}.subscribe[{index}]", str(error)))
+    return problems

@@ -1,0 +1,61 @@
+"""What a workspace holds: the sockets of a session (and a library of saved messages).
+
+A workspace holds everything needed to recreate the sockets: type, name, the endpoints as
+they were *requested* (``tcp://127.0.0.1:*`` stays a wildcard, so each opening takes a free
+port: write a fixed port to get the same one every time), subscriptions, the options that
+were set and the automation. docs/workspace-format.md describes the format for people who
+write workspaces by hand; parse.py reads it, dump.py writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zinspect.core.automation.automation import AutomationSpec
+from zinspect.core.frames_json import SpecError
+from zinspect.core.security.spec import SecuritySpec
+
+FORMAT_VERSION = 1
+EXTENSION = ".zinspect.json"
+FORMAT_KEY = "zinspect"
+
+
+class WorkspaceError(Exception):
+    """A workspace that cannot be read or written at all; the message is for the user."""
+
+
+@dataclass
+class SocketSpec:
+    """One socket as a workspace records it. ``name`` "" lets the session choose one."""
+
+    name: str
+    type: str
+    bind: list[str] = field(default_factory=list)
+    connect: list[str] = field(default_factory=list)
+    subscribe: list[bytes] = field(default_factory=list)
+    options: dict[str, int | bytes] = field(default_factory=dict)
+    automation: AutomationSpec | None = None
+    security: SecuritySpec | None = None  # None: NULL, no authentication
+    # its ipc binds may replace a socket file found at their path (never any other file)
+    replace_socket_files: bool = False
+    # where it was in the file (``sockets[2]``), so errors met while creating it name the
+    # place the user must edit; not part of what the socket *is*
+    source: str = field(default="", compare=False)
+
+
+@dataclass
+class SavedMessage:
+    """A named message to send with one click; ``socket`` None sends on the selected one."""
+
+    name: str
+    socket: str | None
+    frames: list[bytes]
+
+
+@dataclass
+class Workspace:
+    """What a workspace file holds; ``invalid`` the entries that were left out, and why."""
+
+    sockets: list[SocketSpec] = field(default_factory=list)
+    messages: list[SavedMessage] = field(default_factory=list)
+    invalid: list[SpecError] = field(default_factory=list)

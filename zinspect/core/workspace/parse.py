@@ -1,0 +1,165 @@
+"""Reading a workspace file: the document, its version, and each entry in turn.
+
+Loading is forgiving on purpose: a file people wrote by hand may hold a mistake, and one bad
+socket must not cost them the nine good ones. Only a file that is not JSON, not a workspace,
+or of a newer format version is refused whole (WorkspaceError); every other mistake becomes
+a SpecError naming its exact place (``sockets[2].options.RCVHWM``), its entry is left out,
+and the rest loads. The entries themselves are read by parse_entries.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from zinspect.core.frames_json import SpecError, describe_json
+from zinspect.core.json_limits import bad_values, loads_bounded
+from zinspect.core.workspace.model import (
+    FORMAT_KEY,
+    FORMAT_VERSION,
+    Workspace,
+    WorkspaceError,
+)
+from zinspect.core.workspace.parse_entries import declared_types, parse_message, parse_socket
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def parse_workspace(text: str) -> Workspace:
+    """A workspace from its JSON text. WorkspaceError only when the text is not JSON, not a
+    workspace object, or of a newer format version; any other mistake is a SpecError in
+    ``invalid`` and only its entry is left out."""
+    try:
+        document, markers = loads_bounded(text)  # too-large or too-deep values: see below
+    except RecursionError:
+        raise WorkspaceError("Not a workspace: the JSON is nested too deeply") from None
+    except ValueError as error:
+        where = (
+            f" (line {error.lineno}, column {error.colno})"
+            if isinstance(error, json.JSONDecodeError)
+            else ""
+        )
+        reason = (
+            error.msg if isinstance(error, json.JSONDecodeError) else "a number has too many digits"
+        )  # the only other ValueError: int() refused it
+        raise WorkspaceError(
+            f"Not a workspace: the file is not valid JSON: {reason}{where}"
+        ) from None
+    if not isinstance(document, dict):
+        raise WorkspaceError(
+            "Not a workspace: expected a JSON object such as "
+            f'{{"{FORMAT_KEY}": 1, "sockets": [...]}}, got '
+            f"{describe_json(document)}"
+        )
+    for key, value in document.items():  # outside the entries, a bad value spoils the file
+        found = [] if key in ("sockets", "messages") else bad_values(value, key, markers)
+        if found:
+            raise WorkspaceError(f"Not a workspace: {found[0][0]}: {found[0][1]}")
+    _check_version(document)
+    workspace = Workspace()
+    sockets = _entries(document, "sockets", "a list of sockets", workspace.invalid)
+    messages = _entries(document, "messages", "a list of saved messages", workspace.invalid)
+    types = declared_types(sockets)
+    seen: dict[str, str] = {}
+    for index, entry in enumerate(sockets):
+        path = f"sockets[{index}]"
+        spec = _parse_entry(
+            entry,
+            path,
+            workspace.invalid,
+            markers,
+            lambda errors: parse_socket(entry, path, types, seen, errors),  # noqa: B023 (called at once)
+        )
+        if spec is not None:
+            workspace.sockets.append(spec)
+            if spec.name:
+                seen[spec.name] = path
+    seen = {}
+    for index, entry in enumerate(messages):
+        path = f"messages[{index}]"
+        message = _parse_entry(
+            entry,
+            path,
+            workspace.invalid,
+            markers,
+            lambda errors: parse_message(entry, path, seen, errors),  # noqa: B023 (called at once)
+        )
+        if message is not None:
+            workspace.messages.append(message)
+            seen[message.name] = path
+    return workspace
+
+
+def read_workspace(path: str | os.PathLike[str]) -> Workspace:
+    """Read and parse a workspace file; WorkspaceError (also logged, after the path) when
+    it is refused. Its message does not repeat the path: the caller shows which file."""
+    try:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise WorkspaceError(f"Cannot open the file: {error.strerror or error}") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise WorkspaceError(
+                f"Not a workspace: the file is not UTF-8 text (byte {error.start + 1})"
+            ) from None
+        return parse_workspace(text)
+    except WorkspaceError as error:
+        log.warning("%s: %s", path, error)
+        raise
+
+
+def _check_version(document: dict[str, Any]) -> None:
+    if FORMAT_KEY not in document:
+        raise WorkspaceError(
+            f'Not a zinspect workspace: it has no "{FORMAT_KEY}": '
+            f"{FORMAT_VERSION} format version at the top"
+        )
+    version = document[FORMAT_KEY]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise WorkspaceError(
+            f'Not a zinspect workspace: "{FORMAT_KEY}" must be the format '
+            f"version {FORMAT_VERSION}, got {describe_json(version)}"
+        )
+    if version > FORMAT_VERSION:
+        raise WorkspaceError(
+            f"This workspace was written by a newer zinspect (format "
+            f"version {version}); this zinspect reads version "
+            f"{FORMAT_VERSION}: update zinspect to open it"
+        )
+
+
+def _entries(document: dict[str, Any], key: str, what: str, invalid: list[SpecError]) -> list[Any]:
+    value = document.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        invalid.append(SpecError(key, f"expected {what}, got {describe_json(value)}"))
+        return []
+    return value
+
+
+def _parse_entry(
+    entry: Any,
+    path: str,
+    invalid: list[SpecError],
+    markers: dict[str, tuple[int, int]],
+    parse: Callable[[list[SpecError]], T],
+) -> T | None:
+    """Run ``parse`` on one entry; None (and its errors in ``invalid``) if any is found.
+    Values nothing after may meet (text that is not Unicode, so the file can always be
+    written back; numbers too large; nesting too deep) are looked for first."""
+    errors = [SpecError(where, message) for where, message in bad_values(entry, path, markers)]
+    if not errors:
+        value = parse(errors)
+        if not errors:
+            return value
+    invalid.extend(errors)
+    return None

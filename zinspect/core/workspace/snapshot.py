@@ -1,0 +1,41 @@
+"""The workspace of a live session: what recreates its sockets as they are now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from zinspect.core.automation.automation import AutomationSpec
+from zinspect.core.security.apply import security_of, waiting_endpoints
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.workspace.model import SavedMessage, SocketSpec, Workspace
+
+
+def snapshot(session: Session, messages: Iterable[SavedMessage] = ()) -> Workspace:
+    """The workspace that recreates ``session``'s sockets as they are now (in list order)."""
+    sockets = [socket_spec(handle) for handle in session.sockets if not handle.closed]
+    return Workspace(sockets=sockets, messages=list(messages))
+
+
+def socket_spec(handle: SocketHandle) -> SocketSpec:
+    """One live socket as a workspace records it: endpoints as requested, not resolved."""
+    waiting = waiting_endpoints(handle)  # held back until its security can be applied
+    return SocketSpec(
+        name=handle.name,
+        type=handle.type_name,
+        bind=[e.requested for e in handle.endpoints if e.bound]
+        + [endpoint for bound, endpoint in waiting if bound],
+        connect=[e.requested for e in handle.endpoints if not e.bound]
+        + [endpoint for bound, endpoint in waiting if not bound],
+        subscribe=list(handle.subscriptions),
+        options=dict(sorted(handle.options.items())),
+        automation=automation_of(handle),
+        security=security_of(handle),
+        replace_socket_files=handle.replace_socket_files,
+    )
+
+
+def automation_of(handle: SocketHandle) -> AutomationSpec | None:
+    """The automation attached to ``handle`` (core.automation_runner sets it), if any."""
+    spec = handle.automation
+    return None if spec is None or spec.empty else spec
