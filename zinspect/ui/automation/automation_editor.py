@@ -10,7 +10,6 @@ shows the runner's state, count and rate: nothing here runs per message.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -30,11 +29,10 @@ from zinspect.core.automation.automation import (
     DEFAULT_TIMEOUT_MS,
     REPLY_TYPES,
     AutomationSpec,
-    parse_automation,
 )
 from zinspect.core.automation.automation_runner import attach_automation
-from zinspect.core.frames_json import SpecError
 from zinspect.core.sockets.session import SocketHandle
+from zinspect.ui.automation.automation_checks import check_automation, json_number
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
@@ -42,33 +40,12 @@ from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
 log = logging.getLogger(__name__)
 
 STATUS_INTERVAL_MS = 500
-PATH = "automation"
-_FRAME_PATH = re.compile(r"\.frames\[(\d+)\]")
 REPLY_ECHO, REPLY_FRAMES = 0, 1
-NUMBER_FIELDS = {
-    "delay_ms": "delay",
-    "count": "count",
-    "interval_ms": "interval",
-    "timeout_ms": "timeout",
-}
 PLACEHOLDER_HELP = (
     "Text frames may use {seq} (0, 1, 2, …), {time} (Unix seconds), "
     "{rand:A:B} (a whole number from A to B), {uuid}; write {{ for a brace. "
     "Hex, base64 and JSON frames are sent as they are."
 )
-
-
-def _number(text: str) -> Any:
-    """A field's value as the JSON a file would hold: a number when it reads as one, else
-    the text itself, so the parser's message quotes what was typed."""
-    text = text.strip()
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text
 
 
 def can_send_script(handle: SocketHandle) -> bool:
@@ -314,25 +291,12 @@ class AutomationEditor(QWidget):
         """The spec the fields describe and {field: error in words}; the spec is None when
         there is any error. Every field's error is found, not just the first one's."""
         handle = self._handle
-        obj = self._to_json()
-        errors: dict[str, str] = {}
-        sockets = {s.name: s.type_name for s in self.session.sockets}
-        for _attempt in range(16):  # each round takes out one bad value and looks again
-            try:
-                spec = parse_automation(
-                    obj,
-                    PATH,
-                    type_name=handle.type_name if handle else None,
-                    name=handle.name if handle else None,
-                    sockets=sockets,
-                )
-            except SpecError as error:
-                if not self._take_out(obj, error, errors):
-                    break
-                continue
-            return (spec if not errors else None), errors
-        errors.setdefault("general", "These settings cannot be used")
-        return None, errors
+        return check_automation(
+            self._to_json(),
+            type_name=handle.type_name if handle else None,
+            name=handle.name if handle else None,
+            sockets={s.name: s.type_name for s in self.session.sockets},
+        )
 
     # -- fields <-> JSON ------------------------------------------------------------------------
     def _to_json(self) -> dict[str, Any]:
@@ -343,52 +307,20 @@ class AutomationEditor(QWidget):
             if self.reply_mode_combo.currentIndex() == REPLY_FRAMES:
                 reply = {"frames": self.reply_frames.frames_json()}
             if self.delay_edit.text().strip():
-                reply["delay_ms"] = _number(self.delay_edit.text())
+                reply["delay_ms"] = json_number(self.delay_edit.text())
             obj["reply"] = reply
         if self.send_group.isChecked() and handle is not None and can_send_script(handle):
             send: dict[str, Any] = {"frames": self.send_frames.frames_json()}
             if self.count_edit.text().strip():
-                send["count"] = _number(self.count_edit.text())
+                send["count"] = json_number(self.count_edit.text())
             if self.interval_edit.text().strip():
-                send["interval_ms"] = _number(self.interval_edit.text())
+                send["interval_ms"] = json_number(self.interval_edit.text())
             if handle.type_name == "REQ" and self.timeout_edit.text().strip():
-                send["timeout_ms"] = _number(self.timeout_edit.text())
+                send["timeout_ms"] = json_number(self.timeout_edit.text())
             obj["send"] = send
         if self.forward_group.isChecked() and handle is not None and can_forward(handle):
             obj["forward"] = {"to": self.forward_combo.currentData() or ""}
         return obj
-
-    @staticmethod
-    def _take_out(obj: dict, error: SpecError, errors: dict[str, str]) -> bool:
-        """Record ``error`` under the field it is about and take the bad value out of
-        ``obj`` so the rest can be checked; False when it is about no field."""
-        path = error.path[len(PATH) :].lstrip(".")  # "send.count", "reply", "send.frames[1]"
-        section = path.split(".")[0].split("[")[0]
-        if section not in obj:
-            errors.setdefault("general", error.message)
-            return False
-        rest = path[len(section) :]
-        frame = _FRAME_PATH.match(rest)
-        if frame is not None:
-            index = int(frame.group(1))
-            value = obj[section]["frames"][index]
-            message = (
-                value["invalid"]
-                if isinstance(value, dict) and "invalid" in value
-                else error.message
-            )
-            errors.setdefault(f"{section}_frames", f"Frame {index + 1}: {message}")
-            obj[section]["frames"][index] = {"hex": ""}
-            return True
-        key = rest.lstrip(".")
-        if key in NUMBER_FIELDS and key in obj[section]:
-            errors.setdefault(NUMBER_FIELDS[key], error.message)
-            del obj[section][key]
-            return True
-        # the section as a whole (a PUB cannot reply, no target chosen, no frames)
-        errors.setdefault("forward" if section == "forward" else f"{section}_frames", error.message)
-        del obj[section]
-        return True
 
     def _load(self, spec: AutomationSpec | None) -> None:
         """Fill the fields from ``spec`` (None: all off, blank), unchecked while they fill:
