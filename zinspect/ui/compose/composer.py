@@ -15,14 +15,12 @@ import logging
 import time
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QListView,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -36,7 +34,8 @@ from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.frame_editor import FrameEditor
-from zinspect.ui.compose.send_history import ElidingRowDelegate, SendHistoryModel, SentMessage
+from zinspect.ui.compose.send_history import SentMessage
+from zinspect.ui.compose.send_history_panel import SendHistoryPanel
 from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
@@ -98,7 +97,6 @@ class Composer(QWidget):
         self.send_action.triggered.connect(self._on_send_action_triggered)
         self.addAction(self.send_action)  # Ctrl+Enter works even before the window adds it
 
-        self.history_model = SendHistoryModel(parent=self)
         self._build()
         bridge.socket_changed.connect(self._on_bridge_socket_changed)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
@@ -185,61 +183,21 @@ class Composer(QWidget):
         editor_layout.addLayout(tools)
         editor_layout.addLayout(send_row)
 
-        self.history_label = QLabel("Sent messages", self)
-        self.history_label.setAccessibleName("Sent messages")
-        self.history_label.setToolTip("Messages sent from this composer, newest first")
-        self.history_view = QListView(self)
-        self.history_view.setModel(self.history_model)
-        self.history_view.setItemDelegate(ElidingRowDelegate(self.history_view))
-        self.history_view.setUniformItemSizes(True)
-        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.history_view.setAccessibleName("Sent message history")
-        self.history_view.setToolTip(
-            "Messages sent from this composer, newest first; double-click one to send it again"
-        )
-        self.history_label.setBuddy(self.history_view)
-        self.history_view.doubleClicked.connect(self._on_history_view_double_clicked)
-        self.history_view.selectionModel().selectionChanged.connect(
-            self._on_history_selection_changed
-        )
-        self.history_model.rowsInserted.connect(self._on_history_model_rows_changed)
-        self.history_model.rowsRemoved.connect(self._on_history_model_rows_changed)
-        self.history_model.modelReset.connect(self._on_history_model_rows_changed)
-        self.resend_button = QPushButton("Resend", self)
-        self.resend_button.setAccessibleName("Resend selected message")
-        self.resend_button.setToolTip("Send the selected message again on the selected socket")
-        self.resend_button.clicked.connect(self._on_resend_button_clicked)
-        self.load_button = QPushButton("Load into editor", self)
-        self.load_button.setAccessibleName("Load selected message into editor")
-        self.load_button.setToolTip(
-            "Put the frames of the selected message in the editor, to change them before sending"
-        )
-        self.load_button.clicked.connect(self._on_load_button_clicked)
-        self.clear_history_button = QPushButton("Clear", self)
-        self.clear_history_button.setAccessibleName("Clear sent message history")
-        self.clear_history_button.setToolTip(
-            "Forget the sent messages listed here (the traffic view keeps them)"
-        )
-        self.clear_history_button.clicked.connect(self._on_clear_history_button_clicked)
-        history_buttons = QHBoxLayout()
-        history_buttons.addWidget(self.resend_button)
-        history_buttons.addWidget(self.load_button)
-        history_buttons.addStretch(1)
-        history_buttons.addWidget(self.clear_history_button)
-
-        history_side = QWidget(self)
-        history_layout = QVBoxLayout(history_side)
-        history_layout.setContentsMargins(0, 0, 0, 0)
-        history_layout.addWidget(self.history_label)
-        history_layout.addWidget(self.history_view, 1)
-        history_layout.addLayout(history_buttons)
+        self.history = SendHistoryPanel(self)
+        self.history.resend_requested.connect(self._on_history_resend_requested)
+        self.history.load_requested.connect(self._on_history_load_requested)
+        # the history's parts, under the composer's names
+        self.history_model = self.history.model
+        self.history_view = self.history.view
+        self.resend_button = self.history.resend_button
+        self.load_button = self.history.load_button
+        self.clear_history_button = self.history.clear_button
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setAccessibleName("Composer and history")
         self.splitter.setToolTip("Drag the handle to share the space between editor and history")
         self.splitter.addWidget(editor_side)
-        self.splitter.addWidget(history_side)
+        self.splitter.addWidget(self.history)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -482,38 +440,11 @@ class Composer(QWidget):
         else:
             editor.reveal(2)
 
-    def _on_history_selection_changed(
-        self, _selected: QItemSelection, _deselected: QItemSelection
-    ) -> None:
-        self._update_history_buttons()
-
-    def _on_history_model_rows_changed(self, *_args: object) -> None:
-        self._update_history_buttons()
-
     def _update_history_buttons(self) -> None:
-        selected = self._selected_entry() is not None
-        self.resend_button.setEnabled(selected and self.send_action.isEnabled())
-        self.load_button.setEnabled(selected)
-        self.clear_history_button.setEnabled(self.history_model.rowCount() > 0)
+        self.history.set_can_send(self.send_action.isEnabled())
 
-    def _selected_entry(self) -> SentMessage | None:
-        rows = self.history_view.selectionModel().selectedRows()
-        return self.history_model.entry(rows[0].row()) if rows else None
+    def _on_history_resend_requested(self, frames: list[bytes]) -> None:
+        self._send(frames)
 
-    def _on_history_view_double_clicked(self, index: QModelIndex) -> None:
-        entry = self.history_model.entry(index.row())
-        if entry is not None:
-            self._send(list(entry.frames))
-
-    def _on_resend_button_clicked(self) -> None:
-        entry = self._selected_entry()
-        if entry is not None:
-            self._send(list(entry.frames))
-
-    def _on_load_button_clicked(self) -> None:
-        entry = self._selected_entry()
-        if entry is not None:
-            self.load_frames(list(entry.frames))
-
-    def _on_clear_history_button_clicked(self) -> None:
-        self.history_model.clear()
+    def _on_history_load_requested(self, frames: list[bytes]) -> None:
+        self.load_frames(frames)
