@@ -33,6 +33,7 @@ from zinspect.core.automation.automation import (
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.ui.automation.automation_checks import check_automation, json_number
+from zinspect.ui.automation.automation_forward import ForwardSection
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
@@ -66,7 +67,6 @@ class AutomationEditor(QWidget):
         self.session = bridge.session
         self._handle: SocketHandle | None = None
         self._shown_spec: AutomationSpec | None = None  # the spec the fields were loaded from
-        self._forward_target = ""
         self._loading = False  # _load is filling the fields
         self.setAccessibleName("Automation")
 
@@ -147,21 +147,9 @@ class AutomationEditor(QWidget):
         form.addRow(self.timeout_label, self.timeout_edit)
         form.addRow(self.timeout_error)
 
-        # -- forward ---------------------------------------------------------------------------
-        self.forward_group = self._group(
-            "Forward every message",
-            "Forward group",
-            "Send every message this socket receives on another socket, frames unchanged "
-            "(a worker, or one half of a simple proxy)",
-        )
-        self.forward_combo = QComboBox()
-        self._describe(
-            self.forward_combo, "Forward to", "The socket that sends on what this one receives"
-        )
-        self.forward_error = error_label("Forward error")
-        form = QFormLayout(self.forward_group)
-        form.addRow("To socket", self.forward_combo)
-        form.addRow(self.forward_error)
+        self.forward_group = ForwardSection(self.session)
+        self.forward_combo = self.forward_group.forward_combo  # under the editor's names
+        self.forward_error = self.forward_group.forward_error
 
         # -- control and status ----------------------------------------------------------------
         self.start_button = self._button(
@@ -271,7 +259,7 @@ class AutomationEditor(QWidget):
         is_req = handle.type_name == "REQ"
         for widget in (self.timeout_label, self.timeout_edit):
             widget.setVisible(is_req)
-        self._fill_targets()
+        self.forward_group.fill_targets(self._handle)
         self._show_status()
         if not self.status_timer.isActive():
             self.status_timer.start()
@@ -319,7 +307,7 @@ class AutomationEditor(QWidget):
                 send["timeout_ms"] = json_number(self.timeout_edit.text())
             obj["send"] = send
         if self.forward_group.isChecked() and handle is not None and can_forward(handle):
-            obj["forward"] = {"to": self.forward_combo.currentData() or ""}
+            obj["forward"] = {"to": self.forward_group.target()}
         return obj
 
     def _load(self, spec: AutomationSpec | None) -> None:
@@ -347,31 +335,9 @@ class AutomationEditor(QWidget):
         self.interval_edit.setText(str(send.interval_ms if send else 0))
         self.timeout_edit.setText(str(send.timeout_ms if send else DEFAULT_TIMEOUT_MS))
         self._shown_spec = spec
-        self._forward_target = spec.forward.to if spec is not None and spec.forward else ""
-        self._fill_targets(self._forward_target)
+        target = spec.forward.to if spec is not None and spec.forward else ""
+        self.forward_group.load_target(self._handle, target)
         self._show_errors({})
-
-    def _fill_targets(self, wanted: str = "") -> None:
-        """The sockets a forward may send on (any other socket that can send); ``wanted``
-        (else the current choice) stays chosen."""
-        handle = self._handle
-        wanted = wanted or self.forward_combo.currentData() or self._forward_target
-        names = [
-            s.name
-            for s in self.session.sockets
-            if s is not handle and s.info.can_send and not s.closed
-        ]
-        if wanted and wanted not in names:
-            names.append(wanted)  # a target that is gone still shows (and is reported)
-        current = [self.forward_combo.itemData(i) for i in range(self.forward_combo.count())]
-        if current != names:
-            self.forward_combo.blockSignals(True)
-            self.forward_combo.clear()
-            for name in names:
-                self.forward_combo.addItem(name, name)
-            self.forward_combo.blockSignals(False)
-        index = self.forward_combo.findData(wanted)
-        self.forward_combo.setCurrentIndex(index if index >= 0 else (0 if names else -1))
 
     # -- showing ------------------------------------------------------------------------------
     def _show_errors(self, errors: dict[str, str]) -> None:
@@ -477,4 +443,4 @@ class AutomationEditor(QWidget):
 
     def _on_bridge_sockets_changed(self, _handle: SocketHandle) -> None:
         if self._handle is not None:
-            self._fill_targets()
+            self.forward_group.fill_targets(self._handle)
