@@ -12,13 +12,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import time
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.codecs import editable_form, frame_summary, human_size
+from zinspect.core.codecs import editable_form, human_size
 from zinspect.core.sockets.session import SocketHandle
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.frame_editor import FrameEditor
+from zinspect.ui.compose.peer_chooser import PeerChooser
 from zinspect.ui.compose.send_history import SentMessage
 from zinspect.ui.compose.send_history_panel import SendHistoryPanel
 from zinspect.ui.widgets.feedback import ERROR_STYLE
@@ -60,16 +59,6 @@ READY_TEXTS = {
 }
 
 
-class PeerComboBox(QComboBox):
-    """A combo box that says when its list is about to open, so it can show fresh peers."""
-
-    popup_requested = Signal()
-
-    def showPopup(self) -> None:  # noqa: N802 (Qt override)
-        self.popup_requested.emit()
-        super().showPopup()
-
-
 class Composer(QWidget):
     """Frame editor, Send with Ctrl+Enter, waiting/cancel line, and the sent-message history.
 
@@ -85,7 +74,6 @@ class Composer(QWidget):
         self.setAccessibleName("Composer")
         self._handle: SocketHandle | None = None
         self._tasks: dict[asyncio.Future, SocketHandle] = {}  # references to running sends
-        self._peer_ids: list[bytes] = []
         self._status_is_refusal = False
         self._status_kind = ""  # "", info, error or waiting
 
@@ -111,27 +99,10 @@ class Composer(QWidget):
         self.state_label.setAccessibleName("Composer state")
         self.state_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.peer_label = QLabel("Peer:", self)
-        self.peer_combo = PeerComboBox(self)
-        self.peer_combo.setAccessibleName("Peer routing id")
-        self.peer_combo.setToolTip(
-            "The peers this socket has heard from, most recent first; "
-            "choosing one puts its routing id in frame 1"
-        )
-        self.peer_combo.setMinimumContentsLength(24)
-        self.peer_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.peer_label.setBuddy(self.peer_combo)
-        self.peer_label.setAccessibleName("Peer")
-        self.peer_label.setToolTip(self.peer_combo.toolTip())
-        self.peer_combo.activated.connect(self._on_peer_combo_activated)
-        self.peer_combo.popup_requested.connect(self._on_peer_combo_popup_requested)
-        self.peer_row = QWidget(self)
-        peer_layout = QHBoxLayout(self.peer_row)
-        peer_layout.setContentsMargins(0, 0, 0, 0)
-        peer_layout.addWidget(self.peer_label)
-        peer_layout.addWidget(self.peer_combo, 1)
+        self.peer_row = PeerChooser(self)
+        self.peer_row.peer_chosen.connect(self._on_peer_row_peer_chosen)
+        self.peer_label = self.peer_row.label  # under the composer's names
+        self.peer_combo = self.peer_row.combo
 
         self.frame_editor = FrameEditor(self)
         self.frame_editor.frames_changed.connect(self._on_frame_editor_frames_changed)
@@ -217,8 +188,7 @@ class Composer(QWidget):
         if handle is self._handle:
             return
         self._handle = handle
-        self._peer_ids = []
-        self.peer_combo.clear()
+        self.peer_row.set_handle(handle)
         self._set_status("")
         self._refresh_state()
 
@@ -272,7 +242,7 @@ class Composer(QWidget):
                 "before the data"
             )
         if type_name in ROUTING_ID_TYPES:
-            self._refresh_peers(force=False)
+            self.peer_row.refresh(force=False)
         waiting = handle is not None and handle.send_waiting
         self.cancel_button.setVisible(waiting)
         if waiting:
@@ -280,31 +250,6 @@ class Composer(QWidget):
         elif self._status_kind == "waiting":
             self._set_status("")  # the send ended; its done callback says how
         self._update_history_buttons()
-
-    def _refresh_peers(self, *, force: bool) -> None:
-        """List the routing ids seen, most recent first; keep the chosen one chosen."""
-        handle = self._handle
-        ids = list(handle.routing_ids) if handle is not None else []
-        ids.reverse()
-        # the hint follows the socket shown, even when its (empty) list did not change
-        self.peer_combo.setPlaceholderText(
-            "Choose a peer…" if ids else "No peer has sent anything yet"
-        )
-        if not force and sorted(ids) == sorted(self._peer_ids):
-            return
-        chosen = self.peer_combo.currentIndex()
-        chosen_id = self._peer_ids[chosen] if 0 <= chosen < len(self._peer_ids) else None
-        seen = handle.routing_ids if handle is not None else {}
-        self.peer_combo.blockSignals(True)
-        try:
-            self.peer_combo.clear()
-            for routing_id in ids:
-                clock = time.strftime("%H:%M:%S", time.localtime(seen[routing_id]))
-                self.peer_combo.addItem(f"{frame_summary(routing_id)}   (last seen {clock})")
-            self._peer_ids = ids
-            self.peer_combo.setCurrentIndex(ids.index(chosen_id) if chosen_id in ids else -1)
-        finally:
-            self.peer_combo.blockSignals(False)
 
     # -- status line ----------------------------------------------------------------------
     def _set_status(self, text: str, kind: str = "info", *, refusal: bool = False) -> None:
@@ -422,13 +367,9 @@ class Composer(QWidget):
         self.frame_editor.add_frame("empty", "", index=position)
         self._set_status(f"Frame {position + 1} is now an empty delimiter.")
 
-    def _on_peer_combo_popup_requested(self) -> None:
-        self._refresh_peers(force=True)
-
-    def _on_peer_combo_activated(self, index: int) -> None:
-        if not 0 <= index < len(self._peer_ids) or self._handle is None:
+    def _on_peer_row_peer_chosen(self, routing_id: bytes) -> None:
+        if self._handle is None:
             return
-        routing_id = self._peer_ids[index]
         editor = self.frame_editor
         first = editor.rows[0]
         if first.is_blank or first.data in self._handle.routing_ids:
