@@ -21,7 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from zinspect.ui.main_window import MainWindow
-from zinspect.ui.sockets.socket_panel import TypeNameRole
+from zinspect.ui.sockets.new_socket_row import TypeNameRole
 
 ROOT = Path(__file__).resolve().parent.parent
 

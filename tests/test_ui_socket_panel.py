@@ -11,8 +11,9 @@ from ui_actions import WAIT_MS, click
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.sockets.new_socket_row import TypeNameRole
 from zinspect.ui.sockets.socket_list_model import SocketListModel
-from zinspect.ui.sockets.socket_panel import SocketPanel, TypeNameRole
+from zinspect.ui.sockets.socket_panel import SocketPanel
 
 
 @pytest.fixture

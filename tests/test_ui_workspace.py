@@ -14,7 +14,7 @@ from ui_actions import WAIT_MS, click_box, menu_action, open_boxes, the_box, tri
 from window_driver import settings_at
 
 from zinspect.core.workspace.parse import parse_workspace
-from zinspect.ui.compose.saved_messages import COL_NAME, SavedMessagesModel
+from zinspect.ui.compose.saved_messages_model import COL_NAME, SavedMessagesModel
 from zinspect.ui.main_window import MainWindow
 
 IN_TEXT = "← in"

@@ -23,7 +23,7 @@ from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.compose.frame_editor import FrameRow
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.message.frame_list_model import COLUMN_CONTENT
-from zinspect.ui.sockets.socket_panel import TypeNameRole
+from zinspect.ui.sockets.new_socket_row import TypeNameRole
 from zinspect.ui.traffic.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE
 
 

@@ -10,7 +10,6 @@ shows the runner's state, count and rate: nothing here runs per message.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -30,11 +29,11 @@ from zinspect.core.automation.automation import (
     DEFAULT_TIMEOUT_MS,
     REPLY_TYPES,
     AutomationSpec,
-    parse_automation,
 )
 from zinspect.core.automation.automation_runner import attach_automation
-from zinspect.core.frames_json import SpecError
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.ui.automation.automation_checks import check_automation, json_number
+from zinspect.ui.automation.automation_forward import ForwardSection
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
@@ -42,33 +41,12 @@ from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
 log = logging.getLogger(__name__)
 
 STATUS_INTERVAL_MS = 500
-PATH = "automation"
-_FRAME_PATH = re.compile(r"\.frames\[(\d+)\]")
 REPLY_ECHO, REPLY_FRAMES = 0, 1
-NUMBER_FIELDS = {
-    "delay_ms": "delay",
-    "count": "count",
-    "interval_ms": "interval",
-    "timeout_ms": "timeout",
-}
 PLACEHOLDER_HELP = (
     "Text frames may use {seq} (0, 1, 2, …), {time} (Unix seconds), "
     "{rand:A:B} (a whole number from A to B), {uuid}; write {{ for a brace. "
     "Hex, base64 and JSON frames are sent as they are."
 )
-
-
-def _number(text: str) -> Any:
-    """A field's value as the JSON a file would hold: a number when it reads as one, else
-    the text itself, so the parser's message quotes what was typed."""
-    text = text.strip()
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text
 
 
 def can_send_script(handle: SocketHandle) -> bool:
@@ -89,7 +67,6 @@ class AutomationEditor(QWidget):
         self.session = bridge.session
         self._handle: SocketHandle | None = None
         self._shown_spec: AutomationSpec | None = None  # the spec the fields were loaded from
-        self._forward_target = ""
         self._loading = False  # _load is filling the fields
         self.setAccessibleName("Automation")
 
@@ -170,21 +147,9 @@ class AutomationEditor(QWidget):
         form.addRow(self.timeout_label, self.timeout_edit)
         form.addRow(self.timeout_error)
 
-        # -- forward ---------------------------------------------------------------------------
-        self.forward_group = self._group(
-            "Forward every message",
-            "Forward group",
-            "Send every message this socket receives on another socket, frames unchanged "
-            "(a worker, or one half of a simple proxy)",
-        )
-        self.forward_combo = QComboBox()
-        self._describe(
-            self.forward_combo, "Forward to", "The socket that sends on what this one receives"
-        )
-        self.forward_error = error_label("Forward error")
-        form = QFormLayout(self.forward_group)
-        form.addRow("To socket", self.forward_combo)
-        form.addRow(self.forward_error)
+        self.forward_group = ForwardSection(self.session)
+        self.forward_combo = self.forward_group.forward_combo  # under the editor's names
+        self.forward_error = self.forward_group.forward_error
 
         # -- control and status ----------------------------------------------------------------
         self.start_button = self._button(
@@ -294,7 +259,7 @@ class AutomationEditor(QWidget):
         is_req = handle.type_name == "REQ"
         for widget in (self.timeout_label, self.timeout_edit):
             widget.setVisible(is_req)
-        self._fill_targets()
+        self.forward_group.fill_targets(self._handle)
         self._show_status()
         if not self.status_timer.isActive():
             self.status_timer.start()
@@ -314,25 +279,12 @@ class AutomationEditor(QWidget):
         """The spec the fields describe and {field: error in words}; the spec is None when
         there is any error. Every field's error is found, not just the first one's."""
         handle = self._handle
-        obj = self._to_json()
-        errors: dict[str, str] = {}
-        sockets = {s.name: s.type_name for s in self.session.sockets}
-        for _attempt in range(16):  # each round takes out one bad value and looks again
-            try:
-                spec = parse_automation(
-                    obj,
-                    PATH,
-                    type_name=handle.type_name if handle else None,
-                    name=handle.name if handle else None,
-                    sockets=sockets,
-                )
-            except SpecError as error:
-                if not self._take_out(obj, error, errors):
-                    break
-                continue
-            return (spec if not errors else None), errors
-        errors.setdefault("general", "These settings cannot be used")
-        return None, errors
+        return check_automation(
+            self._to_json(),
+            type_name=handle.type_name if handle else None,
+            name=handle.name if handle else None,
+            sockets={s.name: s.type_name for s in self.session.sockets},
+        )
 
     # -- fields <-> JSON ------------------------------------------------------------------------
     def _to_json(self) -> dict[str, Any]:
@@ -343,52 +295,20 @@ class AutomationEditor(QWidget):
             if self.reply_mode_combo.currentIndex() == REPLY_FRAMES:
                 reply = {"frames": self.reply_frames.frames_json()}
             if self.delay_edit.text().strip():
-                reply["delay_ms"] = _number(self.delay_edit.text())
+                reply["delay_ms"] = json_number(self.delay_edit.text())
             obj["reply"] = reply
         if self.send_group.isChecked() and handle is not None and can_send_script(handle):
             send: dict[str, Any] = {"frames": self.send_frames.frames_json()}
             if self.count_edit.text().strip():
-                send["count"] = _number(self.count_edit.text())
+                send["count"] = json_number(self.count_edit.text())
             if self.interval_edit.text().strip():
-                send["interval_ms"] = _number(self.interval_edit.text())
+                send["interval_ms"] = json_number(self.interval_edit.text())
             if handle.type_name == "REQ" and self.timeout_edit.text().strip():
-                send["timeout_ms"] = _number(self.timeout_edit.text())
+                send["timeout_ms"] = json_number(self.timeout_edit.text())
             obj["send"] = send
         if self.forward_group.isChecked() and handle is not None and can_forward(handle):
-            obj["forward"] = {"to": self.forward_combo.currentData() or ""}
+            obj["forward"] = {"to": self.forward_group.target()}
         return obj
-
-    @staticmethod
-    def _take_out(obj: dict, error: SpecError, errors: dict[str, str]) -> bool:
-        """Record ``error`` under the field it is about and take the bad value out of
-        ``obj`` so the rest can be checked; False when it is about no field."""
-        path = error.path[len(PATH) :].lstrip(".")  # "send.count", "reply", "send.frames[1]"
-        section = path.split(".")[0].split("[")[0]
-        if section not in obj:
-            errors.setdefault("general", error.message)
-            return False
-        rest = path[len(section) :]
-        frame = _FRAME_PATH.match(rest)
-        if frame is not None:
-            index = int(frame.group(1))
-            value = obj[section]["frames"][index]
-            message = (
-                value["invalid"]
-                if isinstance(value, dict) and "invalid" in value
-                else error.message
-            )
-            errors.setdefault(f"{section}_frames", f"Frame {index + 1}: {message}")
-            obj[section]["frames"][index] = {"hex": ""}
-            return True
-        key = rest.lstrip(".")
-        if key in NUMBER_FIELDS and key in obj[section]:
-            errors.setdefault(NUMBER_FIELDS[key], error.message)
-            del obj[section][key]
-            return True
-        # the section as a whole (a PUB cannot reply, no target chosen, no frames)
-        errors.setdefault("forward" if section == "forward" else f"{section}_frames", error.message)
-        del obj[section]
-        return True
 
     def _load(self, spec: AutomationSpec | None) -> None:
         """Fill the fields from ``spec`` (None: all off, blank), unchecked while they fill:
@@ -415,31 +335,9 @@ class AutomationEditor(QWidget):
         self.interval_edit.setText(str(send.interval_ms if send else 0))
         self.timeout_edit.setText(str(send.timeout_ms if send else DEFAULT_TIMEOUT_MS))
         self._shown_spec = spec
-        self._forward_target = spec.forward.to if spec is not None and spec.forward else ""
-        self._fill_targets(self._forward_target)
+        target = spec.forward.to if spec is not None and spec.forward else ""
+        self.forward_group.load_target(self._handle, target)
         self._show_errors({})
-
-    def _fill_targets(self, wanted: str = "") -> None:
-        """The sockets a forward may send on (any other socket that can send); ``wanted``
-        (else the current choice) stays chosen."""
-        handle = self._handle
-        wanted = wanted or self.forward_combo.currentData() or self._forward_target
-        names = [
-            s.name
-            for s in self.session.sockets
-            if s is not handle and s.info.can_send and not s.closed
-        ]
-        if wanted and wanted not in names:
-            names.append(wanted)  # a target that is gone still shows (and is reported)
-        current = [self.forward_combo.itemData(i) for i in range(self.forward_combo.count())]
-        if current != names:
-            self.forward_combo.blockSignals(True)
-            self.forward_combo.clear()
-            for name in names:
-                self.forward_combo.addItem(name, name)
-            self.forward_combo.blockSignals(False)
-        index = self.forward_combo.findData(wanted)
-        self.forward_combo.setCurrentIndex(index if index >= 0 else (0 if names else -1))
 
     # -- showing ------------------------------------------------------------------------------
     def _show_errors(self, errors: dict[str, str]) -> None:
@@ -545,4 +443,4 @@ class AutomationEditor(QWidget):
 
     def _on_bridge_sockets_changed(self, _handle: SocketHandle) -> None:
         if self._handle is not None:
-            self._fill_targets()
+            self.forward_group.fill_targets(self._handle)

@@ -12,17 +12,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import time
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QListView,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -30,13 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.codecs import editable_form, frame_summary, human_size
+from zinspect.core.codecs import editable_form, human_size
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.frame_editor import FrameEditor
-from zinspect.ui.compose.send_history import ElidingRowDelegate, SendHistoryModel, SentMessage
+from zinspect.ui.compose.peer_chooser import PeerChooser
+from zinspect.ui.compose.send_history import SentMessage
+from zinspect.ui.compose.send_history_panel import SendHistoryPanel
 from zinspect.ui.widgets.feedback import ERROR_STYLE
 
 log = logging.getLogger(__name__)
@@ -61,16 +59,6 @@ READY_TEXTS = {
 }
 
 
-class PeerComboBox(QComboBox):
-    """A combo box that says when its list is about to open, so it can show fresh peers."""
-
-    popup_requested = Signal()
-
-    def showPopup(self) -> None:  # noqa: N802 (Qt override)
-        self.popup_requested.emit()
-        super().showPopup()
-
-
 class Composer(QWidget):
     """Frame editor, Send with Ctrl+Enter, waiting/cancel line, and the sent-message history.
 
@@ -86,7 +74,6 @@ class Composer(QWidget):
         self.setAccessibleName("Composer")
         self._handle: SocketHandle | None = None
         self._tasks: dict[asyncio.Future, SocketHandle] = {}  # references to running sends
-        self._peer_ids: list[bytes] = []
         self._status_is_refusal = False
         self._status_kind = ""  # "", info, error or waiting
 
@@ -98,7 +85,6 @@ class Composer(QWidget):
         self.send_action.triggered.connect(self._on_send_action_triggered)
         self.addAction(self.send_action)  # Ctrl+Enter works even before the window adds it
 
-        self.history_model = SendHistoryModel(parent=self)
         self._build()
         bridge.socket_changed.connect(self._on_bridge_socket_changed)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
@@ -113,27 +99,10 @@ class Composer(QWidget):
         self.state_label.setAccessibleName("Composer state")
         self.state_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.peer_label = QLabel("Peer:", self)
-        self.peer_combo = PeerComboBox(self)
-        self.peer_combo.setAccessibleName("Peer routing id")
-        self.peer_combo.setToolTip(
-            "The peers this socket has heard from, most recent first; "
-            "choosing one puts its routing id in frame 1"
-        )
-        self.peer_combo.setMinimumContentsLength(24)
-        self.peer_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.peer_label.setBuddy(self.peer_combo)
-        self.peer_label.setAccessibleName("Peer")
-        self.peer_label.setToolTip(self.peer_combo.toolTip())
-        self.peer_combo.activated.connect(self._on_peer_combo_activated)
-        self.peer_combo.popup_requested.connect(self._on_peer_combo_popup_requested)
-        self.peer_row = QWidget(self)
-        peer_layout = QHBoxLayout(self.peer_row)
-        peer_layout.setContentsMargins(0, 0, 0, 0)
-        peer_layout.addWidget(self.peer_label)
-        peer_layout.addWidget(self.peer_combo, 1)
+        self.peer_row = PeerChooser(self)
+        self.peer_row.peer_chosen.connect(self._on_peer_row_peer_chosen)
+        self.peer_label = self.peer_row.label  # under the composer's names
+        self.peer_combo = self.peer_row.combo
 
         self.frame_editor = FrameEditor(self)
         self.frame_editor.frames_changed.connect(self._on_frame_editor_frames_changed)
@@ -185,61 +154,21 @@ class Composer(QWidget):
         editor_layout.addLayout(tools)
         editor_layout.addLayout(send_row)
 
-        self.history_label = QLabel("Sent messages", self)
-        self.history_label.setAccessibleName("Sent messages")
-        self.history_label.setToolTip("Messages sent from this composer, newest first")
-        self.history_view = QListView(self)
-        self.history_view.setModel(self.history_model)
-        self.history_view.setItemDelegate(ElidingRowDelegate(self.history_view))
-        self.history_view.setUniformItemSizes(True)
-        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.history_view.setAccessibleName("Sent message history")
-        self.history_view.setToolTip(
-            "Messages sent from this composer, newest first; double-click one to send it again"
-        )
-        self.history_label.setBuddy(self.history_view)
-        self.history_view.doubleClicked.connect(self._on_history_view_double_clicked)
-        self.history_view.selectionModel().selectionChanged.connect(
-            self._on_history_selection_changed
-        )
-        self.history_model.rowsInserted.connect(self._on_history_model_rows_changed)
-        self.history_model.rowsRemoved.connect(self._on_history_model_rows_changed)
-        self.history_model.modelReset.connect(self._on_history_model_rows_changed)
-        self.resend_button = QPushButton("Resend", self)
-        self.resend_button.setAccessibleName("Resend selected message")
-        self.resend_button.setToolTip("Send the selected message again on the selected socket")
-        self.resend_button.clicked.connect(self._on_resend_button_clicked)
-        self.load_button = QPushButton("Load into editor", self)
-        self.load_button.setAccessibleName("Load selected message into editor")
-        self.load_button.setToolTip(
-            "Put the frames of the selected message in the editor, to change them before sending"
-        )
-        self.load_button.clicked.connect(self._on_load_button_clicked)
-        self.clear_history_button = QPushButton("Clear", self)
-        self.clear_history_button.setAccessibleName("Clear sent message history")
-        self.clear_history_button.setToolTip(
-            "Forget the sent messages listed here (the traffic view keeps them)"
-        )
-        self.clear_history_button.clicked.connect(self._on_clear_history_button_clicked)
-        history_buttons = QHBoxLayout()
-        history_buttons.addWidget(self.resend_button)
-        history_buttons.addWidget(self.load_button)
-        history_buttons.addStretch(1)
-        history_buttons.addWidget(self.clear_history_button)
-
-        history_side = QWidget(self)
-        history_layout = QVBoxLayout(history_side)
-        history_layout.setContentsMargins(0, 0, 0, 0)
-        history_layout.addWidget(self.history_label)
-        history_layout.addWidget(self.history_view, 1)
-        history_layout.addLayout(history_buttons)
+        self.history = SendHistoryPanel(self)
+        self.history.resend_requested.connect(self._on_history_resend_requested)
+        self.history.load_requested.connect(self._on_history_load_requested)
+        # the history's parts, under the composer's names
+        self.history_model = self.history.model
+        self.history_view = self.history.view
+        self.resend_button = self.history.resend_button
+        self.load_button = self.history.load_button
+        self.clear_history_button = self.history.clear_button
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setAccessibleName("Composer and history")
         self.splitter.setToolTip("Drag the handle to share the space between editor and history")
         self.splitter.addWidget(editor_side)
-        self.splitter.addWidget(history_side)
+        self.splitter.addWidget(self.history)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -259,8 +188,7 @@ class Composer(QWidget):
         if handle is self._handle:
             return
         self._handle = handle
-        self._peer_ids = []
-        self.peer_combo.clear()
+        self.peer_row.set_handle(handle)
         self._set_status("")
         self._refresh_state()
 
@@ -314,7 +242,7 @@ class Composer(QWidget):
                 "before the data"
             )
         if type_name in ROUTING_ID_TYPES:
-            self._refresh_peers(force=False)
+            self.peer_row.refresh(force=False)
         waiting = handle is not None and handle.send_waiting
         self.cancel_button.setVisible(waiting)
         if waiting:
@@ -322,31 +250,6 @@ class Composer(QWidget):
         elif self._status_kind == "waiting":
             self._set_status("")  # the send ended; its done callback says how
         self._update_history_buttons()
-
-    def _refresh_peers(self, *, force: bool) -> None:
-        """List the routing ids seen, most recent first; keep the chosen one chosen."""
-        handle = self._handle
-        ids = list(handle.routing_ids) if handle is not None else []
-        ids.reverse()
-        # the hint follows the socket shown, even when its (empty) list did not change
-        self.peer_combo.setPlaceholderText(
-            "Choose a peer…" if ids else "No peer has sent anything yet"
-        )
-        if not force and sorted(ids) == sorted(self._peer_ids):
-            return
-        chosen = self.peer_combo.currentIndex()
-        chosen_id = self._peer_ids[chosen] if 0 <= chosen < len(self._peer_ids) else None
-        seen = handle.routing_ids if handle is not None else {}
-        self.peer_combo.blockSignals(True)
-        try:
-            self.peer_combo.clear()
-            for routing_id in ids:
-                clock = time.strftime("%H:%M:%S", time.localtime(seen[routing_id]))
-                self.peer_combo.addItem(f"{frame_summary(routing_id)}   (last seen {clock})")
-            self._peer_ids = ids
-            self.peer_combo.setCurrentIndex(ids.index(chosen_id) if chosen_id in ids else -1)
-        finally:
-            self.peer_combo.blockSignals(False)
 
     # -- status line ----------------------------------------------------------------------
     def _set_status(self, text: str, kind: str = "info", *, refusal: bool = False) -> None:
@@ -464,13 +367,9 @@ class Composer(QWidget):
         self.frame_editor.add_frame("empty", "", index=position)
         self._set_status(f"Frame {position + 1} is now an empty delimiter.")
 
-    def _on_peer_combo_popup_requested(self) -> None:
-        self._refresh_peers(force=True)
-
-    def _on_peer_combo_activated(self, index: int) -> None:
-        if not 0 <= index < len(self._peer_ids) or self._handle is None:
+    def _on_peer_row_peer_chosen(self, routing_id: bytes) -> None:
+        if self._handle is None:
             return
-        routing_id = self._peer_ids[index]
         editor = self.frame_editor
         first = editor.rows[0]
         if first.is_blank or first.data in self._handle.routing_ids:
@@ -482,38 +381,11 @@ class Composer(QWidget):
         else:
             editor.reveal(2)
 
-    def _on_history_selection_changed(
-        self, _selected: QItemSelection, _deselected: QItemSelection
-    ) -> None:
-        self._update_history_buttons()
-
-    def _on_history_model_rows_changed(self, *_args: object) -> None:
-        self._update_history_buttons()
-
     def _update_history_buttons(self) -> None:
-        selected = self._selected_entry() is not None
-        self.resend_button.setEnabled(selected and self.send_action.isEnabled())
-        self.load_button.setEnabled(selected)
-        self.clear_history_button.setEnabled(self.history_model.rowCount() > 0)
+        self.history.set_can_send(self.send_action.isEnabled())
 
-    def _selected_entry(self) -> SentMessage | None:
-        rows = self.history_view.selectionModel().selectedRows()
-        return self.history_model.entry(rows[0].row()) if rows else None
+    def _on_history_resend_requested(self, frames: list[bytes]) -> None:
+        self._send(frames)
 
-    def _on_history_view_double_clicked(self, index: QModelIndex) -> None:
-        entry = self.history_model.entry(index.row())
-        if entry is not None:
-            self._send(list(entry.frames))
-
-    def _on_resend_button_clicked(self) -> None:
-        entry = self._selected_entry()
-        if entry is not None:
-            self._send(list(entry.frames))
-
-    def _on_load_button_clicked(self) -> None:
-        entry = self._selected_entry()
-        if entry is not None:
-            self.load_frames(list(entry.frames))
-
-    def _on_clear_history_button_clicked(self) -> None:
-        self.history_model.clear()
+    def _on_history_load_requested(self, frames: list[bytes]) -> None:
+        self.load_frames(frames)

@@ -1,10 +1,10 @@
 """The sockets panel: create sockets, list the live ones, and set up the selected one.
 
-Top to bottom: a new-socket row (type chooser with each type's description and peers, a
-name field whose placeholder is the next default name), the list of live sockets with their
-endpoints, counts and state, and the selected socket's endpoints, subscriptions and Close.
-Everything follows the SessionBridge, so sockets made elsewhere (a workspace, a demo) show
-up here too.
+Top to bottom: a new-socket row (new_socket_row: type chooser with each type's description
+and peers, a name field whose placeholder is the next default name), the list of live
+sockets with their endpoints, counts and state, and the selected socket's endpoints,
+subscriptions and Close. Everything follows the SessionBridge, so sockets made elsewhere (a
+workspace, a demo) show up here too.
 """
 
 from __future__ import annotations
@@ -23,15 +23,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QMenu,
     QPushButton,
@@ -42,23 +40,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.sockets.socket_types import SOCKET_TYPES, SocketTypeInfo
 from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm
 from zinspect.ui.sockets.endpoint_editor import EndpointEditor
+from zinspect.ui.sockets.new_socket_row import NewSocketRow
 from zinspect.ui.sockets.options_form import OptionsForm
 from zinspect.ui.sockets.peer_table import PeerTable
 from zinspect.ui.sockets.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
 from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
-from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_STYLE
 
 log = logging.getLogger(__name__)
 
-TypeNameRole = Qt.ItemDataRole.UserRole + 1
 CHANGE_COALESCE_MS = 100
 STATE_STYLE = "color: #b35c00; font-weight: bold;"
 
@@ -71,14 +66,6 @@ TYPE_NOTES = {
     "that id as frame 1.",
     "STREAM": "Frame 1 of each message is the TCP connection id; send it back as frame 1.",
 }
-
-
-def type_tooltip(info: SocketTypeInfo) -> str:
-    """What a type is for and whom it talks to, plus why it cannot be chosen, if so."""
-    text = f"{info.name}: {info.description}\nTalks to: {info.peers_text}"
-    if not info.available:
-        text += f"\n\nUnavailable: {info.unavailable_reason}"
-    return text
 
 
 class SocketPanel(QWidget):
@@ -94,56 +81,14 @@ class SocketPanel(QWidget):
         self._removing = False
         self.setAccessibleName("Sockets panel")
 
-        # -- new socket ------------------------------------------------------------------
-        self.type_model = QStandardItemModel(self)
-        for info in SOCKET_TYPES.values():
-            item = QStandardItem(info.name if info.available else f"{info.name} (draft)")
-            item.setData(info.name, TypeNameRole)
-            item.setToolTip(type_tooltip(info))
-            item.setEnabled(info.available)
-            self.type_model.appendRow(item)
-        self.type_combo = QComboBox()
-        self.type_combo.setModel(self.type_model)
-        self.type_combo.setAccessibleName("New socket type")
-        self.type_combo.setMaxVisibleItems(len(SOCKET_TYPES))
-        # as wide as the longest type name, not as "CHANNEL (draft)": the name field next
-        # to it needs the room in a narrow dock (the open list still shows whole labels)
-        self.type_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.type_combo.setMinimumContentsLength(max(map(len, SOCKET_TYPES)))
-        self.type_help_label = QLabel()
-        self.type_help_label.setWordWrap(True)
-        self.type_help_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.type_help_label.setAccessibleName("New socket type description")
-        self.type_help_label.setToolTip("What the chosen type does and which types it talks to")
-        self.type_help_label.setStyleSheet(NOTE_STYLE)
-        self.name_edit = QLineEdit()
-        self.name_edit.setClearButtonEnabled(True)
-        self.name_edit.setAccessibleName("New socket name")
-        describe_clear_button(self.name_edit, "name")
-        self.name_edit.setToolTip(
-            "Name of the new socket; leave it empty to use the name "
-            "shown in grey. Enter creates the socket."
-        )
-        self.create_button = QPushButton("Create")
-        self.create_button.setAccessibleName("Create socket")
-        self.create_button.setToolTip(
-            "Create a socket of the chosen type (Enter in the name field)"
-        )
-        self.create_error_label = error_label("New socket error")
-
-        new_row = QHBoxLayout()
-        new_row.addWidget(self.type_combo)
-        new_row.addWidget(self.name_edit, 1)
-        new_row.addWidget(self.create_button)
-        new_group = QGroupBox("New socket")
-        new_group.setAccessibleName("New socket")
-        new_group.setToolTip("Create a ZeroMQ socket of any type")
-        new_layout = QVBoxLayout(new_group)
-        new_layout.addLayout(new_row)
-        new_layout.addWidget(self.type_help_label)
-        new_layout.addWidget(self.create_error_label)
+        self.new_socket = NewSocketRow(self.session)
+        # the row's parts, under the panel's names
+        self.type_model = self.new_socket.type_model
+        self.type_combo = self.new_socket.type_combo
+        self.type_help_label = self.new_socket.type_help_label
+        self.name_edit = self.new_socket.name_edit
+        self.create_button = self.new_socket.create_button
+        self.create_error_label = self.new_socket.create_error_label
 
         # -- socket list -------------------------------------------------------------------
         self.model = SocketListModel(self)
@@ -295,13 +240,11 @@ class SocketPanel(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(new_group)
+        layout.addWidget(self.new_socket)
         layout.addWidget(splitter, 1)
 
         # -- wiring --------------------------------------------------------------------------
-        self.type_combo.currentIndexChanged.connect(self._on_type_combo_current_index_changed)
-        self.name_edit.returnPressed.connect(self._on_name_edit_return_pressed)
-        self.create_button.clicked.connect(self._on_create_button_clicked)
+        self.new_socket.socket_created.connect(self._on_new_socket_socket_created)
         self.close_button.clicked.connect(self._on_close_button_clicked)
         self.list_view.selectionModel().selectionChanged.connect(self._on_list_selection_changed)
         self.endpoint_editor.endpoints_edited.connect(self._on_editor_edited)
@@ -312,7 +255,6 @@ class SocketPanel(QWidget):
 
         for handle in self.session.sockets:
             self.model.add_handle(handle)
-        self._on_type_combo_current_index_changed(self.type_combo.currentIndex())
         self._show_details()
         if self.model.rowCount():
             self.select_socket(self.model.handle_at(0))
@@ -336,32 +278,12 @@ class SocketPanel(QWidget):
 
     def focus_new_socket(self) -> None:
         """Put keyboard focus on the type chooser, to start making a socket (Ctrl+N)."""
-        self.type_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.new_socket.focus_type()
 
     def close_current_socket(self) -> None:
         """Close the selected socket (Ctrl+W); the selection moves to its neighbour."""
         if self._current is not None:
             self._current.close()
-
-    def selected_type(self) -> SocketTypeInfo:
-        return SOCKET_TYPES[self.type_combo.currentData(TypeNameRole)]
-
-    def create_socket(self) -> SocketHandle | None:
-        """Create a socket from the new-socket row and select it; errors go under the row."""
-        info = self.selected_type()
-        name = self.name_edit.text().strip() or None
-        try:
-            handle = self.session.create_socket(info.name, name)
-        except SocketError as error:
-            log.info("creating a %s socket refused: %s", info.name, error)
-            show_error(self.create_error_label, str(error))
-            self.name_edit.setFocus()
-            return None
-        show_error(self.create_error_label, "")
-        self.name_edit.clear()
-        self.model.add_handle(handle)  # normally already added through the bridge
-        self.select_socket(handle)
-        return handle
 
     # -- internals -----------------------------------------------------------------------
     def _sync_current(self) -> None:
@@ -432,27 +354,10 @@ class SocketPanel(QWidget):
         )
         self.state_label.setText(state)
 
-    def _update_name_placeholder(self) -> None:
-        # peek, not suggest: suggest_name consumes its number and would skip names
-        self.name_edit.setPlaceholderText(self.session.peek_name(self.selected_type().name))
-
     # -- slots ---------------------------------------------------------------------------
-    def _on_type_combo_current_index_changed(self, index: int) -> None:
-        info = self.selected_type()
-        self.type_help_label.setText(f"{info.description} Talks to: {info.peers_text}.")
-        self.type_combo.setToolTip(
-            "Type of the new socket. "
-            + type_tooltip(info)
-            + "\nDraft types are listed but need a libzmq built with "
-            "the draft API."
-        )
-        self._update_name_placeholder()
-
-    def _on_name_edit_return_pressed(self) -> None:
-        self.create_socket()
-
-    def _on_create_button_clicked(self) -> None:
-        self.create_socket()
+    def _on_new_socket_socket_created(self, handle: SocketHandle) -> None:
+        self.model.add_handle(handle)  # normally already added through the bridge
+        self.select_socket(handle)
 
     def _on_close_button_clicked(self) -> None:
         self.close_current_socket()
@@ -485,7 +390,7 @@ class SocketPanel(QWidget):
 
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
         self.model.add_handle(handle)
-        self._update_name_placeholder()
+        self.new_socket.update_name_placeholder()
 
     def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
         row = self.model.row_of(handle)
@@ -500,7 +405,7 @@ class SocketPanel(QWidget):
             self.select_socket(self.model.handle_at(min(row, self.model.rowCount() - 1)))
         else:
             self._sync_current()
-        self._update_name_placeholder()
+        self.new_socket.update_name_placeholder()
 
     def _on_bridge_socket_changed(self, handle: SocketHandle) -> None:
         if self._change_timer.isActive():

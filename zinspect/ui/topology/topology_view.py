@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.topology.build import build_topology
-from zinspect.core.topology.model import FORWARD_LINK, PEERS_NODE, Counter, Link, Node, Topology
-from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler, format_traffic
+from zinspect.core.topology.model import FORWARD_LINK, Link, Node, Topology
+from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.topology.topology_items import (
     BROKEN_COLOR,
@@ -46,6 +46,12 @@ from zinspect.ui.topology.topology_items import (
     link_path,
     normal_of,
     place_label,
+)
+from zinspect.ui.topology.topology_texts import (
+    label_lines,
+    link_tooltip,
+    node_tooltip,
+    shared_endpoint_links,
 )
 
 log = logging.getLogger(__name__)
@@ -190,12 +196,13 @@ class TopologyView(QWidget):
         for link in self.topology.links:
             label = self.labels.get(link.key)
             if label is not None:
-                label.set_lines(self._label_lines(link, traffic.get(link.key, LinkTraffic())))
-                tip = self._link_tooltip(link, traffic.get(link.key, LinkTraffic()))
+                counts = traffic.get(link.key, LinkTraffic())
+                label.set_lines(label_lines(self.topology, link, counts, self._shared_endpoint))
+                tip = link_tooltip(self.topology, link, counts)
                 label.setToolTip(tip)
                 self.edges[link.key].setToolTip(tip)
         for item in self.nodes.values():
-            item.setToolTip(self._node_tooltip(item.node))
+            item.setToolTip(node_tooltip(self.topology, item.node))
 
     # -- events -------------------------------------------------------------------------------
     @property
@@ -338,7 +345,7 @@ class TopologyView(QWidget):
                 fan_out[link.source] += 1
                 fan_in[link.target] += 1
         obstacles = [item.sceneBoundingRect() for item in self.nodes.values()]
-        self._shared_endpoint = _shared_endpoint_links(topology)
+        self._shared_endpoint = shared_endpoint_links(topology)
         traffic = self.sampler.sample()
         text_color = palette.color(QPalette.ColorRole.Text)
         for (first, _second), links in pairs.items():
@@ -387,7 +394,14 @@ class TopologyView(QWidget):
                     palette,
                     color if link.kind == FORWARD_LINK or not link.compatible else text_color,
                 )
-                label.set_lines(self._label_lines(link, traffic.get(link.key, LinkTraffic())))
+                label.set_lines(
+                    label_lines(
+                        self.topology,
+                        link,
+                        traffic.get(link.key, LinkTraffic()),
+                        self._shared_endpoint,
+                    )
+                )
                 # fanned-out labels sit toward the many ends, where there is room
                 spread = fan_out[link.source] - fan_in[link.target]
                 lean = 0.25 if self.downward else 0.14
@@ -409,123 +423,3 @@ class TopologyView(QWidget):
         scale = max(scale, MIN_SCALE)
         self.canvas.setTransform(QTransform.fromScale(scale, scale))
         self.canvas.centerOn(rect.center())
-
-    # -- texts --------------------------------------------------------------------------------
-    def _label_lines(self, link: Link, traffic: LinkTraffic) -> list[tuple[str, bool]]:
-        if link.kind == FORWARD_LINK:
-            source = self.topology.node(link.source).handle
-            runner = source.automation_runner if source is not None else None
-            if runner is None or not runner.running:
-                return [("forwards (stopped)", False)]
-            return [(f"forwards · {format_traffic(traffic.forward, traffic.forward_rate)}", False)]
-        endpoint = (
-            link.endpoint
-            if len(link.endpoint) <= 26
-            else link.endpoint[:10] + "…" + link.endpoint[-15:]
-        )
-        if not link.compatible:
-            return [(endpoint, True), ("incompatible types", False)]
-        lines = [] if link.key in self._shared_endpoint else [(endpoint, True)]
-        lines.append(
-            (
-                format_traffic(
-                    traffic.forward, traffic.forward_rate, _at_most(link.forward_counter)
-                ),
-                False,
-            )
-        )
-        if link.two_way and traffic.back is not None:
-            lines.append(
-                (
-                    "↩ "
-                    + format_traffic(traffic.back, traffic.back_rate, _at_most(link.back_counter)),
-                    False,
-                )
-            )
-        return lines
-
-    def _describe(self, key: str) -> str:
-        node = self.topology.node(key)
-        if node.kind == PEERS_NODE:
-            return f"outside peers on {node.name}"
-        if node.external:
-            return f"the remote endpoint {node.name}"
-        return f"{node.type_name} {node.name}"
-
-    def _link_tooltip(self, link: Link, traffic: LinkTraffic) -> str:
-        source, target = self._describe(link.source), self._describe(link.target)
-        if link.kind == FORWARD_LINK:
-            return (
-                f"{source} forwards every message it receives to {target} "
-                f"(its automation); {format_traffic(traffic.forward, traffic.forward_rate)}"
-            )
-        lines = [f"{source} → {target} over {link.endpoint}"]
-        if not link.compatible:
-            lines.append(
-                "These socket types cannot talk to each other: libzmq refuses the "
-                "connection and no message flows."
-            )
-            return "\n".join(lines)
-        for counter, count, rate, what in (
-            (link.forward_counter, traffic.forward, traffic.forward_rate, "messages"),
-            (link.back_counter, traffic.back, traffic.back_rate, "back (replies or subscriptions)"),
-        ):
-            if what != "messages" and not link.two_way:
-                continue
-            if counter is None:
-                lines.append(
-                    f"{what}: not countable (libzmq counts per socket, and these "
-                    "sockets have other links)"
-                )
-            else:
-                lines.append(
-                    f"{what}: {format_traffic(count, rate, counter.at_most)}, {counter.describe()}"
-                )
-        return "\n".join(lines)
-
-    def _node_tooltip(self, node: Node) -> str:
-        if node.external:
-            others = [
-                self._describe(link.target if link.source == node.key else link.source)
-                for link in self.topology.links_of(node.key)
-            ]
-            if node.kind == PEERS_NODE:
-                return (
-                    f"Peers outside this workspace that connect to {node.name} "
-                    f"(bound by {', '.join(others)})"
-                )
-            return (
-                f"{node.name}: {', '.join(others)} connect{'s' if len(others) == 1 else ''} "
-                "here; no socket of this workspace binds it"
-            )
-        handle = node.handle
-        assert handle is not None  # a socket node always has its handle
-        endpoints = "\n".join(f"{e.kind} {e.address}" for e in handle.endpoints) or "no endpoints"
-        return (
-            f"{node.type_name} socket {node.name}\n{endpoints}\n"
-            f"sent {handle.sent:,} · received {handle.received:,}\n"
-            "Click to select it in the Sockets panel"
-        )
-
-
-def _shared_endpoint_links(topology: Topology) -> set[str]:
-    """Links that need not repeat their endpoint: in a fan of links to one bind (three
-    workers connected to the ventilator), only the middle one says it."""
-    fans: dict[tuple[str, str], list[Link]] = {}
-    for link in topology.links:
-        if link.kind != FORWARD_LINK and link.compatible:
-            fans.setdefault((link.binder, link.endpoint), []).append(link)
-    quiet: set[str] = set()
-    for (binder, _endpoint), links in fans.items():
-        if len(links) > 1:
-            links.sort(
-                key=lambda link: topology.positions[
-                    link.target if link.source == binder else link.source
-                ][::-1]
-            )
-            quiet.update(link.key for number, link in enumerate(links) if number != len(links) // 2)
-    return quiet
-
-
-def _at_most(counter: Counter | None) -> bool:
-    return counter is not None and counter.at_most
