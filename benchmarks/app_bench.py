@@ -31,8 +31,8 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import zmq  # noqa: E402
-from common import (  # noqa: E402
+import zmq
+from common import (
     emit,
     free_tcp_port,
     percentile,
@@ -41,8 +41,8 @@ from common import (  # noqa: E402
     stop_process,
     trim_heap,
 )
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 
 TICK_MS = 16
 SCENARIO_TIMEOUT_S = 90.0

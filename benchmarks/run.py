@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import HERE, median, run_child  # noqa: E402
+from common import HERE, median, run_child
 
 
 @dataclass(frozen=True)

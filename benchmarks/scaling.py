@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import HERE, median, run_child  # noqa: E402
+from common import HERE, median, run_child
 
 # (label, message size, messages in the flood, sockets)
 CASES = [

@@ -62,9 +62,9 @@ from typing import Any
 if os.environ.get("DISPLAY") and "QT_QPA_PLATFORM" not in os.environ:
     os.environ["QT_QPA_PLATFORM"] = "xcb"  # a real (or Xvfb) display; offscreen otherwise
 
-from common import HERE, percentile, rss_bytes, spawn_peer, trim_heap  # noqa: E402
-from soak_checks import check  # noqa: E402
-from soak_report import (  # noqa: E402  (app_bench sets the offscreen platform by default)
+from common import HERE, percentile, rss_bytes, spawn_peer, trim_heap
+from soak_checks import check
+from soak_report import (
     MIB,
     BusyProbe,
     ProblemLog,

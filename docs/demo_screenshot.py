@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 from zinspect.ui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot import run_in_window, wait_for  # noqa: E402  (the sibling script)
+from screenshot import run_in_window, wait_for
 
 
 async def scenario(window: MainWindow, name: str, out: Path) -> None:

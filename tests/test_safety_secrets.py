@@ -187,7 +187,7 @@ def test_security_section_refuses_without_the_secret(caplog, key, value, words):
     assert_hidden("\n".join(errors) + caplog.text, value)
 
 
-def test_problems_window_never_shows_the_secret(window, qtbot, tmp_path, caplog):  # noqa: F811
+def test_problems_window_never_shows_the_secret(window, qtbot, tmp_path, caplog):
     caplog.expected_warnings = True
     document = options_workspace("CURVE_SECRETKEY", SECRET + " ")
     document["sockets"].append(

@@ -203,7 +203,7 @@ def test_a_tall_narrow_view_lays_out_top_to_bottom(view, session, qtbot):
 
 def test_the_dock_selects_sockets_both_ways_and_counts_only_while_shown(
     window,
-    qtbot,  # noqa: F811
+    qtbot,
     monkeypatch,
 ):
     session = window.session

@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
         self.close_guard = None
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         """The one way out. Order matters for a recording: the sockets close first, so
         nothing arrives after, then the recording writes every message the store holds,
         flushes and closes; only then do the panels hear ``window_closed``."""

@@ -262,7 +262,7 @@ class CaptureReader:
             # a FIFO would block the loop until someone writes to it; a device never ends
             if not stat.S_ISREG(os.stat(self.path).st_mode):
                 raise CaptureError(f"{self.path} is not a regular file, which a capture is")
-            self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 (read in slices)
+            self._file: BinaryIO = open(self.path, "rb")
             self.size = os.fstat(self._file.fileno()).st_size
         except OSError as error:
             raise CaptureError(describe_os_error(error, self.path, writing=False)) from None

@@ -146,7 +146,7 @@ class CaptureWriter:
         self._big: BigLine | None = None  # a big message line written in pieces
         self._file: BinaryIO | None = None
         try:
-            self._file = open(self.path, "wb")  # noqa: SIM115 (kept open while recording)
+            self._file = open(self.path, "wb")
         except OSError as error:
             self._fail(error)
         self._pending.append(json.dumps(header_object(created)) + "\n")

@@ -62,7 +62,7 @@ class CsvWriter:
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, lineterminator="\r\n")
         try:
-            self._file: BinaryIO | None = open(self.path, "wb")  # noqa: SIM115
+            self._file: BinaryIO | None = open(self.path, "wb")
         except OSError as error:
             raise CaptureError(describe_os_error(error, self.path, writing=True)) from None
         self._csv.writerow(CSV_COLUMNS)

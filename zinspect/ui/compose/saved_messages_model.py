@@ -39,16 +39,16 @@ class SavedMessagesModel(QAbstractTableModel):
         self._messages: list[SavedMessage] = []
 
     # -- Qt model API -----------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._messages)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
@@ -98,7 +98,7 @@ class SavedMessagesModel(QAbstractTableModel):
     def setData(
         self,
         index: _Index,
-        value: object,  # noqa: N802
+        value: object,
         role: int = Qt.ItemDataRole.EditRole,
     ) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != COL_NAME:

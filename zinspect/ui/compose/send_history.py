@@ -81,7 +81,7 @@ class ElidingRowDelegate(QStyledItemDelegate):
     list a horizontal scroll bar; asking for no width lets the view fit rows to itself.
     """
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         return QSize(1, super().sizeHint(option, index).height())
 
 
@@ -96,7 +96,7 @@ class SendHistoryModel(QAbstractListModel):
         self._entries: list[SentMessage] = []
 
     # -- Qt model API -----------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._entries)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):

@@ -229,12 +229,12 @@ class DemoPanel(QWidget):
             self.status_label.setText(self.runner.stop())
             self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.runner is not None:
             self.refresh()
             self._timer.start()
 
-    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def hideEvent(self, event) -> None:
         super().hideEvent(event)
         self._timer.stop()

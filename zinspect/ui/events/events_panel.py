@@ -89,10 +89,10 @@ class EventsModel(QAbstractTableModel):
         return self._events[row]
 
     # -- QAbstractTableModel ---------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt default)
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._events)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
@@ -153,7 +153,7 @@ class EventsFilter(QSortFilterProxyModel):
             self.socket, self.problems_only = socket, problems_only
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:  # noqa: N802 (Qt)
+    def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:
         event = self.sourceModel().event_at(row)  # type: ignore[attr-defined]
         if self.socket and event.socket != self.socket:
             return False

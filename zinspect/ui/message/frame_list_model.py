@@ -53,10 +53,10 @@ class FrameListModel(QAbstractTableModel):
         return self._routing_id_first
 
     # -- QAbstractItemModel ------------------------------------------------------------
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._frames)
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

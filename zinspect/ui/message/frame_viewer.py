@@ -193,7 +193,7 @@ class FrameViewer(QWidget):
         needed = self._viewer.fontMetrics().horizontalAdvance("0" * HEX_LINE_CHARS)
         return 16 if room >= needed else 8
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self._viewer.viewport()
             and event.type() == QEvent.Type.Resize

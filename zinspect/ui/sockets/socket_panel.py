@@ -324,7 +324,7 @@ class SocketPanel(QWidget):
         self.peers_group.setVisible(PeerTable.applies_to(handle))
         self.close_button.setEnabled(not handle.closed)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest and watched is self.details_scroll.widget():
             QTimer.singleShot(0, self._fit_details_width)  # after the layout settled
         return super().eventFilter(watched, event)

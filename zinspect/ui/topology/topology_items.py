@@ -60,7 +60,7 @@ class NodeItem(QGraphicsItem):
         if not node.external:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+    def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-3, -3, 3, 3)
 
     @property
@@ -158,7 +158,7 @@ class LabelItem(QGraphicsItem):
         self._rect = QRectF(-width / 2 - 4, -height / 2 - 2, width + 8, height + 4)
         self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+    def boundingRect(self) -> QRectF:
         return self._rect
 
     def paint(self, painter: QPainter, option, widget=None) -> None:

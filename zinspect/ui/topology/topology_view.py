@@ -76,7 +76,7 @@ class TopologyCanvas(QGraphicsView):
         self.setAccessibleName("Topology graph")
         self.setToolTip("Sockets and their links; click a socket to select it")
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             for item in self.items(event.position().toPoint()):
                 if isinstance(item, NodeItem):
@@ -85,7 +85,7 @@ class TopologyCanvas(QGraphicsView):
                     return
         super().mousePressEvent(event)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.resized.emit()
 
@@ -211,12 +211,12 @@ class TopologyView(QWidget):
         "visible" to Qt (moved off-screen): its visible region is empty then."""
         return self.isVisible() and not self.visibleRegion().isEmpty()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._refresh_timer.start()  # it idles cheaply while the tab is behind another
         self._catch_up()
 
-    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def hideEvent(self, event) -> None:
         super().hideEvent(event)
         self._refresh_timer.stop()
 
