@@ -190,6 +190,11 @@ def test_edit_and_resend_of_5000_frames_sends_them_all_unchanged(window, user, q
     assert [m.frames for m in session.store if m.socket == left.name and m.direction != IN] == [
         frames
     ]
+    # and the user can start afresh: Clear message drops the kept frames too
+    user.click(window.composer.clear_message_button)
+    assert editor.frame_count == 1 and editor.held_count == 0
+    assert not editor.held_label.isVisible()
+    assert window.composer.frames_label.text().startswith("1 frame")
 
 
 def test_edit_and_resend_of_a_few_frames_is_unchanged(window, user, qtbot, aloop):

@@ -109,17 +109,25 @@ class Composer(QWidget):
 
         self.add_frame_button = QPushButton("Add frame", self)
         self.add_frame_button.setAccessibleName("Add frame")
-        self.add_frame_button.setToolTip("Add a text frame at the end of the message")
+        self.add_frame_button.setToolTip("Add a text frame after the last frame that has an editor")
         self.add_frame_button.clicked.connect(self._on_add_frame_button_clicked)
         self.delimiter_button = QPushButton("Add empty delimiter", self)
         self.delimiter_button.setAccessibleName("Add empty delimiter frame")
         self.delimiter_button.clicked.connect(self._on_delimiter_button_clicked)
+        self.clear_message_button = QPushButton("Clear message", self)
+        self.clear_message_button.setAccessibleName("Clear message")
+        self.clear_message_button.setToolTip(
+            "Start again from one empty text frame: every frame goes, also those of a long "
+            "message that are kept without an editor"
+        )
+        self.clear_message_button.clicked.connect(self._on_clear_message_button_clicked)
         self.frames_label = QLabel(self)
         self.frames_label.setAccessibleName("Message size")
         self.frames_label.setToolTip("How many frames the message has and its encoded size")
         tools = QHBoxLayout()
         tools.addWidget(self.add_frame_button)
         tools.addWidget(self.delimiter_button)
+        tools.addWidget(self.clear_message_button)
         tools.addStretch(1)
         tools.addWidget(self.frames_label)
 
@@ -356,6 +364,10 @@ class Composer(QWidget):
 
     def _on_add_frame_button_clicked(self) -> None:
         self.frame_editor.add_frame(focus=True)
+
+    def _on_clear_message_button_clicked(self) -> None:
+        self.frame_editor.clear()
+        self._set_status("")
 
     def _on_delimiter_button_clicked(self) -> None:
         handle = self._handle

@@ -297,8 +297,8 @@ class FrameEditor(QScrollArea):
             return
         self.held_label.setText(
             f"Frames {shown + 1:,} to {shown + held:,} ({held:,} frames, {size}) have no "
-            f"editor here: only the first {shown:,} frames of a message this long are "
-            f"shown. They are kept exactly as they are and sent unchanged after frame "
+            f"editor here: a message this long gets editors for its first {SHOWN_LIMIT:,} "
+            f"frames only. They are kept exactly as they are and sent unchanged after frame "
             f"{shown:,}; Send sends all {shown + held:,} frames."
         )
 
