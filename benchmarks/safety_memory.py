@@ -45,6 +45,7 @@ def random_topics(count: int, length: int, seed: int = 7) -> list[bytes]:
 
 
 HELD_TOPIC = b"\x00held"
+LEGIT_TOPIC = b"legit"  # a well-behaved SUB's subscription (the "sub" peer)
 
 
 def peer(mode: str, endpoint: str, *args: str) -> int:
@@ -87,6 +88,18 @@ def peer(mode: str, endpoint: str, *args: str) -> int:
                 if topic not in seen:
                     seen.add(topic)
                     print("got " + topic.hex(), flush=True)
+    elif mode == "sub":  # TOPIC_HEX SECONDS: a plain SUB holding one topic
+        topic, seconds = bytes.fromhex(args[0]), float(args[1])
+        sock = context.socket(zmq.SUB)
+        sock.linger = 0
+        sock.subscribe(topic)
+        sock.connect(endpoint)
+        print("ready", flush=True)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if sock.poll(100):
+                got = sock.recv().split(b" ", 1)[0]
+                print("got " + got.hex(), flush=True)
     elif mode == "huge":  # FRAMES: one message of FRAMES empty frames, then "after"
         frames = int(args[0])
         sock = context.socket(zmq.PUSH)
@@ -212,49 +225,74 @@ async def many_frames(seconds: float, frames: int, size: int, max_bytes: int) ->
     return result
 
 
-async def xpub_subs(count: int, length: int, cap: int, seconds: float,
-                    max_bytes: int) -> dict:
+async def xpub_subs(count: int, length: int, cap: int, seconds: float, max_bytes: int,
+                    budget: int, observe: float) -> dict:
+    """A hostile peer floods a bound XPUB with subscriptions while a legitimate SUB holds
+    LEGIT_TOPIC; RSS is sampled all along. When the budget makes zinspect re-create the XPUB,
+    the hostile peer reconnects and floods again (XSUB resends all it holds), so the child
+    watches for ``observe`` seconds (or until the traffic is quiet) before publishing."""
     from zinspect.core.sockets.session import Session
     from zinspect.core.store import MessageStore
 
+    topics = random_topics(count, length)  # before the clock: it takes a while
     session = Session(MessageStore(max_bytes=max_bytes))
     lateness = Lateness()
     start = vm_kib("VmRSS") / 1024
     session.xpub_subscription_cap = cap
+    session.xpub_subscription_budget = budget
     xpub = session.create_socket("XPUB", "target")
     endpoint = xpub.bind("tcp://127.0.0.1:*").address
-    peer_process = PeerProcess("subs", endpoint, str(count), str(length), str(seconds))
-    topics = random_topics(count, length)
+    legit = PeerProcess("sub", endpoint, LEGIT_TOPIC.hex(), str(seconds + observe))
+    peer_process = PeerProcess("subs", endpoint, str(count), str(length),
+                               str(seconds + observe))
     refused_topic = topics[-1]
+    guard = xpub.xpub_guard
+    rss_max = 0.0
+
+    async def sample() -> None:
+        nonlocal rss_max
+        while True:
+            rss_max = max(rss_max, vm_kib("VmRSS") / 1024)
+            await asyncio.sleep(0.05)
+
+    sampler = asyncio.ensure_future(sample())
     try:
-        await wait_for(lambda: peer_process.has("ready"), PEER_START_S, "the peer")
+        await wait_for(lambda: peer_process.has("ready") and legit.has("ready"), PEER_START_S,
+                       "the peers")
         await wait_for(lambda: peer_process.has("sent"), seconds, "the peer's subscriptions")
-        await wait_for(lambda: xpub.received >= min(count, cap), seconds, "subscriptions")
-        await wait_quiet(lambda: xpub.received, seconds)
-        # publish on the held topic and a refused one until the held one is seen
+        await wait_for(lambda: xpub.received >= min(count, cap) or guard.recreated, seconds,
+                       "subscriptions")
+        await wait_quiet(lambda: xpub.received, observe)
+        recreated_before = guard.recreated
+        # publish on the held topics and a refused one until the held ones are seen
         end = time.monotonic() + seconds / 2
         got = f"got {HELD_TOPIC.hex()}"
-        while time.monotonic() < end and not peer_process.has(got):
-            for topic in (HELD_TOPIC, refused_topic):
+        got_legit = f"got {LEGIT_TOPIC.hex()}"
+        while time.monotonic() < end and not (peer_process.has(got) and legit.has(got_legit)):
+            for topic in (HELD_TOPIC, LEGIT_TOPIC, refused_topic):
                 try:
                     xpub.send_now([topic + b" hello"])
                 except Exception:  # noqa: BLE001 (no room at this moment: next round)
                     pass
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.5)  # let the refused one arrive, if it wrongly could
-        guard = xpub.xpub_guard
+        lateness.stop()
         result = {
-            "rss_start_mib": start, "rss_mib": vm_kib("VmRSS") / 1024,
+            "rss_start_mib": start, "rss_mib": vm_kib("VmRSS") / 1024, "rss_max_mib": rss_max,
             "rss_peak_mib": vm_kib("VmHWM") / 1024, "refused": guard.refused,
-            "held": len(guard.held),
+            "held": len(guard.held), "recreated": guard.recreated,
+            "recreated_before_publishing": recreated_before,
             "problem": guard.problem, "received": xpub.received,
             "held_delivered": peer_process.has(got),
+            "legit_delivered": legit.has(got_legit),
             "refused_delivered": peer_process.has(f"got {refused_topic.hex()}"),
             "store_max_bytes": session.store.max_bytes, "stall_ms": lateness.worst,
             "store_bytes": session.store.total_bytes,
         }
     finally:
+        sampler.cancel()
         peer_process.stop()
+        legit.stop()
         session.close()
     return result
 
@@ -288,7 +326,7 @@ def child(scenario: str, *args: str) -> int:
         coro = many_frames(float(args[0]), int(args[1]), int(args[2]), int(args[3]))
     elif scenario == "xpub":
         coro = xpub_subs(int(args[0]), int(args[1]), int(args[2]), float(args[3]),
-                         int(args[4]))
+                         int(args[4]), int(args[5]), float(args[6]))
     elif scenario == "huge":
         coro = huge_multipart(int(args[0]))
     else:
@@ -309,19 +347,22 @@ def run_scenario(*args: str, timeout: float) -> dict:
 
 def measure(quick: bool = False) -> dict[str, float]:
     from zinspect.core.store import DEFAULT_MAX_BYTES
-    from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_CAP
+    from zinspect.core.sockets.xpub_guard import (
+        DEFAULT_SUBSCRIPTION_BUDGET, DEFAULT_SUBSCRIPTION_CAP)
 
     seconds = 10 if quick else 60
     frames = run_scenario("many-frames", str(seconds), "100000", "2", str(DEFAULT_MAX_BYTES),
                           timeout=seconds + 120)
     subs = run_scenario("xpub", "300000", "100", str(DEFAULT_SUBSCRIPTION_CAP), "120",
-                        str(DEFAULT_MAX_BYTES), timeout=400)
+                        str(DEFAULT_MAX_BYTES), str(DEFAULT_SUBSCRIPTION_BUDGET),
+                        str(seconds // 2), timeout=400)
     # the stall is the median of three children: on a shared machine one run can be late
     # for reasons of its own (another process on the core)
     stalls = sorted(run_scenario("huge", "5000000", timeout=300)["stall_ms"]
                     for _ in range(1 if quick else 3))
     return {"rss_many_frames_mib": round(frames["rss_mib"], 1),
-            "rss_xpub_subs_mib": round(subs["rss_mib"], 1),
+            "rss_xpub_subs_mib": round(subs["rss_max_mib"], 1),
+            "stall_xpub_subs_ms": round(subs["stall_ms"], 1),
             "stall_huge_multipart_ms": round(stalls[len(stalls) // 2], 1)}
 
 

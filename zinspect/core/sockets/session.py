@@ -47,7 +47,8 @@ from zinspect.core.sockets.socket_types import (
     socket_type,
 )
 from zinspect.core.store import MessageStore
-from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_CAP, SubscriptionGuard
+from zinspect.core.sockets.xpub_guard import (
+    DEFAULT_SUBSCRIPTION_BUDGET, DEFAULT_SUBSCRIPTION_CAP, SubscriptionGuard)
 
 if TYPE_CHECKING:  # annotations only: core.automation_runner imports this module
     from zinspect.core.automation.automation import AutomationSpec
@@ -431,6 +432,7 @@ class Session:
         self._ready: dict[SocketHandle, None] = {}
         self._ready_scheduled = False
         self.xpub_subscription_cap = DEFAULT_SUBSCRIPTION_CAP  # for XPUBs made from now on
+        self.xpub_subscription_budget = DEFAULT_SUBSCRIPTION_BUDGET  # libzmq bytes, estimated
 
     def suggest_name(self, type_name: str) -> str:
         """The next free default name (``sub-1``, ``sub-2``...); consumes its number."""

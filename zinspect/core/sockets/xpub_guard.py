@@ -14,10 +14,22 @@ What the cap does not bound: libzmq's manual mode still records every subscripti
 over, in a second trie, to send the matching unsubscriptions when the peer goes; and it
 queues what a peer sends without limit until zinspect reads it. Neither can be pruned from
 outside libzmq (4.3.5): that memory is freed only when the peer disconnects or the socket
-closes (docs/reliability.md has the figures). zinspect also does not know which peer an
-unsubscription came from, nor which peer's subscriptions libzmq cancels when a peer goes:
-topics are counted with a reference count (a topic subscribed by two peers stays held until
-both unsubscribed), which can drift from libzmq's own count.
+closes. So the guard also keeps an estimate of what both tries hold (each byte of a random
+topic is a trie node of about ``NODE_BYTES``) and, when it passes ``budget``, re-creates the
+socket (``SocketHandle.recreate``: same endpoints, options and name). libzmq's reaper thread
+then frees the old socket and its tries off the loop (dropping the connections one by one
+instead made libzmq queue a cancel per subscription for zinspect to read: seconds of
+freeze), and ``trim_heap`` hands the freed memory back to the system. Peers reconnect and
+send their subscriptions again; a peer that floods again meets the budget again. Re-creates
+are at least ``RECREATE_EVERY_S`` apart; in between, new topics are refused. Guarded XPUBs
+also get a small receive high-water mark (``GUARD_RCVHWM``, unless the user sets one), so
+libzmq reads little ahead of zinspect and the budget is checked while the flood arrives,
+not after (docs/reliability.md has the figures).
+
+zinspect does not know which peer an unsubscription came from, nor which peer's
+subscriptions libzmq cancels when a peer goes: topics are counted with a reference count (a
+topic subscribed by two peers stays held until both unsubscribed), which can drift from
+libzmq's own count; the estimate goes down only when a held topic is let go.
 
 In manual mode libzmq passes every (un)subscription up; the guard keeps out of the traffic
 what a plain XPUB would not have passed up (a topic's second subscriber, a cancel while
@@ -28,10 +40,17 @@ user applies subscriptions; with 0 libzmq applies them all, without a cap).
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import ctypes.util
 import logging
+import sys
+import time
 from typing import TYPE_CHECKING
 
 import zmq
+
+from zinspect.core.sockets.socket_base import SocketError
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.session import SocketHandle
@@ -39,28 +58,73 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_SUBSCRIPTION_CAP = 100_000
+DEFAULT_SUBSCRIPTION_BUDGET = 128 * 1024 * 1024  # libzmq's subscription tries, estimated
+NODE_BYTES = 50  # a trie node per topic byte (a random topic shares no prefix)
+TOPIC_BYTES = 100  # per topic: the leaf's pipe set
+RECREATE_EVERY_S = 1.0
+TRIM_AFTER_S = (0.5, 2.0)  # the reaper thread frees the old socket meanwhile
+GUARD_RCVHWM = 10
 _SUBSCRIBE = int(zmq.SUBSCRIBE)
 _UNSUBSCRIBE = int(zmq.UNSUBSCRIBE)
 
 
+def trim_heap() -> None:
+    """Give the C heap libzmq freed back to the system (glibc keeps it otherwise, and RSS
+    would not drop); nothing where there is no glibc."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        _malloc_trim = _find_malloc_trim()
+    if _malloc_trim is not False:
+        _malloc_trim(0)
+
+
+def _find_malloc_trim():  # type: ignore[no-untyped-def]
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return False
+
+
+_malloc_trim = None
+
+
+def topic_cost(topic: bytes) -> int:
+    """Estimated bytes one trie of libzmq spends on a topic no other topic shares."""
+    return len(topic) * NODE_BYTES + TOPIC_BYTES
+
+
 class SubscriptionGuard:
-    """The subscriptions an XPUB applies, bounded by ``cap`` topics; see the module doc."""
+    """The subscriptions an XPUB applies, bounded by ``cap`` topics and by ``budget`` bytes
+    (estimated) in libzmq; see the module doc."""
 
     def __init__(self, handle: SocketHandle, cap: int = DEFAULT_SUBSCRIPTION_CAP) -> None:
         self.handle = handle
         self.cap = cap
+        self.budget = handle.session.xpub_subscription_budget
         self.held: dict[bytes, int] = {}  # topic -> subscriptions applied and not cancelled
         self.refused = 0  # subscriptions past the cap, not applied (since the socket was made)
+        self.estimate = 0  # bytes libzmq's tries hold for this socket, estimated
+        self.recreated = 0  # times the budget was passed and the socket re-created
         self.active = True  # False once the user sets XPUB_MANUAL themselves
         # XPUB_VERBOSE / XPUB_VERBOSER as the user set them: what a plain XPUB passes up
         self.verbose_subs = False
         self.verbose_unsubs = False
+        self.paused = False  # over the budget: its messages are left unread until re-made
+        self._last_recreate = -RECREATE_EVERY_S
+        self._recreate_due: asyncio.TimerHandle | None = None
 
     def attach(self) -> None:
         """Put the handle's (new) socket in manual mode, with nothing held."""
         self.held.clear()
+        self.estimate = 0
+        self.paused = False
         if self.active:
-            self.handle.socket.setsockopt(zmq.XPUB_MANUAL, 1)
+            sock = self.handle.socket
+            sock.setsockopt(zmq.XPUB_MANUAL, 1)
+            if "RCVHWM" not in self.handle.options:
+                sock.setsockopt(zmq.RCVHWM, GUARD_RCVHWM)
 
     def option_set(self, name: str, value: int | bytes) -> None:
         """The user set an option on the XPUB: follow the ones that change what it passes up
@@ -72,16 +136,24 @@ class SubscriptionGuard:
         elif name == "XPUB_MANUAL" and self.active:
             self.active = False
             self.held.clear()
+            self._cancel_recreate()
+            self.paused = False
             log.info("%s: XPUB_MANUAL set by the user; zinspect no longer applies or caps "
                      "its subscriptions", self.handle.name)
 
     @property
     def problem(self) -> str:
         """What the sockets list says about refused subscriptions ('' when none)."""
-        if not self.refused:
-            return ""
-        return (f"{self.refused:,} subscription{'s' if self.refused != 1 else ''} refused "
-                f"(cap {self.cap:,} topics)")
+        words = []
+        if self.recreated:
+            words.append(f"re-created {self.recreated:,} time{'s' if self.recreated != 1 else ''}"
+                         f": its peers' subscriptions passed {self.budget / 2**20:,.0f} MiB "
+                         "in libzmq (estimated)")
+        if self.refused:
+            words.append(f"{self.refused:,} subscription{'s' if self.refused != 1 else ''} "
+                         f"refused (cap {self.cap:,} topics, "
+                         f"{self.budget / 2**20:,.0f} MiB in libzmq)")
+        return "; ".join(words)
 
     def note(self, data: bytes) -> bool:
         """A single-frame message was just received: apply it if it is a subscription, and
@@ -96,9 +168,12 @@ class SubscriptionGuard:
         count = held.get(topic)
         if data[0] == 1:
             if count is None:
-                if len(held) >= self.cap:
+                cost = topic_cost(topic)
+                self.estimate += cost  # libzmq's record of it, to cancel it later
+                if len(held) >= self.cap or self.estimate + cost > self.budget:
                     self._refuse()
                     return True
+                self.estimate += cost  # applied: the subscription trie too
                 held[topic] = 1
             else:
                 held[topic] = count + 1
@@ -108,6 +183,7 @@ class SubscriptionGuard:
             return True  # a plain XPUB passes up an unknown topic's cancel too
         if count <= 1:
             del held[topic]
+            self.estimate = max(0, self.estimate - 2 * topic_cost(topic))
         else:
             held[topic] = count - 1
         self.handle._sync.setsockopt(_UNSUBSCRIBE, topic)
@@ -115,8 +191,51 @@ class SubscriptionGuard:
 
     def _refuse(self) -> None:
         self.refused += 1
+        if self.estimate > self.budget:
+            self._schedule_recreate()
         if self.refused == 1:
-            log.warning("%s holds %d subscriptions, zinspect's cap: further ones are refused "
-                        "(not applied, counted in the sockets list)", self.handle.name,
-                        self.cap)
+            log.warning("%s holds %d subscriptions, %s: further ones are refused (not "
+                        "applied, counted in the sockets list)", self.handle.name,
+                        len(self.held), "zinspect's cap" if len(self.held) >= self.cap else
+                        "libzmq's share of memory at its budget")
             self.handle.session._changed(self.handle)
+
+    # -- the budget: re-create the socket --------------------------------------------------
+    def _schedule_recreate(self) -> None:
+        """Re-create on a later loop turn (not inside the receive loop), at most once per
+        RECREATE_EVERY_S: a peer that floods again straight away cannot make it spin. Until
+        then nothing more is read: libzmq takes in a pipe's worth (RCVHWM) and stops."""
+        self.paused = True
+        if self._recreate_due is not None:
+            return
+        delay = max(0.0, self._last_recreate + RECREATE_EVERY_S - time.monotonic())
+        loop = asyncio.get_running_loop()
+        self._recreate_due = loop.call_later(delay, self._recreate)
+
+    def _cancel_recreate(self) -> None:
+        if self._recreate_due is not None:
+            self._recreate_due.cancel()
+            self._recreate_due = None
+
+    def _recreate(self) -> None:
+        self._recreate_due = None
+        handle = self.handle
+        if handle.closed or not self.active:
+            return
+        self._last_recreate = time.monotonic()
+        self.recreated += 1
+        if self.recreated == 1:
+            log.warning("%s: its peers' subscriptions passed %d MiB in libzmq (estimated): "
+                        "re-creating the socket to free them; peers reconnect and subscribe "
+                        "again (counted in the sockets list)", handle.name,
+                        self.budget // 2**20)
+        try:
+            problems = handle.recreate()
+        except SocketError as error:
+            log.error("%s: re-creating it failed: %s", handle.name, error)
+            return
+        if problems:
+            log.warning("%s: re-created, but %s", handle.name, "; ".join(problems))
+        loop = asyncio.get_running_loop()
+        for delay in TRIM_AFTER_S:
+            loop.call_later(delay, trim_heap)
