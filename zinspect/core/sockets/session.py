@@ -48,7 +48,10 @@ from zinspect.core.sockets.socket_types import (
 )
 from zinspect.core.store import MessageStore
 from zinspect.core.sockets.xpub_guard import (
-    DEFAULT_SUBSCRIPTION_BUDGET, DEFAULT_SUBSCRIPTION_CAP, SubscriptionGuard)
+    DEFAULT_SUBSCRIPTION_BUDGET,
+    DEFAULT_SUBSCRIPTION_CAP,
+    SubscriptionGuard,
+)
 
 if TYPE_CHECKING:  # annotations only: core.automation_runner imports this module
     from zinspect.core.automation.automation import AutomationSpec

@@ -21,10 +21,12 @@ then frees the old socket and its tries off the loop (dropping the connections o
 instead made libzmq queue a cancel per subscription for zinspect to read: seconds of
 freeze), and ``trim_heap`` hands the freed memory back to the system. Peers reconnect and
 send their subscriptions again; a peer that floods again meets the budget again. Re-creates
-are at least ``RECREATE_EVERY_S`` apart; in between, new topics are refused. Guarded XPUBs
-also get a small receive high-water mark (``GUARD_RCVHWM``, unless the user sets one), so
-libzmq reads little ahead of zinspect and the budget is checked while the flood arrives,
-not after (docs/reliability.md has the figures).
+are at least ``RECREATE_EVERY_S`` apart; in between, new topics are refused and the socket
+is not read (``paused``): libzmq then takes in a pipe's worth and the peer's TCP backs up.
+Guarded XPUBs also get a small receive high-water mark (``GUARD_RCVHWM``, unless the user
+sets one): with the default 1,000, libzmq's I/O thread kept the pipe full while the socket
+took the flood in, hundreds of thousands of subscriptions ahead of zinspect, before the
+budget could be checked (docs/reliability.md has the figures).
 
 zinspect does not know which peer an unsubscription came from, nor which peer's
 subscriptions libzmq cancels when a peer goes: topics are counted with a reference count (a
@@ -42,10 +44,10 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import ctypes.util
 import logging
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import zmq
@@ -68,26 +70,23 @@ _SUBSCRIBE = int(zmq.SUBSCRIBE)
 _UNSUBSCRIBE = int(zmq.UNSUBSCRIBE)
 
 
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:  # the symbols already loaded (no library search); musl has no malloc_trim
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()
+
+
 def trim_heap() -> None:
     """Give the C heap libzmq freed back to the system (glibc keeps it otherwise, and RSS
-    would not drop); nothing where there is no glibc."""
-    global _malloc_trim
-    if _malloc_trim is None:
-        _malloc_trim = _find_malloc_trim()
-    if _malloc_trim is not False:
-        _malloc_trim(0)
-
-
-def _find_malloc_trim():  # type: ignore[no-untyped-def]
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # musl and others have no malloc_trim
-        return False
-
-
-_malloc_trim = None
+    would not drop); nothing where there is no glibc. Takes tens of ms after a flood."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def topic_cost(topic: bytes) -> int:
@@ -138,21 +137,28 @@ class SubscriptionGuard:
             self.held.clear()
             self._cancel_recreate()
             self.paused = False
-            log.info("%s: XPUB_MANUAL set by the user; zinspect no longer applies or caps "
-                     "its subscriptions", self.handle.name)
+            log.info(
+                "%s: XPUB_MANUAL set by the user; zinspect no longer applies or caps "
+                "its subscriptions",
+                self.handle.name,
+            )
 
     @property
     def problem(self) -> str:
         """What the sockets list says about refused subscriptions ('' when none)."""
         words = []
         if self.recreated:
-            words.append(f"re-created {self.recreated:,} time{'s' if self.recreated != 1 else ''}"
-                         f": its peers' subscriptions passed {self.budget / 2**20:,.0f} MiB "
-                         "in libzmq (estimated)")
+            words.append(
+                f"re-created {self.recreated:,} time{'s' if self.recreated != 1 else ''}"
+                f": its peers' subscriptions passed {self.budget / 2**20:,.0f} MiB "
+                "in libzmq (estimated)"
+            )
         if self.refused:
-            words.append(f"{self.refused:,} subscription{'s' if self.refused != 1 else ''} "
-                         f"refused (cap {self.cap:,} topics, "
-                         f"{self.budget / 2**20:,.0f} MiB in libzmq)")
+            words.append(
+                f"{self.refused:,} subscription{'s' if self.refused != 1 else ''} "
+                f"refused (cap {self.cap:,} topics, "
+                f"{self.budget / 2**20:,.0f} MiB in libzmq)"
+            )
         return "; ".join(words)
 
     def note(self, data: bytes) -> bool:
@@ -194,10 +200,15 @@ class SubscriptionGuard:
         if self.estimate > self.budget:
             self._schedule_recreate()
         if self.refused == 1:
-            log.warning("%s holds %d subscriptions, %s: further ones are refused (not "
-                        "applied, counted in the sockets list)", self.handle.name,
-                        len(self.held), "zinspect's cap" if len(self.held) >= self.cap else
-                        "libzmq's share of memory at its budget")
+            log.warning(
+                "%s holds %d subscriptions, %s: further ones are refused (not "
+                "applied, counted in the sockets list)",
+                self.handle.name,
+                len(self.held),
+                "zinspect's cap"
+                if len(self.held) >= self.cap
+                else "libzmq's share of memory at its budget",
+            )
             self.handle.session._changed(self.handle)
 
     # -- the budget: re-create the socket --------------------------------------------------
@@ -225,10 +236,13 @@ class SubscriptionGuard:
         self._last_recreate = time.monotonic()
         self.recreated += 1
         if self.recreated == 1:
-            log.warning("%s: its peers' subscriptions passed %d MiB in libzmq (estimated): "
-                        "re-creating the socket to free them; peers reconnect and subscribe "
-                        "again (counted in the sockets list)", handle.name,
-                        self.budget // 2**20)
+            log.warning(
+                "%s: its peers' subscriptions passed %d MiB in libzmq (estimated): "
+                "re-creating the socket to free them; peers reconnect and subscribe "
+                "again (counted in the sockets list)",
+                handle.name,
+                self.budget // 2**20,
+            )
         try:
             problems = handle.recreate()
         except SocketError as error:
