@@ -19,13 +19,15 @@ topic is a trie node of about ``NODE_BYTES``) and, when it passes ``budget``, re
 socket (``SocketHandle.recreate``: same endpoints, options and name). libzmq's reaper thread
 then frees the old socket and its tries off the loop (dropping the connections one by one
 instead made libzmq queue a cancel per subscription for zinspect to read: seconds of
-freeze), and ``trim_heap`` hands the freed memory back to the system. Peers reconnect and
+freeze). glibc keeps the freed memory for the process (the next socket's tries reuse
+it) rather than return it: ``malloc_trim`` would return it but walks every free chunk,
+50-300 ms on the loop after a flood, so it is not called. Peers reconnect and
 send their subscriptions again; a peer that floods again meets the budget again. Re-creates
 are at least ``RECREATE_EVERY_S`` apart; in between, new topics are refused and the socket
 is not read (``paused``): libzmq then takes in a pipe's worth and the peer's TCP backs up.
 Guarded XPUBs also get a small receive high-water mark (``GUARD_RCVHWM``, unless the user
 sets one): with the default 1,000, libzmq's I/O thread kept the pipe full while the socket
-took the flood in, hundreds of thousands of subscriptions ahead of zinspect, before the
+took the flood in, tens of thousands of subscriptions ahead of zinspect, before the
 budget could be checked (docs/reliability.md has the figures).
 
 zinspect does not know which peer an unsubscription came from, nor which peer's
@@ -43,11 +45,8 @@ user applies subscriptions; with 0 libzmq applies them all, without a cap).
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
-import sys
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import zmq
@@ -64,29 +63,9 @@ DEFAULT_SUBSCRIPTION_BUDGET = 128 * 1024 * 1024  # libzmq's subscription tries, 
 NODE_BYTES = 50  # a trie node per topic byte (a random topic shares no prefix)
 TOPIC_BYTES = 100  # per topic: the leaf's pipe set
 RECREATE_EVERY_S = 1.0
-TRIM_AFTER_S = (0.5, 2.0)  # the reaper thread frees the old socket meanwhile
 GUARD_RCVHWM = 10
 _SUBSCRIBE = int(zmq.SUBSCRIBE)
 _UNSUBSCRIBE = int(zmq.UNSUBSCRIBE)
-
-
-def _find_malloc_trim() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:  # the symbols already loaded (no library search); musl has no malloc_trim
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-_MALLOC_TRIM = _find_malloc_trim()
-
-
-def trim_heap() -> None:
-    """Give the C heap libzmq freed back to the system (glibc keeps it otherwise, and RSS
-    would not drop); nothing where there is no glibc. Takes tens of ms after a flood."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 def topic_cost(topic: bytes) -> int:
@@ -250,6 +229,3 @@ class SubscriptionGuard:
             return
         if problems:
             log.warning("%s: re-created, but %s", handle.name, "; ".join(problems))
-        loop = asyncio.get_running_loop()
-        for delay in TRIM_AFTER_S:
-            loop.call_later(delay, trim_heap)
