@@ -64,7 +64,7 @@ def test_an_xpub_flooded_with_subscriptions_holds_its_cap_and_counts_the_rest():
 
 @pytest.mark.timeout(120)
 def test_an_xpub_past_its_memory_budget_is_recreated_and_its_subscribers_still_receive():
-    """60,000 random 100-byte topics would cost libzmq about 300 MB in its tries; with a
+    """60,000 random 100-byte topics would cost libzmq about 600 MB in its two tries; with a
     budget of 8 MiB zinspect re-creates the XPUB each time the flooding peer passes it (the
     peer reconnects and floods again), so the child's memory stays bounded, and a well-behaved
     SUB, re-subscribed after each re-create, still gets what is published on its topic."""
@@ -78,8 +78,9 @@ def test_an_xpub_past_its_memory_budget_is_recreated_and_its_subscribers_still_r
     assert result["legit_delivered"], "a subscriber must receive after the XPUB was re-created"
     assert not result["refused_delivered"], "a refused subscription must not take effect"
     growth = result["rss_max_mib"] - result["rss_start_mib"]
-    # libzmq's tries at the budget (estimated), the store, and the old socket being freed
-    assert growth < 2 * budget / MIB + store_cap / MIB + MARGIN_MIB, result
+    # libzmq's tries at the budget (estimated) and what it read ahead, the old socket still
+    # being freed, the store; unbounded, the flood would cost libzmq ~600 MB
+    assert growth < 4 * budget / MIB + store_cap / MIB + MARGIN_MIB, result
 
 
 # -- XPUB bookkeeping, in process -------------------------------------------------------------

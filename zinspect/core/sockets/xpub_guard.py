@@ -115,7 +115,9 @@ class SubscriptionGuard:
             self.active = False
             self.held.clear()
             self._cancel_recreate()
-            self.paused = False
+            if self.paused:  # what waited unread is read again
+                self.paused = False
+                self.handle._schedule_service()
             log.info(
                 "%s: XPUB_MANUAL set by the user; zinspect no longer applies or caps "
                 "its subscriptions",
