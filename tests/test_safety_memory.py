@@ -172,3 +172,18 @@ def test_a_re_created_xpub_still_caps_and_applies(aloop, qtbot, session):
     qtbot.waitUntil(lambda: b"z" in xpub.xpub_guard.held, timeout=WAIT_MS)
     publish_until(aloop, qtbot, xpub, [b"z news"], lambda: got(session, one, b"z news"))
     assert all(row.direction == IN for row in session.store if row.socket == "one")
+
+
+def test_a_guarded_xpub_reads_little_ahead_unless_the_user_sets_rcvhwm(session):
+    """libzmq reads subscriptions ahead of zinspect up to the receive high-water mark: a
+    guarded XPUB gets a small one (shown as its live value), and the user's own value wins,
+    a re-create included."""
+    import zmq
+
+    from zinspect.core.sockets.xpub_guard import GUARD_RCVHWM
+
+    xpub = session.create_socket("XPUB", "xpub")
+    assert xpub.socket.getsockopt(zmq.RCVHWM) == GUARD_RCVHWM
+    xpub.set_option("RCVHWM", 500)
+    assert xpub.recreate() == []
+    assert xpub.socket.getsockopt(zmq.RCVHWM) == 500

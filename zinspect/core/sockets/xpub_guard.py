@@ -14,8 +14,9 @@ What the cap does not bound: libzmq's manual mode still records every subscripti
 over, in a second trie, to send the matching unsubscriptions when the peer goes; and it
 queues what a peer sends without limit until zinspect reads it. Neither can be pruned from
 outside libzmq (4.3.5): that memory is freed only when the peer disconnects or the socket
-closes. So the guard also keeps an estimate of what both tries hold (each byte of a random
-topic is a trie node of about ``NODE_BYTES``) and, when it passes ``budget``, re-creates the
+closes. So the guard also keeps an estimate of what both tries hold (each byte of a topic
+past its common prefix with the topic before is a trie node of about ``NODE_BYTES``: every
+byte of a random one) and, when it passes ``budget``, re-creates the
 socket (``SocketHandle.recreate``: same endpoints, options and name). libzmq's reaper thread
 then frees the old socket and its tries off the loop (dropping the connections one by one
 instead made libzmq queue a cancel per subscription for zinspect to read: seconds of
@@ -33,7 +34,9 @@ budget could be checked (docs/reliability.md has the figures).
 zinspect does not know which peer an unsubscription came from, nor which peer's
 subscriptions libzmq cancels when a peer goes: topics are counted with a reference count (a
 topic subscribed by two peers stays held until both unsubscribed), which can drift from
-libzmq's own count; the estimate goes down only when a held topic is let go.
+libzmq's own count. The estimate goes down, by a topic's leaves only, when a held topic is
+let go (its other nodes may be shared by later topics, charged less for them): a peer that
+keeps subscribing and cancelling new topics meets the budget in the end.
 
 In manual mode libzmq passes every (un)subscription up; the guard keeps out of the traffic
 what a plain XPUB would not have passed up (a topic's second subscriber, a cancel while
@@ -59,7 +62,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_SUBSCRIPTION_CAP = 100_000
-DEFAULT_SUBSCRIPTION_BUDGET = 128 * 1024 * 1024  # libzmq's subscription tries, estimated
+DEFAULT_SUBSCRIPTION_BUDGET = 64 * 1024 * 1024  # libzmq's subscription tries, estimated
 NODE_BYTES = 50  # a trie node per topic byte (a random topic shares no prefix)
 TOPIC_BYTES = 100  # per topic: the leaf's pipe set
 RECREATE_EVERY_S = 1.0
@@ -68,9 +71,25 @@ _SUBSCRIBE = int(zmq.SUBSCRIBE)
 _UNSUBSCRIBE = int(zmq.UNSUBSCRIBE)
 
 
-def topic_cost(topic: bytes) -> int:
-    """Estimated bytes one trie of libzmq spends on a topic no other topic shares."""
-    return len(topic) * NODE_BYTES + TOPIC_BYTES
+def topic_cost(topic: bytes, after: bytes = b"") -> int:
+    """Estimated bytes one trie of libzmq spends on ``topic`` when ``after`` is in it too:
+    a node per byte past their common prefix, whose nodes are shared (structured topics such
+    as ``sensor/12/temp`` cost a few nodes each, a random one a node per byte)."""
+    return (len(topic) - shared_prefix(topic, after)) * NODE_BYTES + TOPIC_BYTES
+
+
+def shared_prefix(a: bytes, b: bytes) -> int:
+    """The length of the common prefix of ``a`` and ``b`` (bisected: slices compare in C)."""
+    if not a or not b or a[0] != b[0]:
+        return 0
+    low, high = 1, min(len(a), len(b))  # a[:low] == b[:low]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 class SubscriptionGuard:
@@ -84,6 +103,8 @@ class SubscriptionGuard:
         self.held: dict[bytes, int] = {}  # topic -> subscriptions applied and not cancelled
         self.refused = 0  # subscriptions past the cap, not applied (since the socket was made)
         self.estimate = 0  # bytes libzmq's tries hold for this socket, estimated
+        self._last_recorded = b""  # the last topic new to each trie: they share its nodes
+        self._last_applied = b""
         self.recreated = 0  # times the budget was passed and the socket re-created
         self.active = True  # False once the user sets XPUB_MANUAL themselves
         # XPUB_VERBOSE / XPUB_VERBOSER as the user set them: what a plain XPUB passes up
@@ -96,6 +117,7 @@ class SubscriptionGuard:
     def attach(self) -> None:
         """Put the handle's (new) socket in manual mode, with nothing held."""
         self.held.clear()
+        self._last_recorded = self._last_applied = b""
         self.estimate = 0
         self.paused = False
         if self.active:
@@ -155,22 +177,29 @@ class SubscriptionGuard:
         count = held.get(topic)
         if data[0] == 1:
             if count is None:
-                cost = topic_cost(topic)
-                self.estimate += cost  # libzmq's record of it, to cancel it later
-                if len(held) >= self.cap or self.estimate + cost > self.budget:
+                # libzmq's record of it, to cancel it later: shares nodes with the last one
+                recorded = topic_cost(topic, self._last_recorded)
+                self._last_recorded = topic
+                self.estimate += recorded
+                applied = topic_cost(topic, self._last_applied)
+                if len(held) >= self.cap or self.estimate + applied > self.budget:
                     self._refuse()
                     return True
-                self.estimate += cost  # applied: the subscription trie too
+                self.estimate += applied  # the subscription trie too
+                self._last_applied = topic
                 held[topic] = 1
             else:
                 held[topic] = count + 1
             self.handle._sync.setsockopt(_SUBSCRIBE, topic)
             return count is None or self.verbose_subs
+        # a cancel may free the nodes the next topic would share: charge that one in full
+        self._last_recorded = self._last_applied = b""
         if count is None:  # a refused one, or one libzmq cancelled for a peer gone
             return True  # a plain XPUB passes up an unknown topic's cancel too
         if count <= 1:
             del held[topic]
-            self.estimate = max(0, self.estimate - 2 * topic_cost(topic))
+            # its leaves go; its other nodes only if no later topic shares them: not counted
+            self.estimate = max(0, self.estimate - 2 * TOPIC_BYTES)
         else:
             held[topic] = count - 1
         self.handle._sync.setsockopt(_UNSUBSCRIBE, topic)
