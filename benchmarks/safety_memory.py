@@ -7,7 +7,7 @@ Session on an asyncio loop, against a real peer process (plain pyzmq, the ``peer
     python safety_memory.py peer MODE ...        # one hostile peer (prints "ready" first)
 
 Figures (default caps: 1,000,000 messages and 512 MiB in the store, 100,000 subscriptions
-and 128 MiB (estimated) of libzmq subscription tries per XPUB):
+and 64 MiB (estimated) of libzmq subscription tries per XPUB):
 
 - ``rss_many_frames_mib``: RSS after 60 s (10 s with --quick) of a peer sending messages of
   100,000 frames of 2 bytes; the bound is the caps + 300 MiB.
