@@ -101,7 +101,7 @@ class SubscriptionGuard:
         self.cap = cap
         self.budget = handle.session.xpub_subscription_budget
         self.held: dict[bytes, int] = {}  # topic -> subscriptions applied and not cancelled
-        self.refused = 0  # subscriptions past the cap, not applied (since the socket was made)
+        self.refused = 0  # past the cap or the budget, not applied (since the socket was made)
         self.estimate = 0  # bytes libzmq's tries hold for this socket, estimated
         self._last_recorded = b""  # the last topic new to each trie: they share its nodes
         self._last_applied = b""
@@ -116,6 +116,7 @@ class SubscriptionGuard:
 
     def attach(self) -> None:
         """Put the handle's (new) socket in manual mode, with nothing held."""
+        self._cancel_recreate()  # re-created already (an option applied, say)
         self.held.clear()
         self._last_recorded = self._last_applied = b""
         self.estimate = 0
