@@ -29,7 +29,7 @@ from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE, SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_receive import BATCH_MAX_SECONDS
 from zinspect.core.sockets.socket_types import socket_type
-from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_CAP
+from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_BUDGET, DEFAULT_SUBSCRIPTION_CAP
 from zinspect.core.store import MessageStore
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class Session:
         self._ready: dict[SocketHandle, None] = {}
         self._ready_scheduled = False
         self.xpub_subscription_cap = DEFAULT_SUBSCRIPTION_CAP  # for XPUBs made from now on
+        self.xpub_subscription_budget = DEFAULT_SUBSCRIPTION_BUDGET  # libzmq bytes, estimated
 
     def suggest_name(self, type_name: str) -> str:
         """The next free default name (``sub-1``, ``sub-2``...); consumes its number."""

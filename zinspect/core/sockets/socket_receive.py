@@ -138,6 +138,8 @@ class Receiving:
             elif self._sync.EVENTS & _POLLOUT:  # type: ignore[operator]  # (EVENTS: an int)
                 self._writable = None
                 writable.set_result(True)
+        if self.xpub_guard is not None and self.xpub_guard.paused:
+            return False  # over its budget: nothing read (libzmq reads nothing) until re-made
         if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
             return self._drain(deadline)
         return False
