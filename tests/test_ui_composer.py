@@ -208,6 +208,7 @@ def test_req_waits_for_reply_and_refuses_a_second_send(composer, session, qtbot,
     qtbot.waitUntil(
         lambda: "ready to send a request" in composer.state_label.text(), timeout=WAIT_MS
     )
+    assert composer.status_label.text() == ""  # the refusal no longer holds: it goes
     with qtbot.waitSignal(composer.message_sent, timeout=WAIT_MS):
         click_send(qtbot, composer)
     qtbot.waitUntil(lambda: rep.received == 2, timeout=WAIT_MS)

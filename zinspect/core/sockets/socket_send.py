@@ -275,9 +275,8 @@ class Sending:
                 record.sent += 1
         if self._lock_step:
             self._lock_step_turn = False
-            self.session.notify_changed(
-                cast("SocketHandle", self)
-            )  # REQ/REP: it is the peer's turn now
+            # REQ/REP: it is the peer's turn now
+            self.session.notify_changed(cast("SocketHandle", self))
         # Otherwise a send changes no state listeners show (counts are sampled on a timer),
         # and a notification per message would cost a scripted flood most of its rate.
         return True

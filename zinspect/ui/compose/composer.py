@@ -75,6 +75,7 @@ class Composer(QWidget):
         self._handle: SocketHandle | None = None
         self._tasks: dict[asyncio.Future, SocketHandle] = {}  # references to running sends
         self._status_is_refusal = False
+        self._refused_for_state = False  # refused for the socket's state (e.g. REQ waiting)
         self._status_kind = ""  # "", info, error or waiting
 
         self.send_action = QAction("Send", self)
@@ -217,6 +218,8 @@ class Composer(QWidget):
             enabled = handle.info.can_send and not handle.closed
             if ok:
                 text = prefix + READY_TEXTS.get(handle.type_name, "ready to send.")
+                if self._refused_for_state:
+                    self._set_status("")  # the state it was refused for has passed
             else:
                 text = prefix + reason
             if handle.type_name in ROUTING_ID_TYPES and ok and not handle.routing_ids:
@@ -264,6 +267,7 @@ class Composer(QWidget):
         """Show the result of a send beside the button; kind is info, error or waiting."""
         self._status_kind = kind if text else ""
         self._status_is_refusal = refusal and bool(text)
+        self._refused_for_state = False
         self.status_label.setText(text)
         style = {"error": ERROR_STYLE, "waiting": WAITING_STYLE}.get(kind, "")
         self.status_label.setStyleSheet(style if text else "")
@@ -287,6 +291,7 @@ class Composer(QWidget):
         ok, reason = handle.can_send_now
         if not ok:
             self._set_status(f"Not sent: {reason}", "error", refusal=True)
+            self._refused_for_state = True
             return False
         if any(h is handle and not task.done() for task, h in self._tasks.items()):
             self._set_status(
