@@ -11,6 +11,7 @@ line. The pieces are read within the caller's time budget: a long line spans sev
 
 from __future__ import annotations
 
+import base64
 import binascii
 import json
 import math
@@ -34,7 +35,22 @@ LARGEST_MESSAGE_LINE = (MAX_MESSAGE_BYTES + 2) // 3 * 4 + MAX_FRAMES_PER_MESSAGE
 MAX_HEADER_BYTES = 64 * 1024  # the header line is small; a longer first line is refused
 TOO_LONG = object()  # what LineReader.finish returns for a line over the limit (dropped)
 _b2a = binascii.b2a_base64
-_a2b = binascii.a2b_base64
+
+
+def _b64_compat(data: bytes | memoryview) -> bytes:
+    return base64.b64decode(data, validate=True)
+
+
+try:
+    binascii.a2b_base64(b"", strict_mode=True)  # type: ignore[call-arg]  # (3.11+)
+except TypeError:  # Python 3.10: no strict mode, the slower validating decoder
+    _b64 = _b64_compat
+else:
+
+    def _b64(data: bytes | memoryview) -> bytes:
+        return binascii.a2b_base64(data, strict_mode=True)  # type: ignore[call-arg]  # (3.11+)
+
+
 # The head of a message line as LineEncoder writes it (JSON number, JSON string).
 _HEAD = re.compile(
     rb'\{"time":(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?),'
@@ -98,7 +114,7 @@ def parse_big_line(line: bytes) -> Row | None:
         if end < 0:
             return None
         try:
-            frames.append(_a2b(view[start:end], strict_mode=True))  # type: ignore[call-arg]
+            frames.append(_b64(view[start:end]))
         except (binascii.Error, ValueError):
             return None
         if len(frames) > MAX_FRAMES_PER_MESSAGE:
