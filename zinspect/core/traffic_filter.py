@@ -17,6 +17,7 @@ import logging
 import re
 import string
 import time
+import warnings
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -78,7 +79,12 @@ class TrafficFilter:
         hex_bytes: bytes | None = None
         if self.text and self.regex:
             try:
-                pattern = re.compile(self.text, re.IGNORECASE | re.MULTILINE)
+                with warnings.catch_warnings():
+                    # what Python 3.11 refuses, 3.10 only warns about (flags not at the start)
+                    warnings.simplefilter("error", DeprecationWarning)
+                    pattern = re.compile(self.text, re.IGNORECASE | re.MULTILINE)
+            except DeprecationWarning as warning:
+                raise FilterError(f"Invalid regular expression: {warning}") from None
             except re.error as error:
                 where = f" at position {error.pos + 1}" if error.pos is not None else ""
                 raise FilterError(f"Invalid regular expression: {error.msg}{where}") from None
