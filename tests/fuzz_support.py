@@ -1,5 +1,5 @@
-"""Shared pieces of the fuzz tests (test_fuzz_parsers.py, test_fuzz_roundtrip.py): the
-hypothesis settings, the "refused in words" check, and strategies for the nasty inputs every
+"""Shared pieces of the fuzz tests (tests/test_fuzz_*.py): the hypothesis settings, the
+"refused in words" check, two CURVE key pairs, and strategies for the nasty inputs every
 parser must survive (lone surrogates, JSON nested a thousand deep, numbers of 5,000 digits).
 
 The property of every parser is the same: a valid result, or zinspect's own error whose
@@ -98,6 +98,19 @@ JUNK_CHARS = list("{}[]()<>:;/\\%*@#.,'\"=+-_ \t\n0123456789xX") + [
 # Any code point, surrogates included (hypothesis leaves those out unless asked).
 ANY_CHAR = st.characters(exclude_categories=())
 JUNK_TEXT = st.text(st.sampled_from(JUNK_CHARS) | ANY_CHAR, max_size=30)
+# A few junk characters to put into or between the pieces of a valid value.
+PIECE_JUNK = st.text(st.sampled_from(JUNK_CHARS), max_size=4)
+
+# Two CURVE key pairs (made once with zmq.curve_keypair) for near-valid security objects
+# and workspaces (tests/test_fuzz_options_security.py, tests/test_fuzz_workspace.py).
+PUBLIC_1, SECRET_1 = (
+    "u]/DnSakgLI(]jE-=hs51*y^TxV-J6AmeU)kJ=k=",
+    "<gGSMSXH]a]y=3j5A%O!ZgqDh+f[J8Z3C>iQTzab",
+)
+PUBLIC_2, SECRET_2 = (
+    "NxUQy-#iidWqffS^nSN=u#W6-r]JgfbSn1-RL9i3",
+    "clC[e2FjPk!I@k}FQGMDB1t(8dw=N9xafp**^TnF",
+)
 
 
 def nested(depth: int, inner: str = "") -> str:
