@@ -16,8 +16,10 @@ import pytest
 
 PEERS = Path(__file__).parent / "peers"
 
-# the ``window`` (the real main window) and ``user`` (a WindowDriver on it) fixtures
-pytest_plugins = ["window_driver"]
+# the ``window`` (the real main window) and ``user`` (a WindowDriver on it) fixtures; the
+# ``panel`` (a sockets panel) and ``pane`` (a message detail pane) fixtures that several
+# test files drive (a module's own fixture of the same name still wins there)
+pytest_plugins = ["window_driver", "socket_panel_helpers", "detail_pane_helpers"]
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -38,9 +38,9 @@ from fault_helpers import (
 from peerio import PeerOutput
 from PySide6.QtWidgets import QLabel
 from test_e2e_peers import IN_TEXT, finished, started
-from test_ui_workspace import PAIR_WORKSPACE, write
 from ui_actions import WAIT_MS, click_box, open_boxes, the_box
 from window_driver import ANY_PORT
+from workspace_helpers import PAIR_WORKSPACE, write
 
 import zinspect.core.workspace.atomic_save as atomic_save_module
 from zinspect.core.capture.capture import read_capture

@@ -18,7 +18,6 @@ from ui_actions import WAIT_MS
 from zinspect.core.store import IN, OUT
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.composer import CANCELLED_TEXT, NO_SOCKET_TEXT, WAITING_TEXT, Composer
-from zinspect.ui.compose.send_history import SendHistoryModel, SentMessage
 
 
 @pytest.fixture
@@ -374,15 +373,6 @@ def test_history_resend_double_click_and_load(composer, session, push_pull, qtbo
     assert composer.frame_editor.encoded() == ([b"second", b"\x00\x01"], [])
     qtbot.mouseClick(composer.clear_history_button, Qt.MouseButton.LeftButton)
     assert model.rowCount() == 0 and not composer.clear_history_button.isEnabled()
-
-
-def test_history_is_bounded_newest_first(qtmodeltester):
-    model = SendHistoryModel(max_entries=3)
-    for n in range(5):
-        model.add(SentMessage.of("push-1", "PUSH", [b"m%d" % n], when=1000.0 + n))
-    qtmodeltester.check(model)
-    assert [entry.frames for entry in model.entries] == [(b"m4",), (b"m3",), (b"m2",)]
-    assert "1 frame, 2 B" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_load_frames_round_trips_binary_exactly(composer, session, push_pull, qtbot):

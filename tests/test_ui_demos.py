@@ -5,8 +5,8 @@ and ``zinspect --demo`` on the command line."""
 from __future__ import annotations
 
 from test_app import run_app, run_cli
-from test_ui_workspace import modified, title
 from ui_actions import WAIT_MS, click, click_box, the_box, trigger_menu
+from workspace_helpers import modified, title
 
 from zinspect.core.store import IN, OUT
 

@@ -1,5 +1,8 @@
-"""The message detail pane, driven as a user would: show messages, pick frames and views,
-copy, save, resend."""
+"""The message detail pane, driven as a user would: show messages (the header, the frame
+list) and pick frames and views, each view showing the frame as expected.
+
+Copy, save, resend, accessibility and fitting the window have their own file
+(test_ui_detail_pane_actions.py)."""
 
 from __future__ import annotations
 
@@ -9,88 +12,26 @@ import json
 import time
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QComboBox,
-    QFileDialog,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QTableView,
-    QWidget,
+from detail_pane_helpers import (
+    child,
+    choose_view,
+    label,
+    make_message,
+    select_frame,
+    shown_note,
+    viewer_text,
 )
-from ui_actions import WAIT_MS
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QPlainTextEdit,
+    QTableView,
+)
 
 from zinspect.core.codecs import DETAIL_LIMIT, hexdump
-from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.message.detail_pane import DetailPane
+from zinspect.core.store import IN, OUT
 from zinspect.ui.message.frame_list_model import FRAME_ROLE, FrameListModel
 from zinspect.ui.message.frame_render import render_frame
-
-
-def make_message(
-    frames: list[bytes],
-    seq: int = 1,
-    socket: str = "sock-1",
-    direction: str = IN,
-    when: float | None = None,
-) -> Message:
-    message = Message(time.time() if when is None else when, socket, direction, frames)
-    message.seq = seq
-    return message
-
-
-@pytest.fixture
-def pane(qtbot) -> DetailPane:
-    widget = DetailPane()
-    qtbot.addWidget(widget)
-    widget.resize(800, 650)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def child(pane: QWidget, kind: type, name: str):
-    found = pane.findChild(kind, name)
-    assert found is not None, name
-    return found
-
-
-def viewer_text(pane: DetailPane) -> str:
-    return child(pane, QPlainTextEdit, "frame_viewer").toPlainText()
-
-
-def label(pane: DetailPane, name: str) -> QLabel:
-    return child(pane, QLabel, name)
-
-
-def shown_note(pane: DetailPane) -> str:
-    note = label(pane, "view_note")
-    return note.text() if note.isVisibleTo(pane) else ""
-
-
-def select_frame(qtbot, pane: DetailPane, row: int) -> None:
-    table = child(pane, QTableView, "frame_table")
-    index = table.model().index(row, 0)
-    table.scrollTo(index)
-    qtbot.mouseClick(
-        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
-    )
-    assert label(pane, "frame_title").text().startswith(f"Frame {row + 1} ")
-
-
-def choose_view(pane: DetailPane, view: str) -> None:
-    combo = child(pane, QComboBox, "view_combo")
-    index = combo.findData(view)
-    assert index >= 0
-    combo.setCurrentIndex(index)
-
-
-def click(qtbot, pane: DetailPane, name: str) -> None:
-    qtbot.mouseClick(child(pane, QPushButton, name), Qt.MouseButton.LeftButton)
 
 
 # -- empty state and header ----------------------------------------------------------------
@@ -334,179 +275,3 @@ def test_truncated_base64_is_an_exact_prefix_of_the_whole_frame():
     frame = bytes(range(256)) * 1024
     shown = render_frame(frame, "base64")
     assert base64.b64encode(frame).decode().startswith(shown.text)
-
-
-# -- copy, save, resend ---------------------------------------------------------------------------
-def test_copy_buttons_copy_the_whole_frame(qtbot, pane):
-    frame = b"ab\xffcd" * (DETAIL_LIMIT // 4)  # larger than what the viewer shows
-    pane.show_message(make_message([frame]))
-    clipboard = QGuiApplication.clipboard()
-    click(qtbot, pane, "copy_hex_button")
-    assert clipboard.text() == frame.hex()
-    click(qtbot, pane, "copy_base64_button")
-    assert clipboard.text() == base64.b64encode(frame).decode()
-    click(qtbot, pane, "copy_text_button")
-    assert clipboard.text() == frame.decode("utf-8", errors="replace")
-    status = label(pane, "action_status")
-    assert status.isVisible() and "not valid UTF-8" in status.text()
-    assert "not only the 64 KiB shown" in child(pane, QPushButton, "copy_hex_button").toolTip()
-
-
-def test_copy_tooltip_warns_about_a_huge_frame(pane):
-    pane.show_message(make_message([b"x" * (3 * 1024 * 1024)]))
-    tip = child(pane, QPushButton, "copy_hex_button").toolTip()
-    assert "This frame is huge" in tip and "6.0 MiB" in tip
-
-
-def test_copy_text_of_utf8(qtbot, pane):
-    pane.show_message(make_message([b"one", "zwei \u00fc".encode()]))
-    select_frame(qtbot, pane, 1)
-    click(qtbot, pane, "copy_text_button")
-    assert QGuiApplication.clipboard().text() == "zwei \u00fc"
-
-
-def save_dialog(pane: DetailPane) -> QFileDialog:
-    dialog = pane.findChild(QFileDialog, "save_frame_dialog")
-    assert dialog is not None and dialog.isVisible()
-    return dialog
-
-
-def test_save_frame_writes_the_exact_full_bytes(qtbot, pane, tmp_path):
-    frame = bytes(range(256)) * 1024 + b"\x00tail"  # > 64 KiB, every byte value
-    pane.show_message(make_message([b"head", frame], seq=9))
-    select_frame(qtbot, pane, 1)
-    click(qtbot, pane, "save_frame_button")
-    dialog = save_dialog(pane)
-    assert dialog.selectedFiles()[0].endswith("message-9-frame-2.bin")
-    target = tmp_path / "frame.bin"
-    dialog.selectFile(str(target))
-    dialog.accept()
-    assert target.read_bytes() == frame
-    status = label(pane, "action_status")
-    assert status.isVisible() and status.text().startswith("Saved frame 2 of message #9")
-
-
-def test_save_keeps_the_frame_chosen_when_the_dialog_opened(qtbot, pane, tmp_path):
-    pane.show_message(make_message([b"first"], seq=1))
-    click(qtbot, pane, "save_frame_button")
-    pane.show_message(make_message([b"other"], seq=2))
-    target = tmp_path / "first.bin"
-    save_dialog(pane).fileSelected.emit(str(target))
-    assert target.read_bytes() == b"first"
-
-
-def test_save_to_an_unwritable_path_shows_the_error_and_changes_nothing(qtbot, pane, tmp_path):
-    pane.show_message(make_message([b"data"]))
-    before = viewer_text(pane)
-    click(qtbot, pane, "save_frame_button")
-    target = tmp_path / "no such folder" / "frame.bin"
-    save_dialog(pane).fileSelected.emit(str(target))
-    status = label(pane, "action_status")
-    assert status.isVisible()
-    assert status.text() == f"Could not save frame 1 to {target}: No such file or directory."
-    assert not target.exists()
-    assert viewer_text(pane) == before
-    # the pane keeps working: a second save to a good place succeeds
-    click(qtbot, pane, "save_frame_button")
-    good = tmp_path / "good.bin"
-    save_dialog(pane).fileSelected.emit(str(good))
-    assert good.read_bytes() == b"data"
-
-
-def test_save_onto_a_directory_shows_the_error(qtbot, pane, tmp_path):
-    pane.show_message(make_message([b"data"]))
-    click(qtbot, pane, "save_frame_button")
-    save_dialog(pane).fileSelected.emit(str(tmp_path))
-    assert label(pane, "action_status").text().startswith("Could not save frame 1")
-    assert tmp_path.is_dir()
-
-
-@pytest.mark.parametrize("answer", ["yes", "cancel"])
-def test_saving_over_an_existing_file_asks_first(qtbot, pane, tmp_path, answer):
-    target = tmp_path / "exists.bin"
-    target.write_bytes(b"old")
-    pane.show_message(make_message([b"new"]))
-    click(qtbot, pane, "save_frame_button")
-    save_dialog(pane).fileSelected.emit(str(target))
-    box = pane.findChild(QMessageBox, "confirm_overwrite_box")
-    assert box is not None and box.isVisible()
-    assert target.read_bytes() == b"old"  # nothing written before the answer
-    button = (
-        QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.Cancel
-    )
-    qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-    assert target.read_bytes() == (b"new" if answer == "yes" else b"old")
-    if answer == "cancel":
-        assert label(pane, "action_status").text() == "Not saved: the file already exists."
-
-
-def test_cancelled_save_writes_nothing(qtbot, pane, tmp_path):
-    pane.show_message(make_message([b"data"]))
-    click(qtbot, pane, "save_frame_button")
-    save_dialog(pane).reject()
-    assert list(tmp_path.iterdir()) == []
-    assert not label(pane, "action_status").isVisible()
-
-
-def test_edit_and_resend_emits_the_exact_frames(qtbot, pane):
-    frames = [b"\x00\x80id", b"", b"caf\xe9", b"x" * (DETAIL_LIMIT + 10)]
-    pane.show_message(make_message(frames), "ROUTER")
-    with qtbot.waitSignal(pane.resend_requested, timeout=WAIT_MS) as blocker:
-        click(qtbot, pane, "resend_button")
-    assert blocker.args == [frames]
-
-
-# -- accessibility ------------------------------------------------------------------------------
-def test_every_control_has_a_tooltip_and_an_accessible_name(pane):
-    pane.show_message(make_message([b"x"]))
-    controls = [
-        *pane.findChildren(QAbstractButton),
-        *pane.findChildren(QComboBox),
-        *pane.findChildren(QTableView),
-        *pane.findChildren(QPlainTextEdit),
-    ]
-    controls = [c for c in controls if c.isVisibleTo(pane)]
-    assert len(controls) >= 8
-    for control in controls:
-        what = f"{type(control).__name__} {control.objectName()!r}"
-        assert control.toolTip(), f"{what} has no tooltip"
-        assert control.accessibleName(), f"{what} has no accessible name"
-
-
-def test_a_message_without_frames_disables_frame_actions(pane):
-    pane.show_message(make_message([]))
-    assert label(pane, "frame_title").text() == "This message has no frames"
-    assert not child(pane, QPushButton, "save_frame_button").isEnabled()
-    assert child(pane, QPushButton, "resend_button").isEnabled()
-
-
-# -- fitting the window (found in the acceptance audit) --------------------------------------
-def test_showing_a_message_keeps_the_pane_narrow_enough_for_the_window(pane):
-    # A 3-pairs-per-row header and long copy button labels once made the pane's minimum
-    # width 566 px: selecting a row pushed a 1,400 px wide window off the screen.
-    pane.show_message(
-        make_message([b"\x00\x80id", b"", b"x" * 2000], socket="a-socket-name"), "ROUTER"
-    )
-    assert pane.minimumSizeHint().width() <= 360
-    assert label(pane, "time_field").text()  # every field still says its value
-    assert label(pane, "size_field").text() == "2.0 KiB (2,004 bytes)"
-
-
-def test_hex_view_fits_16_or_8_bytes_a_line_to_the_pane_width(qtbot, pane):
-    frame = bytes(range(64))
-    pane.show_message(make_message([frame]))
-    choose_view(pane, "hex")
-    assert viewer_text(pane) == hexdump(frame)  # wide: 16 bytes and the ASCII column
-    pane.resize(380, 650)
-    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame, 8), timeout=WAIT_MS)
-    first = viewer_text(pane).splitlines()[0]
-    assert first.endswith("|........|")  # the ASCII column is in sight, not scrolled away
-    pane.resize(800, 650)
-    qtbot.waitUntil(lambda: viewer_text(pane) == hexdump(frame), timeout=WAIT_MS)
-    assert not child(pane, QTableView, "frame_table").horizontalScrollBar().isVisible()
-
-
-def test_frame_table_header_has_an_accessible_name(pane):
-    pane.show_message(make_message([b"x"]))
-    header = child(pane, QTableView, "frame_table").horizontalHeader()
-    assert header.accessibleName() == "Frame table columns"
