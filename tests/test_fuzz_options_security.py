@@ -239,8 +239,9 @@ def test_any_text_is_a_curve_key_or_refused_in_words(text, secret):
     key = outcome(lambda: check_key(text, "server key", secret=secret), KeyFormatError)
     if refused(key):
         if secret:  # a secret key's characters are never repeated in a message
+            said = str(key).replace("server key", "")  # the label we gave it is not the key
             assert not any(
-                len(part) >= 5 and part in str(key)
+                len(part) >= 5 and part in said
                 for part in (text.strip()[i : i + 5] for i in range(0, len(text.strip()), 5))
             )
     else:
