@@ -77,14 +77,10 @@ def test_a_peer_killed_mid_stream_is_shown_reconnected_and_nothing_received_is_l
     with recording(window, path):
         qtbot.waitUntil(lambda: sink.received >= 300, timeout=WAIT_MS)
         kill(first)
-        # the user sees the disconnect: in the sockets list and in the Events panel
-        qtbot.waitUntil(
-            lambda: any(
-                f"{word} {endpoint}" in socket_state(window, sink)
-                for word in ("disconnected", "retrying", "connecting")
-            ),
-            timeout=WAIT_MS,
-        )
+        # the user sees the disconnect: no peer left in the sockets list, a row in the Events
+        # panel (to libzmq a killed peer and one that exits in order look the same: neither
+        # is shown as trouble)
+        qtbot.waitUntil(lambda: sink.monitor.peers_text == "0 peers", timeout=WAIT_MS)
         qtbot.waitUntil(
             lambda: ("sink", "disconnected") in [row[:2] for row in shown_rows(window.events)],
             timeout=WAIT_MS,

@@ -93,6 +93,6 @@ def test_the_model_keeps_the_newest_events_up_to_its_limit(qtmodeltester):
 
     model = EventsModel(limit=5)
     model.add([SocketEvent(float(n), "s", "connected", "tcp://h:1", n) for n in range(3)])
-    model.add([SocketEvent(float(n), "s", "disconnected", "tcp://h:1", n) for n in range(3, 9)])
+    model.add([SocketEvent(float(n), "s", "disconnected", f"tcp://h:{n}", n) for n in range(3, 9)])
     assert [model.event_at(r).value for r in range(model.rowCount())] == [4, 5, 6, 7, 8]
     qtmodeltester.check(model)

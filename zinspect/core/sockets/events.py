@@ -69,7 +69,9 @@ PROBLEMS = frozenset(
         AUTH_DENIED,
     }
 )
-WARNINGS = frozenset({"connect_retried", "disconnected"})
+# "disconnected" is information, not a warning: a peer that exits in order (a ventilator
+# whose work is sent) is reported the same way as one that crashed
+WARNINGS = frozenset({"connect_retried"})
 
 # ZMTP protocol errors (ZMQ_PROTOCOL_ERROR_*), the value of handshake_failed_protocol
 PROTOCOL_ERRORS: dict[int, str] = {
@@ -191,7 +193,10 @@ def explain(name: str, value: int, detail: str, endpoint: str) -> str:
     if name == "close_failed":
         return f"closing the connection failed: {detail or _errno_name(value)}"
     if name == "disconnected":
-        return f"the peer at {where} closed the connection, or it broke"
+        return (
+            f"the peer at {where} closed the connection (it exited or closed its socket, "
+            "or the connection broke); a connecting socket reconnects by itself"
+        )
     if name == "monitor_stopped":
         return "the socket was closed: no more events"
     if name == "handshake_succeeded":

@@ -147,10 +147,18 @@ class SocketMonitor:
             self.handshakes += 1
         self.peers = len(self._connections)
         state = _ENDPOINT_STATE.get(name)
+        if name in _RECONNECTING and self.endpoint_states.get(endpoint) == "disconnected":
+            state = None  # the peer left; libzmq reconnecting to it is no news, nor trouble
         if state is not None and (
             state in ("listening", "bind failed") or not self._bound(endpoint)
         ):
             self.endpoint_states[endpoint] = state
+        if not endpoint:
+            # libzmq closes the listener of a failed bind with no endpoint: the bind failure
+            # itself is recorded (bind_failed, with its endpoint); a row saying "closed" on
+            # nothing would only puzzle
+            log.debug("%s: %s with no endpoint not recorded", self.handle.name, name)
+            return before != (self.peers, self.endpoint_states.get(endpoint))
         detail = ""
         if name == "handshake_failed_no_detail" and self._curve_client():
             detail = "; ".join(filter(None, [decode_value(name, value), CURVE_CLIENT_HINT]))
@@ -194,4 +202,7 @@ class SocketMonitor:
         return " · ".join(filter(None, [self.peers_text, self.problem]))
 
 
-_TROUBLE = ("retrying", "bind failed", "handshake failed", "rejected", "disconnected", "connecting")
+_RECONNECTING = ("connect_delayed", "connect_retried")
+# Not trouble: "disconnected" (a peer that exits in order, a ventilator done, looks like this;
+# the retries that follow keep that state; the Events panel counts them)
+_TROUBLE = ("retrying", "bind failed", "handshake failed", "rejected", "connecting")

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.sockets.event_log import EventLog, EventRow
 from zinspect.core.sockets.events import WARNINGS, SocketEvent
 from zinspect.core.sockets.session import EVENT_HISTORY
 from zinspect.core.sockets.socket_handle import SocketHandle
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 FLUSH_MS = 100
 COLUMNS = ("Time", "Socket", "Event", "Endpoint", "Detail", "What it means")
 COL_TIME, COL_SOCKET, COL_EVENT, COL_ENDPOINT, COL_DETAIL, COL_MEANING = range(len(COLUMNS))
+MEANING_WIDTH = 420  # "What it means" at least this wide (px): its sentences are long
 PROBLEM_COLOR = QColor(ERROR_COLOR)
 WARNING_COLOR = QColor("#b35c00")
 ALL_SOCKETS = ""
@@ -58,39 +60,71 @@ def event_time(when: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(when)) + f".{int(when * 1000) % 1000:03d}"
 
 
+def event_label(row: EventRow) -> str:
+    """ "connect retried · 241× · last 14:02:11" for a repeated event, else its label."""
+    if row.count == 1:
+        return row.event.label
+    last = time.strftime("%H:%M:%S", time.localtime(row.last))
+    return f"{row.event.label} · {row.count:,}× · last {last}"
+
+
 class EventsModel(QAbstractTableModel):
-    """The events, oldest first, at most ``limit``; ``add`` takes a batch."""
+    """The timeline's rows, oldest first, at most ``limit``; ``add`` takes a batch. Repeated
+    events are counted into one row (core.sockets.event_log says which)."""
 
     def __init__(self, limit: int = EVENT_HISTORY, parent=None) -> None:
         super().__init__(parent)
         self.limit = limit
-        self._events: list[SocketEvent] = []
+        self._log = EventLog(limit)
+        self._rows: list[EventRow] = []  # what the view was told about: follows _log
 
     def add(self, events: list[SocketEvent]) -> None:
         if not events:
             return
-        events = events[-self.limit :]
-        extra = len(self._events) + len(events) - self.limit
-        if extra > 0:
-            self.beginRemoveRows(QModelIndex(), 0, extra - 1)
-            del self._events[:extra]
+        counted: list[EventRow] = []
+        for event in events:
+            row, merged = self._log.add(event)
+            if merged:
+                counted.append(row)
+        # tell the view: rows dropped at the top, new rows at the bottom, counts changed
+        newest = self._log.rows[0].seq if self._log.rows else 0
+        dropped = sum(1 for row in self._rows if row.seq < newest)
+        if dropped:
+            self.beginRemoveRows(QModelIndex(), 0, dropped - 1)
+            del self._rows[:dropped]
             self.endRemoveRows()
-        first = len(self._events)
-        self.beginInsertRows(QModelIndex(), first, first + len(events) - 1)
-        self._events.extend(events)
-        self.endInsertRows()
+        last_seq = self._rows[-1].seq if self._rows else -1
+        fresh = [row for row in self._log.rows if row.seq > last_seq]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self.endInsertRows()
+        places = [p for p in map(self._log.index_of, counted) if p is not None]
+        if places:
+            self.dataChanged.emit(
+                self.index(min(places), 0), self.index(max(places), len(COLUMNS) - 1)
+            )
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._events = []
+        self._log.clear()
+        self._rows = []
         self.endResetModel()
 
     def event_at(self, row: int) -> SocketEvent:
-        return self._events[row]
+        return self._rows[row].event
+
+    def row_at(self, row: int) -> EventRow:
+        return self._rows[row]
+
+    def event_count(self) -> int:
+        """Events shown, counting each row's repeats."""
+        return sum(row.count for row in self._rows)
 
     # -- QAbstractTableModel ---------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._events)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -107,24 +141,31 @@ class EventsModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        event = self._events[index.row()]
+        row = self._rows[index.row()]
+        event = row.latest or row.event  # a repeated event: what the last one said
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                event_time(event.time),
+                event_time(row.event.time),
                 event.socket or "—",
-                event.label,
+                event_label(row),
                 event.endpoint,
                 event.detail,
                 event.explanation,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
+            repeats = (
+                f"\n{row.count:,} times, first at {event_time(row.event.time)}, "
+                f"last at {event_time(row.last)}"
+                if row.count > 1
+                else ""
+            )
             return (
                 f"{event.label} on {event.socket or 'no socket'}"
                 f"{' at ' + event.endpoint if event.endpoint else ''}\n{event.explanation}"
-                f"\nlibzmq value: {event.value}"
+                f"{repeats}\nlibzmq value: {event.value}"
             )
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_EVENT, COL_MEANING):
             if event.problem:
@@ -207,12 +248,18 @@ class EventsPanel(QWidget):
         for column, width in (
             (COL_TIME, 95),
             (COL_SOCKET, 100),
-            (COL_EVENT, 170),
-            (COL_ENDPOINT, 190),
-            (COL_DETAIL, 150),
+            (COL_EVENT, 250),  # room for "connect retried · 241× · last 14:02:11"
+            (COL_ENDPOINT, 180),
+            (COL_DETAIL, 110),
+            (COL_MEANING, MEANING_WIDTH),
         ):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_MEANING, QHeaderView.ResizeMode.Stretch)
+        # the sentence gets its room: the last section fills what is left and, in a narrow
+        # dock, keeps its width behind a horizontal scroll bar instead of shrinking to
+        # nothing; what is still cut is elided, and the tooltip has it whole
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
