@@ -46,6 +46,7 @@ def test_a_sub_retrying_a_dead_port_is_one_row_per_kind_with_a_count(window, use
     assert {row[1].split(" · ")[0] for row in rows} <= RETRY_KINDS
     count = int(next(r[1] for r in rows if r[1].startswith("connect retried")).split(" · ")[1][:-1])
     assert count > 1 and count >= len(retried)
+    assert "counting repeats" in panel.count_label.text()  # how many happened, in words
     # the tooltip tells how many times and when first and last
     row = next(
         r
@@ -145,3 +146,19 @@ def test_what_it_means_keeps_its_room_and_its_whole_text_in_the_tooltip(window, 
     assert header.sectionSize(COL_MEANING) >= MEANING_WIDTH
     meaning = panel.proxy.index(0, COL_MEANING)
     assert meaning.data() in meaning.data(3)  # ToolTipRole holds the whole sentence
+
+
+def test_the_model_counts_repeats_into_rows_and_stays_consistent(qtmodeltester):
+    from zinspect.core.sockets.events import SocketEvent
+    from zinspect.ui.events.events_panel import EventsModel
+
+    model = EventsModel(limit=4)
+    loop = ("connect_delayed", "closed", "connect_retried")
+    model.add([SocketEvent(float(n), "s", loop[n % 3], "tcp://h:1", n) for n in range(30)])
+    assert model.rowCount() == 3 and model.event_count() == 30
+    assert model.index(2, COL_EVENT).data().startswith("connect retried · 10× · last ")
+    qtmodeltester.check(model)
+    model.add([SocketEvent(40.0 + n, "s", "connect_retried", f"tcp://n:{n}", n) for n in range(3)])
+    assert model.rowCount() == 4  # the oldest rows went
+    assert model.event_at(0).name == "connect_retried" and model.event_at(0).endpoint == "tcp://h:1"
+    qtmodeltester.check(model)

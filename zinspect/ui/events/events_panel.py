@@ -88,7 +88,9 @@ class EventsModel(QAbstractTableModel):
                 counted.append(row)
         # tell the view: rows dropped at the top, new rows at the bottom, counts changed
         newest = self._log.rows[0].seq if self._log.rows else 0
-        dropped = sum(1 for row in self._rows if row.seq < newest)
+        dropped = 0
+        while dropped < len(self._rows) and self._rows[dropped].seq < newest:
+            dropped += 1
         if dropped:
             self.beginRemoveRows(QModelIndex(), 0, dropped - 1)
             del self._rows[:dropped]
@@ -311,9 +313,11 @@ class EventsPanel(QWidget):
                 "No events yet: libzmq reports them for tcp and ipc endpoints (inproc has none)"
             )
             return
-        self.count_label.setText(
-            f"{total:,} events" if shown == total else f"{shown:,} of {total:,} events"
-        )
+        text = f"{total:,} events" if shown == total else f"{shown:,} of {total:,} events"
+        happened = self.model.event_count()
+        if happened != total:  # some rows stand for repeats
+            text += f" ({happened:,} counting repeats)"
+        self.count_label.setText(text)
 
     def close_listener(self) -> None:
         if self._on_session_event in self.session.on_event:
