@@ -2,11 +2,10 @@
 that asks before unsaved changes are lost.
 
 The window title names the workspace file (and a capture file whose messages are shown)
-and shows ``*`` once its sockets or saved
-messages differ from the file; that is decided by comparing the text a save would write with
-the text last loaded or saved, so a change undone by hand clears the star again, and traffic
-(or a REQ/REP turn) never counts as a change. Every question is a window-modal box opened
-with ``open()``: no nested event loop.
+and shows ``*`` once its sockets or saved messages differ from the file; that is decided by
+comparing the text a save would write with the text last loaded or saved, so a change undone
+by hand clears the star again, and traffic (or a REQ/REP turn) never counts as a change.
+Every question is a window-modal box opened with ``open()``: no nested event loop.
 
 Loading never loses what the file holds without saying so: problems are listed in a
 non-modal window and in the status bar, and saving over a file that had entries zinspect
