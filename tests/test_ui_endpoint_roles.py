@@ -41,11 +41,13 @@ def test_field_suggests_bind_for_a_server_and_connect_for_a_client(panel, qtbot)
 def test_enter_binds_a_pull_and_connects_a_push(panel, qtbot):
     pull = create(panel, qtbot, "PULL")
     editor = panel.endpoint_editor
+    assert editor.endpoint_edit.toolTip().endswith("Enter: Bind")
     qtbot.keyClick(editor.endpoint_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(pull.endpoints) == 1, timeout=5000)
     assert pull.endpoints[0].bound
     address = pull.endpoints[0].address
     push = create(panel, qtbot, "PUSH")
+    assert editor.endpoint_edit.toolTip().endswith("Enter: Connect")
     type_endpoint(panel, qtbot, address)
     qtbot.keyClick(editor.endpoint_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(push.endpoints) == 1, timeout=5000)

@@ -23,7 +23,8 @@ class SocketTypeInfo:
 
     @property
     def usual_action(self) -> str:
-        """ "bind" or "connect": what a socket of this type usually does with an endpoint."""
+        """What a socket of this type usually does with an endpoint, ``bind`` or ``connect``
+        (the stable side of a pattern binds), so the endpoint field can start on it."""
         return "bind" if self.binds else "connect"
 
     @property

@@ -50,10 +50,7 @@ class EndpointEditor(QWidget):
         self.endpoint_edit.setPlaceholderText("transport://address, e.g. " + SUGGESTED_BIND)
         self.endpoint_edit.setAccessibleName("Endpoint")
         describe_clear_button(self.endpoint_edit, "endpoint")
-        self.endpoint_edit.setToolTip(
-            "The endpoint to bind or connect to, e.g. tcp://127.0.0.1:* (bind: any free port "
-            "on loopback), tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name"
-        )
+        self._set_field_tip()
         self.peers_button = QToolButton()
         self.peers_button.setText("Connect to…")
         self.peers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -158,13 +155,21 @@ class EndpointEditor(QWidget):
         self.endpoint_edit.setText(
             SUGGESTED_BIND if self.usual_action() == "bind" else SUGGESTED_CONNECT
         )
+        self._set_field_tip()
         show_error(self.error_label, "")
         self._ask_replace(None)
         self._shown = []
         self.refresh()
 
+    def _set_field_tip(self) -> None:
+        self.endpoint_edit.setToolTip(
+            "The endpoint to bind or connect to, e.g. tcp://127.0.0.1:* (bind: any free port "
+            "on loopback), tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name. "
+            f"Enter: {self.usual_action().capitalize()}"
+        )
+
     def usual_action(self) -> str:
-        """ "bind" or "connect": what the shown socket's type usually does (Enter does it)."""
+        """What the shown socket's type usually does, ``bind`` or ``connect`` (Enter does it)."""
         return "bind" if self._handle is None else self._handle.info.usual_action
 
     def refresh(self) -> None:
