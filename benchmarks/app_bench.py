@@ -4,6 +4,8 @@
     python app_bench.py filter COUNT
     python app_bench.py big SIZE
     python app_bench.py shutdown COUNT
+    python app_bench.py shutdown_stored COUNT       # quit with COUNT messages in the store
+    python app_bench.py hold_stored COUNT RECORD    # the same, then wait for a SIGTERM
     python app_bench.py send COUNT SIZE             # the send automation
     python app_bench.py send_composer COUNT SIZE    # await SocketHandle.send in a loop
 
@@ -279,6 +281,44 @@ async def shutdown(window: Any, probe: LagProbe, count: int) -> dict:
     return {"queued": handle.sent}
 
 
+async def shutdown_stored(window: Any, probe: LagProbe, count: int) -> dict:
+    """COUNT small messages put in the store (as a long capture leaves it), then File > Quit."""
+    return await fill_store(window, count)
+
+
+async def hold_stored(window: Any, probe: LagProbe, count: int, record: int) -> dict:
+    """COUNT messages stored (recorded to the file named by ZINSPECT_BENCH_RECORD when
+    RECORD is 1), the RESULT line printed, then wait: the parent quits the app with SIGTERM
+    and times it."""
+    if record:
+        window.capture.start_recording(os.environ["ZINSPECT_BENCH_RECORD"])
+    result = await fill_store(window, count)
+    recorder = window.capture.recorder
+    if recorder is not None:  # as after a long session: the recorder has kept up
+        await wait_until(lambda: recorder.pending == 0, 120, "the recorder")
+        result["recorded"] = recorder.written
+    result["close_requested"] = time.time()
+    emit(result)
+    await asyncio.Event().wait()
+    return result
+
+
+async def fill_store(window: Any, count: int) -> dict:
+    from zinspect.core.store import OUT, Message
+
+    store = window.session.store
+    now = time.time()
+    chunk = 50_000
+    for start in range(0, count, chunk):
+        store.extend(
+            [Message(now, "pub-1", OUT, [b"t", b"%d" % i]) for i in range(start, start + chunk)]
+        )
+        await asyncio.sleep(0)
+    await wait_until(lambda: window.traffic.model.rowCount() == len(store), 30, "the table")
+    await asyncio.sleep(0.2)
+    return {"stored": len(store)}
+
+
 async def send(window: Any, probe: LagProbe, count: int, size: int) -> dict:
     """The send automation (a "scripted send"): a PUSH whose automation sends COUNT
     SIZE-byte text frames with interval 0 into a PULL sink process. The rate runs from the
@@ -340,6 +380,8 @@ SCENARIOS: dict[str, Callable[..., Awaitable[dict]]] = {
     "filter": filter_text,
     "big": big_message,
     "shutdown": shutdown,
+    "shutdown_stored": shutdown_stored,
+    "hold_stored": hold_stored,
     "send": send,
     "send_composer": send_composer,
 }

@@ -253,7 +253,7 @@ def test_an_export_as_csv_and_an_aborted_export(tmp_path):
     with open(path, encoding="utf-8-sig", newline="") as file:
         rows = list(csv.reader(file))
     assert rows[0] == list(CSV_COLUMNS)
-    assert [row[0] for row in rows[1:]] == ["0", "2"]
+    assert [row[0] for row in rows[1:]] == ["1", "3"]  # shown from 1
     assert rows[2][2:] == [
         "router",
         "in",

@@ -173,7 +173,7 @@ def test_export_all_filtered_and_csv(window, aloop, qtbot, tmp_path):
     ]
     assert len(rows) == 1 + len(shown)
     for row, message in zip(rows[1:], shown):
-        assert row[0] == str(message.seq) and row[2:6] == [
+        assert row[0] == str(message.seq + 1) and row[2:6] == [
             message.socket,
             message.direction,
             str(len(message.frames)),

@@ -52,7 +52,7 @@ def test_header_shows_number_time_socket_direction_count_and_size(pane):
         [b"hello", b"", b"x" * 2000], seq=42, socket="router-1", direction=OUT, when=when
     )
     pane.show_message(message, "ROUTER")
-    assert label(pane, "message_title").text() == "Message #42"
+    assert label(pane, "message_title").text() == "Message #43"
     assert label(pane, "time_field").text() == "2024-05-01 12:34:56.789"
     assert label(pane, "socket_field").text() == "router-1 (ROUTER)"
     assert label(pane, "direction_field").text() == "out (sent)"

@@ -74,13 +74,13 @@ def test_save_frame_writes_the_exact_full_bytes(qtbot, pane, tmp_path):
     select_frame(qtbot, pane, 1)
     click(qtbot, pane, "save_frame_button")
     dialog = save_dialog(pane)
-    assert dialog.selectedFiles()[0].endswith("message-9-frame-2.bin")
+    assert dialog.selectedFiles()[0].endswith("message-10-frame-2.bin")
     target = tmp_path / "frame.bin"
     dialog.selectFile(str(target))
     dialog.accept()
     assert target.read_bytes() == frame
     status = label(pane, "action_status")
-    assert status.isVisible() and status.text().startswith("Saved frame 2 of message #9")
+    assert status.isVisible() and status.text().startswith("Saved frame 2 of message #10")
 
 
 def test_save_keeps_the_frame_chosen_when_the_dialog_opened(qtbot, pane, tmp_path):

@@ -40,7 +40,7 @@ def test_connect_then_disconnect_and_unbind_with_delete_key(panel, qtbot, aloop)
     bound = pull.endpoints[0].address
     push = create(panel, qtbot, "PUSH")
     editor = panel.endpoint_editor
-    # the "Bound…" menu offers the PULL's real address
+    # the "Connect to…" menu offers the PULL's real address
     editor.peers_menu.aboutToShow.emit()
     actions = [a for a in editor.peers_menu.actions() if a.isEnabled()]
     assert [a.text() for a in actions] == [f"pull-1 (PULL): {bound}"]

@@ -145,8 +145,8 @@ def test_caps_dropping_the_head_removes_rows_once_per_refresh(qtbot, model):
     model.refresh()
     assert removed.calls == [(0, 49)]
     assert model.rowCount() == 100
-    assert cell(model, 0, COL_NUMBER) == "50"
-    assert cell(model, 99, COL_NUMBER) == "149"
+    assert cell(model, 0, COL_NUMBER) == "51"
+    assert cell(model, 99, COL_NUMBER) == "150"
     # filtered rows are trimmed the same way
     model.set_filter(TrafficFilter(text="payload 1"))  # payload 1, 10-19, 100-149 kept
     qtbot.waitUntil(lambda: model.filter_progress == 100, timeout=WAIT_MS)
@@ -154,7 +154,7 @@ def test_caps_dropping_the_head_removes_rows_once_per_refresh(qtbot, model):
     store.extend(batch(80, start=900))  # no match; drops the oldest 80
     model.refresh()
     assert model.rowCount() == 20
-    assert cell(model, 0, COL_NUMBER) == "130"
+    assert cell(model, 0, COL_NUMBER) == "131"
 
 
 def test_columns_show_text_binary_empty_multipart_and_subscriptions(panel):
@@ -178,7 +178,7 @@ def test_columns_show_text_binary_empty_multipart_and_subscriptions(panel):
     assert model.rowCount() == 10
     expected_time = time.strftime("%H:%M:%S", time.localtime(1_700_000_000)) + ".123"
     assert [cell(model, 0, c) for c in range(7)] == [
-        "0",
+        "1",
         expected_time,
         "pub-1",
         "→ out",
@@ -260,25 +260,25 @@ def test_filters_by_socket_direction_and_text(qtbot, panel):
     fill_mixed(panel)
     model = panel.model
     panel.set_socket_filter("pub-1")
-    assert column_texts(model, COL_NUMBER) == ["0", "2", "4"]
+    assert column_texts(model, COL_NUMBER) == ["1", "3", "5"]
     panel.direction_combo.setCurrentIndex(panel.direction_combo.findData(OUT))
-    assert column_texts(model, COL_NUMBER) == ["0", "2"]
+    assert column_texts(model, COL_NUMBER) == ["1", "3"]
     panel.set_socket_filter(None)
     qtbot.keyClicks(panel.filter_edit, "hello")
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["0"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["1"], timeout=WAIT_MS)
     panel.direction_combo.setCurrentIndex(0)
-    assert column_texts(model, COL_NUMBER) == ["0", "4"]
+    assert column_texts(model, COL_NUMBER) == ["1", "5"]
     assert panel.count_label.text() == "2 of 5 messages match"
     panel.filter_edit.setText("0x ff 62")  # bytes anywhere in a frame
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["3"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["4"], timeout=WAIT_MS)
     panel.filter_edit.clear()
     qtbot.mouseClick(panel.regex_check, Qt.MouseButton.LeftButton)
     assert panel.regex_check.isChecked()
     qtbot.keyClicks(panel.filter_edit, r"^sport \d+$")
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["2"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["3"], timeout=WAIT_MS)
     # new traffic is matched as it arrives
     model.store.extend([msg("pub-1", OUT, b"sport 7"), msg("pub-1", OUT, b"sport x")])
-    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["2", "5"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: column_texts(model, COL_NUMBER) == ["3", "6"], timeout=WAIT_MS)
 
 
 def test_invalid_regex_says_why_and_keeps_the_previous_filter(qtbot, panel):
@@ -291,14 +291,14 @@ def test_invalid_regex_says_why_and_keeps_the_previous_filter(qtbot, panel):
     qtbot.waitUntil(lambda: panel.filter_error.isVisibleTo(panel), timeout=WAIT_MS)
     assert "Invalid regular expression" in panel.filter_error.text()
     assert "missing )" in panel.filter_error.text()
-    assert column_texts(model, COL_NUMBER) == ["0", "4"]
+    assert column_texts(model, COL_NUMBER) == ["1", "5"]
     panel.set_socket_filter("pub-1")  # other parts still apply, with the last valid text
-    assert column_texts(model, COL_NUMBER) == ["0", "4"]
+    assert column_texts(model, COL_NUMBER) == ["1", "5"]
     panel.direction_combo.setCurrentIndex(panel.direction_combo.findData(IN))
-    assert column_texts(model, COL_NUMBER) == ["4"]
+    assert column_texts(model, COL_NUMBER) == ["5"]
     qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Backspace)
     qtbot.waitUntil(lambda: not panel.filter_error.isVisibleTo(panel), timeout=WAIT_MS)
-    assert column_texts(model, COL_NUMBER) == ["4"]
+    assert column_texts(model, COL_NUMBER) == ["5"]
 
 
 def test_filtering_a_large_store_runs_in_chunks_without_blocking(qtbot, panel):
@@ -373,7 +373,7 @@ def test_clear_discards_the_traffic_and_numbers_keep_counting(qtbot, panel, sess
     assert panel.socket_combo.findData("pub-1") > 0
     session.store.extend(batch(2))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=WAIT_MS)
-    assert column_texts(panel.model, COL_NUMBER) == ["5", "6"]
+    assert column_texts(panel.model, COL_NUMBER) == ["6", "7"]
     assert "Discard" in panel.clear_action.toolTip()
     assert panel.clear_action.shortcut().toString() == "Ctrl+L"
 
@@ -407,13 +407,13 @@ def test_follows_new_rows_unless_scrolled_up(qtbot, shown):
     qtbot.waitUntil(lambda: bar.maximum() > 300, timeout=WAIT_MS)
     assert bar.value() == 50
     store.extend(batch(30, start=400))  # the caps drop the 30 oldest rows
-    qtbot.waitUntil(lambda: cell(panel.model, 0, COL_NUMBER) == "30", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: cell(panel.model, 0, COL_NUMBER) == "31", timeout=WAIT_MS)
     assert panel.model.seq_at(panel.view.indexAt(QPoint(5, 5)).row()) == top_seq
     assert not panel.following
     bar.setValue(bar.maximum())  # back at the bottom: follow again
     assert panel.following
     store.extend(batch(10, start=430))
-    qtbot.waitUntil(lambda: cell(panel.model, 399, COL_NUMBER) == "439", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: cell(panel.model, 399, COL_NUMBER) == "440", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=WAIT_MS)
     bar.setValue(0)
     qtbot.mouseClick(panel.follow_button, Qt.MouseButton.LeftButton)

@@ -105,6 +105,12 @@ def row_cost(row: Row) -> int:
 _COMPACT_MIN = 4096  # dead slots before the row list is compacted
 
 
+def message_number(seq: int) -> int:
+    """The number a user sees for the message with sequence number ``seq``: counted from 1,
+    like frames, while sequence numbers (stores, capture files) stay 0-based."""
+    return seq + 1
+
+
 class Message:
     """One multipart message as it went over a socket.
 

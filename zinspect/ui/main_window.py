@@ -246,6 +246,7 @@ class MainWindow(QMainWindow):
         self.sockets.socket_selected.connect(self.topology.select_socket)
         self.topology.select_socket(self.sockets.current_socket())
         self.window_closed.connect(self.capture.shut_down)
+        self.capture.capture_opened.connect(self.workspace_actions.show_capture)
 
     # -- wiring ---------------------------------------------------------------------------
     def _on_sockets_socket_selected(self, handle: SocketHandle | None) -> None:

@@ -1,11 +1,12 @@
 """Traffic as CSV, for spreadsheets and scripts that do not read JSON Lines.
 
-Columns: number, time (local ISO 8601 with milliseconds and UTC offset), socket, direction,
-frames (count), size (bytes), summary (as the traffic table shows it), data_hex (every frame
-in lowercase hex, frames separated by one space, so ``data_hex.split(" ")`` gives the frames
-back; an empty frame is an empty string between separators). Hex rather than base64 because
-people read CSV by eye. Text cells that a spreadsheet would run as a formula (starting with
-=, +, -, @) get a leading apostrophe: traffic is untrusted input.
+Columns: number (from 1, as the traffic table shows it), time (local ISO 8601 with
+milliseconds and UTC offset), socket, direction, frames (count), size (bytes), summary (as
+the traffic table shows it), data_hex (every frame in lowercase hex, frames separated by one
+space, so ``data_hex.split(" ")`` gives the frames back; an empty frame is an empty string
+between separators). Hex rather than base64 because people read CSV by eye. Text cells that
+a spreadsheet would run as a formula (starting with =, +, -, @) get a leading apostrophe:
+traffic is untrusted input.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import BinaryIO
 
 from zinspect.core.capture.capture import CaptureError, describe_os_error
 from zinspect.core.codecs import message_summary
-from zinspect.core.store import Message
+from zinspect.core.store import Message, message_number
 
 CSV_COLUMNS = ("number", "time", "socket", "direction", "frames", "size", "summary", "data_hex")
 SUMMARY_LIMIT = 200
@@ -38,7 +39,7 @@ def safe_cell(text: str) -> str:
 
 def csv_row(message: Message, socket_type: str = "") -> list[str]:
     return [
-        str(message.seq),
+        str(message_number(message.seq)),
         iso_time(message.time),
         safe_cell(message.socket),
         message.direction,

@@ -19,6 +19,13 @@ class SocketTypeInfo:
     can_receive: bool
     draft: bool = False
     send_hint: str = ""
+    binds: bool = False  # the usual role: the stable side binds, the other connects
+
+    @property
+    def usual_action(self) -> str:
+        """What a socket of this type usually does with an endpoint, ``bind`` or ``connect``
+        (the stable side of a pattern binds), so the endpoint field can start on it."""
+        return "bind" if self.binds else "connect"
 
     @property
     def zmq_type(self) -> int:
@@ -58,6 +65,7 @@ SOCKET_TYPES: dict[str, SocketTypeInfo] = {
             ("SUB", "XSUB"),
             True,
             False,
+            binds=True,
         ),
         SocketTypeInfo(
             "SUB",
@@ -80,6 +88,7 @@ SOCKET_TYPES: dict[str, SocketTypeInfo] = {
             ("REQ", "DEALER"),
             True,
             True,
+            binds=True,
         ),
         SocketTypeInfo(
             "DEALER",
@@ -94,6 +103,7 @@ SOCKET_TYPES: dict[str, SocketTypeInfo] = {
             ("DEALER", "REQ", "ROUTER"),
             True,
             True,
+            binds=True,
         ),
         SocketTypeInfo(
             "PULL",
@@ -102,6 +112,7 @@ SOCKET_TYPES: dict[str, SocketTypeInfo] = {
             False,
             True,
             send_hint="A PULL socket only receives.",
+            binds=True,
         ),
         SocketTypeInfo(
             "PUSH",
@@ -116,6 +127,7 @@ SOCKET_TYPES: dict[str, SocketTypeInfo] = {
             ("SUB", "XSUB"),
             True,
             True,
+            binds=True,
         ),
         SocketTypeInfo(
             "XSUB",
@@ -146,6 +158,7 @@ SOCKET_TYPES: dict[str, SocketTypeInfo] = {
             True,
             True,
             draft=True,
+            binds=True,
         ),
         SocketTypeInfo(
             "RADIO",
@@ -154,12 +167,15 @@ SOCKET_TYPES: dict[str, SocketTypeInfo] = {
             True,
             False,
             draft=True,
+            binds=True,
         ),
         SocketTypeInfo(
             "DISH", "Draft: joins groups of a RADIO.", ("RADIO",), False, True, draft=True
         ),
         SocketTypeInfo("SCATTER", "Draft: thread-safe PUSH.", ("GATHER",), True, False, draft=True),
-        SocketTypeInfo("GATHER", "Draft: thread-safe PULL.", ("SCATTER",), False, True, draft=True),
+        SocketTypeInfo(
+            "GATHER", "Draft: thread-safe PULL.", ("SCATTER",), False, True, draft=True, binds=True
+        ),
         SocketTypeInfo(
             "PEER", "Draft: peer-to-peer by routing id.", ("PEER",), True, True, draft=True
         ),

@@ -62,6 +62,7 @@ class CaptureActions(QObject):
     recording_started = Signal(str)  # path
     recording_stopped = Signal(str)  # '' or the error in words
     job_finished = Signal(str)  # what an export or open did, in words (also in the status bar)
+    capture_opened = Signal(str)  # the capture file whose messages are shown; '' once cleared
 
     def __init__(
         self,
@@ -96,6 +97,7 @@ class CaptureActions(QObject):
         )
         self.jobs.running_changed.connect(self.update_actions)
         self.jobs.job_finished.connect(self.job_finished)
+        traffic.clear_action.triggered.connect(self._on_clear_action_triggered)
 
         self._build_actions()
         # "Replay selected rows" needs more than one row selectable (click, Shift, Ctrl+A).
@@ -363,7 +365,11 @@ class CaptureActions(QObject):
         if clear_first:
             self.traffic.clear_action.trigger()
         self.jobs.open(reader)
+        self.capture_opened.emit(path)
         return True
+
+    def _on_clear_action_triggered(self) -> None:
+        self.capture_opened.emit("")  # the capture's messages are gone with the traffic
 
     # -- replay
     def _replay_dialog(self) -> ReplayDialog:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.codecs import frame_summary, message_summary, subscription_event
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
-from zinspect.core.store import IN, OUT, Message
+from zinspect.core.store import IN, OUT, Message, message_number
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.message.frame_viewer import FrameViewer
@@ -223,7 +223,7 @@ class DetailPane(QWidget):
     def _fill_header(self, message: Message) -> None:
         count = len(message.frames)
         when = datetime.datetime.fromtimestamp(message.time)
-        self._title_label.setText(f"Message #{message.seq}")
+        self._title_label.setText(f"Message #{message_number(message.seq)}")
         self._fields["time"].setText(when.isoformat(sep=" ", timespec="milliseconds"))
         socket_text = message.socket
         if self._socket_type:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import DETAIL_LIMIT, human_size
+from zinspect.core.store import message_number
 from zinspect.ui.message.frame_render import LIMIT_TEXT, size_text
 from zinspect.ui.widgets.feedback import ERROR_STYLE
 
@@ -161,7 +162,9 @@ class FrameActions(QWidget):
             dialog.fileSelected.connect(self._on_save_dialog_file_selected)
             dialog.rejected.connect(self._on_save_dialog_rejected)
             self._save_dialog = dialog
-        self._save_dialog.selectFile(f"message-{self._seq}-frame-{self._frame_row + 1}.bin")
+        self._save_dialog.selectFile(
+            f"message-{message_number(self._seq)}-frame-{self._frame_row + 1}.bin"
+        )
         self._save_dialog.open()
 
     def _on_save_dialog_rejected(self) -> None:
@@ -229,5 +232,6 @@ class FrameActions(QWidget):
             return
         log.info("saved frame %d of message %d (%d bytes) to %s", row + 1, seq, len(data), path)
         self.show_status(
-            f"Saved frame {row + 1} of message #{seq} ({size_text(len(data))}) to {path}."
+            f"Saved frame {row + 1} of message #{message_number(seq)} "
+            f"({size_text(len(data))}) to {path}."
         )

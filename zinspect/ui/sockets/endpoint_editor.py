@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from zinspect.core.sockets.endpoints import SUGGESTED_BIND
+from zinspect.core.sockets.endpoints import SUGGESTED_BIND, SUGGESTED_CONNECT
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
@@ -49,14 +50,13 @@ class EndpointEditor(QWidget):
         self.endpoint_edit.setPlaceholderText("transport://address, e.g. " + SUGGESTED_BIND)
         self.endpoint_edit.setAccessibleName("Endpoint")
         describe_clear_button(self.endpoint_edit, "endpoint")
-        self.endpoint_edit.setToolTip(
-            "The endpoint to bind or connect to, e.g. tcp://127.0.0.1:* (bind: any free port "
-            "on loopback), tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name"
-        )
+        self._set_field_tip()
         self.peers_button = QToolButton()
-        self.peers_button.setText("Bound…")
+        self.peers_button.setText("Connect to…")
         self.peers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.peers_button.setAccessibleName("Addresses bound by other sockets")
+        # never narrower than its text: a clipped "Conn…" says nothing
+        self.peers_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.peers_button.setAccessibleName("Connect to an address another socket is bound to")
         self.peers_button.setToolTip(
             "Fill in an address that another socket of this session is bound to, to connect to it"
         )
@@ -142,6 +142,7 @@ class EndpointEditor(QWidget):
         self.replace_button.clicked.connect(self._on_replace_button_clicked)
         self.keep_button.clicked.connect(self._on_keep_button_clicked)
         self.endpoint_edit.textEdited.connect(self._on_endpoint_edit_text_edited)
+        self.endpoint_edit.returnPressed.connect(self._on_endpoint_edit_return_pressed)
         self.list_view.selectionModel().currentChanged.connect(self._on_list_current_changed)
         self._update_buttons()
 
@@ -151,11 +152,25 @@ class EndpointEditor(QWidget):
         if handle is self._handle:
             return
         self._handle = handle
-        self.endpoint_edit.setText(SUGGESTED_BIND)
+        self.endpoint_edit.setText(
+            SUGGESTED_BIND if self.usual_action() == "bind" else SUGGESTED_CONNECT
+        )
+        self._set_field_tip()
         show_error(self.error_label, "")
         self._ask_replace(None)
         self._shown = []
         self.refresh()
+
+    def _set_field_tip(self) -> None:
+        self.endpoint_edit.setToolTip(
+            "The endpoint to bind or connect to, e.g. tcp://127.0.0.1:* (bind: any free port "
+            "on loopback), tcp://127.0.0.1:5555, ipc:///tmp/feed or inproc://name. "
+            f"Enter: {self.usual_action().capitalize()}"
+        )
+
+    def usual_action(self) -> str:
+        """What the shown socket's type usually does, ``bind`` or ``connect`` (Enter does it)."""
+        return "bind" if self._handle is None else self._handle.info.usual_action
 
     def refresh(self) -> None:
         """Rebuild the list when the socket's endpoints changed (not on every socket_changed)."""
@@ -296,6 +311,9 @@ class EndpointEditor(QWidget):
     def _on_endpoint_edit_text_edited(self, text: str) -> None:
         if self._replace_pending is not None:
             self._ask_replace(None)
+
+    def _on_endpoint_edit_return_pressed(self) -> None:
+        self._attach(bind=self.usual_action() == "bind")
 
     def _on_bind_button_clicked(self) -> None:
         self._attach(bind=True)

@@ -34,7 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 
 from zinspect.core.codecs import human_size, message_summary
-from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row
+from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row, message_number
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 COL_NUMBER, COL_TIME, COL_SOCKET, COL_DIRECTION, COL_FRAMES, COL_SIZE, COL_SUMMARY = range(7)
 HEADERS = ("No.", "Time", "Socket", "Dir", "Frames", "Size", "Summary")
 HEADER_TIPS = (
-    "Message number: its sequence number in this session, from 0 (the # in the message "
+    "Message number in this session, from 1 (the # in the message "
     "pane). Numbers keep counting after Clear and after the oldest messages are dropped, "
     "so a number never repeats.",
     "Local time the message was received or sent (hours:minutes:seconds.milliseconds)",
@@ -419,7 +419,7 @@ class TrafficModel(QAbstractTableModel):
         if column == COL_SUMMARY:
             return self.summary(message)
         if column == COL_NUMBER:
-            return str(message.seq)
+            return str(message_number(message.seq))
         if column == COL_TIME:
             return format_time(message.time)
         if column == COL_SOCKET:

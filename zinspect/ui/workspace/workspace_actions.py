@@ -1,11 +1,11 @@
 """The File menu's workspace actions: New, Open, Save, Save As, Open Recent, and the guard
 that asks before unsaved changes are lost.
 
-The window title names the workspace file and shows ``*`` once its sockets or saved
-messages differ from the file; that is decided by comparing the text a save would write with
-the text last loaded or saved, so a change undone by hand clears the star again, and traffic
-(or a REQ/REP turn) never counts as a change. Every question is a window-modal box opened
-with ``open()``: no nested event loop.
+The window title names the workspace file (and a capture file whose messages are shown)
+and shows ``*`` once its sockets or saved messages differ from the file; that is decided by
+comparing the text a save would write with the text last loaded or saved, so a change undone
+by hand clears the star again, and traffic (or a REQ/REP turn) never counts as a change.
+Every question is a window-modal box opened with ``open()``: no nested event loop.
 
 Loading never loses what the file holds without saying so: problems are listed in a
 non-modal window and in the status bar, and saving over a file that had entries zinspect
@@ -76,6 +76,7 @@ class WorkspaceActions(QObject):
         self.settings = settings
         self.path: str | None = None
         self.title = ""  # the name of an untitled workspace (a demo's), shown for "Untitled"
+        self._capture = ""  # the file name of the capture whose messages are shown
         self._baseline = dump_workspace(Workspace())
         self._modified = False
         # what the file held that the session does not (invalid entries, failed binds):
@@ -172,8 +173,22 @@ class WorkspaceActions(QObject):
             self._update_title()
         return modified
 
+    def show_capture(self, path: str) -> None:
+        """Name the capture file whose messages the traffic shows in the title ('' for none):
+        what the window holds, not only its sockets, tells windows apart."""
+        self._capture = os.path.basename(path) if path else ""
+        self._update_title()
+
+    def window_title(self) -> str:
+        """The title with Qt's ``[*]`` star placeholder: the workspace, then any capture."""
+        if not self._capture:
+            return f"{self.name}[*] — zinspect"
+        if self.path or self.title or self.session.sockets:
+            return f"{self.name}[*] + {self._capture} — zinspect"
+        return f"{self._capture} (capture)[*] — zinspect"
+
     def _update_title(self) -> None:
-        self.host.set_title(f"{self.name}[*] — zinspect", self._modified)
+        self.host.set_title(self.window_title(), self._modified)
         self.save_action.setToolTip(
             f"Save to {self.path}" if self.path else "Save the workspace to a file"
         )
