@@ -11,8 +11,8 @@ run): this machine is noisy, and a ratio of two rates measured seconds apart is 
 than either rate.
 
 Prints a readable table, then as its last line one JSON object with the eleven figures
-(plus ``send_ratio_composer``, for information) and the eight hostile-input figures
-(``rss_*`` and ``stall_*``, from safety_memory.py, safety_capture.py and safety_ui.py; see
+(plus ``send_ratio_composer``, for information) and the hostile-input figures
+(``rss_*``, ``stall_*`` and ``shutdown_1m_stored_s``, from the safety_*.py modules; see
 docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.
 docs/performance.md explains each figure and what limits it.
 """
@@ -99,6 +99,7 @@ SAFETY_TARGETS: list[tuple[str, float, str, str]] = [
     ("stall_open_capture_names_ms", 100, "max", "ms"),
     ("stall_automation_frames_ms", 100, "max", "ms"),
     ("stall_resend_many_frames_ms", 100, "max", "ms"),
+    ("shutdown_1m_stored_s", 1.0, "max", "s"),
 ]
 SAFETY_KEYS = [name for name, *_ in SAFETY_TARGETS]
 # Figures shown for information, with no target: the composer's path (await
@@ -219,10 +220,11 @@ def safety_figures(quick: bool, log: Callable[[str], None]) -> dict[str, float]:
     """The hostile-input figures of safety_memory, safety_capture and safety_ui."""
     import safety_capture
     import safety_memory
+    import safety_shutdown
     import safety_ui
 
     figures: dict[str, float] = {}
-    for module in (safety_memory, safety_capture, safety_ui):
+    for module in (safety_memory, safety_capture, safety_ui, safety_shutdown):
         log(f"{module.__name__}")
         figures.update(module.measure(quick=quick))
     return figures
