@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QStyle, QWidget
 from ui_actions import WAIT_MS
 
 from zinspect.ui.main_window import MainWindow
+from zinspect.ui.sockets.socket_list_model import elide_words
 from zinspect.ui.traffic.traffic_model import COL_SUMMARY
 
 SIZES = [(1024, 700), (960, 1040)]
@@ -111,3 +112,16 @@ def test_reset_layout_keeps_the_window_size(window, qtbot):
     window.reset_layout()
     QApplication.processEvents()
     assert window.width() <= 1024 and window.height() <= 700
+
+
+def test_the_sockets_list_cuts_its_text_between_words(window):
+    metrics = window.sockets.list_view.fontMetrics()
+    text = "not bound or connected"
+    width = metrics.horizontalAdvance("not bound or con")
+    shown = elide_words(metrics, text, width)
+    assert shown == "not bound or…"
+    assert metrics.horizontalAdvance(shown) <= width
+    assert elide_words(metrics, text, 1000) == text
+    address = "tcp://127.0.0.1:40001"
+    cut = elide_words(metrics, address, metrics.horizontalAdvance(address) * 2 // 3)
+    assert cut.startswith("tcp:") and cut.endswith("01") and "…" in cut

@@ -291,13 +291,7 @@ class MainWindow(QMainWindow):
             available = screen.availableGeometry()
             width, height = min(width, available.width()), min(height, available.height())
         self.resize(width, height)
-        # narrower docks in a narrow window: the traffic table between them needs room too
-        self.resizeDocks(
-            [self.sockets_dock, self.detail_dock],
-            [min(320, width * 26 // 100), min(430, width * 32 // 100)],
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
+        self._size_docks(width)
         self._default_state = self.saveState(LAYOUT_VERSION)
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -305,6 +299,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, LAYOUT_VERSION)
+
+    def _size_docks(self, width: int) -> None:
+        """The docks' first widths: narrower in a narrow window, where the traffic table
+        between them needs room too."""
+        self.resizeDocks(
+            [self.sockets_dock, self.detail_dock],
+            [min(320, width * 26 // 100), min(430, width * 32 // 100)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -330,7 +334,9 @@ class MainWindow(QMainWindow):
         if screen is not None:
             size = size.boundedTo(screen.availableGeometry().size())
         if not self.isMaximized() and not self.isFullScreen():
-            self.resize(size.expandedTo(self.minimumSizeHint()))
+            size = size.expandedTo(self.minimumSizeHint())
+            self.resize(size)
+        self._size_docks(size.width())
 
     # -- dialogs (opened, never exec'd: no nested event loop) -------------------------------
     def _info_box(self, title: str, text: str) -> QMessageBox:
