@@ -125,3 +125,12 @@ def test_the_sockets_list_cuts_its_text_between_words(window):
     address = "tcp://127.0.0.1:40001"
     cut = elide_words(metrics, address, metrics.horizontalAdvance(address) * 2 // 3)
     assert cut.startswith("tcp:") and cut.endswith("01") and "…" in cut
+
+
+def test_after_reset_layout_at_1024_the_summary_is_the_widest_column(window, qtbot):
+    resize_to(window, qtbot, 1024, 700)
+    window.reset_layout()
+    QApplication.processEvents()
+    header = window.traffic.view.horizontalHeader()
+    widths = [header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert header.sectionSize(COL_SUMMARY) == max(widths), widths
