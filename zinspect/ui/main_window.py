@@ -34,6 +34,7 @@ from zinspect.ui.status import install_status
 from zinspect.ui.topology.topology_view import TopologyView
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
 from zinspect.ui.widgets.feedback import ERROR_COLOR
+from zinspect.ui.widgets.vertical_scroll import VerticalScroll
 from zinspect.ui.widgets.window_host import WindowHost
 from zinspect.ui.workspace.workspace_actions import WorkspaceActions
 from zinspect.versions import version_report
@@ -80,7 +81,9 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane(self)
         self.composer = Composer(self.bridge, self)
         self.sockets_dock = self.host.add_dock("Sockets", "sockets_dock", self.sockets, left)
-        self.detail_dock = self.host.add_dock("Message", "detail_dock", self.detail, right)
+        self.detail_dock = self.host.add_dock(
+            "Message", "detail_dock", VerticalScroll(self.detail), right
+        )
         self.composer_dock = self.host.add_dock("Composer", "composer_dock", self.composer, bottom)
         # The sockets list runs the full height; the composer sits under traffic and detail.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
@@ -289,10 +292,7 @@ class MainWindow(QMainWindow):
             available = screen.availableGeometry()
             width, height = min(width, available.width()), min(height, available.height())
         self.resize(width, height)
-        self.resizeDocks(
-            [self.sockets_dock, self.detail_dock], [320, 430], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
+        self._size_docks(width)
         self._default_state = self.saveState(LAYOUT_VERSION)
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -301,12 +301,25 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, LAYOUT_VERSION)
 
+    def _size_docks(self, width: int) -> None:
+        """The docks' first widths: narrower in a narrow window, where the traffic table
+        between them needs room too."""
+        self.resizeDocks(
+            [self.sockets_dock, self.detail_dock],
+            [min(320, width * 26 // 100), min(430, width * 32 // 100)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
+
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
 
     def reset_layout(self) -> None:
+        """Put the panels back; the window keeps its size (restoring the docks' first sizes
+        must not push it past the screen's edge)."""
+        size = self.size()
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (
             self.sockets_dock,
@@ -318,6 +331,13 @@ class MainWindow(QMainWindow):
         ):
             dock.setFloating(False)
             dock.show()
+        screen = self.screen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size())
+        if not self.isMaximized() and not self.isFullScreen():
+            size = size.expandedTo(self.minimumSizeHint())
+            self.resize(size)
+        self._size_docks(size.width())
 
     # -- dialogs (opened, never exec'd: no nested event loop) -------------------------------
     def _info_box(self, title: str, text: str) -> QMessageBox:

@@ -230,6 +230,7 @@ class EventsPanel(QWidget):
         self.clear_button.setAccessibleName("Clear events")
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Event count")
+        self.count_label.setWordWrap(True)  # the empty-timeline hint must not widen the window
         bar = QHBoxLayout()
         bar.addWidget(self.socket_combo)
         bar.addWidget(self.problems_check)

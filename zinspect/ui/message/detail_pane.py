@@ -13,7 +13,7 @@ import datetime
 import logging
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -39,6 +39,45 @@ from zinspect.ui.message.frame_viewer import FrameViewer
 log = logging.getLogger(__name__)
 
 EMPTY_HINT = "Select a message in the traffic table to see its frames here."
+
+
+class FrameSplitter(QSplitter):
+    """The frame list above the frame viewer. Until the user drags the handle, the list gets
+    about two fifths of the height and at least six rows when the viewer keeps its minimum:
+    a fixed 1:3 share showed four rows of a six-frame message over a mostly empty viewer."""
+
+    LIST_SHARE = 0.4
+    LIST_ROWS = 6
+
+    def __init__(self, table: QTableView, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setChildrenCollapsible(False)
+        self._table = table
+        self._user_sized = False
+        self.addWidget(table)
+        self.setStretchFactor(0, 2)
+        self.setStretchFactor(1, 3)
+        self.splitterMoved.connect(self._on_self_splitter_moved)
+
+    def _on_self_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._user_sized = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._user_sized and self.count() == 2:
+            self._share()
+
+    def _share(self) -> None:
+        table = self._table
+        total = self.height() - self.handleWidth()
+        row = table.verticalHeader().defaultSectionSize()
+        six_rows = table.horizontalHeader().sizeHint().height() + self.LIST_ROWS * row
+        six_rows += 2 * table.frameWidth()
+        viewer = self.widget(1)
+        viewer_min = viewer.minimumSizeHint().height() if viewer is not None else 0
+        wanted = max(int(total * self.LIST_SHARE), six_rows)
+        listed = max(table.minimumSizeHint().height(), min(wanted, total - viewer_min))
+        self.setSizes([listed, max(0, total - listed)])
 
 
 class DetailPane(QWidget):
@@ -80,13 +119,11 @@ class DetailPane(QWidget):
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(6, 6, 6, 6)
         page_layout.addLayout(self._build_header())
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._build_frame_table())
+        table = self._build_frame_table()
+        splitter = FrameSplitter(table)
         self._frame_viewer = FrameViewer()
         splitter.addWidget(self._frame_viewer)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        self.frame_splitter = splitter
         page_layout.addWidget(splitter, 1)
         self._stack.addWidget(page)
 

@@ -277,6 +277,21 @@ class SocketListModel(QAbstractListModel):
         return "\n".join(lines)
 
 
+def elide_words(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` cut to ``width`` at a word boundary with "…" ("not bound…", never
+    "not bou…nnected"); one long word (an address) loses its middle, keeping host and port."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    words = text.split(" ")
+    if len(words) == 1:
+        return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+    for count in range(len(words) - 1, 0, -1):
+        shown = " ".join(words[:count]).rstrip(",;:—-") + "…"
+        if metrics.horizontalAdvance(shown) <= width:
+            return shown
+    return metrics.elidedText(words[0], Qt.TextElideMode.ElideMiddle, width)
+
+
 class SocketItemDelegate(QStyledItemDelegate):
     """Two lines per socket: name, type and counts; then endpoints with the state on the right.
 
@@ -347,18 +362,14 @@ class SocketItemDelegate(QStyledItemDelegate):
 
         state_width = 0
         if state:
-            shown_state = metrics.elidedText(
-                state, Qt.TextElideMode.ElideRight, bottom.width() * 3 // 5
-            )
+            shown_state = elide_words(metrics, state, bottom.width() * 3 // 5)
             state_width = metrics.horizontalAdvance(shown_state) + 2 * pad
             painter.setPen(text_color if selected else WARNING_COLOR)
             painter.drawText(
                 bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown_state
             )
         painter.setPen(muted)
-        shown_endpoints = metrics.elidedText(
-            endpoints, Qt.TextElideMode.ElideMiddle, max(0, bottom.width() - state_width)
-        )
+        shown_endpoints = elide_words(metrics, endpoints, max(0, bottom.width() - state_width))
         painter.drawText(
             bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_endpoints
         )

@@ -31,6 +31,8 @@ from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.traffic.column_fit import ColumnFit
+from zinspect.ui.traffic.flow_bar import FlowBar
 from zinspect.ui.traffic.traffic_model import (
     COL_DIRECTION,
     COL_FRAMES,
@@ -207,6 +209,8 @@ class TrafficPanel(TrafficRows, QWidget):
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.setWordWrap(False)
+        # a long summary keeps its start and its end; the tooltip has all of it
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         view.setShowGrid(False)
         view.setAlternatingRowColors(True)
         view.setTabKeyNavigation(False)
@@ -240,6 +244,7 @@ class TrafficPanel(TrafficRows, QWidget):
         }
         for column, width in widths.items():
             header.resizeSection(column, width + padding)
+        self.column_fit = ColumnFit(view)
 
     def _build_status(self) -> None:
         self.count_label = QLabel(self)
@@ -303,13 +308,14 @@ class TrafficPanel(TrafficRows, QWidget):
         grid.setContentsMargins(4, 4, 4, 4)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(3)
-        grid.addWidget(self.socket_combo, 0, 0)
-        grid.addWidget(self.direction_combo, 0, 1)
-        grid.addWidget(self.filter_edit, 0, 2)
-        grid.addWidget(self.regex_check, 0, 3)
-        grid.addWidget(self.pause_button, 0, 4)
-        grid.addWidget(self.clear_button, 0, 5)
-        grid.addWidget(self.filter_error, 1, 2, 1, 4)
+        # one row when the panel is wide enough, more rows (nothing squeezed) when it is not
+        bar = FlowBar(spacing=6)
+        bar.add(self.filter_edit, stretch=True)
+        scope = (self.regex_check, self.socket_combo, self.direction_combo)
+        for widget in (*scope, self.pause_button, self.clear_button):
+            bar.add(widget)
+        grid.addLayout(bar, 0, 0, 1, 6)
+        grid.addWidget(self.filter_error, 1, 0, 1, 6)
         grid.addWidget(self.view, 2, 0, 1, 6)
         status = QHBoxLayout()
         status.setSpacing(12)
@@ -319,7 +325,6 @@ class TrafficPanel(TrafficRows, QWidget):
         status.addWidget(self.paused_label)
         status.addWidget(self.follow_button)
         grid.addLayout(status, 3, 0, 1, 6)
-        grid.setColumnStretch(2, 1)
         grid.setRowStretch(2, 1)
 
     def _connect(self) -> None:

@@ -1,0 +1,87 @@
+"""Hide the traffic table's less needed columns while the table is too narrow for them.
+
+Beside the sockets list and the message pane at 1024 px, the fixed columns took every pixel
+and the Summary, the column users read, was squeezed to a few letters or pushed off-screen.
+Below a width the number, frame count, size and time columns (all shown again in the message
+pane) step aside, in that order, and come back when there is room; then the socket column
+narrows (its names elide in the middle).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QTableView
+
+from zinspect.ui.traffic.traffic_model import (
+    COL_FRAMES,
+    COL_NUMBER,
+    COL_SIZE,
+    COL_SOCKET,
+    COL_SUMMARY,
+    COL_TIME,
+)
+
+DROPPABLE = [COL_NUMBER, COL_FRAMES, COL_SIZE, COL_TIME]
+SUMMARY_SHARE = 1 / 3  # the summary should get at least this part of the table's width
+
+
+class ColumnFit(QObject):
+    """Watches the traffic ``view``'s width and shows the DROPPABLE columns that leave the
+    summary its share; the first in the list is the first to go."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._droppable = DROPPABLE
+        self._summary = COL_SUMMARY
+        self._squeezable = COL_SOCKET  # narrowed (down to half) once the others are gone
+        self._summary_min = view.columnWidth(COL_SUMMARY) + 8
+        self._widths = {column: view.columnWidth(column) for column in DROPPABLE}
+        self._squeeze_width = view.columnWidth(COL_SOCKET)
+        self._squeezing = False
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def hidden(self) -> list[int]:
+        return [c for c in self._droppable if self._view.isColumnHidden(c)]
+
+    def fit(self) -> None:
+        view = self._view
+        header = view.horizontalHeader()
+        room = view.viewport().width()
+        for column in self._droppable:
+            if not view.isColumnHidden(column):
+                self._widths[column] = header.sectionSize(column)
+        if not self._squeezing:
+            self._squeeze_width = header.sectionSize(self._squeezable)
+        kept = [
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c not in (self._summary, self._squeezable, *self._droppable)
+            and not view.isColumnHidden(c)
+        ]
+        kept.append(self._squeeze_width)
+        used = sum(kept)
+        wanted = max(room * SUMMARY_SHARE, self._summary_min)
+        show = []
+        for column in reversed(self._droppable):  # the last to go is the first to come back
+            width = self._widths[column]
+            if room - used - width < wanted:
+                break
+            used += width
+            show.append(column)
+        for column in self._droppable:
+            hide = column not in show
+            if view.isColumnHidden(column) != hide:
+                view.setColumnHidden(column, hide)
+                if not hide:
+                    header.resizeSection(column, self._widths[column])
+        short = int(wanted - (room - used))  # what the summary still lacks
+        width = max(self._squeeze_width // 2, self._squeeze_width - max(0, short))
+        self._squeezing = width < self._squeeze_width
+        if header.sectionSize(self._squeezable) != width:
+            header.resizeSection(self._squeezable, width)
