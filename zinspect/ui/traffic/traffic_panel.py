@@ -31,6 +31,7 @@ from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.traffic_model import (
     COL_DIRECTION,
     COL_FRAMES,
@@ -343,6 +344,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.view.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_value_changed)
         self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
         self.view.selectionModel().selectionChanged.connect(self.rows_changed)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_selection_changed)
         self.model.modelReset.connect(self.rows_changed)
 
     # -- sockets --------------------------------------------------------------------------
@@ -490,5 +492,9 @@ class TrafficPanel(TrafficRows, QWidget):
     ) -> None:
         if self._model_removing:
             return  # the selected message was dropped: keep showing it (it is still valid)
-        message = self.model.message_at(current.row()) if current.isValid() else None
-        self.message_selected.emit(message)
+        row = shown_row(self.view, current)
+        self.message_selected.emit(self.model.message_at(row) if row >= 0 else None)
+
+    def _on_selection_selection_changed(self) -> None:
+        if not self._model_removing:
+            self._on_selection_current_row_changed(self.view.currentIndex(), QModelIndex())
