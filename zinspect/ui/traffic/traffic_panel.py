@@ -335,7 +335,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.regex_check.toggled.connect(self._on_regex_check_toggled)
         self.pause_action.toggled.connect(self._on_pause_action_toggled)
         self.clear_action.triggered.connect(self._on_clear_action_triggered)
-        self.follow_button.clicked.connect(self._on_follow_button_clicked)
+        self.follow_button.clicked.connect(self.follow_newest)
         self.model.refreshed.connect(self._update_status)
         self.model.filter_progress_changed.connect(self._on_model_filter_progress_changed)
         self.model.rowsInserted.connect(self._on_model_rows_inserted)
@@ -478,7 +478,7 @@ class TrafficPanel(TrafficRows, QWidget):
             return
         self._set_follow(value >= self.view.verticalScrollBar().maximum())
 
-    def _on_follow_button_clicked(self) -> None:
+    def follow_newest(self) -> None:
         self._set_follow(True)
         self.view.scrollToBottom()
 
