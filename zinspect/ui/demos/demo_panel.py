@@ -77,9 +77,8 @@ class DemoPanel(QWidget):
         )
         self.reset_button = _button(
             "↺ Reset",
-            "Open the demo again: its sockets as at the "
-            "start (the traffic table stays; Clear empties "
-            "it)",
+            "Open the demo again: its sockets as at the start (asks first whether to clear "
+            "the traffic)",
         )
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
