@@ -43,3 +43,17 @@ def test_keyboard_moves_keep_selection_and_message_pane_together(window, user, q
         qtbot.keyClick(view, key, modifier)
         seen.append(agree(window, user))
     assert seen[1] == 1 and seen[2] > 1  # Ctrl+Home took the focus to the top
+
+
+def test_a_new_filter_leaves_no_message_shown_that_is_not_highlighted(window, user, qtbot):
+    window.demos.open_demo("pipeline")
+    panel = window.demos.panel
+    qtbot.waitUntil(lambda: panel.isVisible(), timeout=WAIT_MS)
+    click(qtbot, panel.action_buttons[0])
+    user.wait_rows(100)
+    user.click_row(5)
+    assert agree(window, user) == 5
+    with qtbot.waitSignal(window.traffic.message_selected, timeout=WAIT_MS):
+        qtbot.keyClicks(window.traffic.filter_edit, "batch")
+    qtbot.waitUntil(lambda: user.detail_frames() == [], timeout=WAIT_MS)
+    assert selected_rows(window) == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -344,8 +344,9 @@ class TrafficPanel(TrafficRows, QWidget):
         self.view.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_value_changed)
         self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
         self.view.selectionModel().selectionChanged.connect(self.rows_changed)
-        self.view.selectionModel().selectionChanged.connect(self._on_selection_selection_changed)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_current_row_changed)
         self.model.modelReset.connect(self.rows_changed)
+        self.model.modelReset.connect(self._on_selection_current_row_changed)
 
     # -- sockets --------------------------------------------------------------------------
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
@@ -487,14 +488,10 @@ class TrafficPanel(TrafficRows, QWidget):
             self._follow = follow
             self.follow_button.setVisible(not follow)
 
-    def _on_selection_current_row_changed(
-        self, current: QModelIndex | QPersistentModelIndex, _previous: QModelIndex
-    ) -> None:
+    def _on_selection_current_row_changed(self, *_args: object) -> None:
+        """Also on selection changes and model resets: the Message pane shows the highlighted
+        row (row_selection), so the two never disagree."""
         if self._model_removing:
             return  # the selected message was dropped: keep showing it (it is still valid)
-        row = shown_row(self.view, current)
+        row = shown_row(self.view, self.view.currentIndex())
         self.message_selected.emit(self.model.message_at(row) if row >= 0 else None)
-
-    def _on_selection_selection_changed(self) -> None:
-        if not self._model_removing:
-            self._on_selection_current_row_changed(self.view.currentIndex(), QModelIndex())
