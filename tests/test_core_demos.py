@@ -143,7 +143,7 @@ def test_pipeline_spreads_tasks_over_all_workers_and_the_sink_gets_every_result(
     assert figures(runner)["tasks done by worker-2"] == "33  (33 %)"
 
     assert runner.run(action(runner, "Stop a worker")) == "Stopped worker-3, worker-3-out."
-    assert figures(runner)["tasks done by worker-3"] == "not running"
+    assert figures(runner)["tasks done by worker-3"] == "33  (33 %) — stopped"
     since = session.store.end_seq
     assert "ventilator sent 99 messages" in runner.run(action(runner, "Send a batch"))
     # The ventilator learns that worker-3 closed from libzmq's own threads, at a moment of

@@ -49,14 +49,14 @@ def test_start_plays_the_pattern_and_stop_halts_it(window, qtbot):
     qtbot.waitUntil(lambda: panel.isVisible(), timeout=WAIT_MS)
     assert not panel.stop_button.isEnabled()
     click(qtbot, panel.start_button)
-    assert panel.status_label.text() == "Started client."
+    assert panel.status_label.text().startswith("Running: client sending (")
     # the figures refresh every quarter second: a busy machine may show 1, then 3
     qtbot.waitUntil(
         lambda: figure(panel, "replies received by client") not in ("", "0", "1"), timeout=WAIT_MS
     )
     assert panel.stop_button.isEnabled() and not panel.start_button.isEnabled()
     click(qtbot, panel.stop_button)
-    assert panel.status_label.text() == "Stopped client."
+    assert panel.status_label.text().startswith("Stopped")
     rows = [m.direction for m in window.session.store if m.socket == "client"]
     assert rows[:4] == [OUT, IN, OUT, IN]
 
@@ -83,7 +83,7 @@ def test_pipeline_figures_show_each_workers_share_and_stop_a_worker(window, qtbo
     assert panel.result_labels[1].text() == "Stopped worker-3, worker-3-out."
     assert "worker-3" not in names(window)
     qtbot.waitUntil(
-        lambda: figure(panel, "tasks done by worker-3") == "not running", timeout=WAIT_MS
+        lambda: figure(panel, "tasks done by worker-3") == "33  (33 %) — stopped", timeout=WAIT_MS
     )
 
 

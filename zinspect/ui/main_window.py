@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
             self.host, self.session, self.bridge, self.saved_messages, self.settings, self
         )
         self.close_guard = self.workspace_actions.confirm_close
+        self.workspace_actions.set_traffic_clear(self.traffic.clear_action.trigger)
         # connection events timeline
         self.events = EventsPanel(self.bridge, self)
         self.events.set_dock(self.host.add_dock("Events", "events_dock", self.events, bottom))
@@ -257,6 +258,7 @@ class MainWindow(QMainWindow):
 
     def _on_workspace_actions_workspace_replaced(self, _path: str) -> None:
         self.demos.end_demo()  # a demo opening sets its new runner after this
+        self.traffic.follow_newest()  # the new workspace's traffic, not the old rows
 
     def _on_demos_demo_opened(self, _name: str) -> None:
         self.topology_dock.show()  # the demo's shape at a glance

@@ -229,6 +229,11 @@ class DemoRunner:
         # "first" figures: the handle they were found on, and the message text
         self._first: dict[int, tuple[SocketHandle, str]] = {}
         self._watch_first = {w.socket for w in demo.watch if w.show == "first"}
+        # counted figures outlive their socket: the last handle seen, and what closed
+        # handles of that name had counted before (a stopped worker's tasks still count)
+        self._seen: dict[int, SocketHandle] = {}
+        self._earlier: dict[int, int] = {}
+        self._stopped = False  # the user pressed Stop since the last Start
         session.on_received.append(self._on_session_received)
 
     def close(self) -> None:
@@ -259,6 +264,7 @@ class DemoRunner:
         senders = self._senders()
         for handle in senders:
             handle.automation_runner.start()  # type: ignore[union-attr]
+        self._stopped = False
         return (
             f"Started {_names(senders)}."
             if senders
@@ -269,7 +275,32 @@ class DemoRunner:
         senders = [h for h in self._senders() if h.automation_runner.running]  # type: ignore
         for handle in senders:
             handle.automation_runner.stop()  # type: ignore[union-attr]
+        self._stopped = self._stopped or bool(senders)
         return f"Stopped {_names(senders)}." if senders else "Nothing was running."
+
+    def run_state(self) -> str:
+        """The run as it is now, in one line (recomputed, so it never goes stale)."""
+        senders = self._senders()
+        running = [h for h in senders if h.automation_runner.running]  # type: ignore[union-attr]
+        if running:
+            parts = []
+            for handle in running:
+                runner = handle.automation_runner
+                count = handle.automation.send.count  # type: ignore[union-attr]
+                done = runner.sent  # type: ignore[union-attr]
+                parts.append(
+                    f"{handle.name} sending ({done:,} of {count:,})"
+                    if count
+                    else f"{handle.name} sending ({done:,} so far)"
+                )
+            return "Running: " + ", ".join(parts)
+        names = {s.name for s in self.demo.workspace.sockets if s.automation and s.automation.send}
+        sent = sum(h.sent for h in self.session.sockets if h.name in names and not h.closed)
+        if self._stopped:
+            return f"Stopped: {sent:,} sent." if sent else "Stopped."
+        if sent:
+            return f"Finished: {sent:,} sent."
+        return "Ready: press Start to play the pattern; the buttons below try things out."
 
     # -- actions ----------------------------------------------------------------------------
     def run(self, action: DemoAction) -> str:
@@ -390,31 +421,47 @@ class DemoRunner:
                     self._first[index] = (handle, text)
                     break
 
+    def _counted(self, index: int, show: str, handle: SocketHandle | None) -> int:
+        """What the watched socket counted, closed handles of its name included."""
+        seen = self._seen.get(index)
+        if seen is not None and seen is not handle and handle is not None:
+            self._earlier[index] = self._earlier.get(index, 0) + getattr(seen, show)
+        if handle is not None:
+            self._seen[index] = handle
+            seen = handle
+        now = getattr(seen, show) if seen is not None else 0
+        return self._earlier.get(index, 0) + now
+
     def figures(self) -> list[tuple[str, str]]:
-        """(label, value in words) for each watched figure, as it is now."""
-        counts: dict[int, int | None] = {}
+        """(label, value in words) for each watched figure, as it is now. A counted figure
+        keeps what a stopped socket counted (shown as stopped), so shares add up to all."""
+        counts: dict[int, int] = {}
         totals: dict[str, int] = {}
         for index, watch in enumerate(self.demo.watch):
-            handle = self._open_socket(watch.socket)
-            if watch.show in ("received", "sent") and handle is not None:
-                count: int = getattr(handle, watch.show)
+            if watch.show in ("received", "sent"):
+                count = self._counted(index, watch.show, self._open_socket(watch.socket))
                 counts[index] = count
                 if watch.share:
                     totals[watch.share] = totals.get(watch.share, 0) + count
         out = []
         for index, watch in enumerate(self.demo.watch):
             handle = self._open_socket(watch.socket)
-            if handle is None:
-                value = "not running"
-            elif watch.show == "first":
+            if watch.show == "first":
                 found = self._first.get(index)
-                value = found[1] if found is not None and found[0] is handle else "nothing yet"
+                if handle is None:
+                    value = "not running"
+                else:
+                    value = found[1] if found is not None and found[0] is handle else "nothing yet"
+            elif handle is None and index not in self._seen:
+                value = "not running"
             else:
-                number = counts[index] or 0
+                number = counts[index]
                 value = f"{number:,}"
                 total = totals.get(watch.share, 0)
                 if watch.share and total:
                     value += f"  ({100 * number / total:.0f} %)"
+                if handle is None:
+                    value += " — stopped"
             out.append((watch.label, value))
         return out
 

@@ -29,6 +29,8 @@ class Workspaces(Protocol):
 
     def confirm_discard(self, action: str, then: Callable[[], None]) -> None: ...
 
+    def confirm_traffic(self, names: list[str], then: Callable[[], None]) -> None: ...
+
     def replace_sockets(
         self,
         create: Callable[[], list[str]],
@@ -84,9 +86,14 @@ class DemoActions(QObject):
         """Open the demo ``name`` (one of demo_names()); first, ask about unsaved changes
         (before ``doing`` it) unless ``ask`` is False (the command line has none)."""
         if ask:
-            self.workspaces.confirm_discard(doing, lambda: self._open_now(name))
+            self.workspaces.confirm_discard(doing, lambda: self._settle_traffic(name))
         else:
-            self._open_now(name)
+            self._settle_traffic(name)
+
+    def _settle_traffic(self, name: str) -> None:
+        """Clear or keep the traffic (asking), never mixing it with same-named new sockets."""
+        names = [spec.name for spec in load_demo(name).workspace.sockets]
+        self.workspaces.confirm_traffic(names, lambda: self._open_now(name))
 
     def _open_now(self, name: str) -> None:
         demo = load_demo(name)

@@ -1,6 +1,10 @@
 """The Demo panel: the open demo's explanation, Start/Stop/Reset, a button per experiment
 with what it did written beside it, and the demo's live figures.
 
+Nothing shown goes stale: the run state line is recomputed from the runner on every
+refresh, each experiment has one result line (its latest), and the experiments and figures
+scroll in their own area so they never push the explanation ("What to try") out of view.
+
 With no demo open it lists the demos, each with an Open button, so the panel is never an
 empty box. The panel runs nothing itself: buttons call the core DemoRunner (or ask the
 DemoActions that own it to open or reset a demo).
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 FIGURES_MS = 250  # live figures refresh while the panel is visible
 RESULT_STYLE = "color: #1b5e20;"
 MUTED_STYLE = "color: #555;"
+EXPLANATION_MIN_PX = 160  # the explanation keeps this much however many results show
 
 
 def _button(text: str, tip: str) -> QPushButton:
@@ -72,9 +77,8 @@ class DemoPanel(QWidget):
         )
         self.reset_button = _button(
             "↺ Reset",
-            "Open the demo again: its sockets as at the "
-            "start (the traffic table stays; Clear empties "
-            "it)",
+            "Open the demo again: its sockets as at the start (asks first whether to clear "
+            "the traffic)",
         )
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
@@ -103,9 +107,19 @@ class DemoPanel(QWidget):
         layout.addWidget(self.summary_label)
         layout.addLayout(controls)
         layout.addWidget(self.status_label)
+        self.explanation.setMinimumHeight(EXPLANATION_MIN_PX)
         layout.addWidget(self.explanation, 1)
-        layout.addWidget(self.try_box)
-        layout.addWidget(self.figures_box)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.try_box)
+        below_layout.addWidget(self.figures_box)
+        below_layout.addStretch(1)
+        self.below_scroll = QScrollArea()
+        self.below_scroll.setWidgetResizable(True)
+        self.below_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.below_scroll.setWidget(below)
+        layout.addWidget(self.below_scroll, 1)
 
         self.catalogue_view = self._catalogue(catalogue)
         outer = QVBoxLayout(self)
@@ -157,9 +171,6 @@ class DemoPanel(QWidget):
         self.title_label.setText(demo.title)
         self.summary_label.setText(demo.summary[:1].upper() + demo.summary[1:] + ".")
         self.explanation.setMarkdown(demo.explanation)
-        self.status_label.setText(
-            "Press Start to play the pattern; the buttons below try things out."
-        )
         for action in demo.actions:
             self._add_action(action)
         for label, _value in runner.figures():
@@ -207,13 +218,16 @@ class DemoPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Figures and Start/Stop state, as they are now."""
+        """Run state, figures and Start/Stop, as they are now (on the timer too)."""
         runner = self.runner
         if runner is None:
             return
         for label, (_name, value) in zip(self.figure_labels, runner.figures()):
             if label.text() != value:
                 label.setText(value)
+        state = runner.run_state()
+        if self.status_label.text() != state:
+            self.status_label.setText(state)
         running = runner.running
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
@@ -221,12 +235,12 @@ class DemoPanel(QWidget):
     # -- slots ------------------------------------------------------------------------------
     def _on_start_button_clicked(self) -> None:
         if self.runner is not None:
-            self.status_label.setText(self.runner.start())
+            log.info("demo start: %s", self.runner.start())
             self.refresh()
 
     def _on_stop_button_clicked(self) -> None:
         if self.runner is not None:
-            self.status_label.setText(self.runner.stop())
+            log.info("demo stop: %s", self.runner.stop())
             self.refresh()
 
     def showEvent(self, event) -> None:

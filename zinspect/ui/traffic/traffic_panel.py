@@ -9,10 +9,9 @@ the newest row unless the user scrolled away, and turning the current row into
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QStandardItem
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +32,7 @@ from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, Traffic
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.flow_bar import FlowBar
+from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.traffic_model import (
     COL_DIRECTION,
     COL_FRAMES,
@@ -122,24 +122,6 @@ class TrafficPanel(TrafficRows, QWidget):
             self.add_socket_names([name])
             index = self.socket_combo.count() - 1
         self.socket_combo.setCurrentIndex(index)
-
-    def add_socket_names(self, names: Iterable[str]) -> int:
-        """Make ``names`` choices of the socket filter (those it has already are skipped) in
-        one model update: a capture may bring tens of thousands, and adding them one by one
-        looked each up in the whole list (seconds of frozen window). Returns how many were
-        added; callers with very many add them in parts between turns of the loop."""
-        known = self._filter_names
-        items = []
-        for name in dict.fromkeys(names):
-            if name not in known:
-                known.add(name)
-                item = QStandardItem(name)
-                item.setData(name, Qt.ItemDataRole.UserRole)
-                items.append(item)
-        if items:
-            model = self.socket_combo.model()
-            model.invisibleRootItem().appendRows(items)  # type: ignore[attr-defined]
-        return len(items)
 
     def socket_type_of(self, name: str) -> str:
         """The type of the socket that had this name ('' if never seen); closed sockets too."""
@@ -339,7 +321,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.regex_check.toggled.connect(self._on_regex_check_toggled)
         self.pause_action.toggled.connect(self._on_pause_action_toggled)
         self.clear_action.triggered.connect(self._on_clear_action_triggered)
-        self.follow_button.clicked.connect(self._on_follow_button_clicked)
+        self.follow_button.clicked.connect(self.follow_newest)
         self.model.refreshed.connect(self._update_status)
         self.model.filter_progress_changed.connect(self._on_model_filter_progress_changed)
         self.model.rowsInserted.connect(self._on_model_rows_inserted)
@@ -348,7 +330,9 @@ class TrafficPanel(TrafficRows, QWidget):
         self.view.verticalScrollBar().valueChanged.connect(self._on_scroll_bar_value_changed)
         self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
         self.view.selectionModel().selectionChanged.connect(self.rows_changed)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_current_row_changed)
         self.model.modelReset.connect(self.rows_changed)
+        self.model.modelReset.connect(self._on_selection_current_row_changed)
 
     # -- sockets --------------------------------------------------------------------------
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
@@ -481,7 +465,7 @@ class TrafficPanel(TrafficRows, QWidget):
             return
         self._set_follow(value >= self.view.verticalScrollBar().maximum())
 
-    def _on_follow_button_clicked(self) -> None:
+    def follow_newest(self) -> None:
         self._set_follow(True)
         self.view.scrollToBottom()
 
@@ -490,10 +474,10 @@ class TrafficPanel(TrafficRows, QWidget):
             self._follow = follow
             self.follow_button.setVisible(not follow)
 
-    def _on_selection_current_row_changed(
-        self, current: QModelIndex | QPersistentModelIndex, _previous: QModelIndex
-    ) -> None:
+    def _on_selection_current_row_changed(self, *_args: object) -> None:
+        """Also on selection changes and model resets: the Message pane shows the highlighted
+        row (row_selection), so the two never disagree."""
         if self._model_removing:
             return  # the selected message was dropped: keep showing it (it is still valid)
-        message = self.model.message_at(current.row()) if current.isValid() else None
-        self.message_selected.emit(message)
+        row = shown_row(self.view, self.view.currentIndex())
+        self.message_selected.emit(self.model.message_at(row) if row >= 0 else None)

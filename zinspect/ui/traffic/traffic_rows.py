@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
-from PySide6.QtCore import QItemSelectionRange
+from PySide6.QtCore import QItemSelectionRange, Qt
+from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView
 
 from zinspect.core.store import Message
@@ -24,6 +25,7 @@ class TrafficRows:
     view: QTableView
     model: TrafficModel
     socket_combo: QComboBox
+    _filter_names: set[str]  # the names the socket filter offers already
 
     def row_count(self) -> int:
         """How many rows the table shows now (the filter applies)."""
@@ -50,6 +52,24 @@ class TrafficRows:
         """How much of the traffic an active filter has looked at so far: 100 when it is
         caught up or no filter is set."""
         return self.model.filter_progress if self.model.filter.active else 100
+
+    def add_socket_names(self, names: Iterable[str]) -> int:
+        """Make ``names`` choices of the socket filter (those it has already are skipped) in
+        one model update: a capture may bring tens of thousands, and adding them one by one
+        looked each up in the whole list (seconds of frozen window). Returns how many were
+        added; callers with very many add them in parts between turns of the loop."""
+        known = self._filter_names
+        items = []
+        for name in dict.fromkeys(names):
+            if name not in known:
+                known.add(name)
+                item = QStandardItem(name)
+                item.setData(name, Qt.ItemDataRole.UserRole)
+                items.append(item)
+        if items:
+            model = self.socket_combo.model()
+            model.invisibleRootItem().appendRows(items)  # type: ignore[attr-defined]
+        return len(items)
 
     def allow_multiple_selection(self) -> None:
         """Let the user select many rows (click, Shift, Ctrl+A), to replay them."""

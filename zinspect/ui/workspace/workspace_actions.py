@@ -45,6 +45,7 @@ from zinspect.ui.workspace.load_problems import (
 )
 from zinspect.ui.workspace.questions import Continuation, Questions
 from zinspect.ui.workspace.recent_workspaces import RecentWorkspaces
+from zinspect.ui.workspace.traffic_on_open import TrafficOnOpen
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class WorkspaceActions(QObject):
         self._close_confirmed = False
         self._questions = Questions(host.widget, self)
         self._file_dialog: QFileDialog | None = None
+        self.traffic_on_open: TrafficOnOpen | None = None  # see set_traffic_clear
 
         self.saved_messages = saved_messages
         self.saved_messages_dock = host.add_dock(
@@ -421,7 +423,7 @@ class WorkspaceActions(QObject):
 
     def _choose_file_to_open(self) -> None:
         dialog = self._new_file_dialog("Open workspace", QFileDialog.AcceptMode.AcceptOpen)
-        dialog.fileSelected.connect(self.open_path)
+        dialog.fileSelected.connect(self._open_chosen)
         dialog.open()
 
     def _on_save_action_triggered(self) -> None:
@@ -435,4 +437,28 @@ class WorkspaceActions(QObject):
             self.recent.forget(path)
             self._status(f"{path} was not found; it is off the recent list now")
             return
-        self.confirm_discard("opening another workspace", lambda: self.open_path(path))
+        self.confirm_discard("opening another workspace", lambda: self._open_chosen(path))
+
+    # -- the traffic of the previous workspace ----------------------------------------------
+    def set_traffic_clear(self, clear: Callable[[], None]) -> None:
+        """From now on, opening asks whether to ``clear`` the traffic first (see
+        traffic_on_open: Clear / Keep, never two sockets' traffic under one name)."""
+        self.traffic_on_open = TrafficOnOpen(
+            self.host.widget, self.session.store, self.settings, clear, self._status, self
+        )
+
+    def confirm_traffic(self, names: list[str], then: Continuation) -> None:
+        """Run ``then``, which opens sockets called ``names``, once the traffic is settled."""
+        if self.traffic_on_open is None:
+            then()
+        else:
+            self.traffic_on_open.then_open(names, then)
+
+    def _open_chosen(self, path: str) -> None:
+        """Open ``path`` chosen by the user, after the question about the traffic."""
+        try:
+            names = [spec.name for spec in read_workspace(path).sockets]
+        except WorkspaceError:
+            self.open_path(path)  # says why it cannot open; nothing is replaced
+            return
+        self.confirm_traffic(names, lambda: self.open_path(path))
