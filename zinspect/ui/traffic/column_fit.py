@@ -2,7 +2,7 @@
 
 Beside the sockets list and the message pane at 1024 px, the fixed columns took every pixel
 and the Summary, the column users read, was squeezed to a few letters or pushed off-screen.
-Below a width the number, frame count, size and time columns (all shown again in the message
+Below a width the frame count, size, time and number columns (all shown again in the message
 pane) step aside, in that order, and come back when there is room; then the socket column
 narrows (its names elide in the middle).
 """
@@ -21,7 +21,8 @@ from zinspect.ui.traffic.traffic_model import (
     COL_TIME,
 )
 
-DROPPABLE = [COL_NUMBER, COL_FRAMES, COL_SIZE, COL_TIME]
+# the number goes last: it is how people point at a message ("look at No. 12")
+DROPPABLE = [COL_FRAMES, COL_SIZE, COL_TIME, COL_NUMBER]
 SUMMARY_SHARE = 1 / 3  # the summary should get at least this part of the table's width
 
 
