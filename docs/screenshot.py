@@ -1,7 +1,8 @@
 """Make the README's screenshot from the real app: a SUB on the primer's weather publisher,
 an alerts PUB sending a two-frame message, a row selected.
 
-    Xvfb :99 -screen 0 1400x900x24 &  DISPLAY=:99 python docs/screenshot.py docs/screenshot.png
+    Xvfb :99 -screen 0 1600x1000x24 &  DISPLAY=:99 python docs/screenshot.py docs/screenshot.png
+    DISPLAY=:99 python docs/screenshot.py docs/layout-1024x700.png 1024x700
 
 Runs the bounded weather publisher from tests/peers; everything goes through the widgets a
 user clicks and types in.
@@ -116,6 +117,8 @@ def run_in_window(scenario, default_out: str) -> int:
     ``out`` is the first command-line argument or ``default_out``. The demo screenshot uses
     this too."""
     out = Path(sys.argv[1] if len(sys.argv) > 1 else default_out).resolve()
+    # an optional second argument WIDTHxHEIGHT: the layout screenshots (docs/layout-*.png)
+    width, height = map(int, (sys.argv[2] if len(sys.argv) > 2 else "1400x880").split("x"))
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -124,8 +127,9 @@ def run_in_window(scenario, default_out: str) -> int:
 
         async def run() -> None:
             window = MainWindow(settings=settings)
-            window.resize(1400, 880)
+            window.resize(width, height)
             window.show()
+            window.reset_layout()  # the docks sized for this width, as a user would get them
             try:
                 await scenario(window, out)
             finally:
