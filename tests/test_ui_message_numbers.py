@@ -37,3 +37,10 @@ def test_csv_number_matches_the_table_and_seq_stays_zero_based(tmp_path):
         csv.writer(file).writerow(csv_row(message))
     with open(path, newline="", encoding="utf-8") as file:
         assert next(csv.reader(file))[0] == "1"
+
+
+def test_the_count_under_the_table_says_one_message_in_the_singular(window, user, qtbot):
+    window.session.store.extend([Message(time.time(), "pub-1", OUT, [b"a"])])
+    user.wait_rows(1)
+    label = window.traffic.count_label
+    qtbot.waitUntil(lambda: label.text() == "1 message", timeout=WAIT_MS)

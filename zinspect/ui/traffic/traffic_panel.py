@@ -427,7 +427,7 @@ class TrafficPanel(TrafficRows, QWidget):
         if self.model.filter.active:
             text = f"{rows:,} of {kept:,} messages match"
         else:
-            text = f"{rows:,} messages"
+            text = f"{rows:,} message{'' if rows == 1 else 's'}"
         if self.count_label.text() != text:
             self.count_label.setText(text)
         if self.model.paused:
