@@ -12,13 +12,12 @@ import json
 import os
 import socket as pysocket
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import zmq
 from PySide6.QtCore import Qt
+from test_app import run_app
 from window_driver import WAIT_MS
 
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
@@ -65,17 +64,6 @@ def workspace_binding(path: str, **extra) -> dict:
             {"name": "other", "type": "PUB"},
         ],
     }
-
-
-def run_app(tmp_path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run(
-        [sys.executable, "-m", "zinspect", "--settings", str(tmp_path / "settings.ini"), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
 
 
 async def deliver(session, endpoint: str, handle) -> None:

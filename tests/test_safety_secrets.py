@@ -11,12 +11,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
-import subprocess
-import sys
 
 import pytest
 import zmq
+from test_app import run_app
 from window_driver import WAIT_MS
 from zmq.utils import z85
 
@@ -215,25 +213,7 @@ def test_command_line_stderr_never_shows_the_secret(tmp_path):
     )
     path = tmp_path / "secrets.zinspect.json"
     path.write_text(json.dumps(document))
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "zinspect",
-            "--settings",
-            str(tmp_path / "s.ini"),
-            "--log-level",
-            "DEBUG",
-            str(path),
-            "--autostop",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    result = run_app(tmp_path, "--log-level", "DEBUG", str(path), "--autostop", "1", timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     for _, _, value, words in CASES:
         assert words in result.stderr

@@ -9,14 +9,12 @@ that is the usual cause, instead of a bare "EPIPE".
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from peerio import start_peer
 from PySide6.QtCore import Qt
 from session_helpers import ANY_PORT, WAIT_MS, linked
+from test_app import run_app
 
 from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair
 from zinspect.core.security.apply import apply_security
@@ -101,25 +99,7 @@ def test_command_line_loads_the_rest_and_says_where(tmp_path):
         + f',\n  {{"name": "d", "type": "SUB", "options": {{"RCVHWM": {DEEP}}}}}\n]}}\n'
     )
     path = write(tmp_path, text)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "zinspect",
-            "--settings",
-            str(tmp_path / "s.ini"),
-            "--log-level",
-            "INFO",
-            str(path),
-            "--autostop",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    result = run_app(tmp_path, "--log-level", "INFO", str(path), "--autostop", "1", timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sockets[1].options.SNDHWM: a number of 4,400 digits is too large" in result.stderr
     assert (
