@@ -201,7 +201,10 @@ def test_a_multipart_message_that_never_ends_is_held_by_libzmq_until_its_peer_go
     message only once it is complete, and its high-water mark counts messages, not frames,
     so an unfinished message's frames pile up inside libzmq (in zinspect's process) where
     zinspect's per-message caps never see them. Bounded here: 64 MiB, in 64 KiB frames.
-    When the peer goes, libzmq drops the unfinished message and frees its frames."""
+    When the peer goes, libzmq drops the unfinished message: it never reaches zinspect and
+    the socket takes the next peer's messages as before. (Whether the allocator hands the
+    freed pages back to the system at once is its affair, not something a test can hold
+    every time: once in many CI runs it did not within 10 s.)"""
     size = 64 * MIB
     sink = session.create_socket("PULL", "sink")
     address = sink.bind(ANY_PORT).address
@@ -212,7 +215,6 @@ def test_a_multipart_message_that_never_ends_is_held_by_libzmq_until_its_peer_go
     qtbot.waitUntil(lambda: raw.has("sent "), timeout=WAIT_MS)
     assert raw.has(f"sent {size // 65536} frames {size} bytes")
     qtbot.waitUntil(lambda: rss_bytes() - before > 0.75 * size, timeout=WAIT_MS)
-    grown = rss_bytes() - before
     assert sink.received == 0 and len(session.store) == 0  # nothing reached zinspect
     assert sink.monitor.peers == 1 and "handshake_succeeded" in event_names(session, sink)
     probe.assert_never_frozen()
@@ -220,9 +222,12 @@ def test_a_multipart_message_that_never_ends_is_held_by_libzmq_until_its_peer_go
     raw.proc.send_signal(signal.SIGKILL)
     raw.proc.wait(5)
     qtbot.waitUntil(lambda: "disconnected" in event_names(session, sink), timeout=WAIT_MS)
-    # libzmq frees them; whether the allocator hands the pages back at once is its affair
-    qtbot.waitUntil(lambda: trim_heap() or rss_bytes() - before < 0.25 * grown, timeout=WAIT_MS)
-    assert sink.received == 0 and len(session.store) == 0  # the half message was dropped
+    after = PeerOutput(peer("zmtp_raw_push.py", address, "1", "--complete", "--after", "next"))
+    qtbot.waitUntil(lambda: sink.received == 2, timeout=WAIT_MS)
+    assert finished(after, qtbot) == 0, after.lines
+    frames = [tuple(message.frames) for message in session.store]
+    assert len(frames) == 2 and frames[1] == (b"next",)  # the half message was dropped
+    assert len(frames[0]) == 1 and len(frames[0][0]) == 65536  # the new peer's whole one
     probe.assert_never_frozen()
 
 
