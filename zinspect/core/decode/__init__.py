@@ -1,0 +1,1 @@
+"""Payload decoders and protocol recognisers: what the bytes of a message mean."""

@@ -1,0 +1,160 @@
+"""Decoding a whole message: recognisers first, then each frame by the socket's rules.
+
+``MessageDecoder`` holds what the user set per socket (decode rules, a Jupyter key) and is the
+one entry point for the GUI and ``zinspect decode``. It keeps no per-message state: callers
+cache what they show (the table decodes only its visible rows).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from zinspect.core.decode.frame_decoders import decode_frame
+from zinspect.core.decode.model import DecodedFrame, DecodedMessage, DecodeError, DecodeRule
+from zinspect.core.decode.recognisers import RECOGNISERS
+
+log = logging.getLogger(__name__)
+
+SUMMARY_VALUE_LIMIT = 60
+
+
+class MessageDecoder:
+    def __init__(self) -> None:
+        self._rules: dict[str, tuple[DecodeRule, ...]] = {}
+        self._jupyter_keys: dict[str, bytes] = {}
+
+    def rules(self, socket: str) -> tuple[DecodeRule, ...]:
+        return self._rules.get(socket, ())
+
+    def set_rules(self, socket: str, rules: Sequence[DecodeRule]) -> None:
+        if rules:
+            self._rules[socket] = tuple(rules)
+        else:
+            self._rules.pop(socket, None)
+
+    def jupyter_key(self, socket: str) -> bytes | None:
+        return self._jupyter_keys.get(socket)
+
+    def set_jupyter_key(self, socket: str, key: bytes | None) -> None:
+        if key:
+            self._jupyter_keys[socket] = key
+        else:
+            self._jupyter_keys.pop(socket, None)
+
+    def forget(self, socket: str) -> None:
+        """A socket was closed or renamed away: its rules and key go with it."""
+        self._rules.pop(socket, None)
+        self._jupyter_keys.pop(socket, None)
+
+    def decode(
+        self, frames: Sequence[bytes], socket: str = "", socket_type: str = ""
+    ) -> DecodedMessage:
+        rules = self._rules.get(socket, ())
+        for recogniser in RECOGNISERS:
+            if not recogniser.match(frames, socket_type):
+                continue
+            try:
+                recognition, decoded = recogniser.decode(frames, socket, socket_type, self)
+            except DecodeError as error:
+                log.debug("%s looked like %s but is not: %s", socket, recogniser.name, error)
+                continue
+            decoded = tuple(
+                self._by_rule(frames, number, frame, rules)
+                for number, frame in enumerate(decoded, 1)
+            )
+            return DecodedMessage(decoded, recognition, recognition.summary)
+        first = frames[0] if frames else b""
+        decoded = tuple(
+            decode_frame(data, _rule_for(rules, first, number))
+            for number, data in enumerate(frames, 1)
+        )
+        return DecodedMessage(decoded, None, frames_summary(decoded))
+
+    @staticmethod
+    def _by_rule(
+        frames: Sequence[bytes], number: int, frame: DecodedFrame, rules: tuple[DecodeRule, ...]
+    ) -> DecodedFrame:
+        """A user's rule for a frame beats the recogniser's reading of it (its role stays)."""
+        rule = _rule_for(rules, frames[0], number)
+        if rule is None:
+            return frame
+        chosen = decode_frame(frames[number - 1], rule)
+        return DecodedFrame(chosen.decoder, chosen.value, False, chosen.error, frame.role)
+
+
+def _rule_for(rules: tuple[DecodeRule, ...], first: bytes, number: int) -> DecodeRule | None:
+    for rule in rules:
+        if rule.matches(first, number):
+            return rule
+    return None
+
+
+def value_text(value: object, limit: int = SUMMARY_VALUE_LIMIT) -> str:
+    """A decoded value on one line, cut at ``limit`` characters: what the table shows."""
+    if isinstance(value, bytes):
+        text = "0x " + value[: limit // 2].hex(" ") if value else "[empty]"
+    elif isinstance(value, str):
+        text = value.replace("\n", "⏎").replace("\r", "").replace("\t", " ") or "[empty]"
+    else:
+        text = _compact(value, limit)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _compact(value: object, limit: int) -> str:
+    """JSON-like text of a value, built only as far as ``limit`` needs (a huge decoded map
+    must not cost its whole rendering for one table cell)."""
+    parts: list[str] = []
+    used = 0
+
+    def put(text: str) -> bool:
+        nonlocal used
+        parts.append(text)
+        used += len(text)
+        return used <= limit
+
+    def walk(item: object) -> bool:
+        if isinstance(item, dict):
+            if not put("{"):
+                return False
+            for index, (key, inner) in enumerate(item.items()):
+                if (index and not put(", ")) or not put(f"{_scalar(key)}: ") or not walk(inner):
+                    return False
+            return put("}")
+        if isinstance(item, (list, tuple)):
+            if not put("["):
+                return False
+            for index, inner in enumerate(item):
+                if (index and not put(", ")) or not walk(inner):
+                    return False
+            return put("]")
+        return put(_scalar(item))
+
+    walk(value)
+    return "".join(parts)
+
+
+def _scalar(item: object) -> str:
+    if isinstance(item, str):
+        return '"' + item.replace("\n", "⏎") + '"'
+    if isinstance(item, bytes):
+        return "0x" + item[:16].hex()
+    if item is None:
+        return "null"
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    return str(item)
+
+
+def frames_summary(frames: Sequence[DecodedFrame], limit: int = 120) -> str:
+    """Decoded frames joined by ' | ', cut like the raw summary."""
+    parts: list[str] = []
+    used = 0
+    for index, frame in enumerate(frames):
+        if used >= limit:
+            parts.append(f"… +{len(frames) - index} frames")
+            break
+        part = value_text(frame.value, max(8, min(SUMMARY_VALUE_LIMIT, limit - used)))
+        parts.append(part)
+        used += len(part) + 3
+    return " | ".join(parts)

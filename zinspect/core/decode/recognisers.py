@@ -1,0 +1,35 @@
+"""Application protocols recognised from a message's frames.
+
+A recogniser is a small object with a ``name``, a ``match`` that looks at the frames (and the
+socket type) cheaply, and a ``decode`` that names the fields. ``RECOGNISERS`` is tried in
+order; the first that matches and decodes without error wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from zinspect.core.decode.model import DecodedFrame, Recognition
+
+
+class DecodeContext(Protocol):
+    """What a recogniser may need beyond the frames: per-socket keys (Jupyter's HMAC key)."""
+
+    def jupyter_key(self, socket: str) -> bytes | None: ...
+
+
+class Recogniser(Protocol):
+    name: str
+
+    def match(self, frames: Sequence[bytes], socket_type: str) -> bool: ...
+
+    def decode(
+        self, frames: Sequence[bytes], socket: str, socket_type: str, context: DecodeContext
+    ) -> tuple[Recognition, tuple[DecodedFrame, ...]]:
+        """The recognition and one DecodedFrame per frame (with its role); raises
+        DecodeError when the frames only looked like the protocol."""
+        ...
+
+
+RECOGNISERS: list[Recogniser] = []
