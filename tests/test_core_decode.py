@@ -36,3 +36,26 @@ def test_a_huge_decoded_value_is_cut_for_the_table_without_rendering_it_all():
     value = {str(key): list(range(100)) for key in range(100_000)}
     text = value_text(value, 40)
     assert len(text) == 40 and text.endswith("…") and text.startswith('{"0": [0, 1')
+
+
+def test_sequence_gaps_count_what_a_stream_skipped_per_topic():
+    from zinspect.core.decode.gaps import SequenceGaps
+    from zinspect.core.decode.model import Recognition
+
+    def seen(topic: str, sequence: int) -> Recognition:
+        return Recognition("bitcoin", "", {"topic": topic, "sequence": sequence})
+
+    gaps = SequenceGaps()
+    fed = [
+        gaps.feed("sub", seen("hashtx", 5)),
+        gaps.feed("sub", seen("hashblock", 0)),
+        gaps.feed("sub", seen("hashtx", 6)),
+        gaps.feed("sub", seen("hashtx", 9)),  # 7 and 8 missed
+        gaps.feed("sub", seen("hashblock", 1)),
+        gaps.feed("sub", seen("hashtx", 0)),  # the publisher restarted: no gap
+        gaps.feed("sub", None),
+    ]
+    assert fed == [None, None, None, 2, None, None, None]
+    assert gaps.missed_total == 2
+    assert gaps.feed("sub", seen("wrap", 0xFFFFFFFF)) is None
+    assert gaps.feed("sub", seen("wrap", 1)) == 1  # the 4-byte counter wrapped past 0

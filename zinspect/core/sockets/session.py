@@ -17,6 +17,7 @@ from collections.abc import Callable
 import zmq
 import zmq.asyncio
 
+from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.events import SocketEvent, decode_value
 from zinspect.core.sockets.fd_limit import (
@@ -60,6 +61,8 @@ class Session:
         # connection events of every socket (core.monitor, the authenticator), newest last
         self.events: deque[SocketEvent] = deque(maxlen=EVENT_HISTORY)
         self.peer_addresses = PeerAddresses()  # where received messages came from
+        # how each socket's frames are decoded (rules, keys): saved with the workspace
+        self.decoder = MessageDecoder()
         self.on_event: list[Callable[[SocketHandle | None, SocketEvent], None]] = []
         # Run first by close(), before any socket closes: the ZAP authenticator registers
         # itself here (its socket lives in this context), so this layer need not know it.
