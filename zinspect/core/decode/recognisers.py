@@ -2,7 +2,9 @@
 
 A recogniser is a small object with a ``name``, a ``match`` that looks at the frames (and the
 socket type) cheaply, and a ``decode`` that names the fields. ``RECOGNISERS`` is tried in
-order; the first that matches and decodes without error wins.
+order; the first that matches and decodes without error wins, so the most specific come
+first (a Jupyter message on a ROUTER is also an envelope; the envelope is the last resort).
+The protocols themselves live in ``zinspect/core/decode/protocols/``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,11 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from zinspect.core.decode.model import DecodedFrame, Recognition
+from zinspect.core.decode.protocols.bitcoin import BitcoinRecogniser
+from zinspect.core.decode.protocols.envelope import EnvelopeRecogniser
+from zinspect.core.decode.protocols.jupyter import JupyterRecogniser
+from zinspect.core.decode.protocols.mdp import MajordomoRecogniser
+from zinspect.core.decode.protocols.pyzmq_log import PyzmqLogRecogniser
 
 
 class DecodeContext(Protocol):
@@ -32,4 +39,10 @@ class Recogniser(Protocol):
         ...
 
 
-RECOGNISERS: list[Recogniser] = []
+RECOGNISERS: list[Recogniser] = [
+    JupyterRecogniser(),
+    BitcoinRecogniser(),
+    MajordomoRecogniser(),
+    PyzmqLogRecogniser(),
+    EnvelopeRecogniser(),
+]

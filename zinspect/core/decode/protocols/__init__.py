@@ -1,0 +1,4 @@
+"""Recognisers of application protocols over ZeroMQ.
+
+Jupyter, Bitcoin Core notifications, Majordomo, pyzmq's log handler, and plain envelopes.
+"""

@@ -1,0 +1,165 @@
+"""Bitcoin's serialised transactions and block headers, read far enough to name them.
+
+A txid is the double SHA-256 of the transaction serialised WITHOUT its witness data (BIP
+144's marker, flag and witnesses left out), shown byte-reversed as block explorers and the
+RPC interface do; a segwit transaction's wtxid hashes all of it. A block's hash is the
+double SHA-256 of its 80-byte header. Every count read from the bytes is checked against
+the bytes left before anything is allocated for it: a hostile varint cannot make a list of
+a billion entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+from zinspect.core.decode.model import DecodeError
+
+HEADER_SIZE = 80
+MIN_INPUT = 41  # outpoint 36, script length 1, sequence 4
+MIN_OUTPUT = 9  # value 8, script length 1
+LISTED = 50  # inputs and outputs listed in the decoded value; the counts are always whole
+SCRIPT_SHOWN = 80  # bytes of a script shown as hex
+
+
+def double_sha256(data: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def reversed_hex(data: bytes) -> str:
+    """A hash as Bitcoin shows it: the bytes in reverse order, as hex."""
+    return data[::-1].hex()
+
+
+class Reader:
+    """Reads little-endian integers, varints and byte strings, in words when short."""
+
+    def __init__(self, data: bytes, what: str) -> None:
+        self.data = data
+        self.at = 0
+        self.what = what
+
+    @property
+    def left(self) -> int:
+        return len(self.data) - self.at
+
+    def take(self, size: int, name: str) -> bytes:
+        if size > self.left:
+            raise DecodeError(f"the {self.what} ends inside its {name}")
+        piece = self.data[self.at : self.at + size]
+        self.at += size
+        return piece
+
+    def uint(self, size: int, name: str) -> int:
+        return int.from_bytes(self.take(size, name), "little")
+
+    def varint(self, name: str) -> int:
+        first = self.uint(1, name)
+        if first < 0xFD:
+            return first
+        return self.uint({0xFD: 2, 0xFE: 4, 0xFF: 8}[first], name)
+
+    def count(self, name: str, smallest: int) -> int:
+        """A varint count of items each at least ``smallest`` bytes, checked against what is
+        left so that no list is built for items that cannot be there."""
+        number = self.varint(f"number of {name}")
+        if number * smallest > self.left:
+            raise DecodeError(f"the {self.what} claims {number} {name}, more than its bytes hold")
+        return number
+
+
+def _script(data: bytes) -> str:
+    text = data[:SCRIPT_SHOWN].hex()
+    return text + ("…" if len(data) > SCRIPT_SHOWN else "")
+
+
+def parse_transaction(data: bytes) -> dict[str, object]:
+    """The transaction in ``data`` (exactly one, nothing after it) as a JSON-like dict with
+    its txid, wtxid, version, inputs, outputs and locktime; DecodeError in words if not."""
+    reader = Reader(data, "transaction")
+    version = int.from_bytes(reader.take(4, "version"), "little", signed=True)
+    segwit = reader.data[4:5] == b"\x00"
+    if segwit:
+        reader.take(1, "segwit marker")
+        flag = reader.uint(1, "segwit flag")
+        if flag != 1:
+            raise DecodeError(f"the transaction has an unknown segwit flag {flag}")
+    body_start = reader.at
+    inputs: list[dict[str, object]] = []
+    input_count = reader.count("inputs", MIN_INPUT)
+    if segwit and input_count == 0:
+        raise DecodeError("a segwit transaction without inputs")
+    for _ in range(input_count):
+        previous = reader.take(32, "input's previous txid")
+        vout = reader.uint(4, "input's output index")
+        script = reader.take(reader.varint("input script length"), "input script")
+        sequence = reader.uint(4, "input sequence")
+        if len(inputs) < LISTED:
+            inputs.append(
+                {
+                    "txid": reversed_hex(previous),
+                    "vout": vout,
+                    "script": _script(script),
+                    "sequence": sequence,
+                }
+            )
+    outputs: list[dict[str, object]] = []
+    output_count = reader.count("outputs", MIN_OUTPUT)
+    total = 0
+    for _ in range(output_count):
+        value = reader.uint(8, "output value")
+        script = reader.take(reader.varint("output script length"), "output script")
+        total += value
+        if len(outputs) < LISTED:
+            outputs.append({"value": value, "script": _script(script)})
+    body_end = reader.at
+    if segwit:
+        for _ in range(input_count):
+            for _ in range(reader.count("witness items", 1)):
+                reader.take(reader.varint("witness item length"), "witness item")
+    locktime_bytes = reader.take(4, "locktime")
+    if reader.left:
+        raise DecodeError(f"{reader.left} bytes follow the transaction's locktime")
+    stripped = data[:4] + data[body_start:body_end] + locktime_bytes if segwit else data
+    result: dict[str, object] = {"txid": reversed_hex(double_sha256(stripped))}
+    if segwit:
+        result["wtxid"] = reversed_hex(double_sha256(data))
+    result.update(
+        version=version,
+        segwit=segwit,
+        size=len(data),
+        input_count=input_count,
+        output_count=output_count,
+        total_out=total,
+        inputs=inputs,
+        outputs=outputs,
+        locktime=int.from_bytes(locktime_bytes, "little"),
+    )
+    return result
+
+
+def parse_block(data: bytes) -> dict[str, object]:
+    """A serialised block's header fields, hash and transaction count (the transactions
+    themselves are not read: a block is megabytes, the summary needs none of them)."""
+    if len(data) < HEADER_SIZE + 1:
+        raise DecodeError(
+            f"a block is an 80-byte header and its transactions; this is {len(data)} bytes"
+        )
+    header = data[:HEADER_SIZE]
+    version, previous, merkle, time, bits, nonce = struct.unpack("<i32s32sIII", header)
+    reader = Reader(data, "block")
+    reader.at = HEADER_SIZE
+    count = reader.varint("transaction count")
+    if count == 0 or count * 60 > reader.left:
+        raise DecodeError(f"the block claims {count} transactions, which its bytes cannot hold")
+    return {
+        "hash": reversed_hex(double_sha256(header)),
+        "version": version,
+        "previous": reversed_hex(previous),
+        "merkle_root": reversed_hex(merkle),
+        "time": time,
+        "bits": f"{bits:08x}",
+        "nonce": nonce,
+        "tx_count": count,
+        "size": len(data),
+    }

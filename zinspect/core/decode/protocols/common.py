@@ -1,0 +1,46 @@
+"""Pieces every recogniser uses: frames given a role, routing ids in words, short hashes.
+
+Kept apart so that each protocol module stays a small reading of its own specification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from zinspect.core.codecs import frame_summary
+from zinspect.core.decode.frame_decoders import guess
+from zinspect.core.decode.model import DecodedFrame
+
+MAX_HOPS = 8  # routing ids before a delimiter that a recogniser looks through
+ROUTING_ID_MAX = 255  # libzmq's longest routing id
+
+
+def guessed(data: bytes, role: str) -> DecodedFrame:
+    """``data`` read by the automatic guess, with the role a recogniser gave it."""
+    return replace(guess(data), role=role)
+
+
+def text_frame(text: str, role: str, decoder: str = "text") -> DecodedFrame:
+    return DecodedFrame(decoder, text, role=role)
+
+
+def id_text(data: bytes) -> str:
+    """A routing id or address on one line: its text when printable, else hex."""
+    return frame_summary(data, 40)
+
+
+def short(text: str, keep: int = 16) -> str:
+    """A long hash or id cut for a summary (the fields keep it whole)."""
+    return text if len(text) <= keep else text[:keep] + "…"
+
+
+def delimiter_at(frames: Sequence[bytes], limit: int = MAX_HOPS) -> int | None:
+    """Where the empty delimiter is when routing ids (non-empty, at most 255 bytes) come
+    before it, looking at the first ``limit`` + 1 frames only; None when there is none."""
+    for index, frame in enumerate(frames[: limit + 1]):
+        if not frame:
+            return index
+        if len(frame) > ROUTING_ID_MAX:
+            return None
+    return None
