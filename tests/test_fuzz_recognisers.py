@@ -27,6 +27,7 @@ from test_recognise_bitcoin import GENESIS_BLOCK, LEGACY_TX, SEGWIT_TX
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import DecodedFrame, DecodeError, Recognition
+from zinspect.core.decode.protocols.jupyter import hash_name, parse_connection_file
 from zinspect.core.decode.recognisers import RECOGNISERS
 
 KEY = b"fuzz-key"
@@ -101,6 +102,9 @@ class Keys:
 
     def jupyter_key(self, socket: str) -> bytes | None:
         return self.key
+
+    def jupyter_scheme(self, socket: str) -> str:
+        return "hmac-sha256"
 
 
 def check_every_recogniser(frames: list[bytes], socket_type: str, key: bytes | None) -> None:
@@ -182,3 +186,15 @@ def test_refusals_are_in_words():
             assert_in_words(error)
         else:
             raise AssertionError(f"{recogniser.name} accepted {frames!r}")
+
+
+@fuzz(150)
+@given(
+    JSON_VALUES.map(lambda value: {"key": value, "signature_scheme": "hmac-sha256"})
+    | JSON_VALUES.map(lambda value: {"key": "k", "signature_scheme": value})
+    | JSON_VALUES
+)
+def test_any_connection_file_is_a_key_or_refused_in_words(document):
+    data = to_json_text(document).encode("utf-8", "surrogatepass")
+    result = outcome(lambda: parse_connection_file(data), DecodeError)
+    assert refused(result) or (isinstance(result[0], bytes) and hash_name(result[1]))

@@ -4,10 +4,16 @@ and the signature checked with the socket's key: valid, invalid or unchecked, ne
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+import pytest
 import zmq
 from jupyter_client.session import Session
 from recognise_helpers import decode, linked, pub_sub, receive
+
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.decode.model import DecodeError
+from zinspect.core.decode.protocols.jupyter import parse_connection_file
 
 KEY = b"4f6e8c2a-key-of-the-connection-file"
 
@@ -94,3 +100,38 @@ def test_a_delimiter_without_a_json_header_is_not_jupyter():
     assert [frame.decoder for frame in decoded.frames][3] == "text"
     no_type = [b"<IDS|MSG>", b"", b'{"msg_id": "1"}', b"{}", b"{}", b"{}"]
     assert decode(no_type).recognition is None
+
+
+def test_the_connection_files_scheme_is_used_and_read_with_its_key(tmp_path):
+    from jupyter_client.connect import write_connection_file
+
+    path, info = write_connection_file(
+        str(tmp_path / "kernel.json"), key=KEY, signature_scheme="hmac-sha512"
+    )
+    key, scheme = parse_connection_file(Path(path).read_bytes())
+    assert (key, scheme) == (KEY, "hmac-sha512")
+    session = Session(key=key, signature_scheme=scheme)
+    frames = session.serialize(session.msg("kernel_info_request"), ident=[b"c"])
+    decoder = MessageDecoder()
+    decoder.set_jupyter_key("shell", key, scheme)
+    assert decoder.decode(frames, "shell").recognition.fields["signature"] == "valid"
+    decoder.set_jupyter_key("shell", key)  # sha256, the default: the wrong scheme
+    assert decoder.decode(frames, "shell").recognition.fields["signature"] == "invalid"
+    decoder.set_jupyter_key("shell", key, "hmac-nonsense")
+    fields = decoder.decode(frames, "shell").recognition.fields
+    assert fields["signature"] == "unchecked"
+    assert fields["signature_note"] == "unknown signature scheme"
+
+
+def test_a_file_that_is_not_a_connection_file_is_refused_without_quoting_it():
+    for data, reason in [
+        (b"not json " + KEY, "is JSON"),
+        (b"[1]", "JSON object"),
+        (b'{"key": 5}', "key is not text"),
+        (b'{"key": "k", "signature_scheme": "sha256"}', "signature_scheme"),
+        (b'{"key": "\\ud800"}', "not valid text"),
+    ]:
+        with pytest.raises(DecodeError, match=reason) as refused:
+            parse_connection_file(data)
+        assert KEY.decode() not in str(refused.value)
+    assert parse_connection_file(b'{"key": ""}') == (b"", "hmac-sha256")  # signing off

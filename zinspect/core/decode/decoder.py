@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from zinspect.core.decode.frame_decoders import decode_frame
 from zinspect.core.decode.model import DecodedFrame, DecodedMessage, DecodeError, DecodeRule
-from zinspect.core.decode.recognisers import RECOGNISERS
+from zinspect.core.decode.recognisers import DEFAULT_JUPYTER_SCHEME, RECOGNISERS
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ class MessageDecoder:
     def __init__(self) -> None:
         self._rules: dict[str, tuple[DecodeRule, ...]] = {}
         self._jupyter_keys: dict[str, bytes] = {}
+        self._jupyter_schemes: dict[str, str] = {}
 
     def rules(self, socket: str) -> tuple[DecodeRule, ...]:
         return self._rules.get(socket, ())
@@ -36,16 +37,26 @@ class MessageDecoder:
     def jupyter_key(self, socket: str) -> bytes | None:
         return self._jupyter_keys.get(socket)
 
-    def set_jupyter_key(self, socket: str, key: bytes | None) -> None:
+    def jupyter_scheme(self, socket: str) -> str:
+        return self._jupyter_schemes.get(socket, DEFAULT_JUPYTER_SCHEME)
+
+    def set_jupyter_key(
+        self, socket: str, key: bytes | None, scheme: str = DEFAULT_JUPYTER_SCHEME
+    ) -> None:
+        """The key (and the connection file's ``signature_scheme``) that Jupyter messages on
+        ``socket`` are signed with; None or b"" forgets it."""
         if key:
             self._jupyter_keys[socket] = key
+            self._jupyter_schemes[socket] = scheme
         else:
             self._jupyter_keys.pop(socket, None)
+            self._jupyter_schemes.pop(socket, None)
 
     def forget(self, socket: str) -> None:
         """A socket was closed or renamed away: its rules and key go with it."""
         self._rules.pop(socket, None)
         self._jupyter_keys.pop(socket, None)
+        self._jupyter_schemes.pop(socket, None)
 
     def decode(
         self, frames: Sequence[bytes], socket: str = "", socket_type: str = ""

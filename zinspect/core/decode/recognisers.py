@@ -15,15 +15,19 @@ from typing import Protocol
 from zinspect.core.decode.model import DecodedFrame, Recognition
 from zinspect.core.decode.protocols.bitcoin import BitcoinRecogniser
 from zinspect.core.decode.protocols.envelope import EnvelopeRecogniser
+from zinspect.core.decode.protocols.jupyter import DEFAULT_JUPYTER_SCHEME as DEFAULT_JUPYTER_SCHEME
 from zinspect.core.decode.protocols.jupyter import JupyterRecogniser
 from zinspect.core.decode.protocols.mdp import MajordomoRecogniser
 from zinspect.core.decode.protocols.pyzmq_log import PyzmqLogRecogniser
 
 
 class DecodeContext(Protocol):
-    """What a recogniser may need beyond the frames: per-socket keys (Jupyter's HMAC key)."""
+    """What a recogniser may need beyond the frames: per-socket keys (Jupyter's HMAC key and
+    the connection file's signature scheme, "hmac-sha256" unless it says otherwise)."""
 
     def jupyter_key(self, socket: str) -> bytes | None: ...
+
+    def jupyter_scheme(self, socket: str) -> str: ...
 
 
 class Recogniser(Protocol):

@@ -73,6 +73,32 @@ def _script(data: bytes) -> str:
     return text + ("…" if len(data) > SCRIPT_SHOWN else "")
 
 
+def _skip(
+    data: bytes, at: int, count: int, before: int, after: int, what: str, values: bool = False
+) -> tuple[int, int]:
+    """Past ``count`` items that are ``before`` bytes, a varint-sized byte string and
+    ``after`` bytes, from ``at``: where they end, and the sum of their leading 8-byte values
+    when ``values``. The quick path for the items not listed: a 4 MB transaction has 100,000
+    inputs, and the Reader's checks per field cost too much for a table row."""
+    end = len(data)
+    total = 0
+    for _ in range(count):
+        if values:
+            total += int.from_bytes(data[at : at + 8], "little")
+        at += before
+        if at >= end:
+            raise DecodeError(f"the transaction ends inside its {what}")
+        first = data[at]
+        if first < 0xFD:
+            at += 1 + first + after
+        else:
+            width = 2 if first == 0xFD else 4 if first == 0xFE else 8
+            at += 1 + width + int.from_bytes(data[at + 1 : at + 1 + width], "little") + after
+        if at > end:
+            raise DecodeError(f"the transaction ends inside its {what}")
+    return at, total
+
+
 def parse_transaction(data: bytes) -> dict[str, object]:
     """The transaction in ``data`` (exactly one, nothing after it) as a JSON-like dict with
     its txid, wtxid, version, inputs, outputs and locktime; DecodeError in words if not."""
@@ -89,34 +115,34 @@ def parse_transaction(data: bytes) -> dict[str, object]:
     input_count = reader.count("inputs", MIN_INPUT)
     if segwit and input_count == 0:
         raise DecodeError("a segwit transaction without inputs")
-    for _ in range(input_count):
+    for _ in range(min(input_count, LISTED)):
         previous = reader.take(32, "input's previous txid")
         vout = reader.uint(4, "input's output index")
         script = reader.take(reader.varint("input script length"), "input script")
         sequence = reader.uint(4, "input sequence")
-        if len(inputs) < LISTED:
-            inputs.append(
-                {
-                    "txid": reversed_hex(previous),
-                    "vout": vout,
-                    "script": _script(script),
-                    "sequence": sequence,
-                }
-            )
+        inputs.append(
+            {
+                "txid": reversed_hex(previous),
+                "vout": vout,
+                "script": _script(script),
+                "sequence": sequence,
+            }
+        )
+    reader.at, _ = _skip(data, reader.at, input_count - len(inputs), 36, 4, "inputs")
     outputs: list[dict[str, object]] = []
     output_count = reader.count("outputs", MIN_OUTPUT)
-    total = 0
-    for _ in range(output_count):
+    for _ in range(min(output_count, LISTED)):
         value = reader.uint(8, "output value")
         script = reader.take(reader.varint("output script length"), "output script")
-        total += value
-        if len(outputs) < LISTED:
-            outputs.append({"value": value, "script": _script(script)})
+        outputs.append({"value": value, "script": _script(script)})
+    total = sum(int(output["value"]) for output in outputs)  # type: ignore[call-overload]
+    reader.at, rest = _skip(data, reader.at, output_count - len(outputs), 8, 0, "outputs", True)
+    total += rest
     body_end = reader.at
     if segwit:
         for _ in range(input_count):
-            for _ in range(reader.count("witness items", 1)):
-                reader.take(reader.varint("witness item length"), "witness item")
+            items = reader.count("witness items", 1)
+            reader.at, _ = _skip(data, reader.at, items, 0, 0, "witness")
     locktime_bytes = reader.take(4, "locktime")
     if reader.left:
         raise DecodeError(f"{reader.left} bytes follow the transaction's locktime")

@@ -3,15 +3,16 @@
 A Jupyter message on the wire (jupyter_client's messaging documentation, "The Wire Protocol")
 is routing ids (on IOPub one topic), the ``<IDS|MSG>`` delimiter, the HMAC signature as hex,
 four JSON dicts (header, parent header, metadata, content) and raw buffers. The signature is
-the HMAC (SHA-256 by default) of the four dicts under the connection file's key; it is
-checked with the key the user gave for the socket, which never appears in a field, a summary
-or a log line.
+the HMAC of the four dicts under the connection file's key, with its ``signature_scheme``
+(hmac-sha256 by default); it is checked with the key the user gave for the socket, which
+never appears in a field, a summary, an error or a log line.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,11 @@ DELIMITER = b"<IDS|MSG>"
 MAX_IDS = 16  # routing ids looked through for the delimiter (match runs per visible row)
 DICT_NAMES = ("header", "parent header", "metadata", "content")
 JSON_LIMIT = 1 << 20  # a dict bigger than this is left as bytes (the table must stay quick)
-SIGN_CHECK_LIMIT = 32 << 20  # bytes hashed to check a signature; past it: unchecked
+SIGN_CHECK_LIMIT = 16 << 20  # bytes hashed to check a signature; past it: unchecked
+DEFAULT_JUPYTER_SCHEME = "hmac-sha256"  # a connection file's default signature_scheme
+CONNECTION_FILE_LIMIT = 1 << 20  # a connection file is a few hundred bytes
+# hash functions a scheme may name (hmac-NAME): fixed-length ones hashlib always has
+HASHES = frozenset(hashlib.algorithms_guaranteed) - {"shake_128", "shake_256"}
 TOPIC_SOCKETS = frozenset({"SUB", "XSUB"})  # IOPub's one prefix frame is a topic
 GIST_KEYS = ("execution_state", "code", "text", "ename", "comm_id", "name")
 
@@ -38,13 +43,52 @@ def delimiter_index(frames: Sequence[bytes]) -> int | None:
     return None
 
 
-def signature_state(key: bytes | None, signature: bytes, dicts: Sequence[bytes]) -> tuple[str, str]:
+def hash_name(scheme: str) -> str | None:
+    """The hashlib name in a signature scheme such as "hmac-sha256", or None if unknown."""
+    prefix, _, name = scheme.partition("-")
+    return name if prefix == "hmac" and name in HASHES else None
+
+
+def parse_connection_file(data: bytes) -> tuple[bytes, str]:
+    """(key, signature scheme) from a kernel's connection file; DecodeError in words when it
+    is not one. The message never quotes the file: it holds the key."""
+    if len(data) > CONNECTION_FILE_LIMIT:
+        raise DecodeError("this is too big to be a Jupyter connection file")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise DecodeError("a Jupyter connection file is JSON; this is not") from None
+    if not isinstance(document, dict):
+        raise DecodeError("a Jupyter connection file is a JSON object; this is not")
+    key = document.get("key", "")
+    scheme = document.get("signature_scheme", DEFAULT_JUPYTER_SCHEME)
+    if not isinstance(key, str):
+        raise DecodeError("the connection file's key is not text")
+    if not isinstance(scheme, str) or hash_name(scheme) is None:
+        raise DecodeError(
+            "the connection file's signature_scheme is not hmac- and a hash name (hmac-sha256)"
+        )
+    try:
+        return key.encode("utf-8"), scheme
+    except UnicodeEncodeError:
+        raise DecodeError("the connection file's key is not valid text") from None
+
+
+def signature_state(
+    key: bytes | None,
+    signature: bytes,
+    dicts: Sequence[bytes],
+    scheme: str = DEFAULT_JUPYTER_SCHEME,
+) -> tuple[str, str]:
     """("valid" | "invalid" | "unchecked", why) for ``signature`` over the four dicts."""
     if not key:
         return "unchecked", "no key set for this socket" if signature else "unsigned"
+    name = hash_name(scheme)
+    if name is None:
+        return "unchecked", "unknown signature scheme"
     if sum(len(part) for part in dicts) > SIGN_CHECK_LIMIT:
         return "unchecked", "too big to check here"
-    digest = hmac.new(key, digestmod=hashlib.sha256)
+    digest = hmac.new(key, digestmod=name)
     for part in dicts:
         digest.update(part)
     expected = digest.hexdigest().encode("ascii")
@@ -92,7 +136,9 @@ class JupyterRecogniser:
         if not isinstance(msg_type, str) or not msg_type:
             raise DecodeError("the header has no msg_type")
         signature_text = signature.decode("ascii", "replace")
-        state, why = signature_state(context.jupyter_key(socket), signature, dicts)
+        state, why = signature_state(
+            context.jupyter_key(socket), signature, dicts, context.jupyter_scheme(socket)
+        )
 
         id_role = "topic" if socket_type.upper() in TOPIC_SOCKETS else "routing id"
         decoded = [guessed(frame, id_role) for frame in frames[:index]]
