@@ -135,3 +135,16 @@ def test_a_file_that_is_not_a_connection_file_is_refused_without_quoting_it():
             parse_connection_file(data)
         assert KEY.decode() not in str(refused.value)
     assert parse_connection_file(b'{"key": ""}') == (b"", "hmac-sha256")  # signing off
+
+
+def test_a_users_rule_for_a_frame_wins_and_the_frame_keeps_its_role():
+    from zinspect.core.decode.model import DecodeRule
+
+    decoder = MessageDecoder()
+    decoder.set_jupyter_key("shell", KEY)
+    decoder.set_rules("shell", [DecodeRule("raw", frame=7)])
+    decoded = decoder.decode(shell_request(), "shell", "ROUTER")
+    content = decoded.frames[6]
+    assert content.decoder == "raw" and content.role == "content"
+    assert isinstance(content.value, bytes)
+    assert decoded.recognition.fields["signature"] == "valid"

@@ -32,6 +32,7 @@ DEFAULT_JUPYTER_SCHEME = "hmac-sha256"  # a connection file's default signature_
 CONNECTION_FILE_LIMIT = 1 << 20  # a connection file is a few hundred bytes
 # hash functions a scheme may name (hmac-NAME): fixed-length ones hashlib always has
 HASHES = frozenset(hashlib.algorithms_guaranteed) - {"shake_128", "shake_256"}
+SIGNATURE_SHOWN = 256  # a hex digest is at most 128 characters (sha512)
 TOPIC_SOCKETS = frozenset({"SUB", "XSUB"})  # IOPub's one prefix frame is a topic
 GIST_KEYS = ("execution_state", "code", "text", "ename", "comm_id", "name")
 
@@ -135,7 +136,7 @@ class JupyterRecogniser:
         msg_type = header.get("msg_type")
         if not isinstance(msg_type, str) or not msg_type:
             raise DecodeError("the header has no msg_type")
-        signature_text = signature.decode("ascii", "replace")
+        signature_text = signature[:SIGNATURE_SHOWN].decode("ascii", "replace")
         state, why = signature_state(
             context.jupyter_key(socket), signature, dicts, context.jupyter_scheme(socket)
         )
@@ -143,7 +144,11 @@ class JupyterRecogniser:
         id_role = "topic" if socket_type.upper() in TOPIC_SOCKETS else "routing id"
         decoded = [guessed(frame, id_role) for frame in frames[:index]]
         decoded.append(text_frame(DELIMITER.decode(), "delimiter"))
-        decoded.append(text_frame(signature_text, "signature"))
+        decoded.append(
+            text_frame(signature_text, "signature")
+            if len(signature) <= SIGNATURE_SHOWN and signature.isascii()
+            else DecodedFrame("raw", signature, role="signature")
+        )
         decoded.extend(decoded_dicts)
         decoded.extend(DecodedFrame("raw", frame, role="buffer") for frame in frames[index + 6 :])
 
