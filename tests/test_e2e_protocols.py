@@ -59,6 +59,7 @@ def test_a_recording_of_protocol_traffic_decodes_to_the_protocols(session, peer,
     assert [f["msg_type"] for f in jupyter] == ["status", "stream", "execute_result", "status"]
     assert {f["signature"] for f in jupyter} == {"valid"}
     assert {f["parent_msg_type"] for f in jupyter} == {"execute_request"}
+    assert jupyter[0]["topic"] == f"kernel.{jupyter[0]['session']}.status"  # whole, not cut
     assert decoded[1].frames[-1].value == {"name": "stdout", "text": "hello from the kernel\n"}
     assert "✓" in decoded[0].summary and KEY not in repr(decoded)
 

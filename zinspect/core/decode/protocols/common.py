@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from zinspect.core.codecs import frame_summary
+from zinspect.core.codecs import frame_summary, printable_text
 from zinspect.core.decode.frame_decoders import guess
 from zinspect.core.decode.model import DecodedFrame
 
@@ -28,6 +28,15 @@ def text_frame(text: str, role: str, decoder: str = "text") -> DecodedFrame:
 def id_text(data: bytes) -> str:
     """A routing id or address on one line: its text when printable, else hex."""
     return frame_summary(data, 40)
+
+
+def id_field(data: bytes) -> str:
+    """A routing id, address or topic whole for a field: its text when printable, else its
+    bytes in hex; cut like ``id_text`` only past libzmq's 255-byte routing ids."""
+    if len(data) > ROUTING_ID_MAX:
+        return id_text(data)
+    text = printable_text(data)
+    return text if text is not None else "0x " + data.hex(" ")
 
 
 def short(text: str, keep: int = 16) -> str:

@@ -18,6 +18,7 @@ from zinspect.core.decode.protocols.common import (
     ROUTING_ID_MAX,
     delimiter_at,
     guessed,
+    id_field,
     id_text,
     text_frame,
 )
@@ -62,13 +63,14 @@ class EnvelopeRecogniser:
             decoded.append(text_frame("", "delimiter"))
         body = frames[body_at:]
         decoded.extend(guessed(frame, "body") for frame in body)
-        routing = [id_text(frame) for frame in frames[:ids]]
+        routing = [id_field(frame) for frame in frames[:ids]]
         fields: dict[str, object] = {
             "routing_ids": routing,
             "delimiter": has_delimiter,
             "body_frames": len(body),
         }
-        parts = [f"[{' › '.join(routing)}]"] if routing else []
+        shown = [id_text(frame) for frame in frames[:ids]]
+        parts = [f"[{' › '.join(shown)}]"] if shown else []
         if body:
             parts.append(message_summary(body, limit=100))
         summary = " ".join(parts) or "[empty delimiter]"

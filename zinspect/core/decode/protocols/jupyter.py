@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from zinspect.core.codecs import parse_json
 from zinspect.core.decode.model import DecodedFrame, DecodeError, Recognition
-from zinspect.core.decode.protocols.common import guessed, id_text, short, text_frame
+from zinspect.core.decode.protocols.common import guessed, id_field, id_text, short, text_frame
 
 if TYPE_CHECKING:
     from zinspect.core.decode.recognisers import DecodeContext
@@ -170,7 +170,7 @@ class JupyterRecogniser:
         if why:
             fields["signature_note"] = why
         if index:
-            fields[id_role.replace(" ", "_")] = id_text(frames[0])
+            fields[id_role.replace(" ", "_")] = id_field(frames[0])
         return Recognition(
             "jupyter", _summary(msg_type, msg_id, state, why, content), fields
         ), tuple(decoded)
@@ -182,7 +182,7 @@ def _summary(
     mark = {"valid": "✓", "invalid": "✗ bad signature"}.get(state, "")
     if state == "unchecked" and why != "unsigned":
         mark = "(signature unchecked)"
-    parts = [msg_type, f"msg_id={short(msg_id, 12)}"] + ([mark] if mark else [])
+    parts = [short(msg_type, 40), f"msg_id={short(msg_id, 12)}"] + ([mark] if mark else [])
     for key in GIST_KEYS:
         value = content.get(key)
         if isinstance(value, str) and value:

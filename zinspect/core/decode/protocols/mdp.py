@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 from zinspect.core.codecs import message_summary
 from zinspect.core.decode.model import DecodedFrame, DecodeError, Recognition
-from zinspect.core.decode.protocols.common import delimiter_at, guessed, id_text, text_frame
+from zinspect.core.decode.protocols.common import (
+    delimiter_at,
+    guessed,
+    id_field,
+    id_text,
+    text_frame,
+)
 
 if TYPE_CHECKING:
     from zinspect.core.decode.recognisers import DecodeContext
@@ -59,7 +65,7 @@ class MajordomoRecogniser:
         decoded.append(text_frame(header.decode("ascii"), "protocol"))
         fields: dict[str, object] = {"version": "MDP/0.1"}
         if at > 1:
-            fields["routing_id"] = id_text(frames[0])
+            fields["routing_id"] = id_field(frames[0])
         rest = list(frames[at + 1 :])
         if header == CLIENT:
             if not rest:
@@ -95,13 +101,13 @@ class MajordomoRecogniser:
                 raise DecodeError(
                     f"an MDP {command} has the client's address and an empty frame before its body"
                 )
-            client = id_text(rest[0])
+            client = id_field(rest[0])
             decoded.extend(guessed(frame, "client address") for frame in rest[:empty])
             decoded.append(text_frame("", "delimiter"))
             body = rest[empty + 1 :]
             decoded.extend(guessed(frame, "body") for frame in body)
             fields.update(client=client, body_frames=len(body))
-            summary += f" client={client}" + (
+            summary += f" client={id_text(rest[0])}" + (
                 f": {message_summary(body, limit=80)}" if body else ""
             )
         elif rest:
