@@ -6,9 +6,9 @@ signatures with the key, and counts the gap."""
 from __future__ import annotations
 
 import pytest
+from bitcoin_samples import LEGACY_TX, LEGACY_TXID, SEGWIT_TX, SEGWIT_TXID
 from peerio import PeerOutput
 from session_helpers import ANY_PORT, WAIT_MS, traffic
-from test_recognise_bitcoin import LEGACY_TX, LEGACY_TXID, SEGWIT_TX, SEGWIT_TXID
 
 from zinspect.core.capture.capture import read_capture
 from zinspect.core.capture.recorder import Recorder

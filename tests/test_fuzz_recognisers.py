@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from bitcoin_samples import GENESIS_BLOCK, LEGACY_TX, SEGWIT_TX
 from fuzz_support import (
     JSON_VALUES,
     assert_in_words,
@@ -23,7 +24,6 @@ from fuzz_support import (
 from hypothesis import given
 from hypothesis import strategies as st
 from jupyter_client.session import Session
-from test_recognise_bitcoin import GENESIS_BLOCK, LEGACY_TX, SEGWIT_TX
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import DecodedFrame, DecodeError, Recognition
