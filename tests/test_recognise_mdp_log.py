@@ -132,3 +132,15 @@ def test_envelopes_on_router_and_dealer_when_nothing_else_matches():
     assert decode([b"just", b"frames"], "DEALER").recognition is None  # nothing to mark
     assert decode([b"Hello"], "REP").recognition is None  # REP stripped its envelope
     assert decode(from_req, "PUB").recognition is None  # a PUB has no envelope
+
+
+def test_a_long_or_odd_service_name_keeps_the_summary_on_one_short_line():
+    decoded = decode([MDPC01, b"svc\nwith a line break " + b"x" * 500, b"body"])
+    assert decoded.recognition.fields["service"].startswith("svc\nwith")
+    assert "\n" not in decoded.summary and len(decoded.summary) < 160
+
+
+def test_a_log_summary_stays_on_one_line():
+    decoded = decode([b"odd\nroot.ERROR.sub", b"first line\nsecond line\n"])
+    assert decoded.recognition.fields["message"] == "first line\nsecond line"
+    assert decoded.summary == "ERROR [odd⏎root.sub] first line⏎second line"

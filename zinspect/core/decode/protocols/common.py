@@ -39,6 +39,17 @@ def id_field(data: bytes) -> str:
     return text if text is not None else "0x " + data.hex(" ")
 
 
+def one_line(text: str, keep: int) -> str:
+    """Text for a summary: line breaks shown as ⏎, other control characters as spaces, cut
+    at ``keep`` characters."""
+    line = "".join(
+        "⏎" if char == "\n" else " " if char < " " or char == "\x7f" else char
+        for char in text[: keep + 1]
+        if char != "\r"
+    )
+    return line if len(line) <= keep else line[: keep - 1] + "…"
+
+
 def short(text: str, keep: int = 16) -> str:
     """A long hash or id cut for a summary (the fields keep it whole)."""
     return text if len(text) <= keep else text[:keep] + "…"

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from zinspect.core.codecs import parse_json
 from zinspect.core.decode.model import DecodedFrame, DecodeError, Recognition
-from zinspect.core.decode.protocols.common import guessed, id_field, id_text, short, text_frame
+from zinspect.core.decode.protocols.common import (
+    guessed,
+    id_field,
+    id_text,
+    one_line,
+    text_frame,
+)
 
 if TYPE_CHECKING:
     from zinspect.core.decode.recognisers import DecodeContext
@@ -182,7 +188,7 @@ def _summary(
     mark = {"valid": "✓", "invalid": "✗ bad signature"}.get(state, "")
     if state == "unchecked" and why != "unsigned":
         mark = "(signature unchecked)"
-    parts = [short(msg_type, 40), f"msg_id={short(msg_id, 12)}"] + ([mark] if mark else [])
+    parts = [one_line(msg_type, 40), f"msg_id={one_line(msg_id, 13)}"] + ([mark] if mark else [])
     for key in GIST_KEYS:
         value = content.get(key)
         if isinstance(value, str) and value:

@@ -75,7 +75,7 @@ class MajordomoRecogniser:
             body = rest[1:]
             decoded.extend(guessed(frame, "body") for frame in body)
             fields.update(role="client", service=service, body_frames=len(body))
-            summary = f"MDP client {service}" + (
+            summary = f"MDP client {id_text(rest[0])}" + (
                 f": {message_summary(body, limit=80)}" if body else ""
             )
             return Recognition("mdp", summary, fields), tuple(decoded)
@@ -94,7 +94,7 @@ class MajordomoRecogniser:
             service = _text(rest[0], "service name")
             decoded.append(text_frame(service, "service"))
             fields["service"] = service
-            summary += f" service={service}"
+            summary += f" service={id_text(rest[0])}"
         elif command in ("REQUEST", "REPLY"):
             empty = delimiter_at(rest, HEADER_AT_MOST)
             if empty is None or empty == 0:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from zinspect.core.decode.model import DecodedFrame, DecodeError, Recognition
-from zinspect.core.decode.protocols.common import text_frame
+from zinspect.core.decode.protocols.common import one_line, text_frame
 
 if TYPE_CHECKING:
     from zinspect.core.decode.recognisers import DecodeContext
@@ -58,10 +58,8 @@ class PyzmqLogRecogniser:
             "root": root,
             "subtopic": subtopic,
         }
-        where = ".".join(part for part in (root, subtopic) if part)
-        line = message.replace("\n", "⏎").replace("\r", "").replace("\t", " ")
-        if len(line) > SUMMARY_TEXT:
-            line = line[: SUMMARY_TEXT - 1] + "…"
+        where = one_line(".".join(part for part in (root, subtopic) if part), SUMMARY_TEXT)
+        line = one_line(message, SUMMARY_TEXT)
         summary = f"{fields['level']}" + (f" [{where}]" if where else "") + f" {line}"
         decoded = (text_frame(topic, "topic"), text_frame(text, "log record"))
         return Recognition("pyzmq-log", summary, fields), decoded
