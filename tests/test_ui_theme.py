@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QPalette, QStyleHints
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QStyleHints
+from PySide6.QtWidgets import QApplication, QCheckBox, QStyle, QStyleOptionButton
 from ui_actions import WAIT_MS, click, menu_action, trigger_menu
 from window_driver import ANY_PORT, settings_at
 
@@ -182,3 +182,21 @@ def test_system_starts_dark_on_a_dark_desktop(qtbot, tmp_path, monkeypatch):
     finally:
         main.close()
         main.shutdown()
+
+
+def test_check_boxes_and_fields_keep_a_visible_frame_in_dark(window, qtbot):
+    """Fusion outlines them in a darkened window colour, which vanishes on dark fields."""
+    trigger_menu(window, "Dark")
+    box = window.traffic.findChild(QCheckBox)
+    qtbot.waitUntil(box.isVisible, timeout=WAIT_MS)
+    option = QStyleOptionButton()
+    option.initFrom(box)
+    rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    image = box.grab().toImage()
+    scale = image.width() / box.width()
+    top = [
+        image.pixelColor(int(x * scale), int(rect.top() * scale)).lightness()
+        for x in range(rect.left() + 2, rect.right() - 1)
+    ]
+    window_lightness = QColor(DARK_TABLE["window"]).lightness()
+    assert max(top) > window_lightness + 40, (top, window_lightness)

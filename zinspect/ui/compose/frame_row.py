@@ -122,8 +122,8 @@ class FrameRow(QFrame):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 
-        self.up_button = self._tool_button(QStyle.StandardPixmap.SP_ArrowUp)
-        self.down_button = self._tool_button(QStyle.StandardPixmap.SP_ArrowDown)
+        self.up_button = self._arrow_button("▲")
+        self.down_button = self._arrow_button("▼")
         self.remove_button = self._tool_button(QStyle.StandardPixmap.SP_DialogDiscardButton)
         self.up_button.clicked.connect(self._on_up_button_clicked)
         self.down_button.clicked.connect(self._on_down_button_clicked)
@@ -154,6 +154,14 @@ class FrameRow(QFrame):
             icon = self._icons[pixmap] = self.style().standardIcon(pixmap)
         button = QToolButton(self)
         button.setIcon(icon)
+        button.setAutoRaise(True)
+        return button
+
+    def _arrow_button(self, arrow: str) -> QToolButton:
+        """An arrow drawn as text, in the theme's text colour (the standard arrow icons are
+        black, invisible on a dark theme)."""
+        button = QToolButton(self)
+        button.setText(arrow)
         button.setAutoRaise(True)
         return button
 

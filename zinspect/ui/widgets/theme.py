@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import re
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, QSettings, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -323,8 +323,7 @@ def _use_variant(app: QApplication, variant: str, *, force: bool = False) -> Non
     _variant, _applied = variant, True
     _colours.clear()
     _brushes.clear()
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    _use_style(app, variant)
     app.setPalette(palette_for(variant))
     # widgets hear of it through posted events: deliver them now, so every widget has its
     # new palette when apply_theme returns and theme_changed's listeners read it
@@ -332,6 +331,48 @@ def _use_variant(app: QApplication, variant: str, *, force: bool = False) -> Non
     _restyle(app.allWidgets())
     log.info("theme %s (%s colours)%s", _chosen, variant, " at start" if first else "")
     theme_signals.theme_changed.emit(variant)
+
+
+class DarkFusion(QProxyStyle):
+    """Fusion with frames that show on a dark palette: Fusion outlines check boxes, radio
+    buttons and line edits in a darkened window colour, which vanishes against dark fields."""
+
+    _OUTLINED = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+        QStyle.PrimitiveElement.PE_FrameLineEdit,
+    )
+
+    def drawPrimitive(  # noqa: N802 (Qt calls it by this name)
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in self._OUTLINED:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour("mid"), 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRoundedRect(rect, 2.0, 2.0)
+        painter.restore()
+
+
+def _use_style(app: QApplication, variant: str) -> None:
+    """Plain Fusion for light (no Python in its paint path); DarkFusion for dark."""
+    style = app.style()
+    if variant == DARK:
+        if not isinstance(style, DarkFusion):
+            app.setStyle(DarkFusion("Fusion"))
+    elif isinstance(style, DarkFusion) or style.name().lower() != "fusion":
+        app.setStyle("Fusion")
 
 
 def _restyle(widgets: list[QWidget]) -> None:
