@@ -37,7 +37,7 @@ from zinspect.ui.automation.automation_forward import ForwardSection
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
-from zinspect.ui.widgets.theme import set_style
+from zinspect.ui.widgets.theme import outline_tick_box, set_style
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,7 @@ class AutomationEditor(QWidget):
         group = QGroupBox(title)
         group.setCheckable(True)
         group.setChecked(False)
+        outline_tick_box(group)
         self._describe(group, name, tip + " Tick the title to use it.")
         return group
 

@@ -30,7 +30,7 @@ from zinspect.core.security.authenticator import AuthSpec, parse_address
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.inputs import make_button, make_line_edit
 from zinspect.ui.widgets.lists import selected_data, short_list_view
-from zinspect.ui.widgets.theme import set_style
+from zinspect.ui.widgets.theme import outline_tick_box, set_style
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class AuthEditor(QGroupBox):
         super().__init__("Authenticate clients (ZAP)", parent)
         self.setCheckable(True)
         self.setChecked(False)
+        outline_tick_box(self)
         self.setAccessibleName("Authenticate clients")
         self.setToolTip(
             "Let zinspect's authenticator decide who may connect to this socket. "

@@ -14,7 +14,14 @@ import re
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGroupBox,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +79,7 @@ LIGHT_TABLE: dict[str, str] = {
     "dark": "#707070",
     "shadow": "#505050",
     "disabled_text": "#8c8c8c",
+    "frame_window": "#efefef",  # see _use_style: Fusion's outline of fields is this, darker
     # zinspect's own colours
     "error": "#c62828",  # error text, the recording dot, a broken link
     "warning": "#9c4f00",  # a socket's warning, a warning event
@@ -115,6 +123,7 @@ DARK_TABLE: dict[str, str] = {
     "dark": "#161618",
     "shadow": "#000000",
     "disabled_text": "#75757c",
+    "frame_window": "#b6b6bc",
     "error": "#ff8a80",
     "warning": "#ffb45c",
     "success": "#85cc88",
@@ -173,7 +182,11 @@ DRAWN_ON: tuple[tuple[str, str, str], ...] = (
     ("highlight", "base", GRAPHIC),  # the selected node's outline
 )
 # colours only ever drawn under or around others, or greyed out: not checked
-DECORATION = frozenset({"light", "midlight", "dark", "shadow", "hint_border", "disabled_text"})
+DECORATION = frozenset(
+    {"light", "midlight", "dark", "shadow", "hint_border", "disabled_text", "frame_window"}
+)
+# widgets whose frame Fusion draws in their window colour, darkened (see _use_style)
+FRAMED_CLASSES = ("QCheckBox", "QRadioButton", "QLineEdit", "QAbstractSpinBox")
 
 _STYLE_PROPERTY = "zinspect_style"  # a widget's style-sheet template
 _TINT_PROPERTY = "zinspect_tint"  # "palette role number:table name" of a tinted widget
@@ -323,8 +336,8 @@ def _use_variant(app: QApplication, variant: str, *, force: bool = False) -> Non
     _variant, _applied = variant, True
     _colours.clear()
     _brushes.clear()
-    _use_style(app, variant)
     app.setPalette(palette_for(variant))
+    _use_style(app, variant)  # after: a new application palette drops the class ones
     # widgets hear of it through posted events: deliver them now, so every widget has its
     # new palette when apply_theme returns and theme_changed's listeners read it
     QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
@@ -333,46 +346,16 @@ def _use_variant(app: QApplication, variant: str, *, force: bool = False) -> Non
     theme_signals.theme_changed.emit(variant)
 
 
-class DarkFusion(QProxyStyle):
-    """Fusion with frames that show on a dark palette: Fusion outlines check boxes, radio
-    buttons and line edits in a darkened window colour, which vanishes against dark fields."""
-
-    _OUTLINED = (
-        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
-        QStyle.PrimitiveElement.PE_FrameLineEdit,
-    )
-
-    def drawPrimitive(  # noqa: N802 (Qt calls it by this name)
-        self,
-        element: QStyle.PrimitiveElement,
-        option: QStyleOption,
-        painter: QPainter,
-        widget: QWidget | None = None,
-    ) -> None:
-        super().drawPrimitive(element, option, painter, widget)
-        if element not in self._OUTLINED:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(colour("mid"), 1.0))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
-        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
-            painter.drawEllipse(rect)
-        else:
-            painter.drawRoundedRect(rect, 2.0, 2.0)
-        painter.restore()
-
-
 def _use_style(app: QApplication, variant: str) -> None:
-    """Plain Fusion for light (no Python in its paint path); DarkFusion for dark."""
-    style = app.style()
-    if variant == DARK:
-        if not isinstance(style, DarkFusion):
-            app.setStyle(DarkFusion("Fusion"))
-    elif isinstance(style, DarkFusion) or style.name().lower() != "fusion":
+    """Fusion, with the window colour of framed fields raised in dark: Fusion outlines check
+    boxes, radio buttons and fields in their window colour darkened, which would vanish
+    against dark fields. A palette per class costs nothing at paint time."""
+    if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
+    framed = palette_for(variant)
+    framed.setColor(_Role.Window, QColor(TABLES[variant]["frame_window"]))
+    for class_name in FRAMED_CLASSES:
+        app.setPalette(framed, class_name)  # type: ignore[arg-type]  # stubs say bytes; str works
 
 
 def _restyle(widgets: list[QWidget]) -> None:
@@ -385,3 +368,35 @@ def _restyle(widgets: list[QWidget]) -> None:
         if isinstance(tinted, str):
             number, role = tinted.split(":", 1)
             _apply_tint(widget, QPalette.ColorRole(int(number)), role)
+
+
+class _TickBoxStyle(QProxyStyle):
+    """Fusion for one checkable group box, its tick box outlined on dark (a class palette,
+    as for check boxes, would reach the group's children too)."""
+
+    def drawPrimitive(  # noqa: N802 (Qt calls it by this name)
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element != QStyle.PrimitiveElement.PE_IndicatorCheckBox or _variant != DARK:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour("mid"), 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5), 2.0, 2.0)
+        painter.restore()
+
+
+_tick_box_style: list[_TickBoxStyle] = []  # one, made with the first group box
+
+
+def outline_tick_box(group: QGroupBox) -> None:
+    """Keep a checkable group box's tick box visible in the dark theme."""
+    if not _tick_box_style:
+        _tick_box_style.append(_TickBoxStyle("Fusion"))
+    group.setStyle(_tick_box_style[0])
