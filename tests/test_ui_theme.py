@@ -200,3 +200,11 @@ def test_check_boxes_and_fields_keep_a_visible_frame_in_dark(window, qtbot):
     ]
     window_lightness = QColor(DARK_TABLE["window"]).lightness()
     assert max(top) > window_lightness + 40, (top, window_lightness)
+
+
+def test_a_theme_applied_elsewhere_shows_checked_in_the_menu(window):
+    """A preferences dialog writes the same setting and calls apply_theme itself."""
+    apply_theme("dark")
+    assert checked_theme(window) == "Dark" and is_dark(window.palette())
+    apply_theme("system")
+    assert checked_theme(window) == "System" and not is_dark(window.palette())

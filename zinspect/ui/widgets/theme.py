@@ -306,11 +306,10 @@ def apply_theme(name: str) -> None:
     changed = name != _chosen
     _chosen = name
     hints = app.styleHints()
-    if hasattr(hints, "setColorScheme"):  # Qt 6.8+
-        if name == SYSTEM:
-            hints.unsetColorScheme()
-        else:
-            hints.setColorScheme(Qt.ColorScheme.Dark if name == DARK else Qt.ColorScheme.Light)
+    if name == SYSTEM:
+        hints.unsetColorScheme()  # back to what the desktop says
+    else:
+        hints.setColorScheme(Qt.ColorScheme.Dark if name == DARK else Qt.ColorScheme.Light)
     variant = desktop_variant() if name == SYSTEM else name
     _use_variant(app, variant, force=changed)
 
