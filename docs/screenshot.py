@@ -3,6 +3,7 @@ an alerts PUB sending a two-frame message, a row selected.
 
     Xvfb :99 -screen 0 1600x1000x24 &  DISPLAY=:99 python docs/screenshot.py docs/screenshot.png
     DISPLAY=:99 python docs/screenshot.py docs/layout-1024x700.png 1024x700
+    DISPLAY=:99 python docs/screenshot.py docs/screenshot-dark.png --theme dark
 
 Runs the bounded weather publisher from tests/peers; everything goes through the widgets a
 user clicks and types in.
@@ -112,18 +113,31 @@ async def scenario(window: MainWindow, out: Path) -> None:
         publisher.wait()
 
 
+def take_option(args: list[str], name: str, default: str) -> str:
+    """Remove ``name VALUE`` from ``args`` and return VALUE (``default`` without it)."""
+    if name not in args:
+        return default
+    at = args.index(name)
+    value = args[at + 1]
+    del args[at : at + 2]
+    return value
+
+
 def run_in_window(scenario, default_out: str) -> int:
     """Show a fresh main window (own settings file) and run ``scenario(window, out)`` in it;
-    ``out`` is the first command-line argument or ``default_out``. The demo screenshot uses
-    this too."""
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else default_out).resolve()
+    ``out`` is the first command-line argument or ``default_out``; ``--theme light|dark``
+    picks View > Theme. The demo screenshot uses this too."""
+    args = sys.argv[1:]
+    theme = take_option(args, "--theme", "light")
+    out = Path(args[0] if args else default_out).resolve()
     # an optional second argument WIDTHxHEIGHT: the layout screenshots (docs/layout-*.png)
-    width, height = map(int, (sys.argv[2] if len(sys.argv) > 2 else "1400x880").split("x"))
+    width, height = map(int, (args[1] if len(args) > 1 else "1400x880").split("x"))
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
+        settings.setValue("view/theme", theme)
 
         async def run() -> None:
             window = MainWindow(settings=settings)

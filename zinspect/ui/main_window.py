@@ -33,7 +33,8 @@ from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
 from zinspect.ui.topology.topology_view import TopologyView
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
-from zinspect.ui.widgets.feedback import ERROR_COLOR
+from zinspect.ui.widgets.theme import apply_theme, saved_theme, set_style
+from zinspect.ui.widgets.theme_menu import ThemeMenu
 from zinspect.ui.widgets.vertical_scroll import VerticalScroll
 from zinspect.ui.widgets.window_host import WindowHost
 from zinspect.ui.workspace.workspace_actions import WorkspaceActions
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self._selected_message: Message | None = None
         self._shortcuts_box: QMessageBox | None = None
 
+        # the saved theme before any panel: they are built in its colours
+        apply_theme(saved_theme(self.settings))
         self.host = WindowHost(self)
         # Asked by closeEvent first; False keeps the window open (it asks about unsaved work)
         self.close_guard: Callable[[], bool] | None = None
@@ -94,7 +97,7 @@ class MainWindow(QMainWindow):
         warning = libzmq_warning()
         if warning:
             label = self.libzmq_warning_label = QLabel(warning)
-            label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
+            set_style(label, "color: {error}; font-weight: bold;")
             label.setAccessibleName("libzmq security warning")
             label.setToolTip(
                 "This libzmq has known security flaws; install a pyzmq built with "
@@ -228,6 +231,8 @@ class MainWindow(QMainWindow):
         ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
+        self.theme_menu = ThemeMenu(self.settings, self)
+        view_menu.addMenu(self.theme_menu.menu)
         view_menu.addAction(self.reset_layout_action)
 
         help_menu = self.host.menu("&Help")

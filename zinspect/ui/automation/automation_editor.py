@@ -36,7 +36,8 @@ from zinspect.ui.automation.automation_checks import check_automation, json_numb
 from zinspect.ui.automation.automation_forward import ForwardSection
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
+from zinspect.ui.widgets.theme import outline_tick_box, set_style
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class AutomationEditor(QWidget):
         self.send_frames.setToolTip("The frames of every message sent, in order")
         self.placeholder_label = QLabel(PLACEHOLDER_HELP)
         self.placeholder_label.setWordWrap(True)
-        self.placeholder_label.setStyleSheet(NOTE_STYLE)
+        set_style(self.placeholder_label, NOTE_TEMPLATE)
         self._describe(
             self.placeholder_label,
             "Placeholders",
@@ -225,6 +226,7 @@ class AutomationEditor(QWidget):
         group = QGroupBox(title)
         group.setCheckable(True)
         group.setChecked(False)
+        outline_tick_box(group)
         self._describe(group, name, tip + " Tick the title to use it.")
         return group
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.widgets.feedback import error_label
+from zinspect.ui.widgets.theme import outline_tick_box
 
 
 class ForwardSection(QGroupBox):
@@ -23,6 +24,7 @@ class ForwardSection(QGroupBox):
         self._target = ""  # the target of the spec last loaded
         self.setCheckable(True)
         self.setChecked(False)
+        outline_tick_box(self)
         self.setAccessibleName("Forward group")
         self.setToolTip(
             "Send every message this socket receives on another socket, frames unchanged "

@@ -14,12 +14,13 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from zinspect.core.capture.recorder import Recorder
-from zinspect.ui.widgets.feedback import ERROR_COLOR, ERROR_STYLE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
 SAMPLE_MS = 500
-RECORDING_STYLE = f"color: {ERROR_COLOR}; font-weight: bold;"
+RECORDING_STYLE = "color: {error}; font-weight: bold;"
 
 
 class RecordIndicator(QWidget):
@@ -34,7 +35,7 @@ class RecordIndicator(QWidget):
         self.setToolTip("The recording in progress, or why it stopped")
         self._recorder: Recorder | None = None
         self.dot = QLabel("●", self)
-        self.dot.setStyleSheet(RECORDING_STYLE)
+        set_style(self.dot, RECORDING_STYLE)
         self.dot.setAccessibleName("Recording")
         self.dot.setToolTip("Recording: every message in and out is written to the capture file")
         self.label = QLabel(self)
@@ -71,7 +72,7 @@ class RecordIndicator(QWidget):
         self.dot.show()
         self.stop_button.show()
         self.dismiss_button.hide()
-        self.label.setStyleSheet("")
+        set_style(self.label, "")
         self.label.setToolTip(f"Recording to {recorder.path}")
         self.refresh()
         self._timer.start()
@@ -101,7 +102,7 @@ class RecordIndicator(QWidget):
         self.dot.hide()
         self.stop_button.hide()
         self.dismiss_button.show()
-        self.label.setStyleSheet(ERROR_STYLE)
+        set_style(self.label, ERROR_TEMPLATE)
         self.label.setText(f"Recording stopped: {error}")
         self.label.setToolTip(
             f"The recording to {recorder.path} stopped after "

@@ -36,7 +36,8 @@ from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.widgets.feedback import ERROR_STYLE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class ReplayDialog(QDialog):
         self.rate_spin.setToolTip("Messages per second for a fixed-rate replay")
 
         self.error_label = QLabel(self)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_style(self.error_label, ERROR_TEMPLATE)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Replay error")
         self.error_label.setToolTip("Why the replay cannot start or stopped")

@@ -35,7 +35,8 @@ from zinspect.ui.compose.frame_editor import FrameEditor
 from zinspect.ui.compose.peer_chooser import PeerChooser
 from zinspect.ui.compose.send_history import SentMessage
 from zinspect.ui.compose.send_history_panel import SendHistoryPanel
-from zinspect.ui.widgets.feedback import ERROR_STYLE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ WAITING_TEXT = (
     "Waiting to be queued: no peer has connected yet, or its queue is full. Cancel gives up."
 )
 CANCELLED_TEXT = "Send cancelled"
-WAITING_STYLE = "color: #8a5a00;"
+WAITING_STYLE = "color: {waiting};"
 
 READY_TEXTS = {
     "REQ": "ready to send a request; it must then wait for the reply before sending again.",
@@ -269,8 +270,8 @@ class Composer(QWidget):
         self._status_is_refusal = refusal and bool(text)
         self._refused_for_state = False
         self.status_label.setText(text)
-        style = {"error": ERROR_STYLE, "waiting": WAITING_STYLE}.get(kind, "")
-        self.status_label.setStyleSheet(style if text else "")
+        style = {"error": ERROR_TEMPLATE, "waiting": WAITING_STYLE}.get(kind, "")
+        set_style(self.status_label, style if text else "")
 
     def _update_frames_label(self) -> None:
         editor = self.frame_editor

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFontDatabase,
     QIcon,
-    QPalette,
     QStandardItem,
     QStandardItemModel,
     QTextOption,
@@ -36,7 +34,7 @@ from zinspect.core.codecs import (
     encode_frame,
     human_size,
 )
-from zinspect.ui.widgets.feedback import ERROR_COLOR
+from zinspect.ui.widgets.theme import tint
 
 ENCODING_LABELS = {
     "text": "Text (UTF-8)",
@@ -79,13 +77,6 @@ def encodings_model(parent: QObject) -> QStandardItemModel:
     return model
 
 
-def error_palette(widget: QWidget) -> QPalette:
-    """The widget's palette with red text (a palette, not a style sheet: rows are many)."""
-    palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
-    return palette
-
-
 class FrameRow(QFrame):
     """One frame: number, encoding chooser, editor, live size, error in words, move/remove."""
 
@@ -126,13 +117,13 @@ class FrameRow(QFrame):
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
 
         self.error_label = QLabel(self)
-        self.error_label.setPalette(error_palette(self.error_label))
+        tint(self.error_label, "error")  # a palette, not a style sheet: rows are many
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 
-        self.up_button = self._tool_button(QStyle.StandardPixmap.SP_ArrowUp)
-        self.down_button = self._tool_button(QStyle.StandardPixmap.SP_ArrowDown)
+        self.up_button = self._arrow_button("▲")
+        self.down_button = self._arrow_button("▼")
         self.remove_button = self._tool_button(QStyle.StandardPixmap.SP_DialogDiscardButton)
         self.up_button.clicked.connect(self._on_up_button_clicked)
         self.down_button.clicked.connect(self._on_down_button_clicked)
@@ -163,6 +154,14 @@ class FrameRow(QFrame):
             icon = self._icons[pixmap] = self.style().standardIcon(pixmap)
         button = QToolButton(self)
         button.setIcon(icon)
+        button.setAutoRaise(True)
+        return button
+
+    def _arrow_button(self, arrow: str) -> QToolButton:
+        """An arrow drawn as text, in the theme's text colour (the standard arrow icons are
+        black, invisible on a dark theme)."""
+        button = QToolButton(self)
+        button.setText(arrow)
         button.setAutoRaise(True)
         return button
 

@@ -41,7 +41,8 @@ from zinspect.ui.compose.saved_messages_model import (
     SavedMessagesModel,
 )
 from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.widgets.feedback import ERROR_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE, error_label, show_error
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +276,7 @@ class SavedMessagesPanel(QWidget):
     # -- internals ----------------------------------------------------------------------------
     def _set_status(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet(ERROR_STYLE if error and text else "")
+        set_style(self.status_label, ERROR_TEMPLATE if error and text else "")
 
     def _update_buttons(self, *_args: object) -> None:
         selected = self.selected_row() >= 0

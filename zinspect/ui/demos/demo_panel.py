@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.demos.demos import Demo, DemoAction, DemoRunner
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
 FIGURES_MS = 250  # live figures refresh while the panel is visible
-RESULT_STYLE = "color: #1b5e20;"
-MUTED_STYLE = "color: #555;"
+RESULT_STYLE = "color: {success};"
+MUTED_STYLE = "color: {placeholder};"
 EXPLANATION_MIN_PX = 160  # the explanation keeps this much however many results show
 
 
@@ -50,7 +51,7 @@ def _wrapped(text: str = "", style: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     if style:
-        label.setStyleSheet(style)
+        set_style(label, style)
     return label
 
 

@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,7 +39,7 @@ from zinspect.core.sockets.events import WARNINGS, SocketEvent
 from zinspect.core.sockets.session import EVENT_HISTORY
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.widgets.feedback import ERROR_COLOR
+from zinspect.ui.widgets.theme import brush, theme_signals
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +47,6 @@ FLUSH_MS = 100
 COLUMNS = ("Time", "Socket", "Event", "Endpoint", "Detail", "What it means")
 COL_TIME, COL_SOCKET, COL_EVENT, COL_ENDPOINT, COL_DETAIL, COL_MEANING = range(len(COLUMNS))
 MEANING_WIDTH = 420  # "What it means" at least this wide (px): its sentences are long
-PROBLEM_COLOR = QColor(ERROR_COLOR)
-WARNING_COLOR = QColor("#b35c00")
 ALL_SOCKETS = ""
 EventRole = Qt.ItemDataRole.UserRole + 1
 
@@ -77,6 +74,12 @@ class EventsModel(QAbstractTableModel):
         self.limit = limit
         self._log = EventLog(limit)
         self._rows: list[EventRow] = []  # what the view was told about: follows _log
+        theme_signals.theme_changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, _variant: str) -> None:
+        if self._rows:  # trouble and warning colours
+            last = self.index(len(self._rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.ForegroundRole])
 
     def add(self, events: list[SocketEvent]) -> None:
         if not events:
@@ -171,9 +174,9 @@ class EventsModel(QAbstractTableModel):
             )
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_EVENT, COL_MEANING):
             if event.problem:
-                return PROBLEM_COLOR
+                return brush("error")
             if event.name in WARNINGS:
-                return WARNING_COLOR
+                return brush("warning")
         if role == EventRole:
             return event
         return None

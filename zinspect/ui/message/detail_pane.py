@@ -13,7 +13,7 @@ import datetime
 import logging
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QPalette, QResizeEvent
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,6 +35,7 @@ from zinspect.core.store import IN, OUT, Message, message_number
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.message.frame_viewer import FrameViewer
+from zinspect.ui.widgets.theme import tint
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +107,7 @@ class DetailPane(QWidget):
         self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty_label.setWordWrap(True)
         self._empty_label.setObjectName("empty_hint")
-        muted = self._empty_label.palette()
-        muted.setColor(
-            QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText)
-        )
-        self._empty_label.setPalette(muted)  # a hint, not content
+        tint(self._empty_label, "placeholder")  # a hint, not content
         self._empty_label.setAccessibleName("No message selected")
         self._empty_label.setToolTip("Click a row in the traffic table to inspect that message")
         self._stack.addWidget(self._empty_label)

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from zinspect.core.codecs import DETAIL_LIMIT, human_size
 from zinspect.core.store import message_number
 from zinspect.ui.message.frame_render import LIMIT_TEXT, size_text
-from zinspect.ui.widgets.feedback import ERROR_STYLE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class FrameActions(QWidget):
 
     def show_status(self, text: str, problem: bool = False) -> None:
         self._action_status.setText(text)
-        self._action_status.setStyleSheet(ERROR_STYLE if problem else "")
+        set_style(self._action_status, ERROR_TEMPLATE if problem else "")
         self._action_status.setVisible(bool(text))
 
     def _copy(self, how: str) -> None:

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QV
 from zinspect.core.store import Message
 from zinspect.ui.message.frame_actions import FrameActions
 from zinspect.ui.message.frame_render import LIMIT_TEXT, VIEW_LABELS, render_frame, size_text
-from zinspect.ui.widgets.feedback import ERROR_STYLE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 VIEW_TIPS = {
     "auto": "JSON when the frame parses as JSON, text when it is printable UTF-8, else hex",
@@ -86,7 +87,7 @@ class FrameViewer(QWidget):
         layout.addWidget(self._view_note)
         self._truncated_label = QLabel()
         self._truncated_label.setWordWrap(True)
-        self._truncated_label.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+        set_style(self._truncated_label, ERROR_TEMPLATE + " font-weight: bold;")
         self._truncated_label.setObjectName("truncated_mark")
         self._truncated_label.setAccessibleName("Truncation")
         self._truncated_label.setToolTip(
@@ -175,7 +176,7 @@ class FrameViewer(QWidget):
         shown = render_frame(data, choice, self._hex_width)
         self._shown_view = shown.view
         self._view_note.setText(shown.note)
-        self._view_note.setStyleSheet(ERROR_STYLE if shown.problem else "")
+        set_style(self._view_note, ERROR_TEMPLATE if shown.problem else "")
         self._view_note.setVisible(bool(shown.note))
         if shown.truncated:
             self._truncated_label.setText(

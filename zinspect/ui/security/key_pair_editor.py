@@ -35,8 +35,9 @@ from zinspect.core.keys.curve_keys import (
     public_key_of,
     save_certificate,
 )
-from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.inputs import make_button, make_line_edit
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class KeyPairEditor(QWidget):
         )
         self.certificate_label = QLabel()
         self.certificate_label.setWordWrap(True)
-        self.certificate_label.setStyleSheet(NOTE_STYLE)
+        set_style(self.certificate_label, NOTE_TEMPLATE)
         self.certificate_label.setAccessibleName("Certificate file")
         self.certificate_label.setToolTip(
             "The certificate file this socket's keys come from; workspaces refer to it"

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.keys.curve_keys import KeyFormatError, check_key, load_public_keys
 from zinspect.core.security.authenticator import AuthSpec, parse_address
-from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.inputs import make_button, make_line_edit
 from zinspect.ui.widgets.lists import selected_data, short_list_view
+from zinspect.ui.widgets.theme import outline_tick_box, set_style
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class AuthEditor(QGroupBox):
         super().__init__("Authenticate clients (ZAP)", parent)
         self.setCheckable(True)
         self.setChecked(False)
+        outline_tick_box(self)
         self.setAccessibleName("Authenticate clients")
         self.setToolTip(
             "Let zinspect's authenticator decide who may connect to this socket. "
@@ -110,7 +112,7 @@ class AuthEditor(QGroupBox):
         )
         self.directory_error_label = error_label("Client certificate directory error")
         self.keys_note = QLabel("No keys and no directory: any client key is accepted.")
-        self.keys_note.setStyleSheet(NOTE_STYLE)
+        set_style(self.keys_note, NOTE_TEMPLATE)
         self.keys_note.setWordWrap(True)
         self.keys_note.setAccessibleName("Client keys note")
         self.keys_note.setToolTip("What the authenticator does with the keys listed here")
@@ -159,7 +161,7 @@ class AuthEditor(QGroupBox):
         )
         self.user_error_label = error_label("PLAIN user error")
         self.users_note = QLabel("No users: any name and password are accepted.")
-        self.users_note.setStyleSheet(NOTE_STYLE)
+        set_style(self.users_note, NOTE_TEMPLATE)
         self.users_note.setWordWrap(True)
         self.users_note.setAccessibleName("PLAIN users note")
         self.users_note.setToolTip("What the authenticator does with the users listed here")

@@ -51,14 +51,15 @@ from zinspect.ui.security.key_pair_editor import (
     with_error,
 )
 from zinspect.ui.security.security_auth import AuthEditor
-from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.inputs import make_button, make_line_edit
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
-DONE_STYLE = "color: #2e7d32;"
+DONE_STYLE = "color: {success};"
 WARNING_STYLE = (
-    "color: #7a4100; background: #fff3cd; border: 1px solid #e0b252; "
+    "color: {hint_text}; background: {hint_background}; border: 1px solid {hint_border}; "
     "border-radius: 3px; padding: 4px;"
 )
 MECHANISM_HELP = {
@@ -103,7 +104,7 @@ class SecurityForm(QWidget):
         )
         self.mechanism_help = QLabel()
         self.mechanism_help.setWordWrap(True)
-        self.mechanism_help.setStyleSheet(NOTE_STYLE)
+        set_style(self.mechanism_help, NOTE_TEMPLATE)
         self.mechanism_help.setAccessibleName("Mechanism description")
         self.mechanism_help.setToolTip("What the chosen mechanism does")
 
@@ -152,7 +153,7 @@ class SecurityForm(QWidget):
         self.password_error = error_label("Password error")
         self.plain_note = QLabel(PLAIN_NOTE)
         self.plain_note.setWordWrap(True)
-        self.plain_note.setStyleSheet(WARNING_STYLE)
+        set_style(self.plain_note, WARNING_STYLE)
         self.plain_note.setAccessibleName("PLAIN is cleartext")
         self.plain_note.setToolTip("Use CURVE when the network is not trusted")
         self.credentials = QWidget()
@@ -179,7 +180,7 @@ class SecurityForm(QWidget):
         )
         self.warnings_label = QLabel()
         self.warnings_label.setWordWrap(True)
-        self.warnings_label.setStyleSheet(WARNING_STYLE)
+        set_style(self.warnings_label, WARNING_STYLE)
         self.warnings_label.setAccessibleName("Security warnings")
         self.warnings_label.setToolTip("What to know about this socket's security")
         self.warnings_label.hide()
@@ -196,7 +197,7 @@ class SecurityForm(QWidget):
         )
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet(DONE_STYLE)
+        set_style(self.status_label, DONE_STYLE)
         self.status_label.setAccessibleName("Security result")
         self.status_label.setToolTip("What the last action did")
         self.error_label = error_label("Security error")

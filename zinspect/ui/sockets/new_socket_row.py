@@ -27,7 +27,8 @@ from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import SOCKET_TYPES, SocketTypeInfo
 from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class NewSocketRow(QGroupBox):
         self.type_help_label.setTextFormat(Qt.TextFormat.PlainText)
         self.type_help_label.setAccessibleName("New socket type description")
         self.type_help_label.setToolTip("What the chosen type does and which types it talks to")
-        self.type_help_label.setStyleSheet(NOTE_STYLE)
+        set_style(self.type_help_label, NOTE_TEMPLATE)
         self.name_edit = QLineEdit()
         self.name_edit.setClearButtonEnabled(True)
         self.name_edit.setAccessibleName("New socket name")

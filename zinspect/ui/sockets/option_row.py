@@ -30,11 +30,12 @@ from zinspect.core.sockets.option_catalog import (
     options_for,
     parse_value,
 )
-from zinspect.ui.widgets.feedback import NOTE_STYLE, error_label
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label
+from zinspect.ui.widgets.theme import set_style
 
 RECREATE_MARK = "⟳"
 RESET_GLYPH = "↺"
-EDITED_STYLE = "color: #1565c0;"
+EDITED_STYLE = "color: {edited};"
 HEADER_STYLE = "font-weight: bold; padding-top: 6px;"
 # Units as the narrow unit column shows them; the row's name and tooltip say the rest (a
 # "connections" or "probes" column would squeeze every field at 320 px).
@@ -90,7 +91,7 @@ class OptionRow:
         self.label.setBuddy(self.editor)
         unit = SHORT_UNITS.get(spec.unit, spec.unit) if spec.kind != "size" else ""
         self.unit = QLabel(unit)
-        self.unit.setStyleSheet(NOTE_STYLE)
+        set_style(self.unit, NOTE_TEMPLATE)
         self.unit.setAccessibleName(f"{spec.name} unit")
         self.unit.setToolTip(f"Unit: {UNIT_WORDS.get(unit, unit)}" if unit else "")
         self.mark = QLabel()
@@ -162,7 +163,7 @@ class OptionRow:
         return self.editor_state() != self._baseline
 
     def set_edited(self, edited: bool) -> None:
-        self.label.setStyleSheet(EDITED_STYLE if edited else "")
+        set_style(self.label, EDITED_STYLE if edited else "")
 
     def wanted(self) -> int | bytes | None:
         """The value the editor asks for (None: back to the default); OptionValueError."""
@@ -227,7 +228,7 @@ def option_rows_grid(
         line += 2
     if type_name and not rows:
         empty = QLabel(f"No options to show for {type_name}.")
-        empty.setStyleSheet(NOTE_STYLE)
+        set_style(empty, NOTE_TEMPLATE)
         empty.setAccessibleName("No options")
         empty.setToolTip("This socket type has none of the options this form offers")
         grid.addWidget(empty, 0, 0, 1, 5)

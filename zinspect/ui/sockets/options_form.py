@@ -41,12 +41,13 @@ from zinspect.core.sockets.option_catalog import (
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.sockets.option_row import RECREATE_MARK, OptionRow, option_rows_grid
-from zinspect.ui.widgets.feedback import ERROR_STYLE, NOTE_STYLE, show_error
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE, NOTE_TEMPLATE, show_error
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
 CHANGE_COALESCE_MS = 100
-DONE_STYLE = "color: #2e7d32;"
+DONE_STYLE = "color: {success};"
 LEGEND = "Grey: default; bold: set by you."
 LEGEND_MARK = f" {RECREATE_MARK}: applying re-creates the socket, which has endpoints."
 
@@ -76,7 +77,7 @@ class OptionsForm(QWidget):
         self.title_label.setStyleSheet("font-weight: bold;")
         self.legend_label = QLabel()
         self.legend_label.setWordWrap(True)
-        self.legend_label.setStyleSheet(NOTE_STYLE)
+        set_style(self.legend_label, NOTE_TEMPLATE)
         self.legend_label.setAccessibleName("Options legend")
         self.legend_label.setToolTip(
             "Grey values are the defaults (hover a row for the "
@@ -98,7 +99,7 @@ class OptionsForm(QWidget):
             self.scroll.setWidget(self.rows_widget)
         self.other_label = QLabel()
         self.other_label.setWordWrap(True)
-        self.other_label.setStyleSheet(NOTE_STYLE)
+        set_style(self.other_label, NOTE_TEMPLATE)
         self.other_label.setAccessibleName("Other options set")
         self.other_label.setToolTip(
             "Options set on this socket (from a workspace) that this "
@@ -289,7 +290,7 @@ class OptionsForm(QWidget):
 
     def show_status(self, text: str, *, error: bool = False, done: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet(ERROR_STYLE if error else DONE_STYLE if done else "")
+        set_style(self.status_label, ERROR_TEMPLATE if error else DONE_STYLE if done else "")
         self.status_label.setVisible(bool(text))
 
     # -- internals -------------------------------------------------------------------------

@@ -24,9 +24,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.ui.widgets.theme import colour
 
 COUNT_REFRESH_MS = 250  # 4 Hz: counts are for reading, not for watching every message
-WARNING_COLOR = QColor("#b35c00")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -364,7 +364,7 @@ class SocketItemDelegate(QStyledItemDelegate):
         if state:
             shown_state = elide_words(metrics, state, bottom.width() * 3 // 5)
             state_width = metrics.horizontalAdvance(shown_state) + 2 * pad
-            painter.setPen(text_color if selected else WARNING_COLOR)
+            painter.setPen(text_color if selected else colour("warning"))
             painter.drawText(
                 bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown_state
             )

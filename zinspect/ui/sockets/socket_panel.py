@@ -50,12 +50,13 @@ from zinspect.ui.sockets.options_form import OptionsForm
 from zinspect.ui.sockets.peer_table import PeerTable
 from zinspect.ui.sockets.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
 from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
-from zinspect.ui.widgets.feedback import NOTE_STYLE
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
 CHANGE_COALESCE_MS = 100
-STATE_STYLE = "color: #b35c00; font-weight: bold;"
+STATE_STYLE = "color: {warning}; font-weight: bold;"
 
 TYPE_NOTES = {
     "XPUB": "Incoming subscribe and unsubscribe messages from subscribers appear in the "
@@ -128,7 +129,7 @@ class SocketPanel(QWidget):
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.state_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.state_label.setStyleSheet(STATE_STYLE)
+        set_style(self.state_label, STATE_STYLE)
         self.state_label.setAccessibleName("Selected socket state")
         self.state_label.setToolTip("What needs attention on this socket")
         # Always in the layout, one line tall even when empty: a state that comes and goes
@@ -137,7 +138,7 @@ class SocketPanel(QWidget):
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
         self.note_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.note_label.setStyleSheet(NOTE_STYLE)
+        set_style(self.note_label, NOTE_TEMPLATE)
         self.note_label.setAccessibleName("Socket type note")
         self.note_label.setToolTip("How this socket type shows up in the traffic")
 
@@ -217,7 +218,7 @@ class SocketPanel(QWidget):
             "No socket selected.\nCreate one above, or select one in the list."
         )
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet(NOTE_STYLE)
+        set_style(self.empty_label, NOTE_TEMPLATE)
         self.empty_label.setAccessibleName("No socket selected")
         self.empty_label.setToolTip("Select a socket to bind, connect or subscribe it")
         # Only the settings scroll: the short "no socket selected" page sits outside the

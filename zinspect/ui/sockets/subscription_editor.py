@@ -27,12 +27,13 @@ from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import error_label, show_error
 from zinspect.ui.widgets.lists import selected_data, short_list_view
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
 TopicRole = Qt.ItemDataRole.UserRole + 1
 HINT_STYLE = (
-    "color: #7a4100; background: #fff3cd; border: 1px solid #e0b252; "
+    "color: {hint_text}; background: {hint_background}; border: 1px solid {hint_border}; "
     "border-radius: 3px; padding: 4px; font-weight: bold;"
 )
 PREFIX_FORMATS = ("text", "hex")
@@ -50,7 +51,7 @@ class SubscriptionEditor(QWidget):
 
         self.hint_label = QLabel()
         self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet(HINT_STYLE)
+        set_style(self.hint_label, HINT_STYLE)
         self.hint_label.setAccessibleName("Subscription hint")
         self.hint_label.setToolTip(
             "A SUB socket only delivers messages whose first frame "

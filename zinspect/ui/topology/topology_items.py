@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem
 
 from zinspect.core.topology.model import CLIENT, IN, OUT, PEER, PEERS_NODE, ROLES, SERVER, Node
-from zinspect.ui.widgets.feedback import ERROR_COLOR
+from zinspect.ui.widgets.theme import colour
 
 NODE_W, NODE_H = 150.0, 46.0
 LAYER_GAP = 150.0  # between layers, room for a link's label
@@ -32,9 +32,16 @@ MARGIN = 16.0
 MIN_SCALE = 0.6  # below this the text is unreadable: scroll instead
 PARALLEL_GAP = 22.0
 LABEL_ROOM = "00,000 · 0,000/s"  # labels are at least this wide: a growing count keeps its place
-ROLE_COLORS = {OUT: "#2f6fde", IN: "#2e9d57", CLIENT: "#d9822b", SERVER: "#8e5bd6", PEER: "#1f9aa6"}
-FORWARD_COLOR = "#b0419e"
-BROKEN_COLOR = ERROR_COLOR
+# a role's entry in the theme table (its stripe and type name)
+ROLE_COLOURS = {
+    OUT: "role_out",
+    IN: "role_in",
+    CLIENT: "role_client",
+    SERVER: "role_server",
+    PEER: "role_peer",
+}
+FORWARD_COLOUR = "topology_forward"
+BROKEN_COLOUR = "topology_broken"
 
 
 def _elide(text: str, font: QFont, width: float, mode=Qt.TextElideMode.ElideRight) -> str:
@@ -76,7 +83,7 @@ class NodeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         palette = self._palette
         node = self.node
-        accent = QColor(ROLE_COLORS.get(ROLES.get(node.type_name, ""), "#808080"))
+        accent = colour(ROLE_COLOURS.get(ROLES.get(node.type_name, ""), "role_other"))
         rect = self._rect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fill = palette.color(

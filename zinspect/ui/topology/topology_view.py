@@ -29,8 +29,8 @@ from zinspect.core.topology.model import FORWARD_LINK, Link, Node, Topology
 from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.topology.topology_items import (
-    BROKEN_COLOR,
-    FORWARD_COLOR,
+    BROKEN_COLOUR,
+    FORWARD_COLOUR,
     LAYER_GAP,
     LAYER_GAP_DOWN,
     MARGIN,
@@ -53,6 +53,7 @@ from zinspect.ui.topology.topology_texts import (
     node_tooltip,
     shared_endpoint_links,
 )
+from zinspect.ui.widgets.theme import colour, theme_signals, tint
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +137,7 @@ class TopologyView(QWidget):
             "seconds. libzmq counts per socket, not per link: a link is counted only where "
             "one of its two sockets has no other link; otherwise it shows ?."
         )
-        dim = self.legend.palette()
-        dim.setColor(QPalette.ColorRole.WindowText, dim.color(QPalette.ColorRole.PlaceholderText))
-        self.legend.setPalette(dim)
+        tint(self.legend, "placeholder")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addWidget(self.empty_label, 1)
@@ -155,6 +154,7 @@ class TopologyView(QWidget):
         bridge.socket_added.connect(self._on_bridge_socket_added)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
         bridge.socket_changed.connect(self._on_bridge_socket_changed)
+        theme_signals.theme_changed.connect(self._on_theme_changed)
         self.rebuild()
 
     # -- public API ---------------------------------------------------------------------------
@@ -241,6 +241,13 @@ class TopologyView(QWidget):
         if self._scene_stale:
             self._draw()  # refreshes the labels too
         return True
+
+    def _on_theme_changed(self, _variant: str) -> None:
+        """Boxes, links and labels hold the colours they were drawn with: draw anew."""
+        self.canvas.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Window))
+        self._drawn = None
+        self._scene_stale = True
+        self._catch_up()
 
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
         self._schedule_rebuild()
@@ -361,9 +368,9 @@ class TopologyView(QWidget):
                     offset = 30.0 + 20.0 * span  # go around, not through, the nodes between
                 path = link_path(start, end, offset * canonical)
                 color = (
-                    QColor(FORWARD_COLOR)
+                    colour(FORWARD_COLOUR)
                     if link.kind == FORWARD_LINK
-                    else QColor(BROKEN_COLOR)
+                    else colour(BROKEN_COLOUR)
                     if not link.compatible
                     else text_color
                 )

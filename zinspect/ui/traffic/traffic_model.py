@@ -31,11 +31,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase
 
 from zinspect.core.codecs import human_size, message_summary
 from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row, message_number
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
+from zinspect.ui.widgets.theme import brush, theme_signals
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,6 @@ _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
 _NUMERIC_COLUMNS = frozenset((COL_NUMBER, COL_FRAMES, COL_SIZE))
-_IN_BRUSH = QBrush(QColor(30, 110, 200))
-_OUT_BRUSH = QBrush(QColor(200, 110, 20))
 
 
 def format_time(stamp: float) -> str:
@@ -120,6 +119,12 @@ class TrafficModel(QAbstractTableModel):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._show_all_kept()
         self._timer.start(REFRESH_MS)
+        theme_signals.theme_changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, _variant: str) -> None:
+        if self._rows:  # the direction colours
+            last = self.index(self._rows - 1, COL_DIRECTION)
+            self.dataChanged.emit(self.index(0, COL_DIRECTION), last, [_FOREGROUND])
 
     # -- what the panel and tests use ---------------------------------------------------
     @property
@@ -405,7 +410,7 @@ class TrafficModel(QAbstractTableModel):
             message = self.message_at(index.row())
             if message is None:
                 return None
-            return _IN_BRUSH if message.direction == IN else _OUT_BRUSH
+            return brush("traffic_in" if message.direction == IN else "traffic_out")
         if role == _FONT:
             return self._summary_font if index.column() == COL_SUMMARY else None
         if role == MESSAGE_ROLE:

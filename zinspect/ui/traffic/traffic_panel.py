@@ -45,7 +45,8 @@ from zinspect.ui.traffic.traffic_model import (
 )
 from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.a11y import describe_clear_button
-from zinspect.ui.widgets.feedback import ERROR_STYLE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.regex_check.setAccessibleName("Filter text is a regular expression")
 
         self.filter_error = QLabel(self)
-        self.filter_error.setStyleSheet(ERROR_STYLE)
+        set_style(self.filter_error, ERROR_TEMPLATE)
         self.filter_error.setWordWrap(True)
         self.filter_error.setAccessibleName("Filter error")
         self.filter_error.setToolTip(

@@ -1,20 +1,24 @@
 """Messages in words next to the field they are about: one error colour and one muted note
-style for every panel, so a problem looks the same wherever it is shown."""
+style for every panel, so a problem looks the same wherever it is shown.
+
+The styles are templates of the theme table (``theme.set_style`` renders them and renders
+them again when the theme changes), never fixed colours."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-ERROR_COLOR = "#c62828"
-ERROR_STYLE = f"color: {ERROR_COLOR};"
-NOTE_STYLE = "color: palette(placeholder-text);"
+from zinspect.ui.widgets.theme import set_style
+
+ERROR_TEMPLATE = "color: {error};"
+NOTE_TEMPLATE = "color: {placeholder};"
 
 
 def error_label(accessible_name: str) -> QLabel:
     """A red, wrapping label for a message in words under the field it is about."""
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    set_style(label, ERROR_TEMPLATE)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setAccessibleName(accessible_name)

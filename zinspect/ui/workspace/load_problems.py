@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.ui.widgets.feedback import ERROR_STYLE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.theme import set_style
 
 UNTITLED = "Untitled"
 
@@ -106,7 +107,7 @@ class LoadProblems(QObject):
         self.dialog: LoadProblemsDialog | None = None
         self.button = QPushButton(status_bar)
         self.button.setFlat(True)
-        self.button.setStyleSheet(ERROR_STYLE)
+        set_style(self.button, ERROR_TEMPLATE)
         self.button.setAccessibleName("Workspace problems")
         self.button.setToolTip("Problems found when the workspace was opened; click to list them")
         self.button.clicked.connect(self._on_button_clicked)
