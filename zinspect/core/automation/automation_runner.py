@@ -358,7 +358,7 @@ class AutomationRunner:
         script went on sending, taking the REQ's turn from the user. asyncio.wait lets the
         cancellation through; the exchange is cancelled with it (docs/platform-facts.md)."""
         handle = self.handle
-        exchange = asyncio.ensure_future(self._exchange(handle, frames))
+        exchange = asyncio.ensure_future(self._exchange(handle, frames, asyncio.current_task()))
         try:
             await asyncio.wait((exchange,), timeout=timeout_ms / 1000)
             timed_out = not exchange.done()
@@ -379,11 +379,17 @@ class AutomationRunner:
             message += f" ({'; '.join(problems)})"
         self._error(message)
 
-    async def _exchange(self, handle: SocketHandle, frames: list[bytes]) -> None:
+    async def _exchange(
+        self, handle: SocketHandle, frames: list[bytes], script: asyncio.Task[None] | None
+    ) -> None:
+        """Send one request and wait for its reply; ``script`` is the scripted send's task.
+        A task of its own starts a turn later: a stop() in between means it never sends."""
         loop = asyncio.get_running_loop()
         if handle.awaiting_reply:  # a request sent before (the composer's): its reply first
             self._reply_waiter = loop.create_future()
             await self._reply_waiter
+        if self._task is not script:
+            raise asyncio.CancelledError  # stopped before this request went out
         self._reply_waiter = loop.create_future()
         if not handle.send_now(frames):
             await handle.send(frames)
