@@ -156,8 +156,9 @@ class Soak(SoakTraffic):
             if time.monotonic() > deadline:
                 self.failures.append(f"timed out waiting for {what}")
                 for run in self.live:  # nothing must outlive the soak
-                    run.proc.kill()
-                    run.killed = True
+                    if run.proc.poll() is None:  # one that ended by itself was not killed
+                        run.proc.kill()
+                        run.killed = True
                 return
             await asyncio.sleep(0.1)
 

@@ -282,6 +282,8 @@ class AutomationRunner:
         yield_at = clock() + YIELD_SECONDS
         seq = 0
         while count is None or seq < count:
+            if self._task is not asyncio.current_task():
+                raise asyncio.CancelledError  # stopped (or started anew): this run ends
             frames = render_frames(compiled, seq)
             if is_req:
                 await self._request(frames, seq, send.timeout_ms)
@@ -349,25 +351,45 @@ class AutomationRunner:
                 yield_at = clock() + YIELD_SECONDS
 
     async def _request(self, frames: list[bytes], seq: int, timeout_ms: int) -> None:
-        """One request and its reply, or a timeout and a new REQ socket (lazy pirate)."""
-        handle = self.handle
-        try:
-            await asyncio.wait_for(self._exchange(handle, frames), timeout_ms / 1000)
-        except asyncio.TimeoutError:
-            self.timeouts += 1
-            message = f"no reply to request {seq} within {timeout_ms} ms: re-created the REQ socket"
-            problems = handle.recreate() if not handle.closed else []
-            if problems:
-                message += f" ({'; '.join(problems)})"
-            self._error(message)
-        finally:
-            self._reply_waiter = None
+        """One request and its reply, or a timeout and a new REQ socket (lazy pirate).
 
-    async def _exchange(self, handle: SocketHandle, frames: list[bytes]) -> None:
+        Not asyncio.wait_for: before Python 3.12 it swallows a cancellation (stop()) that
+        comes after the exchange finished but before this task resumed, and the stopped
+        script went on sending, taking the REQ's turn from the user. asyncio.wait lets the
+        cancellation through; the exchange is cancelled with it (docs/platform-facts.md)."""
+        handle = self.handle
+        exchange = asyncio.ensure_future(self._exchange(handle, frames, asyncio.current_task()))
+        try:
+            await asyncio.wait((exchange,), timeout=timeout_ms / 1000)
+            timed_out = not exchange.done()
+        finally:
+            if not exchange.done():
+                exchange.cancel()
+                await asyncio.wait((exchange,))  # its waiting send is given up first
+            if not exchange.cancelled():
+                exchange.exception()  # retrieved: raised below, or moot after a stop
+            self._reply_waiter = None
+        if not timed_out:
+            exchange.result()  # the reply came; or a SocketError, or the user's Cancel
+            return
+        self.timeouts += 1
+        message = f"no reply to request {seq} within {timeout_ms} ms: re-created the REQ socket"
+        problems = handle.recreate() if not handle.closed else []
+        if problems:
+            message += f" ({'; '.join(problems)})"
+        self._error(message)
+
+    async def _exchange(
+        self, handle: SocketHandle, frames: list[bytes], script: asyncio.Task[None] | None
+    ) -> None:
+        """Send one request and wait for its reply; ``script`` is the scripted send's task.
+        A task of its own starts a turn later: a stop() in between means it never sends."""
         loop = asyncio.get_running_loop()
         if handle.awaiting_reply:  # a request sent before (the composer's): its reply first
             self._reply_waiter = loop.create_future()
             await self._reply_waiter
+        if self._task is not script:
+            raise asyncio.CancelledError  # stopped before this request went out
         self._reply_waiter = loop.create_future()
         if not handle.send_now(frames):
             await handle.send(frames)
