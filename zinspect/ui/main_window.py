@@ -29,6 +29,7 @@ from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
 from zinspect.ui.message.detail_pane import DetailPane
+from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
 from zinspect.ui.topology.topology_view import TopologyView
@@ -127,6 +128,10 @@ class MainWindow(QMainWindow):
         )
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
+        # Edit > Preferences, applied to the panels at once (and now, from the settings)
+        self.preferences = PreferencesActions(
+            self.host, self.settings, self.session, self.traffic, self.detail, self
+        )
 
         self._arrange_docks()
         self._build_menus()
