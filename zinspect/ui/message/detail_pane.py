@@ -273,7 +273,8 @@ class DetailPane(QWidget):
     # -- header --------------------------------------------------------------------------
     def _fill_header(self, message: Message) -> None:
         count = len(message.frames)
-        when = datetime.datetime.fromtimestamp(message.time)
+        # rounded to the millisecond like the table's Time column (isoformat truncates)
+        when = datetime.datetime.fromtimestamp(round(message.time * 1000) / 1000)
         self._title_label.setText(f"Message #{message_number(message.seq)}")
         clock = when.isoformat(sep=" ", timespec="milliseconds")
         shown = self._time_text(message) if self._time_text is not None else None

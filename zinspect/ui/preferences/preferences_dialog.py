@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -74,7 +75,6 @@ def _combo(name: str, tip: str, items: Mapping[Any, str]) -> QComboBox:
 def _note(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet(NOTE_STYLE)
-    label.setWordWrap(True)
     return label
 
 
@@ -182,6 +182,8 @@ class PreferencesDialog(QDialog):
         )
 
         layout = QVBoxLayout(self)
+        # grows as a problem shows under a field, so nothing below it is cut off
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         for title, form in (
             ("Look", look),
             ("Traffic table and Message pane", traffic),
@@ -191,6 +193,7 @@ class PreferencesDialog(QDialog):
         ):
             box = QGroupBox(title)
             box.setLayout(form)
+            box.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 72)
             layout.addWidget(box)
         layout.addWidget(self.buttons)
 
