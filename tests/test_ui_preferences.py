@@ -85,7 +85,6 @@ def test_time_column_and_message_pane_in_each_format_with_real_traffic(window, u
     assert relative[0] == "+0.000 s"
     for text, stamp in zip(relative, times):
         assert seconds(text) == pytest.approx(stamp - times[0], abs=0.0011)
-    assert seconds(relative[3]) >= 0.4  # sent 0.2 s apart: the texts differ as the times do
     qtbot.waitUntil(lambda: user.detail_field("time").startswith(relative[2]), timeout=WAIT_MS)
     assert clock[2] in user.detail_field("time")  # the clock stays beside it
 

@@ -159,7 +159,8 @@ class PreferencesDialog(QDialog):
 
         self.clear_combo = _combo(
             "Traffic when opening",
-            "What happens to the traffic table when a workspace or a demo opens",
+            "What happens to the traffic table when a workspace or a demo opens (Keep still "
+            "asks when a new socket has a name the kept traffic has: the two would mix)",
             CLEAR_NAMES,
         )
         opening = QFormLayout()
