@@ -22,8 +22,8 @@ from ui_actions import WAIT_MS, open_boxes, the_box, trigger_menu
 from window_driver import WindowDriver, settings_at
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
-from zinspect.core.store import OUT, Message
+from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE, set_default_maxmsgsize
+from zinspect.core.store import OUT, Message, MessageStore, set_numbering_from
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.traffic.traffic_model import COL_NUMBER, COL_TIME
 
@@ -133,9 +133,6 @@ def test_every_preference_is_remembered_by_a_new_window(window, user, qtbot, tmp
     window.shutdown()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
     # defaults in between, as a new process starts with
-    from zinspect.core.sockets.socket_base import set_default_maxmsgsize
-    from zinspect.core.store import set_numbering_from
-
     set_numbering_from(1)
     set_default_maxmsgsize(DEFAULT_MAXMSGSIZE)
 
@@ -185,6 +182,22 @@ def test_nonsense_in_the_settings_file_counts_as_not_set(session, qtbot, tmp_pat
         assert main.traffic.model.time_format == "clock"
         assert main.preferences.theme == "system"
         assert main.preferences.dialog.values() is not None  # the dialog starts valid
+    finally:
+        main.close()
+        main.shutdown()
+
+
+def test_the_dialog_shows_the_caps_the_store_has_until_some_are_chosen(aloop, qtbot, tmp_path):
+    session = Session(MessageStore(max_messages=5000, max_bytes=64 * MIB))
+    main = MainWindow(settings=settings_at(tmp_path / "s.ini"), session=session)
+    qtbot.addWidget(main)
+    try:
+        main.show()
+        qtbot.waitExposed(main)
+        dialog = open_preferences(main, qtbot)
+        assert dialog.max_messages_edit.text() == "5,000" and dialog.max_mib_edit.text() == "64"
+        press_ok(qtbot, dialog)  # OK changes nothing the user did not change
+        assert (session.store.max_messages, session.store.max_bytes) == (5000, 64 * MIB)
     finally:
         main.close()
         main.shutdown()

@@ -11,6 +11,7 @@ Clear/Keep choice on opening needs nothing applied: the question reads its setti
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -85,8 +86,13 @@ class PreferencesActions(QObject):
         return preferences_settings.load(self._settings).theme
 
     def open_dialog(self) -> PreferencesDialog:
-        """Show the dialog with the stored values (window-modal, opened, not exec'd)."""
-        self.dialog.reload()
+        """Show the dialog with the stored values (window-modal, opened, not exec'd); the
+        caps the store has, when none are stored, so OK changes only what the user changed."""
+        shown = preferences_settings.load(self._settings)
+        if not preferences_settings.caps_stored(self._settings):
+            store = self._session.store
+            shown = replace(shown, max_messages=store.max_messages, max_mib=store.max_bytes // MIB)
+        self.dialog.show_values(shown)
         self.dialog.open()
         self.dialog.raise_()
         return self.dialog
