@@ -306,6 +306,7 @@ def test_every_panel_and_action_is_named_and_explained(window):
     menus = [a.menu() for a in window.menuBar().actions()]
     assert [m.title().replace("&", "") for m in menus] == [
         "File",
+        "Edit",
         "Socket",
         "View",
         "Capture",

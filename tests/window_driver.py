@@ -25,6 +25,7 @@ from zinspect.ui.main_window import MainWindow
 from zinspect.ui.message.frame_list_model import COLUMN_CONTENT
 from zinspect.ui.sockets.new_socket_row import TypeNameRole
 from zinspect.ui.traffic.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE
+from zinspect.ui.widgets.theme import SYSTEM, apply_theme, current_theme
 
 
 def settings_at(path) -> QSettings:
@@ -259,6 +260,8 @@ def window(session, qtbot, tmp_path):
     yield main
     main.close()
     main.shutdown()
+    if current_theme() != SYSTEM:  # the theme is the application's: the next test starts light
+        apply_theme(SYSTEM)
 
 
 @pytest.fixture

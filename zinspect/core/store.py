@@ -105,10 +105,29 @@ def row_cost(row: Row) -> int:
 _COMPACT_MIN = 4096  # dead slots before the row list is compacted
 
 
+# Where the numbers users read start: 1 (like frames, and Wireshark) or 0, a preference of
+# the whole application, so every place that shows a number (table, Message pane, status
+# texts, file names, CSV) agrees without each being told.
+_number_from = 1
+
+
 def message_number(seq: int) -> int:
-    """The number a user sees for the message with sequence number ``seq``: counted from 1,
-    like frames, while sequence numbers (stores, capture files) stay 0-based."""
-    return seq + 1
+    """The number a user sees for the message with sequence number ``seq``: counted from 1
+    (or 0, by preference), while sequence numbers (stores, capture files) stay 0-based."""
+    return seq + _number_from
+
+
+def numbering_from() -> int:
+    """The number the first message of a session gets: 1 (the default) or 0."""
+    return _number_from
+
+
+def set_numbering_from(first: int) -> None:
+    """Number messages from ``first`` (0 or 1) wherever a number is shown from now on."""
+    global _number_from
+    if first not in (0, 1):
+        raise ValueError(f"messages are numbered from 0 or 1, not {first}")
+    _number_from = first
 
 
 class Message:
@@ -171,6 +190,11 @@ class MessageStore:
         self._messages: weakref.WeakValueDictionary[int, Message] = weakref.WeakValueDictionary()
         # Called at the start of clear(), e.g. so a recorder writes what it has not yet.
         self.on_before_clear: list[Callable[[], None]] = []
+        # The time of the first message since start or the last clear (relative times count
+        # from it, and do not jump when it is dropped), and of the last message dropped (the
+        # time before the oldest kept one, for the delta of that one).
+        self.origin_time: float | None = None
+        self._dropped_time: float | None = None
 
     def __len__(self) -> int:
         return self.end_seq - self.first_seq
@@ -205,6 +229,8 @@ class MessageStore:
         count = len(rows)
         if not count:
             return
+        if self.origin_time is None:
+            self.origin_time = rows[0][ROW_TIME]
         self._items.extend(rows)
         self.end_seq += count
         self.total_bytes += rows_cost(rows)
@@ -213,6 +239,8 @@ class MessageStore:
 
     def append_row(self, row: Row) -> None:
         """Add one row (a send: it runs per message, so it is kept short)."""
+        if self.origin_time is None:
+            self.origin_time = row[ROW_TIME]
         self._items.append(row)
         self.end_seq += 1
         self.total_bytes += row_cost(row)
@@ -253,6 +281,7 @@ class MessageStore:
         if head == self._head:
             return
         dropped = head - self._head
+        self._dropped_time = items[head - 1][ROW_TIME]
         self.dropped += dropped
         self.first_seq += dropped
         self.total_bytes = total - removed_bytes
@@ -282,6 +311,16 @@ class MessageStore:
             return None
         return self._items[self._head + seq - self.first_seq]
 
+    def time_before(self, seq: int) -> float | None:
+        """The time of the message before ``seq`` (kept, or the last dropped one), or None
+        when there is none: ``seq`` is the first since start or the last clear."""
+        row = self.get_row(seq - 1)
+        if row is not None:
+            return row[ROW_TIME]
+        if seq == self.first_seq:
+            return self._dropped_time
+        return None
+
     def rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[Row]]:
         """(seq of the first, rows) of the kept messages with start_seq <= seq < end_seq:
         the way for code that looks at many messages (a filter scan) to skip Message objects."""
@@ -310,8 +349,12 @@ class MessageStore:
         self._head = 0
         self.first_seq = self.end_seq
         self.total_bytes = 0
+        self.origin_time = None
+        self._dropped_time = None
 
     def set_caps(self, max_messages: int, max_bytes: int) -> None:
+        """New caps, enforced at once: lower ones drop the oldest messages the usual way
+        (counted in ``dropped``; views remove them on their next refresh)."""
         self.max_messages = max_messages
         self.max_bytes = max_bytes
         self._enforce_caps()

@@ -29,6 +29,7 @@ from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
 from zinspect.ui.message.detail_pane import DetailPane
+from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
 from zinspect.ui.topology.topology_view import TopologyView
@@ -130,6 +131,10 @@ class MainWindow(QMainWindow):
         )
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
+        # Edit > Preferences, applied to the panels at once (and now, from the settings)
+        self.preferences = PreferencesActions(
+            self.host, self.settings, self.session, self.traffic, self.detail, self
+        )
 
         self._arrange_docks()
         self._build_menus()
@@ -256,6 +261,7 @@ class MainWindow(QMainWindow):
         self.topology.select_socket(self.sockets.current_socket())
         self.window_closed.connect(self.capture.shut_down)
         self.capture.capture_opened.connect(self.workspace_actions.show_capture)
+        self.preferences.theme_chosen.connect(apply_theme)  # the View menu's check follows
 
     # -- wiring ---------------------------------------------------------------------------
     def _on_sockets_socket_selected(self, handle: SocketHandle | None) -> None:

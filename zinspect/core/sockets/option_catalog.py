@@ -27,7 +27,7 @@ from zinspect.core.sockets.option_table_connecting import CONNECTING_OPTIONS
 from zinspect.core.sockets.option_table_queues import QUEUE_OPTIONS
 from zinspect.core.sockets.option_table_routing import ROUTING_OPTIONS
 from zinspect.core.sockets.option_table_tcp import TCP_OPTIONS
-from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
+from zinspect.core.sockets.socket_base import default_maxmsgsize
 from zinspect.core.sockets.socket_options import OptionError
 
 
@@ -77,11 +77,6 @@ def options_for(type_name: str) -> list[OptionSpec]:
 def libzmq_default(spec: OptionSpec, type_name: str) -> int | bytes | None:
     """What libzmq 4.3 gives a fresh socket of ``type_name`` (None: no routing id)."""
     return dict(spec.type_defaults).get(type_name.upper(), spec.default)
-
-
-def default_maxmsgsize() -> int:
-    """The MAXMSGSIZE zinspect sets on every socket it makes (socket_base)."""
-    return DEFAULT_MAXMSGSIZE
 
 
 def zinspect_default(spec: OptionSpec, type_name: str) -> tuple[int, str] | None:

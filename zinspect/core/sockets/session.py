@@ -26,7 +26,7 @@ from zinspect.core.sockets.fd_limit import (
     is_out_of_descriptors,
 )
 from zinspect.core.sockets.peers import PeerAddresses
-from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE, SocketError
+from zinspect.core.sockets.socket_base import SocketError, default_maxmsgsize
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_receive import BATCH_MAX_SECONDS
 from zinspect.core.sockets.socket_types import socket_type
@@ -109,7 +109,7 @@ class Session:
         try:
             sock = self.context.socket(info.zmq_type)
             sock.setsockopt(zmq.LINGER, 0)
-            sock.setsockopt(zmq.MAXMSGSIZE, DEFAULT_MAXMSGSIZE)
+            sock.setsockopt(zmq.MAXMSGSIZE, default_maxmsgsize())
             if info.name == "ROUTER":
                 # a reply to a peer that is gone fails in words instead of vanishing silently
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)

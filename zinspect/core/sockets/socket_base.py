@@ -13,8 +13,24 @@ if TYPE_CHECKING:
     from zinspect.core.sockets.ipc_files import OwnedFile
 
 # zinspect protects itself from a peer that announces a huge frame (libzmq's default is no
-# limit: a peer could make it allocate gigabytes); changeable per socket with MAXMSGSIZE
+# limit: a peer could make it allocate gigabytes); changeable per socket with MAXMSGSIZE,
+# and for sockets made from then on by preference (set_default_maxmsgsize)
 DEFAULT_MAXMSGSIZE = 256 * 1024 * 1024
+_default_maxmsgsize = DEFAULT_MAXMSGSIZE
+
+
+def default_maxmsgsize() -> int:
+    """The MAXMSGSIZE a socket gets when it is made (the preference; DEFAULT_MAXMSGSIZE
+    until one is set). Sockets made earlier keep theirs."""
+    return _default_maxmsgsize
+
+
+def set_default_maxmsgsize(size: int) -> None:
+    """Give sockets made from now on this MAXMSGSIZE (bytes, at least 1)."""
+    global _default_maxmsgsize
+    if size < 1:
+        raise ValueError(f"MAXMSGSIZE must be at least 1 byte, not {size}")
+    _default_maxmsgsize = size
 
 
 class SocketError(Exception):

@@ -27,7 +27,7 @@ from zinspect.core.sockets.endpoints import (
 from zinspect.core.sockets.ipc_files import OwnedFile, bind_ipc, ipc_file_path, remove_owned
 from zinspect.core.sockets.monitor import SocketMonitor
 from zinspect.core.sockets.peers import PeerRecord
-from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE, Endpoint, SocketError
+from zinspect.core.sockets.socket_base import Endpoint, SocketError, default_maxmsgsize
 from zinspect.core.sockets.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.sockets.socket_receive import Receiving
 from zinspect.core.sockets.socket_send import Sending
@@ -321,7 +321,7 @@ class SocketHandle(Sending, Receiving):
         try:
             sock = self.session.context.socket(self.info.zmq_type)
             sock.setsockopt(zmq.LINGER, 0)
-            sock.setsockopt(zmq.MAXMSGSIZE, DEFAULT_MAXMSGSIZE)
+            sock.setsockopt(zmq.MAXMSGSIZE, default_maxmsgsize())
             if self.type_name == "ROUTER":
                 sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         except zmq.ZMQError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
@@ -90,6 +91,8 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self._message: Message | None = None
         self._peer = ""  # where the message shown came from (show_message)
+        # the time as the traffic table shows it, when that is not the clock (set_time_text)
+        self._time_text: Callable[[Message], str | None] | None = None
         self._socket_type = ""
         self._model = FrameListModel(self)
         self.setAccessibleName("Message detail")
@@ -253,12 +256,26 @@ class DetailPane(QWidget):
     def message(self) -> Message | None:
         return self._message
 
+    def set_time_text(self, time_text: Callable[[Message], str | None]) -> None:
+        """Show a message's time also as ``time_text`` gives it (None: the date and the
+        clock only), so the pane reads the same as the traffic table's Time column."""
+        self._time_text = time_text
+        self.refresh_header()
+
+    def refresh_header(self) -> None:
+        """Write the header again: a preference changed how numbers or times read."""
+        if self._message is not None:
+            self._fill_header(self._message)
+
     # -- header --------------------------------------------------------------------------
     def _fill_header(self, message: Message) -> None:
         count = len(message.frames)
-        when = datetime.datetime.fromtimestamp(message.time)
+        # rounded to the millisecond like the table's Time column (isoformat truncates)
+        when = datetime.datetime.fromtimestamp(round(message.time * 1000) / 1000)
         self._title_label.setText(f"Message #{message_number(message.seq)}")
-        self._fields["time"].setText(when.isoformat(sep=" ", timespec="milliseconds"))
+        clock = when.isoformat(sep=" ", timespec="milliseconds")
+        shown = self._time_text(message) if self._time_text is not None else None
+        self._fields["time"].setText(f"{shown}  ({clock})" if shown else clock)
         socket_text = message.socket
         if self._socket_type:
             socket_text += f" ({self._socket_type})"

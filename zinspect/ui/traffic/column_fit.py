@@ -47,6 +47,23 @@ class ColumnFit(QObject):
             self.fit()
         return super().eventFilter(watched, event)
 
+    def set_widths(self, widths: dict[int, int]) -> None:
+        """New natural widths (the font or the time format changed): shown columns take
+        them now, hidden ones when they come back; then the fit is made again."""
+        header = self._view.horizontalHeader()
+        for column, width in widths.items():
+            if column == self._summary:
+                self._summary_min = width + 8
+                continue
+            if column in self._widths:
+                self._widths[column] = width
+            if column == self._squeezable:
+                self._squeeze_width = width
+                self._squeezing = False
+            if not self._view.isColumnHidden(column):
+                header.resizeSection(column, width)
+        self.fit()
+
     def hidden(self) -> list[int]:
         return [c for c in self._droppable if self._view.isColumnHidden(c)]
 

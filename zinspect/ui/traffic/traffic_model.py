@@ -34,26 +34,25 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase
 
 from zinspect.core.codecs import human_size, message_summary
+from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
 from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row, message_number
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
+from zinspect.ui.traffic.columns import (
+    COL_DIRECTION,
+    COL_FRAMES,
+    COL_NUMBER,
+    COL_SIZE,
+    COL_SOCKET,
+    COL_SUMMARY,
+    COL_TIME,
+    HEADERS,
+    cell_tooltip,
+    header_tip,
+)
 from zinspect.ui.widgets.theme import brush, theme_signals
 
 log = logging.getLogger(__name__)
 
-COL_NUMBER, COL_TIME, COL_SOCKET, COL_DIRECTION, COL_FRAMES, COL_SIZE, COL_SUMMARY = range(7)
-HEADERS = ("No.", "Time", "Socket", "Dir", "Frames", "Size", "Summary")
-HEADER_TIPS = (
-    "Message number in this session, from 1 (the # in the message "
-    "pane). Numbers keep counting after Clear and after the oldest messages are dropped, "
-    "so a number never repeats.",
-    "Local time the message was received or sent (hours:minutes:seconds.milliseconds)",
-    "The socket that received or sent the message",
-    "← in: received by the socket; → out: sent by it",
-    "Number of frames (parts) in the message",
-    "Total size of all frames",
-    "First frames as text when printable, else as hex (0x …), joined by ' | '; "
-    "XPUB/XSUB subscription messages are decoded",
-)
 MESSAGE_ROLE = int(Qt.ItemDataRole.UserRole)  # data() gives the core.store.Message
 REFRESH_MS = 33  # ~30 Hz: new rows appear at most this late
 # Under a flood (more new rows per refresh than anyone can read, or so many bytes that
@@ -66,7 +65,6 @@ SCAN_BUDGET_S = 0.010  # filtering work per tick
 SCAN_PAUSE_MS = 8  # gap between ticks while a filter scan has a backlog
 SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
 SUMMARY_CACHE_SIZE = 4096
-TOOLTIP_SUMMARY_LIMIT = 400
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -81,10 +79,7 @@ _ROW_FLAGS = (
 _NUMERIC_COLUMNS = frozenset((COL_NUMBER, COL_FRAMES, COL_SIZE))
 
 
-def format_time(stamp: float) -> str:
-    """Local wall-clock time with milliseconds, HH:MM:SS.mmm."""
-    seconds, millis = divmod(round(stamp * 1000), 1000)  # round once, so .9996 carries
-    return time.strftime("%H:%M:%S", time.localtime(seconds)) + f".{millis:03d}"
+format_time = clock_text  # the Time column's clock format
 
 
 class TrafficModel(QAbstractTableModel):
@@ -114,6 +109,7 @@ class TrafficModel(QAbstractTableModel):
         self._cached: tuple[int, Message | None] = (-1, None)  # message_at's last answer
         self._summaries: OrderedDict[int, str] = OrderedDict()
         self._summary_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._time_format = CLOCK
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -154,6 +150,41 @@ class TrafficModel(QAbstractTableModel):
     @property
     def summary_font(self) -> QFont:
         return self._summary_font
+
+    @property
+    def time_format(self) -> str:
+        return self._time_format
+
+    def set_time_format(self, time_format: str) -> None:
+        """Show the Time column as ``time_format`` (core.message_time): the clock, seconds
+        since the first message, or since the previous one."""
+        if time_format not in TIME_FORMATS:
+            raise ValueError(f"unknown time format {time_format!r}")
+        if time_format != self._time_format:
+            self._time_format = time_format
+            self._columns_changed(COL_TIME)
+
+    def time_text(self, message: Message) -> str:
+        """``message``'s time in the chosen format (the Message pane shows the same)."""
+        return time_text(self._store, message.seq, message.time, self._time_format)
+
+    def numbering_changed(self) -> None:
+        """Messages are numbered from another first number (core.store.set_numbering_from)."""
+        self._columns_changed(COL_NUMBER)
+
+    def set_summary_points(self, points: int) -> None:
+        """The summary's fixed-width font in ``points`` (0: the system's size)."""
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if points > 0:
+            font.setPointSize(points)
+        self._summary_font = font
+        self._columns_changed(COL_SUMMARY)
+
+    def _columns_changed(self, column: int) -> None:
+        """Cells of ``column`` read differently: the view repaints what it shows of them."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, column), self.index(self._rows - 1, column))
 
     def set_socket_type(self, name: str, type_name: str) -> None:
         """Tell the model a socket's type, which the summary needs for XPUB/XSUB."""
@@ -389,7 +420,7 @@ class TrafficModel(QAbstractTableModel):
         if role == _DISPLAY:
             return HEADERS[section]
         if role == _TOOLTIP:
-            return HEADER_TIPS[section]
+            return header_tip(section, self._time_format)
         if role == _ALIGN:
             return _RIGHT if section in _NUMERIC_COLUMNS else _LEFT
         return None
@@ -417,7 +448,13 @@ class TrafficModel(QAbstractTableModel):
             return self.message_at(index.row())
         if role == _TOOLTIP:
             message = self.message_at(index.row())
-            return None if message is None else self._tooltip(message, index.column())
+            return (
+                None
+                if message is None
+                else cell_tooltip(
+                    message, index.column(), self._socket_types.get(message.socket, "")
+                )
+            )
         return None
 
     def _display(self, message: Message, column: int) -> str:
@@ -426,7 +463,7 @@ class TrafficModel(QAbstractTableModel):
         if column == COL_NUMBER:
             return str(message_number(message.seq))
         if column == COL_TIME:
-            return format_time(message.time)
+            return self.time_text(message)
         if column == COL_SOCKET:
             return message.socket
         if column == COL_DIRECTION:
@@ -449,22 +486,3 @@ class TrafficModel(QAbstractTableModel):
         if len(cache) > SUMMARY_CACHE_SIZE:
             cache.popitem(last=False)
         return text
-
-    def _tooltip(self, message: Message, column: int) -> str | None:
-        if column == COL_SUMMARY:
-            return message_summary(
-                message.frames,
-                self._socket_types.get(message.socket, ""),
-                limit=TOOLTIP_SUMMARY_LIMIT,
-            )
-        if column == COL_SIZE:
-            return f"{message.size:,} bytes"
-        if column == COL_TIME:
-            stamp = message.time
-            day = time.strftime("%Y-%m-%d ", time.localtime(round(stamp * 1000) // 1000))
-            return day + format_time(stamp)
-        if column == COL_DIRECTION:
-            verb = "Received by" if message.direction == IN else "Sent by"
-            kind = self._socket_types.get(message.socket, "")
-            return f"{verb} {message.socket}" + (f" ({kind})" if kind else "")
-        return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,14 +33,8 @@ from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.flow_bar import FlowBar
 from zinspect.ui.traffic.row_selection import shown_row
+from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
 from zinspect.ui.traffic.traffic_model import (
-    COL_DIRECTION,
-    COL_FRAMES,
-    COL_NUMBER,
-    COL_SIZE,
-    COL_SOCKET,
-    COL_SUMMARY,
-    COL_TIME,
     TrafficModel,
 )
 from zinspect.ui.traffic.traffic_rows import TrafficRows
@@ -133,6 +127,24 @@ class TrafficPanel(TrafficRows, QWidget):
         """Whether the table scrolls to new rows (False while the user has scrolled up)."""
         return self._follow
 
+    def set_font_points(self, points: int) -> None:
+        """The table's text in ``points`` (0: the system's size); rows and columns follow."""
+        font = QFont()
+        if points > 0:
+            font.setPointSize(points)
+        self.view.setFont(font)
+        self.model.set_summary_points(points)
+        self._fit_table()
+
+    def set_time_format(self, time_format: str) -> None:
+        """The Time column as the clock or seconds (core.message_time), its width to fit."""
+        self.model.set_time_format(time_format)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        set_row_height(self.view, row_height(self.view, self.model.summary_font))
+        self.column_fit.set_widths(column_widths(self.view, self.model.time_format))
+
     # -- building -----------------------------------------------------------------------
     def _build_filter_bar(self) -> None:
         self.socket_combo = QComboBox(self)
@@ -199,12 +211,9 @@ class TrafficPanel(TrafficRows, QWidget):
         view.setTabKeyNavigation(False)
         view.setSortingEnabled(False)
         view.setCornerButtonEnabled(False)
-        metrics = view.fontMetrics()
-        row_height = max(metrics.height(), QFontMetrics(self.model.summary_font).height()) + 6
         vertical = view.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setMinimumSectionSize(row_height)
-        vertical.setDefaultSectionSize(row_height)
+        set_row_height(view, row_height(view, self.model.summary_font))
         vertical.hide()
         header = view.horizontalHeader()
         header.setAccessibleName("Traffic table columns")
@@ -212,21 +221,11 @@ class TrafficPanel(TrafficRows, QWidget):
         # The stretched last section never shrinks below its width when stretching starts
         # (100 px by default): start it small, or a narrow table scrolls sideways as soon as
         # the vertical scroll bar appears.
-        header.resizeSection(COL_SUMMARY, metrics.horizontalAdvance("Summary") + 18)
+        for column, width in column_widths(view, self.model.time_format).items():
+            header.resizeSection(column, width)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        padding = 18
-        widths = {
-            COL_NUMBER: metrics.horizontalAdvance("00000000"),
-            COL_TIME: metrics.horizontalAdvance("00:00:00.000"),
-            COL_SOCKET: metrics.horizontalAdvance("subscriber-00"),
-            COL_DIRECTION: metrics.horizontalAdvance("→ out"),
-            COL_FRAMES: metrics.horizontalAdvance("Frames"),
-            COL_SIZE: metrics.horizontalAdvance("1023.9 KiB"),
-        }
-        for column, width in widths.items():
-            header.resizeSection(column, width + padding)
         self.column_fit = ColumnFit(view)
 
     def _build_status(self) -> None:

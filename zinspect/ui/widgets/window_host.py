@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QMainWindow, QMenu, QStatusBar, QWidget
 
 # The menu bar's order, whoever asks for a menu first; a title not listed goes before Help.
-MENU_ORDER = ("&File", "&Socket", "&View", "&Capture", "&Demos", "&Help")
+MENU_ORDER = ("&File", "&Edit", "&Socket", "&View", "&Capture", "&Demos", "&Help")
 
 
 def _plain(title: str) -> str:

@@ -1,0 +1,1 @@
+"""Edit > Preferences: the dialog, its settings, and applying them to the window."""
