@@ -23,6 +23,7 @@ class MessageDecoder:
     def __init__(self) -> None:
         self._rules: dict[str, tuple[DecodeRule, ...]] = {}
         self._jupyter_keys: dict[str, bytes] = {}
+        self._jupyter_files: dict[str, str] = {}
 
     def rules(self, socket: str) -> tuple[DecodeRule, ...]:
         return self._rules.get(socket, ())
@@ -36,16 +37,28 @@ class MessageDecoder:
     def jupyter_key(self, socket: str) -> bytes | None:
         return self._jupyter_keys.get(socket)
 
-    def set_jupyter_key(self, socket: str, key: bytes | None) -> None:
+    def set_jupyter_key(
+        self, socket: str, key: bytes | None, connection_file: str | None = None
+    ) -> None:
+        """``connection_file`` is where the key came from, as the workspace wrote it: saving
+        the workspace writes that path again instead of the secret itself."""
         if key:
             self._jupyter_keys[socket] = key
         else:
             self._jupyter_keys.pop(socket, None)
+        if connection_file:
+            self._jupyter_files[socket] = connection_file
+        else:
+            self._jupyter_files.pop(socket, None)
+
+    def jupyter_connection_file(self, socket: str) -> str | None:
+        return self._jupyter_files.get(socket)
 
     def forget(self, socket: str) -> None:
         """A socket was closed or renamed away: its rules and key go with it."""
         self._rules.pop(socket, None)
         self._jupyter_keys.pop(socket, None)
+        self._jupyter_files.pop(socket, None)
 
     def decode(
         self, frames: Sequence[bytes], socket: str = "", socket_type: str = ""
