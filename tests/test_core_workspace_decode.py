@@ -34,7 +34,7 @@ WORKSPACE = """\
       "subscribe": [""],
       "decode": [
         {"topic": "sensors/msgpack", "frame": 2, "as": "msgpack"},
-        {"frame": 2, "as": "protobuf", "schema": "schemas/sensor.proto", "type": "demo.sensors.Sensor"},
+        {"frame": 2, "as": "protobuf", "schema": "pb/sensor.proto", "type": "demo.sensors.Sensor"},
         {"as": "zstd+json"}
       ]
     },
@@ -53,8 +53,8 @@ WORKSPACE = """\
 
 
 def write_workspace(tmp_path: Path, text: str = WORKSPACE) -> Path:
-    (tmp_path / "schemas").mkdir(exist_ok=True)
-    shutil.copy(FIXTURES / "sensor.proto", tmp_path / "schemas" / "sensor.proto")
+    (tmp_path / "pb").mkdir(exist_ok=True)
+    shutil.copy(FIXTURES / "sensor.proto", tmp_path / "pb" / "sensor.proto")
     (tmp_path / "kernel-1.json").write_text(json.dumps({"key": SECRET, "shell_port": 1}))
     path = tmp_path / "bench.zinspect.json"
     path.write_text(text)
@@ -70,7 +70,7 @@ def test_rules_and_keys_are_read_with_paths_relative_to_the_workspace_file(tmp_p
         DecodeRule(
             "protobuf",
             frame=2,
-            schema=str(tmp_path / "schemas" / "sensor.proto"),
+            schema=str(tmp_path / "pb" / "sensor.proto"),
             message_type="demo.sensors.Sensor",
         ),
         DecodeRule("zstd+json"),
@@ -104,7 +104,7 @@ def test_a_workspace_applied_to_a_session_decodes_with_its_rules_and_saves_back(
 def test_a_broken_schema_is_said_at_load_with_its_place(session, tmp_path, caplog):
     caplog.expected_warnings = True  # apply_workspace logs each problem
     path = write_workspace(tmp_path)
-    (tmp_path / "schemas" / "sensor.proto").write_text('syntax = "proto3"; message X { y z = 1; }')
+    (tmp_path / "pb" / "sensor.proto").write_text('syntax = "proto3"; message X { y z = 1; }')
     lines = apply_workspace(read_workspace(path), session)
     assert len(lines) == 1
     assert lines[0].startswith("sockets[0].decode[1].schema: the schema does not compile: ")
