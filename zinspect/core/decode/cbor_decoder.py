@@ -14,7 +14,14 @@ from collections.abc import Callable
 import cbor2
 
 from zinspect.core.decode.model import DecodeError, DecodeRule
-from zinspect.core.decode.values import MAX_DEPTH, Converter, bytes_left, check_size, plain
+from zinspect.core.decode.values import (
+    MAX_DEPTH,
+    Converter,
+    bytes_left,
+    check_size,
+    library_words,
+    plain,
+)
 
 # The tags cbor2 6 decodes into objects of its own (found by encoding every tag number).
 SEMANTIC_TAGS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 25, 28, 29, 30, 35, 36, 37, 52, 54, 100)
@@ -67,9 +74,7 @@ def decode_cbor(data: bytes, rule: DecodeRule) -> object:
     except RecursionError:
         raise DecodeError("not CBOR: nested too deeply") from None
     except (cbor2.CBORError, ValueError, TypeError, OverflowError, MemoryError) as error:
-        text = str(error).strip()
-        if not text or len(text) > 200:
-            text = "the bytes are no valid CBOR"
+        text = library_words(error, "the bytes are no valid CBOR")
         raise DecodeError(f"not CBOR ({text})") from None
     left = len(data) - stream.tell()
     if left:

@@ -11,7 +11,14 @@ from __future__ import annotations
 import msgpack
 
 from zinspect.core.decode.model import DecodeError, DecodeRule
-from zinspect.core.decode.values import Converter, bytes_left, check_size, pair_map, plain
+from zinspect.core.decode.values import (
+    Converter,
+    bytes_left,
+    check_size,
+    library_words,
+    pair_map,
+    plain,
+)
 
 # First bytes of a msgpack map or array: fixmap, fixarray, array 16/32, map 16/32.
 CONTAINER_FIRST_BYTES = frozenset(range(0x80, 0xA0)) | {0xDC, 0xDD, 0xDE, 0xDF}
@@ -69,9 +76,7 @@ def _reason(error: BaseException) -> str:
         return "the frame ends in the middle of a value"
     if "exceeds max" in text:
         return "a length in it is larger than the frame"
-    if text and any(c.isalpha() for c in text) and len(text) < 200:
-        return text
-    return "the bytes are no valid msgpack"
+    return library_words(error, "the bytes are no valid msgpack")
 
 
 def decode_msgpack(data: bytes, rule: DecodeRule) -> object:

@@ -11,9 +11,10 @@ import io
 import pickletools
 
 from zinspect.core.decode.model import DecodeError, DecodeRule
-from zinspect.core.decode.values import check_size
+from zinspect.core.decode.values import check_size, library_words
 
 MAX_TEXT = 1 << 20  # characters of disassembly kept
+PICKLE_FALLBACK = "the bytes are no valid pickle opcodes"
 
 
 class _FullError(Exception):
@@ -41,12 +42,5 @@ def decode_pickle(data: bytes, rule: DecodeRule) -> object:
     except RecursionError:
         raise DecodeError("not a pickle: nested too deeply") from None
     except Exception as error:  # pickletools raises many kinds on junk
-        raise DecodeError(f"not a whole pickle ({_words(error)})") from None
+        raise DecodeError(f"not a whole pickle ({library_words(error, PICKLE_FALLBACK)})") from None
     return out.getvalue()
-
-
-def _words(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if not text or len(text) > 200 or not any(c.isalpha() for c in text):
-        return "the bytes are no valid pickle opcodes"
-    return text

@@ -14,7 +14,7 @@ from zinspect.core.codecs import printable_text
 from zinspect.core.decode.model import DecodeError, DecodeRule
 
 MAX_DEPTH = 32
-MAX_FIELDS = 200_000  # fields read, nested guesses that failed included
+MAX_FIELDS = 100_000  # fields read, nested guesses that failed included
 MAX_INPUT = 1 << 20  # a schema-less guess is costly in pure Python: 1 MiB at most
 
 VARINT, I64, LEN, SGROUP, EGROUP, I32 = 0, 1, 2, 3, 4, 5

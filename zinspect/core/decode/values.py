@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 
 from zinspect.core.decode.model import DecodeError
@@ -126,3 +127,26 @@ def check_size(data: bytes, what: str) -> None:
 
 def bytes_left(count: int) -> str:
     return "1 byte is left" if count == 1 else f"{count:,} bytes are left"
+
+
+# A library's message that reads like Python rather than words is replaced by the fallback.
+_PYTHON_TALK = re.compile(
+    r"Traceback|NoneType|object|attribute|subscript|hashable|literal|codec|recursion|sys\."
+    r"|argument|operand|\bError\b|Exception|0x[0-9a-f]{6,}"
+)
+
+
+def library_words(error: BaseException, fallback: str) -> str:
+    """A library's error message when it is short words, else ``fallback``."""
+    text = str(error).strip()
+    text = text.splitlines()[0].strip() if text else ""
+    if "digits" in text and "limit" in text:
+        return "a number in it has more digits than can be read"
+    if (
+        not text
+        or len(text) > 160
+        or not re.search(r"[A-Za-z]{3}", text)
+        or _PYTHON_TALK.search(text)
+    ):
+        return fallback
+    return text.rstrip(".")
