@@ -18,7 +18,16 @@ import cbor2
 import lz4.frame
 import msgpack
 import zstandard
-from fuzz_support import JSON_VALUES, assert_in_words, fuzz
+from fuzz_support import (
+    ANY_CHAR,
+    JSON_VALUES,
+    assert_in_words,
+    fuzz,
+    mutated,
+    outcome,
+    refused,
+    to_json_text,
+)
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -26,6 +35,9 @@ from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.frame_decoders import DECOMPRESSORS, decode_frame, guess
 from zinspect.core.decode.model import DecodeError, DecodeRule
 from zinspect.core.decode.values import json_ready
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.model import SocketSpec, Workspace, WorkspaceError
+from zinspect.core.workspace.parse import parse_workspace
 
 SCHEMA = str(Path(__file__).parent / "fixtures" / "sensor.proto")
 BUILT_IN = ["raw", "text", "json", "msgpack", "cbor", "protobuf", "protobuf-raw", "pickle"]
@@ -150,3 +162,58 @@ def test_any_message_decodes_without_raising(frames):
     decoder.set_rules("s", [DecodeRule("msgpack", frame=1), DecodeRule("zstd+cbor", frame=2)])
     message = decoder.decode(frames, "s", "SUB")
     assert len(message.frames) == len(frames) and isinstance(message.summary, str)
+
+
+# -- decode rules and Jupyter keys in workspaces --------------------------------------------------
+
+SOCKET_WITH_RULES = {
+    "name": "s",
+    "type": "SUB",
+    "decode": [
+        {"topic": "sensors/", "frame": 2, "as": "zstd+msgpack"},
+        {"frame": 3, "as": "protobuf", "schema": "pb/sensor.proto", "type": "pkg.Sensor"},
+        {"as": "cbor"},
+    ],
+    "jupyter_key": "kernel-secret-key",
+}
+
+
+@fuzz(300)
+@given(mutated(SOCKET_WITH_RULES))
+def test_any_socket_with_rules_loads_or_is_refused_in_words_and_saves_back_the_same(entry):
+    document = {"zinspect": 1, "sockets": [entry]}
+    text = to_json_text(document)
+    workspace = outcome(lambda: parse_workspace(text, "/nowhere"), WorkspaceError)
+    if refused(workspace):
+        return
+    for error in workspace.invalid:
+        assert_in_words(error)
+        assert "kernel-secret-key" not in str(error)
+    saved = dump_workspace(workspace)
+    assert dump_workspace(parse_workspace(saved, "/nowhere")) == saved
+
+
+RULES = st.builds(
+    DecodeRule,
+    st.sampled_from(["msgpack", "cbor", "gzip+json", "zstd", "protobuf-raw", "pickle"]),
+    st.none() | st.text(ANY_CHAR, max_size=8),
+    st.none() | st.integers(1, 1000),
+)
+
+
+@fuzz(200)
+@given(st.lists(RULES, max_size=5))
+def test_any_rules_dumped_and_parsed_are_the_same_rules(rules):
+    rules = [rule for rule in rules if rule.topic is None or _encodable(rule.topic)]
+    spec = SocketSpec("s", "SUB", decode=rules)
+    text = dump_workspace(Workspace(sockets=[spec]))
+    again = parse_workspace(text, "/nowhere")
+    assert again.invalid == [] and again.sockets[0].decode == rules
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
