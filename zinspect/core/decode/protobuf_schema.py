@@ -1,9 +1,8 @@
 """Protocol Buffers with a schema: a ``.proto`` file compiled by protoc, or a descriptor set.
 
 A ``.proto`` is compiled once per path and modification time by ``grpc_tools.protoc`` (protoc
-as a wheel, so nothing else needs installing) in a child process: its error messages are
-collected there and the first one becomes a one-line reason, and a protoc crash cannot take
-the window with it. A descriptor set (``protoc --descriptor_set_out``, ``.desc`` or ``.pb``)
+as a wheel, so nothing else needs installing), in this process (a millisecond or two); the
+first of its error messages becomes a one-line reason. A descriptor set (``protoc --descriptor_set_out``, ``.desc`` or ``.pb``)
 is read as it is. Messages are decoded by the protobuf library and shown by json_format with
 their field names as written in the schema. Failures are cached too, so a broken schema is
 not recompiled for every row the table shows.
@@ -13,12 +12,13 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 from google.protobuf.message import Message
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 MAX_SCHEMA_BYTES = 16 << 20
 MAX_CACHED = 32  # schemas kept compiled
-PROTOC_TIMEOUT_S = 30.0
 PROTO_SUFFIX = ".proto"
 
 
@@ -95,34 +94,48 @@ def _load(path: str, size: int) -> descriptor_pool.DescriptorPool:
 
 
 def _compile(path: str) -> bytes:
-    """The descriptor set of ``path`` and its imports, by protoc in a child process."""
-    import grpc_tools  # where its bundled well-known types (google/protobuf/*.proto) live
+    """The descriptor set of ``path`` and its imports, by protoc in this process (about a
+    millisecond, where a child process would cost the window a third of a second)."""
+    import grpc_tools  # its bundled well-known types (google/protobuf/*.proto) live here
+    from grpc_tools import protoc
 
     includes = Path(grpc_tools.__file__).parent / "_proto"
     with tempfile.TemporaryDirectory(prefix="zinspect-proto-") as temp:
         out = os.path.join(temp, "schema.desc")
         command = [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
+            "protoc",
             f"--proto_path={os.path.dirname(path)}",
             f"--proto_path={includes}",
             f"--descriptor_set_out={out}",
             "--include_imports",
             path,
         ]
-        try:
-            done = subprocess.run(
-                command, capture_output=True, timeout=PROTOC_TIMEOUT_S, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise DecodeError(f"protoc could not compile {path}: {error}") from None
-        if done.returncode != 0 or not os.path.exists(out):
-            lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            reason = lines[0] if lines else f"protoc exited with status {done.returncode}"
+        with tempfile.TemporaryFile(dir=temp) as errors:
+            status = _with_stderr_to(errors, lambda: protoc.main(command))
+            errors.seek(0)
+            lines = errors.read(64 * 1024).decode("utf-8", "replace").strip().splitlines()
+        if status != 0 or not os.path.exists(out):
+            reason = lines[0] if lines else f"protoc refused it (status {status})"
             raise DecodeError(f"the schema does not compile: {reason}")
         log.info("compiled the protobuf schema %s", path)
         return Path(out).read_bytes()
+
+
+def _with_stderr_to(stream: BinaryIO, call: Callable[[], int]) -> int:
+    """``call()`` with file descriptor 2 pointing at ``stream``: protoc (C++) writes its errors
+    there, not to sys.stderr. zinspect runs one thread, so nothing else writes meanwhile.
+    Where there is no descriptor 2 (a windowed app on Windows), protoc's words are lost."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, AttributeError, ValueError):
+        return call()
+    try:
+        os.dup2(stream.fileno(), 2)
+        return call()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def message_class(rule: DecodeRule) -> type[Message]:
