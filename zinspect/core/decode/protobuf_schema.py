@@ -3,9 +3,10 @@
 A ``.proto`` is compiled once per path and modification time by ``grpc_tools.protoc`` (protoc
 as a wheel, so nothing else needs installing), in this process (a millisecond or two); the
 first of its error messages becomes a one-line reason. A descriptor set (written by
-``protoc --descriptor_set_out``, ``.desc`` or ``.pb``) is read as it is. Messages are decoded by the protobuf library and shown by json_format with
-their field names as written in the schema. Failures are cached too, so a broken schema is
-not recompiled for every row the table shows.
+``protoc --descriptor_set_out``, ``.desc`` or ``.pb``) is read as it is. Messages are
+decoded by the protobuf library and shown by json_format with their field names as written
+in the schema. Failures are cached too, so a broken schema is not recompiled for every row
+the table shows.
 """
 
 from __future__ import annotations
