@@ -64,8 +64,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     logging.basicConfig(level=logging.WARNING, format="zinspect decode: %(message)s")
-    # read_workspace logs what it refuses; the refusal is printed once, below
-    logging.getLogger("zinspect.core.workspace.parse").setLevel(logging.ERROR)
     load_plugins()
     decoder = MessageDecoder()
     types: dict[str, str] = {}
@@ -98,10 +96,15 @@ def main(argv: Sequence[str]) -> int:
 
 def _use_workspace(path: str, decoder: MessageDecoder, types: dict[str, str]) -> str | None:
     """The workspace's rules and keys into ``decoder``; the problem in words, if any."""
+    quiet = logging.getLogger("zinspect.core.workspace.parse")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # it logs what it refuses; the refusal is printed once
     try:
         workspace = read_workspace(path)
     except WorkspaceError as error:
         return f"{path}: {error}"
+    finally:
+        quiet.setLevel(level)
     if workspace.invalid:
         more = len(workspace.invalid) - 1
         return f"{path}: {workspace.invalid[0]}" + (f" (and {more} more)" if more else "")

@@ -105,7 +105,6 @@ def guess(data: bytes) -> DecodedFrame:
         value = guess_msgpack(data)
         if value is not None:
             return DecodedFrame("msgpack", value, guessed=True)
-    if len(data) <= DETAIL_LIMIT:
         text = printable_text(data)
         if text is not None:
             return DecodedFrame("text", text, guessed=True)
@@ -129,7 +128,8 @@ def decode_frame(data: bytes, rule: DecodeRule | None) -> DecodedFrame:
         return DecodedFrame(name, data, error=problem)
     value: object = data
     for index, step in enumerate(steps):
-        assert isinstance(value, bytes)  # decoder_problem: only decompressors come before
+        if not isinstance(value, bytes):  # never: decoder_problem lets only decompressors
+            return DecodedFrame(name, data, error=f"{steps[index - 1]} gave no bytes")
         try:
             value = DECODERS[step](value, rule)
         except DecodeError as error:
