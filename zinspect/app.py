@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 import zinspect
+from zinspect.cli import COMMANDS, run_command
 from zinspect.core.sockets.fd_limit import raise_fd_limit
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ examples:
   zinspect bench.zinspect.json --record run.jsonl --autostop 60
                                         record a minute of traffic, then quit
   zinspect --demo pipeline              open the pipeline demo (--demo list names them all)
+  zinspect decode run.jsonl             print a capture's messages decoded, as JSON Lines
+                                        (zinspect decode --help says more)
   zinspect --version                    show versions of zinspect, pyzmq, libzmq, Qt and
                                         libzmq's transports and features
 
@@ -142,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:  # zinspect decode ...: no window, no Qt
+        return run_command(argv[0], argv[1:])
     parser = build_parser()
     ours, qt_args = split_qt_args(argv)
     args = parser.parse_args(ours)
@@ -158,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     raise_fd_limit()  # a workspace of thousands of sockets needs thousands of descriptors
+    from zinspect.core.decode.plugins import load_plugins
+
+    load_plugins()  # third-party decoders, once, before any workspace names them
     return run_gui(args, qt_args)
 
 

@@ -24,6 +24,7 @@ class MessageDecoder:
         self._rules: dict[str, tuple[DecodeRule, ...]] = {}
         self._jupyter_keys: dict[str, bytes] = {}
         self._jupyter_schemes: dict[str, str] = {}
+        self._jupyter_files: dict[str, str] = {}
 
     def rules(self, socket: str) -> tuple[DecodeRule, ...]:
         return self._rules.get(socket, ())
@@ -41,22 +42,36 @@ class MessageDecoder:
         return self._jupyter_schemes.get(socket, DEFAULT_JUPYTER_SCHEME)
 
     def set_jupyter_key(
-        self, socket: str, key: bytes | None, scheme: str = DEFAULT_JUPYTER_SCHEME
+        self,
+        socket: str,
+        key: bytes | None,
+        scheme: str = DEFAULT_JUPYTER_SCHEME,
+        connection_file: str | None = None,
     ) -> None:
         """The key (and the connection file's ``signature_scheme``) that Jupyter messages on
-        ``socket`` are signed with; None or b"" forgets it."""
+        ``socket`` are signed with; None or b"" forgets it. ``connection_file`` is where the
+        key came from, as the workspace wrote it: saving the workspace writes that path again
+        instead of the secret itself."""
         if key:
             self._jupyter_keys[socket] = key
             self._jupyter_schemes[socket] = scheme
         else:
             self._jupyter_keys.pop(socket, None)
             self._jupyter_schemes.pop(socket, None)
+        if connection_file:
+            self._jupyter_files[socket] = connection_file
+        else:
+            self._jupyter_files.pop(socket, None)
+
+    def jupyter_connection_file(self, socket: str) -> str | None:
+        return self._jupyter_files.get(socket)
 
     def forget(self, socket: str) -> None:
         """A socket was closed or renamed away: its rules and key go with it."""
         self._rules.pop(socket, None)
         self._jupyter_keys.pop(socket, None)
         self._jupyter_schemes.pop(socket, None)
+        self._jupyter_files.pop(socket, None)
 
     def decode(
         self, frames: Sequence[bytes], socket: str = "", socket_type: str = ""

@@ -21,13 +21,16 @@ class DecodeRule:
     ``topic`` matches when the message's first frame starts with it (UTF-8); ``frame`` is a
     frame number from 1. Either may be None (any). ``schema`` and ``message_type`` are for
     decoders that need them (protobuf: a ``.proto`` or descriptor-set path, already made
-    absolute by whoever read the rule, and a full message name)."""
+    absolute by whoever read the rule, and a full message name). ``schema_as_written`` is
+    the schema path as the workspace file had it (relative to the file, say), so saving the
+    workspace again writes it the same way; it plays no part in decoding or comparing."""
 
     decoder: str
     topic: str | None = None
     frame: int | None = None
     schema: str | None = None
     message_type: str | None = None
+    schema_as_written: str | None = field(default=None, compare=False)
 
     def matches(self, first_frame: bytes, number: int) -> bool:
         if self.frame is not None and self.frame != number:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 
 from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.decode.model import DecodeError
+from zinspect.core.decode.protobuf_schema import load_schema
 from zinspect.core.frames_json import SpecError, describe_json
 from zinspect.core.security.apply import apply_security, keep_security
 from zinspect.core.sockets.fd_limit import OutOfDescriptorsError, did_not_fit
@@ -47,6 +49,7 @@ def apply_workspace(
             lines.append(f"{where}: {error}")
             continue
         problems = _configure(handle, spec, where)
+        problems += _set_decoding(session, handle, spec, where)
         if problems:
             handle.last_error = "; ".join(text for _, text in problems)
             session.notify_changed(handle)  # the socket list shows last_error
@@ -117,4 +120,25 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
             handle.subscribe(topic)
         except SocketError as error:
             problems.append((f"{where}.subscribe[{index}]", str(error)))
+    return problems
+
+
+def _set_decoding(
+    session: Session, handle: SocketHandle, spec: SocketSpec, where: str
+) -> list[tuple[str, str]]:
+    """The socket's decode rules and Jupyter key into the session's decoder. Protobuf
+    schemas are compiled now, so a broken one is said at load with its place in the file
+    (the rule is kept: fixing the file is enough, the next decode compiles it again)."""
+    session.decoder.set_rules(handle.name, spec.decode)
+    session.decoder.set_jupyter_key(
+        handle.name, spec.jupyter_key, spec.jupyter_scheme, spec.jupyter_connection_file
+    )
+    problems: list[tuple[str, str]] = []
+    for index, rule in enumerate(spec.decode):
+        if rule.schema is None:
+            continue
+        try:
+            load_schema(rule.schema)
+        except DecodeError as error:
+            problems.append((f"{where}.decode[{index}].schema", str(error)))
     return problems

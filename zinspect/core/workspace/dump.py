@@ -11,6 +11,7 @@ from zinspect.core.frames_json import frame_to_json, frames_to_json
 from zinspect.core.keys.secret_values import is_secret_option
 from zinspect.core.security.spec_json import security_to_json
 from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES
+from zinspect.core.workspace.decode_json import rule_to_json
 from zinspect.core.workspace.model import (
     FORMAT_KEY,
     FORMAT_VERSION,
@@ -39,6 +40,12 @@ def socket_to_json(spec: SocketSpec) -> dict[str, Any]:
         obj["automation"] = automation_to_json(spec.automation)
     if spec.security is not None and not spec.security.is_default:
         obj["security"] = security_to_json(spec.security)  # secrets only if it says so
+    if spec.decode:
+        obj["decode"] = [rule_to_json(rule) for rule in spec.decode]
+    if spec.jupyter_connection_file:
+        obj["jupyter_connection_file"] = spec.jupyter_connection_file
+    elif spec.jupyter_key:
+        obj["jupyter_key"] = spec.jupyter_key.decode("utf-8", "replace")  # a secret: mode 0600
     if spec.replace_socket_files:
         obj["replace_socket_files"] = True
     return obj
@@ -93,8 +100,11 @@ def _pretty(value: Any, depth: int, room: int = LINE_WIDTH) -> str:
 
 def holds_secrets(workspace: Workspace) -> bool:
     """Whether the file written for ``workspace`` holds a secret (a CURVE secret key or a
-    PLAIN password, in options or in a security saved with its secrets)."""
+    PLAIN password, in options or in a security saved with its secrets; a Jupyter key not
+    found again through a connection file)."""
     for spec in workspace.sockets:
+        if spec.jupyter_key and not spec.jupyter_connection_file:
+            return True
         if any(is_secret_option(name) for name in spec.options):
             return True
         if spec.security is not None and not spec.security.is_default:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zinspect.core.automation.automation import AutomationSpec
+from zinspect.core.decode.model import DecodeRule
 from zinspect.core.frames_json import SpecError
 from zinspect.core.security.spec import SecuritySpec
 
@@ -38,6 +39,10 @@ class SocketSpec:
     security: SecuritySpec | None = None  # None: NULL, no authentication
     # its ipc binds may replace a socket file found at their path (never any other file)
     replace_socket_files: bool = False
+    decode: list[DecodeRule] = field(default_factory=list)  # the first that matches wins
+    jupyter_key: bytes | None = None  # a secret: saved only when no connection file is named
+    jupyter_scheme: str = "hmac-sha256"  # the connection file's signature_scheme
+    jupyter_connection_file: str | None = None  # as written; the key was read from it
     # where it was in the file (``sockets[2]``), so errors met while creating it name the
     # place the user must edit; not part of what the socket *is*
     source: str = field(default="", compare=False)

@@ -31,10 +31,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def parse_workspace(text: str) -> Workspace:
+def parse_workspace(text: str, base: str | os.PathLike[str] | None = None) -> Workspace:
     """A workspace from its JSON text. WorkspaceError only when the text is not JSON, not a
     workspace object, or of a newer format version; any other mistake is a SpecError in
-    ``invalid`` and only its entry is left out."""
+    ``invalid`` and only its entry is left out. Relative paths in it (protobuf schemas, a
+    Jupyter connection file) start at ``base``, the file's directory (None: the current)."""
+    base_dir = os.path.abspath(base) if base is not None else ""
     try:
         document, markers = loads_bounded(text)  # too-large or too-deep values: see below
     except RecursionError:
@@ -74,7 +76,7 @@ def parse_workspace(text: str) -> Workspace:
             path,
             workspace.invalid,
             markers,
-            lambda errors: parse_socket(entry, path, types, seen, errors),  # noqa: B023 (called at once)
+            lambda errors: parse_socket(entry, path, types, seen, errors, base_dir),  # noqa: B023 (called at once)
         )
         if spec is not None:
             workspace.sockets.append(spec)
@@ -110,7 +112,7 @@ def read_workspace(path: str | os.PathLike[str]) -> Workspace:
             raise WorkspaceError(
                 f"Not a workspace: the file is not UTF-8 text (byte {error.start + 1})"
             ) from None
-        return parse_workspace(text)
+        return parse_workspace(text, os.path.dirname(os.path.abspath(path)))
     except WorkspaceError as error:
         log.warning("%s: %s", path, error)
         raise

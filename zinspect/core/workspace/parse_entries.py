@@ -4,10 +4,13 @@ load the rest."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from zinspect.core.automation.automation import parse_automation
+from zinspect.core.decode.model import DecodeRule
+from zinspect.core.decode.recognisers import DEFAULT_JUPYTER_SCHEME
 from zinspect.core.frames_json import (
     SpecError,
     describe_json,
@@ -26,6 +29,7 @@ from zinspect.core.sockets.socket_options import (
     option_kind,
 )
 from zinspect.core.sockets.socket_types import SUBSCRIBING_TYPES, socket_type
+from zinspect.core.workspace.decode_json import jupyter_from_json, rules_from_json
 from zinspect.core.workspace.model import SavedMessage, SocketSpec
 
 T = TypeVar("T")
@@ -58,10 +62,12 @@ def parse_socket(
     types: Mapping[str, str],
     seen: Mapping[str, str],
     errors: list[SpecError],
+    base: str = "",
 ) -> SocketSpec | None:
     """The socket at ``path``, every mistake in it added to ``errors`` (all of them, not
     just the first, so one reading shows the user everything to fix). ``types`` are the
-    names the file declares (forward targets), ``seen`` the names taken before this one."""
+    names the file declares (forward targets), ``seen`` the names taken before this one,
+    ``base`` the directory relative paths start at (the workspace file's; "" the current)."""
     if not isinstance(entry, dict):
         errors.append(
             SpecError(
@@ -103,6 +109,16 @@ def parse_socket(
         security = _collect(
             errors, lambda: security_from_json(entry["security"], f"{path}.security"), None
         )
+    base = base or os.getcwd()
+    decode: list[DecodeRule] = []
+    if entry.get("decode") is not None:
+        decode = _collect(
+            errors, lambda: rules_from_json(entry["decode"], f"{path}.decode", base), []
+        )
+    no_key: tuple[bytes | None, str, str | None] = (None, DEFAULT_JUPYTER_SCHEME, None)
+    jupyter_key, jupyter_scheme, jupyter_file = _collect(
+        errors, lambda: jupyter_from_json(entry, path, base), no_key
+    )
     replace = _collect(
         errors,
         lambda: expect(
@@ -122,7 +138,11 @@ def parse_socket(
         options,
         automation,
         security,
-        replace,
+        decode=decode,
+        jupyter_key=jupyter_key,
+        jupyter_scheme=jupyter_scheme,
+        jupyter_connection_file=jupyter_file,
+        replace_socket_files=replace,
         source=path,
     )
 

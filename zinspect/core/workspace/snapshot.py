@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from zinspect.core.automation.automation import AutomationSpec
+from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.security.apply import security_of, waiting_endpoints
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
@@ -13,13 +14,17 @@ from zinspect.core.workspace.model import SavedMessage, SocketSpec, Workspace
 
 def snapshot(session: Session, messages: Iterable[SavedMessage] = ()) -> Workspace:
     """The workspace that recreates ``session``'s sockets as they are now (in list order)."""
-    sockets = [socket_spec(handle) for handle in session.sockets if not handle.closed]
+    sockets = [
+        socket_spec(handle, session.decoder) for handle in session.sockets if not handle.closed
+    ]
     return Workspace(sockets=sockets, messages=list(messages))
 
 
-def socket_spec(handle: SocketHandle) -> SocketSpec:
-    """One live socket as a workspace records it: endpoints as requested, not resolved."""
+def socket_spec(handle: SocketHandle, decoder: MessageDecoder | None = None) -> SocketSpec:
+    """One live socket as a workspace records it: endpoints as requested, not resolved;
+    with ``decoder``, the decode rules and Jupyter key it holds for the socket."""
     waiting = waiting_endpoints(handle)  # held back until its security can be applied
+    decoder = decoder or MessageDecoder()
     return SocketSpec(
         name=handle.name,
         type=handle.type_name,
@@ -31,6 +36,10 @@ def socket_spec(handle: SocketHandle) -> SocketSpec:
         options=dict(sorted(handle.options.items())),
         automation=automation_of(handle),
         security=security_of(handle),
+        decode=list(decoder.rules(handle.name)),
+        jupyter_key=decoder.jupyter_key(handle.name),
+        jupyter_scheme=decoder.jupyter_scheme(handle.name),
+        jupyter_connection_file=decoder.jupyter_connection_file(handle.name),
         replace_socket_files=handle.replace_socket_files,
     )
 

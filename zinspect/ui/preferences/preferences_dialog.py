@@ -47,8 +47,8 @@ from zinspect.core.preferences import (
 )
 from zinspect.ui.preferences import preferences_settings
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
-from zinspect.ui.widgets.theme import set_style
 from zinspect.ui.widgets.inputs import make_line_edit
+from zinspect.ui.widgets.theme import set_style
 from zinspect.ui.workspace.traffic_on_open import ALWAYS, ASK, NEVER
 
 log = logging.getLogger(__name__)
