@@ -59,3 +59,12 @@ def test_sequence_gaps_count_what_a_stream_skipped_per_topic():
     assert gaps.missed_total == 2
     assert gaps.feed("sub", seen("wrap", 0xFFFFFFFF)) is None
     assert gaps.feed("sub", seen("wrap", 1)) == 1  # the 4-byte counter wrapped past 0
+
+
+def test_a_closed_sockets_decode_rules_do_not_pass_to_a_new_socket_of_its_name(session):
+    sensors = session.create_socket("SUB", "sensors")
+    session.decoder.set_rules("sensors", [DecodeRule("json")])
+    sensors.close()
+    assert session.decoder.rules("sensors") == ()
+    session.create_socket("SUB", "sensors")
+    assert session.decoder.decode([b"{oops"], "sensors", "SUB").frames[0].error is None

@@ -217,6 +217,8 @@ class Session:
         """Forget ``handle`` (it closed) and tell the listeners."""
         if handle in self.sockets:
             self.sockets.remove(handle)
+        if self.socket_named(handle.name) is None:  # a new socket of that name starts afresh
+            self.decoder.forget(handle.name)
         log.info("closed socket %s", handle.name)
         for listener in self.on_socket_removed:
             listener(handle)
