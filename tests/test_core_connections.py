@@ -116,7 +116,4 @@ def test_the_peer_field_says_one_of_several_connections_from_a_host():
             fd, "tcp://x:1", True, f"127.0.0.1:{port}", "", "127.0.0.1"
         )
     assert describe_peer("127.0.0.1", connections) == "one of 3 connections from 127.0.0.1"
-    assert describe_peer("127.0.0.1", connections, "0x0080") == (
-        "one of 3 connections from 127.0.0.1, routing id 0x0080 (the routing id tells which)"
-    )
     assert describe_peer("10.0.0.9", connections) == "10.0.0.9"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWi
 
 import zinspect
 from zinspect.core.security.libzmq_check import libzmq_warning
+from zinspect.core.sockets.connections import describe_peer
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, Message
@@ -273,6 +274,10 @@ class MainWindow(QMainWindow):
             if message is not None and message.direction == IN
             else ""
         )
+        handle = self.session.socket_named(message.socket) if message is not None else None
+        if handle is not None and peer:
+            # libzmq names the host only: say when several connections come from there
+            peer = describe_peer(peer, handle.monitor.connections)
         self.detail.show_message(message, socket_type, peer)
 
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:

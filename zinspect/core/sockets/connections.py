@@ -158,17 +158,14 @@ class Connections:
         return f"{head}: {listed}" if texts else head
 
 
-def describe_peer(host: str, connections: Connections, routing_id: str = "") -> str:
+SEVERAL_CONNECTIONS = "one of "  # how describe_peer's text starts when the host is ambiguous
+
+
+def describe_peer(host: str, connections: Connections) -> str:
     """The Peer field of a received message: libzmq gives its host only; when several
-    live connections come from that host, say so ("one of 3 connections from 127.0.0.1"),
-    and when a ROUTER's routing id tells which, give it."""
-    if not host:
-        return ""
-    same = connections.from_host(host)
-    text = host
+    live connections come from that host, say so ("one of 3 connections from 127.0.0.1")
+    rather than let one address stand for all of them."""
+    same = connections.from_host(host) if host else []
     if len(same) > 1:  # (one alone may not be the one: the sender may have left since)
-        text = f"one of {len(same)} connections from {host}"
-    if routing_id:
-        which = " (the routing id tells which)" if len(same) > 1 else ""
-        text += f", routing id {routing_id}{which}"
-    return text
+        return f"{SEVERAL_CONNECTIONS}{len(same)} connections from {host}"
+    return host

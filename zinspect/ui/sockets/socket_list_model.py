@@ -89,6 +89,7 @@ class RowView(NamedTuple):
     received: int
     sent: int
     peers: str  # "2 peers" (tcp/ipc connections, from the monitor), or ""
+    connections: str  # each of them: "2 connections: 127.0.0.1:51234, 127.0.0.1:51236"
 
 
 def row_view(handle: SocketHandle) -> RowView:
@@ -100,6 +101,7 @@ def row_view(handle: SocketHandle) -> RowView:
         handle.received,
         handle.sent,
         handle.monitor.peers_text,
+        handle.monitor.connections_text,
     )
 
 
@@ -113,6 +115,7 @@ class SocketListModel(QAbstractListModel):
     StateRole = Qt.ItemDataRole.UserRole + 5
     CountsRole = Qt.ItemDataRole.UserRole + 6  # (received, sent)
     PeersRole = Qt.ItemDataRole.UserRole + 7  # "2 peers" or ""
+    ConnectionsRole = Qt.ItemDataRole.UserRole + 8  # "2 connections: 127.0.0.1:51234, …"
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -169,7 +172,7 @@ class SocketListModel(QAbstractListModel):
             return
         new = row_view(handle)
         old = self._shown[row]
-        if new[:4] != old[:4] or new.peers != old.peers:
+        if new[:4] != old[:4] or new[6:] != old[6:]:  # all but the counts
             self._shown[row] = new
             index = self.index(row)
             self.dataChanged.emit(index, index)
@@ -206,7 +209,8 @@ class SocketListModel(QAbstractListModel):
                 f"{view.name} ({view.type_name}) — {view.endpoints} — "
                 f"{peers}in {view.received}, out {view.sent}"
             )
-            return text + (f" — {view.state}" if view.state else "")
+            text += f" — {view.state}" if view.state else ""
+            return text + (f" — {view.connections}" if view.connections else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(self._handles[row], view)
         if role == self.HandleRole:
@@ -223,6 +227,8 @@ class SocketListModel(QAbstractListModel):
             return (view.received, view.sent)
         if role == self.PeersRole:
             return view.peers
+        if role == self.ConnectionsRole:
+            return view.connections
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -247,6 +253,7 @@ class SocketListModel(QAbstractListModel):
                     (self.StateRole, b"state"),
                     (self.CountsRole, b"counts"),
                     (self.PeersRole, b"peers"),
+                    (self.ConnectionsRole, b"connections"),
                 )
             }
         )
@@ -266,6 +273,7 @@ class SocketListModel(QAbstractListModel):
         lines.append(f"Messages in: {view.received}, out: {view.sent}")
         if view.peers:
             lines.append(f"Connections (tcp/ipc peers): {view.peers}")
+            lines.extend(_connection_lines(handle))
         if view.state:
             lines.append(f"State: {view.state}")
         if view.type_name == "PUB":
@@ -275,6 +283,23 @@ class SocketListModel(QAbstractListModel):
                 "and zinspect counts that."
             )
         return "\n".join(lines)
+
+
+TOOLTIP_CONNECTIONS = 12  # connections listed one by one in a socket's tooltip
+
+
+def _connection_lines(handle: SocketHandle) -> list[str]:
+    """One line per live connection: who is at the other end, and over which endpoint."""
+    connections = handle.monitor.connections
+    lines = [
+        f"  {c.text}, "
+        + (f"connected to our bind {c.endpoint}" if c.accepted else f"our connect {c.endpoint}")
+        for c in list(connections)[:TOOLTIP_CONNECTIONS]
+    ]
+    more = len(connections) - len(lines)
+    if more > 0:
+        lines.append(f"  and {more:,} more")
+    return lines
 
 
 def elide_words(metrics: QFontMetrics, text: str, width: int) -> str:
@@ -369,6 +394,9 @@ class SocketItemDelegate(QStyledItemDelegate):
                 bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown_state
             )
         painter.setPen(muted)
+        connections = index.data(SocketListModel.ConnectionsRole) or ""
+        if connections:  # each peer by host and port, cut between words when narrow
+            endpoints = f"{endpoints} · {connections}"
         shown_endpoints = elide_words(metrics, endpoints, max(0, bottom.width() - state_width))
         painter.drawText(
             bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_endpoints
