@@ -42,6 +42,9 @@ def test_three_pushes_on_one_host_are_three_connections_with_distinct_ports(sess
         assert {c.host for c in sink.monitor.connections} == {"127.0.0.1"}
         assert all(c.accepted and c.endpoint == address for c in sink.monitor.connections)
         assert sink.monitor.connections_text.startswith("3 connections: 127.0.0.1:")
+        ports = ", ".join(r.rsplit(":", 1)[1] for r in shown)
+        compact = sink.monitor.connections.summary(compact=True)
+        assert compact == f"from 127.0.0.1, ports {ports}"  # under "3 peers" in the list
         workers.pop().close()
         qtbot.waitUntil(lambda: len(sink.monitor.connections) == 2, timeout=WAIT_MS)
         assert set(remotes(sink)) < set(shown)

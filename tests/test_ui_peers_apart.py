@@ -88,3 +88,20 @@ def test_on_a_router_the_routing_id_tells_which_connection(user, qtbot, outside)
     peer = user.detail_field("peer")
     assert peer.startswith("one of 3 connections from 127.0.0.1, routing id ")
     assert peer.endswith("(it tells which)")
+
+
+def test_a_socket_with_connections_gets_a_line_naming_them(user, qtbot, outside):
+    user.create("PULL", "sink")
+    address = user.bind()
+    user.create("PUSH", "quiet")
+    view = user.window.sockets.list_view
+    model = user.window.sockets.model
+
+    def height(row: int) -> int:
+        return view.visualRect(model.index(row)).height()
+
+    assert height(0) == height(1)
+    worker = outside(zmq.PUSH, address)
+    qtbot.waitUntil(lambda: height(0) > height(1), timeout=WAIT_MS)
+    worker.close()
+    qtbot.waitUntil(lambda: height(0) == height(1), timeout=WAIT_MS)

@@ -145,16 +145,28 @@ class Connections:
         """The connections whose remote host is ``host`` (libzmq's Peer-Address)."""
         return [c for c in self._known.values() if c.host == host]
 
-    def summary(self, shown: int = 8) -> str:
+    def summary(self, shown: int = 8, *, compact: bool = False) -> str:
         """``3 connections: 127.0.0.1:51234, 127.0.0.1:51236, 127.0.0.1:51238`` (the
-        first ``shown`` of them, then how many more); "" when there are none."""
+        first ``shown`` of them, then how many more); "" when there are none. ``compact``
+        is for a narrow line under a count: ``from 127.0.0.1, ports 51234, 51236, 51238``
+        (a host shared by all of them named once)."""
         count = len(self)
         if not count:
             return ""
-        texts = [c.text for c in list(self._known.values())[:shown]]
+        known = list(self._known.values())[:shown]
+        texts = [c.text for c in known]
         more = count - len(texts)
+        hosts = {c.host for c in known}
+        if compact and count > 1 and len(hosts) == 1 and all(c.remote for c in known):
+            host = hosts.pop()
+            if host and all(c.remote.rsplit(":", 1)[0].strip("[]") == host for c in known):
+                ports = ", ".join(c.remote.rsplit(":", 1)[1] for c in known)
+                rest = f", and {more:,} more" if more else ""
+                return f"from {host}, ports {ports}{rest}"
         listed = ", ".join(texts) + (f", and {more:,} more" if more and texts else "")
         head = f"{count:,} connection{'s' if count != 1 else ''}"
+        if compact and texts:
+            return f"from {listed}"
         return f"{head}: {listed}" if texts else head
 
 

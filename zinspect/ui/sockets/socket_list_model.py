@@ -173,9 +173,7 @@ class SocketListModel(QAbstractListModel):
         new = row_view(handle)
         old = self._shown[row]
         if new[:4] != old[:4] or new[6:] != old[6:]:  # all but the counts
-            self._shown[row] = new
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
+            self._show(row, new)
 
     def refresh_counts(self) -> int:
         """Re-read every row and repaint those that changed; returns how many changed."""
@@ -183,11 +181,21 @@ class SocketListModel(QAbstractListModel):
         for row, handle in enumerate(self._handles):
             new = row_view(handle)
             if new != self._shown[row]:
-                self._shown[row] = new
-                index = self.index(row)
-                self.dataChanged.emit(index, index)
+                self._show(row, new)
                 changed += 1
         return changed
+
+    def _show(self, row: int, new: RowView) -> None:
+        """Repaint a row; when it gains or loses its line of connections, the rows below
+        move (a layout change)."""
+        taller = bool(new.connections) != bool(self._shown[row].connections)
+        if taller:
+            self.layoutAboutToBeChanged.emit()
+        self._shown[row] = new
+        if taller:
+            self.layoutChanged.emit()
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
 
     def _on_timer_timeout(self) -> None:
         self.refresh_counts()
@@ -318,9 +326,12 @@ def elide_words(metrics: QFontMetrics, text: str, width: int) -> str:
 
 
 class SocketItemDelegate(QStyledItemDelegate):
-    """Two lines per socket: name, type and counts; then endpoints with the state on the right.
+    """Two lines per socket: name, type and counts; then endpoints with the state on the
+    right; a third for a socket with live connections, naming each ("3 connections:
+    127.0.0.1:51234, …"), cut between words.
 
-    A fixed size hint keeps the list's rows uniform, so the view never measures each row.
+    The size hint measures no text (only whether that third line is there), so laying out
+    a thousand rows stays cheap.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -329,7 +340,8 @@ class SocketItemDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         line = QFontMetrics(option.font).height()
-        return QSize(200, 2 * line + 3 * self._padding)
+        lines = 3 if index.data(SocketListModel.ConnectionsRole) else 2
+        return QSize(200, lines * line + (lines + 1) * self._padding)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QStyleOptionViewItem(option)
@@ -394,11 +406,18 @@ class SocketItemDelegate(QStyledItemDelegate):
                 bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown_state
             )
         painter.setPen(muted)
-        connections = index.data(SocketListModel.ConnectionsRole) or ""
-        if connections:  # each peer by host and port, cut between words when narrow
-            endpoints = f"{endpoints} · {connections}"
         shown_endpoints = elide_words(metrics, endpoints, max(0, bottom.width() - state_width))
         painter.drawText(
             bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_endpoints
         )
+        handle = index.data(SocketListModel.HandleRole)
+        connections = index.data(SocketListModel.ConnectionsRole) or ""
+        if connections and handle is not None:  # each peer, cut between words when narrow
+            connections = handle.monitor.connections.summary(compact=True) or connections
+            third = bottom.translated(0, line + pad)
+            painter.drawText(
+                third,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                elide_words(metrics, connections, third.width()),
+            )
         painter.restore()
