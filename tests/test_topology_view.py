@@ -105,7 +105,7 @@ def test_a_pipeline_is_drawn_with_links_forwards_and_outside_peers(view, session
     assert set(view.edges) == set(view.labels) == {link.key for link in view.topology.links}
     forward = next(link for link in view.topology.links if link.kind == FORWARD_LINK)
     assert view.edges[forward.key].pen().style() == Qt.PenStyle.DashLine
-    assert view.label_text(forward.key).startswith("forwards · 0")
+    assert view.label_text(forward.key).splitlines()[:2] == ["forwards", "0"]
     # a fan of links to one bind names the endpoint once, on its middle link
     fan = [
         view.label_text(link.key)

@@ -26,8 +26,9 @@ def label_lines(
         source = topology.node(link.source).handle
         runner = source.automation_runner if source is not None else None
         if link.stopped or runner is None or not runner.running:
-            return [("forwards (stopped)", False)]
-        return [(f"forwards · {format_traffic(traffic.forward, traffic.forward_rate)}", False)]
+            return [("forwards", False), ("(stopped)", False)]
+        # two short lines: side by side (three workers), one long line each would touch
+        return [("forwards", False), (format_traffic(traffic.forward, traffic.forward_rate), False)]
     endpoint = (
         link.endpoint
         if len(link.endpoint) <= 26
