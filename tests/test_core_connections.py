@@ -81,6 +81,7 @@ def test_ipc_connections_have_no_port_they_are_local_processes(session, qtbot, t
         qtbot.waitUntil(lambda: len(server.monitor.connections) == 1, timeout=WAIT_MS)
         (connection,) = server.monitor.connections
         assert connection.text.startswith("local process")
+        assert connection.endpoint == address  # the topology finds its bind by this
         assert ":" not in connection.text
     finally:
         worker.close()

@@ -85,19 +85,21 @@ class NodeSize:
         bold = QFont(font)
         bold.setBold(True)
         metrics, bold_metrics = QFontMetricsF(font), QFontMetricsF(bold)
+        # an outside party's endpoint is elided in its middle: room for a host and port will do
+        address = metrics.horizontalAdvance("127.0.0.1:65535")
         widest = max(
             (
-                bold_metrics.horizontalAdvance(text)  # (the wider of the two fonts)
+                min(width, address) if node.external else width
                 for node in nodes
-                for text in node_lines(node)
-            ),
+                for width in (bold_metrics.horizontalAdvance(text) for text in node_lines(node))
+            ),  # (measured bold, the wider of the two fonts)
             default=0.0,
         )
         line = metrics.height()
         self.width = min(max(widest + 21.0, 96.0), 210.0)
         self.height = max(2 * line + 12.0, NODE_H)
         label = metrics.horizontalAdvance(LABEL_ROOM) + 16.0
-        self.layer_gap = max(label + 24.0, LAYER_GAP * 0.8)
+        self.layer_gap = max(label + 12.0, LAYER_GAP * 0.8)
         self.layer_gap_down = max(3 * line + 36.0, LAYER_GAP_DOWN * 0.8)
 
 

@@ -438,7 +438,8 @@ class TopologyView(QWidget):
                 self.labels[link.key] = label
 
     def _fit(self) -> None:
-        """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge."""
+        """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge. A
+        graph still too big is shown from its start (the sources, top left) to scroll on."""
         rect = self.scene.sceneRect()
         view = self.canvas.viewport().size()
         if rect.isEmpty() or view.isEmpty():
@@ -447,3 +448,6 @@ class TopologyView(QWidget):
         scale = max(scale, MIN_SCALE)
         self.canvas.setTransform(QTransform.fromScale(scale, scale))
         self.canvas.centerOn(rect.center())
+        for bar in (self.canvas.horizontalScrollBar(), self.canvas.verticalScrollBar()):
+            if bar.maximum() > bar.minimum():
+                bar.setValue(bar.minimum())
