@@ -111,3 +111,17 @@ def test_labels_are_drawn_at_the_app_font_size_in_the_text_colour(view, session,
     assert label._color == view.palette().color(QPalette.ColorRole.Text)
     for item in view.nodes.values():
         assert item._font.pointSizeF() >= view.font().pointSizeF()
+
+
+def test_a_graph_too_big_for_the_view_scrolls_from_its_start_at_full_size(view, session, qtbot):
+    view.resize(300, 150)
+    vent = session.create_socket("PUSH", "vent")
+    vent.bind("inproc://ui-big")
+    for number in range(4):
+        session.create_socket("PULL", f"worker-{number}").connect("inproc://ui-big")
+    qtbot.waitUntil(lambda: len(view.edges) == 4, timeout=WAIT_MS)
+    assert view.canvas.transform().m11() == 1.0  # scrolls rather than shrinks the text
+    first = view.node_item(vent)
+    assert first is not None
+    shown = view.canvas.mapFromScene(first.sceneBoundingRect()).boundingRect()
+    assert view.canvas.viewport().rect().contains(shown)  # the source, whole, in sight

@@ -439,7 +439,8 @@ class TopologyView(QWidget):
 
     def _fit(self) -> None:
         """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge. A
-        graph still too big is shown from its start (the sources, top left) to scroll on."""
+        graph still too big is shown from where messages start (the sources: the top when
+        laid out downward, else the left), centred the other way, to scroll on."""
         rect = self.scene.sceneRect()
         view = self.canvas.viewport().size()
         if rect.isEmpty() or view.isEmpty():
@@ -448,6 +449,7 @@ class TopologyView(QWidget):
         scale = max(scale, MIN_SCALE)
         self.canvas.setTransform(QTransform.fromScale(scale, scale))
         self.canvas.centerOn(rect.center())
-        for bar in (self.canvas.horizontalScrollBar(), self.canvas.verticalScrollBar()):
-            if bar.maximum() > bar.minimum():
-                bar.setValue(bar.minimum())
+        bar = (
+            self.canvas.verticalScrollBar() if self.downward else self.canvas.horizontalScrollBar()
+        )
+        bar.setValue(bar.minimum())
