@@ -167,8 +167,10 @@ class DetailPane(QWidget):
                 "peer",
                 "Peer",
                 "Where a received message came from: the peer's address "
-                "as libzmq reports it (tcp and ipc; not inproc), and on a "
-                "ROUTER the peer's routing id",
+                "as libzmq reports it (tcp and ipc; not inproc). libzmq gives the "
+                "host only: with several connections open from that host it says "
+                "how many (the sockets list names each by port). On a ROUTER the "
+                "peer's routing id, one per connection, tells which",
             ),
         )
         for number, (key, caption, tip) in enumerate(fields):
