@@ -105,41 +105,41 @@ class Connections:
     def __init__(self, cap: int = CONNECTION_CAP) -> None:
         self.cap = cap
         self._known: dict[int, Connection] = {}
-        self._uncounted: set[int] = set()  # fds past the cap (ints: bounded by fd limits)
+        self._unlisted: set[int] = set()  # fds past the cap (ints: bounded by fd limits)
 
     def __len__(self) -> int:
-        return len(self._known) + len(self._uncounted)
+        return len(self._known) + len(self._unlisted)
 
     def __iter__(self) -> Iterator[Connection]:
         return iter(list(self._known.values()))
 
     def __contains__(self, fd: object) -> bool:
-        return fd in self._known or fd in self._uncounted
+        return fd in self._known or fd in self._unlisted
 
     @property
     def unlisted(self) -> int:
         """Connections counted but not known in detail (past the cap)."""
-        return len(self._uncounted)
+        return len(self._unlisted)
 
     def opened(self, fd: int, endpoint: str, accepted: bool) -> None:
         self.closed(fd)  # a reused fd: the old connection is gone
         if len(self._known) < self.cap:
             self._known[fd] = read_connection(fd, endpoint, accepted)
         else:
-            self._uncounted.add(fd)
+            self._unlisted.add(fd)
 
     def closed(self, fd: int) -> bool:
         """Forget connection ``fd``; whether it was known."""
         if self._known.pop(fd, None) is not None:
             return True
-        if fd in self._uncounted:
-            self._uncounted.discard(fd)
+        if fd in self._unlisted:
+            self._unlisted.discard(fd)
             return True
         return False
 
     def clear(self) -> None:
         self._known.clear()
-        self._uncounted.clear()
+        self._unlisted.clear()
 
     def from_host(self, host: str) -> list[Connection]:
         """The connections whose remote host is ``host`` (libzmq's Peer-Address)."""
