@@ -107,6 +107,7 @@ def test_a_flood_of_connections_is_counted_past_the_cap_without_detail():
     assert len(connections) == 5
     assert len(list(connections)) == 2 and connections.unlisted == 3
     assert connections.summary().endswith("and 3 more")
+    assert connections.unlisted_on("tcp://127.0.0.1:5555") == 3
     assert connections.closed(100_004) and len(connections) == 4
     assert not connections.closed(7)
 
@@ -116,8 +117,6 @@ def test_the_peer_field_says_one_of_several_connections_from_a_host():
     assert describe_peer("127.0.0.1", connections) == "127.0.0.1"
     assert describe_peer("", connections) == ""
     for fd, port in ((1, 5001), (2, 5002), (3, 5003)):
-        connections._known[fd] = Connection(
-            fd, "tcp://x:1", True, f"127.0.0.1:{port}", "", "127.0.0.1"
-        )
+        connections.add(Connection(fd, "tcp://x:1", True, f"127.0.0.1:{port}", "", "127.0.0.1"))
     assert describe_peer("127.0.0.1", connections) == "one of 3 connections from 127.0.0.1"
     assert describe_peer("10.0.0.9", connections) == "10.0.0.9"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from topology_helpers import S, flows, layers, pipeline
 
-from zinspect.core.sockets.connections import Connection
+from zinspect.core.sockets.connections import Connection, Connections
 from zinspect.core.topology.build import PEERS_DRAWN, build_topology
 from zinspect.core.topology.model import CONNECTION_NODE, FORWARD_LINK, PEERS_NODE, socket_key
 from zinspect.core.topology.stopped import StoppedSockets
@@ -17,9 +17,16 @@ def accepted(fd: int, port: int, host: str = "127.0.0.1") -> Connection:
     return Connection(fd, BIND, True, f"{host}:{port}", "127.0.0.1:5555", host)
 
 
+def table(*connections: Connection, cap: int = 256) -> Connections:
+    found = Connections(cap)
+    for connection in connections:
+        found.add(connection)
+    return found
+
+
 def test_three_workers_on_one_host_are_three_peer_nodes_not_one_box():
     sink = S("sink", "PULL").bind(BIND)
-    live = {"sink": [accepted(10, 51234), accepted(11, 51236), accepted(12, 51238)]}
+    live = {"sink": table(accepted(10, 51234), accepted(11, 51236), accepted(12, 51238))}
     topology = build_topology([sink], connections=live)
     peers = [n for n in topology.nodes if n.external]
     assert [(n.kind, n.name) for n in peers] == [
@@ -34,7 +41,7 @@ def test_three_workers_on_one_host_are_three_peer_nodes_not_one_box():
 
 def test_without_live_connections_a_bind_keeps_its_one_peers_box():
     sink = S("sink", "PULL").bind(BIND)
-    topology = build_topology([sink], connections={"sink": []})
+    topology = build_topology([sink], connections={"sink": table()})
     assert [(n.kind, n.name) for n in topology.nodes if n.external] == [(PEERS_NODE, BIND)]
 
 
@@ -42,7 +49,7 @@ def test_a_connection_from_a_workspace_socket_is_its_link_not_an_outside_peer():
     sink = S("sink", "PULL").bind(BIND)
     worker = S("worker", "PUSH").connect(BIND)
     ours = Connection(20, BIND, False, "127.0.0.1:5555", "127.0.0.1:40000", "127.0.0.1")
-    live = {"sink": [accepted(10, 40000), accepted(11, 40002)], "worker": [ours]}
+    live = {"sink": table(accepted(10, 40000), accepted(11, 40002)), "worker": table(ours)}
     topology = build_topology([sink, worker], connections=live)
     assert [n.name for n in topology.nodes if n.external] == ["127.0.0.1:40002"]
     assert ("worker", "sink") in flows(topology)
@@ -50,11 +57,15 @@ def test_a_connection_from_a_workspace_socket_is_its_link_not_an_outside_peer():
 
 def test_a_flood_of_connections_draws_a_few_and_counts_the_rest_in_one_node():
     sink = S("sink", "PULL").bind(BIND)
-    live = {"sink": [accepted(100 + n, 40000 + n) for n in range(500)]}
-    topology = build_topology([sink], connections=live)
+    flood = table(*(accepted(100 + n, 40000 + n) for n in range(100)))
+    for fd in range(1000, 1400):  # past the table's cap: counted by endpoint only
+        flood.cap = 100
+        flood.opened(fd, BIND, accepted=True)
+    topology = build_topology([sink], connections={"sink": flood})
     drawn = [n for n in topology.nodes if n.kind == CONNECTION_NODE]
     (rest,) = [n for n in topology.nodes if n.kind == PEERS_NODE]
     assert len(drawn) == PEERS_DRAWN and rest.more == 500 - PEERS_DRAWN
+    assert rest.name == BIND
 
 
 def test_a_stopped_worker_stays_drawn_marked_stopped_with_its_links():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import socket
 import struct
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -105,7 +106,8 @@ class Connections:
     def __init__(self, cap: int = CONNECTION_CAP) -> None:
         self.cap = cap
         self._known: dict[int, Connection] = {}
-        self._unlisted: set[int] = set()  # fds past the cap (ints: bounded by fd limits)
+        # fds past the cap and their endpoint (interned: one string for a flood's thousands)
+        self._unlisted: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self._known) + len(self._unlisted)
@@ -121,21 +123,28 @@ class Connections:
         """Connections counted but not known in detail (past the cap)."""
         return len(self._unlisted)
 
+    def unlisted_on(self, endpoint: str) -> int:
+        """Connections past the cap that came in over ``endpoint``."""
+        return sum(1 for e in self._unlisted.values() if e == endpoint)
+
     def opened(self, fd: int, endpoint: str, accepted: bool) -> None:
-        self.closed(fd)  # a reused fd: the old connection is gone
-        if len(self._known) < self.cap:
-            self._known[fd] = read_connection(fd, endpoint, accepted)
+        if len(self._known) < self.cap or fd in self._known:
+            self.add(read_connection(fd, endpoint, accepted))
         else:
-            self._unlisted.add(fd)
+            self.closed(fd)
+            self._unlisted[fd] = sys.intern(endpoint)
+
+    def add(self, connection: Connection) -> None:
+        """Keep ``connection`` (one whose details are known), replacing one of its fd: an
+        fd reused is a new connection, the old one gone."""
+        self.closed(connection.fd)
+        self._known[connection.fd] = connection
 
     def closed(self, fd: int) -> bool:
         """Forget connection ``fd``; whether it was known."""
         if self._known.pop(fd, None) is not None:
             return True
-        if fd in self._unlisted:
-            self._unlisted.discard(fd)
-            return True
-        return False
+        return self._unlisted.pop(fd, None) is not None
 
     def clear(self) -> None:
         self._known.clear()

@@ -38,7 +38,7 @@ from zinspect.core.topology.model import (
 )
 
 if TYPE_CHECKING:
-    from zinspect.core.sockets.connections import Connection
+    from zinspect.core.sockets.connections import Connection, Connections
     from zinspect.core.sockets.socket_handle import SocketHandle
 
 
@@ -72,10 +72,10 @@ def _direction_counter(
 PEERS_DRAWN = 8  # connections drawn one by one per bind; the rest as one "more" node
 
 
-def live_connections(handles: Sequence[SocketHandle]) -> dict[str, list[Connection]]:
+def live_connections(handles: Sequence[SocketHandle]) -> dict[str, Connections]:
     """Each open socket's live tcp/ipc connections by socket name (from its monitor), for
     build_topology."""
-    return {h.name: list(h.monitor.connections) for h in handles if not h.closed}
+    return {h.name: h.monitor.connections for h in handles if not h.closed}
 
 
 def _external_peers(
@@ -114,7 +114,7 @@ def _ours(connection: Connection, local_ends: set[str], reached: bool) -> bool:
 def build_topology(
     handles: Sequence[SocketHandle],
     stopped: Sequence[SocketHandle] = (),
-    connections: Mapping[str, list[Connection]] | None = None,
+    connections: Mapping[str, Connections] | None = None,
 ) -> Topology:
     """The graph of these sockets. Closed ones are left out unless listed in ``stopped``
     (then drawn, marked stopped, when no open socket took their name). ``connections``
@@ -170,13 +170,15 @@ def build_topology(
         if binder.stopped:
             continue
         reached = (binder.key, entry.address) in connected
+        found = connections.get(binder.name)
         outside = [
             c
-            for c in connections.get(binder.name, ())
+            for c in found or ()
             if c.accepted and c.endpoint == entry.address and not _ours(c, local_ends, reached)
         ]
-        if outside:
-            peers = _external_peers(binder, entry.address, outside, 0)
+        more = found.unlisted_on(entry.address) if found is not None else 0
+        if outside or more:
+            peers = _external_peers(binder, entry.address, outside, more)
         elif not reached:
             key = f"peers:{binder.name}:{entry.address}"
             peers = [Node(key, PEERS_NODE, entry.address)]
