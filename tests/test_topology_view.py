@@ -105,7 +105,7 @@ def test_a_pipeline_is_drawn_with_links_forwards_and_outside_peers(view, session
     assert set(view.edges) == set(view.labels) == {link.key for link in view.topology.links}
     forward = next(link for link in view.topology.links if link.kind == FORWARD_LINK)
     assert view.edges[forward.key].pen().style() == Qt.PenStyle.DashLine
-    assert view.label_text(forward.key).startswith("forwards · 0")
+    assert view.label_text(forward.key).splitlines()[:2] == ["forwards", "0"]
     # a fan of links to one bind names the endpoint once, on its middle link
     fan = [
         view.label_text(link.key)
@@ -158,9 +158,9 @@ def test_closing_a_socket_and_adding_an_endpoint_redraw_the_graph(view, session,
     push.bind("inproc://view-late")
     pull.connect("inproc://view-late")
     qtbot.waitUntil(lambda: len(view.edges) == 1, timeout=WAIT_MS)
-    pull.close()
+    pull.close()  # stays drawn, marked stopped (test_ui_topology_stopped.py)
     qtbot.waitUntil(
-        lambda: shown_nodes(view) == [("PUSH", "p"), ("peers on", "inproc://view-late")],
+        lambda: shown_nodes(view) == [("PUSH", "p"), ("PULL · stopped", "q")],
         timeout=WAIT_MS,
     )
 
@@ -182,7 +182,9 @@ def test_a_burst_of_changes_is_drawn_once(view, session, qtbot, monkeypatch):
     calls = []
     real = topology_view.build_topology
     monkeypatch.setattr(
-        topology_view, "build_topology", lambda handles: calls.append(len(handles)) or real(handles)
+        topology_view,
+        "build_topology",
+        lambda handles, *rest: calls.append(len(handles)) or real(handles, *rest),
     )
     handle = session.create_socket("PULL", "busy")
     for number in range(20):

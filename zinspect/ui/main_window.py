@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWi
 
 import zinspect
 from zinspect.core.security.libzmq_check import libzmq_warning
+from zinspect.core.sockets.connections import describe_peer
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, Message
@@ -269,6 +270,7 @@ class MainWindow(QMainWindow):
 
     def _on_workspace_actions_workspace_replaced(self, _path: str) -> None:
         self.demos.end_demo()  # a demo opening sets its new runner after this
+        self.topology.forget_stopped()  # the old workspace's closed sockets are not this one's
         self.traffic.follow_newest()  # the new workspace's traffic, not the old rows
 
     def _on_demos_demo_opened(self, _name: str) -> None:
@@ -283,6 +285,10 @@ class MainWindow(QMainWindow):
             if message is not None and message.direction == IN
             else ""
         )
+        handle = self.session.socket_named(message.socket) if message is not None else None
+        if handle is not None and peer:
+            # libzmq names the host only: say when several connections come from there
+            peer = describe_peer(peer, handle.monitor.connections)
         self.detail.show_message(message, socket_type, peer)
 
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:

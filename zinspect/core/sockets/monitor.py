@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import zmq
 
+from zinspect.core.sockets.connections import Connections
 from zinspect.core.sockets.events import CURVE_CLIENT_HINT, EVENT_NAMES, decode_value
 from zinspect.core.sockets.fd_limit import is_out_of_descriptors
 
@@ -55,7 +56,8 @@ class SocketMonitor:
         self.peers = 0
         self.handshakes = 0  # connections whose ZeroMQ handshake succeeded, still open
         self.endpoint_states: dict[str, str] = {}
-        self._connections: set[int] = set()  # fds of open connections (value of the event)
+        # open connections by fd (the value of the event), each with its remote address
+        self.connections = Connections()
         self._pair: zmq.Socket[bytes] | None = None
         self._fd: int | None = None
         self.out_of_descriptors = False  # the last attach failed for want of descriptors
@@ -83,7 +85,7 @@ class SocketMonitor:
         self._pair = pair
         self._fd = pair.FD
         self._loop.add_reader(self._fd, self._drain)
-        self._connections.clear()
+        self.connections.clear()
         self.peers = self.handshakes = 0
         self.endpoint_states.clear()
         # ZMQ_FD is edge-triggered and connecting may have consumed the edge already: read
@@ -136,16 +138,18 @@ class SocketMonitor:
         """Keep the state this event changes and record it; True when the socket list's
         summary changed."""
         before = (self.peers, self.endpoint_states.get(endpoint))
+        moved = False  # a connection opened or closed: the list of them changed
         if name in ("connected", "accepted"):
-            self._connections.add(value)
-        elif name in ("disconnected", "closed") and value in self._connections:
-            self._connections.discard(value)
+            self.connections.opened(value, endpoint, accepted=name == "accepted")
+            moved = True
+        elif name in ("disconnected", "closed") and self.connections.closed(value):
+            moved = True
             self.handshakes = (
                 max(0, self.handshakes - 1) if name == "disconnected" else self.handshakes
             )
         if name == "handshake_succeeded":
             self.handshakes += 1
-        self.peers = len(self._connections)
+        self.peers = len(self.connections)
         state = _ENDPOINT_STATE.get(name)
         if name in _RECONNECTING and self.endpoint_states.get(endpoint) == "disconnected":
             state = None  # the peer left; libzmq reconnecting to it is no news, nor trouble
@@ -158,12 +162,12 @@ class SocketMonitor:
             # itself is recorded (bind_failed, with its endpoint); a row saying "closed" on
             # nothing would only puzzle
             log.debug("%s: %s with no endpoint not recorded", self.handle.name, name)
-            return before != (self.peers, self.endpoint_states.get(endpoint))
+            return moved or before != (self.peers, self.endpoint_states.get(endpoint))
         detail = ""
         if name == "handshake_failed_no_detail" and self._curve_client():
             detail = "; ".join(filter(None, [decode_value(name, value), CURVE_CLIENT_HINT]))
         self.handle.session.record_event(self.handle, name, endpoint, value, detail)
-        return before != (self.peers, self.endpoint_states.get(endpoint))
+        return moved or before != (self.peers, self.endpoint_states.get(endpoint))
 
     def _curve_client(self) -> bool:
         handle = self.handle
@@ -183,6 +187,11 @@ class SocketMonitor:
         if not self.endpoint_states and not self.peers:
             return ""
         return f"{self.peers} peer{'s' if self.peers != 1 else ''}"
+
+    @property
+    def connections_text(self) -> str:
+        """Each live connection as its own peer: "3 connections: 127.0.0.1:51234, …"."""
+        return self.connections.summary()
 
     @property
     def problem(self) -> str:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SOCKET_NODE = "socket"
 PEERS_NODE = "peers"  # the peers that connect to a local bind from outside the workspace
+CONNECTION_NODE = "connection"  # one live connection from outside to a local bind
 REMOTE_NODE = "remote"  # the remote endpoint a local connect points at
 ENDPOINT_LINK = "endpoint"
 FORWARD_LINK = "forward"
@@ -54,13 +55,18 @@ FILTERING_SENDERS = frozenset({"PUB", "XPUB", "RADIO"})
 
 @dataclass(frozen=True)
 class Node:
-    """A socket of the workspace, or an external party (``kind`` PEERS_NODE/REMOTE_NODE)."""
+    """A socket of the workspace, or an external party (``kind`` PEERS_NODE, REMOTE_NODE,
+    or CONNECTION_NODE: one live connection from outside, named by its remote address).
+    A ``stopped`` socket was closed: still drawn, greyed, so the picture does not jump."""
 
     key: str
     kind: str
-    name: str  # the socket's name; for an external node its endpoint
+    name: str  # the socket's name; for an external node its endpoint or remote address
     type_name: str = ""  # "" for an external node
     handle: SocketHandle | None = field(default=None, compare=False, repr=False)
+    stopped: bool = False
+    endpoint: str = ""  # a connection's bind (CONNECTION_NODE)
+    more: int = 0  # PEERS_NODE: connections past the ones drawn, only counted
 
     @property
     def external(self) -> bool:
@@ -114,6 +120,7 @@ class Link:
     forward_counter: Counter | None = None
     back_counter: Counter | None = None
     binder: str = ""  # the node key of the bind side (a remote endpoint is taken as bound)
+    stopped: bool = False  # one end is a stopped socket: nothing flows
 
 
 @dataclass
@@ -146,12 +153,20 @@ class Topology:
 
     def signature(
         self,
-    ) -> tuple[tuple[Node, ...], tuple[tuple[str, str, str, str, bool, bool], ...]]:
+    ) -> tuple[tuple[Node, ...], tuple[tuple[str, str, str, str, bool, bool, bool], ...]]:
         """What the drawing depends on: equal signatures need no redraw."""
         return (
             tuple(self.nodes),
             tuple(
-                (link.key, link.kind, link.source, link.target, link.two_way, link.compatible)
+                (
+                    link.key,
+                    link.kind,
+                    link.source,
+                    link.target,
+                    link.two_way,
+                    link.compatible,
+                    link.stopped,
+                )
                 for link in self.links
             ),
         )

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import frame_summary, message_summary, subscription_event
+from zinspect.core.sockets.connections import SEVERAL_CONNECTIONS
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message, message_number
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
@@ -166,8 +167,10 @@ class DetailPane(QWidget):
                 "peer",
                 "Peer",
                 "Where a received message came from: the peer's address "
-                "as libzmq reports it (tcp and ipc; not inproc), and on a "
-                "ROUTER the peer's routing id",
+                "as libzmq reports it (tcp and ipc; not inproc). libzmq gives the "
+                "host only: with several connections open from that host it says "
+                "how many (the sockets list names each by port). On a ROUTER the "
+                "peer's routing id, one per connection, tells which",
             ),
         )
         for number, (key, caption, tip) in enumerate(fields):
@@ -295,7 +298,9 @@ class DetailPane(QWidget):
             return "— (sent by this socket)"
         parts = [self._peer or "no address (inproc, or not reported)"]
         if self._socket_type in ROUTING_ID_TYPES and message.frames:
-            parts.append(f"routing id {frame_summary(message.frames[0])}")
+            # one routing id per connection: it tells which of several from one host
+            which = " (it tells which)" if self._peer.startswith(SEVERAL_CONNECTIONS) else ""
+            parts.append(f"routing id {frame_summary(message.frames[0])}{which}")
         return ", ".join(parts)
 
     def _meaning(self, message: Message) -> str:

@@ -89,6 +89,7 @@ class RowView(NamedTuple):
     received: int
     sent: int
     peers: str  # "2 peers" (tcp/ipc connections, from the monitor), or ""
+    connections: str  # each of them: "2 connections: 127.0.0.1:51234, 127.0.0.1:51236"
 
 
 def row_view(handle: SocketHandle) -> RowView:
@@ -100,6 +101,7 @@ def row_view(handle: SocketHandle) -> RowView:
         handle.received,
         handle.sent,
         handle.monitor.peers_text,
+        handle.monitor.connections_text,
     )
 
 
@@ -113,6 +115,7 @@ class SocketListModel(QAbstractListModel):
     StateRole = Qt.ItemDataRole.UserRole + 5
     CountsRole = Qt.ItemDataRole.UserRole + 6  # (received, sent)
     PeersRole = Qt.ItemDataRole.UserRole + 7  # "2 peers" or ""
+    ConnectionsRole = Qt.ItemDataRole.UserRole + 8  # "2 connections: 127.0.0.1:51234, …"
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -169,10 +172,8 @@ class SocketListModel(QAbstractListModel):
             return
         new = row_view(handle)
         old = self._shown[row]
-        if new[:4] != old[:4] or new.peers != old.peers:
-            self._shown[row] = new
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
+        if new[:4] != old[:4] or new[6:] != old[6:]:  # all but the counts
+            self._show(row, new)
 
     def refresh_counts(self) -> int:
         """Re-read every row and repaint those that changed; returns how many changed."""
@@ -180,11 +181,21 @@ class SocketListModel(QAbstractListModel):
         for row, handle in enumerate(self._handles):
             new = row_view(handle)
             if new != self._shown[row]:
-                self._shown[row] = new
-                index = self.index(row)
-                self.dataChanged.emit(index, index)
+                self._show(row, new)
                 changed += 1
         return changed
+
+    def _show(self, row: int, new: RowView) -> None:
+        """Repaint a row; when it gains or loses its line of connections, the rows below
+        move (a layout change)."""
+        taller = bool(new.connections) != bool(self._shown[row].connections)
+        if taller:
+            self.layoutAboutToBeChanged.emit()
+        self._shown[row] = new
+        if taller:
+            self.layoutChanged.emit()
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
 
     def _on_timer_timeout(self) -> None:
         self.refresh_counts()
@@ -206,7 +217,8 @@ class SocketListModel(QAbstractListModel):
                 f"{view.name} ({view.type_name}) — {view.endpoints} — "
                 f"{peers}in {view.received}, out {view.sent}"
             )
-            return text + (f" — {view.state}" if view.state else "")
+            text += f" — {view.state}" if view.state else ""
+            return text + (f" — {view.connections}" if view.connections else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(self._handles[row], view)
         if role == self.HandleRole:
@@ -223,6 +235,8 @@ class SocketListModel(QAbstractListModel):
             return (view.received, view.sent)
         if role == self.PeersRole:
             return view.peers
+        if role == self.ConnectionsRole:
+            return view.connections
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -247,6 +261,7 @@ class SocketListModel(QAbstractListModel):
                     (self.StateRole, b"state"),
                     (self.CountsRole, b"counts"),
                     (self.PeersRole, b"peers"),
+                    (self.ConnectionsRole, b"connections"),
                 )
             }
         )
@@ -266,6 +281,7 @@ class SocketListModel(QAbstractListModel):
         lines.append(f"Messages in: {view.received}, out: {view.sent}")
         if view.peers:
             lines.append(f"Connections (tcp/ipc peers): {view.peers}")
+            lines.extend(_connection_lines(handle))
         if view.state:
             lines.append(f"State: {view.state}")
         if view.type_name == "PUB":
@@ -275,6 +291,23 @@ class SocketListModel(QAbstractListModel):
                 "and zinspect counts that."
             )
         return "\n".join(lines)
+
+
+TOOLTIP_CONNECTIONS = 12  # connections listed one by one in a socket's tooltip
+
+
+def _connection_lines(handle: SocketHandle) -> list[str]:
+    """One line per live connection: who is at the other end, and over which endpoint."""
+    connections = handle.monitor.connections
+    lines = [
+        f"  {c.text}, "
+        + (f"connected to our bind {c.endpoint}" if c.accepted else f"our connect {c.endpoint}")
+        for c in list(connections)[:TOOLTIP_CONNECTIONS]
+    ]
+    more = len(connections) - len(lines)
+    if more > 0:
+        lines.append(f"  and {more:,} more")
+    return lines
 
 
 def elide_words(metrics: QFontMetrics, text: str, width: int) -> str:
@@ -293,9 +326,12 @@ def elide_words(metrics: QFontMetrics, text: str, width: int) -> str:
 
 
 class SocketItemDelegate(QStyledItemDelegate):
-    """Two lines per socket: name, type and counts; then endpoints with the state on the right.
+    """Two lines per socket: name, type and counts; then endpoints with the state on the
+    right; a third for a socket with live connections, naming each ("3 connections:
+    127.0.0.1:51234, …"), cut between words.
 
-    A fixed size hint keeps the list's rows uniform, so the view never measures each row.
+    The size hint measures no text (only whether that third line is there), so laying out
+    a thousand rows stays cheap.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -304,7 +340,8 @@ class SocketItemDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         line = QFontMetrics(option.font).height()
-        return QSize(200, 2 * line + 3 * self._padding)
+        lines = 3 if index.data(SocketListModel.ConnectionsRole) else 2
+        return QSize(200, lines * line + (lines + 1) * self._padding)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QStyleOptionViewItem(option)
@@ -373,4 +410,14 @@ class SocketItemDelegate(QStyledItemDelegate):
         painter.drawText(
             bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_endpoints
         )
+        handle = index.data(SocketListModel.HandleRole)
+        connections = index.data(SocketListModel.ConnectionsRole) or ""
+        if connections and handle is not None:  # each peer, cut between words when narrow
+            connections = handle.monitor.connections.summary(compact=True) or connections
+            third = bottom.translated(0, line + pad)
+            painter.drawText(
+                third,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                elide_words(metrics, connections, third.width()),
+            )
         painter.restore()

@@ -104,7 +104,8 @@ class SocketPanel(QWidget):
         self.list_view = QListView()
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(SocketItemDelegate(self.list_view))
-        self.list_view.setUniformItemSizes(True)
+        # not uniform: a socket with live connections has a third line naming them
+        self.list_view.setUniformItemSizes(False)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.setAccessibleName("Sockets")

@@ -21,15 +21,26 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem
 
-from zinspect.core.topology.model import CLIENT, IN, OUT, PEER, PEERS_NODE, ROLES, SERVER, Node
+from zinspect.core.topology.model import (
+    CLIENT,
+    CONNECTION_NODE,
+    IN,
+    OUT,
+    PEER,
+    PEERS_NODE,
+    ROLES,
+    SERVER,
+    Node,
+)
 from zinspect.ui.widgets.theme import colour
 
-NODE_W, NODE_H = 150.0, 46.0
+NODE_W, NODE_H = 150.0, 46.0  # the least a box measures; NodeSize fits it to the font
 LAYER_GAP = 150.0  # between layers, room for a link's label
-ROW_GAP = 34.0
-LAYER_GAP_DOWN, ROW_GAP_DOWN = 96.0, 34.0  # the same, laid out top to bottom
-MARGIN = 16.0
-MIN_SCALE = 0.6  # below this the text is unreadable: scroll instead
+ROW_GAP = 24.0
+LAYER_GAP_DOWN, ROW_GAP_DOWN = 96.0, 14.0  # the same, laid out top to bottom
+MARGIN = 8.0
+# Never drawn smaller than the app's font: a graph that does not fit scrolls instead
+MIN_SCALE = 1.0
 PARALLEL_GAP = 22.0
 LABEL_ROOM = "00,000 · 0,000/s"  # labels are at least this wide: a growing count keeps its place
 # a role's entry in the theme table (its stripe and type name)
@@ -42,6 +53,61 @@ ROLE_COLOURS = {
 }
 FORWARD_COLOUR = "topology_forward"
 BROKEN_COLOUR = "topology_broken"
+STOPPED_TEXT = "stopped"
+
+
+def soft_text(palette: QPalette, weight: float = 0.72) -> QColor:
+    """Text colour eased toward the background: quieter than the text, still well above
+    4.5:1 contrast (the palette's placeholder grey is not)."""
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    return QColor.fromRgbF(
+        weight * text.redF() + (1 - weight) * base.redF(),
+        weight * text.greenF() + (1 - weight) * base.greenF(),
+        weight * text.blueF() + (1 - weight) * base.blueF(),
+    )
+
+
+def node_lines(node: Node) -> tuple[str, str]:
+    """A box's two lines (before eliding): type and name, or what and endpoint."""
+    if node.kind == PEERS_NODE:
+        if node.more:
+            return f"{node.more:,} more peer{'s' if node.more != 1 else ''} on", node.name
+        return "peers on", node.name
+    if node.kind == CONNECTION_NODE:
+        return "peer", node.name
+    if node.external:
+        return "remote", node.name
+    if node.stopped:
+        return f"{node.type_name} · {STOPPED_TEXT}", node.name
+    return node.type_name, node.name
+
+
+class NodeSize:
+    """The size of every box of one drawing, from the font: two lines of text with room
+    for the longest socket name (within limits: longer ones are elided), and the gaps
+    that fit a link's label at that font."""
+
+    def __init__(self, font: QFont, nodes: list[Node]) -> None:
+        bold = QFont(font)
+        bold.setBold(True)
+        metrics, bold_metrics = QFontMetricsF(font), QFontMetricsF(bold)
+        # an outside party's endpoint is elided in its middle: room for a host and port will do
+        address = metrics.horizontalAdvance("127.0.0.1:65535")
+        widest = max(
+            (
+                min(width, address) if node.external else width
+                for node in nodes
+                for width in (bold_metrics.horizontalAdvance(text) for text in node_lines(node))
+            ),  # (measured bold, the wider of the two fonts)
+            default=0.0,
+        )
+        line = metrics.height()
+        self.width = min(max(widest + 21.0, 96.0), 210.0)
+        self.height = max(2 * line + 12.0, NODE_H)
+        label = metrics.horizontalAdvance(LABEL_ROOM) + 16.0
+        self.layer_gap = max(label + 12.0, LAYER_GAP * 0.8)
+        self.layer_gap_down = max(3 * line + 36.0, LAYER_GAP_DOWN * 0.8)
 
 
 def _elide(text: str, font: QFont, width: float, mode=Qt.TextElideMode.ElideRight) -> str:
@@ -52,7 +118,9 @@ class NodeItem(QGraphicsItem):
     """A socket (type over name, a stripe in the colour of its role) or an external party
     (dashed, with its endpoint)."""
 
-    def __init__(self, node: Node, font: QFont, palette: QPalette) -> None:
+    def __init__(
+        self, node: Node, font: QFont, palette: QPalette, size: NodeSize | None = None
+    ) -> None:
         super().__init__()
         self.node = node
         self.selected = False
@@ -60,11 +128,10 @@ class NodeItem(QGraphicsItem):
         self._palette = palette
         self._bold = QFont(font)
         self._bold.setBold(True)
-        self._small = QFont(font)
-        self._small.setPointSizeF(max(font.pointSizeF() * 0.88, 7.0))
-        self._rect = QRectF(-NODE_W / 2, -NODE_H / 2, NODE_W, NODE_H)
+        width, height = (size.width, size.height) if size is not None else (NODE_W, NODE_H)
+        self._rect = QRectF(-width / 2, -height / 2, width, height)
         self.setZValue(2)
-        if not node.external:
+        if not node.external and not node.stopped:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def boundingRect(self) -> QRectF:
@@ -73,22 +140,18 @@ class NodeItem(QGraphicsItem):
     @property
     def lines(self) -> tuple[str, str]:
         """The two lines shown (before eliding): type and name, or what and endpoint."""
-        node = self.node
-        if node.kind == PEERS_NODE:
-            return "peers on", node.name
-        if node.external:
-            return "remote", node.name
-        return node.type_name, node.name
+        return node_lines(self.node)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         palette = self._palette
         node = self.node
         accent = colour(ROLE_COLOURS.get(ROLES.get(node.type_name, ""), "role_other"))
+        if node.stopped:
+            accent = palette.color(QPalette.ColorRole.Mid)
         rect = self._rect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = palette.color(
-            QPalette.ColorRole.Base if not node.external else QPalette.ColorRole.Window
-        )
+        quiet = node.external or node.stopped
+        fill = palette.color(QPalette.ColorRole.Window if quiet else QPalette.ColorRole.Base)
         if self.selected:
             highlight = palette.color(QPalette.ColorRole.Highlight)
             fill = QColor(highlight.red(), highlight.green(), highlight.blue(), 48)
@@ -101,7 +164,7 @@ class NodeItem(QGraphicsItem):
             else palette.color(QPalette.ColorRole.Mid),
             2.6 if self.selected else 1.2,
         )
-        if node.external:
+        if quiet:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(fill)
@@ -117,21 +180,22 @@ class NodeItem(QGraphicsItem):
         half = text_rect.height() / 2
         top = QRectF(text_rect.left(), text_rect.top(), text_rect.width(), half)
         bottom = QRectF(text_rect.left(), text_rect.top() + half, text_rect.width(), half)
-        if node.external:
-            painter.setFont(self._font)
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        else:
-            painter.setFont(self._bold)
-            painter.setPen(accent)
-        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, first)
-        font = self._small if node.external else self._font  # endpoints are long
-        painter.setFont(font)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        # every word in the palette's text colour, at the app's font size: readable at 100 %
+        text = soft_text(palette, 0.62) if node.stopped else palette.color(QPalette.ColorRole.Text)
+        painter.setFont(self._font if node.external else self._bold)
+        painter.setPen(soft_text(palette) if node.external else text)
+        painter.drawText(
+            top,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            _elide(first, self._bold, top.width()),
+        )
+        painter.setFont(self._font)
+        painter.setPen(text)
         mode = Qt.TextElideMode.ElideMiddle if node.external else Qt.TextElideMode.ElideRight
         painter.drawText(
             bottom,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            _elide(second, font, bottom.width(), mode),
+            _elide(second, self._font, bottom.width(), mode),
         )
 
 
@@ -181,9 +245,7 @@ class LabelItem(QGraphicsItem):
         line_height = QFontMetricsF(self._font).height()
         top = self._rect.top() + 2
         for number, (text, dim) in enumerate(self._lines):
-            painter.setPen(
-                self._palette.color(QPalette.ColorRole.PlaceholderText) if dim else self._color
-            )
+            painter.setPen(soft_text(self._palette) if dim else self._color)
             painter.drawText(
                 QRectF(
                     self._rect.left(), top + number * line_height, self._rect.width(), line_height
@@ -201,12 +263,14 @@ def normal_of(start: QPointF, end: QPointF) -> QPointF:
     return QPointF(-dy / length, dx / length)
 
 
-def link_path(start: QPointF, end: QPointF, offset: float) -> QPainterPath:
+def link_path(
+    start: QPointF, end: QPointF, offset: float, size: NodeSize | None = None
+) -> QPainterPath:
     """From box edge to box edge; bent sideways by ``offset`` (parallel links)."""
     normal = normal_of(start, end)
     control = (start + end) / 2 + normal * (2 * offset)
-    begin = box_exit(start, control if offset else end)
-    finish = box_exit(end, control if offset else start)
+    begin = box_exit(start, control if offset else end, size)
+    finish = box_exit(end, control if offset else start, size)
     path = QPainterPath(begin)
     if offset:
         path.quadTo(control, finish)
@@ -263,13 +327,14 @@ def place_label(
     obstacles.append(label.sceneBoundingRect())
 
 
-def box_exit(centre: QPointF, toward: QPointF) -> QPointF:
+def box_exit(centre: QPointF, toward: QPointF, size: NodeSize | None = None) -> QPointF:
     """Where the line from a box's centre toward a point leaves the box."""
     dx, dy = toward.x() - centre.x(), toward.y() - centre.y()
     if dx == 0 and dy == 0:
         return centre
+    width, height = (size.width, size.height) if size is not None else (NODE_W, NODE_H)
     scale = min(
-        (NODE_W / 2 + 2) / abs(dx) if dx else math.inf,
-        (NODE_H / 2 + 2) / abs(dy) if dy else math.inf,
+        (width / 2 + 2) / abs(dx) if dx else math.inf,
+        (height / 2 + 2) / abs(dy) if dy else math.inf,
     )
     return QPointF(centre.x() + dx * scale, centre.y() + dy * scale)

@@ -6,7 +6,15 @@ drawing current; these are pure functions of the graph and its sampled traffic.
 
 from __future__ import annotations
 
-from zinspect.core.topology.model import FORWARD_LINK, PEERS_NODE, Counter, Link, Node, Topology
+from zinspect.core.topology.model import (
+    CONNECTION_NODE,
+    FORWARD_LINK,
+    PEERS_NODE,
+    Counter,
+    Link,
+    Node,
+    Topology,
+)
 from zinspect.core.topology.traffic import LinkTraffic, format_traffic
 
 
@@ -17,9 +25,10 @@ def label_lines(
     if link.kind == FORWARD_LINK:
         source = topology.node(link.source).handle
         runner = source.automation_runner if source is not None else None
-        if runner is None or not runner.running:
-            return [("forwards (stopped)", False)]
-        return [(f"forwards · {format_traffic(traffic.forward, traffic.forward_rate)}", False)]
+        if link.stopped or runner is None or not runner.running:
+            return [("forwards", False), ("(stopped)", False)]
+        # two short lines: side by side (three workers), one long line each would touch
+        return [("forwards", False), (format_traffic(traffic.forward, traffic.forward_rate), False)]
     endpoint = (
         link.endpoint
         if len(link.endpoint) <= 26
@@ -28,6 +37,8 @@ def label_lines(
     if not link.compatible:
         return [(endpoint, True), ("incompatible types", False)]
     lines = [] if link.key in shared_endpoint else [(endpoint, True)]
+    if link.stopped:
+        return [*lines, ("stopped", False)]
     lines.append(
         (
             format_traffic(traffic.forward, traffic.forward_rate, _at_most(link.forward_counter)),
@@ -47,7 +58,13 @@ def label_lines(
 def describe(topology: Topology, key: str) -> str:
     node = topology.node(key)
     if node.kind == PEERS_NODE:
+        if node.more:
+            return f"{node.more:,} more outside peers on {node.name}"
         return f"outside peers on {node.name}"
+    if node.kind == CONNECTION_NODE:
+        return f"the peer at {node.name}"
+    if node.stopped:
+        return f"{node.type_name} {node.name} (stopped)"
     if node.external:
         return f"the remote endpoint {node.name}"
     return f"{node.type_name} {node.name}"
@@ -61,6 +78,9 @@ def link_tooltip(topology: Topology, link: Link, traffic: LinkTraffic) -> str:
             f"(its automation); {format_traffic(traffic.forward, traffic.forward_rate)}"
         )
     lines = [f"{source} → {target} over {link.endpoint}"]
+    if link.stopped:
+        lines.append("Stopped: one end was closed, so nothing flows here now.")
+        return "\n".join(lines)
     if not link.compatible:
         lines.append(
             "These socket types cannot talk to each other: libzmq refuses the "
@@ -92,9 +112,19 @@ def node_tooltip(topology: Topology, node: Node) -> str:
             for link in topology.links_of(node.key)
         ]
         if node.kind == PEERS_NODE:
+            if node.more:
+                return (
+                    f"{node.more:,} more connections from outside to {node.name} "
+                    f"(bound by {', '.join(others)}); the first few are drawn one by one"
+                )
             return (
                 f"Peers outside this workspace that connect to {node.name} "
                 f"(bound by {', '.join(others)})"
+            )
+        if node.kind == CONNECTION_NODE:
+            return (
+                f"One live connection from outside this workspace: {node.name} connected "
+                f"to {node.endpoint} (bound by {', '.join(others)})"
             )
         return (
             f"{node.name}: {', '.join(others)} connect{'s' if len(others) == 1 else ''} "
@@ -103,6 +133,12 @@ def node_tooltip(topology: Topology, node: Node) -> str:
     handle = node.handle
     assert handle is not None  # a socket node always has its handle
     endpoints = "\n".join(f"{e.kind} {e.address}" for e in handle.endpoints) or "no endpoints"
+    if node.stopped:
+        return (
+            f"{node.type_name} socket {node.name}: stopped (closed)\n{endpoints}\n"
+            f"sent {handle.sent:,} · received {handle.received:,} before it stopped\n"
+            "Drawn until a socket of that name opens again or another workspace opens"
+        )
     return (
         f"{node.type_name} socket {node.name}\n{endpoints}\n"
         f"sent {handle.sent:,} · received {handle.received:,}\n"

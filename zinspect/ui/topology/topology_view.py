@@ -24,24 +24,22 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.topology.build import build_topology
+from zinspect.core.topology.build import build_topology, live_connections
 from zinspect.core.topology.model import FORWARD_LINK, Link, Node, Topology
+from zinspect.core.topology.stopped import StoppedSockets
 from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.topology.topology_items import (
     BROKEN_COLOUR,
     FORWARD_COLOUR,
-    LAYER_GAP,
-    LAYER_GAP_DOWN,
     MARGIN,
     MIN_SCALE,
-    NODE_H,
-    NODE_W,
     PARALLEL_GAP,
     ROW_GAP,
     ROW_GAP_DOWN,
     LabelItem,
     NodeItem,
+    NodeSize,
     arrow_head,
     link_path,
     normal_of,
@@ -104,6 +102,7 @@ class TopologyView(QWidget):
         self.bridge = bridge
         self.session = bridge.session
         self.sampler = TrafficSampler()
+        self.stopped = StoppedSockets()  # closed sockets, drawn greyed until replaced
         self.topology: Topology = build_topology([])
         self.downward = False  # laid out top to bottom (a tall, narrow view)
         self.nodes: dict[str, NodeItem] = {}
@@ -181,7 +180,8 @@ class TopologyView(QWidget):
     def rebuild(self) -> None:
         """Recompute the graph now; redraw it when visible and its structure changed."""
         self._rebuild_timer.stop()
-        self.topology = build_topology(self.session.sockets)
+        sockets = self.session.sockets
+        self.topology = build_topology(sockets, self.stopped.handles, live_connections(sockets))
         self.sampler.set_topology(self.topology)
         if self._selected is not None and self._selected.closed:
             self._selected = None
@@ -189,6 +189,11 @@ class TopologyView(QWidget):
             self._scene_stale = True  # drawn on show: nobody sees it meanwhile
             return
         self._draw()
+
+    def forget_stopped(self) -> None:
+        """Another workspace opened: the sockets stopped before are no part of it."""
+        self.stopped.clear()
+        self._schedule_rebuild()
 
     def refresh(self) -> None:
         """Sample the counters and update every link's label."""
@@ -250,11 +255,13 @@ class TopologyView(QWidget):
         self._catch_up()
 
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
+        self.stopped.opened(handle)
         self._schedule_rebuild()
 
     def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
         if handle is self._selected:
             self._selected = None
+        self.stopped.closed(handle)
         self._schedule_rebuild()
 
     def _on_bridge_socket_changed(self, handle: SocketHandle) -> None:
@@ -277,28 +284,34 @@ class TopologyView(QWidget):
             self._fit()
 
     # -- drawing ------------------------------------------------------------------------------
+    def _node_size(self) -> NodeSize:
+        return NodeSize(self.font(), self.topology.nodes)
+
     def _choose_downward(self) -> bool:
         """Top to bottom when that shows the graph clearly larger than left to right."""
         layers = max(self.topology.layer_count, 1)
         rows = max(self.topology.layer_sizes(), default=1)
         view = self.canvas.viewport().size()
+        size = self._node_size()
         across = (
-            layers * NODE_W + (layers - 1) * LAYER_GAP + 2 * MARGIN,
-            rows * NODE_H + (rows - 1) * ROW_GAP + 2 * MARGIN,
+            layers * size.width + (layers - 1) * size.layer_gap + 2 * MARGIN,
+            rows * size.height + (rows - 1) * ROW_GAP + 2 * MARGIN,
         )
         down = (
-            rows * NODE_W + (rows - 1) * ROW_GAP_DOWN + 2 * MARGIN,
-            layers * NODE_H + (layers - 1) * LAYER_GAP_DOWN + 2 * MARGIN,
+            rows * size.width + (rows - 1) * ROW_GAP_DOWN + 2 * MARGIN,
+            layers * size.height + (layers - 1) * size.layer_gap_down + 2 * MARGIN,
         )
         scale = [min(view.width() / w, view.height() / h, 1.0) for w, h in (across, down)]
         return scale[1] > scale[0] * 1.15
 
-    def _node_centre(self, key: str, sizes: list[int], rows: int) -> QPointF:
+    def _node_centre(self, key: str, sizes: list[int], rows: int, size: NodeSize) -> QPointF:
         layer, row = self.topology.positions[key]
         offset = (rows - sizes[layer]) / 2 + row
         if self.downward:
-            return QPointF(offset * (NODE_W + ROW_GAP_DOWN), layer * (NODE_H + LAYER_GAP_DOWN))
-        return QPointF(layer * (NODE_W + LAYER_GAP), offset * (NODE_H + ROW_GAP))
+            return QPointF(
+                offset * (size.width + ROW_GAP_DOWN), layer * (size.height + size.layer_gap_down)
+            )
+        return QPointF(layer * (size.width + size.layer_gap), offset * (size.height + ROW_GAP))
 
     def _draw(self) -> None:
         self._scene_stale = False
@@ -317,19 +330,20 @@ class TopologyView(QWidget):
         self._drawn = drawn
         self.scene.clear()
         self.nodes, self.edges, self.labels = {}, {}, {}
-        font = QFont(self.font())
-        small = QFont(font)
-        small.setPointSizeF(max(font.pointSizeF() * 0.88, 7.0))
+        font = QFont(self.font())  # the app's size: labels as readable as the rest
         palette = self.palette()
         sizes = topology.layer_sizes()
         rows = max(sizes, default=1)
-        centres = {node.key: self._node_centre(node.key, sizes, rows) for node in topology.nodes}
+        size = self._node_size()
+        centres = {
+            node.key: self._node_centre(node.key, sizes, rows, size) for node in topology.nodes
+        }
         for node in topology.nodes:
-            item = NodeItem(node, font, palette)
+            item = NodeItem(node, font, palette, size)
             item.setPos(centres[node.key])
             self.scene.addItem(item)
             self.nodes[node.key] = item
-        self._draw_links(centres, small, palette)
+        self._draw_links(centres, font, palette, size)
         self.select_socket(self._selected)
         self.scene.setSceneRect(
             self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
@@ -338,7 +352,9 @@ class TopologyView(QWidget):
         self._fit()
         log.debug("drew %d nodes, %d links", len(topology.nodes), len(topology.links))
 
-    def _draw_links(self, centres: dict[str, QPointF], font: QFont, palette: QPalette) -> None:
+    def _draw_links(
+        self, centres: dict[str, QPointF], font: QFont, palette: QPalette, size: NodeSize
+    ) -> None:
         topology = self.topology
         pairs: dict[tuple[str, str], list[Link]] = {}
         for link in topology.links:
@@ -355,6 +371,7 @@ class TopologyView(QWidget):
         self._shared_endpoint = shared_endpoint_links(topology)
         traffic = self.sampler.sample()
         text_color = palette.color(QPalette.ColorRole.Text)
+        stopped_color = palette.color(QPalette.ColorRole.Mid)
         for (first, _second), links in pairs.items():
             for index, link in enumerate(links):
                 offset = (index - (len(links) - 1) / 2) * PARALLEL_GAP
@@ -366,9 +383,11 @@ class TopologyView(QWidget):
                         topology.positions[link.target][0] - topology.positions[link.source][0]
                     )
                     offset = 30.0 + 20.0 * span  # go around, not through, the nodes between
-                path = link_path(start, end, offset * canonical)
+                path = link_path(start, end, offset * canonical, size)
                 color = (
-                    colour(FORWARD_COLOUR)
+                    stopped_color
+                    if link.stopped
+                    else colour(FORWARD_COLOUR)
                     if link.kind == FORWARD_LINK
                     else colour(BROKEN_COLOUR)
                     if not link.compatible
@@ -376,7 +395,9 @@ class TopologyView(QWidget):
                 )
                 edge = QGraphicsPathItem(path)
                 pen = QPen(color, 1.6)
-                if link.kind == FORWARD_LINK:
+                if link.stopped:
+                    pen.setStyle(Qt.PenStyle.DotLine)
+                elif link.kind == FORWARD_LINK:
                     pen.setStyle(Qt.PenStyle.DashLine)
                 elif not link.compatible:
                     pen.setStyle(Qt.PenStyle.DotLine)
@@ -399,7 +420,9 @@ class TopologyView(QWidget):
                 label = LabelItem(
                     font,
                     palette,
-                    color if link.kind == FORWARD_LINK or not link.compatible else text_color,
+                    color
+                    if (link.kind == FORWARD_LINK or not link.compatible) and not link.stopped
+                    else text_color,
                 )
                 label.set_lines(
                     label_lines(
@@ -421,7 +444,9 @@ class TopologyView(QWidget):
                 self.labels[link.key] = label
 
     def _fit(self) -> None:
-        """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge."""
+        """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge. A
+        graph still too big is shown from where messages start (the sources: the top when
+        laid out downward, else the left), centred the other way, to scroll on."""
         rect = self.scene.sceneRect()
         view = self.canvas.viewport().size()
         if rect.isEmpty() or view.isEmpty():
@@ -430,3 +455,7 @@ class TopologyView(QWidget):
         scale = max(scale, MIN_SCALE)
         self.canvas.setTransform(QTransform.fromScale(scale, scale))
         self.canvas.centerOn(rect.center())
+        bar = (
+            self.canvas.verticalScrollBar() if self.downward else self.canvas.horizontalScrollBar()
+        )
+        bar.setValue(bar.minimum())
