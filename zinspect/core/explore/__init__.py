@@ -1,0 +1,1 @@
+"""Exploring traffic: topics, field paths, comparisons and timing, computed from the store."""
