@@ -25,6 +25,7 @@ from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture.capture_actions import CaptureActions
+from zinspect.ui.compare.compare_actions import CompareActions
 from zinspect.ui.compose.composer import Composer
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
@@ -136,6 +137,8 @@ class MainWindow(QMainWindow):
         self.preferences = PreferencesActions(
             self.host, self.settings, self.session, self.traffic, self.detail, self
         )
+        # Edit > Compare…, the Compare window and the Message pane's pinned diff
+        self.compare = CompareActions(self.host, self.session, self.traffic, self.detail, self)
 
         self._arrange_docks()
         self._build_menus()

@@ -125,7 +125,10 @@ class DetailPane(QWidget):
         self._frame_viewer = FrameViewer()
         splitter.addWidget(self._frame_viewer)
         self.frame_splitter = splitter
-        page_layout.addWidget(splitter, 1)
+        # the frames, or another view of the message a feature puts there (set_body)
+        self._body = QStackedWidget()
+        self._body.addWidget(splitter)
+        page_layout.addWidget(self._body, 1)
         self._stack.addWidget(page)
 
     def _build_header(self) -> QVBoxLayout:
@@ -140,6 +143,7 @@ class DetailPane(QWidget):
         self._title_label.setToolTip("The message's number in the traffic store")
         top.addWidget(self._title_label)
         top.addStretch(1)
+        self._header_top = top
         self._resend_button = QPushButton("Edit and resend")
         self._resend_button.setObjectName("resend_button")
         self._resend_button.setAccessibleName("Edit and resend")
@@ -258,6 +262,20 @@ class DetailPane(QWidget):
     @property
     def message(self) -> Message | None:
         return self._message
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        """A feature's control in the header row, before Edit and resend."""
+        self._header_top.insertWidget(self._header_top.count() - 1, widget)
+
+    def set_body(self, widget: QWidget | None) -> None:
+        """Show ``widget`` under the header instead of the frames (a pinned diff);
+        None brings the frames back."""
+        if widget is None:
+            self._body.setCurrentIndex(0)
+            return
+        if self._body.indexOf(widget) < 0:
+            self._body.addWidget(widget)
+        self._body.setCurrentWidget(widget)
 
     def set_time_text(self, time_text: Callable[[Message], str | None]) -> None:
         """Show a message's time also as ``time_text`` gives it (None: the date and the

@@ -99,6 +99,12 @@ LIGHT_TABLE: dict[str, str] = {
     "role_other": "#636363",
     "topology_forward": "#a0368e",  # a forwarding link and its label
     "topology_broken": "#c62828",  # a link between sockets that cannot talk
+    "diff_added": "#1f6e2a",  # Compare: what only B has, B's new value
+    "diff_removed": "#b3261e",  # what only A has, A's old value
+    "diff_changed": "#8f4a00",  # a frame or value that differs
+    "diff_added_background": "#d5f0d9",  # behind added words and bytes
+    "diff_removed_background": "#fad9d7",
+    "diff_changed_background": "#fcecc4",
 }
 
 DARK_TABLE: dict[str, str] = {
@@ -142,6 +148,12 @@ DARK_TABLE: dict[str, str] = {
     "role_other": "#a6a6ad",
     "topology_forward": "#e687d6",
     "topology_broken": "#ff8a80",
+    "diff_added": "#7fd487",
+    "diff_removed": "#ff8a80",
+    "diff_changed": "#f2c166",
+    "diff_added_background": "#1d4524",
+    "diff_removed_background": "#5a2222",
+    "diff_changed_background": "#4a3a12",
 }
 TABLES = {LIGHT: LIGHT_TABLE, DARK: DARK_TABLE}
 
@@ -178,6 +190,12 @@ DRAWN_ON: tuple[tuple[str, str, str], ...] = (
     ),
     ("topology_forward", "window", TEXT),
     ("topology_broken", "window", TEXT),
+    *(
+        (f"diff_{kind}", background, TEXT)
+        for kind in ("added", "removed", "changed")
+        for background in ("window", "base", "alternate_base")
+    ),
+    *(("text", f"diff_{kind}_background", TEXT) for kind in ("added", "removed", "changed")),
     ("mid", "window", GRAPHIC),  # node outlines on the canvas
     ("highlight", "base", GRAPHIC),  # the selected node's outline
 )

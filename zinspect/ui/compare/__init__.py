@@ -1,0 +1,1 @@
+"""Compare: two messages side by side as a diff, from the traffic table or the Message pane."""
