@@ -11,6 +11,7 @@ from ui_actions import WAIT_MS, menu_action, trigger_menu
 
 from zinspect.core.store import IN, Message
 from zinspect.ui.traffic.traffic_model import COL_SUMMARY
+from zinspect.ui.widgets.theme import DARK, DARK_TABLE, LIGHT_TABLE, apply_theme
 
 COMPARE = "Compare selected messages"
 PREVIOUS = "Compare with previous on this topic"
@@ -59,9 +60,9 @@ def test_two_rows_ctrl_clicked_compare_to_the_changed_path_with_old_and_new_valu
     assert "A Message #1" in text and "B Message #3" in text
     assert "Frame 1: same" in text and "Frame 2: changed" in text
     lines = text.splitlines()
-    temp = next(i for i, line in enumerate(lines) if line.strip() == "f2.temp")
+    temp = next(i for i, line in enumerate(lines) if line.strip() == "~ f2.temp")
     assert lines[temp + 1 : temp + 3] == ["21.5", "22.25"]
-    source = next(i for i, line in enumerate(lines) if line.strip() == "f2.source")
+    source = next(i for i, line in enumerate(lines) if line.strip() == "+ f2.source")
     assert lines[source + 1 : source + 3] == ["—", '"roof"']
 
 
@@ -127,3 +128,24 @@ def test_the_pinned_diff_follows_the_selection_until_unpinned(window, user, qtbo
     user.click(window.compare.pin_button)
     qtbot.waitUntil(user.frame_table.isVisible, timeout=WAIT_MS)
     assert not pinned.isVisible()
+
+
+def test_binary_frames_show_hex_rows_and_the_colours_follow_the_theme(window, user, qtbot):
+    put(
+        window,
+        [b"blob", bytes(range(32))],
+        [b"blob", bytes(range(16)) + b"\xee" + bytes(range(17, 32))],
+    )
+    user.wait_rows(2)
+    user.click_row(0)
+    ctrl_click_row(user, 1)
+    qtbot.waitUntil(menu_action(window, COMPARE).isEnabled, timeout=WAIT_MS)
+    trigger_menu(window, COMPARE)
+    text = compare_text(window, qtbot)
+    assert "A 00000010\n10 11 12" in text and "B 00000010\nee 11 12" in text
+    browser = window.compare.dialog.view.browser
+    assert LIGHT_TABLE["diff_changed_background"] in browser.toHtml()
+    apply_theme(DARK)
+    qtbot.waitUntil(
+        lambda: DARK_TABLE["diff_changed_background"] in browser.toHtml(), timeout=WAIT_MS
+    )

@@ -18,7 +18,7 @@ from zinspect.core.decode.model import DecodedMessage
 from zinspect.core.explore.diff import diff_messages
 from zinspect.core.explore.previous import PreviousSearch, TopicReader, previous_on_topic
 from zinspect.core.sockets.session import Session
-from zinspect.core.store import IN, Message
+from zinspect.core.store import IN, Message, message_number
 from zinspect.ui.compare.compare_view import CompareDialog, CompareView
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
@@ -123,6 +123,8 @@ class CompareActions(QObject):
         if dialog is None:
             dialog = self.dialog = CompareDialog(self._host.widget)
         dialog.view.show_diff(a, b, diff, decoded, caption)
+        numbers = f"#{message_number(a.seq)} and #{message_number(b.seq)}"
+        dialog.setWindowTitle(f"Compare messages {numbers}")
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()

@@ -138,9 +138,11 @@ def _frame_html(
 
 
 def _values_table(frame: FrameDiff) -> str:
+    border = _c("mid")
     rows = [
-        '<table cellspacing="0" cellpadding="3" border="1" width="100%">'
-        "<tr><th></th><th align=left>Path</th><th align=left>A</th><th align=left>B</th></tr>"
+        f'<table cellspacing="0" cellpadding="4" border="1" '
+        f'style="border-collapse: collapse; border-color: {border};">'
+        "<tr><th align=left>Path</th><th align=left>A</th><th align=left>B</th></tr>"
     ]
     for change in frame.changes:
         old = "—" if change.kind == ADDED else _value(change.old)
@@ -149,7 +151,7 @@ def _values_table(frame: FrameDiff) -> str:
         old_role = "text" if change.kind == ADDED else "diff_removed"
         new_role = "text" if change.kind == REMOVED else "diff_added"
         rows.append(
-            f"<tr><td>{sign}</td><td><tt>{escape(change.path)}</tt></td>"
+            f"<tr><td><tt>{sign} {escape(change.path)}</tt></td>"
             f'<td style="color:{_c(old_role)};"><tt>{escape(old)}</tt></td>'
             f'<td style="color:{_c(new_role)};"><tt>{escape(new)}</tt></td></tr>'
         )
@@ -165,14 +167,15 @@ def _value(value: object) -> str:
 
 
 def _text_table(lines: tuple[TextLine, ...]) -> str:
-    rows = ['<table cellspacing="0" cellpadding="1">']
+    rows = ['<table cellspacing="0" cellpadding="2">']
     for line in lines:
         if line.skipped:
             text = f"… {line.skipped:,} unchanged line{'' if line.skipped == 1 else 's'}"
             rows.append(f'<tr><td colspan="4" style="color:{_c("placeholder")};">{text}</td></tr>')
             continue
         numbers = "".join(
-            f'<td align=right style="color:{_c("placeholder")};">{n if n is not None else ""}</td>'
+            f'<td align=right style="color:{_c("placeholder")}; padding-right: 6px;">'
+            f"{n if n is not None else ''}</td>"
             for n in (line.a_line, line.b_line)
         )
         sign = SIGN.get(line.kind, " ")
@@ -203,13 +206,16 @@ def _hex_table(frame: FrameDiff, data_a: bytes, data_b: bytes, hex_rows: list[in
     out = ['<table cellspacing="0" cellpadding="1">']
     for row in sorted(rows):
         for side, data in (("A", data_a), ("B", data_b)):
+            if row * 16 >= len(data):
+                continue  # this side ends before the row
             cells = []
             for offset in range(row * 16, min(row * 16 + 16, len(data))):
                 text = f"{data[offset]:02x}"
                 kind = marked.get(offset)
                 cells.append(_mark(kind, text) if kind else text)
             out.append(
-                f'<tr><td style="color:{_c("placeholder")};"><tt>{side} {row * 16:08x}</tt></td>'
+                f'<tr><td style="color:{_c("placeholder")}; padding-right: 8px;">'
+                f"<tt>{side} {row * 16:08x}</tt></td>"
                 f"<td><tt>{' '.join(cells)}</tt></td></tr>"
             )
     out.append("</table>")
