@@ -142,7 +142,7 @@ def test_binary_frames_show_hex_rows_and_the_colours_follow_the_theme(window, us
     qtbot.waitUntil(menu_action(window, COMPARE).isEnabled, timeout=WAIT_MS)
     trigger_menu(window, COMPARE)
     text = compare_text(window, qtbot)
-    assert "A 00000010\n10 11 12" in text and "B 00000010\nee 11 12" in text
+    assert "A 00000010  10 11 12" in text and "B 00000010  ee 11 12" in text
     browser = window.compare.dialog.view.browser
     assert LIGHT_TABLE["diff_changed_background"] in browser.toHtml()
     apply_theme(DARK)

@@ -104,7 +104,7 @@ def diff_frame(
         if not (text_a and text_b):
             return _bytes_diff(base, a, b, budget, note)
         note = _join(note, "compared as text")
-    long = max(len(text_a), len(text_b)) > COMPARE_LIMIT
+    long = max(len(text_a), len(text_b)) > COMPARE_LIMIT or max(len(a), len(b)) > COMPARE_LIMIT
     if long:
         note = _join(note, f"only the first {COMPARE_LIMIT // 1024} KiB of text were compared")
         text_a, text_b = text_a[:COMPARE_LIMIT], text_b[:COMPARE_LIMIT]

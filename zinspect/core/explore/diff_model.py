@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAX_CHANGES = 500  # entries (changed values, lines, byte ranges) listed for one message
+MAX_CHANGES = 200  # entries (changed values, lines, byte ranges) listed for one message
 COMPARE_LIMIT = 64 * 1024  # bytes of a text or binary frame compared; the rest is said
 
 SAME, CHANGED, ONLY_A, ONLY_B = "same", "changed", "only in A", "only in B"
@@ -96,11 +96,16 @@ class MessageDiff:
 
 
 class Budget:
-    """What one comparison may still list (entries) and look at (values walked)."""
+    """What one comparison may still list (entries) and look at (values walked, words
+    compared word by word)."""
 
-    def __init__(self, entries: int = MAX_CHANGES, values: int = 100_000) -> None:
+    def __init__(
+        self, entries: int = MAX_CHANGES, values: int = 100_000, word_pairs: int = 200_000
+    ) -> None:
         self.entries = entries
         self.values = values
+        # words of A times words of B, summed over the lines compared word by word
+        self.word_pairs = word_pairs
 
     def take(self) -> bool:
         """One more entry: True if it may be listed, False if it is only counted."""

@@ -22,8 +22,9 @@ from zinspect.core.explore.diff_model import (
 )
 
 CONTEXT_LINES = 2  # unchanged lines shown around a change
-MAX_LINES = 5_000  # lines of each text compared
-WORD_DIFF_LIMIT = 4_000  # characters of a line compared word by word
+MAX_LINES = 2_000  # lines of each text compared
+MAX_WORDS = 240  # words (and spaces) of a line compared word by word
+MAX_RUNS = 12  # changed runs in a line shown word by word; more: the whole line changed
 _CHUNK = 256
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]+")
 
@@ -58,7 +59,7 @@ def diff_text(a: str, b: str, budget: Budget) -> tuple[list[TextLine], int, str]
                     omitted += 1
                     continue
                 if i is not None and j is not None:
-                    pieces = word_pieces(a_lines[i], b_lines[j])
+                    pieces = word_pieces(a_lines[i], b_lines[j], budget)
                     shown.append(TextLine(MODIFIED, i + 1, j + 1, pieces))
                 elif i is not None:
                     shown.append(TextLine(REMOVED, i + 1, None, ((REMOVED, a_lines[i]),)))
@@ -70,11 +71,21 @@ def diff_text(a: str, b: str, budget: Budget) -> tuple[list[TextLine], int, str]
     return shown, omitted, note
 
 
-def word_pieces(a: str, b: str) -> tuple[tuple[str, str], ...]:
-    """Line ``a`` turned into line ``b`` as runs: SAME words, A's REMOVED and B's ADDED."""
-    if len(a) > WORD_DIFF_LIMIT or len(b) > WORD_DIFF_LIMIT:
-        return ((REMOVED, a), (ADDED, b))
+def word_pieces(a: str, b: str, budget: Budget | None = None) -> tuple[tuple[str, str], ...]:
+    """Line ``a`` turned into line ``b`` as runs: SAME words, A's REMOVED and B's ADDED.
+    difflib's cost grows with the product of the lengths, so long lines (and lines past
+    the comparison's word budget) are shown as one removed and one added run."""
+    whole = ((REMOVED, a), (ADDED, b))
+    limit = MAX_WORDS * 12  # characters: no need to split what cannot pass
+    if len(a) > limit or len(b) > limit:
+        return whole
     a_words, b_words = _TOKEN.findall(a), _TOKEN.findall(b)
+    if len(a_words) > MAX_WORDS or len(b_words) > MAX_WORDS:
+        return whole
+    if budget is not None:  # difflib's worst case costs the product of the lengths
+        if budget.word_pairs <= 0:
+            return whole
+        budget.word_pairs -= len(a_words) * len(b_words)
     pieces: list[tuple[str, str]] = []
 
     def put(kind: str, words: list[str]) -> None:
@@ -93,6 +104,8 @@ def word_pieces(a: str, b: str) -> tuple[tuple[str, str], ...]:
         else:
             put(REMOVED, a_words[i1:i2])
             put(ADDED, b_words[j1:j2])
+    if sum(kind != SAME for kind, _text in pieces) > MAX_RUNS:
+        return whole  # changed all over: two whole lines read better than confetti
     return tuple(pieces)
 
 

@@ -17,7 +17,7 @@ from zinspect.core.decode.decoder import value_text
 from zinspect.core.explore.diff_model import ADDED, MODIFIED, REMOVED, Budget, ValueChange
 from zinspect.core.explore.fields import FieldPath
 
-ALIGN_LIMIT = 2_000  # items of two lists of different lengths aligned by difflib
+ALIGN_PAIRS = 250_000  # items of A times items of B: at most this, two lists are aligned
 _Keys = tuple[str | int, ...]
 _Step = tuple[_Keys, object, object, str | None]
 
@@ -73,22 +73,24 @@ def diff_values(
                 if key not in old
             )
         elif isinstance(old, list) and isinstance(new, list):
-            _pair_lists(keys, old, new, pending)
+            budget.values -= _pair_lists(keys, old, new, pending)
         else:
             pending.append((keys, old, new, MODIFIED))
         stack.extend(reversed(pending))  # popped in order
     return changes, omitted, False
 
 
-def _pair_lists(keys: _Keys, old: list[object], new: list[object], pending: list[_Step]) -> None:
+def _pair_lists(keys: _Keys, old: list[object], new: list[object], pending: list[_Step]) -> int:
     """Items at the same index compared; lists of different lengths aligned first (an item
-    inserted at the front is one item added, not every item changed)."""
-    if len(old) == len(new) or max(len(old), len(new)) > ALIGN_LIMIT:
+    inserted at the front is one item added, not every item changed). Returns the cost of
+    aligning in values: difflib's worst case grows with the product of the lengths."""
+    pairs = len(old) * len(new)
+    if len(old) == len(new) or pairs > ALIGN_PAIRS:
         common = min(len(old), len(new))
         pending.extend(((*keys, i), old[i], new[i], None) for i in range(common))
         pending.extend(((*keys, i), old[i], None, REMOVED) for i in range(common, len(old)))
         pending.extend(((*keys, i), None, new[i], ADDED) for i in range(common, len(new)))
-        return
+        return 0
     matcher = difflib.SequenceMatcher(
         None, [_fingerprint(x) for x in old], [_fingerprint(x) for x in new], autojunk=False
     )
@@ -97,6 +99,7 @@ def _pair_lists(keys: _Keys, old: list[object], new: list[object], pending: list
         pending.extend(((*keys, i1 + k), old[i1 + k], new[j1 + k], None) for k in range(paired))
         pending.extend(((*keys, i), old[i], None, REMOVED) for i in range(i1 + paired, i2))
         pending.extend(((*keys, j), None, new[j], ADDED) for j in range(j1 + paired, j2))
+    return pairs // 3
 
 
 def _fingerprint(item: object) -> Hashable:

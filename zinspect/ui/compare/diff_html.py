@@ -35,8 +35,10 @@ from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.widgets.theme import colour
 
 MAX_HEX_ROWS = 64  # rows of 16 bytes shown per message side, over all frames
+MAX_TABLE_ROWS = 60  # changed values shown as table rows; the rest as lines
 ROWS_PER_RANGE = 4  # rows of one changed range shown before "… more"
-VALUE_CHARS = 200  # characters of an old or new value shown in the table
+LINE_CHARS = 1_000  # characters of one text line shown (at least 80 of each run)
+VALUE_CHARS = 120  # characters of an old or new value shown in the table
 SIGN = {ADDED: "+", REMOVED: "−", MODIFIED: "~"}
 STATUS_ROLE = {SAME: "text", CHANGED: "diff_changed", ONLY_A: "diff_removed", ONLY_B: "diff_added"}
 
@@ -81,10 +83,13 @@ def diff_html(
 ) -> str:
     """The whole comparison of messages A and B as HTML; ``header`` (HTML) goes first."""
     hex_rows = [MAX_HEX_ROWS]
+    table_rows = [MAX_TABLE_ROWS]
     parts = [f'<div style="color:{_c("text")};">', header]
     parts.append(f"<p><b>{escape(summary_text(diff))}</b></p>")
     for frame in diff.frames:
-        parts.append(_frame_html(frame, (frames_a, frames_b), (decoded_a, decoded_b), hex_rows))
+        parts.append(
+            _frame_html(frame, (frames_a, frames_b), (decoded_a, decoded_b), (hex_rows, table_rows))
+        )
     if diff.not_compared:
         parts.append(
             f"<p><i>Frames {len(diff.frames) + 1:,} to {len(diff.frames) + diff.not_compared:,}"
@@ -98,8 +103,11 @@ def _frame_html(
     frame: FrameDiff,
     frames: tuple[Sequence[bytes], Sequence[bytes]],
     decoded: tuple[DecodedMessage | None, DecodedMessage | None],
-    hex_rows: list[int],
+    left: tuple[list[int], list[int]],
 ) -> str:
+    """One frame: its title and what changed; ``left`` counts the hex rows and table rows
+    the rest of the comparison may still show."""
+    hex_rows, table_rows = left
     status = f'<span style="color:{_c(STATUS_ROLE[frame.status])};">{frame.status}</span>'
     if frame.status == ONLY_B:
         what = f"{frame.decoder_b}, {size_text(frame.size_b)}"
@@ -126,7 +134,7 @@ def _frame_html(
     if frame.note:
         parts.append(f"<p><i>{escape(frame.note[0].upper() + frame.note[1:])}.</i></p>")
     if frame.compared_as == VALUE and frame.changes:
-        parts.append(_values_table(frame))
+        parts.append(_values_table(frame, table_rows))
     elif frame.compared_as == TEXT and frame.lines:
         parts.append(_text_table(frame.lines))
     elif frame.compared_as == BYTES and frame.ranges:
@@ -137,26 +145,42 @@ def _frame_html(
     return "".join(parts)
 
 
-def _values_table(frame: FrameDiff) -> str:
+def _values_table(frame: FrameDiff, table_rows: list[int]) -> str:
+    """The changes as a table of path, A and B; past ``table_rows`` (a rich-text table
+    costs the document ~1 ms a row to lay out) as lines of the same facts."""
     border = _c("mid")
-    rows = [
-        f'<table cellspacing="0" cellpadding="4" border="1" '
-        f'style="border-collapse: collapse; border-color: {border};">'
-        "<tr><th align=left>Path</th><th align=left>A</th><th align=left>B</th></tr>"
-    ]
+    rows: list[str] = []
+    lines: list[str] = []
     for change in frame.changes:
         old = "—" if change.kind == ADDED else _value(change.old)
         new = "—" if change.kind == REMOVED else _value(change.new)
         sign = f'<span style="color:{_c("diff_" + change.kind)};">{SIGN[change.kind]}</span>'
-        old_role = "text" if change.kind == ADDED else "diff_removed"
-        new_role = "text" if change.kind == REMOVED else "diff_added"
-        rows.append(
-            f"<tr><td><tt>{sign} {escape(change.path)}</tt></td>"
-            f'<td style="color:{_c(old_role)};"><tt>{escape(old)}</tt></td>'
-            f'<td style="color:{_c(new_role)};"><tt>{escape(new)}</tt></td></tr>'
+        old_style = f'style="color:{_c("text" if change.kind == ADDED else "diff_removed")};"'
+        new_style = f'style="color:{_c("text" if change.kind == REMOVED else "diff_added")};"'
+        if table_rows[0] > 0:
+            table_rows[0] -= 1
+            rows.append(
+                f"<tr><td><tt>{sign} {escape(change.path)}</tt></td>"
+                f"<td {old_style}><tt>{escape(old)}</tt></td>"
+                f"<td {new_style}><tt>{escape(new)}</tt></td></tr>"
+            )
+        else:
+            lines.append(
+                f"{sign} {escape(change.path)}: <span {old_style}>{escape(old)}</span> → "
+                f"<span {new_style}>{escape(new)}</span>"
+            )
+    html = ""
+    if rows:
+        html = (
+            f'<table cellspacing="0" cellpadding="4" border="1" '
+            f'style="border-collapse: collapse; border-color: {border};">'
+            "<tr><th align=left>Path</th><th align=left>A</th><th align=left>B</th></tr>"
+            + "".join(rows)
+            + "</table>"
         )
-    rows.append("</table>")
-    return "".join(rows)
+    if lines:
+        html += "<pre>" + "\n".join(lines) + "</pre>"
+    return html
 
 
 def _value(value: object) -> str:
@@ -167,24 +191,25 @@ def _value(value: object) -> str:
 
 
 def _text_table(lines: tuple[TextLine, ...]) -> str:
-    rows = ['<table cellspacing="0" cellpadding="2">']
+    """Lines as preformatted text (a table per line costs the document far more)."""
+    grey = _c("placeholder")
+    rows = []
     for line in lines:
         if line.skipped:
             text = f"… {line.skipped:,} unchanged line{'' if line.skipped == 1 else 's'}"
-            rows.append(f'<tr><td colspan="4" style="color:{_c("placeholder")};">{text}</td></tr>')
+            rows.append(f'<span style="color:{grey};">{text}</span>')
             continue
-        numbers = "".join(
-            f'<td align=right style="color:{_c("placeholder")}; padding-right: 6px;">'
-            f"{n if n is not None else ''}</td>"
-            for n in (line.a_line, line.b_line)
-        )
+        numbers = " ".join(f"{n if n is not None else '':>5}" for n in (line.a_line, line.b_line))
         sign = SIGN.get(line.kind, " ")
-        body = "".join(
-            escape(text) if kind == SAME else _mark(kind, text) for kind, text in line.pieces
-        )
-        rows.append(f"<tr>{numbers}<td><tt>{sign}</tt></td><td><tt>{body}</tt></td></tr>")
-    rows.append("</table>")
-    return "".join(rows)
+        share = max(LINE_CHARS // max(1, len(line.pieces)), 80)  # each piece gets a part
+        body = [
+            escape(text[:share]) if kind == SAME else _mark(kind, text[:share])
+            for kind, text in line.pieces
+        ]
+        left_out = sum(max(0, len(text) - share) for _kind, text in line.pieces)
+        cut = f' <i style="color:{grey};">… ({left_out:,} more characters)</i>' if left_out else ""
+        rows.append(f'<span style="color:{grey};">{numbers}</span> {sign} {"".join(body)}{cut}')
+    return "<pre>" + "\n".join(rows) + "</pre>"
 
 
 def _hex_table(frame: FrameDiff, data_a: bytes, data_b: bytes, hex_rows: list[int]) -> str:
@@ -203,22 +228,23 @@ def _hex_table(frame: FrameDiff, data_a: bytes, data_b: bytes, hex_rows: list[in
         if shown:
             end = min(byte_range.end, (shown[-1] + 1) * 16)
             marked.update(dict.fromkeys(range(byte_range.start, end), byte_range.kind))
-    out = ['<table cellspacing="0" cellpadding="1">']
+    grey = _c("placeholder")
+    out = []
     for row in sorted(rows):
         for side, data in (("A", data_a), ("B", data_b)):
             if row * 16 >= len(data):
                 continue  # this side ends before the row
-            cells = []
+            runs: list[tuple[str | None, list[str]]] = []  # marked bytes in one span a run
             for offset in range(row * 16, min(row * 16 + 16, len(data))):
-                text = f"{data[offset]:02x}"
                 kind = marked.get(offset)
-                cells.append(_mark(kind, text) if kind else text)
-            out.append(
-                f'<tr><td style="color:{_c("placeholder")}; padding-right: 8px;">'
-                f"<tt>{side} {row * 16:08x}</tt></td>"
-                f"<td><tt>{' '.join(cells)}</tt></td></tr>"
+                if not runs or runs[-1][0] != kind:
+                    runs.append((kind, []))
+                runs[-1][1].append(f"{data[offset]:02x}")
+            cells = " ".join(
+                _mark(kind, " ".join(run)) if kind else " ".join(run) for kind, run in runs
             )
-    out.append("</table>")
+            out.append(f'<span style="color:{grey};">{side} {row * 16:08x}</span>  {cells}')
+    out = ["<pre>" + "\n".join(out) + "</pre>"]
     if more:
         out.append(f"<p><i>… {more:,} more rows of changed bytes, not shown.</i></p>")
     return "".join(out)
