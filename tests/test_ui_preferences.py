@@ -62,7 +62,7 @@ def test_the_dialog_opens_from_the_edit_menu_and_with_ctrl_comma(window, user, q
     click(qtbot, dialog.cancel_button)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     edit_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
-    assert [a.text() for a in edit_menu.actions()] == ["&Preferences…"]
+    assert [a.text() for a in edit_menu.actions()][-1] == "&Preferences…"  # last, as usual
     user.activate()
     user.shortcut(Qt.Key.Key_Comma)
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
