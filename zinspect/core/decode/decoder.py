@@ -23,6 +23,16 @@ class MessageDecoder:
     def __init__(self) -> None:
         self._rules: dict[str, tuple[DecodeRule, ...]] = {}
         self._jupyter_keys: dict[str, bytes] = {}
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every change of rules or keys: views that cache decoded text compare it
+        (the table polls it each refresh, so a workspace load re-decodes too)."""
+        return self._generation
+
+    def sockets_with_rules(self) -> frozenset[str]:
+        return frozenset(self._rules)
 
     def rules(self, socket: str) -> tuple[DecodeRule, ...]:
         return self._rules.get(socket, ())
@@ -32,6 +42,7 @@ class MessageDecoder:
             self._rules[socket] = tuple(rules)
         else:
             self._rules.pop(socket, None)
+        self._generation += 1
 
     def jupyter_key(self, socket: str) -> bytes | None:
         return self._jupyter_keys.get(socket)
@@ -41,11 +52,13 @@ class MessageDecoder:
             self._jupyter_keys[socket] = key
         else:
             self._jupyter_keys.pop(socket, None)
+        self._generation += 1
 
     def forget(self, socket: str) -> None:
         """A socket was closed or renamed away: its rules and key go with it."""
         self._rules.pop(socket, None)
         self._jupyter_keys.pop(socket, None)
+        self._generation += 1
 
     def decode(
         self, frames: Sequence[bytes], socket: str = "", socket_type: str = ""

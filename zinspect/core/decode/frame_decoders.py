@@ -20,7 +20,9 @@ def decode_text(data: bytes, rule: DecodeRule) -> object:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DecodeError(f"not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x})")
+        raise DecodeError(
+            f"not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x})"
+        ) from None
 
 
 def decode_json(data: bytes, rule: DecodeRule) -> object:
@@ -49,10 +51,10 @@ def guess(data: bytes) -> DecodedFrame:
             return DecodedFrame("json", parse_json(data), guessed=True)
         except ValueError:
             pass
-    if len(data) <= DETAIL_LIMIT:
-        text = printable_text(data)
-        if text is not None:
-            return DecodedFrame("text", text, guessed=True)
+    # a huge text frame is read as the text of its head, as the raw views show it
+    text = printable_text(data[:DETAIL_LIMIT], cut=len(data) > DETAIL_LIMIT)
+    if text is not None:
+        return DecodedFrame("text", text, guessed=True)
     return DecodedFrame("raw", data, guessed=True)
 
 

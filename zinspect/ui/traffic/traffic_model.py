@@ -9,7 +9,9 @@ Rows hold no Python objects. Unfiltered, row ``r`` is ``seq = first + r``; filte
 that match sit in a compact ``array('q')`` that grows as a scan works through the store a few
 milliseconds per tick (so filtering a million stored messages never freezes the window) and
 as new messages arrive. Display strings are made in ``data()`` for the rows the view paints;
-summaries, the costly part, are kept in a small LRU cache.
+summaries, the costly part (each is the message decoded by the session's MessageDecoder), are
+kept in a small LRU cache, so a flood costs nothing to decode but the ~30 rows on screen.
+Changed decode rules (the decoder's ``generation``, looked at each tick) empty the cache.
 """
 
 from __future__ import annotations
@@ -33,26 +35,27 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 
-from zinspect.core.codecs import human_size, message_summary
+from zinspect.core.codecs import human_size
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.decode.search_text import DecodedSearch
 from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row, message_number
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
+from zinspect.ui.traffic.traffic_columns import (
+    COL_DIRECTION,
+    COL_FRAMES,
+    COL_NUMBER,
+    COL_SIZE,
+    COL_SOCKET,
+    COL_SUMMARY,
+    COL_TIME,
+    HEADER_TIPS,
+    HEADERS,
+    SUMMARY_LIMIT,
+    summary_text,
+)
 
 log = logging.getLogger(__name__)
 
-COL_NUMBER, COL_TIME, COL_SOCKET, COL_DIRECTION, COL_FRAMES, COL_SIZE, COL_SUMMARY = range(7)
-HEADERS = ("No.", "Time", "Socket", "Dir", "Frames", "Size", "Summary")
-HEADER_TIPS = (
-    "Message number in this session, from 1 (the # in the message "
-    "pane). Numbers keep counting after Clear and after the oldest messages are dropped, "
-    "so a number never repeats.",
-    "Local time the message was received or sent (hours:minutes:seconds.milliseconds)",
-    "The socket that received or sent the message",
-    "← in: received by the socket; → out: sent by it",
-    "Number of frames (parts) in the message",
-    "Total size of all frames",
-    "First frames as text when printable, else as hex (0x …), joined by ' | '; "
-    "XPUB/XSUB subscription messages are decoded",
-)
 MESSAGE_ROLE = int(Qt.ItemDataRole.UserRole)  # data() gives the core.store.Message
 REFRESH_MS = 33  # ~30 Hz: new rows appear at most this late
 # Under a flood (more new rows per refresh than anyone can read, or so many bytes that
@@ -93,10 +96,18 @@ class TrafficModel(QAbstractTableModel):
 
     refreshed = Signal()  # after a refresh that changed rows, pending count or progress
     filter_progress_changed = Signal(int)  # percent of the store scanned; 100 when caught up
+    decoding_changed = Signal()  # decode rules changed: what a decoded message says may too
 
-    def __init__(self, store: MessageStore, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        parent: QObject | None = None,
+        decoder: MessageDecoder | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._decoder = decoder if decoder is not None else MessageDecoder()
+        self._generation = self._decoder.generation
         self._socket_types: dict[str, str] = {}
         self._filter = TrafficFilter()
         self._matcher: FilterMatcher | None = None
@@ -145,6 +156,10 @@ class TrafficModel(QAbstractTableModel):
     def filter_progress(self) -> int:
         """Percent of the kept messages the filter has looked at; 100 when caught up."""
         return self._progress
+
+    @property
+    def decoder(self) -> MessageDecoder:
+        return self._decoder
 
     @property
     def summary_font(self) -> QFont:
@@ -201,6 +216,8 @@ class TrafficModel(QAbstractTableModel):
         if new_filter == self._filter:
             return
         matcher = new_filter.compile() if new_filter.active else None
+        if matcher is not None and matcher.has_text:
+            matcher.set_decoded(DecodedSearch(self._decoder, self._socket_types))
         self.beginResetModel()
         self._filter = new_filter
         self._matcher = matcher
@@ -274,6 +291,8 @@ class TrafficModel(QAbstractTableModel):
             self._timer.start(SCAN_PAUSE_MS if backlog else REFRESH_MS)
 
     def _tick(self, publish: bool) -> None:
+        if self._decoder.generation != self._generation:
+            self._redecode()
         # Dropped rows go with the next insert, so a flood past the caps repaints once.
         changed = self._drop_head() if publish or self._matcher is not None else False
         if self._matcher is not None:
@@ -285,6 +304,20 @@ class TrafficModel(QAbstractTableModel):
             changed |= self._insert_new()
         if changed or publish:
             self.refreshed.emit()
+
+    def _redecode(self) -> None:
+        """Rules changed: summaries again, and a text filter matched again from the start."""
+        self._generation = self._decoder.generation
+        self._summaries.clear()
+        if self._matcher is not None and self._matcher.has_text:
+            self._matcher.set_decoded(DecodedSearch(self._decoder, self._socket_types))
+            self.beginResetModel()
+            self._restart()
+            self.endResetModel()
+        elif self._rows:
+            last = self.index(self._rows - 1, COL_SUMMARY)
+            self.dataChanged.emit(self.index(0, COL_SUMMARY), last)
+        self.decoding_changed.emit()
 
     def _drop_head(self) -> bool:
         """Remove the rows of messages the store no longer keeps, in one removal."""
@@ -439,19 +472,19 @@ class TrafficModel(QAbstractTableModel):
         if text is not None:
             cache.move_to_end(message.seq)
             return text
-        text = message_summary(message.frames, self._socket_types.get(message.socket, ""))
+        text = self._summary_text(message, SUMMARY_LIMIT)
         cache[message.seq] = text
         if len(cache) > SUMMARY_CACHE_SIZE:
             cache.popitem(last=False)
         return text
 
+    def _summary_text(self, message: Message, limit: int) -> str:
+        kind = self._socket_types.get(message.socket, "")
+        return summary_text(self._decoder, message, kind, limit)
+
     def _tooltip(self, message: Message, column: int) -> str | None:
         if column == COL_SUMMARY:
-            return message_summary(
-                message.frames,
-                self._socket_types.get(message.socket, ""),
-                limit=TOOLTIP_SUMMARY_LIMIT,
-            )
+            return self._summary_text(message, TOOLTIP_SUMMARY_LIMIT)
         if column == COL_SIZE:
             return f"{message.size:,} bytes"
         if column == COL_TIME:

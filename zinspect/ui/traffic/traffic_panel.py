@@ -86,7 +86,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self._valid_text = ""
         self._valid_regex = False
 
-        self.model = TrafficModel(store, self)
+        self.model = TrafficModel(store, self, bridge.session.decoder)
         # Before the view's selection model connects: it moves the current row off removed
         # rows, and that must not count as the user selecting another message.
         self.model.rowsAboutToBeRemoved.connect(self._on_model_rows_about_to_be_removed)
