@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.traffic = TrafficPanel(self.bridge, self.session.store, self)
         self.setCentralWidget(self.traffic)
         self.sockets = SocketPanel(self.bridge, self)
-        self.detail = DetailPane(self)
+        self.detail = DetailPane(self, self.session.decoder)
         self.composer = Composer(self.bridge, self)
         self.sockets_dock = self.host.add_dock("Sockets", "sockets_dock", self.sockets, left)
         self.detail_dock = self.host.add_dock(
@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         self.traffic.message_selected.connect(self._on_traffic_message_selected)
         self.traffic.rows_changed.connect(self.capture.update_actions)
         self.detail.resend_requested.connect(self._on_detail_resend_requested)
+        self.traffic.model.decoding_changed.connect(self.detail.redecode)
         self.workspace_actions.socket_chosen.connect(self.sockets.select_socket)
         self.workspace_actions.quit_confirmed.connect(self.close)
         self.workspace_actions.workspace_replaced.connect(
