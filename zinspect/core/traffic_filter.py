@@ -58,6 +58,7 @@ _JOIN_SEPARATOR = b"\0"
 _row_size: Callable[[Row], int] = itemgetter(ROW_SIZE)
 _MESSAGE_COST = 4096
 _DECODE_COST = 32 * 1024  # a decoding counts as this many bytes searched
+_DECODE_PIECE = 512  # rows searched raw, then decoded, at a time
 
 
 class FilterError(ValueError):
@@ -232,8 +233,21 @@ class FilterMatcher:
     def _scan_decoded(
         self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
     ) -> int:
-        """The raw search first, then the decoded text of the messages it did not match
-        (only those ``self.decoded`` finds worth it); stops at the deadline like the rest."""
+        """Piece by piece: the raw search, then the decoded text of the messages it did not
+        match (only those ``self.decoded`` finds worth it), until the deadline. Pieces are
+        small so a deadline met while decoding wastes little of the raw search."""
+        done = 0
+        while done < len(rows):
+            piece = rows[done : done + _DECODE_PIECE]
+            examined = self._scan_decoded_piece(first_seq + done, piece, out, deadline)
+            done += examined
+            if examined < len(piece) or time.monotonic() >= deadline:
+                break
+        return done
+
+    def _scan_decoded_piece(
+        self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
+    ) -> int:
         decoded = self.decoded
         assert decoded is not None
         raw = array("q")

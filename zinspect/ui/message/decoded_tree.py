@@ -140,6 +140,7 @@ class DecodedTree(QTreeWidget):
             return
         item.filled = True
         item.addChildren(_child_items(item.value, _children(item.value) or [], item.path))
+        self.resizeColumnToContents(COLUMN_KEY)
 
     def item_at_path(self, path: str) -> ValueItem | None:
         """The item made for ``path`` (expanded levels only): what tests and tools look up."""

@@ -1,0 +1,61 @@
+"""The filter's decoded text: found where only decoding shows it, only where a rule (or a
+recogniser) makes decoding worth it, and a scan past its deadline stops and resumes with the
+same answer."""
+
+from __future__ import annotations
+
+import json
+import time
+from array import array
+
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.decode.model import DecodeRule
+from zinspect.core.decode.search_text import DecodedSearch, decoded_text
+from zinspect.core.store import IN, Message, MessageStore
+from zinspect.core.traffic_filter import TrafficFilter
+
+
+def test_decoded_text_has_the_summary_keys_and_values():
+    decoded = MessageDecoder().decode([b"t", b'{"a": {"b": ["caf\\u00e9", 2, null]}}'])
+    lines = decoded_text(decoded).split("\n")
+    assert lines[0] == decoded.summary
+    assert lines[1:] == ["t", "a", "b", "café", "2", "null"]
+
+
+def test_a_scan_past_its_deadline_resumes_with_the_same_matches():
+    store = MessageStore()
+    store.extend(
+        Message(0.0, "s" if i % 2 else "other", IN, [json.dumps({"n": f"v\u00e9{i}"}).encode()])
+        for i in range(3000)
+    )
+    decoder = MessageDecoder()
+    decoder.set_rules("s", [DecodeRule("json")])
+    matcher = TrafficFilter(text="vé1").compile()
+    matcher.set_decoded(DecodedSearch(decoder, {}))
+    first, rows = store.rows(store.first_seq, store.end_seq)
+    whole = array("q")
+    assert matcher.scan_rows(first, rows, whole, float("inf")) == len(rows)
+    # "vé1…" is escaped in the raw JSON: only odd (rule) messages match, by their decoded text
+    expected = [
+        seq
+        for seq in range(first, first + 3000)
+        if (seq - first) % 2 and f"v\u00e9{seq - first}".startswith("vé1")
+    ]
+    assert list(whole) == expected
+    pieces = array("q")
+    seq = first
+    slices = 0
+    while seq < first + len(rows):
+        done = matcher.scan_rows(seq, rows[seq - first :], pieces, time.monotonic() - 1)
+        assert done >= 1
+        seq += done
+        slices += 1
+    assert slices > 1 and list(pieces) == expected
+
+
+def test_without_rules_or_recognisers_nothing_is_decoded_for_the_filter():
+    decoder = MessageDecoder()
+    assert not DecodedSearch(decoder, {}).active
+    matcher = TrafficFilter(text="x").compile()
+    matcher.set_decoded(DecodedSearch(decoder, {}))
+    assert matcher.decoded is None
