@@ -59,3 +59,14 @@ def test_without_rules_or_recognisers_nothing_is_decoded_for_the_filter():
     matcher = TrafficFilter(text="x").compile()
     matcher.set_decoded(DecodedSearch(decoder, {}))
     assert matcher.decoded is None
+
+
+def test_a_frame_over_the_rule_limit_is_left_raw_with_the_reason():
+    from zinspect.core.decode.frame_decoders import RULE_DECODE_LIMIT
+
+    decoder = MessageDecoder()
+    decoder.set_rules("s", [DecodeRule("json")])
+    huge = b"[" + b"1," * RULE_DECODE_LIMIT + b"1]"
+    frame = decoder.decode([huge], "s").frames[0]
+    assert frame.value is huge
+    assert frame.error.endswith("is too large to decode (the limit is 1 MiB)")

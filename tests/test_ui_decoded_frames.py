@@ -141,3 +141,48 @@ def test_decode_frame_as_on_the_frame_list_makes_a_rule_with_the_topic(pane, dec
     qtbot.waitUntil(lambda: view.decoder_label.text() == "Decoded as raw", timeout=WAIT_MS)
     frame_title = pane.findChild(QLabel, "frame_title")
     assert frame_title.text().startswith("Frame 2 of 2")
+
+
+class Greeting:
+    """A recogniser for the tests: a message of b"HELLO" and a name."""
+
+    name = "greeting"
+
+    def match(self, frames, socket_type):
+        return len(frames) == 2 and frames[0] == b"HELLO"
+
+    def decode(self, frames, socket, socket_type, context):
+        from zinspect.core.decode.model import DecodedFrame, Recognition
+
+        fields = {"who": frames[1].decode(), "meta": {"via-proxy": False}}
+        recognition = Recognition("greeting", f"hello from {fields['who']}", fields)
+        return recognition, (
+            DecodedFrame("text", "HELLO", role="header"),
+            DecodedFrame("text", fields["who"], role="name"),
+        )
+
+
+@pytest.fixture
+def greeting():
+    from zinspect.core.decode.recognisers import RECOGNISERS
+
+    recogniser = Greeting()
+    RECOGNISERS.insert(0, recogniser)
+    yield recogniser
+    RECOGNISERS.remove(recogniser)
+
+
+def test_a_recognised_protocol_shows_its_fields_and_each_frame_s_role(pane, greeting, qtbot):
+    pane.show_message(make_message([b"HELLO", b"ada"]))
+    assert pane.protocol_group.isVisible()
+    assert pane.protocol_label.text() == "greeting: hello from ada"
+    assert rows(pane.protocol_tree)["who"] == ("string", "ada")
+    pane.protocol_tree.item_at_path("meta").setExpanded(True)
+    item = pane.protocol_tree.item_at_path('meta["via-proxy"]')
+    assert item is not None and item.text(COLUMN_VALUE) == "false"
+    view = pane._frame_viewer.decoded_view
+    qtbot.waitUntil(view.tree.isVisible, timeout=WAIT_MS)  # recognised: Decoded first
+    assert view.decoder_label.text() == "Decoded as text — header"
+    assert pane.findChild(QLabel, "frame_title").text().startswith("Frame 1 (header) of 2")
+    pane.show_message(make_message([b"plain"], seq=2))
+    assert not pane.protocol_group.isVisible()

@@ -14,6 +14,9 @@ from zinspect.core.codecs import DETAIL_LIMIT, parse_json, printable_text
 from zinspect.core.decode.model import DecodedFrame, DecodeError, DecodeRule
 
 FrameDecoder = Callable[[bytes, DecodeRule], object]
+# Larger frames are not decoded even by a rule: parsing 1 MiB of JSON takes ~0.1 s, and a
+# table row or the Message pane must not freeze the window for a peer's 100 MiB frame.
+RULE_DECODE_LIMIT = 1024 * 1024
 
 
 def decode_text(data: bytes, rule: DecodeRule) -> object:
@@ -66,6 +69,9 @@ def decode_frame(data: bytes, rule: DecodeRule | None) -> DecodedFrame:
     decoder = DECODERS.get(rule.decoder)
     if decoder is None:
         return DecodedFrame(rule.decoder, data, error=f"no decoder named {rule.decoder!r}")
+    if len(data) > RULE_DECODE_LIMIT:
+        reason = f"{len(data):,} bytes is too large to decode (the limit is 1 MiB)"
+        return DecodedFrame(rule.decoder, data, error=reason)
     try:
         return DecodedFrame(rule.decoder, decoder(data, rule))
     except DecodeError as error:

@@ -66,7 +66,7 @@ def copy_text(value: object) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, bytes):
-        text = value.hex(" ")
+        text = value[: COPY_LIMIT // 3 + 1].hex(" ")
     elif isinstance(value, (dict, list, tuple)):
         text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
     else:

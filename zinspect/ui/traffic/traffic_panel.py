@@ -57,6 +57,8 @@ FILTER_TIP = (
     "Show only messages whose text contains this (case-insensitive).\n"
     "The text of a message is its frames decoded as UTF-8 (invalid bytes become \ufffd), "
     "one frame per line.\n"
+    "Messages of a socket with decode rules, or of a recognised protocol, also match by "
+    "their decoded text (the summary, keys and values).\n"
     "Start with 0x to find bytes in any frame, e.g. 0x de ad be ef.\n"
     f"Only the first {FILTER_TEXT_LIMIT // (1024 * 1024)} MiB of each message is searched.\n"
     "Shortcut: Ctrl+F"
