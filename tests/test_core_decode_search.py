@@ -70,3 +70,14 @@ def test_a_frame_over_the_rule_limit_is_left_raw_with_the_reason():
     frame = decoder.decode([huge], "s").frames[0]
     assert frame.value is huge
     assert frame.error.endswith("is too large to decode (the limit is 1 MiB)")
+
+
+def test_a_message_of_many_frames_decodes_only_the_first_but_counts_them_all():
+    frames = [b"f%d" % i for i in range(100_000)]
+    decoded = MessageDecoder().decode(frames, max_frames=64)
+    assert len(decoded.frames) == 64
+    assert decoded.summary.startswith("f0 | f1 | f2")
+    shown = decoded.summary.count(" | ")  # frames shown, then "… +N frames" for the rest
+    assert decoded.summary.endswith(f"… +{100_000 - shown} frames")
+    few = MessageDecoder().decode([b"a", b"b", b"c"], max_frames=2)
+    assert few.summary == "a | b | … +1 frames"

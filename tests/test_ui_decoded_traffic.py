@@ -56,6 +56,8 @@ def test_the_rules_editor_sets_a_rule_and_the_table_re_decodes(user, window, qtb
     window.session.store.extend([msg("in-1", b"hello")])
     user.wait_rows(1)
     assert user.rows()[0].summary == "hello"
+    user.click_row(0)
+    decoded_view = window.detail._frame_viewer.decoded_view
     window.sockets.show_decode_rules(handle)
     editor = window.sockets.decode_rules_editor
     qtbot.waitUntil(editor.isVisible, timeout=WAIT_MS)
@@ -65,6 +67,9 @@ def test_the_rules_editor_sets_a_rule_and_the_table_re_decodes(user, window, qtb
     assert window.session.decoder.rules("in-1") == (DecodeRule("raw", frame=1),)
     assert editor.rules_list.item(0).text() == "frame 1 → raw"
     qtbot.waitUntil(lambda: user.rows()[0].summary == "0x 68 65 6c 6c 6f", timeout=WAIT_MS)
+    # the Message pane follows: the rule's decoder, shown in the Decoded view at once
+    qtbot.waitUntil(decoded_view.isVisible, timeout=WAIT_MS)
+    assert decoded_view.decoder_label.text() == "Decoded as raw"
     user.click(editor.remove_button)
     qtbot.waitUntil(lambda: user.rows()[0].summary == "hello", timeout=WAIT_MS)
 
@@ -94,9 +99,9 @@ def test_only_the_rows_on_screen_are_decoded(user, window, qtbot):
     calls: list[str] = []
     real = decoder.decode
 
-    def counting(frames, socket="", socket_type=""):
-        calls.append(socket)
-        return real(frames, socket, socket_type)
+    def counting(frames, *args, **kwargs):
+        calls.append(len(frames))
+        return real(frames, *args, **kwargs)
 
     decoder.decode = counting  # type: ignore[method-assign]
     store = window.session.store
@@ -111,3 +116,23 @@ def test_only_the_rows_on_screen_are_decoded(user, window, qtbot):
     before = len(calls)
     view.viewport().repaint()  # painting again costs nothing: the summaries are cached
     assert len(calls) == before
+
+
+def test_a_decoder_that_breaks_leaves_the_raw_summary_and_says_so_in_the_log(qtbot, caplog):
+    from zinspect.core.decode.frame_decoders import DECODERS
+
+    def broken(data, rule):
+        raise RuntimeError("a plugin's bug")
+
+    caplog.expected_warnings = True
+    DECODERS["broken-for-test"] = broken
+    try:
+        decoder = MessageDecoder()
+        decoder.set_rules("s", [DecodeRule("broken-for-test")])
+        model = TrafficModel(MessageStore(), decoder=decoder)
+        model.store.extend([msg("s", b"still readable")])
+        model.refresh()
+        assert summaries(model) == ["still readable"]
+        assert "a plugin's bug" in caplog.text
+    finally:
+        del DECODERS["broken-for-test"]

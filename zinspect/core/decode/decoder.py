@@ -61,8 +61,15 @@ class MessageDecoder:
         self._generation += 1
 
     def decode(
-        self, frames: Sequence[bytes], socket: str = "", socket_type: str = ""
+        self,
+        frames: Sequence[bytes],
+        socket: str = "",
+        socket_type: str = "",
+        max_frames: int | None = None,
     ) -> DecodedMessage:
+        """``max_frames``: decode only that many frames when no recogniser claims the
+        message (a table row of a 100,000-frame message shows a few); the summary still
+        counts them all."""
         rules = self._rules.get(socket, ())
         for recogniser in RECOGNISERS:
             if not recogniser.match(frames, socket_type):
@@ -78,11 +85,12 @@ class MessageDecoder:
             )
             return DecodedMessage(decoded, recognition, recognition.summary)
         first = frames[0] if frames else b""
+        shown = frames if max_frames is None else frames[:max_frames]
         decoded = tuple(
             decode_frame(data, _rule_for(rules, first, number))
-            for number, data in enumerate(frames, 1)
+            for number, data in enumerate(shown, 1)
         )
-        return DecodedMessage(decoded, None, frames_summary(decoded))
+        return DecodedMessage(decoded, None, frames_summary(decoded, total=len(frames)))
 
     @staticmethod
     def _by_rule(
@@ -159,15 +167,22 @@ def _scalar(item: object) -> str:
     return str(item)
 
 
-def frames_summary(frames: Sequence[DecodedFrame], limit: int = 120) -> str:
-    """Decoded frames joined by ' | ', cut like the raw summary."""
+def frames_summary(
+    frames: Sequence[DecodedFrame], limit: int = 120, total: int | None = None
+) -> str:
+    """Decoded frames joined by ' | ', cut like the raw summary. ``total``: the message has
+    that many frames, of which ``frames`` are the first."""
+    total = len(frames) if total is None else total
     parts: list[str] = []
     used = 0
     for index, frame in enumerate(frames):
         if used >= limit:
-            parts.append(f"… +{len(frames) - index} frames")
+            parts.append(f"… +{total - index} frames")
             break
         part = value_text(frame.value, max(8, min(SUMMARY_VALUE_LIMIT, limit - used)))
         parts.append(part)
         used += len(part) + 3
+    else:
+        if total > len(frames):
+            parts.append(f"… +{total - len(frames)} frames")
     return " | ".join(parts)

@@ -17,6 +17,7 @@ from zinspect.core.decode.recognisers import RECOGNISERS
 
 DECODED_SEARCH_LIMIT = 64 * 1024  # larger messages are searched in their raw bytes only
 DECODED_TEXT_LIMIT = 64 * 1024  # characters of decoded text searched per message
+DECODED_SEARCH_FRAMES = 256  # frames of a message decoded for the filter
 
 
 def decoded_text(decoded: DecodedMessage, limit: int = DECODED_TEXT_LIMIT) -> str:
@@ -74,4 +75,5 @@ class DecodedSearch:
                 recogniser.match(frames, socket_type) for recogniser in RECOGNISERS
             ):
                 return None
-        return decoded_text(self._decoder.decode(frames, socket, socket_type))
+        decoded = self._decoder.decode(frames, socket, socket_type, DECODED_SEARCH_FRAMES)
+        return decoded_text(decoded)

@@ -49,6 +49,7 @@ from zinspect.ui.message.frame_viewer import FrameViewer
 log = logging.getLogger(__name__)
 
 EMPTY_HINT = "Select a message in the traffic table to see its frames here."
+DECODED_FRAMES = 1000  # frames decoded for the Decoded view (a message may have 100,000)
 
 
 class FrameSplitter(QSplitter):
@@ -304,10 +305,16 @@ class DetailPane(QWidget):
     def _decode(self) -> None:
         message = self._message
         assert message is not None
-        decoded = self._decoder.decode(message.frames, message.socket, self._socket_type)
+        try:
+            decoded = self._decoder.decode(
+                message.frames, message.socket, self._socket_type, DECODED_FRAMES
+            )
+        except Exception:  # a decoder's bug: the raw views still work
+            log.exception("decoding message %d failed", message.seq)
+            decoded = None
         self._decoded = decoded
         self._frame_viewer.set_decoded(decoded)
-        recognition = decoded.recognition
+        recognition = decoded.recognition if decoded is not None else None
         self.protocol_group.setVisible(recognition is not None)
         if recognition is not None:
             self.protocol_label.setText(f"{recognition.protocol}: {recognition.summary}")

@@ -216,8 +216,9 @@ class FrameViewer(QWidget):
         if decoded is not None and decoded.role:
             routing = f" ({decoded.role})"
         self._frame_label.setText(f"Frame {row + 1}{routing} of {count:,}: {what}")
-        if choice == DECODED and decoded is None:
-            choice = "auto"  # nothing decoded (no decoder given): the raw views only
+        undecoded = choice == DECODED and decoded is None
+        if undecoded:
+            choice = "auto"  # a frame past the decoded ones: the raw views only
         if choice == DECODED and decoded is not None:
             self._shown_view = DECODED
             self._view_note.setVisible(False)
@@ -230,9 +231,13 @@ class FrameViewer(QWidget):
         self._hex_width = self._fitting_hex_width()
         shown = render_frame(data, choice, self._hex_width)
         self._shown_view = shown.view
-        self._view_note.setText(shown.note)
+        note = shown.note
+        if undecoded and self._decoded is not None:
+            decoded_count = len(self._decoded.frames)
+            note = f"Only the first {decoded_count:,} frames are decoded; {note}"
+        self._view_note.setText(note)
         self._view_note.setStyleSheet(ERROR_STYLE if shown.problem else "")
-        self._view_note.setVisible(bool(shown.note))
+        self._view_note.setVisible(bool(note))
         if shown.truncated:
             self._truncated_label.setText(
                 f"Truncated: showing {LIMIT_TEXT} of {size_text(len(data))}. "
