@@ -3,7 +3,8 @@ click, with the topic when the message's first frame is one.
 
 The rule goes first in the socket's list (replacing one for the same topic and frame), so it
 wins over broader rules the user set before; the rules editor of the socket's panel shows it
-and edits it like any other.
+and edits it like any other. A decoder that needs a schema (protobuf) opens that editor with
+the rule filled in instead, for the schema file and message type.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from zinspect.core.codecs import printable_text
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.frame_decoders import DECODERS
 from zinspect.core.decode.model import DecodeRule
+from zinspect.core.decode.rule_form import needs_schema
 from zinspect.core.store import Message
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ def decode_as_menu(
     socket_type: str,
     number: int,
     done: Callable[[], None],
+    complete: Callable[[DecodeRule], None],
 ) -> QMenu:
     """The "Decode frame N as" submenu: every decoder there is now, and Automatic."""
     topic = message_topic(message, socket_type) if number > 1 else None
@@ -81,8 +84,14 @@ def decode_as_menu(
         action.setToolTip(
             f"Decode {where} with {name}" if name else f"Remove the rule for {where}: guess"
         )
+        if name is not None and needs_schema(name):
+            action.setText(f"{name}…")
+            action.setToolTip(f"Choose the schema to decode {where} with {name}")
 
         def chosen(checked: bool = False, name: str | None = name) -> None:
+            if name is not None and needs_schema(name):
+                complete(DecodeRule(name, topic=topic, frame=number))
+                return
             quick_rule(decoder, message, socket_type, number, name)
             done()
 

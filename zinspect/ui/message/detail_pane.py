@@ -95,6 +95,8 @@ class DetailPane(QWidget):
     """Shows one message (header, frame list, one frame viewer); emits resend_requested."""
 
     resend_requested = Signal(object)  # list[bytes]: the shown message's frames, exact bytes
+    # (socket name, DecodeRule to complete): a decoder that needs a schema was chosen
+    decode_rule_requested = Signal(str, object)
 
     def __init__(
         self, parent: QWidget | None = None, decoder: MessageDecoder | None = None
@@ -329,7 +331,13 @@ class DetailPane(QWidget):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addMenu(
             decode_as_menu(
-                menu, self._decoder, message, self._socket_type, index.row() + 1, self.redecode
+                menu,
+                self._decoder,
+                message,
+                self._socket_type,
+                index.row() + 1,
+                self.redecode,
+                lambda rule: self.decode_rule_requested.emit(message.socket, rule),
             )
         )
         menu.popup(self._table.viewport().mapToGlobal(pos))

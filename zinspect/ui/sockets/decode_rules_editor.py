@@ -10,9 +10,6 @@ and nothing changes.
 from __future__ import annotations
 
 import logging
-import os
-import re
-from dataclasses import dataclass
 
 from PySide6.QtCore import QDir, Signal
 from PySide6.QtGui import QShowEvent
@@ -32,73 +29,11 @@ from PySide6.QtWidgets import (
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.frame_decoders import DECODERS
 from zinspect.core.decode.model import DecodeRule
+from zinspect.core.decode.rule_form import RuleProblems, read_rule, rule_text
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.widgets.feedback import error_label, show_error
 
 log = logging.getLogger(__name__)
-
-FRAME_LIMIT = 1_000_000
-_MESSAGE_TYPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
-
-
-def needs_schema(decoder: str) -> bool:
-    """Decoders that read nothing without a schema file and a message type (protobuf)."""
-    return "protobuf" in decoder
-
-
-def rule_text(rule: DecodeRule) -> str:
-    """A rule in one line: "frame 2 of topic 'sensors/' → msgpack"."""
-    where = f"frame {rule.frame}" if rule.frame is not None else "every frame"
-    if rule.topic is not None:
-        where += f" of topic {rule.topic!r}"
-    extra = f" ({rule.message_type})" if rule.message_type else ""
-    return f"{where} → {rule.decoder}{extra}"
-
-
-@dataclass(frozen=True)
-class RuleProblems:
-    """What is wrong with each field of the form, in words ('' when the field is fine)."""
-
-    frame: str = ""
-    schema: str = ""
-    message_type: str = ""
-
-    def __bool__(self) -> bool:
-        return bool(self.frame or self.schema or self.message_type)
-
-
-def read_rule(
-    topic: str, frame: str, decoder: str, schema: str, message_type: str
-) -> tuple[DecodeRule | None, RuleProblems]:
-    """The rule the form's texts describe, or None and what is wrong, field by field."""
-    frame_problem = schema_problem = type_problem = ""
-    number: int | None = None
-    frame = frame.strip()
-    if frame:
-        if not frame.isdigit() or not 1 <= int(frame) <= FRAME_LIMIT:
-            frame_problem = (
-                f"Frame must be a whole number from 1 (the first frame) to {FRAME_LIMIT:,}, "
-                "or empty for every frame"
-            )
-        else:
-            number = int(frame)
-    schema = schema.strip()
-    if schema:
-        schema = os.path.abspath(os.path.expanduser(schema))
-        if not os.path.isfile(schema):
-            schema_problem = f"No file at {schema}"
-    elif needs_schema(decoder):
-        schema_problem = f"{decoder} needs a schema: a .proto file or a descriptor set"
-    message_type = message_type.strip()
-    if message_type and not _MESSAGE_TYPE.match(message_type):
-        type_problem = "A message type is a full name of letters, digits and dots, e.g. pkg.Msg"
-    elif not message_type and needs_schema(decoder):
-        type_problem = f"{decoder} needs the full name of the message type, e.g. pkg.Msg"
-    problems = RuleProblems(frame_problem, schema_problem, type_problem)
-    if problems:
-        return None, problems
-    rule = DecodeRule(decoder, topic or None, number, schema or None, message_type or None)
-    return rule, problems
 
 
 class DecodeRulesEditor(QWidget):
@@ -218,6 +153,13 @@ class DecodeRulesEditor(QWidget):
         self._show_rules()
         self._show_problems(RuleProblems())
 
+    def fill_form(self, rule: DecodeRule) -> None:
+        """Put ``rule`` in the form to complete and add (the Message pane's "Decode frame N
+        as" for a decoder that needs a schema)."""
+        self.rules_list.setCurrentRow(-1)
+        self._show_form(rule)
+        (self.schema_edit if not rule.schema else self.topic_edit).setFocus()
+
     @property
     def rules(self) -> tuple[DecodeRule, ...]:
         return self._decoder.rules(self._socket) if self._socket else ()
@@ -256,18 +198,20 @@ class DecodeRulesEditor(QWidget):
     def _on_rules_list_current_row_changed(self, row: int) -> None:
         rules = self.rules
         if 0 <= row < len(rules):
-            rule = rules[row]
-            self.topic_edit.setText(rule.topic or "")
-            self.frame_edit.setText(str(rule.frame) if rule.frame is not None else "")
-            self._refill_decoders()
-            index = self.decoder_combo.findText(rule.decoder)
-            if index < 0:  # a decoder no longer there (a workspace from elsewhere)
-                self.decoder_combo.addItem(rule.decoder)
-                index = self.decoder_combo.count() - 1
-            self.decoder_combo.setCurrentIndex(index)
-            self.schema_edit.setText(rule.schema or "")
-            self.type_edit.setText(rule.message_type or "")
+            self._show_form(rules[row])
         self._update_buttons()
+
+    def _show_form(self, rule: DecodeRule) -> None:
+        self.topic_edit.setText(rule.topic or "")
+        self.frame_edit.setText(str(rule.frame) if rule.frame is not None else "")
+        self._refill_decoders()
+        index = self.decoder_combo.findText(rule.decoder)
+        if index < 0:  # a decoder no longer there (a workspace from elsewhere)
+            self.decoder_combo.addItem(rule.decoder)
+            index = self.decoder_combo.count() - 1
+        self.decoder_combo.setCurrentIndex(index)
+        self.schema_edit.setText(rule.schema or "")
+        self.type_edit.setText(rule.message_type or "")
 
     def _form_rule(self) -> DecodeRule | None:
         rule, problems = read_rule(

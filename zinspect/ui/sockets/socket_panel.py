@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.decode.model import DecodeRule
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
@@ -286,11 +287,15 @@ class SocketPanel(QWidget):
             self.list_view.scrollTo(index)
         self._sync_current()
 
-    def show_decode_rules(self, handle: SocketHandle) -> None:
-        """Select ``handle`` and bring its decode rules into view, keyboard in the first field."""
+    def show_decode_rules(self, handle: SocketHandle, template: DecodeRule | None = None) -> None:
+        """Select ``handle`` and bring its decode rules into view, keyboard in the form;
+        ``template`` is a rule to complete there (a protobuf rule lacks its schema)."""
         self.select_socket(handle)
         self.details_scroll.ensureWidgetVisible(self.decoding_group)
-        self.decode_rules_editor.topic_edit.setFocus()
+        if template is not None:
+            self.decode_rules_editor.fill_form(template)
+        else:
+            self.decode_rules_editor.topic_edit.setFocus()
 
     def focus_new_socket(self) -> None:
         """Put keyboard focus on the type chooser, to start making a socket (Ctrl+N)."""
