@@ -186,3 +186,19 @@ def test_a_recognised_protocol_shows_its_fields_and_each_frame_s_role(pane, gree
     assert pane.findChild(QLabel, "frame_title").text().startswith("Frame 1 (header) of 2")
     pane.show_message(make_message([b"plain"], seq=2))
     assert not pane.protocol_group.isVisible()
+
+
+def test_the_keyboard_copies_the_highlighted_value_and_path(pane, qtbot):
+    from PySide6.QtCore import Qt
+
+    pane.show_message(make_message([b'{"list": ["a b", 2]}']))
+    choose_decoded(pane, qtbot)
+    tree = pane._frame_viewer.decoded_view.tree
+    tree.item_at_path("$.list").setExpanded(True)
+    tree.setFocus()
+    tree.setCurrentItem(tree.item_at_path("$.list[0]"))
+    qtbot.keyClick(tree, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "a b"
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(tree, Qt.Key.Key_C, modifiers)
+    assert QGuiApplication.clipboard().text() == "$.list[0]"

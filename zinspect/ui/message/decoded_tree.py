@@ -13,7 +13,7 @@ import logging
 import re
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from zinspect.core.decode.decoder import value_text
@@ -116,11 +116,24 @@ class DecodedTree(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setAccessibleName("Decoded value")
-        self.setToolTip("The decoded value; expand to see inside, right-click to copy")
+        self.setToolTip(
+            "The decoded value; expand to see inside; right-click to copy a value or its path "
+            "(Ctrl+C: value, Ctrl+Shift+C: path)"
+        )
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_self_context_menu_requested)
         self.itemExpanded.connect(self._on_self_item_expanded)
         self._root = "$"
+        # the keyboard's way to the same two actions, on the highlighted item
+        for text, keys, slot in (
+            ("Copy value", QKeySequence.StandardKey.Copy, self._on_copy_value_triggered),
+            ("Copy path", QKeySequence("Ctrl+Shift+C"), self._on_copy_path_triggered),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
 
     def set_value(self, value: object, root: str = "$") -> None:
         """Show ``value``: a container's children at the top, a scalar as one row.
@@ -153,6 +166,16 @@ class DecodedTree(QTreeWidget):
                 return item
             stack.extend(item.child(i) for i in range(item.childCount()))
         return None
+
+    def _on_copy_value_triggered(self) -> None:
+        item = self.currentItem()
+        if isinstance(item, ValueItem):
+            self.copy_value(item)
+
+    def _on_copy_path_triggered(self) -> None:
+        item = self.currentItem()
+        if isinstance(item, ValueItem):
+            self.copy_path(item)
 
     def copy_value(self, item: ValueItem) -> None:
         QGuiApplication.clipboard().setText(copy_text(item.value))
