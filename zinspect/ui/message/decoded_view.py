@@ -26,6 +26,7 @@ class DecodedView(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         self.decoder_label = QLabel()
         self.decoder_label.setObjectName("decoder_label")
         self.decoder_label.setAccessibleName("Decoder")
@@ -42,6 +43,8 @@ class DecodedView(QWidget):
         layout.addWidget(self.error_label)
         self.tree = DecodedTree()
         self.tree.setObjectName("decoded_tree")
+        # no taller than the text view at its smallest, so the frame list keeps its rows
+        self.tree.setMinimumHeight(3 * self.fontMetrics().height())
         layout.addWidget(self.tree, 1)
 
     def show_frame(self, frame: DecodedFrame) -> None:

@@ -227,7 +227,7 @@ class DetailPane(QWidget):
         self.protocol_tree = DecodedTree()
         self.protocol_tree.setObjectName("protocol_fields")
         self.protocol_tree.setAccessibleName("Protocol fields")
-        self.protocol_tree.setMaximumHeight(self.fontMetrics().height() * 12)
+        self.protocol_tree.setMaximumHeight(self.fontMetrics().height() * 8)
         protocol_layout.addWidget(self.protocol_tree)
         self.protocol_group.hide()
         box.addWidget(self.protocol_group)

@@ -107,15 +107,19 @@ class DecodeRulesEditor(QWidget):
         self.type_error = self._error(grid, 8, "Message type problem")
         layout.addLayout(grid)
 
+        # two rows of two: one row of four made the sockets panel wider than its other groups
         buttons = QHBoxLayout()
         self.add_button = self._button(buttons, "Add rule", "Add the rule above to the end")
         self.replace_button = self._button(
             buttons, "Replace", "Put the rule above in place of the selected rule"
         )
-        self.up_button = self._button(buttons, "Move up", "Try the selected rule earlier")
-        self.remove_button = self._button(buttons, "Remove", "Remove the selected rule")
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        order = QHBoxLayout()
+        self.up_button = self._button(order, "Move up", "Try the selected rule earlier")
+        self.remove_button = self._button(order, "Remove", "Remove the selected rule")
+        order.addStretch(1)
+        layout.addLayout(order)
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.replace_button.clicked.connect(self._on_replace_button_clicked)
         self.up_button.clicked.connect(self._on_up_button_clicked)
