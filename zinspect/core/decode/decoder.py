@@ -114,8 +114,12 @@ def _rule_for(rules: tuple[DecodeRule, ...], first: bytes, number: int) -> Decod
 def value_text(value: object, limit: int = SUMMARY_VALUE_LIMIT) -> str:
     """A decoded value on one line, cut at ``limit`` characters: what the table shows."""
     if isinstance(value, bytes):
-        text = "0x " + value[: limit // 2].hex(" ") if value else "[empty]"
-    elif isinstance(value, str):
+        # whole bytes, as many as the raw summary always showed (20 in a 40+ character cell)
+        shown = max(4, min(limit, 40) // 2)
+        if not value:
+            return "[empty]"
+        return "0x " + value[:shown].hex(" ") + ("…" if len(value) > shown else "")
+    if isinstance(value, str):
         text = value.replace("\n", "⏎").replace("\r", "").replace("\t", " ") or "[empty]"
     else:
         text = _compact(value, limit)
