@@ -83,3 +83,21 @@ def test_each_wrong_field_of_a_rule_is_said_in_words(tmp_path):
     rule, problems = read_rule("t/", "", "json", "", "")
     assert not problems and rule == DecodeRule("json", topic="t/")
     assert rule_text(rule) == "every frame of topic 't/' → json"
+
+
+def test_a_rule_made_in_the_message_pane_shows_in_the_open_rules_editor(user, window, qtbot):
+    handle = user.create("PULL", "in-7")
+    window.sockets.show_decode_rules(handle)
+    editor = window.sockets.decode_rules_editor
+    qtbot.waitUntil(editor.isVisible, timeout=WAIT_MS)
+    window.session.store.extend([Message(time.time(), "in-7", IN, [b"hello"])])
+    user.wait_rows(1)
+    user.click_row(0)
+    table = user.frame_table
+    menu = open_menu(table.viewport(), table.visualRect(table.model().index(0, 0)).center(), qtbot)
+    submenu = next(a.menu() for a in menu.actions() if a.text() == "Decode frame 1 as")
+    next(a for a in submenu.actions() if a.text() == "raw").trigger()
+    menu.close()
+    qtbot.waitUntil(lambda: editor.rules_list.count() == 1, timeout=WAIT_MS)
+    assert editor.rules_list.item(0).text() == "frame 1 → raw"
+    qtbot.waitUntil(lambda: user.rows()[0].summary == "0x 68 65 6c 6c 6f", timeout=WAIT_MS)

@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         self.traffic.rows_changed.connect(self.capture.update_actions)
         self.detail.resend_requested.connect(self._on_detail_resend_requested)
         self.traffic.model.decoding_changed.connect(self.detail.redecode)
+        self.traffic.model.decoding_changed.connect(self.sockets.decode_rules_editor.refresh)
         self.detail.decode_rule_requested.connect(self._on_detail_decode_rule_requested)
         self.workspace_actions.socket_chosen.connect(self.sockets.select_socket)
         self.workspace_actions.quit_confirmed.connect(self.close)

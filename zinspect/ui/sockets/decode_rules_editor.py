@@ -164,6 +164,10 @@ class DecodeRulesEditor(QWidget):
         self._show_form(rule)
         (self.schema_edit if not rule.schema else self.topic_edit).setFocus()
 
+    def refresh(self) -> None:
+        """List the rules again: they were changed elsewhere (the Message pane, a workspace)."""
+        self._show_rules()
+
     @property
     def rules(self) -> tuple[DecodeRule, ...]:
         return self._decoder.rules(self._socket) if self._socket else ()
