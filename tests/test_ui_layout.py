@@ -12,7 +12,7 @@ from ui_actions import WAIT_MS
 
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.sockets.socket_list_model import elide_words
-from zinspect.ui.traffic.traffic_model import COL_SUMMARY
+from zinspect.ui.traffic.columns import COL_SUMMARY
 
 SIZES = [(1024, 700), (960, 1040)]
 PADDING = 8  # a button's frame and margins around its text

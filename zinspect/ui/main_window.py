@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 import zinspect
+from zinspect.core.decode.model import DecodeRule
 from zinspect.core.security.libzmq_check import libzmq_warning
 from zinspect.core.sockets.connections import describe_peer
 from zinspect.core.sockets.session import Session
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
         self.traffic = TrafficPanel(self.bridge, self.session.store, self)
         self.setCentralWidget(self.traffic)
         self.sockets = SocketPanel(self.bridge, self)
-        self.detail = DetailPane(self)
+        self.detail = DetailPane(self, self.session.decoder)
         self.composer = Composer(self.bridge, self)
         self.sockets_dock = self.host.add_dock("Sockets", "sockets_dock", self.sockets, left)
         self.detail_dock = self.host.add_dock(
@@ -251,6 +252,9 @@ class MainWindow(QMainWindow):
         self.traffic.message_selected.connect(self._on_traffic_message_selected)
         self.traffic.rows_changed.connect(self.capture.update_actions)
         self.detail.resend_requested.connect(self._on_detail_resend_requested)
+        self.traffic.model.decoding_changed.connect(self.detail.redecode)
+        self.traffic.model.decoding_changed.connect(self.sockets.decode_rules_editor.refresh)
+        self.detail.decode_rule_requested.connect(self._on_detail_decode_rule_requested)
         self.workspace_actions.socket_chosen.connect(self.sockets.select_socket)
         self.workspace_actions.quit_confirmed.connect(self.close)
         self.workspace_actions.workspace_replaced.connect(
@@ -290,6 +294,15 @@ class MainWindow(QMainWindow):
             # libzmq names the host only: say when several connections come from there
             peer = describe_peer(peer, handle.monitor.connections)
         self.detail.show_message(message, socket_type, peer)
+
+    def _on_detail_decode_rule_requested(self, socket: str, rule: DecodeRule) -> None:
+        handle = self.session.socket_named(socket)
+        if handle is None:  # closed since: its rules still apply to its messages
+            rules = self.session.decoder.rules(socket)
+            self.session.decoder.set_rules(socket, [rule, *rules])
+            return
+        self.sockets_dock.raise_()
+        self.sockets.show_decode_rules(handle, rule)
 
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:
         message = self._selected_message
