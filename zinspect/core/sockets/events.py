@@ -69,9 +69,10 @@ PROBLEMS = frozenset(
         AUTH_DENIED,
     }
 )
-# "disconnected" is information, not a warning: a peer that exits in order (a ventilator
-# whose work is sent) is reported the same way as one that crashed
-WARNINGS = frozenset({"connect_retried"})
+# Everything else is information, shown in the normal text colour: "disconnected" (a peer
+# that exits in order, a ventilator whose work is sent, looks the same as one that crashed)
+# and "connect retried" (libzmq trying again while the peer is away is what it should do;
+# an endpoint that never answers shows as "retrying" in the sockets list)
 
 # ZMTP protocol errors (ZMQ_PROTOCOL_ERROR_*), the value of handshake_failed_protocol
 PROTOCOL_ERRORS: dict[int, str] = {
