@@ -20,7 +20,9 @@ def decode_text(data: bytes, rule: DecodeRule) -> object:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DecodeError(f"not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x})") from None
+        raise DecodeError(
+            f"not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x})"
+        ) from None
 
 
 def decode_json(data: bytes, rule: DecodeRule) -> object:
