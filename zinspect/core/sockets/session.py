@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import zmq
 import zmq.asyncio
@@ -82,12 +82,13 @@ class Session:
         self._counters[prefix] = number
         return name
 
-    def peek_name(self, type_name: str) -> str:
-        """The name suggest_name would return now, without consuming it (for placeholders)."""
-        return self._next_name(type_name.lower())[0]
+    def peek_name(self, type_name: str, avoid: Collection[str] = ()) -> str:
+        """The name suggest_name would return now, without consuming it (for placeholders);
+        ``avoid`` names are skipped too (those of the kept traffic, say)."""
+        return self._next_name(type_name.lower(), avoid)[0]
 
-    def _next_name(self, prefix: str) -> tuple[str, int]:
-        taken = {s.name for s in self.sockets}
+    def _next_name(self, prefix: str, avoid: Collection[str] = ()) -> tuple[str, int]:
+        taken = {s.name for s in self.sockets}.union(avoid)
         number = self._counters.get(prefix, 0)
         while True:
             number += 1
