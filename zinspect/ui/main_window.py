@@ -11,6 +11,7 @@ other, nor of this window.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -41,6 +42,9 @@ from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
 
+# A quit waits at most this long (from its start) for a recorder that is behind; what it
+# could not write is left out and the capture file says so (docs/reliability.md)
+QUIT_RECORDING_SECONDS = 0.4
 LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
 DEFAULT_SIZE = (1360, 860)
 
@@ -390,19 +394,22 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The one way out. Order matters for a recording: the sockets close first, so
-        nothing arrives after, then the recording writes every message the store holds,
-        flushes and closes; only then do the panels hear ``window_closed``."""
+        nothing arrives after, then the recording writes the messages the store holds
+        (those that fit in QUIT_RECORDING_SECONDS: a recorder a million behind would hold
+        the quit for seconds), flushes and closes; only then do the panels hear
+        ``window_closed``."""
         if self._closing:
             event.accept()
             return
         if self.close_guard is not None and not self.close_guard():
             event.ignore()
             return
+        deadline = time.monotonic() + QUIT_RECORDING_SECONDS
         self._closing = True
         self.save_layout()
         event.accept()
         self.shutdown()
-        self.capture.stop_recording()
+        self.capture.stop_recording(deadline)
         self.window_closed.emit()
 
     def shutdown(self) -> None:
