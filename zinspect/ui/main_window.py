@@ -11,11 +11,12 @@ other, nor of this window.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabBar, QWidget
 
 import zinspect
 from zinspect.core.decode.model import DecodeRule
@@ -45,7 +46,11 @@ from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
 
+# A quit waits at most this long (from its start) for a recorder that is behind; what it
+# could not write is left out and the capture file says so (docs/reliability.md)
+QUIT_RECORDING_SECONDS = 0.4
 LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
+TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # dock tabs: see _whole_tab_titles
 DEFAULT_SIZE = (1360, 860)
 
 
@@ -202,6 +207,16 @@ class MainWindow(QMainWindow):
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
         self.composer_dock.raise_()
+        self._whole_tab_titles()
+
+    def _whole_tab_titles(self) -> None:
+        """Dock tabs keep their whole titles in a narrow dock ("Mess…" told nothing): the
+        tab bar scrolls with its arrows instead."""
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+            # a little less padding: the Message dock's three tabs fit its 1024 px width
+            bar.setStyleSheet(TAB_STYLE)
 
     @property
     def topology_dock(self) -> QDockWidget:
@@ -332,13 +347,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, LAYOUT_VERSION)
+            self._whole_tab_titles()
 
     def _size_docks(self, width: int) -> None:
         """The docks' first widths: narrower in a narrow window, where the traffic table
-        between them needs room too."""
+        between them needs room too (at 1024 px it keeps over 45 % of the width; the docks
+        wrap their buttons and scroll rather than hold it narrow)."""
         self.resizeDocks(
             [self.sockets_dock, self.detail_dock],
-            [min(320, width * 26 // 100), min(430, width * 32 // 100)],
+            # the Message pane grows back to 430 px from about 1,300 px on
+            [min(320, width * 25 // 100), min(430, max(width * 25 // 100, width - 900))],
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
@@ -370,6 +388,7 @@ class MainWindow(QMainWindow):
             size = size.expandedTo(self.minimumSizeHint())
             self.resize(size)
         self._size_docks(size.width())
+        self._whole_tab_titles()
 
     # -- dialogs (opened, never exec'd: no nested event loop) -------------------------------
     def _info_box(self, title: str, text: str) -> QMessageBox:
@@ -420,19 +439,22 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The one way out. Order matters for a recording: the sockets close first, so
-        nothing arrives after, then the recording writes every message the store holds,
-        flushes and closes; only then do the panels hear ``window_closed``."""
+        nothing arrives after, then the recording writes the messages the store holds
+        (those that fit in QUIT_RECORDING_SECONDS: a recorder a million behind would hold
+        the quit for seconds), flushes and closes; only then do the panels hear
+        ``window_closed``."""
         if self._closing:
             event.accept()
             return
         if self.close_guard is not None and not self.close_guard():
             event.ignore()
             return
+        deadline = time.monotonic() + QUIT_RECORDING_SECONDS
         self._closing = True
         self.save_layout()
         event.accept()
         self.shutdown()
-        self.capture.stop_recording()
+        self.capture.stop_recording(deadline)
         self.window_closed.emit()
 
     def shutdown(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QGridLayout,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -65,47 +65,49 @@ class DecodeRulesEditor(QWidget):
         self.rules_list.currentRowChanged.connect(self._on_rules_list_current_row_changed)
         layout.addWidget(self.rules_list)
 
-        grid = QGridLayout()
+        # a form that puts captions above their fields when the dock is narrow: side by
+        # side, caption, field and Browse made the sockets panel wider than its other groups
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.topic_edit = self._field(
-            grid,
-            0,
+            form,
             "&Topic prefix:",
             "any topic",
             "Only messages whose first frame starts with this text (empty: every message)",
         )
         self.frame_edit = self._field(
-            grid, 2, "&Frame:", "every frame", "The frame number, from 1 (empty: every frame)"
+            form, "&Frame:", "every frame", "The frame number, from 1 (empty: every frame)"
         )
-        self.frame_error = self._error(grid, 3, "Frame problem")
+        self.frame_error = self._error(form, "Frame problem")
         self.decoder_combo = QComboBox()
         self.decoder_combo.setAccessibleName("Decoder")
         self.decoder_combo.setToolTip("How to read the frame")
         caption = QLabel("&Decoder:")
         caption.setBuddy(self.decoder_combo)
-        grid.addWidget(caption, 4, 0)
-        grid.addWidget(self.decoder_combo, 4, 1)
-        self.schema_edit = self._field(
-            grid,
-            5,
-            "&Schema:",
-            "for protobuf: a .proto or descriptor set file",
-            "The schema file the decoder needs (protobuf)",
-        )
+        form.addRow(caption, self.decoder_combo)
+        self.schema_edit = QLineEdit()
+        self.schema_edit.setPlaceholderText("for protobuf: a .proto or descriptor set file")
+        self.schema_edit.setToolTip("The schema file the decoder needs (protobuf)")
+        self.schema_edit.setAccessibleName("Schema")
         self.browse_button = QPushButton("Browse…")
         self.browse_button.setAccessibleName("Choose schema file")
         self.browse_button.setToolTip("Choose the schema file")
         self.browse_button.clicked.connect(self._on_browse_button_clicked)
-        grid.addWidget(self.browse_button, 5, 2)
-        self.schema_error = self._error(grid, 6, "Schema problem")
+        schema_row = QHBoxLayout()
+        schema_row.addWidget(self.schema_edit, 1)
+        schema_row.addWidget(self.browse_button)
+        caption = QLabel("&Schema:")
+        caption.setBuddy(self.schema_edit)
+        form.addRow(caption, schema_row)
+        self.schema_error = self._error(form, "Schema problem")
         self.type_edit = self._field(
-            grid,
-            7,
+            form,
             "&Message type:",
             "for protobuf: pkg.Message",
             "The full name of the message type in the schema (protobuf)",
         )
-        self.type_error = self._error(grid, 8, "Message type problem")
-        layout.addLayout(grid)
+        self.type_error = self._error(form, "Message type problem")
+        layout.addLayout(form)
 
         # two rows of two: one row of four made the sockets panel wider than its other groups
         buttons = QHBoxLayout()
@@ -127,20 +129,19 @@ class DecodeRulesEditor(QWidget):
         self._refill_decoders()
         self._update_buttons()
 
-    def _field(self, grid: QGridLayout, row: int, caption: str, hint: str, tip: str) -> QLineEdit:
+    def _field(self, form: QFormLayout, caption: str, hint: str, tip: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(hint)
         edit.setToolTip(tip)
         edit.setAccessibleName(caption.replace("&", "").rstrip(":"))
         label = QLabel(caption)
         label.setBuddy(edit)
-        grid.addWidget(label, row, 0)
-        grid.addWidget(edit, row, 1)
+        form.addRow(label, edit)
         return edit
 
-    def _error(self, grid: QGridLayout, row: int, name: str) -> QLabel:
+    def _error(self, form: QFormLayout, name: str) -> QLabel:
         label = error_label(name)
-        grid.addWidget(label, row, 1, 1, 2)
+        form.addRow(label)
         return label
 
     def _button(self, row: QHBoxLayout, text: str, tip: str) -> QPushButton:

@@ -31,13 +31,13 @@ from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
-from zinspect.ui.traffic.flow_bar import FlowBar
 from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
 from zinspect.ui.traffic.traffic_model import TrafficModel
 from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.flow_bar import FlowBar
 from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
@@ -173,7 +173,11 @@ class TrafficPanel(TrafficRows, QWidget):
         self.filter_edit.setToolTip(FILTER_TIP)
         self.filter_edit.setAccessibleName("Filter text")
         describe_clear_button(self.filter_edit, "filter")
-        self.filter_edit.setMinimumWidth(self.filter_edit.fontMetrics().horizontalAdvance("x" * 18))
+        # its whole placeholder (and the clear button): the bar wraps before cutting it
+        self.filter_edit.setMinimumWidth(
+            self.filter_edit.fontMetrics().horizontalAdvance(self.filter_edit.placeholderText())
+            + 44
+        )
 
         self.regex_check = QCheckBox("Regex", self)
         self.regex_check.setToolTip(REGEX_TIP)
