@@ -29,6 +29,7 @@ from zinspect.ui.compose.composer import Composer
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
+from zinspect.ui.latency.latency_panel import LatencyPanel
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
@@ -44,7 +45,7 @@ from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
 
-LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
+LAYOUT_VERSION = 4  # bump when the default arrangement changes: old saved layouts are ignored
 DEFAULT_SIZE = (1360, 860)
 
 
@@ -130,6 +131,11 @@ class MainWindow(QMainWindow):
         self.topology.set_dock(
             self.host.add_dock("Topology", "topology_dock", self.topology, right)
         )
+        # request/reply latency and sequence gaps
+        self.latency = LatencyPanel(self.bridge, self.session.store, self)
+        self.latency.set_dock(
+            self.host.add_dock("Latency", "latency_dock", VerticalScroll(self.latency), bottom)
+        )
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
         # Edit > Preferences, applied to the panels at once (and now, from the settings)
@@ -200,12 +206,18 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.detail_dock, dock)
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
+        self.tabifyDockWidget(self.composer_dock, self.latency_dock)
         self.composer_dock.raise_()
 
     @property
     def topology_dock(self) -> QDockWidget:
         assert self.topology.dock is not None
         return self.topology.dock
+
+    @property
+    def latency_dock(self) -> QDockWidget:
+        assert self.latency.dock is not None
+        return self.latency.dock
 
     @property
     def events_dock(self) -> QDockWidget:
@@ -232,6 +244,7 @@ class MainWindow(QMainWindow):
             self.detail_dock,
             self.workspace_actions.saved_messages_dock,
             self.events_dock,
+            self.latency_dock,
             self.topology_dock,
             self.composer_dock,
         ):
@@ -347,6 +360,7 @@ class MainWindow(QMainWindow):
             self.topology_dock,
             self.demos.dock,
             self.events_dock,
+            self.latency_dock,
         ):
             dock.setFloating(False)
             dock.show()
