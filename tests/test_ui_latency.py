@@ -79,10 +79,10 @@ def test_marking_a_field_as_a_sequence_lists_a_gap(window, user, qtbot, aloop):
     for number in (1, 2, 5, 6):
         send(aloop, qtbot, push, f"tick {number}".encode())
     qtbot.waitUntil(lambda: gaps.model.rowCount() == 1, timeout=WAIT_MS)
-    socket, topic, gap, missed, _message = cells(gaps.model)[0]
+    socket, topic, missed, _message, gap = cells(gaps.model)[0]
     assert (socket, topic, missed) == (pull.name, "tick", "2")
     assert gap.startswith("seq 2 -> 5: 2 missed at ")
-    assert gaps.summary.text() == "2 missed in 1 gaps on 1 topics"
+    assert gaps.summary.text() == "2 missed in 1 gap on 1 topic"
 
     # unmarked: no more gaps are counted
     gaps.marks_list.setCurrentRow(0)

@@ -16,7 +16,8 @@ On ROUTER and DEALER, and for Majordomo clients, which way requests go is learne
 first answered exchange (a ROUTER server receives them, a ROUTER or DEALER client sends them).
 Only messages that may be Jupyter or Majordomo (a recogniser's cheap ``match``) are decoded;
 plain REQ/REP/DEALER/ROUTER traffic is matched from its frames alone, so a flood costs a dict
-lookup and a deque operation per message (about 3 µs; a PUB or SUB flood, 0.2 µs).
+lookup and a deque operation per message (about 2 µs a message of a ROUTER's exchanges; a
+PUB or SUB flood, 0.1 µs: docs/performance.md).
 
 Memory is bounded: at most ``MAX_PENDING`` requests wait (the oldest is given up past it),
 a request without a reply after ``REQUEST_TIMEOUT_S`` of traffic time is given up and counted
@@ -29,12 +30,12 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import Recognition
 from zinspect.core.decode.protocols.jupyter import JupyterRecogniser
-from zinspect.core.decode.protocols.mdp import MajordomoRecogniser
+from zinspect.core.decode.protocols.mdp import CLIENT, HEADER_AT_MOST, MajordomoRecogniser
 from zinspect.core.explore.latency_stats import LatencyFigures, LatencyHistogram
 from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, ROW_TIME, Row
 
@@ -46,6 +47,7 @@ MAX_GROUPS = 1_000  # (socket, group) rows; past it a socket's new groups count 
 MAX_REPLY_LATENCIES = 100_000
 UNANSWERED_LISTED = 200
 OTHER_GROUP = "(other)"
+JUPYTER = "jupyter"
 LOCK_STEP = {"REQ": OUT, "REP": IN}  # the direction a lock-step socket's requests go
 ORDERED = frozenset({"ROUTER", "DEALER"})
 # one-way sockets: no request of theirs is ever answered on them (IOPub's Jupyter messages
@@ -54,11 +56,12 @@ ONE_WAY = frozenset({"PUB", "SUB", "XPUB", "XSUB", "PUSH", "PULL", "RADIO", "DIS
 _JUPYTER = JupyterRecogniser()
 _MDP = MajordomoRecogniser()
 _JUPYTER_MIN_FRAMES = 6  # delimiter, signature, four dicts
+_MDP_HEADER_LEN = len(CLIENT)
+_MDP_HEADER_AT_MOST = HEADER_AT_MOST + 1  # frames up to and including the header
 
 
-@dataclass(frozen=True)
-class Request:
-    """A request waiting for (or given up on) its reply."""
+class Request(NamedTuple):
+    """A request waiting for (or given up on) its reply (a tuple: made per message)."""
 
     seq: int
     time: float
@@ -66,6 +69,7 @@ class Request:
     direction: str
     group: str
     key: str  # the routing id, client address or msg_id it waits under ("" for none)
+    kind: str  # how it is matched: a socket type, "MDP client", "jupyter"...
 
 
 def guess_socket_type(name: str) -> str:
@@ -133,9 +137,8 @@ class LatencyTracker:
                 continue
             frames = row[ROW_FRAMES:]
             seq = first_seq + offset
-            if (len(frames) >= _JUPYTER_MIN_FRAMES and _JUPYTER.match(frames, kind)) or _MDP.match(
-                frames, kind
-            ):
+            jupyter = len(frames) >= _JUPYTER_MIN_FRAMES and _JUPYTER.match(frames, kind)
+            if jupyter or _maybe_mdp(frames, kind):
                 recognition = self._decoder.decode(frames, socket, kind).recognition
                 if recognition is not None and recognition.protocol == "jupyter":
                     self._on_jupyter(seq, row, recognition)
@@ -173,38 +176,34 @@ class LatencyTracker:
             queues = self._queues[(socket, kind)] = _Queues(direction, lock_step)
         sent = row[ROW_DIRECTION]
         waiting = queues.waiting.get(key)
-        if queues.direction is None:
-            head = self._first_waiting(waiting)
+        asks = queues.direction
+        if asks is None:  # not learned yet: a message the other way than a waiting one answers
+            head = self._pending.get(waiting[0]) if waiting else None
             if head is not None and head.direction != sent:
-                queues.direction = head.direction
-        if queues.direction is None or queues.direction == sent:
+                asks = queues.direction = head.direction
+        if asks is None or asks == sent:
             if queues.lock_step and waiting:
                 for old in list(waiting):
                     self._give_up(old)
-            self._wait(queues, Request(seq, row[ROW_TIME], socket, sent, group, key))
+                waiting = queues.waiting.get(key)
+            if waiting is None:
+                waiting = queues.waiting[key] = deque()
+            waiting.append(seq)
+            self._add_pending(Request(seq, row[ROW_TIME], socket, sent, group, key, kind))
             return
-        head = self._first_waiting(waiting)
-        if head is None:
+        if not waiting:
             self.orphan_replies += 1
             return
-        self._answer(head, seq, row[ROW_TIME])
-
-    def _first_waiting(self, waiting: deque[int] | None) -> Request | None:
-        while waiting:
-            request = self._pending.get(waiting[0])
-            if request is not None:
-                return request
-            waiting.popleft()  # given up meanwhile
-        return None
-
-    def _wait(self, queues: _Queues, request: Request) -> None:
-        queues.waiting.setdefault(request.key, deque()).append(request.seq)
-        self._add_pending(request)
+        request = self._pending.pop(waiting.popleft())
+        if not waiting:
+            del queues.waiting[key]  # many clients come and go: keep only keys that wait
+        self._answer(request, seq, row[ROW_TIME])
 
     def _add_pending(self, request: Request) -> None:
-        self._pending[request.seq] = request
-        while len(self._pending) > self.max_pending:
-            self._give_up(next(iter(self._pending)))
+        pending = self._pending
+        pending[request.seq] = request
+        if len(pending) > self.max_pending:
+            self._give_up(next(iter(pending)))
 
     def _on_jupyter(self, seq: int, row: Row, recognition: Recognition) -> None:
         fields = recognition.fields
@@ -215,6 +214,7 @@ class LatencyTracker:
             request = self._pending.get(waiting) if waiting is not None else None
             if request is not None and request.direction != row[ROW_DIRECTION]:
                 del self._jupyter[(socket, parent)]
+                del self._pending[request.seq]
                 self._answer(request, seq, row[ROW_TIME])
                 return
         msg_type = str(fields.get("msg_type", ""))
@@ -223,7 +223,7 @@ class LatencyTracker:
             self._jupyter[(socket, msg_id)] = seq
             group = self._group(socket, msg_type)
             self._add_pending(
-                Request(seq, row[ROW_TIME], socket, row[ROW_DIRECTION], group, msg_id)
+                Request(seq, row[ROW_TIME], socket, row[ROW_DIRECTION], group, msg_id, JUPYTER)
             )
 
     def _on_mdp(self, seq: int, row: Row, recognition: Recognition) -> None:
@@ -253,9 +253,9 @@ class LatencyTracker:
         return group if len(self._histograms) < MAX_GROUPS else OTHER_GROUP
 
     def _answer(self, request: Request, seq: int, time: float) -> None:
-        del self._pending[request.seq]
+        """Count the reply ``seq`` to ``request`` (already taken from the waiting ones)."""
         latency = max(0.0, time - request.time)
-        for group in {"", request.group}:
+        for group in ("", request.group) if request.group else ("",):
             histogram = self._histograms.get((request.socket, group))
             if histogram is None:
                 histogram = self._histograms[(request.socket, group)] = LatencyHistogram()
@@ -268,6 +268,18 @@ class LatencyTracker:
         request = self._pending.pop(seq, None)
         if request is None:
             return
+        if request.kind == JUPYTER:
+            self._jupyter.pop((request.socket, request.key), None)
+        else:  # out of its queue (the oldest is first there too, as a rule)
+            queues = self._queues[(request.socket, request.kind)]
+            waiting = queues.waiting.get(request.key)
+            if waiting:
+                if waiting[0] == seq:
+                    waiting.popleft()
+                else:
+                    waiting.remove(seq)
+                if not waiting:
+                    del queues.waiting[request.key]
         for group in {"", request.group}:
             key = (request.socket, group)
             self._unanswered[key] = self._unanswered.get(key, 0) + 1
@@ -322,6 +334,15 @@ class LatencyTracker:
         """Count every waiting request as unanswered (the end of a capture)."""
         for seq in list(self._pending):
             self._give_up(seq)
+
+
+def _maybe_mdp(frames: Sequence[bytes], kind: str) -> bool:
+    """The Majordomo recogniser's match, asked only when one of the frames where its header
+    may be is six bytes long (most traffic is not Majordomo: this is the quick refusal)."""
+    for frame in frames[:_MDP_HEADER_AT_MOST]:
+        if len(frame) == _MDP_HEADER_LEN:
+            return _MDP.match(frames, kind)
+    return False
 
 
 def _key(frame: bytes) -> str:

@@ -35,10 +35,15 @@ GAPS_SHOWN = 2_000  # the newest gaps in the table (the tracker keeps more)
 GAP_COLUMNS: list[Column[Gap]] = [
     Column("Socket", lambda g: g.socket),
     Column("Topic", lambda g: g.topic or "(none)"),
-    Column("Gap", lambda g: g.text(clock_text), "The numbers either side and when"),
     Column("Missed", lambda g: str(g.missed), "Messages that never arrived", figure=True),
     Column("Message", lambda g: str(message_number(g.seq)), "The message after the gap", True),
+    Column("Gap", lambda g: g.text(clock_text), "The numbers either side and when"),
 ]
+FORM_WIDTH = 320  # the mark form's column beside the table of gaps
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
 
 
 class GapsTab(QWidget):
@@ -91,16 +96,27 @@ class GapsTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
-        marks = QHBoxLayout()
-        marks.addWidget(self.marks_list, 1)
-        marks.addWidget(self.remove_button)
-        layout.addLayout(marks)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        # the form and the marks in a column on the left, the gaps on the right
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addLayout(buttons)
+        left.addWidget(self.error)
+        left.addWidget(self.marks_list)
+        remove = QHBoxLayout()
+        remove.addStretch(1)
+        remove.addWidget(self.remove_button)
+        left.addLayout(remove)
+        left.addStretch(1)
+        column = QWidget()
+        column.setLayout(left)
+        column.setFixedWidth(FORM_WIDTH)
+        right = QVBoxLayout()
+        right.addWidget(self.summary)
+        right.addWidget(self.table, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(column)
+        layout.addLayout(right, 1)
 
         self.mark_button.clicked.connect(self._on_mark_button_clicked)
         self.path_edit.returnPressed.connect(self._on_mark_button_clicked)
@@ -146,7 +162,8 @@ class GapsTab(QWidget):
         streams = len(self._gaps.totals())
         total = self._gaps.missed_total
         self.summary.setText(
-            f"{total} missed in {len(self._gaps.gaps())} gaps on {streams} topics"
+            f"{total} missed in {_count(len(self._gaps.gaps()), 'gap')} on "
+            f"{_count(streams, 'topic')}"
             if total
             else "No gaps"
         )

@@ -39,14 +39,20 @@ from zinspect.ui.latency.records_model import Column, HistogramDelegate, Records
 log = logging.getLogger(__name__)
 
 TICK_MS = 250  # figures refresh at most 4 times a second
-CATCH_UP_MS = 10  # the next tick while a backlog remains
+# While a backlog remains the next tick comes sooner, but feeding never takes more than
+# FEED_BUDGET_S in CATCH_UP_MS + FEED_BUDGET_S (~14 % of the loop): under a flood the sockets
+# come first, and what the store drops before the view reads it is skipped and counted.
+CATCH_UP_MS = 50
 FEED_BUDGET_S = 0.008
 FEED_CHUNK = 4096
 REQUESTS_SHOWN = 1_000
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
+HISTOGRAM_WIDTH = 200
+
+
+def _ms(figures: LatencyFigures, seconds: float) -> str:
+    return f"{seconds * 1000:.1f}" if figures.count else "–"
 
 
 FIGURE_COLUMNS: list[Column[LatencyFigures]] = [
@@ -56,10 +62,10 @@ FIGURE_COLUMNS: list[Column[LatencyFigures]] = [
         "A socket, then its services (Majordomo) or request types (Jupyter)",
     ),
     Column("Replies", lambda f: str(f.count), "Requests answered", figure=True),
-    Column("p50 ms", lambda f: _ms(f.p50), "Half the replies came quicker", figure=True),
-    Column("p90 ms", lambda f: _ms(f.p90), "90 % of the replies came quicker", figure=True),
-    Column("p99 ms", lambda f: _ms(f.p99), "99 % of the replies came quicker", figure=True),
-    Column("Max ms", lambda f: _ms(f.max), "The slowest reply", figure=True),
+    Column("p50 ms", lambda f: _ms(f, f.p50), "Half the replies came quicker", figure=True),
+    Column("p90 ms", lambda f: _ms(f, f.p90), "90 % of the replies came quicker", figure=True),
+    Column("p99 ms", lambda f: _ms(f, f.p99), "99 % of the replies came quicker", figure=True),
+    Column("Max ms", lambda f: _ms(f, f.max), "The slowest reply", figure=True),
     Column(
         "Unanswered",
         lambda f: str(f.unanswered),
@@ -109,15 +115,21 @@ class LatencyPanel(QWidget):
         self.gaps = GapTracker(decoder, self._socket_type)
         self._next_seq = store.end_seq  # what was there before the view opened is not fed
         self._cleared = False
+        self.skipped = 0  # messages the store dropped before the view could read them
         store.on_before_clear.append(self._on_store_before_clear)
         self.dock: QDockWidget | None = None
 
         self.tabs = QTabWidget()
         self.figures_model: RecordsModel[LatencyFigures] = RecordsModel(FIGURE_COLUMNS, self)
         self.figures_table = _table(self.figures_model, "Latency per socket")
+        histogram = len(FIGURE_COLUMNS) - 1
         self.figures_table.setItemDelegateForColumn(
-            len(FIGURE_COLUMNS) - 1, HistogramDelegate(self.figures_table)
+            histogram, HistogramDelegate(self.figures_table)
         )
+        header = self.figures_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(histogram, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(histogram, HISTOGRAM_WIDTH)
         self.requests_model: RecordsModel[RequestRow] = RecordsModel(REQUEST_COLUMNS, self)
         self.requests_table = _table(self.requests_model, "Unanswered requests")
         self.requests_label = QLabel("No request is waiting")
@@ -195,7 +207,9 @@ class LatencyPanel(QWidget):
             self.latency.reset()
             self.gaps.reset()
             self._next_seq = store.end_seq
+            self.skipped = 0
         if self._next_seq < store.first_seq:  # dropped before it was read: skipped
+            self.skipped += store.first_seq - self._next_seq
             self._next_seq = store.first_seq
         deadline = time.perf_counter() + FEED_BUDGET_S
         while self._next_seq < store.end_seq:
@@ -216,9 +230,15 @@ class LatencyPanel(QWidget):
         rows = rows[-REQUESTS_SHOWN:] + [(r, "no reply") for r in given_up]
         rows.sort(key=lambda row: row[0].seq, reverse=True)
         self.requests_model.set_records(rows)
-        self.requests_label.setText(
+        text = (
             f"{len(waiting)} waiting, {len(given_up)} given up lately"
             if waiting or given_up
             else "No request is waiting"
         )
+        if self.skipped:
+            text += (
+                f" ({self.skipped} messages came too fast to be matched: the store dropped "
+                "them first)"
+            )
+        self.requests_label.setText(text)
         self.gaps_tab.refresh()
