@@ -81,6 +81,7 @@ def test_a_marked_json_seq_field_lists_gaps_per_topic():
         ],
     )
     assert listed(tracker) == [("sub", "prices", 2, 5, 2), ("sub", "volume", 1, 3, 1)]
+    assert tracker.sockets_seen() == ["other", "sub"]
 
 
 def test_a_mark_on_one_topic_and_the_counter_of_a_seq_template():

@@ -70,8 +70,17 @@ def test_marking_a_field_as_a_sequence_lists_a_gap(window, user, qtbot, aloop):
     assert gaps.error.text() == "Path: a path starts with f and a frame number, like f2.temp."
     assert gaps.marks_list.count() == 0
 
+    # a socket nobody has: refused in words
     gaps.path_edit.clear()
     qtbot.keyClicks(gaps.path_edit, "f1[2]")  # the counter of "tick {seq}"
+    gaps.socket_box.setCurrentText("nosuch")
+    user.click(gaps.mark_button)
+    assert gaps.error.text() == (
+        "No socket named 'nosuch' is open or in the traffic; choose one from the list."
+    )
+    assert gaps.marks_list.count() == 0
+
+    gaps.socket_box.setCurrentIndex(gaps.socket_box.findText(pull.name))
     user.click(gaps.mark_button)
     assert not gaps.error.isVisible()
     assert gaps.marks_list.item(0).text() == f"f1[2] on {pull.name}"

@@ -32,6 +32,7 @@ MAX_GAPS_LISTED = 10_000
 MAX_TOPICS = 10_000
 MAX_GAP_SEQS = 100_000
 MAX_MARKS = 64
+MAX_SOCKETS_SEEN = 10_000  # names of sockets in the traffic, offered for a mark
 _BITCOIN = BitcoinRecogniser()
 
 
@@ -118,6 +119,7 @@ class GapTracker:
         self._totals: OrderedDict[tuple[str, str], tuple[int, int]] = OrderedDict()
         self._before: OrderedDict[int, int] = OrderedDict()
         self._types: dict[str, str] = {}
+        self._seen: set[str] = set()
         self.missed_total = 0
 
     # -- marks --------------------------------------------------------------------------
@@ -142,6 +144,8 @@ class GapTracker:
         """Rows of the store with sequence numbers from ``first_seq``, in order."""
         marked = {mark.socket for mark in self._marks}
         types = self._types
+        if len(self._seen) < MAX_SOCKETS_SEEN:
+            self._seen.update(row[ROW_SOCKET] for row in rows)
         for offset, row in enumerate(rows):
             if row[ROW_DIRECTION] != IN:
                 continue
@@ -210,6 +214,10 @@ class GapTracker:
     def totals(self) -> list[tuple[str, str, int, int]]:
         """(socket, topic, gaps, missed) per stream that had a gap, sorted."""
         return sorted((socket, topic, *counts) for (socket, topic), counts in self._totals.items())
+
+    def sockets_seen(self) -> list[str]:
+        """Names of the sockets whose traffic was fed (a capture's too), sorted."""
+        return sorted(self._seen)
 
     def missed_before(self, seq: int) -> int | None:
         """Messages missed just before the one with sequence number ``seq``; None when no

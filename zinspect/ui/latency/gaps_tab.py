@@ -124,7 +124,11 @@ class GapsTab(QWidget):
         self.marks_list.currentRowChanged.connect(self._on_marks_list_current_row_changed)
 
     def set_sockets(self, names: list[str]) -> None:
-        """The live sockets offered in the socket box (the typed text stays)."""
+        """The sockets offered in the socket box: the live ones, then any other whose
+        traffic the view has seen (an opened capture's); the typed text stays."""
+        names = names + [name for name in self._gaps.sockets_seen() if name not in names]
+        if names == [self.socket_box.itemText(i) for i in range(self.socket_box.count())]:
+            return
         text = self.socket_box.currentText()
         self.socket_box.blockSignals(True)
         self.socket_box.clear()
@@ -137,6 +141,12 @@ class GapsTab(QWidget):
             mark = parse_mark(
                 self.socket_box.currentText(), self.path_edit.text(), self.topic_edit.text()
             )
+            known = {self.socket_box.itemText(i) for i in range(self.socket_box.count())}
+            if mark.socket not in known and mark.socket not in self._gaps.sockets_seen():
+                raise MarkError(
+                    f"no socket named {mark.socket!r} is open or in the traffic; choose one "
+                    "from the list"
+                )
             self._gaps.add_mark(mark)
         except MarkError as error:
             show_error(self.error, str(error)[:1].upper() + str(error)[1:] + ".")
@@ -156,7 +166,9 @@ class GapsTab(QWidget):
     def _on_marks_list_current_row_changed(self, row: int) -> None:
         self.remove_button.setEnabled(row >= 0)
 
-    def refresh(self) -> None:
+    def refresh(self, live: list[str]) -> None:
+        """Show the gaps found so far; ``live`` are the open sockets' names."""
+        self.set_sockets(live)
         gaps = self._gaps.gaps()[-GAPS_SHOWN:]
         self.model.set_records(gaps[::-1])  # newest first
         streams = len(self._gaps.totals())

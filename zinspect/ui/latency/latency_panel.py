@@ -186,7 +186,10 @@ class LatencyPanel(QWidget):
     def _update_sockets(self) -> None:
         self.latency.forget_types()
         self.gaps.forget_types()
-        self.gaps_tab.set_sockets([handle.name for handle in self._bridge.session.sockets])
+        self.gaps_tab.set_sockets(self._live_names())
+
+    def _live_names(self) -> list[str]:
+        return [handle.name for handle in self._bridge.session.sockets]
 
     def _on_store_before_clear(self) -> None:
         self._cleared = True
@@ -241,4 +244,4 @@ class LatencyPanel(QWidget):
                 "them first)"
             )
         self.requests_label.setText(text)
-        self.gaps_tab.refresh()
+        self.gaps_tab.refresh(self._live_names())
