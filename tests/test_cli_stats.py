@@ -114,3 +114,14 @@ def test_bad_input_is_one_line_in_words(tmp_path, capture):
     assert bad_path.returncode == 2
     assert "--sequence prices seq: path: a path starts with f" in bad_path.stderr
     assert bad_path.stdout == ""
+
+
+def test_an_empty_capture_has_nothing_to_report(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    CaptureWriter(path).close()
+    done = run(str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"topics": [], "latency": [], "gaps": []}
+    text = run(str(path))
+    assert text.returncode == 0
+    assert text.stdout.startswith("0 messages over 0.000 s, 0 sockets, 0 topics")

@@ -256,3 +256,25 @@ def test_histogram_percentiles_are_within_half_a_percent():
     assert histogram.max == 1.0
     assert sum(histogram.bars(10)) == 1000
     assert LatencyHistogram().percentile(0.5) == 0.0
+
+
+def test_jupyter_client_messages_pair_by_their_parent_header():
+    from jupyter_client.session import Session
+
+    client = Session(key=b"secret-key")
+    request = client.msg("execute_request", {"code": "1 + 1"})
+    reply = client.msg("execute_reply", {"status": "ok"}, parent=request)
+    status = client.msg("status", {"execution_state": "idle"}, parent=request)
+    track = LatencyTracker(socket_type=lambda name: "DEALER")
+    track.feed(
+        0,
+        [
+            row(5.0, "shell", OUT, *client.serialize(request)),
+            row(5.0, "shell", OUT, b"", b"not jupyter"),  # plain DEALER traffic beside it
+            row(5.3, "shell", IN, *client.serialize(reply)),
+            row(5.4, "shell", IN, *client.serialize(status)),  # no second answer
+        ],
+    )
+    assert track.latency_of(2) == pytest.approx(0.3)
+    assert track.latency_of(3) is None
+    assert figures(track)[("shell", "execute_request")].count == 1

@@ -46,6 +46,7 @@ MAX_PENDING = 10_000
 MAX_GROUPS = 1_000  # (socket, group) rows; past it a socket's new groups count as "(other)"
 MAX_REPLY_LATENCIES = 100_000
 UNANSWERED_LISTED = 200
+MAX_SOCKET_NAMES = 10_000  # socket types remembered (asked again past it)
 OTHER_GROUP = "(other)"
 JUPYTER = "jupyter"
 LOCK_STEP = {"REQ": OUT, "REP": IN}  # the direction a lock-step socket's requests go
@@ -132,6 +133,8 @@ class LatencyTracker:
             socket = row[ROW_SOCKET]
             kind = types.get(socket)
             if kind is None:
+                if len(types) > MAX_SOCKET_NAMES:
+                    types.clear()
                 kind = types[socket] = self._socket_type(socket).upper()
             if kind in ONE_WAY:
                 continue
@@ -237,7 +240,8 @@ class LatencyTracker:
             return
         command = fields.get("command")
         if command == "READY" and isinstance(service, str):
-            self._mdp_services[(socket, peer)] = service
+            if len(self._mdp_services) < MAX_GROUPS * 10:  # workers named beyond it: no group
+                self._mdp_services[(socket, peer)] = service
             return
         if command not in ("REQUEST", "REPLY"):
             return
