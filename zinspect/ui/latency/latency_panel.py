@@ -113,7 +113,7 @@ class LatencyPanel(QWidget):
         decoder = bridge.session.decoder
         self.latency = LatencyTracker(decoder, self._socket_type)
         self.gaps = GapTracker(decoder, self._socket_type)
-        self._next_seq = store.end_seq  # what was there before the view opened is not fed
+        self._next_seq = store.first_seq  # everything the store keeps, from the first
         self._cleared = False
         self.skipped = 0  # messages the store dropped before the view could read them
         store.on_before_clear.append(self._on_store_before_clear)
