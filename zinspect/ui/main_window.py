@@ -31,6 +31,7 @@ from zinspect.ui.compose.composer import Composer
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
+from zinspect.ui.latency.latency_panel import LatencyPanel
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 # A quit waits at most this long (from its start) for a recorder that is behind; what it
 # could not write is left out and the capture file says so (docs/reliability.md)
 QUIT_RECORDING_SECONDS = 0.4
-LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
+LAYOUT_VERSION = 4  # bump when the default arrangement changes: old saved layouts are ignored
 TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # dock tabs: see _whole_tab_titles
 DEFAULT_SIZE = (1360, 860)
 
@@ -136,6 +137,11 @@ class MainWindow(QMainWindow):
         self.topology.set_dock(
             self.host.add_dock("Topology", "topology_dock", self.topology, right)
         )
+        # request/reply latency and sequence gaps
+        self.latency = LatencyPanel(self.bridge, self.session.store, self)
+        self.latency.set_dock(
+            self.host.add_dock("Latency", "latency_dock", VerticalScroll(self.latency), bottom)
+        )
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
         # Edit > Preferences, applied to the panels at once (and now, from the settings)
@@ -206,6 +212,7 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.detail_dock, dock)
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
+        self.tabifyDockWidget(self.composer_dock, self.latency_dock)
         self.composer_dock.raise_()
         self._whole_tab_titles()
 
@@ -222,6 +229,11 @@ class MainWindow(QMainWindow):
     def topology_dock(self) -> QDockWidget:
         assert self.topology.dock is not None
         return self.topology.dock
+
+    @property
+    def latency_dock(self) -> QDockWidget:
+        assert self.latency.dock is not None
+        return self.latency.dock
 
     @property
     def events_dock(self) -> QDockWidget:
@@ -248,6 +260,7 @@ class MainWindow(QMainWindow):
             self.detail_dock,
             self.workspace_actions.saved_messages_dock,
             self.events_dock,
+            self.latency_dock,
             self.topology_dock,
             self.composer_dock,
         ):
@@ -378,6 +391,7 @@ class MainWindow(QMainWindow):
             self.topology_dock,
             self.demos.dock,
             self.events_dock,
+            self.latency_dock,
         ):
             dock.setFloating(False)
             dock.show()
