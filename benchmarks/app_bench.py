@@ -6,6 +6,7 @@
     python app_bench.py shutdown COUNT
     python app_bench.py shutdown_stored COUNT       # quit with COUNT messages in the store
     python app_bench.py hold_stored COUNT RECORD    # the same, then wait for a SIGTERM
+                                                    # (RECORD 2: the recorder all behind)
     python app_bench.py send COUNT SIZE             # the send automation
     python app_bench.py send_composer COUNT SIZE    # await SocketHandle.send in a loop
 
@@ -47,6 +48,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 TICK_MS = 16
+BEHIND = 2  # hold_stored's RECORD: recording, and the recorder all behind at the signal
 SCENARIO_TIMEOUT_S = 90.0
 
 
@@ -288,19 +290,36 @@ async def shutdown_stored(window: Any, probe: LagProbe, count: int) -> dict:
 
 async def hold_stored(window: Any, probe: LagProbe, count: int, record: int) -> dict:
     """COUNT messages stored (recorded to the file named by ZINSPECT_BENCH_RECORD when
-    RECORD is 1), the RESULT line printed, then wait: the parent quits the app with SIGTERM
-    and times it."""
+    RECORD is 1; RECORD 2 stores them at once and prints the RESULT line before the
+    recorder could write any), the RESULT line printed, then wait: the parent quits the app
+    with SIGTERM and times it."""
     if record:
         window.capture.start_recording(os.environ["ZINSPECT_BENCH_RECORD"])
-    result = await fill_store(window, count)
     recorder = window.capture.recorder
-    if recorder is not None:  # as after a long session: the recorder has kept up
+    if record == BEHIND:  # a flood far faster than the disk: the recorder is all behind
+        result = fill_at_once(window, count)
+        assert recorder is not None
+        result["pending"] = recorder.pending
+    else:
+        result = await fill_store(window, count)
+    if recorder is not None and record != BEHIND:  # after a long session: it has kept up
         await wait_until(lambda: recorder.pending == 0, 120, "the recorder")
         result["recorded"] = recorder.written
     result["close_requested"] = time.time()
     emit(result)
     await asyncio.Event().wait()
     return result
+
+
+def fill_at_once(window: Any, count: int) -> dict:
+    """COUNT messages into the store in one go, without a turn of the loop between."""
+    from zinspect.core.store import OUT, Message
+
+    now = time.time()
+    window.session.store.extend(
+        [Message(now, "pub-1", OUT, [b"t", b"%d" % i]) for i in range(count)]
+    )
+    return {"stored": len(window.session.store)}
 
 
 async def fill_store(window: Any, count: int) -> dict:

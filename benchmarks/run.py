@@ -10,9 +10,9 @@ the bare loops with the app, and each figure is the median over the rounds (3 in
 run): this machine is noisy, and a ratio of two rates measured seconds apart is steadier
 than either rate.
 
-Prints a readable table, then as its last line one JSON object with the eleven figures
+Prints a readable table, then as its last line one JSON object with the thirteen figures
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
-(``rss_*``, ``stall_*`` and ``shutdown_1m_stored_s``, from the safety_*.py modules; see
+(``rss_*``, ``stall_*`` and ``shutdown_1m_*``, from the safety_*.py modules; see
 docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.
 docs/performance.md explains each figure and what limits it.
 """
@@ -31,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import decode_bench
 from common import HERE, median, run_child
 
 
@@ -85,6 +86,8 @@ TARGETS: list[tuple[str, float, str, str]] = [
     ("big_msg_max_stall_ms", 200, "max", "ms"),
     ("shutdown_s", 1.0, "max", "s"),
     ("send_ratio", 0.5, "min", "x bare"),
+    ("decode_ingest_ratio", 0.9, "min", "x raw"),
+    ("decode_page_ms", 5, "max", "ms"),
 ]
 KEYS = [name for name, *_ in TARGETS]
 # Hostile-input figures (docs/reliability.md): one measurement each, from the safety_*
@@ -100,6 +103,7 @@ SAFETY_TARGETS: list[tuple[str, float, str, str]] = [
     ("stall_automation_frames_ms", 100, "max", "ms"),
     ("stall_resend_many_frames_ms", 100, "max", "ms"),
     ("shutdown_1m_stored_s", 1.0, "max", "s"),
+    ("shutdown_1m_behind_s", 1.0, "max", "s"),
 ]
 SAFETY_KEYS = [name for name, *_ in SAFETY_TARGETS]
 # Figures shown for information, with no target: the composer's path (await
@@ -122,6 +126,8 @@ def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
     log("ingest, 1 frame")
     raw["bare_1f"] = bare("recv", plan.ingest_1f, 64, 1)
     raw["app_1f"] = app("ingest", plan.ingest_1f, 64, 1)
+    log("ingest, 1 frame, table summaries raw (not decoded)")
+    raw["app_1f_raw"] = decode_bench.measure_ingest_raw(plan.ingest_1f, 64, 1)
     log("ingest, 3 frames")
     raw["bare_3f"] = bare("recv", plan.ingest_3f, 64, 3)
     raw["app_3f"] = app("ingest", plan.ingest_3f, 64, 3)
@@ -137,6 +143,8 @@ def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
     raw["bare_send"] = bare("send", plan.send_messages, 64)
     raw["app_send"] = app("send", plan.send_messages, 64)
     raw["app_send_composer"] = app("send_composer", plan.send_messages, 64)
+    log("decode a page")
+    raw["decode_page"] = decode_bench.measure_page()
     # The filter figure is per million messages, so a quick run scales its time.
     scale = 1_000_000 / plan.filter_messages
     figures = {
@@ -152,6 +160,8 @@ def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
         "shutdown_s": raw["shutdown"]["exit_time"] - raw["shutdown"]["close_requested"],
         "send_ratio": raw["app_send"]["rate"] / raw["bare_send"]["rate"],
         "send_ratio_composer": raw["app_send_composer"]["rate"] / raw["bare_send"]["rate"],
+        "decode_ingest_ratio": raw["app_1f"]["rate"] / raw["app_1f_raw"]["rate"],
+        "decode_page_ms": raw["decode_page"]["decode_page_ms"],
     }
     return {"figures": figures, "raw": raw}
 
@@ -201,6 +211,7 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     rates = [
         ("bare recv_multipart, 1 frame", "bare_1f"),
         ("zinspect, 1 frame", "app_1f"),
+        ("zinspect, 1 frame, raw summaries", "app_1f_raw"),
         ("bare recv_multipart, 3 frames", "bare_3f"),
         ("zinspect, 3 frames", "app_3f"),
         ("bare send", "bare_send"),

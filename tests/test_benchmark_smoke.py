@@ -25,6 +25,8 @@ KEYS = {
     "big_msg_max_stall_ms",
     "shutdown_s",
     "send_ratio",
+    "decode_ingest_ratio",
+    "decode_page_ms",
     "send_ratio_composer",  # for information: the composer's path, no target
 }
 

@@ -16,7 +16,7 @@ from ui_actions import WAIT_MS
 
 from zinspect.core.capture.capture import read_capture, write_capture
 from zinspect.core.store import IN, OUT, Message
-from zinspect.ui.traffic.traffic_model import COL_SUMMARY
+from zinspect.ui.traffic.columns import COL_SUMMARY
 
 
 def choose_file(qtbot, dialog: QFileDialog | None, path) -> None:

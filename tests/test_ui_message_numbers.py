@@ -12,7 +12,7 @@ from ui_actions import WAIT_MS
 
 from zinspect.core.capture.csv_export import csv_row
 from zinspect.core.store import OUT, Message, message_number
-from zinspect.ui.traffic.traffic_model import COL_NUMBER
+from zinspect.ui.traffic.columns import COL_NUMBER
 
 
 def test_first_message_is_number_one_in_the_table_and_the_message_pane(window, user, qtbot):

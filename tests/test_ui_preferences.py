@@ -26,7 +26,7 @@ from ui_actions import PEER_WAIT_MS, WAIT_MS, click
 
 from zinspect.core.capture.csv_export import csv_row
 from zinspect.core.store import OUT, Message
-from zinspect.ui.traffic.traffic_model import COL_NUMBER, COL_TIME
+from zinspect.ui.traffic.columns import COL_NUMBER, COL_TIME
 
 SECONDS = re.compile(r"^\+(\d+)\.(\d{3}) s$")
 CLOCK = re.compile(r"^\d\d:\d\d:\d\d\.\d{3}$")

@@ -25,7 +25,7 @@ from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE, set_default_maxmsgsize
 from zinspect.core.store import OUT, Message, MessageStore, set_numbering_from
 from zinspect.ui.main_window import MainWindow
-from zinspect.ui.traffic.traffic_model import COL_NUMBER, COL_TIME
+from zinspect.ui.traffic.columns import COL_NUMBER, COL_TIME
 
 PIPELINE = "Pipeline: ventilator, workers, sink"
 MIB = 1024 * 1024

@@ -204,7 +204,7 @@ def test_context_menus_close_a_socket_and_copy_an_endpoint(panel, session, qtbot
     panel._on_list_context_menu_requested(pos)
     assert panel.current_socket() is second
     menu = [m for m in panel.findChildren(QMenu) if m.parent() is panel][-1]
-    [close] = menu.actions()
+    close = menu.actions()[-1]
     assert close.text() == "Close sub-1"
     close.trigger()
     assert second.closed and session.sockets == [first]

@@ -12,7 +12,7 @@ from ui_actions import WAIT_MS, click, menu_action, trigger_menu
 from window_driver import ANY_PORT, settings_at
 
 from zinspect.ui.main_window import MainWindow
-from zinspect.ui.traffic.traffic_model import COL_DIRECTION
+from zinspect.ui.traffic.columns import COL_DIRECTION
 from zinspect.ui.widgets.theme import (
     DARK_TABLE,
     LIGHT_TABLE,

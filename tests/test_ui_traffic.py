@@ -20,7 +20,7 @@ from zinspect.core.traffic_filter import (
     message_text,
 )
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.traffic.traffic_model import (
+from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
     COL_FRAMES,
     COL_NUMBER,
@@ -28,10 +28,8 @@ from zinspect.ui.traffic.traffic_model import (
     COL_SOCKET,
     COL_SUMMARY,
     COL_TIME,
-    MESSAGE_ROLE,
-    TrafficModel,
-    format_time,
 )
+from zinspect.ui.traffic.traffic_model import MESSAGE_ROLE, TrafficModel, format_time
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
 
 

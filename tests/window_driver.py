@@ -24,7 +24,8 @@ from zinspect.ui.compose.frame_editor import FrameRow
 from zinspect.ui.main_window import MainWindow
 from zinspect.ui.message.frame_list_model import COLUMN_CONTENT
 from zinspect.ui.sockets.new_socket_row import TypeNameRole
-from zinspect.ui.traffic.traffic_model import COL_DIRECTION, COL_SOCKET, COL_SUMMARY, MESSAGE_ROLE
+from zinspect.ui.traffic.columns import COL_DIRECTION, COL_SOCKET, COL_SUMMARY
+from zinspect.ui.traffic.traffic_model import MESSAGE_ROLE
 from zinspect.ui.widgets.theme import SYSTEM, apply_theme, current_theme
 
 

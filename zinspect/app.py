@@ -34,6 +34,8 @@ examples:
   zinspect --demo pipeline              open the pipeline demo (--demo list names them all)
   zinspect decode run.jsonl             print a capture's messages decoded, as JSON Lines
                                         (zinspect decode --help says more)
+  zinspect stats run.jsonl [--json]     a capture's topics, request/reply latency and
+                                        sequence gaps (zinspect stats --help says more)
   zinspect --version                    show versions of zinspect, pyzmq, libzmq, Qt and
                                         libzmq's transports and features
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 COMMANDS: dict[str, str] = {
     "decode": "zinspect.cli.decode",  # a capture's messages decoded, as JSON Lines
+    "stats": "zinspect.cli.stats",  # a capture summed up: topics, latency, gaps
 }
 
 

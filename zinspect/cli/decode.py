@@ -68,7 +68,7 @@ def main(argv: Sequence[str]) -> int:
     decoder = MessageDecoder()
     types: dict[str, str] = {}
     if args.workspace:
-        problem = _use_workspace(args.workspace, decoder, types)
+        problem = use_workspace(args.workspace, decoder, types)
         if problem:
             return _fail(problem)
     try:
@@ -80,21 +80,24 @@ def main(argv: Sequence[str]) -> int:
     except CaptureError as error:
         return _fail(str(error))
     except BrokenPipeError:  # the reader stopped listening (| head): that is no error
-        _quiet_stdout()
+        quiet_stdout()
         return 0
     finally:
         reader.close()
     if reader.skipped:
-        first = reader.first_bad_lines[0] if reader.first_bad_lines else "?"
-        print(
-            f"{PROG}: {args.capture}: {reader.skipped} damaged line(s) skipped "
-            f"(the first, line {first}: {reader.first_error})",
-            file=sys.stderr,
-        )
+        print(f"{PROG}: {args.capture}: {damage_note(reader)}", file=sys.stderr)
     return 0
 
 
-def _use_workspace(path: str, decoder: MessageDecoder, types: dict[str, str]) -> str | None:
+def damage_note(reader: CaptureReader) -> str:
+    """What a capture's damaged lines were, for a note after the output."""
+    first = reader.first_bad_lines[0] if reader.first_bad_lines else "?"
+    return (
+        f"{reader.skipped} damaged line(s) skipped (the first, line {first}: {reader.first_error})"
+    )
+
+
+def use_workspace(path: str, decoder: MessageDecoder, types: dict[str, str]) -> str | None:
     """The workspace's rules and keys into ``decoder``; the problem in words, if any."""
     quiet = logging.getLogger("zinspect.core.workspace.parse")
     level = quiet.level
@@ -168,7 +171,7 @@ def _fail(problem: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
     """After a closed pipe, Python's own flush at exit would complain: point stdout at null."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -9,6 +9,11 @@ Only the first ``FILTER_TEXT_LIMIT`` bytes of a message are searched: one 100 MB
 would otherwise stall the UI for seconds, and no search can be split across timer ticks
 without changing what a regex means. Bytes that are not text are reached with a ``0x``
 needle instead (``0x de ad be ef``), which is searched in the raw frames.
+
+A message the raw text does not match may still match its decoded text (core.decode.
+search_text says which messages are worth decoding). Decoding is a hundred times dearer than
+a byte search, so it counts ``_DECODE_COST`` against the tick's budget: a filter over a
+million rule-decoded messages takes longer to finish, but no tick runs over.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add, itemgetter
 
+from zinspect.core.decode.search_text import DECODED_SEARCH_LIMIT, DecodedSearch
 from zinspect.core.store import (
     IN,
     OUT,
@@ -51,6 +57,8 @@ _JOIN_BYTES = 256 * 1024
 _JOIN_SEPARATOR = b"\0"
 _row_size: Callable[[Row], int] = itemgetter(ROW_SIZE)
 _MESSAGE_COST = 4096
+_DECODE_COST = 32 * 1024  # a decoding counts as this many bytes searched
+_DECODE_PIECE = 512  # rows searched raw, then decoded, at a time
 
 
 class FilterError(ValueError):
@@ -163,6 +171,11 @@ class FilterMatcher:
             and hex_bytes is None
             else None
         )
+        self.decoded: DecodedSearch | None = None
+
+    def set_decoded(self, search: DecodedSearch | None) -> None:
+        """Also match the decoded text of the messages ``search`` says are worth decoding."""
+        self.decoded = search if search is not None and search.active else None
 
     @property
     def has_text(self) -> bool:
@@ -211,9 +224,71 @@ class FilterMatcher:
             else:
                 out.extend(seqs)
             return len(rows)
+        if self.decoded is not None:
+            return self._scan_decoded(first_seq, rows, out, deadline)
         if self._joined_needle is not None:
             return self._scan_joined(first_seq, rows, out, deadline)
         return self._scan_each(first_seq, rows, out, deadline)
+
+    def _scan_decoded(
+        self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
+    ) -> int:
+        """Piece by piece: the raw search, then the decoded text of the messages it did not
+        match (only those ``self.decoded`` finds worth it), until the deadline. Pieces are
+        small so a deadline met while decoding wastes little of the raw search."""
+        done = 0
+        while done < len(rows):
+            piece = rows[done : done + _DECODE_PIECE]
+            examined = self._scan_decoded_piece(first_seq + done, piece, out, deadline)
+            done += examined
+            if examined < len(piece) or time.monotonic() >= deadline:
+                break
+        return done
+
+    def _scan_decoded_piece(
+        self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
+    ) -> int:
+        decoded = self.decoded
+        assert decoded is not None
+        raw = array("q")
+        if self._joined_needle is not None:
+            done = self._scan_joined(first_seq, rows, raw, deadline)
+        else:
+            done = self._scan_each(first_seq, rows, raw, deadline)
+        matched = set(raw)
+        socket, direction = self.socket, self.direction
+        search = self.pattern.search if self.pattern is not None else None
+        needle = self.needle
+        clock = time.monotonic
+        extra: list[int] = []
+        examined = done
+        since_check = 0
+        for index in range(done):
+            seq = first_seq + index
+            row = rows[index]
+            if (
+                seq in matched
+                or row[ROW_SIZE] > DECODED_SEARCH_LIMIT
+                or (socket is not None and row[ROW_SOCKET] != socket)
+                or (direction is not None and row[ROW_DIRECTION] != direction)
+            ):
+                continue
+            text = decoded.text(row[ROW_FRAMES:], row[ROW_SOCKET])
+            if text is None:  # asked the recognisers only
+                since_check += _MESSAGE_COST
+            else:
+                found = search(text) is not None if search is not None else needle in text.lower()
+                if found:
+                    extra.append(seq)
+                since_check += row[ROW_SIZE] + _DECODE_COST
+            if since_check >= _CHECK_BYTES:
+                since_check = 0
+                if clock() >= deadline:
+                    examined = index + 1
+                    break
+        end = first_seq + examined
+        out.extend(sorted([seq for seq in raw if seq < end] + extra))
+        return examined
 
     def _scan_joined(
         self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float

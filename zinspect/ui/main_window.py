@@ -11,13 +11,15 @@ other, nor of this window.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabBar, QWidget
 
 import zinspect
+from zinspect.core.decode.model import DecodeRule
 from zinspect.core.security.libzmq_check import libzmq_warning
 from zinspect.core.sockets.connections import describe_peer
 from zinspect.core.sockets.session import Session
@@ -30,6 +32,7 @@ from zinspect.ui.compose.composer import Composer
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
+from zinspect.ui.latency.latency_panel import LatencyPanel
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
@@ -45,7 +48,11 @@ from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
 
-LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
+# A quit waits at most this long (from its start) for a recorder that is behind; what it
+# could not write is left out and the capture file says so (docs/reliability.md)
+QUIT_RECORDING_SECONDS = 0.4
+LAYOUT_VERSION = 4  # bump when the default arrangement changes: old saved layouts are ignored
+TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # dock tabs: see _whole_tab_titles
 DEFAULT_SIZE = (1360, 860)
 
 
@@ -84,7 +91,7 @@ class MainWindow(QMainWindow):
         self.traffic = TrafficPanel(self.bridge, self.session.store, self)
         self.setCentralWidget(self.traffic)
         self.sockets = SocketPanel(self.bridge, self)
-        self.detail = DetailPane(self)
+        self.detail = DetailPane(self, self.session.decoder)
         self.composer = Composer(self.bridge, self)
         self.sockets_dock = self.host.add_dock("Sockets", "sockets_dock", self.sockets, left)
         self.detail_dock = self.host.add_dock(
@@ -130,6 +137,11 @@ class MainWindow(QMainWindow):
         self.topology = TopologyView(self.bridge, self)
         self.topology.set_dock(
             self.host.add_dock("Topology", "topology_dock", self.topology, right)
+        )
+        # request/reply latency and sequence gaps
+        self.latency = LatencyPanel(self.bridge, self.session.store, self)
+        self.latency.set_dock(
+            self.host.add_dock("Latency", "latency_dock", VerticalScroll(self.latency), bottom)
         )
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
@@ -203,12 +215,28 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.detail_dock, dock)
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
+        self.tabifyDockWidget(self.composer_dock, self.latency_dock)
         self.composer_dock.raise_()
+        self._whole_tab_titles()
+
+    def _whole_tab_titles(self) -> None:
+        """Dock tabs keep their whole titles in a narrow dock ("Mess…" told nothing): the
+        tab bar scrolls with its arrows instead."""
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+            # a little less padding: the Message dock's three tabs fit its 1024 px width
+            bar.setStyleSheet(TAB_STYLE)
 
     @property
     def topology_dock(self) -> QDockWidget:
         assert self.topology.dock is not None
         return self.topology.dock
+
+    @property
+    def latency_dock(self) -> QDockWidget:
+        assert self.latency.dock is not None
+        return self.latency.dock
 
     @property
     def events_dock(self) -> QDockWidget:
@@ -235,6 +263,7 @@ class MainWindow(QMainWindow):
             self.detail_dock,
             self.workspace_actions.saved_messages_dock,
             self.events_dock,
+            self.latency_dock,
             self.topology_dock,
             self.composer_dock,
         ):
@@ -254,6 +283,9 @@ class MainWindow(QMainWindow):
         self.traffic.message_selected.connect(self._on_traffic_message_selected)
         self.traffic.rows_changed.connect(self.capture.update_actions)
         self.detail.resend_requested.connect(self._on_detail_resend_requested)
+        self.traffic.model.decoding_changed.connect(self.detail.redecode)
+        self.traffic.model.decoding_changed.connect(self.sockets.decode_rules_editor.refresh)
+        self.detail.decode_rule_requested.connect(self._on_detail_decode_rule_requested)
         self.workspace_actions.socket_chosen.connect(self.sockets.select_socket)
         self.workspace_actions.quit_confirmed.connect(self.close)
         self.workspace_actions.workspace_replaced.connect(
@@ -294,6 +326,15 @@ class MainWindow(QMainWindow):
             peer = describe_peer(peer, handle.monitor.connections)
         self.detail.show_message(message, socket_type, peer)
 
+    def _on_detail_decode_rule_requested(self, socket: str, rule: DecodeRule) -> None:
+        handle = self.session.socket_named(socket)
+        if handle is None:  # closed since: its rules still apply to its messages
+            rules = self.session.decoder.rules(socket)
+            self.session.decoder.set_rules(socket, [rule, *rules])
+            return
+        self.sockets_dock.raise_()
+        self.sockets.show_decode_rules(handle, rule)
+
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:
         message = self._selected_message
         if message is not None:
@@ -322,13 +363,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, LAYOUT_VERSION)
+            self._whole_tab_titles()
 
     def _size_docks(self, width: int) -> None:
         """The docks' first widths: narrower in a narrow window, where the traffic table
-        between them needs room too."""
+        between them needs room too (at 1024 px it keeps over 45 % of the width; the docks
+        wrap their buttons and scroll rather than hold it narrow)."""
         self.resizeDocks(
             [self.sockets_dock, self.detail_dock],
-            [min(320, width * 26 // 100), min(430, width * 32 // 100)],
+            # the Message pane grows back to 430 px from about 1,300 px on
+            [min(320, width * 25 // 100), min(430, max(width * 25 // 100, width - 900))],
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
@@ -350,6 +394,7 @@ class MainWindow(QMainWindow):
             self.topology_dock,
             self.demos.dock,
             self.events_dock,
+            self.latency_dock,
         ):
             dock.setFloating(False)
             dock.show()
@@ -360,6 +405,7 @@ class MainWindow(QMainWindow):
             size = size.expandedTo(self.minimumSizeHint())
             self.resize(size)
         self._size_docks(size.width())
+        self._whole_tab_titles()
 
     # -- dialogs (opened, never exec'd: no nested event loop) -------------------------------
     def _info_box(self, title: str, text: str) -> QMessageBox:
@@ -410,19 +456,22 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The one way out. Order matters for a recording: the sockets close first, so
-        nothing arrives after, then the recording writes every message the store holds,
-        flushes and closes; only then do the panels hear ``window_closed``."""
+        nothing arrives after, then the recording writes the messages the store holds
+        (those that fit in QUIT_RECORDING_SECONDS: a recorder a million behind would hold
+        the quit for seconds), flushes and closes; only then do the panels hear
+        ``window_closed``."""
         if self._closing:
             event.accept()
             return
         if self.close_guard is not None and not self.close_guard():
             event.ignore()
             return
+        deadline = time.monotonic() + QUIT_RECORDING_SECONDS
         self._closing = True
         self.save_layout()
         event.accept()
         self.shutdown()
-        self.capture.stop_recording()
+        self.capture.stop_recording(deadline)
         self.window_closed.emit()
 
     def shutdown(self) -> None:

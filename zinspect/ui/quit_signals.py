@@ -6,7 +6,8 @@ recorder's write, say. Quitting from there closed the capture file under the wri
 (which also gives Python the chance to run them while Qt waits in C++) starts the quit from
 a clean turn of the loop. Signals after the first are ignored: a second SIGTERM while the
 recording is being finished must not kill the process half way. The exit status is 0: the
-shutdown was orderly and the recording complete, whichever way it was asked for.
+shutdown was orderly and the recording whole (it says what a quit left out, if anything),
+whichever way it was asked for.
 """
 
 from __future__ import annotations

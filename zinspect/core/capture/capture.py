@@ -46,7 +46,7 @@ from zinspect.core.capture.capture_write import (  # noqa: F401 (the capture API
     header_object,
     write_capture,
 )
-from zinspect.core.sockets.events import SocketEvent
+from zinspect.core.sockets.events import RECORDING_CUT, SocketEvent
 from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE
 from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, Message, Row
 
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 
 MAX_BAD_LINES_LISTED = 10
 MAX_EVENT_RECORDS = 100_000  # event lines a reader keeps (it counts them all)
+CUT_NOTE_CHARS = 300  # of a recording_cut line's words, shown when the capture is opened
 MAX_EVENT_BYTES = 16 << 20  # ... and at most so many bytes of them
 # A message has at most MAX_FRAMES_PER_MESSAGE frames, as on a socket: a line with more
 # commas than that (and room for its other fields) is refused before the JSON parser builds
@@ -122,6 +123,7 @@ class CaptureResult:
     truncated_end: bool = False  # the last line was cut short (a recording interrupted)
     header: dict[str, Any] = field(default_factory=dict)
     event_records: list[SocketEvent] = field(default_factory=list)
+    cut_short: str = ""  # a quit did not wait for the recorder: what the file lacks, in words
 
     def damage_report(self) -> str:
         """'' for a clean file, else one sentence for the user."""
@@ -252,6 +254,7 @@ class CaptureReader:
         self.skipped = 0
         self.events = 0
         self.event_records: list[SocketEvent] = []  # the first MAX_EVENT_RECORDS
+        self.cut_short = ""  # from a recording_cut line (core.recorder)
         self.messages_read = 0
         self.first_bad_lines: list[int] = []
         self.first_error = ""
@@ -381,6 +384,8 @@ class CaptureReader:
                 if message is None:
                     self.events += 1
                     event = parse_event(obj)  # type: ignore[arg-type]
+                    if event is not None and event.name == RECORDING_CUT:
+                        self.cut_short = event.detail[:CUT_NOTE_CHARS]
                     if (
                         event is not None
                         and len(self.event_records) < MAX_EVENT_RECORDS
@@ -433,6 +438,7 @@ class CaptureReader:
             self.truncated_end,
             dict(self.header),
             list(self.event_records),
+            self.cut_short,
         )
 
 

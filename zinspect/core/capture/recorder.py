@@ -10,6 +10,12 @@ Two ways a message can escape the file, both handled: the store's caps may drop 
 the recorder came round (counted as ``missed`` and said so), and the user's Clear would
 forget it (the store calls ``on_before_clear`` first, and the recorder writes what is
 pending). A write error stops the recording, never the capture in memory.
+
+A quit must not wait for a recorder far behind (writing a million lines takes well over a
+second): ``stop`` with a deadline writes what fits, finishes a big message half written (so
+every line is whole), and ends the file with a ``recording_cut`` event line that says how many
+messages, received or sent when, are not in it; the file holds every message before them, in
+order. Stop recording without a deadline always writes everything.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureWriter
-from zinspect.core.sockets.events import SocketEvent
-from zinspect.core.store import MessageStore
+from zinspect.core.sockets.events import RECORDING_CUT, SocketEvent
+from zinspect.core.store import ROW_TIME, MessageStore
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.socket_handle import SocketHandle
@@ -62,6 +68,7 @@ class Recorder:
         self.tick = tick
         self.written = 0
         self.missed = 0
+        self.cut = 0  # messages left out by a stop with a deadline (a quit)
         self.error = ""
         self.started_at = 0.0
         self.on_stopped: list[Callable[[str], None]] = []
@@ -96,12 +103,15 @@ class Recorder:
         self._schedule(self.tick)
         log.info("recording to %s", self.path)
 
-    def stop(self) -> str:
-        """Write everything still pending, flush and close; returns '' or the error."""
+    def stop(self, deadline: float | None = None) -> str:
+        """Write everything still pending, flush and close; returns '' or the error. With a
+        ``deadline`` (monotonic) only what fits before it is written, and the file's last
+        line says what was left out (``cut`` counts it)."""
         if not self.active:
             return self.error
         try:
-            self._write_pending(deadline=None)
+            if self._write_pending(deadline):
+                self._cut_short()
             assert self._writer is not None
             self._writer.close()
         except CaptureError as error:
@@ -189,6 +199,32 @@ class Recorder:
             writer.write_event(event)
         return False
 
+    def _cut_short(self) -> None:
+        """The deadline passed with messages still pending: finish the line being written,
+        then say in the file's last line which messages it does not hold."""
+        writer = self._writer
+        assert writer is not None
+        writer.resume(None)  # a big message half written: its line is finished, whole
+        store = self.store
+        first = max(self._next_seq, store.first_seq)
+        end = store.end_seq
+        self.cut = end - first
+        self._next_seq = end
+        events, self._events = self._events, []
+        for event in events:
+            writer.write_event(event)
+        if not self.cut:
+            return
+        first_row, last_row = store.get_row(first), store.get_row(end - 1)
+        assert first_row is not None and last_row is not None
+        detail = (
+            f"zinspect quit before writing the last {self.cut:,} messages (received or sent "
+            f"from {_clock(first_row[ROW_TIME])} to {_clock(last_row[ROW_TIME])}); the file "
+            f"holds the {self.written:,} before them, in order"
+        )
+        writer.write_event(SocketEvent(time.time(), "", RECORDING_CUT, "", self.cut, detail))
+        log.warning("recording to %s cut short: %s", self.path, detail)
+
     def _end(self, error: str) -> None:
         """Leave the store alone from now on; tell listeners once."""
         if self._timer is not None:
@@ -206,10 +242,16 @@ class Recorder:
             log.warning("recording to %s stopped: %s", self.path, error)
         else:
             log.info(
-                "recording to %s stopped: %d messages written, %d missed",
+                "recording to %s stopped: %d messages written, %d missed%s",
                 self.path,
                 self.written,
                 self.missed,
+                f", {self.cut:,} left out at the quit" if self.cut else "",
             )
         for listener in list(self.on_stopped):
             listener(error)
+
+
+def _clock(stamp: float) -> str:
+    """A local time of day with milliseconds, as the Events panel shows it."""
+    return time.strftime("%H:%M:%S", time.localtime(stamp)) + f".{int(stamp * 1000) % 1000:03d}"

@@ -25,6 +25,16 @@ class MessageDecoder:
         self._jupyter_keys: dict[str, bytes] = {}
         self._jupyter_schemes: dict[str, str] = {}
         self._jupyter_files: dict[str, str] = {}
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every change of rules or keys: views that cache decoded text compare it
+        (the table polls it each refresh, so a workspace load re-decodes too)."""
+        return self._generation
+
+    def sockets_with_rules(self) -> frozenset[str]:
+        return frozenset(self._rules)
 
     def rules(self, socket: str) -> tuple[DecodeRule, ...]:
         return self._rules.get(socket, ())
@@ -34,6 +44,7 @@ class MessageDecoder:
             self._rules[socket] = tuple(rules)
         else:
             self._rules.pop(socket, None)
+        self._generation += 1
 
     def jupyter_key(self, socket: str) -> bytes | None:
         return self._jupyter_keys.get(socket)
@@ -58,6 +69,7 @@ class MessageDecoder:
         else:
             self._jupyter_keys.pop(socket, None)
             self._jupyter_schemes.pop(socket, None)
+        self._generation += 1
         if connection_file:
             self._jupyter_files[socket] = connection_file
         else:
@@ -72,10 +84,18 @@ class MessageDecoder:
         self._jupyter_keys.pop(socket, None)
         self._jupyter_schemes.pop(socket, None)
         self._jupyter_files.pop(socket, None)
+        self._generation += 1
 
     def decode(
-        self, frames: Sequence[bytes], socket: str = "", socket_type: str = ""
+        self,
+        frames: Sequence[bytes],
+        socket: str = "",
+        socket_type: str = "",
+        max_frames: int | None = None,
     ) -> DecodedMessage:
+        """``max_frames``: decode only that many frames when no recogniser claims the
+        message (a table row of a 100,000-frame message shows a few); the summary still
+        counts them all."""
         rules = self._rules.get(socket, ())
         for recogniser in RECOGNISERS:
             if not recogniser.match(frames, socket_type):
@@ -91,11 +111,12 @@ class MessageDecoder:
             )
             return DecodedMessage(decoded, recognition, recognition.summary)
         first = frames[0] if frames else b""
+        shown = frames if max_frames is None else frames[:max_frames]
         decoded = tuple(
             decode_frame(data, _rule_for(rules, first, number))
-            for number, data in enumerate(frames, 1)
+            for number, data in enumerate(shown, 1)
         )
-        return DecodedMessage(decoded, None, frames_summary(decoded))
+        return DecodedMessage(decoded, None, frames_summary(decoded, total=len(frames)))
 
     @staticmethod
     def _by_rule(
@@ -119,8 +140,12 @@ def _rule_for(rules: tuple[DecodeRule, ...], first: bytes, number: int) -> Decod
 def value_text(value: object, limit: int = SUMMARY_VALUE_LIMIT) -> str:
     """A decoded value on one line, cut at ``limit`` characters: what the table shows."""
     if isinstance(value, bytes):
-        text = "0x " + value[: limit // 2].hex(" ") if value else "[empty]"
-    elif isinstance(value, str):
+        # whole bytes, as many as the raw summary always showed (20 in a 40+ character cell)
+        shown = max(4, min(limit, 40) // 2)
+        if not value:
+            return "[empty]"
+        return "0x " + value[:shown].hex(" ") + ("…" if len(value) > shown else "")
+    if isinstance(value, str):
         text = value.replace("\n", "⏎").replace("\r", "").replace("\t", " ") or "[empty]"
     else:
         text = _compact(value, limit)
@@ -172,15 +197,22 @@ def _scalar(item: object) -> str:
     return str(item)
 
 
-def frames_summary(frames: Sequence[DecodedFrame], limit: int = 120) -> str:
-    """Decoded frames joined by ' | ', cut like the raw summary."""
+def frames_summary(
+    frames: Sequence[DecodedFrame], limit: int = 120, total: int | None = None
+) -> str:
+    """Decoded frames joined by ' | ', cut like the raw summary. ``total``: the message has
+    that many frames, of which ``frames`` are the first."""
+    total = len(frames) if total is None else total
     parts: list[str] = []
     used = 0
     for index, frame in enumerate(frames):
         if used >= limit:
-            parts.append(f"… +{len(frames) - index} frames")
+            parts.append(f"… +{total - index} frames")
             break
         part = value_text(frame.value, max(8, min(SUMMARY_VALUE_LIMIT, limit - used)))
         parts.append(part)
         used += len(part) + 3
+    else:
+        if total > len(frames):
+            parts.append(f"… +{total - len(frames)} frames")
     return " | ".join(parts)

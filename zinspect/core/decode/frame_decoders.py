@@ -25,6 +25,9 @@ from zinspect.core.decode.protobuf_raw import decode_protobuf_raw
 from zinspect.core.decode.protobuf_schema import decode_protobuf
 
 FrameDecoder = Callable[[bytes, DecodeRule], object]
+# Larger frames are not decoded even by a rule: parsing 1 MiB of JSON takes ~0.1 s, and a
+# table row or the Message pane must not freeze the window for a peer's 100 MiB frame.
+RULE_DECODE_LIMIT = 1024 * 1024
 
 
 def decode_text(data: bytes, rule: DecodeRule) -> object:
@@ -105,9 +108,10 @@ def guess(data: bytes) -> DecodedFrame:
         value = guess_msgpack(data)
         if value is not None:
             return DecodedFrame("msgpack", value, guessed=True)
-        text = printable_text(data)
-        if text is not None:
-            return DecodedFrame("text", text, guessed=True)
+    # a huge text frame is read as the text of its head, as the raw views show it
+    text = printable_text(data[:DETAIL_LIMIT], cut=len(data) > DETAIL_LIMIT)
+    if text is not None:
+        return DecodedFrame("text", text, guessed=True)
     return DecodedFrame("raw", data, guessed=True)
 
 
@@ -118,6 +122,9 @@ def decode_frame(data: bytes, rule: DecodeRule | None) -> DecodedFrame:
     if rule is None:
         return guess(data)
     name = rule.decoder
+    if len(data) > RULE_DECODE_LIMIT and decoder_problem(name) is None:
+        reason = f"{len(data):,} bytes is too large to decode (the limit is 1 MiB)"
+        return DecodedFrame(name, data, error=reason)
     steps = chain_steps(name)
     if len(steps) == 1 and name in DECODERS:  # the common case, without the chain checks
         return _step(data, rule, name, DECODERS[name])

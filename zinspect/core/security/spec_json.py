@@ -111,8 +111,13 @@ def security_from_json(value: Any, path: str) -> SecuritySpec:
         server_key=text("server_key", "a Z85 key"),
         username=text("username", "a user name"),
         password=password,
+        # a secret written in the file without "save_secrets" is saved again: saving must
+        # not drop a key the user wrote (the socket would be left out on the next opening)
         save_secrets=expect(
-            obj.get("save_secrets", False), bool, f"{path}.save_secrets", "true or false"
+            obj.get("save_secrets", _holds_secret(obj)),
+            bool,
+            f"{path}.save_secrets",
+            "true or false",
         ),
     )
     if obj.get("authentication") is not None:
@@ -126,6 +131,17 @@ def security_from_json(value: Any, path: str) -> SecuritySpec:
         key, message = problems[0]
         raise SpecError(f"{path}.{key}", message)
     return spec
+
+
+def _holds_secret(obj: dict[str, Any]) -> bool:
+    """Whether a ``security`` object as written holds a secret key or a password."""
+    auth = obj.get("authentication")
+    users = auth.get("users") if isinstance(auth, dict) else None
+    return (
+        obj.get("secret_key") is not None
+        or obj.get("password") is not None
+        or (isinstance(users, dict) and any(v is not None for v in users.values()))
+    )
 
 
 def _secret_text(value: Any, path: str, what: str) -> str:

@@ -17,13 +17,17 @@ The rule, decided once:
 - A milestone of the same socket ends every run of that socket: after "connected", the next
   "disconnected" is news and gets a new row, so the story of a flapping peer stays in order.
 
-This is a view and history concern: captures record every event (core.capture).
+The session's event history (``Session.events``) and the Events panel both keep their events
+this way, so an endpoint whose peer is gone for an hour is a few rows with counts, not ten
+thousand retries that push out the events worth reading. Captures record every event
+(core.capture).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from zinspect.core.sockets.events import SocketEvent
@@ -76,7 +80,8 @@ class EventRow:
 
 
 class EventLog:
-    """The newest ``limit`` rows, oldest first; ``add`` counts or appends one event."""
+    """The newest ``limit`` rows, oldest first; ``add`` counts or appends one event.
+    Iterating gives each row's first event, oldest first (``rows`` has the counts)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -84,18 +89,28 @@ class EventLog:
         self._open: dict[RunKey, EventRow] = {}
         self._next_seq = 0
 
-    def add(self, event: SocketEvent) -> tuple[EventRow, bool]:
-        """The row ``event`` went to, and True when it was counted into an existing row."""
+    def __iter__(self) -> Iterator[SocketEvent]:
+        return (row.event for row in self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(
+        self, event: SocketEvent, count: int = 1, latest: SocketEvent | None = None
+    ) -> tuple[EventRow, bool]:
+        """The row ``event`` went to, and True when it was counted into an existing row.
+        ``count`` and ``latest`` copy a row of another log (``event`` then happened
+        ``count`` times, the last being ``latest``)."""
         key = run_key(event)
         if key is None:
             self._end_runs(event.socket)
         else:
             row = self._open.get(key)
             if row is not None:
-                row.count += 1
-                row.latest = event
+                row.count += count
+                row.latest = latest or event
                 return row, True
-        row = EventRow(event, self._next_seq)
+        row = EventRow(event, self._next_seq, count, latest)
         self._next_seq += 1
         self.rows.append(row)
         if key is not None:

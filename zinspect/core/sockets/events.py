@@ -36,6 +36,8 @@ EVENT_NAMES: dict[int, str] = {
 # Events zinspect adds itself (not from libzmq's monitor): the authenticator's verdicts
 AUTH_DENIED = "auth_denied"
 AUTH_ALLOWED = "auth_allowed"
+# ... and the recorder's last line when a quit left messages unwritten (core.capture.recorder)
+RECORDING_CUT = "recording_cut"
 
 # The label shown in the timeline for each name
 LABELS: dict[str, str] = {
@@ -56,6 +58,7 @@ LABELS: dict[str, str] = {
     "handshake_failed_auth": "handshake failed (auth)",
     AUTH_DENIED: "authentication denied",
     AUTH_ALLOWED: "authenticated",
+    RECORDING_CUT: "recording cut short",
 }
 # How serious each is, for the timeline's colour and filter
 PROBLEMS = frozenset(
@@ -69,9 +72,10 @@ PROBLEMS = frozenset(
         AUTH_DENIED,
     }
 )
-# "disconnected" is information, not a warning: a peer that exits in order (a ventilator
-# whose work is sent) is reported the same way as one that crashed
-WARNINGS = frozenset({"connect_retried"})
+# Everything else is information, shown in the normal text colour: "disconnected" (a peer
+# that exits in order, a ventilator whose work is sent, looks the same as one that crashed)
+# and "connect retried" (libzmq trying again while the peer is away is what it should do;
+# an endpoint that never answers shows as "retrying" in the sockets list)
 
 # ZMTP protocol errors (ZMQ_PROTOCOL_ERROR_*), the value of handshake_failed_protocol
 PROTOCOL_ERRORS: dict[int, str] = {
@@ -222,4 +226,6 @@ def explain(name: str, value: int, detail: str, endpoint: str) -> str:
         return f"our authenticator denied a client: {detail}"
     if name == AUTH_ALLOWED:
         return f"our authenticator allowed a client: {detail}"
+    if name == RECORDING_CUT:
+        return f"the recording ends here, {value:,} messages short: {detail}"
     return name.replace("_", " ")

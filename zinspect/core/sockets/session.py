@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import zmq
 import zmq.asyncio
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.sockets.endpoints import describe_zmq_error
+from zinspect.core.sockets.event_log import EventLog
 from zinspect.core.sockets.events import SocketEvent, decode_value
 from zinspect.core.sockets.fd_limit import (
     OutOfDescriptorsError,
@@ -35,7 +35,7 @@ from zinspect.core.store import MessageStore
 
 log = logging.getLogger(__name__)
 
-EVENT_HISTORY = 10_000  # connection events kept in Session.events (a retry loop makes many)
+EVENT_HISTORY = 10_000  # rows of connection events kept in Session.events (repeats counted)
 
 
 Listener = Callable[[SocketHandle], None]
@@ -58,8 +58,9 @@ class Session:
         self.on_socket_removed: list[Listener] = []
         self.on_socket_changed: list[Listener] = []
         self.on_received: list[Callable[[SocketHandle, int], None]] = []
-        # connection events of every socket (core.monitor, the authenticator), newest last
-        self.events: deque[SocketEvent] = deque(maxlen=EVENT_HISTORY)
+        # connection events of every socket (core.monitor, the authenticator), newest last;
+        # a retry loop's repeats are counted into one row each (core.sockets.event_log)
+        self.events = EventLog(EVENT_HISTORY)
         self.peer_addresses = PeerAddresses()  # where received messages came from
         # how each socket's frames are decoded (rules, keys): saved with the workspace
         self.decoder = MessageDecoder()
@@ -81,12 +82,13 @@ class Session:
         self._counters[prefix] = number
         return name
 
-    def peek_name(self, type_name: str) -> str:
-        """The name suggest_name would return now, without consuming it (for placeholders)."""
-        return self._next_name(type_name.lower())[0]
+    def peek_name(self, type_name: str, avoid: Collection[str] = ()) -> str:
+        """The name suggest_name would return now, without consuming it (for placeholders);
+        ``avoid`` names are skipped too (those of the kept traffic, say)."""
+        return self._next_name(type_name.lower(), avoid)[0]
 
-    def _next_name(self, prefix: str) -> tuple[str, int]:
-        taken = {s.name for s in self.sockets}
+    def _next_name(self, prefix: str, avoid: Collection[str] = ()) -> tuple[str, int]:
+        taken = {s.name for s in self.sockets}.union(avoid)
         number = self._counters.get(prefix, 0)
         while True:
             number += 1
@@ -202,7 +204,7 @@ class Session:
             value,
             detail or decode_value(name, value),
         )
-        self.events.append(event)
+        self.events.add(event)
         for listener in self.on_event:
             listener(handle, event)
         return event

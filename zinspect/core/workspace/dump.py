@@ -59,22 +59,34 @@ def message_to_json(message: SavedMessage) -> dict[str, Any]:
     return obj
 
 
+class _Written(str):
+    """JSON text already made (an entry left out, written back as it was read)."""
+
+
 def dump_workspace(workspace: Workspace) -> str:
     """The file's text: indented, keys in a fixed order, options sorted by name, frames in
-    their most readable exact form; the same sockets always give the same text."""
-    document = {
-        FORMAT_KEY: FORMAT_VERSION,
+    their most readable exact form; the same sockets always give the same text. Entries
+    that could not be loaded (``left_out``) go back to their places, as they were."""
+    sections: dict[str, list[Any]] = {
         "sockets": [socket_to_json(spec) for spec in workspace.sockets],
         "messages": [message_to_json(message) for message in workspace.messages],
     }
+    for entry in sorted(workspace.left_out, key=lambda entry: entry.index):
+        items = sections[entry.section]
+        # ASCII escapes: an entry may hold text that is not Unicode (why it was left out)
+        text = _pretty(entry.value, 2, ascii_only=True)
+        items.insert(min(entry.index, len(items)), _Written(text))
+    document = {FORMAT_KEY: FORMAT_VERSION, **sections}
     return _pretty(document, 0) + "\n"
 
 
-def _pretty(value: Any, depth: int, room: int = LINE_WIDTH) -> str:
+def _pretty(value: Any, depth: int, room: int = LINE_WIDTH, ascii_only: bool = False) -> str:
     """JSON text with the document, each socket and each message spread over lines, and
     everything inside them (endpoint lists, options, frames) on one line when it fits, so
     a file reads like the examples people write by hand."""
-    compact = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, _Written):
+        return str(value)
+    compact = json.dumps(value, ensure_ascii=ascii_only)
     single = (
         isinstance(value, dict)
         and len(value) == 1
@@ -89,19 +101,24 @@ def _pretty(value: Any, depth: int, room: int = LINE_WIDTH) -> str:
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
         items = [
-            f"{pad}{json.dumps(key, ensure_ascii=False)}: "
-            + _pretty(item, depth + 1, LINE_WIDTH - len(pad) - len(key) - 5)
+            f"{pad}{json.dumps(key, ensure_ascii=ascii_only)}: "
+            + _pretty(item, depth + 1, LINE_WIDTH - len(pad) - len(key) - 5, ascii_only)
             for key, item in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
-    items = [pad + _pretty(item, depth + 1, LINE_WIDTH - len(pad) - 1) for item in value]
+    items = [
+        pad + _pretty(item, depth + 1, LINE_WIDTH - len(pad) - 1, ascii_only) for item in value
+    ]
     return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
 
 
 def holds_secrets(workspace: Workspace) -> bool:
     """Whether the file written for ``workspace`` holds a secret (a CURVE secret key or a
     PLAIN password, in options or in a security saved with its secrets; a Jupyter key not
-    found again through a connection file)."""
+    found again through a connection file; or anywhere in an entry written back as it was
+    read)."""
+    if any(_json_holds_secret(entry.value) for entry in workspace.left_out):
+        return True
     for spec in workspace.sockets:
         if spec.jupyter_key and not spec.jupyter_connection_file:
             return True
@@ -116,4 +133,21 @@ def holds_secrets(workspace: Workspace) -> bool:
                 or any(v is not None for v in users.values())
             ):
                 return True
+    return False
+
+
+def _json_holds_secret(value: Any) -> bool:
+    """Whether JSON as read holds a value under a secret's key (``secret_key``,
+    ``password``, a user's password, CURVE_SECRETKEY...): any such key counts, whatever
+    its value, since the entry was not understood."""
+    if isinstance(value, list):
+        return any(map(_json_holds_secret, value))
+    if not isinstance(value, dict):
+        return False
+    for key, item in value.items():
+        if key in ("secret_key", "password", "users") or is_secret_option(str(key)):
+            if item is not None:
+                return True
+        if _json_holds_secret(item):
+            return True
     return False

@@ -10,6 +10,7 @@ write workspaces by hand; parse.py reads it, dump.py writes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from zinspect.core.automation.automation import AutomationSpec
 from zinspect.core.decode.model import DecodeRule
@@ -58,9 +59,27 @@ class SavedMessage:
 
 
 @dataclass
+class LeftOut:
+    """An entry of the file that could not be loaded (a bad secret key, a typo), kept as it
+    was written: saving the workspace writes it back at its place, so a file opened with
+    mistakes loses none of them (the user fixes them by hand, or removes them)."""
+
+    section: str  # "sockets" or "messages"
+    index: int  # its place in that list in the file
+    value: Any  # the entry's JSON, as read
+
+    def holds(self, error: SpecError) -> bool:
+        """Whether ``error`` is about this entry (not, say, about the file's whole list)."""
+        place = f"{self.section}[{self.index}]"
+        return error.path == place or error.path.startswith((place + ".", place + "["))
+
+
+@dataclass
 class Workspace:
-    """What a workspace file holds; ``invalid`` the entries that were left out, and why."""
+    """What a workspace file holds; ``invalid`` the entries that were left out, and why;
+    ``left_out`` those entries as they were written (dump.py writes them back)."""
 
     sockets: list[SocketSpec] = field(default_factory=list)
     messages: list[SavedMessage] = field(default_factory=list)
     invalid: list[SpecError] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from zinspect.core.frames_json import SpecError, describe_json
-from zinspect.core.json_limits import bad_values, loads_bounded
+from zinspect.core.json_limits import HugeNumber, bad_values, loads_bounded
 from zinspect.core.workspace.model import (
     FORMAT_KEY,
     FORMAT_VERSION,
+    LeftOut,
     Workspace,
     WorkspaceError,
 )
@@ -29,6 +30,7 @@ from zinspect.core.workspace.parse_entries import declared_types, parse_message,
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+KEPT_NESTING = 64  # an entry left out is kept, to be written back, up to this deep
 
 
 def parse_workspace(text: str, base: str | os.PathLike[str] | None = None) -> Workspace:
@@ -82,6 +84,8 @@ def parse_workspace(text: str, base: str | os.PathLike[str] | None = None) -> Wo
             workspace.sockets.append(spec)
             if spec.name:
                 seen[spec.name] = path
+        elif _as_read(entry, markers):
+            workspace.left_out.append(LeftOut("sockets", index, entry))
     seen = {}
     for index, entry in enumerate(messages):
         path = f"messages[{index}]"
@@ -95,6 +99,8 @@ def parse_workspace(text: str, base: str | os.PathLike[str] | None = None) -> Wo
         if message is not None:
             workspace.messages.append(message)
             seen[message.name] = path
+        elif _as_read(entry, markers):
+            workspace.left_out.append(LeftOut("messages", index, entry))
     return workspace
 
 
@@ -116,6 +122,23 @@ def read_workspace(path: str | os.PathLike[str]) -> Workspace:
     except WorkspaceError as error:
         log.warning("%s: %s", path, error)
         raise
+
+
+def _as_read(value: Any, markers: dict[str, tuple[int, int]]) -> bool:
+    """Whether ``value`` is the JSON the file holds and can be written back as it was: not
+    when a stand-in replaced part of it (a HugeNumber, a marker for a value nested too
+    deep), nor when it nests deeper than KEPT_NESTING (the writer recurses). Iterative."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, HugeNumber) or (isinstance(item, str) and item in markers):
+            return False
+        if isinstance(item, (dict, list)):
+            if depth >= KEPT_NESTING:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def _check_version(document: dict[str, Any]) -> None:

@@ -240,11 +240,12 @@ class CaptureActions(QObject):
         self.dialogs.show_box(QMessageBox.Icon.Warning, "Cannot record", error)
         return False
 
-    def stop_recording(self) -> None:
+    def stop_recording(self, deadline: float | None = None) -> None:
         """Write what is pending, flush and close the capture file (no-op if not recording);
-        a write error is shown like any other."""
+        a write error is shown like any other. A quit passes a ``deadline`` (monotonic):
+        what is not written by then is left out and the file says so (core.recorder)."""
         if self.recorder is not None and self.recorder.active:
-            self.recorder.stop()
+            self.recorder.stop(deadline)
 
     def _on_recorder_stopped(self, recorder: Recorder, error: str) -> None:
         self.indicator.show_stopped(recorder, error)
@@ -253,6 +254,7 @@ class CaptureActions(QObject):
             self._say(f"Recording stopped: {error}")
         else:
             extra = f", {recorder.missed:,} missed" if recorder.missed else ""
+            extra += f", {recorder.cut:,} left out at the quit" if recorder.cut else ""
             self._say(f"Recorded {recorder.written:,} messages{extra} to {recorder.path}")
         self.update_actions()
         self.recording_stopped.emit(error)

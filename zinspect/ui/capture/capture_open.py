@@ -108,5 +108,7 @@ async def open_into_store(
     damage = result.damage_report()
     if damage:
         text += f". {damage}"
+    if result.cut_short:  # the file says what it lacks: say it too
+        text += f". Recording cut short: {result.cut_short}"
     log.info("%s", text)
-    return text, "", text if damage else ""
+    return text, "", text if damage or result.cut_short else ""

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from zinspect.core.codecs import editable_form, human_size
@@ -52,7 +53,19 @@ class FrameEditor(QScrollArea):
         self.rows: list[FrameRow] = []
         self._unloaded: list[bytes] = []  # frames after the rows, waiting for theirs
         self._unloaded_size = 0  # their bytes, kept: summing 100,000 lengths per edit shows
+        self._compact = False  # rows in two lines: the editor is narrow (see resizeEvent)
+        self._wide_width = 0
         self.add_frame()
+        # never narrower than a compact row: the rows are never cut at the side
+        container = self._container.layout().contentsMargins()  # type: ignore[union-attr]
+        self.setMinimumWidth(
+            self.rows[0].compact_width()
+            + 2 * self.frameWidth()
+            + container.left()
+            + container.right()
+            + self.verticalScrollBar().sizeHint().width()
+        )
+        self._wide_width = self.rows[0].wide_width()
 
     # -- editing ----------------------------------------------------------------------
     def add_frame(
@@ -210,8 +223,18 @@ class FrameEditor(QScrollArea):
         layout.addStretch(1)
         return container, layout, held_label
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = self.viewport().width() < self._wide_width
+        if compact != self._compact:
+            self._compact = compact
+            for row in self.rows:
+                row.set_compact(compact)
+        self.horizontalScrollBar().setValue(0)  # no sideways scrolling: rows fit
+
     def _make_row(self, encoding: str, text: str, container: QWidget | None = None) -> FrameRow:
         row = FrameRow(encoding, text, container or self._container, encodings=self._encodings)
+        row.set_compact(self._compact)
         row.changed.connect(self._on_row_changed)
         row.move_requested.connect(self._on_row_move_requested)
         row.remove_requested.connect(self._on_row_remove_requested)
@@ -257,6 +280,7 @@ class FrameEditor(QScrollArea):
     def _ensure_visible(self, row: FrameRow) -> None:
         if row in self.rows:
             self.ensureWidgetVisible(row, 0, 4)
+            self.horizontalScrollBar().setValue(0)  # up and down only: a row's start stays
 
     def _renumber(self, start: int) -> None:
         """Number the rows from ``start`` on (and the one before: its neighbours changed)."""

@@ -64,6 +64,7 @@ MIN_LINES = 2
 # keystroke in a long unbroken line (pasted base64, say) cost up to half a second.
 LONG_TEXT = 4096
 MAX_LINES = 8
+WIDE_TEXT = 220  # px the text needs beside the other parts of a row laid out on one line
 
 
 def encodings_model(parent: QObject) -> QStandardItemModel:
@@ -129,24 +130,53 @@ class FrameRow(QFrame):
         self.down_button.clicked.connect(self._on_down_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
 
-        grid = QGridLayout(self)
-        grid.setContentsMargins(6, 4, 6, 4)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(2)
-        top = Qt.AlignmentFlag.AlignTop
-        grid.addWidget(self.number_label, 0, 0, top)
-        grid.addWidget(self.encoding_combo, 0, 1, top)
-        grid.addWidget(self.text_edit, 0, 2)
-        grid.addWidget(self.size_label, 0, 3, top)
-        grid.addWidget(self.up_button, 0, 4, top)
-        grid.addWidget(self.down_button, 0, 5, top)
-        grid.addWidget(self.remove_button, 0, 6, top)
-        grid.addWidget(self.error_label, 1, 2, 1, 5)
-        grid.setColumnStretch(2, 1)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(6, 4, 6, 4)
+        self._grid.setHorizontalSpacing(6)
+        self._grid.setVerticalSpacing(2)
+        self._grid.setColumnStretch(2, 1)
+        self.compact = True  # set_compact places the widgets
+        self.set_compact(False)
 
         self.set_content(encoding, text)
         self.encoding_combo.currentIndexChanged.connect(self._on_encoding_combo_changed)
         self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
+
+    def set_compact(self, compact: bool) -> None:
+        """Wide: everything on one line. Compact (a narrow composer): the editor goes under
+        the number, encoding, size and buttons and gets the row's whole width, so nothing
+        is cut and the text keeps room to be typed."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        grid, top = self._grid, Qt.AlignmentFlag.AlignTop
+        for editor in (self.text_edit, self.error_label):
+            grid.removeWidget(editor)
+        fixed: tuple[QWidget, ...] = (self.number_label, self.encoding_combo, self.size_label)
+        fixed += (self.up_button, self.down_button, self.remove_button)
+        for column, widget in zip((0, 1, 3, 4, 5, 6), fixed, strict=True):
+            grid.addWidget(widget, 0, column, top)
+        if compact:
+            grid.addWidget(self.text_edit, 1, 0, 1, 7)
+            grid.addWidget(self.error_label, 2, 0, 1, 7)
+        else:
+            grid.addWidget(self.text_edit, 0, 2)
+            grid.addWidget(self.error_label, 1, 2, 1, 5)
+
+    def compact_width(self) -> int:
+        """The narrowest a row can be without cutting anything: compact, its top line."""
+        grid = self._grid
+        margins = grid.contentsMargins()
+        fixed: tuple[QWidget, ...] = (self.number_label, self.encoding_combo, self.size_label)
+        fixed += (self.up_button, self.down_button, self.remove_button)
+        widths = sum(
+            min(w.maximumWidth(), max(w.minimumWidth(), w.sizeHint().width())) for w in fixed
+        )
+        return widths + 5 * grid.horizontalSpacing() + margins.left() + margins.right()
+
+    def wide_width(self) -> int:
+        """The width a row needs to be laid out on one line, with WIDE_TEXT for the text."""
+        return self.compact_width() + WIDE_TEXT + self._grid.horizontalSpacing()
 
     def _tool_button(self, pixmap: QStyle.StandardPixmap) -> QToolButton:
         icon = self._icons.get(pixmap)
@@ -163,6 +193,8 @@ class FrameRow(QFrame):
         button = QToolButton(self)
         button.setText(arrow)
         button.setAutoRaise(True)
+        # no wider than the icon buttons beside it: a laptop-width composer has no room
+        button.setFixedWidth(button.fontMetrics().horizontalAdvance(arrow) + 10)
         return button
 
     # -- content ----------------------------------------------------------------------

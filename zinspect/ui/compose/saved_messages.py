@@ -42,6 +42,7 @@ from zinspect.ui.compose.saved_messages_model import (
 )
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE, error_label, show_error
+from zinspect.ui.widgets.flow_bar import FlowBar
 from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
@@ -132,11 +133,11 @@ class SavedMessagesPanel(QWidget):
             "Remove the selected message from the workspace",
             self._on_delete_button_clicked,
         )
-        buttons = QHBoxLayout()
+        # rows that wrap: the list lives in a dock beside the traffic table, often narrow
+        buttons = FlowBar(spacing=6)
         for button in (self.send_button, self.load_button, self.rename_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.delete_button)
+            buttons.add(button)
+        buttons.add(self.delete_button)
 
         self.save_button = self._button(
             "Save composer message…",
@@ -191,15 +192,18 @@ class SavedMessagesPanel(QWidget):
         self.abandon_button.setAccessibleName("Do not save the message")
         self.abandon_button.setToolTip("Close this row without saving")
         self.abandon_button.clicked.connect(self._on_abandon_button_clicked)
-        row = QHBoxLayout(self.name_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(name_label)
+        row = FlowBar(self.name_row, spacing=6)
+        row.add(name_label)
         self.name_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("Name, e.g. ping") + 30)
-        row.addWidget(self.name_edit, 3)
-        row.addWidget(on_label)
-        row.addWidget(self.socket_combo, 1)
-        row.addWidget(self.confirm_button)
-        row.addWidget(self.abandon_button)
+        row.add(self.name_edit, stretch=True)
+        socket_part = QWidget(self.name_row)  # "on" and its socket wrap together
+        part = QHBoxLayout(socket_part)
+        part.setContentsMargins(0, 0, 0, 0)
+        part.addWidget(on_label)
+        part.addWidget(self.socket_combo, 1)
+        row.add(socket_part)
+        row.add(self.confirm_button)
+        row.add(self.abandon_button)
         self.name_row.hide()
         self.error_label = error_label("Saved message error")
 

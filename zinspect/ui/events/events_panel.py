@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.event_log import EventLog, EventRow
-from zinspect.core.sockets.events import WARNINGS, SocketEvent
+from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.sockets.session import EVENT_HISTORY
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
@@ -82,11 +82,18 @@ class EventsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.ForegroundRole])
 
     def add(self, events: list[SocketEvent]) -> None:
+        self._add([(event, 1, None) for event in events])
+
+    def add_history(self, log: EventLog) -> None:
+        """The rows of another log (the session's history), with their counts."""
+        self._add([(row.event, row.count, row.latest) for row in log.rows])
+
+    def _add(self, events: list[tuple[SocketEvent, int, SocketEvent | None]]) -> None:
         if not events:
             return
         counted: list[EventRow] = []
-        for event in events:
-            row, merged = self._log.add(event)
+        for event, count, latest in events:
+            row, merged = self._log.add(event, count, latest)
             if merged:
                 counted.append(row)
         # tell the view: rows dropped at the top, new rows at the bottom, counts changed
@@ -173,10 +180,8 @@ class EventsModel(QAbstractTableModel):
                 f"{repeats}\nlibzmq value: {event.value}"
             )
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_EVENT, COL_MEANING):
-            if event.problem:
+            if event.problem:  # everything else (a retry too) in the normal text colour
                 return brush("error")
-            if event.name in WARNINGS:
-                return brush("warning")
         if role == EventRole:
             return event
         return None
@@ -280,7 +285,7 @@ class EventsPanel(QWidget):
         self.problems_check.toggled.connect(self._on_filter_changed)
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         bridge.socket_added.connect(self._on_bridge_socket_added)
-        self.model.add(list(self.session.events))  # what happened before the panel existed
+        self.model.add_history(self.session.events)  # what happened before the panel existed
         self._update_count()
 
     def set_dock(self, dock: QDockWidget) -> None:

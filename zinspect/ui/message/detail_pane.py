@@ -5,6 +5,10 @@ model-backed table and renders only the selected frame, and only its first 64 Ki
 (core.codecs.DETAIL_LIMIT): showing any message costs the same, whatever its size. Saving and
 copying always use the whole frame, so nothing is lost by the cap. The frame viewer
 (frame_viewer) and its copy and save actions (frame_actions) are widgets of their own.
+
+The pane decodes the message it shows once, with the session's MessageDecoder, for the frame
+viewer's Decoded view and the recognised protocol's box; ``redecode`` does it again when the
+rules change.
 """
 
 from __future__ import annotations
@@ -13,15 +17,17 @@ import datetime
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -31,9 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import frame_summary, message_summary, subscription_event
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.decode.model import DecodedMessage
 from zinspect.core.sockets.connections import SEVERAL_CONNECTIONS
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message, message_number
+from zinspect.ui.message.decode_menu import decode_as_menu
+from zinspect.ui.message.decoded_tree import DecodedTree
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.message.frame_viewer import FrameViewer
@@ -42,6 +52,7 @@ from zinspect.ui.widgets.theme import tint
 log = logging.getLogger(__name__)
 
 EMPTY_HINT = "Select a message in the traffic table to see its frames here."
+DECODED_FRAMES = 1000  # frames decoded for the Decoded view (a message may have 100,000)
 
 
 class FrameSplitter(QSplitter):
@@ -87,9 +98,15 @@ class DetailPane(QWidget):
     """Shows one message (header, frame list, one frame viewer); emits resend_requested."""
 
     resend_requested = Signal(object)  # list[bytes]: the shown message's frames, exact bytes
+    # (socket name, DecodeRule to complete): a decoder that needs a schema was chosen
+    decode_rule_requested = Signal(str, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, decoder: MessageDecoder | None = None
+    ) -> None:
         super().__init__(parent)
+        self._decoder = decoder if decoder is not None else MessageDecoder()
+        self._decoded: DecodedMessage | None = None
         self._message: Message | None = None
         self._peer = ""  # where the message shown came from (show_message)
         # the time as the traffic table shows it, when that is not the clock (set_time_text)
@@ -203,6 +220,24 @@ class DetailPane(QWidget):
         self._note_label.setAccessibleName("What this message means")
         self._note_label.setToolTip("How ZeroMQ uses this message's frames for this socket type")
         box.addWidget(self._note_label)
+
+        self.protocol_group = QGroupBox("Protocol")
+        self.protocol_group.setObjectName("protocol_group")
+        self.protocol_group.setAccessibleName("Recognised protocol")
+        self.protocol_group.setToolTip("The application protocol recognised in this message")
+        protocol_layout = QVBoxLayout(self.protocol_group)
+        self.protocol_label = QLabel()
+        self.protocol_label.setObjectName("protocol_label")
+        self.protocol_label.setWordWrap(True)
+        self.protocol_label.setAccessibleName("Protocol")
+        protocol_layout.addWidget(self.protocol_label)
+        self.protocol_tree = DecodedTree()
+        self.protocol_tree.setObjectName("protocol_fields")
+        self.protocol_tree.setAccessibleName("Protocol fields")
+        self.protocol_tree.setMaximumHeight(self.fontMetrics().height() * 8)
+        protocol_layout.addWidget(self.protocol_tree)
+        self.protocol_group.hide()
+        box.addWidget(self.protocol_group)
         return box
 
     def _build_frame_table(self) -> QTableView:
@@ -230,6 +265,8 @@ class DetailPane(QWidget):
         table.setColumnWidth(COLUMN_INDEX, digits * 6)
         table.setColumnWidth(COLUMN_SIZE, digits * 11)
         table.selectionModel().currentRowChanged.connect(self._on_frame_table_current_changed)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._on_frame_table_context_menu_requested)
         self._table = table
         return table
 
@@ -247,10 +284,12 @@ class DetailPane(QWidget):
         self._socket_type = socket_type.upper()
         self._frame_viewer.set_message(message, self._socket_type in ROUTING_ID_TYPES)
         if message is None:
+            self._decoded = None
             self._model.set_frames(())
             self._stack.setCurrentIndex(0)
             return
         self._fill_header(message)
+        self._decode()
         self._model.set_frames(
             message.frames, routing_id_first=self._socket_type in ROUTING_ID_TYPES
         )
@@ -287,6 +326,53 @@ class DetailPane(QWidget):
         """Write the header again: a preference changed how numbers or times read."""
         if self._message is not None:
             self._fill_header(self._message)
+
+    @property
+    def decoded(self) -> DecodedMessage | None:
+        return self._decoded
+
+    def redecode(self) -> None:
+        """Decode the shown message again (the socket's rules changed), keeping the frame."""
+        if self._message is not None:
+            self._decode()
+
+    def _decode(self) -> None:
+        message = self._message
+        assert message is not None
+        try:
+            decoded = self._decoder.decode(
+                message.frames, message.socket, self._socket_type, DECODED_FRAMES
+            )
+        except Exception:  # a decoder's bug: the raw views still work
+            log.exception("decoding message %d failed", message.seq)
+            decoded = None
+        self._decoded = decoded
+        self._frame_viewer.set_decoded(decoded)
+        recognition = decoded.recognition if decoded is not None else None
+        self.protocol_group.setVisible(recognition is not None)
+        if recognition is not None:
+            self.protocol_label.setText(f"{recognition.protocol}: {recognition.summary}")
+            self.protocol_tree.set_value(recognition.fields, root="")
+
+    def _on_frame_table_context_menu_requested(self, pos: QPoint) -> None:
+        index = self._table.indexAt(pos)
+        message = self._message
+        if not index.isValid() or message is None:
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addMenu(
+            decode_as_menu(
+                menu,
+                self._decoder,
+                message,
+                self._socket_type,
+                index.row() + 1,
+                self.redecode,
+                lambda rule: self.decode_rule_requested.emit(message.socket, rule),
+            )
+        )
+        menu.popup(self._table.viewport().mapToGlobal(pos))
 
     # -- header --------------------------------------------------------------------------
     def _fill_header(self, message: Message) -> None:

@@ -10,11 +10,11 @@ import base64
 import logging
 import os
 
-from PySide6.QtCore import QDir, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QDir, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -50,26 +50,32 @@ class FrameActions(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        buttons = QHBoxLayout()
+        # a grid whose Save button moves under the copy buttons in a narrow Message dock
+        # (see resizeEvent) instead of holding the dock wide
+        buttons = self._buttons = QGridLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setColumnStretch(4, 1)
         copy_label = QLabel("Copy as:")
         copy_label.setToolTip("Copy the whole selected frame to the clipboard")
-        buttons.addWidget(copy_label)
+        buttons.addWidget(copy_label, 0, 0)
         self._copy_buttons: dict[str, QPushButton] = {}
-        for how, label in (("text", "Text"), ("hex", "Hex"), ("base64", "Base64")):
+        for column, (how, label) in enumerate(
+            (("text", "Text"), ("hex", "Hex"), ("base64", "Base64")), start=1
+        ):
             button = QPushButton(label)
             button.setObjectName(f"copy_{how}_button")
             button.setAccessibleName(f"Copy as {how}")
             # narrower than the style's default minimum, so the pane fits beside the table
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance(label) + 24)
             button.clicked.connect(getattr(self, f"_on_copy_{how}_button_clicked"))
-            buttons.addWidget(button)
+            buttons.addWidget(button, 0, column)
             self._copy_buttons[how] = button
-        buttons.addStretch(1)
         self._save_button = QPushButton("Save frame…")
         self._save_button.setObjectName("save_frame_button")
         self._save_button.setAccessibleName("Save frame")
         self._save_button.clicked.connect(self._on_save_button_clicked)
-        buttons.addWidget(self._save_button)
+        self._save_below = True
+        self._place_save_button(below=False)
         layout.addLayout(buttons)
 
         self._action_status = QLabel()
@@ -79,6 +85,36 @@ class FrameActions(QWidget):
         self._action_status.setAccessibleName("Copy and save status")
         self._action_status.setToolTip("The result of the last copy or save")
         layout.addWidget(self._action_status)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_save_button(below=event.size().width() < self._one_line_width())
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the copy buttons: Save goes under them when the row is narrower than
+        all of them (so the dock is never held wider by Save on their line)."""
+        hint = super().minimumSizeHint()
+        spacing = max(self._buttons.horizontalSpacing(), 6)
+        parts = [self._buttons.itemAtPosition(0, c) for c in range(4)]
+        width = sum(item.minimumSize().width() for item in parts if item is not None)
+        return QSize(width + 3 * spacing, hint.height())
+
+    def _one_line_width(self) -> int:
+        spacing = self._buttons.horizontalSpacing()
+        parts = [self._buttons.itemAtPosition(0, c) for c in range(4)]
+        widths = [item.sizeHint().width() for item in parts if item is not None]
+        return sum(widths) + self._save_button.sizeHint().width() + 5 * max(spacing, 6)
+
+    def _place_save_button(self, below: bool) -> None:
+        if below == self._save_below:
+            return
+        self._save_below = below
+        self._buttons.removeWidget(self._save_button)
+        if below:
+            self._buttons.addWidget(self._save_button, 1, 0, 1, 2)
+        else:
+            self._buttons.addWidget(self._save_button, 0, 5)
+        self.updateGeometry()  # one line more or less: the viewer above makes room
 
     # -- public API --------------------------------------------------------------------
     def set_frame(self, seq: int, row: int, data: bytes | None) -> None:

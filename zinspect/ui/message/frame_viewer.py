@@ -2,16 +2,27 @@
 
 Only the selected frame is rendered, and only its first 64 KiB (core.codecs.DETAIL_LIMIT), so
 a 100 MB frame shows as fast as a small one; the copy and save actions under it use the
-whole frame.
+whole frame. The Decoded view shows what the session's decoder made of the frame (the
+pane decodes the message once and hands it over with ``set_decoded``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QFontDatabase, QTextOption
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from zinspect.core.decode.model import DecodedFrame, DecodedMessage
 from zinspect.core.store import Message
+from zinspect.ui.message.decoded_view import DecodedView
 from zinspect.ui.message.frame_actions import FrameActions
 from zinspect.ui.message.frame_render import LIMIT_TEXT, VIEW_LABELS, render_frame, size_text
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
@@ -23,7 +34,10 @@ VIEW_TIPS = {
     "hex": "Offset, hex bytes and ASCII columns",
     "json": "The frame parsed as JSON and pretty-printed",
     "base64": "The frame encoded as base64",
+    "decoded": "The frame as the socket's decode rules (or the automatic guess) read it, "
+    "as a tree of keys, types and values",
 }
+DECODED = "decoded"
 LONG_LINE = 4096  # longer lines wrap anywhere: see _wrap_mode
 HEX_LINE_CHARS = 79  # characters in a 16-byte hex dump line (offset, bytes, ASCII column)
 
@@ -46,6 +60,7 @@ class FrameViewer(QWidget):
         self._message: Message | None = None
         self._routing_id_first = False
         self._views: dict[int, str] = {}  # the user's view choice per frame index
+        self._decoded: DecodedMessage | None = None
         self._frame_row = -1
         self._fixed_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._build()
@@ -63,7 +78,7 @@ class FrameViewer(QWidget):
         view_label = QLabel("&View:")
         top.addWidget(view_label)
         self._view_combo = QComboBox()
-        for key, label in VIEW_LABELS.items():
+        for key, label in {**VIEW_LABELS, DECODED: "Decoded"}.items():
             self._view_combo.addItem(label, key)
             self._view_combo.setItemData(
                 self._view_combo.count() - 1, VIEW_TIPS[key], Qt.ItemDataRole.ToolTipRole
@@ -105,7 +120,11 @@ class FrameViewer(QWidget):
         self._hex_width = 16
         self._shown_view = ""
         self._viewer.viewport().installEventFilter(self)  # a narrow viewer: 8-byte hex lines
-        layout.addWidget(self._viewer, 1)
+        self._decoded_view = DecodedView()
+        self._pages = QStackedWidget()
+        self._pages.addWidget(self._viewer)
+        self._pages.addWidget(self._decoded_view)
+        layout.addWidget(self._pages, 1)
 
         self._actions = FrameActions(self)
         layout.addWidget(self._actions)
@@ -117,6 +136,7 @@ class FrameViewer(QWidget):
         self._message = message
         self._routing_id_first = routing_id_first
         self._views = {}
+        self._decoded = None
         self._frame_row = -1
         self._actions.show_status("")
         if message is None:
@@ -133,6 +153,29 @@ class FrameViewer(QWidget):
             self._frame_row = row
             self._actions.show_status("")
             self._render_frame()
+
+    def set_decoded(self, decoded: DecodedMessage | None) -> None:
+        """The shown message as decoded; the frame shown is drawn again (rules changed)."""
+        self._decoded = decoded
+        if self._frame_row >= 0 and self._current_frame() is not None:
+            self._render_frame()
+
+    @property
+    def decoded_view(self) -> DecodedView:
+        return self._decoded_view
+
+    def _decoded_frame(self, row: int) -> DecodedFrame | None:
+        if self._decoded is None or not 0 <= row < len(self._decoded.frames):
+            return None
+        return self._decoded.frames[row]
+
+    def _default_view(self, row: int) -> str:
+        """Decoded when a rule or a recognised protocol says what the frame is, else auto."""
+        frame = self._decoded_frame(row)
+        if frame is None:
+            return "auto"
+        recognised = self._decoded is not None and self._decoded.recognition is not None
+        return DECODED if not frame.guessed or frame.role or recognised else "auto"
 
     # -- the selected frame ------------------------------------------------------------------
     def _on_view_combo_changed(self, _index: int) -> None:
@@ -162,22 +205,40 @@ class FrameViewer(QWidget):
             self._show_no_frame()
             return
         row = self._frame_row
-        choice = self._views.get(row, "auto")
+        choice = self._views.get(row) or self._default_view(row)
         with QSignalBlocker(self._view_combo):
             self._view_combo.setCurrentIndex(self._view_combo.findData(choice))
         self._actions.set_frame(self._message.seq if self._message else -1, row, data)
         self._view_combo.setEnabled(True)
         count = len(self._message.frames) if self._message else 0
         what = "empty frame, 0 bytes" if not data else size_text(len(data))
+        decoded = self._decoded_frame(row)
         routing = " (routing id)" if row == 0 and self._routing_id_first else ""
+        if decoded is not None and decoded.role:
+            routing = f" ({decoded.role})"
         self._frame_label.setText(f"Frame {row + 1}{routing} of {count:,}: {what}")
+        undecoded = choice == DECODED and decoded is None
+        if undecoded:
+            choice = "auto"  # a frame past the decoded ones: the raw views only
+        if choice == DECODED and decoded is not None:
+            self._shown_view = DECODED
+            self._view_note.setVisible(False)
+            self._truncated_label.setVisible(False)
+            self._decoded_view.show_frame(decoded)
+            self._pages.setCurrentWidget(self._decoded_view)
+            return
+        self._pages.setCurrentWidget(self._viewer)
 
         self._hex_width = self._fitting_hex_width()
         shown = render_frame(data, choice, self._hex_width)
         self._shown_view = shown.view
-        self._view_note.setText(shown.note)
+        note = shown.note
+        if undecoded and self._decoded is not None:
+            decoded_count = len(self._decoded.frames)
+            note = f"Only the first {decoded_count:,} frames are decoded; {note}"
+        self._view_note.setText(note)
         set_style(self._view_note, ERROR_TEMPLATE if shown.problem else "")
-        self._view_note.setVisible(bool(shown.note))
+        self._view_note.setVisible(bool(note))
         if shown.truncated:
             self._truncated_label.setText(
                 f"Truncated: showing {LIMIT_TEXT} of {size_text(len(data))}. "

@@ -155,6 +155,7 @@ class EndpointEditor(QWidget):
         self.endpoint_edit.setText(
             SUGGESTED_BIND if self.usual_action() == "bind" else SUGGESTED_CONNECT
         )
+        self.endpoint_edit.setCursorPosition(0)  # a narrow field shows "tcp://", not ":*"
         self._set_field_tip()
         show_error(self.error_label, "")
         self._ask_replace(None)

@@ -118,6 +118,9 @@ class NewSocketRow(QGroupBox):
         info = self.selected_type()
         name = self.name_edit.text().strip() or None
         try:
+            clash = self.kept_traffic_clash(info.name, name)
+            if clash:
+                raise SocketError(clash)
             handle = self.session.create_socket(info.name, name)
         except SocketError as error:
             log.info("creating a %s socket refused: %s", info.name, error)
@@ -128,6 +131,32 @@ class NewSocketRow(QGroupBox):
         self.name_edit.clear()
         self.socket_created.emit(handle)
         return handle
+
+    def kept_traffic_clash(self, type_name: str, name: str | None) -> str:
+        """Why ``name`` (None: the default name) cannot be used, with a free name to use
+        instead, when the traffic table holds messages of another socket of that name: the
+        table labels rows by name only, so the two sockets' traffic would mix (the rule
+        opening a workspace follows, ui.workspace.traffic_on_open). "" when it is free."""
+        chosen = name or self.session.peek_name(type_name)
+        store = self.session.store
+        if not len(store) or self.session.socket_named(chosen) is not None:
+            return ""  # nothing kept, or a live socket: create_socket says it exists
+        kept = store.socket_names()
+        if chosen not in kept:
+            return ""
+        taken = kept | {s.name for s in self.session.sockets}
+        if name is None:
+            free = self.session.peek_name(type_name, avoid=kept)
+        else:
+            number = 2
+            while f"{name}-{number}" in taken:
+                number += 1
+            free = f"{name}-{number}"
+        return (
+            f"The traffic table holds messages of an earlier socket named '{chosen}': a new "
+            f"one would mix its traffic with theirs. Choose another name, such as '{free}', "
+            "or clear the traffic first"
+        )
 
     def update_name_placeholder(self) -> None:
         """Show the next default name (sockets came or went)."""

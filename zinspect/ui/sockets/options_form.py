@@ -130,6 +130,9 @@ class OptionsForm(QWidget):
             "Put every option you set on this socket back to its "
             "default (re-creates the socket if one needs it)"
         )
+        for button in (self.apply_button, self.revert_button, self.reset_all_button):
+            # narrower than the style's default minimum, so the sockets dock can be narrow
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
         buttons = QHBoxLayout()
         buttons.addWidget(self.apply_button)
         buttons.addWidget(self.revert_button)

@@ -373,14 +373,22 @@ class SocketItemDelegate(QStyledItemDelegate):
 
         painter.save()
         peers = index.data(SocketListModel.PeersRole) or ""
-        counts = f"{peers + ' · ' if peers else ''}in {received} · out {sent}"
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        # the name first: in a narrow list the counts get shorter before the name is cut
+        # (the peers are in the tooltip)
+        wanted = bold_metrics.horizontalAdvance(name) + metrics.horizontalAdvance(" WWWWWW")
+        choices = [f"{peers + ' · ' if peers else ''}in {received} · out {sent}"]
+        choices.append(f"in {received} · out {sent}")
+        counts = next(
+            (c for c in choices if metrics.horizontalAdvance(c) + pad + wanted <= top.width()),
+            choices[-1],
+        )
         counts_width = metrics.horizontalAdvance(counts) + pad
         painter.setPen(muted)
         painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, counts)
 
-        bold = QFont(opt.font)
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)
         name_room = max(0, top.width() - counts_width - metrics.horizontalAdvance(" WWWWWW"))
         shown_name = bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_room)
         painter.setFont(bold)

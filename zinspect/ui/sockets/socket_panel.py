@@ -40,10 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.decode.model import DecodeRule
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm
+from zinspect.ui.sockets.decode_rules_editor import DecodeRulesEditor
 from zinspect.ui.sockets.endpoint_editor import EndpointEditor
 from zinspect.ui.sockets.new_socket_row import NewSocketRow
 from zinspect.ui.sockets.options_form import OptionsForm
@@ -174,6 +176,14 @@ class SocketPanel(QWidget):
         )
         QVBoxLayout(self.automation_group).addWidget(self.automation_editor)
 
+        self.decode_rules_editor = DecodeRulesEditor(bridge.session.decoder)
+        self.decoding_group = QGroupBox("Decoding")
+        self.decoding_group.setAccessibleName("Decode rules")
+        self.decoding_group.setToolTip(
+            "How this socket's frames are decoded in the traffic table and the Message pane"
+        )
+        QVBoxLayout(self.decoding_group).addWidget(self.decode_rules_editor)
+
         self.options_form = OptionsForm(bridge, scrolling=False)
         self.options_group = QGroupBox("Options")
         self.options_group.setAccessibleName("Socket options")
@@ -210,6 +220,7 @@ class SocketPanel(QWidget):
         details_layout.addWidget(self.subscriptions_group)
         details_layout.addWidget(self.peers_group)
         details_layout.addWidget(self.automation_group)
+        details_layout.addWidget(self.decoding_group)
         details_layout.addWidget(self.options_group)
         details_layout.addWidget(self.security_group)
         details_layout.addLayout(close_row)
@@ -278,6 +289,16 @@ class SocketPanel(QWidget):
             self.list_view.scrollTo(index)
         self._sync_current()
 
+    def show_decode_rules(self, handle: SocketHandle, template: DecodeRule | None = None) -> None:
+        """Select ``handle`` and bring its decode rules into view, keyboard in the form;
+        ``template`` is a rule to complete there (a protobuf rule lacks its schema)."""
+        self.select_socket(handle)
+        self.details_scroll.ensureWidgetVisible(self.decoding_group)
+        if template is not None:
+            self.decode_rules_editor.fill_form(template)
+        else:
+            self.decode_rules_editor.topic_edit.setFocus()
+
     def focus_new_socket(self) -> None:
         """Put keyboard focus on the type chooser, to start making a socket (Ctrl+N)."""
         self.new_socket.focus_type()
@@ -299,6 +320,7 @@ class SocketPanel(QWidget):
         self.subscription_editor.set_handle(handle)
         self.automation_editor.set_handle(handle)
         self.peer_table.set_handle(handle)
+        self.decode_rules_editor.set_socket(handle)
         self.options_form.set_socket(handle)
         self.security_form.set_socket(handle)
         self._show_details()
@@ -382,6 +404,10 @@ class SocketPanel(QWidget):
         close = QAction(f"Close {handle.name}", menu)
         close.setToolTip("Close this socket now (linger 0)")
         close.triggered.connect(lambda checked=False: handle.close())
+        rules = QAction("Decode rules…", menu)
+        rules.setToolTip("Choose how this socket's frames are decoded")
+        rules.triggered.connect(lambda checked=False: self.show_decode_rules(handle))
+        menu.addAction(rules)
         menu.addAction(close)
         menu.popup(self.list_view.viewport().mapToGlobal(pos))
 

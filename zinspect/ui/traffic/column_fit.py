@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QTableView
 
-from zinspect.ui.traffic.traffic_model import (
+from zinspect.ui.traffic.columns import (
     COL_FRAMES,
     COL_NUMBER,
     COL_SIZE,

@@ -9,7 +9,9 @@ Rows hold no Python objects. Unfiltered, row ``r`` is ``seq = first + r``; filte
 that match sit in a compact ``array('q')`` that grows as a scan works through the store a few
 milliseconds per tick (so filtering a million stored messages never freezes the window) and
 as new messages arrive. Display strings are made in ``data()`` for the rows the view paints;
-summaries, the costly part, are kept in a small LRU cache.
+summaries, the costly part (each is the message decoded by the session's MessageDecoder), are
+kept in a small LRU cache, so a flood costs nothing to decode but the ~30 rows on screen.
+Changed decode rules (the decoder's ``generation``, looked at each tick) empty the cache.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import logging
 import time
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,19 +34,21 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QFontDatabase
 
-from zinspect.core.codecs import human_size, message_summary
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.decode.search_text import DecodedSearch
 from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
-from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row, message_number
+from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
     COL_FRAMES,
     COL_NUMBER,
     COL_SIZE,
-    COL_SOCKET,
     COL_SUMMARY,
     COL_TIME,
     HEADERS,
+    SummaryCache,
+    cell_text,
     cell_tooltip,
     header_tip,
 )
@@ -64,7 +67,6 @@ FLOOD_REFRESH_MS = 100
 SCAN_BUDGET_S = 0.010  # filtering work per tick
 SCAN_PAUSE_MS = 8  # gap between ticks while a filter scan has a backlog
 SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
-SUMMARY_CACHE_SIZE = 4096
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -87,10 +89,18 @@ class TrafficModel(QAbstractTableModel):
 
     refreshed = Signal()  # after a refresh that changed rows, pending count or progress
     filter_progress_changed = Signal(int)  # percent of the store scanned; 100 when caught up
+    decoding_changed = Signal()  # decode rules changed: what a decoded message says may too
 
-    def __init__(self, store: MessageStore, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        parent: QObject | None = None,
+        decoder: MessageDecoder | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._decoder = decoder if decoder is not None else MessageDecoder()
+        self._generation = self._decoder.generation
         self._socket_types: dict[str, str] = {}
         self._filter = TrafficFilter()
         self._matcher: FilterMatcher | None = None
@@ -107,7 +117,7 @@ class TrafficModel(QAbstractTableModel):
         self._last_publish = 0.0
         self._publish_ms = REFRESH_MS  # FLOOD_REFRESH_MS while a flood is coming in
         self._cached: tuple[int, Message | None] = (-1, None)  # message_at's last answer
-        self._summaries: OrderedDict[int, str] = OrderedDict()
+        self._summaries = SummaryCache(self._decoder, self._socket_types)
         self._summary_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._time_format = CLOCK
         self._timer = QTimer(self)
@@ -146,6 +156,10 @@ class TrafficModel(QAbstractTableModel):
     def filter_progress(self) -> int:
         """Percent of the kept messages the filter has looked at; 100 when caught up."""
         return self._progress
+
+    @property
+    def decoder(self) -> MessageDecoder:
+        return self._decoder
 
     @property
     def summary_font(self) -> QFont:
@@ -193,10 +207,7 @@ class TrafficModel(QAbstractTableModel):
         if old is not None and old != type_name:
             # A name reused by a socket of another type: summaries may read differently.
             self._summaries.clear()
-            if self._rows:
-                self.dataChanged.emit(
-                    self.index(0, COL_SUMMARY), self.index(self._rows - 1, COL_SUMMARY)
-                )
+            self._columns_changed(COL_SUMMARY)
 
     def socket_type_of(self, name: str) -> str:
         return self._socket_types.get(name, "")
@@ -237,6 +248,8 @@ class TrafficModel(QAbstractTableModel):
         if new_filter == self._filter:
             return
         matcher = new_filter.compile() if new_filter.active else None
+        if matcher is not None and matcher.has_text:
+            matcher.set_decoded(DecodedSearch(self._decoder, self._socket_types))
         self.beginResetModel()
         self._filter = new_filter
         self._matcher = matcher
@@ -310,6 +323,8 @@ class TrafficModel(QAbstractTableModel):
             self._timer.start(SCAN_PAUSE_MS if backlog else REFRESH_MS)
 
     def _tick(self, publish: bool) -> None:
+        if self._decoder.generation != self._generation:
+            self._redecode()
         # Dropped rows go with the next insert, so a flood past the caps repaints once.
         changed = self._drop_head() if publish or self._matcher is not None else False
         if self._matcher is not None:
@@ -321,6 +336,20 @@ class TrafficModel(QAbstractTableModel):
             changed |= self._insert_new()
         if changed or publish:
             self.refreshed.emit()
+
+    def _redecode(self) -> None:
+        """Rules changed: summaries again, and a text filter matched again from the start."""
+        self._generation = self._decoder.generation
+        self._summaries.clear()
+        if self._matcher is not None and self._matcher.has_text:
+            self._matcher.set_decoded(DecodedSearch(self._decoder, self._socket_types))
+            self.beginResetModel()
+            self._restart()
+            self.endResetModel()
+        elif self._rows:
+            last = self.index(self._rows - 1, COL_SUMMARY)
+            self.dataChanged.emit(self.index(0, COL_SUMMARY), last)
+        self.decoding_changed.emit()
 
     def _drop_head(self) -> bool:
         """Remove the rows of messages the store no longer keeps, in one removal."""
@@ -448,41 +477,19 @@ class TrafficModel(QAbstractTableModel):
             return self.message_at(index.row())
         if role == _TOOLTIP:
             message = self.message_at(index.row())
-            return (
-                None
-                if message is None
-                else cell_tooltip(
-                    message, index.column(), self._socket_types.get(message.socket, "")
-                )
-            )
+            if message is None:
+                return None
+            kind = self._socket_types.get(message.socket, "")
+            return cell_tooltip(self._decoder, message, index.column(), kind)
         return None
 
     def _display(self, message: Message, column: int) -> str:
         if column == COL_SUMMARY:
             return self.summary(message)
-        if column == COL_NUMBER:
-            return str(message_number(message.seq))
         if column == COL_TIME:
             return self.time_text(message)
-        if column == COL_SOCKET:
-            return message.socket
-        if column == COL_DIRECTION:
-            return "← in" if message.direction == IN else "→ out"
-        if column == COL_FRAMES:
-            return str(len(message.frames))
-        if column == COL_SIZE:
-            return human_size(message.size)
-        return ""
+        return cell_text(message, column)
 
     def summary(self, message: Message) -> str:
         """The summary column's text, cached for recently shown messages."""
-        cache = self._summaries
-        text = cache.get(message.seq)
-        if text is not None:
-            cache.move_to_end(message.seq)
-            return text
-        text = message_summary(message.frames, self._socket_types.get(message.socket, ""))
-        cache[message.seq] = text
-        if len(cache) > SUMMARY_CACHE_SIZE:
-            cache.popitem(last=False)
-        return text
+        return self._summaries.text(message)

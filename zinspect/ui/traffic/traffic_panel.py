@@ -31,15 +31,13 @@ from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
-from zinspect.ui.traffic.flow_bar import FlowBar
 from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
-from zinspect.ui.traffic.traffic_model import (
-    TrafficModel,
-)
+from zinspect.ui.traffic.traffic_model import TrafficModel
 from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.flow_bar import FlowBar
 from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
@@ -52,6 +50,8 @@ FILTER_TIP = (
     "Show only messages whose text contains this (case-insensitive).\n"
     "The text of a message is its frames decoded as UTF-8 (invalid bytes become \ufffd), "
     "one frame per line.\n"
+    "Messages of a socket with decode rules, or of a recognised protocol, also match by "
+    "their decoded text (the summary, keys and values).\n"
     "Start with 0x to find bytes in any frame, e.g. 0x de ad be ef.\n"
     f"Only the first {FILTER_TEXT_LIMIT // (1024 * 1024)} MiB of each message is searched.\n"
     "Shortcut: Ctrl+F"
@@ -81,7 +81,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self._valid_text = ""
         self._valid_regex = False
 
-        self.model = TrafficModel(store, self)
+        self.model = TrafficModel(store, self, bridge.session.decoder)
         # Before the view's selection model connects: it moves the current row off removed
         # rows, and that must not count as the user selecting another message.
         self.model.rowsAboutToBeRemoved.connect(self._on_model_rows_about_to_be_removed)
@@ -173,7 +173,11 @@ class TrafficPanel(TrafficRows, QWidget):
         self.filter_edit.setToolTip(FILTER_TIP)
         self.filter_edit.setAccessibleName("Filter text")
         describe_clear_button(self.filter_edit, "filter")
-        self.filter_edit.setMinimumWidth(self.filter_edit.fontMetrics().horizontalAdvance("x" * 18))
+        # its whole placeholder (and the clear button): the bar wraps before cutting it
+        self.filter_edit.setMinimumWidth(
+            self.filter_edit.fontMetrics().horizontalAdvance(self.filter_edit.placeholderText())
+            + 44
+        )
 
         self.regex_check = QCheckBox("Regex", self)
         self.regex_check.setToolTip(REGEX_TIP)

@@ -2,7 +2,9 @@
 counts the problems and the non-modal window that lists them with their places.
 
 Loading never loses what the file holds without saying so, so both stay until the workspace
-is replaced or saved.
+is replaced or saved. Entries that could not be loaded are also kept here as they were
+written (``left_out``): saving writes them back, so only the other problems (a socket
+created without a bind that failed, say) are lost by a save, and only those are asked about.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.frames_json import SpecError
+from zinspect.core.workspace.model import LeftOut
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
 from zinspect.ui.widgets.theme import set_style
 
@@ -77,8 +81,8 @@ class LoadProblemsDialog(QDialog):
         self.setWindowTitle(f"Problems in {display_name(path)}")
         self.intro.setText(
             f"{path}: {count} problem{'s' if count != 1 else ''}. Entries with a mistake were "
-            "left out; sockets whose bind or connect failed were created without it. "
-            "Everything else was loaded."
+            "left out (saving writes them back as they were, for you to fix); sockets whose "
+            "bind or connect failed were created without it. Everything else was loaded."
         )
         self.model.setStringList(problems)
         self.show()
@@ -104,6 +108,8 @@ class LoadProblems(QObject):
         self._window = window
         self.problems: list[str] = []
         self.path: str | None = None
+        self.left_out: list[LeftOut] = []
+        self._kept: set[str] = set()
         self.dialog: LoadProblemsDialog | None = None
         self.button = QPushButton(status_bar)
         self.button.setFlat(True)
@@ -116,6 +122,25 @@ class LoadProblems(QObject):
         status_bar.insertPermanentWidget(0, self.button)
 
     def set_problems(self, path: str | None, problems: list[str]) -> None:
+        self._set(path, problems)
+        self.left_out = []
+        self._kept = set()  # the problems of left_out entries
+
+    def keep(self, left_out: list[LeftOut], invalid: list[SpecError]) -> None:
+        """The entries the file could not load, to write back on save; the problems in
+        ``invalid`` about them are no longer lost by saving."""
+        self.left_out = list(left_out)
+        self._kept = {str(e) for e in invalid if any(entry.holds(e) for entry in left_out)}
+
+    def lost(self) -> list[str]:
+        """The problems a save would lose (those of entries kept as written are not)."""
+        return [line for line in self.problems if line not in self._kept]
+
+    def saved(self, path: str) -> None:
+        """Saved to ``path``: what remains are the problems of the entries written back."""
+        self._set(path if self.left_out else None, [p for p in self.problems if p in self._kept])
+
+    def _set(self, path: str | None, problems: list[str]) -> None:
         self.problems = list(problems)
         self.path = path
         count = len(problems)

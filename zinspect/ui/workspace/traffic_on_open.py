@@ -18,7 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
-from zinspect.core.store import ROW_SOCKET, MessageStore
+from zinspect.core.store import MessageStore
 from zinspect.ui.workspace.questions import Continuation, Questions
 
 log = logging.getLogger(__name__)
@@ -60,9 +60,7 @@ class TrafficOnOpen(QObject):
         wanted = set(names)
         if not wanted or not len(self._store):
             return []
-        _, rows = self._store.rows(self._store.first_seq, self._store.end_seq)
-        seen = {row[ROW_SOCKET] for row in rows}
-        return sorted(wanted & seen)
+        return sorted(wanted & self._store.socket_names())
 
     def then_open(self, names: list[str], then: Continuation) -> None:
         """Run ``then`` (which opens sockets called ``names``) after settling the traffic."""

@@ -164,7 +164,13 @@ class WorkspaceActions(QObject):
 
     def current_text(self) -> str:
         """What Save would write now."""
-        return dump_workspace(snapshot(self.session, self.saved_messages.model.messages()))
+        return dump_workspace(self._workspace())
+
+    def _workspace(self) -> Workspace:
+        """The sockets and saved messages now, and the entries the file could not load."""
+        workspace = snapshot(self.session, self.saved_messages.model.messages())
+        workspace.left_out = self.load_problems.left_out
+        return workspace
 
     def update_modified(self) -> bool:
         """Compare the sockets and messages with the file; update the title's star."""
@@ -220,6 +226,8 @@ class WorkspaceActions(QObject):
         self.replace_sockets(
             lambda: apply_workspace(workspace, self.session), workspace.messages, path=path
         )
+        self.load_problems.keep(workspace.left_out, workspace.invalid)
+        self._mark_clean()  # what the file holds includes the entries kept as written
         self.recent.remember(path)
         log.info("opened workspace %s", path)
         return True
@@ -321,9 +329,10 @@ class WorkspaceActions(QObject):
         self._save_to(path, then)
 
     def _save_to(self, path: str, then: Continuation | None, *, confirmed: bool = False) -> None:
-        if self.load_problems.problems and path == self.load_problems.path and not confirmed:
-            count = len(self.load_problems.problems)
-            shown = "\n".join(f"• {line}" for line in self.load_problems.problems[:8])
+        lost = self.load_problems.lost()
+        if lost and path == self.load_problems.path and not confirmed:
+            count = len(lost)
+            shown = "\n".join(f"• {line}" for line in lost[:8])
             more = f"\n… and {count - 8} more" if count > 8 else ""
             self._questions.ask(
                 QMessageBox.Icon.Warning,
@@ -342,7 +351,7 @@ class WorkspaceActions(QObject):
                 ],
             )
             return
-        workspace = snapshot(self.session, self.saved_messages.model.messages())
+        workspace = self._workspace()
         text, secret = dump_workspace(workspace), holds_secrets(workspace)
         try:
             save_workspace_atomic(path, text, secret=secret)
@@ -352,7 +361,7 @@ class WorkspaceActions(QObject):
             return
         self.path = path
         self._mark_clean(text)
-        self.load_problems.set_problems(None, [])
+        self.load_problems.saved(path)
         self.recent.remember(path)
         self._status(
             f"Saved {path}" + (" with secrets: readable only by you (mode 0600)" if secret else "")

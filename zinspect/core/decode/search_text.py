@@ -1,0 +1,81 @@
+"""The decoded text the traffic filter searches besides the raw bytes, and when it bothers.
+
+Decoding costs a hundred times what a byte search does, so the filter decodes a message only
+when that can find something the raw text cannot: its socket has a decode rule (msgpack,
+compressed or protobuf frames hide their text from a byte search) or a recogniser claims the
+message (its summary names things, "execute_request", that are in no frame). A guessed JSON
+or text frame's values are in its raw bytes already, so it is not decoded again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.decode.model import DecodedMessage
+from zinspect.core.decode.recognisers import RECOGNISERS
+
+DECODED_SEARCH_LIMIT = 64 * 1024  # larger messages are searched in their raw bytes only
+DECODED_TEXT_LIMIT = 64 * 1024  # characters of decoded text searched per message
+DECODED_SEARCH_FRAMES = 256  # frames of a message decoded for the filter
+
+
+def decoded_text(decoded: DecodedMessage, limit: int = DECODED_TEXT_LIMIT) -> str:
+    """The summary, the protocol's fields and every frame's keys and values, one per line,
+    at most ``limit`` characters: what "matches the decoded text" means."""
+    parts: list[str] = [decoded.summary]
+    used = len(decoded.summary)
+    stack: list[object] = []
+    if decoded.recognition is not None:
+        parts.append(decoded.recognition.protocol)
+        stack.append(decoded.recognition.fields)
+    stack.extend(reversed([frame.value for frame in decoded.frames]))
+    while stack and used < limit:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in reversed(list(item.items())):
+                stack.append(inner)
+                stack.append(key)
+            continue
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+            continue
+        if isinstance(item, bytes):
+            text = item[:64].hex(" ")
+        elif item is None:
+            text = "null"
+        elif isinstance(item, bool):
+            text = "true" if item else "false"
+        else:
+            text = str(item)
+        parts.append(text)
+        used += len(text) + 1
+    return "\n".join(parts)[:limit]
+
+
+class DecodedSearch:
+    """Decoded text for the filter, for the messages where it can add something."""
+
+    def __init__(self, decoder: MessageDecoder, socket_types: Mapping[str, str]) -> None:
+        self._decoder = decoder
+        self._socket_types = socket_types
+        self._rule_sockets = decoder.sockets_with_rules()
+        # an envelope's frames read as their raw bytes do: only the others add text
+        self._claimers = [r for r in RECOGNISERS if r.name != "envelope"]
+        self._recognisers = bool(self._claimers)
+
+    @property
+    def active(self) -> bool:
+        """Whether any message could read differently decoded (else the filter skips it all)."""
+        return bool(self._rule_sockets) or self._recognisers
+
+    def text(self, frames: Sequence[bytes], socket: str) -> str | None:
+        """The decoded text of a message, or None when decoding it adds nothing."""
+        socket_type = self._socket_types.get(socket, "")
+        if socket not in self._rule_sockets:
+            if not self._recognisers or not any(
+                recogniser.match(frames, socket_type) for recogniser in self._claimers
+            ):
+                return None
+        decoded = self._decoder.decode(frames, socket, socket_type, DECODED_SEARCH_FRAMES)
+        return decoded_text(decoded)
