@@ -21,18 +21,22 @@ import logging
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from zinspect.core.automation.automation import AutomationSpec, ReplySpec
 from zinspect.core.automation.automation_send import GaveUpError, ScriptedSend
-from zinspect.core.automation.automation_triggers import TriggerWatch, notify_received
+from zinspect.core.automation.automation_triggers import (
+    TriggerWatch,
+    notify_received,
+    watches_socket,
+)
 from zinspect.core.automation.rules import matches
 from zinspect.core.automation.templates import compile_frames, render_frames
 from zinspect.core.automation.timing import PreciseTimer, pick_delay
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET
+from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, Row
 
 log = logging.getLogger("zinspect.core.automation.automation")
 
@@ -240,23 +244,21 @@ class AutomationRunner:
         self._error(message)
 
     # -- reply and forward -----------------------------------------------------------------
-    def on_received(self, handle: SocketHandle, count: int) -> None:
-        """``count`` messages of ``handle`` were just added to the store, as one batch."""
-        if self.waiting:
-            return
-        store = self._session.store
-        _first, rows = store.rows(store.end_seq - count, store.end_seq)
+    def on_received(self, handle: SocketHandle, rows: Sequence[Row]) -> None:
+        """``rows`` of ``handle`` were just added to the store, as one batch."""
         name = handle.name
         spec = self.spec
         forward = spec.forward
         for row in rows:
             if row[ROW_SOCKET] != name or row[ROW_DIRECTION] != IN:
                 continue
+            if self._keeps_ready:  # peers that ask before the start are served after it
+                self._note_ready(row[ROW_FRAMES:])
+            if self.waiting:
+                continue
             waiter = self._reply_waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
-            if self._keeps_ready:
-                self._note_ready(row[ROW_FRAMES:])
             if spec.reply is not None:
                 self._reply(spec.reply, row[ROW_FRAMES:])
             elif forward is not None:
@@ -433,9 +435,16 @@ class AutomationRunner:
 
 def _on_session_received(handle: SocketHandle, count: int) -> None:
     runner = handle.automation_runner
+    watched = watches_socket(handle)
+    if (runner is None or not runner.running) and not watched:
+        return
+    # read before anything replies: a reply is stored too, behind this batch
+    store = handle.session.store
+    _first, rows = store.rows(store.end_seq - count, store.end_seq)
     if runner is not None and runner.running:
-        runner.on_received(handle, count)
-    notify_received(handle, count)
+        runner.on_received(handle, rows)
+    if watched:
+        notify_received(handle, rows)
 
 
 def _on_session_socket_removed(handle: SocketHandle) -> None:

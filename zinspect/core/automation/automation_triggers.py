@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from zinspect.core.automation.conditions import Trigger
 from zinspect.core.automation.rules import matches, message_body
 from zinspect.core.automation.timing import PreciseTimer
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET
+from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, Row
 
 _watches: weakref.WeakKeyDictionary[Session, list[TriggerWatch]] = weakref.WeakKeyDictionary()
 
@@ -93,7 +93,7 @@ class TriggerWatch:
         self.cancel()
         self._callback(reason)
 
-    def received(self, handle: SocketHandle, rows: list[tuple[object, ...]]) -> None:
+    def received(self, handle: SocketHandle, rows: Sequence[Row]) -> None:
         trigger = self.trigger
         if trigger.connected or self.fired:
             return
@@ -102,7 +102,7 @@ class TriggerWatch:
         for row in rows:
             if row[ROW_SOCKET] != handle.name or row[ROW_DIRECTION] != IN:
                 continue
-            frames: tuple[bytes, ...] = row[ROW_FRAMES:]  # type: ignore[assignment]
+            frames: tuple[bytes, ...] = row[ROW_FRAMES:]
             if tests is not None and not matches(tests, message_body(frames, kind)):
                 continue
             self.count += 1
@@ -118,18 +118,16 @@ class TriggerWatch:
             self._event(f"a peer connected to '{handle.name}'")
 
 
-def notify_received(handle: SocketHandle, count: int) -> None:
-    """A batch of ``count`` messages of ``handle`` reached the store: tell its watches."""
+def watches_socket(handle: SocketHandle) -> bool:
+    """Whether a watch looks at what ``handle`` receives."""
     watches = _watches.get(handle.session)
-    if not watches:
-        return
-    mine = [watch for watch in watches if watch.socket_name == handle.name]
-    if not mine:
-        return
-    store = handle.session.store
-    _first, rows = store.rows(store.end_seq - count, store.end_seq)
-    for watch in mine:
-        watch.received(handle, rows)  # type: ignore[arg-type]
+    return bool(watches) and any(w.socket_name == handle.name for w in watches)  # type: ignore[union-attr]
+
+
+def notify_received(handle: SocketHandle, rows: Sequence[Row]) -> None:
+    """A batch of ``handle``'s messages reached the store: tell its watches."""
+    for watch in [w for w in _watches.get(handle.session, ()) if w.socket_name == handle.name]:
+        watch.received(handle, rows)
 
 
 def _on_socket_changed(handle: SocketHandle) -> None:
