@@ -44,7 +44,8 @@ RATE_WINDOW = 2.0  # seconds the shown rate averages over
 RATE_SAMPLE = 0.25  # at most one sample this often, however often the rate is read
 LOOK_BACK = 100_000  # stored messages searched for a REP's unanswered request at start
 BACKLOG_MAX = 10_000  # replies/forwards waiting for the socket; past this they are dropped
-READY_MAX = 10_000  # ROUTER peers' requests waiting for a "to" step; the oldest go first
+# ROUTER peers' requests waiting for a "to" step (the oldest go first past it), and peers kept
+READY_MAX = 10_000
 # Who hears of every automation problem: (socket name, message, whether the run failed).
 ProblemListener = Callable[[str, str, bool], None]
 _problem_listeners: weakref.WeakKeyDictionary[Session, list[ProblemListener]] = (
@@ -274,7 +275,8 @@ class AutomationRunner:
         if not frames:
             return
         envelope = reply_envelope(frames, "ROUTER")
-        self.peers.setdefault(envelope[0], None)
+        if len(self.peers) < READY_MAX:
+            self.peers.setdefault(envelope[0], None)
         if len(self.ready) >= READY_MAX:
             self.ready.popleft()
         self.ready.append(envelope)

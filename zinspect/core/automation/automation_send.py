@@ -138,6 +138,8 @@ class ScriptedSend:
         """``count`` messages to every peer seen so far, each when it asks."""
         runner = self.runner
         owed = {peer: count for peer in runner.peers}
+        if not owed:
+            runner.report("a step to each peer sent nothing: no peer has sent this socket anything")
         while owed:
             self._check_current()
             ready = runner.ready

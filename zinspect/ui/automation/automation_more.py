@@ -65,7 +65,9 @@ class MoreFields(QWidget):
         super().__init__(parent)
         self.rules_edit = self._box("Reply rules", RULES_EXAMPLE)
         self.rules_error = error_label("Reply rules error")
-        self.rules_label = QLabel("Rules (first match answers; JSON, see docs)")
+        self.rules_label = QLabel(
+            "Rules (the first that matches answers; JSON as in docs/workspace-format.md)"
+        )
 
         self.steps_edit = self._box("Send steps", STEPS_EXAMPLE)
         self.steps_error = error_label("Send steps error")
@@ -84,13 +86,20 @@ class MoreFields(QWidget):
         self.to_combo = QComboBox()
         for text, value in TO_CHOICES:
             self.to_combo.addItem(text, value)
+        # long choices must not widen the dock: the combo shrinks, its list shows them whole
+        self.to_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.to_combo.setMinimumContentsLength(8)
         self.to_combo.setAccessibleName("Send to")
         self.to_combo.setToolTip(
             "ROUTER: whom each message goes to: the routing id in frame 1, the peer that "
             "asked first and has no answer yet, or every peer seen, each as it asks"
         )
         self.to_error = error_label("Send to error")
-        self.to_label = QLabel("To")
+        self.to_label = QLabel("ROUTER: send each message to")
+        for label in (self.rules_label, self.steps_label):
+            label.setWordWrap(True)  # the dock stays as narrow as the window allows
 
         self.conditions_group = QGroupBox("Start and stop")
         self.conditions_group.setAccessibleName("Conditions group")
@@ -144,7 +153,8 @@ class MoreFields(QWidget):
         form.addRow(self.repeat_error)
         form.addRow(self.tries_label, self.tries_edit)
         form.addRow(self.tries_error)
-        form.addRow(self.to_label, self.to_combo)
+        form.addRow(self.to_label)  # on rows of their own: the dock stays as narrow as before
+        form.addRow(self.to_combo)
         form.addRow(self.to_error)
 
     def follow(self, handle: SocketHandle) -> None:
