@@ -3,11 +3,16 @@ checked in words with their place, and written back unchanged."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from zinspect.core.automation.automation import automation_to_json, parse_automation
 from zinspect.core.automation.rules import FrameTest, matches, message_body
 from zinspect.core.frames_json import SpecError
+from zinspect.core.workspace.dump import dump_workspace
+from zinspect.core.workspace.parse import parse_workspace, read_workspace
 
 PATH = "sockets[0].automation"
 SOCKETS = {"worker": "DEALER", "sync": "REP", "pub": "PUB", "router": "ROUTER", "req": "REQ"}
@@ -172,3 +177,17 @@ def test_bad_automations_name_their_place(obj, type_name, message):
     with pytest.raises(SpecError) as caught:
         parse(obj, type_name)
     assert str(caught.value) == message
+
+
+def test_every_shipped_example_is_valid_and_saves_back_its_automations():
+    examples = sorted((Path(__file__).parent.parent / "resources" / "examples").glob("*.json"))
+    assert len(examples) == 8
+    for path in examples:
+        workspace = read_workspace(path)
+        assert workspace.invalid == [], path.name
+        again = parse_workspace(dump_workspace(workspace))
+        assert [s.automation for s in again.sockets] == [s.automation for s in workspace.sockets]
+        written = json.loads(path.read_text(encoding="utf-8"))["sockets"]
+        assert [s.get("automation") for s in written] == [
+            automation_to_json(s.automation) if s.automation else None for s in workspace.sockets
+        ], path.name
