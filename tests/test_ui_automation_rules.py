@@ -140,3 +140,53 @@ def test_req_tries_and_router_peer_choice_apply_to_their_types(aloop, session, p
     editor.more.to_combo.setCurrentIndex(1)
     built, errors = editor.build_spec()
     assert errors == {} and built.send.to == "ready"
+
+
+def test_the_rule_builder_makes_an_mdp_worker_rule_with_fields(aloop, session, panel, qtbot):
+    router, dealer = linked(session, "ROUTER", "DEALER")
+    editor = editor_of(panel, router)
+    tick(qtbot, editor.reply_group)
+    editor.reply_mode_combo.setCurrentIndex(2)
+    builder = editor.more.rule_builder
+    builder.frame_spin.setValue(1)
+    builder.form_combo.setCurrentIndex(1)  # hex
+    type_into(qtbot, builder.value_edit, "02")
+    qtbot.keyClicks(builder.reply_frames.rows[0].text_edit, "done {frame:2}")
+    click(qtbot, builder.add_button)
+    assert not builder.error.isVisible()
+    builder.form_combo.setCurrentIndex(1)
+    type_into(qtbot, builder.value_edit, "04")
+    tick(qtbot, builder.no_reply_box)
+    click(qtbot, builder.add_button)
+    assert editor.more.rules_edit.toPlainText() == (
+        '[{"match": [{"frame": 1, "equals": {"hex": "02"}}], "reply": ["done {frame:2}"]},\n'
+        ' {"match": [{"frame": 1, "equals": {"hex": "04"}}], "reply": null}]'
+    )
+    click(qtbot, editor.start_button)
+    send(aloop, qtbot, dealer, b"MDPW01", b"\x04")
+    send(aloop, qtbot, dealer, b"MDPW01", b"\x02", b"client")
+    qtbot.waitUntil(lambda: len(traffic(session, dealer)) == 1, timeout=WAIT_MS)
+    assert traffic(session, dealer) == [[b"done client"]]
+
+
+def test_the_rule_builder_says_what_is_wrong_and_adds_nothing(session, panel, qtbot):
+    router = session.create_socket("ROUTER")
+    editor = editor_of(panel, router)
+    tick(qtbot, editor.reply_group)
+    builder = editor.more.rule_builder
+    builder.kind_combo.setCurrentIndex(2)  # a regex
+    type_into(qtbot, builder.value_edit, "(")
+    click(qtbot, builder.add_button)
+    assert builder.error.text() == (
+        "Value: not a regular expression: missing ), unterminated subpattern at position 0"
+    )
+    builder.kind_combo.setCurrentIndex(3)  # any
+    qtbot.keyClicks(builder.reply_frames.rows[0].text_edit, "{nope}")
+    click(qtbot, builder.add_button)
+    assert builder.error.text().startswith("Reply frame 1: unknown placeholder {nope}")
+    assert editor.more.rules_edit.toPlainText() == ""
+    type_into(qtbot, editor.more.rules_edit, "not a list")
+    type_into(qtbot, builder.reply_frames.rows[0].text_edit, "ok")
+    click(qtbot, builder.add_button)
+    assert builder.error.text() == "The rules above are not a JSON list: fix or clear them first"
+    assert editor.more.rules_edit.toPlainText() == "not a list"

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.automation.automation import AutomationSpec, automation_to_json
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.automation_checks import NotJson, json_number
+from zinspect.ui.automation.automation_rule_builder import RuleBuilder
 from zinspect.ui.widgets.feedback import error_label, show_error
 
 RULES_EXAMPLE = (
@@ -65,6 +66,7 @@ class MoreFields(QWidget):
         super().__init__(parent)
         self.rules_edit = self._box("Reply rules", RULES_EXAMPLE)
         self.rules_error = error_label("Reply rules error")
+        self.rule_builder = RuleBuilder(self.rules_edit)
         self.rules_label = QLabel(
             "Rules (the first that matches answers; JSON as in docs/workspace-format.md)"
         )
@@ -144,6 +146,7 @@ class MoreFields(QWidget):
         form.addRow(self.rules_label)
         form.addRow(self.rules_edit)
         form.addRow(self.rules_error)
+        form.addRow(self.rule_builder)
 
     def add_send_rows(self, form: QFormLayout) -> None:
         form.addRow(self.steps_label)
