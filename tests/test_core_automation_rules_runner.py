@@ -6,6 +6,7 @@ from session_helpers import ANY_PORT, WAIT_MS, linked, send, traffic
 
 from zinspect.core.automation.automation import parse_automation
 from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.automation.timing import PreciseTimer
 from zinspect.core.store import OUT
 
 
@@ -122,3 +123,15 @@ def test_a_forward_can_wait_a_random_time_per_message(aloop, session, qtbot):
         send(aloop, qtbot, feeder, str(index).encode())
     qtbot.waitUntil(lambda: sink.received == 5, timeout=WAIT_MS)
     assert sorted(f[0] for f in traffic(session, sink)) == [b"0", b"1", b"2", b"3", b"4"]
+
+
+def test_precise_timers_fire_once_in_order_and_a_cancelled_one_never(aloop, qtbot):
+    fired = []
+    PreciseTimer(aloop, 0.06, fired.append, "late")
+    PreciseTimer(aloop, 0.03, fired.append, "early")
+    PreciseTimer(aloop, 0.0, fired.append, "now")  # due at once: called right away
+    PreciseTimer(aloop, 0.045, fired.append, "cancelled").cancel()
+    assert fired == ["now"]
+    qtbot.waitUntil(lambda: len(fired) == 3, timeout=WAIT_MS)
+    qtbot.wait(80)  # the cancelled one had its chance
+    assert fired == ["now", "early", "late"]
