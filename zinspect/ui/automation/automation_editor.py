@@ -98,7 +98,7 @@ class AutomationEditor(QWidget):
             "Milliseconds to wait before each reply (0: at once); 100-400 waits a random "
             "time between the two",
         )
-        self.more = MoreFields()
+        self.more = MoreFields(self.session)
         self.delay_error = error_label("Reply delay error")
         form = QFormLayout(self.reply_group)
         form.addRow("Reply with", self.reply_mode_combo)
@@ -484,6 +484,7 @@ class AutomationEditor(QWidget):
     def _on_bridge_sockets_changed(self, _handle: SocketHandle) -> None:
         if self._handle is not None:
             self.forward_group.fill_targets(self._handle)
+            self.more.fill_sockets(self._handle)
 
 
 def _delay_text(low: int, high: int | None) -> str:

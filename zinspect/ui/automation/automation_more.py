@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.automation.automation import AutomationSpec, automation_to_json
+from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.automation_checks import NotJson, json_number
+from zinspect.ui.automation.automation_condition_builder import ConditionBuilder
 from zinspect.ui.automation.automation_rule_builder import RuleBuilder
 from zinspect.ui.widgets.feedback import error_label, show_error
 
@@ -62,7 +64,7 @@ class MoreFields(QWidget):
 
     fields_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rules_edit = self._box("Reply rules", RULES_EXAMPLE)
         self.rules_error = error_label("Reply rules error")
@@ -114,10 +116,14 @@ class MoreFields(QWidget):
         self.stop_edit = self._box("Stop when", STOP_EXAMPLE)
         self.stop_error = error_label("Stop when error")
         form = QFormLayout(self.conditions_group)
+        self.start_builder = ConditionBuilder(session, self.start_edit, start=True)
+        self.stop_builder = ConditionBuilder(session, self.stop_edit, start=False)
         form.addRow("Start when", self.start_edit)
         form.addRow(self.start_error)
+        form.addRow(self.start_builder)
         form.addRow("Stop when", self.stop_edit)
         form.addRow(self.stop_error)
+        form.addRow(self.stop_builder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.conditions_group)
@@ -131,6 +137,7 @@ class MoreFields(QWidget):
         box = QPlainTextEdit()
         box.setAccessibleName(name)
         box.setPlaceholderText(example)
+        box.setToolTip(f"{name}, in the workspace file's JSON form (docs/workspace-format.md)")
         box.setTabChangesFocus(True)
         line = box.fontMetrics().lineSpacing()
         box.setFixedHeight(line * BOX_LINES + 12)
@@ -171,6 +178,12 @@ class MoreFields(QWidget):
         )
         for widget, shown in widgets:
             widget.setVisible(shown)
+        self.fill_sockets(handle)
+
+    def fill_sockets(self, handle: SocketHandle) -> None:
+        """The sockets the condition builders offer (the workspace changed)."""
+        for builder in (self.start_builder, self.stop_builder):
+            builder.fill_sockets(handle.name)
 
     @property
     def uses_steps(self) -> bool:

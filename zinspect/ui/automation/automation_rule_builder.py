@@ -60,10 +60,16 @@ class RuleBuilder(QGroupBox):
         self.frame_spin.setToolTip(
             "Which frame the rule looks at: 0 is the first after the envelope"
         )
+        self.frame_spin.lineEdit().setAccessibleName("Rule frame")
+        self.frame_spin.lineEdit().setToolTip(self.frame_spin.toolTip())
         self.kind_combo = QComboBox()
         for text, _kind in KINDS:
             self.kind_combo.addItem(text)
         self.kind_combo.setAccessibleName("Rule match")
+        self.kind_combo.setToolTip(
+            "How the frame must match: equal the value, start with it, contain a match of "
+            "the regular expression, or just be there"
+        )
         for combo in (self.kind_combo,):  # long choices must not widen the dock
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -76,6 +82,7 @@ class RuleBuilder(QGroupBox):
         self.value_edit = QLineEdit()
         self.value_edit.setAccessibleName("Rule value")
         self.value_edit.setPlaceholderText("the frame's value, or a regular expression")
+        self.value_edit.setToolTip("The value the frame is compared with (hex: 01 ff …)")
         self.no_reply_box = QCheckBox("No reply")
         self.no_reply_box.setAccessibleName("Rule no reply")
         self.no_reply_box.setToolTip("A message this rule matches gets no answer at all")
