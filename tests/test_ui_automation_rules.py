@@ -190,3 +190,15 @@ def test_the_rule_builder_says_what_is_wrong_and_adds_nothing(session, panel, qt
     click(qtbot, builder.add_button)
     assert builder.error.text() == "The rules above are not a JSON list: fix or clear them first"
     assert editor.more.rules_edit.toPlainText() == "not a list"
+
+
+def test_steps_take_the_place_of_the_single_message_fields(session, panel, qtbot):
+    push = session.create_socket("PUSH")
+    editor = editor_of(panel, push)
+    tick(qtbot, editor.send_group)
+    assert editor.count_edit.isEnabled() and editor.send_frames.isEnabled()
+    type_into(qtbot, editor.more.steps_edit, '[{"frames": ["x"], "count": 1}]')
+    assert not editor.count_edit.isEnabled() and not editor.send_frames.isEnabled()
+    assert not editor.interval_edit.isEnabled()
+    editor.more.steps_edit.clear()
+    assert editor.count_edit.isEnabled()

@@ -387,6 +387,9 @@ class AutomationEditor(QWidget):
         handle = self._handle
         runner = handle.automation_runner if handle is not None else None
         self.reply_frames.setVisible(self.reply_mode_combo.currentIndex() == REPLY_FRAMES)
+        steps = self.more.uses_steps  # the steps say their frames, counts and peers
+        for widget in (self.send_frames, self.count_edit, self.interval_edit, self.more.to_combo):
+            widget.setEnabled(not steps)
         if runner is None:
             self.status_label.setText(
                 "No automation on this socket."
