@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from zinspect.core.automation.automation import SendStep, TemplateParts, render_frames
 from zinspect.core.automation.templates import compile_frames
-from zinspect.core.automation.timing import precise_sleep
+from zinspect.core.automation.timing import PreciseTimer, precise_sleep
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 
@@ -34,6 +34,11 @@ FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 scripted send
 QUIET_WAIT_SECONDS = 0.25  # a longer wait for room shows as a waiting send (Cancel-able)
 PEER_POLL_SECONDS = 0.05  # a ROUTER waiting for a routing id to connect tries this often
 NO_PEER = "No peer with routing id"
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class GaveUpError(Exception):
@@ -244,11 +249,16 @@ class ScriptedSend:
         script went on sending, taking the REQ's turn from the user. asyncio.wait lets the
         cancellation through; the exchange is cancelled with it (docs/platform-facts.md)."""
         runner = self.runner
+        loop = asyncio.get_running_loop()
         exchange = asyncio.ensure_future(self._exchange(frames, asyncio.current_task()))
+        deadline: asyncio.Future[None] = loop.create_future()  # on a precise timer, not Qt's
+        timer = PreciseTimer(loop, self.spec.timeout_ms / 1000, _resolve, deadline)
         try:
-            await asyncio.wait((exchange,), timeout=self.spec.timeout_ms / 1000)
+            await asyncio.wait((exchange, deadline), return_when=asyncio.FIRST_COMPLETED)
             timed_out = not exchange.done()
         finally:
+            timer.cancel()
+            deadline.cancel()
             if not exchange.done():
                 exchange.cancel()
                 await asyncio.wait((exchange,))  # its waiting send is given up first
