@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -51,3 +53,39 @@ def test_a_timeout_the_run_goes_on_after_is_said_but_does_not_fail(tmp_path):
         "zinspect: automation of client: no reply to request 0 within 200 ms: "
         "re-created the REQ socket" in result.stderr
     )
+
+
+def test_without_a_display_problems_are_said_even_without_autostop(tmp_path):
+    send = {"frames": ["ping"], "count": 1, "timeout_ms": 200, "tries": 1}
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zinspect",
+            "--settings",
+            str(tmp_path / "settings.ini"),
+            workspace(tmp_path, {"send": send}),
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    guard = threading.Timer(30, proc.kill)  # a run that never says it ends the wait
+    guard.start()
+    try:
+        assert proc.stderr is not None
+        line = ""
+        for line in proc.stderr:  # blocks on the pipe until the line comes (or the app ends)
+            if "automation of client" in line:
+                break
+        assert "gave up (the server seems to be offline)" in line
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 1
+    finally:
+        guard.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
