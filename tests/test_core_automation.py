@@ -24,6 +24,7 @@ from zinspect.core.automation.automation import (
     parse_automation,
     render_frames,
 )
+from zinspect.core.automation.templates import PLACEHOLDER_HELP
 from zinspect.core.frames_json import SpecError
 
 PATH = "sockets[1].automation"
@@ -104,8 +105,7 @@ def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
         (
             {"send": {"frames": ["ok", "Hello {foo}"]}},
             {},
-            f"{PATH}.send.frames[1]: unknown placeholder {{foo}}; use {{seq}}, {{time}}, "
-            "{rand:A:B}, {uuid}, or {{ and }} for a brace",
+            f"{PATH}.send.frames[1]: unknown placeholder {{foo}}; {PLACEHOLDER_HELP}",
         ),
         (
             {"send": {"frames": ["{rand:9:1}"]}},
@@ -121,8 +121,7 @@ def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
         (
             {"send": {"frames": ["oops {seq"]}},
             {},
-            f"{PATH}.send.frames[0]: a '{{' at character 6 is not closed; use {{seq}}, {{time}}, "
-            "{rand:A:B}, {uuid}, or {{ and }} for a brace",
+            f"{PATH}.send.frames[0]: a '{{' at character 6 is not closed; {PLACEHOLDER_HELP}",
         ),
         ({"send": {"frames": []}}, {}, f"{PATH}.send.frames: a message needs at least one frame"),
         ({"send": {"count": 3}}, {}, f"{PATH}.send.frames: missing: a list of the frames to send"),
@@ -141,7 +140,7 @@ def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
             {"send": {"frames": ["a"]}},
             {"type_name": "ROUTER"},
             f"{PATH}.send.frames: a ROUTER sends the peer's routing id first, then the data: at "
-            "least two frames",
+            'least two frames (or "to": "ready" or "each")',
         ),
         (
             {"reply": {"echo": True}},
@@ -153,7 +152,11 @@ def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
             {"type_name": "PUB"},
             f"{PATH}.reply: a PUB socket cannot reply; only REP, ROUTER, DEALER, PAIR sockets can",
         ),
-        ({"reply": {}}, {}, f'{PATH}.reply: say how to reply: "echo": true or "frames": [...]'),
+        (
+            {"reply": {}},
+            {},
+            f'{PATH}.reply: say how to reply: "echo": true, "frames": [...] or "rules": [...]',
+        ),
         (
             {"reply": {"echo": True, "frames": ["x"]}},
             {},
@@ -204,11 +207,16 @@ def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
             f'{PATH}: choose "reply" or "forward": a received message cannot be both answered and '
             "forwarded",
         ),
-        ({"replay": {}}, {}, f"{PATH}.replay: unknown key; expected reply, send or forward"),
+        (
+            {"replay": {}},
+            {},
+            f"{PATH}.replay: unknown key; expected reply, send, forward, start or stop",
+        ),
         (
             {"send": {"frames": ["a"], "every": 3}},
             {},
-            f"{PATH}.send.every: unknown key; expected frames, count, interval_ms or timeout_ms",
+            f"{PATH}.send.every: unknown key; expected frames, count, interval_ms, "
+            "timeout_ms, tries, to, steps or repeat",
         ),
         ([], {}, f'{PATH}: expected an object with "reply", "send" and/or "forward", got a list'),
     ],

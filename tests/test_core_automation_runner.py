@@ -239,6 +239,7 @@ def test_closing_the_socket_stops_its_automation_and_detach_removes_it(aloop, se
 
 def test_send_error_stops_a_send_only_automation(aloop, session, qtbot):
     router = session.create_socket("ROUTER")
+    router.set_option("ROUTER_MANDATORY", 1)  # set by the user: an unknown peer is an error
     router.bind(ANY_PORT)
     runner = attach_automation(router, AutomationSpec(send=SendSpec(frames=[b"\x00", "x"])))
     qtbot.waitUntil(lambda: not runner.running, timeout=WAIT_MS)

@@ -14,6 +14,7 @@ from ui_actions import click
 
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec, SendSpec
 from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.automation.templates import PLACEHOLDER_HELP
 from zinspect.core.store import OUT
 from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
@@ -147,8 +148,7 @@ def test_bad_values_are_explained_under_their_fields_and_nothing_starts(
     type_frame(qtbot, editor.send_frames, 0, "Hello {foo}")
     assert editor.send_frames_error.isVisible()
     assert editor.send_frames_error.text() == (
-        "Frame 1: unknown placeholder {foo}; use {seq}, {time}, {rand:A:B}, {uuid}, or {{ and "
-        "}} for a brace"
+        f"Frame 1: unknown placeholder {{foo}}; {PLACEHOLDER_HELP}"
     )
     type_into(qtbot, editor.count_edit, "-3")
     assert editor.count_error.text() == "expected a positive integer, got -3"

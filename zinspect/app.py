@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -122,7 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--autostop",
         metavar="SECONDS",
         type=positive_seconds,
-        help="quit cleanly after SECONDS, finishing the recording (like Wireshark's autostop)",
+        help="quit cleanly after SECONDS, finishing the recording (like Wireshark's "
+        "autostop); every automation problem is printed on stderr, and the exit code is 1 "
+        "when an automation failed (also without a display)",
     )
     parser.add_argument(
         "--version",
@@ -198,6 +201,7 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from zinspect.core.automation.automation_runner import listen_for_problems
     from zinspect.ui.main_window import MainWindow
     from zinspect.ui.quit_signals import QuitSignals
 
@@ -215,6 +219,14 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     exit_code = 0
     signals = QuitSignals()
 
+    def report_problem(socket: str, message: str, failed: bool) -> None:
+        """Headless, nobody sees the window: every automation problem goes to stderr, and
+        one that ended an automation makes the exit code 1."""
+        nonlocal exit_code
+        print(f"zinspect: automation of {socket}: {message}", file=sys.stderr, flush=True)
+        if failed and exit_code == 0:
+            exit_code = 1
+
     async def run() -> None:
         nonlocal exit_code
         window = MainWindow(settings=settings)
@@ -223,6 +235,8 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
         # Signal handlers only note the signal: the quit itself runs from the loop, never in
         # the middle of whatever Python code the signal interrupted (a recorder's write, say).
         signals.install(window.quit_without_asking)
+        if args.autostop or _no_display():
+            listen_for_problems(window.session, report_problem)
         window.show()
         log.info("main window shown")
         if args.record and not window.capture.start_recording(args.record):
@@ -251,6 +265,16 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     finally:
         signals.restore()
     return exit_code
+
+
+def _no_display() -> bool:
+    """Whether Qt draws nowhere a person could look (an offscreen platform, or Linux with
+    neither X11 nor Wayland)."""
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in ("offscreen", "minimal"):
+        return True
+    return sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 def _log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict) -> None:

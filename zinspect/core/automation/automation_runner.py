@@ -7,10 +7,11 @@ now (no peer yet, high-water mark) waits, in order, in a small backlog drained b
 REQ/REP lock-step stays right because the session drains a REQ or REP one message at a
 time and does not read a REP's next request before its reply went out.
 
-The scripted send is one task. With ``interval_ms`` 0 it sends as fast as the socket takes
-messages and yields to the loop every few milliseconds, so the window stays live. A REQ
-waits for each reply, at most ``timeout_ms``; then it says so and re-creates the socket
-(``SocketHandle.recreate``), as the ZeroMQ guide's lazy-pirate client does.
+The scripted send is one task (core.automation.automation_send). A reply picks the first
+rule whose tests pass on the frames after the envelope. A start condition holds everything
+back until it is met; a stop condition ends the run as a finished one. An error that ends
+the run (a REQ that gave up, a send that failed) marks it ``failed``: headless runs exit
+with an error for it. Every problem goes to the session's problem listeners too.
 """
 
 from __future__ import annotations
@@ -18,30 +19,44 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from zinspect.core.automation.automation import (
-    AutomationSpec,
-    ReplySpec,
-    TemplateParts,
-    compile_template,
-    render_frames,
+from zinspect.core.automation.automation import AutomationSpec, ReplySpec
+from zinspect.core.automation.automation_send import GaveUpError, ScriptedSend
+from zinspect.core.automation.automation_triggers import (
+    TriggerWatch,
+    notify_received,
+    watches_socket,
 )
+from zinspect.core.automation.rules import matches
+from zinspect.core.automation.templates import compile_frames, render_frames
+from zinspect.core.automation.timing import PreciseTimer, pick_delay
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET
+from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, Row
 
 log = logging.getLogger("zinspect.core.automation.automation")
 
-YIELD_SECONDS = 0.005  # a flood gives the loop (and so the window) a turn this often
 RATE_WINDOW = 2.0  # seconds the shown rate averages over
 RATE_SAMPLE = 0.25  # at most one sample this often, however often the rate is read
 LOOK_BACK = 100_000  # stored messages searched for a REP's unanswered request at start
 BACKLOG_MAX = 10_000  # replies/forwards waiting for the socket; past this they are dropped
-FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 scripted send
-QUIET_WAIT_SECONDS = 0.25  # a longer wait for room shows as a waiting send (Cancel-able)
+# ROUTER peers' requests waiting for a "to" step (the oldest go first past it), and peers kept
+READY_MAX = 10_000
+# Who hears of every automation problem: (socket name, message, whether the run failed).
+ProblemListener = Callable[[str, str, bool], None]
+_problem_listeners: weakref.WeakKeyDictionary[Session, list[ProblemListener]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def listen_for_problems(session: Session, listener: ProblemListener) -> None:
+    """``listener`` hears every problem of every automation of ``session`` (headless runs
+    print them on stderr)."""
+    _problem_listeners.setdefault(session, []).append(listener)
 
 
 def reply_envelope(frames: tuple[bytes, ...] | list[bytes], type_name: str) -> list[bytes]:
@@ -76,41 +91,110 @@ class AutomationRunner:
         self.timeouts = 0
         self.dropped = 0
         self.last_error = ""
+        self.failed = False  # the run ended with an error (a REQ gave up, a send failed)
+        self.waiting = False  # running, but its start condition is not met yet
+        self.waiting_for = ""  # what a ROUTER's send waits for, in words
+        self.stop_reason = ""  # the stop condition that ended the run
+        # ROUTER "to" steps: envelopes of peers that asked and have no answer yet, and every
+        # routing id seen this run, in the order they first asked
+        self.ready: deque[list[bytes]] = deque()
+        self.peers: dict[bytes, None] = {}
+        self._ready_waiter: asyncio.Future[None] | None = None
+        self._keeps_ready = spec.send is not None and any(
+            step.to is not None for step in spec.send.all_steps()
+        )
+        self._watches: list[TriggerWatch] = []
+        self.replied = 0  # reply seq: {seq} in a rule's reply
         self.on_state_changed: list[Callable[[AutomationRunner], None]] = []
         self._session = handle.session
         self._task: asyncio.Task[None] | None = None
         self._pump: asyncio.Task[None] | None = None
         self._backlog: deque[tuple[str, list[bytes]]] = deque()
-        self._timers: deque[asyncio.TimerHandle] = deque()
+        self._timers: set[PreciseTimer] = set()
         self._reply_waiter: asyncio.Future[None] | None = None
         self._samples: deque[tuple[float, int]] = deque()
         self._reply_frames: list[bytes] = []  # a reply that is not an echo has frames
         if spec.reply is not None and spec.reply.frames is not None:
             self._reply_frames = list(spec.reply.frames)
+        self._compiled_rules = [
+            (
+                rule.match,
+                None if rule.frames is None else compile_frames(rule.frames, received=True),
+            )
+            for rule in (spec.reply.rules if spec.reply is not None else [])
+        ]
 
     # -- control ---------------------------------------------------------------------------
     def start(self) -> None:
         if self.running or self.handle.closed:
             return
         self.running = True
-        self.finished = False
-        self.last_error = ""
-        self.sent = self.replies = self.timeouts = self.dropped = 0  # counts are per run
+        self.finished = self.failed = False
+        self.last_error = self.waiting_for = self.stop_reason = ""
+        self.sent = self.replies = self.timeouts = self.dropped = self.replied = 0  # per run
+        self.ready.clear()
+        self.peers.clear()
         self._samples = deque([(time.monotonic(), self.sent)])
         _listen(self._session)
-        if self.spec.reply is not None:
-            self._answer_waiting_request(self.spec.reply)
-        if self.spec.send is not None:
-            self._task = asyncio.ensure_future(self._run_send())
-            self._task.add_done_callback(self._on_task_done)
+        spec = self.spec
+        if spec.start is not None:
+            self.waiting = True
+            watch = TriggerWatch(self.handle, spec.start, self._on_start_met, start=True)
+            self._watches.append(watch)
+            log.info("automation of %s waits to start", self.handle.name)
+            self._notify()
+            watch.arm()  # may fire at once (a peer already connected)
+            return
+        self._begin()
         log.info("automation of %s started", self.handle.name)
         self._notify()
+
+    def _on_start_met(self, reason: str) -> None:
+        if not self.running:
+            return
+        log.info("automation of %s started: %s", self.handle.name, reason)
+        self._begin()
+        self._notify()
+
+    def _begin(self) -> None:
+        """Start replying, forwarding and sending (the start condition, if any, is met)."""
+        self.waiting = False
+        spec = self.spec
+        self._samples = deque([(time.monotonic(), self.sent)])
+        if spec.stop is not None:
+            watch = TriggerWatch(self.handle, spec.stop, self._on_stop_met, start=False)
+            self._watches.append(watch)
+            watch.arm()
+        if spec.reply is not None:
+            self._answer_waiting_request(spec.reply)
+        if spec.send is not None and self.running:
+            self._task = asyncio.ensure_future(ScriptedSend(self).run())
+            self._task.add_done_callback(self._on_task_done)
+
+    def _on_stop_met(self, reason: str) -> None:
+        if not self.running:
+            return
+        self.stop_reason = reason
+        self.finished = True
+        log.info("automation of %s stopped: %s", self.handle.name, reason)
+        self.stop()
+
+    async def ready_changed(self) -> None:
+        """Wait until a ROUTER peer asks (``ready`` grows)."""
+        waiter = self._ready_waiter
+        if waiter is None or waiter.done():
+            waiter = self._ready_waiter = asyncio.get_running_loop().create_future()
+        await waiter
 
     def stop(self) -> None:
         """Stop sending, replying and forwarding; messages still waiting are dropped."""
         if not self.running:
             return
         self.running = False
+        self.waiting = False
+        for watch in self._watches:
+            watch.cancel()
+        self._watches.clear()
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
@@ -141,35 +225,64 @@ class AutomationRunner:
     def state(self) -> str:
         """ "running", "finished" (a counted send is done) or "stopped"."""
         if self.running:
-            return "running"
+            return "waiting" if self.waiting else "running"
         return "finished" if self.finished else "stopped"
 
     def _notify(self) -> None:
         for listener in list(self.on_state_changed):
             listener(self)
 
-    def _error(self, message: str) -> None:
+    def _error(self, message: str, *, failed: bool = False) -> None:
         self.last_error = message
+        self.failed |= failed
         log.info("automation of %s: %s", self.handle.name, message)
+        for listener in list(_problem_listeners.get(self._session, ())):
+            listener(self.handle.name, message, failed)
         self._notify()
 
+    def report(self, message: str) -> None:
+        """A problem the run goes on after (shown, and told to problem listeners)."""
+        self._error(message)
+
     # -- reply and forward -----------------------------------------------------------------
-    def on_received(self, handle: SocketHandle, count: int) -> None:
-        """``count`` messages of ``handle`` were just added to the store, as one batch."""
-        store = self._session.store
-        _first, rows = store.rows(store.end_seq - count, store.end_seq)
+    def on_received(self, handle: SocketHandle, rows: Sequence[Row]) -> None:
+        """``rows`` of ``handle`` were just added to the store, as one batch."""
         name = handle.name
         spec = self.spec
+        forward = spec.forward
         for row in rows:
-            if row[ROW_SOCKET] != name:
+            if row[ROW_SOCKET] != name or row[ROW_DIRECTION] != IN:
+                continue
+            if self._keeps_ready:  # peers that ask before the start are served after it
+                self._note_ready(row[ROW_FRAMES:])
+            if self.waiting:
                 continue
             waiter = self._reply_waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
             if spec.reply is not None:
                 self._reply(spec.reply, row[ROW_FRAMES:])
-            elif spec.forward is not None:
-                self._emit(spec.forward.to, list(row[ROW_FRAMES:]))
+            elif forward is not None:
+                frames = list(row[ROW_FRAMES:])
+                if forward.delay_ms or forward.delay_max_ms is not None:
+                    delay = pick_delay(forward.delay_ms, forward.delay_max_ms)
+                    self._later(delay, forward.to, frames)
+                else:
+                    self._emit(forward.to, frames)
+
+    def _note_ready(self, frames: tuple[bytes, ...]) -> None:
+        """A ROUTER peer asked: its envelope waits for a "to" step's message."""
+        if not frames:
+            return
+        envelope = reply_envelope(frames, "ROUTER")
+        if len(self.peers) < READY_MAX:
+            self.peers.setdefault(envelope[0], None)
+        if len(self.ready) >= READY_MAX:
+            self.ready.popleft()
+        self.ready.append(envelope)
+        waiter = self._ready_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _answer_waiting_request(self, reply: ReplySpec) -> None:
         """A REP that read a request before the automation started still owes its reply."""
@@ -185,23 +298,40 @@ class AutomationRunner:
                 return
 
     def _reply(self, reply: ReplySpec, frames: tuple[bytes, ...]) -> None:
-        if reply.echo:
-            answer = list(frames)
+        envelope = reply_envelope(frames, self.handle.type_name)
+        answer: list[bytes] | None = None
+        for tests, compiled in self._compiled_rules:
+            body = frames[len(envelope) :]
+            if matches(tests, body):
+                if compiled is None:
+                    return  # the rule says: no reply
+                answer = envelope + render_frames(compiled, self.replied, body)
+                break
         else:
-            answer = reply_envelope(frames, self.handle.type_name) + self._reply_frames
-        if reply.delay_ms:
-            # one delay for all: the timers fire in the order they were set
-            self._timers.append(
-                self.handle.loop.call_later(reply.delay_ms / 1000, self._on_delay_timer, answer)
-            )
+            if reply.echo:
+                answer = list(frames)
+            elif reply.frames is not None:
+                answer = envelope + self._reply_frames
+            else:
+                return  # rules only, none matched: no reply
+        self.replied += 1
+        if reply.delay_ms or reply.delay_max_ms is not None:
+            self._later(pick_delay(reply.delay_ms, reply.delay_max_ms), self.handle.name, answer)
         else:
             self._emit(self.handle.name, answer)
 
-    def _on_delay_timer(self, answer: list[bytes]) -> None:
-        if self._timers:
-            self._timers.popleft()
-        if self.running:
-            self._emit(self.handle.name, answer)
+    def _later(self, delay: float, name: str, frames: list[bytes]) -> None:
+        """Send ``frames`` on ``name`` after ``delay`` seconds, on a precise timer."""
+        timer: PreciseTimer | None = None
+
+        def fire() -> None:
+            self._timers.discard(timer)
+            if self.running:
+                self._emit(name, frames)
+
+        timer = PreciseTimer(self.handle.loop, delay, fire)
+        if not timer.cancelled and timer.deadline > self.handle.loop.time():
+            self._timers.add(timer)
 
     def _target(self, name: str) -> SocketHandle | None:
         if name == self.handle.name:
@@ -262,141 +392,6 @@ class AutomationRunner:
             if backlog:
                 backlog.popleft()
 
-    # -- scripted send ---------------------------------------------------------------------
-    async def _run_send(self) -> None:
-        send = self.spec.send
-        assert send is not None
-        compiled: list[TemplateParts] = [
-            compile_template(frame) if isinstance(frame, str) else [frame] for frame in send.frames
-        ]
-        loop = asyncio.get_running_loop()
-        clock = time.monotonic
-        interval = send.interval_ms / 1000
-        count = send.count
-        is_req = self.handle.type_name == "REQ"
-        if not interval and not is_req:
-            await self._flood(compiled, count)
-            self.finished = True
-            return
-        next_time = loop.time()
-        yield_at = clock() + YIELD_SECONDS
-        seq = 0
-        while count is None or seq < count:
-            if self._task is not asyncio.current_task():
-                raise asyncio.CancelledError  # stopped (or started anew): this run ends
-            frames = render_frames(compiled, seq)
-            if is_req:
-                await self._request(frames, seq, send.timeout_ms)
-            else:
-                handle = self.handle
-                if not handle.send_now(frames):
-                    await handle.send(frames)
-                self.sent += 1
-            seq += 1
-            if interval:
-                next_time += interval
-                delay = next_time - loop.time()
-                if delay < -interval:  # far behind (the socket stalled): do not burst
-                    next_time = loop.time()
-                await asyncio.sleep(max(delay, 0))
-            elif clock() >= yield_at:
-                await asyncio.sleep(0)
-                yield_at = clock() + YIELD_SECONDS
-        self.finished = True
-
-    async def _flood(self, compiled: list[TemplateParts], count: int | None) -> None:
-        """Interval 0 on a socket without lock-step: batches through send_batch, as fast as
-        the socket takes them, with a turn for the loop every YIELD_SECONDS.
-
-        Frames without placeholders are rendered once. At the high-water mark it waits
-        quietly for room (wait_writable); only a wait longer than QUIET_WAIT_SECONDS (no
-        peer yet, or a peer that stopped reading) becomes a visible send() the composer's
-        Cancel can give up.
-        """
-        handle = self.handle
-        clock = time.monotonic
-        constant = all(len(parts) == 1 and type(parts[0]) is bytes for parts in compiled)
-        fixed = (
-            [part for parts in compiled for part in parts if isinstance(part, bytes)]
-            if constant
-            else []
-        )
-        seq = 0
-        messages: list[list[bytes]] = []
-        yield_at = clock() + YIELD_SECONDS
-        while count is None or seq < count:
-            size = FLOOD_BATCH if count is None else min(FLOOD_BATCH, count - seq)
-            if constant:
-                if len(messages) != size:
-                    messages = [fixed] * size
-            elif not messages:
-                messages = [render_frames(compiled, seq + index) for index in range(size)]
-            else:
-                size = len(messages)  # the rest of a batch the socket did not take
-            sent = handle.send_batch(messages)
-            seq += sent
-            self.sent += sent
-            if sent < size:
-                messages = messages[sent:]  # rendered for these seqs: keep them
-                if not await handle.wait_writable(QUIET_WAIT_SECONDS) and not handle.closed:
-                    await handle.send(messages[0])  # shows "waiting"; Cancel ends the script
-                    seq += 1
-                    self.sent += 1
-                    messages = messages[1:]
-                yield_at = clock() + YIELD_SECONDS
-            elif not constant:
-                messages = []
-            if clock() >= yield_at:
-                await asyncio.sleep(0)
-                yield_at = clock() + YIELD_SECONDS
-
-    async def _request(self, frames: list[bytes], seq: int, timeout_ms: int) -> None:
-        """One request and its reply, or a timeout and a new REQ socket (lazy pirate).
-
-        Not asyncio.wait_for: before Python 3.12 it swallows a cancellation (stop()) that
-        comes after the exchange finished but before this task resumed, and the stopped
-        script went on sending, taking the REQ's turn from the user. asyncio.wait lets the
-        cancellation through; the exchange is cancelled with it (docs/platform-facts.md)."""
-        handle = self.handle
-        exchange = asyncio.ensure_future(self._exchange(handle, frames, asyncio.current_task()))
-        try:
-            await asyncio.wait((exchange,), timeout=timeout_ms / 1000)
-            timed_out = not exchange.done()
-        finally:
-            if not exchange.done():
-                exchange.cancel()
-                await asyncio.wait((exchange,))  # its waiting send is given up first
-            if not exchange.cancelled():
-                exchange.exception()  # retrieved: raised below, or moot after a stop
-            self._reply_waiter = None
-        if not timed_out:
-            exchange.result()  # the reply came; or a SocketError, or the user's Cancel
-            return
-        self.timeouts += 1
-        message = f"no reply to request {seq} within {timeout_ms} ms: re-created the REQ socket"
-        problems = handle.recreate() if not handle.closed else []
-        if problems:
-            message += f" ({'; '.join(problems)})"
-        self._error(message)
-
-    async def _exchange(
-        self, handle: SocketHandle, frames: list[bytes], script: asyncio.Task[None] | None
-    ) -> None:
-        """Send one request and wait for its reply; ``script`` is the scripted send's task.
-        A task of its own starts a turn later: a stop() in between means it never sends."""
-        loop = asyncio.get_running_loop()
-        if handle.awaiting_reply:  # a request sent before (the composer's): its reply first
-            self._reply_waiter = loop.create_future()
-            await self._reply_waiter
-        if self._task is not script:
-            raise asyncio.CancelledError  # stopped before this request went out
-        self._reply_waiter = loop.create_future()
-        if not handle.send_now(frames):
-            await handle.send(frames)
-        self.sent += 1
-        await self._reply_waiter
-        self.replies += 1
-
     def _on_task_done(self, task: asyncio.Task[None]) -> None:
         if task.cancelled():
             if self.running:  # not stop(): the user cancelled a send that was waiting
@@ -409,9 +404,10 @@ class AutomationRunner:
             return
         self._task = None
         if error is not None:
-            if not isinstance(error, SocketError):
+            if not isinstance(error, (SocketError, GaveUpError)):
                 log.error("automation of %s failed", self.handle.name, exc_info=error)
-            self._error(f"sending stopped: {error}")
+            text = str(error) if isinstance(error, GaveUpError) else f"sending stopped: {error}"
+            self._error(text, failed=True)
             if self.spec.reply is None and self.spec.forward is None:
                 self.stop()
         elif self.spec.reply is None and self.spec.forward is None:
@@ -441,8 +437,16 @@ class AutomationRunner:
 
 def _on_session_received(handle: SocketHandle, count: int) -> None:
     runner = handle.automation_runner
+    watched = watches_socket(handle)
+    if (runner is None or not runner.running) and not watched:
+        return
+    # read before anything replies: a reply is stored too, behind this batch
+    store = handle.session.store
+    _first, rows = store.rows(store.end_seq - count, store.end_seq)
     if runner is not None and runner.running:
-        runner.on_received(handle, count)
+        runner.on_received(handle, rows)
+    if watched:
+        notify_received(handle, rows)
 
 
 def _on_session_socket_removed(handle: SocketHandle) -> None:

@@ -32,9 +32,10 @@ from zinspect.core.automation.automation import (
 )
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.ui.automation.automation_checks import check_automation, json_number
+from zinspect.ui.automation.automation_checks import check_automation, json_delay, json_number
 from zinspect.ui.automation.automation_forward import ForwardSection
 from zinspect.ui.automation.automation_frames import AutomationFrames
+from zinspect.ui.automation.automation_more import MoreFields
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.theme import outline_tick_box, set_style
@@ -42,11 +43,12 @@ from zinspect.ui.widgets.theme import outline_tick_box, set_style
 log = logging.getLogger(__name__)
 
 STATUS_INTERVAL_MS = 500
-REPLY_ECHO, REPLY_FRAMES = 0, 1
+REPLY_ECHO, REPLY_FRAMES, REPLY_NONE = 0, 1, 2
 PLACEHOLDER_HELP = (
-    "Text frames may use {seq} (0, 1, 2, …), {time} (Unix seconds), "
-    "{rand:A:B} (a whole number from A to B), {uuid}; write {{ for a brace. "
-    "Hex, base64 and JSON frames are sent as they are."
+    "Text frames may use {seq} (0, 1, 2, …; {seq:05d} pads), {time}, "
+    "{rand:A:B}, {choice:a|b}, {letter}, {uuid}, {uuid:bytes}, {bytes:16}, binary integers "
+    "{u8:seq} … {u64be:seq} ({u32le:7}), and in rule replies {frame:N}; write {{ for a "
+    "brace. Hex, base64 and JSON frames are sent as they are."
 )
 
 
@@ -79,19 +81,24 @@ class AutomationEditor(QWidget):
             "keeps the envelope, so each reply reaches the peer that asked.",
         )
         self.reply_mode_combo = QComboBox()
-        self.reply_mode_combo.addItems(["Echo", "These frames"])
+        self.reply_mode_combo.addItems(["Echo", "These frames", "Nothing"])
         self._describe(
             self.reply_mode_combo,
             "Reply with",
-            "Echo: send each message back as it came. Frames: send the frames "
-            "below (after the envelope, for ROUTER and DEALER).",
+            "What a message no rule matches gets. Echo: the message back as it came. "
+            "Frames: the frames below (after the envelope, for ROUTER and DEALER). "
+            "Nothing: no reply.",
         )
         self.reply_frames = AutomationFrames("Reply", templates=False)
         self.reply_frames.setToolTip("The frames of every reply, in order")
         self.reply_frames_error = error_label("Reply frames error")
         self.delay_edit = self._line_edit(
-            "0", "Reply delay", "Milliseconds to wait before each reply (0: at once)"
+            "0",
+            "Reply delay",
+            "Milliseconds to wait before each reply (0: at once); 100-400 waits a random "
+            "time between the two",
         )
+        self.more = MoreFields(self.session)
         self.delay_error = error_label("Reply delay error")
         form = QFormLayout(self.reply_group)
         form.addRow("Reply with", self.reply_mode_combo)
@@ -99,6 +106,7 @@ class AutomationEditor(QWidget):
         form.addRow(self.reply_frames_error)
         form.addRow("Delay (ms)", self.delay_edit)
         form.addRow(self.delay_error)
+        self.more.add_reply_rows(form)
 
         # -- send ------------------------------------------------------------------------------
         self.send_group = self._group(
@@ -147,6 +155,7 @@ class AutomationEditor(QWidget):
         form.addRow(self.interval_error)
         form.addRow(self.timeout_label, self.timeout_edit)
         form.addRow(self.timeout_error)
+        self.more.add_send_rows(form)
 
         self.forward_group = ForwardSection(self.session)
         self.forward_combo = self.forward_group.forward_combo  # under the editor's names
@@ -189,6 +198,7 @@ class AutomationEditor(QWidget):
         layout.addWidget(self.reply_group)
         layout.addWidget(self.send_group)
         layout.addWidget(self.forward_group)
+        layout.addWidget(self.more)
         layout.addLayout(buttons)
         layout.addWidget(self.error_label)
         layout.addWidget(self.status_label)
@@ -208,6 +218,8 @@ class AutomationEditor(QWidget):
         for edit in (self.delay_edit, self.count_edit, self.interval_edit, self.timeout_edit):
             edit.textChanged.connect(self._on_field_edited)
         self.forward_combo.currentIndexChanged.connect(self._on_field_edited)
+        self.forward_group.delay_edit.textChanged.connect(self._on_field_edited)
+        self.more.fields_changed.connect(self._on_field_edited)
         self.start_button.clicked.connect(self._on_start_button_clicked)
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
@@ -262,6 +274,7 @@ class AutomationEditor(QWidget):
         for widget in (self.timeout_label, self.timeout_edit):
             widget.setVisible(is_req)
         self.forward_group.fill_targets(self._handle)
+        self.more.follow(handle)
         self._show_status()
         if not self.status_timer.isActive():
             self.status_timer.start()
@@ -296,8 +309,10 @@ class AutomationEditor(QWidget):
             reply: dict[str, Any] = {"echo": True}
             if self.reply_mode_combo.currentIndex() == REPLY_FRAMES:
                 reply = {"frames": self.reply_frames.frames_json()}
+            elif self.reply_mode_combo.currentIndex() == REPLY_NONE:
+                reply = {}
             if self.delay_edit.text().strip():
-                reply["delay_ms"] = json_number(self.delay_edit.text())
+                reply["delay_ms"] = json_delay(self.delay_edit.text())
             obj["reply"] = reply
         if self.send_group.isChecked() and handle is not None and can_send_script(handle):
             send: dict[str, Any] = {"frames": self.send_frames.frames_json()}
@@ -310,6 +325,10 @@ class AutomationEditor(QWidget):
             obj["send"] = send
         if self.forward_group.isChecked() and handle is not None and can_forward(handle):
             obj["forward"] = {"to": self.forward_group.target()}
+            if self.forward_group.delay_edit.text().strip():
+                obj["forward"]["delay_ms"] = json_delay(self.forward_group.delay_edit.text())
+        if handle is not None:
+            self.more.merge(obj, handle)
         return obj
 
     def _load(self, spec: AutomationSpec | None) -> None:
@@ -326,11 +345,12 @@ class AutomationEditor(QWidget):
         self.send_group.setChecked(spec is not None and spec.send is not None)
         self.forward_group.setChecked(spec is not None and spec.forward is not None)
         reply = spec.reply if spec is not None else None
-        self.reply_mode_combo.setCurrentIndex(
-            REPLY_FRAMES if reply is not None and not reply.echo else REPLY_ECHO
-        )
+        mode = REPLY_ECHO
+        if reply is not None and not reply.echo:
+            mode = REPLY_FRAMES if reply.frames is not None else REPLY_NONE
+        self.reply_mode_combo.setCurrentIndex(mode)
         self.reply_frames.load(reply.frames if reply is not None and reply.frames else [])
-        self.delay_edit.setText(str(reply.delay_ms if reply else 0))
+        self.delay_edit.setText(_delay_text(reply.delay_ms, reply.delay_max_ms) if reply else "0")
         send = spec.send if spec is not None else None
         self.send_frames.load(send.frames if send is not None else [])
         self.count_edit.setText(str(send.count) if send and send.count is not None else "")
@@ -339,6 +359,11 @@ class AutomationEditor(QWidget):
         self._shown_spec = spec
         target = spec.forward.to if spec is not None and spec.forward else ""
         self.forward_group.load_target(self._handle, target)
+        forward = spec.forward if spec is not None else None
+        self.forward_group.delay_edit.setText(
+            _delay_text(forward.delay_ms, forward.delay_max_ms) if forward else ""
+        )
+        self.more.load(spec)
         self._show_errors({})
 
     # -- showing ------------------------------------------------------------------------------
@@ -355,11 +380,16 @@ class AutomationEditor(QWidget):
         }
         for key, label in labels.items():
             show_error(label, errors.get(key, ""))
+        show_error(self.forward_group.delay_error, errors.get("forward_delay", ""))
+        self.more.show_errors(errors)
 
     def _show_status(self) -> None:
         handle = self._handle
         runner = handle.automation_runner if handle is not None else None
         self.reply_frames.setVisible(self.reply_mode_combo.currentIndex() == REPLY_FRAMES)
+        steps = self.more.uses_steps  # the steps say their frames, counts and peers
+        for widget in (self.send_frames, self.count_edit, self.interval_edit, self.more.to_combo):
+            widget.setEnabled(not steps)
         if runner is None:
             self.status_label.setText(
                 "No automation on this socket."
@@ -370,8 +400,19 @@ class AutomationEditor(QWidget):
             self.stop_button.setEnabled(False)
             self.remove_button.setEnabled(handle is not None and handle.automation is not None)
             return
-        state = {"running": "Running", "finished": "Finished", "stopped": "Stopped"}[runner.state]
+        state = {
+            "running": "Running",
+            "waiting": "Waiting to start",
+            "finished": "Finished",
+            "stopped": "Stopped",
+        }[runner.state]
+        if runner.state == "finished" and runner.stop_reason:
+            state += f" ({runner.stop_reason})"
+        elif runner.failed and not runner.running:
+            state = "Failed"
         parts = [state, f"{runner.sent:,} sent"]
+        if runner.waiting_for:
+            parts.append(runner.waiting_for)
         if runner.running:
             parts.append(f"{runner.rate:,.1f} msg/s")
         if handle is not None and handle.type_name == "REQ" and runner.spec.send is not None:
@@ -446,3 +487,8 @@ class AutomationEditor(QWidget):
     def _on_bridge_sockets_changed(self, _handle: SocketHandle) -> None:
         if self._handle is not None:
             self.forward_group.fill_targets(self._handle)
+            self.more.fill_sockets(self._handle)
+
+
+def _delay_text(low: int, high: int | None) -> str:
+    return f"{low}-{high}" if high is not None else str(low)

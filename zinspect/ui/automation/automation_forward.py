@@ -7,7 +7,7 @@ the socket: any other socket that can send, and a chosen target that is gone sta
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
@@ -34,9 +34,19 @@ class ForwardSection(QGroupBox):
         self.forward_combo.setAccessibleName("Forward to")
         self.forward_combo.setToolTip("The socket that sends on what this one receives")
         self.forward_error = error_label("Forward error")
+        self.delay_edit = QLineEdit()
+        self.delay_edit.setAccessibleName("Forward delay")
+        self.delay_edit.setPlaceholderText("0")
+        self.delay_edit.setToolTip(
+            "Milliseconds to hold each message before it is forwarded (empty or 0: at once); "
+            "100-400 waits a random time between the two"
+        )
+        self.delay_error = error_label("Forward delay error")
         form = QFormLayout(self)
         form.addRow("To socket", self.forward_combo)
         form.addRow(self.forward_error)
+        form.addRow("Delay (ms)", self.delay_edit)
+        form.addRow(self.delay_error)
 
     def target(self) -> str:
         """The chosen socket's name ("" when none)."""

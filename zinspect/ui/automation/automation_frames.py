@@ -123,7 +123,7 @@ class AutomationFrameRow(QWidget):
         self.text_edit.setEnabled(encoding != "empty")
         hint = HINTS[encoding]
         if self._templates and encoding == "text":
-            hint = "UTF-8 text with placeholders: {seq}, {time}, {rand:A:B}, {uuid}"
+            hint = "UTF-8 text with placeholders: {seq}, {rand:A:B}, {choice:a|b}, {u32le:seq}…"
         self.text_edit.setPlaceholderText(hint)
         self.text_edit.setToolTip(f"The frame's content: {hint}")
 
