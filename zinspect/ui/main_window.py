@@ -30,6 +30,7 @@ from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
 from zinspect.ui.message.detail_pane import DetailPane
+from zinspect.ui.plot.plot_actions import PlotActions
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
@@ -130,6 +131,8 @@ class MainWindow(QMainWindow):
         self.topology.set_dock(
             self.host.add_dock("Topology", "topology_dock", self.topology, right)
         )
+        # the Plot dock: decoded values and rates over time (plot() for other features)
+        self.plots = PlotActions(self.host, self.session, self)
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
         # Edit > Preferences, applied to the panels at once (and now, from the settings)
@@ -200,6 +203,7 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.detail_dock, dock)
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
+        self.tabifyDockWidget(self.composer_dock, self.plots.dock)
         self.composer_dock.raise_()
 
     @property
@@ -234,8 +238,10 @@ class MainWindow(QMainWindow):
             self.events_dock,
             self.topology_dock,
             self.composer_dock,
+            self.plots.dock,
         ):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.plots.add_series_action)
         view_menu.addSeparator()
         self.theme_menu = ThemeMenu(self.settings, self)
         view_menu.addMenu(self.theme_menu.menu)
@@ -347,6 +353,7 @@ class MainWindow(QMainWindow):
             self.topology_dock,
             self.demos.dock,
             self.events_dock,
+            self.plots.dock,
         ):
             dock.setFloating(False)
             dock.show()

@@ -139,6 +139,7 @@ class ValueSeries:
         self.points = PointRing(cap)
         self.matched = 0  # messages on the series' socket and topic looked at
         self.not_numeric = 0  # of them, those without a number at the path
+        self._types: dict[str, str] = {}
 
     def feed(self, rows: Sequence[Row]) -> int:
         """Take the points of ``rows``; returns how many were added."""
@@ -146,6 +147,7 @@ class ValueSeries:
         socket, topic, path = key.socket, key.topic, key.path
         times: list[float] = []
         values: list[float] = []
+        self._types = {}  # socket types, asked once per batch
         for row in rows:
             if socket is not None and row[ROW_SOCKET] != socket:
                 continue
@@ -168,7 +170,9 @@ class ValueSeries:
     ) -> DecodedMessage | None:
         """The decoded message when it is on ``topic`` (any when None), else None; decodes
         only what the cheap checks leave."""
-        socket_type = self._socket_type(socket)
+        socket_type = self._types.get(socket)
+        if socket_type is None:
+            socket_type = self._types[socket] = self._socket_type(socket)
         if topic is not None and message_topic(frames) != topic:
             # only a protocol with a topic of its own can still put it there
             if not any(r.match(frames, socket_type) for r in _TOPIC_RECOGNISERS):

@@ -58,6 +58,7 @@ class SeriesFeed:
         for series in self.series:
             if series.key == key:
                 return series
+        self.poll()  # the others catch up first: the new one starts where they are
         series = ValueSeries(key, self._decoder, self._socket_type, self.cap)
         self.series.append(series)
         if include_kept:
@@ -92,6 +93,8 @@ class SeriesFeed:
         consumers = len(self.series) + (self.rates is not None)
         if start < end and consumers:
             changed = self._take(start, end, consumers)
+        else:
+            self.last_stride = 1
         if self.rates is not None:
             self.rates.close_before(time.time() if now is None else now)
             changed = True

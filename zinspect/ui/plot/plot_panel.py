@@ -1,0 +1,256 @@
+"""The Plot dock: decoded values over time and messages per second, refreshed in batches.
+
+Two tabs share one feed of the store (core.explore.series_feed): Values, the series the user
+added (a field of a socket's messages on a topic), and Rates, messages per second per socket
+or per topic. A 100 ms timer takes the new rows within the feed's budget and hands each line
+its numpy arrays; nothing runs per message, and rates are counted only while the dock shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.explore.rates import BY_SOCKET, BY_TOPIC
+from zinspect.core.explore.series import SeriesKey, ValueSeries
+from zinspect.core.explore.series_feed import SeriesFeed
+from zinspect.core.store import MessageStore
+from zinspect.ui.plot.plot_canvas import WINDOWS, PlotCanvas
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
+from zinspect.ui.widgets.inputs import make_button
+from zinspect.ui.widgets.theme import set_style
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 100
+RATE_GROUPS = {"per socket": BY_SOCKET, "per topic": BY_TOPIC}
+SERIES_ROLE = int(Qt.ItemDataRole.UserRole)
+
+
+class PlotPanel(QWidget):
+    """Values and rates over time; ``add_series_requested`` asks for the Add series dialog."""
+
+    add_series_requested = Signal()
+
+    def __init__(
+        self,
+        store: MessageStore,
+        decoder: MessageDecoder,
+        socket_type: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("plot_panel")
+        self.feed = SeriesFeed(store, decoder, socket_type)
+        self.values = PlotCanvas("value")
+        self.rates = PlotCanvas("messages per second")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._values_tab(), "Values")
+        self.tabs.addTab(self._rates_tab(), "Rates")
+        self.tabs.setTabToolTip(0, "Decoded fields over time (Add series…)")
+        self.tabs.setTabToolTip(1, "Messages per second, per socket or per topic")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+        self.window_combo = QComboBox()
+        self.window_combo.addItems(list(WINDOWS))
+        self.window_combo.setAccessibleName("Time window")
+        self.window_combo.setToolTip(
+            "How much time the plots show; panning or zooming stops following new points "
+            "until a window is chosen again"
+        )
+        self.window_combo.activated.connect(self._on_window_combo_activated)
+        self.clear_button = make_button(
+            "Clear", "Clear plot points", "Forget every point of every line (series stay)"
+        )
+        self.clear_button.clicked.connect(self.clear)
+        corner = QWidget()  # beside the tabs: no row of its own, the dock stays short
+        top = QHBoxLayout(corner)
+        top.setContentsMargins(0, 0, 0, 2)
+        top.addWidget(QLabel("Show"))
+        top.addWidget(self.window_combo)
+        top.addWidget(self.clear_button)
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tabs, 1)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start(REFRESH_MS)
+
+    def _values_tab(self) -> QWidget:
+        self.series_list = QListWidget()
+        self.series_list.setAccessibleName("Plotted series")
+        self.series_list.setToolTip("The plotted fields: their points, and what was not a number")
+        self.series_list.currentRowChanged.connect(self._update_buttons)
+        self.add_button = make_button(
+            "Add series…", "Add plot series", "Plot a field of the messages on a socket and topic"
+        )
+        self.add_button.clicked.connect(self.add_series_requested)
+        self.remove_button = make_button(
+            "Remove", "Remove plot series", "Stop plotting the selected series"
+        )
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.sample_note = QLabel()
+        set_style(self.sample_note, NOTE_TEMPLATE)
+        self.sample_note.setWordWrap(True)
+        self.series_list.setMinimumHeight(40)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        side = QVBoxLayout()  # beside the plot: a wide, short dock keeps the plot tall
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addLayout(buttons)
+        side.addWidget(self.series_list, 1)
+        side.addWidget(self.sample_note)
+        tab = QWidget()
+        layout = QHBoxLayout(tab)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.values, 3)
+        layout.addLayout(side, 1)
+        self._update_buttons()
+        return tab
+
+    def _rates_tab(self) -> QWidget:
+        self.group_combo = QComboBox()
+        self.group_combo.addItems(list(RATE_GROUPS))
+        self.group_combo.setAccessibleName("Rates grouped")
+        self.group_combo.setToolTip("One line per socket, or one per topic (at most 32 lines)")
+        self.group_combo.activated.connect(self._on_group_combo_activated)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Messages per second"))
+        row.addWidget(self.group_combo)
+        row.addStretch(1)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.rates, 1)
+        return tab
+
+    # -- what others use ---------------------------------------------------------------------
+    def add_series(self, key: SeriesKey) -> ValueSeries:
+        """Plot ``key`` (from the messages the store keeps on); the Values tab comes forward."""
+        series = self.feed.add(key)
+        if self._item_of(series) is None:
+            item = QListWidgetItem()
+            item.setData(SERIES_ROLE, series)
+            self.series_list.addItem(item)
+            log.info("plotting %s", key.label())
+        self.tabs.setCurrentIndex(0)
+        self.series_list.setCurrentRow(self.series_list.count() - 1)
+        self.redraw()
+        return series
+
+    def series(self) -> list[ValueSeries]:
+        return list(self.feed.series)
+
+    def remove_selected(self) -> None:
+        item = self.series_list.currentItem()
+        if item is None:
+            return
+        series = item.data(SERIES_ROLE)
+        self.feed.remove(series)
+        self.values.remove_line(_line_key(series.key))
+        self.series_list.takeItem(self.series_list.row(item))
+        self._update_buttons()
+
+    def clear(self) -> None:
+        self.feed.clear()
+        self.redraw()
+
+    def set_window(self, title: str) -> None:
+        """Show the time window named ``title`` (a key of WINDOWS) in both plots."""
+        self.window_combo.setCurrentText(title)
+        for canvas in (self.values, self.rates):
+            canvas.set_window(WINDOWS[title])
+
+    # -- refreshing --------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._count_rates()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.feed.show_rates(None)  # counting rates costs; nobody sees them now
+
+    def _count_rates(self) -> None:
+        showing = self.isVisible() and self.tabs.currentIndex() == 1
+        self.feed.show_rates(RATE_GROUPS[self.group_combo.currentText()] if showing else None)
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self._count_rates()
+        self.redraw()
+
+    def _on_group_combo_activated(self, _index: int) -> None:
+        for key in self.rates.line_keys():
+            self.rates.remove_line(key)
+        self._count_rates()
+        self.redraw()
+
+    def _on_window_combo_activated(self, _index: int) -> None:
+        self.set_window(self.window_combo.currentText())
+
+    def _on_timer_timeout(self) -> None:
+        if self.feed.poll() and self.isVisible():
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Hand every line its arrays and move the windows on."""
+        now = time.time()
+        for series in self.feed.series:
+            times, values = series.points.arrays()
+            self.values.set_line(_line_key(series.key), series.key.label(), times, values)
+        self.values.follow()
+        rates = self.feed.rates
+        if rates is not None and self.tabs.currentIndex() == 1:
+            for name, rate in rates.series.items():
+                times, values = rate.arrays()
+                self.rates.set_line(name, name, times, values)
+            self.rates.follow(now)
+        self._update_texts()
+
+    def _update_texts(self) -> None:
+        for row in range(self.series_list.count()):
+            item = self.series_list.item(row)
+            series: ValueSeries = item.data(SERIES_ROLE)
+            text = f"{series.key.label()}: {len(series.points):,} points"
+            if series.not_numeric:
+                text += f", {series.not_numeric:,} without a number there"
+            if item.text() != text:
+                item.setText(text)
+        feed = self.feed
+        note = ""
+        if feed.last_stride > 1:
+            note = f"A flood: the plot looks at 1 message in {feed.last_stride}."
+        if self.sample_note.text() != note:
+            self.sample_note.setText(note)
+
+    def _update_buttons(self, *_args: object) -> None:
+        self.remove_button.setEnabled(self.series_list.currentItem() is not None)
+
+    def _item_of(self, series: ValueSeries) -> QListWidgetItem | None:
+        for row in range(self.series_list.count()):
+            item = self.series_list.item(row)
+            if item.data(SERIES_ROLE) is series:
+                return item
+        return None
+
+
+def _line_key(key: SeriesKey) -> str:
+    return f"{key.socket}\0{key.topic}\0{key.path.text()}"
