@@ -11,6 +11,7 @@ pans or zooms, and choosing a window again follows again.
 from __future__ import annotations
 
 import os
+import time
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # before pyqtgraph picks a binding
 
@@ -22,7 +23,19 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from zinspect.ui.widgets.theme import PLOT_SERIES_COLOURS, colour, theme_signals
 
 WINDOWS: dict[str, float | None] = {"Last minute": 60.0, "Last 10 minutes": 600.0, "All": None}
-LINE_WIDTH = 1.5
+LINE_WIDTH = 1
+
+
+class _TimedPlotWidget(pg.PlotWidget):
+    """A PlotWidget that remembers how long it takes to paint, so the panel can paint less
+    often when painting is costly (a slow machine, many points on screen)."""
+
+    paint_s = 0.0  # a moving average
+
+    def paintEvent(self, event: object) -> None:
+        began = time.perf_counter()
+        super().paintEvent(event)
+        self.paint_s = 0.7 * self.paint_s + 0.3 * (time.perf_counter() - began)
 
 
 class PlotCanvas(QWidget):
@@ -31,12 +44,13 @@ class PlotCanvas(QWidget):
     def __init__(self, y_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         windows = set(QApplication.topLevelWidgets())
-        self.widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.widget = _TimedPlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.widget.setAccessibleName(f"Plot of {y_label}")
         self.item = self.widget.getPlotItem()
         self.item.setLabel("left", y_label)
         self.item.setLabel("bottom", "time")
-        self.item.showGrid(x=True, y=True, alpha=0.5)
+        # no grid: pyqtgraph draws it translucent across the canvas, which doubled the
+        # time of a frame (benchmarks/plot_bench.py)
         self.item.setClipToView(True)
         self.item.setDownsampling(auto=True, mode="peak")
         # pyqtgraph's menus offer exports and settings zinspect does not explain: pan and zoom
@@ -91,6 +105,11 @@ class PlotCanvas(QWidget):
     def _pen(self, key: str) -> object:
         index = self._order.index(key) % len(PLOT_SERIES_COLOURS)
         return pg.mkPen(colour(PLOT_SERIES_COLOURS[index]), width=LINE_WIDTH)
+
+    @property
+    def paint_s(self) -> float:
+        """How long a frame of this plot takes to paint, lately (seconds)."""
+        return float(self.widget.paint_s)
 
     # -- time window ---------------------------------------------------------------------
     def set_window(self, seconds: float | None) -> None:

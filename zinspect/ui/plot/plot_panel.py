@@ -38,6 +38,10 @@ from zinspect.ui.widgets.theme import set_style
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 100
+# Painting takes at most this share of the time: a plot whose frames cost 20 ms is
+# redrawn every 400 ms, not every 100 (the sockets share the one thread).
+PAINT_SHARE = 0.05
+FLOOD_REDRAW_S = 0.25  # under a flood (the feed samples) the plots move at 4 Hz
 RATE_GROUPS = {"per socket": BY_SOCKET, "per topic": BY_TOPIC}
 SERIES_ROLE = int(Qt.ItemDataRole.UserRole)
 
@@ -89,6 +93,8 @@ class PlotPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs, 1)
+        self._dirty = False  # points came that the plots do not show yet
+        self._last_redraw = 0.0
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(REFRESH_MS)
@@ -207,11 +213,20 @@ class PlotPanel(QWidget):
         self.set_window(self.window_combo.currentText())
 
     def _on_timer_timeout(self) -> None:
-        if self.feed.poll() and self.isVisible():
+        self._dirty |= self.feed.poll()
+        if not self._dirty or not self.isVisible():
+            return
+        now = time.monotonic()
+        interval = max(self.values.paint_s, self.rates.paint_s) / PAINT_SHARE
+        if self.feed.last_stride > 1:
+            interval = max(interval, FLOOD_REDRAW_S)
+        if now - self._last_redraw >= interval:
             self.redraw()
 
     def redraw(self) -> None:
         """Hand every line its arrays and move the windows on."""
+        self._dirty = False
+        self._last_redraw = time.monotonic()
         now = time.time()
         for series in self.feed.series:
             times, values = series.points.arrays()
