@@ -6,7 +6,9 @@ from __future__ import annotations
 import time
 
 from peerio import start_peer
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 from ui_actions import WAIT_MS, click, trigger_menu
 from window_driver import ANY_PORT
 
@@ -64,7 +66,8 @@ def test_the_temperature_of_a_zip_code_from_a_real_publisher_is_plotted(window, 
     plotted = points(only_curve(canvas))
     assert set(plotted) <= sent
     listed = window.plots.panel.series_list.item(0).text()
-    assert listed.startswith("f1[2] — weather, topic 10001: ")
+    assert listed.startswith("f1[2] — weather, topic 10001\n")
+    assert listed.endswith(" points")
 
 
 def test_an_unreadable_path_is_refused_in_words_and_nothing_is_plotted(window, qtbot):
@@ -175,3 +178,33 @@ def test_the_view_menu_shows_and_hides_the_plot_dock(window, qtbot):
     qtbot.waitUntil(lambda: not dock.isVisible(), timeout=WAIT_MS)
     assert dock.toggleViewAction().isChecked() is False
     assert Qt.DockWidgetArea.BottomDockWidgetArea == window.dockWidgetArea(dock)
+
+
+def test_zooming_with_the_wheel_stops_following_until_a_window_is_chosen(window, qtbot):
+    now = time.time()
+    add_rows(window, [(now - 30 + t, "s", IN, 0, b"10001 %d 1" % t) for t in range(30)])
+    window.plots.plot(None, "10001", TEMPERATURE)
+    panel = window.plots.panel
+    canvas = panel.values
+    qtbot.waitUntil(lambda: canvas.widget.isVisible(), timeout=WAIT_MS)
+    assert canvas.following
+    viewport = canvas.widget.viewport()
+    centre = QPointF(viewport.rect().center())
+    wheel = QWheelEvent(
+        centre,
+        QPointF(viewport.mapToGlobal(centre.toPoint())),
+        QPoint(),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, wheel)
+    assert not canvas.following
+    zoomed = canvas.view_box.viewRange()[0]
+    assert zoomed[1] - zoomed[0] < 60  # zoomed in from the minute
+    panel.set_window("Last minute")
+    assert canvas.following
+    low, high = canvas.view_box.viewRange()[0]
+    assert abs((high - low) - 60) < 1

@@ -116,6 +116,7 @@ class PlotPanel(QWidget):
         set_style(self.sample_note, NOTE_TEMPLATE)
         self.sample_note.setWordWrap(True)
         self.series_list.setMinimumHeight(40)
+        self.series_list.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -244,7 +245,7 @@ class PlotPanel(QWidget):
         for row in range(self.series_list.count()):
             item = self.series_list.item(row)
             series: ValueSeries = item.data(SERIES_ROLE)
-            text = f"{series.key.label()}: {len(series.points):,} points"
+            text = f"{series.key.label()}\n{len(series.points):,} points"
             if series.not_numeric:
                 text += f", {series.not_numeric:,} without a number there"
             if item.text() != text:
