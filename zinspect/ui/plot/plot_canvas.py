@@ -20,9 +20,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
+from zinspect.ui.plot.plot_windows import WINDOWS
 from zinspect.ui.widgets.theme import PLOT_SERIES_COLOURS, colour, theme_signals
 
-WINDOWS: dict[str, float | None] = {"Last minute": 60.0, "Last 10 minutes": 600.0, "All": None}
 LINE_WIDTH = 1
 
 

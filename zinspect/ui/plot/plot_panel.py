@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
@@ -30,10 +31,13 @@ from zinspect.core.explore.rates import BY_SOCKET, BY_TOPIC
 from zinspect.core.explore.series import SeriesKey, ValueSeries
 from zinspect.core.explore.series_feed import SeriesFeed
 from zinspect.core.store import MessageStore
-from zinspect.ui.plot.plot_canvas import WINDOWS, PlotCanvas
+from zinspect.ui.plot.plot_windows import WINDOWS
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
 from zinspect.ui.widgets.inputs import make_button
 from zinspect.ui.widgets.theme import set_style
+
+if TYPE_CHECKING:
+    from zinspect.ui.plot.plot_canvas import PlotCanvas
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +65,11 @@ class PlotPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("plot_panel")
         self.feed = SeriesFeed(store, decoder, socket_type)
-        self.values = PlotCanvas("value")
-        self.rates = PlotCanvas("messages per second")
+        # the plots are made when first needed: importing pyqtgraph costs the start-up
+        # a third of a second, and most sessions never open the Plot dock
+        self._values: PlotCanvas | None = None
+        self._rates: PlotCanvas | None = None
+        self._window_title = next(iter(WINDOWS))
         self.tabs = QTabWidget()
         self.tabs.addTab(self._values_tab(), "Values")
         self.tabs.addTab(self._rates_tab(), "Rates")
@@ -128,7 +135,9 @@ class PlotPanel(QWidget):
         tab = QWidget()
         layout = QHBoxLayout(tab)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.values, 3)
+        self._values_box = QVBoxLayout()
+        self._values_box.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._values_box, 3)
         layout.addLayout(side, 1)
         self._update_buttons()
         return tab
@@ -147,8 +156,32 @@ class PlotPanel(QWidget):
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
-        layout.addWidget(self.rates, 1)
+        self._rates_box = QVBoxLayout()
+        self._rates_box.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._rates_box, 1)
         return tab
+
+    @property
+    def values(self) -> PlotCanvas:
+        """The plot of the value series (made on first use)."""
+        if self._values is None:
+            self._values = self._make_canvas("value", self._values_box)
+        return self._values
+
+    @property
+    def rates(self) -> PlotCanvas:
+        """The plot of messages per second (made on first use)."""
+        if self._rates is None:
+            self._rates = self._make_canvas("messages per second", self._rates_box)
+        return self._rates
+
+    def _make_canvas(self, y_label: str, box: QVBoxLayout) -> PlotCanvas:
+        from zinspect.ui.plot.plot_canvas import PlotCanvas
+
+        canvas = PlotCanvas(y_label)
+        canvas.set_window(WINDOWS[self._window_title])
+        box.addWidget(canvas)
+        return canvas
 
     # -- what others use ---------------------------------------------------------------------
     def add_series(self, key: SeriesKey) -> ValueSeries:
@@ -183,14 +216,24 @@ class PlotPanel(QWidget):
 
     def set_window(self, title: str) -> None:
         """Show the time window named ``title`` (a key of WINDOWS) in both plots."""
+        self._window_title = title
         self.window_combo.setCurrentText(title)
-        for canvas in (self.values, self.rates):
-            canvas.set_window(WINDOWS[title])
+        for canvas in (self._values, self._rates):
+            if canvas is not None:
+                canvas.set_window(WINDOWS[title])
 
     # -- refreshing --------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        QTimer.singleShot(0, self._on_shown)  # a tab behind another is "shown" too
         self._count_rates()
+
+    def _on_shown(self) -> None:
+        if self._on_screen() and self._values is None:
+            self.redraw()  # makes the plots: the dock really shows them
+
+    def _on_screen(self) -> bool:
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
@@ -205,8 +248,9 @@ class PlotPanel(QWidget):
         self.redraw()
 
     def _on_group_combo_activated(self, _index: int) -> None:
-        for key in self.rates.line_keys():
-            self.rates.remove_line(key)
+        rates = self.rates
+        for key in rates.line_keys():
+            rates.remove_line(key)
         self._count_rates()
         self.redraw()
 
@@ -215,10 +259,11 @@ class PlotPanel(QWidget):
 
     def _on_timer_timeout(self) -> None:
         self._dirty |= self.feed.poll()
-        if not self._dirty or not self.isVisible():
+        if not self._dirty or not self._on_screen():
             return
         now = time.monotonic()
-        interval = max(self.values.paint_s, self.rates.paint_s) / PAINT_SHARE
+        shown = [c for c in (self._values, self._rates) if c is not None]
+        interval = max((c.paint_s for c in shown), default=0.0) / PAINT_SHARE
         if self.feed.last_stride > 1:
             interval = max(interval, FLOOD_REDRAW_S)
         if now - self._last_redraw >= interval:
