@@ -10,8 +10,10 @@
 updates, all on topic 10001 ("10001 -70 49"), and the app's receive rate is measured with the
 Plot dock open and showing the temperature (``f1[2]`` on topic 10001, every message a point
 to decode) and with no plot; the figure is the rate with the plot over the rate without it
-(median over 5 interleaved rounds; each round's rates, and the same ratio per second of the
-main thread's CPU, go to stderr). ``plot_100k_frame_ms``: a plot of 100,000 points in the
+(median over 5 interleaved rounds; each round's rates go to stderr).
+``plot_ingest_ratio_cpu`` (information) is the same ratio counted in messages per second of
+the main thread's CPU time, which other processes on a busy machine disturb far less than
+wall-clock rates. ``plot_100k_frame_ms``: a plot of 100,000 points in the
 "All" window is redrawn (new arrays handed to the line, then painted at once); the figure is
 the median time of one redraw. Both run through the real main window on Qt's offscreen
 platform, started like the ``zinspect`` command (app_bench.py's runner).
@@ -202,6 +204,7 @@ def measure(quick: bool = False) -> dict[str, float]:
     redraw = run_child([script, "child", "redraw", str(POINTS)], CHILD_TIMEOUT_S)
     return {
         "plot_ingest_ratio": round(median(ratios), 3),
+        "plot_ingest_ratio_cpu": round(median(cpu_ratios), 3),  # information, no target
         "plot_100k_frame_ms": round(redraw["frame_ms"], 1),
     }
 

@@ -21,7 +21,7 @@ from zinspect.core.store import MessageStore, Row
 
 log = logging.getLogger(__name__)
 
-BUDGET_S = 0.003  # work per poll: at 10 polls a second, 3 % of the loop's time
+BUDGET_S = 0.002  # work per poll: at 10 polls a second, 2 % of the loop's time
 _FIRST_COST_S = 5e-6  # a first guess of a row's cost per series (a decode), refined as we go
 
 

@@ -45,7 +45,7 @@ REFRESH_MS = 100
 # Painting takes at most this share of the time: a plot whose frames cost 20 ms is
 # redrawn every 400 ms, not every 100 (the sockets share the one thread).
 PAINT_SHARE = 0.05
-FLOOD_REDRAW_S = 0.25  # under a flood (the feed samples) the plots move at 4 Hz
+FLOOD_REDRAW_S = 0.5  # under a flood (the feed samples) the plots move at 2 Hz
 RATE_GROUPS = {"per socket": BY_SOCKET, "per topic": BY_TOPIC}
 SERIES_ROLE = int(Qt.ItemDataRole.UserRole)
 
