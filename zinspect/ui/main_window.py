@@ -45,7 +45,7 @@ from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
 
-LAYOUT_VERSION = 3  # bump when the default arrangement changes: old saved layouts are ignored
+LAYOUT_VERSION = 4  # bump when the default arrangement changes: old saved layouts are ignored
 DEFAULT_SIZE = (1360, 860)
 
 
