@@ -55,6 +55,24 @@ def test_a_series_on_another_socket_or_a_word_that_is_no_number_gets_no_points()
     assert words.not_numeric == 1
 
 
+def test_a_number_too_large_to_draw_is_counted_not_plotted():
+    store = MessageStore()
+    feed = feed_for(store)
+    series = feed.add(SeriesKey(None, "10001", TEMPERATURE))
+    store.extend_rows(
+        [
+            (1.0, "s", IN, 0, b"10001 1e308 1"),
+            (2.0, "s", IN, 0, b"10001 -1.5e300 1"),
+            (3.0, "s", IN, 0, b"10001 1e299 1"),
+            (4.0, "s", IN, 0, b"10001 inf 1"),
+        ],
+        4,
+    )
+    feed.poll()
+    assert series.points.arrays()[1].tolist() == [1e299]
+    assert series.too_large == 2 and series.not_numeric == 1
+
+
 def test_json_frames_are_decoded_and_the_path_reaches_into_them():
     store = MessageStore()
     feed = feed_for(store)

@@ -208,3 +208,19 @@ def test_zooming_with_the_wheel_stops_following_until_a_window_is_chosen(window,
     assert canvas.following
     low, high = canvas.view_box.viewRange()[0]
     assert abs((high - low) - 60) < 1
+
+
+def test_numbers_too_large_to_draw_are_counted_and_the_plot_still_draws(window, qtbot):
+    now = time.time()
+    values = [b"1e308", b"-1.7e308", b"21.5", b"1e300", b"-40"]
+    add_rows(window, [(now - 5 + i, "s", IN, 0, b"10001 " + v) for i, v in enumerate(values)])
+    window.plots.plot(None, "10001", TEMPERATURE)
+    panel = window.plots.panel
+    panel.set_window("All")
+    curve = only_curve(panel.values)
+    assert [value for _t, value in points(curve)] == [21.5, 1e300, -40.0]
+    assert panel.series_list.item(0).text().endswith("3 points, 2 too large to draw")
+    view = panel.values.view_box
+    # drawn (pytest-qt fails the test on an error in paint), with every point in range
+    qtbot.waitUntil(lambda: view.viewRange()[1][1] >= 1e300, timeout=WAIT_MS)
+    assert view.viewRange()[1][0] <= -40

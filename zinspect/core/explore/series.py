@@ -28,6 +28,8 @@ from zinspect.core.explore.fields import (
 )
 from zinspect.core.store import ROW_FRAMES, ROW_SOCKET, ROW_TIME, Row
 
+# a value past this cannot be drawn: the plot's range (max - min, padded) would overflow
+DRAWABLE = 1e300
 POINT_CAP = 1_000_000  # points a series keeps at most (the store's default message cap)
 _FIRST_CAPACITY = 4096  # a ring starts small and doubles up to its cap
 # recognisers whose protocol names its own topic: only they can move a message to a topic
@@ -139,6 +141,7 @@ class ValueSeries:
         self.points = PointRing(cap)
         self.matched = 0  # messages on the series' socket and topic looked at
         self.not_numeric = 0  # of them, those without a number at the path
+        self.too_large = 0  # and those with a number past DRAWABLE
         self._types: dict[str, str] = {}
 
     def feed(self, rows: Sequence[Row]) -> int:
@@ -159,6 +162,9 @@ class ValueSeries:
             number = numeric(field_value(decoded, path))
             if number is None:
                 self.not_numeric += 1
+                continue
+            if not -DRAWABLE <= number <= DRAWABLE:
+                self.too_large += 1
                 continue
             times.append(row[ROW_TIME])
             values.append(number)

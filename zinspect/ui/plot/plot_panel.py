@@ -293,6 +293,8 @@ class PlotPanel(QWidget):
             text = f"{series.key.label()}\n{len(series.points):,} points"
             if series.not_numeric:
                 text += f", {series.not_numeric:,} without a number there"
+            if series.too_large:
+                text += f", {series.too_large:,} too large to draw"
             if item.text() != text:
                 item.setText(text)
         feed = self.feed
