@@ -224,3 +224,19 @@ def test_numbers_too_large_to_draw_are_counted_and_the_plot_still_draws(window, 
     # drawn (pytest-qt fails the test on an error in paint), with every point in range
     qtbot.waitUntil(lambda: view.viewRange()[1][1] >= 1e300, timeout=WAIT_MS)
     assert view.viewRange()[1][0] <= -40
+
+
+def test_rates_by_topic_and_clear_starts_the_counts_afresh(window, qtbot):
+    window.plots.dock.show()
+    window.plots.dock.raise_()
+    panel = window.plots.panel
+    panel.tabs.setCurrentIndex(1)
+    panel.group_combo.setCurrentText("per topic")
+    panel.group_combo.activated.emit(panel.group_combo.currentIndex())
+    qtbot.waitUntil(lambda: panel.feed.rates is not None, timeout=WAIT_MS)
+    start = int(time.time()) - 10
+    add_rows(window, [(start + i / 4, "s", IN, 0, b"%d 1 2" % (10001 + i % 2)) for i in range(8)])
+    qtbot.waitUntil(lambda: set(panel.rates.curves) == {"10001", "10002"}, timeout=WAIT_MS)
+    assert points(panel.rates.curves["10001"])[:2] == [(start, 2.0), (start + 1, 2.0)]
+    click(qtbot, panel.clear_button)
+    assert panel.rates.curves == {}

@@ -212,7 +212,14 @@ class PlotPanel(QWidget):
 
     def clear(self) -> None:
         self.feed.clear()
+        self._forget_rate_lines()
         self.redraw()
+
+    def _forget_rate_lines(self) -> None:
+        """The rate plot's lines go with the counts they showed (they come back as counted)."""
+        if self._rates is not None:
+            for key in self._rates.line_keys():
+                self._rates.remove_line(key)
 
     def set_window(self, title: str) -> None:
         """Show the time window named ``title`` (a key of WINDOWS) in both plots."""
@@ -240,17 +247,18 @@ class PlotPanel(QWidget):
         self.feed.show_rates(None)  # counting rates costs; nobody sees them now
 
     def _count_rates(self) -> None:
+        """Count rates while the Rates tab shows; counting starts afresh each time."""
         showing = self.isVisible() and self.tabs.currentIndex() == 1
+        before = self.feed.rates
         self.feed.show_rates(RATE_GROUPS[self.group_combo.currentText()] if showing else None)
+        if self.feed.rates is not before and self.feed.rates is not None:
+            self._forget_rate_lines()
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         self._count_rates()
         self.redraw()
 
     def _on_group_combo_activated(self, _index: int) -> None:
-        rates = self.rates
-        for key in rates.line_keys():
-            rates.remove_line(key)
         self._count_rates()
         self.redraw()
 
