@@ -13,7 +13,9 @@ than either rate.
 Prints a readable table, then as its last line one JSON object with the thirteen figures
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
 (``rss_*``, ``stall_*`` and ``shutdown_1m_*``, from the safety_*.py modules; see
-docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.
+docs/reliability.md), and the Plot dock's figures (``plot_*``, from plot_bench.py; see
+docs/plots.md). ``--no-safety`` leaves the hostile-input figures out, ``--only-safety``
+measures only them; ``--no-plot`` leaves the plot figures out.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -106,6 +108,12 @@ SAFETY_TARGETS: list[tuple[str, float, str, str]] = [
     ("shutdown_1m_behind_s", 1.0, "max", "s"),
 ]
 SAFETY_KEYS = [name for name, *_ in SAFETY_TARGETS]
+# The Plot dock (plot_bench.py): ingest with a plot open over ingest without, and one frame
+# of a plot of 100,000 points.
+PLOT_TARGETS: list[tuple[str, float, str, str]] = [
+    ("plot_ingest_ratio", 0.85, "min", "x closed"),
+    ("plot_100k_frame_ms", 50, "max", "ms"),
+]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
 # automation existed.
@@ -208,6 +216,14 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
                 f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {target:<6g} "
                 f"{unit:<7}{verdict}"
             )
+    for name, target, kind, unit in PLOT_TARGETS:
+        if name in figures:
+            verdict = "met" if met(figures[name], target, kind) else "MISSED"
+            sign = ">=" if kind == "min" else "<="
+            lines.append(
+                f"{name:<30}{figures[name]:>10.3g}{'(median)':>26}   {sign} {target:<6g} "
+                f"{unit:<7}{verdict}"
+            )
     rates = [
         ("bare recv_multipart, 1 frame", "bare_1f"),
         ("zinspect, 1 frame", "app_1f"),
@@ -259,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure only the hostile-input figures",
     )
+    parser.add_argument("--no-plot", action="store_true", help="leave out the Plot dock's figures")
     parser.add_argument(
         "--details", metavar="FILE", help="also write every raw measurement to this JSON file"
     )
@@ -279,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
+    if not args.no_plot and not args.only_safety:
+        import plot_bench
+
+        log("plot_bench")
+        figures.update(plot_bench.measure(quick=args.quick))
     print(
         f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
         f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)"

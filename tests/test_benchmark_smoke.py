@@ -1,5 +1,6 @@
 """benchmarks/run.py --quick runs end to end and reports every figure (no thresholds here:
-timings belong to the benchmark, and this machine is shared)."""
+timings belong to the benchmark, and this machine is shared). The plot figures have their
+own smoke test (test_plot_bench_smoke.py)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ KEYS = {
 def test_quick_benchmark_prints_all_figures_as_json_last():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--no-safety"],
+        [sys.executable, str(RUN), "--quick", "--no-safety", "--no-plot"],
         capture_output=True,
         text=True,
         timeout=110,

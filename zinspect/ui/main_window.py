@@ -34,6 +34,7 @@ from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
 from zinspect.ui.latency.latency_panel import LatencyPanel
 from zinspect.ui.message.detail_pane import DetailPane
+from zinspect.ui.plot.plot_actions import PlotActions
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         self.latency.set_dock(
             self.host.add_dock("Latency", "latency_dock", VerticalScroll(self.latency), bottom)
         )
+        # the Plot dock: decoded values and rates over time (plot() for other features)
+        self.plots = PlotActions(self.host, self.session, self)
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
         # Edit > Preferences, applied to the panels at once (and now, from the settings)
@@ -216,6 +219,7 @@ class MainWindow(QMainWindow):
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
         self.tabifyDockWidget(self.composer_dock, self.latency_dock)
+        self.tabifyDockWidget(self.composer_dock, self.plots.dock)
         self.composer_dock.raise_()
         self._whole_tab_titles()
 
@@ -266,8 +270,10 @@ class MainWindow(QMainWindow):
             self.latency_dock,
             self.topology_dock,
             self.composer_dock,
+            self.plots.dock,
         ):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.plots.add_series_action)
         view_menu.addSeparator()
         self.theme_menu = ThemeMenu(self.settings, self)
         view_menu.addMenu(self.theme_menu.menu)
@@ -395,6 +401,7 @@ class MainWindow(QMainWindow):
             self.demos.dock,
             self.events_dock,
             self.latency_dock,
+            self.plots.dock,
         ):
             dock.setFloating(False)
             dock.show()

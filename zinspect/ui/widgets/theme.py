@@ -105,6 +105,15 @@ LIGHT_TABLE: dict[str, str] = {
     "diff_added_background": "#d5f0d9",  # behind added words and bytes
     "diff_removed_background": "#fad9d7",
     "diff_changed_background": "#fcecc4",
+    "plot_background": "#ffffff",  # the Plot dock's canvas, its axes and grid
+    "plot_axis": "#333333",
+    "plot_grid": "#d0d0d0",
+    "plot_series_1": "#1f62b4",  # the plot's lines, in the order series are added
+    "plot_series_2": "#c4261d",
+    "plot_series_3": "#2a7f2a",
+    "plot_series_4": "#7e48b8",
+    "plot_series_5": "#a55200",
+    "plot_series_6": "#137680",
 }
 
 DARK_TABLE: dict[str, str] = {
@@ -154,6 +163,15 @@ DARK_TABLE: dict[str, str] = {
     "diff_added_background": "#1d4524",
     "diff_removed_background": "#5a2222",
     "diff_changed_background": "#4a3a12",
+    "plot_background": "#1e1e21",
+    "plot_axis": "#d0d0d4",
+    "plot_grid": "#3a3a3f",
+    "plot_series_1": "#6fb3ff",
+    "plot_series_2": "#ff7b72",
+    "plot_series_3": "#7edc7e",
+    "plot_series_4": "#c9a0ff",
+    "plot_series_5": "#ffb05c",
+    "plot_series_6": "#4fd6e0",
 }
 TABLES = {LIGHT: LIGHT_TABLE, DARK: DARK_TABLE}
 
@@ -198,11 +216,23 @@ DRAWN_ON: tuple[tuple[str, str, str], ...] = (
     *(("text", f"diff_{kind}_background", TEXT) for kind in ("added", "removed", "changed")),
     ("mid", "window", GRAPHIC),  # node outlines on the canvas
     ("highlight", "base", GRAPHIC),  # the selected node's outline
+    ("plot_axis", "plot_background", TEXT),  # tick labels and axis titles
+    *((f"plot_series_{n}", "plot_background", GRAPHIC) for n in range(1, 7)),
 )
 # colours only ever drawn under or around others, or greyed out: not checked
 DECORATION = frozenset(
-    {"light", "midlight", "dark", "shadow", "hint_border", "disabled_text", "frame_window"}
+    {
+        "light",
+        "midlight",
+        "dark",
+        "shadow",
+        "hint_border",
+        "disabled_text",
+        "frame_window",
+        "plot_grid",
+    }
 )
+PLOT_SERIES_COLOURS = tuple(f"plot_series_{n}" for n in range(1, 7))
 # widgets whose frame Fusion draws in their window colour, darkened (see _use_style)
 FRAMED_CLASSES = ("QCheckBox", "QRadioButton", "QLineEdit", "QAbstractSpinBox")
 

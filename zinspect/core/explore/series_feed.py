@@ -1,0 +1,135 @@
+"""Feeding plot series from the store: new rows in batches, within a time budget per call.
+
+The plot shares the one thread with the sockets, so what it takes per refresh is bounded:
+``poll`` looks at the rows that arrived since the last call, and when there are more than
+its budget can decode (a flood), it looks at an evenly spaced sample of them (every
+``stride``-th row) and counts the rest as not looked at. The plot then says it shows a
+sample; the sockets keep their pace (benchmarks/plot_bench.py measures it).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+
+from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.explore.rates import RateTracker
+from zinspect.core.explore.series import POINT_CAP, SeriesKey, ValueSeries
+from zinspect.core.store import MessageStore, Row
+
+log = logging.getLogger(__name__)
+
+BUDGET_S = 0.002  # work per poll: at 10 polls a second, 2 % of the loop's time
+_FIRST_COST_S = 5e-6  # a first guess of a row's cost per series (a decode), refined as we go
+
+
+class SeriesFeed:
+    """The plot's value series and rates, following one store."""
+
+    def __init__(
+        self,
+        store: MessageStore,
+        decoder: MessageDecoder,
+        socket_type: Callable[[str], str],
+        budget_s: float = BUDGET_S,
+    ) -> None:
+        self._store = store
+        self._decoder = decoder
+        self._socket_type = socket_type
+        self.budget_s = budget_s
+        self.series: list[ValueSeries] = []
+        self.rates: RateTracker | None = None  # counted only while someone shows them
+        self._next = store.end_seq
+        self._cost = _FIRST_COST_S  # seconds per row per consumer, a moving average
+        self.looked_at = 0  # rows fed to the series
+        self.skipped = 0  # rows left out of the sample under a flood
+        self.last_stride = 1
+
+    @property
+    def cap(self) -> int:
+        """Points per series: at most the store's message cap, at most POINT_CAP."""
+        return max(1, min(POINT_CAP, self._store.max_messages))
+
+    def add(self, key: SeriesKey, include_kept: bool = True) -> ValueSeries:
+        """A new series (the one there already when ``key`` is plotted); it starts with the
+        messages the store keeps when ``include_kept``, so a plot opened late is not empty."""
+        for series in self.series:
+            if series.key == key:
+                return series
+        self.poll()  # the others catch up first: the new one starts where they are
+        series = ValueSeries(key, self._decoder, self._socket_type, self.cap)
+        self.series.append(series)
+        if include_kept:
+            self._backfill(series)
+        return series
+
+    def remove(self, series: ValueSeries) -> None:
+        if series in self.series:
+            self.series.remove(series)
+
+    def clear(self) -> None:
+        """Every series and rate forgets its points (the series stay)."""
+        for series in self.series:
+            series.points.clear()
+        if self.rates is not None:
+            self.rates.clear()
+
+    def show_rates(self, group: str | None) -> None:
+        """Count rates grouped by ``group`` (BY_SOCKET or BY_TOPIC) from now on; None stops."""
+        if group is None:
+            self.rates = None
+        elif self.rates is None or self.rates.group != group:
+            self.rates = RateTracker(group, self.cap)
+
+    def poll(self, now: float | None = None) -> bool:
+        """Take the rows that arrived since the last poll; True when any point was added."""
+        store = self._store
+        start = max(self._next, store.first_seq)
+        end = store.end_seq
+        self._next = end
+        changed = False
+        consumers = len(self.series) + (self.rates is not None)
+        if start < end and consumers:
+            changed = self._take(start, end, consumers)
+        else:
+            self.last_stride = 1
+        if self.rates is not None:
+            self.rates.close_before(time.time() if now is None else now)
+            changed = True
+        return changed
+
+    def _take(self, start: int, end: int, consumers: int) -> bool:
+        backlog = end - start
+        affordable = max(1, int(self.budget_s / (self._cost * consumers)))
+        stride = max(1, math.ceil(backlog / affordable))
+        _first, rows = self._store.rows(start, end)
+        sample: Sequence[Row] = rows[::stride] if stride > 1 else rows
+        self.last_stride = stride
+        self.looked_at += len(sample)
+        self.skipped += len(rows) - len(sample)
+        began = time.perf_counter()
+        added = 0
+        for series in self.series:
+            added += series.feed(sample)
+        if self.rates is not None:
+            self.rates.feed(sample, float(stride))
+        spent = time.perf_counter() - began
+        if sample:
+            cost = spent / (len(sample) * consumers)
+            self._cost = max(2e-7, 0.7 * self._cost + 0.3 * cost)
+        if stride > 1:
+            log.debug("plot sampled 1 row in %d of %d new rows", stride, len(rows))
+        return added > 0 or self.rates is not None
+
+    def _backfill(self, series: ValueSeries) -> None:
+        """The kept messages, sampled to the budget of a few polls (a million kept rows
+        must not hold the window)."""
+        store = self._store
+        _first, rows = store.rows(store.first_seq, self._next)
+        if not rows:
+            return
+        affordable = max(1, int(5 * self.budget_s / self._cost))
+        stride = max(1, math.ceil(len(rows) / affordable))
+        series.feed(rows[::stride] if stride > 1 else rows)

@@ -1,0 +1,1 @@
+"""The Plot dock: decoded values and message rates over time, drawn with pyqtgraph."""
