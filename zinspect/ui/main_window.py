@@ -33,6 +33,7 @@ from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
+from zinspect.ui.topics.topics_view import TopicsView
 from zinspect.ui.topology.topology_view import TopologyView
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
 from zinspect.ui.widgets.theme import apply_theme, saved_theme, set_style
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
         self.topology.set_dock(
             self.host.add_dock("Topology", "topology_dock", self.topology, right)
         )
+        # messages grouped by topic, live
+        self.topics = TopicsView(self.bridge, parent=self)
+        self.topics.set_dock(self.host.add_dock("Topics", "topics_dock", self.topics, right))
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
         # Edit > Preferences, applied to the panels at once (and now, from the settings)
@@ -196,7 +200,11 @@ class MainWindow(QMainWindow):
         # the demo's text needs the height of the window: a tab beside the sockets list
         self.tabifyDockWidget(self.sockets_dock, self.demos.dock)
         self.sockets_dock.raise_()
-        for dock in (self.workspace_actions.saved_messages_dock, self.topology_dock):
+        for dock in (
+            self.workspace_actions.saved_messages_dock,
+            self.topology_dock,
+            self.topics_dock,
+        ):
             self.tabifyDockWidget(self.detail_dock, dock)
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
@@ -206,6 +214,11 @@ class MainWindow(QMainWindow):
     def topology_dock(self) -> QDockWidget:
         assert self.topology.dock is not None
         return self.topology.dock
+
+    @property
+    def topics_dock(self) -> QDockWidget:
+        assert self.topics.dock is not None
+        return self.topics.dock
 
     @property
     def events_dock(self) -> QDockWidget:
@@ -233,6 +246,7 @@ class MainWindow(QMainWindow):
             self.workspace_actions.saved_messages_dock,
             self.events_dock,
             self.topology_dock,
+            self.topics_dock,
             self.composer_dock,
         ):
             view_menu.addAction(dock.toggleViewAction())
@@ -263,6 +277,8 @@ class MainWindow(QMainWindow):
         self.window_closed.connect(self.capture.shut_down)
         self.capture.capture_opened.connect(self.workspace_actions.show_capture)
         self.preferences.theme_chosen.connect(apply_theme)  # the View menu's check follows
+        self.topics.topic_selected.connect(self.traffic.set_topic_filter)
+        self.topics.latest_opened.connect(self._on_topics_latest_opened)
 
     # -- wiring ---------------------------------------------------------------------------
     def _on_sockets_socket_selected(self, handle: SocketHandle | None) -> None:
@@ -290,6 +306,14 @@ class MainWindow(QMainWindow):
             # libzmq names the host only: say when several connections come from there
             peer = describe_peer(peer, handle.monitor.connections)
         self.detail.show_message(message, socket_type, peer)
+
+    def _on_topics_latest_opened(self, message: Message) -> None:
+        """The table selects the message if it shows it (the Message pane follows the table),
+        else the Message pane shows it alone."""
+        if not self.traffic.select_seq(message.seq):
+            self._on_traffic_message_selected(message)
+        self.detail_dock.show()
+        self.detail_dock.raise_()
 
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:
         message = self._selected_message
@@ -345,6 +369,7 @@ class MainWindow(QMainWindow):
             self.detail_dock,
             self.composer_dock,
             self.topology_dock,
+            self.topics_dock,
             self.demos.dock,
             self.events_dock,
         ):
