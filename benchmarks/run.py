@@ -14,6 +14,8 @@ Prints a readable table, then as its last line one JSON object with the eleven f
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
 (``rss_*``, ``stall_*`` and ``shutdown_1m_stored_s``, from the safety_*.py modules; see
 docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.
+The Topics view's figures (``topics_*``, topics_bench.py) come too; ``--no-explore`` leaves
+them out.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -102,6 +104,12 @@ SAFETY_TARGETS: list[tuple[str, float, str, str]] = [
     ("shutdown_1m_stored_s", 1.0, "max", "s"),
 ]
 SAFETY_KEYS = [name for name, *_ in SAFETY_TARGETS]
+# The exploring views under load (topics_bench.py): ingest with the Topics view open ÷ closed,
+# and the longest stall while it builds and refreshes a tree of 10,000 topics.
+EXPLORE_TARGETS: list[tuple[str, float, str, str]] = [
+    ("topics_ingest_ratio", 0.85, "min", "x closed"),
+    ("topics_10k_refresh_max_ms", 100, "max", "ms"),
+]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
 # automation existed.
@@ -191,12 +199,12 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for name in EXTRA if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
-    for name, target, kind, unit in SAFETY_TARGETS:
+    for name, target, kind, unit in SAFETY_TARGETS + EXPLORE_TARGETS:
         if name in figures:
             verdict = "met" if met(figures[name], target, kind) else "MISSED"
+            sign = ">=" if kind == "min" else "<="
             lines.append(
-                f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {target:<6g} "
-                f"{unit:<7}{verdict}"
+                f"{name:<30}{figures[name]:>10.3g}{'':>26}   {sign} {target:<6g} {unit:<7}{verdict}"
             )
     rates = [
         ("bare recv_multipart, 1 frame", "bare_1f"),
@@ -244,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the hostile-input figures (memory bound, stalls)",
     )
     parser.add_argument(
+        "--no-explore",
+        action="store_true",
+        help="leave out the exploring views' figures (the Topics view under load)",
+    )
+    parser.add_argument(
         "--only-safety",
         action="store_true",
         help="measure only the hostile-input figures",
@@ -266,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         name: median([r["figures"][name] for r in rounds]) for name in KEYS + EXTRA if rounds
     }
+    if not args.only_safety and not args.no_explore:
+        import topics_bench
+
+        log("topics_bench")
+        figures.update(topics_bench.measure(args.quick, rounds_wanted))
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
     print(

@@ -15,7 +15,6 @@ from zinspect.core.explore.topics import (
     NO_TOPIC_LABEL,
     OTHER,
     OTHER_LABEL,
-    TOPIC,
     TopicNode,
     TopicScope,
     TopicStats,
@@ -232,9 +231,11 @@ def test_the_latest_value_is_decoded_once_and_kept_when_the_store_drops_it():
     put(store, "s", [b"x"])
     put(store, "s", [b"y"])
     assert follower.latest_value(node) == '{"n": 1}'  # gone from the store, still shown
-    never_shown = TopicNode("n", "n", TOPIC, "s", None)
-    never_shown.stats.note_latest(0, T0)
-    assert follower.latest_value(never_shown) == GONE_TEXT
+    put(store, "s", [b"unseen", b"1"])
+    follower.step()
+    put(store, "s", [b"x"])
+    put(store, "s", [b"y"])
+    assert follower.latest_value(child(follower.tree.root, "s", "unseen")) == GONE_TEXT
 
 
 def test_topic_of_agrees_with_decoding_the_whole_message():

@@ -164,14 +164,15 @@ class TopicFollower:
     def latest_value(self, node: TopicNode) -> str:
         """The latest message of ``node`` on one line, decoded now if it changed since
         last asked (only nodes on screen are asked)."""
-        seq = node.stats.latest_seq
+        seq = node.latest_seq
         if seq < 0:
             return ""
-        if seq == node.latest_text_seq:
-            return node.latest_text
+        shown_seq, shown = node.latest_text
+        if seq == shown_seq:
+            return shown
         row = self.store.get_row(seq)
         if row is None:
-            return node.latest_text or GONE_TEXT
+            return shown or GONE_TEXT
         frames = [frame[:LATEST_LIMIT] for frame in row[ROW_FRAMES:]]
         socket = row[ROW_SOCKET]
         try:
@@ -180,5 +181,5 @@ class TopicFollower:
         except Exception:  # a plugin decoder's bug must not break the view
             log.exception("decoding the latest message of %s failed", node.key)
             text = value_text(frames[-1] if frames else b"", LATEST_TEXT_LIMIT)
-        node.latest_text, node.latest_text_seq = text, seq
+        node.latest_text = (seq, text)
         return text

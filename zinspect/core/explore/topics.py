@@ -10,10 +10,17 @@ Every distinct topic is kept flat (``TopicTree.topics``) as well as in the tree,
 another separator rebuilds the tree from those figures without reading a message again.
 Both are bounded: past ``max_topics`` distinct topics, or ``max_nodes`` nodes, a socket's
 further topics are counted together under its "… other topics" node.
+
+Nodes are numbers, and their names, parents and figures sit in arrays and lists, never an
+object per node (``TopicNode`` and ``TopicStats`` are handles made on demand): 10,000 topics
+as objects were 40,000 more for every full run of the garbage collector to visit, and
+building them set off full runs of 150-200 ms in the window (the store's rows avoid objects
+for the same reason: docs/architecture.md, "Storing").
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from time import monotonic
@@ -28,109 +35,199 @@ OTHER_LABEL = "… other topics"
 OTHER_SOCKETS_LABEL = "… other sockets"
 NO_TOPIC_LABEL = "(no topic)"
 EMPTY_PART_LABEL = "(empty)"
+_ZEROS = [0] * RATE_WINDOW_S
+KINDS = (SOCKET, TOPIC, NO_TOPIC, OTHER)
+ROOT = 0  # the invisible root's node number
+_OTHER = KINDS.index(OTHER)
+_NO_KIDS: array[int] = array("q")
 _SPECIAL = "\0"  # lookup keys of "(no topic)" and "… other topics" start with it
 
 
-class TopicStats:
-    """Count, last time, latest message and a per-second histogram of the last seconds."""
-
-    __slots__ = ("count", "last_time", "latest_seq", "_second", "_buckets")
+class StatsTable:
+    """Figures of many nodes or topics, one entry per number, in arrays: count, time of the
+    last message, the latest message's seq, and messages per second of the last seconds."""
 
     def __init__(self) -> None:
-        self.count = 0
-        self.last_time = 0.0
-        self.latest_seq = -1
-        self._second = 0  # the second (int(time)) of the newest bucket
-        self._buckets = [0] * RATE_WINDOW_S
+        self.count = array("q")
+        self.last_time = array("d")
+        self.latest_seq = array("q")
+        self.second = array("q")  # the second (int of time) of each entry's newest bucket
+        self.buckets = array("q")  # RATE_WINDOW_S per entry, by second % RATE_WINDOW_S
 
-    def add(self, count: int, second: int) -> None:
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def new(self) -> int:
+        self.count.append(0)
+        self.last_time.append(0.0)
+        self.latest_seq.append(-1)
+        self.second.append(0)
+        self.buckets.extend(_ZEROS)
+        return len(self.count) - 1
+
+    def add(self, index: int, count: int, second: int) -> None:
         """``count`` messages that came in ``second`` (int of their time)."""
-        self.count += count
-        newest = self._second
-        buckets = self._buckets
+        self.count[index] += count
+        newest = self.second[index]
+        base = index * RATE_WINDOW_S
+        buckets = self.buckets
         if second > newest:
-            if second - newest >= RATE_WINDOW_S:
-                buckets[:] = [0] * RATE_WINDOW_S
-            else:
-                for gone in range(newest + 1, second + 1):
-                    buckets[gone % RATE_WINDOW_S] = 0
-            self._second = second
+            for gone in range(max(newest + 1, second - RATE_WINDOW_S + 1), second + 1):
+                buckets[base + gone % RATE_WINDOW_S] = 0
+            self.second[index] = second
         elif second <= newest - RATE_WINDOW_S:
             return  # older than the window: counted, but not in the rate
-        buckets[second % RATE_WINDOW_S] += count
+        buckets[base + second % RATE_WINDOW_S] += count
 
-    def note_latest(self, seq: int, when: float) -> None:
-        if seq > self.latest_seq:
-            self.latest_seq = seq
-        if when > self.last_time:
-            self.last_time = when
+    def note_latest(self, index: int, seq: int, when: float) -> None:
+        if seq > self.latest_seq[index]:
+            self.latest_seq[index] = seq
+        if when > self.last_time[index]:
+            self.last_time[index] = when
 
-    def merge(self, other: TopicStats) -> None:
-        """Add ``other``'s figures to these (a parent gathers its children's)."""
-        if not self.count:  # a new node: a copy (the common case of a rebuild)
-            self.count, self._second = other.count, other._second
-            self._buckets = other._buckets.copy()
+    def merge(self, index: int, other: StatsTable, at: int) -> None:
+        """Add entry ``at`` of ``other`` to entry ``index`` (a parent gathers its children)."""
+        theirs = at * RATE_WINDOW_S
+        mine = index * RATE_WINDOW_S
+        their_second = other.second[at]
+        if not self.count[index]:  # a new node: a copy (the common case of a rebuild)
+            self.second[index] = their_second
+            self.buckets[mine : mine + RATE_WINDOW_S] = other.buckets[
+                theirs : theirs + RATE_WINDOW_S
+            ]
         else:
-            self.add(0, other._second)  # moves the window on, if other's is newer
-            mine, theirs = self._buckets, other._buckets
-            for second in range(
-                max(other._second, self._second) - RATE_WINDOW_S + 1, other._second + 1
-            ):
-                mine[second % RATE_WINDOW_S] += theirs[second % RATE_WINDOW_S]
-            self.count += other.count
-        self.note_latest(other.latest_seq, other.last_time)
+            self.add(index, 0, their_second)  # moves the window on, if theirs is newer
+            start = max(their_second, self.second[index]) - RATE_WINDOW_S + 1
+            for second in range(start, their_second + 1):
+                slot = second % RATE_WINDOW_S
+                self.buckets[mine + slot] += other.buckets[theirs + slot]
+        self.count[index] += other.count[at]
+        self.note_latest(index, other.latest_seq[at], other.last_time[at])
 
-    def rate(self, now: float) -> float:
+    def rate(self, index: int, now: float) -> float:
         """Messages per second over the last RATE_WINDOW_S seconds up to ``now``."""
         now_second = int(now)
-        low = max(now_second, self._second) - RATE_WINDOW_S + 1
-        high = min(now_second, self._second)
-        total = sum(self._buckets[s % RATE_WINDOW_S] for s in range(max(low, 0), high + 1))
+        newest = self.second[index]
+        low = max(max(now_second, newest) - RATE_WINDOW_S + 1, 0)
+        base = index * RATE_WINDOW_S
+        total = sum(
+            self.buckets[base + s % RATE_WINDOW_S] for s in range(low, min(now_second, newest) + 1)
+        )
         return total / (RATE_WINDOW_S - 1 + (now - now_second))
 
 
-class TopicNode:
-    """One node: a socket, a part of a topic, "(no topic)" or "… other topics".
+class TopicStats:
+    """One entry of a StatsTable (a table of its own when made alone)."""
+
+    __slots__ = ("table", "index")
+
+    def __init__(self, table: StatsTable | None = None, index: int = -1) -> None:
+        if table is None:
+            table = StatsTable()
+            index = table.new()
+        self.table = table
+        self.index = index
+
+    @property
+    def count(self) -> int:
+        return self.table.count[self.index]
+
+    @property
+    def last_time(self) -> float:
+        return self.table.last_time[self.index]
+
+    @property
+    def latest_seq(self) -> int:
+        return self.table.latest_seq[self.index]
+
+    def add(self, count: int, second: int) -> None:
+        self.table.add(self.index, count, second)
+
+    def note_latest(self, seq: int, when: float) -> None:
+        self.table.note_latest(self.index, seq, when)
+
+    def merge(self, other: TopicStats) -> None:
+        self.table.merge(self.index, other.table, other.index)
+
+    def rate(self, now: float) -> float:
+        return self.table.rate(self.index, now)
+
+
+class TopicNode(TopicStats):
+    """A node of a TopicTree, by number: a socket, a part of a topic, "(no topic)" or
+    "… other topics", with the figures of its whole subtree.
 
     ``key`` is the topic text up to this node (the parts joined by the separator); children
-    are kept in the order they first appeared, and ``row`` is this node's place among its
+    are in the order they first appeared, and ``row`` is the node's place among its
     parent's, which never changes (the tree only grows until it is rebuilt)."""
 
-    __slots__ = (
-        *("name", "key", "kind", "socket", "parent", "row", "children", "lookup", "stats"),
-        *("latest_text", "latest_text_seq"),
-    )
+    __slots__ = ("tree",)
 
-    def __init__(
-        self, name: str, key: str, kind: str, socket: str, parent: TopicNode | None
-    ) -> None:
-        self.name = name
-        self.key = key
-        self.kind = kind
-        self.socket = socket
-        self.parent = parent
-        self.row = len(parent.children) if parent is not None else 0
-        self.children: list[TopicNode] = []
-        self.lookup: dict[str, TopicNode] = {}
-        self.stats = TopicStats()
-        self.latest_text = ""  # the latest value's one line, once someone looked at it
-        self.latest_text_seq = -1
+    def __init__(self, tree: TopicTree, number: int) -> None:
+        super().__init__(tree.stats, number)
+        self.tree = tree
+
+    @property
+    def number(self) -> int:
+        return self.index
+
+    @property
+    def stats(self) -> TopicStats:
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.tree.names[self.index]
+
+    @property
+    def key(self) -> str:
+        return self.tree.keys[self.index]
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.tree.kinds[self.index]]
+
+    @property
+    def socket(self) -> str:
+        return self.tree.socket_names[self.index]
+
+    @property
+    def row(self) -> int:
+        return self.tree.rows[self.index]
+
+    @property
+    def parent(self) -> TopicNode | None:
+        if self.index == ROOT:
+            return None
+        return TopicNode(self.tree, self.tree.parents[self.index])
+
+    @property
+    def children(self) -> list[TopicNode]:
+        return [TopicNode(self.tree, n) for n in self.tree.children_of(self.index)]
 
     @property
     def label(self) -> str:
         return self.name if self.name or self.kind != TOPIC else EMPTY_PART_LABEL
 
-    def path(self) -> list[TopicNode]:
-        """This node and its ancestors up to (without) the invisible root, root-most first."""
-        nodes = []
-        node: TopicNode | None = self
-        while node is not None and node.parent is not None:
-            nodes.append(node)
-            node = node.parent
-        return nodes[::-1]
+    @property
+    def latest_text(self) -> tuple[int, str]:
+        """(seq, text) of the latest value as last shown; (-1, "") if never."""
+        return self.tree.latest_texts.get(self.index, (-1, ""))
+
+    @latest_text.setter
+    def latest_text(self, value: tuple[int, str]) -> None:
+        self.tree.latest_texts[self.index] = value
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, TopicNode) and other.tree is self.tree and other.index == self.index
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.tree), self.index))
 
     def __repr__(self) -> str:
-        return f"TopicNode({self.socket!r}, {self.key!r}, {self.kind}, {self.stats.count})"
+        return f"TopicNode({self.socket!r}, {self.key!r}, {self.kind}, {self.count})"
 
 
 @dataclass(frozen=True)
@@ -176,32 +273,66 @@ class TopicTree:
         self.separator = separator
         self.max_topics = max_topics
         self.max_nodes = max_nodes
-        # (socket, topic) -> figures; topic None: the socket's topics past max_topics
-        self.topics: dict[tuple[str, str | None], TopicStats] = {}
+        # (socket, topic) -> entry of ``flat``; topic None: the socket's topics past the cap
+        self.topics: dict[tuple[str, str | None], int] = {}
+        self.flat = StatsTable()
         self.generation = 0  # changes when the tree is rebuilt: views start over
-        self._pending: list[tuple[tuple[str, str | None], TopicStats]] = []  # to rebuild
+        self._pending: list[tuple[tuple[str, str | None], int]] = []  # to rebuild
         self._pending_at = 0
         self._reset_nodes()
 
     def _reset_nodes(self) -> None:
-        self.root = TopicNode("", "", SOCKET, "", None)
-        self.node_count = 0
-        self._sockets: dict[str, TopicNode] = {}
-        self._placed: dict[tuple[str, str | None], TopicNode] = {}
-        self._other_sockets: TopicNode | None = None
+        self.stats = StatsTable()
+        self.names: list[str] = []
+        self.keys: list[str] = []
+        self.socket_names: list[str] = []
+        self.kinds = bytearray()
+        self.parents = array("q")
+        self.rows = array("q")
+        self._kids: dict[int, array[int]] = {}  # children's numbers, of nodes that have any
+        self._children: dict[tuple[int, str], int] = {}  # (parent, name) -> child
+        self._sockets: dict[str, int] = {}
+        self._placed: dict[tuple[str, str | None], int] = {}
+        self._other_sockets: int | None = None
+        self.latest_texts: dict[int, tuple[int, str]] = {}
+        self.node_count = 0  # nodes under the cap ("… other" ones are not counted)
         # nodes that gained children since take_grown(), with how many they had before
-        self.grown: dict[TopicNode, int] = {}
+        self.grown: dict[int, int] = {}
+        self._new_node("", "", SOCKET, "", -1)  # the root
+        self.node_count = 0
+
+    @property
+    def root(self) -> TopicNode:
+        return TopicNode(self, ROOT)
+
+    def node(self, number: int) -> TopicNode:
+        return TopicNode(self, number)
+
+    def children_of(self, number: int) -> array[int]:
+        return self._kids.get(number, _NO_KIDS)
+
+    def child(self, parent: int, name: str) -> int | None:
+        """The number of ``parent``'s child for the topic part ``name``."""
+        return self._children.get((parent, name))
+
+    def depth(self, number: int) -> int:
+        depth = 0
+        while number != ROOT:
+            number = self.parents[number]
+            depth += 1
+        return depth
 
     # -- building ----------------------------------------------------------------------
     def clear(self) -> None:
         self.topics.clear()
+        self.flat = StatsTable()
         self._pending, self._pending_at = [], 0
         self._reset_nodes()
         self.generation += 1
 
     def set_separator(self, separator: str) -> None:
-        """Split topics on ``separator`` from now on: the tree is rebuilt from the flat
-        figures (no message is read again)."""
+        """Split topics on ``separator`` from now on; ``rebuild`` builds the new tree from
+        the flat figures (no message is read again)."""
         if separator not in SEPARATORS.values():
             raise ValueError(f"unknown separator {separator!r}")
         if separator == self.separator:
@@ -220,13 +351,13 @@ class TopicTree:
     def rebuild(
         self, deadline: float = float("inf"), clock: Callable[[], float] = monotonic
     ) -> bool:
-        """Build the new separator's tree until ``deadline``: 10,000 topics take about
-        0.1 s, too long for one turn of the loop. True when it is complete."""
+        """Build the new separator's tree until ``deadline``. True when it is complete."""
         pending = self._pending
+        merge, flat = self.stats.merge, self.flat
         while self._pending_at < len(pending):
-            for (socket, topic), stats in pending[self._pending_at : self._pending_at + 256]:
-                for node in self._nodes_of(self._place(socket, topic)):
-                    node.stats.merge(stats)
+            for (socket, topic), entry in pending[self._pending_at : self._pending_at + 256]:
+                for number in self._path(self._place(socket, topic)):
+                    merge(number, flat, entry)
             self._pending_at += 256
             if clock() >= deadline:
                 break
@@ -241,55 +372,62 @@ class TopicTree:
         if self.rebuilding:  # the flat figures must not be merged twice
             self.rebuild()
         flat_key: tuple[str, str | None] = (socket, topic)
-        stats = self.topics.get(flat_key)
-        if stats is None:
+        entry = self.topics.get(flat_key)
+        if entry is None:
             if len(self.topics) >= self.max_topics:
                 flat_key = (socket, None)
-                stats = self.topics.get(flat_key)
-            if stats is None:
-                stats = self.topics[flat_key] = TopicStats()
-        leaf = self._placed.get(flat_key) or self._place(*flat_key)
-        # the flat figures move with the nodes'
-        targets = [stats, *(node.stats for node in self._nodes_of(leaf))]
+                entry = self.topics.get(flat_key)
+            if entry is None:
+                entry = self.topics[flat_key] = self.flat.new()
+        leaf = self._placed.get(flat_key)
+        if leaf is None:
+            leaf = self._place(*flat_key)
+        path = list(self._path(leaf))
+        flat, stats = self.flat, self.stats
         for second, count in counts.items():
-            for target in targets:
-                target.add(count, second)
-        for target in targets:
-            target.note_latest(seq, when)
+            flat.add(entry, count, second)
+            for number in path:
+                stats.add(number, count, second)
+        flat.note_latest(entry, seq, when)
+        for number in path:
+            stats.note_latest(number, seq, when)
 
-    def take_grown(self) -> dict[TopicNode, int]:
+    def take_grown(self) -> dict[int, int]:
         """The nodes that gained children since the last call, with their count before."""
         grown, self.grown = self.grown, {}
         return grown
 
     # -- placing -------------------------------------------------------------------------
-    @staticmethod
-    def _nodes_of(leaf: TopicNode) -> Iterator[TopicNode]:
-        node: TopicNode | None = leaf
-        while node is not None and node.parent is not None:
-            yield node
-            node = node.parent
+    def _path(self, leaf: int) -> Iterator[int]:
+        """``leaf`` and its ancestors, without the root."""
+        parents = self.parents
+        while leaf != ROOT:
+            yield leaf
+            leaf = parents[leaf]
 
-    def _place(self, socket: str, topic: str | None) -> TopicNode:
+    def _place(self, socket: str, topic: str | None) -> int:
         """The node that counts ``topic`` of ``socket``, made (with its parents) if room."""
         placed = self._placed.get((socket, topic))
         if placed is not None:
             return placed
         root = self._socket_node(socket)
-        if root.kind == OTHER:  # past the cap, even for sockets
+        if self.kinds[root] == _OTHER:  # past the cap, even for sockets
             node = root
         elif topic is None:
             node = self._other(root)
         elif topic == "":
-            node = root.lookup.get(_SPECIAL + NO_TOPIC) or self._child(
-                root, NO_TOPIC_LABEL, "", NO_TOPIC
+            found = self.child(root, _SPECIAL + NO_TOPIC)
+            node = (
+                found
+                if found is not None
+                else self._new_node(NO_TOPIC_LABEL, "", NO_TOPIC, socket, root)
             )
         else:
             parts = topic.split(self.separator) if self.separator else [topic]
             node = root
             depth = 0  # parts that have a node already
             for part in parts:
-                found = node.lookup.get(part)
+                found = self.child(node, part)
                 if found is None:
                     break
                 node = found
@@ -299,35 +437,48 @@ class TopicTree:
             else:
                 for later in range(depth, len(parts)):
                     key = self.separator.join(parts[: later + 1])
-                    node = self._child(node, parts[later], key, TOPIC)
+                    node = self._new_node(parts[later], key, TOPIC, socket, node)
         self._placed[(socket, topic)] = node
         return node
 
-    def _socket_node(self, socket: str) -> TopicNode:
+    def _socket_node(self, socket: str) -> int:
         node = self._sockets.get(socket)
         if node is not None:
             return node
         if self.node_count >= self.max_nodes:
             if self._other_sockets is None:
-                self._other_sockets = self._child(self.root, OTHER_SOCKETS_LABEL, "", OTHER)
+                self._other_sockets = self._new_node(OTHER_SOCKETS_LABEL, "", OTHER, "", ROOT)
             return self._other_sockets
-        node = self._sockets[socket] = self._child(self.root, socket, "", SOCKET, socket)
+        node = self._sockets[socket] = self._new_node(socket, "", SOCKET, socket, ROOT)
         return node
 
-    def _other(self, socket_node: TopicNode) -> TopicNode:
-        found = socket_node.lookup.get(_SPECIAL + OTHER)
-        return found or self._child(socket_node, OTHER_LABEL, "", OTHER)
+    def _other(self, socket_node: int) -> int:
+        found = self.child(socket_node, _SPECIAL + OTHER)
+        if found is not None:
+            return found
+        socket = self.socket_names[socket_node]
+        return self._new_node(OTHER_LABEL, "", OTHER, socket, socket_node)
 
-    def _child(
-        self, parent: TopicNode, name: str, key: str, kind: str, socket: str | None = None
-    ) -> TopicNode:
+    def _new_node(self, name: str, key: str, kind: str, socket: str, parent: int) -> int:
         """A new node; "… other" nodes are made past the cap too (one per socket at most)."""
-        self.grown.setdefault(parent, len(parent.children))
-        node = TopicNode(name, key, kind, parent.socket if socket is None else socket, parent)
-        parent.children.append(node)
-        # a topic part may read "(no topic)" or "… other topics" too: the special nodes are
-        # looked up by their kind, under a key no part of a topic has
-        parent.lookup[name if kind in (TOPIC, SOCKET) else _SPECIAL + kind] = node
+        number = self.stats.new()
+        self.names.append(name)
+        self.keys.append(key)
+        self.socket_names.append(socket)
+        self.kinds.append(KINDS.index(kind))
+        self.parents.append(parent)
+        if parent >= 0:
+            kids = self._kids.get(parent)
+            if kids is None:
+                kids = self._kids[parent] = array("q")
+            self.grown.setdefault(parent, len(kids))
+            self.rows.append(len(kids))
+            kids.append(number)
+            # a topic part may read "(no topic)" or "… other topics" too: the special
+            # nodes are looked up by their kind, under a name no part of a topic has
+            self._children[parent, name if kind in (TOPIC, SOCKET) else _SPECIAL + kind] = number
+        else:
+            self.rows.append(0)
         if kind != OTHER:
             self.node_count += 1
-        return node
+        return number

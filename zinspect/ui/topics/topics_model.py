@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 
 from zinspect.core.explore.topic_follow import TopicFollower
-from zinspect.core.explore.topics import OTHER, SOCKET, TopicNode
+from zinspect.core.explore.topics import OTHER, ROOT, SOCKET, TopicNode
 from zinspect.ui.widgets.theme import brush
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,12 @@ HEADER_TIPS = (
     "Time since the newest message; grey when the topic has been quiet for a while",
 )
 REFRESH_MS = 250  # figures and "last" times move at 4 Hz
-BEHIND_MS = 100  # while messages wait to be counted
-STEP_BUDGET_S = 0.006  # counting per tick: a flood keeps most of the loop for the sockets
+# While messages wait to be counted: under a flood (more than FLOOD_RATE new messages a
+# second) a small share of the loop, so the sockets keep up; after it, most of the loop.
+FLOOD_RATE = 20_000
+FLOOD_MS = 100
+CATCH_UP_MS = 8
+STEP_BUDGET_S = 0.006
 STALE_S = 10.0  # a topic quiet this long is drawn grey
 NODE_ROLE = int(Qt.ItemDataRole.UserRole)
 
@@ -87,13 +91,17 @@ class TopicsModel(QAbstractItemModel):
         self.tree = follower.tree
         self.wall_clock = wall_clock  # "last" and rates count from it (message times are)
         self.stale_s = STALE_S
-        self._root = self.tree.root
         self._generation = self.tree.generation
-        self._shown: dict[TopicNode, int] = {}  # children announced, per node
+        self._shown: dict[int, int] = {}  # children announced, per node number
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._running = False
+        self._last_end = follower.store.end_seq
+        self._last_tick = time.monotonic()
+        # whether anyone sees the rows: a dock tab behind another is "visible" to Qt, but
+        # counting for nobody would only slow the sockets down
+        self.active: Callable[[], bool] = lambda: True
 
     # -- the cycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -113,10 +121,20 @@ class TopicsModel(QAbstractItemModel):
 
     def _on_timer_timeout(self) -> None:
         try:
-            self.refresh(STEP_BUDGET_S)
+            if self.active():
+                self.refresh(STEP_BUDGET_S)
         finally:
             if self._running:
-                self._timer.start(BEHIND_MS if self.follower.behind else REFRESH_MS)
+                self._timer.start(self._next_ms())
+
+    def _next_ms(self) -> int:
+        """When to count again: soon while behind, unless a flood is coming in."""
+        now, end = time.monotonic(), self.follower.store.end_seq
+        arriving = (end - self._last_end) / max(1e-3, now - self._last_tick)
+        self._last_end, self._last_tick = end, now
+        if not self.follower.behind or not self.active():
+            return REFRESH_MS
+        return FLOOD_MS if arriving > FLOOD_RATE else CATCH_UP_MS
 
     def refresh(self, budget_s: float = float("inf")) -> None:
         """Count for at most ``budget_s``, announce new nodes, and ask for a repaint."""
@@ -135,85 +153,75 @@ class TopicsModel(QAbstractItemModel):
 
     def _start_over(self) -> None:
         self.beginResetModel()
-        self._root = self.tree.root
         self._generation = self.tree.generation
         self._shown.clear()
         self.tree.take_grown()  # the reset shows them all
-        self._shown_all(self._root)
-        self.endResetModel()
-
-    def _shown_all(self, node: TopicNode) -> None:
-        stack = [node]
+        stack = [ROOT]
         while stack:
-            item = stack.pop()
-            if item.children:
-                self._shown[item] = len(item.children)
-                stack.extend(item.children)
+            number = stack.pop()
+            children = self.tree.children_of(number)
+            if children:
+                self._shown[number] = len(children)
+                stack.extend(children)
+        self.endResetModel()
 
     def _announce(self) -> None:
         """One insert per parent that grew, parents first (a new node's children are
         announced after the node itself)."""
-        grown = self.tree.take_grown()
-        for node in sorted(grown, key=lambda item: len(item.path())):
-            shown = self._shown.get(node, 0)
-            total = len(node.children)
+        tree = self.tree
+        for number in sorted(tree.take_grown(), key=tree.depth):
+            shown = self._shown.get(number, 0)
+            total = len(tree.children_of(number))
             if total <= shown:
                 continue
-            self.beginInsertRows(self.index_of(node), shown, total - 1)
-            self._shown[node] = total
+            parent = (
+                QModelIndex() if number == ROOT else self.createIndex(tree.rows[number], 0, number)
+            )
+            self.beginInsertRows(parent, shown, total - 1)
+            self._shown[number] = total
             self.endInsertRows()
 
     # -- lookups ----------------------------------------------------------------------------
     def node_at(self, index: QModelIndex | QPersistentModelIndex) -> TopicNode | None:
         if not index.isValid():
             return None
-        node = index.internalPointer()
-        return node if isinstance(node, TopicNode) else None
-
-    def index_of(self, node: TopicNode, column: int = 0) -> QModelIndex:
-        if node is self._root or node.parent is None:
-            return QModelIndex()
-        return self.createIndex(node.row, column, node)
+        return self.tree.node(index.internalId())
 
     def find(self, socket: str, key: str | None = None) -> QModelIndex:
         """The row of ``socket``'s node (``key``: of its topic), if announced."""
-        for node in self._root.children[: self._shown.get(self._root, 0)]:
-            if node.kind == SOCKET and node.socket == socket:
-                break
-        else:
+        tree = self.tree
+        number = tree.child(ROOT, socket)
+        if number is None or tree.rows[number] >= self._shown.get(ROOT, 0):
             return QModelIndex()
-        if key is None:
-            return self.index_of(node)
-        parts = key.split(self.tree.separator) if self.tree.separator else [key]
-        for part in parts:
-            child = node.lookup.get(part)
-            if child is None or child.row >= self._shown.get(node, 0):
-                return QModelIndex()
-            node = child
-        return self.index_of(node)
+        if key is not None:
+            for part in key.split(tree.separator) if tree.separator else [key]:
+                child = tree.child(number, part)
+                if child is None or tree.rows[child] >= self._shown.get(number, 0):
+                    return QModelIndex()
+                number = child
+        return self.createIndex(tree.rows[number], 0, number)
 
     # -- QAbstractItemModel --------------------------------------------------------------------
     def index(
         self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()
     ) -> QModelIndex:
-        node = self.node_at(parent) if parent.isValid() else self._root
-        if node is None or not 0 <= row < self._shown.get(node, 0) or not 0 <= column < 5:
+        number = parent.internalId() if parent.isValid() else ROOT
+        if not 0 <= row < self._shown.get(number, 0) or not 0 <= column < len(HEADERS):
             return QModelIndex()
-        return self.createIndex(row, column, node.children[row])
+        return self.createIndex(row, column, self.tree.children_of(number)[row])
 
     def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> Any:
-        node = self.node_at(index)
-        if node is None or node.parent is None or node.parent is self._root:
+        if not index.isValid():
             return QModelIndex()
-        return self.createIndex(node.parent.row, 0, node.parent)
+        parent = self.tree.parents[index.internalId()]
+        if parent == ROOT:
+            return QModelIndex()
+        return self.createIndex(self.tree.rows[parent], 0, parent)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        if parent.isValid():
-            if parent.column() != 0:
-                return 0
-            node = self.node_at(parent)
-            return self._shown.get(node, 0) if node is not None else 0
-        return self._shown.get(self._root, 0)
+        if not parent.isValid():
+            return self._shown.get(ROOT, 0)
+        return self._shown.get(parent.internalId(), 0) if parent.column() == 0 else 0
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return len(HEADERS)

@@ -61,6 +61,7 @@ class TopicsView(QWidget):
             lambda name: self._types.get(name, ""),
         )
         self.model = TopicsModel(self.follower, wall_clock, self)
+        self.model.active = lambda: self.showing
         self.dock: QDockWidget | None = None
         self._build()
         self.model.refreshed.connect(self._on_model_refreshed)
@@ -154,10 +155,9 @@ class TopicsView(QWidget):
         self.model.stop()
 
     def _on_dock_visibility_changed(self, visible: bool) -> None:
-        if visible and self.isVisible():
+        if visible and self.isVisible():  # its tab came to the front: catch up now
             self.model.start()
-        else:
-            self.model.stop()
+            self.model.refresh(0)
 
     # -- reacting ----------------------------------------------------------------------------
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
