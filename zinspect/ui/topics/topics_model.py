@@ -45,6 +45,7 @@ REFRESH_MS = 250  # figures and "last" times move at 4 Hz
 # second) a small share of the loop, so the sockets keep up; after it, most of the loop.
 FLOOD_RATE = 20_000
 FLOOD_MS = 100
+FLOOD_BUDGET_S = 0.004  # so 4 % of the loop, under a flood
 CATCH_UP_MS = 8
 STEP_BUDGET_S = 0.006
 STALE_S = 10.0  # a topic quiet this long is drawn grey
@@ -99,6 +100,7 @@ class TopicsModel(QAbstractItemModel):
         self._running = False
         self._last_end = follower.store.end_seq
         self._last_tick = time.monotonic()
+        self._flood = False  # more than FLOOD_RATE messages a second came at the last look
         # whether anyone sees the rows: a dock tab behind another is "visible" to Qt, but
         # counting for nobody would only slow the sockets down
         self.active: Callable[[], bool] = lambda: True
@@ -122,7 +124,7 @@ class TopicsModel(QAbstractItemModel):
     def _on_timer_timeout(self) -> None:
         try:
             if self.active():
-                self.refresh(STEP_BUDGET_S)
+                self.refresh(FLOOD_BUDGET_S if self._flood else STEP_BUDGET_S)
         finally:
             if self._running:
                 self._timer.start(self._next_ms())
@@ -132,9 +134,10 @@ class TopicsModel(QAbstractItemModel):
         now, end = time.monotonic(), self.follower.store.end_seq
         arriving = (end - self._last_end) / max(1e-3, now - self._last_tick)
         self._last_end, self._last_tick = end, now
+        self._flood = arriving > FLOOD_RATE
         if not self.follower.behind or not self.active():
             return REFRESH_MS
-        return FLOOD_MS if arriving > FLOOD_RATE else CATCH_UP_MS
+        return FLOOD_MS if self._flood else CATCH_UP_MS
 
     def refresh(self, budget_s: float = float("inf")) -> None:
         """Count for at most ``budget_s``, announce new nodes, and ask for a repaint."""
@@ -166,20 +169,35 @@ class TopicsModel(QAbstractItemModel):
         self.endResetModel()
 
     def _announce(self) -> None:
-        """One insert per parent that grew, parents first (a new node's children are
-        announced after the node itself)."""
+        """One insert per shown parent that grew. Deepest first: a node that is not shown
+        yet takes its children along when its own parent announces it, without signals of
+        its own (10,000 new topics two levels down are one insert, not 10,000)."""
         tree = self.tree
-        for number in sorted(tree.take_grown(), key=tree.depth):
-            shown = self._shown.get(number, 0)
+        shown = self._shown
+        for number in sorted(tree.take_grown(), key=tree.depth, reverse=True):
             total = len(tree.children_of(number))
-            if total <= shown:
+            before = shown.get(number, 0)
+            if total <= before:
                 continue
-            parent = (
-                QModelIndex() if number == ROOT else self.createIndex(tree.rows[number], 0, number)
-            )
-            self.beginInsertRows(parent, shown, total - 1)
-            self._shown[number] = total
+            if not self._is_shown(number):
+                shown[number] = total
+                continue
+            parent = QModelIndex()
+            if number != ROOT:
+                parent = self.createIndex(tree.rows[number], 0, number)
+            self.beginInsertRows(parent, before, total - 1)
+            shown[number] = total
             self.endInsertRows()
+
+    def _is_shown(self, number: int) -> bool:
+        """Whether the view knows this node (it and its ancestors were announced)."""
+        tree = self.tree
+        while number != ROOT:
+            parent = tree.parents[number]
+            if tree.rows[number] >= self._shown.get(parent, 0):
+                return False
+            number = parent
+        return True
 
     # -- lookups ----------------------------------------------------------------------------
     def node_at(self, index: QModelIndex | QPersistentModelIndex) -> TopicNode | None:
