@@ -41,9 +41,10 @@ HEADER_TIPS = (
     "Time since the newest message; grey when the topic has been quiet for a while",
 )
 REFRESH_MS = 250  # figures and "last" times move at 4 Hz
-# While messages wait to be counted: under a flood (more than FLOOD_RATE new messages a
-# second) a small share of the loop, so the sockets keep up; after it, most of the loop.
-FLOOD_RATE = 20_000
+# While messages wait to be counted: soon again, unless counting what arrives would take
+# more than FLOOD_SHARE of the loop (a flood): then a small share, so the sockets keep up,
+# and the rest is counted when the flood ends.
+FLOOD_SHARE = 0.25
 FLOOD_MS = 100
 FLOOD_BUDGET_S = 0.004  # so 4 % of the loop, under a flood
 CATCH_UP_MS = 8
@@ -100,7 +101,8 @@ class TopicsModel(QAbstractItemModel):
         self._running = False
         self._last_end = follower.store.end_seq
         self._last_tick = time.monotonic()
-        self._flood = False  # more than FLOOD_RATE messages a second came at the last look
+        self._flood = False  # counting what came at the last look would take > FLOOD_SHARE
+        self._cost_s = 3e-6  # seconds to count a message, as measured (a running mean)
         # whether anyone sees the rows: a dock tab behind another is "visible" to Qt, but
         # counting for nobody would only slow the sockets down
         self.active: Callable[[], bool] = lambda: True
@@ -134,14 +136,19 @@ class TopicsModel(QAbstractItemModel):
         now, end = time.monotonic(), self.follower.store.end_seq
         arriving = (end - self._last_end) / max(1e-3, now - self._last_tick)
         self._last_end, self._last_tick = end, now
-        self._flood = arriving > FLOOD_RATE
+        self._flood = arriving * self._cost_s > FLOOD_SHARE
         if not self.follower.behind or not self.active():
             return REFRESH_MS
         return FLOOD_MS if self._flood else CATCH_UP_MS
 
     def refresh(self, budget_s: float = float("inf")) -> None:
         """Count for at most ``budget_s``, announce new nodes, and ask for a repaint."""
-        self.follower.step(time.monotonic() + budget_s)
+        started, first = time.monotonic(), self.follower.next_seq
+        self.follower.step(started + budget_s)
+        counted = self.follower.next_seq - first
+        if counted > 500:
+            cost = (time.monotonic() - started) / counted
+            self._cost_s = 0.8 * self._cost_s + 0.2 * cost
         if self.tree.generation != self._generation:
             self._start_over()
         else:
