@@ -37,6 +37,7 @@ from zinspect.ui.topics.topics_model import COL_COUNT, COL_LAST, COL_RATE, COL_T
 log = logging.getLogger(__name__)
 
 DEFAULT_SEPARATOR = "/"
+EXPAND_AT_MOST = 20  # new sockets opened at once
 
 
 class TopicsView(QWidget):
@@ -167,7 +168,9 @@ class TopicsView(QWidget):
         self.model.set_separator(self.separator_combo.currentData())
 
     def _on_model_rows_inserted(self, parent: QModelIndex, _first: int, _last: int) -> None:
-        if not parent.isValid():  # a new socket: open it, its topics are what one came for
+        # a new socket: open it, its topics are what one came for (not 50,000 sockets of a
+        # capture at once: each opened is a layout of its rows)
+        if not parent.isValid() and _last - _first < EXPAND_AT_MOST:
             for row in range(_first, _last + 1):
                 self.view.expand(self.model.index(row, 0))
 
