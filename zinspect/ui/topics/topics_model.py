@@ -49,9 +49,11 @@ FLOOD_MS = 100
 FLOOD_BUDGET_S = 0.004  # so 4 % of the loop, under a flood
 CATCH_UP_MS = 8
 STEP_BUDGET_S = 0.006
-# New nodes are announced at most this often, and once a rebuild is complete: each insert
-# under an open node makes the view lay out every row it shows (10,000 open rows: ~0.1 s)
+# New nodes are announced at most every ANNOUNCE_S, plus a second per ANNOUNCE_ROWS rows
+# known to the view, and once a rebuild is complete: each insert under an open node makes
+# QTreeView lay out every open row, asking the model for each (10,000 rows: 50-120 ms)
 ANNOUNCE_S = 0.25
+ANNOUNCE_ROWS = 5_000
 STALE_S = 10.0  # a topic quiet this long is drawn grey
 NODE_ROLE = int(Qt.ItemDataRole.UserRole)
 
@@ -155,10 +157,15 @@ class TopicsModel(QAbstractItemModel):
             self._cost_s = 0.8 * self._cost_s + 0.2 * cost
         if self.tree.generation != self._generation:
             self._start_over()
-        elif not self.tree.rebuilding and started - self._announced >= ANNOUNCE_S:
+        elif not self.tree.rebuilding and started - self._announced >= self._announce_every():
             self._announced = started
             self._announce()
         self.refreshed.emit()
+
+    def _announce_every(self) -> float:
+        """Seconds between announcements: longer as the tree grows, so the view's layouts
+        of all its rows stay a small share of the loop."""
+        return ANNOUNCE_S + sum(self._shown.values()) / ANNOUNCE_ROWS
 
     def set_separator(self, separator: str) -> None:
         """Split topics on ``separator``; the tree is rebuilt over the next ticks."""
