@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTabBar
 from ui_actions import WAIT_MS, click, menu_action
 
+import zinspect.ui.topics.topics_model as topics_model
 from zinspect.core.store import IN
 from zinspect.ui.topics.topics_model import COL_COUNT, COL_LAST, COL_LATEST, COL_TOPIC
 from zinspect.ui.widgets.theme import colour
@@ -170,3 +171,24 @@ def test_clearing_the_traffic_empties_the_topics(weather, qtbot):
     put(weather, "other", b"fresh 1")
     index = node_index(weather, qtbot, "other", "fresh")
     assert cell(weather, index, COL_COUNT) == "1"
+
+
+def test_a_big_level_shows_a_page_then_more_on_double_click(window, qtbot, monkeypatch):
+    monkeypatch.setattr(topics_model, "PAGE", 5)
+    for zip_code in range(10001, 10013):
+        put(window, "weather", b"%d 1 2" % zip_code)
+    show_topics(window, qtbot)
+    model = window.topics.model
+    socket = node_index(window, qtbot, "weather")
+    qtbot.waitUntil(lambda: model.rowCount(socket) == 6, timeout=WAIT_MS)
+    more = model.index(5, COL_TOPIC, socket)
+    assert model.data(more) == "… 7 more topics"
+    click_node(window, qtbot, more, double=True)
+    qtbot.waitUntil(lambda: model.rowCount(socket) == 11, timeout=WAIT_MS)
+    assert model.data(model.index(10, COL_TOPIC, socket)) == "… 2 more topics"
+    assert model.data(model.index(9, COL_TOPIC, socket)) == "10010"
+    # a topic past the pages is found (and shown) when asked for
+    assert model.find("weather", "10012").isValid()
+    assert (
+        model.rowCount(socket) == 12 and model.data(model.index(11, COL_TOPIC, socket)) == "10012"
+    )

@@ -56,6 +56,11 @@ ANNOUNCE_S = 0.25
 ANNOUNCE_ROWS = 5_000
 STALE_S = 10.0  # a topic quiet this long is drawn grey
 NODE_ROLE = int(Qt.ItemDataRole.UserRole)
+# A node shows its children a page at a time, then a "… N more topics" row: QTreeView lays
+# out every open row on each change, asking the model for each, and 10,000 open rows of a
+# Python model took 120 ms a layout.
+PAGE = 1000
+_MORE = 1 << 62  # the internal id of a "… more" row: its parent's number with this bit
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -100,6 +105,8 @@ class TopicsModel(QAbstractItemModel):
         self.stale_s = STALE_S
         self._generation = self.tree.generation
         self._shown: dict[int, int] = {}  # children announced, per node number
+        self._pages: dict[int, int] = {}  # pages of children a node may show (default 1)
+        self._more: set[int] = set()  # nodes with a "… more" row after their children
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -177,14 +184,18 @@ class TopicsModel(QAbstractItemModel):
         self.beginResetModel()
         self._generation = self.tree.generation
         self._shown.clear()
+        self._pages.clear()
+        self._more.clear()
         self.tree.take_grown()  # the reset shows them all
         stack = [ROOT]
         while stack:
             number = stack.pop()
             children = self.tree.children_of(number)
             if children:
-                self._shown[number] = len(children)
-                stack.extend(children)
+                self._shown[number] = min(len(children), PAGE)
+                if len(children) > PAGE:
+                    self._more.add(number)
+                stack.extend(children[:PAGE])
         self.endResetModel()
 
     def _announce(self) -> None:
@@ -192,21 +203,44 @@ class TopicsModel(QAbstractItemModel):
         yet takes its children along when its own parent announces it, without signals of
         its own (10,000 new topics two levels down are one insert, not 10,000)."""
         tree = self.tree
-        shown = self._shown
         for number in sorted(tree.take_grown(), key=tree.depth, reverse=True):
-            total = len(tree.children_of(number))
-            before = shown.get(number, 0)
-            if total <= before:
-                continue
-            if not self._is_shown(number):
-                shown[number] = total
-                continue
-            parent = QModelIndex()
-            if number != ROOT:
-                parent = self.createIndex(tree.rows[number], 0, number)
-            self.beginInsertRows(parent, before, total - 1)
-            shown[number] = total
+            self._expose(number, self._is_shown(number))
+
+    def _expose(self, number: int, signal: bool) -> None:
+        """Show ``number``'s children up to its allowance of pages, and a "… more" row after
+        them while it has more (with the view told, when ``signal``)."""
+        total = len(self.tree.children_of(number))
+        before = self._shown.get(number, 0)
+        target = min(total, self._pages.get(number, 1) * PAGE)
+        more = total > target
+        if not signal:
+            self._shown[number] = max(before, target)
+            (self._more.add if more else self._more.discard)(number)
+            return
+        parent = QModelIndex()
+        if number != ROOT:
+            parent = self.createIndex(self.tree.rows[number], 0, number)
+        if number in self._more and not more:
+            self.beginRemoveRows(parent, before, before)
+            self._more.discard(number)
+            self.endRemoveRows()
+        if target > before:
+            self.beginInsertRows(parent, before, target - 1)
+            self._shown[number] = target
             self.endInsertRows()
+        if more and number not in self._more:
+            self.beginInsertRows(parent, target, target)
+            self._more.add(number)
+            self.endInsertRows()
+
+    def show_more(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Another page of the children whose "… more" row ``index`` is."""
+        number = self.more_at(index)
+        if number is None:
+            return False
+        self._pages[number] = self._pages.get(number, 1) + 1
+        self._expose(number, True)
+        return True
 
     def _is_shown(self, number: int) -> bool:
         """Whether the view knows this node (it and its ancestors were announced)."""
@@ -220,12 +254,19 @@ class TopicsModel(QAbstractItemModel):
 
     # -- lookups ----------------------------------------------------------------------------
     def node_at(self, index: QModelIndex | QPersistentModelIndex) -> TopicNode | None:
-        if not index.isValid():
+        if not index.isValid() or index.internalId() & _MORE:
             return None
         return self.tree.node(index.internalId())
 
+    def more_at(self, index: QModelIndex | QPersistentModelIndex) -> int | None:
+        """The node whose "… more" row ``index`` is, else None."""
+        if not index.isValid() or not index.internalId() & _MORE:
+            return None
+        return index.internalId() & ~_MORE
+
     def find(self, socket: str, key: str | None = None) -> QModelIndex:
-        """The row of ``socket``'s node (``key``: of its topic), if announced."""
+        """The row of ``socket``'s node (``key``: of its topic), if announced; a topic past
+        the pages shown is shown with the pages up to it."""
         tree = self.tree
         number = tree.child(ROOT, socket)
         if number is None or tree.rows[number] >= self._shown.get(ROOT, 0):
@@ -233,8 +274,12 @@ class TopicsModel(QAbstractItemModel):
         if key is not None:
             for part in key.split(tree.separator) if tree.separator else [key]:
                 child = tree.child(number, part)
-                if child is None or tree.rows[child] >= self._shown.get(number, 0):
+                if child is None:
                     return QModelIndex()
+                row = tree.rows[child]
+                if row >= self._shown.get(number, 0):
+                    self._pages[number] = max(self._pages.get(number, 1), row // PAGE + 1)
+                    self._expose(number, True)
                 number = child
         return self.createIndex(tree.rows[number], 0, number)
 
@@ -243,27 +288,35 @@ class TopicsModel(QAbstractItemModel):
         self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()
     ) -> QModelIndex:
         number = parent.internalId() if parent.isValid() else ROOT
-        if not 0 <= row < self._shown.get(number, 0) or not 0 <= column < len(HEADERS):
+        shown = self._shown.get(number, 0)
+        if not 0 <= column < len(HEADERS) or row < 0:
             return QModelIndex()
-        return self.createIndex(row, column, self.tree.children_of(number)[row])
+        if row < shown:
+            return self.createIndex(row, column, self.tree.children_of(number)[row])
+        if row == shown and number in self._more:
+            return self.createIndex(row, column, number | _MORE)
+        return QModelIndex()
 
     def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> Any:
         if not index.isValid():
             return QModelIndex()
-        parent = self.tree.parents[index.internalId()]
+        number = index.internalId()
+        parent = number & ~_MORE if number & _MORE else self.tree.parents[number]
         if parent == ROOT:
             return QModelIndex()
         return self.createIndex(self.tree.rows[parent], 0, parent)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         if not parent.isValid():
-            return self._shown.get(ROOT, 0)
-        return self._shown.get(parent.internalId(), 0) if parent.column() == 0 else 0
+            number = ROOT
+        elif parent.column() != 0 or parent.internalId() & _MORE:
+            return 0
+        else:
+            number = parent.internalId()
+        return self._shown.get(number, 0) + (number in self._more)
 
     def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
-        if not parent.isValid():
-            return bool(self._shown.get(ROOT))
-        return parent.column() == 0 and bool(self._shown.get(parent.internalId()))
+        return self.rowCount(parent) > 0
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return len(HEADERS)
@@ -280,7 +333,7 @@ class TopicsModel(QAbstractItemModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
         node = self.node_at(index)
         if node is None:
-            return None
+            return self._more_data(index, role)
         column = index.column()
         if role == _DISPLAY:
             return self._display(node, column)
@@ -292,6 +345,19 @@ class TopicsModel(QAbstractItemModel):
             return self._tooltip(node, column)
         if role == NODE_ROLE:
             return node
+        return None
+
+    def _more_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
+        number = self.more_at(index)
+        if number is None or index.column() != COL_TOPIC:
+            return None
+        hidden = len(self.tree.children_of(number)) - self._shown.get(number, 0)
+        if role == _DISPLAY:
+            return f"… {hidden:,} more topics"
+        if role == _FOREGROUND:
+            return brush("placeholder")
+        if role == _TOOLTIP:
+            return f"Double-click (or Enter) to show {min(hidden, PAGE):,} more"
         return None
 
     def is_stale(self, node: TopicNode) -> bool:

@@ -118,8 +118,7 @@ class TopicsView(QWidget):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
-        view.activated.connect(self._on_view_activated)
-        view.doubleClicked.connect(self._on_view_activated)
+        view.activated.connect(self._on_view_activated)  # double-click or Enter
 
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName("Topics status")
@@ -198,6 +197,8 @@ class TopicsView(QWidget):
         self.topic_selected.emit(node.socket or None, scope)
 
     def _on_view_activated(self, index: QModelIndex) -> None:
+        if self.model.show_more(index):
+            return
         if self.model.node_at(index) is not None:
             self.open_latest()
 
