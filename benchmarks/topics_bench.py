@@ -117,7 +117,12 @@ def measure(quick: bool = False, rounds: int = 3) -> dict[str, float]:
         opened = run_child([script, "child", "topics_ingest", str(count), "64", "1", "1"], 150)
         ratios.append(opened["rate"] / closed["rate"])
         raw.append({"closed": closed, "open": opened})
+        print(
+            f"topics ingest: closed {closed['rate']:,.0f}/s, open {opened['rate']:,.0f}/s",
+            file=sys.stderr,
+        )
     big = run_child([script, "child", "topics_10k", "10000", "100000"], CHILD_TIMEOUT_S)
+    print(f"topics 10k: {json.dumps(big)}", file=sys.stderr)
     if big["topics"] != 10_000 or big["topics_under_site"] != 10_000:
         raise RuntimeError(f"the Topics view did not show 10,000 topics: {big}")
     return {
