@@ -15,7 +15,8 @@ Prints a readable table, then as its last line one JSON object with the thirteen
 (``rss_*``, ``stall_*`` and ``shutdown_1m_*``, from the safety_*.py modules; see
 docs/reliability.md), and the Plot dock's figures (``plot_*``, from plot_bench.py; see
 docs/plots.md). ``--no-safety`` leaves the hostile-input figures out, ``--only-safety``
-measures only them; ``--no-plot`` leaves the plot figures out.
+measures only them; ``--no-plot`` leaves the plot figures out. The Topics view's figures
+(``topics_*``, topics_bench.py) come too; ``--no-explore`` leaves them out.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -114,6 +115,12 @@ PLOT_TARGETS: list[tuple[str, float, str, str]] = [
     ("plot_ingest_ratio", 0.85, "min", "x closed"),
     ("plot_100k_frame_ms", 50, "max", "ms"),
 ]
+# The exploring views under load (topics_bench.py): ingest with the Topics view open ÷ closed,
+# and the longest stall while it builds and refreshes a tree of 10,000 topics.
+EXPLORE_TARGETS: list[tuple[str, float, str, str]] = [
+    ("topics_ingest_ratio", 0.85, "min", "x closed"),
+    ("topics_10k_refresh_max_ms", 100, "max", "ms"),
+]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
 # automation existed.
@@ -209,12 +216,12 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for name in EXTRA if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
-    for name, target, kind, unit in SAFETY_TARGETS:
+    for name, target, kind, unit in SAFETY_TARGETS + EXPLORE_TARGETS:
         if name in figures:
             verdict = "met" if met(figures[name], target, kind) else "MISSED"
+            sign = ">=" if kind == "min" else "<="
             lines.append(
-                f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {target:<6g} "
-                f"{unit:<7}{verdict}"
+                f"{name:<30}{figures[name]:>10.3g}{'':>26}   {sign} {target:<6g} {unit:<7}{verdict}"
             )
     for name, target, kind, unit in PLOT_TARGETS:
         if name in figures:
@@ -271,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the hostile-input figures (memory bound, stalls)",
     )
     parser.add_argument(
+        "--no-explore",
+        action="store_true",
+        help="leave out the exploring views' figures (the Topics view under load)",
+    )
+    parser.add_argument(
         "--only-safety",
         action="store_true",
         help="measure only the hostile-input figures",
@@ -294,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         name: median([r["figures"][name] for r in rounds]) for name in KEYS + EXTRA if rounds
     }
+    if not args.only_safety and not args.no_explore:
+        import topics_bench
+
+        log("topics_bench")
+        figures.update(topics_bench.measure(args.quick, rounds_wanted))
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
     if not args.no_plot and not args.only_safety:

@@ -38,7 +38,7 @@ KEYS = {
 def test_quick_benchmark_prints_all_figures_as_json_last():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--no-safety", "--no-plot"],
+        [sys.executable, str(RUN), "--quick", "--no-safety", "--no-plot", "--no-explore"],
         capture_output=True,
         text=True,
         timeout=110,

@@ -31,6 +31,8 @@ from itertools import accumulate, repeat
 from operator import add, itemgetter
 
 from zinspect.core.decode.search_text import DECODED_SEARCH_LIMIT, DecodedSearch
+from zinspect.core.explore.topic_follow import topic_of
+from zinspect.core.explore.topics import TopicScope
 from zinspect.core.store import (
     IN,
     OUT,
@@ -73,10 +75,11 @@ class TrafficFilter:
     direction: str | None = None  # core.store.IN or OUT
     text: str = ""
     regex: bool = False
+    topic: TopicScope | None = None  # a node of the Topics view (core.explore.topics)
 
     @property
     def active(self) -> bool:
-        return bool(self.socket is not None or self.direction or self.text)
+        return bool(self.socket is not None or self.direction or self.text or self.topic)
 
     def compile(self) -> FilterMatcher:
         """A matcher for this filter; raises FilterError for an invalid regular expression."""
@@ -105,7 +108,7 @@ class TrafficFilter:
         elif self.text:
             needle = self.text.lower()
             hex_bytes = hex_needle(self.text)
-        return FilterMatcher(self.socket, self.direction, pattern, needle, hex_bytes)
+        return FilterMatcher(self.socket, self.direction, pattern, needle, hex_bytes, self.topic)
 
 
 def hex_needle(text: str) -> bytes | None:
@@ -155,8 +158,10 @@ class FilterMatcher:
         pattern: re.Pattern[str] | None,
         needle: str,
         hex_bytes: bytes | None,
+        topic: TopicScope | None = None,
     ) -> None:
         self.socket = socket
+        self.topic = topic
         self.direction = direction
         self.pattern = pattern
         self.needle = needle
@@ -204,8 +209,37 @@ class FilterMatcher:
         keeps batches small). A plain ASCII needle (the common case) is searched in bulk,
         in C (``_scan_joined``); anything else goes message by message (``_scan_each``).
         Either way the clock is read every few hundred KiB, so one tick stays close to its
-        budget.
+        budget. A topic (``_keep_topic``) is tested last, on what the rest let through.
         """
+        if self.topic is not None:
+            found = array("q")
+            done = self._scan_rows(first_seq, rows, found, deadline)
+            return self._keep_topic(first_seq, rows[:done], found, out, deadline)
+        return self._scan_rows(first_seq, rows, out, deadline)
+
+    def _keep_topic(
+        self,
+        first_seq: int,
+        rows: Sequence[Row],
+        found: array[int],
+        out: array[int],
+        deadline: float,
+    ) -> int:
+        """The seqs of ``found`` whose message is on the topic; returns how many rows are
+        done (those before the first one left untested when the deadline passed)."""
+        topic = self.topic
+        assert topic is not None
+        clock = time.monotonic
+        for index, seq in enumerate(found):
+            if not index % 256 and index and clock() >= deadline:
+                return seq - first_seq
+            if topic.matches(topic_of(rows[seq - first_seq][ROW_FRAMES:])):
+                out.append(seq)
+        return len(rows)
+
+    def _scan_rows(
+        self, first_seq: int, rows: Sequence[Row], out: array[int], deadline: float
+    ) -> int:
         socket, direction = self.socket, self.direction
         if not self.has_text:
             seqs = range(first_seq, first_seq + len(rows))

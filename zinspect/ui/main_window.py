@@ -18,7 +18,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabBar, QWidget
 
-import zinspect
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.security.libzmq_check import libzmq_warning
 from zinspect.core.sockets.connections import describe_peer
@@ -38,14 +37,15 @@ from zinspect.ui.plot.plot_actions import PlotActions
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
+from zinspect.ui.topics.topics_view import TopicsView
 from zinspect.ui.topology.topology_view import TopologyView
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
+from zinspect.ui.widgets.help_boxes import ShortcutsCard, open_about
 from zinspect.ui.widgets.theme import apply_theme, saved_theme, set_style
 from zinspect.ui.widgets.theme_menu import ThemeMenu
 from zinspect.ui.widgets.vertical_scroll import VerticalScroll
 from zinspect.ui.widgets.window_host import WindowHost
 from zinspect.ui.workspace.workspace_actions import WorkspaceActions
-from zinspect.versions import version_report
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._closing = False  # the window is on its way out: close again does nothing
         self._selected_message: Message | None = None
-        self._shortcuts_box: QMessageBox | None = None
+        self._shortcuts_card = ShortcutsCard(self)
 
         # the saved theme before any panel: they are built in its colours
         apply_theme(saved_theme(self.settings))
@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         )
         # the Plot dock: decoded values and rates over time (plot() for other features)
         self.plots = PlotActions(self.host, self.session, self)
+        # messages grouped by topic, live
+        self.topics = TopicsView(self.bridge, parent=self)
+        self.topics.set_dock(self.host.add_dock("Topics", "topics_dock", self.topics, right))
         # Demos menu and the Demo dock
         self.demos = DemoActions(self.host, self.session, self.workspace_actions, self)
         # Edit > Preferences, applied to the panels at once (and now, from the settings)
@@ -214,7 +217,11 @@ class MainWindow(QMainWindow):
         # the demo's text needs the height of the window: a tab beside the sockets list
         self.tabifyDockWidget(self.sockets_dock, self.demos.dock)
         self.sockets_dock.raise_()
-        for dock in (self.workspace_actions.saved_messages_dock, self.topology_dock):
+        for dock in (
+            self.workspace_actions.saved_messages_dock,
+            self.topology_dock,
+            self.topics_dock,
+        ):
             self.tabifyDockWidget(self.detail_dock, dock)
         self.detail_dock.raise_()
         self.tabifyDockWidget(self.composer_dock, self.events_dock)
@@ -243,6 +250,11 @@ class MainWindow(QMainWindow):
         return self.latency.dock
 
     @property
+    def topics_dock(self) -> QDockWidget:
+        assert self.topics.dock is not None
+        return self.topics.dock
+
+    @property
     def events_dock(self) -> QDockWidget:
         assert self.events.dock is not None
         return self.events.dock
@@ -269,6 +281,7 @@ class MainWindow(QMainWindow):
             self.events_dock,
             self.latency_dock,
             self.topology_dock,
+            self.topics_dock,
             self.composer_dock,
             self.plots.dock,
         ):
@@ -304,6 +317,8 @@ class MainWindow(QMainWindow):
         self.window_closed.connect(self.capture.shut_down)
         self.capture.capture_opened.connect(self.workspace_actions.show_capture)
         self.preferences.theme_chosen.connect(apply_theme)  # the View menu's check follows
+        self.topics.topic_selected.connect(self.traffic.set_topic_filter)
+        self.topics.latest_opened.connect(self._on_topics_latest_opened)
 
     # -- wiring ---------------------------------------------------------------------------
     def _on_sockets_socket_selected(self, handle: SocketHandle | None) -> None:
@@ -340,6 +355,14 @@ class MainWindow(QMainWindow):
             return
         self.sockets_dock.raise_()
         self.sockets.show_decode_rules(handle, rule)
+
+    def _on_topics_latest_opened(self, message: Message) -> None:
+        """The table selects the message if it shows it (the Message pane follows the table),
+        else the Message pane shows it alone."""
+        if not self.traffic.select_seq(message.seq):
+            self._on_traffic_message_selected(message)
+        self.detail_dock.show()
+        self.detail_dock.raise_()
 
     def _on_detail_resend_requested(self, frames: list[bytes]) -> None:
         message = self._selected_message
@@ -398,6 +421,7 @@ class MainWindow(QMainWindow):
             self.detail_dock,
             self.composer_dock,
             self.topology_dock,
+            self.topics_dock,
             self.demos.dock,
             self.events_dock,
             self.latency_dock,
@@ -414,43 +438,13 @@ class MainWindow(QMainWindow):
         self._size_docks(size.width())
         self._whole_tab_titles()
 
-    # -- dialogs (opened, never exec'd: no nested event loop) -------------------------------
-    def _info_box(self, title: str, text: str) -> QMessageBox:
-        box = QMessageBox(
-            QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Close, self
-        )
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.setAccessibleName(title)
-        return box
-
+    # -- the Help menu's boxes ----------------------------------------------------------
     def show_about(self) -> QMessageBox:
-        box = self._info_box(
-            "About zinspect",
-            f"zinspect {zinspect.__version__}: a desktop "
-            f"ZeroMQ message inspector.\n\n{version_report()}",
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        return box
+        return open_about(self)
 
     def show_shortcuts(self) -> QMessageBox:
         """A reference card the user may keep open while working (so: not modal)."""
-        lines = [
-            f"{', '.join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)}"
-            f"  —  {a.text().replace('&', '').rstrip('…')}"
-            for a in self.actions()
-            if (keys := a.shortcuts())
-        ]
-        box = self._shortcuts_box
-        if box is None:
-            # One box, kept and reused: F1 again brings it forward instead of stacking copies.
-            box = self._shortcuts_box = self._info_box("Keyboard shortcuts", "")
-            box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setText("\n".join(lines))
-        box.show()
-        box.raise_()
-        box.activateWindow()
-        return box
+        return self._shortcuts_card.show(self.actions())
 
     # -- shutdown ---------------------------------------------------------------------------
     def quit_without_asking(self) -> None:

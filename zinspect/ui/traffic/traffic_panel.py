@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.explore.topics import TopicScope
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
@@ -33,6 +34,7 @@ from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
+from zinspect.ui.traffic.topic_chip import TopicChip
 from zinspect.ui.traffic.traffic_model import TrafficModel
 from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.a11y import describe_clear_button
@@ -118,6 +120,13 @@ class TrafficPanel(TrafficRows, QWidget):
             index = self.socket_combo.count() - 1
         self.socket_combo.setCurrentIndex(index)
 
+    def set_topic_filter(self, socket: str | None, scope: TopicScope | None) -> None:
+        """Show only ``socket``'s messages on ``scope`` (a node of the Topics view), with a
+        removable chip for the topic in the filter bar."""
+        self.topic_chip.set_scope(scope)
+        self.set_socket_filter(socket)
+        self._apply_filter()
+
     def socket_type_of(self, name: str) -> str:
         """The type of the socket that had this name ('' if never seen); closed sockets too."""
         return self.model.socket_type_of(name)
@@ -179,6 +188,7 @@ class TrafficPanel(TrafficRows, QWidget):
             + 44
         )
 
+        self.topic_chip = TopicChip(self)
         self.regex_check = QCheckBox("Regex", self)
         self.regex_check.setToolTip(REGEX_TIP)
         self.regex_check.setAccessibleName("Filter text is a regular expression")
@@ -297,7 +307,7 @@ class TrafficPanel(TrafficRows, QWidget):
         # one row when the panel is wide enough, more rows (nothing squeezed) when it is not
         bar = FlowBar(spacing=6)
         bar.add(self.filter_edit, stretch=True)
-        scope = (self.regex_check, self.socket_combo, self.direction_combo)
+        scope = (self.regex_check, self.topic_chip, self.socket_combo, self.direction_combo)
         for widget in (*scope, self.pause_button, self.clear_button):
             bar.add(widget)
         grid.addLayout(bar, 0, 0, 1, 6)
@@ -323,6 +333,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.filter_edit.returnPressed.connect(self._on_filter_edit_return_pressed)
         self.regex_check.toggled.connect(self._on_regex_check_toggled)
+        self.topic_chip.cleared.connect(self._apply_filter)
         self.pause_action.toggled.connect(self._on_pause_action_toggled)
         self.clear_action.triggered.connect(self._on_clear_action_triggered)
         self.follow_button.clicked.connect(self.follow_newest)
@@ -379,13 +390,14 @@ class TrafficPanel(TrafficRows, QWidget):
         socket = self.socket_combo.currentData()
         direction = self.direction_combo.currentData()
         text, regex = self.filter_edit.text(), self.regex_check.isChecked()
-        wanted = TrafficFilter(socket, direction, text, regex and bool(text))
+        topic = self.topic_chip.scope
+        wanted = TrafficFilter(socket, direction, text, regex and bool(text), topic)
         try:
             wanted.compile()
         except FilterError as error:
             self.filter_error.setText(str(error))
             self.filter_error.show()
-            wanted = TrafficFilter(socket, direction, self._valid_text, self._valid_regex)
+            wanted = TrafficFilter(socket, direction, self._valid_text, self._valid_regex, topic)
         else:
             self.filter_error.hide()
             self.filter_error.clear()

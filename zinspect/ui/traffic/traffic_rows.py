@@ -83,6 +83,16 @@ class TrafficRows:
             model.invisibleRootItem().appendRows(items)  # type: ignore[attr-defined]
         return len(items)
 
+    def select_seq(self, seq: int) -> bool:
+        """Select the row of message ``seq`` (the Message pane follows); False when the
+        table does not show it."""
+        row = self.model.row_of_seq(seq)
+        if row is None:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
     def allow_multiple_selection(self) -> None:
         """Let the user select many rows (click, Shift, Ctrl+A), to replay them."""
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

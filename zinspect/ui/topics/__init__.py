@@ -1,0 +1,1 @@
+"""The Topics view: messages grouped by socket and topic, as a live tree."""

@@ -1,0 +1,224 @@
+"""The Topics view: every socket's topics as a tree with counts, rates, latest values and how
+long each has been quiet; selecting a node filters the traffic table to it.
+
+The view only counts while someone can see it: hidden (its dock closed or behind another
+tab) it stops, and shown again it counts what arrived meanwhile (what the store dropped in
+between is reported as missed). Selecting a node says which socket and topic
+(``topic_selected``); double-click, Enter or "Open latest" hand its newest message to the
+Message pane (``latest_opened``). The main window connects both.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.explore.topic_follow import TopicFollower
+from zinspect.core.explore.topics import SEPARATORS, SOCKET, TopicTree, scope_of
+from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.topics.topics_model import COL_COUNT, COL_LAST, COL_RATE, COL_TOPIC, TopicsModel
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEPARATOR = "/"
+EXPAND_AT_MOST = 20  # new sockets opened at once
+
+
+class TopicsView(QWidget):
+    """Separator chooser, the topic tree, Open latest, and a line of status."""
+
+    topic_selected = Signal(object, object)  # socket name or None, TopicScope or None
+    latest_opened = Signal(object)  # core.store.Message
+
+    def __init__(
+        self,
+        bridge: SessionBridge,
+        wall_clock: Callable[[], float] = time.time,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        session = bridge.session
+        self._types: dict[str, str] = {}
+        self.follower = TopicFollower(
+            session.store,
+            TopicTree(DEFAULT_SEPARATOR),
+            session.decoder,
+            lambda name: self._types.get(name, ""),
+        )
+        self.model = TopicsModel(self.follower, wall_clock, self)
+        self.model.active = lambda: self.showing
+        self.dock: QDockWidget | None = None
+        self._build()
+        self.model.refreshed.connect(self._on_model_refreshed)
+        self.model.rowsInserted.connect(self._on_model_rows_inserted)
+        bridge.socket_added.connect(self._on_bridge_socket_added)
+        for handle in session.sockets:
+            self._on_bridge_socket_added(handle)
+
+    def _build(self) -> None:
+        self.separator_combo = QComboBox(self)
+        for label, separator in SEPARATORS.items():
+            self.separator_combo.addItem(label, separator)
+        self.separator_combo.setCurrentIndex(self.separator_combo.findData(DEFAULT_SEPARATOR))
+        self.separator_combo.setToolTip(
+            "Where a topic splits into levels of the tree: sensors/a/temp under / makes "
+            "sensors, a, temp; none keeps each topic whole"
+        )
+        self.separator_combo.setAccessibleName("Topic separator")
+        self.separator_combo.currentIndexChanged.connect(self._on_separator_combo_changed)
+        separator_label = QLabel("Split on", self)
+        separator_label.setBuddy(self.separator_combo)
+
+        self.open_button = QPushButton("Open latest", self)
+        self.open_button.setToolTip(
+            "Show the newest message of the selected topic in the Message pane "
+            "(or double-click the topic)"
+        )
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_latest)
+
+        view = self.view = QTreeView(self)
+        view.setModel(self.model)
+        view.setAccessibleName("Topics tree")
+        view.setToolTip(
+            "Messages grouped by socket and topic. Select a topic to filter the traffic "
+            "table to it; double-click to open its newest message"
+        )
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(True)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        metrics = view.fontMetrics()
+        for column, sample in (
+            (COL_TOPIC, "sensors/temperature"),
+            (COL_COUNT, "1,000,000"),
+            (COL_RATE, "10,000/s"),
+            (COL_LAST, "10 min"),
+        ):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
+        view.activated.connect(self._on_view_activated)  # double-click or Enter
+
+        self.status_label = QLabel(self)
+        self.status_label.setAccessibleName("Topics status")
+        self.status_label.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        bar.addWidget(separator_label)
+        bar.addWidget(self.separator_combo)
+        bar.addStretch(1)
+        bar.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(view, 1)
+        layout.addWidget(self.status_label)
+
+    # -- showing ---------------------------------------------------------------------------
+    @property
+    def showing(self) -> bool:
+        """Whether anyone can see the view (a dock tab behind another has no visible region)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def set_dock(self, dock: QDockWidget) -> None:
+        """The dock that holds the view: counting runs while it is shown."""
+        self.dock = dock
+        dock.visibilityChanged.connect(self._on_dock_visibility_changed)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.model.start()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.model.stop()
+
+    def _on_dock_visibility_changed(self, visible: bool) -> None:
+        if visible and self.isVisible():  # its tab came to the front: catch up now
+            self.model.start()
+            self.model.refresh(0)
+
+    # -- reacting ----------------------------------------------------------------------------
+    def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
+        self._types[handle.name] = handle.type_name
+
+    def _on_separator_combo_changed(self, _index: int) -> None:
+        self.model.set_separator(self.separator_combo.currentData())
+
+    def _on_model_rows_inserted(self, parent: QModelIndex, _first: int, _last: int) -> None:
+        # a new socket: open it, its topics are what one came for (not 50,000 sockets of a
+        # capture at once: each opened is a layout of its rows)
+        if not parent.isValid() and _last - _first < EXPAND_AT_MOST:
+            for row in range(_first, _last + 1):
+                self.view.expand(self.model.index(row, 0))
+
+    def _on_model_refreshed(self) -> None:
+        self.view.viewport().update()
+        tree, follower = self.model.tree, self.follower
+        parts = [f"{len(tree.topics):,} topic{'' if len(tree.topics) == 1 else 's'}"]
+        if follower.behind:
+            parts.append(f"counting… {follower.behind:,} messages to go")
+        if tree.rebuilding:
+            parts.append("splitting the topics again…")
+        if follower.missed:
+            parts.append(f"{follower.missed:,} messages left the store before they were counted")
+        text = " · ".join(parts)
+        if self.status_label.text() != text:
+            self.status_label.setText(text)
+
+    def _on_view_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        node = self.model.node_at(current)
+        self.open_button.setEnabled(node is not None and node.stats.latest_seq >= 0)
+        if node is None:
+            return
+        # a socket, or its "… other topics" (not known one by one): the whole socket
+        scope = None if node.kind == SOCKET else scope_of(node, self.model.tree.separator)
+        self.topic_selected.emit(node.socket or None, scope)
+
+    def _on_view_activated(self, index: QModelIndex) -> None:
+        if self.model.show_more(index):
+            return
+        if self.model.node_at(index) is not None:
+            self.open_latest()
+
+    def open_latest(self) -> None:
+        """Hand the selected topic's newest message to whoever shows messages."""
+        node = self.model.node_at(self.view.currentIndex())
+        if node is None or node.stats.latest_seq < 0:
+            return
+        message = self.follower.store.get(node.stats.latest_seq)
+        if message is None:
+            self.status_label.setText(
+                "The newest message of this topic is no longer kept (the store's caps)"
+            )
+            return
+        self.latest_opened.emit(message)
+
+    def select(self, socket: str, key: str | None = None) -> bool:
+        """Select ``socket``'s node (or its topic ``key``), as a click would."""
+        index = self.model.find(socket, key)
+        if not index.isValid():
+            return False
+        self.view.setCurrentIndex(index)
+        return True
