@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 COMMANDS: dict[str, str] = {
     "decode": "zinspect.cli.decode",  # a capture's messages decoded, as JSON Lines
+    "import-pcap": "zinspect.cli.import_pcap",  # a .pcap/.pcapng's ZMTP messages as a capture
+    "probe": "zinspect.cli.probe",  # what answers at a tcp:// endpoint
 }
 
 

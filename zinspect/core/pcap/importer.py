@@ -1,0 +1,342 @@
+"""Importing a packet capture: every ZMTP message in it as a capture row (core.store's Row),
+read in slices like a capture file (core.capture's CaptureReader), so the window opens it
+with the same job and the command line converts it with the same writer.
+
+Each TCP connection is one "socket" named ``client -> server`` (``10.0.0.1:40312 ->
+10.0.0.2:5555``), stable for the whole stream: messages the client sent are ``out``, those
+it received ``in``, as if zinspect had been the client. The client is the side that sent the
+SYN; when the capture began after it, the side with the higher port (an ephemeral one).
+Memory is bounded whatever the file: connections, out-of-order bytes, incomplete messages
+and kept notes all have caps, and what they leave out is counted and said (docs/pcap.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from zinspect.core.pcap.packets import (
+    ACK,
+    FIN,
+    RST,
+    SYN,
+    NotTcpError,
+    Segment,
+    address,
+    tcp_segment,
+)
+from zinspect.core.pcap.pcap_file import PacketFile, PcapError
+from zinspect.core.pcap.reassembly import Direction
+from zinspect.core.pcap.zmtp import Budget, ZmtpParser
+from zinspect.core.sockets.events import SocketEvent
+from zinspect.core.store import IN, OUT, Row
+
+log = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 10_000  # open at once; more are left out and counted
+MAX_HELD_BYTES = 256 << 20  # incomplete messages of all connections together
+MAX_SUMMARIES = 1_000  # connections described in the report
+MAX_EVENTS_PER_CONNECTION = 50
+READ_BUDGET_S = 0.010
+CHECK_EVERY = 64  # packets between looks at the clock
+__all__ = ["PcapError", "PcapImporter", "PcapResult"]
+
+
+@dataclass
+class Side:
+    """One direction of a connection: its reassembly and its ZMTP parser."""
+
+    address: str
+    direction: str  # the rows' direction: OUT for the client's bytes
+    reassembly: Direction
+    parser: ZmtpParser
+    fin: bool = False
+
+
+@dataclass
+class Connection:
+    name: str
+    client: Side
+    server: Side
+
+    def describe(self) -> str:
+        """One line: versions, mechanisms, socket types, message counts."""
+        c, s = self.client.parser, self.server.parser
+        if c.not_zmtp or s.not_zmtp:
+            return f"{self.name}: not ZMTP"
+        version = c.shake.version or s.shake.version or "ZMTP (joined mid-stream)"
+        mechanism = c.shake.mechanism or s.shake.mechanism
+        text = f"{self.name}: " + (f"ZMTP {version}" if version[0].isdigit() else version)
+        if mechanism:
+            text += f" {mechanism}"
+        if c.shake.encrypted or s.shake.encrypted:
+            text += " (encrypted: sizes only)"
+        kinds = f"{_kind(c)} -> {_kind(s)}"
+        if kinds != "? -> ?":
+            text += f", {kinds}"
+        if c.shake.user:
+            text += f", PLAIN user {c.shake.user!r} (password masked)"
+        text += f", {c.messages:,} out, {s.messages:,} in"
+        if c.dropped or s.dropped:
+            text += f", {c.dropped + s.dropped:,} left out"
+        return text
+
+
+def _kind(parser: ZmtpParser) -> str:
+    kind = parser.shake.socket_type or "?"
+    if parser.shake.identity:
+        kind += f" (identity {parser.shake.identity!r})"
+    return kind
+
+
+@dataclass
+class PcapResult:
+    """What an import found, for the status bar and the command line."""
+
+    messages: list[object]
+    connections: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def damage_report(self) -> str:
+        """'' when there is nothing to warn about, else sentences for the user."""
+        return "; ".join(self.notes)
+
+
+class PcapImporter:
+    """Reads a packet capture in slices: each ``read_rows(budget)`` works for about
+    ``budget`` seconds and returns the messages completed meanwhile, in capture order.
+    The same attributes as a CaptureReader (``done``, ``progress``, ``messages_read``,
+    ``received_in_last``, ``close``, ``result``), so the window's open job takes either."""
+
+    def __init__(self, path: str | os.PathLike[str], keep_events: bool = False) -> None:
+        self.file = PacketFile(path)
+        self.path = self.file.path
+        self.done = False
+        self.messages_read = 0
+        self.received_in_last = 0
+        self.packets = 0
+        self.ignored = 0  # packets that are not TCP (ARP, UDP, ...)
+        self.fragments = 0
+        self.bad_times = 0
+        self.refused = 0  # connections over MAX_CONNECTIONS
+        self.keep_events = keep_events
+        self.events: list[SocketEvent] = []  # since the last take_events (keep_events)
+        self.budget = Budget(MAX_HELD_BYTES)
+        self._connections: dict[tuple[bytes, int, bytes, int], tuple[Connection, Side]] = {}
+        self._summaries: list[str] = []
+        self._finished = 0
+        self._not_zmtp = 0
+        self._rows: list[Row] = []
+        self._last_stamp = 0.0
+        self._counts: dict[str, int] = {}
+        self._packets = self.file.packets()
+
+    @property
+    def progress(self) -> float:
+        return 1.0 if self.done else self.file.progress
+
+    @property
+    def link(self) -> str:
+        return self.file.link
+
+    def take_events(self) -> list[SocketEvent]:
+        events, self.events = self.events, []
+        return events
+
+    def read_rows(self, budget: float = READ_BUDGET_S) -> list[Row]:
+        """The messages completed in about ``budget`` seconds of reading ([] once done)."""
+        if self.done:
+            self.received_in_last = 0
+            return []
+        clock = time.monotonic
+        deadline = clock() + budget
+        linktype = self.file.linktype
+        connections = self._connections
+        count = 0
+        try:
+            for stamp, packet in self._packets:
+                count += 1
+                try:
+                    segment = tcp_segment(linktype, packet)
+                except NotTcpError as error:
+                    if error.args[0] == "an IP fragment":
+                        self.fragments += 1
+                    else:
+                        self.ignored += 1
+                    segment = None
+                if segment is not None:
+                    key = (segment.src, segment.sport, segment.dst, segment.dport)
+                    known = connections.get(key)
+                    if known is None:
+                        known = self._connect(key, segment.flags, segment.payload, stamp)
+                    if known is not None:
+                        self._segment(known, segment, stamp)
+                if count % CHECK_EVERY == 0 and clock() >= deadline:
+                    break
+            else:
+                self._finish()
+        except PcapError:
+            self.packets += count
+            self._finish()
+            raise
+        self.packets += count
+        rows = self._rows[:]
+        self._rows.clear()
+        self.messages_read += len(rows)
+        self.received_in_last = sum(1 for row in rows if row[2] == IN)
+        return rows
+
+    def _segment(self, known: tuple[Connection, Side], segment: Segment, stamp: float) -> None:
+        connection, side = known
+        if not math.isfinite(stamp):
+            self.bad_times += 1
+            return
+        self._last_stamp = stamp
+        flags = segment.flags
+        if flags & SYN:
+            side.reassembly.syn(segment.seq)
+        if segment.length:
+            side.reassembly.segment(segment.seq, segment.payload, segment.length, stamp)
+        if flags & (FIN | RST):
+            side.fin = True
+            if flags & RST or connection.client.fin and connection.server.fin:
+                self._close(connection, stamp)
+
+    def _connect(
+        self, key: tuple[bytes, int, bytes, int], flags: int, payload: bytes, stamp: float
+    ) -> tuple[Connection, Side] | None:
+        """A new connection for a packet of no known one (None: not worth one, or too many)."""
+        if not payload and not flags & SYN:
+            return None  # a bare ACK or FIN of a connection over already
+        if len(self._connections) >= 2 * MAX_CONNECTIONS:
+            self.refused += 1
+            return None
+        src, sport, dst, dport = key
+        if flags & SYN:
+            client_first = not flags & ACK
+        else:
+            client_first = sport > dport if sport != dport else True
+        here, there = address(src, sport), address(dst, dport)
+        client, server = (here, there) if client_first else (there, here)
+        name = f"{client} -> {server}"
+        started = bool(flags & SYN)
+        tally = [0]  # notes kept for this connection
+        pair = Connection(
+            name,
+            self._side(name, client, OUT, started, tally),
+            self._side(name, server, IN, started, tally),
+        )
+        mine, other = (pair.client, pair.server) if client_first else (pair.server, pair.client)
+        self._connections[key] = (pair, mine)
+        self._connections[(dst, dport, src, sport)] = (pair, other)
+        return pair, mine
+
+    def _side(self, name: str, where: str, direction: str, started: bool, tally: list[int]) -> Side:
+        append_row = self._rows.append
+        role = "client" if direction == OUT else "server"
+
+        def emit(stamp: float, frames: list[bytes]) -> None:
+            append_row((stamp, name, direction, sum(map(len, frames)), *frames))
+
+        def note(stamp: float, kind: str, text: str) -> None:
+            self._counts[kind] = self._counts.get(kind, 0) + 1
+            if self.keep_events and tally[0] < MAX_EVENTS_PER_CONNECTION:
+                tally[0] += 1
+                detail = f"{role} {where}: {text}"
+                self.events.append(SocketEvent(stamp, name, kind, f"tcp://{where}", 0, detail))
+
+        parser = ZmtpParser(emit, note, self.budget, from_start=started)
+        return Side(where, direction, Direction(parser.feed, parser.gap), parser)
+
+    def _close(self, connection: Connection, stamp: float) -> None:
+        for side in (connection.client, connection.server):
+            side.reassembly.finish()
+            side.parser.finish(stamp)
+        self._remember(connection)
+        for key, (known, _side) in list(self._connections.items()):
+            if known is connection:
+                del self._connections[key]
+
+    def _remember(self, connection: Connection) -> None:
+        self._finished += 1
+        if connection.client.parser.not_zmtp or connection.server.parser.not_zmtp:
+            self._not_zmtp += 1
+            return
+        if len(self._summaries) < MAX_SUMMARIES:
+            self._summaries.append(connection.describe())
+
+    def _finish(self) -> None:
+        if self.done:
+            return
+        seen: set[int] = set()
+        for connection, _side in list(self._connections.values()):
+            if id(connection) not in seen:
+                seen.add(id(connection))
+                self._close(connection, self._last_stamp)
+        self.done = True
+        self.file.close()
+
+    def close(self) -> None:
+        self.file.close()
+
+    @property
+    def summaries(self) -> list[str]:
+        return list(self._summaries)
+
+    def result(self, messages: list[object]) -> PcapResult:
+        return PcapResult(messages, self.summaries, self.notes())
+
+    def notes(self) -> list[str]:
+        """What the user should know about the import, in words (empty for a clean one)."""
+        counts = self._counts
+        notes = []
+        if self.file.cut_short:
+            notes.append("the file ends in the middle of a packet record (a capture interrupted)")
+        if counts.get("tcp_gap"):
+            notes.append(f"bytes were missing from the capture {counts['tcp_gap']:,} times (gaps)")
+        joined = counts.get("zmtp_joined", 0) + counts.get("zmtp_resync", 0)
+        if joined:
+            notes.append(
+                f"{joined:,} times a stream was joined mid-way and resynchronised on a frame "
+                "boundary (what came before it is skipped)"
+            )
+        if counts.get("zmtp_encrypted"):
+            notes.append(
+                "CURVE connections are encrypted: their messages show sizes and timing only"
+            )
+        if counts.get("message_skipped"):
+            notes.append(f"{counts['message_skipped']:,} messages too big to import were left out")
+        if counts.get("zmtp_error"):
+            notes.append(f"{counts['zmtp_error']:,} ZMTP errors (see the events of the capture)")
+        if self._not_zmtp:
+            notes.append(f"{self._not_zmtp:,} TCP connections are not ZMTP and were left out")
+        if self.fragments:
+            notes.append(f"{self.fragments:,} IP fragments were left out (not reassembled)")
+        if self.refused:
+            notes.append(
+                f"{self.refused:,} packets of connections past the {MAX_CONNECTIONS:,} open at "
+                "once were left out"
+            )
+        if self.bad_times:
+            notes.append(f"{self.bad_times:,} packets without a valid time were left out")
+        return notes
+
+
+def import_rows(
+    path: str | os.PathLike[str], progress: Callable[[float], None] | None = None
+) -> tuple[list[Row], PcapResult]:
+    """Every row of a capture at once (scripts and tests)."""
+    importer = PcapImporter(path)
+    rows: list[Row] = []
+    try:
+        while not importer.done:
+            rows.extend(importer.read_rows(0.05))
+            if progress is not None:
+                progress(importer.progress)
+    finally:
+        importer.close()
+    return rows, importer.result([])
