@@ -95,7 +95,9 @@ def packets_of(chunks: list[Chunk], mss: int = 1400, handshake: bool = True) -> 
                 seqs[key] = (isn + 1) % (1 << 32)
                 if handshake:
                     flags = dpkt.tcp.TH_SYN | (0 if from_client else dpkt.tcp.TH_ACK)
-                    packets.append(Packet(chunk.time, chunk.connection, from_client, isn, flags, b""))
+                    packets.append(
+                        Packet(chunk.time, chunk.connection, from_client, isn, flags, b"")
+                    )
         key = (chunk.connection, chunk.from_client)
         for start in range(0, len(chunk.data), mss):
             piece = chunk.data[start : start + mss]
@@ -111,8 +113,9 @@ def packets_of(chunks: list[Chunk], mss: int = 1400, handshake: bool = True) -> 
 
 def addresses(connection: int, from_client: bool, ipv6: bool) -> tuple[bytes, int, bytes, int]:
     if ipv6:
-        client, server = socket.inet_pton(socket.AF_INET6, "fd00::1"), socket.inet_pton(
-            socket.AF_INET6, "fd00::2"
+        client, server = (
+            socket.inet_pton(socket.AF_INET6, "fd00::1"),
+            socket.inet_pton(socket.AF_INET6, "fd00::2"),
         )
     else:
         client, server = socket.inet_aton("10.0.0.1"), socket.inet_aton("10.0.0.2")
