@@ -160,3 +160,42 @@ def write(path, packets: list[Packet], link: str = "ethernet", ipv6: bool = Fals
             writer = dpkt.pcap.Writer(file, snaplen=65535, linktype=linktype)
         for packet in packets:
             writer.writepkt(frame(packet, link, ipv6), ts=packet.time)
+
+
+def exchange(
+    client_type: int, server_type: int, script, passwords: dict | None = None, **options
+) -> list[Chunk]:
+    """Run ``script(client, server)`` with a pyzmq client connected to a server through a
+    Relay, and return the chunks the relay forwarded. ``options``: socket options for the
+    client (``client_<name>``) and the server (``server_<name>``); ``passwords``: a PLAIN
+    authenticator's users."""
+    import zmq
+    from zmq.auth.thread import ThreadAuthenticator
+
+    context = zmq.Context()
+    authenticator = None
+    if passwords is not None:
+        authenticator = ThreadAuthenticator(context)
+        authenticator.start()
+        authenticator.configure_plain(domain="*", passwords=passwords)
+    server = context.socket(server_type)
+    client = context.socket(client_type)
+    for name, value in options.items():
+        role, _, option = name.partition("_")
+        setattr(server if role == "server" else client, option, value)
+    for sock in (server, client):
+        sock.linger = 1000
+        sock.rcvtimeo = 10_000
+    port = server.bind_to_random_port("tcp://127.0.0.1")
+    relay = Relay(port)
+    try:
+        client.connect(relay.endpoint)
+        script(client, server)
+        client.close()
+        server.close()
+        if authenticator is not None:
+            authenticator.stop()
+        context.term()
+    finally:
+        relay.close()
+    return relay.chunks

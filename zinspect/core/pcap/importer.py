@@ -54,6 +54,7 @@ class Side:
     direction: str  # the rows' direction: OUT for the client's bytes
     reassembly: Direction
     parser: ZmtpParser
+    key: tuple[bytes, int, bytes, int] = (b"", 0, b"", 0)  # its packets' addresses
     fin: bool = False
 
 
@@ -131,6 +132,7 @@ class PcapImporter:
         self._finished = 0
         self._not_zmtp = 0
         self._rows: list[Row] = []
+        self._closed: dict[tuple[bytes, int, bytes, int], None] = {}  # the latest closed
         self._last_stamp = 0.0
         self._counts: dict[str, int] = {}
         self._packets = self.file.packets()
@@ -212,6 +214,8 @@ class PcapImporter:
         """A new connection for a packet of no known one (None: not worth one, or too many)."""
         if not payload and not flags & SYN:
             return None  # a bare ACK or FIN of a connection over already
+        if key in self._closed and not flags & SYN:
+            return None  # a late retransmission to a connection closed already
         if len(self._connections) >= 2 * MAX_CONNECTIONS:
             self.refused += 1
             return None
@@ -231,8 +235,9 @@ class PcapImporter:
             self._side(name, server, IN, started, tally),
         )
         mine, other = (pair.client, pair.server) if client_first else (pair.server, pair.client)
-        self._connections[key] = (pair, mine)
-        self._connections[(dst, dport, src, sport)] = (pair, other)
+        mine.key, other.key = key, (dst, dport, src, sport)
+        self._connections[mine.key] = (pair, mine)
+        self._connections[other.key] = (pair, other)
         return pair, mine
 
     def _side(self, name: str, where: str, direction: str, started: bool, tally: list[int]) -> Side:
@@ -257,9 +262,13 @@ class PcapImporter:
             side.reassembly.finish()
             side.parser.finish(stamp)
         self._remember(connection)
-        for key, (known, _side) in list(self._connections.items()):
-            if known is connection:
+        for side in (connection.client, connection.server):
+            key = side.key
+            if self._connections.get(key, (None,))[0] is connection:
                 del self._connections[key]
+            self._closed[key] = None
+            if len(self._closed) > MAX_CONNECTIONS:
+                del self._closed[next(iter(self._closed))]
 
     def _remember(self, connection: Connection) -> None:
         self._finished += 1

@@ -195,26 +195,34 @@ class ZmtpParser:
 
     # -- resynchronisation
     def _search(self, buf: bytes, stamp: float) -> bytes:
+        """Find a frame boundary: an offset from which the frames end exactly where the
+        bytes do. None yet: wait for more (a later segment often ends on a boundary), up to
+        SCAN_BYTES, then take a chain that ends in a frame cut short, or let the bytes go."""
         v2 = self.shake.version == "2.0"
         while True:
+            full = len(buf) >= SCAN_BYTES
             limit = min(len(buf), SCAN_BYTES)
-            for offset in range(limit):
-                if chain_ends_well(buf, offset, v2):
-                    if offset:
-                        self.skipped += offset
-                        self._drop = True
-                        self.note(
-                            stamp,
-                            "zmtp_resync",
-                            f"skipped {offset:,} bytes to the next frame boundary; the "
-                            "message they end is left out",
-                        )
-                    self._state = _FRAMES
-                    return buf[offset:]
-            if len(buf) < SCAN_BYTES:
+            for partial in (False, True) if full else (False,):
+                for offset in range(limit):
+                    if chain_ends_well(buf, offset, v2, partial):
+                        return self._found(buf, offset, stamp)
+            if not full:
                 return buf  # wait for more
             self.skipped += limit  # no boundary in sight: these bytes go
             buf = buf[limit:]
+
+    def _found(self, buf: bytes, offset: int, stamp: float) -> bytes:
+        if offset:
+            self.skipped += offset
+            self._drop = True
+            self.note(
+                stamp,
+                "zmtp_resync",
+                f"skipped {offset:,} bytes to the next frame boundary; the message they "
+                "end is left out",
+            )
+        self._state = _FRAMES
+        return buf[offset:]
 
     # -- frames
     def _parse(self, buf: bytes, stamp: float) -> None:
@@ -417,24 +425,25 @@ def read_properties(data: bytes) -> dict[str, bytes]:
     return properties
 
 
-def chain_ends_well(buf: bytes, offset: int, v2: bool = False) -> bool:
-    """The bytes from ``offset`` read as well-formed frames that end exactly at the end of
-    ``buf`` (or, after MIN_CHAIN of them, in a frame cut short)."""
-    i, n, count = offset, len(buf), 0
+def chain_ends_well(buf: bytes, offset: int, v2: bool = False, partial: bool = False) -> bool:
+    """The bytes from ``offset`` read as well-formed frames, at least one not empty, that
+    end exactly at the end of ``buf``; with ``partial``, MIN_CHAIN of them may be followed
+    by a frame cut short (for a buffer that ends inside a long frame)."""
+    i, n, count, bodies = offset, len(buf), 0, 0
     while i < n:
         flags = buf[i]
         if flags & 0xF8 or (v2 and flags & COMMAND):
             return False
         if flags & LONG:
             if n - i < 9:
-                return count >= MIN_CHAIN
+                return partial and count >= MIN_CHAIN and bodies > 0
             size = int.from_bytes(buf[i + 1 : i + 9], "big")
             if size < 256 or size > 1 << 40:  # libzmq writes 8-byte sizes only past 255
                 return False
             start = i + 9
         else:
             if n - i < 2:
-                return count >= MIN_CHAIN
+                return partial and count >= MIN_CHAIN and bodies > 0
             size = buf[i + 1]
             start = i + 2
         if flags & COMMAND:
@@ -444,7 +453,8 @@ def chain_ends_well(buf: bytes, offset: int, v2: bool = False) -> bool:
             if not name or not name.isalpha() or not name.isupper():
                 return False
         if start + size > n:
-            return count >= MIN_CHAIN
+            return partial and count >= MIN_CHAIN and bodies > 0
         i = start + size
         count += 1
-    return count >= 1
+        bodies += size > 0
+    return bodies > 0
