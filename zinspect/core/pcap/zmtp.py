@@ -91,6 +91,8 @@ class ZmtpParser:
 
     # -- input
     def feed(self, data: bytes, stamp: float) -> None:
+        if not data:
+            return
         if self.not_zmtp:
             self.skipped += len(data)
             return
