@@ -21,14 +21,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
+
 log = logging.getLogger(__name__)
 
-MORE, LONG, COMMAND = 0x01, 0x02, 0x04
 GREETING_BYTES = 64
 MAX_MESSAGE_BYTES = 64 << 20  # a longer message is skipped, not kept (docs/pcap.md)
 MAX_FRAMES = 100_000  # as on a live socket
 SCAN_BYTES = 64 << 10  # the most the resynchronisation looks through at once
-MIN_CHAIN = 3  # frames that must read well when a chain ends in a partial frame
+EAGER_SEARCH = 8 << 10  # up to this, it looks again at every piece that comes
 SOCKET_TYPES_V2 = ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH")
 _GREETING, _FRAMES, _SEARCH = 0, 1, 2
 _MECHANISMS = (b"NULL", b"PLAIN", b"CURVE", b"GSSAPI")
@@ -84,6 +85,8 @@ class ZmtpParser:
         self._held = 0  # bytes of _frames and _chunks, counted in the budget
         self._drop = False  # the frames up to the next message end are dropped
         self._identity_due = False  # ZMTP 2.0: the first message is the identity
+        self._searched = 0  # bytes the last search looked at without finding a boundary
+        self._ending = False  # the stream is over: the search takes what it can
         self._need = 0  # bytes of a long frame body still to come
         self._chunks: list[bytes] = []
         self._flags = 0
@@ -133,6 +136,10 @@ class ZmtpParser:
 
     def finish(self, stamp: float) -> None:
         """The stream is over: a message still incomplete is counted as left out."""
+        if self._state == _SEARCH and self._rest:
+            self._searched, rest, self._rest = 0, self._rest, b""
+            self._ending = True
+            self.feed(rest, stamp)
         if self._frames or self._need or (self._rest and self._state == _FRAMES):
             self.dropped += 1
             self.note(stamp, "zmtp_cut", "the stream ends in the middle of a message")
@@ -197,23 +204,33 @@ class ZmtpParser:
 
     # -- resynchronisation
     def _search(self, buf: bytes, stamp: float) -> bytes:
-        """Find a frame boundary: an offset from which the frames end exactly where the
-        bytes do. None yet: wait for more (a later segment often ends on a boundary), up to
-        SCAN_BYTES, then take a chain that ends in a frame cut short, or let the bytes go."""
+        """Find a frame boundary: an offset from which frames end exactly where the bytes
+        do. None yet: wait for more (a later segment often ends on a boundary; past
+        EAGER_SEARCH the search runs again only once the bytes have doubled), up to
+        SCAN_BYTES or the end of the stream, then take weaker evidence (one frame, or a
+        chain that ends in a frame cut short), or let the bytes go."""
         v2 = self.shake.version == "2.0"
         while True:
-            full = len(buf) >= SCAN_BYTES
-            limit = min(len(buf), SCAN_BYTES)
-            for partial in (False, True) if full else (False,):
-                for offset in range(limit):
-                    if chain_ends_well(buf, offset, v2, partial):
-                        return self._found(buf, offset, stamp)
-            if not full:
+            full = len(buf) >= SCAN_BYTES or self._ending
+            if not full and len(buf) > EAGER_SEARCH and len(buf) < 2 * self._searched:
                 return buf  # wait for more
+            limit = min(len(buf), SCAN_BYTES)
+            exact, weak, partial = frame_chains(buf, limit, v2)
+            if exact >= 0:
+                return self._found(buf, exact, stamp)
+            if not full:
+                self._searched = len(buf)
+                return buf
+            if weak >= 0 or partial >= 0:
+                return self._found(buf, weak if weak >= 0 else partial, stamp)
             self.skipped += limit  # no boundary in sight: these bytes go
             buf = buf[limit:]
+            self._searched = 0
+            if not buf:
+                return buf
 
     def _found(self, buf: bytes, offset: int, stamp: float) -> bytes:
+        self._searched = 0
         if offset:
             self.skipped += offset
             self._drop = True
@@ -425,38 +442,3 @@ def read_properties(data: bytes) -> dict[str, bytes]:
         properties[name.decode("ascii", "replace")] = data[i + 4 : i + 4 + length]
         i += 4 + length
     return properties
-
-
-def chain_ends_well(buf: bytes, offset: int, v2: bool = False, partial: bool = False) -> bool:
-    """The bytes from ``offset`` read as well-formed frames, at least one not empty, that
-    end exactly at the end of ``buf``; with ``partial``, MIN_CHAIN of them may be followed
-    by a frame cut short (for a buffer that ends inside a long frame)."""
-    i, n, count, bodies = offset, len(buf), 0, 0
-    while i < n:
-        flags = buf[i]
-        if flags & 0xF8 or (v2 and flags & COMMAND):
-            return False
-        if flags & LONG:
-            if n - i < 9:
-                return partial and count >= MIN_CHAIN and bodies > 0
-            size = int.from_bytes(buf[i + 1 : i + 9], "big")
-            if size < 256 or size > 1 << 40:  # libzmq writes 8-byte sizes only past 255
-                return False
-            start = i + 9
-        else:
-            if n - i < 2:
-                return partial and count >= MIN_CHAIN and bodies > 0
-            size = buf[i + 1]
-            start = i + 2
-        if flags & COMMAND:
-            if size == 0 or start >= n:
-                return False
-            name = buf[start + 1 : start + 1 + buf[start]]
-            if not name or not name.isalpha() or not name.isupper():
-                return False
-        if start + size > n:
-            return partial and count >= MIN_CHAIN and bodies > 0
-        i = start + size
-        count += 1
-        bodies += size > 0
-    return bodies > 0
