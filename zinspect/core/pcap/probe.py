@@ -51,13 +51,14 @@ class ProbeResult:
 
 def parse_probe_endpoint(endpoint: str) -> tuple[str, int]:
     """(host, port) of a ``tcp://host:port`` endpoint; ProbeError in words otherwise."""
+    transport, sep, _rest = endpoint.strip().partition("://")
+    if sep and transport != "tcp":
+        raise ProbeError(f"The probe speaks TCP: write tcp://host:port, not {transport}://")
     try:
         endpoint = validate_endpoint(endpoint, bind=False)
     except EndpointError as error:
         raise ProbeError(str(error)) from None
-    transport, _, address = endpoint.partition("://")
-    if transport != "tcp":
-        raise ProbeError(f"The probe speaks TCP: write tcp://host:port, not {transport}://")
+    address = endpoint.partition("://")[2]
     if ";" in address:
         raise ProbeError("The probe takes no source address: write tcp://host:port")
     host, _, port = address.rpartition(":")
