@@ -12,11 +12,12 @@ and kept notes all have caps, and what they leave out is counted and said (docs/
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from zinspect.core.pcap.packets import (
@@ -25,11 +26,10 @@ from zinspect.core.pcap.packets import (
     RST,
     SYN,
     NotTcpError,
-    Segment,
     address,
-    tcp_segment,
+    segment_reader,
 )
-from zinspect.core.pcap.pcap_file import PacketFile, PcapError
+from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
 from zinspect.core.pcap.reassembly import Direction
 from zinspect.core.pcap.zmtp import Budget, ZmtpParser
 from zinspect.core.sockets.events import SocketEvent
@@ -43,6 +43,7 @@ MAX_SUMMARIES = 1_000  # connections described in the report
 MAX_EVENTS_PER_CONNECTION = 50
 READ_BUDGET_S = 0.010
 CHECK_EVERY = 64  # packets between looks at the clock
+_CONTROL = SYN | FIN | RST
 __all__ = ["PcapError", "PcapImporter", "PcapResult"]
 
 
@@ -135,7 +136,9 @@ class PcapImporter:
         self._closed: dict[tuple[bytes, int, bytes, int], None] = {}  # the latest closed
         self._last_stamp = 0.0
         self._counts: dict[str, int] = {}
-        self._packets = self.file.packets()
+        self._packets = self.file.records()
+        self._read_segment = segment_reader(self.file.linktype)
+        self._pushed_back: tuple[float, bytes] | None = None
 
     @property
     def progress(self) -> float:
@@ -156,35 +159,60 @@ class PcapImporter:
             return []
         clock = time.monotonic
         deadline = clock() + budget
-        linktype = self.file.linktype
+        read_segment = self._read_segment
         connections = self._connections
-        count = 0
+        isfinite = math.isfinite
+        count = countdown = 0
+        packets: Iterator[tuple[float, bytes]] = self._packets
+        if self._pushed_back is not None:  # the packet the last slice stopped before
+            packets = itertools.chain([self._pushed_back], packets)
+            self._pushed_back = None
         try:
-            for stamp, packet in self._packets:
+            for stamp, packet in packets:
                 count += 1
+                countdown -= 1
+                if countdown < 0:
+                    if clock() >= deadline:
+                        count -= 1
+                        self._pushed_back = (stamp, packet)
+                        break
+                    countdown = CHECK_EVERY
                 try:
-                    segment = tcp_segment(linktype, packet)
+                    src, sport, dst, dport, seq, flags, payload, length = read_segment(packet)
                 except NotTcpError as error:
                     if error.args[0] == "an IP fragment":
                         self.fragments += 1
                     else:
                         self.ignored += 1
-                    segment = None
-                if segment is not None:
-                    key = (segment.src, segment.sport, segment.dst, segment.dport)
-                    known = connections.get(key)
+                    continue
+                if not isfinite(stamp):
+                    self.bad_times += 1
+                    continue
+                self._last_stamp = stamp
+                known = connections.get((src, sport, dst, dport))
+                if known is None:
+                    known = self._connect((src, sport, dst, dport), flags, payload, stamp)
                     if known is None:
-                        known = self._connect(key, segment.flags, segment.payload, stamp)
-                    if known is not None:
-                        self._segment(known, segment, stamp)
-                if count % CHECK_EVERY == 0 and clock() >= deadline:
-                    break
+                        continue
+                if flags & _CONTROL or not length:
+                    self._control(known, seq, flags, payload, length, stamp)
+                    continue
+                flow = known[1].reassembly
+                if seq == flow.next_seq and not flow.pending and len(payload) == length:
+                    flow.next_seq = (seq + length) & 0xFFFFFFFF  # in order: the common case
+                    flow.position += length
+                    flow.delivered += length
+                    flow.deliver(payload, stamp)
+                else:
+                    flow.segment(seq, payload, length, stamp)
             else:
                 self._finish()
-        except PcapError:
+        except READ_ERRORS as error:  # from dpkt, reading the file
             self.packets += count
+            failure = self.file.failure(error)
             self._finish()
-            raise
+            if failure is not None:
+                raise failure from None
         self.packets += count
         rows = self._rows[:]
         self._rows.clear()
@@ -192,17 +220,21 @@ class PcapImporter:
         self.received_in_last = sum(1 for row in rows if row[2] == IN)
         return rows
 
-    def _segment(self, known: tuple[Connection, Side], segment: Segment, stamp: float) -> None:
+    def _control(
+        self,
+        known: tuple[Connection, Side],
+        seq: int,
+        flags: int,
+        payload: bytes,
+        length: int,
+        stamp: float,
+    ) -> None:
+        """A segment with SYN, FIN or RST (or none of them and no data)."""
         connection, side = known
-        if not math.isfinite(stamp):
-            self.bad_times += 1
-            return
-        self._last_stamp = stamp
-        flags = segment.flags
         if flags & SYN:
-            side.reassembly.syn(segment.seq)
-        if segment.length:
-            side.reassembly.segment(segment.seq, segment.payload, segment.length, stamp)
+            side.reassembly.syn(seq)
+        if length:
+            side.reassembly.segment(seq, payload, length, stamp)
         if flags & (FIN | RST):
             side.fin = True
             if flags & RST or connection.client.fin and connection.server.fin:
@@ -255,6 +287,7 @@ class PcapImporter:
                 self.events.append(SocketEvent(stamp, name, kind, f"tcp://{where}", 0, detail))
 
         parser = ZmtpParser(emit, note, self.budget, from_start=started)
+        parser.fast = (append_row, name, direction)
         return Side(where, direction, Direction(parser.feed, parser.gap), parser)
 
     def _close(self, connection: Connection, stamp: float) -> None:

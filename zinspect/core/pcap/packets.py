@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import struct
+from collections.abc import Callable
 from typing import NamedTuple
 
 DLT_NULL = 0
@@ -46,7 +47,8 @@ TCP = 6
 FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
 
 _u16 = struct.Struct("!H").unpack_from
-_tcp = struct.Struct("!HHIIBB").unpack_from
+_tcp = struct.Struct("!HHI4xBB").unpack_from
+_ip4 = struct.Struct("!2xH2xHxB2x4s4s").unpack_from  # length, fragment, protocol, addresses
 
 
 class Segment(NamedTuple):
@@ -106,43 +108,59 @@ def ip_offset(linktype: int, packet: bytes) -> int:
 
 
 def tcp_segment(linktype: int, packet: bytes) -> Segment:
-    """The TCP segment in one captured packet; NotTcpError otherwise (or when cut too short)."""
+    """The TCP segment in one captured packet; NotTcpError otherwise (or when cut too short).
+    IPv4 without options, the usual case, takes one struct call for the IP header."""
     start = ip_offset(linktype, packet)
-    if len(packet) < start + 20:
+    if len(packet) < start + 40:
         raise NotTcpError("too short")
-    version = packet[start] >> 4
+    first = packet[start]
+    if first == 0x45:
+        total, fragment, proto, src, dst = _ip4(packet, start)
+        if proto != TCP:
+            raise NotTcpError("not TCP")
+        if fragment & 0x3FFF:  # more fragments, or an offset
+            raise NotTcpError("an IP fragment")
+        end, tcp = start + total, start + 20
+    else:
+        end, tcp, src, dst = _ip_header(packet, start, first >> 4)
+    sport, dport, seq, offset, flags = _tcp(packet, tcp)
+    data = tcp + (offset >> 4) * 4
+    if data > end or end < tcp + 20:
+        raise NotTcpError("a damaged TCP header")
+    # the IP length leaves out Ethernet's padding; a capture may have cut the payload short
+    return Segment(src, sport, dst, dport, seq, flags, packet[data:end], end - data)
+
+
+def _ip_header(packet: bytes, start: int, version: int) -> tuple[int, int, bytes, bytes]:
+    """(end of the IP packet, start of TCP, source, destination) of IPv4 with options or
+    IPv6 with extension headers; NotTcpError for anything else."""
     if version == 4:
         header = (packet[start] & 0x0F) * 4
-        if packet[start + 9] != TCP:
+        total, fragment, proto, src, dst = _ip4(packet, start)
+        if proto != TCP:
             raise NotTcpError("not TCP")
-        if _u16(packet, start + 6)[0] & 0x3FFF:  # more fragments, or an offset
+        if fragment & 0x3FFF:
             raise NotTcpError("an IP fragment")
-        end = start + _u16(packet, start + 2)[0]
-        src, dst = packet[start + 12 : start + 16], packet[start + 16 : start + 20]
-        tcp = start + header
-    elif version == 6:
-        if len(packet) < start + 40:
-            raise NotTcpError("too short")
-        kind = packet[start + 6]
-        end = start + 40 + _u16(packet, start + 4)[0]
-        src, dst = packet[start + 8 : start + 24], packet[start + 24 : start + 40]
-        tcp = start + 40
-        while kind in _IPV6_SKIPPED and len(packet) >= tcp + 8:
-            kind, tcp = packet[tcp], tcp + (packet[tcp + 1] + 1) * 8
-        if kind == 44:
-            raise NotTcpError("an IP fragment")
-        if kind != TCP:
-            raise NotTcpError("not TCP")
-    else:
+        if header < 20:
+            raise NotTcpError("a damaged IP header")
+        return start + total, start + header, src, dst
+    if version != 6:
         raise NotTcpError("not IP")
-    if len(packet) < tcp + 20 or end < tcp + 20:
+    if len(packet) < start + 40:
         raise NotTcpError("too short")
-    sport, dport, seq, _ack, offset, flags = _tcp(packet, tcp)
-    data = tcp + (offset >> 4) * 4
-    if data > end:
-        raise NotTcpError("a damaged TCP header")
-    payload = packet[data:end]  # the IP length leaves out Ethernet's padding
-    return Segment(src, sport, dst, dport, seq, flags, payload, end - data)
+    kind = packet[start + 6]
+    end = start + 40 + _u16(packet, start + 4)[0]
+    src, dst = packet[start + 8 : start + 24], packet[start + 24 : start + 40]
+    tcp = start + 40
+    while kind in _IPV6_SKIPPED and len(packet) >= tcp + 8:
+        kind, tcp = packet[tcp], tcp + (packet[tcp + 1] + 1) * 8
+    if kind == 44:
+        raise NotTcpError("an IP fragment")
+    if kind != TCP:
+        raise NotTcpError("not TCP")
+    if len(packet) < tcp + 20:
+        raise NotTcpError("too short")
+    return end, tcp, src, dst
 
 
 def address(raw: bytes, port: int) -> str:
@@ -150,3 +168,51 @@ def address(raw: bytes, port: int) -> str:
     if len(raw) == 4:
         return f"{socket.inet_ntop(socket.AF_INET, raw)}:{port}"
     return f"[{socket.inet_ntop(socket.AF_INET6, raw)}]:{port}"
+
+
+Fields = tuple[bytes, int, bytes, int, int, int, bytes, int]  # a Segment's, as a plain tuple
+# The link header's type field, then IPv4 (no options) and TCP, read by one struct call:
+# (format of the type field, the values it may have, where IP starts)
+_FAST_LINKS: dict[int, tuple[str, tuple[object, ...], int]] = {
+    DLT_EN10MB: ("12xH", (ETH_IPV4,), 14),
+    DLT_LINUX_SLL: ("14xH", (ETH_IPV4,), 16),
+    DLT_LINUX_SLL2: ("H18x", (ETH_IPV4,), 20),
+    DLT_NULL: ("4s", (b"\x02\x00\x00\x00", b"\x00\x00\x00\x02"), 4),
+    DLT_LOOP: ("4s", (b"\x00\x00\x00\x02",), 4),
+}
+
+
+def segment_reader(linktype: int) -> Callable[[bytes], Fields]:
+    """``tcp_segment`` for one link type, with a fast path for IPv4 without options: one
+    struct call reads the link type field and the IP and TCP headers (this runs per packet,
+    and the import has to keep up with the file reader)."""
+    if linktype in (DLT_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD, DLT_IPV4):
+        kind, allowed, start = "B", (0x45,), 0  # type: tuple[str, tuple[object, ...], int]
+        spec = "!B" + "xH2xHxB2x4s4s" + "HHI4xBB"  # the version byte is the check
+    elif linktype in _FAST_LINKS:
+        kind, allowed, start = _FAST_LINKS[linktype]
+        spec = "!" + kind + "BxH2xHxB2x4s4s" + "HHI4xBB"
+    else:
+        return lambda packet: tcp_segment(linktype, packet)
+    header = struct.Struct(spec)
+    unpack, size, tcp = header.unpack_from, header.size, start + 20
+    raw = kind == "B"
+
+    def read(packet: bytes) -> Fields:
+        if len(packet) >= size:
+            if raw:
+                (version, total, fragment, proto, src, dst, sport, dport, seq, offset, flags) = (
+                    unpack(packet)
+                )
+                tag = first = version
+            else:
+                tag, first, total, fragment, proto, src, dst, sport, dport, seq, offset, flags = (
+                    unpack(packet)
+                )
+            if tag in allowed and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
+                data, end = tcp + (offset >> 4) * 4, start + total
+                if tcp + 20 <= data <= end:
+                    return src, sport, dst, dport, seq, flags, packet[data:end], end - data
+        return tcp_segment(linktype, packet)
+
+    return read

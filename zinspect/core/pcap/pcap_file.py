@@ -25,12 +25,24 @@ PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 PCAP_SUFFIXES = (".pcap", ".pcapng", ".cap", ".dmp")
 
 
-class PcapError(Exception):
-    """The file cannot be imported; the message says why, in words."""
-
-
 class _RecordTooLongError(Exception):
     pass
+
+
+# what reading a hostile file through dpkt may raise (``failure`` turns each into words)
+READ_ERRORS = (
+    dpkt.Error,
+    ValueError,
+    OverflowError,
+    IndexError,
+    TypeError,
+    OSError,
+    _RecordTooLongError,
+)
+
+
+class PcapError(Exception):
+    """The file cannot be imported; the message says why, in words."""
 
 
 def is_pcap_path(path: str | os.PathLike[str]) -> bool:
@@ -51,19 +63,23 @@ class _Guarded:
 
     def __init__(self, file: BinaryIO) -> None:
         self.file = file
-        self.position = 0
+        self._read = file.read
         self.name = getattr(file, "name", "")
 
     def read(self, size: int = -1) -> bytes:
         if size < 0 or size > MAX_RECORD_BYTES:
             raise _RecordTooLongError(size)
-        data = self.file.read(size)
-        self.position += len(data)
-        return data
+        return self._read(size)
+
+    @property
+    def position(self) -> int:
+        try:
+            return self.file.tell()
+        except (OSError, ValueError):
+            return 0
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        self.position = self.file.seek(offset, whence)
-        return self.position
+        return self.file.seek(offset, whence)
 
     def fileno(self) -> int:
         return self.file.fileno()
@@ -125,29 +141,44 @@ class PacketFile:
     def progress(self) -> float:
         return 1.0 if self.size <= 0 else min(1.0, self._guard.position / self.size)
 
+    def records(self) -> Iterator[tuple[float, bytes]]:
+        """The records in file order, straight from dpkt when its times are floats (its
+        errors then reach the caller: ``failure`` says what they mean)."""
+        if isinstance(getattr(self._reader, "_divisor", 1.0), float):
+            return iter(self._reader)
+        return self._as_floats()
+
+    def _as_floats(self) -> Iterator[tuple[float, bytes]]:
+        for stamp, data in self._reader:  # nanosecond pcap: dpkt gives Decimal times
+            yield float(stamp), data
+
+    def failure(self, error: BaseException) -> PcapError | None:
+        """What an error of ``records()`` means: a PcapError in words, or None when the
+        file just ends inside a record (``cut_short``: a capture interrupted)."""
+        if isinstance(error, dpkt.NeedData):
+            self.cut_short = True
+            return None
+        where = f"{self.path} is damaged at byte {self._guard.position:,}"
+        if isinstance(error, _RecordTooLongError):
+            return PcapError(f"{where}: a record claims more than {MAX_RECORD_BYTES >> 20} MiB")
+        if isinstance(error, OSError):
+            return PcapError(describe_os_error(error, self.path, writing=False))
+        return PcapError(f"{where}: {error}")
+
     def packets(self) -> Iterator[tuple[float, bytes]]:
-        """The records in file order; a damaged or cut last record ends them (cut_short)."""
-        records = iter(self._reader)
+        """The records, a damaged one raising PcapError and a cut last one ending them."""
+        records = self.records()
         while True:
             try:
                 stamp, data = next(records)
             except StopIteration:
                 return
-            except dpkt.NeedData:
-                self.cut_short = True
-                return
-            except _RecordTooLongError:
-                raise PcapError(
-                    f"{self.path} is damaged at byte {self._guard.position:,}: a record "
-                    f"claims more than {MAX_RECORD_BYTES >> 20} MiB"
-                ) from None
-            except (dpkt.Error, ValueError, OverflowError, IndexError, TypeError) as error:
-                raise PcapError(
-                    f"{self.path} is damaged at byte {self._guard.position:,}: {error}"
-                ) from None
-            except OSError as error:
-                raise PcapError(describe_os_error(error, self.path, writing=False)) from None
-            yield float(stamp), bytes(data)
+            except READ_ERRORS as error:
+                failure = self.failure(error)
+                if failure is None:
+                    return
+                raise failure from None
+            yield stamp, data
 
     def close(self) -> None:
         try:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
+from zinspect.core.store import Row
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ class ZmtpParser:
         self._identity_due = False  # ZMTP 2.0: the first message is the identity
         self._searched = 0  # bytes the last search looked at without finding a boundary
         self._ending = False  # the stream is over: the search takes what it can
+        # (append, socket, direction): one-frame messages go straight in as store rows
+        self.fast: tuple[Callable[[Row], None], str, str] | None = None
         self._need = 0  # bytes of a long frame body still to come
         self._chunks: list[bytes] = []
         self._flags = 0
@@ -94,6 +97,10 @@ class ZmtpParser:
 
     # -- input
     def feed(self, data: bytes, stamp: float) -> None:
+        if self._state == _FRAMES and not self._rest and not self._need:
+            if data:  # between frames: the common case
+                self._parse(data, stamp)
+            return
         if not data:
             return
         if self.not_zmtp:
@@ -249,8 +256,28 @@ class ZmtpParser:
         frames = self._frames
         budget = self.budget
         v2 = self.shake.version == "2.0"
+        fast = self.fast
+        if fast is not None:
+            append, name, direction = fast
+        emitted = 0
         while i < n:
             flags = buf[i]
+            if flags == 0 and not frames and fast is not None:
+                # the common case, a one-frame message: a row at once (no call, no list)
+                if n - i < 2:
+                    break
+                end = i + 2 + buf[i + 1]
+                if end > n:
+                    break
+                if self._drop or self._identity_due:
+                    frames.append(buf[i + 2 : end])
+                    self._end_message(stamp)
+                    frames = self._frames
+                else:
+                    append((stamp, name, direction, end - i - 2, buf[i + 2 : end]))
+                    emitted += 1
+                i = end
+                continue
             if flags & LONG:
                 if n - i < 9:
                     break
@@ -263,12 +290,14 @@ class ZmtpParser:
                 start = i + 2
             if flags & 0xF8 or (v2 and flags & COMMAND):
                 self._frames = frames
+                self.messages += emitted
                 self._broken(buf[i:], stamp, f"a frame with invalid flags 0x{flags:02x}")
                 return
             end = start + size
             if end > n:
                 if size > SCAN_BYTES:  # a long body: collected (or skipped) in pieces
                     self._frames = frames
+                    self.messages += emitted
                     self._begin_long(buf[start:], flags, size, stamp)
                     return
                 break
@@ -290,7 +319,8 @@ class ZmtpParser:
                 self._frames = frames
                 self._too_big(flags, stamp)
                 frames = self._frames
-        self._rest = buf[i:]
+        self.messages += emitted
+        self._rest = buf[i:] if i < n else b""
         self._frames = frames
 
     def _end_message(self, stamp: float) -> None:
