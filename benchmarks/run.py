@@ -13,7 +13,8 @@ than either rate.
 Prints a readable table, then as its last line one JSON object with the eleven figures
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
 (``rss_*``, ``stall_*`` and ``shutdown_1m_stored_s``, from the safety_*.py modules; see
-docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.
+docs/reliability.md) and the pcap import's (``pcap_import_*``, pcap_import.py; docs/pcap.md).
+``--no-safety`` leaves those out, ``--only-safety`` measures only them.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -90,6 +91,11 @@ KEYS = [name for name, *_ in TARGETS]
 # Hostile-input figures (docs/reliability.md): one measurement each, from the safety_*
 # modules, every one in a fresh child process. 812 MiB = the store's default byte cap
 # (512 MiB) + the 300 MiB margin the memory bound promises.
+# pcap import (docs/pcap.md): its rate over dpkt's merely reading the file, 64 B messages
+PCAP_TARGETS: list[tuple[str, float, str, str]] = [
+    ("pcap_import_ratio", 0.5, "min", "x read"),
+    ("pcap_import_ratio_batched", 0.5, "min", "x read"),
+]
 SAFETY_TARGETS: list[tuple[str, float, str, str]] = [
     ("rss_many_frames_mib", 812, "max", "MiB"),
     ("rss_xpub_subs_mib", 812, "max", "MiB"),
@@ -191,6 +197,14 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for name in EXTRA if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
+    for name, target, kind, unit in PCAP_TARGETS:
+        if name in figures:
+            sign = ">=" if kind == "min" else "<="
+            verdict = "met" if met(figures[name], target, kind) else "MISSED"
+            lines.append(
+                f"{name:<30}{figures[name]:>10.3f}{'(best of 3)':>26}   {sign} {target:<6g} "
+                f"{unit:<7}{verdict}"
+            )
     for name, target, kind, unit in SAFETY_TARGETS:
         if name in figures:
             verdict = "met" if met(figures[name], target, kind) else "MISSED"
@@ -214,6 +228,18 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for label, key in rates:
         lines.append(f"  {label:<32}{median([r['raw'][key]['rate'] for r in rounds]):>12,.0f}")
     return "\n".join(lines)
+
+
+def pcap_figures(quick: bool, log: Callable[[str], None]) -> dict[str, float]:
+    """pcap_import.py's figures, measured in a child process of their own."""
+    import subprocess
+
+    log("pcap_import")
+    args = [sys.executable, os.path.join(HERE, "pcap_import.py")] + (["--quick"] if quick else [])
+    done = subprocess.run(args, capture_output=True, text=True, timeout=1800, check=True)
+    sys.stderr.write(done.stderr)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def safety_figures(quick: bool, log: Callable[[str], None]) -> dict[str, float]:
@@ -268,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
+        figures.update(pcap_figures(args.quick, log))
     print(
         f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
         f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)"
