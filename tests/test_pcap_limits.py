@@ -108,3 +108,21 @@ def test_zmtp_2_gives_the_socket_type_identity_and_messages():
     assert parser.shake.version == "2.0" and parser.shake.socket_type == "PUSH"
     assert parser.shake.identity == b"w1"
     assert "ZMTP 2.0, socket type PUSH" in notes
+
+
+def test_a_fifo_is_never_opened_to_sniff_its_format(tmp_path):
+    import os
+
+    from zinspect.core.pcap.pcap_file import PacketFile, PcapError, is_pcap_path
+
+    fifo = tmp_path / "traffic.capture"
+    os.mkfifo(fifo)
+    assert not is_pcap_path(fifo)  # it would wait for a writer: it is not opened at all
+    named = tmp_path / "traffic.pcap"
+    os.mkfifo(named)
+    try:
+        PacketFile(named)
+    except PcapError as error:
+        assert str(error) == f"{named} is not a regular file"
+    else:
+        raise AssertionError("a FIFO was opened")

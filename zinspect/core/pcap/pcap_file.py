@@ -51,6 +51,8 @@ def is_pcap_path(path: str | os.PathLike[str]) -> bool:
     if os.fspath(path).lower().endswith(PCAP_SUFFIXES):
         return True
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # opening a FIFO would wait for a writer
         with open(path, "rb") as file:
             head = file.read(4)
     except OSError:
