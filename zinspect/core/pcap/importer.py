@@ -27,6 +27,8 @@ from zinspect.core.pcap.packets import (
     SYN,
     NotTcpError,
     address,
+    key_parts,
+    reverse_key,
     segment_reader,
 )
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
@@ -55,7 +57,7 @@ class Side:
     direction: str  # the rows' direction: OUT for the client's bytes
     reassembly: Direction
     parser: ZmtpParser
-    key: tuple[bytes, int, bytes, int] = (b"", 0, b"", 0)  # its packets' addresses
+    key: bytes = b""  # its packets' flow key (core.pcap.packets)
     fin: bool = False
 
 
@@ -128,12 +130,12 @@ class PcapImporter:
         self.keep_events = keep_events
         self.events: list[SocketEvent] = []  # since the last take_events (keep_events)
         self.budget = Budget(MAX_HELD_BYTES)
-        self._connections: dict[tuple[bytes, int, bytes, int], tuple[Connection, Side]] = {}
+        self._connections: dict[bytes, tuple[Connection, Side]] = {}  # by flow key
         self._summaries: list[str] = []
         self._finished = 0
         self._not_zmtp = 0
         self._rows: list[Row] = []
-        self._closed: dict[tuple[bytes, int, bytes, int], None] = {}  # the latest closed
+        self._closed: dict[bytes, None] = {}  # flow keys of the latest closed
         self._last_stamp = 0.0
         self._counts: dict[str, int] = {}
         self._packets = self.file.records()
@@ -178,7 +180,7 @@ class PcapImporter:
                         break
                     countdown = CHECK_EVERY
                 try:
-                    src, sport, dst, dport, seq, flags, payload, length = read_segment(packet)
+                    key, seq, flags, payload, length = read_segment(packet)
                 except NotTcpError as error:
                     if error.args[0] == "an IP fragment":
                         self.fragments += 1
@@ -189,9 +191,9 @@ class PcapImporter:
                     self.bad_times += 1
                     continue
                 self._last_stamp = stamp
-                known = connections.get((src, sport, dst, dport))
+                known = connections.get(key)
                 if known is None:
-                    known = self._connect((src, sport, dst, dport), flags, payload, stamp)
+                    known = self._connect(key, flags, payload, stamp)
                     if known is None:
                         continue
                 if flags & _CONTROL or not length:
@@ -241,7 +243,7 @@ class PcapImporter:
                 self._close(connection, stamp)
 
     def _connect(
-        self, key: tuple[bytes, int, bytes, int], flags: int, payload: bytes, stamp: float
+        self, key: bytes, flags: int, payload: bytes, stamp: float
     ) -> tuple[Connection, Side] | None:
         """A new connection for a packet of no known one (None: not worth one, or too many)."""
         if not payload and not flags & SYN:
@@ -251,7 +253,7 @@ class PcapImporter:
         if len(self._connections) >= 2 * MAX_CONNECTIONS:
             self.refused += 1
             return None
-        src, sport, dst, dport = key
+        src, sport, dst, dport = key_parts(key)
         if flags & SYN:
             client_first = not flags & ACK
         else:
@@ -267,7 +269,7 @@ class PcapImporter:
             self._side(name, server, IN, started, tally),
         )
         mine, other = (pair.client, pair.server) if client_first else (pair.server, pair.client)
-        mine.key, other.key = key, (dst, dport, src, sport)
+        mine.key, other.key = key, reverse_key(key)
         self._connections[mine.key] = (pair, mine)
         self._connections[other.key] = (pair, other)
         return pair, mine

@@ -170,7 +170,7 @@ def address(raw: bytes, port: int) -> str:
     return f"[{socket.inet_ntop(socket.AF_INET6, raw)}]:{port}"
 
 
-Fields = tuple[bytes, int, bytes, int, int, int, bytes, int]  # a Segment's, as a plain tuple
+Packet = tuple[bytes, int, int, bytes, int]  # flow key, seq, flags, payload, its length
 # The link header's type field, then IPv4 (no options) and TCP, read by one struct call:
 # (format of the type field, the values it may have, where IP starts)
 _FAST_LINKS: dict[int, tuple[str, tuple[object, ...], int]] = {
@@ -179,40 +179,66 @@ _FAST_LINKS: dict[int, tuple[str, tuple[object, ...], int]] = {
     DLT_LINUX_SLL2: ("H18x", (ETH_IPV4,), 20),
     DLT_NULL: ("4s", (b"\x02\x00\x00\x00", b"\x00\x00\x00\x02"), 4),
     DLT_LOOP: ("4s", (b"\x00\x00\x00\x02",), 4),
+    DLT_RAW: ("0x", (None,), 0),
+    DLT_RAW_BSD: ("0x", (None,), 0),
+    DLT_RAW_OPENBSD: ("0x", (None,), 0),
+    DLT_IPV4: ("0x", (None,), 0),
 }
+_ports = struct.Struct("!HH")
 
 
-def segment_reader(linktype: int) -> Callable[[bytes], Fields]:
-    """``tcp_segment`` for one link type, with a fast path for IPv4 without options: one
-    struct call reads the link type field and the IP and TCP headers (this runs per packet,
-    and the import has to keep up with the file reader)."""
-    if linktype in (DLT_RAW, DLT_RAW_BSD, DLT_RAW_OPENBSD, DLT_IPV4):
-        kind, allowed, start = "B", (0x45,), 0  # type: tuple[str, tuple[object, ...], int]
-        spec = "!B" + "xH2xHxB2x4s4s" + "HHI4xBB"  # the version byte is the check
-    elif linktype in _FAST_LINKS:
-        kind, allowed, start = _FAST_LINKS[linktype]
-        spec = "!" + kind + "BxH2xHxB2x4s4s" + "HHI4xBB"
+def flow_key(src: bytes, sport: int, dst: bytes, dport: int) -> bytes:
+    """One direction of a connection as bytes: source, destination, ports (IPv4's header
+    holds them in this order, so the fast path slices the key out of the packet)."""
+    return src + dst + _ports.pack(sport, dport)
+
+
+def key_parts(key: bytes) -> tuple[bytes, int, bytes, int]:
+    """(source, its port, destination, its port) of a flow key."""
+    size = (len(key) - 4) // 2
+    sport, dport = _ports.unpack_from(key, 2 * size)
+    return key[:size], sport, key[size : 2 * size], dport
+
+
+def reverse_key(key: bytes) -> bytes:
+    src, sport, dst, dport = key_parts(key)
+    return flow_key(dst, dport, src, sport)
+
+
+def segment_reader(linktype: int) -> Callable[[bytes], Packet]:
+    """``tcp_segment`` for one link type as (flow key, seq, flags, payload, length), with a
+    fast path for IPv4 without options: one struct call reads the link type field and the IP
+    and TCP headers, and the key is one slice of the packet (this runs per packet, and the
+    import has to keep up with the file reader)."""
+
+    def slow(packet: bytes) -> Packet:
+        segment = tcp_segment(linktype, packet)
+        key = flow_key(segment.src, segment.sport, segment.dst, segment.dport)
+        return key, segment.seq, segment.flags, segment.payload, segment.length
+
+    if linktype not in _FAST_LINKS:
+        return slow
+    kind, allowed, start = _FAST_LINKS[linktype]
+    if allowed == (None,):  # raw IP: no type field, the version byte is the check
+        header = struct.Struct("!BxH2xHxB2x8x4xI4xBB")
     else:
-        return lambda packet: tcp_segment(linktype, packet)
-    header = struct.Struct(spec)
+        header = struct.Struct("!" + kind + "BxH2xHxB2x8x4xI4xBB")
     unpack, size, tcp = header.unpack_from, header.size, start + 20
-    raw = kind == "B"
+    raw = allowed == (None,)
 
-    def read(packet: bytes) -> Fields:
+    def read(packet: bytes) -> Packet:
         if len(packet) >= size:
             if raw:
-                (version, total, fragment, proto, src, dst, sport, dport, seq, offset, flags) = (
-                    unpack(packet)
-                )
-                tag = first = version
+                first, total, fragment, proto, seq, offset, flags = unpack(packet)
+                ok = True
             else:
-                tag, first, total, fragment, proto, src, dst, sport, dport, seq, offset, flags = (
-                    unpack(packet)
-                )
-            if tag in allowed and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
+                tag, first, total, fragment, proto, seq, offset, flags = unpack(packet)
+                ok = tag in allowed
+            if ok and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
                 data, end = tcp + (offset >> 4) * 4, start + total
                 if tcp + 20 <= data <= end:
-                    return src, sport, dst, dport, seq, flags, packet[data:end], end - data
-        return tcp_segment(linktype, packet)
+                    key = packet[start + 12 : start + 24]
+                    return key, seq, flags, packet[data:end], end - data
+        return slow(packet)
 
     return read
