@@ -218,4 +218,5 @@ def test_plain_shows_the_user_and_never_the_password(tmp_path):
     assert frames_of(rows) == [[b"hello"]]
     said = repr(importer.result([])) + repr(importer.take_events())
     assert "PLAIN user 'admin' (password masked)" in said
+    assert "PLAIN, PUSH -> PULL" in importer.result([]).connections[0]
     assert "hunter2" not in said

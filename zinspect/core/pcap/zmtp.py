@@ -426,8 +426,8 @@ class ZmtpParser:
         elif name in (b"SUBSCRIBE", b"CANCEL"):
             self.messages += 1
             self.emit(stamp, [(b"\x01" if name == b"SUBSCRIBE" else b"\x00") + data])
-        elif name == b"READY" and not self.shake.encrypted:
-            self._ready(data, stamp)
+        elif name in (b"READY", b"INITIATE") and not self.shake.encrypted:
+            self._ready(data, stamp)  # PLAIN's client sends its metadata in INITIATE
         elif name == b"HELLO" and self.shake.mechanism == "PLAIN":
             self._plain_hello(data, stamp)
         elif name == b"ERROR":
