@@ -259,25 +259,23 @@ class ZmtpParser:
         fast = self.fast
         if fast is not None:
             append, name, direction = fast
+        # one-frame messages become rows at once (no call, no list) unless one is to be
+        # dropped or is ZMTP 2.0's identity; ``simple`` is looked at again after any call
+        simple = fast is not None and not self._drop and not self._identity_due
         emitted = 0
         while i < n:
             flags = buf[i]
-            if flags == 0 and not frames and fast is not None:
-                # the common case, a one-frame message: a row at once (no call, no list)
+            if flags == 0 and simple and not frames:
                 if n - i < 2:
                     break
                 end = i + 2 + buf[i + 1]
                 if end > n:
                     break
-                if self._drop or self._identity_due:
-                    frames.append(buf[i + 2 : end])
-                    self._end_message(stamp)
-                    frames = self._frames
-                else:
-                    append((stamp, name, direction, end - i - 2, buf[i + 2 : end]))
-                    emitted += 1
+                append((stamp, name, direction, end - i - 2, buf[i + 2 : end]))
+                emitted += 1
                 i = end
                 continue
+            simple = False  # a slow step: the flags below may change
             if flags & LONG:
                 if n - i < 9:
                     break
@@ -307,6 +305,7 @@ class ZmtpParser:
                 self._frames = frames
                 self._command(body, stamp)
                 frames = self._frames
+                simple = fast is not None and not self._drop and not self._identity_due
                 continue
             frames.append(body)
             self._held += size
@@ -315,6 +314,7 @@ class ZmtpParser:
                 self._frames = frames
                 self._end_message(stamp)
                 frames = self._frames
+                simple = fast is not None and not self._drop and not self._identity_due
             elif self._held > MAX_MESSAGE_BYTES or budget.used > budget.limit:
                 self._frames = frames
                 self._too_big(flags, stamp)
