@@ -126,3 +126,18 @@ def test_a_fifo_is_never_opened_to_sniff_its_format(tmp_path):
         assert str(error) == f"{named} is not a regular file"
     else:
         raise AssertionError("a FIFO was opened")
+
+
+def test_packets_full_of_empty_messages_are_read_in_slices(tmp_path):
+    from zinspect.core.pcap.importer import PcapImporter
+
+    greeting = b"\xff" + b"\x00" * 8 + b"\x7f\x03\x01" + b"NULL".ljust(20, b"\x00") + b"\x00" * 32
+    flood = b"\x00\x00" * 30_000  # 30,000 empty messages in one 60 kB segment
+    chunks = [Chunk(1.0, 0, True, greeting)] + [Chunk(2.0 + n, 0, True, flood) for n in range(10)]
+    write(tmp_path / "flood.pcap", packets_of(chunks, mss=60_000))
+    importer = PcapImporter(tmp_path / "flood.pcap")
+    slices = []
+    while not importer.done:
+        slices.append(len(importer.read_rows(0.001)))
+    assert sum(slices) == 300_000
+    assert max(slices) < 300_000 and len([n for n in slices if n]) > 1  # never all at once

@@ -45,6 +45,7 @@ MAX_SUMMARIES = 1_000  # connections described in the report
 MAX_EVENTS_PER_CONNECTION = 50
 READ_BUDGET_S = 0.010
 CHECK_EVERY = 16  # packets between looks at the clock (one may hold 1,000 messages)
+ROWS_BETWEEN_LOOKS = 2_000  # messages made since the last look that make it look per packet
 _CONTROL = SYN | FIN | RST
 __all__ = ["PcapError", "PcapImporter", "PcapResult"]
 
@@ -164,7 +165,8 @@ class PcapImporter:
         read_segment = self._read_segment
         connections = self._connections
         isfinite = math.isfinite
-        count = countdown = 0
+        count = countdown = seen = interval = 0
+        rows = self._rows
         packets: Iterator[tuple[float, bytes]] = self._packets
         if self._pushed_back is not None:  # the packet the last slice stopped before
             packets = itertools.chain([self._pushed_back], packets)
@@ -178,7 +180,13 @@ class PcapImporter:
                         count -= 1
                         self._pushed_back = (stamp, packet)
                         break
-                    countdown = CHECK_EVERY
+                    # looks come closer together while packets bring many messages (one may
+                    # hold thousands), further apart (up to CHECK_EVERY) while they do not
+                    if len(rows) - seen >= ROWS_BETWEEN_LOOKS:
+                        interval = 0
+                    else:
+                        interval = min(CHECK_EVERY, 2 * interval + 1)
+                    countdown, seen = interval, len(rows)
                 try:
                     key, seq, flags, payload, length = read_segment(packet)
                 except NotTcpError as error:
@@ -217,7 +225,7 @@ class PcapImporter:
                 raise failure from None
         self.packets += count
         rows = self._rows[:]
-        self._rows.clear()
+        self._rows.clear()  # (the parsers' fast path appends to this very list)
         self.messages_read += len(rows)
         self.received_in_last = sum(1 for row in rows if row[2] == IN)
         return rows
