@@ -118,3 +118,19 @@ def test_a_probe_can_be_cancelled(window, qtbot, aloop):
             assert dialog.running
             click(qtbot, dialog.cancel_button)
         assert finished.args[0] == "Probe cancelled" == dialog.answer.text()
+
+
+def test_closing_the_window_stops_a_probe_under_way(window, qtbot, aloop):
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        dialog = window.show_probe_dialog()
+        qtbot.keyClicks(dialog.endpoint_edit, f"tcp://127.0.0.1:{silent.getsockname()[1]}")
+        click(qtbot, dialog.probe_button)
+        task = dialog.task
+        window.close()
+        window.shutdown()
+        qtbot.waitUntil(task.done, timeout=WAIT_MS)
+        assert task.cancelled()

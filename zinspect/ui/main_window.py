@@ -446,5 +446,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        if self.probe_dialog is not None:
+            self.probe_dialog.cancel_probe()
         self.session.close()
         log.info("session closed")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -120,8 +121,8 @@ class ProbeDialog(QDialog):
             self.task.cancel()
 
     def _on_task_done(self, task: asyncio.Task) -> None:
-        if task is not self.task:
-            return
+        if task is not self.task or not shiboken6.isValid(self):
+            return  # (a probe cancelled as the window closed ends after the dialog is gone)
         self.cancel_button.setEnabled(False)
         self._on_endpoint_edit_text_changed(self.endpoint_edit.text())
         if task.cancelled():
