@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from zinspect.core.pcap.importer import PcapError, PcapImporter
 from zinspect.core.pcap.packets import LINK_NAMES, NotTcpError, tcp_segment
-from zinspect.core.pcap.reassembly import Direction
-from zinspect.core.pcap.zmtp import GREETING_BYTES, Budget, ZmtpParser
+from zinspect.core.pcap.reassembly import Budget, Direction
+from zinspect.core.pcap.zmtp import GREETING_BYTES, ZmtpParser
 
 GREETING = b"\xff" + b"\x00" * 8 + b"\x7f\x03\x01" + b"NULL".ljust(20, b"\x00") + b"\x00" * 32
 ZMTP_BYTES = st.lists(
@@ -87,11 +87,14 @@ def test_a_valid_stream_cut_anywhere_parses_the_same(body, cut):
 def test_any_segments_reassemble_each_byte_once_in_order(segments):
     got: list[bytes] = []
     missing: list[int] = []
-    direction = Direction(lambda data, t: got.append(data), lambda size, t: missing.append(size))
+    waiting = Budget(2_000)
+    direction = Direction(
+        lambda data, t: got.append(data), lambda size, t: missing.append(size), waiting
+    )
     for seq, data, cut in segments:
         direction.segment((seq + 4_294_966_000) % (1 << 32), data[cut:], len(data), 0.0)
     direction.finish()
-    assert direction.pending_bytes == 0 and not direction.pending
+    assert direction.pending_bytes == 0 and not direction.pending and waiting.used == 0
     assert direction.delivered == sum(map(len, got))
 
 

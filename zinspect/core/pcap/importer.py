@@ -32,8 +32,8 @@ from zinspect.core.pcap.packets import (
     segment_reader,
 )
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
-from zinspect.core.pcap.reassembly import Direction
-from zinspect.core.pcap.zmtp import Budget, ZmtpParser
+from zinspect.core.pcap.reassembly import Budget, Direction
+from zinspect.core.pcap.zmtp import ZmtpParser
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import IN, OUT, Row
 
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MAX_CONNECTIONS = 10_000  # open at once; more are left out and counted
 MAX_HELD_BYTES = 256 << 20  # incomplete messages of all connections together
+MAX_WAITING_BYTES = 256 << 20  # out-of-order bytes of all connections together (then gaps)
 MAX_SUMMARIES = 1_000  # connections described in the report
 MAX_EVENTS_PER_CONNECTION = 50
 READ_BUDGET_S = 0.010
@@ -130,7 +131,8 @@ class PcapImporter:
         self.refused = 0  # connections over MAX_CONNECTIONS
         self.keep_events = keep_events
         self.events: list[SocketEvent] = []  # since the last take_events (keep_events)
-        self.budget = Budget(MAX_HELD_BYTES)
+        self.budget = Budget(MAX_HELD_BYTES)  # incomplete messages of every connection
+        self.waiting = Budget(MAX_WAITING_BYTES)  # out-of-order bytes of every connection
         self._connections: dict[bytes, tuple[Connection, Side]] = {}  # by flow key
         self._summaries: list[str] = []
         self._finished = 0
@@ -298,7 +300,7 @@ class PcapImporter:
 
         parser = ZmtpParser(emit, note, self.budget, from_start=started)
         parser.fast = (append_row, name, direction)
-        return Side(where, direction, Direction(parser.feed, parser.gap), parser)
+        return Side(where, direction, Direction(parser.feed, parser.gap, self.waiting), parser)
 
     def _close(self, connection: Connection, stamp: float) -> None:
         for side in (connection.client, connection.server):

@@ -12,11 +12,22 @@ reassembles.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-MAX_PENDING_BYTES = 1 << 20  # out-of-order bytes one direction may hold
+MAX_PENDING_BYTES = 1 << 20  # out-of-order bytes one direction may hold (and a Budget for all)
 MAX_PENDING_SEGMENTS = 1024
 _WRAP = 1 << 32
 _HALF = 1 << 31
+
+
+@dataclass
+class Budget:
+    """Bytes held by every direction (or parser) of one import, against one limit: caps
+    per stream alone would let ten thousand streams hold ten thousand times as much."""
+
+    limit: int
+    used: int = 0
+
 
 Deliver = Callable[[bytes, float], None]
 Gap = Callable[[int, float], None]
@@ -29,6 +40,7 @@ class Direction:
     __slots__ = (
         "deliver",
         "gap",
+        "budget",
         "next_seq",
         "position",
         "pending",
@@ -39,9 +51,10 @@ class Direction:
         "delivered",
     )
 
-    def __init__(self, deliver: Deliver, gap: Gap) -> None:
+    def __init__(self, deliver: Deliver, gap: Gap, budget: Budget | None = None) -> None:
         self.deliver = deliver
         self.gap = gap
+        self.budget = budget or Budget(1 << 62)  # out-of-order bytes of every direction
         self.next_seq: int | None = None  # the next byte expected (32-bit)
         self.position = 0  # ... and its place in the stream (bytes before it)
         self.pending: dict[int, tuple[bytes, int, float]] = {}  # place: data, length, time
@@ -100,9 +113,15 @@ class Direction:
                 self.retransmitted += 1
                 return
             self.pending_bytes -= len(known[0])
+            self.budget.used -= len(known[0])
         self.pending[place] = (data, length, stamp)
         self.pending_bytes += len(data)
-        if self.pending_bytes > MAX_PENDING_BYTES or len(self.pending) > MAX_PENDING_SEGMENTS:
+        self.budget.used += len(data)
+        if (
+            self.pending_bytes > MAX_PENDING_BYTES
+            or len(self.pending) > MAX_PENDING_SEGMENTS
+            or self.budget.used > self.budget.limit
+        ):
             self.skip_gap()
 
     def _drain(self) -> None:
@@ -114,6 +133,7 @@ class Direction:
                 return
             data, length, stamp = pending.pop(place)
             self.pending_bytes -= len(data)
+            self.budget.used -= len(data)
             overlap = self.position - place
             if overlap >= length:
                 self.retransmitted += 1

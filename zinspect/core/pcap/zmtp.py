@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from zinspect.core.pcap.reassembly import Budget
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
 from zinspect.core.store import Row
 
@@ -37,14 +38,6 @@ _MECHANISMS = (b"NULL", b"PLAIN", b"CURVE", b"GSSAPI")
 
 Emit = Callable[[float, list[bytes]], None]
 Note = Callable[[float, str, str], None]
-
-
-@dataclass
-class Budget:
-    """Bytes held by every parser of one import for messages not complete yet."""
-
-    limit: int
-    used: int = 0
 
 
 @dataclass
