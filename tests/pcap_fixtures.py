@@ -150,14 +150,16 @@ def frame(packet: Packet, link: str, ipv6: bool) -> bytes:
     return raw
 
 
-def write(path, packets: list[Packet], link: str = "ethernet", ipv6: bool = False) -> None:
-    """A .pcap, or a .pcapng when the path says so."""
+def write(
+    path, packets: list[Packet], link: str = "ethernet", ipv6: bool = False, nano: bool = False
+) -> None:
+    """A .pcap (with nanosecond times if ``nano``), or a .pcapng when the path says so."""
     linktype = LINKS[link]
     with open(path, "wb") as file:
         if str(path).endswith(".pcapng"):
             writer = dpkt.pcapng.Writer(file, snaplen=65535, linktype=linktype)
         else:
-            writer = dpkt.pcap.Writer(file, snaplen=65535, linktype=linktype)
+            writer = dpkt.pcap.Writer(file, snaplen=65535, linktype=linktype, nano=nano)
         for packet in packets:
             writer.writepkt(frame(packet, link, ipv6), ts=packet.time)
 

@@ -141,3 +141,15 @@ def test_packets_full_of_empty_messages_are_read_in_slices(tmp_path):
         slices.append(len(importer.read_rows(0.001)))
     assert sum(slices) == 300_000
     assert max(slices) < 300_000 and len([n for n in slices if n]) > 1  # never all at once
+
+
+def test_a_nanosecond_pcap_gives_float_times(tmp_path):
+    def send(client, server):
+        client.send(b"ns")
+        assert server.recv() == b"ns"
+
+    chunks = exchange(zmq.PUSH, zmq.PULL, send)
+    write(tmp_path / "nano.pcap", packets_of(chunks), nano=True)
+    rows, _result = import_rows(tmp_path / "nano.pcap")
+    assert frames_of(rows) == [[b"ns"]]
+    assert type(rows[0][0]) is float and abs(rows[0][0] - chunks[-1].time) < 1.0
