@@ -153,3 +153,21 @@ def test_a_nanosecond_pcap_gives_float_times(tmp_path):
     rows, _result = import_rows(tmp_path / "nano.pcap")
     assert frames_of(rows) == [[b"ns"]]
     assert type(rows[0][0]) is float and abs(rows[0][0] - chunks[-1].time) < 1.0
+
+
+def test_data_the_capture_lost_at_the_end_is_a_gap_by_the_fin(tmp_path):
+    """tcpdump under a flood drops packets: when the last ones before the FIN are gone, the
+    FIN's sequence number still says how much is missing."""
+
+    def send(client, server):
+        for n in range(5):
+            client.send_multipart([b"%d" % n, b"y" * 500])
+        assert len([server.recv_multipart() for _ in range(5)]) == 5
+
+    packets = packets_of(exchange(zmq.PUSH, zmq.PULL, send), mss=300)
+    last = max(i for i, p in enumerate(packets) if p.payload and p.from_client)
+    del packets[last]
+    write(tmp_path / "lost.pcap", packets)
+    rows, result = import_rows(tmp_path / "lost.pcap")
+    assert frames_of(rows) == [[b"%d" % n, b"y" * 500] for n in range(4)]
+    assert "bytes were missing from the capture 1 times (gaps)" in result.damage_report()

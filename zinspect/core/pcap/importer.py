@@ -247,6 +247,8 @@ class PcapImporter:
             side.reassembly.syn(seq)
         if length:
             side.reassembly.segment(seq, payload, length, stamp)
+        if flags & FIN:
+            side.reassembly.fin((seq + length) % (1 << 32), stamp)
         if flags & (FIN | RST):
             side.fin = True
             if flags & RST or connection.client.fin and connection.server.fin:

@@ -49,6 +49,8 @@ class Direction:
         "out_of_order",
         "missing",
         "delivered",
+        "fin_seq",
+        "_fin_stamp",
     )
 
     def __init__(self, deliver: Deliver, gap: Gap, budget: Budget | None = None) -> None:
@@ -63,6 +65,8 @@ class Direction:
         self.out_of_order = 0
         self.missing = 0  # bytes declared missing
         self.delivered = 0
+        self.fin_seq: int | None = None  # where the FIN says the data ends
+        self._fin_stamp = 0.0
 
     def syn(self, seq: int) -> None:
         """The SYN: the data starts at ``seq + 1``."""
@@ -157,7 +161,21 @@ class Direction:
             self.gap(size, self.pending[place][2])
         self._drain()
 
+    def fin(self, seq: int, stamp: float) -> None:
+        """The FIN (at ``seq``, after its own data): the stream's data ends there."""
+        self.fin_seq, self._fin_stamp = seq, stamp
+
     def finish(self) -> None:
-        """The capture is over: whatever waits is delivered, with the gaps before it."""
+        """The stream or the capture is over: whatever waits is delivered, with the gaps
+        before it, and the bytes the FIN says were sent but the capture never saw are a gap
+        at the end (a capture that dropped packets under load)."""
         while self.pending:
             self.skip_gap()
+        if self.fin_seq is None or self.next_seq is None:
+            return
+        missing = (self.fin_seq - self.next_seq + _HALF) % _WRAP - _HALF
+        if missing > 0:
+            self.missing += missing
+            self.next_seq = self.fin_seq
+            self.position += missing
+            self.gap(missing, self._fin_stamp)
