@@ -16,7 +16,8 @@ Prints a readable table, then as its last line one JSON object with the thirteen
 docs/reliability.md), and the Plot dock's figures (``plot_*``, from plot_bench.py; see
 docs/plots.md). ``--no-safety`` leaves the hostile-input figures out, ``--only-safety``
 measures only them; ``--no-plot`` leaves the plot figures out. The Topics view's figures
-(``topics_*``, topics_bench.py) come too; ``--no-explore`` leaves them out.
+(``topics_*``, topics_bench.py) come too; ``--no-explore`` leaves them out. The pcap
+import's figures (``pcap_import_*``, pcap_import.py; docs/pcap.md) come with the safety ones.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -96,6 +97,11 @@ KEYS = [name for name, *_ in TARGETS]
 # Hostile-input figures (docs/reliability.md): one measurement each, from the safety_*
 # modules, every one in a fresh child process. 812 MiB = the store's default byte cap
 # (512 MiB) + the 300 MiB margin the memory bound promises.
+# pcap import (docs/pcap.md): its rate over dpkt's merely reading the file, 64 B messages
+PCAP_TARGETS: list[tuple[str, float, str, str]] = [
+    ("pcap_import_ratio", 0.5, "min", "x read"),
+    ("pcap_import_ratio_batched", 0.5, "min", "x read"),
+]
 SAFETY_TARGETS: list[tuple[str, float, str, str]] = [
     ("rss_many_frames_mib", 812, "max", "MiB"),
     ("rss_xpub_subs_mib", 812, "max", "MiB"),
@@ -216,6 +222,14 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for name in EXTRA if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
+    for name, target, kind, unit in PCAP_TARGETS:
+        if name in figures:
+            sign = ">=" if kind == "min" else "<="
+            verdict = "met" if met(figures[name], target, kind) else "MISSED"
+            lines.append(
+                f"{name:<30}{figures[name]:>10.3f}{'(best of 3)':>26}   {sign} {target:<6g} "
+                f"{unit:<7}{verdict}"
+            )
     for name, target, kind, unit in SAFETY_TARGETS + EXPLORE_TARGETS:
         if name in figures:
             verdict = "met" if met(figures[name], target, kind) else "MISSED"
@@ -248,6 +262,18 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for label, key in rates:
         lines.append(f"  {label:<32}{median([r['raw'][key]['rate'] for r in rounds]):>12,.0f}")
     return "\n".join(lines)
+
+
+def pcap_figures(quick: bool, log: Callable[[str], None]) -> dict[str, float]:
+    """pcap_import.py's figures, measured in a child process of their own."""
+    import subprocess
+
+    log("pcap_import")
+    args = [sys.executable, os.path.join(HERE, "pcap_import.py")] + (["--quick"] if quick else [])
+    done = subprocess.run(args, capture_output=True, text=True, timeout=1800, check=True)
+    sys.stderr.write(done.stderr)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def safety_figures(quick: bool, log: Callable[[str], None]) -> dict[str, float]:
@@ -313,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(topics_bench.measure(args.quick, rounds_wanted))
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
+        figures.update(pcap_figures(args.quick, log))
     if not args.no_plot and not args.only_safety:
         import plot_bench
 

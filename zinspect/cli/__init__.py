@@ -13,6 +13,8 @@ from collections.abc import Sequence
 COMMANDS: dict[str, str] = {
     "decode": "zinspect.cli.decode",  # a capture's messages decoded, as JSON Lines
     "stats": "zinspect.cli.stats",  # a capture summed up: topics, latency, gaps
+    "import-pcap": "zinspect.cli.import_pcap",  # a .pcap/.pcapng's ZMTP messages as a capture
+    "probe": "zinspect.cli.probe",  # what answers at a tcp:// endpoint
 }
 
 

@@ -35,6 +35,7 @@ from zinspect.ui.latency.latency_panel import LatencyPanel
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.plot.plot_actions import PlotActions
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
+from zinspect.ui.sockets.probe_dialog import ProbeDialog
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
 from zinspect.ui.topics.topics_view import TopicsView
@@ -185,6 +186,13 @@ class MainWindow(QMainWindow):
             "Close the selected socket at once (linger 0)",
         )
         self.addAction(self.composer.send_action)
+        self.probe_action = add(
+            None,
+            "&Probe endpoint…",
+            self.show_probe_dialog,
+            tip="Say what answers at a tcp:// endpoint: ZeroMQ or not, its mechanism and type",
+        )
+        self.probe_dialog: ProbeDialog | None = None
         self.find_action = add(
             None,
             "&Filter traffic",
@@ -210,6 +218,15 @@ class MainWindow(QMainWindow):
             self.show_about,
             tip="Versions of zinspect, pyzmq, libzmq and Qt",
         )
+
+    def show_probe_dialog(self) -> ProbeDialog:
+        """The non-modal Probe endpoint dialog (one, kept: it remembers the last endpoint)."""
+        if self.probe_dialog is None:
+            self.probe_dialog = ProbeDialog(self)
+        self.probe_dialog.show()
+        self.probe_dialog.raise_()
+        self.probe_dialog.endpoint_edit.setFocus()
+        return self.probe_dialog
 
     def _arrange_docks(self) -> None:
         """Tabs share the height a 768-pixel laptop screen has: stacked, the window's minimum
@@ -268,6 +285,8 @@ class MainWindow(QMainWindow):
         socket_menu.addAction(self.close_socket_action)
         socket_menu.addSeparator()
         socket_menu.addAction(self.composer.send_action)
+        socket_menu.addSeparator()
+        socket_menu.addAction(self.probe_action)
 
         view_menu = self.host.menu("&View")
         view_menu.addAction(self.find_action)
@@ -480,5 +499,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        if self.probe_dialog is not None:
+            self.probe_dialog.cancel_probe()
         self.session.close()
         log.info("session closed")

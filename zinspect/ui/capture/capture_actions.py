@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
 from zinspect.core.capture.recorder import Recorder
+from zinspect.core.pcap.importer import PcapError, PcapImporter
+from zinspect.core.pcap.pcap_file import is_pcap_path
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import Message
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CAPTURE_FILTER = f"zinspect captures (*{CAPTURE_SUFFIX})"
+OPEN_FILTER = f"Captures (*{CAPTURE_SUFFIX} *.pcap *.pcapng *.cap)"
+PCAP_FILTER = "Packet captures: tcpdump, Wireshark (*.pcap *.pcapng *.cap)"
 CSV_FILTER = "CSV files (*.csv)"
 ALL_FILTER = "All files (*)"
 RECORD_SHORTCUT = "Ctrl+R"
@@ -153,7 +157,8 @@ class CaptureActions(QObject):
         self.open_action = self._action(
             "&Open capture…",
             self.choose_open_file,
-            "Load a capture file into the traffic table to inspect it offline",
+            "Load a capture file, or a tcpdump/Wireshark .pcap or .pcapng (its ZeroMQ "
+            "traffic), into the traffic table to inspect it offline",
             separator_before=True,
         )
         self.replay_file_action = self._action(
@@ -319,7 +324,7 @@ class CaptureActions(QObject):
         self.dialogs.open_file_dialog(
             "Open capture",
             False,
-            [CAPTURE_FILTER, ALL_FILTER],
+            [OPEN_FILTER, CAPTURE_FILTER, PCAP_FILTER, ALL_FILTER],
             "",
             lambda path, _filter: self._on_open_file_selected(path),
         )
@@ -359,9 +364,10 @@ class CaptureActions(QObject):
             )
             return False
         path = os.fspath(path)
-        try:
-            reader = CaptureReader(path)
-        except CaptureError as error:
+        reader: CaptureReader | PcapImporter
+        try:  # a packet capture is imported (core.pcap) as it is read
+            reader = PcapImporter(path) if is_pcap_path(path) else CaptureReader(path)
+        except (CaptureError, PcapError) as error:
             self.jobs.finish(f"Cannot open: {error}", error=str(error))
             return False
         if clear_first:

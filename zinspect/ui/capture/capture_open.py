@@ -1,10 +1,11 @@
 """Opening a capture into the traffic store: the Capture menu's "Open capture…" job.
 
-The file is read in slices (core.capture's CaptureReader) on the event loop; each slice's
-messages go into the store like any traffic, so the store's caps apply (the newest are kept,
-the others counted as dropped) and memory stays bounded whatever the file's size. The socket
-names the file brings become choices of the traffic table's socket filter, added a part per
-turn of the loop (a hostile file may bring tens of thousands) and at most MAX_FILTER_NAMES.
+The file is read in slices (core.capture's CaptureReader; a .pcap or .pcapng is imported as
+it is read, by core.pcap's PcapImporter) on the event loop; each slice's messages go into
+the store like any traffic, so the store's caps apply (the newest are kept, the others
+counted as dropped) and memory stays bounded whatever the file's size. The socket names the
+file brings become choices of the traffic table's socket filter, added a part per turn of
+the loop (a hostile file may bring tens of thousands) and at most MAX_FILTER_NAMES.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
+from zinspect.core.pcap.importer import PcapError, PcapImporter
 from zinspect.core.store import ROW_SOCKET, MessageStore
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def add_names_later(traffic: TrafficPanel, names: NewNames) -> None:
 
 
 async def open_into_store(
-    reader: CaptureReader,
+    reader: CaptureReader | PcapImporter,
     store: MessageStore,
     traffic: TrafficPanel,
     progress: Callable[[float], None],
@@ -84,7 +86,7 @@ async def open_into_store(
         while names.pending:
             traffic.add_socket_names(names.take())
             await asyncio.sleep(0)
-    except CaptureError as error:
+    except (CaptureError, PcapError) as error:
         add_names_later(traffic, names)
         text = f"Reading {reader.path} failed after {reader.messages_read:,} messages: {error}"
         return text, str(error), ""
@@ -94,6 +96,8 @@ async def open_into_store(
         raise
     result = reader.result([])
     text = f"Opened {reader.path.name}: {reader.messages_read:,} messages"
+    if isinstance(reader, PcapImporter):
+        text += pcap_summary(reader)
     dropped = store.dropped - dropped_before
     if dropped:
         text += (
@@ -108,7 +112,18 @@ async def open_into_store(
     damage = result.damage_report()
     if damage:
         text += f". {damage}"
-    if result.cut_short:  # the file says what it lacks: say it too
-        text += f". Recording cut short: {result.cut_short}"
+    cut_short = getattr(result, "cut_short", "")  # a recording's own note; a pcap has none
+    if cut_short:  # the file says what it lacks: say it too
+        text += f". Recording cut short: {cut_short}"
     log.info("%s", text)
-    return text, "", text if damage or result.cut_short else ""
+    return text, "", text if damage or cut_short else ""
+
+
+def pcap_summary(importer: PcapImporter) -> str:
+    """What an imported packet capture held: its ZMTP connections, the first few named."""
+    connections = importer.summaries
+    if not connections:
+        return f" (no ZeroMQ connection found in {importer.packets:,} packets)"
+    shown = "; ".join(connections[:3]) + ("; …" if len(connections) > 3 else "")
+    noun = "connection" if len(connections) == 1 else "connections"
+    return f" from {len(connections):,} ZeroMQ {noun} ({shown})"

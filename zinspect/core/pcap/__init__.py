@@ -1,0 +1,1 @@
+"""pcap and pcapng import: TCP streams reassembled and ZMTP parsed into capture rows."""
