@@ -13,6 +13,8 @@ from collections.abc import Sequence
 COMMANDS: dict[str, str] = {
     "decode": "zinspect.cli.decode",  # a capture's messages decoded, as JSON Lines
     "stats": "zinspect.cli.stats",  # a capture summed up: topics, latency, gaps
+    "record": "zinspect.cli.record",
+    "tap": "zinspect.cli.tap",  # headless capture, no Qt
 }
 
 

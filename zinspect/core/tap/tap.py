@@ -1,0 +1,412 @@
+"""A running tap: zinspect between two programs, forwarding first and copying into the store after.
+
+Each socket of the tap is an ordinary SocketHandle of the session (so the sockets list shows
+it with its counters), but the tap serves it itself through the handle's ``relay`` hook: a
+turn takes what the socket received, sends each message on to the other side at once with
+NOBLOCK, and only then appends the copies to the store as one batch. Nothing waits on the
+window: the store never blocks, and copies past ``COPY_BATCH_BYTES`` in one turn (or a single
+message bigger than the store's byte cap) are left out of the store and counted, while the
+forwarding goes on.
+
+When the other side cannot take a message (its high-water mark, as a proxy would meet it),
+the message is held and this side is not read until it went out: the backpressure reaches
+the sender as it would through any extra hop, and both sockets' ``blocked`` counters show it.
+
+Every message is stored once, on the front socket: ``in`` is client -> server (what a client
+sent), ``out`` is server -> client (what the server answered or published). For request/reply
+the front ROUTER's rows carry the client's routing id as their first frame, so the peer each
+message came from or went to is in the row; Peer-Address runs are noted as for any socket.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import zmq
+
+from zinspect.core.sockets.endpoints import describe_zmq_error
+from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.store import IN, OUT, Row
+from zinspect.core.tap.spec import TapError, TapSpec
+
+log = logging.getLogger(__name__)
+
+COPY_BATCH_BYTES = 64 * 1024 * 1024  # copies stored per turn of one side; past it: counted
+MAX_CLIENTS = 1000  # request/reply: upstream DEALERs kept, least recently used closed past it
+HOLD_RETRY_S = 0.005  # a held message is tried again this often besides the FD's edges
+BATCH_MAX_MESSAGES = 4096
+_NOBLOCK = int(zmq.NOBLOCK)
+_SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
+
+CLIENT_TO_SERVER = "client -> server"
+SERVER_TO_CLIENT = "server -> client"
+
+
+def tap_direction(direction: str) -> str:
+    """A front row's direction in words: ``in`` came from a client, ``out`` from the server."""
+    return CLIENT_TO_SERVER if direction == IN else SERVER_TO_CLIENT
+
+
+class _Side:
+    """One socket of the tap and where its messages go."""
+
+    def __init__(self, handle: SocketHandle, prefix: bytes | None = None) -> None:
+        self.handle = handle
+        # request/reply: the client's routing id this upstream DEALER answers for
+        self.prefix = prefix
+        self.held: tuple[list[bytes], _Side] | None = None  # a message waiting for room there
+        self.stalled: _Side | None = None  # the side whose message waits (not read meanwhile)
+        self.last_used = time.monotonic()
+        self.retry_armed = False  # a timer will serve this side again (a message waits for it)
+
+
+class Tap:
+    """Forward between a front socket (clients connect) and upstream (the server's endpoint).
+
+    ``start()`` creates and attaches the sockets (TapError in words); ``stop()`` closes them.
+    The counters are read by the status line and the UI on their own timers.
+    """
+
+    def __init__(self, session: Session, spec: TapSpec) -> None:
+        self.session = session
+        self.spec = spec
+        self.front: SocketHandle | None = None
+        self.upstream: SocketHandle | None = None  # None for request/reply (one per client)
+        self._sides: dict[SocketHandle, _Side] = {}
+        self._clients: dict[bytes, _Side] = {}  # request/reply: routing id -> its DEALER
+        self._client_numbers = 0
+        self.to_server = 0
+        self.to_client = 0
+        self.copy_dropped = 0  # forwarded but not copied into the store
+        self.undeliverable = 0  # replies for a client that is gone
+        self.generated_ids = 0  # clients whose libzmq-made routing id cannot be mirrored
+        self.evicted = 0  # clients' DEALERs closed past MAX_CLIENTS
+        self.running = False
+        self.started_at = 0.0
+        self._store_dropped_at_start = 0
+        self.on_stopped: list[Callable[[Tap], None]] = []
+
+    # -- starting and stopping ----------------------------------------------------------------
+    def start(self) -> None:
+        front_type, upstream_type = self.spec.types
+        session = self.session
+        name = self.spec.name
+        try:
+            front = session.create_socket(front_type, name)
+            self.front = front
+            self._attach(front)
+            front.bind(self.spec.front)
+            if self.spec.pattern != "reqrep":
+                upstream = session.create_socket(upstream_type, f"{name}-upstream")
+                self.upstream = upstream
+                self._attach(upstream)
+                upstream.connect(self.spec.upstream)
+                upstream._watch_fd()  # a PUSH is watched too: its room comes back by the FD
+        except SocketError as error:
+            self.stop()
+            raise TapError(str(error)) from None
+        self.running = True
+        self.started_at = time.time()
+        self._store_dropped_at_start = session.store.dropped
+        session.on_socket_removed.append(self._on_socket_removed)
+        log.info(
+            "tap %s (%s): %s -> %s", name, self.spec.pattern, self.spec.front, self.spec.upstream
+        )
+
+    def _attach(self, handle: SocketHandle, prefix: bytes | None = None) -> _Side:
+        side = _Side(handle, prefix)
+        self._sides[handle] = side
+        handle.relay = lambda deadline: self._serve(side, deadline)
+        return side
+
+    def stop(self) -> None:
+        """Close every socket of the tap (linger 0)."""
+        was_running, self.running = self.running, False
+        if self._on_socket_removed in self.session.on_socket_removed:
+            self.session.on_socket_removed.remove(self._on_socket_removed)
+        for handle in list(self._sides):
+            handle.relay = None
+            handle.close()
+        self._sides.clear()
+        self._clients.clear()
+        if was_running:
+            log.info("tap %s stopped: %s", self.spec.name, self.status_text())
+            for listener in list(self.on_stopped):
+                listener(self)
+
+    def _on_socket_removed(self, handle: SocketHandle) -> None:
+        side = self._sides.pop(handle, None)
+        if side is None:
+            return
+        if handle is self.front or handle is self.upstream:
+            self.stop()  # half a tap forwards nothing: the rest goes too
+        elif side.prefix is not None:
+            self._clients.pop(side.prefix, None)
+
+    @property
+    def sockets(self) -> list[SocketHandle]:
+        return list(self._sides)
+
+    # -- words -------------------------------------------------------------------------------
+    @property
+    def not_shown(self) -> int:
+        """Messages forwarded that the store does not hold: never copied, or dropped by its
+        caps since the tap started (a view or a recorder that fell behind loses those)."""
+        return self.copy_dropped + self.session.store.dropped - self._store_dropped_at_start
+
+    def status_text(self) -> str:
+        """One line: what went each way, both sides' backpressure, what was not shown."""
+        front_blocked = self.front.blocked if self.front is not None else 0
+        upstream_blocked = sum(
+            s.handle.blocked for s in self._sides.values() if s.handle is not self.front
+        )
+        parts = [
+            f"tap {self.spec.name} ({self.spec.pattern}): {self.to_server:,} {CLIENT_TO_SERVER}, "
+            f"{self.to_client:,} {SERVER_TO_CLIENT}",
+            f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}",
+        ]
+        if self.spec.pattern == "reqrep":
+            parts.append(f"{len(self._clients)} clients")
+        if self.not_shown:
+            parts.append(f"{self.not_shown:,} forwarded but not kept for the view")
+        if self.undeliverable:
+            parts.append(f"{self.undeliverable:,} replies for clients that had gone")
+        if self.generated_ids:
+            parts.append(
+                f"{self.generated_ids} clients without their own routing id: libzmq's made-up "
+                "ids start with a zero byte and cannot be mirrored, so the server sees the "
+                "tap's ids for them"
+            )
+        if self.evicted:
+            parts.append(
+                f"{self.evicted} idle clients' upstream sockets closed (over {MAX_CLIENTS})"
+            )
+        return "; ".join(parts)
+
+    # -- forwarding ----------------------------------------------------------------------------
+    def _serve(self, side: _Side, deadline: float) -> bool:
+        """A turn of one socket: send what waits for it, then forward what it received."""
+        if not self.running:
+            return False
+        if side.stalled is not None:
+            source = side.stalled
+            if not self._send_held(source, side):
+                return False
+            source.handle._schedule_service()  # it was not read while its message waited
+        if side.held is not None or not side.handle.info.can_receive:
+            return False
+        return self._pump(side, deadline)
+
+    def _send_held(self, source: _Side, target: _Side) -> bool:
+        assert source.held is not None
+        frames = source.held[0]
+        try:
+            sent = self._send(target.handle, frames)
+        except SocketError:
+            sent = True  # undeliverable: counted by _send, dropped
+        if not sent:
+            self._arm_retry(target)
+            return False
+        source.held = None
+        target.stalled = None
+        return True
+
+    def _send(self, handle: SocketHandle, frames: list[bytes]) -> bool:
+        """Send with NOBLOCK: True when queued, False at the high-water mark (counted as
+        blocked); SocketError (counted) when it can never go."""
+        send = handle._send_frame
+        try:
+            for frame in frames[:-1]:
+                send(frame, _SNDMORE)
+            send(frames[-1], _NOBLOCK)
+        except zmq.Again:
+            handle.blocked += 1
+            return False
+        except zmq.ZMQError as error:
+            if error.errno == zmq.EHOSTUNREACH:
+                self.undeliverable += 1
+            else:
+                log.warning(
+                    "tap %s: sending on %s failed: %s",
+                    self.spec.name,
+                    handle.name,
+                    describe_zmq_error(error),
+                )
+            raise SocketError(describe_zmq_error(error)) from None
+        handle.sent += 1
+        return True
+
+    def _hold(self, source: _Side, target: _Side, frames: list[bytes]) -> None:
+        source.held = (frames, target)
+        target.stalled = source
+        target.handle._watch_fd()
+        self._arm_retry(target)
+
+    def _arm_retry(self, side: _Side) -> None:
+        """Serve ``side`` again soon: libzmq's FD does not always say when room came back."""
+        if side.retry_armed:
+            return
+        side.retry_armed = True
+
+        def retry() -> None:
+            side.retry_armed = False
+            if not side.handle.closed:
+                side.handle._schedule_service()
+
+        side.handle.loop.call_later(HOLD_RETRY_S, retry)
+
+    def _pump(self, side: _Side, deadline: float) -> bool:
+        """Forward what ``side`` received, one message at a time, each sent on before the next
+        is read; then copy them into the store. True when the budget left messages queued.
+
+        Client -> server (the front received it) goes upstream, for request/reply to the
+        client's own DEALER without its routing id; server -> client goes to the front, with
+        the client's routing id first for request/reply. A message the other side has no room
+        for is held, and this side is not read until it went out.
+        """
+        handle = side.handle
+        front = self.front
+        assert front is not None
+        from_client = handle is front
+        reqrep = self.spec.pattern == "reqrep"
+        upstream = self._sides[self.upstream] if self.upstream is not None else None
+        front_side = self._sides[front]
+        want_peer = from_client and any(
+            not e.address.startswith("inproc://") for e in handle.endpoints
+        )
+        runs: list[tuple[int, str]] = []
+        last_peer: str | None = None
+        peer = ""
+        recv = handle._sync.recv
+        clock = time.monotonic
+        guard = handle.xpub_guard
+        note = guard.note if guard is not None and guard.active else None
+        shown: list[list[bytes]] = []
+        targets: set[_Side] = set()
+        more = False
+        while True:
+            try:
+                frame = recv(_NOBLOCK, copy=False)
+                if want_peer:
+                    try:
+                        peer = str(frame.get("Peer-Address"))
+                    except zmq.ZMQError:  # an inproc peer has no address
+                        peer = ""
+                frames = [frame.bytes]
+                while frame.more:
+                    frame = recv(_NOBLOCK, copy=False)
+                    frames.append(frame.bytes)
+            except zmq.Again:
+                break
+            except zmq.ZMQError as error:
+                log.error(
+                    "tap %s: receiving on %s failed: %s",
+                    self.spec.name,
+                    handle.name,
+                    describe_zmq_error(error),
+                )
+                break
+            handle.received += 1
+            if note is not None and len(frames) == 1 and not note(frames[0]):
+                continue  # an XPUB: what a plain XPUB would not have passed up
+            if from_client:
+                if reqrep:
+                    if len(frames) < 2:
+                        continue
+                    target = self._client(frames[0])
+                    out = frames[1:]
+                else:
+                    target = upstream if upstream is not None else front_side
+                    out = frames
+                row = frames
+            else:
+                target = front_side
+                out = [side.prefix, *frames] if side.prefix is not None else frames
+                row = out
+            try:
+                sent = self._send(target.handle, out)
+            except SocketError:
+                if not from_client:
+                    continue  # a reply for a client that has gone (counted): not shown
+                sent = True  # cannot go, ever (logged): shown as received all the same
+            if want_peer and peer != last_peer:
+                runs.append((len(shown), peer))
+                last_peer = peer
+            shown.append(row)
+            targets.add(target)
+            if not sent:
+                self._hold(side, target, out)
+                break
+            if not len(shown) & 63 and (len(shown) >= BATCH_MAX_MESSAGES or clock() > deadline):
+                more = True
+                break
+        if from_client:
+            self.to_server += len(shown)
+        else:
+            self.to_client += len(shown)
+        side.last_used = clock()
+        self._copy(front, shown, IN if from_client else OUT, runs)
+        for target in targets:
+            if target is not side and not target.handle._service_scheduled:
+                target.handle._schedule_service()  # a send can swallow its FD's edge
+        return more
+
+    def _copy(
+        self,
+        front: SocketHandle,
+        messages: list[list[bytes]],
+        direction: str,
+        runs: list[tuple[int, str]],
+    ) -> None:
+        """Copy forwarded messages into the store as one batch, without ever waiting."""
+        if not messages:
+            return
+        store = self.session.store
+        now = time.time()
+        name = front.name
+        budget = COPY_BATCH_BYTES
+        rows: list[Row] = []
+        for frames in messages:
+            size = sum(map(len, frames))
+            if size > budget or size > store.max_bytes:
+                self.copy_dropped += 1
+                continue
+            budget -= size
+            rows.append((now, name, direction, size, *frames))
+        if not rows:
+            return
+        if direction == IN:
+            runs = runs if len(rows) == len(messages) else []  # indexes of the rows kept
+            if runs:
+                self.session.peer_addresses.note(name, store.end_seq, runs)
+            if front.type_name == "ROUTER":
+                front._note_routing_ids(rows, now, runs)
+        store.extend_rows(rows, len(rows) if direction == IN else 0)
+        self.session.notify_received(front, len(rows))
+
+    def _client(self, routing_id: bytes) -> _Side:
+        """Request/reply: the upstream DEALER of the client ``routing_id``, made on first use
+        with the same routing id when the client chose it."""
+        side = self._clients.get(routing_id)
+        if side is not None:
+            return side
+        if len(self._clients) >= MAX_CLIENTS:
+            oldest = min(self._clients.values(), key=lambda s: s.last_used)
+            self.evicted += 1
+            oldest.handle.close()
+        self._client_numbers += 1
+        name = f"{self.spec.name}-client-{self._client_numbers}"
+        handle = self.session.create_socket("DEALER", name)
+        own_id = routing_id[:1] != b"\x00"
+        if own_id:
+            handle.set_option("ROUTING_ID", routing_id)
+        else:
+            self.generated_ids += 1
+        side = self._attach(handle, routing_id)
+        self._clients[routing_id] = side
+        handle.connect(self.spec.upstream)
+        return side
