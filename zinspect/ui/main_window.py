@@ -36,6 +36,7 @@ from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
+from zinspect.ui.tap.tap_actions import TapActions
 from zinspect.ui.topology.topology_view import TopologyView
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
 from zinspect.ui.widgets.theme import apply_theme, saved_theme, set_style
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.preferences = PreferencesActions(
             self.host, self.settings, self.session, self.traffic, self.detail, self
         )
+        self.taps = TapActions(self.host, self.session, self.traffic, self)  # Socket > Tap…
 
         self._arrange_docks()
         self._build_menus()
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         socket_menu = self.host.menu("&Socket")
         socket_menu.addAction(self.new_socket_action)
         socket_menu.addAction(self.close_socket_action)
+        socket_menu.addAction(self.taps.action)
         socket_menu.addSeparator()
         socket_menu.addAction(self.composer.send_action)
 

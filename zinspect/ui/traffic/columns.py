@@ -16,6 +16,7 @@ from zinspect.core.codecs import human_size, message_summary, subscription_event
 from zinspect.core.decode.decoder import MessageDecoder, frames_summary
 from zinspect.core.message_time import TIME_FORMAT_TIPS, clock_text
 from zinspect.core.store import IN, Message, message_number, numbering_from
+from zinspect.core.tap.tap import tap_direction
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ HEADER_TIPS = (
     "so a number never repeats.",
     "{time}",
     "The socket that received or sent the message",
-    "← in: received by the socket; → out: sent by it",
+    "← in: received by the socket; → out: sent by it (on a tap's front socket: client -> "
+    "server or server -> client)",
     "Number of frames (parts) in the message",
     "Total size of all frames",
     "The message decoded (JSON, text, or the decoder a rule chose; hex 0x … when binary), "
@@ -63,14 +65,17 @@ def summary_text(decoder: MessageDecoder, message: Message, socket_type: str, li
     return frames_summary(decoded.frames, limit, len(frames))
 
 
-def cell_text(message: Message, column: int) -> str:
+def cell_text(message: Message, column: int, tap_front: bool = False) -> str:
     """What a cell shows, for the columns that need nothing but the message (the model
-    does Time and Summary: they depend on preferences and decoding)."""
+    does Time and Summary: they depend on preferences and decoding). On a tap's front socket
+    the direction is said as the tap sees it: client -> server or server -> client."""
     if column == COL_NUMBER:
         return str(message_number(message.seq))
     if column == COL_SOCKET:
         return message.socket
     if column == COL_DIRECTION:
+        if tap_front:
+            return tap_direction(message.direction)
         return "← in" if message.direction == IN else "→ out"
     if column == COL_FRAMES:
         return str(len(message.frames))
