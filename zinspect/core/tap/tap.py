@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections.abc import Callable
 
 import zmq
@@ -44,6 +45,15 @@ _SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
 
 CLIENT_TO_SERVER = "client -> server"
 SERVER_TO_CLIENT = "server -> client"
+
+
+# the taps running in each session (a workspace saves them; the Session knows nothing of taps)
+_RUNNING: weakref.WeakKeyDictionary[Session, list[Tap]] = weakref.WeakKeyDictionary()
+
+
+def running_taps(session: Session) -> list[Tap]:
+    """The taps running in ``session``, oldest first."""
+    return list(_RUNNING.get(session, ()))
 
 
 def tap_direction(direction: str) -> str:
@@ -113,6 +123,7 @@ class Tap:
         self.started_at = time.time()
         self._store_dropped_at_start = session.store.dropped
         session.on_socket_removed.append(self._on_socket_removed)
+        _RUNNING.setdefault(session, []).append(self)
         log.info(
             "tap %s (%s): %s -> %s", name, self.spec.pattern, self.spec.front, self.spec.upstream
         )
@@ -126,6 +137,9 @@ class Tap:
     def stop(self) -> None:
         """Close every socket of the tap (linger 0)."""
         was_running, self.running = self.running, False
+        running = _RUNNING.get(self.session, [])
+        if self in running:
+            running.remove(self)
         if self._on_socket_removed in self.session.on_socket_removed:
             self.session.on_socket_removed.remove(self._on_socket_removed)
         for handle in list(self._sides):
