@@ -8,49 +8,16 @@ clean and the capture it wrote opens with every message, in order, with its dire
 from __future__ import annotations
 
 import json
-import select
-import signal
 import socket
-import subprocess
-import sys
-import time
 
 import pytest
-from conftest import PEERS
+from headless_helpers import WAIT_S, headless, stop, wait_text
 from peerio import PeerOutput
 
 from zinspect.core.capture.capture import read_capture
 from zinspect.core.store import IN, OUT
 
 pytestmark = pytest.mark.e2e
-WAIT_S = 20
-
-
-def headless(*args: str) -> tuple[subprocess.Popen, PeerOutput]:
-    proc = subprocess.Popen(
-        [sys.executable, str(PEERS / "zinspect_noqt.py"), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    return proc, PeerOutput(proc)
-
-
-def wait_text(output: PeerOutput, text: str) -> None:
-    """Block (in select, not sleeping) until some line contains ``text``."""
-    deadline = time.monotonic() + WAIT_S
-    while not any(text in line for line in output.poll()):
-        assert time.monotonic() < deadline and not output.eof, output.lines
-        select.select([output.proc.stdout], [], [], 0.5)
-
-
-def stop(proc: subprocess.Popen, output: PeerOutput) -> None:
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(WAIT_S) == 0, output.poll()
-    assert output.wait_for("zinspect ", WAIT_S)
-    assert any("stopped (SIGTERM)" in line for line in output.poll()), output.poll()
-    assert proc.stdout is not None
-    proc.stdout.close()
 
 
 def test_tap_reqrep_without_qt_records_both_directions(peer, tmp_path):

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
+from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
@@ -321,15 +322,18 @@ class CaptureActions(QObject):
             False,
             [CAPTURE_FILTER, ALL_FILTER],
             "",
-            lambda path, _filter: self._on_open_file_selected(path),
+            lambda path, _filter: self._on_open_file_selected([path]),
+            self._on_open_file_selected,  # several chosen: merged by time
         )
 
-    def _on_open_file_selected(self, path: str) -> None:
+    def _on_open_file_selected(self, paths: list[str]) -> None:
+        path: str | list[str] = paths[0] if len(paths) == 1 else paths
         if self.traffic.row_count() == 0 and len(self.store) == 0:
             self.open_capture(path)
             return
+        what = os.path.basename(paths[0]) if len(paths) == 1 else f"{len(paths)} captures"
         box = self.dialogs.question(
-            f"Open {os.path.basename(path)} after the current traffic, or clear the traffic first?",
+            f"Open {what} after the current traffic, or clear the traffic first?",
             "Open capture",
         )
         append = box.addButton("Add after current traffic", QMessageBox.ButtonRole.AcceptRole)
@@ -347,9 +351,12 @@ class CaptureActions(QObject):
         box.buttonClicked.connect(on_clicked)
         box.open()
 
-    def open_capture(self, path: str | os.PathLike[str], clear_first: bool = False) -> bool:
+    def open_capture(
+        self, path: str | os.PathLike[str] | list[str], clear_first: bool = False
+    ) -> bool:
         """Load a capture's messages into the store (after the current traffic, or after a
-        Clear) in slices, with progress; False when it cannot start (the reason is shown)."""
+        Clear) in slices, with progress; False when it cannot start (the reason is shown).
+        A list of paths: the captures merged by time (core.capture_merge)."""
         if self.job_running:
             return False
         if self.recording:
@@ -358,16 +365,16 @@ class CaptureActions(QObject):
                 error="Stop recording before opening a capture",
             )
             return False
-        path = os.fspath(path)
+        path = [os.fspath(p) for p in path] if isinstance(path, list) else os.fspath(path)
         try:
-            reader = CaptureReader(path)
+            reader = MergedReader(path) if isinstance(path, list) else CaptureReader(path)
         except CaptureError as error:
             self.jobs.finish(f"Cannot open: {error}", error=str(error))
             return False
         if clear_first:
             self.traffic.clear_action.trigger()
         self.jobs.open(reader)
-        self.capture_opened.emit(path)
+        self.capture_opened.emit(path if isinstance(path, str) else path[0])
         return True
 
     def _on_clear_action_triggered(self) -> None:

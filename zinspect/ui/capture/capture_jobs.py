@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
+from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.capture.export import Exporter
 from zinspect.core.store import MessageStore
 from zinspect.ui.capture.capture_dialogs import CaptureDialogs
@@ -72,7 +73,7 @@ class CaptureJobs(QObject):
             f"Writing {len(seqs):,} messages to {path} ({kind})",
         )
 
-    def open(self, reader: CaptureReader) -> None:
+    def open(self, reader: CaptureReader | MergedReader) -> None:
         """Read the capture of ``reader`` into the store, after the traffic there."""
         self._run_job(
             self._open(reader),
@@ -139,7 +140,7 @@ class CaptureJobs(QObject):
             )
         self._report(text)
 
-    async def _open(self, reader: CaptureReader) -> None:
+    async def _open(self, reader: CaptureReader | MergedReader) -> None:
         try:
             self._report(
                 *await open_into_store(
