@@ -43,7 +43,7 @@ def record_two(peer, tmp_path) -> list:
         endpoints.append(endpoint)
         captures.append(capture)
     try:
-        for proc, output in recorders:
+        for _proc, output in recorders:
             wait_text(output, "recording to")
         for (index, text), total in zip([(0, "a"), (1, "b"), (0, "c")], [4, 4, 8], strict=True):
             assert peer("push_worker.py", endpoints[index], 4, text).wait(WAIT_S) == 0
