@@ -154,7 +154,8 @@ class CaptureActions(QObject):
         self.open_action = self._action(
             "&Open capture…",
             self.choose_open_file,
-            "Load a capture file into the traffic table to inspect it offline",
+            "Load a capture file into the traffic table to inspect it offline (several files: "
+            "merged by time)",
             separator_before=True,
         )
         self.replay_file_action = self._action(
