@@ -149,7 +149,9 @@ class MainWindow(QMainWindow):
         self.preferences = PreferencesActions(
             self.host, self.settings, self.session, self.traffic, self.detail, self
         )
-        self.taps = TapActions(self.host, self.session, self.traffic, self)  # Socket > Tap…
+        self.taps = TapActions(
+            self.host, self.session, self.bridge, self.traffic, self
+        )  # Socket > Tap…
 
         self._arrange_docks()
         self._build_menus()

@@ -56,6 +56,12 @@ def running_taps(session: Session) -> list[Tap]:
     return list(_RUNNING.get(session, ()))
 
 
+def is_tap_front(session: Session, name: str) -> bool:
+    """Whether the socket ``name`` is the front of a tap of ``session`` (its rows are the
+    tap's traffic: ``in`` client -> server, ``out`` server -> client)."""
+    return any(tap.spec.name == name for tap in _RUNNING.get(session, ()))
+
+
 def tap_direction(direction: str) -> str:
     """A front row's direction in words: ``in`` came from a client, ``out`` from the server."""
     return CLIENT_TO_SERVER if direction == IN else SERVER_TO_CLIENT
@@ -105,6 +111,8 @@ class Tap:
         front_type, upstream_type = self.spec.types
         session = self.session
         name = self.spec.name
+        # known as a tap before its sockets exist: their listeners may ask (is_tap_front)
+        _RUNNING.setdefault(session, []).append(self)
         try:
             front = session.create_socket(front_type, name)
             self.front = front
@@ -123,7 +131,6 @@ class Tap:
         self.started_at = time.time()
         self._store_dropped_at_start = session.store.dropped
         session.on_socket_removed.append(self._on_socket_removed)
-        _RUNNING.setdefault(session, []).append(self)
         log.info(
             "tap %s (%s): %s -> %s", name, self.spec.pattern, self.spec.front, self.spec.upstream
         )
