@@ -14,6 +14,7 @@ from ui_actions import PEER_WAIT_MS, WAIT_MS, trigger_menu
 
 from zinspect.core.tap.spec import PATTERNS
 from zinspect.ui.tap.tap_dialog import TapDialog
+from zinspect.ui.traffic.columns import TAP_IN, TAP_OUT
 
 pytestmark = pytest.mark.e2e
 
@@ -60,8 +61,8 @@ def test_tap_in_the_window_shows_both_directions(window, user, qtbot, peer):
     qtbot.waitUntil(lambda: client.has("done 3"), timeout=PEER_WAIT_MS)
     rows = user.wait_rows(6)
     assert [r.direction for r in rows if r.socket == "hello-tap"] == [
-        "client -> server",
-        "server -> client",
+        TAP_IN,
+        TAP_OUT,
     ] * 3
     assert [r.frames[-1] for r in rows] == [
         b"Hello 0",

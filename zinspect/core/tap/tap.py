@@ -191,14 +191,15 @@ class Tap:
             f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}",
         ]
         if self.spec.pattern == "reqrep":
-            parts.append(f"{len(self._clients)} clients")
+            parts.append(_count(len(self._clients), "client"))
         if self.not_shown:
             parts.append(f"{self.not_shown:,} forwarded but not kept for the view")
         if self.undeliverable:
             parts.append(f"{self.undeliverable:,} replies for clients that had gone")
         if self.generated_ids:
             parts.append(
-                f"{self.generated_ids} clients without their own routing id: libzmq's made-up "
+                f"{_count(self.generated_ids, 'client')} without their own routing id: "
+                "libzmq's made-up "
                 "ids start with a zero byte and cannot be mirrored, so the server sees the "
                 "tap's ids for them"
             )
@@ -465,3 +466,7 @@ class Tap:
         self._clients[routing_id] = side
         handle.connect(self.spec.upstream)
         return side
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")

@@ -40,6 +40,7 @@ from zinspect.ui.widgets.inputs import make_button, make_line_edit
 log = logging.getLogger(__name__)
 
 STATUS_MS = 1000
+MIN_WIDTH = 560
 
 
 class TapDialog(QDialog):
@@ -100,7 +101,7 @@ class TapDialog(QDialog):
         self.stop_button = make_button("Stop", "tap_stop", "Close the tap's sockets")
         self.stop_button.setEnabled(False)
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.addRow("Pattern", self.pattern_combo)
         form.addRow("", self.pattern_note)
         form.addRow("Socket types", self.types_row)
@@ -114,6 +115,7 @@ class TapDialog(QDialog):
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
+        self.setMinimumWidth(MIN_WIDTH)
         layout.addLayout(form)
         layout.addWidget(self.start_error)
         layout.addWidget(self.status_label)
@@ -128,6 +130,14 @@ class TapDialog(QDialog):
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
         self._on_pattern_combo_changed()
+        self.resize(MIN_WIDTH, self.sizeHint().height())
+
+    def _fit(self) -> None:
+        """Grow to show every wrapped line (a new error or a longer status), never shrink."""
+        wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
+        wanted = max(wanted, self.sizeHint().height())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def _type_combo(self, name: str, accessible: str, chosen: str) -> QComboBox:
         combo = QComboBox()
@@ -141,13 +151,15 @@ class TapDialog(QDialog):
     def _on_pattern_combo_changed(self, _index: int = 0) -> None:
         pattern = PATTERNS[self.pattern_combo.currentData()]
         self.pattern_note.setText(pattern.explanation)
-        self.types_row.setVisible(pattern.name == "custom")
+        self._form.setRowVisible(self.types_row, pattern.name == "custom")
 
     def _on_front_edit_text_changed(self, text: str) -> None:
         show_error(self.front_error, _problem(check_front, text))
+        self._fit()
 
     def _on_upstream_edit_text_changed(self, text: str) -> None:
         show_error(self.upstream_error, _problem(check_upstream, text))
+        self._fit()
 
     # -- starting and stopping --------------------------------------------------------------
     def start(self) -> None:
@@ -160,6 +172,7 @@ class TapDialog(QDialog):
         show_error(self.upstream_error, upstream_problem)
         show_error(self.start_error, "")
         if front_problem or upstream_problem:
+            self._fit()
             return
         name = self.name_edit.text().strip() or self.session.peek_name("tap")
         try:
@@ -175,6 +188,7 @@ class TapDialog(QDialog):
             tap.start()
         except TapError as error:
             show_error(self.start_error, str(error))
+            self._fit()
             return
         self.tap = tap
         tap.on_stopped.append(self._on_tap_stopped)
@@ -215,6 +229,7 @@ class TapDialog(QDialog):
             front = self.tap.front
             where = front.endpoints[0].address if front is not None and front.endpoints else ""
             self.status_label.setText(f"Clients connect to {where}. {self.tap.status_text()}")
+            self._fit()
 
 
 def _problem(check: Callable[[str], str], text: str) -> str:

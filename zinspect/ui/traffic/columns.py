@@ -16,7 +16,6 @@ from zinspect.core.codecs import human_size, message_summary, subscription_event
 from zinspect.core.decode.decoder import MessageDecoder, frames_summary
 from zinspect.core.message_time import TIME_FORMAT_TIPS, clock_text
 from zinspect.core.store import IN, Message, message_number, numbering_from
-from zinspect.core.tap.tap import tap_direction
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +32,8 @@ HEADER_TIPS = (
     "so a number never repeats.",
     "{time}",
     "The socket that received or sent the message",
-    "← in: received by the socket; → out: sent by it (on a tap's front socket: client -> "
-    "server or server -> client)",
+    "← in: received by the socket; → out: sent by it. On a tap's front socket: c → s, client "
+    "to server (a client sent it); s → c, server to client",
     "Number of frames (parts) in the message",
     "Total size of all frames",
     "The message decoded (JSON, text, or the decoder a rule chose; hex 0x … when binary), "
@@ -42,6 +41,7 @@ HEADER_TIPS = (
     "subscription messages are decoded",
 )
 TOOLTIP_SUMMARY_LIMIT = 400
+TAP_IN, TAP_OUT = "c → s", "s → c"  # a tap front's rows: client -> server, server -> client
 
 
 def header_tip(section: int, time_format: str) -> str:
@@ -68,14 +68,14 @@ def summary_text(decoder: MessageDecoder, message: Message, socket_type: str, li
 def cell_text(message: Message, column: int, tap_front: bool = False) -> str:
     """What a cell shows, for the columns that need nothing but the message (the model
     does Time and Summary: they depend on preferences and decoding). On a tap's front socket
-    the direction is said as the tap sees it: client -> server or server -> client."""
+    the direction is said as the tap sees it: c → s (client -> server) or s → c."""
     if column == COL_NUMBER:
         return str(message_number(message.seq))
     if column == COL_SOCKET:
         return message.socket
     if column == COL_DIRECTION:
-        if tap_front:
-            return tap_direction(message.direction)
+        if tap_front:  # as narrow as "→ out"; the header's tip says it in words
+            return TAP_IN if message.direction == IN else TAP_OUT
         return "← in" if message.direction == IN else "→ out"
     if column == COL_FRAMES:
         return str(len(message.frames))
