@@ -82,3 +82,24 @@ def test_record_workspace_without_qt(peer, tmp_path):
         stop(proc, output)
     frames = [m.frames for m in read_capture(capture).messages]
     assert frames == [[f"w {n}".encode()] for n in range(20)]
+
+
+def test_bad_input_is_said_in_words_and_no_capture_is_made(tmp_path):
+    capture = tmp_path / "never.jsonl"
+    proc, output = headless(
+        "tap", "--pattern", "pipeline", "--front", "localhost:5555",
+        "--upstream", "tcp://127.0.0.1:5556", "--record", str(capture),
+    )  # fmt: skip
+    assert proc.wait(WAIT_S) == 2
+    assert output.wait_for("zinspect tap: Front: 'localhost:5555' has no transport", WAIT_S)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    assert not capture.exists()
+    workspace = tmp_path / "broken.zinspect.json"
+    workspace.write_text("{not json")
+    proc, output = headless("record", str(workspace), "--record", str(capture))
+    assert proc.wait(WAIT_S) == 2
+    assert output.wait_for("zinspect record: Not a workspace", WAIT_S)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    assert not capture.exists()

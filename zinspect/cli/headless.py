@@ -59,7 +59,8 @@ def positive_seconds(text: str) -> float:
     return value
 
 
-Setup = Callable[[Session], Callable[[], str]]
+# makes the sockets; returns the status line's text function, and a line for stdout ('' none)
+Setup = Callable[[Session], tuple[Callable[[], str], str]]
 
 
 def run_headless(args: argparse.Namespace, setup: Setup, what: str) -> int:
@@ -77,18 +78,16 @@ async def _run(args: argparse.Namespace, setup: Setup, what: str) -> int:
     session = Session()
     recorder = Recorder(session.store, args.record, events=session.on_event)
     try:
+        status, announce = setup(session)
+        # in the same turn of the loop as the sockets: no message can come in between
         recorder.start()
-    except CaptureError as error:
+    except (ValueError, CaptureError) as error:
         session.close()
-        print(f"zinspect {what}: cannot record to {args.record}: {error}", file=sys.stderr)
+        where = f"cannot record to {args.record}: " if isinstance(error, CaptureError) else ""
+        print(f"zinspect {what}: {where}{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        status = setup(session)
-    except ValueError as error:
-        recorder.stop()
-        session.close()
-        print(f"zinspect {what}: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    if announce:
+        print(announce, flush=True)
     stopped_by: list[str] = []
 
     def on_signal(name: str) -> None:

@@ -8,6 +8,7 @@ on stderr; Ctrl+C or SIGTERM stops it with the recording complete.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 
 from zinspect.cli.headless import EXIT_BAD_INPUT, add_common_arguments, run_headless
@@ -36,14 +37,16 @@ def main(argv: Sequence[str]) -> int:
     try:
         workspace = read_workspace(args.workspace)
     except WorkspaceError as error:
-        print(f"{PROG}: {error}")
+        print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    def setup(session: Session) -> Callable[[], str]:
+    def setup(session: Session) -> tuple[Callable[[], str], str]:
         problems = apply_workspace(workspace, session)
         if problems and not session.sockets:
             raise ValueError("nothing to record: " + "; ".join(problems[:3]))
-        return lambda: _status(session, workspace)
+        for problem in problems:  # each in words, with its place in the file
+            print(f"{PROG}: {problem}", file=sys.stderr)
+        return (lambda: _status(session, workspace)), ""
 
     return run_headless(args, setup, "record")
 

@@ -9,6 +9,7 @@ few seconds on stderr; Ctrl+C or SIGTERM stops it with the recording complete.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 
 from zinspect.cli.headless import EXIT_BAD_INPUT, add_common_arguments, run_headless
@@ -59,15 +60,14 @@ def main(argv: Sequence[str]) -> int:
             args.name, args.pattern, args.front, args.upstream, args.front_type, args.upstream_type
         )
     except TapError as error:
-        print(f"{PROG}: {error}")
+        print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    def setup(session: Session) -> Callable[[], str]:
+    def setup(session: Session) -> tuple[Callable[[], str], str]:
         tap = Tap(session, spec)
         tap.start()  # TapError (a ValueError) in words
         assert tap.front is not None
         # the bound address (a wildcard port resolved): what the clients must connect to
-        print(f"front {tap.front.endpoints[0].address}", flush=True)
-        return tap.status_text
+        return tap.status_text, f"front {tap.front.endpoints[0].address}"
 
     return run_headless(args, setup, "tap")
