@@ -12,6 +12,7 @@ import zmq
 from session_helpers import ANY_PORT
 from ui_actions import WAIT_MS
 
+from zinspect.core.sockets.fd_limit import OutOfDescriptorsError
 from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.tap.spec import make_spec
 from zinspect.core.tap.tap import Tap
@@ -97,4 +98,34 @@ def test_copies_that_do_not_fit_the_store_are_counted_and_still_forwarded(aloop,
         assert front_rows == [(IN, [b"small"]), (OUT, [b"back"])]
     finally:
         session.close()
+        context.destroy(0)
+
+
+def test_a_client_no_socket_can_be_made_for_is_refused_in_words(aloop, session, qtbot, caplog):
+    caplog.expected_warnings = True
+    context, server, endpoint = raw_server(zmq.ROUTER)
+    try:
+        tap = Tap(session, make_spec("tap", "reqrep", ANY_PORT, endpoint))
+        tap.start()
+        assert tap.front is not None
+        make = session.create_socket
+
+        def out_of_descriptors(type_name: str, name: str | None = None):
+            if type_name == "DEALER":
+                raise OutOfDescriptorsError("Too many open files")
+            return make(type_name, name)
+
+        session.create_socket = out_of_descriptors
+        client = context.socket(zmq.DEALER)
+        client.linger = 0
+        client.setsockopt(zmq.ROUTING_ID, b"c1")
+        client.connect(tap.front.endpoints[0].address)
+        client.send(b"first")
+        qtbot.waitUntil(lambda: tap.refused == 1, timeout=WAIT_MS)
+        assert "1 request dropped: no socket could be made" in tap.status_text()
+        session.create_socket = make  # descriptors again: the next request goes through
+        client.send(b"second")
+        qtbot.waitUntil(lambda: server.poll(0) != 0, timeout=WAIT_MS)
+        assert server.recv_multipart() == [b"c1", b"second"]
+    finally:
         context.destroy(0)

@@ -101,6 +101,7 @@ class Tap:
         self.undeliverable = 0  # replies for a client that is gone
         self.generated_ids = 0  # clients whose libzmq-made routing id cannot be mirrored
         self.evicted = 0  # clients' DEALERs closed past MAX_CLIENTS
+        self.refused = 0  # requests dropped: no upstream socket could be made for the client
         self.running = False
         self.started_at = 0.0
         self._store_dropped_at_start = 0
@@ -202,6 +203,10 @@ class Tap:
                 "libzmq's made-up "
                 "ids start with a zero byte and cannot be mirrored, so the server sees the "
                 "tap's ids for them"
+            )
+        if self.refused:
+            parts.append(
+                f"{_count(self.refused, 'request')} dropped: no socket could be made for the client"
             )
         if self.evicted:
             parts.append(
@@ -346,7 +351,11 @@ class Tap:
                 if reqrep:
                     if len(frames) < 2:
                         continue
-                    target = self._client(frames[0])
+                    try:
+                        target = self._client(frames[0])
+                    except SocketError as error:  # no descriptor left for another DEALER
+                        self._refuse_client(error)
+                        continue
                     out = frames[1:]
                 else:
                     target = upstream if upstream is not None else front_side
@@ -444,6 +453,11 @@ class Tap:
         store.extend_rows(rows, len(rows) if direction == IN else 0)
         self.session.notify_received(front, len(rows))
 
+    def _refuse_client(self, error: SocketError) -> None:
+        self.refused += 1
+        if self.refused == 1:  # later ones are counted in the status, not logged
+            log.warning("tap %s: a new client's request was dropped: %s", self.spec.name, error)
+
     def _client(self, routing_id: bytes) -> _Side:
         """Request/reply: the upstream DEALER of the client ``routing_id``, made on first use
         with the same routing id when the client chose it."""
@@ -457,14 +471,17 @@ class Tap:
         self._client_numbers += 1
         name = f"{self.spec.name}-client-{self._client_numbers}"
         handle = self.session.create_socket("DEALER", name)
-        own_id = routing_id[:1] != b"\x00"
-        if own_id:
-            handle.set_option("ROUTING_ID", routing_id)
-        else:
+        try:
+            if routing_id[:1] != b"\x00":
+                handle.set_option("ROUTING_ID", routing_id)
+            handle.connect(self.spec.upstream)
+        except SocketError:
+            handle.close()
+            raise
+        if routing_id[:1] == b"\x00":
             self.generated_ids += 1
         side = self._attach(handle, routing_id)
         self._clients[routing_id] = side
-        handle.connect(self.spec.upstream)
         return side
 
 
