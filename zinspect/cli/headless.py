@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from types import FrameType
 
 from zinspect.core.capture.capture import CaptureError
 from zinspect.core.capture.recorder import Recorder
@@ -97,8 +98,12 @@ async def _run(args: argparse.Namespace, setup: Setup, what: str) -> int:
 
     for name in STOP_SIGNALS:
         sig = getattr(signal, name, None)
-        if sig is not None:
+        if sig is None:
+            continue
+        try:
             loop.add_signal_handler(sig, on_signal, name)
+        except NotImplementedError:  # Windows' loops: a plain handler that wakes the loop
+            signal.signal(sig, _waking_handler(loop, on_signal, name))
     recorder.on_stopped.append(lambda error: stop.set() if error else None)
     if args.autostop:
         loop.call_later(args.autostop, on_signal, "autostop")
@@ -114,7 +119,10 @@ async def _run(args: argparse.Namespace, setup: Setup, what: str) -> int:
     for name in STOP_SIGNALS:
         sig = getattr(signal, name, None)
         if sig is not None:
-            loop.remove_signal_handler(sig)
+            try:
+                loop.remove_signal_handler(sig)
+            except NotImplementedError:
+                signal.signal(sig, signal.SIG_DFL)
     session.close()  # nothing more arrives; the store keeps what came
     problem = recorder.stop()
     if problem:
@@ -132,6 +140,15 @@ async def _run(args: argparse.Namespace, setup: Setup, what: str) -> int:
         flush=True,
     )
     return 0
+
+
+def _waking_handler(
+    loop: asyncio.AbstractEventLoop, on_signal: Callable[[str], None], name: str
+) -> Callable[[int, FrameType | None], None]:
+    def handler(_number: int, _frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(on_signal, name)
+
+    return handler
 
 
 def _status(text: str, recorder: Recorder, elapsed: float) -> str:
