@@ -321,13 +321,14 @@ class Tap:
         last_target: _Side | None = None
         send = handle._send_frame
         received = 0
+        sent_count = 0  # sent on last_target, added to its counter when the target changes
         more = False
         while True:
             try:
                 frame = recv(_NOBLOCK, copy=False)
                 if want_peer:
                     try:
-                        peer = str(frame.get("Peer-Address"))
+                        peer = frame.get("Peer-Address")  # type: ignore[assignment]  # a str
                     except zmq.ZMQError:  # an inproc peer has no address
                         peer = ""
                 frames = [frame.bytes]
@@ -366,6 +367,9 @@ class Tap:
                 out = [side.prefix, *frames] if side.prefix is not None else frames
                 row = out
             if target is not last_target:
+                if last_target is not None:
+                    last_target.handle.sent += sent_count
+                sent_count = 0
                 last_target = target
                 send = target.handle._send_frame
                 targets.add(target)
@@ -376,7 +380,7 @@ class Tap:
                     for part in out[:-1]:
                         send(part, _SNDMORE)
                     send(out[-1], _NOBLOCK)
-                target.handle.sent += 1
+                sent_count += 1
                 sent = True
             except zmq.Again:
                 target.handle.blocked += 1
@@ -397,6 +401,8 @@ class Tap:
                 more = True
                 break
         handle.received += received
+        if last_target is not None:
+            last_target.handle.sent += sent_count
         if from_client:
             self.to_server += len(shown)
         else:
