@@ -128,3 +128,20 @@ def test_push_pull_pipeline(session, qtbot, peer):
     assert rows(session, IN) == [[f"w {n}".encode()] for n in range(50)]
     assert rows(session, OUT) == []
     assert tap.to_server == 50
+
+
+def test_a_pair_chosen_by_hand_forwards_as_it_is(session, qtbot, peer):
+    """ROUTER front and one DEALER upstream, chosen by hand: the classic shared queue, whose
+    envelopes a REP server answers through."""
+    server = PeerOutput(peer("rep_server.py", ANY_PORT, "World", "--count", 6))
+    spec = make_spec("tap", "custom", ANY_PORT, ready(qtbot, server), "ROUTER", "DEALER")
+    tap = Tap(session, spec)
+    tap.start()
+    assert tap.front is not None and tap.upstream is not None
+    assert (tap.front.type_name, tap.upstream.type_name) == ("ROUTER", "DEALER")
+    front = tap.front.endpoints[0].address
+    clients = [PeerOutput(peer("req_client.py", front, 3, "--request", name)) for name in "AB"]
+    for client in clients:
+        qtbot.waitUntil(lambda c=client: c.has("done 3"), timeout=PEER_WAIT_MS)
+    assert len(rows(session, IN)) == len(rows(session, OUT)) == 6
+    assert all(f[-1] == b"World" for f in rows(session, OUT))
