@@ -12,6 +12,7 @@ import zmq
 from session_helpers import ANY_PORT
 from ui_actions import WAIT_MS
 
+import zinspect.core.tap.tap as tap_module
 from zinspect.core.sockets.fd_limit import OutOfDescriptorsError
 from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.tap.spec import make_spec
@@ -127,5 +128,31 @@ def test_a_client_no_socket_can_be_made_for_is_refused_in_words(aloop, session, 
         client.send(b"second")
         qtbot.waitUntil(lambda: server.poll(0) != 0, timeout=WAIT_MS)
         assert server.recv_multipart() == [b"c1", b"second"]
+    finally:
+        context.destroy(0)
+
+
+def test_idle_clients_with_made_up_ids_give_their_upstream_socket_back(
+    aloop, session, qtbot, monkeypatch
+):
+    monkeypatch.setattr(tap_module, "IDLE_CLIENT_S", 0.0)
+    monkeypatch.setattr(tap_module, "SWEEP_S", 0.05)
+    context, server, endpoint = raw_server(zmq.REP)
+    try:
+        tap = Tap(session, make_spec("tap", "reqrep", ANY_PORT, endpoint))
+        tap.start()
+        assert tap.front is not None
+        client = context.socket(zmq.REQ)  # no routing id of its own: libzmq makes one up
+        client.linger = 0
+        client.connect(tap.front.endpoints[0].address)
+        client.send(b"once")
+        qtbot.waitUntil(lambda: server.poll(0) != 0, timeout=WAIT_MS)
+        server.send(b"answer " + server.recv())
+        qtbot.waitUntil(lambda: client.poll(0) != 0, timeout=WAIT_MS)
+        assert client.recv() == b"answer once"
+        qtbot.waitUntil(lambda: tap.idle_closed == 1, timeout=WAIT_MS)
+        assert tap.client_count == 0
+        assert [h.name for h in session.sockets] == ["tap"]
+        assert "upstream sockets of 1 idle client closed" in tap.status_text()
     finally:
         context.destroy(0)

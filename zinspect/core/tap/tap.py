@@ -20,6 +20,7 @@ message came from or went to is in the row; Peer-Address runs are noted as for a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import weakref
@@ -33,18 +34,18 @@ from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Row
 from zinspect.core.tap.spec import TapError, TapSpec
+from zinspect.core.tap.status import CLIENT_TO_SERVER, SERVER_TO_CLIENT, status_line
 
 log = logging.getLogger(__name__)
 
 COPY_BATCH_BYTES = 64 * 1024 * 1024  # copies stored per turn of one side; past it: counted
 MAX_CLIENTS = 1000  # request/reply: upstream DEALERs kept, least recently used closed past it
+IDLE_CLIENT_S = 300.0  # a made-up-id client's DEALER idle this long is closed (see _sweep)
+SWEEP_S = 10.0
 HOLD_RETRY_S = 0.005  # a held message is tried again this often besides the FD's edges
 BATCH_MAX_MESSAGES = 4096
 _NOBLOCK = int(zmq.NOBLOCK)
 _SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
-
-CLIENT_TO_SERVER = "client -> server"
-SERVER_TO_CLIENT = "server -> client"
 
 
 # the taps running in each session (a workspace saves them; the Session knows nothing of taps)
@@ -101,6 +102,8 @@ class Tap:
         self.undeliverable = 0  # replies for a client that is gone
         self.generated_ids = 0  # clients whose libzmq-made routing id cannot be mirrored
         self.evicted = 0  # clients' DEALERs closed past MAX_CLIENTS
+        self.idle_closed = 0  # DEALERs of clients with made-up ids, idle for IDLE_CLIENT_S
+        self._sweep_timer: asyncio.TimerHandle | None = None
         self.refused = 0  # requests dropped: no upstream socket could be made for the client
         self.running = False
         self.started_at = 0.0
@@ -130,6 +133,8 @@ class Tap:
             raise TapError(str(error)) from None
         self.running = True
         self.started_at = time.time()
+        if self.spec.pattern == "reqrep":
+            self._sweep_timer = asyncio.get_running_loop().call_later(SWEEP_S, self._sweep)
         self._store_dropped_at_start = session.store.dropped
         session.on_socket_removed.append(self._on_socket_removed)
         log.info(
@@ -144,6 +149,9 @@ class Tap:
 
     def stop(self) -> None:
         """Close every socket of the tap (linger 0)."""
+        if self._sweep_timer is not None:
+            self._sweep_timer.cancel()
+            self._sweep_timer = None
         was_running, self.running = self.running, False
         running = _RUNNING.get(self.session, [])
         if self in running:
@@ -173,6 +181,13 @@ class Tap:
     def sockets(self) -> list[SocketHandle]:
         return list(self._sides)
 
+    @property
+    def client_count(self) -> int:
+        """Request/reply: the clients that have an upstream DEALER now."""
+        return len(self._clients)
+
+    max_clients = MAX_CLIENTS
+
     # -- words -------------------------------------------------------------------------------
     @property
     def not_shown(self) -> int:
@@ -182,39 +197,8 @@ class Tap:
 
     def status_text(self) -> str:
         """One line: what went each way, both sides' backpressure, what was not shown."""
-        front_blocked = self.front.blocked if self.front is not None else 0
-        upstream_blocked = sum(
-            s.handle.blocked for s in self._sides.values() if s.handle is not self.front
-        )
-        parts = [
-            f"tap {self.spec.name} ({self.spec.pattern}): {self.to_server:,} {CLIENT_TO_SERVER}, "
-            f"{self.to_client:,} {SERVER_TO_CLIENT}",
-            f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}",
-        ]
-        if self.spec.pattern == "reqrep":
-            parts.append(_count(len(self._clients), "client"))
-        if self.not_shown:
-            parts.append(f"{self.not_shown:,} forwarded but not kept for the view")
-        if self.undeliverable:
-            parts.append(f"{self.undeliverable:,} replies for clients that had gone")
-        if self.generated_ids:
-            parts.append(
-                f"{_count(self.generated_ids, 'client')} without their own routing id: "
-                "libzmq's made-up "
-                "ids start with a zero byte and cannot be mirrored, so the server sees the "
-                "tap's ids for them"
-            )
-        if self.refused:
-            parts.append(
-                f"{_count(self.refused, 'request')} dropped: no socket could be made for the client"
-            )
-        if self.evicted:
-            parts.append(
-                f"{self.evicted} idle clients' upstream sockets closed (over {MAX_CLIENTS})"
-            )
-        return "; ".join(parts)
+        return status_line(self)
 
-    # -- forwarding ----------------------------------------------------------------------------
     def _serve(self, side: _Side, deadline: float) -> bool:
         """A turn of one socket: send what waits for it, then forward what it received."""
         if not self.running:
@@ -407,9 +391,10 @@ class Tap:
             self.to_server += len(shown)
         else:
             self.to_client += len(shown)
-        side.last_used = clock()
+        side.last_used = now = clock()
         self._copy(front, shown, IN if from_client else OUT, runs)
         for target in targets:
+            target.last_used = now
             if target is not side and not target.handle._service_scheduled:
                 target.handle._schedule_service()  # a send can swallow its FD's edge
         return more
@@ -459,6 +444,22 @@ class Tap:
         store.extend_rows(rows, len(rows) if direction == IN else 0)
         self.session.notify_received(front, len(rows))
 
+    def _sweep(self) -> None:
+        """Close the DEALERs of clients whose routing id libzmq made up and that have been
+        idle a while: such an id never comes back (a reconnecting client gets a new one),
+        so a program that opens a REQ per request would otherwise leave one DEALER each."""
+        self._sweep_timer = None
+        if not self.running:
+            return
+        old = time.monotonic() - IDLE_CLIENT_S
+        for side in list(self._clients.values()):
+            made_up = side.prefix is not None and side.prefix[:1] == b"\x00"
+            idle = side.last_used < old and side.held is None and side.stalled is None
+            if made_up and idle:
+                self.idle_closed += 1
+                side.handle.close()  # _on_socket_removed forgets it
+        self._sweep_timer = asyncio.get_running_loop().call_later(SWEEP_S, self._sweep)
+
     def _refuse_client(self, error: SocketError) -> None:
         self.refused += 1
         if self.refused == 1:  # later ones are counted in the status, not logged
@@ -470,7 +471,7 @@ class Tap:
         side = self._clients.get(routing_id)
         if side is not None:
             return side
-        if len(self._clients) >= MAX_CLIENTS:
+        if len(self._clients) >= self.max_clients:
             oldest = min(self._clients.values(), key=lambda s: s.last_used)
             self.evicted += 1
             oldest.handle.close()
@@ -489,7 +490,3 @@ class Tap:
         side = self._attach(handle, routing_id)
         self._clients[routing_id] = side
         return side
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
