@@ -37,6 +37,10 @@ examples:
                                         (zinspect decode --help says more)
   zinspect stats run.jsonl [--json]     a capture's topics, request/reply latency and
                                         sequence gaps (zinspect stats --help says more)
+  zinspect record ws.zinspect.json --record run.jsonl
+                                        record a workspace without a window (no Qt)
+  zinspect tap --pattern reqrep --front tcp://*:5555 --upstream tcp://127.0.0.1:5556
+      --record run.jsonl                sit between clients and a server, record both ways
   zinspect --version                    show versions of zinspect, pyzmq, libzmq, Qt and
                                         libzmq's transports and features
 

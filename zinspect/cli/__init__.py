@@ -15,6 +15,8 @@ COMMANDS: dict[str, str] = {
     "stats": "zinspect.cli.stats",  # a capture summed up: topics, latency, gaps
     "import-pcap": "zinspect.cli.import_pcap",  # a .pcap/.pcapng's ZMTP messages as a capture
     "probe": "zinspect.cli.probe",  # what answers at a tcp:// endpoint
+    "record": "zinspect.cli.record",
+    "tap": "zinspect.cli.tap",  # headless capture, no Qt
 }
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.security.libzmq_check import libzmq_warning
@@ -38,6 +38,7 @@ from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.probe_dialog import ProbeDialog
 from zinspect.ui.sockets.socket_panel import SocketPanel
 from zinspect.ui.status import install_status
+from zinspect.ui.tap.tap_actions import TapActions
 from zinspect.ui.topics.topics_view import TopicsView
 from zinspect.ui.topology.topology_view import TopologyView
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
@@ -46,6 +47,7 @@ from zinspect.ui.widgets.theme import apply_theme, saved_theme, set_style
 from zinspect.ui.widgets.theme_menu import ThemeMenu
 from zinspect.ui.widgets.vertical_scroll import VerticalScroll
 from zinspect.ui.widgets.window_host import WindowHost
+from zinspect.ui.widgets.window_layout import docks_back, size_docks, whole_tab_titles
 from zinspect.ui.workspace.workspace_actions import WorkspaceActions
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,6 @@ log = logging.getLogger(__name__)
 # could not write is left out and the capture file says so (docs/reliability.md)
 QUIT_RECORDING_SECONDS = 0.4
 LAYOUT_VERSION = 4  # bump when the default arrangement changes: old saved layouts are ignored
-TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # dock tabs: see _whole_tab_titles
 DEFAULT_SIZE = (1360, 860)
 
 
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
         )
         # Edit > Compare…, the Compare window and the Message pane's pinned diff
         self.compare = CompareActions(self.host, self.session, self.traffic, self.detail, self)
+        # Socket > Tap between two programs…
+        self.taps = TapActions(self.host, self.session, self.bridge, self.traffic, self)
 
         self._arrange_docks()
         self._build_menus()
@@ -248,13 +251,7 @@ class MainWindow(QMainWindow):
         self._whole_tab_titles()
 
     def _whole_tab_titles(self) -> None:
-        """Dock tabs keep their whole titles in a narrow dock ("Mess…" told nothing): the
-        tab bar scrolls with its arrows instead."""
-        for bar in self.findChildren(QTabBar):
-            bar.setElideMode(Qt.TextElideMode.ElideNone)
-            bar.setUsesScrollButtons(True)
-            # a little less padding: the Message dock's three tabs fit its 1024 px width
-            bar.setStyleSheet(TAB_STYLE)
+        whole_tab_titles(self)
 
     @property
     def topology_dock(self) -> QDockWidget:
@@ -283,6 +280,7 @@ class MainWindow(QMainWindow):
         socket_menu = self.host.menu("&Socket")
         socket_menu.addAction(self.new_socket_action)
         socket_menu.addAction(self.close_socket_action)
+        socket_menu.addAction(self.taps.action)
         socket_menu.addSeparator()
         socket_menu.addAction(self.composer.send_action)
         socket_menu.addSeparator()
@@ -414,16 +412,7 @@ class MainWindow(QMainWindow):
             self._whole_tab_titles()
 
     def _size_docks(self, width: int) -> None:
-        """The docks' first widths: narrower in a narrow window, where the traffic table
-        between them needs room too (at 1024 px it keeps over 45 % of the width; the docks
-        wrap their buttons and scroll rather than hold it narrow)."""
-        self.resizeDocks(
-            [self.sockets_dock, self.detail_dock],
-            # the Message pane grows back to 430 px from about 1,300 px on
-            [min(320, width * 25 // 100), min(430, max(width * 25 // 100, width - 900))],
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
+        size_docks(self, self.sockets_dock, self.detail_dock, self.composer_dock, width)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -435,25 +424,9 @@ class MainWindow(QMainWindow):
         must not push it past the screen's edge)."""
         size = self.size()
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (
-            self.sockets_dock,
-            self.detail_dock,
-            self.composer_dock,
-            self.topology_dock,
-            self.topics_dock,
-            self.demos.dock,
-            self.events_dock,
-            self.latency_dock,
-            self.plots.dock,
-        ):
-            dock.setFloating(False)
-            dock.show()
-        screen = self.screen()
-        if screen is not None:
-            size = size.boundedTo(screen.availableGeometry().size())
-        if not self.isMaximized() and not self.isFullScreen():
-            size = size.expandedTo(self.minimumSizeHint())
-            self.resize(size)
+        docks: list[QDockWidget] = [self.sockets_dock, self.detail_dock, self.composer_dock]
+        docks += (self.topology_dock, self.topics_dock, self.demos.dock, self.events_dock)
+        size = docks_back(self, (*docks, self.latency_dock, self.plots.dock), size)
         self._size_docks(size.width())
         self._whole_tab_titles()
 

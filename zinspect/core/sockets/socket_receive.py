@@ -52,6 +52,8 @@ class Receiving:
     # [frames, size, cut, time, peer]: list[bytes], int, int, float, str
     _partial: list[Any] | None = None
     xpub_guard: SubscriptionGuard | None = None
+    # A tap (core.tap) serves the socket itself: forwarding before storing; None otherwise
+    relay: Callable[[float], bool] | None = None
     # What this half uses of the handle, declared so mypy checks it (set in SocketHandle).
     # This half is only ever part of a SocketHandle: hence cast("SocketHandle", self) where
     # it hands itself to the session.
@@ -140,6 +142,8 @@ class Receiving:
                 writable.set_result(True)
         if self.xpub_guard is not None and self.xpub_guard.paused:
             return False  # over its budget: nothing read (libzmq reads nothing) until re-made
+        if self.relay is not None:
+            return self.relay(deadline)
         if self.info.can_receive and not (self._lock_step and self._lock_step_turn):
             return self._drain(deadline)
         return False

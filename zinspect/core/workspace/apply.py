@@ -15,6 +15,8 @@ from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.tap.spec import TapError
+from zinspect.core.tap.tap import Tap
 from zinspect.core.workspace.model import SocketSpec, Workspace
 
 log = logging.getLogger(__name__)
@@ -23,8 +25,9 @@ log = logging.getLogger(__name__)
 def apply_workspace(
     workspace: Workspace, session: Session, *, start_sends: bool = True
 ) -> list[str]:
-    """Create every socket of ``workspace`` in ``session``; return (and log at WARNING, one
-    line each) every error found: the invalid entries first, then what failed here.
+    """Create every socket of ``workspace`` in ``session``, then start its taps; return (and
+    log at WARNING, one line each) every error found: the invalid entries first, then what
+    failed here.
 
     Options are set before any bind or connect (most only apply to later ones). A socket
     whose bind, connect, subscription or option fails still exists, with the failure in
@@ -67,6 +70,11 @@ def apply_workspace(
             handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))
             session.notify_changed(handle)
             lines.append(f"{where}.automation: {error}")
+    for index, tap_spec in enumerate(workspace.taps):
+        try:
+            Tap(session, tap_spec).start()
+        except TapError as error:
+            lines.append(f"taps[{index}] ({describe_json(tap_spec.name)}): {error}")
     for line in lines:
         log.warning("%s", line)
     return lines

@@ -19,6 +19,7 @@ from zinspect.core.workspace.model import (
     SocketSpec,
     Workspace,
 )
+from zinspect.core.workspace.tap_json import tap_to_json
 
 LINE_WIDTH = 96  # dump_workspace keeps a value on one line when it fits in this
 INLINE_DEPTH = 3  # ...and when it is inside a socket or message (the document, its lists
@@ -70,12 +71,15 @@ def dump_workspace(workspace: Workspace) -> str:
     sections: dict[str, list[Any]] = {
         "sockets": [socket_to_json(spec) for spec in workspace.sockets],
         "messages": [message_to_json(message) for message in workspace.messages],
+        "taps": [tap_to_json(tap) for tap in workspace.taps],
     }
     for entry in sorted(workspace.left_out, key=lambda entry: entry.index):
         items = sections[entry.section]
         # ASCII escapes: an entry may hold text that is not Unicode (why it was left out)
         text = _pretty(entry.value, 2, ascii_only=True)
         items.insert(min(entry.index, len(items)), _Written(text))
+    if not sections["taps"]:
+        del sections["taps"]  # a workspace without taps reads as before taps existed
     document = {FORMAT_KEY: FORMAT_VERSION, **sections}
     return _pretty(document, 0) + "\n"
 

@@ -16,6 +16,7 @@ from zinspect.core.automation.automation import AutomationSpec
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.frames_json import SpecError
 from zinspect.core.security.spec import SecuritySpec
+from zinspect.core.tap.spec import TapSpec
 
 FORMAT_VERSION = 1
 EXTENSION = ".zinspect.json"
@@ -64,7 +65,7 @@ class LeftOut:
     was written: saving the workspace writes it back at its place, so a file opened with
     mistakes loses none of them (the user fixes them by hand, or removes them)."""
 
-    section: str  # "sockets" or "messages"
+    section: str  # "sockets", "messages" or "taps"
     index: int  # its place in that list in the file
     value: Any  # the entry's JSON, as read
 
@@ -81,5 +82,6 @@ class Workspace:
 
     sockets: list[SocketSpec] = field(default_factory=list)
     messages: list[SavedMessage] = field(default_factory=list)
+    taps: list[TapSpec] = field(default_factory=list)  # core.tap: zinspect between programs
     invalid: list[SpecError] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)

@@ -26,6 +26,7 @@ from zinspect.core.workspace.model import (
     WorkspaceError,
 )
 from zinspect.core.workspace.parse_entries import declared_types, parse_message, parse_socket
+from zinspect.core.workspace.tap_json import parse_tap
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def parse_workspace(text: str, base: str | os.PathLike[str] | None = None) -> Wo
             f"{describe_json(document)}"
         )
     for key, value in document.items():  # outside the entries, a bad value spoils the file
-        found = [] if key in ("sockets", "messages") else bad_values(value, key, markers)
+        found = [] if key in ("sockets", "messages", "taps") else bad_values(value, key, markers)
         if found:
             raise WorkspaceError(f"Not a workspace: {found[0][0]}: {found[0][1]}")
     _check_version(document)
@@ -101,6 +102,21 @@ def parse_workspace(text: str, base: str | os.PathLike[str] | None = None) -> Wo
             seen[message.name] = path
         elif _as_read(entry, markers):
             workspace.left_out.append(LeftOut("messages", index, entry))
+    taken = {spec.name: f"sockets[{n}]" for n, spec in enumerate(workspace.sockets)}
+    for index, entry in enumerate(_entries(document, "taps", "a list of taps", workspace.invalid)):
+        path = f"taps[{index}]"
+        tap = _parse_entry(
+            entry,
+            path,
+            workspace.invalid,
+            markers,
+            lambda errors: parse_tap(entry, path, taken, errors),  # noqa: B023 (called at once)
+        )
+        if tap is not None:
+            workspace.taps.append(tap)
+            taken[tap.name] = path
+        elif _as_read(entry, markers):
+            workspace.left_out.append(LeftOut("taps", index, entry))
     return workspace
 
 

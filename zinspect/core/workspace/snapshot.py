@@ -9,15 +9,21 @@ from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.security.apply import security_of, waiting_endpoints
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.tap.tap import running_taps
 from zinspect.core.workspace.model import SavedMessage, SocketSpec, Workspace
 
 
 def snapshot(session: Session, messages: Iterable[SavedMessage] = ()) -> Workspace:
-    """The workspace that recreates ``session``'s sockets as they are now (in list order)."""
+    """The workspace that recreates ``session``'s sockets as they are now (in list order),
+    and its taps (whose sockets a tap makes itself, so they are not saved as sockets)."""
+    taps = running_taps(session)
+    of_taps = {handle for tap in taps for handle in tap.sockets}
     sockets = [
-        socket_spec(handle, session.decoder) for handle in session.sockets if not handle.closed
+        socket_spec(handle, session.decoder)
+        for handle in session.sockets
+        if not handle.closed and handle not in of_taps
     ]
-    return Workspace(sockets=sockets, messages=list(messages))
+    return Workspace(sockets=sockets, messages=list(messages), taps=[tap.spec for tap in taps])
 
 
 def socket_spec(handle: SocketHandle, decoder: MessageDecoder | None = None) -> SocketSpec:

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
+from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.capture.recorder import Recorder
 from zinspect.core.pcap.importer import PcapError, PcapImporter
 from zinspect.core.pcap.pcap_file import is_pcap_path
@@ -157,8 +158,8 @@ class CaptureActions(QObject):
         self.open_action = self._action(
             "&Open capture…",
             self.choose_open_file,
-            "Load a capture file, or a tcpdump/Wireshark .pcap or .pcapng (its ZeroMQ "
-            "traffic), into the traffic table to inspect it offline",
+            "Load a capture file (several files: merged by time), or a tcpdump/Wireshark .pcap "
+            "or .pcapng (its ZeroMQ traffic), into the traffic table to inspect it offline",
             separator_before=True,
         )
         self.replay_file_action = self._action(
@@ -326,15 +327,18 @@ class CaptureActions(QObject):
             False,
             [OPEN_FILTER, CAPTURE_FILTER, PCAP_FILTER, ALL_FILTER],
             "",
-            lambda path, _filter: self._on_open_file_selected(path),
+            lambda path, _filter: self._on_open_file_selected([path]),
+            self._on_open_file_selected,  # several chosen: merged by time
         )
 
-    def _on_open_file_selected(self, path: str) -> None:
+    def _on_open_file_selected(self, paths: list[str]) -> None:
+        path: str | list[str] = paths[0] if len(paths) == 1 else paths
         if self.traffic.row_count() == 0 and len(self.store) == 0:
             self.open_capture(path)
             return
+        what = os.path.basename(paths[0]) if len(paths) == 1 else f"{len(paths)} captures"
         box = self.dialogs.question(
-            f"Open {os.path.basename(path)} after the current traffic, or clear the traffic first?",
+            f"Open {what} after the current traffic, or clear the traffic first?",
             "Open capture",
         )
         append = box.addButton("Add after current traffic", QMessageBox.ButtonRole.AcceptRole)
@@ -352,9 +356,12 @@ class CaptureActions(QObject):
         box.buttonClicked.connect(on_clicked)
         box.open()
 
-    def open_capture(self, path: str | os.PathLike[str], clear_first: bool = False) -> bool:
+    def open_capture(
+        self, path: str | os.PathLike[str] | list[str], clear_first: bool = False
+    ) -> bool:
         """Load a capture's messages into the store (after the current traffic, or after a
-        Clear) in slices, with progress; False when it cannot start (the reason is shown)."""
+        Clear) in slices, with progress; False when it cannot start (the reason is shown).
+        A list of paths: the captures merged by time (core.capture_merge)."""
         if self.job_running:
             return False
         if self.recording:
@@ -363,17 +370,22 @@ class CaptureActions(QObject):
                 error="Stop recording before opening a capture",
             )
             return False
-        path = os.fspath(path)
-        reader: CaptureReader | PcapImporter
+        path = [os.fspath(p) for p in path] if isinstance(path, list) else os.fspath(path)
+        reader: CaptureReader | PcapImporter | MergedReader
         try:  # a packet capture is imported (core.pcap) as it is read
-            reader = PcapImporter(path) if is_pcap_path(path) else CaptureReader(path)
+            if isinstance(path, list):
+                reader = MergedReader(path)
+            elif is_pcap_path(path):
+                reader = PcapImporter(path)
+            else:
+                reader = CaptureReader(path)
         except (CaptureError, PcapError) as error:
             self.jobs.finish(f"Cannot open: {error}", error=str(error))
             return False
         if clear_first:
             self.traffic.clear_action.trigger()
         self.jobs.open(reader)
-        self.capture_opened.emit(path)
+        self.capture_opened.emit(path if isinstance(path, str) else path[0])
         return True
 
     def _on_clear_action_triggered(self) -> None:

@@ -28,9 +28,11 @@ class CaptureDialogs(QObject):
         filters: list[str],
         name: str,
         on_selected: Callable[[str, str], object],
+        on_many: Callable[[list[str]], object] | None = None,
     ) -> QFileDialog:
         """Open a file dialog; ``on_selected(path, name_filter)`` runs once a file is chosen
-        (for a save, after the user agreed to replace an existing file)."""
+        (for a save, after the user agreed to replace an existing file). With ``on_many``
+        several files may be chosen; it gets them all (``on_selected`` is not called)."""
         if self.file_dialog is not None:
             self.file_dialog.close()
         dialog = QFileDialog(self._window, title)
@@ -44,6 +46,9 @@ class CaptureDialogs(QObject):
             # Qt's own question would run a nested event loop: ask with an opened box instead
             dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
             dialog.selectFile(name)
+        elif on_many is not None:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+            dialog.filesSelected.connect(lambda paths: on_many(list(paths)))
         else:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
 
@@ -54,7 +59,8 @@ class CaptureDialogs(QObject):
             else:
                 on_selected(path, name_filter)
 
-        dialog.fileSelected.connect(selected)
+        if on_many is None:
+            dialog.fileSelected.connect(selected)
         dialog.destroyed.connect(lambda *_: self._forget_dialog(dialog))
         self.file_dialog = dialog
         dialog.open()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
+from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.capture.export import Exporter
 from zinspect.core.pcap.importer import PcapImporter
 from zinspect.core.store import MessageStore
@@ -73,7 +74,7 @@ class CaptureJobs(QObject):
             f"Writing {len(seqs):,} messages to {path} ({kind})",
         )
 
-    def open(self, reader: CaptureReader | PcapImporter) -> None:
+    def open(self, reader: CaptureReader | PcapImporter | MergedReader) -> None:
         """Read the capture of ``reader`` into the store, after the traffic there."""
         self._run_job(
             self._open(reader),
@@ -140,7 +141,7 @@ class CaptureJobs(QObject):
             )
         self._report(text)
 
-    async def _open(self, reader: CaptureReader | PcapImporter) -> None:
+    async def _open(self, reader: CaptureReader | PcapImporter | MergedReader) -> None:
         try:
             self._report(
                 *await open_into_store(

@@ -1,6 +1,7 @@
 """Opening a capture into the traffic store: the Capture menu's "Open capture…" job.
 
-The file is read in slices (core.capture's CaptureReader; a .pcap or .pcapng is imported as
+The file is read in slices (core.capture's CaptureReader; several files chosen together
+through core.capture_merge's MergedReader, merged by time; a .pcap or .pcapng is imported as
 it is read, by core.pcap's PcapImporter) on the event loop; each slice's messages go into
 the store like any traffic, so the store's caps apply (the newest are kept, the others
 counted as dropped) and memory stays bounded whatever the file's size. The socket names the
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
+from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.pcap.importer import PcapError, PcapImporter
 from zinspect.core.store import ROW_SOCKET, MessageStore
 
@@ -63,7 +65,7 @@ def add_names_later(traffic: TrafficPanel, names: NewNames) -> None:
 
 
 async def open_into_store(
-    reader: CaptureReader | PcapImporter,
+    reader: CaptureReader | PcapImporter | MergedReader,
     store: MessageStore,
     traffic: TrafficPanel,
     progress: Callable[[float], None],

@@ -32,7 +32,8 @@ HEADER_TIPS = (
     "so a number never repeats.",
     "{time}",
     "The socket that received or sent the message",
-    "← in: received by the socket; → out: sent by it",
+    "← in: received by the socket; → out: sent by it. On a tap's front socket: c → s, client "
+    "to server (a client sent it); s → c, server to client",
     "Number of frames (parts) in the message",
     "Total size of all frames",
     "The message decoded (JSON, text, or the decoder a rule chose; hex 0x … when binary), "
@@ -40,6 +41,7 @@ HEADER_TIPS = (
     "subscription messages are decoded",
 )
 TOOLTIP_SUMMARY_LIMIT = 400
+TAP_IN, TAP_OUT = "c → s", "s → c"  # a tap front's rows: client -> server, server -> client
 
 
 def header_tip(section: int, time_format: str) -> str:
@@ -63,14 +65,17 @@ def summary_text(decoder: MessageDecoder, message: Message, socket_type: str, li
     return frames_summary(decoded.frames, limit, len(frames))
 
 
-def cell_text(message: Message, column: int) -> str:
+def cell_text(message: Message, column: int, tap_front: bool = False) -> str:
     """What a cell shows, for the columns that need nothing but the message (the model
-    does Time and Summary: they depend on preferences and decoding)."""
+    does Time and Summary: they depend on preferences and decoding). On a tap's front socket
+    the direction is said as the tap sees it: c → s (client -> server) or s → c."""
     if column == COL_NUMBER:
         return str(message_number(message.seq))
     if column == COL_SOCKET:
         return message.socket
     if column == COL_DIRECTION:
+        if tap_front:  # as narrow as "→ out"; the header's tip says it in words
+            return TAP_IN if message.direction == IN else TAP_OUT
         return "← in" if message.direction == IN else "→ out"
     if column == COL_FRAMES:
         return str(len(message.frames))

@@ -102,6 +102,7 @@ class TrafficModel(QAbstractTableModel):
         self._decoder = decoder if decoder is not None else MessageDecoder()
         self._generation = self._decoder.generation
         self._socket_types: dict[str, str] = {}
+        self.tap_fronts: set[str] = set()  # tap fronts (core.tap): rows read client -> server
         self._filter = TrafficFilter()
         self._matcher: FilterMatcher | None = None
         # Unfiltered: rows are seqs _first .. _first + _rows - 1.
@@ -488,7 +489,7 @@ class TrafficModel(QAbstractTableModel):
             return self.summary(message)
         if column == COL_TIME:
             return self.time_text(message)
-        return cell_text(message, column)
+        return cell_text(message, column, message.socket in self.tap_fronts)
 
     def summary(self, message: Message) -> str:
         """The summary column's text, cached for recently shown messages."""

@@ -1,0 +1,211 @@
+"""The tap's cost: the extra hop's latency and throughput, against the direct connection.
+
+    python benchmarks/tap_bench.py            # the measurement (about half a minute)
+    python benchmarks/tap_bench.py --quick    # a smoke test, not a measurement
+
+``tap_rtt_p50_extra_ms``: a REQ/REP round trip through ``zinspect tap --pattern reqrep``
+minus the same round trip direct, at the median (target <= 0.3 ms).
+``tap_throughput_ratio``: 64 B PUSH -> PULL messages per second through the pipeline tap
+over the direct rate (target >= 0.7).
+
+Both are measured on the tap as the window runs it (core.tap on a loop in a child process,
+copying into the store), and again, with the ``_recording`` suffix, on ``zinspect tap``
+recording to a file as on a server (the recorder shares the loop). The server, the client
+and the sender are bare pyzmq in child processes or here. Each figure is the
+median over the rounds. Prints a table, then one JSON object as the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import zmq
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+REP_SERVER = """
+import sys, zmq
+s = zmq.Context().socket(zmq.REP); s.bind(sys.argv[1])
+while True:
+    s.send(s.recv())
+"""
+PUSH_SENDER = """
+import sys, zmq
+c = zmq.Context(); s = c.socket(zmq.PUSH); s.connect(sys.argv[1])
+n = int(sys.argv[2]); data = b"x" * 64
+for _ in range(n):
+    s.send(data)
+s.close(linger=-1); c.term()
+"""
+
+# The tap as the window runs it: the core on a loop, copies into the store, no recording.
+CORE_TAP = """
+import asyncio, sys
+from zinspect.core.sockets.session import Session
+from zinspect.core.tap.spec import make_spec
+from zinspect.core.tap.tap import Tap
+
+async def main():
+    tap = Tap(Session(), make_spec("tap", sys.argv[1], sys.argv[2], sys.argv[3]))
+    tap.start()
+    print("front", tap.front.endpoints[0].address, flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def child(code: str, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", code, *args])
+
+
+def start_tap(pattern: str, front: str, upstream: str, record: str) -> subprocess.Popen[str]:
+    """``zinspect tap`` in a child (``record`` "": the core tap without a recording, as the
+    window runs it); returns once its front is bound."""
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    command = (
+        [sys.executable, "-m", "zinspect", "tap", "--pattern", pattern, "--front", front,
+         "--upstream", upstream, "--record", record, "--status-every", "60"]
+        if record
+        else [sys.executable, "-c", CORE_TAP, pattern, front, upstream]
+    )  # fmt: skip
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith("front "):
+        proc.kill()
+        raise RuntimeError(f"zinspect tap did not start: {line!r}")
+    return proc
+
+
+def stop(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def round_trips(endpoint: str, count: int) -> list[float]:
+    """``count`` REQ/REP round trips after a warm-up; each in milliseconds."""
+    context = zmq.Context()
+    req = context.socket(zmq.REQ)
+    req.linger = 0
+    req.connect(endpoint)
+    payload = b"x" * 64
+    for _ in range(200):  # connections made, caches warm
+        req.send(payload)
+        req.recv()
+    clock = time.perf_counter
+    times = []
+    for _ in range(count):
+        start = clock()
+        req.send(payload)
+        req.recv()
+        times.append((clock() - start) * 1000)
+    req.close()
+    context.term()
+    return times
+
+
+def rtt_round(count: int, record: str) -> tuple[float, float]:
+    """(p50 direct, p50 through the tap), in ms."""
+    server_endpoint = f"tcp://127.0.0.1:{free_port()}"
+    front = f"tcp://127.0.0.1:{free_port()}"
+    server = child(REP_SERVER, server_endpoint)
+    tap = start_tap("reqrep", front, server_endpoint, record)
+    try:
+        direct = statistics.median(round_trips(server_endpoint, count))
+        tapped = statistics.median(round_trips(front, count))
+    finally:
+        stop(tap)
+        stop(server)
+    return direct, tapped
+
+
+def pull_rate(endpoint: str, count: int, sender_endpoint: str) -> float:
+    """Messages per second a PULL bound at ``endpoint`` receives from a PUSH sender."""
+    context = zmq.Context()
+    pull = context.socket(zmq.PULL)
+    pull.linger = 0
+    pull.bind(endpoint)
+    sender = child(PUSH_SENDER, sender_endpoint, str(count))
+    try:
+        pull.recv()
+        start = time.perf_counter()
+        for _ in range(count - 1):
+            pull.recv()
+        elapsed = time.perf_counter() - start
+    finally:
+        sender.wait(60)
+        pull.close()
+        context.term()
+    return (count - 1) / elapsed
+
+
+def throughput_round(count: int, record: str) -> tuple[float, float]:
+    """(direct rate, tapped rate) in messages per second."""
+    sink = f"tcp://127.0.0.1:{free_port()}"
+    direct = pull_rate(sink, count, sink)
+    sink = f"tcp://127.0.0.1:{free_port()}"
+    front = f"tcp://127.0.0.1:{free_port()}"
+    tap = start_tap("pipeline", front, sink, record)
+    try:
+        tapped = pull_rate(sink, count, front)
+    finally:
+        stop(tap)
+    return direct, tapped
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small runs: a smoke test")
+    args = parser.parse_args()
+    rounds, trips, flood = (1, 300, 20_000) if args.quick else (3, 3000, 300_000)
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        for suffix, record in (("", ""), ("_recording", os.path.join(workdir, "run.jsonl"))):
+            extra: list[float] = []
+            ratios: list[float] = []
+            for number in range(rounds):
+                direct, tapped = rtt_round(trips, record)
+                extra.append(tapped - direct)
+                rate, tapped_rate = throughput_round(flood, record)
+                ratios.append(tapped_rate / rate)
+                label = f"round {number + 1}{suffix or ' (window)'}"
+                print(
+                    f"{label}: rtt p50 direct {direct:.3f} ms, tapped {tapped:.3f} ms; "
+                    f"64 B direct {rate:,.0f}/s, tapped {tapped_rate:,.0f}/s"
+                )
+            figures[f"tap_rtt_p50_extra_ms{suffix}"] = round(statistics.median(extra), 3)
+            figures[f"tap_throughput_ratio{suffix}"] = round(statistics.median(ratios), 3)
+    print(f"{'figure':36} {'value':>8}  target")
+    for name, value in figures.items():
+        target = "" if name.endswith("_recording") else ("<= 0.3" if "rtt" in name else ">= 0.7")
+        print(f"{name:36} {value:8.3f}  {target}")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

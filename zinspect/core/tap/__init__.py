@@ -1,0 +1,1 @@
+"""Tap mode: zinspect between two programs it did not write, forwarding their traffic."""

@@ -1,0 +1,53 @@
+"""A tap's status in one line: what went each way, both sides' waits, what was not kept.
+
+Shown by the Tap window and printed by ``zinspect tap`` every few seconds; apart from the
+forwarding (core.tap.tap) because it is words, not I/O.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zinspect.core.tap.tap import Tap
+
+CLIENT_TO_SERVER = "client -> server"
+SERVER_TO_CLIENT = "server -> client"
+
+
+def status_line(tap: Tap) -> str:
+    """What ``tap`` did so far, in words, for a status line."""
+    front_blocked = tap.front.blocked if tap.front is not None else 0
+    upstream_blocked = sum(h.blocked for h in tap.sockets if h is not tap.front)
+    parts = [
+        f"tap {tap.spec.name} ({tap.spec.pattern}): {tap.to_server:,} {CLIENT_TO_SERVER}, "
+        f"{tap.to_client:,} {SERVER_TO_CLIENT}",
+        f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}",
+    ]
+    if tap.spec.pattern == "reqrep":
+        parts.append(_count(tap.client_count, "client"))
+    if tap.not_shown:
+        parts.append(f"{tap.not_shown:,} forwarded but not kept for the view")
+    if tap.undeliverable:
+        parts.append(f"{tap.undeliverable:,} replies for clients that had gone")
+    if tap.generated_ids:
+        parts.append(
+            f"{_count(tap.generated_ids, 'client')} without their own routing id: libzmq's "
+            "made-up ids start with a zero byte and cannot be mirrored, so the server sees "
+            "the tap's ids for them"
+        )
+    if tap.refused:
+        parts.append(
+            f"{_count(tap.refused, 'request')} dropped: no socket could be made for the client"
+        )
+    closed = tap.idle_closed + tap.evicted
+    if closed:
+        parts.append(
+            f"upstream sockets of {_count(closed, 'idle client')} closed (made-up ids idle "
+            f"for minutes, or the least used past {tap.max_clients:,} clients)"
+        )
+    return "; ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")

@@ -1,0 +1,1 @@
+"""Tap mode in the window: the Tap wizard and its menu action."""

@@ -1,0 +1,241 @@
+"""Socket > Tap between two programs…: the pattern, the two endpoints, Start, and the tap's status.
+
+A non-modal window (no nested event loop): the pattern chooser says in one line what each
+pattern is for, the front and upstream endpoints are checked as they are typed with the
+problem in words under the field, and Start makes the tap (core.tap) in the window's
+session; its sockets appear in the sockets list, and its traffic in the table with its
+direction in words. While it runs, the status line (what went each way, both sides'
+backpressure, what was not kept for the view) is refreshed once a second; Stop closes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zinspect.core.sockets.session import Session
+from zinspect.core.tap.spec import (
+    CUSTOM_TYPES,
+    PATTERNS,
+    TapError,
+    check_front,
+    check_upstream,
+    make_spec,
+)
+from zinspect.core.tap.tap import Tap
+from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.inputs import make_button, make_line_edit
+
+log = logging.getLogger(__name__)
+
+STATUS_MS = 1000
+MIN_WIDTH = 560
+
+
+class TapDialog(QDialog):
+    """Make and watch one tap; ``tap_started`` carries the front socket's name."""
+
+    tap_started = Signal(str)
+    tap_stopped = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Tap between two programs")
+        self.setObjectName("tap_dialog")
+        self.setModal(False)
+        self.session = session
+        self.tap: Tap | None = None
+
+        self.pattern_combo = QComboBox()
+        self.pattern_combo.setObjectName("tap_pattern")
+        self.pattern_combo.setAccessibleName("Tap pattern")
+        for pattern in PATTERNS.values():
+            self.pattern_combo.addItem(pattern.name, pattern.name)
+        self.pattern_note = QLabel()
+        self.pattern_note.setWordWrap(True)
+        self.pattern_note.setObjectName("tap_pattern_note")
+        self.front_type = self._type_combo("tap_front_type", "Front socket type", "ROUTER")
+        self.upstream_type = self._type_combo("tap_upstream_type", "Upstream socket type", "DEALER")
+        self.types_row = QWidget()
+        types = QHBoxLayout(self.types_row)
+        types.setContentsMargins(0, 0, 0, 0)
+        types.addWidget(QLabel("front"))
+        types.addWidget(self.front_type)
+        types.addWidget(QLabel("upstream"))
+        types.addWidget(self.upstream_type)
+
+        self.name_edit = make_line_edit(
+            "tap_name", "The front socket's name in the sockets list and the traffic", "tap-1"
+        )
+        self.front_edit = make_line_edit(
+            "tap_front",
+            "zinspect binds this endpoint: the clients connect here (their old endpoint, or "
+            "a new one you give them)",
+            "tcp://127.0.0.1:5555",
+        )
+        self.front_error = error_label("Front endpoint problem")
+        self.upstream_edit = make_line_edit(
+            "tap_upstream",
+            "The server binds this endpoint; zinspect connects to it (for ipc:// the server "
+            "moves to another path)",
+            "tcp://127.0.0.1:5556",
+        )
+        self.upstream_error = error_label("Upstream endpoint problem")
+        self.start_error = error_label("Tap problem")
+        self.status_label = QLabel("Not started.")
+        self.status_label.setWordWrap(True)
+        self.status_label.setObjectName("tap_status")
+        self.status_label.setAccessibleName("Tap status")
+        self.start_button = make_button("Start", "tap_start", "Make the tap and start forwarding")
+        self.stop_button = make_button("Stop", "tap_stop", "Close the tap's sockets")
+        self.stop_button.setEnabled(False)
+
+        form = self._form = QFormLayout()
+        form.addRow("Pattern", self.pattern_combo)
+        form.addRow("", self.pattern_note)
+        form.addRow("Socket types", self.types_row)
+        form.addRow("Name", self.name_edit)
+        form.addRow("Front (clients)", self.front_edit)
+        form.addRow("", self.front_error)
+        form.addRow("Upstream (server)", self.upstream_edit)
+        form.addRow("", self.upstream_error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.stop_button)
+        layout = QVBoxLayout(self)
+        self.setMinimumWidth(MIN_WIDTH)
+        layout.addLayout(form)
+        layout.addWidget(self.start_error)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(STATUS_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.pattern_combo.currentIndexChanged.connect(self._on_pattern_combo_changed)
+        self.front_edit.textChanged.connect(self._on_front_edit_text_changed)
+        self.upstream_edit.textChanged.connect(self._on_upstream_edit_text_changed)
+        self.start_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self._on_pattern_combo_changed()
+        self.resize(MIN_WIDTH, self.sizeHint().height())
+
+    def _fit(self) -> None:
+        """Grow to show every wrapped line (a new error or a longer status), never shrink."""
+        wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
+        wanted = max(wanted, self.sizeHint().height())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
+
+    def _type_combo(self, name: str, accessible: str, chosen: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.addItems(list(CUSTOM_TYPES))
+        combo.setCurrentText(chosen)
+        return combo
+
+    # -- checking as typed ------------------------------------------------------------------
+    def _on_pattern_combo_changed(self, _index: int = 0) -> None:
+        pattern = PATTERNS[self.pattern_combo.currentData()]
+        self.pattern_note.setText(pattern.explanation)
+        self._form.setRowVisible(self.types_row, pattern.name == "custom")
+
+    def _on_front_edit_text_changed(self, text: str) -> None:
+        show_error(self.front_error, _problem(check_front, text))
+        self._fit()
+
+    def _on_upstream_edit_text_changed(self, text: str) -> None:
+        show_error(self.upstream_error, _problem(check_upstream, text))
+        self._fit()
+
+    # -- starting and stopping --------------------------------------------------------------
+    def start(self) -> None:
+        """Make the tap; a problem is said in words next to its field, nothing else changes."""
+        if self.tap is not None:
+            return
+        front_problem = _problem(check_front, self.front_edit.text())
+        upstream_problem = _problem(check_upstream, self.upstream_edit.text())
+        show_error(self.front_error, front_problem)
+        show_error(self.upstream_error, upstream_problem)
+        show_error(self.start_error, "")
+        if front_problem or upstream_problem:
+            self._fit()
+            return
+        name = self.name_edit.text().strip() or self.session.peek_name("tap")
+        try:
+            spec = make_spec(
+                name,
+                self.pattern_combo.currentData(),
+                self.front_edit.text(),
+                self.upstream_edit.text(),
+                self.front_type.currentText(),
+                self.upstream_type.currentText(),
+            )
+            tap = Tap(self.session, spec)
+            tap.start()
+        except TapError as error:
+            show_error(self.start_error, str(error))
+            self._fit()
+            return
+        self.tap = tap
+        tap.on_stopped.append(self._on_tap_stopped)
+        self._set_running(True)
+        self._on_timer_timeout()
+        self.tap_started.emit(spec.name)
+
+    def stop(self) -> None:
+        if self.tap is not None:
+            self.tap.stop()  # _on_tap_stopped follows
+
+    def _on_tap_stopped(self, tap: Tap) -> None:
+        if tap is not self.tap:
+            return
+        self.status_label.setText(f"Stopped. {tap.status_text()}")
+        self.tap = None
+        self._set_running(False)
+        self.tap_stopped.emit(tap.spec.name)
+
+    def _set_running(self, running: bool) -> None:
+        for widget in (
+            self.pattern_combo,
+            self.name_edit,
+            self.front_edit,
+            self.upstream_edit,
+            self.types_row,
+        ):
+            widget.setEnabled(not running)
+        self.start_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        if running:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def _on_timer_timeout(self) -> None:
+        if self.tap is not None:
+            front = self.tap.front
+            where = front.endpoints[0].address if front is not None and front.endpoints else ""
+            self.status_label.setText(f"Clients connect to {where}. {self.tap.status_text()}")
+            self._fit()
+
+
+def _problem(check: Callable[[str], str], text: str) -> str:
+    """The check's complaint about ``text`` in words, or ''."""
+    try:
+        check(text)
+    except TapError as error:
+        return str(error)
+    return ""
