@@ -81,3 +81,19 @@ def test_a_message_of_many_frames_decodes_only_the_first_but_counts_them_all():
     assert decoded.summary.endswith(f"… +{100_000 - shown} frames")
     few = MessageDecoder().decode([b"a", b"b", b"c"], max_frames=2)
     assert few.summary == "a | b | … +1 frames"
+
+
+def test_a_protocol_message_among_many_others_is_found_by_its_decoded_text():
+    """The filter finds candidates by the recognisers' markers in bulk: a Majordomo request
+    in the middle of a thousand plain messages is still found by its command's name, which
+    is in no frame (the command is the byte 0x02)."""
+    rows = [
+        (0.0, "s", IN, len(text), text) for text in (b"plain message %d" % n for n in range(1000))
+    ]
+    request = (b"MDPW01", b"\x02", b"client-7", b"", b"echo this")
+    rows[700] = (0.0, "s", IN, sum(map(len, request)), *request)
+    matcher = TrafficFilter(text="REQUEST").compile()
+    matcher.set_decoded(DecodedSearch(MessageDecoder(), {"s": "DEALER"}))
+    found = array("q")
+    assert matcher.scan_rows(0, rows, found, float("inf")) == 1000
+    assert list(found) == [700]

@@ -297,7 +297,7 @@ class FilterMatcher:
         extra: list[int] = []
         examined = done
         since_check = 0
-        for index in range(done):
+        for index in decoded.candidates(rows[:done], ROW_SOCKET, ROW_SIZE, ROW_FRAMES):
             seq = first_seq + index
             row = rows[index]
             if (

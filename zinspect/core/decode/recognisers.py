@@ -31,6 +31,10 @@ class DecodeContext(Protocol):
 
 
 class Recogniser(Protocol):
+    """``markers`` (optional): byte strings one of which is in every message ``match``
+    takes, so the traffic filter can find candidates in bulk, in C, before asking ``match``
+    message by message (a recogniser without them is asked about every message)."""
+
     name: str
 
     def match(self, frames: Sequence[bytes], socket_type: str) -> bool: ...

@@ -9,7 +9,9 @@ or text frame's values are in its raw bytes already, so it is not decoded again.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from itertools import accumulate
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import DecodedMessage
@@ -63,11 +65,53 @@ class DecodedSearch:
         # an envelope's frames read as their raw bytes do: only the others add text
         self._claimers = [r for r in RECOGNISERS if r.name != "envelope"]
         self._recognisers = bool(self._claimers)
+        markers: list[bytes] = []
+        self._unmarked = False  # a recogniser that names no markers: every row is a candidate
+        for recogniser in self._claimers:
+            named = getattr(recogniser, "markers", ())
+            self._unmarked |= not named
+            markers.extend(named)
+        self._markers = tuple(dict.fromkeys(markers))
 
     @property
     def active(self) -> bool:
         """Whether any message could read differently decoded (else the filter skips it all)."""
         return bool(self._rule_sockets) or self._recognisers
+
+    def candidates(
+        self, rows: Sequence[Sequence[object]], socket_at: int, size_at: int, frames_from: int
+    ) -> Sequence[int]:
+        """Indices of ``rows`` (store rows: the socket, size and frames at these places)
+        worth asking ``text`` about: those on a socket with rules, and those holding a
+        recogniser's marker, found by searching the joined bytes in C. A filter over a
+        million messages no protocol claims so asks about almost none of them (one by one,
+        the recognisers' ``match`` cost 5 s per million)."""
+        if self._unmarked:
+            return range(len(rows))
+        picked: set[int] = set()
+        if self._rule_sockets:
+            sockets = self._rule_sockets
+            picked.update(i for i, row in enumerate(rows) if row[socket_at] in sockets)
+        if self._markers:
+            limit = DECODED_SEARCH_LIMIT
+            one_frame = frames_from + 1
+            texts = [
+                (row[frames_from] if len(row) == one_frame else b"\0".join(row[frames_from:]))  # type: ignore[arg-type]
+                if row[size_at] <= limit  # type: ignore[operator]
+                else b""
+                for row in rows
+            ]
+            joined = b"\0\0".join(texts)  # type: ignore[arg-type]
+            ends: list[int] | None = None  # where each text ends: only once a marker is seen
+            for marker in self._markers:
+                at = joined.find(marker)
+                while at >= 0:
+                    if ends is None:
+                        ends = list(accumulate(len(text) + 2 for text in texts))  # type: ignore[arg-type]
+                    index = bisect_right(ends, at)
+                    picked.add(index)
+                    at = joined.find(marker, ends[index])
+        return sorted(picked)
 
     def text(self, frames: Sequence[bytes], socket: str) -> str | None:
         """The decoded text of a message, or None when decoding it adds nothing."""

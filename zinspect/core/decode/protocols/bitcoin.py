@@ -61,6 +61,7 @@ def _sequence_body(body: bytes) -> dict[str, object]:
 
 class BitcoinRecogniser:
     name = "bitcoin"
+    markers = tuple(sorted(TOPICS))  # one of them is in every message match() takes
 
     def match(self, frames: Sequence[bytes], socket_type: str) -> bool:
         return len(frames) == 3 and frames[0] in TOPICS and len(frames[2]) == 4

@@ -122,6 +122,7 @@ def _text_of(value: object) -> str:
 
 class JupyterRecogniser:
     name = "jupyter"
+    markers = (b"<IDS|MSG>",)  # in every message match() takes
 
     def match(self, frames: Sequence[bytes], socket_type: str) -> bool:
         index = delimiter_index(frames)

@@ -48,6 +48,7 @@ def header_index(frames: Sequence[bytes]) -> int | None:
 
 class MajordomoRecogniser:
     name = "mdp"
+    markers = (CLIENT, WORKER)  # one of them is in every message match() takes
 
     def match(self, frames: Sequence[bytes], socket_type: str) -> bool:
         return header_index(frames) is not None

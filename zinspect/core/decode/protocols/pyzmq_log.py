@@ -26,6 +26,7 @@ SUMMARY_TEXT = 100
 
 class PyzmqLogRecogniser:
     name = "pyzmq-log"
+    markers = (b"DEBUG", b"INFO", b"WARN", b"ERROR", b"CRITICAL")  # WARNING holds WARN
 
     def match(self, frames: Sequence[bytes], socket_type: str) -> bool:
         return (
