@@ -38,7 +38,7 @@ MAX_ROUTING_IDS = 1000
 # the cut messages
 MAX_FRAMES_PER_MESSAGE = 100_000
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
-CLOCK_EVERY_FRAMES = 4096  # a long multipart message looks at the clock this often
+CLOCK_EVERY_FRAMES = 256  # a long multipart message looks at the clock this often (~1 ms)
 FRAME_TIME_WEIGHT = 256  # receiving a frame takes about as long as copying this many bytes
 FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
