@@ -8,8 +8,9 @@ sink what they are sent. No zinspect, no Qt: they must never be the bottleneck.
 
 ``push`` connects one PUSH socket per endpoint and sends COUNT messages of SIZE bytes in
 FRAMES frames, round-robin over its sockets, as fast as libzmq takes them (blocking sends, so
-the receiver's pace sets the rate). ``big`` sends one single-frame message of SIZE bytes; ``frames`` one complete message of
-FRAMES frames of SIZE bytes each (then a one-frame ``after``).
+the receiver's pace sets the rate). ``big`` sends one single-frame message of SIZE bytes;
+``frames`` one complete message of FRAMES frames of SIZE bytes each (then a one-frame
+``after``).
 ``sink`` binds a PULL on a random loopback port, prints ``ready ENDPOINT`` and drains COUNT
 messages. Every mode prints ``ready ...`` first and exits by itself (30 s at most).
 """
