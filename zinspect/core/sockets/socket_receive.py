@@ -24,6 +24,7 @@ from zinspect.core.sockets.xpub_guard import SubscriptionGuard
 from zinspect.core.store import IN, ROW_FRAMES, Row
 
 if TYPE_CHECKING:
+    from zinspect.core.sockets.monitor import SocketMonitor
     from zinspect.core.sockets.session import Session
     from zinspect.core.sockets.socket_handle import SocketHandle
 
@@ -74,6 +75,7 @@ class Receiving:
     _lock_step_turn: bool
     _pending: tuple[list[bytes], asyncio.Future[None]] | None
     _writable: asyncio.Future[bool] | None
+    monitor: SocketMonitor
 
     if TYPE_CHECKING:  # defined by SocketHandle and by the send half (core.socket_send)
 
@@ -183,7 +185,15 @@ class Receiving:
         append = batch.append
         more = False
         # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
-        want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
+        inproc = [e.address.startswith("inproc://") for e in self.endpoints]
+        want_peer = not all(inproc)
+        # Asking each message costs as much as receiving it (pyzmq checks the libzmq
+        # version on every call): with one connection, one answer does for the batch, and
+        # the connection count is looked at again every 256 messages. (libzmq does not
+        # report inproc peers: a socket with an inproc endpoint asks every message.)
+        one_connection = self.monitor.one_connection if want_peer and not any(inproc) else None
+        single = one_connection is not None and one_connection()
+        ask_peer = want_peer
         runs: list[tuple[int, str]] = []
         last_peer: str | None = None
         peer: str  # Peer-Address is a string property; pyzmq types every one as int | str
@@ -202,7 +212,7 @@ class Receiving:
         while not (lock_step and batch):
             try:
                 frame = recv(noblock, copy=False)
-                if want_peer:
+                if ask_peer:
                     try:
                         peer = frame.get("Peer-Address")  # type: ignore[assignment]
                     except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
@@ -210,6 +220,7 @@ class Receiving:
                     if peer != last_peer:
                         runs.append((len(batch), peer))
                         last_peer = peer
+                    ask_peer = not single
                 if frame.more:
                     frames = [frame.bytes]
                     size = len(frames[0])
@@ -252,6 +263,9 @@ class Receiving:
                     more = True
                     break
                 now = time.time()
+                if single and not one_connection():  # type: ignore[misc]  # (set when single)
+                    single = False
+                    ask_peer = True
         if batch:
             self.received += len(batch)
             if self.type_name in ROUTING_ID_TYPES:
