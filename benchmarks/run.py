@@ -1,6 +1,6 @@
 """zinspect's benchmark: the real application against bare pyzmq loops, in one run.
 
-    python benchmarks/run.py            # the full benchmark (under 3 minutes on 2 cores)
+    python benchmarks/run.py            # the full benchmark (about 4 minutes on 2 cores)
     python benchmarks/run.py --quick    # a smaller version: a smoke test, not a measurement
 
 Every measurement runs in a fresh child process (bare.py for the pyzmq yardsticks,
@@ -10,7 +10,7 @@ the bare loops with the app, and each figure is the median over the rounds (3 in
 run): this machine is noisy, and a ratio of two rates measured seconds apart is steadier
 than either rate.
 
-Prints a readable table, then as its last line one JSON object with the twenty figures
+Prints a readable table, then as its last line one JSON object with the eighteen figures
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
 (``rss_*``, ``stall_*`` and ``shutdown_1m_*``, from the safety_*.py modules; see
 docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.

@@ -258,7 +258,7 @@ class Receiving:
             if lock_step:
                 more = True  # one message changes REQ/REP state: let the UI see it first
                 break
-            if len(batch) & 255 == 0 or size > LARGE_MESSAGE:  # a large one takes time too
+            if len(batch) & 255 == 0 or size >= LARGE_MESSAGE:  # a large one takes time too
                 if len(batch) >= BATCH_MAX_MESSAGES or clock() > deadline:
                     more = True
                     break
