@@ -3,6 +3,7 @@
     python app_bench.py ingest COUNT SIZE FRAMES [CAP] [SOCKETS]
     python app_bench.py filter COUNT
     python app_bench.py big SIZE
+    python app_bench.py many_frames FRAMES SIZE     # one complete message of FRAMES frames
     python app_bench.py shutdown COUNT
     python app_bench.py shutdown_stored COUNT       # quit with COUNT messages in the store
     python app_bench.py hold_stored COUNT RECORD    # the same, then wait for a SIGTERM
@@ -269,6 +270,31 @@ async def big_message(window: Any, probe: LagProbe, size: int) -> dict:
     }
 
 
+async def many_frames(window: Any, probe: LagProbe, frames: int, size: int) -> dict:
+    """One complete message of FRAMES frames (then one more message) arrives and is listed:
+    the longest lateness meanwhile (the drain resumes part-way across turns)."""
+    session = window.session
+    handle = session.create_socket("PULL")
+    endpoint = handle.bind("tcp://127.0.0.1:*").address
+    model = window.traffic.model
+    await asyncio.sleep(0.3)
+    probe.start()
+    started = time.perf_counter()
+    peer = spawn_peer("frames", endpoint, str(frames), str(size))
+    try:
+        await wait_until(lambda: model.rowCount() >= 2, SCENARIO_TIMEOUT_S, "both messages")
+        listed = time.perf_counter()
+        await asyncio.sleep(0.3)
+    finally:
+        stop_process(peer)
+    probe.stop()
+    return {
+        "stall_many_frames_ms": probe.summary(started, listed + 0.3)["lag_max_ms"],
+        "kept_frames": len(session.store.get(session.store.first_seq).frames),
+        "cut": handle.cut_messages,
+    }
+
+
 async def shutdown(window: Any, probe: LagProbe, count: int) -> dict:
     """COUNT messages queued on a PUSH whose peer never comes, then File > Quit."""
     session = window.session
@@ -398,6 +424,7 @@ SCENARIOS: dict[str, Callable[..., Awaitable[dict]]] = {
     "ingest": ingest,
     "filter": filter_text,
     "big": big_message,
+    "many_frames": many_frames,
     "shutdown": shutdown,
     "shutdown_stored": shutdown_stored,
     "hold_stored": hold_stored,

@@ -2,11 +2,15 @@
 neither Qt nor zinspect.
 
     python bare.py recv COUNT SIZE FRAMES [SOCKETS]
+    python bare.py ceiling COUNT SIZE FRAMES
     python bare.py send COUNT SIZE
 
 ``recv`` binds SOCKETS PULL sockets (1: a blocking ``recv_multipart()`` loop; more: a
 ``zmq.Poller`` and a NOBLOCK drain of each ready socket), starts a ``peers.py push`` flood
-and times from the first message to the COUNT-th. ``send`` starts a ``peers.py sink`` and
+and times from the first message to the COUNT-th. ``ceiling`` is the fastest a Python loop
+receives while keeping message boundaries: ``recv(copy=False)``, ``Frame.more`` and
+``Frame.bytes`` per frame (pyzmq's ``recv_multipart`` asks RCVMORE through an enum instead),
+on one socket. ``send`` starts a ``peers.py sink`` and
 times a ``send()`` loop of COUNT messages. Each prints one RESULT line (messages/s).
 """
 
@@ -73,6 +77,34 @@ def bare_recv(count: int, size: int, frames: int, sockets: int = 1) -> dict:
     }
 
 
+def bare_ceiling(count: int, size: int, frames: int) -> dict:
+    context = zmq.Context()
+    sock = context.socket(zmq.PULL)
+    sock.linger = 0
+    sock.bind("tcp://127.0.0.1:*")
+    endpoint = sock.getsockopt_string(zmq.LAST_ENDPOINT)
+    peer = spawn_peer("push", endpoint, str(count), str(size), str(frames))
+    try:
+        recv = sock.recv
+        frame = recv(copy=False)
+        while frame.more:
+            frame = recv(copy=False)
+        started = time.perf_counter()
+        for _ in range(count - 1):
+            frame = recv(copy=False)
+            data = frame.bytes
+            while frame.more:
+                frame = recv(copy=False)
+                data = frame.bytes
+        elapsed = time.perf_counter() - started
+    finally:
+        stop_process(peer)
+        sock.close()
+        context.term()
+    assert len(data) <= size
+    return {"rate": (count - 1) / elapsed, "messages": count, "size": size, "frames": frames}
+
+
 def bare_send(count: int, size: int) -> dict:
     sink = spawn_peer("sink", str(count + 1))
     try:
@@ -101,6 +133,8 @@ def main(argv: list[str]) -> int:
     if mode == "recv":
         sockets = int(argv[4]) if len(argv) > 4 else 1
         emit(bare_recv(int(argv[1]), int(argv[2]), int(argv[3]), sockets))
+    elif mode == "ceiling":
+        emit(bare_ceiling(int(argv[1]), int(argv[2]), int(argv[3])))
     elif mode == "send":
         emit(bare_send(int(argv[1]), int(argv[2])))
     else:

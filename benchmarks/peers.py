@@ -3,11 +3,14 @@ sink what they are sent. No zinspect, no Qt: they must never be the bottleneck.
 
     python peers.py push ENDPOINT[,ENDPOINT...] COUNT SIZE FRAMES
     python peers.py big ENDPOINT SIZE
+    python peers.py frames ENDPOINT FRAMES SIZE
     python peers.py sink COUNT
 
 ``push`` connects one PUSH socket per endpoint and sends COUNT messages of SIZE bytes in
 FRAMES frames, round-robin over its sockets, as fast as libzmq takes them (blocking sends, so
-the receiver's pace sets the rate). ``big`` sends one single-frame message of SIZE bytes.
+the receiver's pace sets the rate). ``big`` sends one single-frame message of SIZE bytes;
+``frames`` one complete message of FRAMES frames of SIZE bytes each (then a one-frame
+``after``).
 ``sink`` binds a PULL on a random loopback port, prints ``ready ENDPOINT`` and drains COUNT
 messages. Every mode prints ``ready ...`` first and exits by itself (30 s at most).
 """
@@ -77,6 +80,23 @@ def big(endpoint: str, size: int) -> int:
     return 0
 
 
+def many_frames(endpoint: str, frames: int, size: int) -> int:
+    context = zmq.Context()
+    sock = context.socket(zmq.PUSH)
+    sock.linger = int(DEADLINE_S * 1000)
+    sock.sndhwm = 0  # the whole message goes out at once, whatever the receiver does
+    sock.connect(endpoint)
+    print("ready", flush=True)
+    time.sleep(0.3)
+    data = b"f" * size
+    sock.send_multipart([data] * frames)
+    sock.send(b"after")
+    print("sent 2", flush=True)
+    sock.close()
+    context.term()
+    return 0
+
+
 def sink(count: int) -> int:
     context = zmq.Context()
     sock = context.socket(zmq.PULL)
@@ -104,6 +124,8 @@ def main(argv: list[str]) -> int:
         return push(argv[1].split(","), int(argv[2]), int(argv[3]), int(argv[4]))
     if mode == "big":
         return big(argv[1], int(argv[2]))
+    if mode == "frames":
+        return many_frames(argv[1], int(argv[2]), int(argv[3]))
     if mode == "sink":
         return sink(int(argv[1]))
     raise SystemExit(f"unknown mode {mode!r}\n{__doc__}")

@@ -1,6 +1,6 @@
 """zinspect's benchmark: the real application against bare pyzmq loops, in one run.
 
-    python benchmarks/run.py            # the full benchmark (under 3 minutes on 2 cores)
+    python benchmarks/run.py            # the full benchmark (about 4 minutes on 2 cores)
     python benchmarks/run.py --quick    # a smaller version: a smoke test, not a measurement
 
 Every measurement runs in a fresh child process (bare.py for the pyzmq yardsticks,
@@ -10,7 +10,7 @@ the bare loops with the app, and each figure is the median over the rounds (3 in
 run): this machine is noisy, and a ratio of two rates measured seconds apart is steadier
 than either rate.
 
-Prints a readable table, then as its last line one JSON object with the thirteen figures
+Prints a readable table, then as its last line one JSON object with the eighteen figures
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
 (``rss_*``, ``stall_*`` and ``shutdown_1m_*``, from the safety_*.py modules; see
 docs/reliability.md), and the Plot dock's figures (``plot_*``, from plot_bench.py; see
@@ -38,6 +38,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import decode_bench
 from common import HERE, median, run_child
 
+MIB = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -52,6 +54,9 @@ class Plan:
     big_size: int
     shutdown_queued: int
     send_messages: int
+    big_count: int  # 1 MiB messages in the big-message flood (big_1mib_ratio)
+    sockets_flood: int  # 64 B messages spread over 10 and over 100 sockets
+    many_frames: int  # frames of the one complete message (stall_many_frames_ms)
 
 
 FULL = Plan(
@@ -64,6 +69,9 @@ FULL = Plan(
     big_size=100 * 1024 * 1024,
     shutdown_queued=100_000,
     send_messages=300_000,
+    big_count=1_500,
+    sockets_flood=300_000,
+    many_frames=200_000,
 )
 QUICK = Plan(
     rounds=1,
@@ -75,12 +83,20 @@ QUICK = Plan(
     big_size=10 * 1024 * 1024,
     shutdown_queued=10_000,
     send_messages=30_000,
+    big_count=150,
+    sockets_flood=30_000,
+    many_frames=200_000,
 )
 
 # name, target, "min" (figure must be >= target) or "max" (<= target), unit, format
 TARGETS: list[tuple[str, float, str, str]] = [
-    ("ingest_ratio_1f", 0.6, "min", "x bare"),
-    ("ingest_ratio_3f", 0.7, "min", "x bare"),
+    ("ingest_ratio_1f", 0.9, "min", "x bare"),
+    ("ingest_ratio_3f", 0.9, "min", "x bare"),
+    ("ceiling_ratio_1f", 0.7, "min", "x ceiling"),
+    ("big_1mib_ratio", 0.8, "min", "x bare"),
+    ("lag_p99_10_sockets_ms", 50, "max", "ms"),
+    ("lag_p99_100_sockets_ms", 50, "max", "ms"),
+    ("stall_many_frames_ms", 100, "max", "ms"),
     ("lag_p99_ms", 50, "max", "ms"),
     ("lag_max_ms", 250, "max", "ms"),
     ("overhead_bytes_per_msg", 200, "max", "B/msg"),
@@ -147,11 +163,20 @@ def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
     log("ingest, 1 frame")
     raw["bare_1f"] = bare("recv", plan.ingest_1f, 64, 1)
     raw["app_1f"] = app("ingest", plan.ingest_1f, 64, 1)
+    raw["ceiling_1f"] = bare("ceiling", plan.ingest_1f, 64, 1)
     log("ingest, 1 frame, table summaries raw (not decoded)")
     raw["app_1f_raw"] = decode_bench.measure_ingest_raw(plan.ingest_1f, 64, 1)
     log("ingest, 3 frames")
     raw["bare_3f"] = bare("recv", plan.ingest_3f, 64, 3)
     raw["app_3f"] = app("ingest", plan.ingest_3f, 64, 3)
+    log("1 MiB messages")
+    raw["bare_1mib"] = bare("recv", plan.big_count, MIB, 1)
+    raw["app_1mib"] = app("ingest", plan.big_count, MIB, 1)
+    log("64 B over 10 and 100 sockets")
+    raw["app_10_sockets"] = app("ingest", plan.sockets_flood, 64, 1, 0, 10)
+    raw["app_100_sockets"] = app("ingest", plan.sockets_flood, 64, 1, 0, 100)
+    log("one message of many frames")
+    raw["many_frames"] = app("many_frames", plan.many_frames, 8)
     log("flood past the caps")
     raw["cap"] = app("ingest", plan.cap_flood, 64, 1, plan.cap)
     log("filter")
@@ -171,6 +196,11 @@ def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
     figures = {
         "ingest_ratio_1f": raw["app_1f"]["rate"] / raw["bare_1f"]["rate"],
         "ingest_ratio_3f": raw["app_3f"]["rate"] / raw["bare_3f"]["rate"],
+        "ceiling_ratio_1f": raw["app_1f"]["rate"] / raw["ceiling_1f"]["rate"],
+        "big_1mib_ratio": raw["app_1mib"]["rate"] / raw["bare_1mib"]["rate"],
+        "lag_p99_10_sockets_ms": raw["app_10_sockets"]["lag_p99_ms"],
+        "lag_p99_100_sockets_ms": raw["app_100_sockets"]["lag_p99_ms"],
+        "stall_many_frames_ms": raw["many_frames"]["stall_many_frames_ms"],
         "lag_p99_ms": raw["app_1f"]["lag_p99_ms"],
         "lag_max_ms": raw["app_1f"]["lag_max_ms"],
         "overhead_bytes_per_msg": raw["app_1f"]["overhead_bytes_per_msg"],
@@ -247,10 +277,15 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
             )
     rates = [
         ("bare recv_multipart, 1 frame", "bare_1f"),
+        ("bare recv(copy=False) ceiling, 1 frame", "ceiling_1f"),
         ("zinspect, 1 frame", "app_1f"),
         ("zinspect, 1 frame, raw summaries", "app_1f_raw"),
         ("bare recv_multipart, 3 frames", "bare_3f"),
         ("zinspect, 3 frames", "app_3f"),
+        ("bare recv_multipart, 1 MiB", "bare_1mib"),
+        ("zinspect, 1 MiB", "app_1mib"),
+        ("zinspect, 64 B over 10 sockets", "app_10_sockets"),
+        ("zinspect, 64 B over 100 sockets", "app_100_sockets"),
         ("bare send", "bare_send"),
         ("zinspect send automation", "app_send"),
         ("zinspect SocketHandle.send", "app_send_composer"),
@@ -260,7 +295,7 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     lines.append("")
     lines.append("rates (messages/s, median of rounds):")
     for label, key in rates:
-        lines.append(f"  {label:<32}{median([r['raw'][key]['rate'] for r in rounds]):>12,.0f}")
+        lines.append(f"  {label:<40}{median([r['raw'][key]['rate'] for r in rounds]):>12,.0f}")
     return "\n".join(lines)
 
 

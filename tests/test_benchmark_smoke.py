@@ -17,6 +17,11 @@ RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 KEYS = {
     "ingest_ratio_1f",
     "ingest_ratio_3f",
+    "ceiling_ratio_1f",
+    "big_1mib_ratio",
+    "lag_p99_10_sockets_ms",
+    "lag_p99_100_sockets_ms",
+    "stall_many_frames_ms",
     "lag_p99_ms",
     "lag_max_ms",
     "overhead_bytes_per_msg",

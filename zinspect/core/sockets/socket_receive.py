@@ -24,6 +24,7 @@ from zinspect.core.sockets.xpub_guard import SubscriptionGuard
 from zinspect.core.store import IN, ROW_FRAMES, Row
 
 if TYPE_CHECKING:
+    from zinspect.core.sockets.monitor import SocketMonitor
     from zinspect.core.sockets.session import Session
     from zinspect.core.sockets.socket_handle import SocketHandle
 
@@ -38,11 +39,12 @@ MAX_ROUTING_IDS = 1000
 # the cut messages
 MAX_FRAMES_PER_MESSAGE = 100_000
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
-CLOCK_EVERY_FRAMES = 4096  # a long multipart message looks at the clock this often
+CLOCK_EVERY_FRAMES = 256  # a long multipart message looks at the clock this often (~1 ms)
 FRAME_TIME_WEIGHT = 256  # receiving a frame takes about as long as copying this many bytes
 FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _POLLOUT = int(zmq.POLLOUT)
+_EVENTS = int(zmq.EVENTS)
 
 
 class Receiving:
@@ -75,6 +77,7 @@ class Receiving:
     _lock_step_turn: bool
     _pending: tuple[list[bytes], asyncio.Future[None]] | None
     _writable: asyncio.Future[bool] | None
+    monitor: SocketMonitor
 
     if TYPE_CHECKING:  # defined by SocketHandle and by the send half (core.socket_send)
 
@@ -90,7 +93,7 @@ class Receiving:
         if self._fd is None:
             self._poll_without_fd()
             return
-        self._loop.add_reader(self._fd, self._schedule_service)
+        self._loop.add_reader(self._fd, self._on_fd_ready)
         self._schedule_service()  # the FD is edge-triggered: look once now
 
     def _poll_without_fd(self) -> None:
@@ -113,6 +116,23 @@ class Receiving:
             if self._fd is not None:
                 self._loop.remove_reader(self._fd)
             self._fd_watched = False
+
+    def _on_fd_ready(self) -> None:
+        """The socket's FD says something happened: serve the socket in its turn.
+
+        A socket already waiting for its turn reads EVENTS instead, which takes the FD's
+        signal: otherwise the loop keeps reporting the FD ready until the turn comes, and
+        with 100 busy sockets those reports were 12 for every socket served (a callback
+        each, through the GUI loop's notifier machinery). The coming turn drains what is
+        there, and a drain that stops early comes back by itself, so nothing is missed.
+        """
+        if not self._service_scheduled:
+            self._schedule_service()
+            return
+        try:
+            self._sync.get(_EVENTS)
+        except zmq.ZMQError:  # closing: the turn that comes finds it closed
+            pass
 
     def _schedule_service(self) -> None:
         if not self._service_scheduled and not self.closed:
@@ -169,7 +189,15 @@ class Receiving:
         append = batch.append
         more = False
         # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
-        want_peer = any(not e.address.startswith("inproc://") for e in self.endpoints)
+        inproc = [e.address.startswith("inproc://") for e in self.endpoints]
+        want_peer = not all(inproc)
+        # Asking each message costs as much as receiving it (pyzmq checks the libzmq
+        # version on every call): with one connection, one answer does for the batch, and
+        # the connection count is looked at again every 256 messages. (libzmq does not
+        # report inproc peers: a socket with an inproc endpoint asks every message.)
+        one_connection = self.monitor.one_connection if want_peer and not any(inproc) else None
+        single = one_connection is not None and one_connection()
+        ask_peer = want_peer
         runs: list[tuple[int, str]] = []
         last_peer: str | None = None
         peer: str  # Peer-Address is a string property; pyzmq types every one as int | str
@@ -188,7 +216,7 @@ class Receiving:
         while not (lock_step and batch):
             try:
                 frame = recv(noblock, copy=False)
-                if want_peer:
+                if ask_peer:
                     try:
                         peer = frame.get("Peer-Address")  # type: ignore[assignment]
                     except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
@@ -196,6 +224,7 @@ class Receiving:
                     if peer != last_peer:
                         runs.append((len(batch), peer))
                         last_peer = peer
+                    ask_peer = not single
                 if frame.more:
                     frames = [frame.bytes]
                     size = len(frames[0])
@@ -233,11 +262,14 @@ class Receiving:
             if lock_step:
                 more = True  # one message changes REQ/REP state: let the UI see it first
                 break
-            if len(batch) & 255 == 0 or size > LARGE_MESSAGE:  # a large one takes time too
+            if len(batch) & 255 == 0 or size >= LARGE_MESSAGE:  # a large one takes time too
                 if len(batch) >= BATCH_MAX_MESSAGES or clock() > deadline:
                     more = True
                     break
                 now = time.time()
+                if single and not one_connection():  # type: ignore[misc]  # (set when single)
+                    single = False
+                    ask_peer = True
         if batch:
             self.received += len(batch)
             if self.type_name in ROUTING_ID_TYPES:
