@@ -162,14 +162,18 @@ class AutomationRunner:
         spec = self.spec
         self._samples = deque([(time.monotonic(), self.sent)])
         if spec.stop is not None:
-            watch = TriggerWatch(self.handle, spec.stop, self._on_stop_met, start=False)
-            self._watches.append(watch)
-            watch.arm()
+            self._arm_stop()
         if spec.reply is not None:
             self._answer_waiting_request(spec.reply)
         if spec.send is not None and self.running:
             self._task = asyncio.ensure_future(ScriptedSend(self).run())
             self._task.add_done_callback(self._on_task_done)
+
+    def _arm_stop(self) -> None:
+        assert self.spec.stop is not None
+        watch = TriggerWatch(self.handle, self.spec.stop, self._on_stop_met, start=False)
+        self._watches.append(watch)
+        watch.arm()
 
     def _on_stop_met(self, reason: str) -> None:
         if not self.running:

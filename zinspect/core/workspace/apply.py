@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.automation.script_runner import attach_any
 from zinspect.core.decode.model import DecodeError
 from zinspect.core.decode.protobuf_schema import load_schema
 from zinspect.core.frames_json import SpecError, describe_json
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def apply_workspace(
-    workspace: Workspace, session: Session, *, start_sends: bool = True
+    workspace: Workspace, session: Session, *, start_sends: bool = True, run_scripts: bool = True
 ) -> list[str]:
     """Create every socket of ``workspace`` in ``session``; return (and log at WARNING, one
     line each) every error found: the invalid entries first, then what failed here.
@@ -32,6 +32,8 @@ def apply_workspace(
     once every socket exists, so a forward finds its target. ``start_sends`` False attaches
     automations that send a script without starting them (a demo waits for its Start
     button); replies and forwards always start, or the first messages would go unanswered.
+    ``run_scripts`` False attaches script automations without running them (the user has
+    not said yet that they trust them).
     """
     lines = [str(error) for error in workspace.invalid]
     created: list[tuple[SocketSpec, SocketHandle]] = []
@@ -59,9 +61,12 @@ def apply_workspace(
         if spec.automation is None or spec.automation.empty or handle.closed:
             continue
         try:
-            attach_automation(
-                handle, spec.automation, start=start_sends or spec.automation.send is None
-            )
+            automation = spec.automation
+            if automation.script is not None:
+                start = run_scripts
+            else:
+                start = start_sends or automation.send is None
+            attach_any(handle, automation, start=start)
         except (SocketError, SpecError) as error:
             where = spec.source or f"socket {describe_json(spec.name)}"
             handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))
@@ -70,6 +75,16 @@ def apply_workspace(
     for line in lines:
         log.warning("%s", line)
     return lines
+
+
+def workspace_scripts(workspace: Workspace) -> list[str]:
+    """The files of the workspace's script automations, each once, in order."""
+    files = [
+        spec.automation.script.file
+        for spec in workspace.sockets
+        if spec.automation is not None and spec.automation.script is not None
+    ]
+    return list(dict.fromkeys(files))
 
 
 def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple[str, str]]:
