@@ -259,3 +259,23 @@ def attach_any(
         runner.start()
     handle.session.notify_changed(handle)
     return runner
+
+
+# What "New script…" writes: the contract in brief, and a reply that works as it is.
+TEMPLATE = '''"""A zinspect script automation (docs/scripting.md has the whole contract)."""
+
+
+def on_start(peer):
+    peer.state["count"] = 0
+    peer.log(f"{peer.name} ({peer.type}) started")
+
+
+def on_message(peer, frames):
+    # frames: the message received, a list of bytes
+    peer.state["count"] += 1
+    # peer.send(frames)  # answer (a REP must): a list of bytes or str frames
+
+
+def on_stop(peer):
+    peer.log(f"{peer.name} received {peer.state.get('count', 0)} messages")
+'''
