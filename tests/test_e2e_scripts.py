@@ -105,3 +105,28 @@ def test_a_shipped_example_script_workspace_parses(tmp_path):
     )
     assert workspace.invalid == []
     assert Path(workspace.sockets[0].automation.script.file).is_file()
+
+
+def test_the_scripting_page_shows_the_example_as_shipped():
+    page = (EXAMPLES.parent.parent / "docs" / "scripting.md").read_text(encoding="utf-8")
+    example = (EXAMPLES / "peers" / "mdp_worker.py").read_text(encoding="utf-8")
+    assert f"```python\n{example}```" in page
+
+
+def test_the_pages_lazy_pirate_script_gets_every_reply_from_a_dropping_server(
+    session, peer, qtbot, tmp_path
+):
+    page = (EXAMPLES.parent.parent / "docs" / "scripting.md").read_text(encoding="utf-8")
+    code = page.split("```python\n")[2].split("```")[0]
+    assert "peer.recreate()" in code
+    (tmp_path / "lp.py").write_text(code.replace("timeout=2.5", "timeout=0.3"), "utf-8")
+    server = start_peer(peer, qtbot, "lp_server.py", ANY_PORT, "--drop-every", 3, "--count", 10)
+    socket = {"name": "client", "type": "REQ", "connect": [server.lines[0].split()[1]]}
+    socket["automation"] = {"script": "lp.py"}
+    workspace = parse_workspace(json.dumps({"zinspect": 1, "sockets": [socket]}), tmp_path)
+    assert apply_workspace(workspace, session) == []
+    runner = session.socket_named("client").automation_runner
+    qtbot.waitUntil(lambda: runner.state == "stopped", timeout=PEER_WAIT_MS)
+    logs = [e.detail for e in session.events if e.name == "script_log"]
+    assert logs == [f"got request {i}" for i in range(10)]
+    assert not runner.failed and server.has("dropped")
