@@ -230,3 +230,17 @@ def test_a_bad_script_entry_says_why(automation, words):
     workspace = parse_workspace(text)
     assert len(workspace.invalid) == 1
     assert isinstance(workspace.invalid[0], SpecError) and words in str(workspace.invalid[0])
+
+
+def test_closing_the_session_runs_on_stop_without_a_problem(aloop, session, qtbot, tmp_path):
+    from zinspect.core.automation.automation_runner import listen_for_problems
+
+    pull, push = linked(session, "PULL", "PUSH")
+    problems = []
+    listen_for_problems(session, lambda *problem: problems.append(problem))
+    body = "def on_stop(peer):\n    peer.send(['bye'])\n    peer.log('stopped')\n"
+    runner = attach_any(push, script(tmp_path, body))
+    session.close()  # the window quitting
+    assert runner.state == "stopped"
+    assert events(session, SCRIPT_LOG) == ["stopped"]
+    assert problems == []  # a message for a closed socket is dropped, not an error

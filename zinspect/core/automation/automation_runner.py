@@ -81,6 +81,8 @@ class AutomationRunner:
     send is done) or records an error.
     """
 
+    send_word = ""  # what a failed send is called ("" : a reply or a forward)
+
     def __init__(self, handle: SocketHandle, spec: AutomationSpec) -> None:
         self.handle = handle
         self.spec = spec
@@ -360,7 +362,8 @@ class AutomationRunner:
                 return
         except SocketError as error:
             self.dropped += 1
-            self._error(f"{'reply' if target is self.handle else 'forward'} not sent: {error}")
+            word = self.send_word or ("reply" if target is self.handle else "forward")
+            self._error(f"{word} not sent: {error}")
             return
         self._queue(name, frames)
 

@@ -10,11 +10,14 @@ reported with the script's line and stops this automation only.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from zinspect.core.automation.timing import PreciseTimer, precise_sleep
+
+log = logging.getLogger("zinspect.core.automation.script")
 
 if TYPE_CHECKING:
     from zinspect.core.automation.script_runner import ScriptRunner
@@ -97,8 +100,16 @@ class SocketPeer:
         return handle.type_name if handle is not None else ""
 
     def send(self, frames: Any) -> None:
-        """Send ``frames`` on this socket (at once, or in order once it can take them)."""
-        self._runner._emit(self.name, as_frames(frames))
+        """Send ``frames`` on this socket (at once, or in order once it can take them).
+
+        A socket closed meanwhile (the window quitting while ``on_stop`` sends) takes
+        nothing: the message is dropped without an error, as nothing could send it."""
+        message = as_frames(frames)
+        handle = self._runner.handle.session.socket_named(self.name)
+        if handle is None or handle.closed:
+            log.info("%s is closed: a script's message was dropped", self.name)
+            return
+        self._runner._emit(self.name, message)
 
 
 class ScriptPeer(SocketPeer):

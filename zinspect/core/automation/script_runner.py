@@ -26,6 +26,7 @@ from typing import Any
 from zinspect.core.automation.automation import AutomationSpec, ScriptSpec
 from zinspect.core.automation.automation_runner import AutomationRunner, attach_automation
 from zinspect.core.automation.script_peer import ScriptPeer
+from zinspect.core.sockets.events import SCRIPT_ERROR, SCRIPT_LOG
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, Row
 
@@ -33,8 +34,6 @@ log = logging.getLogger("zinspect.core.automation.script")
 
 SCRIPT_MAX_BYTES = 1_000_000  # a script larger than this is not read
 HOLD_REPORT_SECONDS = 0.1  # a callback that holds the loop longer is reported by name
-SCRIPT_LOG = "script_log"  # Events timeline names (beside libzmq's)
-SCRIPT_ERROR = "script_error"
 HOOKS = ("on_start", "on_message", "on_stop")
 
 
@@ -127,6 +126,8 @@ class _Timed:
 class ScriptRunner(AutomationRunner):
     """Runs ``spec.script`` on ``handle``: loads the file at each start (so a saved edit
     runs next time), calls its hooks, and stops with the error when the script raises."""
+
+    send_word = "message"
 
     def __init__(self, handle: SocketHandle, spec: AutomationSpec) -> None:
         super().__init__(handle, spec)
