@@ -157,3 +157,14 @@ def test_new_script_asks_for_a_name_and_never_overwrites(window, session, qtbot,
     assert pane.runner.script.path == "worker.py" and pane.state_label.text() == "stopped"
     click(qtbot, pane.run_button)
     assert pane.runner.running
+
+
+def test_what_is_trusted_is_the_content_the_question_showed(window, qtbot, tmp_path):
+    path = script_workspace(tmp_path)
+    window.workspace_actions.open_path(path)
+    assert len(open_boxes(window)) == 1
+    (tmp_path / "peers" / "p.py").write_text(MARKER_SCRIPT + "# slipped in\n", encoding="utf-8")
+    click_box(window, qtbot, "Run scripts")
+    window.workspace_actions.open_path(path)
+    assert len(open_boxes(window)) == 1  # the changed file was never shown to the user
+    click_box(window, qtbot, "Don't run")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zinspect.core.automation.script_runner import ScriptRunner, script_hash
@@ -29,8 +29,6 @@ KEEP = 500  # remembered answers; the oldest are forgotten past this
 
 class ScriptTrust(QObject):
     """Whether a workspace's scripts may run, and the question when nobody said yet."""
-
-    scripts_allowed = Signal(str)  # the workspace path whose scripts the user let run
 
     def __init__(self, window: QWidget, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -60,6 +58,7 @@ class ScriptTrust(QObject):
     def ask(self, path: str, workspace: Workspace, session: Session) -> None:
         """Ask whether the scripts may run; Run starts them and remembers the answer."""
         files = workspace_scripts(workspace)
+        keys = [self._key(path, file) for file in files]  # the content the user is asked about
         base = os.path.dirname(os.path.abspath(path))
         names = "\n".join(f"  {os.path.relpath(file, base)}" for file in files)
         text = (
@@ -76,24 +75,18 @@ class ScriptTrust(QObject):
                 (
                     "Run scripts",
                     QMessageBox.ButtonRole.AcceptRole,
-                    lambda: self.allow(path, files, session),
+                    lambda: self.allow(files, keys, session),
                 ),
                 ("Don't run", QMessageBox.ButtonRole.RejectRole, None),
             ],
         )
 
-    def allow(self, path: str, files: list[str], session: Session) -> None:
-        """Remember that these scripts (as they are now) may run, and start them."""
-        self.remember(path, files)
+    def allow(self, files: list[str], keys: list[str], session: Session) -> None:
+        """Remember ``keys`` (the scripts as they were when asked) as trusted; start them."""
+        kept = [key for key in self._remembered() if key not in keys] + keys
+        self._settings.setValue(SETTINGS_KEY, kept[-KEEP:])
         for handle in list(session.sockets):
             runner = handle.automation_runner
             if isinstance(runner, ScriptRunner) and runner.script.file in files:
                 runner.start()
-        log.info("scripts of %s allowed to run", path)
-        self.scripts_allowed.emit(path)
-
-    def remember(self, path: str, files: list[str]) -> None:
-        """Remember the scripts' content as trusted for ``path`` (the user ran them)."""
-        keys = [self._key(path, file) for file in files]
-        kept = [key for key in self._remembered() if key not in keys] + keys
-        self._settings.setValue(SETTINGS_KEY, kept[-KEEP:])
+        log.info("scripts allowed to run: %s", ", ".join(files))
