@@ -8,8 +8,10 @@ error names shown in the error colour (an ExtraSelection, so the text is never c
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextFormat
+from PySide6.QtGui import QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from zinspect.ui.widgets.theme import colour
 
 GUTTER_PAD = 6  # pixels either side of the numbers
 
@@ -51,7 +53,9 @@ class CodeEdit(QPlainTextEdit):
         block = self.document().findBlockByNumber(line - 1) if line > 0 else None
         if block is not None and block.isValid():
             selection = QTextEdit.ExtraSelection()
-            selection.format.setBackground(QColor(220, 50, 47, 70))
+            background = colour("error")
+            background.setAlpha(60)
+            selection.format.setBackground(background)
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             cursor = self.textCursor()
             cursor.setPosition(block.position())
@@ -88,7 +92,7 @@ class CodeEdit(QPlainTextEdit):
             bottom = top + round(self.blockBoundingRect(block).height())
             if block.isVisible() and bottom >= event.rect().top():
                 number = block.blockNumber() + 1
-                color = QColor(220, 50, 47) if number == self.marked_line else palette.mid().color()
+                color = colour("error") if number == self.marked_line else palette.mid().color()
                 painter.setPen(color)
                 painter.drawText(0, top, width, height, Qt.AlignmentFlag.AlignRight, str(number))
             block = block.next()
