@@ -244,3 +244,18 @@ def test_closing_the_session_runs_on_stop_without_a_problem(aloop, session, qtbo
     assert runner.state == "stopped"
     assert events(session, SCRIPT_LOG) == ["stopped"]
     assert problems == []  # a message for a closed socket is dropped, not an error
+
+
+def test_async_calls_piling_up_are_bounded(aloop, session, qtbot, tmp_path, monkeypatch):
+    from zinspect.core.automation import script_runner
+
+    monkeypatch.setattr(script_runner, "TASKS_MAX", 3)
+    push = session.create_socket("PUSH")
+    body = "import asyncio\n\nasync def slow(peer):\n    await asyncio.sleep(60)\n"
+    runner = attach_any(push, script(tmp_path, body))
+    namespace = {}
+    exec(body, namespace)
+    for _ in range(5):
+        runner.call_script(namespace["slow"], runner.peer, name="slow")
+    assert runner.dropped == 2 and "3 calls of async slow still run" in runner.last_error
+    runner.stop()

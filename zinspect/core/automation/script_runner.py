@@ -35,6 +35,7 @@ log = logging.getLogger("zinspect.core.automation.script")
 SCRIPT_MAX_BYTES = 1_000_000  # a script larger than this is not read
 HOLD_REPORT_SECONDS = 0.1  # a callback that holds the loop longer is reported by name
 HOOKS = ("on_start", "on_message", "on_stop")
+TASKS_MAX = 10_000  # async calls still running; past this a new one is dropped and said
 
 
 class ScriptError(Exception):
@@ -137,7 +138,8 @@ class ScriptRunner(AutomationRunner):
         self.held_reports = 0
         self.peer: ScriptPeer | None = None
         self._hooks: dict[str, Callable[..., Any]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        # the script's async calls still running, each with its coroutine
+        self._tasks: dict[asyncio.Task[Any], Coroutine[Any, Any, Any]] = {}
         self._loaded = False
 
     # -- control ---------------------------------------------------------------------------
@@ -170,8 +172,10 @@ class ScriptRunner(AutomationRunner):
             self.call_script(hook, peer, name="on_stop")
         if peer is not None:
             peer._close()
-        for task in list(self._tasks):
+        for task, coro in list(self._tasks.items()):
             task.cancel()
+            if inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+                coro.close()  # never started: nothing to unwind, and no "never awaited"
         self._tasks.clear()
         super().stop()
 
@@ -189,12 +193,21 @@ class ScriptRunner(AutomationRunner):
             return
         self._held(name, began)
         if inspect.iscoroutine(result):
+            if len(self._tasks) >= TASKS_MAX:  # an async on_message slower than a flood
+                result.close()
+                self.dropped += 1
+                if self.dropped == 1 or self.dropped % 1000 == 0:
+                    self.report(
+                        f"script {self.script.path}: {TASKS_MAX:,} calls of async {name} still "
+                        f"run; {self.dropped:,} messages dropped"
+                    )
+                return
             task = asyncio.ensure_future(_Timed(result, self, name))
-            self._tasks.add(task)
+            self._tasks[task] = result
             task.add_done_callback(self._on_script_task_done)
 
     def _on_script_task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
+        self._tasks.pop(task, None)
         if task.cancelled():
             return
         error = task.exception()
