@@ -168,3 +168,14 @@ def test_what_is_trusted_is_the_content_the_question_showed(window, qtbot, tmp_p
     window.workspace_actions.open_path(path)
     assert len(open_boxes(window)) == 1  # the changed file was never shown to the user
     click_box(window, qtbot, "Don't run")
+
+
+def test_saving_elsewhere_keeps_naming_the_same_script(window, qtbot, tmp_path):
+    window.workspace_actions.script_trust.run_without_asking = True
+    window.workspace_actions.open_path(script_workspace(tmp_path))
+    (tmp_path / "elsewhere").mkdir()
+    window.workspace_actions.path = str(tmp_path / "elsewhere" / "w.zinspect.json")
+    window.workspace_actions.save()
+    saved = json.loads((tmp_path / "elsewhere" / "w.zinspect.json").read_text())
+    assert saved["sockets"][0]["automation"] == {"script": "../peers/p.py"}
+    assert not window.isWindowModified()

@@ -4,6 +4,7 @@ their automations, and say in words (with the place in the file) what failed."""
 from __future__ import annotations
 
 import logging
+import os
 
 from zinspect.core.automation.script_runner import attach_any
 from zinspect.core.decode.model import DecodeError
@@ -85,6 +86,19 @@ def workspace_scripts(workspace: Workspace) -> list[str]:
         if spec.automation is not None and spec.automation.script is not None
     ]
     return list(dict.fromkeys(files))
+
+
+def rebase_scripts(workspace: Workspace, path: str) -> Workspace:
+    """Write each relative script path relative to ``path``'s folder (the workspace is saved
+    somewhere else: Save As), so it names the same file. The specs are changed in place, the
+    live sockets' too, which share them; absolute and ``~`` paths stay as written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for spec in workspace.sockets:
+        script = spec.automation.script if spec.automation is not None else None
+        if script is None or os.path.isabs(script.path) or script.path.startswith("~"):
+            continue
+        script.path = os.path.relpath(script.file, folder).replace(os.sep, "/")
+    return workspace
 
 
 def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.apply import apply_workspace, rebase_scripts
 from zinspect.core.workspace.atomic_save import save_workspace_atomic
 from zinspect.core.workspace.dump import dump_workspace, holds_secrets
 from zinspect.core.workspace.model import EXTENSION, SavedMessage, Workspace, WorkspaceError
@@ -358,7 +358,7 @@ class WorkspaceActions(QObject):
                 ],
             )
             return
-        workspace = self._workspace()
+        workspace = rebase_scripts(self._workspace(), path)  # Save As elsewhere: same files
         text, secret = dump_workspace(workspace), holds_secrets(workspace)
         try:
             save_workspace_atomic(path, text, secret=secret)
