@@ -210,7 +210,7 @@ def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
         (
             {"replay": {}},
             {},
-            f"{PATH}.replay: unknown key; expected reply, send, forward, start or stop",
+            f"{PATH}.replay: unknown key; expected reply, send, forward, script, start or stop",
         ),
         (
             {"send": {"frames": ["a"], "every": 3}},
@@ -218,7 +218,11 @@ def test_send_without_count_runs_until_stopped_and_binary_frames_stay_bytes():
             f"{PATH}.send.every: unknown key; expected frames, count, interval_ms, "
             "timeout_ms, tries, to, steps or repeat",
         ),
-        ([], {}, f'{PATH}: expected an object with "reply", "send" and/or "forward", got a list'),
+        (
+            [],
+            {},
+            f'{PATH}: expected an object with "reply", "send", "forward" or "script", got a list',
+        ),
     ],
 )
 def test_bad_values_name_their_place_and_value(obj, kwargs, message):

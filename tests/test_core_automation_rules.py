@@ -164,7 +164,7 @@ def test_rules_match_the_body_after_the_envelope():
         (
             {"start": {"after_ms": 5}},
             "PUB",
-            f'{PATH}: start and stop need something to do: "reply", "send" or "forward"',
+            f'{PATH}: start and stop need something to do: "reply", "send", "forward" or "script"',
         ),
         (
             {"reply": {"echo": True}, "send": {"frames": ["x"], "to": "ready"}},
@@ -181,7 +181,7 @@ def test_bad_automations_name_their_place(obj, type_name, message):
 
 def test_every_shipped_example_is_valid_and_saves_back_its_automations():
     examples = sorted((Path(__file__).parent.parent / "resources" / "examples").glob("*.json"))
-    assert len(examples) == 8
+    assert len(examples) == 9
     for path in examples:
         workspace = read_workspace(path)
         assert workspace.invalid == [], path.name

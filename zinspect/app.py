@@ -32,6 +32,8 @@ examples:
   zinspect bench.zinspect.json          open a workspace (sockets, endpoints, automations)
   zinspect bench.zinspect.json --record run.jsonl --autostop 60
                                         record a minute of traffic, then quit
+  zinspect worker.zinspect.json --autostop 60 --run-scripts
+                                        run a workspace's Python scripts headless
   zinspect --demo pipeline              open the pipeline demo (--demo list names them all)
   zinspect decode run.jsonl             print a capture's messages decoded, as JSON Lines
                                         (zinspect decode --help says more)
@@ -132,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         "when an automation failed (also without a display)",
     )
     parser.add_argument(
+        "--run-scripts",
+        action="store_true",
+        help="run the workspace's Python script automations without asking (they are "
+        "code that runs with your rights; docs/scripting.md); without a display or with "
+        "--autostop, a workspace that holds scripts is refused without it",
+    )
+    parser.add_argument(
         "--version",
         action="store_true",
         help="print the versions of zinspect, pyzmq, libzmq and Qt, and which "
@@ -175,7 +184,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     from zinspect.core.decode.plugins import load_plugins
 
     load_plugins()  # third-party decoders, once, before any workspace names them
+    if args.workspace and not args.run_scripts and (args.autostop or _no_display()):
+        refused = scripts_refused(args.workspace)
+        if refused:
+            print(refused, file=sys.stderr)
+            return 2
     return run_gui(args, qt_args)
+
+
+def scripts_refused(path: str) -> str:
+    """Headless, nobody can be asked: a workspace holding scripts needs --run-scripts.
+    The sentence that says so, or "" (no scripts, or a file the window will say is bad)."""
+    from zinspect.core.workspace.apply import workspace_scripts
+    from zinspect.core.workspace.model import WorkspaceError
+    from zinspect.core.workspace.parse import read_workspace
+
+    try:
+        files = workspace_scripts(read_workspace(path))
+    except WorkspaceError:
+        return ""
+    if not files:
+        return ""
+    names = ", ".join(
+        os.path.relpath(file, os.path.dirname(os.path.abspath(path))) for file in files
+    )
+    return (
+        f"zinspect: {path} runs Python scripts ({names}): code that runs with your rights. "
+        "Nobody can be asked without a display: add --run-scripts to run them."
+    )
 
 
 def check_demo_argument(args: argparse.Namespace) -> int | None:
@@ -241,6 +277,7 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
         signals.install(window.quit_without_asking)
         if args.autostop or _no_display():
             listen_for_problems(window.session, report_problem)
+        window.workspace_actions.script_trust.run_without_asking = args.run_scripts
         window.show()
         log.info("main window shown")
         if args.record and not window.capture.start_recording(args.record):

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
             self.host, self.session, self.bridge, self.saved_messages, self.settings, self
         )
         self.close_guard = self.workspace_actions.confirm_close
+        self.sockets.script_pane.workspace_path = lambda: self.workspace_actions.path
         self.workspace_actions.set_traffic_clear(self.traffic.clear_action.trigger)
         # connection events timeline
         self.events = EventsPanel(self.bridge, self)

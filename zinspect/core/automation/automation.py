@@ -13,6 +13,8 @@ JSON form (the ``automation`` object of a socket in a workspace)::
     {"send": {"steps": [{"frames": ["task {seq}"], "count": 100, "to": "ready"},
                         {"frames": ["END"], "count": 1, "to": "each"}]}}
     {"forward": {"to": "socket name"}, "start": {"after_ms": 500}, "stop": {"after_ms": 9000}}
+    {"script": "peers/mdp_worker.py"}     # a Python file (docs/scripting.md), relative to
+                                          # the workspace file
 
 Frames are written as in ``core.frames_json``. In ``send`` and in a rule's reply, a frame
 written as a JSON string is a *template* (``core.automation.templates``); frames written as
@@ -22,6 +24,7 @@ written as a JSON string is a *template* (``core.automation.templates``); frames
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +67,7 @@ __all__ = [
     "MAX_MS",
     "PLACEHOLDERS",
     "SendSpec",
+    "ScriptSpec",
     "SendStep",
     "TemplateParts",
     "check_template",
@@ -112,16 +116,34 @@ class ForwardSpec:
 
 
 @dataclass
+class ScriptSpec:
+    """A Python file that decides what the socket does (core.automation.script_runner).
+
+    ``path`` is kept as written (relative to the workspace file, so a workspace and its
+    scripts move together); ``file`` is where it is on this machine.
+    """
+
+    path: str
+    file: str = field(default="", compare=False)
+
+
+@dataclass
 class AutomationSpec:
     reply: ReplySpec | None = None
     send: SendSpec | None = None
     forward: ForwardSpec | None = None
     start: Trigger | None = None
     stop: Trigger | None = None
+    script: ScriptSpec | None = None
 
     @property
     def empty(self) -> bool:
-        return self.reply is None and self.send is None and self.forward is None
+        return (
+            self.reply is None
+            and self.send is None
+            and self.forward is None
+            and self.script is None
+        )
 
 
 def _delay(obj: dict[str, object], key: str, path: str) -> tuple[int, int | None]:
@@ -246,16 +268,22 @@ def parse_automation(
     type_name: str | None = None,
     name: str | None = None,
     sockets: Mapping[str, str] | None = None,
+    base: str | None = None,
 ) -> AutomationSpec:
     """The automation of one socket from its JSON; SpecError names the exact place.
 
     ``type_name`` (the socket's type) enables the checks that depend on it (a PUB cannot
     reply); ``name`` and ``sockets`` (every socket's name -> type in the workspace) check the
-    forward target.
+    forward target. A script's path starts at ``base`` (the workspace file's directory).
     """
-    obj = expect(obj, dict, path, 'an object with "reply", "send" and/or "forward"')
-    _check_keys(obj, ("reply", "send", "forward", "start", "stop"), path)
+    obj = expect(obj, dict, path, 'an object with "reply", "send", "forward" or "script"')
+    _check_keys(obj, ("reply", "send", "forward", "script", "start", "stop"), path)
     spec = AutomationSpec()
+    if obj.get("script") is not None:
+        spec.script = parse_script(obj["script"], f"{path}.script", base)
+        others = [key for key in ("reply", "send", "forward") if obj.get(key) is not None]
+        if others:
+            raise SpecError(path, f'a script decides everything: remove "{others[0]}"')
     if obj.get("reply") is not None:
         spec.reply = parse_reply(obj["reply"], f"{path}.reply", type_name)
     if obj.get("send") is not None:
@@ -273,7 +301,9 @@ def parse_automation(
     if obj.get("stop") is not None:
         spec.stop = parse_trigger(obj["stop"], f"{path}.stop", start=False, sockets=names)
     if spec.empty and (spec.start is not None or spec.stop is not None):
-        raise SpecError(path, 'start and stop need something to do: "reply", "send" or "forward"')
+        raise SpecError(
+            path, 'start and stop need something to do: "reply", "send", "forward" or "script"'
+        )
     if (
         spec.send is not None
         and spec.reply is not None
@@ -286,6 +316,19 @@ def parse_automation(
     return spec
 
 
+def parse_script(value: Any, path: str, base: str | None = None) -> ScriptSpec:
+    """A script's path: a non-empty string naming a ``.py`` file (it is read when it runs)."""
+    text = expect(value, str, path, 'a path such as "peers/worker.py"').strip()
+    if not text:
+        raise SpecError(path, "expected the path of a Python file, got an empty string")
+    if not text.endswith(".py"):
+        raise SpecError(path, f"expected a Python file ending in .py, got {describe_json(text)}")
+    if "\0" in text:
+        raise SpecError(path, "a path cannot hold a NUL character")
+    file = os.path.normpath(os.path.join(base or os.getcwd(), os.path.expanduser(text)))
+    return ScriptSpec(path=text, file=file)
+
+
 def _reply_frames_to_json(frames: list[str | bytes] | None) -> Any:
     return None if frames is None else [send_frame_to_json(f) for f in frames]
 
@@ -293,6 +336,8 @@ def _reply_frames_to_json(frames: list[str | bytes] | None) -> Any:
 def automation_to_json(spec: AutomationSpec) -> dict[str, Any]:
     """The JSON form parse_automation reads back to an equal spec; defaults are left out."""
     out: dict[str, Any] = {}
+    if spec.script is not None:
+        out["script"] = spec.script.path
     if spec.reply is not None:
         reply: dict[str, Any] = {}
         if spec.reply.rules:

@@ -81,6 +81,8 @@ class AutomationRunner:
     send is done) or records an error.
     """
 
+    send_word = ""  # what a failed send is called ("" : a reply or a forward)
+
     def __init__(self, handle: SocketHandle, spec: AutomationSpec) -> None:
         self.handle = handle
         self.spec = spec
@@ -162,14 +164,18 @@ class AutomationRunner:
         spec = self.spec
         self._samples = deque([(time.monotonic(), self.sent)])
         if spec.stop is not None:
-            watch = TriggerWatch(self.handle, spec.stop, self._on_stop_met, start=False)
-            self._watches.append(watch)
-            watch.arm()
+            self._arm_stop()
         if spec.reply is not None:
             self._answer_waiting_request(spec.reply)
         if spec.send is not None and self.running:
             self._task = asyncio.ensure_future(ScriptedSend(self).run())
             self._task.add_done_callback(self._on_task_done)
+
+    def _arm_stop(self) -> None:
+        assert self.spec.stop is not None
+        watch = TriggerWatch(self.handle, self.spec.stop, self._on_stop_met, start=False)
+        self._watches.append(watch)
+        watch.arm()
 
     def _on_stop_met(self, reason: str) -> None:
         if not self.running:
@@ -356,7 +362,8 @@ class AutomationRunner:
                 return
         except SocketError as error:
             self.dropped += 1
-            self._error(f"{'reply' if target is self.handle else 'forward'} not sent: {error}")
+            word = self.send_word or ("reply" if target is self.handle else "forward")
+            self._error(f"{word} not sent: {error}")
             return
         self._queue(name, frames)
 

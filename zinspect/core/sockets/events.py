@@ -38,6 +38,9 @@ AUTH_DENIED = "auth_denied"
 AUTH_ALLOWED = "auth_allowed"
 # ... and the recorder's last line when a quit left messages unwritten (core.capture.recorder)
 RECORDING_CUT = "recording_cut"
+# ... and a script automation's lines (core.automation.script_runner)
+SCRIPT_LOG = "script_log"
+SCRIPT_ERROR = "script_error"
 
 # The label shown in the timeline for each name
 LABELS: dict[str, str] = {
@@ -59,6 +62,8 @@ LABELS: dict[str, str] = {
     AUTH_DENIED: "authentication denied",
     AUTH_ALLOWED: "authenticated",
     RECORDING_CUT: "recording cut short",
+    SCRIPT_LOG: "script",
+    SCRIPT_ERROR: "script failed",
 }
 # How serious each is, for the timeline's colour and filter
 PROBLEMS = frozenset(
@@ -70,6 +75,7 @@ PROBLEMS = frozenset(
         "handshake_failed_protocol",
         "handshake_failed_auth",
         AUTH_DENIED,
+        SCRIPT_ERROR,
     }
 )
 # Everything else is information, shown in the normal text colour: "disconnected" (a peer
@@ -226,6 +232,10 @@ def explain(name: str, value: int, detail: str, endpoint: str) -> str:
         return f"our authenticator denied a client: {detail}"
     if name == AUTH_ALLOWED:
         return f"our authenticator allowed a client: {detail}"
+    if name == SCRIPT_LOG:
+        return f"the socket's script logged: {detail}"
+    if name == SCRIPT_ERROR:
+        return f"the socket's script raised an error and its automation stopped: {detail}"
     if name == RECORDING_CUT:
         return f"the recording ends here, {value:,} messages short: {detail}"
     return name.replace("_", " ")

@@ -4,8 +4,9 @@ their automations, and say in words (with the place in the file) what failed."""
 from __future__ import annotations
 
 import logging
+import os
 
-from zinspect.core.automation.automation_runner import attach_automation
+from zinspect.core.automation.script_runner import attach_any
 from zinspect.core.decode.model import DecodeError
 from zinspect.core.decode.protobuf_schema import load_schema
 from zinspect.core.frames_json import SpecError, describe_json
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def apply_workspace(
-    workspace: Workspace, session: Session, *, start_sends: bool = True
+    workspace: Workspace, session: Session, *, start_sends: bool = True, run_scripts: bool = True
 ) -> list[str]:
     """Create every socket of ``workspace`` in ``session``, then start its taps; return (and
     log at WARNING, one line each) every error found: the invalid entries first, then what
@@ -35,6 +36,8 @@ def apply_workspace(
     once every socket exists, so a forward finds its target. ``start_sends`` False attaches
     automations that send a script without starting them (a demo waits for its Start
     button); replies and forwards always start, or the first messages would go unanswered.
+    ``run_scripts`` False attaches script automations without running them (the user has
+    not said yet that they trust them).
     """
     lines = [str(error) for error in workspace.invalid]
     created: list[tuple[SocketSpec, SocketHandle]] = []
@@ -62,9 +65,12 @@ def apply_workspace(
         if spec.automation is None or spec.automation.empty or handle.closed:
             continue
         try:
-            attach_automation(
-                handle, spec.automation, start=start_sends or spec.automation.send is None
-            )
+            automation = spec.automation
+            if automation.script is not None:
+                start = run_scripts
+            else:
+                start = start_sends or automation.send is None
+            attach_any(handle, automation, start=start)
         except (SocketError, SpecError) as error:
             where = spec.source or f"socket {describe_json(spec.name)}"
             handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))
@@ -78,6 +84,29 @@ def apply_workspace(
     for line in lines:
         log.warning("%s", line)
     return lines
+
+
+def workspace_scripts(workspace: Workspace) -> list[str]:
+    """The files of the workspace's script automations, each once, in order."""
+    files = [
+        spec.automation.script.file
+        for spec in workspace.sockets
+        if spec.automation is not None and spec.automation.script is not None
+    ]
+    return list(dict.fromkeys(files))
+
+
+def rebase_scripts(workspace: Workspace, path: str) -> Workspace:
+    """Write each relative script path relative to ``path``'s folder (the workspace is saved
+    somewhere else: Save As), so it names the same file. The specs are changed in place, the
+    live sockets' too, which share them; absolute and ``~`` paths stay as written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for spec in workspace.sockets:
+        script = spec.automation.script if spec.automation is not None else None
+        if script is None or os.path.isabs(script.path) or script.path.startswith("~"):
+            continue
+        script.path = os.path.relpath(script.file, folder).replace(os.sep, "/")
+    return workspace
 
 
 def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple[str, str]]:

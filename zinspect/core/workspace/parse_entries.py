@@ -99,6 +99,7 @@ def parse_socket(
                 type_name=type_name or None,
                 name=name or None,
                 sockets=types,
+                base=base or os.getcwd(),
             ),
             None,
         )

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.automation_editor import AutomationEditor
+from zinspect.ui.automation.script_pane import ScriptPane
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm
 from zinspect.ui.sockets.decode_rules_editor import DecodeRulesEditor
@@ -174,7 +175,10 @@ class SocketPanel(QWidget):
             "What this socket does by itself: reply to each "
             "message, send a script, or forward what it receives"
         )
-        QVBoxLayout(self.automation_group).addWidget(self.automation_editor)
+        self.script_pane = ScriptPane(bridge, self.automation_editor)  # a script automation
+        automation_layout = QVBoxLayout(self.automation_group)
+        automation_layout.addWidget(self.automation_editor)
+        automation_layout.addWidget(self.script_pane)
 
         self.decode_rules_editor = DecodeRulesEditor(bridge.session.decoder)
         self.decoding_group = QGroupBox("Decoding")
@@ -319,6 +323,7 @@ class SocketPanel(QWidget):
         self.endpoint_editor.set_handle(handle)
         self.subscription_editor.set_handle(handle)
         self.automation_editor.set_handle(handle)
+        self.script_pane.set_handle(handle)
         self.peer_table.set_handle(handle)
         self.decode_rules_editor.set_socket(handle)
         self.options_form.set_socket(handle)
@@ -455,4 +460,5 @@ class SocketPanel(QWidget):
             self.endpoint_editor.refresh()
             self.subscription_editor.refresh()
             self.automation_editor.refresh_state()
+            self.script_pane.refresh()
             self._show_state()

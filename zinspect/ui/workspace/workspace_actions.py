@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.apply import apply_workspace
+from zinspect.core.workspace.apply import apply_workspace, rebase_scripts
 from zinspect.core.workspace.atomic_save import save_workspace_atomic
 from zinspect.core.workspace.dump import dump_workspace, holds_secrets
 from zinspect.core.workspace.model import EXTENSION, SavedMessage, Workspace, WorkspaceError
@@ -45,6 +45,7 @@ from zinspect.ui.workspace.load_problems import (
 )
 from zinspect.ui.workspace.questions import Continuation, Questions
 from zinspect.ui.workspace.recent_workspaces import RecentWorkspaces
+from zinspect.ui.workspace.script_trust import ScriptTrust
 from zinspect.ui.workspace.traffic_on_open import TrafficOnOpen
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class WorkspaceActions(QObject):
         self.problems_button = self.load_problems.button
         self._close_confirmed = False
         self._questions = Questions(host.widget, self)
+        self.script_trust = ScriptTrust(host.widget, settings, self)  # asks before scripts run
         self._file_dialog: QFileDialog | None = None
         self.traffic_on_open: TrafficOnOpen | None = None  # see set_traffic_clear
 
@@ -223,9 +225,14 @@ class WorkspaceActions(QObject):
             )
             self._status(f"Not opened: {display_name(path)}: {error}")
             return False
+        run = self.script_trust.trusted(path, workspace)
         self.replace_sockets(
-            lambda: apply_workspace(workspace, self.session), workspace.messages, path=path
+            lambda: apply_workspace(workspace, self.session, run_scripts=run),
+            workspace.messages,
+            path=path,
         )
+        if not run:
+            self.script_trust.ask(path, workspace, self.session)
         self.load_problems.keep(workspace.left_out, workspace.invalid)
         self._mark_clean()  # what the file holds includes the entries kept as written
         self.recent.remember(path)
@@ -351,7 +358,7 @@ class WorkspaceActions(QObject):
                 ],
             )
             return
-        workspace = self._workspace()
+        workspace = rebase_scripts(self._workspace(), path)  # Save As elsewhere: same files
         text, secret = dump_workspace(workspace), holds_secrets(workspace)
         try:
             save_workspace_atomic(path, text, secret=secret)
