@@ -16,14 +16,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.security.libzmq_check import libzmq_warning
-from zinspect.core.sockets.connections import describe_peer
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import IN, Message
+from zinspect.core.store import Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture.capture_actions import CaptureActions
 from zinspect.ui.compare.compare_actions import CompareActions
@@ -31,6 +30,7 @@ from zinspect.ui.compose.composer import Composer
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
+from zinspect.ui.explore.explore_actions import ExploreActions
 from zinspect.ui.latency.latency_panel import LatencyPanel
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.plot.plot_actions import PlotActions
@@ -45,7 +45,7 @@ from zinspect.ui.widgets.help_boxes import ShortcutsCard, open_about
 from zinspect.ui.widgets.theme import apply_theme, saved_theme, set_style
 from zinspect.ui.widgets.theme_menu import ThemeMenu
 from zinspect.ui.widgets.vertical_scroll import VerticalScroll
-from zinspect.ui.widgets.window_host import WindowHost
+from zinspect.ui.widgets.window_host import WindowHost, whole_tab_titles
 from zinspect.ui.workspace.workspace_actions import WorkspaceActions
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,6 @@ log = logging.getLogger(__name__)
 # could not write is left out and the capture file says so (docs/reliability.md)
 QUIT_RECORDING_SECONDS = 0.4
 LAYOUT_VERSION = 4  # bump when the default arrangement changes: old saved layouts are ignored
-TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # dock tabs: see _whole_tab_titles
 DEFAULT_SIZE = (1360, 860)
 
 
@@ -158,6 +157,18 @@ class MainWindow(QMainWindow):
         )
         # Edit > Compare…, the Compare window and the Message pane's pinned diff
         self.compare = CompareActions(self.host, self.session, self.traffic, self.detail, self)
+        # the table's optional columns and row menu, the decoded tree's Plot and Add as column
+        features = (self.compare, self.plots, self.latency, self.saved_messages)
+        self.explore = ExploreActions(
+            self.host,
+            self.session,
+            self.traffic,
+            self.detail,
+            features,
+            self.workspace_actions.saved_messages_dock,
+            self.settings,
+            self,
+        )
 
         self._arrange_docks()
         self._build_menus()
@@ -245,16 +256,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.composer_dock, self.latency_dock)
         self.tabifyDockWidget(self.composer_dock, self.plots.dock)
         self.composer_dock.raise_()
-        self._whole_tab_titles()
-
-    def _whole_tab_titles(self) -> None:
-        """Dock tabs keep their whole titles in a narrow dock ("Mess…" told nothing): the
-        tab bar scrolls with its arrows instead."""
-        for bar in self.findChildren(QTabBar):
-            bar.setElideMode(Qt.TextElideMode.ElideNone)
-            bar.setUsesScrollButtons(True)
-            # a little less padding: the Message dock's three tabs fit its 1024 px width
-            bar.setStyleSheet(TAB_STYLE)
+        whole_tab_titles(self)
 
     @property
     def topology_dock(self) -> QDockWidget:
@@ -355,15 +357,7 @@ class MainWindow(QMainWindow):
     def _on_traffic_message_selected(self, message: Message | None) -> None:
         self._selected_message = message
         socket_type = self.traffic.socket_type_of(message.socket) if message else ""
-        peer = (
-            self.session.peer_addresses.address_of(message.socket, message.seq)
-            if message is not None and message.direction == IN
-            else ""
-        )
-        handle = self.session.socket_named(message.socket) if message is not None else None
-        if handle is not None and peer:
-            # libzmq names the host only: say when several connections come from there
-            peer = describe_peer(peer, handle.monitor.connections)
+        peer = self.explore.peer_host(message) if message is not None else ""
         self.detail.show_message(message, socket_type, peer)
 
     def _on_detail_decode_rule_requested(self, socket: str, rule: DecodeRule) -> None:
@@ -411,7 +405,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, LAYOUT_VERSION)
-            self._whole_tab_titles()
+            whole_tab_titles(self)
 
     def _size_docks(self, width: int) -> None:
         """The docks' first widths: narrower in a narrow window, where the traffic table
@@ -455,7 +449,7 @@ class MainWindow(QMainWindow):
             size = size.expandedTo(self.minimumSizeHint())
             self.resize(size)
         self._size_docks(size.width())
-        self._whole_tab_titles()
+        whole_tab_titles(self)
 
     # -- the Help menu's boxes ----------------------------------------------------------
     def show_about(self) -> QMessageBox:

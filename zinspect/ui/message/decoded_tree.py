@@ -3,7 +3,9 @@
 A decoded frame may be a map of a million keys: the tree makes the items of one level only
 when that level is expanded, and at most ``CHILD_LIMIT`` of them, with a last row saying how
 many more there are. Each item keeps its value and its path (``$.a[2].b``,
-``content.data["text/plain"]``) for the Copy value and Copy path actions.
+``content.data["text/plain"]``) for the Copy value and Copy path actions. In a frame's tree
+the path also reads as a FieldPath (``$.a[2]`` of frame 2 is ``f2.a[2]``), for "Plot this
+value" and "Add as column", which the tree asks for with signals (it knows no plot nor table).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import json
 import logging
 import re
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from zinspect.core.decode.decoder import value_text
+from zinspect.core.explore.fields import FieldPath, PathError, numeric
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,17 @@ def child_path(parent: str, key: object) -> str:
     if isinstance(key, bytes):
         return f"{parent}[0x{key.hex()}]"
     return f"{parent}[{key}]"
+
+
+def field_path(path: str, frame: int) -> FieldPath | None:
+    """The tree's ``path`` (``$.a[2]``) in frame ``frame`` (from 1) as a FieldPath; None
+    when it is no frame's path or does not read as one (a bytes key)."""
+    if frame < 1 or not path.startswith("$"):
+        return None
+    try:
+        return FieldPath.parse(f"f{frame}{path[1:]}")
+    except PathError:
+        return None
 
 
 def type_text(value: object) -> str:
@@ -107,7 +121,11 @@ class ValueItem(QTreeWidgetItem):
 
 
 class DecodedTree(QTreeWidget):
-    """Shows one decoded value; right-click an item to copy its value or its path."""
+    """Shows one decoded value; right-click an item to copy its value or its path, plot it
+    or add it as a table column."""
+
+    plot_requested = Signal(object)  # FieldPath of a numeric value
+    column_requested = Signal(object)  # FieldPath
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +142,7 @@ class DecodedTree(QTreeWidget):
         self.customContextMenuRequested.connect(self._on_self_context_menu_requested)
         self.itemExpanded.connect(self._on_self_item_expanded)
         self._root = "$"
+        self.frame = 0  # the frame shown, from 1; 0: no frame (a protocol's fields)
         # the keyboard's way to the same two actions, on the highlighted item
         for text, keys, slot in (
             ("Copy value", QKeySequence.StandardKey.Copy, self._on_copy_value_triggered),
@@ -135,11 +154,13 @@ class DecodedTree(QTreeWidget):
             action.triggered.connect(slot)
             self.addAction(action)
 
-    def set_value(self, value: object, root: str = "$") -> None:
+    def set_value(self, value: object, root: str = "$", frame: int = 0) -> None:
         """Show ``value``: a container's children at the top, a scalar as one row.
-        ``root`` starts every path ("$" for a frame, "" for a protocol's fields)."""
+        ``root`` starts every path ("$" for a frame, "" for a protocol's fields); ``frame``
+        is the frame's number (from 1), 0 when the value is no frame's."""
         self.clear()
         self._root = root
+        self.frame = frame
         children = _children(value)
         if children is None:
             self.addTopLevelItem(ValueItem("(value)", value, root or "$"))
@@ -185,8 +206,11 @@ class DecodedTree(QTreeWidget):
 
     def _on_self_context_menu_requested(self, pos: QPoint) -> None:
         item = self.itemAt(pos)
-        if not isinstance(item, ValueItem):
-            return
+        if isinstance(item, ValueItem):
+            self.menu_for(item).popup(self.viewport().mapToGlobal(pos))
+
+    def menu_for(self, item: ValueItem) -> QMenu:
+        """The context menu of ``item``."""
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.setToolTipsVisible(True)
@@ -198,7 +222,19 @@ class DecodedTree(QTreeWidget):
         path.triggered.connect(lambda checked=False: self.copy_path(item))
         menu.addAction(value)
         menu.addAction(path)
-        menu.popup(self.viewport().mapToGlobal(pos))
+        menu.addSeparator()
+        where = field_path(item.path, self.frame)
+        plot = QAction("Plot this value", menu)
+        plot.setEnabled(where is not None and numeric(item.value) is not None)
+        plot.setToolTip("Plot this field of the messages on this socket and topic over time")
+        plot.triggered.connect(lambda checked=False: self.plot_requested.emit(where))
+        column = QAction("Add as column", menu)
+        column.setEnabled(where is not None)
+        column.setToolTip("Show this field of every message in a traffic table column")
+        column.triggered.connect(lambda checked=False: self.column_requested.emit(where))
+        menu.addAction(plot)
+        menu.addAction(column)
+        return menu
 
 
 def _key_text(key: object) -> str:

@@ -8,7 +8,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QDockWidget, QMainWindow, QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QStatusBar,
+    QTabBar,
+    QWidget,
+)
 
 # The menu bar's order, whoever asks for a menu first; a title not listed goes before Help.
 MENU_ORDER = ("&File", "&Edit", "&Socket", "&View", "&Capture", "&Demos", "&Help")
@@ -112,3 +120,16 @@ class WindowHost:
         """The window's title (with ``[*]`` where the modified star goes) and the star."""
         self._window.setWindowTitle(title)
         self._window.setWindowModified(modified)
+
+
+TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # dock tabs: see whole_tab_titles
+
+
+def whole_tab_titles(window: QWidget) -> None:
+    """Dock tabs keep their whole titles in a narrow dock ("Mess…" told nothing): the
+    tab bar scrolls with its arrows instead."""
+    for bar in window.findChildren(QTabBar):
+        bar.setElideMode(Qt.TextElideMode.ElideNone)
+        bar.setUsesScrollButtons(True)
+        # a little less padding: the Message dock's three tabs fit its 1024 px width
+        bar.setStyleSheet(TAB_STYLE)
