@@ -161,7 +161,7 @@ class ColumnLayout:
 
     def _on_header_context_menu_requested(self, pos: QPoint) -> None:
         header = self._view.horizontalHeader()
-        self.menu(header.logicalIndexAt(pos)).popup(header.mapToGlobal(pos))
+        self.menu(header.logicalIndexAt(pos)).popup(header.viewport().mapToGlobal(pos))
 
     # -- sorting --------------------------------------------------------------------------------
     def sort(self, column: int) -> bool:

@@ -1,0 +1,116 @@
+"""The traffic table's optional columns in the real window: shown and hidden from the
+header's menu and remembered after a restart, a decoded field added as a column from the
+Message pane, columns sorted on a paused table, and a field plotted from the Message pane."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from table_helpers import (
+    cells,
+    choose,
+    column_by_title,
+    entry,
+    header_menu,
+    put,
+    reading,
+    value_menu,
+)
+from ui_actions import WAIT_MS
+from window_driver import settings_at
+
+from zinspect.core.explore.fields import FieldPath
+from zinspect.core.sockets.session import Session
+from zinspect.ui.main_window import MainWindow
+from zinspect.ui.traffic.columns import COL_SIZE
+
+
+def test_a_column_shown_from_the_header_menu_is_there_after_a_restart(
+    window, user, qtbot, tmp_path
+):
+    put(window, [b"a"], [b"b"])
+    user.wait_rows(2)
+    view = window.traffic.view
+    topic = column_by_title(window, "Topic")
+    assert view.isColumnHidden(topic)  # optional columns start hidden
+    menu = header_menu(qtbot, window)
+    assert not entry(menu, "Topic").isChecked()
+    assert not entry(menu, "Summary").isEnabled()  # the column people read stays
+    choose(menu, "Topic")
+    qtbot.waitUntil(lambda: not view.isColumnHidden(topic), timeout=WAIT_MS)
+    # it comes before the summary, which stays last and stretched
+    header = view.horizontalHeader()
+    assert header.visualIndex(topic) < header.visualIndex(column_by_title(window, "Summary"))
+    choose(header_menu(qtbot, window), "Dir")  # and one of the first columns hidden
+    direction = column_by_title(window, "Dir")
+    qtbot.waitUntil(lambda: view.isColumnHidden(direction), timeout=WAIT_MS)
+    window.close()
+
+    again = MainWindow(settings=settings_at(tmp_path / "s.ini"), session=Session())
+    qtbot.addWidget(again)
+    try:
+        again.show()
+        qtbot.waitExposed(again)
+        view = again.traffic.view
+        assert not view.isColumnHidden(column_by_title(again, "Topic"))
+        assert view.isColumnHidden(column_by_title(again, "Dir"))
+        assert entry(header_menu(qtbot, again), "Topic").isChecked()
+    finally:
+        again.close()
+        again.shutdown()
+
+
+def test_a_decoded_field_added_as_a_column_shows_each_row_s_value(window, user, qtbot):
+    put(window, reading(21.5), reading(22.25), [b"oslo", b"not json"])
+    user.wait_rows(3)
+    choose(value_menu(qtbot, user, 0, 1, "$.temp"), "Add as column")
+    qtbot.waitUntil(lambda: window.traffic.model.columnCount() > 13, timeout=WAIT_MS)
+    column = column_by_title(window, "f2.temp")
+    assert not window.traffic.view.isColumnHidden(column)
+    assert cells(window, "f2.temp") == ["21.5", "22.25", None]
+    assert window.traffic.model.extra.field_paths() == [FieldPath(2, ("temp",))]
+
+
+def test_plot_this_value_adds_a_series_of_the_message_s_socket_and_topic(window, user, qtbot):
+    put(window, reading(21.5), reading(22.25))
+    user.wait_rows(2)
+    menu = value_menu(qtbot, user, 1, 1, "$.unit")
+    assert not entry(menu, "Plot this value").isEnabled()  # "C" is no number
+    menu.close()
+    tree = window.detail.decoded_tree
+    choose(tree.menu_for(tree.item_at_path("$.temp")), "Plot this value")
+    panel = window.plots.panel
+    qtbot.waitUntil(lambda: len(panel.series()) == 1, timeout=WAIT_MS)
+    key = panel.series()[0].key
+    assert (key.socket, key.topic, key.path) == ("sub", "oslo", FieldPath(2, ("temp",)))
+    assert window.plots.dock.isVisible()
+
+
+def test_sorting_pauses_the_table_and_resuming_brings_arrival_order_back(window, user, qtbot):
+    put(window, [b"x" * 30], [b"y"], [b"z" * 10])
+    user.wait_rows(3)
+    header = window.traffic.view.horizontalHeader()
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(COL_SIZE) + 5, header.height() // 2),
+    )
+    traffic = window.traffic
+    qtbot.waitUntil(lambda: traffic.model.sorted, timeout=WAIT_MS)
+    assert traffic.pause_action.isChecked() and traffic.paused_label.isVisible()
+    assert [row.frames[0] for row in user.rows()] == [b"y", b"z" * 10, b"x" * 30]
+    assert header.isSortIndicatorShown()
+    window.traffic.columns.sort(COL_SIZE)  # again: the other way round
+    assert [row.frames[0] for row in user.rows()] == [b"x" * 30, b"z" * 10, b"y"]
+    traffic.pause_action.trigger()  # resume
+    qtbot.waitUntil(lambda: not traffic.model.sorted, timeout=WAIT_MS)
+    assert [row.frames[0] for row in user.rows()] == [b"x" * 30, b"y", b"z" * 10]
+    assert not header.isSortIndicatorShown()
+
+
+def test_a_field_column_sorts_by_number_with_blanks_last(window, user, qtbot):
+    put(window, reading(9), reading(-3.5), [b"oslo", b"text"], reading(12))
+    user.wait_rows(4)
+    window.explore.add_column(FieldPath(2, ("temp",)))
+    window.traffic.pause_action.trigger()
+    assert window.traffic.columns.sort(column_by_title(window, "f2.temp"))
+    assert cells(window, "f2.temp") == ["-3.5", "9", "12", None]
