@@ -21,7 +21,13 @@ from PySide6.QtWidgets import QMenu, QTableView
 from zinspect.core.explore.fields import FieldPath, PathError
 from zinspect.ui.traffic.column_fit import DROPPABLE, ColumnFit
 from zinspect.ui.traffic.columns import COL_SUMMARY
-from zinspect.ui.traffic.extra_columns import FIELD_PREFIX
+from zinspect.ui.traffic.extra_columns import (
+    FIELD_PREFIX,
+    LATENCY,
+    PEER,
+    SINCE_PREVIOUS,
+    SINCE_TOPIC,
+)
 from zinspect.ui.traffic.table_model import BASE_COLUMNS, TableModel
 
 log = logging.getLogger(__name__)
@@ -29,7 +35,14 @@ log = logging.getLogger(__name__)
 SETTINGS_KEY = "traffic/columns"
 MAX_FIELD_COLUMNS = 32  # decoded field columns kept (and read back from the settings)
 MIN_WIDTH, MAX_WIDTH = 40, 2000  # saved widths outside these are not believed
-EXTRA_WIDTH = 110  # an optional column's first width
+EXTRA_WIDTH = 110  # an optional column's first width, at least
+# the text an optional column usually shows, for its first width
+SAMPLES = {
+    PEER: "127.0.0.1, routing id client-00",
+    SINCE_PREVIOUS: "+000.000 s",
+    SINCE_TOPIC: "+000.000 s",
+    LATENCY: "0000.0 ms",
+}
 
 
 class ColumnLayout:
@@ -93,7 +106,8 @@ class ColumnLayout:
         if header.visualIndex(column) > summary:
             header.moveSection(header.visualIndex(column), summary)
         title = str(self._model.headerData(column, Qt.Orientation.Horizontal))
-        width = self._view.fontMetrics().horizontalAdvance(title) + 24
+        text = max(title, SAMPLES.get(column_id, ""), key=len)
+        width = self._view.fontMetrics().horizontalAdvance(text) + 24
         header.resizeSection(column, max(EXTRA_WIDTH, width))
 
     def _apply_hidden(self) -> None:

@@ -21,6 +21,7 @@ from zinspect.core.decode.model import DecodedMessage
 from zinspect.core.explore.fields import FieldPath, field_value, message_topic, numeric
 from zinspect.core.explore.previous import TopicReader, previous_on_topic
 from zinspect.core.message_time import seconds_text
+from zinspect.core.sockets.connections import SEVERAL_CONNECTIONS
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, Message, MessageStore
 
@@ -229,6 +230,8 @@ class ExtraColumns:
         if message.direction != IN:
             return f"to routing id {frame_summary(message.frames[0])}" if routing else ""
         host = self.sources.peer_host(message)
+        if routing and host.startswith(SEVERAL_CONNECTIONS):
+            host = host.rpartition(" from ")[2]  # the routing id tells which of them
         parts = [host] if host else []
         if routing:
             parts.append(f"routing id {frame_summary(message.frames[0])}")
