@@ -114,3 +114,63 @@ def test_a_field_column_sorts_by_number_with_blanks_last(window, user, qtbot):
     window.traffic.pause_action.trigger()
     assert window.traffic.columns.sort(column_by_title(window, "f2.temp"))
     assert cells(window, "f2.temp") == ["-3.5", "9", "12", None]
+
+
+def test_column_fitting_keeps_the_summary_room_and_never_shows_a_column_the_user_hid(
+    window, user, qtbot
+):
+    put(window, reading(1), reading(2))
+    user.wait_rows(2)
+    view = window.traffic.view
+    size = column_by_title(window, "Size")
+    choose(header_menu(qtbot, window), "Size")  # hidden by the user
+    qtbot.waitUntil(lambda: view.isColumnHidden(size), timeout=WAIT_MS)
+    for title in ("Peer", "Topic", "Δ prev"):
+        choose(header_menu(qtbot, window), title)
+    summary = column_by_title(window, "Summary")
+    window.detail_dock.hide()
+    window.sockets_dock.hide()
+    window.resize(1800, 800)  # room for every column again: Size stays hidden
+    qtbot.waitUntil(
+        lambda: not view.isColumnHidden(column_by_title(window, "Frames")), timeout=WAIT_MS
+    )
+    assert view.isColumnHidden(size)
+    window.resize(700, 800)  # narrow: the first columns step aside, the summary keeps room
+    qtbot.waitUntil(lambda: view.isColumnHidden(column_by_title(window, "Frames")), timeout=WAIT_MS)
+    assert view.columnWidth(summary) >= view.viewport().width() // 4
+    assert not view.isColumnHidden(column_by_title(window, "Peer"))
+
+
+def test_too_many_rows_to_sort_by_a_decoded_column_is_said_and_changes_nothing(
+    window, user, qtbot, monkeypatch
+):
+    import zinspect.ui.traffic.table_model as table_model
+
+    monkeypatch.setattr(table_model, "DECODED_SORT_LIMIT", 2)
+    put(window, reading(3), reading(1), reading(2))
+    user.wait_rows(3)
+    before = user.rows()
+    assert not window.traffic.columns.sort(column_by_title(window, "Topic"))
+    assert (
+        "Too many rows to sort by this column (3; at most 2)" in window.statusBar().currentMessage()
+    )
+    assert user.rows() == before and not window.traffic.model.sorted
+    assert window.traffic.columns.sort(column_by_title(window, "Size"))  # read from the store
+    assert not window.traffic.columns.sort(column_by_title(window, "Δ topic"))
+    assert "Δ topic cannot be sorted" in window.statusBar().currentMessage()
+
+
+def test_time_on_topic_cells_past_the_search_budget_wait_and_then_fill_in(
+    window, user, qtbot, monkeypatch
+):
+    import zinspect.ui.traffic.extra_columns as extra_columns
+
+    monkeypatch.setattr(extra_columns, "TOPIC_BUDGET_S", 0.0)  # every search over budget
+    put(window, reading(1), reading(2), reading(3))
+    user.wait_rows(3)
+    choose(header_menu(qtbot, window), "Δ topic")
+    assert cells(window, "Δ topic") == ["…"] * 3
+    monkeypatch.setattr(extra_columns, "TOPIC_BUDGET_S", 1.0)
+    qtbot.waitUntil(
+        lambda: cells(window, "Δ topic") == [None, "+0.250 s", "+0.250 s"], timeout=WAIT_MS
+    )

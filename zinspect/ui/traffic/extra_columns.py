@@ -11,6 +11,7 @@ latency appears when the Latency panel has matched it, and a cached blank would 
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,7 +67,12 @@ OPTIONAL: tuple[tuple[str, str, str], ...] = (
 CACHE_SIZE = 8192  # cells of decoded columns kept
 DECODE_FRAMES = 64  # frames decoded for a cell, as for the summary
 TOPIC_SEARCH_ROWS = 5_000  # the previous message on a topic is looked for this far back
-TOPIC_SEARCH_SECONDS = 0.003  # and at most this long per cell
+TOPIC_SEARCH_SECONDS = 0.002  # and at most this long per cell
+# and all cells together at most this long per TOPIC_WINDOW_S (a page of searches that give
+# up cost 30 x 2 ms): the rest show "…" and are asked again on the model's next tick
+TOPIC_BUDGET_S = 0.008
+TOPIC_WINDOW_S = 0.1
+LATER = "…"
 CELL_LIMIT = 200  # characters of a field's value in its cell
 
 
@@ -100,6 +106,9 @@ class ExtraColumns:
         self._cells: OrderedDict[tuple[int, str], object] = OrderedDict()
         self._decoded: tuple[int, DecodedMessage | None] = (-1, None)
         self._reader = TopicReader(decoder, lambda name: socket_types.get(name, ""))
+        self._window_start = 0.0
+        self._spent = 0.0
+        self.deferred = False  # a Δ topic cell waits for the next window (the model asks again)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -149,8 +158,8 @@ class ExtraColumns:
     def text(self, message: Message, index: int) -> str:
         value = self.value(message, index)
         column_id = self.ids[index]
-        if value is None:
-            return ""
+        if value is None or value is LATER:
+            return "" if value is None else LATER
         if column_id in (SINCE_PREVIOUS, SINCE_TOPIC):
             return seconds_text(float(value))  # type: ignore[arg-type]
         if column_id == LATENCY:
@@ -188,6 +197,8 @@ class ExtraColumns:
             cells.move_to_end(key)
             return cells[key]
         value = self._compute(message, column_id)
+        if value is LATER:
+            return LATER  # not cached: asked again on the next tick
         cells[key] = value
         if len(cells) > CACHE_SIZE:
             cells.popitem(last=False)
@@ -195,10 +206,7 @@ class ExtraColumns:
 
     def _compute(self, message: Message, column_id: str) -> object | None:
         if column_id == SINCE_TOPIC:
-            search = previous_on_topic(
-                self._store, message, self._reader, TOPIC_SEARCH_ROWS, TOPIC_SEARCH_SECONDS
-            )
-            return None if search.found is None else message.time - search.found.time
+            return self._since_topic(message)
         decoded = self._decode(message)
         if column_id == TOPIC:
             return message_topic(message.frames, decoded) or None
@@ -209,6 +217,19 @@ class ExtraColumns:
         if path is None or decoded is None:
             return None
         return field_value(decoded, path)
+
+    def _since_topic(self, message: Message) -> object | None:
+        now = time.monotonic()
+        if now - self._window_start > TOPIC_WINDOW_S:
+            self._window_start, self._spent = now, 0.0
+        if self._spent >= TOPIC_BUDGET_S:
+            self.deferred = True
+            return LATER
+        search = previous_on_topic(
+            self._store, message, self._reader, TOPIC_SEARCH_ROWS, TOPIC_SEARCH_SECONDS
+        )
+        self._spent += time.monotonic() - now
+        return None if search.found is None else message.time - search.found.time
 
     def _decode(self, message: Message) -> DecodedMessage | None:
         seq, decoded = self._decoded

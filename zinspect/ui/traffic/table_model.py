@@ -37,7 +37,7 @@ from zinspect.ui.traffic.columns import (
     COL_TIME,
     HEADERS,
 )
-from zinspect.ui.traffic.extra_columns import ExtraColumns
+from zinspect.ui.traffic.extra_columns import SINCE_TOPIC, ExtraColumns
 from zinspect.ui.traffic.traffic_model import TrafficModel
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,8 @@ class TableModel(TrafficModel):
         """Sort the shown rows by ``column``; "" when sorted, else why not, in words."""
         if not self.paused:
             return "Pause the view to sort: a live table stays in arrival order"
+        if column >= BASE_COLUMNS and self.extra.ids[column - BASE_COLUMNS] == SINCE_TOPIC:
+            return "Δ topic cannot be sorted: each cell is a search back through the store"
         decodes = column == COL_SUMMARY or (
             column >= BASE_COLUMNS and self.extra.needs_decoding(column - BASE_COLUMNS)
         )
@@ -226,6 +228,10 @@ class TableModel(TrafficModel):
         return len(self._order)
 
     def _tick(self, publish: bool) -> None:
+        if self.extra.deferred and self._rows:  # Δ topic cells past the budget: ask again
+            self.extra.deferred = False
+            column = BASE_COLUMNS + self.extra.index_of(SINCE_TOPIC)
+            self.dataChanged.emit(self.index(0, column), self.index(self._rows - 1, column))
         if self._order is not None:
             if self.decoder.generation == self._generation:
                 self.refreshed.emit()  # the paused count of new messages
