@@ -3,6 +3,7 @@
     python explore_bench.py                      # both figures, as JSON
     python explore_bench.py --quick              # smaller: a smoke test, not a measurement
     python explore_bench.py child explore_ingest COUNT SIZE FRAMES OPEN
+                                   (OPEN 0: closed, 1: all open, 2: all but the columns)
 
 ``explore_ingest_ratio``: app_bench's 1-frame ``ingest`` flood with the Topics view on screen
 (its tab in front), a plot of a field of every message open in the Plot dock, and the
@@ -31,7 +32,7 @@ FULL_MESSAGES, QUICK_MESSAGES = 1_000_000, 100_000
 COLUMNS = ("Topic", "Δ prev", "Peer")
 
 
-def open_everything(window: Any) -> None:
+def open_everything(window: Any, columns_too: bool = True) -> None:
     """The Topics tab in front, a plot of frame 1 of any message, three optional columns."""
     from PySide6.QtCore import Qt
     from topics_bench import show_topics
@@ -40,6 +41,8 @@ def open_everything(window: Any) -> None:
 
     show_topics(window)
     window.plots.plot(None, None, FieldPath.parse("f1"))
+    if not columns_too:
+        return
     model = window.traffic.model
     columns = window.traffic.columns
     titles = {model.headerData(c, Qt.Orientation.Horizontal): c for c in range(model.columnCount())}
@@ -53,7 +56,7 @@ async def explore_ingest(window: Any, probe: Any, count: int, size: int, frames:
     from app_bench import ingest, wait_until
 
     if open_:
-        open_everything(window)
+        open_everything(window, columns_too=open_ == 1)
         await wait_until(lambda: window.topics.showing, 5, "the Topics view")
     else:
         window.topics_dock.hide()

@@ -174,3 +174,19 @@ def test_time_on_topic_cells_past_the_search_budget_wait_and_then_fill_in(
     qtbot.waitUntil(
         lambda: cells(window, "Δ topic") == [None, "+0.250 s", "+0.250 s"], timeout=WAIT_MS
     )
+
+
+def test_a_column_s_width_is_remembered(window, user, qtbot, tmp_path):
+    choose(header_menu(qtbot, window), "Peer")
+    peer = column_by_title(window, "Peer")
+    window.traffic.view.horizontalHeader().resizeSection(peer, 321)
+    window.close()
+    again = MainWindow(settings=settings_at(tmp_path / "s.ini"), session=Session())
+    qtbot.addWidget(again)
+    try:
+        again.show()
+        qtbot.waitExposed(again)
+        assert again.traffic.view.columnWidth(column_by_title(again, "Peer")) == 321
+    finally:
+        again.close()
+        again.shutdown()

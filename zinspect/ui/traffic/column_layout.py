@@ -70,6 +70,9 @@ class ColumnLayout:
         header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
         header.sectionClicked.connect(self._on_header_section_clicked)
         header.sectionMoved.connect(self._on_header_changed)
+        # (a few dozen entries: cheap enough to write at every step of a drag; QSettings
+        # writes the file later)
+        header.sectionResized.connect(self._on_header_changed)
         model.modelReset.connect(self._on_model_model_reset)
         self._apply_hidden()
 
