@@ -190,3 +190,27 @@ def test_a_column_s_width_is_remembered(window, user, qtbot, tmp_path):
     finally:
         again.close()
         again.shutdown()
+
+
+def test_a_word_of_a_text_update_is_plotted_and_added_as_a_column(window, user, qtbot):
+    put(window, [b"10001 -70 49"], [b"10001 -68 50"])
+    user.wait_rows(2)
+    menu = value_menu(qtbot, user, 1, 0, "$")
+    words = entry(menu, "Add a word as column").menu()
+    choose(words, "word 3: 50")
+    menu.close()
+    qtbot.waitUntil(lambda: cells(window, "f1[3]") == ["49", "50"], timeout=WAIT_MS)
+    tree = window.detail.decoded_tree
+    menu = tree.menu_for(tree.item_at_path("$"))
+    plot_words = entry(menu, "Plot a word").menu()
+    assert [a.text() for a in plot_words.actions()] == [
+        "word 1: 10001",
+        "word 2: -68",
+        "word 3: 50",
+    ]
+    choose(plot_words, "word 2: -68")
+    menu.close()
+    panel = window.plots.panel
+    qtbot.waitUntil(lambda: len(panel.series()) == 1, timeout=WAIT_MS)
+    key = panel.series()[0].key
+    assert (key.socket, key.topic, key.path) == ("sub", "10001", FieldPath(1, (2,)))

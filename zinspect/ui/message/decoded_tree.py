@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 CHILD_LIMIT = 200  # items made per level; the rest are counted in a "… N more" row
 VALUE_LIMIT = 200  # characters of a value shown in its cell
+WORDS_OFFERED = 20  # words of a text offered one by one to plot or add as a column
 COPY_LIMIT = 16 * 1024 * 1024  # characters Copy value puts on the clipboard at most
 COLUMN_KEY, COLUMN_TYPE, COLUMN_VALUE = range(3)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -234,7 +235,27 @@ class DecodedTree(QTreeWidget):
         column.triggered.connect(lambda checked=False: self.column_requested.emit(where))
         menu.addAction(plot)
         menu.addAction(column)
+        if where is not None and isinstance(item.value, str):
+            self._add_word_menus(menu, item.value, where)
         return menu
+
+    def _add_word_menus(self, menu: QMenu, text: str, where: FieldPath) -> None:
+        """A text of several words (the weather update "10001 -70 49"): each word is a
+        field of its own (``f1[2]`` is "-70"), to plot or add as a column."""
+        words = text.split(maxsplit=WORDS_OFFERED)[:WORDS_OFFERED]
+        if len(words) < 2:
+            return
+        plot_words = menu.addMenu("Plot a word")
+        column_words = menu.addMenu("Add a word as column")
+        for number, word in enumerate(words, 1):
+            path = FieldPath(where.frame, (*where.keys, number))
+            label = f"word {number}: {word[:24]}"
+            if numeric(word) is not None:
+                action = plot_words.addAction(label)
+                action.triggered.connect(lambda _c=False, p=path: self.plot_requested.emit(p))
+            action = column_words.addAction(label)
+            action.triggered.connect(lambda _c=False, p=path: self.column_requested.emit(p))
+        plot_words.setEnabled(not plot_words.isEmpty())
 
 
 def _key_text(key: object) -> str:
