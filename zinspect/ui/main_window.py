@@ -158,16 +158,10 @@ class MainWindow(QMainWindow):
         # Edit > Compare…, the Compare window and the Message pane's pinned diff
         self.compare = CompareActions(self.host, self.session, self.traffic, self.detail, self)
         # the table's optional columns and row menu, the decoded tree's Plot and Add as column
-        features = (self.compare, self.plots, self.latency, self.saved_messages)
+        saved = (self.saved_messages, self.workspace_actions.saved_messages_dock)
+        features = (self.compare, self.plots, self.latency, *saved)
         self.explore = ExploreActions(
-            self.host,
-            self.session,
-            self.traffic,
-            self.detail,
-            features,
-            self.workspace_actions.saved_messages_dock,
-            self.settings,
-            self,
+            self.host, self.session, self.traffic, self.detail, features, self.settings, self
         )
 
         self._arrange_docks()
@@ -420,6 +414,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.composer_dock], [255], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
+        self.traffic.columns.save()  # the widths the user dragged
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()

@@ -46,8 +46,7 @@ class ExploreActions(QObject):
         session: Session,
         traffic: TrafficPanel,
         detail: DetailPane,
-        features: tuple[CompareActions, PlotActions, LatencyPanel, SavedMessagesPanel],
-        saved_dock: QDockWidget,
+        features: tuple[CompareActions, PlotActions, LatencyPanel, SavedMessagesPanel, QDockWidget],
         settings: QSettings,
         parent: QObject | None = None,
     ) -> None:
@@ -56,8 +55,8 @@ class ExploreActions(QObject):
         self._session = session
         self._traffic = traffic
         self._detail = detail
-        self._compare, self._plots, latency, self._saved = features
-        self._saved_dock = saved_dock
+        # the saved messages' dock is the last: it comes forward when one is added
+        self._compare, self._plots, latency, self._saved, self._saved_dock = features
         self._reader = TopicReader(session.decoder, traffic.socket_type_of)
         traffic.model.extra.sources = ColumnSources(self.peer_host, latency.latency_of)
         traffic.columns.set_say(self.say)

@@ -70,9 +70,6 @@ class ColumnLayout:
         header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
         header.sectionClicked.connect(self._on_header_section_clicked)
         header.sectionMoved.connect(self._on_header_changed)
-        # (a few dozen entries: cheap enough to write at every step of a drag; QSettings
-        # writes the file later)
-        header.sectionResized.connect(self._on_header_changed)
         model.modelReset.connect(self._on_model_model_reset)
         self._apply_hidden()
 
@@ -211,6 +208,9 @@ class ColumnLayout:
         self.save()
 
     def save(self) -> None:
+        """Into the settings: at once after a choice in the menu or a move, and widths with
+        the window's layout when it closes (nothing is written while the table only fits
+        itself)."""
         if self._settings is None:
             return
         header = self._view.horizontalHeader()
