@@ -214,3 +214,29 @@ def test_a_word_of_a_text_update_is_plotted_and_added_as_a_column(window, user, 
     qtbot.waitUntil(lambda: len(panel.series()) == 1, timeout=WAIT_MS)
     key = panel.series()[0].key
     assert (key.socket, key.topic, key.path) == ("sub", "10001", FieldPath(1, (2,)))
+
+
+def test_a_reply_s_latency_and_the_moved_columns_after_a_restart(window, user, qtbot, tmp_path):
+    from zinspect.core.store import IN, OUT, Message
+
+    user.create("REQ", "client")
+    window.session.store.extend(
+        [Message(100.0, "client", OUT, [b"ping"]), Message(100.25, "client", IN, [b"pong"])]
+    )
+    user.wait_rows(2)
+    choose(header_menu(qtbot, window), "Latency")
+    qtbot.waitUntil(lambda: cells(window, "Latency") == [None, "250.0 ms"], timeout=WAIT_MS)
+    header = window.traffic.view.horizontalHeader()
+    latency = column_by_title(window, "Latency")
+    header.moveSection(header.visualIndex(latency), 0)  # dragged to the front
+    window.close()
+    again = MainWindow(settings=settings_at(tmp_path / "s.ini"), session=Session())
+    qtbot.addWidget(again)
+    try:
+        again.show()
+        qtbot.waitExposed(again)
+        header = again.traffic.view.horizontalHeader()
+        assert header.logicalIndex(0) == column_by_title(again, "Latency")
+    finally:
+        again.close()
+        again.shutdown()
