@@ -240,3 +240,18 @@ def test_a_reply_s_latency_and_the_moved_columns_after_a_restart(window, user, q
     finally:
         again.close()
         again.shutdown()
+
+
+def test_a_field_column_is_removed_from_its_header_menu(window, user, qtbot):
+    put(window, reading(1), reading(2))
+    user.wait_rows(2)
+    window.explore.add_column(FieldPath(2, ("unit",)))
+    column = column_by_title(window, "f2.unit")
+    assert cells(window, "f2.unit") == ["C", "C"]
+    choose(header_menu(qtbot, window, column), "Remove column f2.unit")
+    qtbot.waitUntil(lambda: window.traffic.model.extra.field_paths() == [], timeout=WAIT_MS)
+    titles = [
+        window.traffic.model.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(window.traffic.model.columnCount())
+    ]
+    assert "f2.unit" not in titles
