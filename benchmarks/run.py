@@ -16,7 +16,8 @@ Prints a readable table, then as its last line one JSON object with the eighteen
 docs/reliability.md), and the Plot dock's figures (``plot_*``, from plot_bench.py; see
 docs/plots.md). ``--no-safety`` leaves the hostile-input figures out, ``--only-safety``
 measures only them; ``--no-plot`` leaves the plot figures out. The Topics view's figures
-(``topics_*``, topics_bench.py) come too; ``--no-explore`` leaves them out. The pcap
+(``topics_*``, topics_bench.py) and of everything exploring at once (``explore_*``,
+explore_bench.py) come too; ``--no-explore`` leaves them out. The pcap
 import's figures (``pcap_import_*``, pcap_import.py; docs/pcap.md) come with the safety ones.
 docs/performance.md explains each figure and what limits it.
 """
@@ -142,6 +143,9 @@ PLOT_TARGETS: list[tuple[str, float, str, str]] = [
 EXPLORE_TARGETS: list[tuple[str, float, str, str]] = [
     ("topics_ingest_ratio", 0.85, "min", "x closed"),
     ("topics_10k_refresh_max_ms", 100, "max", "ms"),
+    # (explore_bench.py) the Topics view, a plot and three optional table columns at once
+    ("explore_ingest_ratio", 0.85, "min", "x closed"),
+    ("explore_lag_p99_ms", 50, "max", "ms"),
 ]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
@@ -372,6 +376,10 @@ def main(argv: list[str] | None = None) -> int:
 
         log("topics_bench")
         figures.update(topics_bench.measure(args.quick, rounds_wanted))
+        import explore_bench
+
+        log("explore_bench")
+        figures.update(explore_bench.measure(args.quick, rounds_wanted))
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
         figures.update(pcap_figures(args.quick, log))

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWi
 
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.security.libzmq_check import libzmq_warning
-from zinspect.core.sockets.connections import describe_peer
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import IN, Message
+from zinspect.core.store import Message
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.capture.capture_actions import CaptureActions
 from zinspect.ui.compare.compare_actions import CompareActions
@@ -31,6 +30,7 @@ from zinspect.ui.compose.composer import Composer
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.demos.demo_actions import DemoActions
 from zinspect.ui.events.events_panel import EventsPanel
+from zinspect.ui.explore.explore_actions import ExploreActions
 from zinspect.ui.latency.latency_panel import LatencyPanel
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.plot.plot_actions import PlotActions
@@ -162,6 +162,12 @@ class MainWindow(QMainWindow):
         self.compare = CompareActions(self.host, self.session, self.traffic, self.detail, self)
         # Socket > Tap between two programs…
         self.taps = TapActions(self.host, self.session, self.bridge, self.traffic, self)
+        # the table's optional columns and row menu, the decoded tree's Plot and Add as column
+        saved = (self.saved_messages, self.workspace_actions.saved_messages_dock)
+        features = (self.compare, self.plots, self.latency, *saved)
+        self.explore = ExploreActions(
+            self.host, self.session, self.traffic, self.detail, features, self.settings, self
+        )
 
         self._arrange_docks()
         self._build_menus()
@@ -249,9 +255,6 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.composer_dock, self.latency_dock)
         self.tabifyDockWidget(self.composer_dock, self.plots.dock)
         self.composer_dock.raise_()
-        self._whole_tab_titles()
-
-    def _whole_tab_titles(self) -> None:
         whole_tab_titles(self)
 
     @property
@@ -354,15 +357,7 @@ class MainWindow(QMainWindow):
     def _on_traffic_message_selected(self, message: Message | None) -> None:
         self._selected_message = message
         socket_type = self.traffic.socket_type_of(message.socket) if message else ""
-        peer = (
-            self.session.peer_addresses.address_of(message.socket, message.seq)
-            if message is not None and message.direction == IN
-            else ""
-        )
-        handle = self.session.socket_named(message.socket) if message is not None else None
-        if handle is not None and peer:
-            # libzmq names the host only: say when several connections come from there
-            peer = describe_peer(peer, handle.monitor.connections)
+        peer = self.explore.peer_host(message) if message is not None else ""
         self.detail.show_message(message, socket_type, peer)
 
     def _on_detail_decode_rule_requested(self, socket: str, rule: DecodeRule) -> None:
@@ -410,12 +405,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, LAYOUT_VERSION)
-            self._whole_tab_titles()
+            whole_tab_titles(self)
 
     def _size_docks(self, width: int) -> None:
         size_docks(self, self.sockets_dock, self.detail_dock, self.composer_dock, width)
 
     def save_layout(self) -> None:
+        self.traffic.columns.save()  # the widths the user dragged
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
@@ -429,7 +425,7 @@ class MainWindow(QMainWindow):
         docks += (self.topology_dock, self.topics_dock, self.demos.dock, self.events_dock)
         size = docks_back(self, (*docks, self.latency_dock, self.plots.dock), size)
         self._size_docks(size.width())
-        self._whole_tab_titles()
+        whole_tab_titles(self)
 
     # -- the Help menu's boxes ----------------------------------------------------------
     def show_about(self) -> QMessageBox:

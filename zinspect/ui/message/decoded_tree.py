@@ -3,7 +3,9 @@
 A decoded frame may be a map of a million keys: the tree makes the items of one level only
 when that level is expanded, and at most ``CHILD_LIMIT`` of them, with a last row saying how
 many more there are. Each item keeps its value and its path (``$.a[2].b``,
-``content.data["text/plain"]``) for the Copy value and Copy path actions.
+``content.data["text/plain"]``) for the Copy value and Copy path actions. In a frame's tree
+the path also reads as a FieldPath (``$.a[2]`` of frame 2 is ``f2.a[2]``), for "Plot this
+value" and "Add as column", which the tree asks for with signals (it knows no plot nor table).
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ import json
 import logging
 import re
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from zinspect.core.decode.decoder import value_text
+from zinspect.core.explore.fields import FieldPath, PathError, numeric
 
 log = logging.getLogger(__name__)
 
 CHILD_LIMIT = 200  # items made per level; the rest are counted in a "… N more" row
 VALUE_LIMIT = 200  # characters of a value shown in its cell
+WORDS_OFFERED = 20  # words of a text offered one by one to plot or add as a column
 COPY_LIMIT = 16 * 1024 * 1024  # characters Copy value puts on the clipboard at most
 COLUMN_KEY, COLUMN_TYPE, COLUMN_VALUE = range(3)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -37,6 +41,17 @@ def child_path(parent: str, key: object) -> str:
     if isinstance(key, bytes):
         return f"{parent}[0x{key.hex()}]"
     return f"{parent}[{key}]"
+
+
+def field_path(path: str, frame: int) -> FieldPath | None:
+    """The tree's ``path`` (``$.a[2]``) in frame ``frame`` (from 1) as a FieldPath; None
+    when it is no frame's path or does not read as one (a bytes key)."""
+    if frame < 1 or not path.startswith("$"):
+        return None
+    try:
+        return FieldPath.parse(f"f{frame}{path[1:]}")
+    except PathError:
+        return None
 
 
 def type_text(value: object) -> str:
@@ -107,7 +122,11 @@ class ValueItem(QTreeWidgetItem):
 
 
 class DecodedTree(QTreeWidget):
-    """Shows one decoded value; right-click an item to copy its value or its path."""
+    """Shows one decoded value; right-click an item to copy its value or its path, plot it
+    or add it as a table column."""
+
+    plot_requested = Signal(object)  # FieldPath of a numeric value
+    column_requested = Signal(object)  # FieldPath
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +143,7 @@ class DecodedTree(QTreeWidget):
         self.customContextMenuRequested.connect(self._on_self_context_menu_requested)
         self.itemExpanded.connect(self._on_self_item_expanded)
         self._root = "$"
+        self.frame = 0  # the frame shown, from 1; 0: no frame (a protocol's fields)
         # the keyboard's way to the same two actions, on the highlighted item
         for text, keys, slot in (
             ("Copy value", QKeySequence.StandardKey.Copy, self._on_copy_value_triggered),
@@ -135,11 +155,13 @@ class DecodedTree(QTreeWidget):
             action.triggered.connect(slot)
             self.addAction(action)
 
-    def set_value(self, value: object, root: str = "$") -> None:
+    def set_value(self, value: object, root: str = "$", frame: int = 0) -> None:
         """Show ``value``: a container's children at the top, a scalar as one row.
-        ``root`` starts every path ("$" for a frame, "" for a protocol's fields)."""
+        ``root`` starts every path ("$" for a frame, "" for a protocol's fields); ``frame``
+        is the frame's number (from 1), 0 when the value is no frame's."""
         self.clear()
         self._root = root
+        self.frame = frame
         children = _children(value)
         if children is None:
             self.addTopLevelItem(ValueItem("(value)", value, root or "$"))
@@ -185,8 +207,11 @@ class DecodedTree(QTreeWidget):
 
     def _on_self_context_menu_requested(self, pos: QPoint) -> None:
         item = self.itemAt(pos)
-        if not isinstance(item, ValueItem):
-            return
+        if isinstance(item, ValueItem):
+            self.menu_for(item).popup(self.viewport().mapToGlobal(pos))
+
+    def menu_for(self, item: ValueItem) -> QMenu:
+        """The context menu of ``item``."""
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.setToolTipsVisible(True)
@@ -198,7 +223,39 @@ class DecodedTree(QTreeWidget):
         path.triggered.connect(lambda checked=False: self.copy_path(item))
         menu.addAction(value)
         menu.addAction(path)
-        menu.popup(self.viewport().mapToGlobal(pos))
+        menu.addSeparator()
+        where = field_path(item.path, self.frame)
+        plot = QAction("Plot this value", menu)
+        plot.setEnabled(where is not None and numeric(item.value) is not None)
+        plot.setToolTip("Plot this field of the messages on this socket and topic over time")
+        plot.triggered.connect(lambda checked=False: self.plot_requested.emit(where))
+        column = QAction("Add as column", menu)
+        column.setEnabled(where is not None)
+        column.setToolTip("Show this field of every message in a traffic table column")
+        column.triggered.connect(lambda checked=False: self.column_requested.emit(where))
+        menu.addAction(plot)
+        menu.addAction(column)
+        if where is not None and isinstance(item.value, str):
+            self._add_word_menus(menu, item.value, where)
+        return menu
+
+    def _add_word_menus(self, menu: QMenu, text: str, where: FieldPath) -> None:
+        """A text of several words (the weather update "10001 -70 49"): each word is a
+        field of its own (``f1[2]`` is "-70"), to plot or add as a column."""
+        words = text.split(maxsplit=WORDS_OFFERED)[:WORDS_OFFERED]
+        if len(words) < 2:
+            return
+        plot_words = menu.addMenu("Plot a word")
+        column_words = menu.addMenu("Add a word as column")
+        for number, word in enumerate(words, 1):
+            path = FieldPath(where.frame, (*where.keys, number))
+            label = f"word {number}: {word[:24]}"
+            if numeric(word) is not None:
+                action = plot_words.addAction(label)
+                action.triggered.connect(lambda _c=False, p=path: self.plot_requested.emit(p))
+            action = column_words.addAction(label)
+            action.triggered.connect(lambda _c=False, p=path: self.column_requested.emit(p))
+        plot_words.setEnabled(not plot_words.isEmpty())
 
 
 def _key_text(key: object) -> str:

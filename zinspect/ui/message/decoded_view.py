@@ -47,7 +47,8 @@ class DecodedView(QWidget):
         self.tree.setMinimumHeight(3 * self.fontMetrics().height())
         layout.addWidget(self.tree, 1)
 
-    def show_frame(self, frame: DecodedFrame) -> None:
+    def show_frame(self, frame: DecodedFrame, number: int = 0) -> None:
+        """Show ``frame``, frame ``number`` (from 1) of its message."""
         self.decoder_label.setText(decoder_text(frame))
         show_error(
             self.error_label,
@@ -55,4 +56,4 @@ class DecodedView(QWidget):
             if frame.error
             else "",
         )
-        self.tree.set_value(frame.value)
+        self.tree.set_value(frame.value, frame=number)

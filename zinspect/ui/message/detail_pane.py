@@ -328,6 +328,11 @@ class DetailPane(QWidget):
             self._fill_header(self._message)
 
     @property
+    def decoded_tree(self) -> DecodedTree:
+        """The tree of the decoded frame shown (its Plot and Add as column signals)."""
+        return self._frame_viewer.decoded_view.tree
+
+    @property
     def decoded(self) -> DecodedMessage | None:
         return self._decoded
 

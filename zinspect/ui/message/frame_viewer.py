@@ -224,7 +224,7 @@ class FrameViewer(QWidget):
             self._shown_view = DECODED
             self._view_note.setVisible(False)
             self._truncated_label.setVisible(False)
-            self._decoded_view.show_frame(decoded)
+            self._decoded_view.show_frame(decoded, row + 1)
             self._pages.setCurrentWidget(self._decoded_view)
             return
         self._pages.setCurrentWidget(self._viewer)

@@ -40,6 +40,7 @@ class ColumnFit(QObject):
         self._widths = {column: view.columnWidth(column) for column in DROPPABLE}
         self._squeeze_width = view.columnWidth(COL_SOCKET)
         self._squeezing = False
+        self._user_hidden: set[int] = set()  # columns the user hid: never shown by a fit
         view.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -67,14 +68,24 @@ class ColumnFit(QObject):
     def hidden(self) -> list[int]:
         return [c for c in self._droppable if self._view.isColumnHidden(c)]
 
+    def set_user_hidden(self, columns: set[int]) -> None:
+        """The columns the user chose to hide (the header's menu): a fit leaves them hidden
+        and shows the others again when there is room."""
+        self._user_hidden = set(columns)
+        for column in self._user_hidden:
+            self._view.setColumnHidden(column, True)
+        self.fit()
+
     def fit(self) -> None:
         view = self._view
         header = view.horizontalHeader()
         room = view.viewport().width()
-        for column in self._droppable:
+        droppable = [c for c in self._droppable if c not in self._user_hidden]
+        for column in droppable:
             if not view.isColumnHidden(column):
                 self._widths[column] = header.sectionSize(column)
-        if not self._squeezing:
+        squeezable = self._squeezable not in self._user_hidden
+        if not self._squeezing and squeezable:
             self._squeeze_width = header.sectionSize(self._squeezable)
         kept = [
             header.sectionSize(c)
@@ -82,22 +93,25 @@ class ColumnFit(QObject):
             if c not in (self._summary, self._squeezable, *self._droppable)
             and not view.isColumnHidden(c)
         ]
-        kept.append(self._squeeze_width)
+        if squeezable:
+            kept.append(self._squeeze_width)
         used = sum(kept)
         wanted = max(room * SUMMARY_SHARE, self._summary_min)
         show = []
-        for column in reversed(self._droppable):  # the last to go is the first to come back
+        for column in reversed(droppable):  # the last to go is the first to come back
             width = self._widths[column]
             if room - used - width < wanted:
                 break
             used += width
             show.append(column)
-        for column in self._droppable:
+        for column in droppable:
             hide = column not in show
             if view.isColumnHidden(column) != hide:
                 view.setColumnHidden(column, hide)
                 if not hide:
                     header.resizeSection(column, self._widths[column])
+        if not squeezable:
+            return
         short = int(wanted - (room - used))  # what the summary still lacks
         width = max(self._squeeze_width // 2, self._squeeze_width - max(0, short))
         self._squeezing = width < self._squeeze_width

@@ -32,10 +32,11 @@ from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
+from zinspect.ui.traffic.column_layout import ColumnLayout
 from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
+from zinspect.ui.traffic.table_model import TableModel
 from zinspect.ui.traffic.topic_chip import TopicChip
-from zinspect.ui.traffic.traffic_model import TrafficModel
 from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
@@ -83,14 +84,14 @@ class TrafficPanel(TrafficRows, QWidget):
         self._valid_text = ""
         self._valid_regex = False
 
-        self.model = TrafficModel(store, self, bridge.session.decoder)
+        self.model = TableModel(store, self, bridge.session.decoder)
         # Before the view's selection model connects: it moves the current row off removed
         # rows, and that must not count as the user selecting another message.
         self.model.rowsAboutToBeRemoved.connect(self._on_model_rows_about_to_be_removed)
         self._build_filter_bar()
+        self._build_actions()  # before the view: sorting pauses it
         self._build_view()
         self._build_status()
-        self._build_actions()
         self._lay_out()
 
         self._text_timer = QTimer(self)
@@ -126,10 +127,6 @@ class TrafficPanel(TrafficRows, QWidget):
         self.topic_chip.set_scope(scope)
         self.set_socket_filter(socket)
         self._apply_filter()
-
-    def socket_type_of(self, name: str) -> str:
-        """The type of the socket that had this name ('' if never seen); closed sockets too."""
-        return self.model.socket_type_of(name)
 
     @property
     def following(self) -> bool:
@@ -241,6 +238,7 @@ class TrafficPanel(TrafficRows, QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.column_fit = ColumnFit(view)
+        self.columns = ColumnLayout(view, self.model, self.column_fit, self.pause_action.trigger)
 
     def _build_status(self) -> None:
         self.count_label = QLabel(self)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView
 
 from zinspect.core.store import Message
-from zinspect.ui.traffic.traffic_model import TrafficModel
+from zinspect.ui.traffic.table_model import TableModel
 
 
 class TrafficRows:
@@ -23,9 +23,13 @@ class TrafficRows:
     ``socket_combo``."""
 
     view: QTableView
-    model: TrafficModel
+    model: TableModel
     socket_combo: QComboBox
     _filter_names: set[str]  # the names the socket filter offers already
+
+    def socket_type_of(self, name: str) -> str:
+        """The type of the socket that had this name ('' if never seen); closed sockets too."""
+        return self.model.socket_type_of(name)
 
     def row_count(self) -> int:
         """How many rows the table shows now (the filter applies)."""

@@ -8,7 +8,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QDockWidget, QMainWindow, QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QStatusBar,
+    QWidget,
+)
 
 # The menu bar's order, whoever asks for a menu first; a title not listed goes before Help.
 MENU_ORDER = ("&File", "&Edit", "&Socket", "&View", "&Capture", "&Demos", "&Help")

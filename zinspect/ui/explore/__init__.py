@@ -1,0 +1,2 @@
+"""Exploring the traffic from its table: optional columns, the row menu, plot and column
+from the decoded tree."""
