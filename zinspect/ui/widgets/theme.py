@@ -9,9 +9,11 @@ theme changes; models and custom-painted views listen to ``theme_signals.theme_c
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -406,15 +408,32 @@ def _use_style(app: QApplication, variant: str) -> None:
 
 
 def _restyle(widgets: list[QWidget]) -> None:
-    """Render every registered style-sheet template and tint with the new colours."""
-    for widget in widgets:
-        template = widget.property(_STYLE_PROPERTY)
-        if isinstance(template, str):
-            widget.setStyleSheet(render_style(template))
-        tinted = widget.property(_TINT_PROPERTY)
-        if isinstance(tinted, str):
-            number, role = tinted.split(":", 1)
-            _apply_tint(widget, QPalette.ColorRole(int(number)), role)
+    """Render every registered style-sheet template and tint with the new colours.
+
+    The list holds every widget of the application, also ones only Python keeps alive
+    (menus and boxes made without a parent): a garbage collection in the middle of the loop
+    could delete one of those under it and crash Qt (seen in the test suite, which leaves
+    many such widgets behind), so collections wait until the loop is done, and a widget
+    whose C++ side is already gone is skipped."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for widget in widgets:
+            if shiboken6.isValid(widget):
+                _restyle_one(widget)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _restyle_one(widget: QWidget) -> None:
+    template = widget.property(_STYLE_PROPERTY)
+    if isinstance(template, str):
+        widget.setStyleSheet(render_style(template))
+    tinted = widget.property(_TINT_PROPERTY)
+    if isinstance(tinted, str):
+        number, role = tinted.split(":", 1)
+        _apply_tint(widget, QPalette.ColorRole(int(number)), role)
 
 
 class _TickBoxStyle(QProxyStyle):
