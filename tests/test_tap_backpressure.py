@@ -135,7 +135,6 @@ def test_a_client_no_socket_can_be_made_for_is_refused_in_words(aloop, session, 
 def test_idle_clients_with_made_up_ids_give_their_upstream_socket_back(
     aloop, session, qtbot, monkeypatch
 ):
-    monkeypatch.setattr(tap_module, "IDLE_CLIENT_S", 0.0)
     monkeypatch.setattr(tap_module, "SWEEP_S", 0.05)
     context, server, endpoint = raw_server(zmq.REP)
     try:
@@ -150,6 +149,8 @@ def test_idle_clients_with_made_up_ids_give_their_upstream_socket_back(
         server.send(b"answer " + server.recv())
         qtbot.waitUntil(lambda: client.poll(0) != 0, timeout=WAIT_MS)
         assert client.recv() == b"answer once"
+        # idle from now on (made idle at once before the reply, its socket could go first)
+        monkeypatch.setattr(tap_module, "IDLE_CLIENT_S", 0.0)
         qtbot.waitUntil(lambda: tap.idle_closed == 1, timeout=WAIT_MS)
         assert tap.client_count == 0
         assert [h.name for h in session.sockets] == ["tap"]
