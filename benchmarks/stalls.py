@@ -7,9 +7,10 @@
 Each scenario runs in a fresh child process started like the ``zinspect`` command (through
 app_bench.py's window runner, Qt's offscreen platform), with a 16 ms precise timer running:
 
-- ``stall_evict_ms``: the store holds 1 M small rows (the table shows them all), then a
-  peer process (tests/peers/big_message_sender.py) sends ten 64 MiB messages into a PULL socket: each one makes the store drop
-  rows to stay under its 512 MiB cap (the first drops ~1 M small rows at once).
+- ``stall_evict_ms``: the store holds 1 M small rows (the table shows them all), then one
+  peer process (tests/peers/big_message_sender.py) sends ten 64 MiB messages into a PULL
+  socket: from the fifth on, each makes the store drop 60-310 k small rows to stay under
+  its 512 MiB cap (at once, before the store evicted in slices).
 - ``stall_send_flood_ms``: the send automation floods 300 k messages of 64 B into a PULL sink
   process (app_bench's ``send`` scenario: interval 0, the batch path).
 - ``stall_open_capture_ms``: File > Open capture of a capture of 1 M messages.
