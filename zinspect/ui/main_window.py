@@ -479,5 +479,6 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.sockets.select_socket(None)  # each close would show the next socket's forms
         self.session.close()
         log.info("session closed")

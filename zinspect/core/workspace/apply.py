@@ -4,6 +4,7 @@ their automations, and say in words (with the place in the file) what failed."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Generator
 
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.decode.model import DecodeError
@@ -23,6 +24,19 @@ log = logging.getLogger(__name__)
 def apply_workspace(
     workspace: Workspace, session: Session, *, start_sends: bool = True
 ) -> list[str]:
+    """``apply_steps`` run to its end at once: the problems, in words."""
+    steps = apply_steps(workspace, session, start_sends=start_sends)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            lines: list[str] = done.value
+            return lines
+
+
+def apply_steps(
+    workspace: Workspace, session: Session, *, start_sends: bool = True
+) -> Generator[None, None, list[str]]:
     """Create every socket of ``workspace`` in ``session``; return (and log at WARNING, one
     line each) every error found: the invalid entries first, then what failed here.
 
@@ -32,10 +46,16 @@ def apply_workspace(
     once every socket exists, so a forward finds its target. ``start_sends`` False attaches
     automations that send a script without starting them (a demo waits for its Start
     button); replies and forwards always start, or the first messages would go unanswered.
+
+    A generator: it yields after each socket it creates and each automation it attaches,
+    so a window can spread a workspace of 1,000 sockets over turns of its loop (about a
+    millisecond each); the problems are its return value.
     """
     lines = [str(error) for error in workspace.invalid]
     created: list[tuple[SocketSpec, SocketHandle]] = []
     for number, spec in enumerate(workspace.sockets):
+        if session.closed:  # the window quit while the workspace opened
+            break
         where = spec.source or f"socket {describe_json(spec.name)}"
         try:
             handle = session.create_socket(spec.type, spec.name or None)
@@ -55,8 +75,12 @@ def apply_workspace(
             session.notify_changed(handle)  # the socket list shows last_error
             lines.extend(f"{place}: {text}" for place, text in problems)
         created.append((spec, handle))
+        yield
     for spec, handle in created:
-        if spec.automation is None or spec.automation.empty or handle.closed:
+        if spec.automation is None or spec.automation.empty:
+            continue
+        yield
+        if handle.closed:  # closed by its user while the workspace opened
             continue
         try:
             attach_automation(
