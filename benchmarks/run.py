@@ -14,6 +14,9 @@ Prints a readable table, then as its last line one JSON object with the thirteen
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
 (``rss_*``, ``stall_*`` and ``shutdown_1m_*``, from the safety_*.py modules; see
 docs/reliability.md). ``--no-safety`` leaves those out, ``--only-safety`` measures only them.
+The stalls of heavy operations (``stall_evict_ms``, ``stall_send_flood_ms``,
+``stall_open_capture_ms``, ``stall_1000_sockets_ms``, each with its ``*_cpu_ms`` twin, from
+stalls.py) come last; ``--no-stalls`` (or ``--no-safety``) leaves them out.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -32,6 +35,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import decode_bench
+import stalls
 from common import HERE, median, run_child
 
 
@@ -201,6 +205,13 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for name in EXTRA if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
+    for name in stalls.KEYS:
+        if name in figures:
+            verdict = "met" if figures[name] <= stalls.TARGET_MS else "MISSED"
+            lines.append(
+                f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {stalls.TARGET_MS:<6g} "
+                f"ms     {verdict}"
+            )
     for name, target, kind, unit in SAFETY_TARGETS:
         if name in figures:
             verdict = "met" if met(figures[name], target, kind) else "MISSED"
@@ -255,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the hostile-input figures (memory bound, stalls)",
     )
     parser.add_argument(
+        "--no-stalls",
+        action="store_true",
+        help="leave out the stall figures of benchmarks/stalls.py (evict, send flood, ...)",
+    )
+    parser.add_argument(
         "--only-safety",
         action="store_true",
         help="measure only the hostile-input figures",
@@ -279,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
+    if not (args.no_stalls or args.no_safety):
+        figures.update(stalls.measure(args.quick, log))
     print(
         f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
         f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)"

@@ -52,6 +52,7 @@ CASES: list[tuple[str, str, list[int], list[int]]] = [
     ("stall_1000_sockets_ms", "sockets", [1000], [200]),
 ]
 KEYS = [name for name, *_ in CASES] + [f"{name[:-3]}_cpu_ms" for name, *_ in CASES]
+TARGET_MS = 100  # every stall figure, and its CPU twin
 
 
 def cpu_probe(base: type) -> type:
