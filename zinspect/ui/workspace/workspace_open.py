@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
-FIRST_STEPS = 64  # sockets (and automations) made before Open returns
-SLICE_S = 0.020  # then work per turn of the loop
+FIRST_STEPS = 32  # sockets (and automations) made before Open returns
+SLICE_S = 0.015  # then work per turn of the loop
 
 
 class SlicedApply(QObject):
