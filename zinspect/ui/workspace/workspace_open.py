@@ -36,6 +36,7 @@ class SlicedApply(QObject):
         self._done = done
         self.finished = False
         self.cancelled = False
+        self._result: list[str] | None = None  # the problems, once the steps ended
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -52,19 +53,30 @@ class SlicedApply(QObject):
             self._steps.close()
 
     def _on_timer_timeout(self) -> None:
+        if self._result is not None:  # the steps ended last turn: what follows gets its own
+            self._finish(self._result)
+            return
         deadline = time.monotonic() + SLICE_S
-        self._run(lambda _done: time.monotonic() >= deadline)
+        self._run(lambda _done: time.monotonic() >= deadline, later=True)
 
-    def _run(self, enough: Callable[[int], bool]) -> None:
+    def _run(self, enough: Callable[[int], bool], later: bool = False) -> None:
         done = 0
         while not self.cancelled:
             try:
                 next(self._steps)
             except StopIteration as end:
-                self.finished = True
-                self._done(end.value)
+                if later and done:  # a slice's worth done this turn already
+                    self._result = end.value
+                    self._timer.start()
+                else:
+                    self._finish(end.value)
                 return
             done += 1
             if enough(done):
                 self._timer.start()
                 return
+
+    def _finish(self, problems: list[str]) -> None:
+        self.finished = True
+        self._result = None
+        self._done(problems)
