@@ -19,6 +19,9 @@ measures only them; ``--no-plot`` leaves the plot figures out. The Topics view's
 (``topics_*``, topics_bench.py) and of everything exploring at once (``explore_*``,
 explore_bench.py) come too; ``--no-explore`` leaves them out. The pcap
 import's figures (``pcap_import_*``, pcap_import.py; docs/pcap.md) come with the safety ones.
+The stalls of heavy operations (``stall_evict_ms``, ``stall_send_flood_ms``,
+``stall_open_capture_ms``, ``stall_1000_sockets_ms``, each with its ``*_cpu_ms`` twin, from
+stalls.py) come last; ``--no-stalls`` (or ``--no-safety``) leaves them out.
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -37,6 +40,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import decode_bench
+import stalls
 from common import HERE, median, run_child
 
 MIB = 1024 * 1024
@@ -256,6 +260,13 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
     for name in EXTRA if rounds else []:
         runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
         lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
+    for name in stalls.KEYS:
+        if name in figures:
+            verdict = "met" if figures[name] <= stalls.TARGET_MS else "MISSED"
+            lines.append(
+                f"{name:<30}{figures[name]:>10.1f}{'(one run)':>26}   <= {stalls.TARGET_MS:<6g} "
+                f"ms     {verdict}"
+            )
     for name, target, kind, unit in PCAP_TARGETS:
         if name in figures:
             sign = ">=" if kind == "min" else "<="
@@ -348,6 +359,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the exploring views' figures (the Topics view under load)",
     )
     parser.add_argument(
+        "--no-stalls",
+        action="store_true",
+        help="leave out the stall figures of benchmarks/stalls.py (evict, send flood, ...)",
+    )
+    parser.add_argument(
         "--only-safety",
         action="store_true",
         help="measure only the hostile-input figures",
@@ -388,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
 
         log("plot_bench")
         figures.update(plot_bench.measure(quick=args.quick))
+    if not (args.no_stalls or args.no_safety):
+        figures.update(stalls.measure(args.quick, log))
     print(
         f"zinspect benchmark ({'quick' if args.quick else 'full'}, {rounds_wanted} "
         f"round{'s' if rounds_wanted != 1 else ''}, {time.monotonic() - started:.0f} s)"

@@ -103,6 +103,10 @@ def row_cost(row: Row) -> int:
 
 
 _COMPACT_MIN = 4096  # dead slots before the row list is compacted
+# Rows dropped per turn of the loop when the store may evict later (``evict_later``):
+# releasing a row costs ~0.35 us, so 64 k rows are ~25 ms, where one 64 MiB message
+# arriving in a store full of small rows dropped 300-700 k at once (100-400 ms).
+EVICT_SLICE = 65_536
 
 
 # Where the numbers users read start: 1 (like frames, and Wireshark) or 0, a preference of
@@ -195,6 +199,12 @@ class MessageStore:
         # time before the oldest kept one, for the delta of that one).
         self.origin_time: float | None = None
         self._dropped_time: float | None = None
+        # Set by whoever runs a loop (the Session): ``evict_later(callback)`` arranges for
+        # ``callback`` to run on a later turn and returns True, or returns False. With it,
+        # a batch that puts the store far over its caps drops EVICT_SLICE rows now and the
+        # rest a slice per turn (every count exact at each step); without it, all at once.
+        self.evict_later: Callable[[Callable[[], None]], bool] | None = None
+        self._evict_scheduled = False
 
     def __len__(self) -> int:
         return self.end_seq - self.first_seq
@@ -235,7 +245,7 @@ class MessageStore:
         self.end_seq += count
         self.total_bytes += rows_cost(rows)
         self.received += received
-        self._enforce_caps()
+        self._enforce_caps(EVICT_SLICE if self.evict_later is not None else None)
 
     def append_row(self, row: Row) -> None:
         """Add one row (a send: it runs per message, so it is kept short)."""
@@ -246,28 +256,55 @@ class MessageStore:
         self.total_bytes += row_cost(row)
         if row[ROW_DIRECTION] != OUT:
             self.received += 1
-        if self.end_seq - self.first_seq > self.max_messages or self.total_bytes > self.max_bytes:
-            self._enforce_caps()
+        if self.over_caps:
+            self._enforce_caps(EVICT_SLICE if self.evict_later is not None else None)
 
-    def _enforce_caps(self) -> None:
+    @property
+    def over_caps(self) -> bool:
+        """More kept than the caps allow: an eviction in slices is still under way."""
+        return (
+            self.end_seq - self.first_seq > self.max_messages or self.total_bytes > self.max_bytes
+        )
+
+    def _evict_more(self) -> None:
+        """The next slice of an eviction (called back through ``evict_later``)."""
+        self._evict_scheduled = False
+        if self.over_caps:
+            self._enforce_caps(EVICT_SLICE if self.evict_later is not None else None)
+
+    def _enforce_caps(self, limit: int | None = None) -> None:
+        """Drop the oldest rows until the caps hold, or ``limit`` rows when one is given
+        (then the rest is asked for through ``evict_later``, or dropped now if it cannot)."""
+        self._drop_oldest(limit)
+        if limit is not None and self.over_caps and not self._evict_scheduled:
+            assert self.evict_later is not None
+            self._evict_scheduled = self.evict_later(self._evict_more)
+            if not self._evict_scheduled:
+                self._drop_oldest(None)
+
+    def _drop_oldest(self, limit: int | None) -> None:
         over = len(self) - self.max_messages
         head = self._head
         items = self._items
         removed_bytes = 0
+        if limit is None:
+            limit = len(self)
         if over > 0:
+            over = min(over, limit)
             removed_bytes = rows_cost(items[head : head + over])
             head += over
         total = self.total_bytes
         excess = total - removed_bytes - self.max_bytes
+        stop = self._head + limit
         if excess > 0:
             # Rows to drop are found a chunk at a time at C speed (a sum, then a bisect in
             # the chunk that covers the excess): one large message arriving in a store full
             # of small ones drops hundreds of thousands of rows, and a Python step per row
             # held the loop for a third of a second.
-            end = len(items)
+            end = min(len(items), stop)
             chunk = 256
             while excess > 0 and head < end:
-                sizes = row_costs(items[head : head + chunk])
+                sizes = row_costs(items[head : min(head + chunk, end)])
                 got = sum(sizes)
                 if got < excess:  # the whole chunk goes, and more
                     count = len(sizes)
@@ -364,4 +401,4 @@ class MessageStore:
         (counted in ``dropped``; views remove them on their next refresh)."""
         self.max_messages = max_messages
         self.max_bytes = max_bytes
-        self._enforce_caps()
+        self._enforce_caps()  # at once: the caller reports what went

@@ -471,5 +471,6 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         if self.probe_dialog is not None:
             self.probe_dialog.cancel_probe()
+        self.sockets.select_socket(None)  # each close would show the next socket's forms
         self.session.close()
         log.info("session closed")

@@ -9,6 +9,7 @@ turn within one shared budget. One socket is a SocketHandle (socket_handle.py).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -52,6 +53,7 @@ class Session:
         self.context = zmq.asyncio.Context()
         configure_context(self.context)  # room for thousands of sockets, if the system allows
         self.store = store if store is not None else MessageStore()
+        self.store.evict_later = _call_soon  # a big drop in slices, one per turn of the loop
         self.sockets: list[SocketHandle] = []
         self._counters: dict[str, int] = {}
         self.on_socket_added: list[Listener] = []
@@ -229,3 +231,12 @@ class Session:
         """Tell the listeners that ``handle`` stored ``count`` more messages."""
         for listener in self.on_received:
             listener(handle, count)
+
+
+def _call_soon(callback: Callable[[], None]) -> bool:
+    """Run ``callback`` on the next turn of the running loop; False when none runs."""
+    try:
+        asyncio.get_running_loop().call_soon(callback)
+    except RuntimeError:
+        return False
+    return True

@@ -14,6 +14,7 @@ from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.core.topology.endpoint_match import (
     endpoint_destination,
     endpoints_match,
+    match_key,
     same_host_text,
 )
 from zinspect.core.topology.layout import layout
@@ -39,6 +40,7 @@ from zinspect.core.topology.model import (
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.connections import Connection, Connections
+    from zinspect.core.sockets.socket_base import Endpoint
     from zinspect.core.sockets.socket_handle import SocketHandle
 
 
@@ -138,13 +140,19 @@ def build_topology(
     pairs: list[tuple[Node, Node, str]] = []  # (binder, connecter, bind address)
     connected: set[tuple[str, str]] = set()  # (binder key, address) that a local socket reached
     binds = [(node, e) for node, handle in placed for e in handle.endpoints if e.bound]
+    binds_by_key: dict[tuple[str, object], list[tuple[Node, Endpoint]]] = {}
+    for bind in binds:
+        bind_key = match_key(bind[1].address)
+        if bind_key is not None:
+            binds_by_key.setdefault(bind_key, []).append(bind)
     for node, handle in placed:
         for entry in handle.endpoints:
             if entry.bound:
                 continue
+            wanted = match_key(entry.address)
             matches = [
                 (b, e)
-                for b, e in binds
+                for b, e in (binds_by_key.get(wanted, ()) if wanted is not None else ())
                 if b is not node and endpoints_match(e.address, entry.address)
             ]
             # an open bind before a stopped one; the most specific bind wins (a wildcard

@@ -85,6 +85,23 @@ def endpoint_destination(address: str) -> str:
     return address
 
 
+def match_key(address: str) -> tuple[str, object] | None:
+    """What a bind and a connect must share for ``endpoints_match`` to hold (the transport,
+    and the name, path or port), or None when the address matches nothing: a graph of
+    1,000 sockets compares each connect with the binds of its key only, not all of them."""
+    transport, sep, rest = address.strip().partition("://")
+    if not sep:
+        return None
+    if transport == "ipc" and not rest.startswith("@"):
+        return transport, os.path.normpath(rest)
+    if transport not in HOST_PORT_TRANSPORTS:
+        return transport, rest  # inproc, abstract ipc, pgm...: the same address
+    parts = _split_host_port(rest)
+    if parts is None or not parts[1].isdigit():
+        return None
+    return transport, int(parts[1])
+
+
 def endpoints_match(bind_address: str, connect_address: str) -> bool:
     """Whether a connect to ``connect_address`` reaches a bind on ``bind_address``.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Generator
 
 from zinspect.core.automation.script_runner import attach_any
 from zinspect.core.decode.model import DecodeError
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 def apply_workspace(
     workspace: Workspace, session: Session, *, start_sends: bool = True, run_scripts: bool = True
 ) -> list[str]:
+    """``apply_steps`` run to its end at once: the problems, in words."""
+    steps = apply_steps(workspace, session, start_sends=start_sends, run_scripts=run_scripts)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            lines: list[str] = done.value
+            return lines
+
+
+def apply_steps(
+    workspace: Workspace, session: Session, *, start_sends: bool = True, run_scripts: bool = True
+) -> Generator[None, None, list[str]]:
     """Create every socket of ``workspace`` in ``session``, then start its taps; return (and
     log at WARNING, one line each) every error found: the invalid entries first, then what
     failed here.
@@ -38,10 +52,16 @@ def apply_workspace(
     button); replies and forwards always start, or the first messages would go unanswered.
     ``run_scripts`` False attaches script automations without running them (the user has
     not said yet that they trust them).
+
+    A generator: it yields after each socket it creates and each automation it attaches,
+    so a window can spread a workspace of 1,000 sockets over turns of its loop (about a
+    millisecond each); the problems are its return value.
     """
     lines = [str(error) for error in workspace.invalid]
     created: list[tuple[SocketSpec, SocketHandle]] = []
     for number, spec in enumerate(workspace.sockets):
+        if session.closed:  # the window quit while the workspace opened
+            break
         where = spec.source or f"socket {describe_json(spec.name)}"
         try:
             handle = session.create_socket(spec.type, spec.name or None)
@@ -61,8 +81,12 @@ def apply_workspace(
             session.notify_changed(handle)  # the socket list shows last_error
             lines.extend(f"{place}: {text}" for place, text in problems)
         created.append((spec, handle))
+        yield
     for spec, handle in created:
-        if spec.automation is None or spec.automation.empty or handle.closed:
+        if spec.automation is None or spec.automation.empty:
+            continue
+        yield
+        if handle.closed:  # closed by its user while the workspace opened
             continue
         try:
             automation = spec.automation

@@ -55,6 +55,7 @@ class GapsTab(QWidget):
         super().__init__(parent)
         self._gaps = gaps
         self.socket_box = QComboBox()
+        self._offered: list[str] = []  # the names in socket_box, as set_sockets put them
         self.socket_box.setEditable(True)
         self.socket_box.setAccessibleName("Sequence socket")
         self.socket_box.setToolTip("The socket that receives the numbered messages")
@@ -125,16 +126,27 @@ class GapsTab(QWidget):
 
     def set_sockets(self, names: list[str]) -> None:
         """The sockets offered in the socket box: the live ones, then any other whose
-        traffic the view has seen (an opened capture's); the typed text stays."""
+        traffic the view has seen (an opened capture's); the typed text stays. New names
+        after the offered ones are added to them: rebuilding the box for each socket of a
+        workspace of 1,000 took seconds."""
         names = names + [name for name in self._gaps.sockets_seen() if name not in names]
-        if names == [self.socket_box.itemText(i) for i in range(self.socket_box.count())]:
+        box = self.socket_box
+        offered = self._offered
+        if box.count() != len(offered):  # Return in the editable box added what was typed
+            offered = [box.itemText(i) for i in range(box.count())]
+        if names == offered:
+            self._offered = names
             return
-        text = self.socket_box.currentText()
-        self.socket_box.blockSignals(True)
-        self.socket_box.clear()
-        self.socket_box.addItems(names)
-        self.socket_box.setCurrentText(text)
-        self.socket_box.blockSignals(False)
+        text = box.currentText()
+        box.blockSignals(True)
+        if names[: len(offered)] == offered:
+            box.addItems(names[len(offered) :])
+        else:
+            box.clear()
+            box.addItems(names)
+        box.setCurrentText(text)
+        box.blockSignals(False)
+        self._offered = names
 
     def _on_mark_button_clicked(self) -> None:
         try:

@@ -6,7 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
+
+from zinspect.core.workspace.model import EXTENSION
+
+FILE_FILTER = f"zinspect workspaces (*{EXTENSION});;JSON files (*.json);;All files (*)"
 
 Continuation = Callable[[], object]  # what it returns is not used
 
@@ -65,3 +69,21 @@ class Questions(QObject):
 
     def _on_box_destroyed(self) -> None:
         self._box = None
+
+
+def workspace_file_dialog(
+    parent: QWidget, title: str, mode: QFileDialog.AcceptMode, folder: str
+) -> QFileDialog:
+    """The Open or Save As dialog for workspace files, starting in ``folder`` if given."""
+    dialog = QFileDialog(parent, title)
+    dialog.setAcceptMode(mode)
+    dialog.setNameFilter(FILE_FILTER)
+    dialog.setFileMode(
+        QFileDialog.FileMode.ExistingFile
+        if mode == QFileDialog.AcceptMode.AcceptOpen
+        else QFileDialog.FileMode.AnyFile
+    )
+    dialog.setAccessibleName(title)
+    if folder:
+        dialog.setDirectory(folder)
+    return dialog

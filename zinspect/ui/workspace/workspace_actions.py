@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.apply import apply_workspace, rebase_scripts
+from zinspect.core.workspace.apply import apply_steps, rebase_scripts
 from zinspect.core.workspace.atomic_save import save_workspace_atomic
 from zinspect.core.workspace.dump import dump_workspace, holds_secrets
 from zinspect.core.workspace.model import EXTENSION, SavedMessage, Workspace, WorkspaceError
@@ -43,16 +43,16 @@ from zinspect.ui.workspace.load_problems import (
     LoadProblemsDialog,
     display_name,
 )
-from zinspect.ui.workspace.questions import Continuation, Questions
+from zinspect.ui.workspace.questions import Continuation, Questions, workspace_file_dialog
 from zinspect.ui.workspace.recent_workspaces import RecentWorkspaces
 from zinspect.ui.workspace.script_trust import ScriptTrust
 from zinspect.ui.workspace.traffic_on_open import TrafficOnOpen
+from zinspect.ui.workspace.workspace_open import SlicedApply
 
 log = logging.getLogger(__name__)
 
 CHECK_DELAY_MS = 150  # changes are compared at most this often (REQ/REP floods change state)
 STATUS_MS = 8000
-FILE_FILTER = f"zinspect workspaces (*{EXTENSION});;JSON files (*.json);;All files (*)"
 
 
 class WorkspaceActions(QObject):
@@ -61,6 +61,7 @@ class WorkspaceActions(QObject):
 
     workspace_replaced = Signal(str)  # every socket was replaced (opened, new, demo): path or ""
     socket_chosen = Signal(object)  # SocketHandle: the first socket of a workspace just opened
+    # (None: none, before the sockets close)
     quit_confirmed = Signal()  # the user agreed to lose (or saved) the changes: close now
 
     def __init__(
@@ -80,6 +81,7 @@ class WorkspaceActions(QObject):
         self.title = ""  # the name of an untitled workspace (a demo's), shown for "Untitled"
         self._capture = ""  # the file name of the capture whose messages are shown
         self._baseline = dump_workspace(Workspace())
+        self._opening: SlicedApply | None = None  # a big workspace still being made
         self._modified = False
         # what the file held that the session does not (invalid entries, failed binds):
         # saving over that same file asks first
@@ -226,17 +228,22 @@ class WorkspaceActions(QObject):
             self._status(f"Not opened: {display_name(path)}: {error}")
             return False
         run = self.script_trust.trusted(path, workspace)
-        self.replace_sockets(
-            lambda: apply_workspace(workspace, self.session, run_scripts=run),
-            workspace.messages,
-            path=path,
-        )
-        if not run:
-            self.script_trust.ask(path, workspace, self.session)
-        self.load_problems.keep(workspace.left_out, workspace.invalid)
-        self._mark_clean()  # what the file holds includes the entries kept as written
-        self.recent.remember(path)
-        log.info("opened workspace %s", path)
+        self._clear_session()
+
+        def opened(problems: list[str]) -> None:
+            self._opening = None
+            self._replaced(problems, workspace.messages, path=path, title="")
+            if not run:  # attached stopped: ask once the sockets exist
+                self.script_trust.ask(path, workspace, self.session)
+            self.load_problems.keep(workspace.left_out, workspace.invalid)
+            self._mark_clean()  # what the file holds includes the entries kept as written
+            self.recent.remember(path)
+            log.info("opened workspace %s", path)
+
+        # in slices: the sockets of a big workspace are made over turns of the loop
+        steps = apply_steps(workspace, self.session, run_scripts=run)
+        self._opening = SlicedApply(steps, opened, self)
+        self._opening.start()
         return True
 
     def replace_sockets(
@@ -253,12 +260,20 @@ class WorkspaceActions(QObject):
         bundled file). Announces it with ``workspace_replaced``."""
         self._clear_session()
         problems = create()
+        self._replaced(problems, messages, path=path, title=title)
+        self._mark_clean()
+        return problems
+
+    def _replaced(
+        self, problems: list[str], messages: list[SavedMessage], *, path: str | None, title: str
+    ) -> None:
+        """The sockets are made: the saved messages, the state and what to say (the caller
+        marks it clean, once: a dump of 1,000 sockets takes ~50 ms)."""
         self.saved_messages.model.set_messages(messages)
         if self.session.sockets:
             self.socket_chosen.emit(self.session.sockets[0])
         self.path = path
         self.title = title
-        self._mark_clean()
         self.load_problems.set_problems(path, problems)
         count = len(self.session.sockets)
         summary = (
@@ -274,7 +289,6 @@ class WorkspaceActions(QObject):
         else:
             self._status(summary)
         self.workspace_replaced.emit(path or "")
-        return problems
 
     def new_workspace(self) -> None:
         """Close every socket and forget the file (without asking: see the New action)."""
@@ -288,6 +302,11 @@ class WorkspaceActions(QObject):
         self.workspace_replaced.emit("")
 
     def _clear_session(self) -> None:
+        if self._opening is not None:  # a workspace still opening gives way
+            self._opening.cancel()
+            self._opening = None
+        if self.session.sockets:  # or each close shows the next socket's forms: 1,000 = 1 min
+            self.socket_chosen.emit(None)
         for handle in list(self.session.sockets):
             handle.close()
 
@@ -413,22 +432,14 @@ class WorkspaceActions(QObject):
     def _new_file_dialog(self, title: str, mode: QFileDialog.AcceptMode) -> QFileDialog:
         if self._file_dialog is not None:
             self._file_dialog.deleteLater()
-        dialog = self._file_dialog = QFileDialog(self.host.widget, title)
-        dialog.setAcceptMode(mode)
-        dialog.setNameFilter(FILE_FILTER)
-        dialog.setFileMode(
-            QFileDialog.FileMode.ExistingFile
-            if mode == QFileDialog.AcceptMode.AcceptOpen
-            else QFileDialog.FileMode.AnyFile
-        )
-        dialog.setAccessibleName(title)
-        if self.path:
-            dialog.setDirectory(os.path.dirname(self.path))
-        return dialog
+        folder = os.path.dirname(self.path) if self.path else ""
+        self._file_dialog = workspace_file_dialog(self.host.widget, title, mode, folder)
+        return self._file_dialog
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_workspace_changed(self, *_args: object) -> None:
-        if not self._check_timer.isActive():
+        # a workspace still opening is compared with its file once made, not meanwhile
+        if self._opening is None and not self._check_timer.isActive():
             self._check_timer.start()
 
     def _on_new_action_triggered(self) -> None:
