@@ -208,3 +208,19 @@ def test_a_theme_applied_elsewhere_shows_checked_in_the_menu(window):
     assert checked_theme(window) == "Dark" and is_dark(window.palette())
     apply_theme("system")
     assert checked_theme(window) == "System" and not is_dark(window.palette())
+
+
+def test_widgets_with_a_style_sheet_of_their_own_follow_a_theme_chosen_at_run_time(window):
+    """Dock tab bars (a padding style sheet) and the bold Paused label kept the palette they
+    had when their sheet was set: light tabs in a dark window, black text on dark."""
+    from PySide6.QtWidgets import QTabBar
+
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.styleSheet()]
+    assert bars, "the dock tab bars have their padding style sheet"
+    paused = window.traffic.paused_label
+    trigger_menu(window, "Dark")
+    assert all(is_dark(bar.palette()) for bar in bars)
+    assert paused.palette().color(Role.WindowText).lightness() > 180
+    trigger_menu(window, "Light")
+    assert not any(is_dark(bar.palette()) for bar in bars)
+    assert paused.palette().color(Role.WindowText).lightness() < 80

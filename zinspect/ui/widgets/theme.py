@@ -430,6 +430,10 @@ def _restyle_one(widget: QWidget) -> None:
     template = widget.property(_STYLE_PROPERTY)
     if isinstance(template, str):
         widget.setStyleSheet(render_style(template))
+    elif widget.styleSheet():
+        # a style sheet of its own (padding, bold) keeps the palette the widget had when the
+        # sheet was set: set it again so it takes the new one (tab bars, the Paused label)
+        widget.setStyleSheet(widget.styleSheet())
     tinted = widget.property(_TINT_PROPERTY)
     if isinstance(tinted, str):
         number, role = tinted.split(":", 1)
