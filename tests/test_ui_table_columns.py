@@ -255,3 +255,29 @@ def test_a_field_column_is_removed_from_its_header_menu(window, user, qtbot):
         for c in range(window.traffic.model.columnCount())
     ]
     assert "f2.unit" not in titles
+
+
+def test_a_column_hidden_for_room_says_so_in_the_menu_and_comes_back_when_asked_for(
+    window, user, qtbot
+):
+    """A new user saw Time ticked in the header's menu but not in the table (a fit had hidden
+    it for room), and ticking it again did nothing."""
+    put(window, reading(1), reading(2))
+    user.wait_rows(2)
+    view = window.traffic.view
+    for title in ("Peer", "Topic", "Δ prev"):
+        choose(header_menu(qtbot, window), title)
+    window.detail_dock.hide()
+    window.sockets_dock.hide()
+    window.resize(700, 800)
+    time_column = column_by_title(window, "Time")
+    qtbot.waitUntil(lambda: view.isColumnHidden(time_column), timeout=WAIT_MS)
+    menu = header_menu(qtbot, window)
+    asked = entry(menu, "Time (hidden: the table is narrow)")
+    assert not asked.isChecked()
+    choose(menu, "Time (hidden: the table is narrow)")
+    qtbot.waitUntil(lambda: not view.isColumnHidden(time_column), timeout=WAIT_MS)
+    choose(header_menu(qtbot, window), "Peer")  # another fit: the column asked for stays
+    qtbot.waitUntil(lambda: view.isColumnHidden(column_by_title(window, "Peer")), timeout=WAIT_MS)
+    assert not view.isColumnHidden(time_column)
+    assert entry(header_menu(qtbot, window), "Time").isChecked()

@@ -41,6 +41,7 @@ class ColumnFit(QObject):
         self._squeeze_width = view.columnWidth(COL_SOCKET)
         self._squeezing = False
         self._user_hidden: set[int] = set()  # columns the user hid: never shown by a fit
+        self._pinned: set[int] = set()  # columns the user asked back: never hidden by a fit
         view.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -76,11 +77,23 @@ class ColumnFit(QObject):
             self._view.setColumnHidden(column, True)
         self.fit()
 
+    def pin(self, column: int, pinned: bool) -> None:
+        """The user asked for ``column`` in the header's menu while a fit had hidden it:
+        it stays, and the summary makes do with less room (or the table scrolls)."""
+        if pinned:
+            self._pinned.add(column)
+            self._view.setColumnHidden(column, False)
+        else:
+            self._pinned.discard(column)
+        self.fit()
+
     def fit(self) -> None:
         view = self._view
         header = view.horizontalHeader()
         room = view.viewport().width()
-        droppable = [c for c in self._droppable if c not in self._user_hidden]
+        droppable = [
+            c for c in self._droppable if c not in self._user_hidden and c not in self._pinned
+        ]
         for column in droppable:
             if not view.isColumnHidden(column):
                 self._widths[column] = header.sectionSize(column)
@@ -90,8 +103,7 @@ class ColumnFit(QObject):
         kept = [
             header.sectionSize(c)
             for c in range(header.count())
-            if c not in (self._summary, self._squeezable, *self._droppable)
-            and not view.isColumnHidden(c)
+            if c not in (self._summary, self._squeezable, *droppable) and not view.isColumnHidden(c)
         ]
         if squeezable:
             kept.append(self._squeeze_width)

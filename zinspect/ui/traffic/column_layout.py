@@ -85,6 +85,8 @@ class ColumnLayout:
         if column == COL_SUMMARY:
             return  # the column people read, and the one that stretches: always there
         column_id = self._model.column_id(column)
+        if column in DROPPABLE:  # asked for by name: a fit no longer hides it for room
+            self._fit.pin(column, shown)
         if shown:
             self.hidden.discard(column_id)
             self._place(column)
@@ -153,9 +155,10 @@ class ColumnLayout:
         for visual in range(header.count()):
             logical = header.logicalIndex(visual)
             title = str(self._model.headerData(logical, Qt.Orientation.Horizontal))
-            action = QAction(title, menu)
+            for_room = self.is_shown(logical) and self._view.isColumnHidden(logical)
+            action = QAction(title + (" (hidden: the table is narrow)" if for_room else ""), menu)
             action.setCheckable(True)
-            action.setChecked(self.is_shown(logical))
+            action.setChecked(self.is_shown(logical) and not for_room)
             action.setEnabled(logical != COL_SUMMARY)
             tip = self._model.headerData(logical, Qt.Orientation.Horizontal, _TOOLTIP)
             action.setToolTip(str(tip or ""))
