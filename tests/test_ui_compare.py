@@ -76,7 +76,7 @@ def test_the_shortcut_compares_text_frames_word_by_word(window, user, qtbot):
     user.shortcut(Qt.Key.Key_D, target=window.traffic.view)
     text = compare_text(window, qtbot)
     assert "Frame 1: changed" in text
-    assert "10001 -7068 49" in text  # the old word struck through, then the new one
+    assert "10001 -70 68 49" in text  # the old word struck through, a space, the new one
     html = window.compare.dialog.view.browser.toHtml()
     assert "line-through" in html
 

@@ -40,5 +40,5 @@ def test_a_very_long_changed_line_is_cut_and_says_how_much_is_left_out(qtbot):
     view = shown(qtbot, [b"a" * 5000], [b"b" * 5000])
     text = view.text()
     half = LINE_CHARS // 2  # A's text and B's share the line
-    assert "a" * half + "b" * half in text and "a" * (half + 1) not in text
+    assert "a" * half + " " + "b" * half in text and "a" * (half + 1) not in text
     assert "(9,000 more characters)" in text

@@ -202,10 +202,13 @@ def _text_table(lines: tuple[TextLine, ...]) -> str:
         numbers = " ".join(f"{n if n is not None else '':>5}" for n in (line.a_line, line.b_line))
         sign = SIGN.get(line.kind, " ")
         share = max(LINE_CHARS // max(1, len(line.pieces)), 80)  # each piece gets a part
-        body = [
-            escape(text[:share]) if kind == SAME else _mark(kind, text[:share])
-            for kind, text in line.pieces
-        ]
+        body = []
+        previous = SAME
+        for kind, text in line.pieces:
+            if previous == REMOVED and kind == ADDED:
+                body.append(" ")  # old then new: apart, or "40" and "-79" read "40-79"
+            body.append(escape(text[:share]) if kind == SAME else _mark(kind, text[:share]))
+            previous = kind
         left_out = sum(max(0, len(text) - share) for _kind, text in line.pieces)
         cut = f' <i style="color:{grey};">… ({left_out:,} more characters)</i>' if left_out else ""
         rows.append(f'<span style="color:{grey};">{numbers}</span> {sign} {"".join(body)}{cut}')
