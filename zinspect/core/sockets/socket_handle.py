@@ -141,7 +141,10 @@ class SocketHandle(Sending, Receiving):
     @property
     def subscription_hint(self) -> str:
         if self.type_name == "SUB" and not self.subscriptions:
-            return "No subscription: this SUB receives nothing. Subscribe to an empty prefix to receive everything."
+            return (
+                "No subscription: this SUB receives nothing. Subscribe to an empty prefix to "
+                "receive everything."
+            )
         return ""
 
     # -- endpoints ------------------------------------------------------------------
