@@ -82,14 +82,14 @@ class TapDialog(QDialog):
             "tap_front",
             "zinspect binds this endpoint: the clients connect here (their old endpoint, or "
             "a new one you give them)",
-            "tcp://127.0.0.1:5555",
+            "where clients connect, e.g. tcp://127.0.0.1:6000",
         )
         self.front_error = error_label("Front endpoint problem")
         self.upstream_edit = make_line_edit(
             "tap_upstream",
             "The server binds this endpoint; zinspect connects to it (for ipc:// the server "
             "moves to another path)",
-            "tcp://127.0.0.1:5556",
+            "where the server binds, e.g. tcp://127.0.0.1:5555",
         )
         self.upstream_error = error_label("Upstream endpoint problem")
         self.start_error = error_label("Tap problem")
@@ -100,6 +100,8 @@ class TapDialog(QDialog):
         self.start_button = make_button("Start", "tap_start", "Make the tap and start forwarding")
         self.stop_button = make_button("Stop", "tap_stop", "Close the tap's sockets")
         self.stop_button.setEnabled(False)
+        self.close_button = make_button("Close", "tap_close", "Close this window (a tap goes on)")
+        self.close_button.clicked.connect(self.close)
 
         form = self._form = QFormLayout()
         form.addRow("Pattern", self.pattern_combo)
@@ -114,6 +116,7 @@ class TapDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         self.setMinimumWidth(MIN_WIDTH)
         layout.addLayout(form)
