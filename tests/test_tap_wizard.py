@@ -76,6 +76,7 @@ def test_tap_in_the_window_shows_both_directions(window, user, qtbot, peer):
     user.click(dialog.close_button)  # the window goes; the tap goes on
     assert not dialog.isVisible() and dialog.tap is not None
     assert any(name.startswith("hello-tap") for name in user.socket_list())
+    assert wizard(window, qtbot) is dialog  # Socket > Tap… shows the running tap again
     user.click(dialog.stop_button)
     assert dialog.tap is None
     assert "Stopped" in dialog.status_label.text()
