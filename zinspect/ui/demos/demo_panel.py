@@ -69,7 +69,7 @@ class DemoPanel(QWidget):
         self.figure_labels: list[QLabel] = []
 
         self.title_label = QLabel()
-        self.title_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        set_style(self.title_label, "font-size: 13pt; font-weight: bold;")
         self.title_label.setWordWrap(True)
         self.summary_label = _wrapped(style=MUTED_STYLE)
         self.start_button = _button("▶ Start", "Start the demo's senders from their first message")

@@ -203,7 +203,7 @@ def option_rows_grid(
         if spec.group != group:
             group = spec.group
             header = QLabel(group)
-            header.setStyleSheet(HEADER_STYLE)
+            set_style(header, HEADER_STYLE)
             header.setAccessibleName(f"{group} options")
             header.setToolTip(f"Options about {group.lower()}")
             grid.addWidget(header, line, 0, 1, 5)

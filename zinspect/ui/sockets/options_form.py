@@ -74,7 +74,7 @@ class OptionsForm(QWidget):
         self.title_label.setAccessibleName("Options of")
         self.title_label.setToolTip("The socket these options belong to")
         self.title_label.setWordWrap(True)
-        self.title_label.setStyleSheet("font-weight: bold;")
+        set_style(self.title_label, "font-weight: bold;")
         self.legend_label = QLabel()
         self.legend_label.setWordWrap(True)
         set_style(self.legend_label, NOTE_TEMPLATE)

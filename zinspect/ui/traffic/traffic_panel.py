@@ -257,7 +257,7 @@ class TrafficPanel(TrafficRows, QWidget):
             "The table is frozen; capture continues. Resume with "
             f"Pause view ({PAUSE_SHORTCUT}) to see the new messages"
         )
-        self.paused_label.setStyleSheet("font-weight: bold;")
+        set_style(self.paused_label, "font-weight: bold;")
         self.paused_label.hide()
         self.follow_button = QToolButton(self)
         self.follow_button.setText("↓ Newest")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
+import weakref
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, QSettings, Qt, Signal
@@ -286,6 +287,12 @@ def brush(role: str) -> QBrush:
     return cached
 
 
+# The widgets set_style and tint were given: a theme change restyles these, not every widget
+# of the application (QApplication.allWidgets() wraps each one, also widgets half way
+# through their deletion, which crashed Qt in a full test run).
+_themed: weakref.WeakSet[QWidget] = weakref.WeakSet()
+
+
 def render_style(template: str) -> str:
     """A style sheet with ``{role}`` replaced by the current colour of that role."""
     table = TABLES[_variant]
@@ -294,8 +301,11 @@ def render_style(template: str) -> str:
 
 def set_style(widget: QWidget, template: str) -> None:
     """Give ``widget`` the style sheet ``template`` ("color: {error};"), rendered again
-    with the new colours whenever the theme changes; "" removes it."""
+    with the new colours whenever the theme changes; "" removes it. Every widget with a
+    style sheet of its own goes through here, colours or not ("font-weight: bold;"): a
+    sheet set again is what makes a widget take a new application palette."""
     widget.setProperty(_STYLE_PROPERTY, template or None)
+    _themed.add(widget)
     widget.setStyleSheet(render_style(template))
 
 
@@ -303,6 +313,7 @@ def tint(widget: QWidget, role: str, palette_role: QPalette.ColorRole = _Role.Wi
     """Set one palette role of ``widget`` to the theme colour ``role``, kept up to date on
     a theme change: for many small widgets, where a style sheet would cost too much."""
     widget.setProperty(_TINT_PROPERTY, f"{int(palette_role.value)}:{role}")
+    _themed.add(widget)
     _apply_tint(widget, palette_role, role)
 
 
@@ -390,7 +401,7 @@ def _use_variant(app: QApplication, variant: str, *, force: bool = False) -> Non
     # widgets hear of it through posted events: deliver them now, so every widget has its
     # new palette when apply_theme returns and theme_changed's listeners read it
     QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
-    _restyle(app.allWidgets())
+    _restyle(list(_themed))
     log.info("theme %s (%s colours)%s", _chosen, variant, " at start" if first else "")
     theme_signals.theme_changed.emit(variant)
 
@@ -410,11 +421,9 @@ def _use_style(app: QApplication, variant: str) -> None:
 def _restyle(widgets: list[QWidget]) -> None:
     """Render every registered style-sheet template and tint with the new colours.
 
-    The list holds every widget of the application, also ones only Python keeps alive
-    (menus and boxes made without a parent): a garbage collection in the middle of the loop
-    could delete one of those under it and crash Qt (seen in the test suite, which leaves
-    many such widgets behind), so collections wait until the loop is done, and a widget
-    whose C++ side is already gone is skipped."""
+    The list may hold widgets only Python keeps alive (made without a parent): a garbage
+    collection in the middle of the loop could delete one under it, so collections wait
+    until the loop is done, and a widget whose C++ side is already gone is skipped."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -430,10 +439,6 @@ def _restyle_one(widget: QWidget) -> None:
     template = widget.property(_STYLE_PROPERTY)
     if isinstance(template, str):
         widget.setStyleSheet(render_style(template))
-    elif widget.styleSheet():
-        # a style sheet of its own (padding, bold) keeps the palette the widget had when the
-        # sheet was set: set it again so it takes the new one (tab bars, the Paused label)
-        widget.setStyleSheet(widget.styleSheet())
     tinted = widget.property(_TINT_PROPERTY)
     if isinstance(tinted, str):
         number, role = tinted.split(":", 1)

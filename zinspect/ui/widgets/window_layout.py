@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
+from zinspect.ui.widgets.theme import set_style
+
 TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # a little less padding than Fusion's
 
 
@@ -20,7 +22,7 @@ def whole_tab_titles(window: QMainWindow) -> None:
     for bar in window.findChildren(QTabBar):
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
-        bar.setStyleSheet(TAB_STYLE)
+        set_style(bar, TAB_STYLE)
 
 
 def size_docks(
