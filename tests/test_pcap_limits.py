@@ -170,4 +170,4 @@ def test_data_the_capture_lost_at_the_end_is_a_gap_by_the_fin(tmp_path):
     write(tmp_path / "lost.pcap", packets)
     rows, result = import_rows(tmp_path / "lost.pcap")
     assert frames_of(rows) == [[b"%d" % n, b"y" * 500] for n in range(4)]
-    assert "bytes were missing from the capture 1 times (gaps)" in result.damage_report()
+    assert "bytes were missing from the capture in 1 place (gaps)" in result.damage_report()

@@ -353,12 +353,19 @@ class PcapImporter:
         if self.file.cut_short:
             notes.append("the file ends in the middle of a packet record (a capture interrupted)")
         if counts.get("tcp_gap"):
-            notes.append(f"bytes were missing from the capture {counts['tcp_gap']:,} times (gaps)")
+            gaps = counts["tcp_gap"]
+            notes.append(
+                f"bytes were missing from the capture in {gaps:,} place{'s' if gaps != 1 else ''} "
+                "(gaps)"
+            )
         joined = counts.get("zmtp_joined", 0) + counts.get("zmtp_resync", 0)
         if joined:
             notes.append(
-                f"{joined:,} times a stream was joined mid-way and resynchronised on a frame "
-                "boundary (what came before it is skipped)"
+                "a stream was joined mid-way and resynchronised on a frame boundary (what "
+                "came before is skipped)"
+                if joined == 1
+                else f"streams were resynchronised on a frame boundary {joined:,} times (joined "
+                "mid-way or after lost bytes; what came before each is skipped)"
             )
         if counts.get("zmtp_encrypted"):
             notes.append(
