@@ -64,13 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     logging.basicConfig(level=logging.WARNING, format="zinspect decode: %(message)s")
-    load_plugins()
-    decoder = MessageDecoder()
-    types: dict[str, str] = {}
-    if args.workspace:
-        problem = use_workspace(args.workspace, decoder, types)
-        if problem:
-            return _fail(problem)
+    decoder, types, problem = workspace_decoder(args.workspace)
+    if problem:
+        return _fail(problem)
     try:
         reader = CaptureReader(args.capture)
     except CaptureError as error:
@@ -95,6 +91,18 @@ def damage_note(reader: CaptureReader) -> str:
     return (
         f"{reader.skipped} damaged line(s) skipped (the first, line {first}: {reader.first_error})"
     )
+
+
+def workspace_decoder(
+    workspace: str | None,
+) -> tuple[MessageDecoder, dict[str, str], str | None]:
+    """What the capture commands decode with: plugins loaded, a decoder with the rules and
+    keys of ``workspace``'s sockets, their types by name, and the problem in words, if any."""
+    load_plugins()
+    decoder = MessageDecoder()
+    types: dict[str, str] = {}
+    problem = use_workspace(workspace, decoder, types) if workspace else None
+    return decoder, types, problem
 
 
 def use_workspace(path: str, decoder: MessageDecoder, types: dict[str, str]) -> str | None:

@@ -17,10 +17,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from zinspect.cli.decode import SLICE_S, damage_note, quiet_stdout, use_workspace
+from zinspect.cli.decode import SLICE_S, damage_note, quiet_stdout, workspace_decoder
 from zinspect.core.capture.capture import CaptureError, CaptureReader
-from zinspect.core.decode.decoder import MessageDecoder
-from zinspect.core.decode.plugins import load_plugins
 from zinspect.core.explore.latency import guess_socket_type
 from zinspect.core.explore.sequence_gaps import MarkError, SequenceMark, parse_mark
 from zinspect.core.explore.traffic_stats import TrafficStats
@@ -74,13 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     logging.basicConfig(level=logging.WARNING, format="zinspect stats: %(message)s")
-    load_plugins()
-    decoder = MessageDecoder()
-    types: dict[str, str] = {}
-    if args.workspace:
-        problem = use_workspace(args.workspace, decoder, types)
-        if problem:
-            return _fail(problem)
+    decoder, types, problem = workspace_decoder(args.workspace)
+    if problem:
+        return _fail(problem)
     marks: list[SequenceMark] = []
     for socket, path in args.sequence:
         try:

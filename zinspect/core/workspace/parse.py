@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,51 +72,37 @@ def parse_workspace(text: str, base: str | os.PathLike[str] | None = None) -> Wo
     messages = _entries(document, "messages", "a list of saved messages", workspace.invalid)
     types = declared_types(sockets)
     seen: dict[str, str] = {}
-    for index, entry in enumerate(sockets):
-        path = f"sockets[{index}]"
-        spec = _parse_entry(
-            entry,
-            path,
-            workspace.invalid,
-            markers,
-            lambda errors: parse_socket(entry, path, types, seen, errors, base_dir),  # noqa: B023 (called at once)
-        )
-        if spec is not None:
-            workspace.sockets.append(spec)
-            if spec.name:
-                seen[spec.name] = path
-        elif _as_read(entry, markers):
-            workspace.left_out.append(LeftOut("sockets", index, entry))
-    seen = {}
-    for index, entry in enumerate(messages):
-        path = f"messages[{index}]"
-        message = _parse_entry(
-            entry,
-            path,
-            workspace.invalid,
-            markers,
-            lambda errors: parse_message(entry, path, seen, errors),  # noqa: B023 (called at once)
-        )
-        if message is not None:
-            workspace.messages.append(message)
-            seen[message.name] = path
-        elif _as_read(entry, markers):
-            workspace.left_out.append(LeftOut("messages", index, entry))
+    for path, spec in _each_entry(
+        "sockets",
+        sockets,
+        workspace,
+        markers,
+        lambda entry, path, errors: parse_socket(entry, path, types, seen, errors, base_dir),
+    ):
+        workspace.sockets.append(spec)
+        if spec.name:
+            seen[spec.name] = path
+    saved: dict[str, str] = {}
+    for path, message in _each_entry(
+        "messages",
+        messages,
+        workspace,
+        markers,
+        lambda entry, path, errors: parse_message(entry, path, saved, errors),
+    ):
+        workspace.messages.append(message)
+        saved[message.name] = path
     taken = {spec.name: f"sockets[{n}]" for n, spec in enumerate(workspace.sockets)}
-    for index, entry in enumerate(_entries(document, "taps", "a list of taps", workspace.invalid)):
-        path = f"taps[{index}]"
-        tap = _parse_entry(
-            entry,
-            path,
-            workspace.invalid,
-            markers,
-            lambda errors: parse_tap(entry, path, taken, errors),  # noqa: B023 (called at once)
-        )
-        if tap is not None:
-            workspace.taps.append(tap)
-            taken[tap.name] = path
-        elif _as_read(entry, markers):
-            workspace.left_out.append(LeftOut("taps", index, entry))
+    taps = _entries(document, "taps", "a list of taps", workspace.invalid)
+    for path, tap in _each_entry(
+        "taps",
+        taps,
+        workspace,
+        markers,
+        lambda entry, path, errors: parse_tap(entry, path, taken, errors),
+    ):
+        workspace.taps.append(tap)
+        taken[tap.name] = path
     return workspace
 
 
@@ -185,6 +171,31 @@ def _entries(document: dict[str, Any], key: str, what: str, invalid: list[SpecEr
         invalid.append(SpecError(key, f"expected {what}, got {describe_json(value)}"))
         return []
     return value
+
+
+def _each_entry(
+    kind: str,
+    entries: list[Any],
+    workspace: Workspace,
+    markers: dict[str, tuple[int, int]],
+    parse: Callable[[Any, str, list[SpecError]], T | None],
+) -> Iterator[tuple[str, T]]:
+    """Each entry of ``kind`` parsed, with its path, in order (the caller records it before
+    the next is parsed, so names already taken are known); one that fails goes to
+    ``invalid``, and, when it can be written back as it was read, to ``left_out``."""
+    for index, entry in enumerate(entries):
+        path = f"{kind}[{index}]"
+        value = _parse_entry(
+            entry,
+            path,
+            workspace.invalid,
+            markers,
+            lambda errors: parse(entry, path, errors),  # noqa: B023 (called at once)
+        )
+        if value is not None:
+            yield path, value
+        elif _as_read(entry, markers):
+            workspace.left_out.append(LeftOut(kind, index, entry))
 
 
 def _parse_entry(
