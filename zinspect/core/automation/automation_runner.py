@@ -24,13 +24,18 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 from zinspect.core.automation.automation import AutomationSpec, ReplySpec
-from zinspect.core.automation.automation_send import GaveUpError, ScriptedSend
+from zinspect.core.automation.automation_send import (
+    PEER_POLL_SECONDS,
+    GaveUpError,
+    ScriptedSend,
+    waits_for_peer,
+)
 from zinspect.core.automation.automation_triggers import (
     TriggerWatch,
     notify_received,
     watches_socket,
 )
-from zinspect.core.automation.rules import matches
+from zinspect.core.automation.rules import matches, reply_envelope
 from zinspect.core.automation.templates import compile_frames, render_frames
 from zinspect.core.automation.timing import PreciseTimer, pick_delay
 from zinspect.core.sockets.session import Session
@@ -59,21 +64,6 @@ def listen_for_problems(session: Session, listener: ProblemListener) -> None:
     _problem_listeners.setdefault(session, []).append(listener)
 
 
-def reply_envelope(frames: tuple[bytes, ...] | list[bytes], type_name: str) -> list[bytes]:
-    """The frames a reply to ``frames`` must start with so it reaches the right peer.
-
-    The envelope is everything up to and including the first empty frame (a REQ peer's
-    delimiter, or a broker's [id, "", ...] chain); a ROUTER without a delimiter still needs
-    the routing id. A REP gets no envelope: libzmq keeps it for REP itself.
-    """
-    if type_name == "REP":
-        return []
-    for index in range(len(frames) - 1):
-        if not frames[index]:
-            return list(frames[: index + 1])
-    return [frames[0]] if type_name == "ROUTER" and frames else []
-
-
 class AutomationRunner:
     """Runs one socket's automation; ``start``/``stop``; counters the UI samples.
 
@@ -82,6 +72,9 @@ class AutomationRunner:
     """
 
     send_word = ""  # what a failed send is called ("" : a reply or a forward)
+    # A script's send to a ROUTER peer not connected yet waits for it (as a send step does);
+    # a reply or forward to a peer that went away fails at once.
+    waits_for_peers = False
 
     def __init__(self, handle: SocketHandle, spec: AutomationSpec) -> None:
         self.handle = handle
@@ -361,6 +354,9 @@ class AutomationRunner:
                 self.sent += 1
                 return
         except SocketError as error:
+            if self.waits_for_peers and waits_for_peer(target, error):
+                self._queue(name, frames)
+                return
             self.dropped += 1
             word = self.send_word or ("reply" if target is self.handle else "forward")
             self._error(f"{word} not sent: {error}")
@@ -393,7 +389,12 @@ class AutomationRunner:
                 try:
                     await target.send(frames)
                     self.sent += 1
+                    self.waiting_for = ""
                 except SocketError as error:
+                    if self.waits_for_peers and waits_for_peer(target, error):
+                        self.waiting_for = f"waiting for peer {frames[0]!r} to connect"
+                        await asyncio.sleep(PEER_POLL_SECONDS)
+                        continue
                     self.dropped += 1
                     self._error(f"not sent: {error}")
             if backlog:

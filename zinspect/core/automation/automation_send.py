@@ -41,6 +41,16 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
+def waits_for_peer(handle: SocketHandle, error: SocketError) -> bool:
+    """Whether a failed send is a ROUTER's routing id that is not connected yet, to be waited
+    for: unless the user set ROUTER_MANDATORY, where failing is what they asked for."""
+    return (
+        handle.type_name == "ROUTER"
+        and str(error).startswith(NO_PEER)
+        and not handle.options.get("ROUTER_MANDATORY")
+    )
+
+
 class GaveUpError(Exception):
     """A REQ got no reply after every try: the automation stops and says so."""
 
@@ -116,11 +126,7 @@ class ScriptedSend:
                 if not handle.send_now(frames):
                     await handle.send(frames)
             except SocketError as error:
-                if (
-                    handle.type_name != "ROUTER"
-                    or not str(error).startswith(NO_PEER)
-                    or handle.options.get("ROUTER_MANDATORY")
-                ):
+                if not waits_for_peer(handle, error):
                     raise
                 runner.waiting_for = f"waiting for peer {frames[0]!r} to connect"
                 await asyncio.sleep(PEER_POLL_SECONDS)

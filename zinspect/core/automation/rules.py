@@ -80,6 +80,21 @@ def message_body(frames: Sequence[bytes], type_name: str) -> Sequence[bytes]:
     return frames[1:] if type_name == "ROUTER" and frames else frames
 
 
+def reply_envelope(frames: tuple[bytes, ...] | list[bytes], type_name: str) -> list[bytes]:
+    """The frames a reply to ``frames`` must start with so it reaches the right peer.
+
+    The envelope is everything up to and including the first empty frame (a REQ peer's
+    delimiter, or a broker's [id, "", ...] chain); a ROUTER without a delimiter still needs
+    the routing id. A REP gets no envelope: libzmq keeps it for REP itself.
+    """
+    if type_name == "REP":
+        return []
+    for index in range(len(frames) - 1):
+        if not frames[index]:
+            return list(frames[: index + 1])
+    return [frames[0]] if type_name == "ROUTER" and frames else []
+
+
 def parse_test(obj: Any, path: str) -> FrameTest:
     obj = expect(obj, dict, path, 'an object such as {"frame": 0, "equals": "END"}')
     for key in obj:

@@ -129,6 +129,7 @@ class ScriptRunner(AutomationRunner):
     runs next time), calls its hooks, and stops with the error when the script raises."""
 
     send_word = "message"
+    waits_for_peers = True
 
     def __init__(self, handle: SocketHandle, spec: AutomationSpec) -> None:
         super().__init__(handle, spec)
