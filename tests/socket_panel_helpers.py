@@ -7,19 +7,43 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.sockets.new_socket_row import TypeNameRole
 from zinspect.ui.sockets.socket_list_model import SocketListModel
 from zinspect.ui.sockets.socket_panel import SocketPanel
 
 
-@pytest.fixture
-def panel(session, qtbot):
+def shown_panel(session, qtbot, width: int, height: int) -> SocketPanel:
+    """A SocketPanel on ``session``, shown at this size (the automation tests want it tall
+    enough that the whole automation section is on screen)."""
     panel = SocketPanel(SessionBridge(session))
     qtbot.addWidget(panel)
-    panel.resize(380, 800)
+    panel.resize(width, height)
     panel.show()
     return panel
+
+
+@pytest.fixture
+def panel(session, qtbot):
+    return shown_panel(session, qtbot, 380, 800)
+
+
+def editor_of(panel: SocketPanel, handle) -> AutomationEditor:
+    """Select ``handle`` in the list and return its automation editor."""
+    panel.select_socket(handle)
+    return panel.automation_editor
+
+
+def tick(qtbot, group) -> None:
+    """Check a checkable group box the way a user does: space on its title checkbox."""
+    group.setFocus()
+    qtbot.keyClick(group, Qt.Key.Key_Space)
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    widget.clear()
+    qtbot.keyClicks(widget, text)
 
 
 def choose_type(panel: SocketPanel, type_name: str) -> None:

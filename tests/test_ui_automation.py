@@ -10,40 +10,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from session_helpers import ANY_PORT, WAIT_MS, linked, run, traffic
+from socket_panel_helpers import editor_of, shown_panel, tick, type_into
 from ui_actions import click
 
 from zinspect.core.automation.automation import AutomationSpec, ForwardSpec, ReplySpec, SendSpec
 from zinspect.core.automation.automation_runner import attach_automation
 from zinspect.core.automation.templates import PLACEHOLDER_HELP
 from zinspect.core.store import OUT
-from zinspect.ui.automation.automation_editor import AutomationEditor
-from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.socket_panel import SocketPanel
 
 
 @pytest.fixture
 def panel(session, qtbot):
-    panel = SocketPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(400, 900)
-    panel.show()
-    return panel
-
-
-def editor_of(panel: SocketPanel, handle) -> AutomationEditor:
-    panel.select_socket(handle)
-    return panel.automation_editor
-
-
-def tick(qtbot, group) -> None:
-    """Check a checkable group box the way a user does: space on its title checkbox."""
-    group.setFocus()
-    qtbot.keyClick(group, Qt.Key.Key_Space)
-
-
-def type_into(qtbot, widget, text: str) -> None:
-    widget.clear()
-    qtbot.keyClicks(widget, text)
+    return shown_panel(session, qtbot, 400, 900)
 
 
 def type_frame(qtbot, editor, index: int, text: str) -> None:

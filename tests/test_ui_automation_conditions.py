@@ -4,31 +4,14 @@ and a condition that cannot be used said in words."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from session_helpers import WAIT_MS, linked, send, traffic
+from socket_panel_helpers import editor_of, shown_panel, tick
 from ui_actions import click
-
-from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.socket_panel import SocketPanel
 
 
 @pytest.fixture
 def panel(session, qtbot):
-    panel = SocketPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(420, 1400)
-    panel.show()
-    return panel
-
-
-def editor_of(panel, handle):
-    panel.select_socket(handle)
-    return panel.automation_editor
-
-
-def tick(qtbot, widget) -> None:
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_Space)
+    return shown_panel(session, qtbot, 420, 1400)
 
 
 def test_start_when_another_socket_received_and_stop_on_a_match(aloop, session, panel, qtbot):

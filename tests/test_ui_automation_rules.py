@@ -5,38 +5,17 @@ said in words under its field and nothing starts."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from session_helpers import WAIT_MS, linked, send, traffic
+from socket_panel_helpers import editor_of, shown_panel, tick, type_into
 from ui_actions import click
 
 from zinspect.core.automation.automation import automation_to_json, parse_automation
 from zinspect.core.automation.automation_runner import attach_automation
-from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.sockets.socket_panel import SocketPanel
 
 
 @pytest.fixture
 def panel(session, qtbot):
-    panel = SocketPanel(SessionBridge(session))
-    qtbot.addWidget(panel)
-    panel.resize(420, 1400)
-    panel.show()
-    return panel
-
-
-def editor_of(panel, handle):
-    panel.select_socket(handle)
-    return panel.automation_editor
-
-
-def tick(qtbot, group) -> None:
-    group.setFocus()
-    qtbot.keyClick(group, Qt.Key.Key_Space)
-
-
-def type_into(qtbot, widget, text: str) -> None:
-    widget.clear()
-    qtbot.keyClicks(widget, text)
+    return shown_panel(session, qtbot, 420, 1400)
 
 
 def test_rules_and_a_random_delay_typed_in_the_editor_answer(aloop, session, panel, qtbot):
