@@ -41,7 +41,7 @@ from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
 from zinspect.ui.widgets.flow_bar import FlowBar
-from zinspect.ui.widgets.theme import set_style
+from zinspect.ui.widgets.theme import mark_toggle, set_style
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +293,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.pause_button = QToolButton(self)
         self.pause_button.setDefaultAction(self.pause_action)
         self.pause_button.setAccessibleName("Pause view")
+        mark_toggle(self.pause_button)
         self.clear_button = QToolButton(self)
         self.clear_button.setDefaultAction(self.clear_action)
         self.clear_button.setAccessibleName("Clear traffic")
