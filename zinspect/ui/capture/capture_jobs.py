@@ -33,10 +33,12 @@ SLICE_SECONDS = 0.010  # work per turn of the loop for exports and opens
 
 class CaptureJobs(QObject):
     """Runs one export or open at a time; ``running_changed`` when one starts or ends,
-    ``job_finished`` with what it did in words (also said with ``say``, errors in a box)."""
+    ``job_finished`` with what it did in words (also said with ``say``, errors in a box),
+    ``messages_opened(messages, received)`` per slice of a capture put in the store."""
 
     running_changed = Signal()
     job_finished = Signal(str)
+    messages_opened = Signal(int, int)
 
     def __init__(
         self,
@@ -145,7 +147,11 @@ class CaptureJobs(QObject):
         try:
             self._report(
                 *await open_into_store(
-                    reader, self.store, self.traffic, self.job_progress.set_fraction
+                    reader,
+                    self.store,
+                    self.traffic,
+                    self.job_progress.set_fraction,
+                    self.messages_opened.emit,
                 )
             )
         except asyncio.CancelledError:

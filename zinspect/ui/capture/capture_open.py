@@ -69,10 +69,12 @@ async def open_into_store(
     store: MessageStore,
     traffic: TrafficPanel,
     progress: Callable[[float], None],
+    opened: Callable[[int, int], None] | None = None,
 ) -> tuple[str, str, str]:
     """Read the whole capture into ``store``; returns (what happened, error, warning) in
-    words for the status bar and a message box. CancelledError propagates (the report
-    for it is the caller's)."""
+    words for the status bar and a message box. ``opened(messages, received)`` hears of
+    each slice put in the store (the status bar counts them apart from this session's
+    traffic). CancelledError propagates (the report for it is the caller's)."""
     dropped_before = store.dropped
     names = NewNames()
     try:
@@ -80,6 +82,8 @@ async def open_into_store(
             rows = reader.read_rows(SLICE_SECONDS)
             if rows:  # counted against the caps like any traffic
                 store.extend_rows(rows, reader.received_in_last)
+                if opened is not None:
+                    opened(len(rows), reader.received_in_last)
                 names.note(rows)
                 del rows
             progress(reader.progress)
