@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 SLICE_SECONDS = 0.010  # reading per turn of the loop
 NAMES_PER_TURN = 2_000  # socket names added to the traffic filter per turn of the loop
 MAX_FILTER_NAMES = 50_000  # socket names one opened capture may add to the filter
+# A packet capture's notes that say what the file holds, not that something went wrong:
+# they are told in a box with an information icon, not a warning.
+PCAP_NOTICES = ("connections are encrypted", "TCP connections are not ZMTP")
 
 
 class NewNames:
@@ -70,11 +73,13 @@ async def open_into_store(
     traffic: TrafficPanel,
     progress: Callable[[float], None],
     opened: Callable[[int, int], None] | None = None,
-) -> tuple[str, str, str]:
-    """Read the whole capture into ``store``; returns (what happened, error, warning) in
-    words for the status bar and a message box. ``opened(messages, received)`` hears of
-    each slice put in the store (the status bar counts them apart from this session's
-    traffic). CancelledError propagates (the report for it is the caller's)."""
+) -> tuple[str, str, str, str]:
+    """Read the whole capture into ``store``; returns (what happened, error, warning,
+    notice) in words for the status bar and a message box (a warning when something was
+    left out or damaged, a notice when the file only holds what is worth knowing).
+    ``opened(messages, received)`` hears of each slice put in the store (the status bar
+    counts them apart from this session's traffic). CancelledError propagates (the report
+    for it is the caller's)."""
     dropped_before = store.dropped
     names = NewNames()
     try:
@@ -95,7 +100,7 @@ async def open_into_store(
     except (CaptureError, PcapError) as error:
         add_names_later(traffic, names)
         text = f"Reading {reader.path} failed after {reader.messages_read:,} messages: {error}"
-        return text, str(error), ""
+        return text, str(error), "", ""
     except asyncio.CancelledError:
         reader.close()
         add_names_later(traffic, names)
@@ -122,7 +127,17 @@ async def open_into_store(
     if cut_short:  # the file says what it lacks: say it too
         text += f". Recording cut short: {cut_short}"
     log.info("%s", text)
-    return text, "", text if damage or cut_short else ""
+    if cut_short or (damage and not only_notices(reader)):
+        return text, "", text, ""
+    return text, "", "", text if damage else ""
+
+
+def only_notices(reader: CaptureReader | PcapImporter | MergedReader) -> bool:
+    """Whether every note of a packet capture says what it holds, nothing that went wrong
+    (encrypted connections shown as sizes, TCP connections of other protocols)."""
+    if not isinstance(reader, PcapImporter):
+        return False
+    return all(any(kind in note for kind in PCAP_NOTICES) for note in reader.notes())
 
 
 def pcap_summary(importer: PcapImporter) -> str:
