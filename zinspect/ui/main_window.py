@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
         self.capture.jobs.messages_opened.connect(self.status.count_opened)
         self.preferences.theme_chosen.connect(apply_theme)  # the View menu's check follows
         self.topics.topic_selected.connect(self.traffic.set_topic_filter)
+        self.traffic.topic_chip.cleared.connect(self.topics.clear_selection)
         self.topics.latest_opened.connect(self._on_topics_latest_opened)
 
     # -- wiring ---------------------------------------------------------------------------

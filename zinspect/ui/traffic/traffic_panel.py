@@ -124,7 +124,7 @@ class TrafficPanel(TrafficRows, QWidget):
     def set_topic_filter(self, socket: str | None, scope: TopicScope | None) -> None:
         """Show only ``socket``'s messages on ``scope`` (a node of the Topics view), with a
         removable chip for the topic in the filter bar."""
-        self.topic_chip.set_scope(scope)
+        self.topic_chip.set_scope(scope, socket)
         self.set_socket_filter(socket)
         self._apply_filter()
 
@@ -185,7 +185,7 @@ class TrafficPanel(TrafficRows, QWidget):
             + 44
         )
 
-        self.topic_chip = TopicChip(self)
+        self.topic_chip = TopicChip(self.socket_combo, self)
         self.regex_check = QCheckBox("Regex", self)
         self.regex_check.setToolTip(REGEX_TIP)
         self.regex_check.setAccessibleName("Filter text is a regular expression")
