@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.explore.topics import TopicScope
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
-from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
+from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, PeerScope, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
@@ -121,9 +121,9 @@ class TrafficPanel(TrafficRows, QWidget):
             index = self.socket_combo.count() - 1
         self.socket_combo.setCurrentIndex(index)
 
-    def set_topic_filter(self, socket: str | None, scope: TopicScope | None) -> None:
-        """Show only ``socket``'s messages on ``scope`` (a node of the Topics view), with a
-        removable chip for the topic in the filter bar."""
+    def set_topic_filter(self, socket: str | None, scope: TopicScope | PeerScope | None) -> None:
+        """Show only ``socket``'s messages on ``scope`` (a node of the Topics view, or a
+        peer), with a removable chip for it in the filter bar."""
         self.topic_chip.set_scope(scope, socket)
         self.set_socket_filter(socket)
         self._apply_filter()
@@ -389,14 +389,15 @@ class TrafficPanel(TrafficRows, QWidget):
         socket = self.socket_combo.currentData()
         direction = self.direction_combo.currentData()
         text, regex = self.filter_edit.text(), self.regex_check.isChecked()
-        topic = self.topic_chip.scope
-        wanted = TrafficFilter(socket, direction, text, regex and bool(text), topic)
+        topic, peer = self.topic_chip.scope, self.topic_chip.peer
+        wanted = TrafficFilter(socket, direction, text, regex and bool(text), topic, peer)
         try:
             wanted.compile()
         except FilterError as error:
             self.filter_error.setText(str(error))
             self.filter_error.show()
-            wanted = TrafficFilter(socket, direction, self._valid_text, self._valid_regex, topic)
+            valid = (self._valid_text, self._valid_regex)
+            wanted = TrafficFilter(socket, direction, *valid, topic, peer)
         else:
             self.filter_error.hide()
             self.filter_error.clear()
