@@ -339,6 +339,7 @@ class MainWindow(QMainWindow):
         self.window_closed.connect(self.capture.shut_down)
         self.capture.capture_opened.connect(self.workspace_actions.show_capture)
         self.capture.jobs.messages_opened.connect(self.status.count_opened)
+        self.capture.jobs.socket_types_found.connect(self.latency.note_socket_types)
         self.preferences.theme_chosen.connect(apply_theme)  # the View menu's check follows
         self.topics.topic_selected.connect(self.traffic.set_topic_filter)
         self.traffic.topic_chip.cleared.connect(self.topics.clear_selection)

@@ -34,11 +34,13 @@ SLICE_SECONDS = 0.010  # work per turn of the loop for exports and opens
 class CaptureJobs(QObject):
     """Runs one export or open at a time; ``running_changed`` when one starts or ends,
     ``job_finished`` with what it did in words (also said with ``say``, errors in a box),
-    ``messages_opened(messages, received)`` per slice of a capture put in the store."""
+    ``messages_opened(messages, received)`` per slice of a capture put in the store,
+    ``socket_types_found({connection: type})`` for a packet capture's connections."""
 
     running_changed = Signal()
     job_finished = Signal(str)
     messages_opened = Signal(int, int)
+    socket_types_found = Signal(object)
 
     def __init__(
         self,
@@ -155,6 +157,7 @@ class CaptureJobs(QObject):
                     self.traffic,
                     self.job_progress.set_fraction,
                     self.messages_opened.emit,
+                    self.socket_types_found.emit,
                 )
             )
         except asyncio.CancelledError:
