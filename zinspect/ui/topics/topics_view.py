@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SEPARATOR = "/"
 EXPAND_AT_MOST = 20  # new sockets opened at once
 # the narrowest the Topic and Latest value columns get before the tree scrolls sideways
-TOPIC_AT_LEAST = "sensors/a"
+TOPIC_AT_LEAST = "sensors"
 LATEST_AT_LEAST = "Latest value"
 
 
@@ -163,8 +163,8 @@ class TopicsView(QWidget):
         title: in a narrow dock the Topic column gives up room first (down to a short
         topic), then the tree scrolls sideways rather than squeezing the values to "…"."""
         header, metrics = self.view.header(), self.view.fontMetrics()
-        latest = metrics.horizontalAdvance(LATEST_AT_LEAST) + 24
-        least_topic = metrics.horizontalAdvance(TOPIC_AT_LEAST) + 2 * self.view.indentation()
+        latest = metrics.horizontalAdvance(LATEST_AT_LEAST) + 12
+        least_topic = metrics.horizontalAdvance(TOPIC_AT_LEAST) + self.view.indentation()
         room = self.view.viewport().width()
         room -= sum(header.sectionSize(column) for column in (COL_COUNT, COL_RATE, COL_LAST))
         topic = max(least_topic, min(self._topic_width, room - latest))
