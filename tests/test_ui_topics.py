@@ -108,11 +108,9 @@ def test_selecting_a_topic_filters_the_table_and_the_chip_clears_it(weather, use
     click_node(weather, qtbot, node_index(weather, qtbot, "sensors", "sensors"))
     qtbot.waitUntil(lambda: traffic.model.rowCount() == 1, timeout=WAIT_MS)
     assert chip.text() == "topic: sensors ✕"
-    click(qtbot, chip)
-    qtbot.waitUntil(lambda: traffic.model.rowCount() == 1 and not chip.isVisible(), timeout=WAIT_MS)
-    assert traffic.model.filter.topic is None
-    traffic.set_socket_filter(None)
-    qtbot.waitUntil(lambda: traffic.model.rowCount() == 5, timeout=WAIT_MS)
+    click(qtbot, chip)  # removes the socket filter the topic chose too
+    qtbot.waitUntil(lambda: traffic.model.rowCount() == 5 and not chip.isVisible(), timeout=WAIT_MS)
+    assert traffic.model.filter.topic is None and traffic.socket_combo.currentData() is None
 
 
 def test_double_click_opens_the_latest_message_in_the_message_pane(weather, user, qtbot):

@@ -26,7 +26,7 @@ import warnings
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add, itemgetter
 
@@ -68,6 +68,20 @@ class FilterError(ValueError):
 
 
 @dataclass(frozen=True)
+class PeerScope:
+    """The messages ``socket`` received from ``address`` (the peer's host, as libzmq names
+    it in ``Peer-Address``); ``address_of(socket, seq)`` says where a message came from
+    (core.sockets.peers' runs), so no row needs to carry it."""
+
+    socket: str
+    address: str
+    address_of: Callable[[str, int], str] = field(compare=False, repr=False)
+
+    def text(self) -> str:
+        return self.address
+
+
+@dataclass(frozen=True)
 class TrafficFilter:
     """The user's choice in the filter bar; ``None``/empty parts match everything."""
 
@@ -76,10 +90,13 @@ class TrafficFilter:
     text: str = ""
     regex: bool = False
     topic: TopicScope | None = None  # a node of the Topics view (core.explore.topics)
+    peer: PeerScope | None = None  # the row menu's "Filter to peer" (a socket's host)
 
     @property
     def active(self) -> bool:
-        return bool(self.socket is not None or self.direction or self.text or self.topic)
+        return bool(
+            self.socket is not None or self.direction or self.text or self.topic or self.peer
+        )
 
     def compile(self) -> FilterMatcher:
         """A matcher for this filter; raises FilterError for an invalid regular expression."""
@@ -108,7 +125,9 @@ class TrafficFilter:
         elif self.text:
             needle = self.text.lower()
             hex_bytes = hex_needle(self.text)
-        return FilterMatcher(self.socket, self.direction, pattern, needle, hex_bytes, self.topic)
+        return FilterMatcher(
+            self.socket, self.direction, pattern, needle, hex_bytes, self.topic, self.peer
+        )
 
 
 def hex_needle(text: str) -> bytes | None:
@@ -159,9 +178,11 @@ class FilterMatcher:
         needle: str,
         hex_bytes: bytes | None,
         topic: TopicScope | None = None,
+        peer: PeerScope | None = None,
     ) -> None:
         self.socket = socket
         self.topic = topic
+        self.peer = peer
         self.direction = direction
         self.pattern = pattern
         self.needle = needle
@@ -209,13 +230,36 @@ class FilterMatcher:
         keeps batches small). A plain ASCII needle (the common case) is searched in bulk,
         in C (``_scan_joined``); anything else goes message by message (``_scan_each``).
         Either way the clock is read every few hundred KiB, so one tick stays close to its
-        budget. A topic (``_keep_topic``) is tested last, on what the rest let through.
+        budget. A peer (``_keep_peer``) and a topic (``_keep_topic``) are tested last, on
+        what the rest let through.
         """
-        if self.topic is not None:
-            found = array("q")
-            done = self._scan_rows(first_seq, rows, found, deadline)
-            return self._keep_topic(first_seq, rows[:done], found, out, deadline)
-        return self._scan_rows(first_seq, rows, out, deadline)
+        if self.topic is None and self.peer is None:
+            return self._scan_rows(first_seq, rows, out, deadline)
+        found = array("q")
+        done = self._scan_rows(first_seq, rows, found, deadline)
+        if self.peer is not None:
+            found = self._keep_peer(first_seq, rows, found)
+        if self.topic is None:
+            out.extend(found)
+            return done
+        return self._keep_topic(first_seq, rows[:done], found, out, deadline)
+
+    def _keep_peer(self, first_seq: int, rows: Sequence[Row], found: array[int]) -> array[int]:
+        """The seqs of ``found`` received by the peer's socket from its address (a binary
+        search in a few runs per message: cheap next to the scan before it)."""
+        peer = self.peer
+        assert peer is not None
+        socket, address, address_of = peer.socket, peer.address, peer.address_of
+        kept = array("q")
+        for seq in found:
+            row = rows[seq - first_seq]
+            if (
+                row[ROW_SOCKET] == socket
+                and row[ROW_DIRECTION] == IN
+                and address_of(socket, seq) == address
+            ):
+                kept.append(seq)
+        return kept
 
     def _keep_topic(
         self,

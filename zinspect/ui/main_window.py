@@ -37,7 +37,7 @@ from zinspect.ui.plot.plot_actions import PlotActions
 from zinspect.ui.preferences.preferences_actions import PreferencesActions
 from zinspect.ui.sockets.probe_dialog import ProbeDialog
 from zinspect.ui.sockets.socket_panel import SocketPanel
-from zinspect.ui.status import install_status
+from zinspect.ui.status import StatusBar, install_status
 from zinspect.ui.tap.tap_actions import TapActions
 from zinspect.ui.topics.topics_view import TopicsView
 from zinspect.ui.topology.topology_view import TopologyView
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.composer_dock = self.host.add_dock("Composer", "composer_dock", self.composer, bottom)
         # The sockets list runs the full height; the composer sits under traffic and detail.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setStatusBar(StatusBar(self))  # long messages end in "…" before the counters
         self.status = install_status(self.statusBar(), self.session.store)
         # A permanent widget, not showMessage(): that is wiped by the first status tip shown
         # when the pointer crosses a menu, and this security warning must stay in view.
@@ -337,8 +338,11 @@ class MainWindow(QMainWindow):
         self.topology.select_socket(self.sockets.current_socket())
         self.window_closed.connect(self.capture.shut_down)
         self.capture.capture_opened.connect(self.workspace_actions.show_capture)
+        self.capture.jobs.messages_opened.connect(self.status.count_opened)
+        self.capture.jobs.socket_types_found.connect(self.latency.note_socket_types)
         self.preferences.theme_chosen.connect(apply_theme)  # the View menu's check follows
         self.topics.topic_selected.connect(self.traffic.set_topic_filter)
+        self.traffic.topic_chip.cleared.connect(self.topics.clear_selection)
         self.topics.latest_opened.connect(self._on_topics_latest_opened)
 
     # -- wiring ---------------------------------------------------------------------------

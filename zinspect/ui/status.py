@@ -1,33 +1,46 @@
-"""The status bar's traffic figures: counts, rates and drops, sampled from the store.
+"""The status bar: its traffic figures (counts, rates and drops, sampled from the store)
+and its messages, cut short to the room left of those figures.
 
-Sampled on a slow timer rather than pushed, so a flood costs the status bar nothing.
+The figures are sampled on a slow timer rather than pushed, so a flood costs the status bar
+nothing. A message ("Opened capture.pcap: …") can be longer than the room there is: Qt
+would cut it mid-letter against the figures, so it ends in "…" and the whole of it is the
+status bar's tooltip.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent, Qt
+from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QStyle, QStyleOption, QWidget
 
 from zinspect.core.codecs import human_size
 from zinspect.core.store import MessageStore
 
 SAMPLE_MS = 500
+MESSAGE_GAP = 16  # pixels kept free between a message and the figures right of it
 
 
 class TrafficStatus(QLabel):
-    """ "in 1,204 (310/s) · out 12 (0/s) · stored 1,216 (84 KiB) · dropped 0"."""
+    """ "in 1,204 (310/s) · out 12 (0/s) · opened 3,000 · stored 4,216 (84 KiB) · dropped 0".
+
+    In and out are what this session's sockets received and sent; messages opened from
+    capture files are counted apart ("opened", once there are some): they were not
+    received now, they were read from a file."""
 
     def __init__(self, store: MessageStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.opened = 0  # messages put in the store from capture files
+        self.opened_in = 0  # of which received ones
         self.setAccessibleName("Traffic counters")
         self.setToolTip(
-            "Messages received and sent since start, their rates, what the store "
-            "holds, and how many old messages the store's caps dropped"
+            "Messages this session's sockets received and sent, and their rates; messages "
+            "opened from capture files (not counted as in or out); what the store holds; and "
+            "how many old messages the store's caps dropped"
         )
-        self._last = (time.monotonic(), store.received, store.sent)
+        self._last = (time.monotonic(), self.received, self.sent)
         self.in_rate = 0.0
         self.out_rate = 0.0
         self._timer = QTimer(self)
@@ -35,20 +48,83 @@ class TrafficStatus(QLabel):
         self._timer.start(SAMPLE_MS)
         self.refresh()
 
+    @property
+    def received(self) -> int:
+        """Messages the sockets received in this session."""
+        return self.store.received - self.opened_in
+
+    @property
+    def sent(self) -> int:
+        """Messages the sockets sent in this session."""
+        return self.store.sent - (self.opened - self.opened_in)
+
+    def count_opened(self, messages: int, received: int) -> None:
+        """``messages`` were put in the store from a capture file, ``received`` of them
+        marked as received there."""
+        self.opened += messages
+        self.opened_in += received
+
     def refresh(self) -> None:
         store = self.store
         now = time.monotonic()
-        then, received, sent = self._last
+        received, sent = self.received, self.sent
+        then, received_then, sent_then = self._last
         elapsed = now - then
         if elapsed > 0.05:
-            self.in_rate = (store.received - received) / elapsed
-            self.out_rate = (store.sent - sent) / elapsed
-            self._last = (now, store.received, store.sent)
+            self.in_rate = (received - received_then) / elapsed
+            self.out_rate = (sent - sent_then) / elapsed
+            self._last = (now, received, sent)
+        opened = f"opened {self.opened:,}  ·  " if self.opened else ""
         self.setText(
-            f"in {store.received:,} ({self.in_rate:,.0f}/s)  ·  "
-            f"out {store.sent:,} ({self.out_rate:,.0f}/s)  ·  "
+            f"in {received:,} ({self.in_rate:,.0f}/s)  ·  "
+            f"out {sent:,} ({self.out_rate:,.0f}/s)  ·  {opened}"
             f"stored {len(store):,} ({human_size(store.total_bytes)})  ·  "
             f"dropped {store.dropped:,}"
+        )
+
+
+class StatusBar(QStatusBar):
+    """A QStatusBar whose messages end in "…" where the permanent widgets begin (a gap
+    before them), the whole message in the tooltip; without a message, Qt's own painting."""
+
+    def message_rect(self) -> QRect:
+        """Where a message is written: from the left to a gap before the first permanent
+        widget shown (while a message shows, the only widgets shown are permanent ones)."""
+        right = self.width() - 12
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child.isVisible():
+                gap = 0 if isinstance(child, QSizeGrip) else MESSAGE_GAP
+                right = min(right, child.x() - gap)
+        return QRect(6, 0, max(0, right - 6), self.height())
+
+    def shown_message(self) -> str:
+        """The message as it is written: cut short with "…" when it does not fit."""
+        return self.fontMetrics().elidedText(
+            self.currentMessage(), Qt.TextElideMode.ElideRight, self.message_rect().width()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        message = self.currentMessage()
+        if not message:
+            if self.toolTip():
+                self.setToolTip("")
+            super().paintEvent(event)
+            return
+        shown = self.shown_message()
+        tip = message if shown != message else ""
+        if self.toolTip() != tip:
+            self.setToolTip(tip)
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(
+            self.message_rect(),
+            Qt.AlignmentFlag.AlignLeading
+            | Qt.AlignmentFlag.AlignVCenter
+            | Qt.TextFlag.TextSingleLine,
+            shown,
         )
 
 

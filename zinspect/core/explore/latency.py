@@ -82,6 +82,21 @@ def guess_socket_type(name: str) -> str:
     return kind if number.isdigit() and kind in known else ""
 
 
+def connection_socket_type(client: str, server: str) -> str:
+    """How to pair the messages of a connection read from a packet capture, named "client
+    -> server" (out: what the client sent), from the socket types the two ends said in
+    their handshake: a REQ or REP client is lock-step (a REP that connected to a REQ gets
+    its requests in); a DEALER or ROUTER client, or an unknown one whose server answers
+    requests, is paired in order, the way requests go learned from the first reply (a
+    ROUTER's routing id is not on the wire: one connection is one peer)."""
+    client, server = client.upper(), server.upper()
+    if client in LOCK_STEP:
+        return client
+    if client in ORDERED or (not client and server in {*LOCK_STEP, *ORDERED}):
+        return "DEALER"
+    return client
+
+
 class _Queues:
     """Requests waiting in order under keys, with the direction requests go (fixed, or
     learned from the first reply)."""

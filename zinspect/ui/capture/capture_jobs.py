@@ -33,10 +33,14 @@ SLICE_SECONDS = 0.010  # work per turn of the loop for exports and opens
 
 class CaptureJobs(QObject):
     """Runs one export or open at a time; ``running_changed`` when one starts or ends,
-    ``job_finished`` with what it did in words (also said with ``say``, errors in a box)."""
+    ``job_finished`` with what it did in words (also said with ``say``, errors in a box),
+    ``messages_opened(messages, received)`` per slice of a capture put in the store,
+    ``socket_types_found({connection: type})`` for a packet capture's connections."""
 
     running_changed = Signal()
     job_finished = Signal(str)
+    messages_opened = Signal(int, int)
+    socket_types_found = Signal(object)
 
     def __init__(
         self,
@@ -54,7 +58,7 @@ class CaptureJobs(QObject):
         self._dialogs = dialogs
         self._say = say
         self._job: asyncio.Task | None = None
-        self._job_report = ("", "", "")  # text, error, warning
+        self._job_report = ("", "", "", "")  # text, error, warning, notice
 
     @property
     def running(self) -> bool:
@@ -84,36 +88,39 @@ class CaptureJobs(QObject):
 
     def _run_job(self, coro, text: str, tip: str) -> None:
         self.job_progress.begin(text, tip)
-        self._job_report = ("", "", "")
+        self._job_report = ("", "", "", "")
         self._job = asyncio.ensure_future(coro)
         self._job.add_done_callback(self._on_job_done)
         self.running_changed.emit()
 
-    def _report(self, text: str, error: str = "", warning: str = "") -> None:
-        """What the running job will say when it is over (status bar, and a box for errors
-        and warnings)."""
-        self._job_report = (text, error, warning)
+    def _report(self, text: str, error: str = "", warning: str = "", notice: str = "") -> None:
+        """What the running job will say when it is over (status bar, and a box for errors,
+        warnings and notices)."""
+        self._job_report = (text, error, warning, notice)
 
     def _on_job_done(self, task: asyncio.Task) -> None:
         if task is self._job:
             self._job = None
         self.job_progress.end()
         self.running_changed.emit()
-        text, error, warning = self._job_report
+        text, error, warning, notice = self._job_report
         if not task.cancelled() and task.exception() is not None:
             failure = task.exception()
             log.error("capture job failed", exc_info=failure)
             text, error = f"Failed: {failure}", str(failure)
-        self.finish(text, error, warning)
+        self.finish(text, error, warning, notice)
 
-    def finish(self, text: str, error: str = "", warning: str = "") -> None:
+    def finish(self, text: str, error: str = "", warning: str = "", notice: str = "") -> None:
         """Say what a job did, or why it could not start: in the status bar, errors and
-        warnings in a box too, and with ``job_finished``."""
+        warnings in a box with a warning icon, a notice (worth knowing, nothing wrong) in
+        one with an information icon, and with ``job_finished``."""
         self._say(text)
         if error:
             self._dialogs.show_box(QMessageBox.Icon.Warning, "Capture file", error)
         elif warning:
             self._dialogs.show_box(QMessageBox.Icon.Warning, "Capture file", warning)
+        elif notice:
+            self._dialogs.show_box(QMessageBox.Icon.Information, "Capture file", notice)
         self.job_finished.emit(text)
 
     async def _export(self, path: str, seqs: Sequence[int], as_csv: bool, note: str) -> None:
@@ -145,7 +152,12 @@ class CaptureJobs(QObject):
         try:
             self._report(
                 *await open_into_store(
-                    reader, self.store, self.traffic, self.job_progress.set_fraction
+                    reader,
+                    self.store,
+                    self.traffic,
+                    self.job_progress.set_fraction,
+                    self.messages_opened.emit,
+                    self.socket_types_found.emit,
                 )
             )
         except asyncio.CancelledError:

@@ -6,19 +6,25 @@ it is read, by core.pcap's PcapImporter) on the event loop; each slice's message
 the store like any traffic, so the store's caps apply (the newest are kept, the others
 counted as dropped) and memory stays bounded whatever the file's size. The socket names the
 file brings become choices of the traffic table's socket filter, added a part per turn of
-the loop (a hostile file may bring tens of thousands) and at most MAX_FILTER_NAMES.
+the loop (a hostile file may bring tens of thousands) and at most MAX_FILTER_NAMES. The
+socket types a packet capture's connections said in their handshakes are read from its
+events (``ConnectionTypes``), so the Latency view pairs their requests and replies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.capture.capture_merge import MergedReader
+from zinspect.core.explore.latency import connection_socket_type
 from zinspect.core.pcap.importer import PcapError, PcapImporter
+from zinspect.core.sockets.events import SocketEvent
+from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.core.store import ROW_SOCKET, MessageStore
 
 if TYPE_CHECKING:
@@ -29,6 +35,9 @@ log = logging.getLogger(__name__)
 SLICE_SECONDS = 0.010  # reading per turn of the loop
 NAMES_PER_TURN = 2_000  # socket names added to the traffic filter per turn of the loop
 MAX_FILTER_NAMES = 50_000  # socket names one opened capture may add to the filter
+# A packet capture's notes that say what the file holds, not that something went wrong:
+# they are told in a box with an information icon, not a warning.
+PCAP_NOTICES = ("connections are encrypted", "TCP connections are not ZMTP")
 
 
 class NewNames:
@@ -57,6 +66,40 @@ class NewNames:
         return part
 
 
+# What a packet capture's handshake events say of one end of a connection: "client
+# 10.0.0.1:40312: socket type REQ" (ZMTP 3's READY), "… ZMTP 2.0, socket type REQ" (ZMTP 2)
+_SAID_TYPE = re.compile(r"(client|server) \S+: (?:ZMTP 2\.0, )?socket type ([A-Z]+)(?:,|$)")
+
+
+class ConnectionTypes:
+    """The socket types the two ends of each connection of a packet capture said, and how
+    to pair its requests and replies (core.explore.latency); at most ``limit`` connections."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_FILTER_NAMES if limit is None else limit
+        self._sides: dict[str, list[str]] = {}  # connection name: [client's, server's]
+
+    def note(self, events: Iterable[SocketEvent]) -> dict[str, str]:
+        """The connections these events tell a type of, with the type to pair them as."""
+        found: dict[str, str] = {}
+        for event in events:
+            if event.name not in ("zmtp_ready", "zmtp_greeting"):
+                continue
+            said = _SAID_TYPE.match(event.detail)
+            if said is None or said[2] not in SOCKET_TYPES:  # a peer may say anything
+                continue
+            sides = self._sides.get(event.socket)
+            if sides is None:
+                if len(self._sides) >= self.limit:
+                    continue
+                sides = self._sides[event.socket] = ["", ""]
+            sides[said[1] == "server"] = said[2]
+            kind = connection_socket_type(*sides)
+            if kind:
+                found[event.socket] = kind
+        return found
+
+
 def add_names_later(traffic: TrafficPanel, names: NewNames) -> None:
     """Add the names not added yet, a part per turn of the loop (the job itself is over)."""
     if names.pending:
@@ -69,17 +112,30 @@ async def open_into_store(
     store: MessageStore,
     traffic: TrafficPanel,
     progress: Callable[[float], None],
-) -> tuple[str, str, str]:
-    """Read the whole capture into ``store``; returns (what happened, error, warning) in
-    words for the status bar and a message box. CancelledError propagates (the report
-    for it is the caller's)."""
+    opened: Callable[[int, int], None] | None = None,
+    typed: Callable[[dict[str, str]], None] | None = None,
+) -> tuple[str, str, str, str]:
+    """Read the whole capture into ``store``; returns (what happened, error, warning,
+    notice) in words for the status bar and a message box (a warning when something was
+    left out or damaged, a notice when the file only holds what is worth knowing).
+    ``opened(messages, received)`` hears of each slice put in the store (the status bar
+    counts them apart from this session's traffic); ``typed(types)`` hears of the socket
+    types of a packet capture's connections, in the slice that brings their first messages.
+    CancelledError propagates (the report for it is the caller's)."""
     dropped_before = store.dropped
     names = NewNames()
+    types = ConnectionTypes()
     try:
         while not reader.done:
             rows = reader.read_rows(SLICE_SECONDS)
+            if isinstance(reader, PcapImporter) and reader.keep_events:
+                found = types.note(reader.take_events())
+                if found and typed is not None:  # before the rows are read by anyone
+                    typed(found)
             if rows:  # counted against the caps like any traffic
                 store.extend_rows(rows, reader.received_in_last)
+                if opened is not None:
+                    opened(len(rows), reader.received_in_last)
                 names.note(rows)
                 del rows
             progress(reader.progress)
@@ -91,7 +147,7 @@ async def open_into_store(
     except (CaptureError, PcapError) as error:
         add_names_later(traffic, names)
         text = f"Reading {reader.path} failed after {reader.messages_read:,} messages: {error}"
-        return text, str(error), ""
+        return text, str(error), "", ""
     except asyncio.CancelledError:
         reader.close()
         add_names_later(traffic, names)
@@ -118,7 +174,17 @@ async def open_into_store(
     if cut_short:  # the file says what it lacks: say it too
         text += f". Recording cut short: {cut_short}"
     log.info("%s", text)
-    return text, "", text if damage or cut_short else ""
+    if cut_short or (damage and not only_notices(reader)):
+        return text, "", text, ""
+    return text, "", "", text if damage else ""
+
+
+def only_notices(reader: CaptureReader | PcapImporter | MergedReader) -> bool:
+    """Whether every note of a packet capture says what it holds, nothing that went wrong
+    (encrypted connections shown as sizes, TCP connections of other protocols)."""
+    if not isinstance(reader, PcapImporter):
+        return False
+    return all(any(kind in note for kind in PCAP_NOTICES) for note in reader.notes())
 
 
 def pcap_summary(importer: PcapImporter) -> str:

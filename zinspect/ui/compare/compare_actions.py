@@ -22,6 +22,7 @@ from zinspect.core.store import IN, Message, message_number
 from zinspect.ui.compare.compare_view import CompareDialog, CompareView
 from zinspect.ui.message.detail_pane import DetailPane
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
+from zinspect.ui.widgets.theme import mark_toggle
 from zinspect.ui.widgets.window_host import WindowHost
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class CompareActions(QObject):
         self.pin_button.setObjectName("pin_diff_button")
         self.pin_button.setAccessibleName("Diff against previous")
         self.pin_button.setAutoRaise(True)
+        mark_toggle(self.pin_button)
         self._detail.add_header_widget(self.pin_button)
 
     # -- entry points ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ from zinspect.core.explore.topics import TopicScope
 from zinspect.core.sockets.connections import describe_peer
 from zinspect.core.sockets.session import Session
 from zinspect.core.store import IN, Message, message_number
+from zinspect.core.traffic_filter import PeerScope
 from zinspect.core.workspace.model import SavedMessage
 from zinspect.ui.compare.compare_actions import CompareActions
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
@@ -71,6 +72,8 @@ class ExploreActions(QObject):
             compare_selected=self._compare.compare_selected,
             compare_previous=self._compare.compare_with_previous,
             filter_topic=self.filter_topic,
+            peer_address=self.peer_address,
+            filter_peer=self.filter_peer,
             plot=self.open_plot,
             resend=self.resend,
             save=self.save_message,
@@ -85,14 +88,18 @@ class ExploreActions(QObject):
     def peer_host(self, message: Message) -> str:
         """Where a received message came from, as the Message pane's Peer says it: the
         host, or "one of N connections from host" when that is all libzmq tells."""
-        if message.direction != IN:
-            return ""
         session = self._session
-        peer = session.peer_addresses.address_of(message.socket, message.seq)
+        peer = self.peer_address(message)
         handle = session.socket_named(message.socket)
         if handle is not None and peer:
             peer = describe_peer(peer, handle.monitor.connections)
         return peer
+
+    def peer_address(self, message: Message) -> str:
+        """The host a received message came from ("" when libzmq gave none)."""
+        if message.direction != IN:
+            return ""
+        return self._session.peer_addresses.address_of(message.socket, message.seq)
 
     def topic_of(self, message: Message) -> str:
         return self._reader.topic(message.frames, message.socket)
@@ -135,6 +142,14 @@ class ExploreActions(QObject):
         topic = self.topic_of(message)
         scope = TopicScope(topic, "", exact=True)
         self._traffic.set_topic_filter(message.socket, scope)
+
+    def filter_peer(self, message: Message) -> None:
+        """Show what ``message``'s socket received from the host it came from."""
+        address = self.peer_address(message)
+        if address:
+            lookup = self._session.peer_addresses.address_of
+            scope = PeerScope(message.socket, address, lookup)
+            self._traffic.set_topic_filter(message.socket, scope)
 
     def open_plot(self, message: Message) -> object:
         return self._plots.open_add_dialog(message.socket, self.topic_of(message) or None)

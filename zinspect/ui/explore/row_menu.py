@@ -71,6 +71,8 @@ class RowActions:
     compare_selected: Callable[[], object]
     compare_previous: Callable[[Message], object]
     filter_topic: Callable[[Message], None]
+    peer_address: Callable[[Message], str]  # the host a received message came from, or ""
+    filter_peer: Callable[[Message], None]
     plot: Callable[[Message], object]
     resend: Callable[[Message], None]
     save: Callable[[Message], None]
@@ -149,16 +151,23 @@ def build_row_menu(
         lambda: traffic.set_socket_filter(message.socket),
         "Show only this socket's traffic",
     )
+    # the peer: by routing id on ROUTER and STREAM, else by the host libzmq says a
+    # received message came from; no entry where neither is known (inproc, sent messages)
     peer = peer_filter_text(message, traffic.socket_type_of(message.socket))
-    routing = frame_summary(message.frames[0]) if peer else ""
-    add(
-        f"Filter to peer {routing}" if peer else "Filter to this peer",
-        lambda: _filter_peer(traffic, message, peer),
-        "Show this socket's messages that contain the peer's routing id"
-        if peer
-        else "Only on ROUTER and STREAM, where the routing id names the peer",
-        bool(peer),
-    )
+    host = "" if peer else actions.peer_address(message)
+    if peer:
+        add(
+            f"Filter to peer {frame_summary(message.frames[0])}",
+            lambda: _filter_peer(traffic, message, peer),
+            "Show this socket's messages that contain the peer's routing id",
+        )
+    elif host:
+        add(
+            f"Filter to peer {host}",
+            lambda: actions.filter_peer(message),
+            f"Show the messages {message.socket} received from {host} (libzmq names a "
+            "peer by its host: several connections from one host count as one peer)",
+        )
     menu.addSeparator()
     add("Plot…", lambda: actions.plot(message), "Plot a field of this socket and topic")
     add(

@@ -46,6 +46,7 @@ CATCH_UP_MS = 50
 FEED_BUDGET_S = 0.008
 FEED_CHUNK = 4096
 REQUESTS_SHOWN = 1_000
+MAX_CAPTURED = 50_000  # socket types of opened captures' connections kept
 
 
 HISTOGRAM_WIDTH = 200
@@ -111,6 +112,7 @@ class LatencyPanel(QWidget):
         self._bridge = bridge
         self._store = store
         decoder = bridge.session.decoder
+        self._captured: dict[str, str] = {}  # opened packet captures' connections: type
         self.latency = LatencyTracker(decoder, self._socket_type)
         self.gaps = GapTracker(decoder, self._socket_type)
         self._next_seq = store.first_seq  # everything the store keeps, from the first
@@ -172,10 +174,21 @@ class LatencyPanel(QWidget):
         """Messages a numbered stream skipped just before message ``seq``; None for none."""
         return self.gaps.missed_before(seq)
 
+    def note_socket_types(self, types: dict[str, str]) -> None:
+        """The types of sockets that are not live (an opened packet capture's connections,
+        by name), for pairing their requests and replies; at most MAX_CAPTURED names."""
+        for name, kind in types.items():
+            if name in self._captured or len(self._captured) < MAX_CAPTURED:
+                self._captured[name] = kind
+        self.latency.forget_types()
+        self.gaps.forget_types()
+
     # -- feeding -------------------------------------------------------------------------
     def _socket_type(self, name: str) -> str:
         handle = self._bridge.session.socket_named(name)
-        return handle.type_name if handle is not None else guess_socket_type(name)
+        if handle is not None:
+            return handle.type_name
+        return self._captured.get(name) or guess_socket_type(name)
 
     def _on_bridge_socket_added(self, _handle: SocketHandle) -> None:
         self._update_sockets()

@@ -5,11 +5,15 @@ to the visible range and downsamples by peaks (each pixel column keeps its minim
 maximum, so a spike never disappears). Lines are named by a key the caller chooses, and get
 the theme's series colours in the order they were added; a theme change redraws them all.
 The time window (the last minute, ten minutes, everything) follows new points until the user
-pans or zooms, and choosing a window again follows again.
+pans or zooms, and choosing a window again follows again; an empty plot shows the clock's
+last minute (not pyqtgraph's 0 to 1, which a date axis writes as "00.100"). The legend is a
+line of text above the canvas, never over the lines; a plot of counts (the rates) starts its
+axis at 0, so a steady rate looks steady.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import time
 
@@ -18,12 +22,15 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # before pyqtgraph picks a
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from zinspect.ui.plot.plot_windows import WINDOWS
-from zinspect.ui.widgets.theme import PLOT_SERIES_COLOURS, colour, theme_signals
+from zinspect.ui.widgets.theme import PLOT_SERIES_COLOURS, colour, set_style, theme_signals
 
 LINE_WIDTH = 1
+LEGEND_LINES = 12  # named in the legend; more are counted ("and 20 more")
+LEGEND_STYLE = "background: {plot_background}; color: {plot_axis}; padding: 2px 6px;"
+EMPTY_SPAN_S = 60.0  # what an empty plot, or an empty window of All, shows
 
 
 class _TimedPlotWidget(pg.PlotWidget):
@@ -39,10 +46,14 @@ class _TimedPlotWidget(pg.PlotWidget):
 
 
 class PlotCanvas(QWidget):
-    """A PlotWidget with a date axis, a legend and named lines."""
+    """A PlotWidget with a date axis, a legend and named lines; ``from_zero``: the y axis
+    starts at 0 (counts), else it fits the lines shown."""
 
-    def __init__(self, y_label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, y_label: str, parent: QWidget | None = None, *, from_zero: bool = False
+    ) -> None:
         super().__init__(parent)
+        self.from_zero = from_zero
         windows = set(QApplication.topLevelWidgets())
         self.widget = _TimedPlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.widget.setAccessibleName(f"Plot of {y_label}")
@@ -56,7 +67,14 @@ class PlotCanvas(QWidget):
         # pyqtgraph's menus offer exports and settings zinspect does not explain: pan and zoom
         # with the mouse, the time window with the chooser
         self.item.setMenuEnabled(False)
-        self.legend = self.item.addLegend(offset=(10, 10))
+        # room above the top tick's label, which pyqtgraph would cut at the canvas's edge
+        self.item.layout.setContentsMargins(0, 8, 8, 0)
+        self.legend = QLabel()
+        self.legend.setAccessibleName(f"Legend of the plot of {y_label}")
+        self.legend.setToolTip("The colour of each line")
+        self.legend.setWordWrap(True)
+        set_style(self.legend, LEGEND_STYLE)
+        self.legend.hide()
         self.view_box = self.item.getViewBox()
         self.view_box.sigRangeChangedManually.connect(self._on_view_box_range_changed_manually)
         self.curves: dict[str, pg.PlotDataItem] = {}
@@ -65,7 +83,9 @@ class PlotCanvas(QWidget):
         self.following = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.widget)
+        layout.setSpacing(0)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.widget, 1)
         self._adopt_strays(windows)
         self.apply_colours()
         theme_signals.theme_changed.connect(self._on_theme_changed)
@@ -91,20 +111,40 @@ class PlotCanvas(QWidget):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
             self.curves[key] = curve
+            self._update_legend()
         curve.setData(times, values)
 
     def remove_line(self, key: str) -> None:
         curve = self.curves.pop(key, None)
         if curve is not None:
             self.item.removeItem(curve)
-            self.legend.removeItem(curve)
+            self._update_legend()
+
+    def _update_legend(self) -> None:
+        """One entry per line, a stroke of its colour and its name; hidden without lines."""
+        keys = list(self.curves)
+        entries = [
+            f'<span style="color: {colour(self._colour_of(key)).name()}">━━</span>&nbsp;'
+            f"{html.escape(str(self.curves[key].name()))}"
+            for key in keys[:LEGEND_LINES]
+        ]
+        if len(keys) > LEGEND_LINES:
+            entries.append(f"and {len(keys) - LEGEND_LINES:,} more")
+        self.legend.setText("&nbsp;&nbsp;&nbsp; ".join(entries))
+        self.legend.setVisible(bool(entries))
+
+    def legend_names(self) -> list[str]:
+        """The names the legend shows, in its order."""
+        return [str(self.curves[key].name()) for key in list(self.curves)[:LEGEND_LINES]]
 
     def line_keys(self) -> list[str]:
         return list(self.curves)
 
+    def _colour_of(self, key: str) -> str:
+        return PLOT_SERIES_COLOURS[self._order.index(key) % len(PLOT_SERIES_COLOURS)]
+
     def _pen(self, key: str) -> object:
-        index = self._order.index(key) % len(PLOT_SERIES_COLOURS)
-        return pg.mkPen(colour(PLOT_SERIES_COLOURS[index]), width=LINE_WIDTH)
+        return pg.mkPen(colour(self._colour_of(key)), width=LINE_WIDTH)
 
     @property
     def paint_s(self) -> float:
@@ -127,15 +167,36 @@ class PlotCanvas(QWidget):
         took the view in hand."""
         if not self.following:
             return
-        if self._window is None:
+        newest = self._newest()
+        if self._window is None and newest is not None:
             self.view_box.enableAutoRange()
+            self._from_zero(None)
             return
-        end = now if now is not None else self._newest()
-        if end is None:
-            return
+        end = now if now is not None else newest
+        if end is None:  # nothing yet: the clock's last minute, not 1970's first second
+            end = time.time()
+        span = self._window if self._window is not None else EMPTY_SPAN_S
         self.view_box.enableAutoRange(axis=pg.ViewBox.YAxis)
         self.view_box.setAutoVisible(y=True)
-        self.view_box.setXRange(end - self._window, end, padding=0)
+        self.view_box.setXRange(end - span, end, padding=0)
+        self._from_zero(end - span)
+
+    def _from_zero(self, start: float | None) -> None:
+        """A count's axis: from 0 to a little over the highest point shown since ``start``
+        (None: all)."""
+        if not self.from_zero:
+            return
+        top = 0.0
+        for curve in self.curves.values():
+            times, values = curve.xData, curve.yData
+            if times is None or not len(times):
+                continue
+            if start is not None:
+                values = values[np.searchsorted(times, start) :]
+            if len(values):
+                top = max(top, float(np.nanmax(values)))
+        self.view_box.disableAutoRange(axis=pg.ViewBox.YAxis)
+        self.view_box.setYRange(0, top * 1.1 if top > 0 else 1.0, padding=0)
 
     def _newest(self) -> float | None:
         ends = [
@@ -160,15 +221,6 @@ class PlotCanvas(QWidget):
             axis.setTextPen(axis_pen)
             label_style = {"color": colour("plot_axis").name()}
             axis.setLabel(axis.labelText, **label_style)
-        self.legend.setLabelTextColor(colour("plot_axis"))
-        self.legend.setBrush(pg.mkBrush(colour("plot_background")))
-        self.legend.setPen(pg.mkPen(colour("plot_grid")))
         for key, curve in self.curves.items():
             curve.setPen(self._pen(key))
-            self._rename(curve)
-
-    def _rename(self, curve: pg.PlotDataItem) -> None:
-        """Legend labels keep their colour from when they were made: set the text again."""
-        for sample, label in self.legend.items:
-            if sample.item is curve:
-                label.setText(label.text, color=colour("plot_axis"))
+        self._update_legend()

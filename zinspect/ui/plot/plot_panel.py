@@ -172,13 +172,13 @@ class PlotPanel(QWidget):
     def rates(self) -> PlotCanvas:
         """The plot of messages per second (made on first use)."""
         if self._rates is None:
-            self._rates = self._make_canvas("messages per second", self._rates_box)
+            self._rates = self._make_canvas("messages/s", self._rates_box, from_zero=True)
         return self._rates
 
-    def _make_canvas(self, y_label: str, box: QVBoxLayout) -> PlotCanvas:
+    def _make_canvas(self, y_label: str, box: QVBoxLayout, from_zero: bool = False) -> PlotCanvas:
         from zinspect.ui.plot.plot_canvas import PlotCanvas
 
-        canvas = PlotCanvas(y_label)
+        canvas = PlotCanvas(y_label, from_zero=from_zero)
         canvas.set_window(WINDOWS[self._window_title])
         box.addWidget(canvas)
         return canvas

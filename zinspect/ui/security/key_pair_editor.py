@@ -37,7 +37,7 @@ from zinspect.core.keys.curve_keys import (
 )
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.inputs import make_button, make_line_edit
-from zinspect.ui.widgets.theme import set_style
+from zinspect.ui.widgets.theme import mark_toggle, set_style
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ class KeyPairEditor(QWidget):
         self.show_secret_button = QToolButton()
         self.show_secret_button.setText("Show")
         self.show_secret_button.setCheckable(True)
+        mark_toggle(self.show_secret_button)
         self.show_secret_button.setAccessibleName("Show secret key")
         self.show_secret_button.setToolTip("Show or hide the secret key's characters")
         self.secret_key_error = error_label("Own secret key error")

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,12 +32,22 @@ from zinspect.core.explore.topic_follow import TopicFollower
 from zinspect.core.explore.topics import SEPARATORS, SOCKET, TopicTree, scope_of
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.topics.topics_model import COL_COUNT, COL_LAST, COL_RATE, COL_TOPIC, TopicsModel
+from zinspect.ui.topics.topics_model import (
+    COL_COUNT,
+    COL_LAST,
+    COL_LATEST,
+    COL_RATE,
+    COL_TOPIC,
+    TopicsModel,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SEPARATOR = "/"
 EXPAND_AT_MOST = 20  # new sockets opened at once
+# the narrowest the Topic and Latest value columns get before the tree scrolls sideways
+TOPIC_AT_LEAST = "sensors"
+LATEST_AT_LEAST = "Latest value"
 
 
 class TopicsView(QWidget):
@@ -116,7 +126,10 @@ class TopicsView(QWidget):
             (COL_LAST, "10 min"),
         ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self._topic_width = header.sectionSize(COL_TOPIC)  # wanted: the sample's, or the user's
+        self._fitting = False
+        header.sectionResized.connect(self._on_header_section_resized)
+        view.viewport().installEventFilter(self)
         view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
         view.activated.connect(self._on_view_activated)  # double-click or Enter
 
@@ -134,6 +147,41 @@ class TopicsView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(view, 1)
         layout.addWidget(self.status_label)
+
+    # -- the columns -----------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _on_header_section_resized(self, column: int, _old: int, new: int) -> None:
+        if column == COL_TOPIC and not self._fitting:
+            self._topic_width = new  # the user's choice, kept while it fits
+
+    def _fit_columns(self) -> None:
+        """Latest value takes the room the other columns leave, and never less than its
+        title: in a narrow dock the Topic column gives up room first (down to a short
+        topic), then the tree scrolls sideways rather than squeezing the values to "…"."""
+        header, metrics = self.view.header(), self.view.fontMetrics()
+        latest = metrics.horizontalAdvance(LATEST_AT_LEAST) + 12
+        least_topic = metrics.horizontalAdvance(TOPIC_AT_LEAST) + self.view.indentation()
+        room = self.view.viewport().width()
+        room -= sum(header.sectionSize(column) for column in (COL_COUNT, COL_RATE, COL_LAST))
+        topic = max(least_topic, min(self._topic_width, room - latest))
+        self._fitting = True
+        try:
+            header.resizeSection(COL_TOPIC, topic)
+            if room - topic >= latest:
+                header.setSectionResizeMode(COL_LATEST, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(COL_LATEST, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(COL_LATEST, latest)
+        finally:
+            self._fitting = False
+
+    def clear_selection(self) -> None:
+        """Select no topic: the topic filter it chose was removed in the traffic table."""
+        self.view.selectionModel().clear()
 
     # -- showing ---------------------------------------------------------------------------
     @property

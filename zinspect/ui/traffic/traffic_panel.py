@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from zinspect.core.explore.topics import TopicScope
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
-from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, TrafficFilter
+from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, PeerScope, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
@@ -41,7 +41,7 @@ from zinspect.ui.traffic.traffic_rows import TrafficRows
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
 from zinspect.ui.widgets.flow_bar import FlowBar
-from zinspect.ui.widgets.theme import set_style
+from zinspect.ui.widgets.theme import mark_toggle, set_style
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +121,10 @@ class TrafficPanel(TrafficRows, QWidget):
             index = self.socket_combo.count() - 1
         self.socket_combo.setCurrentIndex(index)
 
-    def set_topic_filter(self, socket: str | None, scope: TopicScope | None) -> None:
-        """Show only ``socket``'s messages on ``scope`` (a node of the Topics view), with a
-        removable chip for the topic in the filter bar."""
-        self.topic_chip.set_scope(scope)
+    def set_topic_filter(self, socket: str | None, scope: TopicScope | PeerScope | None) -> None:
+        """Show only ``socket``'s messages on ``scope`` (a node of the Topics view, or a
+        peer), with a removable chip for it in the filter bar."""
+        self.topic_chip.set_scope(scope, socket)
         self.set_socket_filter(socket)
         self._apply_filter()
 
@@ -185,7 +185,7 @@ class TrafficPanel(TrafficRows, QWidget):
             + 44
         )
 
-        self.topic_chip = TopicChip(self)
+        self.topic_chip = TopicChip(self.socket_combo, self)
         self.regex_check = QCheckBox("Regex", self)
         self.regex_check.setToolTip(REGEX_TIP)
         self.regex_check.setAccessibleName("Filter text is a regular expression")
@@ -293,6 +293,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.pause_button = QToolButton(self)
         self.pause_button.setDefaultAction(self.pause_action)
         self.pause_button.setAccessibleName("Pause view")
+        mark_toggle(self.pause_button)
         self.clear_button = QToolButton(self)
         self.clear_button.setDefaultAction(self.clear_action)
         self.clear_button.setAccessibleName("Clear traffic")
@@ -388,14 +389,15 @@ class TrafficPanel(TrafficRows, QWidget):
         socket = self.socket_combo.currentData()
         direction = self.direction_combo.currentData()
         text, regex = self.filter_edit.text(), self.regex_check.isChecked()
-        topic = self.topic_chip.scope
-        wanted = TrafficFilter(socket, direction, text, regex and bool(text), topic)
+        topic, peer = self.topic_chip.scope, self.topic_chip.peer
+        wanted = TrafficFilter(socket, direction, text, regex and bool(text), topic, peer)
         try:
             wanted.compile()
         except FilterError as error:
             self.filter_error.setText(str(error))
             self.filter_error.show()
-            wanted = TrafficFilter(socket, direction, self._valid_text, self._valid_regex, topic)
+            valid = (self._valid_text, self._valid_regex)
+            wanted = TrafficFilter(socket, direction, *valid, topic, peer)
         else:
             self.filter_error.hide()
             self.filter_error.clear()

@@ -117,6 +117,8 @@ LIGHT_TABLE: dict[str, str] = {
     "plot_series_4": "#7e48b8",
     "plot_series_5": "#a55200",
     "plot_series_6": "#137680",
+    "toggle_on": "#2a6db3",  # a checked toggle button (Pause view, Diff against previous)
+    "toggle_on_text": "#ffffff",
 }
 
 DARK_TABLE: dict[str, str] = {
@@ -175,6 +177,8 @@ DARK_TABLE: dict[str, str] = {
     "plot_series_4": "#c9a0ff",
     "plot_series_5": "#ffb05c",
     "plot_series_6": "#4fd6e0",
+    "toggle_on": "#6f9fdc",  # light on dark: an unchecked one is dark
+    "toggle_on_text": "#101014",
 }
 TABLES = {LIGHT: LIGHT_TABLE, DARK: DARK_TABLE}
 
@@ -221,6 +225,9 @@ DRAWN_ON: tuple[tuple[str, str, str], ...] = (
     ("highlight", "base", GRAPHIC),  # the selected node's outline
     ("plot_axis", "plot_background", TEXT),  # tick labels and axis titles
     *((f"plot_series_{n}", "plot_background", GRAPHIC) for n in range(1, 7)),
+    ("toggle_on_text", "toggle_on", TEXT),
+    ("toggle_on", "button", GRAPHIC),  # on against off: a state, WCAG's 3:1 for graphics
+    ("toggle_on", "window", GRAPHIC),
 )
 # colours only ever drawn under or around others, or greyed out: not checked
 DECORATION = frozenset(
@@ -307,6 +314,20 @@ def set_style(widget: QWidget, template: str) -> None:
     widget.setProperty(_STYLE_PROPERTY, template or None)
     _themed.add(widget)
     widget.setStyleSheet(render_style(template))
+
+
+# A checked toggle filled with the toggle colour: Fusion's own sunken look is all but
+# invisible on dark buttons. Only the checked state has a rule, so an unchecked toggle
+# keeps Fusion's look.
+TOGGLE_TEMPLATE = (
+    "QToolButton:checked { background-color: {toggle_on}; color: {toggle_on_text}; "
+    "border: 1px solid {toggle_on}; border-radius: 3px; }"
+)
+
+
+def mark_toggle(button: QWidget) -> None:
+    """Make a checkable button look clearly on when checked, in both themes."""
+    set_style(button, TOGGLE_TEMPLATE)
 
 
 def tint(widget: QWidget, role: str, palette_role: QPalette.ColorRole = _Role.WindowText) -> None:
