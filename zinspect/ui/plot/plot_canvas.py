@@ -176,8 +176,9 @@ class PlotCanvas(QWidget):
         if end is None:  # nothing yet: the clock's last minute, not 1970's first second
             end = time.time()
         span = self._window if self._window is not None else EMPTY_SPAN_S
-        self.view_box.enableAutoRange(axis=pg.ViewBox.YAxis)
-        self.view_box.setAutoVisible(y=True)
+        if not self.from_zero:  # else _from_zero sets the y range itself
+            self.view_box.enableAutoRange(axis=pg.ViewBox.YAxis)
+            self.view_box.setAutoVisible(y=True)
         self.view_box.setXRange(end - span, end, padding=0)
         self._from_zero(end - span)
 
