@@ -330,6 +330,7 @@ class SocketHandle(Sending, Receiving):
         except zmq.ZMQError as error:
             raise SocketError(describe_zmq_error(error)) from None
         self.monitor.detach()
+        self._release_inproc_names()
         self.socket.close(linger=0)
         self.socket = sock
         if self.xpub_guard is not None:
@@ -396,7 +397,20 @@ class SocketHandle(Sending, Receiving):
         self._discard_partial()
         self._update_fd_watch()
         self.monitor.detach()
+        self._release_inproc_names()
         self.socket.close(linger=0)
         for entry in self.endpoints:
             remove_owned(entry.owned_file)
         self.session.notify_removed(self)
+
+    def _release_inproc_names(self) -> None:
+        """Unbind the inproc names this socket holds before it closes: libzmq frees them
+        only when its reaper thread gets to the closed socket, so binding the same name
+        straight after (a demo's Reset, a re-created socket) failed now and then with
+        "Address already in use". An unbind frees the name at once."""
+        for entry in self.endpoints:
+            if entry.bound and entry.address.startswith("inproc://"):
+                try:
+                    self.socket.unbind(entry.address)
+                except zmq.ZMQError:
+                    log.debug("%s: unbind %s before close failed", self.name, entry.address)
