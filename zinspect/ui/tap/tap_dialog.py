@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.session import Session
+from zinspect.core.tap.engine import make_tap
+from zinspect.core.tap.proxy_tap import ProxyTap
 from zinspect.core.tap.spec import (
     CUSTOM_TYPES,
     PATTERNS,
@@ -55,7 +57,7 @@ class TapDialog(QDialog):
         self.setObjectName("tap_dialog")
         self.setModal(False)
         self.session = session
-        self.tap: Tap | None = None
+        self.tap: Tap | ProxyTap | None = None
 
         self.pattern_combo = QComboBox()
         self.pattern_combo.setObjectName("tap_pattern")
@@ -187,7 +189,7 @@ class TapDialog(QDialog):
                 self.front_type.currentText(),
                 self.upstream_type.currentText(),
             )
-            tap = Tap(self.session, spec)
+            tap = make_tap(self.session, spec)
             tap.start()
         except TapError as error:
             show_error(self.start_error, str(error))
@@ -203,7 +205,7 @@ class TapDialog(QDialog):
         if self.tap is not None:
             self.tap.stop()  # _on_tap_stopped follows
 
-    def _on_tap_stopped(self, tap: Tap) -> None:
+    def _on_tap_stopped(self, tap: Tap | ProxyTap) -> None:
         if tap is not self.tap:
             return
         self.status_label.setText(f"Stopped. {tap.status_text()}")
@@ -229,9 +231,10 @@ class TapDialog(QDialog):
 
     def _on_timer_timeout(self) -> None:
         if self.tap is not None:
-            front = self.tap.front
-            where = front.endpoints[0].address if front is not None and front.endpoints else ""
-            self.status_label.setText(f"Clients connect to {where}. {self.tap.status_text()}")
+            self.status_label.setText(
+                f"Clients connect to {self.tap.front_address}. Forwarded by the "
+                f"{self.tap.engine_words}. {self.tap.status_text()}"
+            )
             self._fit()
 
 
