@@ -98,6 +98,7 @@ class ProxyTap:
         self.copy_frames = 0
         self.copy_refused = 0  # copies bigger than the store can hold
         self.waited_s = 0.0  # the proxy's answers overdue: waiting for room to send
+        self._progress_at = 0.0  # when the proxy's count last grew (time.monotonic)
         self.final = False  # stopped: the counts are complete
         self.helper_pid = 0
         self._proc: subprocess.Popen[bytes] | None = None
@@ -150,6 +151,14 @@ class ProxyTap:
         return self.forwarded if self.receiving == "upstream" else 0
 
     @property
+    def quiet_s(self) -> float:
+        """Seconds since the proxy last forwarded (0 before the first message): a server
+        that stopped reading shows here, as does a quiet system."""
+        if not (self.forwarded_frames or self.copy_frames) or not self.running:
+            return 0.0
+        return time.monotonic() - self._progress_at
+
+    @property
     def not_shown(self) -> int:
         """Forwarded but not in the store: never copied, or dropped by its caps since."""
         return self.copy_dropped + self.session.store.dropped - self._store_dropped_at_start
@@ -163,6 +172,7 @@ class ProxyTap:
         RUNNING.setdefault(self.session, []).append(self)
         try:
             ready = self._start_helper()
+            self.front_address = ready["front"]  # before the socket: the list shows it
             capture = self.session.create_socket("SUB", self.spec.name)
             self.front = capture
             capture.relay = self._serve
@@ -178,7 +188,6 @@ class ProxyTap:
         except TapError:
             self.stop()
             raise
-        self.front_address = ready["front"]
         self.running = True
         self.started_at = time.time()
         self._store_dropped_at_start = self.session.store.dropped
@@ -282,7 +291,9 @@ class ProxyTap:
             if not count & 63 and (count >= BATCH_MAX_MESSAGES or clock() > deadline):
                 more = True
                 break
-        self.copy_frames += frames_seen
+        if frames_seen:
+            self.copy_frames += frames_seen
+            self._progress_at = clock()  # a copy goes out as its message is forwarded
         handle.received += len(rows)
         self.copies += len(rows)
         if rows:
@@ -329,7 +340,9 @@ class ProxyTap:
             # (front recv, bytes, front sent, bytes, back recv, bytes, back sent, bytes)
             sent = values[6] if self.receiving == "front" else values[2]
             self._previous_frames = self.forwarded_frames
-            self.forwarded_frames = max(self.forwarded_frames, sent)
+            if sent > self.forwarded_frames:
+                self.forwarded_frames = sent
+                self._progress_at = time.monotonic()
             self._asked_at = None
             got = True
         return got

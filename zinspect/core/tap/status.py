@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 CLIENT_TO_SERVER = "client -> server"
 SERVER_TO_CLIENT = "server -> client"
 RELAY_WORDS = "zinspect relay"
+QUIET_S = 2.0  # a proxy tap that forwarded nothing this long says since when
 
 
 def status_line(tap: Tap) -> str:
@@ -56,12 +57,15 @@ def proxy_status_line(tap: ProxyTap) -> str:
     """What a tap forwarded by libzmq's proxy did so far (its counts come from the proxy a
     few times a second; the copies lost are exact once it stopped)."""
     forwarded = f"{tap.forwarded:,}" if not tap.multipart else f"about {tap.forwarded:,}"
+    sending = "upstream" if tap.receiving == "front" else "front"
     parts = [
         f"tap {tap.spec.name} ({tap.spec.pattern}, {tap.engine_words}, pid {tap.helper_pid}): "
         f"{forwarded} {CLIENT_TO_SERVER if tap.receiving == 'front' else SERVER_TO_CLIENT}",
-        f"waited for room: {'upstream' if tap.receiving == 'front' else 'front'} "
-        f"{tap.waited_s:,.1f} s",
+        # libzmq's proxy counts no waits: the time it could not answer is a lower bound
+        f"waited for room {sending}: at least {tap.waited_s:,.1f} s",
     ]
+    if tap.quiet_s >= QUIET_S:
+        parts.append(f"last forwarded {tap.quiet_s:,.0f} s ago")
     if tap.not_shown:
         unit = "frames " if tap.multipart and tap.lost_frames else ""
         parts.append(f"{tap.not_shown:,} {unit}forwarded but not kept for the view")
