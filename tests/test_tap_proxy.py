@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 
 import pytest
 import zmq
@@ -197,3 +198,29 @@ def test_a_server_that_stops_reading_makes_the_proxy_wait_and_loses_nothing(sess
         qtbot.waitUntil(lambda: tap.to_server == count, timeout=WAIT_MS)
     finally:
         context.destroy(0)
+
+
+def test_a_helper_killed_from_outside_stops_the_tap_in_words(session, qtbot, caplog):
+    caplog.expected_warnings = True
+    tap = start_proxy_tap(session, "tcp://127.0.0.1:5999")
+    stopped: list[object] = []
+    tap.on_stopped.append(stopped.append)
+    os.kill(tap.helper_pid, 9)
+    qtbot.waitUntil(lambda: stopped == [tap], timeout=WAIT_MS)
+    assert "helper process ended" in caplog.text
+    assert running_taps(session) == [] and session.socket_named("tap") is None
+
+
+def test_ctrl_c_in_the_terminal_leaves_the_helper_to_zinspect(session, qtbot, peer):
+    """Ctrl+C reaches the whole process group: the helper ignores it and forwards on, and
+    goes when zinspect stops it (after its last counts)."""
+    sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 20, "--quiet"))
+    qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
+    tap = start_proxy_tap(session, sink.line("ready ").split()[1])
+    os.kill(tap.helper_pid, signal.SIGINT)
+    peer("push_worker.py", tap.front_address, 20, "w")
+    qtbot.waitUntil(lambda: sink.has("count 20"), timeout=PEER_WAIT_MS)
+    qtbot.waitUntil(lambda: tap.to_server == 20, timeout=WAIT_MS)
+    helper = tap.helper_pid
+    tap.stop()
+    assert gone(helper)

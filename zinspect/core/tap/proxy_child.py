@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
 import threading
 from typing import Any
@@ -75,6 +76,12 @@ def _socket(context: zmq.Context[Any], type_name: str, config: dict[str, Any]) -
 
 
 def run(config: dict[str, Any]) -> int:
+    # Ctrl+C in a terminal reaches the whole process group, and a closed terminal sends SIGHUP:
+    # zinspect stops the helper itself after its last counts, so these are not for us (and
+    # an ignored signal interrupts no call: pyzmq restarts an interrupted proxy afresh)
+    for name in ("SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     context: zmq.Context[Any] = zmq.Context()
     sockets: list[zmq.Socket[Any]] = []
     where = "helper"

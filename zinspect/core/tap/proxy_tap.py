@@ -307,6 +307,15 @@ class ProxyTap:
         self._timer = None
         if not self.running:
             return
+        proc = self._proc
+        if proc is not None and proc.poll() is not None:  # killed from outside, or crashed
+            log.warning(
+                "tap %s: its helper process ended (exit status %s): the tap stops",
+                self.spec.name,
+                proc.returncode,
+            )
+            self.stop()
+            return
         now = time.monotonic()
         self._read_answers()
         asked = self._asked_at
