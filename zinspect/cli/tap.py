@@ -3,7 +3,9 @@
 The tap of the GUI's Tap wizard (core.tap) on a plain asyncio loop: clients connect to the
 front, the server binds upstream, every message is forwarded and recorded with its direction
 (``in`` on the front socket: client -> server; ``out``: server -> client). A status line every
-few seconds on stderr; Ctrl+C or SIGTERM stops it with the recording complete.
+few seconds on stderr; Ctrl+C or SIGTERM stops it with the recording complete. A pipeline
+is forwarded by libzmq's proxy in a helper process, as in the window (core.tap.engine);
+``--engine`` chooses by hand.
 """
 
 from __future__ import annotations

@@ -2,18 +2,19 @@
 
 A pipeline tap (PULL front, PUSH upstream; or the reverse chosen by hand) forwards in one
 direction only, so every copy has the same direction and libzmq's own ``zmq_proxy_steerable``
-can forward it, in C, at two to three times the rate of zinspect's relay on its event loop
-(docs/performance.md). It runs in a child process (core.tap.proxy_child), not a thread:
-zinspect runs no threads (docs/platform-facts.md). The child owns the front and upstream
-sockets; zinspect has one socket of its own, named as the tap, that receives the proxy's
-copies from a private endpoint and stores them through the receive path with the tap's
-direction, so the table, recordings and workspaces see the tap as with the relay.
+can forward it, in C, at about two and a half times the rate of zinspect's relay on its
+event loop (docs/platform-facts.md). It runs in a child process (core.tap.proxy_child), not
+a thread: zinspect runs no threads (docs/platform-facts.md). The child owns the front and
+upstream sockets; zinspect has one socket of its own, named as the tap, that receives the
+proxy's copies from a private endpoint and stores them through the receive path with the
+tap's direction, so the table, recordings and workspaces see the tap as with the relay.
 
 Forwarding never waits on the window: the copies come from a publisher, which drops what the
 window cannot take. The drops are counted as what the proxy says it forwarded (its
 STATISTICS, asked a few times a second on a control socket) minus the copies received.
-While the proxy waits for room on its sending side it answers nothing; the time its answers
-are overdue is shown as its wait for room (libzmq counts no waits itself).
+libzmq counts no waits: while the proxy waits for room in the middle of a burst it answers
+nothing, so the time its answers are overdue is shown as a lower bound of its wait, with how
+long nothing was forwarded.
 
 Patterns whose copies need a direction per message (request/reply, publish/subscribe, PAIR)
 stay on the relay (core.tap.tap): libzmq's capture stream does not say which side a copy
