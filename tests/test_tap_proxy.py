@@ -30,8 +30,8 @@ from zinspect.core.tap.tap import Tap
 pytestmark = pytest.mark.e2e
 
 
-def start_proxy_tap(session, upstream: str) -> ProxyTap:
-    tap = make_tap(session, make_spec("tap", "pipeline", ANY_PORT, upstream))
+def start_proxy_tap(session, upstream: str, front: str = ANY_PORT) -> ProxyTap:
+    tap = make_tap(session, make_spec("tap", "pipeline", front, upstream))
     assert isinstance(tap, ProxyTap)
     tap.start()
     return tap
@@ -224,3 +224,23 @@ def test_ctrl_c_in_the_terminal_leaves_the_helper_to_zinspect(session, qtbot, pe
     helper = tap.helper_pid
     tap.stop()
     assert gone(helper)
+
+
+def test_an_ipc_front_is_made_by_zinspect_never_over_a_file(session, qtbot, peer, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me")
+    tap = make_tap(session, make_spec("tap", "pipeline", f"ipc://{notes}", "tcp://127.0.0.1:5999"))
+    with pytest.raises(TapError, match="^Front: "):
+        tap.start()
+    assert notes.read_text() == "keep me"
+    assert session.sockets == [] and running_taps(session) == []
+    sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 10, "--quiet"))
+    qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
+    front = tmp_path / "front"
+    tap = start_proxy_tap(session, sink.line("ready ").split()[1], f"ipc://{front}")
+    assert tap.front_address == f"ipc://{front}" and front.exists()
+    peer("push_worker.py", tap.front_address, 10, "w")
+    qtbot.waitUntil(lambda: sink.has("count 10"), timeout=PEER_WAIT_MS)
+    qtbot.waitUntil(lambda: len(rows(session)) == 10, timeout=WAIT_MS)
+    tap.stop()
+    assert not front.exists()  # the socket file zinspect made, removed

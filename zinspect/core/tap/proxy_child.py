@@ -96,10 +96,14 @@ def run(config: dict[str, Any]) -> int:
         where = "front"
         front = _socket(context, config["front_type"], config)
         sockets.append(front)
+        front.ipv6 = bool(config["ipv6"][0])
+        if "front_fd" in config:  # an ipc front zinspect made (it refuses to replace files)
+            front.setsockopt(zmq.USE_FD, int(config["front_fd"]))
         front.bind(config["front"])
         where = "upstream"
         upstream = _socket(context, config["upstream_type"], config)
         sockets.append(upstream)
+        upstream.ipv6 = bool(config["ipv6"][1])
         upstream.connect(config["upstream"])
     except zmq.ZMQError as error:
         _say(error=error.errno, where=where, text=str(error))

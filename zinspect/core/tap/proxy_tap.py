@@ -39,7 +39,8 @@ from typing import Any
 import zmq
 
 import zinspect
-from zinspect.core.sockets.endpoints import describe_zmq_error
+from zinspect.core.sockets.endpoints import describe_zmq_error, uses_ipv6
+from zinspect.core.sockets.ipc_files import OwnedFile, create_listener, ipc_file_path, remove_owned
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError, default_maxmsgsize
 from zinspect.core.sockets.socket_handle import SocketHandle
@@ -67,7 +68,10 @@ ONE_WAY = {("PULL", "PUSH"): "front", ("PUSH", "PULL"): "upstream"}
 def proxy_possible(spec: TapSpec) -> bool:
     """Whether libzmq's proxy can forward for ``spec``: a one-way pair, and a Python that
     can start the helper (not a frozen application)."""
-    return spec.types in ONE_WAY and not getattr(sys, "frozen", False)
+    if spec.types not in ONE_WAY or getattr(sys, "frozen", False):
+        return False
+    # an ipc front is made here, refusing what exists, and handed over (pass_fds: POSIX)
+    return ipc_file_path(spec.front) is None or sys.platform != "win32"
 
 
 class ProxyTap:
@@ -104,6 +108,7 @@ class ProxyTap:
         self.helper_pid = 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._dir = ""
+        self._front_file: OwnedFile | None = None  # an ipc front's socket file, made here
         self._control: zmq.Socket[bytes] | None = None
         self._asked_at: float | None = None
         self._last_poll = 0.0
@@ -220,15 +225,29 @@ class ProxyTap:
             "private_dir": self._dir,
         }
         config["capture"], config["control"] = private_endpoints(self._dir)
+        config["ipv6"] = [uses_ipv6(self.spec.front), uses_ipv6(self.spec.upstream)]
+        path = ipc_file_path(self.spec.front)
+        front_fd = -1
+        if path is not None:  # libzmq would unlink what is there: zinspect binds it itself
+            try:
+                front_fd, self._front_file = create_listener(path)
+            except SocketError as error:
+                raise TapError(f"Front: {error}") from None
+            config["front_fd"] = front_fd
         root = os.path.dirname(os.path.dirname(os.path.abspath(zinspect.__file__)))
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "zinspect.core.tap.proxy_child", json.dumps(config)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "zinspect.core.tap.proxy_child", json.dumps(config)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+                pass_fds=(front_fd,) if front_fd >= 0 else (),
+            )
+        finally:
+            if front_fd >= 0:
+                os.close(front_fd)  # the helper has its own
         self._proc = proc
         self.helper_pid = proc.pid
         line = _read_line(proc, START_TIMEOUT_S)
@@ -392,6 +411,8 @@ class ProxyTap:
         if self._dir:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = ""
+        remove_owned(self._front_file)  # the helper has gone: its ipc front's file
+        self._front_file = None
         if was_running:
             self.final = True
             log.info("tap %s stopped: %s", self.spec.name, self.status_text())
