@@ -40,7 +40,7 @@ def test_a_pipeline_tap_in_the_window_names_its_engine_and_counts(window, user, 
     helper = tap.helper_pid  # type: ignore[union-attr]
     status = dialog.status_label.text()
     assert f"Clients connect to {tap.front_address}." in status
-    assert f"Forwarded by the {ENGINE_WORDS}." in status
+    assert f"(pipeline, {ENGINE_WORDS}, pid {helper})" in status
     # the list shows zinspect's socket of the tap, and what it is
     qtbot.waitUntil(
         lambda: [line.split(" ")[0] for line in user.socket_list()] == ["feed"], timeout=WAIT_MS

@@ -61,9 +61,9 @@ def proxy_status_line(tap: ProxyTap) -> str:
     parts = [
         f"tap {tap.spec.name} ({tap.spec.pattern}, {tap.engine_words}, pid {tap.helper_pid}): "
         f"{forwarded} {CLIENT_TO_SERVER if tap.receiving == 'front' else SERVER_TO_CLIENT}",
-        # libzmq's proxy counts no waits: the time it could not answer is a lower bound
-        f"waited for room {sending}: at least {tap.waited_s:,.1f} s",
     ]
+    if tap.waited_s >= 0.1:  # libzmq's proxy counts no waits: the time it could not answer
+        parts.append(f"waited for room {sending}: at least {tap.waited_s:,.1f} s")
     if tap.quiet_s >= QUIET_S:
         parts.append(f"last forwarded {tap.quiet_s:,.0f} s ago")
     if tap.not_shown:
