@@ -84,3 +84,16 @@ def test_killing_zinspect_takes_the_helper_with_it(peer, tmp_path):
     assert ends(pid)
     assert proc.stdout is not None
     proc.stdout.close()
+
+
+def test_the_engine_asked_for_a_pattern_it_cannot_forward_is_refused_in_words(tmp_path):
+    capture = tmp_path / "never.jsonl"
+    proc, output = headless(
+        "tap", "--pattern", "reqrep", "--front", "tcp://127.0.0.1:*",
+        "--upstream", "tcp://127.0.0.1:5999", "--record", str(capture), "--engine", "proxy",
+    )  # fmt: skip
+    assert proc.wait(WAIT_S) == 2
+    assert output.wait_for("zinspect tap: libzmq's proxy forwards pipeline taps", WAIT_S)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    assert not capture.exists()
