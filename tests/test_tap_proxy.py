@@ -244,3 +244,12 @@ def test_an_ipc_front_is_made_by_zinspect_never_over_a_file(session, qtbot, peer
     qtbot.waitUntil(lambda: len(rows(session)) == 10, timeout=WAIT_MS)
     tap.stop()
     assert not front.exists()  # the socket file zinspect made, removed
+
+
+def test_a_name_in_use_is_refused_before_any_process(session):
+    session.create_socket("PULL", "tap")
+    tap = make_tap(session, make_spec("tap", "pipeline", ANY_PORT, "tcp://127.0.0.1:5999"))
+    with pytest.raises(TapError, match="A socket named 'tap' exists already"):
+        tap.start()
+    assert tap.helper_pid == 0 and running_taps(session) == []
+    assert [h.name for h in session.sockets] == ["tap"]

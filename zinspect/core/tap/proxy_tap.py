@@ -176,12 +176,16 @@ class ProxyTap:
     def start(self) -> None:
         """Start the helper, connect to its copies and its control; TapError in words."""
         RUNNING.setdefault(self.session, []).append(self)
+        try:  # first: a name already taken is said as for any socket, before any process
+            capture = self.session.create_socket("SUB", self.spec.name)
+        except SocketError as error:
+            self.stop()
+            raise TapError(str(error)) from None
+        self.front = capture
+        capture.relay = self._serve
         try:
             ready = self._start_helper()
-            self.front_address = ready["front"]  # before the socket: the list shows it
-            capture = self.session.create_socket("SUB", self.spec.name)
-            self.front = capture
-            capture.relay = self._serve
+            self.front_address = ready["front"]
             capture.subscribe(b"")
             capture.connect(ready["capture"])
             control = zmq.Socket(self.session.context, zmq.PAIR)
