@@ -63,3 +63,25 @@ def test_a_pipeline_tap_in_the_window_names_its_engine_and_counts(window, user, 
     assert user.socket_list() == []
     with pytest.raises(ProcessLookupError):  # the helper ended (and was reaped) at Stop
         os.kill(helper, 0)
+
+
+def test_quitting_the_window_stops_the_helper_with_its_last_counts(window, user, qtbot, peer):
+    sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 3, "--quiet"))
+    qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
+    trigger_menu(window, "Tap between two programs…")
+    dialog = window.findChild(TapDialog, "tap_dialog")
+    assert dialog is not None
+    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
+    qtbot.keyClicks(dialog.front_edit, ANY_PORT)
+    qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
+    user.click(dialog.start_button)
+    tap = dialog.tap
+    assert tap is not None and tap.engine == "proxy"
+    helper = tap.helper_pid  # type: ignore[union-attr]
+    peer("push_worker.py", tap.front_address, 3, "w")
+    qtbot.waitUntil(lambda: sink.has("count 3"), timeout=PEER_WAIT_MS)
+    window.shutdown()  # what quitting does: the session closes
+    assert dialog.tap is None and "Stopped" in dialog.status_label.text()
+    assert "3 client -> server" in dialog.status_label.text()
+    with pytest.raises(ProcessLookupError):
+        os.kill(helper, 0)

@@ -2,10 +2,12 @@
 
 A non-modal window (no nested event loop): the pattern chooser says in one line what each
 pattern is for, the front and upstream endpoints are checked as they are typed with the
-problem in words under the field, and Start makes the tap (core.tap) in the window's
-session; its sockets appear in the sockets list, and its traffic in the table with its
-direction in words. While it runs, the status line (what went each way, both sides'
-backpressure, what was not kept for the view) is refreshed once a second; Stop closes it.
+problem in words under the field, and Start makes the tap (core.tap.engine: libzmq's proxy
+in a helper process for a pipeline, zinspect's relay otherwise) in the window's session; its
+sockets appear in the sockets list (for the proxy, zinspect's socket of its copies), and its
+traffic in the table with its direction in words. While it runs, the status line (which
+engine forwards, what went each way, the waits for room, what was not kept for the view) is
+refreshed once a second; Stop closes it.
 """
 
 from __future__ import annotations
