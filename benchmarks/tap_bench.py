@@ -6,7 +6,10 @@
 ``tap_rtt_p50_extra_ms``: a REQ/REP round trip through ``zinspect tap --pattern reqrep``
 minus the same round trip direct, at the median (target <= 0.3 ms).
 ``tap_throughput_ratio``: 64 B PUSH -> PULL messages per second through the pipeline tap
-over the direct rate (target >= 0.7).
+over the direct rate (target >= 0.7), with the engine zinspect picks for a pipeline
+(libzmq's proxy in a helper process); ``tap_throughput_ratio_relay`` the same through
+zinspect's relay, measured in the same rounds (direct, relay, proxy, one after the other),
+so the two engines are compared under the same load.
 
 Both are measured on the tap as the window runs it (core.tap on a loop in a child process,
 copying into the store), and again, with the ``_recording`` suffix, on ``zinspect tap``
@@ -50,13 +53,14 @@ s.close(linger=-1); c.term()
 CORE_TAP = """
 import asyncio, sys
 from zinspect.core.sockets.session import Session
+from zinspect.core.tap.engine import make_tap
 from zinspect.core.tap.spec import make_spec
-from zinspect.core.tap.tap import Tap
 
 async def main():
-    tap = Tap(Session(), make_spec("tap", sys.argv[1], sys.argv[2], sys.argv[3]))
+    spec = make_spec("tap", sys.argv[1], sys.argv[2], sys.argv[3])
+    tap = make_tap(Session(), spec, sys.argv[4])
     tap.start()
-    print("front", tap.front.endpoints[0].address, flush=True)
+    print("front", tap.front_address, flush=True)
     await asyncio.Event().wait()
 
 asyncio.run(main())
@@ -73,15 +77,18 @@ def child(code: str, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", code, *args])
 
 
-def start_tap(pattern: str, front: str, upstream: str, record: str) -> subprocess.Popen[str]:
+def start_tap(
+    pattern: str, front: str, upstream: str, record: str, engine: str = "auto"
+) -> subprocess.Popen[str]:
     """``zinspect tap`` in a child (``record`` "": the core tap without a recording, as the
     window runs it); returns once its front is bound."""
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     command = (
         [sys.executable, "-m", "zinspect", "tap", "--pattern", pattern, "--front", front,
-         "--upstream", upstream, "--record", record, "--status-every", "60"]
+         "--upstream", upstream, "--record", record, "--status-every", "60",
+         "--engine", engine]
         if record
-        else [sys.executable, "-c", CORE_TAP, pattern, front, upstream]
+        else [sys.executable, "-c", CORE_TAP, pattern, front, upstream, engine]
     )  # fmt: skip
     proc = subprocess.Popen(
         command,
@@ -163,18 +170,24 @@ def pull_rate(endpoint: str, count: int, sender_endpoint: str) -> float:
     return (count - 1) / elapsed
 
 
-def throughput_round(count: int, record: str) -> tuple[float, float]:
-    """(direct rate, tapped rate) in messages per second."""
-    sink = f"tcp://127.0.0.1:{free_port()}"
-    direct = pull_rate(sink, count, sink)
+def tapped_rate(count: int, record: str, engine: str) -> float:
+    """Messages per second through a pipeline tap forwarded by ``engine``."""
     sink = f"tcp://127.0.0.1:{free_port()}"
     front = f"tcp://127.0.0.1:{free_port()}"
-    tap = start_tap("pipeline", front, sink, record)
+    tap = start_tap("pipeline", front, sink, record, engine)
     try:
-        tapped = pull_rate(sink, count, front)
+        return pull_rate(sink, count, front)
     finally:
         stop(tap)
-    return direct, tapped
+
+
+def throughput_round(count: int, record: str) -> tuple[float, float, float]:
+    """(direct rate, through the relay, through the proxy) in messages per second."""
+    sink = f"tcp://127.0.0.1:{free_port()}"
+    direct = pull_rate(sink, count, sink)
+    relay = tapped_rate(count, record, "relay")
+    proxy = tapped_rate(count, record, "auto")
+    return direct, relay, proxy
 
 
 def main() -> int:
@@ -187,21 +200,32 @@ def main() -> int:
         for suffix, record in (("", ""), ("_recording", os.path.join(workdir, "run.jsonl"))):
             extra: list[float] = []
             ratios: list[float] = []
+            relay_ratios: list[float] = []
             for number in range(rounds):
                 direct, tapped = rtt_round(trips, record)
                 extra.append(tapped - direct)
-                rate, tapped_rate = throughput_round(flood, record)
-                ratios.append(tapped_rate / rate)
+                rate, relay, proxy = throughput_round(flood, record)
+                ratios.append(proxy / rate)
+                relay_ratios.append(relay / rate)
                 label = f"round {number + 1}{suffix or ' (window)'}"
                 print(
                     f"{label}: rtt p50 direct {direct:.3f} ms, tapped {tapped:.3f} ms; "
-                    f"64 B direct {rate:,.0f}/s, tapped {tapped_rate:,.0f}/s"
+                    f"64 B direct {rate:,.0f}/s, relay {relay:,.0f}/s ({relay / rate:.2f}), "
+                    f"proxy {proxy:,.0f}/s ({proxy / rate:.2f})",
+                    flush=True,
                 )
             figures[f"tap_rtt_p50_extra_ms{suffix}"] = round(statistics.median(extra), 3)
             figures[f"tap_throughput_ratio{suffix}"] = round(statistics.median(ratios), 3)
+            figures[f"tap_throughput_ratio_relay{suffix}"] = round(
+                statistics.median(relay_ratios), 3
+            )
     print(f"{'figure':36} {'value':>8}  target")
     for name, value in figures.items():
-        target = "" if name.endswith("_recording") else ("<= 0.3" if "rtt" in name else ">= 0.7")
+        target = (
+            ""
+            if name.endswith(("_recording", "_relay"))
+            else ("<= 0.3" if "rtt" in name else ">= 0.7")
+        )
         print(f"{name:36} {value:8.3f}  {target}")
     print(json.dumps(figures))
     return 0

@@ -69,7 +69,7 @@ def test_saved_from_a_session_and_started_again(aloop, session, qtbot):
     assert parse_workspace(dump_workspace(saved)).taps == [tap.spec]
     client = session.create_socket("PUSH", "client")
     assert tap.front is not None
-    client.connect(tap.front.endpoints[0].address)
+    client.connect(tap.front_address)
     run(aloop, qtbot, client.send([b"through"]))
     qtbot.waitUntil(lambda: sink.received == 1, timeout=WAIT_MS)
     assert traffic(session, sink) == [[b"through"]]

@@ -125,6 +125,8 @@ async def _run(args: argparse.Namespace, setup: Setup, what: str) -> int:
                 signal.signal(sig, signal.SIG_DFL)
     session.close()  # nothing more arrives; the store keeps what came
     problem = recorder.stop()
+    # the counts as they ended (a tap's copies lost are exact only once it stopped)
+    print(_status(status(), recorder, time.monotonic() - started), file=sys.stderr, flush=True)
     if problem:
         print(f"zinspect {what}: the recording stopped: {problem}", file=sys.stderr)
         return EXIT_FAILED

@@ -3,7 +3,9 @@
 The tap of the GUI's Tap wizard (core.tap) on a plain asyncio loop: clients connect to the
 front, the server binds upstream, every message is forwarded and recorded with its direction
 (``in`` on the front socket: client -> server; ``out``: server -> client). A status line every
-few seconds on stderr; Ctrl+C or SIGTERM stops it with the recording complete.
+few seconds on stderr; Ctrl+C or SIGTERM stops it with the recording complete. A pipeline
+is forwarded by libzmq's proxy in a helper process, as in the window (core.tap.engine);
+``--engine`` chooses by hand.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from collections.abc import Callable, Sequence
 
 from zinspect.cli.headless import EXIT_BAD_INPUT, add_common_arguments, run_headless
 from zinspect.core.sockets.session import Session
+from zinspect.core.tap.engine import ENGINES, make_tap
 from zinspect.core.tap.spec import CUSTOM_TYPES, PATTERNS, TapError, make_spec
-from zinspect.core.tap.tap import Tap
 
 PROG = "zinspect tap"
 EPILOG = (
@@ -49,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--front-type", default="", choices=["", *CUSTOM_TYPES])
     parser.add_argument("--upstream-type", default="", choices=["", *CUSTOM_TYPES])
     parser.add_argument("--name", default="tap", help="the front socket's name in the capture")
+    parser.add_argument(
+        "--engine",
+        default="auto",
+        choices=list(ENGINES),
+        help="who forwards: libzmq's proxy in a helper process (pipeline only; auto takes it "
+        "there) or zinspect's relay (every pattern)",
+    )
     add_common_arguments(parser)
     return parser
 
@@ -64,10 +73,9 @@ def main(argv: Sequence[str]) -> int:
         return EXIT_BAD_INPUT
 
     def setup(session: Session) -> tuple[Callable[[], str], str]:
-        tap = Tap(session, spec)
+        tap = make_tap(session, spec, args.engine)
         tap.start()  # TapError (a ValueError) in words
-        assert tap.front is not None
         # the bound address (a wildcard port resolved): what the clients must connect to
-        return tap.status_text, f"front {tap.front.endpoints[0].address}"
+        return tap.status_text, f"front {tap.front_address}"
 
     return run_headless(args, setup, "tap")

@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from zinspect.core.tap.proxy_tap import ProxyTap
     from zinspect.core.tap.tap import Tap
 
 CLIENT_TO_SERVER = "client -> server"
 SERVER_TO_CLIENT = "server -> client"
+RELAY_WORDS = "zinspect relay"
+QUIET_S = 2.0  # a proxy tap that forwarded nothing this long says since when
 
 
 def status_line(tap: Tap) -> str:
@@ -20,7 +23,8 @@ def status_line(tap: Tap) -> str:
     front_blocked = tap.front.blocked if tap.front is not None else 0
     upstream_blocked = sum(h.blocked for h in tap.sockets if h is not tap.front)
     parts = [
-        f"tap {tap.spec.name} ({tap.spec.pattern}): {tap.to_server:,} {CLIENT_TO_SERVER}, "
+        f"tap {tap.spec.name} ({tap.spec.pattern}, {RELAY_WORDS}): "
+        f"{tap.to_server:,} {CLIENT_TO_SERVER}, "
         f"{tap.to_client:,} {SERVER_TO_CLIENT}",
         f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}",
     ]
@@ -46,6 +50,25 @@ def status_line(tap: Tap) -> str:
             f"upstream sockets of {_count(closed, 'idle client')} closed (made-up ids idle "
             f"for minutes, or the least used past {tap.max_clients:,} clients)"
         )
+    return "; ".join(parts)
+
+
+def proxy_status_line(tap: ProxyTap) -> str:
+    """What a tap forwarded by libzmq's proxy did so far (its counts come from the proxy a
+    few times a second; the copies lost are exact once it stopped)."""
+    forwarded = f"{tap.forwarded:,}" if not tap.multipart else f"about {tap.forwarded:,}"
+    sending = "upstream" if tap.receiving == "front" else "front"
+    parts = [
+        f"tap {tap.spec.name} ({tap.spec.pattern}, {tap.engine_words}, pid {tap.helper_pid}): "
+        f"{forwarded} {CLIENT_TO_SERVER if tap.receiving == 'front' else SERVER_TO_CLIENT}",
+    ]
+    if tap.waited_s >= 0.1:  # libzmq's proxy counts no waits: the time it could not answer
+        parts.append(f"waited for room {sending}: at least {tap.waited_s:,.1f} s")
+    if tap.quiet_s >= QUIET_S:
+        parts.append(f"last forwarded {tap.quiet_s:,.0f} s ago")
+    if tap.not_shown:
+        unit = "frames " if tap.multipart and tap.lost_frames else ""
+        parts.append(f"{tap.not_shown:,} {unit}forwarded but not kept for the view")
     return "; ".join(parts)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections.abc import Callable
 
 import zmq
@@ -33,10 +32,26 @@ from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Row
+from zinspect.core.tap.registry import RUNNING as _RUNNING
+from zinspect.core.tap.registry import is_tap_front, running_taps, tap_direction
 from zinspect.core.tap.spec import TapError, TapSpec
-from zinspect.core.tap.status import CLIENT_TO_SERVER, SERVER_TO_CLIENT, status_line
+from zinspect.core.tap.status import (
+    CLIENT_TO_SERVER,
+    RELAY_WORDS,
+    SERVER_TO_CLIENT,
+    status_line,
+)
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "CLIENT_TO_SERVER",
+    "SERVER_TO_CLIENT",
+    "Tap",
+    "is_tap_front",
+    "running_taps",
+    "tap_direction",
+]
 
 COPY_BATCH_BYTES = 64 * 1024 * 1024  # copies stored per turn of one side; past it: counted
 MAX_CLIENTS = 1000  # request/reply: upstream DEALERs kept, least recently used closed past it
@@ -46,26 +61,6 @@ HOLD_RETRY_S = 0.005  # a held message is tried again this often besides the FD'
 BATCH_MAX_MESSAGES = 4096
 _NOBLOCK = int(zmq.NOBLOCK)
 _SNDMORE = int(zmq.NOBLOCK | zmq.SNDMORE)
-
-
-# the taps running in each session (a workspace saves them; the Session knows nothing of taps)
-_RUNNING: weakref.WeakKeyDictionary[Session, list[Tap]] = weakref.WeakKeyDictionary()
-
-
-def running_taps(session: Session) -> list[Tap]:
-    """The taps running in ``session``, oldest first."""
-    return list(_RUNNING.get(session, ()))
-
-
-def is_tap_front(session: Session, name: str) -> bool:
-    """Whether the socket ``name`` is the front of a tap of ``session`` (its rows are the
-    tap's traffic: ``in`` client -> server, ``out`` server -> client)."""
-    return any(tap.spec.name == name for tap in _RUNNING.get(session, ()))
-
-
-def tap_direction(direction: str) -> str:
-    """A front row's direction in words: ``in`` came from a client, ``out`` from the server."""
-    return CLIENT_TO_SERVER if direction == IN else SERVER_TO_CLIENT
 
 
 class _Side:
@@ -87,6 +82,9 @@ class Tap:
     ``start()`` creates and attaches the sockets (TapError in words); ``stop()`` closes them.
     The counters are read by the status line and the UI on their own timers.
     """
+
+    engine = "relay"
+    engine_words = RELAY_WORDS
 
     def __init__(self, session: Session, spec: TapSpec) -> None:
         self.session = session
@@ -187,6 +185,12 @@ class Tap:
         return len(self._clients)
 
     max_clients = MAX_CLIENTS
+
+    @property
+    def front_address(self) -> str:
+        """Where the clients connect (a wildcard port resolved)."""
+        front = self.front
+        return front.endpoints[0].address if front is not None and front.endpoints else ""
 
     # -- words -------------------------------------------------------------------------------
     @property

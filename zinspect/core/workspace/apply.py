@@ -17,8 +17,8 @@ from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.tap.engine import make_tap
 from zinspect.core.tap.spec import TapError
-from zinspect.core.tap.tap import Tap
 from zinspect.core.workspace.model import SocketSpec, Workspace
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def apply_steps(
             lines.append(f"{where}.automation: {error}")
     for index, tap_spec in enumerate(workspace.taps):
         try:
-            Tap(session, tap_spec).start()
+            make_tap(session, tap_spec).start()
         except TapError as error:
             lines.append(f"taps[{index}] ({describe_json(tap_spec.name)}): {error}")
     for line in lines:

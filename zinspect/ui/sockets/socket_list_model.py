@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.tap.registry import tap_socket_note
 from zinspect.ui.widgets.theme import colour
 
 COUNT_REFRESH_MS = 250  # 4 Hz: counts are for reading, not for watching every message
@@ -40,6 +41,9 @@ def socket_state(handle: SocketHandle) -> str:
     if handle.closed:
         return "closed"
     facts: list[str] = []
+    note = tap_socket_note(handle.session, handle.name)
+    if note:
+        facts.append(note)
     if handle.last_error:  # e.g. a workspace endpoint that failed to bind
         facts.append(f"error: {handle.last_error}")
     if handle.monitor.problem:  # from the connection events: "retrying tcp://…"

@@ -2,10 +2,12 @@
 
 A non-modal window (no nested event loop): the pattern chooser says in one line what each
 pattern is for, the front and upstream endpoints are checked as they are typed with the
-problem in words under the field, and Start makes the tap (core.tap) in the window's
-session; its sockets appear in the sockets list, and its traffic in the table with its
-direction in words. While it runs, the status line (what went each way, both sides'
-backpressure, what was not kept for the view) is refreshed once a second; Stop closes it.
+problem in words under the field, and Start makes the tap (core.tap.engine: libzmq's proxy
+in a helper process for a pipeline, zinspect's relay otherwise) in the window's session; its
+sockets appear in the sockets list (for the proxy, zinspect's socket of its copies), and its
+traffic in the table with its direction in words. While it runs, the status line (which
+engine forwards, what went each way, the waits for room, what was not kept for the view) is
+refreshed once a second; Stop closes it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.session import Session
+from zinspect.core.tap.engine import make_tap
+from zinspect.core.tap.proxy_tap import ProxyTap
 from zinspect.core.tap.spec import (
     CUSTOM_TYPES,
     PATTERNS,
@@ -55,7 +59,7 @@ class TapDialog(QDialog):
         self.setObjectName("tap_dialog")
         self.setModal(False)
         self.session = session
-        self.tap: Tap | None = None
+        self.tap: Tap | ProxyTap | None = None
 
         self.pattern_combo = QComboBox()
         self.pattern_combo.setObjectName("tap_pattern")
@@ -187,7 +191,7 @@ class TapDialog(QDialog):
                 self.front_type.currentText(),
                 self.upstream_type.currentText(),
             )
-            tap = Tap(self.session, spec)
+            tap = make_tap(self.session, spec)
             tap.start()
         except TapError as error:
             show_error(self.start_error, str(error))
@@ -203,7 +207,7 @@ class TapDialog(QDialog):
         if self.tap is not None:
             self.tap.stop()  # _on_tap_stopped follows
 
-    def _on_tap_stopped(self, tap: Tap) -> None:
+    def _on_tap_stopped(self, tap: Tap | ProxyTap) -> None:
         if tap is not self.tap:
             return
         self.status_label.setText(f"Stopped. {tap.status_text()}")
@@ -229,9 +233,10 @@ class TapDialog(QDialog):
 
     def _on_timer_timeout(self) -> None:
         if self.tap is not None:
-            front = self.tap.front
-            where = front.endpoints[0].address if front is not None and front.endpoints else ""
-            self.status_label.setText(f"Clients connect to {where}. {self.tap.status_text()}")
+            # the status line names the engine: libzmq's proxy in a helper, or the relay
+            self.status_label.setText(
+                f"Clients connect to {self.tap.front_address}. {self.tap.status_text()}"
+            )
             self._fit()
 
 
