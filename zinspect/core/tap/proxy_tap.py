@@ -238,12 +238,15 @@ class ProxyTap:
             except SocketError as error:
                 raise TapError(f"Front: {error}") from None
             config["front_fd"] = front_fd
-        root = os.path.dirname(os.path.dirname(os.path.abspath(zinspect.__file__)))
+        # The window waits for the helper's first line: start it without ``site`` (-S, a
+        # third of its start-up), finding zinspect and pyzmq where this process found them.
+        places = [zinspect.__file__, zmq.__file__]
+        roots = [os.path.dirname(os.path.dirname(os.path.abspath(p))) for p in places]
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (*roots, env.get("PYTHONPATH")) if p)
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "zinspect.core.tap.proxy_child", json.dumps(config)],
+                [sys.executable, "-S", "-m", "zinspect.core.tap.proxy_child", json.dumps(config)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=env,
