@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import zmq
 from peerio import PeerOutput
 from session_helpers import ANY_PORT
 from ui_actions import PEER_WAIT_MS, WAIT_MS, trigger_menu
@@ -35,6 +36,9 @@ def test_a_pipeline_tap_in_the_window_names_its_engine_and_counts(window, user, 
     qtbot.keyClicks(dialog.front_edit, ANY_PORT)
     qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
     user.click(dialog.start_button)
+    # the window goes on while the helper process starts
+    assert dialog.status_label.text() == "Starting…" and not dialog.start_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.tap is not None, timeout=WAIT_MS)
     tap = dialog.tap
     assert tap is not None and tap.engine == "proxy"
     helper = tap.helper_pid  # type: ignore[union-attr]
@@ -75,6 +79,7 @@ def test_quitting_the_window_stops_the_helper_with_its_last_counts(window, user,
     qtbot.keyClicks(dialog.front_edit, ANY_PORT)
     qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
     user.click(dialog.start_button)
+    qtbot.waitUntil(lambda: dialog.tap is not None, timeout=WAIT_MS)  # "Starting…" first
     tap = dialog.tap
     assert tap is not None and tap.engine == "proxy"
     helper = tap.helper_pid  # type: ignore[union-attr]
@@ -85,3 +90,25 @@ def test_quitting_the_window_stops_the_helper_with_its_last_counts(window, user,
     assert "3 client -> server" in dialog.status_label.text()
     with pytest.raises(ProcessLookupError):
         os.kill(helper, 0)
+
+
+def test_a_front_already_taken_is_said_under_start_and_nothing_is_left(window, user, qtbot, peer):
+    sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 5))
+    qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
+    taken = zmq.Context.instance().socket(zmq.PULL)
+    port = taken.bind_to_random_port("tcp://127.0.0.1")
+    try:
+        trigger_menu(window, "Tap between two programs…")
+        dialog = window.findChild(TapDialog, "tap_dialog")
+        assert dialog is not None
+        dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
+        qtbot.keyClicks(dialog.front_edit, f"tcp://127.0.0.1:{port}")
+        qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
+        user.click(dialog.start_button)
+        # the helper finds the port taken: said in words once it answers, Start usable again
+        qtbot.waitUntil(lambda: dialog.start_error.text() != "", timeout=WAIT_MS)
+        assert "in use" in dialog.start_error.text().lower()
+        assert dialog.tap is None and dialog.start_button.isEnabled()
+        assert user.socket_list() == []  # the copies' socket went with the failed start
+    finally:
+        taken.close(linger=0)

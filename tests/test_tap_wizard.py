@@ -53,6 +53,7 @@ def test_tap_in_the_window_shows_both_directions(window, user, qtbot, peer):
     qtbot.keyClicks(dialog.front_edit, ANY_PORT)
     qtbot.keyClicks(dialog.upstream_edit, upstream)
     user.click(dialog.start_button)
+    qtbot.waitUntil(lambda: dialog.tap is not None, timeout=WAIT_MS)  # "Starting…" first
     assert dialog.tap is not None and dialog.tap.front is not None
     assert any(name.startswith("hello-tap") for name in user.socket_list())
     front = dialog.tap.front.endpoints[0].address

@@ -29,3 +29,12 @@ def make_tap(session: Session, spec: TapSpec, engine: str = "auto") -> Tap | Pro
     if engine != "relay" and proxy_possible(spec):
         return ProxyTap(session, spec)
     return Tap(session, spec)
+
+
+async def start_tap(tap: Tap | ProxyTap) -> None:
+    """Start ``tap`` as a window does: the proxy's helper is awaited on the loop (TapError
+    in words, as from ``start``); the relay starts at once."""
+    if isinstance(tap, ProxyTap):
+        await tap.start_async()
+    else:
+        tap.start()

@@ -27,7 +27,6 @@ import asyncio
 import json
 import logging
 import os
-import selectors
 import shutil
 import subprocess
 import sys
@@ -38,13 +37,18 @@ from typing import Any
 
 import zmq
 
-import zinspect
 from zinspect.core.sockets.endpoints import describe_zmq_error, uses_ipv6
 from zinspect.core.sockets.ipc_files import OwnedFile, create_listener, ipc_file_path, remove_owned
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError, default_maxmsgsize
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Row
+from zinspect.core.tap.proxy_helper import (
+    first_line_soon,
+    private_endpoints,
+    read_first_line,
+    spawn_helper,
+)
 from zinspect.core.tap.registry import RUNNING
 from zinspect.core.tap.spec import TapError, TapSpec
 from zinspect.core.tap.status import proxy_status_line
@@ -174,7 +178,21 @@ class ProxyTap:
 
     # -- starting ----------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the helper, connect to its copies and its control; TapError in words."""
+        """Start, waiting for the helper (the command line); TapError in words."""
+        self._launch()
+        assert self._proc is not None
+        self._connect(read_first_line(self._proc, START_TIMEOUT_S))
+
+    async def start_async(self) -> None:
+        """Start without holding the loop while the helper starts (a window: 50-150 ms)."""
+        self._launch()
+        assert self._proc is not None
+        line = await first_line_soon(self._proc, START_TIMEOUT_S)
+        if self._proc is None:  # stopped meanwhile
+            raise TapError("The tap was stopped while it started")
+        self._connect(line)
+
+    def _launch(self) -> None:
         RUNNING.setdefault(self.session, []).append(self)
         try:  # first: a name already taken is said as for any socket, before any process
             capture = self.session.create_socket("SUB", self.spec.name)
@@ -184,7 +202,20 @@ class ProxyTap:
         self.front = capture
         capture.relay = self._serve
         try:
-            ready = self._start_helper()
+            self._spawn()
+        except OSError as error:
+            self.stop()
+            raise TapError(f"The tap's helper process could not start: {error}") from None
+        except TapError:
+            self.stop()
+            raise
+
+    def _connect(self, line: str) -> None:
+        """Connect to the helper's endpoints (its first line) and start counting."""
+        capture = self.front
+        assert capture is not None
+        try:
+            ready = self._ready(line)
             self.front_address = ready["front"]
             capture.subscribe(b"")
             capture.connect(ready["capture"])
@@ -214,8 +245,8 @@ class ProxyTap:
             self.spec.upstream,
         )
 
-    def _start_helper(self) -> dict[str, str]:
-        """Start the helper process and read its one line: the bound endpoints."""
+    def _spawn(self) -> None:
+        """Start the helper process (its first line will say the bound endpoints)."""
         front_type, upstream_type = self.spec.types
         self._dir = tempfile.mkdtemp(prefix="zinspect-tap-")  # 0700: nobody else reads copies
         config: dict[str, Any] = {
@@ -238,26 +269,16 @@ class ProxyTap:
             except SocketError as error:
                 raise TapError(f"Front: {error}") from None
             config["front_fd"] = front_fd
-        # The window waits for the helper's first line: start it without ``site`` (-S, a
-        # third of its start-up), finding zinspect and pyzmq where this process found them.
-        places = [zinspect.__file__, zmq.__file__]
-        roots = [os.path.dirname(os.path.dirname(os.path.abspath(p))) for p in places]
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (*roots, env.get("PYTHONPATH")) if p)
         try:
-            proc = subprocess.Popen(
-                [sys.executable, "-S", "-m", "zinspect.core.tap.proxy_child", json.dumps(config)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=env,
-                pass_fds=(front_fd,) if front_fd >= 0 else (),
-            )
+            proc = spawn_helper(config, front_fd)
         finally:
             if front_fd >= 0:
                 os.close(front_fd)  # the helper has its own
         self._proc = proc
         self.helper_pid = proc.pid
-        line = _read_line(proc, START_TIMEOUT_S)
+
+    def _ready(self, line: str) -> dict[str, str]:
+        """The endpoints in the helper's first line, or TapError in words."""
         try:
             ready: dict[str, Any] = json.loads(line) if line else {}
         except ValueError:
@@ -462,25 +483,3 @@ class ProxyTap:
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
-
-
-def private_endpoints(directory: str) -> tuple[str, str]:
-    """Endpoints for the copies and the control that only this user can reach: ipc files
-    in a directory of ours where ipc exists, else tcp on the loopback (port chosen there)."""
-    if zmq.has("ipc"):
-        paths = [os.path.join(directory, name) for name in ("capture", "control")]
-        if all(len(p) < zmq.IPC_PATH_MAX_LEN for p in paths):
-            return f"ipc://{paths[0]}", f"ipc://{paths[1]}"
-    return "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"
-
-
-def _read_line(proc: subprocess.Popen[bytes], timeout: float) -> str:
-    """The helper's first line ('' when it ended or said nothing in ``timeout``)."""
-    assert proc.stdout is not None
-    if sys.platform == "win32":  # no select on pipes: the helper prints or exits
-        return proc.stdout.readline().decode("utf-8", "replace")
-    with selectors.DefaultSelector() as selector:
-        selector.register(proc.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            return ""
-    return proc.stdout.readline().decode("utf-8", "replace")

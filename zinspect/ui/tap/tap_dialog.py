@@ -12,6 +12,7 @@ refreshed once a second; Stop closes it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.tap.engine import make_tap
+from zinspect.core.tap.engine import make_tap, start_tap
 from zinspect.core.tap.proxy_tap import ProxyTap
 from zinspect.core.tap.spec import (
     CUSTOM_TYPES,
@@ -60,6 +61,7 @@ class TapDialog(QDialog):
         self.setModal(False)
         self.session = session
         self.tap: Tap | ProxyTap | None = None
+        self._starting: asyncio.Future[None] | None = None  # a start under way
 
         self.pattern_combo = QComboBox()
         self.pattern_combo.setObjectName("tap_pattern")
@@ -192,16 +194,34 @@ class TapDialog(QDialog):
                 self.upstream_type.currentText(),
             )
             tap = make_tap(self.session, spec)
-            tap.start()
         except TapError as error:
             show_error(self.start_error, str(error))
+            self._fit()
+            return
+        # The proxy's helper process takes 50-150 ms to start: the window goes on meanwhile.
+        self.start_button.setEnabled(False)
+        self.status_label.setText("Starting…")
+        self._starting = asyncio.ensure_future(start_tap(tap))
+        self._starting.add_done_callback(lambda task: self._on_tap_started(task, tap))
+
+    def _on_tap_started(self, task: asyncio.Future[None], tap: Tap | ProxyTap) -> None:
+        self._starting = None
+        error = None if task.cancelled() else task.exception()
+        if task.cancelled() or error is not None:
+            self.start_button.setEnabled(True)
+            self.status_label.setText("")
+            if isinstance(error, TapError):
+                show_error(self.start_error, str(error))
+            elif error is not None:
+                log.error("tap %s did not start", tap.spec.name, exc_info=error)
+                show_error(self.start_error, f"The tap did not start: {error}")
             self._fit()
             return
         self.tap = tap
         tap.on_stopped.append(self._on_tap_stopped)
         self._set_running(True)
         self._on_timer_timeout()
-        self.tap_started.emit(spec.name)
+        self.tap_started.emit(tap.spec.name)
 
     def stop(self) -> None:
         if self.tap is not None:
