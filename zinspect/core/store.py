@@ -178,7 +178,9 @@ class HistoryLog(Protocol):
     rows numbered like the store's, appended as they arrive, read back by sequence number."""
 
     first_seq: int
-    stopped: str
+    stopped: str  # why it stopped taking rows, in words; "" while it runs
+    dropped: int  # messages its disk cap deleted
+    disk_bytes: int
 
     @property
     def end_seq(self) -> int: ...

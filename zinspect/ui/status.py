@@ -25,7 +25,8 @@ class TrafficStatus(QLabel):
         self.setAccessibleName("Traffic counters")
         self.setToolTip(
             "Messages received and sent since start, their rates, what the store "
-            "holds, and how many old messages the store's caps dropped"
+            "holds, how many old messages the store's caps dropped from memory, and the "
+            "history on disk that keeps them for the session"
         )
         self._last = (time.monotonic(), store.received, store.sent)
         self.in_rate = 0.0
@@ -48,8 +49,21 @@ class TrafficStatus(QLabel):
             f"in {store.received:,} ({self.in_rate:,.0f}/s)  ·  "
             f"out {store.sent:,} ({self.out_rate:,.0f}/s)  ·  "
             f"stored {len(store):,} ({human_size(store.total_bytes)})  ·  "
-            f"dropped {store.dropped:,}"
+            f"dropped {store.dropped:,}{history_text(store)}"
         )
+
+
+def history_text(store: MessageStore) -> str:
+    """What the history on disk holds, or why it stopped; "" when there is none."""
+    history = store.history
+    if history is None:
+        return ""
+    if history.stopped:
+        return f"  ·  history stopped: {history.stopped}"
+    text = f"  ·  history {human_size(history.disk_bytes)} on disk"
+    if history.dropped:
+        text += f", {history.dropped:,} oldest dropped (disk cap)"
+    return text
 
 
 def install_status(status_bar: QStatusBar, store: MessageStore) -> TrafficStatus:

@@ -16,8 +16,9 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from zinspect.core.history.history import History, default_cap
 from zinspect.core.message_time import CLOCK
-from zinspect.core.preferences import MIB, Preferences
+from zinspect.core.preferences import MIB, Preferences, history_cap
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import set_default_maxmsgsize
 from zinspect.core.store import Message, set_numbering_from
@@ -123,8 +124,29 @@ class PreferencesActions(QObject):
         if caps:
             self._session.store.set_caps(preferences.max_messages, preferences.max_mib * MIB)
             traffic.model.refresh()  # the dropped rows leave the table now
+        self._apply_history(preferences)
         self._detail.refresh_header()
         log.debug("applied %s", preferences)
+
+    def _apply_history(self, preferences: Preferences) -> None:
+        """Start or stop the session's history on disk, or give it its new cap."""
+        store = self._session.store
+        if self._session.closed:
+            return
+        if not preferences.keep_history:
+            if store.history is not None:
+                store.set_history(None)
+                self._traffic.model.refresh()  # the rows only the history had go
+            return
+        cap = history_cap(preferences.history_gib)
+        if isinstance(store.history, History):
+            store.history.cap_bytes = cap if cap is not None else default_cap(store.history.folder)
+        elif store.history is None:
+            try:
+                store.set_history(History(store.end_seq, cap))
+            except OSError as error:
+                log.warning("no history on disk: %s", error)
+                self._host.show_status(f"No history on disk: {error.strerror}", STATUS_MS)
 
     def _time_text(self, message: Message) -> str | None:
         """The Message pane's time as the table shows it; None when that is the clock."""
