@@ -41,6 +41,7 @@ class History(SegmentLog):
         **options: int,
     ) -> None:
         self._folder = HistoryFolder(base)
+        self.automatic_cap = cap_bytes is None  # min(20 GiB, free / 10) at the start
         if cap_bytes is None:
             cap_bytes = default_cap(self._folder.path)
         super().__init__(self._folder.path, start_seq, cap_bytes, **options)  # type: ignore[arg-type]

@@ -139,8 +139,14 @@ class PreferencesActions(QObject):
                 self._traffic.model.refresh()  # the rows only the history had go
             return
         cap = history_cap(preferences.history_gib)
-        if isinstance(store.history, History):
-            store.history.cap_bytes = cap if cap is not None else default_cap(store.history.folder)
+        history = store.history
+        if isinstance(history, History):
+            if cap is not None:
+                history.cap_bytes = cap
+                history.automatic_cap = False
+            elif not history.automatic_cap:  # back to automatic: as of now
+                history.cap_bytes = default_cap(history.folder)
+                history.automatic_cap = True
         elif store.history is None:
             try:
                 store.set_history(History(store.end_seq, cap))
