@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import Final
 
@@ -46,6 +47,7 @@ SEGMENT_HEADER: Final = struct.Struct("<4sq")  # magic, sequence number of its f
 _SUFFIX: Final = ".zhl"
 
 Writer = Callable[[int, bytes], int]
+_size_of: Callable[[Row], int] = itemgetter(ROW_SIZE)  # at C speed: it runs on every row
 
 
 def segment_name(number: int) -> str:
@@ -94,6 +96,7 @@ class SegmentLog:
         self._next_segment = 1
         self._cache: OrderedDict[int, tuple[list[Row], int]] = OrderedDict()  # rows, bytes
         self._cache_bytes = 0
+        self._reading = (-1, -1)  # (segment, descriptor) of the last segment read
 
     @property
     def end_seq(self) -> int:
@@ -221,6 +224,8 @@ class SegmentLog:
             self.dropped += next_first - self.first_seq
             self.first_seq = next_first
             self.disk_bytes -= size
+            if self._reading[0] == number:
+                self._close_reading()
             try:
                 (self.folder / segment_name(number)).unlink()
             except OSError as error:
@@ -272,11 +277,9 @@ class SegmentLog:
         if cached is not None:
             self._cache.move_to_end(first)
             return cached[0]
-        path = self.folder / segment_name(self._chunk_segment[index])
         try:
-            with open(path, "rb", buffering=0) as file:
-                file.seek(self._chunk_offset[index])
-                data = file.read(self._chunk_length[index])
+            fd = self._read_fd(self._chunk_segment[index])
+            data = os.pread(fd, self._chunk_length[index], self._chunk_offset[index])
             rows = chunk.decode(data)
         except (OSError, chunk.ChunkError) as error:
             log.warning("history chunk at %s unreadable: %s", first, error)
@@ -289,6 +292,20 @@ class SegmentLog:
             self._uncache(next(iter(self._cache)))
         return rows
 
+    def _read_fd(self, segment: int) -> int:
+        """A descriptor to read ``segment`` with: the last one stays open (a scan reads
+        a segment's chunks in turn; opening the file for each chunk cost 50 ns a row)."""
+        if self._reading[0] != segment:
+            self._close_reading()
+            fd = os.open(self.folder / segment_name(segment), os.O_RDONLY)
+            self._reading = (segment, fd)
+        return self._reading[1]
+
+    def _close_reading(self) -> None:
+        if self._reading[1] >= 0:
+            os.close(self._reading[1])
+        self._reading = (-1, -1)
+
     def _uncache(self, first: int) -> None:
         _rows, size = self._cache.pop(first)
         self._cache_bytes -= size
@@ -297,6 +314,7 @@ class SegmentLog:
     def clear(self, start_seq: int) -> None:
         """Forget every row and delete the segments; rows go on from ``start_seq``."""
         self._close_fd()
+        self._close_reading()
         for number, _first, _size in self._segments:
             try:
                 (self.folder / segment_name(number)).unlink()
@@ -308,13 +326,10 @@ class SegmentLog:
         self.disk_bytes = 0
 
     def close(self) -> None:
-        """Write what waits and close the file (the segments stay)."""
+        """Write what waits and close the files (the segments stay)."""
         self.flush()
         self._close_fd()
-
-
-def _size_of(row: Row) -> int:
-    return row[ROW_SIZE]
+        self._close_reading()
 
 
 def read_segments(folder: Path) -> list[tuple[int, list[Row]]]:

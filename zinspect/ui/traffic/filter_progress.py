@@ -19,6 +19,8 @@ class FilterProgress(QWidget):
     def __init__(self, model: TrafficModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
+        self.setAccessibleName("Filter search")
+        self.setToolTip("How far the filter has searched; Cancel stops it")
         self.label = QLabel(self)
         self.label.setAccessibleName("Filter progress")
         self.label.setToolTip(
