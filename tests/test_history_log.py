@@ -106,6 +106,7 @@ def test_chunk_and_segment_boundaries(tmp_path):
     assert read_all(log) == rows
     assert log.disk_bytes == sum(p.stat().st_size for p in tmp_path.glob("segment-*"))
     assert log.disk_bytes <= sum(r[3] for r in rows) + 32 * len(rows)
+    assert log.index_bytes() <= 64 * log.chunks  # one small entry per chunk, bounded
 
 
 def test_disk_cap_deletes_oldest_segments_and_counts_them_exactly(tmp_path):

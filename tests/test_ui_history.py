@@ -64,3 +64,13 @@ def test_cancel_stops_a_search_of_the_history(window, user, peer, qtbot, monkeyp
     filter_by(window, qtbot, "")  # a new filter: the note goes
     qtbot.waitUntil(lambda: not panel.filter_progress.isVisible(), timeout=5000)
     assert model.rowCount() == COUNT
+
+
+def test_clear_empties_the_history_too(window, user, peer, qtbot):
+    flood(window, user, peer, qtbot)
+    store = window.session.store
+    history = store.history
+    window.traffic.clear_action.trigger()  # as File > Open capture does before it reads
+    qtbot.waitUntil(lambda: window.traffic.model.rowCount() == 0, timeout=5000)
+    assert store.oldest_seq == store.end_seq and store.get(0) is None
+    assert history is not None and not list(history.folder.glob("segment-*"))
