@@ -398,7 +398,7 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
             if rows and scan + len(rows) < stop:  # the history answers a chunk at a time:
                 stop = min(stop, scan + HISTORY_GATHER)  # the matcher works best on many
                 gathered = list(rows)
-                while scan + len(gathered) < stop:
+                while scan + len(gathered) < stop and clock() < deadline:
                     more = store.rows(scan + len(gathered), stop)[1]
                     if not more:
                         break
