@@ -180,6 +180,7 @@ class HistoryLog(Protocol):
     first_seq: int
     stopped: str  # why it stopped taking rows, in words; "" while it runs
     dropped: int  # messages its disk cap deleted
+    lost: int  # messages it could not read back (a file deleted behind its back)
     disk_bytes: int
 
     @property

@@ -63,6 +63,8 @@ def history_text(store: MessageStore) -> str:
     text = f"  ·  history {human_size(history.disk_bytes)} on disk"
     if history.dropped:
         text += f", {history.dropped:,} oldest dropped (disk cap)"
+    if history.lost:
+        text += f", {history.lost:,} unreadable"
     return text
 
 

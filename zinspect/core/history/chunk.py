@@ -63,7 +63,7 @@ def encode(rows: Sequence[Row]) -> bytes:
     count = len(rows)
     longest = max(map(len, rows))
     columns = list(zip(*rows))  # as long as the shortest row: complete when all are one frame
-    if longest == ROW_LEN_ONE_FRAME:  # the common case: every column at C speed
+    if longest == len(columns) == ROW_LEN_ONE_FRAME:  # every row one frame: all at C speed
         times, sockets, directions, lengths, frames = columns
         count_code = _NO_COUNTS
         count_bytes = b""

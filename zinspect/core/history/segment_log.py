@@ -74,6 +74,7 @@ class SegmentLog:
         self._clock = clock
         self.write: Writer = os.write  # replaced by tests to simulate a full disk
         self.dropped = 0  # messages the disk cap deleted
+        self.lost = 0  # messages whose chunk could not be read back
         self.disk_bytes = 0
         self.stopped = ""  # why the log stopped taking rows, in words; "" while it runs
         self._reset(start_seq)
@@ -279,10 +280,10 @@ class SegmentLog:
             return cached[0]
         try:
             fd = self._read_fd(self._chunk_segment[index])
-            data = os.pread(fd, self._chunk_length[index], self._chunk_offset[index])
+            data = _read_at(fd, self._chunk_length[index], self._chunk_offset[index])
             rows = chunk.decode(data)
         except (OSError, chunk.ChunkError) as error:
-            log.warning("history chunk at %s unreadable: %s", first, error)
+            self._lose_through(index, error)
             return None
         self._cache[first] = (rows, len(data))
         self._cache_bytes += len(data)
@@ -291,6 +292,16 @@ class SegmentLog:
         ):
             self._uncache(next(iter(self._cache)))
         return rows
+
+    def _lose_through(self, index: int, error: Exception) -> None:
+        """A chunk cannot be read (its file was deleted behind our back, or damaged): the
+        history now starts after it, its rows and all before counted as lost, so readers
+        that ask again from where an answer ended always get further."""
+        end = self._chunk_seq[index + 1] if index + 1 < len(self._chunk_seq) else self.written_seq
+        log.warning("history unreadable up to message %d: %s", end, error)
+        self.lost += end - self.first_seq
+        self.first_seq = end
+        self._index_head = index + 1
 
     def _read_fd(self, segment: int) -> int:
         """A descriptor to read ``segment`` with: the last one stays open (a scan reads
@@ -330,6 +341,15 @@ class SegmentLog:
         self.flush()
         self._close_fd()
         self._close_reading()
+
+
+def _read_at(fd: int, length: int, offset: int) -> bytes:
+    """``length`` bytes at ``offset`` (``os.pread`` where there is one: no seek)."""
+    pread = getattr(os, "pread", None)
+    if pread is not None:
+        return bytes(pread(fd, length, offset))
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, length)
 
 
 def read_segments(folder: Path) -> list[tuple[int, list[Row]]]:
