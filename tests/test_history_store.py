@@ -41,6 +41,7 @@ def test_messages_dropped_from_ram_read_back_from_the_history(tmp_path):
     assert store.get(0) is first  # the same object while it is held
     assert store.get_row(3999) == rows[3999] and store.get_row(4000) == rows[4000]
     assert store.time_before(1) == 0.0
+    assert [m.frames[0] for m in store.range(3500, 4500)] == [r[4] for r in rows[3500:4500]]
     store.append(Message(9.0, "push-1", OUT, [b"sent"]))
     assert store.get_row(5000)[-1] == b"sent"
     assert store.history is not None and store.history.end_seq == 5001

@@ -439,11 +439,19 @@ class MessageStore:
         return set(map(itemgetter(ROW_SOCKET), self._items[self._head :]))
 
     def range(self, start_seq: int, end_seq: int) -> Sequence[Message]:
-        """Messages with start_seq <= seq < end_seq that are still kept."""
-        first, rows = self.rows(start_seq, end_seq)
+        """Messages with start_seq <= seq < end_seq that are still kept (in RAM or the
+        history)."""
+        messages: list[Message] = []
         get = self.get
-        # Every seq in the range is kept, so get() returns a Message for each.
-        return [get(seq) for seq in range(first, first + len(rows))]  # type: ignore[misc]
+        seq = start_seq
+        while seq < end_seq:
+            first, rows = self.rows(seq, end_seq)  # from the history: a chunk at a time
+            if not rows:
+                break
+            seq = first + len(rows)
+            # Every seq in the range is kept, so get() returns a Message for each.
+            messages.extend([get(s) for s in range(first, seq)])  # type: ignore[misc]
+        return messages
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.range(self.first_seq, self.end_seq))
