@@ -55,6 +55,9 @@ def test_cancel_stops_a_search_of_the_history(window, user, peer, qtbot, monkeyp
     filter_by(window, qtbot, "hist 4")  # every message from 4000 on, and 4, 40-49, 400-499
     qtbot.waitUntil(lambda: panel.filter_progress.cancel_button.isVisible(), timeout=10_000)
     assert panel.progress_label.text().startswith("Filtering…")
+    # matches from the history show while the search goes on
+    qtbot.waitUntil(lambda: model.rowCount() >= 1, timeout=10_000)
+    assert model.filter_progress < 100 and model.message_at(0).frames == [b"hist 4"]
     qtbot.mouseClick(panel.filter_progress.cancel_button, Qt.MouseButton.LeftButton)
     assert model.filter_progress == 100 and model.stopped_at is not None
     qtbot.waitUntil(lambda: "Search stopped at" in panel.progress_label.text(), timeout=5000)

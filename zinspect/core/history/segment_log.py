@@ -222,8 +222,9 @@ class SegmentLog:
         while self.disk_bytes > self.cap_bytes and len(self._segments) > 1:
             number, _first, size = self._segments.pop(0)
             next_first = self._segments[0][1]
-            self.dropped += next_first - self.first_seq
-            self.first_seq = next_first
+            if next_first > self.first_seq:  # (rows already lost are not dropped again)
+                self.dropped += next_first - self.first_seq
+                self.first_seq = next_first
             self.disk_bytes -= size
             if self._reading[0] == number:
                 self._close_reading()

@@ -1,6 +1,9 @@
 """Edit > Preferences… (Ctrl+,), and applying the preferences to the window: at start-up
 from QSettings, and again whenever the dialog's OK or Apply stores new ones.
 
+The history on disk (core.history) is started, stopped or given its cap here too: the
+preference decides whether the session keeps one, so the window's start-up makes it.
+
 Each preference goes to the one place that owns it: numbering and new sockets' MAXMSGSIZE
 are process-wide values in core (core.store, core.sockets.socket_base), the caps go to the
 session's store (whose normal path drops what the lower caps no longer allow, counted as
@@ -70,8 +73,8 @@ class PreferencesActions(QObject):
             self._host.menu("&Edit"),
             "&Preferences…",
             self.open_dialog,
-            tip="Theme, time format, numbering, store caps, MAXMSGSIZE of new sockets, "
-            "table font size, and opening a workspace",
+            tip="Theme, time format, numbering, store caps, history on disk, MAXMSGSIZE of "
+            "new sockets, table font size, and opening a workspace",
         )
         keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences))
         for text in PREFERENCES_KEYS:

@@ -1,5 +1,6 @@
-"""Edit > Preferences: theme, time format, numbering, store caps, new sockets' MAXMSGSIZE,
-the traffic table's font size, and what opening a workspace does with the traffic.
+"""Edit > Preferences: theme, time format, numbering, store caps, the history on disk, new
+sockets' MAXMSGSIZE, the traffic table's font size, and what opening a workspace does with
+the traffic.
 
 Every typed value is checked as it is typed (core.preferences): a problem shows in words
 under its field and OK and Apply stay disabled until it is fixed, so nothing half-valid is
