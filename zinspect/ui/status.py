@@ -60,7 +60,8 @@ def history_text(store: MessageStore) -> str:
         return ""
     if history.stopped:
         return f"  ·  history stopped: {history.stopped}"
-    text = f"  ·  history {human_size(history.disk_bytes)} on disk"
+    kept = history.end_seq - history.first_seq
+    text = f"  ·  history {kept:,} on disk ({human_size(history.disk_bytes)})"
     if history.dropped:
         text += f", {history.dropped:,} oldest dropped (disk cap)"
     if history.lost:
