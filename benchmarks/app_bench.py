@@ -51,6 +51,7 @@ from PySide6.QtTest import QTest
 TICK_MS = 16
 BEHIND = 2  # hold_stored's RECORD: recording, and the recorder all behind at the signal
 SCENARIO_TIMEOUT_S = 90.0
+HISTORY_ENV = "ZINSPECT_BENCH_HISTORY"  # "1": the history on disk on, as in the app
 
 
 class LagProbe:
@@ -473,7 +474,13 @@ def main(argv: list[str]) -> int:
 
     main_window.MainWindow = BenchWindow  # zinspect.app imports it when the GUI starts
     with tempfile.TemporaryDirectory(prefix="zinspect-bench-") as folder:
-        code = zinspect.app.main(["--settings", os.path.join(folder, "settings.ini")])
+        settings = os.path.join(folder, "settings.ini")
+        if os.environ.get(HISTORY_ENV) != "1":
+            # The figures measured before the history existed stay comparable: it is off
+            # unless asked for (history_bench.py measures what it costs).
+            with open(settings, "w", encoding="utf-8") as file:
+                file.write("[history]\nkeep=false\n")
+        code = zinspect.app.main(["--settings", settings])
     return code
 
 

@@ -17,7 +17,9 @@ docs/reliability.md), and the Plot dock's figures (``plot_*``, from plot_bench.p
 docs/plots.md). ``--no-safety`` leaves the hostile-input figures out, ``--only-safety``
 measures only them; ``--no-plot`` leaves the plot figures out. The Topics view's figures
 (``topics_*``, topics_bench.py) and of everything exploring at once (``explore_*``,
-explore_bench.py) come too; ``--no-explore`` leaves them out. The pcap
+explore_bench.py) come too; ``--no-explore`` leaves them out. The history's figures
+(``history_*``, history_bench.py: ingest with it on and off, 20 M messages on disk) come
+next; ``--no-history`` leaves them out. The pcap
 import's figures (``pcap_import_*``, pcap_import.py; docs/pcap.md) come with the safety ones.
 The stalls of heavy operations (``stall_evict_ms``, ``stall_send_flood_ms``,
 ``stall_open_capture_ms``, ``stall_1000_sockets_ms``, each with its ``*_cpu_ms`` twin, from
@@ -151,6 +153,17 @@ EXPLORE_TARGETS: list[tuple[str, float, str, str]] = [
     ("explore_ingest_ratio", 0.85, "min", "x closed"),
     ("explore_lag_p99_ms", 50, "max", "ms"),
 ]
+# The history on disk (history_bench.py, docs/performance.md): ingest with it on ÷ off, and
+# 20 M messages of 64 B with the default caps: memory, scrolling back to message 1, a filter
+# over all of it, and disk bytes per message (a 64-byte payload + 32 at most).
+HISTORY_TARGETS: list[tuple[str, float, str, str]] = [
+    ("history_ingest_ratio", 0.8, "min", "x off"),
+    ("history_rss_20m_mib", 1200, "max", "MiB"),
+    ("history_seek_ms", 50, "max", "ms"),
+    ("history_filter_20m_s", 20, "max", "s"),
+    ("history_filter_max_stall_ms", 100, "max", "ms"),
+    ("history_disk_bytes_per_msg", 96, "max", "B/msg"),
+]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
 # automation existed.
@@ -275,7 +288,7 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
                 f"{name:<30}{figures[name]:>10.3f}{'(best of 3)':>26}   {sign} {target:<6g} "
                 f"{unit:<7}{verdict}"
             )
-    for name, target, kind, unit in SAFETY_TARGETS + EXPLORE_TARGETS:
+    for name, target, kind, unit in SAFETY_TARGETS + EXPLORE_TARGETS + HISTORY_TARGETS:
         if name in figures:
             verdict = "met" if met(figures[name], target, kind) else "MISSED"
             sign = ">=" if kind == "min" else "<="
@@ -359,6 +372,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the exploring views' figures (the Topics view under load)",
     )
     parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out the history's figures (benchmarks/history_bench.py: 20 M messages)",
+    )
+    parser.add_argument(
         "--no-stalls",
         action="store_true",
         help="leave out the stall figures of benchmarks/stalls.py (evict, send flood, ...)",
@@ -396,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
 
         log("explore_bench")
         figures.update(explore_bench.measure(args.quick, rounds_wanted))
+    if not args.only_safety and not args.no_history:
+        import history_bench
+
+        log("history_bench")
+        figures.update(history_bench.measure(args.quick, rounds_wanted))
     if not args.no_safety:
         figures.update(safety_figures(args.quick, log))
         figures.update(pcap_figures(args.quick, log))

@@ -148,7 +148,8 @@ class Soak(SoakTraffic):
 
         await self.wait(quiet, 30, "the sockets to drain")
         model = self.window.traffic.model
-        await self.wait(lambda: model.rowCount() == len(self.store), 10, "the table")
+        kept = self.store.end_seq - self.store.oldest_seq  # in memory and in the history
+        await self.wait(lambda: model.rowCount() == kept, 10, "the table")
 
     async def wait(self, predicate: Any, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout

@@ -43,7 +43,15 @@ KEYS = {
 def test_quick_benchmark_prints_all_figures_as_json_last():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--no-safety", "--no-plot", "--no-explore"],
+        [
+            sys.executable,
+            str(RUN),
+            "--quick",
+            "--no-safety",
+            "--no-plot",
+            "--no-explore",
+            "--no-history",
+        ],
         capture_output=True,
         text=True,
         timeout=110,

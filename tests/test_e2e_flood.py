@@ -194,6 +194,7 @@ def test_a_flood_past_the_message_cap_is_counted_exactly_in_bounded_memory(
     window, user, peer, qtbot
 ):
     store = window.session.store
+    store.set_history(None)  # the RAM cap alone (a history keeps the rest on disk)
     store.set_caps(CAP, store.max_bytes)
     pull = user.create("PULL", "flood")
     endpoint = user.bind()
@@ -228,6 +229,7 @@ def test_a_flood_past_the_message_cap_is_counted_exactly_in_bounded_memory(
 @pytest.mark.timeout(120)
 def test_a_flood_past_the_byte_cap_keeps_memory_to_the_cap(window, user, bench_peer, qtbot):
     store = window.session.store
+    store.set_history(None)  # the RAM cap alone (a history keeps the rest on disk)
     store.set_caps(store.max_messages, BYTE_CAP)
     pull = user.create("PULL", "big-flood")
     endpoint = user.bind()

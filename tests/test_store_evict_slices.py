@@ -118,6 +118,7 @@ def test_the_table_matches_the_store_once_a_sliced_eviction_settles(window, qtbo
     """Through the real window: the session's store evicts in slices on the loop, the
     traffic table removes what went as it goes, and ends with exactly the kept rows."""
     store = window.session.store
+    store.set_history(None)  # the RAM caps alone (a history keeps the rest on disk)
     model = window.traffic.model
     store.set_caps(4 * EVICT_SLICE, 50_000_000)
     store.extend_rows(small_rows(3 * EVICT_SLICE, 8), 3 * EVICT_SLICE)

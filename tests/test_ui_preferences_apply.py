@@ -45,6 +45,7 @@ def sent(window, count: int) -> None:
 
 
 def test_lower_caps_drop_the_oldest_rows_at_once(window, user, qtbot):
+    window.session.store.set_history(None)  # the caps alone (a history keeps the rest)
     sent(window, 3000)
     user.wait_rows(3000)
     dialog = open_preferences(window, qtbot)
@@ -63,6 +64,7 @@ def test_lower_caps_drop_the_oldest_rows_at_once(window, user, qtbot):
 
 
 def test_memory_cap_in_mib_drops_by_size(window, user, qtbot):
+    window.session.store.set_history(None)  # the caps alone (a history keeps the rest)
     big = b"x" * (MIB // 2)
     window.session.store.extend(
         [Message(time.time(), "pub-1", OUT, [big]) for _ in range(60)]  # 30 MiB of payload

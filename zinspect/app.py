@@ -184,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from zinspect.core.decode.plugins import load_plugins
 
     load_plugins()  # third-party decoders, once, before any workspace names them
+    from zinspect.core.history.folders import remove_stale_histories
+
+    remove_stale_histories()  # what crashed sessions left; this session makes its own
     if args.workspace and not args.run_scripts and (args.autostop or _no_display()):
         refused = scripts_refused(args.workspace)
         if refused:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
+from zinspect.core.history.folders import free_space
+from zinspect.core.history.history import DEFAULT_CAP, FREE_SHARE, GIB
 from zinspect.core.message_time import CLOCK
 from zinspect.core.sockets.socket_base import DEFAULT_MAXMSGSIZE
 from zinspect.core.store import (
@@ -77,6 +81,8 @@ class Preferences:
     default_maxmsgsize: int = DEFAULT_MAXMSGSIZE
     table_font_points: int = 0
     clear_on_open: str = "ask"
+    keep_history: bool = True  # every message of the session on disk (core.history)
+    history_gib: int = 0  # the history's disk cap in GiB; 0: automatic (history_cap)
 
 
 def defaults() -> Preferences:
@@ -151,3 +157,35 @@ def size_text(size: int) -> str:
         if size >= factor and size % factor == 0:
             return f"{size // factor} {unit}"
     return str(size)
+
+
+def history_cap(gib: int) -> int | None:
+    """The history's disk cap in bytes for the preference ``gib``; None for automatic
+    (core.history.history.default_cap: 20 GiB or a tenth of the free space)."""
+    return gib * GIB if gib > 0 else None
+
+
+def check_history_gib(text: str) -> tuple[int | None, str]:
+    """(GiB, "") or (None, what is wrong) for the history's disk cap; empty or "automatic"
+    is 0, the default."""
+    cleaned = text.strip().lower().removesuffix("gib").strip()
+    if cleaned in ("", "auto", "automatic"):
+        return 0, ""
+    gib = _whole_number(cleaned)
+    if gib is None:
+        return None, (
+            f"Type a whole number of GiB, such as {DEFAULT_CAP // GIB}, or leave it empty for "
+            f"the automatic cap (the smaller of {DEFAULT_CAP // GIB} GiB and a tenth of the "
+            f"free space)"
+        )
+    if gib < 1:
+        return None, "At least 1 GiB, or empty for the automatic cap"
+    free = free_space(Path(tempfile.gettempdir()))
+    if free is not None and gib * GIB > free:
+        return None, f"At most {free // GIB:,} GiB: the free space of the temporary folder"
+    return gib, ""
+
+
+def automatic_history_text() -> str:
+    """What the automatic cap is, in words (the field's placeholder)."""
+    return f"automatic: {DEFAULT_CAP // GIB} GiB or 1/{FREE_SHARE} of the free space"

@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import itemgetter
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +173,40 @@ def message_from_row(seq: int, row: Row) -> Message:
     return message
 
 
+class HistoryLog(Protocol):
+    """What the store needs of an on-disk history (core.history.segment_log.SegmentLog):
+    rows numbered like the store's, appended as they arrive, read back by sequence number."""
+
+    first_seq: int
+    stopped: str  # why it stopped taking rows, in words; "" while it runs
+    dropped: int  # messages its disk cap deleted
+    lost: int  # messages it could not read back (a file deleted behind its back)
+    disk_bytes: int
+
+    @property
+    def end_seq(self) -> int: ...
+
+    def append(self, rows: Sequence[Row]) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[Row]]: ...
+
+    def get_row(self, seq: int) -> Row | None: ...
+
+    def clear(self, start_seq: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class MessageStore:
-    """Ring buffer of rows over a list with a moving start, so row lookup stays O(1)."""
+    """Ring buffer of rows over a list with a moving start, so row lookup stays O(1).
+
+    With a history (``set_history``) every row also goes to disk as it arrives, and the
+    reading methods (``get``, ``get_row``, ``rows``) answer for every message from
+    ``oldest_seq`` on, from RAM or disk alike; ``first_seq`` stays the first one in RAM,
+    the caps keep their meaning, and views that follow new rows are unaffected.
+    """
 
     def __init__(
         self, max_messages: int = DEFAULT_MAX_MESSAGES, max_bytes: int = DEFAULT_MAX_BYTES
@@ -205,6 +237,7 @@ class MessageStore:
         # rest a slice per turn (every count exact at each step); without it, all at once.
         self.evict_later: Callable[[Callable[[], None]], bool] | None = None
         self._evict_scheduled = False
+        self.history: HistoryLog | None = None
 
     def __len__(self) -> int:
         return self.end_seq - self.first_seq
@@ -242,6 +275,8 @@ class MessageStore:
         if self.origin_time is None:
             self.origin_time = rows[0][ROW_TIME]
         self._items.extend(rows)
+        if self.history is not None:
+            self.history.append(rows)
         self.end_seq += count
         self.total_bytes += rows_cost(rows)
         self.received += received
@@ -252,6 +287,8 @@ class MessageStore:
         if self.origin_time is None:
             self.origin_time = row[ROW_TIME]
         self._items.append(row)
+        if self.history is not None:
+            self.history.append((row,))
         self.end_seq += 1
         self.total_bytes += row_cost(row)
         if row[ROW_DIRECTION] != OUT:
@@ -332,19 +369,39 @@ class MessageStore:
         self._head = head
 
     # -- reading -----------------------------------------------------------------------------
+    @property
+    def oldest_seq(self) -> int:
+        """The first message that can be read back: the history's first when it reaches
+        the RAM's (no gap between them), else ``first_seq``."""
+        history = self.history
+        if history is not None and history.first_seq < self.first_seq <= history.end_seq:
+            return history.first_seq
+        return self.first_seq
+
     def get(self, seq: int) -> Message | None:
-        """The message with this sequence number, or None if dropped/cleared."""
-        if seq < self.first_seq or seq >= self.end_seq:
+        """The message with this sequence number, from RAM or the history, or None if
+        dropped/cleared."""
+        if seq < self.oldest_seq or seq >= self.end_seq:
             return None
         message = self._messages.get(seq)
-        if message is None:
-            message = message_from_row(seq, self._items[self._head + seq - self.first_seq])
-            self._messages[seq] = message
+        if message is not None:
+            return message
+        row = self.get_row(seq)
+        if row is None:
+            return None
+        message = message_from_row(seq, row)
+        self._messages[seq] = message
         return message
 
     def get_row(self, seq: int) -> Row | None:
-        """The stored row of message ``seq`` (see ROW_*), or None if dropped/cleared."""
-        if seq < self.first_seq or seq >= self.end_seq:
+        """The row of message ``seq`` (see ROW_*) from RAM or the history, or None if
+        dropped/cleared."""
+        if seq < self.first_seq:
+            if seq < self.oldest_seq:
+                return None
+            assert self.history is not None
+            return self.history.get_row(seq)
+        if seq >= self.end_seq:
             return None
         return self._items[self._head + seq - self.first_seq]
 
@@ -360,7 +417,13 @@ class MessageStore:
 
     def rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[Row]]:
         """(seq of the first, rows) of the kept messages with start_seq <= seq < end_seq:
-        the way for code that looks at many messages (a filter scan) to skip Message objects."""
+        the way for code that looks at many messages (a filter scan) to skip Message objects.
+        From the history it may be fewer than asked (the rest of one chunk): callers ask
+        again from where the answer ends."""
+        oldest = self.oldest_seq
+        if oldest < self.first_seq and start_seq < self.first_seq and end_seq > oldest:
+            assert self.history is not None
+            return self.history.rows(max(start_seq, oldest), min(end_seq, self.first_seq))
         start_seq = max(start_seq, self.first_seq)
         end_seq = min(end_seq, self.end_seq)
         if start_seq >= end_seq:
@@ -376,11 +439,19 @@ class MessageStore:
         return set(map(itemgetter(ROW_SOCKET), self._items[self._head :]))
 
     def range(self, start_seq: int, end_seq: int) -> Sequence[Message]:
-        """Messages with start_seq <= seq < end_seq that are still kept."""
-        first, rows = self.rows(start_seq, end_seq)
+        """Messages with start_seq <= seq < end_seq that are still kept (in RAM or the
+        history)."""
+        messages: list[Message] = []
         get = self.get
-        # Every seq in the range is kept, so get() returns a Message for each.
-        return [get(seq) for seq in range(first, first + len(rows))]  # type: ignore[misc]
+        seq = start_seq
+        while seq < end_seq:
+            first, rows = self.rows(seq, end_seq)  # from the history: a chunk at a time
+            if not rows:
+                break
+            seq = first + len(rows)
+            # Every seq in the range is kept, so get() returns a Message for each.
+            messages.extend([get(s) for s in range(first, seq)])  # type: ignore[misc]
+        return messages
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.range(self.first_seq, self.end_seq))
@@ -389,6 +460,8 @@ class MessageStore:
         """Forget every kept message (a user's Clear, not a drop: ``dropped`` is unchanged)."""
         for hook in list(self.on_before_clear):
             hook()
+        if self.history is not None:
+            self.history.clear(self.end_seq)
         self._items = []
         self._head = 0
         self.first_seq = self.end_seq
@@ -402,3 +475,19 @@ class MessageStore:
         self.max_messages = max_messages
         self.max_bytes = max_bytes
         self._enforce_caps()  # at once: the caller reports what went
+
+    # -- the history -------------------------------------------------------------------------
+    def set_history(self, history: HistoryLog | None) -> None:
+        """Keep every row from now on in ``history`` too (it starts at ``end_seq``), or
+        stop keeping one (None); a history replaced is closed."""
+        if history is not None and history.end_seq != self.end_seq:
+            raise ValueError("a history must start where the store ends")
+        old, self.history = self.history, history
+        if old is not None and old is not history:
+            old.close()
+
+    def flush_history(self) -> None:
+        """Write the history's waiting rows (its owner's one-second timer: a crash then
+        loses at most the last second)."""
+        if self.history is not None:
+            self.history.flush()

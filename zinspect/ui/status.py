@@ -37,8 +37,9 @@ class TrafficStatus(QLabel):
         self.setAccessibleName("Traffic counters")
         self.setToolTip(
             "Messages this session's sockets received and sent, and their rates; messages "
-            "opened from capture files (not counted as in or out); what the store holds; and "
-            "how many old messages the store's caps dropped"
+            "opened from capture files (not counted as in or out); what the store holds; how "
+            "many old messages the store's caps dropped from memory, and the history on disk "
+            "that keeps them for the session"
         )
         self._last = (time.monotonic(), self.received, self.sent)
         self.in_rate = 0.0
@@ -79,7 +80,7 @@ class TrafficStatus(QLabel):
             f"in {received:,} ({self.in_rate:,.0f}/s)  ·  "
             f"out {sent:,} ({self.out_rate:,.0f}/s)  ·  {opened}"
             f"stored {len(store):,} ({human_size(store.total_bytes)})  ·  "
-            f"dropped {store.dropped:,}"
+            f"dropped {store.dropped:,}{history_text(store)}"
         )
 
 
@@ -126,6 +127,22 @@ class StatusBar(QStatusBar):
             | Qt.TextFlag.TextSingleLine,
             shown,
         )
+
+
+def history_text(store: MessageStore) -> str:
+    """What the history on disk holds, or why it stopped; "" when there is none."""
+    history = store.history
+    if history is None:
+        return ""
+    if history.stopped:
+        return f"  ·  history stopped: {history.stopped}"
+    kept = history.end_seq - history.first_seq
+    text = f"  ·  history {kept:,} on disk ({human_size(history.disk_bytes)})"
+    if history.dropped:
+        text += f", {history.dropped:,} oldest dropped (disk cap)"
+    if history.lost:
+        text += f", {history.lost:,} unreadable"
+    return text
 
 
 def install_status(status_bar: QStatusBar, store: MessageStore) -> TrafficStatus:

@@ -450,7 +450,7 @@ def _on_session_received(handle: SocketHandle, count: int) -> None:
         return
     # read before anything replies: a reply is stored too, behind this batch
     store = handle.session.store
-    _first, rows = store.rows(store.end_seq - count, store.end_seq)
+    _first, rows = store.rows(max(store.first_seq, store.end_seq - count), store.end_seq)
     if runner is not None and runner.running:
         runner.on_received(handle, rows)
     if watched:

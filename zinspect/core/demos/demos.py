@@ -406,7 +406,7 @@ class DemoRunner:
         if handle.name not in self._watch_first:
             return
         store = self.session.store
-        _, rows = store.rows(store.end_seq - count, store.end_seq)
+        _, rows = store.rows(max(store.first_seq, store.end_seq - count), store.end_seq)
         for index, watch in enumerate(self.demo.watch):
             if watch.show != "first" or watch.socket != handle.name:
                 continue

@@ -36,6 +36,7 @@ from zinspect.core.store import MessageStore
 
 log = logging.getLogger(__name__)
 
+HISTORY_FLUSH_SECONDS = 1.0  # a crash loses at most this much of the on-disk history
 EVENT_HISTORY = 10_000  # rows of connection events kept in Session.events (repeats counted)
 
 
@@ -76,6 +77,9 @@ class Session:
         self._ready_scheduled = False
         self.xpub_subscription_cap = DEFAULT_SUBSCRIPTION_CAP  # for XPUBs made from now on
         self.xpub_subscription_budget = DEFAULT_SUBSCRIPTION_BUDGET  # libzmq bytes, estimated
+        # The store's history (if it gets one) writes what waits at least once a second.
+        self._flush_timer: asyncio.TimerHandle | None = None
+        self._schedule_flush()
 
     def suggest_name(self, type_name: str) -> str:
         """The next free default name (``sub-1``, ``sub-2``...); consumes its number."""
@@ -148,7 +152,24 @@ class Session:
             handle.close()
         self.closed = True
         self._ready.clear()
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
         self.context.destroy(linger=0)
+        self.store.set_history(None)  # closes it: a temporary history's folder goes
+
+    def _schedule_flush(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop runs (a script): the history flushes on each batch
+            return
+        self._flush_timer = loop.call_later(HISTORY_FLUSH_SECONDS, self._flush_history)
+
+    def _flush_history(self) -> None:
+        try:
+            self.store.flush_history()
+        finally:
+            if not self.closed:
+                self._schedule_flush()
 
     # -- serving sockets ---------------------------------------------------------------------
     def _service_soon(self, handle: SocketHandle) -> None:

@@ -1,6 +1,9 @@
 """Edit > Preferences… (Ctrl+,), and applying the preferences to the window: at start-up
 from QSettings, and again whenever the dialog's OK or Apply stores new ones.
 
+The history on disk (core.history) is started, stopped or given its cap here too: the
+preference decides whether the session keeps one, so the window's start-up makes it.
+
 Each preference goes to the one place that owns it: numbering and new sockets' MAXMSGSIZE
 are process-wide values in core (core.store, core.sockets.socket_base), the caps go to the
 session's store (whose normal path drops what the lower caps no longer allow, counted as
@@ -16,8 +19,9 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from zinspect.core.history.history import History, default_cap
 from zinspect.core.message_time import CLOCK
-from zinspect.core.preferences import MIB, Preferences
+from zinspect.core.preferences import MIB, Preferences, history_cap
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import set_default_maxmsgsize
 from zinspect.core.store import Message, set_numbering_from
@@ -69,8 +73,8 @@ class PreferencesActions(QObject):
             self._host.menu("&Edit"),
             "&Preferences…",
             self.open_dialog,
-            tip="Theme, time format, numbering, store caps, MAXMSGSIZE of new sockets, "
-            "table font size, and opening a workspace",
+            tip="Theme, time format, numbering, store caps, history on disk, MAXMSGSIZE of "
+            "new sockets, table font size, and opening a workspace",
         )
         keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences))
         for text in PREFERENCES_KEYS:
@@ -123,8 +127,35 @@ class PreferencesActions(QObject):
         if caps:
             self._session.store.set_caps(preferences.max_messages, preferences.max_mib * MIB)
             traffic.model.refresh()  # the dropped rows leave the table now
+        self._apply_history(preferences)
         self._detail.refresh_header()
         log.debug("applied %s", preferences)
+
+    def _apply_history(self, preferences: Preferences) -> None:
+        """Start or stop the session's history on disk, or give it its new cap."""
+        store = self._session.store
+        if self._session.closed:
+            return
+        if not preferences.keep_history:
+            if store.history is not None:
+                store.set_history(None)
+                self._traffic.model.refresh()  # the rows only the history had go
+            return
+        cap = history_cap(preferences.history_gib)
+        history = store.history
+        if isinstance(history, History):
+            if cap is not None:
+                history.cap_bytes = cap
+                history.automatic_cap = False
+            elif not history.automatic_cap:  # back to automatic: as of now
+                history.cap_bytes = default_cap(history.folder)
+                history.automatic_cap = True
+        elif store.history is None:
+            try:
+                store.set_history(History(store.end_seq, cap))
+            except OSError as error:
+                log.warning("no history on disk: %s", error)
+                self._host.show_status(f"No history on disk: {error.strerror}", STATUS_MS)
 
     def _time_text(self, message: Message) -> str | None:
         """The Message pane's time as the table shows it; None when that is the clock."""

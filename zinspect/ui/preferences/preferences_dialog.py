@@ -1,5 +1,6 @@
-"""Edit > Preferences: theme, time format, numbering, store caps, new sockets' MAXMSGSIZE,
-the traffic table's font size, and what opening a workspace does with the traffic.
+"""Edit > Preferences: theme, time format, numbering, store caps, the history on disk, new
+sockets' MAXMSGSIZE, the traffic table's font size, and what opening a workspace does with
+the traffic.
 
 Every typed value is checked as it is typed (core.preferences): a problem shows in words
 under its field and OK and Apply stay disabled until it is fixed, so nothing half-valid is
@@ -18,6 +19,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -37,6 +39,8 @@ from zinspect.core.preferences import (
     MAX_FONT_POINTS,
     MIN_FONT_POINTS,
     Preferences,
+    automatic_history_text,
+    check_history_gib,
     check_max_messages,
     check_max_mib,
     check_maxmsgsize,
@@ -146,6 +150,24 @@ class PreferencesDialog(QDialog):
         caps.addRow("", self.max_mib_error)
         caps.addRow("", _note("Lower caps drop the oldest messages at once."))
 
+        self.history_check = QCheckBox("&Keep history on disk")
+        self.history_check.setAccessibleName("Keep history on disk")
+        self.history_check.setToolTip(
+            "Keep every message of the session in a temporary folder, so the table scrolls "
+            "back to the first one and the filter searches them all; removed on exit"
+        )
+        self.history_edit, self.history_error = self._field(
+            "History disk cap in GiB",
+            "The most disk the history may take, in GiB; past it the oldest messages go. "
+            "Empty: the smaller of 20 GiB and a tenth of the free space",
+        )
+        self.history_edit.setPlaceholderText(automatic_history_text())
+        history = QFormLayout()
+        history.addRow("", self.history_check)
+        history.addRow("Disk cap (&GiB):", self.history_edit)
+        history.addRow("", self.history_error)
+        history.addRow("", _note("Turning it on keeps the messages that arrive from then on."))
+
         self.maxmsgsize_edit, self.maxmsgsize_error = self._field(
             "Default MAXMSGSIZE",
             "The largest message a new socket accepts (libzmq's MAXMSGSIZE): a peer sending "
@@ -190,6 +212,7 @@ class PreferencesDialog(QDialog):
             ("Look", look),
             ("Traffic table and Message pane", traffic),
             ("Store caps", caps),
+            ("History on disk", history),
             ("New sockets", sockets),
             ("Opening a workspace or demo", opening),
         ):
@@ -211,8 +234,14 @@ class PreferencesDialog(QDialog):
         return button
 
     def _connect(self) -> None:
-        for edit in (self.max_messages_edit, self.max_mib_edit, self.maxmsgsize_edit):
+        for edit in (
+            self.max_messages_edit,
+            self.max_mib_edit,
+            self.maxmsgsize_edit,
+            self.history_edit,
+        ):
             edit.textChanged.connect(self._on_field_text_changed)
+        self.history_check.toggled.connect(self.history_edit.setEnabled)
         self.buttons.clicked.connect(self._on_buttons_clicked)
 
     # -- values ------------------------------------------------------------------------------
@@ -229,6 +258,9 @@ class PreferencesDialog(QDialog):
         self.max_mib_edit.setText(str(preferences.max_mib))
         self.maxmsgsize_edit.setText(size_text(preferences.default_maxmsgsize))
         _select(self.clear_combo, preferences.clear_on_open)
+        self.history_check.setChecked(preferences.keep_history)
+        self.history_edit.setEnabled(preferences.keep_history)
+        self.history_edit.setText(str(preferences.history_gib) if preferences.history_gib else "")
         self._check()
 
     def values(self) -> Preferences | None:
@@ -236,8 +268,11 @@ class PreferencesDialog(QDialog):
         max_messages, _ = check_max_messages(self.max_messages_edit.text())
         max_mib, _ = check_max_mib(self.max_mib_edit.text())
         maxmsgsize, _ = check_maxmsgsize(self.maxmsgsize_edit.text())
-        if max_messages is None or max_mib is None or maxmsgsize is None:
+        history_gib, _ = check_history_gib(self.history_edit.text())
+        if None in (max_messages, max_mib, maxmsgsize, history_gib):
             return None
+        assert max_messages is not None and max_mib is not None and maxmsgsize is not None
+        assert history_gib is not None
         points = self.font_spin.value()
         return Preferences(
             theme=str(self.theme_combo.currentData()),
@@ -249,6 +284,8 @@ class PreferencesDialog(QDialog):
             # the system's size stays "the system's", should it change
             table_font_points=0 if points == system_font_points() else points,
             clear_on_open=str(self.clear_combo.currentData()),
+            keep_history=self.history_check.isChecked(),
+            history_gib=history_gib,
         )
 
     def _check(self) -> bool:
@@ -258,6 +295,7 @@ class PreferencesDialog(QDialog):
             (self.max_messages_edit, self.max_messages_error, check_max_messages),
             (self.max_mib_edit, self.max_mib_error, check_max_mib),
             (self.maxmsgsize_edit, self.maxmsgsize_error, check_maxmsgsize),
+            (self.history_edit, self.history_error, check_history_gib),
         ):
             value, problem = check(edit.text())
             show_error(label, problem)

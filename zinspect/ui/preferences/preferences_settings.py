@@ -19,6 +19,7 @@ from zinspect.core.preferences import (
     MIN_FONT_POINTS,
     THEMES,
     Preferences,
+    check_history_gib,
     check_max_messages,
     check_max_mib,
     check_maxmsgsize,
@@ -36,6 +37,8 @@ FONT_POINTS = "traffic/font_points"
 MAX_MESSAGES = "store/max_messages"
 MAX_MIB = "store/max_mib"
 MAXMSGSIZE = "sockets/default_maxmsgsize"
+KEEP_HISTORY = "history/keep"
+HISTORY_GIB = "history/cap_gib"
 CLEAR_CHOICES = (ASK, ALWAYS, NEVER)
 CAP_KEYS = (MAX_MESSAGES, MAX_MIB)
 
@@ -88,6 +91,8 @@ def load(settings: QSettings) -> Preferences:
         ),
         table_font_points=_checked(settings, FONT_POINTS, _font_points, 0),
         clear_on_open=_one_of(settings, CLEAR_ON_OPEN, CLEAR_CHOICES, base.clear_on_open),
+        keep_history=_text(settings, KEEP_HISTORY) not in ("false", "0"),
+        history_gib=_checked(settings, HISTORY_GIB, check_history_gib, base.history_gib),
     )
 
 
@@ -106,6 +111,8 @@ def save(settings: QSettings, preferences: Preferences) -> None:
         MAXMSGSIZE: preferences.default_maxmsgsize,
         FONT_POINTS: preferences.table_font_points,
         CLEAR_ON_OPEN: preferences.clear_on_open,
+        KEEP_HISTORY: "true" if preferences.keep_history else "false",
+        HISTORY_GIB: preferences.history_gib,
     }
     for key, value in values.items():
         settings.setValue(key, value)

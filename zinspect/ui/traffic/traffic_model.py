@@ -2,7 +2,7 @@
 
 The store has no per-message callback, and at hundreds of thousands of messages a second a
 Qt signal per message would drown the UI. So a timer pulls: each refresh compares the store's
-``first_seq``/``end_seq`` with what the view was told, announces the dropped head with one
+``oldest_seq``/``end_seq`` with what the view was told, announces the dropped head with one
 ``beginRemoveRows`` and everything new with one ``beginInsertRows``.
 
 Rows hold no Python objects. Unfiltered, row ``r`` is ``seq = first + r``; filtered, the seqs
@@ -21,7 +21,6 @@ import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -37,26 +36,22 @@ from PySide6.QtGui import QFont, QFontDatabase
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.search_text import DecodedSearch
 from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
-from zinspect.core.store import IN, ROW_SIZE, Message, MessageStore, Row
+from zinspect.core.store import ROW_SIZE, Message, MessageStore, Row
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
-    COL_FRAMES,
     COL_NUMBER,
-    COL_SIZE,
     COL_SUMMARY,
     COL_TIME,
     HEADERS,
     SummaryCache,
-    cell_text,
-    cell_tooltip,
-    header_tip,
 )
-from zinspect.ui.widgets.theme import brush, theme_signals
+from zinspect.ui.traffic.traffic_cells import _FOREGROUND, TrafficCells
+from zinspect.ui.traffic.traffic_cells import MESSAGE_ROLE as MESSAGE_ROLE  # its old home
+from zinspect.ui.widgets.theme import theme_signals
 
 log = logging.getLogger(__name__)
 
-MESSAGE_ROLE = int(Qt.ItemDataRole.UserRole)  # data() gives the core.store.Message
 REFRESH_MS = 33  # ~30 Hz: new rows appear at most this late
 # Under a flood (more new rows per refresh than anyone can read, or so many bytes that
 # receiving them keeps the loop busy) the table moves at ~10 Hz instead: a repaint costs
@@ -65,26 +60,17 @@ FLOOD_ROWS = 200
 FLOOD_BYTES = 4 * 1024 * 1024
 FLOOD_REFRESH_MS = 100
 SCAN_BUDGET_S = 0.010  # filtering work per tick
-SCAN_PAUSE_MS = 8  # gap between ticks while a filter scan has a backlog
+SCAN_PAUSE_MS = 4  # gap between ticks while a filter scan has a backlog (2/3 of the time scans)
 SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
-
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ROW_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
-_NUMERIC_COLUMNS = frozenset((COL_NUMBER, COL_FRAMES, COL_SIZE))
+# ... from the history: fewer than its cache of decoded chunks holds, so what a tick's budget
+# left is still decoded for the next
+HISTORY_GATHER = 2048
 
 
 format_time = clock_text  # the Time column's clock format
 
 
-class TrafficModel(QAbstractTableModel):
+class TrafficModel(TrafficCells, QAbstractTableModel):
     """Rows are messages of the store in arrival order, optionally filtered and paused."""
 
     refreshed = Signal()  # after a refresh that changed rows, pending count or progress
@@ -115,6 +101,7 @@ class TrafficModel(QAbstractTableModel):
         self._scan_seq = store.end_seq
         self._paused_end: int | None = None  # while paused: show no seq at or past this
         self._progress = 100
+        self.stopped_at: int | None = None  # the progress where Cancel stopped the scan
         self._last_publish = 0.0
         self._publish_ms = REFRESH_MS  # FLOOD_REFRESH_MS while a flood is coming in
         self._cached: tuple[int, Message | None] = (-1, None)  # message_at's last answer
@@ -155,7 +142,8 @@ class TrafficModel(QAbstractTableModel):
 
     @property
     def filter_progress(self) -> int:
-        """Percent of the kept messages the filter has looked at; 100 when caught up."""
+        """Percent of the kept messages (RAM and history) the filter has looked at; 100
+        when caught up or cancelled."""
         return self._progress
 
     @property
@@ -227,7 +215,7 @@ class TrafficModel(QAbstractTableModel):
             return None
         # A painted row asks for ~50 cells and roles in a row: fetch its message once.
         cached_seq, message = self._cached
-        if seq != cached_seq or seq < self._store.first_seq:
+        if seq != cached_seq or seq < self._store.oldest_seq:
             message = self._store.get(seq)
             self._cached = (seq, message)
         return message
@@ -260,6 +248,17 @@ class TrafficModel(QAbstractTableModel):
         if matcher is None and self._progress != 100:
             self._progress = 100
             self.filter_progress_changed.emit(100)
+        self.refresh()
+
+    def cancel_scan(self) -> None:
+        """Stop looking through what the filter has not reached yet (a long search of the
+        history): the matches found stay, and messages arriving from now on are matched."""
+        if self._matcher is None or self._scan_seq >= self._store.end_seq:
+            return
+        self.stopped_at = self._progress
+        self._scan_seq = self._store.end_seq
+        self._progress = 100
+        self.filter_progress_changed.emit(100)
         self.refresh()
 
     def set_paused(self, paused: bool) -> None:
@@ -297,14 +296,15 @@ class TrafficModel(QAbstractTableModel):
             self._matches = array("q")
             self._head = 0
             self._rows = 0
-            self._scan_seq = self._store.first_seq
+            self._scan_seq = self._store.oldest_seq
+        self.stopped_at = None
 
     def _show_all_kept(self) -> None:
-        """Unfiltered rows = every kept message up to the pause point (inside a reset)."""
+        """Unfiltered rows = every kept message (RAM and history) up to the pause point."""
         store = self._store
         end = store.end_seq if self._paused_end is None else self._paused_end
-        self._first = store.first_seq
-        self._rows = max(0, end - store.first_seq)
+        self._first = store.oldest_seq
+        self._rows = max(0, end - self._first)
 
     def _shown_end(self) -> int:
         """The seq up to which the rows are complete (every earlier match is shown)."""
@@ -353,8 +353,9 @@ class TrafficModel(QAbstractTableModel):
         self.decoding_changed.emit()
 
     def _drop_head(self) -> bool:
-        """Remove the rows of messages the store no longer keeps, in one removal."""
-        first = self._store.first_seq
+        """Remove the rows of messages the store (RAM and history) no longer keeps, in one
+        removal."""
+        first = self._store.oldest_seq
         if self._matches is None:
             gone = min(first, self._first + self._rows) - self._first
             if gone > 0:
@@ -392,14 +393,25 @@ class TrafficModel(QAbstractTableModel):
         deadline = clock() + SCAN_BUDGET_S
         scan = self._scan_seq
         while scan < end:
-            scan, rows = store.rows(scan, min(end, scan + SCAN_CHUNK))
+            stop = min(end, scan + SCAN_CHUNK)
+            scan, rows = store.rows(scan, stop)
+            if rows and scan + len(rows) < stop:  # the history answers a chunk at a time:
+                stop = min(stop, scan + HISTORY_GATHER)  # the matcher works best on many
+                gathered = list(rows)
+                while scan + len(gathered) < stop and clock() < deadline:
+                    more = store.rows(scan + len(gathered), stop)[1]
+                    if not more:
+                        break
+                    gathered.extend(more)
+                rows = gathered
             done = matcher.scan_rows(scan, rows, self._matches, deadline)
             scan += done
             if done < len(rows) or clock() >= deadline:
                 break
         self._scan_seq = scan
-        kept = end - store.first_seq
-        progress = 100 if scan >= end or kept <= 0 else int(100 * (scan - store.first_seq) / kept)
+        oldest = store.oldest_seq
+        kept = end - oldest
+        progress = 100 if scan >= end or kept <= 0 else int(100 * (scan - oldest) / kept)
         if progress != self._progress:
             self._progress = progress
             self.filter_progress_changed.emit(progress)
@@ -434,7 +446,11 @@ class TrafficModel(QAbstractTableModel):
             _, rows = self._store.rows(self._first + self._rows, self._first + self._rows + new)
         else:
             start = self._head + self._rows
-            rows = [self._store.get_row(seq) for seq in self._matches[start : start + new]]
+            # new traffic is in RAM: matches the history gave are old, never a flood, and
+            # reading each from disk here held a tick for up to 200 chunk reads
+            first = self._store.first_seq
+            seqs = self._matches[start : start + new]
+            rows = [self._store.get_row(seq) for seq in seqs if seq >= first]
         return sum(row[ROW_SIZE] for row in rows if row is not None) > FLOOD_BYTES
 
     # -- QAbstractTableModel ---------------------------------------------------------------
@@ -443,54 +459,3 @@ class TrafficModel(QAbstractTableModel):
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == _DISPLAY:
-            return HEADERS[section]
-        if role == _TOOLTIP:
-            return header_tip(section, self._time_format)
-        if role == _ALIGN:
-            return _RIGHT if section in _NUMERIC_COLUMNS else _LEFT
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
-        # Called for every role of every painted cell: cheap rejections first.
-        if role == _DISPLAY:
-            message = self.message_at(index.row())
-            return None if message is None else self._display(message, index.column())
-        if role == _ALIGN:
-            return _RIGHT if index.column() in _NUMERIC_COLUMNS else _LEFT
-        if role == _FOREGROUND:
-            if index.column() != COL_DIRECTION:
-                return None
-            message = self.message_at(index.row())
-            if message is None:
-                return None
-            return brush("traffic_in" if message.direction == IN else "traffic_out")
-        if role == _FONT:
-            return self._summary_font if index.column() == COL_SUMMARY else None
-        if role == MESSAGE_ROLE:
-            return self.message_at(index.row())
-        if role == _TOOLTIP:
-            message = self.message_at(index.row())
-            if message is None:
-                return None
-            kind = self._socket_types.get(message.socket, "")
-            return cell_tooltip(self._decoder, message, index.column(), kind)
-        return None
-
-    def _display(self, message: Message, column: int) -> str:
-        if column == COL_SUMMARY:
-            return self.summary(message)
-        if column == COL_TIME:
-            return self.time_text(message)
-        return cell_text(message, column, message.socket in self.tap_fronts)
-
-    def summary(self, message: Message) -> str:
-        """The summary column's text, cached for recently shown messages."""
-        return self._summaries.text(message)

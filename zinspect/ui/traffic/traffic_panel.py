@@ -33,6 +33,7 @@ from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, PeerSco
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
+from zinspect.ui.traffic.filter_progress import FilterProgress
 from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
 from zinspect.ui.traffic.table_model import TableModel
@@ -244,13 +245,8 @@ class TrafficPanel(TrafficRows, QWidget):
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Message count")
         self.count_label.setToolTip("Rows in the table, and messages kept in memory")
-        self.progress_label = QLabel(self)
-        self.progress_label.setAccessibleName("Filter progress")
-        self.progress_label.setToolTip(
-            "The filter is still looking through the kept "
-            "messages; matches appear as they are found"
-        )
-        self.progress_label.hide()
+        self.filter_progress = FilterProgress(self.model, self)
+        self.progress_label = self.filter_progress.label
         self.paused_label = QLabel(self)
         self.paused_label.setAccessibleName("Paused view")
         self.paused_label.setToolTip(
@@ -316,7 +312,7 @@ class TrafficPanel(TrafficRows, QWidget):
         status.setSpacing(12)
         status.addWidget(self.count_label)
         status.addStretch(1)
-        status.addWidget(self.progress_label)
+        status.addWidget(self.filter_progress)
         status.addWidget(self.paused_label)
         status.addWidget(self.follow_button)
         grid.addLayout(status, 3, 0, 1, 6)
@@ -337,7 +333,6 @@ class TrafficPanel(TrafficRows, QWidget):
         self.clear_action.triggered.connect(self._on_clear_action_triggered)
         self.follow_button.clicked.connect(self.follow_newest)
         self.model.refreshed.connect(self._update_status)
-        self.model.filter_progress_changed.connect(self._on_model_filter_progress_changed)
         self.model.rowsInserted.connect(self._on_model_rows_inserted)
         self.model.rowsRemoved.connect(self._on_model_rows_removed)
         self.model.modelReset.connect(self._on_model_model_reset)
@@ -405,13 +400,6 @@ class TrafficPanel(TrafficRows, QWidget):
         self.model.set_filter(wanted)
         self._update_status()
 
-    def _on_model_filter_progress_changed(self, percent: int) -> None:
-        if percent >= 100:
-            self.progress_label.hide()
-        else:
-            self.progress_label.setText(f"Filtering… {percent}%")
-            self.progress_label.show()
-
     # -- pause, clear -----------------------------------------------------------------------
     def _on_pause_action_toggled(self, checked: bool) -> None:
         self.model.set_paused(checked)
@@ -439,7 +427,7 @@ class TrafficPanel(TrafficRows, QWidget):
 
     def _update_status(self) -> None:
         rows = self.model.rowCount()
-        kept = len(self._store)
+        kept = self._store.end_seq - self._store.oldest_seq  # in RAM and in the history
         if self.model.filter.active:
             text = f"{rows:,} of {kept:,} messages match"
         else:
