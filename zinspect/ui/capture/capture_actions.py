@@ -305,7 +305,8 @@ class CaptureActions(QObject):
             return False
         path = os.fspath(path)
         if which == ALL:
-            seqs: Sequence[int] = range(self.store.first_seq, self.store.end_seq)
+            # every message kept, in memory or in the history on disk
+            seqs: Sequence[int] = range(self.store.oldest_seq, self.store.end_seq)
         else:
             seqs = self.shown_seqs()
         note = ""
