@@ -316,8 +316,8 @@ def freeze_startup_objects() -> None:
 
     Python's full collection walks every tracked object: 30-50 ms here for what start-up
     alone leaves, plus a visit of each stored row's slot, and under a flood one comes every
-    second or so, which was the largest single turn of a send flood and of a 1,000-socket
-    workspace (docs/performance.md, "Stalls of heavy operations"). These objects live until
+    few seconds, which was the largest single turn of a send flood and of a 1,000-socket
+    workspace (docs/performance.md, "Stalls, second round"). These objects live until
     the window closes, so the collector gains nothing by walking them. Done once, after a
     collection and before any workspace, capture or demo opens: what those make later
     stays collectable."""
