@@ -6,8 +6,13 @@ For each case a bare pyzmq loop and the real application (app_bench.py ingest, t
 window and table as benchmarks/run.py) take the same flood from a ``peers.py push``
 process: 64 B, 1 KiB, 64 KiB and 1 MiB single-frame messages into one PULL socket, then
 64 B messages spread round-robin over 1, 10 and 100 PULL sockets. Prints a table of
-messages/s and MB/s (medians over the rounds) and how busy zinspect's main thread was.
-docs/performance.md says what limits each case.
+messages/s and MB/s (medians over the rounds), how busy zinspect's main thread was, the
+16 ms timer's p99 lateness, and its CPU twin: the p99 of the main thread's own CPU time
+between two ticks, less the tick (stalls.py's probe). A lateness far above its CPU twin
+is the process waiting for a core, not zinspect's work. docs/performance.md says what
+limits each case.
+
+    python benchmarks/scaling.py child ingest COUNT SIZE FRAMES CAP SOCKETS   # one app run
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import HERE, median, run_child
+from common import HERE, median, percentile, run_child
 
 # (label, message size, messages in the flood, sockets)
 CASES = [
@@ -37,10 +42,37 @@ def measure(size: int, count: int, sockets: int) -> tuple[dict, dict]:
         [str(HERE / "bare.py"), "recv", str(count), str(size), "1", str(sockets)], timeout=180
     )
     app = run_child(
-        [str(HERE / "app_bench.py"), "ingest", str(count), str(size), "1", "0", str(sockets)],
+        [
+            str(HERE / "scaling.py"),
+            "child",
+            "ingest",
+            str(count),
+            str(size),
+            "1",
+            "0",
+            str(sockets),
+        ],
         timeout=180,
     )
     return bare, app
+
+
+def child(argv: list[str]) -> int:
+    """app_bench's scenario with a probe that also notes the CPU twin of each tick."""
+    import app_bench
+    import stalls
+
+    base = stalls.cpu_probe(app_bench.LagProbe)
+
+    class CpuTwinProbe(base):  # type: ignore[misc, valid-type]
+        def summary(self, start: float, end: float) -> dict[str, float]:
+            result = super().summary(start, end)
+            cpu = [spent for stamp, spent in self.cpu if start <= stamp <= end + 0.1]
+            result["cpu_p99_ms"] = percentile(cpu, 0.99)
+            return result
+
+    app_bench.LagProbe = CpuTwinProbe
+    return app_bench.main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, size, count, sockets in CASES:
         if args.quick:
             count = max(200, count // 10)
-        bares, apps, busy, lags = [], [], [], []
+        bares, apps, busy, lags, cpus = [], [], [], [], []
         for _ in range(args.rounds):
             print(f"[{time.monotonic() - started:6.1f} s] {label}", file=sys.stderr, flush=True)
             bare, app = measure(size, count, sockets)
@@ -61,18 +93,23 @@ def main(argv: list[str] | None = None) -> int:
             apps.append(app["rate"])
             busy.append(app["main_thread_busy"])
             lags.append(app["lag_p99_ms"])
-        rows.append((label, size, median(bares), median(apps), median(busy), median(lags)))
+            cpus.append(app["cpu_p99_ms"])
+        rows.append(
+            (label, size, median(bares), median(apps), median(busy), median(lags), median(cpus))
+        )
     print(
         f"{'case':<20}{'bare msg/s':>12}{'zinspect msg/s':>16}{'ratio':>7}"
-        f"{'zinspect MB/s':>15}{'main thread':>13}{'lag p99':>9}"
+        f"{'zinspect MB/s':>15}{'main thread':>13}{'lag p99':>9}{'CPU p99':>9}"
     )
-    for label, size, bare, app, busy, lag in rows:
+    for label, size, bare, app, busy, lag, cpu in rows:
         print(
             f"{label:<20}{bare:>12,.0f}{app:>16,.0f}{app / bare:>7.2f}"
-            f"{app * size / 1e6:>15,.1f}{busy:>12.0%}{lag:>7.0f}ms"
+            f"{app * size / 1e6:>15,.1f}{busy:>12.0%}{lag:>7.0f}ms{cpu:>7.0f}ms"
         )
     return 0
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["child"]:
+        sys.exit(child(sys.argv[2:]))
     sys.exit(main())

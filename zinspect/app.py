@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -283,6 +284,7 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
         window.workspace_actions.script_trust.run_without_asking = args.run_scripts
         window.show()
         log.info("main window shown")
+        freeze_startup_objects()
         if args.record and not window.capture.start_recording(args.record):
             exit_code = 2
             print(
@@ -309,6 +311,21 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     finally:
         signals.restore()
     return exit_code
+
+
+def freeze_startup_objects() -> None:
+    """Move every object alive once the window is built (modules, classes, the window's
+    widgets, the store's row list: ~70 k) out of the garbage collector's reach.
+
+    Python's full collection walks every tracked object: 30-50 ms here for what start-up
+    alone leaves, plus a visit of each stored row's slot, and under a flood one comes every
+    few seconds, which was the largest single turn of a send flood and of a 1,000-socket
+    workspace (docs/performance.md, "Stalls, second round"). These objects live until
+    the window closes, so the collector gains nothing by walking them. Done once, after a
+    collection and before any workspace, capture or demo opens: what those make later
+    stays collectable."""
+    gc.collect()
+    gc.freeze()
 
 
 def _no_display() -> bool:

@@ -104,9 +104,10 @@ def row_cost(row: Row) -> int:
 
 _COMPACT_MIN = 4096  # dead slots before the row list is compacted
 # Rows dropped per turn of the loop when the store may evict later (``evict_later``):
-# releasing a row costs ~0.35 us, so 64 k rows are ~25 ms, where one 64 MiB message
-# arriving in a store full of small rows dropped 300-700 k at once (100-400 ms).
-EVICT_SLICE = 65_536
+# releasing a row costs ~0.35 us, so 16 k rows are ~6 ms, where one 64 MiB message
+# arriving in a store full of small rows dropped 300-700 k at once (100-400 ms); 64 k
+# (~25 ms) in the same tick as that message's own copy (~35 ms) was still too much.
+EVICT_SLICE = 16_384
 
 
 # Where the numbers users read start: 1 (like frames, and Wireshark) or 0, a preference of

@@ -204,12 +204,14 @@ class ScriptedSend:
             runner.sent += sent
             if sent < size:
                 messages = messages[sent:]  # rendered for these seqs: keep them
+                # (no new yield_at: when the socket has room again at once this returns
+                # without a turn for the loop, and a flood at the high-water mark never
+                # yielded: 100-250 ms without a tick of the window)
                 if not await handle.wait_writable(QUIET_WAIT_SECONDS) and not handle.closed:
                     await handle.send(messages[0])  # shows "waiting"; Cancel ends the script
                     seq += 1
                     runner.sent += 1
                     messages = messages[1:]
-                yield_at = clock() + YIELD_SECONDS
             elif not constant:
                 messages = []
             if clock() >= yield_at:

@@ -10,6 +10,7 @@ only while the view is visible.
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QTransform
@@ -56,6 +57,9 @@ from zinspect.ui.widgets.theme import colour, theme_signals, tint
 log = logging.getLogger(__name__)
 
 REBUILD_DELAY_MS = 100  # a burst of socket changes (a workspace loading) draws once
+# ...and waits at least this many times as long as the last rebuild took: with 1,000
+# sockets a rebuild is ~15-20 ms, and ten a second would be a fifth of the loop
+REBUILD_SHARE = 10
 REFRESH_MS = 333  # counts and rates, three times a second while visible
 EMPTY_TEXT = "No sockets yet: create one in the Sockets panel"
 
@@ -180,6 +184,7 @@ class TopologyView(QWidget):
     def rebuild(self) -> None:
         """Recompute the graph now; redraw it when visible and its structure changed."""
         self._rebuild_timer.stop()
+        started = time.thread_time()  # CPU: waits for a core on a busy machine are not ours
         sockets = self.session.sockets
         self.topology = build_topology(sockets, self.stopped.handles, live_connections(sockets))
         self.sampler.set_topology(self.topology)
@@ -187,8 +192,10 @@ class TopologyView(QWidget):
             self._selected = None
         if not self.showing:
             self._scene_stale = True  # drawn on show: nobody sees it meanwhile
-            return
-        self._draw()
+        else:
+            self._draw()
+        took_ms = (time.thread_time() - started) * 1000
+        self._rebuild_timer.setInterval(max(REBUILD_DELAY_MS, int(took_ms * REBUILD_SHARE)))
 
     def forget_stopped(self) -> None:
         """Another workspace opened: the sockets stopped before are no part of it."""
