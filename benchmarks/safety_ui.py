@@ -64,10 +64,14 @@ def automation_workspace(path: Path, frames: int) -> Path:
 
 
 async def automation_scenario(window: Any, probe: Any, frames: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="zinspect-safety-") as folder:
+        return await _automation_in(window, probe, frames, Path(folder))
+
+
+async def _automation_in(window: Any, probe: Any, frames: int, folder: Path) -> dict:
     from app_bench import wait_until
 
-    folder = tempfile.mkdtemp(prefix="zinspect-safety-")
-    path = automation_workspace(Path(folder) / "frames.zinspect.json", frames)
+    path = automation_workspace(folder / "frames.zinspect.json", frames)
     probe.start()
     await asyncio.sleep(0.2)
     started = time.perf_counter()
