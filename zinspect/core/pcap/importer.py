@@ -14,26 +14,28 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import countOf, itemgetter
 
 from zinspect.core.pcap.packets import (
     ACK,
     FIN,
     RST,
     SYN,
+    TCP,
     NotTcpError,
     address,
+    fast_header,
     key_parts,
     reverse_key,
     segment_reader,
 )
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
 from zinspect.core.pcap.reassembly import Budget, Direction
-from zinspect.core.pcap.zmtp import ZmtpParser
+from zinspect.core.pcap.zmtp import RowSink, ZmtpParser
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import IN, OUT, Row
 
@@ -47,7 +49,9 @@ MAX_EVENTS_PER_CONNECTION = 50
 READ_BUDGET_S = 0.010
 CHECK_EVERY = 16  # packets between looks at the clock (one may hold 1,000 messages)
 ROWS_BETWEEN_LOOKS = 2_000  # messages made since the last look that make it look per packet
+SLICE_ROWS = 1_000  # rows a slice makes at most: taken while still in the processor's cache
 _CONTROL = SYN | FIN | RST
+_DIRECTION = itemgetter(2)  # of a Row
 __all__ = ["PcapError", "PcapImporter", "PcapResult"]
 
 
@@ -92,6 +96,10 @@ class Connection:
         return text
 
 
+def _no_header(packet: bytes) -> tuple[object, ...]:
+    raise AssertionError("never called: no packet is as long as its size")
+
+
 def _kind(parser: ZmtpParser) -> str:
     kind = parser.shake.socket_type or "?"
     if parser.shake.identity:
@@ -118,12 +126,15 @@ class PcapImporter:
     The same attributes as a CaptureReader (``done``, ``progress``, ``messages_read``,
     ``received_in_last``, ``close``, ``result``), so the window's open job takes either."""
 
-    def __init__(self, path: str | os.PathLike[str], keep_events: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], keep_events: bool = False, fast: bool = True
+    ) -> None:
         self.file = PacketFile(path)
+        self.fast = fast  # False: the general paths only (tests compare the two)
         self.path = self.file.path
         self.done = False
         self.messages_read = 0
-        self.received_in_last = 0
+        self._last_rows: list[Row] = []
         self.packets = 0
         self.ignored = 0  # packets that are not TCP (ARP, UDP, ...)
         self.fragments = 0
@@ -137,12 +148,13 @@ class PcapImporter:
         self._summaries: list[str] = []
         self._finished = 0
         self._not_zmtp = 0
-        self._rows: list[Row] = []
+        self._sink = RowSink()  # the rows of this slice (the parsers append to it)
         self._closed: dict[bytes, None] = {}  # flow keys of the latest closed
         self._last_stamp = 0.0
         self._counts: dict[str, int] = {}
         self._packets = self.file.records()
-        self._read_segment = segment_reader(self.file.linktype)
+        self._read_segment = segment_reader(self.file.linktype, fast)
+        self._head = fast_header(self.file.linktype) if fast else None
         self._pushed_back: tuple[float, bytes] | None = None
 
     @property
@@ -160,15 +172,23 @@ class PcapImporter:
     def read_rows(self, budget: float = READ_BUDGET_S) -> list[Row]:
         """The messages completed in about ``budget`` seconds of reading ([] once done)."""
         if self.done:
-            self.received_in_last = 0
+            self._last_rows = []
             return []
         clock = time.monotonic
         deadline = clock() + budget
         read_segment = self._read_segment
+        # the common packet (IPv4 without options) is read right here: this loop runs per
+        # packet, and the import has to keep up with the file reader (docs/pcap.md)
+        head = self._head
+        if head is not None:
+            unpack, size, start, tags = head
+        else:  # the general path: every packet through read_segment
+            unpack, size, start, tags = _no_header, 1 << 62, 0, ()
+        tcp = start + 20
         connections = self._connections
-        isfinite = math.isfinite
+        inline = self.fast
         count = countdown = seen = interval = 0
-        rows = self._rows
+        rows = self._sink.rows
         packets: Iterator[tuple[float, bytes]] = self._packets
         if self._pushed_back is not None:  # the packet the last slice stopped before
             packets = itertools.chain([self._pushed_back], packets)
@@ -178,7 +198,7 @@ class PcapImporter:
                 count += 1
                 countdown -= 1
                 if countdown < 0:
-                    if clock() >= deadline:
+                    if clock() >= deadline or len(rows) >= SLICE_ROWS:
                         count -= 1
                         self._pushed_back = (stamp, packet)
                         break
@@ -189,18 +209,29 @@ class PcapImporter:
                     else:
                         interval = min(CHECK_EVERY, 2 * interval + 1)
                     countdown, seen = interval, len(rows)
-                try:
-                    key, seq, flags, payload, length = read_segment(packet)
-                except NotTcpError as error:
-                    if error.args[0] == "an IP fragment":
-                        self.fragments += 1
-                    else:
-                        self.ignored += 1
-                    continue
-                if not isfinite(stamp):
+                key = b""
+                if len(packet) >= size:
+                    tag, first, total, fragment, proto, seq, offset, flags = unpack(packet)
+                    if tag in tags and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
+                        data, end = tcp + (offset >> 4) * 4, start + total
+                        if tcp + 20 <= data <= end:
+                            key = packet[start + 12 : start + 24]
+                            payload, length = packet[data:end], end - data
+                if not key:
+                    try:
+                        key, seq, flags, payload, length = read_segment(packet)
+                    except NotTcpError as error:
+                        if error.args[0] == "an IP fragment":
+                            self.fragments += 1
+                        else:
+                            self.ignored += 1
+                        continue
+                if stamp - stamp != 0.0:  # inf or nan
                     self.bad_times += 1
                     continue
                 self._last_stamp = stamp
+                if not length and not flags & _CONTROL:
+                    continue  # a bare ACK: nothing to read
                 known = connections.get(key)
                 if known is None:
                     known = self._connect(key, flags, payload, stamp)
@@ -210,7 +241,7 @@ class PcapImporter:
                     self._control(known, seq, flags, payload, length, stamp)
                     continue
                 flow = known[1].reassembly
-                if seq == flow.next_seq and not flow.pending and len(payload) == length:
+                if seq == flow.next_seq and inline and not flow.pending and len(payload) == length:
                     flow.next_seq = (seq + length) & 0xFFFFFFFF  # in order: the common case
                     flow.position += length
                     flow.delivered += length
@@ -226,11 +257,16 @@ class PcapImporter:
             if failure is not None:
                 raise failure from None
         self.packets += count
-        rows = self._rows[:]
-        self._rows.clear()  # (the parsers' fast path appends to this very list)
+        rows, self._sink.rows = self._sink.rows, []
         self.messages_read += len(rows)
-        self.received_in_last = sum(1 for row in rows if row[2] == IN)
+        self._last_rows = rows
         return rows
+
+    @property
+    def received_in_last(self) -> int:
+        """How many rows of the last ``read_rows`` are "in" (counted when asked: the
+        command line never asks)."""
+        return countOf(map(_DIRECTION, self._last_rows), IN)
 
     def _control(
         self,
@@ -287,11 +323,11 @@ class PcapImporter:
         return pair, mine
 
     def _side(self, name: str, where: str, direction: str, started: bool, tally: list[int]) -> Side:
-        append_row = self._rows.append
+        sink = self._sink
         role = "client" if direction == OUT else "server"
 
         def emit(stamp: float, frames: list[bytes]) -> None:
-            append_row((stamp, name, direction, sum(map(len, frames)), *frames))
+            sink.rows.append((stamp, name, direction, sum(map(len, frames)), *frames))
 
         def note(stamp: float, kind: str, text: str) -> None:
             self._counts[kind] = self._counts.get(kind, 0) + 1
@@ -301,7 +337,8 @@ class PcapImporter:
                 self.events.append(SocketEvent(stamp, name, kind, f"tcp://{where}", 0, detail))
 
         parser = ZmtpParser(emit, note, self.budget, from_start=started)
-        parser.fast = (append_row, name, direction)
+        if self.fast:
+            parser.fast = (sink, name, direction)
         return Side(where, direction, Direction(parser.feed, parser.gap, self.waiting), parser)
 
     def _close(self, connection: Connection, stamp: float) -> None:
