@@ -35,7 +35,8 @@ from zinspect.core.pcap.packets import (
 )
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
 from zinspect.core.pcap.reassembly import Budget, Direction
-from zinspect.core.pcap.zmtp import RowSink, ZmtpParser
+from zinspect.core.pcap.zmtp import ZmtpParser
+from zinspect.core.pcap.zmtp_runs import RowSink
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import IN, OUT, Row
 

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from zinspect.core.pcap.reassembly import Budget
-from zinspect.core.pcap.zmtp_runs import run_bodies
+from zinspect.core.pcap.zmtp_runs import RowSink, run_bodies
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
-from zinspect.core.store import Row
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +39,6 @@ _MECHANISMS = (b"NULL", b"PLAIN", b"CURVE", b"GSSAPI")
 
 Emit = Callable[[float, list[bytes]], None]
 Note = Callable[[float, str, str], None]
-
-
-class RowSink:
-    """Where the parsers of one import put their rows (``rows`` is swapped for a new
-    list as each slice is taken, without telling every parser)."""
-
-    __slots__ = ("rows",)
-
-    def __init__(self) -> None:
-        self.rows: list[Row] = []
 
 
 @dataclass
@@ -262,8 +251,6 @@ class ZmtpParser:
             return
         buf, i, n = data, 0, len(data)
         frames = self._frames
-        budget = self.budget
-        v2 = self._v2
         fast = self.fast
         if fast is not None:
             sink, name, direction = fast
@@ -312,7 +299,7 @@ class ZmtpParser:
                     break
                 size = buf[i + 1]
                 start = i + 2
-            if flags & 0xF8 or (v2 and flags & COMMAND):
+            if flags & 0xF8 or (self._v2 and flags & COMMAND):
                 self._frames = frames
                 self.messages += emitted
                 self._broken(buf[i:], stamp, f"a frame with invalid flags 0x{flags:02x}")
@@ -335,6 +322,7 @@ class ZmtpParser:
                 continue
             frames.append(body)
             self._held += size
+            budget = self.budget
             budget.used += size
             if not flags & MORE or len(frames) >= MAX_FRAMES:
                 self._frames = frames

@@ -14,11 +14,24 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+from zinspect.core.store import Row
+
 MAX_RUN = 64  # frames split at once: bounds the struct formats and each look ahead
 MAX_FORMATS = 256  # (size, count) formats kept; past that the cache starts again
 _ZERO = b"\x00"
 _SIZE_BYTES = [bytes((size,)) for size in range(256)]
 _formats: dict[int, Callable[[bytes, int], tuple[Any, ...]]] = {}
+
+
+class RowSink:
+    """Where the parsers of one import put their rows, one-frame messages straight as store
+    rows (``rows`` is swapped for a new list as each slice is taken, without telling every
+    parser)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
 
 
 def run_bodies(buf: bytes, i: int, size: int) -> tuple[bytes, ...]:
