@@ -85,4 +85,4 @@ def walk(buf: bytes, i: int, size: int) -> list[bytes]:
 @example(0, 200, b"", b"")
 def test_a_run_ends_where_the_frames_stop_being_equal(size, count, tail, prefix):
     buf = prefix + frame(b"q" * size) * count + tail
-    assert list(run_bodies(buf, len(prefix), size)) == walk(buf, len(prefix), size)
+    assert list(run_bodies(buf, len(prefix), len(buf), size)) == walk(buf, len(prefix), size)

@@ -64,6 +64,7 @@ class Side:
     direction: str  # the rows' direction: OUT for the client's bytes
     reassembly: Direction
     parser: ZmtpParser
+    feed_at: Callable[[bytes, int, int, float], None]  # the parser's, for in-order segments
     key: bytes = b""  # its packets' flow key (core.pcap.packets)
     fin: bool = False
 
@@ -217,16 +218,17 @@ class PcapImporter:
                         data, end = tcp + (offset >> 4) * 4, start + total
                         if tcp + 20 <= data <= end:
                             key = packet[start + 12 : start + 24]
-                            payload, length = packet[data:end], end - data
+                            length = end - data  # the payload is packet[data:end]
                 if not key:
                     try:
-                        key, seq, flags, payload, length = read_segment(packet)
+                        key, seq, flags, packet, length = read_segment(packet)
                     except NotTcpError as error:
                         if error.args[0] == "an IP fragment":
                             self.fragments += 1
                         else:
                             self.ignored += 1
                         continue
+                    data, end = 0, len(packet)  # the payload as captured
                 if stamp - stamp != 0.0:  # inf or nan
                     self.bad_times += 1
                     continue
@@ -235,20 +237,25 @@ class PcapImporter:
                     continue  # a bare ACK: nothing to read
                 known = connections.get(key)
                 if known is None:
-                    known = self._connect(key, flags, payload, stamp)
+                    known = self._connect(key, flags, packet[data:end], stamp)
                     if known is None:
                         continue
                 if flags & _CONTROL or not length:
-                    self._control(known, seq, flags, payload, length, stamp)
+                    self._control(known, seq, flags, packet[data:end], length, stamp)
                     continue
-                flow = known[1].reassembly
-                if seq == flow.next_seq and inline and not flow.pending and len(payload) == length:
-                    flow.next_seq = (seq + length) & 0xFFFFFFFF  # in order: the common case
+                side = known[1]
+                flow = side.reassembly
+                if (
+                    seq == flow.next_seq
+                    and inline
+                    and not flow.pending
+                    and len(packet) >= data + length
+                ):  # in order and whole: the common case, to the parser without a copy
+                    flow.next_seq = (seq + length) & 0xFFFFFFFF
                     flow.position += length
-                    flow.delivered += length
-                    flow.deliver(payload, stamp)
+                    side.feed_at(packet, data, data + length, stamp)
                 else:
-                    flow.segment(seq, payload, length, stamp)
+                    flow.segment(seq, packet[data:end], length, stamp)
             else:
                 self._finish()
         except READ_ERRORS as error:  # from dpkt, reading the file
@@ -340,7 +347,8 @@ class PcapImporter:
         parser = ZmtpParser(emit, note, self.budget, from_start=started)
         if self.fast:
             parser.fast = (sink, name, direction)
-        return Side(where, direction, Direction(parser.feed, parser.gap, self.waiting), parser)
+        reassembly = Direction(parser.feed, parser.gap, self.waiting)
+        return Side(where, direction, reassembly, parser, parser.feed_at)
 
     def _close(self, connection: Connection, stamp: float) -> None:
         for side in (connection.client, connection.server):

@@ -244,12 +244,16 @@ class ZmtpParser:
 
     # -- frames
     def feed(self, data: bytes, stamp: float) -> None:
-        """The next bytes of the stream. Between frames (the common case) this is the frame
-        loop itself, in this very call: it runs per TCP segment."""
+        """The next bytes of the stream."""
+        self.feed_at(data, 0, len(data), stamp)
+
+    def feed_at(self, buf: bytes, i: int, n: int, stamp: float) -> None:
+        """The next bytes of the stream are ``buf[i:n]`` (a packet's payload, not copied
+        out of it). Between frames (the common case) this is the frame loop itself, in this
+        very call: it runs per TCP segment."""
         if self._state != _FRAMES or self._rest or self._need:
-            self._feed_other(data, stamp)
+            self._feed_other(buf[i:n], stamp)
             return
-        buf, i, n = data, 0, len(data)
         frames = self._frames
         fast = self.fast
         if fast is not None:
@@ -270,7 +274,7 @@ class ZmtpParser:
                 if end > n:
                     break
                 if end + 1 < n and buf[end] == 0 and buf[end + 1] == size:
-                    bodies = run_bodies(buf, i, size)  # equal frames: split at C speed
+                    bodies = run_bodies(buf, i, n, size)  # equal frames: split at C speed
                     count = len(bodies)
                     rows.extend(
                         zip(
@@ -302,14 +306,14 @@ class ZmtpParser:
             if flags & 0xF8 or (self._v2 and flags & COMMAND):
                 self._frames = frames
                 self.messages += emitted
-                self._broken(buf[i:], stamp, f"a frame with invalid flags 0x{flags:02x}")
+                self._broken(buf[i:n], stamp, f"a frame with invalid flags 0x{flags:02x}")
                 return
             end = start + size
             if end > n:
                 if size > SCAN_BYTES:  # a long body: collected (or skipped) in pieces
                     self._frames = frames
                     self.messages += emitted
-                    self._begin_long(buf[start:], flags, size, stamp)
+                    self._begin_long(buf[start:n], flags, size, stamp)
                     return
                 break
             body = buf[start:end]
@@ -334,7 +338,7 @@ class ZmtpParser:
                 self._too_big(flags, stamp)
                 frames = self._frames
         self.messages += emitted
-        self._rest = buf[i:] if i < n else b""
+        self._rest = buf[i:n] if i < n else b""
         self._frames = frames
 
     def _end_message(self, stamp: float) -> None:

@@ -34,12 +34,12 @@ class RowSink:
         self.rows: list[Row] = []
 
 
-def run_bodies(buf: bytes, i: int, size: int) -> tuple[bytes, ...]:
+def run_bodies(buf: bytes, i: int, n: int, size: int) -> tuple[bytes, ...]:
     """The bodies of the frames from ``buf[i]`` on (at most MAX_RUN) that have flags 0 and
-    a body of ``size`` bytes (< 256), up to the first that does not or is not whole; the
-    frame at ``i`` is one (the caller checked)."""
+    a body of ``size`` bytes (< 256), up to the first that does not or does not end by
+    ``buf[n]``; the frame at ``i`` is one (the caller checked)."""
     stride = size + 2
-    stop = i + min((len(buf) - i) // stride, MAX_RUN) * stride
+    stop = i + min((n - i) // stride, MAX_RUN) * stride
     flags = buf[i:stop:stride]
     sizes = buf[i + 1 : stop : stride]
     count = len(flags) - max(len(flags.lstrip(_ZERO)), len(sizes.lstrip(_SIZE_BYTES[size])))
