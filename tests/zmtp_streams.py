@@ -12,7 +12,7 @@ import struct
 
 from zinspect.core.pcap.reassembly import Budget
 from zinspect.core.pcap.zmtp import ZmtpParser
-from zinspect.core.pcap.zmtp_runs import RowSink
+from zinspect.core.pcap.zmtp_runs import RowSink, fast_rows
 
 SIGNATURE = b"\xff" + b"\x00" * 8 + b"\x7f"
 RUN_SIZES = (0, 1, 2, 63, 64, 65, 200, 254, 255)
@@ -189,7 +189,7 @@ def parse_both(chunks: list[bytes], gaps: set[int]) -> tuple[tuple, tuple]:
         budget = Budget(1 << 24)
         parser = ZmtpParser(emit, note, budget, from_start=True)
         if fast:
-            parser.fast = (sink, "c", "out")
+            parser.fast = fast_rows(sink, "c", "out")
         for number, chunk in enumerate(chunks):
             parser.feed(chunk, float(number))
             if number in gaps:

@@ -36,7 +36,7 @@ from zinspect.core.pcap.packets import (
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
 from zinspect.core.pcap.reassembly import Budget, Direction
 from zinspect.core.pcap.zmtp import ZmtpParser
-from zinspect.core.pcap.zmtp_runs import RowSink
+from zinspect.core.pcap.zmtp_runs import RowSink, fast_rows
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import IN, OUT, Row
 
@@ -346,7 +346,7 @@ class PcapImporter:
 
         parser = ZmtpParser(emit, note, self.budget, from_start=started)
         if self.fast:
-            parser.fast = (sink, name, direction)
+            parser.fast = fast_rows(sink, name, direction)
         reassembly = Direction(parser.feed, parser.gap, self.waiting)
         return Side(where, direction, reassembly, parser, parser.feed_at)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from zinspect.core.pcap.reassembly import Budget
-from zinspect.core.pcap.zmtp_runs import RowSink, run_bodies
+from zinspect.core.pcap.zmtp_runs import SIZE_REPEATS, FastRows, run_bodies
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class ZmtpParser:
         self._searched = 0  # bytes the last search looked at without finding a boundary
         self._ending = False  # the stream is over: the search takes what it can
         # (sink, socket, direction): one-frame messages go straight in as store rows
-        self.fast: tuple[RowSink, str, str] | None = None
+        self.fast: FastRows | None = None  # core.pcap.zmtp_runs.fast_rows
         self._need = 0  # bytes of a long frame body still to come
         self._chunks: list[bytes] = []
         self._flags = 0
@@ -257,7 +257,7 @@ class ZmtpParser:
         frames = self._frames
         fast = self.fast
         if fast is not None:
-            sink, name, direction = fast
+            sink, name, direction, names, directions = fast
             rows = sink.rows
             append = rows.append
         # one-frame messages become rows at once (no call, no list) unless one is to be
@@ -277,13 +277,7 @@ class ZmtpParser:
                     bodies = run_bodies(buf, i, n, size)  # equal frames: split at C speed
                     count = len(bodies)
                     rows.extend(
-                        zip(
-                            repeat(stamp, count),
-                            repeat(name),
-                            repeat(direction),
-                            repeat(size),
-                            bodies,
-                        )
+                        zip(repeat(stamp, count), names, directions, SIZE_REPEATS[size], bodies)
                     )
                     emitted += count
                     i += count * (size + 2)

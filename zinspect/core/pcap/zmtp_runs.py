@@ -11,7 +11,8 @@ one precompiled struct reads every body of the run.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import repeat
 from typing import Any
 
 from zinspect.core.store import Row
@@ -21,6 +22,8 @@ MAX_FORMATS = 256  # (size, count) formats kept; past that the cache starts agai
 _ZERO = b"\x00"
 _SIZE_BYTES = [bytes((size,)) for size in range(256)]
 _formats: dict[int, Callable[[bytes, int], tuple[Any, ...]]] = {}
+# endless repeats of each size, for the rows of a run (zip takes from them what it needs)
+SIZE_REPEATS = [repeat(size) for size in range(256)]
 
 
 class RowSink:
@@ -50,3 +53,13 @@ def run_bodies(buf: bytes, i: int, n: int, size: int) -> tuple[bytes, ...]:
             _formats.clear()
         unpack = _formats[key] = struct.Struct(f"2x{size}s" * count).unpack_from
     return unpack(buf, i)
+
+
+# (sink, socket, direction, the socket repeated, the direction repeated)
+FastRows = tuple[RowSink, str, str, Iterator[str], Iterator[str]]
+
+
+def fast_rows(sink: RowSink, socket: str, direction: str) -> FastRows:
+    """What a ZmtpParser's ``fast`` needs to put one-frame messages into ``sink`` as rows
+    of ``socket`` and ``direction``."""
+    return sink, socket, direction, repeat(socket), repeat(direction)
