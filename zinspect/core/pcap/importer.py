@@ -246,8 +246,8 @@ class PcapImporter:
                 side = known[1]
                 flow = side.reassembly
                 if (
-                    seq == flow.next_seq
-                    and inline
+                    inline
+                    and seq == flow.next_seq
                     and not flow.pending
                     and len(packet) >= data + length
                 ):  # in order and whole: the common case, to the parser without a copy

@@ -256,6 +256,19 @@ class ZmtpParser:
             return
         frames = self._frames
         fast = self.fast
+        size = n - i - 2
+        if (  # a segment of one one-frame message (a steady stream): its row, at once
+            fast is not None
+            and size >= 0
+            and buf[i] == 0
+            and buf[i + 1] == size
+            and not frames
+            and not self._drop
+            and not self._identity_due
+        ):
+            fast[0].rows.append((stamp, fast[1], fast[2], size, buf[i + 2 : n]))
+            self.messages += 1
+            return
         if fast is not None:
             sink, name, direction, names, directions = fast
             rows = sink.rows
