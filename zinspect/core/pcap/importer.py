@@ -48,8 +48,7 @@ MAX_WAITING_BYTES = 256 << 20  # out-of-order bytes of all connections together 
 MAX_SUMMARIES = 1_000  # connections described in the report
 MAX_EVENTS_PER_CONNECTION = 50
 READ_BUDGET_S = 0.010
-CHECK_EVERY = 16  # packets between looks at the clock (one may hold 1,000 messages)
-ROWS_BETWEEN_LOOKS = 2_000  # messages made since the last look that make it look per packet
+CHECK_EVERY = 16  # packets between looks at the clock (each 4 KiB of data counts as one more)
 SLICE_ROWS = 1_000  # rows a slice makes at most: taken while still in the processor's cache
 _CONTROL = SYN | FIN | RST
 _DIRECTION = itemgetter(2)  # of a Row
@@ -172,7 +171,8 @@ class PcapImporter:
         return events
 
     def read_rows(self, budget: float = READ_BUDGET_S) -> list[Row]:
-        """The messages completed in about ``budget`` seconds of reading ([] once done)."""
+        """The messages completed in about ``budget`` seconds of reading, at most about
+        SLICE_ROWS of them ([] once done)."""
         if self.done:
             self._last_rows = []
             return []
@@ -189,7 +189,7 @@ class PcapImporter:
         tcp = start + 20
         connections = self._connections
         inline = self.fast
-        count = countdown = seen = interval = 0
+        count = countdown = interval = 0
         rows = self._sink.rows
         packets: Iterator[tuple[float, bytes]] = self._packets
         if self._pushed_back is not None:  # the packet the last slice stopped before
@@ -204,13 +204,11 @@ class PcapImporter:
                         count -= 1
                         self._pushed_back = (stamp, packet)
                         break
-                    # looks come closer together while packets bring many messages (one may
-                    # hold thousands), further apart (up to CHECK_EVERY) while they do not
-                    if len(rows) - seen >= ROWS_BETWEEN_LOOKS:
-                        interval = 0
-                    else:
-                        interval = min(CHECK_EVERY, 2 * interval + 1)
-                    countdown, seen = interval, len(rows)
+                    # looks come further apart, up to CHECK_EVERY packets (a slice ends at
+                    # a look that finds SLICE_ROWS rows); big packets bring them closer
+                    # (one of 256 KiB may hold 100,000 messages)
+                    interval = min(CHECK_EVERY, 2 * interval + 1)
+                    countdown = interval
                 key = b""
                 if len(packet) >= size:
                     tag, first, total, fragment, proto, seq, offset, flags = unpack(packet)
@@ -243,6 +241,7 @@ class PcapImporter:
                 if flags & _CONTROL or not length:
                     self._control(known, seq, flags, packet[data:end], length, stamp)
                     continue
+                countdown -= length >> 12
                 side = known[1]
                 flow = side.reassembly
                 if (
