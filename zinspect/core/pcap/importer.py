@@ -209,15 +209,15 @@ class PcapImporter:
                     # (one of 256 KiB may hold 100,000 messages)
                     interval = min(CHECK_EVERY, 2 * interval + 1)
                     countdown = interval
-                key = b""
+                read = False
                 if len(packet) >= size:
-                    tag, first, total, fragment, proto, seq, offset, flags = unpack(packet)
+                    tag, first, total, fragment, proto, key, seq, offset, flags = unpack(packet)
                     if tag in tags and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
                         data, end = tcp + (offset >> 4) * 4, start + total
                         if tcp + 20 <= data <= end:
-                            key = packet[start + 12 : start + 24]
                             length = end - data  # the payload is packet[data:end]
-                if not key:
+                            read = True
+                if not read:
                     try:
                         key, seq, flags, packet, length = read_segment(packet)
                     except NotTcpError as error:

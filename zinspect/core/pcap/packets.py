@@ -173,7 +173,7 @@ def address(raw: bytes, port: int) -> str:
 Packet = tuple[bytes, int, int, bytes, int]  # flow key, seq, flags, payload, its length
 # The link header's type field, then IPv4 (no options) and TCP, read by one struct call:
 # (format of the type field, the values it may have, where IP starts). Raw IP has no type
-# field: "0s" reads b"" there, so every link gives the same eight values.
+# field: "0s" reads b"" there, so every link gives the same nine values.
 _FAST_LINKS: dict[int, tuple[str, tuple[object, ...], int]] = {
     DLT_EN10MB: ("12xH", (ETH_IPV4,), 14),
     DLT_LINUX_SLL: ("14xH", (ETH_IPV4,), 16),
@@ -190,9 +190,11 @@ _FAST_LINKS: dict[int, tuple[str, tuple[object, ...], int]] = {
 class FastHeader(NamedTuple):
     """How to read a link type's common packet, IPv4 without options, in one struct call:
     ``unpack(packet)`` gives (link type field, IP version byte, IP length, fragment field,
-    protocol, TCP seq, TCP data offset, TCP flags) when ``len(packet) >= size``; it is that
-    packet when the type field is in ``tags``, the version byte 0x45, the protocol TCP and
-    no fragment bits are set; IP starts at ``start``. The import inlines it (per packet)."""
+    protocol, flow key, TCP seq, TCP data offset, TCP flags) when ``len(packet) >= size``;
+    it is that packet when the type field is in ``tags``, the version byte 0x45, the
+    protocol TCP and no fragment bits are set; IP starts at ``start``. The flow key is the
+    addresses and ports as they lie in the headers (``flow_key``). The import inlines it
+    (per packet)."""
 
     unpack: Callable[[bytes], tuple[Any, ...]]
     size: int
@@ -205,7 +207,7 @@ def fast_header(linktype: int) -> FastHeader | None:
     if linktype not in _FAST_LINKS:
         return None
     kind, tags, start = _FAST_LINKS[linktype]
-    header = struct.Struct("!" + kind + "BxH2xHxB2x8x4xI4xBB")
+    header = struct.Struct("!" + kind + "BxH2xHxB2x12sI4xBB")
     return FastHeader(header.unpack_from, header.size, start, tags)
 
 
@@ -248,11 +250,10 @@ def segment_reader(linktype: int, fast: bool = True) -> Callable[[bytes], Packet
 
     def read(packet: bytes) -> Packet:
         if len(packet) >= size:
-            tag, first, total, fragment, proto, seq, offset, flags = unpack(packet)
+            tag, first, total, fragment, proto, key, seq, offset, flags = unpack(packet)
             if tag in tags and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
                 data, end = tcp + (offset >> 4) * 4, start + total
                 if tcp + 20 <= data <= end:
-                    key = packet[start + 12 : start + 24]
                     return key, seq, flags, packet[data:end], end - data
         return slow(packet)
 
