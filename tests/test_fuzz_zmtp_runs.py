@@ -1,16 +1,18 @@
-"""The ZMTP parser's fast path fuzzed against its general path: any bytes, mostly runs of
+"""The pcap import's fast paths fuzzed against its general paths: any bytes, mostly runs of
 equal short frames with whatever breaks a run in between (another size, MORE, LONG,
 a command, bad flags, a frame cut short), cut anywhere and with gaps, give the same rows,
-notes and counts with the fast path as without it; and a run is split exactly where a
-frame-by-frame walk says it ends."""
+notes and counts with the ZMTP parser's fast path as without it; a run is split exactly
+where a frame-by-frame walk says it ends; and any packet, a TCP one damaged anywhere, reads
+the same through the one-struct header reader as through tcp_segment."""
 
 from __future__ import annotations
 
 from fuzz_support import fuzz
 from hypothesis import example, given
 from hypothesis import strategies as st
-from zmtp_streams import RUN_SIZES, command, frame, greeting, parse_both
+from zmtp_streams import LINKS, RUN_SIZES, command, frame, greeting, parse_both, tcp_packet
 
+from zinspect.core.pcap.packets import NotTcpError, segment_reader
 from zinspect.core.pcap.zmtp_runs import MAX_RUN, run_bodies
 
 SIZES = st.sampled_from(RUN_SIZES) | st.integers(0, 255)
@@ -86,3 +88,32 @@ def walk(buf: bytes, i: int, size: int) -> list[bytes]:
 def test_a_run_ends_where_the_frames_stop_being_equal(size, count, tail, prefix):
     buf = prefix + frame(b"q" * size) * count + tail
     assert list(run_bodies(buf, len(prefix), len(buf), size)) == walk(buf, len(prefix), size)
+
+
+def read(linktype: int, packet: bytes, fast: bool) -> object:
+    try:
+        return segment_reader(linktype, fast)(packet)
+    except NotTcpError as error:
+        return error.args
+
+
+@fuzz(400)
+@given(
+    st.sampled_from(sorted(LINKS)),
+    st.binary(max_size=40),
+    st.lists(st.tuples(st.integers(0, 90), st.integers(0, 255)), max_size=4),
+    st.integers(0, 100),
+)
+@example("ethernet", b"x", [(14, 0x46)], 100)  # IP options
+@example("ethernet", b"x", [(20, 0x20)], 100)  # more fragments
+@example("raw", b"x", [(9, 17)], 100)  # UDP
+@example("sll2", b"x", [(32, 0x40)], 100)  # a TCP header longer than the packet says
+@example("raw", b"", [(0, 0x47)], 40)  # IP options leave no room for TCP's header
+def test_any_packet_reads_the_same_through_the_fast_header(link, payload, changes, keep):
+    linktype, wrap = LINKS[link]
+    packet = bytearray(wrap(tcp_packet(True, 77, 0x18, payload)))
+    for place, value in changes:
+        if place < len(packet):
+            packet[place] = value
+    data = bytes(packet[: max(keep, 1)])  # cut short, maybe
+    assert read(linktype, data, True) == read(linktype, data, False)

@@ -143,6 +143,8 @@ def _ip_header(packet: bytes, start: int, version: int) -> tuple[int, int, bytes
             raise NotTcpError("an IP fragment")
         if header < 20:
             raise NotTcpError("a damaged IP header")
+        if len(packet) < start + header + 20:  # options leave no room for TCP's header
+            raise NotTcpError("too short")
         return start + total, start + header, src, dst
     if version != 6:
         raise NotTcpError("not IP")
@@ -207,7 +209,9 @@ def fast_header(linktype: int) -> FastHeader | None:
     if linktype not in _FAST_LINKS:
         return None
     kind, tags, start = _FAST_LINKS[linktype]
-    header = struct.Struct("!" + kind + "BxH2xHxB2x12sI4xBB")
+    # to the end of the TCP header (6x: window, checksum, urgent pointer): a packet cut
+    # before it is too short for tcp_segment too
+    header = struct.Struct("!" + kind + "BxH2xHxB2x12sI4xBB6x")
     return FastHeader(header.unpack_from, header.size, start, tags)
 
 
