@@ -123,7 +123,8 @@ class PcapResult:
 
 class PcapImporter:
     """Reads a packet capture in slices: each ``read_rows(budget)`` works for about
-    ``budget`` seconds and returns the messages completed meanwhile, in capture order.
+    ``budget`` seconds (or until about SLICE_ROWS messages) and returns the messages
+    completed meanwhile, in capture order.
     The same attributes as a CaptureReader (``done``, ``progress``, ``messages_read``,
     ``received_in_last``, ``close``, ``result``), so the window's open job takes either."""
 
