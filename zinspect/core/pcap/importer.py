@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import countOf, itemgetter
 
 from zinspect.core.pcap.packets import (
     ACK,
     FIN,
     RST,
     SYN,
+    TCP,
     NotTcpError,
     address,
+    fast_header,
     key_parts,
     reverse_key,
     segment_reader,
@@ -34,6 +36,7 @@ from zinspect.core.pcap.packets import (
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
 from zinspect.core.pcap.reassembly import Budget, Direction
 from zinspect.core.pcap.zmtp import ZmtpParser
+from zinspect.core.pcap.zmtp_runs import RowSink, fast_rows
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import IN, OUT, Row
 
@@ -45,9 +48,10 @@ MAX_WAITING_BYTES = 256 << 20  # out-of-order bytes of all connections together 
 MAX_SUMMARIES = 1_000  # connections described in the report
 MAX_EVENTS_PER_CONNECTION = 50
 READ_BUDGET_S = 0.010
-CHECK_EVERY = 16  # packets between looks at the clock (one may hold 1,000 messages)
-ROWS_BETWEEN_LOOKS = 2_000  # messages made since the last look that make it look per packet
+CHECK_EVERY = 16  # packets between looks at the clock (each 4 KiB of data counts as one more)
+SLICE_ROWS = 1_000  # rows a slice makes at most: taken while still in the processor's cache
 _CONTROL = SYN | FIN | RST
+_DIRECTION = itemgetter(2)  # of a Row
 __all__ = ["PcapError", "PcapImporter", "PcapResult"]
 
 
@@ -59,6 +63,7 @@ class Side:
     direction: str  # the rows' direction: OUT for the client's bytes
     reassembly: Direction
     parser: ZmtpParser
+    feed_at: Callable[[bytes, int, int, float], None]  # the parser's, for in-order segments
     key: bytes = b""  # its packets' flow key (core.pcap.packets)
     fin: bool = False
 
@@ -92,6 +97,10 @@ class Connection:
         return text
 
 
+def _no_header(packet: bytes) -> tuple[object, ...]:
+    raise AssertionError("never called: no packet is as long as its size")
+
+
 def _kind(parser: ZmtpParser) -> str:
     kind = parser.shake.socket_type or "?"
     if parser.shake.identity:
@@ -114,16 +123,20 @@ class PcapResult:
 
 class PcapImporter:
     """Reads a packet capture in slices: each ``read_rows(budget)`` works for about
-    ``budget`` seconds and returns the messages completed meanwhile, in capture order.
+    ``budget`` seconds (or until about SLICE_ROWS messages) and returns the messages
+    completed meanwhile, in capture order.
     The same attributes as a CaptureReader (``done``, ``progress``, ``messages_read``,
     ``received_in_last``, ``close``, ``result``), so the window's open job takes either."""
 
-    def __init__(self, path: str | os.PathLike[str], keep_events: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], keep_events: bool = False, fast: bool = True
+    ) -> None:
         self.file = PacketFile(path)
+        self.fast = fast  # False: the general paths only (tests compare the two)
         self.path = self.file.path
         self.done = False
         self.messages_read = 0
-        self.received_in_last = 0
+        self._last_rows: list[Row] = []
         self.packets = 0
         self.ignored = 0  # packets that are not TCP (ARP, UDP, ...)
         self.fragments = 0
@@ -137,12 +150,13 @@ class PcapImporter:
         self._summaries: list[str] = []
         self._finished = 0
         self._not_zmtp = 0
-        self._rows: list[Row] = []
+        self._sink = RowSink()  # the rows of this slice (the parsers append to it)
         self._closed: dict[bytes, None] = {}  # flow keys of the latest closed
         self._last_stamp = 0.0
         self._counts: dict[str, int] = {}
         self._packets = self.file.records()
-        self._read_segment = segment_reader(self.file.linktype)
+        self._read_segment = segment_reader(self.file.linktype, fast)
+        self._head = fast_header(self.file.linktype) if fast else None
         self._pushed_back: tuple[float, bytes] | None = None
 
     @property
@@ -158,17 +172,26 @@ class PcapImporter:
         return events
 
     def read_rows(self, budget: float = READ_BUDGET_S) -> list[Row]:
-        """The messages completed in about ``budget`` seconds of reading ([] once done)."""
+        """The messages completed in about ``budget`` seconds of reading, at most about
+        SLICE_ROWS of them ([] once done)."""
         if self.done:
-            self.received_in_last = 0
+            self._last_rows = []
             return []
         clock = time.monotonic
         deadline = clock() + budget
         read_segment = self._read_segment
+        # the common packet (IPv4 without options) is read right here: this loop runs per
+        # packet, and the import has to keep up with the file reader (docs/pcap.md)
+        head = self._head
+        if head is not None:
+            unpack, size, start, tags = head
+        else:  # the general path: every packet through read_segment
+            unpack, size, start, tags = _no_header, 1 << 62, 0, ()
+        tcp = start + 20
         connections = self._connections
-        isfinite = math.isfinite
-        count = countdown = seen = interval = 0
-        rows = self._rows
+        inline = self.fast
+        count = countdown = interval = 0
+        rows = self._sink.rows
         packets: Iterator[tuple[float, bytes]] = self._packets
         if self._pushed_back is not None:  # the packet the last slice stopped before
             packets = itertools.chain([self._pushed_back], packets)
@@ -178,45 +201,61 @@ class PcapImporter:
                 count += 1
                 countdown -= 1
                 if countdown < 0:
-                    if clock() >= deadline:
+                    if clock() >= deadline or len(rows) >= SLICE_ROWS:
                         count -= 1
                         self._pushed_back = (stamp, packet)
                         break
-                    # looks come closer together while packets bring many messages (one may
-                    # hold thousands), further apart (up to CHECK_EVERY) while they do not
-                    if len(rows) - seen >= ROWS_BETWEEN_LOOKS:
-                        interval = 0
-                    else:
-                        interval = min(CHECK_EVERY, 2 * interval + 1)
-                    countdown, seen = interval, len(rows)
-                try:
-                    key, seq, flags, payload, length = read_segment(packet)
-                except NotTcpError as error:
-                    if error.args[0] == "an IP fragment":
-                        self.fragments += 1
-                    else:
-                        self.ignored += 1
-                    continue
-                if not isfinite(stamp):
+                    # looks come further apart, up to CHECK_EVERY packets (a slice ends at
+                    # a look that finds SLICE_ROWS rows); big packets bring them closer
+                    # (one of 256 KiB may hold 100,000 messages)
+                    interval = min(CHECK_EVERY, 2 * interval + 1)
+                    countdown = interval
+                read = False
+                if len(packet) >= size:
+                    tag, first, total, fragment, proto, key, seq, offset, flags = unpack(packet)
+                    if tag in tags and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
+                        data, end = tcp + (offset >> 4) * 4, start + total
+                        if tcp + 20 <= data <= end:
+                            length = end - data  # the payload is packet[data:end]
+                            read = True
+                if not read:
+                    try:
+                        key, seq, flags, packet, length = read_segment(packet)
+                    except NotTcpError as error:
+                        if error.args[0] == "an IP fragment":
+                            self.fragments += 1
+                        else:
+                            self.ignored += 1
+                        continue
+                    data, end = 0, len(packet)  # the payload as captured
+                if stamp - stamp != 0.0:  # inf or nan
                     self.bad_times += 1
                     continue
                 self._last_stamp = stamp
+                if not length and not flags & _CONTROL:
+                    continue  # a bare ACK: nothing to read
                 known = connections.get(key)
                 if known is None:
-                    known = self._connect(key, flags, payload, stamp)
+                    known = self._connect(key, flags, packet[data:end], stamp)
                     if known is None:
                         continue
                 if flags & _CONTROL or not length:
-                    self._control(known, seq, flags, payload, length, stamp)
+                    self._control(known, seq, flags, packet[data:end], length, stamp)
                     continue
-                flow = known[1].reassembly
-                if seq == flow.next_seq and not flow.pending and len(payload) == length:
-                    flow.next_seq = (seq + length) & 0xFFFFFFFF  # in order: the common case
+                countdown -= length >> 12
+                side = known[1]
+                flow = side.reassembly
+                if (
+                    inline
+                    and seq == flow.next_seq
+                    and not flow.pending
+                    and len(packet) >= data + length
+                ):  # in order and whole: the common case, to the parser without a copy
+                    flow.next_seq = (seq + length) & 0xFFFFFFFF
                     flow.position += length
-                    flow.delivered += length
-                    flow.deliver(payload, stamp)
+                    side.feed_at(packet, data, data + length, stamp)
                 else:
-                    flow.segment(seq, payload, length, stamp)
+                    flow.segment(seq, packet[data:end], length, stamp)
             else:
                 self._finish()
         except READ_ERRORS as error:  # from dpkt, reading the file
@@ -226,11 +265,16 @@ class PcapImporter:
             if failure is not None:
                 raise failure from None
         self.packets += count
-        rows = self._rows[:]
-        self._rows.clear()  # (the parsers' fast path appends to this very list)
+        rows, self._sink.rows = self._sink.rows, []
         self.messages_read += len(rows)
-        self.received_in_last = sum(1 for row in rows if row[2] == IN)
+        self._last_rows = rows
         return rows
+
+    @property
+    def received_in_last(self) -> int:
+        """How many rows of the last ``read_rows`` are "in" (counted when asked: the
+        command line never asks)."""
+        return countOf(map(_DIRECTION, self._last_rows), IN)
 
     def _control(
         self,
@@ -287,11 +331,11 @@ class PcapImporter:
         return pair, mine
 
     def _side(self, name: str, where: str, direction: str, started: bool, tally: list[int]) -> Side:
-        append_row = self._rows.append
+        sink = self._sink
         role = "client" if direction == OUT else "server"
 
         def emit(stamp: float, frames: list[bytes]) -> None:
-            append_row((stamp, name, direction, sum(map(len, frames)), *frames))
+            sink.rows.append((stamp, name, direction, sum(map(len, frames)), *frames))
 
         def note(stamp: float, kind: str, text: str) -> None:
             self._counts[kind] = self._counts.get(kind, 0) + 1
@@ -301,8 +345,10 @@ class PcapImporter:
                 self.events.append(SocketEvent(stamp, name, kind, f"tcp://{where}", 0, detail))
 
         parser = ZmtpParser(emit, note, self.budget, from_start=started)
-        parser.fast = (append_row, name, direction)
-        return Side(where, direction, Direction(parser.feed, parser.gap, self.waiting), parser)
+        if self.fast:
+            parser.fast = fast_rows(sink, name, direction)
+        reassembly = Direction(parser.feed, parser.gap, self.waiting)
+        return Side(where, direction, reassembly, parser, parser.feed_at)
 
     def _close(self, connection: Connection, stamp: float) -> None:
         for side in (connection.client, connection.server):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 import struct
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 DLT_NULL = 0
 DLT_EN10MB = 1
@@ -143,6 +143,8 @@ def _ip_header(packet: bytes, start: int, version: int) -> tuple[int, int, bytes
             raise NotTcpError("an IP fragment")
         if header < 20:
             raise NotTcpError("a damaged IP header")
+        if len(packet) < start + header + 20:  # options leave no room for TCP's header
+            raise NotTcpError("too short")
         return start + total, start + header, src, dst
     if version != 6:
         raise NotTcpError("not IP")
@@ -172,18 +174,47 @@ def address(raw: bytes, port: int) -> str:
 
 Packet = tuple[bytes, int, int, bytes, int]  # flow key, seq, flags, payload, its length
 # The link header's type field, then IPv4 (no options) and TCP, read by one struct call:
-# (format of the type field, the values it may have, where IP starts)
+# (format of the type field, the values it may have, where IP starts). Raw IP has no type
+# field: "0s" reads b"" there, so every link gives the same nine values.
 _FAST_LINKS: dict[int, tuple[str, tuple[object, ...], int]] = {
     DLT_EN10MB: ("12xH", (ETH_IPV4,), 14),
     DLT_LINUX_SLL: ("14xH", (ETH_IPV4,), 16),
     DLT_LINUX_SLL2: ("H18x", (ETH_IPV4,), 20),
     DLT_NULL: ("4s", (b"\x02\x00\x00\x00", b"\x00\x00\x00\x02"), 4),
     DLT_LOOP: ("4s", (b"\x00\x00\x00\x02",), 4),
-    DLT_RAW: ("0x", (None,), 0),
-    DLT_RAW_BSD: ("0x", (None,), 0),
-    DLT_RAW_OPENBSD: ("0x", (None,), 0),
-    DLT_IPV4: ("0x", (None,), 0),
+    DLT_RAW: ("0s", (b"",), 0),
+    DLT_RAW_BSD: ("0s", (b"",), 0),
+    DLT_RAW_OPENBSD: ("0s", (b"",), 0),
+    DLT_IPV4: ("0s", (b"",), 0),
 }
+
+
+class FastHeader(NamedTuple):
+    """How to read a link type's common packet, IPv4 without options, in one struct call:
+    ``unpack(packet)`` gives (link type field, IP version byte, IP length, fragment field,
+    protocol, flow key, TCP seq, TCP data offset, TCP flags) when ``len(packet) >= size``;
+    it is that packet when the type field is in ``tags``, the version byte 0x45, the
+    protocol TCP and no fragment bits are set; IP starts at ``start``. The flow key is the
+    addresses and ports as they lie in the headers (``flow_key``). The import inlines it
+    (per packet)."""
+
+    unpack: Callable[[bytes], tuple[Any, ...]]
+    size: int
+    start: int
+    tags: tuple[object, ...]
+
+
+def fast_header(linktype: int) -> FastHeader | None:
+    """The FastHeader of a link type (None: it has none, ``tcp_segment`` reads it)."""
+    if linktype not in _FAST_LINKS:
+        return None
+    kind, tags, start = _FAST_LINKS[linktype]
+    # to the end of the TCP header (6x: window, checksum, urgent pointer): a packet cut
+    # before it is too short for tcp_segment too
+    header = struct.Struct("!" + kind + "BxH2xHxB2x12sI4xBB6x")
+    return FastHeader(header.unpack_from, header.size, start, tags)
+
+
 _ports = struct.Struct("!HH")
 
 
@@ -205,39 +236,28 @@ def reverse_key(key: bytes) -> bytes:
     return flow_key(dst, dport, src, sport)
 
 
-def segment_reader(linktype: int) -> Callable[[bytes], Packet]:
-    """``tcp_segment`` for one link type as (flow key, seq, flags, payload, length), with a
-    fast path for IPv4 without options: one struct call reads the link type field and the IP
-    and TCP headers, and the key is one slice of the packet (this runs per packet, and the
-    import has to keep up with the file reader)."""
+def segment_reader(linktype: int, fast: bool = True) -> Callable[[bytes], Packet]:
+    """``tcp_segment`` for one link type as (flow key, seq, flags, payload, length), through
+    the FastHeader when the packet is IPv4 without options (the key is then one slice of the
+    packet). ``fast=False``: tcp_segment only (tests compare the two)."""
 
     def slow(packet: bytes) -> Packet:
         segment = tcp_segment(linktype, packet)
         key = flow_key(segment.src, segment.sport, segment.dst, segment.dport)
         return key, segment.seq, segment.flags, segment.payload, segment.length
 
-    if linktype not in _FAST_LINKS:
+    head = fast_header(linktype) if fast else None
+    if head is None:
         return slow
-    kind, allowed, start = _FAST_LINKS[linktype]
-    if allowed == (None,):  # raw IP: no type field, the version byte is the check
-        header = struct.Struct("!BxH2xHxB2x8x4xI4xBB")
-    else:
-        header = struct.Struct("!" + kind + "BxH2xHxB2x8x4xI4xBB")
-    unpack, size, tcp = header.unpack_from, header.size, start + 20
-    raw = allowed == (None,)
+    unpack, size, start, tags = head
+    tcp = start + 20
 
     def read(packet: bytes) -> Packet:
         if len(packet) >= size:
-            if raw:
-                first, total, fragment, proto, seq, offset, flags = unpack(packet)
-                ok = True
-            else:
-                tag, first, total, fragment, proto, seq, offset, flags = unpack(packet)
-                ok = tag in allowed
-            if ok and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
+            tag, first, total, fragment, proto, key, seq, offset, flags = unpack(packet)
+            if tag in tags and first == 0x45 and proto == TCP and not fragment & 0x3FFF:
                 data, end = tcp + (offset >> 4) * 4, start + total
                 if tcp + 20 <= data <= end:
-                    key = packet[start + 12 : start + 24]
                     return key, seq, flags, packet[data:end], end - data
         return slow(packet)
 

@@ -48,7 +48,6 @@ class Direction:
         "retransmitted",
         "out_of_order",
         "missing",
-        "delivered",
         "fin_seq",
         "_fin_stamp",
     )
@@ -63,10 +62,14 @@ class Direction:
         self.pending_bytes = 0
         self.retransmitted = 0  # segments (or parts) seen twice
         self.out_of_order = 0
-        self.missing = 0  # bytes declared missing
-        self.delivered = 0
+        self.missing = 0  # bytes declared missing (position - missing were delivered)
         self.fin_seq: int | None = None  # where the FIN says the data ends
         self._fin_stamp = 0.0
+
+    @property
+    def delivered(self) -> int:
+        """Bytes delivered (every place before ``position`` was delivered or missing)."""
+        return self.position - self.missing
 
     def syn(self, seq: int) -> None:
         """The SYN: the data starts at ``seq + 1``."""
@@ -82,7 +85,6 @@ class Direction:
         if distance == 0 and not self.pending and len(data) == length:
             self.next_seq = (seq + length) % _WRAP
             self.position += length
-            self.delivered += length
             self.deliver(data, stamp)
             return
         if distance + length <= 0:
@@ -102,7 +104,6 @@ class Direction:
         assert self.next_seq is not None
         self.next_seq = (self.next_seq + length) % _WRAP
         self.position += length
-        self.delivered += len(data)
         if data:
             self.deliver(data, stamp)
         if length > len(data):

@@ -20,10 +20,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from zinspect.core.pcap.reassembly import Budget
+from zinspect.core.pcap.zmtp_runs import SIZE_REPEATS, FastRows, run_bodies
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
-from zinspect.core.store import Row
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +80,18 @@ class ZmtpParser:
         self._held = 0  # bytes of _frames and _chunks, counted in the budget
         self._drop = False  # the frames up to the next message end are dropped
         self._identity_due = False  # ZMTP 2.0: the first message is the identity
+        self._v2 = False  # ZMTP 2.0: no command frames
         self._searched = 0  # bytes the last search looked at without finding a boundary
         self._ending = False  # the stream is over: the search takes what it can
-        # (append, socket, direction): one-frame messages go straight in as store rows
-        self.fast: tuple[Callable[[Row], None], str, str] | None = None
+        # (sink, socket, direction): one-frame messages go straight in as store rows
+        self.fast: FastRows | None = None  # core.pcap.zmtp_runs.fast_rows
         self._need = 0  # bytes of a long frame body still to come
         self._chunks: list[bytes] = []
         self._flags = 0
         self._keep = True  # False: the long frame is skipped, not collected
 
     # -- input
-    def feed(self, data: bytes, stamp: float) -> None:
-        if self._state == _FRAMES and not self._rest and not self._need:
-            if data:  # between frames: the common case
-                self._parse(data, stamp)
-            return
+    def _feed_other(self, data: bytes, stamp: float) -> None:
         if not data:
             return
         if self.not_zmtp:
@@ -110,7 +108,7 @@ class ZmtpParser:
         if self._state == _SEARCH and buf:
             buf = self._search(buf, stamp)
         if self._state == _FRAMES and buf:
-            self._parse(buf, stamp)
+            self.feed(buf, stamp)
         elif buf:
             self._rest = buf
 
@@ -190,6 +188,7 @@ class ZmtpParser:
         self.note(stamp, "zmtp_greeting", f"ZMTP 2.0, socket type {named}")
         self._state = _FRAMES
         self._identity_due = True
+        self._v2 = True
         return buf[12:]
 
     def _wait(self, buf: bytes) -> bytes:
@@ -209,7 +208,7 @@ class ZmtpParser:
         EAGER_SEARCH the search runs again only once the bytes have doubled), up to
         SCAN_BYTES or the end of the stream, then take weaker evidence (one frame, or a
         chain that ends in a frame cut short), or let the bytes go."""
-        v2 = self.shake.version == "2.0"
+        v2 = self._v2
         while True:
             full = len(buf) >= SCAN_BYTES or self._ending
             if not full and len(buf) > EAGER_SEARCH and len(buf) < 2 * self._searched:
@@ -244,14 +243,36 @@ class ZmtpParser:
         return buf[offset:]
 
     # -- frames
-    def _parse(self, buf: bytes, stamp: float) -> None:
-        i, n = 0, len(buf)
+    def feed(self, data: bytes, stamp: float) -> None:
+        """The next bytes of the stream."""
+        self.feed_at(data, 0, len(data), stamp)
+
+    def feed_at(self, buf: bytes, i: int, n: int, stamp: float) -> None:
+        """The next bytes of the stream are ``buf[i:n]`` (a packet's payload, not copied
+        out of it). Between frames (the common case) this is the frame loop itself, in this
+        very call: it runs per TCP segment."""
+        if self._state != _FRAMES or self._rest or self._need:
+            self._feed_other(buf[i:n], stamp)
+            return
         frames = self._frames
-        budget = self.budget
-        v2 = self.shake.version == "2.0"
         fast = self.fast
+        size = n - i - 2
+        if (  # a segment of one one-frame message (a steady stream): its row, at once
+            fast is not None
+            and size >= 0
+            and buf[i] == 0
+            and buf[i + 1] == size
+            and not frames
+            and not self._drop
+            and not self._identity_due
+        ):
+            fast[0].rows.append((stamp, fast[1], fast[2], size, buf[i + 2 : n]))
+            self.messages += 1
+            return
         if fast is not None:
-            append, name, direction = fast
+            sink, name, direction, names, directions = fast
+            rows = sink.rows
+            append = rows.append
         # one-frame messages become rows at once (no call, no list) unless one is to be
         # dropped or is ZMTP 2.0's identity; ``simple`` is looked at again after any call
         simple = fast is not None and not self._drop and not self._identity_due
@@ -261,10 +282,20 @@ class ZmtpParser:
             if flags == 0 and simple and not frames:
                 if n - i < 2:
                     break
-                end = i + 2 + buf[i + 1]
+                size = buf[i + 1]
+                end = i + 2 + size
                 if end > n:
                     break
-                append((stamp, name, direction, end - i - 2, buf[i + 2 : end]))
+                if end + 1 < n and buf[end] == 0 and buf[end + 1] == size:
+                    bodies = run_bodies(buf, i, n, size)  # equal frames: split at C speed
+                    count = len(bodies)
+                    rows.extend(
+                        zip(repeat(stamp, count), names, directions, SIZE_REPEATS[size], bodies)
+                    )
+                    emitted += count
+                    i += count * (size + 2)
+                    continue
+                append((stamp, name, direction, size, buf[i + 2 : end]))
                 emitted += 1
                 i = end
                 continue
@@ -279,17 +310,17 @@ class ZmtpParser:
                     break
                 size = buf[i + 1]
                 start = i + 2
-            if flags & 0xF8 or (v2 and flags & COMMAND):
+            if flags & 0xF8 or (self._v2 and flags & COMMAND):
                 self._frames = frames
                 self.messages += emitted
-                self._broken(buf[i:], stamp, f"a frame with invalid flags 0x{flags:02x}")
+                self._broken(buf[i:n], stamp, f"a frame with invalid flags 0x{flags:02x}")
                 return
             end = start + size
             if end > n:
                 if size > SCAN_BYTES:  # a long body: collected (or skipped) in pieces
                     self._frames = frames
                     self.messages += emitted
-                    self._begin_long(buf[start:], flags, size, stamp)
+                    self._begin_long(buf[start:n], flags, size, stamp)
                     return
                 break
             body = buf[start:end]
@@ -302,6 +333,7 @@ class ZmtpParser:
                 continue
             frames.append(body)
             self._held += size
+            budget = self.budget
             budget.used += size
             if not flags & MORE or len(frames) >= MAX_FRAMES:
                 self._frames = frames
@@ -313,7 +345,7 @@ class ZmtpParser:
                 self._too_big(flags, stamp)
                 frames = self._frames
         self.messages += emitted
-        self._rest = buf[i:] if i < n else b""
+        self._rest = buf[i:n] if i < n else b""
         self._frames = frames
 
     def _end_message(self, stamp: float) -> None:
@@ -400,7 +432,7 @@ class ZmtpParser:
         self.skipped += 1
         rest = self._search(buf[1:], stamp) if len(buf) > 1 else b""
         if self._state == _FRAMES and rest:
-            self._parse(rest, stamp)
+            self.feed(rest, stamp)
         else:
             self._rest = rest
 
