@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from operator import countOf, itemgetter
 
+from zinspect.core.pcap.feed_pieces import PIECE, PieceFeeder
 from zinspect.core.pcap.packets import (
     ACK,
     FIN,
@@ -158,6 +161,7 @@ class PcapImporter:
         self._read_segment = segment_reader(self.file.linktype, fast)
         self._head = fast_header(self.file.linktype) if fast else None
         self._pushed_back: tuple[float, bytes] | None = None
+        self._feeder = PieceFeeder()  # a packet's bytes past PIECE, fed a piece at a time
 
     @property
     def progress(self) -> float:
@@ -179,6 +183,11 @@ class PcapImporter:
             return []
         clock = time.monotonic
         deadline = clock() + budget
+        feeder = self._feeder
+        feeder.deadline = deadline
+        if not feeder.resume():  # the last slice's packet is not fed whole yet
+            return self._slice_rows()
+        pending = feeder.waiting
         read_segment = self._read_segment
         # the common packet (IPv4 without options) is read right here: this loop runs per
         # packet, and the import has to keep up with the file reader (docs/pcap.md)
@@ -240,7 +249,9 @@ class PcapImporter:
                     if known is None:
                         continue
                 if flags & _CONTROL or not length:
+                    feeder.deadline = math.inf  # a FIN's bytes are fed before it closes
                     self._control(known, seq, flags, packet[data:end], length, stamp)
+                    feeder.deadline = deadline
                     continue
                 countdown -= length >> 12
                 side = known[1]
@@ -253,9 +264,14 @@ class PcapImporter:
                 ):  # in order and whole: the common case, to the parser without a copy
                     flow.next_seq = (seq + length) & 0xFFFFFFFF
                     flow.position += length
-                    side.feed_at(packet, data, data + length, stamp)
+                    if length <= PIECE:
+                        side.feed_at(packet, data, data + length, stamp)
+                    else:
+                        feeder.feed_at(side.parser, packet, data, data + length, stamp)
                 else:
                     flow.segment(seq, packet[data:end], length, stamp)
+                if pending:  # the rest of this packet waits for the next slice
+                    break
             else:
                 self._finish()
         except READ_ERRORS as error:  # from dpkt, reading the file
@@ -265,6 +281,10 @@ class PcapImporter:
             if failure is not None:
                 raise failure from None
         self.packets += count
+        return self._slice_rows()
+
+    def _slice_rows(self) -> list[Row]:
+        """The rows the parsers made in this slice, handed over."""
         rows, self._sink.rows = self._sink.rows, []
         self.messages_read += len(rows)
         self._last_rows = rows
@@ -347,7 +367,10 @@ class PcapImporter:
         parser = ZmtpParser(emit, note, self.budget, from_start=started)
         if self.fast:
             parser.fast = fast_rows(sink, name, direction)
-        reassembly = Direction(parser.feed, parser.gap, self.waiting)
+        feeder = self._feeder
+        reassembly = Direction(
+            partial(feeder.feed, parser), partial(feeder.gap, parser), self.waiting
+        )
         return Side(where, direction, reassembly, parser, parser.feed_at)
 
     def _close(self, connection: Connection, stamp: float) -> None:
