@@ -218,6 +218,7 @@ class Receiving:
             if lock_step:  # REQ/REP: one message per turn, as below
                 return self._store_batch(batch, runs, True)
         chunk = _ONE if lock_step else _CHUNK  # REQ/REP: one message changes their state
+        incoming, large = IN, LARGE_MESSAGE  # locals: the quickest names in the loop
         more = False
         now = time.time()
         size = 0
@@ -249,7 +250,7 @@ class Receiving:
                             frames.append(frame.bytes)
                             size += length
                             if not frame.more:
-                                append((now, name, IN, size, *frames))
+                                append((now, name, incoming, size, *frames))
                                 break
                         if size < 0:
                             break  # the rest of it next turn: let the loop breathe
@@ -259,10 +260,10 @@ class Receiving:
                     else:
                         data = frame.bytes
                         size = len(data)
-                        append((now, name, IN, size, data))
+                        append((now, name, incoming, size, data))
                         if note_subscription is not None and not note_subscription(data):
                             batch.pop()  # an XPUB: what a plain one would not have passed up
-                    if size >= LARGE_MESSAGE:
+                    if size >= large:
                         break  # a large one took time: look at the clock now
             except zmq.Again:
                 break
