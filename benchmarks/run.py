@@ -301,7 +301,7 @@ def met(value: float, target: float, kind: str) -> bool:
 
 
 def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
-    lines = [f"{'figure':<24}{'median':>12}{'runs (pairs)':>30}   target      ", "-" * 80]
+    lines = [f"{'figure':<24}{'median':>12}  {'rounds (or pairs)':>38}   target", "-" * 96]
 
     def runs_of(name: str) -> str:
         """Each round's figure, or each pair's for the receive ratios."""
@@ -313,12 +313,11 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
         runs = runs_of(name)
         sign = ">=" if kind == "min" else "<="
         verdict = "met" if met(figures[name], target, kind) else "MISSED"
-        lines.append(
-            f"{name:<24}{figures[name]:>12.3f}{runs:>30}   {sign} {target:<6g} {unit:<7}{verdict}"
-        )
+        head = f"{name:<24}{figures[name]:>12.3f}  {runs:>38}"
+        lines.append(f"{head}   {sign} {target:<6g} {unit:<10}{verdict}")
     for name in EXTRA if rounds else []:
         runs = runs_of(name)
-        lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
+        lines.append(f"{name:<24}{figures[name]:>12.3f}  {runs:>38}   (information)")
     for name in stalls.KEYS:
         if name in figures:
             verdict = "met" if figures[name] <= stalls.TARGET_MS else "MISSED"
