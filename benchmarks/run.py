@@ -1,6 +1,6 @@
 """zinspect's benchmark: the real application against bare pyzmq loops, in one run.
 
-    python benchmarks/run.py            # the full benchmark (about 4 minutes on 2 cores)
+    python benchmarks/run.py            # the full benchmark (its rounds alone: 5-8 minutes)
     python benchmarks/run.py --quick    # a smaller version: a smoke test, not a measurement
 
 Every measurement runs in a fresh child process (bare.py for the pyzmq yardsticks,
