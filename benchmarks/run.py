@@ -1,14 +1,18 @@
 """zinspect's benchmark: the real application against bare pyzmq loops, in one run.
 
-    python benchmarks/run.py            # the full benchmark (about 4 minutes on 2 cores)
+    python benchmarks/run.py            # the full benchmark (its rounds alone: 5-8 minutes)
     python benchmarks/run.py --quick    # a smaller version: a smoke test, not a measurement
 
 Every measurement runs in a fresh child process (bare.py for the pyzmq yardsticks,
 app_bench.py for zinspect, started like the ``zinspect`` command on Qt's offscreen
-platform), so one scenario's memory and garbage never colour the next. Rounds interleave
-the bare loops with the app, and each figure is the median over the rounds (3 in the full
-run): this machine is noisy, and a ratio of two rates measured seconds apart is steadier
-than either rate.
+platform), so one scenario's memory and garbage never colour the next. Each figure is the
+median over the rounds (3 in the full run); the receive ratios (``ingest_ratio_*``,
+``ceiling_ratio_1f``, ``big_1mib_ratio``, ``decode_ingest_ratio``) are the median over every
+pair of every round, each round measuring 2 interleaved pairs of the bare loop and the app,
+in turned order from one pair to the next: this machine is noisy (two cores for the sender,
+the receiver and their I/O threads: the rate of the same loop moves by a half with where
+the scheduler puts them), and a ratio of two rates measured seconds apart is steadier than
+either rate.
 
 Prints a readable table, then as its last line one JSON object with the eighteen figures
 (plus ``send_ratio_composer``, for information) and the hostile-input figures
@@ -64,6 +68,7 @@ class Plan:
     big_count: int  # 1 MiB messages in the big-message flood (big_1mib_ratio)
     sockets_flood: int  # 64 B messages spread over 10 and over 100 sockets
     many_frames: int  # frames of the one complete message (stall_many_frames_ms)
+    pairs: int  # interleaved bare/zinspect pairs per round for the receive ratios
 
 
 FULL = Plan(
@@ -79,6 +84,7 @@ FULL = Plan(
     big_count=1_500,
     sockets_flood=300_000,
     many_frames=200_000,
+    pairs=2,
 )
 QUICK = Plan(
     rounds=1,
@@ -93,6 +99,7 @@ QUICK = Plan(
     big_count=150,
     sockets_flood=30_000,
     many_frames=200_000,
+    pairs=1,
 )
 
 # name, target, "min" (figure must be >= target) or "max" (<= target), unit, format
@@ -166,8 +173,8 @@ HISTORY_TARGETS: list[tuple[str, float, str, str]] = [
 ]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
-# automation existed.
-EXTRA = ["send_ratio_composer"]
+# automation existed; the ceiling's CPU time per message over zinspect's main thread's.
+EXTRA = ["send_ratio_composer", "ceiling_cpu_ratio_1f"]
 
 
 def bare(*args: Any) -> dict:
@@ -178,21 +185,65 @@ def app(*args: Any) -> dict:
     return run_child([str(HERE / "app_bench.py"), *map(str, args)], timeout=150)
 
 
+def receive_pairs(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
+    """The receive ratios from ``plan.pairs`` interleaved pairs: each zinspect run is divided
+    by the bare runs right next to it, so a pair shares the machine's state of that moment,
+    and the order turns around from one pair to the next so that neither side always goes
+    first. Returns the raw runs (lists, one entry per pair) and the ratios of each pair."""
+    raw: dict[str, list[dict]] = {}
+    ratios: dict[str, list[float]] = {}
+
+    def add(key: str, result: dict) -> None:
+        raw.setdefault(key, []).append(result)
+
+    def rate(key: str) -> float:
+        return float(raw[key][-1]["rate"])
+
+    for pair in range(plan.pairs):
+        turned = bool(pair & 1)
+        log(f"ingest, 1 frame (pair {pair + 1} of {plan.pairs})")
+        trio = [
+            ("bare_1f", lambda: bare("recv", plan.ingest_1f, 64, 1)),
+            ("app_1f", lambda: app("ingest", plan.ingest_1f, 64, 1)),
+            ("ceiling_1f", lambda: bare("ceiling", plan.ingest_1f, 64, 1)),
+            ("app_1f_raw", lambda: decode_bench.measure_ingest_raw(plan.ingest_1f, 64, 1)),
+        ]
+        for key, measure in reversed(trio) if turned else trio:
+            add(key, measure())
+        ratios.setdefault("ingest_ratio_1f", []).append(rate("app_1f") / rate("bare_1f"))
+        ratios.setdefault("ceiling_ratio_1f", []).append(rate("app_1f") / rate("ceiling_1f"))
+        # the same per CPU second of each receiving thread (information: how much more a
+        # message costs zinspect's main thread, whichever process got the cores)
+        app_cpu = raw["app_1f"][-1]["main_thread_busy"] / rate("app_1f") * 1e6
+        ceiling_cpu = raw["ceiling_1f"][-1]["cpu_us_per_msg"]
+        ratios.setdefault("ceiling_cpu_ratio_1f", []).append(ceiling_cpu / app_cpu)
+        ratios.setdefault("decode_ingest_ratio", []).append(rate("app_1f") / rate("app_1f_raw"))
+        log(f"ingest, 3 frames (pair {pair + 1} of {plan.pairs})")
+        duo = [
+            ("bare_3f", lambda: bare("recv", plan.ingest_3f, 64, 3)),
+            ("app_3f", lambda: app("ingest", plan.ingest_3f, 64, 3)),
+        ]
+        for key, measure in reversed(duo) if turned else duo:
+            add(key, measure())
+        ratios.setdefault("ingest_ratio_3f", []).append(rate("app_3f") / rate("bare_3f"))
+        log(f"1 MiB messages (pair {pair + 1} of {plan.pairs})")
+        duo = [
+            ("bare_1mib", lambda: bare("recv", plan.big_count, MIB, 1)),
+            ("app_1mib", lambda: app("ingest", plan.big_count, MIB, 1)),
+        ]
+        for key, measure in reversed(duo) if turned else duo:
+            add(key, measure())
+        ratios.setdefault("big_1mib_ratio", []).append(rate("app_1mib") / rate("bare_1mib"))
+    return {"raw": raw, "ratios": ratios}
+
+
 def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
-    """Every scenario once; returns the figures and the raw measurements behind them."""
-    raw: dict[str, Any] = {}
-    log("ingest, 1 frame")
-    raw["bare_1f"] = bare("recv", plan.ingest_1f, 64, 1)
-    raw["app_1f"] = app("ingest", plan.ingest_1f, 64, 1)
-    raw["ceiling_1f"] = bare("ceiling", plan.ingest_1f, 64, 1)
-    log("ingest, 1 frame, table summaries raw (not decoded)")
-    raw["app_1f_raw"] = decode_bench.measure_ingest_raw(plan.ingest_1f, 64, 1)
-    log("ingest, 3 frames")
-    raw["bare_3f"] = bare("recv", plan.ingest_3f, 64, 3)
-    raw["app_3f"] = app("ingest", plan.ingest_3f, 64, 3)
-    log("1 MiB messages")
-    raw["bare_1mib"] = bare("recv", plan.big_count, MIB, 1)
-    raw["app_1mib"] = app("ingest", plan.big_count, MIB, 1)
+    """Every scenario once (the receive ratios in interleaved pairs); returns the figures,
+    the ratios of each pair and the raw measurements behind them."""
+    pairs = receive_pairs(plan, log)
+    # one run of each receive scenario stands for the round where one is wanted (the
+    # lateness and memory of the 1-frame flood, the rates table): its median-rate pair
+    raw: dict[str, Any] = {key: middle(runs) for key, runs in pairs["raw"].items()}
     log("64 B over 10 and 100 sockets")
     raw["app_10_sockets"] = app("ingest", plan.sockets_flood, 64, 1, 0, 10)
     raw["app_100_sockets"] = app("ingest", plan.sockets_flood, 64, 1, 0, 100)
@@ -215,10 +266,7 @@ def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
     # The filter figure is per million messages, so a quick run scales its time.
     scale = 1_000_000 / plan.filter_messages
     figures = {
-        "ingest_ratio_1f": raw["app_1f"]["rate"] / raw["bare_1f"]["rate"],
-        "ingest_ratio_3f": raw["app_3f"]["rate"] / raw["bare_3f"]["rate"],
-        "ceiling_ratio_1f": raw["app_1f"]["rate"] / raw["ceiling_1f"]["rate"],
-        "big_1mib_ratio": raw["app_1mib"]["rate"] / raw["bare_1mib"]["rate"],
+        **{name: median(values) for name, values in pairs["ratios"].items()},
         "lag_p99_10_sockets_ms": raw["app_10_sockets"]["lag_p99_ms"],
         "lag_p99_100_sockets_ms": raw["app_100_sockets"]["lag_p99_ms"],
         "stall_many_frames_ms": raw["many_frames"]["stall_many_frames_ms"],
@@ -232,10 +280,14 @@ def one_round(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
         "shutdown_s": raw["shutdown"]["exit_time"] - raw["shutdown"]["close_requested"],
         "send_ratio": raw["app_send"]["rate"] / raw["bare_send"]["rate"],
         "send_ratio_composer": raw["app_send_composer"]["rate"] / raw["bare_send"]["rate"],
-        "decode_ingest_ratio": raw["app_1f"]["rate"] / raw["app_1f_raw"]["rate"],
         "decode_page_ms": raw["decode_page"]["decode_page_ms"],
     }
-    return {"figures": figures, "raw": raw}
+    return {"figures": figures, "pairs": pairs["ratios"], "raw": raw, "pair_runs": pairs["raw"]}
+
+
+def middle(runs: list[dict]) -> dict:
+    """The run of median rate among ``runs`` (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda run: float(run["rate"]))[(len(runs) - 1) // 2]
 
 
 def machine() -> str:
@@ -262,17 +314,23 @@ def met(value: float, target: float, kind: str) -> bool:
 
 
 def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
-    lines = [f"{'figure':<24}{'median':>12}{'runs':>30}   target      ", "-" * 80]
+    lines = [f"{'figure':<24}{'median':>12}  {'rounds (or pairs)':>38}   target", "-" * 96]
+
+    def runs_of(name: str) -> str:
+        """Each round's figure, or each pair's for the receive ratios."""
+        if name in rounds[0]["pairs"]:
+            return ", ".join(f"{value:.2f}" for r in rounds for value in r["pairs"][name])
+        return ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
+
     for name, target, kind, unit in TARGETS if rounds else []:
-        runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
+        runs = runs_of(name)
         sign = ">=" if kind == "min" else "<="
         verdict = "met" if met(figures[name], target, kind) else "MISSED"
-        lines.append(
-            f"{name:<24}{figures[name]:>12.3f}{runs:>30}   {sign} {target:<6g} {unit:<7}{verdict}"
-        )
+        head = f"{name:<24}{figures[name]:>12.3f}  {runs:>38}"
+        lines.append(f"{head}   {sign} {target:<6g} {unit:<10}{verdict}")
     for name in EXTRA if rounds else []:
-        runs = ", ".join(f"{r['figures'][name]:.3g}" for r in rounds)
-        lines.append(f"{name:<24}{figures[name]:>12.3f}{runs:>30}   (information)")
+        runs = runs_of(name)
+        lines.append(f"{name:<24}{figures[name]:>12.3f}  {runs:>38}   (information)")
     for name in stalls.KEYS:
         if name in figures:
             verdict = "met" if figures[name] <= stalls.TARGET_MS else "MISSED"
@@ -405,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         name: median([r["figures"][name] for r in rounds]) for name in KEYS + EXTRA if rounds
     }
+    # the receive ratios: the median of every pair of every round
+    for name in rounds[0]["pairs"] if rounds else []:
+        figures[name] = median([value for r in rounds for value in r["pairs"][name]])
     if not args.only_safety and not args.no_explore:
         import topics_bench
 

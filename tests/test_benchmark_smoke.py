@@ -34,6 +34,7 @@ KEYS = {
     "decode_ingest_ratio",
     "decode_page_ms",
     "send_ratio_composer",  # for information: the composer's path, no target
+    "ceiling_cpu_ratio_1f",  # for information: CPU per message, the ceiling's over zinspect's
 }
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 from zinspect.core.decode.decoder import MessageDecoder
@@ -55,6 +56,7 @@ ORDERED = frozenset({"ROUTER", "DEALER"})
 # answer requests made on the shell socket), so their traffic costs one set lookup
 ONE_WAY = frozenset({"PUB", "SUB", "XPUB", "XSUB", "PUSH", "PULL", "RADIO", "DISH"})
 _JUPYTER = JupyterRecogniser()
+_socket_of = itemgetter(ROW_SOCKET)
 _MDP = MajordomoRecogniser()
 _JUPYTER_MIN_FRAMES = 6  # delimiter, signature, four dicts
 _MDP_HEADER_LEN = len(CLIENT)
@@ -144,13 +146,13 @@ class LatencyTracker:
     def feed(self, first_seq: int, rows: Sequence[Row]) -> None:
         """Rows of the store with sequence numbers from ``first_seq``, in order."""
         types = self._types
+        # Under a flood this runs on every message: a chunk from one-way sockets only (the
+        # usual flood) is passed over at C speed, not a Python step per row
+        if all(self._kind(socket) in ONE_WAY for socket in set(map(_socket_of, rows))):
+            rows = ()
         for offset, row in enumerate(rows):
             socket = row[ROW_SOCKET]
-            kind = types.get(socket)
-            if kind is None:
-                if len(types) > MAX_SOCKET_NAMES:
-                    types.clear()
-                kind = types[socket] = self._socket_type(socket).upper()
+            kind = types.get(socket) or self._kind(socket)
             if kind in ONE_WAY:
                 continue
             frames = row[ROW_FRAMES:]
@@ -173,6 +175,16 @@ class LatencyTracker:
         if rows:
             self.latest_time = max(self.latest_time, rows[-1][ROW_TIME])
             self.expire(self.latest_time)
+
+    def _kind(self, socket: str) -> str:
+        """The type of the socket named ``socket``, upper case (asked once, then kept)."""
+        types = self._types
+        kind = types.get(socket)
+        if kind is None:
+            if len(types) > MAX_SOCKET_NAMES:
+                types.clear()
+            kind = types[socket] = self._socket_type(socket).upper()
+        return kind
 
     def forget_types(self) -> None:
         """Sockets may have been created or renamed: ask their types again."""

@@ -21,7 +21,7 @@ from zinspect.core.sockets.peers import PeerRecord
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES, SocketTypeInfo
 from zinspect.core.sockets.xpub_guard import SubscriptionGuard
-from zinspect.core.store import IN, ROW_FRAMES, Row
+from zinspect.core.store import IN, ROW_FRAMES, ROW_TIME, Row
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.monitor import SocketMonitor
@@ -45,6 +45,8 @@ FDLESS_POLL_SECONDS = 0.01
 _NOBLOCK = int(zmq.NOBLOCK)  # ints: pyzmq converts an enum flag on every call
 _POLLOUT = int(zmq.POLLOUT)
 _EVENTS = int(zmq.EVENTS)
+_CHUNK = range(CLOCK_EVERY_FRAMES)  # messages between two looks at the clock (see _drain)
+_ONE = range(1)
 
 
 class Receiving:
@@ -176,25 +178,26 @@ class Receiving:
         frame follows; pyzmq's ``recv_multipart`` asks ``getsockopt(RCVMORE)`` instead,
         which converts the option to an enum on every call and costs more than the receive
         itself. Each message goes straight into a store row (see core.store), with no
-        Message object and no list for a single frame. Returns True when the budget (the
-        session's ``deadline``, BATCH_MAX_MESSAGES) ended the batch with messages left.
+        Message object and no list for a single frame. Messages come in chunks of
+        CLOCK_EVERY_FRAMES: what need not be looked at per message (the clock, the receive
+        time, the budget, the connection count) is looked at between chunks, so a
+        one-frame message costs little more than its receive, its copy and its row.
+        Returns True when the budget (the session's ``deadline``, BATCH_MAX_MESSAGES) ended
+        the batch with messages left.
         """
         recv = self._sync.recv
         noblock = _NOBLOCK
         name = self.name
         lock_step = self._lock_step
-        clock = time.monotonic
-        now = time.time()
         batch: list[Row] = []
         append = batch.append
-        more = False
         # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
         inproc = [e.address.startswith("inproc://") for e in self.endpoints]
         want_peer = not all(inproc)
         # Asking each message costs as much as receiving it (pyzmq checks the libzmq
         # version on every call): with one connection, one answer does for the batch, and
-        # the connection count is looked at again every 256 messages. (libzmq does not
-        # report inproc peers: a socket with an inproc endpoint asks every message.)
+        # the connection count is looked at again between chunks. (libzmq does not report
+        # inproc peers: a socket with an inproc endpoint asks every message.)
         one_connection = self.monitor.one_connection if want_peer and not any(inproc) else None
         single = one_connection is not None and one_connection()
         ask_peer = want_peer
@@ -212,79 +215,96 @@ class Receiving:
                 runs.append((0, last_peer))
             if self._drain_rest(partial, None, append, deadline) < 0:
                 return True
-            more = lock_step  # REQ/REP: one message per turn, as below
-        while not (lock_step and batch):
+            if lock_step:  # REQ/REP: one message per turn, as below
+                return self._store_batch(batch, runs, True)
+        chunk = _ONE if lock_step else _CHUNK  # REQ/REP: one message changes their state
+        incoming, large = IN, LARGE_MESSAGE  # locals: the quickest names in the loop
+        more = False
+        now = time.time()
+        size = 0
+        while True:
             try:
-                frame = recv(noblock, copy=False)
-                if ask_peer:
-                    try:
-                        peer = frame.get("Peer-Address")  # type: ignore[assignment]
-                    except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
-                        peer = ""
-                    if peer != last_peer:
-                        runs.append((len(batch), peer))
-                        last_peer = peer
-                    ask_peer = not single
-                if frame.more:
-                    frames = [frame.bytes]
-                    size = len(frames[0])
-                    while True:  # the rest of a multipart message is there already
-                        frame = recv(noblock, copy=False)
-                        length = len(frame)
-                        if len(frames) >= inline_frames or size + length > MAX_MESSAGE_BYTES:
-                            # a long one: the resumable path goes on from this frame
-                            size = self._drain_rest(
-                                [frames, size, 0, now, last_peer], frame, append, deadline
-                            )
-                            break
-                        frames.append(frame.bytes)
-                        size += length
-                        if not frame.more:
-                            append((now, name, IN, size, *frames))
-                            break
-                    if size < 0:
-                        more = True  # the rest of it next turn: let the loop breathe
-                        break
-                    # from here on size weighs the message's time too: receiving a frame
-                    # takes about as long as copying FRAME_TIME_WEIGHT bytes
-                    size += len(frames) * FRAME_TIME_WEIGHT
-                else:
-                    data = frame.bytes
-                    size = len(data)
-                    append((now, name, IN, size, data))
-                    if note_subscription is not None and not note_subscription(data):
-                        batch.pop()  # an XPUB: what a plain one would not have passed up
+                for _ in chunk:
+                    frame = recv(noblock, False)  # copy=False (positional: a little quicker)
+                    if ask_peer:
+                        try:
+                            peer = frame.get("Peer-Address")  # type: ignore[assignment]
+                        except zmq.ZMQError:  # an inproc peer: libzmq has no address for it
+                            peer = ""
+                        if peer != last_peer:
+                            runs.append((len(batch), peer))
+                            last_peer = peer
+                        ask_peer = not single
+                    if frame.more:
+                        frames = [frame.bytes]
+                        size = len(frames[0])
+                        while True:  # the rest of a multipart message is there already
+                            frame = recv(noblock, False)
+                            length = len(frame)
+                            if len(frames) >= inline_frames or size + length > MAX_MESSAGE_BYTES:
+                                # a long one: the resumable path goes on from this frame
+                                size = self._drain_rest(
+                                    [frames, size, 0, now, last_peer], frame, append, deadline
+                                )
+                                break
+                            frames.append(frame.bytes)
+                            size += length
+                            if not frame.more:
+                                append((now, name, incoming, size, *frames))
+                                break
+                        if size < 0:
+                            break  # the rest of it next turn: let the loop breathe
+                        # a message of many frames takes time too: receiving a frame takes
+                        # about as long as copying FRAME_TIME_WEIGHT bytes
+                        size += len(frames) * FRAME_TIME_WEIGHT
+                    else:
+                        data = frame.bytes
+                        size = len(data)
+                        append((now, name, incoming, size, data))
+                        if note_subscription is not None and not note_subscription(data):
+                            batch.pop()  # an XPUB: what a plain one would not have passed up
+                    if size >= large:
+                        break  # a large one took time: look at the clock now
             except zmq.Again:
                 break
             except zmq.ZMQError as error:
                 log.error("receiving on %s failed: %s", name, describe_zmq_error(error))
                 break
-            if lock_step:
-                more = True  # one message changes REQ/REP state: let the UI see it first
+            if size < 0 or lock_step:
+                more = True  # REQ/REP: one message per turn, so the UI sees its state first
                 break
-            if len(batch) & 255 == 0 or size >= LARGE_MESSAGE:  # a large one takes time too
-                if len(batch) >= BATCH_MAX_MESSAGES or clock() > deadline:
-                    more = True
-                    break
-                now = time.time()
-                if single and not one_connection():  # type: ignore[misc]  # (set when single)
-                    single = False
-                    ask_peer = True
+            if len(batch) >= BATCH_MAX_MESSAGES or time.monotonic() > deadline:
+                more = True
+                break
+            now = time.time()
+            size = 0
+            if single and not one_connection():  # type: ignore[misc]  # (set when single)
+                single = False
+                ask_peer = True
+        return self._store_batch(batch, runs, more)
+
+    def _store_batch(self, batch: list[Row], runs: list[tuple[int, str]], more: bool) -> bool:
+        """Add a drained batch to the store and tell the session; returns ``more``.
+
+        When ``more`` is True the FD will not fire again for messages already queued: the
+        session comes back to this socket itself, after the loop has run timers and the UI.
+        """
         if batch:
-            self.received += len(batch)
+            count = len(batch)
+            self.received += count
             if self.type_name in ROUTING_ID_TYPES:
-                self._note_routing_ids(batch, now, runs)
+                self._note_routing_ids(batch, batch[-1][ROW_TIME], runs)
+            lock_step = self._lock_step
             if lock_step:
                 self._lock_step_turn = True
-            store = self.session.store
+            session = self.session
+            store = session.store
             if runs:
-                self.session.peer_addresses.note(name, store.end_seq, runs)
-            store.extend_rows(batch, len(batch))
-            self.session.notify_received(cast("SocketHandle", self), len(batch))
+                session.peer_addresses.note(self.name, store.end_seq, runs)
+            store.extend_rows(batch, count)
+            session.notify_received(cast("SocketHandle", self), count)
             if lock_step:
-                self.session.notify_changed(cast("SocketHandle", self))
-        # When more is True the FD will not fire again for messages already queued: the
-        # session comes back to this socket itself, after the loop has run timers and the UI.
+                session.notify_changed(cast("SocketHandle", self))
         return more
 
     def _drain_rest(
