@@ -60,7 +60,7 @@ FLOOD_ROWS = 200
 FLOOD_BYTES = 4 * 1024 * 1024
 FLOOD_REFRESH_MS = 100
 SCAN_BUDGET_S = 0.016  # filtering work per tick (a frame at 60 Hz)
-SCAN_PAUSE_MS = 4  # gap between ticks while a filter scan has a backlog (2/3 of the time scans)
+SCAN_PAUSE_MS = 2  # gap between ticks while a filter scan has a backlog (events are handled in it)
 SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
 # ... from the history: fewer than its cache of decoded chunks holds, so what a tick's budget
 # left is still decoded for the next
