@@ -198,6 +198,8 @@ class FilterMatcher:
             else None
         )
         self.decoded: DecodedSearch | None = None
+        # the last bulk search's texts and their join, when one piece held all its rows
+        self._shared_join: tuple[list[bytes], bytes] | None = None
 
     def set_decoded(self, search: DecodedSearch | None) -> None:
         """Also match the decoded text of the messages ``search`` says are worth decoding."""
@@ -341,7 +343,10 @@ class FilterMatcher:
         extra: list[int] = []
         examined = done
         since_check = 0
-        for index in decoded.candidates(rows[:done], ROW_SOCKET, ROW_SIZE, ROW_FRAMES):
+        shared = (
+            self._shared_join if self._joined_needle is not None and done == len(rows) else None
+        )
+        for index in decoded.candidates(rows[:done], ROW_SOCKET, ROW_SIZE, ROW_FRAMES, shared):
             seq = first_seq + index
             row = rows[index]
             if (
@@ -386,6 +391,7 @@ class FilterMatcher:
         append = out.append
         done = 0
         total = len(rows)
+        self._shared_join = None
         while done < total:
             piece = rows[done : done + _JOIN_ROWS]
             if sum(map(_row_size, piece)) > _JOIN_BYTES:
@@ -414,6 +420,8 @@ class FilterMatcher:
                     for row in piece
                 ]
             joined = _JOIN_SEPARATOR.join(texts)
+            if len(piece) == total:  # the decoded search looks for its markers in it too
+                self._shared_join = (texts, joined)
             if not joined.isascii() or max(map(len, texts), default=0) > limit:
                 self._scan_each(first_seq + done, piece, out, float("inf"))
             else:
