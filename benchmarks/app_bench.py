@@ -216,6 +216,22 @@ async def filter_text(window: Any, probe: LagProbe, count: int) -> dict:
     await asyncio.sleep(0.3)
     probe.start()
     await asyncio.sleep(0.2)
+    started, ended, _keypress_ms = await type_filter(panel, "qty=42 ", SCENARIO_TIMEOUT_S)
+    await asyncio.sleep(0.2)
+    probe.stop()
+    matches = model.rowCount()
+    return {
+        "filter_s": ended - started,
+        "matches": matches,
+        "messages": count,
+        "filter_max_stall_ms": probe.summary(started, ended)["lag_max_ms"],
+    }
+
+
+async def type_filter(panel: Any, text: str, timeout: float) -> tuple[float, float, float]:
+    """Type ``text`` in the traffic filter and press Return, as a user does, and wait for
+    the filter to report 100 %: (started, finished, the keypress's own ms), perf_counter."""
+    model = panel.model
     finished: dict[str, float] = {}
 
     def on_progress(percent: int) -> None:
@@ -224,20 +240,14 @@ async def filter_text(window: Any, probe: LagProbe, count: int) -> dict:
 
     model.filter_progress_changed.connect(on_progress)
     started = time.perf_counter()
-    panel.filter_edit.setText("qty=42 ")
+    panel.filter_edit.setText(text)
     QTest.keyClick(panel.filter_edit, Qt.Key.Key_Return)
+    keypress_ms = (time.perf_counter() - started) * 1000
     if model.filter.active and model.filter_progress == 100 and "end" not in finished:
         finished["end"] = time.perf_counter()  # matched within the keypress itself
-    await wait_until(lambda: "end" in finished, SCENARIO_TIMEOUT_S, "the filter to finish")
-    await asyncio.sleep(0.2)
-    probe.stop()
-    matches = model.rowCount()
-    return {
-        "filter_s": finished["end"] - started,
-        "matches": matches,
-        "messages": count,
-        "filter_max_stall_ms": probe.summary(started, finished["end"])["lag_max_ms"],
-    }
+    await wait_until(lambda: "end" in finished, timeout, "the filter to finish")
+    model.filter_progress_changed.disconnect(on_progress)
+    return started, finished["end"], keypress_ms
 
 
 async def big_message(window: Any, probe: LagProbe, size: int) -> dict:

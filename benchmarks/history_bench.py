@@ -75,9 +75,7 @@ def corpus(start: int, end: int) -> list[tuple]:
 
 
 async def history_big(window: Any, probe: Any, count: int) -> dict:
-    from app_bench import wait_until
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
+    from app_bench import type_filter, wait_until
 
     store = window.session.store
     history = store.history
@@ -110,18 +108,7 @@ async def history_big(window: Any, probe: Any, count: int) -> dict:
     # the filter over all of it
     probe.start()
     await asyncio.sleep(0.2)
-    finished: dict[str, float] = {}
-
-    def on_progress(percent: int) -> None:
-        if percent == 100 and model.filter.active and "end" not in finished:
-            finished["end"] = time.perf_counter()
-
-    model.filter_progress_changed.connect(on_progress)
-    filter_started = time.perf_counter()
-    panel.filter_edit.setText("qty=42 ")
-    QTest.keyClick(panel.filter_edit, Qt.Key.Key_Return)
-    keypress_ms = (time.perf_counter() - filter_started) * 1000
-    await wait_until(lambda: "end" in finished, 600, "the filter to finish")
+    filter_started, filter_ended, keypress_ms = await type_filter(panel, "qty=42 ", 600)
     await asyncio.sleep(0.2)
     probe.stop()
     return {
@@ -133,10 +120,10 @@ async def history_big(window: Any, probe: Any, count: int) -> dict:
         "payload_bytes_per_msg": 64,
         "history_dropped": history.dropped,
         "seek_ms": seek_ms,
-        "filter_s": finished["end"] - filter_started,
+        "filter_s": filter_ended - filter_started,
         "filter_keypress_ms": keypress_ms,  # set_filter: the table's reset to the first matches
         "matches": model.rowCount(),
-        "filter_max_stall_ms": probe.summary(filter_started, finished["end"])["lag_max_ms"],
+        "filter_max_stall_ms": probe.summary(filter_started, filter_ended)["lag_max_ms"],
     }
 
 

@@ -4,16 +4,9 @@ own smoke test (test_plot_bench_smoke.py)."""
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from bench_helpers import quick_figures
 
-RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 KEYS = {
     "ingest_ratio_1f",
     "ingest_ratio_3f",
@@ -42,28 +35,15 @@ KEYS = {
 @pytest.mark.e2e
 @pytest.mark.timeout(120)
 def test_quick_benchmark_prints_all_figures_as_json_last():
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(RUN),
-            "--quick",
-            "--no-safety",
-            "--no-plot",
-            "--no-explore",
-            "--no-history",
-        ],
-        capture_output=True,
-        text=True,
+    figures, lines = quick_figures(
+        "run.py",
+        "--quick",
+        "--no-safety",
+        "--no-plot",
+        "--no-explore",
+        "--no-history",
         timeout=110,
-        env=env,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = result.stdout.strip().splitlines()
-    figures = json.loads(lines[-1])
     assert set(figures) == KEYS
-    assert all(
-        isinstance(value, (int, float)) and math.isfinite(value) for value in figures.values()
-    )
     assert figures["ingest_ratio_1f"] > 0 and figures["send_ratio"] > 0
     assert any(line.startswith("machine:") for line in lines)  # the readable table came first

@@ -3,16 +3,9 @@ JSON on its last line (no thresholds here: timings belong to the benchmark)."""
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from bench_helpers import quick_figures
 
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "history_bench.py"
 KEYS = {
     "history_ingest_ratio",
     "history_rss_20m_mib",
@@ -27,16 +20,6 @@ KEYS = {
 @pytest.mark.e2e
 @pytest.mark.timeout(120)
 def test_quick_history_benchmark_prints_every_figure():
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [sys.executable, str(BENCH), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=110,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures, _ = quick_figures("history_bench.py", "--quick", timeout=110)
     assert set(figures) == KEYS
-    assert all(isinstance(v, (int, float)) and math.isfinite(v) for v in figures.values())
     assert 64 < figures["history_disk_bytes_per_msg"] <= 64 + 32
