@@ -1,6 +1,6 @@
 """The tap's cost: the extra hop's latency and throughput, against the direct connection.
 
-    python benchmarks/tap_bench.py            # the measurement (about half a minute)
+    python benchmarks/tap_bench.py            # the measurement (about a minute)
     python benchmarks/tap_bench.py --quick    # a smoke test, not a measurement
 
 ``tap_rtt_p50_extra_ms``: a REQ/REP round trip through ``zinspect tap --pattern reqrep``
@@ -8,8 +8,9 @@ minus the same round trip direct, at the median (target <= 0.3 ms).
 ``tap_throughput_ratio``: 64 B PUSH -> PULL messages per second through the pipeline tap
 over the direct rate (target >= 0.7), with the engine zinspect picks for a pipeline
 (libzmq's proxy in a helper process); ``tap_throughput_ratio_relay`` the same through
-zinspect's relay, measured in the same rounds (direct, relay, proxy, one after the other),
-so the two engines are compared under the same load.
+zinspect's relay, measured in the same rounds (direct, relay, proxy, one after the other,
+the order turned around every other round), so the two engines are compared under the
+same load.
 
 Both are measured on the tap as the window runs it (core.tap on a loop in a child process,
 copying into the store), and again, with the ``_recording`` suffix, on ``zinspect tap``
@@ -33,6 +34,9 @@ import time
 import zmq
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# throughput rounds (direct, relay, proxy each) per mode: the rates of Python processes
+# sharing two cores vary far more from run to run than the latency (direct 0.7-1.3 M/s)
+RATE_ROUNDS = 7
 
 REP_SERVER = """
 import sys, zmq
@@ -181,13 +185,18 @@ def tapped_rate(count: int, record: str, engine: str) -> float:
         stop(tap)
 
 
-def throughput_round(count: int, record: str) -> tuple[float, float, float]:
-    """(direct rate, through the relay, through the proxy) in messages per second."""
+def throughput_round(count: int, record: str, turned: bool) -> tuple[float, float, float]:
+    """(direct rate, through the relay, through the proxy) in messages per second, measured
+    one right after the other so the three share the machine's state of that moment; the
+    order turns around from one round to the next (``turned``) so none always goes first."""
     sink = f"tcp://127.0.0.1:{free_port()}"
-    direct = pull_rate(sink, count, sink)
-    relay = tapped_rate(count, record, "relay")
-    proxy = tapped_rate(count, record, "auto")
-    return direct, relay, proxy
+    order = [
+        ("direct", lambda: pull_rate(sink, count, sink)),
+        ("relay", lambda: tapped_rate(count, record, "relay")),
+        ("proxy", lambda: tapped_rate(count, record, "auto")),
+    ]
+    rates = {name: measure() for name, measure in (reversed(order) if turned else order)}
+    return rates["direct"], rates["relay"], rates["proxy"]
 
 
 def main() -> int:
@@ -195,6 +204,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small runs: a smoke test")
     args = parser.parse_args()
     rounds, trips, flood = (1, 300, 20_000) if args.quick else (3, 3000, 300_000)
+    rate_rounds = 1 if args.quick else RATE_ROUNDS
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as workdir:
         for suffix, record in (("", ""), ("_recording", os.path.join(workdir, "run.jsonl"))):
@@ -204,14 +214,19 @@ def main() -> int:
             for number in range(rounds):
                 direct, tapped = rtt_round(trips, record)
                 extra.append(tapped - direct)
-                rate, relay, proxy = throughput_round(flood, record)
-                ratios.append(proxy / rate)
-                relay_ratios.append(relay / rate)
                 label = f"round {number + 1}{suffix or ' (window)'}"
                 print(
-                    f"{label}: rtt p50 direct {direct:.3f} ms, tapped {tapped:.3f} ms; "
-                    f"64 B direct {rate:,.0f}/s, relay {relay:,.0f}/s ({relay / rate:.2f}), "
-                    f"proxy {proxy:,.0f}/s ({proxy / rate:.2f})",
+                    f"{label}: rtt p50 direct {direct:.3f} ms, tapped {tapped:.3f} ms",
+                    flush=True,
+                )
+            for number in range(rate_rounds):
+                rate, relay, proxy = throughput_round(flood, record, bool(number & 1))
+                ratios.append(proxy / rate)
+                relay_ratios.append(relay / rate)
+                label = f"rates {number + 1}{suffix or ' (window)'}"
+                print(
+                    f"{label}: 64 B direct {rate:,.0f}/s, relay {relay:,.0f}/s "
+                    f"({relay / rate:.2f}), proxy {proxy:,.0f}/s ({proxy / rate:.2f})",
                     flush=True,
                 )
             figures[f"tap_rtt_p50_extra_ms{suffix}"] = round(statistics.median(extra), 3)
