@@ -1,6 +1,7 @@
-"""A workspace of 1,000 sockets opens a slice per turn of the loop (the window stays live) and
-completely: every socket made and listed, linked as the file says, and the workspace clean.
-Another Open while one is still under way replaces it."""
+"""A workspace of hundreds of sockets opens a slice per turn of the loop (the window stays
+live) and completely (benchmarks/stalls.py times 1,000): every socket made and listed,
+linked as the file says, and the workspace clean. Another Open while one is still under way
+replaces it."""
 
 from __future__ import annotations
 
@@ -22,21 +23,21 @@ def many_sockets(path: Path, pairs: int, prefix: str = "w") -> Path:
     return path
 
 
-def test_a_workspace_of_1000_sockets_opens_completely(window, qtbot, tmp_path):
-    path = many_sockets(tmp_path / "many.zinspect.json", 500)
+def test_a_workspace_of_many_sockets_opens_completely(window, qtbot, tmp_path):
+    path = many_sockets(tmp_path / "many.zinspect.json", 150)
     actions = window.workspace_actions
     assert actions.open_path(path)
     # Open returned with a first slice made; the rest comes on later turns
-    assert FIRST_STEPS <= len(window.session.sockets) < 1000
+    assert FIRST_STEPS <= len(window.session.sockets) < 300
     qtbot.waitUntil(lambda: actions.path == str(path), timeout=60_000)
     names = [handle.name for handle in window.session.sockets]
-    assert names == [f"w-pull-{n}" for n in range(500)] + [f"w-push-{n}" for n in range(500)]
-    pushes = window.session.sockets[500:]
+    assert names == [f"w-pull-{n}" for n in range(150)] + [f"w-push-{n}" for n in range(150)]
+    pushes = window.session.sockets[150:]
     assert all(
         [entry.address for entry in push.endpoints] == [f"inproc://w-{n}"]
         for n, push in enumerate(pushes)
     )
-    assert window.sockets.model.rowCount() == 1000 and not actions.modified
+    assert window.sockets.model.rowCount() == 300 and not actions.modified
     assert window.sockets.current_socket() is window.session.sockets[0]
 
 
