@@ -1,11 +1,13 @@
-"""The fast tap's copies are bounded in bytes: a hostile sender of big messages cannot grow
-the helper process or zinspect past the copy budget, and forwarding goes on.
+"""A tap's copies are bounded in bytes: a hostile sender of big messages cannot grow the
+helper process or zinspect past the copy budget, and forwarding goes on.
 
 A real peer pushes big messages through a pipeline tap (libzmq's proxy in its helper process)
 to a real sink. While zinspect's loop is held (the test waits for the sink in select), no
 copy is taken: the helper sends on only what fits in the budget and drops the rest, which
 zinspect counts as lost. The sink still gets every message; the helper's peak memory
-(VmHWM in /proc) stays near the budget, far under what went through.
+(VmHWM in /proc) stays near the budget, far under what went through. Through zinspect's
+relay, the copies are the store's rows: its byte cap bounds them, and what it dropped is
+counted as not shown.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from ui_actions import PEER_WAIT_MS, WAIT_MS
 
 import zinspect.core.tap.proxy_tap as proxy_tap
 from zinspect.core.sockets import socket_base
-from zinspect.core.store import IN
+from zinspect.core.sockets.session import Session
+from zinspect.core.store import IN, MessageStore
 from zinspect.core.tap.engine import make_tap
 from zinspect.core.tap.proxy_copies import copy_cost
 from zinspect.core.tap.proxy_tap import ProxyTap
 from zinspect.core.tap.spec import make_spec
+from zinspect.core.tap.tap import Tap
 
 pytestmark = [
     pytest.mark.e2e,
@@ -99,3 +103,24 @@ def test_copies_taken_give_the_helper_room_for_more(session, qtbot, peer, small_
     assert tap.to_server == COUNT
     assert tap.copies > BUDGET // copy_cost([SIZE])  # more than one budget's worth
     assert tap.copies + tap.copy_dropped == COUNT
+
+
+def test_through_the_relay_the_copies_are_held_to_the_stores_byte_cap(aloop, qtbot, peer):
+    session = Session(MessageStore(max_bytes=BUDGET))
+    try:
+        sink = start_peer(peer, qtbot, "pull_sink.py", ANY_PORT, COUNT, "--quiet", "--timeout", 60)
+        spec = make_spec("tap", "pipeline", ANY_PORT, sink.ready_endpoint())
+        tap = make_tap(session, spec, "relay")
+        assert isinstance(tap, Tap)
+        tap.start()
+        assert tap.front is not None
+        send_big_messages(peer, tap.front.endpoints[0].address)
+        qtbot.waitUntil(lambda: sink.has(f"count {COUNT}"), timeout=PEER_WAIT_MS)
+        assert tap.to_server == COUNT
+        store = session.store
+        qtbot.waitUntil(lambda: not store.over_caps, timeout=WAIT_MS)  # evicted in slices
+        kept = [m for m in store if m.socket == "tap"]
+        assert 0 < len(kept) <= BUDGET // SIZE and store.total_bytes <= BUDGET
+        assert tap.not_shown == COUNT - len(kept)
+    finally:
+        session.close()
