@@ -147,3 +147,26 @@ def test_a_new_workspace_while_the_taps_start_stops_them_and_says_nothing(
         os.kill(helper, 0)
     assert not window.workspace_actions.problems_button.isVisible()
     assert not window.workspace_actions.taps.starting
+
+
+def test_quitting_while_the_taps_start_says_nothing_and_leaves_no_helper(
+    window, qtbot, peer, tmp_path
+):
+    sink = start_peer(peer, qtbot, "pull_sink.py", ANY_PORT, 1)
+    document = {
+        "zinspect": 1,
+        "taps": [
+            {"name": "feed", "pattern": "pipeline", "front": ANY_PORT, "upstream": upstream}
+            for upstream in [sink.ready_endpoint()]
+        ],
+    }
+    assert window.workspace_actions.open_path(write(tmp_path / "q.zinspect.json", document))
+    assert not window.isWindowModified()  # nothing to save: quitting asks nothing
+    qtbot.waitUntil(lambda: "feed" in proxy_taps(window), timeout=WAIT_MS)
+    tap = proxy_taps(window)["feed"]
+    assert not tap.running
+    window.shutdown()  # what quitting does: the session closes
+    assert window.session.closed
+    qtbot.waitUntil(lambda: not window.workspace_actions.taps.starting, timeout=WAIT_MS)
+    assert tap._proc is None  # stopped, its helper ended
+    assert not window.workspace_actions.problems_button.isVisible()

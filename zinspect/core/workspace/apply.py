@@ -144,6 +144,10 @@ async def start_taps_soon(workspace: Workspace, session: Session) -> list[str]:
         for _, _, tap in made:
             tap.stop()
         raise
+    if session.closed:  # the window quit while they started: nothing to say
+        for _, _, tap in made:
+            tap.stop()
+        return []
     for (index, spec, tap), result in zip(made, results, strict=True):
         if isinstance(result, TapError):
             lines.append(tap_problem(index, spec, result))

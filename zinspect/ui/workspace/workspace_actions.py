@@ -237,8 +237,8 @@ class WorkspaceActions(QObject):
             if not run:  # attached stopped: ask once the sockets exist
                 self.script_trust.ask(path, workspace, self.session)
             self.load_problems.keep(workspace.left_out, workspace.invalid)
-            # what the file holds includes the entries kept as written, and the taps started
-            self.taps.start(workspace, self.session, then=self._mark_clean)
+            self._mark_clean()  # what the file holds includes the entries kept as written
+            self.taps.start(workspace, self.session, then=self._mark_clean)  # and its taps
             self.recent.remember(path)
             log.info("opened workspace %s", path)
 

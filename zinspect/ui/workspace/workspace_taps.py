@@ -30,20 +30,20 @@ class WorkspaceTaps(QObject):
         self._load_problems = load_problems
         self._status = status
         self._task: asyncio.Future[list[str]] | None = None
+        self._session: Session | None = None
 
     @property
     def starting(self) -> bool:
         return self._task is not None
 
     def start(self, workspace: Workspace, session: Session, then: Callable[[], None]) -> None:
-        """Start ``workspace``'s taps in ``session`` on the loop, then call ``then`` (at once
-        when it has none; not when cancelled)."""
+        """Start ``workspace``'s taps in ``session`` on the loop, then call ``then`` (not
+        when it has none, nor when cancelled)."""
         self.cancel()
         if not workspace.taps:
-            then()
             return
         task = asyncio.ensure_future(start_taps_soon(workspace, session))
-        self._task = task
+        self._task, self._session = task, session
         task.add_done_callback(lambda done: self._on_task_done(done, then))
 
     def cancel(self) -> None:
@@ -55,8 +55,8 @@ class WorkspaceTaps(QObject):
         if task is not self._task:  # cancelled: another workspace replaced this one
             return
         self._task = None
-        if task.cancelled():
-            return
+        if task.cancelled() or (self._session is not None and self._session.closed):
+            return  # the window quit while they started: nothing to say
         then()
         error = task.exception()
         if error is not None:
