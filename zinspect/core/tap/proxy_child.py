@@ -1,11 +1,11 @@
 """The helper process of a fast tap: libzmq's own proxy forwards in C and sends zinspect copies.
 
 Started by core.tap.proxy_tap as ``python -m zinspect.core.tap.proxy_child CONFIG`` (a JSON
-object). It binds the front, connects upstream, binds a capture XPUB and a control PAIR on
-private endpoints, prints one JSON line (the bound addresses, or the error), waits until
-zinspect's capture socket has subscribed (so no copy of the first messages goes to nobody),
-then runs ``zmq.proxy_steerable``: forwarding and the STATISTICS answers happen in libzmq,
-outside Python and outside zinspect's event loop.
+object). It binds the front, connects upstream, binds a capture XPUB, an acks PAIR and a
+control PAIR on private endpoints, prints one JSON line (the bound addresses, or the error),
+waits until zinspect's capture socket has subscribed (so no copy of the first messages goes
+to nobody), then runs ``zmq.proxy_steerable``: forwarding and the STATISTICS answers happen
+in libzmq, outside Python and outside zinspect's event loop.
 
 The proxy's capture is an inproc publisher read by a thread (core.tap.proxy_copies) that
 sends the copies on to zinspect's capture XPUB within a byte budget, on credit from
@@ -91,7 +91,7 @@ def run(config: dict[str, Any]) -> int:
     where = "helper"
     copier: list[zmq.Socket[Any]] = []  # the copies thread's, closed by it once it runs
     try:
-        inner = _socket(context, "PUB", config)  # the proxy's capture
+        inner = _socket(context, "XPUB", config)  # the proxy's capture
         sockets.append(inner)
         inner.setsockopt(zmq.SNDHWM, int(config["capture_hwm"]))
         inner.bind(INNER)
@@ -138,6 +138,9 @@ def run(config: dict[str, Any]) -> int:
         if not capture.poll(SUBSCRIBE_WAIT_MS):
             return 1  # zinspect never connected: it has gone or given up
         capture.recv()  # the subscription to everything
+        if not inner.poll(SUBSCRIBE_WAIT_MS):
+            return 1  # never happens: the copies thread's socket subscribed before
+        inner.recv()  # its subscription: the first copies go to it
         copies = threading.Thread(
             target=forward_copies,
             args=(taken, capture, acks, int(config["copy_budget"])),
