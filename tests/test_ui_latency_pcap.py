@@ -11,7 +11,6 @@ from test_ui_latency import cells, show_latency_dock
 from ui_actions import WAIT_MS
 
 from zinspect.core.explore.latency import connection_socket_type
-from zinspect.core.sockets.events import SocketEvent
 from zinspect.ui.capture.capture_open import ConnectionTypes
 
 COUNT = 20
@@ -61,23 +60,18 @@ def test_a_dealer_router_capture_is_paired_in_order(window, qtbot, tmp_path):
     assert cells(model)[0][0] == NAME
 
 
-def event(socket: str, kind: str, detail: str) -> SocketEvent:
-    return SocketEvent(0.0, socket, kind, "tcp://x", 0, detail)
-
-
 def test_the_types_said_in_a_handshake_and_nothing_else():
     types = ConnectionTypes(limit=2)
     assert types.note(
-        [
-            event("a -> b", "zmtp_ready", "client 10.0.0.1:4000: socket type REQ"),
-            event("a -> b", "zmtp_ready", "server 10.0.0.2:5555: socket type REP"),
-            event("c -> d", "zmtp_greeting", "client 10.0.0.3:4000: ZMTP 2.0, socket type DEALER"),
-            event("e -> f", "zmtp_ready", "client 10.0.0.4:1: socket type EVIL, identity b'x'"),
-            event("g -> h", "tcp_gap", "client 10.0.0.5:1: socket type REQ"),
-        ]
+        {
+            "a -> b": ("REQ", "REP"),
+            "c -> d": ("DEALER", ""),  # only the client was heard (ZMTP 2.0's greeting)
+            "e -> f": ("EVIL", ""),  # a peer may say anything
+        }
     ) == {"a -> b": "REQ", "c -> d": "DEALER"}
-    # past the limit, more connections are not remembered
-    assert types.note([event("i -> j", "zmtp_ready", "client x:1: socket type REQ")]) == {}
+    # past the limit, more connections are not remembered; those known still are
+    assert types.note({"i -> j": ("REQ", "")}) == {}
+    assert types.note({"c -> d": ("DEALER", "ROUTER")}) == {"c -> d": "DEALER"}
 
 
 def test_how_a_connection_is_paired_from_its_two_ends():

@@ -18,7 +18,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from operator import countOf, itemgetter
 
@@ -37,6 +37,7 @@ from zinspect.core.pcap.packets import (
     segment_reader,
 )
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
+from zinspect.core.pcap.pcap_result import PcapConnection, PcapResult, import_notes
 from zinspect.core.pcap.reassembly import Budget, Direction
 from zinspect.core.pcap.zmtp import ZmtpParser
 from zinspect.core.pcap.zmtp_runs import RowSink, fast_rows
@@ -55,7 +56,8 @@ CHECK_EVERY = 16  # packets between looks at the clock (each 4 KiB of data count
 SLICE_ROWS = 1_000  # rows a slice makes at most: taken while still in the processor's cache
 _CONTROL = SYN | FIN | RST
 _DIRECTION = itemgetter(2)  # of a Row
-__all__ = ["PcapError", "PcapImporter", "PcapResult"]
+_SAID_TYPE = ("zmtp_ready", "zmtp_greeting")  # the notes after which a socket type is known
+__all__ = ["PcapConnection", "PcapError", "PcapImporter", "PcapResult"]
 
 
 @dataclass
@@ -77,51 +79,35 @@ class Connection:
     client: Side
     server: Side
 
+    def info(self) -> PcapConnection:
+        """The connection as data (core.pcap.pcap_result)."""
+        c, s = self.client.parser, self.server.parser
+        return PcapConnection(
+            self.name,
+            self.client.address,
+            self.server.address,
+            c.shake.version or s.shake.version,
+            c.shake.mechanism or s.shake.mechanism,
+            c.shake.encrypted or s.shake.encrypted,
+            c.shake.socket_type,
+            s.shake.socket_type,
+            c.shake.identity,
+            s.shake.identity,
+            c.shake.user,
+            c.messages,
+            s.messages,
+            c.dropped + s.dropped,
+        )
+
     def describe(self) -> str:
         """One line: versions, mechanisms, socket types, message counts."""
-        c, s = self.client.parser, self.server.parser
-        if c.not_zmtp or s.not_zmtp:
+        if self.client.parser.not_zmtp or self.server.parser.not_zmtp:
             return f"{self.name}: not ZMTP"
-        version = c.shake.version or s.shake.version or "ZMTP (joined mid-stream)"
-        mechanism = c.shake.mechanism or s.shake.mechanism
-        text = f"{self.name}: " + (f"ZMTP {version}" if version[0].isdigit() else version)
-        if mechanism:
-            text += f" {mechanism}"
-        if c.shake.encrypted or s.shake.encrypted:
-            text += " (encrypted: sizes only)"
-        kinds = f"{_kind(c)} -> {_kind(s)}"
-        if kinds != "? -> ?":
-            text += f", {kinds}"
-        if c.shake.user:
-            text += f", PLAIN user {c.shake.user!r} (password masked)"
-        text += f", {c.messages:,} out, {s.messages:,} in"
-        if c.dropped or s.dropped:
-            text += f", {c.dropped + s.dropped:,} left out"
-        return text
+        return self.info().describe()
 
 
 def _no_header(packet: bytes) -> tuple[object, ...]:
     raise AssertionError("never called: no packet is as long as its size")
-
-
-def _kind(parser: ZmtpParser) -> str:
-    kind = parser.shake.socket_type or "?"
-    if parser.shake.identity:
-        kind += f" (identity {parser.shake.identity!r})"
-    return kind
-
-
-@dataclass
-class PcapResult:
-    """What an import found, for the status bar and the command line."""
-
-    messages: list[object]
-    connections: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def damage_report(self) -> str:
-        """'' when there is nothing to warn about, else sentences for the user."""
-        return "; ".join(self.notes)
 
 
 class PcapImporter:
@@ -132,7 +118,11 @@ class PcapImporter:
     ``received_in_last``, ``close``, ``result``), so the window's open job takes either."""
 
     def __init__(
-        self, path: str | os.PathLike[str], keep_events: bool = False, fast: bool = True
+        self,
+        path: str | os.PathLike[str],
+        keep_events: bool = False,
+        fast: bool = True,
+        keep_types: bool = False,
     ) -> None:
         self.file = PacketFile(path)
         self.fast = fast  # False: the general paths only (tests compare the two)
@@ -147,10 +137,13 @@ class PcapImporter:
         self.refused = 0  # connections over MAX_CONNECTIONS
         self.keep_events = keep_events
         self.events: list[SocketEvent] = []  # since the last take_events (keep_events)
+        self.keep_types = keep_types
+        self._typed: dict[str, Connection] = {}  # said a socket type since take_socket_types
         self.budget = Budget(MAX_HELD_BYTES)  # incomplete messages of every connection
         self.waiting = Budget(MAX_WAITING_BYTES)  # out-of-order bytes of every connection
         self._connections: dict[bytes, tuple[Connection, Side]] = {}  # by flow key
         self._summaries: list[str] = []
+        self._infos: list[PcapConnection] = []
         self._finished = 0
         self._not_zmtp = 0
         self._sink = RowSink()  # the rows of this slice (the parsers append to it)
@@ -174,6 +167,15 @@ class PcapImporter:
     def take_events(self) -> list[SocketEvent]:
         events, self.events = self.events, []
         return events
+
+    def take_socket_types(self) -> dict[str, tuple[str, str]]:
+        """The connections whose ends said a socket type since the last call (keep_types),
+        each with (the client's, the server's) as said so far ('' for an end not heard)."""
+        typed, self._typed = self._typed, {}
+        return {
+            name: (c.client.parser.shake.socket_type, c.server.parser.shake.socket_type)
+            for name, c in typed.items()
+        }
 
     def read_rows(self, budget: float = READ_BUDGET_S) -> list[Row]:
         """The messages completed in about ``budget`` seconds of reading, at most about
@@ -339,18 +341,28 @@ class PcapImporter:
         name = f"{client} -> {server}"
         started = bool(flags & SYN)
         tally = [0]  # notes kept for this connection
+        owner: list[Connection] = []  # the connection, for its sides' notes
         pair = Connection(
             name,
-            self._side(name, client, OUT, started, tally),
-            self._side(name, server, IN, started, tally),
+            self._side(name, client, OUT, started, tally, owner),
+            self._side(name, server, IN, started, tally, owner),
         )
+        owner.append(pair)
         mine, other = (pair.client, pair.server) if client_first else (pair.server, pair.client)
         mine.key, other.key = key, reverse_key(key)
         self._connections[mine.key] = (pair, mine)
         self._connections[other.key] = (pair, other)
         return pair, mine
 
-    def _side(self, name: str, where: str, direction: str, started: bool, tally: list[int]) -> Side:
+    def _side(
+        self,
+        name: str,
+        where: str,
+        direction: str,
+        started: bool,
+        tally: list[int],
+        owner: list[Connection],
+    ) -> Side:
         sink = self._sink
         role = "client" if direction == OUT else "server"
 
@@ -359,6 +371,8 @@ class PcapImporter:
 
         def note(stamp: float, kind: str, text: str) -> None:
             self._counts[kind] = self._counts.get(kind, 0) + 1
+            if self.keep_types and kind in _SAID_TYPE and owner:
+                self._typed[name] = owner[0]
             if self.keep_events and tally[0] < MAX_EVENTS_PER_CONNECTION:
                 tally[0] += 1
                 detail = f"{role} {where}: {text}"
@@ -392,7 +406,9 @@ class PcapImporter:
             self._not_zmtp += 1
             return
         if len(self._summaries) < MAX_SUMMARIES:
-            self._summaries.append(connection.describe())
+            info = connection.info()
+            self._infos.append(info)
+            self._summaries.append(info.describe())
 
     def _finish(self) -> None:
         if self.done:
@@ -412,50 +428,42 @@ class PcapImporter:
     def summaries(self) -> list[str]:
         return list(self._summaries)
 
+    @property
+    def connection_info(self) -> list[PcapConnection]:
+        """The ZMTP connections as data, in the order they closed (at most MAX_SUMMARIES)."""
+        return list(self._infos)
+
     def result(self, messages: list[object]) -> PcapResult:
-        return PcapResult(messages, self.summaries, self.notes())
+        notes = self._notes()
+        return PcapResult(
+            messages,
+            self.summaries,
+            [text for _, text in notes],
+            self.connection_info,
+            [text for problem, text in notes if not problem],
+            [text for problem, text in notes if problem],
+        )
 
     def notes(self) -> list[str]:
         """What the user should know about the import, in words (empty for a clean one)."""
-        counts = self._counts
-        notes = []
-        if self.file.cut_short:
-            notes.append("the file ends in the middle of a packet record (a capture interrupted)")
-        if counts.get("tcp_gap"):
-            gaps = counts["tcp_gap"]
-            notes.append(
-                f"bytes were missing from the capture in {gaps:,} place{'s' if gaps != 1 else ''} "
-                "(gaps)"
-            )
-        joined = counts.get("zmtp_joined", 0) + counts.get("zmtp_resync", 0)
-        if joined:
-            notes.append(
-                "a stream was joined mid-way and resynchronised on a frame boundary (what "
-                "came before is skipped)"
-                if joined == 1
-                else f"streams were resynchronised on a frame boundary {joined:,} times (joined "
-                "mid-way or after lost bytes; what came before each is skipped)"
-            )
-        if counts.get("zmtp_encrypted"):
-            notes.append(
-                "CURVE connections are encrypted: their messages show sizes and timing only"
-            )
-        if counts.get("message_skipped"):
-            notes.append(f"{counts['message_skipped']:,} messages too big to import were left out")
-        if counts.get("zmtp_error"):
-            notes.append(f"{counts['zmtp_error']:,} ZMTP errors (see the events of the capture)")
-        if self._not_zmtp:
-            notes.append(f"{self._not_zmtp:,} TCP connections are not ZMTP and were left out")
-        if self.fragments:
-            notes.append(f"{self.fragments:,} IP fragments were left out (not reassembled)")
-        if self.refused:
-            notes.append(
-                f"{self.refused:,} packets of connections past the {MAX_CONNECTIONS:,} open at "
-                "once were left out"
-            )
-        if self.bad_times:
-            notes.append(f"{self.bad_times:,} packets without a valid time were left out")
-        return notes
+        return [text for _, text in self._notes()]
+
+    def problems(self) -> list[str]:
+        """The notes that say something went wrong or was left out (not merely what the
+        file holds: encrypted connections, connections of other protocols)."""
+        return [text for problem, text in self._notes() if problem]
+
+    def _notes(self) -> list[tuple[bool, str]]:
+        """The notes in words, each with whether it is a problem (else information)."""
+        return import_notes(
+            self._counts,
+            cut_short=self.file.cut_short,
+            not_zmtp=self._not_zmtp,
+            fragments=self.fragments,
+            refused=self.refused,
+            bad_times=self.bad_times,
+            max_connections=MAX_CONNECTIONS,
+        )
 
 
 def import_rows(

@@ -1,15 +1,17 @@
 """The helper process of a fast tap: libzmq's own proxy forwards in C and sends zinspect copies.
 
 Started by core.tap.proxy_tap as ``python -m zinspect.core.tap.proxy_child CONFIG`` (a JSON
-object). It binds the front, connects upstream, binds a capture XPUB and a control PAIR on
-private endpoints, prints one JSON line (the bound addresses, or the error), waits until
-zinspect's capture socket has subscribed (so no copy of the first messages goes to nobody),
-then runs ``zmq.proxy_steerable``: forwarding, the copies and the STATISTICS answers all
-happen in libzmq, outside Python and outside zinspect's event loop.
+object). It binds the front, connects upstream, binds a capture XPUB, an acks PAIR and a
+control PAIR on private endpoints, prints one JSON line (the bound addresses, or the error),
+waits until zinspect's capture socket has subscribed (so no copy of the first messages goes
+to nobody), then runs ``zmq.proxy_steerable``: forwarding and the STATISTICS answers happen
+in libzmq, outside Python and outside zinspect's event loop.
 
-The capture is an XPUB: a publisher never blocks, so when zinspect's window cannot keep up
-the copies are dropped there and the forwarding goes on; zinspect counts the drops as the
-proxy's forwarded count minus the copies it received.
+The proxy's capture is an inproc publisher read by a thread (core.tap.proxy_copies) that
+sends the copies on to zinspect's capture XPUB within a byte budget, on credit from
+zinspect's acks: a publisher never blocks, so when zinspect's window cannot keep up the
+copies are dropped and the forwarding goes on; zinspect counts the drops as the proxy's
+forwarded count minus the copies it received.
 
 It goes away with zinspect however zinspect ends: a thread waits for the end of its stdin,
 which the kernel closes when the parent exits (a crash, SIGKILL, or the tap's stop), then
@@ -28,6 +30,8 @@ import threading
 from typing import Any
 
 import zmq
+
+from zinspect.core.tap.proxy_copies import INNER, forward_copies
 
 SUBSCRIBE_WAIT_MS = 10_000  # zinspect connects its capture socket right after the ready line
 EXIT_FALLBACK_S = 2.0  # the context would not terminate: leave anyway
@@ -85,11 +89,24 @@ def run(config: dict[str, Any]) -> int:
     context: zmq.Context[Any] = zmq.Context()
     sockets: list[zmq.Socket[Any]] = []
     where = "helper"
+    copier: list[zmq.Socket[Any]] = []  # the copies thread's, closed by it once it runs
     try:
+        inner = _socket(context, "XPUB", config)  # the proxy's capture
+        sockets.append(inner)
+        inner.setsockopt(zmq.SNDHWM, int(config["capture_hwm"]))
+        inner.bind(INNER)
+        taken = _socket(context, "SUB", config)
+        copier.append(taken)
+        taken.setsockopt(zmq.RCVHWM, int(config["capture_hwm"]))
+        taken.setsockopt(zmq.SUBSCRIBE, b"")
+        taken.connect(INNER)
         capture = _socket(context, "XPUB", config)
-        sockets.append(capture)
-        capture.setsockopt(zmq.SNDHWM, int(config["capture_hwm"]))
+        copier.append(capture)
+        capture.setsockopt(zmq.SNDHWM, 0)  # the byte budget bounds it, not a count
         capture.bind(config["capture"])
+        acks = _socket(context, "PAIR", config)
+        copier.append(acks)
+        acks.bind(config["acks"])
         control = _socket(context, "PAIR", config)
         sockets.append(control)
         control.bind(config["control"])
@@ -107,7 +124,7 @@ def run(config: dict[str, Any]) -> int:
         upstream.connect(config["upstream"])
     except zmq.ZMQError as error:
         _say(error=error.errno, where=where, text=str(error))
-        _close(context, sockets, None)
+        _close(context, sockets + copier, None)
         return 1
     watcher = threading.Thread(target=_watch_stdin, args=(context,), daemon=True)
     watcher.start()
@@ -115,20 +132,31 @@ def run(config: dict[str, Any]) -> int:
         front=front.getsockopt_string(zmq.LAST_ENDPOINT),
         capture=capture.getsockopt_string(zmq.LAST_ENDPOINT),
         control=control.getsockopt_string(zmq.LAST_ENDPOINT),
+        acks=acks.getsockopt_string(zmq.LAST_ENDPOINT),
     )
     try:
         if not capture.poll(SUBSCRIBE_WAIT_MS):
             return 1  # zinspect never connected: it has gone or given up
         capture.recv()  # the subscription to everything
+        if not inner.poll(SUBSCRIBE_WAIT_MS):
+            return 1  # never happens: the copies thread's socket subscribed before
+        inner.recv()  # its subscription: the first copies go to it
+        copies = threading.Thread(
+            target=forward_copies,
+            args=(taken, capture, acks, int(config["copy_budget"])),
+            daemon=True,
+        )
+        copies.start()
+        copier.clear()  # the thread's now: it closes them when the context ends
         # the side that receives is the proxy's frontend: its messages go to the other side
         if config["receiving"] == "front":
-            zmq.proxy_steerable(front, upstream, capture, control)
+            zmq.proxy_steerable(front, upstream, inner, control)
         else:
-            zmq.proxy_steerable(upstream, front, capture, control)
+            zmq.proxy_steerable(upstream, front, inner, control)
     except zmq.ContextTerminated:
         pass
     finally:
-        _close(context, sockets, watcher)
+        _close(context, sockets + copier, watcher)
         if config.get("private_dir"):
             shutil.rmtree(config["private_dir"], ignore_errors=True)
     return 0

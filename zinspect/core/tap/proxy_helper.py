@@ -19,6 +19,8 @@ from typing import Any
 import zmq
 
 import zinspect
+from zinspect.core.sockets.endpoints import describe_zmq_error
+from zinspect.core.tap.spec import TapError
 
 
 def spawn_helper(config: dict[str, Any], front_fd: int) -> subprocess.Popen[bytes]:
@@ -38,14 +40,16 @@ def spawn_helper(config: dict[str, Any], front_fd: int) -> subprocess.Popen[byte
     )
 
 
-def private_endpoints(directory: str) -> tuple[str, str]:
-    """Endpoints for the copies and the control that only this user can reach: ipc files
-    in a directory of ours where ipc exists, else tcp on the loopback (port chosen there)."""
+def private_endpoints(directory: str) -> tuple[str, str, str]:
+    """Endpoints for the copies, the control and the copies' acks that only this user can
+    reach: ipc files in a directory of ours where ipc exists, else tcp on the loopback
+    (port chosen there)."""
+    names = ("capture", "control", "acks")
     if zmq.has("ipc"):
-        paths = [os.path.join(directory, name) for name in ("capture", "control")]
+        paths = [os.path.join(directory, name) for name in names]
         if all(len(p) < zmq.IPC_PATH_MAX_LEN for p in paths):
-            return f"ipc://{paths[0]}", f"ipc://{paths[1]}"
-    return "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"
+            return f"ipc://{paths[0]}", f"ipc://{paths[1]}", f"ipc://{paths[2]}"
+    return "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"
 
 
 def read_first_line(proc: subprocess.Popen[bytes], timeout: float) -> str:
@@ -82,3 +86,18 @@ async def first_line_soon(proc: subprocess.Popen[bytes], timeout: float) -> str:
     finally:
         loop.remove_reader(fd)
     return proc.stdout.readline().decode("utf-8", "replace")
+
+
+def ready_endpoints(line: str) -> dict[str, str]:
+    """The endpoints in the helper's first line, or TapError in words."""
+    try:
+        ready: dict[str, Any] = json.loads(line) if line else {}
+    except ValueError:
+        ready = {}
+    if "error" in ready:
+        where = {"front": "Front", "upstream": "Upstream"}.get(ready.get("where", ""), "")
+        text = describe_zmq_error(zmq.ZMQError(int(ready["error"])))
+        raise TapError(f"{where}: {text}" if where else text)
+    if not all(isinstance(ready.get(k), str) for k in ("front", "capture", "control", "acks")):
+        raise TapError("The tap's helper process did not start (see the log)")
+    return ready

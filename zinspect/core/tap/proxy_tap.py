@@ -10,8 +10,11 @@ proxy's copies from a private endpoint and stores them through the receive path 
 tap's direction, so the table, recordings and workspaces see the tap as with the relay.
 
 Forwarding never waits on the window: the copies come from a publisher, which drops what the
-window cannot take. The drops are counted as what the proxy says it forwarded (its
-STATISTICS, asked a few times a second on a control socket) minus the copies received.
+window cannot take. They are bounded in bytes, not only in messages: the helper sends a copy
+on only while the copies zinspect has not yet taken fit in ``COPY_QUEUE_BYTES``
+(core.tap.proxy_copies), and zinspect acknowledges what it took after each batch. The drops
+are counted as what the proxy says it forwarded (its STATISTICS, asked a few times a second
+on a control socket) minus the copies received.
 libzmq counts no waits: while the proxy waits for room in the middle of a burst it answers
 nothing, so the time its answers are overdue is shown as a lower bound of its wait, with how
 long nothing was forwarded.
@@ -24,7 +27,6 @@ came from.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import shutil
@@ -43,10 +45,12 @@ from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError, default_maxmsgsize
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Row
+from zinspect.core.tap.proxy_copies import COPY_OVERHEAD, copy_cost
 from zinspect.core.tap.proxy_helper import (
     first_line_soon,
     private_endpoints,
     read_first_line,
+    ready_endpoints,
     spawn_helper,
 )
 from zinspect.core.tap.registry import RUNNING
@@ -56,7 +60,10 @@ from zinspect.core.tap.status import proxy_status_line
 log = logging.getLogger(__name__)
 
 ENGINE_WORDS = "libzmq proxy in a helper process"
-CAPTURE_HWM = 1000  # copies queued for the window before the publisher drops them
+CAPTURE_HWM = 1000  # copies the helper's copies thread may be behind the proxy (inproc)
+# copies sent and not yet taken by zinspect, in bytes (helper queue, kernel, zinspect's
+# receive queue); at least one message of the largest size the tap accepts
+COPY_QUEUE_BYTES = 256 * 1024 * 1024
 STATS_S = 0.25  # how often the proxy is asked for its counts
 OVERDUE_S = 0.1  # an answer later than this: the proxy is waiting for room
 START_TIMEOUT_S = 15.0
@@ -114,6 +121,8 @@ class ProxyTap:
         self._dir = ""
         self._front_file: OwnedFile | None = None  # an ipc front's socket file, made here
         self._control: zmq.Socket[bytes] | None = None
+        self._acks: zmq.Socket[bytes] | None = None  # what was taken, for the helper's credit
+        self._taken_bytes = 0
         self._asked_at: float | None = None
         self._last_poll = 0.0
         self._previous_frames = 0  # the proxy's count one answer earlier (copies caught up)
@@ -215,14 +224,21 @@ class ProxyTap:
         capture = self.front
         assert capture is not None
         try:
-            ready = self._ready(line)
+            ready = ready_endpoints(line)
             self.front_address = ready["front"]
+            # no message limit: the helper's byte credit bounds what waits here, and a copy
+            # dropped here would never be acknowledged (the credit would shrink for good)
+            capture._sync.setsockopt(zmq.RCVHWM, 0)
             capture.subscribe(b"")
             capture.connect(ready["capture"])
             control = zmq.Socket(self.session.context, zmq.PAIR)
             control.linger = 0
             self._control = control
             control.connect(ready["control"])
+            acks = zmq.Socket(self.session.context, zmq.PAIR)
+            acks.linger = 0
+            self._acks = acks
+            acks.connect(ready["acks"])
         except (SocketError, zmq.ZMQError, OSError) as error:
             self.stop()
             raise TapError(f"The tap's helper process could not start: {error}") from None
@@ -257,9 +273,10 @@ class ProxyTap:
             "receiving": self.receiving,
             "maxmsgsize": default_maxmsgsize(),
             "capture_hwm": CAPTURE_HWM,
+            "copy_budget": max(COPY_QUEUE_BYTES, copy_cost([default_maxmsgsize()])),
             "private_dir": self._dir,
         }
-        config["capture"], config["control"] = private_endpoints(self._dir)
+        config["capture"], config["control"], config["acks"] = private_endpoints(self._dir)
         config["ipv6"] = [uses_ipv6(self.spec.front), uses_ipv6(self.spec.upstream)]
         path = ipc_file_path(self.spec.front)
         front_fd = -1
@@ -276,20 +293,6 @@ class ProxyTap:
                 os.close(front_fd)  # the helper has its own
         self._proc = proc
         self.helper_pid = proc.pid
-
-    def _ready(self, line: str) -> dict[str, str]:
-        """The endpoints in the helper's first line, or TapError in words."""
-        try:
-            ready: dict[str, Any] = json.loads(line) if line else {}
-        except ValueError:
-            ready = {}
-        if "error" in ready:
-            where = {"front": "Front", "upstream": "Upstream"}.get(ready.get("where", ""), "")
-            text = describe_zmq_error(zmq.ZMQError(int(ready["error"])))
-            raise TapError(f"{where}: {text}" if where else text)
-        if not all(isinstance(ready.get(k), str) for k in ("front", "capture", "control")):
-            raise TapError("The tap's helper process did not start (see the log)")
-        return ready
 
     # -- copies into the store ---------------------------------------------------------------
     def _serve(self, deadline: float) -> bool:
@@ -308,6 +311,7 @@ class ProxyTap:
         rows: list[Row] = []
         append = rows.append
         frames_seen = 0
+        taken = 0  # bytes, as the helper's credit counts them (without the overhead)
         more = False
         while True:
             try:
@@ -319,6 +323,7 @@ class ProxyTap:
                         frames.append(frame.bytes)
                     frames_seen += len(frames)
                     size = sum(map(len, frames))
+                    taken += size
                     if size <= cap:
                         append((now, name, direction, size, *frames))
                     else:
@@ -326,6 +331,7 @@ class ProxyTap:
                 else:
                     data = frame.bytes
                     frames_seen += 1
+                    taken += len(data)
                     if len(data) <= cap:
                         append((now, name, direction, len(data), data))
                     else:
@@ -342,12 +348,23 @@ class ProxyTap:
         if frames_seen:
             self.copy_frames += frames_seen
             self._progress_at = clock()  # a copy goes out as its message is forwarded
+            self._taken_bytes += taken + COPY_OVERHEAD * frames_seen
+            self._acknowledge()
         handle.received += len(rows)
         self.copies += len(rows)
         if rows:
             store.extend_rows(rows, len(rows) if direction == IN else 0)
             self.session.notify_received(handle, len(rows))
         return more
+
+    def _acknowledge(self) -> None:
+        """Tell the helper how many bytes of copies were taken in all (its credit)."""
+        if self._acks is None:
+            return
+        try:
+            self._acks.send(self._taken_bytes.to_bytes(8, "little"), _NOBLOCK)
+        except zmq.ZMQError:  # its queue is full (it reads them at once) or gone: the next
+            pass  # batch says the newer total
 
     # -- the proxy's counts ------------------------------------------------------------------
     def _poll(self) -> None:
@@ -429,9 +446,10 @@ class ProxyTap:
         if was_running:
             self._last_counts()
         self._end_helper()
-        if self._control is not None:
-            self._control.close(linger=0)
-            self._control = None
+        for sock in (self._control, self._acks):
+            if sock is not None:
+                sock.close(linger=0)
+        self._control = self._acks = None
         front = self.front
         if front is not None and not front.closed:
             front.relay = None

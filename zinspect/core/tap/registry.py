@@ -40,8 +40,11 @@ def tap_direction(direction: str) -> str:
 def tap_socket_note(session: Session, name: str) -> str:
     """What the sockets list should say of the socket ``name`` when a tap forwarded by
     libzmq's proxy receives its copies there ('' otherwise): the socket is not the tap's
-    front, which the helper process owns."""
+    front, which the helper process owns (and until the helper has started, that it is
+    starting)."""
     for tap in RUNNING.get(session, ()):
+        if tap.spec.name == name and tap.engine == "proxy" and not tap.front_address:
+            return f"tap starting ({tap.engine_words}): it forwards to {tap.spec.upstream} soon"
         if tap.spec.name == name and tap.engine == "proxy":
             return (
                 f"copies of the tap, forwarded by the {tap.engine_words}: clients connect to "

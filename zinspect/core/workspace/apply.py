@@ -1,8 +1,9 @@
 """Applying a workspace to a live session: create its sockets, configure them, attach
-their automations, and say in words (with the place in the file) what failed."""
+their automations, start its taps, and say in words (with the place in the file) what failed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Generator
@@ -17,8 +18,10 @@ from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.tap.engine import make_tap
-from zinspect.core.tap.spec import TapError
+from zinspect.core.tap.engine import make_tap, start_tap
+from zinspect.core.tap.proxy_tap import ProxyTap
+from zinspect.core.tap.spec import TapError, TapSpec
+from zinspect.core.tap.tap import Tap
 from zinspect.core.workspace.model import SocketSpec, Workspace
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,12 @@ def apply_workspace(
 
 
 def apply_steps(
-    workspace: Workspace, session: Session, *, start_sends: bool = True, run_scripts: bool = True
+    workspace: Workspace,
+    session: Session,
+    *,
+    start_sends: bool = True,
+    run_scripts: bool = True,
+    start_taps: bool = True,
 ) -> Generator[None, None, list[str]]:
     """Create every socket of ``workspace`` in ``session``, then start its taps; return (and
     log at WARNING, one line each) every error found: the invalid entries first, then what
@@ -51,7 +59,9 @@ def apply_steps(
     automations that send a script without starting them (a demo waits for its Start
     button); replies and forwards always start, or the first messages would go unanswered.
     ``run_scripts`` False attaches script automations without running them (the user has
-    not said yet that they trust them).
+    not said yet that they trust them). ``start_taps`` False leaves the taps to
+    ``start_taps_soon`` (a window: a tap forwarded by libzmq's proxy waits 50-150 ms for its
+    helper process, which the loop must not).
 
     A generator: it yields after each socket it creates and each automation it attaches,
     so a window can spread a workspace of 1,000 sockets over turns of its loop (about a
@@ -100,11 +110,51 @@ def apply_steps(
             handle.last_error = "; ".join(filter(None, [handle.last_error, str(error)]))
             session.notify_changed(handle)
             lines.append(f"{where}.automation: {error}")
-    for index, tap_spec in enumerate(workspace.taps):
+    for index, tap_spec in enumerate(workspace.taps if start_taps else ()):
         try:
             make_tap(session, tap_spec).start()
         except TapError as error:
-            lines.append(f"taps[{index}] ({describe_json(tap_spec.name)}): {error}")
+            lines.append(tap_problem(index, tap_spec, error))
+    for line in lines:
+        log.warning("%s", line)
+    return lines
+
+
+def tap_problem(index: int, spec: TapSpec, error: TapError) -> str:
+    """A tap that did not start, in words, at its place in the file."""
+    return f"taps[{index}] ({describe_json(spec.name)}): {error}"
+
+
+async def start_taps_soon(workspace: Workspace, session: Session) -> list[str]:
+    """Start the workspace's taps without holding the loop: all at once, each proxy's helper
+    process awaited on the loop (the relay starts at once); the problems, in words (logged at
+    WARNING as ``apply_steps`` logs its own). Cancelled, it stops the taps it started."""
+    lines: list[str] = []
+    made: list[tuple[int, TapSpec, Tap | ProxyTap]] = []
+    for index, spec in enumerate(workspace.taps):
+        try:
+            made.append((index, spec, make_tap(session, spec)))
+        except TapError as error:
+            lines.append(tap_problem(index, spec, error))
+    try:
+        results = await asyncio.gather(
+            *(start_tap(tap) for _, _, tap in made), return_exceptions=True
+        )
+    except asyncio.CancelledError:
+        for _, _, tap in made:
+            tap.stop()
+        raise
+    if session.closed:  # the window quit while they started: nothing to say
+        for _, _, tap in made:
+            tap.stop()
+        return []
+    for (index, spec, tap), result in zip(made, results, strict=True):
+        if isinstance(result, TapError):
+            lines.append(tap_problem(index, spec, result))
+        elif isinstance(result, BaseException):  # a bug: said, and the others still run
+            log.error("tap %s did not start", spec.name, exc_info=result)
+            tap.stop()
+            lines.append(tap_problem(index, spec, TapError(f"The tap did not start: {result}")))
     for line in lines:
         log.warning("%s", line)
     return lines

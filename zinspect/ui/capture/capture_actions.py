@@ -377,7 +377,7 @@ class CaptureActions(QObject):
             if isinstance(path, list):
                 reader = MergedReader(path)
             elif is_pcap_path(path):
-                reader = PcapImporter(path, keep_events=True)  # its handshakes' types
+                reader = PcapImporter(path, keep_types=True)  # its handshakes' types
             else:
                 reader = CaptureReader(path)
         except (CaptureError, PcapError) as error:

@@ -7,23 +7,22 @@ the store like any traffic, so the store's caps apply (the newest are kept, the 
 counted as dropped) and memory stays bounded whatever the file's size. The socket names the
 file brings become choices of the traffic table's socket filter, added a part per turn of
 the loop (a hostile file may bring tens of thousands) and at most MAX_FILTER_NAMES. The
-socket types a packet capture's connections said in their handshakes are read from its
-events (``ConnectionTypes``), so the Latency view pairs their requests and replies.
+socket types a packet capture's connections said in their handshakes come from the importer
+as data (``take_socket_types``; ``ConnectionTypes``), so the Latency view pairs their
+requests and replies; whether its notes warn is its ``problems()``, not their wording.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.explore.latency import connection_socket_type
 from zinspect.core.pcap.importer import PcapError, PcapImporter
-from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.core.store import ROW_SOCKET, MessageStore
 
@@ -35,9 +34,6 @@ log = logging.getLogger(__name__)
 SLICE_SECONDS = 0.010  # reading per turn of the loop
 NAMES_PER_TURN = 2_000  # socket names added to the traffic filter per turn of the loop
 MAX_FILTER_NAMES = 50_000  # socket names one opened capture may add to the filter
-# A packet capture's notes that say what the file holds, not that something went wrong:
-# they are told in a box with an information icon, not a warning.
-PCAP_NOTICES = ("connections are encrypted", "TCP connections are not ZMTP")
 
 
 class NewNames:
@@ -66,37 +62,28 @@ class NewNames:
         return part
 
 
-# What a packet capture's handshake events say of one end of a connection: "client
-# 10.0.0.1:40312: socket type REQ" (ZMTP 3's READY), "… ZMTP 2.0, socket type REQ" (ZMTP 2)
-_SAID_TYPE = re.compile(r"(client|server) \S+: (?:ZMTP 2\.0, )?socket type ([A-Z]+)(?:,|$)")
-
-
 class ConnectionTypes:
-    """The socket types the two ends of each connection of a packet capture said, and how
-    to pair its requests and replies (core.explore.latency); at most ``limit`` connections."""
+    """How to pair the requests and replies of each connection of a packet capture
+    (core.explore.latency), from the socket types its two ends said; at most ``limit``
+    connections."""
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = MAX_FILTER_NAMES if limit is None else limit
-        self._sides: dict[str, list[str]] = {}  # connection name: [client's, server's]
+        self._typed: set[str] = set()
 
-    def note(self, events: Iterable[SocketEvent]) -> dict[str, str]:
-        """The connections these events tell a type of, with the type to pair them as."""
+    def note(self, said: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+        """The connections of ``said`` (name: the client's and the server's socket types,
+        '' for an end not heard) that can be paired, with the type to pair them as."""
         found: dict[str, str] = {}
-        for event in events:
-            if event.name not in ("zmtp_ready", "zmtp_greeting"):
+        for name, ends in said.items():
+            if name not in self._typed and len(self._typed) >= self.limit:
                 continue
-            said = _SAID_TYPE.match(event.detail)
-            if said is None or said[2] not in SOCKET_TYPES:  # a peer may say anything
-                continue
-            sides = self._sides.get(event.socket)
-            if sides is None:
-                if len(self._sides) >= self.limit:
-                    continue
-                sides = self._sides[event.socket] = ["", ""]
-            sides[said[1] == "server"] = said[2]
-            kind = connection_socket_type(*sides)
+            # a peer may say anything: only libzmq's types count
+            client, server = (kind if kind in SOCKET_TYPES else "" for kind in ends)
+            kind = connection_socket_type(client, server)
             if kind:
-                found[event.socket] = kind
+                self._typed.add(name)
+                found[name] = kind
         return found
 
 
@@ -128,8 +115,8 @@ async def open_into_store(
     try:
         while not reader.done:
             rows = reader.read_rows(SLICE_SECONDS)
-            if isinstance(reader, PcapImporter) and reader.keep_events:
-                found = types.note(reader.take_events())
+            if isinstance(reader, PcapImporter) and reader.keep_types:
+                found = types.note(reader.take_socket_types())
                 if found and typed is not None:  # before the rows are read by anyone
                     typed(found)
             if rows:  # counted against the caps like any traffic
@@ -181,10 +168,9 @@ async def open_into_store(
 
 def only_notices(reader: CaptureReader | PcapImporter | MergedReader) -> bool:
     """Whether every note of a packet capture says what it holds, nothing that went wrong
-    (encrypted connections shown as sizes, TCP connections of other protocols)."""
-    if not isinstance(reader, PcapImporter):
-        return False
-    return all(any(kind in note for kind in PCAP_NOTICES) for note in reader.notes())
+    (encrypted connections shown as sizes, TCP connections of other protocols): those are
+    told in a box with an information icon, not a warning."""
+    return isinstance(reader, PcapImporter) and not reader.problems()
 
 
 def pcap_summary(importer: PcapImporter) -> str:

@@ -126,6 +126,10 @@ class LoadProblems(QObject):
         self.left_out = []
         self._kept = set()  # the problems of left_out entries
 
+    def add(self, problems: list[str]) -> None:
+        """Problems found after the workspace opened (a tap that did not start)."""
+        self._set(self.path, self.problems + problems)
+
     def keep(self, left_out: list[LeftOut], invalid: list[SpecError]) -> None:
         """The entries the file could not load, to write back on save; the problems in
         ``invalid`` about them are no longer lost by saving."""

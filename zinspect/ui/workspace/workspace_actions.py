@@ -22,11 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMenu,
-    QMessageBox,
-)
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from zinspect.core.sockets.session import Session
 from zinspect.core.workspace.apply import apply_steps, rebase_scripts
@@ -38,16 +34,13 @@ from zinspect.core.workspace.snapshot import snapshot
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.compose.saved_messages import SavedMessagesPanel
 from zinspect.ui.widgets.window_host import WindowHost
-from zinspect.ui.workspace.load_problems import (
-    LoadProblems,
-    LoadProblemsDialog,
-    display_name,
-)
+from zinspect.ui.workspace.load_problems import LoadProblems, LoadProblemsDialog, display_name
 from zinspect.ui.workspace.questions import Continuation, Questions, workspace_file_dialog
 from zinspect.ui.workspace.recent_workspaces import RecentWorkspaces
 from zinspect.ui.workspace.script_trust import ScriptTrust
 from zinspect.ui.workspace.traffic_on_open import TrafficOnOpen
 from zinspect.ui.workspace.workspace_open import SlicedApply
+from zinspect.ui.workspace.workspace_taps import WorkspaceTaps
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +80,7 @@ class WorkspaceActions(QObject):
         # saving over that same file asks first
         self.load_problems = LoadProblems(host.widget, host.status_bar(), self)
         self.problems_button = self.load_problems.button
+        self.taps = WorkspaceTaps(self.load_problems, self._status, self)  # started on the loop
         self._close_confirmed = False
         self._questions = Questions(host.widget, self)
         self.script_trust = ScriptTrust(host.widget, settings, self)  # asks before scripts run
@@ -244,11 +238,12 @@ class WorkspaceActions(QObject):
                 self.script_trust.ask(path, workspace, self.session)
             self.load_problems.keep(workspace.left_out, workspace.invalid)
             self._mark_clean()  # what the file holds includes the entries kept as written
+            self.taps.start(workspace, self.session, then=self._mark_clean)  # and its taps
             self.recent.remember(path)
             log.info("opened workspace %s", path)
 
         # in slices: the sockets of a big workspace are made over turns of the loop
-        steps = apply_steps(workspace, self.session, run_scripts=run)
+        steps = apply_steps(workspace, self.session, run_scripts=run, start_taps=False)
         self._opening = SlicedApply(steps, opened, self)
         self._opening.start()
         return True
@@ -308,6 +303,7 @@ class WorkspaceActions(QObject):
         self.workspace_replaced.emit("")
 
     def _clear_session(self) -> None:
+        self.taps.cancel()  # taps still starting stop
         if self._opening is not None:  # a workspace still opening gives way
             self._opening.cancel()
             self._opening = None
