@@ -115,9 +115,9 @@ class TapDialog(QDialog):
         form.addRow("Socket types", self.types_row)
         form.addRow("Name", self.name_edit)
         form.addRow("Front (clients)", self.front_edit)
-        form.addRow("", self.front_error)
+        form.addRow(self.front_error)  # across both columns: a label column row wraps badly
         form.addRow("Upstream (server)", self.upstream_edit)
-        form.addRow("", self.upstream_error)
+        form.addRow(self.upstream_error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
@@ -142,10 +142,15 @@ class TapDialog(QDialog):
         self.resize(MIN_WIDTH, self.sizeHint().height())
 
     def _fit(self) -> None:
-        """Grow to show every wrapped line (a new error or a longer status), never shrink."""
+        """Take the height the wrapped lines need: grow for a new error or a longer status,
+        shrink back when one goes (no blank band where a message was)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # a label just shown or hidden counts at once
         wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
-        wanted = max(wanted, self.sizeHint().height())
-        if wanted > self.height():
+        if wanted <= 0:
+            wanted = self.sizeHint().height()
+        if wanted != self.height():
             self.resize(self.width(), wanted)
 
     def _type_combo(self, name: str, accessible: str, chosen: str) -> QComboBox:
@@ -164,10 +169,22 @@ class TapDialog(QDialog):
 
     def _on_front_edit_text_changed(self, text: str) -> None:
         show_error(self.front_error, _problem(check_front, text))
+        show_error(self.start_error, "")  # it was about the endpoints as they were
         self._fit()
 
     def _on_upstream_edit_text_changed(self, text: str) -> None:
         show_error(self.upstream_error, _problem(check_upstream, text))
+        show_error(self.start_error, "")
+        self._fit()
+
+    def _show_start_error(self, message: str) -> None:
+        """A failed start's reason, under the field it is about when it names one."""
+        for prefix, label in (("Front: ", self.front_error), ("Upstream: ", self.upstream_error)):
+            if message.startswith(prefix):
+                show_error(label, message)
+                break
+        else:
+            show_error(self.start_error, message)
         self._fit()
 
     # -- starting and stopping --------------------------------------------------------------
@@ -195,8 +212,7 @@ class TapDialog(QDialog):
             )
             tap = make_tap(self.session, spec)
         except TapError as error:
-            show_error(self.start_error, str(error))
-            self._fit()
+            self._show_start_error(str(error))
             return
         # The proxy's helper process takes 50-150 ms to start: the window goes on meanwhile.
         self.start_button.setEnabled(False)
@@ -211,10 +227,10 @@ class TapDialog(QDialog):
             self.start_button.setEnabled(True)
             self.status_label.setText("")
             if isinstance(error, TapError):
-                show_error(self.start_error, str(error))
+                self._show_start_error(str(error))
             elif error is not None:
                 log.error("tap %s did not start", tap.spec.name, exc_info=error)
-                show_error(self.start_error, f"The tap did not start: {error}")
+                self._show_start_error(f"The tap did not start: {error}")
             self._fit()
             return
         self.tap = tap
