@@ -8,7 +8,8 @@ import and the probe: what they saw wrong, driven as they drove it.
 - the Tap window takes back the room of a message that went (no blank band);
 - a capture's refused connection (SYN answered by RST: a client started before its server)
   is not counted as a ZeroMQ connection "joined mid-stream";
-- a .pcap cut inside a packet's bytes (not only inside its record header) is said to be cut.
+- a .pcap cut inside a packet's bytes (not only inside its record header) is said to be cut;
+- a two-line problem under a Preferences field is shown whole, not cut in half.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import dpkt
 import pytest
 import zmq
 from pcap_fixtures import Packet, exchange, packets_of, write
+from preferences_helpers import open_preferences
 from ui_actions import WAIT_MS, click, trigger_menu
 
 from zinspect.core.pcap.importer import import_rows
@@ -139,3 +141,17 @@ def test_a_capture_cut_inside_a_packet_says_so(tmp_path, suffix):
         path = tmp_path / f"cut{cut}{suffix}"
         path.write_bytes(data[:cut])
         assert CUT_NOTE in import_rows(path)[1].notes, cut
+
+
+def test_a_long_problem_in_the_preferences_is_shown_whole(window, qtbot):
+    dialog = open_preferences(window, qtbot)
+    calm = dialog.height()
+    qtbot.keyClicks(dialog.history_edit, "lots")
+    label = dialog.history_error
+    assert label.isVisible() and "automatic cap" in label.text()
+    assert label.heightForWidth(label.width()) > label.fontMetrics().height()  # two lines
+    assert label.height() >= label.heightForWidth(label.width())  # ... both shown
+    dialog.history_edit.clear()
+    assert not label.isVisible()
+    assert dialog.height() == calm
+    click(qtbot, dialog.cancel_button)
