@@ -9,7 +9,8 @@ import and the probe: what they saw wrong, driven as they drove it.
 - a capture's refused connection (SYN answered by RST: a client started before its server)
   is not counted as a ZeroMQ connection "joined mid-stream";
 - a .pcap cut inside a packet's bytes (not only inside its record header) is said to be cut;
-- a two-line problem under a Preferences field is shown whole, not cut in half.
+- a two-line problem under a Preferences field is shown whole, not cut in half;
+- a second tap is not offered (nor given) the name of a first one whose rows the table holds.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ui_actions import WAIT_MS, click, trigger_menu
 
 from zinspect.core.pcap.importer import import_rows
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
+from zinspect.core.store import OUT, Message
 from zinspect.ui.tap.tap_dialog import TapDialog
 
 
@@ -155,3 +157,22 @@ def test_a_long_problem_in_the_preferences_is_shown_whole(window, qtbot):
     assert not label.isVisible()
     assert dialog.height() == calm
     click(qtbot, dialog.cancel_button)
+
+
+def test_a_second_tap_does_not_take_the_name_of_the_first_ones_rows(window, user, qtbot):
+    store = window.session.store
+    store.append(Message(1.0, "tap-1", OUT, [b"a row of an earlier tap"]))
+    dialog = wizard(window, qtbot)
+    assert dialog.name_edit.placeholderText() == "tap-2"
+    qtbot.keyClicks(dialog.name_edit, "tap-1")
+    qtbot.keyClicks(dialog.front_edit, "tcp://127.0.0.1:*")
+    qtbot.keyClicks(dialog.upstream_edit, "tcp://127.0.0.1:5999")
+    click(qtbot, dialog.start_button)
+    assert dialog.name_error.isVisible() and "'tap-2'" in dialog.name_error.text()
+    assert dialog.tap is None and user.socket_list() == []
+    dialog.name_edit.clear()  # the name offered
+    assert not dialog.name_error.isVisible()
+    click(qtbot, dialog.start_button)
+    qtbot.waitUntil(lambda: dialog.tap is not None, timeout=WAIT_MS)
+    assert [name.split()[0] for name in user.socket_list()] == ["tap-2"]
+    click(qtbot, dialog.stop_button)
