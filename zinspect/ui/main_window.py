@@ -285,6 +285,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.host.menu("&File")  # the workspace actions come first
+        file_menu.addSeparator()
+        # the Capture menu's own action: File is where a new user looks for a .pcap
+        file_menu.addAction(self.capture.open_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         socket_menu = self.host.menu("&Socket")
