@@ -1,9 +1,13 @@
 """The status bar with the history on disk: a first-time user flooded 3 million messages
 into a 1-million store and read "dropped 2,000,000" next to "history 3,000,000 on disk",
 as if the history's whole point had failed. Dropped now counts what is really gone: the
-messages dropped from memory that no history keeps."""
+messages dropped from memory that no history keeps. Turning the history off says what it
+took with it (it was silent)."""
 
 from __future__ import annotations
+
+from preferences_helpers import open_preferences, press_ok
+from PySide6.QtCore import QPoint, Qt
 
 from zinspect.core.history.history import History
 from zinspect.core.store import IN, MessageStore
@@ -50,3 +54,20 @@ def test_without_a_history_every_drop_counts(qtbot):
     fill(store, 2500)
     assert store.dropped_unkept == store.dropped == 1500
     assert "dropped 1,500" in status_text(qtbot, store)
+
+
+def test_turning_the_history_off_says_what_went(window, qtbot):
+    store = window.session.store
+    assert store.history is not None
+    store.set_caps(1000, store.max_bytes)
+    fill(store, 3000)
+    dialog = open_preferences(window, qtbot)
+    box = dialog.history_check
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
+    press_ok(qtbot, dialog)
+    assert store.history is None
+    assert window.statusBar().currentMessage() == (
+        "Preferences applied; the history on disk is off: the 2,000 older messages only it "
+        "kept are gone"
+    )
+    qtbot.waitUntil(lambda: "dropped 2,000" in window.status.text(), timeout=5000)  # sampled

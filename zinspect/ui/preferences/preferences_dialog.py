@@ -166,7 +166,10 @@ class PreferencesDialog(QDialog):
         history.addRow("", self.history_check)
         history.addRow("Disk cap (&GiB):", self.history_edit)
         history.addRow(self.history_error)
-        history.addRow("", _note("Turning it on keeps the messages that arrive from then on."))
+        history.addRow(
+            "",
+            _note("On: it keeps what arrives from then on. Off: what only it kept goes."),
+        )
 
         self.maxmsgsize_edit, self.maxmsgsize_error = self._field(
             "Default MAXMSGSIZE",
