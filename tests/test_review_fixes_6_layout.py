@@ -1,11 +1,14 @@
 """A window made smaller keeps room for the traffic table: a first-time user shrank the
 window from 1600 to 1024 px and the docks kept their desktop widths, leaving the table a
-quarter of the window (neither number nor time shown); Reset layout did not give it back."""
+quarter of the window (neither number nor time shown); Reset layout did not give it back;
+selecting a message widened the Message pane to fit its title and two buttons on one row."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 from ui_actions import WAIT_MS
+
+from zinspect.core.store import IN, Message
 
 
 def resize_to(window, qtbot, width: int, height: int) -> None:
@@ -42,3 +45,21 @@ def test_a_window_made_wider_leaves_the_docks_as_they_are(window, qtbot):
     narrowed = window.sockets_dock.width(), window.detail_dock.width()
     resize_to(window, qtbot, 1300, 800)
     assert (window.sockets_dock.width(), window.detail_dock.width()) == narrowed
+
+
+def test_selecting_a_message_in_a_small_window_leaves_the_table_its_room(window, user, qtbot):
+    desktop_layout(window, qtbot)
+    resize_to(window, qtbot, 1024, 700)
+    store = window.session.store
+    store.append(Message(1.0, "127.0.0.1:53814 -> 127.0.0.1:5701", IN, [b"", b"World"]))
+    qtbot.waitUntil(lambda: window.traffic.model.rowCount() == 1, timeout=WAIT_MS)
+    user.click_row(0)
+    QApplication.processEvents()
+    # the Message pane's title and its two buttons wrap instead of asking for one wide row
+    # (355 px at least, 369 with its scroll bar: the dock grew to that on every selection)
+    pane_width = window.detail_dock.widget().minimumWidth()
+    assert pane_width <= 330, pane_width
+    pane = window.detail
+    title, resend = pane._title_label, pane._resend_button
+    assert resend.isVisible() and not title.geometry().intersects(resend.geometry())
+    assert pane.rect().contains(resend.geometry())

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -47,6 +46,7 @@ from zinspect.ui.message.decoded_tree import DecodedTree
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.message.frame_viewer import FrameViewer
+from zinspect.ui.widgets.flow_bar import FlowBar
 from zinspect.ui.widgets.theme import tint
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,9 @@ class DetailPane(QWidget):
 
     def _build_header(self) -> QVBoxLayout:
         box = QVBoxLayout()
-        top = QHBoxLayout()
+        # wraps in a narrow dock: the title and two buttons on one row made the pane 355 px
+        # at least, and at 1024 px selecting a message took the traffic table's width
+        top = FlowBar(spacing=6)
         self._title_label = QLabel()
         title_font = QFont(self._title_label.font())
         title_font.setBold(True)
@@ -158,8 +160,7 @@ class DetailPane(QWidget):
         self._title_label.setObjectName("message_title")
         self._title_label.setAccessibleName("Message number")
         self._title_label.setToolTip("The message's number in the traffic store")
-        top.addWidget(self._title_label)
-        top.addStretch(1)
+        top.add(self._title_label, stretch=True)
         self._header_top = top
         self._resend_button = QPushButton("Edit and resend")
         self._resend_button.setObjectName("resend_button")
@@ -168,7 +169,7 @@ class DetailPane(QWidget):
             "Load this message's frames, exact bytes, into the composer to edit and send again"
         )
         self._resend_button.clicked.connect(self._on_resend_button_clicked)
-        top.addWidget(self._resend_button)
+        top.add(self._resend_button)
         box.addLayout(top)
 
         grid = QGridLayout()
@@ -304,7 +305,7 @@ class DetailPane(QWidget):
 
     def add_header_widget(self, widget: QWidget) -> None:
         """A feature's control in the header row, before Edit and resend."""
-        self._header_top.insertWidget(self._header_top.count() - 1, widget)
+        self._header_top.insert(self._header_top.count() - 1, widget)
 
     def set_body(self, widget: QWidget | None) -> None:
         """Show ``widget`` under the header instead of the frames (a pinned diff);
