@@ -1,6 +1,7 @@
 """The Tap window's status line in plain words: a first-time user read "tap tap-1",
 "waited for room: front 0, upstream 0" on every refresh, and "1 client without their own
-routing id" for the usual REQ client."""
+routing id" for the usual REQ client; the Message pane said "in (received)" for a row the
+table calls c → s."""
 
 from __future__ import annotations
 
@@ -33,4 +34,8 @@ def test_the_status_line_says_what_matters_once(window, user, qtbot, peer):
     assert "tap tap-1" not in text and "waited for room" not in text
     assert "1 client seen" in text
     assert "1 client without a routing id of its own" in text
+    # the Message pane says the way a row went as the table's Dir column does
+    for row in range(2):
+        user.click_row(row)
+        assert user.detail_field("direction") == ("client → server", "server → client")[row]
     user.click(dialog.stop_button)

@@ -52,6 +52,8 @@ from zinspect.ui.widgets.theme import tint
 log = logging.getLogger(__name__)
 
 EMPTY_HINT = "Select a message in the traffic table to see its frames here."
+DIRECTION_WORDS = {IN: "in (received)", OUT: "out (sent)"}
+TAP_DIRECTION_WORDS = {IN: "client → server", OUT: "server → client"}
 DECODED_FRAMES = 1000  # frames decoded for the Decoded view (a message may have 100,000)
 
 
@@ -112,6 +114,7 @@ class DetailPane(QWidget):
         # the time as the traffic table shows it, when that is not the clock (set_time_text)
         self._time_text: Callable[[Message], str | None] | None = None
         self._socket_type = ""
+        self._tap = False  # the message is a tap front's: its direction in tap words
         self._model = FrameListModel(self)
         self.setAccessibleName("Message detail")
         self._build()
@@ -272,7 +275,9 @@ class DetailPane(QWidget):
         return table
 
     # -- public API --------------------------------------------------------------------
-    def show_message(self, message: Message | None, socket_type: str = "", peer: str = "") -> None:
+    def show_message(
+        self, message: Message | None, socket_type: str = "", peer: str = "", tap: bool = False
+    ) -> None:
         """Show ``message`` (None: the empty state). ``socket_type`` is e.g. "ROUTER";
         ``peer`` the address a received message came from ("" when libzmq gave none).
 
@@ -282,6 +287,7 @@ class DetailPane(QWidget):
             return
         self._message = message
         self._peer = peer
+        self._tap = tap
         self._socket_type = socket_type.upper()
         self._frame_viewer.set_message(message, self._socket_type in ROUTING_ID_TYPES)
         if message is None:
@@ -393,9 +399,9 @@ class DetailPane(QWidget):
         if self._socket_type:
             socket_text += f" ({self._socket_type})"
         self._fields["socket"].setText(socket_text)
-        self._fields["direction"].setText(
-            {IN: "in (received)", OUT: "out (sent)"}.get(message.direction, message.direction)
-        )
+        # a tap front's rows say which way the message went, as the table's Dir does
+        words = TAP_DIRECTION_WORDS if self._tap else DIRECTION_WORDS
+        self._fields["direction"].setText(words.get(message.direction, message.direction))
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(size_text(message.size))
         self._fields["peer"].setText(self._peer_text(message))
