@@ -92,7 +92,9 @@ def test_quitting_the_window_stops_the_helper_with_its_last_counts(window, user,
         os.kill(helper, 0)
 
 
-def test_a_front_already_taken_is_said_under_start_and_nothing_is_left(window, user, qtbot, peer):
+def test_a_front_already_taken_is_said_under_the_front_field_and_nothing_is_left(
+    window, user, qtbot, peer
+):
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 5))
     qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
     taken = zmq.Context.instance().socket(zmq.PULL)
@@ -106,8 +108,8 @@ def test_a_front_already_taken_is_said_under_start_and_nothing_is_left(window, u
         qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
         user.click(dialog.start_button)
         # the helper finds the port taken: said in words once it answers, Start usable again
-        qtbot.waitUntil(lambda: dialog.start_error.text() != "", timeout=WAIT_MS)
-        assert "in use" in dialog.start_error.text().lower()
+        qtbot.waitUntil(lambda: dialog.front_error.text() != "", timeout=WAIT_MS)
+        assert "in use" in dialog.front_error.text().lower()
         assert dialog.tap is None and dialog.start_button.isEnabled()
         assert user.socket_list() == []  # the copies' socket went with the failed start
     finally:

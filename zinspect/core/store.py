@@ -221,6 +221,7 @@ class MessageStore:
         self.end_seq = 0  # seq the next message will get
         self.total_bytes = 0
         self.dropped = 0
+        self.dropped_unkept = 0  # of those, the ones no history had on disk: really gone
         self.received = 0  # every message is received or sent: sent = end_seq - received
         # Message objects handed out and still referenced somewhere, so get(seq) returns the
         # object a view already shows (e.g. "is this the message in the detail pane?").
@@ -358,6 +359,12 @@ class MessageStore:
         dropped = head - self._head
         self._dropped_time = items[head - 1][ROW_TIME]
         self.dropped += dropped
+        history = self.history
+        kept = 0  # the dropped rows a running history still reads back
+        if history is not None and not history.stopped:
+            first = max(self.first_seq, history.first_seq)
+            kept = max(0, min(self.first_seq + dropped, history.end_seq) - first)
+        self.dropped_unkept += dropped - kept
         self.first_seq += dropped
         self.total_bytes = total - removed_bytes
         # Release the rows, compacting the list when the dead prefix dominates it.

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 from zinspect.core.decode.model import DecodeRule
@@ -47,7 +47,12 @@ from zinspect.ui.widgets.theme import apply_theme, saved_theme, set_style
 from zinspect.ui.widgets.theme_menu import ThemeMenu
 from zinspect.ui.widgets.vertical_scroll import VerticalScroll
 from zinspect.ui.widgets.window_host import WindowHost
-from zinspect.ui.widgets.window_layout import docks_back, size_docks, whole_tab_titles
+from zinspect.ui.widgets.window_layout import (
+    docks_back,
+    keep_table_room,
+    size_docks,
+    whole_tab_titles,
+)
 from zinspect.ui.workspace.workspace_actions import WorkspaceActions
 
 log = logging.getLogger(__name__)
@@ -280,6 +285,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.host.menu("&File")  # the workspace actions come first
+        file_menu.addSeparator()
+        # the Capture menu's own action: File is where a new user looks for a .pcap
+        file_menu.addAction(self.capture.open_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         socket_menu = self.host.menu("&Socket")
@@ -362,7 +371,8 @@ class MainWindow(QMainWindow):
         self._selected_message = message
         socket_type = self.traffic.socket_type_of(message.socket) if message else ""
         peer = self.explore.peer_host(message) if message is not None else ""
-        self.detail.show_message(message, socket_type, peer)
+        tap = message is not None and message.socket in self.traffic.model.tap_fronts
+        self.detail.show_message(message, socket_type, peer, tap)
 
     def _on_detail_decode_rule_requested(self, socket: str, rule: DecodeRule) -> None:
         handle = self.session.socket_named(socket)
@@ -447,6 +457,11 @@ class MainWindow(QMainWindow):
             return
         self.close_guard = None
         self.close()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() < event.oldSize().width():
+            keep_table_room(self, self.sockets_dock, self.detail_dock)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The one way out. Order matters for a recording: the sockets close first, so

@@ -38,8 +38,8 @@ class TrafficStatus(QLabel):
         self.setToolTip(
             "Messages this session's sockets received and sent, and their rates; messages "
             "opened from capture files (not counted as in or out); what the store holds; how "
-            "many old messages the store's caps dropped from memory, and the history on disk "
-            "that keeps them for the session"
+            "many old messages the store's caps dropped from memory and no history on disk "
+            "keeps, and the history on disk that keeps them for the session"
         )
         self._last = (time.monotonic(), self.received, self.sent)
         self.in_rate = 0.0
@@ -80,7 +80,7 @@ class TrafficStatus(QLabel):
             f"in {received:,} ({self.in_rate:,.0f}/s)  ·  "
             f"out {sent:,} ({self.out_rate:,.0f}/s)  ·  {opened}"
             f"stored {len(store):,} ({human_size(store.total_bytes)})  ·  "
-            f"dropped {store.dropped:,}{history_text(store)}"
+            f"dropped {dropped_text(store)}{history_text(store)}"
         )
 
 
@@ -127,6 +127,14 @@ class StatusBar(QStatusBar):
             | Qt.TextFlag.TextSingleLine,
             shown,
         )
+
+
+def dropped_text(store: MessageStore) -> str:
+    """The messages the caps dropped from memory; with a history, only those it does not
+    keep on disk ("dropped 2,000,000" next to a history holding them read as data lost)."""
+    if store.history is None:
+        return f"{store.dropped:,}"
+    return f"{store.dropped_unkept:,}"
 
 
 def history_text(store: MessageStore) -> str:

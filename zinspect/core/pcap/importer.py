@@ -135,6 +135,7 @@ class PcapImporter:
         self.fragments = 0
         self.bad_times = 0
         self.refused = 0  # connections over MAX_CONNECTIONS
+        self.empty = 0  # TCP connections without a byte of data (a refused connect...)
         self.keep_events = keep_events
         self.events: list[SocketEvent] = []  # since the last take_events (keep_events)
         self.keep_types = keep_types
@@ -402,6 +403,9 @@ class PcapImporter:
 
     def _remember(self, connection: Connection) -> None:
         self._finished += 1
+        if not connection.client.reassembly.position and not connection.server.reassembly.position:
+            self.empty += 1  # refused (SYN, RST) or closed before a byte: nothing to say
+            return
         if connection.client.parser.not_zmtp or connection.server.parser.not_zmtp:
             self._not_zmtp += 1
             return

@@ -67,11 +67,24 @@ class _Guarded:
         self.file = file
         self._read = file.read
         self.name = getattr(file, "name", "")
+        # reads that found fewer bytes than asked: one (empty) is the end of the file; a
+        # second, or one with some bytes, is a record the file ends inside (dpkt's pcap
+        # reader hands such a record on short, without a word)
+        self.short_reads = 0
+        self.partial = False
 
     def read(self, size: int = -1) -> bytes:
         if size < 0 or size > MAX_RECORD_BYTES:
             raise _RecordTooLongError(size)
-        return self._read(size)
+        data = self._read(size)
+        if len(data) < size:
+            self.short_reads += 1
+            self.partial = self.partial or bool(data)
+        return data
+
+    @property
+    def ended_inside_a_record(self) -> bool:
+        return self.partial or self.short_reads > 1
 
     @property
     def position(self) -> int:
@@ -92,7 +105,7 @@ class PacketFile:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.cut_short = False  # the file ends inside a record
+        self._cut_short = False  # dpkt said the file ends inside a record
         try:
             if not stat.S_ISREG(os.stat(self.path).st_mode):
                 raise PcapError(f"{self.path} is not a regular file")
@@ -140,6 +153,11 @@ class PacketFile:
         return link_name(self.linktype)
 
     @property
+    def cut_short(self) -> bool:
+        """Whether the file ends inside a record (a capture interrupted, a copy cut)."""
+        return self._cut_short or self._guard.ended_inside_a_record
+
+    @property
     def progress(self) -> float:
         return 1.0 if self.size <= 0 else min(1.0, self._guard.position / self.size)
 
@@ -158,7 +176,7 @@ class PacketFile:
         """What an error of ``records()`` means: a PcapError in words, or None when the
         file just ends inside a record (``cut_short``: a capture interrupted)."""
         if isinstance(error, dpkt.NeedData):
-            self.cut_short = True
+            self._cut_short = True
             return None
         where = f"{self.path} is damaged at byte {self._guard.position:,}"
         if isinstance(error, _RecordTooLongError):

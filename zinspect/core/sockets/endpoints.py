@@ -31,6 +31,8 @@ SUGGESTED_BIND = "tcp://127.0.0.1:*"
 SUGGESTED_CONNECT = "tcp://127.0.0.1:5555"
 
 _HOSTNAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
+# "tcp//host:1", "tcp:/host:1", "tcp:host:1": a transport whose "://" was mistyped
+_MISTYPED_SEPARATOR = re.compile(r"^([A-Za-z]+)(:/{0,2}|/{1,2})(.+)$")
 
 
 class EndpointError(ValueError):
@@ -63,6 +65,13 @@ def validate_endpoint(endpoint: str, *, bind: bool) -> str:
             f"Character {error.start + 1} of the endpoint is half of a surrogate pair, not text"
         ) from None
     if "://" not in endpoint:
+        mistyped = _MISTYPED_SEPARATOR.match(endpoint)
+        if mistyped and mistyped.group(1).lower() in KNOWN_TRANSPORTS:
+            transport, separator, rest = mistyped.groups()
+            if transport.lower() == "ipc" and separator.startswith(":"):
+                rest = endpoint.partition(":")[2]  # ipc:/tmp/x names the path /tmp/x
+            fixed = f"{transport.lower()}://{rest}"
+            raise EndpointError(f"'{endpoint}': write '://' after the transport: {fixed}")
         raise EndpointError(
             f"'{endpoint}' has no transport: write it as transport://address, "
             f"for example tcp://{endpoint}"

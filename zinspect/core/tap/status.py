@@ -23,22 +23,25 @@ def status_line(tap: Tap) -> str:
     front_blocked = tap.front.blocked if tap.front is not None else 0
     upstream_blocked = sum(h.blocked for h in tap.sockets if h is not tap.front)
     parts = [
-        f"tap {tap.spec.name} ({tap.spec.pattern}, {RELAY_WORDS}): "
+        f"{_tap_name(tap.spec.name)} ({tap.spec.pattern}, {RELAY_WORDS}): "
         f"{tap.to_server:,} {CLIENT_TO_SERVER}, "
         f"{tap.to_client:,} {SERVER_TO_CLIENT}",
-        f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}",
     ]
+    if front_blocked or upstream_blocked:  # "waited ... 0, 0" on every line was noise
+        parts.append(f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}")
     if tap.spec.pattern == "reqrep":
-        parts.append(_count(tap.client_count, "client"))
+        parts.append(f"{_count(tap.client_count, 'client')} seen")
     if tap.not_shown:
         parts.append(f"{tap.not_shown:,} forwarded but not kept for the view")
     if tap.undeliverable:
         parts.append(f"{tap.undeliverable:,} replies for clients that had gone")
     if tap.generated_ids:
+        one = tap.generated_ids == 1
         parts.append(
-            f"{_count(tap.generated_ids, 'client')} without their own routing id: libzmq's "
-            "made-up ids start with a zero byte and cannot be mirrored, so the server sees "
-            "the tap's ids for them"
+            f"{_count(tap.generated_ids, 'client')} without a routing id of "
+            f"{'its' if one else 'their'} own (a REQ's usual case): libzmq's made-up ids "
+            "start with a zero byte and cannot be mirrored, so the server sees the tap's "
+            f"{'id for it' if one else 'ids for them'}"
         )
     if tap.refused:
         parts.append(
@@ -59,7 +62,8 @@ def proxy_status_line(tap: ProxyTap) -> str:
     forwarded = f"{tap.forwarded:,}" if not tap.multipart else f"about {tap.forwarded:,}"
     sending = "upstream" if tap.receiving == "front" else "front"
     parts = [
-        f"tap {tap.spec.name} ({tap.spec.pattern}, {tap.engine_words}, pid {tap.helper_pid}): "
+        f"{_tap_name(tap.spec.name)} ({tap.spec.pattern}, {tap.engine_words}, "
+        f"pid {tap.helper_pid}): "
         f"{forwarded} {CLIENT_TO_SERVER if tap.receiving == 'front' else SERVER_TO_CLIENT}",
     ]
     if tap.waited_s >= 0.1:  # libzmq's proxy counts no waits: the time it could not answer
@@ -70,6 +74,11 @@ def proxy_status_line(tap: ProxyTap) -> str:
         unit = "frames " if tap.multipart and tap.lost_frames else ""
         parts.append(f"{tap.not_shown:,} {unit}forwarded but not kept for the view")
     return "; ".join(parts)
+
+
+def _tap_name(name: str) -> str:
+    """ "tap hello" for a tap named hello; "tap-1" itself, not "tap tap-1"."""
+    return name if name.lower().startswith("tap") else f"tap {name}"
 
 
 def _count(number: int, noun: str) -> str:

@@ -115,20 +115,24 @@ class Tap:
         name = self.spec.name
         # known as a tap before its sockets exist: their listeners may ask (is_tap_front)
         _RUNNING.setdefault(session, []).append(self)
+        where = ""  # which endpoint a failure is about, as the proxy's helper says it
         try:
             front = session.create_socket(front_type, name)
             self.front = front
             self._attach(front)
+            where = "Front: "
             front.bind(self.spec.front)
+            where = ""
             if self.spec.pattern != "reqrep":
                 upstream = session.create_socket(upstream_type, f"{name}-upstream")
                 self.upstream = upstream
                 self._attach(upstream)
+                where = "Upstream: "
                 upstream.connect(self.spec.upstream)
                 upstream._watch_fd()  # a PUSH is watched too: its room comes back by the FD
         except SocketError as error:
             self.stop()
-            raise TapError(str(error)) from None
+            raise TapError(f"{where}{error}") from None
         self.running = True
         self.started_at = time.time()
         if self.spec.pattern == "reqrep":

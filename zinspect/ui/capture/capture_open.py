@@ -176,8 +176,14 @@ def only_notices(reader: CaptureReader | PcapImporter | MergedReader) -> bool:
 def pcap_summary(importer: PcapImporter) -> str:
     """What an imported packet capture held: its ZMTP connections, the first few named."""
     connections = importer.summaries
+    empty = ""
+    if importer.empty:  # a client that tried before its server was up: said apart
+        empty = (
+            f"; {importer.empty:,} TCP connection{'s' if importer.empty != 1 else ''} "
+            "without data (refused, or closed before a byte)"
+        )
     if not connections:
-        return f" (no ZeroMQ connection found in {importer.packets:,} packets)"
+        return f" (no ZeroMQ connection found in {importer.packets:,} packets{empty})"
     shown = "; ".join(connections[:3]) + ("; …" if len(connections) > 3 else "")
     noun = "connection" if len(connections) == 1 else "connections"
-    return f" from {len(connections):,} ZeroMQ {noun} ({shown})"
+    return f" from {len(connections):,} ZeroMQ {noun} ({shown}){empty}"

@@ -93,6 +93,11 @@ class ExploreActions(QObject):
         handle = session.socket_named(message.socket)
         if handle is not None and peer:
             peer = describe_peer(peer, handle.monitor.connections)
+        elif handle is None and not peer and message.direction == IN:
+            # an opened packet capture's connection is named "client -> server": what the
+            # client received came from the server ("inproc, or not reported" misled)
+            _client, arrow, server = message.socket.partition(" -> ")
+            peer = server if arrow else ""
         return peer
 
     def peer_address(self, message: Message) -> str:

@@ -116,7 +116,7 @@ class LatencyPanel(QWidget):
         self.latency = LatencyTracker(decoder, self._socket_type)
         self.gaps = GapTracker(decoder, self._socket_type)
         self._next_seq = store.first_seq  # everything the store keeps, from the first
-        self._cleared = False
+        self._cleared: int | None = None  # where the store was cleared (its end_seq then)
         self.skipped = 0  # messages the store dropped before the view could read them
         store.on_before_clear.append(self._on_store_before_clear)
         self.dock: QDockWidget | None = None
@@ -205,7 +205,9 @@ class LatencyPanel(QWidget):
         return [handle.name for handle in self._bridge.session.sockets]
 
     def _on_store_before_clear(self) -> None:
-        self._cleared = True
+        # what follows the clear is fed from there: rows a capture opened right after it
+        # may be in the store before the next tick
+        self._cleared = self._store.end_seq
 
     def _on_timer_timeout(self) -> None:
         backlog = self.feed()
@@ -218,11 +220,10 @@ class LatencyPanel(QWidget):
         """Feed what the store gained since the last tick, within the budget; whether more
         waits."""
         store = self._store
-        if self._cleared:
-            self._cleared = False
+        if self._cleared is not None:
             self.latency.reset()
             self.gaps.reset()
-            self._next_seq = store.end_seq
+            self._next_seq, self._cleared = self._cleared, None
             self.skipped = 0
         if self._next_seq < store.first_seq:  # dropped before it was read: skipped
             self.skipped += store.first_seq - self._next_seq

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -47,11 +46,14 @@ from zinspect.ui.message.decoded_tree import DecodedTree
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.message.frame_viewer import FrameViewer
+from zinspect.ui.widgets.flow_bar import FlowBar
 from zinspect.ui.widgets.theme import tint
 
 log = logging.getLogger(__name__)
 
 EMPTY_HINT = "Select a message in the traffic table to see its frames here."
+DIRECTION_WORDS = {IN: "in (received)", OUT: "out (sent)"}
+TAP_DIRECTION_WORDS = {IN: "client → server", OUT: "server → client"}
 DECODED_FRAMES = 1000  # frames decoded for the Decoded view (a message may have 100,000)
 
 
@@ -112,6 +114,7 @@ class DetailPane(QWidget):
         # the time as the traffic table shows it, when that is not the clock (set_time_text)
         self._time_text: Callable[[Message], str | None] | None = None
         self._socket_type = ""
+        self._tap = False  # the message is a tap front's: its direction in tap words
         self._model = FrameListModel(self)
         self.setAccessibleName("Message detail")
         self._build()
@@ -150,7 +153,9 @@ class DetailPane(QWidget):
 
     def _build_header(self) -> QVBoxLayout:
         box = QVBoxLayout()
-        top = QHBoxLayout()
+        # wraps in a narrow dock: the title and two buttons on one row made the pane 355 px
+        # at least, and at 1024 px selecting a message took the traffic table's width
+        top = FlowBar(spacing=6)
         self._title_label = QLabel()
         title_font = QFont(self._title_label.font())
         title_font.setBold(True)
@@ -158,8 +163,7 @@ class DetailPane(QWidget):
         self._title_label.setObjectName("message_title")
         self._title_label.setAccessibleName("Message number")
         self._title_label.setToolTip("The message's number in the traffic store")
-        top.addWidget(self._title_label)
-        top.addStretch(1)
+        top.add(self._title_label, stretch=True)
         self._header_top = top
         self._resend_button = QPushButton("Edit and resend")
         self._resend_button.setObjectName("resend_button")
@@ -168,7 +172,7 @@ class DetailPane(QWidget):
             "Load this message's frames, exact bytes, into the composer to edit and send again"
         )
         self._resend_button.clicked.connect(self._on_resend_button_clicked)
-        top.addWidget(self._resend_button)
+        top.add(self._resend_button)
         box.addLayout(top)
 
         grid = QGridLayout()
@@ -271,7 +275,9 @@ class DetailPane(QWidget):
         return table
 
     # -- public API --------------------------------------------------------------------
-    def show_message(self, message: Message | None, socket_type: str = "", peer: str = "") -> None:
+    def show_message(
+        self, message: Message | None, socket_type: str = "", peer: str = "", tap: bool = False
+    ) -> None:
         """Show ``message`` (None: the empty state). ``socket_type`` is e.g. "ROUTER";
         ``peer`` the address a received message came from ("" when libzmq gave none).
 
@@ -281,6 +287,7 @@ class DetailPane(QWidget):
             return
         self._message = message
         self._peer = peer
+        self._tap = tap
         self._socket_type = socket_type.upper()
         self._frame_viewer.set_message(message, self._socket_type in ROUTING_ID_TYPES)
         if message is None:
@@ -304,7 +311,7 @@ class DetailPane(QWidget):
 
     def add_header_widget(self, widget: QWidget) -> None:
         """A feature's control in the header row, before Edit and resend."""
-        self._header_top.insertWidget(self._header_top.count() - 1, widget)
+        self._header_top.insert(self._header_top.count() - 1, widget)
 
     def set_body(self, widget: QWidget | None) -> None:
         """Show ``widget`` under the header instead of the frames (a pinned diff);
@@ -392,9 +399,9 @@ class DetailPane(QWidget):
         if self._socket_type:
             socket_text += f" ({self._socket_type})"
         self._fields["socket"].setText(socket_text)
-        self._fields["direction"].setText(
-            {IN: "in (received)", OUT: "out (sent)"}.get(message.direction, message.direction)
-        )
+        # a tap front's rows say which way the message went, as the table's Dir does
+        words = TAP_DIRECTION_WORDS if self._tap else DIRECTION_WORDS
+        self._fields["direction"].setText(words.get(message.direction, message.direction))
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(size_text(message.size))
         self._fields["peer"].setText(self._peer_text(message))

@@ -104,16 +104,20 @@ class PreferencesActions(QObject):
     def _on_dialog_preferences_applied(self, preferences: Preferences) -> None:
         store = self._session.store
         dropped = store.dropped
+        only_on_disk = store.first_seq - store.oldest_seq  # 0 without a history
         self.apply(preferences, caps=True)
         gone = store.dropped - dropped
+        said = []
         if gone:
-            self._host.show_status(
-                f"Preferences applied; the new caps dropped the {gone:,} oldest "
-                f"message{'' if gone == 1 else 's'}",
-                STATUS_MS,
+            said.append(
+                f"the new caps dropped the {gone:,} oldest message{'' if gone == 1 else 's'}"
             )
-        else:
-            self._host.show_status("Preferences applied", STATUS_MS)
+        if only_on_disk and store.history is None:  # turning it off discarded them
+            said.append(
+                f"the history on disk is off: the {only_on_disk:,} older "
+                f"message{'' if only_on_disk == 1 else 's'} only it kept are gone"
+            )
+        self._host.show_status("; ".join(["Preferences applied", *said]), STATUS_MS)
 
     def apply(self, preferences: Preferences, caps: bool) -> None:
         """Make the window follow ``preferences``; the store's caps only when ``caps`` (at

@@ -145,9 +145,9 @@ class PreferencesDialog(QDialog):
         )
         caps = QFormLayout()
         caps.addRow("Maximum &messages:", self.max_messages_edit)
-        caps.addRow("", self.max_messages_error)
+        caps.addRow(self.max_messages_error)
         caps.addRow("Maximum memory (&MiB):", self.max_mib_edit)
-        caps.addRow("", self.max_mib_error)
+        caps.addRow(self.max_mib_error)
         caps.addRow("", _note("Lower caps drop the oldest messages at once."))
 
         self.history_check = QCheckBox("&Keep history on disk")
@@ -165,8 +165,11 @@ class PreferencesDialog(QDialog):
         history = QFormLayout()
         history.addRow("", self.history_check)
         history.addRow("Disk cap (&GiB):", self.history_edit)
-        history.addRow("", self.history_error)
-        history.addRow("", _note("Turning it on keeps the messages that arrive from then on."))
+        history.addRow(self.history_error)
+        history.addRow(
+            "",
+            _note("On: it keeps what arrives from then on. Off: what only it kept goes."),
+        )
 
         self.maxmsgsize_edit, self.maxmsgsize_error = self._field(
             "Default MAXMSGSIZE",
@@ -175,7 +178,7 @@ class PreferencesDialog(QDialog):
         )
         sockets = QFormLayout()
         sockets.addRow("Default MA&XMSGSIZE:", self.maxmsgsize_edit)
-        sockets.addRow("", self.maxmsgsize_error)
+        sockets.addRow(self.maxmsgsize_error)
         sockets.addRow(
             "", _note("For sockets created from now on; a socket's Options tab changes its own.")
         )
@@ -302,7 +305,26 @@ class PreferencesDialog(QDialog):
             fine = fine and value is not None
         self.ok_button.setEnabled(fine)
         self.apply_button.setEnabled(fine)
+        self._fit()
         return fine
+
+    def _fit(self) -> None:
+        """Be as tall as the wrapped problems need (the minimum size the layout sets counts
+        one line per label, which cut a two-line problem in half), and no taller."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        for box in self.findChildren(QGroupBox):  # a problem just shown or hidden counts
+            inner = box.layout()  # at once, not after the next turn of the loop
+            if inner is not None:
+                inner.activate()
+        layout.activate()
+        if self.hasHeightForWidth():  # a problem is shown: it wraps
+            wanted = self.heightForWidth(self.width())
+        else:
+            wanted = self.minimumSizeHint().height()
+        if wanted > 0 and wanted != self.height():
+            self.resize(self.width(), wanted)
 
     def _on_field_text_changed(self, _text: str) -> None:
         self._check()

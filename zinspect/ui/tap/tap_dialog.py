@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -84,6 +85,7 @@ class TapDialog(QDialog):
         self.name_edit = make_line_edit(
             "tap_name", "The front socket's name in the sockets list and the traffic", "tap-1"
         )
+        self.name_error = error_label("Tap name problem")
         self.front_edit = make_line_edit(
             "tap_front",
             "zinspect binds this endpoint: the clients connect here (their old endpoint, or "
@@ -114,10 +116,11 @@ class TapDialog(QDialog):
         form.addRow("", self.pattern_note)
         form.addRow("Socket types", self.types_row)
         form.addRow("Name", self.name_edit)
+        form.addRow(self.name_error)
         form.addRow("Front (clients)", self.front_edit)
-        form.addRow("", self.front_error)
+        form.addRow(self.front_error)  # across both columns: a label column row wraps badly
         form.addRow("Upstream (server)", self.upstream_edit)
-        form.addRow("", self.upstream_error)
+        form.addRow(self.upstream_error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
@@ -134,6 +137,7 @@ class TapDialog(QDialog):
         self._timer.setInterval(STATUS_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self.pattern_combo.currentIndexChanged.connect(self._on_pattern_combo_changed)
+        self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
         self.front_edit.textChanged.connect(self._on_front_edit_text_changed)
         self.upstream_edit.textChanged.connect(self._on_upstream_edit_text_changed)
         self.start_button.clicked.connect(self.start)
@@ -141,11 +145,41 @@ class TapDialog(QDialog):
         self._on_pattern_combo_changed()
         self.resize(MIN_WIDTH, self.sizeHint().height())
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.tap is None:
+            self.name_edit.setPlaceholderText(self._free_name())
+
+    def _free_name(self) -> str:
+        """The next tap name that neither a socket nor the kept traffic has (the table
+        labels rows by name: a second tap-1 would mix its rows with the first's)."""
+        store = self.session.store
+        return self.session.peek_name("tap", avoid=store.socket_names() if len(store) else ())
+
+    def _kept_traffic_clash(self, name: str) -> str:
+        """Why a typed ``name`` cannot be used while the table holds an earlier socket's
+        messages under it ('' when it can), as the new-socket row says it."""
+        store = self.session.store
+        if not name or not len(store) or self.session.socket_named(name) is not None:
+            return ""  # a live socket's name: making the tap says it exists
+        if name not in store.socket_names():
+            return ""
+        return (
+            f"The traffic table holds messages of an earlier socket named '{name}': the "
+            f"tap's would mix with them. Choose another name, such as '{self._free_name()}', "
+            "or clear the traffic first"
+        )
+
     def _fit(self) -> None:
-        """Grow to show every wrapped line (a new error or a longer status), never shrink."""
+        """Take the height the wrapped lines need: grow for a new error or a longer status,
+        shrink back when one goes (no blank band where a message was)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # a label just shown or hidden counts at once
         wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
-        wanted = max(wanted, self.sizeHint().height())
-        if wanted > self.height():
+        if wanted <= 0:
+            wanted = self.sizeHint().height()
+        if wanted != self.height():
             self.resize(self.width(), wanted)
 
     def _type_combo(self, name: str, accessible: str, chosen: str) -> QComboBox:
@@ -162,12 +196,29 @@ class TapDialog(QDialog):
         self.pattern_note.setText(pattern.explanation)
         self._form.setRowVisible(self.types_row, pattern.name == "custom")
 
+    def _on_name_edit_text_changed(self, _text: str) -> None:
+        if self.name_error.isVisible():  # the store is read on Start, not per keystroke
+            show_error(self.name_error, "")
+            self._fit()
+
     def _on_front_edit_text_changed(self, text: str) -> None:
         show_error(self.front_error, _problem(check_front, text))
+        show_error(self.start_error, "")  # it was about the endpoints as they were
         self._fit()
 
     def _on_upstream_edit_text_changed(self, text: str) -> None:
         show_error(self.upstream_error, _problem(check_upstream, text))
+        show_error(self.start_error, "")
+        self._fit()
+
+    def _show_start_error(self, message: str) -> None:
+        """A failed start's reason, under the field it is about when it names one."""
+        for prefix, label in (("Front: ", self.front_error), ("Upstream: ", self.upstream_error)):
+            if message.startswith(prefix):
+                show_error(label, message)
+                break
+        else:
+            show_error(self.start_error, message)
         self._fit()
 
     # -- starting and stopping --------------------------------------------------------------
@@ -183,7 +234,13 @@ class TapDialog(QDialog):
         if front_problem or upstream_problem:
             self._fit()
             return
-        name = self.name_edit.text().strip() or self.session.peek_name("tap")
+        typed = self.name_edit.text().strip()
+        clash = self._kept_traffic_clash(typed)
+        show_error(self.name_error, clash)
+        if clash:
+            self._fit()
+            return
+        name = typed or self._free_name()
         try:
             spec = make_spec(
                 name,
@@ -195,8 +252,7 @@ class TapDialog(QDialog):
             )
             tap = make_tap(self.session, spec)
         except TapError as error:
-            show_error(self.start_error, str(error))
-            self._fit()
+            self._show_start_error(str(error))
             return
         # The proxy's helper process takes 50-150 ms to start: the window goes on meanwhile.
         self.start_button.setEnabled(False)
@@ -211,10 +267,10 @@ class TapDialog(QDialog):
             self.start_button.setEnabled(True)
             self.status_label.setText("")
             if isinstance(error, TapError):
-                show_error(self.start_error, str(error))
+                self._show_start_error(str(error))
             elif error is not None:
                 log.error("tap %s did not start", tap.spec.name, exc_info=error)
-                show_error(self.start_error, f"The tap did not start: {error}")
+                self._show_start_error(f"The tap did not start: {error}")
             self._fit()
             return
         self.tap = tap
@@ -232,6 +288,7 @@ class TapDialog(QDialog):
             return
         self.status_label.setText(f"Stopped. {tap.status_text()}")
         self.tap = None
+        self.name_edit.setPlaceholderText(self._free_name())  # its rows keep its name
         self._set_running(False)
         self.tap_stopped.emit(tap.spec.name)
 

@@ -230,7 +230,10 @@ class TopicsView(QWidget):
         if tree.rebuilding:
             parts.append("splitting the topics again…")
         if follower.missed:
-            parts.append(f"{follower.missed:,} messages left the store before they were counted")
+            parts.append(  # "the store" told a user nothing
+                f"{follower.missed:,} messages not counted: they left memory before this "
+                "view reached them"
+            )
         text = " · ".join(parts)
         if self.status_label.text() != text:
             self.status_label.setText(text)

@@ -46,8 +46,10 @@ class FilterProgress(QWidget):
             self.cancel_button.show()
             self.show()
         elif self._model.stopped_at is not None:
+            # the search goes from the oldest message on: what it did not reach is newer
             self.label.setText(
-                f"Search stopped at {self._model.stopped_at}%: older messages not searched"
+                f"Search stopped at {self._model.stopped_at}%: newer messages up to the "
+                "Cancel not searched"
             )
             self.cancel_button.hide()
             self.show()

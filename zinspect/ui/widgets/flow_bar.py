@@ -29,6 +29,12 @@ class FlowBar(QLayout):
             self._stretch.add(id(widget))
         self.addItem(QWidgetItem(widget))
 
+    def insert(self, index: int, widget: QWidget) -> None:
+        """``widget`` at ``index`` in the order (a control that goes before another)."""
+        self.addChildWidget(widget)
+        self._items.insert(index, QWidgetItem(widget))
+        self.invalidate()
+
     # -- QLayout ---------------------------------------------------------------------------
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt override)
         self._items.append(item)

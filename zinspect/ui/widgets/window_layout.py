@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 from zinspect.ui.widgets.theme import set_style
 
 TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # a little less padding than Fusion's
+TABLE_SHARE = 40  # percent of a narrowed window's width left to the traffic table at least
 
 
 def whole_tab_titles(window: QMainWindow) -> None:
@@ -31,13 +32,28 @@ def size_docks(
     """The docks' first widths: narrower in a narrow window, where the traffic table between
     them needs room too (at 1024 px it keeps over 45 % of the width; the docks wrap their
     buttons and scroll rather than hold it narrow)."""
-    window.resizeDocks(
-        [left, right],
-        # the Message pane grows back to 430 px from about 1,300 px on
-        [min(320, width * 25 // 100), min(430, max(width * 25 // 100, width - 900))],
-        Qt.Orientation.Horizontal,
-    )
+    window.resizeDocks([left, right], list(dock_widths(width)), Qt.Orientation.Horizontal)
     window.resizeDocks([bottom], [255], Qt.Orientation.Vertical)
+
+
+def dock_widths(width: int) -> tuple[int, int]:
+    """The side docks' widths in a window ``width`` pixels wide."""
+    # the Message pane grows back to 430 px from about 1,300 px on
+    return min(320, width * 25 // 100), min(430, max(width * 25 // 100, width - 900))
+
+
+def keep_table_room(window: QMainWindow, left: QDockWidget, right: QDockWidget) -> None:
+    """A window made narrower takes width from the side docks too: Qt takes it from the
+    traffic table alone, which left a desktop layout's table a quarter of a 1024-px window
+    (neither number nor time shown). Docks already narrower keep their width."""
+    width = window.width()
+    docked = [dock for dock in (left, right) if dock.isVisible() and not dock.isFloating()]
+    if width - sum(dock.width() for dock in docked) >= width * TABLE_SHARE // 100:
+        return
+    targets = dict(zip((left, right), dock_widths(width), strict=True))
+    window.resizeDocks(
+        docked, [min(dock.width(), targets[dock]) for dock in docked], Qt.Orientation.Horizontal
+    )
 
 
 def docks_back(window: QMainWindow, docks: Iterable[QDockWidget], size: QSize) -> QSize:
