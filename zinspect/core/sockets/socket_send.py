@@ -241,7 +241,10 @@ class Sending:
         """Send without blocking: True when queued (and recorded in the store), False on
         EAGAIN, SocketError otherwise. Flat on purpose: a scripted send runs it per message.
         ``retry``: the service trying a waiting send again, which is neither counted as
-        blocked once more nor followed by another service unless the socket is ready."""
+        blocked once more nor followed by another service unless the socket is ready.
+        The row's time is read before the send: a message cannot have left before it, so a
+        reply's latency is never understated when the process is preempted in between."""
+        sent_at = time.time()
         try:
             if len(frames) == 1:
                 self._send_frame(frames[0], _NOBLOCK)
@@ -268,7 +271,7 @@ class Sending:
                 self._schedule_service()
         self.sent += 1
         size = len(frames[0]) if len(frames) == 1 else sum(map(len, frames))
-        self.session.store.append_row((time.time(), self.name, OUT, size, *frames))
+        self.session.store.append_row((sent_at, self.name, OUT, size, *frames))
         if self.peer_table:
             record = self.peer_table.get(frames[0])
             if record is not None:
