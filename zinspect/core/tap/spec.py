@@ -27,6 +27,7 @@ class TapPattern:
     front_type: str
     upstream_type: str
     explanation: str
+    title: str  # what the Tap window lists: words first, the command line's name after
 
 
 PATTERNS: dict[str, TapPattern] = {
@@ -38,6 +39,7 @@ PATTERNS: dict[str, TapPattern] = {
             "DEALER",
             "Request/reply: REQ or DEALER clients, a REP or ROUTER server; one DEALER per "
             "client towards the server, with the client's own routing id when it set one.",
+            "Request/reply (reqrep)",
         ),
         TapPattern(
             "pubsub",
@@ -45,18 +47,21 @@ PATTERNS: dict[str, TapPattern] = {
             "XSUB",
             "Publish/subscribe: SUB clients, a PUB server; subscriptions go upstream and are "
             "shown, published messages come back.",
+            "Publish/subscribe (pubsub)",
         ),
         TapPattern(
             "pipeline",
             "PULL",
             "PUSH",
             "Pipeline: PUSH clients, a PULL server; messages flow one way, client to server.",
+            "Pipeline (pipeline)",
         ),
         TapPattern(
             "pair",
             "PAIR",
             "PAIR",
             "Pair: one PAIR client and one PAIR server, messages both ways.",
+            "Pair (pair)",
         ),
         TapPattern(
             "custom",
@@ -64,6 +69,7 @@ PATTERNS: dict[str, TapPattern] = {
             "",
             "By hand: choose the front and upstream socket types; every message is forwarded "
             "to the other side as it is.",
+            "Socket types by hand (custom)",
         ),
     )
 }

@@ -68,7 +68,7 @@ class TapDialog(QDialog):
         self.pattern_combo.setObjectName("tap_pattern")
         self.pattern_combo.setAccessibleName("Tap pattern")
         for pattern in PATTERNS.values():
-            self.pattern_combo.addItem(pattern.name, pattern.name)
+            self.pattern_combo.addItem(pattern.title, pattern.name)
         self.pattern_note = QLabel()
         self.pattern_note.setWordWrap(True)
         self.pattern_note.setObjectName("tap_pattern_note")
