@@ -35,7 +35,10 @@ def right_click(qtbot, widget: QWidget, pos: QPoint) -> QMenu:
 
 
 def _shown_menus() -> list[QMenu]:
-    return [m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible()]
+    # the popup Qt tracks, not a walk over QApplication.topLevelWidgets(): wrapping every
+    # top-level widget met one half-way through its deletion and crashed a run (SIGSEGV)
+    popup = QApplication.activePopupWidget()
+    return [popup] if isinstance(popup, QMenu) and popup.isVisible() else []
 
 
 def value_menu(qtbot, user, row: int, frame: int, path: str) -> QMenu:

@@ -27,6 +27,9 @@ def test_a_captured_reply_names_the_server_as_its_peer(window, user, qtbot, tmp_
     reply = next(row for row in range(2) if model.message_at(row).direction == IN)
     user.click_row(reply)
     assert window.detail._fields["peer"].text() == "10.0.0.2:5555"
+    # the request was sent by the capture's client, not by a socket of this session
+    user.click_row(1 - reply)
+    assert window.detail._fields["peer"].text() == "10.0.0.2:5555 (sent there)"
 
 
 def test_file_offers_open_capture_too(window, qtbot, tmp_path):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from detail_pane_helpers import make_message
 from PySide6.QtCore import QPoint
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMenu, QTableView, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTableView, QWidget
+from table_helpers import right_click
 from ui_actions import WAIT_MS
 
 from zinspect.core.decode.decoder import MessageDecoder
@@ -49,13 +50,7 @@ def rows(parent) -> dict[str, tuple[str, str]]:
 
 def context_menu(widget: QWidget, pos: QPoint, qtbot) -> QMenu:
     """Right-click ``widget`` at ``pos`` (as the platform does, by a context menu event)."""
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, widget.mapToGlobal(pos))
-    QApplication.sendEvent(widget, event)
-    qtbot.waitUntil(
-        lambda: any(m.isVisible() for m in QApplication.topLevelWidgets() if isinstance(m, QMenu)),
-        timeout=WAIT_MS,
-    )
-    return next(m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible())
+    return right_click(qtbot, widget, pos)
 
 
 def trigger(menu: QMenu, text: str) -> None:

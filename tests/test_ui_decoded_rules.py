@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
+from table_helpers import right_click
 from ui_actions import WAIT_MS
 
 from zinspect.core.decode.frame_decoders import DECODERS
@@ -29,14 +29,7 @@ def schema_decoder():
 
 
 def open_menu(widget, pos, qtbot) -> QMenu:
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, widget.mapToGlobal(pos))
-    QApplication.sendEvent(widget, event)
-
-    def shown() -> list[QMenu]:
-        return [m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible()]
-
-    qtbot.waitUntil(lambda: bool(shown()), timeout=WAIT_MS)
-    return shown()[0]
+    return right_click(qtbot, widget, pos)
 
 
 def test_a_schema_decoder_from_the_message_pane_is_completed_in_the_rules_editor(

@@ -256,6 +256,9 @@ def window(session, qtbot, tmp_path):
     """The real main window on the test session, with its own settings file."""
     main = MainWindow(settings=settings_at(tmp_path / "s.ini"), session=session)
     qtbot.addWidget(main)
+    # a desktop's window: the offscreen screen is 800 x 800, and a first start fits itself
+    # to the screen (tests/test_window_first_size.py)
+    main.resize(1600, 800)
     main.show()
     qtbot.waitExposed(main)
     yield main

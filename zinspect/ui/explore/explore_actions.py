@@ -93,9 +93,10 @@ class ExploreActions(QObject):
         handle = session.socket_named(message.socket)
         if handle is not None and peer:
             peer = describe_peer(peer, handle.monitor.connections)
-        elif handle is None and not peer and message.direction == IN:
+        elif handle is None and not peer:
             # an opened packet capture's connection is named "client -> server": what the
-            # client received came from the server ("inproc, or not reported" misled)
+            # client received came from the server ("inproc, or not reported" misled), and
+            # what it sent went there (no socket of this session sent it)
             _client, arrow, server = message.socket.partition(" -> ")
             peer = server if arrow else ""
         return peer

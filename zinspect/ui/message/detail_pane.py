@@ -410,8 +410,8 @@ class DetailPane(QWidget):
         self._note_label.setVisible(bool(note))
 
     def _peer_text(self, message: Message) -> str:
-        if message.direction != IN:
-            return "— (sent by this socket)"
+        if message.direction != IN:  # a peer here: an opened capture's, where it went
+            return f"{self._peer} (sent there)" if self._peer else "— (sent by this socket)"
         parts = [self._peer or "no address (inproc, or not reported)"]
         if self._socket_type in ROUTING_ID_TYPES and message.frames:
             # one routing id per connection: it tells which of several from one host

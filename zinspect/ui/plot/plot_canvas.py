@@ -13,6 +13,7 @@ axis at 0, so a steady rate looks steady.
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import time
@@ -45,6 +46,19 @@ class _TimedPlotWidget(pg.PlotWidget):
         self.paint_s = 0.7 * self.paint_s + 0.3 * (time.perf_counter() - began)
 
 
+def _top_level_widgets() -> set[QWidget]:
+    """QApplication.topLevelWidgets() with collections held off while PySide wraps each
+    one: a widget only Python keeps alive, deleted by a collection half way through the
+    list, left a dangling pointer in it (the crash theme._restyle avoids the same way)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return set(QApplication.topLevelWidgets())
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class PlotCanvas(QWidget):
     """A PlotWidget with a date axis, a legend and named lines; ``from_zero``: the y axis
     starts at 0 (counts), else it fits the lines shown."""
@@ -54,7 +68,7 @@ class PlotCanvas(QWidget):
     ) -> None:
         super().__init__(parent)
         self.from_zero = from_zero
-        windows = set(QApplication.topLevelWidgets())
+        windows = _top_level_widgets()
         self.widget = _TimedPlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.widget.setAccessibleName(f"Plot of {y_label}")
         self.item = self.widget.getPlotItem()
@@ -96,7 +110,7 @@ class PlotCanvas(QWidget):
         moment, even while Qt is listing every widget (QApplication.allWidgets, which the
         theme switch walks) and then the list holds a deleted widget. Owned by this canvas
         (and still windows, never shown), they go when it goes."""
-        for stray in QApplication.topLevelWidgets():
+        for stray in _top_level_widgets():
             if stray not in windows and stray is not self and stray.parent() is None:
                 stray.setParent(self, stray.windowFlags() | Qt.WindowType.Window)
 
