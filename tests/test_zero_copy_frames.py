@@ -114,6 +114,11 @@ def test_big_frames_are_kept_as_received_and_every_reader_gets_the_bytes_sent(
     decoded = MessageDecoder().decode(message.frames, pull.name, "PULL")
     assert len(decoded.frames) == 4
     assert store.total_bytes == expected_bytes(messages)
+    # what needs no frame reads the row as kept (no copy): times, sizes, sorting keys
+    assert store.time_before(first + 1) == rows[0][0]
+    assert store.payload_size(first) == MIB
+    raw = store.raw_row(first)
+    assert raw is not None and type(raw[ROW_FRAMES]) is memoryview
 
 
 def test_a_frame_one_byte_below_the_threshold_is_copied(qtbot, session, sender):

@@ -364,6 +364,14 @@ class MessageStore:
     def get_row(self, seq: int) -> Row | None:
         """The row of message ``seq`` (see ROW_*) from RAM or the history, or None if
         dropped/cleared."""
+        row = self.raw_row(seq)
+        if row is not None and self._kept.seqs and self._kept.holds(seq):
+            return bytes_row(row)
+        return row  # type: ignore[return-value]  # (no kept frame: every frame is bytes)
+
+    def raw_row(self, seq: int) -> RawRow | None:
+        """``get_row`` as kept (a big frame may be a memoryview): for its time, socket,
+        direction, size and frame count, with no copy of a kept frame (``raw_rows``)."""
         if seq < self.first_seq:
             if seq < self.oldest_seq:
                 return None
@@ -371,10 +379,7 @@ class MessageStore:
             return self.history.get_row(seq)
         if seq >= self.end_seq:
             return None
-        row = self._items[self._head + seq - self.first_seq]
-        if self._kept.seqs and self._kept.holds(seq):
-            return bytes_row(row)
-        return row  # type: ignore[return-value]  # (no kept frame: every frame is bytes)
+        return self._items[self._head + seq - self.first_seq]
 
     def payload_size(self, seq: int) -> int:
         """The payload size of message ``seq`` in RAM, 0 if it is not there (a count that
@@ -386,7 +391,7 @@ class MessageStore:
     def time_before(self, seq: int) -> float | None:
         """The time of the message before ``seq`` (kept, or the last dropped one), or None
         when there is none: ``seq`` is the first since start or the last clear."""
-        row = self.get_row(seq - 1)
+        row = self.raw_row(seq - 1)
         if row is not None:
             return row[ROW_TIME]
         if seq == self.first_seq:

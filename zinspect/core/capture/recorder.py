@@ -215,7 +215,7 @@ class Recorder:
             writer.write_event(event)
         if not self.cut:
             return
-        first_row, last_row = store.get_row(first), store.get_row(end - 1)
+        first_row, last_row = store.raw_row(first), store.raw_row(end - 1)  # (times)
         assert first_row is not None and last_row is not None
         detail = (
             f"zinspect quit before writing the last {self.cut:,} messages (received or sent "

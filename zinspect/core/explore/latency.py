@@ -150,12 +150,13 @@ class LatencyTracker:
         and no big frame is copied for it)."""
         return not all(self._kind(socket) in ONE_WAY for socket in set(map(_socket_of, rows)))
 
-    def feed(self, first_seq: int, rows: Sequence[Row]) -> None:
-        """Rows of the store with sequence numbers from ``first_seq``, in order."""
+    def feed(self, first_seq: int, rows: Sequence[Row], reads: bool | None = None) -> None:
+        """Rows of the store with sequence numbers from ``first_seq``, in order (``reads``:
+        what ``reads_frames`` said of them, if asked already)."""
         types = self._types
         # Under a flood this runs on every message: a chunk from one-way sockets only (the
         # usual flood) is passed over at C speed, not a Python step per row
-        if not self.reads_frames(rows):
+        if not (self.reads_frames(rows) if reads is None else reads):
             rows = ()
         for offset, row in enumerate(rows):
             socket = row[ROW_SOCKET]

@@ -150,8 +150,9 @@ class GapTracker:
         store's rows as kept, MessageStore.raw_rows, and no big frame is copied for it)."""
         return bool(self._marks) or _BITCOIN_ROW_LEN in map(len, rows)
 
-    def feed(self, first_seq: int, rows: Sequence[Row]) -> None:
-        """Rows of the store with sequence numbers from ``first_seq``, in order."""
+    def feed(self, first_seq: int, rows: Sequence[Row], reads: bool | None = None) -> None:
+        """Rows of the store with sequence numbers from ``first_seq``, in order (``reads``:
+        what ``reads_frames`` said of them, if asked already)."""
         marked = {mark.socket for mark in self._marks}
         types = self._types
         if len(self._seen) < MAX_SOCKETS_SEEN:
@@ -161,7 +162,7 @@ class GapTracker:
         # of the Latency view's share of the loop)
         offsets: Iterable[int] = range(len(rows))
         if not marked:
-            if not self.reads_frames(rows):
+            if not (self.reads_frames(rows) if reads is None else reads):
                 return
             offsets = compress(offsets, map(_BITCOIN_ROW_LEN.__eq__, map(len, rows)))
         for offset in offsets:

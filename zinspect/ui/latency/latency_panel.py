@@ -235,10 +235,12 @@ class LatencyPanel(QWidget):
             # of every big frame here cost more than its copy on receipt (core.rows)
             first, raw = store.raw_rows(self._next_seq, self._next_seq + FEED_CHUNK)
             rows = cast("Sequence[Row]", raw)  # (read for sockets and lengths only)
-            if self.latency.reads_frames(raw) or self.gaps.reads_frames(raw):
+            latency_reads = self.latency.reads_frames(raw)
+            gaps_reads = self.gaps.reads_frames(raw)
+            if latency_reads or gaps_reads:
                 rows = store.rows(first, first + len(raw))[1]
-            self.latency.feed(first, rows)
-            self.gaps.feed(first, rows)
+            self.latency.feed(first, rows, latency_reads)
+            self.gaps.feed(first, rows, gaps_reads)
             self._next_seq = first + len(rows)
             if time.perf_counter() > deadline:
                 break
