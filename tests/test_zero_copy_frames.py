@@ -24,6 +24,7 @@ from zinspect.core.history.history import History
 from zinspect.core.rows import (
     KEPT_FRAME_EXTRA,
     KEPT_FRAME_OVERHEAD,
+    OWN_AT_ONCE,
     ZERO_COPY_MIN,
     ZMQ_FRAME_SIZE,
     keep_frame,
@@ -95,7 +96,14 @@ def test_big_frames_are_kept_as_received_and_every_reader_gets_the_bytes_sent(
     store = session.store
     # kept: the 1 MiB frame, the 200,000 B one and the one exactly at the threshold
     assert sorted(map(len, kept_frames(store))) == [ZERO_COPY_MIN, 200_000, MIB]
+    assert store.total_bytes == expected_bytes(messages)
     first = store.first_seq
+    # what needs no frame reads the row as kept (no copy): times, sizes, sorting keys
+    assert store.time_before(first + 1) == store.raw_row(first)[0]
+    assert store.payload_size(first) == MIB
+    raw = store.raw_row(first)
+    assert raw is not None and type(raw[ROW_FRAMES]) is memoryview
+    del raw
     _, rows = store.rows(first, store.end_seq)
     assert [list(row[ROW_FRAMES:]) for row in rows] == messages
     assert all(type(f) is bytes for row in rows for f in row[ROW_FRAMES:])
@@ -113,12 +121,37 @@ def test_big_frames_are_kept_as_received_and_every_reader_gets_the_bytes_sent(
     assert message is not None
     decoded = MessageDecoder().decode(message.frames, pull.name, "PULL")
     assert len(decoded.frames) == 4
-    assert store.total_bytes == expected_bytes(messages)
-    # what needs no frame reads the row as kept (no copy): times, sizes, sorting keys
-    assert store.time_before(first + 1) == rows[0][0]
-    assert store.payload_size(first) == MIB
-    raw = store.raw_row(first)
-    assert raw is not None and type(raw[ROW_FRAMES]) is memoryview
+    # every message was read on its own twice: now held as bytes, counted as bytes
+    assert kept_frames(store) == [] and store.total_bytes == sum(map(message_cost, messages))
+
+
+def test_a_message_read_again_is_kept_as_bytes_from_then_on(qtbot, session, sender):
+    """The table paints a row at every refresh: the first read copies, the second keeps
+    the copy in the store instead of the frame (one copy, not one a paint), and the byte
+    count follows; reading many rows at once (a filter scan) copies without keeping."""
+    messages = [[big(MIB, 1)], [b"t", big(ZERO_COPY_MIN, 2)]]
+    receive(qtbot, session, sender, messages)
+    store = session.store
+    first = store.first_seq
+    for _ in range(3):
+        assert [list(row[ROW_FRAMES:]) for row in store.rows(first, first + 2)[1]] == messages
+    assert len(kept_frames(store)) == 2 and store.total_bytes == expected_bytes(messages)
+    assert store.get_row(first)[ROW_FRAMES] == messages[0][0]  # read once: copied
+    assert len(kept_frames(store)) == 2
+    row = store.get_row(first)  # read again: the store keeps these bytes
+    assert row is not None and store.raw_row(first) is row and len(kept_frames(store)) == 1
+    assert store.total_bytes == expected_bytes(messages[1:]) + message_cost(messages[0])
+    assert store.get_row(first) is row  # no copy any more
+    assert [m.frames for m in store.range(first, first + 2)] == messages
+
+
+def test_a_message_over_32_mib_is_kept_as_bytes_at_its_first_read():
+    store = MessageStore()
+    view = keep_frame(memoryview(bytearray(OWN_AT_ONCE)))
+    store.extend_rows([(1.0, "pull-1", IN, len(view), view)], 1, [0])
+    row = store.get_row(0)
+    assert row is not None and type(row[ROW_FRAMES]) is bytes and store.raw_row(0) is row
+    assert store.total_bytes == message_cost([bytes(OWN_AT_ONCE)])
 
 
 def test_a_frame_one_byte_below_the_threshold_is_copied(qtbot, session, sender):

@@ -19,7 +19,7 @@ many tiny (or empty) frames fill gigabytes while the store believed it held a fe
 from __future__ import annotations
 
 import sys
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final
@@ -77,14 +77,18 @@ ZERO_COPY_MIN: Final = 64 * 1024
 # the read-only memoryview (sys.getsizeof 184) and the managed buffer behind it (136 B by
 # tracemalloc), the zmq.Frame (sys.getsizeof 184 with pyzmq 27; tests/test_zero_copy_frames.py
 # checks both sizes), and libzmq's content_t (data, size, free function, hint, refcount:
-# 40 B) in the payload's own malloc block with malloc's 16 B header.
+# 40 B) in the payload's own malloc block with malloc's 16 B header. A block of 128 KiB or
+# more may be a mapping of its own (glibc's mmap threshold), rounded up to a 4 KiB page:
+# counted as a whole page, on the safe side (a 1 MiB flood's RSS grew 3.7-7.7 KiB a message
+# beyond the payload, against 1.2-1.3 KiB when copied into bytes).
 _VIEW = sys.getsizeof(memoryview(b""))  # 184
 _MANAGED_BUFFER = 136
 ZMQ_FRAME_SIZE: Final = 184
 _ZMQ_CONTENT = 40 + 16
+_PAGE = 4096
 KEPT_FRAME_OVERHEAD = (
-    _SLOT + _VIEW + _ROUND + _MANAGED_BUFFER + ZMQ_FRAME_SIZE + _ROUND + _ZMQ_CONTENT
-)  # 598
+    _SLOT + _VIEW + _ROUND + _MANAGED_BUFFER + ZMQ_FRAME_SIZE + _ROUND + _ZMQ_CONTENT + _PAGE
+)  # 4694
 KEPT_FRAME_EXTRA = KEPT_FRAME_OVERHEAD - FRAME_OVERHEAD  # what row_cost does not see
 
 
@@ -135,13 +139,26 @@ def bytes_rows(rows: Sequence[RawRow]) -> list[Row]:
     ]
 
 
+# A message of this much payload is turned into bytes in place at its first single read:
+# glibc's largest mmap threshold, above which every block is a fresh mapping, so a copy for
+# the reader costs as much as one kept.
+OWN_AT_ONCE: Final = 32 * 1024 * 1024
+_READ_ONCE_MAX = 1024  # messages remembered as read once (about two screens of rows)
+
+
 class KeptFrames:
     """Where the store's kept frames are: one sorted entry per kept frame, its message's
     sequence number (a message of two kept frames has two). At most one entry per
-    ZERO_COPY_MIN bytes of the byte cap (8,192 at 512 MiB), so plain lists and bisects."""
+    ZERO_COPY_MIN bytes of the byte cap (8,192 at 512 MiB), so plain lists and bisects.
+
+    A message read on its own (``MessageStore.get_row``: the table, the Message pane) gets
+    a copy the first time; read again (still on screen) it is turned into bytes in place
+    (``read_again``), so a row painted at every refresh is copied at most twice, and one a
+    flood scrolls past once."""
 
     def __init__(self) -> None:
         self.seqs: list[int] = []
+        self._read_once: set[int] = set()
 
     def __len__(self) -> int:
         return len(self.seqs)
@@ -172,5 +189,26 @@ class KeptFrames:
         if seqs and seqs[0] < seq:
             del seqs[: bisect_left(seqs, seq)]
 
+    def read_again(self, seq: int, size: int) -> bool:
+        """Note a single read of message ``seq`` (``size``: its payload); True when it was
+        read before, or is too big to copy twice: time to turn it into bytes in place."""
+        once = self._read_once
+        if seq in once or size >= OWN_AT_ONCE:
+            once.discard(seq)
+            return True
+        if len(once) >= _READ_ONCE_MAX:
+            once.clear()
+        once.add(seq)
+        return False
+
+    def remove(self, seq: int) -> int:
+        """Forget message ``seq``'s kept frames (now bytes); how many there were."""
+        seqs = self.seqs
+        at = bisect_left(seqs, seq)
+        end = bisect_right(seqs, seq, at)
+        del seqs[at:end]
+        return end - at
+
     def clear(self) -> None:
         self.seqs = []
+        self._read_once = set()

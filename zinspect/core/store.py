@@ -30,6 +30,9 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Protocol
 
+from zinspect.core.numbering import message_number as message_number
+from zinspect.core.numbering import numbering_from as numbering_from
+from zinspect.core.numbering import set_numbering_from as set_numbering_from
 from zinspect.core.rows import FRAME_OVERHEAD as FRAME_OVERHEAD
 from zinspect.core.rows import KEPT_FRAME_EXTRA, KeptFrames, RawRow, bytes_row
 from zinspect.core.rows import MESSAGE_OVERHEAD as MESSAGE_OVERHEAD
@@ -58,31 +61,6 @@ _COMPACT_MIN = 4096  # dead slots before the row list is compacted
 # arriving in a store full of small rows dropped 300-700 k at once (100-400 ms); 64 k
 # (~25 ms) in the same tick as that message's own copy (~35 ms) was still too much.
 EVICT_SLICE = 16_384
-
-
-# Where the numbers users read start: 1 (like frames, and Wireshark) or 0, a preference of
-# the whole application, so every place that shows a number (table, Message pane, status
-# texts, file names, CSV) agrees without each being told.
-_number_from = 1
-
-
-def message_number(seq: int) -> int:
-    """The number a user sees for the message with sequence number ``seq``: counted from 1
-    (or 0, by preference), while sequence numbers (stores, capture files) stay 0-based."""
-    return seq + _number_from
-
-
-def numbering_from() -> int:
-    """The number the first message of a session gets: 1 (the default) or 0."""
-    return _number_from
-
-
-def set_numbering_from(first: int) -> None:
-    """Number messages from ``first`` (0 or 1) wherever a number is shown from now on."""
-    global _number_from
-    if first not in (0, 1):
-        raise ValueError(f"messages are numbered from 0 or 1, not {first}")
-    _number_from = first
 
 
 class Message:
@@ -365,8 +343,15 @@ class MessageStore:
         """The row of message ``seq`` (see ROW_*) from RAM or the history, or None if
         dropped/cleared."""
         row = self.raw_row(seq)
-        if row is not None and self._kept.seqs and self._kept.holds(seq):
-            return bytes_row(row)
+        kept = self._kept
+        if row is not None and kept.seqs and kept.holds(seq):
+            if not kept.read_again(seq, row[ROW_SIZE]):
+                return bytes_row(row)  # a copy for this reader (core.rows.KeptFrames)
+            # read again: keep the bytes instead of the frames (one copy, not one a read)
+            owned = bytes_row(row)
+            self._items[self._head + seq - self.first_seq] = owned
+            self.total_bytes -= KEPT_FRAME_EXTRA * kept.remove(seq)
+            return owned
         return row  # type: ignore[return-value]  # (no kept frame: every frame is bytes)
 
     def raw_row(self, seq: int) -> RawRow | None:
