@@ -324,3 +324,22 @@ def test_the_counted_cost_of_a_kept_frame_covers_its_objects():
         a.close(linger=0)
         b.close(linger=0)
         context.term()
+
+
+def test_a_router_keeps_its_peers_by_routing_id_when_their_frames_are_big(qtbot, session):
+    router = session.create_socket("ROUTER")
+    address = router.bind("tcp://127.0.0.1:*").address
+    context = zmq.Context()
+    dealer = context.socket(zmq.DEALER)
+    try:
+        dealer.linger = 0
+        dealer.routing_id = b"peer-1"
+        dealer.connect(address)
+        dealer.send_multipart([big(MIB, 7), b"tail"])
+        qtbot.waitUntil(lambda: router.received == 1, timeout=WAIT_MS)
+    finally:
+        dealer.close()
+        context.term()
+    assert list(router.routing_ids) == [b"peer-1"]
+    row = session.store.get_row(session.store.end_seq - 1)
+    assert row is not None and list(row[ROW_FRAMES:]) == [b"peer-1", big(MIB, 7), b"tail"]

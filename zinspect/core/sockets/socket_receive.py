@@ -432,8 +432,8 @@ class Receiving:
                 address = runs[run][1]
                 run += 1
             if len(row) > ROW_FRAMES:
-                # libzmq's routing ids are at most 255 bytes, never a kept frame (core.rows)
-                routing_id = bytes(row[ROW_FRAMES])
+                # libzmq's routing ids are at most 255 bytes: bytes, never a kept frame
+                routing_id: bytes = row[ROW_FRAMES]  # type: ignore[assignment]  # (core.rows)
                 if ids.pop(routing_id, None) is None:
                     new_peer = True
                 ids[routing_id] = now
