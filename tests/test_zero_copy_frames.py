@@ -24,7 +24,7 @@ from zinspect.core.history.history import History
 from zinspect.core.rows import (
     KEPT_FRAME_EXTRA,
     KEPT_FRAME_OVERHEAD,
-    OWN_AT_ONCE,
+    ZERO_COPY_MAX,
     ZERO_COPY_MIN,
     ZMQ_FRAME_SIZE,
     keep_frame,
@@ -79,7 +79,9 @@ def kept_frames(store: MessageStore) -> list[memoryview]:
 
 def expected_bytes(messages: list[list[bytes]]) -> int:
     """What the byte cap counts for these messages, kept frames at their real cost."""
-    kept = sum(len(frame) >= ZERO_COPY_MIN for frames in messages for frame in frames)
+    kept = sum(
+        ZERO_COPY_MIN <= len(frame) < ZERO_COPY_MAX for frames in messages for frame in frames
+    )
     return sum(map(message_cost, messages)) + kept * KEPT_FRAME_EXTRA
 
 
@@ -121,23 +123,20 @@ def test_big_frames_are_kept_as_received_and_every_reader_gets_the_bytes_sent(
     assert message is not None
     decoded = MessageDecoder().decode(message.frames, pull.name, "PULL")
     assert len(decoded.frames) == 4
-    # every message was read on its own twice: now held as bytes, counted as bytes
+    # read through rows(): held as bytes from then on, and counted as bytes
     assert kept_frames(store) == [] and store.total_bytes == sum(map(message_cost, messages))
 
 
 def test_a_message_read_again_is_kept_as_bytes_from_then_on(qtbot, session, sender):
     """The table paints a row at every refresh: the first read copies, the second keeps
     the copy in the store instead of the frame (one copy, not one a paint), and the byte
-    count follows; reading many rows at once (a filter scan) copies without keeping."""
+    count follows."""
     messages = [[big(MIB, 1)], [b"t", big(ZERO_COPY_MIN, 2)]]
     receive(qtbot, session, sender, messages)
     store = session.store
     first = store.first_seq
-    for _ in range(3):
-        assert [list(row[ROW_FRAMES:]) for row in store.rows(first, first + 2)[1]] == messages
-    assert len(kept_frames(store)) == 2 and store.total_bytes == expected_bytes(messages)
     assert store.get_row(first)[ROW_FRAMES] == messages[0][0]  # read once: copied
-    assert len(kept_frames(store)) == 2
+    assert len(kept_frames(store)) == 2 and store.total_bytes == expected_bytes(messages)
     row = store.get_row(first)  # read again: the store keeps these bytes
     assert row is not None and store.raw_row(first) is row and len(kept_frames(store)) == 1
     assert store.total_bytes == expected_bytes(messages[1:]) + message_cost(messages[0])
@@ -145,13 +144,25 @@ def test_a_message_read_again_is_kept_as_bytes_from_then_on(qtbot, session, send
     assert [m.frames for m in store.range(first, first + 2)] == messages
 
 
-def test_a_message_over_32_mib_is_kept_as_bytes_at_its_first_read():
-    store = MessageStore()
-    view = keep_frame(memoryview(bytearray(OWN_AT_ONCE)))
-    store.extend_rows([(1.0, "pull-1", IN, len(view), view)], 1, [0])
-    row = store.get_row(0)
-    assert row is not None and type(row[ROW_FRAMES]) is bytes and store.raw_row(0) is row
-    assert store.total_bytes == message_cost([bytes(OWN_AT_ONCE)])
+def test_reading_many_rows_keeps_their_big_frames_as_bytes(qtbot, session, sender):
+    """A filter scan reads every row: the copies replace the frames (memory stays what the
+    cap counts, and the next scan copies nothing)."""
+    messages = [[big(MIB, 1)], [b"small"], [b"t", big(ZERO_COPY_MIN, 2), big(70_000, 3)]]
+    receive(qtbot, session, sender, messages)
+    store = session.store
+    first = store.first_seq
+    _, rows = store.rows(first, first + 3)
+    assert [list(row[ROW_FRAMES:]) for row in rows] == messages
+    assert kept_frames(store) == [] and store.total_bytes == sum(map(message_cost, messages))
+    _, again = store.rows(first, first + 3)
+    assert all(a is b for a, b in zip(again, rows))
+
+
+def test_a_frame_of_32_mib_is_copied_on_receipt_and_one_byte_less_kept(qtbot, session, sender):
+    messages = [[big(ZERO_COPY_MAX - 1, 1)], [b"t", big(ZERO_COPY_MAX, 2)]]
+    receive(qtbot, session, sender, messages)
+    assert list(map(len, kept_frames(session.store))) == [ZERO_COPY_MAX - 1]
+    assert session.store.total_bytes == expected_bytes(messages)
 
 
 def test_a_frame_one_byte_below_the_threshold_is_copied(qtbot, session, sender):
@@ -278,9 +289,9 @@ def test_mixed_messages_read_back_equal_and_are_counted_exactly(qtbot, session, 
     before = session.store.total_bytes
     first = session.store.end_seq
     pull = receive(qtbot, session, sender, messages)
+    assert session.store.total_bytes - before == expected_bytes(messages)
     _, rows = session.store.rows(first, session.store.end_seq)
     assert [list(row[ROW_FRAMES:]) for row in rows] == messages
-    assert session.store.total_bytes - before == expected_bytes(messages)
     pull.close()
 
 
@@ -294,10 +305,10 @@ def test_a_long_message_resumed_across_turns_keeps_its_big_frames(
     messages = [frames, [b"after"]]
     receive(qtbot, session, sender, messages)
     store = session.store
-    _, rows = store.rows(store.first_seq, store.end_seq)
-    assert [list(row[ROW_FRAMES:]) for row in rows] == messages
     assert len(kept_frames(store)) == 3
     assert store.total_bytes == expected_bytes(messages)
+    _, rows = store.rows(store.first_seq, store.end_seq)
+    assert [list(row[ROW_FRAMES:]) for row in rows] == messages
 
 
 def test_the_counted_cost_of_a_kept_frame_covers_its_objects():

@@ -73,6 +73,10 @@ _ROW_BASE = MESSAGE_OVERHEAD - ROW_FRAMES * FRAME_OVERHEAD
 # buffer with their neighbours, which a kept frame would pin. 64 KiB is far above that, and
 # below it the copy is cheap (no page faults: small blocks come from reused arenas).
 ZERO_COPY_MIN: Final = 64 * 1024
+# ... and less than this: a frame of 32 MiB or more (glibc's largest mmap threshold: its
+# copy is a fresh mapping whenever it is made) is copied on receipt, in the drain's turn, as
+# the table shows it at once and a copy made for the paint stalled that turn longer.
+ZERO_COPY_MAX: Final = 32 * 1024 * 1024
 # What a kept frame costs beyond its payload, instead of FRAME_OVERHEAD: its slot in the row,
 # the read-only memoryview (sys.getsizeof 184) and the managed buffer behind it (136 B by
 # tracemalloc), the zmq.Frame (sys.getsizeof 184 with pyzmq 27; tests/test_zero_copy_frames.py
@@ -139,10 +143,6 @@ def bytes_rows(rows: Sequence[RawRow]) -> list[Row]:
     ]
 
 
-# A message of this much payload is turned into bytes in place at its first single read:
-# glibc's largest mmap threshold, above which every block is a fresh mapping, so a copy for
-# the reader costs as much as one kept.
-OWN_AT_ONCE: Final = 32 * 1024 * 1024
 _READ_ONCE_MAX = 1024  # messages remembered as read once (about two screens of rows)
 
 
@@ -189,11 +189,11 @@ class KeptFrames:
         if seqs and seqs[0] < seq:
             del seqs[: bisect_left(seqs, seq)]
 
-    def read_again(self, seq: int, size: int) -> bool:
-        """Note a single read of message ``seq`` (``size``: its payload); True when it was
-        read before, or is too big to copy twice: time to turn it into bytes in place."""
+    def read_again(self, seq: int) -> bool:
+        """Note a single read of message ``seq``; True when it was read before: time to
+        turn it into bytes in place."""
         once = self._read_once
-        if seq in once or size >= OWN_AT_ONCE:
+        if seq in once:
             once.discard(seq)
             return True
         if len(once) >= _READ_ONCE_MAX:

@@ -345,14 +345,18 @@ class MessageStore:
         row = self.raw_row(seq)
         kept = self._kept
         if row is not None and kept.seqs and kept.holds(seq):
-            if not kept.read_again(seq, row[ROW_SIZE]):
+            if not kept.read_again(seq):
                 return bytes_row(row)  # a copy for this reader (core.rows.KeptFrames)
-            # read again: keep the bytes instead of the frames (one copy, not one a read)
-            owned = bytes_row(row)
-            self._items[self._head + seq - self.first_seq] = owned
-            self.total_bytes -= KEPT_FRAME_EXTRA * kept.remove(seq)
-            return owned
+            return self._own(seq, row)  # read again: one copy kept, not one a read
         return row  # type: ignore[return-value]  # (no kept frame: every frame is bytes)
+
+    def _own(self, seq: int, row: RawRow) -> Row:
+        """Keep message ``seq`` (in RAM, ``row``) as bytes from now on, in place of its
+        kept frames (freed): the byte count drops to what a copy costs."""
+        owned = bytes_row(row)
+        self._items[self._head + seq - self.first_seq] = owned
+        self.total_bytes -= KEPT_FRAME_EXTRA * self._kept.remove(seq)
+        return owned
 
     def raw_row(self, seq: int) -> RawRow | None:
         """``get_row`` as kept (a big frame may be a memoryview): for its time, socket,
@@ -387,13 +391,15 @@ class MessageStore:
         """(seq of the first, rows) of the kept messages with start_seq <= seq < end_seq:
         the way for code that looks at many messages (a filter scan) to skip Message objects.
         From the history it may be fewer than asked (the rest of one chunk): callers ask
-        again from where the answer ends."""
+        again from where the answer ends. Kept frames in the range are kept as bytes from
+        now on (``_own``): a copy made for each answer, all alive at once, doubled a full
+        store's memory for every filter scan."""
         first, rows = self.raw_rows(start_seq, end_seq)
         kept = self._kept.in_range(first, first + len(rows)) if self._kept.seqs else None
         if kept:  # (only RAM holds kept frames: the history's rows are bytes)
             rows = list(rows)
-            for seq in kept:
-                rows[seq - first] = bytes_row(rows[seq - first])
+            for seq in dict.fromkeys(kept):  # (a seq per kept frame)
+                rows[seq - first] = self._own(seq, rows[seq - first])
         return first, rows  # type: ignore[return-value]  # (every frame now bytes)
 
     def raw_rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[RawRow]]:
