@@ -2,12 +2,13 @@
 
 A row is one plain tuple ``(time, socket, direction, size, frame0, frame1, ...)`` (why a
 tuple: core.store). Every reader gets its frames as ``bytes``. Inside the store a frame of
-ZERO_COPY_MIN bytes or more may instead be the buffer libzmq received it into (a read-only
-``memoryview`` of the ``zmq.Frame``): copying 1 MiB into fresh memory costs the main thread
-~256 page faults, where keeping libzmq's buffer leaves those faults to libzmq's I/O thread
-(docs/performance.md). The store turns such frames into ``bytes`` when they are read
-(``bytes_row``), so only the store, the drain that builds rows and the history writer ever
-hold a ``RawRow``.
+ZERO_COPY_MIN up to ZERO_COPY_MAX bytes may instead be the buffer libzmq received it into
+(a read-only ``memoryview`` of the ``zmq.Frame``): copying 1 MiB into fresh memory costs the
+main thread ~256 page faults, where keeping libzmq's buffer leaves those faults to libzmq's
+I/O thread (docs/performance.md). The store turns such frames into ``bytes`` when they are
+read (``bytes_row``; kept as bytes from then on when read in bulk or twice), so only the
+store, the drain that builds rows and the history writer ever read a ``RawRow``'s frames;
+readers of times, sockets and sizes alone may take rows as kept (MessageStore.raw_rows).
 
 The byte cap bounds the memory the rows take, not just their payload: every frame costs a
 bytes object and a slot in its row, every message a tuple, a size, a time and a slot in the
