@@ -30,7 +30,15 @@ from zinspect.core.rows import (
     keep_frame,
 )
 from zinspect.core.sockets.socket_receive import CLOCK_EVERY_FRAMES
-from zinspect.core.store import IN, MESSAGE_OVERHEAD, ROW_FRAMES, MessageStore, message_cost
+from zinspect.core.store import (
+    COPY_SLICE,
+    IN,
+    MESSAGE_OVERHEAD,
+    ROW_FRAMES,
+    ROW_SIZE,
+    MessageStore,
+    message_cost,
+)
 
 WAIT_MS = 30_000
 MIB = 1 << 20
@@ -354,3 +362,28 @@ def test_a_router_keeps_its_peers_by_routing_id_when_their_frames_are_big(qtbot,
     assert list(router.routing_ids) == [b"peer-1"]
     row = session.store.get_row(session.store.end_seq - 1)
     assert row is not None and list(row[ROW_FRAMES:]) == [b"peer-1", big(MIB, 7), b"tail"]
+
+
+def test_a_reader_that_asks_again_gets_kept_frames_a_slice_at_a_time():
+    """A filter scan over a store full of frames never read copies a slice per answer (it
+    asks again from where the answer ends), never the whole store in one call."""
+    store = MessageStore()
+    payloads = [big(MIB, n) for n in range(40)]
+    for n, payload in enumerate(payloads):
+        view = keep_frame(memoryview(bytearray(payload)))
+        store.extend_rows(
+            [(float(n), "pull-1", IN, MIB, view), (float(n), "pull-1", IN, 1, b"s")], 2, [0]
+        )
+    seq, answers, read = store.first_seq, 0, []
+    while seq < store.end_seq:
+        first, rows = store.rows(seq, store.end_seq, COPY_SLICE)
+        assert first == seq and rows
+        assert sum(row[ROW_SIZE] for row in rows) <= COPY_SLICE + MIB + len(rows)
+        read.extend(rows)
+        seq += len(rows)
+        answers += 1
+    assert answers >= 40 * MIB // (COPY_SLICE + MIB)
+    assert [row[ROW_FRAMES] for row in read[::2]] == payloads
+    assert kept_frames(store) == [] and store.total_bytes == sum(
+        message_cost([payload]) + message_cost([b"s"]) for payload in payloads
+    )

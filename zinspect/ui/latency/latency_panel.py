@@ -33,7 +33,7 @@ from zinspect.core.explore.latency_stats import LatencyFigures
 from zinspect.core.explore.sequence_gaps import GapTracker
 from zinspect.core.message_time import clock_text
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import MessageStore, Row, message_number
+from zinspect.core.store import COPY_SLICE, MessageStore, Row, message_number
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.latency.gaps_tab import GapsTab
 from zinspect.ui.latency.records_model import Column, HistogramDelegate, RecordsModel
@@ -238,7 +238,7 @@ class LatencyPanel(QWidget):
             latency_reads = self.latency.reads_frames(raw)
             gaps_reads = self.gaps.reads_frames(raw)
             if latency_reads or gaps_reads:
-                rows = store.rows(first, first + len(raw))[1]
+                rows = store.rows(first, first + len(raw), COPY_SLICE)[1]
             self.latency.feed(first, rows, latency_reads)
             self.gaps.feed(first, rows, gaps_reads)
             self._next_seq = first + len(rows)

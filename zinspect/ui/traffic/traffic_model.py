@@ -35,7 +35,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.search_text import DecodedSearch
 from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
-from zinspect.core.store import ROW_SIZE, Message, MessageStore
+from zinspect.core.store import COPY_SLICE, ROW_SIZE, Message, MessageStore
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
@@ -393,12 +393,12 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         scan = self._scan_seq
         while scan < end:
             stop = min(end, scan + SCAN_CHUNK)
-            scan, rows = store.rows(scan, stop)
+            scan, rows = store.rows(scan, stop, COPY_SLICE)  # (may end early: see below)
             if rows and scan + len(rows) < stop:  # the history answers a chunk at a time:
                 stop = min(stop, scan + HISTORY_GATHER)  # the matcher works best on many
                 gathered = list(rows)
                 while scan + len(gathered) < stop and clock() < deadline:
-                    more = store.rows(scan + len(gathered), stop)[1]
+                    more = store.rows(scan + len(gathered), stop, COPY_SLICE)[1]
                     if not more:
                         break
                     gathered.extend(more)
