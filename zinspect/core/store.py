@@ -14,22 +14,39 @@ docs/performance.md). A row is also about half the memory of a ``Message``. ``Me
 the API: ``get`` and ``range`` build one from its row on demand, and the same object comes
 back while anyone still holds it.
 
-The byte cap bounds the memory the rows take, not just their payload: every frame costs a
-bytes object and a slot in its row, every message a tuple, a size, a time and a slot in the
-store's list (``message_cost``). Counting payload alone let a peer sending many tiny (or
-empty) frames fill gigabytes while the store believed it held a few megabytes.
+The row's layout and what it costs in memory (the byte cap counts it) are in core.rows,
+re-exported here. A big received frame may be kept as libzmq's buffer instead of a copy
+(core.rows.ZERO_COPY_MIN); ``KeptFrames`` says which, and every reading method hands out
+``bytes`` all the same.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import itemgetter
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import Protocol
+
+from zinspect.core.numbering import message_number as message_number
+from zinspect.core.numbering import numbering_from as numbering_from
+from zinspect.core.numbering import set_numbering_from as set_numbering_from
+from zinspect.core.rows import FRAME_OVERHEAD as FRAME_OVERHEAD
+from zinspect.core.rows import KEPT_FRAME_EXTRA, KeptFrames, RawRow, bytes_row
+from zinspect.core.rows import MESSAGE_OVERHEAD as MESSAGE_OVERHEAD
+from zinspect.core.rows import ROW_DIRECTION as ROW_DIRECTION
+from zinspect.core.rows import ROW_FRAMES as ROW_FRAMES
+from zinspect.core.rows import ROW_LEN_ONE_FRAME as ROW_LEN_ONE_FRAME
+from zinspect.core.rows import ROW_SIZE as ROW_SIZE
+from zinspect.core.rows import ROW_SOCKET as ROW_SOCKET
+from zinspect.core.rows import ROW_TIME as ROW_TIME
+from zinspect.core.rows import Row as Row
+from zinspect.core.rows import message_cost as message_cost
+from zinspect.core.rows import row_cost as row_cost
+from zinspect.core.rows import row_costs as row_costs
+from zinspect.core.rows import rows_cost as rows_cost
 
 log = logging.getLogger(__name__)
 
@@ -38,101 +55,15 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 IN = "in"
 OUT = "out"
 
-# A row: (time, socket, direction, size, *frames). The one place that spells out its layout:
-# mypy checks every row built or read against Row, and the index constants are literals so
-# ``row[ROW_SIZE]`` is an int to it. At run time Row is plain ``tuple`` (Unpack needs 3.11).
-if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    from typing_extensions import Unpack
-
-    Row: TypeAlias = tuple[float, str, str, int, Unpack[tuple[bytes, ...]]]
-else:
-    Row = tuple
-ROW_TIME: Final = 0
-ROW_SOCKET: Final = 1
-ROW_DIRECTION: Final = 2
-ROW_SIZE: Final = 3
-ROW_FRAMES: Final = 4  # the first frame; ``row[ROW_FRAMES:]`` are all of them
-ROW_LEN_ONE_FRAME: Final = 5  # len() of a one-frame row (a literal: mypy narrows by it)
-_row_size: Callable[[Row], int] = itemgetter(ROW_SIZE)
-
-# What a stored message really costs in memory beyond its payload, from sys.getsizeof on
-# CPython 3.11 (64 bit); pymalloc rounds every small object up to 16 bytes (_ROUND).
-_SLOT = 8  # a pointer: a frame's slot in its row tuple, a row's slot in the store's list
-_ROUND = 15
-# a frame: its bytes object's header (33 B; an empty frame is a shared object, still counted)
-# and its slot in the row
-FRAME_OVERHEAD = sys.getsizeof(b"") + _ROUND + _SLOT  # 56
-# a message: the row tuple's header and its ROW_FRAMES leading slots, the size int, the
-# receive time float (shared by a batch, counted for each message to stay on the safe side)
-# and the row's slot in the store's list
-MESSAGE_OVERHEAD = (
-    sys.getsizeof(())
-    + ROW_FRAMES * _SLOT
-    + sys.getsizeof(1 << 40)
-    + sys.getsizeof(0.0)
-    + _ROUND
-    + _SLOT
-)  # 151
-# cost(row) = size + len(row) * FRAME_OVERHEAD + _ROW_BASE, with len(row) = ROW_FRAMES + frames
-_ROW_BASE = MESSAGE_OVERHEAD - ROW_FRAMES * FRAME_OVERHEAD
-
-
-def message_cost(frames: Sequence[bytes]) -> int:
-    """Bytes of memory a message of these frames takes once stored: what the byte cap counts.
-
-    The one formula for a message's memory; ``rows_cost`` and ``row_costs`` are the same for
-    stored rows, from their payload size and length."""
-    return len(frames) * FRAME_OVERHEAD + sum(map(len, frames)) + MESSAGE_OVERHEAD
-
-
-def rows_cost(rows: Sequence[Row]) -> int:
-    """``message_cost`` summed over rows, at C speed: it runs on every received batch."""
-    return sum(map(_row_size, rows)) + FRAME_OVERHEAD * sum(map(len, rows)) + _ROW_BASE * len(rows)
-
-
-def row_costs(rows: Sequence[Row]) -> list[int]:
-    """``message_cost`` of each row (where the store must find which rows cover a size)."""
-    return [row[ROW_SIZE] + FRAME_OVERHEAD * len(row) + _ROW_BASE for row in rows]
-
-
-def row_cost(row: Row) -> int:
-    """``message_cost`` of one stored row."""
-    return row[ROW_SIZE] + len(row) * FRAME_OVERHEAD + _ROW_BASE
-
-
 _COMPACT_MIN = 4096  # dead slots before the row list is compacted
 # Rows dropped per turn of the loop when the store may evict later (``evict_later``):
 # releasing a row costs ~0.35 us, so 16 k rows are ~6 ms, where one 64 MiB message
 # arriving in a store full of small rows dropped 300-700 k at once (100-400 ms); 64 k
 # (~25 ms) in the same tick as that message's own copy (~35 ms) was still too much.
 EVICT_SLICE = 16_384
-
-
-# Where the numbers users read start: 1 (like frames, and Wireshark) or 0, a preference of
-# the whole application, so every place that shows a number (table, Message pane, status
-# texts, file names, CSV) agrees without each being told.
-_number_from = 1
-
-
-def message_number(seq: int) -> int:
-    """The number a user sees for the message with sequence number ``seq``: counted from 1
-    (or 0, by preference), while sequence numbers (stores, capture files) stay 0-based."""
-    return seq + _number_from
-
-
-def numbering_from() -> int:
-    """The number the first message of a session gets: 1 (the default) or 0."""
-    return _number_from
-
-
-def set_numbering_from(first: int) -> None:
-    """Number messages from ``first`` (0 or 1) wherever a number is shown from now on."""
-    global _number_from
-    if first not in (0, 1):
-        raise ValueError(f"messages are numbered from 0 or 1, not {first}")
-    _number_from = first
+# Bytes of kept frames one answer of ``rows`` copies at most, for callers that ask again:
+# ~10 ms of copying into fresh memory here (docs/performance.md).
+COPY_SLICE = 16 * 1024 * 1024
 
 
 class Message:
@@ -187,7 +118,7 @@ class HistoryLog(Protocol):
     @property
     def end_seq(self) -> int: ...
 
-    def append(self, rows: Sequence[Row]) -> None: ...
+    def append(self, rows: Sequence[RawRow]) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -215,7 +146,8 @@ class MessageStore:
         self.max_messages = max_messages
         self.max_bytes = max_bytes
         # Slots before _head are dead (None, see _enforce_caps) and never read.
-        self._items: list[Row] = []
+        self._items: list[RawRow] = []
+        self._kept = KeptFrames()  # which rows hold a big frame as received (core.rows)
         self._head = 0  # index in _items of the oldest kept message
         self.first_seq = 0  # seq of the oldest kept message
         self.end_seq = 0  # seq the next message will get
@@ -268,9 +200,11 @@ class MessageStore:
                 received += 1
         self.extend_rows(rows, received)
 
-    def extend_rows(self, rows: list[Row], received: int) -> None:
+    def extend_rows(self, rows: Sequence[RawRow], received: int, kept: Sequence[int] = ()) -> None:
         """Add a batch of rows, ``received`` of them incoming (the receive path's fast way
-        in: no Message objects). The caps are enforced once per batch, not per message."""
+        in: no Message objects). The caps are enforced once per batch, not per message.
+        ``kept``: for each frame kept as received (a memoryview, core.rows.keep_frame), the
+        index of its row in ``rows``, in order; every other frame is ``bytes``."""
         count = len(rows)
         if not count:
             return
@@ -279,6 +213,9 @@ class MessageStore:
         self._items.extend(rows)
         if self.history is not None:
             self.history.append(rows)
+        if kept:
+            self._kept.add(self.end_seq, kept)
+            self.total_bytes += KEPT_FRAME_EXTRA * len(kept)
         self.end_seq += count
         self.total_bytes += rows_cost(rows)
         self.received += received
@@ -328,12 +265,18 @@ class MessageStore:
         removed_bytes = 0
         if limit is None:
             limit = len(self)
+        kept = self._kept if self._kept.seqs else None
         if over > 0:
             over = min(over, limit)
             removed_bytes = rows_cost(items[head : head + over])
+            if kept is not None:
+                removed_bytes += KEPT_FRAME_EXTRA * kept.count(
+                    self.first_seq, self.first_seq + over
+                )
             head += over
         total = self.total_bytes
         excess = total - removed_bytes - self.max_bytes
+        to_seq = self.first_seq - self._head
         stop = self._head + limit
         if excess > 0:
             # Rows to drop are found a chunk at a time at C speed (a sum, then a bisect in
@@ -344,6 +287,9 @@ class MessageStore:
             chunk = 256
             while excess > 0 and head < end:
                 sizes = row_costs(items[head : min(head + chunk, end)])
+                if kept is not None:  # seq = index + to_seq
+                    for seq in kept.in_range(head + to_seq, head + to_seq + len(sizes)):
+                        sizes[seq - head - to_seq] += KEPT_FRAME_EXTRA
                 got = sum(sizes)
                 if got < excess:  # the whole chunk goes, and more
                     count = len(sizes)
@@ -367,6 +313,8 @@ class MessageStore:
         self.dropped_unkept += dropped - kept
         self.first_seq += dropped
         self.total_bytes = total - removed_bytes
+        if kept is not None:
+            kept.drop_before(self.first_seq)
         # Release the rows, compacting the list when the dead prefix dominates it.
         if head > _COMPACT_MIN and head * 2 > len(items):
             del items[:head]
@@ -404,6 +352,25 @@ class MessageStore:
     def get_row(self, seq: int) -> Row | None:
         """The row of message ``seq`` (see ROW_*) from RAM or the history, or None if
         dropped/cleared."""
+        row = self.raw_row(seq)
+        kept = self._kept
+        if row is not None and kept.seqs and kept.holds(seq):
+            if not kept.read_again(seq):
+                return bytes_row(row)  # a copy for this reader (core.rows.KeptFrames)
+            return self._own(seq, row)  # read again: one copy kept, not one a read
+        return row  # type: ignore[return-value]  # (no kept frame: every frame is bytes)
+
+    def _own(self, seq: int, row: RawRow) -> Row:
+        """Keep message ``seq`` (in RAM, ``row``) as bytes from now on, in place of its
+        kept frames (freed): the byte count drops to what a copy costs."""
+        owned = bytes_row(row)
+        self._items[self._head + seq - self.first_seq] = owned
+        self.total_bytes -= KEPT_FRAME_EXTRA * self._kept.remove(seq)
+        return owned
+
+    def raw_row(self, seq: int) -> RawRow | None:
+        """``get_row`` as kept (a big frame may be a memoryview): for its time, socket,
+        direction, size and frame count, with no copy of a kept frame (``raw_rows``)."""
         if seq < self.first_seq:
             if seq < self.oldest_seq:
                 return None
@@ -413,21 +380,54 @@ class MessageStore:
             return None
         return self._items[self._head + seq - self.first_seq]
 
+    def payload_size(self, seq: int) -> int:
+        """The payload size of message ``seq`` in RAM, 0 if it is not there (a count that
+        needs no frame, so no copy of a kept one)."""
+        if self.first_seq <= seq < self.end_seq:
+            return self._items[self._head + seq - self.first_seq][ROW_SIZE]
+        return 0
+
     def time_before(self, seq: int) -> float | None:
         """The time of the message before ``seq`` (kept, or the last dropped one), or None
         when there is none: ``seq`` is the first since start or the last clear."""
-        row = self.get_row(seq - 1)
+        row = self.raw_row(seq - 1)
         if row is not None:
             return row[ROW_TIME]
         if seq == self.first_seq:
             return self._dropped_time
         return None
 
-    def rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[Row]]:
+    def rows(
+        self, start_seq: int, end_seq: int, copy_limit: int | None = None
+    ) -> tuple[int, Sequence[Row]]:
         """(seq of the first, rows) of the kept messages with start_seq <= seq < end_seq:
         the way for code that looks at many messages (a filter scan) to skip Message objects.
         From the history it may be fewer than asked (the rest of one chunk): callers ask
-        again from where the answer ends."""
+        again from where the answer ends. Kept frames in the range are kept as bytes from
+        now on (``_own``): a copy made for each answer, all alive at once, doubled a full
+        store's memory for every filter scan. ``copy_limit`` (COPY_SLICE, for callers that
+        ask again): the answer ends at the first row with kept frames past that many bytes
+        of them (a full store of 1 MiB frames never read took 0.3 s to copy at once)."""
+        first, rows = self.raw_rows(start_seq, end_seq)
+        kept = self._kept.in_range(first, first + len(rows)) if self._kept.seqs else None
+        if kept:  # (only RAM holds kept frames: the history's rows are bytes)
+            rows = list(rows)
+            budget = copy_limit
+            for seq in dict.fromkeys(kept):  # (a seq per kept frame)
+                row = rows[seq - first]
+                if budget is not None:
+                    if budget < 0:
+                        del rows[seq - first :]
+                        break
+                    budget -= row[ROW_SIZE]
+                rows[seq - first] = self._own(seq, row)
+        return first, rows  # type: ignore[return-value]  # (every frame now bytes)
+
+    def raw_rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[RawRow]]:
+        """``rows`` as kept: a big frame may still be a memoryview (core.rows), for readers
+        that pass over most rows without reading a frame and ask ``rows`` for the ones they
+        read (the Latency view's feed): a copy of every big frame for them cost the main
+        thread more than the copy on receipt it saves (docs/performance.md)."""
         oldest = self.oldest_seq
         if oldest < self.first_seq and start_seq < self.first_seq and end_seq > oldest:
             assert self.history is not None
@@ -453,7 +453,7 @@ class MessageStore:
         get = self.get
         seq = start_seq
         while seq < end_seq:
-            first, rows = self.rows(seq, end_seq)  # from the history: a chunk at a time
+            first, rows = self.raw_rows(seq, end_seq)  # history: a chunk at a time
             if not rows:
                 break
             seq = first + len(rows)
@@ -471,6 +471,7 @@ class MessageStore:
         if self.history is not None:
             self.history.clear(self.end_seq)
         self._items = []
+        self._kept.clear()
         self._head = 0
         self.first_seq = self.end_seq
         self.total_bytes = 0

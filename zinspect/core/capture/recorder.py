@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureWriter
 from zinspect.core.sockets.events import RECORDING_CUT, SocketEvent
-from zinspect.core.store import ROW_TIME, MessageStore
+from zinspect.core.store import COPY_SLICE, ROW_TIME, MessageStore
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.socket_handle import SocketHandle
@@ -183,7 +183,7 @@ class Recorder:
         end = store.end_seq
         clock = time.monotonic
         while self._next_seq < end:
-            first, rows = store.rows(self._next_seq, min(end, self._next_seq + CHUNK))
+            first, rows = store.rows(self._next_seq, min(end, self._next_seq + CHUNK), COPY_SLICE)
             taken = writer.write_rows(rows, deadline)
             self.written += taken
             self._next_seq = first + taken if rows else end
@@ -215,7 +215,7 @@ class Recorder:
             writer.write_event(event)
         if not self.cut:
             return
-        first_row, last_row = store.get_row(first), store.get_row(end - 1)
+        first_row, last_row = store.raw_row(first), store.raw_row(end - 1)  # (times)
         assert first_row is not None and last_row is not None
         detail = (
             f"zinspect quit before writing the last {self.cut:,} messages (received or sent "

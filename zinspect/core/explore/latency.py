@@ -38,6 +38,7 @@ from zinspect.core.decode.model import Recognition
 from zinspect.core.decode.protocols.jupyter import JupyterRecogniser
 from zinspect.core.decode.protocols.mdp import CLIENT, HEADER_AT_MOST, MajordomoRecogniser
 from zinspect.core.explore.latency_stats import LatencyFigures, LatencyHistogram
+from zinspect.core.rows import RawRow
 from zinspect.core.store import IN, OUT, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, ROW_TIME, Row
 
 log = logging.getLogger(__name__)
@@ -143,12 +144,19 @@ class LatencyTracker:
         self.latest_time = 0.0
 
     # -- feeding ------------------------------------------------------------------------
-    def feed(self, first_seq: int, rows: Sequence[Row]) -> None:
-        """Rows of the store with sequence numbers from ``first_seq``, in order."""
+    def reads_frames(self, rows: Sequence[RawRow]) -> bool:
+        """Whether ``feed`` would read a frame of ``rows``: not when they all come from
+        one-way sockets (then they may be the store's rows as kept, MessageStore.raw_rows,
+        and no big frame is copied for it)."""
+        return not all(self._kind(socket) in ONE_WAY for socket in set(map(_socket_of, rows)))
+
+    def feed(self, first_seq: int, rows: Sequence[Row], reads: bool | None = None) -> None:
+        """Rows of the store with sequence numbers from ``first_seq``, in order (``reads``:
+        what ``reads_frames`` said of them, if asked already)."""
         types = self._types
         # Under a flood this runs on every message: a chunk from one-way sockets only (the
         # usual flood) is passed over at C speed, not a Python step per row
-        if all(self._kind(socket) in ONE_WAY for socket in set(map(_socket_of, rows))):
+        if not (self.reads_frames(rows) if reads is None else reads):
             rows = ()
         for offset, row in enumerate(rows):
             socket = row[ROW_SOCKET]

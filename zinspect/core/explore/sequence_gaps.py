@@ -28,6 +28,7 @@ from zinspect.core.decode.model import DecodedMessage, Recognition
 from zinspect.core.decode.protocols.bitcoin import BitcoinRecogniser
 from zinspect.core.explore.fields import FieldPath, PathError, field_value, message_topic
 from zinspect.core.explore.latency import guess_socket_type
+from zinspect.core.rows import RawRow
 from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, ROW_TIME, Row
 
 MAX_GAPS_LISTED = 10_000
@@ -144,8 +145,14 @@ class GapTracker:
             self._marks.remove(mark)
 
     # -- feeding ------------------------------------------------------------------------
-    def feed(self, first_seq: int, rows: Sequence[Row]) -> None:
-        """Rows of the store with sequence numbers from ``first_seq``, in order."""
+    def reads_frames(self, rows: Sequence[RawRow]) -> bool:
+        """Whether ``feed`` would read a frame of ``rows`` (when not, they may be the
+        store's rows as kept, MessageStore.raw_rows, and no big frame is copied for it)."""
+        return bool(self._marks) or _BITCOIN_ROW_LEN in map(len, rows)
+
+    def feed(self, first_seq: int, rows: Sequence[Row], reads: bool | None = None) -> None:
+        """Rows of the store with sequence numbers from ``first_seq``, in order (``reads``:
+        what ``reads_frames`` said of them, if asked already)."""
         marked = {mark.socket for mark in self._marks}
         types = self._types
         if len(self._seen) < MAX_SOCKETS_SEEN:
@@ -155,7 +162,7 @@ class GapTracker:
         # of the Latency view's share of the loop)
         offsets: Iterable[int] = range(len(rows))
         if not marked:
-            if _BITCOIN_ROW_LEN not in map(len, rows):
+            if not (self.reads_frames(rows) if reads is None else reads):
                 return
             offsets = compress(offsets, map(_BITCOIN_ROW_LEN.__eq__, map(len, rows)))
         for offset in offsets:

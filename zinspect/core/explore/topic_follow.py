@@ -25,7 +25,7 @@ from zinspect.core.decode.model import DecodedMessage, DecodeError
 from zinspect.core.decode.recognisers import DEFAULT_JUPYTER_SCHEME, RECOGNISERS
 from zinspect.core.explore.fields import PROTOCOL_TOPIC_FIELDS, message_topic
 from zinspect.core.explore.topics import TopicNode, TopicTree
-from zinspect.core.store import ROW_FRAMES, ROW_SOCKET, ROW_TIME, MessageStore, Row
+from zinspect.core.store import COPY_SLICE, ROW_FRAMES, ROW_SOCKET, ROW_TIME, MessageStore, Row
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class TopicFollower:
             if not self.tree.rebuild(deadline, self.clock):
                 return True  # new messages wait for the new tree
         while self.next_seq < store.end_seq:
-            first, rows = store.rows(self.next_seq, self.next_seq + CHUNK)
+            first, rows = store.rows(self.next_seq, self.next_seq + CHUNK, COPY_SLICE)
             self.feed(first, rows)
             self.next_seq = first + len(rows)
             counted = True

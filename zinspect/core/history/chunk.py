@@ -23,6 +23,7 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, Final
 
+from zinspect.core.rows import RawRow
 from zinspect.core.store import ROW_FRAMES, ROW_LEN_ONE_FRAME, Row
 
 MAGIC: Final = b"ZHc1"
@@ -58,8 +59,9 @@ def _column(code: str, values: Sequence[int] | Sequence[float]) -> bytes:
     return _packer(len(values), code).pack(*values)
 
 
-def encode(rows: Sequence[Row]) -> bytes:
-    """The chunk holding ``rows`` (header included)."""
+def encode(rows: Sequence[RawRow]) -> bytes:
+    """The chunk holding ``rows`` (header included). A frame may be a memoryview (kept as
+    received, core.rows): ``len`` and ``bytes.join`` take it as they take bytes."""
     count = len(rows)
     longest = max(map(len, rows))
     columns = list(zip(*rows))  # as long as the shortest row: complete when all are one frame

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Final
 
 from zinspect.core.history import chunk
+from zinspect.core.rows import RawRow, bytes_rows
 from zinspect.core.store import ROW_SIZE, Row
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ SEGMENT_HEADER: Final = struct.Struct("<4sq")  # magic, sequence number of its f
 _SUFFIX: Final = ".zhl"
 
 Writer = Callable[[int, bytes], int]
-_size_of: Callable[[Row], int] = itemgetter(ROW_SIZE)  # at C speed: it runs on every row
+_size_of: Callable[[RawRow], int] = itemgetter(ROW_SIZE)  # at C speed: it runs on every row
 
 
 def segment_name(number: int) -> str:
@@ -82,7 +83,7 @@ class SegmentLog:
     def _reset(self, start_seq: int) -> None:
         self.first_seq = start_seq  # the oldest readable row
         self.written_seq = start_seq  # rows before it are on disk
-        self._pending: list[Row] = []
+        self._pending: list[RawRow] = []  # a big frame may be kept as received (core.rows)
         self._pending_bytes = 0
         self._pending_since = 0.0
         # the sparse index: one entry per chunk, from _index_head on
@@ -113,7 +114,7 @@ class SegmentLog:
         return 4 * self._chunk_seq.itemsize * len(self._chunk_seq) + 8 * len(self._pending)
 
     # -- writing -------------------------------------------------------------------------
-    def append(self, rows: Sequence[Row]) -> None:
+    def append(self, rows: Sequence[RawRow]) -> None:
         """Take the rows that follow ``end_seq``; full chunks go to disk at once."""
         if self.stopped:
             return
@@ -143,7 +144,7 @@ class SegmentLog:
         if self._pending:
             self._pending_since = self._clock()
 
-    def _take(self, limit: int) -> list[Row]:
+    def _take(self, limit: int) -> list[RawRow]:
         """The oldest waiting rows for one chunk: up to ``limit`` rows or CHUNK_BYTES."""
         pending = self._pending
         rows = pending[:limit]
@@ -157,7 +158,7 @@ class SegmentLog:
         self._pending_bytes -= size
         return rows
 
-    def _write_chunk(self, rows: list[Row]) -> None:
+    def _write_chunk(self, rows: list[RawRow]) -> None:
         data = chunk.encode(rows)
         try:
             if self._fd < 0 or self._segments[-1][2] >= self._rotate_bytes():
@@ -261,7 +262,7 @@ class SegmentLog:
             return start_seq, []
         if start_seq >= self.written_seq:
             at = start_seq - self.written_seq
-            return start_seq, self._pending[at : at + end_seq - start_seq]
+            return start_seq, bytes_rows(self._pending[at : at + end_seq - start_seq])
         index = bisect_right(self._chunk_seq, start_seq, self._index_head) - 1
         first = self._chunk_seq[index]
         rows = self._chunk_rows_at(index)

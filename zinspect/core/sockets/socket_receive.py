@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import zmq
 
+from zinspect.core.rows import ZERO_COPY_MAX, ZERO_COPY_MIN, RawFrame, RawRow, keep_frame
 from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.peers import PeerRecord
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES, SocketTypeInfo
 from zinspect.core.sockets.xpub_guard import SubscriptionGuard
-from zinspect.core.store import IN, ROW_FRAMES, ROW_TIME, Row
+from zinspect.core.store import IN, ROW_FRAMES, ROW_TIME
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.monitor import SocketMonitor
@@ -53,7 +54,7 @@ class Receiving:
     """The receive half of SocketHandle (attributes are set by SocketHandle.__init__)."""
 
     # a multipart message whose frames did not all fit in one turn: see _drain_rest
-    # [frames, size, cut, time, peer]: list[bytes], int, int, float, str
+    # [frames, size, cut, time, peer, kept]: list[RawFrame], int, int, float, str, int
     _partial: list[Any] | None = None
     xpub_guard: SubscriptionGuard | None = None
     # A tap (core.tap) serves the socket itself: forwarding before storing; None otherwise
@@ -189,8 +190,12 @@ class Receiving:
         noblock = _NOBLOCK
         name = self.name
         lock_step = self._lock_step
-        batch: list[Row] = []
+        batch: list[RawRow] = []
         append = batch.append
+        # Frames from ZERO_COPY_MIN to ZERO_COPY_MAX bytes are kept as received (core.rows):
+        # for each, the index of its row in the batch (MessageStore.extend_rows)
+        kept: list[int] = []
+        zero_copy = ZERO_COPY_MIN
         # Peer-Address runs (core.peers), for sockets that can have tcp/ipc peers only
         inproc = [e.address.startswith("inproc://") for e in self.endpoints]
         want_peer = not all(inproc)
@@ -213,10 +218,10 @@ class Receiving:
             if want_peer:
                 last_peer = partial[4]
                 runs.append((0, last_peer))
-            if self._drain_rest(partial, None, append, deadline) < 0:
+            if self._drain_rest(partial, None, batch, kept, deadline) < 0:
                 return True
             if lock_step:  # REQ/REP: one message per turn, as below
-                return self._store_batch(batch, runs, True)
+                return self._store_batch(batch, runs, kept, True)
         chunk = _ONE if lock_step else _CHUNK  # REQ/REP: one message changes their state
         incoming, large = IN, LARGE_MESSAGE  # locals: the quickest names in the loop
         more = False
@@ -236,20 +241,36 @@ class Receiving:
                             last_peer = peer
                         ask_peer = not single
                     if frame.more:
-                        frames = [frame.bytes]
-                        size = len(frames[0])
+                        size = len(frame)
+                        frames: list[RawFrame]
+                        kept_frames = 0
+                        if size < zero_copy or size >= ZERO_COPY_MAX:
+                            frames = [frame.bytes]
+                        else:
+                            frames = [keep_frame(frame)]
+                            kept_frames = 1
                         while True:  # the rest of a multipart message is there already
                             frame = recv(noblock, False)
                             length = len(frame)
                             if len(frames) >= inline_frames or size + length > MAX_MESSAGE_BYTES:
                                 # a long one: the resumable path goes on from this frame
                                 size = self._drain_rest(
-                                    [frames, size, 0, now, last_peer], frame, append, deadline
+                                    [frames, size, 0, now, last_peer, kept_frames],
+                                    frame,
+                                    batch,
+                                    kept,
+                                    deadline,
                                 )
                                 break
-                            frames.append(frame.bytes)
+                            if length < zero_copy or length >= ZERO_COPY_MAX:
+                                frames.append(frame.bytes)
+                            else:
+                                frames.append(keep_frame(frame))
+                                kept_frames += 1
                             size += length
                             if not frame.more:
+                                if kept_frames:
+                                    kept.extend([len(batch)] * kept_frames)
                                 append((now, name, incoming, size, *frames))
                                 break
                         if size < 0:
@@ -258,11 +279,19 @@ class Receiving:
                         # about as long as copying FRAME_TIME_WEIGHT bytes
                         size += len(frames) * FRAME_TIME_WEIGHT
                     else:
-                        data = frame.bytes
-                        size = len(data)
-                        append((now, name, incoming, size, data))
-                        if note_subscription is not None and not note_subscription(data):
-                            batch.pop()  # an XPUB: what a plain one would not have passed up
+                        size = len(frame)
+                        if (
+                            size < zero_copy
+                            or size >= ZERO_COPY_MAX
+                            or note_subscription is not None
+                        ):
+                            data = frame.bytes
+                            append((now, name, incoming, size, data))
+                            if note_subscription is not None and not note_subscription(data):
+                                batch.pop()  # an XPUB: what a plain one would not pass up
+                        else:  # a big one: kept as received, not copied
+                            kept.append(len(batch))
+                            append((now, name, incoming, size, keep_frame(frame)))
                     if size >= large:
                         break  # a large one took time: look at the clock now
             except zmq.Again:
@@ -281,10 +310,13 @@ class Receiving:
             if single and not one_connection():  # type: ignore[misc]  # (set when single)
                 single = False
                 ask_peer = True
-        return self._store_batch(batch, runs, more)
+        return self._store_batch(batch, runs, kept, more)
 
-    def _store_batch(self, batch: list[Row], runs: list[tuple[int, str]], more: bool) -> bool:
+    def _store_batch(
+        self, batch: list[RawRow], runs: list[tuple[int, str]], kept: list[int], more: bool
+    ) -> bool:
         """Add a drained batch to the store and tell the session; returns ``more``.
+        ``kept``: the batch index of each frame kept as received (MessageStore.extend_rows).
 
         When ``more`` is True the FD will not fire again for messages already queued: the
         session comes back to this socket itself, after the loop has run timers and the UI.
@@ -301,7 +333,7 @@ class Receiving:
             store = session.store
             if runs:
                 session.peer_addresses.note(self.name, store.end_seq, runs)
-            store.extend_rows(batch, count)
+            store.extend_rows(batch, count, kept)
             session.notify_received(cast("SocketHandle", self), count)
             if lock_step:
                 session.notify_changed(cast("SocketHandle", self))
@@ -311,13 +343,15 @@ class Receiving:
         self,
         partial: list[Any],
         frame: zmq.Frame | None,
-        append: Callable[[Row], None],
+        batch: list[RawRow],
+        kept: list[int],
         deadline: float,
     ) -> int:
-        """Receive the rest of a multipart message ``[frames, size, cut, time, peer]``,
-        starting with ``frame`` (received, not yet looked at) if given, and append its row;
-        returns its payload size, or -1 when the budget ran out first: then the message is
-        kept on the handle (``_partial``) and finished next turn.
+        """Receive the rest of a multipart message ``[frames, size, cut, time, peer, kept
+        frames]``, starting with ``frame`` (received, not yet looked at) if given, and add
+        its row to ``batch`` (its kept frames to ``kept``, as _drain does); returns its
+        payload size, or -1 when the budget ran out first: then the message is kept on the
+        handle (``_partial``) and finished next turn.
 
         libzmq hands over a multipart message whole, so its frames are all there; but one
         message may have millions of frames, and draining them without a look at the clock
@@ -329,10 +363,11 @@ class Receiving:
         recv = self._sync.recv
         noblock = _NOBLOCK
         clock = time.monotonic
-        frames: list[bytes]
+        frames: list[RawFrame]
         size: int
         cut: int
-        frames, size, cut = partial[0], partial[1], partial[2]
+        kept_frames: int
+        frames, size, cut, kept_frames = partial[0], partial[1], partial[2], partial[5]
         keep = frames.append
         while True:
             if frame is None:
@@ -345,7 +380,11 @@ class Receiving:
                     break
             length = len(frame)
             if len(frames) < MAX_FRAMES_PER_MESSAGE and size + length <= MAX_MESSAGE_BYTES:
-                keep(frame.bytes)
+                if length < ZERO_COPY_MIN or length >= ZERO_COPY_MAX:
+                    keep(frame.bytes)
+                else:  # kept as received (see _drain)
+                    keep(keep_frame(frame))
+                    kept_frames += 1
                 size += length
             else:
                 cut += 1
@@ -353,12 +392,14 @@ class Receiving:
                 break
             frame = None
             if not (len(frames) + cut) % CLOCK_EVERY_FRAMES and clock() > deadline:
-                partial[1], partial[2] = size, cut
+                partial[1], partial[2], partial[5] = size, cut, kept_frames
                 self._partial = partial
                 return -1
         if cut:
             self._note_cut(cut)
-        append((partial[3], self.name, IN, size, *frames))
+        if kept_frames:
+            kept.extend([len(batch)] * kept_frames)
+        batch.append((partial[3], self.name, IN, size, *frames))
         return size
 
     def _discard_partial(self) -> None:
@@ -379,7 +420,9 @@ class Receiving:
                 frames,
             )
 
-    def _note_routing_ids(self, batch: list[Row], now: float, runs: list[tuple[int, str]]) -> None:
+    def _note_routing_ids(
+        self, batch: Sequence[RawRow], now: float, runs: list[tuple[int, str]]
+    ) -> None:
         """Remember peers by routing id, most recent last, with their address and counts
         (``peer_table``); tell listeners about new ones."""
         ids = self.routing_ids
@@ -393,7 +436,8 @@ class Receiving:
                 address = runs[run][1]
                 run += 1
             if len(row) > ROW_FRAMES:
-                routing_id = row[ROW_FRAMES]
+                # libzmq's routing ids are at most 255 bytes: bytes, never a kept frame
+                routing_id: bytes = row[ROW_FRAMES]  # type: ignore[assignment]  # (core.rows)
                 if ids.pop(routing_id, None) is None:
                     new_peer = True
                 ids[routing_id] = now

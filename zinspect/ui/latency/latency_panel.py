@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -31,7 +33,7 @@ from zinspect.core.explore.latency_stats import LatencyFigures
 from zinspect.core.explore.sequence_gaps import GapTracker
 from zinspect.core.message_time import clock_text
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import MessageStore, message_number
+from zinspect.core.store import COPY_SLICE, MessageStore, Row, message_number
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.latency.gaps_tab import GapsTab
 from zinspect.ui.latency.records_model import Column, HistogramDelegate, RecordsModel
@@ -230,9 +232,16 @@ class LatencyPanel(QWidget):
             self._next_seq = store.first_seq
         deadline = time.perf_counter() + FEED_BUDGET_S
         while self._next_seq < store.end_seq:
-            first, rows = store.rows(self._next_seq, self._next_seq + FEED_CHUNK)
-            self.latency.feed(first, rows)
-            self.gaps.feed(first, rows)
+            # the rows as kept, and as bytes only when a tracker reads their frames: a copy
+            # of every big frame here cost more than its copy on receipt (core.rows)
+            first, raw = store.raw_rows(self._next_seq, self._next_seq + FEED_CHUNK)
+            rows = cast("Sequence[Row]", raw)  # (read for sockets and lengths only)
+            latency_reads = self.latency.reads_frames(raw)
+            gaps_reads = self.gaps.reads_frames(raw)
+            if latency_reads or gaps_reads:
+                rows = store.rows(first, first + len(raw), COPY_SLICE)[1]
+            self.latency.feed(first, rows, latency_reads)
+            self.gaps.feed(first, rows, gaps_reads)
             self._next_seq = first + len(rows)
             if time.perf_counter() > deadline:
                 break

@@ -17,6 +17,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.explore.fields import FieldPath
+from zinspect.core.rows import RawRow
 from zinspect.core.store import (
     ROW_DIRECTION,
     ROW_FRAMES,
@@ -25,7 +26,6 @@ from zinspect.core.store import (
     ROW_TIME,
     Message,
     MessageStore,
-    Row,
 )
 from zinspect.core.traffic_filter import TrafficFilter
 from zinspect.ui.traffic.columns import (
@@ -53,7 +53,7 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
-def _row_key(column: int, seq: int, row: Row | None) -> tuple:
+def _row_key(column: int, seq: int, row: RawRow | None) -> tuple:
     if row is None:
         return (1, 0, "")
     if column == COL_NUMBER:
@@ -203,7 +203,7 @@ class TableModel(TrafficModel):
 
     def _key(self, column: int, seq: int) -> tuple:
         if column < BASE_COLUMNS and column != COL_SUMMARY:
-            return _row_key(column, seq, self.store.get_row(seq))
+            return _row_key(column, seq, self.store.raw_row(seq))  # (no frame read)
         message: Message | None = self.store.get(seq)
         if column == COL_SUMMARY:
             return (0, 0, self.summary(message).casefold()) if message else (1, 0, "")

@@ -20,7 +20,6 @@ import logging
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -36,7 +35,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.search_text import DecodedSearch
 from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
-from zinspect.core.store import ROW_SIZE, Message, MessageStore, Row
+from zinspect.core.store import COPY_SLICE, ROW_SIZE, Message, MessageStore
 from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
@@ -394,12 +393,12 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         scan = self._scan_seq
         while scan < end:
             stop = min(end, scan + SCAN_CHUNK)
-            scan, rows = store.rows(scan, stop)
+            scan, rows = store.rows(scan, stop, COPY_SLICE)  # (may end early: see below)
             if rows and scan + len(rows) < stop:  # the history answers a chunk at a time:
                 stop = min(stop, scan + HISTORY_GATHER)  # the matcher works best on many
                 gathered = list(rows)
                 while scan + len(gathered) < stop and clock() < deadline:
-                    more = store.rows(scan + len(gathered), stop)[1]
+                    more = store.rows(scan + len(gathered), stop, COPY_SLICE)[1]
                     if not more:
                         break
                     gathered.extend(more)
@@ -441,17 +440,15 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
             return True
         if new <= 0:
             return False
-        rows: Sequence[Row | None]
+        # sizes only, from the rows as kept: no copy of a big frame kept as received
         if self._matches is None:
-            _, rows = self._store.rows(self._first + self._rows, self._first + self._rows + new)
-        else:
-            start = self._head + self._rows
-            # new traffic is in RAM: matches the history gave are old, never a flood, and
-            # reading each from disk here held a tick for up to 200 chunk reads
-            first = self._store.first_seq
-            seqs = self._matches[start : start + new]
-            rows = [self._store.get_row(seq) for seq in seqs if seq >= first]
-        return sum(row[ROW_SIZE] for row in rows if row is not None) > FLOOD_BYTES
+            _, rows = self._store.raw_rows(self._first + self._rows, self._first + self._rows + new)
+            return sum(row[ROW_SIZE] for row in rows) > FLOOD_BYTES
+        start = self._head + self._rows
+        # new traffic is in RAM: matches the history gave are old, never a flood, and
+        # reading each from disk here held a tick for up to 200 chunk reads
+        seqs = self._matches[start : start + new]
+        return sum(map(self._store.payload_size, seqs)) > FLOOD_BYTES
 
     # -- QAbstractTableModel ---------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
