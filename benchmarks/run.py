@@ -4,30 +4,22 @@
     python benchmarks/run.py --quick    # a smaller version: a smoke test, not a measurement
 
 Every measurement runs in a fresh child process (bare.py for the pyzmq yardsticks,
-app_bench.py for zinspect, started like the ``zinspect`` command on Qt's offscreen
-platform), so one scenario's memory and garbage never colour the next. Each figure is the
-median over the rounds (3 in the full run); the receive ratios (``ingest_ratio_*``,
-``ceiling_ratio_1f``, ``big_1mib_ratio``, ``decode_ingest_ratio``) are the median over every
-pair of every round, each round measuring 2 interleaved pairs of the bare loop and the app,
-in turned order from one pair to the next: this machine is noisy (two cores for the sender,
-the receiver and their I/O threads: the rate of the same loop moves by a half with where
-the scheduler puts them), and a ratio of two rates measured seconds apart is steadier than
-either rate.
+app_bench.py for zinspect on Qt's offscreen platform), so one scenario's memory never
+colours the next. Each figure is the median over the rounds (3 in the full run); the
+receive ratios (``ingest_ratio_*``, ``ceiling_ratio_1f``, ``big_1mib_ratio``,
+``decode_ingest_ratio``) are the median over every pair of every round, 2 interleaved pairs
+of bare loop and app a round, in turned order: on two shared cores the rate of the same
+loop moves by a half with where the scheduler puts it, and a ratio of two rates measured
+seconds apart is steadier than either rate.
 
-Prints a readable table, then as its last line one JSON object with the eighteen figures
-(plus ``send_ratio_composer``, for information) and the hostile-input figures
-(``rss_*``, ``stall_*`` and ``shutdown_1m_*``, from the safety_*.py modules; see
-docs/reliability.md), and the Plot dock's figures (``plot_*``, from plot_bench.py; see
-docs/plots.md). ``--no-safety`` leaves the hostile-input figures out, ``--only-safety``
-measures only them; ``--no-plot`` leaves the plot figures out. The Topics view's figures
-(``topics_*``, topics_bench.py) and of everything exploring at once (``explore_*``,
-explore_bench.py) come too; ``--no-explore`` leaves them out. The history's figures
-(``history_*``, history_bench.py: ingest with it on and off, 20 M messages on disk) come
-next; ``--no-history`` leaves them out. The pcap
-import's figures (``pcap_import_*``, pcap_import.py; docs/pcap.md) come with the safety ones.
-The stalls of heavy operations (``stall_evict_ms``, ``stall_send_flood_ms``,
-``stall_open_capture_ms``, ``stall_1000_sockets_ms``, each with its ``*_cpu_ms`` twin, from
-stalls.py) come last; ``--no-stalls`` (or ``--no-safety``) leaves them out.
+Prints a readable table, then as its last line one JSON object with the receive, lag,
+filter, send and decode figures, and the figures of the other benchmark modules, each of
+which an option leaves out: the hostile-input ones (``rss_*``, ``stall_*``,
+``shutdown_1m_*``, ``pcap_import_*``: safety_*.py, pcap_import.py; ``--no-safety``, or
+``--only-safety`` for them alone), the Plot dock's (``plot_*``; ``--no-plot``), the Topics
+view's and everything exploring at once (``topics_*``, ``explore_*``; ``--no-explore``),
+the history's (``history_*``: 20 M messages on disk; ``--no-history``) and the stalls of
+heavy operations with their ``*_cpu_ms`` twins (stalls.py; ``--no-stalls``).
 docs/performance.md explains each figure and what limits it.
 """
 
@@ -419,31 +411,14 @@ def main(argv: list[str] | None = None) -> int:
         help="a smaller, single-round version for a smoke test (timings from it mean little)",
     )
     parser.add_argument("--rounds", type=int, help="override the number of rounds")
-    parser.add_argument(
-        "--no-safety",
-        action="store_true",
-        help="leave out the hostile-input figures (memory bound, stalls)",
-    )
-    parser.add_argument(
-        "--no-explore",
-        action="store_true",
-        help="leave out the exploring views' figures (the Topics view under load)",
-    )
-    parser.add_argument(
-        "--no-history",
-        action="store_true",
-        help="leave out the history's figures (benchmarks/history_bench.py: 20 M messages)",
-    )
-    parser.add_argument(
-        "--no-stalls",
-        action="store_true",
-        help="leave out the stall figures of benchmarks/stalls.py (evict, send flood, ...)",
-    )
-    parser.add_argument(
-        "--only-safety",
-        action="store_true",
-        help="measure only the hostile-input figures",
-    )
+    for flag, what in (
+        ("--no-safety", "leave out the hostile-input figures (memory bound, stalls)"),
+        ("--no-explore", "leave out the exploring views' figures (the Topics view under load)"),
+        ("--no-history", "leave out the history's figures (history_bench.py: 20 M messages)"),
+        ("--no-stalls", "leave out the stall figures of stalls.py (evict, send flood, ...)"),
+        ("--only-safety", "measure only the hostile-input figures"),
+    ):
+        parser.add_argument(flag, action="store_true", help=what)
     parser.add_argument("--no-plot", action="store_true", help="leave out the Plot dock's figures")
     parser.add_argument(
         "--details", metavar="FILE", help="also write every raw measurement to this JSON file"

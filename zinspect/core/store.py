@@ -2,8 +2,8 @@
 
 It is the single source of truth for traffic. Views never get a callback per message; they
 compare ``end_seq`` with what they have shown and pull the new range at frame rate.
-Messages are numbered by a sequence that never repeats, so a view can keep sequence numbers
-(e.g. the rows matching a filter) and find out cheaply which of them were dropped.
+Messages are numbered by a sequence that never repeats: a view keeps sequence numbers (the
+rows matching a filter) and finds out cheaply which of them were dropped.
 
 Each kept message is one plain tuple, a *row*: ``(time, socket, direction, size, frame0,
 frame1, ...)``. A tuple that holds only floats, strings, ints and bytes is untracked by
@@ -14,11 +14,9 @@ docs/performance.md). A row is also about half the memory of a ``Message``. ``Me
 the API: ``get`` and ``range`` build one from its row on demand, and the same object comes
 back while anyone still holds it.
 
-The row's layout and what it costs in memory (the byte cap counts it) are in core.rows,
-re-exported here. A big received frame may be kept as libzmq's buffer instead of a copy
-(core.rows.ZERO_COPY_MIN); ``KeptFrames`` says which, and every reading method hands out
-``bytes`` all the same.
-"""
+The row's layout and memory cost (what the byte cap counts) are in core.rows, re-exported
+here; a big received frame may be kept as libzmq's buffer (core.rows.ZERO_COPY_MIN), and
+every reading method hands out ``bytes`` all the same."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """What the traffic table's filter bar matches, compiled once, run over the store in chunks.
 
-No Qt in here, so the matching rules are testable on their own and the model only decides
+No Qt in here: the matching rules are testable on their own, and the model only decides
 *when* to match (a time budget per timer tick), never *what* matches.
-
 The text a filter searches is the message's frames decoded as UTF-8 (invalid bytes become
 U+FFFD) and joined with a newline, so a regex can anchor on frame boundaries with ``^``/``$``.
 Only the first ``FILTER_TEXT_LIMIT`` bytes of a message are searched: one 100 MB message
@@ -11,10 +10,8 @@ without changing what a regex means. Bytes that are not text are reached with a 
 needle instead (``0x de ad be ef``), which is searched in the raw frames.
 
 A message the raw text does not match may still match its decoded text (core.decode.
-search_text says which messages are worth decoding). Decoding is a hundred times dearer than
-a byte search, so it counts ``_DECODE_COST`` against the tick's budget: a filter over a
-million rule-decoded messages takes longer to finish, but no tick runs over.
-"""
+search_text says which are worth decoding). Decoding is a hundred times dearer than a byte
+search, so it counts ``_DECODE_COST`` against the tick's budget: no tick runs over."""
 
 from __future__ import annotations
 

@@ -14,14 +14,11 @@ window cannot take. They are bounded in bytes, not only in messages: the helper 
 on only while the copies zinspect has not yet taken fit in ``COPY_QUEUE_BYTES``
 (core.tap.proxy_copies), and zinspect acknowledges what it took after each batch. The drops
 are counted as what the proxy says it forwarded (its STATISTICS, asked a few times a second
-on a control socket) minus the copies received.
-libzmq counts no waits: while the proxy waits for room in the middle of a burst it answers
-nothing, so the time its answers are overdue is shown as a lower bound of its wait, with how
-long nothing was forwarded.
-
-Patterns whose copies need a direction per message (request/reply, publish/subscribe, PAIR)
-stay on the relay (core.tap.tap): libzmq's capture stream does not say which side a copy
-came from.
+on a control socket) minus the copies received. libzmq counts no waits: while the proxy
+waits for room in a burst it answers nothing, so the time its answers are overdue is shown
+as a lower bound of its wait. Patterns whose copies need a direction per message
+(request/reply, publish/subscribe, PAIR) stay on the relay (core.tap.tap): libzmq's capture
+stream does not say which side a copy came from.
 """
 
 from __future__ import annotations
