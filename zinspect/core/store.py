@@ -304,11 +304,11 @@ class MessageStore:
         self._dropped_time = items[head - 1][ROW_TIME]
         self.dropped += dropped
         history = self.history
-        kept = 0  # the dropped rows a running history still reads back
+        on_disk = 0  # the dropped rows a running history still reads back
         if history is not None and not history.stopped:
             first = max(self.first_seq, history.first_seq)
-            kept = max(0, min(self.first_seq + dropped, history.end_seq) - first)
-        self.dropped_unkept += dropped - kept
+            on_disk = max(0, min(self.first_seq + dropped, history.end_seq) - first)
+        self.dropped_unkept += dropped - on_disk
         self.first_seq += dropped
         self.total_bytes = total - removed_bytes
         if kept is not None:

@@ -412,7 +412,9 @@ class MainWindow(QMainWindow):
             width, height = min(width, available.width()), min(height, available.height())
         # the minimum size Qt set while the docks were added side by side (about 1,600 px)
         # holds until the layout runs again: the window could not start narrower than that
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.resize(width, height)
         self._size_docks(width)
         self._default_state = self.saveState(LAYOUT_VERSION)
