@@ -89,6 +89,29 @@ def fail_on_unexpected_warnings(caplog):
 
 
 @pytest.fixture
+def sender():
+    """Plain pyzmq PUSH sockets (not zinspect's) connected to an address, closed at the end;
+    ``source``: the host a tcp connection comes from (libzmq's ``source;destination``)."""
+    import zmq
+
+    context = zmq.Context()
+    made: list[zmq.Socket] = []
+
+    def connect(address: str, source: str = "") -> zmq.Socket:
+        sock = context.socket(zmq.PUSH)
+        sock.linger = 0
+        sock.sndhwm = 0
+        sock.connect(f"tcp://{source}:0;{address[len('tcp://') :]}" if source else address)
+        made.append(sock)
+        return sock
+
+    yield connect
+    for sock in made:
+        sock.close()
+    context.term()
+
+
+@pytest.fixture
 def peer(tmp_path):
     """Start a peer script from tests/peers with arguments; every peer is killed at teardown."""
     import subprocess

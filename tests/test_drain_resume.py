@@ -9,7 +9,6 @@ then received across many turns, and must come out exactly as they were sent.
 from __future__ import annotations
 
 import pytest
-import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,26 +22,6 @@ WAIT_MS = 30_000
 @pytest.fixture
 def no_budget(monkeypatch):
     monkeypatch.setattr("zinspect.core.sockets.session.BATCH_MAX_SECONDS", 0.0)
-
-
-@pytest.fixture
-def sender():
-    """Plain pyzmq PUSH sockets (not zinspect's), closed at the end."""
-    context = zmq.Context()
-    made: list[zmq.Socket] = []
-
-    def connect(address: str) -> zmq.Socket:
-        sock = context.socket(zmq.PUSH)
-        sock.linger = 0
-        sock.sndhwm = 0
-        sock.connect(address)
-        made.append(sock)
-        return sock
-
-    yield connect
-    for sock in made:
-        sock.close()
-    context.term()
 
 
 def watch_partials(aloop, handle):

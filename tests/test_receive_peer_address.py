@@ -7,30 +7,9 @@ address), so their messages carry different Peer-Address values.
 
 from __future__ import annotations
 
-import pytest
-import zmq
-
 from zinspect.core.store import IN
 
 WAIT_MS = 20_000
-
-
-@pytest.fixture
-def pushes():
-    context = zmq.Context()
-    made: list[zmq.Socket] = []
-
-    def connect(address: str, source: str = "") -> zmq.Socket:
-        sock = context.socket(zmq.PUSH)
-        sock.linger = 0
-        sock.connect(f"tcp://{source}:0;{address[len('tcp://') :]}" if source else address)
-        made.append(sock)
-        return sock
-
-    yield connect
-    for sock in made:
-        sock.close()
-    context.term()
 
 
 def addresses(session, handle) -> list[tuple[bytes, str]]:
@@ -43,14 +22,14 @@ def addresses(session, handle) -> list[tuple[bytes, str]]:
     ]
 
 
-def test_messages_from_two_hosts_keep_their_own_address(aloop, qtbot, session, pushes):
+def test_messages_from_two_hosts_keep_their_own_address(aloop, qtbot, session, sender):
     pull = session.create_socket("PULL")
     address = pull.bind("tcp://127.0.0.1:*").address
-    one = pushes(address)
+    one = sender(address)
     for n in range(300):  # one connection: asked once a batch
         one.send(b"a%d" % n)
     qtbot.waitUntil(lambda: pull.received == 300, timeout=WAIT_MS)
-    two = pushes(address, source="127.0.0.2")
+    two = sender(address, source="127.0.0.2")
     qtbot.waitUntil(lambda: pull.monitor.peers == 2, timeout=WAIT_MS)
     for n in range(2000):  # two connections, messages interleaved by PULL's fair queue
         one.send(b"a%d" % n)

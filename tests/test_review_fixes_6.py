@@ -22,20 +22,11 @@ import pytest
 import zmq
 from pcap_fixtures import Packet, exchange, packets_of, write
 from preferences_helpers import open_preferences
-from ui_actions import WAIT_MS, click, trigger_menu
+from ui_actions import WAIT_MS, click, tap_window
 
 from zinspect.core.pcap.importer import import_rows
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
 from zinspect.core.store import OUT, Message
-from zinspect.ui.tap.tap_dialog import TapDialog
-
-
-def wizard(window, qtbot) -> TapDialog:
-    trigger_menu(window, "Tap between two programs…")
-    dialog = window.findChild(TapDialog, "tap_dialog")
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
-    return dialog
 
 
 @pytest.mark.parametrize(
@@ -60,7 +51,7 @@ def test_an_endpoint_without_transport_still_gets_tcp_suggested():
 
 
 def test_the_tap_window_suggests_the_endpoint_the_user_meant(window, qtbot):
-    dialog = wizard(window, qtbot)
+    dialog = tap_window(window, qtbot)
     qtbot.keyClicks(dialog.front_edit, "tcp//127.0.0.1:6001")
     assert dialog.front_error.isVisible()
     assert "tcp://127.0.0.1:6001" in dialog.front_error.text()
@@ -68,7 +59,7 @@ def test_the_tap_window_suggests_the_endpoint_the_user_meant(window, qtbot):
 
 
 def test_the_tap_window_gives_back_the_room_of_a_message_that_went(window, qtbot):
-    dialog = wizard(window, qtbot)
+    dialog = tap_window(window, qtbot)
     qtbot.keyClicks(dialog.upstream_edit, "tcp://127.0.0.1:5555")
     qtbot.waitUntil(lambda: not dialog.upstream_error.isVisible(), timeout=WAIT_MS)
     calm = dialog.height()
@@ -88,7 +79,7 @@ def test_a_front_port_in_use_is_said_under_the_front_field(window, qtbot, patter
     taken.listen()
     try:
         port = taken.getsockname()[1]
-        dialog = wizard(window, qtbot)
+        dialog = tap_window(window, qtbot)
         dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData(pattern))
         qtbot.keyClicks(dialog.front_edit, f"tcp://127.0.0.1:{port}")
         qtbot.keyClicks(dialog.upstream_edit, "tcp://127.0.0.1:5999")
@@ -162,7 +153,7 @@ def test_a_long_problem_in_the_preferences_is_shown_whole(window, qtbot):
 def test_a_second_tap_does_not_take_the_name_of_the_first_ones_rows(window, user, qtbot):
     store = window.session.store
     store.append(Message(1.0, "tap-1", OUT, [b"a row of an earlier tap"]))
-    dialog = wizard(window, qtbot)
+    dialog = tap_window(window, qtbot)
     assert dialog.name_edit.placeholderText() == "tap-2"
     qtbot.keyClicks(dialog.name_edit, "tap-1")
     qtbot.keyClicks(dialog.front_edit, "tcp://127.0.0.1:*")

@@ -3,16 +3,11 @@ the codes ``reqrep`` and ``pubsub`` that a first-time user could not read."""
 
 from __future__ import annotations
 
-from ui_actions import WAIT_MS, trigger_menu
-
-from zinspect.ui.tap.tap_dialog import TapDialog
+from ui_actions import tap_window
 
 
 def test_the_patterns_are_listed_in_words(window, qtbot):
-    trigger_menu(window, "Tap between two programs…")
-    dialog = window.findChild(TapDialog, "tap_dialog")
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+    dialog = tap_window(window, qtbot)
     combo = dialog.pattern_combo
     listed = [combo.itemText(i) for i in range(combo.count())]
     assert listed == [

@@ -14,11 +14,10 @@ import pytest
 import zmq
 from peerio import PeerOutput
 from session_helpers import ANY_PORT
-from ui_actions import PEER_WAIT_MS, WAIT_MS, trigger_menu
+from ui_actions import PEER_WAIT_MS, WAIT_MS, tap_window
 
 from zinspect.core.tap.proxy_tap import ENGINE_WORDS
 from zinspect.ui.sockets.socket_list_model import socket_state
-from zinspect.ui.tap.tap_dialog import TapDialog
 from zinspect.ui.traffic.columns import TAP_IN
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +26,7 @@ pytestmark = pytest.mark.e2e
 def test_a_pipeline_tap_in_the_window_names_its_engine_and_counts(window, user, qtbot, peer):
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 5))
     qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
-    trigger_menu(window, "Tap between two programs…")
-    dialog = window.findChild(TapDialog, "tap_dialog")
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+    dialog = tap_window(window, qtbot)
     dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
     qtbot.keyClicks(dialog.name_edit, "feed")
     qtbot.keyClicks(dialog.front_edit, ANY_PORT)
@@ -72,9 +68,7 @@ def test_a_pipeline_tap_in_the_window_names_its_engine_and_counts(window, user, 
 def test_quitting_the_window_stops_the_helper_with_its_last_counts(window, user, qtbot, peer):
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 3, "--quiet"))
     qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
-    trigger_menu(window, "Tap between two programs…")
-    dialog = window.findChild(TapDialog, "tap_dialog")
-    assert dialog is not None
+    dialog = tap_window(window, qtbot)
     dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
     qtbot.keyClicks(dialog.front_edit, ANY_PORT)
     qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
@@ -100,9 +94,7 @@ def test_a_front_already_taken_is_said_under_the_front_field_and_nothing_is_left
     taken = zmq.Context.instance().socket(zmq.PULL)
     port = taken.bind_to_random_port("tcp://127.0.0.1")
     try:
-        trigger_menu(window, "Tap between two programs…")
-        dialog = window.findChild(TapDialog, "tap_dialog")
-        assert dialog is not None
+        dialog = tap_window(window, qtbot)
         dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
         qtbot.keyClicks(dialog.front_edit, f"tcp://127.0.0.1:{port}")
         qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])

@@ -10,25 +10,16 @@ from __future__ import annotations
 import pytest
 from peerio import PeerOutput
 from session_helpers import ANY_PORT
-from ui_actions import PEER_WAIT_MS, WAIT_MS, trigger_menu
+from ui_actions import PEER_WAIT_MS, WAIT_MS, tap_window
 
 from zinspect.core.tap.spec import PATTERNS
-from zinspect.ui.tap.tap_dialog import TapDialog
 from zinspect.ui.traffic.columns import TAP_IN, TAP_OUT
 
 pytestmark = pytest.mark.e2e
 
 
-def wizard(window, qtbot) -> TapDialog:
-    trigger_menu(window, "Tap between two programs…")
-    dialog = window.findChild(TapDialog, "tap_dialog")
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
-    return dialog
-
-
 def test_bad_endpoints_are_explained_next_to_their_fields(window, user, qtbot):
-    dialog = wizard(window, qtbot)
+    dialog = tap_window(window, qtbot)
     dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pubsub"))
     assert dialog.pattern_note.text() == PATTERNS["pubsub"].explanation
     assert not dialog.types_row.isVisibleTo(dialog)
@@ -47,7 +38,7 @@ def test_tap_in_the_window_shows_both_directions(window, user, qtbot, peer):
     server = PeerOutput(peer("rep_server.py", ANY_PORT, "World", "--count", 3))
     qtbot.waitUntil(lambda: server.has("ready "), timeout=PEER_WAIT_MS)
     upstream = server.line("ready ").split()[1]
-    dialog = wizard(window, qtbot)
+    dialog = tap_window(window, qtbot)
     dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("reqrep"))
     qtbot.keyClicks(dialog.name_edit, "hello-tap")
     qtbot.keyClicks(dialog.front_edit, ANY_PORT)
@@ -77,7 +68,7 @@ def test_tap_in_the_window_shows_both_directions(window, user, qtbot, peer):
     user.click(dialog.close_button)  # the window goes; the tap goes on
     assert not dialog.isVisible() and dialog.tap is not None
     assert any(name.startswith("hello-tap") for name in user.socket_list())
-    assert wizard(window, qtbot) is dialog  # Socket > Tap… shows the running tap again
+    assert tap_window(window, qtbot) is dialog  # Socket > Tap… shows the running tap again
     user.click(dialog.stop_button)
     assert dialog.tap is None
     assert "Stopped" in dialog.status_label.text()

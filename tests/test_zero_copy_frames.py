@@ -44,26 +44,6 @@ WAIT_MS = 30_000
 MIB = 1 << 20
 
 
-@pytest.fixture
-def sender():
-    """Plain pyzmq PUSH sockets (not zinspect's), closed at the end."""
-    context = zmq.Context()
-    made: list[zmq.Socket] = []
-
-    def connect(address: str) -> zmq.Socket:
-        sock = context.socket(zmq.PUSH)
-        sock.linger = 0
-        sock.sndhwm = 0
-        sock.connect(address)
-        made.append(sock)
-        return sock
-
-    yield connect
-    for sock in made:
-        sock.close()
-    context.term()
-
-
 def big(size: int, seed: int = 0) -> bytes:
     """``size`` bytes that differ from one frame to the next (a copy mixed up would show)."""
     return bytes((seed + n) % 251 for n in range(251)) * (size // 251) + b"z" * (size % 251)

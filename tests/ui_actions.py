@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
+from zinspect.ui.tap.tap_dialog import TapDialog
+
 # a UI or event-loop condition: a row shows, a signal fires, a socket delivers
 WAIT_MS = 10_000
 # a peer process prints "ready" or finishes its run: a Python process importing pyzmq can
@@ -41,6 +43,15 @@ def trigger_menu(window: QWidget, text: str) -> None:
     action = menu_action(window, text)
     assert action.isEnabled(), f"{text!r} is disabled"
     action.trigger()
+
+
+def tap_window(window: QWidget, qtbot) -> TapDialog:
+    """Socket > Tap between two programs…, as a user opens it: the Tap window, shown."""
+    trigger_menu(window, "Tap between two programs…")
+    dialog = window.findChild(TapDialog, "tap_dialog")
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+    return dialog
 
 
 def open_boxes(window: QWidget) -> list[QMessageBox]:
