@@ -5,6 +5,7 @@ window_driver.py) the real main window with a user driving it."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -28,6 +29,10 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "peer" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.e2e)
+    # what collection made (modules, Qt's bindings, hypothesis) lives to the end: out of the
+    # collector's reach, so collect_between_tests walks only what the tests make
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture
@@ -69,6 +74,16 @@ def session(aloop):
     session = Session()
     yield session
     session.close()
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests():
+    """Collect a test's garbage when it ends, at a quiet moment. Windows, dialogs and
+    pyqtgraph's items live in reference cycles; left to a collection that happens to run
+    inside the next test's Qt event processing, deleting one there crashed a worker
+    (SIGSEGV in pytest-qt's processEvents)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
