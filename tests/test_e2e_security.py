@@ -120,16 +120,20 @@ def test_a_null_client_against_a_curve_server_fails_on_the_mechanism(
     # the side that reads the other's greeting first names the mismatch; the other one
     # sees the connection closed (EPIPE)
     mismatch = f"event handshake_failed_protocol {MECHANISM_MISMATCH}"
-    qtbot.waitUntil(
-        lambda: (
-            any(
-                e.value == MECHANISM_MISMATCH
-                for e in events(session, "handshake_failed_protocol", handle)
-            )
-            or out.has(mismatch)
-        ),
-        timeout=WAIT_MS,
-    )
+    try:
+        qtbot.waitUntil(
+            lambda: (
+                any(
+                    e.value == MECHANISM_MISMATCH
+                    for e in events(session, "handshake_failed_protocol", handle)
+                )
+                or out.has(mismatch)
+            ),
+            timeout=WAIT_MS,
+        )
+    except qtbot.TimeoutError:  # rare in parallel runs: say what each side saw instead
+        seen = [(e.name, e.value) for e in session.events if e.socket == handle.name]
+        raise AssertionError(f"server events {seen[:20]}; client said {out.poll()[:20]}") from None
     qtbot.waitUntil(
         lambda: any(
             e.name.startswith("handshake_failed") for e in session.events if e.socket == handle.name
