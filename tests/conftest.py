@@ -127,6 +127,19 @@ def sender():
 
 
 @pytest.fixture
+def endpoint_in_use():
+    """A tcp endpoint a plain pyzmq socket keeps bound for the test: a port in use."""
+    import zmq
+
+    context = zmq.Context()
+    sock = context.socket(zmq.PULL)
+    sock.linger = 0
+    sock.bind("tcp://127.0.0.1:*")
+    yield sock.getsockopt_string(zmq.LAST_ENDPOINT)
+    context.destroy(0)
+
+
+@pytest.fixture
 def peer(tmp_path):
     """Start a peer script from tests/peers with arguments; every peer is killed at teardown."""
     import subprocess

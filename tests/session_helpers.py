@@ -37,3 +37,16 @@ def linked(
     client = session.create_socket(connect_type)
     client.connect(server.bind(endpoint).address)
     return server, client
+
+
+def read_rows_from(reader, first_seq: int) -> list[tuple]:
+    """Every row of ``reader`` (a store or a history log) from ``first_seq`` to its end, the
+    way callers loop: ``rows()`` may answer with fewer rows than asked for."""
+    out: list[tuple] = []
+    seq = first_seq
+    while seq < reader.end_seq:
+        first, rows = reader.rows(seq, reader.end_seq)
+        assert first == seq and rows
+        out.extend(rows)
+        seq += len(rows)
+    return out

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from session_helpers import read_rows_from
 
 from zinspect.core.history import chunk
 from zinspect.core.history.segment_log import SegmentLog, read_segments
@@ -36,16 +37,8 @@ def as_rows(items) -> list[Row]:
     return [(t, s, d, sum(map(len, f)), *f) for t, s, d, f in items]
 
 
-def read_all(log: SegmentLog) -> list[Row]:
-    """Every row from the oldest on, the way callers loop (rows() may answer short)."""
-    out: list[Row] = []
-    seq = log.first_seq
-    while seq < log.end_seq:
-        first, rows = log.rows(seq, log.end_seq)
-        assert first == seq and rows
-        out.extend(rows)
-        seq += len(rows)
-    return out
+def read_all(log: SegmentLog) -> list[tuple]:
+    return read_rows_from(log, log.first_seq)
 
 
 @settings(

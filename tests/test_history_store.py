@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 
+from session_helpers import read_rows_from
+
 from zinspect.core.history.history import History
 from zinspect.core.store import IN, OUT, Message, MessageStore
 
@@ -19,14 +21,7 @@ def fill(store: MessageStore, count: int, start: int = 0) -> list[tuple]:
 
 
 def read_all(store: MessageStore) -> list[tuple]:
-    out: list[tuple] = []
-    seq = store.oldest_seq
-    while seq < store.end_seq:
-        first, rows = store.rows(seq, store.end_seq)
-        assert first == seq and rows
-        out.extend(rows)
-        seq += len(rows)
-    return out
+    return read_rows_from(store, store.oldest_seq)
 
 
 def test_messages_dropped_from_ram_read_back_from_the_history(tmp_path):

@@ -141,20 +141,12 @@ def test_the_engine_is_chosen_by_pattern_and_can_be_asked_for(session):
     assert isinstance(make_tap(session, by_hand), ProxyTap)  # one way: server -> client
 
 
-def test_a_front_in_use_is_said_in_words_and_leaves_nothing(session):
-    context = zmq.Context()
-    taken = context.socket(zmq.PULL)
-    taken.linger = 0
-    try:
-        taken.bind("tcp://127.0.0.1:*")
-        in_use = taken.getsockopt_string(zmq.LAST_ENDPOINT)
-        tap = make_tap(session, make_spec("tap", "pipeline", in_use, "tcp://127.0.0.1:5999"))
-        with pytest.raises(TapError, match="^Front: .*in use"):
-            tap.start()
-        assert gone(tap.helper_pid)
-        assert session.sockets == [] and running_taps(session) == []
-    finally:
-        context.destroy(0)
+def test_a_front_in_use_is_said_in_words_and_leaves_nothing(session, endpoint_in_use):
+    tap = make_tap(session, make_spec("tap", "pipeline", endpoint_in_use, "tcp://127.0.0.1:5999"))
+    with pytest.raises(TapError, match="^Front: .*in use"):
+        tap.start()
+    assert gone(tap.helper_pid)
+    assert session.sockets == [] and running_taps(session) == []
 
 
 def test_server_to_client_one_way_pair_by_hand(session, qtbot, peer):

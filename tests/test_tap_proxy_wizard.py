@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 
 import pytest
-import zmq
 from peerio import PeerOutput
 from session_helpers import ANY_PORT
 from ui_actions import PEER_WAIT_MS, WAIT_MS, tap_window
@@ -87,22 +86,17 @@ def test_quitting_the_window_stops_the_helper_with_its_last_counts(window, user,
 
 
 def test_a_front_already_taken_is_said_under_the_front_field_and_nothing_is_left(
-    window, user, qtbot, peer
+    window, user, qtbot, peer, endpoint_in_use
 ):
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 5))
     qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
-    taken = zmq.Context.instance().socket(zmq.PULL)
-    port = taken.bind_to_random_port("tcp://127.0.0.1")
-    try:
-        dialog = tap_window(window, qtbot)
-        dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
-        qtbot.keyClicks(dialog.front_edit, f"tcp://127.0.0.1:{port}")
-        qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
-        user.click(dialog.start_button)
-        # the helper finds the port taken: said in words once it answers, Start usable again
-        qtbot.waitUntil(lambda: dialog.front_error.text() != "", timeout=WAIT_MS)
-        assert "in use" in dialog.front_error.text().lower()
-        assert dialog.tap is None and dialog.start_button.isEnabled()
-        assert user.socket_list() == []  # the copies' socket went with the failed start
-    finally:
-        taken.close(linger=0)
+    dialog = tap_window(window, qtbot)
+    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
+    qtbot.keyClicks(dialog.front_edit, endpoint_in_use)
+    qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
+    user.click(dialog.start_button)
+    # the helper finds the port taken: said in words once it answers, Start usable again
+    qtbot.waitUntil(lambda: dialog.front_error.text() != "", timeout=WAIT_MS)
+    assert "in use" in dialog.front_error.text().lower()
+    assert dialog.tap is None and dialog.start_button.isEnabled()
+    assert user.socket_list() == []  # the copies' socket went with the failed start

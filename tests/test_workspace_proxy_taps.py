@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 import pytest
-import zmq
 from peerio import start_peer
 from PySide6.QtCore import QTimer
 from session_helpers import ANY_PORT
@@ -82,46 +81,38 @@ def test_two_proxy_taps_start_while_the_window_goes_on_and_forward(
 
 
 def test_a_tap_that_cannot_start_joins_the_problems_and_the_rest_opens(
-    window, user, qtbot, peer, tmp_path, caplog
+    window, user, qtbot, peer, tmp_path, caplog, endpoint_in_use
 ):
     caplog.expected_warnings = True
     sink = start_peer(peer, qtbot, "pull_sink.py", ANY_PORT, 2)
-    context = zmq.Context()
-    taken = context.socket(zmq.PULL)
-    taken.linger = 0
-    try:
-        taken.bind("tcp://127.0.0.1:*")
-        in_use = taken.getsockopt_string(zmq.LAST_ENDPOINT)
-        upstream = sink.ready_endpoint()
-        document = {
-            "zinspect": 1,
-            "sockets": [{"name": "left", "type": "PAIR", "bind": ["inproc://proxy-taps-2"]}],
-            "taps": [
-                {"name": "busy", "pattern": "pipeline", "front": in_use, "upstream": upstream},
-                {"name": "good", "pattern": "pipeline", "front": ANY_PORT, "upstream": upstream},
-            ],
-        }
-        path = write(tmp_path / "busy.zinspect.json", document)
-        assert window.workspace_actions.open_path(path)
-        dialog_shown = window.workspace_actions.load_problems
-        qtbot.waitUntil(lambda: dialog_shown.problems != [], timeout=PEER_WAIT_MS)
-        [problem] = dialog_shown.problems
-        assert problem.startswith('taps[0] ("busy"): Front: ')
-        assert "in use" in problem.lower()
-        button = window.workspace_actions.problems_button
-        assert button.isVisible() and button.text() == "⚠ 1 problem in busy.zinspect.json"
-        assert "1 tap did not start" in window.statusBar().currentMessage()
-        dialog = window.workspace_actions.problems_dialog
-        assert dialog is not None and dialog.problems() == [problem]
-        # the rest of the workspace works: its socket and the other tap
-        assert window.session.socket_named("left") is not None
-        assert window.session.socket_named("busy") is None
-        good = proxy_taps(window)["good"]
-        assert good.running
-        start_peer(peer, qtbot, "push_worker.py", good.front_address, 2, "g")
-        qtbot.waitUntil(lambda: sink.has("count 2"), timeout=PEER_WAIT_MS)
-    finally:
-        context.destroy(0)
+    upstream = sink.ready_endpoint()
+    document = {
+        "zinspect": 1,
+        "sockets": [{"name": "left", "type": "PAIR", "bind": ["inproc://proxy-taps-2"]}],
+        "taps": [
+            {"name": "busy", "pattern": "pipeline", "front": endpoint_in_use, "upstream": upstream},
+            {"name": "good", "pattern": "pipeline", "front": ANY_PORT, "upstream": upstream},
+        ],
+    }
+    path = write(tmp_path / "busy.zinspect.json", document)
+    assert window.workspace_actions.open_path(path)
+    dialog_shown = window.workspace_actions.load_problems
+    qtbot.waitUntil(lambda: dialog_shown.problems != [], timeout=PEER_WAIT_MS)
+    [problem] = dialog_shown.problems
+    assert problem.startswith('taps[0] ("busy"): Front: ')
+    assert "in use" in problem.lower()
+    button = window.workspace_actions.problems_button
+    assert button.isVisible() and button.text() == "⚠ 1 problem in busy.zinspect.json"
+    assert "1 tap did not start" in window.statusBar().currentMessage()
+    dialog = window.workspace_actions.problems_dialog
+    assert dialog is not None and dialog.problems() == [problem]
+    # the rest of the workspace works: its socket and the other tap
+    assert window.session.socket_named("left") is not None
+    assert window.session.socket_named("busy") is None
+    good = proxy_taps(window)["good"]
+    assert good.running
+    start_peer(peer, qtbot, "push_worker.py", good.front_address, 2, "g")
+    qtbot.waitUntil(lambda: sink.has("count 2"), timeout=PEER_WAIT_MS)
 
 
 def test_a_new_workspace_while_the_taps_start_stops_them_and_says_nothing(
