@@ -10,7 +10,9 @@ over the direct rate (target >= 0.7), with the engine zinspect picks for a pipel
 (libzmq's proxy in a helper process); ``tap_throughput_ratio_relay`` the same through
 zinspect's relay, measured in the same rounds (direct, relay, proxy, one after the other,
 the order turned around every other round), so the two engines are compared under the
-same load.
+same load. ``tap_copies_kept_share``: the share of the proxy's messages the core tap had kept
+as copies when the last one arrived (the copies give way to the forwarding when the CPU is
+short: core.tap.proxy_copies).
 
 Both are measured on the tap as the window runs it (core.tap on a loop in a child process,
 copying into the store), and again, with the ``_recording`` suffix, on ``zinspect tap``
@@ -22,6 +24,7 @@ median over the rounds. Prints a table, then one JSON object as the last line.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import socket
@@ -55,17 +58,21 @@ s.close(linger=-1); c.term()
 
 # The tap as the window runs it: the core on a loop, copies into the store, no recording.
 CORE_TAP = """
-import asyncio, sys
+import asyncio, signal, sys
 from zinspect.core.sockets.session import Session
 from zinspect.core.tap.engine import make_tap
 from zinspect.core.tap.spec import make_spec
 
 async def main():
     spec = make_spec("tap", sys.argv[1], sys.argv[2], sys.argv[3])
-    tap = make_tap(Session(), spec, sys.argv[4])
+    session = Session()
+    tap = make_tap(session, spec, sys.argv[4])
     tap.start()
     print("front", tap.front_address, flush=True)
-    await asyncio.Event().wait()
+    stopped = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
+    await stopped.wait()
+    print("kept", session.store.received, flush=True)
 
 asyncio.run(main())
 """
@@ -108,13 +115,19 @@ def start_tap(
     return proc
 
 
-def stop(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> int | None:
+    """Stop a child; for the core tap, how many copies it kept by then (None otherwise)."""
     proc.terminate()
     try:
         proc.wait(30)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    if isinstance(proc.stdout, io.TextIOBase):
+        for line in proc.stdout.read().splitlines():
+            if line.startswith("kept "):
+                return int(line.split()[1])
+    return None
 
 
 def round_trips(endpoint: str, count: int) -> list[float]:
@@ -174,29 +187,35 @@ def pull_rate(endpoint: str, count: int, sender_endpoint: str) -> float:
     return (count - 1) / elapsed
 
 
-def tapped_rate(count: int, record: str, engine: str) -> float:
-    """Messages per second through a pipeline tap forwarded by ``engine``."""
+def tapped_rate(count: int, record: str, engine: str) -> tuple[float, float | None]:
+    """Messages per second through a pipeline tap forwarded by ``engine``, and the share of
+    them the core tap had kept as copies when the last one arrived (None recording)."""
     sink = f"tcp://127.0.0.1:{free_port()}"
     front = f"tcp://127.0.0.1:{free_port()}"
     tap = start_tap("pipeline", front, sink, record, engine)
+    kept = None
     try:
-        return pull_rate(sink, count, front)
+        rate = pull_rate(sink, count, front)
     finally:
-        stop(tap)
+        kept = stop(tap)
+    return rate, None if kept is None else kept / count
 
 
-def throughput_round(count: int, record: str, turned: bool) -> tuple[float, float, float]:
+def throughput_round(
+    count: int, record: str, turned: bool
+) -> tuple[float, float, float, float | None]:
     """(direct rate, through the relay, through the proxy) in messages per second, measured
-    one right after the other so the three share the machine's state of that moment; the
-    order turns around from one round to the next (``turned``) so none always goes first."""
+    one right after the other so the three share the machine's state of that moment (the
+    order turns around from one round to the next, ``turned``, so none always goes first),
+    and the share of the proxy's messages kept as copies."""
     sink = f"tcp://127.0.0.1:{free_port()}"
     order = [
-        ("direct", lambda: pull_rate(sink, count, sink)),
+        ("direct", lambda: (pull_rate(sink, count, sink), None)),
         ("relay", lambda: tapped_rate(count, record, "relay")),
         ("proxy", lambda: tapped_rate(count, record, "auto")),
     ]
     rates = {name: measure() for name, measure in (reversed(order) if turned else order)}
-    return rates["direct"], rates["relay"], rates["proxy"]
+    return rates["direct"][0], rates["relay"][0], rates["proxy"][0], rates["proxy"][1]
 
 
 def main() -> int:
@@ -211,6 +230,7 @@ def main() -> int:
             extra: list[float] = []
             ratios: list[float] = []
             relay_ratios: list[float] = []
+            kept_shares: list[float] = []
             for number in range(rounds):
                 direct, tapped = rtt_round(trips, record)
                 extra.append(tapped - direct)
@@ -220,13 +240,16 @@ def main() -> int:
                     flush=True,
                 )
             for number in range(rate_rounds):
-                rate, relay, proxy = throughput_round(flood, record, bool(number & 1))
+                rate, relay, proxy, kept = throughput_round(flood, record, bool(number & 1))
                 ratios.append(proxy / rate)
                 relay_ratios.append(relay / rate)
+                if kept is not None:
+                    kept_shares.append(kept)
                 label = f"rates {number + 1}{suffix or ' (window)'}"
                 print(
                     f"{label}: 64 B direct {rate:,.0f}/s, relay {relay:,.0f}/s "
-                    f"({relay / rate:.2f}), proxy {proxy:,.0f}/s ({proxy / rate:.2f})",
+                    f"({relay / rate:.2f}), proxy {proxy:,.0f}/s ({proxy / rate:.2f})"
+                    + ("" if kept is None else f", {kept:.0%} of it kept as copies"),
                     flush=True,
                 )
             figures[f"tap_rtt_p50_extra_ms{suffix}"] = round(statistics.median(extra), 3)
@@ -234,11 +257,13 @@ def main() -> int:
             figures[f"tap_throughput_ratio_relay{suffix}"] = round(
                 statistics.median(relay_ratios), 3
             )
+            if kept_shares:  # (information: copies give way to forwarding, core.tap)
+                figures[f"tap_copies_kept_share{suffix}"] = round(statistics.median(kept_shares), 3)
     print(f"{'figure':36} {'value':>8}  target")
     for name, value in figures.items():
         target = (
             ""
-            if name.endswith(("_recording", "_relay"))
+            if name.endswith(("_recording", "_relay")) or "kept" in name
             else ("<= 0.3" if "rtt" in name else ">= 0.7")
         )
         print(f"{name:36} {value:8.3f}  {target}")

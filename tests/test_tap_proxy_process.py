@@ -80,6 +80,33 @@ def test_headless_pipeline_tap_records_everything_and_its_helper_stops(peer, tmp
     assert any("500 client -> server" in line for line in output.lines[-3:]), output.lines
 
 
+def niceness(pid: int) -> dict[int, int]:
+    """Each thread of ``pid``: its niceness (field 19 of /proc/PID/task/TID/stat)."""
+    found = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/stat", encoding="ascii") as stat:
+            found[int(tid)] = int(stat.read().rsplit(")", 1)[1].split()[16])
+    return found
+
+
+def test_the_helpers_copies_give_way_to_its_forwarding(peer, tmp_path):
+    """When the CPU is contended the copies wait, not the traffic: the thread sending them
+    to zinspect has the lowest priority, the proxy forwarding them (the main thread) keeps
+    zinspect's."""
+    sink, proc, output, front, _capture = start_tap(peer, tmp_path, 1)
+    try:
+        pid = helper_pid(output)
+        worker = peer("push_worker.py", front, 1, "w")
+        assert worker.wait(WAIT_S) == 0
+        assert sink.wait_for("count ", WAIT_S) == "count 1"
+        wait_text(output, "1 client -> server")  # copied: the copies thread runs
+        threads = niceness(pid)
+        assert threads[pid] == os.getpriority(os.PRIO_PROCESS, 0)
+        assert 19 in threads.values()
+    finally:
+        stop(proc, output)
+
+
 def test_killing_zinspect_takes_the_helper_with_it(peer, tmp_path):
     _sink, proc, output, _front, _capture = start_tap(peer, tmp_path, 1)
     pid = helper_pid(output)
