@@ -132,3 +132,25 @@ def test_the_list_of_gaps_is_bounded():
     assert tracker.missed_total == 29_999
     assert len(tracker.gaps()) == 10_000
     assert tracker.gaps()[-1].next == 59_998
+
+
+def test_bitcoins_numbers_are_looked_for_only_where_a_publisher_can_send():
+    """A flood into a PULL (or any socket a PUB cannot reach) is passed over without reading
+    a frame; a SUB's messages, and those of a socket of unknown type (a capture's), are read."""
+    types = {"sub-1": "SUB", "pull-1": "PULL", "dealer-1": "DEALER"}
+    tracker = GapTracker(socket_type=lambda name: types.get(name, ""))
+    lost = [*bitcoin(b"hashtx", 1)], [*bitcoin(b"hashtx", 3)]
+    for name in ("pull-1", "dealer-1"):
+        rows = [row(1.0, name, IN, *lost[0]), row(1.1, name, IN, *lost[1])]
+        assert not tracker.reads_frames(rows)
+        tracker.feed(0, rows)
+    assert listed(tracker) == []
+    for name in ("sub-1", "10.0.0.1:40000 -> 10.0.0.2:28332"):
+        rows = [row(1.0, name, IN, *lost[0]), row(1.1, name, IN, *lost[1])]
+        assert tracker.reads_frames(rows)
+        assert tracker.reads_frames(rows, {name})
+        tracker.feed(0, rows, None, {name})
+    assert listed(tracker) == [
+        ("sub-1", "hashtx", 1, 3, 1),
+        ("10.0.0.1:40000 -> 10.0.0.2:28332", "hashtx", 1, 3, 1),
+    ]

@@ -53,6 +53,12 @@ finished (every message received is in the file), and the exit status is 0.
 Qt's own options (for example -platform offscreen, -style fusion) are passed through.
 """
 
+# numpy's bundled OpenBLAS starts a thread per core that spins for a while after each call:
+# the window's arrays are small, and on two cores the spinning took CPU from the receiving
+# thread in a flood (docs/performance.md). Set before numpy is first imported (the window
+# imports it; this module does not).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 # Qt's command-line options that take a value: kept away from argparse's positional WORKSPACE
 QT_VALUE_OPTIONS = frozenset(
     {

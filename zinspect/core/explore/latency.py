@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -144,11 +144,13 @@ class LatencyTracker:
         self.latest_time = 0.0
 
     # -- feeding ------------------------------------------------------------------------
-    def reads_frames(self, rows: Sequence[RawRow]) -> bool:
+    def reads_frames(self, rows: Sequence[RawRow], sockets: Set[str] | None = None) -> bool:
         """Whether ``feed`` would read a frame of ``rows``: not when they all come from
         one-way sockets (then they may be the store's rows as kept, MessageStore.raw_rows,
-        and no big frame is copied for it)."""
-        return not all(self._kind(socket) in ONE_WAY for socket in set(map(_socket_of, rows)))
+        and no big frame is copied for it). ``sockets``: the rows' socket names, if the
+        caller has them (a pass over the rows less: this runs on every message)."""
+        names = set(map(_socket_of, rows)) if sockets is None else sockets
+        return not all(self._kind(socket) in ONE_WAY for socket in names)
 
     def feed(self, first_seq: int, rows: Sequence[Row], reads: bool | None = None) -> None:
         """Rows of the store with sequence numbers from ``first_seq``, in order (``reads``:

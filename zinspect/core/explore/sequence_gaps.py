@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
@@ -39,6 +39,10 @@ MAX_SOCKETS_SEEN = 10_000  # names of sockets in the traffic, offered for a mark
 _BITCOIN = BitcoinRecogniser()
 _BITCOIN_ROW_LEN = ROW_FRAMES + 3  # its messages: topic, body, sequence number
 _socket_of = itemgetter(ROW_SOCKET)
+# sockets a PUB cannot send to: their messages are never a publisher's stream
+_NEVER_PUBLISHED_TO = frozenset(
+    {"PUB", "XPUB", "PUSH", "PULL", "REQ", "REP", "DEALER", "ROUTER", "PAIR", "STREAM"}
+)
 
 
 class MarkError(ValueError):
@@ -145,18 +149,41 @@ class GapTracker:
             self._marks.remove(mark)
 
     # -- feeding ------------------------------------------------------------------------
-    def reads_frames(self, rows: Sequence[RawRow]) -> bool:
+    def reads_frames(self, rows: Sequence[RawRow], sockets: Set[str] | None = None) -> bool:
         """Whether ``feed`` would read a frame of ``rows`` (when not, they may be the
-        store's rows as kept, MessageStore.raw_rows, and no big frame is copied for it)."""
-        return bool(self._marks) or _BITCOIN_ROW_LEN in map(len, rows)
+        store's rows as kept, MessageStore.raw_rows, and no big frame is copied for it).
+        ``sockets``: the rows' socket names, if the caller has them."""
+        if self._marks:
+            return True
+        names = set(map(_socket_of, rows)) if sockets is None else sockets
+        return self._may_be_published(names) and _BITCOIN_ROW_LEN in map(len, rows)
 
-    def feed(self, first_seq: int, rows: Sequence[Row], reads: bool | None = None) -> None:
+    def _may_be_published(self, sockets: Set[str]) -> bool:
+        """Whether any of these sockets may receive a publisher's messages (the protocol's
+        streams): a SUB or XSUB, or a socket of unknown type (a capture's, a tap's)."""
+        types = self._types
+        for socket in sockets:
+            kind = types.get(socket)
+            if kind is None:
+                kind = types[socket] = self._socket_type(socket)
+            if kind.upper() not in _NEVER_PUBLISHED_TO:
+                return True
+        return False
+
+    def feed(
+        self,
+        first_seq: int,
+        rows: Sequence[Row],
+        reads: bool | None = None,
+        sockets: Set[str] | None = None,
+    ) -> None:
         """Rows of the store with sequence numbers from ``first_seq``, in order (``reads``:
-        what ``reads_frames`` said of them, if asked already)."""
+        what ``reads_frames`` said of them, if asked already; ``sockets``: their socket
+        names, if the caller has them)."""
         marked = {mark.socket for mark in self._marks}
         types = self._types
         if len(self._seen) < MAX_SOCKETS_SEEN:
-            self._seen.update(map(_socket_of, rows))
+            self._seen.update(map(_socket_of, rows) if sockets is None else sockets)
         # Under a flood this runs on every message: with nothing marked only the protocol's
         # messages of three frames matter, found at C speed (a Python step per row was most
         # of the Latency view's share of the loop)

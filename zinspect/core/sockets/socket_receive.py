@@ -224,6 +224,9 @@ class Receiving:
                 return self._store_batch(batch, runs, kept, True)
         chunk = _ONE if lock_step else _CHUNK  # REQ/REP: one message changes their state
         incoming, large = IN, LARGE_MESSAGE  # locals: the quickest names in the loop
+        # one-frame messages below this size are stored as they are, nothing else asked
+        # (an XPUB's subscriptions are looked at: 0 sends every one the long way)
+        plain_max = 0 if note_subscription is not None else min(zero_copy, large)
         more = False
         now = time.time()
         size = 0
@@ -280,6 +283,9 @@ class Receiving:
                         size += len(frames) * FRAME_TIME_WEIGHT
                     else:
                         size = len(frame)
+                        if size < plain_max:  # the common case: a small frame, no XPUB
+                            append((now, name, incoming, size, frame.bytes))
+                            continue
                         if (
                             size < zero_copy
                             or size >= ZERO_COPY_MAX

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import cast
 
 from PySide6.QtCore import Qt, QTimer
@@ -33,7 +34,7 @@ from zinspect.core.explore.latency_stats import LatencyFigures
 from zinspect.core.explore.sequence_gaps import GapTracker
 from zinspect.core.message_time import clock_text
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import COPY_SLICE, MessageStore, Row, message_number
+from zinspect.core.store import COPY_SLICE, ROW_SOCKET, MessageStore, Row, message_number
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.latency.gaps_tab import GapsTab
 from zinspect.ui.latency.records_model import Column, HistogramDelegate, RecordsModel
@@ -52,6 +53,7 @@ MAX_CAPTURED = 50_000  # socket types of opened captures' connections kept
 
 
 HISTOGRAM_WIDTH = 200
+_socket_of = itemgetter(ROW_SOCKET)
 
 
 def _ms(figures: LatencyFigures, seconds: float) -> str:
@@ -236,12 +238,14 @@ class LatencyPanel(QWidget):
             # of every big frame here cost more than its copy on receipt (core.rows)
             first, raw = store.raw_rows(self._next_seq, self._next_seq + FEED_CHUNK)
             rows = cast("Sequence[Row]", raw)  # (read for sockets and lengths only)
-            latency_reads = self.latency.reads_frames(raw)
-            gaps_reads = self.gaps.reads_frames(raw)
+            sockets = set(map(_socket_of, raw))  # (one pass over the rows for both)
+            latency_reads = self.latency.reads_frames(raw, sockets)
+            gaps_reads = self.gaps.reads_frames(raw, sockets)
             if latency_reads or gaps_reads:
                 rows = store.rows(first, first + len(raw), COPY_SLICE)[1]
+                sockets = set(map(_socket_of, rows))  # (may be fewer: see MessageStore.rows)
             self.latency.feed(first, rows, latency_reads)
-            self.gaps.feed(first, rows, gaps_reads)
+            self.gaps.feed(first, rows, gaps_reads, sockets)
             self._next_seq = first + len(rows)
             if time.perf_counter() > deadline:
                 break
