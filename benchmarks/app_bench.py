@@ -38,6 +38,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import zmq
 from common import (
     emit,
+    filter_corpus,
     free_tcp_port,
     percentile,
     rss_bytes,
@@ -109,9 +110,17 @@ async def wait_until(
 
 # -- scenarios ------------------------------------------------------------------------------
 async def ingest(
-    window: Any, probe: LagProbe, count: int, size: int, frames: int, cap: int = 0, sockets: int = 1
+    window: Any,
+    probe: LagProbe,
+    count: int,
+    size: int,
+    frames: int,
+    cap: int = 0,
+    sockets: int = 1,
+    prefill: int = 0,
 ) -> dict:
-    """A flood from a PUSH peer process into PULL socket(s) of the app."""
+    """A flood from a PUSH peer process into PULL socket(s) of the app; ``prefill``: as
+    many messages received first, unmeasured (a store already full, as in a long session)."""
     session = window.session
     store = session.store
     if cap:
@@ -119,6 +128,14 @@ async def ingest(
     handles = [session.create_socket("PULL") for _ in range(sockets)]
     endpoints = [handle.bind("tcp://127.0.0.1:*").address for handle in handles]
     await asyncio.sleep(0.5)
+    base = 0
+    if prefill:
+        filler = spawn_peer("push", ",".join(endpoints), str(prefill), str(size), str(frames))
+        try:
+            await wait_until(lambda: store.received >= prefill, SCENARIO_TIMEOUT_S, "the prefill")
+        finally:
+            stop_process(filler)
+        base = store.received
     gc.collect()
     trim_heap()
     rss_before = rss_bytes()
@@ -133,7 +150,7 @@ async def ingest(
         if cap and "cap" not in marks and store.dropped:
             marks["cap"] = time.perf_counter()
             marks["rss_cap"] = rss_bytes()
-        if store.received >= count and "last" not in marks:
+        if store.received >= base + count and "last" not in marks:
             marks["last"] = time.perf_counter()
             marks["cpu_last"] = time.thread_time()
             done.set()
@@ -157,7 +174,7 @@ async def ingest(
     gc.collect()
     trim_heap()
     rss_after = rss_bytes()
-    received = count - marks["first_count"]
+    received = base + count - marks["first_count"]
     elapsed = marks["last"] - marks["first"]
     # the store's total_bytes counts memory (payload and overhead): payload is summed here
     from zinspect.core.store import ROW_SIZE
@@ -185,25 +202,6 @@ async def ingest(
         result["rss_end"] = rss_end_raw
         result["rss_growth_after_cap"] = (rss_end_raw - marks["rss_cap"]) / marks["rss_cap"]
     return result
-
-
-def filter_corpus(count: int) -> list[tuple]:
-    """COUNT store rows that read like an order feed; 'qty=42 ' is in 1 % of them."""
-    from zinspect.core.store import IN
-
-    now = time.time()
-    rows = []
-    for index in range(count):
-        side = b"buy" if index & 1 else b"sell"
-        text = b"order %07d side=%s qty=%d px=%d.%02d" % (
-            index,
-            side,
-            index % 100,
-            index % 997,
-            index % 89,
-        )
-        rows.append((now, "pull-1", IN, len(text), text))
-    return rows
 
 
 async def filter_text(window: Any, probe: LagProbe, count: int) -> dict:

@@ -1,7 +1,9 @@
-"""Helpers shared by the benchmark scripts: memory, percentiles, ports, child processes.
+"""Helpers shared by the benchmark scripts: memory, percentiles, ports, child processes, a
+filter's corpus.
 
-Nothing here imports Qt or zinspect, so the bare pyzmq loops run in processes that load
-neither (their rate is the yardstick zinspect is divided by).
+Nothing here imports Qt, nor zinspect before a helper that needs it runs, so the bare pyzmq
+loops run in processes that load neither (their rate is the yardstick zinspect is divided
+by).
 """
 
 from __future__ import annotations
@@ -130,3 +132,22 @@ def run_child(
     result = json.loads(results[-1])
     result["exit_time"] = exit_time
     return result
+
+
+def filter_corpus(count: int) -> list[tuple]:
+    """COUNT store rows that read like an order feed; 'qty=42 ' is in 1 % of them."""
+    from zinspect.core.store import IN
+
+    now = time.time()
+    rows = []
+    for index in range(count):
+        side = b"buy" if index & 1 else b"sell"
+        text = b"order %07d side=%s qty=%d px=%d.%02d" % (
+            index,
+            side,
+            index % 100,
+            index % 997,
+            index % 89,
+        )
+        rows.append((now, "pull-1", IN, len(text), text))
+    return rows

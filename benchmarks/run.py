@@ -6,8 +6,9 @@
 Every measurement runs in a fresh child process (bare.py for the pyzmq yardsticks,
 app_bench.py for zinspect on Qt's offscreen platform), so one scenario's memory never
 colours the next. Each figure is the median over the rounds (3 in the full run); the
-receive ratios (``ingest_ratio_*``, ``ceiling_ratio_1f``, ``big_1mib_ratio``,
-``decode_ingest_ratio``) are the median over every pair of every round, 2 interleaved pairs
+receive ratios (``ingest_ratio_*``, ``ceiling_ratio_1f``, ``big_1mib_ratio`` and
+``big_1mib_full_ratio``, the same into a store already full, ``decode_ingest_ratio``) are
+the median over every pair of every round, 2 interleaved pairs
 of bare loop and app a round, in turned order: on two shared cores the rate of the same
 loop moves by a half with where the scheduler puts it, and a ratio of two rates measured
 seconds apart is steadier than either rate.
@@ -165,8 +166,12 @@ HISTORY_TARGETS: list[tuple[str, float, str, str]] = [
 ]
 # Figures shown for information, with no target: the composer's path (await
 # SocketHandle.send per message), which the first send_ratio measured before the send
-# automation existed; the ceiling's CPU time per message over zinspect's main thread's.
-EXTRA = ["send_ratio_composer", "ceiling_cpu_ratio_1f"]
+# automation existed; the ceiling's CPU time per message over zinspect's main thread's;
+# big_1mib_ratio into a store already full, whose memory the new messages reuse
+# (big_1mib_ratio starts empty and pays the system for 512 MiB of fresh pages as the store
+# fills: docs/performance.md).
+EXTRA = ["send_ratio_composer", "ceiling_cpu_ratio_1f", "big_1mib_full_ratio"]
+FILL_1MIB = 600  # 1 MiB messages that fill the store's default 512 MiB before the measure
 
 
 def bare(*args: Any) -> dict:
@@ -219,13 +224,18 @@ def receive_pairs(plan: Plan, log: Callable[[str], None]) -> dict[str, Any]:
             add(key, measure())
         ratios.setdefault("ingest_ratio_3f", []).append(rate("app_3f") / rate("bare_3f"))
         log(f"1 MiB messages (pair {pair + 1} of {plan.pairs})")
-        duo = [
+        trio = [
             ("bare_1mib", lambda: bare("recv", plan.big_count, MIB, 1)),
             ("app_1mib", lambda: app("ingest", plan.big_count, MIB, 1)),
+            # the same into a store already full (a long session): its memory is reused
+            ("app_1mib_full", lambda: app("ingest", plan.big_count, MIB, 1, 0, 1, FILL_1MIB)),
         ]
-        for key, measure in reversed(duo) if turned else duo:
+        for key, measure in reversed(trio) if turned else trio:
             add(key, measure())
         ratios.setdefault("big_1mib_ratio", []).append(rate("app_1mib") / rate("bare_1mib"))
+        ratios.setdefault("big_1mib_full_ratio", []).append(
+            rate("app_1mib_full") / rate("bare_1mib")
+        )
     return {"raw": raw, "ratios": ratios}
 
 
@@ -362,6 +372,7 @@ def table(rounds: list[dict[str, Any]], figures: dict[str, float]) -> str:
         ("zinspect, 3 frames", "app_3f"),
         ("bare recv_multipart, 1 MiB", "bare_1mib"),
         ("zinspect, 1 MiB", "app_1mib"),
+        ("zinspect, 1 MiB into a full store", "app_1mib_full"),
         ("zinspect, 64 B over 10 sockets", "app_10_sockets"),
         ("zinspect, 64 B over 100 sockets", "app_100_sockets"),
         ("bare send", "bare_send"),

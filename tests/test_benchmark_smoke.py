@@ -28,6 +28,7 @@ KEYS = {
     "decode_page_ms",
     "send_ratio_composer",  # for information: the composer's path, no target
     "ceiling_cpu_ratio_1f",  # for information: CPU per message, the ceiling's over zinspect's
+    "big_1mib_full_ratio",  # for information: 1 MiB messages into a store already full
 }
 
 

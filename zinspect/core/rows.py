@@ -80,12 +80,14 @@ ZERO_COPY_MIN: Final = 64 * 1024
 ZERO_COPY_MAX: Final = 32 * 1024 * 1024
 # What a kept frame costs beyond its payload, instead of FRAME_OVERHEAD: its slot in the row,
 # the read-only memoryview (sys.getsizeof 184) and the managed buffer behind it (136 B by
-# tracemalloc), the zmq.Frame (sys.getsizeof 184 with pyzmq 27; tests/test_zero_copy_frames.py
-# checks both sizes), and libzmq's content_t (data, size, free function, hint, refcount:
-# 40 B) in the payload's own malloc block with malloc's 16 B header. A block of 128 KiB or
-# more may be a mapping of its own (glibc's mmap threshold), rounded up to a 4 KiB page:
-# counted as a whole page, on the safe side (a 1 MiB flood's RSS grew 3.7-7.7 KiB a message
-# beyond the payload, against 1.2-1.3 KiB when copied into bytes).
+# tracemalloc), the zmq.Frame (sys.getsizeof 184 with pyzmq 27, its Python subclass; the
+# Cython class the drain makes is 160: counted at 184, on the safe side;
+# tests/test_zero_copy_frames.py checks both sizes), and libzmq's content_t (data, size,
+# free function, hint, refcount: 40 B) in the payload's own malloc block with malloc's 16 B
+# header. A block of 128 KiB or more may be a mapping of its own (glibc's mmap threshold),
+# rounded up to a 4 KiB page: counted as a whole page, on the safe side (a 1 MiB flood's
+# RSS grew 3.7-7.7 KiB a message beyond the payload, against 1.2-1.3 KiB when copied into
+# bytes).
 _VIEW = sys.getsizeof(memoryview(b""))  # 184
 _MANAGED_BUFFER = 136
 ZMQ_FRAME_SIZE: Final = 184

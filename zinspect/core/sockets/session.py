@@ -29,7 +29,7 @@ from zinspect.core.sockets.fd_limit import (
 from zinspect.core.sockets.peers import PeerAddresses
 from zinspect.core.sockets.socket_base import SocketError, default_maxmsgsize
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.sockets.socket_receive import BATCH_MAX_SECONDS
+from zinspect.core.sockets.socket_receive import BATCH_MAX_SECONDS, plain_frames
 from zinspect.core.sockets.socket_types import socket_type
 from zinspect.core.sockets.xpub_guard import DEFAULT_SUBSCRIPTION_BUDGET, DEFAULT_SUBSCRIPTION_CAP
 from zinspect.core.store import MessageStore
@@ -192,12 +192,13 @@ class Session:
         deadline = clock() + BATCH_MAX_SECONDS
         more: list[SocketHandle] = []
         leftover: list[SocketHandle] = []
-        for index, handle in enumerate(handles):
-            if handle._service(deadline):
-                more.append(handle)
-            if clock() >= deadline:
-                leftover = handles[index + 1 :]
-                break
+        with plain_frames():  # frames of pyzmq's Cython class: see PLAIN_FRAME
+            for index, handle in enumerate(handles):
+                if handle._service(deadline):
+                    more.append(handle)
+                if clock() >= deadline:
+                    leftover = handles[index + 1 :]
+                    break
         added, self._ready = self._ready, dict.fromkeys(leftover)
         self._ready.update(added)  # scheduled while serving (a send retried, say)
         for handle in more:

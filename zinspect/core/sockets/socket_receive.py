@@ -48,6 +48,29 @@ _POLLOUT = int(zmq.POLLOUT)
 _EVENTS = int(zmq.EVENTS)
 _CHUNK = range(CLOCK_EVERY_FRAMES)  # messages between two looks at the clock (see _drain)
 _ONE = range(1)
+# pyzmq's recv(copy=False) makes each frame with ``zmq.Frame(...)``, looked up at every call:
+# the Python subclass (zmq.sugar) of its Cython Frame, which adds message properties by item
+# (``frame["User-Id"]``) and attribute. An instance of that subclass costs ~270 ns more to
+# make than one of the Cython class (430 against 700 ns a frame with its bytes and more
+# flag): a quarter of what a 64 B message costs the drain (docs/performance.md). The drain
+# uses neither addition (``Frame.get`` is the Cython class's), so Session._service_ready
+# has pyzmq make the Cython class while it serves the sockets (``plain_frames``). Only the
+# loop's thread receives in zinspect's process.
+PLAIN_FRAME = zmq.backend.Frame
+
+
+class plain_frames:  # noqa: N801  (a context, named for what it does, like contextlib's)
+    """For the ``with`` block, ``recv(copy=False)`` gives PLAIN_FRAME instances; the name
+    is put back as it was when the block ends, however it ends."""
+
+    __slots__ = ("_saved",)
+
+    def __enter__(self) -> None:
+        self._saved = zmq.Frame
+        zmq.Frame = PLAIN_FRAME  # type: ignore[misc, assignment]
+
+    def __exit__(self, *_exc: object) -> None:
+        zmq.Frame = self._saved  # type: ignore[misc]
 
 
 class Receiving:
