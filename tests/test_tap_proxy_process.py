@@ -60,14 +60,21 @@ def start_tap(peer, tmp_path, count: int) -> tuple:
     return sink, proc, output, front, capture
 
 
+def push_through(peer, output: PeerOutput, front: str, sink: PeerOutput, count: int) -> int:
+    """Send ``count`` messages through the tap to the sink; the helper's pid, once the tap's
+    status counted them all."""
+    pid = helper_pid(output)
+    worker = peer("push_worker.py", front, count, "w")
+    assert worker.wait(WAIT_S) == 0
+    assert sink.wait_for("count ", WAIT_S) == f"count {count}"
+    wait_text(output, f"{count} client -> server")
+    return pid
+
+
 def test_headless_pipeline_tap_records_everything_and_its_helper_stops(peer, tmp_path):
     sink, proc, output, front, capture = start_tap(peer, tmp_path, 500)
     try:
-        pid = helper_pid(output)
-        worker = peer("push_worker.py", front, 500, "w")
-        assert worker.wait(WAIT_S) == 0
-        assert sink.wait_for("count ", WAIT_S) == "count 500"
-        wait_text(output, "500 client -> server")
+        pid = push_through(peer, output, front, sink, 500)
     finally:
         stop(proc, output)
     assert ends(pid)
@@ -95,11 +102,7 @@ def test_the_helpers_copies_give_way_to_its_forwarding(peer, tmp_path):
     zinspect's."""
     sink, proc, output, front, _capture = start_tap(peer, tmp_path, 1)
     try:
-        pid = helper_pid(output)
-        worker = peer("push_worker.py", front, 1, "w")
-        assert worker.wait(WAIT_S) == 0
-        assert sink.wait_for("count ", WAIT_S) == "count 1"
-        wait_text(output, "1 client -> server")  # copied: the copies thread runs
+        pid = push_through(peer, output, front, sink, 1)  # copied: the copies thread runs
         threads = niceness(pid)
         assert threads[pid] == os.getpriority(os.PRIO_PROCESS, 0)
         assert 19 in threads.values()
