@@ -236,6 +236,58 @@ def test_common_actions_leave_no_live_qt_object_to_the_collector(window, user, q
     assert watch.found == []
 
 
+def use_more(window, user, qtbot, tmp_path, watch: GarbageWatch) -> None:
+    user.create("REP", "rep")
+    address = user.bind()
+    probe = window.show_probe_dialog()
+    probe.endpoint_edit.clear()
+    qtbot.keyClicks(probe.endpoint_edit, address)
+    click(qtbot, probe.probe_button)
+    qtbot.waitUntil(lambda: not probe.running, timeout=WAIT_MS)
+    probe.close()
+    watch.step("an endpoint probed")
+    form = window.sockets.security_form
+    form.mechanism_combo.setCurrentText("CURVE")
+    form.curve_server_check.setChecked(True)
+    qtbot.mouseClick(form.keys.generate_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(form.security_applied, timeout=WAIT_MS):
+        qtbot.mouseClick(form.apply_button, Qt.MouseButton.LeftButton)
+    watch.step("a CURVE server key pair generated and applied")
+    actions = window.capture
+    actions.record_action.trigger()
+    qtbot.waitUntil(lambda: actions.file_dialog is not None, timeout=WAIT_MS)
+    actions.file_dialog.selectFile(str(tmp_path / "recording.jsonl"))
+    with qtbot.waitSignal(actions.recording_started, timeout=WAIT_MS):
+        actions.file_dialog.accept()
+    put_readings(window, 5)
+    user.wait_rows(5)
+    with qtbot.waitSignal(actions.recording_stopped, timeout=WAIT_MS):
+        actions.stop_record_action.trigger()
+    watch.step("traffic recorded to a file")
+    user.click_row(1)
+    actions.replay_selected().close()
+    watch.step("the replay window opened on a row")
+    window.demos.open_demo("reqrep", ask=False)
+    click_box(window, qtbot, "Clear")  # the table has traffic
+    panel = window.demos.panel
+    qtbot.waitUntil(panel.start_button.isEnabled, timeout=WAIT_MS)
+    window.demos.dock.raise_()
+    click(qtbot, panel.start_button)
+    qtbot.waitUntil(lambda: len(window.session.store) >= 4, timeout=WAIT_MS)
+    click(qtbot, panel.stop_button)
+    watch.step("a demo opened, started and stopped")
+
+
+@pytest.mark.timeout(120)
+def test_less_common_actions_leave_no_live_qt_object_to_the_collector(
+    window, user, qtbot, tmp_path
+):
+    earlier_widgets_deleted()
+    with garbage_watched() as watch:
+        use_more(window, user, qtbot, tmp_path, watch)
+    assert watch.found == []
+
+
 def test_a_decoded_summary_leaves_no_garbage():
     """The Summary cell of a decoded map or list (every row a table, topics or latency view
     shows): once a reference cycle of two closures per cell, garbage that made collections
