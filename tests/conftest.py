@@ -81,8 +81,14 @@ def collect_between_tests():
     """Collect a test's garbage when it ends, at a quiet moment. Windows, dialogs and
     pyqtgraph's items live in reference cycles; left to a collection that happens to run
     inside the next test's Qt event processing, deleting one there crashed a worker
-    (SIGSEGV in pytest-qt's processEvents)."""
+    (SIGSEGV in pytest-qt's processEvents). The widgets pytest-qt closed are deleted first:
+    until their ``deleteLater`` runs, their connections keep cycles alive that hold live
+    parentless QObjects (a panel test's bridge, a closed qasync loop's timers), and the next
+    test's collections found them."""
     yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
 
 

@@ -156,33 +156,41 @@ def _compact(value: object, limit: int) -> str:
     """JSON-like text of a value, built only as far as ``limit`` needs (a huge decoded map
     must not cost its whole rendering for one table cell)."""
     parts: list[str] = []
-    used = 0
-
-    def put(text: str) -> bool:
-        nonlocal used
-        parts.append(text)
-        used += len(text)
-        return used <= limit
-
-    def walk(item: object) -> bool:
-        if isinstance(item, dict):
-            if not put("{"):
-                return False
-            for index, (key, inner) in enumerate(item.items()):
-                if (index and not put(", ")) or not put(f"{_scalar(key)}: ") or not walk(inner):
-                    return False
-            return put("}")
-        if isinstance(item, (list, tuple)):
-            if not put("["):
-                return False
-            for index, inner in enumerate(item):
-                if (index and not put(", ")) or not walk(inner):
-                    return False
-            return put("]")
-        return put(_scalar(item))
-
-    walk(value)
+    _walk(value, parts, [limit])
     return "".join(parts)
+
+
+# Plain functions, not closures: a nested function that calls itself is a reference cycle,
+# and one per table cell made the garbage collector run far more often (inside Qt's event
+# processing too).
+def _put(text: str, parts: list[str], left: list[int]) -> bool:
+    """Add ``text``; False once ``left`` (the characters still wanted) has run out."""
+    parts.append(text)
+    left[0] -= len(text)
+    return left[0] >= 0
+
+
+def _walk(item: object, parts: list[str], left: list[int]) -> bool:
+    """Add ``item``'s text to ``parts`` until ``left`` runs out (False then: stop)."""
+    if isinstance(item, dict):
+        if not _put("{", parts, left):
+            return False
+        for index, (key, inner) in enumerate(item.items()):
+            if (
+                (index and not _put(", ", parts, left))
+                or not _put(f"{_scalar(key)}: ", parts, left)
+                or not _walk(inner, parts, left)
+            ):
+                return False
+        return _put("}", parts, left)
+    if isinstance(item, (list, tuple)):
+        if not _put("[", parts, left):
+            return False
+        for index, inner in enumerate(item):
+            if (index and not _put(", ", parts, left)) or not _walk(inner, parts, left):
+                return False
+        return _put("]", parts, left)
+    return _put(_scalar(item), parts, left)
 
 
 def _scalar(item: object) -> str:

@@ -232,7 +232,8 @@ class PlotPanel(QWidget):
     # -- refreshing --------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self._on_shown)  # a tab behind another is "shown" too
+        # a tab behind another is "shown" too; with self as context: never once it is gone
+        QTimer.singleShot(0, self, self._on_shown)
         self._count_rates()
 
     def _on_shown(self) -> None:

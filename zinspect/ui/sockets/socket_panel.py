@@ -355,7 +355,8 @@ class SocketPanel(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest and watched is self.details_scroll.widget():
-            QTimer.singleShot(0, self._fit_details_width)  # after the layout settled
+            # after the layout settled; with self as context: never once the panel is gone
+            QTimer.singleShot(0, self, self._fit_details_width)
         return super().eventFilter(watched, event)
 
     def _fit_details_width(self) -> None:
