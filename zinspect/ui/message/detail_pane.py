@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -130,6 +131,7 @@ class DetailPane(QWidget):
         self._empty_label = QLabel(EMPTY_HINT)
         self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty_label.setWordWrap(True)
+        self._empty_label.setMargin(8)  # off the dock's edges, however narrow
         self._empty_label.setObjectName("empty_hint")
         tint(self._empty_label, "placeholder")  # a hint, not content
         self._empty_label.setAccessibleName("No message selected")
@@ -293,17 +295,28 @@ class DetailPane(QWidget):
         if message is None:
             self._decoded = None
             self._model.set_frames(())
-            self._stack.setCurrentIndex(0)
+            self._show_page(0)
             return
         self._fill_header(message)
         self._decode()
         self._model.set_frames(
             message.frames, routing_id_first=self._socket_type in ROUTING_ID_TYPES
         )
-        self._stack.setCurrentIndex(1)
+        self._show_page(1)
         if message.frames:
             self._table.setCurrentIndex(self._model.index(0, 0))  # renders frame 0
             self._table.scrollToTop()
+
+    def _show_page(self, index: int) -> None:
+        """Only the page shown counts for the pane's size: the message page's minimum (about
+        400 px tall) held the hint's page too, so in a short dock the pane scrolled and the
+        hint, centred in 400 px, sat below the dock's bottom."""
+        for page in range(self._stack.count()):
+            widget = self._stack.widget(page)
+            policy = QSizePolicy.Policy.Preferred if page == index else QSizePolicy.Policy.Ignored
+            if widget is not None:
+                widget.setSizePolicy(policy, policy)
+        self._stack.setCurrentIndex(index)
 
     @property
     def message(self) -> Message | None:
