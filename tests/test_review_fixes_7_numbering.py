@@ -83,3 +83,12 @@ def test_clearing_twice_and_a_new_session_number_from_the_first(session):
         assert [message_number(m.seq) for m in fresh.store] == [1]
     finally:
         fresh.close()
+
+
+def test_a_closed_session_leaves_no_restart_behind():
+    session = Session(MessageStore())
+    session.store.extend(Message(1.0, "s", IN, [b"x"]) for _ in range(3))
+    session.store.clear()
+    assert message_number(3) == 1
+    session.close()
+    assert message_number(3) == 4  # a store without a session counts from its start

@@ -165,6 +165,7 @@ class Session:
             self._flush_timer.cancel()
         self.context.destroy(linger=0)
         self.store.set_history(None)  # closes it: a temporary history's folder goes
+        forget_restarts()  # numbers shown after it (a script's store) start from the first
 
     def _schedule_flush(self) -> None:
         try:
