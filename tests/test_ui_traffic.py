@@ -358,7 +358,7 @@ def test_pause_freezes_rows_and_resume_catches_up_in_one_insert(qtbot, shown):
     assert not panel.paused_label.isVisible()
 
 
-def test_clear_discards_the_traffic_and_numbers_keep_counting(qtbot, panel, session):
+def test_clear_discards_the_traffic_and_numbers_start_again(qtbot, panel, session):
     fill_mixed(panel)
     closed = session.create_socket("SUB", "sub-9")
     closed.close()
@@ -371,7 +371,8 @@ def test_clear_discards_the_traffic_and_numbers_keep_counting(qtbot, panel, sess
     assert panel.socket_combo.findData("pub-1") > 0
     session.store.extend(batch(2))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=WAIT_MS)
-    assert column_texts(panel.model, COL_NUMBER) == ["6", "7"]
+    # like a new capture; the sequence numbers go on (test_review_fixes_7_numbering.py)
+    assert column_texts(panel.model, COL_NUMBER) == ["1", "2"]
     assert "Discard" in panel.clear_action.toolTip()
     assert panel.clear_action.shortcut().toString() == "Ctrl+L"
 

@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 # A quit waits at most this long (from its start) for a recorder that is behind; what it
 # could not write is left out and the capture file says so (docs/reliability.md)
 QUIT_RECORDING_SECONDS = 0.4
-LAYOUT_VERSION = 4  # bump when the default arrangement changes: old saved layouts are ignored
+LAYOUT_VERSION = 5  # bump when the default arrangement changes: old saved layouts are ignored
 DEFAULT_SIZE = (1360, 860)
 
 

@@ -3,16 +3,19 @@ and its messages, cut short to the room left of those figures.
 
 The figures are sampled on a slow timer rather than pushed, so a flood costs the status bar
 nothing. A message ("Opened capture.pcap: …") can be longer than the room there is: Qt
-would cut it mid-letter against the figures, so it ends in "…" and the whole of it is the
-status bar's tooltip.
+would cut it mid-letter against the figures, so a path in it gives up the middle of its
+folders first (the file name and the words after it stay), then the end goes in "…"; the
+whole of it is the status bar's tooltip.
 """
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterator
 
 from PySide6.QtCore import QRect, QTimer
-from PySide6.QtGui import QPainter, QPaintEvent, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, Qt
 from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QStyle, QStyleOption, QWidget
 
 from zinspect.core.codecs import human_size
@@ -20,6 +23,42 @@ from zinspect.core.store import MessageStore
 
 SAMPLE_MS = 500
 MESSAGE_GAP = 16  # pixels kept free between a message and the figures right of it
+# a path with at least one folder: its folders (group 1) and its file name (group 2)
+PATH = re.compile(r"((?:[A-Za-z]:|~)?[\\/](?:[^\s\\/]+[\\/])+)([^\s\\/:;,]+)")
+
+
+def elide_message(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` in ``width`` pixels: its longest paths give up whole folders from their
+    middle ("/home/alice/…/captures/x.jsonl"), keeping the file name and the words after it
+    ("Reading …/x.jsonl failed after 3 messages: line 4 is not JSON"); only then does the
+    end go in "…"."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    parts: list[str] = []  # the text between paths' folders, and the folders (odd places)
+    at = 0
+    for match in PATH.finditer(text):
+        parts += [text[at : match.start(1)], match.group(1)]
+        at = match.end(1)
+    parts.append(text[at:])
+    for place in sorted(range(1, len(parts), 2), key=lambda p: len(parts[p]), reverse=True):
+        for short in fewer_folders(parts[place]):
+            parts[place] = short
+            if metrics.horizontalAdvance("".join(parts)) <= width:
+                return "".join(parts)
+    return metrics.elidedText("".join(parts), Qt.TextElideMode.ElideRight, width)
+
+
+def fewer_folders(folders: str) -> Iterator[str]:
+    """``folders`` ("/a/b/c/d/") with ever more of its middle folders as one "…"
+    ("/a/…/d/", "/…/d/"), down to "…/"."""
+    separator = folders[-1]
+    names = folders[:-1].split(separator)  # "" first for an absolute path
+    for cut in range(1, len(names)):
+        keep_end = (len(names) - cut) // 2
+        keep_start = len(names) - cut - keep_end
+        shown = [*names[:keep_start], "…", *names[len(names) - keep_end :]]
+        yield separator.join(shown) + separator
+    yield "…" + separator
 
 
 class TrafficStatus(QLabel):
@@ -99,10 +138,9 @@ class StatusBar(QStatusBar):
         return QRect(6, 0, max(0, right - 6), self.height())
 
     def shown_message(self) -> str:
-        """The message as it is written: cut short with "…" when it does not fit."""
-        return self.fontMetrics().elidedText(
-            self.currentMessage(), Qt.TextElideMode.ElideRight, self.message_rect().width()
-        )
+        """The message as it is written: its paths' folders cut in the middle, then its end
+        in "…", when it does not fit."""
+        return elide_message(self.fontMetrics(), self.currentMessage(), self.message_rect().width())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         message = self.currentMessage()

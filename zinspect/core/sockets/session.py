@@ -18,6 +18,7 @@ import zmq
 import zmq.asyncio
 
 from zinspect.core.decode.decoder import MessageDecoder
+from zinspect.core.numbering import forget_restarts, restart_numbering
 from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.event_log import EventLog
 from zinspect.core.sockets.events import SocketEvent, decode_value
@@ -55,6 +56,9 @@ class Session:
         configure_context(self.context)  # room for thousands of sockets, if the system allows
         self.store = store if store is not None else MessageStore()
         self.store.evict_later = _call_soon  # a big drop in slices, one per turn of the loop
+        # its messages are numbered from the first, and again from it after a Clear
+        forget_restarts()
+        self.store.on_before_clear.append(self._on_store_before_clear)
         self.sockets: list[SocketHandle] = []
         self._counters: dict[str, int] = {}
         self.on_socket_added: list[Listener] = []
@@ -139,6 +143,11 @@ class Session:
             listener(handle)
         return handle
 
+    def _on_store_before_clear(self) -> None:
+        """A Clear numbers the next message from the first number again, as a new capture
+        does; the sequence numbers go on (core.numbering)."""
+        restart_numbering(self.store.end_seq)
+
     def socket_named(self, name: str) -> SocketHandle | None:
         return next((s for s in self.sockets if s.name == name), None)
 
@@ -156,6 +165,7 @@ class Session:
             self._flush_timer.cancel()
         self.context.destroy(linger=0)
         self.store.set_history(None)  # closes it: a temporary history's folder goes
+        forget_restarts()  # numbers shown after it (a script's store) start from the first
 
     def _schedule_flush(self) -> None:
         try:

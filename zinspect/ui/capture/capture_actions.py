@@ -234,8 +234,10 @@ class CaptureActions(QObject):
         self.last_error = ""
         self.recorder = recorder
         recorder.on_stopped.append(lambda error: self._on_recorder_stopped(recorder, error))
+        # the indicator says it, with the file's name, and keeps saying it: a message too
+        # was cut to "Recording to /t…" beside the indicator in a 1024-px window
         self.indicator.show_recording(recorder)
-        self._say(f"Recording to {recorder.path}")
+        self._say("")  # nor does an older message ("Recorded … to") stay beside it
         self.update_actions()
         self.recording_started.emit(recorder.path)
         return True

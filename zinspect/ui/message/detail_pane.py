@@ -22,12 +22,12 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -43,6 +43,7 @@ from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message, message_number
 from zinspect.ui.message.decode_menu import decode_as_menu
 from zinspect.ui.message.decoded_tree import DecodedTree
+from zinspect.ui.message.field_grid import FieldGrid
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.message.frame_viewer import FrameViewer
@@ -130,6 +131,7 @@ class DetailPane(QWidget):
         self._empty_label = QLabel(EMPTY_HINT)
         self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty_label.setWordWrap(True)
+        self._empty_label.setMargin(8)  # off the dock's edges, however narrow
         self._empty_label.setObjectName("empty_hint")
         tint(self._empty_label, "placeholder")  # a hint, not content
         self._empty_label.setAccessibleName("No message selected")
@@ -175,13 +177,11 @@ class DetailPane(QWidget):
         top.add(self._resend_button)
         box.addLayout(top)
 
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(2)
+        grid = self._field_grid = FieldGrid()
         self._fields: dict[str, QLabel] = {}
-        # The time on a row of its own, then two caption/value pairs per row, values wrapping
-        # at spaces: the pane's minimum width stays small, so showing a message never widens
-        # the window past the screen.
+        # The time on a row of its own, then two caption/value pairs a row where the values
+        # fit on one line, else one (a narrow dock): values wrap at spaces, so the
+        # pane's minimum width stays small and showing a message never widens the window.
         fields = (
             ("time", "Time", "When the message was received or sent (local time)"),
             ("socket", "Socket", "The socket that received or sent it, and its type"),
@@ -198,8 +198,7 @@ class DetailPane(QWidget):
                 "peer's routing id, one per connection, tells which",
             ),
         )
-        for number, (key, caption, tip) in enumerate(fields):
-            row, column = (0, 0) if number == 0 else divmod(number + 1, 2)
+        for key, caption, tip in fields:
             name = QLabel(caption + ":")
             name.setEnabled(False)
             value = QLabel()
@@ -210,12 +209,9 @@ class DetailPane(QWidget):
             value.setToolTip(tip)
             name.setToolTip(tip)
             name.setBuddy(value)
-            grid.addWidget(name, row, column * 2)
-            grid.addWidget(value, row, column * 2 + 1, 1, 3 if key in ("time", "peer") else 1)
+            grid.add(name, value, whole_row=key in ("time", "peer"))
             self._fields[key] = value
-        grid.setColumnStretch(1, 3)  # socket and size are the longer values
-        grid.setColumnStretch(3, 2)
-        box.addLayout(grid)
+        box.addWidget(grid)
 
         self._note_label = QLabel()
         self._note_label.setWordWrap(True)
@@ -293,17 +289,35 @@ class DetailPane(QWidget):
         if message is None:
             self._decoded = None
             self._model.set_frames(())
-            self._stack.setCurrentIndex(0)
+            self._show_page(0)
             return
         self._fill_header(message)
         self._decode()
+        # "#" and Size as wide as this message's numbers and sizes: the content keeps the rest
+        metrics = self._table.fontMetrics()
+        digit = metrics.horizontalAdvance("0")
+        self._table.setColumnWidth(COLUMN_INDEX, digit * (len(str(len(message.frames))) + 3))
+        largest = max(map(len, message.frames), default=0)
+        widest = "1023.9 MiB" if largest >= 1024 else "1023 B"
+        self._table.setColumnWidth(COLUMN_SIZE, metrics.horizontalAdvance(widest) + 2 * digit)
         self._model.set_frames(
             message.frames, routing_id_first=self._socket_type in ROUTING_ID_TYPES
         )
-        self._stack.setCurrentIndex(1)
+        self._show_page(1)
         if message.frames:
             self._table.setCurrentIndex(self._model.index(0, 0))  # renders frame 0
             self._table.scrollToTop()
+
+    def _show_page(self, index: int) -> None:
+        """Only the page shown counts for the pane's size: the message page's minimum (about
+        400 px tall) held the hint's page too, so in a short dock the pane scrolled and the
+        hint, centred in 400 px, sat below the dock's bottom."""
+        for page in range(self._stack.count()):
+            widget = self._stack.widget(page)
+            policy = QSizePolicy.Policy.Preferred if page == index else QSizePolicy.Policy.Ignored
+            if widget is not None:
+                widget.setSizePolicy(policy, policy)
+        self._stack.setCurrentIndex(index)
 
     @property
     def message(self) -> Message | None:
@@ -405,6 +419,7 @@ class DetailPane(QWidget):
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(size_text(message.size))
         self._fields["peer"].setText(self._peer_text(message))
+        self._field_grid.refit()  # longer values may no longer fit two pairs to a row
         note = self._meaning(message)
         self._note_label.setText(note)
         self._note_label.setVisible(bool(note))

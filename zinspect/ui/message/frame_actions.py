@@ -50,32 +50,28 @@ class FrameActions(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        # a grid whose Save button moves under the copy buttons in a narrow Message dock
-        # (see resizeEvent) instead of holding the dock wide
+        # a grid whose Save button moves under the copy buttons, and then "Copy as:" above
+        # them, in a narrow Message dock (see resizeEvent) instead of holding the dock wide
         buttons = self._buttons = QGridLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.setColumnStretch(4, 1)
-        copy_label = QLabel("Copy as:")
-        copy_label.setToolTip("Copy the whole selected frame to the clipboard")
-        buttons.addWidget(copy_label, 0, 0)
+        self._copy_label = QLabel("Copy as:")
+        self._copy_label.setToolTip("Copy the whole selected frame to the clipboard")
         self._copy_buttons: dict[str, QPushButton] = {}
-        for column, (how, label) in enumerate(
-            (("text", "Text"), ("hex", "Hex"), ("base64", "Base64")), start=1
-        ):
+        for how, label in (("text", "Text"), ("hex", "Hex"), ("base64", "Base64")):
             button = QPushButton(label)
             button.setObjectName(f"copy_{how}_button")
             button.setAccessibleName(f"Copy as {how}")
             # narrower than the style's default minimum, so the pane fits beside the table
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance(label) + 24)
             button.clicked.connect(getattr(self, f"_on_copy_{how}_button_clicked"))
-            buttons.addWidget(button, 0, column)
             self._copy_buttons[how] = button
         self._save_button = QPushButton("Save frame…")
         self._save_button.setObjectName("save_frame_button")
         self._save_button.setAccessibleName("Save frame")
         self._save_button.clicked.connect(self._on_save_button_clicked)
-        self._save_below = True
-        self._place_save_button(below=False)
+        self._lines = 0
+        self._arrange(1)
         layout.addLayout(buttons)
 
         self._action_status = QLabel()
@@ -88,33 +84,49 @@ class FrameActions(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._place_save_button(below=event.size().width() < self._one_line_width())
+        width = event.size().width()
+        gap = self._gap()
+        copy_row = self._copy_label.sizeHint().width() + self._copy_width() + gap
+        save = self._save_button.sizeHint().width()
+        self._arrange(
+            1 if width >= copy_row + gap + save + 2 * gap else 2 if width >= copy_row else 3
+        )
 
     def minimumSizeHint(self) -> QSize:
-        """As narrow as the copy buttons: Save goes under them when the row is narrower than
-        all of them (so the dock is never held wider by Save on their line)."""
+        """As narrow as the three copy buttons side by side (Save under them, "Copy as:"
+        above), so the dock is never held wider by the row."""
         hint = super().minimumSizeHint()
-        spacing = max(self._buttons.horizontalSpacing(), 6)
-        parts = [self._buttons.itemAtPosition(0, c) for c in range(4)]
-        width = sum(item.minimumSize().width() for item in parts if item is not None)
-        return QSize(width + 3 * spacing, hint.height())
+        width = max(self._copy_width(), self._save_button.minimumSizeHint().width())
+        return QSize(max(width, self._copy_label.sizeHint().width()), hint.height())
 
-    def _one_line_width(self) -> int:
-        spacing = self._buttons.horizontalSpacing()
-        parts = [self._buttons.itemAtPosition(0, c) for c in range(4)]
-        widths = [item.sizeHint().width() for item in parts if item is not None]
-        return sum(widths) + self._save_button.sizeHint().width() + 5 * max(spacing, 6)
+    def _gap(self) -> int:
+        return max(self._buttons.horizontalSpacing(), 6)
 
-    def _place_save_button(self, below: bool) -> None:
-        if below == self._save_below:
+    def _copy_width(self) -> int:
+        widths = [button.minimumWidth() for button in self._copy_buttons.values()]
+        return sum(widths) + self._gap() * (len(widths) - 1)
+
+    def _arrange(self, lines: int) -> None:
+        """On one line; Save under the copy buttons (2); "Copy as:" above them too (3)."""
+        if lines == self._lines:
             return
-        self._save_below = below
-        self._buttons.removeWidget(self._save_button)
-        if below:
-            self._buttons.addWidget(self._save_button, 1, 0, 1, 2)
+        self._lines = lines
+        grid = self._buttons
+        for widget in (self._copy_label, *self._copy_buttons.values(), self._save_button):
+            grid.removeWidget(widget)
+        first = 0 if lines < 3 else 1  # the column of the first copy button, the row below
+        if lines < 3:
+            grid.addWidget(self._copy_label, 0, 0)
         else:
-            self._buttons.addWidget(self._save_button, 0, 5)
-        self.updateGeometry()  # one line more or less: the viewer above makes room
+            grid.addWidget(self._copy_label, 0, 0, 1, 3)
+        row = 0 if lines < 3 else 1
+        for column, button in enumerate(self._copy_buttons.values(), start=1 - first):
+            grid.addWidget(button, row, column)
+        if lines == 1:
+            grid.addWidget(self._save_button, 0, 5)
+        else:
+            grid.addWidget(self._save_button, row + 1, 0, 1, 2)
+        self.updateGeometry()  # a line more or less: the viewer above makes room
 
     # -- public API --------------------------------------------------------------------
     def set_frame(self, seq: int, row: int, data: bytes | None) -> None:

@@ -77,6 +77,21 @@ def _combo(name: str, tip: str, items: Mapping[Any, str]) -> QComboBox:
     return combo
 
 
+def one_label_column(forms: list[QFormLayout]) -> None:
+    """Every group's fields start at one x: each form lays out its own label column, so the
+    fields of six groups started at six places and the dialog read as ragged."""
+    labels = [
+        label
+        for form in forms
+        for row in range(form.rowCount())
+        if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+        and isinstance(label := item.widget(), QLabel)
+    ]
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
 def _note(text: str) -> QLabel:
     label = QLabel(text)
     set_style(label, NOTE_TEMPLATE)
@@ -211,14 +226,16 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         # grows as a problem shows under a field, so nothing below it is cut off
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        for title, form in (
+        groups = (
             ("Look", look),
             ("Traffic table and Message pane", traffic),
             ("Store caps", caps),
             ("History on disk", history),
             ("New sockets", sockets),
             ("Opening a workspace or demo", opening),
-        ):
+        )
+        one_label_column([form for _title, form in groups])
+        for title, form in groups:
             box = QGroupBox(title)
             box.setLayout(form)
             box.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 72)

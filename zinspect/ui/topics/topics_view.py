@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDockWidget,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -40,6 +39,7 @@ from zinspect.ui.topics.topics_model import (
     COL_TOPIC,
     TopicsModel,
 )
+from zinspect.ui.widgets.flow_bar import FlowBar
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +137,12 @@ class TopicsView(QWidget):
         self.status_label.setAccessibleName("Topics status")
         self.status_label.setWordWrap(True)
 
-        bar = QHBoxLayout()
-        bar.addWidget(separator_label)
-        bar.addWidget(self.separator_combo)
-        bar.addStretch(1)
-        bar.addWidget(self.open_button)
+        # wraps in a narrow dock: on one row its 207 px were the least width of the Message
+        # dock it shares a tab with, at 1024 px taken from the traffic table
+        bar = FlowBar(spacing=6)
+        bar.add(separator_label)
+        bar.add(self.separator_combo)
+        bar.add(self.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)

@@ -27,9 +27,9 @@ SUMMARY_CACHE_SIZE = 4096
 COL_NUMBER, COL_TIME, COL_SOCKET, COL_DIRECTION, COL_FRAMES, COL_SIZE, COL_SUMMARY = range(7)
 HEADERS = ("No.", "Time", "Socket", "Dir", "Frames", "Size", "Summary")
 HEADER_TIPS = (
-    "Message number in this session, from {first} (the # in the message "
-    "pane). Numbers keep counting after Clear and after the oldest messages are dropped, "
-    "so a number never repeats.",
+    "Message number, from {first} (the # in the Message pane). Clear traffic starts the "
+    "numbers again, like a new capture; dropping the oldest messages does not (the first "
+    "row's number tells how many went).",
     "{time}",
     "The socket that received or sent the message",
     "← in: received by the socket; → out: sent by it. On a tap's front socket: c → s, client "

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 from zinspect.ui.widgets.theme import set_style
 
 TAB_STYLE = "QTabBar::tab { padding: 3px 7px; }"  # a little less padding than Fusion's
-TABLE_SHARE = 40  # percent of a narrowed window's width left to the traffic table at least
+TABLE_SHARE = 50  # percent of a narrowed window's width left to the traffic table at least
 
 
 def whole_tab_titles(window: QMainWindow) -> None:
@@ -38,8 +38,9 @@ def size_docks(
 
 def dock_widths(width: int) -> tuple[int, int]:
     """The side docks' widths in a window ``width`` pixels wide."""
-    # the Message pane grows back to 430 px from about 1,300 px on
-    return min(320, width * 25 // 100), min(430, max(width * 25 // 100, width - 900))
+    # the Message pane: a fifth of 1,024 px, growing to 430 px at 1,600 (two fifths of each
+    # pixel more), so the table keeps over half the width at every size
+    return min(320, width * 25 // 100), min(430, max(width // 5, 205 + (width - 1024) * 2 // 5))
 
 
 def keep_table_room(window: QMainWindow, left: QDockWidget, right: QDockWidget) -> None:
