@@ -27,6 +27,7 @@ from zinspect.core.tap.engine import make_tap
 from zinspect.core.tap.proxy_copies import copy_cost
 from zinspect.core.tap.proxy_tap import ProxyTap
 from zinspect.core.tap.spec import make_spec
+from zinspect.core.tap.status import GIVE_WAY_WORDS
 from zinspect.core.tap.tap import Tap
 
 pytestmark = [
@@ -92,6 +93,7 @@ def test_copies_past_the_budget_are_dropped_and_counted_while_everything_is_forw
     assert all(m.direction == IN and m.size == SIZE for m in kept)
     assert tap.copy_dropped == COUNT - len(kept)
     assert f"{COUNT - len(kept):,} forwarded but not kept for the view" in tap.status_text()
+    assert GIVE_WAY_WORDS in tap.status_text()  # and why, in words
 
 
 def test_copies_taken_give_the_helper_room_for_more(session, qtbot, peer, small_budget):

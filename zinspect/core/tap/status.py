@@ -16,6 +16,8 @@ CLIENT_TO_SERVER = "client -> server"
 SERVER_TO_CLIENT = "server -> client"
 RELAY_WORDS = "zinspect relay"
 QUIET_S = 2.0  # a proxy tap that forwarded nothing this long says since when
+# why a proxy tap keeps fewer copies than it forwards (core.tap.proxy_copies)
+GIVE_WAY_WORDS = "its copies give way to the traffic when the CPU or the view is short"
 
 
 def status_line(tap: Tap) -> str:
@@ -72,7 +74,9 @@ def proxy_status_line(tap: ProxyTap) -> str:
         parts.append(f"last forwarded {tap.quiet_s:,.0f} s ago")
     if tap.not_shown:
         unit = "frames " if tap.multipart and tap.lost_frames else ""
-        parts.append(f"{tap.not_shown:,} {unit}forwarded but not kept for the view")
+        parts.append(
+            f"{tap.not_shown:,} {unit}forwarded but not kept for the view ({GIVE_WAY_WORDS})"
+        )
     return "; ".join(parts)
 
 
