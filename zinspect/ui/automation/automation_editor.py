@@ -71,6 +71,7 @@ class AutomationEditor(QWidget):
         self._handle: SocketHandle | None = None
         self._shown_spec: AutomationSpec | None = None  # the spec the fields were loaded from
         self._loading = False  # _load is filling the fields
+        self._fields_ok = True  # no field shows an error
         self.setAccessibleName("Automation")
 
         # -- reply ---------------------------------------------------------------------------
@@ -193,16 +194,16 @@ class AutomationEditor(QWidget):
         remove_row = QHBoxLayout()  # apart from Start/Stop, and two buttons fit a narrow dock
         remove_row.addStretch(1)
         remove_row.addWidget(self.remove_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.reply_group)
-        layout.addWidget(self.send_group)
-        layout.addWidget(self.forward_group)
-        layout.addWidget(self.more)
+        layout = QVBoxLayout(self)  # Start first: a ticked box does nothing until it
+        layout.setContentsMargins(0, 0, 0, 0)  # is pressed, and the fields run a screen long
         layout.addLayout(buttons)
         layout.addWidget(self.error_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.last_error_label)
+        layout.addWidget(self.reply_group)
+        layout.addWidget(self.send_group)
+        layout.addWidget(self.forward_group)
+        layout.addWidget(self.more)
         layout.addLayout(remove_row)
 
         self.status_timer = QTimer(self)
@@ -378,6 +379,7 @@ class AutomationEditor(QWidget):
             "forward": self.forward_error,
             "general": self.error_label,
         }
+        self._fields_ok = not errors
         for key, label in labels.items():
             show_error(label, errors.get(key, ""))
         show_error(self.forward_group.delay_error, errors.get("forward_delay", ""))
@@ -391,10 +393,12 @@ class AutomationEditor(QWidget):
         for widget in (self.send_frames, self.count_edit, self.interval_edit, self.more.to_combo):
             widget.setEnabled(not steps)
         if runner is None:
+            groups = (self.reply_group, self.send_group, self.forward_group)
+            ticked = self._fields_ok and any(group.isChecked() for group in groups)
+            idle = "Ticked, not running yet: press Start." if ticked else "No automation"
+            text = idle if ticked else f"{idle} on this socket."
             self.status_label.setText(
-                "No automation on this socket."
-                if handle is None or handle.automation is None
-                else "Stopped."
+                text if handle is None or handle.automation is None else "Stopped."
             )
             show_error(self.last_error_label, "")
             self.stop_button.setEnabled(False)
