@@ -329,6 +329,16 @@ def elide_words(metrics: QFontMetrics, text: str, width: int) -> str:
     return metrics.elidedText(words[0], Qt.TextElideMode.ElideMiddle, width)
 
 
+def elide_endpoints(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` ("connect tcp://localhost:5555") cut to ``width`` as elide_words does, unless
+    that leaves only the verb ("connect…"): then it loses its middle and keeps the port."""
+    shown = elide_words(metrics, text, width)
+    words = text.split(" ")
+    if len(words) > 1 and "://" in words[1] and words[1] not in shown:
+        return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+    return shown
+
+
 class SocketItemDelegate(QStyledItemDelegate):
     """Two lines per socket: name, type and counts; then endpoints with the state on the
     right; a third for a socket with live connections, naming each ("3 connections:
@@ -418,7 +428,7 @@ class SocketItemDelegate(QStyledItemDelegate):
                 bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown_state
             )
         painter.setPen(muted)
-        shown_endpoints = elide_words(metrics, endpoints, max(0, bottom.width() - state_width))
+        shown_endpoints = elide_endpoints(metrics, endpoints, max(0, bottom.width() - state_width))
         painter.drawText(
             bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_endpoints
         )
