@@ -89,16 +89,17 @@ class SubscriptionEditor(QWidget):
         self.remove_button.setAccessibleName("Unsubscribe")
         self.remove_button.setToolTip("Remove the selected subscription (Delete)")
 
-        field_row = QHBoxLayout()
-        field_row.addWidget(self.prefix_edit, 1)
+        field_row = QHBoxLayout()  # the prefix on a line of its own: its hint is read whole
         field_row.addWidget(self.format_combo)
         field_row.addWidget(self.add_button)
+        field_row.addStretch(1)
         remove_row = QHBoxLayout()
         remove_row.addWidget(self.remove_button)
         remove_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.hint_label)
+        layout.addWidget(self.prefix_edit)
         layout.addLayout(field_row)
         layout.addWidget(self.error_label)
         layout.addWidget(self.list_view)
@@ -215,7 +216,7 @@ class SubscriptionEditor(QWidget):
 
     def _update_prefix_help(self) -> None:
         if self.format_combo.currentText() == "hex":
-            self.prefix_edit.setPlaceholderText("hex bytes, e.g. 01 ff (empty = everything)")
+            self.prefix_edit.setPlaceholderText("hex bytes (empty = everything)")
             self.prefix_edit.setToolTip(
                 "The prefix as hex bytes, e.g. 01ff or 01 ff; leave it empty to receive everything"
             )
