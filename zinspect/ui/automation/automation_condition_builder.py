@@ -71,7 +71,7 @@ class ConditionBuilder(QGroupBox):
         self.count_spin.setAccessibleName(f"{what} count")
         self.count_spin.setToolTip("How many messages it must receive")
         self.equals_edit = QLineEdit()
-        self.equals_edit.setAccessibleName(f"{what} frame 0 equals")
+        self.equals_edit.setAccessibleName(f"{what} first frame equals")
         self.equals_edit.setPlaceholderText("any message")
         self.equals_edit.setToolTip(
             "Count only messages whose first frame (after the envelope) is this text; "
@@ -96,7 +96,7 @@ class ConditionBuilder(QGroupBox):
         form.addRow("When", self.kind_combo)
         form.addRow("Socket", self.socket_combo)
         form.addRow("Count", self.count_spin)
-        form.addRow("Frame 0", self.equals_edit)
+        form.addRow("First frame", self.equals_edit)  # the composer counts from Frame 1
         form.addRow("Delay", self.delay_spin)
         form.addRow(self.set_button)
         form.addRow(self.error)
