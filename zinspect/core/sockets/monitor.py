@@ -203,6 +203,12 @@ class SocketMonitor:
         them); a connected endpoint's state is its one connection's."""
         return any(e.bound and e.address == endpoint for e in self.handle.endpoints)
 
+    def forget_failed_binds(self) -> None:
+        """Drop "bind failed" endpoints: the user bound or connected elsewhere since, and a
+        socket that works should not read "bind failed *:5555" in the list for ever."""
+        for endpoint in [e for e, state in self.endpoint_states.items() if state == "bind failed"]:
+            del self.endpoint_states[endpoint]
+
     # -- for the socket list --------------------------------------------------------------
     @property
     def peers_text(self) -> str:

@@ -188,6 +188,7 @@ class SocketHandle(Sending, Receiving):
             raise SocketError(describe_zmq_error(error)) from None
         entry = Endpoint(endpoint, address, bind, owned)
         self.last_error = ""  # an earlier failure (shown in the socket list) is now mended
+        self.monitor.forget_failed_binds()  # and so is libzmq's word on it
         self.endpoints.append(entry)
         log.info("%s %s %s", self.name, entry.kind, address)
         self.session.notify_changed(self)
