@@ -25,3 +25,15 @@ def test_start_and_stop_conditions_name_the_first_frame_as_the_composer_does(ses
         assert label_beside(builder, builder.equals_edit) == "First frame"
         assert "first frame" in builder.equals_edit.accessibleName()
     assert not [label.text() for label in editor.findChildren(QLabel) if label.text() == "Frame 0"]
+
+
+def test_the_rules_box_says_how_rules_answer_without_sending_the_user_to_a_file(session, qtbot):
+    """It read "Rules (the first that matches answers; JSON as in docs/workspace-format.md)":
+    "answers" read as a noun, and an installed zinspect has no docs folder."""
+    panel = shown_panel(session, qtbot, 300, 700)
+    rep = session.create_socket("REP")
+    editor = editor_of(panel, rep)
+    text = editor.more.rules_label.text()
+    assert "docs/" not in text
+    assert "the first that matches a message answers it" in text
+    assert editor.more.rule_builder.add_button.text() in text  # the builder it names is there

@@ -69,8 +69,9 @@ class MoreFields(QWidget):
         self.rules_edit = self._box("Reply rules", RULES_EXAMPLE)
         self.rules_error = error_label("Reply rules error")
         self.rule_builder = RuleBuilder(self.rules_edit)
-        self.rules_label = QLabel(
-            "Rules (the first that matches answers; JSON as in docs/workspace-format.md)"
+        self.rules_label = QLabel(  # the user may have no docs/ folder: the builder is here
+            "Rules, tried in order: the first that matches a message answers it "
+            "(JSON, or fill in the fields below and press Add rule)"
         )
 
         self.steps_edit = self._box("Send steps", STEPS_EXAMPLE)
