@@ -165,7 +165,8 @@ class TopicsView(QWidget):
         topic), then the tree scrolls sideways rather than squeezing the values to "…"."""
         header, metrics = self.view.header(), self.view.fontMetrics()
         latest = metrics.horizontalAdvance(LATEST_AT_LEAST) + 12
-        least_topic = metrics.horizontalAdvance(TOPIC_AT_LEAST) + self.view.indentation()
+        # a topic sits under its socket: two indentations before its first letter
+        least_topic = metrics.horizontalAdvance(TOPIC_AT_LEAST) + 2 * self.view.indentation()
         room = self.view.viewport().width()
         room -= sum(header.sectionSize(column) for column in (COL_COUNT, COL_RATE, COL_LAST))
         topic = max(least_topic, min(self._topic_width, room - latest))
