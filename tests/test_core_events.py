@@ -186,7 +186,9 @@ def test_sends_without_room_are_counted_as_backpressure(session, qtbot):
     lonely = session.create_socket("PUSH", "lonely")
     assert lonely.send_now([b"nobody"]) is False  # no peer: no room
     assert lonely.blocked == 1
-    assert "1 send found no room (no peer or HWM)" in socket_state(lonely)
+    assert "1 send waited for a peer or queue room" in socket_state(lonely)
+    assert lonely.send_now([b"nobody"]) is False
+    assert "2 sends waited for a peer or queue room" in socket_state(lonely)
 
     xpub = session.create_socket("XPUB", "strict")
     xpub.set_option("XPUB_NODROP", 1)

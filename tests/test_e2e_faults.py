@@ -221,7 +221,8 @@ def test_req_without_a_peer_waits_visibly_then_queues_and_gets_its_reply(window,
     qtbot.waitUntil(lambda: user.send_status == WAITING_TEXT, timeout=WAIT_MS)
     assert window.composer.cancel_button.isVisible()
     qtbot.waitUntil(
-        lambda: "send waiting for a peer or room" in socket_state(window, req), timeout=WAIT_MS
+        lambda: "a send waits for a peer or queue room" in socket_state(window, req),
+        timeout=WAIT_MS,
     )
     qtbot.wait(300)  # a while of waiting: the window keeps running
     probe.assert_never_frozen()
@@ -229,9 +230,9 @@ def test_req_without_a_peer_waits_visibly_then_queues_and_gets_its_reply(window,
     probe.resume()
     qtbot.waitUntil(lambda: user.send_status == CANCELLED_TEXT, timeout=WAIT_MS)
     assert user.composer_state.startswith("client (REQ): ready to send a request")
-    # what stays is the count of sends that found no room: backpressure, in words
+    # what stays is the count of sends that had to wait: backpressure, in words
     # (exactly one: test_a_waiting_send_neither_spins_nor_counts_each_retry)
-    assert "1 send found no room (no peer or HWM)" in socket_state(window, req)
+    assert "1 send waited for a peer or queue room" in socket_state(window, req)
     assert len(window.session.store) == 0
 
     # connected to a port where nobody listens: libzmq queues the request for later

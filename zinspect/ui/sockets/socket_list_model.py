@@ -59,12 +59,14 @@ def socket_state(handle: SocketHandle) -> str:
         facts.append("REQ: waiting for reply")
     elif handle.type_name == "REP" and handle.can_send_now[0]:
         facts.append("REP: reply due")
+    # one fact, not two: a send that waits is also counted among those that had to wait
     if handle.send_waiting:
-        facts.append("send waiting for a peer or room (HWM)")
-    if handle.blocked:
+        so_far = f" ({handle.blocked:,} so far)" if handle.blocked > 1 else ""
+        facts.append(f"a send waits for a peer or queue room{so_far}")
+    elif handle.blocked:
         facts.append(
-            f"{handle.blocked:,} send{'s' if handle.blocked != 1 else ''} found no room "
-            "(no peer or HWM)"
+            f"{handle.blocked:,} send{'s' if handle.blocked != 1 else ''} waited for a peer "
+            "or queue room"
         )
     if handle.type_name == "SUB" and not handle.subscriptions:
         facts.append("no subscription")
