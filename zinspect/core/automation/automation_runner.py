@@ -28,6 +28,7 @@ from zinspect.core.automation.automation_send import (
     PEER_POLL_SECONDS,
     GaveUpError,
     ScriptedSend,
+    count_late_reply,
     waits_for_peer,
 )
 from zinspect.core.automation.automation_triggers import (
@@ -83,6 +84,9 @@ class AutomationRunner:
         self.finished = False  # a counted send went through its count
         self.sent = 0  # messages this automation sent: replies, requests, forwards
         self.replies = 0  # REQ: replies received to scripted requests
+        # REQ: the socket's sent count when the scripted request now waiting went out; its
+        # reply is counted when it comes, after a stop too, unless the socket sent since
+        self.reply_due_at: int | None = None
         self.timeouts = 0
         self.dropped = 0
         self.last_error = ""
@@ -127,6 +131,7 @@ class AutomationRunner:
         self.finished = self.failed = False
         self.last_error = self.waiting_for = self.stop_reason = ""
         self.sent = self.replies = self.timeouts = self.dropped = self.replied = 0  # per run
+        self.reply_due_at = None
         self.ready.clear()
         self.peers.clear()
         self._samples = deque([(time.monotonic(), self.sent)])
@@ -445,6 +450,8 @@ class AutomationRunner:
 
 def _on_session_received(handle: SocketHandle, count: int) -> None:
     runner = handle.automation_runner
+    if runner is not None and not runner.running and runner.reply_due_at is not None:
+        count_late_reply(runner, handle)
     watched = watches_socket(handle)
     if (runner is None or not runner.running) and not watched:
         return

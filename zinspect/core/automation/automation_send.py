@@ -264,6 +264,8 @@ class ScriptedSend:
         try:
             await asyncio.wait((exchange, deadline), return_when=asyncio.FIRST_COMPLETED)
             timed_out = not exchange.done()
+            if timed_out:
+                runner.reply_due_at = None  # the socket is made again: no reply will come
         finally:
             timer.cancel()
             deadline.cancel()
@@ -292,5 +294,19 @@ class ScriptedSend:
         if not handle.send_now(frames):
             await handle.send(frames)
         runner.sent += 1
+        runner.reply_due_at = handle.sent  # its reply is counted even after a stop
         await runner._reply_waiter
         runner.replies += 1
+        runner.reply_due_at = None
+
+
+def count_late_reply(runner: AutomationRunner, handle: SocketHandle) -> None:
+    """A stopped REQ script's last request was answered: a reply, as the user counts them
+    (a REQ receives nothing but replies). Not if the socket sent since (the user's own
+    request, whose reply this may be)."""
+    if handle.sent == runner.reply_due_at:
+        runner.replies += 1
+        runner.reply_due_at = None
+        runner._notify()
+    else:
+        runner.reply_due_at = None
