@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QMenu, QWidget
 from ui_actions import WAIT_MS
 
 from zinspect.core.store import IN, Message
+from zinspect.ui.traffic.traffic_model import COL_SUMMARY
 
 
 def put(window, *messages: list[bytes], socket: str = "sub") -> None:
@@ -97,3 +98,15 @@ def cells(window, title: str) -> list[str | None]:
     model = window.traffic.model
     column = column_by_title(window, title)
     return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def ctrl_click_row(user, row: int) -> None:
+    """Ctrl+click the table row ``row`` (adds it to the selection)."""
+    traffic = user.window.traffic
+    rect = traffic.view.visualRect(traffic.model.index(row, COL_SUMMARY))
+    user.qtbot.mouseClick(
+        traffic.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        rect.center(),
+    )

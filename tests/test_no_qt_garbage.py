@@ -21,15 +21,14 @@ import pytest
 import shiboken6
 from preferences_helpers import open_preferences, press_ok
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
-from table_helpers import row_menu
-from ui_actions import WAIT_MS, click, click_box, tap_window, trigger_menu
+from table_helpers import ctrl_click_row, row_menu
+from ui_actions import WAIT_MS, click, click_box, fill_tap_window, tap_window, trigger_menu
 from window_driver import ANY_PORT
 from workspace_helpers import PAIR_WORKSPACE, choose_file, write
 
 from zinspect.core.capture.capture import write_capture
 from zinspect.core.decode.decoder import value_text
 from zinspect.core.store import IN, Message
-from zinspect.ui.traffic.columns import COL_SUMMARY
 
 
 def _live_qt_objects(garbage: list[object]) -> list[str]:
@@ -111,17 +110,6 @@ def put_readings(window, count: int, socket: str = "sensor") -> None:
     )
 
 
-def ctrl_click_row(user, row: int) -> None:
-    traffic = user.window.traffic
-    rect = traffic.view.visualRect(traffic.model.index(row, COL_SUMMARY))
-    user.qtbot.mouseClick(
-        traffic.view.viewport(),
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.ControlModifier,
-        rect.center(),
-    )
-
-
 def use_sockets(window, user, qtbot, watch: GarbageWatch) -> None:
     pull = user.create("PULL", "pull")
     address = user.bind()
@@ -151,10 +139,7 @@ def use_dialogs(window, user, qtbot, watch: GarbageWatch) -> None:
     rep = user.create("REP", "rep")
     upstream = user.bind()
     dialog = tap_window(window, qtbot)
-    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("reqrep"))
-    qtbot.keyClicks(dialog.name_edit, "tap")
-    qtbot.keyClicks(dialog.front_edit, ANY_PORT)
-    qtbot.keyClicks(dialog.upstream_edit, upstream)
+    fill_tap_window(qtbot, dialog, "reqrep", ANY_PORT, upstream, "tap")
     user.click(dialog.start_button)
     qtbot.waitUntil(lambda: dialog.tap is not None, timeout=WAIT_MS)
     user.click(dialog.stop_button)

@@ -22,7 +22,7 @@ import pytest
 import zmq
 from pcap_fixtures import Packet, exchange, packets_of, write
 from preferences_helpers import open_preferences
-from ui_actions import WAIT_MS, click, tap_window
+from ui_actions import WAIT_MS, click, fill_tap_window, tap_window
 
 from zinspect.core.pcap.importer import import_rows
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
@@ -80,9 +80,7 @@ def test_a_front_port_in_use_is_said_under_the_front_field(window, qtbot, patter
     try:
         port = taken.getsockname()[1]
         dialog = tap_window(window, qtbot)
-        dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData(pattern))
-        qtbot.keyClicks(dialog.front_edit, f"tcp://127.0.0.1:{port}")
-        qtbot.keyClicks(dialog.upstream_edit, "tcp://127.0.0.1:5999")
+        fill_tap_window(qtbot, dialog, pattern, f"tcp://127.0.0.1:{port}", "tcp://127.0.0.1:5999")
         click(qtbot, dialog.start_button)
         qtbot.waitUntil(dialog.front_error.isVisible, timeout=WAIT_MS)
         assert dialog.front_error.text().startswith("Front: ")

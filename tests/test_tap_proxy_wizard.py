@@ -13,7 +13,7 @@ import os
 import pytest
 from peerio import PeerOutput
 from session_helpers import ANY_PORT
-from ui_actions import PEER_WAIT_MS, WAIT_MS, tap_window
+from ui_actions import PEER_WAIT_MS, WAIT_MS, fill_tap_window, tap_window
 
 from zinspect.core.tap.proxy_tap import ENGINE_WORDS
 from zinspect.ui.sockets.socket_list_model import socket_state
@@ -26,10 +26,7 @@ def test_a_pipeline_tap_in_the_window_names_its_engine_and_counts(window, user, 
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 5))
     qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
     dialog = tap_window(window, qtbot)
-    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
-    qtbot.keyClicks(dialog.name_edit, "feed")
-    qtbot.keyClicks(dialog.front_edit, ANY_PORT)
-    qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
+    fill_tap_window(qtbot, dialog, "pipeline", ANY_PORT, sink.line("ready ").split()[1], "feed")
     user.click(dialog.start_button)
     # the window goes on while the helper process starts
     assert dialog.status_label.text() == "Starting…" and not dialog.start_button.isEnabled()
@@ -68,9 +65,7 @@ def test_quitting_the_window_stops_the_helper_with_its_last_counts(window, user,
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 3, "--quiet"))
     qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
     dialog = tap_window(window, qtbot)
-    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
-    qtbot.keyClicks(dialog.front_edit, ANY_PORT)
-    qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
+    fill_tap_window(qtbot, dialog, "pipeline", ANY_PORT, sink.line("ready ").split()[1])
     user.click(dialog.start_button)
     qtbot.waitUntil(lambda: dialog.tap is not None, timeout=WAIT_MS)  # "Starting…" first
     tap = dialog.tap
@@ -91,9 +86,7 @@ def test_a_front_already_taken_is_said_under_the_front_field_and_nothing_is_left
     sink = PeerOutput(peer("pull_sink.py", ANY_PORT, 5))
     qtbot.waitUntil(lambda: sink.has("ready "), timeout=PEER_WAIT_MS)
     dialog = tap_window(window, qtbot)
-    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("pipeline"))
-    qtbot.keyClicks(dialog.front_edit, endpoint_in_use)
-    qtbot.keyClicks(dialog.upstream_edit, sink.line("ready ").split()[1])
+    fill_tap_window(qtbot, dialog, "pipeline", endpoint_in_use, sink.line("ready ").split()[1])
     user.click(dialog.start_button)
     # the helper finds the port taken: said in words once it answers, Start usable again
     qtbot.waitUntil(lambda: dialog.front_error.text() != "", timeout=WAIT_MS)

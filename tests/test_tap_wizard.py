@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from peerio import PeerOutput
 from session_helpers import ANY_PORT
-from ui_actions import PEER_WAIT_MS, WAIT_MS, tap_window
+from ui_actions import PEER_WAIT_MS, WAIT_MS, fill_tap_window, tap_window
 
 from zinspect.core.tap.spec import PATTERNS
 from zinspect.ui.traffic.columns import TAP_IN, TAP_OUT
@@ -39,10 +39,7 @@ def test_tap_in_the_window_shows_both_directions(window, user, qtbot, peer):
     qtbot.waitUntil(lambda: server.has("ready "), timeout=PEER_WAIT_MS)
     upstream = server.line("ready ").split()[1]
     dialog = tap_window(window, qtbot)
-    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData("reqrep"))
-    qtbot.keyClicks(dialog.name_edit, "hello-tap")
-    qtbot.keyClicks(dialog.front_edit, ANY_PORT)
-    qtbot.keyClicks(dialog.upstream_edit, upstream)
+    fill_tap_window(qtbot, dialog, "reqrep", ANY_PORT, upstream, "hello-tap")
     user.click(dialog.start_button)
     qtbot.waitUntil(lambda: dialog.tap is not None, timeout=WAIT_MS)  # "Starting…" first
     assert dialog.tap is not None and dialog.tap.front is not None

@@ -7,10 +7,10 @@ import json
 import time
 
 from PySide6.QtCore import Qt
+from table_helpers import ctrl_click_row
 from ui_actions import WAIT_MS, menu_action, trigger_menu
 
 from zinspect.core.store import IN, Message
-from zinspect.ui.traffic.traffic_model import COL_SUMMARY
 from zinspect.ui.widgets.theme import DARK, DARK_TABLE, LIGHT_TABLE, apply_theme
 
 COMPARE = "Compare selected messages"
@@ -26,17 +26,6 @@ def put(window, *messages: list[bytes]) -> None:
 
 def reading(temp: float, unit: str = "C", **extra: object) -> list[bytes]:
     return [b"weather", json.dumps({"temp": temp, "unit": unit, **extra}).encode()]
-
-
-def ctrl_click_row(user, row: int) -> None:
-    traffic = user.window.traffic
-    rect = traffic.view.visualRect(traffic.model.index(row, COL_SUMMARY))
-    user.qtbot.mouseClick(
-        traffic.view.viewport(),
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.ControlModifier,
-        rect.center(),
-    )
 
 
 def compare_text(window, qtbot) -> str:

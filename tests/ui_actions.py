@@ -54,6 +54,18 @@ def tap_window(window: QWidget, qtbot) -> TapDialog:
     return dialog
 
 
+def fill_tap_window(
+    qtbot, dialog: TapDialog, pattern: str, front: str, upstream: str, name: str = ""
+) -> None:
+    """Choose the tap's pattern (its data: "reqrep", "pipeline", ...) and type its fields,
+    as a user does before pressing Start."""
+    dialog.pattern_combo.setCurrentIndex(dialog.pattern_combo.findData(pattern))
+    if name:
+        qtbot.keyClicks(dialog.name_edit, name)
+    qtbot.keyClicks(dialog.front_edit, front)
+    qtbot.keyClicks(dialog.upstream_edit, upstream)
+
+
 def open_boxes(window: QWidget) -> list[QMessageBox]:
     return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
 
