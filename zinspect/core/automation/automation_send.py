@@ -304,9 +304,8 @@ def count_late_reply(runner: AutomationRunner, handle: SocketHandle) -> None:
     """A stopped REQ script's last request was answered: a reply, as the user counts them
     (a REQ receives nothing but replies). Not if the socket sent since (the user's own
     request, whose reply this may be)."""
-    if handle.sent == runner.reply_due_at:
+    counted = handle.sent == runner.reply_due_at
+    runner.reply_due_at = None
+    if counted:
         runner.replies += 1
-        runner.reply_due_at = None
         runner._notify()
-    else:
-        runner.reply_due_at = None

@@ -161,14 +161,14 @@ class GapTracker:
     def _may_be_published(self, sockets: Set[str]) -> bool:
         """Whether any of these sockets may receive a publisher's messages (the protocol's
         streams): a SUB or XSUB, or a socket of unknown type (a capture's, a tap's)."""
-        types = self._types
-        for socket in sockets:
-            kind = types.get(socket)
-            if kind is None:
-                kind = types[socket] = self._socket_type(socket)
-            if kind.upper() not in _NEVER_PUBLISHED_TO:
-                return True
-        return False
+        return any(self._type_of(socket).upper() not in _NEVER_PUBLISHED_TO for socket in sockets)
+
+    def _type_of(self, socket: str) -> str:
+        """The type of the socket named ``socket`` (asked once, then kept)."""
+        kind = self._types.get(socket)
+        if kind is None:
+            kind = self._types[socket] = self._socket_type(socket)
+        return kind
 
     def feed(
         self,
@@ -181,7 +181,6 @@ class GapTracker:
         what ``reads_frames`` said of them, if asked already; ``sockets``: their socket
         names, if the caller has them)."""
         marked = {mark.socket for mark in self._marks}
-        types = self._types
         if len(self._seen) < MAX_SOCKETS_SEEN:
             self._seen.update(map(_socket_of, rows) if sockets is None else sockets)
         # Under a flood this runs on every message: with nothing marked only the protocol's
@@ -201,10 +200,7 @@ class GapTracker:
             bitcoin = _BITCOIN.match(frames, "")
             if not bitcoin and socket not in marked:
                 continue
-            kind = types.get(socket)
-            if kind is None:
-                kind = types[socket] = self._socket_type(socket)
-            decoded = self._decoder.decode(frames, socket, kind)
+            decoded = self._decoder.decode(frames, socket, self._type_of(socket))
             seq = first_seq + offset
             if bitcoin:
                 topic = message_topic(frames, decoded)
