@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import product
 from operator import countOf, itemgetter
 
 from zinspect.core.pcap.feed_pieces import PIECE, PieceFeeder
@@ -203,6 +204,7 @@ class PcapImporter:
         connections = self._connections
         inline = self.fast
         count = countdown = interval = 0
+        last_stamp = self._last_stamp
         rows = self._sink.rows
         packets: Iterator[tuple[float, bytes]] = self._packets
         if self._pushed_back is not None:  # the packet the last slice stopped before
@@ -243,7 +245,7 @@ class PcapImporter:
                 if stamp - stamp != 0.0:  # inf or nan
                     self.bad_times += 1
                     continue
-                self._last_stamp = stamp
+                last_stamp = stamp
                 if not length and not flags & _CONTROL:
                     continue  # a bare ACK: nothing to read
                 known = connections.get(key)
@@ -267,6 +269,15 @@ class PcapImporter:
                 ):  # in order and whole: the common case, to the parser without a copy
                     flow.next_seq = (seq + length) & 0xFFFFFFFF
                     flow.position += length
+                    shape = side.parser.ready  # a flood's segment like the last: read here
+                    if shape is not None and length == shape[0]:
+                        values = shape[1](packet, data)
+                        if values[0::2] == shape[2]:
+                            rows.extend(
+                                product((stamp,), shape[5], shape[6], shape[3], values[1::2])
+                            )
+                            side.parser.messages += len(shape[2])
+                            continue
                     if length <= PIECE:
                         side.feed_at(packet, data, data + length, stamp)
                     else:
@@ -276,13 +287,16 @@ class PcapImporter:
                 if pending:  # the rest of this packet waits for the next slice
                     break
             else:
+                self._last_stamp = last_stamp
                 self._finish()
         except READ_ERRORS as error:  # from dpkt, reading the file
+            self._last_stamp = last_stamp
             self.packets += count
             failure = self.file.failure(error)
             self._finish()
             if failure is not None:
                 raise failure from None
+        self._last_stamp = last_stamp
         self.packets += count
         return self._slice_rows()
 

@@ -17,7 +17,8 @@ import logging
 import socket
 from dataclasses import dataclass, field
 
-from zinspect.core.pcap.zmtp import SOCKET_TYPES_V2, read_properties
+from zinspect.core.pcap.zmtp import SOCKET_TYPES_V2
+from zinspect.core.pcap.zmtp_handshake import read_properties
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG
 from zinspect.core.sockets.endpoints import EndpointError, validate_endpoint
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import product
 
 from zinspect.core.pcap.reassembly import Budget
-from zinspect.core.pcap.zmtp_runs import SIZE_REPEATS, FastRows, run_bodies
+from zinspect.core.pcap.zmtp_handshake import Handshake, read_properties
+from zinspect.core.pcap.zmtp_runs import SIZE_ONES, FastRows, ParserShape, run_bodies, segment_shape
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
 
 log = logging.getLogger(__name__)
@@ -39,20 +39,6 @@ _MECHANISMS = (b"NULL", b"PLAIN", b"CURVE", b"GSSAPI")
 
 Emit = Callable[[float, list[bytes]], None]
 Note = Callable[[float, str, str], None]
-
-
-@dataclass
-class Handshake:
-    """What one side said about itself."""
-
-    version: str = ""  # "3.1", "3.0", "2.0"; "" when the greeting was not seen
-    mechanism: str = ""
-    as_server: bool = False
-    socket_type: str = ""
-    identity: bytes = b""
-    user: str = ""  # PLAIN's user name (the password is never kept)
-    encrypted: bool = False
-    properties: dict[str, str] = field(default_factory=dict)
 
 
 class ZmtpParser:
@@ -89,6 +75,11 @@ class ZmtpParser:
         self._chunks: list[bytes] = []
         self._flags = 0
         self._keep = True  # False: the long frame is skipped, not collected
+        self._shape: ParserShape | None = None  # of the last segment split whole as one run
+        # that shape while the parser stands between messages with nothing held: a caller
+        # with a segment of exactly ready[0] bytes whose headers are ready[2] may make its
+        # rows itself and add their number to ``messages`` (the import does, per packet)
+        self.ready: ParserShape | None = None
 
     # -- input
     def _feed_other(self, data: bytes, stamp: float) -> None:
@@ -125,6 +116,7 @@ class ZmtpParser:
         self._rest = b""
         self._state = _SEARCH
         self._drop = cut
+        self.ready = None
         self.note(
             stamp,
             "tcp_gap",
@@ -134,6 +126,7 @@ class ZmtpParser:
 
     def finish(self, stamp: float) -> None:
         """The stream is over: a message still incomplete is counted as left out."""
+        self.ready = None
         if self._state == _SEARCH and self._rest:
             self._searched, rest, self._rest = 0, self._rest, b""
             self._ending = True
@@ -269,8 +262,10 @@ class ZmtpParser:
             fast[0].rows.append((stamp, fast[1], fast[2], size, buf[i + 2 : n]))
             self.messages += 1
             return
+        self.ready = None  # until the frames below leave the parser between messages
+        first = i
         if fast is not None:
-            sink, name, direction, names, directions = fast
+            sink, name, direction, name1, direction1 = fast
             rows = sink.rows
             append = rows.append
         # one-frame messages become rows at once (no call, no list) unless one is to be
@@ -289,9 +284,9 @@ class ZmtpParser:
                 if end + 1 < n and buf[end] == 0 and buf[end + 1] == size:
                     bodies = run_bodies(buf, i, n, size)  # equal frames: split at C speed
                     count = len(bodies)
-                    rows.extend(
-                        zip(repeat(stamp, count), names, directions, SIZE_REPEATS[size], bodies)
-                    )
+                    rows.extend(product((stamp,), name1, direction1, SIZE_ONES[size], bodies))
+                    if i == first and count * (size + 2) == n - i:  # the whole segment
+                        self._shape = (*segment_shape(size, count), sink, name1, direction1)
                     emitted += count
                     i += count * (size + 2)
                     continue
@@ -347,6 +342,8 @@ class ZmtpParser:
         self.messages += emitted
         self._rest = buf[i:n] if i < n else b""
         self._frames = frames
+        if i >= n and not (frames or self._drop or self._identity_due or self._need):
+            self.ready = self._shape
 
     def _end_message(self, stamp: float) -> None:
         frames, self._frames = self._frames, []
@@ -479,21 +476,3 @@ class ZmtpParser:
         size = data[0] if data else 0
         self.shake.user = data[1 : 1 + size].decode("utf-8", "replace")
         self.note(stamp, "zmtp_plain", f"PLAIN user {self.shake.user!r} (password masked)")
-
-
-def read_properties(data: bytes) -> dict[str, bytes]:
-    """READY's metadata: name (1-byte size) and value (4-byte size) pairs; stops at damage."""
-    properties: dict[str, bytes] = {}
-    i, n = 0, len(data)
-    while i < n and len(properties) < 100:
-        size = data[i]
-        name = data[i + 1 : i + 1 + size]
-        i += 1 + size
-        if i + 4 > n:
-            break
-        length = int.from_bytes(data[i : i + 4], "big")
-        if i + 4 + length > n:
-            break
-        properties[name.decode("ascii", "replace")] = data[i + 4 : i + 4 + length]
-        i += 4 + length
-    return properties

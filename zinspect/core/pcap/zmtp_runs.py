@@ -6,13 +6,17 @@ A run is what ZmtpParser would read frame by frame anyway: frames with flags 0 (
 no LONG, no COMMAND) and one size, each a whole message. Stepped slices of the buffer give
 every frame's flags and size bytes at once; ``lstrip`` says how far they stay the same, and
 one precompiled struct reads every body of the run.
+
+A flood repeats itself: segment after segment holds the same number of messages of one
+size. A parser that split a whole segment as one run keeps its shape (``segment_shape``),
+and a next segment of the same length is read with one struct call that gives every frame's
+header and body: when the headers are the ones the shape expects, the rows are made at once.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterator
-from itertools import repeat
+from collections.abc import Callable
 from typing import Any
 
 from zinspect.core.store import Row
@@ -22,8 +26,21 @@ MAX_FORMATS = 256  # (size, count) formats kept; past that the cache starts agai
 _ZERO = b"\x00"
 _SIZE_BYTES = [bytes((size,)) for size in range(256)]
 _formats: dict[int, Callable[[bytes, int], tuple[Any, ...]]] = {}
-# endless repeats of each size, for the rows of a run (zip takes from them what it needs)
-SIZE_REPEATS = [repeat(size) for size in range(256)]
+SIZE_ONES = [(size,) for size in range(256)]  # the rows' size field, for itertools.product
+# (the segment's length, a struct reading each frame's header and body, the headers a
+# segment of the shape has: flags 0 and the size, as big-endian shorts; (size,))
+Shape = tuple[int, Callable[[bytes, int], tuple[Any, ...]], tuple[int, ...], tuple[int]]
+# a parser's: the shape, then where its rows go: (sink, (socket,), (direction,))
+ParserShape = tuple[
+    int,
+    Callable[[bytes, int], tuple[Any, ...]],
+    tuple[int, ...],
+    tuple[int],
+    "RowSink",
+    tuple[str],
+    tuple[str],
+]
+_shapes: dict[int, Shape] = {}
 
 
 class RowSink:
@@ -55,11 +72,23 @@ def run_bodies(buf: bytes, i: int, n: int, size: int) -> tuple[bytes, ...]:
     return unpack(buf, i)
 
 
-# (sink, socket, direction, the socket repeated, the direction repeated)
-FastRows = tuple[RowSink, str, str, Iterator[str], Iterator[str]]
+def segment_shape(size: int, count: int) -> Shape:
+    """The shape of a segment of ``count`` one-frame messages of ``size`` bytes (< 256)."""
+    key = size << 16 | count
+    shape = _shapes.get(key)
+    if shape is None:
+        if len(_shapes) >= MAX_FORMATS:
+            _shapes.clear()
+        unpack = struct.Struct(">" + f"H{size}s" * count).unpack_from
+        shape = _shapes[key] = (count * (size + 2), unpack, (size,) * count, SIZE_ONES[size])
+    return shape
+
+
+# (sink, socket, direction, (socket,), (direction,)): the 1-tuples for itertools.product
+FastRows = tuple[RowSink, str, str, tuple[str], tuple[str]]
 
 
 def fast_rows(sink: RowSink, socket: str, direction: str) -> FastRows:
     """What a ZmtpParser's ``fast`` needs to put one-frame messages into ``sink`` as rows
     of ``socket`` and ``direction``."""
-    return sink, socket, direction, repeat(socket), repeat(direction)
+    return sink, socket, direction, (socket,), (direction,)
