@@ -1,6 +1,7 @@
 """A flood's segments read at once: the import reads a segment as long as the last one its
 parser split whole (the same number of equal one-frame messages) with one struct call, and
-keeps the rows only when every header is the expected one. Segments of that very length
+keeps the rows only when every header is the expected one; a segment of one one-frame
+message becomes its row in the import's loop too. Segments of that very length
 that hold something else (other sizes adding up the same, a multipart message, a command, a
 frame cut across two segments, bytes lost before them) must give exactly what the general
 path gives, and without losses the messages sent."""
@@ -17,6 +18,8 @@ from zmtp_streams import command, connection, frame, greeting, write_pcap
 
 SIZE, COUNT = 64, 20  # the flood: twenty 64 B messages a segment
 KINDS = ("flood", "sizes", "multipart", "continued", "command", "shifted", "other shape")
+# a segment of one frame: a message, the first frame of a multipart one, a command
+SINGLES = ("single", "single more", "single command")
 Frame = tuple[int, bytes]  # flags (MORE, or COMMAND for a SUBSCRIBE), body
 
 
@@ -33,6 +36,9 @@ def segment(kind: str, tag: int) -> list[Frame]:
         return [(4, b"\x09SUBSCRIBE" + b"t" * (SIZE - 10))] + [(0, body)] * (COUNT - 1)
     if kind == "other shape":
         return [(0, body[:10])] * 7
+    if kind.startswith("single"):
+        flags = {"single": 0, "single more": 1, "single command": 4}[kind]
+        return [(flags, b"\x09SUBSCRIBE" + body[10:] if flags == 4 else body[: 10 + tag % 50])]
     return [(0, body)] * COUNT
 
 
@@ -80,9 +86,10 @@ def flood(kinds: list[str]) -> tuple[list[tuple[int, bytes]], list[list[bytes]]]
 
 
 @fuzz(60)
-@given(st.lists(st.sampled_from(KINDS), max_size=30), st.integers(0, 30))
+@given(st.lists(st.sampled_from(KINDS + SINGLES), max_size=30), st.integers(0, 30))
 @example(["flood"] * 5 + ["sizes", "flood", "multipart", "flood", "command", "flood"], 99)
 @example(["flood"] * 3 + ["continued", "flood", "flood"], 99)
+@example(["single", "single more", "single", "single command", "single", "flood"], 99)
 @example(["flood"] * 3 + ["shifted", "flood", "flood", "flood"], 99)
 def test_segments_as_long_as_the_floods_give_what_the_general_path_gives(
     tmp_path_factory, kinds, lost

@@ -18,7 +18,6 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from itertools import product
 from operator import countOf, itemgetter
@@ -37,6 +36,7 @@ from zinspect.core.pcap.packets import (
     reverse_key,
     segment_reader,
 )
+from zinspect.core.pcap.pcap_connection import Connection, Side
 from zinspect.core.pcap.pcap_file import READ_ERRORS, PacketFile, PcapError
 from zinspect.core.pcap.pcap_result import PcapConnection, PcapResult, import_notes
 from zinspect.core.pcap.reassembly import Budget, Direction
@@ -59,52 +59,6 @@ _CONTROL = SYN | FIN | RST
 _DIRECTION = itemgetter(2)  # of a Row
 _SAID_TYPE = ("zmtp_ready", "zmtp_greeting")  # the notes after which a socket type is known
 __all__ = ["PcapConnection", "PcapError", "PcapImporter", "PcapResult"]
-
-
-@dataclass
-class Side:
-    """One direction of a connection: its reassembly and its ZMTP parser."""
-
-    address: str
-    direction: str  # the rows' direction: OUT for the client's bytes
-    reassembly: Direction
-    parser: ZmtpParser
-    feed_at: Callable[[bytes, int, int, float], None]  # the parser's, for in-order segments
-    key: bytes = b""  # its packets' flow key (core.pcap.packets)
-    fin: bool = False
-
-
-@dataclass
-class Connection:
-    name: str
-    client: Side
-    server: Side
-
-    def info(self) -> PcapConnection:
-        """The connection as data (core.pcap.pcap_result)."""
-        c, s = self.client.parser, self.server.parser
-        return PcapConnection(
-            self.name,
-            self.client.address,
-            self.server.address,
-            c.shake.version or s.shake.version,
-            c.shake.mechanism or s.shake.mechanism,
-            c.shake.encrypted or s.shake.encrypted,
-            c.shake.socket_type,
-            s.shake.socket_type,
-            c.shake.identity,
-            s.shake.identity,
-            c.shake.user,
-            c.messages,
-            s.messages,
-            c.dropped + s.dropped,
-        )
-
-    def describe(self) -> str:
-        """One line: versions, mechanisms, socket types, message counts."""
-        if self.client.parser.not_zmtp or self.server.parser.not_zmtp:
-            return f"{self.name}: not ZMTP"
-        return self.info().describe()
 
 
 def _no_header(packet: bytes) -> tuple[object, ...]:
@@ -269,14 +223,28 @@ class PcapImporter:
                 ):  # in order and whole: the common case, to the parser without a copy
                     flow.next_seq = (seq + length) & 0xFFFFFFFF
                     flow.position += length
-                    shape = side.parser.ready  # a flood's segment like the last: read here
-                    if shape is not None and length == shape[0]:
-                        values = shape[1](packet, data)
-                        if values[0::2] == shape[2]:
-                            rows.extend(
-                                product((stamp,), shape[5], shape[6], shape[3], values[1::2])
+                    ready = side.parser.ready  # the parser is between messages: read here
+                    if ready is not None:
+                        if length == ready[0]:  # a flood's segment like the last
+                            values = ready[1](packet, data)
+                            if values[0::2] == ready[2]:
+                                rows.extend(
+                                    product((stamp,), ready[5], ready[6], ready[3], values[1::2])
+                                )
+                                side.parser.messages += len(ready[2])
+                                continue
+                        elif length >= 2 and packet[data] == 0 and packet[data + 1] == length - 2:
+                            # one one-frame message (a steady stream)
+                            rows.append(
+                                (
+                                    stamp,
+                                    ready[7],
+                                    ready[8],
+                                    length - 2,
+                                    packet[data + 2 : data + length],
+                                )
                             )
-                            side.parser.messages += len(shape[2])
+                            side.parser.messages += 1
                             continue
                     if length <= PIECE:
                         side.feed_at(packet, data, data + length, stamp)

@@ -23,7 +23,15 @@ from itertools import product
 
 from zinspect.core.pcap.reassembly import Budget
 from zinspect.core.pcap.zmtp_handshake import Handshake, read_properties
-from zinspect.core.pcap.zmtp_runs import SIZE_ONES, FastRows, ParserShape, run_bodies, segment_shape
+from zinspect.core.pcap.zmtp_runs import (
+    SIZE_ONES,
+    FastRows,
+    Offer,
+    Shape,
+    offer,
+    run_bodies,
+    segment_shape,
+)
 from zinspect.core.pcap.zmtp_sync import COMMAND, LONG, MORE, frame_chains
 
 log = logging.getLogger(__name__)
@@ -75,11 +83,13 @@ class ZmtpParser:
         self._chunks: list[bytes] = []
         self._flags = 0
         self._keep = True  # False: the long frame is skipped, not collected
-        self._shape: ParserShape | None = None  # of the last segment split whole as one run
-        # that shape while the parser stands between messages with nothing held: a caller
-        # with a segment of exactly ready[0] bytes whose headers are ready[2] may make its
-        # rows itself and add their number to ``messages`` (the import does, per packet)
-        self.ready: ParserShape | None = None
+        self._shape: Shape | None = None  # of the last segment split whole as one run
+        self._offer: Offer | None = None  # made from fast and _shape when first needed
+        # _offer while the parser stands between messages with nothing held: a caller may
+        # then make the rows of a segment itself, a one-frame message or a segment of
+        # exactly ready[0] bytes whose headers are ready[2], and add their number to
+        # ``messages`` (the import does, per packet: docs/pcap.md, Speed)
+        self.ready: Offer | None = None
 
     # -- input
     def _feed_other(self, data: bytes, stamp: float) -> None:
@@ -286,7 +296,8 @@ class ZmtpParser:
                     count = len(bodies)
                     rows.extend(product((stamp,), name1, direction1, SIZE_ONES[size], bodies))
                     if i == first and count * (size + 2) == n - i:  # the whole segment
-                        self._shape = (*segment_shape(size, count), sink, name1, direction1)
+                        self._shape = segment_shape(size, count)
+                        self._offer = None
                     emitted += count
                     i += count * (size + 2)
                     continue
@@ -342,8 +353,13 @@ class ZmtpParser:
         self.messages += emitted
         self._rest = buf[i:n] if i < n else b""
         self._frames = frames
-        if i >= n and not (frames or self._drop or self._identity_due or self._need):
-            self.ready = self._shape
+        clean = i >= n and not (frames or self._drop or self._identity_due or self._need)
+        if fast is not None and clean:
+            self.ready = self._offer or self._make_offer(fast)
+
+    def _make_offer(self, fast: FastRows) -> Offer:
+        self._offer = offer(fast, self._shape)
+        return self._offer
 
     def _end_message(self, stamp: float) -> None:
         frames, self._frames = self._frames, []

@@ -30,8 +30,10 @@ SIZE_ONES = [(size,) for size in range(256)]  # the rows' size field, for iterto
 # (the segment's length, a struct reading each frame's header and body, the headers a
 # segment of the shape has: flags 0 and the size, as big-endian shorts; (size,))
 Shape = tuple[int, Callable[[bytes, int], tuple[Any, ...]], tuple[int, ...], tuple[int]]
-# a parser's: the shape, then where its rows go: (sink, (socket,), (direction,))
-ParserShape = tuple[
+# What a parser offers its caller while it stands between messages with nothing held
+# (ZmtpParser.ready): its shape (length -1 when it has none), then where its rows go:
+# (sink, (socket,), (direction,), socket, direction)
+Offer = tuple[
     int,
     Callable[[bytes, int], tuple[Any, ...]],
     tuple[int, ...],
@@ -39,6 +41,8 @@ ParserShape = tuple[
     "RowSink",
     tuple[str],
     tuple[str],
+    str,
+    str,
 ]
 _shapes: dict[int, Shape] = {}
 
@@ -86,6 +90,19 @@ def segment_shape(size: int, count: int) -> Shape:
 
 # (sink, socket, direction, (socket,), (direction,)): the 1-tuples for itertools.product
 FastRows = tuple[RowSink, str, str, tuple[str], tuple[str]]
+
+
+def _no_segment(buf: bytes, i: int) -> tuple[Any, ...]:
+    raise AssertionError("never called: no segment is -1 bytes long")
+
+
+NO_SHAPE: Shape = (-1, _no_segment, (), (0,))
+
+
+def offer(fast: FastRows, shape: Shape | None) -> Offer:
+    """A parser's Offer: its shape (or none) and where the rows of ``fast`` go."""
+    sink, socket, direction, socket1, direction1 = fast
+    return (*(shape or NO_SHAPE), sink, socket1, direction1, socket, direction)
 
 
 def fast_rows(sink: RowSink, socket: str, direction: str) -> FastRows:
