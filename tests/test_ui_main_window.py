@@ -208,7 +208,7 @@ def test_about_box_shows_the_versions(window, qtbot):
 
 
 def test_status_bar_counts_messages_in_and_out(window, user, qtbot):
-    assert window.status.text().startswith("in 0 ")
+    assert window.status.text().startswith("session: in 0 ")
     xpub, sub = xpub_and_sub(user)
     user.select(xpub)
     for number in range(3):
@@ -217,7 +217,9 @@ def test_status_bar_counts_messages_in_and_out(window, user, qtbot):
         user.wait_rows(1 + 2 * (number + 1))
     # in: the subscription and three deliveries; out: three sends
     qtbot.waitUntil(
-        lambda: window.status.text().startswith("in 4 ") and " out 3 " in window.status.text(),
+        lambda: (
+            window.status.text().startswith("session: in 4 ") and " out 3 " in window.status.text()
+        ),
         timeout=WAIT_MS,
     )
     assert "stored 7" in window.status.text()

@@ -1,4 +1,4 @@
-"""The status bar as a user reads it: "in" and "out" count what this session's sockets
+"""The status bar as a user reads it: "session: in" and "out" count what this session's sockets
 received and sent, an opened capture's messages are "opened", apart; a long message ends
 in "…" before the counters (the whole of it in the tooltip) and leaves them readable."""
 
@@ -34,7 +34,7 @@ def test_an_opened_capture_is_counted_apart_from_what_the_sockets_received(
         assert window.capture.open_capture(path)
     qtbot.waitUntil(lambda: "stored 6 " in counters(window), timeout=WAIT_MS)
     text = counters(window)
-    assert text.startswith("in 0 (0/s)") and "out 0 (0/s)" in text and "opened 6" in text
+    assert text.startswith("session: in 0 (0/s)") and "out 0 (0/s)" in text and "opened 6" in text
 
     pull = user.create("PULL", "pull")
     endpoint = user.bind()
@@ -45,7 +45,7 @@ def test_an_opened_capture_is_counted_apart_from_what_the_sockets_received(
     qtbot.waitUntil(lambda: pull.received == 1, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "stored 8 " in counters(window), timeout=WAIT_MS)
     text = counters(window)
-    assert text.startswith("in 1 (") and "out 1 (" in text and "opened 6" in text
+    assert text.startswith("session: in 1 (") and "out 1 (" in text and "opened 6" in text
 
 
 def test_without_a_capture_the_counters_say_nothing_of_opened(window, qtbot):

@@ -25,6 +25,14 @@ SAMPLE_MS = 500
 MESSAGE_GAP = 16  # pixels kept free between a message and the figures right of it
 # a path with at least one folder: its folders (group 1) and its file name (group 2)
 PATH = re.compile(r"((?:[A-Za-z]:|~)?[\\/](?:[^\s\\/]+[\\/])+)([^\s\\/:;,]+)")
+SESSION_TIP = (
+    "Session totals: the messages this session's sockets received (in) and sent (out), "
+    "with their rates, and those opened from capture files (not counted as in or out). "
+    "Clear traffic does not reset them (nor the sockets list's counts): it empties the "
+    'table and the store, so "stored" starts again with the table. Then how many old '
+    "messages the store's caps dropped from memory this session and no history on disk "
+    "keeps, and the history on disk that keeps them for the session"
+)
 
 
 def elide_message(metrics: QFontMetrics, text: str, width: int) -> str:
@@ -62,11 +70,16 @@ def fewer_folders(folders: str) -> Iterator[str]:
 
 
 class TrafficStatus(QLabel):
-    """ "in 1,204 (310/s) · out 12 (0/s) · opened 3,000 · stored 4,216 (84 KiB) · dropped 0".
+    """ "session: in 1,204 (310/s) · out 12 (0/s) · opened 3,000 · stored 4,216 (84 KiB) ·
+    dropped 0".
 
     In and out are what this session's sockets received and sent; messages opened from
     capture files are counted apart ("opened", once there are some): they were not
-    received now, they were read from a file."""
+    received now, they were read from a file. They are the session's totals and say so: after
+    a Clear, "in 226" beside the table's "101 messages" read as one of the two wrong. Clear
+    traffic empties the table and the store ("stored 101" agrees with the table) but keeps
+    these totals, as the sockets list keeps each socket's; restarting them would have lost
+    what the session did and contradicted the sockets list instead."""
 
     def __init__(self, store: MessageStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,12 +87,7 @@ class TrafficStatus(QLabel):
         self.opened = 0  # messages put in the store from capture files
         self.opened_in = 0  # of which received ones
         self.setAccessibleName("Traffic counters")
-        self.setToolTip(
-            "Messages this session's sockets received and sent, and their rates; messages "
-            "opened from capture files (not counted as in or out); what the store holds; how "
-            "many old messages the store's caps dropped from memory and no history on disk "
-            "keeps, and the history on disk that keeps them for the session"
-        )
+        self.setToolTip(SESSION_TIP)
         self._last = (time.monotonic(), self.received, self.sent)
         self.in_rate = 0.0
         self.out_rate = 0.0
@@ -116,7 +124,7 @@ class TrafficStatus(QLabel):
             self._last = (now, received, sent)
         opened = f"opened {self.opened:,}  ·  " if self.opened else ""
         self.setText(
-            f"in {received:,} ({self.in_rate:,.0f}/s)  ·  "
+            f"session: in {received:,} ({self.in_rate:,.0f}/s)  ·  "
             f"out {sent:,} ({self.out_rate:,.0f}/s)  ·  {opened}"
             f"stored {len(store):,} ({human_size(store.total_bytes)})  ·  "
             f"dropped {dropped_text(store)}{history_text(store)}"

@@ -5,15 +5,20 @@ Two pairs to a row asked for both captions and both values' longest words side b
 (about 250 px, 300 with a long socket name), which held the Message dock wide enough to
 squeeze the traffic table at 1024 px, and "51 bytes" wrapped to two lines anyway. One pair
 to a row needs only one caption and one value.
+
+Side by side, the value columns are held at their values' one-line widths: shared out by
+the columns' stretch alone, "Direction: in (received)" beside "Socket: sub-1 (SUB)" got
+72 of its 76 px at the default window size and wrapped onto two lines.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 SPACING = 10
+UNBOUNDED = QRect(0, 0, 1 << 20, 1 << 10)  # room to lay out any one line
 
 
 class FieldGrid(QWidget):
@@ -42,16 +47,32 @@ class FieldGrid(QWidget):
     def refit(self) -> None:
         """Two pairs to a row again if the new values fit, or one if they no longer do."""
         self._arrange(2 if self.width() >= self.two_pair_width() else 1)
+        self._hold_values()
 
     def two_pair_width(self) -> int:
         """The width two pairs side by side take with every value on one line."""
-        widest = 0
+        return sum(self._side_by_side_widths()) + 3 * SPACING
+
+    def _side_by_side_widths(self) -> list[int]:
+        """The four columns' widths, two pairs to a row, with every value on one line (a
+        column is as wide as its widest caption or value, rows line up)."""
+        widths = [0, 0, 0, 0]
         side_by_side = [pair for pair in self._pairs if not pair[2]]
-        for at in range(0, len(side_by_side) - 1, 2):
-            parts = (*side_by_side[at][:2], *side_by_side[at + 1][:2])
-            width = sum(label.fontMetrics().horizontalAdvance(label.text()) for label in parts)
-            widest = max(widest, width + 3 * SPACING)
-        return widest
+        for at, (caption, value, _whole) in enumerate(side_by_side):
+            column = (at % 2) * 2
+            widths[column] = max(widths[column], caption.sizeHint().width())
+            widths[column + 1] = max(widths[column + 1], one_line_width(value))
+        return widths
+
+    def _hold_values(self) -> None:
+        """Side by side, each value column at least its widest value's one line (the
+        stretch alone gives no column its need); one to a row, no such hold (a narrow dock
+        wraps). The grid's minimumSizeHint stays one pair to a row, so the dock can still
+        be narrowed past it: the pairs then go one to a row."""
+        widths = self._side_by_side_widths() if self._columns == 2 else [0, 0, 0, 0]
+        for column in (1, 3):
+            if self._grid.columnMinimumWidth(column) != widths[column]:
+                self._grid.setColumnMinimumWidth(column, widths[column])
 
     def minimumSizeHint(self) -> QSize:
         """One pair to a row: the widest caption beside the longest word of a value."""
@@ -90,3 +111,11 @@ class FieldGrid(QWidget):
         grid.setColumnStretch(1, 3 if columns == 2 else 1)
         grid.setColumnStretch(3, 2 if columns == 2 else 0)
         self.updateGeometry()
+
+
+def one_line_width(label: QLabel) -> int:
+    """The width ``label`` needs to show its text on one line: its text's laid-out width,
+    as QLabel measures it (the advance, rounded down, can be a pixel short and wrap)."""
+    margins = label.contentsMargins()
+    laid_out = label.fontMetrics().boundingRect(UNBOUNDED, Qt.AlignmentFlag.AlignLeft, label.text())
+    return laid_out.width() + margins.left() + margins.right() + 2 * max(label.margin(), 0)

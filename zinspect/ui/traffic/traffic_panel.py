@@ -281,8 +281,8 @@ class TrafficPanel(TrafficRows, QWidget):
         self.clear_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.clear_action.setToolTip(
             f"Discard all captured traffic ({CLEAR_SHORTCUT}): empties the message store, "
-            "not just this table, and numbers the next message from the first number again. "
-            "It cannot be undone"
+            "not just this table, and numbers the next message from the first number again "
+            "(the status bar's session totals go on). It cannot be undone"
         )
         self.addAction(self.pause_action)
         self.addAction(self.clear_action)
