@@ -133,6 +133,30 @@ def test_a_window_closed_before_a_shown_panel_drew_is_freed(aloop, open_window, 
     wait_freed(qtbot, **refs)
 
 
+def test_a_session_that_outlives_its_window_lets_the_panels_go(
+    session, aloop, open_window, qtbot, tmp_path, peer
+):
+    """A session given to the window (the tests' ``session`` fixture) stays after the window
+    closed: it must not keep the panels that listened to it or to its store."""
+    window = open_window(session)
+    use(window, qtbot, peer, tmp_path)
+    refs = {
+        "the window": weakref.ref(window),
+        "the session bridge": weakref.ref(window.bridge),
+        "the Events panel": weakref.ref(window.events),
+        "the Latency panel": weakref.ref(window.latency),
+        "the Topics view": weakref.ref(window.topics),
+        "the Topics view's follower": weakref.ref(window.topics.follower),
+        "the traffic table's model": weakref.ref(window.traffic.model),
+    }
+    window.quit_without_asking()
+    assert session.closed
+    window.deleteLater()
+    del window
+    wait_freed(qtbot, **refs)
+    assert len(session.store) == 2  # the session, and its traffic, are still there
+
+
 def test_no_module_calls_later_through_the_leaking_single_shot():
     """``QTimer.singleShot(0, owner, callback)`` leaks whenever ``owner`` goes first, which
     no test can time reliably: ``call_soon`` does the same without the leak."""
