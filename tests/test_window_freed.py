@@ -24,6 +24,7 @@ from ui_actions import WAIT_MS, click_box, trigger_menu
 from window_driver import ANY_PORT, WindowDriver, settings_at
 
 import zinspect
+from zinspect.core.capture.capture import read_capture
 from zinspect.ui.main_window import MainWindow
 
 
@@ -73,7 +74,13 @@ def open_window(qtbot, tmp_path):
 
 
 def use(window: MainWindow, qtbot, peer, tmp_path) -> None:
-    """Talk to a real REP server, read its reply in the Message pane, record to a file."""
+    """Record to a file, talk to a real REP server, read its reply in the Message pane."""
+    capture = window.capture
+    capture.record_action.trigger()
+    qtbot.waitUntil(lambda: capture.file_dialog is not None, timeout=WAIT_MS)
+    capture.file_dialog.selectFile(str(tmp_path / "recording.jsonl"))
+    with qtbot.waitSignal(capture.recording_started, timeout=WAIT_MS):
+        capture.file_dialog.accept()
     user = WindowDriver(window, qtbot)
     endpoint = start_peer(peer, qtbot, "rep_server.py", ANY_PORT, "World").line("ready").split()[1]
     user.create("REQ", "client")
@@ -84,12 +91,6 @@ def use(window: MainWindow, qtbot, peer, tmp_path) -> None:
     assert [row.frames for row in rows] == [(b"Hello",), (b"World",)]
     user.click_row(1)
     assert user.detail_frames() == ["World"]
-    capture = window.capture
-    capture.record_action.trigger()
-    qtbot.waitUntil(lambda: capture.file_dialog is not None, timeout=WAIT_MS)
-    capture.file_dialog.selectFile(str(tmp_path / "recording.jsonl"))
-    with qtbot.waitSignal(capture.recording_started, timeout=WAIT_MS):
-        capture.file_dialog.accept()
     window.latency_dock.raise_()
     window.topics_dock.raise_()
 
@@ -113,7 +114,8 @@ def test_a_window_quit_after_traffic_is_freed_with_its_store_and_sockets(
     session = refs["its session"]
     qtbot.waitUntil(lambda: session().closed, timeout=WAIT_MS)
     assert not window.isVisible()
-    assert (tmp_path / "recording.jsonl").stat().st_size > 0  # the recording ended there
+    recorded = read_capture(tmp_path / "recording.jsonl").messages  # stopped by the quit
+    assert [m.frames for m in recorded] == [[b"Hello"], [b"World"]]
     assert live_zmq_sockets() <= before  # closed with the session, monitors too
 
     window.deleteLater()
