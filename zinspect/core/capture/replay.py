@@ -165,8 +165,9 @@ class Replayer:
         finally:
             self.waiting = ""
             self._finished = time.monotonic()
-            session.on_socket_changed.remove(self._on_socket_event)
-            session.on_socket_removed.remove(self._on_socket_event)
+            for listeners in (session.on_socket_changed, session.on_socket_removed):
+                if self._on_socket_event in listeners:  # a closed session forgot it
+                    listeners.remove(self._on_socket_event)
             log.info("replay through %s: %s", self.handle.name, self.outcome())
 
     def _each(self) -> Iterator[Message | None]:

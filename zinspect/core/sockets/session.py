@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection
+from typing import Any
 
 import zmq
 import zmq.asyncio
@@ -166,6 +167,17 @@ class Session:
         self.context.destroy(linger=0)
         self.store.set_history(None)  # closes it: a temporary history's folder goes
         forget_restarts()  # numbers shown after it (a script's store) start from the first
+        # nothing more to tell: who listened (a closed window's panels) may go, the session not
+        listeners: tuple[list[Any], ...] = (
+            self.on_socket_added,
+            self.on_socket_removed,
+            self.on_socket_changed,
+            self.on_received,
+            self.on_event,
+            self.on_closing,
+        )
+        for each in listeners:
+            each.clear()
 
     def _schedule_flush(self) -> None:
         try:

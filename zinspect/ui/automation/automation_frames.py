@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.codecs import ENCODINGS, FrameEncodingError, editable_form, encode_frame
+from zinspect.ui.widgets.soon import call_soon
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ class AutomationFrames(QWidget):
         self._held = [held_json(frame) for frame in frames[SHOWN_LIMIT:]]
         self._renumber()
         if self._pending:
-            QTimer.singleShot(0, self, self._on_load_timer_timeout)
+            call_soon(self, self._on_load_timer_timeout)
         self.frames_changed.emit()
 
     @property
@@ -249,7 +250,7 @@ class AutomationFrames(QWidget):
         if self._pending:
             self._load_pending(LOAD_CHUNK)
         if self._pending:
-            QTimer.singleShot(0, self, self._on_load_timer_timeout)
+            call_soon(self, self._on_load_timer_timeout)
 
     def _new_row(self, encoding: str, text: str) -> AutomationFrameRow:
         row = AutomationFrameRow(self._what, self._templates, self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -20,6 +20,7 @@ from zinspect.ui.compose.frame_row import (
     encodings_model,
     set_exact,
 )
+from zinspect.ui.widgets.soon import call_soon
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ class FrameEditor(QScrollArea):
         if not button.isEnabled():
             button = row.down_button if delta < 0 else row.up_button
         button.setFocus(Qt.FocusReason.OtherFocusReason)
-        QTimer.singleShot(0, self, lambda: self._ensure_visible(row))
+        call_soon(self, lambda: self._ensure_visible(row))
         self.frames_changed.emit()
 
     def load_frames(self, frames: Sequence[bytes]) -> None:
@@ -150,7 +151,7 @@ class FrameEditor(QScrollArea):
         self._renumber(0)
         self.verticalScrollBar().setValue(0)
         if self.loading:
-            QTimer.singleShot(0, self, self._on_load_timer_timeout)
+            call_soon(self, self._on_load_timer_timeout)
         self.frames_changed.emit()
 
     def set_frame_bytes(self, index: int, data: bytes) -> FrameRow:
@@ -275,7 +276,7 @@ class FrameEditor(QScrollArea):
     def _reveal(self, row: FrameRow) -> None:
         row.focus_editor()
         # the layout places a new row only on the next event cycle
-        QTimer.singleShot(0, self, lambda: self._ensure_visible(row))
+        call_soon(self, lambda: self._ensure_visible(row))
 
     def _ensure_visible(self, row: FrameRow) -> None:
         if row in self.rows:
@@ -331,7 +332,7 @@ class FrameEditor(QScrollArea):
             self._load_more()
             self.frames_changed.emit()
         if self.loading:
-            QTimer.singleShot(0, self, self._on_load_timer_timeout)
+            call_soon(self, self._on_load_timer_timeout)
 
     def _on_row_changed(self) -> None:
         self.frames_changed.emit()

@@ -122,7 +122,10 @@ class LatencyPanel(QWidget):
         self._next_seq = store.first_seq  # everything the store keeps, from the first
         self._cleared: int | None = None  # where the store was cleared (its end_seq then)
         self.skipped = 0  # messages the store dropped before the view could read them
-        store.on_before_clear.append(self._on_store_before_clear)
+        listener = self._on_store_before_clear
+        store.on_before_clear.append(listener)
+        # the store may outlive the panel (a session kept after its window closed)
+        self.destroyed.connect(lambda: store.on_before_clear.remove(listener))
         self.dock: QDockWidget | None = None
 
         self.tabs = QTabWidget()

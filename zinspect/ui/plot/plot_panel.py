@@ -34,6 +34,7 @@ from zinspect.core.store import MessageStore
 from zinspect.ui.plot.plot_windows import WINDOWS
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
 from zinspect.ui.widgets.inputs import make_button
+from zinspect.ui.widgets.soon import call_soon
 from zinspect.ui.widgets.theme import set_style
 
 if TYPE_CHECKING:
@@ -232,8 +233,8 @@ class PlotPanel(QWidget):
     # -- refreshing --------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # a tab behind another is "shown" too; with self as context: never once it is gone
-        QTimer.singleShot(0, self, self._on_shown)
+        # a tab behind another is "shown" too; owned by self: never once it is gone
+        call_soon(self, self._on_shown)
         self._count_rates()
 
     def _on_shown(self) -> None:

@@ -54,6 +54,7 @@ from zinspect.ui.sockets.peer_table import PeerTable
 from zinspect.ui.sockets.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
 from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
+from zinspect.ui.widgets.soon import call_soon
 from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
@@ -355,8 +356,8 @@ class SocketPanel(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest and watched is self.details_scroll.widget():
-            # after the layout settled; with self as context: never once the panel is gone
-            QTimer.singleShot(0, self, self._fit_details_width)
+            # after the layout settled; owned by self: never once the panel is gone
+            call_soon(self, self._fit_details_width)
         return super().eventFilter(watched, event)
 
     def _fit_details_width(self) -> None:

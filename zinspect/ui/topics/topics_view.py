@@ -72,6 +72,7 @@ class TopicsView(QWidget):
             lambda name: self._types.get(name, ""),
         )
         self.model = TopicsModel(self.follower, wall_clock, self)
+        self.destroyed.connect(self.follower.close)  # the store may outlive the view
         self.model.active = lambda: self.showing
         self.dock: QDockWidget | None = None
         self._build()
