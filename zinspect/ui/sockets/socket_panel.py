@@ -247,8 +247,12 @@ class SocketPanel(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.details_stack)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
+        # the list keeps the height it asks for (four sockets): the settings, which scroll,
+        # take what the dock gains or loses
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        wanted = self.list_view.sizeHint().height()
+        splitter.setSizes([wanted, 3 * wanted])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.new_socket)
