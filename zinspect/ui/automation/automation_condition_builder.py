@@ -29,8 +29,10 @@ from zinspect.core.sockets.session import Session
 from zinspect.ui.widgets.feedback import error_label, show_error
 
 DEFAULT, DELAY, RECEIVED, CONNECTED = range(4)
-START_CHOICES = ("At once", "After a delay", "When a socket has received", "When a peer connects")
-STOP_CHOICES = ("When the sends are done", "After a time", "When a socket has received")
+# short enough to be read whole in the Sockets dock at 1024 px (the Count and Socket rows
+# below say the rest)
+START_CHOICES = ("At once", "After a delay", "When a socket receives", "When a peer connects")
+STOP_CHOICES = ("When sends are done", "After a time", "When a socket receives")
 THIS_SOCKET = "this socket"
 MAX_DELAY_MS = 86_400_000  # a day here; up to 24.8 days in the JSON box
 MAX_COUNT = 999_999  # more can be typed in the JSON box
@@ -55,14 +57,12 @@ class ConditionBuilder(QGroupBox):
         self.kind_combo = QComboBox()
         self.kind_combo.addItems(START_CHOICES if start else STOP_CHOICES)
         self.kind_combo.setAccessibleName(f"{what} when")
-        self.kind_combo.setToolTip(
+        self._kind_tip = (
             "At once / when the sends are done (the defaults), after a time, when a socket "
             "has received messages" + (", or when a peer connects" if start else "")
         )
-        self.kind_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.kind_combo.setMinimumContentsLength(6)
+        # as wide as its longest choice: the form puts it under its label when narrow
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.socket_combo = QComboBox()
         self.socket_combo.setAccessibleName(f"{what} socket")
         self.socket_combo.setToolTip("The socket whose traffic counts (any of the workspace)")
@@ -93,6 +93,7 @@ class ConditionBuilder(QGroupBox):
         self.set_button.setToolTip("Write this condition in the box above (checked first)")
         self.error = error_label(f"{what} builder error")
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("When", self.kind_combo)
         form.addRow("Socket", self.socket_combo)
         form.addRow("Count", self.count_spin)
@@ -137,6 +138,8 @@ class ConditionBuilder(QGroupBox):
         return obj
 
     def _on_kind_combo_changed(self, kind: int) -> None:
+        # the choice in full, should a large font still cut it in the combo
+        self.kind_combo.setToolTip(f"{self.kind_combo.currentText()}. {self._kind_tip}")
         watches = kind in (RECEIVED, CONNECTED)
         self.socket_combo.setEnabled(watches)
         self.count_spin.setEnabled(kind == RECEIVED)

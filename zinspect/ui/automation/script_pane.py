@@ -36,11 +36,14 @@ from zinspect.core.automation.script_runner import (
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.code_edit import CodeEdit
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.widgets.elided_label import ElidedLabel
 from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.flow_bar import FlowBar
 
 log = logging.getLogger(__name__)
 
 DEFAULT_NAME = "script.py"
+NEW_NAME_TIP = "The file name of a new script, next to the workspace file"
 
 
 def _decode(data: bytes) -> str:
@@ -64,7 +67,7 @@ class ScriptPane(QWidget):
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText(DEFAULT_NAME)
         self.new_name.setAccessibleName("New script name")
-        self.new_name.setToolTip("The file name of a new script, next to the workspace file")
+        self.new_name.setToolTip(NEW_NAME_TIP)
         self.new_button = QPushButton("New script…")
         self.new_button.setAccessibleName("New script")
         self.new_button.setToolTip(
@@ -75,15 +78,15 @@ class ScriptPane(QWidget):
         self.new_row = QWidget()
         new_layout = QVBoxLayout(self.new_row)
         new_layout.setContentsMargins(0, 0, 0, 0)
+        new_layout.addWidget(self.new_name)  # the dock's whole width: a long name is read
         row = QHBoxLayout()
-        row.addWidget(self.new_name, 1)
+        row.addStretch(1)
         row.addWidget(self.new_button)
         new_layout.addLayout(row)
         new_layout.addWidget(self.new_error)
 
-        self.path_label = QLabel()
+        self.path_label = ElidedLabel("The script's name and its file")
         self.path_label.setAccessibleName("Script file")
-        self.path_label.setWordWrap(True)
         self.edit = CodeEdit()
         self.edit.setAccessibleName("Script text")
         self.edit.setMinimumHeight(220)
@@ -101,11 +104,10 @@ class ScriptPane(QWidget):
         view.setContentsMargins(0, 0, 0, 0)
         view.addWidget(self.path_label)
         view.addWidget(self.edit, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowBar(spacing=6)  # wraps in a narrow dock instead of widening it
         for button in (self.save_button, self.run_button, self.stop_button, self.remove_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.state_label)
+            buttons.add(button)
+        buttons.add(self.state_label)
         view.addLayout(buttons)
         view.addWidget(self.error)
 
@@ -118,6 +120,7 @@ class ScriptPane(QWidget):
         self.watcher.fileChanged.connect(self._on_watcher_file_changed)
         self.new_button.clicked.connect(self._on_new_button_clicked)
         self.new_name.returnPressed.connect(self._on_new_button_clicked)
+        self.new_name.textChanged.connect(self._on_new_name_text_changed)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.run_button.clicked.connect(self._on_run_button_clicked)
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
@@ -158,7 +161,7 @@ class ScriptPane(QWidget):
         if self._on_runner_state_changed not in runner.on_state_changed:
             runner.on_state_changed.append(self._on_runner_state_changed)
         self._show_file(runner.script.file)
-        self.path_label.setText(f"{runner.script.path}  ({runner.script.file})")
+        self.path_label.set_full_text(f"{runner.script.path}  ({runner.script.file})")
         self.state_label.setText(runner.state)
         self.run_button.setEnabled(not runner.running and not runner.handle.closed)
         self.stop_button.setEnabled(runner.running)
@@ -263,6 +266,10 @@ class ScriptPane(QWidget):
 
     def _on_edit_modification_changed(self, modified: bool) -> None:
         self.save_button.setText("Save*" if modified else "Save")
+
+    def _on_new_name_text_changed(self, text: str) -> None:
+        # the whole name, should it be longer than the field
+        self.new_name.setToolTip(f"{text}\n{NEW_NAME_TIP}" if text else NEW_NAME_TIP)
 
     def _on_new_button_clicked(self) -> None:
         handle = self._handle

@@ -355,9 +355,12 @@ class SocketItemDelegate(QStyledItemDelegate):
         self._padding = 4
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        line = QFontMetrics(option.font).height()
         lines = 3 if index.data(SocketListModel.ConnectionsRole) else 2
-        return QSize(200, lines * line + (lines + 1) * self._padding)
+        return QSize(200, self.row_height(option.font, lines))
+
+    def row_height(self, font: QFont, lines: int = 2) -> int:
+        """A row's height with ``lines`` lines of text (two: a socket without connections)."""
+        return lines * QFontMetrics(font).height() + (lines + 1) * self._padding
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QStyleOptionViewItem(option)

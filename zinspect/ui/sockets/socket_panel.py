@@ -25,12 +25,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListView,
     QMenu,
     QPushButton,
     QScrollArea,
@@ -51,7 +49,8 @@ from zinspect.ui.sockets.endpoint_editor import EndpointEditor
 from zinspect.ui.sockets.new_socket_row import NewSocketRow
 from zinspect.ui.sockets.options_form import OptionsForm
 from zinspect.ui.sockets.peer_table import PeerTable
-from zinspect.ui.sockets.socket_list_model import SocketItemDelegate, SocketListModel, socket_state
+from zinspect.ui.sockets.socket_list_model import SocketListModel, socket_state
+from zinspect.ui.sockets.socket_list_view import SocketListView
 from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
 from zinspect.ui.widgets.soon import call_soon
@@ -105,13 +104,8 @@ class SocketPanel(QWidget):
         self._change_timer.setSingleShot(True)
         self._change_timer.setInterval(CHANGE_COALESCE_MS)
         self._change_timer.timeout.connect(self._on_change_timer_timeout)
-        self.list_view = QListView()
+        self.list_view = SocketListView()  # keeps the selected row whole in sight
         self.list_view.setModel(self.model)
-        self.list_view.setItemDelegate(SocketItemDelegate(self.list_view))
-        # not uniform: a socket with live connections has a third line naming them
-        self.list_view.setUniformItemSizes(False)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.setAccessibleName("Sockets")
         self.list_view.setToolTip(
             "Live sockets: name, type, endpoints, messages in/out and "
@@ -254,8 +248,12 @@ class SocketPanel(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.details_stack)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
+        # the list keeps the height it asks for (four sockets): the settings, which scroll,
+        # take what the dock gains or loses
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        wanted = self.list_view.sizeHint().height()
+        splitter.setSizes([wanted, 3 * wanted])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.new_socket)
