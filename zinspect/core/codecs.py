@@ -24,6 +24,29 @@ _UNPRINTABLE = re.compile(
 )
 
 
+class FrameHead(bytes):
+    """The first bytes of a longer frame of ``size`` bytes (``frame_size``), given to readers
+    that look at a frame's head and length only: the traffic table's cells of a frame kept
+    as received (core.rows.head_row), where a copy of the whole would stall the window.
+    Every check of a frame against a limit reads ``frame_size``, not ``len``."""
+
+    size: int
+
+
+def frame_head(data: bytes | memoryview, head: int) -> bytes:
+    """``data`` as bytes, or its first ``head`` bytes as a FrameHead when it is longer."""
+    if len(data) <= head:
+        return bytes(data)
+    cut = FrameHead(data[:head])
+    cut.size = len(data)
+    return cut
+
+
+def frame_size(data: bytes) -> int:
+    """The length of the frame ``data`` is or begins (a FrameHead's whole frame)."""
+    return data.size if type(data) is FrameHead else len(data)
+
+
 class FrameEncodingError(ValueError):
     """Text that does not encode as the chosen frame encoding; the message is for the user."""
 

@@ -56,15 +56,18 @@ def previous_on_topic(
     reader: TopicReader,
     max_rows: int = SEARCH_ROWS,
     max_seconds: float = SEARCH_SECONDS,
+    preview: bool = False,
 ) -> PreviousSearch:
-    """The newest kept message before ``message`` on its socket, direction and topic."""
+    """The newest kept message before ``message`` on its socket, direction and topic.
+    ``preview``: the caller reads the found message's time or head only (a table cell), so
+    a big frame of it kept as received comes as its head (MessageStore.preview)."""
     topic = reader.topic(message.frames, message.socket)
     deadline = time.monotonic() + max_seconds
     searched = 0
     end = min(message.seq, store.end_seq)
     while end > store.first_seq and searched < max_rows:
         start = max(store.first_seq, end - _SLICE, end - (max_rows - searched))
-        first, rows = store.rows(start, end)
+        first, rows = store.rows(start, end, heads=True)  # (topics read heads only)
         for offset in range(len(rows) - 1, -1, -1):
             row = rows[offset]
             searched += 1
@@ -74,6 +77,7 @@ def previous_on_topic(
                 continue
             frames: Sequence[bytes] = row[ROW_FRAMES:]
             if reader.topic(frames, message.socket) == topic:
-                return PreviousSearch(store.get(first + offset), topic, searched, True)
+                found = store.preview(first + offset) if preview else store.get(first + offset)
+                return PreviousSearch(found, topic, searched, True)
         end = first
     return PreviousSearch(None, topic, searched, end <= store.first_seq)

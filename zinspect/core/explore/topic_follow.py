@@ -128,7 +128,8 @@ class TopicFollower:
             if not self.tree.rebuild(deadline, self.clock):
                 return True  # new messages wait for the new tree
         while self.next_seq < store.end_seq:
-            first, rows = store.rows(self.next_seq, self.next_seq + CHUNK, COPY_SLICE)
+            # topics read a frame's head: a big frame kept as received stays so (core.rows)
+            first, rows = store.rows(self.next_seq, self.next_seq + CHUNK, COPY_SLICE, True)
             self.feed(first, rows)
             self.next_seq = first + len(rows)
             counted = True
@@ -170,7 +171,7 @@ class TopicFollower:
         shown_seq, shown = node.latest_text
         if seq == shown_seq:
             return shown
-        row = self.store.get_row(seq)
+        row = self.store.preview_row(seq)  # (LATEST_LIMIT bytes of a frame are read)
         if row is None:
             return shown or GONE_TEXT
         frames = [frame[:LATEST_LIMIT] for frame in row[ROW_FRAMES:]]

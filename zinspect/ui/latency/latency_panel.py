@@ -241,8 +241,8 @@ class LatencyPanel(QWidget):
             sockets = set(map(_socket_of, raw))  # (one pass over the rows for both)
             latency_reads = self.latency.reads_frames(raw, sockets)
             gaps_reads = self.gaps.reads_frames(raw, sockets)
-            if latency_reads or gaps_reads:
-                rows = store.rows(first, first + len(raw), COPY_SLICE)[1]
+            if latency_reads or gaps_reads:  # (the trackers read a frame's head)
+                rows = store.rows(first, first + len(raw), COPY_SLICE, True)[1]
                 sockets = set(map(_socket_of, rows))  # (may be fewer: see MessageStore.rows)
             self.latency.feed(first, rows, latency_reads)
             self.gaps.feed(first, rows, gaps_reads, sockets)

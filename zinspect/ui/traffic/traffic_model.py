@@ -104,6 +104,7 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         self._last_publish = 0.0
         self._publish_ms = REFRESH_MS  # FLOOD_REFRESH_MS while a flood is coming in
         self._cached: tuple[int, Message | None] = (-1, None)  # message_at's last answer
+        self._preview: tuple[int, Message | None] = (-1, None)  # preview_at's
         self._summaries = SummaryCache(self._decoder, self._socket_types)
         self._summary_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._time_format = CLOCK
@@ -217,6 +218,18 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         if seq != cached_seq or seq < self._store.oldest_seq:
             message = self._store.get(seq)
             self._cached = (seq, message)
+        return message
+
+    def preview_at(self, row: int) -> Message | None:
+        """``message_at`` for the cells: a big frame kept as received comes as its head
+        (MessageStore.preview), so painting a row never copies a whole 64 MiB frame."""
+        seq = self.seq_at(row)
+        if seq is None:
+            return None
+        cached_seq, message = self._preview
+        if seq != cached_seq or seq < self._store.oldest_seq:
+            message = self._store.preview(seq)
+            self._preview = (seq, message)
         return message
 
     def row_of_seq(self, seq: int) -> int | None:
