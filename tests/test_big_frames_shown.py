@@ -18,6 +18,8 @@ import zmq
 from zinspect.core.codecs import FrameHead, frame_size
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import DecodeRule
+from zinspect.core.history import chunk
+from zinspect.core.history.history import History
 from zinspect.core.rows import HEAD_BYTES, HEAD_WHOLE_MAX, KEPT_FRAME_EXTRA, keep_frame
 from zinspect.core.sockets import socket_receive
 from zinspect.core.store import IN, ROW_FRAMES, MessageStore, message_cost
@@ -214,3 +216,18 @@ def test_a_preview_leaves_the_frames_kept_and_the_count_unchanged():
     # a frame up to HEAD_WHOLE_MAX is read whole, as any single read of it (kept as bytes
     # when read again, core.rows.KeptFrames)
     assert store.preview(1).frames == messages[1]
+
+
+def test_the_history_writes_a_big_kept_frame_from_its_buffer_and_reads_it_back(tmp_path):
+    frame = b"h" * (33 * MIB)
+    view = keep_frame(memoryview(bytearray(frame)))
+    rows = [(1.0, "s", IN, 2 + len(view), b"t1", view), (2.0, "s", IN, 5, b"small")]
+    # the frame is a piece of its own: written as it is, not joined into a copy first
+    assert any(part is view for part in chunk.encode_parts(rows))
+    store = MessageStore(max_messages=1)
+    store.set_history(History(0, cap_bytes=1 << 30, base=tmp_path))
+    store.extend_rows(rows, 2, [0])
+    store.flush_history()
+    assert store.first_seq == 1 and store.oldest_seq == 0  # the big one is on disk only
+    assert store.get(0).frames == [b"t1", frame]
+    assert store.get(1).frames == [b"small"]
