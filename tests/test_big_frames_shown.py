@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import tracemalloc
 import weakref
+from array import array
 
 import msgpack
 import zmq
+from PySide6.QtCore import Qt
 
 from zinspect.core.codecs import FrameHead, frame_size
 from zinspect.core.decode.decoder import MessageDecoder
@@ -23,6 +25,7 @@ from zinspect.core.history.history import History
 from zinspect.core.rows import HEAD_BYTES, HEAD_WHOLE_MAX, KEPT_FRAME_EXTRA, keep_frame
 from zinspect.core.sockets import socket_receive
 from zinspect.core.store import IN, ROW_FRAMES, MessageStore, message_cost
+from zinspect.core.traffic_filter import TrafficFilter
 from zinspect.ui.traffic.columns import (
     COL_FRAMES,
     COL_SIZE,
@@ -32,6 +35,7 @@ from zinspect.ui.traffic.columns import (
     summary_text,
 )
 from zinspect.ui.traffic.traffic_cells import MESSAGE_ROLE
+from zinspect.ui.traffic.traffic_model import FILTER_HEAD
 
 MIB = 1 << 20
 BIG = 40 * MIB
@@ -231,3 +235,39 @@ def test_the_history_writes_a_big_kept_frame_from_its_buffer_and_reads_it_back(t
     assert store.first_seq == 1 and store.oldest_seq == 0  # the big one is on disk only
     assert store.get(0).frames == [b"t1", frame]
     assert store.get(1).frames == [b"small"]
+
+
+def test_a_filter_finds_the_big_message_and_leaves_its_frame_kept(qtbot, user, peer):
+    _, model = receive_from_peer(user, peer, qtbot)
+    store = user.window.session.store
+    panel = user.window.traffic
+    tracemalloc.start()
+    try:
+        qtbot.keyClicks(panel.filter_edit, "start of the big")
+        qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT_MS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the filter reads the first MiB of the frame (its text work on that MiB of binary
+    # peaks at ~17 MiB); a copy of the 40 MiB frame would go past this
+    assert peak < BIG * 3 // 4
+    assert model.data(model.index(0, COL_SIZE)) == "40.0 MiB"
+    assert len(kept_views(store)) == 1
+
+
+def test_the_filter_reads_the_first_mib_of_a_head_as_of_the_whole():
+    near, far = b"needle-near", b"needle-far"
+    frame = bytearray(b"." * (3 * MIB))
+    frame[500_000 : 500_000 + len(near)] = near  # past a cell's 64 KiB, in the filter's 1 MiB
+    frame[2 * MIB : 2 * MIB + len(far)] = far  # past the filter's 1 MiB
+    messages = [[b"a", bytes(frame)], [bytes(frame)], [b"needle-near"]]
+    store = store_of(messages)
+    for text, expected in (("needle-near", [0, 1, 2]), ("needle-far", [])):
+        matcher = TrafficFilter(text=text).compile()
+        found: array = array("q")
+        _, rows = store.rows(0, 3, None, FILTER_HEAD)
+        assert type(rows[0][ROW_FRAMES + 1]) is FrameHead
+        matcher.scan_rows(0, rows, found, float("inf"))
+        assert list(found) == expected
+    assert len(kept_views(store)) == 2  # the heads were copies: the frames stay kept

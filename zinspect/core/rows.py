@@ -150,14 +150,14 @@ def bytes_row(row: RawRow) -> Row:
     return (row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_SIZE], *frames)
 
 
-def head_row(row: RawRow) -> Row:
+def head_row(row: RawRow, head: int = HEAD_BYTES) -> Row:
     """``row`` for readers of a frame's head and length only: a kept frame longer than
-    HEAD_WHOLE_MAX as its first HEAD_BYTES (a core.codecs.FrameHead that knows its whole
+    HEAD_WHOLE_MAX as its first ``head`` bytes (a core.codecs.FrameHead that knows its whole
     length), a shorter one copied whole; nothing kept, the store's memory unchanged."""
     frames = [
         frame
         if type(frame) is bytes
-        else frame_head(frame, HEAD_BYTES if len(frame) > HEAD_WHOLE_MAX else HEAD_WHOLE_MAX)
+        else frame_head(frame, head if len(frame) > HEAD_WHOLE_MAX else HEAD_WHOLE_MAX)
         for frame in row[ROW_FRAMES:]
     ]
     return (row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_SIZE], *frames)

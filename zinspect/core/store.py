@@ -32,6 +32,7 @@ from zinspect.core.numbering import message_number as message_number
 from zinspect.core.numbering import numbering_from as numbering_from
 from zinspect.core.numbering import set_numbering_from as set_numbering_from
 from zinspect.core.rows import FRAME_OVERHEAD as FRAME_OVERHEAD
+from zinspect.core.rows import HEAD_BYTES as HEAD_BYTES
 from zinspect.core.rows import (
     KEPT_FRAME_EXTRA,
     KeptFrames,
@@ -431,7 +432,7 @@ class MessageStore:
         return None
 
     def rows(
-        self, start_seq: int, end_seq: int, copy_limit: int | None = None, heads: bool = False
+        self, start_seq: int, end_seq: int, copy_limit: int | None = None, head: int = 0
     ) -> tuple[int, Sequence[Row]]:
         """(seq of the first, rows) of the kept messages with start_seq <= seq < end_seq:
         the way for code that looks at many messages (a filter scan) to skip Message objects.
@@ -441,9 +442,10 @@ class MessageStore:
         store's memory for every filter scan. ``copy_limit`` (COPY_SLICE, for callers that
         ask again): the answer ends at the first row with kept frames past that many bytes
         of them (a full store of 1 MiB frames never read took 0.3 s to copy at once).
-        ``heads`` (readers of a frame's head and length only: topics, trackers): a row with
-        a kept frame longer than core.rows.HEAD_WHOLE_MAX comes as its ``head_row`` and
-        stays kept as received, no copy of the whole made."""
+        ``head`` (readers of a frame's first ``head`` bytes and length only: topics and
+        trackers HEAD_BYTES, the filter its FILTER_TEXT_LIMIT): a row with a kept frame
+        longer than core.rows.HEAD_WHOLE_MAX comes as its ``head_row`` and stays kept as
+        received, no copy of the whole made."""
         first, rows = self.raw_rows(start_seq, end_seq)
         kept = self._kept.in_range(first, first + len(rows)) if self._kept.seqs else None
         if kept:  # (only RAM holds kept frames: the history's rows are bytes)
@@ -451,8 +453,13 @@ class MessageStore:
             budget = copy_limit
             for seq in dict.fromkeys(kept):  # (a seq per kept frame)
                 row = rows[seq - first]
-                if heads and has_long_frame(row):
-                    rows[seq - first] = head_row(row)
+                if head and has_long_frame(row):
+                    if budget is not None:
+                        if budget < 0:
+                            del rows[seq - first :]
+                            break
+                        budget -= min(row[ROW_SIZE], head * (len(row) - ROW_FRAMES))
+                    rows[seq - first] = head_row(row, head)
                     continue
                 if budget is not None:
                     if budget < 0:

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.recognisers import RECOGNISERS
 from zinspect.core.explore.fields import message_topic
-from zinspect.core.store import ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, Message, MessageStore
+from zinspect.core.store import (
+    HEAD_BYTES,
+    ROW_DIRECTION,
+    ROW_FRAMES,
+    ROW_SOCKET,
+    Message,
+    MessageStore,
+)
 
 SEARCH_ROWS = 200_000  # rows looked at, at most, for one search
 SEARCH_SECONDS = 0.05  # and at most this long (the GUI thread waits for it)
@@ -67,7 +74,7 @@ def previous_on_topic(
     end = min(message.seq, store.end_seq)
     while end > store.first_seq and searched < max_rows:
         start = max(store.first_seq, end - _SLICE, end - (max_rows - searched))
-        first, rows = store.rows(start, end, heads=True)  # (topics read heads only)
+        first, rows = store.rows(start, end, head=HEAD_BYTES)  # (topics read heads only)
         for offset in range(len(rows) - 1, -1, -1):
             row = rows[offset]
             searched += 1

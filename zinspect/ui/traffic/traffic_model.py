@@ -36,7 +36,7 @@ from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.search_text import DecodedSearch
 from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
 from zinspect.core.store import COPY_SLICE, ROW_SIZE, Message, MessageStore
-from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
+from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterMatcher, TrafficFilter
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
     COL_NUMBER,
@@ -64,6 +64,9 @@ SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
 # ... from the history: fewer than its cache of decoded chunks holds, so what a tick's budget
 # left is still decoded for the next
 HISTORY_GATHER = 2048
+# What the filter reads of a frame over 1 MiB kept as received: its first
+# FILTER_TEXT_LIMIT bytes, and one more that says it is longer (MessageStore.rows)
+FILTER_HEAD = FILTER_TEXT_LIMIT + 1
 
 
 format_time = clock_text  # the Time column's clock format
@@ -406,12 +409,13 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         scan = self._scan_seq
         while scan < end:
             stop = min(end, scan + SCAN_CHUNK)
-            scan, rows = store.rows(scan, stop, COPY_SLICE)  # (may end early: see below)
+            # (may end early: see below; a big frame as its head: the filter reads no more)
+            scan, rows = store.rows(scan, stop, COPY_SLICE, FILTER_HEAD)
             if rows and scan + len(rows) < stop:  # the history answers a chunk at a time:
                 stop = min(stop, scan + HISTORY_GATHER)  # the matcher works best on many
                 gathered = list(rows)
                 while scan + len(gathered) < stop and clock() < deadline:
-                    more = store.rows(scan + len(gathered), stop, COPY_SLICE)[1]
+                    more = store.rows(scan + len(gathered), stop, COPY_SLICE, FILTER_HEAD)[1]
                     if not more:
                         break
                     gathered.extend(more)
