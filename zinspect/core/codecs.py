@@ -26,9 +26,11 @@ _UNPRINTABLE = re.compile(
 
 class FrameHead(bytes):
     """The first bytes of a longer frame of ``size`` bytes (``frame_size``), given to readers
-    that look at a frame's head and length only: the traffic table's cells of a frame kept
-    as received (core.rows.head_row), where a copy of the whole would stall the window.
-    Every check of a frame against a limit reads ``frame_size``, not ``len``."""
+    that look at a frame's head and length only (the traffic table's cells, its filter, the
+    Topics, Latency and Plot feeds) of a big frame kept as received (core.rows.head_row),
+    where a copy of the whole would stall the window. Every check of a frame against a limit
+    reads ``frame_size``, not ``len``; nothing that sends, saves or compares frames ever
+    gets one (they read the store's ``get``, ``get_row`` and whole ``rows``)."""
 
     size: int
 
