@@ -9,6 +9,7 @@ the kept frame at its real cost, and dropping the message frees libzmq's buffer.
 
 from __future__ import annotations
 
+import hmac
 import tracemalloc
 import weakref
 from array import array
@@ -271,3 +272,19 @@ def test_the_filter_reads_the_first_mib_of_a_head_as_of_the_whole():
         matcher.scan_rows(0, rows, found, float("inf"))
         assert list(found) == expected
     assert len(kept_views(store)) == 2  # the heads were copies: the frames stay kept
+
+
+def test_a_signed_jupyter_message_with_a_big_dict_is_checked_from_the_whole_only():
+    key = b"secret-key"
+    dicts = [b'{"msg_type": "stream", "msg_id": "7"}', b"{}", b"{}", b"{" + b" " * (2 * MIB) + b"}"]
+    digest = hmac.new(key, digestmod="sha256")
+    for part in dicts:
+        digest.update(part)
+    frames = [b"<IDS|MSG>", digest.hexdigest().encode(), *dicts]
+    store = store_of([frames])
+    decoder = MessageDecoder()
+    decoder.set_jupyter_key("s", key)
+    head = decoder.decode(store.preview(0).frames, "s", "DEALER").recognition
+    whole = decoder.decode(store.get(0).frames, "s", "DEALER").recognition
+    assert head is not None and head.fields["signature"] == "unchecked"
+    assert whole is not None and whole.fields["signature"] == "valid"
