@@ -121,8 +121,10 @@ def test_a_40_mib_message_is_listed_without_a_copy_and_whole_in_the_message_pane
         "small 4",
     ]
 
-    # selected, the Message pane shows the message whole
+    # selected, the Message pane shows the message whole; the store keeps that copy in
+    # place of libzmq's buffer (never both), counted as a copy
     user.click_row(row)
+    assert kept_views(store) == [] and store.total_bytes == sum(map(message_cost, expected))
     frames = user.frame_table.model()
     assert frames.rowCount() == 2
     assert frames.frame(0) == b"bulk" and frames.frame(1) == expected[2][1]
@@ -221,6 +223,10 @@ def test_a_preview_leaves_the_frames_kept_and_the_count_unchanged():
     # a frame up to HEAD_WHOLE_MAX is read whole, as any single read of it (kept as bytes
     # when read again, core.rows.KeptFrames)
     assert store.preview(1).frames == messages[1]
+    # the whole message, read once, is kept as bytes at once in place of the big frame
+    assert store.get_row(0)[ROW_FRAMES + 1] == messages[0][1]
+    assert len(kept_views(store)) == 1
+    assert store.total_bytes == cost - KEPT_FRAME_EXTRA
 
 
 def test_the_history_writes_a_big_kept_frame_from_its_buffer_and_reads_it_back(tmp_path):

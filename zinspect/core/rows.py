@@ -190,7 +190,9 @@ class KeptFrames:
     A message read on its own (``MessageStore.get_row``: the table, the Message pane) gets
     a copy the first time; read again (still on screen) it is turned into bytes in place
     (``read_again``), so a row painted at every refresh is copied at most twice, and one a
-    flood scrolls past once."""
+    flood scrolls past once. A message with a frame over HEAD_WHOLE_MAX is turned into bytes
+    at its first such read: the table reads its head (``head_row``), so whoever reads it
+    whole wants the whole message (the Message pane, export, resend)."""
 
     def __init__(self) -> None:
         self.seqs: list[int] = []

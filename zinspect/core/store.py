@@ -361,7 +361,10 @@ class MessageStore:
         row = self.raw_row(seq)
         kept = self._kept
         if row is not None and kept.seqs and kept.holds(seq):
-            if not kept.read_again(seq):
+            # A frame over HEAD_WHOLE_MAX is read whole only by a reader of the whole message
+            # (the Message pane, export, resend: the table reads its head, ``preview``): its
+            # copy is kept at once, so the message is never held twice nor copied again.
+            if not has_long_frame(row) and not kept.read_again(seq):
                 return bytes_row(row)  # a copy for this reader (core.rows.KeptFrames)
             return self._own(seq, row)  # read again: one copy kept, not one a read
         return row  # type: ignore[return-value]  # (no kept frame: every frame is bytes)
