@@ -24,6 +24,31 @@ _UNPRINTABLE = re.compile(
 )
 
 
+class FrameHead(bytes):
+    """The first bytes of a longer frame of ``size`` bytes (``frame_size``), given to readers
+    that look at a frame's head and length only (the traffic table's cells, its filter, the
+    Topics, Latency and Plot feeds) of a big frame kept as received (core.rows.head_row),
+    where a copy of the whole would stall the window. Every check of a frame against a limit
+    reads ``frame_size``, not ``len``; nothing that sends, saves or compares frames ever
+    gets one (they read the store's ``get``, ``get_row`` and whole ``rows``)."""
+
+    size: int
+
+
+def frame_head(data: bytes | memoryview, head: int) -> bytes:
+    """``data`` as bytes, or its first ``head`` bytes as a FrameHead when it is longer."""
+    if len(data) <= head:
+        return bytes(data)
+    cut = FrameHead(data[:head])
+    cut.size = len(data)
+    return cut
+
+
+def frame_size(data: bytes) -> int:
+    """The length of the frame ``data`` is or begins (a FrameHead's whole frame)."""
+    return data.size if type(data) is FrameHead else len(data)
+
+
 class FrameEncodingError(ValueError):
     """Text that does not encode as the chosen frame encoding; the message is for the user."""
 

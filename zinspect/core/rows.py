@@ -2,13 +2,15 @@
 
 A row is one plain tuple ``(time, socket, direction, size, frame0, frame1, ...)`` (why a
 tuple: core.store). Every reader gets its frames as ``bytes``. Inside the store a frame of
-ZERO_COPY_MIN up to ZERO_COPY_MAX bytes may instead be the buffer libzmq received it into
-(a read-only ``memoryview`` of the ``zmq.Frame``): copying 1 MiB into fresh memory costs the
-main thread ~256 page faults, where keeping libzmq's buffer leaves those faults to libzmq's
-I/O thread (docs/performance.md). The store turns such frames into ``bytes`` when they are
-read (``bytes_row``; kept as bytes from then on when read in bulk or twice), so only the
-store, the drain that builds rows and the history writer ever read a ``RawRow``'s frames;
-readers of times, sockets and sizes alone may take rows as kept (MessageStore.raw_rows).
+ZERO_COPY_MIN bytes or more may instead be the buffer libzmq received it into (a read-only
+``memoryview`` of the ``zmq.Frame``): copying 1 MiB into fresh memory costs the main thread
+~256 page faults, where keeping libzmq's buffer leaves those faults to libzmq's I/O thread
+(docs/performance.md). The store turns such frames into ``bytes`` when they are read
+(``bytes_row``; kept as bytes from then on when read in bulk or twice), so only the store,
+the drain that builds rows and the history writer ever read a ``RawRow``'s frames; readers
+of times, sockets and sizes alone may take rows as kept (MessageStore.raw_rows), and the
+traffic table's cells, which read a frame's head and length only, take a big kept frame as
+its head (``head_row``, MessageStore.preview), never a copy of the whole.
 
 The byte cap bounds the memory the rows take, not just their payload: every frame costs a
 bytes object and a slot in its row, every message a tuple, a size, a time and a slot in the
@@ -24,6 +26,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final
+
+from zinspect.core.codecs import DETAIL_LIMIT, frame_head
 
 # A row: (time, socket, direction, size, *frames). The one place that spells out its layout:
 # mypy checks every row built or read against Row, and the index constants are literals so
@@ -73,11 +77,20 @@ _ROW_BASE = MESSAGE_OVERHEAD - ROW_FRAMES * FRAME_OVERHEAD
 # its in_batch_size (8 KiB) into a buffer of its own; smaller ones may share one 8 KiB receive
 # buffer with their neighbours, which a kept frame would pin. 64 KiB is far above that, and
 # below it the copy is cheap (no page faults: small blocks come from reused arenas).
+# There is no upper bound: a frame of 32 MiB or more (its copy a fresh mapping whenever it
+# is made, ~45 ms of the GUI thread for 64 MiB) was copied on receipt while the table read
+# whole rows to paint them; the table now reads a big frame's head (``head_row``), so no
+# copy of it is made unless someone asks for the whole message (docs/performance.md).
 ZERO_COPY_MIN: Final = 64 * 1024
-# ... and less than this: a frame of 32 MiB or more (glibc's largest mmap threshold: its
-# copy is a fresh mapping whenever it is made) is copied on receipt, in the drain's turn, as
-# the table shows it at once and a copy made for the paint stalled that turn longer.
-ZERO_COPY_MAX: Final = 32 * 1024 * 1024
+# What the table's cells read of a kept frame (``head_row``): a frame up to HEAD_WHOLE_MAX
+# whole (a decode rule decodes a frame up to 1 MiB whole, core.decode.frame_decoders'
+# RULE_DECODE_LIMIT, as Jupyter's recogniser does a dict: a copy of 1 MiB is ~0.3 ms), and
+# of a longer one its first HEAD_BYTES: the guessed decoding reads DETAIL_LIMIT bytes of a
+# frame longer than that, the byte past them tells it the frame is longer, and every other
+# cell reads less (a topic 800 bytes, a raw summary 160). Checks against a limit read the
+# whole frame's length (core.codecs.frame_size).
+HEAD_WHOLE_MAX: Final = 1024 * 1024
+HEAD_BYTES: Final = DETAIL_LIMIT + 1
 # What a kept frame costs beyond its payload, instead of FRAME_OVERHEAD: its slot in the row,
 # the read-only memoryview (sys.getsizeof 184) and the managed buffer behind it (136 B by
 # tracemalloc), the zmq.Frame (sys.getsizeof 184 with pyzmq 27, its Python subclass; the
@@ -137,6 +150,26 @@ def bytes_row(row: RawRow) -> Row:
     return (row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_SIZE], *frames)
 
 
+def head_row(row: RawRow, head: int = HEAD_BYTES) -> Row:
+    """``row`` for readers of a frame's head and length only: a kept frame longer than
+    HEAD_WHOLE_MAX as its first ``head`` bytes (a core.codecs.FrameHead that knows its whole
+    length), a shorter one copied whole; nothing kept, the store's memory unchanged."""
+    frames = [
+        frame
+        if type(frame) is bytes
+        else frame_head(frame, head if len(frame) > HEAD_WHOLE_MAX else HEAD_WHOLE_MAX)
+        for frame in row[ROW_FRAMES:]
+    ]
+    return (row[ROW_TIME], row[ROW_SOCKET], row[ROW_DIRECTION], row[ROW_SIZE], *frames)
+
+
+def has_long_frame(row: RawRow) -> bool:
+    """Whether ``row`` holds a kept frame longer than HEAD_WHOLE_MAX (``head_row`` cuts)."""
+    return any(
+        len(frame) > HEAD_WHOLE_MAX for frame in row[ROW_FRAMES:] if type(frame) is not bytes
+    )
+
+
 def bytes_rows(rows: Sequence[RawRow]) -> list[Row]:
     """``rows`` with every frame as ``bytes``, looking at each (for a few rows only: the
     store finds its kept frames through KeptFrames without looking)."""
@@ -157,7 +190,9 @@ class KeptFrames:
     A message read on its own (``MessageStore.get_row``: the table, the Message pane) gets
     a copy the first time; read again (still on screen) it is turned into bytes in place
     (``read_again``), so a row painted at every refresh is copied at most twice, and one a
-    flood scrolls past once."""
+    flood scrolls past once. A message with a frame over HEAD_WHOLE_MAX is turned into bytes
+    at its first such read: the table reads its head (``head_row``), so whoever reads it
+    whole wants the whole message (the Message pane, export, resend)."""
 
     def __init__(self) -> None:
         self.seqs: list[int] = []

@@ -32,7 +32,15 @@ from zinspect.core.numbering import message_number as message_number
 from zinspect.core.numbering import numbering_from as numbering_from
 from zinspect.core.numbering import set_numbering_from as set_numbering_from
 from zinspect.core.rows import FRAME_OVERHEAD as FRAME_OVERHEAD
-from zinspect.core.rows import KEPT_FRAME_EXTRA, KeptFrames, RawRow, bytes_row
+from zinspect.core.rows import HEAD_BYTES as HEAD_BYTES
+from zinspect.core.rows import (
+    KEPT_FRAME_EXTRA,
+    KeptFrames,
+    RawRow,
+    bytes_row,
+    has_long_frame,
+    head_row,
+)
 from zinspect.core.rows import MESSAGE_OVERHEAD as MESSAGE_OVERHEAD
 from zinspect.core.rows import ROW_DIRECTION as ROW_DIRECTION
 from zinspect.core.rows import ROW_FRAMES as ROW_FRAMES
@@ -353,10 +361,41 @@ class MessageStore:
         row = self.raw_row(seq)
         kept = self._kept
         if row is not None and kept.seqs and kept.holds(seq):
-            if not kept.read_again(seq):
+            # A frame over HEAD_WHOLE_MAX is read whole only by a reader of the whole message
+            # (the Message pane, export, resend: the table reads its head, ``preview``): its
+            # copy is kept at once, so the message is never held twice nor copied again.
+            if not has_long_frame(row) and not kept.read_again(seq):
                 return bytes_row(row)  # a copy for this reader (core.rows.KeptFrames)
             return self._own(seq, row)  # read again: one copy kept, not one a read
         return row  # type: ignore[return-value]  # (no kept frame: every frame is bytes)
+
+    def preview(self, seq: int) -> Message | None:
+        """``get`` for readers of a frame's head and length only (the traffic table's cells,
+        its sort keys): a kept frame longer than core.rows.HEAD_WHOLE_MAX comes as its head
+        (core.rows.head_row), so painting the row of a 64 MiB message copies 64 KiB of it,
+        not the whole (~45 ms of page faults and copying). Such a Message is the reader's
+        own: ``get`` still gives the whole message, and its object once anyone holds it."""
+        message = self._messages.get(seq)
+        if message is not None:
+            return message
+        row = self._long_row(seq)
+        if row is not None:
+            return message_from_row(seq, head_row(row))
+        return self.get(seq)
+
+    def preview_row(self, seq: int) -> Row | None:
+        """``get_row`` as ``preview`` reads it (a long kept frame as its head)."""
+        row = self._long_row(seq)
+        return head_row(row) if row is not None else self.get_row(seq)
+
+    def _long_row(self, seq: int) -> RawRow | None:
+        """Message ``seq``'s row as kept when it holds a kept frame longer than
+        HEAD_WHOLE_MAX (the rows ``head_row`` cuts), else None."""
+        if self._kept.seqs and self._kept.holds(seq):
+            row = self.raw_row(seq)
+            if row is not None and has_long_frame(row):
+                return row
+        return None
 
     def _own(self, seq: int, row: RawRow) -> Row:
         """Keep message ``seq`` (in RAM, ``row``) as bytes from now on, in place of its
@@ -396,7 +435,7 @@ class MessageStore:
         return None
 
     def rows(
-        self, start_seq: int, end_seq: int, copy_limit: int | None = None
+        self, start_seq: int, end_seq: int, copy_limit: int | None = None, head: int = 0
     ) -> tuple[int, Sequence[Row]]:
         """(seq of the first, rows) of the kept messages with start_seq <= seq < end_seq:
         the way for code that looks at many messages (a filter scan) to skip Message objects.
@@ -405,7 +444,11 @@ class MessageStore:
         now on (``_own``): a copy made for each answer, all alive at once, doubled a full
         store's memory for every filter scan. ``copy_limit`` (COPY_SLICE, for callers that
         ask again): the answer ends at the first row with kept frames past that many bytes
-        of them (a full store of 1 MiB frames never read took 0.3 s to copy at once)."""
+        of them (a full store of 1 MiB frames never read took 0.3 s to copy at once).
+        ``head`` (readers of a frame's first ``head`` bytes and length only: topics and
+        trackers HEAD_BYTES, the filter its FILTER_TEXT_LIMIT): a row with a kept frame
+        longer than core.rows.HEAD_WHOLE_MAX comes as its ``head_row`` and stays kept as
+        received, no copy of the whole made."""
         first, rows = self.raw_rows(start_seq, end_seq)
         kept = self._kept.in_range(first, first + len(rows)) if self._kept.seqs else None
         if kept:  # (only RAM holds kept frames: the history's rows are bytes)
@@ -413,6 +456,14 @@ class MessageStore:
             budget = copy_limit
             for seq in dict.fromkeys(kept):  # (a seq per kept frame)
                 row = rows[seq - first]
+                if head and has_long_frame(row):
+                    if budget is not None:
+                        if budget < 0:
+                            del rows[seq - first :]
+                            break
+                        budget -= min(row[ROW_SIZE], head * (len(row) - ROW_FRAMES))
+                    rows[seq - first] = head_row(row, head)
+                    continue
                 if budget is not None:
                     if budget < 0:
                         del rows[seq - first :]

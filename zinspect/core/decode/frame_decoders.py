@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from zinspect.core.codecs import DETAIL_LIMIT, parse_json, printable_text
+from zinspect.core.codecs import DETAIL_LIMIT, frame_size, parse_json, printable_text
 from zinspect.core.decode.cbor_decoder import decode_cbor
 from zinspect.core.decode.compression import decode_gzip, decode_lz4, decode_zlib, decode_zstd
 from zinspect.core.decode.model import DecodedFrame, DecodeError, DecodeRule
@@ -122,8 +122,9 @@ def decode_frame(data: bytes, rule: DecodeRule | None) -> DecodedFrame:
     if rule is None:
         return guess(data)
     name = rule.decoder
-    if len(data) > RULE_DECODE_LIMIT and decoder_problem(name) is None:
-        reason = f"{len(data):,} bytes is too large to decode (the limit is 1 MiB)"
+    size = frame_size(data)  # (a table cell's frame may be the head of a longer one)
+    if size > RULE_DECODE_LIMIT and decoder_problem(name) is None:
+        reason = f"{size:,} bytes is too large to decode (the limit is 1 MiB)"
         return DecodedFrame(name, data, error=reason)
     steps = chain_steps(name)
     if len(steps) == 1 and name in DECODERS:  # the common case, without the chain checks

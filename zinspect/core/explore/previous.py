@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.recognisers import RECOGNISERS
 from zinspect.core.explore.fields import message_topic
-from zinspect.core.store import ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, Message, MessageStore
+from zinspect.core.store import (
+    HEAD_BYTES,
+    ROW_DIRECTION,
+    ROW_FRAMES,
+    ROW_SOCKET,
+    Message,
+    MessageStore,
+)
 
 SEARCH_ROWS = 200_000  # rows looked at, at most, for one search
 SEARCH_SECONDS = 0.05  # and at most this long (the GUI thread waits for it)
@@ -56,15 +63,18 @@ def previous_on_topic(
     reader: TopicReader,
     max_rows: int = SEARCH_ROWS,
     max_seconds: float = SEARCH_SECONDS,
+    preview: bool = False,
 ) -> PreviousSearch:
-    """The newest kept message before ``message`` on its socket, direction and topic."""
+    """The newest kept message before ``message`` on its socket, direction and topic.
+    ``preview``: the caller reads the found message's time or head only (a table cell), so
+    a big frame of it kept as received comes as its head (MessageStore.preview)."""
     topic = reader.topic(message.frames, message.socket)
     deadline = time.monotonic() + max_seconds
     searched = 0
     end = min(message.seq, store.end_seq)
     while end > store.first_seq and searched < max_rows:
         start = max(store.first_seq, end - _SLICE, end - (max_rows - searched))
-        first, rows = store.rows(start, end)
+        first, rows = store.rows(start, end, head=HEAD_BYTES)  # (topics read heads only)
         for offset in range(len(rows) - 1, -1, -1):
             row = rows[offset]
             searched += 1
@@ -74,6 +84,7 @@ def previous_on_topic(
                 continue
             frames: Sequence[bytes] = row[ROW_FRAMES:]
             if reader.topic(frames, message.socket) == topic:
-                return PreviousSearch(store.get(first + offset), topic, searched, True)
+                found = store.preview(first + offset) if preview else store.get(first + offset)
+                return PreviousSearch(found, topic, searched, True)
         end = first
     return PreviousSearch(None, topic, searched, end <= store.first_seq)

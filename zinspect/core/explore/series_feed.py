@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.explore.rates import RateTracker
 from zinspect.core.explore.series import POINT_CAP, SeriesKey, ValueSeries
-from zinspect.core.store import MessageStore, Row
+from zinspect.core.store import HEAD_BYTES, MessageStore, Row
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ class SeriesFeed:
         backlog = end - start
         affordable = max(1, int(self.budget_s / (self._cost * consumers)))
         stride = max(1, math.ceil(backlog / affordable))
-        _first, rows = self._store.rows(start, end)
+        # a field's value is decoded from a frame's head (a big one stays kept: core.rows)
+        _first, rows = self._store.rows(start, end, head=HEAD_BYTES)
         sample: Sequence[Row] = rows[::stride] if stride > 1 else rows
         self.last_stride = stride
         self.looked_at += len(sample)
@@ -127,7 +128,7 @@ class SeriesFeed:
         """The kept messages, sampled to the budget of a few polls (a million kept rows
         must not hold the window)."""
         store = self._store
-        _first, rows = store.rows(store.first_seq, self._next)
+        _first, rows = store.rows(store.first_seq, self._next, head=HEAD_BYTES)
         if not rows:
             return
         affordable = max(1, int(5 * self.budget_s / self._cost))

@@ -25,7 +25,15 @@ from zinspect.core.decode.model import DecodedMessage, DecodeError
 from zinspect.core.decode.recognisers import DEFAULT_JUPYTER_SCHEME, RECOGNISERS
 from zinspect.core.explore.fields import PROTOCOL_TOPIC_FIELDS, message_topic
 from zinspect.core.explore.topics import TopicNode, TopicTree
-from zinspect.core.store import COPY_SLICE, ROW_FRAMES, ROW_SOCKET, ROW_TIME, MessageStore, Row
+from zinspect.core.store import (
+    COPY_SLICE,
+    HEAD_BYTES,
+    ROW_FRAMES,
+    ROW_SOCKET,
+    ROW_TIME,
+    MessageStore,
+    Row,
+)
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +136,8 @@ class TopicFollower:
             if not self.tree.rebuild(deadline, self.clock):
                 return True  # new messages wait for the new tree
         while self.next_seq < store.end_seq:
-            first, rows = store.rows(self.next_seq, self.next_seq + CHUNK, COPY_SLICE)
+            # topics read a frame's head: a big frame kept as received stays so (core.rows)
+            first, rows = store.rows(self.next_seq, self.next_seq + CHUNK, COPY_SLICE, HEAD_BYTES)
             self.feed(first, rows)
             self.next_seq = first + len(rows)
             counted = True
@@ -170,7 +179,7 @@ class TopicFollower:
         shown_seq, shown = node.latest_text
         if seq == shown_seq:
             return shown
-        row = self.store.get_row(seq)
+        row = self.store.preview_row(seq)  # (LATEST_LIMIT bytes of a frame are read)
         if row is None:
             return shown or GONE_TEXT
         frames = [frame[:LATEST_LIMIT] for frame in row[ROW_FRAMES:]]

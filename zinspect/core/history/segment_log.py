@@ -159,22 +159,24 @@ class SegmentLog:
         return rows
 
     def _write_chunk(self, rows: list[RawRow]) -> None:
-        data = chunk.encode(rows)
+        parts = chunk.encode_parts(rows)  # (a frame kept as received is written as it is)
+        length = sum(map(len, parts))
         try:
             if self._fd < 0 or self._segments[-1][2] >= self._rotate_bytes():
                 self._open_segment()
             segment = self._segments[-1]
             offset = segment[2]
-            self._write_all(data)
+            for part in parts:
+                self._write_all(part)
         except OSError as error:
             self._stop(error)
             return
-        segment[2] += len(data)
-        self.disk_bytes += len(data)
+        segment[2] += length
+        self.disk_bytes += length
         self._chunk_seq.append(self.written_seq)
         self._chunk_segment.append(segment[0])
         self._chunk_offset.append(offset)
-        self._chunk_length.append(len(data))
+        self._chunk_length.append(length)
         self.written_seq += len(rows)
         if self.disk_bytes > self.cap_bytes:
             self._drop_oldest_segments()
@@ -194,7 +196,7 @@ class SegmentLog:
         self._segments[-1][2] = SEGMENT_HEADER.size
         self.disk_bytes += SEGMENT_HEADER.size
 
-    def _write_all(self, data: bytes) -> None:
+    def _write_all(self, data: bytes | memoryview) -> None:
         view = memoryview(data)
         while view:
             written = self.write(self._fd, view)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import zmq
 
-from zinspect.core.rows import ZERO_COPY_MAX, ZERO_COPY_MIN, RawFrame, RawRow, keep_frame
+from zinspect.core.rows import ZERO_COPY_MIN, RawFrame, RawRow, keep_frame
 from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.peers import PeerRecord
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
@@ -215,7 +215,7 @@ class Receiving:
         lock_step = self._lock_step
         batch: list[RawRow] = []
         append = batch.append
-        # Frames from ZERO_COPY_MIN to ZERO_COPY_MAX bytes are kept as received (core.rows):
+        # Frames of ZERO_COPY_MIN bytes or more are kept as received (core.rows):
         # for each, the index of its row in the batch (MessageStore.extend_rows)
         kept: list[int] = []
         zero_copy = ZERO_COPY_MIN
@@ -270,7 +270,7 @@ class Receiving:
                         size = len(frame)
                         frames: list[RawFrame]
                         kept_frames = 0
-                        if size < zero_copy or size >= ZERO_COPY_MAX:
+                        if size < zero_copy:
                             frames = [frame.bytes]
                         else:
                             frames = [keep_frame(frame)]
@@ -288,7 +288,7 @@ class Receiving:
                                     deadline,
                                 )
                                 break
-                            if length < zero_copy or length >= ZERO_COPY_MAX:
+                            if length < zero_copy:
                                 frames.append(frame.bytes)
                             else:
                                 frames.append(keep_frame(frame))
@@ -309,11 +309,7 @@ class Receiving:
                         if size < plain_max:  # the common case: a small frame, no XPUB
                             append((now, name, incoming, size, frame.bytes))
                             continue
-                        if (
-                            size < zero_copy
-                            or size >= ZERO_COPY_MAX
-                            or note_subscription is not None
-                        ):
+                        if size < zero_copy or note_subscription is not None:
                             data = frame.bytes
                             append((now, name, incoming, size, data))
                             if note_subscription is not None and not note_subscription(data):
@@ -409,7 +405,7 @@ class Receiving:
                     break
             length = len(frame)
             if len(frames) < MAX_FRAMES_PER_MESSAGE and size + length <= MAX_MESSAGE_BYTES:
-                if length < ZERO_COPY_MIN or length >= ZERO_COPY_MAX:
+                if length < ZERO_COPY_MIN:
                     keep(frame.bytes)
                 else:  # kept as received (see _drain)
                     keep(keep_frame(frame))

@@ -34,7 +34,14 @@ from zinspect.core.explore.latency_stats import LatencyFigures
 from zinspect.core.explore.sequence_gaps import GapTracker
 from zinspect.core.message_time import clock_text
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.store import COPY_SLICE, ROW_SOCKET, MessageStore, Row, message_number
+from zinspect.core.store import (
+    COPY_SLICE,
+    HEAD_BYTES,
+    ROW_SOCKET,
+    MessageStore,
+    Row,
+    message_number,
+)
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.latency.gaps_tab import GapsTab
 from zinspect.ui.latency.records_model import Column, HistogramDelegate, RecordsModel
@@ -244,8 +251,8 @@ class LatencyPanel(QWidget):
             sockets = set(map(_socket_of, raw))  # (one pass over the rows for both)
             latency_reads = self.latency.reads_frames(raw, sockets)
             gaps_reads = self.gaps.reads_frames(raw, sockets)
-            if latency_reads or gaps_reads:
-                rows = store.rows(first, first + len(raw), COPY_SLICE)[1]
+            if latency_reads or gaps_reads:  # (the trackers read a frame's head)
+                rows = store.rows(first, first + len(raw), COPY_SLICE, HEAD_BYTES)[1]
                 sockets = set(map(_socket_of, rows))  # (may be fewer: see MessageStore.rows)
             self.latency.feed(first, rows, latency_reads)
             self.gaps.feed(first, rows, gaps_reads, sockets)

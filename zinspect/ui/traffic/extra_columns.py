@@ -226,7 +226,7 @@ class ExtraColumns:
             self.deferred = True
             return LATER
         search = previous_on_topic(
-            self._store, message, self._reader, TOPIC_SEARCH_ROWS, TOPIC_SEARCH_SECONDS
+            self._store, message, self._reader, TOPIC_SEARCH_ROWS, TOPIC_SEARCH_SECONDS, True
         )
         self._spent += time.monotonic() - now
         return None if search.found is None else message.time - search.found.time

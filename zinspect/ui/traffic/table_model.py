@@ -135,7 +135,7 @@ class TableModel(TrafficModel):
         if column < BASE_COLUMNS:
             return super().data(index, role)
         if role in (_DISPLAY, _TOOLTIP):
-            message = self.message_at(index.row())
+            message = self.preview_at(index.row())
             if message is None:
                 return None
             return self.extra.text(message, column - BASE_COLUMNS) or None
@@ -204,7 +204,7 @@ class TableModel(TrafficModel):
     def _key(self, column: int, seq: int) -> tuple:
         if column < BASE_COLUMNS and column != COL_SUMMARY:
             return _row_key(column, seq, self.store.raw_row(seq))  # (no frame read)
-        message: Message | None = self.store.get(seq)
+        message: Message | None = self.store.preview(seq)  # what the cell reads
         if column == COL_SUMMARY:
             return (0, 0, self.summary(message).casefold()) if message else (1, 0, "")
         return self.extra.sort_key(message, column - BASE_COLUMNS)

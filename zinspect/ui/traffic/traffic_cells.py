@@ -2,7 +2,8 @@
 
 A mixin of TrafficModel, in its own module so the model keeps to its refresh cycle: Qt asks
 ``data()`` about seven roles for every painted cell, so cheap rejections come first and the
-row's message is fetched once (``message_at``).
+row's message is fetched once (``preview_at``: a big frame kept as received comes as its
+head, core.store.MessageStore.preview, as no cell reads more of it).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class TrafficCells:
     def message_at(self, row: int) -> Message | None:
         raise NotImplementedError
 
+    def preview_at(self, row: int) -> Message | None:
+        raise NotImplementedError
+
     def time_text(self, message: Message) -> str:
         raise NotImplementedError
 
@@ -77,23 +81,23 @@ class TrafficCells:
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
         # Called for every role of every painted cell: cheap rejections first.
         if role == _DISPLAY:
-            message = self.message_at(index.row())
+            message = self.preview_at(index.row())
             return None if message is None else self._display(message, index.column())
         if role == _ALIGN:
             return _RIGHT if index.column() in _NUMERIC_COLUMNS else _LEFT
         if role == _FOREGROUND:
             if index.column() != COL_DIRECTION:
                 return None
-            message = self.message_at(index.row())
+            message = self.preview_at(index.row())
             if message is None:
                 return None
             return brush("traffic_in" if message.direction == IN else "traffic_out")
         if role == _FONT:
             return self._summary_font if index.column() == COL_SUMMARY else None
-        if role == MESSAGE_ROLE:
+        if role == MESSAGE_ROLE:  # the whole message: what a reader of it gets
             return self.message_at(index.row())
         if role == _TOOLTIP:
-            message = self.message_at(index.row())
+            message = self.preview_at(index.row())
             if message is None:
                 return None
             kind = self._socket_types.get(message.socket, "")

@@ -36,7 +36,7 @@ from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.search_text import DecodedSearch
 from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
 from zinspect.core.store import COPY_SLICE, ROW_SIZE, Message, MessageStore
-from zinspect.core.traffic_filter import FilterMatcher, TrafficFilter
+from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterMatcher, TrafficFilter
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
     COL_NUMBER,
@@ -64,6 +64,9 @@ SCAN_CHUNK = 8192  # messages taken from the store at a time while scanning
 # ... from the history: fewer than its cache of decoded chunks holds, so what a tick's budget
 # left is still decoded for the next
 HISTORY_GATHER = 2048
+# What the filter reads of a frame over 1 MiB kept as received: its first
+# FILTER_TEXT_LIMIT bytes, and one more that says it is longer (MessageStore.rows)
+FILTER_HEAD = FILTER_TEXT_LIMIT + 1
 
 
 format_time = clock_text  # the Time column's clock format
@@ -104,6 +107,7 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         self._last_publish = 0.0
         self._publish_ms = REFRESH_MS  # FLOOD_REFRESH_MS while a flood is coming in
         self._cached: tuple[int, Message | None] = (-1, None)  # message_at's last answer
+        self._preview: tuple[int, Message | None] = (-1, None)  # preview_at's
         self._summaries = SummaryCache(self._decoder, self._socket_types)
         self._summary_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._time_format = CLOCK
@@ -217,6 +221,18 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         if seq != cached_seq or seq < self._store.oldest_seq:
             message = self._store.get(seq)
             self._cached = (seq, message)
+        return message
+
+    def preview_at(self, row: int) -> Message | None:
+        """``message_at`` for the cells: a big frame kept as received comes as its head
+        (MessageStore.preview), so painting a row never copies a whole 64 MiB frame."""
+        seq = self.seq_at(row)
+        if seq is None:
+            return None
+        cached_seq, message = self._preview
+        if seq != cached_seq or seq < self._store.oldest_seq:
+            message = self._store.preview(seq)
+            self._preview = (seq, message)
         return message
 
     def row_of_seq(self, seq: int) -> int | None:
@@ -393,12 +409,13 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         scan = self._scan_seq
         while scan < end:
             stop = min(end, scan + SCAN_CHUNK)
-            scan, rows = store.rows(scan, stop, COPY_SLICE)  # (may end early: see below)
+            # (may end early: see below; a big frame as its head: the filter reads no more)
+            scan, rows = store.rows(scan, stop, COPY_SLICE, FILTER_HEAD)
             if rows and scan + len(rows) < stop:  # the history answers a chunk at a time:
                 stop = min(stop, scan + HISTORY_GATHER)  # the matcher works best on many
                 gathered = list(rows)
                 while scan + len(gathered) < stop and clock() < deadline:
-                    more = store.rows(scan + len(gathered), stop, COPY_SLICE)[1]
+                    more = store.rows(scan + len(gathered), stop, COPY_SLICE, FILTER_HEAD)[1]
                     if not more:
                         break
                     gathered.extend(more)

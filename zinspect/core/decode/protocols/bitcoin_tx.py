@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import struct
 
+from zinspect.core.codecs import frame_size
 from zinspect.core.decode.model import DecodeError
 
 HEADER_SIZE = 80
@@ -176,7 +177,8 @@ def parse_block(data: bytes) -> dict[str, object]:
     reader = Reader(data, "block")
     reader.at = HEADER_SIZE
     count = reader.varint("transaction count")
-    if count == 0 or count * 60 > reader.left:
+    size = frame_size(data)  # (a table cell's block may be the head of it: core.rows)
+    if count == 0 or count * 60 > size - reader.at:
         raise DecodeError(f"the block claims {count} transactions, which its bytes cannot hold")
     return {
         "hash": reversed_hex(double_sha256(header)),
@@ -187,5 +189,5 @@ def parse_block(data: bytes) -> dict[str, object]:
         "bits": f"{bits:08x}",
         "nonce": nonce,
         "tx_count": count,
-        "size": len(data),
+        "size": size,
     }

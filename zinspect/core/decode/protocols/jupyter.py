@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from zinspect.core.codecs import parse_json
+from zinspect.core.codecs import FrameHead, frame_size, parse_json
 from zinspect.core.decode.model import DecodedFrame, DecodeError, Recognition
 from zinspect.core.decode.protocols.common import (
     guessed,
@@ -93,8 +93,10 @@ def signature_state(
     name = hash_name(scheme)
     if name is None:
         return "unchecked", "unknown signature scheme"
-    if sum(len(part) for part in dicts) > SIGN_CHECK_LIMIT:
+    if sum(map(frame_size, dicts)) > SIGN_CHECK_LIMIT:
         return "unchecked", "too big to check here"
+    if any(type(part) is FrameHead for part in dicts):  # a table cell's head of a big dict
+        return "unchecked", "too big to check in the table (the Message pane checks it)"
     digest = hmac.new(key, digestmod=name)
     for part in dicts:
         digest.update(part)
@@ -105,9 +107,9 @@ def signature_state(
 
 
 def _dict_frame(data: bytes, role: str) -> DecodedFrame:
-    if len(data) > JSON_LIMIT:
+    if frame_size(data) > JSON_LIMIT:
         return DecodedFrame(
-            "json", data, error=f"{len(data)} bytes: too big to decode here", role=role
+            "json", data, error=f"{frame_size(data)} bytes: too big to decode here", role=role
         )
     try:
         value = parse_json(data)
