@@ -26,8 +26,10 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import itemgetter
-from typing import Protocol
 
+from zinspect.core.history_log import HistoryLog as HistoryLog
+from zinspect.core.message import Message as Message
+from zinspect.core.message import message_from_row as message_from_row
 from zinspect.core.numbering import message_number as message_number
 from zinspect.core.numbering import numbering_from as numbering_from
 from zinspect.core.numbering import set_numbering_from as set_numbering_from
@@ -70,71 +72,6 @@ EVICT_SLICE = 16_384
 # Bytes of kept frames one answer of ``rows`` copies at most, for callers that ask again:
 # ~10 ms of copying into fresh memory here (docs/performance.md).
 COPY_SLICE = 16 * 1024 * 1024
-
-
-class Message:
-    """One multipart message as it went over a socket.
-
-    Made by the caller to add a message, or by the store from a row to show one. It is a
-    value: changing it does not change what the store keeps.
-    """
-
-    __slots__ = ("seq", "time", "socket", "direction", "frames", "size", "__weakref__")
-
-    def __init__(self, time: float, socket: str, direction: str, frames: list[bytes]) -> None:
-        self.seq = -1  # assigned by the store
-        self.time = time
-        self.socket = socket
-        self.direction = direction
-        self.frames = frames
-        self.size = sum(map(len, frames))
-
-    def to_row(self) -> Row:
-        return (self.time, self.socket, self.direction, self.size, *self.frames)
-
-    def __repr__(self) -> str:
-        return (
-            f"Message(seq={self.seq}, socket={self.socket!r}, {self.direction}, "
-            f"{len(self.frames)} frames, {self.size} B)"
-        )
-
-
-_new_message = Message.__new__
-
-
-def message_from_row(seq: int, row: Row) -> Message:
-    """A Message for a stored row (no size recount, no __init__)."""
-    message = _new_message(Message)
-    message.seq = seq
-    message.time, message.socket, message.direction, message.size = row[:ROW_FRAMES]
-    message.frames = list(row[ROW_FRAMES:])
-    return message
-
-
-class HistoryLog(Protocol):
-    """What the store needs of an on-disk history (core.history.segment_log.SegmentLog):
-    rows numbered like the store's, appended as they arrive, read back by sequence number."""
-
-    first_seq: int
-    stopped: str  # why it stopped taking rows, in words; "" while it runs
-    dropped: int  # messages its disk cap deleted
-    lost: int  # messages it could not read back (a file deleted behind its back)
-    disk_bytes: int
-
-    @property
-    def end_seq(self) -> int: ...
-
-    def append(self, rows: Sequence[RawRow]) -> None: ...
-
-    def flush(self) -> None: ...
-
-    def rows(self, start_seq: int, end_seq: int) -> tuple[int, Sequence[Row]]: ...
-
-    def get_row(self, seq: int) -> Row | None: ...
-
-    def clear(self, start_seq: int) -> None: ...
-
-    def close(self) -> None: ...
 
 
 class MessageStore:

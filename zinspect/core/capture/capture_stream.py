@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
+from zinspect.core.rows import RawFrame
 from zinspect.core.sockets.socket_receive import MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES
 from zinspect.core.store import Row
 
@@ -65,11 +66,11 @@ class BigLine:
     concatenates to the base64 of the whole frame). ``write_some`` writes until a deadline,
     so a recorder can spread a 500 MB line over many turns of its loop."""
 
-    def __init__(self, head: str, frames: Sequence[bytes], chunk: int = ENCODE_CHUNK) -> None:
+    def __init__(self, head: str, frames: Sequence[RawFrame], chunk: int = ENCODE_CHUNK) -> None:
         self._pieces = self._encode(head, frames, chunk)
 
     @staticmethod
-    def _encode(head: str, frames: Sequence[bytes], chunk: int) -> Iterator[bytes]:
+    def _encode(head: str, frames: Sequence[RawFrame], chunk: int) -> Iterator[bytes]:
         yield head.encode("utf-8")
         for index, frame in enumerate(frames):
             if index:

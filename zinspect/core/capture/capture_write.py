@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 
 import zinspect
 from zinspect.core.capture.capture_stream import BIG_MESSAGE_BYTES, BigLine
+from zinspect.core.rows import RawFrame, RawRow
 from zinspect.core.sockets.events import SocketEvent
 from zinspect.core.store import (
     IN,
@@ -32,7 +33,6 @@ from zinspect.core.store import (
     ROW_SOCKET,
     ROW_TIME,
     Message,
-    Row,
 )
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class LineEncoder:
             text = self._names[name] = json.dumps(name)
         return text
 
-    def line(self, stamp: float, socket: str, direction: str, frames: Iterable[bytes]) -> str:
+    def line(self, stamp: float, socket: str, direction: str, frames: Iterable[RawFrame]) -> str:
         """One message as a complete line (with its newline)."""
         encoded = '","'.join([_b2a(frame, newline=False).decode("ascii") for frame in frames])
         return f'{self.head(stamp, socket, direction)}{encoded}"]}}\n'
@@ -161,7 +161,7 @@ class CaptureWriter:
         stamp: float,
         socket: str,
         direction: str,
-        frames: Sequence[bytes],
+        frames: Sequence[RawFrame],
         deadline: float | None = None,
     ) -> None:
         """Queue one message line; it reaches the file at the next ``flush``. A big message
@@ -199,8 +199,9 @@ class CaptureWriter:
             self._big = None
         return done
 
-    def write_rows(self, rows: Sequence[Row], deadline: float | None = None) -> int:
-        """Queue store rows (core.store) as message lines; returns how many were taken,
+    def write_rows(self, rows: Sequence[RawRow], deadline: float | None = None) -> int:
+        """Queue store rows (core.store, as kept: a big frame may be libzmq's buffer, encoded
+        from it without a copy) as message lines; returns how many were taken,
         fewer than all when a big one is left half written at ``deadline`` (see ``write``)."""
         if rows and max(map(_row_size, rows)) > BIG_MESSAGE_BYTES:
             for index, row in enumerate(rows):

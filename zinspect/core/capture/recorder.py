@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from zinspect.core.capture.capture import CaptureError, CaptureWriter
 from zinspect.core.sockets.events import RECORDING_CUT, SocketEvent
-from zinspect.core.store import COPY_SLICE, ROW_TIME, MessageStore
+from zinspect.core.store import ROW_TIME, MessageStore
 
 if TYPE_CHECKING:
     from zinspect.core.sockets.socket_handle import SocketHandle
@@ -183,7 +183,8 @@ class Recorder:
         end = store.end_seq
         clock = time.monotonic
         while self._next_seq < end:
-            first, rows = store.rows(self._next_seq, min(end, self._next_seq + CHUNK), COPY_SLICE)
+            # as kept: a big frame is encoded straight from libzmq's buffer, never copied
+            first, rows = store.raw_rows(self._next_seq, min(end, self._next_seq + CHUNK))
             taken = writer.write_rows(rows, deadline)
             self.written += taken
             self._next_seq = first + taken if rows else end
