@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import os
 import re
 
 import zmq
@@ -27,6 +28,9 @@ KNOWN_TRANSPORTS = (
 )
 ALWAYS_AVAILABLE = frozenset({"tcp", "inproc"})
 IPC_PATH_MAX = 107  # sun_path is 108 bytes including the terminating NUL on Linux
+HOST_MAX = 253  # a DNS name's longest text form (RFC 1035); interfaces are far shorter
+LABEL_MAX = 63  # one dot-separated part of a DNS name
+QUOTED_MAX = 40  # characters of a typed host repeated in a message, its middle elided
 SUGGESTED_BIND = "tcp://127.0.0.1:*"
 SUGGESTED_CONNECT = "tcp://127.0.0.1:5555"
 
@@ -70,13 +74,13 @@ def validate_endpoint(endpoint: str, *, bind: bool) -> str:
             transport, separator, rest = mistyped.groups()
             if transport.lower() == "ipc" and separator.startswith(":"):
                 rest = endpoint.partition(":")[2]  # ipc:/tmp/x names the path /tmp/x
-            fixed = f"{transport.lower()}://{rest}"
-            raise EndpointError(f"'{endpoint}': write '://' after the transport: {fixed}")
+            fixed = shorten(f"{transport.lower()}://{rest}")
+            raise EndpointError(f"'{shorten(endpoint)}': write '://' after the transport: {fixed}")
         raise EndpointError(
-            f"'{endpoint}' has no transport: write it as transport://address, "
-            f"for example tcp://{endpoint}"
+            f"'{shorten(endpoint)}' has no transport: write it as transport://address, "
+            f"for example {shorten('tcp://' + endpoint)}"
             if endpoint[0].isalnum()
-            else f"'{endpoint}' is not an endpoint: write transport://address, "
+            else f"'{shorten(endpoint)}' is not an endpoint: write transport://address, "
             f"e.g. {SUGGESTED_CONNECT}"
         )
     transport, address = endpoint.split("://", 1)
@@ -156,8 +160,8 @@ def _check_host_port(address: str, *, transport: str, bind: bool, role: str) -> 
             raise EndpointError(
                 f"Write an IPv6 address in brackets: {transport}://[{host}]:{port or 5555}"
             )
-        if host != "*" and not _HOSTNAME.match(host):
-            raise EndpointError(f"'{host}' is not a host name, IP address or interface")
+        if host != "*":
+            _check_host_name(host, role)
         if host == "*" and not bind:
             raise EndpointError(
                 "connect needs a host: '*' means every interface and only works for bind"
@@ -173,6 +177,54 @@ def _check_host_port(address: str, *, transport: str, bind: bool, role: str) -> 
     number = int(port)
     if not 1 <= number <= 65535:
         raise EndpointError(f"Port {number} is out of range: ports go from 1 to 65535")
+
+
+def shorten(text: str, limit: int = QUOTED_MAX) -> str:
+    """``text`` with its middle replaced by "…" past ``limit`` characters: a message quoting
+    what was typed stays readable (and one line) whatever was typed."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 3
+    return f"{text[:head]}…{text[len(text) - (limit - 1 - head) :]}"
+
+
+def _check_host_name(host: str, role: str) -> None:
+    """Refuse what cannot name a host: too long for DNS, a label too long, or a dotted
+    number that is no IPv4 address (libzmq would take it for an interface name)."""
+    if len(host) > HOST_MAX:
+        raise EndpointError(
+            f"The {role}host name is {len(host):,} characters long; a host name has at most "
+            f"{HOST_MAX} ('{shorten(host)}')"
+        )
+    if not _HOSTNAME.match(host):
+        raise EndpointError(f"'{shorten(host)}' is not a host name, IP address or interface")
+    long_label = next((label for label in host.split(".") if len(label) > LABEL_MAX), None)
+    if long_label is not None:
+        raise EndpointError(
+            f"'{shorten(long_label)}' in the {role}host name is {len(long_label)} characters "
+            f"long; each part between dots has at most {LABEL_MAX}"
+        )
+    parts = host.split(".")
+    if len(parts) == 4 and all(part.isascii() and part.isdigit() for part in parts):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise EndpointError(
+                f"'{host}' is not an IPv4 address: each of its four numbers goes from 0 to 255"
+            ) from None
+
+
+def bind_error_words(number: int, endpoint: str) -> str:
+    """A failed bind's errno in words naming the address. libzmq reports EAGAIN for an
+    unknown interface or address when a monitor is attached (its event carries ENODEV)."""
+    if number in (errno.EAGAIN, errno.ENODEV):
+        address = endpoint.partition("://")[2] or endpoint
+        host = address.rpartition(":")[0] or address
+        return (
+            f"No such interface or address on this machine: {shorten(host)} "
+            "(bind to an address of this machine, a network interface name, or *)"
+        )
+    return ERRNO_WORDS.get(number, os.strerror(number))
 
 
 def _build_errno_words() -> dict[int, str]:

@@ -24,6 +24,7 @@ from zinspect.core.sockets.events import CURVE_CLIENT_HINT, EVENT_NAMES, decode_
 from zinspect.core.sockets.fd_limit import is_out_of_descriptors
 
 if TYPE_CHECKING:
+    from zinspect.core.sockets.socket_base import Endpoint
     from zinspect.core.sockets.socket_handle import SocketHandle
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class SocketMonitor:
         self.peers = 0
         self.handshakes = 0  # connections whose ZeroMQ handshake succeeded, still open
         self.endpoint_states: dict[str, str] = {}
+        # endpoints unbound or disconnected: libzmq may go on retrying one that never
+        # connected, but its state is no longer the socket's
+        self._dropped: set[str] = set()
+        self.last_bind_errno = 0  # the errno of the latest BIND_FAILED event (0: none since)
         # open connections by fd (the value of the event), each with its remote address
         self.connections = Connections()
         self._pair: zmq.Socket[bytes] | None = None
@@ -90,6 +95,7 @@ class SocketMonitor:
         self.connections.clear()
         self.peers = self.handshakes = 0
         self.endpoint_states.clear()
+        self._dropped.clear()
         # ZMQ_FD is edge-triggered and connecting may have consumed the edge already: read
         # once now, so the FD fires for the next event
         self._drain()
@@ -177,8 +183,12 @@ class SocketMonitor:
         state = _ENDPOINT_STATE.get(name)
         if name in _RECONNECTING and self.endpoint_states.get(endpoint) == "disconnected":
             state = None  # the peer left; libzmq reconnecting to it is no news, nor trouble
-        if state is not None and (
-            state in ("listening", "bind failed") or not self._bound(endpoint)
+        if name == "bind_failed":
+            self.last_bind_errno = value
+        if (
+            state is not None
+            and endpoint not in self._dropped
+            and (state in ("listening", "bind failed") or not self._bound(endpoint))
         ):
             self.endpoint_states[endpoint] = state
         if not endpoint:
@@ -204,10 +214,35 @@ class SocketMonitor:
         return any(e.bound and e.address == endpoint for e in self.handle.endpoints)
 
     def forget_failed_binds(self) -> None:
-        """Drop "bind failed" endpoints: the user bound or connected elsewhere since, and a
-        socket that works should not read "bind failed *:5555" in the list for ever."""
+        """Drop "bind failed" endpoints: the user binds or connects again, and a socket
+        should not read "bind failed *:5555" in the list for ever, nor an older failure
+        in place of the latest."""
         for endpoint in [e for e, state in self.endpoint_states.items() if state == "bind failed"]:
             del self.endpoint_states[endpoint]
+
+    def attempting(self, endpoint: str) -> None:
+        """A bind or connect to ``endpoint`` is about to reach libzmq: read the events of
+        earlier attempts first, then forget their failures (the new attempt has its own
+        word), and follow ``endpoint`` again if it was dropped."""
+        self._drain()
+        self.forget_failed_binds()
+        self.last_bind_errno = 0
+        for form in (endpoint, _without_transport(endpoint)):
+            self._dropped.discard(form)
+
+    def bind_errno(self) -> int:
+        """The errno of the BIND_FAILED event of the bind just attempted (0: none)."""
+        self._drain()
+        return self.last_bind_errno
+
+    def forget(self, entry: Endpoint) -> None:
+        """``entry`` was unbound or disconnected: its state goes, and later events on it
+        (libzmq retrying a connect that never got through) no longer set one."""
+        self._drain()
+        for address in {entry.address, entry.requested}:
+            for form in (address, _without_transport(address)):
+                self.endpoint_states.pop(form, None)
+                self._dropped.add(form)
 
     # -- for the socket list --------------------------------------------------------------
     @property
@@ -239,6 +274,11 @@ class SocketMonitor:
     def summary(self) -> str:
         """Peers and the first trouble, for a one-line description."""
         return " · ".join(filter(None, [self.peers_text, self.problem]))
+
+
+def _without_transport(endpoint: str) -> str:
+    """How libzmq names a tcp bind in its BIND_FAILED event: "127.0.0.1:5556"."""
+    return endpoint.partition("://")[2] or endpoint
 
 
 _RECONNECTING = ("connect_delayed", "connect_retried")

@@ -20,6 +20,7 @@ import zmq.asyncio
 from zinspect.core.keys.secret_values import is_secret_option, secret_problem
 from zinspect.core.sockets.endpoints import (
     EndpointError,
+    bind_error_words,
     describe_zmq_error,
     uses_ipv6,
     validate_endpoint,
@@ -169,6 +170,7 @@ class SocketHandle(Sending, Receiving):
         if duplicate is not None and "*" not in endpoint:
             raise SocketError(f"Already {'bound' if bind else 'connected'} to {endpoint}")
         owned: OwnedFile | None = None
+        self.monitor.attempting(endpoint)  # an earlier failure's word goes, as may this one's
         try:
             if uses_ipv6(endpoint):
                 self.socket.setsockopt(zmq.IPV6, 1)  # else libzmq says "No such device"
@@ -177,22 +179,33 @@ class SocketHandle(Sending, Receiving):
                 owned = bind_ipc(
                     self.socket, endpoint, path, replace_socket_file=replace_socket_file
                 )
-                address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT) or endpoint
+                address = self._last_endpoint(endpoint)
             elif bind:
                 self.socket.bind(endpoint)
-                address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT) or endpoint
+                address = self._last_endpoint(endpoint)
             else:
                 self.socket.connect(endpoint)
                 address = endpoint
         except zmq.ZMQError as error:
+            if bind and error.errno in (errno.EAGAIN, errno.ENODEV):
+                # EAGAIN is libzmq's errno clobbered by its monitor; the event has the real one
+                number = self.monitor.bind_errno() or error.errno
+                raise SocketError(bind_error_words(number, endpoint)) from None
             raise SocketError(describe_zmq_error(error)) from None
         entry = Endpoint(endpoint, address, bind, owned)
         self.last_error = ""  # an earlier failure (shown in the socket list) is now mended
-        self.monitor.forget_failed_binds()  # and so is libzmq's word on it
         self.endpoints.append(entry)
         log.info("%s %s %s", self.name, entry.kind, address)
         self.session.notify_changed(self)
         return entry
+
+    def _last_endpoint(self, endpoint: str) -> str:
+        """The address a bind just got (the port for ``*``). pyzmq reads it into 255 bytes:
+        a longer one (an inproc name) fails, though the bind worked and is what was asked."""
+        try:
+            return self.socket.getsockopt_string(zmq.LAST_ENDPOINT) or endpoint
+        except zmq.ZMQError:
+            return endpoint
 
     def detach(self, entry: Endpoint) -> None:
         """Unbind or disconnect one endpoint."""
@@ -208,6 +221,7 @@ class SocketHandle(Sending, Receiving):
             # libzmq forgot it already (e.g. a failed connect): dropping it is what was asked.
         remove_owned(entry.owned_file)
         self.endpoints.remove(entry)
+        self.monitor.forget(entry)  # its "retrying …" is no longer this socket's state
         log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected", entry.address)
         self.session.notify_changed(self)
 

@@ -188,6 +188,15 @@ SUBSCRIBING_TYPES = frozenset({"SUB", "XSUB"})
 ROUTING_ID_TYPES = frozenset({"ROUTER", "STREAM"})
 
 
+def talks_to(name: str, other: str) -> bool:
+    """Whether a socket of type ``name`` can exchange messages with one of type ``other``
+    (a STREAM speaks raw TCP to anything, and anything can reach a STREAM)."""
+    if "STREAM" in (name, other):
+        return True
+    info = SOCKET_TYPES.get(name)
+    return info is not None and other in info.peers
+
+
 def socket_type(name: str) -> SocketTypeInfo:
     """Look a type up by name, case-insensitively; raises KeyError with the valid names."""
     try:

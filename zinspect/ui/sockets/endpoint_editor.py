@@ -26,6 +26,8 @@ from zinspect.core.sockets.endpoints import SUGGESTED_BIND, SUGGESTED_CONNECT
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.sockets.socket_types import talks_to
+from zinspect.ui.sockets.endpoint_text import clip_words
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import error_label, show_error
 from zinspect.ui.widgets.lists import selected_data, short_list_view
@@ -58,7 +60,8 @@ class EndpointEditor(QWidget):
         self.peers_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.peers_button.setAccessibleName("Connect to an address another socket is bound to")
         self.peers_button.setToolTip(
-            "Fill in an address that another socket of this session is bound to, to connect to it"
+            "Fill in an address that another socket of this session is bound to, to connect "
+            "to it (only sockets of a type this one talks to)"
         )
         self.peers_menu = QMenu(self.peers_button)
         self.peers_menu.setAccessibleName("Addresses bound by other sockets")
@@ -101,6 +104,8 @@ class EndpointEditor(QWidget):
             "(Delete removes the selected one; right-click to copy)",
             96,
         )
+        # a long endpoint keeps its transport and port in sight; the tooltip has all of it
+        self.list_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._on_list_context_menu_requested)
         self.list_view.installEventFilter(self)
@@ -230,7 +235,7 @@ class EndpointEditor(QWidget):
             log.info(
                 "%s %s %r refused: %s", handle.name, "bind" if bind else "connect", text, error
             )
-            show_error(self.error_label, str(error))
+            show_error(self.error_label, clip_words(str(error)))
             if isinstance(error, SocketFileExistsError):
                 self._ask_replace((handle, text))
             self.endpoint_edit.setFocus()
@@ -251,7 +256,7 @@ class EndpointEditor(QWidget):
             handle.detach(entry)
         except SocketError as error:
             log.info("%s: removing %s failed: %s", handle.name, entry.address, error)
-            show_error(self.error_label, str(error))
+            show_error(self.error_label, clip_words(str(error)))
             return
         show_error(self.error_label, "")
         self.refresh()
@@ -342,7 +347,7 @@ class EndpointEditor(QWidget):
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.setToolTipsVisible(True)
-        copy = QAction(f"Copy {entry.address}", menu)
+        copy = QAction(f"Copy {clip_words(entry.address)}", menu)
         copy.setToolTip("Copy the real address to the clipboard")
         copy.triggered.connect(lambda checked=False: self.copy_selected())
         remove = QAction("Unbind" if entry.bound else "Disconnect", menu)
@@ -362,17 +367,20 @@ class EndpointEditor(QWidget):
             else [
                 (s, e)
                 for s in handle.session.sockets
-                if s is not handle
+                if s is not handle and talks_to(handle.type_name, s.type_name)
                 for e in s.endpoints
                 if e.bound
             ]
         )
         if not others:
-            empty = self.peers_menu.addAction("No other socket is bound yet")
+            peers = "" if handle is None else f" ({handle.info.peers_text})"
+            empty = self.peers_menu.addAction(f"No socket that talks to this one{peers} is bound")
             empty.setEnabled(False)
             return
         for sock, entry in others:
-            action = self.peers_menu.addAction(f"{sock.name} ({sock.type_name}): {entry.address}")
+            action = self.peers_menu.addAction(
+                f"{sock.name} ({sock.type_name}): {clip_words(entry.address)}"
+            )
             action.setToolTip(f"Put {entry.address} in the endpoint field")
             action.triggered.connect(
                 lambda checked=False, address=entry.address: self.fill_endpoint(address)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -88,7 +88,7 @@ class NewSocketRow(QGroupBox):
         self.create_button = QPushButton("Create")
         self.create_button.setAccessibleName("Create socket")
         self.create_button.setToolTip(
-            "Create a socket of the chosen type (Enter in the name field)"
+            "Create a socket of the chosen type (Enter in the type chooser or the name field)"
         )
         self.create_error_label = error_label("New socket error")
         new_row = QHBoxLayout()
@@ -102,6 +102,7 @@ class NewSocketRow(QGroupBox):
 
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_current_index_changed)
         self.name_edit.returnPressed.connect(self._on_name_edit_return_pressed)
+        self.type_combo.installEventFilter(self)  # Enter on the chosen type creates it
         self.create_button.clicked.connect(self._on_create_button_clicked)
         self._on_type_combo_current_index_changed(self.type_combo.currentIndex())
 
@@ -168,7 +169,7 @@ class NewSocketRow(QGroupBox):
         info = self.selected_type()
         self.type_help_label.setText(f"{info.description} Talks to: {info.peers_text}.")
         self.type_combo.setToolTip(
-            "Type of the new socket. "
+            "Type of the new socket (Enter creates it). "
             + type_tooltip(info)
             + "\nDraft types are listed but need a libzmq built with "
             "the draft API."
@@ -180,3 +181,16 @@ class NewSocketRow(QGroupBox):
 
     def _on_create_button_clicked(self) -> None:
         self.create_socket()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # a closed combo box ignores Enter (the open list takes it itself, to choose a type)
+        if (
+            watched is self.type_combo
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.create_socket()
+            return True
+        return super().eventFilter(watched, event)

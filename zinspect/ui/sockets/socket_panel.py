@@ -46,6 +46,7 @@ from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm
 from zinspect.ui.sockets.decode_rules_editor import DecodeRulesEditor
 from zinspect.ui.sockets.endpoint_editor import EndpointEditor
+from zinspect.ui.sockets.endpoint_text import show_clipped
 from zinspect.ui.sockets.new_socket_row import NewSocketRow
 from zinspect.ui.sockets.options_form import OptionsForm
 from zinspect.ui.sockets.peer_table import PeerTable
@@ -60,6 +61,7 @@ log = logging.getLogger(__name__)
 
 CHANGE_COALESCE_MS = 100
 STATE_STYLE = "color: {warning}; font-weight: bold;"
+STATE_TIP = "What needs attention on this socket"
 
 TYPE_NOTES = {
     "XPUB": "Incoming subscribe and unsubscribe messages from subscribers appear in the "
@@ -130,7 +132,7 @@ class SocketPanel(QWidget):
         self.state_label.setTextFormat(Qt.TextFormat.PlainText)
         set_style(self.state_label, STATE_STYLE)
         self.state_label.setAccessibleName("Selected socket state")
-        self.state_label.setToolTip("What needs attention on this socket")
+        self.state_label.setToolTip(STATE_TIP)
         # Always in the layout, one line tall even when empty: a state that comes and goes
         # with the traffic (REP: reply due) must not move the buttons under the mouse.
         self.state_label.setMinimumHeight(self.state_label.fontMetrics().lineSpacing())
@@ -381,7 +383,8 @@ class SocketPanel(QWidget):
                 if fact and fact != "no subscription"
             )
         )
-        self.state_label.setText(state)
+        # one endpoint in it ("retrying tcp://…") is one word: cut, or it widens the window
+        show_clipped(self.state_label, state, STATE_TIP)
 
     # -- slots ---------------------------------------------------------------------------
     def _on_new_socket_socket_created(self, handle: SocketHandle) -> None:
