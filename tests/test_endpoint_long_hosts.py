@@ -81,6 +81,8 @@ def test_a_250_character_host_never_widens_the_window(window, user, qtbot):
     # the endpoint list cuts the middle, and its tooltip has the whole address
     editor = panel.endpoint_editor
     assert editor.list_view.textElideMode() == Qt.TextElideMode.ElideMiddle
+    row_rect = editor.list_view.visualRect(editor.model.index(0, 0))
+    assert 0 < row_rect.width() <= editor.list_view.viewport().width()  # no sideways scroll
     assert HOST_250 in editor.model.item(0).toolTip()
     # another socket, then this one again (what blew the window up again after a reset)
     other = user.create("REQ")

@@ -27,7 +27,7 @@ from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.socket_base import Endpoint, SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.sockets.socket_types import talks_to
-from zinspect.ui.sockets.endpoint_text import clip_words
+from zinspect.ui.sockets.endpoint_text import clip_words, fit_rows
 from zinspect.ui.widgets.a11y import describe_clear_button
 from zinspect.ui.widgets.feedback import error_label, show_error
 from zinspect.ui.widgets.lists import selected_data, short_list_view
@@ -105,7 +105,7 @@ class EndpointEditor(QWidget):
             96,
         )
         # a long endpoint keeps its transport and port in sight; the tooltip has all of it
-        self.list_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        fit_rows(self.list_view)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._on_list_context_menu_requested)
         self.list_view.installEventFilter(self)

@@ -8,7 +8,13 @@ their middle here, so host and port both stay in sight.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtWidgets import (
+    QLabel,
+    QListView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from zinspect.core.sockets.endpoints import shorten
 
@@ -28,3 +34,27 @@ def show_clipped(label: QLabel, text: str, usual_tip: str) -> None:
     shown = clip_words(text)
     label.setText(shown)
     label.setToolTip(text if shown != text else usual_tip)
+
+
+class FittingDelegate(QStyledItemDelegate):
+    """Rows no wider than the list's viewport: a list lays a row out as wide as its text
+    (a long endpoint got a sideways scroll bar and no ellipsis), so the text is elided as
+    the view says (in its middle for endpoints) instead."""
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(min(size.width(), self._view.viewport().width()), size.height())
+
+
+def fit_rows(view: QListView) -> None:
+    """Cut ``view``'s long rows in their middle to its width (whole in their tooltips)."""
+    view.setItemDelegate(FittingDelegate(view))
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setResizeMode(QListView.ResizeMode.Adjust)  # lay rows out again as it resizes
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
