@@ -45,6 +45,21 @@ EVENT_HISTORY = 10_000  # rows of connection events kept in Session.events (repe
 Listener = Callable[[SocketHandle], None]
 
 
+MAX_NAME_CHARS = 100  # a socket's name is shown whole in its list row, heading and forms
+
+
+def name_problem(name: str) -> str:
+    """Why ``name`` cannot name a socket, in words ("" when it can): a name is one short
+    line (a 600-character one widened the window to 10,000 px), and is not echoed back."""
+    if len(name) > MAX_NAME_CHARS:
+        return (
+            f"A socket's name has at most {MAX_NAME_CHARS} characters; this one has {len(name):,}"
+        )
+    if not name.isprintable():
+        return "A socket's name cannot hold line breaks, tabs or other control characters"
+    return ""
+
+
 class Session:
     """Owns the context and every socket; tells listeners what changed.
 
@@ -117,6 +132,9 @@ class Session:
         if not info.available:
             raise SocketError(info.unavailable_reason)
         name = (name or "").strip() or self.suggest_name(info.name)
+        problem = name_problem(name)
+        if problem:
+            raise SocketError(problem)
         if any(s.name == name for s in self.sockets):
             raise SocketError(f"A socket named '{name}' exists already")
         try:

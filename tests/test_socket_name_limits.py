@@ -1,0 +1,37 @@
+"""A socket's name is one short line: a name of hundreds of characters widened the window to
+thousands of pixels (its heading, the options form and the composer's line show it whole),
+and a line break would split its list row. Such names are refused in words, next to the name
+field, without being echoed back, and nothing else changes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from socket_panel_helpers import choose_type
+
+from zinspect.core.sockets.session import MAX_NAME_CHARS
+from zinspect.core.sockets.socket_base import SocketError
+
+
+def test_the_session_refuses_long_names_and_control_characters(session):
+    with pytest.raises(SocketError, match=f"at most {MAX_NAME_CHARS} characters; this one has 600"):
+        session.create_socket("PUB", "n" * 600)
+    with pytest.raises(SocketError, match="line breaks"):
+        session.create_socket("PUB", "two\nlines")
+    assert session.sockets == []
+    longest = session.create_socket("PUB", "n" * MAX_NAME_CHARS)
+    assert session.sockets == [longest]
+
+
+def test_a_long_name_typed_is_refused_next_to_the_field(panel, session, qtbot):
+    width = panel.window().width()
+    choose_type(panel, "SUB")
+    qtbot.keyClicks(panel.name_edit, "x" * 600)
+    qtbot.keyClick(panel.name_edit, Qt.Key.Key_Return)
+    assert panel.create_error_label.isVisibleTo(panel)
+    assert panel.create_error_label.text() == (
+        f"A socket's name has at most {MAX_NAME_CHARS} characters; this one has 600"
+    )
+    assert session.sockets == []
+    assert panel.name_edit.text() == "x" * 600  # kept, to be shortened
+    assert panel.window().width() == width
