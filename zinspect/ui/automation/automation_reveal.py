@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QWidget
+
+from zinspect.ui.widgets.soon import call_soon
 
 if TYPE_CHECKING:
     from zinspect.ui.automation.automation_editor import AutomationEditor
@@ -62,7 +64,7 @@ def _error_fields(editor: AutomationEditor) -> list[tuple[QLabel, QWidget]]:
 def reveal_first_error(editor: AutomationEditor) -> None:
     """Once the error labels just shown are laid out, scroll the topmost one and its field
     into view and give the field the focus."""
-    QTimer.singleShot(0, editor, lambda: _reveal(editor))
+    call_soon(editor, lambda: _reveal(editor))
 
 
 def _reveal(editor: AutomationEditor) -> None:
