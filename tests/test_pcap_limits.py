@@ -31,7 +31,7 @@ def test_a_message_over_the_cap_is_left_out_and_said(tmp_path, monkeypatch):
     monkeypatch.setattr(zmtp, "MAX_MESSAGE_BYTES", 100_000)
     rows, result = import_rows(tmp_path / "big.pcap")
     assert frames_of(rows) == [[b"before"], [b"after"]]
-    assert "1 messages too big to import were left out" in result.damage_report()
+    assert "1 message too big to import was left out" in result.damage_report()
 
 
 def test_connections_past_the_cap_are_left_out_and_counted(tmp_path, monkeypatch):
@@ -55,7 +55,7 @@ def test_a_connection_that_is_not_zeromq_is_left_out(tmp_path):
     write(tmp_path / "http.pcap", packets_of(chunks))
     rows, result = import_rows(tmp_path / "http.pcap")
     assert rows == [] and result.connections == []
-    assert "1 TCP connections are not ZMTP and were left out" in result.damage_report()
+    assert "1 TCP connection is not ZMTP and was left out" in result.damage_report()
 
 
 def test_a_file_cut_in_a_record_keeps_what_came_before(tmp_path):

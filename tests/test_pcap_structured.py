@@ -82,7 +82,7 @@ def test_what_the_file_holds_is_information_and_what_went_wrong_a_problem(tmp_pa
     ]
     write(tmp_path / "http.pcap", packets_of(http))
     _rows, result = import_rows(tmp_path / "http.pcap")
-    assert result.information == ["1 TCP connections are not ZMTP and were left out"]
+    assert result.information == ["1 TCP connection is not ZMTP and was left out"]
     assert result.problems == [] and result.connection_info == []
 
     def push(client, server):
@@ -96,5 +96,5 @@ def test_what_the_file_holds_is_information_and_what_went_wrong_a_problem(tmp_pa
     write(tmp_path / "gap.pcap", packets + packets_of(http))
     _rows, result = import_rows(tmp_path / "gap.pcap")
     assert len(result.problems) >= 1 and "gaps" in result.problems[0]
-    assert result.information == ["1 TCP connections are not ZMTP and were left out"]
+    assert result.information == ["1 TCP connection is not ZMTP and was left out"]
     assert sorted(result.notes) == sorted(result.problems + result.information)

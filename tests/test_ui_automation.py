@@ -150,7 +150,7 @@ def test_nothing_ticked_says_so(aloop, session, panel, qtbot):
     push = session.create_socket("PUSH")
     editor = editor_of(panel, push)
     click(qtbot, editor.start_button)
-    assert editor.error_label.text() == "Tick Reply, Send or Forward first."
+    assert editor.error_label.text() == "Tick Send first."  # all a PUSH offers
     assert push.automation is None
 
 

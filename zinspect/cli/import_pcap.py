@@ -20,6 +20,7 @@ from pathlib import Path
 
 from zinspect.core.capture.capture import CaptureError, CaptureWriter
 from zinspect.core.pcap.importer import PcapError, PcapImporter
+from zinspect.core.pcap.pcap_result import counted
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ def _convert(importer: PcapImporter, writer: CaptureWriter, progress: bool) -> N
 def _summary(importer: PcapImporter, output: Path) -> None:
     result = importer.result([])
     print(
-        f"{PROG}: {importer.messages_read:,} messages from {importer.packets:,} packets "
+        f"{PROG}: {counted(importer.messages_read, 'message')} from "
+        f"{counted(importer.packets, 'packet')} "
         f"({importer.link}) written to {output}",
         file=sys.stderr,
     )

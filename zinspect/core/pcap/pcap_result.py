@@ -76,6 +76,15 @@ class PcapResult:
         return "; ".join(self.notes)
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` with ``noun`` agreeing with it: "1 message", "2,000 messages"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
 def import_notes(
     counts: dict[str, int],
     *,
@@ -119,21 +128,28 @@ def import_notes(
         text = "CURVE connections are encrypted: their messages show sizes and timing only"
         notes.append((False, text))
     if counts.get("message_skipped"):
-        text = f"{counts['message_skipped']:,} messages too big to import were left out"
+        skipped = counts["message_skipped"]
+        text = f"{counted(skipped, 'message')} too big to import {_were(skipped)} left out"
         notes.append((True, text))
     if counts.get("zmtp_error"):
-        text = f"{counts['zmtp_error']:,} ZMTP errors (see the events of the capture)"
+        text = f"{counted(counts['zmtp_error'], 'ZMTP error')} (see the events of the capture)"
         notes.append((True, text))
     if not_zmtp:
-        notes.append((False, f"{not_zmtp:,} TCP connections are not ZMTP and were left out"))
+        are = "is" if not_zmtp == 1 else "are"
+        text = (
+            f"{counted(not_zmtp, 'TCP connection')} {are} not ZMTP and {_were(not_zmtp)} left out"
+        )
+        notes.append((False, text))
     if fragments:
-        notes.append((True, f"{fragments:,} IP fragments were left out (not reassembled)"))
+        text = f"{counted(fragments, 'IP fragment')} {_were(fragments)} left out (not reassembled)"
+        notes.append((True, text))
     if refused:
         text = (
-            f"{refused:,} packets of connections past the {max_connections:,} open at once "
-            "were left out"
+            f"{counted(refused, 'packet')} of connections past the {max_connections:,} open at "
+            f"once {_were(refused)} left out"
         )
         notes.append((True, text))
     if bad_times:
-        notes.append((True, f"{bad_times:,} packets without a valid time were left out"))
+        text = f"{counted(bad_times, 'packet')} without a valid time {_were(bad_times)} left out"
+        notes.append((True, text))
     return notes

@@ -36,6 +36,7 @@ from zinspect.ui.automation.automation_checks import check_automation, json_dela
 from zinspect.ui.automation.automation_forward import ForwardSection
 from zinspect.ui.automation.automation_frames import AutomationFrames
 from zinspect.ui.automation.automation_more import MoreFields
+from zinspect.ui.automation.automation_reveal import groups_to_tick, reveal_first_error
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.theme import outline_tick_box, set_style
@@ -460,9 +461,10 @@ class AutomationEditor(QWidget):
             return
         spec, errors = self.build_spec()
         if spec is not None and spec.empty:
-            errors["general"] = "Tick Reply, Send or Forward first."
+            errors["general"] = groups_to_tick(self)
         self._show_errors(errors)
         if spec is None or spec.empty:
+            reveal_first_error(self)  # its message may be far below, off screen
             log.info("automation of %s not started: %s", handle.name, errors)
             return
         attach_automation(handle, spec, start=True)

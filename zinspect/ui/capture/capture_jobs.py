@@ -18,6 +18,7 @@ from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.capture.export import Exporter
 from zinspect.core.pcap.importer import PcapImporter
+from zinspect.core.pcap.pcap_result import counted
 from zinspect.core.store import MessageStore
 from zinspect.ui.capture.capture_dialogs import CaptureDialogs
 from zinspect.ui.capture.capture_open import open_into_store
@@ -161,5 +162,6 @@ class CaptureJobs(QObject):
                 )
             )
         except asyncio.CancelledError:
-            self._report(f"Opening {reader.path} cancelled after {reader.messages_read:,} messages")
+            read = counted(reader.messages_read, "message")
+            self._report(f"Opening {reader.path} cancelled after {read}")
             raise

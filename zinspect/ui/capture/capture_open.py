@@ -23,6 +23,7 @@ from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.explore.latency import connection_socket_type
 from zinspect.core.pcap.importer import PcapError, PcapImporter
+from zinspect.core.pcap.pcap_result import counted
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.core.store import ROW_SOCKET, MessageStore
 
@@ -133,14 +134,15 @@ async def open_into_store(
             await asyncio.sleep(0)
     except (CaptureError, PcapError) as error:
         add_names_later(traffic, names)
-        text = f"Reading {reader.path} failed after {reader.messages_read:,} messages: {error}"
+        read = counted(reader.messages_read, "message")
+        text = f"Reading {reader.path} failed after {read}: {error}"
         return text, str(error), "", ""
     except asyncio.CancelledError:
         reader.close()
         add_names_later(traffic, names)
         raise
     result = reader.result([])
-    text = f"Opened {reader.path.name}: {reader.messages_read:,} messages"
+    text = f"Opened {reader.path.name}: {counted(reader.messages_read, 'message')}"
     if isinstance(reader, PcapImporter):
         text += pcap_summary(reader)
     dropped = store.dropped - dropped_before
@@ -156,7 +158,7 @@ async def open_into_store(
         )
     damage = result.damage_report()
     if damage:
-        text += f". {damage}"
+        text += f". {damage[:1].upper()}{damage[1:]}"  # the notes begin in lower case
     cut_short = getattr(result, "cut_short", "")  # a recording's own note; a pcap has none
     if cut_short:  # the file says what it lacks: say it too
         text += f". Recording cut short: {cut_short}"
@@ -183,7 +185,7 @@ def pcap_summary(importer: PcapImporter) -> str:
             "without data (refused, or closed before a byte)"
         )
     if not connections:
-        return f" (no ZeroMQ connection found in {importer.packets:,} packets{empty})"
+        return f" (no ZeroMQ connection found in {counted(importer.packets, 'packet')}{empty})"
     shown = "; ".join(connections[:3]) + ("; …" if len(connections) > 3 else "")
     noun = "connection" if len(connections) == 1 else "connections"
     return f" from {len(connections):,} ZeroMQ {noun} ({shown}){empty}"

@@ -210,11 +210,17 @@ class FrameActions(QWidget):
             dialog.setNameFilters(["Binary files (*.bin)", "All files (*)"])
             dialog.fileSelected.connect(self._on_save_dialog_file_selected)
             dialog.rejected.connect(self._on_save_dialog_rejected)
+            # once closed it goes: a kept dialog's model rereads its folder as it changes
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.destroyed.connect(self._on_save_dialog_destroyed)
             self._save_dialog = dialog
         self._save_dialog.selectFile(
             f"message-{message_number(self._seq)}-frame-{self._frame_row + 1}.bin"
         )
         self._save_dialog.open()
+
+    def _on_save_dialog_destroyed(self) -> None:
+        self._save_dialog = None
 
     def _on_save_dialog_rejected(self) -> None:
         self._pending_save = None  # do not keep a 100 MB frame alive for nothing

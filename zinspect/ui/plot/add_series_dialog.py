@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from zinspect.core.explore.fields import FieldPath, PathError
 from zinspect.core.explore.series import SeriesKey
-from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, fit_height, show_error
 from zinspect.ui.widgets.inputs import make_line_edit
 from zinspect.ui.widgets.theme import set_style
 
@@ -63,8 +63,8 @@ class AddSeriesDialog(QDialog):
         form.addRow("Socket", self.socket_combo)
         form.addRow("Topic", self.topic_edit)
         form.addRow("Field path", self.path_edit)
-        form.addRow("", self.path_error)
-        form.addRow("", help_label)
+        form.addRow(self.path_error)  # across both columns: a label column row wraps badly
+        form.addRow(help_label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -91,6 +91,7 @@ class AddSeriesDialog(QDialog):
         self.path_edit.setText(path)
         show_error(self.path_error, "")
         self.open()
+        fit_height(self)
         self.path_edit.setFocus()
 
     def chosen_key(self) -> SeriesKey:
@@ -111,12 +112,14 @@ class AddSeriesDialog(QDialog):
             except PathError as error:
                 message = str(error)
         show_error(self.path_error, message)
+        fit_height(self)  # the help under the message moves down, not under it
 
     def _on_buttons_accepted(self) -> None:
         try:
             key = self.chosen_key()
         except PathError as error:
             show_error(self.path_error, str(error))
+            fit_height(self)
             self.path_edit.setFocus()
             return
         self.accept()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QDir, Signal
+from PySide6.QtCore import QDir, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -283,5 +283,11 @@ class DecodeRulesEditor(QWidget):
                 ["Protobuf schemas (*.proto *.desc *.pb *.protoset)", "All files (*)"]
             )
             dialog.fileSelected.connect(self.schema_edit.setText)
+            # once closed it goes: a kept dialog's model rereads its folder as it changes
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.destroyed.connect(self._on_file_dialog_destroyed)
             self._file_dialog = dialog
         self._file_dialog.open()
+
+    def _on_file_dialog_destroyed(self) -> None:
+        self._file_dialog = None

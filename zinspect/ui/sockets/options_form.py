@@ -243,8 +243,8 @@ class OptionsForm(QWidget):
                 ", ".join(row.spec.name for row in bad),
             )
             self.show_status(
-                "Nothing was changed: correct the value marked in red"
-                f"{'s' if len(bad) > 1 else ''} first.",
+                "Nothing was changed: correct the "
+                f"{'values' if len(bad) > 1 else 'value'} marked in red first.",
                 error=True,
             )
             bad[0].editor.setFocus()

@@ -74,6 +74,10 @@ class ProbeDialog(QDialog):
         self.buttons.addButton(self.probe_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.close)
+        # Return probes (or says why not); it never closes the dialog as Close's default did
+        self.probe_button.setDefault(True)
+        for button in (close, self.cancel_button):
+            button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         for widget in (intro, self.endpoint_edit, self.error, self.answer, self.buttons):
             layout.addWidget(widget)
@@ -94,7 +98,10 @@ class ProbeDialog(QDialog):
         return ""
 
     def _on_endpoint_edit_text_changed(self, text: str) -> None:
-        show_error(self.error, self._problem(text))
+        problem = self._problem(text)
+        show_error(self.error, problem)
+        if problem:
+            self._forget_answer()
         self.probe_button.setEnabled(
             bool(text.strip()) and not self.error.text() and not self.running
         )
@@ -106,14 +113,24 @@ class ProbeDialog(QDialog):
             "" if text.strip() else "Enter an endpoint, e.g. " + PLACEHOLDER
         )
         show_error(self.error, problem)
+        if problem:
+            self._forget_answer()
         if problem or self.running:
             return False
+        self.probe_result = None
         self.answer.setText(f"Probing {text.strip()}…")
         self.probe_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.task = asyncio.ensure_future(probe(text))
         self.task.add_done_callback(self._on_task_done)
         return True
+
+    def _forget_answer(self) -> None:
+        """Drop the last probe's answer: under an endpoint that was refused it would read as
+        that endpoint's (a probe under way keeps its "Probing …" line)."""
+        if not self.running:
+            self.probe_result = None
+            self.answer.clear()
 
     def cancel_probe(self) -> None:
         if self.running:

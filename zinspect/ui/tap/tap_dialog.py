@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,7 +39,7 @@ from zinspect.core.tap.spec import (
     check_upstream,
     make_spec,
 )
-from zinspect.core.tap.tap import Tap
+from zinspect.core.tap.tap import Tap, running_taps
 from zinspect.ui.widgets.feedback import error_label, show_error
 from zinspect.ui.widgets.inputs import make_button, make_line_edit
 
@@ -147,8 +147,41 @@ class TapDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._show_running_tap()
         if self.tap is None:
             self.name_edit.setPlaceholderText(self._free_name())
+        self._timer.start()  # a tap a workspace starts meanwhile shows too
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._timer.stop()
+
+    def _show_running_tap(self) -> None:
+        """Show a tap that runs (one a workspace started, or the oldest still running once
+        this window's stopped) as running, with its fields and Stop: the window must never
+        say Stopped, with Start ready to fail on its endpoints, while the tap forwards."""
+        if self._starting is not None or (self.tap is not None and self.tap.running):
+            return
+        tap = next((tap for tap in running_taps(self.session) if tap.running), None)
+        if tap is None:
+            return
+        spec = tap.spec
+        self.pattern_combo.setCurrentIndex(self.pattern_combo.findData(spec.pattern))
+        self.front_type.setCurrentText(spec.types[0])
+        self.upstream_type.setCurrentText(spec.types[1])
+        for edit, text in (
+            (self.name_edit, spec.name),
+            (self.front_edit, spec.front),
+            (self.upstream_edit, spec.upstream),
+        ):
+            edit.setText(text)
+        for label in (self.name_error, self.start_error):
+            show_error(label, "")
+        self.tap = tap
+        if self._on_tap_stopped not in tap.on_stopped:
+            tap.on_stopped.append(self._on_tap_stopped)
+        self._set_running(True)
+        self._on_timer_timeout()
 
     def _free_name(self) -> str:
         """The next tap name that neither a socket nor the kept traffic has (the table
@@ -291,6 +324,8 @@ class TapDialog(QDialog):
         self.name_edit.setPlaceholderText(self._free_name())  # its rows keep its name
         self._set_running(False)
         self.tap_stopped.emit(tap.spec.name)
+        if self.isVisible():
+            self._show_running_tap()  # another tap still runs: Stop reaches it too
 
     def _set_running(self, running: bool) -> None:
         for widget in (
@@ -303,13 +338,11 @@ class TapDialog(QDialog):
             widget.setEnabled(not running)
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
-        if running:
-            self._timer.start()
-        else:
-            self._timer.stop()
 
     def _on_timer_timeout(self) -> None:
-        if self.tap is not None:
+        if self.tap is None:
+            self._show_running_tap()  # says its status itself
+        else:
             # the status line names the engine: libzmq's proxy in a helper, or the relay
             self.status_label.setText(
                 f"Clients connect to {self.tap.front_address}. {self.tap.status_text()}"

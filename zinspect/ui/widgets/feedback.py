@@ -7,7 +7,7 @@ them again when the theme changes), never fixed colours."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from zinspect.ui.widgets.theme import set_style
 
@@ -31,3 +31,16 @@ def show_error(label: QLabel, message: str) -> None:
     """Show ``message`` in ``label``; an empty message hides it."""
     label.setText(message)
     label.setVisible(bool(message))
+
+
+def fit_height(window: QWidget) -> None:
+    """Give ``window`` the height its wrapped lines need at its width now: a dialog keeps
+    its size when a message under a field appears, and the rows below it then overlap."""
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()  # a label just shown or hidden counts at once
+    wanted = window.heightForWidth(window.width()) if window.hasHeightForWidth() else -1
+    if wanted <= 0:
+        wanted = window.sizeHint().height()
+    if wanted != window.height():
+        window.resize(window.width(), wanted)

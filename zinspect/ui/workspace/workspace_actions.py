@@ -435,8 +435,15 @@ class WorkspaceActions(QObject):
         if self._file_dialog is not None:
             self._file_dialog.deleteLater()
         folder = os.path.dirname(self.path) if self.path else ""
-        self._file_dialog = workspace_file_dialog(self.host.widget, title, mode, folder)
-        return self._file_dialog
+        dialog = workspace_file_dialog(self.host.widget, title, mode, folder)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # kept, it rereads its folder
+        dialog.destroyed.connect(lambda *_: self._forget_file_dialog(dialog))
+        self._file_dialog = dialog
+        return dialog
+
+    def _forget_file_dialog(self, dialog: QFileDialog) -> None:
+        if self._file_dialog is dialog:
+            self._file_dialog = None
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_workspace_changed(self, *_args: object) -> None:
