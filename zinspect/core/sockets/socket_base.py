@@ -37,6 +37,12 @@ class SocketError(Exception):
     """An operation the user asked for failed; the message is meant for the user."""
 
 
+class AddressInUseError(SocketError):
+    """A bind found its address taken (EADDRINUSE). Right after a zinspect socket bound there
+    closes, that is libzmq's I/O thread not yet done closing the listener: callers that can
+    wait (the loop's, not the user's click) try again for a moment."""
+
+
 class Endpoint:
     """One bind or connect of a socket. ``address`` is what libzmq resolved it to."""
 

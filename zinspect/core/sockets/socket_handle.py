@@ -28,7 +28,12 @@ from zinspect.core.sockets.endpoints import (
 from zinspect.core.sockets.ipc_files import OwnedFile, bind_ipc, ipc_file_path, remove_owned
 from zinspect.core.sockets.monitor import SocketMonitor
 from zinspect.core.sockets.peers import PeerRecord
-from zinspect.core.sockets.socket_base import Endpoint, SocketError, default_maxmsgsize
+from zinspect.core.sockets.socket_base import (
+    AddressInUseError,
+    Endpoint,
+    SocketError,
+    default_maxmsgsize,
+)
 from zinspect.core.sockets.socket_options import OptionError, check_option_value, lookup_option
 from zinspect.core.sockets.socket_receive import Receiving
 from zinspect.core.sockets.socket_send import Sending
@@ -191,6 +196,8 @@ class SocketHandle(Sending, Receiving):
                 # EAGAIN is libzmq's errno clobbered by its monitor; the event has the real one
                 number = self.monitor.bind_errno() or error.errno
                 raise SocketError(bind_error_words(number, endpoint)) from None
+            if bind and error.errno == errno.EADDRINUSE:
+                raise AddressInUseError(describe_zmq_error(error)) from None
             raise SocketError(describe_zmq_error(error)) from None
         entry = Endpoint(endpoint, address, bind, owned)
         self.last_error = ""  # an earlier failure (shown in the socket list) is now mended

@@ -8,7 +8,11 @@ so each uses the same engine for the same tap.
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from zinspect.core.sockets.session import Session
+from zinspect.core.sockets.socket_handle import REBIND_SECONDS
 from zinspect.core.tap.proxy_tap import ProxyTap, proxy_possible
 from zinspect.core.tap.spec import TapError, TapSpec
 from zinspect.core.tap.tap import Tap
@@ -36,5 +40,15 @@ async def start_tap(tap: Tap | ProxyTap) -> None:
     in words, as from ``start``); the relay starts at once."""
     if isinstance(tap, ProxyTap):
         await tap.start_async()
-    else:
-        tap.start()
+        return
+    # a tap stopped a moment ago on the same front: libzmq's I/O thread may not have closed
+    # its listener yet ("Address already in use" for a few milliseconds)
+    deadline = time.monotonic() + REBIND_SECONDS
+    while True:
+        try:
+            tap.start()
+            return
+        except TapError as error:
+            if not error.address_in_use or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(0.01)

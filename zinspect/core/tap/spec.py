@@ -16,7 +16,12 @@ from zinspect.core.sockets.socket_types import SOCKET_TYPES
 
 
 class TapError(ValueError):
-    """A tap that cannot work; the message is a sentence for the user."""
+    """A tap that cannot work; the message is a sentence for the user. ``address_in_use``:
+    an endpoint was taken (core.sockets.socket_base.AddressInUseError)."""
+
+    def __init__(self, message: str, address_in_use: bool = False) -> None:
+        super().__init__(message)
+        self.address_in_use = address_in_use
 
 
 @dataclass(frozen=True)

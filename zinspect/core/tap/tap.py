@@ -29,7 +29,7 @@ import zmq
 
 from zinspect.core.sockets.endpoints import describe_zmq_error
 from zinspect.core.sockets.session import Session
-from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_base import AddressInUseError, SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Row
 from zinspect.core.tap.registry import RUNNING as _RUNNING
@@ -132,7 +132,7 @@ class Tap:
                 upstream._watch_fd()  # a PUSH is watched too: its room comes back by the FD
         except SocketError as error:
             self.stop()
-            raise TapError(f"{where}{error}") from None
+            raise TapError(f"{where}{error}", isinstance(error, AddressInUseError)) from None
         self.running = True
         self.started_at = time.time()
         if self.spec.pattern == "reqrep":
