@@ -37,9 +37,8 @@ def test_a_narrow_socket_column_keeps_both_ends_of_a_connection(window, qtbot):
     assert shown != NAME
     left, arrow, right = shown.partition(" -> ")
     assert arrow, shown
-    # each address shortened in its middle: where it starts and its port's end stay
-    assert left.startswith("12") and left.endswith("70"), shown
-    assert right.startswith("12") and right.endswith("34"), shown
+    # each address shortened on its own, its port whole: what tells loopback ends apart
+    assert left.endswith(":5570") and right.endswith(":41234"), shown
     assert "…" in shown
     tip = view.model().data(view.model().index(0, COL_SOCKET), Qt.ItemDataRole.ToolTipRole)
     assert NAME in tip
@@ -47,13 +46,24 @@ def test_a_narrow_socket_column_keeps_both_ends_of_a_connection(window, qtbot):
     assert _shown_text(view, 0) == NAME
 
 
+def _elide(text: str, room: int, keep_end: bool) -> str:
+    """One character a pixel, as QFontMetrics.elidedText shortens."""
+    if len(text) <= room:
+        return text
+    if keep_end:
+        return "…" + text[len(text) - room + 1 :]
+    head = (room - 1) // 2
+    return text[:head] + "…" + text[len(text) - (room - 1 - head) :]
+
+
 def test_a_short_side_gives_its_room_to_the_long_one():
-    def advance(text: str) -> int:
-        return len(text)
+    assert elide_ends("a -> " + "b" * 30, 20, len, _elide).startswith("a -> ")
+    assert elide_ends("plain-socket-name", 5, len, _elide) == "pl…me"
+    assert elide_ends("short -> name", 40, len, _elide) == "short -> name"
 
-    def elide(text: str, room: int) -> str:
-        return text if len(text) <= room else text[: max(room - 1, 0) // 2] + "…"
 
-    assert elide_ends("a -> " + "b" * 30, 20, advance, elide).startswith("a -> ")
-    assert elide_ends("plain-socket-name", 5, advance, elide) == "pl…"
-    assert elide_ends("short -> name", 40, advance, elide) == "short -> name"
+def test_in_a_very_narrow_column_each_side_keeps_its_port():
+    roomy = elide_ends(NAME, 30, len, _elide)  # the middle of each side goes
+    assert roomy == "127.0.…1:5570 -> 127.0.…:41234", roomy
+    shown = elide_ends(NAME, 18, len, _elide)
+    assert shown == "…1:5570 -> …:41234", shown

@@ -18,21 +18,35 @@ ARROW = " -> "
 
 
 def elide_ends(
-    text: str, width: int, advance: Callable[[str], int], elide: Callable[[str, int], str]
+    text: str,
+    width: int,
+    advance: Callable[[str], int],
+    elide: Callable[[str, int, bool], str],
 ) -> str:
     """``text`` fitted to ``width`` pixels: a ``left -> right`` name has each side shortened
-    by ``elide`` (text, pixels) in its own share, the arrow kept whole; other text is left
-    to ``elide``. ``advance`` measures a text in pixels."""
+    in its own share, the arrow kept whole; other text is shortened in its middle.
+    ``elide`` (text, pixels, keep_end) shortens in the middle, or at the start when
+    ``keep_end``; ``advance`` measures a text in pixels."""
     if advance(text) <= width:
         return text
     left, arrow, right = text.partition(ARROW)
     room = width - advance(ARROW)
     if not arrow or room <= 2 * advance("…"):
-        return elide(text, width)
+        return elide(text, width, False)
     wanted_left, wanted_right = advance(left), advance(right)
     # each side gets half the room, and what the other side does not need
     left_room = min(wanted_left, max(room // 2, room - wanted_right))
-    return elide(left, left_room) + ARROW + elide(right, room - left_room)
+    return _side(left, left_room, elide) + ARROW + _side(right, room - left_room, elide)
+
+
+def _side(address: str, room: int, elide: Callable[[str, int, bool], str]) -> str:
+    """One end, shortened in its middle while its port stays whole ("127.…:5570"), else
+    at its start ("…5570"): on one host, the ports are what tells connections apart."""
+    shortened = elide(address, room, False)
+    host, colon, port = address.rpartition(":")
+    if shortened == address or not colon or not host or shortened.endswith(colon + port):
+        return shortened
+    return elide(address, room, True)
 
 
 class SocketNameDelegate(QStyledItemDelegate):
@@ -54,5 +68,9 @@ class SocketNameDelegate(QStyledItemDelegate):
             text,
             width,
             metrics.horizontalAdvance,
-            lambda part, room: metrics.elidedText(part, Qt.TextElideMode.ElideMiddle, max(room, 0)),
+            lambda part, room, keep_end: metrics.elidedText(
+                part,
+                Qt.TextElideMode.ElideLeft if keep_end else Qt.TextElideMode.ElideMiddle,
+                max(room, 0),
+            ),
         )
