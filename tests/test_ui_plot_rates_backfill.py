@@ -82,3 +82,15 @@ def test_rates_by_topic_start_with_the_kept_messages_too():
         "10001": 500,
         "10002": 500,
     }
+
+
+def test_clear_while_the_kept_messages_are_counted_forgets_them_too():
+    store = _store(200_000)
+    feed = SeriesFeed(store, MessageDecoder(), lambda _name: "")
+    feed.show_rates("socket")
+    feed.poll()
+    assert feed.rates_backfilling
+    feed.clear()
+    feed.poll()
+    assert feed.rates is not None and not feed.rates_backfilling
+    assert all(series.total == 0 for series in feed.rates.series.values())

@@ -87,6 +87,7 @@ class SeriesFeed:
             series.points.clear()
         if self.rates is not None:
             self.rates.clear()
+        self._rate_backfill = None  # the kept rows not yet counted are forgotten too
 
     def show_rates(self, group: str | None) -> None:
         """Count rates grouped by ``group`` (BY_SOCKET or BY_TOPIC), from the messages the
