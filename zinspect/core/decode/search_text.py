@@ -3,24 +3,59 @@
 Decoding costs a hundred times what a byte search does, so the filter decodes a message only
 when that can find something the raw text cannot: its socket has a decode rule (msgpack,
 compressed or protobuf frames hide their text from a byte search) or a recogniser claims the
-message (its summary names things, "execute_request", that are in no frame). A guessed JSON
-or text frame's values are in its raw bytes already, so it is not decoded again.
+message (its summary names things, "execute_request", that are in no frame), or a frame
+opens a msgpack map or array (the Summary shows it guessed as ``{"ok": true}``, and users
+filter by what they see). A guessed JSON or text frame's values are in its raw bytes
+already, so it is not decoded again.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from itertools import accumulate
 from typing import Any
 
-from zinspect.core.decode.decoder import MessageDecoder
-from zinspect.core.decode.model import DecodedMessage
+from zinspect.core.decode.decoder import MessageDecoder, value_text
+from zinspect.core.decode.model import DecodedFrame, DecodedMessage
+from zinspect.core.decode.msgpack_decoder import CONTAINER_FIRST_BYTES, guess_msgpack
 from zinspect.core.decode.recognisers import RECOGNISERS
 
 DECODED_SEARCH_LIMIT = 64 * 1024  # larger messages are searched in their raw bytes only
 DECODED_TEXT_LIMIT = 64 * 1024  # characters of decoded text searched per message
 DECODED_SEARCH_FRAMES = 256  # frames of a message decoded for the filter
+# A frame that may be a guessed msgpack map or array: its first byte opens one. Frames are
+# joined by NUL or a line break, so a frame starts at the text's start or after one of them
+# (a NUL or line break inside a frame gives a candidate that ``text`` rules out).
+_MSGPACK_START = re.compile(rb"(?:\A|[\0\n])[\x80-\x9f\xdc-\xdf]")
+
+
+def guessed_msgpack_text(frames: Sequence[bytes]) -> str | None:
+    """The text of the frames the automatic guess reads as msgpack, as the Summary shows
+    each (``{"ok": true, "seq": 0}``), or None when there is none. Cheaper than the whole
+    decoder (no recogniser, no JSON or text guess; JSON text made in C): a frame that opens
+    no msgpack container costs one byte test."""
+    texts: list[str] = []
+    for frame in frames[:DECODED_SEARCH_FRAMES]:
+        if len(frame) >= 2 and frame[0] in CONTAINER_FIRST_BYTES:
+            value = guess_msgpack(frame)
+            if value is not None:
+                try:  # the Summary's own spelling, for maps of text and numbers
+                    texts.append(json.dumps(value, ensure_ascii=False, default=_bytes_text))
+                except (TypeError, ValueError):  # bytes keys, deep nesting: walk it
+                    decoded = DecodedFrame("msgpack", value, guessed=True)
+                    texts.append(
+                        decoded_text(DecodedMessage((decoded,), summary=value_text(value)))
+                    )
+    return "\n".join(texts)[:DECODED_TEXT_LIMIT] if texts else None
+
+
+def _bytes_text(value: object) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value[:16].hex()
+    raise TypeError(type(value).__name__)
 
 
 def decoded_text(decoded: DecodedMessage, limit: int = DECODED_TEXT_LIMIT) -> str:
@@ -88,8 +123,9 @@ class DecodedSearch:
         joined: tuple[Sequence[bytes], bytes] | None = None,
     ) -> Sequence[int]:
         """Indices of ``rows`` (store rows: the socket, size and frames at these places)
-        worth asking ``text`` about: those on a socket with rules, and those holding a
-        recogniser's marker, found by searching the joined bytes in C. A filter over a
+        worth asking ``text`` about: those on a socket with rules, those holding a
+        recogniser's marker and those with a frame that opens a msgpack container, found by
+        searching the joined bytes in C. A filter over a
         million messages no protocol claims so asks about almost none of them (one by one,
         the recognisers' ``match`` cost 5 s per million).
 
@@ -104,22 +140,32 @@ class DecodedSearch:
         if self._rule_sockets:
             sockets = self._rule_sockets
             picked.update(i for i, row in enumerate(rows) if row[socket_at] in sockets)
-        if self._markers:
-            step = 1  # bytes between two texts in ``big``
-            if joined is not None:
-                texts, big = joined
-            else:
-                texts, step = self._joined(rows, size_at, frames_from), 2
-                big = b"\0\0".join(texts)
-            ends: list[int] | None = None  # where each text ends: only once a marker is seen
-            for marker in self._markers:
-                at = big.find(marker)
-                while at >= 0:
-                    if ends is None:
-                        ends = list(accumulate(len(text) + step for text in texts))
-                    index = bisect_right(ends, at)
-                    picked.add(index)
-                    at = big.find(marker, ends[index])
+        step = 1  # bytes between two texts in ``big``
+        if joined is not None:
+            texts, big = joined
+        else:
+            texts, step = self._joined(rows, size_at, frames_from), 2
+            big = b"\0\0".join(texts)
+        ends: list[int] | None = None  # where each text ends: only once a marker is seen
+        for marker in self._markers:
+            at = big.find(marker)
+            while at >= 0:
+                if ends is None:
+                    ends = list(accumulate(len(text) + step for text in texts))
+                index = bisect_right(ends, at)
+                picked.add(index)
+                at = big.find(marker, ends[index])
+        # a frame opening a msgpack container: the guess may read it as the Summary does
+        # (its first byte is not ASCII: text-only rows cost one isascii, in C)
+        hit = None if big.isascii() else _MSGPACK_START.search(big)
+        while hit is not None:
+            if ends is None:
+                ends = list(accumulate(len(text) + step for text in texts))
+            index = bisect_right(ends, hit.end() - 1)
+            if index >= len(ends):
+                break
+            picked.add(index)
+            hit = _MSGPACK_START.search(big, ends[index] - 1)  # from the separator
         return sorted(picked)
 
     @staticmethod
@@ -141,6 +187,6 @@ class DecodedSearch:
             if not self._recognisers or not any(
                 recogniser.match(frames, socket_type) for recogniser in self._claimers
             ):
-                return None
+                return guessed_msgpack_text(frames)
         decoded = self._decoder.decode(frames, socket, socket_type, DECODED_SEARCH_FRAMES)
         return decoded_text(decoded)

@@ -3,7 +3,9 @@ memory, and the figures one row of the Latency view (or ``zinspect stats``) show
 
 Samples fall into logarithmic buckets 1 % wide, kept sparse (a dict of the buckets used), so
 a million replies cost as little as a hundred and a percentile is off by at most half a
-percent; the count, the sum and the maximum are exact.
+percent; the count, the sum, the minimum and the maximum are exact. A percentile whose rank is
+the first or the last sample is that sample (with fewer than 100 replies p99 is the slowest
+one, never its bucket's middle just below it), and every percentile lies within [min, max].
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class LatencyHistogram:
         if not self.count:
             return 0.0
         rank = max(1, math.ceil(fraction * self.count))
+        if rank >= self.count:  # the slowest sample, known exactly
+            return self.max
+        if rank == 1:
+            return self.min
         seen = 0
         for index in sorted(self._buckets):
             seen += self._buckets[index]

@@ -5,6 +5,10 @@ The plot shares the one thread with the sockets, so what it takes per refresh is
 its budget can decode (a flood), it looks at an evenly spaced sample of them (every
 ``stride``-th row) and counts the rest as not looked at. The plot then says it shows a
 sample; the sockets keep their pace (benchmarks/plot_bench.py measures it).
+
+Rates start with the messages the store keeps, so the Rates tab is not empty when first
+shown: they are counted over the next polls, a slice of the poll's budget each (a sample of
+them when many, each row counted for those it stands for), before any bin is closed.
 """
 
 from __future__ import annotations
@@ -13,16 +17,22 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from zinspect.core.decode.decoder import MessageDecoder
-from zinspect.core.explore.rates import RateTracker
+from zinspect.core.explore.rates import BY_SOCKET, RateTracker
 from zinspect.core.explore.series import POINT_CAP, SeriesKey, ValueSeries
+from zinspect.core.rows import head_row
 from zinspect.core.store import HEAD_BYTES, MessageStore, Row
 
 log = logging.getLogger(__name__)
 
 BUDGET_S = 0.002  # work per poll: at 10 polls a second, 2 % of the loop's time
 _FIRST_COST_S = 5e-6  # a first guess of a row's cost per series (a decode), refined as we go
+# The kept messages' rates are counted within this many polls (1 s at the plot's 10 Hz)...
+RATE_BACKFILL_POLLS = 10
+# ... at about this cost a row (by socket ~0.6 µs, by topic ~2 µs measured; with room)
+_RATE_ROW_COST_S = 2e-6
 
 
 class SeriesFeed:
@@ -41,6 +51,8 @@ class SeriesFeed:
         self.budget_s = budget_s
         self.series: list[ValueSeries] = []
         self.rates: RateTracker | None = None  # counted only while someone shows them
+        # kept rows still to count for the rates: next seq, end seq, stride (a sample)
+        self._rate_backfill: tuple[int, int, int] | None = None
         self._next = store.end_seq
         self._cost = _FIRST_COST_S  # seconds per row per consumer, a moving average
         self.looked_at = 0  # rows fed to the series
@@ -75,13 +87,43 @@ class SeriesFeed:
             series.points.clear()
         if self.rates is not None:
             self.rates.clear()
+        self._rate_backfill = None  # the kept rows not yet counted are forgotten too
 
     def show_rates(self, group: str | None) -> None:
-        """Count rates grouped by ``group`` (BY_SOCKET or BY_TOPIC) from now on; None stops."""
+        """Count rates grouped by ``group`` (BY_SOCKET or BY_TOPIC), from the messages the
+        store keeps on (counted over the next polls); None stops."""
         if group is None:
             self.rates = None
+            self._rate_backfill = None
         elif self.rates is None or self.rates.group != group:
+            self.rates = None
+            self.poll()  # the series catch up: the rows up to here are the kept ones
             self.rates = RateTracker(group, self.cap)
+            start, end = self._store.first_seq, self._next
+            per_poll = max(1, int(self.budget_s / _RATE_ROW_COST_S))
+            stride = max(1, math.ceil((end - start) / (RATE_BACKFILL_POLLS * per_poll)))
+            self._rate_backfill = (start, end, stride) if start < end else None
+
+    @property
+    def rates_backfilling(self) -> bool:
+        """Whether the kept messages are still being counted for the rates."""
+        return self._rate_backfill is not None
+
+    def _backfill_rates(self, rates: RateTracker) -> None:
+        """One poll's slice of the kept rows, read as kept (``raw_rows``: by socket only a
+        row's time and socket are read; by topic the sampled rows' frame heads)."""
+        assert self._rate_backfill is not None
+        start, end, stride = self._rate_backfill
+        start = max(start, self._store.first_seq)  # the store may have dropped some since
+        per_poll = max(1, int(self.budget_s / _RATE_ROW_COST_S))
+        stop = min(end, start + per_poll * stride)
+        if start < stop:
+            _first, rows = self._store.raw_rows(start, stop)
+            kept = rows[::stride] if stride > 1 else rows
+            # by socket no frame is read, so a kept frame may stay a memoryview
+            sample = cast(Sequence[Row], kept) if rates.group == BY_SOCKET else None
+            rates.feed(sample or [head_row(row) for row in kept], float(stride))
+        self._rate_backfill = (stop, end, stride) if stop < end else None
 
     def poll(self, now: float | None = None) -> bool:
         """Take the rows that arrived since the last poll; True when any point was added."""
@@ -96,7 +138,10 @@ class SeriesFeed:
         else:
             self.last_stride = 1
         if self.rates is not None:
-            self.rates.close_before(time.time() if now is None else now)
+            if self._rate_backfill is not None:
+                self._backfill_rates(self.rates)
+            if self._rate_backfill is None:  # no bin closes before the kept rows are in
+                self.rates.close_before(time.time() if now is None else now)
             changed = True
         return changed
 

@@ -6,6 +6,7 @@ the fallbacks when a view does not fit, and the notes that tell the user about t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from zinspect.core.codecs import (
@@ -16,8 +17,11 @@ from zinspect.core.codecs import (
     printable_text,
     render,
 )
+from zinspect.core.decode.frame_decoders import guess
+from zinspect.core.decode.values import json_ready
 
 VIEW_LABELS = {"auto": "Auto", "text": "Text", "hex": "Hex", "json": "JSON", "base64": "Base64"}
+MSGPACK = "msgpack"  # the view auto resolves to for a frame the Summary reads as msgpack
 LIMIT_TEXT = f"{DETAIL_LIMIT // 1024} KiB"
 # Control characters (but tab and newlines) spelled out as <0x00>, so NUL and friends stay
 # visible in the text view instead of vanishing. (Unicode's control pictures, U+2400, would be
@@ -58,6 +62,11 @@ def render_frame(data: bytes, choice: str, hex_width: int = 16) -> RenderedFrame
     problem = False
     view = choice
     if choice == "auto":
+        guessed = guess(data)  # the Summary column's own guess, so both read a frame alike
+        if guessed.decoder == MSGPACK:
+            text = json.dumps(json_ready(guessed.value), ensure_ascii=False, indent=2)
+            note = "auto: msgpack, shown as JSON (the Decoded view shows its types)"
+            return RenderedFrame(text, MSGPACK, note, False, False)
         view = auto_view(data)
         notes.append(f"auto: {VIEW_LABELS[view]}")
     if not data:

@@ -29,7 +29,8 @@ from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
 from zinspect.ui.widgets.theme import set_style
 
 VIEW_TIPS = {
-    "auto": "JSON when the frame parses as JSON, text when it is printable UTF-8, else hex",
+    "auto": "JSON when the frame parses as JSON, a msgpack map or array as JSON, text when "
+    "it is printable UTF-8, else hex: the guess the traffic table's Summary makes",
     "text": "The frame decoded as UTF-8; invalid bytes become \ufffd, control characters <0x..>",
     "hex": "Offset, hex bytes and ASCII columns",
     "json": "The frame parsed as JSON and pretty-printed",

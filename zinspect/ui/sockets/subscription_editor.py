@@ -7,6 +7,7 @@ the editor shows SocketHandle.subscription_hint prominently while it applies.
 from __future__ import annotations
 
 import logging
+from weakref import WeakKeyDictionary
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
@@ -48,6 +49,8 @@ class SubscriptionEditor(QWidget):
         super().__init__(parent)
         self._handle: SocketHandle | None = None
         self._shown: list[bytes] = []
+        # the prefix format chosen per socket; a closed socket's entry goes with it
+        self._formats: WeakKeyDictionary[SocketHandle, str] = WeakKeyDictionary()
 
         self.hint_label = QLabel()
         self.hint_label.setWordWrap(True)
@@ -119,10 +122,16 @@ class SubscriptionEditor(QWidget):
         return handle is not None and handle.type_name in SUBSCRIBING_TYPES
 
     def set_handle(self, handle: SocketHandle | None) -> None:
+        """Show ``handle``'s subscriptions, with the prefix format last chosen for it (text
+        for a socket never shown: a hex choice made for another must not carry over)."""
         if handle is self._handle:
             return
+        if self._handle is not None:
+            self._formats[self._handle] = self.format_combo.currentText()
         self._handle = handle if self.applies_to(handle) else None
         self.prefix_edit.clear()
+        chosen = self._formats.get(self._handle, "text") if self._handle else "text"
+        self.format_combo.setCurrentText(chosen)
         show_error(self.error_label, "")
         self._shown = []
         self.model.clear()

@@ -48,6 +48,7 @@ EXPAND_AT_MOST = 20  # new sockets opened at once
 # the narrowest the Topic and Latest value columns get before the tree scrolls sideways
 TOPIC_AT_LEAST = "sensors"
 LATEST_AT_LEAST = "Latest value"
+FITTED = (COL_TOPIC, COL_COUNT, COL_RATE, COL_LAST)  # sized to their content
 
 
 class TopicsView(QWidget):
@@ -119,6 +120,7 @@ class TopicsView(QWidget):
         header = view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(0)  # content widths from the rows on screen only
         metrics = view.fontMetrics()
         for column, sample in (
             (COL_TOPIC, "sensors/temperature"),
@@ -128,6 +130,8 @@ class TopicsView(QWidget):
         ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self._topic_width = header.sectionSize(COL_TOPIC)  # wanted: the sample's, or the user's
+        self._user_sized: set[int] = set()  # columns the user dragged: their width stays
+        self._content: dict[int, int] = {}  # the fitted columns' widths for what they show
         self._fitting = False
         header.sectionResized.connect(self._on_header_section_resized)
         view.viewport().installEventFilter(self)
@@ -157,8 +161,29 @@ class TopicsView(QWidget):
         return super().eventFilter(watched, event)
 
     def _on_header_section_resized(self, column: int, _old: int, new: int) -> None:
-        if column == COL_TOPIC and not self._fitting:
-            self._topic_width = new  # the user's choice, kept while it fits
+        if column in FITTED and not self._fitting:
+            self._user_sized.add(column)  # the user's choice, kept (the topic's while it fits)
+            if column == COL_TOPIC:
+                self._topic_width = new
+
+    def _fit_to_content(self) -> None:
+        """Size Topic, Messages, Rate and Last to what they show (their titles at least), so
+        a default dock reads "(no topic)" and "10001 0 57" whole and Last stays in sight.
+        The view measures only the rows on screen (the header's precision 0): ~3 ms with
+        1,000 topics open, where every open row took 140 ms."""
+        view, header = self.view, self.view.header()
+        # widths only grow while the view lives: a rate from 9.9/s to 10/s moves nothing
+        content = {
+            column: max(
+                self._content.get(column, 0),
+                header.sectionSizeHint(column),
+                view.sizeHintForColumn(column) + 8,
+            )
+            for column in FITTED
+        }
+        if content != self._content:
+            self._content = content
+            self._fit_columns()
 
     def _fit_columns(self) -> None:
         """Latest value takes the room the other columns leave, and never less than its
@@ -168,9 +193,19 @@ class TopicsView(QWidget):
         latest = metrics.horizontalAdvance(LATEST_AT_LEAST) + 12
         # a topic sits under its socket: two indentations before its first letter
         least_topic = metrics.horizontalAdvance(TOPIC_AT_LEAST) + 2 * self.view.indentation()
+        self._fitting = True
+        try:
+            for column in (COL_COUNT, COL_RATE, COL_LAST):
+                if column in self._content and column not in self._user_sized:
+                    header.resizeSection(column, self._content[column])
+        finally:
+            self._fitting = False
         room = self.view.viewport().width()
         room -= sum(header.sectionSize(column) for column in (COL_COUNT, COL_RATE, COL_LAST))
-        topic = max(least_topic, min(self._topic_width, room - latest))
+        wanted = self._topic_width
+        if COL_TOPIC in self._content and COL_TOPIC not in self._user_sized:
+            wanted = self._content[COL_TOPIC]
+        topic = max(least_topic, min(wanted, room - latest))
         self._fitting = True
         try:
             header.resizeSection(COL_TOPIC, topic)
@@ -226,6 +261,7 @@ class TopicsView(QWidget):
 
     def _on_model_refreshed(self) -> None:
         self.view.viewport().update()
+        self._fit_to_content()
         tree, follower = self.model.tree, self.follower
         parts = [f"{len(tree.topics):,} topic{'' if len(tree.topics) == 1 else 's'}"]
         if follower.behind:

@@ -31,7 +31,8 @@ HEADER_TIPS = (
     "numbers again, like a new capture; dropping the oldest messages does not (the first "
     "row's number tells how many went).",
     "{time}",
-    "The socket that received or sent the message",
+    "The socket that received or sent the message (a capture's connection: client -> "
+    "server, each end shortened on its own when narrow; point at a cell for the whole name)",
     "← in: received by the socket; → out: sent by it. On a tap's front socket: c → s, client "
     "to server (a client sent it); s → c, server to client",
     "Number of frames (parts) in the message",
@@ -90,6 +91,8 @@ def cell_tooltip(
     """The tooltip of ``message``'s cell in ``column``: what the cell leaves out."""
     if column == COL_SUMMARY:
         return summary_text(decoder, message, socket_type, TOOLTIP_SUMMARY_LIMIT)
+    if column == COL_SOCKET:  # a long name is shortened in the cell
+        return message.socket + (f" ({socket_type})" if socket_type else "")
     if column == COL_SIZE:
         return f"{message.size:,} bytes"
     if column == COL_TIME:

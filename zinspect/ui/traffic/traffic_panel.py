@@ -33,8 +33,10 @@ from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, PeerSco
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
+from zinspect.ui.traffic.columns import COL_SOCKET
 from zinspect.ui.traffic.filter_progress import FilterProgress
 from zinspect.ui.traffic.row_selection import shown_row
+from zinspect.ui.traffic.socket_delegate import SocketNameDelegate
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
 from zinspect.ui.traffic.table_model import TableModel
 from zinspect.ui.traffic.topic_chip import TopicChip
@@ -54,8 +56,8 @@ FILTER_TIP = (
     "Show only messages whose text contains this (case-insensitive).\n"
     "The text of a message is its frames decoded as UTF-8 (invalid bytes become \ufffd), "
     "one frame per line.\n"
-    "Messages of a socket with decode rules, or of a recognised protocol, also match by "
-    "their decoded text (the summary, keys and values).\n"
+    "Messages of a socket with decode rules, of a recognised protocol, or with a frame "
+    "guessed as msgpack also match by their decoded text (the summary, keys and values).\n"
     "Start with 0x to find bytes in any frame, e.g. 0x de ad be ef.\n"
     f"Only the first {FILTER_TEXT_LIMIT // (1024 * 1024)} MiB of each message is searched.\n"
     "Shortcut: Ctrl+F"
@@ -218,6 +220,7 @@ class TrafficPanel(TrafficRows, QWidget):
         view.setWordWrap(False)
         # a long summary keeps its start and its end; the tooltip has all of it
         view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        view.setItemDelegateForColumn(COL_SOCKET, SocketNameDelegate(view))  # both ends kept
         view.setShowGrid(False)
         view.setAlternatingRowColors(True)
         view.setTabKeyNavigation(False)
