@@ -2,9 +2,10 @@
 
 The plot shares the one thread with the sockets, so what it takes per refresh is bounded:
 ``poll`` looks at the rows that arrived since the last call, and when there are more than
-its budget can decode (a flood), it looks at an evenly spaced sample of them (every
-``stride``-th row) and counts the rest as not looked at. The plot then says it shows a
-sample; the sockets keep their pace (benchmarks/plot_bench.py measures it).
+its budget can decode (a flood), it looks at a sample of them (one row in ``stride``, from
+a random place in each stride: ``spread_sample``) and counts the rest as not looked at.
+The plot then says it shows a sample; the sockets keep their pace (benchmarks/plot_bench.py
+measures it).
 
 Rates start with the messages the store keeps, so the Rates tab is not empty when first
 shown: they are counted over the next polls, a slice of the poll's budget each (a sample of
@@ -17,7 +18,9 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import TypeVar, cast
+
+import numpy as np
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.explore.rates import BY_SOCKET, RateTracker
@@ -26,6 +29,7 @@ from zinspect.core.rows import head_row
 from zinspect.core.store import HEAD_BYTES, MessageStore, Row
 
 log = logging.getLogger(__name__)
+_Picked = TypeVar("_Picked")
 
 BUDGET_S = 0.002  # work per poll: at 10 polls a second, 2 % of the loop's time
 _FIRST_COST_S = 5e-6  # a first guess of a row's cost per series (a decode), refined as we go
@@ -33,6 +37,18 @@ _FIRST_COST_S = 5e-6  # a first guess of a row's cost per series (a decode), ref
 RATE_BACKFILL_POLLS = 10
 # ... at about this cost a row (by socket ~0.6 µs, by topic ~2 µs measured; with room)
 _RATE_ROW_COST_S = 2e-6
+
+
+def spread_sample(rows: Sequence[_Picked], stride: int, rng: np.random.Generator) -> list[_Picked]:
+    """One row in ``stride``: a row from a random place in each stride, so every row is as
+    likely to be picked. ``rows[::stride]`` picked the first of every stride: two sockets'
+    messages alternating, it saw only one of them (any period of the traffic dividing the
+    stride did that). The picks are as many as the caller's budget affords."""
+    if stride <= 1:
+        return list(rows)
+    picks = np.arange(0, len(rows), stride)
+    picks += rng.integers(0, stride, len(picks))
+    return [rows[index] for index in picks[picks < len(rows)].tolist()]
 
 
 class SeriesFeed:
@@ -44,6 +60,7 @@ class SeriesFeed:
         decoder: MessageDecoder,
         socket_type: Callable[[str], str],
         budget_s: float = BUDGET_S,
+        seed: int | None = None,
     ) -> None:
         self._store = store
         self._decoder = decoder
@@ -58,6 +75,7 @@ class SeriesFeed:
         self.looked_at = 0  # rows fed to the series
         self.skipped = 0  # rows left out of the sample under a flood
         self.last_stride = 1
+        self._random = np.random.default_rng(seed)  # the places of samples
 
     @property
     def cap(self) -> int:
@@ -119,7 +137,7 @@ class SeriesFeed:
         stop = min(end, start + per_poll * stride)
         if start < stop:
             _first, rows = self._store.raw_rows(start, stop)
-            kept = rows[::stride] if stride > 1 else rows
+            kept = spread_sample(rows, stride, self._random)
             # by socket no frame is read, so a kept frame may stay a memoryview
             sample = cast(Sequence[Row], kept) if rates.group == BY_SOCKET else None
             rates.feed(sample or [head_row(row) for row in kept], float(stride))
@@ -151,7 +169,7 @@ class SeriesFeed:
         stride = max(1, math.ceil(backlog / affordable))
         # a field's value is decoded from a frame's head (a big one stays kept: core.rows)
         _first, rows = self._store.rows(start, end, head=HEAD_BYTES)
-        sample: Sequence[Row] = rows[::stride] if stride > 1 else rows
+        sample: Sequence[Row] = spread_sample(rows, stride, self._random) if stride > 1 else rows
         self.last_stride = stride
         self.looked_at += len(sample)
         self.skipped += len(rows) - len(sample)
@@ -178,4 +196,4 @@ class SeriesFeed:
             return
         affordable = max(1, int(5 * self.budget_s / self._cost))
         stride = max(1, math.ceil(len(rows) / affordable))
-        series.feed(rows[::stride] if stride > 1 else rows)
+        series.feed(spread_sample(rows, stride, self._random) if stride > 1 else rows)
