@@ -171,6 +171,11 @@ class LatencyPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(TICK_MS)
+        # closing a workspace of 3,000 sockets rebuilt the socket box after each: once now
+        self._removed_timer = QTimer(self)
+        self._removed_timer.setSingleShot(True)
+        self._removed_timer.setInterval(0)
+        self._removed_timer.timeout.connect(self._update_sockets)
         bridge.socket_added.connect(self._on_bridge_socket_added)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
         self._update_sockets()
@@ -205,10 +210,11 @@ class LatencyPanel(QWidget):
         return self._captured.get(name) or guess_socket_type(name)
 
     def _on_bridge_socket_added(self, _handle: SocketHandle) -> None:
-        self._update_sockets()
+        if not self._removed_timer.isActive():  # else that update includes it
+            self._update_sockets()
 
     def _on_bridge_socket_removed(self, _handle: SocketHandle) -> None:
-        self._update_sockets()
+        self._removed_timer.start()
 
     def _update_sockets(self) -> None:
         self.latency.forget_types()
