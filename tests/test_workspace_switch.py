@@ -38,10 +38,14 @@ def progress(window) -> str:
 
 
 def test_save_while_a_workspace_opens_never_writes_the_previous_file(
-    window, user, qtbot, tmp_path, small_slices
+    window, user, qtbot, tmp_path, small_slices, caplog
 ):
-    first = write(tmp_path / "a.zinspect.json", PAIR_WORKSPACE)
+    caplog.expected_warnings = True  # a.zinspect.json's problem
+    ghost = {"name": "ghost", "type": "GHOST"}
+    document = {**PAIR_WORKSPACE, "sockets": [*PAIR_WORKSPACE["sockets"], ghost]}
+    first = write(tmp_path / "a.zinspect.json", document)
     assert window.workspace_actions.open_path(first)
+    assert window.workspace_actions.problems_button.isVisible()
     before = Path(first).read_bytes()
     big = many_sockets(tmp_path / "many.zinspect.json", BIG_PAIRS)
     start_opening(window, user, qtbot, big)
@@ -52,6 +56,7 @@ def test_save_while_a_workspace_opens_never_writes_the_previous_file(
     assert title(window) == "many.zinspect.json — zinspect"
     assert window.workspace_actions.switch.status.cancel_button.isVisible()
     assert not window.workspace_actions.problems_button.isVisible()
+    assert "a.zinspect.json" not in window.statusBar().currentMessage()
 
     user.activate()
     user.shortcut(Qt.Key.Key_S, target=window.traffic.view)  # Ctrl+S
@@ -69,6 +74,11 @@ def test_save_while_a_workspace_opens_never_writes_the_previous_file(
     assert len(window.session.sockets) == 300 and progress(window) == ""
     assert window.workspace_actions.save_action.isEnabled()
     assert "Opened many.zinspect.json: 300 sockets" in window.statusBar().currentMessage()
+    user.activate()
+    user.shortcut(Qt.Key.Key_S, target=window.traffic.view)  # the same keys, now it has opened
+    qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=WAIT_MS)
+    assert window.statusBar().currentMessage() == f"Saved {big}"
+    assert Path(first).read_bytes() == before
 
 
 def test_open_while_one_opens_does_not_ask_about_the_previous_changes(

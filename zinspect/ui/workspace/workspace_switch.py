@@ -70,6 +70,7 @@ class WorkspaceSwitch(QObject):
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self._status_bar = status_bar
         self.status = OpeningStatus(status_bar, self)
         self.status.cancel_clicked.connect(self.cancel_clicked.emit)
         self._current: SlicedApply | None = None
@@ -89,6 +90,7 @@ class WorkspaceSwitch(QObject):
         ``name``; None: an empty workspace), then ``done`` with the problems."""
         closing = len(self.session.sockets)
         phase = ["closing"]
+        self._status_bar.clearMessage()  # "Opened" the previous one: no longer true
 
         def all_steps() -> Generator[None, None, list[str]]:
             yield from close_steps(self.session)
