@@ -80,7 +80,7 @@ class WorkspaceActions(QObject):
         # saving over that same file asks first
         self.load_problems = LoadProblems(host.widget, host.status_bar(), self)
         self.problems_button = self.load_problems.button
-        self.switch = WorkspaceSwitch(session, host.status_bar(), self)  # opens in slices
+        self.switch = WorkspaceSwitch(bridge, host.status_bar(), self)  # opens in slices
         self.switch.cancel_clicked.connect(self._on_switch_cancel_clicked)
         self.switch.running_changed.connect(self._on_switch_running_changed)
         self.taps = WorkspaceTaps(self.load_problems, self._status, self)  # started on the loop

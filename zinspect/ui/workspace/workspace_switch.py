@@ -14,8 +14,8 @@ from collections.abc import Callable, Generator, Iterator
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
-from zinspect.core.sockets.session import Session
 from zinspect.core.workspace.apply import close_steps
+from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.workspace import workspace_open
 from zinspect.ui.workspace.workspace_open import SlicedApply
 
@@ -66,10 +66,11 @@ class WorkspaceSwitch(QObject):
     cancel_clicked = Signal()  # the user wants the open stopped
 
     def __init__(
-        self, session: Session, status_bar: QStatusBar, parent: QObject | None = None
+        self, bridge: SessionBridge, status_bar: QStatusBar, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.bridge = bridge
+        self.session = bridge.session
         self._status_bar = status_bar
         self.status = OpeningStatus(status_bar, self)
         self.status.cancel_clicked.connect(self.cancel_clicked.emit)
@@ -109,6 +110,7 @@ class WorkspaceSwitch(QObject):
         current = SlicedApply(all_steps(), done, self, progress)
         self._current = current
         self.running_changed.emit(True)
+        self.bridge.set_replacing(True)
         # an ordinary workspace replacing another is complete when this returns
         first = workspace_open.FIRST_STEPS
         current.start(first + min(closing, first))
@@ -123,4 +125,5 @@ class WorkspaceSwitch(QObject):
     def end(self) -> None:
         self._current = None
         self.status.hide()
+        self.bridge.set_replacing(False)
         self.running_changed.emit(False)
