@@ -16,6 +16,8 @@ app_bench.py's window runner, Qt's offscreen platform), with a 16 ms precise tim
 - ``stall_open_capture_ms``: File > Open capture of a capture of 1 M messages.
 - ``stall_1000_sockets_ms``: opening a workspace of 1,000 sockets (500 PULL bound to inproc
   endpoints, 500 PUSH connected to them), until the sockets list shows all of them.
+- ``stall_close_3000_sockets_ms``: File > New workspace with a workspace of 3,000 such
+  sockets open (opened, unmeasured, first), until the sockets list is empty.
 
 The figure is the timer's largest lateness (gap since the previous tick - 16 ms). On a
 shared, loaded machine that includes time the GUI thread was ready but not given a CPU, so
@@ -50,6 +52,7 @@ CASES: list[tuple[str, str, list[int], list[int]]] = [
     ("stall_send_flood_ms", "send_flood", [300_000, 64], [30_000, 64]),
     ("stall_open_capture_ms", "open_capture_1m", [1_000_000], [100_000]),
     ("stall_1000_sockets_ms", "sockets", [1000], [200]),
+    ("stall_close_3000_sockets_ms", "close_sockets", [3000], [300]),
 ]
 KEYS = [name for name, *_ in CASES] + [f"{name[:-3]}_cpu_ms" for name, *_ in CASES]
 TARGET_MS = 100  # every stall figure, and its CPU twin
@@ -240,11 +243,54 @@ async def sockets(window: Any, probe: Any, count: int) -> dict:
     }
 
 
+def opening(window: Any) -> bool:
+    """A workspace is still being replaced (False for a zinspect before WorkspaceSwitch, to
+    compare with)."""
+    return bool(getattr(getattr(window.workspace_actions, "switch", None), "running", False))
+
+
+async def close_sockets(window: Any, probe: Any, count: int) -> dict:
+    """Open a workspace of ``count`` sockets (not measured), then time New workspace: done
+    when the sockets list is empty."""
+    from app_bench import wait_until
+
+    folder = tempfile.mkdtemp(prefix="zinspect-bench-ws-")
+    path = os.path.join(folder, "many.zinspect.json")
+    sockets_workspace(path, count)
+    try:
+        window.workspace_actions.open_path(path)
+        await wait_until(lambda: window.sockets.model.rowCount() == count, 300, "the sockets")
+        await wait_until(lambda: not opening(window), 60, "the open")
+    finally:
+        os.remove(path)
+        os.rmdir(folder)
+    await asyncio.sleep(0.3)
+    probe.start()
+    await asyncio.sleep(0.2)
+    started = time.perf_counter()
+    cpu = time.process_time()
+    window.workspace_actions.new_workspace()
+    called = time.perf_counter()
+    await wait_until(lambda: not window.session.sockets, 120, "the sockets closed")
+    await wait_until(lambda: window.sockets.model.rowCount() == 0, 60, "the sockets list")
+    finished = time.perf_counter()
+    cpu_s = time.process_time() - cpu
+    await asyncio.sleep(0.5)
+    probe.stop()
+    return {
+        **probe.both(started, finished + 0.5),
+        "new_call_s": called - started,
+        "seconds": finished - started,
+        "cpu_s": cpu_s,
+    }
+
+
 SCENARIOS = {
     "evict": evict,
     "send_flood": send_flood,
     "open_capture_1m": open_capture_1m,
     "sockets": sockets,
+    "close_sockets": close_sockets,
 }
 
 

@@ -29,7 +29,7 @@ def test_a_workspace_of_many_sockets_opens_completely(window, qtbot, tmp_path):
     assert actions.open_path(path)
     # Open returned with a first slice made; the rest comes on later turns
     assert FIRST_STEPS <= len(window.session.sockets) < 300
-    qtbot.waitUntil(lambda: actions.path == str(path), timeout=60_000)
+    qtbot.waitUntil(lambda: not actions.switch.running, timeout=60_000)
     names = [handle.name for handle in window.session.sockets]
     assert names == [f"w-pull-{n}" for n in range(150)] + [f"w-push-{n}" for n in range(150)]
     pushes = window.session.sockets[150:]

@@ -55,7 +55,7 @@ def test_a_workspace_opened_in_slices_ends_as_one_applied_at_once(window, qtbot,
     actions = window.workspace_actions
     assert actions.open_path(path)
     assert len(window.session.sockets) < 300  # the rest comes over later turns
-    qtbot.waitUntil(lambda: actions.path == str(path), timeout=60_000)
+    qtbot.waitUntil(lambda: not actions.switch.running, timeout=60_000)
     at_once = Session()
     try:
         assert apply_workspace(read_workspace(str(path)), at_once) == []
@@ -77,7 +77,8 @@ def test_another_open_after_the_last_socket_replaces_the_first_whole(window, qtb
     assert actions.open_path(first)
     # every socket made; what follows the last one may still be under way
     qtbot.waitUntil(lambda: len(window.session.sockets) == 240, timeout=60_000)
-    assert actions.open_path(second)  # a small one: complete at once
+    assert actions.open_path(second)  # the first's 240 close over turns, then these come
+    qtbot.waitUntil(lambda: not actions.switch.running, timeout=60_000)
     assert [h.name for h in window.session.sockets] == [
         "b-pull-0",
         "b-push-0",

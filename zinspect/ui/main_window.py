@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
     def _on_workspace_actions_workspace_replaced(self, _path: str) -> None:
         self.demos.end_demo()  # a demo opening sets its new runner after this
         self.topology.forget_stopped()  # the old workspace's closed sockets are not this one's
-        self.traffic.follow_newest()  # the new workspace's traffic, not the old rows
+        self.traffic.show_new_workspace()  # its traffic: no old filter, the newest rows
 
     def _on_demos_demo_opened(self, _name: str) -> None:
         self.topology_dock.show()  # the demo's shape at a glance

@@ -76,6 +76,7 @@ class Session:
         forget_restarts()
         self.store.on_before_clear.append(self._on_store_before_clear)
         self.sockets: list[SocketHandle] = []
+        self._named: dict[str, SocketHandle] = {}  # the sockets by name: a look-up per close
         self._counters: dict[str, int] = {}
         self.on_socket_added: list[Listener] = []
         self.on_socket_removed: list[Listener] = []
@@ -114,12 +115,12 @@ class Session:
         return self._next_name(type_name.lower(), avoid)[0]
 
     def _next_name(self, prefix: str, avoid: Collection[str] = ()) -> tuple[str, int]:
-        taken = {s.name for s in self.sockets}.union(avoid)
+        avoid = set(avoid)
         number = self._counters.get(prefix, 0)
         while True:
             number += 1
             name = f"{prefix}-{number}"
-            if name not in taken:
+            if name not in self._named and name not in avoid:
                 return name, number
 
     def create_socket(self, type_name: str, name: str | None = None) -> SocketHandle:
@@ -135,7 +136,7 @@ class Session:
         problem = name_problem(name)
         if problem:
             raise SocketError(problem)
-        if any(s.name == name for s in self.sockets):
+        if name in self._named:
             raise SocketError(f"A socket named '{name}' exists already")
         try:
             sock = self.context.socket(info.zmq_type)
@@ -156,6 +157,7 @@ class Session:
                 "Too many open files (no descriptor left for the socket's connection events)"
             )
         self.sockets.append(handle)
+        self._named[name] = handle
         handle._update_fd_watch()
         log.info("created %s socket %s", info.name, name)
         for listener in self.on_socket_added:
@@ -168,7 +170,7 @@ class Session:
         restart_numbering(self.store.end_seq)
 
     def socket_named(self, name: str) -> SocketHandle | None:
-        return next((s for s in self.sockets if s.name == name), None)
+        return self._named.get(name)
 
     def close(self) -> None:
         """Close every socket with linger 0 and end the context, without waiting for peers."""
@@ -283,6 +285,8 @@ class Session:
         """Forget ``handle`` (it closed) and tell the listeners."""
         if handle in self.sockets:
             self.sockets.remove(handle)
+        if self._named.get(handle.name) is handle:
+            del self._named[handle.name]
         if self.socket_named(handle.name) is None:  # a new socket of that name starts afresh
             self.decoder.forget(handle.name)
         log.info("closed socket %s", handle.name)

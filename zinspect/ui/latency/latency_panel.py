@@ -49,6 +49,7 @@ from zinspect.ui.latency.records_model import Column, HistogramDelegate, Records
 log = logging.getLogger(__name__)
 
 TICK_MS = 250  # figures refresh at most 4 times a second
+REMOVED_DELAY_MS = 250  # the socket box follows closed sockets this late at most
 # While a backlog remains the next tick comes sooner, but feeding never takes more than
 # FEED_BUDGET_S in CATCH_UP_MS + FEED_BUDGET_S (~14 % of the loop): under a flood the sockets
 # come first, and what the store drops before the view reads it is skipped and counted.
@@ -171,6 +172,12 @@ class LatencyPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(TICK_MS)
+        # closing a workspace of 3,000 sockets rebuilt the socket box after each: now at
+        # most REMOVED_DELAY_MS apart
+        self._removed_timer = QTimer(self)
+        self._removed_timer.setSingleShot(True)
+        self._removed_timer.setInterval(REMOVED_DELAY_MS)
+        self._removed_timer.timeout.connect(self._update_sockets)
         bridge.socket_added.connect(self._on_bridge_socket_added)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
         self._update_sockets()
@@ -205,10 +212,12 @@ class LatencyPanel(QWidget):
         return self._captured.get(name) or guess_socket_type(name)
 
     def _on_bridge_socket_added(self, _handle: SocketHandle) -> None:
-        self._update_sockets()
+        if not self._removed_timer.isActive():  # else that update includes it
+            self._update_sockets()
 
     def _on_bridge_socket_removed(self, _handle: SocketHandle) -> None:
-        self._update_sockets()
+        if not self._removed_timer.isActive():
+            self._removed_timer.start()
 
     def _update_sockets(self) -> None:
         self.latency.forget_types()

@@ -157,6 +157,7 @@ class TopologyView(QWidget):
         bridge.socket_added.connect(self._on_bridge_socket_added)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
         bridge.socket_changed.connect(self._on_bridge_socket_changed)
+        bridge.replacing_changed.connect(self._on_bridge_replacing_changed)
         theme_signals.theme_changed.connect(self._on_theme_changed)
         self.rebuild()
 
@@ -268,13 +269,23 @@ class TopologyView(QWidget):
     def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
         if handle is self._selected:
             self._selected = None
-        self.stopped.closed(handle)
+        if not self.bridge.replacing:  # else the old workspace's: forgotten once replaced
+            self.stopped.closed(handle)
         self._schedule_rebuild()
 
     def _on_bridge_socket_changed(self, handle: SocketHandle) -> None:
         self._schedule_rebuild()
 
+    def _on_bridge_replacing_changed(self, replacing: bool) -> None:
+        if replacing:
+            self._rebuild_timer.stop()
+        else:
+            self._schedule_rebuild()
+
     def _schedule_rebuild(self) -> None:
+        # 3,000 sockets: a rebuild takes ~100 ms; while they come or go, once at the end
+        if self.bridge.replacing:
+            return
         if not self._rebuild_timer.isActive():  # a stream of changes still redraws 10x/s
             self._rebuild_timer.start()
 

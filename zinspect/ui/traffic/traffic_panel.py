@@ -473,6 +473,18 @@ class TrafficPanel(TrafficRows, QWidget):
             return
         self._set_follow(value >= self.view.verticalScrollBar().maximum())
 
+    def show_new_workspace(self) -> None:
+        """Every socket was replaced: no filter of the old workspace (its topic or text
+        matched none of the new messages either) hides them; the table shows the newest."""
+        for combo in (self.socket_combo, self.direction_combo):
+            was = combo.blockSignals(True)  # one filter applied below, not three
+            combo.setCurrentIndex(0)
+            combo.blockSignals(was)
+        self.topic_chip.set_scope(None)
+        self.filter_edit.clear()  # its text timer is stopped by the filter applied now
+        self._apply_filter()
+        self.follow_newest()
+
     def follow_newest(self) -> None:
         self._set_follow(True)
         self.view.scrollToBottom()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,6 +35,15 @@ def display_name(path: str | None) -> str:
     return Path(path).name if path else UNTITLED
 
 
+class ProblemLines(QStringListModel):
+    """The lines, each also its own tooltip (a line wider than the list is wrapped)."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            role = Qt.ItemDataRole.DisplayRole
+        return super().data(index, role)
+
+
 class LoadProblemsDialog(QDialog):
     """The problems found in a workspace, one per line with its exact place; not modal, so
     the user can keep it beside the file they fix."""
@@ -48,11 +57,14 @@ class LoadProblemsDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setAccessibleName("Workspace problems summary")
         self.intro.setToolTip("Which file, and what happened to the entries listed below")
-        self.model = QStringListModel(self)
+        self.model = ProblemLines(self)
         self.view = QListView(self)
         self.view.setModel(self.model)
-        self.view.setUniformItemSizes(True)
-        self.view.setWordWrap(False)
+        # whole lines, wrapped: a place and its value were cut with "…" at the list's edge
+        self.view.setWordWrap(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)  # wrapped again when resized
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)  # thousands of lines: no freeze
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)

@@ -59,6 +59,39 @@ class Questions(QObject):
         box.open()
         return box
 
+    def ask_replace(self, path: str, replace: Continuation) -> None:
+        """Save As chose a file that exists: Replace or Cancel."""
+        self.ask(
+            QMessageBox.Icon.Warning,
+            "Replace file?",
+            f"{path} exists already. Replace it with this workspace?",
+            [
+                ("Replace", QMessageBox.ButtonRole.AcceptRole, replace),
+                ("Cancel", QMessageBox.ButtonRole.RejectRole, None),
+            ],
+        )
+
+    def ask_lost(
+        self, name: str, lost: list[str], anyway: Continuation, save_as: Continuation
+    ) -> None:
+        """Saving over file ``name`` would drop the ``lost`` entries: Save anyway, Save As
+        or Cancel."""
+        count = len(lost)
+        shown = "\n".join(f"• {line}" for line in lost[:8])
+        more = f"\n… and {count - 8} more" if count > 8 else ""
+        self.ask(
+            QMessageBox.Icon.Warning,
+            "Save without the entries zinspect left out?",
+            f"{name} had {count} entr{'ies' if count != 1 else 'y'} "
+            f"zinspect could not use:\n\n{shown}{more}\n\nSaving over the file "
+            "drops them. Save As keeps the file as it is.",
+            [
+                ("Save anyway", QMessageBox.ButtonRole.DestructiveRole, anyway),
+                ("Save As…", QMessageBox.ButtonRole.ActionRole, save_as),
+                ("Cancel", QMessageBox.ButtonRole.RejectRole, None),
+            ],
+        )
+
     def _on_box_button_clicked(
         self, actions: dict[QAbstractButton, Continuation | None], button: QAbstractButton
     ) -> None:

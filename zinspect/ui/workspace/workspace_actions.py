@@ -10,14 +10,15 @@ Every question is a window-modal box opened with ``open()``: no nested event loo
 Loading never loses what the file holds without saying so: problems are listed in a
 non-modal window and in the status bar, and saving over a file that had entries zinspect
 could not use asks first. The Open recent list (recent_workspaces), the problems found
-(load_problems) and the question boxes (questions) are components of their own.
+(load_problems), the question boxes (questions) and the sockets replaced a slice per turn
+of the loop (workspace_switch) are components of their own.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
@@ -25,7 +26,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.apply import apply_steps, rebase_scripts
+from zinspect.core.workspace.apply import apply_steps, close_steps, rebase_scripts
 from zinspect.core.workspace.atomic_save import save_workspace_atomic
 from zinspect.core.workspace.dump import dump_workspace, holds_secrets
 from zinspect.core.workspace.model import EXTENSION, SavedMessage, Workspace, WorkspaceError
@@ -39,7 +40,7 @@ from zinspect.ui.workspace.questions import Continuation, Questions, workspace_f
 from zinspect.ui.workspace.recent_workspaces import RecentWorkspaces
 from zinspect.ui.workspace.script_trust import ScriptTrust
 from zinspect.ui.workspace.traffic_on_open import TrafficOnOpen
-from zinspect.ui.workspace.workspace_open import SlicedApply
+from zinspect.ui.workspace.workspace_switch import WorkspaceSwitch
 from zinspect.ui.workspace.workspace_taps import WorkspaceTaps
 
 log = logging.getLogger(__name__)
@@ -74,12 +75,14 @@ class WorkspaceActions(QObject):
         self.title = ""  # the name of an untitled workspace (a demo's), shown for "Untitled"
         self._capture = ""  # the file name of the capture whose messages are shown
         self._baseline = dump_workspace(Workspace())
-        self._opening: SlicedApply | None = None  # a big workspace still being made
         self._modified = False
         # what the file held that the session does not (invalid entries, failed binds):
         # saving over that same file asks first
         self.load_problems = LoadProblems(host.widget, host.status_bar(), self)
         self.problems_button = self.load_problems.button
+        self.switch = WorkspaceSwitch(bridge, host.status_bar(), self)  # opens in slices
+        self.switch.cancel_clicked.connect(self._on_switch_cancel_clicked)
+        self.switch.running_changed.connect(self._on_switch_running_changed)
         self.taps = WorkspaceTaps(self.load_problems, self._status, self)  # started on the loop
         self._close_confirmed = False
         self._questions = Questions(host.widget, self)
@@ -171,8 +174,11 @@ class WorkspaceActions(QObject):
         return workspace
 
     def update_modified(self) -> bool:
-        """Compare the sockets and messages with the file; update the title's star."""
+        """Compare the sockets and messages with the file; update the title's star (a
+        workspace still opening is its file's, nothing to lose: Open and New go ahead)."""
         self._check_timer.stop()
+        if self.switch.running:
+            return False
         modified = self.current_text() != self._baseline
         if modified != self._modified:
             self._modified = modified
@@ -220,19 +226,15 @@ class WorkspaceActions(QObject):
         try:
             workspace = read_workspace(path)
         except WorkspaceError as error:
-            self._questions.show_box(
-                QMessageBox.Icon.Warning, "Cannot open workspace", f"{path}\n\n{error}"
-            )
-            self._status(f"Not opened: {display_name(path)}: {error}")
+            self._refuse(path, error)
             return False
         run = self.script_trust.trusted(path, workspace)
-        self._clear_session()
 
         def opened(problems: list[str]) -> Iterator[None]:
             # after a big workspace each part has a turn of its own (see SlicedApply)
             self._choose_first()  # the first socket's forms: ~40 ms
             yield
-            self._opening = None
+            self.switch.end()
             self._replaced(problems, workspace.messages, path=path, title="")
             if not run:  # attached stopped: ask once the sockets exist
                 self.script_trust.ask(path, workspace, self.session)
@@ -242,11 +244,29 @@ class WorkspaceActions(QObject):
             self.recent.remember(path)
             log.info("opened workspace %s", path)
 
-        # in slices: the sockets of a big workspace are made over turns of the loop
         steps = apply_steps(workspace, self.session, run_scripts=run, start_taps=False)
-        self._opening = SlicedApply(steps, opened, self)
-        self._opening.start()
+        self._switch(path, steps, len(workspace.sockets), opened)
         return True
+
+    def _switch(
+        self,
+        path: str | None,
+        steps: Generator[None, None, list[str]] | None,
+        total: int,
+        done: Callable[[list[str]], Iterator[None] | None],
+    ) -> None:
+        """Replace every socket by those of ``steps`` (see WorkspaceSwitch), naming ``path``
+        from now on: an action taken meanwhile never refers to the previous file."""
+        self._stop_and_unselect()
+        self.path, self.title, self._modified = path, "", False
+        self.load_problems.set_problems(None, [])  # the previous file's, not this one's
+        self._update_title()
+        self.switch.start(display_name(path) if path else None, steps, total, done)
+
+    def _refuse(self, path: str, error: WorkspaceError) -> None:
+        icon = QMessageBox.Icon.Warning
+        self._questions.show_box(icon, "Cannot open workspace", f"{path}\n\n{error}")
+        self._status(f"Not opened: {display_name(path)}: {error}")
 
     def replace_sockets(
         self,
@@ -260,7 +280,9 @@ class WorkspaceActions(QObject):
         set the saved messages; the result is the clean state of ``path``, or of an
         untitled workspace called ``title`` (a demo: Save asks where, never over the
         bundled file). Announces it with ``workspace_replaced``."""
-        self._clear_session()
+        self._stop_and_unselect()
+        for _ in close_steps(self.session):  # at once: what follows needs them closed
+            pass
         problems = create()
         self._replaced(problems, messages, path=path, title=title)
         self._choose_first()
@@ -291,26 +313,25 @@ class WorkspaceActions(QObject):
             self._status(summary)
         self.workspace_replaced.emit(path or "")
 
-    def new_workspace(self) -> None:
-        """Close every socket and forget the file (without asking: see the New action)."""
-        self._clear_session()
-        self.saved_messages.model.set_messages([])
-        self.path = None
-        self.title = ""
-        self.load_problems.set_problems(None, [])
-        self._mark_clean()
-        self._status("New workspace")
-        self.workspace_replaced.emit("")
+    def new_workspace(self, said: str = "New workspace") -> None:
+        """Close every socket (a slice per turn: see _switch) and forget the file (without
+        asking: see the New action); ``said`` in the status bar once done."""
 
-    def _clear_session(self) -> None:
+        def emptied(_problems: list[str]) -> None:
+            self.switch.end()
+            self.saved_messages.model.set_messages([])
+            self.load_problems.set_problems(None, [])
+            self._mark_clean()
+            self._status(said)
+            self.workspace_replaced.emit("")
+
+        self._switch(None, None, 0, emptied)
+
+    def _stop_and_unselect(self) -> None:
         self.taps.cancel()  # taps still starting stop
-        if self._opening is not None:  # a workspace still opening gives way
-            self._opening.cancel()
-            self._opening = None
+        self.switch.stop()  # a workspace still opening gives way
         if self.session.sockets:  # or each close shows the next socket's forms: 1,000 = 1 min
             self.socket_chosen.emit(None)
-        for handle in list(self.session.sockets):
-            handle.close()
 
     def show_problems(self) -> LoadProblemsDialog | None:
         return self.load_problems.show_list()
@@ -340,44 +361,17 @@ class WorkspaceActions(QObject):
         if not path.endswith(".json"):
             path += EXTENSION
         if path != self.path and os.path.exists(path):
-            self._questions.ask(
-                QMessageBox.Icon.Warning,
-                "Replace file?",
-                f"{path} exists already. Replace it with this workspace?",
-                [
-                    (
-                        "Replace",
-                        QMessageBox.ButtonRole.AcceptRole,
-                        lambda: self._save_to(path, then),
-                    ),
-                    ("Cancel", QMessageBox.ButtonRole.RejectRole, None),
-                ],
-            )
+            self._questions.ask_replace(path, lambda: self._save_to(path, then))
             return
         self._save_to(path, then)
 
     def _save_to(self, path: str, then: Continuation | None, *, confirmed: bool = False) -> None:
+        if self._still_opening():  # what exists is part of a file: never written anywhere
+            return
         lost = self.load_problems.lost()
         if lost and path == self.load_problems.path and not confirmed:
-            count = len(lost)
-            shown = "\n".join(f"• {line}" for line in lost[:8])
-            more = f"\n… and {count - 8} more" if count > 8 else ""
-            self._questions.ask(
-                QMessageBox.Icon.Warning,
-                "Save without the entries zinspect left out?",
-                f"{display_name(path)} had {count} entr{'ies' if count != 1 else 'y'} "
-                f"zinspect could not use:\n\n{shown}{more}\n\nSaving over the file "
-                "drops them. Save As keeps the file as it is.",
-                [
-                    (
-                        "Save anyway",
-                        QMessageBox.ButtonRole.DestructiveRole,
-                        lambda: self._save_to(path, then, confirmed=True),
-                    ),
-                    ("Save As…", QMessageBox.ButtonRole.ActionRole, lambda: self.save_as(then)),
-                    ("Cancel", QMessageBox.ButtonRole.RejectRole, None),
-                ],
-            )
+            anyway = lambda: self._save_to(path, then, confirmed=True)  # noqa: E731
+            self._questions.ask_lost(display_name(path), lost, anyway, lambda: self.save_as(then))
             return
         workspace = rebase_scripts(self._workspace(), path)  # Save As elsewhere: same files
         text, secret = dump_workspace(workspace), holds_secrets(workspace)
@@ -396,6 +390,11 @@ class WorkspaceActions(QObject):
         )
         if then is not None:
             then()
+
+    def _still_opening(self) -> bool:
+        if self.switch.running:
+            self._status(f"Not saved: {self.name} is still opening")
+        return self.switch.running
 
     # -- unsaved changes ------------------------------------------------------------------------
     def confirm_discard(self, action: str, then: Continuation) -> None:
@@ -448,7 +447,7 @@ class WorkspaceActions(QObject):
     # -- slots ----------------------------------------------------------------------------------
     def _on_workspace_changed(self, *_args: object) -> None:
         # a workspace still opening is compared with its file once made, not meanwhile
-        if self._opening is None and not self._check_timer.isActive():
+        if not self.switch.running and not self._check_timer.isActive():
             self._check_timer.start()
 
     def _on_new_action_triggered(self) -> None:
@@ -461,6 +460,14 @@ class WorkspaceActions(QObject):
         dialog = self._new_file_dialog("Open workspace", QFileDialog.AcceptMode.AcceptOpen)
         dialog.fileSelected.connect(self._open_chosen)
         dialog.open()
+
+    def _on_switch_cancel_clicked(self) -> None:
+        if self.switch.running:
+            self.new_workspace(f"Stopped opening {self.name}: its sockets are closed")
+
+    def _on_switch_running_changed(self, running: bool) -> None:
+        for action in (self.save_action, self.save_as_action):
+            action.setEnabled(not running)
 
     def _on_save_action_triggered(self) -> None:
         self.save()
@@ -494,7 +501,7 @@ class WorkspaceActions(QObject):
         """Open ``path`` chosen by the user, after the question about the traffic."""
         try:
             names = [spec.name for spec in read_workspace(path).sockets]
-        except WorkspaceError:
-            self.open_path(path)  # says why it cannot open; nothing is replaced
+        except WorkspaceError as error:
+            self._refuse(path, error)  # nothing is replaced
             return
         self.confirm_traffic(names, lambda: self.open_path(path))

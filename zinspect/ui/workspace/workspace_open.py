@@ -28,17 +28,20 @@ class SlicedApply(QObject):
     """Drives ``steps`` to their end, then calls ``done`` with their problems (when it
     returns an iterator, that is run to its end too: at once for a workspace made within
     Open, a step per turn after); ``cancel`` stops it where it is (the sockets made so far
-    stay, the caller closes them)."""
+    stay, the caller closes them). ``progress`` is told after each slice that leaves work
+    for a later turn (the window says how far the open got)."""
 
     def __init__(
         self,
         steps: Generator[None, None, list[str]],
         done: Callable[[list[str]], Iterator[None] | None],
         parent: QObject | None = None,
+        progress: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._steps = steps
         self._done = done
+        self._progress = progress  # called after each slice that leaves work for later
         self.finished = False
         self.cancelled = False
         self._result: list[str] | None = None  # the problems, once the steps ended
@@ -48,9 +51,10 @@ class SlicedApply(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_timer_timeout)
 
-    def start(self) -> None:
-        """The first FIRST_STEPS now (all of a small workspace), the rest on later turns."""
-        self._run(lambda done: done >= FIRST_STEPS)
+    def start(self, first_steps: int = FIRST_STEPS) -> None:
+        """The first ``first_steps`` now (all of a small workspace), the rest on later
+        turns."""
+        self._run(lambda done: done >= first_steps)
 
     def cancel(self) -> None:
         if not self.finished:
@@ -86,6 +90,8 @@ class SlicedApply(QObject):
             done += 1
             if enough(done):
                 self._timer.start()
+                if self._progress is not None:
+                    self._progress()
                 return
 
     def _finish(self, problems: list[str], later: bool = False) -> None:
