@@ -325,9 +325,9 @@ class TrafficPanel(TrafficRows, QWidget):
     def _connect(self) -> None:
         self._bridge.socket_added.connect(self._on_bridge_socket_added)
         self._bridge.socket_removed.connect(self._on_bridge_socket_removed)
-        self.socket_combo.currentIndexChanged.connect(self._on_socket_combo_current_index_changed)
+        self.socket_combo.currentIndexChanged.connect(self._on_filter_combo_current_index_changed)
         self.direction_combo.currentIndexChanged.connect(
-            self._on_direction_combo_current_index_changed
+            self._on_filter_combo_current_index_changed
         )
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.filter_edit.returnPressed.connect(self._on_filter_edit_return_pressed)
@@ -363,10 +363,7 @@ class TrafficPanel(TrafficRows, QWidget):
             self.socket_combo.setItemText(index, f"{handle.name} (closed)")
 
     # -- filter -----------------------------------------------------------------------------
-    def _on_socket_combo_current_index_changed(self, _index: int) -> None:
-        self._apply_filter()
-
-    def _on_direction_combo_current_index_changed(self, _index: int) -> None:
+    def _on_filter_combo_current_index_changed(self, _index: int) -> None:  # socket, direction
         self._apply_filter()
 
     def _on_filter_edit_text_changed(self, _text: str) -> None:

@@ -87,7 +87,6 @@ class WorkspaceActions(QObject):
         self._close_confirmed = False
         self._questions = Questions(host.widget, self)
         self.script_trust = ScriptTrust(host.widget, settings, self)  # asks before scripts run
-        self._file_dialog: QFileDialog | None = None
         self.traffic_on_open: TrafficOnOpen | None = None  # see set_traffic_clear
 
         self.saved_messages = saved_messages
@@ -431,18 +430,10 @@ class WorkspaceActions(QObject):
 
     # -- dialogs ----------------------------------------------------------------------
     def _new_file_dialog(self, title: str, mode: QFileDialog.AcceptMode) -> QFileDialog:
-        if self._file_dialog is not None:
-            self._file_dialog.deleteLater()
         folder = os.path.dirname(self.path) if self.path else ""
         dialog = workspace_file_dialog(self.host.widget, title, mode, folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # kept, it rereads its folder
-        dialog.destroyed.connect(lambda *_: self._forget_file_dialog(dialog))
-        self._file_dialog = dialog
-        return dialog
-
-    def _forget_file_dialog(self, dialog: QFileDialog) -> None:
-        if self._file_dialog is dialog:
-            self._file_dialog = None
+        return dialog  # (window-modal: no second one while it is open)
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_workspace_changed(self, *_args: object) -> None:
