@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from socket_panel_helpers import choose_type
+from ui_actions import WAIT_MS
 
 from zinspect.core.sockets.session import MAX_NAME_CHARS
 from zinspect.core.sockets.socket_base import SocketError
@@ -35,3 +36,19 @@ def test_a_long_name_typed_is_refused_next_to_the_field(panel, session, qtbot):
     assert session.sockets == []
     assert panel.name_edit.text() == "x" * 600  # kept, to be shortened
     assert panel.window().width() == width
+
+
+def test_the_longest_name_leaves_the_docks_as_they_were(window, user, qtbot):
+    """The window's forms title the socket with its name cut in the middle (whole in the
+    tooltip): a 100-character name pushed the Sockets dock to 1,379 px of a 1,500 px window."""
+    width, dock = window.width(), window.sockets_dock.width()
+    name = "n" * (MAX_NAME_CHARS - 1) + "z"
+    long_one = user.create("PAIR", name)
+    short = user.create("PAIR", "short")
+    for handle in (long_one, short, long_one):
+        user.select(handle)
+    panel = window.sockets
+    qtbot.waitUntil(lambda: window.sockets_dock.width() <= dock, timeout=WAIT_MS)
+    assert window.width() == width
+    assert "…" in panel.title_label.text() and panel.title_label.text().count("z") == 1
+    assert panel.title_label.toolTip() == name

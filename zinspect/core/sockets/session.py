@@ -20,7 +20,7 @@ import zmq.asyncio
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.numbering import forget_restarts, restart_numbering
-from zinspect.core.sockets.endpoints import describe_zmq_error
+from zinspect.core.sockets.endpoints import describe_zmq_error, shorten
 from zinspect.core.sockets.event_log import EventLog
 from zinspect.core.sockets.events import SocketEvent, decode_value
 from zinspect.core.sockets.fd_limit import (
@@ -45,7 +45,14 @@ EVENT_HISTORY = 10_000  # rows of connection events kept in Session.events (repe
 Listener = Callable[[SocketHandle], None]
 
 
-MAX_NAME_CHARS = 100  # a socket's name is shown whole in its list row, heading and forms
+MAX_NAME_CHARS = 100  # a socket's name is one short line
+HEADING_NAME_CHARS = 32  # ... and headings show at most this much of it (the middle cut)
+
+
+def heading_name(name: str) -> str:
+    """``name`` as headings show it: a long one loses its middle, so a narrow dock is not
+    widened by it (a 100-character name pushed the Sockets dock to 1,379 px)."""
+    return shorten(name, HEADING_NAME_CHARS)
 
 
 def name_problem(name: str) -> str:

@@ -41,6 +41,7 @@ from zinspect.core.security.apply import (
 )
 from zinspect.core.security.security_warnings import security_warnings
 from zinspect.core.security.spec import MECHANISMS, SecurityError, SecuritySpec, check_spec
+from zinspect.core.sockets.session import heading_name
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
@@ -373,7 +374,7 @@ class SecurityForm(QWidget):
             widget.setEnabled(usable)
         self.apply_button.setEnabled(usable and not self.applying)
         self.title_label.setText(
-            f"Security of {handle.name} ({handle.type_name})"
+            f"Security of {heading_name(handle.name)} ({handle.type_name})"
             if usable and handle is not None
             else "Select a socket to set its security."
         )

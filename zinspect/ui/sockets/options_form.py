@@ -38,6 +38,7 @@ from zinspect.core.sockets.option_catalog import (
     effective_default,
     read_live,
 )
+from zinspect.core.sockets.session import heading_name
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.sockets.option_row import RECREATE_MARK, OptionRow, option_rows_grid
@@ -192,7 +193,8 @@ class OptionsForm(QWidget):
             self.title_label.setText("Select a socket to see its options.")
         else:
             state = " (closed)" if handle.closed else ""
-            self.title_label.setText(f"Options of {handle.name} ({handle.type_name}){state}")
+            shown = heading_name(handle.name)
+            self.title_label.setText(f"Options of {shown} ({handle.type_name}){state}")
         recreating = usable and handle is not None and bool(handle.endpoints)
         any_mark = False
         for name, row in self._rows.items():

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.decode.model import DecodeRule
+from zinspect.core.sockets.session import heading_name
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.automation.script_pane import ScriptPane
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 CHANGE_COALESCE_MS = 100
 STATE_STYLE = "color: {warning}; font-weight: bold;"
 STATE_TIP = "What needs attention on this socket"
+TITLE_TIP = "The socket the settings below apply to"
 
 TYPE_NOTES = {
     "XPUB": "Incoming subscribe and unsubscribe messages from subscribers appear in the "
@@ -121,7 +123,8 @@ class SocketPanel(QWidget):
         self.title_label = QLabel()
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
         self.title_label.setAccessibleName("Selected socket")
-        self.title_label.setToolTip("The socket the settings below apply to")
+        self.title_label.setToolTip(TITLE_TIP)
+        self.title_label.setWordWrap(True)
         self.description_label = QLabel()
         self.description_label.setWordWrap(True)
         self.description_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -342,9 +345,11 @@ class SocketPanel(QWidget):
         self.details_stack.setCurrentIndex(1)
         self._fit_details_width()
         info = handle.info
+        shown = heading_name(handle.name)
         self.title_label.setText(
-            f"<b>{html.escape(handle.name)}</b> &nbsp;·&nbsp; {html.escape(info.name)} socket"
+            f"<b>{html.escape(shown)}</b> &nbsp;·&nbsp; {html.escape(info.name)} socket"
         )
+        self.title_label.setToolTip(handle.name if shown != handle.name else TITLE_TIP)
         self.description_label.setText(f"{info.description} Talks to: {info.peers_text}.")
         self._show_state()
         note = TYPE_NOTES.get(info.name, "")
