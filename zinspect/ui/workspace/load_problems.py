@@ -92,9 +92,10 @@ class LoadProblemsDialog(QDialog):
         count = len(problems)
         self.setWindowTitle(f"Problems in {display_name(path)}")
         self.intro.setText(
-            f"{path}: {count} problem{'s' if count != 1 else ''}. Entries with a mistake were "
-            "left out (saving writes them back as they were, for you to fix); sockets whose "
-            "bind or connect failed were created without it. Everything else was loaded."
+            f"{path}: {count} problem{'s' if count != 1 else ''}. An entry with a mistake was "
+            "left out whole: a socket with one bad endpoint or option is not created at all "
+            "(saving writes it back as it was, for you to fix). A socket whose bind or "
+            "connect failed here was created without that one. Everything else was loaded."
         )
         self.model.setStringList(problems)
         self.show()
