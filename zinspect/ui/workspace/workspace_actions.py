@@ -299,12 +299,12 @@ class WorkspaceActions(QObject):
         self.load_problems.set_problems(path, problems)
         count = len(self.session.sockets)
         summary = (
-            f"Opened {display_name(path) if path else title}: {count} "
+            f"Opened {display_name(path) if path else title}: {count:,} "
             f"socket{'s' if count != 1 else ''}"
         )
         if problems:
             self._status(
-                f"{summary}; {len(problems)} problem"
+                f"{summary}; {len(problems):,} problem"
                 f"{'s' if len(problems) != 1 else ''}, see the list"
             )
             self.show_problems()
