@@ -41,3 +41,23 @@ def test_asking_a_hidden_view_for_its_graph_builds_it(session, qtbot):
     session.create_socket("PULL", "sink")
     view.rebuild()
     assert [node.name for node in view.topology.nodes] == ["sink"]
+
+
+def visible_boxes(view: TopologyView, handles) -> list[bool]:
+    seen = view.canvas.mapToScene(view.canvas.viewport().rect()).boundingRect()
+    return [seen.intersects(view.node_item(h).sceneBoundingRect()) for h in handles]
+
+
+def test_a_graph_too_big_opens_at_its_first_socket_or_the_selected_one(session, qtbot):
+    handles = [session.create_socket("PUB", f"s{i}") for i in range(400)]
+    for selected in (None, handles[200]):
+        view = TopologyView(SessionBridge(session))
+        qtbot.addWidget(view)
+        view.resize(500, 300)
+        view.select_socket(selected)
+        view.show()
+        qtbot.waitExposed(view)
+        qtbot.waitUntil(lambda view=view: len(view.nodes) == 400, timeout=WAIT_MS)
+        first, middle = visible_boxes(view, [handles[0], handles[200]])
+        assert middle if selected is not None else first  # not the middle of the column
+        assert not (first and middle)  # (too big to show whole: the test means something)

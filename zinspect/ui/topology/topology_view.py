@@ -477,7 +477,8 @@ class TopologyView(QWidget):
     def _fit(self) -> None:
         """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge. A
         graph still too big is shown from where messages start (the sources: the top when
-        laid out downward, else the left), centred the other way, to scroll on."""
+        laid out downward, else the left) and from its first socket the other way, or with
+        the selected socket in sight, to scroll on."""
         rect = self.scene.sceneRect()
         view = self.canvas.viewport().size()
         if rect.isEmpty() or view.isEmpty():
@@ -486,7 +487,11 @@ class TopologyView(QWidget):
         scale = max(scale, MIN_SCALE)
         self.canvas.setTransform(QTransform.fromScale(scale, scale))
         self.canvas.centerOn(rect.center())
-        bar = (
-            self.canvas.verticalScrollBar() if self.downward else self.canvas.horizontalScrollBar()
-        )
-        bar.setValue(bar.minimum())
+        bars = (self.canvas.verticalScrollBar(), self.canvas.horizontalScrollBar())
+        along, across = bars if self.downward else bars[::-1]
+        along.setValue(along.minimum())
+        item = self.node_item(self._selected) if self._selected is not None else None
+        if item is not None:  # the selected socket's box in sight
+            self.canvas.ensureVisible(item)
+        else:  # too big across too (a layer of 2,000 sockets): from its first, not its middle
+            across.setValue(across.minimum())
