@@ -39,3 +39,5 @@ def test_the_status_line_says_what_matters_once(window, user, qtbot, peer):
         user.click_row(row)
         assert user.detail_field("direction") == ("client → server", "server → client")[row]
     user.click(dialog.stop_button)
+    stopped = dialog.status_label.text()
+    assert stopped.startswith("Stopped. ") and "1 client seen" in stopped  # not "0 clients"

@@ -32,7 +32,7 @@ def status_line(tap: Tap) -> str:
     if front_blocked or upstream_blocked:  # "waited ... 0, 0" on every line was noise
         parts.append(f"waited for room: front {front_blocked:,}, upstream {upstream_blocked:,}")
     if tap.spec.pattern == "reqrep":
-        parts.append(f"{_count(tap.client_count, 'client')} seen")
+        parts.append(f"{_count(tap.clients_seen, 'client')} seen")
     if tap.not_shown:
         parts.append(f"{tap.not_shown:,} forwarded but not kept for the view")
     if tap.undeliverable:

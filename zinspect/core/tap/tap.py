@@ -188,6 +188,11 @@ class Tap:
         """Request/reply: the clients that have an upstream DEALER now."""
         return len(self._clients)
 
+    @property
+    def clients_seen(self) -> int:
+        """Request/reply: every client since the start (the stopped tap's "N clients seen")."""
+        return self._client_numbers
+
     max_clients = MAX_CLIENTS
 
     @property
