@@ -46,8 +46,9 @@ def socket_state(handle: SocketHandle) -> str:
         facts.append(note)
     if handle.last_error:  # e.g. a workspace endpoint that failed to bind
         facts.append(f"error: {handle.last_error}")
-    if handle.monitor.problem:  # from the connection events: "retrying tcp://…"
-        facts.append(handle.monitor.problem)
+    problem = handle.monitor.problem  # from the connection events: "retrying tcp://…"
+    if problem and not (handle.last_error and problem.startswith("bind failed")):
+        facts.append(problem)  # (a failed bind's error above says it in words already)
     if handle.cut_messages:
         facts.append(
             f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
