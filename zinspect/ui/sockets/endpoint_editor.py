@@ -192,7 +192,8 @@ class EndpointEditor(QWidget):
             item = QStandardItem(f"{entry.kind}  {entry.address}")
             item.setEditable(False)
             item.setData(entry, EndpointRole)
-            tip = f"{'Bound to' if entry.bound else 'Connected to'} {entry.address}"
+            # a connect is libzmq's to keep trying: whether a peer answers is the socket's state
+            tip = f"{'Bound to' if entry.bound else 'Connects to'} {entry.address}"
             if entry.requested != entry.address:
                 tip += f"\n(requested as {entry.requested})"
             item.setToolTip(tip)
