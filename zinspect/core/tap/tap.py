@@ -93,7 +93,7 @@ class Tap:
         self.upstream: SocketHandle | None = None  # None for request/reply (one per client)
         self._sides: dict[SocketHandle, _Side] = {}
         self._clients: dict[bytes, _Side] = {}  # request/reply: routing id -> its DEALER
-        self._client_numbers = 0
+        self.clients_seen = 0  # request/reply: every client since the start (numbers them)
         self.to_server = 0
         self.to_client = 0
         self.copy_dropped = 0  # forwarded but not copied into the store
@@ -187,11 +187,6 @@ class Tap:
     def client_count(self) -> int:
         """Request/reply: the clients that have an upstream DEALER now."""
         return len(self._clients)
-
-    @property
-    def clients_seen(self) -> int:
-        """Request/reply: every client since the start (the stopped tap's "N clients seen")."""
-        return self._client_numbers
 
     max_clients = MAX_CLIENTS
 
@@ -488,8 +483,8 @@ class Tap:
             oldest = min(self._clients.values(), key=lambda s: s.last_used)
             self.evicted += 1
             oldest.handle.close()
-        self._client_numbers += 1
-        name = f"{self.spec.name}-client-{self._client_numbers}"
+        self.clients_seen += 1
+        name = f"{self.spec.name}-client-{self.clients_seen}"
         handle = self.session.create_socket("DEALER", name)
         try:
             if routing_id[:1] != b"\x00":
