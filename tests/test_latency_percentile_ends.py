@@ -4,10 +4,7 @@ bucket just below it (it read 3402.2 against a max of 3418.8 ms with three repli
 from __future__ import annotations
 
 import pytest
-from peerio import start_peer
-from test_ui_latency import cells, show_latency_dock
-from ui_actions import WAIT_MS
-from window_driver import ANY_PORT
+from test_ui_latency import cells, three_round_trips
 
 from zinspect.core.explore.latency_stats import LatencyHistogram
 
@@ -36,18 +33,7 @@ def test_many_samples_still_read_their_buckets():
 
 
 def test_the_latency_dock_shows_p99_equal_to_max_for_three_replies(window, user, peer, qtbot):
-    out = start_peer(peer, qtbot, "delayed_rep.py", ANY_PORT, "20", "--count", "3")
-    endpoint = out.line("ready").split()[1]
-    req = user.create("REQ", "client")
-    user.connect(endpoint)
-    show_latency_dock(window, qtbot)
-    for number in range(3):
-        user.compose(f"ping {number}")
-        user.click_send()
-        qtbot.waitUntil(lambda n=number: out.has(f"answered {n + 1}"), timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: not req.awaiting_reply, timeout=WAIT_MS)
-    model = window.latency.figures_model
-    qtbot.waitUntil(lambda: [row[1] for row in cells(model)[:1]] == ["3"], timeout=WAIT_MS)
+    model = three_round_trips(window, user, peer, qtbot)
     _socket, _count, p50, p90, p99, most, *_rest = cells(model)[0]
     assert p99 == most and p90 == most
     assert float(p50) <= float(most)

@@ -28,9 +28,9 @@ def show_latency_dock(window, qtbot) -> None:
     qtbot.waitUntil(dock.isVisible, timeout=WAIT_MS)
 
 
-def test_latency_dock_shows_count_and_percentiles_of_a_req_and_a_rep_peer(
-    window, user, peer, qtbot
-):
+def three_round_trips(window, user, peer, qtbot):
+    """A REQ "client" asks a REP peer that answers after 20 ms three times, the Latency
+    dock shown; returns its figures' model once it counts the three."""
     out = start_peer(peer, qtbot, "delayed_rep.py", ANY_PORT, "20", "--count", "3")
     endpoint = out.line("ready").split()[1]
     req = user.create("REQ", "client")
@@ -41,9 +41,15 @@ def test_latency_dock_shows_count_and_percentiles_of_a_req_and_a_rep_peer(
         user.click_send()
         qtbot.waitUntil(lambda n=number: out.has(f"answered {n + 1}"), timeout=WAIT_MS)
         qtbot.waitUntil(lambda: not req.awaiting_reply, timeout=WAIT_MS)
-
     model = window.latency.figures_model
     qtbot.waitUntil(lambda: [row[1] for row in cells(model)[:1]] == ["3"], timeout=WAIT_MS)
+    return model
+
+
+def test_latency_dock_shows_count_and_percentiles_of_a_req_and_a_rep_peer(
+    window, user, peer, qtbot
+):
+    model = three_round_trips(window, user, peer, qtbot)
     socket, count, p50, p90, p99, most, unanswered, waiting, _bars = cells(model)[0]
     assert (socket, count, unanswered, waiting) == ("client", "3", "0", "0")
     # no reply can come sooner than the peer's delay; the figures are in order

@@ -40,7 +40,7 @@ from zinspect.core.tap.spec import (
     make_spec,
 )
 from zinspect.core.tap.tap import Tap, running_taps
-from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.feedback import error_label, fit_height, show_error
 from zinspect.ui.widgets.inputs import make_button, make_line_edit
 
 log = logging.getLogger(__name__)
@@ -206,14 +206,7 @@ class TapDialog(QDialog):
     def _fit(self) -> None:
         """Take the height the wrapped lines need: grow for a new error or a longer status,
         shrink back when one goes (no blank band where a message was)."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()  # a label just shown or hidden counts at once
-        wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
-        if wanted <= 0:
-            wanted = self.sizeHint().height()
-        if wanted != self.height():
-            self.resize(self.width(), wanted)
+        fit_height(self)
 
     def _type_combo(self, name: str, accessible: str, chosen: str) -> QComboBox:
         combo = QComboBox()
