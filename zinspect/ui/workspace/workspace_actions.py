@@ -40,7 +40,7 @@ from zinspect.ui.workspace.questions import Continuation, Questions, workspace_f
 from zinspect.ui.workspace.recent_workspaces import RecentWorkspaces
 from zinspect.ui.workspace.script_trust import ScriptTrust
 from zinspect.ui.workspace.traffic_on_open import TrafficOnOpen
-from zinspect.ui.workspace.workspace_switch import WorkspaceSwitch
+from zinspect.ui.workspace.workspace_switch import WorkspaceSwitch, opened_words
 from zinspect.ui.workspace.workspace_taps import WorkspaceTaps
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,8 @@ class WorkspaceActions(QObject):
             self._choose_first()  # the first socket's forms: ~40 ms
             yield
             self.switch.end()
-            self._replaced(problems, workspace.messages, path=path, title="")
+            taps = len(workspace.taps)
+            self._replaced(problems, workspace.messages, path=path, title="", taps=taps)
             if not run:  # attached stopped: ask once the sockets exist
                 self.script_trust.ask(path, workspace, self.session)
             self.load_problems.keep(workspace.left_out, workspace.invalid)
@@ -289,7 +290,13 @@ class WorkspaceActions(QObject):
         return problems
 
     def _replaced(
-        self, problems: list[str], messages: list[SavedMessage], *, path: str | None, title: str
+        self,
+        problems: list[str],
+        messages: list[SavedMessage],
+        *,
+        path: str | None,
+        title: str,
+        taps: int = 0,
     ) -> None:
         """The sockets are made: the saved messages, the state and what to say (the caller
         chooses the first socket and marks it clean, once: each ~25-50 ms with 1,000)."""
@@ -297,19 +304,12 @@ class WorkspaceActions(QObject):
         self.path = path
         self.title = title
         self.load_problems.set_problems(path, problems)
-        count = len(self.session.sockets)
-        summary = (
-            f"Opened {display_name(path) if path else title}: {count:,} "
-            f"socket{'s' if count != 1 else ''}"
-        )
+        # the taps start next: their sockets are not counted as the workspace's
+        sockets = len(self.session.sockets)
+        name = display_name(path) if path else title
+        self._status(opened_words(name, sockets, taps, len(problems)))
         if problems:
-            self._status(
-                f"{summary}; {len(problems):,} problem"
-                f"{'s' if len(problems) != 1 else ''}, see the list"
-            )
             self.show_problems()
-        else:
-            self._status(summary)
         self.workspace_replaced.emit(path or "")
 
     def new_workspace(self, said: str = "New workspace") -> None:

@@ -20,6 +20,17 @@ from zinspect.ui.workspace import workspace_open
 from zinspect.ui.workspace.workspace_open import SlicedApply
 
 
+def opened_words(name: str, sockets: int, taps: int, problems: int) -> str:
+    """The status line once a workspace opened: its sockets and taps (a tap's own sockets
+    are not the workspace's), and its problems when it has any."""
+    words = f"Opened {name}: {sockets:,} socket{'s' * (sockets != 1)}"
+    if taps:
+        words += f", {taps:,} tap{'s' * (taps != 1)}"
+    if problems:
+        words += f"; {problems:,} problem{'s' * (problems != 1)}, see the list"
+    return words
+
+
 class OpeningStatus(QObject):
     """A permanent status bar widget (a temporary message would hide it): the text of
     ``show_text`` and, for an open, a Cancel button (``cancel_clicked``)."""
