@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bitcoin_samples import LEGACY_TX, LEGACY_TXID, SEGWIT_TX, SEGWIT_TXID
 from peerio import PeerOutput
-from ui_actions import WAIT_MS
+from ui_actions import WAIT_MS, record_to
 
 from zinspect.ui.traffic.columns import COL_SUMMARY
 
@@ -53,13 +53,9 @@ def test_protocol_traffic_is_decoded_in_the_window_and_by_zinspect_decode(
         )  # fmt: skip
     )
     qtbot.waitUntil(lambda: publisher.has("ready"), timeout=WAIT_MS)
-    capture = window.capture
     path = tmp_path / "protocols.jsonl"
-    capture.record_action.trigger()
-    with qtbot.waitSignal(capture.recording_started, timeout=WAIT_MS):
-        assert capture.file_dialog is not None
-        capture.file_dialog.selectFile(str(path))
-        capture.file_dialog.accept()
+    record_to(window, qtbot, path)
+    capture = window.capture
     user.create("SUB", "iopub")
     user.subscribe("")
     user.connect(publisher.line("ready").split()[1])

@@ -22,7 +22,15 @@ import shiboken6
 from preferences_helpers import open_preferences, press_ok
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 from table_helpers import ctrl_click_row, row_menu
-from ui_actions import WAIT_MS, click, click_box, fill_tap_window, tap_window, trigger_menu
+from ui_actions import (
+    WAIT_MS,
+    click,
+    click_box,
+    fill_tap_window,
+    record_to,
+    tap_window,
+    trigger_menu,
+)
 from window_driver import ANY_PORT
 from workspace_helpers import PAIR_WORKSPACE, choose_file, write
 
@@ -239,11 +247,7 @@ def use_more(window, user, qtbot, tmp_path, watch: GarbageWatch) -> None:
         qtbot.mouseClick(form.apply_button, Qt.MouseButton.LeftButton)
     watch.step("a CURVE server key pair generated and applied")
     actions = window.capture
-    actions.record_action.trigger()
-    qtbot.waitUntil(lambda: actions.file_dialog is not None, timeout=WAIT_MS)
-    actions.file_dialog.selectFile(str(tmp_path / "recording.jsonl"))
-    with qtbot.waitSignal(actions.recording_started, timeout=WAIT_MS):
-        actions.file_dialog.accept()
+    record_to(window, qtbot, tmp_path / "recording.jsonl")
     put_readings(window, 5)
     user.wait_rows(5)
     with qtbot.waitSignal(actions.recording_stopped, timeout=WAIT_MS):

@@ -20,7 +20,7 @@ import zmq
 from peerio import start_peer
 from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.exceptions import TimeoutError as WaitTimeout
-from ui_actions import WAIT_MS, click_box, trigger_menu
+from ui_actions import WAIT_MS, click_box, record_to, trigger_menu
 from window_driver import ANY_PORT, WindowDriver, settings_at
 
 import zinspect
@@ -75,12 +75,7 @@ def open_window(qtbot, tmp_path):
 
 def use(window: MainWindow, qtbot, peer, tmp_path) -> None:
     """Record to a file, talk to a real REP server, read its reply in the Message pane."""
-    capture = window.capture
-    capture.record_action.trigger()
-    qtbot.waitUntil(lambda: capture.file_dialog is not None, timeout=WAIT_MS)
-    capture.file_dialog.selectFile(str(tmp_path / "recording.jsonl"))
-    with qtbot.waitSignal(capture.recording_started, timeout=WAIT_MS):
-        capture.file_dialog.accept()
+    record_to(window, qtbot, tmp_path / "recording.jsonl")
     user = WindowDriver(window, qtbot)
     endpoint = start_peer(peer, qtbot, "rep_server.py", ANY_PORT, "World").line("ready").split()[1]
     user.create("REQ", "client")

@@ -83,3 +83,14 @@ def click_box(window: QWidget, qtbot, button_text: str) -> None:
     button = next(b for b in box.buttons() if b.text() == button_text)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box not in open_boxes(window), timeout=WAIT_MS)
+
+
+def record_to(window: QWidget, qtbot, path: object) -> None:
+    """Capture > Record as a user starts it: the action, the file chosen in its dialog, the
+    recording started."""
+    capture = window.capture  # type: ignore[attr-defined]
+    capture.record_action.trigger()
+    qtbot.waitUntil(lambda: capture.file_dialog is not None, timeout=WAIT_MS)
+    capture.file_dialog.selectFile(str(path))
+    with qtbot.waitSignal(capture.recording_started, timeout=WAIT_MS):
+        capture.file_dialog.accept()
