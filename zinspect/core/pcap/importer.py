@@ -110,6 +110,7 @@ class PcapImporter:
         self._read_segment = segment_reader(self.file.linktype, fast)
         self._head = fast_header(self.file.linktype) if fast else None
         self._pushed_back: tuple[float, bytes] | None = None
+        self._last_size: int | None = None  # of the last record read (PacketFile.ended)
         self._feeder = PieceFeeder()  # a packet's bytes past PIECE, fed a piece at a time
 
     @property
@@ -164,8 +165,10 @@ class PcapImporter:
         if self._pushed_back is not None:  # the packet the last slice stopped before
             packets = itertools.chain([self._pushed_back], packets)
             self._pushed_back = None
+        record: bytes | None = None
         try:
-            for stamp, packet in packets:
+            for stamp, record in packets:
+                packet = record  # the slow path below makes ``packet`` the payload
                 count += 1
                 countdown -= 1
                 if countdown < 0:
@@ -226,10 +229,19 @@ class PcapImporter:
                     ready = side.parser.ready  # the parser is between messages: read here
                     if ready is not None:
                         if length == ready[0]:  # a flood's segment like the last
-                            values = ready[1](packet, data)
-                            if values[0::2] == ready[2]:
+                            stride, stop = ready[4], data + length
+                            if (
+                                packet[data:stop:stride] == ready[2]
+                                and packet[data + 1 : stop : stride] == ready[5]
+                            ):
                                 rows.extend(
-                                    product((stamp,), ready[5], ready[6], ready[3], values[1::2])
+                                    product(
+                                        (stamp,),
+                                        ready[7],
+                                        ready[8],
+                                        ready[3],
+                                        ready[1](packet, data),
+                                    )
                                 )
                                 side.parser.messages += len(ready[2])
                                 continue
@@ -238,8 +250,8 @@ class PcapImporter:
                             rows.append(
                                 (
                                     stamp,
-                                    ready[7],
-                                    ready[8],
+                                    ready[9],
+                                    ready[10],
                                     length - 2,
                                     packet[data + 2 : data + length],
                                 )
@@ -256,6 +268,7 @@ class PcapImporter:
                     break
             else:
                 self._last_stamp = last_stamp
+                self.file.ended(self._last_size if record is None else len(record))
                 self._finish()
         except READ_ERRORS as error:  # from dpkt, reading the file
             self._last_stamp = last_stamp
@@ -266,6 +279,8 @@ class PcapImporter:
                 raise failure from None
         self._last_stamp = last_stamp
         self.packets += count
+        if record is not None:
+            self._last_size = len(record)
         return self._slice_rows()
 
     def _slice_rows(self) -> list[Row]:

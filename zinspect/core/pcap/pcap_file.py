@@ -1,6 +1,5 @@
-"""A pcap or pcapng file opened with dpkt's readers, read through a guard that refuses
-absurd record sizes (a hostile length field would make dpkt read the whole file at once)
-and counts the bytes read, for progress.
+"""A pcap or pcapng file opened with dpkt's readers, over a file that refuses absurd record
+sizes (a hostile length field would make dpkt read the whole file at once).
 
 dpkt is the maintained, BSD-licensed reader the import uses for the file format
 (docs/pcap.md says why); everything after the record (link, IP, TCP, ZMTP) is ours.
@@ -8,11 +7,13 @@ dpkt is the maintained, BSD-licensed reader the import uses for the file format
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+import struct
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 import dpkt
 
@@ -20,6 +21,7 @@ from zinspect.core.capture.capture import describe_os_error
 from zinspect.core.pcap.packets import link_name, supported
 
 MAX_RECORD_BYTES = 16 << 20  # no packet record is longer (snap lengths are 256 KiB)
+READ_BUFFER = 64 << 10  # read from the file at once; dpkt's reads are served from it
 PCAP_MAGICS = {b"\xa1\xb2\xc3\xd4", b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\x3c\x4d", b"\x4d\x3c\xb2\xa1"}
 PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 PCAP_SUFFIXES = (".pcap", ".pcapng", ".cap", ".dmp")
@@ -38,6 +40,7 @@ READ_ERRORS = (
     TypeError,
     OSError,
     _RecordTooLongError,
+    MemoryError,  # a hostile record length the machine cannot even reserve
 )
 
 
@@ -60,44 +63,27 @@ def is_pcap_path(path: str | os.PathLike[str]) -> bool:
     return head in PCAP_MAGICS or head == PCAPNG_MAGIC
 
 
-class _Guarded:
-    """The file as dpkt sees it: reads larger than a record can be are refused."""
+class _BoundedFile(io.FileIO):
+    """The file under dpkt's reader, refusing reads larger than a record can be.
 
-    def __init__(self, file: BinaryIO) -> None:
-        self.file = file
-        self._read = file.read
-        self.name = getattr(file, "name", "")
-        # reads that found fewer bytes than asked: one (empty) is the end of the file; a
-        # second, or one with some bytes, is a record the file ends inside (dpkt's pcap
-        # reader hands such a record on short, without a word)
-        self.short_reads = 0
-        self.partial = False
+    dpkt reads each record with two calls of ``read``; an io.BufferedReader serves them from
+    its buffer, in C, and comes here only to fill the buffer or to read past it, so the check
+    costs nothing per record (a Python ``read`` in between cost the import a tenth of its
+    time). A hostile length field asks for the rest of the file (or, in pcapng, a negative
+    length, which is "everything"): it is refused here, before a byte is read."""
 
-    def read(self, size: int = -1) -> bytes:
-        if size < 0 or size > MAX_RECORD_BYTES:
+    def readinto(self, buffer: Any) -> int | None:
+        if memoryview(buffer).nbytes > MAX_RECORD_BYTES:
+            raise _RecordTooLongError(memoryview(buffer).nbytes)
+        return super().readinto(buffer)
+
+    def readall(self) -> bytes:
+        raise _RecordTooLongError(-1)
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if size is None or size < 0 or size > MAX_RECORD_BYTES:
             raise _RecordTooLongError(size)
-        data = self._read(size)
-        if len(data) < size:
-            self.short_reads += 1
-            self.partial = self.partial or bool(data)
-        return data
-
-    @property
-    def ended_inside_a_record(self) -> bool:
-        return self.partial or self.short_reads > 1
-
-    @property
-    def position(self) -> int:
-        try:
-            return self.file.tell()
-        except (OSError, ValueError):
-            return 0
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self.file.seek(offset, whence)
-
-    def fileno(self) -> int:
-        return self.file.fileno()
+        return super().read(size)
 
 
 class PacketFile:
@@ -105,12 +91,12 @@ class PacketFile:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._cut_short = False  # dpkt said the file ends inside a record
+        self._cut_short = False  # the file ends inside a record
         try:
             if not stat.S_ISREG(os.stat(self.path).st_mode):
                 raise PcapError(f"{self.path} is not a regular file")
-            self._file: BinaryIO = open(self.path, "rb")
-            self.size = os.fstat(self._file.fileno()).st_size
+            self._raw = _BoundedFile(self.path, "r")
+            self.size = os.fstat(self._raw.fileno()).st_size
         except OSError as error:
             raise PcapError(describe_os_error(error, self.path, writing=False)) from None
         try:
@@ -120,9 +106,10 @@ class PacketFile:
             raise
 
     def _open(self) -> None:
-        magic = self._file.read(4)
-        self._file.seek(0)
-        self._guard = _Guarded(self._file)
+        magic = self._raw.read(4)
+        self._raw.seek(0)
+        self._file = io.BufferedReader(self._raw, READ_BUFFER)
+        self._magic = magic
         if magic in PCAP_MAGICS:
             self.format = "pcap"
             opener = dpkt.pcap.Reader
@@ -134,7 +121,7 @@ class PacketFile:
         else:
             raise PcapError(f"{self.path} is not a pcap or pcapng file (its first bytes say so)")
         try:
-            self._reader = opener(self._guard)
+            self._reader = opener(self._file)
         except _RecordTooLongError:
             raise PcapError(
                 f"{self.path} is damaged: its header gives an impossible length"
@@ -155,11 +142,38 @@ class PacketFile:
     @property
     def cut_short(self) -> bool:
         """Whether the file ends inside a record (a capture interrupted, a copy cut)."""
-        return self._cut_short or self._guard.ended_inside_a_record
+        return self._cut_short
+
+    @property
+    def position(self) -> int:
+        """Bytes of the file read so far."""
+        try:
+            return self._file.tell()
+        except (OSError, ValueError):
+            return 0
 
     @property
     def progress(self) -> float:
-        return 1.0 if self.size <= 0 else min(1.0, self._guard.position / self.size)
+        return 1.0 if self.size <= 0 else min(1.0, self.position / self.size)
+
+    def ended(self, last_size: int | None) -> None:
+        """The records ended; ``last_size`` is the length of the last one dpkt handed on
+        (None: there was none). dpkt's pcap reader hands on a record the file ends inside
+        without a word, shorter than its header says: that header sits just before the
+        last ``last_size`` bytes of the file either way, so it is read there."""
+        if last_size is None or self.format != "pcap" or self._cut_short:
+            return
+        start = self.size - last_size - 16
+        try:
+            self._raw.seek(start)
+            header = self._raw.read(16)
+        except (OSError, ValueError, _RecordTooLongError):
+            return
+        if start < 24 or header is None or len(header) < 16:
+            return
+        order = "<" if self._magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+        (captured,) = struct.unpack_from(order + "I", header, 8)
+        self._cut_short = captured != last_size
 
     def records(self) -> Iterator[tuple[float, bytes]]:
         """The records in file order, straight from dpkt when its times are floats (its
@@ -178,30 +192,17 @@ class PacketFile:
         if isinstance(error, dpkt.NeedData):
             self._cut_short = True
             return None
-        where = f"{self.path} is damaged at byte {self._guard.position:,}"
-        if isinstance(error, _RecordTooLongError):
+        where = f"{self.path} is damaged at byte {self.position:,}"
+        if isinstance(error, (_RecordTooLongError, MemoryError)):
             return PcapError(f"{where}: a record claims more than {MAX_RECORD_BYTES >> 20} MiB")
         if isinstance(error, OSError):
             return PcapError(describe_os_error(error, self.path, writing=False))
         return PcapError(f"{where}: {error}")
 
-    def packets(self) -> Iterator[tuple[float, bytes]]:
-        """The records, a damaged one raising PcapError and a cut last one ending them."""
-        records = self.records()
-        while True:
-            try:
-                stamp, data = next(records)
-            except StopIteration:
-                return
-            except READ_ERRORS as error:
-                failure = self.failure(error)
-                if failure is None:
-                    return
-                raise failure from None
-            yield stamp, data
-
     def close(self) -> None:
-        try:
-            self._file.close()
-        except (OSError, AttributeError):
-            pass
+        for file in (getattr(self, "_file", None), getattr(self, "_raw", None)):
+            try:
+                if file is not None:
+                    file.close()
+            except OSError:
+                pass

@@ -9,8 +9,9 @@ one precompiled struct reads every body of the run.
 
 A flood repeats itself: segment after segment holds the same number of messages of one
 size. A parser that split a whole segment as one run keeps its shape (``segment_shape``),
-and a next segment of the same length is read with one struct call that gives every frame's
-header and body: when the headers are the ones the shape expects, the rows are made at once.
+and a next segment of the same length is checked with two stepped slices (every frame's
+flags, every frame's size); when they are the ones the shape expects, one struct call gives
+every body and the rows are made at once.
 """
 
 from __future__ import annotations
@@ -27,17 +28,19 @@ _ZERO = b"\x00"
 _SIZE_BYTES = [bytes((size,)) for size in range(256)]
 _formats: dict[int, Callable[[bytes, int], tuple[Any, ...]]] = {}
 SIZE_ONES = [(size,) for size in range(256)]  # the rows' size field, for itertools.product
-# (the segment's length, a struct reading each frame's header and body, the headers a
-# segment of the shape has: flags 0 and the size, as big-endian shorts; (size,))
-Shape = tuple[int, Callable[[bytes, int], tuple[Any, ...]], tuple[int, ...], tuple[int]]
+# (the segment's length, a struct reading every frame's body, the frames' flags as a
+# segment of the shape has them (zeros), (size,), the frames' stride, their size bytes)
+Shape = tuple[int, Callable[[bytes, int], tuple[Any, ...]], bytes, tuple[int], int, bytes]
 # What a parser offers its caller while it stands between messages with nothing held
 # (ZmtpParser.ready): its shape (length -1 when it has none), then where its rows go:
 # (sink, (socket,), (direction,), socket, direction)
 Offer = tuple[
     int,
     Callable[[bytes, int], tuple[Any, ...]],
-    tuple[int, ...],
+    bytes,
     tuple[int],
+    int,
+    bytes,
     "RowSink",
     tuple[str],
     tuple[str],
@@ -67,13 +70,18 @@ def run_bodies(buf: bytes, i: int, n: int, size: int) -> tuple[bytes, ...]:
     flags = buf[i:stop:stride]
     sizes = buf[i + 1 : stop : stride]
     count = len(flags) - max(len(flags.lstrip(_ZERO)), len(sizes.lstrip(_SIZE_BYTES[size])))
+    return _bodies(size, count)(buf, i)
+
+
+def _bodies(size: int, count: int) -> Callable[[bytes, int], tuple[Any, ...]]:
+    """A struct reading the bodies of ``count`` frames of ``size`` bytes, headers skipped."""
     key = size << 16 | count
     unpack = _formats.get(key)
     if unpack is None:
         if len(_formats) >= MAX_FORMATS:
             _formats.clear()
         unpack = _formats[key] = struct.Struct(f"2x{size}s" * count).unpack_from
-    return unpack(buf, i)
+    return unpack
 
 
 def segment_shape(size: int, count: int) -> Shape:
@@ -83,8 +91,14 @@ def segment_shape(size: int, count: int) -> Shape:
     if shape is None:
         if len(_shapes) >= MAX_FORMATS:
             _shapes.clear()
-        unpack = struct.Struct(">" + f"H{size}s" * count).unpack_from
-        shape = _shapes[key] = (count * (size + 2), unpack, (size,) * count, SIZE_ONES[size])
+        shape = _shapes[key] = (
+            count * (size + 2),
+            _bodies(size, count),
+            _ZERO * count,
+            SIZE_ONES[size],
+            size + 2,
+            _SIZE_BYTES[size] * count,
+        )
     return shape
 
 
@@ -96,7 +110,7 @@ def _no_segment(buf: bytes, i: int) -> tuple[Any, ...]:
     raise AssertionError("never called: no segment is -1 bytes long")
 
 
-NO_SHAPE: Shape = (-1, _no_segment, (), (0,))
+NO_SHAPE: Shape = (-1, _no_segment, b"", (0,), 1, b"")
 
 
 def offer(fast: FastRows, shape: Shape | None) -> Offer:
