@@ -379,7 +379,8 @@ class CaptureActions(QObject):
             if isinstance(path, list):
                 reader = MergedReader(path)
             elif is_pcap_path(path):
-                reader = PcapImporter(path, keep_types=True)  # its handshakes' types
+                # its handshakes' types, and its "in" rows counted for the status line
+                reader = PcapImporter(path, keep_types=True, count_received=True)
             else:
                 reader = CaptureReader(path)
         except (CaptureError, PcapError) as error:
