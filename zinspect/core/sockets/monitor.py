@@ -268,10 +268,16 @@ class SocketMonitor:
         ``endpoint_lines`` lists them all. When some connects are in trouble, those that
         connected are named after them, so the user sees which one works: showing the first
         endpoint in trouble alone hid the second connect retrying, and the one that worked."""
+        return self.trouble()
+
+    def trouble(self, said: tuple[str, ...] = ()) -> str:
+        """``problem`` without the states in ``said`` (a failed bind the socket's error
+        already says in words)."""
         groups: dict[str, list[str]] = {}
         for endpoint, state in self.endpoint_states.items():
             groups.setdefault(state, []).append(endpoint)
-        parts = [f"{state} {listed(found)}" for state, found in groups.items() if state in _TROUBLE]
+        wrong = [(state, found) for state, found in groups.items() if state in _TROUBLE]
+        parts = [f"{state} {listed(found)}" for state, found in wrong if state not in said]
         if parts and "connected" in groups:
             parts.append(f"connected {listed(groups['connected'])}")
         return "; ".join(parts)

@@ -47,9 +47,10 @@ def socket_state(handle: SocketHandle) -> str:
         facts.append(note)
     if handle.last_error:  # e.g. a workspace endpoint that failed to bind
         facts.append(f"error: {handle.last_error}")
-    problem = handle.monitor.problem  # from the connection events: "retrying tcp://…"
-    if problem and not (handle.last_error and problem.startswith("bind failed")):
-        facts.append(problem)  # (a failed bind's error above says it in words already)
+    # from the connection events: "retrying tcp://…" (a failed bind's error says it already)
+    problem = handle.monitor.trouble(("bind failed",) if handle.last_error else ())
+    if problem:
+        facts.append(problem)
     if handle.cut_messages:
         facts.append(
             f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
