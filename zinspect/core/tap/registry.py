@@ -55,6 +55,8 @@ def tap_sender(direction: str, upstream: str, host: str = "", routing_id: str = 
     passed the server's messages on: "sent by this socket" hid who had spoken."""
     if direction == IN:
         words = "client"
+        if routing_id and host.startswith(SEVERAL_CONNECTIONS):
+            host = host.rpartition(" from ")[2]  # the routing id tells which of them
         if host:
             words += f", {host}" if host.startswith(SEVERAL_CONNECTIONS) else f" {host}"
         return f"{words}, routing id {routing_id}" if routing_id else words

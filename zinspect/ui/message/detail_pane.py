@@ -453,12 +453,9 @@ class DetailPane(QWidget):
         assert self._tap is not None
         routing = self._socket_type in ROUTING_ID_TYPES and bool(message.frames)
         routing_id = frame_summary(message.frames[0]) if routing else ""
-        host = self._peer
-        which = ""
-        if routing and host.startswith(SEVERAL_CONNECTIONS):
-            host = host.rpartition(" from ")[2]
-            which = " (it tells which)"
-        return tap_sender(message.direction, self._tap, host, routing_id) + which
+        text = tap_sender(message.direction, self._tap, self._peer, routing_id)
+        several = message.direction == IN and self._peer.startswith(SEVERAL_CONNECTIONS)
+        return text + (" (it tells which)" if routing and several else "")
 
     def _meaning(self, message: Message) -> str:
         """What ZeroMQ means by this message's frames on this socket type, if anything."""

@@ -259,10 +259,8 @@ class ExtraColumns:
         routing = kind in ROUTING_ID_TYPES and bool(message.frames)
         upstream = self._tap_fronts.get(message.socket)
         if upstream is not None:
-            host = self.sources.peer_host(message)
-            if routing and host.startswith(SEVERAL_CONNECTIONS):
-                host = host.rpartition(" from ")[2]  # the routing id tells which of them
             routing_id = frame_summary(message.frames[0]) if routing else ""
+            host = self.sources.peer_host(message)
             return tap_sender(message.direction, upstream, host, routing_id)
         if message.direction != IN:
             return f"to routing id {frame_summary(message.frames[0])}" if routing else ""
