@@ -261,6 +261,7 @@ def test_an_export_as_csv_and_an_aborted_export(tmp_path):
         "11",
         "0x 00 80 00 41 a7 | [empty] | 0x ff fe 00 62 69 6e",
         "00800041a7  fffe0062696e",
+        "",  # peer: no peer_of given
     ]
     path = tmp_path / "gone.jsonl"
     exporter = Exporter(store, range(5), path)

@@ -170,6 +170,7 @@ def test_export_all_filtered_and_csv(window, aloop, qtbot, tmp_path):
         "size",
         "summary",
         "data_hex",
+        "peer",
     ]
     assert len(rows) == 1 + len(shown)
     for row, message in zip(rows[1:], shown):

@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
         self._selected_message = message
         socket_type = self.traffic.socket_type_of(message.socket) if message else ""
         peer = self.explore.peer_host(message) if message is not None else ""
-        tap = message is not None and message.socket in self.traffic.model.tap_fronts
+        tap = self.traffic.model.tap_fronts.get(message.socket) if message is not None else None
         self.detail.show_message(message, socket_type, peer, tap)
 
     def _on_detail_decode_rule_requested(self, socket: str, rule: DecodeRule) -> None:

@@ -25,6 +25,12 @@ SAMPLE_MS = 500
 MESSAGE_GAP = 16  # pixels kept free between a message and the figures right of it
 # a path with at least one folder: its folders (group 1) and its file name (group 2)
 PATH = re.compile(r"((?:[A-Za-z]:|~)?[\\/](?:[^\s\\/]+[\\/])+)([^\s\\/:;,]+)")
+CLEARED_MS = 8000  # how long the status bar says what Clear traffic cleared
+# what Clear traffic empties besides the store: all of it worked out from the messages
+CLEARED_VIEWS = (
+    "the traffic table, the Message pane, the Topics view, the Latency view's latencies and "
+    "gaps, and the Plot's points and rates (its series stay)"
+)
 SESSION_TIP = (
     "Session totals: the messages this session's sockets received (in) and sent (out), "
     "with their rates, and those opened from capture files (not counted as in or out). "
@@ -69,6 +75,24 @@ def fewer_folders(folders: str) -> Iterator[str]:
     yield "…" + separator
 
 
+def clear_tip(shortcut: str) -> str:
+    """Clear traffic's tooltip: what it empties, and what it keeps."""
+    return (
+        f"Discard all captured traffic ({shortcut}): empties the message store, not just "
+        f"the table, and what was worked out from it ({CLEARED_VIEWS} start again), and "
+        "numbers the next message from the first number again (the status bar's session "
+        "totals go on, as do the sockets' counts). It cannot be undone"
+    )
+
+
+def cleared_words(count: int) -> str:
+    """The status bar's word after Clear traffic discarded ``count`` messages."""
+    return (
+        f"Cleared {count:,} message{'' if count == 1 else 's'}: {CLEARED_VIEWS} start "
+        "again; the session totals go on"
+    )
+
+
 class TrafficStatus(QLabel):
     """ "session: in 1,204 (310/s) · out 12 (0/s) · opened 3,000 · stored 4,216 (84 KiB) ·
     dropped 0".
@@ -95,6 +119,16 @@ class TrafficStatus(QLabel):
         self._timer.timeout.connect(self.refresh)
         self._timer.start(SAMPLE_MS)
         self.refresh()
+        listener = self._on_store_before_clear
+        store.on_before_clear.append(listener)
+        # the store may outlive the window (a session kept after it closed)
+        self.destroyed.connect(lambda: store.on_before_clear.remove(listener))
+
+    def _on_store_before_clear(self) -> None:
+        """Say what Clear traffic discarded, and what went with it, in the status bar."""
+        bar = self.parentWidget()
+        if isinstance(bar, QStatusBar):
+            bar.showMessage(cleared_words(self.store.end_seq - self.store.oldest_seq), CLEARED_MS)
 
     @property
     def received(self) -> int:

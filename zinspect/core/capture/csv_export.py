@@ -4,9 +4,11 @@ Columns: number (from 1, as the traffic table shows it), time (local ISO 8601 wi
 milliseconds and UTC offset), socket, direction, frames (count), size (bytes), summary (as
 the traffic table shows it), data_hex (every frame in lowercase hex, frames separated by one
 space, so ``data_hex.split(" ")`` gives the frames back; an empty frame is an empty string
-between separators). Hex rather than base64 because people read CSV by eye. Text cells that
-a spreadsheet would run as a formula (starting with =, +, -, @) get a leading apostrophe:
-traffic is untrusted input.
+between separators), peer (as the traffic table's Peer column says it: where a received
+message came from, and on a tap's front who sent it, a client or the server; last, so the
+columns before it keep their places). Hex rather than base64 because people read CSV by
+eye. Text cells that a spreadsheet would run as a formula (starting with =, +, -, @) get a
+leading apostrophe: traffic is untrusted input.
 """
 
 from __future__ import annotations
@@ -22,7 +24,17 @@ from zinspect.core.capture.capture import CaptureError, describe_os_error
 from zinspect.core.codecs import message_summary
 from zinspect.core.store import Message, message_number
 
-CSV_COLUMNS = ("number", "time", "socket", "direction", "frames", "size", "summary", "data_hex")
+CSV_COLUMNS = (
+    "number",
+    "time",
+    "socket",
+    "direction",
+    "frames",
+    "size",
+    "summary",
+    "data_hex",
+    "peer",
+)
 SUMMARY_LIMIT = 200
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,7 +49,7 @@ def safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_row(message: Message, socket_type: str = "") -> list[str]:
+def csv_row(message: Message, socket_type: str = "", peer: str = "") -> list[str]:
     return [
         str(message_number(message.seq)),
         iso_time(message.time),
@@ -47,6 +59,7 @@ def csv_row(message: Message, socket_type: str = "") -> list[str]:
         str(message.size),
         safe_cell(message_summary(message.frames, socket_type, limit=SUMMARY_LIMIT)),
         " ".join(frame.hex() for frame in message.frames),
+        safe_cell(peer),
     ]
 
 
@@ -55,11 +68,15 @@ class CsvWriter:
     (the same wording as capture files)."""
 
     def __init__(
-        self, path: str | os.PathLike[str], socket_type_of: Callable[[str], str] = lambda name: ""
+        self,
+        path: str | os.PathLike[str],
+        socket_type_of: Callable[[str], str] = lambda name: "",
+        peer_of: Callable[[Message], str] = lambda message: "",
     ) -> None:
         self.path = os.fspath(path)
         self.messages_written = 0
         self._socket_type_of = socket_type_of
+        self._peer_of = peer_of
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, lineterminator="\r\n")
         try:
@@ -69,7 +86,8 @@ class CsvWriter:
         self._csv.writerow(CSV_COLUMNS)
 
     def write_message(self, message: Message) -> None:
-        self._csv.writerow(csv_row(message, self._socket_type_of(message.socket)))
+        kind = self._socket_type_of(message.socket)
+        self._csv.writerow(csv_row(message, kind, self._peer_of(message)))
         self.messages_written += 1
 
     def flush(self) -> None:

@@ -14,13 +14,14 @@ from collections.abc import Callable, Sequence
 
 from zinspect.core.capture.capture import CaptureWriter
 from zinspect.core.capture.csv_export import CsvWriter
-from zinspect.core.store import MessageStore
+from zinspect.core.store import Message, MessageStore
 
 BATCH = 256  # messages between clock checks
 
 
 class Exporter:
-    """Writes the messages ``seqs`` of ``store`` to ``path``, as CSV when ``as_csv``.
+    """Writes the messages ``seqs`` of ``store`` to ``path``, as CSV when ``as_csv`` (its
+    summary and peer columns as ``socket_type_of`` and ``peer_of`` tell).
 
     Creating it creates the file (CaptureError in words if it cannot). ``step`` raises
     CaptureError on a write error; ``abort`` closes and removes the partial file.
@@ -33,6 +34,7 @@ class Exporter:
         path: str | os.PathLike[str],
         as_csv: bool = False,
         socket_type_of: Callable[[str], str] = lambda name: "",
+        peer_of: Callable[[Message], str] = lambda message: "",
     ) -> None:
         self.store = store
         self.seqs = seqs
@@ -42,7 +44,7 @@ class Exporter:
         self.index = 0
         self.gone = 0
         self._writer: CaptureWriter | CsvWriter = (
-            CsvWriter(self.path, socket_type_of) if as_csv else CaptureWriter(self.path)
+            CsvWriter(self.path, socket_type_of, peer_of) if as_csv else CaptureWriter(self.path)
         )
 
     @property

@@ -144,6 +144,12 @@ class ValueSeries:
         self.too_large = 0  # and those with a number past DRAWABLE
         self._types: dict[str, str] = {}
 
+    def clear(self) -> None:
+        """Forget the points and the counts of what had none ("3 without a number there"
+        would be about messages no longer shown); the key stays."""
+        self.points.clear()
+        self.matched = self.not_numeric = self.too_large = 0
+
     def feed(self, rows: Sequence[Row]) -> int:
         """Take the points of ``rows``; returns how many were added."""
         key = self.key

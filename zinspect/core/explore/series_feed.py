@@ -100,9 +100,9 @@ class SeriesFeed:
             self.series.remove(series)
 
     def clear(self) -> None:
-        """Every series and rate forgets its points (the series stay)."""
+        """Every series and rate forgets its points and counts (the series stay)."""
         for series in self.series:
-            series.points.clear()
+            series.clear()
         if self.rates is not None:
             self.rates.clear()
         self._rate_backfill = None  # the kept rows not yet counted are forgotten too

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _numbers = itertools.count(1)
+LISTED = 3  # endpoints of one state named in a socket's state line; past it, a count
+ENDPOINT_LINES = 24  # endpoints listed with their states in a tooltip
 _HEADER = struct.Struct("=HI")  # uint16 event, uint32 value (monitor format version 1)
 _NOBLOCK = int(zmq.NOBLOCK)
 _EVENTS = int(zmq.EVENTS)
@@ -260,20 +262,56 @@ class SocketMonitor:
 
     @property
     def problem(self) -> str:
-        """The first endpoint that is not working ("retrying tcp://…:5555"), or ""."""
-        return next(
-            (
-                f"{state} {endpoint}"
-                for endpoint, state in self.endpoint_states.items()
-                if state in _TROUBLE
-            ),
-            "",
-        )
+        """Every endpoint that is not working, by what is wrong ("retrying tcp://a:5555,
+        tcp://b:5556"), or "". One word per endpoint, however many: with more than LISTED
+        of a kind, their number, the first two and the last ("retrying 40 endpoints: …");
+        ``endpoint_lines`` lists them all. When some connects are in trouble, those that
+        connected are named after them, so the user sees which one works: showing the first
+        endpoint in trouble alone hid the second connect retrying, and the one that worked."""
+        return self.trouble()
+
+    def trouble(self, said: tuple[str, ...] = ()) -> str:
+        """``problem`` without the states in ``said`` (a failed bind the socket's error
+        already says in words)."""
+        groups: dict[str, list[str]] = {}
+        for endpoint, state in self.endpoint_states.items():
+            groups.setdefault(state, []).append(endpoint)
+        wrong = [(state, found) for state, found in groups.items() if state in _TROUBLE]
+        parts = [f"{state} {listed(found)}" for state, found in wrong if state not in said]
+        if parts and "connected" in groups:
+            parts.append(f"connected {listed(groups['connected'])}")
+        return "; ".join(parts)
+
+    def state_of(self, entry: Endpoint) -> str:
+        """The last word on ``entry`` ("retrying", "connected", "listening"), or ""."""
+        states = self.endpoint_states
+        for address in (entry.address, entry.requested):
+            for form in (address, _without_transport(address)):
+                if form in states:
+                    return states[form]
+        return ""
+
+    def endpoint_lines(self, limit: int = ENDPOINT_LINES) -> list[str]:
+        """Each endpoint with its state, for a tooltip: those in trouble first, at most
+        ``limit`` lines and then how many more."""
+        states = sorted(self.endpoint_states.items(), key=lambda item: item[1] not in _TROUBLE)
+        lines = [f"{state} {endpoint}" for endpoint, state in states[:limit]]
+        if len(states) > limit:
+            lines.append(f"and {len(states) - limit:,} more")
+        return lines
 
     @property
     def summary(self) -> str:
         """Peers and the first trouble, for a one-line description."""
         return " · ".join(filter(None, [self.peers_text, self.problem]))
+
+
+def listed(endpoints: list[str], limit: int = LISTED) -> str:
+    """``endpoints`` joined, or past ``limit`` their number, the first two and the last: a
+    socket connecting to a hundred dead ports gets a line, not a hundred endpoints."""
+    if len(endpoints) <= limit:
+        return ", ".join(endpoints)
+    return f"{len(endpoints):,} endpoints: {endpoints[0]}, {endpoints[1]}, …, {endpoints[-1]}"
 
 
 def _without_transport(endpoint: str) -> str:

@@ -126,7 +126,10 @@ class CaptureJobs(QObject):
 
     async def _export(self, path: str, seqs: Sequence[int], as_csv: bool, note: str) -> None:
         try:
-            exporter = Exporter(self.store, seqs, path, as_csv, self.traffic.socket_type_of)
+            peer_of = self.traffic.model.extra.peer_text  # as the table's Peer column
+            exporter = Exporter(
+                self.store, seqs, path, as_csv, self.traffic.socket_type_of, peer_of
+            )
         except CaptureError as error:
             self._report(f"Export failed: {error}", error=str(error))
             return

@@ -41,6 +41,7 @@ from zinspect.core.decode.model import DecodedMessage
 from zinspect.core.sockets.connections import SEVERAL_CONNECTIONS
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message, message_number
+from zinspect.core.tap.registry import tap_sender
 from zinspect.ui.message.decode_menu import decode_as_menu
 from zinspect.ui.message.decoded_tree import DecodedTree
 from zinspect.ui.message.field_grid import FieldGrid
@@ -55,6 +56,17 @@ log = logging.getLogger(__name__)
 EMPTY_HINT = "Select a message in the traffic table to see its frames here."
 DIRECTION_WORDS = {IN: "in (received)", OUT: "out (sent)"}
 TAP_DIRECTION_WORDS = {IN: "client → server", OUT: "server → client"}
+PEER_TIP = (
+    "Where a received message came from: the peer's address as libzmq reports it (tcp and "
+    "ipc; not inproc). libzmq gives the host only: with several connections open from that "
+    "host it says how many (the sockets list names each by port). On a ROUTER the peer's "
+    "routing id, one per connection, tells which"
+)
+TAP_PEER_TIP = (
+    "Who sent it through the tap: a client (its address, and on request/reply its routing "
+    "id), or the server at the tap's upstream endpoint; the tap's front socket only passed "
+    "the server's messages on to the clients"
+)
 DECODED_FRAMES = 1000  # frames decoded for the Decoded view (a message may have 100,000)
 
 
@@ -115,7 +127,7 @@ class DetailPane(QWidget):
         # the time as the traffic table shows it, when that is not the clock (set_time_text)
         self._time_text: Callable[[Message], str | None] | None = None
         self._socket_type = ""
-        self._tap = False  # the message is a tap front's: its direction in tap words
+        self._tap: str | None = None  # a tap front's message: the tap's upstream endpoint
         self._model = FrameListModel(self)
         self.setAccessibleName("Message detail")
         self._build()
@@ -188,15 +200,7 @@ class DetailPane(QWidget):
             ("direction", "Direction", "in: received by the socket; out: sent by it"),
             ("size", "Size", "Total size of all frames"),
             ("frames", "Frames", "How many frames (parts) the message has"),
-            (
-                "peer",
-                "Peer",
-                "Where a received message came from: the peer's address "
-                "as libzmq reports it (tcp and ipc; not inproc). libzmq gives the "
-                "host only: with several connections open from that host it says "
-                "how many (the sockets list names each by port). On a ROUTER the "
-                "peer's routing id, one per connection, tells which",
-            ),
+            ("peer", "Peer", PEER_TIP),
         )
         for key, caption, tip in fields:
             name = QLabel(caption + ":")
@@ -272,10 +276,16 @@ class DetailPane(QWidget):
 
     # -- public API --------------------------------------------------------------------
     def show_message(
-        self, message: Message | None, socket_type: str = "", peer: str = "", tap: bool = False
+        self,
+        message: Message | None,
+        socket_type: str = "",
+        peer: str = "",
+        tap: str | None = None,
     ) -> None:
         """Show ``message`` (None: the empty state). ``socket_type`` is e.g. "ROUTER";
-        ``peer`` the address a received message came from ("" when libzmq gave none).
+        ``peer`` the address a received message came from ("" when libzmq gave none);
+        ``tap`` the upstream endpoint of the tap whose front has the message (None: no tap),
+        so its direction and sender read in the tap's words.
 
         Showing the message already shown keeps the selected frame and the view choices.
         """
@@ -414,17 +424,20 @@ class DetailPane(QWidget):
             socket_text += f" ({self._socket_type})"
         self._fields["socket"].setText(socket_text)
         # a tap front's rows say which way the message went, as the table's Dir does
-        words = TAP_DIRECTION_WORDS if self._tap else DIRECTION_WORDS
+        words = TAP_DIRECTION_WORDS if self._tap is not None else DIRECTION_WORDS
         self._fields["direction"].setText(words.get(message.direction, message.direction))
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(size_text(message.size))
         self._fields["peer"].setText(self._peer_text(message))
+        self._fields["peer"].setToolTip(PEER_TIP if self._tap is None else TAP_PEER_TIP)
         self._field_grid.refit()  # longer values may no longer fit two pairs to a row
         note = self._meaning(message)
         self._note_label.setText(note)
         self._note_label.setVisible(bool(note))
 
     def _peer_text(self, message: Message) -> str:
+        if self._tap is not None:  # who sent it: a client, or the server (not the front)
+            return self._tap_sender(message)
         if message.direction != IN:  # a peer here: an opened capture's, where it went
             return f"{self._peer} (sent there)" if self._peer else "— (sent by this socket)"
         parts = [self._peer or "no address (inproc, or not reported)"]
@@ -433,6 +446,16 @@ class DetailPane(QWidget):
             which = " (it tells which)" if self._peer.startswith(SEVERAL_CONNECTIONS) else ""
             parts.append(f"routing id {frame_summary(message.frames[0])}{which}")
         return ", ".join(parts)
+
+    def _tap_sender(self, message: Message) -> str:
+        """As the table's Peer column says it (core.tap.registry.tap_sender); on ROUTER,
+        when several connections come from the client's host, its routing id tells which."""
+        assert self._tap is not None
+        routing = self._socket_type in ROUTING_ID_TYPES and bool(message.frames)
+        routing_id = frame_summary(message.frames[0]) if routing else ""
+        text = tap_sender(message.direction, self._tap, self._peer, routing_id)
+        several = message.direction == IN and self._peer.startswith(SEVERAL_CONNECTIONS)
+        return text + (" (it tells which)" if routing and several else "")
 
     def _meaning(self, message: Message) -> str:
         """What ZeroMQ means by this message's frames on this socket type, if anything."""

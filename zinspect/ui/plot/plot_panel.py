@@ -87,7 +87,9 @@ class PlotPanel(QWidget):
         )
         self.window_combo.activated.connect(self._on_window_combo_activated)
         self.clear_button = make_button(
-            "Clear", "Clear plot points", "Forget every point of every line (series stay)"
+            "Clear",
+            "Clear plot points",
+            "Forget every point of every line (series stay); Clear traffic does it too",
         )
         self.clear_button.clicked.connect(self.clear)
         corner = QWidget()  # beside the tabs: no row of its own, the dock stays short
@@ -106,6 +108,10 @@ class PlotPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(REFRESH_MS)
+        listener = self._on_store_before_clear
+        store.on_before_clear.append(listener)
+        # the store may outlive the panel (a session kept after its window closed)
+        self.destroyed.connect(lambda: store.on_before_clear.remove(listener))
 
     def _values_tab(self) -> QWidget:
         self.series_list = QListWidget()
@@ -215,6 +221,16 @@ class PlotPanel(QWidget):
         self.feed.clear()
         self._forget_rate_lines()
         self.redraw()
+
+    def _on_store_before_clear(self) -> None:
+        """Clear traffic forgets the messages these points and rates were counted from, so
+        the plots start again with the table (the series stay), as this dock's Clear does:
+        the Rates tab kept drawing the old rates beside an empty table. A plot never made
+        is not made now (pyqtgraph costs a third of a second to import)."""
+        self.feed.clear()
+        self._forget_rate_lines()
+        if self._values is not None:
+            self.redraw()
 
     def _forget_rate_lines(self) -> None:
         """The rate plot's lines go with the counts they showed (they come back as counted)."""

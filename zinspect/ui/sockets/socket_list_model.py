@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from zinspect.core.sockets.monitor import ENDPOINT_LINES
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.tap.registry import tap_socket_note
 from zinspect.ui.widgets.theme import colour
@@ -46,9 +47,10 @@ def socket_state(handle: SocketHandle) -> str:
         facts.append(note)
     if handle.last_error:  # e.g. a workspace endpoint that failed to bind
         facts.append(f"error: {handle.last_error}")
-    problem = handle.monitor.problem  # from the connection events: "retrying tcp://…"
-    if problem and not (handle.last_error and problem.startswith("bind failed")):
-        facts.append(problem)  # (a failed bind's error above says it in words already)
+    # from the connection events: "retrying tcp://…" (a failed bind's error says it already)
+    problem = handle.monitor.trouble(("bind failed",) if handle.last_error else ())
+    if problem:
+        facts.append(problem)
     if handle.cut_messages:
         facts.append(
             f"{handle.cut_messages:,} message{'s' if handle.cut_messages != 1 else ''}"
@@ -282,7 +284,7 @@ class SocketListModel(QAbstractListModel):
             f"Talks to: {handle.info.peers_text}",
         ]
         if handle.endpoints:
-            lines.extend(f"{e.kind} {e.address}" for e in handle.endpoints)
+            lines.extend(endpoint_lines(handle))
         else:
             lines.append("Not bound or connected yet.")
         lines.append(f"Messages in: {view.received}, out: {view.sent}")
@@ -301,6 +303,19 @@ class SocketListModel(QAbstractListModel):
 
 
 TOOLTIP_CONNECTIONS = 12  # connections listed one by one in a socket's tooltip
+
+
+def endpoint_lines(handle: SocketHandle) -> list[str]:
+    """Each bind and connect with its state ("connect tcp://…:5555: retrying"), at most
+    ENDPOINT_LINES of them: the state line names a few, the tooltip every one."""
+    shown = handle.endpoints[:ENDPOINT_LINES]
+    lines = []
+    for entry in shown:
+        state = handle.monitor.state_of(entry)
+        lines.append(f"{entry.kind} {entry.address}" + (f": {state}" if state else ""))
+    if len(handle.endpoints) > len(shown):
+        lines.append(f"and {len(handle.endpoints) - len(shown):,} more")
+    return lines
 
 
 def _connection_lines(handle: SocketHandle) -> list[str]:

@@ -390,6 +390,9 @@ class SocketPanel(QWidget):
         )
         # one endpoint in it ("retrying tcp://…") is one word: cut, or it widens the window
         show_clipped(self.state_label, state, STATE_TIP)
+        if handle is not None and handle.monitor.problem:  # every endpoint, with its state
+            tip = self.state_label.toolTip()
+            self.state_label.setToolTip("\n".join([tip, *handle.monitor.endpoint_lines()]))
 
     # -- slots ---------------------------------------------------------------------------
     def _on_new_socket_socket_created(self, handle: SocketHandle) -> None:

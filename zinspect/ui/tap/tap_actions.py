@@ -1,5 +1,6 @@
 """Socket > Tap between two programs…: opens the Tap window and tells the traffic table which
-sockets are tap fronts, so their rows read "client -> server" and "server -> client"."""
+sockets are tap fronts, so their rows read "client -> server" and "server -> client"
+and name who sent each, a client or the server."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PySide6.QtCore import QObject
 
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.tap.tap import is_tap_front
+from zinspect.core.tap.registry import tap_upstream
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.tap.tap_dialog import TapDialog
 from zinspect.ui.traffic.traffic_panel import TrafficPanel
@@ -48,5 +49,6 @@ class TapActions(QObject):
         return self.dialog
 
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
-        if is_tap_front(self._session, handle.name):
-            self._traffic.model.tap_fronts.add(handle.name)  # its rows come after it
+        upstream = tap_upstream(self._session, handle.name)
+        if upstream is not None:  # its rows come after it; they name the server by it
+            self._traffic.model.tap_fronts[handle.name] = upstream

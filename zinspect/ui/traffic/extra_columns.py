@@ -25,6 +25,7 @@ from zinspect.core.message_time import seconds_text
 from zinspect.core.sockets.connections import SEVERAL_CONNECTIONS
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, Message, MessageStore
+from zinspect.core.tap.registry import tap_sender
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ OPTIONAL: tuple[tuple[str, str, str], ...] = (
         PEER,
         "Peer",
         "Where a received message came from (the peer's host, as libzmq reports it); on "
-        "ROUTER and STREAM also the routing id of frame 1",
+        "ROUTER and STREAM also the routing id of frame 1. On a tap's front, who sent it: "
+        "a client, or the server at the tap's upstream endpoint",
     ),
     (TOPIC, "Topic", "The message's topic, as the Topics view groups it"),
     (PROTOCOL, "Protocol", "The protocol zinspect recognised in the message, if any"),
@@ -93,11 +95,17 @@ class ExtraColumns:
     """The optional columns' ids in model order and each cell's text and sort key."""
 
     def __init__(
-        self, store: MessageStore, decoder: MessageDecoder, socket_types: dict[str, str]
+        self,
+        store: MessageStore,
+        decoder: MessageDecoder,
+        socket_types: dict[str, str],
+        tap_fronts: dict[str, str] | None = None,
     ) -> None:
         self._store = store
         self._decoder = decoder
         self._socket_types = socket_types  # the model's own dict
+        # the model's tap fronts and their upstream endpoints: who sent a tap's row
+        self._tap_fronts = tap_fronts if tap_fronts is not None else {}
         self.sources = ColumnSources()
         self.ids: list[str] = [column_id for column_id, _title, _tip in OPTIONAL]
         self._titles = {column_id: title for column_id, title, _tip in OPTIONAL}
@@ -188,7 +196,7 @@ class ExtraColumns:
             before = self._store.time_before(message.seq)
             return None if before is None else message.time - before
         if column_id == PEER:
-            return self._peer(message) or None
+            return self.peer_text(message) or None
         if column_id == LATENCY:
             return self.sources.latency_of(message.seq)
         key = (message.seq, column_id)
@@ -244,10 +252,16 @@ class ExtraColumns:
         self._decoded = (message.seq, decoded)
         return decoded
 
-    def _peer(self, message: Message) -> str:
-        """The Message pane's Peer, on one line: the host, and the routing id on ROUTER."""
+    def peer_text(self, message: Message) -> str:
+        """The Message pane's Peer, on one line: the host, and the routing id on ROUTER; on a
+        tap's front who sent it, a client or the server (also a CSV export's peer)."""
         kind = self._socket_types.get(message.socket, "").upper()
         routing = kind in ROUTING_ID_TYPES and bool(message.frames)
+        upstream = self._tap_fronts.get(message.socket)
+        if upstream is not None:
+            routing_id = frame_summary(message.frames[0]) if routing else ""
+            host = self.sources.peer_host(message)
+            return tap_sender(message.direction, upstream, host, routing_id)
         if message.direction != IN:
             return f"to routing id {frame_summary(message.frames[0])}" if routing else ""
         host = self.sources.peer_host(message)

@@ -79,7 +79,7 @@ class TableModel(TrafficModel):
         decoder: MessageDecoder | None = None,
     ) -> None:
         super().__init__(store, parent, decoder)
-        self.extra = ExtraColumns(store, self.decoder, self._socket_types)
+        self.extra = ExtraColumns(store, self.decoder, self._socket_types, self.tap_fronts)
         self._order: list[int] | None = None  # sorted: the seqs of the rows, in order
         self._order_rows: dict[int, int] | None = None
         self.sort_column = -1

@@ -48,7 +48,7 @@ class TrafficCells:
     """``headerData``, ``flags`` and ``data`` of the traffic table; TrafficModel provides
     the rows (``message_at``), the decoder, the formats and the summary cache."""
 
-    tap_fronts: set[str]
+    tap_fronts: dict[str, str]
     _decoder: MessageDecoder
     _socket_types: dict[str, str]
     _summaries: SummaryCache

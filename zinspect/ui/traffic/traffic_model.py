@@ -90,7 +90,8 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         self._decoder = decoder if decoder is not None else MessageDecoder()
         self._generation = self._decoder.generation
         self._socket_types: dict[str, str] = {}
-        self.tap_fronts: set[str] = set()  # tap fronts (core.tap): rows read client -> server
+        # tap fronts (core.tap) and their upstream endpoints: rows read client -> server
+        self.tap_fronts: dict[str, str] = {}
         self._filter = TrafficFilter()
         self._matcher: FilterMatcher | None = None
         # Unfiltered: rows are seqs _first .. _first + _rows - 1.

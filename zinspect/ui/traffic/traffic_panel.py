@@ -31,6 +31,7 @@ from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
 from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, PeerScope, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.status import clear_tip
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
 from zinspect.ui.traffic.columns import COL_SOCKET
@@ -282,11 +283,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.clear_action.setIconText("Clear")
         self.clear_action.setShortcut(QKeySequence(CLEAR_SHORTCUT))
         self.clear_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.clear_action.setToolTip(
-            f"Discard all captured traffic ({CLEAR_SHORTCUT}): empties the message store, "
-            "not just this table, and numbers the next message from the first number again "
-            "(the status bar's session totals go on). It cannot be undone"
-        )
+        self.clear_action.setToolTip(clear_tip(CLEAR_SHORTCUT))
         self.addAction(self.pause_action)
         self.addAction(self.clear_action)
 
