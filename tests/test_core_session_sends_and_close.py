@@ -125,7 +125,8 @@ def test_session_close_is_quick_with_thousands_of_undelivered_messages(
     start = time.perf_counter()
     session.close()
     elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"Session.close() took {elapsed:.2f} s"
+    # a close that waited for the queued sends would wait forever (no peer reads them)
+    assert elapsed < 5.0, f"Session.close() took {elapsed:.2f} s"
     assert session.closed and session.sockets == [] and all(d.closed for d in dealers)
     qtbot.waitUntil(pending.done, timeout=WAIT_MS)
     assert pending.cancelled()

@@ -252,7 +252,7 @@ def test_a_huge_frame_is_shown_truncated_and_fast(qtbot, pane):
         assert len(viewer_text(pane)) <= 5 * DETAIL_LIMIT
     choose_view(pane, "json")
     assert "JSON view needs the whole frame" in shown_note(pane)
-    assert elapsed < 2.0  # generous for a loaded CI machine; it takes ~0.1 s here
+    assert elapsed < 10.0  # the whole frame in hex would take minutes; ~0.1 s here
 
 
 def test_a_small_frame_is_not_marked_truncated(pane):
