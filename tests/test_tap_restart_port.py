@@ -42,3 +42,22 @@ def test_a_front_that_stays_taken_is_refused_in_words(session, aloop, qtbot):
         assert [s.name for s in session.sockets] == []
     finally:
         holder.close(0)
+
+
+def test_a_taken_port_libzmq_reports_as_would_block_is_still_taken(session, monkeypatch):
+    """With a monitor attached, libzmq may report a taken port as EAGAIN; its event says
+    EADDRINUSE. That is still "in use" (a tap's start waits for it), not another failure."""
+    import errno
+
+    from zinspect.core.sockets.socket_base import AddressInUseError
+
+    handle = session.create_socket("ROUTER", "clobbered")
+
+    def would_block(_socket, _endpoint):
+        raise zmq.ZMQError(errno.EAGAIN)
+
+    monkeypatch.setattr(type(handle.socket), "bind", would_block)
+    monkeypatch.setattr(handle.monitor, "bind_errno", lambda: errno.EADDRINUSE)
+    with pytest.raises(AddressInUseError, match="Address already in use"):
+        handle.bind(f"tcp://127.0.0.1:{free_port()}")
+    assert handle.endpoints == []

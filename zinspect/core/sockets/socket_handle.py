@@ -195,6 +195,8 @@ class SocketHandle(Sending, Receiving):
             if bind and error.errno in (errno.EAGAIN, errno.ENODEV):
                 # EAGAIN is libzmq's errno clobbered by its monitor; the event has the real one
                 number = self.monitor.bind_errno() or error.errno
+                if number == errno.EADDRINUSE:
+                    raise AddressInUseError(bind_error_words(number, endpoint)) from None
                 raise SocketError(bind_error_words(number, endpoint)) from None
             if bind and error.errno == errno.EADDRINUSE:
                 raise AddressInUseError(describe_zmq_error(error)) from None
