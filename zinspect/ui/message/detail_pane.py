@@ -2,9 +2,12 @@
 
 Messages may have hundreds of frames and a frame may be 100 MB, so the pane lists frames in a
 model-backed table and renders only the selected frame, and only its first 64 KiB
-(core.codecs.DETAIL_LIMIT): showing any message costs the same, whatever its size. Saving and
-copying always use the whole frame, so nothing is lost by the cap. The frame viewer
-(frame_viewer) and its copy and save actions (frame_actions) are widgets of their own.
+(core.codecs.DETAIL_LIMIT): showing any message costs the same, whatever its size. The
+traffic table hands over its preview (core.store.MessageStore.preview: a frame over 1 MiB
+kept as libzmq received it comes as its head), so selecting a 64 MiB message copies none of
+it; saving, copying, resending and comparing read the whole message then (``whole_message``),
+so nothing is lost by the cap. The frame viewer (frame_viewer) and its copy and save actions
+(frame_actions) are widgets of their own.
 
 The pane decodes the message it shows once, with the session's MessageDecoder, for the frame
 viewer's Decoded view and the recognised protocol's box; ``redecode`` does it again when the
@@ -35,18 +38,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.codecs import frame_summary, message_summary, subscription_event
+from zinspect.core.codecs import frame_size, holds_head
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import DecodedMessage
-from zinspect.core.sockets.connections import SEVERAL_CONNECTIONS
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
 from zinspect.core.store import IN, OUT, Message, message_number
 from zinspect.ui.message.decode_menu import decode_as_menu
 from zinspect.ui.message.decoded_tree import DecodedTree
 from zinspect.ui.message.field_grid import FieldGrid
+from zinspect.ui.message.frame_actions import gone_text
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
 from zinspect.ui.message.frame_viewer import FrameViewer
+from zinspect.ui.message.header_words import meaning, peer_text
 from zinspect.ui.widgets.flow_bar import FlowBar
 from zinspect.ui.widgets.theme import tint
 
@@ -56,6 +60,9 @@ EMPTY_HINT = "Select a message in the traffic table to see its frames here."
 DIRECTION_WORDS = {IN: "in (received)", OUT: "out (sent)"}
 TAP_DIRECTION_WORDS = {IN: "client → server", OUT: "server → client"}
 DECODED_FRAMES = 1000  # frames decoded for the Decoded view (a message may have 100,000)
+# A recognised protocol's preview up to this size is decoded whole: its fields may need every
+# byte (a Jupyter signature is checked over 16 MiB at most); a bigger one reads as its heads.
+WHOLE_DECODE_LIMIT = 16 << 20
 
 
 class FrameSplitter(QSplitter):
@@ -105,10 +112,16 @@ class DetailPane(QWidget):
     decode_rule_requested = Signal(str, object)
 
     def __init__(
-        self, parent: QWidget | None = None, decoder: MessageDecoder | None = None
+        self,
+        parent: QWidget | None = None,
+        decoder: MessageDecoder | None = None,
+        whole: Callable[[int], Message | None] | None = None,
     ) -> None:
+        """``whole`` reads message ``seq`` with every byte (MessageStore.get), for a shown
+        preview; without it a preview's heads are all there is."""
         super().__init__(parent)
         self._decoder = decoder if decoder is not None else MessageDecoder()
+        self._whole = whole
         self._decoded: DecodedMessage | None = None
         self._message: Message | None = None
         self._peer = ""  # where the message shown came from (show_message)
@@ -144,7 +157,7 @@ class DetailPane(QWidget):
         page_layout.addLayout(self._build_header())
         table = self._build_frame_table()
         splitter = FrameSplitter(table)
-        self._frame_viewer = FrameViewer()
+        self._frame_viewer = FrameViewer(self._whole_frame)
         splitter.addWidget(self._frame_viewer)
         self.frame_splitter = splitter
         # the frames, or another view of the message a feature puts there (set_body)
@@ -297,7 +310,7 @@ class DetailPane(QWidget):
         metrics = self._table.fontMetrics()
         digit = metrics.horizontalAdvance("0")
         self._table.setColumnWidth(COLUMN_INDEX, digit * (len(str(len(message.frames))) + 3))
-        largest = max(map(len, message.frames), default=0)
+        largest = max(map(frame_size, message.frames), default=0)
         widest = "1023.9 MiB" if largest >= 1024 else "1023 B"
         self._table.setColumnWidth(COLUMN_SIZE, metrics.horizontalAdvance(widest) + 2 * digit)
         self._model.set_frames(
@@ -321,7 +334,22 @@ class DetailPane(QWidget):
 
     @property
     def message(self) -> Message | None:
+        """The message shown, as the table read it (a big frame may be its head: see
+        ``whole_message``)."""
         return self._message
+
+    def whole_message(self) -> Message | None:
+        """The shown message with every byte, for what needs them all: the shown one unless
+        a frame of it is a head, then read whole now; None when there is none, or the store
+        no longer holds it (dropped by the caps with no history)."""
+        message = self._message
+        if message is None or not holds_head(message.frames):
+            return message
+        return self._whole(message.seq) if self._whole is not None else None
+
+    def _whole_frame(self, row: int) -> bytes | None:
+        message = self.whole_message()
+        return message.frames[row] if message is not None and row < len(message.frames) else None
 
     def add_header_widget(self, widget: QWidget) -> None:
         """A feature's control in the header row, before Edit and resend."""
@@ -369,6 +397,16 @@ class DetailPane(QWidget):
             decoded = self._decoder.decode(
                 message.frames, message.socket, self._socket_type, DECODED_FRAMES
             )
+            if (
+                decoded.recognition is not None
+                and message.size <= WHOLE_DECODE_LIMIT
+                and holds_head(message.frames)
+            ):
+                whole = self.whole_message()
+                if whole is not None:
+                    decoded = self._decoder.decode(
+                        whole.frames, message.socket, self._socket_type, DECODED_FRAMES
+                    )
         except Exception:  # a decoder's bug: the raw views still work
             log.exception("decoding message %d failed", message.seq)
             decoded = None
@@ -418,44 +456,11 @@ class DetailPane(QWidget):
         self._fields["direction"].setText(words.get(message.direction, message.direction))
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(size_text(message.size))
-        self._fields["peer"].setText(self._peer_text(message))
+        self._fields["peer"].setText(peer_text(message, self._socket_type, self._peer))
         self._field_grid.refit()  # longer values may no longer fit two pairs to a row
-        note = self._meaning(message)
+        note = meaning(message, self._socket_type)
         self._note_label.setText(note)
         self._note_label.setVisible(bool(note))
-
-    def _peer_text(self, message: Message) -> str:
-        if message.direction != IN:  # a peer here: an opened capture's, where it went
-            return f"{self._peer} (sent there)" if self._peer else "— (sent by this socket)"
-        parts = [self._peer or "no address (inproc, or not reported)"]
-        if self._socket_type in ROUTING_ID_TYPES and message.frames:
-            # one routing id per connection: it tells which of several from one host
-            which = " (it tells which)" if self._peer.startswith(SEVERAL_CONNECTIONS) else ""
-            parts.append(f"routing id {frame_summary(message.frames[0])}{which}")
-        return ", ".join(parts)
-
-    def _meaning(self, message: Message) -> str:
-        """What ZeroMQ means by this message's frames on this socket type, if anything."""
-        kind = self._socket_type
-        # XPUB receives subscriptions from its subscribers; XSUB sends them to publishers.
-        if (kind, message.direction) in (("XPUB", IN), ("XSUB", OUT)) and subscription_event(
-            message.frames
-        ) is not None:
-            return (
-                f"Subscription message: {message_summary(message.frames, kind)} "
-                "(first byte 1 = subscribe, 0 = unsubscribe; the rest is the topic prefix)"
-            )
-        if kind == "ROUTER":
-            return (
-                "ROUTER: frame 1 is the peer's routing id; ROUTER adds it to what it "
-                "receives and uses it to route what it sends."
-            )
-        if kind == "STREAM":
-            return (
-                "STREAM: frame 1 is the peer's routing id (its TCP connection); an empty "
-                "frame after it means the peer connected or disconnected."
-            )
-        return ""
 
     # -- the selected frame ------------------------------------------------------------------
     def _on_frame_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -464,5 +469,10 @@ class DetailPane(QWidget):
         self._frame_viewer.show_frame(current.row())
 
     def _on_resend_button_clicked(self) -> None:
-        if self._message is not None:
-            self.resend_requested.emit(list(self._message.frames))
+        if self._message is None:
+            return
+        whole = self.whole_message()
+        if whole is None:
+            self._frame_viewer.show_status(gone_text(self._message.seq), problem=True)
+            return
+        self.resend_requested.emit(list(whole.frames))

@@ -3,7 +3,9 @@
 The panel owns the presentation policy the model should not know about: which filter the
 controls mean (and keeping the last valid one while the user types a broken regex), following
 the newest row unless the user scrolled away, and turning the current row into
-``message_selected``.
+``message_selected``, which carries the message as the cells read it (MessageStore.preview:
+a big frame kept as received comes as its head, so selecting a 64 MiB message copies none
+of it; the Message pane reads the whole only for what needs every byte).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ REGEX_TIP = (
 class TrafficPanel(TrafficRows, QWidget):
     """Filter bar, live table of every message in and out, pause and clear."""
 
-    message_selected = Signal(object)  # core.store.Message, or None after Clear
+    message_selected = Signal(object)  # core.store.Message (a preview), or None after Clear
     rows_changed = Signal()  # the selection, or every row at once (clear, new filter)
 
     def __init__(
@@ -497,4 +499,4 @@ class TrafficPanel(TrafficRows, QWidget):
         if self._model_removing:
             return  # the selected message was dropped: keep showing it (it is still valid)
         row = shown_row(self.view, self.view.currentIndex())
-        self.message_selected.emit(self.model.message_at(row) if row >= 0 else None)
+        self.message_selected.emit(self.model.preview_at(row) if row >= 0 else None)
