@@ -1,19 +1,20 @@
 """Selecting the row of a big message reads only what the Message pane shows (the table's
 preview: a frame over 1 MiB kept as libzmq received it comes as its first 64 KiB), and the
 pane's actions that need every byte (copy, save, Edit and resend) read the whole message
-then; when the store has dropped it meanwhile they say so in words and do nothing."""
+then, even when the store has dropped it since (the pane holds its buffers, no copy)."""
 
 from __future__ import annotations
 
 import tracemalloc
 
-from detail_pane_helpers import child, label, select_frame
+from detail_pane_helpers import child, label, make_message, select_frame
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from ui_actions import WAIT_MS, click
 
-from zinspect.core.rows import keep_frame
+from zinspect.core.codecs import frame_head
+from zinspect.core.rows import HEAD_BYTES, keep_frame
 from zinspect.core.store import IN, ROW_FRAMES
 from zinspect.ui.message.detail_pane import DetailPane
 
@@ -101,22 +102,37 @@ def test_copy_save_and_resend_after_selecting_give_every_byte(qtbot, user, tmp_p
     qtbot.waitUntil(lambda: len(user.frame_rows) == 2, timeout=WAIT_MS)
 
 
-def test_a_big_message_dropped_since_its_selection_is_not_copied_in_part(qtbot, user):
+def test_a_big_message_dropped_since_its_selection_is_still_copied_whole(qtbot, user):
+    """The pane holds the message's buffers (no copy) while it shows it, as it held the
+    whole message before: the caps dropping it takes nothing from the pane's actions."""
     window = user.window
     store = window.session.store
-    store.set_history(None)  # RAM only: what the caps drop is gone
-    store_big_message(window, qtbot)
+    store.set_history(None)  # RAM only: what the caps drop is gone from the store
+    frame = store_big_message(window, qtbot)
     user.click_row(1)
     pane = window.detail
     select_frame(qtbot, pane, 1)
-    QGuiApplication.clipboard().setText("before")
     store.set_caps(1, store.max_bytes)  # keeps "small 2" only
     qtbot.waitUntil(lambda: window.traffic.model.rowCount() == 1, timeout=WAIT_MS)
+    assert store.get(1) is None and kept_frames(store) == 0
     assert user.detail_field("size") == f"12.0 MiB ({BIG + 4:,} bytes)"  # still shown
+    press(qtbot, pane, "copy_text_button")
+    assert QGuiApplication.clipboard().text() == frame.decode()
+    with qtbot.waitSignal(pane.resend_requested, timeout=WAIT_MS) as blocker:
+        press(qtbot, pane, "resend_button")
+    assert blocker.args[0] == [b"bulk", frame]
+
+
+def test_a_head_with_nowhere_to_read_it_whole_is_not_copied_in_part(qtbot, pane):
+    """A pane with no store (a preview handed to it alone) says it cannot, in words, and
+    copies and sends nothing rather than the head as if it were the frame."""
+    head = frame_head(b"x" * (2 * MIB), HEAD_BYTES)
+    pane.show_message(make_message([b"bulk", head]))
+    select_frame(qtbot, pane, 1)
+    QGuiApplication.clipboard().setText("before")
     press(qtbot, pane, "copy_hex_button")
     status = label(pane, "action_status")
-    assert status.isVisible() and "is no longer stored" in status.text()
+    assert status.isVisible() and "nothing was copied, saved or sent" in status.text()
     assert QGuiApplication.clipboard().text() == "before"
     with qtbot.assertNotEmitted(pane.resend_requested):
         press(qtbot, pane, "resend_button")
-    assert "nothing was copied, saved or sent" in status.text()

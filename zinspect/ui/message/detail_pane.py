@@ -41,8 +41,9 @@ from PySide6.QtWidgets import (
 from zinspect.core.codecs import frame_size, holds_head
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import DecodedMessage
+from zinspect.core.rows import RawRow, bytes_row
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
-from zinspect.core.store import IN, OUT, Message, message_number
+from zinspect.core.store import IN, OUT, Message, MessageStore, message_from_row, message_number
 from zinspect.ui.message.decode_menu import decode_as_menu
 from zinspect.ui.message.decoded_tree import DecodedTree
 from zinspect.ui.message.field_grid import FieldGrid
@@ -115,13 +116,18 @@ class DetailPane(QWidget):
         self,
         parent: QWidget | None = None,
         decoder: MessageDecoder | None = None,
-        whole: Callable[[int], Message | None] | None = None,
+        store: MessageStore | None = None,
     ) -> None:
-        """``whole`` reads message ``seq`` with every byte (MessageStore.get), for a shown
-        preview; without it a preview's heads are all there is."""
+        """``store`` is where a shown preview is read whole (``whole_message``); without it
+        a preview's heads are all there is."""
         super().__init__(parent)
         self._decoder = decoder if decoder is not None else MessageDecoder()
-        self._whole = whole
+        self._store = store
+        # A preview's row as the store keeps it (libzmq's buffers, no copy), so the message
+        # is still whole if the caps drop it before an action reads it; then the whole
+        # message, once read (the store's own copy: the buffers go, nothing held twice).
+        self._held: RawRow | None = None
+        self._held_whole: Message | None = None
         self._decoded: DecodedMessage | None = None
         self._message: Message | None = None
         self._peer = ""  # where the message shown came from (show_message)
@@ -295,6 +301,9 @@ class DetailPane(QWidget):
         if message is not None and message is self._message and socket_type == self._socket_type:
             return
         self._message = message
+        self._held, self._held_whole = None, None
+        if message is not None and self._store is not None and holds_head(message.frames):
+            self._held = self._store.raw_row(message.seq)
         self._peer = peer
         self._tap = tap
         self._socket_type = socket_type.upper()
@@ -340,12 +349,21 @@ class DetailPane(QWidget):
 
     def whole_message(self) -> Message | None:
         """The shown message with every byte, for what needs them all: the shown one unless
-        a frame of it is a head, then read whole now; None when there is none, or the store
-        no longer holds it (dropped by the caps with no history)."""
+        a frame of it is a head, then read whole now (from the buffers held when the store
+        dropped it since); None when there is none, or nothing can read it whole."""
         message = self._message
         if message is None or not holds_head(message.frames):
             return message
-        return self._whole(message.seq) if self._whole is not None else None
+        if self._store is None:
+            return None
+        whole = self._held_whole or self._store.get(message.seq)
+        if whole is None or (whole.socket, whole.size) != (message.socket, message.size):
+            whole = (
+                None if self._held is None else message_from_row(message.seq, bytes_row(self._held))
+            )
+        if whole is not None:
+            self._held, self._held_whole = None, whole
+        return whole
 
     def _whole_frame(self, row: int) -> bytes | None:
         message = self.whole_message()
