@@ -3,9 +3,7 @@
 The panel owns the presentation policy the model should not know about: which filter the
 controls mean (and keeping the last valid one while the user types a broken regex), following
 the newest row unless the user scrolled away, and turning the current row into
-``message_selected``, which carries the message as the cells read it (MessageStore.preview:
-a big frame kept as received comes as its head, so selecting a 64 MiB message copies none
-of it; the Message pane reads the whole only for what needs every byte).
+``message_selected`` (the preview: a big frame as its head, MessageStore.preview).
 """
 
 from __future__ import annotations
@@ -35,10 +33,10 @@ from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, PeerSco
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
-from zinspect.ui.traffic.columns import COL_SOCKET
+from zinspect.ui.traffic.columns import COL_SOCKET, COL_SUMMARY
 from zinspect.ui.traffic.filter_progress import FilterProgress
 from zinspect.ui.traffic.row_selection import shown_row
-from zinspect.ui.traffic.socket_delegate import SocketNameDelegate
+from zinspect.ui.traffic.socket_delegate import SocketNameDelegate, SummaryDelegate
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
 from zinspect.ui.traffic.table_model import TableModel
 from zinspect.ui.traffic.topic_chip import TopicChip
@@ -220,9 +218,9 @@ class TrafficPanel(TrafficRows, QWidget):
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.setWordWrap(False)
-        # a long summary keeps its start and its end; the tooltip has all of it
-        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long texts keep both ends
         view.setItemDelegateForColumn(COL_SOCKET, SocketNameDelegate(view))  # both ends kept
+        view.setItemDelegateForColumn(COL_SUMMARY, SummaryDelegate(self.model.cut_at_match, view))
         view.setShowGrid(False)
         view.setAlternatingRowColors(True)
         view.setTabKeyNavigation(False)
