@@ -115,3 +115,16 @@ def test_a_huge_map_gives_a_bounded_summary_and_its_match_when_in_reach(qtbot, w
     # a match far past what a summary renders: found by the filter, the summary as it is
     type_filter(window, qtbot, "key-01150", rows=1)
     assert model.data(model.index(0, COL_SUMMARY)) == text
+
+
+def test_sorting_by_summary_under_a_filter_compares_the_summaries_from_their_start(qtbot, window):
+    """The rows cut at their match would sort by what follows the match; they sort as the
+    summaries read from their start."""
+    pairs = (("b", "a"), ("a", "c"))  # cut at "match", "a" would sort first: row 0
+    maps = [{"name": name + "-" + "x" * 20, "tag": f"match {tail}"} for name, tail in pairs]
+    fill(window, qtbot, [[msgpack.packb(m)] for m in maps] + [[b"no"]])
+    type_filter(window, qtbot, "match", rows=2)
+    window.traffic.columns.sort(COL_SUMMARY)
+    model = window.traffic.model
+    qtbot.waitUntil(lambda: model.sorted, timeout=WAIT_MS)
+    assert [model.message_at(row).seq for row in range(2)] == [1, 0]  # "a" before "b"

@@ -181,6 +181,13 @@ class SummaryCache:
             cache.popitem(last=False)
         return text
 
+    def sort_text(self, message: Message) -> str:
+        """The summary from its start, as sorting compares it (not cut at a match)."""
+        if self._find is None:
+            return self.text(message)
+        kind = self._socket_types.get(message.socket, "")
+        return summary_text(self._decoder, message, kind, SUMMARY_LIMIT)
+
     def _matched(self, decoded: DecodedMessage | None, message: Message, kind: str) -> str | None:
         """The summary cut around the filter's match, or None when it shows no match (the
         message matched by bytes or decoded text its summary does not spell alike)."""
