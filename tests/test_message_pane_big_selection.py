@@ -11,7 +11,7 @@ from detail_pane_helpers import child, label, make_message, select_frame
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QPushButton
-from ui_actions import WAIT_MS, click
+from ui_actions import WAIT_MS, click, trigger_menu
 
 from zinspect.core.codecs import frame_head
 from zinspect.core.rows import HEAD_BYTES, keep_frame
@@ -136,3 +136,29 @@ def test_a_head_with_nowhere_to_read_it_whole_is_not_copied_in_part(qtbot, pane)
     assert QGuiApplication.clipboard().text() == "before"
     with qtbot.assertNotEmitted(pane.resend_requested):
         press(qtbot, pane, "resend_button")
+
+
+def test_comparing_a_selected_big_message_compares_every_byte(qtbot, user):
+    """The same 2 MiB frame twice: compared whole, the selected message's frame is the same
+    as the previous one's (its head alone would read as changed), in the Compare window and
+    in the pinned diff."""
+    window = user.window
+    store = window.session.store
+    frame = b"same bytes " * (200 * 1024)
+    for when in (1.0, 2.0):
+        row = (when, "pull-1", IN, 4 + len(frame), b"bulk", keep_frame(bytearray(frame)))
+        store.extend_rows([row], 1, [0])
+    qtbot.waitUntil(lambda: window.traffic.model.rowCount() == 2, timeout=WAIT_MS)
+    user.click_row(1)
+    assert kept_frames(store) == 2  # selecting copied nothing
+    trigger_menu(window, "Compare with previous on this topic")
+    qtbot.waitUntil(lambda: window.compare.dialog is not None, timeout=WAIT_MS)
+    dialog = window.compare.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+    assert "Frame 2: same" in dialog.view.text()
+    dialog.close()
+    user.click_row(0)
+    user.click(window.compare.pin_button)
+    user.click_row(1)
+    pinned = window.compare.pinned_view
+    qtbot.waitUntil(lambda: "Frame 2: same" in pinned.text(), timeout=WAIT_MS)

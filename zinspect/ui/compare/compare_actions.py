@@ -188,9 +188,12 @@ class CompareActions(QObject):
     # -- helpers ------------------------------------------------------------------------------
     def _whole(self, message: Message | None) -> Message | None:
         """``message`` with every byte: the table's selection is its preview (a big frame
-        as its head), read whole here, as a diff compares every byte."""
+        as its head), read whole here, as a diff compares every byte (the Message pane's
+        own reads it even after the store dropped it)."""
         if message is None or not holds_head(message.frames):
             return message
+        if message is self._detail.message:
+            return self._detail.whole_message()
         return self._session.store.get(message.seq)
 
     def _two_selected(self) -> bool:
