@@ -49,6 +49,12 @@ def frame_size(data: bytes) -> int:
     return data.size if type(data) is FrameHead else len(data)
 
 
+def holds_head(frames: Sequence[bytes]) -> bool:
+    """Whether a frame of ``frames`` is a FrameHead: the message as the table reads it
+    (MessageStore.preview), to be read whole (``get``) by whatever needs every byte."""
+    return any(type(frame) is FrameHead for frame in frames)
+
+
 class FrameEncodingError(ValueError):
     """Text that does not encode as the chosen frame encoding; the message is for the user."""
 

@@ -353,7 +353,7 @@ class FilterMatcher:
                 or (direction is not None and row[ROW_DIRECTION] != direction)
             ):
                 continue
-            text = decoded.text(row[ROW_FRAMES:], row[ROW_SOCKET])
+            text = decoded.text(row[ROW_FRAMES:], row[ROW_SOCKET], decoded.claimable(index))
             if text is None:  # asked the recognisers only
                 since_check += _MESSAGE_COST
             else:

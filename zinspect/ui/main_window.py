@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.traffic = TrafficPanel(self.bridge, self.session.store, self)
         self.setCentralWidget(self.traffic)
         self.sockets = SocketPanel(self.bridge, self)
-        self.detail = DetailPane(self, self.session.decoder)
+        self.detail = DetailPane(self, self.session.decoder, self.session.store)
         self.composer = Composer(self.bridge, self)
         self.sockets_dock = self.host.add_dock("Sockets", "sockets_dock", self.sockets, left)
         self.detail_dock = self.host.add_dock(

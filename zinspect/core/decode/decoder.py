@@ -206,10 +206,16 @@ def _scalar(item: object) -> str:
 
 
 def frames_summary(
-    frames: Sequence[DecodedFrame], limit: int = 120, total: int | None = None
+    frames: Sequence[DecodedFrame],
+    limit: int = 120,
+    total: int | None = None,
+    value_limit: int = SUMMARY_VALUE_LIMIT,
+    fill_last: bool = False,
 ) -> str:
     """Decoded frames joined by ' | ', cut like the raw summary. ``total``: the message has
-    that many frames, of which ``frames`` are the first."""
+    that many frames, of which ``frames`` are the first; ``value_limit``: characters of one
+    frame's value at most, but the last one's when ``fill_last`` (it may take all the room
+    left: a topic and its payload, in the table's wide cells)."""
     total = len(frames) if total is None else total
     parts: list[str] = []
     used = 0
@@ -217,7 +223,9 @@ def frames_summary(
         if used >= limit:
             parts.append(f"… +{total - index} frames")
             break
-        part = value_text(frame.value, max(8, min(SUMMARY_VALUE_LIMIT, limit - used)))
+        room = limit - used
+        last = fill_last and index == len(frames) - 1
+        part = value_text(frame.value, max(8, room if last else min(value_limit, room)))
         parts.append(part)
         used += len(part) + 3
     else:

@@ -12,6 +12,8 @@ import msgpack
 
 from zinspect.core.decode.model import DecodeError, DecodeRule
 from zinspect.core.decode.values import (
+    MAX_DEPTH,
+    MAX_VALUES,
     Converter,
     bytes_left,
     check_size,
@@ -22,6 +24,7 @@ from zinspect.core.decode.values import (
 
 # First bytes of a msgpack map or array: fixmap, fixarray, array 16/32, map 16/32.
 CONTAINER_FIRST_BYTES = frozenset(range(0x80, 0xA0)) | {0xDC, 0xDD, 0xDE, 0xDF}
+_NOT_CONTAINER = bytes(b for b in range(256) if b not in CONTAINER_FIRST_BYTES)
 
 
 def _ext(item: object, walk: object) -> object:
@@ -64,6 +67,38 @@ def unpack(data: bytes) -> object:
     except (ValueError, TypeError, msgpack.UnpackException, RecursionError) as error:
         raise DecodeError(f"not msgpack ({_reason(error)})") from None
     return plain(value, CONVERTERS)
+
+
+class NotSimpleError(ValueError):
+    """``unpack_simple`` cannot vouch for its value: ``unpack`` must read the frame."""
+
+
+def _no_ext(code: int, data: bytes) -> object:
+    raise NotSimpleError("an extension type")
+
+
+def unpack_simple(data: bytes) -> object:
+    """``unpack``'s value made by the library alone, in C, for a frame whose value ``plain``
+    would leave as it is: text map keys, no extension type, at most ``MAX_DEPTH`` containers
+    (counted as the bytes that may open one, so nesting cannot pass it). ``plain``'s walk is
+    two thirds of decoding a small map, and the filter decodes every guessed msgpack row.
+    Raises (NotSimpleError or the library's own errors) whenever ``unpack`` may answer otherwise,
+    so a caller falls back to it; a timestamp is left as the library's ``Timestamp``.
+    """
+    size = len(data)
+    if size > MAX_VALUES or len(data.translate(None, _NOT_CONTAINER)) > MAX_DEPTH:
+        raise NotSimpleError("too many containers to know their depth")
+    return msgpack.unpackb(
+        data,
+        raw=False,
+        strict_map_key=True,  # text or bytes keys only; bytes keys are the caller's to refuse
+        ext_hook=_no_ext,
+        max_str_len=size,
+        max_bin_len=size,
+        max_array_len=size,
+        max_map_len=size // 2,
+        max_ext_len=size,
+    )
 
 
 def _reason(error: BaseException) -> str:

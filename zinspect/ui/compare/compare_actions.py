@@ -14,6 +14,7 @@ import logging
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QToolButton
 
+from zinspect.core.codecs import holds_head
 from zinspect.core.decode.model import DecodedMessage
 from zinspect.core.explore.diff import diff_messages
 from zinspect.core.explore.previous import PreviousSearch, TopicReader, previous_on_topic
@@ -143,7 +144,7 @@ class CompareActions(QObject):
     def compare_with_previous(self, message: Message | None = None) -> CompareDialog | None:
         """Compare ``message`` (default: the one the Message pane shows) with the previous
         one on its socket and topic; say so in the status bar when there is none."""
-        message = message if message is not None else self._detail.message
+        message = self._whole(message if message is not None else self._detail.message)
         if message is None:
             self._host.show_status("Select a message to compare with its previous", STATUS_MS)
             return None
@@ -172,6 +173,7 @@ class CompareActions(QObject):
             self._show_pinned(message)
 
     def _show_pinned(self, message: Message | None) -> None:
+        message = self._whole(message)
         if message is None:
             self.pinned_view.show_note("")
             return
@@ -184,6 +186,16 @@ class CompareActions(QObject):
         self.pinned_view.show_diff(search.found, message, diff, decoded, self._caption(search))
 
     # -- helpers ------------------------------------------------------------------------------
+    def _whole(self, message: Message | None) -> Message | None:
+        """``message`` with every byte: the table's selection is its preview (a big frame
+        as its head), read whole here, as a diff compares every byte (the Message pane's
+        own reads it even after the store dropped it)."""
+        if message is None or not holds_head(message.frames):
+            return message
+        if message is self._detail.message:
+            return self._detail.whole_message()
+        return self._session.store.get(message.seq)
+
     def _two_selected(self) -> bool:
         return self._traffic.selected_row_count() == 2
 

@@ -2,9 +2,12 @@
 
 Messages may have hundreds of frames and a frame may be 100 MB, so the pane lists frames in a
 model-backed table and renders only the selected frame, and only its first 64 KiB
-(core.codecs.DETAIL_LIMIT): showing any message costs the same, whatever its size. Saving and
-copying always use the whole frame, so nothing is lost by the cap. The frame viewer
-(frame_viewer) and its copy and save actions (frame_actions) are widgets of their own.
+(core.codecs.DETAIL_LIMIT): showing any message costs the same, whatever its size. The
+traffic table hands over its preview (core.store.MessageStore.preview: a frame over 1 MiB
+kept as libzmq received it comes as its head), so selecting a 64 MiB message copies none of
+it; saving, copying, resending and comparing read the whole message then (``whole_message``),
+so nothing is lost by the cap. The frame viewer (frame_viewer) and its copy and save actions
+(frame_actions) are widgets of their own.
 
 The pane decodes the message it shows once, with the session's MessageDecoder, for the frame
 viewer's Decoded view and the recognised protocol's box; ``redecode`` does it again when the
@@ -18,7 +21,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,85 +31,44 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from zinspect.core.codecs import frame_summary, message_summary, subscription_event
+from zinspect.core.codecs import frame_size, holds_head
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.model import DecodedMessage
-from zinspect.core.sockets.connections import SEVERAL_CONNECTIONS
+from zinspect.core.rows import RawRow, bytes_row
 from zinspect.core.sockets.socket_types import ROUTING_ID_TYPES
-from zinspect.core.store import IN, OUT, Message, message_number
-from zinspect.core.tap.registry import tap_sender
+from zinspect.core.store import Message, MessageStore, message_from_row, message_number
 from zinspect.ui.message.decode_menu import decode_as_menu
 from zinspect.ui.message.decoded_tree import DecodedTree
 from zinspect.ui.message.field_grid import FieldGrid
+from zinspect.ui.message.frame_actions import gone_text
 from zinspect.ui.message.frame_list_model import COLUMN_INDEX, COLUMN_SIZE, FrameListModel
 from zinspect.ui.message.frame_render import size_text
+from zinspect.ui.message.frame_splitter import FrameSplitter
 from zinspect.ui.message.frame_viewer import FrameViewer
+from zinspect.ui.message.header_words import (
+    PEER_TIP,
+    TAP_PEER_TIP,
+    direction_text,
+    meaning,
+    peer_text,
+    tap_peer_text,
+)
 from zinspect.ui.widgets.flow_bar import FlowBar
 from zinspect.ui.widgets.theme import tint
 
 log = logging.getLogger(__name__)
 
 EMPTY_HINT = "Select a message in the traffic table to see its frames here."
-DIRECTION_WORDS = {IN: "in (received)", OUT: "out (sent)"}
-TAP_DIRECTION_WORDS = {IN: "client → server", OUT: "server → client"}
-PEER_TIP = (
-    "Where a received message came from: the peer's address as libzmq reports it (tcp and "
-    "ipc; not inproc). libzmq gives the host only: with several connections open from that "
-    "host it says how many (the sockets list names each by port). On a ROUTER the peer's "
-    "routing id, one per connection, tells which"
-)
-TAP_PEER_TIP = (
-    "Who sent it through the tap: a client (its address, and on request/reply its routing "
-    "id), or the server at the tap's upstream endpoint; the tap's front socket only passed "
-    "the server's messages on to the clients"
-)
 DECODED_FRAMES = 1000  # frames decoded for the Decoded view (a message may have 100,000)
-
-
-class FrameSplitter(QSplitter):
-    """The frame list above the frame viewer. Until the user drags the handle, the list gets
-    about two fifths of the height and at least six rows when the viewer keeps its minimum:
-    a fixed 1:3 share showed four rows of a six-frame message over a mostly empty viewer."""
-
-    LIST_SHARE = 0.4
-    LIST_ROWS = 6
-
-    def __init__(self, table: QTableView, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Vertical, parent)
-        self.setChildrenCollapsible(False)
-        self._table = table
-        self._user_sized = False
-        self.addWidget(table)
-        self.setStretchFactor(0, 2)
-        self.setStretchFactor(1, 3)
-        self.splitterMoved.connect(self._on_self_splitter_moved)
-
-    def _on_self_splitter_moved(self, _pos: int, _index: int) -> None:
-        self._user_sized = True
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if not self._user_sized and self.count() == 2:
-            self._share()
-
-    def _share(self) -> None:
-        table = self._table
-        total = self.height() - self.handleWidth()
-        row = table.verticalHeader().defaultSectionSize()
-        six_rows = table.horizontalHeader().sizeHint().height() + self.LIST_ROWS * row
-        six_rows += 2 * table.frameWidth()
-        viewer = self.widget(1)
-        viewer_min = viewer.minimumSizeHint().height() if viewer is not None else 0
-        wanted = max(int(total * self.LIST_SHARE), six_rows)
-        listed = max(table.minimumSizeHint().height(), min(wanted, total - viewer_min))
-        self.setSizes([listed, max(0, total - listed)])
+# A recognised protocol's preview up to this size is decoded whole: its fields may need every
+# byte (a Jupyter signature is checked over 16 MiB at most); a bigger one reads as its heads.
+WHOLE_DECODE_LIMIT = 16 << 20
 
 
 class DetailPane(QWidget):
@@ -117,10 +79,21 @@ class DetailPane(QWidget):
     decode_rule_requested = Signal(str, object)
 
     def __init__(
-        self, parent: QWidget | None = None, decoder: MessageDecoder | None = None
+        self,
+        parent: QWidget | None = None,
+        decoder: MessageDecoder | None = None,
+        store: MessageStore | None = None,
     ) -> None:
+        """``store`` is where a shown preview is read whole (``whole_message``); without it
+        a preview's heads are all there is."""
         super().__init__(parent)
         self._decoder = decoder if decoder is not None else MessageDecoder()
+        self._store = store
+        # A preview's row as the store keeps it (libzmq's buffers, no copy), so the message
+        # is still whole if the caps drop it before an action reads it; then the whole
+        # message, once read (the store's own copy: the buffers go, nothing held twice).
+        self._held: RawRow | None = None
+        self._held_whole: Message | None = None
         self._decoded: DecodedMessage | None = None
         self._message: Message | None = None
         self._peer = ""  # where the message shown came from (show_message)
@@ -156,7 +129,7 @@ class DetailPane(QWidget):
         page_layout.addLayout(self._build_header())
         table = self._build_frame_table()
         splitter = FrameSplitter(table)
-        self._frame_viewer = FrameViewer()
+        self._frame_viewer = FrameViewer(self._whole_frame)
         splitter.addWidget(self._frame_viewer)
         self.frame_splitter = splitter
         # the frames, or another view of the message a feature puts there (set_body)
@@ -292,6 +265,9 @@ class DetailPane(QWidget):
         if message is not None and message is self._message and socket_type == self._socket_type:
             return
         self._message = message
+        self._held, self._held_whole = None, None
+        if message is not None and self._store is not None and holds_head(message.frames):
+            self._held = self._store.raw_row(message.seq)
         self._peer = peer
         self._tap = tap
         self._socket_type = socket_type.upper()
@@ -307,7 +283,7 @@ class DetailPane(QWidget):
         metrics = self._table.fontMetrics()
         digit = metrics.horizontalAdvance("0")
         self._table.setColumnWidth(COLUMN_INDEX, digit * (len(str(len(message.frames))) + 3))
-        largest = max(map(len, message.frames), default=0)
+        largest = max(map(frame_size, message.frames), default=0)
         widest = "1023.9 MiB" if largest >= 1024 else "1023 B"
         self._table.setColumnWidth(COLUMN_SIZE, metrics.horizontalAdvance(widest) + 2 * digit)
         self._model.set_frames(
@@ -331,7 +307,31 @@ class DetailPane(QWidget):
 
     @property
     def message(self) -> Message | None:
+        """The message shown, as the table read it (a big frame may be its head: see
+        ``whole_message``)."""
         return self._message
+
+    def whole_message(self) -> Message | None:
+        """The shown message with every byte, for what needs them all: the shown one unless
+        a frame of it is a head, then read whole now (from the buffers held when the store
+        dropped it since); None when there is none, or nothing can read it whole."""
+        message = self._message
+        if message is None or not holds_head(message.frames):
+            return message
+        if self._store is None:
+            return None
+        whole = self._held_whole or self._store.get(message.seq)
+        if whole is None or (whole.socket, whole.size) != (message.socket, message.size):
+            whole = (
+                None if self._held is None else message_from_row(message.seq, bytes_row(self._held))
+            )
+        if whole is not None:
+            self._held, self._held_whole = None, whole
+        return whole
+
+    def _whole_frame(self, row: int) -> bytes | None:
+        message = self.whole_message()
+        return message.frames[row] if message is not None and row < len(message.frames) else None
 
     def add_header_widget(self, widget: QWidget) -> None:
         """A feature's control in the header row, before Edit and resend."""
@@ -379,6 +379,16 @@ class DetailPane(QWidget):
             decoded = self._decoder.decode(
                 message.frames, message.socket, self._socket_type, DECODED_FRAMES
             )
+            if (
+                decoded.recognition is not None
+                and message.size <= WHOLE_DECODE_LIMIT
+                and holds_head(message.frames)
+            ):
+                whole = self.whole_message()
+                if whole is not None:
+                    decoded = self._decoder.decode(
+                        whole.frames, message.socket, self._socket_type, DECODED_FRAMES
+                    )
         except Exception:  # a decoder's bug: the raw views still work
             log.exception("decoding message %d failed", message.seq)
             decoded = None
@@ -423,62 +433,23 @@ class DetailPane(QWidget):
         if self._socket_type:
             socket_text += f" ({self._socket_type})"
         self._fields["socket"].setText(socket_text)
-        # a tap front's rows say which way the message went, as the table's Dir does
-        words = TAP_DIRECTION_WORDS if self._tap is not None else DIRECTION_WORDS
-        self._fields["direction"].setText(words.get(message.direction, message.direction))
+        kind, peer, tap = self._socket_type, self._peer, self._tap
+        # a tap front's rows say which way they went, as the table's Dir does, and who sent
+        # them (a client, or the server), as its Peer does
+        self._fields["direction"].setText(direction_text(message, tap is not None))
         self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
         self._fields["size"].setText(size_text(message.size))
-        self._fields["peer"].setText(self._peer_text(message))
-        self._fields["peer"].setToolTip(PEER_TIP if self._tap is None else TAP_PEER_TIP)
+        who = (
+            peer_text(message, kind, peer)
+            if tap is None
+            else tap_peer_text(message, kind, peer, tap)
+        )
+        self._fields["peer"].setText(who)
+        self._fields["peer"].setToolTip(PEER_TIP if tap is None else TAP_PEER_TIP)
         self._field_grid.refit()  # longer values may no longer fit two pairs to a row
-        note = self._meaning(message)
+        note = meaning(message, self._socket_type)
         self._note_label.setText(note)
         self._note_label.setVisible(bool(note))
-
-    def _peer_text(self, message: Message) -> str:
-        if self._tap is not None:  # who sent it: a client, or the server (not the front)
-            return self._tap_sender(message)
-        if message.direction != IN:  # a peer here: an opened capture's, where it went
-            return f"{self._peer} (sent there)" if self._peer else "— (sent by this socket)"
-        parts = [self._peer or "no address (inproc, or not reported)"]
-        if self._socket_type in ROUTING_ID_TYPES and message.frames:
-            # one routing id per connection: it tells which of several from one host
-            which = " (it tells which)" if self._peer.startswith(SEVERAL_CONNECTIONS) else ""
-            parts.append(f"routing id {frame_summary(message.frames[0])}{which}")
-        return ", ".join(parts)
-
-    def _tap_sender(self, message: Message) -> str:
-        """As the table's Peer column says it (core.tap.registry.tap_sender); on ROUTER,
-        when several connections come from the client's host, its routing id tells which."""
-        assert self._tap is not None
-        routing = self._socket_type in ROUTING_ID_TYPES and bool(message.frames)
-        routing_id = frame_summary(message.frames[0]) if routing else ""
-        text = tap_sender(message.direction, self._tap, self._peer, routing_id)
-        several = message.direction == IN and self._peer.startswith(SEVERAL_CONNECTIONS)
-        return text + (" (it tells which)" if routing and several else "")
-
-    def _meaning(self, message: Message) -> str:
-        """What ZeroMQ means by this message's frames on this socket type, if anything."""
-        kind = self._socket_type
-        # XPUB receives subscriptions from its subscribers; XSUB sends them to publishers.
-        if (kind, message.direction) in (("XPUB", IN), ("XSUB", OUT)) and subscription_event(
-            message.frames
-        ) is not None:
-            return (
-                f"Subscription message: {message_summary(message.frames, kind)} "
-                "(first byte 1 = subscribe, 0 = unsubscribe; the rest is the topic prefix)"
-            )
-        if kind == "ROUTER":
-            return (
-                "ROUTER: frame 1 is the peer's routing id; ROUTER adds it to what it "
-                "receives and uses it to route what it sends."
-            )
-        if kind == "STREAM":
-            return (
-                "STREAM: frame 1 is the peer's routing id (its TCP connection); an empty "
-                "frame after it means the peer connected or disconnected."
-            )
-        return ""
 
     # -- the selected frame ------------------------------------------------------------------
     def _on_frame_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -487,5 +458,10 @@ class DetailPane(QWidget):
         self._frame_viewer.show_frame(current.row())
 
     def _on_resend_button_clicked(self) -> None:
-        if self._message is not None:
-            self.resend_requested.emit(list(self._message.frames))
+        if self._message is None:
+            return
+        whole = self.whole_message()
+        if whole is None:
+            self._frame_viewer.show_status(gone_text(self._message.seq), problem=True)
+            return
+        self.resend_requested.emit(list(whole.frames))

@@ -1,7 +1,9 @@
 """The copy and save buttons under the frame viewer, and the line that says what they did.
 
-Both always use the whole frame, exact bytes, however much of it the viewer shows. Saving
-asks with Qt's own non-blocking dialog and its own overwrite box, so no nested event loop runs.
+Both always use the whole frame, exact bytes, however much of it the viewer shows: a head
+(the Message pane shows the traffic table's preview of a big message) is read whole when a
+button asks for it, never before. Saving asks with Qt's own non-blocking dialog and its own
+overwrite box, so no nested event loop runs.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import QDir, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QResizeEvent
@@ -22,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.codecs import DETAIL_LIMIT, human_size
+from zinspect.core.codecs import DETAIL_LIMIT, FrameHead, frame_size, human_size
 from zinspect.core.store import message_number
 from zinspect.ui.message.frame_render import LIMIT_TEXT, size_text
 from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
@@ -33,11 +36,27 @@ log = logging.getLogger(__name__)
 HUGE_COPY = 1024 * 1024  # copying more than this many bytes gets a warning in the tooltip
 
 
+def gone_text(seq: int) -> str:
+    """Why the whole of message ``seq`` cannot be had: only its heads were read."""
+    return (
+        f"Message #{message_number(seq)} is no longer stored (the oldest messages were "
+        f"dropped): only the first {LIMIT_TEXT} of its big frames were read, so nothing "
+        "was copied, saved or sent."
+    )
+
+
 class FrameActions(QWidget):
     """Copy as text, hex or base64, and Save frame…, for the frame set with ``set_frame``."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        whole_frame: Callable[[int], bytes | None] | None = None,
+    ) -> None:
+        """``whole_frame(row)``: frame ``row`` of the message whole, when the one set is a
+        head (core.codecs.FrameHead); None when it can no longer be read."""
         super().__init__(parent)
+        self._whole_frame = whole_frame
         self._seq = -1  # the message's number, for the file name and the reports
         self._frame_row = -1
         self._data: bytes | None = None
@@ -135,7 +154,7 @@ class FrameActions(QWidget):
         for widget in (*self._copy_buttons.values(), self._save_button):
             widget.setEnabled(data is not None)
         if data is not None:
-            self._update_action_tips(len(data))
+            self._update_action_tips(frame_size(data))
 
     def _update_action_tips(self, size: int) -> None:
         """Copy tooltips say the whole frame is copied, and warn when that is a lot."""
@@ -163,8 +182,19 @@ class FrameActions(QWidget):
         set_style(self._action_status, ERROR_TEMPLATE if problem else "")
         self._action_status.setVisible(bool(text))
 
-    def _copy(self, how: str) -> None:
+    def _whole_data(self) -> bytes | None:
+        """The frame set, read whole if it is a head; None (the reason shown) when it is
+        gone."""
         data = self._data
+        if data is None or type(data) is not FrameHead:
+            return data
+        whole = self._whole_frame(self._frame_row) if self._whole_frame is not None else None
+        if whole is None:
+            self.show_status(gone_text(self._seq), problem=True)
+        return whole
+
+    def _copy(self, how: str) -> None:
+        data = self._whole_data()
         if data is None:
             return
         note = ""
@@ -193,7 +223,7 @@ class FrameActions(QWidget):
         self._copy("base64")
 
     def _on_save_button_clicked(self) -> None:
-        data = self._data
+        data = self._whole_data()
         if data is None:
             return
         # Keep the bytes now: the user may pick another message while the dialog is open.

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from zinspect.core.codecs import frame_summary, human_size
+from zinspect.core.codecs import frame_size, frame_summary, human_size
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -46,6 +46,7 @@ class FrameListModel(QAbstractTableModel):
         self.endResetModel()
 
     def frame(self, row: int) -> bytes:
+        """Frame ``row`` as shown: the head of a big one (core.codecs.FrameHead)."""
         return self._frames[row]
 
     @property
@@ -86,7 +87,7 @@ class FrameListModel(QAbstractTableModel):
         if role == FRAME_ROLE:
             return data
         if role == SIZE_ROLE:
-            return len(data)
+            return frame_size(data)
         return None
 
     def headerData(
@@ -105,7 +106,7 @@ class FrameListModel(QAbstractTableModel):
         if column == COLUMN_INDEX:
             return str(row + 1)  # numbered from 1, as the ZeroMQ guide does
         if column == COLUMN_SIZE:
-            return human_size(len(data))
+            return human_size(frame_size(data))
         summary = frame_summary(data)
         if row == 0 and self._routing_id_first:
             return f"routing id: {summary}"
@@ -113,6 +114,6 @@ class FrameListModel(QAbstractTableModel):
 
     def _describe(self, row: int, data: bytes) -> str:
         """A full sentence for tooltips and screen readers."""
-        what = "empty frame, 0 bytes" if not data else f"{len(data):,} bytes"
+        what = "empty frame, 0 bytes" if not data else f"{frame_size(data):,} bytes"
         role = " (the peer's routing id)" if row == 0 and self._routing_id_first else ""
         return f"Frame {row + 1}{role}: {what}. {frame_summary(data)}"

@@ -1,12 +1,15 @@
 """The detail pane's viewer for one frame: the view the user chose, its notes, and the text.
 
 Only the selected frame is rendered, and only its first 64 KiB (core.codecs.DETAIL_LIMIT), so
-a 100 MB frame shows as fast as a small one; the copy and save actions under it use the
-whole frame. The Decoded view shows what the session's decoder made of the frame (the
-pane decodes the message once and hands it over with ``set_decoded``).
+a 100 MB frame shows as fast as a small one (a frame of the traffic table's preview may be
+only its head, core.codecs.FrameHead, which knows the whole frame's size); the copy and save
+actions under it use the whole frame. The Decoded view shows what the session's decoder
+made of the frame (the pane decodes the message once and hands it over with ``set_decoded``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QFontDatabase, QTextOption
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.core.codecs import frame_size
 from zinspect.core.decode.model import DecodedFrame, DecodedMessage
 from zinspect.core.store import Message
 from zinspect.ui.message.decoded_view import DecodedView
@@ -56,8 +60,15 @@ def _wrap_mode(view: str, text: str) -> QTextOption.WrapMode:
 class FrameViewer(QWidget):
     """One frame of the shown message (``show_frame``), in a view remembered per frame."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        whole_frame: Callable[[int], bytes | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``whole_frame(row)`` reads frame ``row`` whole for the copy and save actions when
+        the frame shown is a head (FrameActions)."""
         super().__init__(parent)
+        self._whole_frame = whole_frame
         self._message: Message | None = None
         self._routing_id_first = False
         self._views: dict[int, str] = {}  # the user's view choice per frame index
@@ -127,7 +138,7 @@ class FrameViewer(QWidget):
         self._pages.addWidget(self._decoded_view)
         layout.addWidget(self._pages, 1)
 
-        self._actions = FrameActions(self)
+        self._actions = FrameActions(self, self._whole_frame)
         layout.addWidget(self._actions)
 
     # -- public API --------------------------------------------------------------------
@@ -145,6 +156,10 @@ class FrameViewer(QWidget):
             self._viewer.clear()
         elif not message.frames:
             self._show_no_frame()
+
+    def show_status(self, text: str, problem: bool = False) -> None:
+        """Say ``text`` on the line under the copy and save buttons."""
+        self._actions.show_status(text, problem)
 
     def show_frame(self, row: int) -> None:
         """Show frame ``row`` (0-based) of the message, unless it is shown already."""
@@ -212,7 +227,7 @@ class FrameViewer(QWidget):
         self._actions.set_frame(self._message.seq if self._message else -1, row, data)
         self._view_combo.setEnabled(True)
         count = len(self._message.frames) if self._message else 0
-        what = "empty frame, 0 bytes" if not data else size_text(len(data))
+        what = "empty frame, 0 bytes" if not data else size_text(frame_size(data))
         decoded = self._decoded_frame(row)
         routing = " (routing id)" if row == 0 and self._routing_id_first else ""
         if decoded is not None and decoded.role:
@@ -242,7 +257,7 @@ class FrameViewer(QWidget):
         self._view_note.setVisible(bool(note))
         if shown.truncated:
             self._truncated_label.setText(
-                f"Truncated: showing {LIMIT_TEXT} of {size_text(len(data))}. "
+                f"Truncated: showing {LIMIT_TEXT} of {size_text(frame_size(data))}. "
                 "Save frame… writes the whole frame; the copy buttons copy all of it."
             )
         self._truncated_label.setVisible(shown.truncated)

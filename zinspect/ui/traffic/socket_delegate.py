@@ -1,16 +1,20 @@
-"""Draws the traffic table's Socket cells so a capture's connection name keeps both ends.
+"""Draws the traffic table's Socket and Summary cells, each shortened where it loses least.
 
 A pcap import names each connection ``client -> server``; eliding that whole name in the
 middle hid the arrow and half of each address (``127.0…0.1:5570 -> …``). Here each side of
 the arrow is shortened on its own, so a narrow column still shows which two ends talked;
 the cell's tooltip holds the whole name.
+
+A Summary is shortened in its middle, keeping its start and its end, except while a text
+filter is set: a summary then starts a little before the match (columns.SummaryCache), and
+is shortened at its end so the match stays in sight.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -74,3 +78,19 @@ class SocketNameDelegate(QStyledItemDelegate):
                 max(room, 0),
             ),
         )
+
+
+class SummaryDelegate(QStyledItemDelegate):
+    """The Summary column's cells: shortened in the middle, or at the end while
+    ``cut_at_match()`` says summaries start at a filter's match."""
+
+    def __init__(self, cut_at_match: Callable[[], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cut_at_match = cut_at_match
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if self._cut_at_match():
+            option.textElideMode = Qt.TextElideMode.ElideRight

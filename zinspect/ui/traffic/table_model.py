@@ -206,7 +206,7 @@ class TableModel(TrafficModel):
             return _row_key(column, seq, self.store.raw_row(seq))  # (no frame read)
         message: Message | None = self.store.preview(seq)  # what the cell reads
         if column == COL_SUMMARY:
-            return (0, 0, self.summary(message).casefold()) if message else (1, 0, "")
+            return (0, 0, self.summary_sort_text(message).casefold()) if message else (1, 0, "")
         return self.extra.sort_key(message, column - BASE_COLUMNS)
 
     def seq_at(self, row: int) -> int | None:

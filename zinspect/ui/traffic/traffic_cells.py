@@ -114,3 +114,7 @@ class TrafficCells:
     def summary(self, message: Message) -> str:
         """The summary column's text, cached for recently shown messages."""
         return self._summaries.text(message)
+
+    def summary_sort_text(self, message: Message) -> str:
+        """The summary as sorting compares it: from its start, even under a text filter."""
+        return self._summaries.sort_text(message)

@@ -44,6 +44,7 @@ from zinspect.ui.traffic.columns import (
     COL_TIME,
     HEADERS,
     SummaryCache,
+    match_finder,
 )
 from zinspect.ui.traffic.traffic_cells import _FOREGROUND, TrafficCells
 from zinspect.ui.traffic.traffic_cells import MESSAGE_ROLE as MESSAGE_ROLE  # its old home
@@ -202,6 +203,11 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
             self._summaries.clear()
             self._columns_changed(COL_SUMMARY)
 
+    def cut_at_match(self) -> bool:
+        """Whether summaries start at a text filter's match (the view shortens them at the
+        end then, not in the middle)."""
+        return self._summaries.cuts_at_match
+
     def socket_type_of(self, name: str) -> str:
         return self._socket_types.get(name, "")
 
@@ -258,6 +264,8 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         self.beginResetModel()
         self._filter = new_filter
         self._matcher = matcher
+        find = match_finder(matcher.pattern, matcher.needle) if matcher is not None else None
+        self._summaries.set_match(find)
         self._restart()
         self.endResetModel()
         log.debug("filter set to %s", new_filter)

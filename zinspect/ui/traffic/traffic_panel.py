@@ -3,7 +3,7 @@
 The panel owns the presentation policy the model should not know about: which filter the
 controls mean (and keeping the last valid one while the user types a broken regex), following
 the newest row unless the user scrolled away, and turning the current row into
-``message_selected``.
+``message_selected`` (the preview: a big frame as its head, MessageStore.preview).
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.status import clear_tip
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
-from zinspect.ui.traffic.columns import COL_SOCKET
+from zinspect.ui.traffic.columns import COL_SOCKET, COL_SUMMARY
 from zinspect.ui.traffic.filter_progress import FilterProgress
 from zinspect.ui.traffic.row_selection import shown_row
-from zinspect.ui.traffic.socket_delegate import SocketNameDelegate
+from zinspect.ui.traffic.socket_delegate import SocketNameDelegate, SummaryDelegate
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
 from zinspect.ui.traffic.table_model import TableModel
 from zinspect.ui.traffic.topic_chip import TopicChip
@@ -73,7 +73,7 @@ REGEX_TIP = (
 class TrafficPanel(TrafficRows, QWidget):
     """Filter bar, live table of every message in and out, pause and clear."""
 
-    message_selected = Signal(object)  # core.store.Message, or None after Clear
+    message_selected = Signal(object)  # core.store.Message (a preview), or None after Clear
     rows_changed = Signal()  # the selection, or every row at once (clear, new filter)
 
     def __init__(
@@ -219,9 +219,9 @@ class TrafficPanel(TrafficRows, QWidget):
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.setWordWrap(False)
-        # a long summary keeps its start and its end; the tooltip has all of it
-        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long texts keep both ends
         view.setItemDelegateForColumn(COL_SOCKET, SocketNameDelegate(view))  # both ends kept
+        view.setItemDelegateForColumn(COL_SUMMARY, SummaryDelegate(self.model.cut_at_match, view))
         view.setShowGrid(False)
         view.setAlternatingRowColors(True)
         view.setTabKeyNavigation(False)
@@ -494,4 +494,4 @@ class TrafficPanel(TrafficRows, QWidget):
         if self._model_removing:
             return  # the selected message was dropped: keep showing it (it is still valid)
         row = shown_row(self.view, self.view.currentIndex())
-        self.message_selected.emit(self.model.message_at(row) if row >= 0 else None)
+        self.message_selected.emit(self.model.preview_at(row) if row >= 0 else None)
