@@ -391,7 +391,7 @@ def test_every_capture_control_is_named_and_explained(window):
         "&Stop recording",
         "Export &all…",
         "Export &filtered…",
-        "Export as &CSV…",
+        "Export filtered as &CSV…",
         "&Open capture…",
         "Replay &capture…",
         "Replay selected &rows…",

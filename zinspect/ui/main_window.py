@@ -139,8 +139,8 @@ class MainWindow(QMainWindow):
         )
         self.close_guard = self.workspace_actions.confirm_close
         self.sockets.script_pane.workspace_path = lambda: self.workspace_actions.path
+        self.capture.dialogs.workspace_path = lambda: self.workspace_actions.path
         self.workspace_actions.set_traffic_clear(self.traffic.clear_action.trigger)
-        # connection events timeline
         self.events = EventsPanel(self.bridge, self)
         self.events.set_dock(self.host.add_dock("Events", "events_dock", self.events, bottom))
         # the live graph of sockets and links

@@ -6,6 +6,9 @@ k-way merge read in slices: every file keeps a small buffer, and the rows no fil
 precede (those up to the earliest last-buffered time among the files not yet finished) go
 out in time order. Memory stays at about one slice per file, whatever the files' sizes. It
 offers what ``open_into_store`` asks of a CaptureReader (read_rows, progress, done, result).
+A socket name two files both have is two sockets (a recorder on each machine): the later
+file's is kept apart under a name of its own (core.capture.apart_names), as is one that the
+traffic already shown has.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zinspect.core.capture.apart_names import ApartNames
 from zinspect.core.capture.capture import CaptureReader
 from zinspect.core.store import IN, ROW_DIRECTION, ROW_TIME, Message, Row
 
@@ -42,9 +46,13 @@ class MergedResult:
 
 class MergedReader:
     """Read the captures at ``paths`` as one stream of rows in time order (CaptureError
-    from the first file that cannot be opened; those opened before are closed)."""
+    from the first file that cannot be opened; those opened before are closed); socket
+    names as ``apart`` gives them (by default: the files' names kept apart from each other)."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike[str]]) -> None:
+    def __init__(
+        self, paths: Sequence[str | os.PathLike[str]], apart: ApartNames | None = None
+    ) -> None:
+        self.apart = ApartNames() if apart is None else apart
         self.readers: list[CaptureReader] = []
         try:
             for path in paths:
@@ -74,7 +82,7 @@ class MergedReader:
         for reader, buffer in zip(self.readers, self._buffers, strict=True):
             # every unfinished file needs a row buffered, or nothing can be said to come first
             while not buffer and not reader.done and time.monotonic() < deadline + budget:
-                buffer.extend(reader.read_rows(share))
+                buffer.extend(self.apart.rows(reader.read_rows(share), reader.path.name))
         open_ends = [
             buffer[-1][ROW_TIME]
             for reader, buffer in zip(self.readers, self._buffers, strict=True)

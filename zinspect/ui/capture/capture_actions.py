@@ -21,17 +21,18 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError, CaptureReader
+from zinspect.core.capture.apart_names import ApartNames
+from zinspect.core.capture.capture import CAPTURE_SUFFIX, CaptureError
 from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.capture.recorder import Recorder
-from zinspect.core.pcap.importer import PcapError, PcapImporter
-from zinspect.core.pcap.pcap_file import is_pcap_path
+from zinspect.core.pcap.importer import PcapError
 from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import Message
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.capture.capture_dialogs import CaptureDialogs
+from zinspect.ui.capture.capture_dialogs import CAPTURES, CSV, CaptureDialogs
 from zinspect.ui.capture.capture_jobs import CaptureJobs
+from zinspect.ui.capture.capture_open import OpenReader, names_in_use, reader_for
 from zinspect.ui.capture.capture_status import JobProgress, RecordIndicator
 from zinspect.ui.capture.replay_dialog import ReplayDialog
 from zinspect.ui.widgets.window_host import WindowHost
@@ -150,10 +151,13 @@ class CaptureActions(QObject):
             "Save the messages the traffic table shows now (its filter applies) to a capture "
             "file (or CSV)",
         )
+        # named for what it writes: the filtered rows (Export all… writes CSV too when the
+        # CSV file type is chosen)
         self.export_csv_action = self._action(
-            "Export as &CSV…",
+            "Export filtered as &CSV…",
             lambda: self.choose_export_file(SHOWN, csv=True),
-            "Save the messages the traffic table shows now as CSV, for a spreadsheet",
+            "Save the messages the traffic table shows now (its filter applies) as CSV, for a "
+            "spreadsheet; for every message, Export all… with the CSV file type",
         )
         self.open_action = self._action(
             "&Open capture…",
@@ -282,12 +286,15 @@ class CaptureActions(QObject):
         filters = [CSV_FILTER] if csv else [CAPTURE_FILTER, CSV_FILTER]
         suffix = ".csv" if csv else CAPTURE_SUFFIX
         title = {ALL: "Export all traffic to", SHOWN: "Export the shown traffic to"}[which]
+        if csv:
+            title = "Export the shown traffic as CSV to"
         dialog = self.dialogs.open_file_dialog(
             title,
             True,
             filters + [ALL_FILTER],
             default_name("traffic", suffix),
             lambda path, name_filter: self._on_export_file_selected(path, name_filter, which, csv),
+            kind=CSV if csv else CAPTURES,
         )
         dialog.setDefaultSuffix(suffix.lstrip("."))
 
@@ -336,27 +343,43 @@ class CaptureActions(QObject):
 
     def _on_open_file_selected(self, paths: list[str]) -> None:
         path: str | list[str] = paths[0] if len(paths) == 1 else paths
+        # the file is checked first: one that is not a capture is refused without a question
+        reader = self._reader_for(path)
+        if reader is None:
+            return
         if self.traffic.row_count() == 0 and len(self.store) == 0:
-            self.open_capture(path)
+            self._start_open(reader, path, clear_first=False)
             return
         what = os.path.basename(paths[0]) if len(paths) == 1 else f"{len(paths)} captures"
         box = self.dialogs.question(
-            f"Open {what} after the current traffic, or clear the traffic first?",
+            f"Open {what} after the current traffic, or clear the traffic first?\n\n"
+            "Added after it, a socket of the capture named like one here is shown with the "
+            f"file's name added, as 'name ({os.path.basename(paths[-1])})': the two sockets' "
+            "messages do not mix.",
             "Open capture",
         )
         append = box.addButton("Add after current traffic", QMessageBox.ButtonRole.AcceptRole)
-        append.setToolTip("Keep the traffic in the table; the capture's messages follow it")
+        append.setToolTip(
+            "Keep the traffic in the table; the capture's messages follow it, its sockets "
+            "kept apart from those of the same name"
+        )
         clear = box.addButton("Clear traffic first", QMessageBox.ButtonRole.DestructiveRole)
         clear.setToolTip("Discard the traffic in memory (like Clear traffic), then open")
         box.setDefaultButton(append)
+        started = False
 
         def on_clicked(button) -> None:
-            if button is append:
-                self.open_capture(path)
-            elif button is clear:
-                self.open_capture(path, clear_first=True)
+            nonlocal started
+            if button is append or button is clear:
+                started = True
+                self._start_open(reader, path, clear_first=button is clear)
+
+        def on_gone() -> None:
+            if not started:  # cancelled, or the box closed for another
+                reader.close()
 
         box.buttonClicked.connect(on_clicked)
+        box.destroyed.connect(lambda *_: on_gone())
         box.open()
 
     def open_capture(
@@ -365,6 +388,12 @@ class CaptureActions(QObject):
         """Load a capture's messages into the store (after the current traffic, or after a
         Clear) in slices, with progress; False when it cannot start (the reason is shown).
         A list of paths: the captures merged by time (core.capture_merge)."""
+        path = [os.fspath(p) for p in path] if isinstance(path, list) else os.fspath(path)
+        reader = self._reader_for(path)
+        return reader is not None and self._start_open(reader, path, clear_first)
+
+    def _can_open(self) -> bool:
+        """Whether a capture may be opened now; when not, the reason is said."""
         if self.job_running:
             return False
         if self.recording:
@@ -373,22 +402,31 @@ class CaptureActions(QObject):
                 error="Stop recording before opening a capture",
             )
             return False
-        path = [os.fspath(p) for p in path] if isinstance(path, list) else os.fspath(path)
-        reader: CaptureReader | PcapImporter | MergedReader
-        try:  # a packet capture is imported (core.pcap) as it is read
-            if isinstance(path, list):
-                reader = MergedReader(path)
-            elif is_pcap_path(path):
-                # its handshakes' types, and its "in" rows counted for the status line
-                reader = PcapImporter(path, keep_types=True, count_received=True)
-            else:
-                reader = CaptureReader(path)
+        return True
+
+    def _reader_for(self, path: str | list[str]) -> OpenReader | None:
+        """A reader of the capture(s) at ``path``; None, with the reason said in words, when
+        a file is not a capture or cannot be read (or no capture may be opened now)."""
+        if not self._can_open():
+            return None
+        try:
+            return reader_for(path)
         except (CaptureError, PcapError) as error:
             self.jobs.finish(f"Cannot open: {error}", error=str(error))
+            return None
+
+    def _start_open(self, reader: OpenReader, path: str | list[str], clear_first: bool) -> bool:
+        """Read ``reader`` into the store (after a Clear when ``clear_first``), its socket
+        names kept apart from those in use (core.capture.apart_names)."""
+        if not self._can_open():  # a recording or a job may have started meanwhile
+            reader.close()
             return False
         if clear_first:
             self.traffic.clear_action.trigger()
-        self.jobs.open(reader)
+        apart = ApartNames(names_in_use(self.session, self.traffic))
+        if isinstance(reader, MergedReader):
+            reader.apart = apart
+        self.jobs.open(reader, apart)
         self.capture_opened.emit(path if isinstance(path, str) else path[0])
         return True
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from zinspect.core.capture.apart_names import ApartNames
 from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.capture.export import Exporter
@@ -79,10 +80,13 @@ class CaptureJobs(QObject):
             f"Writing {len(seqs):,} messages to {path} ({kind})",
         )
 
-    def open(self, reader: CaptureReader | PcapImporter | MergedReader) -> None:
-        """Read the capture of ``reader`` into the store, after the traffic there."""
+    def open(
+        self, reader: CaptureReader | PcapImporter | MergedReader, apart: ApartNames | None = None
+    ) -> None:
+        """Read the capture of ``reader`` into the store, after the traffic there; socket
+        names as ``apart`` gives them (capture_open)."""
         self._run_job(
-            self._open(reader),
+            self._open(reader, apart),
             f"Opening {os.path.basename(reader.path)}…",
             f"Reading {reader.path} into the traffic table",
         )
@@ -152,7 +156,9 @@ class CaptureJobs(QObject):
             )
         self._report(text)
 
-    async def _open(self, reader: CaptureReader | PcapImporter | MergedReader) -> None:
+    async def _open(
+        self, reader: CaptureReader | PcapImporter | MergedReader, apart: ApartNames | None
+    ) -> None:
         try:
             self._report(
                 *await open_into_store(
@@ -162,6 +168,7 @@ class CaptureJobs(QObject):
                     self.job_progress.set_fraction,
                     self.messages_opened.emit,
                     self.socket_types_found.emit,
+                    apart,
                 )
             )
         except asyncio.CancelledError:

@@ -10,6 +10,9 @@ the loop (a hostile file may bring tens of thousands) and at most MAX_FILTER_NAM
 socket types a packet capture's connections said in their handshakes come from the importer
 as data (``take_socket_types``; ``ConnectionTypes``), so the Latency view pairs their
 requests and replies; whether its notes warn is its ``problems()``, not their wording.
+A socket name the file brings that is in use already (a live socket, the kept traffic,
+another of the files merged) is kept apart under a name of its own (core.capture's
+ApartNames), and the status line says so: the views tell sockets apart by name only.
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
+from zinspect.core.capture.apart_names import ApartNames
 from zinspect.core.capture.capture import CaptureError, CaptureReader
 from zinspect.core.capture.capture_merge import MergedReader
 from zinspect.core.explore.latency import connection_socket_type
 from zinspect.core.pcap.importer import PcapError, PcapImporter
+from zinspect.core.pcap.pcap_file import is_pcap_path
 from zinspect.core.pcap.pcap_result import counted
+from zinspect.core.sockets.session import Session
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
 from zinspect.core.store import ROW_SOCKET, MessageStore
 
@@ -35,6 +41,29 @@ log = logging.getLogger(__name__)
 SLICE_SECONDS = 0.010  # reading per turn of the loop
 NAMES_PER_TURN = 2_000  # socket names added to the traffic filter per turn of the loop
 MAX_FILTER_NAMES = 50_000  # socket names one opened capture may add to the filter
+
+OpenReader: TypeAlias = CaptureReader | PcapImporter | MergedReader
+
+
+def reader_for(path: str | list[str]) -> OpenReader:
+    """A reader of the capture at ``path`` (a list: the captures merged by time); the file
+    is checked as it opens (CaptureError or PcapError when it is not a capture)."""
+    if isinstance(path, list):
+        return MergedReader(path)
+    if is_pcap_path(path):  # a packet capture is imported (core.pcap) as it is read
+        # its handshakes' types, and its "in" rows counted for the status line
+        return PcapImporter(path, keep_types=True, count_received=True)
+    return CaptureReader(path)
+
+
+def names_in_use(session: Session, traffic: TrafficPanel) -> set[str]:
+    """The socket names the traffic shows or will show: live sockets (even with no message
+    yet), the kept traffic and the names the socket filter offers (closed sockets whose
+    messages may be in the history on disk)."""
+    names = {handle.name for handle in session.sockets}
+    if len(session.store):
+        names |= session.store.socket_names()
+    return names | traffic.socket_filter_names()
 
 
 class NewNames:
@@ -102,6 +131,7 @@ async def open_into_store(
     progress: Callable[[float], None],
     opened: Callable[[int, int], None] | None = None,
     typed: Callable[[dict[str, str]], None] | None = None,
+    apart: ApartNames | None = None,
 ) -> tuple[str, str, str, str]:
     """Read the whole capture into ``store``; returns (what happened, error, warning,
     notice) in words for the status bar and a message box (a warning when something was
@@ -109,8 +139,14 @@ async def open_into_store(
     ``opened(messages, received)`` hears of each slice put in the store (the status bar
     counts them apart from this session's traffic); ``typed(types)`` hears of the socket
     types of a packet capture's connections, in the slice that brings their first messages.
-    CancelledError propagates (the report for it is the caller's)."""
+    ``apart`` gives the socket names shown (a MergedReader has its own). CancelledError
+    propagates (the report for it is the caller's)."""
     dropped_before = store.dropped
+    if isinstance(reader, MergedReader):
+        apart = reader.apart
+    elif apart is None:
+        apart = ApartNames()
+    source = reader.path.name
     names = NewNames()
     types = ConnectionTypes()
     try:
@@ -119,8 +155,10 @@ async def open_into_store(
             if isinstance(reader, PcapImporter) and reader.keep_types:
                 found = types.note(reader.take_socket_types())
                 if found and typed is not None:  # before the rows are read by anyone
-                    typed(found)
+                    typed({apart.name(name, source): kind for name, kind in found.items()})
             if rows:  # counted against the caps like any traffic
+                if not isinstance(reader, MergedReader):
+                    rows = apart.rows(rows, source)
                 store.extend_rows(rows, reader.received_in_last)
                 if opened is not None:
                     opened(len(rows), reader.received_in_last)
@@ -135,7 +173,7 @@ async def open_into_store(
     except (CaptureError, PcapError) as error:
         add_names_later(traffic, names)
         read = counted(reader.messages_read, "message")
-        text = f"Reading {reader.path} failed after {read}: {error}"
+        text = f"Reading {reader.path} failed after {read}: {error}{apart.report()}"
         return text, str(error), "", ""
     except asyncio.CancelledError:
         reader.close()
@@ -145,6 +183,7 @@ async def open_into_store(
     text = f"Opened {reader.path.name}: {counted(reader.messages_read, 'message')}"
     if isinstance(reader, PcapImporter):
         text += pcap_summary(reader)
+    text += apart.report()
     dropped = store.dropped - dropped_before
     if dropped:
         text += (

@@ -69,6 +69,11 @@ class TrafficRows:
         caught up or no filter is set."""
         return self.model.filter_progress if self.model.filter.active else 100
 
+    def socket_filter_names(self) -> frozenset[str]:
+        """The socket names the filter offers: live sockets and those whose messages came
+        since the last Clear traffic (kept in memory, in the history, or dropped since)."""
+        return frozenset(self._filter_names)
+
     def add_socket_names(self, names: Iterable[str]) -> int:
         """Make ``names`` choices of the socket filter (those it has already are skipped) in
         one model update: a capture may bring tens of thousands, and adding them one by one
