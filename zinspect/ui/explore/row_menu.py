@@ -4,7 +4,9 @@ row's topic, socket or peer; plot; resend; add to saved messages.
 Each entry calls the feature that already does the work (CompareActions, the topic chip and
 socket chooser of the traffic panel, the Plot dock's dialog, the Message pane's Edit and
 resend, the saved messages list); this module only says which message it is about. Copying
-many selected rows takes at most COPY_ROWS of them and COPY_LIMIT characters.
+many selected rows takes at most COPY_ROWS of them and COPY_LIMIT characters, each
+message's frames cut before they are turned into text (a 100 MiB frame's hex was 200 MB of
+text before it was cut), and the status says when the copy was cut.
 """
 
 from __future__ import annotations
@@ -91,20 +93,42 @@ def selected_messages(traffic: TrafficPanel, limit: int) -> list[Message]:
     return [message for message in messages if message is not None]
 
 
-def copy_messages(messages: list[Message], how: str) -> str:
+def cut_message(message: Message, size: int) -> Message:
+    """``message`` with at most ``size`` bytes of its frames, the first ones (itself when it
+    has no more): hex and JSON give a byte a character or more, so what is cut off could not
+    have reached the clipboard (UTF-8 text may give three bytes one: then the copy is said
+    to be cut a little early)."""
+    if message.size <= size:
+        return message
+    frames: list[bytes] = []
+    for frame in message.frames:
+        if size <= 0:
+            break
+        frames.append(frame[:size])
+        size -= len(frames[-1])
+    return Message(message.time, message.socket, message.direction, frames)
+
+
+def copy_messages(messages: list[Message], how: str) -> tuple[str, bool]:
     """The clipboard text of ``messages`` copied as ``how`` (text, hex, JSON); a blank line
-    between messages of text or hex, one line each in JSON."""
+    between messages of text or hex, one line each in JSON. At most COPY_LIMIT characters,
+    and whether the text was cut there."""
     form = COPY_FORMATS[how]
     parts: list[str] = []
     size = 0
+    cut = False
+    per_byte = 2 if how == "hex" else 1  # characters a byte gives at least
     for message in messages:
-        text = form(message)
+        whole_or_cut = cut_message(message, (COPY_LIMIT - size) // per_byte + 1)
+        cut = cut or whole_or_cut is not message
+        text = form(whole_or_cut)
         parts.append(text)
         size += len(text) + 2
         if size > COPY_LIMIT:
             break
     joiner = "\n" if how == "JSON" else "\n\n"
-    return joiner.join(parts)[:COPY_LIMIT]
+    text = joiner.join(parts)
+    return text[:COPY_LIMIT], cut or len(text) > COPY_LIMIT
 
 
 def peer_filter_text(message: Message, socket_type: str) -> str:
@@ -187,9 +211,16 @@ def _copy(traffic: TrafficPanel, how: str, say: Callable[[str], None]) -> None:
     messages = selected_messages(traffic, COPY_ROWS)
     if not messages:
         return
-    QGuiApplication.clipboard().setText(copy_messages(messages, how))
+    text, cut = copy_messages(messages, how)
+    QGuiApplication.clipboard().setText(text)
     count = len(messages)
-    say(f"Copied {count:,} message{'' if count == 1 else 's'} as {how}")
+    said = f"Copied {count:,} message{'' if count == 1 else 's'} as {how}"
+    if cut:
+        said += (
+            f", cut at {COPY_LIMIT >> 20} MiB of text: Export filtered… or Save frame… keep "
+            "every byte"
+        )
+    say(said)
 
 
 def _filter_peer(traffic: TrafficPanel, message: Message, text: str) -> None:

@@ -2,8 +2,11 @@
 
 Both always use the whole frame, exact bytes, however much of it the viewer shows: a head
 (the Message pane shows the traffic table's preview of a big message) is read whole when a
-button asks for it, never before. Saving asks with Qt's own non-blocking dialog and its own
-overwrite box, so no nested event loop runs.
+button asks for it, never before. A copy puts at most COPY_LIMIT characters on the clipboard
+(as the table's row copies and Copy value do): a bigger frame is refused in words before
+anything is read or built, and Save frame… keeps it whole (its hex text, then Qt's UTF-16
+copy of it, cost six times the frame: a 100 MiB frame took 600 MB more). Saving asks with
+Qt's own non-blocking dialog and its own overwrite box, so no nested event loop runs.
 """
 
 from __future__ import annotations
@@ -34,6 +37,31 @@ from zinspect.ui.widgets.theme import set_style
 log = logging.getLogger(__name__)
 
 HUGE_COPY = 1024 * 1024  # copying more than this many bytes gets a warning in the tooltip
+COPY_LIMIT = 16 * 1024 * 1024  # characters a copy puts on the clipboard at most
+# how the frame is copied: what it is called, the text's characters per byte at most
+COPY_FORMS = {
+    "text": ("as UTF-8 text (invalid bytes become \ufffd)", 1.0),
+    "hex": ("as hex digits, two per byte", 2.0),
+    "base64": ("as base64", 4 / 3),
+}
+
+
+def copy_chars(size: int, how: str) -> int:
+    """The characters a frame of ``size`` bytes copied as ``how`` puts on the clipboard (at
+    most: UTF-8 text may be fewer)."""
+    if how == "base64":
+        return 4 * -(-size // 3)
+    return int(size * COPY_FORMS[how][1])
+
+
+def too_big_text(row: int, size: int, how: str) -> str:
+    """Why frame ``row`` (0-based) is not copied as ``how``, and what to do instead."""
+    return (
+        f"Frame {row + 1} ({size_text(size)}) was not copied: as {how} it is "
+        f"{human_size(copy_chars(size, how))} of text, more than the "
+        f"{human_size(COPY_LIMIT)} a copy may put on the clipboard. Save frame… keeps its "
+        "exact bytes in a file."
+    )
 
 
 def gone_text(seq: int) -> str:
@@ -157,18 +185,21 @@ class FrameActions(QWidget):
             self._update_action_tips(frame_size(data))
 
     def _update_action_tips(self, size: int) -> None:
-        """Copy tooltips say the whole frame is copied, and warn when that is a lot."""
-        factors = {
-            "text": (1, "as UTF-8 text (invalid bytes become \ufffd)"),
-            "hex": (2, "as hex digits, two per byte"),
-            "base64": (4 / 3, "as base64"),
-        }
-        for how, (factor, what) in factors.items():
+        """Copy tooltips say the whole frame is copied, and warn when that is a lot (or too
+        much: then Save frame… is the way)."""
+        for how, (what, _factor) in COPY_FORMS.items():
             tip = f"Copy the whole frame ({size_text(size)}) {what} to the clipboard"
-            if size > HUGE_COPY:
+            chars = copy_chars(size, how)
+            if chars > COPY_LIMIT:
+                tip = (
+                    f"This frame ({size_text(size)}) is too big to copy {what}: a copy puts "
+                    f"at most {human_size(COPY_LIMIT)} of text on the clipboard. Save "
+                    "frame… keeps its exact bytes"
+                )
+            elif size > HUGE_COPY:
                 tip += (
                     f". This frame is huge: the clipboard gets about "
-                    f"{human_size(int(size * factor))} of text, which may take a while"
+                    f"{human_size(chars)} of text, which may take a while"
                 )
             elif size > DETAIL_LIMIT:
                 tip += f", not only the {LIMIT_TEXT} shown"
@@ -194,6 +225,12 @@ class FrameActions(QWidget):
         return whole
 
     def _copy(self, how: str) -> None:
+        if self._data is None:
+            return
+        size = frame_size(self._data)  # a head knows its whole size: nothing is read for it
+        if copy_chars(size, how) > COPY_LIMIT:
+            self.show_status(too_big_text(self._frame_row, size, how), problem=True)
+            return
         data = self._whole_data()
         if data is None:
             return
