@@ -12,6 +12,7 @@ of that file's messages; the names not in use stay as they are.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from zinspect.core.rows import ROW_SOCKET
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 MAX_NAMES = 200_000  # names checked per open; past them a name in use by another file is not
 SHOWN = 3  # renamed sockets named in the report; the others counted
+_socket_of = itemgetter(ROW_SOCKET)
 
 
 class ApartNames:
@@ -35,6 +37,12 @@ class ApartNames:
         self._by_source: dict[str, dict[str, str]] = {}
         self.renamed: list[tuple[str, str, str]] = []  # (file, name in it, name shown)
         self._names = 0
+
+    @property
+    def any_taken(self) -> bool:
+        """Whether names were in use before the open: with none, one file's rows keep
+        their names (only another file's may need renaming)."""
+        return bool(self._taken)
 
     def name(self, name: str, source: str) -> str:
         """The name the messages of socket ``name`` of file ``source`` are shown under."""
@@ -62,19 +70,15 @@ class ApartNames:
 
     def rows(self, rows: list[Row], source: str) -> list[Row]:
         """``rows`` of file ``source`` with their socket names as shown (the same list when
-        none changes)."""
-        known = self._by_source.setdefault(source, {})
-        out = rows
-        for index, row in enumerate(rows):
-            name = row[ROW_SOCKET]
-            shown = known.get(name)
-            if shown is None:
-                shown = self.name(name, source)
+        none changes: the names are looked at once per slice, not per row)."""
+        renames = {}
+        for name in dict.fromkeys(map(_socket_of, rows)):  # in the order first seen
+            shown = self.name(name, source)
             if shown != name:
-                if out is rows:
-                    out = list(rows)
-                out[index] = (row[0], shown, *row[2:])
-        return out
+                renames[name] = shown
+        if not renames:
+            return rows
+        return [(row[0], renames[row[1]], *row[2:]) if row[1] in renames else row for row in rows]
 
     def report(self) -> str:
         """The renamed sockets in words for the status line ('' when none was)."""

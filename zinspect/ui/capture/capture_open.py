@@ -157,7 +157,7 @@ async def open_into_store(
                 if found and typed is not None:  # before the rows are read by anyone
                     typed({apart.name(name, source): kind for name, kind in found.items()})
             if rows:  # counted against the caps like any traffic
-                if not isinstance(reader, MergedReader):
+                if apart.any_taken and not isinstance(reader, MergedReader):
                     rows = apart.rows(rows, source)
                 store.extend_rows(rows, reader.received_in_last)
                 if opened is not None:
