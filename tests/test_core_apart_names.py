@@ -21,9 +21,8 @@ def test_names_in_use_get_the_files_name_and_others_stay():
     assert [r[1] for r in shown] == ["sub-1 (rec.jsonl)", "pub-1", "sub-1 (rec.jsonl)"]
     assert shown[0][2:] == rows[0][2:]  # only the name changes
     assert apart.renamed == [("rec.jsonl", "sub-1", "sub-1 (rec.jsonl)")]
-    assert apart.report() == (
-        "; socket names in use already (by the traffic here or another file) are kept "
-        "apart, so their messages do not mix: sub-1 as 'sub-1 (rec.jsonl)'"
+    assert (
+        apart.report() == "; kept apart from sockets of the same name: sub-1 as 'sub-1 (rec.jsonl)'"
     )
 
 

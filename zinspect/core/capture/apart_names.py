@@ -88,7 +88,4 @@ class ApartNames:
         more = len(self.renamed) - SHOWN
         if more > 0:
             shown += f" and {more:,} more"
-        return (
-            f"; socket names in use already (by the traffic here or another file) are kept "
-            f"apart, so their messages do not mix: {shown}"
-        )
+        return f"; kept apart from sockets of the same name: {shown}"
