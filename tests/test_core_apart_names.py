@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zinspect.core.capture.apart_names import ApartNames
 from zinspect.core.capture.capture import write_capture
-from zinspect.core.capture.capture_merge import MergedReader
+from zinspect.core.capture.capture_merge import MergedReader, file_labels
 from zinspect.core.store import IN, Message
 
 
@@ -68,3 +68,26 @@ def test_merged_files_with_one_socket_name_each_keep_theirs(tmp_path):
         ("sub-1 (b.jsonl)", b"b3"),
     ]
     assert reader.apart.renamed == [("b.jsonl", "sub-1", "sub-1 (b.jsonl)")]
+
+
+def test_two_machines_files_of_one_name_are_told_apart_by_their_folders(tmp_path):
+    paths = []
+    for machine, start in (("alpha", 0.0), ("beta", 1.0)):
+        (tmp_path / machine).mkdir()
+        path = tmp_path / machine / "capture.jsonl"
+        write_capture(path, [Message(start + t, "sub-1", IN, [machine.encode()]) for t in (0, 2)])
+        paths.append(path)
+    reader = MergedReader(paths)
+    rows = []
+    while not reader.done:
+        rows.extend(reader.read_rows())
+    assert [(r[1], r[4]) for r in rows] == [
+        ("sub-1", b"alpha"),
+        ("sub-1 (beta/capture.jsonl)", b"beta"),
+        ("sub-1", b"alpha"),
+        ("sub-1 (beta/capture.jsonl)", b"beta"),
+    ]
+    assert file_labels([tmp_path / "a.jsonl", tmp_path / "a.jsonl"]) == [
+        f"{tmp_path.name}/a.jsonl",
+        f"{tmp_path.name}/a.jsonl #2",
+    ]

@@ -44,6 +44,23 @@ class MergedResult:
         return "; ".join(self.cuts)
 
 
+def file_labels(paths: Sequence[Path]) -> list[str]:
+    """A name for each file that tells it from the others: its own name, with its folder's
+    when two files have the same name (two machines' ``capture.jsonl``), then a number."""
+    labels = [path.name for path in paths]
+    if len(set(labels)) < len(labels):
+        labels = [
+            f"{path.parent.name}/{path.name}" if labels.count(path.name) > 1 else path.name
+            for path in paths
+        ]
+    seen: dict[str, int] = {}
+    for index, label in enumerate(labels):
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            labels[index] = f"{label} #{seen[label]}"
+    return labels
+
+
 class MergedReader:
     """Read the captures at ``paths`` as one stream of rows in time order (CaptureError
     from the first file that cannot be opened; those opened before are closed); socket
@@ -61,6 +78,7 @@ class MergedReader:
             self.close()
             raise
         self._buffers: list[deque[Row]] = [deque() for _ in self.readers]
+        self.labels = file_labels([reader.path for reader in self.readers])
         names = ", ".join(reader.path.name for reader in self.readers)
         self.path = Path(f"{len(self.readers)} captures ({names})")
         self.messages_read = 0
@@ -79,10 +97,10 @@ class MergedReader:
         """Rows in time order for about ``budget`` seconds; [] once done (and maybe before)."""
         deadline = time.monotonic() + budget
         share = budget / max(1, len(self.readers))
-        for reader, buffer in zip(self.readers, self._buffers, strict=True):
+        for reader, buffer, label in zip(self.readers, self._buffers, self.labels, strict=True):
             # every unfinished file needs a row buffered, or nothing can be said to come first
             while not buffer and not reader.done and time.monotonic() < deadline + budget:
-                buffer.extend(self.apart.rows(reader.read_rows(share), reader.path.name))
+                buffer.extend(self.apart.rows(reader.read_rows(share), label))
         open_ends = [
             buffer[-1][ROW_TIME]
             for reader, buffer in zip(self.readers, self._buffers, strict=True)
