@@ -92,7 +92,9 @@ class ScriptPane(QWidget):
         self.edit.setMinimumHeight(220)
         self.state_label = QLabel()
         self.state_label.setAccessibleName("Script state")
-        self.save_button = self._button("Save", "Write the text to the script's file (Ctrl+S)")
+        self.save_button = self._button(
+            "Save", "Write the text to the script's file (Ctrl+S in the text)"
+        )
         self.run_button = self._button("Run", "Run the script from its file (saves it first)")
         self.stop_button = self._button("Stop", "Stop the script (its on_stop runs)")
         self.remove_button = self._button(
@@ -126,7 +128,8 @@ class ScriptPane(QWidget):
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.edit.modificationChanged.connect(self._on_edit_modification_changed)
-        self.save_button.setShortcut("Ctrl+S")
+        # Ctrl+S in the text saves the script; elsewhere it stays the window's File > Save
+        self.edit.save_requested.connect(self._on_edit_save_requested)
         self.set_handle(None)
 
     def _button(self, text: str, tip: str) -> QPushButton:
@@ -243,6 +246,9 @@ class ScriptPane(QWidget):
     def _on_save_button_clicked(self) -> None:
         if self.runner is not None and self.save():
             self._restart_if_running()
+
+    def _on_edit_save_requested(self) -> None:
+        self._on_save_button_clicked()
 
     def _on_run_button_clicked(self) -> None:
         runner = self.runner
