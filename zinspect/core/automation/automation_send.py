@@ -25,6 +25,7 @@ from zinspect.core.automation.templates import compile_frames
 from zinspect.core.automation.timing import PreciseTimer, precise_sleep
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET
 
 if TYPE_CHECKING:
     from zinspect.core.automation.automation_runner import AutomationRunner
@@ -34,6 +35,7 @@ FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 scripted send
 QUIET_WAIT_SECONDS = 0.25  # a longer wait for room shows as a waiting send (Cancel-able)
 PEER_POLL_SECONDS = 0.05  # a ROUTER waiting for a routing id to connect tries this often
 NO_PEER = "No peer with routing id"
+LOOK_BACK = 100_000  # stored messages searched for a REP's unanswered request at start
 
 
 def _resolve(future: asyncio.Future[None]) -> None:
@@ -49,6 +51,23 @@ def waits_for_peer(handle: SocketHandle, error: SocketError) -> bool:
         and str(error).startswith(NO_PEER)
         and not handle.options.get("ROUTER_MANDATORY")
     )
+
+
+def owed_request(handle: SocketHandle) -> tuple[bytes, ...] | None:
+    """The request a REP read and has not answered (its frames as stored), or None.
+
+    A REP reads its next request whether or not an automation runs, and then takes no other
+    until it replied: an automation started now must answer that one, or its REQ peer waits
+    for ever (a reply automation, and a script whose on_message raised, then Run)."""
+    if handle.type_name != "REP" or not handle.can_send_now[0]:
+        return None
+    store = handle.session.store
+    first = max(store.first_seq, store.end_seq - LOOK_BACK)
+    _start, rows = store.rows(first, store.end_seq)
+    for row in reversed(rows):
+        if row[ROW_SOCKET] == handle.name and row[ROW_DIRECTION] == IN:
+            return tuple(row[ROW_FRAMES:])
+    return None
 
 
 class GaveUpError(Exception):

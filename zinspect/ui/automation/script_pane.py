@@ -37,8 +37,9 @@ from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.code_edit import CodeEdit
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.elided_label import ElidedLabel
-from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.flow_bar import FlowBar
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,12 @@ class ScriptPane(QWidget):
             "Remove", "Take the script off this socket (the file stays)"
         )
         self.error = error_label("Script error")
+        self.note = QLabel()  # what a start did that the user should know
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Script note")
+        self.note.setToolTip("What the last start did besides running the script")
+        set_style(self.note, NOTE_TEMPLATE)
+        self.note.hide()
         self.script_view = QWidget()
         view = QVBoxLayout(self.script_view)
         view.setContentsMargins(0, 0, 0, 0)
@@ -111,6 +118,7 @@ class ScriptPane(QWidget):
             buttons.add(button)
         buttons.add(self.state_label)
         view.addLayout(buttons)
+        view.addWidget(self.note)
         view.addWidget(self.error)
 
         layout = QVBoxLayout(self)
@@ -168,7 +176,10 @@ class ScriptPane(QWidget):
         self.state_label.setText(runner.state)
         self.run_button.setEnabled(not runner.running and not runner.handle.closed)
         self.stop_button.setEnabled(runner.running)
-        show_error(self.error, runner.last_error)
+        # a refused send stays in sight when a later report (a slow call) comes after it
+        said = dict.fromkeys(filter(None, (runner.send_problem, runner.last_error)))
+        show_error(self.error, "\n".join(said))
+        show_error(self.note, runner.note)
         line = runner.error_line if runner.failed else 0
         if line != self.edit.marked_line:
             self.edit.mark_line(line)
