@@ -15,8 +15,9 @@ import logging
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QFileSystemWatcher
+from PySide6.QtCore import QFileSystemWatcher, Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.automation.automation import AutomationSpec, ScriptSpec
+from zinspect.core.automation.automation import AutomationSpec, ScriptSpec, parse_script
 from zinspect.core.automation.script_runner import (
     TEMPLATE,
     ScriptError,
@@ -33,6 +34,7 @@ from zinspect.core.automation.script_runner import (
     attach_any,
     read_script,
 )
+from zinspect.core.frames_json import SpecError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.code_edit import CodeEdit
 from zinspect.ui.bridge import SessionBridge
@@ -75,6 +77,13 @@ class ScriptPane(QWidget):
             "Make this socket's automation a Python script (docs/scripting.md): a new file "
             "from a template, next to the workspace file; an existing file is never replaced"
         )
+        self.open_button = QPushButton("Open script…")
+        self.open_button.setAccessibleName("Open script")
+        self.open_button.setToolTip(
+            "Make this socket's automation a Python file that exists already (docs/"
+            "scripting.md); it is attached stopped: read it, then press Run"
+        )
+        self.open_dialog: QFileDialog | None = None  # on screen while the user chooses
         self.new_error = error_label("New script error")
         self.new_row = QWidget()
         new_layout = QVBoxLayout(self.new_row)
@@ -82,6 +91,7 @@ class ScriptPane(QWidget):
         new_layout.addWidget(self.new_name)  # the dock's whole width: a long name is read
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.open_button)
         row.addWidget(self.new_button)
         new_layout.addLayout(row)
         new_layout.addWidget(self.new_error)
@@ -129,6 +139,7 @@ class ScriptPane(QWidget):
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._on_watcher_file_changed)
         self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
         self.new_name.returnPressed.connect(self._on_new_button_clicked)
         self.new_name.textChanged.connect(self._on_new_name_text_changed)
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -310,7 +321,10 @@ class ScriptPane(QWidget):
             with open(file, "x", encoding="utf-8") as stream:  # "x": never over a file
                 stream.write(TEMPLATE)
         except FileExistsError:
-            show_error(self.new_error, f"{name} exists already: choose another name.")
+            show_error(
+                self.new_error,
+                f"{name} exists already: choose another name, or Open script… to use it.",
+            )
             return
         except OSError as error:
             show_error(self.new_error, f"Cannot create {name}: {error.strerror or error}")
@@ -320,3 +334,56 @@ class ScriptPane(QWidget):
         attach_any(handle, AutomationSpec(script=ScriptSpec(path=name, file=file)), start=False)
         self.refresh()
         self.edit.setFocus()
+
+    def _on_open_button_clicked(self) -> None:
+        if self._handle is None or self._handle.closed:
+            return
+        if self.open_dialog is not None:
+            self.open_dialog.raise_()
+            return
+        dialog = self.open_dialog = QFileDialog(self, "Open script")
+        dialog.setObjectName("open_script_dialog")
+        dialog.setAccessibleName("Open script")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its folder model goes too
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter("Python scripts (*.py)")
+        workspace = self.workspace_path()
+        if workspace:
+            dialog.setDirectory(os.path.dirname(os.path.abspath(workspace)))
+        dialog.fileSelected.connect(self._on_open_dialog_file_selected)
+        dialog.destroyed.connect(self._on_open_dialog_destroyed)
+        dialog.open()
+
+    def _on_open_dialog_destroyed(self) -> None:
+        self.open_dialog = None
+
+    def _on_open_dialog_file_selected(self, file: str) -> None:
+        self.attach_file(file)
+
+    def attach_file(self, file: str) -> bool:
+        """Make the existing ``file`` this socket's script, stopped; False (and the reason
+        under the buttons) when it cannot be. Named relative to the workspace file, as the
+        workspace format keeps scripts, or whole while the workspace has no file yet."""
+        handle = self._handle
+        if handle is None or handle.closed:
+            return False
+        file = os.path.abspath(file)
+        workspace = self.workspace_path()
+        base = os.path.dirname(os.path.abspath(workspace)) if workspace else None
+        path = file
+        if base and os.path.splitdrive(file)[0] == os.path.splitdrive(base)[0]:
+            path = os.path.relpath(file, base).replace(os.sep, "/")
+        try:
+            spec = parse_script(path, "script", base)
+            read_script(spec.file)  # what cannot run is said now, not at Run
+        except (SpecError, ScriptError) as error:
+            reason = error.message if isinstance(error, SpecError) else str(error)
+            show_error(self.new_error, f"Not attached: {reason}")
+            return False
+        show_error(self.new_error, "")
+        attach_any(handle, AutomationSpec(script=spec), start=False)
+        log.info("script %s attached to %s", spec.file, handle.name)
+        self.refresh()
+        self.edit.setFocus()
+        return True
