@@ -1,4 +1,4 @@
-"""Running a socket's automation (core.automation): reply, scripted send, forward.
+"""Running a socket's automation (core.automation): reply, send messages, forward.
 
 Everything runs on the asyncio loop, nothing in a thread. Reply and forward react to the
 session's ``on_received`` callback, which comes once per batch a socket drained into the
@@ -7,7 +7,7 @@ now (no peer yet, high-water mark) waits, in order, in a small backlog drained b
 REQ/REP lock-step stays right because the session drains a REQ or REP one message at a
 time and does not read a REP's next request before its reply went out.
 
-The scripted send is one task (core.automation.automation_send). A reply picks the first
+Sending messages is one task (core.automation.automation_send). A reply picks the first
 rule whose tests pass on the frames after the envelope. A start condition holds everything
 back until it is met; a stop condition ends the run as a finished one. An error that ends
 the run (a REQ that gave up, a send that failed) marks it ``failed``: headless runs exit

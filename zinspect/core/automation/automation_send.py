@@ -1,4 +1,4 @@
-"""The scripted send of an automation: its steps in order, a REQ's lock-step and retries, a
+"""The send automation (Send messages): its steps in order, a REQ's lock-step and retries, a
 ROUTER's choice of peer.
 
 One task per run (``AutomationRunner`` owns it). A step with ``interval_ms`` 0 on a socket
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from zinspect.core.automation.automation_runner import AutomationRunner
 
 YIELD_SECONDS = 0.005  # a flood gives the loop (and so the window) a turn this often
-FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 scripted send
+FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 send automation
 QUIET_WAIT_SECONDS = 0.25  # a longer wait for room shows as a waiting send (Cancel-able)
 PEER_POLL_SECONDS = 0.05  # a ROUTER waiting for a routing id to connect tries this often
 NO_PEER = "No peer with routing id"
@@ -299,7 +299,7 @@ class ScriptedSend:
         return not timed_out
 
     async def _exchange(self, frames: list[bytes], script: asyncio.Task[None] | None) -> None:
-        """Send one request and wait for its reply; ``script`` is the scripted send's task.
+        """Send one request and wait for its reply; ``script`` is the send automation's task.
         A task of its own starts a turn later: a stop() in between means it never sends."""
         runner = self.runner
         handle = self.handle
