@@ -89,3 +89,16 @@ def test_a_rep_script_sending_first_is_told_why_and_goes_on(window, user, peer, 
     qtbot.waitUntil(lambda: client.has("done 2"), timeout=PEER_WAIT_MS)
     assert client.line("Received reply 1") == "Received reply 1 [ re:Hello 1 ]"
     assert pane.error.text().startswith("peer.send() in on_start")  # still said
+
+
+def test_a_refused_send_on_another_socket_names_that_socket(session, qtbot, tmp_path):
+    session.create_socket("REP", "rep-x")
+    push = session.create_socket("PUSH", "push-x")
+    file = tmp_path / "other.py"
+    file.write_text("def on_start(peer):\n    peer.socket('rep-x').send('hi')\n", encoding="utf-8")
+    runner = attach_any(push, AutomationSpec(script=ScriptSpec("other.py", str(file))))
+    assert runner is not None and runner.running
+    said = runner.send_problem
+    assert said.startswith("peer.socket('rep-x').send() in on_start: message not sent: REP must")
+    events = [e.detail for e in session.events if e.name == "script_problem"]
+    assert events == [f"other.py: {said}"]

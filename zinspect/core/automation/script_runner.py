@@ -153,6 +153,7 @@ class ScriptRunner(AutomationRunner):
         self._tasks: dict[asyncio.Task[Any], Coroutine[Any, Any, Any]] = {}
         self._loaded = False
         self.calling = ""  # the script's function running now, for words about its sends
+        self.sending_on = ""  # the socket a peer.send() now sends on (ScriptPeer's or another)
         self.note = ""  # what a start did that the user should know (not an error)
         self.send_problem = ""  # the last message of this run the socket refused
         self.refused = 0
@@ -283,9 +284,11 @@ class ScriptRunner(AutomationRunner):
     def _send_refused(self, message: str) -> None:
         """A message the script sent that the socket refused: said in the pane (kept beside
         later reports) and in the Events timeline; the script goes on."""
-        where = f"peer.send() in {self.calling}: " if self.calling else ""
+        target = self.sending_on or self.handle.name
+        call = "peer.send()" if target == self.handle.name else f"peer.socket({target!r}).send()"
+        where = f"{call} in {self.calling}: " if self.calling else ""
         hint = ""
-        if self.handle.type_name == "REP" and "must receive a request" in message:
+        if "REP must receive a request" in message:
             hint = " A REP answers each request it received, from on_message; it never sends first."
         text = f"{where}{message}{hint}"
         self.send_problem = text
