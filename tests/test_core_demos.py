@@ -225,7 +225,7 @@ def test_restart_and_connect_to_steps_say_what_they_did(session, qtbot):
 
     runner = open_demo(session, "pubsub")
     restart = DemoAction("again", "", [("restart", "station")])
-    assert runner.run(restart) == "station restarted its script from the first message."
+    assert runner.run(restart) == "station restarted sending from its first message."
     qtbot.waitUntil(lambda: sock(session, "station").sent >= 1, timeout=WAIT_MS)
     lonely = DemoAction(
         "x", "", [("connect_to", {"socket": "late", "bound_by": "station", "transport": "tcp"})]

@@ -1,1 +1,1 @@
-"""Automations: reply, scripted send and forward, as specs and as a runner on the loop."""
+"""Automations: reply, send messages and forward, as specs and as a runner on the loop."""

@@ -1,4 +1,4 @@
-"""What a socket does by itself: reply to requests, send a script, forward what it receives.
+"""What a socket does by itself: reply to requests, send messages, forward what it receives.
 
 This module is the *spec* of an automation (dataclasses, JSON in and out, placeholder
 templates); ``core.automation_runner`` runs one on a live socket. They are separate so a

@@ -1,4 +1,4 @@
-"""Running a socket's automation (core.automation): reply, scripted send, forward.
+"""Running a socket's automation (core.automation): reply, send messages, forward.
 
 Everything runs on the asyncio loop, nothing in a thread. Reply and forward react to the
 session's ``on_received`` callback, which comes once per batch a socket drained into the
@@ -7,7 +7,7 @@ now (no peer yet, high-water mark) waits, in order, in a small backlog drained b
 REQ/REP lock-step stays right because the session drains a REQ or REP one message at a
 time and does not read a REP's next request before its reply went out.
 
-The scripted send is one task (core.automation.automation_send). A reply picks the first
+Sending messages is one task (core.automation.automation_send). A reply picks the first
 rule whose tests pass on the frames after the envelope. A start condition holds everything
 back until it is met; a stop condition ends the run as a finished one. An error that ends
 the run (a REQ that gave up, a send that failed) marks it ``failed``: headless runs exit
@@ -29,6 +29,7 @@ from zinspect.core.automation.automation_send import (
     GaveUpError,
     ScriptedSend,
     count_late_reply,
+    owed_request,
     waits_for_peer,
 )
 from zinspect.core.automation.automation_triggers import (
@@ -48,7 +49,6 @@ log = logging.getLogger("zinspect.core.automation.automation")
 
 RATE_WINDOW = 2.0  # seconds the shown rate averages over
 RATE_SAMPLE = 0.25  # at most one sample this often, however often the rate is read
-LOOK_BACK = 100_000  # stored messages searched for a REP's unanswered request at start
 BACKLOG_MAX = 10_000  # replies/forwards waiting for the socket; past this they are dropped
 # ROUTER peers' requests waiting for a "to" step (the oldest go first past it), and peers kept
 READY_MAX = 10_000
@@ -248,6 +248,10 @@ class AutomationRunner:
         """A problem the run goes on after (shown, and told to problem listeners)."""
         self._error(message)
 
+    def _send_refused(self, message: str) -> None:
+        """A message the socket refused (a REP's send before its request, say): dropped."""
+        self._error(message)
+
     # -- reply and forward -----------------------------------------------------------------
     def on_received(self, handle: SocketHandle, rows: Sequence[Row]) -> None:
         """``rows`` of ``handle`` were just added to the store, as one batch."""
@@ -290,16 +294,9 @@ class AutomationRunner:
 
     def _answer_waiting_request(self, reply: ReplySpec) -> None:
         """A REP that read a request before the automation started still owes its reply."""
-        handle = self.handle
-        if handle.type_name != "REP" or not handle.can_send_now[0]:
-            return
-        store = self._session.store
-        first = max(store.first_seq, store.end_seq - LOOK_BACK)
-        _start, rows = store.rows(first, store.end_seq)
-        for row in reversed(rows):
-            if row[ROW_SOCKET] == handle.name and row[ROW_DIRECTION] == IN:
-                self._reply(reply, row[ROW_FRAMES:])
-                return
+        frames = owed_request(self.handle)
+        if frames is not None:
+            self._reply(reply, frames)
 
     def _reply(self, reply: ReplySpec, frames: tuple[bytes, ...]) -> None:
         envelope = reply_envelope(frames, self.handle.type_name)
@@ -364,7 +361,7 @@ class AutomationRunner:
                 return
             self.dropped += 1
             word = self.send_word or ("reply" if target is self.handle else "forward")
-            self._error(f"{word} not sent: {error}")
+            self._send_refused(f"{word} not sent: {error}")
             return
         self._queue(name, frames)
 
@@ -401,7 +398,7 @@ class AutomationRunner:
                         await asyncio.sleep(PEER_POLL_SECONDS)
                         continue
                     self.dropped += 1
-                    self._error(f"not sent: {error}")
+                    self._send_refused(f"not sent: {error}")
             if backlog:
                 backlog.popleft()
 

@@ -1,4 +1,4 @@
-"""The scripted send of an automation: its steps in order, a REQ's lock-step and retries, a
+"""The send automation (Send messages): its steps in order, a REQ's lock-step and retries, a
 ROUTER's choice of peer.
 
 One task per run (``AutomationRunner`` owns it). A step with ``interval_ms`` 0 on a socket
@@ -25,15 +25,17 @@ from zinspect.core.automation.templates import compile_frames
 from zinspect.core.automation.timing import PreciseTimer, precise_sleep
 from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
+from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET
 
 if TYPE_CHECKING:
     from zinspect.core.automation.automation_runner import AutomationRunner
 
 YIELD_SECONDS = 0.005  # a flood gives the loop (and so the window) a turn this often
-FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 scripted send
+FLOOD_BATCH = 256  # messages per send_batch call in an interval-0 send automation
 QUIET_WAIT_SECONDS = 0.25  # a longer wait for room shows as a waiting send (Cancel-able)
 PEER_POLL_SECONDS = 0.05  # a ROUTER waiting for a routing id to connect tries this often
 NO_PEER = "No peer with routing id"
+LOOK_BACK = 100_000  # stored messages searched for a REP's unanswered request at start
 
 
 def _resolve(future: asyncio.Future[None]) -> None:
@@ -49,6 +51,23 @@ def waits_for_peer(handle: SocketHandle, error: SocketError) -> bool:
         and str(error).startswith(NO_PEER)
         and not handle.options.get("ROUTER_MANDATORY")
     )
+
+
+def owed_request(handle: SocketHandle) -> tuple[bytes, ...] | None:
+    """The request a REP read and has not answered (its frames as stored), or None.
+
+    A REP reads its next request whether or not an automation runs, and then takes no other
+    until it replied: an automation started now must answer that one, or its REQ peer waits
+    for ever (a reply automation, and a script whose on_message raised, then Run)."""
+    if handle.type_name != "REP" or not handle.can_send_now[0]:
+        return None
+    store = handle.session.store
+    first = max(store.first_seq, store.end_seq - LOOK_BACK)
+    _start, rows = store.rows(first, store.end_seq)
+    for row in reversed(rows):
+        if row[ROW_SOCKET] == handle.name and row[ROW_DIRECTION] == IN:
+            return tuple(row[ROW_FRAMES:])
+    return None
 
 
 class GaveUpError(Exception):
@@ -280,7 +299,7 @@ class ScriptedSend:
         return not timed_out
 
     async def _exchange(self, frames: list[bytes], script: asyncio.Task[None] | None) -> None:
-        """Send one request and wait for its reply; ``script`` is the scripted send's task.
+        """Send one request and wait for its reply; ``script`` is the send automation's task.
         A task of its own starts a turn later: a stop() in between means it never sends."""
         runner = self.runner
         handle = self.handle

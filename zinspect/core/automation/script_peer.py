@@ -109,7 +109,11 @@ class SocketPeer:
         if handle is None or handle.closed:
             log.info("%s is closed: a script's message was dropped", self.name)
             return
-        self._runner._emit(self.name, message)
+        self._runner.sending_on = self.name  # named if the socket refuses it
+        try:
+            self._runner._emit(self.name, message)
+        finally:
+            self._runner.sending_on = ""
 
 
 class ScriptPeer(SocketPeer):

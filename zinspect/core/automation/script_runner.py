@@ -9,7 +9,11 @@ over ``HOLD_REPORT_SECONDS`` is reported by name once it returns. Nothing on one
 interrupt a busy loop while it runs, so an endless loop freezes the window, as any code the
 user runs would (docs/scripting.md says so). An exception (or a syntax error at load) is
 reported with the script's file and line, in the Events timeline and to the problem
-listeners, and stops this automation only.
+listeners, and stops this automation only. A message the socket refuses (a REP's send
+before any request) is dropped and said, in the pane and the Events timeline, and the
+script goes on. A REP that read a request no script answered (its on_message raised, or it
+had not started) gives that request to the script when it starts, as a reply automation
+answers it.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from typing import Any
 
 from zinspect.core.automation.automation import AutomationSpec, ScriptSpec
 from zinspect.core.automation.automation_runner import AutomationRunner, attach_automation
+from zinspect.core.automation.automation_send import owed_request
 from zinspect.core.automation.script_peer import ScriptPeer
-from zinspect.core.sockets.events import SCRIPT_ERROR, SCRIPT_LOG
+from zinspect.core.sockets.events import SCRIPT_ERROR, SCRIPT_LOG, SCRIPT_PROBLEM
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, ROW_DIRECTION, ROW_FRAMES, ROW_SOCKET, Row
 
@@ -36,6 +41,8 @@ SCRIPT_MAX_BYTES = 1_000_000  # a script larger than this is not read
 HOLD_REPORT_SECONDS = 0.1  # a callback that holds the loop longer is reported by name
 HOOKS = ("on_start", "on_message", "on_stop")
 TASKS_MAX = 10_000  # async calls still running; past this a new one is dropped and said
+REFUSED_EVENT_EVERY = 1000  # a refused send is an event the first time, then once per this
+PREVIEW_BYTES = 40  # of a request's first frame, in the words that say it was given again
 
 
 class ScriptError(Exception):
@@ -109,6 +116,7 @@ class _Timed:
         error: BaseException | None = None
         while True:
             began = time.perf_counter()
+            calling, self._runner.calling = self._runner.calling, self._name
             try:
                 yielded = coro.send(value) if error is None else coro.throw(error)
             except StopIteration as stop:
@@ -116,6 +124,8 @@ class _Timed:
                 return stop.value
             except SystemExit as exit_error:  # would end the whole loop through a task
                 raise RuntimeError("the script called sys.exit(); use peer.stop()") from exit_error
+            finally:
+                self._runner.calling = calling
             self._runner._held(self._name, began)
             try:
                 value = yield yielded
@@ -142,11 +152,18 @@ class ScriptRunner(AutomationRunner):
         # the script's async calls still running, each with its coroutine
         self._tasks: dict[asyncio.Task[Any], Coroutine[Any, Any, Any]] = {}
         self._loaded = False
+        self.calling = ""  # the script's function running now, for words about its sends
+        self.sending_on = ""  # the socket a peer.send() now sends on (ScriptPeer's or another)
+        self.note = ""  # what a start did that the user should know (not an error)
+        self.send_problem = ""  # the last message of this run the socket refused
+        self.refused = 0
 
     # -- control ---------------------------------------------------------------------------
     def _begin(self) -> None:
         self.waiting = False
         self.error_line = 0
+        self.note = self.send_problem = ""
+        self.refused = 0
         if self.spec.stop is not None:
             self._arm_stop()
         try:
@@ -162,6 +179,30 @@ class ScriptRunner(AutomationRunner):
         log.info("script %s of %s loaded", self.script.path, self.handle.name)
         if "on_start" in self._hooks:
             self.call_script(self._hooks["on_start"], self.peer, name="on_start")
+        self._give_owed_request()
+
+    def _give_owed_request(self) -> None:
+        """A REP that read a request while no script answered it (on_message raised, or the
+        script was stopped) owes that request its reply: the script gets it now, as a reply
+        automation answers it at its start (``AutomationRunner._answer_waiting_request``)."""
+        frames = owed_request(self.handle)
+        peer = self.peer
+        if frames is None or peer is None or not self.running:
+            return
+        first = frames[0][:PREVIEW_BYTES] if frames else b""
+        more = "…" if frames and len(frames[0]) > PREVIEW_BYTES else ""
+        hook = self._hooks.get("on_message")
+        taker = "on_message" if hook is not None else "peer.recv()"
+        self.note = (
+            f"{self.handle.name} had read a request it has not answered ({first!r}{more}): "
+            f"{taker} got it again at this start, since a REP owes each request a reply."
+        )
+        log.info("script %s of %s: %s", self.script.path, self.handle.name, self.note)
+        self._notify()
+        if hook is not None:
+            self.call_script(hook, peer, list(frames), name="on_message")
+        else:
+            peer._received(list(frames))
 
     def stop(self) -> None:
         if not self.running:
@@ -186,12 +227,15 @@ class ScriptRunner(AutomationRunner):
         if not self.running:
             return
         began = time.perf_counter()
+        calling, self.calling = self.calling, name
         try:
             result = fn(*args)
         except (Exception, SystemExit) as error:  # the script's own error, reported
             self._held(name, began)
             self._script_raised(error)
             return
+        finally:
+            self.calling = calling
         self._held(name, began)
         if inspect.iscoroutine(result):
             if len(self._tasks) >= TASKS_MAX:  # an async on_message slower than a flood
@@ -236,6 +280,24 @@ class ScriptRunner(AutomationRunner):
                 f"script {self.script.path}: {name} held the window for {held * 1000:.0f} ms "
                 "(a busy loop? use await peer.sleep() or peer.after() to wait)"
             )
+
+    def _send_refused(self, message: str) -> None:
+        """A message the script sent that the socket refused: said in the pane (kept beside
+        later reports) and in the Events timeline; the script goes on."""
+        target = self.sending_on or self.handle.name
+        call = "peer.send()" if target == self.handle.name else f"peer.socket({target!r}).send()"
+        where = f"{call} in {self.calling}: " if self.calling else ""
+        hint = ""
+        if "REP must receive a request" in message:
+            hint = " A REP answers each request it received, from on_message; it never sends first."
+        text = f"{where}{message}{hint}"
+        self.send_problem = text
+        self.refused += 1
+        if self.refused == 1 or self.refused % REFUSED_EVENT_EVERY == 0:
+            count = f" ({self.refused:,} refused so far)" if self.refused > 1 else ""
+            detail = f"{self.script.path}: {text}{count}"[:2000]
+            self.handle.session.record_event(self.handle, SCRIPT_PROBLEM, detail=detail)
+        super()._send_refused(text)
 
     def log_line(self, text: str) -> None:
         self.handle.session.record_event(self.handle, SCRIPT_LOG, detail=text[:2000])

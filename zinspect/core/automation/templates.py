@@ -1,4 +1,4 @@
-"""Placeholders in text frames: what a scripted send or a reply rule fills in per message.
+"""Placeholders in text frames: what a send automation or a reply rule fills in per message.
 
 A template is compiled once (checked then, so a bad placeholder is refused in words when the
 workspace is read or the frame typed) into literal bytes and small functions; each message

@@ -260,7 +260,7 @@ class DemoRunner:
         return any(h.automation_runner.running for h in self._senders())  # type: ignore
 
     def start(self) -> str:
-        """Start every scripted sender (from its first message)."""
+        """Start every send automation (from its first message)."""
         senders = self._senders()
         for handle in senders:
             handle.automation_runner.start()  # type: ignore[union-attr]
@@ -369,7 +369,7 @@ class DemoRunner:
             return f"{name} is closed."
         runner.stop()
         runner.start()
-        return f"{name} restarted its script from the first message."
+        return f"{name} restarted sending from its first message."
 
     def _step_toggle_subscription(self, value: dict[str, Any]) -> str:
         name, topic = value["socket"], value["topic"]

@@ -41,6 +41,7 @@ RECORDING_CUT = "recording_cut"
 # ... and a script automation's lines (core.automation.script_runner)
 SCRIPT_LOG = "script_log"
 SCRIPT_ERROR = "script_error"
+SCRIPT_PROBLEM = "script_problem"  # the script goes on: a message it sent was refused
 
 # The label shown in the timeline for each name
 LABELS: dict[str, str] = {
@@ -64,6 +65,7 @@ LABELS: dict[str, str] = {
     RECORDING_CUT: "recording cut short",
     SCRIPT_LOG: "script",
     SCRIPT_ERROR: "script failed",
+    SCRIPT_PROBLEM: "script problem",
 }
 # How serious each is, for the timeline's colour and filter
 PROBLEMS = frozenset(
@@ -76,6 +78,7 @@ PROBLEMS = frozenset(
         "handshake_failed_auth",
         AUTH_DENIED,
         SCRIPT_ERROR,
+        SCRIPT_PROBLEM,
     }
 )
 # Everything else is information, shown in the normal text colour: "disconnected" (a peer
@@ -236,6 +239,8 @@ def explain(name: str, value: int, detail: str, endpoint: str) -> str:
         return f"the socket's script logged: {detail}"
     if name == SCRIPT_ERROR:
         return f"the socket's script raised an error and its automation stopped: {detail}"
+    if name == SCRIPT_PROBLEM:
+        return f"the socket's script goes on, but: {detail}"
     if name == RECORDING_CUT:
         return f"the recording ends here, {value:,} messages short: {detail}"
     return name.replace("_", " ")

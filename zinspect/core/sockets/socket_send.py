@@ -239,7 +239,7 @@ class Sending:
 
     def _try_send(self, frames: list[bytes], retry: bool = False) -> bool:
         """Send without blocking: True when queued (and recorded in the store), False on
-        EAGAIN, SocketError otherwise. Flat on purpose: a scripted send runs it per message.
+        EAGAIN, SocketError otherwise. Flat on purpose: a send automation runs it per message.
         ``retry``: the service trying a waiting send again, which is neither counted as
         blocked once more nor followed by another service unless the socket is ready.
         The row's time is read before the send: a message cannot have left before it, so a

@@ -65,7 +65,7 @@ def apply_steps(
     whose bind, connect, subscription or option fails still exists, with the failure in
     ``last_error``, so the user sees it and can fix it by hand. Automations start last,
     once every socket exists, so a forward finds its target. ``start_sends`` False attaches
-    automations that send a script without starting them (a demo waits for its Start
+    automations that send messages without starting them (a demo waits for its Start
     button); replies and forwards always start, or the first messages would go unanswered.
     ``run_scripts`` False attaches script automations without running them (the user has
     not said yet that they trust them). ``start_taps`` False leaves the taps to

@@ -1,4 +1,4 @@
-"""The selected socket's automation: reply, scripted send, forward; Start, Stop, Remove.
+"""The selected socket's automation: reply, send messages, forward; Start, Stop, Remove.
 
 The fields are turned into the automation's JSON form and checked by core.automation's own
 parser, so the editor says exactly what a workspace file would be told, under the field the
@@ -112,10 +112,11 @@ class AutomationEditor(QWidget):
 
         # -- send ------------------------------------------------------------------------------
         self.send_group = self._group(
-            "Send a script",
+            "Send messages",
             "Send group",
-            "Send these frames again and again: a count, or until stopped. A REQ waits for "
-            "each reply before its next request.",
+            "Send these frames again and again (a count, or until stopped), or the sequence "
+            "of steps below. A REQ waits for each reply before its next request. (A Python "
+            "script is New script…, further down.)",
         )
         self.send_frames = AutomationFrames("Send", templates=True)
         self.send_frames.setToolTip("The frames of every message sent, in order")
@@ -143,7 +144,7 @@ class AutomationEditor(QWidget):
             str(DEFAULT_TIMEOUT_MS),
             "Reply timeout",
             "REQ: milliseconds to wait for each reply; then the REQ socket is re-created "
-            "and the script goes on (lazy pirate)",
+            "and the sending goes on (lazy pirate)",
         )
         self.timeout_error = error_label("Reply timeout error")
         self.timeout_label = QLabel("Reply timeout (ms)")

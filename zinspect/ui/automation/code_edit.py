@@ -3,12 +3,23 @@
 Qt has no code editor widget; this is Qt's own "code editor" example cut down: a gutter
 painted beside a QPlainTextEdit, its width following the number of lines, and the line an
 error names shown in the error colour (an ExtraSelection, so the text is never changed).
+The platform's Save key (Ctrl+S) typed here means "save this text", not the window's File >
+Save: the editor claims it before the window's shortcut (ShortcutOverride) and says
+``save_requested``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextFormat
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QFontDatabase,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from zinspect.ui.widgets.theme import colour
@@ -30,6 +41,8 @@ class _Gutter(QWidget):
 
 class CodeEdit(QPlainTextEdit):
     """Monospace text, line numbers in a gutter, ``mark_line(n)`` to show an error's line."""
+
+    save_requested = Signal()  # the Save key was typed here
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +79,20 @@ class CodeEdit(QPlainTextEdit):
         self.setExtraSelections(selections)
         self._gutter.update()
 
+    def event(self, event: QEvent) -> bool:
+        # accepted, the key comes to keyPressEvent instead of firing the window's Save
+        if event.type() == QEvent.Type.ShortcutOverride and _is_save(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _is_save(event):
+            event.accept()
+            self.save_requested.emit()
+            return
+        super().keyPressEvent(event)
+
     def _on_block_count_changed(self, _count: int = 0) -> None:
         self.setViewportMargins(self.gutter_width(), 0, 0, 0)
 
@@ -98,3 +125,7 @@ class CodeEdit(QPlainTextEdit):
             block = block.next()
             top = bottom
         painter.end()
+
+
+def _is_save(event: QEvent) -> bool:
+    return isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Save)

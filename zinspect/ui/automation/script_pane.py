@@ -15,8 +15,9 @@ import logging
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QFileSystemWatcher
+from PySide6.QtCore import QFileSystemWatcher, Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zinspect.core.automation.automation import AutomationSpec, ScriptSpec
+from zinspect.core.automation.automation import AutomationSpec, ScriptSpec, parse_script
 from zinspect.core.automation.script_runner import (
     TEMPLATE,
     ScriptError,
@@ -33,12 +34,14 @@ from zinspect.core.automation.script_runner import (
     attach_any,
     read_script,
 )
+from zinspect.core.frames_json import SpecError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.ui.automation.code_edit import CodeEdit
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.elided_label import ElidedLabel
-from zinspect.ui.widgets.feedback import error_label, show_error
+from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.flow_bar import FlowBar
+from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,13 @@ class ScriptPane(QWidget):
             "Make this socket's automation a Python script (docs/scripting.md): a new file "
             "from a template, next to the workspace file; an existing file is never replaced"
         )
+        self.open_button = QPushButton("Open script…")
+        self.open_button.setAccessibleName("Open script")
+        self.open_button.setToolTip(
+            "Make this socket's automation a Python file that exists already (docs/"
+            "scripting.md); it is attached stopped: read it, then press Run"
+        )
+        self.open_dialog: QFileDialog | None = None  # on screen while the user chooses
         self.new_error = error_label("New script error")
         self.new_row = QWidget()
         new_layout = QVBoxLayout(self.new_row)
@@ -81,6 +91,7 @@ class ScriptPane(QWidget):
         new_layout.addWidget(self.new_name)  # the dock's whole width: a long name is read
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.open_button)
         row.addWidget(self.new_button)
         new_layout.addLayout(row)
         new_layout.addWidget(self.new_error)
@@ -92,13 +103,21 @@ class ScriptPane(QWidget):
         self.edit.setMinimumHeight(220)
         self.state_label = QLabel()
         self.state_label.setAccessibleName("Script state")
-        self.save_button = self._button("Save", "Write the text to the script's file (Ctrl+S)")
+        self.save_button = self._button(
+            "Save", "Write the text to the script's file (Ctrl+S in the text)"
+        )
         self.run_button = self._button("Run", "Run the script from its file (saves it first)")
         self.stop_button = self._button("Stop", "Stop the script (its on_stop runs)")
         self.remove_button = self._button(
             "Remove", "Take the script off this socket (the file stays)"
         )
         self.error = error_label("Script error")
+        self.note = QLabel()  # what a start did that the user should know
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Script note")
+        self.note.setToolTip("What the last start did besides running the script")
+        set_style(self.note, NOTE_TEMPLATE)
+        self.note.hide()
         self.script_view = QWidget()
         view = QVBoxLayout(self.script_view)
         view.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +128,7 @@ class ScriptPane(QWidget):
             buttons.add(button)
         buttons.add(self.state_label)
         view.addLayout(buttons)
+        view.addWidget(self.note)
         view.addWidget(self.error)
 
         layout = QVBoxLayout(self)
@@ -119,6 +139,7 @@ class ScriptPane(QWidget):
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._on_watcher_file_changed)
         self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
         self.new_name.returnPressed.connect(self._on_new_button_clicked)
         self.new_name.textChanged.connect(self._on_new_name_text_changed)
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -126,7 +147,8 @@ class ScriptPane(QWidget):
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.edit.modificationChanged.connect(self._on_edit_modification_changed)
-        self.save_button.setShortcut("Ctrl+S")
+        # Ctrl+S in the text saves the script; elsewhere it stays the window's File > Save
+        self.edit.save_requested.connect(self._on_edit_save_requested)
         self.set_handle(None)
 
     def _button(self, text: str, tip: str) -> QPushButton:
@@ -165,7 +187,10 @@ class ScriptPane(QWidget):
         self.state_label.setText(runner.state)
         self.run_button.setEnabled(not runner.running and not runner.handle.closed)
         self.stop_button.setEnabled(runner.running)
-        show_error(self.error, runner.last_error)
+        # a refused send stays in sight when a later report (a slow call) comes after it
+        said = dict.fromkeys(filter(None, (runner.send_problem, runner.last_error)))
+        show_error(self.error, "\n".join(said))
+        show_error(self.note, runner.note)
         line = runner.error_line if runner.failed else 0
         if line != self.edit.marked_line:
             self.edit.mark_line(line)
@@ -244,6 +269,9 @@ class ScriptPane(QWidget):
         if self.runner is not None and self.save():
             self._restart_if_running()
 
+    def _on_edit_save_requested(self) -> None:
+        self._on_save_button_clicked()
+
     def _on_run_button_clicked(self) -> None:
         runner = self.runner
         if runner is None:
@@ -293,7 +321,10 @@ class ScriptPane(QWidget):
             with open(file, "x", encoding="utf-8") as stream:  # "x": never over a file
                 stream.write(TEMPLATE)
         except FileExistsError:
-            show_error(self.new_error, f"{name} exists already: choose another name.")
+            show_error(
+                self.new_error,
+                f"{name} exists already: choose another name, or Open script… to use it.",
+            )
             return
         except OSError as error:
             show_error(self.new_error, f"Cannot create {name}: {error.strerror or error}")
@@ -303,3 +334,56 @@ class ScriptPane(QWidget):
         attach_any(handle, AutomationSpec(script=ScriptSpec(path=name, file=file)), start=False)
         self.refresh()
         self.edit.setFocus()
+
+    def _on_open_button_clicked(self) -> None:
+        if self._handle is None or self._handle.closed:
+            return
+        if self.open_dialog is not None:
+            self.open_dialog.raise_()
+            return
+        dialog = self.open_dialog = QFileDialog(self, "Open script")
+        dialog.setObjectName("open_script_dialog")
+        dialog.setAccessibleName("Open script")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its folder model goes too
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter("Python scripts (*.py)")
+        workspace = self.workspace_path()
+        if workspace:
+            dialog.setDirectory(os.path.dirname(os.path.abspath(workspace)))
+        dialog.fileSelected.connect(self._on_open_dialog_file_selected)
+        dialog.destroyed.connect(self._on_open_dialog_destroyed)
+        dialog.open()
+
+    def _on_open_dialog_destroyed(self) -> None:
+        self.open_dialog = None
+
+    def _on_open_dialog_file_selected(self, file: str) -> None:
+        self.attach_file(file)
+
+    def attach_file(self, file: str) -> bool:
+        """Make the existing ``file`` this socket's script, stopped; False (and the reason
+        under the buttons) when it cannot be. Named relative to the workspace file, as the
+        workspace format keeps scripts, or whole while the workspace has no file yet."""
+        handle = self._handle
+        if handle is None or handle.closed:
+            return False
+        file = os.path.abspath(file)
+        workspace = self.workspace_path()
+        base = os.path.dirname(os.path.abspath(workspace)) if workspace else None
+        path = file
+        if base and os.path.splitdrive(file)[0] == os.path.splitdrive(base)[0]:
+            path = os.path.relpath(file, base).replace(os.sep, "/")
+        try:
+            spec = parse_script(path, "script", base)
+            read_script(spec.file)  # what cannot run is said now, not at Run
+        except (SpecError, ScriptError) as error:
+            reason = error.message if isinstance(error, SpecError) else str(error)
+            show_error(self.new_error, f"Not attached: {reason}")
+            return False
+        show_error(self.new_error, "")
+        attach_any(handle, AutomationSpec(script=spec), start=False)
+        log.info("script %s attached to %s", spec.file, handle.name)
+        self.refresh()
+        self.edit.setFocus()
+        return True

@@ -172,8 +172,8 @@ class SocketPanel(QWidget):
         self.automation_group = QGroupBox("Automation")
         self.automation_group.setAccessibleName("Automation")
         self.automation_group.setToolTip(
-            "What this socket does by itself: reply to each "
-            "message, send a script, or forward what it receives"
+            "What this socket does by itself: reply to each message, send messages, "
+            "forward what it receives, or run a Python script"
         )
         self.script_pane = ScriptPane(bridge, self.automation_editor)  # a script automation
         automation_layout = QVBoxLayout(self.automation_group)

@@ -36,8 +36,10 @@ class Questions(QObject):
         title: str,
         text: str,
         choices: list[tuple[str, QMessageBox.ButtonRole, Continuation | None]],
+        default: str = "",
     ) -> QMessageBox:
-        """A window-modal question, opened (not exec'd); each button runs its choice."""
+        """A window-modal question, opened (not exec'd); each button runs its choice.
+        ``default`` labels the button Enter presses (else Qt's pick: the accepting one)."""
         if self._box is not None and self._box.isVisible():
             self._box.close()
         box = self._box = QMessageBox(
@@ -54,6 +56,8 @@ class Questions(QObject):
             actions[button] = then
             if role == QMessageBox.ButtonRole.RejectRole:
                 box.setEscapeButton(button)
+            if label == default:
+                box.setDefaultButton(button)
         box.buttonClicked.connect(lambda button: self._on_box_button_clicked(actions, button))
         box.destroyed.connect(self._on_box_destroyed)
         box.open()

@@ -4,7 +4,9 @@ A script automation is the user's own code, run with their rights: opening a wor
 holds scripts says so and asks before they run the first time. The answer is remembered in
 QSettings per workspace path and script content (SHA-256), so the same scripts are not asked
 about again, and a script that changed since (someone else's edit, a pulled commit) is.
-``run_without_asking`` is the command line's ``--run-scripts``.
+``run_without_asking`` is the command line's ``--run-scripts``. Enter answers "Don't run":
+the safe choice is the one a key pressed without reading makes. The question comes in front
+of the window and of the workspace's Problems list, shown just before it.
 """
 
 from __future__ import annotations
@@ -79,7 +81,10 @@ class ScriptTrust(QObject):
                 ),
                 ("Don't run", QMessageBox.ButtonRole.RejectRole, None),
             ],
+            default="Don't run",
         )
+        self.box.raise_()  # above the Problems list, a window of its own shown just before
+        self.box.activateWindow()
 
     def allow(self, files: list[str], keys: list[str], session: Session) -> None:
         """Remember ``keys`` (the scripts as they were when asked) as trusted; start them."""
