@@ -29,6 +29,6 @@ def test_the_send_automation_is_send_messages_and_never_a_script(window, user, q
         scripted = [text for text in words_of(editor) if "script" in text.lower()]
         # only the pointer to the Python script automation itself
         assert scripted == [editor.send_group.toolTip()], scripted
-        assert "A Python script is New script…" in editor.send_group.toolTip()
+        assert "Python scripts: New script…" in editor.send_group.toolTip()
     tip = window.sockets.automation_group.toolTip()
     assert "send messages" in tip and "run a Python script" in tip

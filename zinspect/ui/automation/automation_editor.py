@@ -114,9 +114,8 @@ class AutomationEditor(QWidget):
         self.send_group = self._group(
             "Send messages",
             "Send group",
-            "Send these frames again and again (a count, or until stopped), or the sequence "
-            "of steps below. A REQ waits for each reply before its next request. (A Python "
-            "script is New script…, further down.)",
+            "Send these frames again and again (a count, or until stopped), or the steps "
+            "below; a REQ waits for each reply (Python scripts: New script…, below).",
         )
         self.send_frames = AutomationFrames("Send", templates=True)
         self.send_frames.setToolTip("The frames of every message sent, in order")
