@@ -107,7 +107,7 @@ def test_the_window_runs_while_the_regex_searches_and_the_previous_filter_comes_
         lambda: panel.count_label.text() == "1,000 of 1,000 messages match", timeout=WAIT_MS
     )
     monkeypatch.setattr(traffic_model, "SCAN_BUDGET_S", 0.0)  # a search per turn of the loop
-    ticker = Ticker(busy=lambda: model.filter.regex and model.filter_progress < 100)
+    ticker = Ticker(busy=lambda: model.filter.text == CATASTROPHIC and model.filter_progress < 100)
 
     enter_filter(qtbot, panel, CATASTROPHIC)
     qtbot.waitUntil(lambda: panel.filter_error.isVisibleTo(panel), timeout=WAIT_MS * 4)
