@@ -11,15 +11,16 @@ needle instead (``0x de ad be ef``), which is searched in the raw frames.
 
 A message the raw text does not match may still match its decoded text (core.decode.
 search_text says which are worth decoding). Decoding is a hundred times dearer than a byte
-search, so it counts ``_DECODE_COST`` against the tick's budget: no tick runs over."""
+search, so it counts ``_DECODE_COST`` against the tick's budget: no tick runs over.
+
+A regular expression is a ``BoundedRegex`` (core.bounded_regex): each search of one text
+gives up after ``SEARCH_TIMEOUT_S``, the clock is read after each, and a search that gave up
+ends the scan with ``FilterTooSlowError``, naming the message; the caller drops the filter."""
 
 from __future__ import annotations
 
 import logging
-import re
-import string
 import time
-import warnings
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -27,9 +28,14 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add, itemgetter
 
+from zinspect.core.bounded_regex import BoundedRegex, RegexError, RegexTooSlowError, too_slow_words
 from zinspect.core.decode.search_text import DECODED_SEARCH_LIMIT, DecodedSearch
 from zinspect.core.explore.topic_follow import topic_of
 from zinspect.core.explore.topics import TopicScope
+from zinspect.core.filter_text import FILTER_TEXT_LIMIT as FILTER_TEXT_LIMIT
+from zinspect.core.filter_text import FRAME_SEPARATOR, message_bytes
+from zinspect.core.filter_text import hex_needle as hex_needle
+from zinspect.core.filter_text import message_text as message_text
 from zinspect.core.store import (
     IN,
     OUT,
@@ -40,12 +46,11 @@ from zinspect.core.store import (
     ROW_SOCKET,
     Message,
     Row,
+    message_number,
 )
 
 log = logging.getLogger(__name__)
 
-FILTER_TEXT_LIMIT = 1024 * 1024  # bytes of each message the text filter looks at
-FRAME_SEPARATOR = b"\n"
 # The text scan reads the clock after this much work: a message's size plus a per-message
 # allowance (so about every 60 small messages, and after every large one).
 _CHECK_BYTES = 256 * 1024
@@ -62,6 +67,15 @@ _DECODE_PIECE = 512  # rows searched raw, then decoded, at a time
 
 class FilterError(ValueError):
     """The filter text cannot be used; the message is meant for the user."""
+
+
+class FilterTooSlowError(FilterError):
+    """The filter's regular expression ran out of time on message ``seq`` (catastrophic
+    backtracking): it cannot be used."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(too_slow_words(f"on message #{message_number(seq)}"))
+        self.seq = seq
 
 
 @dataclass(frozen=True)
@@ -99,69 +113,20 @@ class TrafficFilter:
         """A matcher for this filter; raises FilterError for an invalid regular expression."""
         if self.direction not in (None, IN, OUT):
             raise FilterError(f"Unknown direction {self.direction!r}")
-        pattern: re.Pattern[str] | None = None
+        pattern: BoundedRegex | None = None
         needle = ""
         hex_bytes: bytes | None = None
         if self.text and self.regex:
             try:
-                with warnings.catch_warnings():
-                    # what Python 3.11 refuses, 3.10 only warns about (flags not at the start)
-                    warnings.simplefilter("error", DeprecationWarning)
-                    pattern = re.compile(self.text, re.IGNORECASE | re.MULTILINE)
-            except DeprecationWarning as warning:
-                raise FilterError(f"Invalid regular expression: {warning}") from None
-            except re.error as error:
-                where = f" at position {error.pos + 1}" if error.pos is not None else ""
-                raise FilterError(f"Invalid regular expression: {error.msg}{where}") from None
-            except OverflowError:  # a{4294967296}
-                raise FilterError(
-                    "Invalid regular expression: a repeat count is too large"
-                ) from None
-            except RecursionError:  # (((((...
-                raise FilterError("Invalid regular expression: nested too deeply") from None
+                pattern = BoundedRegex(self.text)
+            except RegexError as error:
+                raise FilterError(str(error)) from None
         elif self.text:
             needle = self.text.lower()
             hex_bytes = hex_needle(self.text)
         return FilterMatcher(
             self.socket, self.direction, pattern, needle, hex_bytes, self.topic, self.peer
         )
-
-
-def hex_needle(text: str) -> bytes | None:
-    """The bytes a ``0x`` search names (``0xdeadbeef``, ``0x de:ad be ef``), else None."""
-    stripped = text.strip()
-    if stripped[:2].lower() != "0x":
-        return None
-    digits = "".join(stripped[2:].split()).replace(":", "")
-    if not digits or len(digits) % 2 or any(c not in string.hexdigits for c in digits):
-        return None
-    return bytes.fromhex(digits)
-
-
-def message_text(
-    frames: Sequence[bytes], size: int | None = None, limit: int = FILTER_TEXT_LIMIT
-) -> str:
-    """The text a filter searches: frames as UTF-8 (errors replaced), joined by newlines,
-    at most ``limit`` bytes of it. ``size`` (the frames' total, as Message.size) saves a sum."""
-    return _message_bytes(frames, sum(map(len, frames)) if size is None else size, limit).decode(
-        "utf-8", "replace"
-    )
-
-
-def _message_bytes(frames: Sequence[bytes], size: int, limit: int) -> bytes:
-    if len(frames) == 1:
-        data = frames[0]
-        return data if size <= limit else data[:limit]
-    if size + len(frames) - 1 <= limit:
-        return FRAME_SEPARATOR.join(frames)
-    parts = []
-    room = limit
-    for frame in frames:
-        if room <= 0:
-            break
-        parts.append(frame[:room])
-        room -= len(frame) + 1
-    return FRAME_SEPARATOR.join(parts)[:limit]
 
 
 class FilterMatcher:
@@ -171,7 +136,7 @@ class FilterMatcher:
         self,
         socket: str | None,
         direction: str | None,
-        pattern: re.Pattern[str] | None,
+        pattern: BoundedRegex | None,
         needle: str,
         hex_bytes: bytes | None,
         topic: TopicScope | None = None,
@@ -334,7 +299,7 @@ class FilterMatcher:
             done = self._scan_each(first_seq, rows, raw, deadline)
         matched = set(raw)
         socket, direction = self.socket, self.direction
-        search = self.pattern.search if self.pattern is not None else None
+        search = self.pattern.found if self.pattern is not None else None
         needle = self.needle
         clock = time.monotonic
         extra: list[int] = []
@@ -357,7 +322,14 @@ class FilterMatcher:
             if text is None:  # asked the recognisers only
                 since_check += _MESSAGE_COST
             else:
-                found = search(text) is not None if search is not None else needle in text.lower()
+                if search is None:
+                    found = needle in text.lower()
+                else:
+                    try:
+                        found = search(text)
+                    except RegexTooSlowError:
+                        raise FilterTooSlowError(seq) from None
+                    since_check += _CHECK_BYTES  # (it may have taken SEARCH_TIMEOUT_S)
                 if found:
                     extra.append(seq)
                 since_check += row[ROW_SIZE] + _DECODE_COST
@@ -455,7 +427,7 @@ class FilterMatcher:
         """Message by message: decode (or, for ASCII bytes and needle, lowercase the bytes)
         and search. Written out flat because it may run for every stored message."""
         socket, direction = self.socket, self.direction
-        search = self.pattern.search if self.pattern is not None else None
+        search = self.pattern.found if self.pattern is not None else None
         needle = self.needle
         ascii_needle = needle.encode("ascii") if needle.isascii() else None
         raw = self.hex_bytes
@@ -463,6 +435,8 @@ class FilterMatcher:
         separator = FRAME_SEPARATOR
         clock = time.monotonic
         append = out.append
+        # a regex search may take up to SEARCH_TIMEOUT_S: the clock is read after each
+        cost = _CHECK_BYTES if search is not None else _MESSAGE_COST
         since_check = 0
         count = 0
         seq = first_seq - 1
@@ -480,9 +454,12 @@ class FilterMatcher:
             elif size + parts <= limit:
                 data = separator.join(row[ROW_FRAMES:])
             else:
-                data = _message_bytes(row[ROW_FRAMES:], size, limit)
+                data = message_bytes(row[ROW_FRAMES:], size, limit)
             if search is not None:
-                found = search(data.decode("utf-8", "replace")) is not None
+                try:
+                    found = search(data.decode("utf-8", "replace"))
+                except RegexTooSlowError:
+                    raise FilterTooSlowError(seq) from None
             elif ascii_needle is not None and data.isascii():
                 found = ascii_needle in data.lower()
             else:
@@ -491,7 +468,7 @@ class FilterMatcher:
                 found = any(raw in frame[:limit] for frame in row[ROW_FRAMES:])
             if found:
                 append(seq)
-            since_check += size + _MESSAGE_COST
+            since_check += size + cost
             if since_check >= _CHECK_BYTES:
                 since_check = 0
                 if clock() >= deadline:

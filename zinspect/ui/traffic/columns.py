@@ -15,11 +15,11 @@ sight whatever the column's width (``around_match``; the view then shortens at t
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from zinspect.core.bounded_regex import BoundedRegex, RegexTooSlowError
 from zinspect.core.codecs import human_size, message_summary, subscription_event
 from zinspect.core.decode.decoder import SUMMARY_VALUE_LIMIT, MessageDecoder, frames_summary
 from zinspect.core.decode.model import DecodedMessage
@@ -35,6 +35,9 @@ SUMMARY_FRAMES = 64
 SUMMARY_CACHE_SIZE = 4096
 MATCH_SEARCH_LIMIT = 4096  # characters of a summary a filter's match is looked for in
 MATCH_CONTEXT = 12  # characters kept before the match in a summary cut around it
+# A regex's search of one summary (a painted row): the filter's own searches may take 40 ms
+# a message, but a repaint makes ~30 of these in one turn of the loop
+SUMMARY_SEARCH_TIMEOUT_S = 0.002
 # Where a filter's match is in a text: (start, end), or None
 MatchFinder = Callable[[str], "tuple[int, int] | None"]
 
@@ -204,15 +207,24 @@ class SummaryCache:
         self._texts.clear()
 
 
-def match_finder(pattern: re.Pattern[str] | None, needle: str) -> MatchFinder | None:
+def match_finder(pattern: BoundedRegex | None, needle: str) -> MatchFinder | None:
     """Where a filter (its regular expression, else its lower-case needle) matches a
-    summary; None for a filter without text."""
+    summary; None for a filter without text. A regex that takes over
+    ``SUMMARY_SEARCH_TIMEOUT_S`` on one summary is not asked again: summaries show from
+    their start, so a repaint never waits on it more than once."""
     if pattern is not None:
-        search = pattern.search
+        slow: list[bool] = []
 
         def find_pattern(text: str) -> tuple[int, int] | None:
-            found = search(text)
-            return found.span() if found is not None and found.end() > found.start() else None
+            if slow:
+                return None
+            try:
+                span = pattern.span(text, SUMMARY_SEARCH_TIMEOUT_S)
+            except RegexTooSlowError:
+                log.info("summaries shown from their start: %r is slow", pattern.text)
+                slow.append(True)
+                return None
+            return span if span is not None and span[1] > span[0] else None
 
         return find_pattern
     if not needle:

@@ -3,7 +3,8 @@
 A mixin of TrafficModel, in its own module so the model keeps to its refresh cycle: Qt asks
 ``data()`` about seven roles for every painted cell, so cheap rejections come first and the
 row's message is fetched once (``preview_at``: a big frame kept as received comes as its
-head, core.store.MessageStore.preview, as no cell reads more of it).
+head, core.store.MessageStore.preview, as no cell reads more of it). The Time column's
+format is chosen here too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from zinspect.core.decode.decoder import MessageDecoder
-from zinspect.core.store import IN, Message
+from zinspect.core.message_time import TIME_FORMATS, time_text
+from zinspect.core.store import IN, Message, MessageStore
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
     COL_FRAMES,
@@ -54,6 +56,7 @@ class TrafficCells:
     _summaries: SummaryCache
     _summary_font: QFont
     _time_format: str
+    _store: MessageStore
 
     def message_at(self, row: int) -> Message | None:
         raise NotImplementedError
@@ -61,8 +64,29 @@ class TrafficCells:
     def preview_at(self, row: int) -> Message | None:
         raise NotImplementedError
 
-    def time_text(self, message: Message) -> str:
+    def _columns_changed(self, column: int) -> None:
         raise NotImplementedError
+
+    @property
+    def time_format(self) -> str:
+        return self._time_format
+
+    def set_time_format(self, time_format: str) -> None:
+        """Show the Time column as ``time_format`` (core.message_time): the clock, seconds
+        since the first message, or since the previous one."""
+        if time_format not in TIME_FORMATS:
+            raise ValueError(f"unknown time format {time_format!r}")
+        if time_format != self._time_format:
+            self._time_format = time_format
+            self._columns_changed(COL_TIME)
+
+    def time_text(self, message: Message) -> str:
+        """``message``'s time in the chosen format (the Message pane shows the same)."""
+        return time_text(self._store, message.seq, message.time, self._time_format)
+
+    def numbering_changed(self) -> None:
+        """Messages are numbered from another first number (core.store.set_numbering_from)."""
+        self._columns_changed(COL_NUMBER)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):

@@ -12,6 +12,9 @@ as new messages arrive. Display strings are made in ``data()`` for the rows the 
 summaries, the costly part (each is the message decoded by the session's MessageDecoder), are
 kept in a small LRU cache, so a flood costs nothing to decode but the ~30 rows on screen.
 Changed decode rules (the decoder's ``generation``, looked at each tick) empty the cache.
+
+A regular expression that takes too long on one message (core.bounded_regex) is dropped
+where the scan met it, for the filter FilterFallback names; ``filter_failed`` says why.
 """
 
 from __future__ import annotations
@@ -34,18 +37,22 @@ from PySide6.QtGui import QFont, QFontDatabase
 
 from zinspect.core.decode.decoder import MessageDecoder
 from zinspect.core.decode.search_text import DecodedSearch
-from zinspect.core.message_time import CLOCK, TIME_FORMATS, clock_text, time_text
+from zinspect.core.message_time import CLOCK, clock_text
 from zinspect.core.store import COPY_SLICE, ROW_SIZE, Message, MessageStore
-from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterMatcher, TrafficFilter
+from zinspect.core.traffic_filter import (
+    FILTER_TEXT_LIMIT,
+    FilterMatcher,
+    FilterTooSlowError,
+    TrafficFilter,
+)
 from zinspect.ui.traffic.columns import (
     COL_DIRECTION,
-    COL_NUMBER,
     COL_SUMMARY,
-    COL_TIME,
     HEADERS,
     SummaryCache,
     match_finder,
 )
+from zinspect.ui.traffic.filter_fallback import FilterFallback
 from zinspect.ui.traffic.traffic_cells import _FOREGROUND, TrafficCells
 from zinspect.ui.traffic.traffic_cells import MESSAGE_ROLE as MESSAGE_ROLE  # its old home
 from zinspect.ui.widgets.theme import theme_signals
@@ -79,6 +86,7 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
     refreshed = Signal()  # after a refresh that changed rows, pending count or progress
     filter_progress_changed = Signal(int)  # percent of the store scanned; 100 when caught up
     decoding_changed = Signal()  # decode rules changed: what a decoded message says may too
+    filter_failed = Signal(str, object)  # (why, the TrafficFilter dropped): regex too slow
 
     def __init__(
         self,
@@ -95,6 +103,7 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         self.tap_fronts: dict[str, str] = {}
         self._filter = TrafficFilter()
         self._matcher: FilterMatcher | None = None
+        self._fallback = FilterFallback()  # what a too-slow regex gives way to
         # Unfiltered: rows are seqs _first .. _first + _rows - 1.
         self._first = store.end_seq
         self._rows = 0
@@ -158,27 +167,6 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
     @property
     def summary_font(self) -> QFont:
         return self._summary_font
-
-    @property
-    def time_format(self) -> str:
-        return self._time_format
-
-    def set_time_format(self, time_format: str) -> None:
-        """Show the Time column as ``time_format`` (core.message_time): the clock, seconds
-        since the first message, or since the previous one."""
-        if time_format not in TIME_FORMATS:
-            raise ValueError(f"unknown time format {time_format!r}")
-        if time_format != self._time_format:
-            self._time_format = time_format
-            self._columns_changed(COL_TIME)
-
-    def time_text(self, message: Message) -> str:
-        """``message``'s time in the chosen format (the Message pane shows the same)."""
-        return time_text(self._store, message.seq, message.time, self._time_format)
-
-    def numbering_changed(self) -> None:
-        """Messages are numbered from another first number (core.store.set_numbering_from)."""
-        self._columns_changed(COL_NUMBER)
 
     def set_summary_points(self, points: int) -> None:
         """The summary's fixed-width font in ``points`` (0: the system's size)."""
@@ -259,6 +247,11 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         if new_filter == self._filter:
             return
         matcher = new_filter.compile() if new_filter.active else None
+        self._fallback.replaced(self._filter)
+        self._use(new_filter, matcher)
+        self.refresh()
+
+    def _use(self, new_filter: TrafficFilter, matcher: FilterMatcher | None) -> None:
         if matcher is not None and matcher.has_text:
             matcher.set_decoded(DecodedSearch(self._decoder, self._socket_types))
         self.beginResetModel()
@@ -272,7 +265,14 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         if matcher is None and self._progress != 100:
             self._progress = 100
             self.filter_progress_changed.emit(100)
-        self.refresh()
+
+    def _give_up(self, error: FilterTooSlowError) -> None:
+        """The filter's regex took too long on a message: use the fallback, say why. Its
+        scan starts at the next tick: the search has used up this one."""
+        failed, fallback = self._filter, self._fallback.take()
+        log.info("filter %r dropped: %s", failed.text, error)
+        self._use(fallback, fallback.compile() if fallback.active else None)
+        self.filter_failed.emit(str(error), failed)
 
     def cancel_scan(self) -> None:
         """Stop looking through what the filter has not reached yet (a long search of the
@@ -429,11 +429,17 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
                         break
                     gathered.extend(more)
                 rows = gathered
-            done = matcher.scan_rows(scan, rows, self._matches, deadline)
+            try:
+                done = matcher.scan_rows(scan, rows, self._matches, deadline)
+            except FilterTooSlowError as error:
+                self._give_up(error)
+                return True
             scan += done
             if done < len(rows) or clock() >= deadline:
                 break
         self._scan_seq = scan
+        if scan >= end:
+            self._fallback.caught_up(self._filter)
         oldest = store.oldest_seq
         kept = end - oldest
         progress = 100 if scan >= end or kept <= 0 else int(100 * (scan - oldest) / kept)

@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 from zinspect.core.explore.topics import TopicScope
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, MessageStore
-from zinspect.core.traffic_filter import FILTER_TEXT_LIMIT, FilterError, PeerScope, TrafficFilter
+from zinspect.core.traffic_filter import FilterError, PeerScope, TrafficFilter
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.status import clear_tip
 from zinspect.ui.traffic.column_fit import ColumnFit
 from zinspect.ui.traffic.column_layout import ColumnLayout
 from zinspect.ui.traffic.columns import COL_SOCKET, COL_SUMMARY
 from zinspect.ui.traffic.filter_progress import FilterProgress
+from zinspect.ui.traffic.filter_words import FILTER_TIP, REGEX_TIP, dropped_words
 from zinspect.ui.traffic.row_selection import shown_row
 from zinspect.ui.traffic.socket_delegate import SocketNameDelegate, SummaryDelegate
 from zinspect.ui.traffic.table_metrics import column_widths, row_height, set_row_height
@@ -52,22 +53,6 @@ log = logging.getLogger(__name__)
 PAUSE_SHORTCUT = "Ctrl+P"
 CLEAR_SHORTCUT = "Ctrl+L"
 TEXT_FILTER_DELAY_MS = 150  # typing pauses this long before the table refilters
-
-FILTER_TIP = (
-    "Show only messages whose text contains this (case-insensitive).\n"
-    "The text of a message is its frames decoded as UTF-8 (invalid bytes become \ufffd), "
-    "one frame per line.\n"
-    "Messages of a socket with decode rules, of a recognised protocol, or with a frame "
-    "guessed as msgpack also match by their decoded text (the summary, keys and values).\n"
-    "Start with 0x to find bytes in any frame, e.g. 0x de ad be ef.\n"
-    f"Only the first {FILTER_TEXT_LIMIT // (1024 * 1024)} MiB of each message is searched.\n"
-    "Shortcut: Ctrl+F"
-)
-REGEX_TIP = (
-    "Treat the filter text as a Python regular expression (case-insensitive; "
-    "^ and $ match at the start and end of each frame; use (?-i:...) for case-sensitive "
-    "parts)"
-)
 
 
 class TrafficPanel(TrafficRows, QWidget):
@@ -87,6 +72,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self._scroll_before_remove = 0
         self._valid_text = ""
         self._valid_regex = False
+        self._too_slow: tuple[str, str] | None = None  # a dropped regex, and why (in words)
 
         self.model = TableModel(store, self, bridge.session.decoder)
         # Before the view's selection model connects: it moves the current row off removed
@@ -334,6 +320,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self.clear_action.triggered.connect(self._on_clear_action_triggered)
         self.follow_button.clicked.connect(self.follow_newest)
         self.model.refreshed.connect(self._update_status)
+        self.model.filter_failed.connect(self._on_model_filter_failed)
         self.model.rowsInserted.connect(self._on_model_rows_inserted)
         self.model.rowsRemoved.connect(self._on_model_rows_removed)
         self.model.modelReset.connect(self._on_model_model_reset)
@@ -367,6 +354,7 @@ class TrafficPanel(TrafficRows, QWidget):
         self._text_timer.start()
 
     def _on_filter_edit_return_pressed(self) -> None:
+        self._too_slow = None  # Enter tries a dropped regex again (after Clear, say)
         self._apply_filter()
 
     def _on_text_timer_timeout(self) -> None:
@@ -384,7 +372,10 @@ class TrafficPanel(TrafficRows, QWidget):
         text, regex = self.filter_edit.text(), self.regex_check.isChecked()
         topic, peer = self.topic_chip.scope, self.topic_chip.peer
         wanted = TrafficFilter(socket, direction, text, regex and bool(text), topic, peer)
+        slow = self._too_slow
         try:
+            if slow is not None and wanted.regex and wanted.text == slow[0]:
+                raise FilterError(slow[1])
             wanted.compile()
         except FilterError as error:
             self.filter_error.setText(str(error))
@@ -397,6 +388,15 @@ class TrafficPanel(TrafficRows, QWidget):
             self._valid_text, self._valid_regex = wanted.text, wanted.regex
         self.model.set_filter(wanted)
         self._update_status()
+
+    def _on_model_filter_failed(self, reason: str, failed: TrafficFilter) -> None:
+        """The model dropped a regex that took too long: say why and what the table shows;
+        that text counts as invalid until it changes."""
+        shown = self.model.filter
+        self._valid_text, self._valid_regex = shown.text, shown.regex
+        self._too_slow = (failed.text, dropped_words(reason, shown))
+        self.filter_error.setText(self._too_slow[1])
+        self.filter_error.show()
 
     # -- pause, clear -----------------------------------------------------------------------
     def _on_pause_action_toggled(self, checked: bool) -> None:
