@@ -6,9 +6,9 @@ palette."""
 from __future__ import annotations
 
 import pytest
+from preferences_helpers import choose, open_preferences, press_ok
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QDockWidget, QWidget
-from preferences_helpers import choose, open_preferences, press_ok
 from ui_actions import WAIT_MS, click
 
 from zinspect.ui.widgets.theme import DARK_TABLE, LIGHT_TABLE, SYSTEM, apply_theme
