@@ -425,9 +425,11 @@ class TrafficPanel(TrafficRows, QWidget):
 
     def _update_status(self) -> None:
         rows = self.model.rowCount()
-        kept = self._store.end_seq - self._store.oldest_seq  # in RAM and in the history
+        kept = self.model.considered_count  # (paused: up to the pause, like the matches)
         if self.model.filter.active:
             text = f"{rows:,} of {kept:,} messages match"
+            if self.model.paused:
+                text += " (up to the pause)"
         else:
             text = f"{rows:,} message{'' if rows == 1 else 's'}"
         if self.count_label.text() != text:
