@@ -307,6 +307,7 @@ class TrafficPanel(TrafficRows, QWidget):
         for widget in (*scope, self.pause_button, self.clear_button):
             bar.add(widget)
         grid.addLayout(bar, 0, 0, 1, 6)
+        bar.tab_in_order(then=self.view)
         grid.addWidget(self.filter_error, 1, 0, 1, 6)
         grid.addWidget(self.view, 2, 0, 1, 6)
         status = QHBoxLayout()
