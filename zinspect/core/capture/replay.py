@@ -118,8 +118,9 @@ class Replayer:
             return 0.0
         return (self._finished or time.monotonic()) - self._started
 
-    def outcome(self) -> str:
-        """How the replay went, in one sentence for a status line."""
+    def outcome(self, reason: bool = True) -> str:
+        """How the replay went, in one sentence for a status line; without the reason a
+        failed replay stopped for when ``reason`` is False (shown apart, as an error)."""
         name = self.handle.name
         if self.state == "done":
             noun = "message" if self.total == 1 else "messages"
@@ -127,7 +128,8 @@ class Replayer:
         if self.state == "cancelled":
             return f"Cancelled after {self.sent:,} of {self.total:,} messages"
         if self.state == "failed":
-            return f"Stopped after {self.sent:,} of {self.total:,} messages: {self.error}"
+            stopped = f"Stopped after {self.sent:,} of {self.total:,} messages"
+            return f"{stopped}: {self.error}" if reason else stopped
         if self.state == "running":
             return self.waiting or f"Sent {self.sent:,} of {self.total:,}"
         return f"{self.total:,} messages to replay through {name} ({MODE_NAMES[self.mode]})"

@@ -92,10 +92,13 @@ class MessageDecoder:
         socket: str = "",
         socket_type: str = "",
         max_frames: int | None = None,
+        summary: bool = True,
     ) -> DecodedMessage:
         """``max_frames``: decode only that many frames when no recogniser claims the
         message (a table row of a 100,000-frame message shows a few); the summary still
-        counts them all."""
+        counts them all. ``summary=False`` leaves an unrecognised message's summary empty:
+        a reader of its values alone (the Gaps tab, over every marked message) spent most
+        of its time writing that text."""
         rules = self._rules.get(socket, ())
         for recogniser in RECOGNISERS:
             if not recogniser.match(frames, socket_type):
@@ -116,7 +119,8 @@ class MessageDecoder:
             decode_frame(data, _rule_for(rules, first, number))
             for number, data in enumerate(shown, 1)
         )
-        return DecodedMessage(decoded, None, frames_summary(decoded, total=len(frames)))
+        text = frames_summary(decoded, total=len(frames)) if summary else ""
+        return DecodedMessage(decoded, None, text)
 
     @staticmethod
     def _by_rule(

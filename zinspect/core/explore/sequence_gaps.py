@@ -200,7 +200,8 @@ class GapTracker:
             bitcoin = _BITCOIN.match(frames, "")
             if not bitcoin and socket not in marked:
                 continue
-            decoded = self._decoder.decode(frames, socket, self._type_of(socket))
+            # (no summary: only the recognition and the marked field are read)
+            decoded = self._decoder.decode(frames, socket, self._type_of(socket), summary=False)
             seq = first_seq + offset
             if bitcoin:
                 topic = message_topic(frames, decoded)

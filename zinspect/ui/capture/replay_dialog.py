@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -36,12 +37,13 @@ from zinspect.core.sockets.socket_base import SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.store import IN, OUT, Message
 from zinspect.ui.bridge import SessionBridge
-from zinspect.ui.widgets.feedback import ERROR_TEMPLATE
+from zinspect.ui.widgets.feedback import ERROR_TEMPLATE, fit_height
 from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
 
 PROGRESS_MS = 100
+MIN_WIDTH = 420
 ALL = "all"
 
 
@@ -153,7 +155,11 @@ class ReplayDialog(QDialog):
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
         layout.addLayout(buttons)
-        self.setMinimumWidth(420)
+        # never shorter than its rows need: a dialog left at its first height squashed the
+        # combo boxes to slivers once a damage report or an error took more lines
+        # (which sets the dialog's minimum size from the layout's: the width comes from a row)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.progress_bar.setMinimumWidth(MIN_WIDTH - 2 * layout.contentsMargins().left())
 
         self.which_combo.currentIndexChanged.connect(self._on_which_combo_current_index_changed)
         self.socket_combo.currentIndexChanged.connect(self._on_socket_combo_current_index_changed)
@@ -230,7 +236,7 @@ class ReplayDialog(QDialog):
     def _on_load_task_done(self, task: asyncio.Task) -> None:
         if task.cancelled():
             self.set_messages([], "")
-            self.status_label.setText("Reading the capture was cancelled")
+            self._set_text(self.status_label, "Reading the capture was cancelled")
         elif task.exception() is not None:
             error = task.exception()
             self.set_messages([], "")
@@ -318,15 +324,15 @@ class ReplayDialog(QDialog):
     def _update_state(self) -> None:
         busy = self.busy
         reason = "" if busy else self._why_not()
-        self.source_label.setText(self._source or "No messages chosen")
+        self._set_text(self.source_label, self._source or "No messages chosen")
         if reason:
             self._show_error(reason)
         elif not busy and self.error_label.property("kind") == "check":
-            self.error_label.hide()
+            self._hide_error()
         can_start = not busy and not reason and bool(self._messages)
         if self.replayer is None and not busy:
-            self.status_label.setText(
-                "Choose the socket and timing, then Start" if can_start else ""
+            self._set_text(
+                self.status_label, "Choose the socket and timing, then Start" if can_start else ""
             )
         self.start_button.setEnabled(can_start)
         self.cancel_button.setEnabled(busy)
@@ -335,13 +341,36 @@ class ReplayDialog(QDialog):
         self.rate_spin.setEnabled(not busy and self.mode_combo.currentData() == RATE)
 
     def _show_error(self, text: str, kind: str = "check") -> None:
-        self.error_label.setText(text)
         self.error_label.setProperty("kind", kind)
-        self.error_label.show()
+        if self.error_label.text() != text or self.error_label.isHidden():
+            self.error_label.setText(text)
+            self.error_label.show()
+            self._fit()
+
+    def _hide_error(self) -> None:
+        if not self.error_label.isHidden():
+            self.error_label.hide()
+            self._fit()
+
+    def _set_text(self, label: QLabel, text: str) -> None:
+        """A label's new text, the dialog as tall as its wrapped lines then need."""
+        if label.text() != text:
+            label.setText(text)
+            self._fit()
+
+    def _fit(self) -> None:
+        if self.isVisible():
+            fit_height(self)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_height(self)  # texts set while hidden
 
     def _show_busy(self) -> None:
-        self.status_label.setText(
-            "A replay is running: cancel it or wait for it to finish before choosing other messages"
+        self._set_text(
+            self.status_label,
+            "A replay is running: cancel it or wait for it to finish before choosing other "
+            "messages",
         )
         self.show()
         self.raise_()
@@ -365,11 +394,11 @@ class ReplayDialog(QDialog):
         except ReplayError as error:
             self._show_error(str(error), "start")
             return False
-        self.error_label.hide()
+        self._hide_error()
         self.replayer = replayer
         replayer.start().add_done_callback(self._on_replay_task_done)
         self.progress_bar.setValue(0)
-        self.status_label.setText(replayer.outcome())
+        self._set_text(self.status_label, replayer.outcome())
         self._timer.start()
         self._update_state()
         return True
@@ -387,9 +416,7 @@ class ReplayDialog(QDialog):
         replayer = self.replayer
         if replayer is not None and replayer.running:
             self.progress_bar.setValue(int(100 * replayer.sent / replayer.total))
-            text = replayer.outcome()
-            if self.status_label.text() != text:
-                self.status_label.setText(text)
+            self._set_text(self.status_label, replayer.outcome())
         elif not self.busy:
             self._timer.stop()
 
@@ -405,8 +432,10 @@ class ReplayDialog(QDialog):
         self._timer.stop()
         self.progress_bar.setValue(int(100 * replayer.sent / replayer.total))
         outcome = replayer.outcome()
-        self.status_label.setText(outcome)
-        if replayer.state == "failed":
+        failed = replayer.state == "failed"
+        # the reason goes under the rows in red, not a second time in the status line
+        self._set_text(self.status_label, replayer.outcome(reason=not failed))
+        if failed:
             self._show_error(replayer.error, "replay")
         self._update_state()
         self.replay_finished.emit(outcome)

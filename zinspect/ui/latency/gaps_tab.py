@@ -69,7 +69,9 @@ class GapsTab(QWidget):
             "f2.seq",
         )
         self.mark_button = make_button(
-            "Mark as sequence", "Mark as sequence", "Count the numbers this field skips"
+            "Mark as sequence",
+            "Mark as sequence",
+            "Count the numbers this field skips, in the messages kept now and in those to come",
         )
         self.error = error_label("Sequence mark problem")
         form = QFormLayout()
@@ -178,16 +180,22 @@ class GapsTab(QWidget):
     def _on_marks_list_current_row_changed(self, row: int) -> None:
         self.remove_button.setEnabled(row >= 0)
 
-    def refresh(self, live: list[str]) -> None:
-        """Show the gaps found so far; ``live`` are the open sockets' names."""
+    def refresh(self, live: list[str], behind: int = 0) -> None:
+        """Show the gaps found so far; ``live`` are the open sockets' names, ``behind`` the
+        messages not read yet (said, so a list that lags after a burst or while a new mark
+        reads the kept messages does not pass for complete)."""
         self.set_sockets(live)
         gaps = self._gaps.gaps()[-GAPS_SHOWN:]
         self.model.set_records(gaps[::-1])  # newest first
         streams = len(self._gaps.totals())
         total = self._gaps.missed_total
-        self.summary.setText(
+        text = (
             f"{total} missed in {_count(len(self._gaps.gaps()), 'gap')} on "
             f"{_count(streams, 'topic')}"
             if total
             else "No gaps"
         )
+        if behind:
+            text += f" so far · catching up: {behind:,} messages to read"
+        if self.summary.text() != text:
+            self.summary.setText(text)

@@ -57,6 +57,7 @@ CATCH_UP_MS = 50
 FEED_BUDGET_S = 0.008
 FEED_CHUNK = 4096
 REQUESTS_SHOWN = 1_000
+BEHIND_NOTE = 10_000  # messages not read yet from which a tab says it is catching up
 MAX_CAPTURED = 50_000  # socket types of opened captures' connections kept
 
 
@@ -128,6 +129,9 @@ class LatencyPanel(QWidget):
         self.latency = LatencyTracker(decoder, self._socket_type)
         self.gaps = GapTracker(decoder, self._socket_type)
         self._next_seq = store.first_seq  # everything the store keeps, from the first
+        # the Gaps tab's own place: behind the latency's while it reads the kept messages
+        # again for marks just changed, level with it otherwise
+        self._gaps_next = store.first_seq
         self._cleared: int | None = None  # where the store was cleared (its end_seq then)
         self.skipped = 0  # messages the store dropped before the view could read them
         listener = self._on_store_before_clear
@@ -163,6 +167,7 @@ class LatencyPanel(QWidget):
         split.setStretchFactor(1, 1)
         self.tabs.addTab(split, "Latency")
         self.gaps_tab = GapsTab(self.gaps)
+        self.gaps_tab.marks_changed.connect(self._on_gaps_tab_marks_changed)
         self.tabs.addTab(self.gaps_tab, "Gaps")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -232,6 +237,14 @@ class LatencyPanel(QWidget):
         # may be in the store before the next tick
         self._cleared = self._store.end_seq
 
+    def _on_gaps_tab_marks_changed(self) -> None:
+        """A mark counts in the messages already kept too, not only from now on: the gaps
+        are found again from the store's first kept message, in slices like new traffic
+        (the tab says how many are left), while the latency figures go on."""
+        self.gaps.reset()
+        self._gaps_next = self._store.first_seq
+        self._timer.start(0)
+
     def _on_timer_timeout(self) -> None:
         backlog = self.feed()
         self.latency.expire(time.time())
@@ -247,28 +260,64 @@ class LatencyPanel(QWidget):
             self.latency.reset()
             self.gaps.reset()
             self._next_seq, self._cleared = self._cleared, None
+            self._gaps_next = self._next_seq
             self.skipped = 0
         if self._next_seq < store.first_seq:  # dropped before it was read: skipped
             self.skipped += store.first_seq - self._next_seq
             self._next_seq = store.first_seq
+        self._gaps_next = max(self._gaps_next, store.first_seq)  # (dropped while re-read)
         deadline = time.perf_counter() + FEED_BUDGET_S
-        while self._next_seq < store.end_seq:
-            # the rows as kept, and as bytes only when a tracker reads their frames: a copy
-            # of every big frame here cost more than its copy on receipt (core.rows)
-            first, raw = store.raw_rows(self._next_seq, self._next_seq + FEED_CHUNK)
-            rows = cast("Sequence[Row]", raw)  # (read for sockets and lengths only)
-            sockets = set(map(_socket_of, raw))  # (one pass over the rows for both)
-            latency_reads = self.latency.reads_frames(raw, sockets)
-            gaps_reads = self.gaps.reads_frames(raw, sockets)
-            if latency_reads or gaps_reads:  # (the trackers read a frame's head)
-                rows = store.rows(first, first + len(raw), COPY_SLICE, HEAD_BYTES)[1]
-                sockets = set(map(_socket_of, rows))  # (may be fewer: see MessageStore.rows)
-            self.latency.feed(first, rows, latency_reads)
-            self.gaps.feed(first, rows, gaps_reads, sockets)
-            self._next_seq = first + len(rows)
+        while True:
+            if self._next_seq < store.end_seq:  # new traffic: the latency, and the gaps
+                level = self._gaps_next == self._next_seq  # unless they read kept ones
+                first, rows, sockets, latency_reads, gaps_reads = self._slice(
+                    self._next_seq, FEED_CHUNK, True, level
+                )
+                self.latency.feed(first, rows, latency_reads)
+                if level:
+                    self.gaps.feed(first, rows, gaps_reads, sockets)
+                    self._gaps_next = first + len(rows)
+                self._next_seq = first + len(rows)
+            elif self._gaps_next < self._next_seq:  # the gaps read the kept messages again
+                chunk = min(FEED_CHUNK, self._next_seq - self._gaps_next)
+                first, rows, sockets, _, gaps_reads = self._slice(
+                    self._gaps_next, chunk, False, True
+                )
+                self.gaps.feed(first, rows, gaps_reads, sockets)
+                self._gaps_next = first + len(rows)
+            else:
+                break
             if time.perf_counter() > deadline:
                 break
-        return self._next_seq < store.end_seq
+        return self._gaps_next < store.end_seq or self._next_seq < store.end_seq
+
+    def _slice(
+        self, start: int, count: int, latency: bool, gaps: bool
+    ) -> tuple[int, Sequence[Row], set[str], bool, bool]:
+        """The store's rows from ``start`` for the trackers named: (first sequence number,
+        rows, their sockets, whether the latency and the gaps read their frames)."""
+        store = self._store
+        # the rows as kept, and as bytes only when a tracker reads their frames: a copy of
+        # every big frame here cost more than its copy on receipt (core.rows)
+        first, raw = store.raw_rows(start, start + count)
+        rows = cast("Sequence[Row]", raw)  # (read for sockets and lengths only)
+        sockets = set(map(_socket_of, raw))  # (one pass over the rows for both)
+        latency_reads = latency and self.latency.reads_frames(raw, sockets)
+        gaps_reads = gaps and self.gaps.reads_frames(raw, sockets)
+        if latency_reads or gaps_reads:  # (the trackers read a frame's head)
+            rows = store.rows(first, first + len(raw), COPY_SLICE, HEAD_BYTES)[1]
+            sockets = set(map(_socket_of, rows))  # (may be fewer: see MessageStore.rows)
+        return first, rows, sockets, latency_reads, gaps_reads
+
+    @property
+    def behind(self) -> int:
+        """Messages the latency figures have not read yet."""
+        return max(0, self._store.end_seq - self._next_seq)
+
+    @property
+    def gaps_behind(self) -> int:
+        """Messages the Gaps tab has not read yet (all the kept ones after a new mark)."""
+        return max(0, self._store.end_seq - self._gaps_next)
 
     def refresh(self) -> None:
         self.figures_model.set_records(self.latency.figures())
@@ -289,5 +338,11 @@ class LatencyPanel(QWidget):
                 f" ({self.skipped} messages came too fast to be matched: the store dropped "
                 "them first)"
             )
+        if self.behind >= BEHIND_NOTE:
+            text += f" · catching up: {self.behind:,} messages behind"
         self.requests_label.setText(text)
-        self.gaps_tab.refresh(self._live_names())
+        gaps_behind = self.gaps_behind
+        rereading = self._gaps_next < self._next_seq
+        self.gaps_tab.refresh(
+            self._live_names(), gaps_behind if rereading or gaps_behind >= BEHIND_NOTE else 0
+        )

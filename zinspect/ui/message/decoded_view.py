@@ -32,7 +32,8 @@ class DecodedView(QWidget):
         self.decoder_label.setAccessibleName("Decoder")
         self.decoder_label.setToolTip(
             "The decoder that read this frame: chosen by a decode rule of the socket, or "
-            "guessed (JSON, text, else raw bytes) when no rule applies; and what a "
+            "guessed (JSON, a msgpack map or array, text, else raw bytes) when no rule "
+            "applies; and what a "
             "recognised protocol says the frame is"
         )
         self.decoder_label.setWordWrap(True)

@@ -103,19 +103,27 @@ class PreferencesActions(QObject):
 
     def _on_dialog_preferences_applied(self, preferences: Preferences) -> None:
         store = self._session.store
-        dropped = store.dropped
+        dropped, unkept = store.dropped, store.dropped_unkept
         only_on_disk = store.first_seq - store.oldest_seq  # 0 without a history
         self.apply(preferences, caps=True)
-        gone = store.dropped - dropped
+        # counted as the status bar's "dropped" counts: what no history keeps on disk
+        gone = store.dropped_unkept - unkept
+        to_disk = store.dropped - dropped - gone  # left memory, kept by the history
+        if store.history is None:  # turned off: what only it kept is gone too
+            only_on_disk += to_disk
+            to_disk = 0
         said = []
         if gone:
+            said.append(f"the new caps dropped the {_messages(gone, 'oldest')}")
+        if to_disk:
             said.append(
-                f"the new caps dropped the {gone:,} oldest message{'' if gone == 1 else 's'}"
+                f"the {_messages(to_disk, 'oldest')} left memory for the history on disk, "
+                "which keeps them"
             )
         if only_on_disk and store.history is None:  # turning it off discarded them
             said.append(
-                f"the history on disk is off: the {only_on_disk:,} older "
-                f"message{'' if only_on_disk == 1 else 's'} only it kept are gone"
+                f"the history on disk is off: the {_messages(only_on_disk, 'older')} only it "
+                "kept are gone"
             )
         self._host.show_status("; ".join(["Preferences applied", *said]), STATUS_MS)
 
@@ -165,3 +173,7 @@ class PreferencesActions(QObject):
         """The Message pane's time as the table shows it; None when that is the clock."""
         model = self._traffic.model
         return None if model.time_format == CLOCK else model.time_text(message)
+
+
+def _messages(count: int, which: str) -> str:
+    return f"{count:,} {which} message{'' if count == 1 else 's'}"

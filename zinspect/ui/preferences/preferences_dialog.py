@@ -160,9 +160,9 @@ class PreferencesDialog(QDialog):
         )
         caps = QFormLayout()
         caps.addRow("Maximum &messages:", self.max_messages_edit)
-        caps.addRow(self.max_messages_error)
+        caps.addRow(_reserved(self.max_messages_error))
         caps.addRow("Maximum memory (&MiB):", self.max_mib_edit)
-        caps.addRow(self.max_mib_error)
+        caps.addRow(_reserved(self.max_mib_error))
         caps.addRow("", _note("Lower caps drop the oldest messages at once."))
 
         self.history_check = QCheckBox("&Keep history on disk")
@@ -180,7 +180,7 @@ class PreferencesDialog(QDialog):
         history = QFormLayout()
         history.addRow("", self.history_check)
         history.addRow("Disk cap (&GiB):", self.history_edit)
-        history.addRow(self.history_error)
+        history.addRow(_reserved(self.history_error))
         history.addRow(
             "",
             _note("On: it keeps what arrives from then on. Off: what only it kept goes."),
@@ -193,7 +193,7 @@ class PreferencesDialog(QDialog):
         )
         sockets = QFormLayout()
         sockets.addRow("Default MA&XMSGSIZE:", self.maxmsgsize_edit)
-        sockets.addRow(self.maxmsgsize_error)
+        sockets.addRow(_reserved(self.maxmsgsize_error))
         sockets.addRow(
             "", _note("For sockets created from now on; a socket's Options tab changes its own.")
         )
@@ -375,3 +375,14 @@ class PreferencesDialog(QDialog):
 def _select(combo: QComboBox, data: object) -> None:
     index = combo.findData(data)
     combo.setCurrentIndex(max(0, index))
+
+
+def _reserved(error: QLabel) -> QWidget:
+    """``error`` in a line kept for it while it is hidden: a problem appearing moved every
+    field below it down, and the next click meant for one of them landed on the problem."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(error)
+    holder.setMinimumHeight(error.fontMetrics().lineSpacing())
+    return holder

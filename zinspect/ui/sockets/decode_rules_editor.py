@@ -52,8 +52,9 @@ class DecodeRulesEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         note = QLabel(
-            "Frames no rule matches are guessed: JSON, text, else bytes. The first "
-            "matching rule wins."
+            "Frames no rule matches are guessed: JSON, a msgpack map or array, text, else "
+            "bytes (CBOR, protobuf and compressed frames need a rule). The first matching "
+            "rule wins."
         )
         note.setWordWrap(True)
         layout.addWidget(note)

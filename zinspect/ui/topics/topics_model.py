@@ -32,7 +32,7 @@ from zinspect.ui.widgets.theme import brush
 log = logging.getLogger(__name__)
 
 COL_TOPIC, COL_COUNT, COL_RATE, COL_LATEST, COL_LAST = range(5)
-HEADERS = ("Topic", "Messages", "Rate", "Latest value", "Last")
+HEADERS = ("Topic", "Count", "Rate", "Latest value", "Last")  # short: the dock is narrow
 HEADER_TIPS = (
     "Sockets, and their topics split on the separator",
     "Messages on this topic and every topic below it",

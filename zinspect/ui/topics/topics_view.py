@@ -47,7 +47,9 @@ DEFAULT_SEPARATOR = "/"
 EXPAND_AT_MOST = 20  # new sockets opened at once
 # the narrowest the Topic and Latest value columns get before the tree scrolls sideways
 TOPIC_AT_LEAST = "sensors"
-LATEST_AT_LEAST = "Latest value"
+LATEST_AT_LEAST = "Latest"
+CELL_MARGIN = 12  # a cell's padding either side of its text
+TOPIC_SHARE = 0.5  # at most this share of what Count, Rate and Last leave goes to Topic
 FITTED = (COL_TOPIC, COL_COUNT, COL_RATE, COL_LAST)  # sized to their content
 
 
@@ -116,7 +118,9 @@ class TopicsView(QWidget):
         view.setAlternatingRowColors(True)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # cut at the end: a value's start and a topic level's first letters say the most
+        # (the tooltips hold them whole); cut in the middle, "sensors" read "se…rs"
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -186,34 +190,33 @@ class TopicsView(QWidget):
             self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Latest value takes the room the other columns leave, and never less than its
-        title: in a narrow dock the Topic column gives up room first (down to a short
-        topic), then the tree scrolls sideways rather than squeezing the values to "…"."""
+        """Share the viewport's width: Count, Rate and Last keep what they show (Last is
+        always in sight), Topic takes what its names need up to half of the rest, never
+        less than a short topic, and Latest value takes all that is left, cut at its end.
+        Only when even those least widths do not fit does the tree scroll sideways. Runs
+        on every resize of the dock, so a wider dock widens the two shared columns."""
         header, metrics = self.view.header(), self.view.fontMetrics()
-        latest = metrics.horizontalAdvance(LATEST_AT_LEAST) + 12
-        # a topic sits under its socket: two indentations before its first letter
-        least_topic = metrics.horizontalAdvance(TOPIC_AT_LEAST) + 2 * self.view.indentation()
+        latest_least = metrics.horizontalAdvance(LATEST_AT_LEAST) + CELL_MARGIN
+        # a topic sits under its socket: two indentations and its margins before its end
+        topic_least = (
+            metrics.horizontalAdvance(TOPIC_AT_LEAST) + 2 * self.view.indentation() + CELL_MARGIN
+        )
         self._fitting = True
         try:
             for column in (COL_COUNT, COL_RATE, COL_LAST):
                 if column in self._content and column not in self._user_sized:
                     header.resizeSection(column, self._content[column])
-        finally:
-            self._fitting = False
-        room = self.view.viewport().width()
-        room -= sum(header.sectionSize(column) for column in (COL_COUNT, COL_RATE, COL_LAST))
-        wanted = self._topic_width
-        if COL_TOPIC in self._content and COL_TOPIC not in self._user_sized:
-            wanted = self._content[COL_TOPIC]
-        topic = max(least_topic, min(wanted, room - latest))
-        self._fitting = True
-        try:
+            fixed = sum(header.sectionSize(column) for column in (COL_COUNT, COL_RATE, COL_LAST))
+            room = max(0, self.view.viewport().width() - fixed)
+            wanted = self._topic_width
+            if COL_TOPIC in self._content and COL_TOPIC not in self._user_sized:
+                wanted = self._content[COL_TOPIC]
+            most = room - latest_least
+            if COL_TOPIC not in self._user_sized:
+                most = min(most, int(room * TOPIC_SHARE))
+            topic = max(topic_least, min(wanted, most))
             header.resizeSection(COL_TOPIC, topic)
-            if room - topic >= latest:
-                header.setSectionResizeMode(COL_LATEST, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(COL_LATEST, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(COL_LATEST, latest)
+            header.resizeSection(COL_LATEST, max(latest_least, room - topic))
         finally:
             self._fitting = False
 

@@ -54,7 +54,8 @@ HEADER_TIPS = (
     "to server (a client sent it); s → c, server to client",
     "Number of frames (parts) in the message",
     "Total size of all frames",
-    "The message decoded (JSON, text, or the decoder a rule chose; hex 0x … when binary), "
+    "The message decoded (JSON, msgpack, text, or the decoder a rule chose; hex 0x … when "
+    "binary), "
     "frames joined by ' | '; a recognised protocol in its own words; XPUB/XSUB "
     "subscription messages are decoded. While a text filter is set, it starts a little "
     "before what the filter matched (… marks the cut)",

@@ -155,6 +155,14 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
         return max(0, self._store.end_seq - self._paused_end)
 
     @property
+    def considered_count(self) -> int:
+        """The kept messages (RAM and history) the rows are chosen from: up to the pause
+        point while paused, so a match count and its total count the same messages."""
+        store = self._store
+        end = store.end_seq if self._paused_end is None else self._paused_end
+        return max(0, end - store.oldest_seq)
+
+    @property
     def filter_progress(self) -> int:
         """Percent of the kept messages (RAM and history) the filter has looked at; 100
         when caught up or cancelled."""

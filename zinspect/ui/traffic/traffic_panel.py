@@ -293,6 +293,7 @@ class TrafficPanel(TrafficRows, QWidget):
         for widget in (*scope, self.pause_button, self.clear_button):
             bar.add(widget)
         grid.addLayout(bar, 0, 0, 1, 6)
+        bar.tab_in_order(then=self.view)
         grid.addWidget(self.filter_error, 1, 0, 1, 6)
         grid.addWidget(self.view, 2, 0, 1, 6)
         status = QHBoxLayout()
@@ -425,9 +426,11 @@ class TrafficPanel(TrafficRows, QWidget):
 
     def _update_status(self) -> None:
         rows = self.model.rowCount()
-        kept = self._store.end_seq - self._store.oldest_seq  # in RAM and in the history
+        kept = self.model.considered_count  # (paused: up to the pause, like the matches)
         if self.model.filter.active:
             text = f"{rows:,} of {kept:,} messages match"
+            if self.model.paused:
+                text += " (up to the pause)"
         else:
             text = f"{rows:,} message{'' if rows == 1 else 's'}"
         if self.count_label.text() != text:

@@ -36,6 +36,15 @@ class FlowBar(QLayout):
         self.invalidate()
 
     # -- QLayout ---------------------------------------------------------------------------
+    def tab_in_order(self, then: QWidget | None = None) -> None:
+        """Tab goes through the bar's widgets left to right as laid out (Qt's order is the
+        order they were made in), then to ``then``."""
+        widgets = [w for item in self._items if (w := item.widget()) is not None]
+        if then is not None:
+            widgets.append(then)
+        for before, after in zip(widgets, widgets[1:]):
+            QWidget.setTabOrder(before, after)
+
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt override)
         self._items.append(item)
 

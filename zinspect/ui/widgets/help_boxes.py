@@ -34,9 +34,17 @@ def open_about(parent: QWidget) -> QMessageBox:
     return box
 
 
+# keys a list takes itself, with no action behind them (the card lists actions' shortcuts)
+LIST_KEYS = (
+    "Delete, Backspace  —  remove the selected endpoint or subscription (in its list)",
+    "F2  —  rename the selected saved message",
+)
+
+
 class ShortcutsCard:
-    """A reference card of every action with a shortcut. One box, kept and reused: F1 again
-    brings it forward instead of stacking copies."""
+    """A reference card of every action with a shortcut, then the keys a list takes itself
+    (LIST_KEYS). One box, kept and reused: F1 again brings it forward instead of stacking
+    copies."""
 
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
@@ -53,7 +61,7 @@ class ShortcutsCard:
         if box is None:
             box = self._box = info_box(self._parent, "Keyboard shortcuts", "")
             box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setText("\n".join(lines))
+        box.setText("\n".join([*lines, "", *LIST_KEYS]))
         box.show()
         box.raise_()
         box.activateWindow()

@@ -19,11 +19,16 @@ TABLE_SHARE = 50  # percent of a narrowed window's width left to the traffic tab
 
 def whole_tab_titles(window: QMainWindow) -> None:
     """Dock tabs keep their whole titles in a narrow dock ("Mess…" told nothing): the tab bar
-    scrolls with its arrows instead; with less padding the Message dock's tabs fit 1024 px."""
+    scrolls with its arrows instead; with less padding the Message dock's tabs fit 1024 px.
+
+    The padding sheet goes on the window's own (dock) tab bars only: a style sheet on the
+    tab bar inside a QTabWidget (the Latency dock's Latency and Gaps tabs) kept that tab
+    widget, and every page in it, on the palette it had when the theme changed."""
     for bar in window.findChildren(QTabBar):
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
-        set_style(bar, TAB_STYLE)
+        if bar.parentWidget() is window:
+            set_style(bar, TAB_STYLE)
 
 
 def size_docks(
