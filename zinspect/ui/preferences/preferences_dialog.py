@@ -336,7 +336,9 @@ class PreferencesDialog(QDialog):
             if inner is not None:
                 inner.activate()
         layout.activate()
-        if self.hasHeightForWidth():  # a problem is shown: it wraps
+        errors = (self.max_messages_error, self.max_mib_error, self.maxmsgsize_error)
+        shown = any(label.isVisible() for label in (*errors, self.history_error))
+        if shown and self.hasHeightForWidth():  # a problem is shown: it wraps
             wanted = self.heightForWidth(self.width())
         else:
             wanted = self.minimumSizeHint().height()
