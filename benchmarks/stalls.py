@@ -18,6 +18,8 @@ app_bench.py's window runner, Qt's offscreen platform), with a 16 ms precise tim
   endpoints, 500 PUSH connected to them), until the sockets list shows all of them.
 - ``stall_close_3000_sockets_ms``: File > New workspace with a workspace of 3,000 such
   sockets open (opened, unmeasured, first), until the sockets list is empty.
+- ``stall_topology_3000_ms``: the Topology tab brought to the front with a workspace of
+  3,000 such sockets open (opened, unmeasured, first), until it draws every box and link.
 - ``stall_demo_over_3000_ms``: Demos > Pipeline with a workspace of 3,000 such sockets open
   (opened, unmeasured, first), until the demo runs and the sockets list shows its 8 sockets.
 
@@ -55,6 +57,7 @@ CASES: list[tuple[str, str, list[int], list[int]]] = [
     ("stall_open_capture_ms", "open_capture_1m", [1_000_000], [100_000]),
     ("stall_1000_sockets_ms", "sockets", [1000], [200]),
     ("stall_close_3000_sockets_ms", "close_sockets", [3000], [300]),
+    ("stall_topology_3000_ms", "topology", [3000], [300]),
     ("stall_demo_over_3000_ms", "demo_over", [3000], [300]),
 ]
 KEYS = [name for name, *_ in CASES] + [f"{name[:-3]}_cpu_ms" for name, *_ in CASES]
@@ -295,6 +298,26 @@ async def close_sockets(window: Any, probe: Any, count: int) -> dict:
     }
 
 
+async def topology(window: Any, probe: Any, count: int) -> dict:
+    """Open a workspace of ``count`` sockets (not measured), then bring the Topology tab to
+    the front as a click on it does: done when every box and link is drawn."""
+    from app_bench import wait_until
+
+    await open_unmeasured(window, count)
+    view = window.topology
+    probe.start()
+    await asyncio.sleep(0.2)
+    started = time.perf_counter()
+    window.topology_dock.raise_()
+    await wait_until(
+        lambda: len(view.nodes) == count and len(view.labels) == count // 2, 120, "the graph"
+    )
+    finished = time.perf_counter()
+    await asyncio.sleep(0.5)
+    probe.stop()
+    return {**probe.both(started, finished + 0.5), "seconds": finished - started}
+
+
 async def demo_over(window: Any, probe: Any, count: int) -> dict:
     """Open a workspace of ``count`` sockets (not measured), then time Demos > Pipeline: done
     when the demo runs and the sockets list shows its sockets only."""
@@ -324,6 +347,7 @@ SCENARIOS = {
     "open_capture_1m": open_capture_1m,
     "sockets": sockets,
     "close_sockets": close_sockets,
+    "topology": topology,
     "demo_over": demo_over,
 }
 

@@ -3,6 +3,7 @@ sweeps so linked nodes sit level. Deterministic, so it is testable without Qt.""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 
 from zinspect.core.topology.model import FORWARD_LINK, Link, Node
@@ -44,12 +45,13 @@ def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int,
             layer[key] = min(layer[t] for t in successors[key]) - 1
     layers: list[list[str]] = [[] for _ in range(1 + max(layer.values(), default=-1))]
     isolated = [key for key in order if not successors[key] and not predecessors[key]]
+    alone = set(isolated)
     for key in order:
-        if key not in isolated:
+        if key not in alone:
             layers[layer[key]].append(key)
     if layers:
         layers[0].extend(isolated)  # unlinked sockets wait at the start, below the rest
-    _order_rows(layers, successors, predecessors, order, set(isolated))
+    _order_rows(layers, successors, predecessors, order, alone)
     return {
         key: (number, row) for number, keys in enumerate(layers) for row, key in enumerate(keys)
     }
@@ -71,17 +73,19 @@ def _reaches(successors: dict[str, list[str]], start: str, goal: str) -> bool:
 def _topological(
     order: dict[str, int], successors: dict[str, list[str]], predecessors: dict[str, list[str]]
 ) -> list[str]:
+    """The keys, each after its predecessors; of those ready, the first in node order (a
+    heap: sorting the ready ones after each took 40 ms with 3,000 sockets)."""
     waiting = {key: len(predecessors[key]) for key in order}
-    ready = [key for key in order if waiting[key] == 0]
+    ready = [(index, key) for key, index in order.items() if waiting[key] == 0]
+    heapq.heapify(ready)
     result = []
     while ready:
-        key = ready.pop(0)
+        _index, key = heapq.heappop(ready)
         result.append(key)
         for target in successors[key]:
             waiting[target] -= 1
             if waiting[target] == 0:
-                ready.append(target)
-        ready.sort(key=order.__getitem__)
+                heapq.heappush(ready, (order[target], target))
     return result
 
 
