@@ -220,8 +220,10 @@ def sockets_workspace(path: str, count: int) -> None:
 
 
 async def sockets(window: Any, probe: Any, count: int) -> dict:
-    """Open a workspace of ``count`` sockets; done when the sockets list shows them all."""
+    """Open a workspace of ``count`` sockets; done when the sockets list shows them all (and
+    ``list_blank_after_open_ms``: from the open's end until the list draws its top row)."""
     from app_bench import wait_until
+    from PySide6.QtCore import QPoint
 
     folder = tempfile.mkdtemp(prefix="zinspect-bench-ws-")
     path = os.path.join(folder, "many.zinspect.json")
@@ -236,6 +238,11 @@ async def sockets(window: Any, probe: Any, count: int) -> dict:
         await wait_until(lambda: len(window.session.sockets) == count, 60, "the sockets")
         await wait_until(lambda: window.sockets.model.rowCount() == count, 60, "the sockets list")
         finished = time.perf_counter()
+        await wait_until(lambda: not opening(window), 60, "the open")
+        opened_at = time.perf_counter()
+        view = window.sockets.list_view  # its top row drawn (a batched layout drew none)
+        await wait_until(lambda: view.indexAt(QPoint(5, 5)).isValid(), 30, "a row drawn")
+        blank_s = time.perf_counter() - opened_at
         await asyncio.sleep(0.5)
     finally:
         os.remove(path)
@@ -246,6 +253,7 @@ async def sockets(window: Any, probe: Any, count: int) -> dict:
         "open_call_s": opened - started,
         "seconds": finished - started,
         "sockets": len(window.session.sockets),
+        "list_blank_after_open_ms": round(blank_s * 1000, 1),
     }
 
 
