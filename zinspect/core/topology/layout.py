@@ -4,14 +4,29 @@ sweeps so linked nodes sit level. Deterministic, so it is testable without Qt.""
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 
 from zinspect.core.topology.model import FORWARD_LINK, Link, Node
 
 
 def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int, int]]:
-    """(layer, row) for every node: layers by the longest path over the flow edges, so
-    sources come first and sinks last; rows ordered to keep linked nodes level.
+    """``layout_steps`` run to its end at once."""
+    steps = layout_steps(nodes, links)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            positions: dict[str, tuple[int, int]] = end.value
+            return positions
+
+
+def layout_steps(
+    nodes: Sequence[Node], links: Iterable[Link]
+) -> Generator[None, None, dict[str, tuple[int, int]]]:
+    """(layer, row) for every node, returned after a yield between its parts (a window
+    spreads the layout of 3,000 sockets over turns of its loop): layers by the longest
+    path over the flow edges, so sources come first and sinks last; rows ordered to keep
+    linked nodes level.
 
     Edges are taken in priority order (endpoint links, then forwards, then forwards that go
     back upstream) and an edge that would close a cycle is left out of the layering (the
@@ -35,6 +50,7 @@ def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int,
     for source, targets in successors.items():
         for target in targets:
             predecessors[target].append(source)
+    yield
     layer = {key: 0 for key in order}
     for key in _topological(order, successors, predecessors):
         for target in successors[key]:
@@ -51,7 +67,8 @@ def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int,
             layers[layer[key]].append(key)
     if layers:
         layers[0].extend(isolated)  # unlinked sockets wait at the start, below the rest
-    _order_rows(layers, successors, predecessors, order, alone)
+    yield
+    yield from _order_rows(layers, successors, predecessors, order, alone)
     return {
         key: (number, row) for number, keys in enumerate(layers) for row, key in enumerate(keys)
     }
@@ -95,8 +112,9 @@ def _order_rows(
     predecessors: dict[str, list[str]],
     order: dict[str, int],
     isolated: set[str],
-) -> None:
-    """Barycentre sweeps: down (by the rows of predecessors), up, down again."""
+) -> Generator[None, None, None]:
+    """Barycentre sweeps: down (by the rows of predecessors), up, down again; a yield
+    after each."""
 
     def sweep(numbers: Iterable[int], neighbours: dict[str, list[str]], step: int) -> None:
         for number in numbers:
@@ -111,5 +129,7 @@ def _order_rows(
 
     count = len(layers)
     sweep(range(1, count), predecessors, 1)
+    yield
     sweep(range(count - 2, -1, -1), successors, -1)
+    yield
     sweep(range(1, count), predecessors, 1)

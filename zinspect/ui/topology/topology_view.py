@@ -13,7 +13,7 @@ import logging
 from collections.abc import Generator
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QFont, QPainter, QPalette, QPen, QTransform
+from PySide6.QtGui import QBrush, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QDockWidget,
     QGraphicsPathItem,
@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.topology.build import build_topology, live_connections
+from zinspect.core.topology.build import build_steps, build_topology, live_connections
 from zinspect.core.topology.model import FORWARD_LINK, Link, Node, Topology
 from zinspect.core.topology.stopped import StoppedSockets
 from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.topology.topology_items import (
     MARGIN,
-    MIN_SCALE,
     PARALLEL_GAP,
     LabelItem,
     NodeItem,
@@ -40,6 +39,7 @@ from zinspect.ui.topology.topology_items import (
     Obstacles,
     arrow_head,
     choose_downward,
+    fit_view,
     link_path,
     link_pen,
     node_centre,
@@ -193,19 +193,27 @@ class TopologyView(QWidget):
         """The graph of the session's sockets, built when asked after changes nobody saw: a
         hidden view builds nothing (100-150 ms with 3,000 sockets at the end of an open)."""
         if self._topology_stale:
-            self._build()
+            for _ in self._build():
+                pass
         return self._topology
 
     def rebuild(self) -> None:
         """Recompute the graph and redraw it now when visible; hidden, both wait for a look."""
         self._rebuild_timer.stop()
+        if self.drawing:  # a drawing restarted by each change might never end: after it
+            self._rebuild_timer.start()
+            return
         self._topology_stale = self._scene_stale = True  # both now, or once shown
         if self.showing:
             self._draw()  # (its first step builds)
 
-    def _build(self) -> None:
-        sockets = self.session.sockets
-        self._topology = build_topology(sockets, self.stopped.handles, live_connections(sockets))
+    def _build(self, sliced: bool = False) -> Generator[None, None, None]:
+        """Build the graph; ``sliced``, with a yield between its parts (see _draw_steps)."""
+        sockets, stopped = self.session.sockets, self.stopped.handles
+        if sliced:
+            self._topology = yield from build_steps(sockets, stopped, live_connections(sockets))
+        else:
+            self._topology = build_topology(sockets, stopped, live_connections(sockets))
         self._topology_stale = False
         self.sampler.set_topology(self._topology)
         if self._selected is not None and self._selected.closed:
@@ -355,6 +363,8 @@ class TopologyView(QWidget):
         graph's build waits for a turn of its own (not one that shows the tab)."""
         if big:
             yield
+        if self._topology_stale and big:
+            yield from self._build(sliced=True)
         topology = self.topology
         yield
         has_nodes = bool(topology.nodes)
@@ -380,21 +390,19 @@ class TopologyView(QWidget):
             node.key: node_centre(topology.positions[node.key], sizes, rows, size, self.downward)
             for node in topology.nodes
         }
-        for count, node in enumerate(topology.nodes, 1):
+        for count, node in enumerate(topology.nodes):
+            if count and count % NODE_CHUNK == 0:
+                yield
             item = NodeItem(node, font, palette, size)
             item.setPos(centres[node.key])
             item.setToolTip(node_tooltip(topology, node))
             item.selected = node.handle is not None and node.handle is self._selected
             self.scene.addItem(item)
             self.nodes[node.key] = item
-            if count % NODE_CHUNK == 0:
-                yield
+        self._frame()  # every box there: in view as it will stay while the links come
         yield from self._draw_links(topology, centres, font, palette, size)
         self.select_socket(self._selected)
-        self.scene.setSceneRect(
-            self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        )
-        self._fit()
+        self._frame()
         self._drawn = drawn
         log.debug("drew %d nodes, %d links", len(topology.nodes), len(topology.links))
         return []
@@ -476,24 +484,12 @@ class TopologyView(QWidget):
                 if drawn % LINK_CHUNK == 0:
                     yield
 
+    def _frame(self) -> None:
+        self.scene.setSceneRect(
+            self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        )
+        self._fit()
+
     def _fit(self) -> None:
-        """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge. A
-        graph still too big is shown from where messages start (the sources: the top when
-        laid out downward, else the left) and from its first socket the other way, or with
-        the selected socket in sight, to scroll on."""
-        rect = self.scene.sceneRect()
-        view = self.canvas.viewport().size()
-        if rect.isEmpty() or view.isEmpty():
-            return
-        scale = min(view.width() / rect.width(), view.height() / rect.height(), 1.0)
-        scale = max(scale, MIN_SCALE)
-        self.canvas.setTransform(QTransform.fromScale(scale, scale))
-        self.canvas.centerOn(rect.center())
-        bars = (self.canvas.verticalScrollBar(), self.canvas.horizontalScrollBar())
-        along, across = bars if self.downward else bars[::-1]
-        along.setValue(along.minimum())
         item = self.node_item(self._selected) if self._selected is not None else None
-        if item is not None:  # the selected socket's box in sight
-            self.canvas.ensureVisible(item)
-        else:  # too big across too (a layer of 2,000 sockets): from its first, not its middle
-            across.setValue(across.minimum())
+        fit_view(self.canvas, self.downward, item)
