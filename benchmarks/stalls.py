@@ -1,6 +1,6 @@
-"""The longest stall of the window during four heavy operations, through the real application.
+"""The longest stall of the window during heavy operations, through the real application.
 
-    python benchmarks/stalls.py            # the four figures (and their CPU twins) as JSON
+    python benchmarks/stalls.py            # every figure (and their CPU twins) as JSON
     python benchmarks/stalls.py --quick    # smaller inputs: a smoke test
     python benchmarks/stalls.py child evict 10 67108864 1000000   # one scenario
 
@@ -18,6 +18,10 @@ app_bench.py's window runner, Qt's offscreen platform), with a 16 ms precise tim
   endpoints, 500 PUSH connected to them), until the sockets list shows all of them.
 - ``stall_close_3000_sockets_ms``: File > New workspace with a workspace of 3,000 such
   sockets open (opened, unmeasured, first), until the sockets list is empty.
+- ``stall_topology_3000_ms``: the Topology tab brought to the front with a workspace of
+  3,000 such sockets open (opened, unmeasured, first), until it draws every box and link.
+- ``stall_demo_over_3000_ms``: Demos > Pipeline with a workspace of 3,000 such sockets open
+  (opened, unmeasured, first), until the demo runs and the sockets list shows its 8 sockets.
 
 The figure is the timer's largest lateness (gap since the previous tick - 16 ms). On a
 shared, loaded machine that includes time the GUI thread was ready but not given a CPU, so
@@ -53,6 +57,8 @@ CASES: list[tuple[str, str, list[int], list[int]]] = [
     ("stall_open_capture_ms", "open_capture_1m", [1_000_000], [100_000]),
     ("stall_1000_sockets_ms", "sockets", [1000], [200]),
     ("stall_close_3000_sockets_ms", "close_sockets", [3000], [300]),
+    ("stall_topology_3000_ms", "topology", [3000], [300]),
+    ("stall_demo_over_3000_ms", "demo_over", [3000], [300]),
 ]
 KEYS = [name for name, *_ in CASES] + [f"{name[:-3]}_cpu_ms" for name, *_ in CASES]
 TARGET_MS = 100  # every stall figure, and its CPU twin
@@ -214,8 +220,10 @@ def sockets_workspace(path: str, count: int) -> None:
 
 
 async def sockets(window: Any, probe: Any, count: int) -> dict:
-    """Open a workspace of ``count`` sockets; done when the sockets list shows them all."""
+    """Open a workspace of ``count`` sockets; done when the sockets list shows them all (and
+    ``list_blank_after_open_ms``: from the open's end until the list draws its top row)."""
     from app_bench import wait_until
+    from PySide6.QtCore import QPoint
 
     folder = tempfile.mkdtemp(prefix="zinspect-bench-ws-")
     path = os.path.join(folder, "many.zinspect.json")
@@ -230,6 +238,11 @@ async def sockets(window: Any, probe: Any, count: int) -> dict:
         await wait_until(lambda: len(window.session.sockets) == count, 60, "the sockets")
         await wait_until(lambda: window.sockets.model.rowCount() == count, 60, "the sockets list")
         finished = time.perf_counter()
+        await wait_until(lambda: not opening(window), 60, "the open")
+        opened_at = time.perf_counter()
+        view = window.sockets.list_view  # its top row drawn (a batched layout drew none)
+        await wait_until(lambda: view.indexAt(QPoint(5, 5)).isValid(), 30, "a row drawn")
+        blank_s = time.perf_counter() - opened_at
         await asyncio.sleep(0.5)
     finally:
         os.remove(path)
@@ -240,6 +253,7 @@ async def sockets(window: Any, probe: Any, count: int) -> dict:
         "open_call_s": opened - started,
         "seconds": finished - started,
         "sockets": len(window.session.sockets),
+        "list_blank_after_open_ms": round(blank_s * 1000, 1),
     }
 
 
@@ -249,9 +263,8 @@ def opening(window: Any) -> bool:
     return bool(getattr(getattr(window.workspace_actions, "switch", None), "running", False))
 
 
-async def close_sockets(window: Any, probe: Any, count: int) -> dict:
-    """Open a workspace of ``count`` sockets (not measured), then time New workspace: done
-    when the sockets list is empty."""
+async def open_unmeasured(window: Any, count: int) -> None:
+    """Open a workspace of ``count`` sockets, to its end, before anything is measured."""
     from app_bench import wait_until
 
     folder = tempfile.mkdtemp(prefix="zinspect-bench-ws-")
@@ -265,6 +278,14 @@ async def close_sockets(window: Any, probe: Any, count: int) -> dict:
         os.remove(path)
         os.rmdir(folder)
     await asyncio.sleep(0.3)
+
+
+async def close_sockets(window: Any, probe: Any, count: int) -> dict:
+    """Open a workspace of ``count`` sockets (not measured), then time New workspace: done
+    when the sockets list is empty."""
+    from app_bench import wait_until
+
+    await open_unmeasured(window, count)
     probe.start()
     await asyncio.sleep(0.2)
     started = time.perf_counter()
@@ -285,12 +306,57 @@ async def close_sockets(window: Any, probe: Any, count: int) -> dict:
     }
 
 
+async def topology(window: Any, probe: Any, count: int) -> dict:
+    """Open a workspace of ``count`` sockets (not measured), then bring the Topology tab to
+    the front as a click on it does: done when every box and link is drawn."""
+    from app_bench import wait_until
+
+    await open_unmeasured(window, count)
+    view = window.topology
+    probe.start()
+    await asyncio.sleep(0.2)
+    started = time.perf_counter()
+    window.topology_dock.raise_()
+    await wait_until(
+        lambda: len(view.nodes) == count and len(view.labels) == count // 2, 120, "the graph"
+    )
+    finished = time.perf_counter()
+    await asyncio.sleep(0.5)
+    probe.stop()
+    return {**probe.both(started, finished + 0.5), "seconds": finished - started}
+
+
+async def demo_over(window: Any, probe: Any, count: int) -> dict:
+    """Open a workspace of ``count`` sockets (not measured), then time Demos > Pipeline: done
+    when the demo runs and the sockets list shows its sockets only."""
+    from app_bench import wait_until
+
+    await open_unmeasured(window, count)
+    probe.start()
+    await asyncio.sleep(0.2)
+    started = time.perf_counter()
+    window.demos.open_demo("pipeline", ask=False)
+    called = time.perf_counter()
+    await wait_until(lambda: window.demos.runner is not None, 120, "the demo")
+    await wait_until(lambda: window.sockets.model.rowCount() == 8, 60, "the sockets list")
+    finished = time.perf_counter()
+    await asyncio.sleep(0.5)
+    probe.stop()
+    return {
+        **probe.both(started, finished + 0.5),
+        "demo_call_s": called - started,
+        "seconds": finished - started,
+    }
+
+
 SCENARIOS = {
     "evict": evict,
     "send_flood": send_flood,
     "open_capture_1m": open_capture_1m,
     "sockets": sockets,
     "close_sockets": close_sockets,
+    "topology": topology,
+    "demo_over": demo_over,
 }
 
 

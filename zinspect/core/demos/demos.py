@@ -217,6 +217,12 @@ def _check_step(kind: str, value: Any, path: str, socket_name: Callable[[Any, st
 
 
 # -- running --------------------------------------------------------------------------------
+def opening(demo: Demo) -> Workspace:
+    """What opening ``demo`` makes: its sockets but those made ``later`` (by an action); a
+    window makes them a step per turn (apply_steps, start_sends False), then its runner."""
+    return Workspace(sockets=[s for s in demo.workspace.sockets if s.name not in demo.later])
+
+
 class DemoRunner:
     """Runs one open demo on a session: opening it, its Start/Stop, actions and figures."""
 
@@ -242,8 +248,7 @@ class DemoRunner:
 
     def open(self) -> list[str]:
         """Create the demo's sockets (all but ``later``), automations that send stopped."""
-        sockets = [s for s in self.demo.workspace.sockets if s.name not in self.demo.later]
-        return apply_workspace(Workspace(sockets=sockets), self.session, start_sends=False)
+        return apply_workspace(opening(self.demo), self.session, start_sends=False)
 
     # -- Start / Stop -----------------------------------------------------------------------
     def _senders(self) -> list[SocketHandle]:

@@ -3,14 +3,30 @@ sweeps so linked nodes sit level. Deterministic, so it is testable without Qt.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Generator, Iterable, Sequence
 
 from zinspect.core.topology.model import FORWARD_LINK, Link, Node
 
 
 def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int, int]]:
-    """(layer, row) for every node: layers by the longest path over the flow edges, so
-    sources come first and sinks last; rows ordered to keep linked nodes level.
+    """``layout_steps`` run to its end at once."""
+    steps = layout_steps(nodes, links)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            positions: dict[str, tuple[int, int]] = end.value
+            return positions
+
+
+def layout_steps(
+    nodes: Sequence[Node], links: Iterable[Link]
+) -> Generator[None, None, dict[str, tuple[int, int]]]:
+    """(layer, row) for every node, returned after a yield between its parts (a window
+    spreads the layout of 3,000 sockets over turns of its loop): layers by the longest
+    path over the flow edges, so sources come first and sinks last; rows ordered to keep
+    linked nodes level.
 
     Edges are taken in priority order (endpoint links, then forwards, then forwards that go
     back upstream) and an edge that would close a cycle is left out of the layering (the
@@ -34,6 +50,7 @@ def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int,
     for source, targets in successors.items():
         for target in targets:
             predecessors[target].append(source)
+    yield
     layer = {key: 0 for key in order}
     for key in _topological(order, successors, predecessors):
         for target in successors[key]:
@@ -44,12 +61,14 @@ def layout(nodes: Sequence[Node], links: Iterable[Link]) -> dict[str, tuple[int,
             layer[key] = min(layer[t] for t in successors[key]) - 1
     layers: list[list[str]] = [[] for _ in range(1 + max(layer.values(), default=-1))]
     isolated = [key for key in order if not successors[key] and not predecessors[key]]
+    alone = set(isolated)
     for key in order:
-        if key not in isolated:
+        if key not in alone:
             layers[layer[key]].append(key)
     if layers:
         layers[0].extend(isolated)  # unlinked sockets wait at the start, below the rest
-    _order_rows(layers, successors, predecessors, order, set(isolated))
+    yield
+    yield from _order_rows(layers, successors, predecessors, order, alone)
     return {
         key: (number, row) for number, keys in enumerate(layers) for row, key in enumerate(keys)
     }
@@ -71,17 +90,19 @@ def _reaches(successors: dict[str, list[str]], start: str, goal: str) -> bool:
 def _topological(
     order: dict[str, int], successors: dict[str, list[str]], predecessors: dict[str, list[str]]
 ) -> list[str]:
+    """The keys, each after its predecessors; of those ready, the first in node order (a
+    heap: sorting the ready ones after each took 40 ms with 3,000 sockets)."""
     waiting = {key: len(predecessors[key]) for key in order}
-    ready = [key for key in order if waiting[key] == 0]
+    ready = [(index, key) for key, index in order.items() if waiting[key] == 0]
+    heapq.heapify(ready)
     result = []
     while ready:
-        key = ready.pop(0)
+        _index, key = heapq.heappop(ready)
         result.append(key)
         for target in successors[key]:
             waiting[target] -= 1
             if waiting[target] == 0:
-                ready.append(target)
-        ready.sort(key=order.__getitem__)
+                heapq.heappush(ready, (order[target], target))
     return result
 
 
@@ -91,8 +112,9 @@ def _order_rows(
     predecessors: dict[str, list[str]],
     order: dict[str, int],
     isolated: set[str],
-) -> None:
-    """Barycentre sweeps: down (by the rows of predecessors), up, down again."""
+) -> Generator[None, None, None]:
+    """Barycentre sweeps: down (by the rows of predecessors), up, down again; a yield
+    after each."""
 
     def sweep(numbers: Iterable[int], neighbours: dict[str, list[str]], step: int) -> None:
         for number in numbers:
@@ -107,5 +129,7 @@ def _order_rows(
 
     count = len(layers)
     sweep(range(1, count), predecessors, 1)
+    yield
     sweep(range(count - 2, -1, -1), successors, -1)
+    yield
     sweep(range(1, count), predecessors, 1)

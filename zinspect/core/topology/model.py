@@ -9,6 +9,7 @@ unknown (None) and the view says so rather than showing a wrong number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from zinspect.core.sockets.socket_types import SOCKET_TYPES
@@ -133,10 +134,20 @@ class Topology:
     positions: dict[str, tuple[int, int]]
 
     def node(self, key: str) -> Node:
-        return next(n for n in self.nodes if n.key == key)
+        return self._by_key[key]
 
     def node_of(self, handle: SocketHandle) -> Node | None:
-        return next((n for n in self.nodes if n.handle is handle), None)
+        return self._by_handle.get(id(handle))
+
+    # indexes, made on first use (the nodes are not changed once built): a search through
+    # 3,000 nodes per link and per box cost 0.3 s a refresh
+    @cached_property
+    def _by_key(self) -> dict[str, Node]:
+        return {node.key: node for node in self.nodes}
+
+    @cached_property
+    def _by_handle(self) -> dict[int, Node]:
+        return {id(n.handle): n for n in reversed(self.nodes) if n.handle is not None}
 
     @property
     def layer_count(self) -> int:

@@ -8,14 +8,15 @@ bundled file is never written. Opening any other workspace (or New) ends the dem
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 
-from zinspect.core.demos.demos import Demo, DemoRunner, demo_names, load_demo
+from zinspect.core.demos.demos import Demo, DemoRunner, demo_names, load_demo, opening
 from zinspect.core.sockets.session import Session
+from zinspect.core.workspace.apply import apply_steps
 from zinspect.core.workspace.model import SavedMessage
 from zinspect.ui.demos.demo_panel import DemoPanel
 from zinspect.ui.widgets.window_host import WindowHost
@@ -33,12 +34,12 @@ class Workspaces(Protocol):
 
     def replace_sockets(
         self,
-        create: Callable[[], list[str]],
+        steps: Generator[None, None, list[str]],
+        total: int,
         messages: list[SavedMessage],
-        *,
-        path: str | None,
-        title: str = "",
-    ) -> list[str]: ...
+        title: str,
+        then: Callable[[list[str]], None],
+    ) -> None: ...
 
 
 class DemoActions(QObject):
@@ -96,18 +97,25 @@ class DemoActions(QObject):
         self.workspaces.confirm_traffic(names, lambda: self._open_now(name))
 
     def _open_now(self, name: str) -> None:
+        """Replace the sockets by the demo's, a slice per turn (a workspace of thousands
+        closes first); its runner starts once they are made (Cancel: never)."""
         demo = load_demo(name)
         self.end_demo()
+        workspace = opening(demo)
+        steps = apply_steps(workspace, self.session, start_sends=False)
+        total = len(workspace.sockets)
+        title = f"{demo.name} demo"
+        messages = demo.workspace.messages
+        self.workspaces.replace_sockets(steps, total, messages, title, lambda _: self._made(demo))
+
+    def _made(self, demo: Demo) -> None:
         runner = DemoRunner(demo, self.session)
-        self.workspaces.replace_sockets(
-            runner.open, demo.workspace.messages, path=None, title=f"{demo.name} demo"
-        )
         self.runner = runner
         self.panel.set_runner(runner)
         self.dock.show()
         self.dock.raise_()
-        log.info("opened demo %s", name)
-        self.demo_opened.emit(name)
+        log.info("opened demo %s", demo.name)
+        self.demo_opened.emit(demo.name)
 
     def end_demo(self) -> None:
         """Close the running demo's helpers (its sockets belong to the workspace)."""

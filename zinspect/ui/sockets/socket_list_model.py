@@ -1,8 +1,9 @@
 """The list of live sockets: one row per SocketHandle, with endpoints, counts and state.
 
-Sockets are few, so a plain list of handles backs the model. Traffic changes the in/out
-counts constantly; they are not signalled per message but re-read by a low-rate timer, and a
-row is repainted only when what it shows actually changed.
+A plain list of handles backs the model; while a workspace of thousands is replaced, rows
+come and go in batches (``hold``). Traffic changes the in/out counts constantly; they are
+not signalled per message but re-read by a low-rate timer, and a row is repainted only when
+what it shows actually changed.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRect,
     QSize,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QFontMetrics
 
 from zinspect.core.sockets.monitor import ENDPOINT_LINES
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.tap.registry import tap_socket_note
-from zinspect.ui.widgets.theme import colour
 
 COUNT_REFRESH_MS = 250  # 4 Hz: counts are for reading, not for watching every message
+BATCH_MS = 250  # rows added or removed at most this often while a workspace is replaced
+SIZE_HINT_ROLE = int(Qt.ItemDataRole.SizeHintRole)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -130,6 +130,17 @@ class SocketListModel(QAbstractListModel):
         super().__init__(parent)
         self._handles: list[SocketHandle] = []
         self._shown: list[RowView] = []
+        self._listed: set[SocketHandle] = set()  # in a row, or arriving
+        # while a workspace is replaced (see hold): listed or taken away a few times a second
+        self._held = False
+        self._arriving: list[SocketHandle] = []
+        self._leaving: set[SocketHandle] = set()
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.setInterval(BATCH_MS)
+        self._batch_timer.timeout.connect(self.apply_held)
+        # a row's size without and with its line of connections (the view measures them)
+        self._sizes = (QSize(200, 40), QSize(200, 58))
         self._timer = QTimer(self)
         self._timer.setInterval(COUNT_REFRESH_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -142,33 +153,85 @@ class SocketListModel(QAbstractListModel):
         return self._handles[row] if 0 <= row < len(self._handles) else None
 
     def row_of(self, handle: SocketHandle) -> int:
-        """The row of ``handle``, or -1 when it is not listed."""
+        """The row of ``handle``, or -1 when it is not listed (one still arriving is listed
+        now: it is asked for to be selected)."""
+        if handle not in self._listed:
+            return -1
+        if self._arriving and handle in self._arriving:
+            self.apply_held()
         for row, listed in enumerate(self._handles):
             if listed is handle:
                 return row
         return -1
 
+    def hold(self, held: bool) -> None:
+        """While True (a workspace replaced), sockets added and removed change the rows a few
+        times a second, not one by one: each change lays every row out again (3,000 rows:
+        ~10 ms), once per turn of the loop, for a whole open or close."""
+        self._held = held
+        if not held:
+            self.apply_held()
+
     def add_handle(self, handle: SocketHandle) -> None:
-        if self.row_of(handle) >= 0 or handle.closed:
+        if handle in self._listed or handle.closed:
+            return
+        self._listed.add(handle)
+        if self._held:
+            self._arriving.append(handle)
+            self._apply_later()
+            return
+        self.apply_held()
+        self._insert([handle])
+
+    def remove_handle(self, handle: SocketHandle, *, at_once: bool = False) -> None:
+        """Take ``handle``'s row away (while held, with others later, unless ``at_once``)."""
+        if handle not in self._listed:
+            return
+        if self._arriving and handle in self._arriving:
+            self._arriving.remove(handle)
+            self._listed.discard(handle)
+            return
+        self._leaving.add(handle)
+        if self._held and not at_once:
+            self._apply_later()
+        else:
+            self.apply_held()
+
+    def _apply_later(self) -> None:
+        if not self._batch_timer.isActive():
+            self._batch_timer.start()
+
+    def apply_held(self) -> None:
+        """The rows held back by ``hold``, removed and added now."""
+        self._batch_timer.stop()
+        leaving, self._leaving = self._leaving, set()
+        arriving, self._arriving = self._arriving, []
+        self._listed -= leaving
+        if leaving:  # each run of neighbouring rows at once, from the end
+            rows = [row for row, listed in enumerate(self._handles) if listed in leaving]
+            while rows:
+                last = first = rows.pop()
+                while rows and rows[-1] == first - 1:
+                    first = rows.pop()
+                self.beginRemoveRows(QModelIndex(), first, last)
+                del self._handles[first : last + 1]
+                del self._shown[first : last + 1]
+                self.endRemoveRows()
+            if not self._handles:
+                self._timer.stop()
+        self._listed -= {handle for handle in arriving if handle.closed}
+        self._insert([handle for handle in arriving if not handle.closed])
+
+    def _insert(self, handles: list[SocketHandle]) -> None:
+        if not handles:
             return
         row = len(self._handles)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._handles.append(handle)
-        self._shown.append(row_view(handle))
+        self.beginInsertRows(QModelIndex(), row, row + len(handles) - 1)
+        self._handles.extend(handles)
+        self._shown.extend(row_view(handle) for handle in handles)
         self.endInsertRows()
         if not self._timer.isActive():
             self._timer.start()
-
-    def remove_handle(self, handle: SocketHandle) -> None:
-        row = self.row_of(handle)
-        if row < 0:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._handles[row]
-        del self._shown[row]
-        self.endRemoveRows()
-        if not self._handles:
-            self._timer.stop()
 
     def update_handle(self, handle: SocketHandle) -> None:
         """Repaint a row whose endpoints, subscriptions or state changed.
@@ -176,6 +239,8 @@ class SocketListModel(QAbstractListModel):
         Counts alone are left to the timer: socket_changed fires on every send, and a
         repaint per message is what the timer exists to avoid.
         """
+        if self._arriving and handle in self._arriving:
+            return  # its row is made from it as it is then
         row = self.row_of(handle)
         if row < 0:
             return
@@ -209,11 +274,20 @@ class SocketListModel(QAbstractListModel):
     def _on_timer_timeout(self) -> None:
         self.refresh_counts()
 
+    def set_row_heights(self, two_lines: int, three_lines: int) -> None:
+        """The heights the view's delegate measured for a row of two and of three lines."""
+        self._sizes = (QSize(200, two_lines), QSize(200, three_lines))
+
     # -- QAbstractListModel ------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._handles)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == SIZE_HINT_ROLE:  # first and short: every layout asks it of every row
+            row = index.row()
+            if 0 <= row < len(self._shown):
+                return self._sizes[bool(self._shown[row].connections)]
+            return None
         if not index.isValid() or index.parent().isValid() or index.column() != 0:
             return None
         row = index.row()
@@ -355,112 +429,3 @@ def elide_endpoints(metrics: QFontMetrics, text: str, width: int) -> str:
     if len(words) > 1 and "://" in words[1] and words[1] not in shown:
         return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
     return shown
-
-
-class SocketItemDelegate(QStyledItemDelegate):
-    """Two lines per socket: name, type and counts; then endpoints with the state on the
-    right; a third for a socket with live connections, naming each ("3 connections:
-    127.0.0.1:51234, …"), cut between words.
-
-    The size hint measures no text (only whether that third line is there), so laying out
-    a thousand rows stays cheap.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._padding = 4
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        lines = 3 if index.data(SocketListModel.ConnectionsRole) else 2
-        return QSize(200, self.row_height(option.font, lines))
-
-    def row_height(self, font: QFont, lines: int = 2) -> int:
-        """A row's height with ``lines`` lines of text (two: a socket without connections)."""
-        return lines * QFontMetrics(font).height() + (lines + 1) * self._padding
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        palette = opt.palette
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = QColor(text_color)
-        if not selected:
-            muted = palette.color(QPalette.ColorRole.PlaceholderText)
-        received, sent = index.data(SocketListModel.CountsRole) or (0, 0)
-        name = index.data(SocketListModel.NameRole) or ""
-        type_name = index.data(SocketListModel.TypeRole) or ""
-        endpoints = index.data(SocketListModel.EndpointsRole) or ""
-        state = index.data(SocketListModel.StateRole) or ""
-
-        pad = self._padding
-        rect = opt.rect.adjusted(pad + 2, pad, -pad - 2, -pad)
-        metrics = QFontMetrics(opt.font)
-        line = metrics.height()
-        top = QRect(rect.left(), rect.top(), rect.width(), line)
-        bottom = QRect(rect.left(), rect.top() + line + pad, rect.width(), line)
-
-        painter.save()
-        peers = index.data(SocketListModel.PeersRole) or ""
-        bold = QFont(opt.font)
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)
-        # the name first: in a narrow list the counts get shorter before the name is cut
-        # (the peers are in the tooltip)
-        wanted = bold_metrics.horizontalAdvance(name) + metrics.horizontalAdvance(" WWWWWW")
-        choices = [f"{peers + ' · ' if peers else ''}in {received} · out {sent}"]
-        choices.append(f"in {received} · out {sent}")
-        counts = next(
-            (c for c in choices if metrics.horizontalAdvance(c) + pad + wanted <= top.width()),
-            choices[-1],
-        )
-        counts_width = metrics.horizontalAdvance(counts) + pad
-        painter.setPen(muted)
-        painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, counts)
-
-        name_room = max(0, top.width() - counts_width - metrics.horizontalAdvance(" WWWWWW"))
-        shown_name = bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_room)
-        painter.setFont(bold)
-        painter.setPen(text_color)
-        painter.drawText(
-            top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_name
-        )
-        type_rect = top.adjusted(
-            bold_metrics.horizontalAdvance(shown_name) + pad * 2, 0, -counts_width, 0
-        )
-        painter.setFont(opt.font)
-        painter.setPen(muted)
-        painter.drawText(
-            type_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, type_name
-        )
-
-        state_width = 0
-        if state:
-            shown_state = elide_words(metrics, state, bottom.width() * 3 // 5)
-            state_width = metrics.horizontalAdvance(shown_state) + 2 * pad
-            painter.setPen(text_color if selected else colour("warning"))
-            painter.drawText(
-                bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown_state
-            )
-        painter.setPen(muted)
-        shown_endpoints = elide_endpoints(metrics, endpoints, max(0, bottom.width() - state_width))
-        painter.drawText(
-            bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown_endpoints
-        )
-        handle = index.data(SocketListModel.HandleRole)
-        connections = index.data(SocketListModel.ConnectionsRole) or ""
-        if connections and handle is not None:  # each peer, cut between words when narrow
-            connections = handle.monitor.connections.summary(compact=True) or connections
-            third = bottom.translated(0, line + pad)
-            painter.drawText(
-                third,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                elide_words(metrics, connections, third.width()),
-            )
-        painter.restore()

@@ -9,11 +9,12 @@ the user scrolled it out of sight on purpose (then it is left there until select
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from zinspect.ui.sockets.socket_list_model import SocketItemDelegate
+from zinspect.ui.sockets.socket_list_model import SocketListModel
+from zinspect.ui.sockets.socket_row_delegate import SocketItemDelegate
 
 MIN_ROWS = 3  # the dock's layout may not make the list shorter than this many sockets
 WANTED_ROWS = 4  # what the list asks for when the dock has room
@@ -26,16 +27,34 @@ class SocketListView(QListView):
         super().__init__(parent)
         self.delegate = SocketItemDelegate(self)
         self.setItemDelegate(self.delegate)
-        # not uniform: a socket with live connections has a third line naming them
+        # not uniform: a socket with live connections has a third line naming them, so each
+        # change lays out all rows again (the model's size hint each: ~3 us a row). In one
+        # pass: a Batched list shows no row until its last batch (Qt closes the list's only
+        # segment then), so while 2,000 sockets opened, and after, the list was blank.
         self.setUniformItemSizes(False)
-        # so each change lays out all rows again (a size hint each): a few hundred a turn,
-        # or opening or closing 3,000 sockets spent ~45 ms of each turn in the layout
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(200)
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._follow = True  # keep the selected row whole through layouts and resizes
         self._keeping = False  # this view is scrolling, not the user
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 (Qt override)
+        super().setModel(model)
+        self._tell_row_heights()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._tell_row_heights()
+            self.scheduleDelayedItemsLayout()
+
+    def _tell_row_heights(self) -> None:
+        model = self.model()
+        if isinstance(model, SocketListModel):
+            font = self.font()
+            model.set_row_heights(
+                self.delegate.row_height(font, 2), self.delegate.row_height(font, 3)
+            )
 
     # -- size --------------------------------------------------------------------------
     def _rows_height(self, rows: int) -> int:

@@ -273,6 +273,7 @@ class SocketPanel(QWidget):
         bridge.socket_added.connect(self._on_bridge_socket_added)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
         bridge.socket_changed.connect(self._on_bridge_socket_changed)
+        bridge.replacing_changed.connect(self.model.hold)  # rows come and go in batches
 
         for handle in self.session.sockets:
             self.model.add_handle(handle)
@@ -440,8 +441,8 @@ class SocketPanel(QWidget):
         row = self.model.row_of(handle)
         was_current = handle is self._current
         self._removing = True
-        try:
-            self.model.remove_handle(handle)
+        try:  # the selected one's row goes now: its neighbour is selected in its place
+            self.model.remove_handle(handle, at_once=was_current)
         finally:
             self._removing = False
         if was_current and row >= 0:

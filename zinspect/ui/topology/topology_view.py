@@ -2,18 +2,18 @@
 direction messages flow, each with its endpoint and a live count and rate.
 
 The graph itself (matching, directions, layers, counts) is core.topology; this module only
-draws it. The drawing is rebuilt when sockets or endpoints change (coalesced, and only when
-the graph's structure really changed); the counts are refreshed a few times a second, and
-only while the view is visible.
+draws it, a slice per turn of the loop. The drawing is rebuilt when sockets or endpoints
+change (coalesced, and only when the graph's structure really changed); the counts are
+refreshed a few times a second, and only while the view is visible.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Generator
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QTransform
+from PySide6.QtGui import QBrush, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QDockWidget,
     QGraphicsPathItem,
@@ -25,24 +25,24 @@ from PySide6.QtWidgets import (
 )
 
 from zinspect.core.sockets.socket_handle import SocketHandle
-from zinspect.core.topology.build import build_topology, live_connections
+from zinspect.core.topology.build import build_steps, build_topology, live_connections
 from zinspect.core.topology.model import FORWARD_LINK, Link, Node, Topology
 from zinspect.core.topology.stopped import StoppedSockets
 from zinspect.core.topology.traffic import LinkTraffic, TrafficSampler
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.topology.topology_items import (
-    BROKEN_COLOUR,
-    FORWARD_COLOUR,
     MARGIN,
-    MIN_SCALE,
     PARALLEL_GAP,
-    ROW_GAP,
-    ROW_GAP_DOWN,
     LabelItem,
     NodeItem,
     NodeSize,
+    Obstacles,
     arrow_head,
+    choose_downward,
+    fit_view,
     link_path,
+    link_pen,
+    node_centre,
     normal_of,
     place_label,
 )
@@ -52,7 +52,8 @@ from zinspect.ui.topology.topology_texts import (
     node_tooltip,
     shared_endpoint_links,
 )
-from zinspect.ui.widgets.theme import colour, theme_signals, tint
+from zinspect.ui.widgets.sliced import SlicedApply, cpu_timed
+from zinspect.ui.widgets.theme import theme_signals, tint
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,9 @@ REBUILD_DELAY_MS = 100  # a burst of socket changes (a workspace loading) draws 
 # ...and waits at least this many times as long as the last rebuild took: with 1,000
 # sockets a rebuild is ~15-20 ms, and ten a second would be a fifth of the loop
 REBUILD_SHARE = 10
+DRAW_SLICE_S = 0.015  # then at most this much drawing per turn of the loop
+NODE_CHUNK = 200  # boxes made per step (~6 ms)
+LINK_CHUNK = 50  # links (line, arrows, label placed) per step (~6 ms)
 REFRESH_MS = 333  # counts and rates, three times a second while visible
 EMPTY_TEXT = "No sockets yet: create one in the Sockets panel"
 
@@ -115,6 +119,8 @@ class TopologyView(QWidget):
         self.labels: dict[str, LabelItem] = {}
         self._selected: SocketHandle | None = None
         self._drawn: tuple | None = None  # (signature, downward) of what the scene shows
+        self._drawing: SlicedApply | None = None  # the last drawing (see _draw)
+        self._size: tuple[Topology, str, NodeSize] | None = None  # see _node_size
         self._scene_stale = True
         # links whose endpoint another link of the same fan shows already (see _draw_links)
         self._shared_endpoint: set[str] = set()
@@ -180,32 +186,34 @@ class TopologyView(QWidget):
         return self.nodes.get(node.key) if node is not None else None
 
     def label_text(self, link_key: str) -> str:
-        label = self.labels.get(link_key)
-        return label.text if label is not None else ""
+        return label.text if (label := self.labels.get(link_key)) is not None else ""
 
     @property
     def topology(self) -> Topology:
         """The graph of the session's sockets, built when asked after changes nobody saw: a
         hidden view builds nothing (100-150 ms with 3,000 sockets at the end of an open)."""
         if self._topology_stale:
-            self._build()
+            for _ in self._build():
+                pass
         return self._topology
 
     def rebuild(self) -> None:
         """Recompute the graph and redraw it now when visible; hidden, both wait for a look."""
         self._rebuild_timer.stop()
-        if not self.showing:
-            self._topology_stale = self._scene_stale = True  # built and drawn on show
+        if self.drawing:  # a drawing restarted by each change might never end: after it
+            self._rebuild_timer.start()
             return
-        started = time.thread_time()  # CPU: waits for a core on a busy machine are not ours
-        self._build()
-        self._draw()
-        took_ms = (time.thread_time() - started) * 1000
-        self._rebuild_timer.setInterval(max(REBUILD_DELAY_MS, int(took_ms * REBUILD_SHARE)))
+        self._topology_stale = self._scene_stale = True  # both now, or once shown
+        if self.showing:
+            self._draw()  # (its first step builds)
 
-    def _build(self) -> None:
-        sockets = self.session.sockets
-        self._topology = build_topology(sockets, self.stopped.handles, live_connections(sockets))
+    def _build(self, sliced: bool = False) -> Generator[None, None, None]:
+        """Build the graph; ``sliced``, with a yield between its parts (see _draw_steps)."""
+        sockets, stopped = self.session.sockets, self.stopped.handles
+        if sliced:
+            self._topology = yield from build_steps(sockets, stopped, live_connections(sockets))
+        else:
+            self._topology = build_topology(sockets, stopped, live_connections(sockets))
         self._topology_stale = False
         self.sampler.set_topology(self._topology)
         if self._selected is not None and self._selected.closed:
@@ -217,7 +225,9 @@ class TopologyView(QWidget):
         self._schedule_rebuild()
 
     def refresh(self) -> None:
-        """Sample the counters and update every link's label."""
+        """Sample the counters and update every link's label (not while one is drawn)."""
+        if self.drawing:
+            return
         traffic = self.sampler.sample()
         for link in self.topology.links:
             label = self.labels.get(link.key)
@@ -227,8 +237,6 @@ class TopologyView(QWidget):
                 tip = link_tooltip(self.topology, link, counts)
                 label.setToolTip(tip)
                 self.edges[link.key].setToolTip(tip)
-        for item in self.nodes.values():
-            item.setToolTip(node_tooltip(self.topology, item.node))
 
     # -- events -------------------------------------------------------------------------------
     @property
@@ -309,6 +317,8 @@ class TopologyView(QWidget):
         self.socket_selected.emit(node.handle)
 
     def _on_canvas_resized(self) -> None:
+        if self.drawing or (self._scene_stale and self.showing):
+            return  # a drawing under way (or due: see _catch_up) fits the view as it ends
         if self.topology.nodes and self._choose_downward() != self.downward:
             self._draw()
         else:
@@ -316,37 +326,47 @@ class TopologyView(QWidget):
 
     # -- drawing ------------------------------------------------------------------------------
     def _node_size(self) -> NodeSize:
-        return NodeSize(self.font(), self.topology.nodes)
+        """Measured once per graph and font (every name measured: 20 ms with 3,000)."""
+        key = (self.topology, self.font().key())
+        if self._size is None or self._size[0] is not key[0] or self._size[1] != key[1]:
+            self._size = (*key, NodeSize(self.font(), self.topology.nodes))
+        return self._size[2]
 
     def _choose_downward(self) -> bool:
-        """Top to bottom when that shows the graph clearly larger than left to right."""
-        layers = max(self.topology.layer_count, 1)
-        rows = max(self.topology.layer_sizes(), default=1)
+        topology = self.topology
+        rows = max(topology.layer_sizes(), default=1)
         view = self.canvas.viewport().size()
-        size = self._node_size()
-        across = (
-            layers * size.width + (layers - 1) * size.layer_gap + 2 * MARGIN,
-            rows * size.height + (rows - 1) * ROW_GAP + 2 * MARGIN,
-        )
-        down = (
-            rows * size.width + (rows - 1) * ROW_GAP_DOWN + 2 * MARGIN,
-            layers * size.height + (layers - 1) * size.layer_gap_down + 2 * MARGIN,
-        )
-        scale = [min(view.width() / w, view.height() / h, 1.0) for w, h in (across, down)]
-        return scale[1] > scale[0] * 1.15
-
-    def _node_centre(self, key: str, sizes: list[int], rows: int, size: NodeSize) -> QPointF:
-        layer, row = self.topology.positions[key]
-        offset = (rows - sizes[layer]) / 2 + row
-        if self.downward:
-            return QPointF(
-                offset * (size.width + ROW_GAP_DOWN), layer * (size.height + size.layer_gap_down)
-            )
-        return QPointF(layer * (size.width + size.layer_gap), offset * (size.height + ROW_GAP))
+        return choose_downward(topology.layer_count, rows, self._node_size(), view)
 
     def _draw(self) -> None:
+        """Draw the graph anew, a slice per turn of the loop (3,000 boxes and their links
+        took 0.3-2 s in one); a usual graph is drawn before this returns."""
         self._scene_stale = False
+        if self._drawing is not None:
+            self._drawing.cancel()  # (nothing once it ended)
+            self._drawing.deleteLater()
+        big = len(self.session.sockets) > NODE_CHUNK  # its build is a turn's work alone
+        steps = cpu_timed(self._draw_steps(big), self._drawn_in)
+        self._drawing = SlicedApply(steps, lambda _: None, self, slice_s=DRAW_SLICE_S)
+        self._drawing.start(1 if big else 2)  # a usual graph: built and drawn at once
+
+    @property
+    def drawing(self) -> bool:
+        """A drawing is under way: the boxes and links are not all there yet."""
+        return self._drawing is not None and not self._drawing.finished
+
+    def _drawn_in(self, took_ms: float) -> None:
+        self._rebuild_timer.setInterval(max(REBUILD_DELAY_MS, int(took_ms * REBUILD_SHARE)))
+
+    def _draw_steps(self, big: bool) -> Generator[None, None, list[str]]:
+        """The build (when out of date), then boxes and links a chunk per step; a big
+        graph's build waits for a turn of its own (not one that shows the tab)."""
+        if big:
+            yield
+        if self._topology_stale and big:
+            yield from self._build(sliced=True)
         topology = self.topology
+        yield
         has_nodes = bool(topology.nodes)
         self.empty_label.setVisible(not has_nodes)
         self.canvas.setVisible(has_nodes)
@@ -357,8 +377,8 @@ class TopologyView(QWidget):
             for node in topology.nodes:  # the same picture, maybe of re-created sockets
                 self.nodes[node.key].node = node
             self.select_socket(self._selected)
-            return
-        self._drawn = drawn
+            return []
+        self._drawn = None  # until the last step
         self.scene.clear()
         self.nodes, self.edges, self.labels = {}, {}, {}
         font = QFont(self.font())  # the app's size: labels as readable as the rest
@@ -367,26 +387,34 @@ class TopologyView(QWidget):
         rows = max(sizes, default=1)
         size = self._node_size()
         centres = {
-            node.key: self._node_centre(node.key, sizes, rows, size) for node in topology.nodes
+            node.key: node_centre(topology.positions[node.key], sizes, rows, size, self.downward)
+            for node in topology.nodes
         }
-        for node in topology.nodes:
+        for count, node in enumerate(topology.nodes):
+            if count and count % NODE_CHUNK == 0:
+                yield
             item = NodeItem(node, font, palette, size)
             item.setPos(centres[node.key])
+            item.setToolTip(node_tooltip(topology, node))
+            item.selected = node.handle is not None and node.handle is self._selected
             self.scene.addItem(item)
             self.nodes[node.key] = item
-        self._draw_links(centres, font, palette, size)
+        self._frame()  # every box there: in view as it will stay while the links come
+        yield from self._draw_links(topology, centres, font, palette, size)
         self.select_socket(self._selected)
-        self.scene.setSceneRect(
-            self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        )
-        self.refresh()
-        self._fit()
+        self._frame()
+        self._drawn = drawn
         log.debug("drew %d nodes, %d links", len(topology.nodes), len(topology.links))
+        return []
 
     def _draw_links(
-        self, centres: dict[str, QPointF], font: QFont, palette: QPalette, size: NodeSize
-    ) -> None:
-        topology = self.topology
+        self,
+        topology: Topology,
+        centres: dict[str, QPointF],
+        font: QFont,
+        palette: QPalette,
+        size: NodeSize,
+    ) -> Generator[None, None, None]:
         pairs: dict[tuple[str, str], list[Link]] = {}
         for link in topology.links:
             first, second = sorted((link.source, link.target))
@@ -398,11 +426,12 @@ class TopologyView(QWidget):
             if layer_of[link.target] > layer_of[link.source]:
                 fan_out[link.source] += 1
                 fan_in[link.target] += 1
-        obstacles = [item.sceneBoundingRect() for item in self.nodes.values()]
+        obstacles = Obstacles([item.sceneBoundingRect() for item in self.nodes.values()])
         self._shared_endpoint = shared_endpoint_links(topology)
         traffic = self.sampler.sample()
         text_color = palette.color(QPalette.ColorRole.Text)
         stopped_color = palette.color(QPalette.ColorRole.Mid)
+        drawn = 0
         for (first, _second), links in pairs.items():
             for index, link in enumerate(links):
                 offset = (index - (len(links) - 1) / 2) * PARALLEL_GAP
@@ -415,27 +444,8 @@ class TopologyView(QWidget):
                     )
                     offset = 30.0 + 20.0 * span  # go around, not through, the nodes between
                 path = link_path(start, end, offset * canonical, size)
-                color = (
-                    stopped_color
-                    if link.stopped
-                    else colour(FORWARD_COLOUR)
-                    if link.kind == FORWARD_LINK
-                    else colour(BROKEN_COLOUR)
-                    if not link.compatible
-                    else text_color
-                )
+                color, pen = link_pen(link, text_color, stopped_color)
                 edge = QGraphicsPathItem(path)
-                pen = QPen(color, 1.6)
-                if link.stopped:
-                    pen.setStyle(Qt.PenStyle.DotLine)
-                elif link.kind == FORWARD_LINK:
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                elif not link.compatible:
-                    pen.setStyle(Qt.PenStyle.DotLine)
-                else:
-                    faded = QColor(color)
-                    faded.setAlphaF(0.6)
-                    pen.setColor(faded)
                 edge.setPen(pen)
                 edge.setZValue(1)
                 self.scene.addItem(edge)
@@ -455,14 +465,11 @@ class TopologyView(QWidget):
                     if (link.kind == FORWARD_LINK or not link.compatible) and not link.stopped
                     else text_color,
                 )
-                label.set_lines(
-                    label_lines(
-                        self.topology,
-                        link,
-                        traffic.get(link.key, LinkTraffic()),
-                        self._shared_endpoint,
-                    )
-                )
+                counts = traffic.get(link.key, LinkTraffic())
+                label.set_lines(label_lines(topology, link, counts, self._shared_endpoint))
+                tip = link_tooltip(topology, link, counts)
+                label.setToolTip(tip)
+                edge.setToolTip(tip)
                 # fanned-out labels sit toward the many ends, where there is room
                 spread = fan_out[link.source] - fan_in[link.target]
                 lean = 0.25 if self.downward else 0.14
@@ -473,25 +480,16 @@ class TopologyView(QWidget):
                 place_label(label, path, where, obstacles, side)
                 self.scene.addItem(label)
                 self.labels[link.key] = label
+                drawn += 1
+                if drawn % LINK_CHUNK == 0:
+                    yield
+
+    def _frame(self) -> None:
+        self.scene.setSceneRect(
+            self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        )
+        self._fit()
 
     def _fit(self) -> None:
-        """Show the whole graph: shrink to fit (not below MIN_SCALE), never enlarge. A
-        graph still too big is shown from where messages start (the sources: the top when
-        laid out downward, else the left) and from its first socket the other way, or with
-        the selected socket in sight, to scroll on."""
-        rect = self.scene.sceneRect()
-        view = self.canvas.viewport().size()
-        if rect.isEmpty() or view.isEmpty():
-            return
-        scale = min(view.width() / rect.width(), view.height() / rect.height(), 1.0)
-        scale = max(scale, MIN_SCALE)
-        self.canvas.setTransform(QTransform.fromScale(scale, scale))
-        self.canvas.centerOn(rect.center())
-        bars = (self.canvas.verticalScrollBar(), self.canvas.horizontalScrollBar())
-        along, across = bars if self.downward else bars[::-1]
-        along.setValue(along.minimum())
         item = self.node_item(self._selected) if self._selected is not None else None
-        if item is not None:  # the selected socket's box in sight
-            self.canvas.ensureVisible(item)
-        else:  # too big across too (a layer of 2,000 sockets): from its first, not its middle
-            across.setValue(across.minimum())
+        fit_view(self.canvas, self.downward, item)

@@ -26,7 +26,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from zinspect.core.sockets.session import Session
-from zinspect.core.workspace.apply import apply_steps, close_steps, rebase_scripts
+from zinspect.core.workspace.apply import apply_steps, rebase_scripts
 from zinspect.core.workspace.atomic_save import save_workspace_atomic
 from zinspect.core.workspace.dump import dump_workspace, holds_secrets
 from zinspect.core.workspace.model import EXTENSION, SavedMessage, Workspace, WorkspaceError
@@ -254,14 +254,15 @@ class WorkspaceActions(QObject):
         steps: Generator[None, None, list[str]] | None,
         total: int,
         done: Callable[[list[str]], Iterator[None] | None],
+        title: str = "",
     ) -> None:
         """Replace every socket by those of ``steps`` (see WorkspaceSwitch), naming ``path``
-        from now on: an action taken meanwhile never refers to the previous file."""
+        (or ``title``) from now on: an action taken meanwhile never names the previous file."""
         self._stop_and_unselect()
-        self.path, self.title, self._modified = path, "", False
+        self.path, self.title, self._modified = path, title, False
         self.load_problems.set_problems(None, [])  # the previous file's, not this one's
         self._update_title()
-        self.switch.start(display_name(path) if path else None, steps, total, done)
+        self.switch.start(display_name(path) if path else title or None, steps, total, done)
 
     def _refuse(self, path: str, error: WorkspaceError) -> None:
         icon = QMessageBox.Icon.Warning
@@ -270,24 +271,25 @@ class WorkspaceActions(QObject):
 
     def replace_sockets(
         self,
-        create: Callable[[], list[str]],
+        steps: Generator[None, None, list[str]],
+        total: int,
         messages: list[SavedMessage],
-        *,
-        path: str | None,
-        title: str = "",
-    ) -> list[str]:
-        """Close every socket, then ``create`` the new ones (it returns the problems) and
-        set the saved messages; the result is the clean state of ``path``, or of an
-        untitled workspace called ``title`` (a demo: Save asks where, never over the
-        bundled file). Announces it with ``workspace_replaced``."""
-        self._stop_and_unselect()
-        for _ in close_steps(self.session):  # at once: what follows needs them closed
-            pass
-        problems = create()
-        self._replaced(problems, messages, path=path, title=title)
-        self._choose_first()
-        self._mark_clean()
-        return problems
+        title: str,
+        then: Callable[[list[str]], None],
+    ) -> None:
+        """As Open, sliced with progress and Cancel, the ``total`` sockets of ``steps``: an
+        untitled workspace called ``title`` (a demo: Save asks where), then ``then`` with the
+        problems. Cancel ends as an Open's: no socket, an empty untitled workspace."""
+
+        def made(problems: list[str]) -> Iterator[None]:
+            self._choose_first()
+            yield
+            self.switch.end()
+            self._replaced(problems, messages, path=None, title=title)
+            self._mark_clean()
+            then(problems)
+
+        self._switch(None, steps, total, made, title)
 
     def _replaced(
         self,

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWid
 
 from zinspect.core.workspace.apply import close_steps
 from zinspect.ui.bridge import SessionBridge
+from zinspect.ui.widgets.sliced import SlicedApply
 from zinspect.ui.workspace import workspace_open
-from zinspect.ui.workspace.workspace_open import SlicedApply
 
 
 def opened_words(name: str, sockets: int, taps: int, problems: int) -> str:
@@ -118,7 +118,7 @@ class WorkspaceSwitch(QObject):
                 text = f"{what} {closing - count:,} of {closing:,} sockets"
             self.status.show_text(text, cancellable=name is not None)
 
-        current = SlicedApply(all_steps(), done, self, progress)
+        current = SlicedApply(all_steps(), done, self, progress, workspace_open.SLICE_S)
         self._current = current
         self.running_changed.emit(True)
         self.bridge.set_replacing(True)
