@@ -45,6 +45,7 @@ from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.automation.script_pane import ScriptPane
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm
+from zinspect.ui.sockets.close_socket import CloseSocket, typed_work
 from zinspect.ui.sockets.decode_rules_editor import DecodeRulesEditor
 from zinspect.ui.sockets.endpoint_editor import EndpointEditor
 from zinspect.ui.sockets.endpoint_text import show_clipped
@@ -207,8 +208,10 @@ class SocketPanel(QWidget):
         self.close_button = QPushButton("Close socket")
         self.close_button.setAccessibleName("Close socket")
         self.close_button.setToolTip(
-            "Close the selected socket now (linger 0: messages not yet delivered are dropped)"
+            "Close the selected socket (linger 0: messages not yet delivered are dropped); "
+            "asks first when it holds an automation, a script or decode rules"
         )
+        self.closer = CloseSocket(self, bridge.session.decoder)  # asks when work would go
         close_row = QHBoxLayout()
         close_row.addStretch(1)
         close_row.addWidget(self.close_button)
@@ -312,9 +315,14 @@ class SocketPanel(QWidget):
         self.new_socket.focus_type()
 
     def close_current_socket(self) -> None:
-        """Close the selected socket (Ctrl+W); the selection moves to its neighbour."""
+        """Close the selected socket (Ctrl+W), after asking if it holds work made by hand;
+        the selection moves to its neighbour."""
         if self._current is not None:
-            self._current.close()
+            self.close_socket(self._current)
+
+    def close_socket(self, handle: SocketHandle) -> None:
+        typed = typed_work(handle, self.automation_editor, self.script_pane)
+        self.closer.close(handle, typed if handle is self._current else [])
 
     # -- internals -----------------------------------------------------------------------
     def _sync_current(self) -> None:
@@ -419,7 +427,7 @@ class SocketPanel(QWidget):
         menu.setToolTipsVisible(True)
         close = QAction(f"Close {handle.name}", menu)
         close.setToolTip("Close this socket now (linger 0)")
-        close.triggered.connect(lambda checked=False: handle.close())
+        close.triggered.connect(lambda checked=False: self.close_socket(handle))
         rules = QAction("Decode rules…", menu)
         rules.setToolTip("Choose how this socket's frames are decoded")
         rules.triggered.connect(lambda checked=False: self.show_decode_rules(handle))
