@@ -39,6 +39,7 @@ from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.elided_label import ElidedLabel
 from zinspect.ui.widgets.feedback import error_label, show_error
 from zinspect.ui.widgets.flow_bar import FlowBar
+from zinspect.ui.widgets.reveal import reveal_soon
 
 log = logging.getLogger(__name__)
 
@@ -303,3 +304,4 @@ class ScriptPane(QWidget):
         attach_any(handle, AutomationSpec(script=ScriptSpec(path=name, file=file)), start=False)
         self.refresh()
         self.edit.setFocus()
+        reveal_soon(self, self.path_label, self.edit)  # the fields it replaces were taller

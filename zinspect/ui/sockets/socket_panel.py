@@ -56,6 +56,7 @@ from zinspect.ui.sockets.socket_list_model import SocketListModel, socket_state
 from zinspect.ui.sockets.socket_list_view import SocketListView
 from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
+from zinspect.ui.widgets.reveal import reveal_soon
 from zinspect.ui.widgets.soon import call_soon
 from zinspect.ui.widgets.theme import set_style
 
@@ -304,11 +305,13 @@ class SocketPanel(QWidget):
         """Select ``handle`` and bring its decode rules into view, keyboard in the form;
         ``template`` is a rule to complete there (a protobuf rule lacks its schema)."""
         self.select_socket(handle)
-        self.details_scroll.ensureWidgetVisible(self.decoding_group)
+        editor = self.decode_rules_editor
         if template is not None:
-            self.decode_rules_editor.fill_form(template)
+            editor.fill_form(template)
         else:
-            self.decode_rules_editor.topic_edit.setFocus()
+            editor.topic_edit.setFocus()
+        # the group's top, then its form: the settings were just laid out for this socket
+        reveal_soon(self, self.decoding_group, editor.topic_edit, editor.add_button)
 
     def focus_new_socket(self) -> None:
         """Put keyboard focus on the type chooser, to start making a socket (Ctrl+N)."""
