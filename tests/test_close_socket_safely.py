@@ -81,3 +81,12 @@ def test_a_socket_with_an_automation_asks_from_the_close_button_too(window, user
     click_box(window, qtbot, "Close socket")
     qtbot.waitUntil(lambda: rep.closed, timeout=WAIT_MS)
     assert window.sockets.current_socket() is None
+
+
+def test_the_question_goes_when_its_socket_closes_meanwhile(window, user, qtbot):
+    sub = user.create("SUB", "sub-2")
+    window.session.decoder.set_rules("sub-2", [DecodeRule("msgpack", frame=2)])
+    window.sockets.close_button.click()
+    box = the_box(window, qtbot)
+    sub.close()  # elsewhere: a workspace opened, say
+    qtbot.waitUntil(lambda: box not in open_boxes(window), timeout=WAIT_MS)

@@ -74,6 +74,7 @@ class CloseSocket(QObject):
         self._window = window
         self._decoder = decoder
         self.box: QMessageBox | None = None  # the question on screen, if any
+        self._asked: SocketHandle | None = None  # the socket it asks about
 
     def close(self, handle: SocketHandle, typed: list[str] | None = None) -> None:
         """Close ``handle`` now if it holds nothing made by hand, else ask; ``typed`` is
@@ -86,9 +87,15 @@ class CloseSocket(QObject):
             return
         self._ask(handle, parts)
 
+    def socket_removed(self, handle: SocketHandle) -> None:
+        """``handle`` closed meanwhile (a workspace opened, say): its question goes too."""
+        if self.box is not None and handle is self._asked:
+            self.box.close()
+
     def _ask(self, handle: SocketHandle, parts: list[str]) -> None:
         if self.box is not None:
             self.box.close()
+        self._asked = handle
         box = self.box = QMessageBox(
             QMessageBox.Icon.Question,
             "Close socket?",
@@ -117,4 +124,4 @@ class CloseSocket(QObject):
 
     def _forget(self, box: QMessageBox) -> None:
         if self.box is box:
-            self.box = None
+            self.box, self._asked = None, None

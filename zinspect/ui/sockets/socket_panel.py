@@ -448,6 +448,7 @@ class SocketPanel(QWidget):
         self.new_socket.update_name_placeholder()
 
     def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
+        self.closer.socket_removed(handle)
         row = self.model.row_of(handle)
         was_current = handle is self._current
         self._removing = True
