@@ -190,7 +190,10 @@ def test_a_message_of_200000_frames_is_kept_cut_at_the_cap_and_counted(
     ) in caplog.text
     probe.resume()
     user.click_row(0)
-    assert user.detail_field("frames") == f"{MAX_FRAMES_PER_MESSAGE:,} frames"
+    # the message says it was cut, not "100,000 frames" as if whole
+    assert user.detail_field("frames").startswith(
+        f"{MAX_FRAMES_PER_MESSAGE:,} of {frames:,} frames kept"
+    )
     assert user.frame_table.model().rowCount() == MAX_FRAMES_PER_MESSAGE
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu
 from table_helpers import right_click
 from ui_actions import WAIT_MS
 
-from zinspect.core.decode.frame_decoders import DECODERS
+from zinspect.core.decode.frame_decoders import DECODERS, SCHEMA_DECODERS
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.decode.rule_form import read_rule, rule_text
 from zinspect.core.store import IN, Message
@@ -24,7 +24,9 @@ def schema_decoder():
         return {"schema": rule.schema, "type": rule.message_type, "size": len(data)}
 
     DECODERS[SCHEMA_DECODER] = decode
+    SCHEMA_DECODERS.add(SCHEMA_DECODER)
     yield SCHEMA_DECODER
+    SCHEMA_DECODERS.discard(SCHEMA_DECODER)
     del DECODERS[SCHEMA_DECODER]
 
 

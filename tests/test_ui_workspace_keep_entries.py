@@ -12,7 +12,7 @@ import socket as pysocket
 import stat
 
 import zmq
-from ui_actions import click_box, open_boxes, the_box
+from ui_actions import WAIT_MS, click_box, open_boxes, the_box
 from workspace_helpers import read, write
 
 from zinspect.core.workspace.parse import parse_workspace
@@ -89,6 +89,8 @@ def test_only_what_cannot_be_written_back_is_asked_about(window, qtbot, tmp_path
         path = write(tmp_path / "busy.zinspect.json", document)
         actions = window.workspace_actions
         assert actions.open_path(path)
+        # a taken port is tried again for a moment: the open ends while it is held
+        qtbot.waitUntil(lambda: not actions.switch.running, timeout=WAIT_MS)
     actions.problems_dialog.close()
     original = read(path)
     actions.save()

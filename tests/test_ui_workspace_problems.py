@@ -93,6 +93,8 @@ def test_a_bind_that_fails_shows_the_socket_with_its_error(window, qtbot, tmp_pa
             },
         )
         assert window.workspace_actions.open_path(path)
+        # a taken port is tried again for a moment: the open ends while it is held
+        qtbot.waitUntil(lambda: not window.workspace_actions.switch.running, timeout=WAIT_MS)
     pub = window.session.socket_named("pub")
     assert [e.address for e in pub.endpoints] == ["inproc://fine"]
     assert pub.last_error.startswith(f"bind {taken}: Address already in use")

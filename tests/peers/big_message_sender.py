@@ -1,11 +1,13 @@
 """A PUSH peer that sends COUNT messages of FRAMES frames of SIZE bytes each, then exits.
 
     python big_message_sender.py ENDPOINT COUNT FRAMES SIZE [--interval S] [--timeout S]
+        [--stay]
 
 Connects a PUSH socket, prints ``ready ENDPOINT``, and sends the messages ``--interval``
 seconds apart. Frame i is its index (one byte) then SIZE - 1 bytes of "x"; every message
 reuses the same buffers (zero-copy sends), so this process needs about FRAMES x SIZE bytes
-whatever COUNT is. Prints ``sent`` and lingers at most until the deadline so they all leave.
+whatever COUNT is. Prints ``sent`` and lingers at most until the deadline so they all leave;
+with ``--stay`` it stays connected until the deadline (or until it is killed) instead.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def main() -> int:
     parser.add_argument("size", type=int)
     parser.add_argument("--interval", type=float, default=0.0, help="seconds between messages")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds until giving up")
+    parser.add_argument("--stay", action="store_true", help="stay connected until the deadline")
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout
     context = zmq.Context()
@@ -41,6 +44,8 @@ def main() -> int:
         if args.interval and number + 1 < args.count:
             time.sleep(args.interval)
     print("sent", flush=True)
+    while args.stay and time.monotonic() < deadline:  # a peer that stays connected
+        time.sleep(0.1)
     socket.linger = max(0, int((deadline - time.monotonic()) * 1000))
     socket.close()
     context.term()

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import itemgetter
 
+from zinspect.core.cut_notes import CutNotes
 from zinspect.core.history_log import HistoryLog as HistoryLog
 from zinspect.core.message import Message as Message
 from zinspect.core.message import message_from_row as message_from_row
@@ -94,6 +95,7 @@ class MessageStore:
         self._head = 0  # index in _items of the oldest kept message
         self.first_seq = 0  # seq of the oldest kept message
         self.end_seq = 0  # seq the next message will get
+        self.cut_notes = CutNotes()  # messages stored without the frames past the caps
         self.total_bytes = 0
         self.dropped = 0
         self.dropped_unkept = 0  # of those, the ones no history had on disk: really gone

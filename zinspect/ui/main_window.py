@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
             "&Close socket",
             self.sockets.close_current_socket,
             "Ctrl+W",
-            "Close the selected socket at once (linger 0)",
+            "Close the selected socket (linger 0); asks first if it holds work made by hand",
+            while_typing=False,
         )
         self.addAction(self.composer.send_action)
         self.probe_action = add(
@@ -446,7 +447,6 @@ class MainWindow(QMainWindow):
         self._size_docks(size.width())
         whole_tab_titles(self)
 
-    # -- the Help menu's boxes ----------------------------------------------------------
     def show_about(self) -> QMessageBox:
         return open_about(self)
 

@@ -67,6 +67,9 @@ DECODERS: dict[str, FrameDecoder] = {
 # Decoders that give bytes for another decoder: alone or last in a chain, their bytes are
 # guessed. Plugins cannot join this set.
 DECOMPRESSORS = frozenset({"zlib", "gzip", "zstd", "lz4"})
+# Decoders that read nothing without a schema file and a message type, by exact name:
+# "protobuf-raw" reads any protobuf message without one.
+SCHEMA_DECODERS: set[str] = {"protobuf"}
 CHAIN_SEPARATOR = "+"
 MAX_CHAIN = 8  # steps in one chain
 

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from zinspect.core.decode.frame_decoders import SCHEMA_DECODERS, chain_steps
 from zinspect.core.decode.model import DecodeRule
 
 FRAME_LIMIT = 1_000_000
@@ -17,8 +18,9 @@ _MESSAGE_TYPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z
 
 
 def needs_schema(decoder: str) -> bool:
-    """Decoders that read nothing without a schema file and a message type (protobuf)."""
-    return "protobuf" in decoder
+    """Does ``decoder`` (a name, or a chain such as zstd+protobuf) read nothing without a
+    schema file and a message type? protobuf does; protobuf-raw does not."""
+    return any(step in SCHEMA_DECODERS for step in chain_steps(decoder))
 
 
 def rule_text(rule: DecodeRule) -> str:

@@ -232,7 +232,7 @@ class SocketHandle(Sending, Receiving):
         self.endpoints.remove(entry)
         self.monitor.forget(entry)  # its "retrying …" is no longer this socket's state
         log.info("%s %s %s", self.name, "unbound" if entry.bound else "disconnected", entry.address)
-        self.session.notify_changed(self)
+        self._worked()
 
     # -- options ----------------------------------------------------------------------
     def set_option(self, name: str, value: int | bytes | str) -> None:
@@ -268,7 +268,7 @@ class SocketHandle(Sending, Receiving):
             self._lock_step = not value
             self._lock_step_turn = True
         log.info("%s option %s = %s", self.name, option.name, shown)
-        self.session.notify_changed(self)
+        self._worked()
 
     def set_security_option(self, name: str, value: int | bytes | str) -> None:
         """Set a security option (mechanism, keys, password) without remembering it in
@@ -294,7 +294,7 @@ class SocketHandle(Sending, Receiving):
             raise SocketError(f"{option.name}: {reason}") from None
         self.security_options[option.name] = value
         log.info("%s security option %s set", self.name, option.name)
-        self.session.notify_changed(self)
+        self._worked()
 
     # -- subscriptions ----------------------------------------------------------------
     def subscribe(self, topic: bytes) -> None:
@@ -303,7 +303,7 @@ class SocketHandle(Sending, Receiving):
             raise SocketError("Already subscribed to that prefix")
         self._send_subscription(True, topic)
         self.subscriptions.append(topic)
-        self.session.notify_changed(self)
+        self._worked()
 
     def unsubscribe(self, topic: bytes) -> None:
         self._check_subscribing()
@@ -311,6 +311,12 @@ class SocketHandle(Sending, Receiving):
             raise SocketError("Not subscribed to that prefix")
         self._send_subscription(False, topic)
         self.subscriptions.remove(topic)
+        self._worked()
+
+    def _worked(self) -> None:
+        """A later action on the socket worked: a bind that failed before it is history (the
+        Events panel keeps it), no longer the state its heading and list row show."""
+        self.monitor.forget_failed_binds()
         self.session.notify_changed(self)
 
     def _check_subscribing(self) -> None:

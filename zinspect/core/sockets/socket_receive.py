@@ -420,8 +420,8 @@ class Receiving:
                 partial[1], partial[2], partial[5] = size, cut, kept_frames
                 self._partial = partial
                 return -1
-        if cut:
-            self._note_cut(cut)
+        if cut:  # its seq: the batch is stored next, from the store's end on
+            self._note_cut(cut, self.session.store.end_seq + len(batch), len(frames) + cut)
         if kept_frames:
             kept.extend([len(batch)] * kept_frames)
         batch.append((partial[3], self.name, IN, size, *frames))
@@ -432,9 +432,13 @@ class Receiving:
         will never come)."""
         self._partial = None
 
-    def _note_cut(self, frames: int) -> None:
-        """A message over the per-message caps was stored without its last ``frames``."""
+    def _note_cut(self, frames: int, seq: int, received: int) -> None:
+        """Message ``seq`` (of ``received`` frames) was over the per-message caps and is
+        stored without its last ``frames``: the store notes it for the Message pane, and
+        the socket's count changes in the list and its heading alike."""
         self.cut_messages += 1
+        self.session.store.cut_notes.note(seq, received)
+        self.session.notify_changed(cast("SocketHandle", self))
         if self.cut_messages == 1:
             log.warning(
                 "%s received a message over zinspect's caps (%d frames, %d MiB): "

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Generator
+from dataclasses import dataclass
 
 from zinspect.core.automation.script_runner import attach_any
 from zinspect.core.decode.model import DecodeError
@@ -16,7 +18,7 @@ from zinspect.core.security.apply import apply_security, keep_security
 from zinspect.core.sockets.fd_limit import OutOfDescriptorsError, did_not_fit
 from zinspect.core.sockets.ipc_files import SocketFileExistsError
 from zinspect.core.sockets.session import Session
-from zinspect.core.sockets.socket_base import SocketError
+from zinspect.core.sockets.socket_base import AddressInUseError, SocketError
 from zinspect.core.sockets.socket_handle import SocketHandle
 from zinspect.core.tap.engine import make_tap, start_tap
 from zinspect.core.tap.proxy_tap import ProxyTap
@@ -26,12 +28,40 @@ from zinspect.core.workspace.model import SocketSpec, Workspace
 
 log = logging.getLogger(__name__)
 
+# A bind whose port is taken is tried again for this long: the workspace opened again (or
+# re-opened after Discard) finds its own port held by the socket it just closed, which
+# libzmq's I/O thread releases a few milliseconds later (as a tap's start waits:
+# core.tap.engine.start_tap).
+REBIND_SECONDS = 1.0
+REBIND_INTERVAL_S = 0.01  # between two tries
+# apply_workspace runs the steps at once, holding the loop: it waits no longer than this
+SYNC_REBIND_SECONDS = 0.05
+
+
+@dataclass
+class _TakenBind:
+    """A bind that found its port taken, to try again: where it is in the file, and why
+    it failed the last time."""
+
+    handle: SocketHandle
+    endpoint: str
+    place: str
+    replace_socket_file: bool
+    error: str
+    slot: int  # where its problem goes in the list: in file order, as if said at once
+
 
 def apply_workspace(
     workspace: Workspace, session: Session, *, start_sends: bool = True, run_scripts: bool = True
 ) -> list[str]:
     """``apply_steps`` run to its end at once: the problems, in words."""
-    steps = apply_steps(workspace, session, start_sends=start_sends, run_scripts=run_scripts)
+    steps = apply_steps(
+        workspace,
+        session,
+        start_sends=start_sends,
+        run_scripts=run_scripts,
+        rebind_seconds=SYNC_REBIND_SECONDS,
+    )
     while True:
         try:
             next(steps)
@@ -56,6 +86,7 @@ def apply_steps(
     start_sends: bool = True,
     run_scripts: bool = True,
     start_taps: bool = True,
+    rebind_seconds: float = REBIND_SECONDS,
 ) -> Generator[None, None, list[str]]:
     """Create every socket of ``workspace`` in ``session``, then start its taps; return (and
     log at WARNING, one line each) every error found: the invalid entries first, then what
@@ -70,7 +101,8 @@ def apply_steps(
     ``run_scripts`` False attaches script automations without running them (the user has
     not said yet that they trust them). ``start_taps`` False leaves the taps to
     ``start_taps_soon`` (a window: a tap forwarded by libzmq's proxy waits 50-150 ms for its
-    helper process, which the loop must not).
+    helper process, which the loop must not). A bind whose port is taken is tried again for
+    ``rebind_seconds`` once every socket exists (the socket just closed may still hold it).
 
     A generator: it yields after each socket it creates and each automation it attaches,
     so a window can spread a workspace of 1,000 sockets over turns of its loop (about a
@@ -78,6 +110,7 @@ def apply_steps(
     """
     lines = [str(error) for error in workspace.invalid]
     created: list[tuple[SocketSpec, SocketHandle]] = []
+    taken: list[_TakenBind] = []  # binds to try again once every socket exists
     for number, spec in enumerate(workspace.sockets):
         if session.closed:  # the window quit while the workspace opened
             break
@@ -93,7 +126,10 @@ def apply_steps(
         except SocketError as error:
             lines.append(f"{where}: {error}")
             continue
-        problems = _configure(handle, spec, where)
+        waiting = len(taken)
+        problems = _configure(handle, spec, where, taken)
+        for bind in taken[waiting:]:  # its place among this socket's problems, in the list
+            bind.slot += len(lines)
         problems += _set_decoding(session, handle, spec, where)
         if problems:
             handle.last_error = "; ".join(text for _, text in problems)
@@ -101,6 +137,7 @@ def apply_steps(
             lines.extend(f"{place}: {text}" for place, text in problems)
         created.append((spec, handle))
         yield
+    yield from _bind_taken(taken, session, lines, rebind_seconds)
     for spec, handle in created:
         if spec.automation is None or spec.automation.empty:
             continue
@@ -192,11 +229,65 @@ def rebase_scripts(workspace: Workspace, path: str) -> Workspace:
     return workspace
 
 
-def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple[str, str]]:
+def _bind_taken(
+    taken: list[_TakenBind], session: Session, lines: list[str], seconds: float
+) -> Generator[None, None, None]:
+    """Try the binds that found their port taken again, every REBIND_INTERVAL_S for
+    ``seconds``, yielding between tries (the loop runs meanwhile: the window stays live);
+    those still refused then are problems, in words, at their place."""
+    deadline = time.monotonic() + seconds
+    next_try = time.monotonic() + REBIND_INTERVAL_S
+    while taken and not session.closed:
+        now = time.monotonic()
+        if now < next_try:
+            yield
+            continue
+        waiting: list[_TakenBind] = []
+        for bind in taken:
+            handle = bind.handle
+            if handle.closed:
+                continue
+            problems = handle.last_error  # a bind that works clears the list's word
+            try:
+                handle.bind(bind.endpoint, replace_socket_file=bind.replace_socket_file)
+            except AddressInUseError as error:
+                bind.error = str(error)
+                waiting.append(bind)
+                continue
+            except SocketError as error:
+                bind.error = str(error)
+                _bind_refused(bind, session, lines)
+                continue
+            if problems:
+                handle.last_error = problems
+                session.notify_changed(handle)
+            log.info("%s bound %s once its port was free", handle.name, bind.endpoint)
+        taken = waiting
+        if now >= deadline:
+            break
+        next_try = time.monotonic() + REBIND_INTERVAL_S
+        yield
+    for bind in reversed(taken):  # the later first: each earlier slot stays where it was
+        if not bind.handle.closed:
+            _bind_refused(bind, session, lines)
+
+
+def _bind_refused(bind: _TakenBind, session: Session, lines: list[str]) -> None:
+    text = f"bind {bind.endpoint}: {bind.error}"
+    handle = bind.handle
+    handle.last_error = "; ".join(filter(None, [handle.last_error, text]))
+    session.notify_changed(handle)
+    lines.insert(bind.slot, f"{bind.place}: {text}")
+
+
+def _configure(
+    handle: SocketHandle, spec: SocketSpec, where: str, taken: list[_TakenBind]
+) -> list[tuple[str, str]]:
     """Options, security, then binds, connects and subscriptions; the (place, error) of
     each failure. Security comes after options so its ZAP domain wins over one written in
     options. A socket whose security fails is not bound or connected: it would otherwise
-    talk without the security its user asked for."""
+    talk without the security its user asked for. A bind whose port is taken goes to
+    ``taken``, to be tried again in a moment."""
     problems: list[tuple[str, str]] = []
     handle.replace_socket_files = spec.replace_socket_files
     for name, value in spec.options.items():
@@ -228,6 +319,10 @@ def _configure(handle: SocketHandle, spec: SocketSpec, where: str) -> list[tuple
                     handle.bind(endpoint, replace_socket_file=spec.replace_socket_files)
                 else:
                     handle.connect(endpoint)
+            except AddressInUseError as error:
+                place = f"{where}.{key}[{index}]"
+                replace, slot = spec.replace_socket_files, len(problems)
+                taken.append(_TakenBind(handle, endpoint, place, replace, str(error), slot))
             except SocketError as error:
                 hint = (
                     ' (add "replace_socket_files": true to this socket to allow it)'

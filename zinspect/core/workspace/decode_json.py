@@ -15,7 +15,7 @@ import json
 import os
 from typing import Any
 
-from zinspect.core.decode.frame_decoders import chain_steps, decoder_problem
+from zinspect.core.decode.frame_decoders import SCHEMA_DECODERS, chain_steps, decoder_problem
 from zinspect.core.decode.model import DecodeRule
 from zinspect.core.decode.plugins import load_plugins
 from zinspect.core.decode.protocols.jupyter import hash_name
@@ -27,7 +27,6 @@ RULE_KEYS = ("topic", "frame", "as", "schema", "type")
 MAX_RULES = 1000
 MAX_FRAME_NUMBER = 1_000_000
 MAX_CONNECTION_FILE_BYTES = 1 << 20  # a Jupyter connection file is a few hundred bytes
-SCHEMA_DECODERS = frozenset({"protobuf"})
 EXAMPLE_RULE = '{"frame": 2, "as": "msgpack"}'
 
 

@@ -41,6 +41,7 @@ from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.widgets.elided_label import ElidedLabel
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE, error_label, show_error
 from zinspect.ui.widgets.flow_bar import FlowBar
+from zinspect.ui.widgets.reveal import reveal_soon
 from zinspect.ui.widgets.theme import set_style
 
 log = logging.getLogger(__name__)
@@ -334,6 +335,7 @@ class ScriptPane(QWidget):
         attach_any(handle, AutomationSpec(script=ScriptSpec(path=name, file=file)), start=False)
         self.refresh()
         self.edit.setFocus()
+        reveal_soon(self, self.path_label, self.edit)  # the fields it replaces were taller
 
     def _on_open_button_clicked(self) -> None:
         if self._handle is None or self._handle.closed:
@@ -386,4 +388,5 @@ class ScriptPane(QWidget):
         log.info("script %s attached to %s", spec.file, handle.name)
         self.refresh()
         self.edit.setFocus()
+        reveal_soon(self, self.path_label, self.edit)
         return True

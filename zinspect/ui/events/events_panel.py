@@ -276,6 +276,14 @@ class EventsPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
 
+        # Follows the newest event unless the user scrolled up: a flag, not the scroll bar's
+        # place at each flush, because a hidden panel's bar has no range yet (it opened at
+        # the oldest event and, being "scrolled up" there, never followed again)
+        self.following = True
+        bar_ = self.view.verticalScrollBar()
+        bar_.valueChanged.connect(self._on_scroll_value_changed)
+        bar_.rangeChanged.connect(self._on_scroll_range_changed)
+
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.setSingleShot(True)
@@ -305,15 +313,11 @@ class EventsPanel(QWidget):
         pending, self._pending = self._pending, []
         if not pending:
             return
-        scrollbar = self.view.verticalScrollBar()
-        following = scrollbar.value() >= scrollbar.maximum() - 2
         for event in pending:
             if event.socket and self.socket_combo.findData(event.socket) < 0:
                 self.socket_combo.addItem(event.socket, event.socket)
-        self.model.add(pending)
+        self.model.add(pending)  # the bar's range grows: followed (_on_scroll_range_changed)
         self._update_count()
-        if following:
-            self.view.scrollToBottom()
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
@@ -333,6 +337,14 @@ class EventsPanel(QWidget):
             self.session.on_event.remove(self._on_session_event)
 
     # -- slots ----------------------------------------------------------------------------
+    def _on_scroll_value_changed(self, value: int) -> None:
+        if self.view.isVisible():  # a hidden panel's bar has no range: not the user's place
+            self.following = value >= self.view.verticalScrollBar().maximum() - 2
+
+    def _on_scroll_range_changed(self, _low: int, high: int) -> None:
+        if self.following:
+            self.view.verticalScrollBar().setValue(high)
+
     def _on_bridge_socket_added(self, handle: SocketHandle) -> None:
         if self.socket_combo.findData(handle.name) < 0:
             self.socket_combo.addItem(handle.name, handle.name)
@@ -344,6 +356,7 @@ class EventsPanel(QWidget):
         self._update_count()
 
     def _on_clear_button_clicked(self) -> None:
+        self.following = True
         self._pending.clear()
         self.model.clear()
         self._update_count()

@@ -125,6 +125,10 @@ class GapsTab(QWidget):
         self.path_edit.returnPressed.connect(self._on_mark_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.marks_list.currentRowChanged.connect(self._on_marks_list_current_row_changed)
+        # a refusal is about what was typed: it goes once the user changes that
+        self.path_edit.textEdited.connect(self.forget_problem)
+        self.topic_edit.textEdited.connect(self.forget_problem)
+        self.socket_box.editTextChanged.connect(self.forget_problem)
 
     def set_sockets(self, names: list[str]) -> None:
         """The sockets offered in the socket box: the live ones, then any other whose
@@ -149,6 +153,11 @@ class GapsTab(QWidget):
         box.setCurrentText(text)
         box.blockSignals(False)
         self._offered = names
+
+    def forget_problem(self, *_args: object) -> None:
+        """Take the last refusal away: its field changed, or another workspace opened (a
+        path error about the sockets before is no word on the new ones)."""
+        show_error(self.error, "")
 
     def _on_mark_button_clicked(self) -> None:
         try:

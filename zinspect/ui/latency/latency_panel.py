@@ -185,6 +185,7 @@ class LatencyPanel(QWidget):
         self._removed_timer.timeout.connect(self._update_sockets)
         bridge.socket_added.connect(self._on_bridge_socket_added)
         bridge.socket_removed.connect(self._on_bridge_socket_removed)
+        bridge.replacing_changed.connect(self._on_bridge_replacing_changed)
         self._update_sockets()
 
     def set_dock(self, dock: QDockWidget) -> None:
@@ -223,6 +224,10 @@ class LatencyPanel(QWidget):
     def _on_bridge_socket_removed(self, _handle: SocketHandle) -> None:
         if not self._removed_timer.isActive():
             self._removed_timer.start()
+
+    def _on_bridge_replacing_changed(self, replacing: bool) -> None:
+        if replacing:  # another workspace: the form's last refusal was about the one before
+            self.gaps_tab.forget_problem()
 
     def _update_sockets(self) -> None:
         self.latency.forget_types()

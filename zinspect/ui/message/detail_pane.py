@@ -55,6 +55,7 @@ from zinspect.ui.message.header_words import (
     PEER_TIP,
     TAP_PEER_TIP,
     direction_text,
+    frames_text,
     meaning,
     peer_text,
     tap_peer_text,
@@ -437,7 +438,9 @@ class DetailPane(QWidget):
         # a tap front's rows say which way they went, as the table's Dir does, and who sent
         # them (a client, or the server), as its Peer does
         self._fields["direction"].setText(direction_text(message, tap is not None))
-        self._fields["frames"].setText(f"{count:,} frame" + ("" if count == 1 else "s"))
+        notes = self._store.cut_notes if self._store is not None else None
+        received = notes.received_frames(message.seq) if notes is not None else None
+        self._fields["frames"].setText(frames_text(count, received))
         self._fields["size"].setText(size_text(message.size))
         who = (
             peer_text(message, kind, peer)

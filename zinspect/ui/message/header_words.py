@@ -57,6 +57,14 @@ def tap_peer_text(message: Message, socket_type: str, peer: str, upstream: str) 
     return text + (" (it tells which)" if routing and several else "")
 
 
+def frames_text(count: int, received: int | None) -> str:
+    """The Frames field: how many frames the message has, or, when zinspect's per-message
+    caps cut it (``received`` frames came), how many of them were kept."""
+    if received is not None and received > count:
+        return f"{count:,} of {received:,} frames kept (the rest were over zinspect's caps)"
+    return f"{count:,} frame" + ("" if count == 1 else "s")
+
+
 def meaning(message: Message, socket_type: str) -> str:
     """What ZeroMQ means by this message's frames on this socket type, if anything."""
     kind = socket_type

@@ -35,6 +35,8 @@ from zinspect.ui.widgets.feedback import error_label, show_error
 
 log = logging.getLogger(__name__)
 
+DEFAULT_DECODER = "json"  # the form's decoder for a new rule
+
 
 class DecodeRulesEditor(QWidget):
     """The decode rules of one socket: a list, a form for one rule, add/replace/remove."""
@@ -154,7 +156,13 @@ class DecodeRulesEditor(QWidget):
 
     # -- public API ------------------------------------------------------------------------
     def set_socket(self, handle: SocketHandle | None) -> None:
-        self._socket = handle.name if handle is not None else ""
+        """Show ``handle``'s rules; another socket starts with an empty form (the previous
+        socket's rule, half typed, is not this one's)."""
+        name = handle.name if handle is not None else ""
+        if name != self._socket:
+            self._socket = name
+            self.rules_list.clear()  # no row of the previous socket stays selected
+            self._show_form(DecodeRule(DEFAULT_DECODER))
         self._refill_decoders()
         self._show_rules()
         self._show_problems(RuleProblems())
@@ -185,7 +193,7 @@ class DecodeRulesEditor(QWidget):
         combo = self.decoder_combo
         if [combo.itemText(i) for i in range(combo.count())] == names:
             return
-        chosen = combo.currentText() or "json"
+        chosen = combo.currentText() or DEFAULT_DECODER
         combo.clear()
         combo.addItems(names)
         combo.setCurrentIndex(max(0, combo.findText(chosen)))

@@ -45,6 +45,7 @@ from zinspect.ui.automation.automation_editor import AutomationEditor
 from zinspect.ui.automation.script_pane import ScriptPane
 from zinspect.ui.bridge import SessionBridge
 from zinspect.ui.security.security_form import SecurityForm
+from zinspect.ui.sockets.close_socket import CloseSocket, typed_work
 from zinspect.ui.sockets.decode_rules_editor import DecodeRulesEditor
 from zinspect.ui.sockets.endpoint_editor import EndpointEditor
 from zinspect.ui.sockets.endpoint_text import show_clipped
@@ -55,6 +56,7 @@ from zinspect.ui.sockets.socket_list_model import SocketListModel, socket_state
 from zinspect.ui.sockets.socket_list_view import SocketListView
 from zinspect.ui.sockets.subscription_editor import SubscriptionEditor
 from zinspect.ui.widgets.feedback import NOTE_TEMPLATE
+from zinspect.ui.widgets.reveal import reveal_soon
 from zinspect.ui.widgets.soon import call_soon
 from zinspect.ui.widgets.theme import set_style
 
@@ -207,8 +209,10 @@ class SocketPanel(QWidget):
         self.close_button = QPushButton("Close socket")
         self.close_button.setAccessibleName("Close socket")
         self.close_button.setToolTip(
-            "Close the selected socket now (linger 0: messages not yet delivered are dropped)"
+            "Close the selected socket (linger 0: messages not yet delivered are dropped); "
+            "asks first when it holds an automation, a script or decode rules"
         )
+        self.closer = CloseSocket(self, bridge.session.decoder)  # asks when work would go
         close_row = QHBoxLayout()
         close_row.addStretch(1)
         close_row.addWidget(self.close_button)
@@ -302,20 +306,27 @@ class SocketPanel(QWidget):
         """Select ``handle`` and bring its decode rules into view, keyboard in the form;
         ``template`` is a rule to complete there (a protobuf rule lacks its schema)."""
         self.select_socket(handle)
-        self.details_scroll.ensureWidgetVisible(self.decoding_group)
+        editor = self.decode_rules_editor
         if template is not None:
-            self.decode_rules_editor.fill_form(template)
+            editor.fill_form(template)
         else:
-            self.decode_rules_editor.topic_edit.setFocus()
+            editor.topic_edit.setFocus()
+        # the group's top, then its form: the settings were just laid out for this socket
+        reveal_soon(self, self.decoding_group, editor.topic_edit, editor.add_button)
 
     def focus_new_socket(self) -> None:
         """Put keyboard focus on the type chooser, to start making a socket (Ctrl+N)."""
         self.new_socket.focus_type()
 
     def close_current_socket(self) -> None:
-        """Close the selected socket (Ctrl+W); the selection moves to its neighbour."""
+        """Close the selected socket (Ctrl+W), after asking if it holds work made by hand;
+        the selection moves to its neighbour."""
         if self._current is not None:
-            self._current.close()
+            self.close_socket(self._current)
+
+    def close_socket(self, handle: SocketHandle) -> None:
+        typed = typed_work(handle, self.automation_editor, self.script_pane)
+        self.closer.close(handle, typed if handle is self._current else [])
 
     # -- internals -----------------------------------------------------------------------
     def _sync_current(self) -> None:
@@ -420,7 +431,7 @@ class SocketPanel(QWidget):
         menu.setToolTipsVisible(True)
         close = QAction(f"Close {handle.name}", menu)
         close.setToolTip("Close this socket now (linger 0)")
-        close.triggered.connect(lambda checked=False: handle.close())
+        close.triggered.connect(lambda checked=False: self.close_socket(handle))
         rules = QAction("Decode rules…", menu)
         rules.setToolTip("Choose how this socket's frames are decoded")
         rules.triggered.connect(lambda checked=False: self.show_decode_rules(handle))
@@ -438,6 +449,7 @@ class SocketPanel(QWidget):
         self.new_socket.update_name_placeholder()
 
     def _on_bridge_socket_removed(self, handle: SocketHandle) -> None:
+        self.closer.socket_removed(handle)
         row = self.model.row_of(handle)
         was_current = handle is self._current
         self._removing = True

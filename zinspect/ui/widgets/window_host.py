@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zinspect.ui.widgets.typing_keys import TypingKeys
+
 # The menu bar's order, whoever asks for a menu first; a title not listed goes before Help.
 MENU_ORDER = ("&File", "&Edit", "&Socket", "&View", "&Capture", "&Demos", "&Help")
 
@@ -31,6 +33,8 @@ class WindowHost:
     def __init__(self, window: QMainWindow) -> None:
         self._window = window
         self._menus: dict[str, QMenu] = {}
+        self._typing = TypingKeys(window)  # shortcuts a focused text field keeps
+        self._typing.watch(window)
 
     @property
     def widget(self) -> QWidget:
@@ -52,6 +56,7 @@ class WindowHost:
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self._window.addDockWidget(area, dock)
+        self._typing.watch(dock)  # floating, it is a window of its own
         for button in dock.findChildren(QAbstractButton):
             if button.objectName() == "qt_dockwidget_closebutton":
                 button.setToolTip(f"Hide the {title} panel (View menu brings it back)")
@@ -95,12 +100,16 @@ class WindowHost:
         slot: Callable[..., object],
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         tip: str = "",
+        while_typing: bool = True,
     ) -> QAction:
         """An action of the window (its shortcut works everywhere and F1 lists it), added
-        to ``menu`` unless that is None."""
+        to ``menu`` unless that is None. ``while_typing=False``: a focused text field keeps
+        the shortcut's key (for an action that would throw away what is being typed)."""
         action = QAction(text, self._window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+            if not while_typing:
+                self._typing.keep(action.shortcut())
         action.setToolTip(tip or text)
         action.setStatusTip(tip or text)
         action.triggered.connect(slot)
