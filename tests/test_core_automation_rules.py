@@ -106,8 +106,8 @@ def test_rules_match_the_body_after_the_envelope():
         (
             {"reply": {"rules": [{"match": [{"frame": 0, "regex": "("}], "reply": None}]}},
             "REP",
-            f"{PATH}.reply.rules[0].match[0].regex: not a regular expression: missing ), "
-            "unterminated subpattern at position 0",
+            f"{PATH}.reply.rules[0].match[0].regex: Invalid regular expression: missing ) "
+            "at position 2",
         ),
         (
             {"reply": {"rules": [{"match": [{"equals": "a", "regex": "b"}], "reply": None}]}},

@@ -81,6 +81,21 @@ def _compiled(text: str) -> regex.Pattern:
     """The compiled expression. The filter bar compiles the same text several times in a
     row (to check it, then to use it); ``regex``'s own cache would keep 500 of them, and a
     pattern near the size limit holds megabytes, so this small cache does it instead."""
+    return _checked(text, text, _FLAGS)
+
+
+def bytes_pattern(text: str) -> regex.Pattern:
+    """``text`` as a case-sensitive expression over bytes (a reply rule's frame test), with
+    the same limits as the filter's; its searches take ``timeout=SEARCH_TIMEOUT_S`` (a
+    TimeoutError past it). RegexError, in words, when it cannot be one."""
+    try:
+        source = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise RegexError(f"Invalid regular expression: {error}") from None
+    return _checked(text, source, regex.VERSION0)
+
+
+def _checked(text: str, source: str | bytes, flags: int) -> regex.Pattern:
     if len(text) > MAX_CHARACTERS:
         raise RegexError(
             f"Invalid regular expression: longer than {MAX_CHARACTERS:,} characters ({len(text):,})"
@@ -94,7 +109,7 @@ def _compiled(text: str) -> regex.Pattern:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a warning is a mistake worth saying
-            return regex.compile(text, _FLAGS, cache_pattern=False)
+            return regex.compile(source, flags, cache_pattern=False)
     except regex.error as error:
         where = f" at position {error.pos + 1}" if error.pos is not None else ""
         raise RegexError(f"Invalid regular expression: {error.msg}{where}") from None

@@ -9,10 +9,8 @@ time and does not read a REP's next request before its reply went out.
 
 Sending messages is one task (core.automation.automation_send). A reply picks the first
 rule whose tests pass on the frames after the envelope. A start condition holds everything
-back until it is met; a stop condition ends the run as a finished one. An error that ends
-the run (a REQ that gave up, a send that failed) marks it ``failed``: headless runs exit
-with an error for it. Every problem goes to the session's problem listeners too.
-"""
+back; a stop condition ends the run as finished. A REQ that gave up or a send that failed
+marks it ``failed`` (headless runs exit with an error)."""
 
 from __future__ import annotations
 
@@ -37,7 +35,7 @@ from zinspect.core.automation.automation_triggers import (
     notify_received,
     watches_socket,
 )
-from zinspect.core.automation.rules import matches, reply_envelope
+from zinspect.core.automation.rules import matches, reply_envelope, report_slow
 from zinspect.core.automation.templates import compile_frames, render_frames
 from zinspect.core.automation.timing import PreciseTimer, pick_delay
 from zinspect.core.sockets.session import Session
@@ -122,6 +120,7 @@ class AutomationRunner:
             )
             for rule in (spec.reply.rules if spec.reply is not None else [])
         ]
+        self._slow_said = 0  # rule searches out of time, said so far
 
     # -- control ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -309,6 +308,7 @@ class AutomationRunner:
                 answer = envelope + render_frames(compiled, self.replied, body)
                 break
         else:
+            self._slow_said = report_slow(self._compiled_rules, self._slow_said, self.report)
             if reply.echo:
                 answer = list(frames)
             elif reply.frames is not None:

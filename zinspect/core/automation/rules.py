@@ -14,11 +14,16 @@ A list of tests matches when every test does (an empty list matches every messag
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from zinspect.core.bounded_regex import (
+    SEARCH_TIMEOUT_S,
+    RegexError,
+    bytes_pattern,
+    too_slow_words,
+)
 from zinspect.core.frames_json import (
     SpecError,
     describe_json,
@@ -42,7 +47,10 @@ class FrameTest:
     value: bytes = b""
 
     def __post_init__(self) -> None:
-        self._pattern = re.compile(self.value) if self.kind == "regex" else None
+        # bounded: a peer's message must not hold the window in a backtracking search
+        pattern = bytes_pattern(self.value.decode("utf-8")) if self.kind == "regex" else None
+        self._pattern = pattern
+        self.too_slow = 0  # searches that ran out of time (each counted as no match)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FrameTest) and (self.frame, self.kind, self.value) == (
@@ -60,8 +68,35 @@ class FrameTest:
         if self.kind == "starts_with":
             return frame.startswith(self.value)
         if self._pattern is not None:
-            return self._pattern.search(frame) is not None
+            try:
+                return self._pattern.search(frame, timeout=SEARCH_TIMEOUT_S) is not None
+            except TimeoutError:
+                self.too_slow += 1
+                return False
         return True
+
+
+def slow_searches(rules: Sequence[tuple[Sequence[FrameTest], object]]) -> int:
+    """How many searches of these rules' regular expressions ran out of time so far."""
+    return sum(test.too_slow for tests, _ in rules for test in tests)
+
+
+def slow_rule_words(count: int) -> str:
+    """What a rule whose expression ran out of time did, and how to write it instead."""
+    times = "once" if count == 1 else f"{count:,} times"
+    slow = too_slow_words("on a received frame")
+    return f"A reply rule: {slow} It counted as not matching ({times})."
+
+
+def report_slow(
+    rules: Sequence[tuple[Sequence[FrameTest], object]], said: int, report: Callable[[str], None]
+) -> int:
+    """Report the rules' searches that ran out of time since ``said`` of them were; their
+    number now."""
+    slow = slow_searches(rules)
+    if slow > said:
+        report(slow_rule_words(slow))
+    return slow
 
 
 def matches(tests: Sequence[FrameTest], body: Sequence[bytes]) -> bool:
@@ -117,9 +152,9 @@ def parse_test(obj: Any, path: str) -> FrameTest:
     if kind == "regex":
         source = expect(obj[kind], str, f"{path}.regex", "a regular expression as text")
         try:
-            re.compile(source.encode("utf-8"))
-        except (re.error, UnicodeEncodeError) as error:
-            raise SpecError(f"{path}.regex", f"not a regular expression: {error}") from None
+            bytes_pattern(source)
+        except RegexError as error:
+            raise SpecError(f"{path}.regex", str(error)) from None
         return FrameTest(index, kind, source.encode("utf-8"))
     return FrameTest(index, kind, frame_from_json(obj[kind], f"{path}.{kind}"))
 
