@@ -128,3 +128,13 @@ def test_sorting_by_summary_under_a_filter_compares_the_summaries_from_their_sta
     model = window.traffic.model
     qtbot.waitUntil(lambda: model.sorted, timeout=WAIT_MS)
     assert [model.message_at(row).seq for row in range(2)] == [1, 0]  # "a" before "b"
+
+
+def test_a_narrow_summary_keeps_its_start_where_rows_differ(qtbot, window):
+    """Rows of one stream differ early (their id, their topic): a summary too long for
+    its column is cut at its end, so each row's id stays in sight."""
+    fill(window, qtbot, [[payload(n)] for n in range(3)])
+    set_summary_width(window, 220)
+    for row in range(3):
+        text = shown(window, row)
+        assert text.startswith(f'{{"id": {row}, "topic"') and text.endswith("…"), text

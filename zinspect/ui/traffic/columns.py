@@ -159,11 +159,6 @@ class SummaryCache:
         self._texts: OrderedDict[int, str] = OrderedDict()
         self._find: MatchFinder | None = None
 
-    @property
-    def cuts_at_match(self) -> bool:
-        """Whether summaries holding a match start at it (a text filter is set)."""
-        return self._find is not None
-
     def set_match(self, find: MatchFinder | None) -> None:
         """Start each summary at the match ``find`` finds in it (None: at its start)."""
         self._find = find

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -81,16 +81,13 @@ class SocketNameDelegate(QStyledItemDelegate):
 
 
 class SummaryDelegate(QStyledItemDelegate):
-    """The Summary column's cells: shortened in the middle, or at the end while
-    ``cut_at_match()`` says summaries start at a filter's match."""
-
-    def __init__(self, cut_at_match: Callable[[], bool], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._cut_at_match = cut_at_match
+    """The Summary column's cells, shortened at their end: a message's start (its topic, its
+    first fields) is what tells it from its neighbours (cut in the middle, every JSON row of
+    a stream read alike, their sequence numbers hidden); under a text filter the summaries
+    start a little before the match (core's summary cache), which then shows too."""
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
-        if self._cut_at_match():
-            option.textElideMode = Qt.TextElideMode.ElideRight
+        option.textElideMode = Qt.TextElideMode.ElideRight

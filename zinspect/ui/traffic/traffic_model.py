@@ -199,11 +199,6 @@ class TrafficModel(TrafficCells, QAbstractTableModel):
             self._summaries.clear()
             self._columns_changed(COL_SUMMARY)
 
-    def cut_at_match(self) -> bool:
-        """Whether summaries start at a text filter's match (the view shortens them at the
-        end then, not in the middle)."""
-        return self._summaries.cuts_at_match
-
     def socket_type_of(self, name: str) -> str:
         return self._socket_types.get(name, "")
 

@@ -207,7 +207,7 @@ class TrafficPanel(TrafficRows, QWidget):
         view.setWordWrap(False)
         view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long texts keep both ends
         view.setItemDelegateForColumn(COL_SOCKET, SocketNameDelegate(view))  # both ends kept
-        view.setItemDelegateForColumn(COL_SUMMARY, SummaryDelegate(self.model.cut_at_match, view))
+        view.setItemDelegateForColumn(COL_SUMMARY, SummaryDelegate(view))
         view.setShowGrid(False)
         view.setAlternatingRowColors(True)
         view.setTabKeyNavigation(False)
