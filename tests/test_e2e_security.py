@@ -9,6 +9,7 @@ import pytest
 import zmq
 from peerio import start_peer
 from session_helpers import ANY_PORT, WAIT_MS, traffic
+from ui_actions import PEER_WAIT_MS
 
 from zinspect.core.keys.curve_keys import generate_certificate, generate_keypair, load_certificate
 from zinspect.core.security.apply import apply_security
@@ -150,12 +151,13 @@ def test_plain_wrong_password_is_denied_and_the_right_one_talks(session, qtbot, 
     )
     address = handle.bind(ANY_PORT).address
     wrong = started(peer, qtbot, "secure_push.py", address, 1, "--plain", "bob:guess")
-    qtbot.waitUntil(
-        lambda: (
-            bool(events(session, AUTH_DENIED, handle)) and wrong.has("event handshake_failed_auth")
-        ),
-        timeout=WAIT_MS,
-    )
+    qtbot.waitUntil(lambda: bool(events(session, AUTH_DENIED, handle)), timeout=WAIT_MS)
+    # the client's side, from its own monitor (one failure in a full CI run: say what it saw)
+    try:
+        qtbot.waitUntil(lambda: wrong.has("event handshake_failed_auth"), timeout=PEER_WAIT_MS)
+    except qtbot.TimeoutError:
+        said = wrong.poll()[:20]
+        raise AssertionError(f"the client never said its handshake failed: {said}") from None
     assert (
         events(session, AUTH_DENIED, handle)[0].detail
         == "PLAIN user 'bob': wrong password (from 127.0.0.1)"
