@@ -193,7 +193,9 @@ class PacketFile:
             self._cut_short = True
             return None
         where = f"{self.path} is damaged at byte {self.position:,}"
-        if isinstance(error, (_RecordTooLongError, MemoryError)):
+        if isinstance(error, MemoryError):  # the length dpkt asked for could not be reserved
+            return PcapError(f"{where}: a record claims more memory than there is")
+        if isinstance(error, _RecordTooLongError):
             return PcapError(f"{where}: a record claims more than {MAX_RECORD_BYTES >> 20} MiB")
         if isinstance(error, OSError):
             return PcapError(describe_os_error(error, self.path, writing=False))
