@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -50,6 +50,7 @@ from zinspect.ui.widgets.window_host import WindowHost
 from zinspect.ui.widgets.window_layout import (
     docks_back,
     keep_table_room,
+    restore_layout,
     size_docks,
     whole_tab_titles,
 )
@@ -404,28 +405,9 @@ class MainWindow(QMainWindow):
 
     # -- layout ---------------------------------------------------------------------------
     def _restore_layout(self) -> None:
-        # The first start's size, but never larger than the screen: on a 1366x768 laptop an
-        # 860 px tall window would put the composer's Send button below the screen's edge.
-        width, height = DEFAULT_SIZE
-        screen = self.screen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width, height = min(width, available.width()), min(height, available.height())
-        # the minimum size Qt set while the docks were added side by side (about 1,600 px)
-        # holds until the layout runs again: the window could not start narrower than that
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        self.resize(width, height)
-        self._size_docks(width)
-        self._default_state = self.saveState(LAYOUT_VERSION)
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state, LAYOUT_VERSION)
-            whole_tab_titles(self)
+        self._default_state = restore_layout(
+            self, self.settings, DEFAULT_SIZE, LAYOUT_VERSION, self._size_docks
+        )
 
     def _size_docks(self, width: int) -> None:
         size_docks(self, self.sockets_dock, self.detail_dock, self.composer_dock, width)

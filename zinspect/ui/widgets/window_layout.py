@@ -6,9 +6,9 @@ Apart from the composition root so it stays about wiring; the numbers here were 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
 from zinspect.ui.widgets.theme import set_style
@@ -75,3 +75,37 @@ def docks_back(window: QMainWindow, docks: Iterable[QDockWidget], size: QSize) -
         size = size.expandedTo(window.minimumSizeHint())
         window.resize(size)
     return size
+
+
+def restore_layout(
+    window: QMainWindow,
+    settings: QSettings,
+    first_size: tuple[int, int],
+    version: int,
+    size_docks_to: Callable[[int], None],
+) -> QByteArray:
+    """Give ``window`` its first start's size and docks, then what ``settings`` saved (of
+    layout ``version``); returns the first start's state, for Reset layout."""
+    # The first start's size, but never larger than the screen: on a 1366x768 laptop an
+    # 860 px tall window would put the composer's Send button below the screen's edge.
+    width, height = first_size
+    screen = window.screen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width, height = min(width, available.width()), min(height, available.height())
+    # the minimum size Qt set while the docks were added side by side (about 1,600 px)
+    # holds until the layout runs again: the window could not start narrower than that
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
+    window.resize(width, height)
+    size_docks_to(width)
+    default_state = window.saveState(version)
+    geometry = settings.value("window/geometry")
+    state = settings.value("window/state")
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    if isinstance(state, QByteArray) and not state.isEmpty():
+        window.restoreState(state, version)
+        whole_tab_titles(window)
+    return default_state
