@@ -27,6 +27,18 @@ CONTAINER_FIRST_BYTES = frozenset(range(0x80, 0xA0)) | {0xDC, 0xDD, 0xDE, 0xDF}
 _NOT_CONTAINER = bytes(b for b in range(256) if b not in CONTAINER_FIRST_BYTES)
 
 
+def _limits(size: int) -> dict[str, int]:
+    """msgpack's caps for a frame of ``size`` bytes: no string, array or map in it can be
+    longer than the frame, whatever its headers claim."""
+    return {
+        "max_str_len": size,
+        "max_bin_len": size,
+        "max_array_len": size,
+        "max_map_len": size // 2,
+        "max_ext_len": size,
+    }
+
+
 def _ext(item: object, walk: object) -> object:
     assert isinstance(item, msgpack.ExtType)
     return {"ext": item.code, "data": item.data}
@@ -52,11 +64,7 @@ def unpack(data: bytes) -> object:
             raw=False,
             strict_map_key=False,
             object_pairs_hook=pair_map,
-            max_str_len=size,
-            max_bin_len=size,
-            max_array_len=size,
-            max_map_len=size // 2,
-            max_ext_len=size,
+            **_limits(size),
         )
     except msgpack.ExtraData as error:
         raise DecodeError(
@@ -93,11 +101,7 @@ def unpack_simple(data: bytes) -> object:
         raw=False,
         strict_map_key=True,  # text or bytes keys only; bytes keys are the caller's to refuse
         ext_hook=_no_ext,
-        max_str_len=size,
-        max_bin_len=size,
-        max_array_len=size,
-        max_map_len=size // 2,
-        max_ext_len=size,
+        **_limits(size),
     )
 
 
