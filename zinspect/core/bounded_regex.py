@@ -84,10 +84,12 @@ def _compiled(text: str) -> regex.Pattern:
     return _checked(text, text, _FLAGS)
 
 
+@lru_cache(maxsize=8)
 def bytes_pattern(text: str) -> regex.Pattern:
     """``text`` as a case-sensitive expression over bytes (a reply rule's frame test), with
     the same limits as the filter's; its searches take ``timeout=SEARCH_TIMEOUT_S`` (a
-    TimeoutError past it). RegexError, in words, when it cannot be one."""
+    TimeoutError past it). RegexError, in words, when it cannot be one. Cached as the
+    filter's: a rule's expression is checked when read, then compiled for its test."""
     try:
         source = text.encode("utf-8")
     except UnicodeEncodeError as error:

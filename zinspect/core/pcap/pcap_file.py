@@ -73,8 +73,9 @@ class _BoundedFile(io.FileIO):
     length, which is "everything"): it is refused here, before a byte is read."""
 
     def readinto(self, buffer: Any) -> int | None:
-        if memoryview(buffer).nbytes > MAX_RECORD_BYTES:
-            raise _RecordTooLongError(memoryview(buffer).nbytes)
+        size = memoryview(buffer).nbytes
+        if size > MAX_RECORD_BYTES:
+            raise _RecordTooLongError(size)
         return super().readinto(buffer)
 
     def readall(self) -> bytes:

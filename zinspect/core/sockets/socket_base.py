@@ -38,9 +38,10 @@ class SocketError(Exception):
 
 
 class AddressInUseError(SocketError):
-    """A bind found its address taken (EADDRINUSE). Right after a zinspect socket bound there
-    closes, that is libzmq's I/O thread not yet done closing the listener: callers that can
-    wait (the loop's, not the user's click) try again for a moment."""
+    """A tcp or ipc bind found its address taken (EADDRINUSE). Right after a zinspect socket
+    bound there closes, that is libzmq's I/O thread not yet done closing the listener:
+    callers that can wait (the loop's, not the user's click) try again for a moment. A taken
+    inproc name is a plain SocketError: no I/O thread lets it go later."""
 
 
 class Endpoint:

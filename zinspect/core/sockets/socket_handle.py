@@ -198,7 +198,7 @@ class SocketHandle(Sending, Receiving):
                 if number == errno.EADDRINUSE:
                     raise AddressInUseError(bind_error_words(number, endpoint)) from None
                 raise SocketError(bind_error_words(number, endpoint)) from None
-            if bind and error.errno == errno.EADDRINUSE:
+            if bind and error.errno == errno.EADDRINUSE and not endpoint.startswith("inproc:"):
                 raise AddressInUseError(describe_zmq_error(error)) from None
             raise SocketError(describe_zmq_error(error)) from None
         entry = Endpoint(endpoint, address, bind, owned)

@@ -321,9 +321,6 @@ def _configure(
                     handle.connect(endpoint)
             except AddressInUseError as error:
                 place = f"{where}.{key}[{index}]"
-                if endpoint.startswith("inproc://"):  # taken now and for good: no I/O thread
-                    problems.append((place, f"{key} {endpoint}: {error}"))  # lets it go later
-                    continue
                 replace, slot = spec.replace_socket_files, len(problems)
                 taken.append(_TakenBind(handle, endpoint, place, replace, str(error), slot))
             except SocketError as error:

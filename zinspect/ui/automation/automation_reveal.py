@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QWidget
 
+from zinspect.ui.widgets.reveal import reveal
 from zinspect.ui.widgets.soon import call_soon
 
 if TYPE_CHECKING:
@@ -76,12 +77,7 @@ def _reveal(editor: AutomationEditor) -> None:
     if not shown:
         return
     label, field = min(shown, key=lambda pair: pair[0].mapTo(editor, QPoint(0, 0)).y())
-    parent = field.parentWidget()
-    while parent is not None:
-        if isinstance(parent, QScrollArea):
-            parent.ensureWidgetVisible(label)
-            parent.ensureWidgetVisible(field)  # last: the field wins if both do not fit
-        parent = parent.parentWidget()
+    reveal(label, field)  # the field last: it wins if both do not fit
     _focus(field)
 
 
